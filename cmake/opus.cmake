@@ -1,0 +1,74 @@
+# libopus: pinned source release, fetched and verified by tools/fetch-opus.sh,
+# compiled here from its own source lists for both targets.
+#
+# Why not its own build: the 1.3.1 tarball's CMake is broken and its
+# config.sub rejects emscripten. So we read celt_sources.mk, silk_sources.mk
+# and opus_sources.mk and compile the portable float sources ourselves, with
+# the defines its config.h would give. No x86/ARM intrinsics and no FMA
+# contraction, so the native and the WASM encoder produce identical bytes
+# (tests/node/voice_codec_bytes.test.mjs checks that).
+#
+# Defines: natter_opus (static C library; PUBLIC include dir = opus include/,
+# so users write #include <opus.h>). Nothing in the text core links it.
+
+set(NATTER_OPUS_VERSION 1.3.1)
+
+execute_process(
+  COMMAND bash "${PROJECT_SOURCE_DIR}/tools/fetch-opus.sh"
+  RESULT_VARIABLE _opus_fetch_rc
+  OUTPUT_VARIABLE _opus_fetch_out
+  ERROR_VARIABLE _opus_fetch_err
+  OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT _opus_fetch_rc EQUAL 0)
+  message(FATAL_ERROR "tools/fetch-opus.sh failed (exit ${_opus_fetch_rc}):\n${_opus_fetch_err}\n"
+    "libopus ${NATTER_OPUS_VERSION} source is required; run `bash tools/fetch-opus.sh` to see why.")
+endif()
+# The script prints the source dir on its last line.
+string(REGEX REPLACE "^.*\n" "" NATTER_OPUS_DIR "${_opus_fetch_out}")
+if(NOT EXISTS "${NATTER_OPUS_DIR}/include/opus.h")
+  message(FATAL_ERROR "tools/fetch-opus.sh printed '${NATTER_OPUS_DIR}', which holds no include/opus.h")
+endif()
+
+# natter_opus_read_mk(<file.mk> <VAR>...): for each VAR, sets NATTER_OPUS_<VAR>
+# to the list of absolute paths assigned to VAR in the automake fragment.
+function(natter_opus_read_mk mk_file)
+  file(READ "${NATTER_OPUS_DIR}/${mk_file}" _text)
+  string(REGEX REPLACE "\\\\\r?\n" " " _text "${_text}")    # join continuations
+  foreach(_var IN LISTS ARGN)
+    if(NOT _text MATCHES "(^|\n)${_var}[ \t]*=([^\n]*)")
+      message(FATAL_ERROR "${mk_file}: no ${_var} list (did the libopus version change?)")
+    endif()
+    string(STRIP "${CMAKE_MATCH_2}" _files)
+    separate_arguments(_files UNIX_COMMAND "${_files}")
+    list(TRANSFORM _files PREPEND "${NATTER_OPUS_DIR}/")
+    if(_files STREQUAL "")
+      message(FATAL_ERROR "${mk_file}: ${_var} is empty")
+    endif()
+    set(NATTER_OPUS_${_var} "${_files}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+natter_opus_read_mk(celt_sources.mk CELT_SOURCES)
+natter_opus_read_mk(silk_sources.mk SILK_SOURCES SILK_SOURCES_FLOAT)
+natter_opus_read_mk(opus_sources.mk OPUS_SOURCES OPUS_SOURCES_FLOAT)
+
+add_library(natter_opus STATIC
+  ${NATTER_OPUS_CELT_SOURCES}
+  ${NATTER_OPUS_SILK_SOURCES} ${NATTER_OPUS_SILK_SOURCES_FLOAT}
+  ${NATTER_OPUS_OPUS_SOURCES} ${NATTER_OPUS_OPUS_SOURCES_FLOAT})
+set_target_properties(natter_opus PROPERTIES
+  C_STANDARD 99
+  C_EXTENSIONS OFF
+  POSITION_INDEPENDENT_CODE ON)
+target_include_directories(natter_opus SYSTEM PUBLIC "${NATTER_OPUS_DIR}/include")
+target_include_directories(natter_opus PRIVATE
+  "${NATTER_OPUS_DIR}" "${NATTER_OPUS_DIR}/celt" "${NATTER_OPUS_DIR}/silk"
+  "${NATTER_OPUS_DIR}/silk/float")
+# What configure would put in config.h for a float build without intrinsics
+# or run-time CPU detection. FLOAT_APPROX, FIXED_POINT and CUSTOM_MODES stay off.
+target_compile_definitions(natter_opus PRIVATE
+  OPUS_BUILD USE_ALLOCA HAVE_ALLOCA_H HAVE_LRINT HAVE_LRINTF
+  PACKAGE_VERSION="${NATTER_OPUS_VERSION}")
+# Third-party code: optimise it even in Debug builds, silence its warnings,
+# and never fuse multiply-adds (keeps native == WASM bytes on any host).
+target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)

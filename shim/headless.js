@@ -1,0 +1,104 @@
+// Natter without a browser: the same WASM core, run loop and HTTP transport
+// the widget uses, with an in-memory transcript instead of a DOM. For shops'
+// own tests and for ours (tests/node/headless_conversation.test.mjs).
+//
+//   import { createHeadlessClient } from 'natter/shim/headless.js';
+//   const chat = createHeadlessClient({ Module, endpoint: 'http://127.0.0.1:8787' });
+//   const reply = await chat.ask('do you have PS5 games?');  // {text, cards, ...}
+//   chat.dispose();
+//
+// `Module` is the instantiated core (createNatterCore({wasmBinary})); the
+// platform pieces default to node's globals and can be swapped like the
+// widget's (see platform.js).
+
+import { randomBytes } from 'node:crypto';
+import { createCoreHost } from './core-host.js';
+import { createHttpTransport } from './http-transport.js';
+import { createEffectRunner } from './effects.js';
+import { createListeners } from './listeners.js';
+
+function memoryUi(transcript) {
+  const byId = new Map();
+  return {
+    composer: { clear() {}, showError(text) { transcript.composerError = text; } },
+    messages: {
+      addUser(e) { byId.set(e.message_id, { role: 'user', id: e.message_id, text: e.text, state: 'sending' }); transcript.messages.push(byId.get(e.message_id)); },
+      setDelivery(e) { Object.assign(byId.get(e.message_id) || {}, { state: e.state, detail: e.detail }); },
+      updateAgent(e) {
+        let reply = byId.get('reply:' + e.reply_to);
+        if (!reply) {
+          reply = { role: 'agent', replyTo: e.reply_to, content: null, cards: [], done: false };
+          byId.set('reply:' + e.reply_to, reply);
+          transcript.messages.push(reply);
+        }
+        reply.content = e.content;
+        reply.done = e.done;
+      },
+      addCard(e) {
+        const reply = byId.get('reply:' + e.reply_to);
+        if (reply) reply.cards.push(e);
+      },
+    },
+  };
+}
+
+// Plain text of a rich-text model (docs/ARCHITECTURE.md).
+export function plainText(content) {
+  if (!content) return '';
+  return content.blocks
+    .map((b) => b.lines.map((line) => line.map((s) => s.text).join('')).join('\n'))
+    .join('\n\n');
+}
+
+export function createHeadlessClient({
+  Module, endpoint, conversationId = '', fetch = globalThis.fetch,
+  now = () => performance.now(), console = globalThis.console,
+}) {
+  const transcript = { messages: [], logs: [], composerError: '' };
+  const listeners = createListeners({ console });
+  const log = (level, text) => transcript.logs.push({ level, text });
+  const seed = randomBytes(16).toString('hex');
+  const core = new Module.NatterCore(JSON.stringify({
+    chat_url: endpoint.replace(/\/$/, '') + '/api/chat',
+    conversation_id: conversationId, seed_hi: seed.slice(0, 16), seed_lo: seed.slice(16),
+  }));
+  let host;
+  const transport = createHttpTransport({ fetch, dispatch: (e) => host.dispatch(e), wallNow: Date.now });
+  const runEffect = createEffectRunner({ ui: memoryUi(transcript), transport, listeners, log });
+  host = createCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console });
+
+  // Sends `text` and resolves with the finished reply, or rejects when the
+  // message fails (after the core's own retries).
+  function ask(text) {
+    return new Promise((resolve, reject) => {
+      let id = null;
+      const onMessage = (m) => {
+        if (m.role === 'user' && id === null) id = m.message_id;
+        if (m.role === 'agent' && m.reply_to === id) {
+          done();
+          const reply = transcript.messages.find((x) => x.replyTo === id);
+          resolve({ messageId: id, text: plainText(reply.content), content: reply.content, cards: reply.cards });
+        }
+      };
+      const onError = (e) => {
+        if (e.code === 'send_failed' && e.message_id === id) { done(); reject(new Error(e.detail)); }
+      };
+      const done = () => { listeners.off('message', onMessage); listeners.off('error', onError); };
+      listeners.on('message', onMessage);
+      listeners.on('error', onError);
+      host.dispatch({ type: 'host_send', text });
+      if (id === null) { done(); reject(new Error(transcript.composerError || 'not sent (blank, or a send is in flight)')); }
+    });
+  }
+
+  return {
+    ask,
+    send: (text) => host.dispatch({ type: 'host_send', text }),
+    on: listeners.on,
+    off: listeners.off,
+    transcript,
+    stats: () => JSON.parse(core.statsJson()),
+    conversationId: () => core.conversationId(),
+    dispose() { transport.abortAll(); host.dispose(); },
+  };
+}

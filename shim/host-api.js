@@ -1,0 +1,50 @@
+// The shop's commands: what natter(...) does once the core is running.
+// The loader queues calls made before that and replays them here in order.
+//
+//   natter('open' | 'close' | 'toggle')
+//   natter('send', text)          -> core event host_send (the core decides
+//                                    whether it is sent, blocked or refused)
+//   natter('on' | 'off', name, fn) events: message, error, send_blocked,
+//                                    open, close
+//   natter('version')             -> {version, build}
+//   natter('debug')               -> {version, build, conversation_id, stats, log}
+// A bad call is reported with one console.error and otherwise ignored.
+
+export function createHostApi({ panel, dispatch, listeners, manifest, core, log, console }) {
+  const version = () => ({ version: manifest.version, build: manifest.build });
+
+  const commands = {
+    open: () => panel.open(),
+    close: () => panel.close(),
+    toggle: () => panel.toggle(),
+    send(text) {
+      if (typeof text !== 'string') throw new Error("natter('send', text) needs a string");
+      dispatch({ type: 'host_send', text });
+    },
+    on: (name, fn) => listeners.on(name, fn),
+    off: (name, fn) => listeners.off(name, fn),
+    version,
+    debug: () => ({
+      ...version(),
+      conversation_id: core.conversationId(),
+      stats: JSON.parse(core.statsJson()),
+      log: log.entries(),
+    }),
+  };
+
+  // args: the arguments of one natter(...) call, as an array.
+  return function run(args) {
+    const [name, ...rest] = args;
+    const command = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : null;
+    if (!command) {
+      console.error(`[natter] unknown command ${JSON.stringify(name)} (known: ${Object.keys(commands).join(', ')})`);
+      return undefined;
+    }
+    try {
+      return command(...rest);
+    } catch (err) {
+      console.error('[natter] ' + err.message);
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,44 @@
+// Instantiates the core's .wasm for the Emscripten glue through its
+// instantiateWasm hook, so the binary is fetched with the manifest's
+// Subresource Integrity hash (the glue's own loader knows nothing of SRI).
+//
+// Streams (WebAssembly.instantiateStreaming) when the server labels the
+// file application/wasm; otherwise, or if streaming fails, falls back to
+// arrayBuffer + instantiate. Emscripten 3.1.6 cannot be told that an async
+// instantiateWasm failed, so `failure` rejects instead: race it against
+// the glue's promise.
+
+export function wasmLoader({ url, integrity, fetch, WebAssembly, console }) {
+  let fail;
+  const failure = new Promise((_, reject) => { fail = reject; });
+  failure.catch(() => {}); // observed by whoever races it; never "unhandled"
+
+  const get = async () => {
+    const response = await fetch(url, { integrity, credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`fetching ${url} failed: HTTP ${response.status}`);
+    return response;
+  };
+
+  async function instantiate(imports) {
+    const response = await get();
+    const type = response.headers.get('content-type') || '';
+    if (WebAssembly.instantiateStreaming && type.split(';')[0].trim() === 'application/wasm') {
+      try {
+        return await WebAssembly.instantiateStreaming(response, imports);
+      } catch (err) {
+        console.warn('[natter] streaming WASM compile failed, retrying without streaming:', err);
+        return WebAssembly.instantiate(await (await get()).arrayBuffer(), imports);
+      }
+    }
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  }
+
+  // The Module hook: start instantiating, hand the instance to the glue when
+  // ready, and return {} to tell the glue the exports will come later.
+  function hook(imports, receive) {
+    instantiate(imports).then((r) => receive(r.instance, r.module), fail);
+    return {};
+  }
+
+  return { hook, failure };
+}

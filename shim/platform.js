@@ -1,0 +1,45 @@
+// Everything the shim takes from the outside world, in one defaults object.
+// Modules receive the pieces they need as options, so node tests swap in a
+// fake clock, a fake fetch or an in-memory storage without touching globals.
+//
+// Contract:
+//   fetch(url, init)      the WHATWG fetch
+//   now()                 monotonic ms (what the core's deadlines are measured in)
+//   wallNow()             epoch ms (only for HTTP-date Retry-After values)
+//   setTimeout/clearTimeout
+//   seeds()               two 16-hex-digit strings from a CSPRNG (the core's
+//                         id minter; the core never sees Math.random)
+//   storage               get/set that never throw (sessionStorage may be
+//                         missing or throw in sandboxed iframes / private mode)
+//   console               where log effects go
+
+export function hex64(words, i) {
+  return words[i].toString(16).padStart(8, '0') + words[i + 1].toString(16).padStart(8, '0');
+}
+
+export function safeStorage(getStore) {
+  return {
+    get(key) {
+      try { return getStore().getItem(key); } catch { return null; }
+    },
+    set(key, value) {
+      try { getStore().setItem(key, value); } catch { /* quota or blocked: not worth failing over */ }
+    },
+  };
+}
+
+export function defaultPlatform(win = globalThis) {
+  return {
+    fetch: (url, init) => win.fetch(url, init),
+    now: () => win.performance.now(),
+    wallNow: () => Date.now(),
+    setTimeout: (fn, ms) => win.setTimeout(fn, ms),
+    clearTimeout: (id) => win.clearTimeout(id),
+    seeds() {
+      const w = win.crypto.getRandomValues(new Uint32Array(4));
+      return { hi: hex64(w, 0), lo: hex64(w, 2) };
+    },
+    storage: safeStorage(() => win.sessionStorage),
+    console: win.console,
+  };
+}

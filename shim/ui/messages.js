@@ -1,0 +1,106 @@
+// The conversation list: the shopper's bubbles with their delivery line,
+// and the agent's replies keyed by reply_to (the shopper message they
+// answer). A reply's content is REPLACED on every update: the core sends
+// the whole reply as it stands, and a replayed reply after a retry starts
+// the same bubble over instead of adding a second one.
+
+import { renderRichText } from './rich-text.js';
+import { renderProductCard } from './product-card.js';
+
+// What the delivery line says for each state the core reports.
+export const DELIVERY_TEXT = {
+  sending: () => 'Sending…',
+  sent: () => 'Sent',
+  retrying: () => 'Retrying…',
+  failed: (detail) => (detail ? `Failed: ${detail}` : 'Failed'),
+};
+
+export function deliveryText(state, detail) {
+  const text = DELIVERY_TEXT[state];
+  return text ? text(detail) : state;
+}
+
+function el(doc, tag, className, text) {
+  const node = doc.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// list: the role="log" element; onRetry(message_id) is called by a Retry
+// button (boot.js turns it into the core's retry_clicked event).
+export function createMessages({ doc, list, onRetry }) {
+  const users = new Map(); // message_id -> {item, line, retry}
+  const agents = new Map(); // reply_to -> {item, bubble, cards}
+
+  // Keeps the newest message in view, unless the shopper scrolled up to read.
+  function keepPinned(change) {
+    const pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+    change();
+    if (pinned) list.scrollTop = list.scrollHeight;
+  }
+
+  function addUser({ message_id, text }) {
+    keepPinned(() => {
+      const item = el(doc, 'li', 'msg user');
+      item.appendChild(el(doc, 'span', 'sr-only', 'You: '));
+      item.appendChild(el(doc, 'div', 'bubble', text));
+      const status = el(doc, 'div', 'delivery');
+      const line = el(doc, 'span', 'delivery-text', '');
+      const retry = el(doc, 'button', 'retry', 'Retry');
+      retry.setAttribute('type', 'button');
+      retry.hidden = true;
+      retry.addEventListener('click', () => onRetry(message_id));
+      status.appendChild(line);
+      status.appendChild(retry);
+      item.appendChild(status);
+      list.appendChild(item);
+      users.set(message_id, { item, line, retry });
+    });
+  }
+
+  function setDelivery({ message_id, state, detail, can_retry }) {
+    const user = users.get(message_id);
+    if (!user) return;
+    user.line.textContent = deliveryText(state, detail);
+    user.item.setAttribute('data-state', state);
+    const hadFocus = user.retry.matches?.(':focus');
+    user.retry.hidden = !can_retry;
+    if (hadFocus && !can_retry) list.focus?.(); // do not strand keyboard focus on a hidden button
+  }
+
+  // The agent's entry for reply_to, created on first use right after the
+  // shopper's message it answers (so a retried old message gets its reply
+  // in the right place), or at the end if that message is unknown.
+  function agentFor(replyTo) {
+    let agent = agents.get(replyTo);
+    if (agent) return agent;
+    const item = el(doc, 'li', 'msg agent');
+    item.appendChild(el(doc, 'span', 'sr-only', 'Assistant: '));
+    const bubble = el(doc, 'div', 'bubble rich');
+    const cards = el(doc, 'div', 'cards');
+    item.appendChild(bubble);
+    item.appendChild(cards);
+    const user = users.get(replyTo);
+    if (user && user.item.nextSibling) list.insertBefore(item, user.item.nextSibling);
+    else list.appendChild(item);
+    agent = { item, bubble, cards };
+    agents.set(replyTo, agent);
+    return agent;
+  }
+
+  function updateAgent({ reply_to, content, done }) {
+    keepPinned(() => {
+      const agent = agentFor(reply_to);
+      agent.bubble.replaceChildren(renderRichText(doc, content));
+      // Screen readers wait for the finished reply instead of reading every piece.
+      agent.item.setAttribute('aria-busy', done ? 'false' : 'true');
+    });
+  }
+
+  function addCard(card) {
+    keepPinned(() => agentFor(card.reply_to).cards.appendChild(renderProductCard(doc, card)));
+  }
+
+  return { addUser, setDelivery, updateAgent, addCard };
+}

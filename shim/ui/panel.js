@@ -1,0 +1,124 @@
+// Builds the chat panel inside the widget's shadow root, next to the
+// launcher the loader drew, and owns opening and closing it:
+//
+//   section[role=dialog]   header (title, close button)
+//                          ol[role=log][aria-live=polite]   the conversation
+//                          composer: label, textarea, Send, inline error, hint
+//
+// Focus: opening moves focus into the textarea; closing returns it to the
+// launcher when it was inside the widget (natter('close') from the page
+// must not steal focus from whatever the shopper is doing there).
+
+const CLOSE_ICON = 'M6 6l12 12M18 6L6 18';
+const SEND_ICON = 'M4 12l16-8-6 16-2-7-8-1z';
+
+function el(doc, tag, attrs = {}, text) {
+  const node = doc.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function icon(doc, d) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = doc.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = doc.createElementNS(ns, 'path');
+  path.setAttribute('d', d);
+  svg.appendChild(path);
+  return svg;
+}
+
+// root: the ShadowRoot; launcher: the loader's button; onOpenChange(open)
+// is told after every change (host-api turns it into 'open'/'close').
+export function createPanel({ doc, root, launcher, title, onOpenChange }) {
+  const panel = el(doc, 'section', {
+    class: 'panel', id: 'natter-panel', role: 'dialog', 'aria-labelledby': 'natter-title', part: 'panel',
+  });
+  panel.hidden = true;
+
+  const header = el(doc, 'header', { class: 'head' });
+  header.appendChild(el(doc, 'h2', { class: 'title', id: 'natter-title' }, title));
+  const closeButton = el(doc, 'button', { class: 'icon-button close', type: 'button', 'aria-label': 'Close chat' });
+  closeButton.appendChild(icon(doc, CLOSE_ICON));
+  header.appendChild(closeButton);
+
+  const body = el(doc, 'div', { class: 'body' });
+  const list = el(doc, 'ol', {
+    class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: '0',
+  });
+  // A greeting that scrolls away with the conversation (present from the
+  // start, so the live region does not announce it).
+  list.appendChild(el(doc, 'li', { class: 'intro' }, 'Hi! Ask us about products, stock or your order.'));
+  body.appendChild(list);
+
+  const composer = el(doc, 'div', { class: 'composer' });
+  composer.appendChild(el(doc, 'label', { for: 'natter-input', class: 'sr-only' }, 'Your message'));
+  const row = el(doc, 'div', { class: 'row' });
+  const textarea = el(doc, 'textarea', {
+    id: 'natter-input', rows: '1', placeholder: 'Type your message…',
+    'aria-describedby': 'natter-error natter-hint', enterkeyhint: 'send', autocomplete: 'off',
+  });
+  const sendButton = el(doc, 'button', { class: 'send', type: 'button', 'aria-label': 'Send' });
+  sendButton.appendChild(icon(doc, SEND_ICON));
+  row.appendChild(textarea);
+  row.appendChild(sendButton);
+  // Always in the tree (empty = invisible), so screen readers announce it
+  // when text appears.
+  const error = el(doc, 'p', { class: 'error', id: 'natter-error', 'aria-live': 'polite' });
+  composer.appendChild(row);
+  composer.appendChild(error);
+  composer.appendChild(el(doc, 'p', { class: 'hint', id: 'natter-hint' }, 'Enter to send · Shift+Enter for a new line'));
+
+  panel.appendChild(header);
+  panel.appendChild(body);
+  panel.appendChild(composer);
+  root.appendChild(panel);
+  launcher.setAttribute('aria-controls', 'natter-panel');
+  // The launcher shows a close icon while the panel is open.
+  const launcherPath = launcher.querySelector('path');
+  const chatIcon = launcherPath?.getAttribute('d');
+
+  const isOpen = () => !panel.hidden;
+
+  function setOpen(open) {
+    if (open === isOpen()) return;
+    const focusInside = Boolean(root.activeElement); // read before hiding moves it
+    panel.hidden = !open;
+    launcher.setAttribute('aria-expanded', String(open));
+    launcher.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
+    launcherPath?.setAttribute('d', open ? CLOSE_ICON : chatIcon);
+    if (open) {
+      textarea.focus();
+    } else if (focusInside) {
+      launcher.focus();
+    }
+    onOpenChange(open);
+  }
+
+  closeButton.addEventListener('click', () => setOpen(false));
+
+  return {
+    panel,
+    list,
+    textarea,
+    sendButton,
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!isOpen()),
+    isOpen,
+    composer: {
+      clear() {
+        textarea.value = '';
+      },
+      // Empty text hides the error; the textarea keeps its text either way.
+      showError(text) {
+        error.textContent = text;
+        if (text) textarea.setAttribute('aria-invalid', 'true');
+        else textarea.removeAttribute('aria-invalid');
+      },
+    },
+  };
+}

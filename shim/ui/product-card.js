@@ -1,0 +1,52 @@
+// A product card from the core's product_card_shown effect: the whole card
+// is one real link (keyboard- and middle-click-friendly) to the product
+// page, with an optional image, the name and a localized price.
+
+import { LINK_REL, safeHref } from './rich-text.js';
+
+// price: the decimal string the agent sent; currency: ISO 4217. An unknown
+// currency code or unparsable price falls back to showing both as sent.
+export function formatPrice(price, currency, locale = undefined) {
+  const amount = Number(price);
+  if (price === '' || !Number.isFinite(amount)) return `${price} ${currency}`.trim();
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+  } catch {
+    return `${price} ${currency}`.trim();
+  }
+}
+
+export function renderProductCard(doc, card) {
+  const href = safeHref(card.url);
+  const root = doc.createElement(href ? 'a' : 'div');
+  root.className = 'card';
+  root.setAttribute('part', 'card');
+  if (href) {
+    root.setAttribute('href', href);
+    root.setAttribute('rel', LINK_REL);
+    root.setAttribute('target', '_blank');
+  }
+  const image = safeHref(card.image_url);
+  if (image) {
+    const img = doc.createElement('img');
+    img.className = 'card-image';
+    img.setAttribute('src', image);
+    img.setAttribute('alt', ''); // the name beside it says what it is
+    img.setAttribute('loading', 'lazy');
+    img.setAttribute('referrerpolicy', 'no-referrer');
+    img.addEventListener('error', () => img.remove()); // a dead image link leaves a tidy text card
+    root.appendChild(img);
+  }
+  const text = doc.createElement('span');
+  text.className = 'card-text';
+  const name = doc.createElement('span');
+  name.className = 'card-name';
+  name.textContent = card.name;
+  const price = doc.createElement('span');
+  price.className = 'card-price';
+  price.textContent = formatPrice(card.price, card.currency);
+  text.appendChild(name);
+  text.appendChild(price);
+  root.appendChild(text);
+  return root;
+}

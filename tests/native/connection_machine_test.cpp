@@ -1,0 +1,196 @@
+// The live session's connection: stories from shared/RELIABILITY.md's fault
+// catalogue, one at a time, on a fake clock.
+#include <gtest/gtest.h>
+
+#include "session_harness.hpp"
+
+namespace natter {
+namespace {
+
+using namespace natter::testing;
+
+TEST(Connection, HelloGoesOutOnlyAfterTheSocketOpensAndTheWelcomeMakesItLive) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  ASSERT_EQ(h.all_of<WsConnect>().size(), 1u);
+  EXPECT_EQ(h.all_of<WsConnect>()[0].url, "ws://shop.test/api/session");
+  EXPECT_TRUE(sent_frames(h, "hello").empty());
+  const uint32_t id = last_conn(h);
+  h.feed(WsOpened{id});
+  ASSERT_EQ(sent_frames(h, "hello").size(), 1u);
+  EXPECT_NE(sent_frames(h, "hello")[0].find("\"session_id\":\"conv-1\""), std::string::npos);
+  EXPECT_NE(sent_frames(h, "hello")[0].find("\"tab_id\":\"tab-1\""), std::string::npos);
+  h.feed(WsFrame{id, welcome()});
+  EXPECT_TRUE(h.client.connection().live());
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "connected");
+}
+
+TEST(Connection, EventsFromAnOldSocketNeverActOnTheNewOne) {
+  Harness h(session_config());
+  const uint32_t old_id = go_live(h);
+  h.feed(WsClosed{old_id, 1006, "", true});
+  h.advance_to_deadline();
+  const uint32_t new_id = last_conn(h);
+  ASSERT_NE(new_id, old_id);
+  h.feed(WsOpened{new_id});
+  h.feed(WsFrame{new_id, welcome()});
+  ASSERT_TRUE(h.client.connection().live());
+  // The old socket's late close and frames arrive now: nothing changes.
+  const size_t before = h.all.size();
+  h.feed(WsClosed{old_id, 1006, "", true});
+  h.feed(WsFrame{old_id, welcome(false)});
+  h.feed(WsOpened{old_id});
+  EXPECT_EQ(h.all.size(), before);
+  EXPECT_TRUE(h.client.connection().live());
+}
+
+TEST(Connection, ASocketThatConnectsAndDropsAtOnceKeepsBackingOff) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  std::vector<int64_t> delays;
+  for (int i = 0; i < 8; ++i) {
+    const uint32_t id = last_conn(h);
+    h.feed(WsOpened{id});
+    h.feed(WsFrame{id, welcome()});
+    h.now += 50;
+    h.feed(WsClosed{id, 1006, "", true});
+    delays.push_back(*h.client.next_deadline() - h.now);
+    h.advance_to_deadline();
+  }
+  // Never reset on open: the ceiling grows to the 2 s cap; no hot loop.
+  for (int64_t d : delays) EXPECT_GE(d, 0);
+  int64_t late = 0;
+  for (size_t i = 4; i < delays.size(); ++i) late += delays[i];
+  EXPECT_GT(late, 4 * 300) << "late retries should average well above the first ones";
+  EXPECT_GE(h.client.stats().connect_attempts, 9u);
+  EXPECT_NE(h.all_of<StatusChanged>().back().diagnosis, "") << "repeated quick drops name a likely proxy problem";
+}
+
+TEST(Connection, BackOffResetsAfterFiveStableSeconds) {
+  Harness h(session_config());
+  uint32_t id = go_live(h);
+  for (int i = 0; i < 5; ++i) {  // build up a long back-off
+    h.feed(WsClosed{id, 1006, "", true});
+    h.advance_to_deadline();
+    id = last_conn(h);
+    h.feed(WsOpened{id});
+    h.feed(WsFrame{id, welcome()});
+  }
+  h.advance(5000);  // stable
+  h.feed(WsClosed{id, 1006, "", true});
+  EXPECT_LT(*h.client.next_deadline() - h.now, 1200) << "first retry after a stable session is quick again";
+}
+
+TEST(Connection, OnlineAndVisibleAttemptAtOnce) {
+  Harness h(session_config());
+  uint32_t id = go_live(h);
+  h.feed(NetworkChanged{false});
+  h.feed(WsClosed{id, 1006, "", true});
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "offline");
+  ASSERT_TRUE(h.client.next_deadline().has_value()) << "a safety-net retry stays armed while offline";
+  const size_t connects = h.all_of<WsConnect>().size();
+  h.feed(NetworkChanged{true});
+  EXPECT_EQ(h.all_of<WsConnect>().size(), connects + 1);
+  id = last_conn(h);
+  h.feed(WsClosed{id, 1006, "", false});
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "reconnecting");
+  h.feed(VisibilityChanged{true});
+  EXPECT_EQ(h.all_of<WsConnect>().size(), connects + 2);
+}
+
+TEST(Connection, ASilentSocketIsDeclaredDeadWithinTwoHeartbeats) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  const int64_t live_at = h.now;
+  while (h.client.connection().live() && h.now - live_at < 60000) h.advance_to_deadline();
+  EXPECT_FALSE(h.client.connection().live());
+  EXPECT_LE(h.now - live_at, 30000);
+  EXPECT_GE(sent_frames(h, "ping").size(), 1u);
+  auto closes = h.all_of<WsClose>();
+  ASSERT_FALSE(closes.empty());
+  EXPECT_EQ(closes.back().conn_id, id);
+}
+
+TEST(Connection, AnyServerFrameCountsAsLife) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  for (int i = 0; i < 10; ++i) {
+    h.now += 10000;
+    h.feed(WsFrame{id, R"({"type":"pong","t":1})"});
+    h.feed(Tick{});
+  }
+  EXPECT_TRUE(h.client.connection().live());
+}
+
+TEST(Connection, ReplacedByAnotherTabStopsInsteadOfFightingBack) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  const size_t connects = h.all_of<WsConnect>().size();
+  h.feed(WsClosed{id, 4000, "replaced:tab", true});
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "closed");
+  EXPECT_TRUE(h.all_of<StatusChanged>().back().can_retry_now) << "offers 'use here'";
+  while (h.advance_to_deadline(600000)) {}
+  EXPECT_EQ(h.all_of<WsConnect>().size(), connects) << "no replace loop";
+  h.feed(RetryNowClicked{});
+  EXPECT_EQ(h.all_of<WsConnect>().size(), connects + 1);
+}
+
+TEST(Connection, AFailedUpgradeIsProbedAndAProxyDroppingHeadersIsNamed) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  for (int i = 0; i < 2; ++i) {
+    const uint32_t id = last_conn(h);
+    h.feed(WsClosed{id, 1006, "", false});
+    auto probes = h.all_of<HttpProbe>();
+    ASSERT_EQ(probes.size(), static_cast<size_t>(i + 1));
+    EXPECT_EQ(probes.back().url, "http://shop.test/api/session");
+    h.feed(ProbeAnswered{id, 426, -1});
+    h.advance_to_deadline();
+  }
+  EXPECT_NE(h.all_of<StatusChanged>().back().diagnosis.find("Upgrade"), std::string::npos);
+}
+
+TEST(Connection, RetryAfterFromAProxy503IsHonoured) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  const uint32_t id = last_conn(h);
+  h.feed(WsClosed{id, 1006, "", false});
+  h.feed(ProbeAnswered{id, 503, 7000});
+  EXPECT_GE(*h.client.next_deadline() - h.now, 7000);
+  EXPECT_EQ(h.all_of<StatusChanged>().back().retry_in_ms, 7000);
+}
+
+TEST(Connection, UnsupportedVersionFailsForGoodButRefusedCredentialsAreRetriedOnce) {
+  Harness h(session_config());
+  uint32_t id = go_live(h);
+  h.feed(WsClosed{id, 4003, "unauthorized", true});
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "reconnecting");
+  h.advance_to_deadline();
+  id = last_conn(h);
+  h.feed(WsOpened{id});
+  h.feed(WsClosed{id, 4003, "unauthorized", true});
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "failed");
+  Harness v(session_config());
+  id = go_live(v);
+  v.feed(WsClosed{id, 4001, "unsupported version", true});
+  EXPECT_EQ(v.all_of<StatusChanged>().back().state, "failed");
+  EXPECT_FALSE(v.client.next_deadline().has_value());
+}
+
+TEST(Connection, ClosingByTheHostLeavesNoTimerBehind) {
+  Harness h(session_config());
+  go_live(h);
+  h.feed(SessionClosedByHost{});
+  EXPECT_FALSE(h.client.next_deadline().has_value());
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "closed");
+}
+
+TEST(ConnectionStates, EveryTransitionInTheTableIsBetweenDifferentOrRetriedStates) {
+  EXPECT_GT(kConnTransitionCount, 10u);
+  EXPECT_TRUE(is_legal(ConnState::Live, ConnState::Backoff));
+  EXPECT_FALSE(is_legal(ConnState::Idle, ConnState::Live)) << "live without a welcome";
+  EXPECT_FALSE(is_legal(ConnState::Closed, ConnState::Live));
+}
+
+}  // namespace
+}  // namespace natter

@@ -1,0 +1,179 @@
+// Deterministic simulation of the live session under seeded fault schedules
+// (tests/native/sim/). Every seed checks the invariants of
+// shared/RELIABILITY.md after every step, then heals the world and requires
+// convergence. A failing seed prints itself and the tail of its trace;
+// replay it with NATTER_SIM_SEED=<seed>.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "client.hpp"
+#include "sim/sim_world.hpp"
+
+namespace natter {
+namespace {
+
+using sim::SimOptions;
+using sim::SimWorld;
+
+// Runs seeds [first, first + count); returns the first failing seed or 0.
+uint32_t first_failing_seed(uint32_t first, uint32_t count, SimOptions opt, std::string* why = nullptr) {
+  for (uint32_t seed = first; seed < first + count; ++seed) {
+    SimWorld world(seed, opt);
+    if (!world.run()) {
+      if (why) *why = world.failure() + "\n--- trace tail ---\n" + world.trace_tail();
+      return seed;
+    }
+  }
+  return 0;
+}
+
+TEST(Simulation, TenThousandSeededFaultSchedulesKeepEveryInvariant) {
+  // NATTER_SIM_SEEDS lowers the count where each seed is slow (sanitizers).
+  uint32_t first = 1, count = 10000;
+  if (const char* n = std::getenv("NATTER_SIM_SEEDS")) count = static_cast<uint32_t>(std::atoi(n));
+  if (const char* s = std::getenv("NATTER_SIM_SEED")) first = static_cast<uint32_t>(std::atoi(s)), count = 1;
+  std::string why;
+  const uint32_t bad = first_failing_seed(first, count, SimOptions{}, &why);
+  EXPECT_EQ(bad, 0u) << "seed " << bad << " failed (replay: NATTER_SIM_SEED=" << bad << "): " << why;
+}
+
+TEST(Simulation, TheSameSeedGivesTheSameTrace) {
+  SimWorld a(42, SimOptions{}), b(42, SimOptions{});
+  a.run();
+  b.run();
+  EXPECT_EQ(a.trace_tail(), b.trace_tail());
+  EXPECT_FALSE(a.trace_tail().empty());
+}
+
+// Planted bugs: the simulator must catch each within kCanarySeeds seeds.
+constexpr uint32_t kCanarySeeds = 300;
+
+struct CanaryCase {
+  const char* name;
+  uint32_t flag;
+};
+
+class Canaries : public ::testing::TestWithParam<CanaryCase> {};
+
+TEST_P(Canaries, ThePlantedBugIsCaughtWithinAFewHundredSeeds) {
+  SimOptions opt;
+  opt.canaries = GetParam().flag;
+  std::string why;
+  const uint32_t caught = first_failing_seed(1, kCanarySeeds, opt, &why);
+  EXPECT_NE(caught, 0u) << GetParam().name << " survived " << kCanarySeeds << " seeds";
+  if (caught) std::printf("[canary] %s caught at seed %u: %s\n", GetParam().name, caught, why.substr(0, why.find('\n')).c_str());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Simulation, Canaries,
+    ::testing::Values(CanaryCase{"new_id_on_retry", kCanaryNewIdOnRetry},
+                      CanaryCase{"backoff_reset_on_open", kCanaryResetBackoffOnOpen},
+                      CanaryCase{"stale_conn_ids_accepted", kCanaryAcceptStaleConnIds},
+                      CanaryCase{"outbox_flushed_before_welcome", kCanaryFlushBeforeWelcome},
+                      CanaryCase{"heartbeat_left_running_after_close", kCanaryHeartbeatAfterClose}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace natter
+
+namespace natter {
+namespace {
+
+// L5: 10,000 clients whose server restarts at once. The server stays down
+// for their first attempt, so each makes two; returns the largest share of
+// all attempts that falls in one 100 ms window.
+double largest_window_share(uint32_t canaries) {
+  constexpr int kClients = 10000;
+  constexpr int64_t kDropAt = 10000;
+  std::map<int64_t, int> per_window;
+  int attempts = 0;
+  for (int i = 0; i < kClients; ++i) {
+    Config c;
+    c.session_url = "ws://herd.test/api/session";
+    c.seed_hi = static_cast<uint64_t>(i) * 7919 + 1;
+    c.seed_lo = static_cast<uint64_t>(i) ^ 0xA5A5A5A5ULL;
+    c.canaries = canaries;
+    Client client(c);
+    auto drain = [&] { while (client.poll()) {} };
+    client.handle(SessionWanted{}, 0);
+    drain();
+    uint32_t id = client.connection().conn_id();
+    client.handle(WsOpened{id}, 50);
+    client.handle(WsFrame{id, R"({"type":"welcome","session_id":"s","resume_token":"t","resumed":true})"}, 100);
+    client.handle(Tick{}, 6000);  // stable: back-off forgotten
+    drain();
+    client.handle(WsClosed{id, 1006, "", true}, kDropAt);
+    drain();
+    for (int wave = 0; wave < 2; ++wave) {
+      const int64_t at = *client.next_deadline();
+      ++per_window[(at - kDropAt) / 100];
+      ++attempts;
+      client.handle(Tick{}, at);
+      drain();
+      id = client.connection().conn_id();
+      client.handle(WsClosed{id, 1006, "", false}, at + 20);  // the server is still down
+      drain();
+    }
+  }
+  int largest = 0;
+  for (const auto& [w, n] : per_window) largest = std::max(largest, n);
+  return static_cast<double>(largest) / attempts;
+}
+
+TEST(Simulation, TenThousandClientsDroppedTogetherSpreadTheirReconnects) {
+  const double share = largest_window_share(0);
+  std::printf("[herd] largest 100 ms window holds %.1f%% of 20000 reconnect attempts\n", share * 100);
+  EXPECT_LE(share, 0.10);
+}
+
+TEST(Simulation, WithoutJitterTheHerdWouldStampede) {
+  EXPECT_GT(largest_window_share(kCanaryNoJitter), 0.10) << "the herd test cannot tell jitter from none";
+}
+
+}  // namespace
+}  // namespace natter
+
+namespace natter {
+namespace {
+
+// One simulated seed, recorded as a transcript scenario: its inputs replay
+// through the JSON boundary natively and in WASM (tests/transcripts), so the
+// two builds are held to the same trace byte for byte.
+TEST(Simulation, ASeedIsRecordedAsATranscriptBothBuildsReplay) {
+  constexpr uint32_t kSeed = 42;
+  SimOptions opt;
+  opt.full_trace = true;
+  opt.steps = 25;
+  SimWorld world(kSeed, opt);
+  ASSERT_TRUE(world.run()) << world.failure();
+  nlohmann::json steps = nlohmann::json::array();
+  for (const std::string& line : world.trace()) {
+    const auto in = line.find(" in  ");
+    if (in == std::string::npos) continue;
+    steps.push_back({{"now", std::stoll(line.substr(2, in - 2))}, {"event", nlohmann::json::parse(line.substr(in + 5))}});
+  }
+  char lo[17];
+  std::snprintf(lo, sizeof lo, "%016llx", static_cast<unsigned long long>(0x9E3779B97F4A7C15ULL ^ kSeed));
+  const nlohmann::json scenario = {
+      {"story", "Simulated seed 42: drops, restarts, offline flips and replays on the live session."},
+      {"config", {{"session_url", "ws://sim.test/api/session"}, {"conversation_id", "conv-42"}, {"tab_id", "tab"},
+                  {"seed_hi", "000000000000002a"}, {"seed_lo", lo}}},
+      {"steps", steps}};
+  const std::string path = std::string(NATTER_TRANSCRIPTS_DIR) + "/scenarios/sim_seed_42.json";
+  if (std::getenv("NATTER_UPDATE_TRANSCRIPTS")) std::ofstream(path) << scenario.dump(1) << "\n";
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(nlohmann::json::parse(ss.str(), nullptr, false), scenario) << path << " is stale: re-record transcripts";
+  EXPECT_GT(steps.size(), 50u);
+}
+
+}  // namespace
+}  // namespace natter

@@ -1,0 +1,114 @@
+// A minimal DOM for the shim's node tests: just the calls shim/ui and the
+// loader make (createElement, attributes, children, listeners, text). It is
+// deliberately not a browser; the browser suite covers real rendering.
+
+class FakeNode {
+  constructor(doc) { this.ownerDocument = doc; this.parentNode = null; this.childNodes = []; }
+  get nextSibling() {
+    const siblings = this.parentNode?.childNodes ?? [];
+    return siblings[siblings.indexOf(this) + 1] ?? null;
+  }
+  remove() {
+    if (!this.parentNode) return;
+    const siblings = this.parentNode.childNodes;
+    siblings.splice(siblings.indexOf(this), 1);
+    this.parentNode = null;
+  }
+  appendChild(child) { return this.insertBefore(child, null); }
+  append(...nodes) { for (const n of nodes) this.appendChild(typeof n === 'string' ? new FakeText(this.ownerDocument, n) : n); }
+  insertBefore(child, ref) {
+    if (child instanceof FakeFragment) {
+      for (const c of [...child.childNodes]) this.insertBefore(c, ref);
+      return child;
+    }
+    child.remove();
+    child.parentNode = this;
+    const at = ref ? this.childNodes.indexOf(ref) : -1;
+    if (at < 0) this.childNodes.push(child);
+    else this.childNodes.splice(at, 0, child);
+    return child;
+  }
+  replaceChildren(...nodes) {
+    for (const c of [...this.childNodes]) c.remove();
+    this.append(...nodes);
+  }
+  get textContent() { return this.childNodes.map((c) => c.textContent).join(''); }
+  set textContent(value) {
+    for (const c of [...this.childNodes]) c.remove();
+    if (value !== '') this.appendChild(new FakeText(this.ownerDocument, String(value)));
+  }
+  get children() { return this.childNodes.filter((c) => c instanceof FakeElement); }
+  // Depth-first search of descendants.
+  findAll(pred) {
+    const out = [];
+    for (const c of this.children) {
+      if (pred(c)) out.push(c);
+      out.push(...c.findAll(pred));
+    }
+    return out;
+  }
+  byClass(name) { return this.findAll((e) => e.className.split(' ').includes(name)); }
+  byTag(tag) { return this.findAll((e) => e.localName === tag); }
+  querySelector(tag) { return this.byTag(tag)[0] ?? null; } // tag names only
+}
+
+export class FakeText extends FakeNode {
+  constructor(doc, text) { super(doc); this.data = text; }
+  get textContent() { return this.data; }
+}
+
+class FakeFragment extends FakeNode {}
+
+export class FakeElement extends FakeNode {
+  constructor(doc, tag) {
+    super(doc);
+    this.localName = tag;
+    this.tagName = tag.toUpperCase();
+    this.attrs = new Map();
+    this.listeners = new Map();
+    this.hidden = false;
+    this.value = '';
+  }
+  get className() { return this.attrs.get('class') ?? ''; }
+  set className(v) { this.attrs.set('class', String(v)); }
+  get id() { return this.attrs.get('id') ?? ''; }
+  setAttribute(name, value) { this.attrs.set(name, String(value)); }
+  getAttribute(name) { return this.attrs.has(name) ? this.attrs.get(name) : null; }
+  hasAttribute(name) { return this.attrs.has(name); }
+  removeAttribute(name) { this.attrs.delete(name); }
+  addEventListener(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, []);
+    this.listeners.get(type).push(fn);
+  }
+  // Fires listeners with a plain event object; returns it (defaultPrevented).
+  fire(type, props = {}) {
+    const event = { type, target: this, defaultPrevented: false, ...props };
+    event.preventDefault = () => { event.defaultPrevented = true; };
+    for (const fn of this.listeners.get(type) ?? []) fn(event);
+    return event;
+  }
+  focus() { this.ownerDocument.activeElement = this; }
+  attachShadow() { this.shadowRoot = new FakeShadowRoot(this.ownerDocument, this); return this.shadowRoot; }
+}
+
+class FakeShadowRoot extends FakeNode {
+  constructor(doc, host) { super(doc); this.host = host; this.adoptedStyleSheets = []; }
+  get activeElement() {
+    const a = this.ownerDocument.activeElement;
+    return a && this.findAll((e) => e === a).length ? a : null;
+  }
+}
+
+export function createFakeDocument() {
+  const doc = {
+    activeElement: null,
+    createElement: (tag) => new FakeElement(doc, tag),
+    createElementNS: (_ns, tag) => new FakeElement(doc, tag),
+    createTextNode: (text) => new FakeText(doc, text),
+    createDocumentFragment: () => new FakeFragment(doc),
+    addEventListener() {},
+  };
+  doc.head = new FakeElement(doc, 'head');
+  doc.body = new FakeElement(doc, 'body');
+  return doc;
+}

@@ -1,0 +1,74 @@
+// The WASM core drives a real conversation against the reference server in
+// node, with no browser: the same run loop and transport as the widget.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { loadCore, repoRoot } from './load-core.mjs';
+import { startServer } from '../../tools/server/server.mjs';
+import { createHeadlessClient } from '../../shim/headless.js';
+
+let server, Module;
+const control = (p, body) => fetch(server.url.replace(/\/$/, '') + p, {
+  method: body ? 'POST' : 'GET', headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+}).then((r) => r.json());
+
+before(async () => {
+  Module = await loadCore();
+  server = await startServer({ port: 0, distDir: path.join(repoRoot, 'dist'), webDir: path.join(repoRoot, 'web'), testControls: true, tokenDelayMs: 1, log: () => {} });
+});
+after(() => server.close());
+
+test('a product question gets one streamed reply with product cards', async () => {
+  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  try {
+    const reply = await chat.ask('do you have PS5 games?');
+    assert.match(reply.text, /PS5/i);
+    assert.ok(reply.cards.length >= 1, 'no product cards');
+    for (const card of reply.cards) assert.match(card.url, /^https:\/\//);
+    const stats = await control('/__natter/stats');
+    assert.equal(stats.requests[reply.messageId], 1);
+    assert.equal(stats.agent_runs[reply.messageId], 1);
+  } finally {
+    chat.dispose();
+  }
+});
+
+test('a request reset before its response is retried with the same key and the agent runs once', async () => {
+  await control('/__natter/faults', { chat: [{ action: 'reset_before_response' }] });
+  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  try {
+    const reply = await chat.ask('can I trade in my old console?');
+    assert.match(reply.text, /trade/i);
+    const stats = await control('/__natter/stats');
+    assert.equal(stats.requests[reply.messageId], 2, 'expected the first request and one retry');
+    assert.equal(stats.agent_runs[reply.messageId], 1);
+    assert.equal(chat.stats().retries, 1);
+  } finally {
+    chat.dispose();
+  }
+});
+
+test('a second question while the first is answered is blocked, and the conversation carries on', async () => {
+  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  try {
+    const first = chat.ask('hello');
+    chat.send('hello again');  // same tick: in flight
+    assert.equal(chat.stats().blocked_sends, 1);
+    await first;
+    const second = await chat.ask('switch controllers');
+    assert.ok(second.cards.length >= 1);
+    assert.equal(chat.transcript.messages.filter((m) => m.role === 'user').length, 2);
+  } finally {
+    chat.dispose();
+  }
+});
+
+test('a message over the limit is refused with a clear error and never sent', async () => {
+  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  try {
+    await assert.rejects(chat.ask('x'.repeat(4001)), /over the 4,000-character limit/);
+    assert.equal(chat.stats().messages_sent, 0);
+  } finally {
+    chat.dispose();
+  }
+});

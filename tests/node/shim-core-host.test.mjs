@@ -1,0 +1,135 @@
+// core-host: one event in, effects carried out in order, ONE timer armed
+// for the core's next deadline. A fake core replays scripted answers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCoreHost } from '../../shim/core-host.js';
+
+function fakeClock() {
+  const timers = new Map();
+  let nextId = 1;
+  const clock = {
+    t: 1000,
+    now: () => clock.t,
+    setTimeout: (fn, ms) => { const id = nextId++; timers.set(id, { fn, at: clock.t + ms, ms }); return id; },
+    clearTimeout: (id) => { timers.delete(id); },
+    timers,
+    // Advances to `to` and fires what is due, as a browser would.
+    advance(to) {
+      clock.t = to;
+      for (const [id, timer] of [...timers]) {
+        if (timer.at <= to) { timers.delete(id); timer.fn(); }
+      }
+    },
+  };
+  return clock;
+}
+
+// answers: map from event type to {effects, deadline}.
+function fakeCore(answers) {
+  const core = {
+    fed: [],
+    deadline: -1,
+    deleted: false,
+    handle(json, now) {
+      const event = JSON.parse(json);
+      core.fed.push({ event, now });
+      const a = answers[event.type] ?? { effects: [] };
+      if ('deadline' in a) core.deadline = a.deadline;
+      return JSON.stringify(a.effects);
+    },
+    nextDeadline: () => core.deadline,
+    delete() { core.deleted = true; },
+  };
+  return core;
+}
+
+const silent = { error() {} };
+
+test('effects are carried out in the order the core returned them, and returned', () => {
+  const clock = fakeClock();
+  const core = fakeCore({ send_clicked: { effects: [{ type: 'clear_composer' }, { type: 'user_message_shown' }] } });
+  const ran = [];
+  const host = createCoreHost({ core, runEffect: (e) => ran.push(e.type), ...clock, console: silent });
+  const out = host.dispatch({ type: 'send_clicked', text: 'hi' });
+  assert.deepEqual(ran, ['clear_composer', 'user_message_shown']);
+  assert.deepEqual(out.map((e) => e.type), ['clear_composer', 'user_message_shown']);
+  assert.deepEqual(core.fed[0], { event: { type: 'send_clicked', text: 'hi' }, now: 1000 });
+});
+
+test('one timer is armed for the next deadline and re-armed, never stacked', () => {
+  const clock = fakeClock();
+  const core = fakeCore({ send_clicked: { effects: [], deadline: 1500 }, composer_changed: { effects: [], deadline: 1200 } });
+  const host = createCoreHost({ core, runEffect() {}, ...clock, console: silent });
+  host.dispatch({ type: 'send_clicked', text: 'hi' });
+  assert.equal(clock.timers.size, 1);
+  assert.equal([...clock.timers.values()][0].ms, 500);
+  clock.t = 1100;
+  host.dispatch({ type: 'composer_changed', chars: 2 });
+  assert.equal(clock.timers.size, 1, 'the old timer was cleared');
+  assert.equal([...clock.timers.values()][0].ms, 100);
+});
+
+test('the timer feeds tick at the deadline, and no timer is armed at -1', () => {
+  const clock = fakeClock();
+  const core = fakeCore({ send_clicked: { effects: [], deadline: 1300 }, tick: { effects: [{ type: 'http_request' }], deadline: -1 } });
+  const ran = [];
+  const host = createCoreHost({ core, runEffect: (e) => ran.push(e.type), ...clock, console: silent });
+  host.dispatch({ type: 'send_clicked', text: 'hi' });
+  clock.advance(1299);
+  assert.equal(core.fed.length, 1, 'not early');
+  clock.advance(1310);
+  assert.deepEqual(core.fed[1], { event: { type: 'tick' }, now: 1310 });
+  assert.deepEqual(ran, ['http_request']);
+  assert.equal(clock.timers.size, 0);
+});
+
+test('a deadline already past fires on the next turn (delay 0, not negative)', () => {
+  const clock = fakeClock();
+  const core = fakeCore({ send_clicked: { effects: [], deadline: 900 } });
+  const host = createCoreHost({ core, runEffect() {}, ...clock, console: silent });
+  host.dispatch({ type: 'send_clicked', text: 'x' });
+  assert.equal([...clock.timers.values()][0].ms, 0);
+});
+
+test('an event dispatched from inside an effect is fed after the current one, not nested', () => {
+  const clock = fakeClock();
+  const core = fakeCore({ host_send: { effects: [{ type: 'host_event' }] }, send_clicked: { effects: [{ type: 'log' }] } });
+  const order = [];
+  let host;
+  const runEffect = (e) => {
+    order.push('run ' + e.type + ' after ' + core.fed.length + ' fed');
+    if (e.type === 'host_event') {
+      const nested = host.dispatch({ type: 'send_clicked', text: 'again' });
+      assert.deepEqual(nested, []);
+    }
+  };
+  host = createCoreHost({ core, runEffect, ...clock, console: silent });
+  host.dispatch({ type: 'host_send', text: 'hi' });
+  assert.deepEqual(core.fed.map((f) => f.event.type), ['host_send', 'send_clicked']);
+  assert.deepEqual(order, ['run host_event after 1 fed', 'run log after 2 fed']);
+});
+
+test('an effect that throws is reported and the rest still run', () => {
+  const clock = fakeClock();
+  const core = fakeCore({ tick: { effects: [{ type: 'a' }, { type: 'b' }] } });
+  const errors = [];
+  const ran = [];
+  const host = createCoreHost({
+    core, ...clock, console: { error: (...a) => errors.push(a.join(' ')) },
+    runEffect: (e) => { if (e.type === 'a') throw new Error('boom'); ran.push(e.type); },
+  });
+  host.dispatch({ type: 'tick' });
+  assert.deepEqual(ran, ['b']);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /effect a failed/);
+});
+
+test('dispose clears the timer and frees the embind object', () => {
+  const clock = fakeClock();
+  const core = fakeCore({ tick: { effects: [], deadline: 5000 } });
+  const host = createCoreHost({ core, runEffect() {}, ...clock, console: silent });
+  host.dispatch({ type: 'tick' });
+  host.dispose();
+  assert.equal(clock.timers.size, 0);
+  assert.equal(core.deleted, true);
+});

@@ -1,0 +1,74 @@
+// host-api: the shop's natter(...) commands once the core runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHostApi } from '../../shim/host-api.js';
+import { createListeners } from '../../shim/listeners.js';
+
+function setup() {
+  const errors = [];
+  const console = { error: (...a) => errors.push(a.join(' ')) };
+  const fed = [];
+  const calls = [];
+  const panel = { open: () => calls.push('open'), close: () => calls.push('close'), toggle: () => calls.push('toggle') };
+  const listeners = createListeners({ console });
+  const run = createHostApi({
+    panel, dispatch: (e) => fed.push(e), listeners, console,
+    manifest: { version: '0.1.0', build: 'abc123' },
+    core: { conversationId: () => 'conv-1', statsJson: () => '{"messages_sent":1}' },
+    log: { entries: () => [] },
+  });
+  return { run, fed, calls, errors, listeners };
+}
+
+test('send becomes the core event host_send; the core decides the rest', () => {
+  const { run, fed } = setup();
+  run(['send', 'do you have PS5 games?']);
+  assert.deepEqual(fed, [{ type: 'host_send', text: 'do you have PS5 games?' }]);
+});
+
+test('open, close and toggle drive the panel', () => {
+  const { run, calls } = setup();
+  run(['open']); run(['toggle']); run(['close']);
+  assert.deepEqual(calls, ['open', 'toggle', 'close']);
+});
+
+test('version answers with the manifest', () => {
+  assert.deepEqual(setup().run(['version']), { version: '0.1.0', build: 'abc123' });
+});
+
+test('on/off subscribe to host events; a throwing listener does not stop the others', () => {
+  const { run, listeners, errors } = setup();
+  const got = [];
+  const fn = (p) => got.push(p.text);
+  run(['on', 'message', () => { throw new Error('shop bug'); }]);
+  run(['on', 'message', fn]);
+  listeners.emit('message', { text: 'hi' });
+  run(['off', 'message', fn]);
+  listeners.emit('message', { text: 'again' });
+  assert.deepEqual(got, ['hi']);
+  assert.equal(errors.length, 2);
+});
+
+test('an unknown command logs one clear error and returns nothing', () => {
+  const { run, errors, fed } = setup();
+  assert.equal(run(['sned', 'hi']), undefined);
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, on, off, version, debug\)$/);
+  assert.equal(fed.length, 0);
+});
+
+test('bad arguments are reported, not thrown at the shop', () => {
+  const { run, errors, fed } = setup();
+  run(['send', 42]);
+  run(['on', 'mesage', () => {}]);
+  run(['on', 'message', 'not a function']);
+  assert.equal(fed.length, 0);
+  assert.equal(errors.length, 3);
+  assert.match(errors[1], /unknown event 'mesage'/);
+});
+
+test('debug returns what a support request needs', () => {
+  const d = setup().run(['debug']);
+  assert.equal(d.conversation_id, 'conv-1');
+  assert.deepEqual(d.stats, { messages_sent: 1 });
+});

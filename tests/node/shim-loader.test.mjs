@@ -1,0 +1,100 @@
+// web/loader.js (dist/natter.js) run in a vm with a fake page: the global,
+// the adopted stub queue, the second-tag guard and the handshake with the
+// core bundle (natter.__boot).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
+import { createFakeDocument } from './fake-dom.mjs';
+
+const source = readFileSync(new URL('../../web/loader.js', import.meta.url), 'utf8');
+const manifest = { version: '0.1.0', build: 'b1', env: 'development',
+  files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' }, core_wasm: { path: 'natter.core.abc.wasm', integrity: 'sha384-y' } } };
+const code = source.replace('__NATTER_RELEASE__', JSON.stringify(manifest));
+
+class FakeSheet { replaceSync(css) { this.css = css; } }
+
+function page({ stub } = {}) {
+  const doc = createFakeDocument();
+  doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset: { endpoint: 'https://agent.example' } };
+  doc.querySelector = () => null;
+  const idle = [];
+  const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
+    console: { error() {} }, requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
+  win.window = win;
+  if (stub) {
+    win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
+    stub(win.natter);
+  }
+  const run = () => vm.runInNewContext(code, win);
+  run();
+  const host = doc.body.children[0];
+  return { win, doc, idle, run, host, root: host?.shadowRoot, scripts: () => doc.head.children };
+}
+
+test('draws a labelled launcher button in a shadow root at once, styled without <style>', () => {
+  const { root, doc } = page();
+  const [button] = root.children;
+  assert.equal(button.localName, 'button');
+  assert.equal(button.getAttribute('aria-label'), 'Open chat');
+  assert.equal(button.getAttribute('aria-expanded'), 'false');
+  assert.equal(root.adoptedStyleSheets.length, 1);
+  assert.match(root.adoptedStyleSheets[0].css, /:focus-visible/);
+  assert.equal(doc.body.findAll((e) => e.localName === 'style' || e.hasAttribute('style')).length, 0);
+});
+
+test('loads nothing until the first interaction, then the core bundle with SRI', () => {
+  const { root, scripts } = page();
+  assert.equal(scripts().length, 0);
+  root.children[0].fire('pointerdown');
+  const [tag] = scripts();
+  assert.equal(tag.src, 'https://cdn.example/w/natter.core.abc.js');
+  assert.equal(tag.integrity, 'sha384-x');
+  assert.equal(tag.crossOrigin, 'anonymous');
+  root.children[0].fire('focus');
+  assert.equal(scripts().length, 1, 'loaded once');
+});
+
+test('idle time loads the bundle too', () => {
+  const { idle, scripts } = page();
+  idle.forEach((fn) => fn());
+  assert.equal(scripts().length, 1);
+});
+
+test('adopts the inline stub queue, loads at once, and replays it through the core on attach', () => {
+  const { win, scripts } = page({ stub: (n) => { n('on', 'message', 'fn'); n('send', 'hi'); } });
+  assert.equal(scripts().length, 1, 'a queued command loads the core right away');
+  win.natter('open');
+  const seen = [];
+  let ctx;
+  win.natter.__boot((c) => { ctx = c; });
+  assert.equal(ctx.manifest.build, 'b1');
+  assert.equal(ctx.base, 'https://cdn.example/w/natter.js');
+  assert.deepEqual({ ...ctx.dataset }, { endpoint: 'https://agent.example' });
+  assert.equal(ctx.launcher, ctx.root.children[0]);
+  ctx.attach((args) => { seen.push(args); return 'ran ' + args[0]; });
+  assert.deepEqual(seen.map((a) => [...a]), [['on', 'message', 'fn'], ['send', 'hi'], ['open']]);
+  assert.equal(win.natter('version'), 'ran version', 'after attach every call goes to the core');
+  assert.equal(win.natter.__boot, undefined, 'one boot per page');
+});
+
+test('version answers before the core loads, without loading it', () => {
+  const { win, scripts } = page();
+  assert.deepEqual({ ...win.natter('version') }, { version: '0.1.0', build: 'b1' });
+  assert.equal(scripts().length, 0);
+});
+
+test('a launcher click before the core is ready is queued as toggle', () => {
+  const { win, root } = page();
+  root.children[0].fire('click');
+  const seen = [];
+  win.natter.__boot((c) => c.attach((args) => seen.push([...args])));
+  assert.deepEqual(seen, [['toggle']]);
+});
+
+test('a second natter.js on the page does nothing', () => {
+  const { doc, run } = page();
+  const before = doc.body.children.length;
+  run();
+  assert.equal(doc.body.children.length, before);
+});

@@ -1,0 +1,81 @@
+// messages: user bubbles with a delivery line and Retry; agent replies
+// keyed by reply_to and replaced, never duplicated; product cards.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createMessages, deliveryText } from '../../shim/ui/messages.js';
+import { formatPrice } from '../../shim/ui/product-card.js';
+import { createFakeDocument } from './fake-dom.mjs';
+
+function setup() {
+  const doc = createFakeDocument();
+  const list = doc.createElement('ol');
+  const retried = [];
+  const messages = createMessages({ doc, list, onRetry: (id) => retried.push(id) });
+  return { list, messages, retried };
+}
+
+const para = (text) => ({ blocks: [{ kind: 'paragraph', lines: [[{ text, bold: false, italic: false, href: '' }]] }] });
+
+test('the delivery line follows the core, and Retry shows only when it may', () => {
+  const { list, messages, retried } = setup();
+  messages.addUser({ message_id: 'm1', text: 'do you have PS5 games?' });
+  const line = list.byClass('delivery-text')[0];
+  const [retry] = list.byClass('retry');
+  messages.setDelivery({ message_id: 'm1', state: 'sending', detail: '', can_retry: false });
+  assert.equal(line.textContent, 'Sending…');
+  assert.equal(retry.hidden, true);
+  messages.setDelivery({ message_id: 'm1', state: 'failed', detail: 'The server could not read this message.', can_retry: true });
+  assert.equal(line.textContent, 'Failed: The server could not read this message.');
+  assert.equal(retry.hidden, false);
+  retry.fire('click');
+  assert.deepEqual(retried, ['m1']);
+});
+
+test('delivery labels for every state', () => {
+  assert.equal(deliveryText('sent', ''), 'Sent');
+  assert.equal(deliveryText('retrying', 'Connection problem, retrying…'), 'Retrying…');
+});
+
+test('a streamed reply updates one bubble in place, replay included', () => {
+  const { list, messages } = setup();
+  messages.addUser({ message_id: 'm1', text: 'hi' });
+  messages.updateAgent({ reply_to: 'm1', done: false, content: para('Yes! We') });
+  messages.updateAgent({ reply_to: 'm1', done: false, content: para('Yes! We have 3') });
+  messages.updateAgent({ reply_to: 'm1', done: false, content: para('Yes!') }); // replayed after a retry
+  messages.updateAgent({ reply_to: 'm1', done: true, content: para('Yes! We have 3 games.') });
+  const agents = list.byClass('agent');
+  assert.equal(agents.length, 1);
+  assert.equal(agents[0].byClass('bubble')[0].textContent, 'Yes! We have 3 games.');
+  assert.equal(agents[0].getAttribute('aria-busy'), 'false');
+});
+
+test('a reply to an older message lands right after it', () => {
+  const { list, messages } = setup();
+  messages.addUser({ message_id: 'm1', text: 'first' });
+  messages.addUser({ message_id: 'm2', text: 'second' });
+  messages.updateAgent({ reply_to: 'm1', done: true, content: para('answer one') });
+  assert.deepEqual(list.children.map((li) => li.className), ['msg user', 'msg agent', 'msg user']);
+});
+
+test('a product card joins its reply, as a real link with a formatted price', () => {
+  const { list, messages } = setup();
+  messages.addUser({ message_id: 'm1', text: 'hi' });
+  messages.addCard({ reply_to: 'm1', product_id: 'astro', name: 'Astro Bot', price: '59.99', currency: 'GBP',
+    url: 'https://shop.example/products/astro-bot', image_url: '' });
+  messages.updateAgent({ reply_to: 'm1', done: true, content: para('Here you go') });
+  const agents = list.byClass('agent');
+  assert.equal(agents.length, 1, 'the card and the text share one reply');
+  const [card] = agents[0].byClass('card');
+  assert.equal(card.localName, 'a');
+  assert.equal(card.getAttribute('href'), 'https://shop.example/products/astro-bot');
+  assert.equal(card.byClass('card-name')[0].textContent, 'Astro Bot');
+  assert.equal(card.byClass('card-price')[0].textContent, formatPrice('59.99', 'GBP'));
+  assert.equal(card.byTag('img').length, 0);
+});
+
+test('prices are formatted for the currency, and odd input shown as sent', () => {
+  assert.equal(formatPrice('59.99', 'GBP', 'en-GB'), '£59.99');
+  assert.equal(formatPrice('1234.5', 'EUR', 'de-DE'), '1.234,50\u00a0€');
+  assert.equal(formatPrice('59.99', 'NOTACODE', 'en-GB'), '59.99 NOTACODE');
+  assert.equal(formatPrice('abc', 'GBP', 'en-GB'), 'abc GBP');
+});

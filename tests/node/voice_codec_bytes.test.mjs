@@ -1,0 +1,120 @@
+// The WASM and the native build of the voice codec must produce the same
+// Opus packets, byte for byte, for the same PCM: libopus is compiled from the
+// same float sources for both, without intrinsics or FMA contraction
+// (cmake/opus.cmake). A mismatch means the builds diverged (flags, libm).
+//
+// Build outputs this test needs (npm test builds both):
+//   <repo>/build/wasm/wasm/natter.voice.js + .wasm
+//       NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release
+//       cmake --build build/wasm -j2 --target natter_voice_wasm
+//   <repo>/build/native/tools/voice/natter_opus_encode_cli
+//       cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
+//       cmake --build build/native -j2 --target natter_opus_encode_cli
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const voiceGluePath = path.join(repoRoot, 'build/wasm/wasm/natter.voice.js');
+const voiceWasmPath = path.join(repoRoot, 'build/wasm/wasm/natter.voice.wasm');
+const cliPath = path.join(repoRoot, 'build/native/tools/voice/natter_opus_encode_cli');
+
+function requireBuilt(file) {
+  if (!existsSync(file)) {
+    throw new Error(`${path.relative(repoRoot, file)} missing: build it first (see the top of this test)`);
+  }
+}
+
+// Emscripten 3.1.6's loader breaks on Node 20's fetch for file paths, so the
+// binary is read here and passed in as wasmBinary.
+async function loadVoice() {
+  requireBuilt(voiceGluePath);
+  const createNatterVoice = createRequire(import.meta.url)(voiceGluePath);
+  return createNatterVoice({ wasmBinary: readFileSync(voiceWasmPath) });
+}
+
+// A deterministic linear chirp, 200 Hz -> 4 kHz, with a slow amplitude
+// envelope so the encoder switches between loud and quiet passages.
+function chirp(sampleRate, frames, frameSamples) {
+  const n = frames * frameSamples;
+  const pcm = new Int16Array(n);
+  const f0 = 200, f1 = 4000, seconds = n / sampleRate;
+  for (let i = 0; i < n; i++) {
+    const t = i / sampleRate;
+    const phase = 2 * Math.PI * (f0 * t + ((f1 - f0) / (2 * seconds)) * t * t);
+    const envelope = 0.2 + 0.6 * Math.abs(Math.sin(Math.PI * 3 * t / seconds));
+    pcm[i] = Math.round(32767 * envelope * Math.sin(phase));
+  }
+  return pcm;
+}
+
+function encodeWasm(V, { rate, frame, bitrate, complexity }, pcm) {
+  const enc = new V.VoiceEncoder(rate, bitrate, complexity);
+  try {
+    assert.equal(enc.status(), 0, `encoder: ${V.errorName(enc.status())}`);
+    const packets = [];
+    for (let off = 0; off < pcm.length; off += frame) {
+      // Views are made per frame: the heap may have grown since the last one.
+      new Int16Array(V.HEAPU8.buffer, enc.inputPtr(), frame).set(pcm.subarray(off, off + frame));
+      const n = enc.encode(frame);
+      assert.ok(n > 0, `wasm encode: ${V.errorName(n)}`);
+      packets.push(V.HEAPU8.slice(enc.outputPtr(), enc.outputPtr() + n));
+    }
+    return packets;
+  } finally {
+    enc.delete();
+  }
+}
+
+function encodeNative({ rate, frame, bitrate, complexity }, pcm) {
+  requireBuilt(cliPath);
+  const input = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength); // little-endian host
+  const out = execFileSync(cliPath, [
+    '--rate', String(rate), '--frame', String(frame),
+    '--bitrate', String(bitrate), '--complexity', String(complexity),
+  ], { input, maxBuffer: 16 << 20 });
+  const packets = [];
+  for (let off = 0; off < out.length;) {
+    const n = out.readUInt32LE(off);
+    packets.push(new Uint8Array(out.subarray(off + 4, off + 4 + n)));
+    off += 4 + n;
+  }
+  return packets;
+}
+
+const cases = [
+  { name: '48 kHz, 20 ms frames, 24 kbit/s, complexity 5', rate: 48000, frame: 960, bitrate: 24000, complexity: 5 },
+  { name: '16 kHz, 20 ms frames, 16 kbit/s, complexity 10', rate: 16000, frame: 320, bitrate: 16000, complexity: 10 },
+];
+
+for (const c of cases) {
+  test(`wasm and native encoders emit identical packets for a chirp (${c.name})`, async () => {
+    const V = await loadVoice();
+    const pcm = chirp(c.rate, 50, c.frame);
+    const wasm = encodeWasm(V, c, pcm);
+    const native = encodeNative(c, pcm);
+    assert.equal(wasm.length, 50);
+    assert.equal(native.length, 50);
+    for (let i = 0; i < 50; i++) {
+      assert.deepEqual(Buffer.from(wasm[i]), Buffer.from(native[i]), `packet ${i} differs`);
+    }
+  });
+}
+
+test('wasm decoder conceals a lost packet and names bad arguments', async () => {
+  const V = await loadVoice();
+  const dec = new V.VoiceDecoder(48000);
+  try {
+    assert.equal(dec.status(), 0);
+    assert.equal(dec.decodeLost(960), 960);          // PLC: a full frame of audio
+    assert.equal(V.errorName(dec.decodeLost(100)), 'OPUS_BAD_ARG');
+    assert.equal(V.errorName(dec.decode(0)), 'OPUS_BAD_ARG');
+    assert.equal(V.errorName(new V.VoiceEncoder(44100, 24000, 5).status()), 'OPUS_BAD_ARG');
+  } finally {
+    dec.delete();
+  }
+});

@@ -1,0 +1,110 @@
+// Shared helpers for the reference server's tests: start a server on an
+// ephemeral port, make raw HTTP requests (node:http, no keep-alive, so a
+// destroyed socket shows as `reset`), and read its stats.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer } from '../../tools/server/server.mjs';
+import { parseEvents } from '../../tools/server/sse.mjs';
+
+export { parseEvents };
+
+export async function startTestServer(options = {}) {
+  const lines = [];
+  const server = await startServer({
+    testControls: true,
+    tokenDelayMs: 1,
+    log: (line) => lines.push(line),
+    ...options,
+  });
+  return { ...server, lines };
+}
+
+// Resolves { status, headers, body, reset } once the response ends or the
+// connection is cut. `reset` is true when the socket closed before the
+// response completed (body holds what arrived before that).
+export function request(baseUrl, { method = 'GET', path: urlPath = '/', headers = {}, body } = {}) {
+  return new Promise((resolve) => {
+    const req = http.request(new URL(urlPath, baseUrl), { method, headers, agent: false });
+    let settled = false;
+    const done = (result) => { if (!settled) { settled = true; resolve(result); } };
+    req.on('response', (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      const finish = (reset) => done({
+        status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), reset,
+      });
+      res.on('end', () => finish(false));
+      res.on('aborted', () => finish(true));
+      res.on('error', () => finish(true));
+      res.on('close', () => finish(!res.complete));
+    });
+    req.on('error', (error) => done({ status: null, headers: {}, body: '', reset: true, error }));
+    req.end(body);
+  });
+}
+
+export function chatBody({ key = randomUUID(), conversation = 'conv-1', text = 'hi' } = {}) {
+  return { message_id: key, conversation_id: conversation, text };
+}
+
+// POSTs a chat message. `key` is both message_id and Idempotency-Key unless
+// `headerKey` or a raw `body` says otherwise.
+export function postChat(baseUrl, { key = randomUUID(), text = 'hi', conversation = 'conv-1', headerKey = key,
+  body = JSON.stringify(chatBody({ key, conversation, text })), headers = {} } = {}) {
+  const all = { 'Content-Type': 'application/json', ...headers };
+  if (headerKey !== null) all['Idempotency-Key'] = headerKey;
+  return request(baseUrl, { method: 'POST', path: '/api/chat', headers: all, body });
+}
+
+export async function stats(baseUrl) {
+  return JSON.parse((await request(baseUrl, { path: '/__natter/stats' })).body);
+}
+
+export async function queueFaults(baseUrl, chat) {
+  const res = await request(baseUrl, {
+    method: 'POST', path: '/__natter/faults', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ chat }),
+  });
+  if (res.status !== 200) throw new Error(`queueing faults failed: ${res.status} ${res.body}`);
+}
+
+// The reply text an event list spells out.
+export function replyText(events) {
+  return events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
+}
+
+// Polls `check()` until it returns truthy or `ms` pass.
+export async function eventually(check, ms = 2000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+// A temporary dist/ + web/ tree for the static-file tests.
+export function makeSiteFixture() {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'natter-static-'));
+  const distDir = path.join(root, 'dist');
+  const webDir = path.join(root, 'web');
+  mkdirSync(path.join(webDir, 'demo'), { recursive: true });
+  mkdirSync(path.join(webDir, 'worklets'), { recursive: true });
+  mkdirSync(distDir, { recursive: true });
+  writeFileSync(path.join(root, 'secret.txt'), 'top secret');
+  writeFileSync(path.join(distDir, 'natter.js'), 'console.log("loader");');
+  writeFileSync(path.join(distDir, 'natter.core.0123abcd4567.js'), 'export const core = 1;');
+  writeFileSync(path.join(distDir, 'natter.core.0123abcd4567.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  writeFileSync(path.join(distDir, 'manifest.json'), '{"core":"natter.core.0123abcd4567.js"}');
+  writeFileSync(path.join(distDir, 'shared.css'), '.from-dist{}');
+  writeFileSync(path.join(webDir, 'shared.css'), '.from-web{}');
+  writeFileSync(path.join(webDir, 'styles.css'), 'body{}');
+  writeFileSync(path.join(webDir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(path.join(webDir, 'worklets', 'mic.js'), 'registerProcessor("mic", class {});');
+  writeFileSync(path.join(webDir, 'demo', 'index.html'), '<!doctype html><title>Demo shop</title>');
+  return { root, distDir, webDir };
+}

@@ -1,0 +1,170 @@
+// npm run build: WASM build + shim bundle + content-hashed dist/ + loader.
+//
+//   node tools/build/build.mjs                    (env from NATTER_ENV)
+//   import { build } from './tools/build/build.mjs';
+//   const { outDir, manifest } = await build({ outDir, env });
+//
+// Steps:
+//   1. emcmake cmake -S . -B build/wasm (only when build/wasm/CMakeCache.txt
+//      is missing), then cmake --build build/wasm -j2. Emscripten's JS
+//      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set.
+//   2. shim/boot.js bundled by esbuild (iife, es2020, minified, in memory);
+//      `import createNatterCore from 'natter-core-glue'` resolves to the
+//      Emscripten glue build/wasm/wasm/natter.core.js (CommonJS). Without
+//      shim/boot.js the bare glue is shipped as core_js, with a warning.
+//   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
+//      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
+//      natter.voice.*.js/.wasm, worklet.<name>.*.js (from web/worklets/).
+//   4. dist/manifest.json = {version, env, build, files: {key: {path, integrity}}}
+//      where build = sha256[:12] over every listed file's sha256.
+//   5. dist/natter.js = web/loader.js with its one `__NATTER_RELEASE__`
+//      placeholder replaced by the manifest object, minified (iife). Stable
+//      name, so host pages never change their script tag.
+// dist/ is written to a sibling temp dir, then swapped in: stale files vanish
+// and a failed build leaves the previous dist/ untouched.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, mkdirSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ENVS = ['development', 'staging', 'production'];
+const PLACEHOLDER = '__NATTER_RELEASE__';
+
+const warn = (msg) => console.warn(`[build] warning: ${msg}`);
+
+function run(cmd, args, env) {
+  console.log(`[build] ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: repoRoot, env, stdio: 'inherit' });
+  if (r.error) throw new Error(`${cmd} could not start (${r.error.code}); run npm run setup`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit status ${r.status}`);
+}
+
+// Step 1. Returns the directory holding natter.{core,voice}.{js,wasm}.
+function buildWasm(env) {
+  const buildDir = path.join(repoRoot, 'build/wasm');
+  if (!existsSync(path.join(buildDir, 'CMakeCache.txt'))) {
+    run('emcmake', ['cmake', '-S', '.', '-B', 'build/wasm', '-DCMAKE_BUILD_TYPE=Release'], env);
+  }
+  run('cmake', ['--build', 'build/wasm', '-j2'], env);
+  return path.join(buildDir, 'wasm');
+}
+
+// Step 2. Returns the core JS (bundled shim, or the bare glue) as a Buffer.
+async function bundleShim(wasmOut) {
+  const glue = path.join(wasmOut, 'natter.core.js');
+  const entry = path.join(repoRoot, 'shim/boot.js');
+  if (!existsSync(entry)) {
+    warn('shim/boot.js does not exist yet: shipping the bare Emscripten glue as core_js');
+    return readFileSync(glue);
+  }
+  const glueAlias = {
+    name: 'natter-core-glue',
+    setup(b) {
+      b.onResolve({ filter: /^natter-core-glue$/ }, () => ({ path: glue }));
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+    minify: true,
+    write: false,
+    plugins: [glueAlias],
+    // The glue's node-only branch requires these; it never runs in a browser.
+    external: ['fs', 'path'],
+    logLevel: 'warning',
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
+const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
+
+// Returns [{ key, stem, ext, data }] for every content-hashed file.
+function collectAssets(wasmOut, coreJs) {
+  const assets = [
+    { key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs },
+    { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
+    { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: readFileSync(path.join(wasmOut, 'natter.voice.js')) },
+    { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
+  ];
+  const workletDir = path.join(repoRoot, 'web/worklets');
+  if (existsSync(workletDir)) {
+    for (const file of readdirSync(workletDir).filter((f) => f.endsWith('.js')).sort()) {
+      const name = path.basename(file, '.js').replace(/[^A-Za-z0-9_]/g, '_');
+      assets.push({ key: `worklet_${name}`, stem: `worklet.${name}`, ext: '.js', data: readFileSync(path.join(workletDir, file)) });
+    }
+  }
+  return assets;
+}
+
+// Step 5. Returns the minified loader, or null when web/loader.js is missing.
+async function buildLoader(manifest) {
+  const src = path.join(repoRoot, 'web/loader.js');
+  if (!existsSync(src)) {
+    warn('web/loader.js does not exist yet: dist/natter.js not written');
+    return null;
+  }
+  const code = readFileSync(src, 'utf8');
+  const count = code.split(PLACEHOLDER).length - 1;
+  if (count !== 1) throw new Error(`web/loader.js must contain ${PLACEHOLDER} exactly once (found ${count})`);
+  const filled = code.replace(PLACEHOLDER, () => JSON.stringify(manifest));
+  const out = await esbuild.transform(filled, { loader: 'js', format: 'iife', target: 'es2020', minify: true });
+  return Buffer.from(out.code);
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+
+export async function build({ outDir = path.join(repoRoot, 'dist'), env = process.env.NATTER_ENV || 'development' } = {}) {
+  outDir = path.resolve(outDir);
+  if (!ENVS.includes(env)) throw new Error(`env must be one of ${ENVS.join(', ')} (got ${JSON.stringify(env)})`);
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  const procEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
+
+  const wasmOut = buildWasm(procEnv);
+  const assets = collectAssets(wasmOut, await bundleShim(wasmOut));
+
+  const files = {};
+  const buildHash = createHash('sha256');
+  for (const a of assets) {
+    const digest = sha256(a.data);
+    a.name = `${a.stem}.${digest.slice(0, 12)}${a.ext}`;
+    files[a.key] = { path: a.name, integrity: sri(a.data) };
+    buildHash.update(`${a.key}\0${digest}\n`);
+  }
+  const manifest = { version, env, build: buildHash.digest('hex').slice(0, 12), files };
+  const loader = await buildLoader(manifest);
+
+  // Write everything to a temp sibling, then swap it in for outDir.
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  const old = `${outDir}.old-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const written = [];
+  const emit = (name, data) => {
+    writeFileSync(path.join(tmp, name), data);
+    written.push(`${name} ${kb(gzipSync(data).length)}`);
+  };
+  if (loader) emit('natter.js', loader);
+  for (const a of assets) emit(a.name, a.data);
+  emit('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  if (existsSync(outDir)) renameSync(outDir, old);
+  renameSync(tmp, outDir);
+  rmSync(old, { recursive: true, force: true });
+
+  console.log(`[build] ${path.relative(repoRoot, outDir) || outDir} (${env}, build ${manifest.build}, gzipped): ${written.join(', ')}`);
+  return { outDir, manifest };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  build().catch((err) => {
+    console.error(`[build] failed: ${err.message}`);
+    process.exit(1);
+  });
+}

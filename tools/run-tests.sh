@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test suite (npm test). Each suite runs even when an earlier one
+# failed; the script fails if any did. Suites:
+#   native     GoogleTest via ctest (Release build)
+#   sanitized  the same suites under AddressSanitizer + UBSan
+#   fuzz       libFuzzer on the frame decoder, bounded time
+#   wasm       the WASM build + dist/ (npm run build)
+#   node       node --test: WASM core, shim, reference server
+#   browser    headless Chromium against the reference server
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs
+JOBS=${NATTER_JOBS:-2}
+FUZZ_SECONDS=${NATTER_FUZZ_SECONDS:-30}
+passed=(); failed=()
+
+suite() {  # suite NAME COMMAND...
+  local name=$1; shift
+  echo; echo "=== suite: $name"
+  if "$@"; then passed+=("$name"); else failed+=("$name"); echo "=== suite FAILED: $name"; fi
+}
+
+native() {
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+  cmake --build build/native -j"$JOBS" &&
+  ctest --test-dir build/native --output-on-failure -j"$JOBS"
+}
+
+sanitized() {
+  cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNATTER_SANITIZE=ON >/dev/null &&
+  cmake --build build/asan -j"$JOBS" --target natter_tests &&
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 NATTER_SIM_SEEDS=1000 \
+    ctest --test-dir build/asan --output-on-failure -j"$JOBS"
+}
+
+fuzz() {
+  CC=clang CXX=clang++ cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNATTER_FUZZ=ON >/dev/null &&
+  cmake --build build/fuzz -j"$JOBS" --target frame_decoder_fuzz &&
+  mkdir -p build/fuzz/corpus &&
+  build/fuzz/tests/fuzz/frame_decoder_fuzz -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+    build/fuzz/corpus tests/fuzz/corpus 2>&1 | tail -n 12
+  return "${PIPESTATUS[0]}"
+}
+
+wasm() { node tools/build/build.mjs; }
+
+node_suites() { node --test --test-reporter=spec tests/node/ tests/server/; }
+
+browser() { node --test --test-concurrency=1 --test-reporter=spec tests/browser/; }
+
+suite native native
+suite sanitized sanitized
+suite fuzz fuzz
+suite wasm wasm
+suite node node_suites
+suite browser browser
+
+echo
+echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"
+[ ${#failed[@]} -eq 0 ] || { echo "failed suites: ${failed[*]}"; exit 1; }

@@ -1,0 +1,86 @@
+// The scripted storefront agent: a deterministic stand-in for a shop's AI.
+// `composeReply(text)` decides what to say; `replyEvents(...)` turns that into
+// the protocol's event list (start, delta per token, card per product, done).
+// Replies use the safe Markdown subset the widget renders: **bold**,
+// *italic*, "- " bullet lists and [label](https://…) links.
+import { PLATFORM_LABELS, parseProductQuery, searchProducts, toCard } from './catalogue.mjs';
+
+export const MAX_CARDS = 4;
+export const TRADE_IN_URL = 'https://shop.example/trade-in';
+
+const GREETING = /^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s!.,?]*(there)?[\s!.,?]*$/i;
+const TRADE_IN = /\btrade[\s-]?ins?\b|\bpart[\s-]exchange\b|\bsell (my|an?)\b/i;
+
+function greetingReply() {
+  return 'Hi! I\'m the **Pixel Harbour Games** assistant. Ask me about *PS5*, *Xbox* or *Switch* games, ' +
+    'controllers and headsets, or about trading in your old kit.';
+}
+
+function tradeInReply() {
+  return 'Yes, you can **trade in** consoles, controllers and games in working order.\n' +
+    '- Bring them to any store, or post them to us for free\n' +
+    '- We check them and credit you *the same day*\n' +
+    `See what yours is worth on our [trade-in page](${TRADE_IN_URL}).`;
+}
+
+function fallbackReply() {
+  return 'Sorry, I\'m not sure I can help with that. I can:\n' +
+    '- find **games** and **consoles** (try *PS5 games*)\n' +
+    '- show **controllers** and **headsets** (try *headset under 50*)\n' +
+    `- explain trade-ins (see our [trade-in page](${TRADE_IN_URL}))`;
+}
+
+function describeQuery({ platforms, kinds, maxPrice }, count) {
+  const platform = platforms.map((p) => PLATFORM_LABELS[p]).join('/');
+  const noun = kinds.length === 1 ? kinds[0] : 'product';
+  const kind = count === 1 ? noun : `${noun}s`;
+  const price = maxPrice === null ? '' : ` under £${maxPrice}`;
+  return `${platform ? `${platform} ` : ''}${kind}${price}`;
+}
+
+function searchReply(query) {
+  const found = searchProducts(query);
+  const what = describeQuery(query, found.length);
+  if (found.length === 0) {
+    return { text: `Sorry, we have no **${what}** in stock right now. Try a different platform or price.`, products: [] };
+  }
+  const shown = found.slice(0, MAX_CARDS);
+  const lines = shown.map((p) => `- [${p.name}](${p.url}) for **£${p.price}**`);
+  const more = found.length > shown.length ? `\n*${found.length - shown.length} more in the shop.*` : '';
+  const count = found.length === 1 ? 'one' : String(found.length);
+  return {
+    text: `Yes! We have ${count} **${what}**:\n${lines.join('\n')}${more}`,
+    products: shown,
+  };
+}
+
+// What the agent says to `text`: { text, products } (products as in the catalogue).
+export function composeReply(text) {
+  if (TRADE_IN.test(text)) return { text: tradeInReply(), products: [] };
+  if (GREETING.test(text)) return { text: greetingReply(), products: [] };
+  const query = parseProductQuery(text);
+  if (query) return searchReply(query);
+  return { text: fallbackReply(), products: [] };
+}
+
+// Splits reply text into stream tokens: a word plus the whitespace after it
+// (leading whitespace rides with the first token). Joining them gives the text back.
+export function tokenize(text) {
+  const tokens = text.match(/\S+\s*/g) ?? [];
+  const lead = text.match(/^\s*/)[0];
+  if (tokens.length === 0) return lead ? [lead] : [];
+  tokens[0] = lead + tokens[0];
+  return tokens;
+}
+
+// The full event list for one reply. `overrideText` (a test fault) replaces
+// what the agent would have said, and then no cards are sent.
+export function replyEvents({ replyId, text, overrideText = null }) {
+  const reply = overrideText === null ? composeReply(text) : { text: overrideText, products: [] };
+  return [
+    { event: 'start', data: { reply_id: replyId } },
+    ...tokenize(reply.text).map((t) => ({ event: 'delta', data: { text: t } })),
+    ...reply.products.map((p) => ({ event: 'card', data: { product: toCard(p) } })),
+    { event: 'done', data: {} },
+  ];
+}

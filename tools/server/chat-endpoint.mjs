@@ -1,0 +1,122 @@
+// POST /api/chat (docs/protocol.md): validates the request, runs the agent at
+// most once per Idempotency-Key, and streams the reply as server-sent events.
+// Also applies the injected fault (test controls) each request takes.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createHash } from 'node:crypto';
+import { readBody, sendError } from './http-util.mjs';
+import { MAX_BODY_BYTES, validateChatRequest } from './chat-request.mjs';
+import { fingerprint } from './idempotency-store.mjs';
+import { startRun } from './reply-run.mjs';
+import { SSE_HEADERS, formatEvent } from './sse.mjs';
+import { replyEvents } from './agent/storefront-agent.mjs';
+
+export const CORS_HEADERS = Object.freeze({
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Retry-After, Idempotent-Replayed',
+});
+
+// OPTIONS /api/chat: the CORS preflight a cross-origin widget sends first.
+export function handleChatPreflight(req, res) {
+  res.writeHead(204, {
+    ...CORS_HEADERS,
+    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key',
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
+}
+
+function replyIdFor(key) {
+  return `r_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
+}
+
+// Writes one event and resolves once it has been handed to the socket.
+function writeEvent(res, event) {
+  return new Promise((resolve) => res.write(formatEvent(event), () => resolve()));
+}
+
+// `deps`: { store: IdempotencyStore, stats: RequestStats, faults: FaultQueue|null,
+// tokenDelayMs, signal (aborts when the server closes) }.
+// `ctx.key` is set for the request log.
+export function createChatHandler({ store, stats, faults, tokenDelayMs, signal }) {
+  function startAgent(key, request, fault) {
+    stats.countAgentRun(key);
+    const overrideText = fault?.action === 'agent_text' ? fault.text : null;
+    const events = replyEvents({ replyId: replyIdFor(key), text: request.text, overrideText });
+    return startRun(events, { paceMs: tokenDelayMs, signal });
+  }
+
+  return async function handleChat(req, res, ctx) {
+    const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
+    ctx.key = key;
+    stats.countRequest(key);
+    const fault = faults?.takeChat() ?? null;
+
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (!body.ok) {
+      if (body.reason === 'too_large') {
+        sendError(res, 413, 'body_too_large', `The request body is over ${MAX_BODY_BYTES} bytes.`,
+          { ...CORS_HEADERS, Connection: 'close' });
+      }
+      return;
+    }
+    if (fault?.action === 'delay_ms') {
+      try { await sleep(fault.ms, undefined, { signal }); } catch { return; }
+    }
+    if (fault?.action === 'status') {
+      const retry = fault.retry_after_s === undefined ? {} : { 'Retry-After': String(fault.retry_after_s) };
+      sendError(res, fault.status, 'injected_fault', `Injected status ${fault.status}.`, { ...CORS_HEADERS, ...retry });
+      return;
+    }
+
+    const checked = validateChatRequest(body.text, key);
+    const begun = checked.ok
+      ? store.begin(key, fingerprint(checked.request), () => startAgent(key, checked.request, fault))
+      : null;
+    if (fault?.action === 'reset_before_response') {
+      req.socket.destroy();
+      return;
+    }
+    if (!checked.ok) {
+      sendError(res, checked.status, checked.code, checked.message, CORS_HEADERS);
+      return;
+    }
+    if (begun.conflict) {
+      sendError(res, 422, 'key_reused', 'This Idempotency-Key was used with a different request body.',
+        CORS_HEADERS);
+      return;
+    }
+    await streamReply(req, res, begun, fault);
+  };
+
+  async function streamReply(req, res, { run, outcome }, fault) {
+    res.writeHead(200, {
+      ...CORS_HEADERS,
+      ...SSE_HEADERS,
+      ...(outcome === 'started' ? {} : { 'Idempotent-Replayed': outcome }),
+    });
+    const cutAfter = fault?.action === 'reset_mid_stream' ? fault.after_events : Infinity;
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    if (cutAfter === 0) {
+      res.flushHeaders();
+      await new Promise((resolve) => res.socket ? res.socket.write('', resolve) : resolve());
+      req.socket.destroy();
+      return;
+    }
+    let sent = 0;
+    for await (const event of run.follow({ paceMs: tokenDelayMs, signal: gone.signal })) {
+      if (res.destroyed) return;
+      await writeEvent(res, event);
+      sent += 1;
+      if (sent >= cutAfter) {
+        req.socket.destroy();
+        return;
+      }
+    }
+    if (run.state === 'failed' && !res.destroyed) {
+      await writeEvent(res, { event: 'error', data: { code: 'agent_failed', message: 'The agent stopped before finishing its reply.' } });
+    }
+    res.end();
+  }
+}

@@ -1,0 +1,45 @@
+// Validates a POST /api/chat request (docs/protocol.md). Pure: takes the
+// body text and the Idempotency-Key header, returns
+//   { ok: true, request: { message_id, conversation_id, text } }
+// or { ok: false, status, code, message } for the error response.
+
+export const MAX_TEXT_CHARS = 4000;
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const fail = (status, code, message) => ({ ok: false, status, code, message });
+
+function nonEmptyString(value) {
+  return typeof value === 'string' && value.length > 0;
+}
+
+export function validateChatRequest(bodyText, idempotencyKey) {
+  let body;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return fail(400, 'malformed_json', 'The request body is not valid JSON.');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    return fail(400, 'malformed_body', 'The request body must be a JSON object.');
+  }
+  for (const field of ['message_id', 'conversation_id']) {
+    if (!nonEmptyString(body[field])) return fail(400, 'missing_field', `"${field}" must be a non-empty string.`);
+  }
+  if (typeof body.text !== 'string') return fail(400, 'missing_field', '"text" must be a string.');
+  const trimmed = body.text.trim();
+  if (trimmed.length === 0) return fail(400, 'blank_text', 'The message is empty.');
+  const chars = trimmed.length; // UTF-16 units, as the widget counts them (JavaScript length)
+  if (chars > MAX_TEXT_CHARS) {
+    return fail(413, 'too_long', `The message is ${chars} characters; the limit is ${MAX_TEXT_CHARS}.`);
+  }
+  if (!nonEmptyString(idempotencyKey)) {
+    return fail(400, 'missing_idempotency_key', 'The Idempotency-Key header is required.');
+  }
+  if (idempotencyKey !== body.message_id) {
+    return fail(422, 'key_mismatch', 'The Idempotency-Key header must equal message_id.');
+  }
+  return {
+    ok: true,
+    request: { message_id: body.message_id, conversation_id: body.conversation_id, text: body.text },
+  };
+}

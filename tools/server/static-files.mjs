@@ -1,0 +1,133 @@
+// GET/HEAD for files: `/` is the demo storefront (web/demo/index.html, or a
+// placeholder until it exists); any other path is looked up in distDir
+// first, then webDir. Never serves anything outside those two roots.
+//
+// Caching: a name carrying a content hash (".<8+ hex>.") is immutable for a
+// year; everything else (the loader natter.js, HTML, manifest.json) is
+// `no-cache` and revalidated by ETag (304 on a matching If-None-Match).
+// Files from distDir are embedded on other origins, so they also carry CORS
+// and Cross-Origin-Resource-Policy headers.
+import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+export const CONTENT_TYPES = Object.freeze({
+  '.js': 'application/javascript; charset=utf-8',
+  '.mjs': 'application/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+});
+
+const HASHED_NAME = /\.[0-9a-f]{8,}\./;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Natter demo storefront</title></head>
+<body><h1>Natter demo storefront</h1>
+<p>The demo page (web/demo/index.html) is not there yet. The chat API is at <code>/api/chat</code>.</p>
+</body></html>
+`;
+
+export function contentTypeFor(file) {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export function isHashedName(file) {
+  return HASHED_NAME.test(path.basename(file));
+}
+
+// Maps a URL pathname to a path inside `root`, or null when the pathname is
+// malformed or escapes the root (.., encoded slashes, NUL, absolute tricks).
+export function resolveInside(root, pathname) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const segments = decoded.split('/').filter(Boolean);
+  if (segments.some((s) => s === '..' || s === '.')) return null;
+  const base = path.resolve(root);
+  const full = path.resolve(base, ...segments);
+  return full.startsWith(base + path.sep) ? full : null;
+}
+
+async function readRegularFile(file) {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? await readFile(file) : null;
+  } catch {
+    return null;
+  }
+}
+
+function etagOf(content) {
+  return `"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
+}
+
+function matchesEtag(header, etag) {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+function send(req, res, { content, file, headers }) {
+  const etag = etagOf(content);
+  const common = {
+    'Cache-Control': isHashedName(file) ? IMMUTABLE : 'no-cache',
+    ETag: etag,
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  };
+  if (matchesEtag(req.headers['if-none-match'], etag)) {
+    res.writeHead(304, common);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...common, 'Content-Type': contentTypeFor(file), 'Content-Length': content.length });
+  res.end(req.method === 'HEAD' ? undefined : content);
+}
+
+function notFound(res) {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
+  res.end('Not found\n');
+}
+
+const DIST_HEADERS = Object.freeze({
+  'Access-Control-Allow-Origin': '*',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+});
+
+// Returns a handler for GET/HEAD of files.
+export function createStaticHandler({ distDir, webDir }) {
+  return async function handleStatic(req, res, pathname) {
+    if (pathname === '/' || pathname === '/index.html') {
+      const file = webDir ? path.join(webDir, 'demo', 'index.html') : null;
+      const content = (file && (await readRegularFile(file))) ?? Buffer.from(PLACEHOLDER);
+      send(req, res, { content, file: 'index.html', headers: {} });
+      return;
+    }
+    const roots = [[distDir, DIST_HEADERS], [webDir, {}]];
+    for (const [root, headers] of roots) {
+      if (!root) continue;
+      const file = resolveInside(root, pathname);
+      if (file === null) return notFound(res);
+      const content = await readRegularFile(file);
+      if (content) return send(req, res, { content, file, headers });
+    }
+    notFound(res);
+  };
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs everything Natter needs on a fresh Debian (bookworm) machine, and
+# does nothing when it is all there already. Called by npm start/test/build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: compilers and test tools, Emscripten, the browser for
+# end-to-end tests, speech/audio tools, a real reverse proxy for tests.
+APT_PACKAGES=(
+  cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
+  emscripten chromium espeak-ng sox nginx-light haproxy
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[setup] installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# JS packages, exactly as pinned in package-lock.json. Re-run only when the
+# lock file changed since the last install.
+stamp=node_modules/.natter-lock-sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "[setup] npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+# libopus source, pinned and verified (cached outside git).
+bash tools/fetch-opus.sh >/dev/null

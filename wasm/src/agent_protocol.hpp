@@ -1,0 +1,43 @@
+// The agent's reply stream (HTTP server-sent events today, live-session
+// frames later): what each event means, decoded from untrusted JSON into
+// checked values. docs/protocol.md is the wire reference.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace natter {
+
+struct AgentStart {   // event: start   data: {"reply_id": "..."}
+  std::string reply_id;
+};
+struct AgentDelta {   // event: delta   data: {"text": "..."}
+  std::string text;
+};
+struct AgentCard {    // event: card    data: {"product": {...}}
+  std::string product_id, name, price, currency, url, image_url;
+};
+struct AgentDone {};  // event: done    data: {}
+struct AgentError {   // event: error   data: {"code": "...", "message": "..."}
+  std::string code, message;
+};
+
+using AgentEvent = std::variant<AgentStart, AgentDelta, AgentCard, AgentDone, AgentError>;
+
+// Why an event was refused. `code` is stable (tests and logs use it):
+// "too_large", "too_deep", "malformed", "wrong_type", "unknown_event",
+// "unsafe_link".
+struct ProtocolError {
+  std::string code;
+  std::string detail;  // human-readable, names the field at fault
+};
+
+using DecodedAgentEvent = std::variant<AgentEvent, ProtocolError>;
+
+// Decodes one SSE event. Unknown fields are ignored; a missing or mistyped
+// required field, an unknown event name, or a card link that is not
+// http(s) is a ProtocolError.
+DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_view data);
+
+}  // namespace natter

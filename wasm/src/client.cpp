@@ -1,0 +1,61 @@
+#include "client.hpp"
+
+#include <type_traits>
+
+namespace natter {
+
+Client::Client(Config config)
+    : config_(std::move(config)), ids_(config_.seed_hi, config_.seed_lo), send_(*this), conn_(*this),
+      delivery_(*this) {
+  if (config_.conversation_id.empty()) config_.conversation_id = ids_.uuid();
+  delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json);
+}
+
+void Client::handle(const Event& event, int64_t now) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, EnterPressed>) send_.on_enter(e, now);
+        else if constexpr (std::is_same_v<T, SendClicked>) send_.on_trigger(e.text, "click", now);
+        else if constexpr (std::is_same_v<T, HostSend>) send_.on_trigger(e.text, "host", now);
+        else if constexpr (std::is_same_v<T, ComposerChanged>) send_.on_composer_changed(e);
+        else if constexpr (std::is_same_v<T, RetryClicked>) send_.on_retry(e, now);
+        else if constexpr (std::is_same_v<T, HttpResponded>) send_.on_responded(e, now);
+        else if constexpr (std::is_same_v<T, HttpBody>) send_.on_body(e, now);
+        else if constexpr (std::is_same_v<T, HttpEnded>) send_.on_ended(e, now);
+        else if constexpr (std::is_same_v<T, HttpFailed>) send_.on_failed(e, now);
+        else if constexpr (std::is_same_v<T, Tick>) {
+          while (auto due = timers_.take_due(now)) {
+            if (*due == TimerName::SendRetry) send_.on_retry_timer(now);
+            else if (*due == TimerName::ResponseTimeout) send_.on_response_timeout(now);
+            else conn_.on_timer(*due, now);
+          }
+        }
+        else if constexpr (std::is_same_v<T, SessionWanted>) {
+          if (config_.session_url.empty()) return;
+          if (!session_started_) {
+            session_started_ = true;
+            delivery_.start(now);
+          }
+          conn_.want(now);
+        }
+        else if constexpr (std::is_same_v<T, SessionClosedByHost>) conn_.close_by_host();
+        else if constexpr (std::is_same_v<T, RetryNowClicked>) conn_.retry_now(now);
+        else if constexpr (std::is_same_v<T, WsOpened>) conn_.on_opened(e, now);
+        else if constexpr (std::is_same_v<T, WsFrame>) conn_.on_frame(e, now);
+        else if constexpr (std::is_same_v<T, WsClosed>) conn_.on_closed(e, now);
+        else if constexpr (std::is_same_v<T, ProbeAnswered>) conn_.on_probe(e, now);
+        else if constexpr (std::is_same_v<T, NetworkChanged>) conn_.on_network(e.online, now);
+        else if constexpr (std::is_same_v<T, VisibilityChanged>) conn_.on_visibility(e.visible, now);
+      },
+      event);
+}
+
+std::optional<Effect> Client::poll() {
+  if (out_.empty()) return std::nullopt;
+  Effect e = std::move(out_.front());
+  out_.pop_front();
+  return e;
+}
+
+}  // namespace natter

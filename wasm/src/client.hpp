@@ -1,0 +1,106 @@
+// natter::Client is the whole widget's brain, with no I/O of its own.
+//
+// Run-loop contract (the host is the JS shim, a test or the simulator):
+//   1. Feed one Event with the current time: client.handle(event, now_ms).
+//   2. Drain effects with client.poll() until it returns nothing, carrying
+//      each one out in order.
+//   3. Arm one timer for client.next_deadline() (if any); when it fires,
+//      feed Tick{} with the time it fired at and go to 2.
+// The core never reads a clock, a socket or the DOM, and never calls back:
+// the same events at the same times give the same effects, on every build.
+//
+//   natter::Client c(natter::Config{});
+//   c.handle(natter::SendClicked{"do you have PS5 games?"}, 0);
+//   while (auto e = c.poll()) { /* carry out *e */ }
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "effects.hpp"
+#include "events.hpp"
+#include "ids.hpp"
+#include "reply_assembler.hpp"
+#include "connection_machine.hpp"
+#include "send_machine.hpp"
+#include "session_delivery.hpp"
+#include "timers.hpp"
+
+namespace natter {
+
+// Test-only planted bugs (never set from JSON): the simulator must catch each.
+enum Canary : uint32_t {
+  kCanaryNewIdOnRetry = 1u << 0,
+  kCanaryResetBackoffOnOpen = 1u << 1,
+  kCanaryAcceptStaleConnIds = 1u << 2,
+  kCanaryFlushBeforeWelcome = 1u << 3,
+  kCanaryHeartbeatAfterClose = 1u << 4,
+  kCanaryNoJitter = 1u << 5,
+};
+
+struct Config {
+  std::string chat_url = "/api/chat";  // the agent's HTTP endpoint
+  std::string conversation_id;         // empty: the core mints one
+  uint32_t max_text_chars = 4000;
+  uint64_t seed_hi = 0, seed_lo = 0;   // randomness from the host (crypto)
+  uint32_t max_auto_retries = 3;       // transient failures retried unasked
+
+  // The live session (empty session_url: text goes over HTTP only).
+  std::string session_url;             // ws(s)://…/api/session
+  std::string tab_id;                  // minted per page load by the host
+  std::string build;                   // the release's build id (sent in hello)
+  // Restored from the tab's session storage (what Persist wrote last).
+  std::string resume_token;
+  uint64_t last_event_seq = 0;
+  std::string outbox_json;             // [{"id", "text"}, ...]
+
+  uint32_t canaries = 0;               // test-only, see Canary
+};
+
+// What a shop would chart; also in the support dump.
+struct Stats {
+  uint64_t messages_sent = 0;
+  uint64_t blocked_sends = 0;  // triggers dropped while a send was in flight
+  uint64_t retries = 0;        // automatic and manual, same id each time
+  uint64_t protocol_errors = 0;
+  uint64_t connect_attempts = 0;
+  uint64_t sessions_opened = 0;   // welcomes received
+  uint64_t reconnects = 0;        // welcomes after the first
+  uint64_t fresh_starts = 0;      // welcomes that could not resume
+  uint64_t illegal_transitions = 0;
+};
+
+class Client {
+ public:
+  explicit Client(Config config);
+
+  void handle(const Event& event, int64_t now_ms);
+  std::optional<Effect> poll();
+  // Earliest time a Tick is due, or nothing when no timer is armed.
+  std::optional<int64_t> next_deadline() const { return timers_.next_deadline(); }
+
+  const std::string& conversation_id() const { return config_.conversation_id; }
+  const Stats& stats() const { return stats_; }
+  const ConnectionMachine& connection() const { return conn_; }
+  const Timers& timers() const { return timers_; }
+  const SessionDelivery& delivery() const { return delivery_; }
+
+ private:
+  friend class SendMachine;
+  friend class ConnectionMachine;
+  friend class SessionDelivery;
+  Config config_;
+  IdMinter ids_;
+  Timers timers_;
+  Stats stats_;
+  std::deque<Effect> out_;
+  ReplyAssembler replies_{out_};
+  SendMachine send_;
+  ConnectionMachine conn_;
+  SessionDelivery delivery_;
+  bool session_started_ = false;
+};
+
+}  // namespace natter

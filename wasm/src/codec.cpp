@@ -1,0 +1,229 @@
+#include "codec.hpp"
+
+#include <type_traits>
+
+namespace natter {
+namespace {
+
+using nlohmann::json;
+
+// Field readers: a missing optional field keeps the default; a present
+// field of the wrong type is an error (never a throw: exceptions are off).
+struct Reader {
+  const json& j;
+  std::string error;
+
+  void str(const char* key, std::string& out, bool required = true) {
+    auto it = j.find(key);
+    if (it == j.end()) { if (required) fail(key, "missing"); return; }
+    if (!it->is_string()) return fail(key, "not a string");
+    out = it->get_ref<const std::string&>();
+  }
+  void boolean(const char* key, bool& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return;
+    if (!it->is_boolean()) return fail(key, "not a boolean");
+    out = it->get<bool>();
+  }
+  template <typename Int>
+  void integer(const char* key, Int& out, bool required = true) {
+    auto it = j.find(key);
+    if (it == j.end()) { if (required) fail(key, "missing"); return; }
+    if (!it->is_number_integer()) return fail(key, "not an integer");
+    out = static_cast<Int>(it->get<int64_t>());
+  }
+  void fail(const char* key, const char* why) {
+    if (error.empty()) error = std::string("field '") + key + "' " + why;
+  }
+};
+
+json encode_line(const Line& line) {
+  json spans = json::array();
+  for (const Span& s : line)
+    spans.push_back({{"text", s.text}, {"bold", s.bold}, {"italic", s.italic}, {"href", s.href}});
+  return spans;
+}
+
+const char* kind_name(Block::Kind k) {
+  switch (k) {
+    case Block::Kind::BulletList: return "bullet_list";
+    case Block::Kind::NumberedList: return "numbered_list";
+    case Block::Kind::Paragraph: break;
+  }
+  return "paragraph";
+}
+
+// Payloads of host events are JSON text made by the core itself.
+json embedded(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_discarded() ? json::object() : j;
+}
+
+}  // namespace
+
+std::variant<Event, CodecError> decode_event(std::string_view text) {
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return CodecError{"malformed", "an event must be a JSON object"};
+  auto type_it = j.find("type");
+  if (type_it == j.end() || !type_it->is_string()) return CodecError{"malformed", "field 'type' missing"};
+  const std::string& type = type_it->get_ref<const std::string&>();
+  Reader r{j, {}};
+  Event out = Tick{};
+  if (type == "enter_pressed") {
+    EnterPressed e;
+    r.str("text", e.text);
+    r.boolean("shift", e.shift);
+    r.boolean("composing", e.composing);
+    r.boolean("repeat", e.repeat);
+    out = e;
+  } else if (type == "send_clicked") {
+    SendClicked e; r.str("text", e.text); out = e;
+  } else if (type == "host_send") {
+    HostSend e; r.str("text", e.text); out = e;
+  } else if (type == "composer_changed") {
+    ComposerChanged e; r.integer("chars", e.chars); out = e;
+  } else if (type == "retry_clicked") {
+    RetryClicked e; r.str("message_id", e.message_id); out = e;
+  } else if (type == "http_responded") {
+    HttpResponded e;
+    r.integer("request_id", e.request_id);
+    r.integer("status", e.status);
+    r.integer("retry_after_ms", e.retry_after_ms, false);
+    out = e;
+  } else if (type == "http_body") {
+    HttpBody e; r.integer("request_id", e.request_id); r.str("chunk", e.chunk); out = e;
+  } else if (type == "http_ended") {
+    HttpEnded e; r.integer("request_id", e.request_id); out = e;
+  } else if (type == "http_failed") {
+    HttpFailed e; r.integer("request_id", e.request_id); r.str("reason", e.reason, false); out = e;
+  } else if (type == "session_wanted") {
+    out = SessionWanted{};
+  } else if (type == "session_closed_by_host") {
+    out = SessionClosedByHost{};
+  } else if (type == "retry_now_clicked") {
+    out = RetryNowClicked{};
+  } else if (type == "ws_opened") {
+    WsOpened e; r.integer("conn_id", e.conn_id); out = e;
+  } else if (type == "ws_frame") {
+    WsFrame e; r.integer("conn_id", e.conn_id); r.str("text", e.text); out = e;
+  } else if (type == "ws_closed") {
+    WsClosed e;
+    r.integer("conn_id", e.conn_id);
+    r.integer("code", e.code, false);
+    r.str("reason", e.reason, false);
+    r.boolean("was_open", e.was_open);
+    out = e;
+  } else if (type == "probe_answered") {
+    ProbeAnswered e;
+    r.integer("conn_id", e.conn_id);
+    r.integer("status", e.status);
+    r.integer("retry_after_ms", e.retry_after_ms, false);
+    out = e;
+  } else if (type == "network_changed") {
+    NetworkChanged e; r.boolean("online", e.online); out = e;
+  } else if (type == "visibility_changed") {
+    VisibilityChanged e; r.boolean("visible", e.visible); out = e;
+  } else if (type != "tick") {
+    return CodecError{"unknown_type", "unknown event type '" + type + "'"};
+  }
+  if (!r.error.empty()) return CodecError{"wrong_type", type + ": " + r.error};
+  return out;
+}
+
+json encode_rich_text(const RichText& text) {
+  json blocks = json::array();
+  for (const Block& b : text.blocks) {
+    json lines = json::array();
+    for (const Line& l : b.lines) lines.push_back(encode_line(l));
+    blocks.push_back({{"kind", kind_name(b.kind)}, {"lines", std::move(lines)}});
+  }
+  return {{"blocks", std::move(blocks)}};
+}
+
+json encode_effect(const Effect& effect) {
+  return std::visit(
+      [](const auto& e) -> json {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, ConsumeKey>) return {{"type", "consume_key"}};
+        else if constexpr (std::is_same_v<T, ClearComposer>) return {{"type", "clear_composer"}};
+        else if constexpr (std::is_same_v<T, ComposerError>)
+          return {{"type", "composer_error"}, {"code", e.code}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, HttpRequest>) {
+          json headers = json::array();
+          for (const auto& [k, v] : e.headers) headers.push_back({k, v});
+          return {{"type", "http_request"}, {"request_id", e.request_id}, {"method", e.method},
+                  {"url", e.url}, {"headers", std::move(headers)}, {"body", e.body}};
+        } else if constexpr (std::is_same_v<T, HttpAbort>)
+          return {{"type", "http_abort"}, {"request_id", e.request_id}};
+        else if constexpr (std::is_same_v<T, UserMessageShown>)
+          return {{"type", "user_message_shown"}, {"message_id", e.message_id}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, DeliveryChanged>)
+          return {{"type", "delivery_changed"}, {"message_id", e.message_id}, {"state", e.state},
+                  {"detail", e.detail}, {"can_retry", e.can_retry}};
+        else if constexpr (std::is_same_v<T, AgentReplyUpdated>)
+          return {{"type", "agent_reply_updated"}, {"reply_to", e.reply_to}, {"done", e.done},
+                  {"content", encode_rich_text(e.content)}};
+        else if constexpr (std::is_same_v<T, ProductCardShown>)
+          return {{"type", "product_card_shown"}, {"reply_to", e.reply_to}, {"product_id", e.product_id},
+                  {"name", e.name}, {"price", e.price}, {"currency", e.currency}, {"url", e.url},
+                  {"image_url", e.image_url}};
+        else if constexpr (std::is_same_v<T, Log>)
+          return {{"type", "log"}, {"level", e.level}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, HostEvent>)
+          return {{"type", "host_event"}, {"name", e.name}, {"payload", embedded(e.payload)}};
+        else if constexpr (std::is_same_v<T, WsConnect>)
+          return {{"type", "ws_connect"}, {"conn_id", e.conn_id}, {"url", e.url}};
+        else if constexpr (std::is_same_v<T, WsSend>)
+          return {{"type", "ws_send"}, {"conn_id", e.conn_id}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, WsClose>)
+          return {{"type", "ws_close"}, {"conn_id", e.conn_id}, {"code", e.code}, {"reason", e.reason}};
+        else if constexpr (std::is_same_v<T, HttpProbe>)
+          return {{"type", "http_probe"}, {"conn_id", e.conn_id}, {"url", e.url}};
+        else if constexpr (std::is_same_v<T, StatusChanged>)
+          return {{"type", "status_changed"}, {"state", e.state}, {"text", e.text}, {"retry_in_ms", e.retry_in_ms},
+                  {"can_retry_now", e.can_retry_now}, {"diagnosis", e.diagnosis}};
+        else if constexpr (std::is_same_v<T, Persist>)
+          return {{"type", "persist"}, {"key", e.key}, {"value", e.value}};
+        else if constexpr (std::is_same_v<T, NoticeShown>)
+          return {{"type", "notice_shown"}, {"code", e.code}, {"text", e.text}};
+      },
+      effect);
+}
+
+json encode_event(const Event& event) {
+  return std::visit(
+      [](const auto& e) -> json {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, EnterPressed>)
+          return {{"type", "enter_pressed"}, {"text", e.text}, {"shift", e.shift},
+                  {"composing", e.composing}, {"repeat", e.repeat}};
+        else if constexpr (std::is_same_v<T, SendClicked>) return {{"type", "send_clicked"}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, HostSend>) return {{"type", "host_send"}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, ComposerChanged>) return {{"type", "composer_changed"}, {"chars", e.chars}};
+        else if constexpr (std::is_same_v<T, RetryClicked>) return {{"type", "retry_clicked"}, {"message_id", e.message_id}};
+        else if constexpr (std::is_same_v<T, HttpResponded>)
+          return {{"type", "http_responded"}, {"request_id", e.request_id}, {"status", e.status},
+                  {"retry_after_ms", e.retry_after_ms}};
+        else if constexpr (std::is_same_v<T, HttpBody>)
+          return {{"type", "http_body"}, {"request_id", e.request_id}, {"chunk", e.chunk}};
+        else if constexpr (std::is_same_v<T, HttpEnded>) return {{"type", "http_ended"}, {"request_id", e.request_id}};
+        else if constexpr (std::is_same_v<T, HttpFailed>)
+          return {{"type", "http_failed"}, {"request_id", e.request_id}, {"reason", e.reason}};
+        else if constexpr (std::is_same_v<T, SessionWanted>) return {{"type", "session_wanted"}};
+        else if constexpr (std::is_same_v<T, SessionClosedByHost>) return {{"type", "session_closed_by_host"}};
+        else if constexpr (std::is_same_v<T, RetryNowClicked>) return {{"type", "retry_now_clicked"}};
+        else if constexpr (std::is_same_v<T, WsOpened>) return {{"type", "ws_opened"}, {"conn_id", e.conn_id}};
+        else if constexpr (std::is_same_v<T, WsFrame>)
+          return {{"type", "ws_frame"}, {"conn_id", e.conn_id}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, WsClosed>)
+          return {{"type", "ws_closed"}, {"conn_id", e.conn_id}, {"code", e.code}, {"reason", e.reason}, {"was_open", e.was_open}};
+        else if constexpr (std::is_same_v<T, ProbeAnswered>)
+          return {{"type", "probe_answered"}, {"conn_id", e.conn_id}, {"status", e.status}, {"retry_after_ms", e.retry_after_ms}};
+        else if constexpr (std::is_same_v<T, NetworkChanged>) return {{"type", "network_changed"}, {"online", e.online}};
+        else if constexpr (std::is_same_v<T, VisibilityChanged>) return {{"type", "visibility_changed"}, {"visible", e.visible}};
+        else return {{"type", "tick"}};
+      },
+      event);
+}
+
+}  // namespace natter

@@ -1,0 +1,373 @@
+#include "connection_machine.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "backoff.hpp"
+#include "client.hpp"
+
+namespace natter {
+namespace {
+
+constexpr int64_t kConnectTimeoutMs = 10000;
+constexpr int64_t kStableAfterMs = 5000;
+constexpr int64_t kOfflineSafetyNetMs = 30000;
+constexpr int64_t kQuickDropMs = 2000;
+constexpr int64_t kVerifyAfterWakeMs = 5000;  // a ping must be answered this fast after online/visible
+constexpr uint32_t kDiagnoseAfter = 2;        // consecutive failures before naming a proxy problem
+
+using S = ConnState;
+
+// ws://host/path -> http://host/path (the probe's URL).
+std::string http_url_of(const std::string& ws_url) {
+  if (ws_url.rfind("wss://", 0) == 0) return "https://" + ws_url.substr(6);
+  if (ws_url.rfind("ws://", 0) == 0) return "http://" + ws_url.substr(5);
+  return ws_url;
+}
+
+std::string seconds_text(int64_t ms) {
+  const int64_t s = (ms + 999) / 1000;
+  return std::to_string(s < 1 ? 1 : s) + " s";
+}
+
+}  // namespace
+
+const ConnTransition kConnTransitions[] = {
+    {S::Idle, S::ExpectOpen, "wanted"},
+    {S::Idle, S::Closed, "host closes"},
+    {S::ExpectOpen, S::ExpectWelcome, "socket opened (hello sent)"},
+    {S::ExpectOpen, S::Backoff, "upgrade failed / connect timeout"},
+    {S::ExpectOpen, S::Offline, "failed while offline"},
+    {S::ExpectOpen, S::Closed, "host closes"},
+    {S::ExpectOpen, S::ExpectOpen, "online / visible / retry now (new socket)"},
+    {S::ExpectWelcome, S::Live, "welcome"},
+    {S::ExpectWelcome, S::Backoff, "closed / welcome timeout"},
+    {S::ExpectWelcome, S::Offline, "closed while offline"},
+    {S::ExpectWelcome, S::Failed, "unsupported version / refused twice"},
+    {S::ExpectWelcome, S::Closed, "host closes / another tab took over"},
+    {S::ExpectWelcome, S::ExpectOpen, "online / visible / retry now (new socket)"},
+    {S::Live, S::Backoff, "closed / heartbeat silence"},
+    {S::Live, S::Offline, "closed while offline"},
+    {S::Live, S::Failed, "unsupported version / refused twice"},
+    {S::Live, S::Closed, "host closes / another tab took over"},
+    {S::Backoff, S::ExpectOpen, "reconnect timer / online / visible / retry now"},
+    {S::Backoff, S::Offline, "browser offline"},
+    {S::Backoff, S::Closed, "host closes"},
+    {S::Offline, S::ExpectOpen, "browser online / safety-net timer / retry now"},
+    {S::Offline, S::Closed, "host closes"},
+    {S::Closed, S::ExpectOpen, "wanted again / use here"},
+    {S::Failed, S::ExpectOpen, "retry now"},
+    {S::Failed, S::Closed, "host closes"},
+};
+const std::size_t kConnTransitionCount = sizeof(kConnTransitions) / sizeof(kConnTransitions[0]);
+
+bool is_legal(ConnState from, ConnState to) {
+  return std::any_of(kConnTransitions, kConnTransitions + kConnTransitionCount,
+                     [&](const ConnTransition& t) { return t.from == from && t.to == to; });
+}
+
+const char* state_name(ConnState s) {
+  switch (s) {
+    case S::Idle: return "Idle";
+    case S::ExpectOpen: return "ExpectOpen";
+    case S::ExpectWelcome: return "ExpectWelcome";
+    case S::Live: return "Live";
+    case S::Backoff: return "Backoff";
+    case S::Offline: return "Offline";
+    case S::Closed: return "Closed";
+    case S::Failed: return "Failed";
+  }
+  return "?";
+}
+
+void ConnectionMachine::go(ConnState to) {
+  if (!is_legal(state_, to)) {
+    ++c_.stats_.illegal_transitions;
+    c_.out_.push_back(Log{"error", std::string("refused illegal transition ") + state_name(state_) + " -> " + state_name(to)});
+    return;
+  }
+  state_ = to;
+}
+
+void ConnectionMachine::status(const char* state, const std::string& text, int64_t retry_in_ms, bool can_retry_now) {
+  c_.out_.push_back(StatusChanged{state, text, retry_in_ms, can_retry_now, diagnosis_});
+}
+
+void ConnectionMachine::want(int64_t now) {
+  wanted_ = true;
+  if (state_ == S::Idle || state_ == S::Closed) connect_now(now);
+}
+
+void ConnectionMachine::connect_now(int64_t now) {
+  if (state_ == S::ExpectOpen || state_ == S::ExpectWelcome) abandon_socket(1000, "superseded");
+  c_.timers_.cancel(TimerName::Reconnect);
+  go(S::ExpectOpen);
+  if (state_ != S::ExpectOpen) return;
+  wanted_ = true;
+  ++attempts_;
+  ++c_.stats_.connect_attempts;
+  if (outage_since_ < 0) outage_since_ = now;
+  conn_id_ = c_.ids_.request_id();
+  started_offline_ = !online_;
+  c_.out_.push_back(WsConnect{conn_id_, c_.config_.session_url});
+  c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
+  status("connecting", ever_welcomed_ ? "Reconnecting…" : "Connecting…");
+}
+
+// Forgets the current socket: closes it and makes its id stale.
+void ConnectionMachine::abandon_socket(int code, const std::string& reason) {
+  if (conn_id_ != 0) c_.out_.push_back(WsClose{conn_id_, code, reason});
+  conn_id_ = 0;
+  stop_live_timers();
+  c_.timers_.cancel(TimerName::ConnectTimeout);
+}
+
+void ConnectionMachine::stop_live_timers() {
+  if (c_.config_.canaries & kCanaryHeartbeatAfterClose) return;
+  c_.timers_.cancel(TimerName::Heartbeat);
+  c_.timers_.cancel(TimerName::Liveness);
+  c_.timers_.cancel(TimerName::StableUptime);
+}
+
+bool ConnectionMachine::stale(uint32_t conn_id) const {
+  if (c_.config_.canaries & kCanaryAcceptStaleConnIds) return false;
+  return conn_id == 0 || conn_id != conn_id_;
+}
+
+void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
+  if (stale(e.conn_id) || state_ != S::ExpectOpen) return;
+  go(S::ExpectWelcome);
+  opened_at_ = now;
+  upgrade_failures_ = 0;
+  if (c_.config_.canaries & kCanaryResetBackoffOnOpen) attempts_ = 0;
+  c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
+  Hello h{c_.config_.conversation_id, c_.delivery_.resume_token(), c_.config_.tab_id, c_.config_.build,
+          c_.delivery_.last_event_seq()};
+  c_.out_.push_back(WsSend{conn_id_, encode_hello(h)});
+  if (c_.config_.canaries & kCanaryFlushBeforeWelcome) c_.delivery_.flush_outbox();
+}
+
+void ConnectionMachine::send(const std::string& frame) {
+  if (state_ == S::Live || state_ == S::ExpectWelcome) c_.out_.push_back(WsSend{conn_id_, frame});
+}
+
+void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
+  if (stale(e.conn_id)) return;
+  if (state_ != S::ExpectWelcome && state_ != S::Live) return;
+  if (state_ == S::Live) c_.timers_.set(TimerName::Liveness, now + 2 * heartbeat_ms_ - heartbeat_ms_ / 3);
+  auto decoded = decode_server_frame(e.text);
+  if (auto* err = std::get_if<ProtocolError>(&decoded)) {
+    ++c_.stats_.protocol_errors;
+    c_.out_.push_back(Log{"warn", "ignored session frame (" + err->code + "): " + err->detail});
+    return;
+  }
+  std::visit(
+      [&](const auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, Welcome>) {
+          if (state_ == S::ExpectWelcome) on_welcome(f, now);
+        } else if constexpr (std::is_same_v<T, Ack>) {
+          if (state_ == S::Live) c_.delivery_.on_ack(f);
+        } else if constexpr (std::is_same_v<T, ServerEvent>) {
+          if (state_ == S::Live) c_.delivery_.on_event(f, now);
+        } else if constexpr (std::is_same_v<T, ServerError>) {
+          c_.out_.push_back(Log{"warn", "server error (" + f.code + "): " + f.message});
+          if (f.code == "unsupported_version") {
+            abandon_socket(1000, "unsupported version");
+            c_.delivery_.on_down();
+            go(S::Failed);
+            wanted_ = false;
+            status("failed", "This chat needs an update: reload the page.");
+          }
+        }
+      },
+      std::get<ServerFrame>(decoded));
+}
+
+void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
+  go(S::Live);
+  c_.timers_.cancel(TimerName::ConnectTimeout);
+  heartbeat_ms_ = w.heartbeat_ms;
+  c_.timers_.set(TimerName::Heartbeat, now + heartbeat_ms_);
+  c_.timers_.set(TimerName::Liveness, now + 2 * heartbeat_ms_ - heartbeat_ms_ / 3);
+  c_.timers_.set(TimerName::StableUptime, now + kStableAfterMs);
+  ++c_.stats_.sessions_opened;
+  if (ever_welcomed_) ++c_.stats_.reconnects;
+  ever_welcomed_ = true;
+  status("connected", "Connected");
+  c_.delivery_.on_live(w);
+}
+
+void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
+  if (stale(e.conn_id)) return;  // an old socket's close
+  if (state_ != S::ExpectOpen && state_ != S::ExpectWelcome && state_ != S::Live) return;
+  const bool quick = e.was_open && now - opened_at_ < kQuickDropMs;
+  conn_id_ = 0;
+  stop_live_timers();
+  c_.timers_.cancel(TimerName::ConnectTimeout);
+  c_.delivery_.on_down();
+  if (e.code == 4000 && e.reason == "replaced:tab") {
+    go(S::Closed);
+    wanted_ = false;
+    status("closed", "This chat continued in another tab.", -1, true);
+    return;
+  }
+  if (e.code == 4001) {
+    go(S::Failed);
+    wanted_ = false;
+    status("failed", "This chat needs an update: reload the page.");
+    return;
+  }
+  if (e.code == 4003) {
+    if (auth_retry_used_) {
+      go(S::Failed);
+      wanted_ = false;
+      status("failed", "The chat service refused this browser's credentials.", -1, true);
+      return;
+    }
+    auth_retry_used_ = true;  // refresh once, then retry
+  }
+  if (!e.was_open) {
+    ++upgrade_failures_;
+    probe_conn_id_ = e.conn_id;
+    c_.out_.push_back(HttpProbe{e.conn_id, http_url_of(c_.config_.session_url)});
+  }
+  quick_drops_ = quick ? quick_drops_ + 1 : 0;
+  if (quick_drops_ >= kDiagnoseAfter)
+    diagnose("The connection drops right after it opens. A proxy may not support WebSockets, or closes idle connections: see docs/reverse-proxy.md.");
+  schedule_reconnect(now);
+}
+
+void ConnectionMachine::schedule_reconnect(int64_t now, int64_t retry_after_ms) {
+  if (!wanted_) return;
+  if (outage_since_ < 0) outage_since_ = now;
+  if (!online_) {
+    go(S::Offline);
+    c_.timers_.set(TimerName::Reconnect, now + kOfflineSafetyNetMs);
+    status("offline", "You're offline — messages will send when you're back.");
+    return;
+  }
+  go(S::Backoff);
+  const double r = (c_.config_.canaries & kCanaryNoJitter) ? 0.5 : c_.ids_.random().next_unit();
+  const int64_t delay = reconnect_delay_ms(attempts_, now - outage_since_, r, retry_after_ms);
+  c_.timers_.set(TimerName::Reconnect, now + delay);
+  status("reconnecting", "Reconnecting in " + seconds_text(delay) + "…", delay, true);
+}
+
+void ConnectionMachine::on_probe(const ProbeAnswered& e, int64_t now) {
+  if (e.conn_id == 0 || e.conn_id != probe_conn_id_) return;
+  probe_conn_id_ = 0;
+  if (e.status == 426)
+    diagnose("The WebSocket upgrade reached the server without its Upgrade/Connection headers: a proxy drops them. Forward both headers (see docs/reverse-proxy.md).");
+  else if (e.status == 502 || e.status == 504)
+    diagnose("A proxy answered HTTP " + std::to_string(e.status) + ": it cannot reach the chat server, or does not allow WebSockets (see docs/reverse-proxy.md).");
+  else if (e.status == 503)
+    diagnose("The chat service is temporarily unavailable (HTTP 503).");
+  if (e.retry_after_ms >= 0 && state_ == S::Backoff) {
+    const int64_t until = now + std::min<int64_t>(e.retry_after_ms, 60000);
+    if (until > c_.timers_.deadline(TimerName::Reconnect).value_or(0)) {
+      c_.timers_.set(TimerName::Reconnect, until);
+      status("reconnecting", "Reconnecting in " + seconds_text(until - now) + "…", until - now, true);
+    }
+  }
+}
+
+// Names a likely cause once failures repeat; logged once per cause.
+void ConnectionMachine::diagnose(const std::string& diagnosis) {
+  if (upgrade_failures_ < kDiagnoseAfter && quick_drops_ < kDiagnoseAfter) return;
+  if (diagnosis == diagnosis_) return;
+  diagnosis_ = diagnosis;
+  c_.out_.push_back(Log{"warn", "connection problem: " + diagnosis});
+}
+
+void ConnectionMachine::on_network(bool online, int64_t now) {
+  online_ = online;
+  if (!online) {
+    if (state_ == S::Backoff) schedule_reconnect(now);  // -> Offline, safety net kept
+    return;
+  }
+  // A socket started while the network was down is doomed: start afresh.
+  if (state_ == S::Offline || state_ == S::Backoff || (state_ == S::ExpectOpen && started_offline_))
+    return connect_now(now);
+  if (state_ == S::Live) {  // the old socket may be dead after a network change
+    send(encode_ping(now));
+    c_.timers_.set(TimerName::Liveness, now + kVerifyAfterWakeMs);
+  }
+}
+
+void ConnectionMachine::on_visibility(bool visible, int64_t now) {
+  visible_ = visible;
+  if (!visible) return;
+  if (state_ == S::Backoff || state_ == S::Offline) return connect_now(now);
+  if (state_ == S::Live) {
+    send(encode_ping(now));
+    const int64_t deadline = now + kVerifyAfterWakeMs;
+    if (deadline < c_.timers_.deadline(TimerName::Liveness).value_or(INT64_MAX))
+      c_.timers_.set(TimerName::Liveness, deadline);
+  }
+}
+
+void ConnectionMachine::retry_now(int64_t now) {
+  if (state_ == S::Live || state_ == S::Idle) return;
+  if (state_ == S::Failed || state_ == S::Closed) auth_retry_used_ = false;
+  connect_now(now);
+}
+
+void ConnectionMachine::close_by_host() {
+  if (state_ == S::Closed) return;
+  abandon_socket(1000, "closed by host");
+  c_.timers_.cancel(TimerName::Reconnect);
+  if (state_ == S::ExpectWelcome || state_ == S::Live) c_.delivery_.on_down();
+  wanted_ = false;
+  go(S::Closed);
+  status("closed", "Chat closed.");
+}
+
+void ConnectionMachine::on_timer(TimerName name, int64_t now) {
+  switch (name) {
+    case TimerName::Reconnect:
+      if (state_ == S::Backoff || state_ == S::Offline) connect_now(now);
+      break;
+    case TimerName::ConnectTimeout:
+      if (state_ != S::ExpectOpen && state_ != S::ExpectWelcome) break;
+      abandon_socket(4008, "connect timeout");
+      c_.delivery_.on_down();
+      schedule_reconnect(now);
+      break;
+    case TimerName::Heartbeat:
+      if (state_ != S::Live && !(c_.config_.canaries & kCanaryHeartbeatAfterClose)) break;
+      c_.out_.push_back(WsSend{conn_id_, encode_ping(now)});
+      c_.timers_.set(TimerName::Heartbeat, now + heartbeat_ms_);
+      break;
+    case TimerName::Liveness:
+      if (state_ != S::Live) break;
+      c_.out_.push_back(Log{"info", "no sign of life from the server: reconnecting"});
+      abandon_socket(4002, "heartbeat timeout");
+      c_.delivery_.on_down();
+      schedule_reconnect(now);
+      break;
+    case TimerName::GapResync:
+      if (state_ != S::Live || !c_.delivery_.has_gap()) break;
+      c_.out_.push_back(Log{"info", "server events missing after a gap: resuming to fetch them"});
+      abandon_socket(4009, "resync");
+      c_.delivery_.on_down();
+      go(S::Backoff);  // through Backoff, so the transition table holds
+      connect_now(now);
+      break;
+    case TimerName::StableUptime:
+      if (state_ != S::Live) break;
+      attempts_ = 0;
+      outage_since_ = -1;
+      quick_drops_ = 0;
+      auth_retry_used_ = false;
+      if (!diagnosis_.empty()) {
+        diagnosis_.clear();
+        status("connected", "Connected");
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace natter

@@ -1,0 +1,149 @@
+// Outputs of the core. After each event the host drains these in order and
+// carries each one out; none of them asks the host to decide anything.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "rich_text.hpp"
+
+namespace natter {
+
+// Stop the browser's default action for the key event just handled (so a
+// sending Enter does not also insert a newline). Only emitted synchronously
+// in answer to EnterPressed.
+struct ConsumeKey {};
+
+// Empty the composer: its text was accepted as a message.
+struct ClearComposer {};
+
+// Show (or, with an empty text, remove) the inline error under the composer.
+// The composer keeps its text.
+struct ComposerError {
+  std::string code;  // stable id, e.g. "too_long"
+  std::string text;  // what the shopper reads
+};
+
+// Start an HTTP request. The host reports back with HttpResponded, HttpBody,
+// HttpEnded or HttpFailed carrying the same request_id.
+struct HttpRequest {
+  uint32_t request_id = 0;
+  std::string method;
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+// Abort a request started earlier; later events about it are ignored anyway.
+struct HttpAbort {
+  uint32_t request_id = 0;
+};
+
+// A shopper's message appears in the list.
+struct UserMessageShown {
+  std::string message_id;
+  std::string text;
+};
+
+// Delivery state of a shopper's message: "sending", "sent", "retrying"
+// (a transient failure, retried automatically with the same id) or "failed"
+// (detail says why; can_retry offers the Retry control).
+struct DeliveryChanged {
+  std::string message_id;
+  std::string state;
+  std::string detail;
+  bool can_retry = false;
+};
+
+// The agent's reply to `reply_to` (a shopper message id) as it stands now:
+// replace the bubble's content with `content`. Emitted on every streamed
+// piece; a replayed reply starts the same bubble over, never a second one.
+struct AgentReplyUpdated {
+  std::string reply_to;
+  RichText content;
+  bool done = false;
+};
+
+// A product card attached to the agent's reply to `reply_to`.
+struct ProductCardShown {
+  std::string reply_to;
+  std::string product_id;
+  std::string name;
+  std::string price;     // as sent, e.g. "59.99"
+  std::string currency;  // ISO 4217, e.g. "GBP"
+  std::string url;       // already checked: http(s) only
+  std::string image_url; // empty, or http(s)
+};
+
+// A line for the console, prefixed "[natter] " by the host.
+struct Log {
+  std::string level;  // "debug" | "info" | "warn" | "error"
+  std::string text;
+};
+
+// Something a shop's own code can subscribe to with natter('on', name, fn).
+// payload is a JSON object.
+struct HostEvent {
+  std::string name;     // "message" | "error" | "send_blocked"
+  std::string payload;  // JSON text
+};
+
+// --- The live session ---
+
+// Open a WebSocket to `url`; report its life with WsOpened/WsFrame/WsClosed
+// carrying `conn_id`. Events with any other conn_id are stale and dropped.
+struct WsConnect {
+  uint32_t conn_id = 0;
+  std::string url;
+};
+struct WsSend {
+  uint32_t conn_id = 0;
+  std::string text;
+};
+struct WsClose {
+  uint32_t conn_id = 0;
+  int code = 1000;
+  std::string reason;
+};
+// A plain GET to the socket's URL over http(s), to learn what a proxy
+// answered to a failed upgrade. Answer with ProbeAnswered.
+struct HttpProbe {
+  uint32_t conn_id = 0;
+  std::string url;
+};
+
+// The status line. state: "idle" | "connecting" | "connected" |
+// "reconnecting" | "offline" | "closed" | "failed". retry_in_ms >= 0 when a
+// retry is scheduled (the host counts it down). diagnosis names a likely
+// proxy problem and its fix, or is empty.
+struct StatusChanged {
+  std::string state;
+  std::string text;
+  int64_t retry_in_ms = -1;
+  bool can_retry_now = false;
+  std::string diagnosis;
+};
+
+// Keep `value` (JSON text) under `key` in the tab's session storage, so a
+// reload or the shop's next page restores it (passed back in the config).
+struct Persist {
+  std::string key;
+  std::string value;
+};
+
+// A one-off notice in the message list (e.g. the session started afresh).
+struct NoticeShown {
+  std::string code;
+  std::string text;
+};
+
+using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpRequest,
+                            HttpAbort, UserMessageShown, DeliveryChanged,
+                            AgentReplyUpdated, ProductCardShown, Log, HostEvent,
+                            WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
+                            NoticeShown>;
+
+}  // namespace natter

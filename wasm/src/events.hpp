@@ -1,0 +1,113 @@
+// Inputs to the core. The host (the JS shim, a test, the simulator) turns
+// everything that happens outside into one of these values and feeds it to
+// natter::Client::handle together with the current time. Events carry plain
+// data only; ids in them were minted by the core (request ids) and are
+// checked, so a late event about an old request is dropped, never acted on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+namespace natter {
+
+// The shopper pressed Enter in the composer. `text` is the composer's value
+// at that moment. Shift+Enter, IME confirmation and key repeat are reported
+// as flags, and the core decides what they mean.
+struct EnterPressed {
+  std::string text;
+  bool shift = false;
+  bool composing = false;  // KeyboardEvent.isComposing or keyCode 229
+  bool repeat = false;     // auto-repeat of a held key
+};
+
+// The shopper clicked Send (or activated it by keyboard).
+struct SendClicked {
+  std::string text;
+};
+
+// The host page called natter('send', text).
+struct HostSend {
+  std::string text;
+};
+
+// The composer's text changed; only its length matters to the core (it
+// clears or updates the over-limit error).
+struct ComposerChanged {
+  uint32_t chars = 0;
+};
+
+// The shopper pressed Retry on a failed message.
+struct RetryClicked {
+  std::string message_id;
+};
+
+// The response to an HttpRequest effect arrived (status line and headers).
+struct HttpResponded {
+  uint32_t request_id = 0;
+  int status = 0;
+  int64_t retry_after_ms = -1;  // parsed Retry-After, -1 when absent
+};
+
+// A piece of the response body (UTF-8 text, any split).
+struct HttpBody {
+  uint32_t request_id = 0;
+  std::string chunk;
+};
+
+// The response body ended normally.
+struct HttpEnded {
+  uint32_t request_id = 0;
+};
+
+// The request failed below HTTP (DNS, refused, reset, aborted mid-body).
+struct HttpFailed {
+  uint32_t request_id = 0;
+  std::string reason;
+};
+
+// --- The live session (WebSocket); see connection_machine.hpp ---
+
+// The host wants the live session up (widget opened, a pending outbox
+// restored, or natter('open')). Idempotent.
+struct SessionWanted {};
+// The host page or the shopper closed the widget's session for good.
+struct SessionClosedByHost {};
+// "Retry now" (or "Use here" after another tab took over).
+struct RetryNowClicked {};
+
+// The socket minted by a WsConnect effect opened / delivered a text frame /
+// closed. `was_open` tells a failed upgrade (false) from a dropped socket.
+struct WsOpened { uint32_t conn_id = 0; };
+struct WsFrame { uint32_t conn_id = 0; std::string text; };
+struct WsClosed {
+  uint32_t conn_id = 0;
+  int code = 1006;
+  std::string reason;
+  bool was_open = false;
+};
+
+// The answer to an HttpProbe effect: the status a plain GET to the socket's
+// URL got (0 when it failed below HTTP), and its Retry-After.
+struct ProbeAnswered {
+  uint32_t conn_id = 0;
+  int status = 0;
+  int64_t retry_after_ms = -1;
+};
+
+// What the browser says: navigator.onLine changes, visibility changes,
+// pageshow/pagehide (bfcache) and freeze/resume.
+struct NetworkChanged { bool online = true; };
+struct VisibilityChanged { bool visible = true; };
+
+// Time passed; due timers fire. Sent when the deadline the core reported
+// is reached (late is fine, early is a no-op).
+struct Tick {};
+
+using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
+                           RetryClicked, HttpResponded, HttpBody, HttpEnded,
+                           HttpFailed, Tick, SessionWanted, SessionClosedByHost,
+                           RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
+                           NetworkChanged, VisibilityChanged>;
+
+}  // namespace natter

@@ -1,0 +1,108 @@
+#include "json_client.hpp"
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "codec.hpp"
+
+namespace natter {
+namespace {
+
+using nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+bool parse_hex64(const std::string& s, uint64_t& out) {
+  if (s.empty() || s.size() > 16) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+          : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) return false;
+    v = (v << 4) | static_cast<uint64_t>(d);
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+Config config_from_json(std::string_view text, std::string* error) {
+  Config c;
+  auto note = [&](const std::string& what) { if (error && error->empty()) *error = what; };
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) { note("config is not a JSON object"); return c; }
+  auto str = [&](const char* key, std::string& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return;
+    if (it->is_string()) out = it->get_ref<const std::string&>();
+    else note(std::string("config '") + key + "' must be a string");
+  };
+  auto uint = [&](const char* key, uint32_t& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return;
+    if (it->is_number_unsigned()) out = static_cast<uint32_t>(it->get<uint64_t>());
+    else note(std::string("config '") + key + "' must be a non-negative integer");
+  };
+  auto seed = [&](const char* key, uint64_t& out) {
+    std::string s;
+    str(key, s);
+    if (!s.empty() && !parse_hex64(s, out)) note(std::string("config '") + key + "' must be 1-16 hex digits");
+  };
+  str("chat_url", c.chat_url);
+  str("conversation_id", c.conversation_id);
+  uint("max_text_chars", c.max_text_chars);
+  uint("max_auto_retries", c.max_auto_retries);
+  seed("seed_hi", c.seed_hi);
+  seed("seed_lo", c.seed_lo);
+  str("session_url", c.session_url);
+  str("tab_id", c.tab_id);
+  str("build", c.build);
+  str("resume_token", c.resume_token);
+  auto seq = j.find("last_event_seq");
+  if (seq != j.end()) {
+    if (seq->is_number_unsigned()) c.last_event_seq = seq->get<uint64_t>();
+    else note("config 'last_event_seq' must be a non-negative integer");
+  }
+  auto outbox = j.find("outbox");
+  if (outbox != j.end()) {
+    if (outbox->is_array()) c.outbox_json = outbox->dump(-1, ' ', false, json::error_handler_t::replace);
+    else note("config 'outbox' must be an array");
+  }
+  return c;
+}
+
+JsonClient::JsonClient(std::string_view config_json)
+    : client_(config_from_json(config_json, &config_error_)) {}
+
+std::string JsonClient::handle(std::string_view event_json, int64_t now_ms) {
+  json effects = json::array();
+  if (!config_error_.empty()) {  // reported once, with the first event
+    effects.push_back(encode_effect(Log{"error", config_error_}));
+    config_error_.clear();
+  }
+  auto decoded = decode_event(event_json);
+  if (auto* err = std::get_if<CodecError>(&decoded)) {
+    effects.push_back(encode_effect(Log{"error", "bad event (" + err->code + "): " + err->detail}));
+    return dump(effects);
+  }
+  client_.handle(std::get<Event>(decoded), now_ms);
+  while (auto e = client_.poll()) effects.push_back(encode_effect(*e));
+  return dump(effects);
+}
+
+int64_t JsonClient::next_deadline() const {
+  auto d = client_.next_deadline();
+  return d ? *d : -1;
+}
+
+std::string JsonClient::stats_json() const {
+  const Stats& s = client_.stats();
+  return dump({{"messages_sent", s.messages_sent}, {"blocked_sends", s.blocked_sends},
+               {"retries", s.retries}, {"protocol_errors", s.protocol_errors},
+               {"connect_attempts", s.connect_attempts}, {"sessions_opened", s.sessions_opened},
+               {"reconnects", s.reconnects}, {"fresh_starts", s.fresh_starts}});
+}
+
+}  // namespace natter

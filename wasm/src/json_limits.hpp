@@ -1,0 +1,27 @@
+// Parsing JSON that came from the network. Exceptions are off in the WASM
+// build, so every failure comes back as a value with a stable code.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace natter {
+
+struct JsonLimits {
+  std::size_t max_bytes = 64 * 1024;  // a frame larger than this is refused unparsed
+  int max_depth = 16;                 // nesting deeper than this is refused
+};
+
+struct JsonResult {
+  nlohmann::json value;    // null unless ok
+  std::string error_code;  // "" when ok; "too_large" | "too_deep" | "malformed"
+  bool ok() const { return error_code.empty(); }
+};
+
+// Never throws, never aborts: bad input is an error_code.
+JsonResult parse_json_limited(std::string_view text, const JsonLimits& limits = {});
+
+}  // namespace natter

@@ -1,0 +1,42 @@
+#include "reply_assembler.hpp"
+
+#include <type_traits>
+
+#include "rich_text.hpp"
+
+namespace natter {
+
+void ReplyAssembler::restart(const std::string& reply_to) {
+  Reply& r = replies_[reply_to];
+  r.text.clear();
+  r.done = false;
+}
+
+bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event) {
+  Reply& r = replies_[reply_to];
+  return std::visit(
+      [&](const auto& a) -> bool {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, AgentDelta>) {
+          if (r.done || r.text.size() >= kMaxReplyBytes) return false;
+          r.text += a.text;
+          if (r.text.size() >= kMaxReplyBytes) {
+            r.text.resize(kMaxReplyBytes);
+            out_.push_back(Log{"warn", "agent reply truncated at 32 KiB"});
+          }
+          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), false});
+        } else if constexpr (std::is_same_v<T, AgentCard>) {
+          if (!r.cards.insert(a.product_id).second) return false;  // replayed
+          out_.push_back(ProductCardShown{reply_to, a.product_id, a.name, a.price, a.currency, a.url, a.image_url});
+        } else if constexpr (std::is_same_v<T, AgentDone>) {
+          if (r.done) return false;
+          r.done = true;
+          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), true});
+          return true;
+        }
+        return false;  // start: nothing to show; error: the caller decides
+      },
+      event);
+}
+
+}  // namespace natter

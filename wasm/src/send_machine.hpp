@@ -1,0 +1,83 @@
+// The text send machine: one conversation's path from a trigger (Enter,
+// click, host API) to one request and one streamed reply.
+//
+// Rules:
+//  - A submission that passes validation gets a fresh message id; the same
+//    id is reused for every retry of it, automatic or manual, so the server
+//    runs the agent once however often the request is repeated.
+//  - While a send is in flight (from acceptance until its reply has ended or
+//    it has failed for good), every further trigger is dropped, counted and
+//    logged "send blocked: already sending". This holds whatever the order
+//    of Enter, key repeat, clicks and host sends.
+//  - Shift+Enter and Enter that confirms an IME composition never send.
+//  - Blank text is not sent; text over the limit stays in the composer with
+//    an inline error.
+//  - A transient failure (network, 408, 429, 5xx, reply cut mid-stream) is
+//    retried with back-off up to max_auto_retries; then the message is
+//    failed with a Retry control. Other 4xx fail at once (Retry offered).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "agent_protocol.hpp"
+#include "events.hpp"
+#include "sse_decoder.hpp"
+
+namespace natter {
+
+class Client;
+
+class SendMachine {
+ public:
+  explicit SendMachine(Client& client) : c_(client) {}
+
+  void on_trigger(const std::string& text, const char* source, int64_t now);
+  void on_enter(const EnterPressed& e, int64_t now);
+  void on_composer_changed(const ComposerChanged& e);
+  void on_retry(const RetryClicked& e, int64_t now);
+  void on_responded(const HttpResponded& e, int64_t now);
+  void on_body(const HttpBody& e, int64_t now);
+  void on_ended(const HttpEnded& e, int64_t now);
+  void on_failed(const HttpFailed& e, int64_t now);
+  void on_retry_timer(int64_t now);
+  void on_response_timeout(int64_t now);
+
+  bool in_flight() const { return flight_.has_value(); }
+
+  // How long a request may wait for its headers, or go without body bytes.
+  static constexpr int64_t kResponseTimeoutMs = 30000;
+
+ private:
+  // The one send in flight. Which phase it is in is told by request_id
+  // (0 while waiting for the retry timer) and streaming.
+  struct InFlight {
+    std::string message_id;
+    std::string text;
+    uint32_t request_id = 0;
+    uint32_t attempt = 0;     // requests made so far
+    bool streaming = false;   // 2xx received, reading the reply
+    std::string shown_state;  // the delivery state the UI shows now
+    SseDecoder sse;
+  };
+
+  bool current(uint32_t request_id) const;
+  void start_request(int64_t now);
+  void handle_agent_event(const AgentEvent& ev);
+  void transient_failure(const std::string& why, int64_t retry_after_ms, int64_t now);
+  void fail(const std::string& why);
+  void finish();
+  void set_state(const char* state, const std::string& detail = "");
+  void protocol_error(const std::string& code, const std::string& detail);
+  void blocked(const char* source);
+
+  Client& c_;
+  std::optional<InFlight> flight_;
+  std::map<std::string, std::string> failed_;  // message id -> text, awaiting Retry
+  bool over_limit_shown_ = false;
+};
+
+}  // namespace natter

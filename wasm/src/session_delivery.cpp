@@ -1,0 +1,143 @@
+#include "session_delivery.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "client.hpp"
+
+namespace natter {
+namespace {
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+constexpr const char* kQueuedDetail = "Will send when you're back online.";
+
+}  // namespace
+
+void SessionDelivery::restore(const std::string& resume_token, uint64_t last_event_seq, const std::string& outbox_json) {
+  resume_token_ = resume_token;
+  last_event_seq_ = last_event_seq;
+  had_session_ = !resume_token.empty();
+  if (!outbox_json.empty()) outbox_.restore(outbox_json);
+}
+
+void SessionDelivery::start(int64_t now) {
+  if (outbox_.empty()) return;
+  for (const auto& e : outbox_.entries()) {
+    c_.out_.push_back(UserMessageShown{e.message_id, e.text});
+    c_.out_.push_back(DeliveryChanged{e.message_id, "queued", kQueuedDetail, false});
+  }
+  c_.out_.push_back(Log{"info", "restored " + std::to_string(outbox_.size()) + " unsent message(s)"});
+  c_.conn_.want(now);
+}
+
+bool SessionDelivery::submit(const std::string& id, const std::string& text, int64_t now) {
+  if (!outbox_.has_room_for(text.size())) return false;
+  outbox_.push(id, text);
+  persist();
+  if (c_.conn_.live()) {
+    outbox_.entries().back().sent_on_current_connection = true;
+    c_.conn_.send(encode_msg(id, text));
+    c_.out_.push_back(DeliveryChanged{id, "sending", "", false});
+  } else {
+    c_.out_.push_back(DeliveryChanged{id, "queued", kQueuedDetail, false});
+    c_.conn_.want(now);
+  }
+  return true;
+}
+
+bool SessionDelivery::awaiting_ack() const {
+  if (!c_.conn_.live() || outbox_.empty()) return false;
+  const OutboxEntry& last = outbox_.entries().back();
+  return last.sent_on_current_connection && !last.acked;
+}
+
+void SessionDelivery::flush_outbox() {
+  for (auto& e : outbox_.entries()) {
+    if (e.sent_on_current_connection || e.acked) continue;
+    e.sent_on_current_connection = true;
+    if (c_.config_.canaries & kCanaryNewIdOnRetry) e.message_id = c_.ids_.uuid();
+    c_.conn_.send(encode_msg(e.message_id, e.text));
+    c_.out_.push_back(DeliveryChanged{e.message_id, "sending", "", false});
+  }
+}
+
+void SessionDelivery::on_live(const Welcome& w) {
+  if (!w.resumed) {
+    if (had_session_) {
+      ++c_.stats_.fresh_starts;
+      c_.out_.push_back(NoticeShown{"fresh_session", "The chat had to start a new session. Anything not yet delivered is being sent now."});
+      c_.out_.push_back(HostEvent{"session", dump({{"resumed", false}})});
+    }
+    last_event_seq_ = 0;  // the new session numbers its events from the start
+    early_.clear();
+  }
+  had_session_ = true;
+  resume_token_ = w.resume_token;
+  // A fresh session lost the replies still streaming: ask for them again
+  // (same ids: the server replays, never re-runs).
+  if (!w.resumed)
+    for (auto& e : outbox_.entries()) e.acked = false;
+  for (const auto& id : w.acked) delivered(id);
+  if (!(c_.config_.canaries & kCanaryFlushBeforeWelcome)) flush_outbox();
+  persist();
+}
+
+void SessionDelivery::delivered(const std::string& id) {
+  OutboxEntry* e = outbox_.find(id);
+  if (!e || e->acked) return;  // unknown, or a duplicate ack
+  e->acked = true;
+  c_.out_.push_back(DeliveryChanged{id, "sent", "", false});
+}
+
+void SessionDelivery::on_ack(const Ack& a) {
+  delivered(a.message_id);
+  persist();
+}
+
+void SessionDelivery::on_event(const ServerEvent& e, int64_t now) {
+  if (e.seq <= last_event_seq_) return;  // already applied: a replay after resume
+  if (e.seq > last_event_seq_ + 1) {     // ahead of a gap: wait for it to fill
+    if (early_.size() < kMaxEarlyEvents) early_.emplace(e.seq, e);
+    if (!c_.timers_.armed(TimerName::GapResync)) c_.timers_.set(TimerName::GapResync, now + kGapResyncMs);
+    return;
+  }
+  apply(e);
+  for (auto it = early_.begin(); it != early_.end() && it->first <= last_event_seq_ + 1; it = early_.erase(it))
+    if (it->first == last_event_seq_ + 1) apply(it->second);
+  if (early_.empty()) c_.timers_.cancel(TimerName::GapResync);
+}
+
+void SessionDelivery::apply(const ServerEvent& e) {
+  last_event_seq_ = e.seq;
+  if (auto* err = std::get_if<AgentError>(&e.event)) {
+    outbox_.remove(e.reply_to);
+    c_.out_.push_back(Log{"warn", "the agent failed to answer (" + err->code + "): " + err->message});
+    c_.out_.push_back(HostEvent{"error", dump({{"code", "agent_failed"}, {"reply_to", e.reply_to}, {"detail", err->message}})});
+    return;
+  }
+  if (c_.replies_.apply(e.reply_to, e.event)) {
+    outbox_.remove(e.reply_to);  // answered: nothing more to ask for
+    c_.out_.push_back(HostEvent{"message", dump({{"role", "agent"}, {"reply_to", e.reply_to}, {"text", c_.replies_.text(e.reply_to)}})});
+    c_.replies_.forget(e.reply_to);
+    persist();
+  }
+}
+
+void SessionDelivery::on_down() {
+  early_.clear();  // the resume replays everything after last_event_seq
+  c_.timers_.cancel(TimerName::GapResync);
+  outbox_.mark_all_unsent();
+  for (const auto& e : outbox_.entries())
+    if (!e.acked) c_.out_.push_back(DeliveryChanged{e.message_id, "queued", kQueuedDetail, false});
+  persist();
+}
+
+void SessionDelivery::persist() {
+  nlohmann::json outbox = nlohmann::json::parse(outbox_.to_json(), nullptr, false);
+  c_.out_.push_back(Persist{kPersistKey, dump({{"session_id", c_.config_.conversation_id},
+                                               {"resume_token", resume_token_},
+                                               {"last_event_seq", last_event_seq_},
+                                               {"outbox", outbox}})});
+}
+
+}  // namespace natter

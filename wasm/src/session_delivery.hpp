@@ -1,0 +1,77 @@
+// Text messages over the live session: the outbox, acks, and the agent's
+// reply events with their sequence numbers.
+//
+// Rules:
+//  - A message goes into the outbox first (bounded; full = refused with a
+//    clear error), then out on the live socket if there is one. It leaves
+//    the outbox only when the server acks it (or lists it as already acked
+//    in a welcome): nothing the shopper sent is ever dropped silently.
+//  - The outbox is re-sent in order only after a welcome, never before the
+//    handshake; each message keeps its id, so the server dedupes.
+//  - Server events are applied once and in seq order: an event at or below
+//    the last applied seq is a replay and is dropped; one that arrives
+//    ahead of a gap waits (bounded) until the gap fills; if it has not
+//    filled within kGapResyncMs the connection resumes afresh, and the
+//    server re-sends whatever was missed. A fresh session (welcome
+//    with resumed=false) restarts the sequence and shows one notice.
+//  - Every change worth surviving a reload is emitted as Persist.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "outbox.hpp"
+#include "session_frames.hpp"
+
+namespace natter {
+
+class Client;
+
+class SessionDelivery {
+ public:
+  static constexpr const char* kPersistKey = "natter.session";
+
+  explicit SessionDelivery(Client& client) : c_(client) {}
+
+  // Restores what an earlier page of this tab persisted (from the config).
+  void restore(const std::string& resume_token, uint64_t last_event_seq, const std::string& outbox_json);
+  // Shows restored messages and asks for the session if any wait to go out.
+  void start(int64_t now);
+
+  // A submission accepted by the send machine. False when the outbox is full
+  // (nothing was queued; the caller keeps the text in the composer).
+  bool submit(const std::string& message_id, const std::string& text, int64_t now);
+  // True while the newest message is on the wire and not yet acked: the
+  // send machine blocks further triggers meanwhile.
+  bool awaiting_ack() const;
+  bool outbox_has_room(std::size_t text_bytes) const { return outbox_.has_room_for(text_bytes); }
+
+  void on_live(const Welcome& w);
+  void on_ack(const Ack& a);
+  void on_event(const ServerEvent& e, int64_t now);
+  bool has_gap() const { return !early_.empty(); }
+  void on_down();
+  void flush_outbox();  // sends every outbox entry not yet sent on this socket
+
+  const std::string& resume_token() const { return resume_token_; }
+  uint64_t last_event_seq() const { return last_event_seq_; }
+  const Outbox& outbox() const { return outbox_; }
+
+ private:
+  void persist();
+  void delivered(const std::string& message_id);
+  void apply(const ServerEvent& e);
+
+  static constexpr std::size_t kMaxEarlyEvents = 256;
+  static constexpr int64_t kGapResyncMs = 2000;
+
+  Client& c_;
+  Outbox outbox_;
+  std::string resume_token_;
+  uint64_t last_event_seq_ = 0;
+  std::map<uint64_t, ServerEvent> early_;  // arrived ahead of a gap, by seq
+  bool had_session_ = false;  // a welcome or a restored token: a fresh start is news
+};
+
+}  // namespace natter

@@ -1,0 +1,95 @@
+#include "session_frames.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "json_limits.hpp"
+
+namespace natter {
+namespace {
+
+using nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+bool read_string(const json& j, const char* key, std::string& out) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return false;
+  out = it->get_ref<const std::string&>();
+  return true;
+}
+
+ProtocolError bad(const std::string& what) { return ProtocolError{"wrong_type", what}; }
+
+}  // namespace
+
+std::string encode_hello(const Hello& h) {
+  return dump({{"type", "hello"}, {"v", kSessionProtocolVersion}, {"session_id", h.session_id},
+               {"resume_token", h.resume_token}, {"last_event_seq", h.last_event_seq},
+               {"tab_id", h.tab_id}, {"build", h.build}});
+}
+
+std::string encode_msg(const std::string& message_id, const std::string& text) {
+  return dump({{"type", "msg"}, {"message_id", message_id}, {"text", text}});
+}
+
+std::string encode_ping(int64_t t) { return dump({{"type", "ping"}, {"t", t}}); }
+
+std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view text) {
+  JsonResult parsed = parse_json_limited(text);
+  if (!parsed.ok()) return ProtocolError{parsed.error_code, "session frame: " + parsed.error_code};
+  const json& j = parsed.value;
+  if (!j.is_object()) return bad("a session frame must be a JSON object");
+  std::string type;
+  if (!read_string(j, "type", type)) return bad("session frame without a string 'type'");
+
+  if (type == "welcome") {
+    Welcome w;
+    if (!read_string(j, "session_id", w.session_id)) return bad("welcome.session_id");
+    read_string(j, "resume_token", w.resume_token);
+    auto flag = [&](const char* k, bool& out) { auto it = j.find(k); if (it != j.end() && it->is_boolean()) out = it->get<bool>(); };
+    flag("resumed", w.resumed);
+    flag("replaced", w.replaced);
+    auto acked = j.find("acked");
+    if (acked != j.end()) {
+      if (!acked->is_array()) return bad("welcome.acked must be an array");
+      for (const auto& id : *acked)
+        if (id.is_string() && w.acked.size() < 1000) w.acked.push_back(id.get<std::string>());
+    }
+    auto seq = j.find("event_seq");
+    if (seq != j.end() && seq->is_number_unsigned()) w.event_seq = seq->get<uint64_t>();
+    auto hb = j.find("heartbeat_ms");
+    if (hb != j.end() && hb->is_number_unsigned()) w.heartbeat_ms = std::clamp<int64_t>(hb->get<int64_t>(), 5000, 60000);
+    return ServerFrame{w};
+  }
+  if (type == "ack") {
+    Ack a;
+    if (!read_string(j, "message_id", a.message_id)) return bad("ack.message_id");
+    return ServerFrame{a};
+  }
+  if (type == "event") {
+    ServerEvent e;
+    auto seq = j.find("seq");
+    if (seq == j.end() || !seq->is_number_unsigned()) return bad("event.seq must be a non-negative integer");
+    e.seq = seq->get<uint64_t>();
+    std::string name;
+    if (!read_string(j, "reply_to", e.reply_to)) return bad("event.reply_to");
+    if (!read_string(j, "event", name)) return bad("event.event");
+    auto data = j.find("data");
+    auto decoded = decode_agent_event(name, data == j.end() ? std::string("{}") : dump(*data));
+    if (auto* err = std::get_if<ProtocolError>(&decoded)) return *err;
+    e.event = std::get<AgentEvent>(decoded);
+    return ServerFrame{e};
+  }
+  if (type == "pong") return ServerFrame{Pong{}};
+  if (type == "error") {
+    ServerError e;
+    read_string(j, "code", e.code);
+    read_string(j, "message", e.message);
+    return ServerFrame{e};
+  }
+  return ServerFrame{UnknownFrame{type}};
+}
+
+}  // namespace natter

@@ -1,0 +1,50 @@
+// Frames of the live session (docs/protocol.md, "The live session"):
+// client frames encoded here, server frames decoded from untrusted text
+// into checked values. Nothing here keeps state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "agent_protocol.hpp"
+
+namespace natter {
+
+constexpr int kSessionProtocolVersion = 1;
+
+struct Hello {
+  std::string session_id, resume_token, tab_id, build;
+  uint64_t last_event_seq = 0;
+};
+std::string encode_hello(const Hello& h);
+std::string encode_msg(const std::string& message_id, const std::string& text);
+std::string encode_ping(int64_t t);
+
+struct Welcome {
+  std::string session_id, resume_token;
+  bool resumed = false;
+  bool replaced = false;
+  std::vector<std::string> acked;
+  uint64_t event_seq = 0;
+  int64_t heartbeat_ms = 15000;
+};
+struct Ack { std::string message_id; };
+struct ServerEvent {
+  uint64_t seq = 0;
+  std::string reply_to;
+  AgentEvent event;
+};
+struct Pong {};
+struct ServerError { std::string code, message; };
+struct UnknownFrame { std::string type; };  // ignored: forward compatibility
+
+using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, UnknownFrame>;
+
+// Never throws; a malformed frame is a ProtocolError (codes as in
+// agent_protocol.hpp).
+std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view text);
+
+}  // namespace natter
