@@ -16,10 +16,12 @@
 
 import createNatterCore from 'natter-core-glue';
 import { defaultPlatform } from './platform.js';
-import { coreConfig, panelTitle, CONVERSATION_KEY } from './config.js';
+import { coreConfig, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
 import { wasmLoader } from './load-wasm.js';
 import { createCoreHost } from './core-host.js';
 import { createHttpTransport } from './http-transport.js';
+import { createWsTransport } from './ws-transport.js';
+import { createBrowserSignals } from './browser-signals.js';
 import { createEffectRunner } from './effects.js';
 import { createListeners } from './listeners.js';
 import { createLog } from './log.js';
@@ -27,7 +29,11 @@ import { createHostApi } from './host-api.js';
 import { bindComposer, bindPanelKeys } from './keyboard.js';
 import { createPanel } from './ui/panel.js';
 import { createMessages } from './ui/messages.js';
+import { createStatusLine } from './ui/status-line.js';
 import { panelSheet } from './ui/styles.js';
+import { createViewportFit } from './ui/viewport.js';
+import { startLook } from './look.js';
+import { localizeEffects } from './i18n/core-text.js';
 
 async function startCore(ctx, platform) {
   const wasm = ctx.manifest.files.core_wasm;
@@ -51,6 +57,9 @@ async function startCore(ctx, platform) {
     pageUrl: location.href,
     seeds: platform.seeds(),
     storedId: platform.storage.get(CONVERSATION_KEY),
+    tabId: mintTabId(platform.seeds()),
+    build: ctx.manifest.build,
+    storedSession: platform.storage.get(SESSION_KEY),
   });
   const core = new Module.NatterCore(JSON.stringify(config));
   // Same conversation across the shop's pages, for this tab only.
@@ -58,43 +67,90 @@ async function startCore(ctx, platform) {
   return core;
 }
 
-function buildUi(ctx, listeners, dispatch) {
+// look: {options, t, locale} (look.js).
+function buildUi(ctx, listeners, dispatch, platform, session, look) {
   const sheet = panelSheet();
   if (sheet) ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
+  const fit = createViewportFit({ win: window, doc: document, root: ctx.root });
   const panel = createPanel({
     doc: document,
     root: ctx.root,
     launcher: ctx.launcher,
-    title: panelTitle(ctx.dataset),
-    onOpenChange: (open) => listeners.emit(open ? 'open' : 'close', {}),
+    title: look.options.title,
+    greeting: look.options.greeting,
+    launcherLabel: look.options.launcherLabel,
+    t: look.t,
+    locale: look.locale,
+    onOpenChange: (open) => {
+      if (open) fit.opened();
+      else fit.closed();
+      // Opening the panel wants the live session (again, after a disconnect).
+      if (open && session) dispatch({ type: 'session_wanted' });
+      listeners.emit(open ? 'open' : 'close', {});
+    },
   });
   const messages = createMessages({
     doc: document,
     list: panel.list,
+    t: look.t,
+    agentName: look.options.agentName,
     onRetry: (id) => dispatch({ type: 'retry_clicked', message_id: id }),
+  });
+  const status = createStatusLine({
+    doc: document,
+    parent: panel.panel,
+    before: panel.list.parentNode,
+    onRetryNow: () => dispatch({ type: 'retry_now_clicked' }),
+    words: {
+      reconnectingIn: (seconds) => look.t('status.reconnectingIn', { seconds }),
+      reconnectingNow: look.t('status.reconnectingNow'),
+      retryNow: look.t('status.retryNow'),
+      useHere: look.t('status.useHere'),
+    },
+    focusFallback: panel.textarea,
+    now: platform.now,
+    setTimeout: platform.setTimeout,
+    clearTimeout: platform.clearTimeout,
   });
   bindComposer({ textarea: panel.textarea, sendButton: panel.sendButton, dispatch });
   bindPanelKeys({ panel: panel.panel, onEscape: panel.close });
-  return { panel, messages, composer: panel.composer };
+  return { panel, messages, status, composer: panel.composer };
 }
 
 async function start(ctx) {
   const platform = defaultPlatform(window);
+  const sessionMode = transportMode(ctx.dataset) === 'session';
+  const look = startLook({ ctx, console: platform.console });
   const core = await startCore(ctx, platform);
+  const { t, locale } = await look.language;
   const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
 
   let host = null; // created below; the UI and transport only call it later
   const dispatch = (event) => host.dispatch(event);
-  const ui = buildUi(ctx, listeners, dispatch);
+  const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale });
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
-  const runEffect = createEffectRunner({ ui, transport, listeners, log });
+  const session = createWsTransport({
+    WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
+  });
+  const runEffect = localizeEffects(
+    createEffectRunner({ ui, transport, session, storage: platform.storage, listeners, log }), t, { maxChars: 4000 },
+  );
   host = createCoreHost({ core, runEffect, ...platform });
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });
+  if (sessionMode) {
+    // The browser's current network and visibility first, then the session
+    // at once (a shopper moving to the next page resumes without a click).
+    createBrowserSignals({ win: window, doc: document, dispatch }).start();
+    dispatch({ type: 'session_wanted' });
+  }
 
-  ctx.attach(createHostApi({
+  const run = createHostApi({
     panel: ui.panel, dispatch, listeners, manifest: ctx.manifest, core, log, console: platform.console,
-  }));
+    session: sessionMode,
+  });
+  // natter('init', ...) after start re-themes (the loader handled earlier ones).
+  ctx.attach((args) => (args[0] === 'init' ? look.reinit(args[1]) : run(args)));
 }
 
 const natter = window.natter;

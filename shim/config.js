@@ -6,8 +6,15 @@
 //   data-endpoint   the agent's origin, e.g. "https://agent.example";
 //                   empty or absent: the page's own origin
 //   data-title      the panel's heading (default "Chat with us")
+//   data-transport  "http" (default: each message is a POST /api/chat) or
+//                   "session" (the live session over WebSocket at
+//                   {endpoint}/api/session, docs/protocol.md)
 
 export const CONVERSATION_KEY = 'natter.conversation';
+// Written by the core's persist effect (JSON text: {session_id,
+// resume_token, last_event_seq, outbox}); read back at the next boot.
+export const SESSION_KEY = 'natter.session';
+export const TRANSPORTS = ['http', 'session'];
 
 // Returns the absolute chat URL, or throws with a message for the console.
 export function chatUrl(endpoint, pageUrl) {
@@ -24,6 +31,48 @@ export function chatUrl(endpoint, pageUrl) {
   return url.href;
 }
 
+// The session URL: the chat URL's sibling, ws: or wss: like the page's http(s).
+export function sessionUrl(endpoint, pageUrl) {
+  const url = new URL(chatUrl(endpoint, pageUrl));
+  url.pathname = url.pathname.replace(/\/api\/chat$/, '/api/session');
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+// data-transport, or throws with a message for the console.
+export function transportMode(dataset) {
+  const value = String(dataset.transport ?? '').trim() || 'http';
+  if (!TRANSPORTS.includes(value)) {
+    throw new Error(`data-transport must be one of ${TRANSPORTS.join(', ')}, got ${JSON.stringify(dataset.transport)}`);
+  }
+  return value;
+}
+
+// A tab id for this page load (hello.tab_id), from platform.seeds().
+export function mintTabId(seeds) {
+  return seeds.hi + seeds.lo;
+}
+
+// What the last page of this conversation persisted, as core config keys:
+// only when it belongs to `conversationId`, and only the fields that have
+// the right type (the core re-checks the outbox entries). Anything else,
+// unreadable JSON included, restores nothing.
+export function restoredSession(storedText, conversationId) {
+  if (!conversationId || typeof storedText !== 'string') return {};
+  let saved;
+  try {
+    saved = JSON.parse(storedText);
+  } catch {
+    return {};
+  }
+  if (!saved || typeof saved !== 'object' || saved.session_id !== conversationId) return {};
+  const out = {};
+  if (typeof saved.resume_token === 'string') out.resume_token = saved.resume_token;
+  if (Number.isSafeInteger(saved.last_event_seq) && saved.last_event_seq >= 0) out.last_event_seq = saved.last_event_seq;
+  if (Array.isArray(saved.outbox)) out.outbox = saved.outbox;
+  return out;
+}
+
 // A stored conversation id is reused only if it looks like one the core
 // minted; anything else (tampered storage) starts a new conversation.
 export function storedConversation(value) {
@@ -31,14 +80,25 @@ export function storedConversation(value) {
 }
 
 // dataset: the loader's data-* attributes; seeds: platform.seeds().
-export function coreConfig({ dataset, pageUrl, seeds, storedId }) {
-  return {
+// In session mode also: tabId (mintTabId), build (the manifest's) and
+// storedSession (storage's SESSION_KEY text, or null).
+export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, storedSession }) {
+  const conversationId = storedConversation(storedId);
+  const config = {
     chat_url: chatUrl(dataset.endpoint, pageUrl),
-    conversation_id: storedConversation(storedId),
+    conversation_id: conversationId,
     max_text_chars: 4000,
     max_auto_retries: 3,
     seed_hi: seeds.hi,
     seed_lo: seeds.lo,
+  };
+  if (transportMode(dataset) !== 'session') return config;
+  return {
+    ...config,
+    session_url: sessionUrl(dataset.endpoint, pageUrl),
+    tab_id: String(tabId ?? ''),
+    build: String(build ?? ''),
+    ...restoredSession(storedSession, conversationId),
   };
 }
 

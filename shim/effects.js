@@ -2,9 +2,11 @@
 // the one thing that carries it out. A table, so adding an effect type is
 // one line here and one handler elsewhere; nothing in it decides anything.
 //
-// `ui`, `transport`, `listeners` and `log` are the objects built in boot.js.
+// `ui`, `transport` (HTTP), `session` (ws-transport.js), `storage`
+// (platform.storage), `listeners` and `log` are the objects built in boot.js.
+// `session` and `storage` are only needed by a core with a session_url.
 
-export function createEffectRunner({ ui, transport, listeners, log }) {
+export function createEffectRunner({ ui, transport, session, storage, listeners, log }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
     // returns the effects it ran); nothing to do after the fact.
@@ -19,6 +21,13 @@ export function createEffectRunner({ ui, transport, listeners, log }) {
     product_card_shown: (e) => ui.messages.addCard(e),
     log: (e) => log(e.level, e.text),
     host_event: (e) => listeners.emit(e.name, e.payload),
+    ws_connect: (e) => session.connect(e),
+    ws_send: (e) => session.send(e),
+    ws_close: (e) => session.close(e),
+    http_probe: (e) => { session.probe(e); },
+    status_changed: (e) => ui.status.show(e),
+    persist: (e) => storage.set(e.key, e.value),
+    notice_shown: (e) => ui.messages.addNotice(e),
   };
 
   return function runEffect(effect) {

@@ -1,16 +1,22 @@
 // The shop's commands: what natter(...) does once the core is running.
 // The loader queues calls made before that and replays them here in order.
 //
-//   natter('open' | 'close' | 'toggle')
+//   natter('open' | 'close' | 'toggle')   only show or hide the panel; the
+//                                    live session stays up while hidden
+//   natter('disconnect')          -> core event session_closed_by_host: ends
+//                                    the live session (the status line says
+//                                    so; opening the panel again reconnects).
+//                                    With data-transport="http" there is no
+//                                    session: a no-op.
 //   natter('send', text)          -> core event host_send (the core decides
 //                                    whether it is sent, blocked or refused)
 //   natter('on' | 'off', name, fn) events: message, error, send_blocked,
-//                                    open, close
+//                                    open, close, session
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, stats, log}
 // A bad call is reported with one console.error and otherwise ignored.
 
-export function createHostApi({ panel, dispatch, listeners, manifest, core, log, console }) {
+export function createHostApi({ panel, dispatch, listeners, manifest, core, log, console, session = false }) {
   const version = () => ({ version: manifest.version, build: manifest.build });
 
   const commands = {
@@ -30,6 +36,9 @@ export function createHostApi({ panel, dispatch, listeners, manifest, core, log,
       stats: JSON.parse(core.statsJson()),
       log: log.entries(),
     }),
+    disconnect() {
+      if (session) dispatch({ type: 'session_closed_by_host' });
+    },
   };
 
   // args: the arguments of one natter(...) call, as an array.

@@ -1,9 +1,10 @@
 // Subscribers registered with natter('on', name, fn). The core emits
-// host_event effects (message, error, send_blocked); the panel emits open
-// and close. A listener that throws is reported and does not stop the
+// host_event effects (message, error, send_blocked, and session
+// {resumed: false} when the live session had to start afresh); the panel
+// emits open and close. A listener that throws is reported and does not stop the
 // others, nor the effect loop that called emit.
 
-export const EVENT_NAMES = ['message', 'error', 'send_blocked', 'open', 'close'];
+export const EVENT_NAMES = ['message', 'error', 'send_blocked', 'open', 'close', 'session'];
 
 export function createListeners({ console }) {
   const byName = new Map(EVENT_NAMES.map((n) => [n, new Set()]));

@@ -7,6 +7,26 @@
 // arrayBuffer + instantiate. Emscripten 3.1.6 cannot be told that an async
 // instantiateWasm failed, so `failure` rejects instead: race it against
 // the glue's promise.
+//
+// A page whose Content-Security-Policy lacks 'wasm-unsafe-eval' makes every
+// compile throw (CompileError in Chromium and Firefox, EvalError in Safari).
+// That is not retried: `failure` rejects with an error that names the
+// directive to add, which boot.js prints as its one console error.
+
+export const CSP_HINT = "this page's Content-Security-Policy blocks WebAssembly, so the chat cannot start: "
+  + "add 'wasm-unsafe-eval' to its script-src directive (script-src 'self' 'wasm-unsafe-eval' …)";
+
+function blockedByCsp(err) {
+  return (err?.name === 'CompileError' || err?.name === 'EvalError')
+    && /unsafe-eval|Content.Security.Policy|\bCSP\b/i.test(String(err.message));
+}
+
+function explained(err) {
+  if (!blockedByCsp(err)) return err;
+  const out = new Error(CSP_HINT, { cause: err });
+  out.name = 'NatterCspError';
+  return out;
+}
 
 export function wasmLoader({ url, integrity, fetch, WebAssembly, console }) {
   let fail;
@@ -26,6 +46,7 @@ export function wasmLoader({ url, integrity, fetch, WebAssembly, console }) {
       try {
         return await WebAssembly.instantiateStreaming(response, imports);
       } catch (err) {
+        if (blockedByCsp(err)) throw err;
         console.warn('[natter] streaming WASM compile failed, retrying without streaming:', err);
         return WebAssembly.instantiate(await (await get()).arrayBuffer(), imports);
       }
@@ -36,7 +57,7 @@ export function wasmLoader({ url, integrity, fetch, WebAssembly, console }) {
   // The Module hook: start instantiating, hand the instance to the glue when
   // ready, and return {} to tell the glue the exports will come later.
   function hook(imports, receive) {
-    instantiate(imports).then((r) => receive(r.instance, r.module), fail);
+    instantiate(imports).then((r) => receive(r.instance, r.module), (err) => fail(explained(err)));
     return {};
   }
 

@@ -4,6 +4,7 @@
 //
 // Contract:
 //   fetch(url, init)      the WHATWG fetch
+//   WebSocket             the WebSocket constructor (ws-transport.js)
 //   now()                 monotonic ms (what the core's deadlines are measured in)
 //   wallNow()             epoch ms (only for HTTP-date Retry-After values)
 //   setTimeout/clearTimeout
@@ -31,6 +32,7 @@ export function safeStorage(getStore) {
 export function defaultPlatform(win = globalThis) {
   return {
     fetch: (url, init) => win.fetch(url, init),
+    WebSocket: win.WebSocket,
     now: () => win.performance.now(),
     wallNow: () => Date.now(),
     setTimeout: (fn, ms) => win.setTimeout(fn, ms),

@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: compilers and test tools, Emscripten, the browser for
-# end-to-end tests, speech/audio tools, a real reverse proxy for tests.
+# end-to-end tests and a fixed font for its screenshots, speech/audio tools,
+# a real reverse proxy for tests.
 APT_PACKAGES=(
   cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
-  emscripten chromium espeak-ng sox nginx-light haproxy
+  emscripten chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy
 )
 
 missing=()

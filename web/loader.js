@@ -2,9 +2,19 @@
 //   <script async src="https://widget.example/natter.js" data-endpoint="https://agent.example"></script>
 // A classic script, kept tiny: it defines window.natter, draws the launcher
 // at once, and loads the content-hashed core bundle only on the first
-// interaction or when the page is idle. The build replaces the placeholder
-// with the release manifest ({version, build, env, files}); its paths are
-// relative to this script's own URL.
+// interaction or when the page is idle.
+//
+// The build replaces the placeholder with one of two things:
+//   a release manifest {version, build, env, files}: this loader belongs to
+//     that release (dist/natter.js, release/v/<version>/natter.js); file paths
+//     are relative to this script's own URL.
+//   a channel pointer {channel: "latest"} (release/natter.js, see
+//     docs/deploying.md): the release is resolved when the core is first
+//     needed, from data-version="1.4.2" or ?v=1.4.2 on the script URL (a pin),
+//     else from channels/<data-channel or channel>.json; then
+//     v/<version>/manifest.json is fetched and every file comes from
+//     v/<version>/ with that manifest's SRI hashes. One page, one release:
+//     the manifest is resolved once and never mixed with another.
 //
 // The ONE global, window.natter, is a command function. Until the core is
 // ready, calls are queued (adopting natter.q from the shop's inline stub:
@@ -26,11 +36,31 @@
   var queue = (existing && existing.q) || [];
   var run = null;
   var loading = false;
+  var data = (script && script.dataset) || {};
+  var manifest = RELEASE.files ? RELEASE : null; // null until resolved
+  var fileBase = base; // where manifest paths are resolved
+  // natter('init', {...}) (docs/theming.md): merged in call order, never
+  // queued, never a reason to load the core; the core gets the merged
+  // object as ctx.init. Until the core's theme sheet replaces them, the
+  // launcher takes accent colours and place (init over data-*) as custom
+  // properties on the host: CSSOM, so CSP-safe, and a custom property
+  // cannot carry anything but its own value.
+  var init = {};
+  var launcher = null;
+  function takeInit(options) {
+    for (var k in options) init[k] = options[k];
+    if (launcher) themeLauncher();
+  }
+  for (var q = 0; q < queue.length; q++) {
+    if (queue[q][0] === 'init') { takeInit(queue[q][1]); queue.splice(q--, 1); }
+  }
 
   function natter() {
     var args = Array.prototype.slice.call(arguments);
     if (run) return run(args);
-    if (args[0] === 'version') return { version: RELEASE.version, build: RELEASE.build };
+    // Nothing runs yet: the release this page will run, once it is known.
+    if (args[0] === 'version') return { version: manifest && manifest.version, build: manifest && manifest.build };
+    if (args[0] === 'init') return takeInit(args[1]);
     queue.push(args);
     load();
   }
@@ -46,7 +76,12 @@
   try {
     var sheet = new CSSStyleSheet();
     sheet.replaceSync(
-      ':host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000}' +
+            // !important: a page's `* { all: unset !important }` would otherwise
+      // win over :host; important declarations from inside the shadow tree
+      // beat the page's. Top z-index, and the host comes last in <body>.
+      ':host{all:initial!important;position:fixed!important;left:var(--natter-left,auto)!important;' +
+      'right:var(--natter-right,20px)!important;bottom:var(--natter-bottom,20px)!important;' +
+      'z-index:2147483647!important}' +
       '.launcher{display:grid;place-items:center;width:56px;height:56px;padding:0;border:0;border-radius:50%;' +
       'background:var(--natter-accent,#2557d6);color:var(--natter-accent-ink,#fff);cursor:pointer;' +
       'box-shadow:0 6px 20px rgba(16,24,40,.28);transition:transform .15s}' +
@@ -59,7 +94,7 @@
     root.adoptedStyleSheets = [sheet];
   } catch (e) { /* no constructable sheets: an unstyled but working button */ }
 
-  var launcher = document.createElement('button');
+  launcher = document.createElement('button');
   launcher.type = 'button';
   launcher.className = 'launcher';
   launcher.setAttribute('part', 'launcher');
@@ -74,6 +109,20 @@
   svg.appendChild(path);
   launcher.appendChild(svg);
   root.appendChild(launcher);
+  themeLauncher();
+
+  function themeLauncher() {
+    var pick = function (k) { return init[k] != null ? init[k] : data[k]; };
+    var left = pick('position') === 'bottom-left';
+    var set = function (name, value) { if (value) host.style.setProperty('--natter-' + name, value); };
+    set('accent', pick('accent'));
+    set('accent-ink', pick('accentText'));
+    set(left ? 'left' : 'right', pick('offsetX') == null ? left && '20px' : pick('offsetX') + 'px');
+    if (left) set('right', 'auto');
+    set('bottom', pick('offsetY') == null ? '' : pick('offsetY') + 'px');
+    if (pick('launcherLabel')) launcher.setAttribute('aria-label', pick('launcherLabel'));
+  }
+
   // An async script can run before <body> exists.
   if (document.body) document.body.appendChild(host);
   else document.addEventListener('DOMContentLoaded', function () { document.body.appendChild(host); });
@@ -84,32 +133,63 @@
     launcher.addEventListener(type, load, { once: true });
   });
 
+  // Resolves the release manifest once per page (see the header).
+  var NAME = /^[0-9A-Za-z][0-9A-Za-z._+-]*$/;
+  function getJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+      return r.json();
+    });
+  }
+  function resolve() {
+    var pin = data.version || new URL(base).searchParams.get('v');
+    var channel = data.channel || RELEASE.channel;
+    return (pin ? Promise.resolve({ version: pin }) : NAME.test(channel)
+      ? getJson(new URL('channels/' + channel + '.json', base).href)
+      : Promise.reject(new Error('bad channel ' + channel))
+    ).then(function (c) {
+      if (!NAME.test(c.version)) throw new Error('bad version ' + c.version);
+      var dir = new URL('v/' + c.version + '/', base).href;
+      return getJson(dir + 'manifest.json').then(function (m) {
+        fileBase = dir;
+        return (manifest = m);
+      });
+    });
+  }
+
+  function failed(what) {
+    // Report once, let a later interaction retry.
+    console.error('[natter] ' + what);
+    loading = false;
+    launcher.removeAttribute('aria-busy');
+  }
+
   function load() {
     if (loading) return;
     loading = true;
     if (queue.length) launcher.setAttribute('aria-busy', 'true');
-    var core = RELEASE.files.core_js;
+    // A known manifest loads at once; a channel or pin is resolved first.
+    if (manifest) inject(manifest);
+    else resolve().then(inject, function (err) { failed('could not find the release to load: ' + err.message); });
+  }
+
+  function inject(m) {
+    var core = m.files.core_js;
     var tag = document.createElement('script');
-    tag.src = new URL(core.path, base).href;
+    tag.src = new URL(core.path, fileBase).href;
     tag.integrity = core.integrity;
     tag.crossOrigin = 'anonymous';
     tag.async = true;
-    tag.onerror = function () {
-      // Network or integrity failure: report once, let a later interaction retry.
-      console.error('[natter] could not load ' + tag.src);
-      tag.remove();
-      loading = false;
-      launcher.removeAttribute('aria-busy');
-    };
+    tag.onerror = function () { tag.remove(); failed('could not load ' + tag.src); };
     document.head.appendChild(tag);
   }
 
   natter.__boot = function (start) {
     delete natter.__boot; // one boot per page
     var dataset = {};
-    for (var key in (script && script.dataset) || {}) dataset[key] = script.dataset[key];
+    for (var key in data) dataset[key] = data[key];
     start({
-      root: root, launcher: launcher, manifest: RELEASE, base: base, dataset: dataset,
+      root: root, launcher: launcher, manifest: manifest, base: fileBase, dataset: dataset, init: init,
       attach: function (handler) {
         run = handler;
         launcher.removeAttribute('aria-busy');

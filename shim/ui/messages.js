@@ -6,14 +6,12 @@
 
 import { renderRichText } from './rich-text.js';
 import { renderProductCard } from './product-card.js';
+import { DELIVERY_TEXT } from './strings.js';
+import { createTranslator } from '../i18n/translate.js';
+import { deliveryLine } from '../i18n/core-text.js';
 
-// What the delivery line says for each state the core reports.
-export const DELIVERY_TEXT = {
-  sending: () => 'Sending…',
-  sent: () => 'Sent',
-  retrying: () => 'Retrying…',
-  failed: (detail) => (detail ? `Failed: ${detail}` : 'Failed'),
-};
+// What the delivery line says for each state the core reports (strings.js).
+export { DELIVERY_TEXT };
 
 export function deliveryText(state, detail) {
   const text = DELIVERY_TEXT[state];
@@ -28,8 +26,10 @@ function el(doc, tag, className, text) {
 }
 
 // list: the role="log" element; onRetry(message_id) is called by a Retry
-// button (boot.js turns it into the core's retry_clicked event).
-export function createMessages({ doc, list, onRetry }) {
+// button (boot.js turns it into the core's retry_clicked event). t: the
+// translator (English by default); agentName: the shop's ('' = catalogue's).
+export function createMessages({ doc, list, onRetry, t = createTranslator(), agentName = '' }) {
+  const agentLabel = `${t('message.agent', { agent: agentName || t('message.agentName') })} `;
   const users = new Map(); // message_id -> {item, line, retry}
   const agents = new Map(); // reply_to -> {item, bubble, cards}
 
@@ -43,11 +43,12 @@ export function createMessages({ doc, list, onRetry }) {
   function addUser({ message_id, text }) {
     keepPinned(() => {
       const item = el(doc, 'li', 'msg user');
-      item.appendChild(el(doc, 'span', 'sr-only', 'You: '));
+      item.setAttribute('part', 'message user');
+      item.appendChild(el(doc, 'span', 'sr-only', `${t('message.you')} `));
       item.appendChild(el(doc, 'div', 'bubble', text));
       const status = el(doc, 'div', 'delivery');
       const line = el(doc, 'span', 'delivery-text', '');
-      const retry = el(doc, 'button', 'retry', 'Retry');
+      const retry = el(doc, 'button', 'retry', t('message.retry'));
       retry.setAttribute('type', 'button');
       retry.hidden = true;
       retry.addEventListener('click', () => onRetry(message_id));
@@ -62,7 +63,7 @@ export function createMessages({ doc, list, onRetry }) {
   function setDelivery({ message_id, state, detail, can_retry }) {
     const user = users.get(message_id);
     if (!user) return;
-    user.line.textContent = deliveryText(state, detail);
+    user.line.textContent = deliveryLine(t, state, detail);
     user.item.setAttribute('data-state', state);
     const hadFocus = user.retry.matches?.(':focus');
     user.retry.hidden = !can_retry;
@@ -76,7 +77,8 @@ export function createMessages({ doc, list, onRetry }) {
     let agent = agents.get(replyTo);
     if (agent) return agent;
     const item = el(doc, 'li', 'msg agent');
-    item.appendChild(el(doc, 'span', 'sr-only', 'Assistant: '));
+    item.setAttribute('part', 'message agent');
+    item.appendChild(el(doc, 'span', 'sr-only', agentLabel));
     const bubble = el(doc, 'div', 'bubble rich');
     const cards = el(doc, 'div', 'cards');
     item.appendChild(bubble);
@@ -99,8 +101,17 @@ export function createMessages({ doc, list, onRetry }) {
   }
 
   function addCard(card) {
-    keepPinned(() => agentFor(card.reply_to).cards.appendChild(renderProductCard(doc, card)));
+    keepPinned(() => agentFor(card.reply_to).cards.appendChild(renderProductCard(doc, card, { locale: t.tag })));
   }
 
-  return { addUser, setDelivery, updateAgent, addCard };
+  // A one-off system notice (notice_shown), centred between the bubbles.
+  function addNotice({ code, text }) {
+    keepPinned(() => {
+      const item = el(doc, 'li', 'notice', text);
+      item.setAttribute('data-code', code);
+      list.appendChild(item);
+    });
+  }
+
+  return { addUser, setDelivery, updateAgent, addCard, addNotice };
 }

@@ -16,7 +16,8 @@ export function formatPrice(price, currency, locale = undefined) {
   }
 }
 
-export function renderProductCard(doc, card) {
+// locale: the widget's BCP 47 tag (i18n/locale.js), for the price.
+export function renderProductCard(doc, card, { locale } = {}) {
   const href = safeHref(card.url);
   const root = doc.createElement(href ? 'a' : 'div');
   root.className = 'card';
@@ -44,7 +45,7 @@ export function renderProductCard(doc, card) {
   name.textContent = card.name;
   const price = doc.createElement('span');
   price.className = 'card-price';
-  price.textContent = formatPrice(card.price, card.currency);
+  price.textContent = formatPrice(card.price, card.currency, locale);
   text.appendChild(name);
   text.appendChild(price);
   root.appendChild(text);

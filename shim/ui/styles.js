@@ -3,6 +3,16 @@
 // web/loader.js for the launcher's own sheet). Colours and radii are custom
 // properties, which inherit through the shadow boundary, so a shop can
 // theme the widget from its own CSS: natter-widget { --natter-accent: #c0392b }.
+// The theme sheet (shim/theme/css.js) sets them from the shop's options and
+// per colour scheme; the fallbacks here are the light scheme. Sides use
+// logical properties so dir="rtl" mirrors the panel (docs/theming.md).
+//
+// Desktop: the panel floats above the launcher (56px + 16px gap) on its
+// side (theme sheet), inside the safe area; its font family is the host's
+// (the page's, or the theme's). Phones (<= 480px): full screen, sized to
+// the visual viewport (ui/viewport.js sets --natter-vv-h/-top while the
+// keyboard is up), so the composer stays visible. Comments stay out of the
+// CSS string: it ships as written.
 
 export const PANEL_CSS = `
 .panel {
@@ -14,22 +24,32 @@ export const PANEL_CSS = `
   --_soft: var(--natter-soft, #f1f3f7);
   --_danger: var(--natter-danger, #b42318);
   --_radius: var(--natter-radius, 16px);
-  position: fixed; right: 20px; bottom: 92px;
-  width: min(380px, calc(100vw - 24px)); height: min(600px, calc(100vh - 116px));
-  display: flex; flex-direction: column; overflow: hidden;
+  --_link: var(--natter-link, var(--_accent));
+  --_line: var(--natter-line, rgba(16, 24, 40, .14));
+  --_safe-b: env(safe-area-inset-bottom, 0px);
+  position: fixed; right: calc(var(--natter-x, 20px) + env(safe-area-inset-right, 0px));
+  bottom: calc(var(--natter-y, 20px) + 72px + var(--_safe-b));
+  width: min(380px, calc(100vw - 2 * var(--natter-x, 20px)));
+  height: min(600px, calc(100dvh - var(--natter-y, 20px) - 96px - var(--_safe-b) - env(safe-area-inset-top, 0px)));
+  display: flex; flex-direction: column; overflow: hidden; box-sizing: border-box;
   background: var(--_surface); color: var(--_ink);
-  border-radius: var(--_radius); border: 1px solid rgba(16, 24, 40, .08);
+  border-radius: var(--_radius); border: 1px solid var(--_line);
   box-shadow: 0 24px 48px -12px rgba(16, 24, 40, .28), 0 4px 12px rgba(16, 24, 40, .08);
-  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  font-size: 15px; line-height: 1.45;
   animation: natter-in .18s ease-out;
 }
 .panel[hidden] { display: none; }
 @keyframes natter-in { from { opacity: 0; transform: translateY(8px) scale(.98); } }
 @media (max-width: 480px) {
-  .panel { inset: 0; width: auto; height: auto; border-radius: 0; border: 0; }
+  .panel {
+    top: var(--natter-vv-top, 0px); left: 0; right: 0; bottom: auto; width: 100%;
+    height: var(--natter-vv-h, 100dvh); border-radius: 0; border: 0;
+    padding: env(safe-area-inset-top, 0px) env(safe-area-inset-right, 0px) var(--_safe-b) env(safe-area-inset-left, 0px);
+  }
+  .head .icon-button { width: 44px; height: 44px; }
 }
 @media (prefers-reduced-motion: reduce) {
-  .panel { animation: none; }
+  .panel, .card { animation: none; transition: none; }
   .log { scroll-behavior: auto; }
 }
 .sr-only {
@@ -42,10 +62,10 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   stroke-linecap: round; stroke-linejoin: round; }
 
 .head {
-  display: flex; align-items: center; gap: 8px; padding: 14px 12px 14px 18px;
+  display: flex; align-items: center; gap: 8px; padding-block: 14px; padding-inline: 18px 12px;
   background: var(--_accent); color: var(--_accent-ink);
 }
-.title { flex: 1; margin: 0; font-size: 16px; font-weight: 600; letter-spacing: .01em; }
+.title { flex: 1; min-width: 0; overflow-wrap: anywhere; margin: 0; font-size: 16px; font-weight: 600; letter-spacing: .01em; }
 .icon-button {
   display: grid; place-items: center; width: 36px; height: 36px; padding: 0;
   border: 0; border-radius: 50%; background: transparent; color: inherit;
@@ -58,6 +78,7 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .log {
   flex: 1; min-height: 0; overflow-y: auto; margin: 0; padding: 14px 14px 16px;
   list-style: none; display: flex; flex-direction: column; gap: 10px; scroll-behavior: smooth;
+  overscroll-behavior: contain;
 }
 .log:focus-visible { outline-offset: -3px; }
 .msg { display: flex; flex-direction: column; max-width: 86%; }
@@ -69,20 +90,20 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .bubble:empty { display: none; }
 .user .bubble {
   background: var(--_accent); color: var(--_accent-ink);
-  border-bottom-right-radius: 4px; white-space: pre-wrap;
+  border-end-end-radius: 4px; white-space: pre-wrap;
 }
-.agent .bubble { background: var(--_soft); border-bottom-left-radius: 4px; }
+.agent .bubble { background: var(--_soft); border-end-start-radius: 4px; }
 .rich p, .rich ul, .rich ol { margin: 0; }
 .rich > * + * { margin-top: 6px; }
-.rich ul, .rich ol { padding-left: 20px; }
-.rich a { color: var(--_accent); text-underline-offset: 2px; }
+.rich ul, .rich ol { padding-inline-start: 20px; }
+.rich a { color: var(--_link); text-underline-offset: 2px; }
 .agent[aria-busy="true"] .bubble::after {
-  content: "▍"; margin-left: 2px; color: var(--_muted); animation: natter-blink 1s steps(2) infinite;
+  content: "▍"; margin-inline-start: 2px; color: var(--_muted); animation: natter-blink 1s steps(2) infinite;
 }
 @keyframes natter-blink { 50% { opacity: 0; } }
 @media (prefers-reduced-motion: reduce) { .agent[aria-busy="true"] .bubble::after { animation: none; } }
 
-.delivery { display: flex; align-items: center; gap: 8px; margin-top: 3px; font-size: 12px; color: var(--_muted); text-align: right; }
+.delivery { display: flex; align-items: center; gap: 8px; margin-top: 3px; font-size: 12px; color: var(--_muted); text-align: end; }
 .delivery-text:empty { display: none; }
 .user[data-state="failed"] .delivery { color: var(--_danger); }
 .user[data-state="failed"] .bubble { opacity: .75; }
@@ -90,14 +111,40 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
   background: var(--_surface); color: var(--_danger); font-size: 12px; font-weight: 600;
 }
-.retry:hover { background: #fef3f2; }
+.retry:hover { background: var(--_soft); }
 .retry[hidden] { display: none; }
+
+.notice {
+  align-self: center; max-width: 90%; padding: 4px 12px; border-radius: 999px;
+  background: var(--_soft); color: var(--_muted); font-size: 12px; text-align: center;
+}
+
+.status {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 2px 8px; padding: 6px 14px;
+  background: var(--_soft); color: var(--_muted); font-size: 13px; border-bottom: 1px solid var(--_line);
+}
+.status[hidden] { display: none; }
+.status-text { flex: 1; margin: 0; }
+.status-text::before {
+  content: ""; display: inline-block; width: 8px; height: 8px; margin-inline-end: 6px;
+  border-radius: 50%; background: var(--natter-warn, #b76e00); vertical-align: 1px;
+}
+.status[data-state="connected"] .status-text::before { background: var(--natter-ok, #1a7f37); }
+.status[data-state="failed"] .status-text::before { background: var(--_danger); }
+.status[data-state="closed"] .status-text::before { background: var(--_muted); }
+.status-diagnosis { flex-basis: 100%; margin: 0; font-size: 12px; }
+.status-diagnosis:empty { display: none; }
+.retry-now {
+  padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
+  background: var(--_surface); color: var(--_link); font-size: 12px; font-weight: 600;
+}
+.retry-now[hidden] { display: none; }
 
 .cards { display: flex; flex-direction: column; gap: 6px; margin-top: 6px; width: 100%; }
 .cards:empty { display: none; }
 .card {
   display: flex; align-items: center; gap: 10px; min-width: 220px; padding: 8px;
-  border: 1px solid rgba(16, 24, 40, .12); border-radius: 12px; background: var(--_surface);
+  border: 1px solid var(--_line); border-radius: 12px; background: var(--_surface);
   color: inherit; text-decoration: none; transition: border-color .15s, box-shadow .15s;
 }
 .card:hover { border-color: var(--_accent); box-shadow: 0 2px 8px rgba(16, 24, 40, .08); }
@@ -106,15 +153,15 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .card-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .card-price { color: var(--_muted); font-size: 14px; font-variant-numeric: tabular-nums; }
 
-.composer { padding: 10px 12px 8px; border-top: 1px solid rgba(16, 24, 40, .08); }
+.composer { padding: 10px 12px 8px; border-top: 1px solid var(--_line); }
 .row { display: flex; align-items: flex-end; gap: 8px; }
 textarea {
   flex: 1; min-height: 44px; max-height: 140px; field-sizing: content; resize: none;
   box-sizing: border-box; margin: 0; padding: 10px 12px;
   font-family: inherit; font-size: 16px; line-height: 1.4; color: var(--_ink); background: var(--_surface);
-  border: 1px solid rgba(16, 24, 40, .2); border-radius: 12px;
+  border: 1px solid var(--_line); border-radius: 12px;
 }
-textarea::placeholder { color: #8a909c; }
+textarea::placeholder { color: var(--_muted); opacity: 1; }
 textarea:focus-visible { outline: 2px solid var(--_accent); outline-offset: 0; border-color: var(--_accent); }
 textarea[aria-invalid="true"] { border-color: var(--_danger); }
 .send {
@@ -122,8 +169,11 @@ textarea[aria-invalid="true"] { border-color: var(--_danger); }
   border: 0; border-radius: 50%; background: var(--_accent); color: var(--_accent-ink);
 }
 .send:hover { filter: brightness(1.1); }
+.panel[dir="rtl"] .send svg { transform: scaleX(-1); }
 .error { margin: 6px 2px 0; color: var(--_danger); font-size: 13px; }
 .error:empty { display: none; }
+.error, .hint, .intro, .notice, .delivery-text { overflow-wrap: anywhere; }
+.retry, .retry-now { max-width: 100%; white-space: normal; overflow-wrap: anywhere; }
 .hint { margin: 6px 2px 0; color: var(--_muted); font-size: 12px; }
 `;
 

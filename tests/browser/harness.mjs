@@ -2,6 +2,12 @@
 // free loopback port with test controls, and Debian's Chromium driven by
 // playwright-core (never a downloaded browser). Tests observe the network
 // (page 'request' events and the server's own counters), not the widget's.
+//
+// Per file: `const stack = await startStack()` in before(), `stack.close()`
+// in after(), `await stack.reset()` before each test (idempotency records,
+// counters and queued faults; earlier tabs closed). Per test: `const s = await openStorefront(stack)`
+// gives a fresh tab; end the test with `s.assertClean([...expected])`.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,19 +20,21 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-export async function startStack({ tokenDelayMs = 5, extraArgs = [] } = {}) {
+// `server`: more startServer options (releaseDir, pageHeaders, …).
+export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: serverOptions = {} } = {}) {
   const distDir = path.join(repoRoot, 'dist');
   if (!existsSync(path.join(distDir, 'natter.js'))) throw new Error('dist/ missing: run npm run build');
   const serverLog = [];
   const server = await startServer({
     host: '127.0.0.1', port: 0, distDir, webDir: path.join(repoRoot, 'web'),
-    testControls: true, tokenDelayMs, log: (line) => serverLog.push(line),
+    testControls: true, tokenDelayMs, log: (line) => serverLog.push(line), ...serverOptions,
   });
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extraArgs],
   });
-  return {
+  context.setDefaultTimeout(10_000); // fail fast; nothing here should take seconds
+  const stack = {
     server, context, serverLog,
     async control(pathname, body) {
       const res = await fetch(server.url.replace(/\/$/, '') + pathname, {
@@ -36,27 +44,109 @@ export async function startStack({ tokenDelayMs = 5, extraArgs = [] } = {}) {
       });
       return res.json();
     },
+    stats: () => stack.control('/__natter/stats'),
+    // A fresh start for the next test: closes the tabs earlier tests opened,
+    // then clears the server's records, counters and queued faults.
+    async reset() {
+      await Promise.all(context.pages().map((p) => p.close()));
+      return stack.control('/__natter/reset', {});
+    },
+    faults: (...chat) => stack.control('/__natter/faults', { chat }),
+    // Live-session faults (tools/server/session/session-faults.mjs), one per upgrade.
+    sessionFaults: (...session) => stack.control('/__natter/faults', { session }),
+    // Drops every live-session WebSocket as a crash would (clients see 1006).
+    killSessions: () => stack.control('/__natter/session/kill', {}),
     async close() {
       await context.close().catch(() => {});
       await server.close();
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
-// Opens the demo storefront and records what the page logs and sends.
-export async function openStorefront(stack) {
+// Opens the demo storefront (or `path`: '/demo/live.html' is the same shop
+// with data-transport="session") in a fresh tab and records what the page
+// logs, sends and pops up. `onPage(page)` runs before the navigation (to
+// listen for things the page does while loading, e.g. WebSockets). Requests to anything but the reference server are
+// listed in `offsite` (the suite must stay on loopback; assertClean checks).
+export async function openStorefront(stack, { path: pagePath = '/', onPage } = {}) {
   const page = await stack.context.newPage();
+  if (onPage) await onPage(page);
+  const origin = new URL(stack.server.url).origin;
   const consoleLines = [];
-  const chatRequests = [];
+  const problems = []; // {text, url}: console errors and warnings, uncaught page errors
+  const chatRequests = []; // {key, body, at}: POST /api/chat as Chromium sent them
+  const requests = []; // every URL the page asked for
   const dialogs = [];
-  page.on('console', (m) => consoleLines.push(m.text()));
+  const offsite = [];
+  page.on('console', (m) => {
+    consoleLines.push(m.text());
+    if (m.type() === 'error' || m.type() === 'warning') problems.push({ text: m.text(), url: m.location().url });
+  });
+  page.on('pageerror', (err) => problems.push({ text: `uncaught: ${err.message}`, url: '' }));
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('request', (r) => {
-    if (r.url().endsWith('/api/chat') && r.method() === 'POST') {
-      chatRequests.push({ key: r.headers()['idempotency-key'], body: r.postData() });
+    requests.push(r.url());
+    if (new URL(r.url()).origin !== origin) offsite.push(r.url());
+    if (r.url() === `${origin}/api/chat` && r.method() === 'POST') {
+      chatRequests.push({ key: r.headers()['idempotency-key'], body: JSON.parse(r.postData()), at: Date.now() });
     }
   });
-  await page.goto(stack.server.url);
-  return { page, consoleLines, chatRequests, dialogs };
+  await page.goto(new URL(pagePath, stack.server.url).href);
+
+  const widget = page.locator('natter-widget');
+  const session = {
+    page, widget, consoleLines, problems, chatRequests, requests, dialogs, offsite,
+    launcher: widget.locator('button.launcher'),
+    panel: widget.getByRole('dialog'),
+    textarea: widget.getByLabel('Your message'),
+    sendButton: widget.getByRole('button', { name: 'Send', exact: true }),
+    composerError: widget.locator('#natter-error'),
+    userBubbles: widget.locator('li.msg.user'),
+    agentBubbles: widget.locator('li.msg.agent'),
+    finishedReplies: widget.locator('li.msg.agent[aria-busy="false"]'),
+    // Opens the panel with the launcher and waits until the core drew the composer.
+    async openChat() {
+      await session.launcher.click();
+      await session.textarea.waitFor({ state: 'visible' });
+    },
+    linesMatching: (text) => consoleLines.filter((line) => line === text),
+    // Fails on any console error/warning or page error not listed in
+    // `expected` ({text, url}: exact text, and a URL ending the source's
+    // URL), on any dialog, and on any request that left the reference server.
+    assertClean(expected = []) {
+      assert.deepEqual(dialogs, [], 'no dialog may open');
+      assert.deepEqual(offsite, [], 'no request may leave the reference server');
+      const unexpected = problems.filter((p) =>
+        !expected.some((e) => e.text === p.text && (e.url === undefined || p.url.endsWith(e.url))));
+      assert.deepEqual(unexpected, [], 'unexpected console errors/warnings:\n' + JSON.stringify(unexpected, null, 1));
+    },
+  };
+  return session;
+}
+
+// What Chromium itself logs when a fetch to /api/chat fails; tests that
+// cause that on purpose list these as expected.
+export const CHROMIUM_LOGS = {
+  emptyResponse: { text: 'Failed to load resource: net::ERR_EMPTY_RESPONSE', url: '/api/chat' },
+  status503: {
+    text: 'Failed to load resource: the server responded with a status of 503 (Service Unavailable)',
+    url: '/api/chat',
+  },
+};
+
+// Polls `probe` (sync or async) until it returns without throwing, and
+// returns its value; after `timeout` ms, throws the last failure. For
+// conditions that are not in the page (the server's counters).
+export async function eventually(probe, { timeout = 5000, every = 25 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, every));
+    }
+  }
 }

@@ -31,3 +31,58 @@ test('the panel title defaults and is bounded', () => {
   assert.equal(panelTitle({}), 'Chat with us');
   assert.equal(panelTitle({ title: 'x'.repeat(100) }).length, 60);
 });
+
+// The live session (data-transport="session").
+import { sessionUrl, transportMode, restoredSession, mintTabId } from '../../shim/config.js';
+
+const seeds = { hi: '00000000000000aa', lo: '00000000000000bb' };
+const saved = (fields) => JSON.stringify({ session_id: 'conv-1', resume_token: 'tok-9', last_event_seq: 41,
+  outbox: [{ id: 'm1', text: 'still there?' }], ...fields });
+
+test('the transport defaults to http; anything but http or session is refused loudly', () => {
+  assert.equal(transportMode({}), 'http');
+  assert.equal(transportMode({ transport: ' session ' }), 'session');
+  assert.throws(() => transportMode({ transport: 'websocket' }), /data-transport must be one of http, session/);
+});
+
+test('the session URL is the endpoint (or the page origin) over ws: or wss:', () => {
+  assert.equal(sessionUrl('', page), 'wss://shop.example/api/session');
+  assert.equal(sessionUrl('http://127.0.0.1:8790', page), 'ws://127.0.0.1:8790/api/session');
+  assert.equal(sessionUrl('https://agent.example/v1/', 'http://localhost/'), 'wss://agent.example/v1/api/session');
+  assert.throws(() => sessionUrl('javascript:alert(1)', page), /http\(s\)/);
+});
+
+test('the tab id is minted from fresh seeds', () => {
+  assert.equal(mintTabId(seeds), '00000000000000aa00000000000000bb');
+});
+
+test('session mode adds the session keys and restores what this conversation persisted', () => {
+  const c = coreConfig({ dataset: { transport: 'session' }, pageUrl: page, seeds, storedId: 'conv-1',
+    tabId: 'tab-1', build: 'ce7664146718', storedSession: saved({}) });
+  assert.deepEqual(c, {
+    chat_url: 'https://shop.example/api/chat', conversation_id: 'conv-1', max_text_chars: 4000, max_auto_retries: 3,
+    seed_hi: seeds.hi, seed_lo: seeds.lo, session_url: 'wss://shop.example/api/session', tab_id: 'tab-1',
+    build: 'ce7664146718', resume_token: 'tok-9', last_event_seq: 41, outbox: [{ id: 'm1', text: 'still there?' }],
+  });
+});
+
+test('http mode ignores a stored session', () => {
+  const c = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1', tabId: 't', build: 'b', storedSession: saved({}) });
+  assert.equal('session_url' in c || 'outbox' in c || 'resume_token' in c, false);
+});
+
+test('a stored session of another conversation, or with no conversation, restores nothing', () => {
+  assert.deepEqual(restoredSession(saved({ session_id: 'conv-2' }), 'conv-1'), {});
+  assert.deepEqual(restoredSession(saved({ session_id: '' }), ''), {});
+  const c = coreConfig({ dataset: { transport: 'session' }, pageUrl: page, seeds, storedId: '<bad>', tabId: 't', build: 'b',
+    storedSession: saved({ session_id: '' }) });
+  assert.equal('outbox' in c, false, 'a tampered conversation id starts afresh, without the old outbox');
+});
+
+test('unreadable or mistyped stored fields are dropped one by one', () => {
+  assert.deepEqual(restoredSession('{not json', 'conv-1'), {});
+  assert.deepEqual(restoredSession(null, 'conv-1'), {});
+  assert.deepEqual(restoredSession('null', 'conv-1'), {});
+  assert.deepEqual(restoredSession(saved({ resume_token: 5, last_event_seq: -1, outbox: {} }), 'conv-1'), {});
+  assert.deepEqual(restoredSession(saved({ last_event_seq: 2.5, outbox: 'x' }), 'conv-1'), { resume_token: 'tok-9' });
+});

@@ -53,7 +53,7 @@ test('an unknown command logs one clear error and returns nothing', () => {
   const { run, errors, fed } = setup();
   assert.equal(run(['sned', 'hi']), undefined);
   assert.equal(errors.length, 1);
-  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, on, off, version, debug\)$/);
+  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, on, off, version, debug, disconnect\)$/);
   assert.equal(fed.length, 0);
 });
 
@@ -71,4 +71,25 @@ test('debug returns what a support request needs', () => {
   const d = setup().run(['debug']);
   assert.equal(d.conversation_id, 'conv-1');
   assert.deepEqual(d.stats, { messages_sent: 1 });
+});
+
+test("disconnect ends the live session in session mode; close only hides the panel", () => {
+  const make = (session) => {
+    const fed = [];
+    const calls = [];
+    const run = createHostApi({
+      panel: { close: () => calls.push('close') }, dispatch: (e) => fed.push(e), console: { error() {} },
+      listeners: createListeners({ console }), manifest: {}, core: {}, log: {}, session,
+    });
+    return { run, fed, calls };
+  };
+  const live = make(true);
+  live.run(['close']);
+  assert.deepEqual(live.fed, [], 'close sends nothing to the core');
+  assert.deepEqual(live.calls, ['close']);
+  live.run(['disconnect']);
+  assert.deepEqual(live.fed, [{ type: 'session_closed_by_host' }]);
+  const http = make(false);
+  http.run(['disconnect']);
+  assert.deepEqual(http.fed, [], 'no session over HTTP: a no-op');
 });

@@ -79,3 +79,21 @@ test('prices are formatted for the currency, and odd input shown as sent', () =>
   assert.equal(formatPrice('59.99', 'NOTACODE', 'en-GB'), '59.99 NOTACODE');
   assert.equal(formatPrice('abc', 'GBP', 'en-GB'), 'abc GBP');
 });
+
+test('a queued message says it will go when the shopper is back online', () => {
+  const { list, messages } = setup();
+  messages.addUser({ message_id: 'm1', text: 'still there?' });
+  messages.setDelivery({ message_id: 'm1', state: 'queued', detail: "Will send when you're back online.", can_retry: false });
+  assert.equal(list.byClass('delivery-text')[0].textContent, "Queued — will send when you're back online.");
+  assert.equal(list.byClass('msg')[0].getAttribute('data-state'), 'queued');
+});
+
+test('a notice is one centred system line appended to the conversation', () => {
+  const { list, messages } = setup();
+  messages.addUser({ message_id: 'm1', text: 'hi' });
+  messages.addNotice({ code: 'fresh_session', text: 'The chat had to start a new session.' });
+  const last = list.children.at(-1);
+  assert.equal(last.className, 'notice');
+  assert.equal(last.getAttribute('data-code'), 'fresh_session');
+  assert.equal(last.textContent, 'The chat had to start a new session.');
+});

@@ -102,7 +102,8 @@ test('a client that disconnects mid-stream does not stop the run; a retry replay
 test('reset forgets stored replies, counters and faults', async () => {
   await postChat(server.url, { key: 'dup-6', text: 'hi' });
   await request(server.url, { method: 'POST', path: '/__natter/reset' });
-  assert.deepEqual(await stats(server.url), { requests: {}, agent_runs: {}, total_requests: 0 });
+  assert.deepEqual(await stats(server.url),
+    { requests: {}, agent_runs: {}, total_requests: 0, ws_connections_open: {}, replacements: 0 });
   const again = await postChat(server.url, { key: 'dup-6', text: 'hello' });
   assert.equal(again.status, 200);
   assert.equal((await stats(server.url)).agent_runs['dup-6'], 1);

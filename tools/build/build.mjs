@@ -1,20 +1,29 @@
 // npm run build: WASM build + shim bundle + content-hashed dist/ + loader.
 //
-//   node tools/build/build.mjs                    (env from NATTER_ENV)
+//   node tools/build/build.mjs    (env from NATTER_ENV; version from
+//                                  NATTER_VERSION, else package.json)
 //   import { build } from './tools/build/build.mjs';
-//   const { outDir, manifest } = await build({ outDir, env });
+//   const { outDir, manifest } = await build({ outDir, env, version, wasm });
+//   wasm: false reuses build/wasm's outputs instead of running cmake (tests
+//   that build several releases; fails if they are missing).
 //
 // Steps:
 //   1. emcmake cmake -S . -B build/wasm (only when build/wasm/CMakeCache.txt
 //      is missing), then cmake --build build/wasm -j2. Emscripten's JS
 //      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set.
-//   2. shim/boot.js bundled by esbuild (iife, es2020, minified, in memory);
+//   2. shim/boot.js bundled by esbuild (iife, es2020, minified, in memory,
+//      opening with a /* natter <version> */ banner: each version's bundle
+//      has its own hash);
 //      `import createNatterCore from 'natter-core-glue'` resolves to the
 //      Emscripten glue build/wasm/wasm/natter.core.js (CommonJS). Without
 //      shim/boot.js the bare glue is shipped as core_js, with a warning.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
-//      natter.voice.*.js/.wasm, worklet.<name>.*.js (from web/worklets/).
+//      natter.voice.*.js/.wasm, worklet.<name>.*.js (from web/worklets/),
+//      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
+//      which the core bundle carries): one statement,
+//      `window.natter.__i18n("<locale>", {...})`, loaded by shim/i18n/load.js
+//      only when that locale is active (docs/theming.md, "Languages").
 //   4. dist/manifest.json = {version, env, build, files: {key: {path, integrity}}}
 //      where build = sha256[:12] over every listed file's sha256.
 //   5. dist/natter.js = web/loader.js with its one `__NATTER_RELEASE__`
@@ -54,7 +63,7 @@ function buildWasm(env) {
 }
 
 // Step 2. Returns the core JS (bundled shim, or the bare glue) as a Buffer.
-async function bundleShim(wasmOut) {
+async function bundleShim(wasmOut, version) {
   const glue = path.join(wasmOut, 'natter.core.js');
   const entry = path.join(repoRoot, 'shim/boot.js');
   if (!existsSync(entry)) {
@@ -79,6 +88,7 @@ async function bundleShim(wasmOut) {
     // The glue's node-only branch requires these; it never runs in a browser.
     external: ['fs', 'path'],
     logLevel: 'warning',
+    banner: { js: `/* natter ${version} */` },
   });
   return Buffer.from(result.outputFiles[0].contents);
 }
@@ -104,8 +114,26 @@ function collectAssets(wasmOut, coreJs) {
   return assets;
 }
 
+// Step 3, catalogues. Returns [{ key, stem, ext, data }] for every
+// shim/i18n/<locale>.js but en.js: plain data, so the file is CSP-safe JSON
+// inside one call (no eval, no fetch).
+async function catalogueAssets() {
+  const dir = path.join(repoRoot, 'shim/i18n');
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const file of readdirSync(dir).filter((f) => /^[a-z]{2,3}\.js$/.test(f) && f !== 'en.js').sort()) {
+    const locale = path.basename(file, '.js');
+    const { default: table } = await import(pathToFileURL(path.join(dir, file)).href);
+    const body = `window.natter&&window.natter.__i18n&&window.natter.__i18n(${JSON.stringify(locale)},${JSON.stringify(table)});\n`;
+    out.push({ key: `i18n_${locale}`, stem: `i18n.${locale}`, ext: '.js', data: Buffer.from(body) });
+  }
+  return out;
+}
+
 // Step 5. Returns the minified loader, or null when web/loader.js is missing.
-async function buildLoader(manifest) {
+// `release` is a manifest, or a channel pointer {channel} for the stable
+// loader of a release folder (tools/release/release.mjs).
+export async function buildLoader(release) {
   const src = path.join(repoRoot, 'web/loader.js');
   if (!existsSync(src)) {
     warn('web/loader.js does not exist yet: dist/natter.js not written');
@@ -114,21 +142,29 @@ async function buildLoader(manifest) {
   const code = readFileSync(src, 'utf8');
   const count = code.split(PLACEHOLDER).length - 1;
   if (count !== 1) throw new Error(`web/loader.js must contain ${PLACEHOLDER} exactly once (found ${count})`);
-  const filled = code.replace(PLACEHOLDER, () => JSON.stringify(manifest));
+  const filled = code.replace(PLACEHOLDER, () => JSON.stringify(release));
   const out = await esbuild.transform(filled, { loader: 'js', format: 'iife', target: 'es2020', minify: true });
   return Buffer.from(out.code);
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
 
-export async function build({ outDir = path.join(repoRoot, 'dist'), env = process.env.NATTER_ENV || 'development' } = {}) {
+// A version names a folder of the release layout (release/v/<version>/).
+export const VERSION_NAME = /^[0-9A-Za-z][0-9A-Za-z._+-]*$/;
+
+export async function build({
+  outDir = path.join(repoRoot, 'dist'),
+  env = process.env.NATTER_ENV || 'development',
+  version = process.env.NATTER_VERSION || JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version,
+  wasm = true,
+} = {}) {
   outDir = path.resolve(outDir);
   if (!ENVS.includes(env)) throw new Error(`env must be one of ${ENVS.join(', ')} (got ${JSON.stringify(env)})`);
-  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  if (!VERSION_NAME.test(version)) throw new Error(`version ${JSON.stringify(version)} is not a valid name`);
   const procEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
 
-  const wasmOut = buildWasm(procEnv);
-  const assets = collectAssets(wasmOut, await bundleShim(wasmOut));
+  const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
+  const assets = [...collectAssets(wasmOut, await bundleShim(wasmOut, version)), ...(await catalogueAssets())];
 
   const files = {};
   const buildHash = createHash('sha256');

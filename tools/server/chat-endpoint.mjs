@@ -2,13 +2,10 @@
 // most once per Idempotency-Key, and streams the reply as server-sent events.
 // Also applies the injected fault (test controls) each request takes.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createHash } from 'node:crypto';
 import { readBody, sendError } from './http-util.mjs';
 import { MAX_BODY_BYTES, validateChatRequest } from './chat-request.mjs';
-import { fingerprint } from './idempotency-store.mjs';
-import { startRun } from './reply-run.mjs';
+import { AGENT_FAILED } from './agent-runs.mjs';
 import { SSE_HEADERS, formatEvent } from './sse.mjs';
-import { replyEvents } from './agent/storefront-agent.mjs';
 
 export const CORS_HEADERS = Object.freeze({
   'Access-Control-Allow-Origin': '*',
@@ -26,26 +23,16 @@ export function handleChatPreflight(req, res) {
   res.end();
 }
 
-function replyIdFor(key) {
-  return `r_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
-}
-
 // Writes one event and resolves once it has been handed to the socket.
 function writeEvent(res, event) {
   return new Promise((resolve) => res.write(formatEvent(event), () => resolve()));
 }
 
-// `deps`: { store: IdempotencyStore, stats: RequestStats, faults: FaultQueue|null,
-// tokenDelayMs, signal (aborts when the server closes) }.
+// `deps`: { agentRuns (agent-runs.mjs, shared with the live session),
+// stats: RequestStats, faults: FaultQueue|null, tokenDelayMs, signal (aborts when
+// the server closes) }.
 // `ctx.key` is set for the request log.
-export function createChatHandler({ store, stats, faults, tokenDelayMs, signal }) {
-  function startAgent(key, request, fault) {
-    stats.countAgentRun(key);
-    const overrideText = fault?.action === 'agent_text' ? fault.text : null;
-    const events = replyEvents({ replyId: replyIdFor(key), text: request.text, overrideText });
-    return startRun(events, { paceMs: tokenDelayMs, signal });
-  }
-
+export function createChatHandler({ agentRuns, stats, faults, tokenDelayMs, signal }) {
   return async function handleChat(req, res, ctx) {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     ctx.key = key;
@@ -70,9 +57,8 @@ export function createChatHandler({ store, stats, faults, tokenDelayMs, signal }
     }
 
     const checked = validateChatRequest(body.text, key);
-    const begun = checked.ok
-      ? store.begin(key, fingerprint(checked.request), () => startAgent(key, checked.request, fault))
-      : null;
+    const overrideText = fault?.action === 'agent_text' ? fault.text : null;
+    const begun = checked.ok ? agentRuns.begin(checked.request, { overrideText }) : null;
     if (fault?.action === 'reset_before_response') {
       req.socket.destroy();
       return;
@@ -115,7 +101,7 @@ export function createChatHandler({ store, stats, faults, tokenDelayMs, signal }
       }
     }
     if (run.state === 'failed' && !res.destroyed) {
-      await writeEvent(res, { event: 'error', data: { code: 'agent_failed', message: 'The agent stopped before finishing its reply.' } });
+      await writeEvent(res, AGENT_FAILED);
     }
     res.end();
   }

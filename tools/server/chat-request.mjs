@@ -12,6 +12,18 @@ function nonEmptyString(value) {
   return typeof value === 'string' && value.length > 0;
 }
 
+// The text rule both paths share: 1 to MAX_TEXT_CHARS characters after
+// trimming. Returns null when `text` (a string) is fine, else the failure.
+export function checkText(text) {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return fail(400, 'blank_text', 'The message is empty.');
+  const chars = trimmed.length; // UTF-16 units, as the widget counts them (JavaScript length)
+  if (chars > MAX_TEXT_CHARS) {
+    return fail(413, 'too_long', `The message is ${chars} characters; the limit is ${MAX_TEXT_CHARS}.`);
+  }
+  return null;
+}
+
 export function validateChatRequest(bodyText, idempotencyKey) {
   let body;
   try {
@@ -26,12 +38,8 @@ export function validateChatRequest(bodyText, idempotencyKey) {
     if (!nonEmptyString(body[field])) return fail(400, 'missing_field', `"${field}" must be a non-empty string.`);
   }
   if (typeof body.text !== 'string') return fail(400, 'missing_field', '"text" must be a string.');
-  const trimmed = body.text.trim();
-  if (trimmed.length === 0) return fail(400, 'blank_text', 'The message is empty.');
-  const chars = trimmed.length; // UTF-16 units, as the widget counts them (JavaScript length)
-  if (chars > MAX_TEXT_CHARS) {
-    return fail(413, 'too_long', `The message is ${chars} characters; the limit is ${MAX_TEXT_CHARS}.`);
-  }
+  const textProblem = checkText(body.text);
+  if (textProblem) return textProblem;
   if (!nonEmptyString(idempotencyKey)) {
     return fail(400, 'missing_idempotency_key', 'The Idempotency-Key header is required.');
   }

@@ -1,6 +1,8 @@
-// Injected faults for /api/chat (test controls only). A FIFO queue: each
-// POST /api/chat takes the next fault, if any, when it arrives.
+// Injected faults (test controls only), two FIFO queues: each POST /api/chat
+// takes the next `chat` fault, if any, when it arrives; each WebSocket upgrade
+// of /api/session takes the next `session` fault (see session/session-faults.mjs).
 //
+// Chat actions:
 // Actions:
 //   {action: 'reset_before_response'}            the request is handled (the agent
 //       run starts and is stored), then the socket is destroyed before any
@@ -11,6 +13,10 @@
 //   {action: 'delay_ms', ms: 500}                 wait before handling the request
 //   {action: 'agent_text', text: '...'}           if this request starts the run,
 //       the agent replies with exactly this text (and no cards)
+
+import { checkSessionFault } from './session/session-faults.mjs';
+
+const PROBE_MS = 30_000; // how long a refused upgrade's status waits for the diagnosis probe
 
 const CHECKS = {
   reset_before_response: () => null,
@@ -35,24 +41,50 @@ export function checkFault(fault) {
   return check(fault);
 }
 
-export class FaultQueue {
-  #chat = [];
+const QUEUES = { chat: checkFault, session: checkSessionFault };
 
-  // Appends faults from a `{chat: [...]}` body. All or nothing: returns an
-  // error string (and queues none) when any fault is malformed.
+export class FaultQueue {
+  #queues = { chat: [], session: [] };
+  #probe = null; // { answer, until }: what the next plain GET /api/session gets
+  #now;
+
+  constructor({ now = Date.now } = {}) { this.#now = now; }
+
+  // Appends faults from a `{chat?: [...], session?: [...]}` body (at least
+  // one list). All or nothing: returns an error string (and queues none)
+  // when any fault is malformed.
   add(spec) {
-    if (!spec || typeof spec !== 'object' || !Array.isArray(spec.chat)) return 'expected {"chat": [...]}';
-    for (const [i, fault] of spec.chat.entries()) {
-      const problem = checkFault(fault);
-      if (problem) return `chat[${i}]: ${problem}`;
+    const lists = spec && typeof spec === 'object' ? Object.keys(QUEUES).filter((k) => k in spec) : [];
+    if (lists.length === 0) return 'expected {"chat": [...]} and/or {"session": [...]}';
+    for (const name of lists) {
+      if (!Array.isArray(spec[name])) return `"${name}" must be a list`;
+      for (const [i, fault] of spec[name].entries()) {
+        const problem = QUEUES[name](fault);
+        if (problem) return `${name}[${i}]: ${problem}`;
+      }
     }
-    this.#chat.push(...spec.chat.map((f) => ({ ...f })));
+    for (const name of lists) this.#queues[name].push(...spec[name].map((f) => ({ ...f })));
     return null;
   }
 
-  takeChat() { return this.#chat.shift() ?? null; }
+  takeChat() { return this.#queues.chat.shift() ?? null; }
 
-  get pending() { return this.#chat.length; }
+  takeSession() { return this.#queues.session.shift() ?? null; }
 
-  clear() { this.#chat.length = 0; }
+  // A refused upgrade's response, kept for the next diagnosis probe.
+  rememberProbe(answer) { this.#probe = { answer, until: this.#now() + PROBE_MS }; }
+
+  takeProbe() {
+    const probe = this.#probe;
+    this.#probe = null;
+    return probe && this.#now() < probe.until ? probe.answer : null;
+  }
+
+  get pending() { return this.#queues.chat.length + this.#queues.session.length; }
+
+  clear() {
+    this.#queues.chat.length = 0;
+    this.#queues.session.length = 0;
+    this.#probe = null;
+  }
 }

@@ -43,6 +43,14 @@ export class IdempotencyStore {
     return { run, outcome: 'started' };
   }
 
+  // True when a usable record for `key` holds a different fingerprint: what
+  // begin() would answer as a conflict, asked without starting anything.
+  conflicts(key, print) {
+    const existing = this.#records.get(key);
+    return Boolean(existing && existing.run.state !== 'failed' && !this.#expired(existing)
+      && existing.fingerprint !== print);
+  }
+
   get size() { return this.#records.size; }
 
   clear() { this.#records.clear(); }

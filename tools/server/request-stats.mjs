@@ -1,9 +1,15 @@
 // Counters the tests read through GET /__natter/stats: requests received
-// and agent runs started, per Idempotency-Key.
+// and agent runs started, per message id (Idempotency-Key over HTTP, a `msg`
+// frame over the live session: both count as requests), and live-session
+// replacements. `openConnections()` is asked for the live figure
+// `ws_connections_open` ({session_id: 1} per session with a current connection).
 export class RequestStats {
   requests = new Map();
   agentRuns = new Map();
   totalRequests = 0;
+  replacements = 0;
+
+  constructor({ openConnections = () => ({}) } = {}) { this.openConnections = openConnections; }
 
   countRequest(key) {
     this.totalRequests += 1;
@@ -12,11 +18,15 @@ export class RequestStats {
 
   countAgentRun(key) { this.agentRuns.set(key, (this.agentRuns.get(key) ?? 0) + 1); }
 
+  countReplacement() { this.replacements += 1; }
+
   toJSON() {
     return {
       requests: Object.fromEntries(this.requests),
       agent_runs: Object.fromEntries(this.agentRuns),
       total_requests: this.totalRequests,
+      ws_connections_open: this.openConnections(),
+      replacements: this.replacements,
     };
   }
 
@@ -24,5 +34,6 @@ export class RequestStats {
     this.requests.clear();
     this.agentRuns.clear();
     this.totalRequests = 0;
+    this.replacements = 0;
   }
 }

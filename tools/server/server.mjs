@@ -1,8 +1,8 @@
-// The reference server: the demo storefront's files, the chat endpoint
-// (docs/protocol.md) with the scripted agent, and optional test controls.
-// Routing lives here; each endpoint is its own file. A WebSocket endpoint
-// can be added later in its own file by handling `server.on('upgrade')`
-// next to the HTTP routes below.
+// The reference server: the demo storefront's files, the chat endpoint and
+// the live session (docs/protocol.md) with the scripted agent, and optional
+// test controls. Routing lives here; each endpoint is its own file. Both
+// chat paths share one idempotency store and agent-run machinery
+// (agent-runs.mjs), so a message id runs the agent once whichever way it came.
 import http from 'node:http';
 import { createChatHandler, handleChatPreflight } from './chat-endpoint.mjs';
 import { createStaticHandler } from './static-files.mjs';
@@ -10,28 +10,62 @@ import { createTestControls } from './test-controls.mjs';
 import { IdempotencyStore } from './idempotency-store.mjs';
 import { RequestStats } from './request-stats.mjs';
 import { FaultQueue } from './faults.mjs';
+import { createAgentRuns } from './agent-runs.mjs';
 import { logRequest } from './request-log.mjs';
-import { pathnameOf, sendError } from './http-util.mjs';
+import { pathnameOf, sendError, sendJson } from './http-util.mjs';
+import { SessionStore, RESUME_WINDOW_MS } from './session/session-store.mjs';
+import { createTurns } from './session/turns.mjs';
+import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
+import { writeRawResponse } from './session/session-faults.mjs';
+
+export const SESSION_PATH = '/api/session';
+
+// GET /api/session without an upgrade (the client's diagnosis probe): 426,
+// or the status of an injected refused upgrade waiting for its probe.
+function handleSessionProbe(req, res, faults) {
+  const injected = faults?.takeProbe();
+  if (injected) {
+    res.writeHead(injected.status, injected.headers);
+    return res.end(req.method === 'HEAD' ? undefined : injected.body);
+  }
+  return sendJson(res, 426, { error: { code: 'upgrade_required', message: 'Connect with a WebSocket upgrade.' } }, {
+    Upgrade: 'websocket', 'Access-Control-Allow-Origin': '*',
+  });
+}
 
 // Starts listening and resolves { url, port, close() }. `close()` ends open
-// reply streams and sockets, stops agent runs, and resolves when the server
-// is fully closed.
+// reply streams, closes live sessions (1001) and sockets, stops agent runs,
+// and resolves when the server is fully closed; the port can be reused at once.
+// `resumeWindowMs` and `heartbeatMs` tune the live session (tests shorten them).
+// `releaseDir` serves a release folder (docs/deploying.md) before distDir;
+// `pageHeaders` serves pages under a prefix with extra headers (static-files.mjs).
 export async function startServer({
   host = '127.0.0.1',
   port = 0,
   distDir,
+  releaseDir,
   webDir,
+  pageHeaders,
   testControls = false,
   tokenDelayMs = 20,
+  resumeWindowMs = RESUME_WINDOW_MS,
+  heartbeatMs = HEARTBEAT_MS,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
   const store = new IdempotencyStore();
-  const stats = new RequestStats();
+  const sessions = new SessionStore({ resumeWindowMs });
+  const stats = new RequestStats({ openConnections: () => sessions.openCounts() });
   const faults = testControls ? new FaultQueue() : null;
-  const chat = createChatHandler({ store, stats, faults, tokenDelayMs, signal: shutdown.signal });
-  const files = createStaticHandler({ distDir, webDir });
-  const controls = testControls ? createTestControls({ store, stats, faults }) : null;
+  const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
+  const chat = createChatHandler({ agentRuns, stats, faults, tokenDelayMs, signal: shutdown.signal });
+  const receiveMsg = createTurns({ agentRuns, stats, log });
+  const live = createSessionEndpoint({ sessions, receiveMsg, stats, faults, log, heartbeatMs });
+  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
+  const controls = testControls
+    ? createTestControls({ store, stats, faults, sessions, sessionEndpoint: live }) : null;
+  const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
+  pruneTimer.unref();
 
   async function route(req, res, pathname) {
     if (pathname === null) return sendError(res, 400, 'bad_url', 'Malformed URL.');
@@ -39,6 +73,10 @@ export async function startServer({
       if (req.method === 'POST') return chat(req, res, req.natterLog);
       if (req.method === 'OPTIONS') return handleChatPreflight(req, res);
       return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
+    }
+    if (pathname === SESSION_PATH) {
+      if (req.method === 'GET' || req.method === 'HEAD') return handleSessionProbe(req, res, faults);
+      return sendError(res, 405, 'method_not_allowed', 'Use GET with a WebSocket upgrade.', { Allow: 'GET' });
     }
     if (pathname.startsWith('/__natter/')) {
       if (controls) return controls(req, res, pathname);
@@ -59,6 +97,16 @@ export async function startServer({
     });
   });
 
+  server.on('upgrade', (req, socket, head) => {
+    if (pathnameOf(req) === SESSION_PATH && req.method === 'GET' && !shutdown.signal.aborted) {
+      live.handleUpgrade(req, socket, head);
+      return;
+    }
+    socket.on('error', () => {});
+    log(`[server] ${req.method} ${req.url} upgrade refused`);
+    writeRawResponse(socket, shutdown.signal.aborted ? 503 : 404, { 'Content-Type': 'text/plain' }, 'No upgrade here.\n');
+  });
+
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -73,8 +121,10 @@ export async function startServer({
   function close() {
     closing ??= new Promise((resolve) => {
       shutdown.abort();
+      clearInterval(pruneTimer);
       server.close(() => resolve());
       server.closeAllConnections();
+      live.close().then(() => sessions.clear());
     });
     return closing;
   }

@@ -1,6 +1,12 @@
 // GET/HEAD for files: `/` is the demo storefront (web/demo/index.html, or a
-// placeholder until it exists); any other path is looked up in distDir
-// first, then webDir. Never serves anything outside those two roots.
+// placeholder until it exists); any other path is looked up in releaseDir
+// (a folder laid out by tools/release/release.mjs), then distDir, then
+// webDir. Never serves anything outside those roots.
+//
+// pageHeaders: {'/csp/': {'Content-Security-Policy': …}} serves the pages
+// under a prefix (the prefix stripped: /csp/ is the storefront,
+// /csp/demo/live.html its live version) with extra headers; tests use it
+// to run the storefront under a strict policy.
 //
 // Caching: a name carrying a content hash (".<8+ hex>.") is immutable for a
 // year; everything else (the loader natter.js, HTML, manifest.json) is
@@ -112,15 +118,24 @@ const DIST_HEADERS = Object.freeze({
 });
 
 // Returns a handler for GET/HEAD of files.
-export function createStaticHandler({ distDir, webDir }) {
+export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders = {} }) {
   return async function handleStatic(req, res, pathname) {
+    const prefix = Object.keys(pageHeaders).find((p) => pathname.startsWith(p) && p.endsWith('/'));
+    if (prefix) {
+      const page = pathname.slice(prefix.length - 1);
+      const file = page === '/' ? 'demo/index.html' : page.endsWith('.html') ? page : null;
+      const full = file && webDir ? resolveInside(webDir, file) : null;
+      const content = full && (await readRegularFile(full));
+      if (!content) return notFound(res);
+      return send(req, res, { content, file: full, headers: pageHeaders[prefix] });
+    }
     if (pathname === '/' || pathname === '/index.html') {
       const file = webDir ? path.join(webDir, 'demo', 'index.html') : null;
       const content = (file && (await readRegularFile(file))) ?? Buffer.from(PLACEHOLDER);
       send(req, res, { content, file: 'index.html', headers: {} });
       return;
     }
-    const roots = [[distDir, DIST_HEADERS], [webDir, {}]];
+    const roots = [[releaseDir, DIST_HEADERS], [distDir, DIST_HEADERS], [webDir, {}]];
     for (const [root, headers] of roots) {
       if (!root) continue;
       const file = resolveInside(root, pathname);

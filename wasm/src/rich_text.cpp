@@ -46,6 +46,7 @@ std::string_view trim(std::string_view s) {
 }
 
 // The host part of an authority: a DNS-ish name or a bracketed IP literal.
+// No '@' gets through, so user@host cannot hide the real host.
 bool is_host(std::string_view h) {
   if (h.size() >= 2 && h.front() == '[' && h.back() == ']') {
     if (h.size() == 2) return false;
@@ -300,7 +301,6 @@ bool is_safe_link(std::string_view url) {
   else return false;
   const std::string_view rest = url.substr(scheme_len);
   const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  if (authority.find('@') != npos) return false;  // user@host hides the real host
   std::string_view host = authority;
   const std::size_t colon = authority.rfind(':');
   if (colon != npos && authority.find(']', colon) == npos) {  // a port, not an IPv6 colon

@@ -1,0 +1,84 @@
+// Screenshots of the launcher and the open panel, light and dark, phone
+// (360×740) and desktop (1280×800), English and Arabic, compared with
+// tests/browser/reference/<name>.png. A pixel differs when a channel
+// differs by more than CHANNEL_TOLERANCE; a screenshot fails when more than
+// RATIO_TOLERANCE of its pixels differ (then actual and diff images are
+// written to build/screenshots/). `npm run update-screenshots` rewrites the
+// references (NATTER_UPDATE_SCREENSHOTS=1). docs/theming.md, "Screenshot tests".
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { startStack } from './harness.mjs';
+import { openWidgetPage } from './widget-page.mjs';
+import { repoRoot } from '../node/load-core.mjs';
+
+export const CHANNEL_TOLERANCE = 24;
+export const RATIO_TOLERANCE = 0.005;
+const UPDATE = process.env.NATTER_UPDATE_SCREENSHOTS === '1';
+const refDir = path.join(repoRoot, 'tests/browser/reference');
+const outDir = path.join(repoRoot, 'build/screenshots');
+
+let stack;
+before(async () => { stack = await startStack(); });
+after(() => stack.close());
+beforeEach(() => stack.reset());
+
+// Returns {ratio, diff: PNG} for two same-sized PNGs.
+export function comparePng(a, b) {
+  const diff = new PNG({ width: a.width, height: a.height });
+  let differing = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    let off = false;
+    for (let c = 0; c < 3; c++) if (Math.abs(a.data[i + c] - b.data[i + c]) > CHANNEL_TOLERANCE) off = true;
+    diff.data[i] = off ? 255 : a.data[i] >> 2;
+    diff.data[i + 1] = off ? 0 : a.data[i + 1] >> 2;
+    diff.data[i + 2] = off ? 0 : a.data[i + 2] >> 2;
+    diff.data[i + 3] = 255;
+    if (off) differing++;
+  }
+  return { ratio: differing / (a.width * a.height), diff };
+}
+
+function check(name, buffer) {
+  const file = path.join(refDir, `${name}.png`);
+  if (UPDATE) {
+    mkdirSync(refDir, { recursive: true });
+    writeFileSync(file, buffer);
+    return;
+  }
+  assert.ok(existsSync(file), `no reference ${path.relative(repoRoot, file)}: run npm run update-screenshots`);
+  const want = PNG.sync.read(readFileSync(file));
+  const got = PNG.sync.read(buffer);
+  assert.deepEqual([got.width, got.height], [want.width, want.height], `${name}: size`);
+  const { ratio, diff } = comparePng(got, want);
+  if (ratio > RATIO_TOLERANCE) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, `${name}.actual.png`), buffer);
+    writeFileSync(path.join(outDir, `${name}.diff.png`), PNG.sync.write(diff));
+  }
+  assert.ok(ratio <= RATIO_TOLERANCE,
+    `${name}: ${(ratio * 100).toFixed(2)}% of pixels differ (limit ${RATIO_TOLERANCE * 100}%); see build/screenshots/`);
+}
+
+const SIZES = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } };
+
+for (const lang of ['en', 'ar']) {
+  for (const scheme of ['light', 'dark']) {
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      test(`${lang} ${scheme} ${size}: the launcher, then the open panel, look as committed`, async () => {
+        const w = await openWidgetPage(stack, { lang, scheme, viewport, init: { fontFamily: '"DejaVu Sans"' } });
+        await w.ready();
+        await w.settle();
+        const shot = () => w.page.screenshot({ animations: 'disabled', caret: 'hide' });
+        check(`launcher-${lang}-${scheme}-${size}`, await shot());
+        await w.openChat();
+        await w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.activeElement?.blur()); // no focus ring
+        await w.settle();
+        check(`panel-${lang}-${scheme}-${size}`, await shot());
+        assert.deepEqual(w.problems, []);
+      });
+    }
+  }
+}

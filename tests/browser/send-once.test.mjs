@@ -1,0 +1,125 @@
+// A shopper who hits Enter or Send more than once (a double-tap, an
+// impatient hammer, a key held down, a key and a click in the same tick)
+// still sends their message exactly once: one bubble, one POST /api/chat on
+// the wire, one agent run on the server, one reply; every extra press is
+// refused with the console line "[natter] send blocked: already sending".
+//
+// The first request is held 300 ms on the server (fault delay_ms), so every
+// extra press lands while the message is certainly still in flight.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, openStorefront } from './harness.mjs';
+
+const TEXT = 'do you have PS5 games?';
+const BLOCKED = '[natter] send blocked: already sending';
+let stack;
+
+before(async () => { stack = await startStack(); });
+after(() => stack?.close());
+beforeEach(async () => {
+  await stack.reset();
+  await stack.faults({ action: 'delay_ms', ms: 300 });
+});
+
+// Opens the chat with TEXT typed, and records (page-side, on the widget's
+// own elements) every Enter keydown and Send click the page really got.
+async function composerReady() {
+  const s = await openStorefront(stack);
+  await s.openChat();
+  await s.textarea.fill(TEXT);
+  await s.page.evaluate(() => {
+    const root = document.querySelector('natter-widget').shadowRoot;
+    const inputs = (window.__inputs = []);
+    root.querySelector('textarea').addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') inputs.push({ kind: 'enter', repeat: e.repeat, at: performance.now() });
+    });
+    root.querySelector('button.send').addEventListener('click', () => inputs.push({ kind: 'click', at: performance.now() }));
+  });
+  return s;
+}
+
+const inputsSeen = (s) => s.page.evaluate(() => window.__inputs);
+
+// Waits for the reply to finish, then checks the message went out once.
+async function assertSentOnce(s, { blockedLines }) {
+  await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
+  await s.finishedReplies.first().waitFor();
+
+  assert.equal(await s.userBubbles.count(), 1, 'one shopper bubble');
+  assert.equal(await s.userBubbles.locator('.bubble').textContent(), TEXT);
+  assert.equal(await s.agentBubbles.count(), 1, 'one agent reply');
+  assert.equal(s.chatRequests.length, 1, 'one POST /api/chat left the browser');
+  const [{ key, body }] = s.chatRequests;
+  assert.equal(body.text, TEXT);
+  assert.equal(body.message_id, key, 'Idempotency-Key is the message id');
+  const stats = await stack.stats();
+  assert.equal(stats.total_requests, 1, 'the server saw one chat request');
+  assert.deepEqual(stats.agent_runs, { [key]: 1 }, 'the agent ran once');
+
+  const blocked = s.linesMatching(BLOCKED).length;
+  if (typeof blockedLines === 'number') assert.equal(blocked, blockedLines, 'one blocked line per extra press');
+  else assert.ok(blocked >= 1, `at least one "${BLOCKED}" line (got ${blocked})`);
+  assert.equal(await s.textarea.inputValue(), '', 'the composer was cleared once and stayed empty');
+  s.assertClean();
+}
+
+test('five rapid Enters send the message once', async () => {
+  const s = await composerReady();
+  for (let i = 0; i < 5; i += 1) await s.page.keyboard.press('Enter');
+
+  const enters = await inputsSeen(s);
+  assert.equal(enters.length, 5, 'the page got five Enter keydowns');
+  const span = enters[4].at - enters[0].at;
+  assert.ok(span < 250, `the five Enters were rapid (${span.toFixed(0)} ms apart end to end)`);
+  await assertSentOnce(s, { blockedLines: 4 });
+});
+
+test('five rapid clicks on Send send the message once', async () => {
+  const s = await composerReady();
+  const box = await s.sendButton.boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  for (let i = 0; i < 5; i += 1) await s.page.mouse.click(x, y);
+
+  const clicks = await inputsSeen(s);
+  assert.equal(clicks.filter((i) => i.kind === 'click').length, 5, 'the Send button got five clicks');
+  const span = clicks[4].at - clicks[0].at;
+  assert.ok(span < 250, `the five clicks were rapid (${span.toFixed(0)} ms apart end to end)`);
+  await assertSentOnce(s, { blockedLines: 4 });
+});
+
+test('Enter held for two seconds with key repeat sends the message once and types no newline', async () => {
+  const s = await composerReady();
+  // Playwright sends keydown with repeat=true when down() is called for a
+  // key already held; about 30 repeats a second, like a desktop OS.
+  await s.page.keyboard.down('Enter');
+  const start = Date.now();
+  while (Date.now() - start < 2000) {
+    await s.page.waitForTimeout(33); // the auto-repeat rate, not a wait for a condition
+    await s.page.keyboard.down('Enter');
+  }
+  await s.page.keyboard.up('Enter');
+
+  const enters = await inputsSeen(s);
+  assert.equal(enters[0].repeat, false, 'the first keydown is not a repeat');
+  assert.ok(enters.length >= 30, `the key repeated (${enters.length} keydowns)`);
+  assert.ok(enters.slice(1).every((e) => e.repeat), 'every later keydown has repeat=true');
+  assert.ok(enters.at(-1).at - enters[0].at >= 1900, 'the key was held for about two seconds');
+  await assertSentOnce(s, {}); // repeats after the reply finished find an empty composer
+});
+
+for (const order of [['enter', 'click'], ['click', 'enter']]) {
+  test(`${order.join(' and ')} in the same tick send the message once`, async () => {
+    const s = await composerReady();
+    await s.page.evaluate((steps) => {
+      const root = document.querySelector('natter-widget').shadowRoot;
+      const textarea = root.querySelector('textarea');
+      const press = () => textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      const click = () => root.querySelector('button.send').click();
+      for (const step of steps) (step === 'enter' ? press : click)();
+    }, order);
+
+    const inputs = await inputsSeen(s);
+    assert.deepEqual(inputs.map((i) => i.kind), order);
+    await assertSentOnce(s, { blockedLines: 1 });
+  });
+}

@@ -1,0 +1,103 @@
+// Shared by the session-*.test.mjs suites: the live-session storefront
+// (/demo/live.html, data-transport="session") with every WebSocket the page
+// opens and every frame on it recorded as Chromium saw them, and the status
+// line's history recorded in the page as it changes (so a state that lasts
+// a few ms is not missed). Observes the network and the screen, never the
+// widget's own counters.
+import assert from 'node:assert/strict';
+import { openStorefront, eventually } from './harness.mjs';
+
+export const LIVE_PAGE = '/demo/live.html';
+export const OFFLINE_TEXT = "You're offline — messages will send when you're back.";
+export const QUEUED_TEXT = "Queued — will send when you're back online.";
+export const DIAGNOSIS_503 = 'The chat service is temporarily unavailable (HTTP 503).';
+
+export async function openLive(stack) {
+  const sockets = []; // {url, sent: [frame], received: [frame], closed}
+  const onPage = (page) => page.on('websocket', (ws) => {
+    const entry = { url: ws.url(), sent: [], received: [], closed: false };
+    sockets.push(entry);
+    const parse = (payload) => { try { return JSON.parse(String(payload)); } catch { return { raw: String(payload) }; } };
+    ws.on('framesent', (f) => entry.sent.push(parse(f.payload)));
+    ws.on('framereceived', (f) => entry.received.push(parse(f.payload)));
+    ws.on('close', () => { entry.closed = true; });
+  });
+  const s = await openStorefront(stack, { path: LIVE_PAGE, onPage });
+  Object.assign(s, {
+    sockets,
+    status: s.widget.locator('.status-text'),
+    diagnosis: s.widget.locator('.status-diagnosis'),
+    retryNow: s.widget.getByRole('button', { name: 'Retry now' }),
+    deliveryLines: s.widget.locator('li.msg.user .delivery-text'),
+    // Every `msg` frame the page put on the wire, in order.
+    msgsSent: () => sockets.flatMap((w) => w.sent.filter((f) => f.type === 'msg')),
+    // Waits until the status line reads `text` (exactly).
+    waitForStatus: (text, timeout = 10_000) =>
+      s.widget.locator('.status-text', { hasText: text }).waitFor({ timeout }).then(async () => {
+        assert.equal(await s.status.textContent(), text);
+      }),
+    // The status line's states and texts since recordStatus() was called.
+    async recordStatus() {
+      await s.page.evaluate(() => {
+        const box = document.querySelector('natter-widget').shadowRoot.querySelector('.status');
+        const seen = (window.__statusHistory = []);
+        const note = () => {
+          const entry = { state: box.getAttribute('data-state'), text: box.querySelector('.status-text').textContent };
+          const last = seen.at(-1);
+          if (!last || last.state !== entry.state || last.text !== entry.text) seen.push(entry);
+        };
+        note();
+        new MutationObserver(note).observe(box, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+    },
+    statusHistory: () => s.page.evaluate(() => window.__statusHistory),
+  });
+  return s;
+}
+
+// Opens the chat and waits until the session is up.
+export async function openConnected(stack) {
+  const s = await openLive(stack);
+  await s.openChat();
+  await s.waitForStatus('Connected');
+  return s;
+}
+
+// Sends `text` with Enter.
+export async function type(s, text) {
+  await s.textarea.fill(text);
+  await s.textarea.press('Enter');
+}
+
+// The message id the page sent `text` with (exactly one msg frame for it
+// across all sockets unless `times` says otherwise).
+export function sentIdOf(s, text, times = 1) {
+  const msgs = s.msgsSent().filter((m) => m.text === text);
+  const ids = [...new Set(msgs.map((m) => m.message_id))];
+  assert.equal(ids.length, 1, `one message id on the wire for ${JSON.stringify(text)}: ${JSON.stringify(ids)}`);
+  if (times !== undefined) assert.equal(msgs.length, times, `msg frames for ${JSON.stringify(text)}`);
+  return ids[0];
+}
+
+// The server ran the agent once for `id` and saw `requests` msg frames for it.
+export async function assertServerRanOnce(stack, id, { requests = 1 } = {}) {
+  const stats = await eventually(async () => {
+    const st = await stack.stats();
+    assert.equal(st.agent_runs[id], 1, `one agent run for ${id}: ${JSON.stringify(st.agent_runs)}`);
+    return st;
+  });
+  assert.deepEqual(stats.agent_runs, { [id]: 1 }, 'no other agent run');
+  assert.equal(stats.requests[id], requests, `requests for ${id}`);
+  return stats;
+}
+
+// What Chromium itself logs when an upgrade to /api/session is refused with
+// `status` and the diagnosis probe gets the same answer; tests that cause
+// that list these as expected.
+export function refusedUpgradeLogs(stack, status, reason) {
+  const ws = stack.server.url.replace(/^http/, 'ws').replace(/\/$/, '') + '/api/session';
+  return [
+    { text: `WebSocket connection to '${ws}' failed: Error during WebSocket handshake: Unexpected response code: ${status}` },
+    { text: `Failed to load resource: the server responded with a status of ${status} (${reason})`, url: '/api/session' },
+  ];
+}

@@ -1,0 +1,83 @@
+// i18n: every catalogue is complete against English (a missing key fails),
+// placeholders match, the locale is picked config > <html lang> >
+// navigator > en, and core texts are replaced only when translated.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import en from '../../shim/i18n/en.js';
+import { resolveLocale, availableCatalogues } from '../../shim/i18n/locale.js';
+import { createTranslator, fill } from '../../shim/i18n/translate.js';
+import { localizeEffect } from '../../shim/i18n/core-text.js';
+
+const dir = new URL('../../shim/i18n/', import.meta.url);
+const locales = readdirSync(dir).filter((f) => /^[a-z]{2,3}\.js$/.test(f)).map((f) => f.slice(0, -3));
+const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+test('there is English, a left-to-right and a right-to-left catalogue', () => {
+  assert.ok(locales.includes('en') && locales.includes('de') && locales.includes('ar'), locales.join());
+});
+
+for (const locale of locales.filter((l) => l !== 'en')) {
+  test(`the ${locale} catalogue has every key of en, no other key, and the same placeholders`, async () => {
+    const { default: table } = await import(new URL(`${locale}.js`, dir));
+    const missing = Object.keys(en).filter((k) => !(k in table));
+    const extra = Object.keys(table).filter((k) => !(k in en));
+    assert.deepEqual(missing, [], `${locale} lacks keys`);
+    assert.deepEqual(extra, [], `${locale} has keys en does not`);
+    for (const [key, text] of Object.entries(table)) {
+      assert.equal(typeof text, 'string', key);
+      assert.ok(text.trim(), `${locale} ${key} is empty`);
+      assert.deepEqual(placeholders(text), placeholders(en[key]), `${locale} ${key} placeholders`);
+    }
+  });
+}
+
+test('the locale is the shop\'s, then <html lang>, then the browser\'s, then English', () => {
+  const available = ['en', 'de', 'ar'];
+  assert.deepEqual(resolveLocale({ configured: 'de-AT', htmlLang: 'ar', languages: ['en'], available }),
+    { catalogue: 'de', tag: 'de-AT', dir: 'ltr' });
+  assert.equal(resolveLocale({ htmlLang: 'ar-EG', languages: ['de'], available }).dir, 'rtl');
+  assert.equal(resolveLocale({ configured: 'fr', htmlLang: 'en-GB', available }).tag, 'en-GB');
+  assert.equal(resolveLocale({ languages: ['fr-FR', 'de-CH'], available }).tag, 'de-CH');
+  assert.deepEqual(resolveLocale({ languages: ['ja'], available }), { catalogue: 'en', tag: 'en', dir: 'ltr' });
+  assert.equal(resolveLocale({ htmlLang: 'de', available: ['en'] }).catalogue, 'en', 'only shipped catalogues');
+});
+
+test('the shipped catalogues are read from the manifest', () => {
+  assert.deepEqual(availableCatalogues({ files: { core_js: {}, i18n_ar: {}, i18n_de: {} } }), ['en', 'ar', 'de']);
+});
+
+test('strings: catalogue over English, shop overrides over both, placeholders filled', () => {
+  const t = createTranslator({ table: { 'composer.send': 'Senden' }, overrides: { 'panel.title': 'Frag Anna' }, tag: 'de-DE' });
+  assert.equal(t('composer.send'), 'Senden');
+  assert.equal(t('panel.title'), 'Frag Anna');
+  assert.equal(t('delivery.sent'), 'Sent', 'a missing translation shows English, never the key');
+  assert.equal(t('delivery.failedDetail', { detail: 'timeout' }), 'Failed: timeout');
+  assert.equal(fill('{a} and {b}', { a: 1 }), '1 and {b}');
+});
+
+test('prices and times are formatted for the locale', () => {
+  assert.equal(createTranslator({ tag: 'en-GB' }).price('49.99', 'GBP'), '£49.99');
+  assert.equal(createTranslator({ tag: 'de-DE' }).price('1234.5', 'EUR'), '1.234,50\u00a0€');
+  assert.match(createTranslator({ tag: 'ar-EG' }).price('10', 'EGP'), /[٠-٩]/);
+  assert.equal(createTranslator({ tag: 'en' }).price('n/a', 'USD'), 'n/a USD');
+  assert.equal(createTranslator({ tag: 'de-DE' }).time(new Date(2026, 0, 1, 14, 5)), '14:05');
+});
+
+test('core texts are replaced by code or state only when translated or overridden', async () => {
+  const { default: de } = await import(new URL('de.js', dir));
+  const english = createTranslator();
+  const german = createTranslator({ table: de, tag: 'de' });
+  const tooLong = { type: 'composer_error', code: 'too_long', text: 'This message is 5 characters over…' };
+  assert.equal(localizeEffect(tooLong, english), tooLong);
+  assert.equal(localizeEffect(tooLong, german).text, 'Diese Nachricht ist länger als 4.000 Zeichen. Kürzen Sie sie, um sie zu senden.');
+  const clear = { type: 'composer_error', code: '', text: '' };
+  assert.equal(localizeEffect(clear, german), clear);
+  const status = (state, extra = {}) => localizeEffect({ type: 'status_changed', state, text: 'x', retry_in_ms: -1, can_retry_now: false, diagnosis: '', ...extra }, german).text;
+  assert.equal(status('connected'), 'Verbunden');
+  assert.equal(status('reconnecting', { retry_in_ms: 2500 }), 'Neue Verbindung in 3 s…');
+  assert.equal(status('closed', { can_retry_now: true }), 'Dieser Chat wurde in einem anderen Tab fortgesetzt.');
+  assert.equal(status('failed'), 'x', 'no stable code: the core text stays');
+  const shop = createTranslator({ overrides: { 'notice.freshSession': 'New chat!' } });
+  assert.equal(localizeEffect({ type: 'notice_shown', code: 'fresh_session', text: 'x' }, shop).text, 'New chat!');
+});

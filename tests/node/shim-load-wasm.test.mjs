@@ -1,0 +1,50 @@
+// shim/load-wasm.js with a fake WebAssembly: a page's CSP without
+// 'wasm-unsafe-eval' is reported once, by name, and not retried.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { wasmLoader, CSP_HINT } from '../../shim/load-wasm.js';
+
+class CompileError extends Error { get name() { return 'CompileError'; } }
+const CHROMIUM_CSP = "WebAssembly.instantiateStreaming(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive: \"script-src 'self'\"";
+
+function setUp(error) {
+  const warnings = [];
+  const calls = { streaming: 0, plain: 0 };
+  const response = { ok: true, headers: { get: () => 'application/wasm' }, arrayBuffer: async () => new ArrayBuffer(8) };
+  const WebAssembly = {
+    instantiateStreaming: async () => { calls.streaming += 1; throw error; },
+    instantiate: async () => { calls.plain += 1; throw error; },
+  };
+  const loader = wasmLoader({
+    url: 'https://cdn.example/core.wasm', integrity: 'sha384-x', fetch: async () => response,
+    WebAssembly, console: { warn: (...a) => warnings.push(a) },
+  });
+  loader.hook({}, () => assert.fail('must not instantiate'));
+  return { loader, warnings, calls };
+}
+
+test('a CSP without wasm-unsafe-eval fails at once with the directive to add', async () => {
+  const { loader, warnings, calls } = setUp(new CompileError(CHROMIUM_CSP));
+  const err = await loader.failure.then(() => null, (e) => e);
+  assert.equal(err.message, CSP_HINT);
+  assert.match(err.message, /add 'wasm-unsafe-eval' to its script-src directive/);
+  assert.equal(err.cause.message, CHROMIUM_CSP);
+  assert.deepEqual(calls, { streaming: 1, plain: 0 }, 'not retried without streaming');
+  assert.deepEqual(warnings, []);
+});
+
+test("Safari's EvalError is recognised too", async () => {
+  const e = new Error("Refused to create a WebAssembly object because 'unsafe-eval' or 'wasm-unsafe-eval' is not an allowed source of script");
+  e.name = 'EvalError';
+  const err = await setUp(e).loader.failure.then(() => null, (x) => x);
+  assert.equal(err.message, CSP_HINT);
+});
+
+test('any other compile failure is retried without streaming and passed on as it is', async () => {
+  const broken = new CompileError('expected magic word 00 61 73 6d');
+  const { loader, warnings, calls } = setUp(broken);
+  const err = await loader.failure.then(() => null, (x) => x);
+  assert.equal(err, broken);
+  assert.deepEqual(calls, { streaming: 1, plain: 1 });
+  assert.equal(warnings.length, 1);
+});

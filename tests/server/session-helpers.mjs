@@ -1,0 +1,141 @@
+// Helpers for the live-session tests: a WebSocket client (the `ws` package)
+// that records every frame and its close, and shorthands for the handshake.
+// Every socket made here is remembered; closeAllSockets() ends them (after()).
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+
+const open = new Set();
+
+export const sessionUrl = (baseUrl) => new URL('api/session', baseUrl).href.replace(/^http/, 'ws');
+
+// A connected test socket. `frames` holds every parsed frame in arrival order;
+// waitClosed() resolves { code, reason } once the socket closes.
+export class TestSocket {
+  frames = [];
+  #waiters = new Set();
+  #closed;
+
+  constructor(ws) {
+    this.ws = ws;
+    open.add(ws);
+    this.#closed = new Promise((resolve) => ws.once('close', (code, reason) => {
+      open.delete(ws);
+      resolve({ code, reason: reason.toString() });
+      this.#check();
+    }));
+    ws.on('message', (data) => {
+      this.frames.push(JSON.parse(data.toString()));
+      this.#check();
+    });
+    ws.on('error', () => {});
+  }
+
+  send(frame) { this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)); }
+
+  // Resolves the first frame so far (or to come) matching `pred`; rejects after `ms`.
+  waitFor(pred, ms = 3000) {
+    const found = this.frames.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter = { pred, resolve, reject };
+      waiter.timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        reject(new Error(`no matching frame within ${ms}ms; got ${JSON.stringify(this.frames).slice(0, 600)}`));
+      }, ms);
+      this.#waiters.add(waiter);
+    });
+  }
+
+  // Resolves the `done` (or `error`) event of the reply to `messageId`.
+  replyEnd(messageId, ms = 5000) {
+    return this.waitFor((f) => f.type === 'event' && f.reply_to === messageId
+      && (f.event === 'done' || f.event === 'error'), ms);
+  }
+
+  events(messageId) {
+    return this.frames.filter((f) => f.type === 'event' && (messageId === undefined || f.reply_to === messageId));
+  }
+
+  get lastSeq() { return Math.max(0, ...this.events().map((f) => f.seq)); }
+
+  #check() {
+    for (const waiter of this.#waiters) {
+      const found = this.frames.find(waiter.pred);
+      if (found) {
+        clearTimeout(waiter.timer);
+        this.#waiters.delete(waiter);
+        waiter.resolve(found);
+      }
+    }
+  }
+
+  // Resolves { code, reason } once closed; rejects if still open after `ms`.
+  waitClosed(ms = 5000) {
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`socket still open after ${ms}ms`)), ms);
+    });
+    return Promise.race([this.#closed, late]).finally(() => clearTimeout(timer));
+  }
+
+  close(code = 1000) { this.ws.close(code); return this.waitClosed(); }
+
+  terminate() { this.ws.terminate(); return this.waitClosed(); }
+}
+
+// Tries the upgrade. Resolves { socket } once open, or { status, headers, body }
+// when the server answered without upgrading, or { error } (reset, timeout).
+export function attempt(url, options = {}) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { handshakeTimeout: 3000, ...options });
+    open.add(ws);
+    ws.once('open', () => resolve({ socket: new TestSocket(ws) }));
+    ws.once('unexpected-response', (req, res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        req.destroy();
+        open.delete(ws);
+      });
+    });
+    ws.once('error', (error) => { open.delete(ws); resolve({ error }); });
+  });
+}
+
+export async function connect(baseUrl, options) {
+  const result = await attempt(sessionUrl(baseUrl), options);
+  if (!result.socket) throw new Error(`upgrade failed: ${result.status ?? result.error}`);
+  return result.socket;
+}
+
+export function helloFrame({ session = randomUUID(), token = '', last = 0, tab = 'tab-1', v = 1 } = {}) {
+  return { type: 'hello', v, session_id: session, resume_token: token, last_event_seq: last, tab_id: tab,
+    build: 'test' };
+}
+
+// Connects and says hello; resolves { socket, welcome }.
+export async function joinSession(baseUrl, hello = {}) {
+  const socket = await connect(baseUrl);
+  socket.send(helloFrame(hello));
+  const welcome = await socket.waitFor((f) => f.type === 'welcome');
+  return { socket, welcome };
+}
+
+export function msg(messageId, text) { return { type: 'msg', message_id: messageId, text }; }
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function closeAllSockets() {
+  for (const ws of open) ws.terminate();
+  open.clear();
+}
+
+// Resolves once the server no longer counts a current connection for `sessionId`.
+export async function detached(baseUrl, sessionId, statsOf) {
+  const deadline = Date.now() + 2000;
+  while ((await statsOf(baseUrl)).ws_connections_open[sessionId]) {
+    if (Date.now() > deadline) throw new Error(`session ${sessionId} still attached`);
+    await sleep(5);
+  }
+}

@@ -1,0 +1,42 @@
+// Bench probe, the first script on the page, so everything it watches is
+// in place before the widget (or the plain baseline) exists:
+//   - wraps fetch, so the widget's /api/chat calls are timed when made;
+//   - records every Enter keydown in the capture phase, before any other
+//     listener runs;
+//   - watches for the launcher: `inDom` when its host element is in the
+//     document (a MutationObserver: a microtask after the script that added
+//     it), then once the button has a box (checked each frame), `visible`
+//     in the task after that frame (rAF, then a message).
+(function () {
+  var bench = (window.__bench = { keys: [], fetches: [] });
+  var realFetch = window.fetch;
+  window.fetch = function (input, init) {
+    var url = typeof input === 'string' ? input : String(input && input.url);
+    if (/\/api\/chat$/.test(url)) bench.fetches.push(performance.now());
+    return realFetch.call(this, input, init);
+  };
+  addEventListener('keydown', function (e) {
+    if (e.key === 'Enter') bench.keys.push(e.timeStamp);
+  }, true);
+
+  function painted(host) {
+    var button = host.shadowRoot && host.shadowRoot.querySelector('button');
+    if (!button || button.getBoundingClientRect().width === 0) return requestAnimationFrame(function () { painted(host); });
+    requestAnimationFrame(function () {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () {
+        bench.visible = performance.now();
+        bench.visibleChecked = button.checkVisibility();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  var observer = new MutationObserver(function () {
+    var host = document.querySelector('natter-widget, bench-plain');
+    if (!host) return;
+    observer.disconnect();
+    bench.inDom = performance.now();
+    painted(host);
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();

@@ -1,0 +1,77 @@
+// Renders docs/benchmarks.md from the measured figures. Pure: data in,
+// Markdown out.
+import { median, p95 } from './stats.mjs';
+
+const ms = (v) => `${v.toFixed(1)} ms`;
+const bytes = (n) => n.toLocaleString('en-GB');
+
+function sizeTable(sizes) {
+  const rows = sizes.map((s) => `| \`${s.file}\` (${s.key}) | ${bytes(s.raw)} | ${bytes(s.gzip)} | ` +
+    `${s.budget === null ? 'none' : `< ${bytes(s.budget)}`} | ${s.pass === null ? '' : s.pass ? 'pass' : '**FAIL**'} |`);
+  return ['| file | bytes | gzip -9 bytes | budget (gzip) | result |', '|---|---:|---:|---:|---|', ...rows].join('\n');
+}
+
+function timingRow(label, widget, plain) {
+  const ratio = median(widget) / median(plain);
+  return `| ${label} | ${ms(median(widget))} | ${ms(p95(widget))} | ${ms(median(plain))} | ${ms(p95(plain))} | ${ratio.toFixed(2)}× |`;
+}
+
+export function renderReport({ command, date, machine, sizes, timings, runs, seconds }) {
+  const { widget, plain } = timings;
+  return `# Benchmarks
+
+Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it again.
+
+- date: ${date}
+- machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memGiB} GiB RAM, ${machine.os}; load average ${machine.load} when the bench started
+- Node ${machine.node}; Chromium ${machine.chromium} (\`/usr/bin/chromium\`, headless)
+- bench wall time: ${seconds.toFixed(0)} s
+
+## Shipped bytes
+
+Every file in \`dist/\` a page can download, gzipped at level 9. The loader's
+budget is the product requirement (it is on every page of every shop); the
+others are ceilings in \`tools/bench/sizes.mjs\` that catch a sudden jump.
+
+${sizeTable(sizes)}
+
+## Time to launcher and time to send
+
+${runs} runs, each in a fresh browser context (empty cache and storage), on
+the demo storefront served by the reference server over loopback. Median and
+p95 (nearest rank). The baseline is the same page with the least code that
+does the same job, measured in the same run; ratio = widget median /
+baseline median.
+
+| measure | widget median | widget p95 | baseline median | baseline p95 | ratio |
+|---|---:|---:|---:|---:|---:|
+${timingRow('loader start → launcher in the DOM', widget.inDom, plain.inDom)}
+${timingRow('loader start → launcher painted', widget.launcher, plain.launcher)}
+${timingRow('Enter → fetch(/api/chat) called, first message', widget.toFetch, plain.toFetch)}
+${timingRow('Enter → request sent (requestStart), first message', widget.toWire, plain.toWire)}
+${timingRow('Enter → fetch(/api/chat) called, second message', widget.laterToFetch, plain.laterToFetch)}
+${timingRow('Enter → request sent (requestStart), second message', widget.laterToWire, plain.laterToWire)}
+
+How each figure is taken (all on the page's own \`performance.now()\` clock):
+
+- **loader start**: the later of a same-origin script that runs right before
+  the (synchronous) loader tag and Resource Timing \`responseEnd\` of
+  \`natter.js\`. Start can only be later than that, so the
+  figures are upper bounds. **in the DOM**: the widget's host element is in
+  the document, seen by a MutationObserver installed first thing in
+  \`<head>\`. **painted**: the first frame in which the launcher button has
+  a box, then one \`requestAnimationFrame\` and a task after it (the frame that paints it;
+  the page's own first paint is in it too, since the tags sit at the end of
+  the storefront's body). Baseline: a script that appends a plain button in
+  a shadow root.
+- **Enter**: \`event.timeStamp\` of the keydown, seen by a capture listener
+  installed before the widget. **fetch called**: a \`fetch\` wrapper installed
+  before the widget. **request sent**: Resource Timing \`requestStart\` of the
+  \`/api/chat\` entry. Baseline: a plain textarea whose keydown handler posts
+  the same request directly. The widget's extra is its whole turn before
+  the fetch: the core (event in, effects out, through WASM), then the
+  effects in order (clear the composer, draw the shopper's bubble and its delivery line, host
+  events), then \`http_request\`. The first message on a page also runs
+  those paths for the first time; the second shows the steady state.
+`;
+}

@@ -1,0 +1,71 @@
+// npm run bench: measures what a shop pays for embedding Natter and writes
+// docs/benchmarks.md (see report.mjs for the figures and how each is taken).
+//   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25)
+// Exits 1 when a file is over its size budget (after writing the report).
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../server/server.mjs';
+import { measureSizes } from './sizes.mjs';
+import { buildBenchSite } from './bench-site.mjs';
+import { measureBrowserTimings } from './browser-timings.mjs';
+import { renderReport } from './report.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const runs = Number(process.env.NATTER_BENCH_RUNS ?? 25);
+if (!Number.isInteger(runs) || runs < 20) throw new Error('NATTER_BENCH_RUNS must be an integer >= 20');
+
+async function main() {
+  const began = Date.now();
+  const load = os.loadavg()[0]; // other work on the machine skews the timings
+  const distDir = path.join(repoRoot, 'dist');
+  const sizes = measureSizes(distDir);
+  for (const s of sizes) console.log(`[bench] ${s.file}: ${s.gzip} B gzip${s.budget ? ` (budget < ${s.budget}: ${s.pass ? 'pass' : 'FAIL'})` : ''}`);
+
+  const site = buildBenchSite(repoRoot);
+  const server = await startServer({ host: '127.0.0.1', port: 0, distDir, webDir: site.webDir, tokenDelayMs: 1, log: () => {} });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  let timings;
+  try {
+    timings = await measureBrowserTimings({
+      browser, base: server.url.replace(/\/$/, ''), runs,
+      onRun: (n) => { if (n % 5 === 0) console.log(`[bench] browser runs: ${n}/${runs}`); },
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    await server.close();
+    site.dispose();
+  }
+
+  const cpus = os.cpus();
+  const report = renderReport({
+    command: 'npm run bench',
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: {
+      nproc: os.availableParallelism?.() ?? cpus.length,
+      cpu: cpus[0]?.model ?? 'unknown CPU',
+      memGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+      os: `${os.type()} ${os.release()}`,
+      load: load.toFixed(2),
+      node: process.versions.node,
+      chromium: browser.version(),
+    },
+    sizes, timings, runs, seconds: (Date.now() - began) / 1000,
+  });
+  const out = path.join(repoRoot, 'docs/benchmarks.md');
+  writeFileSync(out, report);
+  console.log(`[bench] wrote ${path.relative(repoRoot, out)} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+  if (sizes.some((s) => s.pass === false)) {
+    console.error('[bench] a file is over its size budget');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  console.error(`[bench] failed: ${err.stack ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// Agent runs shared by both ways a message arrives: POST /api/chat and a
+// `msg` frame of the live session. The agent runs at most once per message
+// id, whichever path sees the id first; every later arrival (either path,
+// same fingerprint) joins the run in progress or replays the finished one,
+// and a different fingerprint is a conflict. Counted in RequestStats.
+import { createHash } from 'node:crypto';
+import { fingerprint } from './idempotency-store.mjs';
+import { startRun } from './reply-run.mjs';
+import { replyEvents } from './agent/storefront-agent.mjs';
+
+// What a reader sends after the events of a run that failed (the agent threw,
+// or the server closed mid-run).
+export const AGENT_FAILED = Object.freeze({
+  event: 'error',
+  data: { code: 'agent_failed', message: 'The agent stopped before finishing its reply.' },
+});
+
+export function replyIdFor(key) {
+  return `r_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
+}
+
+// `deps`: { store: IdempotencyStore, stats: RequestStats, tokenDelayMs,
+// signal (aborts when the server closes; stops runs as failed) }.
+export function createAgentRuns({ store, stats, tokenDelayMs, signal }) {
+  return {
+    paceMs: tokenDelayMs,
+
+    // `request`: { message_id, conversation_id, text } (already validated).
+    // Returns { conflict: true } or { run, outcome: 'started' | 'joined' | 'replayed' }.
+    // `overrideText` (a test fault) is what the agent says if this call starts the run.
+    begin(request, { overrideText = null } = {}) {
+      const key = request.message_id;
+      return store.begin(key, fingerprint(request), () => {
+        stats.countAgentRun(key);
+        const events = replyEvents({ replyId: replyIdFor(key), text: request.text, overrideText });
+        return startRun(events, { paceMs: tokenDelayMs, signal });
+      });
+    },
+
+    // True when a usable record for this id holds a different request.
+    conflicts(request) {
+      return store.conflicts(request.message_id, fingerprint(request));
+    },
+  };
+}

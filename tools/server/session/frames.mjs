@@ -1,0 +1,72 @@
+// Frames of the live session (docs/protocol.md, "The live session"): parse
+// and check one client WebSocket message, and encode server frames. Pure and
+// total: any input gives a value, never an exception.
+//
+// parseClientFrame(data, isBinary) returns one of
+//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id } }
+//   { kind: 'msg', msg: { message_id, text } }
+//   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
+//   { kind: 'unsupported_version', v }      a hello whose `v` is not 1
+//   { kind: 'ignored', type }               a well-formed frame of an unknown type
+//   { kind: 'bad', message, message_id? }   answer `error` bad_frame; the connection stays
+import { checkText } from '../chat-request.mjs';
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_ID_CHARS = 256;
+
+const bad = (message, messageId) => (messageId === undefined
+  ? { kind: 'bad', message } : { kind: 'bad', message, message_id: messageId });
+
+const isId = (value) => typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_CHARS;
+
+function parseHello(f) {
+  if (f.v !== PROTOCOL_VERSION) return { kind: 'unsupported_version', v: f.v ?? null };
+  if (!isId(f.session_id)) return bad(`hello: "session_id" must be a string of 1..${MAX_ID_CHARS} characters.`);
+  const token = f.resume_token ?? '';
+  if (typeof token !== 'string' || token.length > MAX_ID_CHARS) return bad('hello: "resume_token" must be a string.');
+  const last = f.last_event_seq ?? 0;
+  if (!Number.isSafeInteger(last) || last < 0) return bad('hello: "last_event_seq" must be an integer >= 0.');
+  const tab = f.tab_id ?? '';
+  if (typeof tab !== 'string' || tab.length > MAX_ID_CHARS) return bad('hello: "tab_id" must be a string.');
+  return { kind: 'hello', hello: { v: f.v, session_id: f.session_id, resume_token: token, last_event_seq: last, tab_id: tab } };
+}
+
+function parseMsg(f) {
+  if (!isId(f.message_id)) return bad(`msg: "message_id" must be a string of 1..${MAX_ID_CHARS} characters.`);
+  if (typeof f.text !== 'string') return bad('msg: "text" must be a string.', f.message_id);
+  const problem = checkText(f.text);
+  if (problem) return { ...bad(`msg: ${problem.message}`, f.message_id), reason: problem.code };
+  return { kind: 'msg', msg: { message_id: f.message_id, text: f.text } };
+}
+
+export function parseClientFrame(data, isBinary = false) {
+  if (isBinary) return bad('Frames must be text (JSON), not binary.');
+  const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  if (size > MAX_FRAME_BYTES) return bad(`The frame is ${size} bytes; the limit is ${MAX_FRAME_BYTES}.`);
+  let frame;
+  try {
+    frame = JSON.parse(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+  } catch {
+    return bad('The frame is not valid JSON.');
+  }
+  if (!frame || typeof frame !== 'object' || Array.isArray(frame)) return bad('A frame must be a JSON object.');
+  if (typeof frame.type !== 'string' || frame.type === '') return bad('A frame needs a string "type".');
+  switch (frame.type) {
+    case 'hello': return parseHello(frame);
+    case 'msg': return parseMsg(frame);
+    case 'ping': return { kind: 'ping', ping: 't' in frame ? { t: frame.t } : {} };
+    default: return { kind: 'ignored', type: frame.type };
+  }
+}
+
+// Server frames. Each returns the object; the sender stringifies it.
+export const ackFrame = (messageId) => ({ type: 'ack', message_id: messageId });
+
+export function errorFrame(code, message, extra = {}) {
+  return { type: 'error', code, message, ...extra };
+}
+
+export function pongFrame(ping) {
+  return 't' in ping ? { type: 'pong', t: ping.t } : { type: 'pong' };
+}

@@ -1,0 +1,88 @@
+// The public host API of the Natter widget: the one global, window.natter.
+// Commands are queued until the core is ready (calls before that return
+// undefined, except 'version' and 'init', which the loader answers itself),
+// then run in order. A bad call is reported with one console.error.
+// tests/node/types.test.mjs keeps this file in step with shim/host-api.js,
+// shim/listeners.js and web/loader.js.
+
+export interface NatterVersion {
+  /** Release version (release/v/<version>/); null before the release is resolved. */
+  version: string | null;
+  /** Build id: a hash over every file of the release. */
+  build: string | null;
+}
+
+export interface NatterDebug extends NatterVersion {
+  conversation_id: string;
+  stats: { messages_sent: number; blocked_sends: number; retries: number; protocol_errors: number };
+  log: unknown[];
+}
+
+/** natter('init', {...}) (docs/theming.md): merged in call order, applied at once. */
+export interface NatterInitOptions {
+  accent?: string;
+  accentText?: string;
+  position?: 'bottom-right' | 'bottom-left';
+  offsetX?: number;
+  offsetY?: number;
+  launcherLabel?: string;
+  [option: string]: unknown;
+}
+
+export type NatterMessageEvent =
+  | { role: 'user'; message_id: string; text: string }
+  | { role: 'agent'; reply_to: string; text: string };
+
+export interface NatterErrorEvent {
+  /** e.g. send_failed, agent_failed, or a protocol error code. */
+  code: string;
+  detail: string;
+  message_id?: string;
+  reply_to?: string;
+}
+
+export interface NatterSendBlockedEvent {
+  /** What tried to send. */
+  source: 'enter' | 'enter_repeat' | 'click' | 'host';
+  /** The message still in flight. */
+  message_id: string;
+  blocked_sends: number;
+}
+
+/** The live session had to start afresh (data-transport="session"). */
+export interface NatterSessionEvent { resumed: boolean }
+
+export type NatterEmpty = Record<string, never>;
+
+export interface NatterEvents {
+  message: NatterMessageEvent;
+  error: NatterErrorEvent;
+  send_blocked: NatterSendBlockedEvent;
+  open: NatterEmpty;
+  close: NatterEmpty;
+  session: NatterSessionEvent;
+}
+
+export type NatterEventName = keyof NatterEvents;
+export type NatterListener<K extends NatterEventName> = (payload: NatterEvents[K]) => void;
+
+export interface Natter {
+  (command: 'open' | 'close' | 'toggle'): void;
+  /** Ends the live session; opening the panel reconnects. A no-op over HTTP. */
+  (command: 'disconnect'): void;
+  /** Sends as if typed; the core may block it (send_blocked) while one is in flight. */
+  (command: 'send', text: string): void;
+  <K extends NatterEventName>(command: 'on' | 'off', event: K, listener: NatterListener<K>): void;
+  /** The release actually running (before the core runs: the one it will run). */
+  (command: 'version'): NatterVersion;
+  /** undefined while the call is queued. */
+  (command: 'debug'): NatterDebug | undefined;
+  (command: 'init', options: NatterInitOptions): void;
+  /** The inline stub's queue (adopted by the loader). */
+  q?: IArguments[] | unknown[][];
+}
+
+declare global {
+  interface Window { natter: Natter }
+  var natter: Natter;
+}
