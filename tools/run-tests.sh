@@ -42,7 +42,7 @@ fuzz() {
   return "${PIPESTATUS[0]}"
 }
 
-wasm() { node tools/build/build.mjs; }
+wasm() { node tools/bundle/build.mjs; }
 
 node_suites() { node --test --test-reporter=spec tests/node/ tests/server/; }
 

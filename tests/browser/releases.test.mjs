@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from '../../tools/build/build.mjs';
+import { build } from '../../tools/bundle/build.mjs';
 import { publish, promote, writeStableLoader, STABLE_LOADER_BUDGET } from '../../tools/release/release.mjs';
 import { startStack, openStorefront } from './harness.mjs';
 

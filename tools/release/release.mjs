@@ -1,7 +1,7 @@
 // npm run release: lays out a deployable release folder (docs/deploying.md).
 //
 //   node tools/release/release.mjs [--out release] [--version X] [--channel latest] [--no-promote]
-//       builds (tools/build/build.mjs; version from --version, NATTER_VERSION
+//       builds (tools/bundle/build.mjs; version from --version, NATTER_VERSION
 //       or package.json), publishes it as <out>/v/<version>/ and points the
 //       channel at it
 //   node tools/release/release.mjs --promote 1.4.1 [--channel latest] [--out release]
@@ -24,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { build, buildLoader, VERSION_NAME } from '../build/build.mjs';
+import { build, buildLoader, VERSION_NAME } from '../bundle/build.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const STABLE_LOADER_BUDGET = 2048; // bytes, gzipped

@@ -1,8 +1,8 @@
 // npm run build: WASM build + shim bundle + content-hashed dist/ + loader.
 //
-//   node tools/build/build.mjs    (env from NATTER_ENV; version from
+//   node tools/bundle/build.mjs    (env from NATTER_ENV; version from
 //                                  NATTER_VERSION, else package.json)
-//   import { build } from './tools/build/build.mjs';
+//   import { build } from './tools/bundle/build.mjs';
 //   const { outDir, manifest } = await build({ outDir, env, version, wasm });
 //   wasm: false reuses build/wasm's outputs instead of running cmake (tests
 //   that build several releases; fails if they are missing).
