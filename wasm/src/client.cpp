@@ -15,10 +15,16 @@ void Client::handle(const Event& event, int64_t now) {
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, EnterPressed>) send_.on_enter(e, now);
+        if constexpr (std::is_same_v<T, EnterPressed>) {
+          if (voice_.active()) voice_.on_enter(e);
+          else send_.on_enter(e, now);
+        }
         else if constexpr (std::is_same_v<T, SendClicked>) send_.on_trigger(e.text, "click", now);
         else if constexpr (std::is_same_v<T, HostSend>) send_.on_trigger(e.text, "host", now);
-        else if constexpr (std::is_same_v<T, ComposerChanged>) send_.on_composer_changed(e);
+        else if constexpr (std::is_same_v<T, ComposerChanged>) {
+          send_.on_composer_changed(e);
+          if (voice_.active()) voice_.on_typed();
+        }
         else if constexpr (std::is_same_v<T, RetryClicked>) send_.on_retry(e, now);
         else if constexpr (std::is_same_v<T, HttpResponded>) send_.on_responded(e, now);
         else if constexpr (std::is_same_v<T, HttpBody>) send_.on_body(e, now);
@@ -47,6 +53,19 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, ProbeAnswered>) conn_.on_probe(e, now);
         else if constexpr (std::is_same_v<T, NetworkChanged>) conn_.on_network(e.online, now);
         else if constexpr (std::is_same_v<T, VisibilityChanged>) conn_.on_visibility(e.visible, now);
+        else if constexpr (std::is_same_v<T, VoiceStartClicked>) {
+          if (!config_.session_url.empty() && !session_started_) {
+            session_started_ = true;
+            delivery_.start(now);
+          }
+          voice_.on_start(now);
+        }
+        else if constexpr (std::is_same_v<T, VoiceEndClicked>) voice_.on_end(false);
+        else if constexpr (std::is_same_v<T, VoiceHostEnd>) voice_.on_end(true);
+        else if constexpr (std::is_same_v<T, VoiceMuteClicked>) voice_.on_mute(e.muted);
+        else if constexpr (std::is_same_v<T, MicAnswered>) voice_.on_mic(e.result);
+        else if constexpr (std::is_same_v<T, SpeechActivity>) voice_.on_speech(e.speaking);
+        else if constexpr (std::is_same_v<T, PlaybackDrained>) voice_.on_playback_drained();
       },
       event);
 }

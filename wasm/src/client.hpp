@@ -27,6 +27,7 @@
 #include "send_machine.hpp"
 #include "session_delivery.hpp"
 #include "timers.hpp"
+#include "voice_call.hpp"
 
 namespace natter {
 
@@ -70,6 +71,8 @@ struct Stats {
   uint64_t reconnects = 0;        // welcomes after the first
   uint64_t fresh_starts = 0;      // welcomes that could not resume
   uint64_t illegal_transitions = 0;
+  uint64_t voice_calls = 0;       // calls started (microphone button)
+  uint64_t barge_ins = 0;         // the shopper talked over the agent
 };
 
 class Client {
@@ -86,11 +89,18 @@ class Client {
   const ConnectionMachine& connection() const { return conn_; }
   const Timers& timers() const { return timers_; }
   const SessionDelivery& delivery() const { return delivery_; }
+  const VoiceCall& voice() const { return voice_; }
 
  private:
   friend class SendMachine;
   friend class ConnectionMachine;
   friend class SessionDelivery;
+  friend class VoiceCall;
+  // The live session went down (any reason): delivery and voice both hear it.
+  void session_down() {
+    delivery_.on_down();
+    voice_.on_session_lost();
+  }
   Config config_;
   IdMinter ids_;
   Timers timers_;
@@ -100,6 +110,7 @@ class Client {
   SendMachine send_;
   ConnectionMachine conn_;
   SessionDelivery delivery_;
+  VoiceCall voice_{*this};
   bool session_started_ = false;
 };
 

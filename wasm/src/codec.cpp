@@ -123,6 +123,20 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     NetworkChanged e; r.boolean("online", e.online); out = e;
   } else if (type == "visibility_changed") {
     VisibilityChanged e; r.boolean("visible", e.visible); out = e;
+  } else if (type == "voice_start_clicked") {
+    out = VoiceStartClicked{};
+  } else if (type == "voice_end_clicked") {
+    out = VoiceEndClicked{};
+  } else if (type == "voice_host_end") {
+    out = VoiceHostEnd{};
+  } else if (type == "voice_mute_clicked") {
+    VoiceMuteClicked e; r.boolean("muted", e.muted); out = e;
+  } else if (type == "mic_answered") {
+    MicAnswered e; r.str("result", e.result); out = e;
+  } else if (type == "speech_activity") {
+    SpeechActivity e; r.boolean("speaking", e.speaking); out = e;
+  } else if (type == "playback_drained") {
+    out = PlaybackDrained{};
   } else if (type != "tick") {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
   }
@@ -186,6 +200,14 @@ json encode_effect(const Effect& effect) {
           return {{"type", "persist"}, {"key", e.key}, {"value", e.value}};
         else if constexpr (std::is_same_v<T, NoticeShown>)
           return {{"type", "notice_shown"}, {"code", e.code}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, MicrophoneRequested>) return {{"type", "microphone_requested"}};
+        else if constexpr (std::is_same_v<T, MicrophoneReleased>) return {{"type", "microphone_released"}};
+        else if constexpr (std::is_same_v<T, VoicePlayback>) return {{"type", "voice_playback"}, {"playing", e.playing}};
+        else if constexpr (std::is_same_v<T, VoiceUplink>)
+          return {{"type", "voice_uplink"}, {"conn_id", e.conn_id}, {"open", e.open}};
+        else if constexpr (std::is_same_v<T, VoiceEchoGuard>) return {{"type", "voice_echo_guard"}, {"on", e.on}};
+        else if constexpr (std::is_same_v<T, VoiceStateChanged>)
+          return {{"type", "voice_state_changed"}, {"state", e.state}, {"muted", e.muted}};
       },
       effect);
 }
@@ -221,6 +243,13 @@ json encode_event(const Event& event) {
           return {{"type", "probe_answered"}, {"conn_id", e.conn_id}, {"status", e.status}, {"retry_after_ms", e.retry_after_ms}};
         else if constexpr (std::is_same_v<T, NetworkChanged>) return {{"type", "network_changed"}, {"online", e.online}};
         else if constexpr (std::is_same_v<T, VisibilityChanged>) return {{"type", "visibility_changed"}, {"visible", e.visible}};
+        else if constexpr (std::is_same_v<T, VoiceStartClicked>) return {{"type", "voice_start_clicked"}};
+        else if constexpr (std::is_same_v<T, VoiceEndClicked>) return {{"type", "voice_end_clicked"}};
+        else if constexpr (std::is_same_v<T, VoiceHostEnd>) return {{"type", "voice_host_end"}};
+        else if constexpr (std::is_same_v<T, VoiceMuteClicked>) return {{"type", "voice_mute_clicked"}, {"muted", e.muted}};
+        else if constexpr (std::is_same_v<T, MicAnswered>) return {{"type", "mic_answered"}, {"result", e.result}};
+        else if constexpr (std::is_same_v<T, SpeechActivity>) return {{"type", "speech_activity"}, {"speaking", e.speaking}};
+        else if constexpr (std::is_same_v<T, PlaybackDrained>) return {{"type", "playback_drained"}};
         else return {{"type", "tick"}};
       },
       event);

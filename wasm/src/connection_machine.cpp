@@ -170,11 +170,17 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
           if (state_ == S::Live) c_.delivery_.on_ack(f);
         } else if constexpr (std::is_same_v<T, ServerEvent>) {
           if (state_ == S::Live) c_.delivery_.on_event(f, now);
+        } else if constexpr (std::is_same_v<T, VoiceStarted>) {
+          if (state_ == S::Live) c_.voice_.on_started(f);
+        } else if constexpr (std::is_same_v<T, VoiceAgent>) {
+          if (state_ == S::Live) c_.voice_.on_agent(f);
+        } else if constexpr (std::is_same_v<T, VoiceClosed>) {
+          if (state_ == S::Live) c_.voice_.on_closed(f);
         } else if constexpr (std::is_same_v<T, ServerError>) {
           c_.out_.push_back(Log{"warn", "server error (" + f.code + "): " + f.message});
           if (f.code == "unsupported_version") {
             abandon_socket(1000, "unsupported version");
-            c_.delivery_.on_down();
+            c_.session_down();
             go(S::Failed);
             wanted_ = false;
             status("failed", "This chat needs an update: reload the page.");
@@ -196,6 +202,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   ever_welcomed_ = true;
   status("connected", "Connected");
   c_.delivery_.on_live(w);
+  c_.voice_.on_session_live(conn_id_);
 }
 
 void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
@@ -205,7 +212,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   conn_id_ = 0;
   stop_live_timers();
   c_.timers_.cancel(TimerName::ConnectTimeout);
-  c_.delivery_.on_down();
+  c_.session_down();
   if (e.code == 4000 && e.reason == "replaced:tab") {
     go(S::Closed);
     wanted_ = false;
@@ -317,7 +324,7 @@ void ConnectionMachine::close_by_host() {
   if (state_ == S::Closed) return;
   abandon_socket(1000, "closed by host");
   c_.timers_.cancel(TimerName::Reconnect);
-  if (state_ == S::ExpectWelcome || state_ == S::Live) c_.delivery_.on_down();
+  if (state_ == S::ExpectWelcome || state_ == S::Live) c_.session_down();
   wanted_ = false;
   go(S::Closed);
   status("closed", "Chat closed.");
@@ -331,7 +338,7 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
     case TimerName::ConnectTimeout:
       if (state_ != S::ExpectOpen && state_ != S::ExpectWelcome) break;
       abandon_socket(4008, "connect timeout");
-      c_.delivery_.on_down();
+      c_.session_down();
       schedule_reconnect(now);
       break;
     case TimerName::Heartbeat:
@@ -343,14 +350,14 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       if (state_ != S::Live) break;
       c_.out_.push_back(Log{"info", "no sign of life from the server: reconnecting"});
       abandon_socket(4002, "heartbeat timeout");
-      c_.delivery_.on_down();
+      c_.session_down();
       schedule_reconnect(now);
       break;
     case TimerName::GapResync:
       if (state_ != S::Live || !c_.delivery_.has_gap()) break;
       c_.out_.push_back(Log{"info", "server events missing after a gap: resuming to fetch them"});
       abandon_socket(4009, "resync");
-      c_.delivery_.on_down();
+      c_.session_down();
       go(S::Backoff);  // through Backoff, so the transition table holds
       connect_now(now);
       break;

@@ -140,10 +140,37 @@ struct NoticeShown {
   std::string text;
 };
 
+// --- Voice mode (voice_call.hpp) ---
+
+// Ask for the microphone (echo cancellation, noise suppression, auto gain)
+// and answer with MicAnswered. The host loads the voice code on first use.
+struct MicrophoneRequested {};
+// Stop every microphone track now (the recording indicator goes off).
+struct MicrophoneReleased {};
+// Agent audio: play what arrives (true), or flush what is queued at once
+// and drop what still arrives (false: barge-in, end of call).
+struct VoicePlayback { bool playing = false; };
+// Send the encoded microphone frames as binary messages on socket
+// `conn_id` (open), or send none (closed: muted, session down, call over).
+struct VoiceUplink {
+  uint32_t conn_id = 0;
+  bool open = false;
+};
+// The agent is audible: the voice activity detector needs louder speech
+// before it reports the shopper speaking (vad.hpp, "echo guard").
+struct VoiceEchoGuard { bool on = false; };
+// The call's state for the UI: "off" | "requesting_mic" | "connecting" |
+// "agent_speaking" | "listening" | "user_speaking" | "ending".
+struct VoiceStateChanged {
+  std::string state;
+  bool muted = false;
+};
+
 using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpRequest,
                             HttpAbort, UserMessageShown, DeliveryChanged,
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
-                            NoticeShown>;
+                            NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
+                            VoiceUplink, VoiceEchoGuard, VoiceStateChanged>;
 
 }  // namespace natter

@@ -100,6 +100,22 @@ struct ProbeAnswered {
 struct NetworkChanged { bool online = true; };
 struct VisibilityChanged { bool visible = true; };
 
+// --- Voice mode (voice_call.hpp) ---
+
+// The shopper pressed the microphone button / End call / Mute or Unmute.
+struct VoiceStartClicked {};
+struct VoiceEndClicked {};
+struct VoiceMuteClicked { bool muted = true; };
+// The host page ended the call: natter('voice', 'end').
+struct VoiceHostEnd {};
+// The answer to MicrophoneRequested: "granted", "denied", "missing" (no
+// input device), or later "lost" (the device went away mid-call).
+struct MicAnswered { std::string result; };
+// The voice activity detector's verdict on the shopper's audio changed.
+struct SpeechActivity { bool speaking = false; };
+// Agent audio playback ran dry (everything received has been played).
+struct PlaybackDrained {};
+
 // Time passed; due timers fire. Sent when the deadline the core reported
 // is reached (late is fine, early is a no-op).
 struct Tick {};
@@ -108,6 +124,7 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            RetryClicked, HttpResponded, HttpBody, HttpEnded,
                            HttpFailed, Tick, SessionWanted, SessionClosedByHost,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
-                           NetworkChanged, VisibilityChanged>;
+                           NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
+                           VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained>;
 
 }  // namespace natter

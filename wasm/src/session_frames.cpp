@@ -36,6 +36,18 @@ std::string encode_msg(const std::string& message_id, const std::string& text) {
 
 std::string encode_ping(int64_t t) { return dump({{"type", "ping"}, {"t", t}}); }
 
+std::string encode_voice_start(const std::string& call_id, bool greeting) {
+  return dump({{"type", "voice.start"}, {"call_id", call_id}, {"greeting", greeting}});
+}
+
+std::string encode_voice_end(const std::string& call_id) {
+  return dump({{"type", "voice.end"}, {"call_id", call_id}});
+}
+
+std::string encode_voice_barge_in(const std::string& call_id) {
+  return dump({{"type", "voice.barge_in"}, {"call_id", call_id}});
+}
+
 std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view text) {
   JsonResult parsed = parse_json_limited(text);
   if (!parsed.ok()) return ProtocolError{parsed.error_code, "session frame: " + parsed.error_code};
@@ -88,6 +100,28 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     read_string(j, "code", e.code);
     read_string(j, "message", e.message);
     return ServerFrame{e};
+  }
+  if (type == "voice.started") {
+    VoiceStarted v;
+    if (!read_string(j, "call_id", v.call_id)) return bad("voice.started.call_id");
+    return ServerFrame{v};
+  }
+  if (type == "voice.agent") {
+    VoiceAgent v;
+    std::string state;
+    if (!read_string(j, "call_id", v.call_id)) return bad("voice.agent.call_id");
+    if (!read_string(j, "state", state) || (state != "start" && state != "end"))
+      return bad("voice.agent.state must be \"start\" or \"end\"");
+    v.start = state == "start";
+    auto n = j.find("utterance");
+    if (n != j.end() && n->is_number_unsigned()) v.utterance = n->get<uint64_t>();
+    read_string(j, "reason", v.reason);
+    return ServerFrame{v};
+  }
+  if (type == "voice.closed") {
+    VoiceClosed v;
+    if (!read_string(j, "call_id", v.call_id)) return bad("voice.closed.call_id");
+    return ServerFrame{v};
   }
   return ServerFrame{UnknownFrame{type}};
 }

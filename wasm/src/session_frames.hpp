@@ -22,6 +22,10 @@ struct Hello {
 std::string encode_hello(const Hello& h);
 std::string encode_msg(const std::string& message_id, const std::string& text);
 std::string encode_ping(int64_t t);
+// Voice control frames (docs/protocol.md, "Voice control frames").
+std::string encode_voice_start(const std::string& call_id, bool greeting);
+std::string encode_voice_end(const std::string& call_id);
+std::string encode_voice_barge_in(const std::string& call_id);
 
 struct Welcome {
   std::string session_id, resume_token;
@@ -39,9 +43,19 @@ struct ServerEvent {
 };
 struct Pong {};
 struct ServerError { std::string code, message; };
+struct VoiceStarted { std::string call_id; };
+// An agent utterance begins (start) or has been fully sent (!start).
+struct VoiceAgent {
+  std::string call_id;
+  bool start = false;
+  uint64_t utterance = 0;
+  std::string reason;  // on end: "done" | "barge_in" | "closed"
+};
+struct VoiceClosed { std::string call_id; };
 struct UnknownFrame { std::string type; };  // ignored: forward compatibility
 
-using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, UnknownFrame>;
+using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, VoiceStarted, VoiceAgent,
+                                 VoiceClosed, UnknownFrame>;
 
 // Never throws; a malformed frame is a ProtocolError (codes as in
 // agent_protocol.hpp).

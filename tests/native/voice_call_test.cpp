@@ -1,0 +1,191 @@
+// Voice mode inside the whole client (voice_call.hpp): the voice machine
+// wired to the live session, frames on the wire, Enter in voice mode, and a
+// reconnect mid-call that resumes without a new microphone prompt or greeting.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "session_harness.hpp"
+
+namespace natter::testing {
+namespace {
+
+std::string call_id_of(const Harness& h) {
+  auto starts = sent_frames(h, "voice.start");
+  if (starts.empty()) return "";
+  return nlohmann::json::parse(starts.front())["call_id"].get<std::string>();
+}
+
+std::string voice_frame(const std::string& type, const std::string& call_id, const std::string& extra = "") {
+  return R"({"type":")" + type + R"(","call_id":")" + call_id + "\"" + extra + "}";
+}
+
+std::string last_state(const Harness& h) {
+  auto s = h.all_of<VoiceStateChanged>();
+  return s.empty() ? "" : s.back().state;
+}
+
+struct VoiceCallTest : ::testing::Test {
+  Harness h{session_config()};
+  uint32_t conn = 0;
+  std::string call;
+
+  // Live session, call started, mic granted, voice.started received.
+  void start_call() {
+    conn = go_live(h);
+    h.feed(VoiceStartClicked{});
+    h.feed(MicAnswered{"granted"});
+    call = call_id_of(h);
+    h.feed(WsFrame{conn, voice_frame("voice.started", call)});
+  }
+};
+
+TEST_F(VoiceCallTest, StartAsksForTheMicAndOpensTheStreamWithAGreeting) {
+  conn = go_live(h);
+  auto fx = h.feed(VoiceStartClicked{});
+  EXPECT_EQ(Harness::of<MicrophoneRequested>(fx).size(), 1u);
+  auto starts = sent_frames(h, "voice.start");
+  ASSERT_EQ(starts.size(), 1u);
+  auto j = nlohmann::json::parse(starts[0]);
+  EXPECT_TRUE(j["greeting"].get<bool>());
+  EXPECT_EQ(j["call_id"].get<std::string>().rfind("call-", 0), 0u);
+  EXPECT_EQ(last_state(h), "requesting_mic");
+  EXPECT_EQ(h.client.stats().voice_calls, 1u);
+}
+
+TEST_F(VoiceCallTest, UplinkOpensOnlyAfterMicAndVoiceStarted) {
+  conn = go_live(h);
+  h.feed(VoiceStartClicked{});
+  EXPECT_TRUE(h.all_of<VoiceUplink>().empty());
+  h.feed(MicAnswered{"granted"});
+  EXPECT_TRUE(h.all_of<VoiceUplink>().empty());  // no voice.started yet
+  h.feed(WsFrame{conn, voice_frame("voice.started", call_id_of(h))});
+  auto up = h.all_of<VoiceUplink>();
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_TRUE(up[0].open);
+  EXPECT_EQ(up[0].conn_id, conn);
+  EXPECT_EQ(last_state(h), "listening");
+}
+
+TEST_F(VoiceCallTest, TheGreetingPlaysAndEndsOnlyWhenPlaybackHasDrained) {
+  start_call();
+  auto fx = h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"start","utterance":1)")});
+  ASSERT_EQ(Harness::of<VoicePlayback>(fx).size(), 1u);
+  EXPECT_TRUE(Harness::of<VoicePlayback>(fx)[0].playing);
+  EXPECT_EQ(last_state(h), "agent_speaking");
+  h.feed(PlaybackDrained{});  // a gap mid-utterance: still speaking
+  EXPECT_EQ(last_state(h), "agent_speaking");
+  h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"end","utterance":1,"reason":"done")")});
+  EXPECT_EQ(last_state(h), "agent_speaking");  // frames still queued locally
+  h.feed(PlaybackDrained{});
+  EXPECT_EQ(last_state(h), "listening");
+}
+
+TEST_F(VoiceCallTest, EnterInVoiceModeIsConsumedLoggedAndSendsNothing) {
+  start_call();
+  h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"start","utterance":1)")});
+  const size_t frames_before = h.all_of<WsSend>().size();
+  for (int i = 0; i < 10; ++i) {
+    auto fx = h.feed(EnterPressed{"hello there", false, false, false});
+    EXPECT_EQ(Harness::of<ConsumeKey>(fx).size(), 1u);
+  }
+  h.feed(EnterPressed{"hello there", false, false, true});  // held key
+  h.feed(ComposerChanged{5});
+  EXPECT_EQ(h.count_logs("Enter ignored in voice mode"), 10u);
+  EXPECT_EQ(h.all_of<WsSend>().size(), frames_before);
+  EXPECT_TRUE(sent_frames(h, "voice.end").empty());
+  EXPECT_EQ(last_state(h), "agent_speaking");
+  EXPECT_TRUE(h.all_of<MicrophoneReleased>().empty());
+}
+
+TEST_F(VoiceCallTest, BargeInStopsPlaybackAndTellsTheServer) {
+  start_call();
+  h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"start","utterance":1)")});
+  auto fx = h.feed(SpeechActivity{true});
+  auto pb = Harness::of<VoicePlayback>(fx);
+  ASSERT_EQ(pb.size(), 1u);
+  EXPECT_FALSE(pb[0].playing);
+  EXPECT_EQ(sent_frames(h, "voice.barge_in").size(), 1u);
+  EXPECT_EQ(last_state(h), "user_speaking");
+  EXPECT_EQ(h.client.stats().barge_ins, 1u);
+}
+
+TEST_F(VoiceCallTest, EndReleasesTheMicInTheSameStepAndClosesTheStream) {
+  start_call();
+  auto fx = h.feed(VoiceEndClicked{});
+  EXPECT_EQ(Harness::of<MicrophoneReleased>(fx).size(), 1u);
+  EXPECT_EQ(sent_frames(h, "voice.end").size(), 1u);
+  EXPECT_FALSE(h.all_of<VoiceUplink>().back().open);
+  EXPECT_EQ(last_state(h), "ending");
+  h.feed(WsFrame{conn, voice_frame("voice.closed", call)});
+  EXPECT_EQ(last_state(h), "off");
+  // Back in text mode, Enter sends again.
+  h.feed(EnterPressed{"hi", false, false, false});
+  EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
+}
+
+TEST_F(VoiceCallTest, AReconnectResumesWithoutANewMicPromptOrGreeting) {
+  start_call();
+  h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"start","utterance":1)")});
+  h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"end","utterance":1,"reason":"done")")});
+  h.feed(PlaybackDrained{});
+  h.feed(WsClosed{conn, 1006, "", true});
+  EXPECT_EQ(last_state(h), "connecting");
+  EXPECT_FALSE(h.all_of<VoiceUplink>().back().open);
+  while (h.all_of<WsConnect>().size() < 2) ASSERT_TRUE(h.advance_to_deadline());
+  const uint32_t second = last_conn(h);
+  h.feed(WsOpened{second});
+  h.feed(WsFrame{second, welcome(true)});
+  auto starts = sent_frames(h, "voice.start");
+  ASSERT_EQ(starts.size(), 2u);
+  auto j = nlohmann::json::parse(starts[1]);
+  EXPECT_FALSE(j["greeting"].get<bool>());
+  EXPECT_EQ(j["call_id"].get<std::string>(), call);
+  EXPECT_EQ(h.all_of<MicrophoneRequested>().size(), 1u);
+  h.feed(WsFrame{second, voice_frame("voice.started", call)});
+  EXPECT_TRUE(h.all_of<VoiceUplink>().back().open);
+  EXPECT_EQ(h.all_of<VoiceUplink>().back().conn_id, second);
+  EXPECT_EQ(last_state(h), "listening");
+}
+
+TEST_F(VoiceCallTest, MicDeniedEndsVoiceModeWithAClearMessageAndTextGoesOn) {
+  conn = go_live(h);
+  h.feed(VoiceStartClicked{});
+  auto fx = h.feed(MicAnswered{"denied"});
+  auto notices = Harness::of<NoticeShown>(fx);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].code, "mic_denied");
+  EXPECT_NE(notices[0].text.find("denied"), std::string::npos);
+  EXPECT_EQ(last_state(h), "off");
+  h.feed(EnterPressed{"still here", false, false, false});
+  EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
+}
+
+TEST_F(VoiceCallTest, FramesOfAnotherCallAreIgnored) {
+  start_call();
+  h.feed(WsFrame{conn, voice_frame("voice.agent", "call-old", R"(,"state":"start","utterance":1)")});
+  EXPECT_TRUE(h.all_of<VoicePlayback>().empty());
+  EXPECT_EQ(last_state(h), "listening");
+}
+
+TEST_F(VoiceCallTest, MuteClosesTheUplinkAndUnmuteReopensIt) {
+  start_call();
+  h.feed(VoiceMuteClicked{true});
+  EXPECT_FALSE(h.all_of<VoiceUplink>().back().open);
+  EXPECT_TRUE(h.all_of<VoiceStateChanged>().back().muted);
+  h.feed(SpeechActivity{true});  // ignored while muted
+  EXPECT_EQ(last_state(h), "listening");
+  h.feed(VoiceMuteClicked{false});
+  EXPECT_TRUE(h.all_of<VoiceUplink>().back().open);
+}
+
+TEST_F(VoiceCallTest, WithoutALiveSessionUrlVoiceSaysItIsUnavailable) {
+  Harness http{Harness::default_config()};
+  auto fx = http.feed(VoiceStartClicked{});
+  ASSERT_EQ(Harness::of<NoticeShown>(fx).size(), 1u);
+  EXPECT_EQ(Harness::of<NoticeShown>(fx)[0].code, "voice_unavailable");
+  EXPECT_TRUE(Harness::of<MicrophoneRequested>(fx).empty());
+}
+
+}  // namespace
+}  // namespace natter::testing

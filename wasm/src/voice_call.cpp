@@ -1,0 +1,153 @@
+#include "voice_call.hpp"
+
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+#include "client.hpp"
+
+namespace natter {
+
+namespace v = natter::voice;
+
+void VoiceCall::feed(const v::VoiceEvent& e) {
+  m_.handle(e);
+  while (auto effect = m_.poll()) translate(*effect);
+  update_uplink();
+}
+
+void VoiceCall::on_start(int64_t now) {
+  if (c_.config_.session_url.empty()) {
+    c_.out_.push_back(NoticeShown{"voice_unavailable", "Voice needs the live connection, which this shop has not set up."});
+    return;
+  }
+  const bool new_call = m_.state() == v::VoiceState::Off || m_.state() == v::VoiceState::Ending;
+  if (new_call) {
+    call_id_ = "call-" + c_.ids_.uuid();
+    started_conn_ = 0;
+    agent_sent_all_ = false;
+    ++c_.stats_.voice_calls;
+  }
+  feed(v::StartPressed{});
+  c_.conn_.want(now);  // voice rides on the live session
+}
+
+void VoiceCall::on_end(bool by_host) {
+  if (by_host) feed(v::HostEnd{});
+  else feed(v::EndPressed{});
+}
+
+void VoiceCall::on_mute(bool muted) {
+  if (muted) feed(v::MutePressed{});
+  else feed(v::UnmutePressed{});
+}
+
+void VoiceCall::on_mic(const std::string& result) {
+  if (result == "granted") feed(v::MicGranted{});
+  else if (result == "denied") feed(v::MicDenied{});
+  else if (result == "missing") feed(v::MicMissing{});
+  else if (result == "lost") feed(v::MicRevoked{});
+  else c_.out_.push_back(Log{"warn", "ignored microphone answer '" + result + "'"});
+}
+
+void VoiceCall::on_speech(bool speaking) {
+  if (speaking) feed(v::SpeechStarted{});
+  else feed(v::SpeechEnded{});
+}
+
+void VoiceCall::on_playback_drained() {
+  if (!agent_sent_all_) return;  // a gap in the stream, not its end
+  agent_sent_all_ = false;
+  feed(v::AgentAudioEnded{});
+}
+
+void VoiceCall::on_enter(const EnterPressed& e) {
+  if (e.shift || e.composing) return;  // a newline, or the IME's own Enter
+  c_.out_.push_back(ConsumeKey{});
+  if (!e.repeat) feed(v::EnterPressed{});
+}
+
+void VoiceCall::on_typed() { feed(v::TextTyped{}); }
+
+void VoiceCall::on_session_live(uint32_t conn_id) {
+  conn_id_ = conn_id;
+  started_conn_ = 0;
+  feed(v::SessionLive{});
+}
+
+void VoiceCall::on_session_lost() {
+  conn_id_ = 0;
+  started_conn_ = 0;
+  agent_sent_all_ = false;
+  feed(v::SessionLost{});
+}
+
+void VoiceCall::on_started(const VoiceStarted& f) {
+  if (f.call_id != call_id_ || !active()) return;
+  started_conn_ = conn_id_;
+  update_uplink();
+}
+
+void VoiceCall::on_agent(const VoiceAgent& f) {
+  if (f.call_id != call_id_) return;
+  if (f.start) {
+    agent_sent_all_ = false;
+    feed(v::AgentAudioStarted{});
+  } else if (f.reason == "done") {
+    agent_sent_all_ = true;  // ends when the host has played it all
+  } else {
+    feed(v::AgentAudioEnded{});  // cut short (barge-in, call closed)
+  }
+}
+
+void VoiceCall::on_closed(const VoiceClosed& f) {
+  if (f.call_id != call_id_) return;
+  started_conn_ = 0;
+  feed(v::VoiceClosed{});
+}
+
+void VoiceCall::update_uplink() {
+  const v::VoiceState s = m_.state();
+  const bool hearing = s == v::VoiceState::Listening || s == v::VoiceState::UserSpeaking ||
+                       s == v::VoiceState::AgentSpeaking;
+  const bool open = hearing && !m_.muted() && started_conn_ != 0 && started_conn_ == conn_id_;
+  const uint32_t conn = open ? conn_id_ : 0;
+  if (open == uplink_open_ && conn == uplink_conn_) return;
+  uplink_open_ = open;
+  uplink_conn_ = conn;
+  c_.out_.push_back(VoiceUplink{conn, open});
+}
+
+void VoiceCall::translate(const v::VoiceEffect& effect) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, v::RequestMicrophone>) c_.out_.push_back(MicrophoneRequested{});
+        else if constexpr (std::is_same_v<T, v::ReleaseMicrophone>) c_.out_.push_back(MicrophoneReleased{});
+        else if constexpr (std::is_same_v<T, v::SendVoiceStart>) c_.conn_.send(encode_voice_start(call_id_, e.greeting));
+        else if constexpr (std::is_same_v<T, v::SendVoiceEnd>) c_.conn_.send(encode_voice_end(call_id_));
+        else if constexpr (std::is_same_v<T, v::SendBargeIn>) {
+          ++c_.stats_.barge_ins;
+          c_.conn_.send(encode_voice_barge_in(call_id_));
+        }
+        else if constexpr (std::is_same_v<T, v::StartPlayback>) c_.out_.push_back(VoicePlayback{true});
+        else if constexpr (std::is_same_v<T, v::StopPlayback>) c_.out_.push_back(VoicePlayback{false});
+        else if constexpr (std::is_same_v<T, v::SetMuted>) {
+          c_.out_.push_back(VoiceStateChanged{v::voice_state_name(m_.state()), e.muted});
+        }
+        else if constexpr (std::is_same_v<T, v::SetEchoGuard>) c_.out_.push_back(VoiceEchoGuard{e.on});
+        else if constexpr (std::is_same_v<T, v::StateChanged>) {
+          const char* name = v::voice_state_name(e.state);
+          c_.out_.push_back(VoiceStateChanged{name, m_.muted()});
+          c_.out_.push_back(HostEvent{"voice", nlohmann::json{{"state", name}, {"muted", m_.muted()}}.dump()});
+        }
+        else if constexpr (std::is_same_v<T, v::ShowError>) {
+          c_.out_.push_back(NoticeShown{e.code, e.text});
+          c_.out_.push_back(HostEvent{"error", nlohmann::json{{"code", e.code}, {"message", e.text}}.dump()});
+        }
+        else if constexpr (std::is_same_v<T, v::Log>) c_.out_.push_back(Log{"info", e.text});
+      },
+      effect);
+}
+
+}  // namespace natter
