@@ -34,6 +34,9 @@ import { panelSheet } from './ui/styles.js';
 import { createViewportFit } from './ui/viewport.js';
 import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
+import { createVoiceBar } from './ui/voice-bar.js';
+import { createVoiceEffects } from './voice/voice-effects.js';
+import { createVoiceRuntime } from './voice/voice-runtime.js';
 
 async function startCore(ctx, platform) {
   const wasm = ctx.manifest.files.core_wasm;
@@ -112,9 +115,21 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
     setTimeout: platform.setTimeout,
     clearTimeout: platform.clearTimeout,
   });
+  // Voice rides on the live session: only in session mode.
+  const voice = session ? createVoiceBar({
+    doc: document,
+    composerRow: panel.sendButton.parentNode,
+    sendButton: panel.sendButton,
+    parent: panel.panel,
+    before: panel.list.parentNode.nextSibling,
+    t: look.t,
+    onStart: () => dispatch({ type: 'voice_start_clicked' }),
+    onEnd: () => dispatch({ type: 'voice_end_clicked' }),
+    onMute: (muted) => dispatch({ type: 'voice_mute_clicked', muted }),
+  }) : null;
   bindComposer({ textarea: panel.textarea, sendButton: panel.sendButton, dispatch });
   bindPanelKeys({ panel: panel.panel, onEscape: panel.close });
-  return { panel, messages, status, composer: panel.composer };
+  return { panel, messages, status, composer: panel.composer, voice };
 }
 
 async function start(ctx) {
@@ -130,11 +145,24 @@ async function start(ctx) {
   const dispatch = (event) => host.dispatch(event);
   const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale });
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
+  let voice = null; // session mode only; its runtime is made on the first call
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
+    onBinary: sessionMode ? (connId, data) => voice.onBinary(connId, data) : null,
   });
+  if (sessionMode) {
+    voice = createVoiceEffects({
+      makeRuntime: (on) => createVoiceRuntime({
+        manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log,
+      }),
+      session, dispatch, ui, log,
+    });
+    // Autoplay rules and mobile Safari: resume audio on a gesture or return.
+    ctx.root.addEventListener('pointerdown', () => voice.resume());
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) voice.resume(); });
+  }
   const runEffect = localizeEffects(
-    createEffectRunner({ ui, transport, session, storage: platform.storage, listeners, log }), t, { maxChars: 4000 },
+    createEffectRunner({ ui, transport, session, storage: platform.storage, listeners, log, voice }), t, { maxChars: 4000 },
   );
   host = createCoreHost({ core, runEffect, ...platform });
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });

@@ -6,7 +6,8 @@
 // (platform.storage), `listeners` and `log` are the objects built in boot.js.
 // `session` and `storage` are only needed by a core with a session_url.
 
-export function createEffectRunner({ ui, transport, session, storage, listeners, log }) {
+// `voice` (voice/voice-effects.js) adds the voice effects, in session mode.
+export function createEffectRunner({ ui, transport, session, storage, listeners, log, voice = null }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
     // returns the effects it ran); nothing to do after the fact.
@@ -28,6 +29,7 @@ export function createEffectRunner({ ui, transport, session, storage, listeners,
     status_changed: (e) => ui.status.show(e),
     persist: (e) => storage.set(e.key, e.value),
     notice_shown: (e) => ui.messages.addNotice(e),
+    ...(voice ? voice.effects : {}),
   };
 
   return function runEffect(effect) {

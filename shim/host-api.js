@@ -10,8 +10,11 @@
 //                                    session: a no-op.
 //   natter('send', text)          -> core event host_send (the core decides
 //                                    whether it is sent, blocked or refused)
+//   natter('voice', 'start' | 'end') -> core events voice_start_clicked /
+//                                    voice_host_end (only these end a call
+//                                    besides the End control)
 //   natter('on' | 'off', name, fn) events: message, error, send_blocked,
-//                                    open, close, session
+//                                    open, close, session, voice
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, stats, log}
 // A bad call is reported with one console.error and otherwise ignored.
@@ -36,6 +39,11 @@ export function createHostApi({ panel, dispatch, listeners, manifest, core, log,
       stats: JSON.parse(core.statsJson()),
       log: log.entries(),
     }),
+    voice(action) {
+      if (action === 'start') dispatch({ type: 'voice_start_clicked' });
+      else if (action === 'end') dispatch({ type: 'voice_host_end' });
+      else throw new Error("natter('voice', action) needs 'start' or 'end'");
+    },
     disconnect() {
       if (session) dispatch({ type: 'session_closed_by_host' });
     },

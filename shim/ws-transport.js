@@ -20,10 +20,10 @@
 // socket it came from, including the close of a socket the core already
 // closed (the core drops it); this file never filters and never reconnects.
 //
-// Binary frames are not part of the protocol (every frame is one JSON text
-// frame). They are not forwarded: there is no text to give the core, and an
-// empty or made-up text would be a frame the server never sent. The first
-// one on a socket is logged as a warning; the socket is left to the core.
+// Binary frames carry voice packets (docs/protocol.md, "Voice frames"):
+// they go to `onBinary(conn_id, ArrayBuffer)`, never to the core as text.
+// Without an onBinary (no voice), the first one on a socket is logged as a
+// warning and dropped. sendBinary(conn_id, bytes) sends one (voice uplink).
 //
 // `WebSocket` and `fetch` come from the platform (platform.js), so node
 // tests inject fakes; `log(level, text)` is log.js.
@@ -46,7 +46,7 @@ export function closeReason(reason) {
   return text;
 }
 
-export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log }) {
+export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log, onBinary = null }) {
   const sockets = new Map(); // conn_id -> WebSocket (until its close event)
 
   function connect({ conn_id, url }) {
@@ -71,6 +71,8 @@ export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log }) 
     socket.onmessage = (event) => {
       if (typeof event.data === 'string') {
         dispatch({ type: 'ws_frame', conn_id, text: event.data });
+      } else if (onBinary) {
+        onBinary(conn_id, event.data);
       } else if (!warnedBinary) {
         warnedBinary = true;
         log('warn', `ignored a binary frame on connection ${conn_id} (the session speaks text frames only)`);
@@ -99,6 +101,13 @@ export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log }) 
     socket.send(text);
   }
 
+  // Voice frames: dropped silently when the socket is not open (live audio
+  // is not queued; the core resends nothing of it either).
+  function sendBinary(conn_id, bytes) {
+    const socket = sockets.get(conn_id);
+    if (socket && socket.readyState === OPEN) socket.send(bytes);
+  }
+
   function close({ conn_id, code, reason }) {
     const socket = sockets.get(conn_id);
     if (!socket) return; // already closed; its ws_closed is on its way or sent
@@ -124,5 +133,5 @@ export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log }) 
     for (const socket of sockets.values()) socket.close(1000, 'closed');
   }
 
-  return { connect, send, close, probe, closeAll };
+  return { connect, send, sendBinary, close, probe, closeAll };
 }

@@ -52,6 +52,12 @@ export interface NatterSendBlockedEvent {
 /** The live session had to start afresh (data-transport="session"). */
 export interface NatterSessionEvent { resumed: boolean }
 
+/** Voice call state; "off" when no call is up. */
+export interface NatterVoiceEvent {
+  state: 'off' | 'requesting_mic' | 'connecting' | 'agent_speaking' | 'listening' | 'user_speaking' | 'ending';
+  muted: boolean;
+}
+
 export type NatterEmpty = Record<string, never>;
 
 export interface NatterEvents {
@@ -61,6 +67,7 @@ export interface NatterEvents {
   open: NatterEmpty;
   close: NatterEmpty;
   session: NatterSessionEvent;
+  voice: NatterVoiceEvent;
 }
 
 export type NatterEventName = keyof NatterEvents;
@@ -70,6 +77,8 @@ export interface Natter {
   (command: 'open' | 'close' | 'toggle'): void;
   /** Ends the live session; opening the panel reconnects. A no-op over HTTP. */
   (command: 'disconnect'): void;
+  /** Starts a voice call (asks for the microphone), or ends it. Only 'end' or the End control end a call. */
+  (command: 'voice', action: 'start' | 'end'): void;
   /** Sends as if typed; the core may block it (send_blocked) while one is in flight. */
   (command: 'send', text: string): void;
   <K extends NatterEventName>(command: 'on' | 'off', event: K, listener: NatterListener<K>): void;

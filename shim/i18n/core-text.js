@@ -7,7 +7,13 @@
 //   const run = localizeEffects(runEffect, t, { maxChars: 4000 });
 
 const COMPOSER = { too_long: 'composer.tooLong', outbox_full: 'composer.outboxFull' };
-const NOTICE = { fresh_session: 'notice.freshSession' };
+const NOTICE = {
+  fresh_session: 'notice.freshSession',
+  mic_denied: 'notice.micDenied',
+  mic_missing: 'notice.micMissing',
+  mic_lost: 'notice.micLost',
+  voice_unavailable: 'notice.voiceUnavailable',
+};
 
 function statusKey(e) {
   switch (e.state) {

@@ -175,6 +175,31 @@ textarea[aria-invalid="true"] { border-color: var(--_danger); }
 .error, .hint, .intro, .notice, .delivery-text { overflow-wrap: anywhere; }
 .retry, .retry-now { max-width: 100%; white-space: normal; overflow-wrap: anywhere; }
 .hint { margin: 6px 2px 0; color: var(--_muted); font-size: 12px; }
+.mic {
+  display: grid; place-items: center; flex: none; width: 44px; height: 44px; padding: 0;
+  border: 1px solid var(--_line); border-radius: 50%; background: var(--_surface); color: var(--_ink);
+}
+.mic svg { fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; }
+.mic[hidden] { display: none; }
+.voice {
+  display: flex; align-items: center; gap: 8px; flex-wrap: wrap; padding: 8px 12px;
+  border-top: 1px solid var(--_line); background: var(--_soft); color: var(--_ink);
+}
+.voice[hidden] { display: none; }
+.voice-state { flex: 1 1 8em; font-weight: 600; overflow-wrap: anywhere; }
+.voice-meter { flex: 0 0 64px; height: 6px; border-radius: 3px; background: var(--_line); overflow: hidden; }
+.voice-meter-fill {
+  display: block; height: 100%; background: var(--_accent); transform-origin: left; transform: scaleX(0);
+  transition: transform 80ms linear;
+}
+.panel[dir="rtl"] .voice-meter-fill { transform-origin: right; }
+.voice-mute, .voice-end {
+  min-height: 36px; padding: 0 12px; border-radius: 18px; font: inherit; font-size: 14px; cursor: pointer;
+  border: 1px solid var(--_line); background: var(--_surface); color: var(--_ink); white-space: normal;
+}
+.voice-mute[aria-pressed="true"] { border-color: var(--_accent); }
+.voice-end { border-color: var(--_danger); color: var(--_danger); }
+@media (prefers-reduced-motion: reduce) { .voice-meter-fill { transition: none; } }
 `;
 
 // Returns the sheet to adopt, or null where constructable stylesheets are

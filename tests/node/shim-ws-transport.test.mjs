@@ -36,13 +36,14 @@ function fakeWebSocketClass() {
   return { FakeWebSocket, made };
 }
 
-function setup({ fetch = async () => { throw new Error('no fetch in this test'); } } = {}) {
+function setup({ fetch = async () => { throw new Error('no fetch in this test'); }, onBinary = null } = {}) {
   const { FakeWebSocket, made } = fakeWebSocketClass();
   const events = [];
   const logs = [];
   const ws = createWsTransport({
     WebSocket: FakeWebSocket, fetch, dispatch: (e) => events.push(e), wallNow: () => 0,
     log: (level, text) => logs.push([level, text]),
+    onBinary,
   });
   return { ws, made, events, logs };
 }
@@ -108,6 +109,29 @@ test('binary frames are not forwarded, and logged once per socket', () => {
   assert.equal(events[1].text, '{"type":"pong","t":2}');
   assert.deepEqual(logs.filter(([level]) => level === 'warn').length, 1);
   assert.match(logs[0][1], /binary frame on connection 4/);
+});
+
+test('with voice, binary frames go to onBinary with their conn_id, never to the core', () => {
+  const got = [];
+  const { ws, made, events, logs } = setup({ onBinary: (id, data) => got.push([id, data.byteLength]) });
+  ws.connect({ conn_id: 9, url: 'ws://shop.test/api/session' });
+  made[0].serverOpen();
+  made[0].serverSends(new ArrayBuffer(12));
+  made[0].serverSends(new ArrayBuffer(40));
+  assert.deepEqual(got, [[9, 12], [9, 40]]);
+  assert.deepEqual(events.map((e) => e.type), ['ws_opened']);
+  assert.equal(logs.length, 0);
+});
+
+test('sendBinary writes to the named open socket only, and never throws', () => {
+  const { ws, made } = setup();
+  ws.connect({ conn_id: 2, url: 'ws://shop.test/api/session' });
+  const packet = new Uint8Array([1, 0, 0, 1]).buffer;
+  ws.sendBinary(2, packet); // still connecting: dropped (live audio is not queued)
+  made[0].serverOpen();
+  ws.sendBinary(2, packet);
+  ws.sendBinary(3, packet); // no such socket
+  assert.deepEqual(made[0].sent, [packet]);
 });
 
 test('ws_send writes a text frame to an open socket only', () => {

@@ -19,7 +19,8 @@
 //      shim/boot.js the bare glue is shipped as core_js, with a warning.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
-//      natter.voice.*.js/.wasm, worklet.<name>.*.js (from web/worklets/),
+//      natter.voice.*.js (the voice worker bundled with its glue) /.wasm,
+//      worklet.<name>.*.js (from web/worklets/),
 //      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
 //      which the core bundle carries): one statement,
 //      `window.natter.__i18n("<locale>", {...})`, loaded by shim/i18n/load.js
@@ -93,15 +94,41 @@ async function bundleShim(wasmOut, version) {
   return Buffer.from(result.outputFiles[0].contents);
 }
 
+// Step 2b. The voice worker (shim/voice/voice-worker.js) bundled with the
+// natter.voice Emscripten glue: one classic worker script, shipped as
+// voice_js (natter.voice.<hash>.js) and started only on the first call.
+async function bundleVoiceWorker(wasmOut, version) {
+  const glue = path.join(wasmOut, 'natter.voice.js');
+  const result = await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'shim/voice/voice-worker.js')],
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    platform: 'browser',
+    minify: true,
+    write: false,
+    plugins: [{
+      name: 'natter-voice-glue',
+      setup(b) {
+        b.onResolve({ filter: /^natter-voice-glue$/ }, () => ({ path: glue }));
+      },
+    }],
+    external: ['fs', 'path'],
+    logLevel: 'warning',
+    banner: { js: `/* natter voice ${version} */` },
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
 // Returns [{ key, stem, ext, data }] for every content-hashed file.
-function collectAssets(wasmOut, coreJs) {
+function collectAssets(wasmOut, coreJs, voiceJs) {
   const assets = [
     { key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs },
     { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
-    { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: readFileSync(path.join(wasmOut, 'natter.voice.js')) },
+    { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
   ];
   const workletDir = path.join(repoRoot, 'web/worklets');
@@ -164,7 +191,10 @@ export async function build({
   const procEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
-  const assets = [...collectAssets(wasmOut, await bundleShim(wasmOut, version)), ...(await catalogueAssets())];
+  const assets = [
+    ...collectAssets(wasmOut, await bundleShim(wasmOut, version), await bundleVoiceWorker(wasmOut, version)),
+    ...(await catalogueAssets()),
+  ];
 
   const files = {};
   const buildHash = createHash('sha256');

@@ -24,7 +24,9 @@
 #include <cstdint>
 #include <string>
 
+#include "voice/capture_stream.hpp"
 #include "voice/opus_codec.hpp"
+#include "voice/playback_stream.hpp"
 
 namespace {
 
@@ -106,6 +108,53 @@ class VoiceDecoder {
   std::array<float, kMaxFrameSamples> pcmf_{};
 };
 
+// The voice worker's two halves (shim/voice/voice-worker.js):
+//   const cap = new V.CaptureStream(deviceRate, 24000, 5);
+//   new Float32Array(V.HEAPU8.buffer, cap.inputPtr(), n).set(chunk);
+//   for (let i = 0, k = cap.push(n); i < k; i++) send(copy of cap.packetPtr(i), cap.packetBytes(i));
+//   const play = new V.PlaybackStream(outputRate);
+//   copy packet to play.inputPtr(); play.insert(bytes, performance.now());
+//   const n = play.pull(); then n floats at play.outputPtr().
+class CaptureBinding {
+ public:
+  CaptureBinding(int device_rate, int bitrate, int complexity)
+      : s_(natter::voice::CaptureConfig{device_rate, 48000, bitrate, complexity, true, 4096}) {}
+  int status() const { return s_.status(); }
+  uintptr_t inputPtr() { return addr(s_.input()); }
+  int maxChunk() const { return s_.max_chunk(); }
+  int push(int n) { return s_.push(n); }
+  uintptr_t packetPtr(int i) const { return addr(s_.packet(i)); }
+  int packetBytes(int i) const { return s_.packet_bytes(i); }
+  bool speaking() const { return s_.speaking(); }
+  float level() const { return s_.level(); }
+  void setEchoGuard(bool on) { s_.set_echo_guard(on); }
+  int setBitrate(int bps) { return s_.set_bitrate(bps); }
+  double framesEncoded() const { return static_cast<double>(s_.frames_encoded()); }
+
+ private:
+  natter::voice::CaptureStream s_;
+};
+
+class PlaybackBinding {
+ public:
+  explicit PlaybackBinding(int output_rate) : s_(output_rate) {}
+  int status() const { return s_.status(); }
+  uintptr_t inputPtr() { return addr(s_.input()); }
+  int maxInput() const { return s_.max_input(); }
+  int insert(int bytes, double arrival_ms) { return s_.insert(bytes, arrival_ms); }
+  int pull() { return s_.pull(); }
+  uintptr_t outputPtr() const { return addr(s_.output()); }
+  int lastKind() const { return s_.last_kind(); }
+  bool drained() const { return s_.drained(); }
+  void flush() { s_.flush(); }
+  int targetDepthMs() const { return s_.target_depth_ms(); }
+  double played() const { return static_cast<double>(s_.stats().played); }
+  double lost() const { return static_cast<double>(s_.stats().lost); }
+
+ private:
+  natter::voice::PlaybackStream s_;
+};
+
 std::string error_name(int code) { return natter::voice::opus_error_name(code); }
 
 }  // namespace
@@ -138,4 +187,33 @@ EMSCRIPTEN_BINDINGS(natter_voice) {
       .function("decodeLost", &VoiceDecoder::decodeLost)
       .function("decodeLostFloat", &VoiceDecoder::decodeLostFloat)
       .function("decodeFec", &VoiceDecoder::decodeFec);
+
+  class_<CaptureBinding>("CaptureStream")
+      .constructor<int, int, int>()
+      .function("status", &CaptureBinding::status)
+      .function("inputPtr", &CaptureBinding::inputPtr)
+      .function("maxChunk", &CaptureBinding::maxChunk)
+      .function("push", &CaptureBinding::push)
+      .function("packetPtr", &CaptureBinding::packetPtr)
+      .function("packetBytes", &CaptureBinding::packetBytes)
+      .function("speaking", &CaptureBinding::speaking)
+      .function("level", &CaptureBinding::level)
+      .function("setEchoGuard", &CaptureBinding::setEchoGuard)
+      .function("setBitrate", &CaptureBinding::setBitrate)
+      .function("framesEncoded", &CaptureBinding::framesEncoded);
+
+  class_<PlaybackBinding>("PlaybackStream")
+      .constructor<int>()
+      .function("status", &PlaybackBinding::status)
+      .function("inputPtr", &PlaybackBinding::inputPtr)
+      .function("maxInput", &PlaybackBinding::maxInput)
+      .function("insert", &PlaybackBinding::insert)
+      .function("pull", &PlaybackBinding::pull)
+      .function("outputPtr", &PlaybackBinding::outputPtr)
+      .function("lastKind", &PlaybackBinding::lastKind)
+      .function("drained", &PlaybackBinding::drained)
+      .function("flush", &PlaybackBinding::flush)
+      .function("targetDepthMs", &PlaybackBinding::targetDepthMs)
+      .function("played", &PlaybackBinding::played)
+      .function("lost", &PlaybackBinding::lost);
 }

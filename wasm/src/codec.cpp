@@ -202,7 +202,8 @@ json encode_effect(const Effect& effect) {
           return {{"type", "notice_shown"}, {"code", e.code}, {"text", e.text}};
         else if constexpr (std::is_same_v<T, MicrophoneRequested>) return {{"type", "microphone_requested"}};
         else if constexpr (std::is_same_v<T, MicrophoneReleased>) return {{"type", "microphone_released"}};
-        else if constexpr (std::is_same_v<T, VoicePlayback>) return {{"type", "voice_playback"}, {"playing", e.playing}};
+        else if constexpr (std::is_same_v<T, VoicePlayback>) 
+          return {{"type", "voice_playback"}, {"playing", e.playing}, {"conn_id", e.conn_id}};
         else if constexpr (std::is_same_v<T, VoiceUplink>)
           return {{"type", "voice_uplink"}, {"conn_id", e.conn_id}, {"open", e.open}};
         else if constexpr (std::is_same_v<T, VoiceEchoGuard>) return {{"type", "voice_echo_guard"}, {"on", e.on}};

@@ -147,9 +147,13 @@ struct NoticeShown {
 struct MicrophoneRequested {};
 // Stop every microphone track now (the recording indicator goes off).
 struct MicrophoneReleased {};
-// Agent audio: play what arrives (true), or flush what is queued at once
-// and drop what still arrives (false: barge-in, end of call).
-struct VoicePlayback { bool playing = false; };
+// Agent audio: play what arrives on socket `conn_id` (true; binary frames
+// of any other socket are stale: drop them), or flush what is queued at
+// once and drop what still arrives (false: barge-in, end of call).
+struct VoicePlayback {
+  bool playing = false;
+  uint32_t conn_id = 0;
+};
 // Send the encoded microphone frames as binary messages on socket
 // `conn_id` (open), or send none (closed: muted, session down, call over).
 struct VoiceUplink {

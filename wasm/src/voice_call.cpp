@@ -18,7 +18,7 @@ void VoiceCall::feed(const v::VoiceEvent& e) {
 
 void VoiceCall::on_start(int64_t now) {
   if (c_.config_.session_url.empty()) {
-    c_.out_.push_back(NoticeShown{"voice_unavailable", "Voice needs the live connection, which this shop has not set up."});
+    c_.out_.push_back(NoticeShown{"voice_unavailable", "Voice is not available on this site. You can keep chatting by text."});
     return;
   }
   const bool new_call = m_.state() == v::VoiceState::Off || m_.state() == v::VoiceState::Ending;
@@ -130,8 +130,8 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
           ++c_.stats_.barge_ins;
           c_.conn_.send(encode_voice_barge_in(call_id_));
         }
-        else if constexpr (std::is_same_v<T, v::StartPlayback>) c_.out_.push_back(VoicePlayback{true});
-        else if constexpr (std::is_same_v<T, v::StopPlayback>) c_.out_.push_back(VoicePlayback{false});
+        else if constexpr (std::is_same_v<T, v::StartPlayback>) c_.out_.push_back(VoicePlayback{true, conn_id_});
+        else if constexpr (std::is_same_v<T, v::StopPlayback>) c_.out_.push_back(VoicePlayback{false, 0});
         else if constexpr (std::is_same_v<T, v::SetMuted>) {
           c_.out_.push_back(VoiceStateChanged{v::voice_state_name(m_.state()), e.muted});
         }

@@ -1,0 +1,79 @@
+// Voice mode's controls: a microphone button beside Send, and while a call
+// is up a bar with the call state in words, a level meter, Mute and End
+// call. The state line is a polite live region, so screen readers hear
+// "Listening", "Agent speaking"… as they change. Keyboard: all are plain
+// buttons in the tab order; when a call ends with focus in the bar, focus
+// returns to the microphone button.
+//
+//   const bar = createVoiceBar({ doc, composerRow, sendButton, before, t, onStart, onEnd, onMute });
+//   bar.show({state, muted}); bar.level(0..1)
+
+const MIC_ICON = 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM6 11a6 6 0 0 0 12 0M12 17v4';
+
+function el(doc, tag, attrs = {}, text) {
+  const node = doc.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function micIcon(doc) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = doc.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = doc.createElementNS(ns, 'path');
+  path.setAttribute('d', MIC_ICON);
+  svg.appendChild(path);
+  return svg;
+}
+
+export function createVoiceBar({ doc, composerRow, sendButton, parent, before, t, onStart, onEnd, onMute }) {
+  const micButton = el(doc, 'button', { class: 'mic', type: 'button', 'aria-label': t('voice.start'), part: 'voice-start' });
+  micButton.appendChild(micIcon(doc));
+  composerRow.insertBefore(micButton, sendButton);
+
+  const bar = el(doc, 'div', { class: 'voice', part: 'voice-bar', role: 'group', 'aria-label': t('voice.call') });
+  bar.hidden = true;
+  const state = el(doc, 'span', { class: 'voice-state', role: 'status', 'aria-live': 'polite', part: 'voice-state' });
+  const meter = el(doc, 'span', { class: 'voice-meter', 'aria-hidden': 'true' });
+  const fill = el(doc, 'span', { class: 'voice-meter-fill' });
+  meter.appendChild(fill);
+  const mute = el(doc, 'button', { class: 'voice-mute', type: 'button', 'aria-pressed': 'false', part: 'voice-mute' }, t('voice.mute'));
+  const end = el(doc, 'button', { class: 'voice-end', type: 'button', part: 'voice-end' }, t('voice.end'));
+  bar.append(state, meter, mute, end);
+  parent.insertBefore(bar, before);
+
+  let muted = false;
+  micButton.addEventListener('click', () => onStart());
+  end.addEventListener('click', () => onEnd());
+  mute.addEventListener('click', () => onMute(!muted));
+
+  function show({ state: name, muted: isMuted }) {
+    const off = name === 'off';
+    const focusInBar = bar.contains(doc.activeElement) || bar.getRootNode().activeElement && bar.contains(bar.getRootNode().activeElement);
+    bar.hidden = off;
+    micButton.hidden = !off;
+    muted = Boolean(isMuted);
+    mute.setAttribute('aria-pressed', String(muted));
+    mute.textContent = muted ? t('voice.unmute') : t('voice.mute');
+    const hearing = name === 'listening' || name === 'user_speaking';
+    state.textContent = off ? '' : t(muted && hearing ? 'voice.state.muted' : `voice.state.${name}`);
+    bar.dataset.state = name;
+    if (off) {
+      fill.style.transform = 'scaleX(0)';
+      if (focusInBar) micButton.focus();
+    }
+  }
+
+  return {
+    show,
+    level(value) {
+      const v = Math.max(0, Math.min(1, Number(value) || 0));
+      fill.style.transform = `scaleX(${muted ? 0 : v.toFixed(3)})`;
+    },
+    micButton,
+    bar,
+  };
+}

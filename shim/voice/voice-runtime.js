@@ -1,0 +1,125 @@
+// The browser side of a call's audio: AudioContext, the two worklets, the
+// voice worker, getUserMedia. Created on the first microphone_requested, so
+// none of the voice files (worker + Opus WASM, worklets) is downloaded until
+// the shopper first asks for voice. Decides nothing: the core says when to
+// ask for the mic, play, flush or send (voice-effects.js).
+//
+// Echo: Chrome's echo canceller only hears audio played by media elements,
+// not Web Audio's destination. So the agent's audio goes
+//   playback worklet -> MediaStreamAudioDestinationNode -> <audio> element
+// and never to ctx.destination; the core also gates the VAD while the agent
+// is audible (VoiceEchoGuard).
+//
+// `on`: {packets(list), speaking(bool), level(x), drained(), micLost(), failed(message)}.
+
+const MIC_CONSTRAINTS = { audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
+const BITRATE = 24000;
+
+export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) {
+  const url = (key) => new URL(manifest.files[key].path, base).href;
+  let ctx = null, worker = null, playbackNode = null, captureNode = null, audioEl = null;
+  let ready = null;          // Promise of the graph (worklets + worker), once
+  let stream = null, source = null;
+  let playConn = 0;
+
+  function startWorker(rate) {
+    worker = new win.Worker(url('voice_js'));
+    const capture = new win.MessageChannel();
+    const playback = new win.MessageChannel();
+    worker.onmessage = (e) => {
+      const d = e.data;
+      if (d.packets) on.packets(d.packets);
+      else if ('speaking' in d) on.speaking(d.speaking);
+      else if ('level' in d) on.level(d.level);
+      else if (d.drained) on.drained();
+      else if (d.failed) on.failed(d.failed);
+    };
+    worker.onerror = (e) => on.failed(String(e.message || 'voice worker failed'));
+    const wasm = manifest.files.voice_wasm;
+    worker.postMessage({
+      init: { wasmUrl: url('voice_wasm'), integrity: wasm.integrity, rate, bitrate: BITRATE },
+      capture: capture.port2,
+      playback: playback.port2,
+    }, [capture.port2, playback.port2]);
+    return { capture: capture.port1, playback: playback.port1 };
+  }
+
+  async function buildGraph() {
+    ctx = new win.AudioContext({ latencyHint: 'interactive' });
+    const ports = startWorker(ctx.sampleRate);
+    await ctx.audioWorklet.addModule(url('worklet_capture'));
+    await ctx.audioWorklet.addModule(url('worklet_playback'));
+    const sink = ctx.createMediaStreamDestination();
+    playbackNode = new win.AudioWorkletNode(ctx, 'natter-playback', { numberOfInputs: 0, outputChannelCount: [1] });
+    playbackNode.port.postMessage({ port: ports.playback }, [ports.playback]);
+    playbackNode.connect(sink);
+    captureNode = new win.AudioWorkletNode(ctx, 'natter-capture', { numberOfInputs: 1, outputChannelCount: [1] });
+    captureNode.port.postMessage({ port: ports.capture }, [ports.capture]);
+    captureNode.connect(sink); // writes silence; keeps the node pulled
+    audioEl = doc.createElement('audio');
+    audioEl.setAttribute('part', 'voice-audio');
+    audioEl.hidden = true;
+    audioEl.autoplay = true;
+    audioEl.srcObject = sink.stream;
+    root.appendChild(audioEl);
+    await audioEl.play().catch((err) => log('warn', `agent audio could not start yet: ${err.message}`));
+    await ctx.resume();
+  }
+
+  // Resolves 'granted' | 'denied' | 'missing'.
+  async function requestMic() {
+    ready = ready || buildGraph();
+    const [mic] = await Promise.allSettled([win.navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS), ready]);
+    try {
+      await ready;
+    } catch (err) {
+      if (mic.status === 'fulfilled') mic.value.getTracks().forEach((t) => t.stop());
+      on.failed(String(err.message || err));
+      return 'missing';
+    }
+    if (mic.status === 'rejected') {
+      const name = mic.reason && mic.reason.name;
+      log('info', `microphone: ${name || 'error'} ${mic.reason && mic.reason.message || ''}`.trim());
+      return name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'missing';
+    }
+    releaseMic();
+    stream = mic.value;
+    source = ctx.createMediaStreamSource(stream);
+    source.connect(captureNode);
+    for (const track of stream.getTracks()) track.addEventListener('ended', () => { if (stream) on.micLost(); });
+    return 'granted';
+  }
+
+  // Every track stopped at once: the browser's recording indicator goes off.
+  function releaseMic() {
+    if (!stream) return;
+    const s = stream;
+    stream = null;
+    source?.disconnect();
+    source = null;
+    for (const track of s.getTracks()) track.stop();
+  }
+
+  function setPlayback(playing, connId) {
+    playConn = playing ? connId : 0;
+    worker?.postMessage({ playing });
+    if (!playing) playbackNode?.port.postMessage({ flush: true });
+  }
+
+  // A binary frame from socket connId: an agent voice packet.
+  function agentPacket(connId, buffer) {
+    if (!worker || connId !== playConn) return;
+    worker.postMessage({ agent: buffer }, [buffer]);
+  }
+
+  return {
+    requestMic,
+    releaseMic,
+    setPlayback,
+    agentPacket,
+    setEchoGuard: (on) => worker?.postMessage({ echoGuard: on }),
+    // Mobile Safari suspends the context when hidden; resume on a gesture.
+    resume: () => { if (ctx && ctx.state !== 'running') ctx.resume().catch(() => {}); },
+    micTracks: () => (stream ? stream.getTracks() : []),
+  };
+}

@@ -1,0 +1,115 @@
+// The voice worker: the audio path off the page's main thread. Bundled with
+// the natter.voice Emscripten glue into natter.voice.<hash>.js
+// (tools/bundle/build.mjs) and started by voice-runtime.js on the first call.
+//
+//   capture worklet --Float32Array--> CaptureStream (resample, 20 ms frames,
+//     VAD, Opus) --packets--> main thread --> WebSocket (binary)
+//   WebSocket --packets--> main thread --> PlaybackStream (jitter buffer,
+//     Opus + FEC/PLC, resample) <--pull-- playback worklet
+//
+// Messages from the main thread:
+//   {init: {wasmUrl, integrity, rate, bitrate}, capture: MessagePort, playback: MessagePort}
+//   {agent: ArrayBuffer}        one received voice packet
+//   {playing: bool}             false: flush and drop agent packets
+//   {echoGuard: bool}           the agent is audible (VAD needs louder speech)
+// Messages to the main thread:
+//   {ready: true} | {failed: message}
+//   {packets: [ArrayBuffer…]}   encoded microphone frames, wire-ready
+//   {speaking: bool}            the VAD's verdict changed
+//   {level: 0..1}               for the meter, every ~100 ms
+//   {drained: true}             the agent's audio has all been played
+import createNatterVoice from 'natter-voice-glue';
+import { wasmLoader } from '../load-wasm.js';
+
+const LEVEL_EVERY_MS = 100;
+let V = null, capture = null, playback = null;
+let playing = false, speaking = false, lastLevelAt = 0;
+
+function copyOut(ptr, bytes) {
+  return V.HEAPU8.slice(ptr, ptr + bytes).buffer;
+}
+
+function onCaptured(chunk) {
+  if (!capture) return;
+  const max = capture.maxChunk();
+  const packets = [];
+  for (let at = 0; at < chunk.length; at += max) {
+    const n = Math.min(max, chunk.length - at);
+    new Float32Array(V.HEAPU8.buffer, capture.inputPtr(), n).set(chunk.subarray(at, at + n));
+    const count = capture.push(n);
+    if (count < 0) {
+      postMessage({ failed: `encoding failed (${count})` });
+      return;
+    }
+    for (let i = 0; i < count; i++) packets.push(copyOut(capture.packetPtr(i), capture.packetBytes(i)));
+  }
+  if (packets.length) postMessage({ packets }, packets);
+  if (capture.speaking() !== speaking) {
+    speaking = capture.speaking();
+    postMessage({ speaking });
+  }
+  const now = performance.now();
+  if (now - lastLevelAt >= LEVEL_EVERY_MS) {
+    lastLevelAt = now;
+    postMessage({ level: capture.level() });
+  }
+}
+
+function onPull(port) {
+  if (!playback) return;
+  const wasDrained = playback.drained();
+  const n = playback.pull();
+  const frame = n > 0 ? new Float32Array(V.HEAPU8.buffer, playback.outputPtr(), n).slice() : new Float32Array(0);
+  port.postMessage(frame, [frame.buffer]);
+  if (!wasDrained && playback.drained()) postMessage({ drained: true });
+}
+
+// Packets that arrive while the codec is still loading (the greeting can
+// start before the first call's download is done): played once it is.
+const early = [];
+const MAX_EARLY = 250; // 5 s of 20 ms frames
+
+function onAgentPacket(buffer, at = performance.now()) {
+  if (!playing) return;
+  if (!playback) {
+    if (early.length < MAX_EARLY) early.push([buffer, at]);
+    return;
+  }
+  const bytes = new Uint8Array(buffer);
+  if (bytes.length > playback.maxInput()) return;
+  V.HEAPU8.set(bytes, playback.inputPtr());
+  playback.insert(bytes.length, at);
+}
+
+async function init({ wasmUrl, integrity, rate, bitrate }, capturePort, playbackPort) {
+  const loader = wasmLoader({ url: wasmUrl, integrity, fetch: self.fetch.bind(self), WebAssembly, console });
+  V = await Promise.race([createNatterVoice({ instantiateWasm: loader.hook }), loader.failure]);
+  capture = new V.CaptureStream(rate, bitrate, 5);
+  playback = new V.PlaybackStream(rate);
+  if (capture.status() !== 0 || playback.status() !== 0) {
+    throw new Error(`voice codec unavailable at ${rate} Hz (${capture.status()}/${playback.status()})`);
+  }
+  capturePort.onmessage = (e) => onCaptured(e.data);
+  playbackPort.onmessage = () => onPull(playbackPort);
+  for (const [buffer, at] of early.splice(0)) onAgentPacket(buffer, at);
+}
+
+self.onmessage = (event) => {
+  const d = event.data;
+  if (d.init) {
+    init(d.init, d.capture, d.playback).then(
+      () => postMessage({ ready: true }),
+      (err) => postMessage({ failed: String(err && err.message || err) }),
+    );
+  } else if (d.agent) {
+    onAgentPacket(d.agent);
+  } else if ('playing' in d) {
+    playing = d.playing;
+    if (!playing) {
+      early.length = 0;
+      if (playback) playback.flush();
+    }
+  } else if ('echoGuard' in d) {
+    if (capture) capture.setEchoGuard(d.echoGuard);
+  }
+};
