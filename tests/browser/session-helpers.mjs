@@ -12,16 +12,20 @@ export const OFFLINE_TEXT = "You're offline — messages will send when you're b
 export const QUEUED_TEXT = "Queued — will send when you're back online.";
 export const DIAGNOSIS_503 = 'The chat service is temporarily unavailable (HTTP 503).';
 
-export async function openLive(stack) {
+// `onPage(page)` runs before the navigation (init scripts, listeners).
+export async function openLive(stack, { onPage: extra } = {}) {
   const sockets = []; // {url, sent: [frame], received: [frame], closed}
-  const onPage = (page) => page.on('websocket', (ws) => {
+  const onPage = async (page) => { if (extra) await extra(page); page.on('websocket', (ws) => {
     const entry = { url: ws.url(), sent: [], received: [], closed: false };
     sockets.push(entry);
-    const parse = (payload) => { try { return JSON.parse(String(payload)); } catch { return { raw: String(payload) }; } };
+    const parse = (payload) => {
+      if (typeof payload !== 'string') return { binary: payload.length }; // a voice packet
+      try { return JSON.parse(payload); } catch { return { raw: payload }; }
+    };
     ws.on('framesent', (f) => entry.sent.push(parse(f.payload)));
     ws.on('framereceived', (f) => entry.received.push(parse(f.payload)));
     ws.on('close', () => { entry.closed = true; });
-  });
+  }); };
   const s = await openStorefront(stack, { path: LIVE_PAGE, onPage });
   Object.assign(s, {
     sockets,
@@ -56,8 +60,8 @@ export async function openLive(stack) {
 }
 
 // Opens the chat and waits until the session is up.
-export async function openConnected(stack) {
-  const s = await openLive(stack);
+export async function openConnected(stack, options) {
+  const s = await openLive(stack, options);
   await s.openChat();
   await s.waitForStatus('Connected');
   return s;
@@ -100,4 +104,24 @@ export function refusedUpgradeLogs(stack, status, reason) {
     { text: `WebSocket connection to '${ws}' failed: Error during WebSocket handshake: Unexpected response code: ${status}` },
     { text: `Failed to load resource: the server responded with a status of ${status} (${reason})`, url: '/api/session' },
   ];
+}
+
+const conditions = (offline) => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+// Switches Chromium's network emulation, and makes sure the page got the
+// matching online/offline event (dispatches it when emulation did not).
+export async function setNetwork(s, cdp, online) {
+  await s.page.evaluate(() => {
+    window.__netEvents ??= [];
+    if (!window.__netListening) {
+      window.__netListening = true;
+      addEventListener('online', () => window.__netEvents.push('online'));
+      addEventListener('offline', () => window.__netEvents.push('offline'));
+    }
+  });
+  await cdp.send('Network.emulateNetworkConditions', conditions(!online));
+  const name = online ? 'online' : 'offline';
+  const fired = await s.page.waitForFunction((n) => window.__netEvents.at(-1) === n, name, { timeout: 1000 })
+    .then(() => true, () => false);
+  if (!fired) await s.page.evaluate((n) => dispatchEvent(new Event(n)), name);
 }

@@ -10,32 +10,14 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
-import { openConnected, type, sentIdOf, assertServerRanOnce, OFFLINE_TEXT, QUEUED_TEXT } from './session-helpers.mjs';
+import {
+  openConnected, type, sentIdOf, assertServerRanOnce, setNetwork, OFFLINE_TEXT, QUEUED_TEXT,
+} from './session-helpers.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
-
-const conditions = (offline) => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-
-// Switches Chromium's network emulation, and makes sure the page got the
-// matching online/offline event (dispatches it when emulation did not).
-async function setNetwork(s, cdp, online) {
-  await s.page.evaluate(() => {
-    window.__netEvents ??= [];
-    if (!window.__netListening) {
-      window.__netListening = true;
-      addEventListener('online', () => window.__netEvents.push('online'));
-      addEventListener('offline', () => window.__netEvents.push('offline'));
-    }
-  });
-  await cdp.send('Network.emulateNetworkConditions', conditions(!online));
-  const name = online ? 'online' : 'offline';
-  const fired = await s.page.waitForFunction((n) => window.__netEvents.at(-1) === n, name, { timeout: 1000 })
-    .then(() => true, () => false);
-  if (!fired) await s.page.evaluate((n) => dispatchEvent(new Event(n)), name);
-}
 
 test('a 2 s network cut: offline, then connected again, and the message typed meanwhile goes once', async () => {
   const s = await openConnected(stack);

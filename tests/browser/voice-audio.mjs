@@ -1,0 +1,83 @@
+// Audio helpers for the voice tests: speech WAVs for Chromium's fake
+// microphone (espeak-ng + sox, both installed by tools/setup.sh), WAV
+// parsing, and the objective "is this the same speech" measure: the
+// correlation of 10 ms RMS envelopes at the best alignment.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+// Writes `file`: 48 kHz mono 16-bit, `leadSeconds` of silence, the spoken
+// `text` (peak-normalised to -3 dBFS), then `tailSeconds` of silence.
+export function speechWav(dir, name, text, { leadSeconds = 0, tailSeconds = 0 } = {}) {
+  const raw = path.join(dir, `${name}.espeak.wav`);
+  const file = path.join(dir, `${name}.wav`);
+  execFileSync('espeak-ng', ['-v', 'en-us', '-s', '150', '-w', raw, text]);
+  execFileSync('sox', [raw, '-r', '48000', '-c', '1', '-b', '16', file, 'norm', '-3',
+    'pad', String(leadSeconds), String(tailSeconds)]);
+  return file;
+}
+
+// {rate, samples: Float32Array} of a 16-bit PCM WAV (mono, or the first channel).
+export function readWav(bufOrFile) {
+  const buf = Buffer.isBuffer(bufOrFile) ? bufOrFile : readFileSync(bufOrFile);
+  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') throw new Error('not a WAV file');
+  let at = 12, rate = 0, channels = 1, bits = 16;
+  while (at + 8 <= buf.length) {
+    const id = buf.toString('ascii', at, at + 4);
+    const size = buf.readUInt32LE(at + 4);
+    if (id === 'fmt ') {
+      channels = buf.readUInt16LE(at + 10);
+      rate = buf.readUInt32LE(at + 12);
+      bits = buf.readUInt16LE(at + 22);
+    } else if (id === 'data') {
+      if (bits !== 16) throw new Error(`expected 16-bit PCM, got ${bits}`);
+      const frames = Math.floor(Math.min(size, buf.length - at - 8) / (2 * channels));
+      const samples = new Float32Array(frames);
+      for (let i = 0; i < frames; i++) samples[i] = buf.readInt16LE(at + 8 + i * 2 * channels) / 32768;
+      return { rate, samples };
+    }
+    at += 8 + size + (size & 1);
+  }
+  throw new Error('WAV without a data chunk');
+}
+
+// RMS per 10 ms block.
+export function envelope({ rate, samples }) {
+  const block = Math.round(rate / 100);
+  const out = [];
+  for (let b = 0; b + block <= samples.length; b += block) {
+    let e = 0;
+    for (let i = b; i < b + block; i++) e += samples[i] * samples[i];
+    out.push(Math.sqrt(e / block));
+  }
+  return out;
+}
+
+function correlation(a, b) {
+  const n = Math.min(a.length, b.length);
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
+  ma /= n; mb /= n;
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb + 1e-30);
+}
+
+// The best correlation of `heard` (a window of envelope blocks) against the
+// looping source envelope, over every alignment: Chromium's fake microphone
+// loops its file from wherever capture started.
+export function bestLoopCorrelation(sourceEnv, heardEnv) {
+  const n = Math.min(heardEnv.length, sourceEnv.length);
+  const heard = heardEnv.slice(0, n);
+  let best = -1;
+  for (let lag = 0; lag < sourceEnv.length; lag++) {
+    const src = new Array(n);
+    for (let i = 0; i < n; i++) src[i] = sourceEnv[(lag + i) % sourceEnv.length];
+    best = Math.max(best, correlation(src, heard));
+  }
+  return best;
+}
