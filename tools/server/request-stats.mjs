@@ -2,14 +2,18 @@
 // and agent runs started, per message id (Idempotency-Key over HTTP, a `msg`
 // frame over the live session: both count as requests), and live-session
 // replacements. `openConnections()` is asked for the live figure
-// `ws_connections_open` ({session_id: 1} per session with a current connection).
+// `ws_connections_open` ({session_id: 1} per session with a current connection),
+// `voiceTotals()` for `voice` (the voice gateway's counters, voice-gateway.mjs).
 export class RequestStats {
   requests = new Map();
   agentRuns = new Map();
   totalRequests = 0;
   replacements = 0;
 
-  constructor({ openConnections = () => ({}) } = {}) { this.openConnections = openConnections; }
+  constructor({ openConnections = () => ({}), voiceTotals = () => ({}) } = {}) {
+    this.openConnections = openConnections;
+    this.voiceTotals = voiceTotals;
+  }
 
   countRequest(key) {
     this.totalRequests += 1;
@@ -27,6 +31,7 @@ export class RequestStats {
       total_requests: this.totalRequests,
       ws_connections_open: this.openConnections(),
       replacements: this.replacements,
+      voice: this.voiceTotals(),
     };
   }
 

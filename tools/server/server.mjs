@@ -17,6 +17,10 @@ import { SessionStore, RESUME_WINDOW_MS } from './session/session-store.mjs';
 import { createTurns } from './session/turns.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
+import { createVoiceGateway } from './voice/voice-gateway.mjs';
+import { createVoiceModuleLoader } from './voice/voice-module.mjs';
+import { VoiceFaults } from './voice/voice-faults.mjs';
+import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
 
 export const SESSION_PATH = '/api/session';
 
@@ -39,6 +43,9 @@ function handleSessionProbe(req, res, faults) {
 // `resumeWindowMs` and `heartbeatMs` tune the live session (tests shorten them).
 // `releaseDir` serves a release folder (docs/deploying.md) before distDir;
 // `pageHeaders` serves pages under a prefix with extra headers (static-files.mjs).
+// `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
+// module is loaded (once, on the first voice.start) from distDir's manifest,
+// else build/wasm (voice/voice-module.mjs).
 export async function startServer({
   host = '127.0.0.1',
   port = 0,
@@ -50,20 +57,25 @@ export async function startServer({
   tokenDelayMs = 20,
   resumeWindowMs = RESUME_WINDOW_MS,
   heartbeatMs = HEARTBEAT_MS,
+  voiceLines = DEFAULT_AGENT_LINES,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
   const store = new IdempotencyStore();
   const sessions = new SessionStore({ resumeWindowMs });
-  const stats = new RequestStats({ openConnections: () => sessions.openCounts() });
   const faults = testControls ? new FaultQueue() : null;
+  const voiceFaults = testControls ? new VoiceFaults() : null;
+  const voice = createVoiceGateway({
+    loadVoice: createVoiceModuleLoader({ distDir }), faults: voiceFaults, log, lines: voiceLines,
+  });
+  const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
   const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
   const chat = createChatHandler({ agentRuns, stats, faults, tokenDelayMs, signal: shutdown.signal });
   const receiveMsg = createTurns({ agentRuns, stats, log });
-  const live = createSessionEndpoint({ sessions, receiveMsg, stats, faults, log, heartbeatMs });
+  const live = createSessionEndpoint({ sessions, receiveMsg, voice, stats, faults, log, heartbeatMs });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls
-    ? createTestControls({ store, stats, faults, sessions, sessionEndpoint: live }) : null;
+    ? createTestControls({ store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults }) : null;
   const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
   pruneTimer.unref();
 

@@ -7,18 +7,57 @@
 //   POST /__natter/session/kill  drops every live-session WebSocket (and stalled
 //                          upgrade) abruptly, as a crash would: no close frame
 //                          (clients see 1006); sessions stay held -> {killed: n}
-//   POST /__natter/reset   clears idempotency records, counters, faults, and
-//                          live sessions (dropping their connections) -> {ok: true}
+//   POST /__natter/reset   clears idempotency records, counters, faults, voice
+//                          calls and voice faults, and live sessions (dropping
+//                          their connections) -> {ok: true}
+//   POST /__natter/voice/faults  {"drop": 0..1, "reorder": 0..1, "jitter_ms": n,
+//                          "cut_after_ms": n|null, "seed"?: n} replaces the faults
+//                          on the agent's audio frames (voice/voice-faults.mjs)
+//                          -> {faults: {...now in force}}
+//   GET  /__natter/voice/calls  -> {calls: [{session_id, call_id, open, greeted,
+//                          utterances_sent, frames_received, bad_packets,
+//                          segments_heard, barge_ins}, ...]}
+//   GET  /__natter/voice/recording?session_id=…  -> audio/wav (16-bit mono
+//                          48 kHz): the shopper's decoded audio of that session's
+//                          current or last call (its last 120 s); 404 when none
 import { readBody, sendError, sendJson } from './http-util.mjs';
+import { checkVoiceFaults } from './voice/voice-faults.mjs';
 
 const CONTROL_HEADERS = { 'Access-Control-Allow-Origin': '*' };
 
-export function createTestControls({ store, stats, faults, sessions, sessionEndpoint }) {
+// Resolves the parsed JSON body, or null after answering the error.
+async function readJson(req, res, limit) {
+  const body = await readBody(req, limit);
+  if (!body.ok) {
+    sendError(res, 413, 'body_too_large', 'Body too large.', CONTROL_HEADERS);
+    return null;
+  }
+  try {
+    return JSON.parse(body.text);
+  } catch {
+    sendError(res, 400, 'malformed_json', 'The request body is not valid JSON.', CONTROL_HEADERS);
+    return null;
+  }
+}
+
+function sendRecording(req, res, voice) {
+  const sessionId = new URL(req.url, 'http://localhost').searchParams.get('session_id');
+  if (!sessionId) return sendError(res, 400, 'bad_request', 'Give ?session_id=…', CONTROL_HEADERS);
+  const wav = voice.recording(sessionId);
+  if (!wav) return sendError(res, 404, 'not_found', 'No voice call in that session.', CONTROL_HEADERS);
+  res.writeHead(200, {
+    'Content-Type': 'audio/wav', 'Content-Length': wav.length, 'Cache-Control': 'no-store', ...CONTROL_HEADERS,
+  });
+  return res.end(wav);
+}
+
+export function createTestControls({ store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults }) {
   return async function handleControl(req, res, pathname) {
     const route = `${req.method} ${pathname}`;
     if (route === 'GET /__natter/stats') return sendJson(res, 200, stats.toJSON(), CONTROL_HEADERS);
     if (route === 'POST /__natter/reset') {
       sessionEndpoint.kill();
+      voice.reset();
       sessions.clear();
       store.clear();
       stats.clear();
@@ -29,18 +68,22 @@ export function createTestControls({ store, stats, faults, sessions, sessionEndp
       return sendJson(res, 200, { killed: sessionEndpoint.kill() }, CONTROL_HEADERS);
     }
     if (route === 'POST /__natter/faults') {
-      const body = await readBody(req, 256 * 1024);
-      if (!body.ok) return sendError(res, 413, 'body_too_large', 'Fault list too large.', CONTROL_HEADERS);
-      let spec;
-      try {
-        spec = JSON.parse(body.text);
-      } catch {
-        return sendError(res, 400, 'malformed_json', 'The request body is not valid JSON.', CONTROL_HEADERS);
-      }
+      const spec = await readJson(req, res, 256 * 1024);
+      if (spec === null) return undefined;
       const problem = faults.add(spec);
       if (problem) return sendError(res, 400, 'bad_fault', problem, CONTROL_HEADERS);
       return sendJson(res, 200, { queued: faults.pending }, CONTROL_HEADERS);
     }
+    if (route === 'POST /__natter/voice/faults') {
+      const spec = await readJson(req, res, 16 * 1024);
+      if (spec === null) return undefined;
+      const problem = checkVoiceFaults(spec);
+      if (problem) return sendError(res, 400, 'bad_fault', problem, CONTROL_HEADERS);
+      voiceFaults.set(spec);
+      return sendJson(res, 200, { faults: voiceFaults.settings }, CONTROL_HEADERS);
+    }
+    if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
+    if (route === 'GET /__natter/voice/recording') return sendRecording(req, res, voice);
     return sendError(res, 404, 'not_found', `No test control ${route}.`, CONTROL_HEADERS);
   };
 }

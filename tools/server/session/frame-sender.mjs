@@ -2,7 +2,9 @@
 // connection fault (session-faults.mjs), if any. Frames are sent in the order
 // given unless the fault says otherwise; nothing is sent once the socket is
 // no longer open. `send(frame)` takes a frame object; call `opened()` once
-// after the handshake.
+// after the handshake. `sendBinary(bytes)` sends one voice packet: connection
+// faults neither count nor delay those (voice has its own, voice-faults.mjs),
+// but a dropped or muted connection sends none.
 import { WebSocket } from 'ws';
 
 const REORDER_FLUSH_MS = 50;
@@ -63,6 +65,10 @@ export function createFrameSender(ws, fault = null) {
     }
   }
 
+  function sendBinary(bytes) {
+    if (!stopped && ws.readyState === WebSocket.OPEN) ws.send(bytes, { binary: true });
+  }
+
   // Closes with a close frame, after the frames already given (delay_frames
   // delays the close as much as the frames before it).
   function close(code, reason) {
@@ -80,5 +86,5 @@ export function createFrameSender(ws, fault = null) {
     }
   }
 
-  return { send, close, opened };
+  return { send, sendBinary, close, opened };
 }

@@ -6,10 +6,14 @@
 //   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id } }
 //   { kind: 'msg', msg: { message_id, text } }
 //   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
+//   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
+//   { kind: 'voice_packet', data }          a binary message: one voice packet for the
+//                                           voice gateway, which checks it
 //   { kind: 'unsupported_version', v }      a hello whose `v` is not 1
 //   { kind: 'ignored', type }               a well-formed frame of an unknown type
 //   { kind: 'bad', message, message_id? }   answer `error` bad_frame; the connection stays
 import { checkText } from '../chat-request.mjs';
+import { parseVoiceFrame } from '../voice/voice-frames.mjs';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -41,7 +45,7 @@ function parseMsg(f) {
 }
 
 export function parseClientFrame(data, isBinary = false) {
-  if (isBinary) return bad('Frames must be text (JSON), not binary.');
+  if (isBinary) return { kind: 'voice_packet', data: Buffer.isBuffer(data) ? data : Buffer.from(data) };
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   if (size > MAX_FRAME_BYTES) return bad(`The frame is ${size} bytes; the limit is ${MAX_FRAME_BYTES}.`);
   let frame;
@@ -56,7 +60,9 @@ export function parseClientFrame(data, isBinary = false) {
     case 'hello': return parseHello(frame);
     case 'msg': return parseMsg(frame);
     case 'ping': return { kind: 'ping', ping: 't' in frame ? { t: frame.t } : {} };
-    default: return { kind: 'ignored', type: frame.type };
+    default:
+      if (frame.type.startsWith('voice.')) return parseVoiceFrame(frame);
+      return { kind: 'ignored', type: frame.type };
   }
 }
 

@@ -6,7 +6,9 @@
 // Per connection: frames before `hello` other than `ping` are refused with
 // `error` bad_frame; a second `hello` on the same connection likewise. A
 // connection replaced by a newer hello of its session is closed with 4000
-// and every frame it still sends is ignored.
+// and every frame it still sends is ignored. Voice control frames (after
+// the welcome, like `msg`) and binary voice packets go to the voice gateway
+// (voice/voice-gateway.mjs), which hears when a connection is gone.
 import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
@@ -19,10 +21,12 @@ const CLOSE_GRACE_MS = 200;
 
 const short = (id) => id.slice(0, 8);
 
-// `deps`: { sessions: SessionStore, receiveMsg (turns.mjs), stats, faults:
-// FaultQueue|null, log, heartbeatMs }. Returns { handleUpgrade(req, socket,
-// head), kill() -> number dropped, close() -> Promise }.
-export function createSessionEndpoint({ sessions, receiveMsg, stats, faults, log, heartbeatMs = HEARTBEAT_MS }) {
+// `deps`: { sessions: SessionStore, receiveMsg (turns.mjs), voice (the voice
+// gateway), stats, faults: FaultQueue|null, log, heartbeatMs }. Returns
+// { handleUpgrade(req, socket, head), kill() -> number dropped, close() -> Promise }.
+export function createSessionEndpoint({
+  sessions, receiveMsg, voice, stats, faults, log, heartbeatMs = HEARTBEAT_MS,
+}) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
   const stalled = new Set(); // raw sockets of stall_upgrade
@@ -48,11 +52,14 @@ export function createSessionEndpoint({ sessions, receiveMsg, stats, faults, log
 
   function open(ws, fault) {
     const sender = createFrameSender(ws, fault);
-    const conn = { ws, send: sender.send, close: sender.close, session: null, tabId: '', replaced: false };
+    const conn = {
+      ws, send: sender.send, sendBinary: sender.sendBinary, close: sender.close, session: null, tabId: '', replaced: false,
+    };
     conns.add(conn);
     ws.on('error', () => {}); // protocol errors: ws closes the socket itself (1002/1009)
     ws.on('close', (code) => {
       conns.delete(conn);
+      voice.connectionGone(conn);
       if (conn.session) sessions.detach(conn.session, conn);
       log(`[server] WS /api/session closed ${code}${conn.session ? ` session=${short(conn.session.id)}` : ''}`);
     });
@@ -82,6 +89,10 @@ export function createSessionEndpoint({ sessions, receiveMsg, stats, faults, log
             { message_id: parsed.msg.message_id }));
         }
         return receiveMsg(conn.session, conn, parsed.msg);
+      case 'voice':
+        if (!conn.session) return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
+        return voice.control(conn.session, conn, parsed.voice);
+      case 'voice_packet': return voice.receivePacket(conn, parsed.data);
       case 'ping': return conn.send(pongFrame(parsed.ping));
       case 'bad': {
         const { kind, message, ...extra } = parsed;
@@ -101,6 +112,7 @@ export function createSessionEndpoint({ sessions, receiveMsg, stats, faults, log
       session.current = null;
       old.session = null;
       old.replaced = true;
+      voice.connectionGone(old); // its audio stops now, not when the close handshake ends
       old.close(4000, reason);
       stats.countReplacement();
       log(`[server] WS /api/session replacing existing session ${short(h.session_id)} (${reason})`);

@@ -1,0 +1,59 @@
+// One voice call's state, kept with its session so that a resumed connection
+// continues the call: whether it was greeted, the agent's utterance counter
+// and frame counter (seq), the shopper's decoded audio, and the counters the
+// test controls read. What is live (the connection, the playing utterance)
+// is set and cleared by voice-gateway.mjs.
+import { SpeechSegmenter } from './speech-segmenter.mjs';
+
+export const MAX_RECORDED_FRAMES = 6000; // 120 s of the shopper's audio per call
+
+export class VoiceCall {
+  greeted = false;
+  utterances = 0; // agent utterances started; the last one's number
+  repliesGiven = 0; // picks the next scripted reply
+  framesSent = 0; // agent frames made (dropped by a fault or not): seq = framesSent mod 2^16
+  framesReceived = 0;
+  badPackets = 0;
+  segmentsHeard = 0;
+  bargeIns = 0;
+
+  // Live, while the call streams on a connection:
+  conn = null; // the connection it streams on, or null
+  out = null; // its audio-out.mjs on that connection
+  queue = []; // texts the agent will say next, in order
+  speaking = null; // { text, n (0 until its start frame), player }
+  lastSeqIn = null; // the seq of the shopper's last packet on this connection
+  decoder = null; // opus-frames.mjs createPcmDecoder, made on the first packet
+  backlog = []; // packets that came while the voice module was loading
+  segmenter = new SpeechSegmenter();
+  #recorded = []; // Int16Array frames, oldest first, at most MAX_RECORDED_FRAMES
+
+  constructor(id) { this.id = id; }
+
+  record(samples) {
+    this.#recorded.push(samples);
+    if (this.#recorded.length > MAX_RECORDED_FRAMES) this.#recorded.shift();
+  }
+
+  // The shopper's decoded audio so far (the last 120 s), 48 kHz mono.
+  recording() {
+    const out = new Int16Array(this.#recorded.reduce((n, f) => n + f.length, 0));
+    let at = 0;
+    for (const frame of this.#recorded) { out.set(frame, at); at += frame.length; }
+    return out;
+  }
+
+  // The counters of GET /__natter/voice/calls.
+  summary() {
+    return {
+      call_id: this.id,
+      open: this.conn !== null,
+      greeted: this.greeted,
+      utterances_sent: this.utterances,
+      frames_received: this.framesReceived,
+      bad_packets: this.badPackets,
+      segments_heard: this.segmentsHeard,
+      barge_ins: this.bargeIns,
+    };
+  }
+}

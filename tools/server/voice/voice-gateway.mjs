@@ -1,0 +1,324 @@
+// The reference voice gateway: voice calls on the live session's WebSocket
+// (docs/protocol.md, "Voice frames" and "Voice control frames").
+//
+// In: the shopper's binary voice packets, decoded (VoiceDecoder, 48 kHz),
+// recorded, and cut into speech segments (speech-segmenter.mjs). Out: after
+// the greeting and after each segment, a scripted agent utterance
+// (agent-script.mjs) spoken by agent-voice.mjs and streamed in real time
+// (paced-stream.mjs) through audio-out.mjs.
+//
+// Rules:
+// - at most one open call per connection; voice.start of another call_id
+//   ends the open one (its utterance ends with reason `closed`);
+// - calls belong to the session: a voice.start with a known call_id (after a
+//   reconnect/resume) moves the call to the new connection and continues its
+//   utterance and seq counters; the greeting is said once per call_id per
+//   session, whatever voice.start asks;
+// - the agent speaks one utterance at a time; replies queue behind the
+//   current one; barge_in cuts the current one and drops the queued ones;
+// - when the connection closes or is replaced, streaming stops at once and
+//   queued replies are dropped; the cut utterance is never resumed.
+import { errorFrame } from '../session/frames.mjs';
+import { createAgentVoice } from './agent-voice.mjs';
+import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
+import { createAudioOut } from './audio-out.mjs';
+import { FRAME_SAMPLES, SAMPLE_RATE, createPcmDecoder } from './opus-frames.mjs';
+import { playPaced } from './paced-stream.mjs';
+import { VoiceCall } from './voice-call.mjs';
+import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice-packet.mjs';
+import {
+  agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
+} from './voice-frames.mjs';
+import { wavFile } from './wav.mjs';
+
+const MAX_CONCEALED_FRAMES = 25; // a seq gap up to 500 ms is filled with PLC; a longer one is a new start
+const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
+
+const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
+
+// `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
+// lines?: {greeting, replies}, synthesize? (agent-voice.mjs speak) }.
+export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize }) {
+  const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
+  const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
+  const openOn = new Map(); // connection -> its open VoiceCall
+  const totals = {
+    frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0,
+  };
+  let V = null; // the voice module, once loaded
+
+  function stateOf(session) {
+    let state = sessions.get(session);
+    if (!state) {
+      state = { calls: new Map(), lastCallId: null };
+      sessions.set(session, state);
+      session.signal.addEventListener('abort', () => forget(session), { once: true });
+    }
+    return state;
+  }
+
+  // --- the agent's side -------------------------------------------------
+
+  function say(call, text) {
+    call.queue.push(text);
+    speakNext(call);
+  }
+
+  function speakNext(call) {
+    if (call.speaking || call.queue.length === 0 || !call.conn) return;
+    const speaking = { text: call.queue.shift(), n: 0, player: null };
+    call.speaking = speaking;
+    utterancePackets(speaking.text).then((packets) => {
+      if (call.speaking === speaking) stream(call, speaking, packets);
+    }, (error) => {
+      log(`[server] voice: the agent could not speak: ${error?.message ?? error}`);
+      if (call.speaking !== speaking) return;
+      call.speaking = null;
+      speakNext(call);
+    });
+  }
+
+  function stream(call, speaking, packets) {
+    call.utterances += 1;
+    speaking.n = call.utterances;
+    const { out } = call;
+    out.sendControl(agentStartFrame(call.id, speaking.n, speaking.text));
+    speaking.player = playPaced(packets.length, {
+      sendFrame: (i) => {
+        const k = call.framesSent;
+        call.framesSent += 1;
+        totals.frames_sent += 1;
+        out.sendPacket(encodeVoicePacket({
+          flags: i === 0 ? FLAG_SPEECH_START : 0,
+          seq: k % 0x10000,
+          timestamp: (k * FRAME_SAMPLES) % 0x100000000,
+          payload: packets[i],
+        }));
+      },
+      onDone: () => endUtterance(call, 'done'),
+    });
+  }
+
+  // Ends what the agent is saying (or about to say) with `reason`; tells the
+  // client when the utterance had started and the connection is still here.
+  function endUtterance(call, reason) {
+    const speaking = call.speaking;
+    if (!speaking) return;
+    call.speaking = null;
+    speaking.player?.stop();
+    if (speaking.n > 0 && call.out) {
+      if (reason !== 'done') call.out.discardHeld();
+      call.out.sendControl(agentEndFrame(call.id, speaking.n, reason));
+    }
+    if (reason === 'done') speakNext(call);
+  }
+
+  // --- binding calls to connections --------------------------------------
+
+  function bind(call, conn) {
+    call.conn = conn;
+    call.out = createAudioOut(conn, faults);
+    call.lastSeqIn = null;
+    call.segmenter.reset();
+    openOn.set(conn, call);
+  }
+
+  // The call stops streaming on its connection. `gone`: the connection is
+  // closed or replaced, so nothing more can be sent on it (pending delayed
+  // frames are dropped too).
+  function unbind(call, { gone = false } = {}) {
+    if (gone) {
+      call.out?.close();
+      call.out = null; // so the cut utterance's end is not sent
+    }
+    call.queue.length = 0;
+    endUtterance(call, 'closed');
+    if (call.conn && openOn.get(call.conn) === call) openOn.delete(call.conn);
+    call.conn = null;
+    call.out = null;
+    call.backlog.length = 0;
+    call.segmenter.reset();
+  }
+
+  function forget(session) {
+    const state = sessions.get(session);
+    if (!state) return;
+    sessions.delete(session);
+    for (const call of state.calls.values()) {
+      unbind(call, { gone: true });
+      call.decoder?.close();
+      call.decoder = null;
+    }
+  }
+
+  // --- control frames ------------------------------------------------------
+
+  async function start(session, conn, { call_id: callId, greeting }) {
+    const state = stateOf(session);
+    const previous = openOn.get(conn);
+    if (previous && previous.id !== callId) unbind(previous);
+    let call = state.calls.get(callId);
+    if (!call) {
+      call = new VoiceCall(callId);
+      state.calls.set(callId, call);
+    }
+    state.lastCallId = callId;
+    if (call.conn !== conn) {
+      if (call.conn) unbind(call, { gone: true }); // still on an older connection
+      bind(call, conn);
+    }
+    const cutAfterMs = faults?.takeCut();
+    if (cutAfterMs != null) {
+      const timer = setTimeout(() => conn.ws.terminate(), cutAfterMs);
+      conn.ws.once('close', () => clearTimeout(timer));
+    }
+    try {
+      V ??= await loadVoice();
+    } catch (error) {
+      log(`[server] voice: the voice module did not load: ${error?.message ?? error}`);
+      if (call.conn === conn) unbind(call);
+      conn.send(errorFrame('voice_unavailable', 'Voice is not available on this server.', { call_id: callId }));
+      return;
+    }
+    if (call.conn !== conn) return; // ended or moved while the module loaded
+    conn.send(voiceStartedFrame(callId));
+    for (const packet of call.backlog.splice(0)) hear(call, packet);
+    if (greeting && !call.greeted) {
+      call.greeted = true;
+      say(call, lines.greeting);
+    }
+  }
+
+  function bargeIn(conn, { call_id: callId }) {
+    const call = openOn.get(conn);
+    if (!call || call.id !== callId) {
+      conn.send(badPacket('voice_not_started', `voice.barge_in: no open voice call ${JSON.stringify(callId)} here.`));
+      return;
+    }
+    call.bargeIns += 1;
+    totals.barge_ins += 1;
+    call.queue.length = 0;
+    endUtterance(call, 'barge_in');
+  }
+
+  // voice.end is answered with voice.closed even when the call is not open
+  // (already ended, or lost with a connection): the client may repeat it.
+  function end(conn, { call_id: callId }) {
+    const call = openOn.get(conn);
+    if (!call || call.id !== callId) {
+      conn.send(voiceClosedFrame(callId));
+      return;
+    }
+    const { out } = call;
+    unbind(call);
+    out.sendControl(voiceClosedFrame(callId)); // after the cut utterance's end
+  }
+
+  function control(session, conn, voice) {
+    switch (voice.type) {
+      case 'voice.start':
+        return start(session, conn, voice).catch((error) => {
+          log(`[server] voice.start failed: ${error?.stack ?? error}`);
+        });
+      case 'voice.barge_in': return bargeIn(conn, voice);
+      case 'voice.end': return end(conn, voice);
+      default: return undefined;
+    }
+  }
+
+  // --- the shopper's audio -----------------------------------------------
+
+  function receivePacket(conn, data) {
+    const call = openOn.get(conn);
+    if (!call) {
+      totals.packets_refused += 1;
+      conn.send(badPacket('voice_not_started', 'A voice packet needs an open voice call: send voice.start first.'));
+      return;
+    }
+    const decoded = decodeVoicePacket(data);
+    if (!decoded.ok) {
+      rejectPacket(call, `Malformed voice packet (${decoded.error}).`);
+      return;
+    }
+    if (!V) {
+      if (call.backlog.length < MAX_BACKLOG) call.backlog.push(decoded.packet);
+      return;
+    }
+    hear(call, decoded.packet);
+  }
+
+  function rejectPacket(call, message) {
+    call.badPackets += 1;
+    totals.bad_packets += 1;
+    call.conn?.send(badPacket('bad_voice_packet', message));
+  }
+
+  function hear(call, packet) {
+    call.decoder ??= createPcmDecoder(V);
+    call.framesReceived += 1;
+    totals.frames_received += 1;
+    const gap = call.lastSeqIn === null ? 0 : (packet.seq - call.lastSeqIn - 1) & 0xffff;
+    call.lastSeqIn = packet.seq;
+    // Lost frames keep their place in the recording and in the segmenter's
+    // timing; a longer gap (or a seq going back) is taken as a new start.
+    if (gap > 0 && gap <= MAX_CONCEALED_FRAMES) {
+      for (let i = 0; i < gap; i++) take(call, call.decoder.conceal());
+    }
+    const pcm = call.decoder.decode(packet.payload);
+    if (pcm) take(call, pcm);
+    else rejectPacket(call, 'The voice packet\'s payload is not an Opus packet.');
+  }
+
+  function take(call, pcm) {
+    call.record(pcm);
+    for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
+      const segment = call.segmenter.push(pcm.subarray(at, at + FRAME_SAMPLES));
+      if (segment) heardSegment(call, segment.ms);
+    }
+  }
+
+  function heardSegment(call, ms) {
+    call.segmentsHeard += 1;
+    totals.segments_heard += 1;
+    call.conn?.send(heardFrame(call.id, call.segmentsHeard, ms));
+    const reply = lines.replies[call.repliesGiven % lines.replies.length];
+    call.repliesGiven += 1;
+    say(call, reply);
+  }
+
+  // --- connections and test controls -------------------------------------
+
+  // The connection closed or was replaced: its call stops streaming.
+  function connectionGone(conn) {
+    const call = openOn.get(conn);
+    if (call) unbind(call, { gone: true });
+  }
+
+  function calls() {
+    const list = [];
+    for (const [session, state] of sessions) {
+      for (const call of state.calls.values()) list.push({ session_id: session.id, ...call.summary() });
+    }
+    return list;
+  }
+
+  // The WAV of the session's current or last call, or null.
+  function recording(sessionId) {
+    for (const [session, state] of sessions) {
+      if (session.id !== sessionId || session.ended) continue;
+      const call = state.calls.get(state.lastCallId);
+      return call ? wavFile(call.recording(), SAMPLE_RATE) : null;
+    }
+    return null;
+  }
+
+  function reset() {
+    for (const session of [...sessions.keys()]) forget(session);
+    for (const key of Object.keys(totals)) totals[key] = 0;
+    faults?.clear();
+  }
+
+  return {
+    control, receivePacket, connectionGone, calls, recording, reset, totals: () => ({ ...totals }),
+  };
+}
