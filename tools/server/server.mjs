@@ -66,7 +66,7 @@ export async function startServer({
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
   const voice = createVoiceGateway({
-    loadVoice: createVoiceModuleLoader({ distDir }), faults: voiceFaults, log, lines: voiceLines,
+    loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
   });
   const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
   const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });

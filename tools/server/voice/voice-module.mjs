@@ -2,9 +2,9 @@
 // server: found once, loaded once per server on first use, shared by every
 // call (each call owns its VoiceEncoder/VoiceDecoder objects).
 //
-// Where it comes from: the files tools/bundle/build.mjs ships, i.e. the
-// manifest's `voice_js`/`voice_wasm` entries in distDir when there is one,
-// else the build output they are copied from, build/wasm/wasm/natter.voice.*.
+// Where it comes from: the build output, build/wasm/wasm/natter.voice.*
+// (what `npm run build` makes). dist/ does not ship the bare glue: its
+// voice_js is the browser's voice worker with the glue bundled inside.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,16 +15,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export const BUILD_VOICE_DIR = path.join(repoRoot, 'build/wasm/wasm');
 
 // { js, wasm } absolute paths, or null when neither place has both files.
-export function findVoiceModuleFiles({ distDir } = {}) {
-  const manifestPath = distDir && path.join(distDir, 'manifest.json');
-  if (manifestPath && existsSync(manifestPath)) {
-    try {
-      const { files } = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      const js = files?.voice_js?.path && path.join(distDir, files.voice_js.path);
-      const wasm = files?.voice_wasm?.path && path.join(distDir, files.voice_wasm.path);
-      if (js && wasm && existsSync(js) && existsSync(wasm)) return { js, wasm };
-    } catch { /* an unreadable manifest: fall back to the build output */ }
-  }
+export function findVoiceModuleFiles() {
   const js = path.join(BUILD_VOICE_DIR, 'natter.voice.js');
   const wasm = path.join(BUILD_VOICE_DIR, 'natter.voice.wasm');
   return existsSync(js) && existsSync(wasm) ? { js, wasm } : null;
@@ -44,11 +35,11 @@ async function instantiate({ js, wasm }) {
 
 // Returns load(): a promise of the module, made on the first call and
 // shared after (a failed load is retried on the next call).
-export function createVoiceModuleLoader({ distDir } = {}) {
+export function createVoiceModuleLoader() {
   let loading = null;
   return function load() {
     loading ??= (async () => {
-      const files = findVoiceModuleFiles({ distDir });
+      const files = findVoiceModuleFiles();
       if (!files) throw new Error('natter.voice.{js,wasm} not found: run node tools/bundle/build.mjs');
       return instantiate(files);
     })().catch((error) => { loading = null; throw error; });

@@ -1,0 +1,168 @@
+// Voice mode end to end: Chromium's fake microphone plays an espeak-ng WAV
+// into the widget; the reference voice gateway (tools/server/voice/)
+// decodes what arrives, answers with spoken replies, and records what it
+// heard. Stated thresholds: the gateway's recording matches the source
+// speech with a 10 ms envelope correlation of at least 0.7 (measured values
+// are printed).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startStack, eventually } from './harness.mjs';
+import { openConnected, type, setNetwork } from './session-helpers.mjs';
+import { speechWav, readWav, envelope, bestLoopCorrelation } from './voice-audio.mjs';
+
+const ENTER_IGNORED = '[natter] Enter ignored in voice mode';
+const MIN_ENVELOPE_CORRELATION = 0.7;
+const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-'));
+// 4 s of silence (the greeting plays meanwhile), a question, 3 s of silence: a 10 s loop.
+const shopperWav = speechWav(dir, 'shopper', 'Hello, I am looking for running shoes in size nine. Do you have any?',
+  { leadSeconds: 4, tailSeconds: 3 });
+const micArgs = (file) => [
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${file}`,
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+// Counts getUserMedia calls and keeps the streams (to check their tracks);
+// `deny` makes every call fail as a refused permission prompt does.
+const micSpy = (deny = false) => (page) => page.addInitScript((denied) => {
+  const md = navigator.mediaDevices;
+  const real = md.getUserMedia.bind(md);
+  window.__mic = { calls: 0, streams: [] };
+  md.getUserMedia = async (constraints) => {
+    window.__mic.calls++;
+    window.__mic.constraints = constraints;
+    if (denied) throw new DOMException('Permission denied', 'NotAllowedError');
+    const stream = await real(constraints);
+    window.__mic.streams.push(stream);
+    return stream;
+  };
+}, deny);
+
+let stack;
+before(async () => { stack = await startStack({ extraArgs: micArgs(shopperWav) }); });
+after(async () => { await stack?.close(); rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => stack.reset());
+
+function voiceUi(s) {
+  return {
+    start: s.widget.getByRole('button', { name: 'Start a voice call' }),
+    end: s.widget.getByRole('button', { name: 'End call' }),
+    bar: s.widget.locator('.voice'),
+    state: () => s.widget.locator('.voice').getAttribute('data-state'),
+    waitFor: (state, timeout = 15_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
+  };
+}
+
+async function recordVoiceStates(s) {
+  await s.page.evaluate(() => {
+    const bar = document.querySelector('natter-widget').shadowRoot.querySelector('.voice');
+    const seen = (window.__voiceStates = []);
+    new MutationObserver(() => {
+      const st = bar.getAttribute('data-state');
+      if (seen.at(-1) !== st) seen.push(st);
+    }).observe(bar, { attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+
+const sessionIdOf = (s) => s.sockets[0].sent.find((f) => f.type === 'hello').session_id;
+const framesOf = (s, type) => s.sockets.flatMap((w) => w.sent.filter((f) => f.type === type));
+const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
+
+// The gateway's record of this page's call.
+async function gatewayCall(s) {
+  const calls = await stack.control('/__natter/voice/calls');
+  const list = Array.isArray(calls) ? calls : calls.calls ?? Object.values(calls).flat();
+  const callId = framesOf(s, 'voice.start')[0]?.call_id;
+  return list.find((c) => c.call_id === callId) ?? null;
+}
+
+test('a call: the greeting plays, the gateway hears the shopper, 30 s and 10 Enters do not end it, End frees the mic', async () => {
+  const s = await openConnected(stack, { onPage: micSpy() });
+  const ui = voiceUi(s);
+  await recordVoiceStates(s);
+  await ui.start.click();
+  await ui.waitFor('agent_speaking');                // the greeting
+  await ui.waitFor('listening');                     // ... played to its end
+  assert.equal(framesOf(s, 'voice.start')[0].greeting, true);
+  assert.ok(receivedOf(s, 'voice.agent').some((f) => f.state === 'start' && f.utterance === 1));
+  const constraints = await s.page.evaluate(() => window.__mic.constraints.audio);
+  assert.deepEqual(constraints, { echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+
+  // The gateway decodes the shopper's question as one speech segment.
+  await eventually(async () => assert.ok((await gatewayCall(s))?.segments_heard >= 1, 'a segment heard'), { timeout: 20_000 });
+
+  // 30 s more, with 10 Enter presses and text in the box: the call stays up.
+  await s.textarea.fill('typing while talking');
+  for (let i = 0; i < 10; i++) {
+    await s.textarea.press('Enter');
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.ok(!['off', 'ending'].includes(await ui.state()), `still in the call after Enter ${i + 1}`);
+  }
+  assert.equal(s.linesMatching(ENTER_IGNORED).length, 10);
+  assert.equal(framesOf(s, 'voice.end').length, 0);
+  assert.equal(s.msgsSent().length, 0, 'Enter sent no message');
+  assert.equal(await s.textarea.inputValue(), 'typing while talking');
+  assert.ok(receivedOf(s, 'voice.agent').some((f) => f.state === 'start' && f.utterance >= 2), 'the agent answered');
+
+  // What the gateway heard is the source speech.
+  const res = await fetch(`${stack.server.url.replace(/\/$/, '')}/__natter/voice/recording?session_id=${sessionIdOf(s)}`);
+  assert.equal(res.status, 200);
+  const heard = envelope(readWav(Buffer.from(await res.arrayBuffer())));
+  const source = envelope(readWav(shopperWav));
+  assert.ok(heard.length >= source.length, `recorded ${heard.length * 10} ms`);
+  const r = bestLoopCorrelation(source, heard.slice(heard.length - source.length));
+  console.log(`# gateway recording vs source: envelope correlation ${r.toFixed(3)}`);
+  assert.ok(r >= MIN_ENVELOPE_CORRELATION, `envelope correlation ${r.toFixed(3)}`);
+
+  // End: the microphone is released at once, and the call closes.
+  await ui.end.click();
+  assert.equal(await s.page.evaluate(() => window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'ended'))), true);
+  await ui.waitFor('off');
+  assert.equal(framesOf(s, 'voice.end').length, 1);
+  const states = await s.page.evaluate(() => window.__voiceStates);
+  assert.deepEqual(states.slice(0, 2), ['requesting_mic', states[1]]);
+  assert.ok(states.includes('agent_speaking') && states.includes('listening') && states.at(-1) === 'off', String(states));
+  assert.equal(await s.page.evaluate(() => window.__mic.calls), 1);
+  s.assertClean();
+});
+
+test('microphone denied: a clear message, voice off, and text chat carries on', async () => {
+  const s = await openConnected(stack, { onPage: micSpy(true) });
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await s.widget.getByText('Microphone access was denied. You can keep chatting by text.').waitFor();
+  await ui.waitFor('off');
+  await ui.start.waitFor({ state: 'visible' });
+  await type(s, 'do you have PS5 games?');
+  await s.finishedReplies.first().waitFor();
+  assert.equal(s.msgsSent().length, 1);
+  s.assertClean();
+});
+
+test('a 2 s network cut mid-call: voice resumes on the new session without asking for the mic again', async () => {
+  const s = await openConnected(stack, { onPage: micSpy() });
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await ui.waitFor('listening');
+  const cdp = await stack.context.newCDPSession(s.page);
+  await cdp.send('Network.enable');
+  await setNetwork(s, cdp, false);
+  await stack.killSessions();
+  await ui.waitFor('connecting');
+  await new Promise((r) => setTimeout(r, 2000));
+  await setNetwork(s, cdp, true);
+  await s.waitForStatus('Connected');
+  await eventually(() => assert.equal(framesOf(s, 'voice.start').length, 2));
+  const again = framesOf(s, 'voice.start')[1];
+  assert.equal(again.greeting, false, 'no second greeting');
+  assert.equal(again.call_id, framesOf(s, 'voice.start')[0].call_id, 'the same call');
+  const before = (await gatewayCall(s)).frames_received;
+  await eventually(async () => assert.ok((await gatewayCall(s)).frames_received > before + 25, 'audio flows again'));
+  assert.notEqual(await ui.state(), 'off');
+  assert.equal(await s.page.evaluate(() => window.__mic.calls), 1, 'no new microphone prompt');
+  assert.equal(receivedOf(s, 'voice.agent').filter((f) => f.state === 'start' && f.utterance === 1).length, 1);
+  await ui.end.click();
+  await ui.waitFor('off');
+});
