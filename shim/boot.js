@@ -34,6 +34,7 @@ import { panelSheet } from './ui/styles.js';
 import { createViewportFit } from './ui/viewport.js';
 import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
+import { releaseManifest } from './release-files.js';
 
 async function startCore(ctx, platform) {
   const wasm = ctx.manifest.files.core_wasm;
@@ -117,7 +118,8 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
   return { panel, messages, status, composer: panel.composer };
 }
 
-async function start(ctx) {
+async function start(loaderCtx) {
+  const ctx = { ...loaderCtx, manifest: releaseManifest(loaderCtx.manifest) };
   const platform = defaultPlatform(window);
   const sessionMode = transportMode(ctx.dataset) === 'session';
   const look = startLook({ ctx, console: platform.console });
