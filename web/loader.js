@@ -38,7 +38,7 @@ var RELEASE = __NATTER_RELEASE__;
 function main() {
   var existing = window.natter;
   if (existing && existing.__loaded) return; // a second tag: one widget, not two
-  var script = document.currentScript;
+  var script = document.currentScript || document.querySelector('script[data-endpoint]');
   var base = (script && script.src) || location.href;
   var queue = (existing && existing.q) || [];
   var run = null;
