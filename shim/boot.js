@@ -37,6 +37,7 @@ import { localizeEffects } from './i18n/core-text.js';
 import { createVoiceBar } from './ui/voice-bar.js';
 import { createVoiceEffects } from './voice/voice-effects.js';
 import { createVoiceRuntime } from './voice/voice-runtime.js';
+import { releaseManifest } from './release-files.js';
 
 async function startCore(ctx, platform) {
   const wasm = ctx.manifest.files.core_wasm;
@@ -132,7 +133,8 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
   return { panel, messages, status, composer: panel.composer, voice };
 }
 
-async function start(ctx) {
+async function start(loaderCtx) {
+  const ctx = { ...loaderCtx, manifest: releaseManifest(loaderCtx.manifest) };
   const platform = defaultPlatform(window);
   const sessionMode = transportMode(ctx.dataset) === 'session';
   const look = startLook({ ctx, console: platform.console });

@@ -1,6 +1,7 @@
 // The panel's CSS, adopted into the shadow root as a constructable
 // stylesheet (strict-CSP pages forbid <style> elements and style=""; see
-// web/loader.js for the launcher's own sheet). Colours and radii are custom
+// web/loader/launcher.js for the launcher's own sheet, which only paints it:
+// its motion and focus ring come with this sheet). Colours and radii are custom
 // properties, which inherit through the shadow boundary, so a shop can
 // theme the widget from its own CSS: natter-widget { --natter-accent: #c0392b }.
 // The theme sheet (shim/theme/css.js) sets them from the shop's options and
@@ -48,8 +49,11 @@ export const PANEL_CSS = `
   }
   .head .icon-button { width: 44px; height: 44px; }
 }
+.launcher { transition: transform .15s; }
+.launcher:hover { transform: scale(1.06); }
+.launcher:focus-visible { outline-offset: 3px; }
 @media (prefers-reduced-motion: reduce) {
-  .panel, .card { animation: none; transition: none; }
+  .panel, .card, .launcher { animation: none; transition: none; }
   .log { scroll-behavior: auto; }
 }
 .sr-only {

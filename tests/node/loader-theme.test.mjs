@@ -3,14 +3,15 @@
 // is applied at once; the core gets the merged options as ctx.init.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { createFakeDocument } from './fake-dom.mjs';
 
-const source = readFileSync(new URL('../../web/loader.js', import.meta.url), 'utf8');
+import { buildLoader } from '../../tools/bundle/build.mjs';
+
 const manifest = { version: '0.1.0', build: 'b1', env: 'development',
   files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' }, core_wasm: { path: 'natter.core.abc.wasm', integrity: 'sha384-y' } } };
-const code = source.replace('__NATTER_RELEASE__', JSON.stringify(manifest));
+// The loader as the build ships it (web/loader.js and its imports, one iife).
+const code = (await buildLoader(manifest)).toString();
 
 class FakeSheet { replaceSync(css) { this.css = css; } }
 

@@ -1,16 +1,17 @@
-// web/loader.js (dist/natter.js) run in a vm with a fake page: the global,
+// web/loader.js (dist/natter.js, built by tools/bundle/build.mjs) run in a vm with a fake page: the global,
 // the adopted stub queue, the second-tag guard and the handshake with the
 // core bundle (natter.__boot).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { createFakeDocument } from './fake-dom.mjs';
 
-const source = readFileSync(new URL('../../web/loader.js', import.meta.url), 'utf8');
+import { buildLoader } from '../../tools/bundle/build.mjs';
+
 const manifest = { version: '0.1.0', build: 'b1', env: 'development',
   files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' }, core_wasm: { path: 'natter.core.abc.wasm', integrity: 'sha384-y' } } };
-const code = source.replace('__NATTER_RELEASE__', JSON.stringify(manifest));
+// The loader as the build ships it (web/loader.js and its imports, one iife).
+const code = (await buildLoader(manifest)).toString();
 
 class FakeSheet { replaceSync(css) { this.css = css; } }
 
@@ -39,7 +40,7 @@ test('draws a labelled launcher button in a shadow root at once, styled without 
   assert.equal(button.getAttribute('aria-label'), 'Open chat');
   assert.equal(button.getAttribute('aria-expanded'), 'false');
   assert.equal(root.adoptedStyleSheets.length, 1);
-  assert.match(root.adoptedStyleSheets[0].css, /:focus-visible/);
+  assert.match(root.adoptedStyleSheets[0].css, /\.launcher\{display:grid/);
   assert.equal(doc.body.findAll((e) => e.localName === 'style' || e.hasAttribute('style')).length, 0);
 });
 
@@ -97,4 +98,11 @@ test('a second natter.js on the page does nothing', () => {
   const before = doc.body.children.length;
   run();
   assert.equal(doc.body.children.length, before);
+});
+
+test("a release's own loader carries only core_js and no channel resolution; a channel loader resolves", async () => {
+  assert.doesNotMatch(code, /channels\//, 'no channel code in a release loader');
+  assert.doesNotMatch(code, /core_wasm|natter\.core\.abc\.wasm/, 'the bundle carries the other manifest entries');
+  const channel = (await buildLoader({ channel: 'latest' })).toString();
+  assert.match(channel, /channels\//);
 });

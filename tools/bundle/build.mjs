@@ -13,7 +13,10 @@
 //      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set.
 //   2. shim/boot.js bundled by esbuild (iife, es2020, minified, in memory,
 //      opening with a /* natter <version> */ banner: each version's bundle
-//      has its own hash);
+//      has its own hash), with two build-time constants: __NATTER_ENV__ (the
+//      env: code for development/staging only is dropped from production)
+//      and __NATTER_FILES__ (every manifest entry but core_js itself, so the
+//      loader only has to carry core_js; shim/release-files.js);
 //      `import createNatterCore from 'natter-core-glue'` resolves to the
 //      Emscripten glue build/wasm/wasm/natter.core.js (CommonJS). Without
 //      shim/boot.js the bare glue is shipped as core_js, with a warning.
@@ -28,8 +31,10 @@
 //   4. dist/manifest.json = {version, env, build, files: {key: {path, integrity}}}
 //      where build = sha256[:12] over every listed file's sha256.
 //   5. dist/natter.js = web/loader.js with its one `__NATTER_RELEASE__`
-//      placeholder replaced by the manifest object, minified (iife). Stable
-//      name, so host pages never change their script tag.
+//      placeholder replaced by {version, env, build, files: {core_js}} (the
+//      bundle carries the other entries: the loader stays under its 2 KiB
+//      gzipped budget), minified (iife). Stable name, so host pages never
+//      change their script tag.
 // dist/ is written to a sibling temp dir, then swapped in: stale files vanish
 // and a failed build leaves the previous dist/ untouched.
 import { spawnSync } from 'node:child_process';
@@ -64,7 +69,8 @@ function buildWasm(env) {
 }
 
 // Step 2. Returns the core JS (bundled shim, or the bare glue) as a Buffer.
-async function bundleShim(wasmOut, version) {
+// files: the manifest entries of every other file ({key: {path, integrity}}).
+async function bundleShim(wasmOut, { version, env, files }) {
   const glue = path.join(wasmOut, 'natter.core.js');
   const entry = path.join(repoRoot, 'shim/boot.js');
   if (!existsSync(entry)) {
@@ -90,6 +96,7 @@ async function bundleShim(wasmOut, version) {
     external: ['fs', 'path'],
     logLevel: 'warning',
     banner: { js: `/* natter ${version} */` },
+    define: { __NATTER_ENV__: JSON.stringify(env), __NATTER_FILES__: JSON.stringify(files) },
   });
   return Buffer.from(result.outputFiles[0].contents);
 }
@@ -123,10 +130,9 @@ async function bundleVoiceWorker(wasmOut, version) {
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
-// Returns [{ key, stem, ext, data }] for every content-hashed file.
-function collectAssets(wasmOut, coreJs, voiceJs) {
+// Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
+function collectAssets(wasmOut, voiceJs) {
   const assets = [
-    { key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs },
     { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
@@ -159,7 +165,10 @@ async function catalogueAssets() {
 
 // Step 5. Returns the minified loader, or null when web/loader.js is missing.
 // `release` is a manifest, or a channel pointer {channel} for the stable
-// loader of a release folder (tools/release/release.mjs).
+// loader of a release folder (tools/release/release.mjs). web/loader.js is
+// an ES module: bundled with its imports into one classic script (iife);
+// __NATTER_FOLLOWS_CHANNEL__ drops the channel resolution from a release's
+// own loader.
 export async function buildLoader(release) {
   const src = path.join(repoRoot, 'web/loader.js');
   if (!existsSync(src)) {
@@ -169,9 +178,16 @@ export async function buildLoader(release) {
   const code = readFileSync(src, 'utf8');
   const count = code.split(PLACEHOLDER).length - 1;
   if (count !== 1) throw new Error(`web/loader.js must contain ${PLACEHOLDER} exactly once (found ${count})`);
-  const filled = code.replace(PLACEHOLDER, () => JSON.stringify(release));
-  const out = await esbuild.transform(filled, { loader: 'js', format: 'iife', target: 'es2020', minify: true });
-  return Buffer.from(out.code);
+  // A release's loader needs only core_js; the bundle carries the rest.
+  const slim = release.files ? { ...release, files: { core_js: release.files.core_js } } : release;
+  const filled = code.replace(PLACEHOLDER, () => JSON.stringify(slim));
+  const out = await esbuild.build({
+    stdin: { contents: filled, resolveDir: path.dirname(src), sourcefile: 'loader.js' },
+    bundle: true, write: false, format: 'iife', target: 'es2020', platform: 'browser', minify: true,
+    define: { __NATTER_FOLLOWS_CHANNEL__: String(!release.files) },
+    logLevel: 'warning',
+  });
+  return Buffer.from(out.outputFiles[0].contents);
 }
 
 const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
@@ -191,18 +207,17 @@ export async function build({
   const procEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
-  const assets = [
-    ...collectAssets(wasmOut, await bundleShim(wasmOut, version), await bundleVoiceWorker(wasmOut, version)),
-    ...(await catalogueAssets()),
-  ];
+  const others = [...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version)), ...(await catalogueAssets())];
+  const name = (a) => `${a.stem}.${sha256(a.data).slice(0, 12)}${a.ext}`;
+  const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
+  const coreJs = await bundleShim(wasmOut, { version, env, files: entries(others) });
+  const assets = [{ key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs }, ...others];
 
-  const files = {};
+  const files = entries(assets);
   const buildHash = createHash('sha256');
   for (const a of assets) {
-    const digest = sha256(a.data);
-    a.name = `${a.stem}.${digest.slice(0, 12)}${a.ext}`;
-    files[a.key] = { path: a.name, integrity: sri(a.data) };
-    buildHash.update(`${a.key}\0${digest}\n`);
+    a.name = name(a);
+    buildHash.update(`${a.key}\0${sha256(a.data)}\n`);
   }
   const manifest = { version, env, build: buildHash.digest('hex').slice(0, 12), files };
   const loader = await buildLoader(manifest);

@@ -1,0 +1,62 @@
+// The launcher the loader draws at once: a button in a shadow root so the
+// shop's CSS cannot reach it (open, so tests and devtools can). Styles come
+// from an adopted constructable sheet: strict CSP (style-src 'self') forbids
+// <style> and style="". Until the core bundle's theme sheet replaces them,
+// the launcher takes its accent colours and place (init over data-*) as
+// custom properties on the host, set through the CSSOM: a custom property
+// cannot carry anything but its own value. Hover motion and the focus ring
+// come with the core's panel sheet (shim/ui/styles.js): a focus loads it.
+
+// Returns {host, root, launcher, theme(init, data)}.
+export function drawLauncher(doc) {
+  var host = doc.createElement('natter-widget');
+  var root = host.attachShadow({ mode: 'open' });
+  try {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(
+      // !important: a page's `* { all: unset !important }` would otherwise
+      // win over :host; important declarations from inside the shadow tree
+      // beat the page's. Top z-index, and the host comes last in <body>.
+      ':host{all:initial!important;position:fixed!important;left:var(--natter-left,auto)!important;' +
+      'right:var(--natter-right,20px)!important;bottom:var(--natter-bottom,20px)!important;' +
+      'z-index:2147483647!important}' +
+      '.launcher{display:grid;place-items:center;width:56px;height:56px;padding:0;border:0;border-radius:50%;' +
+      'background:var(--natter-accent,#2557d6);color:var(--natter-accent-ink,#fff);cursor:pointer;' +
+      'box-shadow:0 6px 20px rgba(16,24,40,.28)}' +
+      '.launcher svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}' +
+      '.launcher[aria-busy=true]{cursor:progress;opacity:.85}'
+    );
+    root.adoptedStyleSheets = [sheet];
+  } catch (e) { /* no constructable sheets: an unstyled but working button */ }
+
+  var launcher = doc.createElement('button');
+  launcher.type = 'button';
+  launcher.className = 'launcher';
+  launcher.setAttribute('part', 'launcher');
+  launcher.setAttribute('aria-label', 'Open chat');
+  launcher.setAttribute('aria-expanded', 'false');
+  var ns = 'http://www.w3.org/2000/svg';
+  var svg = doc.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  var path = doc.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M4 5h16v11H9l-5 4z');
+  svg.appendChild(path);
+  launcher.appendChild(svg);
+  root.appendChild(launcher);
+
+  // init over data-*, until the core bundle's theme sheet takes over.
+  function theme(init, data) {
+    var pick = (k) => (init[k] != null ? init[k] : data[k]);
+    var left = pick('position') == 'bottom-left';
+    var set = (name, value) => value && host.style.setProperty('--natter-' + name, value);
+    set('accent', pick('accent'));
+    set('accent-ink', pick('accentText'));
+    set(left ? 'left' : 'right', pick('offsetX') == null ? left && '20px' : pick('offsetX') + 'px');
+    if (left) set('right', 'auto');
+    set('bottom', pick('offsetY') == null ? '' : pick('offsetY') + 'px');
+    if (pick('launcherLabel')) launcher.setAttribute('aria-label', pick('launcherLabel'));
+  }
+
+  return { host, root, launcher, theme };
+}
