@@ -10,32 +10,14 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
-import { openConnected, type, sentIdOf, assertServerRanOnce, OFFLINE_TEXT, QUEUED_TEXT } from './session-helpers.mjs';
+import {
+  openConnected, type, sentIdOf, assertServerRanOnce, setNetwork, OFFLINE_TEXT, QUEUED_TEXT,
+} from './session-helpers.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
-
-const conditions = (offline) => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-
-// Switches Chromium's network emulation, and makes sure the page got the
-// matching online/offline event (dispatches it when emulation did not).
-async function setNetwork(s, cdp, online) {
-  await s.page.evaluate(() => {
-    window.__netEvents ??= [];
-    if (!window.__netListening) {
-      window.__netListening = true;
-      addEventListener('online', () => window.__netEvents.push('online'));
-      addEventListener('offline', () => window.__netEvents.push('offline'));
-    }
-  });
-  await cdp.send('Network.emulateNetworkConditions', conditions(!online));
-  const name = online ? 'online' : 'offline';
-  const fired = await s.page.waitForFunction((n) => window.__netEvents.at(-1) === n, name, { timeout: 1000 })
-    .then(() => true, () => false);
-  if (!fired) await s.page.evaluate((n) => dispatchEvent(new Event(n)), name);
-}
 
 test('a 2 s network cut: offline, then connected again, and the message typed meanwhile goes once', async () => {
   const s = await openConnected(stack);
@@ -44,7 +26,7 @@ test('a 2 s network cut: offline, then connected again, and the message typed me
   await cdp.send('Network.enable');
 
   const cutAt = Date.now();
-  await setNetwork(s, cdp, false);
+  await setNetwork(s.page, cdp, false);
   await stack.killSessions(); // the cut drops the socket
   await s.waitForStatus(OFFLINE_TEXT);
   await type(s, 'is the DualSense in stock?');
@@ -53,7 +35,7 @@ test('a 2 s network cut: offline, then connected again, and the message typed me
 
   // The cut lasts 2 s (the scenario, not an assertion).
   await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 2000 - Date.now())));
-  await setNetwork(s, cdp, true);
+  await setNetwork(s.page, cdp, true);
   await s.waitForStatus('Connected');
   await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
   await s.finishedReplies.first().waitFor();

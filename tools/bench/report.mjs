@@ -16,7 +16,32 @@ function timingRow(label, widget, plain) {
   return `| ${label} | ${ms(median(widget))} | ${ms(p95(widget))} | ${ms(median(plain))} | ${ms(p95(plain))} | ${ratio.toFixed(2)}× |`;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, runs, seconds }) {
+function reconnectSection({ reconnect, syntheticEvents }) {
+  const synthetic = syntheticEvents === 0
+    ? 'Chromium fired `offline` and `online` itself in every trial.'
+    : `In ${syntheticEvents} trial(s) Chromium did not fire \`online\`/\`offline\` itself and the bench dispatched it after waiting up to 1 s; those figures include the wait.`;
+  return `## Reconnect after a network cut
+
+${reconnect.length} trials, each a fresh tab on the live-session storefront
+(\`/demo/live.html\`, \`data-transport="session"\`) with the session up:
+the network is cut for 2 s (Chromium's network emulation offline, and the
+server's end of the socket dropped, as \`tests/browser/session-network.test.mjs\`
+does, since emulation alone only pauses an open socket), then restored.
+No baseline: nothing simpler does the same job.
+
+| measure | median | p95 |
+|---|---:|---:|
+| network back → status "Connected" | ${ms(median(reconnect))} | ${ms(p95(reconnect))} |
+
+**network back**: Node's clock just before the CDP call that restores the
+network (so the figures are upper bounds). **Connected**: the status line
+reads "Connected" again (the core's \`welcome\` on the new socket), seen by
+a MutationObserver in the page and stamped with \`performance.timeOrigin +
+performance.now()\` (the same machine clock). ${synthetic}
+`;
+}
+
+export function renderReport({ command, date, machine, sizes, timings, reconnect, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -73,5 +98,6 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
   effects in order (clear the composer, draw the shopper's bubble and its delivery line, host
   events), then \`http_request\`. The first message on a page also runs
   those paths for the first time; the second shows the steady state.
-`;
+
+${reconnectSection(reconnect)}`;
 }

@@ -1,6 +1,7 @@
 // npm run bench: measures what a shop pays for embedding Natter and writes
 // docs/benchmarks.md (see report.mjs for the figures and how each is taken).
-//   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25)
+//   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25: runs,
+//                                  and reconnect trials)
 // Exits 1 when a file is over its size budget (after writing the report).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { startServer } from '../server/server.mjs';
 import { measureSizes } from './sizes.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
+import { measureReconnect } from './reconnect.mjs';
 import { renderReport } from './report.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,6 +42,10 @@ async function main() {
     await server.close();
     site.dispose();
   }
+  // Its own server (with test controls, to drop sockets) and browser.
+  const reconnect = await measureReconnect({
+    trials: runs, onTrial: (n) => { if (n % 5 === 0) console.log(`[bench] reconnect trials: ${n}/${runs}`); },
+  });
 
   const cpus = os.cpus();
   const report = renderReport({
@@ -54,7 +60,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, reconnect, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);
