@@ -41,7 +41,46 @@ performance.now()\` (the same machine clock). ${synthetic}
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, reconnect, runs, seconds }) {
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const signedKib = (n) => `${n >= 0 ? '+' : '−'}${kib(Math.abs(n))}`;
+
+function idleRow(label, page, bare) {
+  const vs = (v, b) => (b > 0 ? `${(v / b).toFixed(2)}×` : 'n/a');
+  return `| ${label} | ${ms(page.taskMsPerMin)} | ${vs(page.taskMsPerMin, bare.taskMsPerMin)} | ` +
+    `${ms(page.scriptMsPerMin)} | ${kib(page.heapStart)} | ${kib(page.heapEnd)} | ${signedKib(page.heapEnd - page.heapStart)} | ${page.pings} |`;
+}
+
+function idleSection(idle) {
+  const { bare, closed, live } = idle;
+  return `## Idle cost
+
+Three tabs of the demo storefront sit side by side for the same
+${idle.minutes} minute(s), each in its own browser context (its own renderer
+process): **no widget** (the baseline, measured in the same run), the
+**widget closed** (HTTP mode, core loaded by the loader's idle preload,
+panel never opened, no session), and a **live session** (\`/demo/live.html\`:
+chat opened, "Connected", panel closed again; the session stays up and
+sends a heartbeat every \`heartbeat_ms\` = 15 s, set by the server).
+One window per tab, so these are single measurements, not medians.
+
+| page | main-thread CPU / min | vs no widget | of which JS / min | JS heap at start | JS heap at end | heap growth | heartbeats sent |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${idleRow('no widget', bare, bare)}
+${idleRow('widget closed, no session', closed, bare)}
+${idleRow('live session, panel closed', live, bare)}
+
+CPU: CDP \`Performance.getMetrics\` \`TaskDuration\` (every main-thread
+task: script, style, layout, GC) and \`ScriptDuration\` (JS only), end minus
+start, per minute of wall time. Heap: \`JSHeapUsedSize\`, each time right
+after a forced GC (\`HeapProfiler.collectGarbage\`), so growth is what stays
+reachable. Heartbeats: \`ping\` frames the page sent in the window (the
+live session's socket closed ${live.socketCloses} time(s) in all; page
+visibility at the end: ${live.visible}). Set the window with
+\`NATTER_BENCH_IDLE_MINUTES\` (default 10).
+`;
+}
+
+export function renderReport({ command, date, machine, sizes, timings, reconnect, idle, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -99,5 +138,6 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
   events), then \`http_request\`. The first message on a page also runs
   those paths for the first time; the second shows the steady state.
 
-${reconnectSection(reconnect)}`;
+${reconnectSection(reconnect)}
+${idleSection(idle)}`;
 }
