@@ -41,6 +41,56 @@ performance.now()\` (the same machine clock). ${synthetic}
 `;
 }
 
+function hostCostSection(hostCost, sizes, timings, runs) {
+  const { widget, plain } = hostCost;
+  const loader = sizes.find((s) => s.key === 'loader');
+  const row = (label, v) => `| ${label} | ${ms(median(v))} | ${ms(p95(v))} |`;
+  const count = (label, w, b) => `| ${label} | ${median(w)} | ${Math.max(...w)} | ${median(b)} | ${Math.max(...b)} |`;
+  const total = (label, w, b) => `| ${label} | ${ms(median(w))} | ${ms(Math.max(...w))} | ${ms(median(b))} | ${ms(Math.max(...b))} |`;
+  const withLoaf = widget.widgetLoafMs.filter((v) => v > 0).length;
+  return `## Host-page cost
+
+What a shop's page pays before the shopper touches the widget.
+
+- **Loader bytes**: \`natter.js\` is ${bytes(loader.gzip)} bytes gzipped (level 9) against the
+  2 KB target (< ${bytes(loader.budget)}): **${loader.pass ? 'under target' : 'OVER TARGET'}**.
+- **Loader start → launcher painted**: ${ms(median(timings.widget.launcher))} median,
+  ${ms(p95(timings.widget.launcher))} p95 (the table above).
+
+${runs} more runs, each in a fresh browser context, with no interaction at all:
+the widget page (the storefront as above) is watched from its first script
+until the core has started on its own (the panel is built, hidden) plus
+500 ms; the plain baseline page of the same run is watched for the same time.
+
+| long tasks on the main thread (≥ 50 ms) | widget median | widget max | baseline median | baseline max |
+|---|---:|---:|---:|---:|
+${count('count per page load', widget.longTaskCount, plain.longTaskCount)}
+${total('total duration per page load', widget.longTaskMs, plain.longTaskMs)}
+
+Target: none caused by the widget. \`longtask\` entries (a
+PerformanceObserver in the first script of \`<head>\`, buffered) do not say
+whose code ran; long animation frames do: the widget's own scripts
+(\`natter.*\`) ran inside a long animation frame in ${withLoaf} of ${widget.widgetLoafMs.length} runs, for
+${ms(median(widget.widgetLoafMs))} median, ${ms(Math.max(...widget.widgetLoafMs))} at most (script time, not the frame's).
+
+When the core is fetched, relative to loader start:
+
+| event | median | p95 |
+|---|---:|---:|
+${row("page's load event end", widget.loadEnd)}
+${row("loader's requestIdleCallback fires", widget.idleAt)}
+${row('natter.core.*.js request starts', widget.coreJsAt)}
+${row('natter.core.*.wasm request starts', widget.coreWasmAt)}
+
+With no interaction, the core was requested only from the loader's idle
+callback: before it in ${widget.coreBeforeIdle} of ${widget.coreJsAt.length} runs; the callback was forced by its
+5 s timeout (page not idle) in ${widget.idleTimedOut} run(s). Every request of the last run's page,
+in order, before any interaction: ${widget.requests.map((r) => `\`${r}\``).join(', ')}.
+The other trigger, the first interaction with the launcher (focus,
+pointerdown, keydown), is not timed here.
+`;
+}
+
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const signedKib = (n) => `${n >= 0 ? '+' : '−'}${kib(Math.abs(n))}`;
 
@@ -80,7 +130,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, reconnect, idle, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -138,6 +188,7 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
   events), then \`http_request\`. The first message on a page also runs
   those paths for the first time; the second shows the steady state.
 
+${hostCostSection(hostCost, sizes, timings, runs)}
 ${reconnectSection(reconnect)}
 ${idleSection(idle)}`;
 }

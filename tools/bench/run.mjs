@@ -12,6 +12,7 @@ import { startServer } from '../server/server.mjs';
 import { measureSizes } from './sizes.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
+import { measureHostCost } from './host-cost.mjs';
 import { measureReconnect } from './reconnect.mjs';
 import { measureIdle } from './idle.mjs';
 import { renderReport } from './report.mjs';
@@ -35,12 +36,14 @@ async function main() {
   const server = await startServer({ host: '127.0.0.1', port: 0, distDir, webDir: site.webDir, tokenDelayMs: 1, log: () => {} });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   let timings;
+  let hostCost;
   let idle;
   try {
     timings = await measureBrowserTimings({
       browser, base: server.url.replace(/\/$/, ''), runs,
       onRun: (n) => { if (n % 5 === 0) console.log(`[bench] browser runs: ${n}/${runs}`); },
     });
+    hostCost = await measureHostCost({ browser, base: server.url.replace(/\/$/, ''), runs });
     console.log(`[bench] idle cost: ${idleMinutes} min`);
     idle = await measureIdle({ browser, base: server.url.replace(/\/$/, ''), minutes: idleMinutes });
   } finally {
@@ -66,7 +69,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, reconnect, idle, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);
