@@ -11,8 +11,10 @@
 // side (theme sheet), inside the safe area; its font family is the host's
 // (the page's, or the theme's). Phones (<= 480px): full screen, sized to
 // the visual viewport (ui/viewport.js sets --natter-vv-h/-top while the
-// keyboard is up), so the composer stays visible. Comments stay out of the
-// CSS string: it ships as written.
+// keyboard is up), so the composer stays visible. The reduced-motion rules
+// come last: they have the specificity of the rules they undo, so only
+// order makes them win. Comments stay out of the CSS string: it ships as
+// written.
 
 export const PANEL_CSS = `
 .panel {
@@ -47,10 +49,6 @@ export const PANEL_CSS = `
     padding: env(safe-area-inset-top, 0px) env(safe-area-inset-right, 0px) var(--_safe-b) env(safe-area-inset-left, 0px);
   }
   .head .icon-button { width: 44px; height: 44px; }
-}
-@media (prefers-reduced-motion: reduce) {
-  .panel, .card { animation: none; transition: none; }
-  .log { scroll-behavior: auto; }
 }
 .sr-only {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
@@ -101,7 +99,6 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   content: "▍"; margin-inline-start: 2px; color: var(--_muted); animation: natter-blink 1s steps(2) infinite;
 }
 @keyframes natter-blink { 50% { opacity: 0; } }
-@media (prefers-reduced-motion: reduce) { .agent[aria-busy="true"] .bubble::after { animation: none; } }
 
 .delivery { display: flex; align-items: center; gap: 8px; margin-top: 3px; font-size: 12px; color: var(--_muted); text-align: end; }
 .delivery-text:empty { display: none; }
@@ -175,6 +172,12 @@ textarea[aria-invalid="true"] { border-color: var(--_danger); }
 .error, .hint, .intro, .notice, .delivery-text { overflow-wrap: anywhere; }
 .retry, .retry-now { max-width: 100%; white-space: normal; overflow-wrap: anywhere; }
 .hint { margin: 6px 2px 0; color: var(--_muted); font-size: 12px; }
+
+@media (prefers-reduced-motion: reduce) {
+  .panel, .card { animation: none; transition: none; }
+  .agent[aria-busy="true"] .bubble::after { animation: none; }
+  .log { scroll-behavior: auto; }
+}
 `;
 
 // Returns the sheet to adopt, or null where constructable stylesheets are
