@@ -25,7 +25,7 @@ function el(doc, tag, className, text) {
   return node;
 }
 
-// list: the role="log" element; onRetry(message_id) is called by a Retry
+// list: the conversation's <ol> (inside the role="log" region); onRetry(message_id) is called by a Retry
 // button (boot.js turns it into the core's retry_clicked event). t: the
 // translator (English by default); agentName: the shop's ('' = catalogue's).
 export function createMessages({ doc, list, onRetry, t = createTranslator(), agentName = '' }) {

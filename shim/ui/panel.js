@@ -2,7 +2,8 @@
 // launcher the loader drew, and owns opening and closing it:
 //
 //   section[role=dialog]   header (title, close button)
-//                          ol[role=log][aria-live=polite]   the conversation
+//                          div.body[role=log][aria-live=polite]
+//                            ol.log   the conversation, one <li> per message
 //                          composer: label, textarea, Send, inline error, hint
 //
 // Focus: opening moves focus into the textarea; closing returns it to the
@@ -55,10 +56,11 @@ export function createPanel({
   closeButton.appendChild(icon(doc, CLOSE_ICON));
   header.appendChild(closeButton);
 
-  const body = el(doc, 'div', { class: 'body' });
-  const list = el(doc, 'ol', {
-    class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t('panel.conversation'), tabindex: '0', part: 'log',
-  });
+  // The log role sits on a wrapper: on the <ol> itself it would replace the
+  // list role, leaving every <li> message outside any list for assistive tech.
+  const body = el(doc, 'div', { class: 'body', role: 'log', 'aria-live': 'polite', 'aria-label': t('panel.conversation') });
+  // Focusable so the keyboard can scroll the conversation.
+  const list = el(doc, 'ol', { class: 'log', tabindex: '0', part: 'log' });
   // A greeting that scrolls away with the conversation (present from the
   // start, so the live region does not announce it).
   list.appendChild(el(doc, 'li', { class: 'intro' }, greeting || t('panel.greeting')));

@@ -12,8 +12,10 @@
 // side (theme sheet), inside the safe area; its font family is the host's
 // (the page's, or the theme's). Phones (<= 480px): full screen, sized to
 // the visual viewport (ui/viewport.js sets --natter-vv-h/-top while the
-// keyboard is up), so the composer stays visible. Comments stay out of the
-// CSS string: it ships as written.
+// keyboard is up), so the composer stays visible. The reduced-motion rules
+// come last: they have the specificity of the rules they undo, so only
+// order makes them win. Comments stay out of the CSS string: it ships as
+// written.
 
 export const PANEL_CSS = `
 .panel {
@@ -52,10 +54,6 @@ export const PANEL_CSS = `
 .launcher { transition: transform .15s; }
 .launcher:hover { transform: scale(1.06); }
 .launcher:focus-visible { outline-offset: 3px; }
-@media (prefers-reduced-motion: reduce) {
-  .panel, .card, .launcher { animation: none; transition: none; }
-  .log { scroll-behavior: auto; }
-}
 .sr-only {
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
@@ -105,7 +103,6 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   content: "▍"; margin-inline-start: 2px; color: var(--_muted); animation: natter-blink 1s steps(2) infinite;
 }
 @keyframes natter-blink { 50% { opacity: 0; } }
-@media (prefers-reduced-motion: reduce) { .agent[aria-busy="true"] .bubble::after { animation: none; } }
 
 .delivery { display: flex; align-items: center; gap: 8px; margin-top: 3px; font-size: 12px; color: var(--_muted); text-align: end; }
 .delivery-text:empty { display: none; }
@@ -203,7 +200,13 @@ textarea[aria-invalid="true"] { border-color: var(--_danger); }
 }
 .voice-mute[aria-pressed="true"] { border-color: var(--_accent); }
 .voice-end { border-color: var(--_danger); color: var(--_danger); }
-@media (prefers-reduced-motion: reduce) { .voice-meter-fill { transition: none; } }
+
+@media (prefers-reduced-motion: reduce) {
+  .panel, .card, .launcher { animation: none; transition: none; }
+  .agent[aria-busy="true"] .bubble::after { animation: none; }
+  .log { scroll-behavior: auto; }
+  .voice-meter-fill { transition: none; }
+}
 `;
 
 // Returns the sheet to adopt, or null where constructable stylesheets are

@@ -16,7 +16,7 @@ beforeEach(() => stack.reset());
 // DOM changes (a MutationObserver sees states that polling could miss).
 async function recordDeliveryStates(page) {
   await page.evaluate(() => {
-    const list = document.querySelector('natter-widget').shadowRoot.querySelector('ol[role=log]');
+    const list = document.querySelector('natter-widget').shadowRoot.querySelector('[role=log] > ol');
     const seen = (window.__delivery = []);
     new MutationObserver(() => {
       const user = list.querySelector('li.msg.user');

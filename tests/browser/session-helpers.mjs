@@ -40,7 +40,8 @@ export async function openLive(stack, { onPage: extra } = {}) {
       s.widget.locator('.status-text', { hasText: text }).waitFor({ timeout }).then(async () => {
         assert.equal(await s.status.textContent(), text);
       }),
-    // The status line's states and texts since recordStatus() was called.
+    // The status line's states and texts since recordStatus() was called,
+    // each with `at`: when it was seen (epoch ms, the page's clock).
     async recordStatus() {
       await s.page.evaluate(() => {
         const box = document.querySelector('natter-widget').shadowRoot.querySelector('.status');
@@ -48,7 +49,9 @@ export async function openLive(stack, { onPage: extra } = {}) {
         const note = () => {
           const entry = { state: box.getAttribute('data-state'), text: box.querySelector('.status-text').textContent };
           const last = seen.at(-1);
-          if (!last || last.state !== entry.state || last.text !== entry.text) seen.push(entry);
+          if (!last || last.state !== entry.state || last.text !== entry.text) {
+            seen.push({ ...entry, at: performance.timeOrigin + performance.now() });
+          }
         };
         note();
         new MutationObserver(note).observe(box, { subtree: true, childList: true, characterData: true, attributes: true });
@@ -65,6 +68,32 @@ export async function openConnected(stack, options) {
   await s.openChat();
   await s.waitForStatus('Connected');
   return s;
+}
+
+const conditions = (offline) => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+// Switches Chromium's network emulation (cdp: a CDP session of `page` with
+// Network enabled), and makes sure the page got the matching online/offline
+// event (dispatches it when emulation did not). Chromium pauses an open
+// WebSocket rather than dropping it: a real cut also needs the server's end
+// dropped (stack.killSessions()). Returns {at: epoch ms just before the
+// switch, fired: whether Chromium fired the event itself}.
+export async function setNetwork(page, cdp, online) {
+  await page.evaluate(() => {
+    window.__netEvents ??= [];
+    if (!window.__netListening) {
+      window.__netListening = true;
+      addEventListener('online', () => window.__netEvents.push('online'));
+      addEventListener('offline', () => window.__netEvents.push('offline'));
+    }
+  });
+  const at = Date.now();
+  await cdp.send('Network.emulateNetworkConditions', conditions(!online));
+  const name = online ? 'online' : 'offline';
+  const fired = await page.waitForFunction((n) => window.__netEvents.at(-1) === n, name, { timeout: 1000 })
+    .then(() => true, () => false);
+  if (!fired) await page.evaluate((n) => dispatchEvent(new Event(n)), name);
+  return { at, fired };
 }
 
 // Sends `text` with Enter.

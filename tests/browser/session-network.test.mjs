@@ -26,7 +26,7 @@ test('a 2 s network cut: offline, then connected again, and the message typed me
   await cdp.send('Network.enable');
 
   const cutAt = Date.now();
-  await setNetwork(s, cdp, false);
+  await setNetwork(s.page, cdp, false);
   await stack.killSessions(); // the cut drops the socket
   await s.waitForStatus(OFFLINE_TEXT);
   await type(s, 'is the DualSense in stock?');
@@ -35,7 +35,7 @@ test('a 2 s network cut: offline, then connected again, and the message typed me
 
   // The cut lasts 2 s (the scenario, not an assertion).
   await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 2000 - Date.now())));
-  await setNetwork(s, cdp, true);
+  await setNetwork(s.page, cdp, true);
   await s.waitForStatus('Connected');
   await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
   await s.finishedReplies.first().waitFor();

@@ -27,8 +27,11 @@ test('the panel is a labelled dialog with a live log and a labelled composer', (
   assert.equal(panel.panel.getAttribute('role'), 'dialog');
   assert.equal(panel.panel.getAttribute('aria-labelledby'), 'natter-title');
   assert.equal(root.findAll((e) => e.id === 'natter-title')[0].textContent, 'Chat with us');
-  assert.equal(panel.list.getAttribute('role'), 'log');
-  assert.equal(panel.list.getAttribute('aria-live'), 'polite');
+  // The log region wraps the list, so the messages stay list items.
+  assert.equal(panel.list.tagName.toLowerCase(), 'ol');
+  assert.equal(panel.list.getAttribute('role'), null);
+  assert.equal(panel.list.parentNode.getAttribute('role'), 'log');
+  assert.equal(panel.list.parentNode.getAttribute('aria-live'), 'polite');
   const [label] = root.byTag('label');
   assert.equal(label.getAttribute('for'), panel.textarea.id);
   assert.match(panel.textarea.getAttribute('aria-describedby'), /natter-error/);

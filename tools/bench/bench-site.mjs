@@ -8,6 +8,8 @@
 //                       so it runs right after t0.js)
 //   /bench/plain.html   the same, with plain-launcher.js for the loader and a
 //                       plain textarea wired by plain-send.js (the baselines)
+//   /bench/bare.html    the storefront with no widget and no probe (the idle
+//                       baseline)
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,5 +43,6 @@ export function buildBenchSite(repoRoot) {
     '<script src="/bench/t0.js"></script>',
     '<script src="/bench/plain-launcher.js"></script>',
   ].join('\n')));
+  writeFileSync(path.join(benchDir, 'bare.html'), demo.replace(EMBED, ''));
   return { webDir, dispose: () => rmSync(webDir, { recursive: true, force: true }) };
 }

@@ -41,7 +41,9 @@ async function send(page, textarea, answered, n) {
   return chatTiming(page, n);
 }
 
-async function launcherShown(page, url) {
+// Loads `url` and returns {start, inDom, launcher} (start: loader start on
+// the page's clock; the others relative to it).
+export async function launcherShown(page, url) {
   await page.goto(url);
   await page.waitForFunction(() => window.__bench.visible !== undefined);
   const s = await page.evaluate(() => {
@@ -50,7 +52,7 @@ async function launcherShown(page, url) {
     return { start: Math.max(b.t0, loader ? loader.responseEnd : 0), inDom: b.inDom, visible: b.visible, checked: b.visibleChecked };
   });
   if (!s.checked) throw new Error('the launcher was not visible when measured');
-  return { inDom: s.inDom - s.start, launcher: s.visible - s.start };
+  return { start: s.start, inDom: s.inDom - s.start, launcher: s.visible - s.start };
 }
 
 async function widgetRun(context, base) {

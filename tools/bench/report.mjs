@@ -16,7 +16,121 @@ function timingRow(label, widget, plain) {
   return `| ${label} | ${ms(median(widget))} | ${ms(p95(widget))} | ${ms(median(plain))} | ${ms(p95(plain))} | ${ratio.toFixed(2)}× |`;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, runs, seconds }) {
+function reconnectSection({ reconnect, syntheticEvents }) {
+  const synthetic = syntheticEvents === 0
+    ? 'Chromium fired `offline` and `online` itself in every trial.'
+    : `In ${syntheticEvents} trial(s) Chromium did not fire \`online\`/\`offline\` itself and the bench dispatched it after waiting up to 1 s; those figures include the wait.`;
+  return `## Reconnect after a network cut
+
+${reconnect.length} trials, each a fresh tab on the live-session storefront
+(\`/demo/live.html\`, \`data-transport="session"\`) with the session up:
+the network is cut for 2 s (Chromium's network emulation offline, and the
+server's end of the socket dropped, as \`tests/browser/session-network.test.mjs\`
+does, since emulation alone only pauses an open socket), then restored.
+No baseline: nothing simpler does the same job.
+
+| measure | median | p95 |
+|---|---:|---:|
+| network back → status "Connected" | ${ms(median(reconnect))} | ${ms(p95(reconnect))} |
+
+**network back**: Node's clock just before the CDP call that restores the
+network (so the figures are upper bounds). **Connected**: the status line
+reads "Connected" again (the core's \`welcome\` on the new socket), seen by
+a MutationObserver in the page and stamped with \`performance.timeOrigin +
+performance.now()\` (the same machine clock). ${synthetic}
+`;
+}
+
+function hostCostSection(hostCost, sizes, timings, runs) {
+  const { widget, plain } = hostCost;
+  const loader = sizes.find((s) => s.key === 'loader');
+  const row = (label, v) => `| ${label} | ${ms(median(v))} | ${ms(p95(v))} |`;
+  const count = (label, w, b) => `| ${label} | ${median(w)} | ${Math.max(...w)} | ${median(b)} | ${Math.max(...b)} |`;
+  const total = (label, w, b) => `| ${label} | ${ms(median(w))} | ${ms(Math.max(...w))} | ${ms(median(b))} | ${ms(Math.max(...b))} |`;
+  const withLoaf = widget.widgetLoafMs.filter((v) => v > 0).length;
+  return `## Host-page cost
+
+What a shop's page pays before the shopper touches the widget.
+
+- **Loader bytes**: \`natter.js\` is ${bytes(loader.gzip)} bytes gzipped (level 9) against the
+  2 KB target (< ${bytes(loader.budget)}): **${loader.pass ? 'under target' : 'OVER TARGET'}**.
+- **Loader start → launcher painted**: ${ms(median(timings.widget.launcher))} median,
+  ${ms(p95(timings.widget.launcher))} p95 (the table above).
+
+${runs} more runs, each in a fresh browser context, with no interaction at all:
+the widget page (the storefront as above) is watched from its first script
+until the core has started on its own (the panel is built, hidden) plus
+500 ms; the plain baseline page of the same run is watched for the same time.
+
+| long tasks on the main thread (≥ 50 ms) | widget median | widget max | baseline median | baseline max |
+|---|---:|---:|---:|---:|
+${count('count per page load', widget.longTaskCount, plain.longTaskCount)}
+${total('total duration per page load', widget.longTaskMs, plain.longTaskMs)}
+
+Target: none caused by the widget. \`longtask\` entries (a
+PerformanceObserver in the first script of \`<head>\`, buffered) do not say
+whose code ran; long animation frames do: the widget's own scripts
+(\`natter.*\`) ran inside a long animation frame in ${withLoaf} of ${widget.widgetLoafMs.length} runs, for
+${ms(median(widget.widgetLoafMs))} median, ${ms(Math.max(...widget.widgetLoafMs))} at most (script time, not the frame's).
+
+When the core is fetched, relative to loader start:
+
+| event | median | p95 |
+|---|---:|---:|
+${row("page's load event end", widget.loadEnd)}
+${row("loader's requestIdleCallback fires", widget.idleAt)}
+${row('natter.core.*.js request starts', widget.coreJsAt)}
+${row('natter.core.*.wasm request starts', widget.coreWasmAt)}
+
+With no interaction, the core was requested only from the loader's idle
+callback: before it in ${widget.coreBeforeIdle} of ${widget.coreJsAt.length} runs; the callback was forced by its
+5 s timeout (page not idle) in ${widget.idleTimedOut} run(s). Every request of the last run's page,
+in order, before any interaction: ${widget.requests.map((r) => `\`${r}\``).join(', ')}.
+The other trigger, the first interaction with the launcher (focus,
+pointerdown, keydown), is not timed here.
+`;
+}
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const signedKib = (n) => `${n >= 0 ? '+' : '−'}${kib(Math.abs(n))}`;
+
+function idleRow(label, page, bare) {
+  const vs = (v, b) => (b > 0 ? `${(v / b).toFixed(2)}×` : 'n/a');
+  return `| ${label} | ${ms(page.taskMsPerMin)} | ${vs(page.taskMsPerMin, bare.taskMsPerMin)} | ` +
+    `${ms(page.scriptMsPerMin)} | ${kib(page.heapStart)} | ${kib(page.heapEnd)} | ${signedKib(page.heapEnd - page.heapStart)} | ${page.pings} |`;
+}
+
+function idleSection(idle) {
+  const { bare, closed, live } = idle;
+  return `## Idle cost
+
+Three tabs of the demo storefront sit side by side for the same
+${idle.minutes} minute(s), each in its own browser context (its own renderer
+process): **no widget** (the baseline, measured in the same run), the
+**widget closed** (HTTP mode, core loaded by the loader's idle preload,
+panel never opened, no session), and a **live session** (\`/demo/live.html\`:
+chat opened, "Connected", panel closed again; the session stays up and
+sends a heartbeat every \`heartbeat_ms\` = 15 s, set by the server).
+One window per tab, so these are single measurements, not medians.
+
+| page | main-thread CPU / min | vs no widget | of which JS / min | JS heap at start | JS heap at end | heap growth | heartbeats sent |
+|---|---:|---:|---:|---:|---:|---:|---:|
+${idleRow('no widget', bare, bare)}
+${idleRow('widget closed, no session', closed, bare)}
+${idleRow('live session, panel closed', live, bare)}
+
+CPU: CDP \`Performance.getMetrics\` \`TaskDuration\` (every main-thread
+task: script, style, layout, GC) and \`ScriptDuration\` (JS only), end minus
+start, per minute of wall time. Heap: \`JSHeapUsedSize\`, each time right
+after a forced GC (\`HeapProfiler.collectGarbage\`), so growth is what stays
+reachable. Heartbeats: \`ping\` frames the page sent in the window (the
+live session's socket closed ${live.socketCloses} time(s) in all; page
+visibility at the end: ${live.visible}). Set the window with
+\`NATTER_BENCH_IDLE_MINUTES\` (default 10).
+`;
+}
+
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -73,5 +187,8 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
   effects in order (clear the composer, draw the shopper's bubble and its delivery line, host
   events), then \`http_request\`. The first message on a page also runs
   those paths for the first time; the second shows the steady state.
-`;
+
+${hostCostSection(hostCost, sizes, timings, runs)}
+${reconnectSection(reconnect)}
+${idleSection(idle)}`;
 }

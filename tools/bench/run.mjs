@@ -1,6 +1,7 @@
 // npm run bench: measures what a shop pays for embedding Natter and writes
 // docs/benchmarks.md (see report.mjs for the figures and how each is taken).
-//   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25)
+//   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25: runs,
+//                                  and reconnect trials; NATTER_BENCH_IDLE_MINUTES=10)
 // Exits 1 when a file is over its size budget (after writing the report).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,9 @@ import { startServer } from '../server/server.mjs';
 import { measureSizes } from './sizes.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
+import { measureHostCost } from './host-cost.mjs';
+import { measureReconnect } from './reconnect.mjs';
+import { measureIdle } from './idle.mjs';
 import { renderReport } from './report.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,6 +22,8 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const runs = Number(process.env.NATTER_BENCH_RUNS ?? 25);
 if (!Number.isInteger(runs) || runs < 20) throw new Error('NATTER_BENCH_RUNS must be an integer >= 20');
+const idleMinutes = Number(process.env.NATTER_BENCH_IDLE_MINUTES ?? 10);
+if (!(idleMinutes > 0)) throw new Error('NATTER_BENCH_IDLE_MINUTES must be a number > 0');
 
 async function main() {
   const began = Date.now();
@@ -30,16 +36,25 @@ async function main() {
   const server = await startServer({ host: '127.0.0.1', port: 0, distDir, webDir: site.webDir, tokenDelayMs: 1, log: () => {} });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   let timings;
+  let hostCost;
+  let idle;
   try {
     timings = await measureBrowserTimings({
       browser, base: server.url.replace(/\/$/, ''), runs,
       onRun: (n) => { if (n % 5 === 0) console.log(`[bench] browser runs: ${n}/${runs}`); },
     });
+    hostCost = await measureHostCost({ browser, base: server.url.replace(/\/$/, ''), runs });
+    console.log(`[bench] idle cost: ${idleMinutes} min`);
+    idle = await measureIdle({ browser, base: server.url.replace(/\/$/, ''), minutes: idleMinutes });
   } finally {
     await browser.close().catch(() => {});
     await server.close();
     site.dispose();
   }
+  // Its own server (with test controls, to drop sockets) and browser.
+  const reconnect = await measureReconnect({
+    trials: runs, onTrial: (n) => { if (n % 5 === 0) console.log(`[bench] reconnect trials: ${n}/${runs}`); },
+  });
 
   const cpus = os.cpus();
   const report = renderReport({
@@ -54,7 +69,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

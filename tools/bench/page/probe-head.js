@@ -6,9 +6,32 @@
 //   - watches for the launcher: `inDom` when its host element is in the
 //     document (a MutationObserver: a microtask after the script that added
 //     it), then once the button has a box (checked each frame), `visible`
-//     in the task after that frame (rAF, then a message).
+//     in the task after that frame (rAF, then a message);
+//   - records long tasks (longtask), the widget's scripts inside long
+//     animation frames (their sourceURL names natter.*), and when
+//     requestIdleCallback callbacks start (the loader's idle preload).
 (function () {
-  var bench = (window.__bench = { keys: [], fetches: [] });
+  var bench = (window.__bench = { keys: [], fetches: [], longTasks: [], widgetLoafScripts: [], idleCallbacks: [] });
+  function observe(type, onEntry) {
+    try {
+      new PerformanceObserver(function (list) { list.getEntries().forEach(onEntry); }).observe({ type: type, buffered: true });
+    } catch (e) { /* entry type not supported: nothing recorded */ }
+  }
+  observe('longtask', function (e) { bench.longTasks.push({ start: e.startTime, duration: e.duration }); });
+  observe('long-animation-frame', function (frame) {
+    (frame.scripts || []).forEach(function (s) {
+      if (/\/natter\./.test(s.sourceURL)) bench.widgetLoafScripts.push({ start: s.startTime, duration: s.duration, url: s.sourceURL });
+    });
+  });
+  var idle = window.requestIdleCallback;
+  if (idle) {
+    window.requestIdleCallback = function (callback, options) {
+      return idle.call(window, function (deadline) {
+        bench.idleCallbacks.push({ at: performance.now(), didTimeout: deadline.didTimeout });
+        return callback(deadline);
+      }, options);
+    };
+  }
   var realFetch = window.fetch;
   window.fetch = function (input, init) {
     var url = typeof input === 'string' ? input : String(input && input.url);

@@ -1,0 +1,118 @@
+// Accessibility of the widget on the demo storefront: axe-core finds no
+// serious or critical violation in the widget (panel closed, and open in
+// text mode), a keyboard-only shopper can open the chat, send a message and
+// close it again with focus back on the launcher, and with reduced motion
+// nothing in the widget animates. The widget's shadow root is open (see
+// web/loader.js), so axe walks into it; the checks are scoped to the
+// widget, since the storefront's own markup is not under test. A new state
+// (voice mode) is one more call to assertAxeClean(page, label).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { startStack, openStorefront } from './harness.mjs';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const BLOCKING = new Set(['serious', 'critical']);
+
+let stack;
+before(async () => { stack = await startStack(); });
+after(() => stack?.close());
+beforeEach(() => stack.reset());
+
+// Runs axe on the widget as it is now; fails listing every serious or
+// critical violation (rule, impact, help, and each offending node).
+async function assertAxeClean(page, label) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
+  // Colours are checked on the settled state, not mid-way through the
+  // panel's opening fade.
+  await page.evaluate(() => Promise.all(document.querySelector('natter-widget').shadowRoot.getAnimations()
+    .map((a) => a.finished)));
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run({ include: [['natter-widget']] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+    }));
+  });
+  const blocking = violations.filter((v) => BLOCKING.has(v.impact));
+  assert.deepEqual(blocking, [], `${label}: axe found serious/critical violations:\n${JSON.stringify(blocking, null, 2)}`);
+}
+
+// The element focused inside the widget's shadow root, or null when focus
+// is not in the widget.
+const focusedInWidget = (page) => page.evaluate(() => {
+  const host = document.querySelector('natter-widget');
+  if (document.activeElement !== host) return null;
+  const el = host.shadowRoot.activeElement;
+  return el && { tag: el.tagName.toLowerCase(), id: el.id, className: el.className };
+});
+
+test('axe: no serious or critical violations with the panel closed and open (text mode)', async () => {
+  const s = await openStorefront(stack);
+  await s.launcher.waitFor();
+  await assertAxeClean(s.page, 'panel closed, core not started');
+  await s.widget.locator('section.panel').waitFor({ state: 'attached' }); // the idle preload built it
+  await assertAxeClean(s.page, 'panel closed, core started');
+  await s.openChat();
+  await assertAxeClean(s.page, 'panel open, empty conversation');
+  await s.textarea.fill('do you have PS5 games?');
+  await s.textarea.press('Enter');
+  await s.finishedReplies.first().waitFor();
+  await assertAxeClean(s.page, 'panel open, after a reply with product cards');
+  s.assertClean();
+});
+
+test('keyboard only: Tab to the launcher, Enter opens, Enter sends, Escape closes and focus returns', async () => {
+  const s = await openStorefront(stack);
+  await s.launcher.waitFor();
+  let focused = null;
+  for (let presses = 0; presses < 80 && focused?.className !== 'launcher'; presses += 1) {
+    await s.page.keyboard.press('Tab');
+    focused = await focusedInWidget(s.page);
+  }
+  assert.equal(focused?.className, 'launcher', 'Tab reaches the launcher');
+
+  await s.page.keyboard.press('Enter');
+  await s.textarea.waitFor({ state: 'visible' });
+  assert.equal(await s.launcher.getAttribute('aria-expanded'), 'true');
+  assert.equal((await focusedInWidget(s.page))?.id, 'natter-input', 'focus moves into the panel, on the composer');
+
+  await s.page.keyboard.type('can I trade in my old console?');
+  await s.page.keyboard.press('Enter');
+  await s.userBubbles.first().waitFor();
+  await s.finishedReplies.first().waitFor();
+  assert.equal(s.chatRequests.length, 1, 'Enter sent the message once');
+  assert.equal(await s.textarea.inputValue(), '', 'the composer was cleared');
+
+  await s.page.keyboard.press('Escape');
+  await s.panel.waitFor({ state: 'hidden' });
+  assert.equal(await s.launcher.getAttribute('aria-expanded'), 'false');
+  assert.equal((await focusedInWidget(s.page))?.className, 'launcher', 'focus returns to the launcher');
+  s.assertClean();
+});
+
+test('reduced motion: no CSS animation or transition runs in the widget', async () => {
+  const s = await openStorefront(stack);
+  await s.page.emulateMedia({ reducedMotion: 'reduce' });
+  await s.launcher.waitFor();
+  // Every animation or transition that starts in the shadow tree, however short.
+  await s.page.evaluate(() => {
+    const root = document.querySelector('natter-widget').shadowRoot;
+    window.__motion = [];
+    for (const type of ['animationstart', 'transitionrun']) {
+      root.addEventListener(type, (e) => window.__motion.push(`${type} ${e.animationName ?? e.propertyName} on ${e.target.className}`));
+    }
+  });
+  await s.launcher.hover();
+  await s.openChat();
+  await s.textarea.fill('do you have PS5 games?');
+  await s.textarea.press('Enter');
+  await s.widget.locator('li.msg.agent').first().waitFor(); // streaming: the busy cursor would blink
+  await s.widget.locator('.card').first().hover();
+  await s.finishedReplies.first().waitFor();
+  const running = await s.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.getAnimations()
+    .map((a) => `${a.constructor.name} ${a.animationName ?? a.transitionProperty}`));
+  assert.deepEqual(await s.page.evaluate(() => window.__motion), [], 'nothing started');
+  assert.deepEqual(running, [], 'nothing running');
+  s.assertClean();
+});
