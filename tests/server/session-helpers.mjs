@@ -8,10 +8,14 @@ const open = new Set();
 
 export const sessionUrl = (baseUrl) => new URL('api/session', baseUrl).href.replace(/^http/, 'ws');
 
-// A connected test socket. `frames` holds every parsed frame in arrival order;
+// A connected test socket. `frames` holds every parsed frame in arrival order,
+// `binary` every binary message (a Buffer), and `timeline` both kinds in one
+// order ({ text: frame } or { binary: Buffer }, each with `at`, ms);
 // waitClosed() resolves { code, reason } once the socket closes.
 export class TestSocket {
   frames = [];
+  binary = [];
+  timeline = [];
   #waiters = new Set();
   #closed;
 
@@ -23,8 +27,16 @@ export class TestSocket {
       resolve({ code, reason: reason.toString() });
       this.#check();
     }));
-    ws.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()));
+    ws.on('message', (data, isBinary) => {
+      const at = performance.now();
+      if (isBinary) {
+        this.binary.push(data);
+        this.timeline.push({ binary: data, at });
+        return;
+      }
+      const frame = JSON.parse(data.toString());
+      this.frames.push(frame);
+      this.timeline.push({ text: frame, at });
       this.#check();
     });
     ws.on('error', () => {});

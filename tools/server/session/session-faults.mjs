@@ -16,8 +16,11 @@
 // GET /api/session within 30 s — the client's diagnosis probe — gets the
 // same status (one probe only); later ones get the usual 426.
 //
-// Connection faults (the handshake succeeds; server→client frames are
-// affected, client→server frames are handled as usual):
+// Connection faults (the handshake succeeds; server→client text frames are
+// affected, client→server frames are handled as usual; binary voice frames
+// are not counted, delayed, duplicated or reordered — voice has its own
+// faults, voice/voice-faults.mjs — but a dropped or muted connection sends
+// none):
 //   {action: 'drop_after_frames', frames: N}  after N server frames have been
 //       written, the TCP socket is destroyed (the client sees 1006); N = 0
 //       drops right after the handshake
