@@ -121,6 +121,7 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
     doc: document,
     composerRow: panel.sendButton.parentNode,
     sendButton: panel.sendButton,
+    textarea: panel.textarea,
     parent: panel.panel,
     before: panel.list.parentNode.nextSibling,
     t: look.t,

@@ -2,8 +2,11 @@
 // is up a bar with the call state in words, a level meter, Mute and End
 // call. The state line is a polite live region, so screen readers hear
 // "Listening", "Agent speaking"… as they change. Keyboard: all are plain
-// buttons in the tab order; when a call ends with focus in the bar, focus
-// returns to the microphone button.
+// buttons in the tab order. A call started from the microphone button moves
+// focus to the text box (where Enter does nothing in voice mode), never to
+// End call, so a stray Enter cannot hang up; End call is one Shift+Tab
+// away. When a call ends with focus in the bar, focus returns to the
+// microphone button.
 //
 //   const bar = createVoiceBar({ doc, composerRow, sendButton, before, t, onStart, onEnd, onMute });
 //   bar.show({state, muted}); bar.level(0..1)
@@ -29,7 +32,7 @@ function micIcon(doc) {
   return svg;
 }
 
-export function createVoiceBar({ doc, composerRow, sendButton, parent, before, t, onStart, onEnd, onMute }) {
+export function createVoiceBar({ doc, composerRow, sendButton, textarea, parent, before, t, onStart, onEnd, onMute }) {
   const micButton = el(doc, 'button', { class: 'mic', type: 'button', 'aria-label': t('voice.start'), part: 'voice-start' });
   micButton.appendChild(micIcon(doc));
   composerRow.insertBefore(micButton, sendButton);
@@ -52,7 +55,9 @@ export function createVoiceBar({ doc, composerRow, sendButton, parent, before, t
 
   function show({ state: name, muted: isMuted }) {
     const off = name === 'off';
-    const focusInBar = bar.contains(doc.activeElement) || bar.getRootNode().activeElement && bar.contains(bar.getRootNode().activeElement);
+    const focused = bar.getRootNode().activeElement;
+    const focusInBar = Boolean(focused) && bar.contains(focused);
+    const focusOnMic = focused === micButton;
     bar.hidden = off;
     micButton.hidden = !off;
     muted = Boolean(isMuted);
@@ -64,6 +69,8 @@ export function createVoiceBar({ doc, composerRow, sendButton, parent, before, t
     if (off) {
       fill.style.transform = 'scaleX(0)';
       if (focusInBar) micButton.focus();
+    } else if (focusOnMic) {
+      textarea.focus();
     }
   }
 

@@ -5,38 +5,16 @@
 // nothing in the widget animates. The widget's shadow root is open (see
 // web/loader.js), so axe walks into it; the checks are scoped to the
 // widget, since the storefront's own markup is not under test. A new state
-// (voice mode) is one more call to assertAxeClean(page, label).
+// Voice mode is checked in voice.test.mjs (it needs a fake microphone).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { startStack, openStorefront } from './harness.mjs';
-
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const BLOCKING = new Set(['serious', 'critical']);
+import { assertAxeClean } from './axe.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
-
-// Runs axe on the widget as it is now; fails listing every serious or
-// critical violation (rule, impact, help, and each offending node).
-async function assertAxeClean(page, label) {
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
-  // Colours are checked on the settled state, not mid-way through the
-  // panel's opening fade.
-  await page.evaluate(() => Promise.all(document.querySelector('natter-widget').shadowRoot.getAnimations()
-    .map((a) => a.finished)));
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run({ include: [['natter-widget']] }, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
-    }));
-  });
-  const blocking = violations.filter((v) => BLOCKING.has(v.impact));
-  assert.deepEqual(blocking, [], `${label}: axe found serious/critical violations:\n${JSON.stringify(blocking, null, 2)}`);
-}
 
 // The element focused inside the widget's shadow root, or null when focus
 // is not in the widget.

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
 import { openConnected, type, setNetwork } from './session-helpers.mjs';
 import { speechWav, readWav, envelope, bestLoopCorrelation } from './voice-audio.mjs';
+import { assertAxeClean } from './axe.mjs';
 
 const ENTER_IGNORED = '[natter] Enter ignored in voice mode';
 const MIN_ENVELOPE_CORRELATION = 0.7;
@@ -148,11 +149,11 @@ test('a 2 s network cut mid-call: voice resumes on the new session without askin
   await ui.waitFor('listening');
   const cdp = await stack.context.newCDPSession(s.page);
   await cdp.send('Network.enable');
-  await setNetwork(s, cdp, false);
+  await setNetwork(s.page, cdp, false);
   await stack.killSessions();
   await ui.waitFor('connecting');
   await new Promise((r) => setTimeout(r, 2000));
-  await setNetwork(s, cdp, true);
+  await setNetwork(s.page, cdp, true);
   await s.waitForStatus('Connected');
   await eventually(() => assert.equal(framesOf(s, 'voice.start').length, 2));
   const again = framesOf(s, 'voice.start')[1];
@@ -165,4 +166,27 @@ test('a 2 s network cut mid-call: voice resumes on the new session without askin
   assert.equal(receivedOf(s, 'voice.agent').filter((f) => f.state === 'start' && f.utterance === 1).length, 1);
   await ui.end.click();
   await ui.waitFor('off');
+});
+
+test('keyboard only: start a call, hear the state announced, end it; axe is clean in voice mode', async () => {
+  const s = await openConnected(stack, { onPage: micSpy() });
+  const ui = voiceUi(s);
+  await s.textarea.focus();
+  await s.page.keyboard.press('Tab');                 // the microphone button follows the text box
+  const focused = () => s.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.activeElement?.getAttribute('part'));
+  assert.equal(await focused(), 'voice-start');
+  await s.page.keyboard.press('Enter');
+  await ui.waitFor('listening');
+  const live = s.widget.locator('.voice-state');
+  assert.equal(await live.getAttribute('role'), 'status');
+  assert.equal(await live.getAttribute('aria-live'), 'polite');
+  assert.equal(await live.textContent(), 'Listening');
+  await assertAxeClean(s.page, 'voice mode, listening');
+  assert.equal(await focused(), 'input', 'focus went to the text box, not to End call');
+  await s.page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'voice-end', 'End call is one Shift+Tab away');
+  await s.page.keyboard.press('Enter');
+  await ui.waitFor('off');
+  assert.equal(await focused(), 'voice-start', 'focus returns to the microphone button');
+  assert.equal(await s.page.evaluate(() => window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'ended'))), true);
 });

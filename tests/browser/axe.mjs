@@ -1,0 +1,25 @@
+// axe-core on the widget (used by accessibility.test.mjs and the voice tests).
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const BLOCKING = new Set(['serious', 'critical']);
+
+// Runs axe on the widget as it is now; fails listing every serious or
+// critical violation (rule, impact, help, and each offending node).
+export async function assertAxeClean(page, label) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE_PATH });
+  // Colours are checked on the settled state, not mid-way through the
+  // panel's opening fade.
+  await page.evaluate(() => Promise.all(document.querySelector('natter-widget').shadowRoot.getAnimations()
+    .map((a) => a.finished)));
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run({ include: [['natter-widget']] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+    }));
+  });
+  const blocking = violations.filter((v) => BLOCKING.has(v.impact));
+  assert.deepEqual(blocking, [], `${label}: axe found serious/critical violations:\n${JSON.stringify(blocking, null, 2)}`);
+}
