@@ -165,7 +165,9 @@ async function start(loaderCtx) {
     document.addEventListener('visibilitychange', () => { if (!document.hidden) voice.resume(); });
   }
   const runEffect = localizeEffects(
-    createEffectRunner({ ui, transport, session, storage: platform.storage, listeners, log, voice }), t, { maxChars: 4000 },
+    createEffectRunner({
+      ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(),
+    }), t, { maxChars: 4000 },
   );
   host = createCoreHost({ core, runEffect, ...platform });
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });

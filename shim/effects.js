@@ -7,7 +7,8 @@
 // `session` and `storage` are only needed by a core with a session_url.
 
 // `voice` (voice/voice-effects.js) adds the voice effects, in session mode.
-export function createEffectRunner({ ui, transport, session, storage, listeners, log, voice = null }) {
+// `reload()` reloads the page (a newer release is live; the core chose the moment).
+export function createEffectRunner({ ui, transport, session, storage, listeners, log, voice = null, reload = () => {} }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
     // returns the effects it ran); nothing to do after the fact.
@@ -29,6 +30,10 @@ export function createEffectRunner({ ui, transport, session, storage, listeners,
     status_changed: (e) => ui.status.show(e),
     persist: (e) => storage.set(e.key, e.value),
     notice_shown: (e) => ui.messages.addNotice(e),
+    reload_page: (e) => {
+      log('info', `reloading for release build ${e.build}`);
+      reload();
+    },
     ...(voice ? voice.effects : {}),
   };
 

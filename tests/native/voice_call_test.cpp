@@ -189,3 +189,73 @@ TEST_F(VoiceCallTest, WithoutALiveSessionUrlVoiceSaysItIsUnavailable) {
 
 }  // namespace
 }  // namespace natter::testing
+
+namespace natter::testing {
+namespace {
+
+// The welcome names the build the server now serves. A different one than
+// the page's means a newer release: the client reloads, but only when
+// nothing would be lost (never mid-call, never over unsent or typed text).
+std::string welcome_with_build(const std::string& build) {
+  std::string w = welcome(true);
+  return w.substr(0, w.size() - 1) + R"(,"build":")" + build + "\"}";
+}
+
+struct ReloadTest : ::testing::Test {
+  Harness h{[] {
+    Config c = session_config();
+    c.build = "build-a";
+    return c;
+  }()};
+  uint32_t live(const std::string& build) {
+    h.feed(SessionWanted{});
+    const uint32_t id = last_conn(h);
+    h.feed(WsOpened{id});
+    h.feed(WsFrame{id, welcome_with_build(build)});
+    return id;
+  }
+};
+
+TEST_F(ReloadTest, TheSameBuildNeverReloads) {
+  live("build-a");
+  h.feed(ComposerChanged{0});
+  EXPECT_TRUE(h.all_of<ReloadPage>().empty());
+}
+
+TEST_F(ReloadTest, ANewerBuildReloadsAtOnceWhenIdle) {
+  live("build-b");
+  auto reloads = h.all_of<ReloadPage>();
+  ASSERT_EQ(reloads.size(), 1u);
+  EXPECT_EQ(reloads[0].build, "build-b");
+}
+
+TEST_F(ReloadTest, NeverMidCallNorOverTypedOrUnansweredText) {
+  h.feed(ComposerChanged{3});                 // the shopper is typing
+  const uint32_t conn = live("build-b");
+  EXPECT_TRUE(h.all_of<ReloadPage>().empty());
+  h.feed(VoiceStartClicked{});
+  h.feed(MicAnswered{"granted"});
+  h.feed(ComposerChanged{0});
+  EXPECT_TRUE(h.all_of<ReloadPage>().empty()) << "mid-call";
+  h.feed(EnterPressed{"", false, false, false});  // ignored in voice mode
+  h.feed(ComposerChanged{5});                     // typing while the call ends
+  h.feed(VoiceEndClicked{});
+  const std::string call = nlohmann::json::parse(sent_frames(h, "voice.start").front())["call_id"].get<std::string>();
+  h.feed(WsFrame{conn, R"({"type":"voice.closed","call_id":")" + call + "\"}"});
+  EXPECT_TRUE(h.all_of<ReloadPage>().empty()) << "text in the composer";
+  // The call is over; the text goes out and is unanswered: still no reload.
+  h.feed(EnterPressed{"hello", false, false, false});
+  EXPECT_TRUE(h.all_of<ReloadPage>().empty()) << "a message unanswered";
+  const auto msg = nlohmann::json::parse(sent_frames(h, "msg").front());
+  const std::string id = msg["message_id"].get<std::string>();
+  h.feed(WsFrame{conn, ack(id)});
+  h.feed(WsFrame{conn, event(1, id, "delta", R"({"text":"Yes "})")});
+  EXPECT_TRUE(h.all_of<ReloadPage>().empty()) << "the reply is streaming";
+  h.feed(WsFrame{conn, event(2, id, "done", "{}")});
+  ASSERT_EQ(h.all_of<ReloadPage>().size(), 1u);
+  h.feed(ComposerChanged{0});
+  EXPECT_EQ(h.all_of<ReloadPage>().size(), 1u) << "once";
+}
+
+}  // namespace
+}  // namespace natter::testing

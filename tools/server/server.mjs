@@ -3,7 +3,9 @@
 // test controls. Routing lives here; each endpoint is its own file. Both
 // chat paths share one idempotency store and agent-run machinery
 // (agent-runs.mjs), so a message id runs the agent once whichever way it came.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { createChatHandler, handleChatPreflight } from './chat-endpoint.mjs';
 import { createStaticHandler } from './static-files.mjs';
 import { createTestControls } from './test-controls.mjs';
@@ -46,6 +48,16 @@ function handleSessionProbe(req, res, faults) {
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
+// The build id in distDir's manifest, read at each hello (a rebuild or a
+// release swaps it under a running server), or "" without one.
+function servedBuild(distDir) {
+  try {
+    return String(JSON.parse(readFileSync(path.join(distDir, 'manifest.json'), 'utf8')).build || '');
+  } catch {
+    return '';
+  }
+}
+
 export async function startServer({
   host = '127.0.0.1',
   port = 0,
@@ -72,7 +84,9 @@ export async function startServer({
   const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
   const chat = createChatHandler({ agentRuns, stats, faults, tokenDelayMs, signal: shutdown.signal });
   const receiveMsg = createTurns({ agentRuns, stats, log });
-  const live = createSessionEndpoint({ sessions, receiveMsg, voice, stats, faults, log, heartbeatMs });
+  const live = createSessionEndpoint({
+    sessions, receiveMsg, voice, stats, faults, log, heartbeatMs, currentBuild: () => servedBuild(distDir),
+  });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls
     ? createTestControls({ store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults }) : null;

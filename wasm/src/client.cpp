@@ -22,6 +22,7 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, SendClicked>) send_.on_trigger(e.text, "click", now);
         else if constexpr (std::is_same_v<T, HostSend>) send_.on_trigger(e.text, "host", now);
         else if constexpr (std::is_same_v<T, ComposerChanged>) {
+          composer_chars_ = e.chars;
           send_.on_composer_changed(e);
           if (voice_.active()) voice_.on_typed();
         }
@@ -68,6 +69,22 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, PlaybackDrained>) voice_.on_playback_drained();
       },
       event);
+  if (!newer_build_.empty()) reload_if_safe();
+}
+
+void Client::on_server_build(const std::string& build) {
+  if (build.empty() || config_.build.empty() || build == config_.build || build == newer_build_) return;
+  newer_build_ = build;
+  out_.push_back(Log{"info", "a newer release (build " + build + ") is live: reloading when nothing would be lost"});
+}
+
+// Never mid-call, never with a message unsent or unanswered, never over
+// text the shopper is typing.
+void Client::reload_if_safe() {
+  if (reload_sent_ || voice_.active() || send_.in_flight() || !delivery_.outbox().empty() || composer_chars_ > 0)
+    return;
+  reload_sent_ = true;
+  out_.push_back(ReloadPage{newer_build_});
 }
 
 std::optional<Effect> Client::poll() {

@@ -96,6 +96,10 @@ class Client {
   friend class ConnectionMachine;
   friend class SessionDelivery;
   friend class VoiceCall;
+  // The welcome named the build the server serves; a different one than
+  // ours means a newer release: reload once it is safe (reload_if_safe).
+  void on_server_build(const std::string& build);
+  void reload_if_safe();
   // The live session went down (any reason): delivery and voice both hear it.
   void session_down() {
     delivery_.on_down();
@@ -112,6 +116,9 @@ class Client {
   SessionDelivery delivery_;
   VoiceCall voice_{*this};
   bool session_started_ = false;
+  uint32_t composer_chars_ = 0;
+  std::string newer_build_;   // non-empty: a newer release is live
+  bool reload_sent_ = false;
 };
 
 }  // namespace natter

@@ -207,6 +207,7 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, VoiceUplink>)
           return {{"type", "voice_uplink"}, {"conn_id", e.conn_id}, {"open", e.open}};
         else if constexpr (std::is_same_v<T, VoiceEchoGuard>) return {{"type", "voice_echo_guard"}, {"on", e.on}};
+        else if constexpr (std::is_same_v<T, ReloadPage>) return {{"type", "reload_page"}, {"build", e.build}};
         else if constexpr (std::is_same_v<T, VoiceStateChanged>)
           return {{"type", "voice_state_changed"}, {"state", e.state}, {"muted", e.muted}};
       },

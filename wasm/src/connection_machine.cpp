@@ -203,6 +203,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   status("connected", "Connected");
   c_.delivery_.on_live(w);
   c_.voice_.on_session_live(conn_id_);
+  c_.on_server_build(w.build);
 }
 
 void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {

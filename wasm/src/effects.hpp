@@ -170,11 +170,18 @@ struct VoiceStateChanged {
   bool muted = false;
 };
 
+// A newer release is live (the welcome named another build) and nothing
+// would be lost now: no call, nothing unsent or half-answered, an empty
+// composer. The host reloads the page; the transcript state is persisted.
+struct ReloadPage {
+  std::string build;  // the release the server serves
+};
+
 using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpRequest,
                             HttpAbort, UserMessageShown, DeliveryChanged,
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
-                            VoiceUplink, VoiceEchoGuard, VoiceStateChanged>;
+                            VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage>;
 
 }  // namespace natter

@@ -86,6 +86,7 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   const std::string id = c_.ids_.uuid();
   ++c_.stats_.messages_sent;
   c_.out_.push_back(ClearComposer{});
+  c_.composer_chars_ = 0;
   c_.out_.push_back(UserMessageShown{id, std::string(text)});
   const HostEvent shown{"message", json_text({{"role", "user"}, {"message_id", id}, {"text", text}})};
   if (live_session) {

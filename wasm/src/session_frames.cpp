@@ -60,6 +60,7 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     Welcome w;
     if (!read_string(j, "session_id", w.session_id)) return bad("welcome.session_id");
     read_string(j, "resume_token", w.resume_token);
+    read_string(j, "build", w.build);
     auto flag = [&](const char* k, bool& out) { auto it = j.find(k); if (it != j.end() && it->is_boolean()) out = it->get<bool>(); };
     flag("resumed", w.resumed);
     flag("replaced", w.replaced);

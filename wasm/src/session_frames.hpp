@@ -34,6 +34,7 @@ struct Welcome {
   std::vector<std::string> acked;
   uint64_t event_seq = 0;
   int64_t heartbeat_ms = 15000;
+  std::string build;  // the release the server now serves ("" when it does not say)
 };
 struct Ack { std::string message_id; };
 struct ServerEvent {

@@ -24,8 +24,10 @@ const short = (id) => id.slice(0, 8);
 // `deps`: { sessions: SessionStore, receiveMsg (turns.mjs), voice (the voice
 // gateway), stats, faults: FaultQueue|null, log, heartbeatMs }. Returns
 // { handleUpgrade(req, socket, head), kill() -> number dropped, close() -> Promise }.
+// `currentBuild()`: the build id of the release now served ("" when
+// unknown); a client whose hello named another one reloads when it is safe.
 export function createSessionEndpoint({
-  sessions, receiveMsg, voice, stats, faults, log, heartbeatMs = HEARTBEAT_MS,
+  sessions, receiveMsg, voice, stats, faults, log, heartbeatMs = HEARTBEAT_MS, currentBuild = () => '',
 }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
@@ -125,6 +127,7 @@ export function createSessionEndpoint({
     conn.send({
       type: 'welcome', session_id: session.id, resume_token: session.resumeToken, resumed,
       replaced: old !== null, acked: [...session.acked.keys()], event_seq: session.seq, heartbeat_ms: heartbeatMs,
+      build: currentBuild(),
     });
     for (const frame of session.eventsAfter(resumed ? h.last_event_seq : 0)) conn.send(frame);
     return undefined;
