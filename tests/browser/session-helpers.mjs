@@ -134,23 +134,3 @@ export function refusedUpgradeLogs(stack, status, reason) {
     { text: `Failed to load resource: the server responded with a status of ${status} (${reason})`, url: '/api/session' },
   ];
 }
-
-const conditions = (offline) => ({ offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-
-// Switches Chromium's network emulation, and makes sure the page got the
-// matching online/offline event (dispatches it when emulation did not).
-export async function setNetwork(s, cdp, online) {
-  await s.page.evaluate(() => {
-    window.__netEvents ??= [];
-    if (!window.__netListening) {
-      window.__netListening = true;
-      addEventListener('online', () => window.__netEvents.push('online'));
-      addEventListener('offline', () => window.__netEvents.push('offline'));
-    }
-  });
-  await cdp.send('Network.emulateNetworkConditions', conditions(!online));
-  const name = online ? 'online' : 'offline';
-  const fired = await s.page.waitForFunction((n) => window.__netEvents.at(-1) === n, name, { timeout: 1000 })
-    .then(() => true, () => false);
-  if (!fired) await s.page.evaluate((n) => dispatchEvent(new Event(n)), name);
-}

@@ -148,11 +148,11 @@ test('a 2 s network cut mid-call: voice resumes on the new session without askin
   await ui.waitFor('listening');
   const cdp = await stack.context.newCDPSession(s.page);
   await cdp.send('Network.enable');
-  await setNetwork(s, cdp, false);
+  await setNetwork(s.page, cdp, false);
   await stack.killSessions();
   await ui.waitFor('connecting');
   await new Promise((r) => setTimeout(r, 2000));
-  await setNetwork(s, cdp, true);
+  await setNetwork(s.page, cdp, true);
   await s.waitForStatus('Connected');
   await eventually(() => assert.equal(framesOf(s, 'voice.start').length, 2));
   const again = framesOf(s, 'voice.start')[1];
