@@ -1,6 +1,7 @@
 // Renders docs/benchmarks.md from the measured figures. Pure: data in,
 // Markdown out.
 import { median, p95 } from './stats.mjs';
+import { renderVoiceSection } from './voice-report.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 const bytes = (n) => n.toLocaleString('en-GB');
@@ -130,7 +131,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -190,5 +191,6 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
 
 ${hostCostSection(hostCost, sizes, timings, runs)}
 ${reconnectSection(reconnect)}
-${idleSection(idle)}`;
+${idleSection(idle)}
+${renderVoiceSection(voice)}`;
 }

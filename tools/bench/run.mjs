@@ -1,7 +1,8 @@
 // npm run bench: measures what a shop pays for embedding Natter and writes
 // docs/benchmarks.md (see report.mjs for the figures and how each is taken).
 //   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25: runs,
-//                                  and reconnect trials; NATTER_BENCH_IDLE_MINUTES=10)
+//                                  and reconnect trials; NATTER_BENCH_IDLE_MINUTES=10;
+//                                  NATTER_BENCH_CALL_SECONDS=60: the voice call)
 // Exits 1 when a file is over its size budget (after writing the report).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { measureBrowserTimings } from './browser-timings.mjs';
 import { measureHostCost } from './host-cost.mjs';
 import { measureReconnect } from './reconnect.mjs';
 import { measureIdle } from './idle.mjs';
+import { measureVoice, callSecondsFromEnv } from './voice.mjs';
 import { renderReport } from './report.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,6 +26,7 @@ const runs = Number(process.env.NATTER_BENCH_RUNS ?? 25);
 if (!Number.isInteger(runs) || runs < 20) throw new Error('NATTER_BENCH_RUNS must be an integer >= 20');
 const idleMinutes = Number(process.env.NATTER_BENCH_IDLE_MINUTES ?? 10);
 if (!(idleMinutes > 0)) throw new Error('NATTER_BENCH_IDLE_MINUTES must be a number > 0');
+const callSeconds = callSecondsFromEnv();
 
 async function main() {
   const began = Date.now();
@@ -56,6 +59,9 @@ async function main() {
     trials: runs, onTrial: (n) => { if (n % 5 === 0) console.log(`[bench] reconnect trials: ${n}/${runs}`); },
   });
 
+  // Its own server and browser (a fake microphone), and Node for the codecs.
+  const voice = await measureVoice({ sizes, runs, callSeconds });
+
   const cpus = os.cpus();
   const report = renderReport({
     command: 'npm run bench',
@@ -69,7 +75,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

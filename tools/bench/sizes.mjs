@@ -26,3 +26,11 @@ export function measureSizes(distDir) {
     return { key, file, raw: data.length, gzip, budget, pass: budget === null ? null : gzip < budget };
   });
 }
+
+// What a shopper's first voice call downloads on top of the chat widget:
+// the voice worker with its glue (voice_js), its WASM and the audio
+// worklets (worklet_*). Returns {files: [rows of measureSizes], raw, gzip}.
+export function voiceDownload(sizes) {
+  const files = sizes.filter((s) => s.key === 'voice_js' || s.key === 'voice_wasm' || s.key.startsWith('worklet_'));
+  return { files, raw: files.reduce((n, s) => n + s.raw, 0), gzip: files.reduce((n, s) => n + s.gzip, 0) };
+}

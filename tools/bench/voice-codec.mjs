@@ -1,0 +1,161 @@
+// Voice codec speed in Node: the same speech encoded by the native build of
+// libopus (natter_opus_encode_cli --time 1, which times its encode loop
+// alone), the WASM build (VoiceEncoder.encode), and opusscript from npm
+// (libopus 1.4 compiled by its authors with Emscripten), all at the call's
+// settings; plus CaptureStream.push of one 20 ms frame -> packet ready.
+//
+//   encode      CPU ms per second of audio, per run (a fresh encoder each
+//               run); WASM and opusscript: process.cpuUsage() around the
+//               loop (user + system, the whole Node process), native:
+//               CLOCK_PROCESS_CPUTIME_ID around the loop.
+//   capture     per frame: write the 960 floats into the stream's input,
+//               push(), copy the packet out (what voice-worker.js does
+//               before it posts the bytes), process.hrtime (wall).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { speechWav, readWav } from '../../tests/browser/voice-audio.mjs';
+
+export const SETTINGS = { rate: 48000, frame: 960, bitrate: 24000, complexity: 5, fec: true, lossPerc: 10 };
+const require = createRequire(import.meta.url);
+const TEXT = 'Hello, I am looking for running shoes in size nine for trail running. ' +
+  'Do you have anything waterproof with a wide toe box? I would also like to know ' +
+  'how long delivery takes to Edinburgh, and whether I can return them if they do not fit. ' +
+  'My budget is about one hundred and twenty pounds, and I prefer dark colours.';
+
+// `seconds` of espeak-ng speech, 48 kHz mono Int16, looped to length.
+export function speechPcm(seconds) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'natter-vbench-'));
+  try {
+    const { rate, samples } = readWav(speechWav(dir, 'speech', TEXT));
+    if (rate !== SETTINGS.rate) throw new Error(`speech WAV at ${rate} Hz`);
+    const pcm = new Int16Array(seconds * rate);
+    for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(samples[i % samples.length] * 32768);
+    return { pcm, spokenSeconds: samples.length / rate };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function loadVoiceWasm(repoRoot) {
+  const glue = path.join(repoRoot, 'build/wasm/wasm/natter.voice.js');
+  if (!existsSync(glue)) throw new Error('build/wasm/wasm/natter.voice.js missing: run tools/bundle/build.mjs');
+  // Emscripten 3.1.6's loader breaks on Node 20's fetch for file paths.
+  return require(glue)({ wasmBinary: readFileSync(glue.replace(/\.js$/, '.wasm')) });
+}
+
+const cpuMs = (start) => { const d = process.cpuUsage(start); return (d.user + d.system) / 1000; };
+
+function nativeRun(cli, pcm) {
+  const r = spawnSync(cli, ['--rate', String(SETTINGS.rate), '--frame', String(SETTINGS.frame),
+    '--bitrate', String(SETTINGS.bitrate), '--complexity', String(SETTINGS.complexity), '--time', '1'],
+  { input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength), maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`natter_opus_encode_cli: ${r.stderr}`);
+  const m = /frames=(\d+) cpu_ns=(\d+) wall_ns=(\d+)/.exec(r.stderr.toString());
+  if (!m) throw new Error(`natter_opus_encode_cli printed no timing: ${r.stderr}`);
+  return { cpuMs: Number(m[2]) / 1e6, packets: splitRecords(r.stdout) };
+}
+
+function splitRecords(buf) {
+  const out = [];
+  for (let at = 0; at < buf.length;) {
+    const n = buf.readUInt32LE(at);
+    out.push(buf.subarray(at + 4, at + 4 + n));
+    at += 4 + n;
+  }
+  return out;
+}
+
+function wasmRun(V, pcm) {
+  const { rate, frame, bitrate, complexity } = SETTINGS;
+  const enc = new V.VoiceEncoder(rate, bitrate, complexity);
+  if (enc.status() !== 0) throw new Error(`VoiceEncoder: ${V.errorName(enc.status())}`);
+  const packets = [];
+  try {
+    const t = process.cpuUsage();
+    for (let off = 0; off < pcm.length; off += frame) {
+      new Int16Array(V.HEAPU8.buffer, enc.inputPtr(), frame).set(pcm.subarray(off, off + frame));
+      const n = enc.encode(frame);
+      if (n < 0) throw new Error(`encode: ${V.errorName(n)}`);
+      packets.push(V.HEAPU8.slice(enc.outputPtr(), enc.outputPtr() + n));
+    }
+    return { cpuMs: cpuMs(t), packets };
+  } finally {
+    enc.delete();
+  }
+}
+
+// opusscript's VOIP application and CTLs (libopus request numbers), as
+// wasm/src/voice/opus_codec.cpp sets them.
+function opusscriptRun(OpusScript, pcm) {
+  const { rate, frame, bitrate, complexity, lossPerc } = SETTINGS;
+  const enc = new OpusScript(rate, 1, OpusScript.Application.VOIP);
+  const packets = [];
+  try {
+    enc.encoderCTL(4002, bitrate);          // OPUS_SET_BITRATE
+    enc.encoderCTL(4010, complexity);       // OPUS_SET_COMPLEXITY
+    enc.encoderCTL(4012, 1);                // OPUS_SET_INBAND_FEC
+    enc.encoderCTL(4014, lossPerc);         // OPUS_SET_PACKET_LOSS_PERC
+    enc.encoderCTL(4024, 3001);             // OPUS_SET_SIGNAL(OPUS_SIGNAL_VOICE)
+    const t = process.cpuUsage();
+    // An Int16Array, not a byte Buffer: its encode copies element by element.
+    for (let off = 0; off < pcm.length; off += frame) packets.push(enc.encode(pcm.subarray(off, off + frame), frame));
+    return { cpuMs: cpuMs(t), packets };
+  } finally {
+    enc.delete();
+  }
+}
+
+function loadOpusscript() {
+  try { return { OpusScript: require('opusscript') }; } catch (err) { return { error: err.message }; }
+}
+
+const kbps = (packets, seconds) => packets.reduce((s, p) => s + p.length, 0) * 8 / seconds / 1000;
+const same = (a, b) => a.length === b.length && a.every((p, i) => Buffer.compare(Buffer.from(p), Buffer.from(b[i])) === 0);
+
+// Returns {seconds, spokenSeconds, runs, native/wasm/opusscript: {cpuMsPerAudioS: [..], kbps}
+// (opusscript: {error} when it could not be loaded), wasmSameAsNative}.
+export async function measureEncode({ repoRoot, V, seconds = 20, runs }) {
+  const cli = path.join(repoRoot, 'build/native/tools/voice/natter_opus_encode_cli');
+  if (!existsSync(cli)) throw new Error('natter_opus_encode_cli missing: cmake --build build/native --target natter_opus_encode_cli');
+  const { pcm, spokenSeconds } = speechPcm(seconds);
+  const { OpusScript, error } = loadOpusscript();
+  const out = { seconds, spokenSeconds, runs, native: { cpuMsPerAudioS: [] }, wasm: { cpuMsPerAudioS: [] },
+    opusscript: error ? { error } : { cpuMsPerAudioS: [] } };
+  let last;
+  for (let i = 0; i < runs; i += 1) { // interleaved, so load on the machine hits all three alike
+    last = { native: nativeRun(cli, pcm), wasm: wasmRun(V, pcm), opusscript: OpusScript && opusscriptRun(OpusScript, pcm) };
+    for (const k of ['native', 'wasm', 'opusscript']) if (last[k]) out[k].cpuMsPerAudioS.push(last[k].cpuMs / seconds);
+  }
+  for (const k of ['native', 'wasm', 'opusscript']) if (last[k]) out[k].kbps = kbps(last[k].packets, seconds);
+  out.wasmSameAsNative = same(last.wasm.packets, last.native.packets);
+  return out;
+}
+
+// Returns {frames, perFrameMs: [..], withoutPacket: n}: one CaptureStream
+// (device rate 48 kHz, as the codec) fed 20 ms at a time.
+export function measureCapture({ V, pcm }) {
+  const { rate, frame, bitrate, complexity } = SETTINGS;
+  const cap = new V.CaptureStream(rate, bitrate, complexity);
+  if (cap.status() !== 0) throw new Error(`CaptureStream: ${V.errorName(cap.status())}`);
+  const perFrameMs = [];
+  let withoutPacket = 0;
+  const chunk = new Float32Array(frame);
+  try {
+    for (let off = 0; off + frame <= pcm.length; off += frame) {
+      for (let i = 0; i < frame; i++) chunk[i] = pcm[off + i] / 32768;
+      const t = process.hrtime.bigint();
+      new Float32Array(V.HEAPU8.buffer, cap.inputPtr(), frame).set(chunk);
+      const count = cap.push(frame);
+      if (count < 0) throw new Error(`push: ${V.errorName(count)}`);
+      for (let k = 0; k < count; k++) V.HEAPU8.slice(cap.packetPtr(k), cap.packetPtr(k) + cap.packetBytes(k));
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      if (count === 0) withoutPacket += 1; else perFrameMs.push(ms);
+    }
+  } finally {
+    cap.delete();
+  }
+  return { frames: perFrameMs.length + withoutPacket, perFrameMs, withoutPacket };
+}

@@ -1,0 +1,89 @@
+// Renders the "Voice" section of docs/benchmarks.md from measureVoice()'s
+// figures (voice.mjs). Pure: data in, Markdown out.
+import { median, p95 } from './stats.mjs';
+import { SETTINGS } from './voice-codec.mjs';
+
+export const VOICE_HEADING = '## Voice';
+
+const ms = (v, d = 1) => `${v.toFixed(d)} ms`;
+const bytes = (n) => n.toLocaleString('en-GB');
+const ratio = (a, b) => `${(median(a) / median(b)).toFixed(2)}×`;
+
+function encodeTable(e) {
+  const row = (label, r) => (r.error
+    ? `| ${label} | not measured: ${r.error} | | | |`
+    : `| ${label} | ${ms(median(r.cpuMsPerAudioS))} | ${ms(p95(r.cpuMsPerAudioS))} | ${ratio(r.cpuMsPerAudioS, e.native.cpuMsPerAudioS)} | ${r.kbps.toFixed(1)} |`);
+  return ['| encoder | CPU per s of audio, median | p95 | vs native (medians) | kbit/s out |',
+    '|---|---:|---:|---:|---:|',
+    row('native libopus 1.3.1 (`natter_opus_encode_cli`, Release)', e.native),
+    row('WASM (`natter.voice.wasm`, `VoiceEncoder.encode`)', e.wasm),
+    row('opusscript 0.1.1 (libopus 1.4, its own WASM build)', e.opusscript)].join('\n');
+}
+
+export function renderVoiceSection({ encode: e, capture: c, call, download: d }, { alone } = {}) {
+  const how = alone
+    ? `Measured by \`node tools/bench/voice.mjs\` alone on ${alone.date} (${alone.seconds.toFixed(0)} s), which rewrites only this
+section; the machine and load are those of the header only if the whole bench ran then.`
+    : 'Measured in the same run as the figures above.';
+  const files = d.files.map((f) => `\`${f.file}\` ${bytes(f.gzip)}`).join(', ');
+  return `${VOICE_HEADING}
+
+${how}
+
+### Opus encode speed
+
+The same ${e.seconds} s of espeak-ng speech (${e.spokenSeconds.toFixed(1)} s of speech, looped), 48 kHz mono,
+${SETTINGS.frame}-sample (20 ms) frames, ${SETTINGS.bitrate / 1000} kbit/s, complexity ${SETTINGS.complexity},
+in-band FEC on (${SETTINGS.lossPerc} % expected loss), VOIP application, voice signal, through each
+encoder; ${e.runs} runs, each with a fresh encoder, the three interleaved.
+Baseline: native libopus in the same run.
+
+${encodeTable(e)}
+
+CPU time of the encode loop alone: native, \`CLOCK_PROCESS_CPUTIME_ID\` around
+the loop inside \`natter_opus_encode_cli --time 1\` (input read before, output
+written after, so no start-up or I/O); WASM and opusscript, Node's
+\`process.cpuUsage()\` (user + system of the whole process, so any GC
+thread too) around the loop, including each API's copy in and out.
+The WASM packets were ${e.wasmSameAsNative ? 'byte for byte the same as' : '**not** the same as'} the native ones
+(\`tests/node/voice_codec_bytes.test.mjs\` asserts this on a chirp). opusscript
+is a different libopus version, so its packets (and bit rate) differ.
+
+### Captured frame → packet ready
+
+One \`CaptureStream\` (device rate 48 kHz, so no resampling) fed the same
+speech 20 ms at a time in Node: write the frame into its input, \`push()\`, copy
+the packet out, as \`shim/voice/voice-worker.js\` does before posting it.
+Wall time per frame (\`process.hrtime\`), over ${c.perFrameMs.length} frames that produced a packet
+(${c.withoutPacket} of ${c.frames} produced none).
+
+| measure | median | p95 | max |
+|---|---:|---:|---:|
+| \`push\` of one 20 ms frame → packet copied out | ${ms(median(c.perFrameMs), 3)} | ${ms(p95(c.perFrameMs), 3)} | ${ms(Math.max(...c.perFrameMs), 3)} |
+
+Not measured in Chromium (worklet → worker → WebSocket).
+
+### Main-thread long tasks during a call
+
+One ${call.seconds} s voice call in headless Chromium (a single measurement):
+\`/demo/live.html\` with the session up, Chromium's fake microphone looping
+espeak-ng speech, "Start a voice call" clicked, then ${call.seconds} s from the
+click (voice bar states seen, first time each: ${[...new Set(call.states)].map((s) => `\`${s}\``).join(', ')};
+the agent spoke ${call.states.filter((s) => s === 'agent_speaking').length} time(s)). Target: none.
+
+| long tasks (≥ 50 ms) from the click | count | total | longest |
+|---|---:|---:|---:|
+| voice call, ${call.seconds} s | ${call.longTaskCount} | ${ms(call.longTaskMs)} | ${ms(call.longestMs)} |
+
+\`longtask\` entries (PerformanceObserver installed before any page script)${call.longTaskCount
+  ? `, starting ${call.longTaskStartsMs.map((t) => ms(t, 0)).join(', ')} after the click` : ''}.
+The widget's own scripts (\`natter.*\`) inside long animation frames in the
+window: ${ms(call.widgetLoafMs)}. The window length is \`NATTER_BENCH_CALL_SECONDS\` (default 60).
+
+### Voice download
+
+What the first voice call downloads on top of the chat widget, from
+\`dist/manifest.json\` (each file is also in "Shipped bytes"): ${files};
+**${bytes(d.gzip)} bytes gzipped** (level 9), ${bytes(d.raw)} bytes raw.
+`;
+}
