@@ -12,7 +12,7 @@
 
 export const CONVERSATION_KEY = 'natter.conversation';
 // Written by the core's persist effect (JSON text: {session_id,
-// resume_token, last_event_seq, outbox}); read back at the next boot.
+// resume_token, last_event_seq, outbox, transcript}); read back at the next boot.
 export const SESSION_KEY = 'natter.session';
 export const TRANSPORTS = ['http', 'session'];
 
@@ -70,6 +70,7 @@ export function restoredSession(storedText, conversationId) {
   if (typeof saved.resume_token === 'string') out.resume_token = saved.resume_token;
   if (Number.isSafeInteger(saved.last_event_seq) && saved.last_event_seq >= 0) out.last_event_seq = saved.last_event_seq;
   if (Array.isArray(saved.outbox)) out.outbox = saved.outbox;
+  if (Array.isArray(saved.transcript)) out.transcript = saved.transcript;
   return out;
 }
 

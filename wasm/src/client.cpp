@@ -8,7 +8,7 @@ Client::Client(Config config)
     : config_(std::move(config)), ids_(config_.seed_hi, config_.seed_lo), send_(*this), conn_(*this),
       delivery_(*this) {
   if (config_.conversation_id.empty()) config_.conversation_id = ids_.uuid();
-  delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json);
+  delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json, config_.transcript_json);
 }
 
 void Client::handle(const Event& event, int64_t now) {

@@ -56,6 +56,7 @@ struct Config {
   std::string resume_token;
   uint64_t last_event_seq = 0;
   std::string outbox_json;             // [{"id", "text"}, ...]
+  std::string transcript_json;         // transcript.hpp's to_json()
 
   uint32_t canaries = 0;               // test-only, see Canary
 };

@@ -70,6 +70,11 @@ Config config_from_json(std::string_view text, std::string* error) {
     if (outbox->is_array()) c.outbox_json = outbox->dump(-1, ' ', false, json::error_handler_t::replace);
     else note("config 'outbox' must be an array");
   }
+  auto transcript = j.find("transcript");
+  if (transcript != j.end()) {
+    if (transcript->is_array()) c.transcript_json = transcript->dump(-1, ' ', false, json::error_handler_t::replace);
+    else note("config 'transcript' must be an array");
+  }
   return c;
 }
 

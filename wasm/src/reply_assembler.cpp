@@ -27,7 +27,9 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
           out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), false});
         } else if constexpr (std::is_same_v<T, AgentCard>) {
           if (!r.cards.insert(a.product_id).second) return false;  // replayed
-          out_.push_back(ProductCardShown{reply_to, a.product_id, a.name, a.price, a.currency, a.url, a.image_url});
+          ProductCardShown card{reply_to, a.product_id, a.name, a.price, a.currency, a.url, a.image_url};
+          r.shown.push_back(card);
+          out_.push_back(std::move(card));
         } else if constexpr (std::is_same_v<T, AgentDone>) {
           if (r.done) return false;
           r.done = true;

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "agent_protocol.hpp"
 #include "effects.hpp"
@@ -32,6 +33,7 @@ class ReplyAssembler {
     auto it = replies_.find(reply_to);
     return it != replies_.end() && it->second.done;
   }
+  const std::vector<ProductCardShown>& cards(const std::string& reply_to) { return replies_[reply_to].shown; }
   // Forget a finished reply's working state (its bubble stays on screen).
   void forget(const std::string& reply_to) { replies_.erase(reply_to); }
 
@@ -39,6 +41,7 @@ class ReplyAssembler {
   struct Reply {
     std::string text;
     std::set<std::string> cards;
+    std::vector<ProductCardShown> shown;
     bool done = false;
   };
   std::deque<Effect>& out_;

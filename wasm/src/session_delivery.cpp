@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client.hpp"
+#include "rich_text.hpp"
 
 namespace natter {
 namespace {
@@ -13,14 +14,33 @@ constexpr const char* kQueuedDetail = "Will send when you're back online.";
 
 }  // namespace
 
-void SessionDelivery::restore(const std::string& resume_token, uint64_t last_event_seq, const std::string& outbox_json) {
+void SessionDelivery::restore(const std::string& resume_token, uint64_t last_event_seq, const std::string& outbox_json,
+                              const std::string& transcript_json) {
   resume_token_ = resume_token;
   last_event_seq_ = last_event_seq;
   had_session_ = !resume_token.empty();
   if (!outbox_json.empty()) outbox_.restore(outbox_json);
+  if (!transcript_json.empty() && transcript_.restore(transcript_json) > 0)
+    c_.out_.push_back(Log{"warn", "dropped malformed entries of the restored transcript"});
+}
+
+// The conversation so far (the shop's previous page), then what is still
+// unsent. A message still in the outbox is shown once, as queued.
+void SessionDelivery::show_transcript() {
+  for (const auto& e : transcript_.entries()) {
+    if (e.from_user) {
+      if (outbox_.contains(e.id)) continue;
+      c_.out_.push_back(UserMessageShown{e.id, e.text});
+      c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false});
+    } else {
+      c_.out_.push_back(AgentReplyUpdated{e.id, parse_rich_text(e.text), true});
+      for (const auto& card : e.cards) c_.out_.push_back(card);
+    }
+  }
 }
 
 void SessionDelivery::start(int64_t now) {
+  show_transcript();
   if (outbox_.empty()) return;
   for (const auto& e : outbox_.entries()) {
     c_.out_.push_back(UserMessageShown{e.message_id, e.text});
@@ -33,6 +53,7 @@ void SessionDelivery::start(int64_t now) {
 bool SessionDelivery::submit(const std::string& id, const std::string& text, int64_t now) {
   if (!outbox_.has_room_for(text.size())) return false;
   outbox_.push(id, text);
+  transcript_.add_user(id, text);
   persist();
   if (c_.conn_.live()) {
     outbox_.entries().back().sent_on_current_connection = true;
@@ -117,6 +138,7 @@ void SessionDelivery::apply(const ServerEvent& e) {
   }
   if (c_.replies_.apply(e.reply_to, e.event)) {
     outbox_.remove(e.reply_to);  // answered: nothing more to ask for
+    transcript_.add_agent(e.reply_to, c_.replies_.text(e.reply_to), c_.replies_.cards(e.reply_to));
     c_.out_.push_back(HostEvent{"message", dump({{"role", "agent"}, {"reply_to", e.reply_to}, {"text", c_.replies_.text(e.reply_to)}})});
     c_.replies_.forget(e.reply_to);
     persist();
@@ -137,7 +159,8 @@ void SessionDelivery::persist() {
   c_.out_.push_back(Persist{kPersistKey, dump({{"session_id", c_.config_.conversation_id},
                                                {"resume_token", resume_token_},
                                                {"last_event_seq", last_event_seq_},
-                                               {"outbox", outbox}})});
+                                               {"outbox", outbox},
+                                               {"transcript", transcript_.to_json()}})});
 }
 
 }  // namespace natter

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "outbox.hpp"
+#include "transcript.hpp"
 #include "session_frames.hpp"
 
 namespace natter {
@@ -35,7 +36,8 @@ class SessionDelivery {
   explicit SessionDelivery(Client& client) : c_(client) {}
 
   // Restores what an earlier page of this tab persisted (from the config).
-  void restore(const std::string& resume_token, uint64_t last_event_seq, const std::string& outbox_json);
+  void restore(const std::string& resume_token, uint64_t last_event_seq, const std::string& outbox_json,
+               const std::string& transcript_json = "");
   // Shows restored messages and asks for the session if any wait to go out.
   void start(int64_t now);
 
@@ -57,9 +59,11 @@ class SessionDelivery {
   const std::string& resume_token() const { return resume_token_; }
   uint64_t last_event_seq() const { return last_event_seq_; }
   const Outbox& outbox() const { return outbox_; }
+  const Transcript& transcript() const { return transcript_; }
 
  private:
   void persist();
+  void show_transcript();
   void delivered(const std::string& message_id);
   void apply(const ServerEvent& e);
 
@@ -68,6 +72,7 @@ class SessionDelivery {
 
   Client& c_;
   Outbox outbox_;
+  Transcript transcript_;
   std::string resume_token_;
   uint64_t last_event_seq_ = 0;
   std::map<uint64_t, ServerEvent> early_;  // arrived ahead of a gap, by seq

@@ -1,0 +1,50 @@
+// The conversation as the shopper saw it, kept so the shop's next page (same
+// tab) shows it again without asking the server: shopper messages, finished
+// agent replies (their source text: the rich text is rebuilt, and re-checked,
+// on restore) and their product cards. Persisted with the live session's
+// state (session_delivery.cpp); bounded: the newest kMaxEntries entries and
+// at most kMaxBytes of text, oldest dropped first.
+//
+// Restored data came from storage the host page can write, so it is treated
+// like agent data: unknown or mistyped entries are dropped, card links must
+// be http(s).
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "effects.hpp"
+
+namespace natter {
+
+struct TranscriptEntry {
+  bool from_user = false;
+  std::string id;    // the shopper message id (for a reply: the one it answers)
+  std::string text;  // as typed, or the reply's source text
+  std::vector<ProductCardShown> cards;
+};
+
+class Transcript {
+ public:
+  static constexpr std::size_t kMaxEntries = 60;
+  static constexpr std::size_t kMaxBytes = 48 * 1024;
+
+  void add_user(const std::string& id, const std::string& text);
+  void add_agent(const std::string& reply_to, const std::string& text, std::vector<ProductCardShown> cards);
+  nlohmann::json to_json() const;
+  // Keeps what is well formed in `json_text` (an array); returns how many
+  // entries were dropped as malformed.
+  std::size_t restore(const std::string& json_text);
+  const std::deque<TranscriptEntry>& entries() const { return entries_; }
+
+ private:
+  void push(TranscriptEntry e);
+  std::deque<TranscriptEntry> entries_;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace natter
