@@ -11,28 +11,10 @@
 // must not steal focus from whatever the shopper is doing there).
 
 import { createTranslator } from '../i18n/translate.js';
+import { el, icon } from './dom.js';
 
 const CLOSE_ICON = 'M6 6l12 12M18 6L6 18';
 const SEND_ICON = 'M4 12l16-8-6 16-2-7-8-1z';
-
-function el(doc, tag, attrs = {}, text) {
-  const node = doc.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function icon(doc, d) {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = doc.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  const path = doc.createElementNS(ns, 'path');
-  path.setAttribute('d', d);
-  svg.appendChild(path);
-  return svg;
-}
 
 // root: the ShadowRoot; launcher: the loader's button; onOpenChange(open)
 // is told after every change (host-api turns it into 'open'/'close').

@@ -11,30 +11,13 @@
 //   const bar = createVoiceBar({ doc, composerRow, sendButton, before, t, onStart, onEnd, onMute });
 //   bar.show({state, muted}); bar.level(0..1)
 
+import { el, icon } from './dom.js';
+
 const MIC_ICON = 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM6 11a6 6 0 0 0 12 0M12 17v4';
-
-function el(doc, tag, attrs = {}, text) {
-  const node = doc.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-function micIcon(doc) {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = doc.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  const path = doc.createElementNS(ns, 'path');
-  path.setAttribute('d', MIC_ICON);
-  svg.appendChild(path);
-  return svg;
-}
 
 export function createVoiceBar({ doc, composerRow, sendButton, textarea, parent, before, t, onStart, onEnd, onMute }) {
   const micButton = el(doc, 'button', { class: 'mic', type: 'button', 'aria-label': t('voice.start'), part: 'voice-start' });
-  micButton.appendChild(micIcon(doc));
+  micButton.appendChild(icon(doc, MIC_ICON));
   composerRow.insertBefore(micButton, sendButton);
 
   const bar = el(doc, 'div', { class: 'voice', part: 'voice-bar', role: 'group', 'aria-label': t('voice.call') });

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pearson } from '../server/voice-helpers.mjs';
 
 // Writes `file`: 48 kHz mono 16-bit, `leadSeconds` of silence, the spoken
 // `text` (peak-normalised to -3 dBFS), then `tailSeconds` of silence.
@@ -53,20 +54,6 @@ export function envelope({ rate, samples }) {
   return out;
 }
 
-function correlation(a, b) {
-  const n = Math.min(a.length, b.length);
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-  ma /= n; mb /= n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i] - ma) * (b[i] - mb);
-    aa += (a[i] - ma) ** 2;
-    bb += (b[i] - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb + 1e-30);
-}
-
 // The best correlation of `heard` (a window of envelope blocks) against the
 // looping source envelope, over every alignment: Chromium's fake microphone
 // loops its file from wherever capture started.
@@ -77,7 +64,26 @@ export function bestLoopCorrelation(sourceEnv, heardEnv) {
   for (let lag = 0; lag < sourceEnv.length; lag++) {
     const src = new Array(n);
     for (let i = 0; i < n; i++) src[i] = sourceEnv[(lag + i) % sourceEnv.length];
-    best = Math.max(best, correlation(src, heard));
+    best = Math.max(best, pearson(src, heard));
   }
   return best;
+}
+
+// Chromium flags: a fake microphone playing `file`, no permission prompt,
+// audio allowed to play without a gesture.
+export const micArgs = (file) => [
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${file}`,
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+// Records the voice bar's data-state changes in window.__voiceStates.
+export function recordVoiceStates(page) {
+  return page.evaluate(() => {
+    const bar = document.querySelector('natter-widget').shadowRoot.querySelector('.voice');
+    const seen = (window.__voiceStates = []);
+    new MutationObserver(() => {
+      const st = bar.getAttribute('data-state');
+      if (seen.at(-1) !== st) seen.push(st);
+    }).observe(bar, { attributes: true, attributeFilter: ['data-state'] });
+  });
 }

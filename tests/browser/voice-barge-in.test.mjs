@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
 import { openConnected } from './session-helpers.mjs';
-import { speechWav } from './voice-audio.mjs';
+import { speechWav, micArgs, recordVoiceStates } from './voice-audio.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-barge-'));
 const wav = speechWav(dir, 'talker',
@@ -18,21 +18,13 @@ const wav = speechWav(dir, 'talker',
 
 let stack;
 before(async () => {
-  stack = await startStack({
-    extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`, '--autoplay-policy=no-user-gesture-required'],
-  });
+  stack = await startStack({ extraArgs: micArgs(wav) });
 });
 after(async () => { await stack?.close(); rmSync(dir, { recursive: true, force: true }); });
 
 test('speaking over the greeting stops playback and cuts the agent short', async () => {
   const s = await openConnected(stack);
-  await s.page.evaluate(() => {
-    const bar = document.querySelector('natter-widget').shadowRoot.querySelector('.voice');
-    const seen = (window.__voiceStates = []);
-    new MutationObserver(() => seen.push(bar.getAttribute('data-state')))
-      .observe(bar, { attributes: true, attributeFilter: ['data-state'] });
-  });
+  await recordVoiceStates(s.page);
   await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
   const sent = (type) => s.sockets.flatMap((w) => w.sent.filter((f) => f.type === type));
   const received = (type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));

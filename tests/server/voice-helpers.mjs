@@ -102,7 +102,7 @@ export function envelope(pcm, windowSamples = 480) {
   return env;
 }
 
-function pearson(a, b) {
+export function pearson(a, b) {
   const n = Math.min(a.length, b.length);
   let ma = 0, mb = 0;
   for (let i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }

@@ -14,12 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack } from '../../tests/browser/harness.mjs';
 import { openConnected } from '../../tests/browser/session-helpers.mjs';
-import { speechWav } from '../../tests/browser/voice-audio.mjs';
-
-const micArgs = (file) => [
-  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${file}`,
-  '--autoplay-policy=no-user-gesture-required',
-];
+import { speechWav, micArgs, recordVoiceStates } from '../../tests/browser/voice-audio.mjs';
 
 const observe = (page) => page.addInitScript(() => {
   const rec = (window.__voiceBench = { longTasks: [], loaf: [] });
@@ -47,14 +42,7 @@ export async function measureCallLongTasks({ seconds }) {
   try {
     const s = await openConnected(stack, { onPage: observe });
     const bar = s.widget.locator('.voice');
-    await s.page.evaluate(() => {
-      const el = document.querySelector('natter-widget').shadowRoot.querySelector('.voice');
-      const seen = (window.__voiceStates = []);
-      new MutationObserver(() => {
-        const st = el.getAttribute('data-state');
-        if (seen.at(-1) !== st) seen.push(st);
-      }).observe(el, { attributes: true, attributeFilter: ['data-state'] });
-    });
+    await recordVoiceStates(s.page);
     const from = await s.page.evaluate(() => performance.now());
     await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
     await s.widget.locator('.voice[data-state="listening"]').waitFor({ state: 'attached', timeout: 20_000 });

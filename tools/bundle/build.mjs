@@ -77,12 +77,15 @@ async function bundleShim(wasmOut, { version, env, files }) {
     warn('shim/boot.js does not exist yet: shipping the bare Emscripten glue as core_js');
     return readFileSync(glue);
   }
-  const glueAlias = {
-    name: 'natter-core-glue',
-    setup(b) {
-      b.onResolve({ filter: /^natter-core-glue$/ }, () => ({ path: glue }));
-    },
-  };
+  return bundleWithGlue({
+    entry, glueName: 'natter-core-glue', glue, banner: `/* natter ${version} */`,
+    define: { __NATTER_ENV__: JSON.stringify(env), __NATTER_FILES__: JSON.stringify(files) },
+  });
+}
+
+// One classic script (iife, es2020, minified, in memory) from `entry`, where
+// `import … from '<glueName>'` resolves to an Emscripten glue file.
+async function bundleWithGlue({ entry, glueName, glue, banner, define = {} }) {
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -91,12 +94,17 @@ async function bundleShim(wasmOut, { version, env, files }) {
     platform: 'browser',
     minify: true,
     write: false,
-    plugins: [glueAlias],
+    plugins: [{
+      name: glueName,
+      setup(b) {
+        b.onResolve({ filter: new RegExp(`^${glueName}$`) }, () => ({ path: glue }));
+      },
+    }],
     // The glue's node-only branch requires these; it never runs in a browser.
     external: ['fs', 'path'],
     logLevel: 'warning',
-    banner: { js: `/* natter ${version} */` },
-    define: { __NATTER_ENV__: JSON.stringify(env), __NATTER_FILES__: JSON.stringify(files) },
+    banner: { js: banner },
+    define,
   });
   return Buffer.from(result.outputFiles[0].contents);
 }
@@ -105,26 +113,12 @@ async function bundleShim(wasmOut, { version, env, files }) {
 // natter.voice Emscripten glue: one classic worker script, shipped as
 // voice_js (natter.voice.<hash>.js) and started only on the first call.
 async function bundleVoiceWorker(wasmOut, version) {
-  const glue = path.join(wasmOut, 'natter.voice.js');
-  const result = await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'shim/voice/voice-worker.js')],
-    bundle: true,
-    format: 'iife',
-    target: 'es2020',
-    platform: 'browser',
-    minify: true,
-    write: false,
-    plugins: [{
-      name: 'natter-voice-glue',
-      setup(b) {
-        b.onResolve({ filter: /^natter-voice-glue$/ }, () => ({ path: glue }));
-      },
-    }],
-    external: ['fs', 'path'],
-    logLevel: 'warning',
-    banner: { js: `/* natter voice ${version} */` },
+  return bundleWithGlue({
+    entry: path.join(repoRoot, 'shim/voice/voice-worker.js'),
+    glueName: 'natter-voice-glue',
+    glue: path.join(wasmOut, 'natter.voice.js'),
+    banner: `/* natter voice ${version} */`,
   });
-  return Buffer.from(result.outputFiles[0].contents);
 }
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
