@@ -1,8 +1,9 @@
 // Texts the core sends ready to show (composer_error, notice_shown,
-// status_changed) are English. Where the effect carries a stable code or
-// state, the active catalogue's text replaces it; without a translation or
-// a shop override the core's own words stay. Texts with no stable code
-// (failure details, "failed" statuses, proxy diagnoses) stay English.
+// status_changed with its diagnosis, a failed delivery's detail) are
+// English. Each comes with a stable code (effects.hpp); the active
+// catalogue's text for that code replaces the core's words. Without a
+// translation or a shop override the core's own words stay. The one part
+// that is never translated is an agent's own error message, quoted as is.
 //
 //   const run = localizeEffects(runEffect, t, { maxChars: 4000 });
 
@@ -15,15 +16,52 @@ const NOTICE = {
   voice_unavailable: 'notice.voiceUnavailable',
 };
 
-function statusKey(e) {
-  switch (e.state) {
-    case 'connecting': return /^Reconnecting/.test(e.text) ? 'status.reconnectingNow' : 'status.connecting';
-    case 'connected': return 'status.connected';
-    case 'offline': return 'status.offline';
-    case 'reconnecting': return 'status.reconnectingIn';
-    case 'closed': return e.can_retry_now ? 'status.closedElsewhere' : 'status.closed';
-    default: return '';
-  }
+const STATUS = {
+  connecting: 'status.connecting',
+  reconnecting_now: 'status.reconnectingNow',
+  connected: 'status.connected',
+  offline: 'status.offline',
+  reconnecting: 'status.reconnectingIn',
+  closed: 'status.closed',
+  closed_elsewhere: 'status.closedElsewhere',
+  update_required: 'status.updateRequired',
+  credentials_refused: 'status.credentialsRefused',
+};
+const DIAGNOSIS = {
+  drops_after_open: 'diagnosis.dropsAfterOpen',
+  upgrade_headers_dropped: 'diagnosis.upgradeHeadersDropped',
+  proxy_error: 'diagnosis.proxyError',
+  service_unavailable: 'diagnosis.serviceUnavailable',
+};
+// A failed delivery's reason; agent_failed with a message of the agent's own.
+const REASON = {
+  unreadable: 'failure.unreadable',
+  not_authorised: 'failure.notAuthorised',
+  too_large: 'failure.tooLarge',
+  conflict: 'failure.conflict',
+  http_error: 'failure.httpError',
+  agent_failed: 'failure.agentFailed',
+  unreachable: 'failure.unreachable',
+};
+
+// key's text in the active catalogue (or the shop's override), else `fallback`.
+function say(t, key, vars, fallback) {
+  return key && t.custom(key) ? t(key, vars) : fallback;
+}
+
+function localizeStatus(e, t) {
+  const diagnosis = e.diagnosis
+    ? say(t, DIAGNOSIS[e.diagnosis_code], { status: e.diagnosis_status }, e.diagnosis)
+    : e.diagnosis;
+  const seconds = Math.ceil(Math.max(0, e.retry_in_ms) / 1000);
+  return { ...e, text: say(t, STATUS[e.code], { seconds }, e.text), diagnosis };
+}
+
+function localizeDelivery(e, t) {
+  if (!e.detail || !e.reason) return e;
+  let key = REASON[e.reason];
+  if (e.reason === 'agent_failed' && e.reason_arg) key = 'failure.agentFailedWith';
+  return { ...e, detail: say(t, key, { status: e.reason_arg, message: e.reason_arg }, e.detail) };
 }
 
 // Returns the effect with its text localized, or the effect itself.
@@ -36,8 +74,9 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
   } else if (effect.type === 'notice_shown') {
     key = NOTICE[effect.code] || '';
   } else if (effect.type === 'status_changed') {
-    key = statusKey(effect);
-    vars = { seconds: Math.ceil(Math.max(0, effect.retry_in_ms) / 1000) };
+    return localizeStatus(effect, t);
+  } else if (effect.type === 'delivery_changed') {
+    return localizeDelivery(effect, t);
   }
   if (!key || !t.custom(key)) return effect;
   return { ...effect, text: t(key, vars) };

@@ -73,6 +73,20 @@ test('an Arabic page gets the Arabic catalogue (and only it) and a mirrored, rig
   assert.deepEqual(w.problems, []);
 });
 
+test('a German page explains a refused message in German, from the core\'s reason code', async () => {
+  await stack.faults({ action: 'status', status: 413 });
+  const w = await openWidgetPage(stack, { lang: 'de' });
+  await w.ready();
+  await w.openChat();
+  await w.textarea.fill('Hallo');
+  await w.textarea.press('Enter');
+  const line = w.widget.locator('li.msg.user[data-state="failed"] .delivery-text');
+  await line.waitFor();
+  assert.equal(await line.textContent(), 'Fehlgeschlagen: Diese Nachricht ist für den Server zu lang.');
+  // The core's English words still reach the console for the shop's support.
+  assert.ok(w.problems.some((p) => /failed: This message is too long for the server\./.test(p)), w.problems.join('\n'));
+});
+
 test('an English page downloads no catalogue; the shop can override any string', async () => {
   const w = await openWidgetPage(stack, { init: { strings: { 'composer.send': 'Go', 'panel.greeting': 'Howdy!' } } });
   await w.ready();

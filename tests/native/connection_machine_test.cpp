@@ -64,6 +64,7 @@ TEST(Connection, ASocketThatConnectsAndDropsAtOnceKeepsBackingOff) {
   EXPECT_GT(late, 4 * 300) << "late retries should average well above the first ones";
   EXPECT_GE(h.client.stats().connect_attempts, 9u);
   EXPECT_NE(h.all_of<StatusChanged>().back().diagnosis, "") << "repeated quick drops name a likely proxy problem";
+  EXPECT_EQ(h.all_of<StatusChanged>().back().diagnosis_code, "drops_after_open");
 }
 
 TEST(Connection, BackOffResetsAfterFiveStableSeconds) {
@@ -148,6 +149,29 @@ TEST(Connection, AFailedUpgradeIsProbedAndAProxyDroppingHeadersIsNamed) {
     h.advance_to_deadline();
   }
   EXPECT_NE(h.all_of<StatusChanged>().back().diagnosis.find("Upgrade"), std::string::npos);
+  EXPECT_EQ(h.all_of<StatusChanged>().back().diagnosis_code, "upgrade_headers_dropped");
+}
+
+TEST(Connection, AProxyErrorDiagnosisCarriesItsStatusAndClearsOnceStable) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  for (int i = 0; i < 2; ++i) {
+    const uint32_t id = last_conn(h);
+    h.feed(WsClosed{id, 1006, "", false});
+    h.feed(ProbeAnswered{id, 502, -1});
+    h.advance_to_deadline();
+  }
+  auto shown = h.all_of<StatusChanged>().back();
+  EXPECT_EQ(shown.diagnosis_code, "proxy_error");
+  EXPECT_EQ(shown.diagnosis_status, 502);
+  const uint32_t id = last_conn(h);
+  h.feed(WsOpened{id});
+  h.feed(WsFrame{id, welcome()});
+  h.advance(6000);  // past StableUptime
+  shown = h.all_of<StatusChanged>().back();
+  EXPECT_EQ(shown.code, "connected");
+  EXPECT_EQ(shown.diagnosis_code, "");
+  EXPECT_EQ(shown.diagnosis_status, 0);
 }
 
 TEST(Connection, RetryAfterFromAProxy503IsHonoured) {
@@ -170,10 +194,12 @@ TEST(Connection, UnsupportedVersionFailsForGoodButRefusedCredentialsAreRetriedOn
   h.feed(WsOpened{id});
   h.feed(WsClosed{id, 4003, "unauthorized", true});
   EXPECT_EQ(h.all_of<StatusChanged>().back().state, "failed");
+  EXPECT_EQ(h.all_of<StatusChanged>().back().code, "credentials_refused");
   Harness v(session_config());
   id = go_live(v);
   v.feed(WsClosed{id, 4001, "unsupported version", true});
   EXPECT_EQ(v.all_of<StatusChanged>().back().state, "failed");
+  EXPECT_EQ(v.all_of<StatusChanged>().back().code, "update_required");
   EXPECT_FALSE(v.client.next_deadline().has_value());
 }
 

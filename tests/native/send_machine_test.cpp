@@ -223,6 +223,7 @@ TEST(SendMachine, AClientErrorFailsAtOnceAndRetryReusesTheSameId) {
   EXPECT_EQ(st[0].state, "failed");
   EXPECT_TRUE(st[0].can_retry);
   EXPECT_FALSE(st[0].detail.empty());
+  EXPECT_EQ(st[0].reason, "unreadable") << "a stable code the host can translate";
   EXPECT_EQ(h.client.next_deadline(), std::nullopt) << "no automatic retry of a 4xx";
   // The lock is released: a new message can go out.
   h.feed(RetryClicked{st[0].message_id});
@@ -240,6 +241,7 @@ TEST(SendMachine, AutomaticRetriesStopAfterTheLimitAndLeaveARetryControl) {
   EXPECT_EQ(h.requests().size(), 4u) << "1 attempt + 3 automatic retries";
   auto last = h.all_of<DeliveryChanged>().back();
   EXPECT_EQ(last.state, "failed");
+  EXPECT_EQ(last.reason, "unreachable");
   EXPECT_TRUE(last.can_retry);
   EXPECT_FALSE(h.client.next_deadline().has_value());
   h.feed(RetryClicked{last.message_id});
@@ -287,6 +289,23 @@ TEST(SendMachine, AnAgentErrorEventFailsTheMessageWithRetry) {
   auto last = h.all_of<DeliveryChanged>().back();
   EXPECT_EQ(last.state, "failed");
   EXPECT_TRUE(last.can_retry);
+  EXPECT_EQ(last.reason, "agent_failed");
+  EXPECT_EQ(last.reason_arg, "try later") << "the agent's own words, quoted by the host";
+}
+
+TEST(SendMachine, EveryRefusalNamesItsReasonAndOtherStatusesCarryTheirNumber) {
+  const std::pair<int, const char*> cases[] = {
+      {400, "unreadable"}, {401, "not_authorised"}, {403, "not_authorised"},
+      {413, "too_large"},  {422, "conflict"},       {418, "http_error"}};
+  for (const auto& [status, reason] : cases) {
+    Harness h;
+    h.feed(SendClicked{"hello"});
+    h.feed(HttpResponded{h.last_request().request_id, status, -1});
+    auto last = h.all_of<DeliveryChanged>().back();
+    EXPECT_EQ(last.state, "failed") << status;
+    EXPECT_EQ(last.reason, reason) << status;
+    EXPECT_EQ(last.reason_arg, std::to_string(status));
+  }
 }
 
 }  // namespace

@@ -173,7 +173,7 @@ json encode_effect(const Effect& effect) {
           return {{"type", "user_message_shown"}, {"message_id", e.message_id}, {"text", e.text}};
         else if constexpr (std::is_same_v<T, DeliveryChanged>)
           return {{"type", "delivery_changed"}, {"message_id", e.message_id}, {"state", e.state},
-                  {"detail", e.detail}, {"can_retry", e.can_retry}};
+                  {"detail", e.detail}, {"can_retry", e.can_retry}, {"reason", e.reason}, {"reason_arg", e.reason_arg}};
         else if constexpr (std::is_same_v<T, AgentReplyUpdated>)
           return {{"type", "agent_reply_updated"}, {"reply_to", e.reply_to}, {"done", e.done},
                   {"content", encode_rich_text(e.content)}};
@@ -195,7 +195,8 @@ json encode_effect(const Effect& effect) {
           return {{"type", "http_probe"}, {"conn_id", e.conn_id}, {"url", e.url}};
         else if constexpr (std::is_same_v<T, StatusChanged>)
           return {{"type", "status_changed"}, {"state", e.state}, {"text", e.text}, {"retry_in_ms", e.retry_in_ms},
-                  {"can_retry_now", e.can_retry_now}, {"diagnosis", e.diagnosis}};
+                  {"can_retry_now", e.can_retry_now}, {"diagnosis", e.diagnosis}, {"code", e.code},
+                  {"diagnosis_code", e.diagnosis_code}, {"diagnosis_status", e.diagnosis_status}};
         else if constexpr (std::is_same_v<T, Persist>)
           return {{"type", "persist"}, {"key", e.key}, {"value", e.value}};
         else if constexpr (std::is_same_v<T, NoticeShown>)

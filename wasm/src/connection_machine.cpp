@@ -89,8 +89,10 @@ void ConnectionMachine::go(ConnState to) {
   state_ = to;
 }
 
-void ConnectionMachine::status(const char* state, const std::string& text, int64_t retry_in_ms, bool can_retry_now) {
-  c_.out_.push_back(StatusChanged{state, text, retry_in_ms, can_retry_now, diagnosis_});
+void ConnectionMachine::status(const char* state, const char* code, const std::string& text, int64_t retry_in_ms,
+                               bool can_retry_now) {
+  c_.out_.push_back(StatusChanged{state, text, retry_in_ms, can_retry_now, diagnosis_, code, diagnosis_code_,
+                                  diagnosis_status_});
 }
 
 void ConnectionMachine::want(int64_t now) {
@@ -111,7 +113,8 @@ void ConnectionMachine::connect_now(int64_t now) {
   started_offline_ = !online_;
   c_.out_.push_back(WsConnect{conn_id_, c_.config_.session_url});
   c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
-  status("connecting", ever_welcomed_ ? "Reconnecting…" : "Connecting…");
+  if (ever_welcomed_) status("connecting", "reconnecting_now", "Reconnecting…");
+  else status("connecting", "connecting", "Connecting…");
 }
 
 // Forgets the current socket: closes it and makes its id stale.
@@ -183,7 +186,7 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
             c_.session_down();
             go(S::Failed);
             wanted_ = false;
-            status("failed", "This chat needs an update: reload the page.");
+            status("failed", "update_required", "This chat needs an update: reload the page.");
           }
         }
       },
@@ -200,7 +203,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   ++c_.stats_.sessions_opened;
   if (ever_welcomed_) ++c_.stats_.reconnects;
   ever_welcomed_ = true;
-  status("connected", "Connected");
+  status("connected", "connected", "Connected");
   c_.delivery_.on_live(w);
   c_.voice_.on_session_live(conn_id_);
   c_.on_server_build(w.build);
@@ -217,20 +220,20 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   if (e.code == 4000 && e.reason == "replaced:tab") {
     go(S::Closed);
     wanted_ = false;
-    status("closed", "This chat continued in another tab.", -1, true);
+    status("closed", "closed_elsewhere", "This chat continued in another tab.", -1, true);
     return;
   }
   if (e.code == 4001) {
     go(S::Failed);
     wanted_ = false;
-    status("failed", "This chat needs an update: reload the page.");
+    status("failed", "update_required", "This chat needs an update: reload the page.");
     return;
   }
   if (e.code == 4003) {
     if (auth_retry_used_) {
       go(S::Failed);
       wanted_ = false;
-      status("failed", "The chat service refused this browser's credentials.", -1, true);
+      status("failed", "credentials_refused", "The chat service refused this browser's credentials.", -1, true);
       return;
     }
     auth_retry_used_ = true;  // refresh once, then retry
@@ -242,7 +245,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   }
   quick_drops_ = quick ? quick_drops_ + 1 : 0;
   if (quick_drops_ >= kDiagnoseAfter)
-    diagnose("The connection drops right after it opens. A proxy may not support WebSockets, or closes idle connections: see docs/reverse-proxy.md.");
+    diagnose("drops_after_open", 0, "The connection drops right after it opens. A proxy may not support WebSockets, or closes idle connections: see docs/reverse-proxy.md.");
   schedule_reconnect(now);
 }
 
@@ -252,39 +255,41 @@ void ConnectionMachine::schedule_reconnect(int64_t now, int64_t retry_after_ms) 
   if (!online_) {
     go(S::Offline);
     c_.timers_.set(TimerName::Reconnect, now + kOfflineSafetyNetMs);
-    status("offline", "You're offline — messages will send when you're back.");
+    status("offline", "offline", "You're offline — messages will send when you're back.");
     return;
   }
   go(S::Backoff);
   const double r = (c_.config_.canaries & kCanaryNoJitter) ? 0.5 : c_.ids_.random().next_unit();
   const int64_t delay = reconnect_delay_ms(attempts_, now - outage_since_, r, retry_after_ms);
   c_.timers_.set(TimerName::Reconnect, now + delay);
-  status("reconnecting", "Reconnecting in " + seconds_text(delay) + "…", delay, true);
+  status("reconnecting", "reconnecting", "Reconnecting in " + seconds_text(delay) + "…", delay, true);
 }
 
 void ConnectionMachine::on_probe(const ProbeAnswered& e, int64_t now) {
   if (e.conn_id == 0 || e.conn_id != probe_conn_id_) return;
   probe_conn_id_ = 0;
   if (e.status == 426)
-    diagnose("The WebSocket upgrade reached the server without its Upgrade/Connection headers: a proxy drops them. Forward both headers (see docs/reverse-proxy.md).");
+    diagnose("upgrade_headers_dropped", 0, "The WebSocket upgrade reached the server without its Upgrade/Connection headers: a proxy drops them. Forward both headers (see docs/reverse-proxy.md).");
   else if (e.status == 502 || e.status == 504)
-    diagnose("A proxy answered HTTP " + std::to_string(e.status) + ": it cannot reach the chat server, or does not allow WebSockets (see docs/reverse-proxy.md).");
+    diagnose("proxy_error", e.status, "A proxy answered HTTP " + std::to_string(e.status) + ": it cannot reach the chat server, or does not allow WebSockets (see docs/reverse-proxy.md).");
   else if (e.status == 503)
-    diagnose("The chat service is temporarily unavailable (HTTP 503).");
+    diagnose("service_unavailable", 503, "The chat service is temporarily unavailable (HTTP 503).");
   if (e.retry_after_ms >= 0 && state_ == S::Backoff) {
     const int64_t until = now + std::min<int64_t>(e.retry_after_ms, 60000);
     if (until > c_.timers_.deadline(TimerName::Reconnect).value_or(0)) {
       c_.timers_.set(TimerName::Reconnect, until);
-      status("reconnecting", "Reconnecting in " + seconds_text(until - now) + "…", until - now, true);
+      status("reconnecting", "reconnecting", "Reconnecting in " + seconds_text(until - now) + "…", until - now, true);
     }
   }
 }
 
 // Names a likely cause once failures repeat; logged once per cause.
-void ConnectionMachine::diagnose(const std::string& diagnosis) {
+void ConnectionMachine::diagnose(const char* code, int http_status, const std::string& diagnosis) {
   if (upgrade_failures_ < kDiagnoseAfter && quick_drops_ < kDiagnoseAfter) return;
   if (diagnosis == diagnosis_) return;
   diagnosis_ = diagnosis;
+  diagnosis_code_ = code;
+  diagnosis_status_ = http_status;
   c_.out_.push_back(Log{"warn", "connection problem: " + diagnosis});
 }
 
@@ -328,7 +333,7 @@ void ConnectionMachine::close_by_host() {
   if (state_ == S::ExpectWelcome || state_ == S::Live) c_.session_down();
   wanted_ = false;
   go(S::Closed);
-  status("closed", "Chat closed.");
+  status("closed", "closed", "Chat closed.");
 }
 
 void ConnectionMachine::on_timer(TimerName name, int64_t now) {
@@ -370,7 +375,9 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       auth_retry_used_ = false;
       if (!diagnosis_.empty()) {
         diagnosis_.clear();
-        status("connected", "Connected");
+        diagnosis_code_.clear();
+        diagnosis_status_ = 0;
+        status("connected", "connected", "Connected");
       }
       break;
     default:

@@ -79,8 +79,10 @@ class ConnectionMachine {
   void socket_lost(int64_t now);
   void schedule_reconnect(int64_t now, int64_t retry_after_ms = -1);
   void on_welcome(const Welcome& w, int64_t now);
-  void status(const char* state, const std::string& text, int64_t retry_in_ms = -1, bool can_retry_now = false);
-  void diagnose(const std::string& diagnosis);
+  // code: StatusChanged's stable name of `text` (effects.hpp).
+  void status(const char* state, const char* code, const std::string& text, int64_t retry_in_ms = -1,
+              bool can_retry_now = false);
+  void diagnose(const char* code, int http_status, const std::string& diagnosis);
   void stop_live_timers();
 
   Client& c_;
@@ -100,6 +102,8 @@ class ConnectionMachine {
   bool auth_retry_used_ = false;
   bool ever_welcomed_ = false;
   std::string diagnosis_;
+  std::string diagnosis_code_;  // StatusChanged::diagnosis_code of diagnosis_
+  int diagnosis_status_ = 0;
 };
 
 }  // namespace natter

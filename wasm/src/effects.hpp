@@ -50,12 +50,19 @@ struct UserMessageShown {
 
 // Delivery state of a shopper's message: "sending", "sent", "retrying"
 // (a transient failure, retried automatically with the same id) or "failed"
-// (detail says why; can_retry offers the Retry control).
+// (detail says why; can_retry offers the Retry control). reason is the
+// stable code of a failure's detail, so the host can say it in the
+// shopper's language: "unreadable" (HTTP 400), "not_authorised" (401/403),
+// "too_large" (413), "conflict" (422), "http_error" (reason_arg: the
+// status), "agent_failed" (reason_arg: the agent's own message, may be
+// empty), "unreachable" (network or timeout; the log has the cause).
 struct DeliveryChanged {
   std::string message_id;
   std::string state;
   std::string detail;
   bool can_retry = false;
+  std::string reason{};
+  std::string reason_arg{};
 };
 
 // The agent's reply to `reply_to` (a shopper message id) as it stands now:
@@ -118,13 +125,20 @@ struct HttpProbe {
 // The status line. state: "idle" | "connecting" | "connected" |
 // "reconnecting" | "offline" | "closed" | "failed". retry_in_ms >= 0 when a
 // retry is scheduled (the host counts it down). diagnosis names a likely
-// proxy problem and its fix, or is empty.
+// proxy problem and its fix, or is empty. code names the exact text
+// (one state can have several: "closed" / "closed_elsewhere"), and
+// diagnosis_code the diagnosis ("drops_after_open",
+// "upgrade_headers_dropped", "proxy_error" with diagnosis_status,
+// "service_unavailable"), so the host can translate both.
 struct StatusChanged {
   std::string state;
   std::string text;
   int64_t retry_in_ms = -1;
   bool can_retry_now = false;
   std::string diagnosis;
+  std::string code;
+  std::string diagnosis_code;
+  int diagnosis_status = 0;
 };
 
 // Keep `value` (JSON text) under `key` in the tab's session storage, so a

@@ -26,14 +26,20 @@ std::string with_thousands(std::size_t n) {
 
 bool transient_status(int status) { return status == 408 || status == 429 || status >= 500; }
 
-std::string refusal_text(int status) {
+// A refusal's reason code (effects.hpp, DeliveryChanged) and English text.
+struct Refusal {
+  const char* reason;
+  std::string text;
+};
+
+Refusal refusal(int status) {
   switch (status) {
-    case 400: return "The server could not read this message.";
+    case 400: return {"unreadable", "The server could not read this message."};
     case 401:
-    case 403: return "The chat service refused this request (not authorised).";
-    case 413: return "This message is too long for the server.";
-    case 422: return "The server refused this message as a conflicting duplicate.";
-    default: return "The chat service answered with an error (HTTP " + std::to_string(status) + ").";
+    case 403: return {"not_authorised", "The chat service refused this request (not authorised)."};
+    case 413: return {"too_large", "This message is too long for the server."};
+    case 422: return {"conflict", "The server refused this message as a conflicting duplicate."};
+    default: return {"http_error", "The chat service answered with an error (HTTP " + std::to_string(status) + ")."};
   }
 }
 
@@ -153,7 +159,8 @@ void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
   c_.out_.push_back(HttpAbort{f.request_id});
   if (transient_status(e.status))
     return transient_failure("HTTP " + std::to_string(e.status), e.retry_after_ms, now);
-  fail(refusal_text(e.status));
+  const Refusal r = refusal(e.status);
+  fail(r.reason, r.text, std::to_string(e.status));
 }
 
 void SendMachine::on_body(const HttpBody& e, int64_t now) {
@@ -182,7 +189,8 @@ void SendMachine::protocol_error(const std::string& code, const std::string& det
 
 void SendMachine::handle_agent_event(const AgentEvent& ev) {
   if (auto* err = std::get_if<AgentError>(&ev))
-    return fail("The assistant could not answer" + (err->message.empty() ? std::string(".") : ": " + err->message));
+    return fail("agent_failed", "The assistant could not answer" + (err->message.empty() ? std::string(".") : ": " + err->message),
+                err->message);
   if (c_.replies_.apply(flight_->message_id, ev)) finish();
 }
 
@@ -217,7 +225,7 @@ void SendMachine::transient_failure(const std::string& why, int64_t retry_after_
   c_.timers_.cancel(TimerName::ResponseTimeout);
   f.request_id = 0;  // anything still arriving for the old request is stale
   if (f.attempt > c_.config_.max_auto_retries)
-    return fail("Couldn't reach the shop's assistant (" + why + ").");
+    return fail("unreachable", "Couldn't reach the shop's assistant (" + why + ").");
   int64_t delay = retry_delay_ms(f.attempt, c_.ids_.random().next_unit());
   if (retry_after_ms >= 0) delay = std::max(delay, std::min(retry_after_ms, kMaxRetryAfterMs));
   ++c_.stats_.retries;
@@ -240,12 +248,12 @@ void SendMachine::set_state(const char* state, const std::string& detail) {
   c_.out_.push_back(DeliveryChanged{f.message_id, state, detail, false});
 }
 
-void SendMachine::fail(const std::string& why) {
+void SendMachine::fail(const char* reason, const std::string& why, const std::string& reason_arg) {
   InFlight& f = *flight_;
   failed_[f.message_id] = f.text;
   c_.timers_.cancel(TimerName::ResponseTimeout);
   c_.timers_.cancel(TimerName::SendRetry);
-  c_.out_.push_back(DeliveryChanged{f.message_id, "failed", why, true});
+  c_.out_.push_back(DeliveryChanged{f.message_id, "failed", why, true, reason, reason_arg});
   c_.out_.push_back(Log{"warn", "message " + f.message_id.substr(0, 8) + " failed: " + why});
   c_.out_.push_back(HostEvent{"error", json_text({{"code", "send_failed"}, {"message_id", f.message_id}, {"detail", why}})});
   flight_.reset();

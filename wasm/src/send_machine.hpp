@@ -68,7 +68,8 @@ class SendMachine {
   void start_request(int64_t now);
   void handle_agent_event(const AgentEvent& ev);
   void transient_failure(const std::string& why, int64_t retry_after_ms, int64_t now);
-  void fail(const std::string& why);
+  // reason, reason_arg: DeliveryChanged's stable code for `why` (effects.hpp).
+  void fail(const char* reason, const std::string& why, const std::string& reason_arg = "");
   void finish();
   void set_state(const char* state, const std::string& detail = "");
   void protocol_error(const std::string& code, const std::string& detail);
