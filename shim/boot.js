@@ -3,6 +3,9 @@
 // queued the shop's natter(...) calls; this file starts the core and wires
 // the shim around it.
 //
+// A page whose CSP forbids compiling WebAssembly gets the same widget with
+// its core in a frame from the widget's origin (startFrameCore, shim/frame/).
+//
 // Handshake with the loader: when this script runs it calls
 //   window.natter.__boot(start)
 // and the loader calls start(ctx) once, with
@@ -62,10 +65,32 @@ async function startLocalCore(wasmUrl, wasm, config, platform) {
   return new Module.NatterCore(config);
 }
 
-// Starts the core: in this page, or, when its CSP forbids WebAssembly, in
-// the core frame from the widget's own origin (shim/frame/). Prints ONE
-// console error in the second case, whatever the outcome, naming what the
-// shop can change. Returns {core, remote}: remote cores answer later.
+// The core in the core frame (shim/frame/), for a page whose CSP forbids
+// compiling WebAssembly (cspError). Prints ONE console error whatever the
+// outcome, naming what the shop can change.
+async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
+  const frame = ctx.manifest.files.core_frame_html;
+  if (!frame) throw cspError; // a release from before the frame
+  const url = new URL(frame.path, ctx.base).href;
+  const origin = new URL(url).origin;
+  let core;
+  try {
+    core = await openCoreFrame({
+      doc: document, win: window, root: ctx.root, url, config,
+      wasm: { path: wasmUrl, integrity: ctx.manifest.files.core_wasm.integrity },
+      setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
+    });
+  } catch (err) {
+    platform.console.error(`[natter] the chat could not start: ${CSP_HINT}, or allow frame-src ${origin} `
+      + `so the chat can run inside a frame from there (${err.message})`);
+    throw Object.assign(err, { reported: true });
+  }
+  platform.console.error(`[natter] ${CSP_HINT}. Meanwhile the chat runs inside a frame from ${origin}.`);
+  return core;
+}
+
+// Starts the core: in this page, or in the core frame when the page's CSP
+// forbids WebAssembly. Returns {core, remote}: a remote core answers later.
 async function startCore(ctx, platform) {
   const config = JSON.stringify(coreConfig({
     dataset: ctx.dataset,
@@ -84,22 +109,7 @@ async function startCore(ctx, platform) {
     core = await startLocalCore(wasmUrl, wasm, config, platform);
   } catch (err) {
     if (err?.name !== 'NatterCspError') throw err;
-    const frame = ctx.manifest.files.core_frame_html;
-    const frameUrl = frame ? new URL(frame.path, ctx.base).href : null;
-    if (!frameUrl) throw err;
-    const origin = new URL(frameUrl).origin;
-    try {
-      core = await openCoreFrame({
-        doc: document, win: window, root: ctx.root, url: frameUrl, config,
-        wasm: { path: wasmUrl, integrity: wasm.integrity },
-        setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
-      });
-    } catch (frameErr) {
-      platform.console.error(`[natter] the chat could not start: ${CSP_HINT}, or allow frame-src ${origin} `
-        + `so the chat can run inside a frame from there (${frameErr.message})`);
-      throw Object.assign(frameErr, { reported: true });
-    }
-    platform.console.error(`[natter] ${CSP_HINT}. Meanwhile the chat runs inside a frame from ${origin}.`);
+    core = await startFrameCore(ctx, platform, config, wasmUrl, err);
     remote = true;
   }
   // Same conversation across the shop's pages, for this tab only.
