@@ -3,6 +3,9 @@
 // queued the shop's natter(...) calls; this file starts the core and wires
 // the shim around it.
 //
+// A page whose CSP forbids compiling WebAssembly gets the same widget with
+// its core in a frame from the widget's origin (startFrameCore, shim/frame/).
+//
 // Handshake with the loader: when this script runs it calls
 //   window.natter.__boot(start)
 // and the loader calls start(ctx) once, with
@@ -17,8 +20,10 @@
 import createNatterCore from 'natter-core-glue';
 import { defaultPlatform } from './platform.js';
 import { coreConfig, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
-import { wasmLoader } from './load-wasm.js';
+import { wasmLoader, CSP_HINT } from './load-wasm.js';
 import { createCoreHost } from './core-host.js';
+import { openCoreFrame } from './frame/open-frame.js';
+import { createRemoteCoreHost } from './frame/remote-core-host.js';
 import { createHttpTransport } from './http-transport.js';
 import { createWsTransport } from './ws-transport.js';
 import { createBrowserSignals } from './browser-signals.js';
@@ -39,10 +44,11 @@ import { createVoiceEffects } from './voice/voice-effects.js';
 import { createVoiceRuntime } from './voice/voice-runtime.js';
 import { releaseManifest } from './release-files.js';
 
-async function startCore(ctx, platform) {
-  const wasm = ctx.manifest.files.core_wasm;
+// The core in this page: the embind NatterCore, or NatterCspError when the
+// page's CSP forbids compiling WebAssembly.
+async function startLocalCore(wasmUrl, wasm, config, platform) {
   const loader = wasmLoader({
-    url: new URL(wasm.path, ctx.base).href,
+    url: wasmUrl,
     integrity: wasm.integrity,
     fetch: platform.fetch,
     WebAssembly,
@@ -56,7 +62,37 @@ async function startCore(ctx, platform) {
     }),
     loader.failure,
   ]);
-  const config = coreConfig({
+  return new Module.NatterCore(config);
+}
+
+// The core in the core frame (shim/frame/), for a page whose CSP forbids
+// compiling WebAssembly (cspError). Prints ONE console error whatever the
+// outcome, naming what the shop can change.
+async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
+  const frame = ctx.manifest.files.core_frame_html;
+  if (!frame) throw cspError; // a release from before the frame
+  const url = new URL(frame.path, ctx.base).href;
+  const origin = new URL(url).origin;
+  let core;
+  try {
+    core = await openCoreFrame({
+      doc: document, win: window, root: ctx.root, url, config,
+      wasm: { path: wasmUrl, integrity: ctx.manifest.files.core_wasm.integrity },
+      setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
+    });
+  } catch (err) {
+    platform.console.error(`[natter] the chat could not start: ${CSP_HINT}, or allow frame-src ${origin} `
+      + `so the chat can run inside a frame from there (${err.message})`);
+    throw Object.assign(err, { reported: true });
+  }
+  platform.console.error(`[natter] ${CSP_HINT}. Meanwhile the chat runs inside a frame from ${origin}.`);
+  return core;
+}
+
+// Starts the core: in this page, or in the core frame when the page's CSP
+// forbids WebAssembly. Returns {core, remote}: a remote core answers later.
+async function startCore(ctx, platform) {
+  const config = JSON.stringify(coreConfig({
     dataset: ctx.dataset,
     pageUrl: location.href,
     seeds: platform.seeds(),
@@ -64,11 +100,21 @@ async function startCore(ctx, platform) {
     tabId: mintTabId(platform.seeds()),
     build: ctx.manifest.build,
     storedSession: platform.storage.get(SESSION_KEY),
-  });
-  const core = new Module.NatterCore(JSON.stringify(config));
+  }));
+  const wasm = ctx.manifest.files.core_wasm;
+  const wasmUrl = new URL(wasm.path, ctx.base).href;
+  let core;
+  let remote = false;
+  try {
+    core = await startLocalCore(wasmUrl, wasm, config, platform);
+  } catch (err) {
+    if (err?.name !== 'NatterCspError') throw err;
+    core = await startFrameCore(ctx, platform, config, wasmUrl, err);
+    remote = true;
+  }
   // Same conversation across the shop's pages, for this tab only.
   platform.storage.set(CONVERSATION_KEY, core.conversationId());
-  return core;
+  return { core, remote };
 }
 
 // look: {options, t, locale} (look.js).
@@ -139,7 +185,7 @@ async function start(loaderCtx) {
   const platform = defaultPlatform(window);
   const sessionMode = transportMode(ctx.dataset) === 'session';
   const look = startLook({ ctx, console: platform.console });
-  const core = await startCore(ctx, platform);
+  const { core, remote } = await startCore(ctx, platform);
   const { t, locale } = await look.language;
   const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
@@ -169,7 +215,7 @@ async function start(loaderCtx) {
       ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(),
     }), t, { maxChars: 4000 },
   );
-  host = createCoreHost({ core, runEffect, ...platform });
+  host = (remote ? createRemoteCoreHost : createCoreHost)({ core, runEffect, ...platform });
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });
   if (sessionMode) {
     // The browser's current network and visibility first, then the session
@@ -189,7 +235,9 @@ async function start(loaderCtx) {
 const natter = window.natter;
 if (natter && typeof natter.__boot === 'function') {
   // A failed start leaves the launcher and the queue as they are.
-  natter.__boot((ctx) => start(ctx).catch((err) => console.error('[natter] the chat could not start:', err)));
+  natter.__boot((ctx) => start(ctx).catch((err) => {
+    if (!err?.reported) console.error('[natter] the chat could not start:', err);
+  }));
 } else {
   console.error('[natter] natter.core loaded without the natter.js loader; nothing to attach to');
 }

@@ -10,10 +10,10 @@
 //
 // A page whose Content-Security-Policy lacks 'wasm-unsafe-eval' makes every
 // compile throw (CompileError in Chromium and Firefox, EvalError in Safari).
-// That is not retried: `failure` rejects with an error that names the
-// directive to add, which boot.js prints as its one console error.
+// That is not retried: `failure` rejects with a NatterCspError that names
+// the directive to add; boot.js prints it and falls back to the core frame.
 
-export const CSP_HINT = "this page's Content-Security-Policy blocks WebAssembly, so the chat cannot start: "
+export const CSP_HINT = "this page's Content-Security-Policy blocks WebAssembly: "
   + "add 'wasm-unsafe-eval' to its script-src directive (script-src 'self' 'wasm-unsafe-eval' …)";
 
 function blockedByCsp(err) {

@@ -13,7 +13,7 @@ export const QUEUED_TEXT = "Queued — will send when you're back online.";
 export const DIAGNOSIS_503 = 'The chat service is temporarily unavailable (HTTP 503).';
 
 // `onPage(page)` runs before the navigation (init scripts, listeners).
-export async function openLive(stack, { onPage: extra } = {}) {
+export async function openLive(stack, { onPage: extra, path = LIVE_PAGE } = {}) {
   const sockets = []; // {url, sent: [frame], received: [frame], closed}
   const onPage = async (page) => { if (extra) await extra(page); page.on('websocket', (ws) => {
     const entry = { url: ws.url(), sent: [], received: [], closed: false };
@@ -26,7 +26,7 @@ export async function openLive(stack, { onPage: extra } = {}) {
     ws.on('framereceived', (f) => entry.received.push(parse(f.payload)));
     ws.on('close', () => { entry.closed = true; });
   }); };
-  const s = await openStorefront(stack, { path: LIVE_PAGE, onPage });
+  const s = await openStorefront(stack, { path, onPage });
   Object.assign(s, {
     sockets,
     status: s.widget.locator('.status-text'),

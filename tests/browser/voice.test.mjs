@@ -39,7 +39,15 @@ const micSpy = (deny = false) => (page) => page.addInitScript((denied) => {
 }, deny);
 
 let stack;
-before(async () => { stack = await startStack({ extraArgs: micArgs(shopperWav) }); });
+// The live page under a policy that forbids compiling WebAssembly: the
+// core runs in the frame (shim/frame/); the voice worker has its own.
+const NO_WASM = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:";
+before(async () => {
+  stack = await startStack({
+    extraArgs: micArgs(shopperWav),
+    server: { pageHeaders: { '/csp-no-wasm/': { 'Content-Security-Policy': NO_WASM } } },
+  });
+});
 after(async () => { await stack?.close(); rmSync(dir, { recursive: true, force: true }); });
 beforeEach(() => stack.reset());
 
@@ -175,4 +183,25 @@ test('keyboard only: start a call, hear the state announced, end it; axe is clea
   await ui.waitFor('off');
   assert.equal(await focused(), 'voice-start', 'focus returns to the microphone button');
   assert.equal(await s.page.evaluate(() => window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'ended'))), true);
+});
+
+test("a page that forbids compiling WebAssembly: with the core in the frame a call still works", async () => {
+  const s = await openConnected(stack, { path: '/csp-no-wasm/demo/live.html', onPage: micSpy() });
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await ui.waitFor('agent_speaking');
+  await ui.waitFor('listening');
+  await eventually(async () => assert.ok((await gatewayCall(s))?.segments_heard >= 1, 'a segment heard'), { timeout: 20_000 });
+  await s.textarea.fill('typing while talking');
+  await s.textarea.press('Enter'); // consumed by the core's rule, ignored in a call
+  await eventually(() => assert.equal(s.linesMatching(ENTER_IGNORED).length, 1));
+  assert.equal(await s.textarea.inputValue(), 'typing while talking');
+  assert.equal(s.msgsSent().length, 0);
+  await ui.end.click();
+  await ui.waitFor('off');
+  const ours = s.problems.filter((p) => p.text.startsWith('[natter]'));
+  assert.equal(ours.length, 1, JSON.stringify(ours, null, 1));
+  assert.match(ours[0].text, /add 'wasm-unsafe-eval' .*Meanwhile the chat runs inside a frame from/);
+  const others = s.problems.filter((p) => !p.text.startsWith('[natter]'));
+  assert.deepEqual(others, []);
 });

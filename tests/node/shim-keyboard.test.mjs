@@ -64,3 +64,14 @@ test('Escape closes the panel, except while an IME composes', () => {
   assert.equal(closed, 1);
   assert.equal(ev.defaultPrevented, true);
 });
+
+test('with a core in the frame (dispatch returns null) the core rule decides synchronously', () => {
+  const { textarea, fed } = setup(() => null);
+  textarea.value = 'hi';
+  const plain = textarea.fire('keydown', { key: 'Enter', keyCode: 13 });
+  const empty = (textarea.value = '', textarea.fire('keydown', { key: 'Enter', repeat: true, keyCode: 13 }));
+  const shifted = textarea.fire('keydown', { key: 'Enter', shiftKey: true, keyCode: 13 });
+  const ime = textarea.fire('keydown', { key: 'Enter', keyCode: 229 });
+  assert.deepEqual([plain, empty, shifted, ime].map((e) => e.defaultPrevented), [true, true, false, false]);
+  assert.equal(fed.length, 4, 'every Enter still reaches the core');
+});

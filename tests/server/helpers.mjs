@@ -99,6 +99,7 @@ export function makeSiteFixture() {
   writeFileSync(path.join(distDir, 'natter.js'), 'console.log("loader");');
   writeFileSync(path.join(distDir, 'natter.core.0123abcd4567.js'), 'export const core = 1;');
   writeFileSync(path.join(distDir, 'natter.core.0123abcd4567.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+  writeFileSync(path.join(distDir, 'natter.frame.0123abcd4567.html'), '<!doctype html><script src="natter.frame.0123abcd4567.js"></script>');
   writeFileSync(path.join(distDir, 'manifest.json'), '{"core":"natter.core.0123abcd4567.js"}');
   writeFileSync(path.join(distDir, 'shared.css'), '.from-dist{}');
   writeFileSync(path.join(webDir, 'shared.css'), '.from-web{}');

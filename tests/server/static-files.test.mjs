@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { rmSync } from 'node:fs';
 import { makeSiteFixture, request, startTestServer } from './helpers.mjs';
-import { isHashedName, resolveInside } from '../../tools/server/static-files.mjs';
+import { isHashedName, resolveInside, FRAME_CSP } from '../../tools/server/static-files.mjs';
 
 let site;
 let server;
@@ -70,6 +70,22 @@ test('content-hashed core files are immutable for a year with the right types', 
   assert.equal(wasm.headers['content-type'], 'application/wasm');
   assert.equal(wasm.headers['cache-control'], 'public, max-age=31536000, immutable');
   assert.equal(wasm.headers['cross-origin-resource-policy'], 'cross-origin');
+});
+
+test('the core frame page gets its own CSP that allows compiling WebAssembly, and nosniff', async () => {
+  const res = await request(server.url, { path: '/natter.frame.0123abcd4567.html' });
+  assert.equal(res.status, 200);
+  assert.match(res.headers['content-type'], /^text\/html/);
+  assert.equal(res.headers['content-security-policy'], FRAME_CSP);
+  assert.match(FRAME_CSP, /default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'/);
+  assert.doesNotMatch(FRAME_CSP, /frame-ancestors/, 'any shop page may frame it');
+  assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  assert.equal(res.headers['x-frame-options'], undefined);
+  assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  const page = await request(server.url, { path: '/' });
+  assert.equal(page.headers['content-security-policy'], undefined, "the shop's own pages keep their headers");
+  const js = await request(server.url, { path: '/natter.core.0123abcd4567.js' });
+  assert.equal(js.headers['content-security-policy'], undefined);
 });
 
 test('only names with 8+ hex digits between dots count as hashed', () => {

@@ -23,6 +23,10 @@
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
 //      natter.voice.*.js (the voice worker bundled with its glue) /.wasm,
+//      natter.frame.*.js (shim/frame/core-frame.js bundled with the core
+//      glue) and natter.frame.*.html (a page with only a script tag for it,
+//      SRI-checked): the core frame for host pages whose CSP forbids
+//      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
 //      worklet.<name>.*.js (from web/worklets/),
 //      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
 //      which the core bundle carries): one statement,
@@ -121,6 +125,26 @@ async function bundleVoiceWorker(wasmOut, version) {
   });
 }
 
+// Step 2c. The core frame: its script (the frame entry with the core glue)
+// and the page that runs it. The page has no inline script or style; it
+// names the script by its hashed name and SRI hash, so the page's own hash
+// covers the script's.
+async function frameAssets(wasmOut, version) {
+  const js = await bundleWithGlue({
+    entry: path.join(repoRoot, 'shim/frame/core-frame.js'),
+    glueName: 'natter-core-glue',
+    glue: path.join(wasmOut, 'natter.core.js'),
+    banner: `/* natter frame ${version} */`,
+  });
+  const jsName = `natter.frame.${sha256(js).slice(0, 12)}.js`;
+  const html = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Natter chat engine</title>\n'
+    + `<script src="${jsName}" integrity="${sri(js)}" crossorigin="anonymous"></script>\n</head></html>\n`;
+  return [
+    { key: 'core_frame_js', stem: 'natter.frame', ext: '.js', data: js },
+    { key: 'core_frame_html', stem: 'natter.frame', ext: '.html', data: Buffer.from(html) },
+  ];
+}
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
@@ -201,7 +225,11 @@ export async function build({
   const procEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
-  const others = [...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version)), ...(await catalogueAssets())];
+  const others = [
+    ...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version)),
+    ...(await frameAssets(wasmOut, version)),
+    ...(await catalogueAssets()),
+  ];
   const name = (a) => `${a.stem}.${sha256(a.data).slice(0, 12)}${a.ext}`;
   const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
   const coreJs = await bundleShim(wasmOut, { version, env, files: entries(others) });

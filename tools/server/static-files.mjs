@@ -12,7 +12,11 @@
 // year; everything else (the loader natter.js, HTML, manifest.json) is
 // `no-cache` and revalidated by ETag (304 on a matching If-None-Match).
 // Files from distDir are embedded on other origins, so they also carry CORS
-// and Cross-Origin-Resource-Policy headers.
+// and Cross-Origin-Resource-Policy headers. The only HTML a release ships
+// is the core frame (natter.frame.<hash>.html, docs/ARCHITECTURE.md "Frame
+// fallback"): it gets its own Content-Security-Policy, which must allow
+// compiling WebAssembly and nothing else, and no frame-ancestors limit (any
+// shop's page frames it).
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -117,6 +121,10 @@ const DIST_HEADERS = Object.freeze({
   'Cross-Origin-Resource-Policy': 'cross-origin',
 });
 
+export const FRAME_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; "
+  + "base-uri 'none'; form-action 'none'";
+const FRAME_HEADERS = Object.freeze({ ...DIST_HEADERS, 'Content-Security-Policy': FRAME_CSP });
+
 // Returns a handler for GET/HEAD of files.
 export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders = {} }) {
   return async function handleStatic(req, res, pathname) {
@@ -141,7 +149,8 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       const file = resolveInside(root, pathname);
       if (file === null) return notFound(res);
       const content = await readRegularFile(file);
-      if (content) return send(req, res, { content, file, headers });
+      const shipped = headers === DIST_HEADERS && path.extname(file).toLowerCase() === '.html';
+      if (content) return send(req, res, { content, file, headers: shipped ? FRAME_HEADERS : headers });
     }
     notFound(res);
   };

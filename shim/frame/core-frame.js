@@ -1,0 +1,45 @@
+// Entry of the frame bundle (esbuild, iife -> natter.frame.<hash>.js), run by
+// natter.frame.<hash>.html on the widget's own origin. It exists for host
+// pages whose Content-Security-Policy forbids compiling WebAssembly: the
+// core runs here, under the frame's own policy, and the host page talks to
+// it over a MessagePort (docs/ARCHITECTURE.md, "Frame fallback").
+//
+// Handshake: this script posts {natter: 'core-frame-ready'} to its parent;
+// the parent answers once with a MessagePort (message {natter:
+// 'core-frame-port'}). Everything after goes over that port, in order
+// (shim/frame/frame-protocol.js lists the messages). The frame owns nothing
+// but the core: no DOM, no network besides its own .wasm.
+
+import createNatterCore from 'natter-core-glue';
+import { wasmLoader } from '../load-wasm.js';
+import { createCoreServer } from './core-server.js';
+import { READY, PORT } from './frame-protocol.js';
+
+// Compiles the core .wasm (entry {path, integrity}, path relative to this
+// frame's own URL) with SRI and returns the embind module.
+async function loadModule(wasm) {
+  const loader = wasmLoader({
+    url: new URL(wasm.path, location.href).href,
+    integrity: wasm.integrity,
+    fetch: (...args) => fetch(...args),
+    WebAssembly,
+    console,
+  });
+  return Promise.race([
+    createNatterCore({
+      instantiateWasm: loader.hook,
+      print: (text) => console.log('[natter] ' + text),
+      printErr: (text) => console.error('[natter] ' + text),
+    }),
+    loader.failure,
+  ]);
+}
+
+let connected = false;
+addEventListener('message', (event) => {
+  // Only our parent hands us the port, and only once.
+  if (connected || event.source !== parent || event.data?.natter !== PORT || !event.ports[0]) return;
+  connected = true;
+  createCoreServer({ port: event.ports[0], loadModule, console });
+});
+parent.postMessage({ natter: READY }, '*'); // carries nothing secret: any origin may see it

@@ -1,0 +1,63 @@
+// The host page's handle on a core that runs in the core frame, over the
+// MessagePort the handshake gave us (frame-protocol.js). It stands in for
+// the embind NatterCore where the host reads it synchronously:
+// conversationId() and statsJson() answer from the frame's last reply.
+//
+//   const remote = createRemoteCore(port);
+//   await remote.create(configJson, wasmEntry);  // rejects with the frame's message
+//   remote.onHandled((reply) => …);               // every `handled`, in order
+//   remote.handle(eventJson, now);                // no return value: the reply comes later
+//   remote.delete();                              // frees the frame's core; later replies are dropped
+
+export function createRemoteCore(port) {
+  let last = { conversation_id: '', deadline: -1, stats: '{}' };
+  let pendingCreate = null;
+  let handled = () => {};
+  let closed = false;
+
+  const remember = (reply) => {
+    last = { conversation_id: reply.conversation_id, deadline: reply.deadline, stats: reply.stats };
+  };
+
+  port.onmessage = (e) => {
+    const reply = e.data;
+    if (closed || !reply) return;
+    if (reply.type === 'handled') {
+      remember(reply);
+      handled(reply);
+    } else if ((reply.type === 'created' || reply.type === 'failed') && pendingCreate) {
+      const { resolve, reject } = pendingCreate;
+      pendingCreate = null;
+      if (reply.type === 'created') {
+        remember(reply);
+        resolve();
+      } else {
+        reject(new Error(reply.message));
+      }
+    }
+  };
+
+  return {
+    create(config, wasm) {
+      return new Promise((resolve, reject) => {
+        pendingCreate = { resolve, reject };
+        port.postMessage({ type: 'create', config, wasm });
+      });
+    },
+    handle(event, now) {
+      if (!closed) port.postMessage({ type: 'handle', event, now });
+    },
+    onHandled(fn) {
+      handled = fn;
+    },
+    conversationId: () => last.conversation_id,
+    statsJson: () => last.stats,
+    nextDeadline: () => last.deadline,
+    delete() {
+      if (closed) return;
+      closed = true;
+      port.postMessage({ type: 'dispose' });
+      port.close();
+    },
+  };
+}
