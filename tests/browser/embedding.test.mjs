@@ -21,6 +21,8 @@ const PAGES = {
     body: '<natter-widget endpoint=""></natter-widget>' }),
   'bad-endpoint.html': shop({ head: '<script async src="/natter.js" data-endpoint="ftp://agent.example"></script>' }),
   'wrong-type.html': shop({ head: `${STUB}<script>natter("init", {offsetX: true})</script><script async src="/natter.js" data-endpoint=""></script>` }),
+  'both.html': shop({ head: '<script async src="/natter.js" data-endpoint="" data-transport="http" data-accent="#c0392b"></script>',
+    body: '<natter-widget transport="session"></natter-widget>' }),
   'bad-attribute.html': shop({ head: BARE, body: '<natter-widget endpoint="" transport="websocket"></natter-widget>' }),
 };
 
@@ -44,8 +46,9 @@ async function roundTrip(s, question = 'can I trade in my old console?') {
   assert.match(await s.finishedReplies.first().textContent(), /\S/);
 }
 
-test('the element form on the demo page: the shop\'s element is the host, themed by its attributes, and chats', async () => {
-  const s = await openStorefront(stack, { path: '/demo/element.html' });
+test('the element form on the demo page: the shop\'s element is the host, themed by its attributes, and chats over the live session', async () => {
+  const sockets = [];
+  const s = await openStorefront(stack, { path: '/demo/element.html', onPage: (page) => page.on('websocket', (ws) => sockets.push(ws.url())) });
   await s.launcher.waitFor();
   const before = await s.page.evaluate(() => {
     const el = document.querySelector('natter-widget');
@@ -61,6 +64,8 @@ test('the element form on the demo page: the shop\'s element is the host, themed
     return { topLayer: el.matches(':popover-open'), right: innerWidth - box.right, bottom: innerHeight - box.bottom };
   });
   assert.deepEqual(placed, { topLayer: true, right: 20, bottom: 20 }, 'fixed in its corner, whatever its place in <main>');
+  assert.ok(sockets.some((u) => u.endsWith('/api/session')), 'transport="session" from the attribute');
+  assert.deepEqual(s.chatRequests, []);
   s.assertClean();
 });
 
@@ -89,6 +94,41 @@ test('two elements give one widget, the first, and one warning', async () => {
   const hosts = await s.page.evaluate(() => [...document.querySelectorAll('natter-widget')].map((e) => Boolean(e.shadowRoot)));
   assert.deepEqual(hosts, [true, false]);
   s.assertClean([{ text: '[natter] extra <natter-widget> ignored' }]);
+});
+
+// (Routed pages cannot open WebSockets in this Chromium: local network
+// access checks. The live session itself is exercised on /demo/element.html.)
+test("a snippet tag and an element in the page's HTML: the element is the host, its attributes over the tag's data-*", async () => {
+  const s = await openStorefront(stack, { path: '/e/both.html' });
+  await s.openChat();
+  const state = await s.page.evaluate(() => {
+    const root = document.querySelector('natter-widget').shadowRoot;
+    return {
+      hosts: [...document.querySelectorAll('natter-widget')].map((e) => e.parentElement.className),
+      accent: getComputedStyle(root.querySelector('.launcher')).backgroundColor,
+      voice: Boolean(root.querySelector('button.mic')),
+    };
+  });
+  assert.deepEqual(state, { hosts: ['card'], accent: 'rgb(192, 57, 43)', voice: true },
+    "one widget, in the page's element; the tag's accent below it; the element's transport=\"session\" over data-transport=\"http\" (the microphone is session-only)");
+  assert.deepEqual(s.problems.filter((p) => /configuration|natter-widget/.test(p.text)), []);
+});
+
+test("a later natter('init') with a bad key is reported once and ignored; the widget keeps working", async () => {
+  const s = await openStorefront(stack, { path: '/demo/element.html' });
+  await s.openChat();
+  await s.page.evaluate(() => window.natter('init', { accent: '#c0392b', acent: '#000' }));
+  const errors = s.problems.filter((p) => p.text.startsWith('[natter]'));
+  assert.deepEqual(errors.map((p) => p.text), [
+    `[natter] configuration: unknown init option "acent" (did you mean "accent"?) — this natter('init') call is ignored`,
+  ]);
+  const accent = await s.page.evaluate(() =>
+    getComputedStyle(document.querySelector('natter-widget').shadowRoot.querySelector('.launcher')).backgroundColor);
+  assert.equal(accent, 'rgb(11, 110, 79)', 'the valid part of the ignored call was not applied either');
+  await s.textarea.fill('do you have PS5 games?');
+  await s.sendButton.click();
+  await s.finishedReplies.first().waitFor();
+  s.assertClean([{ text: errors[0].text }]);
 });
 
 // Waits until the core ran and stood aside (the launcher is gone), then
