@@ -1,11 +1,15 @@
 // natter.js: the stable, cacheable loader a shop embeds with
 //   <script async src="https://widget.example/natter.js" data-endpoint="https://agent.example"></script>
+// or, the element form (docs/theming.md, "The <natter-widget> element"),
+//   <script async src="https://widget.example/natter.js"></script>
+//   <natter-widget endpoint="https://agent.example" accent="#0a7"></natter-widget>
 // A classic script once built (tools/bundle/build.mjs bundles this module
 // and its imports into one minified IIFE), kept under 2 KiB gzipped: it
-// defines window.natter, checks the configuration, draws the launcher at
-// once, and loads the content-hashed core bundle only on the first
-// interaction or when the page is idle. Everything else (the full theme,
-// languages, the panel) is the core bundle's job.
+// defines window.natter and <natter-widget>, draws the launcher at once in
+// the host, and loads the content-hashed core bundle only on the first
+// interaction, when the page is idle, or for a queued command. Everything
+// else (checking the configuration: shim/config-check.js, the full theme,
+// languages, the panel) is the core bundle's job: the budget has no room.
 //
 // The build replaces the placeholder with one of two things:
 //   a release {version, build, env, files: {core_js}}: this loader belongs to
@@ -25,7 +29,8 @@
 //
 // Handshake (see shim/boot.js): the core bundle calls natter.__boot(start);
 // this loader calls start(ctx) with ctx = {root, launcher, manifest, base,
-// dataset, init, attach}. The bundle calls ctx.attach(run) when it is ready; from
+// dataset, init, attach}; root.host is the <natter-widget> (its attributes
+// are read by the core). The bundle calls ctx.attach(run) when it is ready; from
 // then on natter(...) returns run(args), and the queue is replayed through
 // run first, in order. The function object itself never changes, so a shop
 // holding a reference to it keeps working.
