@@ -9,17 +9,26 @@
 // Handshake with the loader: when this script runs it calls
 //   window.natter.__boot(start)
 // and the loader calls start(ctx) once, with
-//   ctx = {root, launcher, manifest, base, dataset, attach}
+//   ctx = {root, launcher, manifest, base, dataset, init, attach}
 //   root      the widget's ShadowRoot (the launcher is already in it)
 //   manifest  the release manifest ({version, build, files: {core_wasm: …}})
 //   base      the loader's own URL (manifest paths are relative to it)
 //   dataset   a copy of the loader tag's data-* attributes
+//   (the host, ctx.root.host, is the shop's <natter-widget> or the loader's
+//   own; its attributes are configuration too)
+//   init      the merged natter('init', {...}) options so far
 //   attach(run)  from then on natter(...) calls run(args); the loader
 //             replays its queue through run, in order, before returning.
+//
+// The configuration is checked first (shim/config-check.js): an invalid
+// one stands the widget aside (shim/stand-aside.js) before anything loads.
 
 import createNatterCore from 'natter-core-glue';
 import { defaultPlatform } from './platform.js';
 import { coreConfig, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
+import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
+import { liftToTopLayer } from './top-layer.js';
+import { standAside } from './stand-aside.js';
 import { wasmLoader, CSP_HINT } from './load-wasm.js';
 import { createCoreHost } from './core-host.js';
 import { openCoreFrame } from './frame/open-frame.js';
@@ -93,7 +102,7 @@ async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
 // forbids WebAssembly. Returns {core, remote}: a remote core answers later.
 async function startCore(ctx, platform) {
   const config = JSON.stringify(coreConfig({
-    dataset: ctx.dataset,
+    dataset: ctx.connection,
     pageUrl: location.href,
     seeds: platform.seeds(),
     storedId: platform.storage.get(CONVERSATION_KEY),
@@ -181,9 +190,22 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
 }
 
 async function start(loaderCtx) {
-  const ctx = { ...loaderCtx, manifest: releaseManifest(loaderCtx.manifest) };
   const platform = defaultPlatform(window);
-  const sessionMode = transportMode(ctx.dataset) === 'session';
+  const sources = { init: loaderCtx.init || {}, dataset: loaderCtx.dataset || {}, attributes: hostAttributes(loaderCtx.root.host) };
+  const problems = checkConfig({ ...sources, pageUrl: location.href });
+  if (problems.length) {
+    standAside({ ctx: loaderCtx, problems, console: platform.console });
+    return;
+  }
+  // Below init: the element's attributes over the script's data-*.
+  const ctx = {
+    ...loaderCtx,
+    manifest: releaseManifest(loaderCtx.manifest),
+    dataset: tagValues(sources),
+    connection: connectionValues(sources),
+  };
+  liftToTopLayer(ctx.root.host);
+  const sessionMode = transportMode(ctx.connection) === 'session';
   const look = startLook({ ctx, console: platform.console });
   const { core, remote } = await startCore(ctx, platform);
   const { t, locale } = await look.language;

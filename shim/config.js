@@ -1,7 +1,9 @@
-// Validates the embedding configuration (the loader's data-* attributes)
-// and builds the core's config object (docs/ARCHITECTURE.md, "config").
-// The core ignores unknown keys and keeps defaults for bad values; it is
-// this file's job to refuse a bad embed loudly, before the core starts.
+// Builds the core's config object from the connection keys
+// (docs/ARCHITECTURE.md, "config"). The core ignores unknown keys and keeps
+// defaults for bad values; shim/config-check.js has already refused an
+// invalid embed as a whole, and the throws below stay as a second line.
+// `dataset` here is the connection values with their precedence
+// (init > <natter-widget> attributes > data-*: connectionValues()).
 //
 //   data-endpoint   the agent's origin, e.g. "https://agent.example";
 //                   empty or absent: the page's own origin

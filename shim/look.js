@@ -1,5 +1,6 @@
 // The shop's look and language at start (docs/theming.md): resolves the
-// options (ctx.init from the loader over ctx.dataset), puts the theme on at
+// options (ctx.init from the loader over ctx.dataset: the element's
+// attributes over the script's data-*), puts the theme on at
 // once, and starts downloading the catalogue in parallel with the WASM.
 // Later natter('init', {...}) calls re-theme (colours, radius, font, side,
 // scheme); texts and language apply from the next page load.
@@ -9,6 +10,7 @@
 //   look.reinit(options)                         // natter('init') after start
 
 import { resolveOptions } from './theme/options.js';
+import { checkConfig, configError } from './config-check.js';
 import { applyTheme } from './theme/apply.js';
 import { setupLanguage } from './i18n/setup.js';
 
@@ -28,9 +30,16 @@ export function startLook({ ctx, console, doc = document, nav = navigator, natte
     options: first.options, strings: first.strings, manifest: ctx.manifest, base: ctx.base, doc, nav, console, natter,
   });
 
+  // A later init is checked like the first (shim/config-check.js); an
+  // invalid one is reported and ignored as a whole, the look stays.
   function reinit(options) {
     if (!options || typeof options !== 'object') {
       console.error("[natter] natter('init', options) needs an object");
+      return;
+    }
+    const problems = checkConfig({ init: options, pageUrl: doc.location?.href });
+    if (problems.length) {
+      console.error(configError(problems, "this natter('init') call is ignored"));
       return;
     }
     init = { ...init, ...options };

@@ -16,17 +16,43 @@ export interface NatterDebug extends NatterVersion {
   conversation_id: string;
   stats: { messages_sent: number; blocked_sends: number; retries: number; protocol_errors: number };
   log: unknown[];
+  /** Only when the configuration was invalid and the widget stood aside: each problem. */
+  config_problems?: string[];
 }
 
-/** natter('init', {...}) (docs/theming.md): merged in call order, applied at once. */
+/**
+ * natter('init', {...}) (docs/theming.md): merged in call order, applied at once.
+ * Precedence per key: init > <natter-widget> attributes > the script's data-* > defaults.
+ * Closed on purpose: an unknown key, a wrong type, a non-http(s) endpoint or a
+ * bad enum makes the whole configuration invalid at run time too (one
+ * console error, the widget is not shown; shim/config-check.js).
+ */
 export interface NatterInitOptions {
+  /** The agent's origin, an http(s) URL; empty: this page's origin. */
+  endpoint?: string;
+  transport?: 'http' | 'session';
+  /** Pins a release (channel loaders only). */
+  version?: string;
+  /** The release channel to follow (channel loaders only). */
+  channel?: string;
   accent?: string;
   accentText?: string;
+  text?: string;
+  /** Number = px, or a px/rem/em length. */
+  radius?: number | string;
+  fontFamily?: string;
   position?: 'bottom-right' | 'bottom-left';
-  offsetX?: number;
-  offsetY?: number;
+  offsetX?: number | string;
+  offsetY?: number | string;
   launcherLabel?: string;
-  [option: string]: unknown;
+  agentName?: string;
+  greeting?: string;
+  title?: string;
+  colorScheme?: 'auto' | 'light' | 'dark';
+  /** A BCP 47 tag: de, de-AT, ar-EG. */
+  locale?: string;
+  /** Catalogue overrides, {key: text}. */
+  strings?: Record<string, string>;
 }
 
 export type NatterMessageEvent =

@@ -1,11 +1,15 @@
 // natter.js: the stable, cacheable loader a shop embeds with
 //   <script async src="https://widget.example/natter.js" data-endpoint="https://agent.example"></script>
+// or, the element form (docs/theming.md, "The <natter-widget> element"),
+//   <script async src="https://widget.example/natter.js"></script>
+//   <natter-widget endpoint="https://agent.example" accent="#0a7"></natter-widget>
 // A classic script once built (tools/bundle/build.mjs bundles this module
 // and its imports into one minified IIFE), kept under 2 KiB gzipped: it
-// defines window.natter, checks the configuration, draws the launcher at
-// once, and loads the content-hashed core bundle only on the first
-// interaction or when the page is idle. Everything else (the full theme,
-// languages, the panel) is the core bundle's job.
+// defines window.natter and <natter-widget>, draws the launcher at once in
+// the host, and loads the content-hashed core bundle only on the first
+// interaction, when the page is idle, or for a queued command. Everything
+// else (checking the configuration: shim/config-check.js, the full theme,
+// languages, the panel) is the core bundle's job: the budget has no room.
 //
 // The build replaces the placeholder with one of two things:
 //   a release {version, build, env, files: {core_js}}: this loader belongs to
@@ -25,7 +29,8 @@
 //
 // Handshake (see shim/boot.js): the core bundle calls natter.__boot(start);
 // this loader calls start(ctx) with ctx = {root, launcher, manifest, base,
-// dataset, init, attach}. The bundle calls ctx.attach(run) when it is ready; from
+// dataset, init, attach}; root.host is the <natter-widget> (its attributes
+// are read by the core). The bundle calls ctx.attach(run) when it is ready; from
 // then on natter(...) returns run(args), and the queue is replayed through
 // run first, in order. The function object itself never changes, so a shop
 // holding a reference to it keeps working.
@@ -51,17 +56,18 @@ function main() {
   // object as ctx.init (and later ones through run).
   var init = {};
   var widget = null;
+  var launcher;
 
   function takeInit(options) {
     for (var k in options) init[k] = options[k];
-    if (widget) widget.theme(init, data);
+    if (widget) widget.theme();
   }
 
   function natter(...args) {
     if (run) return run(args);
     // Nothing runs yet: the release this page will run, once it is known.
-    if (args[0] === 'version') return { version: manifest && manifest.version, build: manifest && manifest.build };
-    if (args[0] === 'init') return takeInit(args[1]);
+    if (args[0] == 'version') return { version: manifest && manifest.version, build: manifest && manifest.build };
+    if (args[0] == 'init') return takeInit(args[1]);
     queue.push(args);
     load();
   }
@@ -71,18 +77,45 @@ function main() {
 
   // The stub's init calls: taken now (the launcher needs them), not replayed.
   for (var q = 0; q < queue.length; q++) {
-    if (queue[q][0] === 'init') takeInit(queue.splice(q--, 1)[0][1]);
+    if (queue[q][0] == 'init') takeInit(queue.splice(q--, 1)[0][1]);
   }
-  widget = drawLauncher(document);
-  widget.theme(init, data);
-  // An async script can run before <body> exists.
-  if (document.body) document.body.appendChild(widget.host);
-  else document.addEventListener('DOMContentLoaded', () => document.body.appendChild(widget.host));
 
-  // Every launcher click goes through the public command, queued or not.
-  var launcher = widget.launcher;
-  launcher.addEventListener('click', () => natter('toggle'));
-  for (var type of ['pointerdown', 'focus', 'keydown']) launcher.addEventListener(type, load, { once: true });
+  // The first <natter-widget> connected becomes the widget's host: the
+  // shop's element (docs/theming.md, "The <natter-widget> element"), even
+  // one a single-page app inserts later, or the loader's own for a script
+  // tag with data-endpoint. Any later one is ignored, with one warning.
+  function adopt(el) {
+    if (widget) {
+      if (el != widget.host) console.warn('[natter] extra <natter-widget> ignored');
+      return;
+    }
+    widget = drawLauncher(el, init, data);
+    widget.theme();
+    // Every launcher click goes through the public command, queued or not.
+    launcher = widget.launcher;
+    launcher.addEventListener('click', () => natter('toggle'));
+    // Every one (load() returns early while loading): after a failure the
+    // next interaction retries.
+    for (var type of ['pointerdown', 'focus', 'keydown']) launcher.addEventListener(type, load);
+    // Idle preload so the first click opens at once; the timeout covers
+    // browsers without requestIdleCallback (Safari).
+    if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
+    else setTimeout(load, 2000);
+    if (queue.length) load();
+  }
+  customElements.define('natter-widget', class extends HTMLElement {
+    connectedCallback() { adopt(this); }
+  });
+  // The snippet form draws its own host, once the page's own elements are
+  // parsed (so a <natter-widget> in the page's HTML wins). An async script
+  // can run before <body> exists.
+  function own() {
+    if (!widget) document.body.appendChild(document.createElement('natter-widget'));
+  }
+  if (data.endpoint != null) {
+    if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', own);
+    else own();
+  }
 
   function failed(what) {
     // Report once, let a later interaction retry.
@@ -92,17 +125,17 @@ function main() {
   }
 
   function load() {
-    if (loading) return;
+    if (loading || !widget) return; // no host yet: the element's arrival loads
     loading = true;
     if (queue.length) launcher.setAttribute('aria-busy', 'true');
     // A release's own loader loads at once; a channel loader resolves first.
     if (!__NATTER_FOLLOWS_CHANNEL__) inject(manifest);
     else if (manifest) inject(manifest);
     else {
-      resolveRelease(base, init.version || data.version, init.channel || data.channel || RELEASE.channel).then((r) => {
+      resolveRelease(base, widget.pick('version'), widget.pick('channel') || RELEASE.channel).then((r) => {
         fileBase = r.dir;
         inject(manifest = r.manifest);
-      }, (err) => failed('could not find the release to load: ' + err.message));
+      }, (err) => failed('no release to load: ' + err.message));
     }
   }
 
@@ -120,7 +153,7 @@ function main() {
   natter.__boot = (start) => {
     delete natter.__boot; // one boot per page
     start({
-      root: widget.root, launcher: launcher, manifest: manifest, base: fileBase, dataset: { ...data }, init: init,
+      root: widget.root, launcher: launcher, manifest: manifest, base: fileBase, dataset: { ...data }, init,
       attach: (handler) => {
         run = handler;
         launcher.removeAttribute('aria-busy');
@@ -129,11 +162,6 @@ function main() {
     });
   };
 
-  // Idle preload so the first click opens at once; the timeout covers
-  // browsers without requestIdleCallback (Safari).
-  if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
-  else setTimeout(load, 2000);
-  if (queue.length) load();
 }
 
 main();

@@ -4,8 +4,11 @@
 //     init  >  data-*  >  defaults
 //
 // Pure: returns the options and a list of problems (one console warning
-// each, printed by the caller). A bad value is reported and replaced by the
-// default; it never stops the widget. docs/theming.md lists every option.
+// each, printed by the caller). A value that is well-typed but unusable (a
+// colour or length the theme cannot parse) is reported and replaced by the
+// next source down; it never stops the widget. Unknown keys, wrong types
+// and bad enums are refused earlier, for the whole widget, by
+// shim/config-check.js. docs/theming.md lists every option.
 
 // name: [data-* key as in element.dataset, default]
 export const OPTIONS = {
@@ -89,9 +92,6 @@ export function resolveOptions({ init = {}, dataset = {} } = {}) {
     } else {
       problems.push('init option strings must be an object of {key: text}');
     }
-  }
-  for (const key of Object.keys(init)) {
-    if (!(key in OPTIONS) && key !== 'strings') problems.push(`unknown init option ${JSON.stringify(key)}`);
   }
   return { options, strings, problems };
 }

@@ -16,7 +16,14 @@ const TAG = '<script async src="/natter.js" data-endpoint=""></script>';
 const page = ({ css = false, tags = 1 } = {}) => `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
 ${css ? '<link rel="stylesheet" href="/t/hostile.css">' : ''}${TAG.repeat(tags)}</head>
 <body>${css ? '<div id="cover"></div><div>Promotions</div>' : ''}<button>Buy</button></body></html>`;
-const PAGES = { 'clean.html': page(), 'hostile.html': page({ css: true }), 'twice.html': page({ tags: 2 }) };
+// The element form on the hostile page: the shop's <natter-widget> sits
+// inside a stacking context (div: relative, top z-index) that comes before
+// the fixed full-page #cover with the same z-index.
+const hostileElement = `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
+<link rel="stylesheet" href="/t/hostile.css"><script async src="/natter.js"></script></head>
+<body><div><natter-widget endpoint=""></natter-widget></div><div id="cover"></div><div>Promotions</div><button>Buy</button></body></html>`;
+const PAGES = { 'clean.html': page(), 'hostile.html': page({ css: true }), 'twice.html': page({ tags: 2 }),
+  'element.html': hostileElement };
 
 // Screenshots match when at most 0.5% of pixels differ by more than 16/255
 // on some channel (room for anti-aliasing; identical rendering gives 0).
@@ -81,6 +88,22 @@ test('on a hostile page the launcher and the open panel look as on a clean page'
   await hostile.s.launcher.click();
   await hostile.s.panel.waitFor({ state: 'hidden' });
   clean.s.assertClean();
+  hostile.s.assertClean();
+});
+
+test('the element form holds on the hostile page too, wherever the shop put the element', async () => {
+  const clean = await shots('clean.html');
+  const hostile = await shots('element.html');
+  for (const part of ['launcher', 'panel', 'launcherOpen']) {
+    const share = differingShare(clean[part], hostile[part]);
+    assert.ok(share <= TOLERANCE.share, `${part}: ${(share * 100).toFixed(2)}% of pixels differ`);
+  }
+  const box = await hostile.s.launcher.boundingBox();
+  const top = await hostile.s.page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.localName,
+    [box.x + box.width / 2, box.y + box.height / 2]);
+  assert.equal(top, 'natter-widget', 'on top of the later full-page cover: the top layer');
+  await hostile.s.launcher.click();
+  await hostile.s.panel.waitFor({ state: 'hidden' });
   hostile.s.assertClean();
 });
 

@@ -26,7 +26,14 @@ class FakeNode {
     const at = ref ? this.childNodes.indexOf(ref) : -1;
     if (at < 0) this.childNodes.push(child);
     else this.childNodes.splice(at, 0, child);
+    if (child.isConnected && child.connectedCallback) child.connectedCallback();
     return child;
+  }
+  // In the document: under its <head> or <body>.
+  get isConnected() {
+    let node = this;
+    while (node.parentNode) node = node.parentNode;
+    return node === this.ownerDocument.body || node === this.ownerDocument.head;
   }
   replaceChildren(...nodes) {
     for (const c of [...this.childNodes]) c.remove();
@@ -74,6 +81,7 @@ export class FakeElement extends FakeNode {
   get id() { return this.attrs.get('id') ?? ''; }
   setAttribute(name, value) { this.attrs.set(name, String(value)); }
   getAttribute(name) { return this.attrs.has(name) ? this.attrs.get(name) : null; }
+  get attributes() { return [...this.attrs].map(([name, value]) => ({ name, value })); }
   hasAttribute(name) { return this.attrs.has(name); }
   removeAttribute(name) { this.attrs.delete(name); }
   addEventListener(type, fn) {
@@ -99,9 +107,36 @@ class FakeShadowRoot extends FakeNode {
   }
 }
 
+// window.customElements and HTMLElement for the loader: define() upgrades
+// the elements of that name already in the document (connectedCallback, in
+// document order) and every one created later; inserting one into the
+// document calls its connectedCallback.
+export function fakeCustomElements(doc) {
+  const registry = new Map();
+  const upgrade = (el) => {
+    const cls = registry.get(el.localName);
+    if (cls && !el.connectedCallback) el.connectedCallback = cls.prototype.connectedCallback;
+    return el;
+  };
+  const make = doc.createElement;
+  doc.createElement = (tag) => upgrade(make(tag));
+  return {
+    HTMLElement: class {},
+    customElements: {
+      define(name, cls) {
+        if (registry.has(name)) throw new Error(`${name} is already defined`);
+        registry.set(name, cls);
+        for (const el of doc.body.findAll((e) => e.localName === name)) upgrade(el).connectedCallback();
+      },
+      get: (name) => registry.get(name),
+    },
+  };
+}
+
 export function createFakeDocument() {
   const doc = {
     activeElement: null,
+    readyState: 'complete',
     createElement: (tag) => new FakeElement(doc, tag),
     createElementNS: (_ns, tag) => new FakeElement(doc, tag),
     createTextNode: (text) => new FakeText(doc, text),

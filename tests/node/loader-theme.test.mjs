@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
-import { createFakeDocument } from './fake-dom.mjs';
+import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
 
 import { buildLoader } from '../../tools/bundle/build.mjs';
 
@@ -26,7 +26,7 @@ function page({ dataset = {}, stub } = {}) {
   doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset: { endpoint: '', ...dataset } };
   doc.querySelector = () => null;
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
-    console: { error() {} }, requestIdleCallback() {}, setTimeout() {} };
+    ...fakeCustomElements(doc), console: { error() {} }, requestIdleCallback() {}, setTimeout() {} };
   win.window = win;
   if (stub) {
     win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
-import { createFakeDocument } from './fake-dom.mjs';
+import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
 
 import { buildLoader } from '../../tools/bundle/build.mjs';
 
@@ -21,7 +21,7 @@ function page({ stub } = {}) {
   doc.querySelector = () => null;
   const idle = [];
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
-    console: { error() {} }, requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
+    ...fakeCustomElements(doc), console: { error() {} }, requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
   win.window = win;
   if (stub) {
     win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };

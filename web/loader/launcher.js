@@ -7,9 +7,16 @@
 // cannot carry anything but its own value. Hover motion and the focus ring
 // come with the core's panel sheet (shim/ui/styles.js): a focus loads it.
 
-// Returns {host, root, launcher, theme(init, data)}.
-export function drawLauncher(doc) {
-  var host = doc.createElement('natter-widget');
+// host: the <natter-widget> element, connected (the shop's, or the one the
+// loader appended to <body>). Fixed, on top: the core bundle then lifts it
+// into the top layer (shim/top-layer.js), out of the page's stacking
+// contexts (not here: those bytes do not fit the loader's budget).
+// init: the merged natter('init') options, data: the script's data-*
+// (both read again at every theme()). Returns {host, root, launcher,
+// theme(), pick(name)}: pick is an option's value, init over the host's
+// attribute (the dashed name) over data-*.
+export function drawLauncher(host, init, data) {
+  var doc = host.ownerDocument;
   var root = host.attachShadow({ mode: 'open' });
   try {
     var sheet = new CSSStyleSheet();
@@ -45,9 +52,9 @@ export function drawLauncher(doc) {
   launcher.appendChild(svg);
   root.appendChild(launcher);
 
-  // init over data-*, until the core bundle's theme sheet takes over.
-  function theme(init, data) {
-    var pick = (k) => (init[k] != null ? init[k] : data[k]);
+  var pick = (k) => init[k] ?? host.getAttribute(k.replace(/[A-Z]/g, '-$&').toLowerCase()) ?? data[k];
+  // init over attributes over data-*, until the core bundle's theme sheet takes over.
+  function theme() {
     var left = pick('position') == 'bottom-left';
     var set = (name, value) => value && host.style.setProperty('--natter-' + name, value);
     set('accent', pick('accent'));
@@ -58,5 +65,5 @@ export function drawLauncher(doc) {
     if (pick('launcherLabel')) launcher.setAttribute('aria-label', pick('launcherLabel'));
   }
 
-  return { host, root, launcher, theme };
+  return { host, root, launcher, theme, pick };
 }

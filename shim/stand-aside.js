@@ -1,0 +1,30 @@
+// What the widget does with an invalid configuration (shim/config-check.js):
+// it gets out of the way instead of half working. One console.error names
+// the bad keys; the launcher the loader drew is removed (the host element
+// stays, empty and sizeless: a shop's <natter-widget> may belong to its
+// framework, which would fail to remove it later);
+// nothing connects; natter(...) calls become no-ops, except 'version' and
+// 'debug', which still answer (debug lists the problems).
+//
+//   standAside({ ctx, problems, console })   ctx: the loader's handshake
+
+import { configError } from './config-check.js';
+
+export function standAside({ ctx, problems, console }) {
+  console.error(configError(problems));
+  ctx.root.replaceChildren();
+  ctx.root.adoptedStyleSheets = [];
+  const version = () => ({ version: ctx.manifest.version, build: ctx.manifest.build });
+  const answers = {
+    version,
+    debug: () => ({
+      ...version(),
+      conversation_id: '',
+      stats: { messages_sent: 0, blocked_sends: 0, retries: 0, protocol_errors: 0 },
+      log: [],
+      config_problems: [...problems],
+    }),
+  };
+  // The queue is replayed through this too: every queued call is dropped.
+  ctx.attach((args) => (Object.prototype.hasOwnProperty.call(answers, args[0]) ? answers[args[0]]() : undefined));
+}

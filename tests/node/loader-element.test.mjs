@@ -1,0 +1,142 @@
+// web/loader.js (as built) and the <natter-widget> element: the first
+// <natter-widget> connected is the widget's host, whether the shop wrote it
+// in the page, a single-page app inserts it later, or the loader appends its
+// own for a script tag with data-endpoint; any later one is ignored with a
+// warning. Run in a vm with the fake DOM (tests/node/fake-dom.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import vm from 'node:vm';
+import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
+import { buildLoader } from '../../tools/bundle/build.mjs';
+
+const manifest = { version: '0.1.0', build: 'b1', env: 'development',
+  files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' } } };
+const code = (await buildLoader(manifest)).toString();
+
+class FakeSheet { replaceSync(css) { this.css = css; } }
+
+// dataset: the script tag's data-* (no endpoint key: the element form);
+// before(doc): builds the page's own elements before the loader runs;
+// readyState: the document's while the loader runs.
+function page({ dataset = {}, before, readyState = 'complete', stub } = {}) {
+  const doc = createFakeDocument();
+  const make = doc.createElement.bind(doc);
+  doc.createElement = (tag) => {
+    const node = make(tag);
+    node.style = { props: {}, setProperty(name, value) { this.props[name] = value; } };
+    return node;
+  };
+  doc.readyState = readyState;
+  const onLoaded = [];
+  doc.addEventListener = (type, fn) => { if (type === 'DOMContentLoaded') onLoaded.push(fn); };
+  doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset };
+  doc.querySelector = () => null;
+  before?.(doc);
+  const warnings = [];
+  const idle = [];
+  const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
+    ...fakeCustomElements(doc), console: { error() {}, warn: (text) => warnings.push(text) },
+    requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
+  win.window = win;
+  if (stub) {
+    win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
+    stub(win.natter);
+  }
+  vm.runInNewContext(code, win);
+  const widgets = () => doc.body.findAll((e) => e.localName === 'natter-widget');
+  const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
+  return { win, doc, warnings, idle, widgets, loaded, scripts: () => doc.head.children };
+}
+
+const element = (doc, attrs = {}) => {
+  const el = doc.createElement('natter-widget');
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  return el;
+};
+
+test("a <natter-widget> in the page becomes the host: the launcher is drawn in its shadow root, themed by its attributes", () => {
+  let shop;
+  const { widgets, warnings } = page({
+    dataset: { accent: '#111111' },
+    before: (doc) => doc.body.appendChild(shop = element(doc, { accent: '#0a7', 'accent-text': '#000', position: 'bottom-left', 'launcher-label': 'Frag uns' })),
+  });
+  assert.deepEqual(widgets(), [shop], 'no second host');
+  const [launcher] = shop.shadowRoot.children;
+  assert.equal(launcher.localName, 'button');
+  assert.equal(launcher.getAttribute('aria-label'), 'Frag uns');
+  assert.deepEqual(shop.style.props, {
+    '--natter-accent': '#0a7', '--natter-accent-ink': '#000', '--natter-left': '20px', '--natter-right': 'auto',
+  }, 'the element attributes over the script data-*');
+  assert.deepEqual(warnings, []);
+});
+
+test('init wins over the element attributes', () => {
+  let shop;
+  page({
+    before: (doc) => doc.body.appendChild(shop = element(doc, { accent: '#0a7' })),
+    stub: (n) => n('init', { accent: '#ff0000' }),
+  });
+  assert.equal(shop.style.props['--natter-accent'], '#ff0000');
+});
+
+test('a bare script tag draws nothing and loads nothing until an element arrives; then the queued calls load the core', () => {
+  const { win, doc, widgets, idle, scripts } = page({ stub: (n) => n('send', 'hi') });
+  assert.deepEqual(widgets(), []);
+  idle.forEach((fn) => fn());
+  assert.equal(scripts().length, 0, 'no host: nothing to boot into');
+  assert.deepEqual(idle, [], 'no idle preload scheduled yet');
+  const later = element(doc, { transport: 'session' });
+  doc.body.appendChild(later); // a single-page app renders it
+  assert.ok(later.shadowRoot, 'adopted on connect');
+  assert.equal(scripts().length, 1, 'the queued send loads the core');
+  let ctx;
+  win.natter.__boot((c) => { ctx = c; });
+  assert.equal(ctx.root.host, later);
+  const seen = [];
+  ctx.attach((args) => seen.push([...args]));
+  assert.deepEqual(seen, [['send', 'hi']]);
+});
+
+test('two elements give one widget, the first, and one warning', () => {
+  let first;
+  let second;
+  const { warnings } = page({
+    before: (doc) => {
+      doc.body.appendChild(first = element(doc, { accent: '#0a7' }));
+      doc.body.appendChild(second = element(doc, { accent: '#f00' }));
+    },
+  });
+  assert.ok(first.shadowRoot);
+  assert.equal(second.shadowRoot, undefined);
+  assert.deepEqual(warnings, ['[natter] extra <natter-widget> ignored']);
+});
+
+test('a snippet tag (data-endpoint) draws its own host; an element inserted later is ignored with a warning', () => {
+  const { doc, widgets, warnings } = page({ dataset: { endpoint: '' } });
+  const [own] = widgets();
+  assert.ok(own.shadowRoot, 'the loader appended its own host');
+  const late = element(doc);
+  doc.body.appendChild(late);
+  assert.equal(late.shadowRoot, undefined);
+  assert.deepEqual(warnings, ['[natter] extra <natter-widget> ignored']);
+});
+
+test("while the page is still loading, the snippet waits for it: an element in the page's HTML wins, silently", () => {
+  const { doc, widgets, loaded, warnings } = page({ dataset: { endpoint: '' }, readyState: 'loading' });
+  assert.deepEqual(widgets(), [], 'nothing drawn yet');
+  const parsed = element(doc, { accent: '#0a7' });
+  doc.body.appendChild(parsed); // the parser reaches it
+  loaded();
+  assert.deepEqual(widgets(), [parsed], 'no own host after DOMContentLoaded');
+  assert.ok(parsed.shadowRoot);
+  assert.deepEqual(warnings, []);
+});
+
+test('reconnecting the same element (a framework moving it) is not a second widget', () => {
+  let shop;
+  const { doc, warnings } = page({ before: (d) => d.body.appendChild(shop = element(d)) });
+  const wrapper = doc.createElement('div');
+  doc.body.appendChild(wrapper);
+  wrapper.appendChild(shop);
+  assert.deepEqual(warnings, []);
+});
