@@ -52,6 +52,9 @@ import { createVoiceBar } from './ui/voice-bar.js';
 import { createVoiceEffects } from './voice/voice-effects.js';
 import { createVoiceRuntime } from './voice/voice-runtime.js';
 import { releaseManifest } from './release-files.js';
+import { createDebugPanel } from './ui/debug-panel.js';
+
+/* global __NATTER_ENV__ */
 
 // The core in this page: the embind NatterCore, or NatterCspError when the
 // page's CSP forbids compiling WebAssembly.
@@ -213,8 +216,21 @@ async function start(loaderCtx) {
   const listeners = createListeners({ console: platform.console });
 
   let host = null; // created below; the UI and transport only call it later
-  const dispatch = (event) => host.dispatch(event);
+  let debug = null; // the debug panel (development and staging builds)
+  const dispatch = (event) => (debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event));
   const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale });
+  // Development and staging builds only: esbuild folds the condition and
+  // drops the debug panel from production bundles (tests/node/debug-panel-build).
+  if (__NATTER_ENV__ !== 'production') {
+    debug = createDebugPanel({
+      doc: document, root: ctx.root, parent: ui.panel.panel, before: ui.panel.list.parentNode,
+      info: () => ({
+        transport: sessionMode ? 'session' : 'http', version: ctx.manifest.version, build: ctx.manifest.build,
+        conversation_id: core.conversationId(),
+      }),
+      stats: () => JSON.parse(core.statsJson()), now: platform.now, setTimeout: platform.setTimeout,
+    });
+  }
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
   let voice = null; // session mode only; its runtime is made on the first call
   const session = createWsTransport({
@@ -232,11 +248,12 @@ async function start(loaderCtx) {
     ctx.root.addEventListener('pointerdown', () => voice.resume());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) voice.resume(); });
   }
-  const runEffect = localizeEffects(
+  let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(),
     }), t, { maxChars: 4000 },
   );
+  if (debug) runEffect = debug.effects(runEffect);
   host = (remote ? createRemoteCoreHost : createCoreHost)({ core, runEffect, ...platform });
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });
   if (sessionMode) {
@@ -248,7 +265,7 @@ async function start(loaderCtx) {
 
   const run = createHostApi({
     panel: ui.panel, dispatch, listeners, manifest: ctx.manifest, core, log, console: platform.console,
-    session: sessionMode,
+    session: sessionMode, debugPanel: debug,
   });
   // natter('init', ...) after start re-themes (the loader handled earlier ones).
   ctx.attach((args) => (args[0] === 'init' ? look.reinit(args[1]) : run(args)));

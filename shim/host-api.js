@@ -17,9 +17,16 @@
 //                                    open, close, session, voice
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, stats, log}
+//   natter('debug', 'panel')      shows or hides the debug panel (state,
+//                                    counters, timed events) and returns
+//                                    whether it is shown; development and
+//                                    staging builds only (debugPanel is null
+//                                    in production: a console note, false)
 // A bad call is reported with one console.error and otherwise ignored.
 
-export function createHostApi({ panel, dispatch, listeners, manifest, core, log, console, session = false }) {
+export function createHostApi({
+  panel, dispatch, listeners, manifest, core, log, console, session = false, debugPanel = null,
+}) {
   const version = () => ({ version: manifest.version, build: manifest.build });
 
   const commands = {
@@ -33,7 +40,7 @@ export function createHostApi({ panel, dispatch, listeners, manifest, core, log,
     on: (name, fn) => listeners.on(name, fn),
     off: (name, fn) => listeners.off(name, fn),
     version,
-    debug: () => ({
+    debug: (what) => (what === 'panel' ? togglePanel() : {
       ...version(),
       conversation_id: core.conversationId(),
       stats: JSON.parse(core.statsJson()),
@@ -48,6 +55,16 @@ export function createHostApi({ panel, dispatch, listeners, manifest, core, log,
       if (session) dispatch({ type: 'session_closed_by_host' });
     },
   };
+
+  function togglePanel() {
+    if (!debugPanel) {
+      console.info(`[natter] the debug panel exists only in development and staging builds (this is ${manifest.env || 'production'})`);
+      return false;
+    }
+    const shown = debugPanel.toggle();
+    if (shown) panel.open();
+    return shown;
+  }
 
   // args: the arguments of one natter(...) call, as an array.
   return function run(args) {

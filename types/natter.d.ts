@@ -112,6 +112,8 @@ export interface Natter {
   (command: 'version'): NatterVersion;
   /** undefined while the call is queued. */
   (command: 'debug'): NatterDebug | undefined;
+  /** Shows or hides the debug panel (development and staging builds; production: false). */
+  (command: 'debug', what: 'panel'): boolean | undefined;
   (command: 'init', options: NatterInitOptions): void;
   /** The inline stub's queue (adopted by the loader). */
   q?: IArguments[] | unknown[][];

@@ -93,3 +93,31 @@ test("disconnect ends the live session in session mode; close only hides the pan
   http.run(['disconnect']);
   assert.deepEqual(http.fed, [], 'no session over HTTP: a no-op');
 });
+
+test("debug 'panel' toggles the debug panel and opens the chat to show it", () => {
+  const calls = [];
+  let shown = false;
+  const run = createHostApi({
+    panel: { open: () => calls.push('open') }, dispatch: () => {}, listeners: createListeners({ console }),
+    console, manifest: { version: '0.1.0', build: 'abc123', env: 'development' },
+    core: { conversationId: () => 'conv-1', statsJson: () => '{}' }, log: { entries: () => [] },
+    debugPanel: { toggle: () => (shown = !shown) },
+  });
+  assert.equal(run(['debug', 'panel']), true);
+  assert.deepEqual(calls, ['open']);
+  assert.equal(run(['debug', 'panel']), false);
+  assert.deepEqual(calls, ['open'], 'hiding it leaves the chat as it is');
+  assert.equal(typeof run(['debug']).conversation_id, 'string', 'the support dump is unchanged');
+});
+
+test("debug 'panel' in a production build: a note, no panel", () => {
+  const infos = [];
+  const run = createHostApi({
+    panel: { open: () => assert.fail('nothing to open') }, dispatch: () => {},
+    listeners: createListeners({ console }), console: { info: (t) => infos.push(t), error: assert.fail },
+    manifest: { version: '0.1.0', build: 'abc123', env: 'production' },
+    core: { conversationId: () => 'conv-1', statsJson: () => '{}' }, log: { entries: () => [] },
+  });
+  assert.equal(run(['debug', 'panel']), false);
+  assert.deepEqual(infos, ['[natter] the debug panel exists only in development and staging builds (this is production)']);
+});
