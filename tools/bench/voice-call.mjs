@@ -31,8 +31,32 @@ const observe = (page) => page.addInitScript(() => {
   } catch { /* no LoAF in this Chromium: widgetLoafMs stays empty */ }
 });
 
+// What Chromium itself spends constructing the first AudioContext of a
+// fresh browser (its audio service and output device start then), against a
+// second one, in a blank page (about:blank) of a new browser launched like
+// the call's: the part of a call's start no widget code can avoid (an
+// AudioWorklet needs an AudioContext). {firstMs, secondMs}.
+async function audioContextCost(extraArgs) {
+  const stack = await startStack({ extraArgs });
+  const page = await stack.context.newPage();
+  try {
+    return await page.evaluate(async () => {
+      const time = async () => {
+        const t = performance.now();
+        const ctx = new AudioContext({ latencyHint: 'interactive' });
+        const ms = performance.now() - t;
+        await ctx.close();
+        return ms;
+      };
+      return { firstMs: await time(), secondMs: await time() };
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
 // Returns {seconds, longTaskCount, longTaskMs, longestMs, longTaskStartsMs, widgetLoafMs,
-// states: [voice bar states seen]}. One call: a single measurement.
+// states: [voice bar states seen], audioContext: {firstMs, secondMs}}. One call: a single measurement.
 export async function measureCallLongTasks({ seconds }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'natter-vbench-call-'));
   // 2 s of silence, a question, 3 s of silence: the fake mic loops it.
@@ -52,7 +76,7 @@ export async function measureCallLongTasks({ seconds }) {
     const r = await s.page.evaluate(() => ({ ...window.__voiceBench, states: window.__voiceStates }));
     const inWindow = (e) => e.start >= from && e.start < from + seconds * 1000;
     const tasks = r.longTasks.filter(inWindow);
-    return {
+    const result = {
       seconds,
       longTaskCount: tasks.length,
       longTaskMs: tasks.reduce((sum, t) => sum + t.duration, 0),
@@ -61,6 +85,8 @@ export async function measureCallLongTasks({ seconds }) {
       widgetLoafMs: r.loaf.filter(inWindow).reduce((sum, t) => sum + t.duration, 0),
       states: r.states,
     };
+    await stack.close();
+    return { ...result, audioContext: await audioContextCost(micArgs(wav)) };
   } finally {
     await stack.close();
     rmSync(dir, { recursive: true, force: true });
