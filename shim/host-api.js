@@ -10,13 +10,18 @@
 //                                    session: a no-op.
 //   natter('send', text)          -> core event host_send (the core decides
 //                                    whether it is sent, blocked or refused)
+//   natter('identify', {id, name, email} | null)
+//                                 -> core event host_identify {visitor}: the
+//                                    value as given; the core checks it (a bad
+//                                    one: one [natter] error naming the key)
 //   natter('voice', 'start' | 'end') -> core events voice_start_clicked /
 //                                    voice_host_end (only these end a call
 //                                    besides the End control)
 //   natter('on' | 'off', name, fn) events: message, error, send_blocked,
 //                                    open, close, session, voice
 //   natter('version')             -> {version, build}
-//   natter('debug')               -> {version, build, conversation_id, stats, log}
+//   natter('debug')               -> {version, build, conversation_id, identified,
+//                                    visitor_id?, stats, log} (never the name or email)
 // A bad call is reported with one console.error and otherwise ignored.
 
 export function createHostApi({ panel, dispatch, listeners, manifest, core, log, console, session = false }) {
@@ -30,12 +35,15 @@ export function createHostApi({ panel, dispatch, listeners, manifest, core, log,
       if (typeof text !== 'string') throw new Error("natter('send', text) needs a string");
       dispatch({ type: 'host_send', text });
     },
+    // undefined (no argument) reaches the core as a missing visitor: refused there.
+    identify: (visitor) => { dispatch({ type: 'host_identify', visitor }); },
     on: (name, fn) => listeners.on(name, fn),
     off: (name, fn) => listeners.off(name, fn),
     version,
     debug: () => ({
       ...version(),
       conversation_id: core.conversationId(),
+      ...JSON.parse(core.identityJson()),
       stats: JSON.parse(core.statsJson()),
       log: log.entries(),
     }),
