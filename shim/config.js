@@ -14,7 +14,8 @@
 
 export const CONVERSATION_KEY = 'natter.conversation';
 // Written by the core's persist effect (JSON text: {session_id,
-// resume_token, last_event_seq, outbox, transcript}); read back at the next boot.
+// resume_token, last_event_seq, outbox, transcript, visitor}; over HTTP only
+// {session_id, visitor}); read back at the next boot.
 export const SESSION_KEY = 'natter.session';
 export const TRANSPORTS = ['http', 'session'];
 
@@ -73,6 +74,8 @@ export function restoredSession(storedText, conversationId) {
   if (Number.isSafeInteger(saved.last_event_seq) && saved.last_event_seq >= 0) out.last_event_seq = saved.last_event_seq;
   if (Array.isArray(saved.outbox)) out.outbox = saved.outbox;
   if (Array.isArray(saved.transcript)) out.transcript = saved.transcript;
+  // The core re-checks it like natter('identify') (visitor.hpp).
+  if (saved.visitor && typeof saved.visitor === 'object' && !Array.isArray(saved.visitor)) out.visitor = saved.visitor;
   return out;
 }
 
@@ -83,8 +86,8 @@ export function storedConversation(value) {
 }
 
 // dataset: the loader's data-* attributes; seeds: platform.seeds().
-// In session mode also: tabId (mintTabId), build (the manifest's) and
-// storedSession (storage's SESSION_KEY text, or null).
+// storedSession: storage's SESSION_KEY text, or null. In session mode
+// also: tabId (mintTabId) and build (the manifest's).
 export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, storedSession }) {
   const conversationId = storedConversation(storedId);
   const config = {
@@ -95,7 +98,11 @@ export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, st
     seed_hi: seeds.hi,
     seed_lo: seeds.lo,
   };
-  if (transportMode(dataset) !== 'session') return config;
+  if (transportMode(dataset) !== 'session') {
+    // Over HTTP the only thing a page hands to the next is the visitor.
+    const { visitor } = restoredSession(storedSession, conversationId);
+    return visitor ? { ...config, visitor } : config;
+  }
   return {
     ...config,
     session_url: sessionUrl(dataset.endpoint, pageUrl),

@@ -4,6 +4,7 @@
 //
 //   import { createHeadlessClient } from 'natter/shim/headless.js';
 //   const chat = createHeadlessClient({ Module, endpoint: 'http://127.0.0.1:8787' });
+//   chat.identify({ id: 'u-7', name: 'Ana' });               // optional (natter('identify'))
 //   const reply = await chat.ask('do you have PS5 games?');  // {text, cards, ...}
 //   chat.dispose();
 //
@@ -64,7 +65,9 @@ export function createHeadlessClient({
   }));
   let host;
   const transport = createHttpTransport({ fetch, dispatch: (e) => host.dispatch(e), wallNow: Date.now });
-  const runEffect = createEffectRunner({ ui: memoryUi(transcript), transport, listeners, log });
+  const stored = new Map(); // the persist effect's blob: this client's lifetime only
+  const storage = { get: (key) => stored.get(key) ?? null, set: (key, value) => stored.set(key, value) };
+  const runEffect = createEffectRunner({ ui: memoryUi(transcript), transport, storage, listeners, log });
   host = createCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console });
 
   // Sends `text` and resolves with the finished reply, or rejects when the
@@ -94,11 +97,13 @@ export function createHeadlessClient({
   return {
     ask,
     send: (text) => host.dispatch({ type: 'host_send', text }),
+    identify: (visitor) => { host.dispatch({ type: 'host_identify', visitor }); },
     on: listeners.on,
     off: listeners.off,
     transcript,
     stats: () => JSON.parse(core.statsJson()),
     conversationId: () => core.conversationId(),
+    identity: () => JSON.parse(core.identityJson()),
     dispose() { transport.abortAll(); host.dispose(); },
   };
 }

@@ -10,13 +10,18 @@
 //                                    session: a no-op.
 //   natter('send', text)          -> core event host_send (the core decides
 //                                    whether it is sent, blocked or refused)
+//   natter('identify', {id, name, email} | null)
+//                                 -> core event host_identify {visitor}: the
+//                                    value as given; the core checks it (a bad
+//                                    one: one [natter] error naming the key)
 //   natter('voice', 'start' | 'end') -> core events voice_start_clicked /
 //                                    voice_host_end (only these end a call
 //                                    besides the End control)
 //   natter('on' | 'off', name, fn) events: message, error, send_blocked,
 //                                    open, close, session, voice
 //   natter('version')             -> {version, build}
-//   natter('debug')               -> {version, build, conversation_id, stats, log}
+//   natter('debug')               -> {version, build, conversation_id, identified,
+//                                    visitor_id?, stats, log} (never the name or email)
 //   natter('debug', 'panel')      shows or hides the debug panel (state,
 //                                    counters, timed events) and returns
 //                                    whether it is shown; development and
@@ -37,12 +42,15 @@ export function createHostApi({
       if (typeof text !== 'string') throw new Error("natter('send', text) needs a string");
       dispatch({ type: 'host_send', text });
     },
+    // undefined (no argument) reaches the core as a missing visitor: refused there.
+    identify: (visitor) => { dispatch({ type: 'host_identify', visitor }); },
     on: (name, fn) => listeners.on(name, fn),
     off: (name, fn) => listeners.off(name, fn),
     version,
     debug: (what) => (what === 'panel' ? togglePanel() : {
       ...version(),
       conversation_id: core.conversationId(),
+      ...JSON.parse(core.identityJson()),
       stats: JSON.parse(core.statsJson()),
       log: log.entries(),
     }),

@@ -14,10 +14,26 @@ export interface NatterVersion {
 
 export interface NatterDebug extends NatterVersion {
   conversation_id: string;
+  /** Whether natter('identify') named a visitor (the name and email are never in the dump). */
+  identified: boolean;
+  /** The visitor's id, when one was given. */
+  visitor_id?: string;
   stats: { messages_sent: number; blocked_sends: number; retries: number; protocol_errors: number };
   log: unknown[];
   /** Only when the configuration was invalid and the widget stood aside: each problem. */
   config_problems?: string[];
+}
+
+/**
+ * natter('identify', ...): who the logged-in shopper is. Strings, trimmed;
+ * at least one key; id 1-128 characters, name up to 100, email up to 254
+ * (one '@', a dot in the domain). Other keys are refused. A bad value is
+ * reported with one console error naming the key, and changes nothing.
+ */
+export interface NatterVisitor {
+  id?: string;
+  name?: string;
+  email?: string;
 }
 
 /**
@@ -107,6 +123,8 @@ export interface Natter {
   (command: 'voice', action: 'start' | 'end'): void;
   /** Sends as if typed; the core may block it (send_blocked) while one is in flight. */
   (command: 'send', text: string): void;
+  /** Names the logged-in shopper to the agent (kept on the shop's next pages); null forgets (logout). */
+  (command: 'identify', visitor: NatterVisitor | null): void;
   <K extends NatterEventName>(command: 'on' | 'off', event: K, listener: NatterListener<K>): void;
   /** The release actually running (before the core runs: the one it will run). */
   (command: 'version'): NatterVersion;

@@ -15,6 +15,7 @@ export function createCoreServer({ port, loadModule, console }) {
     conversation_id: core.conversationId(),
     deadline: core.nextDeadline(),
     stats: core.statsJson(),
+    identity: core.identityJson(),
   });
 
   async function create({ config, wasm }) {
@@ -30,7 +31,7 @@ export function createCoreServer({ port, loadModule, console }) {
   }
 
   function handle({ event, now }) {
-    if (!core) return { type: 'handled', effects: '[]', error: 'the core was not created', conversation_id: '', deadline: -1, stats: '{}' };
+    if (!core) return { type: 'handled', effects: '[]', error: 'the core was not created', conversation_id: '', deadline: -1, stats: '{}', identity: '{}' };
     try {
       return { type: 'handled', effects: core.handle(event, now), ...state() };
     } catch (err) {

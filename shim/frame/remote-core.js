@@ -1,7 +1,8 @@
 // The host page's handle on a core that runs in the core frame, over the
 // MessagePort the handshake gave us (frame-protocol.js). It stands in for
 // the embind NatterCore where the host reads it synchronously:
-// conversationId() and statsJson() answer from the frame's last reply.
+// conversationId(), statsJson() and identityJson() answer from the frame's
+// last reply.
 //
 //   const remote = createRemoteCore(port);
 //   await remote.create(configJson, wasmEntry);  // rejects with the frame's message
@@ -10,13 +11,15 @@
 //   remote.delete();                              // frees the frame's core; later replies are dropped
 
 export function createRemoteCore(port) {
-  let last = { conversation_id: '', deadline: -1, stats: '{}' };
+  let last = { conversation_id: '', deadline: -1, stats: '{}', identity: '{}' };
   let pendingCreate = null;
   let handled = () => {};
   let closed = false;
 
   const remember = (reply) => {
-    last = { conversation_id: reply.conversation_id, deadline: reply.deadline, stats: reply.stats };
+    last = {
+      conversation_id: reply.conversation_id, deadline: reply.deadline, stats: reply.stats, identity: reply.identity ?? '{}',
+    };
   };
 
   port.onmessage = (e) => {
@@ -52,6 +55,7 @@ export function createRemoteCore(port) {
     },
     conversationId: () => last.conversation_id,
     statsJson: () => last.stats,
+    identityJson: () => last.identity,
     nextDeadline: () => last.deadline,
     delete() {
       if (closed) return;

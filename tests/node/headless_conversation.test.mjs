@@ -72,3 +72,20 @@ test('a message over the limit is refused with a clear error and never sent', as
     chat.dispose();
   }
 });
+
+test('an identified visitor rides in the request body and the agent greets them by name', async () => {
+  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  try {
+    chat.identify({ id: 'u-7', name: 'Ana', email: 'ana@example.com' });
+    chat.identify({ email: 'nope' }); // refused by the core: the visitor stays
+    assert.deepEqual(chat.identity(), { identified: true, visitor_id: 'u-7' });
+    const reply = await chat.ask('hi');
+    assert.match(reply.text, /^Hi Ana! /);
+    const { visitor } = await control(`/__natter/visitor?conversation_id=${chat.conversationId()}`);
+    assert.deepEqual(visitor, { id: 'u-7', name: 'Ana', email: 'ana@example.com' });
+    assert.deepEqual(chat.transcript.logs.filter((l) => l.level === 'error').map((l) => l.text),
+      ["identify: email is not an email address (one '@' with text on both sides and a dot in the domain); the visitor was not changed"]);
+  } finally {
+    chat.dispose();
+  }
+});

@@ -66,9 +66,23 @@ test('session mode adds the session keys and restores what this conversation per
   });
 });
 
-test('http mode ignores a stored session', () => {
+test('http mode ignores a stored session but for its visitor', () => {
   const c = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1', tabId: 't', build: 'b', storedSession: saved({}) });
-  assert.equal('session_url' in c || 'outbox' in c || 'resume_token' in c, false);
+  assert.equal('session_url' in c || 'outbox' in c || 'resume_token' in c || 'visitor' in c, false);
+  const ana = { id: 'u-7', name: 'Ana' };
+  const identified = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1',
+    storedSession: JSON.stringify({ session_id: 'conv-1', visitor: ana }) });
+  assert.deepEqual(identified.visitor, ana);
+  assert.equal('outbox' in identified, false);
+});
+
+test('a stored visitor object is handed to the core (which re-checks it); anything else is dropped', () => {
+  const ana = { name: 'Ana', email: 'ana@example.com' };
+  assert.deepEqual(restoredSession(saved({ visitor: ana }), 'conv-1').visitor, ana);
+  for (const visitor of ['Ana', ['Ana'], null, 7]) {
+    assert.equal('visitor' in restoredSession(saved({ visitor }), 'conv-1'), false, JSON.stringify(visitor));
+  }
+  assert.equal('visitor' in restoredSession(saved({ session_id: 'conv-2', visitor: ana }), 'conv-1'), false);
 });
 
 test('a stored session of another conversation, or with no conversation, restores nothing', () => {

@@ -14,7 +14,11 @@ function setup() {
   const run = createHostApi({
     panel, dispatch: (e) => fed.push(e), listeners, console,
     manifest: { version: '0.1.0', build: 'abc123' },
-    core: { conversationId: () => 'conv-1', statsJson: () => '{"messages_sent":1}' },
+    core: {
+      conversationId: () => 'conv-1',
+      statsJson: () => '{"messages_sent":1}',
+      identityJson: () => '{"identified":true,"visitor_id":"u-7"}',
+    },
     log: { entries: () => [] },
   });
   return { run, fed, calls, errors, listeners };
@@ -24,6 +28,20 @@ test('send becomes the core event host_send; the core decides the rest', () => {
   const { run, fed } = setup();
   run(['send', 'do you have PS5 games?']);
   assert.deepEqual(fed, [{ type: 'host_send', text: 'do you have PS5 games?' }]);
+});
+
+test('identify passes the value through as host_identify; the core checks it', () => {
+  const { run, fed, errors } = setup();
+  const ana = { id: 'u-7', name: 'Ana', email: 'not checked here' };
+  run(['identify', ana]);
+  run(['identify', null]);
+  run(['identify']);
+  assert.deepEqual(fed, [
+    { type: 'host_identify', visitor: ana },
+    { type: 'host_identify', visitor: null },
+    { type: 'host_identify', visitor: undefined },
+  ]);
+  assert.equal(errors.length, 0);
 });
 
 test('open, close and toggle drive the panel', () => {
@@ -53,7 +71,7 @@ test('an unknown command logs one clear error and returns nothing', () => {
   const { run, errors, fed } = setup();
   assert.equal(run(['sned', 'hi']), undefined);
   assert.equal(errors.length, 1);
-  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, on, off, version, debug, voice, disconnect\)$/);
+  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, identify, on, off, version, debug, voice, disconnect\)$/);
   assert.equal(fed.length, 0);
 });
 
@@ -70,6 +88,8 @@ test('bad arguments are reported, not thrown at the shop', () => {
 test('debug returns what a support request needs', () => {
   const d = setup().run(['debug']);
   assert.equal(d.conversation_id, 'conv-1');
+  assert.equal(d.identified, true);
+  assert.equal(d.visitor_id, 'u-7');
   assert.deepEqual(d.stats, { messages_sent: 1 });
 });
 

@@ -154,6 +154,7 @@ async function bothWays(events) {
   const localCore = new Module.NatterCore(CONFIG);
   const localHost = createCoreHost({ core: localCore, runEffect: (e) => local.push(e), ...fakeClock(), console: silent });
   for (const e of events) localHost.dispatch(e);
+  const localIdentity = JSON.parse(localCore.identityJson());
   localHost.dispose();
 
   const { port1, port2 } = new MessageChannel();
@@ -165,8 +166,9 @@ async function bothWays(events) {
   for (const e of events) host.dispatch(e);
   await settle();
   const stats = JSON.parse(core.statsJson());
+  const identity = JSON.parse(core.identityJson());
   host.dispose();
-  return { local, remote, conversationId: core.conversationId(), stats };
+  return { local, remote, conversationId: core.conversationId(), stats, identity, localIdentity };
 }
 
 test('over a real MessageChannel the frame core gives the same effects, in the same order, as a local core', { skip }, async () => {
@@ -175,8 +177,11 @@ test('over a real MessageChannel the frame core gives the same effects, in the s
     { type: 'enter_pressed', text: 'do you have PS5 games?', shift: false, composing: false, repeat: false },
     { type: 'enter_pressed', text: 'again', shift: false, composing: false, repeat: true },
     { type: 'enter_pressed', text: 'x', shift: true, composing: false, repeat: false },
+    { type: 'host_identify', visitor: { id: 'shopper-7', name: 'Ana' } },
   ];
-  const { local, remote, conversationId, stats } = await bothWays(events);
+  const { local, remote, conversationId, stats, identity, localIdentity } = await bothWays(events);
+  assert.equal(identity.identified, true, 'natter(\'debug\') sees the visitor through the frame');
+  assert.deepEqual(identity, localIdentity);
   assert.ok(local.some((e) => e.type === 'consume_key') && local.length >= 4, JSON.stringify(local));
   assert.deepEqual(remote, local);
   assert.equal(conversationId, 'conv-1');

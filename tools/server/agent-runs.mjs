@@ -25,14 +25,18 @@ export function createAgentRuns({ store, stats, tokenDelayMs, signal }) {
   return {
     paceMs: tokenDelayMs,
 
-    // `request`: { message_id, conversation_id, text } (already validated).
+    // `request`: { message_id, conversation_id, text, visitor? } (already
+    // validated). The visitor is not part of the fingerprint: it is who
+    // asks, not what; a run started is replayed as it was.
     // Returns { conflict: true } or { run, outcome: 'started' | 'joined' | 'replayed' }.
     // `overrideText` (a test fault) is what the agent says if this call starts the run.
     begin(request, { overrideText = null } = {}) {
       const key = request.message_id;
       return store.begin(key, fingerprint(request), () => {
         stats.countAgentRun(key);
-        const events = replyEvents({ replyId: replyIdFor(key), text: request.text, overrideText });
+        const events = replyEvents({
+          replyId: replyIdFor(key), text: request.text, visitor: request.visitor ?? null, overrideText,
+        });
         return startRun(events, { paceMs: tokenDelayMs, signal });
       });
     },

@@ -29,10 +29,10 @@ function writeEvent(res, event) {
 }
 
 // `deps`: { agentRuns (agent-runs.mjs, shared with the live session),
-// stats: RequestStats, faults: FaultQueue|null, tokenDelayMs, signal (aborts when
-// the server closes) }.
+// visitors: VisitorBook, stats: RequestStats, faults: FaultQueue|null,
+// tokenDelayMs, signal (aborts when the server closes) }.
 // `ctx.key` is set for the request log.
-export function createChatHandler({ agentRuns, stats, faults, tokenDelayMs, signal }) {
+export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDelayMs, signal }) {
   return async function handleChat(req, res, ctx) {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     ctx.key = key;
@@ -67,6 +67,7 @@ export function createChatHandler({ agentRuns, stats, faults, tokenDelayMs, sign
       sendError(res, checked.status, checked.code, checked.message, CORS_HEADERS);
       return;
     }
+    visitors.set(checked.request.conversation_id, checked.request.visitor);
     if (begun.conflict) {
       sendError(res, 422, 'key_reused', 'This Idempotency-Key was used with a different request body.',
         CORS_HEADERS);

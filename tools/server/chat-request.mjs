@@ -1,7 +1,10 @@
 // Validates a POST /api/chat request (docs/protocol.md). Pure: takes the
 // body text and the Idempotency-Key header, returns
-//   { ok: true, request: { message_id, conversation_id, text } }
+//   { ok: true, request: { message_id, conversation_id, text, visitor } }
+// (visitor: the checked body.visitor, or null when the body has none).
 // or { ok: false, status, code, message } for the error response.
+
+import { checkVisitor } from './visitor.mjs';
 
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -40,6 +43,8 @@ export function validateChatRequest(bodyText, idempotencyKey) {
   if (typeof body.text !== 'string') return fail(400, 'missing_field', '"text" must be a string.');
   const textProblem = checkText(body.text);
   if (textProblem) return textProblem;
+  const visitor = checkVisitor(body.visitor);
+  if (!visitor.ok) return fail(400, 'bad_visitor', visitor.message);
   if (!nonEmptyString(idempotencyKey)) {
     return fail(400, 'missing_idempotency_key', 'The Idempotency-Key header is required.');
   }
@@ -48,6 +53,8 @@ export function validateChatRequest(bodyText, idempotencyKey) {
   }
   return {
     ok: true,
-    request: { message_id: body.message_id, conversation_id: body.conversation_id, text: body.text },
+    request: {
+      message_id: body.message_id, conversation_id: body.conversation_id, text: body.text, visitor: visitor.visitor,
+    },
   };
 }

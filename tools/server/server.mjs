@@ -17,6 +17,7 @@ import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { SessionStore, RESUME_WINDOW_MS } from './session/session-store.mjs';
 import { createTurns } from './session/turns.mjs';
+import { VisitorBook } from './visitor-book.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
@@ -82,14 +83,15 @@ export async function startServer({
   });
   const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
   const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
-  const chat = createChatHandler({ agentRuns, stats, faults, tokenDelayMs, signal: shutdown.signal });
-  const receiveMsg = createTurns({ agentRuns, stats, log });
+  const visitors = new VisitorBook();
+  const chat = createChatHandler({ agentRuns, visitors, stats, faults, tokenDelayMs, signal: shutdown.signal });
+  const receiveMsg = createTurns({ agentRuns, visitors, stats, log });
   const live = createSessionEndpoint({
-    sessions, receiveMsg, voice, stats, faults, log, heartbeatMs, currentBuild: () => servedBuild(distDir),
+    sessions, receiveMsg, voice, visitors, stats, faults, log, heartbeatMs, currentBuild: () => servedBuild(distDir),
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls
-    ? createTestControls({ store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults }) : null;
+    ? createTestControls({ store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors }) : null;
   const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
   pruneTimer.unref();
 

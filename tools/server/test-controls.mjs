@@ -7,9 +7,11 @@
 //   POST /__natter/session/kill  drops every live-session WebSocket (and stalled
 //                          upgrade) abruptly, as a crash would: no close frame
 //                          (clients see 1006); sessions stay held -> {killed: n}
+//   GET  /__natter/visitor?conversation_id=…  -> {visitor: {id?, name?, email?} | null}:
+//                          who that conversation's shopper is (visitor-book.mjs)
 //   POST /__natter/reset   clears idempotency records, counters, faults, voice
-//                          calls and voice faults, and live sessions (dropping
-//                          their connections) -> {ok: true}
+//                          calls and voice faults, visitors, and live sessions
+//                          (dropping their connections) -> {ok: true}
 //   POST /__natter/voice/faults  {"drop": 0..1, "reorder": 0..1, "jitter_ms": n,
 //                          "cut_after_ms": n|null, "seed"?: n} replaces the faults
 //                          on the agent's audio frames (voice/voice-faults.mjs)
@@ -51,7 +53,9 @@ function sendRecording(req, res, voice) {
   return res.end(wav);
 }
 
-export function createTestControls({ store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults }) {
+export function createTestControls({
+  store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults, visitors,
+}) {
   return async function handleControl(req, res, pathname) {
     const route = `${req.method} ${pathname}`;
     if (route === 'GET /__natter/stats') return sendJson(res, 200, stats.toJSON(), CONTROL_HEADERS);
@@ -59,6 +63,7 @@ export function createTestControls({ store, stats, faults, sessions, sessionEndp
       sessionEndpoint.kill();
       voice.reset();
       sessions.clear();
+      visitors.clear();
       store.clear();
       stats.clear();
       faults.clear();
@@ -81,6 +86,10 @@ export function createTestControls({ store, stats, faults, sessions, sessionEndp
       if (problem) return sendError(res, 400, 'bad_fault', problem, CONTROL_HEADERS);
       voiceFaults.set(spec);
       return sendJson(res, 200, { faults: voiceFaults.settings }, CONTROL_HEADERS);
+    }
+    if (route === 'GET /__natter/visitor') {
+      const id = new URL(req.url, 'http://localhost').searchParams.get('conversation_id') ?? '';
+      return sendJson(res, 200, { visitor: visitors.get(id) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
     if (route === 'GET /__natter/voice/recording') return sendRecording(req, res, voice);

@@ -19,6 +19,7 @@ class NatterCore {
   double nextDeadline() const { return static_cast<double>(client_.next_deadline()); }
   std::string conversationId() const { return client_.conversation_id(); }
   std::string statsJson() const { return client_.stats_json(); }
+  std::string identityJson() const { return client_.identity_json(); }
 
  private:
   natter::JsonClient client_;
@@ -32,5 +33,6 @@ EMSCRIPTEN_BINDINGS(natter_core) {
       .function("handle", &NatterCore::handle)
       .function("nextDeadline", &NatterCore::nextDeadline)
       .function("conversationId", &NatterCore::conversationId)
-      .function("statsJson", &NatterCore::statsJson);
+      .function("statsJson", &NatterCore::statsJson)
+      .function("identityJson", &NatterCore::identityJson);
 }

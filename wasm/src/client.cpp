@@ -2,6 +2,8 @@
 
 #include <type_traits>
 
+#include <nlohmann/json.hpp>
+
 namespace natter {
 
 Client::Client(Config config)
@@ -9,6 +11,14 @@ Client::Client(Config config)
       delivery_(*this) {
   if (config_.conversation_id.empty()) config_.conversation_id = ids_.uuid();
   delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json, config_.transcript_json);
+  identity_.restore(config_.visitor_json);
+}
+
+void Client::persist_session() {
+  if (!config_.session_url.empty()) return delivery_.persist();
+  nlohmann::json blob = {{"session_id", config_.conversation_id}};
+  if (identity_.visitor()) blob["visitor"] = visitor_to_json(identity_.visitor());
+  out_.push_back(Persist{SessionDelivery::kPersistKey, blob.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void Client::handle(const Event& event, int64_t now) {
@@ -67,6 +77,7 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, MicAnswered>) voice_.on_mic(e.result);
         else if constexpr (std::is_same_v<T, SpeechActivity>) voice_.on_speech(e.speaking);
         else if constexpr (std::is_same_v<T, PlaybackDrained>) voice_.on_playback_drained();
+        else if constexpr (std::is_same_v<T, HostIdentify>) identity_.on_host(e.value_json);
       },
       event);
   if (!newer_build_.empty()) reload_if_safe();

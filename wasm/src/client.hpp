@@ -21,6 +21,7 @@
 
 #include "effects.hpp"
 #include "events.hpp"
+#include "identity.hpp"
 #include "ids.hpp"
 #include "reply_assembler.hpp"
 #include "connection_machine.hpp"
@@ -57,6 +58,7 @@ struct Config {
   uint64_t last_event_seq = 0;
   std::string outbox_json;             // [{"id", "text"}, ...]
   std::string transcript_json;         // transcript.hpp's to_json()
+  std::string visitor_json;            // visitor.hpp's JSON form (both transports)
 
   uint32_t canaries = 0;               // test-only, see Canary
 };
@@ -91,16 +93,21 @@ class Client {
   const Timers& timers() const { return timers_; }
   const SessionDelivery& delivery() const { return delivery_; }
   const VoiceCall& voice() const { return voice_; }
+  const Identity& identity() const { return identity_; }
 
  private:
   friend class SendMachine;
   friend class ConnectionMachine;
   friend class SessionDelivery;
   friend class VoiceCall;
+  friend class Identity;
   // The welcome named the build the server serves; a different one than
   // ours means a newer release: reload once it is safe (reload_if_safe).
   void on_server_build(const std::string& build);
   void reload_if_safe();
+  // Writes what the next page restores: the session blob in session mode;
+  // over HTTP only the conversation id and the visitor.
+  void persist_session();
   // The live session went down (any reason): delivery and voice both hear it.
   void session_down() {
     delivery_.on_down();
@@ -116,6 +123,7 @@ class Client {
   ConnectionMachine conn_;
   SessionDelivery delivery_;
   VoiceCall voice_{*this};
+  Identity identity_{*this};
   bool session_started_ = false;
   uint32_t composer_chars_ = 0;
   std::string newer_build_;   // non-empty: a newer release is live

@@ -80,6 +80,11 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     SendClicked e; r.str("text", e.text); out = e;
   } else if (type == "host_send") {
     HostSend e; r.str("text", e.text); out = e;
+  } else if (type == "host_identify") {
+    HostIdentify e;
+    auto it = j.find("visitor");
+    if (it != j.end()) e.value_json = it->dump(-1, ' ', false, json::error_handler_t::replace);
+    out = e;
   } else if (type == "composer_changed") {
     ComposerChanged e; r.integer("chars", e.chars); out = e;
   } else if (type == "retry_clicked") {
@@ -253,6 +258,11 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, MicAnswered>) return {{"type", "mic_answered"}, {"result", e.result}};
         else if constexpr (std::is_same_v<T, SpeechActivity>) return {{"type", "speech_activity"}, {"speaking", e.speaking}};
         else if constexpr (std::is_same_v<T, PlaybackDrained>) return {{"type", "playback_drained"}};
+        else if constexpr (std::is_same_v<T, HostIdentify>) {
+          json out = {{"type", "host_identify"}};
+          if (!e.value_json.empty()) out["visitor"] = json::parse(e.value_json, nullptr, false);
+          return out;
+        }
         else return {{"type", "tick"}};
       },
       event);

@@ -145,8 +145,9 @@ void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
   if (c_.config_.canaries & kCanaryResetBackoffOnOpen) attempts_ = 0;
   c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
   Hello h{c_.config_.conversation_id, c_.delivery_.resume_token(), c_.config_.tab_id, c_.config_.build,
-          c_.delivery_.last_event_seq()};
+          c_.delivery_.last_event_seq(), c_.identity_.json_text()};
   c_.out_.push_back(WsSend{conn_id_, encode_hello(h)});
+  c_.identity_.on_hello_sent();
   if (c_.config_.canaries & kCanaryFlushBeforeWelcome) c_.delivery_.flush_outbox();
 }
 
@@ -204,6 +205,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   if (ever_welcomed_) ++c_.stats_.reconnects;
   ever_welcomed_ = true;
   status("connected", "connected", "Connected");
+  c_.identity_.on_live();  // before the outbox: a changed visitor applies to what is re-sent
   c_.delivery_.on_live(w);
   c_.voice_.on_session_live(conn_id_);
   c_.on_server_build(w.build);

@@ -21,6 +21,12 @@ struct EnterPressed {
   bool repeat = false;     // auto-repeat of a held key
 };
 
+// The host page called natter('identify', value). `value_json` is the value
+// as JSON text, unchecked ("" when the page gave none): identity.hpp checks it.
+struct HostIdentify {
+  std::string value_json;
+};
+
 // The shopper clicked Send (or activated it by keyboard).
 struct SendClicked {
   std::string text;
@@ -125,6 +131,7 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            HttpFailed, Tick, SessionWanted, SessionClosedByHost,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
                            NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
-                           VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained>;
+                           VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
+                           HostIdentify>;
 
 }  // namespace natter

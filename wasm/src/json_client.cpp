@@ -75,6 +75,11 @@ Config config_from_json(std::string_view text, std::string* error) {
     if (transcript->is_array()) c.transcript_json = transcript->dump(-1, ' ', false, json::error_handler_t::replace);
     else note("config 'transcript' must be an array");
   }
+  auto visitor = j.find("visitor");
+  if (visitor != j.end()) {
+    if (visitor->is_object()) c.visitor_json = visitor->dump(-1, ' ', false, json::error_handler_t::replace);
+    else if (!visitor->is_null()) note("config 'visitor' must be an object");
+  }
   return c;
 }
 
@@ -95,6 +100,13 @@ std::string JsonClient::handle(std::string_view event_json, int64_t now_ms) {
   client_.handle(std::get<Event>(decoded), now_ms);
   while (auto e = client_.poll()) effects.push_back(encode_effect(*e));
   return dump(effects);
+}
+
+std::string JsonClient::identity_json() const {
+  const CheckedVisitor& v = client_.identity().visitor();
+  json out = {{"identified", v.has_value()}};
+  if (v && !v->id.empty()) out["visitor_id"] = v->id;
+  return dump(out);
 }
 
 int64_t JsonClient::next_deadline() const {

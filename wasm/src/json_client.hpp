@@ -28,6 +28,9 @@ class JsonClient {
   int64_t next_deadline() const;
   std::string conversation_id() const { return client_.conversation_id(); }
   std::string stats_json() const;
+  // For the support dump: {"identified": bool, "visitor_id"?}; never the
+  // name or email (the dump is pasted into tickets).
+  std::string identity_json() const;
 
  private:
   std::string config_error_;

@@ -103,6 +103,7 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   flight_ = InFlight{};
   flight_->message_id = id;
   flight_->text = std::string(text);
+  flight_->visitor_json = c_.identity_.json_text();
   set_state("sending");
   c_.out_.push_back(shown);
   start_request(now);
@@ -124,7 +125,8 @@ void SendMachine::on_retry(const RetryClicked& e, int64_t now) {
   }
   flight_ = InFlight{};
   flight_->message_id = it->first;  // the same id: the server dedupes on it
-  flight_->text = it->second;
+  flight_->text = it->second.text;
+  flight_->visitor_json = it->second.visitor_json;
   failed_.erase(it);
   ++c_.stats_.retries;
   set_state("sending");
@@ -140,6 +142,7 @@ void SendMachine::start_request(int64_t now) {
   nlohmann::json body = {{"message_id", f.message_id},
                          {"conversation_id", c_.config_.conversation_id},
                          {"text", f.text}};
+  if (!f.visitor_json.empty()) body["visitor"] = nlohmann::json::parse(f.visitor_json, nullptr, false);
   c_.out_.push_back(HttpRequest{f.request_id, "POST", c_.config_.chat_url,
                                 {{"Content-Type", "application/json"}, {"Idempotency-Key", f.message_id}},
                                 json_text(body)});
@@ -250,7 +253,7 @@ void SendMachine::set_state(const char* state, const std::string& detail) {
 
 void SendMachine::fail(const char* reason, const std::string& why, const std::string& reason_arg) {
   InFlight& f = *flight_;
-  failed_[f.message_id] = f.text;
+  failed_[f.message_id] = Failed{f.text, f.visitor_json};
   c_.timers_.cancel(TimerName::ResponseTimeout);
   c_.timers_.cancel(TimerName::SendRetry);
   c_.out_.push_back(DeliveryChanged{f.message_id, "failed", why, true, reason, reason_arg});

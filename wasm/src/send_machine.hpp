@@ -57,6 +57,8 @@ class SendMachine {
   struct InFlight {
     std::string message_id;
     std::string text;
+    std::string visitor_json;  // the visitor when the message was accepted ("" none):
+                               // every retry sends the same body (identity.hpp)
     uint32_t request_id = 0;
     uint32_t attempt = 0;     // requests made so far
     bool streaming = false;   // 2xx received, reading the reply
@@ -77,7 +79,11 @@ class SendMachine {
 
   Client& c_;
   std::optional<InFlight> flight_;
-  std::map<std::string, std::string> failed_;  // message id -> text, awaiting Retry
+  // A failed message awaiting Retry, with the body it was first sent with.
+  struct Failed {
+    std::string text, visitor_json;
+  };
+  std::map<std::string, Failed> failed_;  // by message id
   bool over_limit_shown_ = false;
 };
 

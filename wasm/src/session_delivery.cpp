@@ -156,11 +156,13 @@ void SessionDelivery::on_down() {
 
 void SessionDelivery::persist() {
   nlohmann::json outbox = nlohmann::json::parse(outbox_.to_json(), nullptr, false);
-  c_.out_.push_back(Persist{kPersistKey, dump({{"session_id", c_.config_.conversation_id},
-                                               {"resume_token", resume_token_},
-                                               {"last_event_seq", last_event_seq_},
-                                               {"outbox", outbox},
-                                               {"transcript", transcript_.to_json()}})});
+  nlohmann::json blob = {{"session_id", c_.config_.conversation_id},
+                         {"resume_token", resume_token_},
+                         {"last_event_seq", last_event_seq_},
+                         {"outbox", outbox},
+                         {"transcript", transcript_.to_json()}};
+  if (c_.identity_.visitor()) blob["visitor"] = visitor_to_json(c_.identity_.visitor());  // absent: none
+  c_.out_.push_back(Persist{kPersistKey, dump(blob)});
 }
 
 }  // namespace natter

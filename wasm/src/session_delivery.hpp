@@ -60,9 +60,10 @@ class SessionDelivery {
   uint64_t last_event_seq() const { return last_event_seq_; }
   const Outbox& outbox() const { return outbox_; }
   const Transcript& transcript() const { return transcript_; }
+  // Emits the natter.session blob (with the client's visitor, when known).
+  void persist();
 
  private:
-  void persist();
   void show_transcript();
   void delivered(const std::string& message_id);
   void apply(const ServerEvent& e);

@@ -25,10 +25,14 @@ ProtocolError bad(const std::string& what) { return ProtocolError{"wrong_type", 
 }  // namespace
 
 std::string encode_hello(const Hello& h) {
-  return dump({{"type", "hello"}, {"v", kSessionProtocolVersion}, {"session_id", h.session_id},
-               {"resume_token", h.resume_token}, {"last_event_seq", h.last_event_seq},
-               {"tab_id", h.tab_id}, {"build", h.build}});
+  json hello = {{"type", "hello"}, {"v", kSessionProtocolVersion}, {"session_id", h.session_id},
+                {"resume_token", h.resume_token}, {"last_event_seq", h.last_event_seq},
+                {"tab_id", h.tab_id}, {"build", h.build}};
+  if (!h.visitor_json.empty()) hello["visitor"] = json::parse(h.visitor_json, nullptr, false);
+  return dump(hello);
 }
+
+std::string encode_identify(const json& visitor) { return dump({{"type", "identify"}, {"visitor", visitor}}); }
 
 std::string encode_msg(const std::string& message_id, const std::string& text) {
   return dump({{"type", "msg"}, {"message_id", message_id}, {"text", text}});

@@ -9,6 +9,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "agent_protocol.hpp"
 
 namespace natter {
@@ -18,8 +20,11 @@ constexpr int kSessionProtocolVersion = 1;
 struct Hello {
   std::string session_id, resume_token, tab_id, build;
   uint64_t last_event_seq = 0;
+  std::string visitor_json;  // identity.hpp's json_text(); "" when no visitor (then omitted)
 };
 std::string encode_hello(const Hello& h);
+// {"type":"identify","visitor":{…} | null}: the visitor changed while live.
+std::string encode_identify(const nlohmann::json& visitor);
 std::string encode_msg(const std::string& message_id, const std::string& text);
 std::string encode_ping(int64_t t);
 // Voice control frames (docs/protocol.md, "Voice control frames").

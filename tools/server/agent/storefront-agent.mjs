@@ -1,5 +1,6 @@
 // The scripted storefront agent: a deterministic stand-in for a shop's AI.
-// `composeReply(text)` decides what to say; `replyEvents(...)` turns that into
+// `composeReply(text, visitor)` decides what to say (greeting a known
+// visitor by name: "Hi Ana!"); `replyEvents(...)` turns that into
 // the protocol's event list (start, delta per token, card per product, done).
 // Replies use the safe Markdown subset the widget renders: **bold**,
 // *italic*, "- " bullet lists and [label](https://…) links.
@@ -11,8 +12,16 @@ export const TRADE_IN_URL = 'https://shop.example/trade-in';
 const GREETING = /^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s!.,?]*(there)?[\s!.,?]*$/i;
 const TRADE_IN = /\btrade[\s-]?ins?\b|\bpart[\s-]exchange\b|\bsell (my|an?)\b/i;
 
-function greetingReply() {
-  return 'Hi! I\'m the **Pixel Harbour Games** assistant. Ask me about *PS5*, *Xbox* or *Switch* games, ' +
+// The visitor's name as plain words in a Markdown reply: markup characters
+// dropped, so a name can never add a link or emphasis to what the agent says.
+export function nameForReply(visitor) {
+  const name = String(visitor?.name ?? '').replace(/[*_[\]()`\\<>#~|]/g, '').replace(/\s+/g, ' ').trim();
+  return name;
+}
+
+function greetingReply(name) {
+  return `Hi${name ? ` ${name}` : ''}! I'm the **Pixel Harbour Games** assistant.` +
+    ' Ask me about *PS5*, *Xbox* or *Switch* games, ' +
     'controllers and headsets, or about trading in your old kit.';
 }
 
@@ -55,9 +64,10 @@ function searchReply(query) {
 }
 
 // What the agent says to `text`: { text, products } (products as in the catalogue).
-export function composeReply(text) {
+// `visitor`: who asks (visitor.mjs), or null.
+export function composeReply(text, visitor = null) {
   if (TRADE_IN.test(text)) return { text: tradeInReply(), products: [] };
-  if (GREETING.test(text)) return { text: greetingReply(), products: [] };
+  if (GREETING.test(text)) return { text: greetingReply(nameForReply(visitor)), products: [] };
   const query = parseProductQuery(text);
   if (query) return searchReply(query);
   return { text: fallbackReply(), products: [] };
@@ -75,8 +85,8 @@ export function tokenize(text) {
 
 // The full event list for one reply. `overrideText` (a test fault) replaces
 // what the agent would have said, and then no cards are sent.
-export function replyEvents({ replyId, text, overrideText = null }) {
-  const reply = overrideText === null ? composeReply(text) : { text: overrideText, products: [] };
+export function replyEvents({ replyId, text, visitor = null, overrideText = null }) {
+  const reply = overrideText === null ? composeReply(text, visitor) : { text: overrideText, products: [] };
   return [
     { event: 'start', data: { reply_id: replyId } },
     ...tokenize(reply.text).map((t) => ({ event: 'delta', data: { text: t } })),

@@ -3,8 +3,9 @@
 // total: any input gives a value, never an exception.
 //
 // parseClientFrame(data, isBinary) returns one of
-//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id } }
+//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor } }
 //   { kind: 'msg', msg: { message_id, text } }
+//   { kind: 'identify', visitor }           visitor null: forget (../visitor.mjs)
 //   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
 //   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
 //   { kind: 'voice_packet', data }          a binary message: one voice packet for the
@@ -14,6 +15,7 @@
 //   { kind: 'bad', message, message_id? }   answer `error` bad_frame; the connection stays
 import { checkText } from '../chat-request.mjs';
 import { parseVoiceFrame } from '../voice/voice-frames.mjs';
+import { checkVisitor } from '../visitor.mjs';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -33,7 +35,21 @@ function parseHello(f) {
   if (!Number.isSafeInteger(last) || last < 0) return bad('hello: "last_event_seq" must be an integer >= 0.');
   const tab = f.tab_id ?? '';
   if (typeof tab !== 'string' || tab.length > MAX_ID_CHARS) return bad('hello: "tab_id" must be a string.');
-  return { kind: 'hello', hello: { v: f.v, session_id: f.session_id, resume_token: token, last_event_seq: last, tab_id: tab } };
+  const visitor = checkVisitor(f.visitor);
+  if (!visitor.ok) return bad(`hello: ${visitor.message}`);
+  return {
+    kind: 'hello',
+    hello: {
+      v: f.v, session_id: f.session_id, resume_token: token, last_event_seq: last, tab_id: tab, visitor: visitor.visitor,
+    },
+  };
+}
+
+function parseIdentify(f) {
+  if (!('visitor' in f)) return bad('identify: "visitor" is required (an object, or null to forget).');
+  const visitor = checkVisitor(f.visitor);
+  if (!visitor.ok) return bad(`identify: ${visitor.message}`);
+  return { kind: 'identify', visitor: visitor.visitor };
 }
 
 function parseMsg(f) {
@@ -59,6 +75,7 @@ export function parseClientFrame(data, isBinary = false) {
   switch (frame.type) {
     case 'hello': return parseHello(frame);
     case 'msg': return parseMsg(frame);
+    case 'identify': return parseIdentify(frame);
     case 'ping': return { kind: 'ping', ping: 't' in frame ? { t: frame.t } : {} };
     default:
       if (frame.type.startsWith('voice.')) return parseVoiceFrame(frame);

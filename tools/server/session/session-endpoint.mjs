@@ -22,12 +22,12 @@ const CLOSE_GRACE_MS = 200;
 const short = (id) => id.slice(0, 8);
 
 // `deps`: { sessions: SessionStore, receiveMsg (turns.mjs), voice (the voice
-// gateway), stats, faults: FaultQueue|null, log, heartbeatMs }. Returns
+// gateway), visitors: VisitorBook, stats, faults: FaultQueue|null, log, heartbeatMs }. Returns
 // { handleUpgrade(req, socket, head), kill() -> number dropped, close() -> Promise }.
 // `currentBuild()`: the build id of the release now served ("" when
 // unknown); a client whose hello named another one reloads when it is safe.
 export function createSessionEndpoint({
-  sessions, receiveMsg, voice, stats, faults, log, heartbeatMs = HEARTBEAT_MS, currentBuild = () => '',
+  sessions, receiveMsg, voice, visitors, stats, faults, log, heartbeatMs = HEARTBEAT_MS, currentBuild = () => '',
 }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
@@ -91,6 +91,9 @@ export function createSessionEndpoint({
             { message_id: parsed.msg.message_id }));
         }
         return receiveMsg(conn.session, conn, parsed.msg);
+      case 'identify':
+        if (!conn.session) return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
+        return identify(conn.session, parsed.visitor);
       case 'voice':
         if (!conn.session) return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
         return voice.control(conn.session, conn, parsed.voice);
@@ -123,6 +126,7 @@ export function createSessionEndpoint({
     session.current = conn;
     conn.session = session;
     conn.tabId = h.tab_id;
+    identify(session, h.visitor);
     log(`[server] WS /api/session hello session=${short(session.id)} resumed=${resumed} replaced=${old !== null}`);
     conn.send({
       type: 'welcome', session_id: session.id, resume_token: session.resumeToken, resumed,
@@ -131,6 +135,16 @@ export function createSessionEndpoint({
     });
     for (const frame of session.eventsAfter(resumed ? h.last_event_seq : 0)) conn.send(frame);
     return undefined;
+  }
+
+  // The widget's latest word on who the shopper is (the hello's, or an
+  // identify frame's); turns accepted from now on use it.
+  function identify(session, visitor) {
+    const before = visitors.get(session.id);
+    visitors.set(session.id, visitor);
+    if (JSON.stringify(before) !== JSON.stringify(visitor)) {
+      log(`[server] WS /api/session session=${short(session.id)} ${visitor ? 'identified' : 'anonymous'}`);
+    }
   }
 
   function kill() {

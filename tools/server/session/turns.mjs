@@ -12,7 +12,10 @@
 // - turns run one at a time in arrival order: turn N+1's agent run starts
 //   (or is joined/replayed) only after turn N's reply was fully emitted;
 // - the reply to a message is emitted into the session once (a run already
-//   made over HTTP is replayed into the session's event log).
+//   made over HTTP is replayed into the session's event log);
+// - a turn uses the visitor the session had when its msg was accepted; an
+//   identify frame after that changes the turns accepted later, never one
+//   already running.
 import { fingerprint } from '../idempotency-store.mjs';
 import { AGENT_FAILED } from '../agent-runs.mjs';
 import { ackFrame, errorFrame } from './frames.mjs';
@@ -20,9 +23,9 @@ import { ackFrame, errorFrame } from './frames.mjs';
 const conflictFrame = (messageId) => errorFrame('conflict',
   'This message_id was already used with a different text.', { message_id: messageId });
 
-// `deps`: { agentRuns, stats: RequestStats, log }.
+// `deps`: { agentRuns, visitors: VisitorBook, stats: RequestStats, log }.
 // Returns receiveMsg(session, conn, {message_id, text}).
-export function createTurns({ agentRuns, stats, log }) {
+export function createTurns({ agentRuns, visitors, stats, log }) {
   async function playTurn(session, request) {
     const begun = agentRuns.begin(request);
     if (begun.conflict) { // another path took the id with a different text after the ack
@@ -50,7 +53,8 @@ export function createTurns({ agentRuns, stats, log }) {
     }
     session.accept(messageId, print);
     conn.send(ackFrame(messageId));
-    session.enqueue(() => playTurn(session, request), (error) => {
+    const turn = { ...request, visitor: visitors.get(session.id) };
+    session.enqueue(() => playTurn(session, turn), (error) => {
       log(`[server] WS turn ${messageId.slice(0, 8)} failed: ${error?.stack ?? error}`);
     });
   };
