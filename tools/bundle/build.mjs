@@ -10,7 +10,9 @@
 // Steps:
 //   1. emcmake cmake -S . -B build/wasm (only when build/wasm/CMakeCache.txt
 //      is missing), then cmake --build build/wasm -j2. Emscripten's JS
-//      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set.
+//      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set;
+//      EM_CLOSURE_COMPILER points at node_modules/.bin/google-closure-compiler
+//      (the link runs closure on the glue, wasm/CMakeLists.txt).
 //   2. shim/boot.js bundled by esbuild (iife, es2020, minified, in memory,
 //      opening with a /* natter <version> */ banner: each version's bundle
 //      has its own hash), with two build-time constants: __NATTER_ENV__ (the
@@ -58,8 +60,15 @@ function run(cmd, args, env) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit status ${r.status}`);
 }
 
+// The closure compiler for the link's --closure 1 (wasm/CMakeLists.txt): the
+// npm package, which runs its native binary (google-closure-compiler-linux)
+// and needs no Java.
+const CLOSURE_COMPILER = path.join(repoRoot, 'node_modules/.bin/google-closure-compiler');
+
 // Step 1. Returns the directory holding natter.{core,voice}.{js,wasm}.
 function buildWasm(env) {
+  if (!existsSync(CLOSURE_COMPILER)) throw new Error(`${path.relative(repoRoot, CLOSURE_COMPILER)} missing: run npm run setup`);
+  env = { ...env, EM_CLOSURE_COMPILER: CLOSURE_COMPILER };
   const buildDir = path.join(repoRoot, 'build/wasm');
   if (!existsSync(path.join(buildDir, 'CMakeCache.txt'))) {
     run('emcmake', ['cmake', '-S', '.', '-B', 'build/wasm', '-DCMAKE_BUILD_TYPE=Release'], env);
