@@ -36,7 +36,7 @@ import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
 import { createVoiceBar } from './ui/voice-bar.js';
 import { createVoiceEffects } from './voice/voice-effects.js';
-import { createVoiceRuntime } from './voice/voice-runtime.js';
+import { loadVoiceRuntime } from './voice/load-runtime.js';
 import { releaseManifest } from './release-files.js';
 
 async function startCore(ctx, platform) {
@@ -148,16 +148,18 @@ async function start(loaderCtx) {
   const dispatch = (event) => host.dispatch(event);
   const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale });
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
-  let voice = null; // session mode only; its runtime is made on the first call
+  let voice = null; // session mode only; its runtime is downloaded on the first call
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
     onBinary: sessionMode ? (connId, data) => voice.onBinary(connId, data) : null,
   });
   if (sessionMode) {
     voice = createVoiceEffects({
-      makeRuntime: (on) => createVoiceRuntime({
-        manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log,
-      }),
+      // The runtime is its own chunk, downloaded on the first call.
+      makeRuntime: async (on) => {
+        const createVoiceRuntime = await loadVoiceRuntime({ manifest: ctx.manifest, base: ctx.base });
+        return createVoiceRuntime({ manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log });
+      },
       session, dispatch, ui, log,
     });
     // Autoplay rules and mobile Safari: resume audio on a gesture or return.

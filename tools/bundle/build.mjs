@@ -24,7 +24,9 @@
 //      shim/boot.js the bare glue is shipped as core_js, with a warning.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
-//      natter.voice.*.js (the voice worker bundled with its glue) /.wasm,
+//      natter.voiceruntime.*.js (the call's audio runtime, loaded on the
+//      first call), natter.voice.*.js (the voice worker bundled with its
+//      glue) /.wasm,
 //      worklet.<name>.*.js (from web/worklets/),
 //      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
 //      which the core bundle carries): one statement,
@@ -130,13 +132,28 @@ async function bundleVoiceWorker(wasmOut, version) {
   });
 }
 
+// Step 2c. The voice runtime (shim/voice/voice-runtime.js: AudioContext,
+// worklets, worker, getUserMedia) as its own classic script, shipped as
+// voice_runtime_js (natter.voiceruntime.<hash>.js): its only statement hands
+// createVoiceRuntime to window.natter.__voiceRuntime; the core bundle
+// downloads it on the first call (shim/voice/load-runtime.js).
+async function bundleVoiceRuntime() {
+  const result = await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'shim/voice/voice-runtime-chunk.js')],
+    bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
+    logLevel: 'warning',
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
 // Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
-function collectAssets(wasmOut, voiceJs) {
+function collectAssets(wasmOut, voiceJs, voiceRuntimeJs) {
   const assets = [
     { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
+    { key: 'voice_runtime_js', stem: 'natter.voiceruntime', ext: '.js', data: voiceRuntimeJs },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
   ];
@@ -210,7 +227,10 @@ export async function build({
   const procEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
-  const others = [...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version)), ...(await catalogueAssets())];
+  const others = [
+    ...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version), await bundleVoiceRuntime()),
+    ...(await catalogueAssets()),
+  ];
   const name = (a) => `${a.stem}.${sha256(a.data).slice(0, 12)}${a.ext}`;
   const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
   const coreJs = await bundleShim(wasmOut, { version, env, files: entries(others) });
