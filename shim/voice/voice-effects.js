@@ -103,7 +103,8 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
       if (!runtime) waiting = waiting.filter((step) => !step.mic);
       toRuntime({ run: (rt) => rt.releaseMic() });
     },
-    voice_playback: (e) => toRuntime({ run: (rt) => rt.setPlayback(e.playing, e.conn_id) }, { start: true }),
+    // Only playing starts the download: stopping needs no runtime that is not there.
+    voice_playback: (e) => toRuntime({ run: (rt) => rt.setPlayback(e.playing, e.conn_id) }, { start: e.playing }),
     voice_uplink: (e) => { uplinkConn = e.open ? e.conn_id : 0; },
     voice_echo_guard: (e) => toRuntime({ run: (rt) => rt.setEchoGuard(e.on) }),
     voice_state_changed: (e) => ui.voice.show(e),

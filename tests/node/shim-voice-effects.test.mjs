@@ -187,6 +187,19 @@ test('a failed download answers the waiting request with missing, and the next c
   assert.deepEqual(s.fed.at(-1), { type: 'mic_answered', result: 'granted' });
 });
 
+test('after a failed download, the core stopping playback does not download again', async () => {
+  const s = setupLoading();
+  s.voice.effects.microphone_requested({});
+  s.voice.effects.voice_playback({ playing: true, conn_id: 5 }); // the greeting, during the download
+  s.fail(new Error('could not load'));
+  await tick();
+  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'missing' }]);
+  s.voice.effects.voice_playback({ playing: false, conn_id: 5 }); // the core's answer: voice off
+  s.voice.effects.voice_echo_guard({ on: false });
+  assert.equal(s.made.length, 1);
+  assert.deepEqual(s.calls, []);
+});
+
 test('a makeRuntime that throws is a failed download, answered outside the effect', async () => {
   const fed = [];
   const voice = createVoiceEffects({
