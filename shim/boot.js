@@ -15,6 +15,7 @@
 //             replays its queue through run, in order, before returning.
 
 import createNatterCore from 'natter-core-glue';
+import { natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
 import { coreConfig, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
 import { wasmLoader } from './load-wasm.js';
@@ -65,7 +66,8 @@ async function startCore(ctx, platform) {
     build: ctx.manifest.build,
     storedSession: platform.storage.get(SESSION_KEY),
   });
-  const core = new Module.NatterCore(JSON.stringify(config));
+  const NatterCore = natterCoreClass(Module);
+  const core = new NatterCore(JSON.stringify(config));
   // Same conversation across the shop's pages, for this tab only.
   platform.storage.set(CONVERSATION_KEY, core.conversationId());
   return core;
