@@ -24,6 +24,7 @@
 // one stands the widget aside (shim/stand-aside.js) before anything loads.
 
 import createNatterCore from 'natter-core-glue';
+import { natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
 import { coreConfig, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
 import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
@@ -50,13 +51,13 @@ import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
 import { createVoiceBar } from './ui/voice-bar.js';
 import { createVoiceEffects } from './voice/voice-effects.js';
-import { createVoiceRuntime } from './voice/voice-runtime.js';
+import { loadVoiceRuntime } from './voice/load-runtime.js';
 import { releaseManifest } from './release-files.js';
 import { createDebugPanel } from './ui/debug-panel.js';
 
 /* global __NATTER_ENV__ */
 
-// The core in this page: the embind NatterCore, or NatterCspError when the
+// The core in this page: a NatterCore (shim/core-api.js), or NatterCspError when the
 // page's CSP forbids compiling WebAssembly.
 async function startLocalCore(wasmUrl, wasm, config, platform) {
   const loader = wasmLoader({
@@ -74,7 +75,8 @@ async function startLocalCore(wasmUrl, wasm, config, platform) {
     }),
     loader.failure,
   ]);
-  return new Module.NatterCore(config);
+  const NatterCore = natterCoreClass(Module);
+  return new NatterCore(config);
 }
 
 // The core in the core frame (shim/frame/), for a page whose CSP forbids
@@ -232,16 +234,18 @@ async function start(loaderCtx) {
     });
   }
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
-  let voice = null; // session mode only; its runtime is made on the first call
+  let voice = null; // session mode only; its runtime is downloaded on the first call
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
     onBinary: sessionMode ? (connId, data) => voice.onBinary(connId, data) : null,
   });
   if (sessionMode) {
     voice = createVoiceEffects({
-      makeRuntime: (on) => createVoiceRuntime({
-        manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log,
-      }),
+      // The runtime is its own chunk, downloaded on the first call.
+      makeRuntime: async (on) => {
+        const createVoiceRuntime = await loadVoiceRuntime({ manifest: ctx.manifest, base: ctx.base });
+        return createVoiceRuntime({ manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log });
+      },
       session, dispatch, ui, log,
     });
     // Autoplay rules and mobile Safari: resume audio on a gesture or return.

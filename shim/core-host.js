@@ -61,7 +61,7 @@ export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout,
     return ran;
   }
 
-  // Stops the timer and frees the embind object (it is not garbage collected).
+  // Stops the timer and frees the core (it is not garbage collected).
   function dispose() {
     if (timer !== null) clearTimeout(timer);
     timer = null;

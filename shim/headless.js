@@ -14,6 +14,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { createCoreHost } from './core-host.js';
+import { natterCoreClass } from './core-api.js';
 import { createHttpTransport } from './http-transport.js';
 import { createEffectRunner } from './effects.js';
 import { createListeners } from './listeners.js';
@@ -59,7 +60,8 @@ export function createHeadlessClient({
   const listeners = createListeners({ console });
   const log = (level, text) => transcript.logs.push({ level, text });
   const seed = randomBytes(16).toString('hex');
-  const core = new Module.NatterCore(JSON.stringify({
+  const NatterCore = natterCoreClass(Module);
+  const core = new NatterCore(JSON.stringify({
     chat_url: endpoint.replace(/\/$/, '') + '/api/chat',
     conversation_id: conversationId, seed_hi: seed.slice(0, 16), seed_lo: seed.slice(16),
   }));

@@ -3,8 +3,11 @@
 // .wasm is fetched and compiled), so messages are chained: a handle that
 // arrives while the core is being created is answered after `created`.
 //
-// loadModule(wasm) -> Promise<embind module>; injected so node tests can
+// loadModule(wasm) -> Promise<the core's Emscripten module> (wrapped by
+// shim/core-api.js here); injected so node tests can
 // drive the real WASM core over a real MessageChannel.
+
+import { natterCoreClass } from '../core-api.js';
 
 export function createCoreServer({ port, loadModule, console }) {
   let core = null;
@@ -23,7 +26,8 @@ export function createCoreServer({ port, loadModule, console }) {
     try {
       const Module = await loadModule(wasm);
       if (disposed) return null;
-      core = new Module.NatterCore(config);
+      const NatterCore = natterCoreClass(Module);
+      core = new NatterCore(config);
       return { type: 'created', ...state() };
     } catch (err) {
       return { type: 'failed', message: `${err?.name ?? 'Error'}: ${err?.message ?? err}` };

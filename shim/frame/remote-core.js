@@ -1,6 +1,6 @@
 // The host page's handle on a core that runs in the core frame, over the
 // MessagePort the handshake gave us (frame-protocol.js). It stands in for
-// the embind NatterCore where the host reads it synchronously:
+// the NatterCore (shim/core-api.js) where the host reads it synchronously:
 // conversationId(), statsJson() and identityJson() answer from the frame's
 // last reply.
 //

@@ -7,46 +7,120 @@
 //
 //   const voice = createVoiceEffects({ makeRuntime, session, dispatch, ui, log });
 //   table entries: voice.effects; binary frames: voice.onBinary(connId, buf)
+//
+// makeRuntime(on) may return the runtime or a Promise of it: the runtime is
+// its own chunk, downloaded on the first call (load-runtime.js). Until it is
+// there, every effect and agent packet that would reach it waits in one
+// queue and is applied in arrival order once it loads (packets bounded like
+// the worker's own early buffer). A release before the load cancels the
+// request still waiting (the core ended the call: no prompt, no open mic,
+// and the core ignores a missing answer). A failed load answers each waiting
+// request with mic_answered 'missing' (the core shows its error; the text
+// chat goes on), drops the rest, and the next request tries again.
+
+export const MAX_EARLY_PACKETS = 250; // 5 s of 20 ms frames, as in voice-worker.js
 
 export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) {
   let runtime = null;
+  let loading = false;
+  let waiting = [];     // [{run(runtime), fail?(), mic?}] in arrival order
+  let earlyPackets = 0;
   let uplinkConn = 0;
 
-  function ensureRuntime() {
-    runtime = runtime || makeRuntime({
-      packets: (list) => {
-        if (!uplinkConn) return;
-        for (const p of list) session.sendBinary(uplinkConn, p);
+  const on = {
+    packets: (list) => {
+      if (!uplinkConn) return;
+      for (const p of list) session.sendBinary(uplinkConn, p);
+    },
+    speaking: (speaking) => dispatch({ type: 'speech_activity', speaking }),
+    level: (level) => ui.voice.level(level),
+    drained: () => dispatch({ type: 'playback_drained' }),
+    micLost: () => dispatch({ type: 'mic_answered', result: 'lost' }),
+    failed: (message) => log('error', `voice: ${message}`),
+  };
+
+  function settle(list, loaded) {
+    waiting = [];
+    earlyPackets = 0;
+    for (const step of list) {
+      if (loaded) step.run(loaded);
+      else step.fail?.();
+    }
+  }
+
+  function loaded(made) {
+    runtime = made;
+    loading = false;
+    settle(waiting, made);
+  }
+
+  function failed(err) {
+    loading = false;
+    log('error', `voice: the voice code could not load: ${(err && err.message) || err}`);
+    settle(waiting, null);
+  }
+
+  // A runtime made at once (tests) is used at once; a Promise waits.
+  function load() {
+    loading = true;
+    let made;
+    try {
+      made = makeRuntime(on);
+    } catch (err) {
+      made = Promise.reject(err); // answered later, never inside the effect
+    }
+    if (made && typeof made.then === 'function') made.then(loaded, failed);
+    else loaded(made);
+  }
+
+  // Runs step on the runtime; queues it while the runtime loads; `start`:
+  // a step that needs the runtime starts the download.
+  function toRuntime(step, { start = false } = {}) {
+    if (runtime) return step.run(runtime);
+    if (!loading && !start) return undefined; // no runtime, none coming: nothing to act on
+    waiting.push(step);
+    if (!loading) load();
+    return undefined;
+  }
+
+  function requestMic(rt) {
+    rt.requestMic().then(
+      (result) => dispatch({ type: 'mic_answered', result }),
+      (err) => {
+        log('error', `voice: ${err.message || err}`);
+        dispatch({ type: 'mic_answered', result: 'missing' });
       },
-      speaking: (speaking) => dispatch({ type: 'speech_activity', speaking }),
-      level: (level) => ui.voice.level(level),
-      drained: () => dispatch({ type: 'playback_drained' }),
-      micLost: () => dispatch({ type: 'mic_answered', result: 'lost' }),
-      failed: (message) => log('error', `voice: ${message}`),
-    });
-    return runtime;
+    );
   }
 
   const effects = {
-    microphone_requested: () => {
-      ensureRuntime().requestMic().then(
-        (result) => dispatch({ type: 'mic_answered', result }),
-        (err) => {
-          log('error', `voice: ${err.message || err}`);
-          dispatch({ type: 'mic_answered', result: 'missing' });
-        },
-      );
+    microphone_requested: () => toRuntime({
+      mic: true,
+      run: requestMic,
+      fail: () => dispatch({ type: 'mic_answered', result: 'missing' }),
+    }, { start: true }),
+    microphone_released: () => {
+      if (!runtime) waiting = waiting.filter((step) => !step.mic);
+      toRuntime({ run: (rt) => rt.releaseMic() });
     },
-    microphone_released: () => runtime?.releaseMic(),
-    voice_playback: (e) => ensureRuntime().setPlayback(e.playing, e.conn_id),
+    // Only playing starts the download: stopping needs no runtime that is not there.
+    voice_playback: (e) => toRuntime({ run: (rt) => rt.setPlayback(e.playing, e.conn_id) }, { start: e.playing }),
     voice_uplink: (e) => { uplinkConn = e.open ? e.conn_id : 0; },
-    voice_echo_guard: (e) => runtime?.setEchoGuard(e.on),
+    voice_echo_guard: (e) => toRuntime({ run: (rt) => rt.setEchoGuard(e.on) }),
     voice_state_changed: (e) => ui.voice.show(e),
   };
 
+  function onBinary(connId, buffer) {
+    if (!runtime && loading) {
+      if (earlyPackets >= MAX_EARLY_PACKETS) return;
+      earlyPackets++;
+    }
+    toRuntime({ run: (rt) => rt.agentPacket(connId, buffer) });
+  }
+
   return {
     effects,
-    onBinary: (connId, buffer) => runtime?.agentPacket(connId, buffer),
+    onBinary,
     resume: () => runtime?.resume(),
     micTracks: () => (runtime ? runtime.micTracks() : []),
   };

@@ -1,9 +1,9 @@
 // The storefront under a strict Content-Security-Policy (served by the
 // reference server's pageHeaders): the widget opens and completes a chat
-// round trip without a single securitypolicyviolation. Without
-// 'wasm-unsafe-eval' it says which directive to add and runs its core in a
-// frame from its own origin (shim/frame/); with frames forbidden too, it
-// says both and stays a launcher.
+// round trip, and a voice call (its code chunk, worker and worklets), without
+// a single securitypolicyviolation. Without 'wasm-unsafe-eval' it says which
+// directive to add and runs its core in a frame from its own origin
+// (shim/frame/); with frames forbidden too, it says both and stays a launcher.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, openStorefront, eventually } from './harness.mjs';
@@ -17,6 +17,8 @@ const BOTH = /^\[natter\] the chat could not start: .*add 'wasm-unsafe-eval' to 
 let stack;
 before(async () => {
   stack = await startStack({
+    // A fake microphone (a tone) for the voice call under the policy.
+    extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
     server: {
       pageHeaders: {
         '/csp/': { 'Content-Security-Policy': STRICT },
@@ -55,6 +57,27 @@ for (const page of ['/csp/', '/csp/demo/live.html']) {
     s.assertClean();
   });
 }
+
+test('/csp/demo/live.html: a voice call loads its runtime chunk, worker and worklets without a CSP violation', async () => {
+  const s = await openStorefront(stack, { path: '/csp/demo/live.html' });
+  await s.openChat();
+  await s.widget.locator('.status-text', { hasText: 'Connected' }).waitFor({ timeout: 10_000 });
+  await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
+  // In the call with the microphone, which needs the worklets and the worker
+  // (the fake device's tone keeps the VAD at user_speaking).
+  const inCall = ['listening', 'user_speaking', 'agent_speaking'].map((st) => `[data-state="${st}"]`).join(',');
+  await s.widget.locator(`.voice:is(${inCall})`).waitFor({ state: 'attached', timeout: 20_000 });
+  const loaded = await s.page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
+  // (worklet modules are not in the page's resource timing)
+  for (const file of [/^\/natter\.voiceruntime\.[0-9a-f]{12}\.js$/, /^\/natter\.voice\.[0-9a-f]{12}\.js$/]) {
+    assert.ok(loaded.some((p) => file.test(p)), `${file} loaded: ${loaded.join(' ')}`);
+  }
+  await s.widget.getByRole('button', { name: 'End call' }).click();
+  await s.widget.locator('.voice[data-state="off"]').waitFor({ state: 'attached' });
+  await s.page.evaluate(() => new Promise((r) => setTimeout(r, 100))); // late reports
+  assert.deepEqual(await violations(s), []);
+  s.assertClean();
+});
 
 const ours = (s) => s.problems.filter((p) => p.text.startsWith('[natter]'));
 const settle = (s, ms) => s.page.evaluate((t) => new Promise((r) => setTimeout(r, t)), ms);

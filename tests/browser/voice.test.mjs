@@ -6,7 +6,7 @@
 // are printed).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
@@ -135,6 +135,32 @@ test('microphone denied: a clear message, voice off, and text chat carries on', 
   await s.finishedReplies.first().waitFor();
   assert.equal(s.msgsSent().length, 1);
   s.assertClean();
+});
+
+test('the voice code cannot download: the core is told, no microphone is asked for, text chat carries on', async () => {
+  let asked = 0;
+  const s = await openConnected(stack, {
+    onPage: async (page) => {
+      await micSpy()(page);
+      await page.route(/\/natter\.voiceruntime\.[0-9a-f]{12}\.js$/, (route) => { asked++; return route.abort('connectionreset'); });
+    },
+  });
+  const ui = voiceUi(s);
+  assert.equal(asked, 0, 'the voice runtime is not downloaded before the first call');
+  await ui.start.click();
+  await s.widget.getByText('No microphone was found. You can keep chatting by text.').waitFor();
+  await ui.waitFor('off');
+  assert.equal(asked, 1);
+  assert.equal(await s.page.evaluate(() => window.__mic.calls), 0);
+  await type(s, 'do you have PS5 games?');
+  await s.finishedReplies.first().waitFor();
+  assert.equal(s.msgsSent().length, 1);
+  const manifest = JSON.parse(readFileSync(new URL('../../dist/manifest.json', import.meta.url), 'utf8'));
+  const chunk = new URL(manifest.files.voice_runtime_js.path, stack.server.url).href;
+  s.assertClean([
+    { text: 'Failed to load resource: net::ERR_CONNECTION_RESET', url: chunk },
+    { text: `[natter] voice: the voice code could not load: could not load ${chunk}` },
+  ]);
 });
 
 test('a 2 s network cut mid-call: voice resumes on the new session without asking for the mic again', async () => {

@@ -13,7 +13,7 @@ const control = (p, body) => fetch(server.url.replace(/\/$/, '') + p, {
 }).then((r) => r.json());
 
 before(async () => {
-  Module = await loadCore();
+  ({ Module } = await loadCore());
   server = await startServer({ port: 0, distDir: path.join(repoRoot, 'dist'), webDir: path.join(repoRoot, 'web'), testControls: true, tokenDelayMs: 1, log: () => {} });
 });
 after(() => server.close());

@@ -149,9 +149,9 @@ test('a create the frame cannot carry out rejects with its message', async () =>
 // core behind a real MessageChannel (the frame's server), and returns both
 // effect transcripts.
 async function bothWays(events) {
-  const Module = await loadCore();
+  const { Module, NatterCore } = await loadCore();
   const local = [];
-  const localCore = new Module.NatterCore(CONFIG);
+  const localCore = new NatterCore(CONFIG);
   const localHost = createCoreHost({ core: localCore, runEffect: (e) => local.push(e), ...fakeClock(), console: silent });
   for (const e of events) localHost.dispatch(e);
   const localIdentity = JSON.parse(localCore.identityJson());
@@ -219,7 +219,7 @@ function fakeFrameWorld({ answer }) {
 }
 
 test('the handshake: only our frame from its origin gets the port; the core is created over it', { skip }, async () => {
-  const Module = await loadCore();
+  const { Module } = await loadCore();
   const posted = [];
   const world = fakeFrameWorld({
     answer(iframe, win) {

@@ -18,14 +18,14 @@ const seeds = { hi: '00000000000000aa', lo: '00000000000000bb' };
 // `t` is the test context: the core is disposed when the test ends, pass or
 // fail (an armed heartbeat timer would otherwise keep node running).
 async function harness(t, { stored = {} } = {}) {
-  const Module = await loadCore();
+  const { NatterCore } = await loadCore();
   const storage = new Map(Object.entries(stored));
   const config = coreConfig({
     dataset: { endpoint: 'http://shop.test', transport: 'session' }, pageUrl: 'http://shop.test/', seeds,
     storedId: storage.get('natter.conversation') ?? null, tabId: 'tab-1', build: 'b123',
     storedSession: storage.get(SESSION_KEY) ?? null,
   });
-  const core = new Module.NatterCore(JSON.stringify(config));
+  const core = new NatterCore(JSON.stringify(config));
   const sockets = [];
   class FakeWebSocket {
     constructor(url) { this.url = url; this.readyState = 0; this.sent = []; sockets.push(this); }

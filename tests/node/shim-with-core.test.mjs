@@ -19,8 +19,8 @@ const sse = 'event: start\ndata: {"reply_id":"r1"}\n\n' +
   'event: done\ndata: {}\n\n';
 
 async function harness(respond) {
-  const Module = await loadCore();
-  const core = new Module.NatterCore(JSON.stringify({ chat_url: 'http://agent.test/api/chat', conversation_id: 'conv-1',
+  const { NatterCore } = await loadCore();
+  const core = new NatterCore(JSON.stringify({ chat_url: 'http://agent.test/api/chat', conversation_id: 'conv-1',
     seed_hi: '00000000000000aa', seed_lo: '00000000000000bb' }));
   const ui = { calls: [] };
   const rec = (name) => (arg) => ui.calls.push([name, arg]);

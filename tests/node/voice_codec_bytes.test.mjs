@@ -6,7 +6,9 @@
 // Build outputs this test needs (npm test builds both):
 //   <repo>/build/wasm/wasm/natter.voice.js + .wasm
 //       NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release
-//       cmake --build build/wasm -j2 --target natter_voice_wasm
+//       EM_CLOSURE_COMPILER=$PWD/node_modules/.bin/google-closure-compiler \
+//         cmake --build build/wasm -j2 --target natter_voice_wasm
+//       (or simply node tools/bundle/build.mjs)
 //   <repo>/build/native/tools/voice/natter_opus_encode_cli
 //       cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
 //       cmake --build build/native -j2 --target natter_opus_encode_cli

@@ -1,4 +1,4 @@
-// The core is sans-IO: its WASM module may import only what embind and the
+// The core is sans-IO: its WASM module may import only what the glue and the
 // C runtime need to move memory and report errors. Anything that reads a
 // clock, randomness, sockets or files from the host fails this test.
 import { test } from 'node:test';

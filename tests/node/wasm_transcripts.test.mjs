@@ -7,10 +7,10 @@ import path from 'node:path';
 import { loadCore, repoRoot } from './load-core.mjs';
 
 const dir = path.join(repoRoot, 'tests/transcripts');
-const Module = await loadCore();
+const { NatterCore } = await loadCore();
 
 function replay(scenario) {
-  const core = new Module.NatterCore(JSON.stringify(scenario.config));
+  const core = new NatterCore(JSON.stringify(scenario.config));
   try {
     let out = '';
     for (const step of scenario.steps) {
@@ -38,7 +38,7 @@ for (const file of scenarios) {
 }
 
 test('a malformed event is answered with an error log and changes nothing', () => {
-  const core = new Module.NatterCore('{"seed_hi":"1","seed_lo":"2"}');
+  const core = new NatterCore('{"seed_hi":"1","seed_lo":"2"}');
   try {
     const effects = JSON.parse(core.handle('{"type": "send_clicked", "text": 42}', 0));
     assert.equal(effects.length, 1);

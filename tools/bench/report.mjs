@@ -6,10 +6,37 @@ import { renderVoiceSection } from './voice-report.mjs';
 const ms = (v) => `${v.toFixed(1)} ms`;
 const bytes = (n) => n.toLocaleString('en-GB');
 
-function sizeTable(sizes) {
-  const rows = sizes.map((s) => `| \`${s.file}\` (${s.key}) | ${bytes(s.raw)} | ${bytes(s.gzip)} | ` +
+// before: optional {build, sizes} of an earlier build, shown per key.
+function sizeTable(sizes, before) {
+  const was = (key) => {
+    const b = before.sizes.find((s) => s.key === key);
+    return b ? bytes(b.gzip) : 'none';
+  };
+  const rows = sizes.map((s) => `| \`${s.file}\` (${s.key}) | ${bytes(s.raw)} | ${before ? `${was(s.key)} | ` : ''}${bytes(s.gzip)} | ` +
     `${s.budget === null ? 'none' : `< ${bytes(s.budget)}`} | ${s.pass === null ? '' : s.pass ? 'pass' : '**FAIL**'} |`);
-  return ['| file | bytes | gzip -9 bytes | budget (gzip) | result |', '|---|---:|---:|---:|---|', ...rows].join('\n');
+  const head = before
+    ? ['| file | bytes | gzip -9 bytes before | gzip -9 bytes | budget (gzip) | result |', '|---|---:|---:|---:|---:|---|']
+    : ['| file | bytes | gzip -9 bytes | budget (gzip) | result |', '|---|---:|---:|---:|---|'];
+  return [...head, ...rows].join('\n');
+}
+
+export const SIZES_HEADING = '## Shipped bytes';
+
+// The "Shipped bytes" section. before: as in sizeTable; alone: {date} when
+// sizes.mjs rewrote only this section.
+export function renderSizeSection(sizes, { before = null, alone = null } = {}) {
+  const how = alone ? `\nMeasured by \`node tools/bench/sizes.mjs\` alone on ${alone.date}, which rewrites only this
+section and "Voice download".\n` : '';
+  const was = before ? ` "before" is build \`${before.build}\` (${before.label}), measured the same way.` : '';
+  return `${SIZES_HEADING}
+${how}
+Every file of a production build (\`NATTER_ENV=production\`, what shops
+get) a page can download, gzipped at level 9. The loader's
+budget is the product requirement (it is on every page of every shop); the
+others are ceilings in \`tools/bench/sizes.mjs\` that catch a sudden jump.${was}
+
+${sizeTable(sizes, before)}
+`;
 }
 
 function timingRow(label, widget, plain) {
@@ -142,14 +169,7 @@ Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it
 - Node ${machine.node}; Chromium ${machine.chromium} (\`/usr/bin/chromium\`, headless)
 - bench wall time: ${seconds.toFixed(0)} s
 
-## Shipped bytes
-
-Every file in \`dist/\` a page can download, gzipped at level 9. The loader's
-budget is the product requirement (it is on every page of every shop); the
-others are ceilings in \`tools/bench/sizes.mjs\` that catch a sudden jump.
-
-${sizeTable(sizes)}
-
+${renderSizeSection(sizes)}
 ## Time to launcher and time to send
 
 ${runs} runs, each in a fresh browser context (empty cache and storage), on

@@ -2,14 +2,28 @@
 // budget per file. The loader's 2 KiB is the product requirement (it is on
 // every page of every shop); the others are ceilings with room to grow,
 // set so that a sudden jump (a new dependency, a debug build) fails loudly.
-import { readFileSync } from 'node:fs';
+// Measured on a production build (what shops get), made by
+// measureProductionSizes() into build/bench-dist.
+//
+// Alone, `node tools/bench/sizes.mjs [--before DIR]` builds, measures and
+// rewrites only the "Shipped bytes" section and the "Voice download"
+// subsection of docs/benchmarks.md; DIR is an earlier build's output (with
+// its manifest.json), shown as a "before" column. Exits 1 over a budget.
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build } from '../bundle/build.mjs';
+import { renderSizeSection, SIZES_HEADING } from './report.mjs';
+import { renderVoiceDownload, VOICE_DOWNLOAD_HEADING } from './voice-report.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export const BUDGETS = {
   loader: 2048,
   core_js: 24 * 1024,
   core_wasm: 128 * 1024,
+  voice_runtime_js: 4 * 1024,
   voice_js: 16 * 1024,
   voice_wasm: 192 * 1024,
   core_frame_js: 16 * 1024,
@@ -28,10 +42,60 @@ export function measureSizes(distDir) {
   });
 }
 
+// A production build of the current tree (build/wasm reused: run
+// tools/bundle/build.mjs first) into build/bench-dist, measured.
+export async function measureProductionSizes() {
+  const { outDir } = await build({ env: 'production', outDir: path.join(repoRoot, 'build/bench-dist'), wasm: false });
+  return measureSizes(outDir);
+}
+
 // What a shopper's first voice call downloads on top of the chat widget:
-// the voice worker with its glue (voice_js), its WASM and the audio
-// worklets (worklet_*). Returns {files: [rows of measureSizes], raw, gzip}.
+// the voice runtime (voice_runtime_js), the voice worker with its glue
+// (voice_js), its WASM and the audio worklets (worklet_*).
+// Returns {files: [rows of measureSizes], raw, gzip}.
 export function voiceDownload(sizes) {
-  const files = sizes.filter((s) => s.key === 'voice_js' || s.key === 'voice_wasm' || s.key.startsWith('worklet_'));
+  const keys = ['voice_runtime_js', 'voice_js', 'voice_wasm'];
+  const files = sizes.filter((s) => keys.includes(s.key) || s.key.startsWith('worklet_'));
   return { files, raw: files.reduce((n, s) => n + s.raw, 0), gzip: files.reduce((n, s) => n + s.gzip, 0) };
+}
+
+// Replaces the block from `heading` to the next heading of the same or a
+// higher level (or the end) in doc.
+function replaceBlock(doc, heading, block) {
+  const at = doc.indexOf(`${heading}\n`);
+  if (at < 0) throw new Error(`docs/benchmarks.md has no "${heading}": run the whole bench (tools/bench/run.mjs)`);
+  const level = heading.split(' ')[0];
+  const nextHeading = new RegExp(`\\n#{1,${level.length}} `, 'g');
+  nextHeading.lastIndex = at + heading.length;
+  const next = nextHeading.exec(doc);
+  return doc.slice(0, at) + block + (next ? doc.slice(next.index + 1) : '');
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const beforeAt = args.indexOf('--before');
+  let before = null;
+  if (beforeAt >= 0) {
+    const dir = args[beforeAt + 1];
+    if (!dir) throw new Error('--before needs a directory (an earlier build with its manifest.json)');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    before = { build: manifest.build, label: `version ${manifest.version}, ${manifest.env}`, sizes: measureSizes(dir) };
+  }
+  const sizes = await measureProductionSizes();
+  for (const s of sizes) console.log(`[bench] ${s.file}: ${s.gzip} B gzip${s.budget ? ` (budget < ${s.budget}: ${s.pass ? 'pass' : 'FAIL'})` : ''}`);
+  const file = path.join(repoRoot, 'docs/benchmarks.md');
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  let doc = readFileSync(file, 'utf8');
+  doc = replaceBlock(doc, SIZES_HEADING, `${renderSizeSection(sizes, { before, alone: { date } })}\n`);
+  doc = replaceBlock(doc, VOICE_DOWNLOAD_HEADING, `${renderVoiceDownload(voiceDownload(sizes))}\n`);
+  writeFileSync(file, doc);
+  console.log('[bench] wrote the sizes of docs/benchmarks.md');
+  if (sizes.some((s) => s.pass === false)) {
+    console.error('[bench] a file is over its size budget');
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => { console.error(`[bench] failed: ${err.stack ?? err}`); process.exit(1); });
 }

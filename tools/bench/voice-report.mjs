@@ -25,7 +25,6 @@ export function renderVoiceSection({ encode: e, capture: c, call, download: d },
     ? `Measured by \`node tools/bench/voice.mjs\` alone on ${alone.date} (${alone.seconds.toFixed(0)} s), which rewrites only this
 section; the machine and load are those of the header only if the whole bench ran then.`
     : 'Measured in the same run as the figures above.';
-  const files = d.files.map((f) => `\`${f.file}\` ${bytes(f.gzip)}`).join(', ');
   return `${VOICE_HEADING}
 
 ${how}
@@ -91,10 +90,18 @@ step is that constructor. Creating the context earlier (on panel open) would
 only move the cost onto shoppers who never call.
 ` : ''}
 
-### Voice download
+${renderVoiceDownload(d)}`;
+}
 
-What the first voice call downloads on top of the chat widget, from
-\`dist/manifest.json\` (each file is also in "Shipped bytes"): ${files};
+export const VOICE_DOWNLOAD_HEADING = '### Voice download';
+
+// The "Voice download" subsection alone (sizes.mjs rewrites it with the sizes).
+export function renderVoiceDownload(d) {
+  const files = d.files.map((f) => `\`${f.file}\` ${bytes(f.gzip)}`).join(', ');
+  return `${VOICE_DOWNLOAD_HEADING}
+
+What the first voice call downloads on top of the chat widget, from the
+production build's \`manifest.json\` (each file is also in "Shipped bytes"): ${files};
 **${bytes(d.gzip)} bytes gzipped** (level 9), ${bytes(d.raw)} bytes raw.
 `;
 }

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureSizes, voiceDownload } from './sizes.mjs';
+import { measureProductionSizes, voiceDownload } from './sizes.mjs';
 import { loadVoiceWasm, measureEncode, measureCapture, speechPcm } from './voice-codec.mjs';
 import { measureCallLongTasks } from './voice-call.mjs';
 import { renderVoiceSection, VOICE_HEADING } from './voice-report.mjs';
@@ -38,7 +38,7 @@ async function main() {
   const runs = Number(process.env.NATTER_BENCH_RUNS ?? 25);
   if (!Number.isInteger(runs) || runs < 20) throw new Error('NATTER_BENCH_RUNS must be an integer >= 20');
   const began = Date.now();
-  const voice = await measureVoice({ sizes: measureSizes(path.join(repoRoot, 'dist')), runs, callSeconds: callSecondsFromEnv() });
+  const voice = await measureVoice({ sizes: await measureProductionSizes(), runs, callSeconds: callSecondsFromEnv() });
   const section = renderVoiceSection(voice, { alone: { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), seconds: (Date.now() - began) / 1000 } });
   const file = path.join(repoRoot, 'docs/benchmarks.md');
   const doc = readFileSync(file, 'utf8');

@@ -10,7 +10,9 @@
 // Steps:
 //   1. emcmake cmake -S . -B build/wasm (only when build/wasm/CMakeCache.txt
 //      is missing), then cmake --build build/wasm -j2. Emscripten's JS
-//      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set.
+//      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set;
+//      EM_CLOSURE_COMPILER points at node_modules/.bin/google-closure-compiler
+//      (the link runs closure on the glue, wasm/CMakeLists.txt).
 //   2. shim/boot.js bundled by esbuild (iife, es2020, minified, in memory,
 //      opening with a /* natter <version> */ banner: each version's bundle
 //      has its own hash), with two build-time constants: __NATTER_ENV__ (the
@@ -27,6 +29,9 @@
 //      glue) and natter.frame.*.html (a page with only a script tag for it,
 //      SRI-checked): the core frame for host pages whose CSP forbids
 //      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
+//      natter.voiceruntime.*.js (the call's audio runtime, loaded on the
+//      first call), natter.voice.*.js (the voice worker bundled with its
+//      glue) /.wasm,
 //      worklet.<name>.*.js (from web/worklets/),
 //      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
 //      which the core bundle carries): one statement,
@@ -62,8 +67,15 @@ function run(cmd, args, env) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit status ${r.status}`);
 }
 
+// The closure compiler for the link's --closure 1 (wasm/CMakeLists.txt): the
+// npm package, which runs its native binary (google-closure-compiler-linux)
+// and needs no Java.
+const CLOSURE_COMPILER = path.join(repoRoot, 'node_modules/.bin/google-closure-compiler');
+
 // Step 1. Returns the directory holding natter.{core,voice}.{js,wasm}.
 function buildWasm(env) {
+  if (!existsSync(CLOSURE_COMPILER)) throw new Error(`${path.relative(repoRoot, CLOSURE_COMPILER)} missing: run npm run setup`);
+  env = { ...env, EM_CLOSURE_COMPILER: CLOSURE_COMPILER };
   const buildDir = path.join(repoRoot, 'build/wasm');
   if (!existsSync(path.join(buildDir, 'CMakeCache.txt'))) {
     run('emcmake', ['cmake', '-S', '.', '-B', 'build/wasm', '-DCMAKE_BUILD_TYPE=Release'], env);
@@ -145,13 +157,28 @@ async function frameAssets(wasmOut, version) {
   ];
 }
 
+// Step 2c. The voice runtime (shim/voice/voice-runtime.js: AudioContext,
+// worklets, worker, getUserMedia) as its own classic script, shipped as
+// voice_runtime_js (natter.voiceruntime.<hash>.js): its only statement hands
+// createVoiceRuntime to window.natter.__voiceRuntime; the core bundle
+// downloads it on the first call (shim/voice/load-runtime.js).
+async function bundleVoiceRuntime() {
+  const result = await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'shim/voice/voice-runtime-chunk.js')],
+    bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
+    logLevel: 'warning',
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
 // Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
-function collectAssets(wasmOut, voiceJs) {
+function collectAssets(wasmOut, voiceJs, voiceRuntimeJs) {
   const assets = [
     { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
+    { key: 'voice_runtime_js', stem: 'natter.voiceruntime', ext: '.js', data: voiceRuntimeJs },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
   ];
@@ -226,7 +253,7 @@ export async function build({
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
   const others = [
-    ...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version)),
+    ...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version), await bundleVoiceRuntime()),
     ...(await frameAssets(wasmOut, version)),
     ...(await catalogueAssets()),
   ];

@@ -1,0 +1,20 @@
+// Downloads the voice runtime (voice-runtime.js: AudioContext, worklets,
+// worker, getUserMedia) on the first call: it is its own content-hashed
+// chunk (natter.voiceruntime.<hash>.js, manifest key voice_runtime_js),
+// so the core bundle every shop page loads does not carry it. The chunk's
+// only statement is
+//
+//     window.natter.__voiceRuntime(createVoiceRuntime);
+//
+// (voice-runtime-chunk.js), loaded by a script tag (../load-chunk.js).
+// Resolves to createVoiceRuntime.
+import { loadChunk } from '../load-chunk.js';
+
+export function loadVoiceRuntime({ manifest, base, doc = document, natter = window.natter, timeoutMs = 15000 }) {
+  return loadChunk({
+    key: 'voice_runtime_js',
+    hook: '__voiceRuntime',
+    accept: (create) => (typeof create === 'function' ? create : undefined),
+    manifest, base, doc, natter, timeoutMs,
+  });
+}

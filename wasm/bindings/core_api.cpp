@@ -1,0 +1,59 @@
+// The one glue file between the text core and JavaScript. Everything
+// crosses as JSON text (see docs/ARCHITECTURE.md, "The boundary"), as UTF-8
+// in the module's memory; times cross as double (ms). Plain C exports, not
+// embind: embind's runtime was two thirds of the glue in the core bundle,
+// and six calls need none of it. shim/core-api.js wraps them in the
+// NatterCore class the shim and the tests use.
+//
+// A returned string lives in one buffer owned here: its length is
+// natter_core_out_len(), and it is valid until the next call that returns
+// a string. The caller owns text it passes in (malloc/free).
+#include <emscripten/emscripten.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "json_client.hpp"
+
+namespace {
+std::string g_out;
+
+const char* out(std::string text) {
+  g_out = std::move(text);
+  return g_out.data();
+}
+}  // namespace
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE natter::JsonClient* natter_core_new(const char* config_json, int length) {
+  return new natter::JsonClient(std::string_view(config_json, static_cast<size_t>(length)));
+}
+
+EMSCRIPTEN_KEEPALIVE void natter_core_delete(natter::JsonClient* core) { delete core; }
+
+EMSCRIPTEN_KEEPALIVE const char* natter_core_handle(natter::JsonClient* core, const char* event_json, int length,
+                                                    double now_ms) {
+  return out(core->handle(std::string_view(event_json, static_cast<size_t>(length)), static_cast<int64_t>(now_ms)));
+}
+
+EMSCRIPTEN_KEEPALIVE int natter_core_out_len() { return static_cast<int>(g_out.size()); }
+
+EMSCRIPTEN_KEEPALIVE double natter_core_next_deadline(const natter::JsonClient* core) {
+  return static_cast<double>(core->next_deadline());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* natter_core_conversation_id(const natter::JsonClient* core) {
+  return out(core->conversation_id());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* natter_core_stats_json(const natter::JsonClient* core) {
+  return out(core->stats_json());
+}
+
+EMSCRIPTEN_KEEPALIVE const char* natter_core_identity_json(const natter::JsonClient* core) {
+  return out(core->identity_json());
+}
+
+}  // extern "C"
