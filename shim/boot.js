@@ -32,8 +32,7 @@ import { liftToTopLayer } from './top-layer.js';
 import { standAside } from './stand-aside.js';
 import { wasmLoader, CSP_HINT } from './load-wasm.js';
 import { createCoreHost } from './core-host.js';
-import { openCoreFrame } from './frame/open-frame.js';
-import { createRemoteCoreHost } from './frame/remote-core-host.js';
+import { loadFrameHost } from './frame/load-frame-host.js';
 import { createHttpTransport } from './http-transport.js';
 import { createWsTransport } from './ws-transport.js';
 import { createBrowserSignals } from './browser-signals.js';
@@ -79,17 +78,20 @@ async function startLocalCore(wasmUrl, wasm, config, platform) {
   return new NatterCore(config);
 }
 
-// The core in the core frame (shim/frame/), for a page whose CSP forbids
-// compiling WebAssembly (cspError). Prints ONE console error whatever the
-// outcome, naming what the shop can change.
+// The core in the core frame (shim/frame/, its host side downloaded now:
+// load-frame-host.js), for a page whose CSP forbids compiling WebAssembly
+// (cspError). Prints ONE console error whatever the outcome, naming what the
+// shop can change. Returns {core, createHost}.
 async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
   const frame = ctx.manifest.files.core_frame_html;
   if (!frame) throw cspError; // a release from before the frame
   const url = new URL(frame.path, ctx.base).href;
   const origin = new URL(url).origin;
   let core;
+  let frameHost;
   try {
-    core = await openCoreFrame({
+    frameHost = await loadFrameHost({ manifest: ctx.manifest, base: ctx.base });
+    core = await frameHost.openCoreFrame({
       doc: document, win: window, root: ctx.root, url, config,
       wasm: { path: wasmUrl, integrity: ctx.manifest.files.core_wasm.integrity },
       setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
@@ -100,11 +102,12 @@ async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
     throw Object.assign(err, { reported: true });
   }
   platform.console.error(`[natter] ${CSP_HINT}. Meanwhile the chat runs inside a frame from ${origin}.`);
-  return core;
+  return { core, createHost: frameHost.createRemoteCoreHost };
 }
 
 // Starts the core: in this page, or in the core frame when the page's CSP
-// forbids WebAssembly. Returns {core, remote}: a remote core answers later.
+// forbids WebAssembly. Returns {core, createHost}: core-host.js's, or the
+// frame's (a remote core answers later).
 async function startCore(ctx, platform) {
   const config = JSON.stringify(coreConfig({
     dataset: ctx.connection,
@@ -117,18 +120,16 @@ async function startCore(ctx, platform) {
   }));
   const wasm = ctx.manifest.files.core_wasm;
   const wasmUrl = new URL(wasm.path, ctx.base).href;
-  let core;
-  let remote = false;
+  let started;
   try {
-    core = await startLocalCore(wasmUrl, wasm, config, platform);
+    started = { core: await startLocalCore(wasmUrl, wasm, config, platform), createHost: createCoreHost };
   } catch (err) {
     if (err?.name !== 'NatterCspError') throw err;
-    core = await startFrameCore(ctx, platform, config, wasmUrl, err);
-    remote = true;
+    started = await startFrameCore(ctx, platform, config, wasmUrl, err);
   }
   // Same conversation across the shop's pages, for this tab only.
-  platform.storage.set(CONVERSATION_KEY, core.conversationId());
-  return { core, remote };
+  platform.storage.set(CONVERSATION_KEY, started.core.conversationId());
+  return started;
 }
 
 // look: {options, t, locale} (look.js).
@@ -212,7 +213,7 @@ async function start(loaderCtx) {
   liftToTopLayer(ctx.root.host);
   const sessionMode = transportMode(ctx.connection) === 'session';
   const look = startLook({ ctx, console: platform.console });
-  const { core, remote } = await startCore(ctx, platform);
+  const { core, createHost } = await startCore(ctx, platform);
   const { t, locale } = await look.language;
   const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
@@ -258,7 +259,7 @@ async function start(loaderCtx) {
     }), t, { maxChars: 4000 },
   );
   if (debug) runEffect = debug.effects(runEffect);
-  host = (remote ? createRemoteCoreHost : createCoreHost)({ core, runEffect, ...platform });
+  host = createHost({ core, runEffect, ...platform });
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });
   if (sessionMode) {
     // The browser's current network and visibility first, then the session

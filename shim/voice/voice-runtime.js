@@ -22,26 +22,42 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   let stream = null, source = null;
   let playConn = 0;
 
+  // Returns the worklets' ports and `loaded`, which settles once the worker's
+  // codec is ready (or failed): the call only starts then, so the greeting
+  // never arrives before its decoder exists.
   function startWorker(rate) {
     worker = new win.Worker(url('voice_js'));
     const capture = new win.MessageChannel();
     const playback = new win.MessageChannel();
+    // Until the codec is loaded a failure rejects `loaded` (requestMic
+    // reports it once); after that it is a failure of the running call.
+    let pending = null;
+    const loaded = new Promise((resolve, reject) => { pending = { resolve, reject }; });
+    loaded.catch(() => {}); // awaited by buildGraph; never "unhandled" meanwhile
+    const fail = (message) => {
+      if (pending) pending.reject(new Error(message));
+      else on.failed(message);
+      pending = null;
+    };
     worker.onmessage = (e) => {
       const d = e.data;
-      if (d.packets) on.packets(d.packets);
+      if (d.ready) {
+        pending?.resolve();
+        pending = null;
+      } else if (d.failed) fail(d.failed);
+      else if (d.packets) on.packets(d.packets);
       else if ('speaking' in d) on.speaking(d.speaking);
       else if ('level' in d) on.level(d.level);
       else if (d.drained) on.drained();
-      else if (d.failed) on.failed(d.failed);
     };
-    worker.onerror = (e) => on.failed(String(e.message || 'voice worker failed'));
+    worker.onerror = (e) => fail(String(e.message || 'voice worker failed'));
     const wasm = manifest.files.voice_wasm;
     worker.postMessage({
       init: { wasmUrl: url('voice_wasm'), integrity: wasm.integrity, rate, bitrate: BITRATE },
       capture: capture.port2,
       playback: playback.port2,
     }, [capture.port2, playback.port2]);
-    return { capture: capture.port1, playback: playback.port1 };
+    return { capture: capture.port1, playback: playback.port1, loaded };
   }
 
   async function buildGraph() {
@@ -64,6 +80,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     root.appendChild(audioEl);
     await audioEl.play().catch((err) => log('warn', `agent audio could not start yet: ${err.message}`));
     await ctx.resume();
+    await ports.loaded; // the codec: a call that starts now never outruns its decoder
   }
 
   // Resolves 'granted' | 'denied' | 'missing'.

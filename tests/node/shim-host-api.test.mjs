@@ -120,8 +120,8 @@ test("debug 'panel' toggles the debug panel and opens the chat to show it", () =
   const run = createHostApi({
     panel: { open: () => calls.push('open') }, dispatch: () => {}, listeners: createListeners({ console }),
     console, manifest: { version: '0.1.0', build: 'abc123', env: 'development' },
-    core: { conversationId: () => 'conv-1', statsJson: () => '{}' }, log: { entries: () => [] },
-    debugPanel: { toggle: () => (shown = !shown) },
+    core: { conversationId: () => 'conv-1', statsJson: () => '{}', identityJson: () => '{"identified":false}' },
+    log: { entries: () => [] }, debugPanel: { toggle: () => (shown = !shown) },
   });
   assert.equal(run(['debug', 'panel']), true);
   assert.deepEqual(calls, ['open']);

@@ -24,6 +24,7 @@ export const BUDGETS = {
   core_js: 24 * 1024,
   core_wasm: 128 * 1024,
   voice_runtime_js: 4 * 1024,
+  frame_host_js: 4 * 1024,
   voice_js: 16 * 1024,
   voice_wasm: 192 * 1024,
   core_frame_js: 16 * 1024,

@@ -29,8 +29,8 @@
 //      glue) and natter.frame.*.html (a page with only a script tag for it,
 //      SRI-checked): the core frame for host pages whose CSP forbids
 //      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
-//      natter.voiceruntime.*.js (the call's audio runtime, loaded on the
-//      first call), natter.voice.*.js (the voice worker bundled with its
+//      natter.voiceruntime.*.js and natter.framehost.*.js (chunks loaded
+//      only when needed, step 2c), natter.voice.*.js (the voice worker bundled with its
 //      glue) /.wasm,
 //      worklet.<name>.*.js (from web/worklets/),
 //      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
@@ -157,28 +157,38 @@ async function frameAssets(wasmOut, version) {
   ];
 }
 
-// Step 2c. The voice runtime (shim/voice/voice-runtime.js: AudioContext,
-// worklets, worker, getUserMedia) as its own classic script, shipped as
-// voice_runtime_js (natter.voiceruntime.<hash>.js): its only statement hands
-// createVoiceRuntime to window.natter.__voiceRuntime; the core bundle
-// downloads it on the first call (shim/voice/load-runtime.js).
-async function bundleVoiceRuntime() {
-  const result = await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'shim/voice/voice-runtime-chunk.js')],
-    bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
-    logLevel: 'warning',
-  });
-  return Buffer.from(result.outputFiles[0].contents);
+// Step 2c. Chunks of the core bundle that only some pages need, each its
+// own classic script whose only statement hands its exports to a hook on
+// window.natter (shim/load-chunk.js loads them, with SRI):
+//   voice_runtime_js (natter.voiceruntime.<hash>.js): the call's audio
+//     runtime (shim/voice/voice-runtime.js: AudioContext, worklets, worker,
+//     getUserMedia), downloaded on the first call (shim/voice/load-runtime.js);
+//   frame_host_js (natter.framehost.<hash>.js): the host side of the core
+//     frame (shim/frame/), downloaded only when the page's CSP forbids
+//     compiling WebAssembly (shim/frame/load-frame-host.js).
+const CHUNKS = [
+  { key: 'voice_runtime_js', stem: 'natter.voiceruntime', entry: 'shim/voice/voice-runtime-chunk.js' },
+  { key: 'frame_host_js', stem: 'natter.framehost', entry: 'shim/frame/frame-host-chunk.js' },
+];
+
+async function chunkAssets() {
+  return Promise.all(CHUNKS.map(async ({ key, stem, entry }) => {
+    const result = await esbuild.build({
+      entryPoints: [path.join(repoRoot, entry)],
+      bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
+      logLevel: 'warning',
+    });
+    return { key, stem, ext: '.js', data: Buffer.from(result.outputFiles[0].contents) };
+  }));
 }
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
 // Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
-function collectAssets(wasmOut, voiceJs, voiceRuntimeJs) {
+function collectAssets(wasmOut, voiceJs) {
   const assets = [
     { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
-    { key: 'voice_runtime_js', stem: 'natter.voiceruntime', ext: '.js', data: voiceRuntimeJs },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
   ];
@@ -253,7 +263,8 @@ export async function build({
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
   const others = [
-    ...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version), await bundleVoiceRuntime()),
+    ...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version)),
+    ...(await chunkAssets()),
     ...(await frameAssets(wasmOut, version)),
     ...(await catalogueAssets()),
   ];

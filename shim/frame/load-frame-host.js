@@ -1,0 +1,21 @@
+// Downloads the host side of the core frame (open-frame.js and
+// remote-core-host.js) when the page's CSP turns out to forbid compiling
+// WebAssembly: its own content-hashed chunk (natter.framehost.<hash>.js,
+// manifest key frame_host_js), so the core bundle every page loads does not
+// carry it. The chunk's only statement is
+//
+//     window.natter.__frameHost({ openCoreFrame, createRemoteCoreHost });
+//
+// (frame-host-chunk.js), loaded by a script tag (../load-chunk.js): a
+// script from the widget's origin, which such a page still allows.
+// Resolves to {openCoreFrame, createRemoteCoreHost}.
+import { loadChunk } from '../load-chunk.js';
+
+export function loadFrameHost({ manifest, base, doc = document, natter = window.natter, timeoutMs = 10000 }) {
+  return loadChunk({
+    key: 'frame_host_js',
+    hook: '__frameHost',
+    accept: (host) => (host && typeof host.openCoreFrame === 'function' ? host : undefined),
+    manifest, base, doc, natter, timeoutMs,
+  });
+}
