@@ -26,7 +26,7 @@
 import createNatterCore from 'natter-core-glue';
 import { natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
-import { coreConfig, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
+import { coreConfig, envDefaults, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
 import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
 import { liftToTopLayer } from './top-layer.js';
 import { standAside } from './stand-aside.js';
@@ -208,7 +208,7 @@ async function start(loaderCtx) {
     ...loaderCtx,
     manifest: releaseManifest(loaderCtx.manifest),
     dataset: tagValues(sources),
-    connection: connectionValues(sources),
+    connection: connectionValues(sources, envDefaults(__NATTER_ENV__, loaderCtx.base)),
   };
   liftToTopLayer(ctx.root.host);
   const sessionMode = transportMode(ctx.connection) === 'session';

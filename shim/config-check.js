@@ -203,9 +203,10 @@ export function tagValues({ dataset = {}, attributes = null }) {
 }
 
 // The connection keys (endpoint, transport) with the full precedence, as
-// the dataset shape shim/config.js reads.
-export function connectionValues({ init = {}, dataset = {}, attributes = null }) {
-  const out = tagValues({ dataset, attributes });
+// the dataset shape shim/config.js reads; `defaults` (config.js
+// envDefaults) are the bottom of it.
+export function connectionValues({ init = {}, dataset = {}, attributes = null }, defaults = {}) {
+  const out = { ...defaults, ...tagValues({ dataset, attributes }) };
   for (const key of ['endpoint', 'transport']) if (typeof init[key] === 'string') out[key] = init[key];
   return out;
 }

@@ -3,10 +3,12 @@
 // defaults for bad values; shim/config-check.js has already refused an
 // invalid embed as a whole, and the throws below stay as a second line.
 // `dataset` here is the connection values with their precedence
-// (init > <natter-widget> attributes > data-*: connectionValues()).
+// (init > <natter-widget> attributes > data-* > envDefaults below:
+// connectionValues()).
 //
 //   data-endpoint   the agent's origin, e.g. "https://agent.example";
-//                   empty or absent: the page's own origin
+//                   empty: the page's own origin; absent: the build's
+//                   default (envDefaults)
 //   data-title      the panel's heading (default "Chat with us")
 //   data-transport  "http" (default: each message is a POST /api/chat) or
 //                   "session" (the live session over WebSocket at
@@ -18,6 +20,23 @@ export const CONVERSATION_KEY = 'natter.conversation';
 // {session_id, visitor}); read back at the next boot.
 export const SESSION_KEY = 'natter.session';
 export const TRANSPORTS = ['http', 'session'];
+
+// The bottom of the precedence (init > <natter-widget> attributes > data-* >
+// these): the build's defaults for its environment (__NATTER_ENV__).
+//   development  the endpoint is the local reference server, i.e. the
+//                server the loader itself came from (`npm start` serves
+//                the widget, the demo and the agent from one origin)
+//   staging,     the endpoint is the page's own origin ("" below); the
+//   production   widget never guesses a localhost URL
+// scriptUrl: the loader's own URL.
+export function envDefaults(env, scriptUrl) {
+  if (env !== 'development') return { endpoint: '' };
+  let origin = '';
+  try {
+    origin = new URL(scriptUrl).origin;
+  } catch { /* no usable URL: the page's origin */ }
+  return { endpoint: origin === 'null' ? '' : origin };
+}
 
 // Returns the absolute chat URL, or throws with a message for the console.
 export function chatUrl(endpoint, pageUrl) {

@@ -5,6 +5,7 @@
 // well-typed but unusable look values are left to the theme (a warning).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { envDefaults } from '../../shim/config.js';
 import { checkConfig, configError, suggest, tagValues, connectionValues, hostAttributes, KEYS } from '../../shim/config-check.js';
 import { OPTIONS } from '../../shim/theme/options.js';
 
@@ -113,6 +114,20 @@ test('below init, element attributes win over data-*; endpoint and transport fol
   });
   assert.deepEqual(connectionValues(sources).endpoint, 'https://b.example');
   assert.deepEqual(connectionValues(sources).transport, 'session');
+});
+
+test('the build\'s defaults for its environment are the bottom of the precedence', () => {
+  const script = 'http://127.0.0.1:8787/natter.js';
+  assert.deepEqual(envDefaults('development', script), { endpoint: 'http://127.0.0.1:8787' }, 'the local reference server the widget came from');
+  for (const env of ['staging', 'production']) {
+    assert.deepEqual(envDefaults(env, script), { endpoint: '' }, `${env}: the page's origin, never a guessed localhost`);
+  }
+  assert.deepEqual(envDefaults('development', 'not a url'), { endpoint: '' });
+  const dev = envDefaults('development', script);
+  assert.equal(connectionValues({}, dev).endpoint, 'http://127.0.0.1:8787', 'nothing configured: the default');
+  assert.equal(connectionValues({ dataset: { endpoint: '' } }, dev).endpoint, '', 'an explicit empty data-endpoint (the page origin) wins');
+  assert.equal(connectionValues({ attributes: { endpoint: 'https://b.example' } }, dev).endpoint, 'https://b.example');
+  assert.equal(connectionValues({ init: { endpoint: 'https://c.example' }, dataset: { endpoint: 'https://a.example' } }, dev).endpoint, 'https://c.example');
 });
 
 test('hostAttributes reads a host element as {name: value}', () => {
