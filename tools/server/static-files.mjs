@@ -3,6 +3,9 @@
 // (a folder laid out by tools/release/release.mjs), then distDir, then
 // webDir. Never serves anything outside those roots.
 //
+// /demo/live.html and /demo/element.html are made from the storefront page
+// (demo-pages.mjs).
+//
 // pageHeaders: {'/csp/': {'Content-Security-Policy': …}} serves the pages
 // under a prefix (the prefix stripped: /csp/ is the storefront,
 // /csp/demo/live.html its live version) with extra headers; tests use it
@@ -18,6 +21,7 @@
 // compiling WebAssembly and nothing else, and no frame-ancestors limit (any
 // shop's page frames it).
 import { readFile, stat } from 'node:fs/promises';
+import { demoVariant, DEMO_VARIANTS } from './demo-pages.mjs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
@@ -125,6 +129,14 @@ export const FRAME_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eva
   + "base-uri 'none'; form-action 'none'";
 const FRAME_HEADERS = Object.freeze({ ...DIST_HEADERS, 'Content-Security-Policy': FRAME_CSP });
 
+// A demo page made from web/demo/index.html (demo-pages.mjs), or null.
+async function demoPage(webDir, file) {
+  const name = file.replace(/^\/+/, '');
+  if (!DEMO_VARIANTS.includes(name)) return null;
+  const index = await readRegularFile(path.join(webDir, 'demo', 'index.html'));
+  return index && Buffer.from(demoVariant(name, index.toString('utf8')));
+}
+
 // Returns a handler for GET/HEAD of files.
 export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders = {} }) {
   return async function handleStatic(req, res, pathname) {
@@ -133,7 +145,7 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       const page = pathname.slice(prefix.length - 1);
       const file = page === '/' ? 'demo/index.html' : page.endsWith('.html') ? page : null;
       const full = file && webDir ? resolveInside(webDir, file) : null;
-      const content = full && (await readRegularFile(full));
+      const content = full && ((await demoPage(webDir, file)) ?? (await readRegularFile(full)));
       if (!content) return notFound(res);
       return send(req, res, { content, file: full, headers: pageHeaders[prefix] });
     }
@@ -143,6 +155,8 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       send(req, res, { content, file: 'index.html', headers: {} });
       return;
     }
+    const variant = webDir && (await demoPage(webDir, pathname.slice(1)));
+    if (variant) return send(req, res, { content: variant, file: pathname, headers: {} });
     const roots = [[releaseDir, DIST_HEADERS], [distDir, DIST_HEADERS], [webDir, {}]];
     for (const [root, headers] of roots) {
       if (!root) continue;
