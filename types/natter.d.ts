@@ -12,13 +12,32 @@ export interface NatterVersion {
   build: string | null;
 }
 
+export interface NatterStats {
+  messages_sent: number;
+  /** Sends dropped because one was already in flight (rapid Enter, double click, held Enter). */
+  blocked_sends: number;
+  retries: number;
+  protocol_errors: number;
+  connect_attempts: number;
+  sessions_opened: number;
+  /** Live-session welcomes after the first. */
+  reconnects: number;
+  /** Welcomes that could not resume the session. */
+  fresh_starts: number;
+  voice_calls: number;
+  barge_ins: number;
+  /** How long the live session has been up on this page, summed over reconnects (ms). */
+  session_ms: number;
+}
+
 export interface NatterDebug extends NatterVersion {
   conversation_id: string;
   /** Whether natter('identify') named a visitor (the name and email are never in the dump). */
   identified: boolean;
   /** The visitor's id, when one was given. */
   visitor_id?: string;
-  stats: { messages_sent: number; blocked_sends: number; retries: number; protocol_errors: number };
+  /** The core's counters, the ones a shop charts: duplicate sends blocked, reconnects, session length. */
+  stats: NatterStats;
   log: unknown[];
   /** Only when the configuration was invalid and the widget stood aside: each problem. */
   config_problems?: string[];

@@ -67,6 +67,23 @@ TEST(Connection, ASocketThatConnectsAndDropsAtOnceKeepsBackingOff) {
   EXPECT_EQ(h.all_of<StatusChanged>().back().diagnosis_code, "drops_after_open");
 }
 
+TEST(Connection, SessionMsCountsTheTimeTheSessionIsUpAcrossReconnects) {
+  Harness h(session_config());
+  EXPECT_EQ(h.client.stats().session_ms, 0u) << "never connected";
+  uint32_t id = go_live(h);
+  h.advance(3000);
+  EXPECT_EQ(h.client.stats().session_ms, 3000u);
+  h.feed(WsClosed{id, 1006, "", true});
+  h.advance(400);  // down: not counted (the reconnect may already be under way)
+  EXPECT_EQ(h.client.stats().session_ms, 3000u);
+  h.advance_to_deadline();
+  id = last_conn(h);
+  h.feed(WsOpened{id});
+  h.feed(WsFrame{id, welcome()});
+  h.advance(1500);
+  EXPECT_EQ(h.client.stats().session_ms, 4500u) << "summed over both welcomes";
+}
+
 TEST(Connection, BackOffResetsAfterFiveStableSeconds) {
   Harness h(session_config());
   uint32_t id = go_live(h);

@@ -1,5 +1,6 @@
 #include "client.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,14 @@ void Client::persist_session() {
   out_.push_back(Persist{SessionDelivery::kPersistKey, blob.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
+Stats Client::stats() const {
+  Stats s = stats_;
+  if (live_since_ >= 0 && last_now_ > live_since_) s.session_ms += static_cast<uint64_t>(last_now_ - live_since_);
+  return s;
+}
+
 void Client::handle(const Event& event, int64_t now) {
+  last_now_ = std::max(last_now_, now);
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;

@@ -76,6 +76,10 @@ struct Stats {
   uint64_t illegal_transitions = 0;
   uint64_t voice_calls = 0;       // calls started (microphone button)
   uint64_t barge_ins = 0;         // the shopper talked over the agent
+  // Time the live session has been up on this page, summed over reconnects
+  // (ms, as of the last event): what a shop charts as session length. Kept
+  // by Client (session_up / session_down); 0 over HTTP.
+  uint64_t session_ms = 0;
 };
 
 class Client {
@@ -88,7 +92,8 @@ class Client {
   std::optional<int64_t> next_deadline() const { return timers_.next_deadline(); }
 
   const std::string& conversation_id() const { return config_.conversation_id; }
-  const Stats& stats() const { return stats_; }
+  // The counters, session_ms up to the last event's time.
+  Stats stats() const;
   const ConnectionMachine& connection() const { return conn_; }
   const Timers& timers() const { return timers_; }
   const SessionDelivery& delivery() const { return delivery_; }
@@ -108,8 +113,12 @@ class Client {
   // Writes what the next page restores: the session blob in session mode;
   // over HTTP only the conversation id and the visitor.
   void persist_session();
-  // The live session went down (any reason): delivery and voice both hear it.
+  // The live session is up (a welcome) / went down (any reason): delivery
+  // and voice hear it; session_ms counts the time in between.
+  void session_up(int64_t now) { live_since_ = now; }
   void session_down() {
+    if (live_since_ >= 0 && last_now_ > live_since_) stats_.session_ms += static_cast<uint64_t>(last_now_ - live_since_);
+    live_since_ = -1;
     delivery_.on_down();
     voice_.on_session_lost();
   }
@@ -128,6 +137,8 @@ class Client {
   uint32_t composer_chars_ = 0;
   std::string newer_build_;   // non-empty: a newer release is live
   bool reload_sent_ = false;
+  int64_t last_now_ = 0;      // now_ms of the event being handled
+  int64_t live_since_ = -1;   // the welcome's time while the session is up
 };
 
 }  // namespace natter

@@ -202,6 +202,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   c_.timers_.set(TimerName::Liveness, now + 2 * heartbeat_ms_ - heartbeat_ms_ / 3);
   c_.timers_.set(TimerName::StableUptime, now + kStableAfterMs);
   ++c_.stats_.sessions_opened;
+  c_.session_up(now);
   if (ever_welcomed_) ++c_.stats_.reconnects;
   ever_welcomed_ = true;
   status("connected", "connected", "Connected");

@@ -115,12 +115,12 @@ int64_t JsonClient::next_deadline() const {
 }
 
 std::string JsonClient::stats_json() const {
-  const Stats& s = client_.stats();
+  const Stats s = client_.stats();
   return dump({{"messages_sent", s.messages_sent}, {"blocked_sends", s.blocked_sends},
                {"retries", s.retries}, {"protocol_errors", s.protocol_errors},
                {"connect_attempts", s.connect_attempts}, {"sessions_opened", s.sessions_opened},
                {"reconnects", s.reconnects}, {"fresh_starts", s.fresh_starts},
-               {"voice_calls", s.voice_calls}, {"barge_ins", s.barge_ins}});
+               {"voice_calls", s.voice_calls}, {"barge_ins", s.barge_ins}, {"session_ms", s.session_ms}});
 }
 
 }  // namespace natter
