@@ -182,6 +182,20 @@ async function chunkAssets() {
   }));
 }
 
+// What the core bundle carries of the other files (__NATTER_FILES__,
+// shim/release-files.js). The browser checks SRI only where the widget
+// fetches a file or adds a script tag; a Worker, an AudioWorklet module and
+// an iframe take no integrity, so those entries carry their content-hashed
+// path only, and the frame's script, which only the frame page names, is
+// left out: hashes no code could use cost the bundle ~300 B gzipped.
+// (manifest.json keeps every entry with its hash.)
+const PATH_ONLY = (key) => key === 'voice_js' || key === 'core_frame_html' || key.startsWith('worklet_');
+function bundledEntries(list, name) {
+  return Object.fromEntries(list.filter((a) => a.key !== 'core_frame_js').map((a) => [
+    a.key, PATH_ONLY(a.key) ? { path: name(a) } : { path: name(a), integrity: sri(a.data) },
+  ]));
+}
+
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
@@ -270,7 +284,7 @@ export async function build({
   ];
   const name = (a) => `${a.stem}.${sha256(a.data).slice(0, 12)}${a.ext}`;
   const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
-  const coreJs = await bundleShim(wasmOut, { version, env, files: entries(others) });
+  const coreJs = await bundleShim(wasmOut, { version, env, files: bundledEntries(others, name) });
   const assets = [{ key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs }, ...others];
 
   const files = entries(assets);
