@@ -270,7 +270,7 @@ async function start(loaderCtx) {
 
   const run = createHostApi({
     panel: ui.panel, dispatch, listeners, manifest: ctx.manifest, core, log, console: platform.console,
-    session: sessionMode, debugPanel: debug,
+    session: sessionMode, debugPanel: debug, voice,
   });
   // natter('init', ...) after start re-themes (the loader handled earlier ones).
   ctx.attach((args) => (args[0] === 'init' ? look.reinit(args[1]) : run(args)));

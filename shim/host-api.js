@@ -21,7 +21,8 @@
 //                                    open, close, session, voice
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, identified,
-//                                    visitor_id?, stats, log} (never the name or email)
+//                                    visitor_id?, stats, voice_uplink_ms, log}
+//                                    (never the name or email)
 //   natter('debug', 'panel')      shows or hides the debug panel (state,
 //                                    counters, timed events) and returns
 //                                    whether it is shown; development and
@@ -30,7 +31,7 @@
 // A bad call is reported with one console.error and otherwise ignored.
 
 export function createHostApi({
-  panel, dispatch, listeners, manifest, core, log, console, session = false, debugPanel = null,
+  panel, dispatch, listeners, manifest, core, log, console, session = false, debugPanel = null, voice = null,
 }) {
   const version = () => ({ version: manifest.version, build: manifest.build });
 
@@ -52,6 +53,8 @@ export function createHostApi({
       conversation_id: core.conversationId(),
       ...JSON.parse(core.identityJson()),
       stats: JSON.parse(core.statsJson()),
+      // {count, median, p95} ms from a captured chunk to its packets sent, once a call ran
+      voice_uplink_ms: voice ? voice.uplinkMs() : null,
       log: log.entries(),
     }),
     voice(action) {

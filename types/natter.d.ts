@@ -38,6 +38,8 @@ export interface NatterDebug extends NatterVersion {
   visitor_id?: string;
   /** The core's counters, the ones a shop charts: duplicate sends blocked, reconnects, session length. */
   stats: NatterStats;
+  /** Once a call ran: ms from a captured audio chunk reaching the voice worker to its packets being sent. */
+  voice_uplink_ms: { count: number; median: number; p95: number } | null;
   log: unknown[];
   /** Only when the configuration was invalid and the widget stood aside: each problem. */
   config_problems?: string[];

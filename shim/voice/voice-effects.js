@@ -123,5 +123,6 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
     onBinary,
     resume: () => runtime?.resume(),
     micTracks: () => (runtime ? runtime.micTracks() : []),
+    uplinkMs: () => (runtime ? runtime.uplinkMs() : null),
   };
 }

@@ -25,6 +25,22 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   // Returns the worklets' ports and `loaded`, which settles once the worker's
   // codec is ready (or failed): the call only starts then, so the greeting
   // never arrives before its decoder exists.
+  // Uplink latency: from a captured chunk reaching the worker to its encoded
+  // packets being sent (encode + worker -> page + the page's queue), the
+  // last UPLINK_KEEP. natter('debug') reports it as voice_uplink_ms.
+  const uplink = [];
+  const UPLINK_KEEP = 500;
+  function noteUplink(ms) {
+    uplink.push(ms);
+    if (uplink.length > UPLINK_KEEP) uplink.shift();
+  }
+  function uplinkMs() {
+    if (!uplink.length) return null;
+    const sorted = uplink.slice().sort((a, b) => a - b);
+    const at = (q) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 100) / 100;
+    return { count: sorted.length, median: at(0.5), p95: at(0.95) };
+  }
+
   function startWorker(rate) {
     worker = new win.Worker(url('voice_js'));
     const capture = new win.MessageChannel();
@@ -45,7 +61,10 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
         pending?.resolve();
         pending = null;
       } else if (d.failed) fail(d.failed);
-      else if (d.packets) on.packets(d.packets);
+      else if (d.packets) {
+        on.packets(d.packets); // handed to the socket synchronously (voice-effects.js)
+        if (d.at) noteUplink(win.performance.timeOrigin + win.performance.now() - d.at);
+      }
       else if ('speaking' in d) on.speaking(d.speaking);
       else if ('level' in d) on.level(d.level);
       else if (d.drained) on.drained();
@@ -138,5 +157,6 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     // Mobile Safari suspends the context when hidden; resume on a gesture.
     resume: () => { if (ctx && ctx.state !== 'running') ctx.resume().catch(() => {}); },
     micTracks: () => (stream ? stream.getTracks() : []),
+    uplinkMs,
   };
 }

@@ -14,7 +14,9 @@
 //   {echoGuard: bool}           the agent is audible (VAD needs louder speech)
 // Messages to the main thread:
 //   {ready: true} | {failed: message}
-//   {packets: [ArrayBuffer…]}   encoded microphone frames, wire-ready
+//   {packets: [ArrayBuffer…], at}  encoded microphone frames, wire-ready; at:
+//                               when the chunk completing them reached this
+//                               worker (timeOrigin + now, ms)
 //   {speaking: bool}            the VAD's verdict changed
 //   {level: 0..1}               for the meter, every ~100 ms
 //   {drained: true}             the agent's audio has all been played
@@ -31,6 +33,7 @@ function copyOut(ptr, bytes) {
 
 function onCaptured(chunk) {
   if (!capture) return;
+  const at = performance.timeOrigin + performance.now(); // for the uplink latency (voice-runtime.js)
   const max = capture.maxChunk();
   const packets = [];
   for (let at = 0; at < chunk.length; at += max) {
@@ -43,7 +46,7 @@ function onCaptured(chunk) {
     }
     for (let i = 0; i < count; i++) packets.push(copyOut(capture.packetPtr(i), capture.packetBytes(i)));
   }
-  if (packets.length) postMessage({ packets }, packets);
+  if (packets.length) postMessage({ packets, at }, packets);
   if (capture.speaking() !== speaking) {
     speaking = capture.speaking();
     postMessage({ speaking });

@@ -111,6 +111,9 @@ test('a call: the greeting plays, the gateway hears the shopper, 30 s and 10 Ent
   const r = bestLoopCorrelation(source, heard.slice(heard.length - source.length));
   console.log(`# gateway recording vs source: envelope correlation ${r.toFixed(3)}`);
   assert.ok(r >= MIN_ENVELOPE_CORRELATION, `envelope correlation ${r.toFixed(3)}`);
+  // The support dump says how long microphone audio waits in the page (a figure for the bench, not a target here).
+  const uplink = await s.page.evaluate(() => window.natter('debug').voice_uplink_ms);
+  assert.ok(uplink && uplink.count > 100 && uplink.median >= 0 && uplink.p95 >= uplink.median, JSON.stringify(uplink));
 
   // End: the microphone is released at once, and the call closes.
   await ui.end.click();

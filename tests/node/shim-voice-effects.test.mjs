@@ -20,6 +20,7 @@ function setup({ micResult = 'granted' } = {}) {
     setEchoGuard: (v) => calls.push(['echo', v]),
     resume: () => calls.push('resume'),
     micTracks: () => [],
+    uplinkMs: () => ({ count: 3, median: 0.5, p95: 0.9 }),
   };
   let made = 0;
   const voice = createVoiceEffects({
@@ -117,8 +118,10 @@ test('effects before the runtime chunk has loaded are applied in order once it h
   assert.deepEqual(s.calls, [], 'nothing reaches the runtime before it exists');
   assert.deepEqual(s.shown, [{ state: 'requesting_mic', muted: false }], 'the voice bar is not waiting for it');
   assert.deepEqual(s.voice.micTracks(), []);
+  assert.equal(s.voice.uplinkMs(), null, 'no runtime, no figure');
   s.load();
   await tick();
+  assert.deepEqual(s.voice.uplinkMs(), { count: 3, median: 0.5, p95: 0.9 }, 'the runtime\'s figure');
   assert.deepEqual(s.calls, [
     'requestMic', ['setPlayback', true, 3], ['agentPacket', 3, 9], ['echo', true], ['agentPacket', 3, 11], ['echo', false],
   ]);

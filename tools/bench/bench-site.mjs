@@ -6,6 +6,7 @@
 //   /bench/widget.html  probe-head.js in <head>; at the end of <body>:
 //                       t0.js, then the real loader /natter.js (synchronous,
 //                       so it runs right after t0.js)
+//   /bench/widget-de.html  the same with <html lang="de">
 //   /bench/plain.html   the same, with plain-launcher.js for the loader and a
 //                       plain textarea wired by plain-send.js (the baselines)
 //   /bench/bare.html    the storefront with no widget and no probe (the idle
@@ -34,6 +35,13 @@ export function buildBenchSite(repoRoot) {
   for (const file of readdirSync(path.join(here, 'page'))) cpSync(path.join(here, 'page', file), path.join(benchDir, file));
   const demo = readFileSync(path.join(repoRoot, 'web/demo/index.html'), 'utf8');
   writeFileSync(path.join(benchDir, 'widget.html'), page(demo, [
+    '<script src="/bench/t0.js"></script>',
+    '<script src="/natter.js" data-endpoint=""></script>',
+  ].join('\n')));
+  // The same page in German: which catalogue files a page downloads (look-cost.mjs).
+  const HTML_LANG = /<html lang="[^"]*">/;
+  if (!HTML_LANG.test(demo)) throw new Error('web/demo/index.html no longer has <html lang="…">');
+  writeFileSync(path.join(benchDir, 'widget-de.html'), page(demo.replace(HTML_LANG, '<html lang="de">'), [
     '<script src="/bench/t0.js"></script>',
     '<script src="/natter.js" data-endpoint=""></script>',
   ].join('\n')));

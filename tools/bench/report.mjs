@@ -2,6 +2,7 @@
 // Markdown out.
 import { median, p95 } from './stats.mjs';
 import { renderVoiceSection } from './voice-report.mjs';
+import { renderLookSection } from './look-cost.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 const bytes = (n) => n.toLocaleString('en-GB');
@@ -158,7 +159,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, look, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -170,6 +171,7 @@ Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it
 - bench wall time: ${seconds.toFixed(0)} s
 
 ${renderSizeSection(sizes)}
+${renderLookSection(look)}
 ## Time to launcher and time to send
 
 ${runs} runs, each in a fresh browser context (empty cache and storage), on

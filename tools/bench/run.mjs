@@ -17,6 +17,7 @@ import { measureHostCost } from './host-cost.mjs';
 import { measureReconnect } from './reconnect.mjs';
 import { measureIdle } from './idle.mjs';
 import { measureVoice, callSecondsFromEnv } from './voice.mjs';
+import { measureLookBytes, measureCatalogueLoads } from './look-cost.mjs';
 import { renderReport } from './report.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,18 +36,21 @@ async function main() {
   const sizes = await measureProductionSizes(); // a production build, what shops get
   for (const s of sizes) console.log(`[bench] ${s.file}: ${s.gzip} B gzip${s.budget ? ` (budget < ${s.budget}: ${s.pass ? 'pass' : 'FAIL'})` : ''}`);
 
+  const lookBytes = await measureLookBytes();
   const site = buildBenchSite(repoRoot);
   const server = await startServer({ host: '127.0.0.1', port: 0, distDir, webDir: site.webDir, tokenDelayMs: 1, log: () => {} });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   let timings;
   let hostCost;
   let idle;
+  let look;
   try {
     timings = await measureBrowserTimings({
       browser, base: server.url.replace(/\/$/, ''), runs,
       onRun: (n) => { if (n % 5 === 0) console.log(`[bench] browser runs: ${n}/${runs}`); },
     });
     hostCost = await measureHostCost({ browser, base: server.url.replace(/\/$/, ''), runs });
+    look = { bytes: lookBytes, loads: await measureCatalogueLoads({ browser, base: server.url.replace(/\/$/, '') }), sizes };
     console.log(`[bench] idle cost: ${idleMinutes} min`);
     idle = await measureIdle({ browser, base: server.url.replace(/\/$/, ''), minutes: idleMinutes });
   } finally {
@@ -75,7 +79,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, look, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

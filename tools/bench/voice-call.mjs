@@ -56,7 +56,8 @@ async function audioContextCost(extraArgs) {
 }
 
 // Returns {seconds, longTaskCount, longTaskMs, longestMs, longTaskStartsMs, widgetLoafMs,
-// states: [voice bar states seen], audioContext: {firstMs, secondMs}}. One call: a single measurement.
+// states: [voice bar states seen], uplinkMs: natter('debug').voice_uplink_ms,
+// audioContext: {firstMs, secondMs}}. One call: a single measurement.
 export async function measureCallLongTasks({ seconds }) {
   const dir = mkdtempSync(path.join(tmpdir(), 'natter-vbench-call-'));
   // 2 s of silence, a question, 3 s of silence: the fake mic loops it.
@@ -73,7 +74,9 @@ export async function measureCallLongTasks({ seconds }) {
     await s.page.waitForFunction((t) => performance.now() >= t, from + seconds * 1000, { timeout: seconds * 1000 + 30_000, polling: 1000 });
     const state = await bar.getAttribute('data-state');
     if (['off', 'ending'].includes(state)) throw new Error(`the call ended during the window (state ${state})`);
-    const r = await s.page.evaluate(() => ({ ...window.__voiceBench, states: window.__voiceStates }));
+    const r = await s.page.evaluate(() => ({
+      ...window.__voiceBench, states: window.__voiceStates, uplink: window.natter('debug').voice_uplink_ms,
+    }));
     const inWindow = (e) => e.start >= from && e.start < from + seconds * 1000;
     const tasks = r.longTasks.filter(inWindow);
     const result = {
@@ -84,6 +87,7 @@ export async function measureCallLongTasks({ seconds }) {
       longTaskStartsMs: tasks.map((t) => t.start - from), // after the click
       widgetLoafMs: r.loaf.filter(inWindow).reduce((sum, t) => sum + t.duration, 0),
       states: r.states,
+      uplinkMs: r.uplink, // {count, median, p95}: captured chunk in the worker -> packets sent
     };
     await stack.close();
     return { ...result, audioContext: await audioContextCost(micArgs(wav)) };

@@ -60,7 +60,13 @@ Wall time per frame (\`process.hrtime\`), over ${c.perFrameMs.length} frames tha
 |---|---:|---:|---:|
 | \`push\` of one 20 ms frame → packet copied out | ${ms(median(c.perFrameMs), 3)} | ${ms(p95(c.perFrameMs), 3)} | ${ms(Math.max(...c.perFrameMs), 3)} |
 
-Not measured in Chromium (worklet → worker → WebSocket).
+${call.uplinkMs ? `In Chromium, during the ${call.seconds} s call below (\`natter('debug').voice_uplink_ms\`): from
+an audio chunk reaching the voice worker (from the capture worklet) to its
+encoded packets going to \`WebSocket.send\` on the page: encode, the worker →
+page message, and the page's queue, over the last ${call.uplinkMs.count} chunks that completed a
+packet: median ${ms(call.uplinkMs.median, 2)}, p95 ${ms(call.uplinkMs.p95, 2)}. The worklet → worker hop
+(one MessagePort message per 128-sample quantum) is not in it: an
+AudioWorklet has no clock shared with the page.` : 'Not measured in Chromium in this run.'}
 
 ### Main-thread long tasks during a call
 
