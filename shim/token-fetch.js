@@ -3,7 +3,8 @@
 //   token_received {request_id, token, expires_in_s}   a usable answer
 //   token_failed {request_id, status, reason}           anything else
 // status is the endpoint's HTTP status (0: no answer, a timeout, or a 2xx
-// whose body is not {"token": "<string>", "expires_in": <seconds>}).
+// whose body is not {"token": "<string>", "expires_in": <seconds>}); reason
+// says what went wrong when the status alone does not ("" for an error status).
 // Nothing here retries or caches: the core decides when to ask again. The
 // token is never logged or stored; reasons never quote the body.
 
@@ -26,7 +27,7 @@ export function createTokenFetch({ fetch, dispatch, setTimeout, clearTimeout, ti
     } catch {
       return { status: 0, reason: signal.aborted ? `no answer within ${timeoutMs} ms` : 'network error' };
     }
-    if (!response.ok) return { status: response.status, reason: `HTTP ${response.status}` };
+    if (!response.ok) return { status: response.status, reason: '' }; // the status says it all
     let body;
     try {
       body = await response.json();

@@ -282,7 +282,8 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     probe_conn_id_ = e.conn_id;
     c_.out_.push_back(HttpProbe{e.conn_id, http_url_of(c_.config_.session_url)});
   }
-  quick_drops_ = quick ? quick_drops_ + 1 : 0;
+  // A refusal (4003) is the server answering, not a proxy dropping the socket.
+  quick_drops_ = quick && e.code != 4003 ? quick_drops_ + 1 : 0;
   if (quick_drops_ >= kDiagnoseAfter)
     diagnose("drops_after_open", 0, "The connection drops right after it opens. A proxy may not support WebSockets, or closes idle connections: see docs/reverse-proxy.md.");
   schedule_reconnect(now);
