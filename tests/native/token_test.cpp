@@ -96,6 +96,9 @@ TEST(Token, a_refused_token_is_refreshed_once_then_the_session_fails_with_creden
   EXPECT_EQ(h.all_of<StatusChanged>().back().code, "credentials_refused");
   EXPECT_EQ(h.client.connection().state(), ConnState::Failed);
   EXPECT_FALSE(h.client.next_deadline().has_value()) << "no retry after the second refusal";
+  h.feed(RetryNowClicked{});
+  EXPECT_EQ(h.all_of<TokenRequested>().size(), 3u) << "Retry now never offers the refused token again";
+  EXPECT_EQ(h.client.connection().state(), ConnState::ExpectToken);
 }
 
 TEST(Token, a_refusal_right_after_a_drop_is_not_taken_for_a_proxy_that_drops_sockets) {
@@ -132,6 +135,9 @@ TEST(Token, a_401_on_chat_refreshes_the_token_once_then_fails_the_message_as_not
   EXPECT_EQ(d.state, "failed");
   EXPECT_EQ(d.reason, "not_authorised");
   EXPECT_EQ(h.all_of<TokenRequested>().size(), 2u);
+  h.feed(RetryClicked{d.message_id});
+  EXPECT_EQ(h.all_of<TokenRequested>().size(), 3u) << "Retry fetches a fresh token: the refused one is gone";
+  EXPECT_EQ(h.requests().size(), 2u);
 }
 
 TEST(Token, a_token_expiring_within_30_s_is_fetched_again_before_the_next_connect) {

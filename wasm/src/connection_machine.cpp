@@ -267,6 +267,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     return;
   }
   if (e.code == 4003) {
+    c_.token_.drop();  // refused: never offered again, not even after "Retry now"
     if (auth_retry_used_) {
       go(S::Failed);
       wanted_ = false;
@@ -274,7 +275,6 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
       return;
     }
     auth_retry_used_ = true;  // refresh once, then retry
-    c_.token_.drop();
     if (c_.token_.enabled()) c_.out_.push_back(Log{"info", "the session refused the token: fetching a fresh one"});
   }
   if (!e.was_open) {

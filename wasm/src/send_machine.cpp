@@ -180,9 +180,9 @@ void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
     return;
   }
   c_.out_.push_back(HttpAbort{f.request_id});
+  if (e.status == 401) c_.token_.drop();  // refused: never offered again, not even on Retry
   if (e.status == 401 && c_.token_.enabled() && !f.auth_retry_used) {
     f.auth_retry_used = true;  // refresh once, then retry
-    c_.token_.drop();
     c_.out_.push_back(Log{"info", "the chat service refused the token (HTTP 401): fetching a fresh one"});
     ++c_.stats_.retries;
     return start_request(now);
