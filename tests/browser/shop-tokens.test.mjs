@@ -11,7 +11,15 @@ import { openLive, type } from './session-helpers.mjs';
 
 const TOKEN_PATH = '/shop/natter-token';
 let stack;
-before(async () => { stack = await startStack({ server: { requireToken: { secret: 'browser-test-shop-secret' } } }); });
+// /no-wasm/: a page whose CSP forbids compiling WebAssembly, so the core runs
+// in the core frame (shim/frame/) while the effects, the token fetch among
+// them, still run in the page.
+const NO_WASM = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:";
+before(async () => {
+  stack = await startStack({
+    server: { requireToken: { secret: 'browser-test-shop-secret' }, pageHeaders: { '/no-wasm/': { 'Content-Security-Policy': NO_WASM } } },
+  });
+});
 after(async () => { await stack?.close(); });
 beforeEach(async () => { await stack.reset(); });
 
@@ -19,9 +27,9 @@ beforeEach(async () => { await stack.reset(); });
 // by the server itself: Chromium's local-network checks refuse a WebSocket
 // from a page Playwright fulfilled). HTTP: a bare page with the same snippet
 // but the default transport.
-async function openTokenPage({ transport }) {
+async function openTokenPage({ transport, prefix = '' }) {
   const origin = new URL(stack.server.url).origin;
-  const pagePath = transport === 'session' ? '/demo/token.html' : '/__test/token-http.html';
+  const pagePath = transport === 'session' ? `${prefix}/demo/token.html` : '/__test/token-http.html';
   const tokenAnswers = []; // the tokens the page received, as Chromium saw them
   const chatAuth = []; // Authorization of each POST /api/chat
   const onPage = async (page) => {
@@ -109,4 +117,16 @@ test('a failing token endpoint backs off and the session connects once it answer
     warning,
     { text: 'Failed to load resource: the server responded with a status of 503 (Service Unavailable)', url: TOKEN_PATH },
   ]);
+});
+
+test('frame mode (no wasm-unsafe-eval): the page fetches the token for the framed core, and chat works', async () => {
+  const s = await openTokenPage({ transport: 'session', prefix: '/no-wasm' });
+  await s.openChat();
+  await s.waitForStatus('Connected');
+  assert.ok(s.page.frames().some((f) => /natter\.frame\.[0-9a-f]+\.html$/.test(f.url())), 'the core runs in the frame');
+  assert.equal(s.tokenAnswers.length, 1);
+  assert.equal(s.sockets[0].sent.find((f) => f.type === 'hello').auth, s.tokenAnswers[0]);
+  await askAndWait(s, 'do you have PS5 games?', 1);
+  assert.ok(!(await storedText(s)).includes(s.tokenAnswers[0]), 'the token is in no storage');
+  assert.ok(!s.consoleLines.some((l) => l.includes(s.tokenAnswers[0])), 'no token in the console');
 });
