@@ -34,6 +34,7 @@ import { wasmLoader, CSP_HINT } from './load-wasm.js';
 import { createCoreHost } from './core-host.js';
 import { loadFrameHost } from './frame/load-frame-host.js';
 import { createHttpTransport } from './http-transport.js';
+import { createTokenFetch } from './token-fetch.js';
 import { createWsTransport } from './ws-transport.js';
 import { createBrowserSignals } from './browser-signals.js';
 import { createEffectRunner } from './effects.js';
@@ -235,6 +236,9 @@ async function start(loaderCtx) {
     });
   }
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
+  const fetchToken = createTokenFetch({
+    fetch: platform.fetch, dispatch, setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
+  });
   let voice = null; // session mode only; its runtime is downloaded on the first call
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
@@ -255,7 +259,7 @@ async function start(loaderCtx) {
   }
   let runEffect = localizeEffects(
     createEffectRunner({
-      ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(),
+      ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(), fetchToken,
     }), t, { maxChars: 4000 },
   );
   if (debug) runEffect = debug.effects(runEffect);

@@ -13,6 +13,10 @@
 //   data-transport  "http" (default: each message is a POST /api/chat) or
 //                   "session" (the live session over WebSocket at
 //                   {endpoint}/api/session, docs/protocol.md)
+//   data-token-url  the shop's own endpoint that hands this shopper a
+//                   short-lived token (same origin or CORS with
+//                   credentials); empty or absent: no token is sent
+//                   (docs/deploying.md, "Tokens without secrets in the page")
 
 export const CONVERSATION_KEY = 'natter.conversation';
 // Written by the core's persist effect (JSON text: {session_id,
@@ -58,6 +62,23 @@ export function sessionUrl(endpoint, pageUrl) {
   const url = new URL(chatUrl(endpoint, pageUrl));
   url.pathname = url.pathname.replace(/\/api\/chat$/, '/api/session');
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+// The absolute token URL (relative to the page), "" when none is set, or
+// throws with a message for the console.
+export function tokenUrl(value, pageUrl) {
+  const text = String(value ?? '').trim();
+  if (!text) return '';
+  let url;
+  try {
+    url = new URL(text, pageUrl);
+  } catch {
+    throw new Error(`data-token-url ${JSON.stringify(value)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`data-token-url must be an http(s) URL, got ${JSON.stringify(value)}`);
+  }
   return url.href;
 }
 
@@ -117,6 +138,9 @@ export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, st
     seed_hi: seeds.hi,
     seed_lo: seeds.lo,
   };
+  // Only when set: without it the core never asks for a token.
+  const token = tokenUrl(dataset.tokenUrl, pageUrl);
+  if (token) config.token_url = token;
   if (transportMode(dataset) !== 'session') {
     // Over HTTP the only thing a page hands to the next is the visitor.
     const { visitor } = restoredSession(storedSession, conversationId);

@@ -5,10 +5,13 @@
 // `ui`, `transport` (HTTP), `session` (ws-transport.js), `storage`
 // (platform.storage), `listeners` and `log` are the objects built in boot.js.
 // `session` and `storage` are only needed by a core with a session_url.
+// `fetchToken` (token-fetch.js) is only needed by a core with a token_url.
 
 // `voice` (voice/voice-effects.js) adds the voice effects, in session mode.
 // `reload()` reloads the page (a newer release is live; the core chose the moment).
-export function createEffectRunner({ ui, transport, session, storage, listeners, log, voice = null, reload = () => {} }) {
+export function createEffectRunner({
+  ui, transport, session, storage, listeners, log, voice = null, reload = () => {}, fetchToken = null,
+}) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
     // returns the effects it ran); nothing to do after the fact.
@@ -30,6 +33,7 @@ export function createEffectRunner({ ui, transport, session, storage, listeners,
     status_changed: (e) => ui.status.show(e),
     persist: (e) => storage.set(e.key, e.value),
     notice_shown: (e) => ui.messages.addNotice(e),
+    token_requested: (e) => { fetchToken(e); },
     reload_page: (e) => {
       log('info', `reloading for release build ${e.build}`);
       reload();

@@ -68,6 +68,13 @@ export interface NatterInitOptions {
   /** The agent's origin, an http(s) URL; empty: this page's origin. */
   endpoint?: string;
   transport?: 'http' | 'session';
+  /**
+   * The shop's own endpoint (http(s), relative allowed; same origin, or CORS
+   * with credentials) that returns {"token", "expires_in"} for the current
+   * shopper: the widget sends that short-lived token to the agent. No
+   * secret belongs in the page (docs/deploying.md).
+   */
+  tokenUrl?: string;
   /** Pins a release (channel loaders only). */
   version?: string;
   /** The release channel to follow (channel loaders only). */

@@ -134,3 +134,18 @@ test('hostAttributes reads a host element as {name: value}', () => {
   assert.deepEqual(hostAttributes({ attributes: [{ name: 'accent', value: '#0a7' }] }), { accent: '#0a7' });
   assert.deepEqual(hostAttributes(null), {});
 });
+
+test('tokenUrl is a known key from every source: an http(s) URL, relative allowed', () => {
+  assert.deepEqual(check({
+    dataset: { tokenUrl: '/shop/natter-token' },
+    attributes: { 'token-url': 'https://shop.example/natter-token' },
+    init: { tokenUrl: 'https://auth.shop.example/token' },
+  }), []);
+  assert.deepEqual(check({ dataset: { tokenUrl: 'javascript:alert(1)' } }), ['data-token-url "javascript:alert(1)" must be an http(s) URL']);
+  assert.deepEqual(check({ attributes: { 'token-url': 'ftp://shop.example/t' } }), ['<natter-widget token-url="ftp://shop.example/t"> must be an http(s) URL']);
+  assert.deepEqual(check({ init: { tokenUrl: 42 } }), ['init option tokenUrl must be a string, got 42']);
+  assert.deepEqual(check({ init: { tokenURL: '/t' } }), ['unknown init option "tokenURL" (did you mean "tokenUrl"?)']);
+  const sources = { init: { tokenUrl: '/from-init' }, dataset: { tokenUrl: '/from-data' }, attributes: { 'token-url': '/from-element' } };
+  assert.equal(connectionValues(sources).tokenUrl, '/from-init', 'init wins');
+  assert.equal(connectionValues({ ...sources, init: {} }).tokenUrl, '/from-element', 'then the element');
+});

@@ -100,3 +100,14 @@ test('unreadable or mistyped stored fields are dropped one by one', () => {
   assert.deepEqual(restoredSession(saved({ resume_token: 5, last_event_seq: -1, outbox: {} }), 'conv-1'), {});
   assert.deepEqual(restoredSession(saved({ last_event_seq: 2.5, outbox: 'x' }), 'conv-1'), { resume_token: 'tok-9' });
 });
+
+test('token_url reaches the core only when set, resolved against the page, on both transports', () => {
+  const seeds = { hi: '00000000000000aa', lo: '00000000000000bb' };
+  assert.equal('token_url' in coreConfig({ dataset: {}, pageUrl: page, seeds }), false);
+  assert.equal('token_url' in coreConfig({ dataset: { tokenUrl: '  ' }, pageUrl: page, seeds }), false);
+  assert.equal(coreConfig({ dataset: { tokenUrl: '/shop/natter-token' }, pageUrl: page, seeds }).token_url,
+    'https://shop.example/shop/natter-token');
+  const session = coreConfig({ dataset: { transport: 'session', tokenUrl: 'https://auth.example/t' }, pageUrl: page, seeds, tabId: 't', build: 'b' });
+  assert.equal(session.token_url, 'https://auth.example/t');
+  assert.throws(() => coreConfig({ dataset: { tokenUrl: 'javascript:alert(1)' }, pageUrl: page, seeds }), /data-token-url must be an http\(s\) URL/);
+});

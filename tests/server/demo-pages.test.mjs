@@ -26,10 +26,16 @@ test('element.html embeds with a bare tag and one <natter-widget> in the body', 
   assert.ok(page.indexOf('<natter-widget ') > page.indexOf('<body'), 'in the body');
 });
 
+test('token.html is the live-session storefront with a token URL', () => {
+  const page = demoVariant('demo/token.html', index);
+  assert.match(page, /<script async src="\/natter\.js" data-endpoint="" data-transport="session" data-token-url="\/shop\/natter-token"><\/script>/);
+  assert.equal(page.match(/src="\/natter\.js"/g).length, 1);
+});
+
 test('any other file is not a variant, and a storefront without the embed fails loudly', () => {
   assert.equal(demoVariant('demo/index.html', index), null);
   assert.equal(demoVariant('natter.js', index), null);
-  assert.deepEqual(DEMO_VARIANTS.sort(), ['demo/element.html', 'demo/live.html']);
+  assert.deepEqual(DEMO_VARIANTS.sort(), ['demo/element.html', 'demo/live.html', 'demo/token.html']);
   assert.throws(() => demoVariant('demo/live.html', index.replace('data-endpoint=""', 'data-endpoint="x"')),
     /index\.html no longer contains/);
 });

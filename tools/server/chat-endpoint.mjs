@@ -6,6 +6,7 @@ import { readBody, sendError } from './http-util.mjs';
 import { MAX_BODY_BYTES, validateChatRequest } from './chat-request.mjs';
 import { AGENT_FAILED } from './agent-runs.mjs';
 import { SSE_HEADERS, formatEvent } from './sse.mjs';
+import { bearerToken } from './access-tokens.mjs';
 
 export const CORS_HEADERS = Object.freeze({
   'Access-Control-Allow-Origin': '*',
@@ -17,7 +18,7 @@ export function handleChatPreflight(req, res) {
   res.writeHead(204, {
     ...CORS_HEADERS,
     'Access-Control-Allow-Methods': 'POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key',
+    'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, Authorization',
     'Access-Control-Max-Age': '600',
   });
   res.end();
@@ -30,9 +31,10 @@ function writeEvent(res, event) {
 
 // `deps`: { agentRuns (agent-runs.mjs, shared with the live session),
 // visitors: VisitorBook, stats: RequestStats, faults: FaultQueue|null,
-// tokenDelayMs, signal (aborts when the server closes) }.
+// tokenDelayMs, tokens: access-tokens.mjs's gate or null (no token needed),
+// log, signal (aborts when the server closes) }.
 // `ctx.key` is set for the request log.
-export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDelayMs, signal }) {
+export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDelayMs, tokens = null, log = () => {}, signal }) {
   return async function handleChat(req, res, ctx) {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     ctx.key = key;
@@ -54,6 +56,16 @@ export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDel
       const retry = fault.retry_after_s === undefined ? {} : { 'Retry-After': String(fault.retry_after_s) };
       sendError(res, fault.status, 'injected_fault', `Injected status ${fault.status}.`, { ...CORS_HEADERS, ...retry });
       return;
+    }
+
+    if (tokens) {
+      const access = tokens.verify(bearerToken(req.headers.authorization));
+      if (!access.ok) {
+        log(`[server] POST /api/chat refused: token ${access.reason}`);
+        sendError(res, 401, 'unauthorized', `A valid shop token is required (token ${access.reason}).`,
+          { ...CORS_HEADERS, 'WWW-Authenticate': 'Bearer' });
+        return;
+      }
     }
 
     const checked = validateChatRequest(body.text, key);

@@ -4,6 +4,8 @@
 //
 //   demo/live.html     the same script tag with data-transport="session"
 //   demo/element.html  a bare script tag plus a <natter-widget> element
+//   demo/token.html    the live session with data-token-url: shop tokens
+//                      (a server started with requireToken / NATTER_TOKEN_SECRET)
 //
 // Each edit names the exact text it replaces in index.html; a page that no
 // longer has it fails loudly (tests/server/demo-pages.test.mjs) rather than
@@ -21,6 +23,14 @@ const VARIANTS = {
       + '       (reconnects, resumes across pages, an outbox while offline). -->\n'
       + '  <script async src="/natter.js" data-endpoint="" data-transport="session"></script>'],
     [LIVE_LINK, 'This page uses the live session; <a href="/">the HTTP version</a>.'],
+  ],
+  'demo/token.html': [
+    [TITLE, '<title>Pixel Harbour Games (shop tokens): consoles'],
+    [TAG, '<!-- Shop tokens: the widget asks this shop\'s own endpoint for a short-lived\n'
+      + '       token (docs/deploying.md, "Tokens without secrets in the page"). -->\n'
+      + '  <script async src="/natter.js" data-endpoint="" data-transport="session"'
+      + ' data-token-url="/shop/natter-token"></script>'],
+    [LIVE_LINK, 'This page uses the live session with shop tokens; <a href="/">the HTTP version</a>.'],
   ],
   'demo/element.html': [
     [TITLE, '<title>Pixel Harbour Games (element): consoles'],

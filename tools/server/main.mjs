@@ -1,6 +1,7 @@
 // `npm start`: serves the demo storefront and the reference agent.
 // Env: PORT (default 8787), HOST (default 127.0.0.1), NATTER_TEST_CONTROLS=1
-// to enable /__natter/ test controls. Ctrl-C stops it.
+// to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
+// to require shop tokens (requireToken; try /demo/token.html). Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
@@ -18,6 +19,7 @@ const server = await startServer({
   distDir: path.join(repo, 'dist'),
   webDir: path.join(repo, 'web'),
   testControls: process.env.NATTER_TEST_CONTROLS === '1',
+  requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
 });
 console.log(`Natter demo storefront: ${server.url}`);
 

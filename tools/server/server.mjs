@@ -24,6 +24,8 @@ import { createVoiceGateway } from './voice/voice-gateway.mjs';
 import { createVoiceModuleLoader } from './voice/voice-module.mjs';
 import { VoiceFaults } from './voice/voice-faults.mjs';
 import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
+import { createTokenGate } from './access-tokens.mjs';
+import { SHOP_TOKEN_PATH, handleShopToken } from './shop-token.mjs';
 
 export const SESSION_PATH = '/api/session';
 
@@ -49,6 +51,9 @@ function handleSessionProbe(req, res, faults) {
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
+// `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
+// must carry a valid signed token (access-tokens.mjs), which the demo shop
+// endpoint GET /shop/natter-token mints (shop-token.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -71,9 +76,11 @@ export async function startServer({
   resumeWindowMs = RESUME_WINDOW_MS,
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
+  requireToken = null,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
+  const tokens = createTokenGate(requireToken);
   const store = new IdempotencyStore();
   const sessions = new SessionStore({ resumeWindowMs });
   const faults = testControls ? new FaultQueue() : null;
@@ -84,14 +91,19 @@ export async function startServer({
   const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
   const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
   const visitors = new VisitorBook();
-  const chat = createChatHandler({ agentRuns, visitors, stats, faults, tokenDelayMs, signal: shutdown.signal });
+  const chat = createChatHandler({
+    agentRuns, visitors, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
+  });
   const receiveMsg = createTurns({ agentRuns, visitors, stats, log });
   const live = createSessionEndpoint({
-    sessions, receiveMsg, voice, visitors, stats, faults, log, heartbeatMs, currentBuild: () => servedBuild(distDir),
+    sessions, receiveMsg, voice, visitors, stats, faults, tokens, log, heartbeatMs,
+    currentBuild: () => servedBuild(distDir),
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls
-    ? createTestControls({ store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors }) : null;
+    ? createTestControls({
+      store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, tokens,
+    }) : null;
   const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
   pruneTimer.unref();
 
@@ -106,6 +118,7 @@ export async function startServer({
       if (req.method === 'GET' || req.method === 'HEAD') return handleSessionProbe(req, res, faults);
       return sendError(res, 405, 'method_not_allowed', 'Use GET with a WebSocket upgrade.', { Allow: 'GET' });
     }
+    if (pathname === SHOP_TOKEN_PATH && tokens) return handleShopToken(req, res, tokens, log);
     if (pathname.startsWith('/__natter/')) {
       if (controls) return controls(req, res, pathname);
       return sendError(res, 404, 'not_found', 'Not found.');

@@ -9,7 +9,7 @@
 //                          (clients see 1006); sessions stay held -> {killed: n}
 //   GET  /__natter/visitor?conversation_id=…  -> {visitor: {id?, name?, email?} | null}:
 //                          who that conversation's shopper is (visitor-book.mjs)
-//   POST /__natter/reset   clears idempotency records, counters, faults, voice
+//   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
 //                          calls and voice faults, visitors, and live sessions
 //                          (dropping their connections) -> {ok: true}
 //   POST /__natter/voice/faults  {"drop": 0..1, "reorder": 0..1, "jitter_ms": n,
@@ -19,6 +19,12 @@
 //   GET  /__natter/voice/calls  -> {calls: [{session_id, call_id, open, greeted,
 //                          utterances_sent, frames_received, bad_packets,
 //                          segments_heard, barge_ins}, ...]}
+//   POST /__natter/tokens/expire  (with requireToken) every token minted so far is
+//                          refused from now on, as if all had expired; new ones work
+//                          -> {ok: true}
+//   POST /__natter/tokens/fail  {"count"?: n (1), "status"?: 4xx|5xx (503)}: the
+//                          next n calls of GET /shop/natter-token answer that status
+//                          -> {queued: n}
 //   GET  /__natter/voice/recording?session_id=…  -> audio/wav (16-bit mono
 //                          48 kHz): the shopper's decoded audio of that session's
 //                          current or last call (its last 120 s); 404 when none
@@ -54,7 +60,7 @@ function sendRecording(req, res, voice) {
 }
 
 export function createTestControls({
-  store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults, visitors,
+  store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults, visitors, tokens = null,
 }) {
   return async function handleControl(req, res, pathname) {
     const route = `${req.method} ${pathname}`;
@@ -67,6 +73,7 @@ export function createTestControls({
       store.clear();
       stats.clear();
       faults.clear();
+      tokens?.reset();
       return sendJson(res, 200, { ok: true }, CONTROL_HEADERS);
     }
     if (route === 'POST /__natter/session/kill') {
@@ -86,6 +93,23 @@ export function createTestControls({
       if (problem) return sendError(res, 400, 'bad_fault', problem, CONTROL_HEADERS);
       voiceFaults.set(spec);
       return sendJson(res, 200, { faults: voiceFaults.settings }, CONTROL_HEADERS);
+    }
+    if (route.startsWith('POST /__natter/tokens/') && !tokens) {
+      return sendError(res, 404, 'not_found', 'Tokens are off: start the server with requireToken.', CONTROL_HEADERS);
+    }
+    if (route === 'POST /__natter/tokens/expire') {
+      tokens.expireAll();
+      return sendJson(res, 200, { ok: true }, CONTROL_HEADERS);
+    }
+    if (route === 'POST /__natter/tokens/fail') {
+      const spec = await readJson(req, res, 1024);
+      if (spec === null) return undefined;
+      const count = spec.count ?? 1;
+      const status = spec.status ?? 503;
+      if (!Number.isInteger(count) || count < 1 || count > 100 || !Number.isInteger(status) || status < 400 || status > 599) {
+        return sendError(res, 400, 'bad_fault', 'Give {"count": 1..100, "status": 400..599}.', CONTROL_HEADERS);
+      }
+      return sendJson(res, 200, { queued: tokens.failNext(count, status) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/visitor') {
       const id = new URL(req.url, 'http://localhost').searchParams.get('conversation_id') ?? '';

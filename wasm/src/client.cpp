@@ -86,9 +86,21 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, SpeechActivity>) voice_.on_speech(e.speaking);
         else if constexpr (std::is_same_v<T, PlaybackDrained>) voice_.on_playback_drained();
         else if constexpr (std::is_same_v<T, HostIdentify>) identity_.on_host(e.value_json);
+        else if constexpr (std::is_same_v<T, TokenReceived>) on_token_answer(token_.on_received(e, now), now);
+        else if constexpr (std::is_same_v<T, TokenFailed>) on_token_answer(token_.on_failed(e), now);
       },
       event);
   if (!newer_build_.empty()) reload_if_safe();
+}
+
+void Client::on_token_answer(TokenKeeper::Outcome outcome, int64_t now) {
+  if (outcome == TokenKeeper::Outcome::Stale) {
+    out_.push_back(Log{"debug", "dropped a stale token answer"});
+    return;
+  }
+  const bool ready = outcome == TokenKeeper::Outcome::Ready;
+  conn_.on_token(ready, now);
+  send_.on_token(ready, now);
 }
 
 void Client::on_server_build(const std::string& build) {

@@ -28,6 +28,7 @@
 #include "send_machine.hpp"
 #include "session_delivery.hpp"
 #include "timers.hpp"
+#include "token_keeper.hpp"
 #include "voice_call.hpp"
 
 namespace natter {
@@ -59,6 +60,8 @@ struct Config {
   std::string outbox_json;             // [{"id", "text"}, ...]
   std::string transcript_json;         // transcript.hpp's to_json()
   std::string visitor_json;            // visitor.hpp's JSON form (both transports)
+  // The shop's token endpoint (token_keeper.hpp); empty: no token is sent.
+  std::string token_url;
 
   uint32_t canaries = 0;               // test-only, see Canary
 };
@@ -106,6 +109,7 @@ class Client {
   friend class SessionDelivery;
   friend class VoiceCall;
   friend class Identity;
+  friend class TokenKeeper;
   // The welcome named the build the server serves; a different one than
   // ours means a newer release: reload once it is safe (reload_if_safe).
   void on_server_build(const std::string& build);
@@ -116,6 +120,8 @@ class Client {
   // The live session is up (a welcome) / went down (any reason): delivery
   // and voice hear it; session_ms counts the time in between.
   void session_up(int64_t now) { live_since_ = now; }
+  // A token answer arrived (TokenReceived / TokenFailed): both machines hear it.
+  void on_token_answer(TokenKeeper::Outcome outcome, int64_t now);
   void session_down() {
     if (live_since_ >= 0 && last_now_ > live_since_) stats_.session_ms += static_cast<uint64_t>(last_now_ - live_since_);
     live_since_ = -1;
@@ -133,6 +139,7 @@ class Client {
   SessionDelivery delivery_;
   VoiceCall voice_{*this};
   Identity identity_{*this};
+  TokenKeeper token_{*this};
   bool session_started_ = false;
   uint32_t composer_chars_ = 0;
   std::string newer_build_;   // non-empty: a newer release is live

@@ -142,6 +142,18 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     SpeechActivity e; r.boolean("speaking", e.speaking); out = e;
   } else if (type == "playback_drained") {
     out = PlaybackDrained{};
+  } else if (type == "token_received") {
+    TokenReceived e;
+    r.integer("request_id", e.request_id);
+    r.str("token", e.token);
+    r.integer("expires_in_s", e.expires_in_s);
+    out = e;
+  } else if (type == "token_failed") {
+    TokenFailed e;
+    r.integer("request_id", e.request_id);
+    r.integer("status", e.status, false);
+    r.str("reason", e.reason, false);
+    out = e;
   } else if (type != "tick") {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
   }
@@ -214,6 +226,8 @@ json encode_effect(const Effect& effect) {
           return {{"type", "voice_uplink"}, {"conn_id", e.conn_id}, {"open", e.open}};
         else if constexpr (std::is_same_v<T, VoiceEchoGuard>) return {{"type", "voice_echo_guard"}, {"on", e.on}};
         else if constexpr (std::is_same_v<T, ReloadPage>) return {{"type", "reload_page"}, {"build", e.build}};
+        else if constexpr (std::is_same_v<T, TokenRequested>)
+          return {{"type", "token_requested"}, {"request_id", e.request_id}, {"url", e.url}};
         else if constexpr (std::is_same_v<T, VoiceStateChanged>)
           return {{"type", "voice_state_changed"}, {"state", e.state}, {"muted", e.muted}};
       },
@@ -263,6 +277,11 @@ json encode_event(const Event& event) {
           if (!e.value_json.empty()) out["visitor"] = json::parse(e.value_json, nullptr, false);
           return out;
         }
+        else if constexpr (std::is_same_v<T, TokenReceived>)
+          return {{"type", "token_received"}, {"request_id", e.request_id}, {"token", e.token},
+                  {"expires_in_s", e.expires_in_s}};
+        else if constexpr (std::is_same_v<T, TokenFailed>)
+          return {{"type", "token_failed"}, {"request_id", e.request_id}, {"status", e.status}, {"reason", e.reason}};
         else return {{"type", "tick"}};
       },
       event);

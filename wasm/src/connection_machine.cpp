@@ -34,29 +34,41 @@ std::string seconds_text(int64_t ms) {
 
 const ConnTransition kConnTransitions[] = {
     {S::Idle, S::ExpectOpen, "wanted"},
+    {S::Idle, S::ExpectToken, "wanted, no fresh token"},
     {S::Idle, S::Closed, "host closes"},
+    {S::ExpectToken, S::ExpectOpen, "token received"},
+    {S::ExpectToken, S::Backoff, "token fetch failed / connect timeout"},
+    {S::ExpectToken, S::Offline, "token fetch failed while offline"},
+    {S::ExpectToken, S::Closed, "host closes"},
+    {S::ExpectToken, S::ExpectToken, "online / visible / retry now (new fetch)"},
     {S::ExpectOpen, S::ExpectWelcome, "socket opened (hello sent)"},
     {S::ExpectOpen, S::Backoff, "upgrade failed / connect timeout"},
     {S::ExpectOpen, S::Offline, "failed while offline"},
     {S::ExpectOpen, S::Closed, "host closes"},
     {S::ExpectOpen, S::ExpectOpen, "online / visible / retry now (new socket)"},
+    {S::ExpectOpen, S::ExpectToken, "online / visible / retry now, no fresh token"},
     {S::ExpectWelcome, S::Live, "welcome"},
     {S::ExpectWelcome, S::Backoff, "closed / welcome timeout"},
     {S::ExpectWelcome, S::Offline, "closed while offline"},
     {S::ExpectWelcome, S::Failed, "unsupported version / refused twice"},
     {S::ExpectWelcome, S::Closed, "host closes / another tab took over"},
     {S::ExpectWelcome, S::ExpectOpen, "online / visible / retry now (new socket)"},
+    {S::ExpectWelcome, S::ExpectToken, "online / visible / retry now, no fresh token"},
     {S::Live, S::Backoff, "closed / heartbeat silence"},
     {S::Live, S::Offline, "closed while offline"},
     {S::Live, S::Failed, "unsupported version / refused twice"},
     {S::Live, S::Closed, "host closes / another tab took over"},
     {S::Backoff, S::ExpectOpen, "reconnect timer / online / visible / retry now"},
+    {S::Backoff, S::ExpectToken, "reconnect timer / online / visible / retry now, no fresh token"},
     {S::Backoff, S::Offline, "browser offline"},
     {S::Backoff, S::Closed, "host closes"},
     {S::Offline, S::ExpectOpen, "browser online / safety-net timer / retry now"},
+    {S::Offline, S::ExpectToken, "browser online / safety-net timer / retry now, no fresh token"},
     {S::Offline, S::Closed, "host closes"},
     {S::Closed, S::ExpectOpen, "wanted again / use here"},
+    {S::Closed, S::ExpectToken, "wanted again / use here, no fresh token"},
     {S::Failed, S::ExpectOpen, "retry now"},
+    {S::Failed, S::ExpectToken, "retry now, no fresh token"},
     {S::Failed, S::Closed, "host closes"},
 };
 const std::size_t kConnTransitionCount = sizeof(kConnTransitions) / sizeof(kConnTransitions[0]);
@@ -69,6 +81,7 @@ bool is_legal(ConnState from, ConnState to) {
 const char* state_name(ConnState s) {
   switch (s) {
     case S::Idle: return "Idle";
+    case S::ExpectToken: return "ExpectToken";
     case S::ExpectOpen: return "ExpectOpen";
     case S::ExpectWelcome: return "ExpectWelcome";
     case S::Live: return "Live";
@@ -103,18 +116,40 @@ void ConnectionMachine::want(int64_t now) {
 void ConnectionMachine::connect_now(int64_t now) {
   if (state_ == S::ExpectOpen || state_ == S::ExpectWelcome) abandon_socket(1000, "superseded");
   c_.timers_.cancel(TimerName::Reconnect);
-  go(S::ExpectOpen);
-  if (state_ != S::ExpectOpen) return;
+  if (state_ == S::ExpectToken) c_.token_.abandon();  // ask afresh: the old fetch may be doomed
+  const bool have_token = c_.token_.ready(now);      // may emit TokenRequested
+  const S next = have_token ? S::ExpectOpen : S::ExpectToken;
+  go(next);
+  if (state_ != next) {
+    c_.token_.abandon();
+    return;
+  }
   wanted_ = true;
   ++attempts_;
-  ++c_.stats_.connect_attempts;
   if (outage_since_ < 0) outage_since_ = now;
-  conn_id_ = c_.ids_.request_id();
   started_offline_ = !online_;
-  c_.out_.push_back(WsConnect{conn_id_, c_.config_.session_url});
-  c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
+  if (have_token) open_socket(now);
+  else c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
   if (ever_welcomed_) status("connecting", "reconnecting_now", "Reconnecting…");
   else status("connecting", "connecting", "Connecting…");
+}
+
+void ConnectionMachine::open_socket(int64_t now) {
+  ++c_.stats_.connect_attempts;
+  conn_id_ = c_.ids_.request_id();
+  c_.out_.push_back(WsConnect{conn_id_, c_.config_.session_url});
+  c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
+}
+
+void ConnectionMachine::on_token(bool ready, int64_t now) {
+  if (state_ != S::ExpectToken) return;
+  if (ready) {
+    go(S::ExpectOpen);
+    open_socket(now);
+    return;
+  }
+  c_.timers_.cancel(TimerName::ConnectTimeout);
+  schedule_reconnect(now);
 }
 
 // Forgets the current socket: closes it and makes its id stale.
@@ -145,7 +180,7 @@ void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
   if (c_.config_.canaries & kCanaryResetBackoffOnOpen) attempts_ = 0;
   c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
   Hello h{c_.config_.conversation_id, c_.delivery_.resume_token(), c_.config_.tab_id, c_.config_.build,
-          c_.delivery_.last_event_seq(), c_.identity_.json_text()};
+          c_.delivery_.last_event_seq(), c_.identity_.json_text(), c_.token_.token()};
   c_.out_.push_back(WsSend{conn_id_, encode_hello(h)});
   c_.identity_.on_hello_sent();
   if (c_.config_.canaries & kCanaryFlushBeforeWelcome) c_.delivery_.flush_outbox();
@@ -233,6 +268,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     return;
   }
   if (e.code == 4003) {
+    c_.token_.drop();  // refused: never offered again, not even after "Retry now"
     if (auth_retry_used_) {
       go(S::Failed);
       wanted_ = false;
@@ -240,13 +276,15 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
       return;
     }
     auth_retry_used_ = true;  // refresh once, then retry
+    if (c_.token_.enabled()) c_.out_.push_back(Log{"info", "the session refused the token: fetching a fresh one"});
   }
   if (!e.was_open) {
     ++upgrade_failures_;
     probe_conn_id_ = e.conn_id;
     c_.out_.push_back(HttpProbe{e.conn_id, http_url_of(c_.config_.session_url)});
   }
-  quick_drops_ = quick ? quick_drops_ + 1 : 0;
+  // A refusal (4003) is the server answering, not a proxy dropping the socket.
+  quick_drops_ = quick && e.code != 4003 ? quick_drops_ + 1 : 0;
   if (quick_drops_ >= kDiagnoseAfter)
     diagnose("drops_after_open", 0, "The connection drops right after it opens. A proxy may not support WebSockets, or closes idle connections: see docs/reverse-proxy.md.");
   schedule_reconnect(now);
@@ -302,8 +340,9 @@ void ConnectionMachine::on_network(bool online, int64_t now) {
     if (state_ == S::Backoff) schedule_reconnect(now);  // -> Offline, safety net kept
     return;
   }
-  // A socket started while the network was down is doomed: start afresh.
-  if (state_ == S::Offline || state_ == S::Backoff || (state_ == S::ExpectOpen && started_offline_))
+  // A socket (or token fetch) started while the network was down is doomed: start afresh.
+  if (state_ == S::Offline || state_ == S::Backoff ||
+      ((state_ == S::ExpectOpen || state_ == S::ExpectToken) && started_offline_))
     return connect_now(now);
   if (state_ == S::Live) {  // the old socket may be dead after a network change
     send(encode_ping(now));
@@ -331,6 +370,7 @@ void ConnectionMachine::retry_now(int64_t now) {
 
 void ConnectionMachine::close_by_host() {
   if (state_ == S::Closed) return;
+  if (state_ == S::ExpectToken) c_.token_.abandon();
   abandon_socket(1000, "closed by host");
   c_.timers_.cancel(TimerName::Reconnect);
   if (state_ == S::ExpectWelcome || state_ == S::Live) c_.session_down();
@@ -345,6 +385,12 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       if (state_ == S::Backoff || state_ == S::Offline) connect_now(now);
       break;
     case TimerName::ConnectTimeout:
+      if (state_ == S::ExpectToken) {
+        c_.token_.abandon();
+        c_.out_.push_back(Log{"warn", "token endpoint " + c_.config_.token_url + " did not answer: retrying with back-off"});
+        schedule_reconnect(now);
+        break;
+      }
       if (state_ != S::ExpectOpen && state_ != S::ExpectWelcome) break;
       abandon_socket(4008, "connect timeout");
       c_.session_down();

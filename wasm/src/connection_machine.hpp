@@ -4,6 +4,8 @@
 //
 // States are named after what they wait for:
 //   Idle           nothing wanted yet
+//   ExpectToken    the shop's token endpoint was asked (TokenRequested);
+//                  waiting for the token before the socket (token_url only)
 //   ExpectOpen     a socket was asked for (WsConnect); waiting for it to open
 //   ExpectWelcome  open, hello sent; waiting for the server's welcome
 //   Live           welcomed; heartbeats running
@@ -13,6 +15,12 @@
 //   Closed         closed by the host, or another tab took the session over
 //   Failed         only what retrying cannot fix: unsupported protocol
 //                  version, credentials refused twice
+//
+// With a token_url, every connect first makes sure a token is at hand
+// (token_keeper.hpp): a fresh one goes straight to ExpectOpen, else the
+// machine waits in ExpectToken (under the connect timeout). A failed fetch
+// backs off like a failed socket. Close 4003 drops the token, so the one
+// retry it earns fetches a fresh one.
 //
 // Rules:
 //  - Every socket gets a fresh conn_id from the core; any event carrying
@@ -36,7 +44,7 @@ namespace natter {
 
 class Client;
 
-enum class ConnState : uint8_t { Idle, ExpectOpen, ExpectWelcome, Live, Backoff, Offline, Closed, Failed };
+enum class ConnState : uint8_t { Idle, ExpectToken, ExpectOpen, ExpectWelcome, Live, Backoff, Offline, Closed, Failed };
 const char* state_name(ConnState s);
 
 // The legal transitions, as data: docs/connection-states.md is generated
@@ -63,6 +71,8 @@ class ConnectionMachine {
   void on_network(bool online, int64_t now);
   void on_visibility(bool visible, int64_t now);
   void on_timer(TimerName name, int64_t now);
+  // The token fetch asked for in ExpectToken is over: a token (ready) or not.
+  void on_token(bool ready, int64_t now);
 
   ConnState state() const { return state_; }
   bool live() const { return state_ == ConnState::Live; }
@@ -74,6 +84,7 @@ class ConnectionMachine {
  private:
   bool stale(uint32_t conn_id) const;
   void connect_now(int64_t now);
+  void open_socket(int64_t now);
   void go(ConnState to);
   void abandon_socket(int code, const std::string& reason);
   void socket_lost(int64_t now);

@@ -191,11 +191,19 @@ struct ReloadPage {
   std::string build;  // the release the server serves
 };
 
+// Fetch a token from the shop's own endpoint `url` (GET, the shop's cookies
+// sent) and answer with TokenReceived or TokenFailed carrying request_id.
+// Only with a configured token_url (token_keeper.hpp).
+struct TokenRequested {
+  uint32_t request_id = 0;
+  std::string url;
+};
+
 using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpRequest,
                             HttpAbort, UserMessageShown, DeliveryChanged,
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
-                            VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage>;
+                            VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested>;
 
 }  // namespace natter

@@ -122,6 +122,22 @@ struct SpeechActivity { bool speaking = false; };
 // Agent audio playback ran dry (everything received has been played).
 struct PlaybackDrained {};
 
+// --- The shop's token (token_keeper.hpp) ---
+
+// The answer to TokenRequested: the token endpoint's {"token", "expires_in"}
+// (checked by the core too), or why there is none: status is the endpoint's
+// HTTP status (0 when it failed below HTTP or its body was unusable).
+struct TokenReceived {
+  uint32_t request_id = 0;
+  std::string token;
+  int64_t expires_in_s = 0;
+};
+struct TokenFailed {
+  uint32_t request_id = 0;
+  int status = 0;
+  std::string reason;
+};
+
 // Time passed; due timers fire. Sent when the deadline the core reported
 // is reached (late is fine, early is a no-op).
 struct Tick {};
@@ -132,6 +148,6 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
                            NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
-                           HostIdentify>;
+                           HostIdentify, TokenReceived, TokenFailed>;
 
 }  // namespace natter

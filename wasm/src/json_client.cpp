@@ -59,6 +59,7 @@ Config config_from_json(std::string_view text, std::string* error) {
   str("session_url", c.session_url);
   str("tab_id", c.tab_id);
   str("build", c.build);
+  str("token_url", c.token_url);
   str("resume_token", c.resume_token);
   auto seq = j.find("last_event_seq");
   if (seq != j.end()) {

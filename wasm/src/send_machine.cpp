@@ -135,17 +135,37 @@ void SendMachine::on_retry(const RetryClicked& e, int64_t now) {
 
 void SendMachine::start_request(int64_t now) {
   InFlight& f = *flight_;
-  f.request_id = c_.ids_.request_id();
   ++f.attempt;
+  if (!c_.token_.ready(now)) {  // asked the shop's endpoint; on_token goes on
+    f.request_id = 0;
+    f.awaiting_token = true;
+    c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
+    return;
+  }
+  post(now);
+}
+
+void SendMachine::on_token(bool ready, int64_t now) {
+  if (!flight_ || !flight_->awaiting_token) return;
+  flight_->awaiting_token = false;
+  if (ready) return post(now);
+  transient_failure("the token endpoint failed", -1, now);
+}
+
+void SendMachine::post(int64_t now) {
+  InFlight& f = *flight_;
+  f.request_id = c_.ids_.request_id();
   f.streaming = false;
   f.sse.reset();
   nlohmann::json body = {{"message_id", f.message_id},
                          {"conversation_id", c_.config_.conversation_id},
                          {"text", f.text}};
   if (!f.visitor_json.empty()) body["visitor"] = nlohmann::json::parse(f.visitor_json, nullptr, false);
-  c_.out_.push_back(HttpRequest{f.request_id, "POST", c_.config_.chat_url,
-                                {{"Content-Type", "application/json"}, {"Idempotency-Key", f.message_id}},
-                                json_text(body)});
+  HttpRequest request{f.request_id, "POST", c_.config_.chat_url,
+                      {{"Content-Type", "application/json"}, {"Idempotency-Key", f.message_id}},
+                      json_text(body)};
+  if (c_.token_.enabled()) request.headers.emplace_back("Authorization", "Bearer " + c_.token_.token());
+  c_.out_.push_back(std::move(request));
   c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
 }
 
@@ -160,6 +180,13 @@ void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
     return;
   }
   c_.out_.push_back(HttpAbort{f.request_id});
+  if (e.status == 401) c_.token_.drop();  // refused: never offered again, not even on Retry
+  if (e.status == 401 && c_.token_.enabled() && !f.auth_retry_used) {
+    f.auth_retry_used = true;  // refresh once, then retry
+    c_.out_.push_back(Log{"info", "the chat service refused the token (HTTP 401): fetching a fresh one"});
+    ++c_.stats_.retries;
+    return start_request(now);
+  }
   if (transient_status(e.status))
     return transient_failure("HTTP " + std::to_string(e.status), e.retry_after_ms, now);
   const Refusal r = refusal(e.status);
@@ -218,6 +245,11 @@ void SendMachine::on_failed(const HttpFailed& e, int64_t now) {
 }
 
 void SendMachine::on_response_timeout(int64_t now) {
+  if (flight_ && flight_->awaiting_token) {
+    flight_->awaiting_token = false;
+    c_.token_.abandon();
+    return transient_failure("the token endpoint did not answer", -1, now);
+  }
   if (!flight_ || flight_->request_id == 0) return;
   c_.out_.push_back(HttpAbort{flight_->request_id});
   transient_failure("no response from the server", -1, now);

@@ -15,6 +15,11 @@
 //  - A transient failure (network, 408, 429, 5xx, reply cut mid-stream) is
 //    retried with back-off up to max_auto_retries; then the message is
 //    failed with a Retry control. Other 4xx fail at once (Retry offered).
+//  - With a token_url (token_keeper.hpp) each request first makes sure a
+//    token is at hand and sends it as "Authorization: Bearer"; waiting for
+//    the token counts as part of the attempt (its failure is transient). A
+//    401 drops the token and retries once at once with a fresh one; a second
+//    401 fails the message (not_authorised).
 #pragma once
 
 #include <cstdint>
@@ -45,6 +50,8 @@ class SendMachine {
   void on_failed(const HttpFailed& e, int64_t now);
   void on_retry_timer(int64_t now);
   void on_response_timeout(int64_t now);
+  // The token fetch this machine may be waiting for is over (client.cpp).
+  void on_token(bool ready, int64_t now);
 
   bool in_flight() const { return flight_.has_value(); }
 
@@ -62,12 +69,15 @@ class SendMachine {
     uint32_t request_id = 0;
     uint32_t attempt = 0;     // requests made so far
     bool streaming = false;   // 2xx received, reading the reply
+    bool awaiting_token = false;  // the attempt waits for the shop's token
+    bool auth_retry_used = false; // a 401 was answered with a fresh token once
     std::string shown_state;  // the delivery state the UI shows now
     SseDecoder sse;
   };
 
   bool current(uint32_t request_id) const;
   void start_request(int64_t now);
+  void post(int64_t now);
   void handle_agent_event(const AgentEvent& ev);
   void transient_failure(const std::string& why, int64_t retry_after_ms, int64_t now);
   // reason, reason_arg: DeliveryChanged's stable code for `why` (effects.hpp).

@@ -29,6 +29,7 @@ std::string encode_hello(const Hello& h) {
                 {"resume_token", h.resume_token}, {"last_event_seq", h.last_event_seq},
                 {"tab_id", h.tab_id}, {"build", h.build}};
   if (!h.visitor_json.empty()) hello["visitor"] = json::parse(h.visitor_json, nullptr, false);
+  if (!h.auth.empty()) hello["auth"] = h.auth;
   return dump(hello);
 }
 

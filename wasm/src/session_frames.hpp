@@ -21,6 +21,7 @@ struct Hello {
   std::string session_id, resume_token, tab_id, build;
   uint64_t last_event_seq = 0;
   std::string visitor_json;  // identity.hpp's json_text(); "" when no visitor (then omitted)
+  std::string auth;          // the shop's token (token_keeper.hpp); "" when none (then omitted)
 };
 std::string encode_hello(const Hello& h);
 // {"type":"identify","visitor":{…} | null}: the visitor changed while live.

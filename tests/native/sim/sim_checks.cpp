@@ -30,7 +30,7 @@ bool SimWorld::invariants() {
   const Timers& t = client_.timers();
   if (st != ConnState::Live) check(!t.armed(TimerName::Heartbeat) && !t.armed(TimerName::Liveness), std::string("a heartbeat timer is armed in ") + state_name(st));
   // L1: wanted, not live, not connecting => exactly one retry timer.
-  const bool connecting = st == ConnState::ExpectOpen || st == ConnState::ExpectWelcome;
+  const bool connecting = st == ConnState::ExpectToken || st == ConnState::ExpectOpen || st == ConnState::ExpectWelcome;
   if (conn.wanted() && st != ConnState::Live && !connecting)
     check(t.armed(TimerName::Reconnect), std::string("stuck: wanted, no retry timer, in ") + state_name(st));
   // No hot loop: a bounded number of attempts in any 30 s.

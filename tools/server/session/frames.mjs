@@ -3,7 +3,8 @@
 // total: any input gives a value, never an exception.
 //
 // parseClientFrame(data, isBinary) returns one of
-//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor } }
+//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor, auth } }
+//                                           auth: the shop's token, "" when absent
 //   { kind: 'msg', msg: { message_id, text } }
 //   { kind: 'identify', visitor }           visitor null: forget (../visitor.mjs)
 //   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
@@ -16,6 +17,7 @@
 import { checkText } from '../chat-request.mjs';
 import { parseVoiceFrame } from '../voice/voice-frames.mjs';
 import { checkVisitor } from '../visitor.mjs';
+import { MAX_TOKEN_CHARS } from '../access-tokens.mjs';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -37,10 +39,13 @@ function parseHello(f) {
   if (typeof tab !== 'string' || tab.length > MAX_ID_CHARS) return bad('hello: "tab_id" must be a string.');
   const visitor = checkVisitor(f.visitor);
   if (!visitor.ok) return bad(`hello: ${visitor.message}`);
+  const auth = f.auth ?? '';
+  if (typeof auth !== 'string' || auth.length > MAX_TOKEN_CHARS) return bad('hello: "auth" must be a string (the shop\'s token).');
   return {
     kind: 'hello',
     hello: {
       v: f.v, session_id: f.session_id, resume_token: token, last_event_seq: last, tab_id: tab, visitor: visitor.visitor,
+      auth,
     },
   };
 }

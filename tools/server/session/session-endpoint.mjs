@@ -27,7 +27,8 @@ const short = (id) => id.slice(0, 8);
 // `currentBuild()`: the build id of the release now served ("" when
 // unknown); a client whose hello named another one reloads when it is safe.
 export function createSessionEndpoint({
-  sessions, receiveMsg, voice, visitors, stats, faults, log, heartbeatMs = HEARTBEAT_MS, currentBuild = () => '',
+  sessions, receiveMsg, voice, visitors, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS,
+  currentBuild = () => '',
 }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
@@ -109,6 +110,14 @@ export function createSessionEndpoint({
 
   function hello(conn, h) {
     if (conn.session) return conn.send(errorFrame('bad_frame', 'This connection already said hello.'));
+    if (tokens) {
+      const checked = tokens.verify(h.auth);
+      if (!checked.ok) {
+        // Before anything of the session is touched: a refused hello changes nothing.
+        log(`[server] WS /api/session hello refused: token ${checked.reason}`);
+        return conn.close(4003, `unauthorized: token ${checked.reason}`);
+      }
+    }
     let session = sessions.get(h.session_id);
     const resumed = session !== null && h.resume_token !== '' && h.resume_token === session.resumeToken;
     const old = session?.current ?? null;
