@@ -20,7 +20,7 @@ import * as esbuild from 'esbuild';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOOK_DIRS = ['shim/theme', 'shim/i18n'].map((d) => path.join(repoRoot, d));
-const GLUE = path.join(repoRoot, 'build/wasm/wasm/natter.core.js');
+const GLUE = path.join(repoRoot, 'build/wasm/wasm/natter.core.web.js');
 
 // An empty module with `source`'s export names: functions that do nothing,
 // objects that hold nothing. Enough for esbuild to bundle; never run.

@@ -20,7 +20,8 @@
 //      and __NATTER_FILES__ (every manifest entry but core_js itself, so the
 //      loader only has to carry core_js; shim/release-files.js);
 //      `import createNatterCore from 'natter-core-glue'` resolves to the
-//      Emscripten glue build/wasm/wasm/natter.core.js (CommonJS). Without
+//      Emscripten glue build/wasm/wasm/natter.core.web.js (CommonJS, the
+//      browser-only link of the core; natter.core.js is node's). Without
 //      shim/boot.js the bare glue is shipped as core_js, with a warning.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
@@ -87,7 +88,7 @@ function buildWasm(env) {
 // Step 2. Returns the core JS (bundled shim, or the bare glue) as a Buffer.
 // files: the manifest entries of every other file ({key: {path, integrity}}).
 async function bundleShim(wasmOut, { version, env, files }) {
-  const glue = path.join(wasmOut, 'natter.core.js');
+  const glue = path.join(wasmOut, 'natter.core.web.js');
   const entry = path.join(repoRoot, 'shim/boot.js');
   if (!existsSync(entry)) {
     warn('shim/boot.js does not exist yet: shipping the bare Emscripten glue as core_js');
@@ -145,7 +146,7 @@ async function frameAssets(wasmOut, version) {
   const js = await bundleWithGlue({
     entry: path.join(repoRoot, 'shim/frame/core-frame.js'),
     glueName: 'natter-core-glue',
-    glue: path.join(wasmOut, 'natter.core.js'),
+    glue: path.join(wasmOut, 'natter.core.web.js'),
     banner: `/* natter frame ${version} */`,
   });
   const jsName = `natter.frame.${sha256(js).slice(0, 12)}.js`;
@@ -202,7 +203,7 @@ const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')
 // Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
 function collectAssets(wasmOut, voiceJs) {
   const assets = [
-    { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
+    { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.web.wasm')) },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
   ];

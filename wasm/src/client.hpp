@@ -117,11 +117,11 @@ class Client {
   // Writes what the next page restores: the session blob in session mode;
   // over HTTP only the conversation id and the visitor.
   void persist_session();
+  // A token answer arrived (TokenReceived / TokenFailed): both machines hear it.
+  void on_token_answer(TokenKeeper::Outcome outcome, int64_t now);
   // The live session is up (a welcome) / went down (any reason): delivery
   // and voice hear it; session_ms counts the time in between.
   void session_up(int64_t now) { live_since_ = now; }
-  // A token answer arrived (TokenReceived / TokenFailed): both machines hear it.
-  void on_token_answer(TokenKeeper::Outcome outcome, int64_t now);
   void session_down() {
     if (live_since_ >= 0 && last_now_ > live_since_) stats_.session_ms += static_cast<uint64_t>(last_now_ - live_since_);
     live_since_ = -1;
