@@ -41,10 +41,12 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     return { count: sorted.length, median: at(0.5), p95: at(0.95) };
   }
 
-  function startWorker(rate) {
+  // Starts the worker and its codec download at once; open(rate) gives it
+  // the worklets' ports once the AudioContext exists. `loaded` settles when
+  // the codec's streams are ready (or failed): the call only starts then,
+  // so the greeting never arrives before its decoder exists.
+  function startWorker() {
     worker = new win.Worker(url('voice_js'));
-    const capture = new win.MessageChannel();
-    const playback = new win.MessageChannel();
     // Until the codec is loaded a failure rejects `loaded` (requestMic
     // reports it once); after that it is a failure of the running call.
     let pending = null;
@@ -71,17 +73,21 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     };
     worker.onerror = (e) => fail(String(e.message || 'voice worker failed'));
     const wasm = manifest.files.voice_wasm;
-    worker.postMessage({
-      init: { wasmUrl: url('voice_wasm'), integrity: wasm.integrity, rate, bitrate: BITRATE },
-      capture: capture.port2,
-      playback: playback.port2,
-    }, [capture.port2, playback.port2]);
-    return { capture: capture.port1, playback: playback.port1, loaded };
+    worker.postMessage({ load: { wasmUrl: url('voice_wasm'), integrity: wasm.integrity } });
+    function open(rate) {
+      const capture = new win.MessageChannel();
+      const playback = new win.MessageChannel();
+      worker.postMessage({ init: { rate, bitrate: BITRATE }, capture: capture.port2, playback: playback.port2 },
+        [capture.port2, playback.port2]);
+      return { capture: capture.port1, playback: playback.port1 };
+    }
+    return { open, loaded };
   }
 
+  let codec = null; // startWorker(), once
   async function buildGraph() {
     ctx = new win.AudioContext({ latencyHint: 'interactive' });
-    const ports = startWorker(ctx.sampleRate);
+    const ports = codec.open(ctx.sampleRate);
     await ctx.audioWorklet.addModule(url('worklet_capture'));
     await ctx.audioWorklet.addModule(url('worklet_playback'));
     const sink = ctx.createMediaStreamDestination();
@@ -99,27 +105,35 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     root.appendChild(audioEl);
     await audioEl.play().catch((err) => log('warn', `agent audio could not start yet: ${err.message}`));
     await ctx.resume();
-    await ports.loaded; // the codec: a call that starts now never outruns its decoder
+    await codec.loaded; // the codec: a call that starts now never outruns its decoder
   }
 
-  // Resolves 'granted' | 'denied' | 'missing'.
+  // Resolves 'granted' | 'denied' | 'missing'. The codec downloads while the
+  // shopper answers the prompt; the AudioContext is made only once the
+  // microphone is granted: Chromium starts its audio service inside that
+  // constructor, on the main thread (~60 ms, the one long task of a call),
+  // unless capture has started it already (~5 ms then). A denied call never
+  // builds the audio graph at all.
   async function requestMic() {
+    codec = codec || startWorker();
+    let mic;
+    try {
+      mic = await win.navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS);
+    } catch (err) {
+      const name = err && err.name;
+      log('info', `microphone: ${name || 'error'} ${err && err.message || ''}`.trim());
+      return name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'missing';
+    }
     ready = ready || buildGraph();
-    const [mic] = await Promise.allSettled([win.navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS), ready]);
     try {
       await ready;
     } catch (err) {
-      if (mic.status === 'fulfilled') mic.value.getTracks().forEach((t) => t.stop());
+      mic.getTracks().forEach((t) => t.stop());
       on.failed(String(err.message || err));
       return 'missing';
     }
-    if (mic.status === 'rejected') {
-      const name = mic.reason && mic.reason.name;
-      log('info', `microphone: ${name || 'error'} ${mic.reason && mic.reason.message || ''}`.trim());
-      return name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'missing';
-    }
     releaseMic();
-    stream = mic.value;
+    stream = mic;
     source = ctx.createMediaStreamSource(stream);
     source.connect(captureNode);
     for (const track of stream.getTracks()) track.addEventListener('ended', () => { if (stream) on.micLost(); });

@@ -8,7 +8,9 @@
 //     Opus + FEC/PLC, resample) <--pull-- playback worklet
 //
 // Messages from the main thread:
-//   {init: {wasmUrl, integrity, rate, bitrate}, capture: MessagePort, playback: MessagePort}
+//   {load: {wasmUrl, integrity}}  fetch and compile the codec now
+//   {init: {rate, bitrate}, capture: MessagePort, playback: MessagePort}
+//                               the streams at the AudioContext's rate
 //   {agent: ArrayBuffer}        one received voice packet
 //   {playing: bool}             false: flush and drop agent packets
 //   {echoGuard: bool}           the agent is audible (VAD needs louder speech)
@@ -84,9 +86,20 @@ function onAgentPacket(buffer, at = performance.now()) {
   playback.insert(bytes.length, at);
 }
 
-async function init({ wasmUrl, integrity, rate, bitrate }, capturePort, playbackPort) {
+// The module downloads and compiles as soon as the call is asked for (load);
+// the streams need the AudioContext's rate, known once the microphone is
+// granted (init).
+let moduleReady = null;
+
+function load({ wasmUrl, integrity }) {
   const loader = wasmLoader({ url: wasmUrl, integrity, fetch: self.fetch.bind(self), WebAssembly, console });
-  V = await Promise.race([createNatterVoice({ instantiateWasm: loader.hook }), loader.failure]);
+  moduleReady = Promise.race([createNatterVoice({ instantiateWasm: loader.hook }), loader.failure]);
+  moduleReady.catch(() => {}); // reported by init
+}
+
+async function init({ rate, bitrate }, capturePort, playbackPort) {
+  if (!moduleReady) throw new Error('voice codec was never loaded');
+  V = await moduleReady;
   capture = new V.CaptureStream(rate, bitrate, 5);
   playback = new V.PlaybackStream(rate);
   if (capture.status() !== 0 || playback.status() !== 0) {
@@ -99,7 +112,9 @@ async function init({ wasmUrl, integrity, rate, bitrate }, capturePort, playback
 
 self.onmessage = (event) => {
   const d = event.data;
-  if (d.init) {
+  if (d.load) {
+    load(d.load);
+  } else if (d.init) {
     init(d.init, d.capture, d.playback).then(
       () => postMessage({ ready: true }),
       (err) => postMessage({ failed: String(err && err.message || err) }),

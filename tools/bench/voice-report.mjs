@@ -85,15 +85,15 @@ the agent spoke ${call.states.filter((s) => s === 'agent_speaking').length} time
 The widget's own scripts (\`natter.*\`) inside long animation frames in the
 window: ${ms(call.widgetLoafMs)}. The window length is \`NATTER_BENCH_CALL_SECONDS\` (default 60).
 ${call.audioContext ? `
-Where it comes from: the call's start constructs the page's first
-\`AudioContext\` (the worklets need one), and Chromium starts its audio
-service and output device inside that constructor, on the main thread. In a
-blank page of a fresh browser launched the same way, in the same run: first
-\`new AudioContext()\` ${ms(call.audioContext.firstMs)}, a second one ${ms(call.audioContext.secondMs)}. A CPU profile of
-a call's start (2026-11-21, tools run by hand) put 62 of the 68 ms of script
-in that long task in the voice runtime's start function, whose only heavy
-step is that constructor. Creating the context earlier (on panel open) would
-only move the cost onto shoppers who never call.
+What a call's start would cost: Chromium starts its audio service inside
+a page's first \`new AudioContext()\`, on the main thread. In a blank page of
+a fresh browser launched the same way, in the same run: first
+\`new AudioContext()\` ${ms(call.audioContext.firstMs)}, a second one ${ms(call.audioContext.secondMs)}. The voice runtime
+therefore creates its AudioContext only once \`getUserMedia\` has granted the
+microphone: capture has started the audio service by then (off the main
+thread), and the constructor takes a few ms (measured by hand on
+2026-11-21: 53-62 ms before the microphone, 5-8 ms after). Before that
+change this bench saw one long task of 70-132 ms right after the click.
 ` : ''}
 
 ${renderVoiceDownload(d)}`;
