@@ -16,7 +16,7 @@ import { createCoreServer } from './core-server.js';
 import { READY, PORT } from './frame-protocol.js';
 
 // Compiles the core .wasm (entry {path, integrity}, path relative to this
-// frame's own URL) with SRI and returns the embind module.
+// frame's own URL) with SRI and returns the Emscripten module.
 async function loadModule(wasm) {
   const loader = wasmLoader({
     url: new URL(wasm.path, location.href).href,

@@ -124,7 +124,7 @@ test('an effect that throws is reported and the rest still run', () => {
   assert.match(errors[0], /effect a failed/);
 });
 
-test('dispose clears the timer and frees the embind object', () => {
+test('dispose clears the timer and frees the core', () => {
   const clock = fakeClock();
   const core = fakeCore({ tick: { effects: [], deadline: 5000 } });
   const host = createCoreHost({ core, runEffect() {}, ...clock, console: silent });
