@@ -35,6 +35,17 @@ void give_token(Harness& h, const std::string& token = kToken, int64_t seconds =
   h.feed(TokenReceived{last_token_request(h), token, seconds});
 }
 
+// Session wanted, token given, socket open and welcomed: the live session
+// with a token. Returns the socket's conn_id.
+uint32_t live_with_token(Harness& h) {
+  h.feed(SessionWanted{});
+  give_token(h);
+  const uint32_t id = last_conn(h);
+  h.feed(WsOpened{id});
+  h.feed(WsFrame{id, welcome()});
+  return id;
+}
+
 // Everything the core emitted that a support dump or the tab's storage
 // would keep: log lines and persisted blobs.
 std::string kept_text(const Harness& h) {
@@ -103,11 +114,7 @@ TEST(Token, a_refused_token_is_refreshed_once_then_the_session_fails_with_creden
 
 TEST(Token, a_refusal_right_after_a_drop_is_not_taken_for_a_proxy_that_drops_sockets) {
   Harness h(with_token(session_config()));
-  h.feed(SessionWanted{});
-  give_token(h);
-  uint32_t id = last_conn(h);
-  h.feed(WsOpened{id});
-  h.feed(WsFrame{id, welcome()});
+  uint32_t id = live_with_token(h);
   h.now += 500;
   h.feed(WsClosed{id, 1006, "", true});  // a quick drop (server restart)
   h.advance_to_deadline();
@@ -236,11 +243,7 @@ TEST(Token, an_unusable_token_answer_is_a_failed_fetch_that_never_echoes_the_val
 
 TEST(Token, the_token_is_never_persisted_or_logged) {
   Harness h(with_token(session_config()));
-  h.feed(SessionWanted{});
-  give_token(h);
-  uint32_t id = last_conn(h);
-  h.feed(WsOpened{id});
-  h.feed(WsFrame{id, welcome()});
+  uint32_t id = live_with_token(h);
   h.feed(SendClicked{"where is my order?"});
   h.feed(WsClosed{id, 4003, "unauthorized", true});
   h.advance_to_deadline();

@@ -3,26 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCoreHost } from '../../shim/core-host.js';
-
-function fakeClock() {
-  const timers = new Map();
-  let nextId = 1;
-  const clock = {
-    t: 1000,
-    now: () => clock.t,
-    setTimeout: (fn, ms) => { const id = nextId++; timers.set(id, { fn, at: clock.t + ms, ms }); return id; },
-    clearTimeout: (id) => { timers.delete(id); },
-    timers,
-    // Advances to `to` and fires what is due, as a browser would.
-    advance(to) {
-      clock.t = to;
-      for (const [id, timer] of [...timers]) {
-        if (timer.at <= to) { timers.delete(id); timer.fn(); }
-      }
-    },
-  };
-  return clock;
-}
+import { fakeClock } from './fake-clock.mjs';
 
 // answers: map from event type to {effects, deadline}.
 function fakeCore(answers) {

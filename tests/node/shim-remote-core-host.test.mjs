@@ -14,26 +14,10 @@ import { createCoreServer } from '../../shim/frame/core-server.js';
 import { openCoreFrame } from '../../shim/frame/open-frame.js';
 import { READY, PORT } from '../../shim/frame/frame-protocol.js';
 import { createCoreHost } from '../../shim/core-host.js';
+import { fakeClock } from './fake-clock.mjs';
 
 const skip = existsSync(coreGluePath) ? false : 'WASM core not built (npm run build)';
 const CONFIG = JSON.stringify({ chat_url: 'http://shop.test/api/chat', conversation_id: 'conv-1', seed_hi: '1', seed_lo: '2' });
-
-function fakeClock() {
-  const timers = new Map();
-  let nextId = 1;
-  const clock = {
-    t: 1000,
-    now: () => clock.t,
-    setTimeout: (fn, ms) => { const id = nextId++; timers.set(id, { fn, at: clock.t + ms }); return id; },
-    clearTimeout: (id) => { timers.delete(id); },
-    timers,
-    advance(to) {
-      clock.t = to;
-      for (const [id, timer] of [...timers]) if (timer.at <= to) { timers.delete(id); timer.fn(); }
-    },
-  };
-  return clock;
-}
 
 // The host's end of a port whose replies the test delivers by hand.
 function fakePort() {
