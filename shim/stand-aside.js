@@ -17,10 +17,14 @@ export function standAside({ ctx, problems, console }) {
   const version = () => ({ version: ctx.manifest.version, build: ctx.manifest.build });
   const answers = {
     version,
+    // The dump's shape (types/natter.d.ts NatterDebug); nothing ran, so no
+    // counters rather than made-up zeros.
     debug: () => ({
       ...version(),
       conversation_id: '',
-      stats: { messages_sent: 0, blocked_sends: 0, retries: 0, protocol_errors: 0 },
+      identified: false,
+      stats: null,
+      voice_uplink_ms: null,
       log: [],
       config_problems: [...problems],
     }),

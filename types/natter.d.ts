@@ -36,8 +36,9 @@ export interface NatterDebug extends NatterVersion {
   identified: boolean;
   /** The visitor's id, when one was given. */
   visitor_id?: string;
-  /** The core's counters, the ones a shop charts: duplicate sends blocked, reconnects, session length. */
-  stats: NatterStats;
+  /** The core's counters, the ones a shop charts: duplicate sends blocked, reconnects, session length.
+   * null when the widget stood aside (invalid configuration): the core never ran. */
+  stats: NatterStats | null;
   /** Once a call ran: ms from a captured audio chunk reaching the voice worker to its packets being sent. */
   voice_uplink_ms: { count: number; median: number; p95: number } | null;
   log: unknown[];

@@ -57,6 +57,21 @@ after(() => stack?.close());
 beforeEach(() => stack.reset());
 
 // The launcher, then the open panel, as pixels (no motion, mouse away).
+// Every shot of `hostile` within TOLERANCE of the same shot of `clean`.
+function assertLooksTheSame(clean, hostile) {
+  for (const part of ['launcher', 'panel', 'launcherOpen']) {
+    const share = differingShare(clean[part], hostile[part]);
+    assert.ok(share <= TOLERANCE.share, `${part}: ${(share * 100).toFixed(2)}% of pixels differ`);
+  }
+}
+
+// The element a click at the launcher's centre would reach.
+async function elementOverLauncher(s) {
+  const box = await s.launcher.boundingBox();
+  return s.page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.localName,
+    [box.x + box.width / 2, box.y + box.height / 2]);
+}
+
 async function shots(name) {
   const s = await openStorefront(stack, { path: `/t/${name}` });
   await s.page.emulateMedia({ reducedMotion: 'reduce' });
@@ -76,15 +91,9 @@ test('on a hostile page the launcher and the open panel look as on a clean page'
   const inForce = await hostile.s.page.evaluate(() => [getComputedStyle(document.body).display,
     getComputedStyle(document.getElementById('cover')).position, getComputedStyle(document.getElementById('cover')).zIndex]);
   assert.deepEqual(inForce, ['inline', 'fixed', '2147483647'], 'the hostile styles are in force');
-  for (const part of ['launcher', 'panel', 'launcherOpen']) {
-    const share = differingShare(clean[part], hostile[part]);
-    assert.ok(share <= TOLERANCE.share, `${part}: ${(share * 100).toFixed(2)}% of pixels differ`);
-  }
+  assertLooksTheSame(clean, hostile);
   // Still on top of the z-index war, and clickable through it.
-  const box = await hostile.s.launcher.boundingBox();
-  const top = await hostile.s.page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.localName,
-    [box.x + box.width / 2, box.y + box.height / 2]);
-  assert.equal(top, 'natter-widget');
+  assert.equal(await elementOverLauncher(hostile.s), 'natter-widget');
   await hostile.s.launcher.click();
   await hostile.s.panel.waitFor({ state: 'hidden' });
   clean.s.assertClean();
@@ -94,14 +103,8 @@ test('on a hostile page the launcher and the open panel look as on a clean page'
 test('the element form holds on the hostile page too, wherever the shop put the element', async () => {
   const clean = await shots('clean.html');
   const hostile = await shots('element.html');
-  for (const part of ['launcher', 'panel', 'launcherOpen']) {
-    const share = differingShare(clean[part], hostile[part]);
-    assert.ok(share <= TOLERANCE.share, `${part}: ${(share * 100).toFixed(2)}% of pixels differ`);
-  }
-  const box = await hostile.s.launcher.boundingBox();
-  const top = await hostile.s.page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.localName,
-    [box.x + box.width / 2, box.y + box.height / 2]);
-  assert.equal(top, 'natter-widget', 'on top of the later full-page cover: the top layer');
+  assertLooksTheSame(clean, hostile);
+  assert.equal(await elementOverLauncher(hostile.s), 'natter-widget', 'on top of the later full-page cover: the top layer');
   await hostile.s.launcher.click();
   await hostile.s.panel.waitFor({ state: 'hidden' });
   hostile.s.assertClean();

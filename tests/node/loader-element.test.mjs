@@ -5,48 +5,10 @@
 // warning. Run in a vm with the fake DOM (tests/node/fake-dom.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import vm from 'node:vm';
-import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
-import { buildLoader } from '../../tools/bundle/build.mjs';
+import { runLoader } from './loader-page.mjs';
 
-const manifest = { version: '0.1.0', build: 'b1', env: 'development',
-  files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' } } };
-const code = (await buildLoader(manifest)).toString();
-
-class FakeSheet { replaceSync(css) { this.css = css; } }
-
-// dataset: the script tag's data-* (no endpoint key: the element form);
-// before(doc): builds the page's own elements before the loader runs;
-// readyState: the document's while the loader runs.
-function page({ dataset = {}, before, readyState = 'complete', stub } = {}) {
-  const doc = createFakeDocument();
-  const make = doc.createElement.bind(doc);
-  doc.createElement = (tag) => {
-    const node = make(tag);
-    node.style = { props: {}, setProperty(name, value) { this.props[name] = value; } };
-    return node;
-  };
-  doc.readyState = readyState;
-  const onLoaded = [];
-  doc.addEventListener = (type, fn) => { if (type === 'DOMContentLoaded') onLoaded.push(fn); };
-  doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset };
-  doc.querySelector = () => null;
-  before?.(doc);
-  const warnings = [];
-  const idle = [];
-  const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
-    ...fakeCustomElements(doc), console: { error() {}, warn: (text) => warnings.push(text) },
-    requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
-  win.window = win;
-  if (stub) {
-    win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
-    stub(win.natter);
-  }
-  vm.runInNewContext(code, win);
-  const widgets = () => doc.body.findAll((e) => e.localName === 'natter-widget');
-  const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
-  return { win, doc, warnings, idle, widgets, loaded, scripts: () => doc.head.children };
-}
+// dataset: the script tag's data-* (no endpoint key: the element form).
+const page = runLoader;
 
 const element = (doc, attrs = {}) => {
   const el = doc.createElement('natter-widget');

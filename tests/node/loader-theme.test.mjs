@@ -3,39 +3,14 @@
 // is applied at once; the core gets the merged options as ctx.init.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import vm from 'node:vm';
-import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
+import { runLoader } from './loader-page.mjs';
 
-import { buildLoader } from '../../tools/bundle/build.mjs';
-
-const manifest = { version: '0.1.0', build: 'b1', env: 'development',
-  files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' }, core_wasm: { path: 'natter.core.abc.wasm', integrity: 'sha384-y' } } };
-// The loader as the build ships it (web/loader.js and its imports, one iife).
-const code = (await buildLoader(manifest)).toString();
-
-class FakeSheet { replaceSync(css) { this.css = css; } }
-
+// The snippet form (data-endpoint): the loader draws its own host at once.
 function page({ dataset = {}, stub } = {}) {
-  const doc = createFakeDocument();
-  const make = doc.createElement.bind(doc);
-  doc.createElement = (tag) => {
-    const node = make(tag);
-    node.style = { props: {}, setProperty(name, value) { this.props[name] = value; } };
-    return node;
-  };
-  doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset: { endpoint: '', ...dataset } };
-  doc.querySelector = () => null;
-  const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
-    ...fakeCustomElements(doc), console: { error() {} }, requestIdleCallback() {}, setTimeout() {} };
-  win.window = win;
-  if (stub) {
-    win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
-    stub(win.natter);
-  }
-  vm.runInNewContext(code, win);
-  const root = doc.body.children[0].shadowRoot;
-  const host = doc.body.children[0];
-  return { win, doc, host, root, launcher: root.children[0], scripts: () => doc.head.children };
+  const p = runLoader({ dataset: { endpoint: '', ...dataset }, stub });
+  const host = p.doc.body.children[0];
+  const root = host.shadowRoot;
+  return { ...p, host, root, launcher: root.children[0] };
 }
 
 test('an untouched embed sets no custom properties', () => {

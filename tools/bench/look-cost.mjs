@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import * as esbuild from 'esbuild';
+import { bundleWithGlue } from '../bundle/build.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOOK_DIRS = ['shim/theme', 'shim/i18n'].map((d) => path.join(repoRoot, d));
@@ -38,23 +38,20 @@ export function stubFor(source) {
   return lines.join('\n') + '\n';
 }
 
+// The core bundle as tools/bundle/build.mjs makes it for production
+// (without the release's file list), optionally with the look stubbed.
 async function coreBundle({ stubLook }) {
-  const result = await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'shim/boot.js')],
-    bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
-    external: ['fs', 'path'], logLevel: 'error',
-    define: { __NATTER_ENV__: '"production"', __NATTER_FILES__: '{}' },
-    plugins: [{
-      name: 'look-cost',
-      setup(b) {
-        b.onResolve({ filter: /^natter-core-glue$/ }, () => ({ path: GLUE }));
-        if (!stubLook) return;
-        b.onLoad({ filter: /\.js$/ }, (args) => (LOOK_DIRS.some((d) => args.path.startsWith(d + path.sep))
-          ? { contents: stubFor(readFileSync(args.path, 'utf8')), loader: 'js' } : undefined));
-      },
-    }],
+  const stub = {
+    name: 'look-cost',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => (LOOK_DIRS.some((d) => args.path.startsWith(d + path.sep))
+        ? { contents: stubFor(readFileSync(args.path, 'utf8')), loader: 'js' } : undefined));
+    },
+  };
+  return bundleWithGlue({
+    entry: path.join(repoRoot, 'shim/boot.js'), glueName: 'natter-core-glue', glue: GLUE, banner: '',
+    define: { __NATTER_ENV__: '"production"', __NATTER_FILES__: '{}' }, plugins: stubLook ? [stub] : [],
   });
-  return Buffer.from(result.outputFiles[0].contents);
 }
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;

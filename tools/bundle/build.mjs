@@ -102,7 +102,8 @@ async function bundleShim(wasmOut, { version, env, files }) {
 
 // One classic script (iife, es2020, minified, in memory) from `entry`, where
 // `import … from '<glueName>'` resolves to an Emscripten glue file.
-async function bundleWithGlue({ entry, glueName, glue, banner, define = {} }) {
+// plugins: more esbuild plugins (tools/bench/look-cost.mjs stubs modules).
+export async function bundleWithGlue({ entry, glueName, glue, banner, define = {}, plugins = [] }) {
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -116,7 +117,7 @@ async function bundleWithGlue({ entry, glueName, glue, banner, define = {} }) {
       setup(b) {
         b.onResolve({ filter: new RegExp(`^${glueName}$`) }, () => ({ path: glue }));
       },
-    }],
+    }, ...plugins],
     // The glue's node-only branch requires these; it never runs in a browser.
     external: ['fs', 'path'],
     logLevel: 'warning',

@@ -1,0 +1,49 @@
+// The stable loader (web/loader.js, built as it ships: one iife) run in a vm
+// against the fake DOM (fake-dom.mjs), for the loader's node tests.
+//
+//   const p = await runLoader({ dataset, before, readyState, stub });
+//   dataset      the script tag's data-* (no endpoint: the element form)
+//   before(doc)  builds the page's own elements before the loader runs
+//   readyState   the document's while the loader runs
+//   stub(natter) calls the shop's inline stub made before the loader
+// Returns {win, doc, warnings, idle, widgets(), loaded(), scripts()}:
+// loaded() fires DOMContentLoaded; idle holds requestIdleCallback callbacks.
+import vm from 'node:vm';
+import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
+import { buildLoader } from '../../tools/bundle/build.mjs';
+
+const manifest = { version: '0.1.0', build: 'b1', env: 'development',
+  files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' } } };
+const code = (await buildLoader(manifest)).toString();
+
+class FakeSheet { replaceSync(css) { this.css = css; } }
+
+export function runLoader({ dataset = {}, before, readyState = 'complete', stub } = {}) {
+  const doc = createFakeDocument();
+  const make = doc.createElement.bind(doc);
+  doc.createElement = (tag) => {
+    const node = make(tag);
+    node.style = { props: {}, setProperty(name, value) { this.props[name] = value; } };
+    return node;
+  };
+  doc.readyState = readyState;
+  const onLoaded = [];
+  doc.addEventListener = (type, fn) => { if (type === 'DOMContentLoaded') onLoaded.push(fn); };
+  doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset };
+  doc.querySelector = () => null;
+  before?.(doc);
+  const warnings = [];
+  const idle = [];
+  const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
+    ...fakeCustomElements(doc), console: { error() {}, warn: (text) => warnings.push(text) },
+    requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
+  win.window = win;
+  if (stub) {
+    win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
+    stub(win.natter);
+  }
+  vm.runInNewContext(code, win);
+  const widgets = () => doc.body.findAll((e) => e.localName === 'natter-widget');
+  const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
+  return { win, doc, warnings, idle, widgets, loaded, scripts: () => doc.head.children };
+}
