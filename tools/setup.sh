@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # a real reverse proxy for tests.
 APT_PACKAGES=(
   cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
-  emscripten chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy
+  emscripten chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy redis-server
 )
 
 missing=()

@@ -1,11 +1,14 @@
 // Agent runs shared by both ways a message arrives: POST /api/chat and a
-// `msg` frame of the live session. The agent runs at most once per message
-// id, whichever path sees the id first; every later arrival (either path,
-// same fingerprint) joins the run in progress or replays the finished one,
-// and a different fingerprint is a conflict. Counted in RequestStats.
+// `msg` frame of the live session, on any instance. The agent runs at most
+// once per message id while the store keeps its record: the first arrival
+// claims the run (store.claimRun, atomic), every later arrival (either path,
+// any instance, same fingerprint) joins the run in progress or replays the
+// finished one, and a different fingerprint is a conflict. A run whose
+// producer died (its lease expired) is taken over by a reader, with a new
+// fence (reply-run.mjs). Counted in RequestStats.
 import { createHash } from 'node:crypto';
-import { fingerprint } from './idempotency-store.mjs';
-import { startRun } from './reply-run.mjs';
+import { fingerprint } from './fingerprint.mjs';
+import { LEASE_MS, followRun, produceRun } from './reply-run.mjs';
 import { replyEvents } from './agent/storefront-agent.mjs';
 
 // What a reader sends after the events of a run that failed (the agent threw,
@@ -19,31 +22,52 @@ export function replyIdFor(key) {
   return `r_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
 }
 
-// `deps`: { store: IdempotencyStore, stats: RequestStats, tokenDelayMs,
-// signal (aborts when the server closes; stops runs as failed) }.
-export function createAgentRuns({ store, stats, tokenDelayMs, signal }) {
+// `deps`: { store (store/README.md), stats: RequestStats, tokenDelayMs,
+// instance (this gateway's name, for the record's owner), leaseMs,
+// signal (aborts when the server closes; stops this instance's runs as failed), log }.
+export function createAgentRuns({ store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, log = () => {} }) {
+  function produce(request, claim, overrideText = null) {
+    const key = request.message_id;
+    stats.countAgentRun(key);
+    const events = replyEvents({
+      replyId: replyIdFor(key), text: request.text, visitor: request.visitor ?? null, overrideText,
+    });
+    produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs: tokenDelayMs, signal, leaseMs, log })
+      .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`));
+  }
+
+  async function claim(request, overrideText) {
+    const result = await store.claimRun(request.message_id, fingerprint(request), { owner: instance, leaseMs });
+    if (result.outcome === 'started' || result.outcome === 'takeover') produce(request, result, overrideText);
+    return result.outcome;
+  }
+
   return {
     paceMs: tokenDelayMs,
 
     // `request`: { message_id, conversation_id, text, visitor? } (already
-    // validated). The visitor is not part of the fingerprint: it is who
-    // asks, not what; a run started is replayed as it was.
-    // Returns { conflict: true } or { run, outcome: 'started' | 'joined' | 'replayed' }.
+    // validated). Resolves { conflict: true }, { full: true } (too many
+    // records: answer "try again later") or { outcome: 'started' | 'joined' | 'replayed' }.
     // `overrideText` (a test fault) is what the agent says if this call starts the run.
-    begin(request, { overrideText = null } = {}) {
-      const key = request.message_id;
-      return store.begin(key, fingerprint(request), () => {
-        stats.countAgentRun(key);
-        const events = replyEvents({
-          replyId: replyIdFor(key), text: request.text, visitor: request.visitor ?? null, overrideText,
-        });
-        return startRun(events, { paceMs: tokenDelayMs, signal });
+    async begin(request, { overrideText = null } = {}) {
+      const outcome = await claim(request, overrideText);
+      if (outcome === 'conflict') return { conflict: true };
+      if (outcome === 'full') return { full: true };
+      return { outcome: outcome === 'takeover' ? 'started' : outcome };
+    },
+
+    // The run's events from `from`, as an async iterable; `result.state`
+    // ('done' | 'failed') once it ends.
+    follow(request, { outcome, from = 0, signal: readerSignal, result }) {
+      return followRun({
+        store, key: request.message_id, from, paceMs: tokenDelayMs, replay: outcome === 'replayed',
+        signal: readerSignal, result, takeover: () => claim(request, null),
       });
     },
 
     // True when a usable record for this id holds a different request.
     conflicts(request) {
-      return store.conflicts(request.message_id, fingerprint(request));
+      return store.runConflicts(request.message_id, fingerprint(request));
     },
   };
 }

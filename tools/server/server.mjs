@@ -1,23 +1,24 @@
 // The reference server: the demo storefront's files, the chat endpoint and
 // the live session (docs/protocol.md) with the scripted agent, and optional
 // test controls. Routing lives here; each endpoint is its own file. Both
-// chat paths share one idempotency store and agent-run machinery
-// (agent-runs.mjs), so a message id runs the agent once whichever way it came.
+// chat paths share one store (store/README.md: in memory, or Redis shared by
+// several instances) and the agent-run machinery (agent-runs.mjs), so a
+// message id runs the agent once whichever way, and wherever, it came.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createChatHandler, handleChatPreflight } from './chat-endpoint.mjs';
 import { createStaticHandler } from './static-files.mjs';
 import { createTestControls } from './test-controls.mjs';
-import { IdempotencyStore } from './idempotency-store.mjs';
 import { RequestStats } from './request-stats.mjs';
 import { FaultQueue } from './faults.mjs';
 import { createAgentRuns } from './agent-runs.mjs';
 import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
-import { SessionStore, RESUME_WINDOW_MS } from './session/session-store.mjs';
-import { createTurns } from './session/turns.mjs';
-import { VisitorBook } from './visitor-book.mjs';
+import { randomBytes } from 'node:crypto';
+import { openStore } from './store/open-store.mjs';
+import { DEFAULT_LIMITS } from './store/limits.mjs';
+import { LEASE_MS } from './reply-run.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
@@ -54,6 +55,12 @@ function handleSessionProbe(req, res, faults) {
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
+// `redisUrl` (NATTER_REDIS_URL): keep the gateway's state in that Redis,
+// shared with every instance given the same URL; without it, in memory.
+// `limits` (store/limits.mjs) and `bounds` ({maxConnections,
+// maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs) lower
+// or raise the caps; `leaseMs` is how long a dead instance's agent run waits
+// before another takes it over; `instance` names this gateway in the store.
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -73,7 +80,12 @@ export async function startServer({
   pageHeaders,
   testControls = false,
   tokenDelayMs = 20,
-  resumeWindowMs = RESUME_WINDOW_MS,
+  resumeWindowMs = DEFAULT_LIMITS.resumeWindowMs,
+  redisUrl = '',
+  limits = {},
+  bounds = {},
+  leaseMs = LEASE_MS,
+  instance = `gw-${randomBytes(4).toString('hex')}`,
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
@@ -81,31 +93,29 @@ export async function startServer({
 } = {}) {
   const shutdown = new AbortController();
   const tokens = createTokenGate(requireToken);
-  const store = new IdempotencyStore();
-  const sessions = new SessionStore({ resumeWindowMs });
+  const store = await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log });
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
   });
-  const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
-  const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
-  const visitors = new VisitorBook();
-  const chat = createChatHandler({
-    agentRuns, visitors, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
+  let live = null;
+  const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
+  const agentRuns = createAgentRuns({
+    store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, log,
   });
-  const receiveMsg = createTurns({ agentRuns, visitors, stats, log });
-  const live = createSessionEndpoint({
-    sessions, receiveMsg, voice, visitors, stats, faults, tokens, log, heartbeatMs,
-    currentBuild: () => servedBuild(distDir),
+  const chat = createChatHandler({
+    agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
+  });
+  live = createSessionEndpoint({
+    store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
+    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir),
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, tokens,
+      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens,
     }) : null;
-  const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
-  pruneTimer.unref();
 
   async function route(req, res, pathname) {
     if (pathname === null) return sendError(res, 400, 'bad_url', 'Malformed URL.');
@@ -162,13 +172,14 @@ export async function startServer({
   function close() {
     closing ??= new Promise((resolve) => {
       shutdown.abort();
-      clearInterval(pruneTimer);
-      server.close(() => resolve());
+      let pending = 2;
+      const oneDone = () => { pending -= 1; if (pending === 0) resolve(); };
+      server.close(oneDone);
       server.closeAllConnections();
-      live.close().then(() => sessions.clear());
+      live.close().then(() => store.close()).catch(() => {}).then(oneDone);
     });
     return closing;
   }
 
-  return { url: `http://${urlHost}:${actualPort}/`, port: actualPort, close };
+  return { url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close };
 }

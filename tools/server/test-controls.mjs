@@ -60,7 +60,7 @@ function sendRecording(req, res, voice) {
 }
 
 export function createTestControls({
-  store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults, visitors, tokens = null,
+  store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null,
 }) {
   return async function handleControl(req, res, pathname) {
     const route = `${req.method} ${pathname}`;
@@ -68,9 +68,8 @@ export function createTestControls({
     if (route === 'POST /__natter/reset') {
       sessionEndpoint.kill();
       voice.reset();
-      sessions.clear();
-      visitors.clear();
-      store.clear();
+      sessionEndpoint.clearLocal();
+      await store.clear();
       stats.clear();
       faults.clear();
       tokens?.reset();
@@ -113,7 +112,7 @@ export function createTestControls({
     }
     if (route === 'GET /__natter/visitor') {
       const id = new URL(req.url, 'http://localhost').searchParams.get('conversation_id') ?? '';
-      return sendJson(res, 200, { visitor: visitors.get(id) }, CONTROL_HEADERS);
+      return sendJson(res, 200, { visitor: await store.getVisitor(id) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
     if (route === 'GET /__natter/voice/recording') return sendRecording(req, res, voice);
