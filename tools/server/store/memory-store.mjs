@@ -62,8 +62,8 @@ export class MemoryStore {
     const s = this.#held(id);
     if (!s || token === '' || (token !== s.token && token !== s.ptok)) return null;
     const prev = s.connected ? { tabId: s.tab, instance: s.instance } : null;
-    if (rotate) {
-      s.ptok = token;
+    if (rotate) { // the superseded token stays good for one more hello (a welcome may be lost)
+      s.ptok = s.token;
       s.token = newResumeToken();
     }
     s.gen += 1;

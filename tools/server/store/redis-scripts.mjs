@@ -65,7 +65,7 @@ if m[4] == '1' then prev = {tabId = m[5], instance = m[6]} end
 local token = ARGV[4]
 if ARGV[7] == '1' then
   token = ARGV[8]
-  redis.call('HSET', KEYS[1], 'ptok', h, 'tok', redis.sha1hex(token))
+  redis.call('HSET', KEYS[1], 'ptok', m[1], 'tok', redis.sha1hex(token))
 end
 local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
 redis.call('HSET', KEYS[1], 'tab', ARGV[2], 'inst', ARGV[3], 'conn', '1')
@@ -79,7 +79,8 @@ return cjson.encode({token = token, gen = gen, seq = tonumber(redis.call('HGET',
 const TOUCH = `${PRELUDE}
 local bad = check_gen(ARGV[2])
 if bad then return bad end
-if ARGV[4] == '0' then redis.call('HSET', KEYS[1], 'conn', '0') end
+if ARGV[4] == '0' then redis.call('HSET', KEYS[1], 'conn', '0')
+elseif redis.call('HGET', KEYS[1], 'conn') ~= '1' then return 'ok' end -- a heartbeat never revives a detached session
 expire_all(tonumber(ARGV[3]))
 redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[3]), ARGV[1])
 return 'ok'
