@@ -1,7 +1,11 @@
 // `npm start`: serves the demo storefront and the reference agent.
 // Env: PORT (default 8787), HOST (default 127.0.0.1), NATTER_TEST_CONTROLS=1
 // to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
-// to require shop tokens (requireToken; try /demo/token.html). Ctrl-C stops it.
+// to require shop tokens (requireToken; try /demo/token.html),
+// NATTER_REDIS_URL (redis://host:port) to keep the gateway's state in Redis,
+// shared by every instance given the same URL (docs/deploying.md); without
+// it, state is in this process's memory and a restart forgets it all
+// (tools/server/store/README.md). Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
@@ -20,8 +24,10 @@ const server = await startServer({
   webDir: path.join(repo, 'web'),
   testControls: process.env.NATTER_TEST_CONTROLS === '1',
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
+  redisUrl: process.env.NATTER_REDIS_URL || '',
 });
 console.log(`Natter demo storefront: ${server.url}`);
+console.log(`State: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;
 async function stop() {
