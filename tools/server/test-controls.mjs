@@ -1,5 +1,7 @@
-// Test controls under /__natter/ (only when startServer({testControls: true});
-// otherwise those paths are 404):
+// Test controls under /__natter/ (only when startServer({testControls: true}),
+// which `npm start` sets only for NATTER_TEST_CONTROLS=1; otherwise those paths
+// are 404). They answer only clients on loopback (anyone else: 404, as if
+// absent) and send no Access-Control-Allow-Origin, so no web page can read them.
 //   GET  /__natter/stats   -> {requests: {<id>: n}, agent_runs: {<id>: n}, total_requests: n,
 //                              ws_connections_open: {<session_id>: 1}, replacements: n}
 //   POST /__natter/faults  {"chat": [fault, ...], "session": [fault, ...]} (either or both)
@@ -31,7 +33,12 @@
 import { readBody, sendError, sendJson } from './http-util.mjs';
 import { checkVoiceFaults } from './voice/voice-faults.mjs';
 
-const CONTROL_HEADERS = { 'Access-Control-Allow-Origin': '*' };
+const CONTROL_HEADERS = { 'Cache-Control': 'no-store' };
+
+// 127.0.0.0/8, ::1, and IPv4-mapped loopback.
+export function isLoopback(address = '') {
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
 
 // Resolves the parsed JSON body, or null after answering the error.
 async function readJson(req, res, limit) {
@@ -63,6 +70,7 @@ export function createTestControls({
   store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null,
 }) {
   return async function handleControl(req, res, pathname) {
+    if (!isLoopback(req.socket?.remoteAddress)) return sendError(res, 404, 'not_found', 'Not found.');
     const route = `${req.method} ${pathname}`;
     if (route === 'GET /__natter/stats') return sendJson(res, 200, stats.toJSON(), CONTROL_HEADERS);
     if (route === 'POST /__natter/reset') {
