@@ -44,14 +44,16 @@ async function waitForPort(port, child, ms = 5000) {
 }
 
 // `kind`: 'nginx-good' | 'nginx-bad' | 'haproxy'. `readTimeout`: nginx's
-// proxy_read_timeout (e.g. '180s', '1s'). Resolves { url, port, prefix,
+// proxy_read_timeout (e.g. '180s', '1s'). `upstreamPorts` (haproxy only):
+// several instances, balanced round robin. Resolves { url, port, prefix,
 // errorLog(), stop() }.
-export async function startProxy(kind, { upstreamPort, readTimeout = '180s' }) {
+export async function startProxy(kind, { upstreamPort, upstreamPorts = [upstreamPort], readTimeout = '180s' }) {
   const prefix = mkdtempSync(path.join(os.tmpdir(), `natter-${kind}-`));
   chmodSync(prefix, 0o755); // nginx workers may run as nobody when the test runs as root
   const port = await freePort();
   const values = { PREFIX: prefix, LISTEN: `127.0.0.1:${port}`, UPSTREAM: `127.0.0.1:${upstreamPort}`,
-    READ_TIMEOUT: readTimeout };
+    READ_TIMEOUT: readTimeout,
+    SERVERS: upstreamPorts.map((p, i) => `  server app${i} 127.0.0.1:${p} check inter 200ms fall 1 rise 1`).join('\n') };
   let child;
   if (kind === 'haproxy') {
     writeFileSync(path.join(prefix, 'haproxy.cfg'), fill('haproxy.cfg.tmpl', values));
