@@ -201,3 +201,28 @@ test('an instance killed mid-reply: another takes the run over after the lease; 
     await redis.stop();
   }
 });
+
+test('HTTP: the instance streaming a reply is killed; the retry on the other gets the whole reply, run once', async () => {
+  const redis = await startRedis();
+  const options = { redisUrl: redis.url, tokenDelayMs: 30, leaseMs: 400 };
+  const a = await startGatewayProcess({ ...options, instance: 'gw-a' });
+  const b = await startTestServer({ ...options, instance: 'gw-b' });
+  try {
+    const text = 'do you have PS5 games?';
+    const reference = parseEvents((await postChat(b.url, { key: 'ref-h', conversation: 'ref-h', text })).body);
+    const cut = postChat(a.url, { key: 'x-h-1', conversation: 'x-h', text });
+    await sleep(200); // a few events are out
+    await a.kill();
+    const partial = await cut;
+    assert.equal(partial.reset, true, 'the first response was cut');
+    const retried = await postChat(b.url, { key: 'x-h-1', conversation: 'x-h', text });
+    assert.equal(retried.status, 200);
+    assert.equal(retried.headers['idempotent-replayed'], 'joined');
+    assert.deepEqual(replyOf(parseEvents(retried.body)), replyOf(reference));
+    assert.equal((await stats(b.url)).agent_runs['x-h-1'], 1, 'B took the run over once, after the lease');
+  } finally {
+    await a.kill();
+    await b.close();
+    await redis.stop();
+  }
+});
