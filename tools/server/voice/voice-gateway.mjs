@@ -22,14 +22,13 @@ import { errorFrame } from '../session/frames.mjs';
 import { createAgentVoice } from './agent-voice.mjs';
 import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
 import { createAudioOut } from './audio-out.mjs';
-import { FRAME_SAMPLES, SAMPLE_RATE, createPcmDecoder } from './opus-frames.mjs';
+import { FRAME_SAMPLES, createPcmDecoder } from './opus-frames.mjs';
 import { playPaced } from './paced-stream.mjs';
 import { VoiceCall } from './voice-call.mjs';
 import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice-packet.mjs';
 import {
   agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
 } from './voice-frames.mjs';
-import { wavFile } from './wav.mjs';
 
 const MAX_CONCEALED_FRAMES = 25; // a seq gap up to 500 ms is filled with PLC; a longer one is a new start
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
@@ -38,6 +37,17 @@ const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason
 
 // `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
 // lines?: {greeting, replies}, synthesize? (agent-voice.mjs speak) }.
+// RMS per 10 ms (480 samples at 48 kHz), one decimal: how loud, not what.
+function loudness(pcm) {
+  const envelope = [];
+  for (let at = 0; at + 480 <= pcm.length; at += 480) {
+    let sum = 0;
+    for (let i = at; i < at + 480; i += 1) sum += pcm[i] * pcm[i];
+    envelope.push(Math.round(Math.sqrt(sum / 480) * 10) / 10);
+  }
+  return { samples: pcm.length, envelope };
+}
+
 export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize }) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
@@ -302,12 +312,13 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
     return list;
   }
 
-  // The WAV of the session's current or last call, or null.
-  function recording(sessionId) {
+  // What the gateway heard in the session's current or last call, as
+  // {samples, envelope: RMS per 10 ms}, or null. Never the audio itself.
+  function heard(sessionId) {
     for (const [session, state] of sessions) {
       if (session.id !== sessionId || session.ended) continue;
       const call = state.calls.get(state.lastCallId);
-      return call ? wavFile(call.recording(), SAMPLE_RATE) : null;
+      return call ? loudness(call.recording()) : null;
     }
     return null;
   }
@@ -319,6 +330,6 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
   }
 
   return {
-    control, receivePacket, connectionGone, calls, recording, reset, totals: () => ({ ...totals }),
+    control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals }),
   };
 }
