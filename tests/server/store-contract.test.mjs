@@ -189,6 +189,23 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.ok((await store.createSession('cap-0', {})).token, 'a held id may start fresh');
     });
 
+    test('a voice call\'s counters are kept with the session and dropped by a fresh start', async () => {
+      await store.clear();
+      const s = await store.createSession('vc', {});
+      const record = { greeted: true, utterances: 2, repliesGiven: 1, framesSent: 140 };
+      await store.saveVoiceCall('vc', 'call-1', record);
+      assert.deepEqual(await (await backend.open({})).loadVoiceCall('vc', 'call-1'), record, 'from any instance');
+      assert.equal(await store.loadVoiceCall('vc', 'call-2'), null);
+      for (let i = 0; i < 9; i += 1) await store.saveVoiceCall('vc', `more-${i}`, record);
+      assert.equal(await store.loadVoiceCall('vc', 'call-1'), null, 'at most 8 calls per session: the oldest go');
+      assert.deepEqual(await store.loadVoiceCall('vc', 'more-8'), record);
+      await store.createSession('vc', {});
+      assert.equal(await store.loadVoiceCall('vc', 'more-8'), null, 'a fresh session knows no calls');
+      await store.saveVoiceCall('nobody', 'c', record);
+      assert.equal(await store.loadVoiceCall('nobody', 'c'), null, 'no session, nothing kept');
+      assert.ok(s.token);
+    });
+
     test('visitors are kept per conversation and forgotten on null', async () => {
       await store.setVisitor('v', { name: 'Ana' });
       assert.deepEqual(await store.getVisitor('v'), { name: 'Ana' });

@@ -93,11 +93,12 @@ export async function startServer({
 } = {}) {
   const shutdown = new AbortController();
   const tokens = createTokenGate(requireToken);
-  const store = await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log });
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
+  const store = await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log });
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
+    calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
 
+export const MAX_VOICE_CALLS = 8;
+
 export const newResumeToken = () => randomBytes(18).toString('base64url');
 
 export class MemoryStore {
@@ -52,7 +54,7 @@ export class MemoryStore {
     const prev = old?.connected ? { tabId: old.tab, instance: old.instance } : null;
     const s = {
       token: newResumeToken(), ptok: '', gen: (old?.gen ?? 0) + 1, tab: tabId, instance, connected: true,
-      expiresAt: null, seq: 0, firstSeq: 1, log: [], acked: new Map(), turns: [], cursor: 0,
+      expiresAt: null, seq: 0, firstSeq: 1, log: [], acked: new Map(), turns: [], cursor: 0, voice: new Map(),
     };
     this.#sessions.set(id, s);
     return { token: s.token, gen: s.gen, seq: 0, acked: [], prev };
@@ -143,6 +145,21 @@ export class MemoryStore {
     s.turns.shift();
     s.cursor = 0;
     return true;
+  }
+
+  // A voice call's counters that must survive a reconnect (voice-call.mjs):
+  // kept with the session, at most MAX_VOICE_CALLS per session.
+  async saveVoiceCall(id, callId, record) {
+    const s = this.#held(id);
+    if (!s) return;
+    s.voice.delete(callId);
+    s.voice.set(callId, { ...record });
+    if (s.voice.size > MAX_VOICE_CALLS) s.voice.delete(s.voice.keys().next().value);
+  }
+
+  async loadVoiceCall(id, callId) {
+    const record = this.#held(id)?.voice.get(callId);
+    return record ? { ...record } : null;
   }
 
   async setVisitor(id, visitor) {

@@ -8,8 +8,8 @@
 // Cluster slot): S = nt:{id}:s (hash: tok, ptok = sha1 of the current and
 // previous resume token, gen, tab, inst, conn, seq, first, cur, e), L = log
 // (list of event frames), A = acked (hash id -> fingerprint), O = acked ids
-// in order (list), T = pending turns (list). Z = nt:sessions (zset id ->
-// expiry, for the count cap).
+// in order (list), T = pending turns (list), V = voice calls (hash call id ->
+// counters), W = their ids in order (list). Z = nt:sessions (zset id -> expiry, for the count cap).
 // Run keys: R = nt:run:{key} (hash: p, st, ow, f, lease, c), E = its events
 // (list), RZ = nt:runs (zset key -> created).
 
@@ -20,6 +20,7 @@ local function now_ms()
 end
 local function expire_all(ms)
   for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ms) end
+  for i = 7, 8 do if KEYS[i] then redis.call('PEXPIRE', KEYS[i], ms) end end
 end
 local function follow_ttl(key)
   local ttl = redis.call('PTTL', KEYS[1])
@@ -32,7 +33,7 @@ local function check_gen(gen)
 end
 `;
 
-// KEYS S L A O T Z; ARGV id tab inst token epoch ttl maxSessions
+// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl maxSessions
 const CREATE = `${PRELUDE}
 local now = now_ms()
 redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
@@ -45,7 +46,7 @@ if exists then
   if old[1] == '1' then prev = {tabId = old[2], instance = old[3]} end
   gen = tonumber(old[4]) or 0
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
 gen = gen + 1
 redis.call('HSET', KEYS[1], 'tok', redis.sha1hex(ARGV[4]), 'ptok', '', 'gen', gen, 'tab', ARGV[2], 'inst', ARGV[3],
   'conn', '1', 'seq', 0, 'first', 1, 'cur', 0, 'e', ARGV[5])
@@ -54,7 +55,7 @@ redis.call('ZADD', KEYS[6], now + tonumber(ARGV[6]), ARGV[1])
 return cjson.encode({token = ARGV[4], gen = gen, seq = 0, prev = prev})
 `;
 
-// KEYS S L A O T Z; ARGV id tab inst token epoch ttl rotate newToken
+// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl rotate newToken
 const RESUME = `${PRELUDE}
 if redis.call('EXISTS', KEYS[1]) == 0 or ARGV[4] == '' then return false end
 local m = redis.call('HMGET', KEYS[1], 'tok', 'ptok', 'e', 'conn', 'tab', 'inst')
@@ -75,7 +76,7 @@ return cjson.encode({token = token, gen = gen, seq = tonumber(redis.call('HGET',
   acked = redis.call('LRANGE', KEYS[4], 0, -1), prev = prev})
 `;
 
-// KEYS S L A O T Z; ARGV id gen ttl connected(1|0)
+// KEYS S L A O T Z V W; ARGV id gen ttl connected(1|0)
 const TOUCH = `${PRELUDE}
 local bad = check_gen(ARGV[2])
 if bad then return bad end
@@ -155,6 +156,23 @@ redis.call('HSET', KEYS[1], 'cur', 0)
 return 1
 `;
 
+// KEYS S V W; ARGV callId recordJson maxCalls
+const SAVE_VOICE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('LREM', KEYS[3], 0, ARGV[1])
+redis.call('RPUSH', KEYS[3], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+while redis.call('LLEN', KEYS[3]) > tonumber(ARGV[3]) do
+  redis.call('HDEL', KEYS[2], redis.call('LPOP', KEYS[3]))
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
+end
+return 1
+`;
+
 // KEYS R E RZ; ARGV key print owner leaseMs maxRuns ttlMs channel
 const CLAIM = `
 local t = redis.call('TIME')
@@ -227,6 +245,6 @@ return {m[1], expired, redis.call('LRANGE', KEYS[2], tonumber(ARGV[1]), -1)}
 `;
 
 export const SCRIPTS = Object.freeze({
-  CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, FINISH_TURN,
+  CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, FINISH_TURN, SAVE_VOICE,
   CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN,
 });

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { limitsWith } from './limits.mjs';
-import { newResumeToken } from './memory-store.mjs';
+import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 
 const KICK_CHANNEL = 'nt:kick';
@@ -17,7 +17,7 @@ const EPOCH_CHECK_MS = 1000;
 
 const sessionKeys = (id) => {
   const tag = `nt:{${id}}`;
-  return [`${tag}:s`, `${tag}:log`, `${tag}:acked`, `${tag}:ackorder`, `${tag}:turns`, 'nt:sessions'];
+  return [`${tag}:s`, `${tag}:log`, `${tag}:acked`, `${tag}:ackorder`, `${tag}:turns`, 'nt:sessions', `${tag}:voice`, `${tag}:voiceorder`];
 };
 const runKeys = (key) => [`nt:run:{${key}}`, `nt:run:{${key}}:ev`, 'nt:runs'];
 
@@ -159,6 +159,16 @@ export class RedisStore {
   async finishTurn(id, gen, messageId) {
     const [s, , , , t] = sessionKeys(id);
     return (await this.#run('FINISH_TURN', [s, t], [gen, messageId])) === 1;
+  }
+
+  async saveVoiceCall(id, callId, record) {
+    const keys = sessionKeys(id);
+    await this.#run('SAVE_VOICE', [keys[0], keys[6], keys[7]], [callId, JSON.stringify(record), MAX_VOICE_CALLS]);
+  }
+
+  async loadVoiceCall(id, callId) {
+    const text = await this.#client.hGet(sessionKeys(id)[6], callId);
+    return text == null ? null : JSON.parse(text);
   }
 
   async setVisitor(id, visitor) {

@@ -48,7 +48,10 @@ function loudness(pcm) {
   return { samples: pcm.length, envelope };
 }
 
-export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize }) {
+// `calls` (optional): where a call's counters outlive this process, so a
+// resume on another instance continues the call ({load(sessionId, callId),
+// save(sessionId, callId, record)}: the gateway's store).
+export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, calls: callStore = null }) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
   const openOn = new Map(); // connection -> its open VoiceCall
@@ -65,6 +68,14 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
       session.signal.addEventListener('abort', () => forget(session), { once: true });
     }
     return state;
+  }
+
+  // What must survive a reconnect to another instance: greeted, and the
+  // counters that number utterances and frames.
+  function persist(session, call) {
+    callStore?.save(session.id, call.id, call.durable()).catch((error) => {
+      log(`[server] voice: saving call ${call.id} failed: ${error?.message ?? error}`);
+    });
   }
 
   // --- the agent's side -------------------------------------------------
@@ -120,6 +131,7 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
       if (reason !== 'done') call.out.discardHeld();
       call.out.sendControl(agentEndFrame(call.id, speaking.n, reason));
     }
+    if (call.session) persist(call.session, call);
     if (reason === 'done') speakNext(call);
   }
 
@@ -168,9 +180,12 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
     const previous = openOn.get(conn);
     if (previous && previous.id !== callId) unbind(previous);
     let call = state.calls.get(callId);
+    let fresh = false;
     if (!call) {
       call = new VoiceCall(callId);
+      call.session = session;
       state.calls.set(callId, call);
+      fresh = true;
     }
     state.lastCallId = callId;
     if (call.conn !== conn) {
@@ -181,6 +196,10 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
     if (cutAfterMs != null) {
       const timer = setTimeout(() => conn.ws.terminate(), cutAfterMs);
       conn.ws.once('close', () => clearTimeout(timer));
+    }
+    if (fresh && callStore) { // a call this instance has not seen: continue it if another one had
+      const saved = await callStore.load(session.id, callId).catch(() => null);
+      if (saved && call.utterances === 0) call.restore(saved);
     }
     try {
       V ??= await loadVoice();
@@ -195,6 +214,7 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
     for (const packet of call.backlog.splice(0)) hear(call, packet);
     if (greeting && !call.greeted) {
       call.greeted = true;
+      persist(session, call);
       say(call, lines.greeting);
     }
   }
