@@ -4,6 +4,7 @@
 // chat paths share one store (store/README.md: in memory, or Redis shared by
 // several instances) and the agent-run machinery (agent-runs.mjs), so a
 // message id runs the agent once whichever way, and wherever, it came.
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -92,6 +93,9 @@ export async function startServer({
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
+  // Every agent run and reader of this instance listens to it (each reader
+  // for at most one poll interval): many listeners by design.
+  setMaxListeners(0, shutdown.signal);
   const tokens = createTokenGate(requireToken);
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
