@@ -17,26 +17,57 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const LEASE_MS = 15_000;
 const POLL_MS = 250;
 
+// Runs this process is producing, per store: key -> { from, events, state,
+// changed }. `events` are those written (with the fence holding) from index
+// `from` on; a reader here takes them from memory instead of asking the store
+// again. Removed when the run ends or is fenced off (readers then ask the store).
+const producing = new WeakMap();
+function localRuns(store) {
+  let runs = producing.get(store);
+  if (!runs) producing.set(store, runs = new Map());
+  return runs;
+}
+function armed(entry) {
+  entry.changed = new Promise((resolve) => { entry.wake = resolve; });
+}
+function touched(entry) {
+  const wake = entry.wake;
+  armed(entry);
+  wake();
+}
+
 export async function produceRun({ store, key, fence, have, events, paceMs = 0, signal, leaseMs = LEASE_MS, log = () => {} }) {
   const fenced = new AbortController();
   const renew = setInterval(() => {
     store.renewRun(key, fence, leaseMs).then((ok) => { if (!ok) fenced.abort(); }, () => {});
   }, Math.max(10, Math.floor(leaseMs / 3)));
   const stop = signal ? AbortSignal.any([signal, fenced.signal]) : fenced.signal;
+  const runs = localRuns(store);
+  const local = { from: have, events: [], state: 'running' };
+  armed(local);
+  runs.set(key, local);
+  const finish = (state) => {
+    local.state = state;
+    touched(local);
+    if (runs.get(key) === local) runs.delete(key);
+    return state;
+  };
   try {
     for (let index = 0; index < events.length; index += 1) {
       if (index < have) continue;
       const event = events[index];
       if (paceMs > 0 && event.event === 'delta') await sleep(paceMs, undefined, { signal: stop });
       if (stop.aborted) throw stop.reason ?? new Error('aborted');
-      if (!(await store.appendRunEvent(key, fence, index, event))) return 'fenced';
+      if (!(await store.appendRunEvent(key, fence, index, event))) return finish('fenced');
+      local.events.push(event);
+      touched(local);
     }
-    return (await store.endRun(key, fence, 'done')) ? 'done' : 'fenced';
+    return finish((await store.endRun(key, fence, 'done')) ? 'done' : 'fenced');
   } catch (error) {
-    if (fenced.signal.aborted) return 'fenced';
+    if (fenced.signal.aborted) return finish('fenced');
     log(`[server] agent run ${key.slice(0, 8)} failed: ${error?.message ?? error}`);
-    await store.endRun(key, fence, 'failed').catch(() => {});
-    return 'failed';
+    const ended = await store.endRun(key, fence, 'failed').catch(() => false);
+    return finish(ended ? 'failed' : 'fenced');
   } finally {
     clearInterval(renew);
   }
@@ -47,7 +78,29 @@ export async function produceRun({ store, key, fence, have, events, paceMs = 0, 
 // is paced like the original.
 export async function* followRun({ store, key, from = 0, paceMs = 0, replay = false, signal, takeover, result = {} }) {
   let next = from;
+  const runs = localRuns(store);
   while (!signal?.aborted) {
+    const local = runs.get(key);
+    if (local && next >= local.from) { // produced here: straight from memory
+      if (next < local.from + local.events.length) {
+        const event = local.events[next - local.from];
+        if (replay && paceMs > 0 && event.event === 'delta') {
+          try { await sleep(paceMs, undefined, { signal }); } catch { return; }
+        }
+        next += 1;
+        yield event;
+        continue;
+      }
+      if (local.state === 'running') {
+        const poll = sleep(POLL_MS, undefined, { signal }).catch(() => {});
+        await Promise.race([local.changed, poll]);
+        continue;
+      }
+      if (local.state !== 'fenced') {
+        result.state = local.state;
+        return;
+      }
+    }
     const changed = store.waitRun(key, POLL_MS, signal); // armed before the read: no notice slips between
     const run = await store.readRun(key, next);
     if (run === null) { // the record is gone (Redis lost its data): this reply cannot finish

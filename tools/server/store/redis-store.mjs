@@ -14,6 +14,7 @@ const KICK_CHANNEL = 'nt:kick';
 const RUN_CHANNEL = 'nt:run';
 const EPOCH_KEY = 'nt:epoch';
 const EPOCH_CHECK_MS = 1000;
+const STREAMING = new Set(['APPEND_RUN', 'RENEW_RUN', 'END_RUN', 'READ_RUN', 'EMIT']);
 
 const sessionKeys = (id) => {
   const tag = `nt:{${id}}`;
@@ -25,6 +26,7 @@ export class RedisStore {
   kind = 'redis';
   epoch = '';
   #client;
+  #stream; // a second connection for the reply streams, so a burst of events never queues a hello or an ack behind it
   #sub;
   #shas = new Map();
   #kickers = new Set();
@@ -40,12 +42,14 @@ export class RedisStore {
     // or closes 1011) instead of queueing without bound.
     const options = { url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } };
     this.#client = createClient(options);
+    this.#stream = createClient(options);
     this.#sub = createClient(options);
-    for (const c of [this.#client, this.#sub]) c.on('error', (e) => this.#log(`[store] redis: ${e.message}`));
+    for (const c of [this.#client, this.#stream, this.#sub]) c.on('error', (e) => this.#log(`[store] redis: ${e.message}`));
   }
 
   async start() {
     await this.#client.connect();
+    await this.#stream.connect();
     await this.#sub.connect();
     for (const [name, text] of Object.entries(SCRIPTS)) {
       this.#shas.set(name, { text, sha: createHash('sha1').update(text).digest('hex') });
@@ -66,7 +70,7 @@ export class RedisStore {
   async close() {
     clearInterval(this.#epochTimer);
     for (const waiters of this.#runWaiters.values()) for (const wake of waiters) wake();
-    await Promise.allSettled([this.#client.close?.() ?? this.#client.quit(), this.#sub.close?.() ?? this.#sub.quit()]);
+    await Promise.allSettled([this.#client, this.#stream, this.#sub].map((c) => (c.close ? c.close() : c.quit())));
   }
 
   // The epoch key, minted when missing (first start, or Redis lost its data).
@@ -89,12 +93,13 @@ export class RedisStore {
 
   async #run(name, keys, args) {
     const { text, sha } = this.#shas.get(name);
+    const client = STREAMING.has(name) ? this.#stream : this.#client;
     const argv = args.map(String);
     try {
-      return await this.#client.sendCommand(['EVALSHA', sha, String(keys.length), ...keys, ...argv]);
+      return await client.sendCommand(['EVALSHA', sha, String(keys.length), ...keys, ...argv]);
     } catch (error) {
       if (!String(error?.message).startsWith('NOSCRIPT')) throw error;
-      return this.#client.sendCommand(['EVAL', text, String(keys.length), ...keys, ...argv]);
+      return client.sendCommand(['EVAL', text, String(keys.length), ...keys, ...argv]);
     }
   }
 
