@@ -126,6 +126,9 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.ok(viaPrevious, 'the previous token is good for one more hello');
       assert.equal(await store.resumeSession('s1', made.token, { rotate: true }), null, 'then it is not');
       assert.ok(await store.resumeSession('s1', viaPrevious.token, {}));
+      assert.deepEqual(await store.createSession('s1', { ifAbsent: true }), { held: true }, 'a held session is not replaced');
+      assert.ok(await store.resumeSession('s1', viaPrevious.token, {}), 'and it is untouched');
+      assert.ok((await store.createSession('s-new', { ifAbsent: true })).token, 'an id not held starts fresh');
     });
 
     test('a newer generation fences the older one off, and the kick reaches every instance', async () => {

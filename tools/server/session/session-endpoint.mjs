@@ -5,12 +5,20 @@
 // session itself (token, generation, log, acks, turns) is in the store, so a
 // hello may land on any instance.
 //
+// Who owns a session: the hello that proves it with its resume token (the
+// last welcome's, or for one more hello the one before; every resuming
+// welcome rotates it). Such a hello resumes it and replaces any connection
+// of it, wherever it is. A hello naming a held session without proving it
+// leaves that session and its connection alone and gets a fresh session of
+// its own under a new id (a UUID), named in its welcome. A session id the
+// store does not hold starts fresh under that id.
+//
 // Per connection: frames are handled one at a time in arrival order (the
 // store is asynchronous); frames before `hello` other than `ping` are
-// refused with `error` bad_frame; a second `hello` likewise. Every hello
-// bumps the session's generation in the store and publishes a kick: the
-// instance holding an older connection closes it with 4000, and every frame
-// that connection still sends is ignored. Voice control frames (after the
+// refused with `error` bad_frame; a second `hello` likewise. Every proving
+// hello bumps the session's generation in the store and publishes a kick:
+// the instance holding an older connection closes it with 4000, and every
+// frame that connection still sends is ignored. Voice control frames (after the
 // welcome, like `msg`) and binary voice packets go to the voice gateway.
 //
 // Bounds (docs/protocol.md, "Limits"): `maxConnections` open sockets on this
@@ -19,6 +27,7 @@
 // resumes from the log); a connection whose frames wait unhandled stops
 // being read until they are; `msg` frames over the send rate get `error`
 // rate_limited, not acked.
+import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
@@ -216,12 +225,12 @@ export function createSessionEndpoint({
         return conn.close(4003, `unauthorized: token ${checked.reason}`);
       }
     }
-    const id = h.session_id;
+    let id = h.session_id;
     const who = { tabId: h.tab_id, instance };
     conn.sessionId = id;
-    let attached = h.resume_token === '' ? null : await store.resumeSession(id, h.resume_token, who);
+    let attached = h.resume_token === '' ? null : await store.resumeSession(id, h.resume_token, { ...who, rotate: true });
     let events = attached ? await store.eventsAfter(id, h.last_event_seq) : [];
-    if (attached && events === null) { // the log no longer reaches back: no partial replay
+    if (attached && events === null) { // proven, but the log no longer reaches back: no partial replay
       const { prev } = attached;
       attached = await store.createSession(id, who);
       attached.prev ??= prev;
@@ -229,7 +238,13 @@ export function createSessionEndpoint({
       attached.resumedButLost = true;
     }
     const resumed = attached !== null && !attached.resumedButLost;
-    if (!attached) attached = await store.createSession(id, who);
+    if (!attached) attached = await store.createSession(id, { ...who, ifAbsent: true });
+    if (attached.held) { // held, and this hello cannot prove it: a session of its own, the held one untouched
+      id = randomUUID();
+      conn.sessionId = id;
+      log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(id)}`);
+      attached = await store.createSession(id, who);
+    }
     if (attached.full) {
       log(`[server] WS /api/session hello refused: the store holds the most sessions it may`);
       return conn.close(TRY_AGAIN_LATER, 'try again later: sessions');

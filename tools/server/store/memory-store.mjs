@@ -3,12 +3,20 @@
 // everything (sessions, acks, event logs, idempotency records, visitors),
 // so a message re-sent after a restart runs the agent again. Same contract
 // as redis-store.mjs, checked by tests/server/store-contract.test.mjs.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
 
 export const MAX_VOICE_CALLS = 8;
 
 export const newResumeToken = () => randomBytes(18).toString('base64url');
+
+// Equal tokens, compared in constant time (an empty token never matches).
+export function sameToken(given, held) {
+  if (typeof given !== 'string' || given === '' || typeof held !== 'string' || held === '') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(held);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 export class MemoryStore {
   kind = 'memory';
@@ -45,8 +53,9 @@ export class MemoryStore {
     for (const id of [...this.#sessions.keys()]) this.#held(id);
   }
 
-  async createSession(id, { tabId = '', instance = '' } = {}) {
+  async createSession(id, { tabId = '', instance = '', ifAbsent = false } = {}) {
     const old = this.#held(id);
+    if (old && ifAbsent) return { held: true };
     if (!old && this.#sessions.size >= this.limits.maxSessions) {
       this.#prune();
       if (this.#sessions.size >= this.limits.maxSessions) return { full: true };
@@ -62,7 +71,7 @@ export class MemoryStore {
 
   async resumeSession(id, token, { tabId = '', instance = '', rotate = false } = {}) {
     const s = this.#held(id);
-    if (!s || token === '' || (token !== s.token && token !== s.ptok)) return null;
+    if (!s || !(sameToken(token, s.token) || sameToken(token, s.ptok))) return null;
     const prev = s.connected ? { tabId: s.tab, instance: s.instance } : null;
     if (rotate) { // the superseded token stays good for one more hello (a welcome may be lost)
       s.ptok = s.token;

@@ -33,11 +33,12 @@ local function check_gen(gen)
 end
 `;
 
-// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl maxSessions
+// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl maxSessions ifAbsent
 const CREATE = `${PRELUDE}
 local now = now_ms()
 redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
 local exists = redis.call('EXISTS', KEYS[1]) == 1
+if exists and ARGV[8] == '1' then return cjson.encode({held = true}) end
 if not exists and redis.call('ZCARD', KEYS[6]) >= tonumber(ARGV[7]) then return cjson.encode({full = true}) end
 local prev = false
 local gen = 0

@@ -107,10 +107,11 @@ export class RedisStore {
 
   #liveTtl() { return 2 * this.limits.resumeWindowMs; }
 
-  async createSession(id, { tabId = '', instance = '' } = {}) {
+  async createSession(id, { tabId = '', instance = '', ifAbsent = false } = {}) {
     const reply = JSON.parse(await this.#run('CREATE', sessionKeys(id),
-      [id, tabId, instance, newResumeToken(), this.epoch, this.#liveTtl(), this.limits.maxSessions]));
+      [id, tabId, instance, newResumeToken(), this.epoch, this.#liveTtl(), this.limits.maxSessions, ifAbsent ? 1 : 0]));
     if (reply.full) return { full: true };
+    if (reply.held) return { held: true };
     return { token: reply.token, gen: reply.gen, seq: 0, acked: [], prev: reply.prev || null };
   }
 
