@@ -50,7 +50,7 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
     let store;
     before(async () => {
       backend = await makeBackend();
-      store = await backend.open({ maxRuns: 3, runTtlMs: 400, maxEvents: 4, maxAcked: 3, maxTurns: 2, maxSessions: 5, resumeWindowMs: 300 });
+      store = await backend.open({ maxRuns: 3, runTtlMs: 2000, maxEvents: 4, maxAcked: 3, maxTurns: 2, maxSessions: 5, resumeWindowMs: 300 });
     });
     after(async () => backend.stop());
 
@@ -94,7 +94,7 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       await store.clear();
       for (const k of ['a', 'b', 'c']) assert.equal((await store.claimRun(k, 'p', { leaseMs: 1 })).outcome, 'started');
       assert.deepEqual(await store.claimRun('d', 'p'), { outcome: 'full' });
-      await until(async () => (await store.claimRun('d', 'p', { leaseMs: 1 })).outcome === 'started', 'records to age out');
+      await until(async () => (await store.claimRun('d', 'p', { leaseMs: 1 })).outcome === 'started', 'records to age out', 15_000);
       assert.equal(await store.readRun('a', 0), null);
     });
 

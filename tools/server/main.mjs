@@ -27,7 +27,7 @@ const server = await startServer({
   redisUrl: process.env.NATTER_REDIS_URL || '',
 });
 console.log(`Natter demo storefront: ${server.url}`);
-console.log(`State: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
+console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;
 async function stop() {
