@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEvents, postChat, startTestServer, stats } from './helpers.mjs';
-import { closeAllSockets, joinSession, msg, sleep } from './session-helpers.mjs';
+import { closeAllSockets, connect, helloFrame, joinSession, msg, sleep } from './session-helpers.mjs';
 import { startGatewayProcess, startRedis } from './redis-helpers.mjs';
 
 after(() => closeAllSockets());
@@ -224,5 +224,29 @@ test('HTTP: the instance streaming a reply is killed; the retry on the other get
     await a.kill();
     await b.close();
     await redis.stop();
+  }
+});
+
+test('Redis unreachable: HTTP answers 503 with Retry-After, a hello is closed 1013; both work again after', async () => {
+  const c = await cluster({ n: 1 });
+  try {
+    const [a] = c.servers;
+    await c.redis.stop();
+    const refused = await postChat(a.url, { key: 'x-u-1' });
+    assert.equal(refused.status, 503);
+    assert.equal(JSON.parse(refused.body).error.code, 'store_unavailable');
+    assert.equal(refused.headers['retry-after'], '2');
+    const socket = await connect(a.url);
+    socket.send(helloFrame({ session: 'x-u' }));
+    assert.deepEqual(await socket.waitClosed(), { code: 1013, reason: 'try again later: store' });
+    await c.redis.restartEmpty(); // back (empty): served again once the client reconnects
+    let answer = null;
+    for (let i = 0; i < 50 && answer?.status !== 200; i += 1) {
+      answer = await postChat(a.url, { key: 'x-u-1' });
+      if (answer.status !== 200) await sleep(100);
+    }
+    assert.equal(answer.status, 200);
+  } finally {
+    await c.stop();
   }
 });

@@ -18,6 +18,7 @@ import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { randomBytes } from 'node:crypto';
 import { openStore } from './store/open-store.mjs';
+import { storeUnavailable } from './store/redis-store.mjs';
 import { DEFAULT_LIMITS } from './store/limits.mjs';
 import { LEASE_MS } from './reply-run.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
@@ -147,6 +148,14 @@ export async function startServer({
     req.natterLog = { key: null };
     logRequest(req, res, req.natterLog, pathname ?? req.url, log);
     route(req, res, pathname).catch((error) => {
+      if (storeUnavailable(error)) { // Redis unreachable: a delay, not a failure (the client retries the same key)
+        log(`[server] ${req.method} ${req.url}: the store is unreachable (${error.message})`);
+        if (!res.headersSent) {
+          sendError(res, 503, 'store_unavailable', 'The chat service is briefly unavailable; retry.',
+            { 'Retry-After': '2', 'Access-Control-Allow-Origin': '*' });
+        } else res.destroy();
+        return;
+      }
       log(`[server] error handling ${req.method} ${req.url}: ${error?.stack ?? error}`);
       if (!res.headersSent) sendError(res, 500, 'internal', 'Internal server error.');
       else res.destroy();

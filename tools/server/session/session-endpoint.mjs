@@ -35,6 +35,7 @@ import { upgradeFaultResponse, writeRawResponse } from './session-faults.mjs';
 import { createTurns } from './turns.mjs';
 import { LocalSessions } from './local-sessions.mjs';
 import { SendRate } from './send-rate.mjs';
+import { storeUnavailable } from '../store/redis-store.mjs';
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_CONNECTIONS = 20_000;
@@ -156,6 +157,11 @@ export function createSessionEndpoint({
       conn.pending += 1;
       if (conn.pending === MAX_PENDING_FRAMES) ws._socket?.pause();
       conn.queue = conn.queue.then(() => onFrame(conn, data, isBinary)).catch((error) => {
+        if (storeUnavailable(error)) { // Redis unreachable: the client backs off and resumes
+          log(`[server] WS /api/session: the store is unreachable (${error.message})`);
+          conn.close(TRY_AGAIN_LATER, 'try again later: store');
+          return;
+        }
         log(`[server] WS frame handling failed: ${error?.stack ?? error}`);
         conn.close(1011, 'internal error');
       }).finally(() => {

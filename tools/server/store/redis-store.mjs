@@ -5,7 +5,9 @@
 // depends on a notice arriving, because every write is fenced in Redis and
 // every reader also polls (waitRun's timeout, the heartbeat's touch).
 import { createHash, randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
+import {
+  ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, createClient,
+} from 'redis';
 import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
@@ -15,6 +17,13 @@ const RUN_CHANNEL = 'nt:run';
 const EPOCH_KEY = 'nt:epoch';
 const EPOCH_CHECK_MS = 1000;
 const STREAMING = new Set(['APPEND_RUN', 'RENEW_RUN', 'END_RUN', 'READ_RUN', 'EMIT']);
+
+// True for the errors of a Redis that cannot be reached right now (the
+// caller answers "try again later": HTTP 503, close 1013), as opposed to a bug.
+export function storeUnavailable(error) {
+  return error instanceof ClientOfflineError || error instanceof ClientClosedError
+    || error instanceof ConnectionTimeoutError || error instanceof SocketClosedUnexpectedlyError;
+}
 
 const sessionKeys = (id) => {
   const tag = `nt:{${id}}`;
