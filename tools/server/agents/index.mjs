@@ -40,6 +40,10 @@
 import { checkAgentEvent } from './reply-events.mjs';
 
 export { createScriptedAgent } from './scripted.mjs';
+export { createWebhookAgent } from './webhook.mjs';
+export { createOpenAiAgent } from './openai.mjs';
+export { agentFromEnv, ConfigError } from './config.mjs';
+export { AgentError } from './agent-error.mjs';
 
 // The protocol's reply events for one turn: start, the adapter's checked
 // events, done. `onDone(text)` is called with the whole reply text once the
