@@ -16,8 +16,9 @@
 //     NATTER_OPENAI_TIMEOUT_MS    longest silence from the endpoint (default 30000)
 //     NATTER_OPENAI_MAX_RETRY_WAIT_MS  longest Retry-After honoured on 429/5xx (default 20000)
 //
-// agentFromEnv(env) → { agent, description } (description: one log line,
-// never a secret) or throws ConfigError naming the variable to fix.
+// agentFromEnv(env) → { agent, description, tools? } (description: one log
+// line, never a secret; tools: the openai adapter's shop tools) or throws
+// ConfigError naming the variable to fix.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createScriptedAgent } from './scripted.mjs';
@@ -56,7 +57,7 @@ function webhookFromEnv(env) {
   return { agent: createWebhookAgent({ url, secret, timeoutMs }), description: `webhook ${new URL(url).origin}` };
 }
 
-function openAiFromEnv(env, log) {
+function openAiFromEnv(env, log, adapterOptions) {
   const baseUrl = httpUrl(env, 'NATTER_OPENAI_BASE_URL', DEFAULT_OPENAI.baseUrl);
   const model = env.NATTER_OPENAI_MODEL;
   if (!model) throw new ConfigError('NATTER_OPENAI_MODEL is required.');
@@ -69,15 +70,16 @@ function openAiFromEnv(env, log) {
     shopName: env.NATTER_SHOP_NAME || DEFAULT_OPENAI.shopName,
     timeoutMs: milliseconds(env, 'NATTER_OPENAI_TIMEOUT_MS', DEFAULT_OPENAI.timeoutMs),
     maxRetryWaitMs: milliseconds(env, 'NATTER_OPENAI_MAX_RETRY_WAIT_MS', DEFAULT_OPENAI.maxRetryWaitMs),
-    log,
+    log, ...adapterOptions,
   });
-  return { agent, description: `openai ${new URL(baseUrl).origin} model ${model}, ${products.length} products from ${file}` };
+  return { agent, tools, description: `openai ${new URL(baseUrl).origin} model ${model}, ${products.length} products from ${file}` };
 }
 
-export function agentFromEnv(env = process.env, { log = console.log } = {}) {
+// `adapterOptions` (tests) are passed to the openai adapter (fetchImpl, sleep).
+export function agentFromEnv(env = process.env, { log = console.log, adapterOptions = {} } = {}) {
   const kind = env.NATTER_AGENT || 'scripted';
   if (kind === 'scripted') return { agent: createScriptedAgent(), description: 'scripted (the demo shop)' };
   if (kind === 'webhook') return webhookFromEnv(env);
-  if (kind === 'openai') return openAiFromEnv(env, log);
+  if (kind === 'openai') return openAiFromEnv(env, log, adapterOptions);
   throw new ConfigError(`NATTER_AGENT must be scripted, webhook or openai, not ${JSON.stringify(kind)}.`);
 }
