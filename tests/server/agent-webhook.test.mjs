@@ -119,7 +119,8 @@ test('a retried message reaches the shop once: repeats and concurrent duplicates
   assert.equal(shop.turnsFor('wh-dup').length, 1);
 });
 
-test('a shop that never answers: the shopper gets agent_failed (Retry), never a hang; the retry calls the shop again', async () => {
+// `timeout`: a gateway that hangs fails the test instead of hanging it.
+test('a shop that never answers: the shopper gets agent_failed (Retry), never a hang; the retry calls the shop again', { timeout: 20_000 }, async () => {
   const res = await postChat(gateway.url, { key: 'wh-slow', text: 'silence' });
   assert.deepEqual(parseEvents(res.body).map((e) => e.event), ['start', 'error']);
   assert.equal(parseEvents(res.body)[1].data.code, 'agent_failed');
@@ -128,7 +129,7 @@ test('a shop that never answers: the shopper gets agent_failed (Retry), never a 
   assert.equal(shop.turnsFor('wh-slow').length, 2); // a failed run is run again
 });
 
-test('a shop that goes quiet mid-stream: the text so far, then agent_failed', async () => {
+test('a shop that goes quiet mid-stream: the text so far, then agent_failed', { timeout: 20_000 }, async () => {
   const events = parseEvents((await postChat(gateway.url, { key: 'wh-stall', text: 'stall mid-stream' })).body);
   assert.deepEqual(events.map((e) => e.event), ['start', 'delta', 'error']);
 });
