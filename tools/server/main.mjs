@@ -3,11 +3,12 @@
 // to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
 // to require shop tokens (requireToken; try /demo/token.html), NATTER_AGENT
 // and its settings to choose the agent (agents/config.mjs, docs/agents.md;
-// scripted by default). Ctrl-C stops it.
+// scripted by default), NATTER_VOICE_STT=off for the scripted voice lines.
+// Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { ConfigError, agentFromEnv } from './agents/config.mjs';
+import { ConfigError, agentFromEnv, sttFromEnv } from './agents/config.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
@@ -17,8 +18,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 let chosen;
+let stt;
 try {
   chosen = agentFromEnv(process.env, { log: console.log });
+  stt = sttFromEnv(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`Agent configuration: ${error.message} (docs/agents.md)`);
@@ -27,6 +30,7 @@ try {
 
 const server = await startServer({
   agent: chosen.agent,
+  stt,
   host: process.env.HOST || '127.0.0.1',
   port,
   distDir: path.join(repo, 'dist'),
@@ -35,7 +39,7 @@ const server = await startServer({
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
 });
 console.log(`Natter demo storefront: ${server.url}`);
-console.log(`[server] agent: ${chosen.description}`);
+console.log(`[server] agent: ${chosen.description}; voice: ${stt ? 'pocketsphinx, answered by the agent' : 'scripted lines'}`);
 
 let stopping = false;
 async function stop() {

@@ -24,6 +24,7 @@ import { VisitorBook } from './visitor-book.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
+import { createVoiceAgent } from './voice/voice-agent.mjs';
 import { createVoiceModuleLoader } from './voice/voice-module.mjs';
 import { VoiceFaults } from './voice/voice-faults.mjs';
 import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
@@ -57,6 +58,9 @@ function handleSessionProbe(req, res, faults) {
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
+// `stt` (speech to text, voice/stt-pocketsphinx.mjs; off by default): the
+// voice agent answers what the shopper said, through `agent`
+// (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
 // `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
 // picks one from the environment with agents/config.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
@@ -83,6 +87,7 @@ export async function startServer({
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
   agent = createScriptedAgent(),
+  stt = null,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
@@ -91,13 +96,16 @@ export async function startServer({
   const sessions = new SessionStore({ resumeWindowMs });
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
+  let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
+    answer: stt ? (request) => answerSpeech(request) : null,
   });
   const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
   const transcripts = new TranscriptBook();
   const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal, agent, transcripts, log });
   const visitors = new VisitorBook();
+  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, visitors, log });
   const chat = createChatHandler({
     agentRuns, visitors, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
   });

@@ -4,7 +4,7 @@
 // the protocol's event list (start, delta per token, card per product, done).
 // Replies use the safe Markdown subset the widget renders: **bold**,
 // *italic*, "- " bullet lists and [label](https://…) links.
-import { PLATFORM_LABELS, parseProductQuery, searchProducts, toCard } from './catalogue.mjs';
+import { PLATFORM_LABELS, parseProductQuery, productsNamed, searchProducts, toCard } from './catalogue.mjs';
 
 export const MAX_CARDS = 4;
 export const TRADE_IN_URL = 'https://shop.example/trade-in';
@@ -63,11 +63,20 @@ function searchReply(query) {
   };
 }
 
+// The products the shopper named ("how much is Astro Bot?").
+function namedReply(found) {
+  const shown = found.slice(0, MAX_CARDS);
+  const lines = shown.map((p) => `- [${p.name}](${p.url}) for **£${p.price}**`);
+  return { text: `Yes, we have that:\n${lines.join('\n')}`, products: shown };
+}
+
 // What the agent says to `text`: { text, products } (products as in the catalogue).
 // `visitor`: who asks (visitor.mjs), or null.
 export function composeReply(text, visitor = null) {
   if (TRADE_IN.test(text)) return { text: tradeInReply(), products: [] };
   if (GREETING.test(text)) return { text: greetingReply(nameForReply(visitor)), products: [] };
+  const named = productsNamed(text);
+  if (named.length > 0) return namedReply(named);
   const query = parseProductQuery(text);
   if (query) return searchReply(query);
   return { text: fallbackReply(), products: [] };
