@@ -56,6 +56,16 @@ test('two spoken questions get spoken answers about the products asked for, in o
   assert.ok(server.lines.some((l) => l.includes('voice: heard "do you have xbox')), server.lines.join('\n'));
 });
 
+test('the seeds\' story: "Do you have PS5 games?", the answer, then "How much is it?" gets their prices', async () => {
+  const { socket } = await startCall('va-seed', 'call-seed');
+  const next = say(socket, 'Do you have PS5 games?');
+  const first = await socket.waitFor(agentStart('call-seed', 1), 20_000);
+  assert.match(first.text, /Astro Bot \(PS5\)/);
+  say(socket, 'How much is it?', next);
+  const second = await socket.waitFor(agentStart('call-seed', 2), 20_000);
+  assert.match(second.text, /^Here are the prices: Astro Bot \(PS5\) is £49\.99\./);
+});
+
 test('speech read aloud: links as their labels, no emphasis marks, a sentence per list item', () => {
   assert.equal(speakable('Yes! We have **two**:\n- [Astro Bot](https://x.example/a) for **£49.99**\n- *GT7*'),
     'Yes! We have two: Astro Bot for £49.99. GT7.');

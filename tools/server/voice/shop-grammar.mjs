@@ -19,7 +19,8 @@ export const OPENERS = ['do you have', 'have you got', 'do you sell', 'how much 
   'i want', 'i would like', 'i am looking for', 'is there', 'can i buy', 'tell me about', 'what about'];
 const DETERMINERS = ['a', 'the', 'any', 'some', 'your', 'my old', 'a wireless', 'wireless'];
 const KINDS = ['games', 'game', 'consoles', 'console', 'controllers', 'controller', 'headsets', 'headset'];
-const OTHERS = ['hello', 'hi', 'thank you', 'thanks', 'yes', 'no', 'can i trade in my old console',
+const OTHERS = ['hello', 'hi', 'thank you', 'thanks', 'yes', 'no', 'how much is it', 'how much are they',
+  'can i trade in my old console',
   'can i trade in my old games', 'how does trade in work'];
 
 export function spokenForm(text) {
