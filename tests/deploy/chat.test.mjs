@@ -100,7 +100,7 @@ test('a 2 s network cut: offline, then connected again over wss://, and the mess
   s.assertClean();
 });
 
-test('a strict-CSP shop page: the panel, a round trip over wss:// and a reload cause no CSP violation', async () => {
+test('a strict-CSP shop page: the panel and a round trip over wss:// cause no CSP violation', async () => {
   const s = await openConnected(stack, { path: PAGES.live });
   const header = await s.page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
   assert.equal(header, stack.csp.strict, 'the page really is under the strict policy');

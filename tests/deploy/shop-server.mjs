@@ -24,6 +24,10 @@ export async function startShop({ host, leaf, tokenSecret = null }) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
       return res.end(JSON.stringify({ token, expires_in: 300 }));
     }
+    if (pathname === '/favicon.ico') { // a real shop has one; a 404 would be a console error
+      res.writeHead(204, { 'Cache-Control': 'max-age=3600' });
+      return res.end();
+    }
     const page = pages.get(pathname);
     if (!page || req.method !== 'GET') {
       res.writeHead(404, { 'Content-Type': 'text/plain' });

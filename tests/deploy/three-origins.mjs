@@ -14,7 +14,7 @@
 // work on it): stack.server.url is the shop, stack.control() reaches the
 // gateway's test controls on its loopback port (never through the proxy).
 // Put pages on the shop with stack.page(path, {csp, data}).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack } from '../browser/harness.mjs';
@@ -33,6 +33,7 @@ export const VERSION = '1.0.1';
 // `extraArgs`: more Chromium flags (a fake microphone).
 export async function startThreeOrigins({ versions = [VERSION], tokenSecret = null, extraArgs = [] } = {}) {
   const work = mkdtempSync(path.join(tmpdir(), 'natter-deploy-'));
+  chmodSync(work, 0o755); // nginx's workers may run as nobody when the test runs as root
   const started = [];
   try {
     const certs = makeCertificates(work, Object.values(HOSTS));
