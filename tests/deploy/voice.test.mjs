@@ -42,7 +42,10 @@ test('a voice call across origins: the greeting plays and the gateway hears the 
   const s = await openConnected(stack, { path: '/voice.html' });
   await recordVoiceStates(s.page);
   await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
-  await waitForVoice(s, 'agent_speaking'); // the greeting
+  // The greeting, or the widget's own voice error (fails at once, naming it).
+  const voiceError = eventually(() => s.problems.find((p) => p.text.startsWith('[natter] voice')) ?? assert.fail('none'),
+    { timeout: 30_000 }).then((p) => assert.fail(p.text), () => {});
+  await Promise.race([waitForVoice(s, 'agent_speaking'), voiceError]);
   await waitForVoice(s, 'listening'); // ... played to its end
   assert.ok(binaryIn(s) > 0, 'the greeting arrived as audio packets');
   const hello = s.sockets[0].sent.find((f) => f.type === 'hello');
