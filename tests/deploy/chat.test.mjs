@@ -6,12 +6,15 @@
 // 'wasm-unsafe-eval' runs the core in the frame fallback from the CDN.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { eventually } from '../browser/harness.mjs';
 import { composerReady, pressFive, assertSentOnce } from '../browser/send-once-helpers.mjs';
 import {
   openConnected, type, sentIdOf, assertServerRanOnce, setNetwork, OFFLINE_TEXT, QUEUED_TEXT,
 } from '../browser/session-helpers.mjs';
 import { startThreeOrigins, VERSION } from './three-origins.mjs';
+import { FRAME_CSP } from '../../tools/server/static-files.mjs';
 
 let stack;
 const PAGES = {};
@@ -137,4 +140,44 @@ test("a shop page without 'wasm-unsafe-eval': one error names the directive, the
   assert.deepEqual(await frame.evaluate(() => window.__cspViolations), [], 'the frame runs under its own policy');
   const others = s.problems.filter((p) => !p.text.startsWith('[natter]') && !/WebAssembly|Content Security Policy/.test(p.text));
   assert.deepEqual(others, []);
+});
+
+// GET `pathname` from the CDN as a browser would (TLS to cdn.test, trusting
+// the test CA): {status, headers}.
+function cdnGet(pathname, headers = {}) {
+  const { port } = new URL(stack.origins.cdn);
+  return new Promise((resolve, reject) => {
+    https.get({ host: '127.0.0.1', port, path: pathname, servername: 'cdn.test', ca: readFileSync(stack.caCert),
+      headers: { Host: `cdn.test:${port}`, Origin: stack.origins.shop, ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
+    }).on('error', reject);
+  });
+}
+
+test('the CDN (nginx) sends the headers docs/deploying.md recommends', async () => {
+  const { files } = stack.release.manifests[VERSION];
+  const everywhere = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'x-content-type-options': 'nosniff' };
+  const check = (got, want, what) => {
+    for (const [name, value] of Object.entries({ ...everywhere, ...want })) assert.equal(got.headers[name], value, `${what}: ${name}`);
+  };
+  for (const key of ['core_js', 'core_wasm']) {
+    const file = `/v/${VERSION}/${files[key].path}`;
+    const got = await cdnGet(file);
+    assert.equal(got.status, 200, file);
+    check(got, { 'cache-control': 'public, max-age=31536000, immutable' }, file);
+    if (key === 'core_wasm') assert.equal(got.headers['content-type'], 'application/wasm');
+  }
+  for (const file of ['/natter.js', '/channels/latest.json', `/v/${VERSION}/natter.js`, `/v/${VERSION}/manifest.json`]) {
+    const got = await cdnGet(file);
+    assert.equal(got.status, 200, file);
+    check(got, { 'cache-control': 'no-cache' }, file);
+    assert.match(got.headers.etag ?? '', /^"/, `${file}: ETag`);
+    const again = await cdnGet(file, { 'If-None-Match': got.headers.etag });
+    assert.equal(again.status, 304, `${file}: revalidated`);
+  }
+  const frame = Object.values(files).find((f) => f.path.endsWith('.html'));
+  const got = await cdnGet(`/v/${VERSION}/${frame.path}`);
+  check(got, { 'content-security-policy': FRAME_CSP }, frame.path);
+  assert.equal(got.headers['x-frame-options'], undefined);
 });

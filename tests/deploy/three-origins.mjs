@@ -62,7 +62,7 @@ export async function startThreeOrigins({ versions = [VERSION], tokenSecret = nu
       origins,
       allowedOrigins: Object.values(origins), // harness: requests elsewhere are "offsite"
       apiOrigin: agent.origin, // harness: POST /api/chat is recorded there
-      csp, release, shop, cdn, agent,
+      csp, release, shop, cdn, agent, caCert: certs.caCert,
       // Puts a page on the shop: `csp` (a policy text, or none), `data`
       // attributes of the snippet, `src` of the script.
       page(pathname, { csp: policy, data, src } = {}) {
