@@ -8,12 +8,12 @@ export function policies({ cdn, agent }) {
   const wss = agent.replace(/^https:/, 'wss:');
   const base = `default-src 'self'; style-src 'self'; connect-src 'self' ${cdn} ${agent} ${wss}`;
   return {
-    // The widget in the page: scripts (and worklets, and the voice worker)
-    // from the CDN, WebAssembly compiled in the page. No blob:, data: or
-    // 'unsafe-eval' anywhere; no frame-src (the main mode frames nothing).
-    strict: `${base}; script-src 'self' ${cdn} 'wasm-unsafe-eval'`,
-    // Without 'wasm-unsafe-eval' the core runs in the frame fallback, which
-    // the page must allow to be framed from the CDN.
+    // The widget in the page: scripts (and worklets) from the CDN,
+    // WebAssembly compiled in the page, frames from the CDN (the voice
+    // worker's frame; the core frame when WebAssembly is refused). No
+    // blob:, data:, 'unsafe-eval' or 'unsafe-inline' anywhere.
+    strict: `${base}; script-src 'self' ${cdn} 'wasm-unsafe-eval'; frame-src ${cdn}`,
+    // Without 'wasm-unsafe-eval': the core runs in the frame fallback.
     noWasm: `${base}; script-src 'self' ${cdn}; frame-src ${cdn}`,
   };
 }
