@@ -51,6 +51,20 @@ for (const kind of ['enter', 'click']) {
   });
 }
 
+test('five rapid Enters on the live session (wss://) send one msg frame, run the agent once', async () => {
+  const s = await openConnected(stack, { path: PAGES.live });
+  await s.textarea.fill('any Switch games?');
+  for (let i = 0; i < 5; i += 1) await s.page.keyboard.press('Enter');
+  await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
+  await s.finishedReplies.first().waitFor();
+  const id = sentIdOf(s, 'any Switch games?'); // exactly one msg frame on the wire
+  await assertServerRanOnce(stack, id);
+  assert.equal(await s.userBubbles.count(), 1, 'one shopper bubble');
+  assert.equal(await s.agentBubbles.count(), 1, 'one reply');
+  assert.equal(await s.textarea.inputValue(), '');
+  s.assertClean();
+});
+
 test('the page is on the shop origin, the widget from the CDN release layout, the session wss:// to the agent', async () => {
   const s = await openConnected(stack, { path: PAGES.live });
   assert.equal(new URL(s.page.url()).origin, stack.origins.shop);

@@ -6,7 +6,7 @@
 // accepts the live session's hello with it, and refuses a session without one.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually } from '../browser/harness.mjs';
+import { eventually, openStorefront } from '../browser/harness.mjs';
 import { openLive, type, sentIdOf, assertServerRanOnce } from '../browser/session-helpers.mjs';
 import { startThreeOrigins } from './three-origins.mjs';
 import { SHOP_TOKEN_PATH } from './shop-server.mjs';
@@ -15,6 +15,7 @@ let stack;
 before(async () => {
   stack = await startThreeOrigins({ tokenSecret: 'deploy-test-shop-secret-0123' });
   stack.page('/token.html', { csp: stack.csp.strict, data: { transport: 'session', tokenUrl: SHOP_TOKEN_PATH } });
+  stack.page('/token-http.html', { csp: stack.csp.strict, data: { tokenUrl: SHOP_TOKEN_PATH } });
 });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
@@ -40,6 +41,24 @@ test('the widget fetches the token from the shop origin, the hello carries it, a
   const stored = await s.page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
   assert.ok(!stored.includes(tokenAnswers[0]), 'the token is in no storage');
   assert.ok(!s.consoleLines.some((l) => l.includes(tokenAnswers[0])), 'nor in the console');
+  s.assertClean();
+});
+
+test('over HTTP: the cross-origin POST to the agent carries the shop token as a Bearer header (CORS preflight passes)', async () => {
+  const s = await openStorefront(stack, { path: '/token-http.html' });
+  const auth = [];
+  s.page.on('request', (r) => {
+    if (r.url() === `${stack.origins.agent}/api/chat` && r.method() === 'POST') auth.push(r.headers().authorization);
+  });
+  await s.openChat();
+  await s.textarea.fill('is the blue one in stock?');
+  await s.textarea.press('Enter');
+  await s.finishedReplies.first().waitFor();
+  assert.equal(auth.length, 1);
+  assert.match(auth[0], /^Bearer [\w-]+\.[\w-]+$/);
+  assert.equal(s.chatRequests.length, 1);
+  const stats = await stack.stats();
+  assert.deepEqual(stats.agent_runs, { [s.chatRequests[0].key]: 1 }, 'the gateway accepted it and ran the agent once');
   s.assertClean();
 });
 
