@@ -71,6 +71,10 @@ export async function startProxy(kind, { upstreamPort, readTimeout = '180s', val
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = once(child, 'exit');
+  // A test process that dies without stop() must not leave its proxy running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  exited.then(() => process.off('exit', killOnExit));
   try {
     await waitForPort(port, child);
   } catch (error) {
