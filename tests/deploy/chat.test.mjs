@@ -195,3 +195,24 @@ test('the CDN (nginx) sends the headers docs/deploying.md recommends', async () 
   check(got, { 'content-security-policy': FRAME_CSP }, frame.path);
   assert.equal(got.headers['x-frame-options'], undefined);
 });
+
+test('a returning visitor: the no-cache files revalidate (304 at the CDN), the content-hashed ones never leave the browser cache', async () => {
+  const first = await openConnected(stack, { path: PAGES.live });
+  const { files } = stack.release.manifests[VERSION];
+  const hashed = [files.core_js.path, files.core_wasm.path].map((p) => `/v/${VERSION}/${p}`);
+  const seenFirst = stack.cdn.accessLog();
+  for (const p of ['/natter.js', '/channels/latest.json', `/v/${VERSION}/manifest.json`, ...hashed]) {
+    assert.ok(seenFirst.some((r) => r.path === p), `${p} fetched once from the CDN`);
+  }
+  await first.page.close();
+
+  const mark = stack.cdn.accessLog().length;
+  const again = await openConnected(stack, { path: PAGES.live }); // same browser profile: same HTTP cache
+  const wire = stack.cdn.accessLog().slice(mark);
+  const status = (p) => wire.filter((r) => r.path === p).map((r) => r.status);
+  for (const p of ['/natter.js', '/channels/latest.json', `/v/${VERSION}/manifest.json`]) {
+    assert.deepEqual(status(p), [304], `${p} revalidated: ${JSON.stringify(wire)}`);
+  }
+  for (const p of hashed) assert.deepEqual(status(p), [], `${p} came from the cache: ${JSON.stringify(wire)}`);
+  again.assertClean();
+});
