@@ -2,8 +2,8 @@
 // speech to the agent's first audio, split into its three steps as the
 // gateway runs them one after another (tools/server/voice/voice-agent.mjs,
 // voice-gateway.mjs): recognition (sox + pocketsphinx with the catalogue's
-// grammar), agent (the scripted text agent through agent-runs.mjs, paced as
-// `npm start` paces it: 20 ms per token), synthesis (espeak-ng + sox + Opus
+// grammar), agent (the scripted text agent through agent-runs.mjs, unpaced:
+// the voice agent waits for the whole answer), synthesis (espeak-ng + sox + Opus
 // encode of the whole utterance, which must exist before its first frame is
 // sent). Over the 10 shop questions of tests/server/voice-questions.mjs, spoken
 // by espeak-ng's en-gb voice; also the word error rate on that set.
@@ -95,8 +95,8 @@ section.` : 'Measured in this run.'}
 From the end of the shopper's speech to the agent's first audio, over the ${rows.length} spoken shop
 questions of \`tests/server/voice-questions.mjs\` (espeak-ng en-gb, 150 words/min), one sample each; the
 gateway runs the three steps one after another, after the segmenter's 600 ms of quiet that ends the
-speech (not counted here). Agent: the scripted agent through \`agent-runs.mjs\`,
-paced at ${NPM_START_TOKEN_DELAY_MS} ms per token as in \`npm start\`. Synthesis: espeak-ng + sox + Opus
+speech (not counted here). Agent: the scripted agent through \`agent-runs.mjs\` (the voice agent
+reads the whole answer at once, without the ${NPM_START_TOKEN_DELAY_MS} ms per token that paces it in chat). Synthesis: espeak-ng + sox + Opus
 encode of the whole answer.
 
 | step | p50 | p95 |

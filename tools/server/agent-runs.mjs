@@ -43,8 +43,10 @@ export function createAgentRuns({
     // asks, not what; a run started is replayed as it was.
     // Returns { conflict: true } or { run, outcome: 'started' | 'joined' | 'replayed' }.
     // `overrideText` (a test fault) is what the agent says if this call
-    // starts the run; the adapter is then not called.
-    begin(request, { overrideText = null } = {}) {
+    // starts the run; the adapter is then not called. `unpaced`: a reader
+    // that waits for the whole reply (the voice agent) gets it without the
+    // typing pace of a paced agent.
+    begin(request, { overrideText = null, unpaced = false } = {}) {
       const key = request.message_id;
       return store.begin(key, fingerprint(request), () => {
         stats.countAgentRun(key);
@@ -63,7 +65,7 @@ export function createAgentRuns({
           replyId, signal, log,
           onDone: (text) => transcripts.add(request.conversation_id, request.text, text),
         });
-        return startRun(events, { paceMs: agent.paced ? tokenDelayMs : 0, signal });
+        return startRun(events, { paceMs: agent.paced && !unpaced ? tokenDelayMs : 0, signal });
       });
     },
 
