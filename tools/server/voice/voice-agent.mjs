@@ -35,7 +35,7 @@ export function createVoiceAgent({ stt, agentRuns, visitors, log = () => {} }) {
     const request = {
       message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: visitors.get(sessionId),
     };
-    const begun = agentRuns.begin(request);
+    const begun = agentRuns.begin(request, { unpaced: true }); // the whole answer is spoken at once
     if (begun.conflict) return null;
     let reply = '';
     for await (const event of begun.run.follow()) {
