@@ -45,8 +45,11 @@ export function checkAgentEvent(value) {
     if (typeof data.text !== 'string') return refuse('delta.text must be a string');
     if (data.text === '') return { ok: true, events: [] };
     const events = [];
-    for (let i = 0; i < data.text.length; i += MAX_DELTA_CHARS) {
-      events.push({ event: 'delta', data: { text: data.text.slice(i, i + MAX_DELTA_CHARS) } });
+    for (let i = 0; i < data.text.length;) {
+      let end = Math.min(i + MAX_DELTA_CHARS, data.text.length);
+      if (/[\uDC00-\uDFFF]/.test(data.text[end] ?? '')) end -= 1; // never between a surrogate pair
+      events.push({ event: 'delta', data: { text: data.text.slice(i, end) } });
+      i = end;
     }
     return { ok: true, events };
   }
