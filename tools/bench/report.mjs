@@ -2,6 +2,7 @@
 // Markdown out.
 import { median, p95 } from './stats.mjs';
 import { renderVoiceSection } from './voice-report.mjs';
+import { renderVoiceAgentSection } from './voice-agent.mjs';
 import { renderLookSection } from './look-cost.mjs';
 import { renderGatewaySection } from './gateway-report.mjs';
 
@@ -160,7 +161,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, look, gateway, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -216,5 +217,6 @@ ${hostCostSection(hostCost, sizes, timings, runs)}
 ${reconnectSection(reconnect)}
 ${idleSection(idle)}
 ${renderVoiceSection(voice)}
+${renderVoiceAgentSection(voiceAgent)}
 ${gateway ? renderGatewaySection(gateway) : ''}`;
 }

@@ -18,6 +18,7 @@ import { measureHostCost } from './host-cost.mjs';
 import { measureReconnect } from './reconnect.mjs';
 import { measureIdle } from './idle.mjs';
 import { measureVoice, callSecondsFromEnv } from './voice.mjs';
+import { measureVoiceAgent } from './voice-agent.mjs';
 import { measureLookBytes, measureCatalogueLoads } from './look-cost.mjs';
 import { renderReport } from './report.mjs';
 import { measureGateway } from './gateway.mjs';
@@ -67,6 +68,7 @@ async function main() {
 
   // Its own server and browser (a fake microphone), and Node for the codecs.
   const voice = await measureVoice({ sizes, runs, callSeconds });
+  const voiceAgent = await measureVoiceAgent();
 
   // Its own gateway processes, load generator and redis-server.
   const gateway = await measureGateway({ idleSeconds: Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30) });
@@ -84,7 +86,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, look, gateway, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

@@ -6,13 +6,21 @@
 // finished one, and a different fingerprint is a conflict. A run whose
 // producer died (its lease expired) is taken over by a reader, with a new
 // fence (reply-run.mjs). Counted in RequestStats.
+//
+// This is where the gateway calls the agent adapter (agents/index.mjs): only
+// when the store's claim says this instance must run the turn, so a retried
+// message never reaches the shop's AI twice while its record lives.
 import { createHash } from 'node:crypto';
 import { fingerprint } from './fingerprint.mjs';
 import { LEASE_MS, followRun, produceRun } from './reply-run.mjs';
 import { replyEvents } from './agent/storefront-agent.mjs';
+import { agentReply } from './agents/index.mjs';
+import { createScriptedAgent } from './agents/scripted.mjs';
+import { TranscriptBook } from './agents/transcripts.mjs';
 
 // What a reader sends after the events of a run that failed (the agent threw,
-// or the server closed mid-run).
+// or the server closed mid-run). Fixed text: why it failed is in the log,
+// never sent to the browser.
 export const AGENT_FAILED = Object.freeze({
   event: 'error',
   data: { code: 'agent_failed', message: 'The agent stopped before finishing its reply.' },
@@ -24,21 +32,41 @@ export function replyIdFor(key) {
 
 // `deps`: { store (store/README.md), stats: RequestStats, tokenDelayMs,
 // instance (this gateway's name, for the record's owner), leaseMs,
-// signal (aborts when the server closes; stops this instance's runs as failed), log }.
-export function createAgentRuns({ store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, log = () => {} }) {
-  function produce(request, claim, overrideText = null) {
+// signal (aborts when the server closes; stops this instance's runs as failed),
+// agent (an adapter, agents/index.mjs; default scripted),
+// transcripts (TranscriptBook: this process's memory of each conversation), log }.
+export function createAgentRuns({
+  store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, agent = createScriptedAgent(),
+  transcripts = new TranscriptBook(), log = () => {},
+}) {
+  // A takeover (`claim.have` > 0) asks the agent again and drops the events it
+  // repeats: exact for a deterministic agent; a shop's AI may word the rest
+  // differently (docs/deploying.md, "Several instances on Redis").
+  function produce(request, claim, { overrideText = null, unpaced = false } = {}) {
     const key = request.message_id;
     stats.countAgentRun(key);
-    const events = replyEvents({
-      replyId: replyIdFor(key), text: request.text, visitor: request.visitor ?? null, overrideText,
-    });
-    produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs: tokenDelayMs, signal, leaseMs, log })
+    const replyId = replyIdFor(key);
+    let events;
+    let paceMs = agent.paced && !unpaced ? tokenDelayMs : 0;
+    if (overrideText !== null) {
+      events = replyEvents({ replyId, text: request.text, overrideText });
+      paceMs = tokenDelayMs;
+    } else {
+      const turn = {
+        conversation_id: request.conversation_id, message_id: key, text: request.text,
+        visitor: request.visitor ?? null, transcript: transcripts.recent(request.conversation_id),
+      };
+      events = agentReply(agent, turn, {
+        replyId, signal, log, onDone: (text) => transcripts.add(request.conversation_id, request.text, text),
+      });
+    }
+    produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal, leaseMs, log })
       .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`));
   }
 
-  async function claim(request, overrideText) {
+  async function claim(request, options) {
     const result = await store.claimRun(request.message_id, fingerprint(request), { owner: instance, leaseMs });
-    if (result.outcome === 'started' || result.outcome === 'takeover') produce(request, result, overrideText);
+    if (result.outcome === 'started' || result.outcome === 'takeover') produce(request, result, options);
     return result.outcome;
   }
 
@@ -48,9 +76,12 @@ export function createAgentRuns({ store, stats, tokenDelayMs, instance = '', lea
     // `request`: { message_id, conversation_id, text, visitor? } (already
     // validated). Resolves { conflict: true }, { full: true } (too many
     // records: answer "try again later") or { outcome: 'started' | 'joined' | 'replayed' }.
-    // `overrideText` (a test fault) is what the agent says if this call starts the run.
-    async begin(request, { overrideText = null } = {}) {
-      const outcome = await claim(request, overrideText);
+    // `overrideText` (a test fault) is what the agent says if this call
+    // starts the run; the adapter is then not called. `unpaced`: a reader
+    // that waits for the whole reply (the voice agent) gets it without the
+    // typing pace of a paced agent.
+    async begin(request, { overrideText = null, unpaced = false } = {}) {
+      const outcome = await claim(request, { overrideText, unpaced });
       if (outcome === 'conflict') return { conflict: true };
       if (outcome === 'full') return { full: true };
       return { outcome: outcome === 'takeover' ? 'started' : outcome };
@@ -61,7 +92,7 @@ export function createAgentRuns({ store, stats, tokenDelayMs, instance = '', lea
     follow(request, { outcome, from = 0, signal: readerSignal, result }) {
       return followRun({
         store, key: request.message_id, from, paceMs: tokenDelayMs, replay: outcome === 'replayed',
-        signal: readerSignal, result, takeover: () => claim(request, null),
+        signal: readerSignal, result, takeover: () => claim(request, {}),
       });
     },
 

@@ -3,7 +3,9 @@
 // gateway, not to a request: a reader that goes away stops reading, the run
 // goes on to the end so a retry can replay it.
 //
-// produceRun writes the agent's events under its fence and renews its lease;
+// produceRun writes the agent's events (an array or an async iterable: an
+// agent adapter's reply; one that throws fails the run) under its fence and
+// renews its lease;
 // once another instance took the run over (fence + 1), every write answers
 // false and the producer stops: a stale writer is fenced off in the store.
 // A takeover continues after the `have` events already written (the run's
@@ -53,9 +55,10 @@ export async function produceRun({ store, key, fence, have, events, paceMs = 0, 
     return state;
   };
   try {
-    for (let index = 0; index < events.length; index += 1) {
+    let index = -1;
+    for await (const event of events) { // an array, or an agent adapter's async iterable
+      index += 1;
       if (index < have) continue;
-      const event = events[index];
       if (paceMs > 0 && event.event === 'delta') await sleep(paceMs, undefined, { signal: stop });
       if (stop.aborted) throw stop.reason ?? new Error('aborted');
       if (!(await store.appendRunEvent(key, fence, index, event))) return finish('fenced');

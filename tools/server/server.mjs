@@ -1,5 +1,6 @@
 // The reference server: the demo storefront's files, the chat endpoint and
-// the live session (docs/protocol.md) with the scripted agent, and optional
+// the live session (docs/protocol.md) with an agent adapter (agents/, the
+// scripted demo agent by default), and optional
 // test controls. Routing lives here; each endpoint is its own file. Both
 // chat paths share one store (store/README.md: in memory, or Redis shared by
 // several instances) and the agent-run machinery (agent-runs.mjs), so a
@@ -14,6 +15,8 @@ import { createTestControls } from './test-controls.mjs';
 import { RequestStats } from './request-stats.mjs';
 import { FaultQueue } from './faults.mjs';
 import { createAgentRuns } from './agent-runs.mjs';
+import { createScriptedAgent } from './agents/scripted.mjs';
+import { TranscriptBook } from './agents/transcripts.mjs';
 import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +27,7 @@ import { LEASE_MS } from './reply-run.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
+import { createVoiceAgent } from './voice/voice-agent.mjs';
 import { createVoiceModuleLoader } from './voice/voice-module.mjs';
 import { VoiceFaults } from './voice/voice-faults.mjs';
 import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
@@ -63,6 +67,11 @@ function handleSessionProbe(req, res, faults) {
 // maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs) lower
 // or raise the caps; `leaseMs` is how long a dead instance's agent run waits
 // before another takes it over; `instance` names this gateway in the store.
+// `stt` (speech to text, voice/stt-pocketsphinx.mjs; off by default): the
+// voice agent answers what the shopper said, through `agent`
+// (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
+// `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
+// picks one from the environment with agents/config.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -91,6 +100,8 @@ export async function startServer({
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
+  agent = createScriptedAgent(),
+  stt = null,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
@@ -101,15 +112,19 @@ export async function startServer({
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
   const store = await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log });
+  let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
     calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
+    answer: stt ? (request) => answerSpeech(request) : null,
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
+  const transcripts = new TranscriptBook();
   const agentRuns = createAgentRuns({
-    store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, log,
+    store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, agent, transcripts, log,
   });
+  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
   });
@@ -120,7 +135,7 @@ export async function startServer({
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens,
+      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, transcripts, tokens,
     }) : null;
 
   async function route(req, res, pathname) {

@@ -14,7 +14,8 @@
 //                          visitor for the conversation. It never says who the shopper is:
 //                          the caller must already know.
 //   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
-//                          calls and voice faults, visitors, and live sessions
+//                          calls and voice faults, visitors, conversation transcripts (agents/transcripts.mjs),
+//                          and live sessions
 //                          (dropping their connections) -> {ok: true}
 //   POST /__natter/voice/faults  {"drop": 0..1, "reorder": 0..1, "jitter_ms": n,
 //                          "cut_after_ms": n|null, "seed"?: n} replaces the faults
@@ -68,7 +69,7 @@ function sendHeard(req, res, voice) {
 }
 
 export function createTestControls({
-  store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null,
+  store, stats, faults, sessionEndpoint, voice, voiceFaults, transcripts = null, tokens = null,
 }) {
   return async function handleControl(req, res, pathname) {
     if (!isLoopback(req.socket?.remoteAddress)) return sendError(res, 404, 'not_found', 'Not found.');
@@ -78,6 +79,7 @@ export function createTestControls({
       sessionEndpoint.kill();
       voice.reset();
       sessionEndpoint.clearLocal();
+      transcripts?.clear();
       await store.clear();
       stats.clear();
       faults.clear();
