@@ -2,7 +2,9 @@
 // voice worker, getUserMedia. Created on the first microphone_requested, so
 // none of the voice files (worker + Opus WASM, worklets) is downloaded until
 // the shopper first asks for voice. Decides nothing: the core says when to
-// ask for the mic, play, flush or send (voice-effects.js).
+// ask for the mic, play, flush or send (voice-effects.js). What the browser
+// refuses (CSP, CORS, no AudioWorklet, an insecure page) resolves
+// requestMic to 'blocked' with one console line naming the fix.
 //
 // Echo: Chrome's echo canceller only hears audio played by media elements,
 // not Web Audio's destination. So the agent's audio goes
@@ -11,6 +13,17 @@
 // is audible (VoiceEchoGuard).
 //
 // `on`: {packets(list), speaking(bool), level(x), drained(), micLost(), failed(message)}.
+
+import { openVoiceLink, voiceBlocked } from './voice-link.js';
+
+// What voice needs before anything is asked: a secure context (no
+// getUserMedia without it) and AudioWorklet. A reason naming the fix, or ''.
+function missingBasics(win) {
+  if (!win.isSecureContext) return 'voice needs a secure context: serve the shop page over HTTPS';
+  if (!win.navigator.mediaDevices?.getUserMedia) return 'this browser offers no getUserMedia';
+  if (!win.AudioWorkletNode) return 'this browser has no AudioWorklet: voice needs a current browser';
+  return '';
+}
 
 const MIC_CONSTRAINTS = { audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
 const BITRATE = 24000;
@@ -41,22 +54,27 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     return { count: sorted.length, median: at(0.5), p95: at(0.95) };
   }
 
-  // Starts the worker and its codec download at once; open(rate) gives it
-  // the worklets' ports once the AudioContext exists. `loaded` settles when
-  // the codec's streams are ready (or failed): the call only starts then,
-  // so the greeting never arrives before its decoder exists.
+  // Starts the worker (voice-link.js: directly, or inside the voice frame
+  // when the widget comes from another origin) and its codec download at
+  // once; open(rate) gives it the worklets' ports once the AudioContext
+  // exists. `loaded` settles when the codec's streams are ready (or
+  // failed): the call only starts then, so the greeting never arrives
+  // before its decoder exists.
   function startWorker() {
-    worker = new win.Worker(url('voice_js'));
     // Until the codec is loaded a failure rejects `loaded` (requestMic
     // reports it once); after that it is a failure of the running call.
     let pending = null;
     const loaded = new Promise((resolve, reject) => { pending = { resolve, reject }; });
     loaded.catch(() => {}); // awaited by buildGraph; never "unhandled" meanwhile
-    const fail = (message) => {
-      if (pending) pending.reject(new Error(message));
-      else on.failed(message);
+    const fail = (err) => {
+      if (pending) pending.reject(typeof err === 'string' ? new Error(err) : err);
+      else on.failed(String(err.message || err));
       pending = null;
     };
+    const link = openVoiceLink({
+      win, doc, root, workerUrl: url('voice_js'), frameUrl: url('voice_frame_html'), onFailed: fail,
+    });
+    worker = link.port;
     worker.onmessage = (e) => {
       const d = e.data;
       if (d.ready) {
@@ -71,7 +89,6 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
       else if ('level' in d) on.level(d.level);
       else if (d.drained) on.drained();
     };
-    worker.onerror = (e) => fail(String(e.message || 'voice worker failed'));
     const wasm = manifest.files.voice_wasm;
     worker.postMessage({ load: { wasmUrl: url('voice_wasm'), integrity: wasm.integrity } });
     function open(rate) {
@@ -81,15 +98,16 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
         [capture.port2, playback.port2]);
       return { capture: capture.port1, playback: playback.port1 };
     }
-    return { open, loaded };
+    return { open, loaded, close: link.close };
   }
 
   let codec = null; // startWorker(), once
   async function buildGraph() {
     ctx = new win.AudioContext({ latencyHint: 'interactive' });
+    if (!ctx.audioWorklet) throw voiceBlocked('this browser has no AudioWorklet: voice needs a current browser');
     const ports = codec.open(ctx.sampleRate);
-    await ctx.audioWorklet.addModule(url('worklet_capture'));
-    await ctx.audioWorklet.addModule(url('worklet_playback'));
+    await addWorklet(ctx, url('worklet_capture'));
+    await addWorklet(ctx, url('worklet_playback'));
     const sink = ctx.createMediaStreamDestination();
     playbackNode = new win.AudioWorkletNode(ctx, 'natter-playback', { numberOfInputs: 0, outputChannelCount: [1] });
     playbackNode.port.postMessage({ port: ports.playback }, [ports.playback]);
@@ -108,13 +126,15 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     await codec.loaded; // the codec: a call that starts now never outruns its decoder
   }
 
-  // Resolves 'granted' | 'denied' | 'missing'. The codec downloads while the
+  // Resolves 'granted' | 'denied' | 'missing' | 'blocked'. The codec downloads while the
   // shopper answers the prompt; the AudioContext is made only once the
   // microphone is granted: Chromium starts its audio service inside that
   // constructor, on the main thread (~60 ms, the one long task of a call),
   // unless capture has started it already (~5 ms then). A denied call never
   // builds the audio graph at all.
   async function requestMic() {
+    const unsupported = missingBasics(win);
+    if (unsupported) return refused(voiceBlocked(unsupported)); // no prompt for a call that cannot work
     codec = codec || startWorker();
     let mic;
     try {
@@ -129,8 +149,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
       await ready;
     } catch (err) {
       mic.getTracks().forEach((t) => t.stop());
-      on.failed(String(err.message || err));
-      return 'missing';
+      return refused(err);
     }
     releaseMic();
     stream = mic;
@@ -138,6 +157,52 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     source.connect(captureNode);
     for (const track of stream.getTracks()) track.addEventListener('ended', () => { if (stream) on.micLost(); });
     return 'granted';
+  }
+
+  // The browser refused something voice needs: the console names the fix
+  // (once per fix), the core shows the shopper its 'voice_blocked' notice.
+  // The graph is dropped so the next Start tries again from scratch.
+  const told = new Set();
+  function refused(err) {
+    const text = `voice is unavailable on this page: ${err.message || err}`;
+    if (!told.has(text)) {
+      told.add(text);
+      log('error', text);
+    }
+    teardown();
+    return 'blocked';
+  }
+
+  function teardown() {
+    codec?.close();
+    codec = null;
+    worker = null;
+    ready = null;
+    playbackNode = captureNode = null;
+    audioEl?.remove();
+    audioEl = null;
+    ctx?.close().catch(() => {});
+    ctx = null;
+  }
+
+  // addModule, with a failure that says why: this page's CSP (script-src
+  // governs worklets) or the widget's origin not answering in CORS mode.
+  async function addWorklet(audio, file) {
+    const origin = new URL(file).origin;
+    let directive = '';
+    const onViolation = (e) => { if (String(e.blockedURI).startsWith(origin)) directive = e.effectiveDirective; };
+    doc.addEventListener('securitypolicyviolation', onViolation, true);
+    try {
+      await audio.audioWorklet.addModule(file);
+    } catch (err) {
+      await new Promise((r) => win.setTimeout(r, 0)); // a violation report is a task queued before the rejection
+      if (directive) throw voiceBlocked(`this page's ${directive} directive blocks the audio worklet ${file}: add ${origin} to script-src`);
+      if (origin === win.location.origin) throw voiceBlocked(`the audio worklet ${file} could not be loaded (${err.message})`);
+      throw voiceBlocked(`the audio worklet ${file} could not be loaded (${err.message}): worklets are fetched in CORS mode, `
+        + `so ${origin} must serve it with Access-Control-Allow-Origin: * (docs/deploying.md)`);
+    } finally {
+      doc.removeEventListener('securitypolicyviolation', onViolation, true);
+    }
   }
 
   // Every track stopped at once: the browser's recording indicator goes off.

@@ -7,6 +7,11 @@
 //   WebSocket --packets--> main thread --> PlaybackStream (jitter buffer,
 //     Opus + FEC/PLC, resample) <--pull-- playback worklet
 //
+// The page is either this worker's creator (same origin: `self`) or, when
+// the widget is embedded from another origin, a page that reaches it through
+// the voice frame (voice-frame.js, voice-link.js): then the first message is
+// {connect: MessagePort} and everything after goes over that port.
+//
 // Messages from the main thread:
 //   {load: {wasmUrl, integrity}}  fetch and compile the codec now
 //   {init: {rate, bitrate}, capture: MessagePort, playback: MessagePort}
@@ -28,6 +33,8 @@ import { wasmLoader } from '../load-wasm.js';
 const LEVEL_EVERY_MS = 100;
 let V = null, capture = null, playback = null;
 let playing = false, speaking = false, lastLevelAt = 0;
+let page = self; // where the main thread's messages come from and go to
+const postMessage = (msg, transfer) => page.postMessage(msg, transfer || []);
 
 function copyOut(ptr, bytes) {
   return V.HEAPU8.slice(ptr, ptr + bytes).buffer;
@@ -110,9 +117,12 @@ async function init({ rate, bitrate }, capturePort, playbackPort) {
   for (const [buffer, at] of early.splice(0)) onAgentPacket(buffer, at);
 }
 
-self.onmessage = (event) => {
+function onPageMessage(event) {
   const d = event.data;
-  if (d.load) {
+  if (d.connect) {
+    page = d.connect; // the voice frame handed us the page's port
+    page.onmessage = onPageMessage;
+  } else if (d.load) {
     load(d.load);
   } else if (d.init) {
     init(d.init, d.capture, d.playback).then(
@@ -130,4 +140,5 @@ self.onmessage = (event) => {
   } else if ('echoGuard' in d) {
     if (capture) capture.setEchoGuard(d.echoGuard);
   }
-};
+}
+self.onmessage = onPageMessage;
