@@ -15,11 +15,16 @@
 // year; everything else (the loader natter.js, HTML, manifest.json) is
 // `no-cache` and revalidated by ETag (304 on a matching If-None-Match).
 // Files from distDir are embedded on other origins, so they also carry CORS
-// and Cross-Origin-Resource-Policy headers. The only HTML a release ships
-// is the core frame (natter.frame.<hash>.html, docs/ARCHITECTURE.md "Frame
-// fallback"): it gets its own Content-Security-Policy, which must allow
-// compiling WebAssembly and nothing else, and no frame-ancestors limit (any
-// shop's page frames it).
+// and Cross-Origin-Resource-Policy headers: a page on another origin loads
+// the chunks with SRI and fetches the .wasm in CORS mode, and addModule
+// always fetches the audio worklets in CORS mode. `*`, never
+// Allow-Credentials: these are public files no one requests with cookies
+// (docs/deploying.md, "Headers"). The only HTML a release ships is the two
+// frames (natter.frame.<hash>.html, docs/ARCHITECTURE.md "Frame fallback";
+// natter.voiceframe.<hash>.html, "Voice across origins"): they get their
+// own Content-Security-Policy, which allows compiling WebAssembly and
+// same-origin scripts and workers and nothing else, and no frame-ancestors
+// limit (any shop's page frames them).
 import { readFile, stat } from 'node:fs/promises';
 import { demoVariant, DEMO_VARIANTS } from './demo-pages.mjs';
 import { createHash } from 'node:crypto';
