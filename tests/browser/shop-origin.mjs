@@ -10,7 +10,13 @@ import http from 'node:http';
 
 export async function startShopServer(pages) {
   const server = http.createServer((req, res) => {
-    const page = pages[new URL(req.url, 'http://x').pathname];
+    const pathname = new URL(req.url, 'http://x').pathname;
+    if (pathname === '/favicon.ico') { // every shop has one; the browser asks
+      res.writeHead(204, { 'Cache-Control': 'max-age=3600' });
+      res.end();
+      return;
+    }
+    const page = pages[pathname];
     if (!page || !['GET', 'HEAD'].includes(req.method)) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found\n');

@@ -30,9 +30,8 @@ const shopperWav = speechWav(dir, 'shopper', 'Hello, I am looking for running sh
 let stack, shop, widget;
 const FRAMED = /^\[natter\] this page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' .*Meanwhile the chat runs inside a frame from http:\/\/127\.0\.0\.1:\d+\.$/;
 
-before(async () => {
-  stack = await startStack({ extraArgs: micArgs(shopperWav) });
-  widget = new URL(stack.server.url).origin;
+// The shop's pages, embedding the widget from `widget` (an origin).
+function shopPages(widget) {
   const ws = widget.replace(/^http/, 'ws');
   const embed = `<script async src="${widget}/natter.js" data-endpoint="${widget}" data-transport="session"></script>`;
   const page = (lang = 'en') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>
@@ -42,14 +41,25 @@ ${embed}</head><body><main><h1>Shop</h1></main></body></html>`;
     `script-src 'self' ${widget}${wasm ? " 'wasm-unsafe-eval'" : ''}`, "style-src 'self'",
     `connect-src 'self' ${widget} ${ws}`, ...(frame ? [`frame-src ${widget}`] : [])].join('; ');
   const csp = (p) => ({ 'Content-Security-Policy': p });
-  shop = await startShopServer({
+  return {
     '/plain.html': { html: page() },
     '/plain-de.html': { html: page('de') },
     '/strict.html': { html: page(), headers: csp(policy()) },
     '/no-wasm.html': { html: page(), headers: csp(policy({ wasm: false })) },
     '/no-frame.html': { html: page(), headers: csp(policy({ frame: false })) },
-  });
-  await recordCspViolations(stack.context);
+  };
+}
+
+async function startSetup(server = {}) {
+  const st = await startStack({ extraArgs: micArgs(shopperWav), server });
+  const origin = new URL(st.server.url).origin;
+  const sh = await startShopServer(shopPages(origin));
+  await recordCspViolations(st.context);
+  return { stack: st, shop: sh, widget: origin };
+}
+
+before(async () => {
+  ({ stack, shop, widget } = await startSetup());
 });
 after(async () => {
   await stack?.close();
@@ -145,20 +155,19 @@ async function refusedThenChats(s, t, fix) {
   assert.equal(s.msgsSent().length, 1);
 }
 
-test('refused: the widget origin sends no CORS header for the worklet; German message, the console names the header', async () => {
-  await stack.context.route(/\/worklet\.[a-z_]+\.[0-9a-f]{12}\.js$/, async (route) => {
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    delete headers['access-control-allow-origin'];
-    await route.fulfill({ response, headers });
-  });
+test('refused: the widget origin sends no CORS header for the worklets; German message, the console names the header', async () => {
+  // A second widget origin whose CDN drops the header on the worklets.
+  const main = { stack, shop, widget };
+  ({ stack, shop, widget } = await startSetup({ fileHeaders: { '/worklet.': { 'Access-Control-Allow-Origin': null } } }));
   try {
     const s = await openShop('/plain-de.html', de);
     await refusedThenChats(s, de, /^\[natter\] voice is unavailable on this page: the audio worklet http:\/\/127\.0\.0\.1:\d+\/worklet\.capture\.[0-9a-f]{12}\.js could not be loaded .*must serve it with Access-Control-Allow-Origin: \*/);
     // Besides ours: Chromium's own report of the refused CORS request.
     s.assertClean(s.problems.filter((p) => p === ours(s)[0] || /CORS policy|ERR_FAILED/.test(p.text)));
   } finally {
-    await stack.context.unrouteAll();
+    await stack.close();
+    await shop.close();
+    ({ stack, shop, widget } = main);
   }
 });
 
