@@ -125,5 +125,6 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
     resume: () => runtime?.resume(),
     micTracks: () => (runtime ? runtime.micTracks() : []),
     uplinkMs: () => (runtime ? runtime.uplinkMs() : null),
+    downlinkMs: () => (runtime ? runtime.downlinkMs() : null),
   };
 }

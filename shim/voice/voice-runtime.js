@@ -38,21 +38,32 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   // Returns the worklets' ports and `loaded`, which settles once the worker's
   // codec is ready (or failed): the call only starts then, so the greeting
   // never arrives before its decoder exists.
-  // Uplink latency: from a captured chunk reaching the worker to its encoded
-  // packets being sent (encode + worker -> page + the page's queue), the
-  // last UPLINK_KEEP. natter('debug') reports it as voice_uplink_ms.
-  const uplink = [];
-  const UPLINK_KEEP = 500;
-  function noteUplink(ms) {
-    uplink.push(ms);
-    if (uplink.length > UPLINK_KEEP) uplink.shift();
-  }
-  function uplinkMs() {
-    if (!uplink.length) return null;
-    const sorted = uplink.slice().sort((a, b) => a - b);
-    const at = (q) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 100) / 100;
-    return { count: sorted.length, median: at(0.5), p95: at(0.95) };
-  }
+  // Per-frame latencies, the last LATENCY_KEEP of each, for natter('debug'):
+  //   voice_uplink_ms: a captured chunk reaching the worker -> its encoded
+  //     packets handed to the socket (encode + worker -> page + the page's queue);
+  //   voice_downlink_ms: an agent packet handed over by the page -> the
+  //     worker inserting it into the jitter buffer (the page -> worker hop;
+  //     across origins, a hop between processes).
+  // Clocks: timeOrigin + now, shared by page, frame and worker.
+  const LATENCY_KEEP = 500;
+  const latency = () => {
+    const kept = [];
+    return {
+      note(ms) {
+        kept.push(ms);
+        if (kept.length > LATENCY_KEEP) kept.shift();
+      },
+      summary() {
+        if (!kept.length) return null;
+        const sorted = kept.slice().sort((a, b) => a - b);
+        const at = (q) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 100) / 100;
+        return { count: sorted.length, median: at(0.5), p95: at(0.95) };
+      },
+    };
+  };
+  const uplink = latency();
+  const downlink = latency();
+  const now = () => win.performance.timeOrigin + win.performance.now();
 
   // Starts the worker (voice-link.js: directly, or inside the voice frame
   // when the widget comes from another origin) and its codec download at
@@ -83,10 +94,13 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
       } else if (d.failed) fail(d.failed);
       else if (d.packets) {
         on.packets(d.packets); // handed to the socket synchronously (voice-effects.js)
-        if (d.at) noteUplink(win.performance.timeOrigin + win.performance.now() - d.at);
+        if (d.at) uplink.note(now() - d.at);
       }
       else if ('speaking' in d) on.speaking(d.speaking);
-      else if ('level' in d) on.level(d.level);
+      else if ('level' in d) {
+        on.level(d.level);
+        for (const ms of d.downlink || []) downlink.note(ms);
+      }
       else if (d.drained) on.drained();
     };
     const wasm = manifest.files.voice_wasm;
@@ -224,7 +238,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   // A binary frame from socket connId: an agent voice packet.
   function agentPacket(connId, buffer) {
     if (!worker || connId !== playConn) return;
-    worker.postMessage({ agent: buffer }, [buffer]);
+    worker.postMessage({ agent: buffer, at: now() }, [buffer]);
   }
 
   return {
@@ -236,6 +250,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     // Mobile Safari suspends the context when hidden; resume on a gesture.
     resume: () => { if (ctx && ctx.state !== 'running') ctx.resume().catch(() => {}); },
     micTracks: () => (stream ? stream.getTracks() : []),
-    uplinkMs,
+    uplinkMs: uplink.summary,
+    downlinkMs: downlink.summary,
   };
 }

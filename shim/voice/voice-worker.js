@@ -16,7 +16,8 @@
 //   {load: {wasmUrl, integrity}}  fetch and compile the codec now
 //   {init: {rate, bitrate}, capture: MessagePort, playback: MessagePort}
 //                               the streams at the AudioContext's rate
-//   {agent: ArrayBuffer}        one received voice packet
+//   {agent: ArrayBuffer, at}    one received voice packet; at: when the page
+//                               handed it over (timeOrigin + now, ms)
 //   {playing: bool}             false: flush and drop agent packets
 //   {echoGuard: bool}           the agent is audible (VAD needs louder speech)
 // Messages to the main thread:
@@ -25,7 +26,8 @@
 //                               when the chunk completing them reached this
 //                               worker (timeOrigin + now, ms)
 //   {speaking: bool}            the VAD's verdict changed
-//   {level: 0..1}               for the meter, every ~100 ms
+//   {level: 0..1, downlink: [ms…]}  for the meter, every ~100 ms; downlink:
+//                               each agent packet's page -> worker time since
 //   {drained: true}             the agent's audio has all been played
 import createNatterVoice from 'natter-voice-glue';
 import { wasmLoader } from '../load-wasm.js';
@@ -33,6 +35,7 @@ import { wasmLoader } from '../load-wasm.js';
 const LEVEL_EVERY_MS = 100;
 let V = null, capture = null, playback = null;
 let playing = false, speaking = false, lastLevelAt = 0;
+const downlinkHops = []; // ms, until the next level message
 let page = self; // where the main thread's messages come from and go to
 const postMessage = (msg, transfer) => page.postMessage(msg, transfer || []);
 
@@ -63,7 +66,7 @@ function onCaptured(chunk) {
   const now = performance.now();
   if (now - lastLevelAt >= LEVEL_EVERY_MS) {
     lastLevelAt = now;
-    postMessage({ level: capture.level() });
+    postMessage({ level: capture.level(), downlink: downlinkHops.splice(0) });
   }
 }
 
@@ -130,6 +133,7 @@ function onPageMessage(event) {
       (err) => postMessage({ failed: String(err && err.message || err) }),
     );
   } else if (d.agent) {
+    if (playback && playing && d.at) downlinkHops.push(performance.timeOrigin + performance.now() - d.at);
     onAgentPacket(d.agent);
   } else if ('playing' in d) {
     playing = d.playing;

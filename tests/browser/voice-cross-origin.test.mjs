@@ -103,6 +103,9 @@ async function callWorks(s) {
   await eventually(async () => assert.ok((await gatewayCall(stack, s))?.segments_heard >= 1, 'a segment heard'), { timeout: 25_000 });
   const binary = s.sockets.flatMap((w) => w.sent.filter((f) => f.binary));
   assert.ok(binary.length > 50, `microphone packets on the wire: ${binary.length}`);
+  // Both directions went through the worker (figures for the bench, not targets here).
+  const { voice_uplink_ms: up, voice_downlink_ms: down } = await s.page.evaluate(() => window.natter('debug'));
+  assert.ok(up?.count > 50 && down?.count > 20, JSON.stringify({ up, down }));
   await ui.end.click();
   await ui.waitFor('off');
   const states = await s.page.evaluate(() => window.__voiceStates);

@@ -12,8 +12,10 @@
 //              reaching the worker -> its packets handed to WebSocket.send on
 //              the page (encode + the worker -> page hop + the page's queue);
 //              medians and p95s per call
-//   startMs    "Start a voice call" click -> the voice bar's `listening`
-//              after the greeting (downloads, frame, codec, greeting)
+//   downlinkMs natter('debug').voice_downlink_ms: an agent packet handed to
+//              the worker by the page -> its arrival in the worker (the hop)
+//   startMs    "Start a voice call" click -> the voice bar's `agent_speaking`
+//              (runtime download, frame, worker, codec, first greeting audio)
 //   bytes      what the first call downloads on top of the chat (gzip -9),
 //              from the build's manifest: the same files in both setups,
 //              plus the voice frame's page and script across origins
@@ -50,12 +52,11 @@ async function oneCall(stack, url, seconds) {
     const from = Date.now();
     await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
     await s.widget.locator('.voice[data-state="agent_speaking"]').waitFor({ state: 'attached', timeout: 30_000 });
-    await s.widget.locator('.voice[data-state="listening"]').waitFor({ state: 'attached', timeout: 30_000 });
     const startMs = Date.now() - from;
-    await s.page.waitForTimeout(seconds * 1000);
-    const uplink = await s.page.evaluate(() => window.natter('debug').voice_uplink_ms);
+    await s.page.waitForTimeout(seconds * 1000); // the greeting, the shopper's question, the agent's answer
+    const debug = await s.page.evaluate(() => window.natter('debug'));
     const framed = s.page.frames().some((f) => /natter\.voiceframe\./.test(f.url()));
-    return { startMs, uplink, framed };
+    return { startMs, uplink: debug.voice_uplink_ms, downlink: debug.voice_downlink_ms, framed };
   } finally {
     await s.page.close();
   }
@@ -93,24 +94,25 @@ export async function measureVoiceOrigins({ calls = 3, seconds = 20, log = conso
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 
-// One Markdown table of the two setups (medians over the calls).
+// One Markdown table of the two setups (medians over the calls of each
+// call's median and p95).
 export function renderVoiceOrigins(r) {
-  const row = (label, list, extraBytes) => {
-    const up = median(list.map((x) => x.uplink.median));
-    const p95 = median(list.map((x) => x.uplink.p95));
-    return `| ${label} | ${up.toFixed(2)} ms | ${p95.toFixed(2)} ms | ${median(list.map((x) => x.startMs)).toFixed(0)} ms | ${extraBytes.toLocaleString('en-GB')} B |`;
-  };
   const same = r.runs.sameOrigin, cross = r.runs.crossOrigin;
-  const ratio = (f) => (median(cross.map(f)) / median(same.map(f))).toFixed(2);
+  const ms = (v) => `${v.toFixed(2)} ms`;
+  const m = (list, f) => median(list.map(f));
+  const row = (label, list, bytes) => `| ${label} | ${ms(m(list, (x) => x.uplink.median))} | ${ms(m(list, (x) => x.uplink.p95))} | `
+    + `${ms(m(list, (x) => x.downlink.median))} | ${ms(m(list, (x) => x.downlink.p95))} | ${m(list, (x) => x.startMs).toFixed(0)} ms | ${bytes.toLocaleString('en-GB')} B |`;
+  const ratio = (f) => (m(cross, f) / m(same, f)).toFixed(2);
   return [
-    '| embed | uplink per chunk, median | p95 | click → listening | first call download (gzip) |',
-    '|---|---:|---:|---:|---:|',
+    '| embed | uplink per chunk, median | p95 | downlink hop per packet, median | p95 | click → first agent audio | first call download (gzip -9) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     row('same origin (worker started by the page)', same, r.bytes.sameOrigin),
     row('cross origin (worker in the voice frame)', cross, r.bytes.crossOrigin),
     '',
-    `Cross/same (medians of ${r.calls} calls of ${r.seconds} s each, alternating): uplink median ×${ratio((x) => x.uplink.median)}, `
-      + `p95 ×${ratio((x) => x.uplink.p95)}, click → listening ×${ratio((x) => x.startMs)}; `
-      + `the voice frame adds ${r.bytes.frame.toLocaleString('en-GB')} B gzipped.`,
+    `Cross / same, medians of ${r.calls} calls of ${r.seconds} s each (the setups alternating): uplink median ×${ratio((x) => x.uplink.median)}, `
+      + `p95 ×${ratio((x) => x.uplink.p95)}; downlink hop median ×${ratio((x) => x.downlink.median)}, p95 ×${ratio((x) => x.downlink.p95)}; `
+      + `click → first agent audio ×${ratio((x) => x.startMs)}. The voice frame adds ${r.bytes.frame.toLocaleString('en-GB')} B gzipped `
+      + '(its page and script) and one iframe to the first call.',
   ].join('\n');
 }
 
