@@ -20,7 +20,7 @@
 //              from the build's manifest: the same files in both setups,
 //              plus the voice frame's page and script across origins
 //
-//   node tools/bench/voice-origins.mjs   (NATTER_BENCH_VOICE_CALLS=3, NATTER_BENCH_VOICE_SECONDS=20)
+//   node tools/bench/voice-origins.mjs   (NATTER_BENCH_VOICE_CALLS=5, NATTER_BENCH_VOICE_SECONDS=15)
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,7 +62,7 @@ async function oneCall(stack, url, seconds) {
   }
 }
 
-export async function measureVoiceOrigins({ calls = 3, seconds = 20, log = console.log } = {}) {
+export async function measureVoiceOrigins({ calls = 5, seconds = 15, log = console.log } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'natter-vbench-origins-'));
   const wav = speechWav(dir, 'shopper', 'Hello, I am looking for running shoes in size nine. Do you have any?',
     { leadSeconds: 2, tailSeconds: 3 });
@@ -117,8 +117,8 @@ export function renderVoiceOrigins(r) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const calls = Number(process.env.NATTER_BENCH_VOICE_CALLS ?? 3);
-  const seconds = Number(process.env.NATTER_BENCH_VOICE_SECONDS ?? 20);
+  const calls = Number(process.env.NATTER_BENCH_VOICE_CALLS ?? 5);
+  const seconds = Number(process.env.NATTER_BENCH_VOICE_SECONDS ?? 15);
   measureVoiceOrigins({ calls, seconds }).then((r) => {
     console.log(JSON.stringify(r.runs));
     console.log(renderVoiceOrigins(r));
