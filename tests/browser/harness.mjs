@@ -76,7 +76,10 @@ export async function openStorefront(stack, { path: pagePath = '/', onPage } = {
   const page = await stack.context.newPage();
   if (onPage) await onPage(page);
   const origin = new URL(stack.server.url).origin;
-  const pageOrigin = new URL(pagePath, stack.server.url).origin;
+  // A deployment stack (tests/deploy/three-origins.mjs) spans three origins
+  // and posts chat to the agent's; a shop page on its own origin is on site.
+  const allowed = [...(stack.allowedOrigins ?? [origin]), new URL(pagePath, stack.server.url).origin];
+  const chatUrl = `${stack.apiOrigin ?? origin}/api/chat`;
   const consoleLines = [];
   const problems = []; // {text, url}: console errors and warnings, uncaught page errors
   const chatRequests = []; // {key, body, at}: POST /api/chat as Chromium sent them
@@ -91,8 +94,8 @@ export async function openStorefront(stack, { path: pagePath = '/', onPage } = {
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('request', (r) => {
     requests.push(r.url());
-    if (![origin, pageOrigin].includes(new URL(r.url()).origin)) offsite.push(r.url());
-    if (r.url() === `${origin}/api/chat` && r.method() === 'POST') {
+    if (!allowed.includes(new URL(r.url()).origin)) offsite.push(r.url());
+    if (r.url() === chatUrl && r.method() === 'POST') {
       chatRequests.push({ key: r.headers()['idempotency-key'], body: JSON.parse(r.postData()), at: Date.now() });
     }
   });
