@@ -209,7 +209,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     try {
       await audio.audioWorklet.addModule(file);
     } catch (err) {
-      await new Promise((r) => win.setTimeout(r, 0)); // a violation report is a task queued before the rejection
+      await new Promise((r) => win.setTimeout(r, 0)); // lets a violation report queued with the failure arrive first
       if (directive) throw voiceBlocked(`this page's ${directive} directive blocks the audio worklet ${file}: add ${origin} to script-src`);
       if (origin === win.location.origin) throw voiceBlocked(`the audio worklet ${file} could not be loaded (${err.message})`);
       throw voiceBlocked(`the audio worklet ${file} could not be loaded (${err.message}): worklets are fetched in CORS mode, `
