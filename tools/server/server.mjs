@@ -54,7 +54,8 @@ function handleSessionProbe(req, res, faults) {
 // and resolves when the server is fully closed; the port can be reused at once.
 // `resumeWindowMs` and `heartbeatMs` tune the live session (tests shorten them).
 // `releaseDir` serves a release folder (docs/deploying.md) before distDir;
-// `pageHeaders` serves pages under a prefix with extra headers (static-files.mjs).
+// `pageHeaders` serves pages under a prefix with extra headers; `fileHeaders`
+// changes the headers of shipped files by name prefix (static-files.mjs).
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
@@ -89,6 +90,7 @@ export async function startServer({
   releaseDir,
   webDir,
   pageHeaders,
+  fileHeaders,
   testControls = false,
   tokenDelayMs = 20,
   resumeWindowMs = DEFAULT_LIMITS.resumeWindowMs,
@@ -132,7 +134,7 @@ export async function startServer({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
     signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir),
   });
-  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
+  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
       store, stats, faults, sessionEndpoint: live, voice, voiceFaults, transcripts, tokens,
