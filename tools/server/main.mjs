@@ -1,7 +1,10 @@
 // `npm start`: serves the demo storefront and the reference agent.
 // Env: PORT (default 8787), HOST (default 127.0.0.1), NATTER_TEST_CONTROLS=1
 // to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
-// to require shop tokens (requireToken; try /demo/token.html). Ctrl-C stops it.
+// to require shop tokens (requireToken; try /demo/token.html),
+// NATTER_MIN_CLIENT (a release version: older widgets reload once, then say
+// they are no longer supported; docs/protocol.md "Releases and reloads").
+// Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
@@ -20,6 +23,7 @@ const server = await startServer({
   webDir: path.join(repo, 'web'),
   testControls: process.env.NATTER_TEST_CONTROLS === '1',
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
+  serves: { minClient: process.env.NATTER_MIN_CLIENT ?? '' },
 });
 console.log(`Natter demo storefront: ${server.url}`);
 

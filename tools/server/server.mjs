@@ -51,6 +51,8 @@ function handleSessionProbe(req, res, faults) {
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
+// `serves` ({minProtocol, minClient}): the oldest session protocol and
+// widget release the live session still serves (session-endpoint.mjs).
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
@@ -77,6 +79,7 @@ export async function startServer({
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
+  serves = {},
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
@@ -97,7 +100,7 @@ export async function startServer({
   const receiveMsg = createTurns({ agentRuns, visitors, stats, log });
   const live = createSessionEndpoint({
     sessions, receiveMsg, voice, visitors, stats, faults, tokens, log, heartbeatMs,
-    currentBuild: () => servedBuild(distDir),
+    currentBuild: () => servedBuild(distDir), serves,
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls

@@ -7,6 +7,10 @@
 //   POST /__natter/session/kill  drops every live-session WebSocket (and stalled
 //                          upgrade) abruptly, as a crash would: no close frame
 //                          (clients see 1006); sessions stay held -> {killed: n}
+//   POST /__natter/session/serves  {"min_protocol"?: n, "min_client"?: "1.4.2" | ""}: what the
+//                          live session serves from the next hello on (docs/protocol.md,
+//                          "Releases and reloads"); reset restores the start's
+//                          -> {min_protocol, min_client}
 //   GET  /__natter/visitor?conversation_id=…  -> {visitor: {id?, name?, email?} | null}:
 //                          who that conversation's shopper is (visitor-book.mjs)
 //   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
@@ -67,6 +71,7 @@ export function createTestControls({
     if (route === 'GET /__natter/stats') return sendJson(res, 200, stats.toJSON(), CONTROL_HEADERS);
     if (route === 'POST /__natter/reset') {
       sessionEndpoint.kill();
+      sessionEndpoint.setServes(null);
       voice.reset();
       sessions.clear();
       visitors.clear();
@@ -78,6 +83,19 @@ export function createTestControls({
     }
     if (route === 'POST /__natter/session/kill') {
       return sendJson(res, 200, { killed: sessionEndpoint.kill() }, CONTROL_HEADERS);
+    }
+    if (route === 'POST /__natter/session/serves') {
+      const spec = await readJson(req, res, 1024);
+      if (spec === null) return undefined;
+      try {
+        const served = sessionEndpoint.setServes({
+          ...(spec.min_protocol === undefined ? {} : { minProtocol: spec.min_protocol }),
+          ...(spec.min_client === undefined ? {} : { minClient: spec.min_client }),
+        });
+        return sendJson(res, 200, { min_protocol: served.minProtocol, min_client: served.minClient }, CONTROL_HEADERS);
+      } catch (error) {
+        return sendError(res, 400, 'bad_serves', error.message, CONTROL_HEADERS);
+      }
     }
     if (route === 'POST /__natter/faults') {
       const spec = await readJson(req, res, 256 * 1024);

@@ -12,7 +12,7 @@
 // when a connection is gone.
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
+import { MIN_PROTOCOL, PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
 import { upgradeFaultResponse, writeRawResponse } from './session-faults.mjs';
 
@@ -27,11 +27,18 @@ const short = (id) => id.slice(0, 8);
 // gateway), visitors: VisitorBook, stats, faults: FaultQueue|null, log, heartbeatMs }. Returns
 // { handleUpgrade(req, socket, head), kill() -> number dropped, close() -> Promise }.
 // `currentBuild()`: the build id of the release now served ("" when
-// unknown); a client whose hello named another one reloads when it is safe.
+// unknown): named in the welcome for diagnosis; clients do not reload on it.
+// `serves`: which clients this server still serves (docs/protocol.md,
+// "Releases and reloads"): { minProtocol, minClient } — the oldest hello
+// `v` (older: error unsupported_version, close 4001) and the oldest widget
+// release version ("" any), both named in every welcome so that an older
+// client reloads once; `setServes()` changes them on a running server.
 export function createSessionEndpoint({
   sessions, receiveMsg, voice, visitors, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS,
-  currentBuild = () => '',
+  currentBuild = () => '', serves = {},
 }) {
+  const startedWith = checkServes(serves);
+  let served = startedWith;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
   const stalled = new Set(); // raw sockets of stall_upgrade
@@ -84,10 +91,10 @@ export function createSessionEndpoint({
     if (conn.replaced) return;
     const parsed = parseClientFrame(data, isBinary);
     switch (parsed.kind) {
-      case 'hello': return hello(conn, parsed.hello);
-      case 'unsupported_version':
-        conn.send(errorFrame('unsupported_version', `This server speaks protocol version ${PROTOCOL_VERSION}.`));
-        return conn.close(4001, 'unsupported version');
+      case 'hello':
+        if (parsed.hello.v < served.minProtocol) return unsupported(conn);
+        return hello(conn, parsed.hello);
+      case 'unsupported_version': return unsupported(conn);
       case 'msg':
         if (!conn.session) {
           return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.',
@@ -110,6 +117,14 @@ export function createSessionEndpoint({
     }
   }
 
+  function unsupported(conn) {
+    const range = { min_protocol: served.minProtocol, max_protocol: PROTOCOL_VERSION };
+    const speaks = served.minProtocol > PROTOCOL_VERSION ? 'no protocol version this client can speak'
+      : `protocol version ${served.minProtocol}..${PROTOCOL_VERSION}`;
+    conn.send(errorFrame('unsupported_version', `This server serves ${speaks}.`, range));
+    return conn.close(4001, 'unsupported version');
+  }
+
   function hello(conn, h) {
     if (conn.session) return conn.send(errorFrame('bad_frame', 'This connection already said hello.'));
     if (tokens) {
@@ -129,7 +144,7 @@ export function createSessionEndpoint({
     conn.send({
       type: 'welcome', session_id: session.id, resume_token: session.resumeToken, resumed,
       replaced: old !== null, acked: [...session.acked.keys()], event_seq: session.seq, heartbeat_ms: heartbeatMs,
-      build: currentBuild(),
+      build: currentBuild(), min_protocol: served.minProtocol, min_client: served.minClient,
     });
     for (const frame of session.eventsAfter(resumed ? h.last_event_seq : 0)) conn.send(frame);
     return undefined;
@@ -196,5 +211,20 @@ export function createSessionEndpoint({
     });
   }
 
-  return { handleUpgrade, kill, close };
+  // Changes what is served from the next hello on (null: back to the start's).
+  function setServes(next) {
+    served = next === null ? startedWith : checkServes({ ...served, ...next });
+    return served;
+  }
+
+  return { handleUpgrade, kill, close, setServes };
+}
+
+// { minProtocol: integer >= 1, minClient: a release version or "" }, or throws.
+export function checkServes({ minProtocol = MIN_PROTOCOL, minClient = '' } = {}) {
+  if (!Number.isInteger(minProtocol) || minProtocol < 1) throw new Error(`minProtocol must be an integer >= 1, got ${minProtocol}`);
+  if (typeof minClient !== 'string' || (minClient !== '' && !/^[0-9]+(\.[0-9]+)*([-+][0-9A-Za-z.+-]*)?$/.test(minClient))) {
+    throw new Error(`minClient must be a release version like 1.4.2 or "", got ${JSON.stringify(minClient)}`);
+  }
+  return { minProtocol, minClient };
 }
