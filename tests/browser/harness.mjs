@@ -74,6 +74,10 @@ export async function openStorefront(stack, { path: pagePath = '/', onPage } = {
   const page = await stack.context.newPage();
   if (onPage) await onPage(page);
   const origin = new URL(stack.server.url).origin;
+  // A deployment stack (tests/deploy/three-origins.mjs) spans three origins
+  // and posts chat to the agent's.
+  const allowed = stack.allowedOrigins ?? [origin];
+  const chatUrl = `${stack.apiOrigin ?? origin}/api/chat`;
   const consoleLines = [];
   const problems = []; // {text, url}: console errors and warnings, uncaught page errors
   const chatRequests = []; // {key, body, at}: POST /api/chat as Chromium sent them
@@ -88,8 +92,8 @@ export async function openStorefront(stack, { path: pagePath = '/', onPage } = {
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.on('request', (r) => {
     requests.push(r.url());
-    if (new URL(r.url()).origin !== origin) offsite.push(r.url());
-    if (r.url() === `${origin}/api/chat` && r.method() === 'POST') {
+    if (!allowed.includes(new URL(r.url()).origin)) offsite.push(r.url());
+    if (r.url() === chatUrl && r.method() === 'POST') {
       chatRequests.push({ key: r.headers()['idempotency-key'], body: JSON.parse(r.postData()), at: Date.now() });
     }
   });

@@ -1,5 +1,6 @@
 // The reference server: the demo storefront's files, the chat endpoint and
-// the live session (docs/protocol.md) with the scripted agent, and optional
+// the live session (docs/protocol.md) with an agent adapter (agents/, the
+// scripted demo agent by default), and optional
 // test controls. Routing lives here; each endpoint is its own file. Both
 // chat paths share one idempotency store and agent-run machinery
 // (agent-runs.mjs), so a message id runs the agent once whichever way it came.
@@ -13,6 +14,8 @@ import { IdempotencyStore } from './idempotency-store.mjs';
 import { RequestStats } from './request-stats.mjs';
 import { FaultQueue } from './faults.mjs';
 import { createAgentRuns } from './agent-runs.mjs';
+import { createScriptedAgent } from './agents/scripted.mjs';
+import { TranscriptBook } from './agents/transcripts.mjs';
 import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { SessionStore, RESUME_WINDOW_MS } from './session/session-store.mjs';
@@ -21,6 +24,7 @@ import { VisitorBook } from './visitor-book.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
+import { createVoiceAgent } from './voice/voice-agent.mjs';
 import { createVoiceModuleLoader } from './voice/voice-module.mjs';
 import { VoiceFaults } from './voice/voice-faults.mjs';
 import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
@@ -56,6 +60,11 @@ function handleSessionProbe(req, res, faults) {
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
+// `stt` (speech to text, voice/stt-pocketsphinx.mjs; off by default): the
+// voice agent answers what the shopper said, through `agent`
+// (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
+// `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
+// picks one from the environment with agents/config.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -80,6 +89,8 @@ export async function startServer({
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
   serves = {},
+  agent = createScriptedAgent(),
+  stt = null,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
@@ -88,12 +99,16 @@ export async function startServer({
   const sessions = new SessionStore({ resumeWindowMs });
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
+  let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
+    answer: stt ? (request) => answerSpeech(request) : null,
   });
   const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
-  const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
+  const transcripts = new TranscriptBook();
+  const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal, agent, transcripts, log });
   const visitors = new VisitorBook();
+  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, visitors, log });
   const chat = createChatHandler({
     agentRuns, visitors, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
   });
@@ -105,7 +120,7 @@ export async function startServer({
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, tokens,
+      store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, transcripts, tokens,
     }) : null;
   const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
   pruneTimer.unref();
