@@ -51,7 +51,8 @@ function handleSessionProbe(req, res, faults) {
 // and resolves when the server is fully closed; the port can be reused at once.
 // `resumeWindowMs` and `heartbeatMs` tune the live session (tests shorten them).
 // `releaseDir` serves a release folder (docs/deploying.md) before distDir;
-// `pageHeaders` serves pages under a prefix with extra headers (static-files.mjs).
+// `pageHeaders` serves pages under a prefix with extra headers; `fileHeaders`
+// changes the headers of shipped files by name prefix (static-files.mjs).
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
@@ -82,6 +83,7 @@ export async function startServer({
   releaseDir,
   webDir,
   pageHeaders,
+  fileHeaders,
   testControls = false,
   tokenDelayMs = 20,
   resumeWindowMs = RESUME_WINDOW_MS,
@@ -117,7 +119,7 @@ export async function startServer({
     sessions, receiveMsg, voice, visitors, stats, faults, tokens, log, heartbeatMs,
     currentBuild: () => servedBuild(distDir), serves,
   });
-  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
+  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
       store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, transcripts, tokens,
