@@ -29,7 +29,9 @@
 //
 // Handshake (see shim/boot.js): the core bundle calls natter.__boot(start);
 // this loader calls start(ctx) with ctx = {root, launcher, manifest, base,
-// dataset, init, attach}; root.host is the <natter-widget> (its attributes
+// dataset, init, attach} (manifest.channel: the pointer URL a channel-
+// following page resolved; absent when pinned: such a page never reloads
+// for a release); root.host is the <natter-widget> (its attributes
 // are read by the core). The bundle calls ctx.attach(run) when it is ready; from
 // then on natter(...) returns run(args), and the queue is replayed through
 // run first, in order. The function object itself never changes, so a shop

@@ -154,6 +154,12 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.integer("status", e.status, false);
     r.str("reason", e.reason, false);
     out = e;
+  } else if (type == "channel_read") {
+    ChannelRead e;
+    r.boolean("ok", e.ok);
+    r.str("version", e.version, false);
+    r.str("build", e.build, false);
+    out = e;
   } else if (type != "tick") {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
   }
@@ -225,7 +231,9 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, VoiceUplink>)
           return {{"type", "voice_uplink"}, {"conn_id", e.conn_id}, {"open", e.open}};
         else if constexpr (std::is_same_v<T, VoiceEchoGuard>) return {{"type", "voice_echo_guard"}, {"on", e.on}};
-        else if constexpr (std::is_same_v<T, ReloadPage>) return {{"type", "reload_page"}, {"build", e.build}};
+        else if constexpr (std::is_same_v<T, ReloadPage>)
+          return {{"type", "reload_page"}, {"build", e.build}, {"reason", e.reason}};
+        else if constexpr (std::is_same_v<T, ChannelCheck>) return {{"type", "channel_check"}, {"url", e.url}};
         else if constexpr (std::is_same_v<T, TokenRequested>)
           return {{"type", "token_requested"}, {"request_id", e.request_id}, {"url", e.url}};
         else if constexpr (std::is_same_v<T, VoiceStateChanged>)
@@ -282,6 +290,8 @@ json encode_event(const Event& event) {
                   {"expires_in_s", e.expires_in_s}};
         else if constexpr (std::is_same_v<T, TokenFailed>)
           return {{"type", "token_failed"}, {"request_id", e.request_id}, {"status", e.status}, {"reason", e.reason}};
+        else if constexpr (std::is_same_v<T, ChannelRead>)
+          return {{"type", "channel_read"}, {"ok", e.ok}, {"version", e.version}, {"build", e.build}};
         else return {{"type", "tick"}};
       },
       event);
