@@ -72,7 +72,7 @@ async function main() {
     before = { build: manifest.build, label: `version ${manifest.version}, ${manifest.env}`, sizes: measureSizes(dir) };
   }
   const sizes = await measureProductionSizes();
-  for (const s of sizes) console.log(`[bench] ${s.file}: ${s.gzip} B gzip${s.budget ? ` (budget < ${s.budget}: ${s.pass ? 'pass' : 'FAIL'})` : ''}`);
+  for (const s of sizes) console.log(`[bench] ${s.file}: ${s.gzip} B gzip${s.budget ? ` (budget ≤ ${s.budget}: ${s.pass ? 'pass' : 'FAIL'})` : ''}`);
   const file = path.join(repoRoot, 'docs/benchmarks.md');
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   let doc = readFileSync(file, 'utf8');
