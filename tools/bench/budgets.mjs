@@ -28,6 +28,8 @@ export const BUDGETS = {
   frame_host_js: 1.5 * KIB,    // 1,350 B
   voice_js: 12 * KIB,          // 10,187 B
   voice_wasm: 190 * KIB,       // 167,453 B (libopus 1.5.2, hot files -O3)
+  voice_frame_js: 1 * KIB,     // the voice frame (cross-origin voice): 641 B with its page
+  voice_frame_html: 512,
 };
 // Files that come in families: one budget for each member.
 const FAMILY_BUDGETS = [
@@ -49,8 +51,11 @@ export function budgetFor(key) {
 export const TARGETS = {
   first_chat: { bytes: 80 * KIB, label: 'first chat (loader + core JS + core WASM)',
     includes: (key) => key === 'loader' || key === 'core_js' || key === 'core_wasm' },
-  first_call: { bytes: 140 * KIB, label: 'first voice call (voice runtime, worker + glue, WASM, worklets)',
-    includes: (key) => ['voice_runtime_js', 'voice_js', 'voice_wasm'].includes(key) || key.startsWith('worklet_') },
+  // The voice frame's two files count too: a widget embedded from another
+  // origin downloads them for its first call (docs/ARCHITECTURE.md).
+  first_call: { bytes: 140 * KIB, label: 'first voice call (voice runtime, worker + glue, WASM, worklets, voice frame)',
+    includes: (key) => ['voice_runtime_js', 'voice_js', 'voice_wasm'].includes(key) || key.startsWith('worklet_') ||
+      key.startsWith('voice_frame_') },
 };
 
 // [{name, label, gzip, target, pass}] for measureSizes rows.

@@ -5,10 +5,12 @@
 //
 // Per connection: frames before `hello` other than `ping` are refused with
 // `error` bad_frame; a second `hello` on the same connection likewise. A
-// connection replaced by a newer hello of its session is closed with 4000
-// and every frame it still sends is ignored. Voice control frames (after
-// the welcome, like `msg`) and binary voice packets go to the voice gateway
-// (voice/voice-gateway.mjs), which hears when a connection is gone.
+// connection replaced by a newer hello that proves its session (the resume
+// token) is closed with 4000 and every frame it still sends is ignored.
+// Voice control frames (after the welcome, like `msg`) and binary voice
+// packets go to the voice gateway (voice/voice-gateway.mjs), which hears
+// when a connection is gone.
+import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
@@ -118,20 +120,7 @@ export function createSessionEndpoint({
         return conn.close(4003, `unauthorized: token ${checked.reason}`);
       }
     }
-    let session = sessions.get(h.session_id);
-    const resumed = session !== null && h.resume_token !== '' && h.resume_token === session.resumeToken;
-    const old = session?.current ?? null;
-    if (old) {
-      const reason = old.tabId === h.tab_id ? 'replaced' : 'replaced:tab';
-      session.current = null;
-      old.session = null;
-      old.replaced = true;
-      voice.connectionGone(old); // its audio stops now, not when the close handshake ends
-      old.close(4000, reason);
-      stats.countReplacement();
-      log(`[server] WS /api/session replacing existing session ${short(h.session_id)} (${reason})`);
-    }
-    if (!resumed) session = sessions.create(h.session_id);
+    const { session, resumed, old } = claim(h);
     session.current = conn;
     conn.session = session;
     conn.tabId = h.tab_id;
@@ -144,6 +133,37 @@ export function createSessionEndpoint({
     });
     for (const frame of session.eventsAfter(resumed ? h.last_event_seq : 0)) conn.send(frame);
     return undefined;
+  }
+
+  // Which session a hello gets. Its owner (the hello proves the held
+  // session with its resume token: a reconnect, a reload, another tab of the
+  // same token line) resumes it, replacing any current connection (4000),
+  // with a rotated token. A hello that names a held session without proving
+  // it leaves that session and its connection alone and gets a fresh
+  // session of its own, under a new id the welcome names. A session id the
+  // server does not hold starts fresh under that id.
+  function claim(h) {
+    const held = sessions.get(h.session_id);
+    if (held === null) return { session: sessions.create(h.session_id), resumed: false, old: null };
+    if (!held.proves(h.resume_token)) {
+      const session = sessions.create(randomUUID());
+      log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(session.id)}`);
+      return { session, resumed: false, old: null };
+    }
+    const old = held.current;
+    if (old) replace(held, old, old.tabId === h.tab_id ? 'replaced' : 'replaced:tab');
+    held.rotateToken();
+    return { session: held, resumed: true, old };
+  }
+
+  function replace(session, old, reason) {
+    session.current = null;
+    old.session = null;
+    old.replaced = true;
+    voice.connectionGone(old); // its audio stops now, not when the close handshake ends
+    old.close(4000, reason);
+    stats.countReplacement();
+    log(`[server] WS /api/session replacing existing session ${short(session.id)} (${reason})`);
   }
 
   // The widget's latest word on who the shopper is (the hello's, or an

@@ -3,6 +3,12 @@
 // the resume token, the current connection, the event log with its seq, and
 // the message ids it acked.
 //
+// The resume token is the proof of ownership (docs/protocol.md, "Handshake"):
+// a new one on every welcome that resumes (rotateToken), the one before it
+// still good for exactly one more hello (its welcome may have been lost on
+// the way). proves(token) is the only check; both are small on purpose, so
+// another store (shared, e.g. Redis) keeps the same two-token rule.
+//
 // Rules (docs/protocol.md, RELIABILITY.md):
 // - at most one current connection per session (S4); attaching a new one is
 //   the caller's replacement of the old;
@@ -11,7 +17,7 @@
 // - `seq` grows by one per event; the log keeps the last `maxEvents` events;
 // - a fresh start (create) replaces any held session of that id and aborts
 //   its turns; the new session's seq starts again at 0.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const RESUME_WINDOW_MS = 120_000;
 const MAX_EVENTS = 5000;
@@ -19,8 +25,17 @@ const MAX_ACKED = 1000;
 
 export const newResumeToken = () => randomBytes(18).toString('base64url');
 
+// Equal tokens, compared in constant time (an empty token never matches).
+export function sameToken(given, held) {
+  if (typeof given !== 'string' || given === '' || typeof held !== 'string' || held === '') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(held);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export class Session {
-  resumeToken = newResumeToken();
+  resumeToken = newResumeToken(); // the one the last welcome carried
+  previousToken = ''; // the one before: good for one more hello
   current = null; // the connection frames go to: { send(frame), tabId } or null
   seq = 0;
   log = []; // event frames, oldest first
@@ -33,6 +48,20 @@ export class Session {
     this.id = id;
     this.lastClosedAt = now;
     this.maxEvents = maxEvents;
+  }
+
+  // Does `token` prove this session is the hello's? The current token, or
+  // the previous one (a welcome lost on the way).
+  proves(token) {
+    return sameToken(token, this.resumeToken) || sameToken(token, this.previousToken);
+  }
+
+  // A proven hello's welcome: a new token; the one it replaces stays good for
+  // one more hello, and the one before that is void from now on.
+  rotateToken() {
+    this.previousToken = this.resumeToken;
+    this.resumeToken = newResumeToken();
+    return this.resumeToken;
   }
 
   get signal() { return this.#abort.signal; }
