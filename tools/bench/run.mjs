@@ -37,7 +37,7 @@ async function main() {
   const load = os.loadavg()[0]; // other work on the machine skews the timings
   const distDir = path.join(repoRoot, 'dist');
   const sizes = await measureProductionSizes(); // a production build, what shops get
-  for (const s of sizes) console.log(`[bench] ${s.file}: ${s.gzip} B gzip${s.budget ? ` (budget < ${s.budget}: ${s.pass ? 'pass' : 'FAIL'})` : ''}`);
+  for (const s of sizes) console.log(`[bench] ${s.file}: ${s.gzip} B gzip${s.budget ? ` (budget ≤ ${s.budget}: ${s.pass ? 'pass' : 'FAIL'})` : ''}`);
 
   const lookBytes = await measureLookBytes();
   const site = buildBenchSite(repoRoot);

@@ -1,4 +1,5 @@
 #include "codec.hpp"
+#include "json_limits.hpp"
 
 #include <type_traits>
 
@@ -55,14 +56,14 @@ const char* kind_name(Block::Kind k) {
 
 // Payloads of host events are JSON text made by the core itself.
 json embedded(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json(text);
   return j.is_discarded() ? json::object() : j;
 }
 
 }  // namespace
 
 std::variant<Event, CodecError> decode_event(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) return CodecError{"malformed", "an event must be a JSON object"};
   auto type_it = j.find("type");
   if (type_it == j.end() || !type_it->is_string()) return CodecError{"malformed", "field 'type' missing"};
@@ -282,7 +283,7 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, PlaybackDrained>) return {{"type", "playback_drained"}};
         else if constexpr (std::is_same_v<T, HostIdentify>) {
           json out = {{"type", "host_identify"}};
-          if (!e.value_json.empty()) out["visitor"] = json::parse(e.value_json, nullptr, false);
+          if (!e.value_json.empty()) out["visitor"] = parse_json(e.value_json);
           return out;
         }
         else if constexpr (std::is_same_v<T, TokenReceived>)

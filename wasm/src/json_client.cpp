@@ -1,4 +1,5 @@
 #include "json_client.hpp"
+#include "json_limits.hpp"
 
 #include <cstdlib>
 
@@ -31,7 +32,7 @@ bool parse_hex64(const std::string& s, uint64_t& out) {
 Config config_from_json(std::string_view text, std::string* error) {
   Config c;
   auto note = [&](const std::string& what) { if (error && error->empty()) *error = what; };
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) { note("config is not a JSON object"); return c; }
   auto str = [&](const char* key, std::string& out) {
     auto it = j.find(key);

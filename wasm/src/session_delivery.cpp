@@ -1,4 +1,5 @@
 #include "session_delivery.hpp"
+#include "json_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -155,7 +156,7 @@ void SessionDelivery::on_down() {
 }
 
 void SessionDelivery::persist() {
-  nlohmann::json outbox = nlohmann::json::parse(outbox_.to_json(), nullptr, false);
+  nlohmann::json outbox = parse_json(outbox_.to_json());
   nlohmann::json blob = {{"session_id", c_.config_.conversation_id},
                          {"resume_token", resume_token_},
                          {"last_event_seq", last_event_seq_},

@@ -28,7 +28,7 @@ std::string encode_hello(const Hello& h) {
   json hello = {{"type", "hello"}, {"v", kSessionProtocolVersion}, {"session_id", h.session_id},
                 {"resume_token", h.resume_token}, {"last_event_seq", h.last_event_seq},
                 {"tab_id", h.tab_id}, {"build", h.build}};
-  if (!h.visitor_json.empty()) hello["visitor"] = json::parse(h.visitor_json, nullptr, false);
+  if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
   return dump(hello);
 }
