@@ -3,12 +3,9 @@
 # verifies its sha256, and unpacks it into the cache. Prints the source dir.
 # Never committed: the cache lives outside git ($NATTER_CACHE or ~/.cache).
 set -euo pipefail
-# 1.5.2 (Debian trixie): its SILK SSE4.1 quantiser is enabled (1.3.1 had it
-# disabled), which the WASM build runs on emulated SSE (cmake/opus.cmake).
-OPUS_VERSION=1.5.2
-DEBIAN_VERSION=1.5.2-2
-DEBIAN_SUITE=trixie
-SHA256=65c1d2f78b9f2fb20082c38cbe47c951ad5839345876e46941612ee87f9a7ce1
+OPUS_VERSION=1.3.1
+DEBIAN_VERSION=1.3.1-3
+SHA256=65b58e1e25b2a114157014736a3d9dfeaad8d41be1c8179866f144a2fb44ff9d
 TARBALL="opus_${OPUS_VERSION}.orig.tar.gz"
 
 cache="${NATTER_CACHE:-$HOME/.cache/natter}"
@@ -17,12 +14,11 @@ if [ -f "$src/.verified" ]; then echo "$src"; exit 0; fi
 mkdir -p "$cache"
 
 if [ ! -f "$cache/$TARBALL" ]; then
-  # apt only fetches sources from deb-src entries: add one for the suite
-  # that has this version (sources only: no binary package comes from it).
+  # apt only fetches sources from deb-src entries: add one for bookworm main.
   list=/etc/apt/sources.list.d/natter-src.sources
-  if ! apt-cache showsrc "opus=$DEBIAN_VERSION" 2>/dev/null | grep -q "^Version: $DEBIAN_VERSION\$"; then
+  if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$DEBIAN_SUITE" | $SUDO tee "$list" >/dev/null
+    printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' | $SUDO tee "$list" >/dev/null
     $SUDO apt-get update -qq
   fi
   tmp=$(mktemp -d)
