@@ -7,6 +7,8 @@
 #   wasm       the WASM build + dist/ (npm run build)
 #   node       node --test: WASM core, shim, reference server
 #   browser    headless Chromium against the reference server
+#   deploy     headless Chromium on three HTTPS origins: the shop, the CDN
+#              (nginx serving a release folder), the gateway behind HAProxy
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
@@ -48,12 +50,15 @@ node_suites() { node --test --test-reporter=spec tests/node/ tests/server/; }
 
 browser() { node --test --test-concurrency=1 --test-reporter=spec tests/browser/; }
 
+deploy() { node --test --test-concurrency=1 --test-reporter=spec tests/deploy/; }
+
 suite native native
 suite sanitized sanitized
 suite fuzz fuzz
 suite wasm wasm
 suite node node_suites
 suite browser browser
+suite deploy deploy
 
 echo
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"

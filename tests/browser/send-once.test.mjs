@@ -8,11 +8,12 @@
 // extra press lands while the message is certainly still in flight.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, openStorefront } from './harness.mjs';
+import { startStack } from './harness.mjs';
+import { composerReady as openComposer, inputsSeen, assertSentOnce as sentOnce } from './send-once-helpers.mjs';
 
-const TEXT = 'do you have PS5 games?';
-const BLOCKED = '[natter] send blocked: already sending';
 let stack;
+const composerReady = () => openComposer(stack);
+const assertSentOnce = (s, options) => sentOnce(stack, s, options);
 
 before(async () => { stack = await startStack(); });
 after(() => stack?.close());
@@ -20,48 +21,6 @@ beforeEach(async () => {
   await stack.reset();
   await stack.faults({ action: 'delay_ms', ms: 300 });
 });
-
-// Opens the chat with TEXT typed, and records (page-side, on the widget's
-// own elements) every Enter keydown and Send click the page really got.
-async function composerReady() {
-  const s = await openStorefront(stack);
-  await s.openChat();
-  await s.textarea.fill(TEXT);
-  await s.page.evaluate(() => {
-    const root = document.querySelector('natter-widget').shadowRoot;
-    const inputs = (window.__inputs = []);
-    root.querySelector('textarea').addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') inputs.push({ kind: 'enter', repeat: e.repeat, at: performance.now() });
-    });
-    root.querySelector('button.send').addEventListener('click', () => inputs.push({ kind: 'click', at: performance.now() }));
-  });
-  return s;
-}
-
-const inputsSeen = (s) => s.page.evaluate(() => window.__inputs);
-
-// Waits for the reply to finish, then checks the message went out once.
-async function assertSentOnce(s, { blockedLines }) {
-  await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
-  await s.finishedReplies.first().waitFor();
-
-  assert.equal(await s.userBubbles.count(), 1, 'one shopper bubble');
-  assert.equal(await s.userBubbles.locator('.bubble').textContent(), TEXT);
-  assert.equal(await s.agentBubbles.count(), 1, 'one agent reply');
-  assert.equal(s.chatRequests.length, 1, 'one POST /api/chat left the browser');
-  const [{ key, body }] = s.chatRequests;
-  assert.equal(body.text, TEXT);
-  assert.equal(body.message_id, key, 'Idempotency-Key is the message id');
-  const stats = await stack.stats();
-  assert.equal(stats.total_requests, 1, 'the server saw one chat request');
-  assert.deepEqual(stats.agent_runs, { [key]: 1 }, 'the agent ran once');
-
-  const blocked = s.linesMatching(BLOCKED).length;
-  if (typeof blockedLines === 'number') assert.equal(blocked, blockedLines, 'one blocked line per extra press');
-  else assert.ok(blocked >= 1, `at least one "${BLOCKED}" line (got ${blocked})`);
-  assert.equal(await s.textarea.inputValue(), '', 'the composer was cleared once and stayed empty');
-  s.assertClean();
-}
 
 test('five rapid Enters send the message once', async () => {
   const s = await composerReady();

@@ -25,7 +25,8 @@ test('a first hello gets a fresh welcome', async () => {
   assert.deepEqual((await stats(server.url)).ws_connections_open, { 'hs-fresh': 1 });
 });
 
-test('a hello with the token after a clean close resumes: same token, acked ids, event_seq', async () => {
+// Changed (issue 11): the welcome of a resume used to repeat the token; it is rotated now.
+test('a hello with the token after a clean close resumes: a rotated token, acked ids, event_seq', async () => {
   const first = await joinSession(server.url, { session: 'hs-resume' });
   first.socket.send(msg('hs-resume-m1', 'hi'));
   await first.socket.replyEnd('hs-resume-m1');
@@ -36,26 +37,35 @@ test('a hello with the token after a clean close resumes: same token, acked ids,
   const again = await joinSession(server.url, { session: 'hs-resume', token: first.welcome.resume_token, last: seq });
   assert.equal(again.welcome.resumed, true);
   assert.equal(again.welcome.replaced, false);
-  assert.equal(again.welcome.resume_token, first.welcome.resume_token);
+  assert.notEqual(again.welcome.resume_token, first.welcome.resume_token);
+  assert.match(again.welcome.resume_token, /^[A-Za-z0-9_-]{16,}$/);
   assert.deepEqual(again.welcome.acked, ['hs-resume-m1']);
   assert.equal(again.welcome.event_seq, seq);
   await sleep(50);
   assert.equal(again.socket.events().length, 0, 'nothing to replay after last_event_seq');
 });
 
-test('a wrong or empty token for a held session is a fresh start with the sequence reset', async () => {
+// Changed (issue 11): such a hello used to discard the held session and
+// start afresh under its id; now it gets a session of its own.
+test('a wrong or empty token for a held session is a fresh session of its own, with the sequence at 0', async () => {
   const first = await joinSession(server.url, { session: 'hs-token' });
   first.socket.send(msg('hs-token-m1', 'hi'));
   await first.socket.replyEnd('hs-token-m1');
   await first.socket.close();
+  const ids = new Set(['hs-token']);
   for (const token of ['not-the-token', '']) {
     const again = await joinSession(server.url, { session: 'hs-token', token, last: 5 });
     assert.equal(again.welcome.resumed, false, token);
     assert.equal(again.welcome.event_seq, 0);
     assert.deepEqual(again.welcome.acked, []);
     assert.notEqual(again.welcome.resume_token, first.welcome.resume_token);
+    ids.add(again.welcome.session_id);
     await again.socket.close();
   }
+  assert.equal(ids.size, 3, 'each gets a new session id');
+  const owner = await joinSession(server.url, { session: 'hs-token', token: first.welcome.resume_token, last: 0 });
+  assert.equal(owner.welcome.resumed, true, 'the held session is still there for its owner');
+  assert.deepEqual(owner.welcome.acked, ['hs-token-m1']);
 });
 
 test('an unsupported protocol version gets error unsupported_version and close 4001', async () => {

@@ -25,10 +25,11 @@ export function loadVoice() {
   return voice;
 }
 
-// `text` spoken by espeak-ng (another voice than the agent's), 48 kHz int16.
+// `text` spoken by espeak-ng (another voice than the agent's), 48 kHz int16;
+// the same every time (-D: sox adds no random dither).
 export function shopperSpeech(text) {
   const wav = execFileSync('espeak-ng', ['-v', 'en-gb', '-s', '150', '--stdout', text]);
-  const raw = execFileSync('sox', ['-t', 'wav', '-', '-t', 'raw', '-r', '48000', '-e', 'signed', '-b', '16',
+  const raw = execFileSync('sox', ['-D', '-t', 'wav', '-', '-t', 'raw', '-r', '48000', '-e', 'signed', '-b', '16',
     '-c', '1', '-L', '-'], { input: wav });
   return new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
 }
@@ -125,19 +126,6 @@ export function bestEnvelopeCorrelation(a, b, maxLag = 50) {
     if (r > best.r) best = { r, lag };
   }
   return best;
-}
-
-// The samples of a 16-bit mono WAV (checks the header says so).
-export function wavSamples(buf) {
-  assert.equal(buf.toString('ascii', 0, 4), 'RIFF');
-  assert.equal(buf.toString('ascii', 8, 12), 'WAVE');
-  assert.equal(buf.readUInt16LE(22), 1, 'mono');
-  assert.equal(buf.readUInt32LE(24), RATE, 'rate');
-  assert.equal(buf.readUInt16LE(34), 16, 'bits');
-  const bytes = buf.readUInt32LE(40);
-  const pcm = new Int16Array(bytes / 2);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = buf.readInt16LE(44 + 2 * i);
-  return pcm;
 }
 
 // GET a test control as a Buffer: { status, headers, body }.

@@ -43,18 +43,25 @@ async function waitForPort(port, child, ms = 5000) {
   }
 }
 
-// `kind`: 'nginx-good' | 'nginx-bad' | 'haproxy'. `readTimeout`: nginx's
-// proxy_read_timeout (e.g. '180s', '1s'). Resolves { url, port, prefix,
-// errorLog(), stop() }.
-export async function startProxy(kind, { upstreamPort, readTimeout = '180s' }) {
+// `kind`: a template here, 'nginx-good' | 'nginx-bad' | 'nginx-cdn' (nginx,
+// <kind>.conf.tmpl) or 'haproxy' | 'haproxy-tls' (<kind>.cfg.tmpl).
+// `readTimeout`: nginx's proxy_read_timeout (e.g. '180s', '1s'). `values`:
+// more placeholders (the TLS and CDN templates name theirs). `upstreamPorts`
+// (haproxy): several instances, balanced round robin. Resolves
+// { url, port, prefix, errorLog(), stop() }.
+export async function startProxy(kind, {
+  upstreamPort, upstreamPorts = [upstreamPort], readTimeout = '180s', values: extra = {},
+}) {
   const prefix = mkdtempSync(path.join(os.tmpdir(), `natter-${kind}-`));
   chmodSync(prefix, 0o755); // nginx workers may run as nobody when the test runs as root
   const port = await freePort();
   const values = { PREFIX: prefix, LISTEN: `127.0.0.1:${port}`, UPSTREAM: `127.0.0.1:${upstreamPort}`,
-    READ_TIMEOUT: readTimeout };
+    READ_TIMEOUT: readTimeout,
+    SERVERS: upstreamPorts.map((p, i) => `  server app${i} 127.0.0.1:${p} check inter 200ms fall 1 rise 1`).join('\n'),
+    ...extra };
   let child;
-  if (kind === 'haproxy') {
-    writeFileSync(path.join(prefix, 'haproxy.cfg'), fill('haproxy.cfg.tmpl', values));
+  if (kind.startsWith('haproxy')) {
+    writeFileSync(path.join(prefix, 'haproxy.cfg'), fill(`${kind}.cfg.tmpl`, values));
     child = spawn(HAPROXY, ['-db', '-f', path.join(prefix, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
   } else {
     for (const dir of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
@@ -69,6 +76,10 @@ export async function startProxy(kind, { upstreamPort, readTimeout = '180s' }) {
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = once(child, 'exit');
+  // A test process that dies without stop() must not leave its proxy running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  exited.then(() => process.off('exit', killOnExit));
   try {
     await waitForPort(port, child);
   } catch (error) {

@@ -1,10 +1,17 @@
 // `npm start`: serves the demo storefront and the reference agent.
 // Env: PORT (default 8787), HOST (default 127.0.0.1), NATTER_TEST_CONTROLS=1
 // to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
-// to require shop tokens (requireToken; try /demo/token.html). Ctrl-C stops it.
+// to require shop tokens (requireToken; try /demo/token.html), NATTER_AGENT
+// and its settings to choose the agent (agents/config.mjs, docs/agents.md;
+// scripted by default), NATTER_VOICE_STT=off for the scripted voice lines,
+// NATTER_REDIS_URL (redis://host:port) to keep the gateway's state in Redis,
+// shared by every instance given the same URL (docs/deploying.md); without
+// it, state is in this process's memory and a restart forgets it all
+// (tools/server/store/README.md). Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
+import { ConfigError, agentFromEnv, sttFromEnv } from './agents/config.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
@@ -13,15 +20,31 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+let chosen;
+let stt;
+try {
+  chosen = agentFromEnv(process.env, { log: console.log });
+  stt = sttFromEnv(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Agent configuration: ${error.message} (docs/agents.md)`);
+  process.exit(2);
+}
+
 const server = await startServer({
+  agent: chosen.agent,
+  stt,
   host: process.env.HOST || '127.0.0.1',
   port,
   distDir: path.join(repo, 'dist'),
   webDir: path.join(repo, 'web'),
   testControls: process.env.NATTER_TEST_CONTROLS === '1',
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
+  redisUrl: process.env.NATTER_REDIS_URL || '',
 });
 console.log(`Natter demo storefront: ${server.url}`);
+console.log(`[server] agent: ${chosen.description}; voice: ${stt ? 'pocketsphinx, answered by the agent' : 'scripted lines'}`);
+console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;
 async function stop() {
