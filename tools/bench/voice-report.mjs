@@ -100,9 +100,9 @@ a fresh browser launched the same way, in the same run: first
 \`new AudioContext()\` ${ms(call.audioContext.firstMs)}, a second one ${ms(call.audioContext.secondMs)}. The voice runtime
 therefore creates its AudioContext only once \`getUserMedia\` has granted the
 microphone: capture has started the audio service by then (off the main
-thread), and the constructor takes a few ms (measured by hand on
-2026-11-21: 53-62 ms before the microphone, 5-8 ms after). Before that
-change this bench saw one long task of 70-132 ms right after the click.
+thread). In another fresh browser in this run, the first
+\`new AudioContext()\` after \`getUserMedia\` granted the fake microphone took
+${call.audioContext.afterMicMs === undefined ? 'not measured' : ms(call.audioContext.afterMicMs)}.
 ` : ''}
 
 ${renderVoiceDownload(d)}`;

@@ -42,6 +42,8 @@ enum Canary : uint32_t {
   kCanaryFlushBeforeWelcome = 1u << 3,
   kCanaryHeartbeatAfterClose = 1u << 4,
   kCanaryNoJitter = 1u << 5,
+  kCanaryRefusalIsFatal = 1u << 6,     // the first 4003 fails the session: no token refresh, no retry
+  kCanarySkipPersistOnSend = 1u << 7,  // an accepted message is not persisted until something else is
 };
 
 struct Config {

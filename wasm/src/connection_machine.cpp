@@ -290,7 +290,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   }
   if (e.code == 4003) {
     c_.token_.drop();  // refused: never offered again, not even after "Retry now"
-    if (auth_retry_used_) {
+    if (auth_retry_used_ || (c_.config_.canaries & kCanaryRefusalIsFatal)) {
       go(S::Failed);
       wanted_ = false;
       status("failed", "credentials_refused", "The chat service refused this browser's credentials.", -1, true);
