@@ -130,6 +130,9 @@ void SimWorld::watch_effect(const Effect& effect) {
     if (r->done) ++replies_done_[r->reply_to], done_ever_.insert(r->reply_to);
   } else if (auto* c = std::get_if<ComposerError>(&effect)) {
     if (c->code == "outbox_full") ++outbox_refusals_, refused_now_ = true;
+  } else if (auto* st = std::get_if<StatusChanged>(&effect); st && st->code == "closed_elsewhere" && use_here_when_offered_) {
+    use_here_when_offered_ = false;
+    at(now_ + 500, [this] { feed(RetryNowClicked{}); });
   } else if (auto* st = std::get_if<StatusChanged>(&effect); st && st->state == "failed") {
     // A refused token is refreshed once before the widget gives up
     // (shared/RELIABILITY.md: 401/403, refresh once, then retry); the

@@ -146,6 +146,7 @@ class SimWorld {
   int outbox_refusals_ = 0;
   bool refused_now_ = false;      // the last fed event was refused with outbox_full
   bool notice_now_ = false;       // the last fed event showed the fresh-session notice
+  bool use_here_when_offered_ = false;  // the shopper meant to press "Use here" before it showed
   int tokens_issued_ = 0;
   int64_t token_asked_at_ = -2;
   int refusals_since_stable_ = 0; // 4003 closes since the client was last live for 5 s
