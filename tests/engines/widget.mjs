@@ -28,7 +28,7 @@ export function widgetOn(page) {
           (!vis || el.getClientRects().length > 0) && (txt == null || el.textContent.includes(txt)));
       }, selector, visible, text), `waiting for ${selector}${text ? ` with ${JSON.stringify(text)}` : ''}`), { timeout });
     },
-    async click(selector) {
+    async click(selector, times = 1) {
       const at = await inWidget((sel) => {
         const el = document.querySelector('natter-widget').shadowRoot.querySelector(sel);
         if (!el) return null;
@@ -37,7 +37,7 @@ export function widgetOn(page) {
         return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }, selector);
       assert.ok(at, `no ${selector} in the widget to click`);
-      await page.click(at.x, at.y);
+      await page.click(at.x, at.y, times);
     },
     // All elements matching `selector`, each mapped by `pick` (a function run in the page).
     all: (selector, pick = (el) => el.textContent) => inWidget((sel, src) => {

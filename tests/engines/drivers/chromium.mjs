@@ -30,7 +30,7 @@ export async function launch({ mic } = {}) {
         console: log.lines,
         consoleLines: async () => log.lines,
         evaluate: (fn, ...args) => page.evaluate(`(${fn})(...${JSON.stringify(args)})`),
-        click: (x, y) => page.mouse.click(x, y),
+        async click(x, y, times = 1) { for (let i = 0; i < times; i += 1) await page.mouse.click(x, y); },
         press: (key) => page.keyboard.press(key),
         keyDown: (key) => page.keyboard.down(key),
         keyUp: (key) => page.keyboard.up(key),

@@ -100,9 +100,9 @@ export async function launch() {
         get console() { return log.lines; },
         async consoleLines() { await pullConsole(); return log.lines; },
         evaluate,
-        click: (x, y) => actions('pointer', [
+        click: (x, y, times = 1) => actions('pointer', [
           { type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' },
-          { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 },
+          ...Array.from({ length: times }, () => [{ type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }]).flat(),
         ]),
         press: (key) => keyActions(key, ['keyDown', 'keyUp']),
         keyDown: (key) => keyActions(key, ['keyDown']),

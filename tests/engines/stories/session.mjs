@@ -63,7 +63,8 @@ export const sessionStories = [
         return st;
       });
       assert.equal(stats.requests[queuedId], 1, 'one msg frame for it');
-      assert.equal(await w.count('li.msg.user'), 1, 'one bubble after the reload');
+      const bubbles = await w.all('li.msg.user', (n) => `${n.dataset.state}: ${n.textContent}`);
+      assert.equal(bubbles.length, 1, `one bubble after the reload: ${JSON.stringify(bubbles)}`);
       assert.equal(await w.count('li.msg.agent'), 1, 'one reply');
       await eventually(async () => assert.deepEqual((await storedSession(w)).outbox, [], 'the outbox emptied'));
       await w.assertClean([REFUSED_UPGRADE, `[natter] connection problem: ${DIAGNOSIS_503}`,
