@@ -37,6 +37,7 @@ import { createHttpTransport } from './http-transport.js';
 import { createTokenFetch } from './token-fetch.js';
 import { createWsTransport } from './ws-transport.js';
 import { createBrowserSignals } from './browser-signals.js';
+import { detectCapabilities } from './capabilities.js';
 import { createEffectRunner } from './effects.js';
 import { createListeners } from './listeners.js';
 import { createLog } from './log.js';
@@ -118,6 +119,7 @@ async function startCore(ctx, platform) {
     tabId: mintTabId(platform.seeds()),
     build: ctx.manifest.build,
     storedSession: platform.storage.get(SESSION_KEY),
+    capabilities: detectCapabilities(window),
   }));
   const wasm = ctx.manifest.files.core_wasm;
   const wasmUrl = new URL(wasm.path, ctx.base).href;

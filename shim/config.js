@@ -128,7 +128,8 @@ export function storedConversation(value) {
 // dataset: the loader's data-* attributes; seeds: platform.seeds().
 // storedSession: storage's SESSION_KEY text, or null. In session mode
 // also: tabId (mintTabId) and build (the manifest's).
-export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, storedSession }) {
+// `capabilities`: shim/capabilities.js's facts about this browser.
+export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, storedSession, capabilities }) {
   const conversationId = storedConversation(storedId);
   const config = {
     chat_url: chatUrl(dataset.endpoint, pageUrl),
@@ -146,8 +147,10 @@ export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, st
     const { visitor } = restoredSession(storedSession, conversationId);
     return visitor ? { ...config, visitor } : config;
   }
+  const voiceMissing = capabilities?.voice_missing ?? [];
   return {
     ...config,
+    ...(voiceMissing.length ? { voice_missing: voiceMissing.join(',') } : {}),
     session_url: sessionUrl(dataset.endpoint, pageUrl),
     tab_id: String(tabId ?? ''),
     build: String(build ?? ''),

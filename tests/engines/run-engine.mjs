@@ -3,21 +3,36 @@
 // an engine cannot run is registered as skipped with its reason, so it
 // shows in node's summary line ("# skipped N"), never silently left out.
 import { test, before, after, beforeEach } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { startReferenceServer } from '../browser/harness.mjs';
+import { speechWav } from '../browser/voice-audio.mjs';
 import { textStories } from './stories/text.mjs';
 import { sessionStories } from './stories/session.mjs';
 import { voiceStories } from './stories/voice.mjs';
 
 export const STORY_GROUPS = { text: textStories, session: sessionStories, voice: voiceStories };
 
-export function runEngine(engine, { serverOptions = {}, launchOptions = {} } = {}) {
+// The shopper's speech for Chromium's fake microphone (the other engines
+// play their own fake source): a second of silence, a question, a second more.
+function speechForChromium(dir) {
+  return speechWav(dir, 'shopper', 'Hello, do you have running shoes in size nine?', { leadSeconds: 1, tailSeconds: 1 });
+}
+
+export function runEngine(engine, { serverOptions = {} } = {}) {
   const env = { engine, browser: null, stack: null };
+  const dir = mkdtempSync(path.join(tmpdir(), `natter-engines-${engine}-`));
   before(async () => {
     const { launch } = await import(`./drivers/${engine}.mjs`);
     env.stack = await startReferenceServer(serverOptions);
-    env.browser = await launch(launchOptions);
+    env.browser = await launch({ mic: engine === 'chromium' ? { wav: speechForChromium(dir) } : {} });
   });
-  after(async () => { await env.browser?.close(); await env.stack?.server.close(); });
+  after(async () => {
+    await env.browser?.close();
+    await env.stack?.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   beforeEach(() => env.stack.resetServer());
   // Which stories this engine cannot run is known before the browser starts
   // (from the driver's declared abilities), so skips are decided by name.

@@ -60,6 +60,7 @@ Config config_from_json(std::string_view text, std::string* error) {
   str("tab_id", c.tab_id);
   str("build", c.build);
   str("token_url", c.token_url);
+  str("voice_missing", c.voice_missing);
   str("resume_token", c.resume_token);
   auto seq = j.find("last_event_seq");
   if (seq != j.end()) {

@@ -9,7 +9,7 @@ import { consoleRecorder } from './page-common.mjs';
 
 export async function launch({ mic } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-engines-chromium-'));
-  const extra = mic ? micArgs(mic.wav) : ['--autoplay-policy=no-user-gesture-required'];
+  const extra = mic?.wav ? micArgs(mic.wav) : ['--autoplay-policy=no-user-gesture-required'];
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extra],
   });
@@ -31,7 +31,7 @@ export async function launch({ mic } = {}) {
         consoleLines: async () => log.lines,
         evaluate: (fn, ...args) => page.evaluate(`(${fn})(...${JSON.stringify(args)})`),
         async click(x, y, times = 1) { for (let i = 0; i < times; i += 1) await page.mouse.click(x, y); },
-        press: (key) => page.keyboard.press(key),
+        async press(key, times = 1) { for (let i = 0; i < times; i += 1) await page.keyboard.press(key); },
         keyDown: (key) => page.keyboard.down(key),
         keyUp: (key) => page.keyboard.up(key),
         type: (text) => page.keyboard.type(text),

@@ -11,6 +11,9 @@ const PREFS = {
   'media.navigator.permission.disabled': true,
   'media.autoplay.default': 0,
   'media.autoplay.block-webaudio': false,
+  // A mock audio backend: with no sound device (CI), Firefox's AudioContext
+  // otherwise never starts (resume() never settles; see CONTRIBUTING.md).
+  'media.cubeb.force_mock_context': true,
   'browser.shell.checkDefaultBrowser': false,
 };
 const KEYS = { Enter: 'Enter', Tab: 'Tab', Escape: 'Escape', Shift: 'Shift' };
@@ -38,7 +41,7 @@ export async function launch() {
         consoleLines: async () => log.lines,
         evaluate: (fn, ...args) => page.evaluate(`(${fn})(...${JSON.stringify(args)})`),
         async click(x, y, times = 1) { for (let i = 0; i < times; i += 1) await page.mouse.click(x, y); },
-        press: (key) => page.keyboard.press(KEYS[key] ?? key),
+        async press(key, times = 1) { for (let i = 0; i < times; i += 1) await page.keyboard.press(KEYS[key] ?? key); },
         keyDown: (key) => page.keyboard.down(KEYS[key] ?? key),
         keyUp: (key) => page.keyboard.up(KEYS[key] ?? key),
         type: (text) => page.keyboard.type(text),

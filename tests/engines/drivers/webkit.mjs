@@ -104,7 +104,7 @@ export async function launch() {
           { type: 'pointerMove', x: Math.round(x), y: Math.round(y), origin: 'viewport' },
           ...Array.from({ length: times }, () => [{ type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }]).flat(),
         ]),
-        press: (key) => keyActions(key, ['keyDown', 'keyUp']),
+        press: (key, times = 1) => keyActions(key, Array.from({ length: times }, () => ['keyDown', 'keyUp']).flat()),
         keyDown: (key) => keyActions(key, ['keyDown']),
         keyUp: (key) => keyActions(key, ['keyUp']),
         type: (text) => actions('key', [...text].flatMap((c) => [{ type: 'keyDown', value: c }, { type: 'keyUp', value: c }])),

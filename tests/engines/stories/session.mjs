@@ -59,7 +59,8 @@ export const sessionStories = [
       await w.finishedReplies();
       const stats = await eventually(async () => {
         const st = await stack.stats();
-        assert.deepEqual(st.agent_runs, { [queuedId]: 1 }, 'the agent ran once, for the queued id');
+        const bubbles = await w.all('li.msg', (n) => `${n.className} ${n.dataset.state}: ${n.textContent}`);
+        assert.deepEqual(st.agent_runs, { [queuedId]: 1 }, `the agent ran once, for the queued id; on screen: ${JSON.stringify(bubbles)}`);
         return st;
       });
       assert.equal(stats.requests[queuedId], 1, 'one msg frame for it');
