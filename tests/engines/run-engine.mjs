@@ -35,12 +35,12 @@ export function runEngine(engine, { serverOptions = {} } = {}) {
     rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => env.stack.resetServer());
-  // Which stories this engine cannot run is known before the browser starts
-  // (from the driver's declared abilities), so skips are decided by name.
   for (const [group, stories] of Object.entries(STORY_GROUPS)) {
     for (const story of stories) {
-      const reason = story.skipFor?.[engine];
-      test(`${engine} · ${group}: ${story.name}`, reason ? { skip: reason } : {}, async (t) => {
+      // todoFor: a known engine-specific fault not yet fixed: it runs and
+      // reports (# todo N) without failing the suite.
+      const todo = story.todoFor?.[engine];
+      test(`${engine} · ${group}: ${story.name}`, todo ? { todo } : {}, async (t) => {
         const why = story.skip?.(env);
         if (why) { t.skip(why); return; }
         if (story.before) await story.before(env);
