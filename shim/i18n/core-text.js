@@ -15,6 +15,7 @@ const NOTICE = {
   mic_lost: 'notice.micLost',
   voice_unavailable: 'notice.voiceUnavailable',
   voice_unsupported: 'notice.voiceUnsupported',
+  voice_blocked: 'notice.voiceBlocked',
 };
 
 const STATUS = {

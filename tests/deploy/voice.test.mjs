@@ -42,7 +42,7 @@ const binaryIn = (s) => s.sockets.reduce((n, w) => n + w.received.filter((f) => 
 // The main mode, and the frame fallback (the page refuses 'wasm-unsafe-eval':
 // the core runs in a frame from the CDN; the voice codec must still work).
 for (const [mode, pagePath] of [['main mode', '/voice.html'], ['frame fallback', '/voice-no-wasm.html']]) {
-  test(`a voice call across origins (${mode}): the greeting plays and the gateway hears the shopper`, { todo: 'voice across origins: branch h-xovoice' }, async () => {
+  test(`a voice call across origins (${mode}): the greeting plays and the gateway hears the shopper`, async () => {
     const s = await openConnected(stack, { path: pagePath });
     await recordVoiceStates(s.page);
     await s.widget.getByRole('button', { name: 'Start a voice call' }).click();

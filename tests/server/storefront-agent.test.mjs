@@ -105,3 +105,13 @@ test('the catalogue has a dozen-odd well-formed products with unique ids', () =>
     assert.match(p.price, /^\d+\.\d{2}$/);
   }
 });
+
+test('a product named in the question is found by name; "how much is it?" prices what was asked before', () => {
+  assert.deepEqual(composeReply('how much is Astro Bot?').products.map((p) => p.id), ['sku-astro-bot-ps5']);
+  assert.deepEqual(composeReply('have you got forza horizon').products.map((p) => p.id), ['sku-forza-horizon-5-xbox']);
+  const transcript = [{ role: 'shopper', text: 'do you have Xbox games?' }, { role: 'agent', text: 'Yes! …' }];
+  const reply = composeReply('How much is it?', null, transcript);
+  assert.match(reply.text, /^Here are the prices:\n- \[Forza Horizon 5 \(Xbox\)\]\(https:\/\/shop\.example\/products\/forza-horizon-5-xbox\) is \*\*£29\.99\*\*$/);
+  assert.deepEqual(reply.products.map((p) => p.id), ['sku-forza-horizon-5-xbox']);
+  assert.match(composeReply('How much is it?').text, /^Sorry, I'm not sure/); // nothing asked before
+});

@@ -25,10 +25,11 @@ export function loadVoice() {
   return voice;
 }
 
-// `text` spoken by espeak-ng (another voice than the agent's), 48 kHz int16.
+// `text` spoken by espeak-ng (another voice than the agent's), 48 kHz int16;
+// the same every time (-D: sox adds no random dither).
 export function shopperSpeech(text) {
   const wav = execFileSync('espeak-ng', ['-v', 'en-gb', '-s', '150', '--stdout', text]);
-  const raw = execFileSync('sox', ['-t', 'wav', '-', '-t', 'raw', '-r', '48000', '-e', 'signed', '-b', '16',
+  const raw = execFileSync('sox', ['-D', '-t', 'wav', '-', '-t', 'raw', '-r', '48000', '-e', 'signed', '-b', '16',
     '-c', '1', '-L', '-'], { input: wav });
   return new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length));
 }

@@ -2,6 +2,7 @@
 // Markdown out.
 import { median, p95 } from './stats.mjs';
 import { renderVoiceSection } from './voice-report.mjs';
+import { renderVoiceAgentSection } from './voice-agent.mjs';
 import { renderLookSection } from './look-cost.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
@@ -159,7 +160,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, look, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -214,5 +215,6 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
 ${hostCostSection(hostCost, sizes, timings, runs)}
 ${reconnectSection(reconnect)}
 ${idleSection(idle)}
-${renderVoiceSection(voice)}`;
+${renderVoiceSection(voice)}
+${renderVoiceAgentSection(voiceAgent)}`;
 }

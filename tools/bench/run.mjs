@@ -17,6 +17,7 @@ import { measureHostCost } from './host-cost.mjs';
 import { measureReconnect } from './reconnect.mjs';
 import { measureIdle } from './idle.mjs';
 import { measureVoice, callSecondsFromEnv } from './voice.mjs';
+import { measureVoiceAgent } from './voice-agent.mjs';
 import { measureLookBytes, measureCatalogueLoads } from './look-cost.mjs';
 import { renderReport } from './report.mjs';
 
@@ -65,6 +66,7 @@ async function main() {
 
   // Its own server and browser (a fake microphone), and Node for the codecs.
   const voice = await measureVoice({ sizes, runs, callSeconds });
+  const voiceAgent = await measureVoiceAgent();
 
   const cpus = os.cpus();
   const report = renderReport({
@@ -79,7 +81,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, look, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

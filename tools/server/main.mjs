@@ -1,10 +1,14 @@
 // `npm start`: serves the demo storefront and the reference agent.
 // Env: PORT (default 8787), HOST (default 127.0.0.1), NATTER_TEST_CONTROLS=1
 // to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
-// to require shop tokens (requireToken; try /demo/token.html). Ctrl-C stops it.
+// to require shop tokens (requireToken; try /demo/token.html), NATTER_AGENT
+// and its settings to choose the agent (agents/config.mjs, docs/agents.md;
+// scripted by default), NATTER_VOICE_STT=off for the scripted voice lines.
+// Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
+import { ConfigError, agentFromEnv, sttFromEnv } from './agents/config.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
@@ -13,7 +17,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+let chosen;
+let stt;
+try {
+  chosen = agentFromEnv(process.env, { log: console.log });
+  stt = sttFromEnv(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Agent configuration: ${error.message} (docs/agents.md)`);
+  process.exit(2);
+}
+
 const server = await startServer({
+  agent: chosen.agent,
+  stt,
   host: process.env.HOST || '127.0.0.1',
   port,
   distDir: path.join(repo, 'dist'),
@@ -22,6 +39,7 @@ const server = await startServer({
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
 });
 console.log(`Natter demo storefront: ${server.url}`);
+console.log(`[server] agent: ${chosen.description}; voice: ${stt ? 'pocketsphinx, answered by the agent' : 'scripted lines'}`);
 
 let stopping = false;
 async function stop() {

@@ -44,12 +44,14 @@ export class ReplyRun {
   }
 }
 
-// Starts producing `events` into a new ReplyRun in the background and
-// returns the run at once. `signal` (the server closing) stops it as failed.
+// Starts producing `events` (an array or an async iterable, such as an agent
+// adapter's reply) into a new ReplyRun in the background and returns the run
+// at once. An iterable that throws fails the run. `signal` (the server
+// closing) stops it as failed.
 export function startRun(events, { paceMs = 0, signal } = {}) {
   const run = new ReplyRun();
   (async () => {
-    for (const event of events) {
+    for await (const event of events) {
       if (paceMs > 0 && event.event === 'delta') await sleep(paceMs, undefined, { signal });
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
       run.push(event);

@@ -1,5 +1,6 @@
 // The reference server: the demo storefront's files, the chat endpoint and
-// the live session (docs/protocol.md) with the scripted agent, and optional
+// the live session (docs/protocol.md) with an agent adapter (agents/, the
+// scripted demo agent by default), and optional
 // test controls. Routing lives here; each endpoint is its own file. Both
 // chat paths share one idempotency store and agent-run machinery
 // (agent-runs.mjs), so a message id runs the agent once whichever way it came.
@@ -13,6 +14,8 @@ import { IdempotencyStore } from './idempotency-store.mjs';
 import { RequestStats } from './request-stats.mjs';
 import { FaultQueue } from './faults.mjs';
 import { createAgentRuns } from './agent-runs.mjs';
+import { createScriptedAgent } from './agents/scripted.mjs';
+import { TranscriptBook } from './agents/transcripts.mjs';
 import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { SessionStore, RESUME_WINDOW_MS } from './session/session-store.mjs';
@@ -21,6 +24,7 @@ import { VisitorBook } from './visitor-book.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
+import { createVoiceAgent } from './voice/voice-agent.mjs';
 import { createVoiceModuleLoader } from './voice/voice-module.mjs';
 import { VoiceFaults } from './voice/voice-faults.mjs';
 import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
@@ -47,13 +51,19 @@ function handleSessionProbe(req, res, faults) {
 // and resolves when the server is fully closed; the port can be reused at once.
 // `resumeWindowMs` and `heartbeatMs` tune the live session (tests shorten them).
 // `releaseDir` serves a release folder (docs/deploying.md) before distDir;
-// `pageHeaders` serves pages under a prefix with extra headers (static-files.mjs).
+// `pageHeaders` serves pages under a prefix with extra headers; `fileHeaders`
+// changes the headers of shipped files by name prefix (static-files.mjs).
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
+// `stt` (speech to text, voice/stt-pocketsphinx.mjs; off by default): the
+// voice agent answers what the shopper said, through `agent`
+// (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
+// `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
+// picks one from the environment with agents/config.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -71,12 +81,15 @@ export async function startServer({
   releaseDir,
   webDir,
   pageHeaders,
+  fileHeaders,
   testControls = false,
   tokenDelayMs = 20,
   resumeWindowMs = RESUME_WINDOW_MS,
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
+  agent = createScriptedAgent(),
+  stt = null,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
@@ -85,12 +98,16 @@ export async function startServer({
   const sessions = new SessionStore({ resumeWindowMs });
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
+  let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
+    answer: stt ? (request) => answerSpeech(request) : null,
   });
   const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
-  const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal });
+  const transcripts = new TranscriptBook();
+  const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal, agent, transcripts, log });
   const visitors = new VisitorBook();
+  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, visitors, log });
   const chat = createChatHandler({
     agentRuns, visitors, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
   });
@@ -99,10 +116,10 @@ export async function startServer({
     sessions, receiveMsg, voice, visitors, stats, faults, tokens, log, heartbeatMs,
     currentBuild: () => servedBuild(distDir),
   });
-  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
+  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, tokens,
+      store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, transcripts, tokens,
     }) : null;
   const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
   pruneTimer.unref();

@@ -10,7 +10,8 @@
 //   GET  /__natter/visitor?conversation_id=…  -> {visitor: {id?, name?, email?} | null}:
 //                          who that conversation's shopper is (visitor-book.mjs)
 //   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
-//                          calls and voice faults, visitors, and live sessions
+//                          calls and voice faults, visitors, conversation transcripts (agents/transcripts.mjs),
+//                          and live sessions
 //                          (dropping their connections) -> {ok: true}
 //   POST /__natter/voice/faults  {"drop": 0..1, "reorder": 0..1, "jitter_ms": n,
 //                          "cut_after_ms": n|null, "seed"?: n} replaces the faults
@@ -60,7 +61,7 @@ function sendRecording(req, res, voice) {
 }
 
 export function createTestControls({
-  store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults, visitors, tokens = null,
+  store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults, visitors, transcripts, tokens = null,
 }) {
   return async function handleControl(req, res, pathname) {
     const route = `${req.method} ${pathname}`;
@@ -70,6 +71,7 @@ export function createTestControls({
       voice.reset();
       sessions.clear();
       visitors.clear();
+      transcripts.clear();
       store.clear();
       stats.clear();
       faults.clear();

@@ -85,3 +85,20 @@ export function toCard(p) {
   if (p.image_url) card.image_url = p.image_url;
   return card;
 }
+
+// Products the text names by a word of their own ("astro bot", "forza",
+// "series x"): words that appear in one product's name only, so "wireless"
+// or "xbox" never count as naming a product. In catalogue order.
+const nameWords = (name) => name.toLowerCase().match(/[a-z0-9'-]+/g) ?? [];
+const WORD_OWNERS = new Map();
+for (const p of PRODUCTS) {
+  for (const w of new Set(nameWords(p.name))) WORD_OWNERS.set(w, WORD_OWNERS.has(w) ? null : p);
+}
+export function productsNamed(text) {
+  const named = new Set();
+  for (const w of nameWords(text)) {
+    const owner = WORD_OWNERS.get(w);
+    if (owner && !PLATFORM_WORDS[w] && !KIND_WORDS[w] && !/^\d+$/.test(w)) named.add(owner);
+  }
+  return PRODUCTS.filter((p) => named.has(p));
+}

@@ -4,13 +4,14 @@
 // the protocol's event list (start, delta per token, card per product, done).
 // Replies use the safe Markdown subset the widget renders: **bold**,
 // *italic*, "- " bullet lists and [label](https://…) links.
-import { PLATFORM_LABELS, parseProductQuery, searchProducts, toCard } from './catalogue.mjs';
+import { PLATFORM_LABELS, parseProductQuery, productsNamed, searchProducts, toCard } from './catalogue.mjs';
 
 export const MAX_CARDS = 4;
 export const TRADE_IN_URL = 'https://shop.example/trade-in';
 
 const GREETING = /^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening))\b[\s!.,?]*(there)?[\s!.,?]*$/i;
 const TRADE_IN = /\btrade[\s-]?ins?\b|\bpart[\s-]exchange\b|\bsell (my|an?)\b/i;
+const PRICE_FOLLOW_UP = /\bhow much\b.*\b(it|they|those|that|them)\b|\bwhat do(es)? (it|they) cost\b/i;
 
 // The visitor's name as plain words in a Markdown reply: markup characters
 // dropped, so a name can never add a link or emphasis to what the agent says.
@@ -63,11 +64,35 @@ function searchReply(query) {
   };
 }
 
+// The products the shopper named ("how much is Astro Bot?").
+function namedReply(found) {
+  const shown = found.slice(0, MAX_CARDS);
+  const lines = shown.map((p) => `- [${p.name}](${p.url}) for **£${p.price}**`);
+  return { text: `Yes, we have that:\n${lines.join('\n')}`, products: shown };
+}
+
+// "How much is it?": the prices of the products the shopper last asked
+// about in this conversation (`transcript`, agents/transcripts.mjs), or null.
+function priceFollowUp(transcript) {
+  for (const entry of [...transcript].reverse()) {
+    if (entry.role !== 'shopper') continue;
+    const { products } = composeReply(entry.text);
+    if (products.length === 0) continue;
+    const lines = products.map((p) => `- [${p.name}](${p.url}) is **£${p.price}**`);
+    return { text: `Here are the prices:\n${lines.join('\n')}`, products };
+  }
+  return null;
+}
+
 // What the agent says to `text`: { text, products } (products as in the catalogue).
-// `visitor`: who asks (visitor.mjs), or null.
-export function composeReply(text, visitor = null) {
+// `visitor`: who asks (visitor.mjs), or null; `transcript`: the conversation so far.
+export function composeReply(text, visitor = null, transcript = []) {
   if (TRADE_IN.test(text)) return { text: tradeInReply(), products: [] };
+  const followUp = PRICE_FOLLOW_UP.test(text) ? priceFollowUp(transcript) : null;
+  if (followUp) return followUp;
   if (GREETING.test(text)) return { text: greetingReply(nameForReply(visitor)), products: [] };
+  const named = productsNamed(text);
+  if (named.length > 0) return namedReply(named);
   const query = parseProductQuery(text);
   if (query) return searchReply(query);
   return { text: fallbackReply(), products: [] };
@@ -85,8 +110,8 @@ export function tokenize(text) {
 
 // The full event list for one reply. `overrideText` (a test fault) replaces
 // what the agent would have said, and then no cards are sent.
-export function replyEvents({ replyId, text, visitor = null, overrideText = null }) {
-  const reply = overrideText === null ? composeReply(text, visitor) : { text: overrideText, products: [] };
+export function replyEvents({ replyId, text, visitor = null, transcript = [], overrideText = null }) {
+  const reply = overrideText === null ? composeReply(text, visitor, transcript) : { text: overrideText, products: [] };
   return [
     { event: 'start', data: { reply_id: replyId } },
     ...tokenize(reply.text).map((t) => ({ event: 'delta', data: { text: t } })),

@@ -28,7 +28,13 @@ export class VoiceCall {
   segmenter = new SpeechSegmenter();
   #recorded = []; // Int16Array frames, oldest first, at most MAX_RECORDED_FRAMES
 
-  constructor(id) { this.id = id; }
+  answering = Promise.resolve(); // the voice agent's answers, one after another (voice-gateway.mjs)
+
+  // `sessionId`: the conversation the call belongs to (the voice agent's turns).
+  constructor(id, sessionId = null) {
+    this.id = id;
+    this.sessionId = sessionId;
+  }
 
   record(samples) {
     this.#recorded.push(samples);
@@ -40,6 +46,20 @@ export class VoiceCall {
     const out = new Int16Array(this.#recorded.reduce((n, f) => n + f.length, 0));
     let at = 0;
     for (const frame of this.#recorded) { out.set(frame, at); at += frame.length; }
+    return out;
+  }
+
+  // The last `samples` samples recorded (all of them when fewer), 48 kHz mono.
+  recentAudio(samples) {
+    const frames = [];
+    let n = 0;
+    for (let i = this.#recorded.length - 1; i >= 0 && n < samples; i -= 1) {
+      frames.unshift(this.#recorded[i]);
+      n += this.#recorded[i].length;
+    }
+    const out = new Int16Array(n);
+    let at = 0;
+    for (const frame of frames) { out.set(frame, at); at += frame.length; }
     return out;
   }
 

@@ -3,9 +3,11 @@
 //
 // In: the shopper's binary voice packets, decoded (VoiceDecoder, 48 kHz),
 // recorded, and cut into speech segments (speech-segmenter.mjs). Out: after
-// the greeting and after each segment, a scripted agent utterance
-// (agent-script.mjs) spoken by agent-voice.mjs and streamed in real time
-// (paced-stream.mjs) through audio-out.mjs.
+// the greeting and after each segment, an agent utterance spoken by
+// agent-voice.mjs and streamed in real time (paced-stream.mjs) through
+// audio-out.mjs. What the agent says to a segment: with `answer`
+// (voice-agent.mjs: speech to text, then the text agent) the answer to what
+// was said; without it, the next scripted line (agent-script.mjs).
 //
 // Rules:
 // - at most one open call per connection; voice.start of another call_id
@@ -33,12 +35,16 @@ import { wavFile } from './wav.mjs';
 
 const MAX_CONCEALED_FRAMES = 25; // a seq gap up to 500 ms is filled with PLC; a longer one is a new start
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
+const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
 
 const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
 
 // `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
-// lines?: {greeting, replies}, synthesize? (agent-voice.mjs speak) }.
-export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize }) {
+// lines?: {greeting, replies}, synthesize? (agent-voice.mjs speak),
+// answer? ({sessionId, callId, utterance, pcm}) → Promise<text to say | null> }.
+export function createVoiceGateway({
+  loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null,
+}) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
   const openOn = new Map(); // connection -> its open VoiceCall
@@ -159,7 +165,7 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
     if (previous && previous.id !== callId) unbind(previous);
     let call = state.calls.get(callId);
     if (!call) {
-      call = new VoiceCall(callId);
+      call = new VoiceCall(callId, session.id);
       state.calls.set(callId, call);
     }
     state.lastCallId = callId;
@@ -281,6 +287,16 @@ export function createVoiceGateway({ loadVoice, faults = null, log, lines = DEFA
     call.segmentsHeard += 1;
     totals.segments_heard += 1;
     call.conn?.send(heardFrame(call.id, call.segmentsHeard, ms));
+    if (answer) {
+      // The segment with the onset before it and the quiet after it; answers
+      // are said in the order their segments were heard.
+      const pcm = call.recentAudio(((ms + SEGMENT_MARGIN_MS) * SAMPLE_RATE) / 1000);
+      const request = { sessionId: call.sessionId, callId: call.id, utterance: call.segmentsHeard, pcm };
+      call.answering = call.answering.then(() => answer(request)).then((text) => {
+        if (text) say(call, text);
+      }, (error) => log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`));
+      return;
+    }
     const reply = lines.replies[call.repliesGiven % lines.replies.length];
     call.repliesGiven += 1;
     say(call, reply);

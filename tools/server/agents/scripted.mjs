@@ -1,0 +1,17 @@
+// The `scripted` adapter: the demo storefront's deterministic agent
+// (tools/server/agent/storefront-agent.mjs) behind the adapter interface
+// (index.mjs). The default of `npm start`; needs no configuration.
+import { replyEvents } from '../agent/storefront-agent.mjs';
+
+export function createScriptedAgent() {
+  return {
+    name: 'scripted',
+    paced: true, // it makes the whole reply at once; the gateway types it out
+    async* reply(turn) {
+      const events = replyEvents({ replyId: '', text: turn.text, visitor: turn.visitor, transcript: turn.transcript });
+      for (const event of events) {
+        if (event.event === 'delta' || event.event === 'card') yield event;
+      }
+    },
+  };
+}

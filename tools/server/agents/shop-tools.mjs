@@ -1,0 +1,146 @@
+// The tools the `openai` adapter offers the model, backed by the shop's own
+// catalogue (shop-catalogue.mjs):
+//   search_products {query, max_price?}   → matching products; they become
+//                                           product cards in the reply
+//   trade_in_quote  {item, condition}     → what the shop pays for a used item
+//   handoff         {reason}              → records that the shopper wants a
+//       person and tells the shopper so. A stub: nothing connects a person to
+//       the chat yet (the handoff issue builds that); requests are kept here
+//       (`handoffs`) and logged.
+//
+// createShopTools({products, log}) → { definitions (the Chat Completions
+// `tools` array), run(name, argumentsJson, turn) → { result (JSON for the
+// model), events (reply events for the shopper) }, handoffs }.
+export const MAX_CARDS = 4;
+export const MAX_HANDOFFS = 1_000;
+export const HANDOFF_NOTE = 'I have asked for a person from the shop to join this conversation.';
+// What a used item in each condition is worth, against the catalogue's
+// trade_in (the price for "good"). Broken items are not taken.
+export const CONDITION_FACTORS = Object.freeze({ like_new: 1, good: 1, worn: 0.5, broken: 0 });
+
+const STOP_WORDS = new Set(('a an and any are can do for from got have i in is it me my of on or please show some ' +
+  'the to under what which with you your').split(' '));
+
+function words(text) {
+  return (String(text).toLowerCase().match(/[a-z0-9]+/g) ?? [])
+    .filter((w) => !STOP_WORDS.has(w))
+    .map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w));
+}
+
+// Products matching the most words of `query`, at most `maxPrice`, in
+// catalogue order; none when nothing matches a word.
+export function searchCatalogue(products, { query, maxPrice = null, limit = MAX_CARDS }) {
+  const wanted = [...new Set(words(query))];
+  const scored = products
+    .filter((p) => maxPrice === null || Number(p.price) <= maxPrice)
+    .map((p) => {
+      const own = new Set([...words(p.name), ...p.tags.flatMap(words)]);
+      return { p, score: wanted.filter((w) => own.has(w)).length };
+    });
+  const best = Math.max(0, ...scored.map((s) => s.score));
+  if (best === 0) return [];
+  return scored.filter((s) => s.score === best).slice(0, limit).map((s) => s.p);
+}
+
+const DEFINITIONS = [
+  {
+    type: 'function',
+    function: {
+      name: 'search_products',
+      description: 'Search the shop\'s catalogue. The products found are shown to the shopper as cards.',
+      parameters: {
+        type: 'object',
+        properties: {
+          query: { type: 'string', description: 'What the shopper wants, e.g. "PS5 games" or "wireless headset".' },
+          max_price: { type: 'number', description: 'Highest price, in the catalogue\'s currency.' },
+        },
+        required: ['query'],
+      },
+    },
+  },
+  {
+    type: 'function',
+    function: {
+      name: 'trade_in_quote',
+      description: 'What the shop pays for a used item traded in.',
+      parameters: {
+        type: 'object',
+        properties: {
+          item: { type: 'string', description: 'The item, e.g. "Xbox Series X".' },
+          condition: { type: 'string', enum: Object.keys(CONDITION_FACTORS) },
+        },
+        required: ['item', 'condition'],
+      },
+    },
+  },
+  {
+    type: 'function',
+    function: {
+      name: 'handoff',
+      description: 'The shopper wants to talk to a person from the shop.',
+      parameters: {
+        type: 'object',
+        properties: { reason: { type: 'string', description: 'Why, in a few words.' } },
+        required: ['reason'],
+      },
+    },
+  },
+];
+
+const summary = ({ id, name, price, currency, url, tags }) => ({ id, name, price, currency, url, tags });
+const card = ({ id, name, price, currency, url, image_url: image }) => ({
+  event: 'card', data: { product: { id, name, price, currency, url, ...(image ? { image_url: image } : {}) } },
+});
+
+export function createShopTools({ products, log = () => {} }) {
+  const handoffs = [];
+
+  const tools = {
+    search_products({ query, max_price: maxPrice }) {
+      if (typeof query !== 'string' || query.trim() === '') return { result: { error: 'query must be a non-empty string' } };
+      const found = searchCatalogue(products, { query, maxPrice: typeof maxPrice === 'number' ? maxPrice : null });
+      return { result: { products: found.map(summary), shown_as_cards: found.length > 0 }, events: found.map(card) };
+    },
+
+    trade_in_quote({ item, condition }) {
+      const factor = CONDITION_FACTORS[condition];
+      if (typeof item !== 'string' || factor === undefined) {
+        return { result: { error: `give an item and a condition (${Object.keys(CONDITION_FACTORS).join(', ')})` } };
+      }
+      const [match] = searchCatalogue(products.filter((p) => p.trade_in !== undefined), { query: item, limit: 1 });
+      if (!match) return { result: { found: false, note: 'The shop has no trade-in price for that item.' } };
+      if (factor === 0) return { result: { item: match.name, condition, accepted: false } };
+      return {
+        result: { item: match.name, condition, accepted: true, offer: (match.trade_in * factor).toFixed(2), currency: match.currency },
+      };
+    },
+
+    handoff({ reason }, turn) {
+      const request = {
+        conversation_id: turn.conversation_id, message_id: turn.message_id,
+        reason: String(reason ?? '').slice(0, 500), at: new Date().toISOString(),
+      };
+      handoffs.push(request);
+      if (handoffs.length > MAX_HANDOFFS) handoffs.shift();
+      log(`[agent] handoff requested in conversation ${turn.conversation_id}: ${JSON.stringify(request.reason)}`);
+      return {
+        result: { recorded: true, shopper_was_told: HANDOFF_NOTE, note: 'Do not repeat it or promise a time.' },
+        events: [{ event: 'delta', data: { text: `\n\n${HANDOFF_NOTE}` } }],
+      };
+    },
+  };
+
+  return {
+    definitions: DEFINITIONS,
+    handoffs,
+    run(name, argumentsJson, turn) {
+      const tool = Object.hasOwn(tools, name) ? tools[name] : null;
+      if (!tool) return { result: { error: `there is no tool ${JSON.stringify(name)}` }, events: [] };
+      let args;
+      try { args = JSON.parse(argumentsJson || '{}'); } catch { args = null; }
+      if (!args || typeof args !== 'object') return { result: { error: 'the arguments are not a JSON object' }, events: [] };
+      const { result, events = [] } = tool(args, turn);
+      return { result, events };
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// The recent turns of each conversation, as the agent adapters receive them
+// in `turn.transcript` (index.mjs): what the shopper said and what the agent
+// answered, for the turns whose reply completed. Held in memory, bounded:
+// the last MAX_ENTRIES entries per conversation, the oldest conversations
+// forgotten first. (A gateway with a durable store would keep it there.)
+export const MAX_ENTRIES = 20;
+export const MAX_ENTRY_CHARS = 4_000;
+export const MAX_CONVERSATIONS = 10_000;
+
+export class TranscriptBook {
+  #conversations = new Map(); // conversation_id -> [{role, text}]
+  #max;
+
+  constructor({ max = MAX_CONVERSATIONS } = {}) { this.#max = max; }
+
+  // A copy of the conversation's recent entries, oldest first.
+  recent(conversationId) { return (this.#conversations.get(conversationId) ?? []).map((e) => ({ ...e })); }
+
+  // Records one completed turn.
+  add(conversationId, shopperText, agentText) {
+    const entries = this.#conversations.get(conversationId) ?? [];
+    this.#conversations.delete(conversationId); // re-inserted: most recent last
+    entries.push({ role: 'shopper', text: shopperText.slice(0, MAX_ENTRY_CHARS) },
+      { role: 'agent', text: agentText.slice(0, MAX_ENTRY_CHARS) });
+    this.#conversations.set(conversationId, entries.slice(-MAX_ENTRIES));
+    if (this.#conversations.size > this.#max) this.#conversations.delete(this.#conversations.keys().next().value);
+  }
+
+  clear() { this.#conversations.clear(); }
+}

@@ -1,0 +1,68 @@
+// Speech to text with Debian's pocketsphinx (pocketsphinx_continuous, model
+// pocketsphinx-en-us), constrained by the shop's grammar (shop-grammar.mjs).
+// Offline, one process per utterance: the shopper's 48 kHz PCM is resampled
+// to a 16 kHz WAV file by sox (pocketsphinx seeks in its input: no pipe).
+//
+// createPocketsphinxStt({products}) → { transcribe(pcm48k: Int16Array) →
+// Promise<string> (the written form the text agent reads; '' when nothing
+// was recognised), grammar }.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { shopGrammar, writtenForm } from './shop-grammar.mjs';
+import { SAMPLE_RATE } from './opus-frames.mjs';
+
+export const MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
+export const ACOUSTIC_MODEL = path.join(MODEL_DIR, 'en-us');
+export const DICTIONARY = path.join(MODEL_DIR, 'cmudict-en-us.dict');
+
+// Below the default 0.65: fewer short words ("a", "your") slipped in before
+// product names (on tests/server/voice-stt.test.mjs's set: WER 0.220 → 0.169).
+const WORD_INSERTION_PENALTY = '0.2';
+
+let words = null;
+// The recogniser's words (read once): "word" and "word(2)" variants as "word".
+export function dictionaryWords() {
+  words ??= new Set(readFileSync(DICTIONARY, 'utf8').split('\n').map((l) => l.split(' ')[0].replace(/\(\d+\)$/, '')));
+  return words;
+}
+
+function run(command, args, input) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out = [];
+    let err = '';
+    child.on('error', (e) => reject(new Error(`${command}: ${e.code ?? e.message} (run npm run setup)`)));
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => { err += c; });
+    child.stdin.on('error', () => {});
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out))
+      : reject(new Error(`${command} exited ${code}: ${err.trim().slice(-300)}`))));
+    child.stdin.end(input);
+  });
+}
+
+export function createPocketsphinxStt({ products }) {
+  const grammar = shopGrammar(products, { dictionary: dictionaryWords() });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'natter-stt-'));
+  const grammarFile = path.join(dir, 'shop.gram');
+  writeFileSync(grammarFile, grammar);
+  let serial = 0;
+  return {
+    grammar,
+    async transcribe(pcm48k) {
+      const raw = Buffer.from(pcm48k.buffer, pcm48k.byteOffset, pcm48k.byteLength);
+      const wav = path.join(dir, `utterance-${serial += 1}.wav`);
+      try {
+        await run('sox', ['-D', '-t', 'raw', '-r', String(SAMPLE_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-L', '-',
+          '-r', '16000', wav], raw);
+        const out = await run('pocketsphinx_continuous', ['-infile', wav, '-hmm', ACOUSTIC_MODEL,
+          '-dict', DICTIONARY, '-jsgf', grammarFile, '-wip', WORD_INSERTION_PENALTY, '-logfn', '/dev/null'], '');
+        return writtenForm(out.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean).join(' '));
+      } finally {
+        rmSync(wav, { force: true });
+      }
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// The voice agent that hears what was asked: a speech segment goes through
+// speech to text (an stt adapter: { transcribe(pcm48k) → Promise<text> },
+// stt-pocketsphinx.mjs by default) and then through the SAME text agent as
+// the chat (agent-runs.mjs, so the adapter of agents/ and its idempotency):
+// the answer is what the voice gateway says.
+//
+// createVoiceAgent({stt, agentRuns, visitors, log}) → answer({sessionId,
+// callId, utterance, pcm}) → Promise<text to say | null>. Each utterance is
+// one turn with message id voice-<call>-<n>, so a turn runs once.
+export const NOT_HEARD = 'Sorry, I did not catch that. Could you say it again?';
+export const NOT_ANSWERED = 'Sorry, I cannot answer that right now. Please try again in a moment.';
+const MAX_SPOKEN_CHARS = 600;
+
+// Markdown as it should be read aloud: link labels without their URLs, no
+// emphasis marks, list items as a sentence each; long replies cut at a
+// sentence end.
+export function speakable(markdown) {
+  const text = markdown
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*_`#]+/g, '')
+    .replace(/^\s*-\s+/gm, '')
+    .split('\n').map((line) => line.trim()).filter(Boolean)
+    .map((line) => (/[.!?:]$/.test(line) ? line : `${line}.`))
+    .join(' ');
+  if (text.length <= MAX_SPOKEN_CHARS) return text;
+  const cut = text.slice(0, MAX_SPOKEN_CHARS);
+  return cut.slice(0, Math.max(cut.lastIndexOf('. ') + 1, cut.lastIndexOf(' '))).trim();
+}
+
+export function createVoiceAgent({ stt, agentRuns, visitors, log = () => {} }) {
+  return async function answer({ sessionId, callId, utterance, pcm }) {
+    const text = await stt.transcribe(pcm);
+    log(`[server] voice: heard ${JSON.stringify(text)} (call ${callId}, utterance ${utterance})`);
+    if (!text) return NOT_HEARD;
+    const request = {
+      message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: visitors.get(sessionId),
+    };
+    const begun = agentRuns.begin(request, { unpaced: true }); // the whole answer is spoken at once
+    if (begun.conflict) return null;
+    let reply = '';
+    for await (const event of begun.run.follow()) {
+      if (event.event === 'delta') reply += event.data.text;
+    }
+    return begun.run.state === 'failed' ? NOT_ANSWERED : speakable(reply);
+  };
+}
