@@ -93,6 +93,12 @@ export async function launch() {
     can: { keyRepeat: false, consoleFromLoad: false, initScripts: false },
     async open(url, { init } = {}) {
       log.lines.length = 0;
+      // A fresh tab per page, as the other drivers give: session storage
+      // (the widget's live session) belongs to a tab and must not leak
+      // from one story into the next.
+      const { handle } = await call('POST', `${s}/window/new`, { type: 'tab' });
+      await call('DELETE', `${s}/window`); // closes the old tab
+      await call('POST', `${s}/window`, { handle });
       await call('POST', `${s}/url`, { url });
       await evaluate(installRecorder);
       if (init) await evaluate(init); // after load: classic WebDriver has no preload scripts

@@ -35,9 +35,6 @@ export const sessionStories = [
   },
   {
     name: 'a reload during an outage restores the queued message and delivers it once, same id',
-    // Seen in 2 of 7 WebKitGTK runs, never in Chromium or Firefox: delivered
-    // once (one agent run, one msg frame) but shown as two "sent" bubbles.
-    todoFor: { webkit: 'WebKitGTK: sometimes two bubbles for one delivered message after the reload (not yet diagnosed)' },
     async run({ browser, stack }) {
       const page = await browser.open(liveUrl(stack));
       const w = widgetOn(page);
