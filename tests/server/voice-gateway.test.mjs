@@ -7,7 +7,7 @@ import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession, sleep } from './session-helpers.mjs';
 import {
   bestEnvelopeCorrelation, concatPcm, decodePackets, envelope, getBinary, header, loadVoice, rms,
-  shopperSpeech, utteranceFrames, voiceCalls, voicePackets, wavSamples,
+  shopperSpeech, utteranceFrames, voiceCalls, voicePackets,
 } from './voice-helpers.mjs';
 
 const LINES = {
@@ -128,15 +128,14 @@ test('shopper speech then silence: voice.heard with the segment length, then a s
 
   // The recording is what was sent: 10 ms envelopes, aligned by cross-correlation,
   // correlate at r >= 0.8 (Opus at 24 kbit/s keeps the envelope; expect ~0.95+).
-  const wav = await getBinary(server.url, '/__natter/voice/recording?session_id=vg-heard');
-  assert.equal(wav.status, 200);
-  assert.equal(wav.headers['content-type'], 'audio/wav');
-  const recorded = wavSamples(wav.body);
-  assert.equal(recorded.length, sent.length * 960);
-  const { r, lag } = bestEnvelopeCorrelation(envelope(pcm), envelope(recorded));
+  const res = await getBinary(server.url, '/__natter/voice/heard?session_id=vg-heard');
+  assert.equal(res.status, 200);
+  const heardAudio = JSON.parse(res.body.toString('utf8'));
+  assert.equal(heardAudio.samples, sent.length * 960);
+  const { r, lag } = bestEnvelopeCorrelation(envelope(pcm), heardAudio.envelope);
   assert.ok(r >= 0.8, `envelope correlation ${r} at lag ${lag}`);
   assert.ok(Math.abs(lag) <= 2, `lag ${lag} windows`);
-  assert.equal((await getBinary(server.url, '/__natter/voice/recording?session_id=nobody')).status, 404);
+  assert.equal((await getBinary(server.url, '/__natter/voice/heard?session_id=nobody')).status, 404);
 });
 
 test('barge_in stops the utterance mid-stream: frames stop, end reason barge_in', async () => {

@@ -4,7 +4,7 @@
 // the chat (agent-runs.mjs, so the adapter of agents/ and its idempotency):
 // the answer is what the voice gateway says.
 //
-// createVoiceAgent({stt, agentRuns, visitors, log}) → answer({sessionId,
+// createVoiceAgent({stt, agentRuns, store (its visitors), log}) → answer({sessionId,
 // callId, utterance, pcm}) → Promise<text to say | null>. Each utterance is
 // one turn with message id voice-<call>-<n>, so a turn runs once.
 export const NOT_HEARD = 'Sorry, I did not catch that. Could you say it again?';
@@ -27,20 +27,21 @@ export function speakable(markdown) {
   return cut.slice(0, Math.max(cut.lastIndexOf('. ') + 1, cut.lastIndexOf(' '))).trim();
 }
 
-export function createVoiceAgent({ stt, agentRuns, visitors, log = () => {} }) {
+export function createVoiceAgent({ stt, agentRuns, store, log = () => {} }) {
   return async function answer({ sessionId, callId, utterance, pcm }) {
     const text = await stt.transcribe(pcm);
     log(`[server] voice: heard ${JSON.stringify(text)} (call ${callId}, utterance ${utterance})`);
     if (!text) return NOT_HEARD;
     const request = {
-      message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: visitors.get(sessionId),
+      message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: await store.getVisitor(sessionId),
     };
-    const begun = agentRuns.begin(request, { unpaced: true }); // the whole answer is spoken at once
-    if (begun.conflict) return null;
+    const begun = await agentRuns.begin(request, { unpaced: true }); // the whole answer is spoken at once
+    if (begun.conflict || begun.full) return begun.full ? NOT_ANSWERED : null;
     let reply = '';
-    for await (const event of begun.run.follow()) {
+    const result = {};
+    for await (const event of agentRuns.follow(request, { outcome: begun.outcome, result })) {
       if (event.event === 'delta') reply += event.data.text;
     }
-    return begun.run.state === 'failed' ? NOT_ANSWERED : speakable(reply);
+    return result.state === 'failed' ? NOT_ANSWERED : speakable(reply);
   };
 }

@@ -31,7 +31,6 @@ import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice
 import {
   agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
 } from './voice-frames.mjs';
-import { wavFile } from './wav.mjs';
 
 const MAX_CONCEALED_FRAMES = 25; // a seq gap up to 500 ms is filled with PLC; a longer one is a new start
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
@@ -40,10 +39,25 @@ const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frame
 const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
 
 // `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
+// RMS per 10 ms (480 samples at 48 kHz), one decimal: how loud, not what.
+function loudness(pcm) {
+  const envelope = [];
+  for (let at = 0; at + 480 <= pcm.length; at += 480) {
+    let sum = 0;
+    for (let i = at; i < at + 480; i += 1) sum += pcm[i] * pcm[i];
+    envelope.push(Math.round(Math.sqrt(sum / 480) * 10) / 10);
+  }
+  return { samples: pcm.length, envelope };
+}
+
+// `calls` (optional): where a call's counters outlive this process, so a
+// resume on another instance continues the call ({load(sessionId, callId),
+// save(sessionId, callId, record)}: the gateway's store).
 // lines?: {greeting, replies}, synthesize? (agent-voice.mjs speak),
-// answer? ({sessionId, callId, utterance, pcm}) → Promise<text to say | null> }.
+// answer? ({sessionId, callId, utterance, pcm}) → Promise<text to say | null>,
+// calls? (see above) }.
 export function createVoiceGateway({
-  loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null,
+  loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
 }) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
@@ -61,6 +75,14 @@ export function createVoiceGateway({
       session.signal.addEventListener('abort', () => forget(session), { once: true });
     }
     return state;
+  }
+
+  // What must survive a reconnect to another instance: greeted, and the
+  // counters that number utterances and frames.
+  function persist(session, call) {
+    callStore?.save(session.id, call.id, call.durable()).catch((error) => {
+      log(`[server] voice: saving call ${call.id} failed: ${error?.message ?? error}`);
+    });
   }
 
   // --- the agent's side -------------------------------------------------
@@ -116,6 +138,7 @@ export function createVoiceGateway({
       if (reason !== 'done') call.out.discardHeld();
       call.out.sendControl(agentEndFrame(call.id, speaking.n, reason));
     }
+    if (call.session) persist(call.session, call);
     if (reason === 'done') speakNext(call);
   }
 
@@ -164,9 +187,12 @@ export function createVoiceGateway({
     const previous = openOn.get(conn);
     if (previous && previous.id !== callId) unbind(previous);
     let call = state.calls.get(callId);
+    let fresh = false;
     if (!call) {
       call = new VoiceCall(callId, session.id);
+      call.session = session;
       state.calls.set(callId, call);
+      fresh = true;
     }
     state.lastCallId = callId;
     if (call.conn !== conn) {
@@ -177,6 +203,10 @@ export function createVoiceGateway({
     if (cutAfterMs != null) {
       const timer = setTimeout(() => conn.ws.terminate(), cutAfterMs);
       conn.ws.once('close', () => clearTimeout(timer));
+    }
+    if (fresh && callStore) { // a call this instance has not seen: continue it if another one had
+      const saved = await callStore.load(session.id, callId).catch(() => null);
+      if (saved && call.utterances === 0) call.restore(saved);
     }
     try {
       V ??= await loadVoice();
@@ -191,6 +221,7 @@ export function createVoiceGateway({
     for (const packet of call.backlog.splice(0)) hear(call, packet);
     if (greeting && !call.greeted) {
       call.greeted = true;
+      persist(session, call);
       say(call, lines.greeting);
     }
   }
@@ -318,12 +349,13 @@ export function createVoiceGateway({
     return list;
   }
 
-  // The WAV of the session's current or last call, or null.
-  function recording(sessionId) {
+  // What the gateway heard in the session's current or last call, as
+  // {samples, envelope: RMS per 10 ms}, or null. Never the audio itself.
+  function heard(sessionId) {
     for (const [session, state] of sessions) {
       if (session.id !== sessionId || session.ended) continue;
       const call = state.calls.get(state.lastCallId);
-      return call ? wavFile(call.recording(), SAMPLE_RATE) : null;
+      return call ? loudness(call.recording()) : null;
     }
     return null;
   }
@@ -335,6 +367,6 @@ export function createVoiceGateway({
   }
 
   return {
-    control, receivePacket, connectionGone, calls, recording, reset, totals: () => ({ ...totals }),
+    control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals }),
   };
 }
