@@ -21,6 +21,11 @@ void VoiceCall::on_start(int64_t now) {
     c_.out_.push_back(NoticeShown{"voice_unavailable", "Voice is not available on this site. You can keep chatting by text."});
     return;
   }
+  if (!c_.config_.voice_missing.empty()) {  // the browser cannot do it: say so, keep text going
+    c_.out_.push_back(Log{"info", "voice calls need what this browser lacks: " + c_.config_.voice_missing});
+    c_.out_.push_back(NoticeShown{"voice_unsupported", "Voice calls do not work in this browser. You can keep chatting by text."});
+    return;
+  }
   const bool new_call = m_.state() == v::VoiceState::Off || m_.state() == v::VoiceState::Ending;
   if (new_call) {
     call_id_ = "call-" + c_.ids_.uuid();
