@@ -58,9 +58,10 @@ function handleSessionProbe(req, res, faults) {
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
-// `stt` (speech to text, voice/stt-pocketsphinx.mjs; off by default): the
+// `stt` (an stt adapter, voice/speech/index.mjs; off by default): the
 // voice agent answers what the shopper said, through `agent`
 // (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
+// `tts` (a tts adapter, the same file; default espeak-ng): the agent's voice.
 // `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
 // picks one from the environment with agents/config.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
@@ -88,6 +89,7 @@ export async function startServer({
   requireToken = null,
   agent = createScriptedAgent(),
   stt = null,
+  tts = null,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
@@ -99,6 +101,7 @@ export async function startServer({
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
+    ...(tts ? { synthesize: tts.synthesize } : {}),
     answer: stt ? (request) => answerSpeech(request) : null,
   });
   const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
