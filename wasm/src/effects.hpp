@@ -184,6 +184,19 @@ struct VoiceStateChanged {
   bool muted = false;
 };
 
+// A voice bubble (a live transcript of the call): what the shopper said
+// (role "shopper") or the agent spoke ("agent"), keyed by `id`. Replace the
+// bubble's text on every update; final: it will not change again; cut: the
+// agent was interrupted (barge-in) and text is what it had said. Cards
+// of a spoken answer come as ProductCardShown with reply_to = id.
+struct VoiceTranscriptShown {
+  std::string id;
+  std::string role;
+  std::string text;
+  bool final = false;
+  bool cut = false;
+};
+
 // A newer release is live (the welcome named another build) and nothing
 // would be lost now: no call, nothing unsent or half-answered, an empty
 // composer. The host reloads the page; the transcript state is persisted.
@@ -204,6 +217,7 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
-                            VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested>;
+                            VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
+                            VoiceTranscriptShown>;
 
 }  // namespace natter

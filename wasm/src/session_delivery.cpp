@@ -28,7 +28,10 @@ void SessionDelivery::restore(const std::string& resume_token, uint64_t last_eve
 // unsent. A message still in the outbox is shown once, as queued.
 void SessionDelivery::show_transcript() {
   for (const auto& e : transcript_.entries()) {
-    if (e.from_user) {
+    if (e.voice) {
+      c_.out_.push_back(VoiceTranscriptShown{e.id, e.from_user ? "shopper" : "agent", e.text, true, e.cut});
+      for (const auto& card : e.cards) c_.out_.push_back(card);
+    } else if (e.from_user) {
       if (outbox_.contains(e.id)) continue;
       c_.out_.push_back(UserMessageShown{e.id, e.text});
       c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false});
@@ -130,6 +133,7 @@ void SessionDelivery::on_event(const ServerEvent& e, int64_t now) {
 
 void SessionDelivery::apply(const ServerEvent& e) {
   last_event_seq_ = e.seq;
+  if (e.voice) return c_.voice_.on_transcript(e.reply_to, *e.voice);
   if (auto* err = std::get_if<AgentError>(&e.event)) {
     outbox_.remove(e.reply_to);
     c_.out_.push_back(Log{"warn", "the agent failed to answer (" + err->code + "): " + err->message});
