@@ -21,7 +21,7 @@
 //                                    open, close, session, voice
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, identified,
-//                                    visitor_id?, stats, voice_uplink_ms, log}
+//                                    visitor_id?, stats, voice_uplink_ms, voice_downlink_ms, log}
 //                                    (never the name or email)
 //   natter('debug', 'panel')      shows or hides the debug panel (state,
 //                                    counters, timed events) and returns
@@ -55,6 +55,8 @@ export function createHostApi({
       stats: JSON.parse(core.statsJson()),
       // {count, median, p95} ms from a captured chunk to its packets sent, once a call ran
       voice_uplink_ms: voice ? voice.uplinkMs() : null,
+      // … and from an agent packet handed to the voice worker to its arrival there
+      voice_downlink_ms: voice ? voice.downlinkMs() : null,
       log: log.entries(),
     }),
     voice(action) {

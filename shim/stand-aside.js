@@ -25,6 +25,7 @@ export function standAside({ ctx, problems, console }) {
       identified: false,
       stats: null,
       voice_uplink_ms: null,
+      voice_downlink_ms: null,
       log: [],
       config_problems: [...problems],
     }),

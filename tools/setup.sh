@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # real reverse proxies and a CDN stand-in for tests, openssl for their throwaway CA.
 APT_PACKAGES=(
   cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
-  emscripten chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy openssl
+  emscripten chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy openssl redis-server
   pocketsphinx pocketsphinx-en-us
 )
 

@@ -41,6 +41,8 @@ export interface NatterDebug extends NatterVersion {
   stats: NatterStats | null;
   /** Once a call ran: ms from a captured audio chunk reaching the voice worker to its packets being sent. */
   voice_uplink_ms: { count: number; median: number; p95: number } | null;
+  /** Once a call ran: ms from an agent voice packet handed to the voice worker to its arrival there. */
+  voice_downlink_ms: { count: number; median: number; p95: number } | null;
   log: unknown[];
   /** Only when the configuration was invalid and the widget stood aside: each problem. */
   config_problems?: string[];

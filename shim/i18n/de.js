@@ -68,4 +68,5 @@ export default {
   'notice.micMissing': 'Kein Mikrofon gefunden. Sie können per Text weiterchatten.',
   'notice.micLost': 'Das Mikrofon wurde getrennt. Schließen Sie es wieder an, um weiterzusprechen, oder chatten Sie per Text.',
   'notice.voiceUnavailable': 'Sprachanrufe sind auf dieser Website nicht verfügbar. Sie können per Text weiterchatten.',
+  'notice.voiceBlocked': 'Sprachanrufe sind auf dieser Seite nicht verfügbar. Sie können per Text weiterchatten.',
 };

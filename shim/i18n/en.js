@@ -72,4 +72,5 @@ export default {
   'notice.micMissing': 'No microphone was found. You can keep chatting by text.',
   'notice.micLost': 'The microphone was disconnected. Plug it back in to keep talking, or chat by text.',
   'notice.voiceUnavailable': 'Voice is not available on this site. You can keep chatting by text.',
+  'notice.voiceBlocked': 'Voice calls are not available on this page. You can keep chatting by text.',
 };

@@ -15,8 +15,9 @@
 // the worker's own early buffer). A release before the load cancels the
 // request still waiting (the core ended the call: no prompt, no open mic,
 // and the core ignores a missing answer). A failed load answers each waiting
-// request with mic_answered 'missing' (the core shows its error; the text
-// chat goes on), drops the rest, and the next request tries again.
+// request with mic_answered 'blocked' (voice cannot run on this page: the
+// core shows its 'voice_blocked' notice; the text chat goes on), drops the
+// rest, and the next request tries again.
 
 export const MAX_EARLY_PACKETS = 250; // 5 s of 20 ms frames, as in voice-worker.js
 
@@ -88,7 +89,7 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
       (result) => dispatch({ type: 'mic_answered', result }),
       (err) => {
         log('error', `voice: ${err.message || err}`);
-        dispatch({ type: 'mic_answered', result: 'missing' });
+        dispatch({ type: 'mic_answered', result: 'blocked' });
       },
     );
   }
@@ -97,7 +98,7 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
     microphone_requested: () => toRuntime({
       mic: true,
       run: requestMic,
-      fail: () => dispatch({ type: 'mic_answered', result: 'missing' }),
+      fail: () => dispatch({ type: 'mic_answered', result: 'blocked' }),
     }, { start: true }),
     microphone_released: () => {
       if (!runtime) waiting = waiting.filter((step) => !step.mic);
@@ -124,5 +125,6 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
     resume: () => runtime?.resume(),
     micTracks: () => (runtime ? runtime.micTracks() : []),
     uplinkMs: () => (runtime ? runtime.uplinkMs() : null),
+    downlinkMs: () => (runtime ? runtime.downlinkMs() : null),
   };
 }

@@ -2,7 +2,9 @@
 // voice worker, getUserMedia. Created on the first microphone_requested, so
 // none of the voice files (worker + Opus WASM, worklets) is downloaded until
 // the shopper first asks for voice. Decides nothing: the core says when to
-// ask for the mic, play, flush or send (voice-effects.js).
+// ask for the mic, play, flush or send (voice-effects.js). What the browser
+// refuses (CSP, CORS, no AudioWorklet, an insecure page) resolves
+// requestMic to 'blocked' with one console line naming the fix.
 //
 // Echo: Chrome's echo canceller only hears audio played by media elements,
 // not Web Audio's destination. So the agent's audio goes
@@ -11,6 +13,17 @@
 // is audible (VoiceEchoGuard).
 //
 // `on`: {packets(list), speaking(bool), level(x), drained(), micLost(), failed(message)}.
+
+import { openVoiceLink, voiceBlocked } from './voice-link.js';
+
+// What voice needs before anything is asked: a secure context (no
+// getUserMedia without it) and AudioWorklet. A reason naming the fix, or ''.
+function missingBasics(win) {
+  if (!win.isSecureContext) return 'voice needs a secure context: serve the shop page over HTTPS';
+  if (!win.navigator.mediaDevices?.getUserMedia) return 'this browser offers no getUserMedia';
+  if (!win.AudioWorkletNode) return 'this browser has no AudioWorklet: voice needs a current browser';
+  return '';
+}
 
 const MIC_CONSTRAINTS = { audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true } };
 const BITRATE = 24000;
@@ -25,38 +38,54 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   // Returns the worklets' ports and `loaded`, which settles once the worker's
   // codec is ready (or failed): the call only starts then, so the greeting
   // never arrives before its decoder exists.
-  // Uplink latency: from a captured chunk reaching the worker to its encoded
-  // packets being sent (encode + worker -> page + the page's queue), the
-  // last UPLINK_KEEP. natter('debug') reports it as voice_uplink_ms.
-  const uplink = [];
-  const UPLINK_KEEP = 500;
-  function noteUplink(ms) {
-    uplink.push(ms);
-    if (uplink.length > UPLINK_KEEP) uplink.shift();
-  }
-  function uplinkMs() {
-    if (!uplink.length) return null;
-    const sorted = uplink.slice().sort((a, b) => a - b);
-    const at = (q) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 100) / 100;
-    return { count: sorted.length, median: at(0.5), p95: at(0.95) };
-  }
+  // Per-frame latencies, the last LATENCY_KEEP of each, for natter('debug'):
+  //   voice_uplink_ms: a captured chunk reaching the worker -> its encoded
+  //     packets handed to the socket (encode + worker -> page + the page's queue);
+  //   voice_downlink_ms: an agent packet handed over by the page -> the
+  //     worker inserting it into the jitter buffer (the page -> worker hop;
+  //     across origins, a hop between processes).
+  // Clocks: timeOrigin + now, shared by page, frame and worker.
+  const LATENCY_KEEP = 500;
+  const latency = () => {
+    const kept = [];
+    return {
+      note(ms) {
+        kept.push(ms);
+        if (kept.length > LATENCY_KEEP) kept.shift();
+      },
+      summary() {
+        if (!kept.length) return null;
+        const sorted = kept.slice().sort((a, b) => a - b);
+        const at = (q) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 100) / 100;
+        return { count: sorted.length, median: at(0.5), p95: at(0.95) };
+      },
+    };
+  };
+  const uplink = latency();
+  const downlink = latency();
+  const now = () => win.performance.timeOrigin + win.performance.now();
 
-  // Starts the worker and its codec download at once; open(rate) gives it
-  // the worklets' ports once the AudioContext exists. `loaded` settles when
-  // the codec's streams are ready (or failed): the call only starts then,
-  // so the greeting never arrives before its decoder exists.
+  // Starts the worker (voice-link.js: directly, or inside the voice frame
+  // when the widget comes from another origin) and its codec download at
+  // once; open(rate) gives it the worklets' ports once the AudioContext
+  // exists. `loaded` settles when the codec's streams are ready (or
+  // failed): the call only starts then, so the greeting never arrives
+  // before its decoder exists.
   function startWorker() {
-    worker = new win.Worker(url('voice_js'));
     // Until the codec is loaded a failure rejects `loaded` (requestMic
     // reports it once); after that it is a failure of the running call.
     let pending = null;
     const loaded = new Promise((resolve, reject) => { pending = { resolve, reject }; });
     loaded.catch(() => {}); // awaited by buildGraph; never "unhandled" meanwhile
-    const fail = (message) => {
-      if (pending) pending.reject(new Error(message));
-      else on.failed(message);
+    const fail = (err) => {
+      if (pending) pending.reject(typeof err === 'string' ? new Error(err) : err);
+      else on.failed(String(err.message || err));
       pending = null;
     };
+    const link = openVoiceLink({
+      win, doc, root, workerUrl: url('voice_js'), frameUrl: url('voice_frame_html'), onFailed: fail,
+    });
+    worker = link.port;
     worker.onmessage = (e) => {
       const d = e.data;
       if (d.ready) {
@@ -65,13 +94,15 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
       } else if (d.failed) fail(d.failed);
       else if (d.packets) {
         on.packets(d.packets); // handed to the socket synchronously (voice-effects.js)
-        if (d.at) noteUplink(win.performance.timeOrigin + win.performance.now() - d.at);
+        if (d.at) uplink.note(now() - d.at);
       }
       else if ('speaking' in d) on.speaking(d.speaking);
-      else if ('level' in d) on.level(d.level);
+      else if ('level' in d) {
+        on.level(d.level);
+        for (const ms of d.downlink || []) downlink.note(ms);
+      }
       else if (d.drained) on.drained();
     };
-    worker.onerror = (e) => fail(String(e.message || 'voice worker failed'));
     const wasm = manifest.files.voice_wasm;
     worker.postMessage({ load: { wasmUrl: url('voice_wasm'), integrity: wasm.integrity } });
     function open(rate) {
@@ -81,15 +112,16 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
         [capture.port2, playback.port2]);
       return { capture: capture.port1, playback: playback.port1 };
     }
-    return { open, loaded };
+    return { open, loaded, close: link.close };
   }
 
   let codec = null; // startWorker(), once
   async function buildGraph() {
     ctx = new win.AudioContext({ latencyHint: 'interactive' });
+    if (!ctx.audioWorklet) throw voiceBlocked('this browser has no AudioWorklet: voice needs a current browser');
     const ports = codec.open(ctx.sampleRate);
-    await ctx.audioWorklet.addModule(url('worklet_capture'));
-    await ctx.audioWorklet.addModule(url('worklet_playback'));
+    await addWorklet(ctx, url('worklet_capture'));
+    await addWorklet(ctx, url('worklet_playback'));
     const sink = ctx.createMediaStreamDestination();
     playbackNode = new win.AudioWorkletNode(ctx, 'natter-playback', { numberOfInputs: 0, outputChannelCount: [1] });
     playbackNode.port.postMessage({ port: ports.playback }, [ports.playback]);
@@ -108,13 +140,15 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     await codec.loaded; // the codec: a call that starts now never outruns its decoder
   }
 
-  // Resolves 'granted' | 'denied' | 'missing'. The codec downloads while the
+  // Resolves 'granted' | 'denied' | 'missing' | 'blocked'. The codec downloads while the
   // shopper answers the prompt; the AudioContext is made only once the
   // microphone is granted: Chromium starts its audio service inside that
   // constructor, on the main thread (~60 ms, the one long task of a call),
   // unless capture has started it already (~5 ms then). A denied call never
   // builds the audio graph at all.
   async function requestMic() {
+    const unsupported = missingBasics(win);
+    if (unsupported) return refused(voiceBlocked(unsupported)); // no prompt for a call that cannot work
     codec = codec || startWorker();
     let mic;
     try {
@@ -129,8 +163,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
       await ready;
     } catch (err) {
       mic.getTracks().forEach((t) => t.stop());
-      on.failed(String(err.message || err));
-      return 'missing';
+      return refused(err);
     }
     releaseMic();
     stream = mic;
@@ -138,6 +171,52 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     source.connect(captureNode);
     for (const track of stream.getTracks()) track.addEventListener('ended', () => { if (stream) on.micLost(); });
     return 'granted';
+  }
+
+  // The browser refused something voice needs: the console names the fix
+  // (once per fix), the core shows the shopper its 'voice_blocked' notice.
+  // The graph is dropped so the next Start tries again from scratch.
+  const told = new Set();
+  function refused(err) {
+    const text = `voice is unavailable on this page: ${err.message || err}`;
+    if (!told.has(text)) {
+      told.add(text);
+      log('error', text);
+    }
+    teardown();
+    return 'blocked';
+  }
+
+  function teardown() {
+    codec?.close();
+    codec = null;
+    worker = null;
+    ready = null;
+    playbackNode = captureNode = null;
+    audioEl?.remove();
+    audioEl = null;
+    ctx?.close().catch(() => {});
+    ctx = null;
+  }
+
+  // addModule, with a failure that says why: this page's CSP (script-src
+  // governs worklets) or the widget's origin not answering in CORS mode.
+  async function addWorklet(audio, file) {
+    const origin = new URL(file).origin;
+    let directive = '';
+    const onViolation = (e) => { if (String(e.blockedURI).startsWith(origin)) directive = e.effectiveDirective; };
+    doc.addEventListener('securitypolicyviolation', onViolation, true);
+    try {
+      await audio.audioWorklet.addModule(file);
+    } catch (err) {
+      await new Promise((r) => win.setTimeout(r, 0)); // lets a violation report queued with the failure arrive first
+      if (directive) throw voiceBlocked(`this page's ${directive} directive blocks the audio worklet ${file}: add ${origin} to script-src`);
+      if (origin === win.location.origin) throw voiceBlocked(`the audio worklet ${file} could not be loaded (${err.message})`);
+      throw voiceBlocked(`the audio worklet ${file} could not be loaded (${err.message}): worklets are fetched in CORS mode, `
+        + `so ${origin} must serve it with Access-Control-Allow-Origin: * (docs/deploying.md)`);
+    } finally {
+      doc.removeEventListener('securitypolicyviolation', onViolation, true);
+    }
   }
 
   // Every track stopped at once: the browser's recording indicator goes off.
@@ -159,7 +238,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   // A binary frame from socket connId: an agent voice packet.
   function agentPacket(connId, buffer) {
     if (!worker || connId !== playConn) return;
-    worker.postMessage({ agent: buffer }, [buffer]);
+    worker.postMessage({ agent: buffer, at: now() }, [buffer]);
   }
 
   return {
@@ -171,6 +250,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     // Mobile Safari suspends the context when hidden; resume on a gesture.
     resume: () => { if (ctx && ctx.state !== 'running') ctx.resume().catch(() => {}); },
     micTracks: () => (stream ? stream.getTracks() : []),
-    uplinkMs,
+    uplinkMs: uplink.summary,
+    downlinkMs: downlink.summary,
   };
 }

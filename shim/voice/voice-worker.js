@@ -7,11 +7,17 @@
 //   WebSocket --packets--> main thread --> PlaybackStream (jitter buffer,
 //     Opus + FEC/PLC, resample) <--pull-- playback worklet
 //
+// The page is either this worker's creator (same origin: `self`) or, when
+// the widget is embedded from another origin, a page that reaches it through
+// the voice frame (voice-frame.js, voice-link.js): then the first message is
+// {connect: MessagePort} and everything after goes over that port.
+//
 // Messages from the main thread:
 //   {load: {wasmUrl, integrity}}  fetch and compile the codec now
 //   {init: {rate, bitrate}, capture: MessagePort, playback: MessagePort}
 //                               the streams at the AudioContext's rate
-//   {agent: ArrayBuffer}        one received voice packet
+//   {agent: ArrayBuffer, at}    one received voice packet; at: when the page
+//                               handed it over (timeOrigin + now, ms)
 //   {playing: bool}             false: flush and drop agent packets
 //   {echoGuard: bool}           the agent is audible (VAD needs louder speech)
 // Messages to the main thread:
@@ -20,7 +26,8 @@
 //                               when the chunk completing them reached this
 //                               worker (timeOrigin + now, ms)
 //   {speaking: bool}            the VAD's verdict changed
-//   {level: 0..1}               for the meter, every ~100 ms
+//   {level: 0..1, downlink: [ms…]}  for the meter, every ~100 ms; downlink:
+//                               each agent packet's page -> worker time since
 //   {drained: true}             the agent's audio has all been played
 import createNatterVoice from 'natter-voice-glue';
 import { wasmLoader } from '../load-wasm.js';
@@ -28,6 +35,9 @@ import { wasmLoader } from '../load-wasm.js';
 const LEVEL_EVERY_MS = 100;
 let V = null, capture = null, playback = null;
 let playing = false, speaking = false, lastLevelAt = 0;
+const downlinkHops = []; // ms, until the next level message
+let page = self; // where the main thread's messages come from and go to
+const postMessage = (msg, transfer) => page.postMessage(msg, transfer || []);
 
 function copyOut(ptr, bytes) {
   return V.HEAPU8.slice(ptr, ptr + bytes).buffer;
@@ -56,7 +66,7 @@ function onCaptured(chunk) {
   const now = performance.now();
   if (now - lastLevelAt >= LEVEL_EVERY_MS) {
     lastLevelAt = now;
-    postMessage({ level: capture.level() });
+    postMessage({ level: capture.level(), downlink: downlinkHops.splice(0) });
   }
 }
 
@@ -110,9 +120,12 @@ async function init({ rate, bitrate }, capturePort, playbackPort) {
   for (const [buffer, at] of early.splice(0)) onAgentPacket(buffer, at);
 }
 
-self.onmessage = (event) => {
+function onPageMessage(event) {
   const d = event.data;
-  if (d.load) {
+  if (d.connect) {
+    page = d.connect; // the voice frame handed us the page's port
+    page.onmessage = onPageMessage;
+  } else if (d.load) {
     load(d.load);
   } else if (d.init) {
     init(d.init, d.capture, d.playback).then(
@@ -120,6 +133,7 @@ self.onmessage = (event) => {
       (err) => postMessage({ failed: String(err && err.message || err) }),
     );
   } else if (d.agent) {
+    if (playback && playing && d.at) downlinkHops.push(performance.timeOrigin + performance.now() - d.at);
     onAgentPacket(d.agent);
   } else if ('playing' in d) {
     playing = d.playing;
@@ -130,4 +144,5 @@ self.onmessage = (event) => {
   } else if ('echoGuard' in d) {
     if (capture) capture.setEchoGuard(d.echoGuard);
   }
-};
+}
+self.onmessage = onPageMessage;

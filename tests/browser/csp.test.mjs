@@ -6,7 +6,7 @@
 // (shim/frame/); with frames forbidden too, it says both and stays a launcher.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, openStorefront, eventually } from './harness.mjs';
+import { startStack, openStorefront, eventually, recordCspViolations, cspViolations } from './harness.mjs';
 
 const STRICT = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' ws: wss:";
 const NO_WASM = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:";
@@ -27,20 +27,12 @@ before(async () => {
       },
     },
   });
-  // Every violation, from the first byte of every page (composed events
-  // from inside the shadow root reach window in the capture phase).
-  await stack.context.addInitScript(() => {
-    const seen = [];
-    Object.defineProperty(window, '__cspViolations', { value: seen });
-    window.addEventListener('securitypolicyviolation', (e) => {
-      seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
-    }, true);
-  });
+  await recordCspViolations(stack.context);
 });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
 
-const violations = (s) => s.page.evaluate(() => window.__cspViolations);
+const violations = (s) => cspViolations(s.page);
 
 for (const page of ['/csp/', '/csp/demo/live.html']) {
   test(`${page}: opening the panel and a chat round trip cause no CSP violation`, async () => {
@@ -88,7 +80,7 @@ const chromiumCspLines = (s) => s.problems.filter((p) => !p.text.startsWith('[na
 const frameViolations = async (s) => {
   const frame = s.page.frames().find((f) => /natter\.frame\.[0-9a-f]+\.html$/.test(f.url()));
   assert.ok(frame, 'the core frame is there');
-  return frame.evaluate(() => window.__cspViolations);
+  return cspViolations(frame);
 };
 
 for (const page of ['/csp-no-wasm/', '/csp-no-wasm/demo/live.html']) {

@@ -70,13 +70,15 @@ export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: ser
 // logs, sends and pops up. `onPage(page)` runs before the navigation (to
 // listen for things the page does while loading, e.g. WebSockets). Requests to anything but the reference server are
 // listed in `offsite` (the suite must stay on loopback; assertClean checks).
+// `path` may be a whole URL (a shop page on another origin, which then
+// counts as on site too).
 export async function openStorefront(stack, { path: pagePath = '/', onPage } = {}) {
   const page = await stack.context.newPage();
   if (onPage) await onPage(page);
   const origin = new URL(stack.server.url).origin;
   // A deployment stack (tests/deploy/three-origins.mjs) spans three origins
-  // and posts chat to the agent's.
-  const allowed = stack.allowedOrigins ?? [origin];
+  // and posts chat to the agent's; a shop page on its own origin is on site.
+  const allowed = [...(stack.allowedOrigins ?? [origin]), new URL(pagePath, stack.server.url).origin];
   const chatUrl = `${stack.apiOrigin ?? origin}/api/chat`;
   const consoleLines = [];
   const problems = []; // {text, url}: console errors and warnings, uncaught page errors
@@ -129,6 +131,21 @@ export async function openStorefront(stack, { path: pagePath = '/', onPage } = {
   };
   return session;
 }
+
+// Records every securitypolicyviolation in window.__cspViolations
+// ({directive, blocked, sample}), from the first byte of every page and
+// frame of `context` (composed events from inside the shadow root reach
+// window in the capture phase). Read it with cspViolations(page or frame).
+export function recordCspViolations(context) {
+  return context.addInitScript(() => {
+    const seen = [];
+    Object.defineProperty(window, '__cspViolations', { value: seen });
+    window.addEventListener('securitypolicyviolation', (e) => {
+      seen.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
+    }, true);
+  });
+}
+export const cspViolations = (pageOrFrame) => pageOrFrame.evaluate(() => window.__cspViolations);
 
 // What Chromium itself logs when a fetch to /api/chat fails; tests that
 // cause that on purpose list these as expected.

@@ -87,3 +87,13 @@ export function recordVoiceStates(page) {
     }).observe(bar, { attributes: true, attributeFilter: ['data-state'] });
   });
 }
+
+// The reference gateway's record ({call_id, segments_heard, …}) of the call
+// this page started (its first voice.start frame on the live session; `s`
+// from session-helpers.mjs's openLive), or null.
+export async function gatewayCall(stack, s) {
+  const calls = await stack.control('/__natter/voice/calls');
+  const list = Array.isArray(calls) ? calls : calls.calls ?? Object.values(calls).flat();
+  const callId = s.sockets.flatMap((w) => w.sent.filter((f) => f.type === 'voice.start'))[0]?.call_id;
+  return list.find((c) => c.call_id === callId) ?? null;
+}

@@ -153,6 +153,34 @@ TEST(Connection, ReplacedByAnotherTabStopsInsteadOfFightingBack) {
   EXPECT_EQ(h.all_of<WsConnect>().size(), connects + 1);
 }
 
+// A server at capacity closes a fresh socket with 1013 "try again later"
+// (docs/protocol.md "Limits"): the client backs off for at least 4 s each
+// time, keeps trying (never failed), and does not blame a proxy for the
+// quick closes.
+TEST(Connection, TryAgainLaterBacksOffAndKeepsTrying) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  for (int i = 0; i < 4; ++i) {
+    const uint32_t id = last_conn(h);
+    h.feed(WsOpened{id});
+    h.now += 5;
+    h.feed(WsClosed{id, 1013, "try again later: connections", true});
+    EXPECT_EQ(h.all_of<StatusChanged>().back().state, "reconnecting");
+    const int64_t wait = *h.client.next_deadline() - h.now;
+    EXPECT_GE(wait, 4000) << "attempt " << i;
+    EXPECT_LT(wait, 8000) << "attempt " << i;
+    const size_t connects = h.all_of<WsConnect>().size();
+    h.advance_to_deadline();
+    EXPECT_EQ(h.all_of<WsConnect>().size(), connects + 1) << "tries again";
+  }
+  for (const auto& s : h.all_of<StatusChanged>()) EXPECT_NE(s.state, "failed");
+  for (const auto& l : h.all_of<Log>()) EXPECT_EQ(l.text.find("proxy"), std::string::npos) << l.text;
+  const uint32_t id = last_conn(h);
+  h.feed(WsOpened{id});
+  h.feed(WsFrame{id, welcome()});
+  EXPECT_TRUE(h.client.connection().live()) << "served once there is room";
+}
+
 TEST(Connection, AFailedUpgradeIsProbedAndAProxyDroppingHeadersIsNamed) {
   Harness h(session_config());
   h.feed(SessionWanted{});

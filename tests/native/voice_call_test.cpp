@@ -161,6 +161,22 @@ TEST_F(VoiceCallTest, MicDeniedEndsVoiceModeWithAClearMessageAndTextGoesOn) {
   EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
 }
 
+// The browser refused what voice needs (the shim names the fix in the
+// console): one stable code for the shopper's message, voice off, text on.
+TEST_F(VoiceCallTest, VoiceBlockedByTheBrowserEndsVoiceModeWithItsOwnCodeAndTextGoesOn) {
+  conn = go_live(h);
+  h.feed(VoiceStartClicked{});
+  auto fx = h.feed(MicAnswered{"blocked"});
+  auto notices = Harness::of<NoticeShown>(fx);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].code, "voice_blocked");
+  EXPECT_NE(notices[0].text.find("not available on this page"), std::string::npos);
+  EXPECT_EQ(last_state(h), "off");
+  EXPECT_EQ(h.all_of<MicrophoneReleased>().size(), 0u) << "no mic was granted: nothing to release";
+  h.feed(EnterPressed{"still here", false, false, false});
+  EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
+}
+
 TEST_F(VoiceCallTest, FramesOfAnotherCallAreIgnored) {
   start_call();
   h.feed(WsFrame{conn, voice_frame("voice.agent", "call-old", R"(,"state":"start","utterance":1)")});

@@ -59,7 +59,8 @@ struct World {
     // Only End / HostEnd end a call, except a mic refused before it was ever granted.
     if (in_call(before) && !in_call(after)) {
       const bool end = std::holds_alternative<EndPressed>(e) || std::holds_alternative<HostEnd>(e);
-      const bool refused = std::holds_alternative<MicDenied>(e) || std::holds_alternative<MicMissing>(e);
+      const bool refused = std::holds_alternative<MicDenied>(e) || std::holds_alternative<MicMissing>(e) ||
+                           std::holds_alternative<MicBlocked>(e);
       EXPECT_TRUE(end || refused) << "call ended by event #" << e.index();
       if (refused) EXPECT_EQ(count<ShowError>(fx), 1u);
     }
@@ -109,7 +110,7 @@ struct World {
 };
 
 const std::vector<VoiceEvent> kAll = {
-    StartPressed{},  MicGranted{},      MicDenied{},       MicMissing{},    MicRevoked{},   SessionLive{},
+    StartPressed{},  MicGranted{},      MicDenied{},       MicMissing{},    MicBlocked{},   MicRevoked{},   SessionLive{},
     SessionLost{},   AgentAudioStarted{}, AgentAudioEnded{}, SpeechStarted{}, SpeechEnded{}, MutePressed{},
     UnmutePressed{}, EndPressed{},      HostEnd{},         VoiceClosed{},   EnterPressed{}, TextTyped{}};
 
@@ -140,7 +141,7 @@ void every_sequence(const std::vector<VoiceEvent>& prefix, const std::vector<Voi
 TEST(VoiceMachine, KeepsEveryRuleUnderEveryOrderOfFourEvents) {
   size_t runs = 0;
   every_sequence({}, kAll, 4, runs);
-  EXPECT_EQ(runs, 1u + 18 + 18 * 18 + 18 * 18 * 18 + 18 * 18 * 18 * 18);
+  EXPECT_EQ(runs, 1u + 19 + 19 * 19 + 19 * 19 * 19 + 19 * 19 * 19 * 19);
 }
 
 TEST(VoiceMachine, KeepsEveryRuleUnderEveryOrderOfFiveEventsInALiveCall) {

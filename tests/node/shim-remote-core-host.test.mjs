@@ -33,7 +33,11 @@ function fakePort() {
 }
 
 const silent = { error() {} };
-const settle = () => new Promise((r) => setTimeout(r, 20));
+// Waits (up to 10 s) until `done()` holds: replies cross a real MessageChannel,
+// and a fixed sleep is too short on a loaded machine.
+async function until(done, ms = 10_000) {
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 5));
+}
 
 function remoteHost(port, runEffect, clock = fakeClock(), console = silent) {
   const core = createRemoteCore(port);
@@ -139,6 +143,7 @@ async function bothWays(events) {
   const localHost = createCoreHost({ core: localCore, runEffect: (e) => local.push(e), ...fakeClock(), console: silent });
   for (const e of events) localHost.dispatch(e);
   const localIdentity = JSON.parse(localCore.identityJson());
+  const localStats = localCore.statsJson();
   localHost.dispose();
 
   const { port1, port2 } = new MessageChannel();
@@ -148,7 +153,9 @@ async function bothWays(events) {
   const remote = [];
   const host = createRemoteCoreHost({ core, runEffect: (e) => remote.push(e), ...fakeClock(), console: silent });
   for (const e of events) host.dispatch(e);
-  await settle();
+  // Every reply is in once the remote transcript is as long as the local one
+  // and the cached stats have caught up with the local core's.
+  await until(() => remote.length >= local.length && core.statsJson() === localStats);
   const stats = JSON.parse(core.statsJson());
   const identity = JSON.parse(core.identityJson());
   host.dispose();

@@ -169,14 +169,14 @@ test('a new call after an End, both before the load, asks for the microphone onc
   assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'granted' }]);
 });
 
-test('a failed download answers the waiting request with missing, and the next call tries again', async () => {
+test('a failed download answers the waiting request with blocked, and the next call tries again', async () => {
   const s = setupLoading();
   s.voice.effects.microphone_requested({});
   s.voice.effects.voice_playback({ playing: true, conn_id: 5 });
   s.voice.onBinary(5, new ArrayBuffer(3));
   s.fail(new Error('could not load https://shop.example/natter.voiceruntime.abc.js'));
   await tick();
-  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'missing' }]);
+  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'blocked' }]);
   assert.deepEqual(s.calls, []);
   assert.match(s.logs.map((l) => l.join(' ')).join('\n'), /^error voice: the voice code could not load: could not load https:\/\/shop\.example\/natter\.voiceruntime\.abc\.js$/m);
   s.voice.onBinary(5, new ArrayBuffer(3));
@@ -196,7 +196,7 @@ test('after a failed download, the core stopping playback does not download agai
   s.voice.effects.voice_playback({ playing: true, conn_id: 5 }); // the greeting, during the download
   s.fail(new Error('could not load'));
   await tick();
-  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'missing' }]);
+  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'blocked' }]);
   s.voice.effects.voice_playback({ playing: false, conn_id: 5 }); // the core's answer: voice off
   s.voice.effects.voice_echo_guard({ on: false });
   assert.equal(s.made.length, 1);
@@ -213,7 +213,7 @@ test('a makeRuntime that throws is a failed download, answered outside the effec
   voice.effects.microphone_requested({});
   assert.deepEqual(fed, [], 'not re-entering the core from inside its effect');
   await tick();
-  assert.deepEqual(fed, [{ type: 'mic_answered', result: 'missing' }]);
+  assert.deepEqual(fed, [{ type: 'mic_answered', result: 'blocked' }]);
 });
 
 test('before any call, voice effects neither download nor act', () => {

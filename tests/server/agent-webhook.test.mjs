@@ -65,11 +65,15 @@ function behave(turn, res) {
   }
 }
 
+// How long the gateway waits on a silent shop: long enough that a loaded
+// two-core machine never trips it on a shop that does answer.
+const SILENCE_MS = 2000;
+
 let shop;
 let gateway;
 before(async () => {
   shop = await startShop(behave);
-  gateway = await startTestServer({ agent: createWebhookAgent({ url: shop.url, secret: SECRET, timeoutMs: 300 }) });
+  gateway = await startTestServer({ agent: createWebhookAgent({ url: shop.url, secret: SECRET, timeoutMs: SILENCE_MS }) });
 });
 after(async () => {
   await gateway.close();
@@ -124,7 +128,7 @@ test('a shop that never answers: the shopper gets agent_failed (Retry), never a 
   const res = await postChat(gateway.url, { key: 'wh-slow', text: 'silence' });
   assert.deepEqual(parseEvents(res.body).map((e) => e.event), ['start', 'error']);
   assert.equal(parseEvents(res.body)[1].data.code, 'agent_failed');
-  assert.ok(gateway.lines.some((l) => l.includes('wh-slow') && l.includes('no answer from the shop for 300 ms')), gateway.lines.join('\n'));
+  assert.ok(gateway.lines.some((l) => l.includes('wh-slow') && l.includes(`no answer from the shop for ${SILENCE_MS} ms`)), gateway.lines.join('\n'));
   await postChat(gateway.url, { key: 'wh-slow', text: 'silence' });
   assert.equal(shop.turnsFor('wh-slow').length, 2); // a failed run is run again
 });

@@ -69,6 +69,7 @@ export async function queueFaults(baseUrl, chat) {
     body: JSON.stringify({ chat }),
   });
   if (res.status !== 200) throw new Error(`queueing faults failed: ${res.status} ${res.body}`);
+  return JSON.parse(res.body); // {queued: faults still pending}
 }
 
 // The reply text an event list spells out.

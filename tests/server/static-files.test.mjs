@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { makeSiteFixture, request, startTestServer } from './helpers.mjs';
 import { isHashedName, resolveInside, FRAME_CSP } from '../../tools/server/static-files.mjs';
 
@@ -86,6 +87,24 @@ test('the core frame page gets its own CSP that allows compiling WebAssembly, an
   assert.equal(page.headers['content-security-policy'], undefined, "the shop's own pages keep their headers");
   const js = await request(server.url, { path: '/natter.core.0123abcd4567.js' });
   assert.equal(js.headers['content-security-policy'], undefined);
+});
+
+// A page on another origin fetches the worklets in CORS mode (addModule)
+// and frames the voice frame (docs/deploying.md, "Headers"): public files,
+// never credentialed, so `*` and never Allow-Credentials.
+test('the audio worklets and the voice frame carry the headers a page on another origin needs', async () => {
+  writeFileSync(path.join(site.distDir, 'worklet.capture.0123abcd4567.js'), 'registerProcessor("x", class {});');
+  writeFileSync(path.join(site.distDir, 'natter.voiceframe.0123abcd4567.html'), '<!doctype html><title>voice</title>');
+  const worklet = await request(server.url, { path: '/worklet.capture.0123abcd4567.js', headers: { Origin: 'https://shop.example' } });
+  assert.equal(worklet.status, 200);
+  assert.equal(worklet.headers['access-control-allow-origin'], '*');
+  assert.equal(worklet.headers['cross-origin-resource-policy'], 'cross-origin');
+  assert.equal(worklet.headers['content-type'], 'application/javascript; charset=utf-8');
+  const frame = await request(server.url, { path: '/natter.voiceframe.0123abcd4567.html', headers: { Origin: 'https://shop.example' } });
+  assert.equal(frame.status, 200);
+  assert.equal(frame.headers['content-security-policy'], FRAME_CSP, 'script-src self: its own script and worker');
+  assert.equal(frame.headers['x-frame-options'], undefined);
+  for (const res of [worklet, frame]) assert.equal(res.headers['access-control-allow-credentials'], undefined);
 });
 
 test('only names with 8+ hex digits between dots count as hashed', () => {

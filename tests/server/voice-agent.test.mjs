@@ -13,9 +13,8 @@ import { loadCatalogue } from '../../tools/server/agents/shop-catalogue.mjs';
 import { DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
 import { NOT_HEARD, createVoiceAgent, speakable } from '../../tools/server/voice/voice-agent.mjs';
 import { createAgentRuns } from '../../tools/server/agent-runs.mjs';
-import { IdempotencyStore } from '../../tools/server/idempotency-store.mjs';
+import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
 import { RequestStats } from '../../tools/server/request-stats.mjs';
-import { VisitorBook } from '../../tools/server/visitor-book.mjs';
 
 let server;
 let V;
@@ -79,8 +78,9 @@ test('speech read aloud: links as their labels, no emphasis marks, a sentence pe
 // `timeout`: a voice answer paced like chat typing (a minute per token here)
 // fails the test instead of hanging it.
 test('the voice agent gets the whole answer at once, not at the chat\'s typing pace', { timeout: 20_000 }, async () => {
-  const agentRuns = createAgentRuns({ store: new IdempotencyStore(), stats: new RequestStats(), tokenDelayMs: 60_000 });
-  const answer = createVoiceAgent({ stt: { transcribe: async () => 'do you have ps5 games' }, agentRuns, visitors: new VisitorBook() });
+  const store = new MemoryStore();
+  const agentRuns = createAgentRuns({ store, stats: new RequestStats(), tokenDelayMs: 60_000 });
+  const answer = createVoiceAgent({ stt: { transcribe: async () => 'do you have ps5 games' }, agentRuns, store });
   const text = await answer({ sessionId: 's', callId: 'c', utterance: 1, pcm: new Int16Array(0) });
   assert.match(text, /^Yes! We have 3 PS5 games: Astro Bot \(PS5\) for £49\.99\./);
 });

@@ -128,19 +128,6 @@ export function bestEnvelopeCorrelation(a, b, maxLag = 50) {
   return best;
 }
 
-// The samples of a 16-bit mono WAV (checks the header says so).
-export function wavSamples(buf) {
-  assert.equal(buf.toString('ascii', 0, 4), 'RIFF');
-  assert.equal(buf.toString('ascii', 8, 12), 'WAVE');
-  assert.equal(buf.readUInt16LE(22), 1, 'mono');
-  assert.equal(buf.readUInt32LE(24), RATE, 'rate');
-  assert.equal(buf.readUInt16LE(34), 16, 'bits');
-  const bytes = buf.readUInt32LE(40);
-  const pcm = new Int16Array(bytes / 2);
-  for (let i = 0; i < pcm.length; i++) pcm[i] = buf.readInt16LE(44 + 2 * i);
-  return pcm;
-}
-
 // GET a test control as a Buffer: { status, headers, body }.
 export function getBinary(baseUrl, urlPath) {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import { median, p95 } from './stats.mjs';
 import { renderVoiceSection } from './voice-report.mjs';
 import { renderVoiceAgentSection } from './voice-agent.mjs';
 import { renderLookSection } from './look-cost.mjs';
+import { renderGatewaySection } from './gateway-report.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 const bytes = (n) => n.toLocaleString('en-GB');
@@ -160,7 +161,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -216,5 +217,6 @@ ${hostCostSection(hostCost, sizes, timings, runs)}
 ${reconnectSection(reconnect)}
 ${idleSection(idle)}
 ${renderVoiceSection(voice)}
-${renderVoiceAgentSection(voiceAgent)}`;
+${renderVoiceAgentSection(voiceAgent)}
+${gateway ? renderGatewaySection(gateway) : ''}`;
 }

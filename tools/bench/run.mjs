@@ -2,7 +2,8 @@
 // docs/benchmarks.md (see report.mjs for the figures and how each is taken).
 //   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25: runs,
 //                                  and reconnect trials; NATTER_BENCH_IDLE_MINUTES=10;
-//                                  NATTER_BENCH_CALL_SECONDS=60: the voice call)
+//                                  NATTER_BENCH_CALL_SECONDS=60: the voice call;
+//                                  NATTER_BENCH_GATEWAY_IDLE_S=30: the gateway's idle window)
 // Exits 1 when a file is over its size budget (after writing the report).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { measureVoice, callSecondsFromEnv } from './voice.mjs';
 import { measureVoiceAgent } from './voice-agent.mjs';
 import { measureLookBytes, measureCatalogueLoads } from './look-cost.mjs';
 import { renderReport } from './report.mjs';
+import { measureGateway } from './gateway.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -68,6 +70,9 @@ async function main() {
   const voice = await measureVoice({ sizes, runs, callSeconds });
   const voiceAgent = await measureVoiceAgent();
 
+  // Its own gateway processes, load generator and redis-server.
+  const gateway = await measureGateway({ idleSeconds: Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30) });
+
   const cpus = os.cpus();
   const report = renderReport({
     command: 'npm run bench',
@@ -81,7 +86,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

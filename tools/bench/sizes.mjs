@@ -28,6 +28,7 @@ export const BUDGETS = {
   voice_js: 16 * 1024,
   voice_wasm: 192 * 1024,
   core_frame_js: 16 * 1024,
+  voice_frame_js: 1024,
 };
 
 // Returns [{key, file, raw, gzip, budget, pass}] for dist/natter.js and

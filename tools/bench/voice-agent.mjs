@@ -23,9 +23,8 @@ import { speak } from '../server/voice/agent-voice.mjs';
 import { encodePcm } from '../server/voice/opus-frames.mjs';
 import { createVoiceModuleLoader } from '../server/voice/voice-module.mjs';
 import { createAgentRuns } from '../server/agent-runs.mjs';
-import { IdempotencyStore } from '../server/idempotency-store.mjs';
+import { MemoryStore } from '../server/store/memory-store.mjs';
 import { RequestStats } from '../server/request-stats.mjs';
-import { VisitorBook } from '../server/visitor-book.mjs';
 import { loadCatalogue } from '../server/agents/shop-catalogue.mjs';
 import { DEMO_CATALOGUE } from '../server/agents/config.mjs';
 import { QUESTIONS, wordErrors } from '../../tests/server/voice-questions.mjs';
@@ -57,10 +56,11 @@ export async function measureVoiceAgent({ log = console.log } = {}) {
       return heard;
     },
   };
+  const store = new MemoryStore();
   const agentRuns = createAgentRuns({
-    store: new IdempotencyStore(), stats: new RequestStats(), tokenDelayMs: NPM_START_TOKEN_DELAY_MS,
+    store, stats: new RequestStats(), tokenDelayMs: NPM_START_TOKEN_DELAY_MS,
   });
-  const answer = createVoiceAgent({ stt: timedStt, agentRuns, visitors: new VisitorBook() });
+  const answer = createVoiceAgent({ stt: timedStt, agentRuns, store });
   const rows = [];
   let errors = 0;
   let words = 0;

@@ -1,6 +1,7 @@
 // The voice benches (the "Voice mode" issue): codec speed of the WASM build
 // against native libopus and opusscript, capture frame -> packet ready, main-
-// thread long tasks during a call, and the bytes of the voice download.
+// thread long tasks during a call, a call embedded from another origin
+// against one from the same origin, and the bytes of the voice download.
 // Wired into run.mjs; also runs alone and then rewrites only the voice
 // section of docs/benchmarks.md:
 //   node tools/bench/voice.mjs   (NATTER_BENCH_RUNS=25, NATTER_BENCH_CALL_SECONDS=60)
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { measureProductionSizes, voiceDownload } from './sizes.mjs';
 import { loadVoiceWasm, measureEncode, measureCapture, speechPcm } from './voice-codec.mjs';
 import { measureCallLongTasks } from './voice-call.mjs';
+import { measureVoiceOrigins } from './voice-origins.mjs';
 import { renderVoiceSection, VOICE_HEADING } from './voice-report.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,7 +31,8 @@ export async function measureVoice({ sizes, runs, callSeconds, log = console.log
   const capture = measureCapture({ V, pcm: speechPcm(ENCODE_SECONDS).pcm });
   log(`[bench] voice call: ${callSeconds} s`);
   const call = await measureCallLongTasks({ seconds: callSeconds });
-  return { encode, capture, call, download: voiceDownload(sizes) };
+  const origins = await measureVoiceOrigins({ log }); // same origin against cross origin, same run
+  return { encode, capture, call, origins, download: voiceDownload(sizes) };
 }
 
 // Alone: measure, then replace the voice section of docs/benchmarks.md

@@ -30,6 +30,8 @@
 //      glue) and natter.frame.*.html (a page with only a script tag for it,
 //      SRI-checked): the core frame for host pages whose CSP forbids
 //      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
+//      natter.voiceframe.*.html and .js (the page that starts the voice
+//      worker for a page on another origin, step 2c),
 //      natter.voiceruntime.*.js and natter.framehost.*.js (chunks loaded
 //      only when needed, step 2c), natter.voice.*.js (the voice worker bundled with its
 //      glue) /.wasm,
@@ -159,6 +161,28 @@ async function frameAssets(wasmOut, version) {
   ];
 }
 
+// Step 2c. The voice frame: a page on the widget's origin that starts the
+// voice worker for a page on another origin (a page may only start
+// same-origin workers; shim/voice/voice-frame.js). The page names its
+// script (SRI) and the worker's file (data-worker), so its own hash covers
+// both.
+async function voiceFrameAssets(voiceJs, version) {
+  const result = await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'shim/voice/voice-frame.js')],
+    bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
+    logLevel: 'warning', banner: { js: `/* natter voice frame ${version} */` },
+  });
+  const js = Buffer.from(result.outputFiles[0].contents);
+  const jsName = `natter.voiceframe.${sha256(js).slice(0, 12)}.js`;
+  const workerName = `natter.voice.${sha256(voiceJs).slice(0, 12)}.js`;
+  const html = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Natter voice</title>\n'
+    + `<script src="${jsName}" integrity="${sri(js)}" crossorigin="anonymous" data-worker="${workerName}"></script>\n</head></html>\n`;
+  return [
+    { key: 'voice_frame_js', stem: 'natter.voiceframe', ext: '.js', data: js },
+    { key: 'voice_frame_html', stem: 'natter.voiceframe', ext: '.html', data: Buffer.from(html) },
+  ];
+}
+
 // Step 2c. Chunks of the core bundle that only some pages need, each its
 // own classic script whose only statement hands its exports to a hook on
 // window.natter (shim/load-chunk.js loads them, with SRI):
@@ -188,12 +212,13 @@ async function chunkAssets() {
 // shim/release-files.js). The browser checks SRI only where the widget
 // fetches a file or adds a script tag; a Worker, an AudioWorklet module and
 // an iframe take no integrity, so those entries carry their content-hashed
-// path only, and the frame's script, which only the frame page names, is
+// path only, and the frames' scripts, which only the frame pages name, are
 // left out: hashes no code could use cost the bundle ~300 B gzipped.
 // (manifest.json keeps every entry with its hash.)
-const PATH_ONLY = (key) => key === 'voice_js' || key === 'core_frame_html' || key.startsWith('worklet_');
+const PATH_ONLY = (key) => key === 'voice_js' || key.endsWith('_frame_html') || key.startsWith('worklet_');
+const FRAME_ONLY = (key) => key === 'core_frame_js' || key === 'voice_frame_js';
 function bundledEntries(list, name) {
-  return Object.fromEntries(list.filter((a) => a.key !== 'core_frame_js').map((a) => [
+  return Object.fromEntries(list.filter((a) => !FRAME_ONLY(a.key)).map((a) => [
     a.key, PATH_ONLY(a.key) ? { path: name(a) } : { path: name(a), integrity: sri(a.data) },
   ]));
 }
@@ -278,8 +303,10 @@ export async function build({
   const procEnv = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
+  const voiceJs = await bundleVoiceWorker(wasmOut, version);
   const others = [
-    ...collectAssets(wasmOut, await bundleVoiceWorker(wasmOut, version)),
+    ...collectAssets(wasmOut, voiceJs),
+    ...(await voiceFrameAssets(voiceJs, version)),
     ...(await chunkAssets()),
     ...(await frameAssets(wasmOut, version)),
     ...(await catalogueAssets()),

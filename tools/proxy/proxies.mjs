@@ -46,14 +46,19 @@ async function waitForPort(port, child, ms = 5000) {
 // `kind`: a template here, 'nginx-good' | 'nginx-bad' | 'nginx-cdn' (nginx,
 // <kind>.conf.tmpl) or 'haproxy' | 'haproxy-tls' (<kind>.cfg.tmpl).
 // `readTimeout`: nginx's proxy_read_timeout (e.g. '180s', '1s'). `values`:
-// more placeholders (the TLS and CDN templates name theirs). Resolves
+// more placeholders (the TLS and CDN templates name theirs). `upstreamPorts`
+// (haproxy): several instances, balanced round robin. Resolves
 // { url, port, prefix, errorLog(), stop() }.
-export async function startProxy(kind, { upstreamPort, readTimeout = '180s', values: extra = {} }) {
+export async function startProxy(kind, {
+  upstreamPort, upstreamPorts = [upstreamPort], readTimeout = '180s', values: extra = {},
+}) {
   const prefix = mkdtempSync(path.join(os.tmpdir(), `natter-${kind}-`));
   chmodSync(prefix, 0o755); // nginx workers may run as nobody when the test runs as root
   const port = await freePort();
   const values = { PREFIX: prefix, LISTEN: `127.0.0.1:${port}`, UPSTREAM: `127.0.0.1:${upstreamPort}`,
-    READ_TIMEOUT: readTimeout, ...extra };
+    READ_TIMEOUT: readTimeout,
+    SERVERS: upstreamPorts.map((p, i) => `  server app${i} 127.0.0.1:${p} check inter 200ms fall 1 rise 1`).join('\n'),
+    ...extra };
   let child;
   if (kind.startsWith('haproxy')) {
     writeFileSync(path.join(prefix, 'haproxy.cfg'), fill(`${kind}.cfg.tmpl`, values));

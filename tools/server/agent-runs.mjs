@@ -1,15 +1,18 @@
 // Agent runs shared by both ways a message arrives: POST /api/chat and a
-// `msg` frame of the live session. The agent runs at most once per message
-// id, whichever path sees the id first; every later arrival (either path,
-// same fingerprint) joins the run in progress or replays the finished one,
-// and a different fingerprint is a conflict. Counted in RequestStats.
+// `msg` frame of the live session, on any instance. The agent runs at most
+// once per message id while the store keeps its record: the first arrival
+// claims the run (store.claimRun, atomic), every later arrival (either path,
+// any instance, same fingerprint) joins the run in progress or replays the
+// finished one, and a different fingerprint is a conflict. A run whose
+// producer died (its lease expired) is taken over by a reader, with a new
+// fence (reply-run.mjs). Counted in RequestStats.
 //
-// This is where the gateway calls the agent adapter (agents/index.mjs): the
-// adapter is called only inside the idempotency store's start callback, so
-// a retried message never reaches the shop's AI twice.
+// This is where the gateway calls the agent adapter (agents/index.mjs): only
+// when the store's claim says this instance must run the turn, so a retried
+// message never reaches the shop's AI twice while its record lives.
 import { createHash } from 'node:crypto';
-import { fingerprint } from './idempotency-store.mjs';
-import { startRun } from './reply-run.mjs';
+import { fingerprint } from './fingerprint.mjs';
+import { LEASE_MS, followRun, produceRun } from './reply-run.mjs';
 import { replyEvents } from './agent/storefront-agent.mjs';
 import { agentReply } from './agents/index.mjs';
 import { createScriptedAgent } from './agents/scripted.mjs';
@@ -27,51 +30,75 @@ export function replyIdFor(key) {
   return `r_${createHash('sha256').update(key).digest('hex').slice(0, 20)}`;
 }
 
-// `deps`: { store: IdempotencyStore, stats: RequestStats, tokenDelayMs,
-// signal (aborts when the server closes; stops runs as failed),
+// `deps`: { store (store/README.md), stats: RequestStats, tokenDelayMs,
+// instance (this gateway's name, for the record's owner), leaseMs,
+// signal (aborts when the server closes; stops this instance's runs as failed),
 // agent (an adapter, agents/index.mjs; default scripted),
-// transcripts (TranscriptBook), log }.
+// transcripts (TranscriptBook: this process's memory of each conversation), log }.
 export function createAgentRuns({
-  store, stats, tokenDelayMs, signal, agent = createScriptedAgent(), transcripts = new TranscriptBook(),
-  log = () => {},
+  store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, agent = createScriptedAgent(),
+  transcripts = new TranscriptBook(), log = () => {},
 }) {
+  // A takeover (`claim.have` > 0) asks the agent again and drops the events it
+  // repeats: exact for a deterministic agent; a shop's AI may word the rest
+  // differently (docs/deploying.md, "Several instances on Redis").
+  function produce(request, claim, { overrideText = null, unpaced = false } = {}) {
+    const key = request.message_id;
+    stats.countAgentRun(key);
+    const replyId = replyIdFor(key);
+    let events;
+    let paceMs = agent.paced && !unpaced ? tokenDelayMs : 0;
+    if (overrideText !== null) {
+      events = replyEvents({ replyId, text: request.text, overrideText });
+      paceMs = tokenDelayMs;
+    } else {
+      const turn = {
+        conversation_id: request.conversation_id, message_id: key, text: request.text,
+        visitor: request.visitor ?? null, transcript: transcripts.recent(request.conversation_id),
+      };
+      events = agentReply(agent, turn, {
+        replyId, signal, log, onDone: (text) => transcripts.add(request.conversation_id, request.text, text),
+      });
+    }
+    produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal, leaseMs, log })
+      .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`));
+  }
+
+  async function claim(request, options) {
+    const result = await store.claimRun(request.message_id, fingerprint(request), { owner: instance, leaseMs });
+    if (result.outcome === 'started' || result.outcome === 'takeover') produce(request, result, options);
+    return result.outcome;
+  }
+
   return {
     paceMs: tokenDelayMs,
 
     // `request`: { message_id, conversation_id, text, visitor? } (already
-    // validated). The visitor is not part of the fingerprint: it is who
-    // asks, not what; a run started is replayed as it was.
-    // Returns { conflict: true } or { run, outcome: 'started' | 'joined' | 'replayed' }.
+    // validated). Resolves { conflict: true }, { full: true } (too many
+    // records: answer "try again later") or { outcome: 'started' | 'joined' | 'replayed' }.
     // `overrideText` (a test fault) is what the agent says if this call
     // starts the run; the adapter is then not called. `unpaced`: a reader
     // that waits for the whole reply (the voice agent) gets it without the
     // typing pace of a paced agent.
-    begin(request, { overrideText = null, unpaced = false } = {}) {
-      const key = request.message_id;
-      return store.begin(key, fingerprint(request), () => {
-        stats.countAgentRun(key);
-        const replyId = replyIdFor(key);
-        if (overrideText !== null) {
-          return startRun(replyEvents({ replyId, text: request.text, overrideText }), { paceMs: tokenDelayMs, signal });
-        }
-        const turn = {
-          conversation_id: request.conversation_id,
-          message_id: key,
-          text: request.text,
-          visitor: request.visitor ?? null,
-          transcript: transcripts.recent(request.conversation_id),
-        };
-        const events = agentReply(agent, turn, {
-          replyId, signal, log,
-          onDone: (text) => transcripts.add(request.conversation_id, request.text, text),
-        });
-        return startRun(events, { paceMs: agent.paced && !unpaced ? tokenDelayMs : 0, signal });
+    async begin(request, { overrideText = null, unpaced = false } = {}) {
+      const outcome = await claim(request, { overrideText, unpaced });
+      if (outcome === 'conflict') return { conflict: true };
+      if (outcome === 'full') return { full: true };
+      return { outcome: outcome === 'takeover' ? 'started' : outcome };
+    },
+
+    // The run's events from `from`, as an async iterable; `result.state`
+    // ('done' | 'failed') once it ends.
+    follow(request, { outcome, from = 0, signal: readerSignal, result }) {
+      return followRun({
+        store, key: request.message_id, from, paceMs: tokenDelayMs, replay: outcome === 'replayed',
+        signal: readerSignal, result, takeover: () => claim(request, {}),
       });
     },
 
     // True when a usable record for this id holds a different request.
     conflicts(request) {
-      return store.conflicts(request.message_id, fingerprint(request));
+      return store.runConflicts(request.message_id, fingerprint(request));
     },
   };
 }

@@ -8,6 +8,8 @@ import { AGENT_FAILED } from './agent-runs.mjs';
 import { SSE_HEADERS, formatEvent } from './sse.mjs';
 import { bearerToken } from './access-tokens.mjs';
 
+const RETRY_AFTER_S = 5;
+
 export const CORS_HEADERS = Object.freeze({
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'Retry-After, Idempotent-Replayed',
@@ -30,11 +32,11 @@ function writeEvent(res, event) {
 }
 
 // `deps`: { agentRuns (agent-runs.mjs, shared with the live session),
-// visitors: VisitorBook, stats: RequestStats, faults: FaultQueue|null,
+// store (visitors, store/README.md), stats: RequestStats, faults: FaultQueue|null,
 // tokenDelayMs, tokens: access-tokens.mjs's gate or null (no token needed),
 // log, signal (aborts when the server closes) }.
 // `ctx.key` is set for the request log.
-export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDelayMs, tokens = null, log = () => {}, signal }) {
+export function createChatHandler({ agentRuns, store, stats, faults, tokenDelayMs, tokens = null, log = () => {}, signal }) {
   return async function handleChat(req, res, ctx) {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     ctx.key = key;
@@ -70,7 +72,7 @@ export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDel
 
     const checked = validateChatRequest(body.text, key);
     const overrideText = fault?.action === 'agent_text' ? fault.text : null;
-    const begun = checked.ok ? agentRuns.begin(checked.request, { overrideText }) : null;
+    const begun = checked.ok ? await agentRuns.begin(checked.request, { overrideText }) : null;
     if (fault?.action === 'reset_before_response') {
       req.socket.destroy();
       return;
@@ -79,16 +81,21 @@ export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDel
       sendError(res, checked.status, checked.code, checked.message, CORS_HEADERS);
       return;
     }
-    visitors.set(checked.request.conversation_id, checked.request.visitor);
+    await store.setVisitor(checked.request.conversation_id, checked.request.visitor);
+    if (begun.full) { // nothing was claimed: the client's retry after Retry-After runs it
+      sendError(res, 503, 'over_capacity', 'The server holds too many replies right now; retry later.',
+        { ...CORS_HEADERS, 'Retry-After': String(RETRY_AFTER_S) });
+      return;
+    }
     if (begun.conflict) {
       sendError(res, 422, 'key_reused', 'This Idempotency-Key was used with a different request body.',
         CORS_HEADERS);
       return;
     }
-    await streamReply(req, res, begun, fault);
+    await streamReply(req, res, checked.request, begun, fault);
   };
 
-  async function streamReply(req, res, { run, outcome }, fault) {
+  async function streamReply(req, res, request, { outcome }, fault) {
     res.writeHead(200, {
       ...CORS_HEADERS,
       ...SSE_HEADERS,
@@ -104,7 +111,8 @@ export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDel
       return;
     }
     let sent = 0;
-    for await (const event of run.follow({ paceMs: tokenDelayMs, signal: gone.signal })) {
+    const result = {};
+    for await (const event of agentRuns.follow(request, { outcome, signal: gone.signal, result })) {
       if (res.destroyed) return;
       await writeEvent(res, event);
       sent += 1;
@@ -113,7 +121,7 @@ export function createChatHandler({ agentRuns, visitors, stats, faults, tokenDel
         return;
       }
     }
-    if (run.state === 'failed' && !res.destroyed) {
+    if (result.state === 'failed' && !res.destroyed) {
       await writeEvent(res, AGENT_FAILED);
     }
     res.end();

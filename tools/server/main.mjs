@@ -5,8 +5,11 @@
 // and its settings to choose the agent (agents/config.mjs, docs/agents.md;
 // scripted by default), NATTER_VOICE_STT and NATTER_VOICE_TTS for the voice
 // agent's speech adapters (voice/speech/index.mjs; NATTER_VOICE_STT=off for
-// the scripted voice lines).
-// Ctrl-C stops it.
+// the scripted voice lines),
+// NATTER_REDIS_URL (redis://host:port) to keep the gateway's state in Redis,
+// shared by every instance given the same URL (docs/deploying.md); without
+// it, state is in this process's memory and a restart forgets it all
+// (tools/server/store/README.md). Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
@@ -43,9 +46,11 @@ const server = await startServer({
   webDir: path.join(repo, 'web'),
   testControls: process.env.NATTER_TEST_CONTROLS === '1',
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
+  redisUrl: process.env.NATTER_REDIS_URL || '',
 });
 console.log(`Natter demo storefront: ${server.url}`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
+console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;
 async function stop() {

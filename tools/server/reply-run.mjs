@@ -1,62 +1,128 @@
-// One agent run: the events of one reply, produced once and read by any
-// number of responses. The run belongs to the server, not to a request: a
-// client that disconnects stops reading, and the run goes on to the end so a
-// retry can replay it.
+// One agent run in the store: produced by the instance that claimed it, read
+// by any number of responses on any instance. The run belongs to the
+// gateway, not to a request: a reader that goes away stops reading, the run
+// goes on to the end so a retry can replay it.
 //
-// Pacing: the run waits `paceMs` before each `delta` event. A reader of a
-// finished run (a replay) waits the same; a reader that joins a run in
-// progress gets the events so far at once, then the rest as they are made.
+// produceRun writes the agent's events (an array or an async iterable: an
+// agent adapter's reply; one that throws fails the run) under its fence and
+// renews its lease;
+// once another instance took the run over (fence + 1), every write answers
+// false and the producer stops: a stale writer is fenced off in the store.
+// A takeover continues after the `have` events already written (the run's
+// recovery point), so readers see one reply, not a partial one plus a new one.
+//
+// followRun yields the run's events from `from`, in order, each once. While
+// the run is in progress it waits for the store's notice (or polls), and when
+// the producer's lease has expired it asks `takeover()` to claim the run.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export class ReplyRun {
-  events = [];
-  state = 'running'; // 'running' | 'done' | 'failed'
-  #wake = null; // resolves when an event arrives or the state changes
-  #woken = null;
+export const LEASE_MS = 15_000;
+const POLL_MS = 250;
 
-  constructor() { this.#arm(); }
+// Runs this process is producing, per store: key -> { from, events, state,
+// changed }. `events` are those written (with the fence holding) from index
+// `from` on; a reader here takes them from memory instead of asking the store
+// again. Removed when the run ends or is fenced off (readers then ask the store).
+const producing = new WeakMap();
+function localRuns(store) {
+  let runs = producing.get(store);
+  if (!runs) producing.set(store, runs = new Map());
+  return runs;
+}
+function armed(entry) {
+  entry.changed = new Promise((resolve) => { entry.wake = resolve; });
+}
+function touched(entry) {
+  const wake = entry.wake;
+  armed(entry);
+  wake();
+}
 
-  #arm() { this.#woken = new Promise((resolve) => { this.#wake = resolve; }); }
-  #notify() { const wake = this.#wake; this.#arm(); wake(); }
-
-  push(event) { this.events.push(event); this.#notify(); }
-  finish() { this.state = 'done'; this.#notify(); }
-  fail(error) { this.state = 'failed'; this.error = error; this.#notify(); }
-
-  // Yields every event of the run in order, then returns. Stops early when
-  // `signal` aborts (the reader went away) or the run failed.
-  async *follow({ paceMs = 0, signal } = {}) {
-    const replay = this.state === 'done';
-    let next = 0;
-    while (!signal?.aborted) {
-      if (next < this.events.length) {
-        const event = this.events[next++];
-        if (replay && paceMs > 0 && event.event === 'delta') {
-          try { await sleep(paceMs, undefined, { signal }); } catch { return; }
-        }
-        yield event;
-      } else if (this.state !== 'running') {
-        return;
-      } else {
-        await this.#woken;
-      }
+export async function produceRun({ store, key, fence, have, events, paceMs = 0, signal, leaseMs = LEASE_MS, log = () => {} }) {
+  const fenced = new AbortController();
+  const renew = setInterval(() => {
+    store.renewRun(key, fence, leaseMs).then((ok) => { if (!ok) fenced.abort(); }, () => {});
+  }, Math.max(10, Math.floor(leaseMs / 3)));
+  const stop = signal ? AbortSignal.any([signal, fenced.signal]) : fenced.signal;
+  const runs = localRuns(store);
+  const local = { from: have, events: [], state: 'running' };
+  armed(local);
+  runs.set(key, local);
+  const finish = (state) => {
+    local.state = state;
+    touched(local);
+    if (runs.get(key) === local) runs.delete(key);
+    return state;
+  };
+  try {
+    let index = -1;
+    for await (const event of events) { // an array, or an agent adapter's async iterable
+      index += 1;
+      if (index < have) continue;
+      if (paceMs > 0 && event.event === 'delta') await sleep(paceMs, undefined, { signal: stop });
+      if (stop.aborted) throw stop.reason ?? new Error('aborted');
+      if (!(await store.appendRunEvent(key, fence, index, event))) return finish('fenced');
+      local.events.push(event);
+      touched(local);
     }
+    return finish((await store.endRun(key, fence, 'done')) ? 'done' : 'fenced');
+  } catch (error) {
+    if (fenced.signal.aborted) return finish('fenced');
+    log(`[server] agent run ${key.slice(0, 8)} failed: ${error?.message ?? error}`);
+    const ended = await store.endRun(key, fence, 'failed').catch(() => false);
+    return finish(ended ? 'failed' : 'fenced');
+  } finally {
+    clearInterval(renew);
   }
 }
 
-// Starts producing `events` (an array or an async iterable, such as an agent
-// adapter's reply) into a new ReplyRun in the background and returns the run
-// at once. An iterable that throws fails the run. `signal` (the server
-// closing) stops it as failed.
-export function startRun(events, { paceMs = 0, signal } = {}) {
-  const run = new ReplyRun();
-  (async () => {
-    for await (const event of events) {
-      if (paceMs > 0 && event.event === 'delta') await sleep(paceMs, undefined, { signal });
-      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-      run.push(event);
+// `result.state` is 'done' or 'failed' once the generator returns (unset if
+// the reader stopped first). A replay (`replay`: the run was already done)
+// is paced like the original.
+export async function* followRun({ store, key, from = 0, paceMs = 0, replay = false, signal, takeover, result = {} }) {
+  let next = from;
+  const runs = localRuns(store);
+  while (!signal?.aborted) {
+    const local = runs.get(key);
+    if (local && next >= local.from) { // produced here: straight from memory
+      if (next < local.from + local.events.length) {
+        const event = local.events[next - local.from];
+        if (replay && paceMs > 0 && event.event === 'delta') {
+          try { await sleep(paceMs, undefined, { signal }); } catch { return; }
+        }
+        next += 1;
+        yield event;
+        continue;
+      }
+      if (local.state === 'running') {
+        const poll = sleep(POLL_MS, undefined, { signal }).catch(() => {});
+        await Promise.race([local.changed, poll]);
+        continue;
+      }
+      if (local.state !== 'fenced') {
+        result.state = local.state;
+        return;
+      }
     }
-    run.finish();
-  })().catch((error) => run.fail(error));
-  return run;
+    const changed = store.waitRun(key, POLL_MS, signal); // armed before the read: no notice slips between
+    const run = await store.readRun(key, next);
+    if (run === null) { // the record is gone (Redis lost its data): this reply cannot finish
+      result.state = 'failed';
+      return;
+    }
+    for (const event of run.events) {
+      if (replay && paceMs > 0 && event.event === 'delta') {
+        try { await sleep(paceMs, undefined, { signal }); } catch { return; }
+      }
+      next += 1;
+      yield event;
+    }
+    if (run.events.length > 0) continue;
+    if (run.state !== 'running') {
+      result.state = run.state;
+      return;
+    }
+    if (run.expired && takeover) await takeover();
+    else await changed;
+  }
 }

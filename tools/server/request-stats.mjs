@@ -4,23 +4,35 @@
 // replacements. `openConnections()` is asked for the live figure
 // `ws_connections_open` ({session_id: 1} per session with a current connection),
 // `voiceTotals()` for `voice` (the voice gateway's counters, voice-gateway.mjs).
+// Per-key counters keep the `maxKeys` most recently counted keys (older
+// ones are forgotten), so a long-running server's counters stay bounded.
+export const MAX_COUNTED_KEYS = 10_000;
+
+function bump(map, key, maxKeys) {
+  const n = (map.get(key) ?? 0) + 1;
+  map.delete(key);
+  map.set(key, n);
+  if (map.size > maxKeys) map.delete(map.keys().next().value);
+}
+
 export class RequestStats {
   requests = new Map();
   agentRuns = new Map();
   totalRequests = 0;
   replacements = 0;
 
-  constructor({ openConnections = () => ({}), voiceTotals = () => ({}) } = {}) {
+  constructor({ openConnections = () => ({}), voiceTotals = () => ({}), maxKeys = MAX_COUNTED_KEYS } = {}) {
     this.openConnections = openConnections;
     this.voiceTotals = voiceTotals;
+    this.maxKeys = maxKeys;
   }
 
   countRequest(key) {
     this.totalRequests += 1;
-    if (key) this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    if (key) bump(this.requests, key, this.maxKeys);
   }
 
-  countAgentRun(key) { this.agentRuns.set(key, (this.agentRuns.get(key) ?? 0) + 1); }
+  countAgentRun(key) { bump(this.agentRuns, key, this.maxKeys); }
 
   countReplacement() { this.replacements += 1; }
 

@@ -2,15 +2,16 @@
 // the live session (docs/protocol.md) with an agent adapter (agents/, the
 // scripted demo agent by default), and optional
 // test controls. Routing lives here; each endpoint is its own file. Both
-// chat paths share one idempotency store and agent-run machinery
-// (agent-runs.mjs), so a message id runs the agent once whichever way it came.
+// chat paths share one store (store/README.md: in memory, or Redis shared by
+// several instances) and the agent-run machinery (agent-runs.mjs), so a
+// message id runs the agent once whichever way, and wherever, it came.
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createChatHandler, handleChatPreflight } from './chat-endpoint.mjs';
 import { createStaticHandler } from './static-files.mjs';
 import { createTestControls } from './test-controls.mjs';
-import { IdempotencyStore } from './idempotency-store.mjs';
 import { RequestStats } from './request-stats.mjs';
 import { FaultQueue } from './faults.mjs';
 import { createAgentRuns } from './agent-runs.mjs';
@@ -18,9 +19,11 @@ import { createScriptedAgent } from './agents/scripted.mjs';
 import { TranscriptBook } from './agents/transcripts.mjs';
 import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
-import { SessionStore, RESUME_WINDOW_MS } from './session/session-store.mjs';
-import { createTurns } from './session/turns.mjs';
-import { VisitorBook } from './visitor-book.mjs';
+import { randomBytes } from 'node:crypto';
+import { openStore } from './store/open-store.mjs';
+import { storeUnavailable } from './store/redis-store.mjs';
+import { DEFAULT_LIMITS } from './store/limits.mjs';
+import { LEASE_MS } from './reply-run.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
@@ -51,13 +54,20 @@ function handleSessionProbe(req, res, faults) {
 // and resolves when the server is fully closed; the port can be reused at once.
 // `resumeWindowMs` and `heartbeatMs` tune the live session (tests shorten them).
 // `releaseDir` serves a release folder (docs/deploying.md) before distDir;
-// `pageHeaders` serves pages under a prefix with extra headers (static-files.mjs).
+// `pageHeaders` serves pages under a prefix with extra headers; `fileHeaders`
+// changes the headers of shipped files by name prefix (static-files.mjs).
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
+// `redisUrl` (NATTER_REDIS_URL): keep the gateway's state in that Redis,
+// shared with every instance given the same URL; without it, in memory.
+// `limits` (store/limits.mjs) and `bounds` ({maxConnections,
+// maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs) lower
+// or raise the caps; `leaseMs` is how long a dead instance's agent run waits
+// before another takes it over; `instance` names this gateway in the store.
 // `stt` (an stt adapter, voice/speech/index.mjs; off by default): the
 // voice agent answers what the shopper said, through `agent`
 // (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
@@ -81,9 +91,15 @@ export async function startServer({
   releaseDir,
   webDir,
   pageHeaders,
+  fileHeaders,
   testControls = false,
   tokenDelayMs = 20,
-  resumeWindowMs = RESUME_WINDOW_MS,
+  resumeWindowMs = DEFAULT_LIMITS.resumeWindowMs,
+  redisUrl = '',
+  limits = {},
+  bounds = {},
+  leaseMs = LEASE_MS,
+  instance = `gw-${randomBytes(4).toString('hex')}`,
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
@@ -93,37 +109,40 @@ export async function startServer({
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
+  // Every agent run and reader of this instance listens to it (each reader
+  // for at most one poll interval): many listeners by design.
+  setMaxListeners(0, shutdown.signal);
   const tokens = createTokenGate(requireToken);
-  const store = new IdempotencyStore();
-  const sessions = new SessionStore({ resumeWindowMs });
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
+  const store = await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log });
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
     ...(tts ? { synthesize: tts.synthesize } : {}),
+    calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
+    events: { append: (id, replyTo, event) => store.appendEvent(id, replyTo, event) },
     answer: stt ? (request) => answerSpeech(request) : null,
   });
-  const stats = new RequestStats({ openConnections: () => sessions.openCounts(), voiceTotals: voice.totals });
+  let live = null;
+  const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
   const transcripts = new TranscriptBook();
-  const agentRuns = createAgentRuns({ store, stats, tokenDelayMs, signal: shutdown.signal, agent, transcripts, log });
-  const visitors = new VisitorBook();
-  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, visitors, log });
+  const agentRuns = createAgentRuns({
+    store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, agent, transcripts, log,
+  });
+  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const chat = createChatHandler({
-    agentRuns, visitors, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
+    agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
   });
-  const receiveMsg = createTurns({ agentRuns, visitors, stats, log });
-  const live = createSessionEndpoint({
-    sessions, receiveMsg, voice, visitors, stats, faults, tokens, log, heartbeatMs,
-    currentBuild: () => servedBuild(distDir),
+  live = createSessionEndpoint({
+    store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
+    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir),
   });
-  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders });
+  const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessions, sessionEndpoint: live, voice, voiceFaults, visitors, transcripts, tokens,
+      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, transcripts, tokens,
     }) : null;
-  const pruneTimer = setInterval(() => sessions.prune(), Math.min(resumeWindowMs, 10_000));
-  pruneTimer.unref();
 
   async function route(req, res, pathname) {
     if (pathname === null) return sendError(res, 400, 'bad_url', 'Malformed URL.');
@@ -150,6 +169,14 @@ export async function startServer({
     req.natterLog = { key: null };
     logRequest(req, res, req.natterLog, pathname ?? req.url, log);
     route(req, res, pathname).catch((error) => {
+      if (storeUnavailable(error)) { // Redis unreachable: a delay, not a failure (the client retries the same key)
+        log(`[server] ${req.method} ${req.url}: the store is unreachable (${error.message})`);
+        if (!res.headersSent) {
+          sendError(res, 503, 'store_unavailable', 'The chat service is briefly unavailable; retry.',
+            { 'Retry-After': '2', 'Access-Control-Allow-Origin': '*' });
+        } else res.destroy();
+        return;
+      }
       log(`[server] error handling ${req.method} ${req.url}: ${error?.stack ?? error}`);
       if (!res.headersSent) sendError(res, 500, 'internal', 'Internal server error.');
       else res.destroy();
@@ -180,13 +207,14 @@ export async function startServer({
   function close() {
     closing ??= new Promise((resolve) => {
       shutdown.abort();
-      clearInterval(pruneTimer);
-      server.close(() => resolve());
+      let pending = 2;
+      const oneDone = () => { pending -= 1; if (pending === 0) resolve(); };
+      server.close(oneDone);
       server.closeAllConnections();
-      live.close().then(() => sessions.clear());
+      live.close().then(() => store.close()).catch(() => {}).then(oneDone);
     });
     return closing;
   }
 
-  return { url: `http://${urlHost}:${actualPort}/`, port: actualPort, close };
+  return { url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close };
 }

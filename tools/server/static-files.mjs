@@ -11,15 +11,25 @@
 // /csp/demo/live.html its live version) with extra headers; tests use it
 // to run the storefront under a strict policy.
 //
+// fileHeaders: {'/worklet.': {'Access-Control-Allow-Origin': null}} changes
+// the headers of shipped files (releaseDir, distDir) whose path starts with
+// a prefix; null removes one. Tests use it to serve files as a
+// misconfigured CDN would.
+//
 // Caching: a name carrying a content hash (".<8+ hex>.") is immutable for a
 // year; everything else (the loader natter.js, HTML, manifest.json) is
 // `no-cache` and revalidated by ETag (304 on a matching If-None-Match).
 // Files from distDir are embedded on other origins, so they also carry CORS
-// and Cross-Origin-Resource-Policy headers. The only HTML a release ships
-// is the core frame (natter.frame.<hash>.html, docs/ARCHITECTURE.md "Frame
-// fallback"): it gets its own Content-Security-Policy, which must allow
-// compiling WebAssembly and nothing else, and no frame-ancestors limit (any
-// shop's page frames it).
+// and Cross-Origin-Resource-Policy headers: a page on another origin loads
+// the chunks with SRI and fetches the .wasm in CORS mode, and addModule
+// always fetches the audio worklets in CORS mode. `*`, never
+// Allow-Credentials: these are public files no one requests with cookies
+// (docs/deploying.md, "Headers"). The only HTML a release ships is the two
+// frames (natter.frame.<hash>.html, docs/ARCHITECTURE.md "Frame fallback";
+// natter.voiceframe.<hash>.html, "Voice across origins"): they get their
+// own Content-Security-Policy, which allows compiling WebAssembly and
+// same-origin scripts and workers and nothing else, and no frame-ancestors
+// limit (any shop's page frames them).
 import { readFile, stat } from 'node:fs/promises';
 import { demoVariant, DEMO_VARIANTS } from './demo-pages.mjs';
 import { createHash } from 'node:crypto';
@@ -138,7 +148,20 @@ async function demoPage(webDir, file) {
 }
 
 // Returns a handler for GET/HEAD of files.
-export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders = {} }) {
+// headers with fileHeaders' changes for pathname applied (null removes).
+function changedHeaders(headers, fileHeaders, pathname) {
+  const out = { ...headers };
+  for (const [prefix, change] of Object.entries(fileHeaders)) {
+    if (!pathname.startsWith(prefix)) continue;
+    for (const [name, value] of Object.entries(change)) {
+      if (value === null) delete out[name];
+      else out[name] = value;
+    }
+  }
+  return out;
+}
+
+export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders = {}, fileHeaders = {} }) {
   return async function handleStatic(req, res, pathname) {
     const prefix = Object.keys(pageHeaders).find((p) => pathname.startsWith(p) && p.endsWith('/'));
     if (prefix) {
@@ -164,7 +187,9 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       if (file === null) return notFound(res);
       const content = await readRegularFile(file);
       const shipped = headers === DIST_HEADERS && path.extname(file).toLowerCase() === '.html';
-      if (content) return send(req, res, { content, file, headers: shipped ? FRAME_HEADERS : headers });
+      if (!content) continue;
+      const own = shipped ? FRAME_HEADERS : headers;
+      return send(req, res, { content, file, headers: headers === DIST_HEADERS ? changedHeaders(own, fileHeaders, pathname) : own });
     }
     notFound(res);
   };

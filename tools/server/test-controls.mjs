@@ -1,5 +1,7 @@
-// Test controls under /__natter/ (only when startServer({testControls: true});
-// otherwise those paths are 404):
+// Test controls under /__natter/ (only when startServer({testControls: true}),
+// which `npm start` sets only for NATTER_TEST_CONTROLS=1; otherwise those paths
+// are 404). They answer only clients on loopback (anyone else: 404, as if
+// absent) and send no Access-Control-Allow-Origin, so no web page can read them.
 //   GET  /__natter/stats   -> {requests: {<id>: n}, agent_runs: {<id>: n}, total_requests: n,
 //                              ws_connections_open: {<session_id>: 1}, replacements: n}
 //   POST /__natter/faults  {"chat": [fault, ...], "session": [fault, ...]} (either or both)
@@ -7,8 +9,10 @@
 //   POST /__natter/session/kill  drops every live-session WebSocket (and stalled
 //                          upgrade) abruptly, as a crash would: no close frame
 //                          (clients see 1006); sessions stay held -> {killed: n}
-//   GET  /__natter/visitor?conversation_id=…  -> {visitor: {id?, name?, email?} | null}:
-//                          who that conversation's shopper is (visitor-book.mjs)
+//   POST /__natter/visitor/matches  {"conversation_id": "…", "visitor": {…} | null}
+//                          -> {matches: true|false}: whether the server holds exactly that
+//                          visitor for the conversation. It never says who the shopper is:
+//                          the caller must already know.
 //   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
 //                          calls and voice faults, visitors, conversation transcripts (agents/transcripts.mjs),
 //                          and live sessions
@@ -26,13 +30,20 @@
 //   POST /__natter/tokens/fail  {"count"?: n (1), "status"?: 4xx|5xx (503)}: the
 //                          next n calls of GET /shop/natter-token answer that status
 //                          -> {queued: n}
-//   GET  /__natter/voice/recording?session_id=…  -> audio/wav (16-bit mono
-//                          48 kHz): the shopper's decoded audio of that session's
-//                          current or last call (its last 120 s); 404 when none
+//   GET  /__natter/voice/heard?session_id=…  -> {samples: n, envelope: [rms, ...]}:
+//                          how much of the shopper's audio the gateway decoded in that
+//                          session's current or last call (its last 120 s) and its
+//                          loudness per 10 ms (480 samples), never the audio itself (an
+//                          envelope carries no words); 404 when none
 import { readBody, sendError, sendJson } from './http-util.mjs';
 import { checkVoiceFaults } from './voice/voice-faults.mjs';
 
-const CONTROL_HEADERS = { 'Access-Control-Allow-Origin': '*' };
+const CONTROL_HEADERS = { 'Cache-Control': 'no-store' };
+
+// 127.0.0.0/8, ::1, and IPv4-mapped loopback.
+export function isLoopback(address = '') {
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
 
 // Resolves the parsed JSON body, or null after answering the error.
 async function readJson(req, res, limit) {
@@ -49,30 +60,27 @@ async function readJson(req, res, limit) {
   }
 }
 
-function sendRecording(req, res, voice) {
+function sendHeard(req, res, voice) {
   const sessionId = new URL(req.url, 'http://localhost').searchParams.get('session_id');
   if (!sessionId) return sendError(res, 400, 'bad_request', 'Give ?session_id=…', CONTROL_HEADERS);
-  const wav = voice.recording(sessionId);
-  if (!wav) return sendError(res, 404, 'not_found', 'No voice call in that session.', CONTROL_HEADERS);
-  res.writeHead(200, {
-    'Content-Type': 'audio/wav', 'Content-Length': wav.length, 'Cache-Control': 'no-store', ...CONTROL_HEADERS,
-  });
-  return res.end(wav);
+  const heard = voice.heard(sessionId);
+  if (!heard) return sendError(res, 404, 'not_found', 'No voice call in that session.', CONTROL_HEADERS);
+  return sendJson(res, 200, heard, CONTROL_HEADERS);
 }
 
 export function createTestControls({
-  store, stats, faults, sessions, sessionEndpoint, voice, voiceFaults, visitors, transcripts, tokens = null,
+  store, stats, faults, sessionEndpoint, voice, voiceFaults, transcripts = null, tokens = null,
 }) {
   return async function handleControl(req, res, pathname) {
+    if (!isLoopback(req.socket?.remoteAddress)) return sendError(res, 404, 'not_found', 'Not found.');
     const route = `${req.method} ${pathname}`;
     if (route === 'GET /__natter/stats') return sendJson(res, 200, stats.toJSON(), CONTROL_HEADERS);
     if (route === 'POST /__natter/reset') {
       sessionEndpoint.kill();
       voice.reset();
-      sessions.clear();
-      visitors.clear();
-      transcripts.clear();
-      store.clear();
+      sessionEndpoint.clearLocal();
+      transcripts?.clear();
+      await store.clear();
       stats.clear();
       faults.clear();
       tokens?.reset();
@@ -113,12 +121,14 @@ export function createTestControls({
       }
       return sendJson(res, 200, { queued: tokens.failNext(count, status) }, CONTROL_HEADERS);
     }
-    if (route === 'GET /__natter/visitor') {
-      const id = new URL(req.url, 'http://localhost').searchParams.get('conversation_id') ?? '';
-      return sendJson(res, 200, { visitor: visitors.get(id) }, CONTROL_HEADERS);
+    if (route === 'POST /__natter/visitor/matches') {
+      const spec = await readJson(req, res, 4096);
+      if (spec === null) return undefined;
+      const held = await store.getVisitor(String(spec.conversation_id ?? ''));
+      return sendJson(res, 200, { matches: JSON.stringify(held) === JSON.stringify(spec.visitor ?? null) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
-    if (route === 'GET /__natter/voice/recording') return sendRecording(req, res, voice);
+    if (route === 'GET /__natter/voice/heard') return sendHeard(req, res, voice);
     return sendError(res, 404, 'not_found', `No test control ${route}.`, CONTROL_HEADERS);
   };
 }

@@ -13,6 +13,10 @@ constexpr int64_t kConnectTimeoutMs = 10000;
 constexpr int64_t kStableAfterMs = 5000;
 constexpr int64_t kOfflineSafetyNetMs = 30000;
 constexpr int64_t kQuickDropMs = 2000;
+// Close 1013 "try again later": the server is at capacity (connections or
+// sessions, docs/protocol.md "Limits"). The next attempt waits at least this
+// long, spread over [k, 2k) so refused clients do not return together.
+constexpr int64_t kTryAgainLaterMs = 4000;
 constexpr int64_t kVerifyAfterWakeMs = 5000;  // a ping must be answered this fast after online/visible
 constexpr uint32_t kDiagnoseAfter = 2;        // consecutive failures before naming a proxy problem
 
@@ -265,6 +269,12 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     go(S::Failed);
     wanted_ = false;
     status("failed", "update_required", "This chat needs an update: reload the page.");
+    return;
+  }
+  if (e.code == 1013) {  // the server answering "busy": back off (not failed), not a proxy problem
+    quick_drops_ = 0;
+    const double r = (c_.config_.canaries & kCanaryNoJitter) ? 0.5 : c_.ids_.random().next_unit();
+    schedule_reconnect(now, kTryAgainLaterMs + static_cast<int64_t>(r * kTryAgainLaterMs));
     return;
   }
   if (e.code == 4003) {

@@ -48,6 +48,7 @@ void VoiceCall::on_mic(const std::string& result) {
   if (result == "granted") feed(v::MicGranted{});
   else if (result == "denied") feed(v::MicDenied{});
   else if (result == "missing") feed(v::MicMissing{});
+  else if (result == "blocked") feed(v::MicBlocked{});
   else if (result == "lost") feed(v::MicRevoked{});
   else c_.out_.push_back(Log{"warn", "ignored microphone answer '" + result + "'"});
 }

@@ -1,40 +1,101 @@
 // GET /api/session upgraded to a WebSocket: the live session of
 // docs/protocol.md ("The live session"). Takes the upgrade (applying an
-// injected session fault, if queued), routes each client frame, and owns the
-// set of open connections (for kill, and for close on shutdown).
+// injected session fault, if queued), routes each client frame, and owns this
+// instance's open connections (for kick, and for close on shutdown). The
+// session itself (token, generation, log, acks, turns) is in the store, so a
+// hello may land on any instance.
 //
-// Per connection: frames before `hello` other than `ping` are refused with
-// `error` bad_frame; a second `hello` on the same connection likewise. A
-// connection replaced by a newer hello that proves its session (the resume
-// token) is closed with 4000 and every frame it still sends is ignored.
-// Voice control frames (after the welcome, like `msg`) and binary voice
-// packets go to the voice gateway (voice/voice-gateway.mjs), which hears
-// when a connection is gone.
+// Who owns a session: the hello that proves it with its resume token (the
+// last welcome's, or for one more hello the one before; every resuming
+// welcome rotates it). Such a hello resumes it and replaces any connection
+// of it, wherever it is. A hello naming a held session without proving it
+// leaves that session and its connection alone and gets a fresh session of
+// its own under a new id (a UUID), named in its welcome. A session id the
+// store does not hold starts fresh under that id.
+//
+// Per connection: frames are handled one at a time in arrival order (the
+// store is asynchronous); frames before `hello` other than `ping` are
+// refused with `error` bad_frame; a second `hello` likewise. Every proving
+// hello bumps the session's generation in the store and publishes a kick:
+// the instance holding an older connection closes it with 4000, and every
+// frame that connection still sends is ignored. Voice control frames (after the
+// welcome, like `msg`) and binary voice packets go to the voice gateway.
+//
+// Bounds (docs/protocol.md, "Limits"): `maxConnections` open sockets on this
+// instance (one more is closed 1013 "try again later"); a socket whose
+// unsent output passes `maxBufferedBytes` is a slow reader, closed 1013 (it
+// resumes from the log); a connection whose frames wait unhandled stops
+// being read until they are; `msg` frames over the send rate get `error`
+// rate_limited, not acked.
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
 import { upgradeFaultResponse, writeRawResponse } from './session-faults.mjs';
+import { createTurns } from './turns.mjs';
+import { LocalSessions } from './local-sessions.mjs';
+import { SendRate } from './send-rate.mjs';
+import { storeUnavailable } from '../store/redis-store.mjs';
 
 export const HEARTBEAT_MS = 15_000;
+export const MAX_CONNECTIONS = 20_000;
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const TRY_AGAIN_LATER = 1013;
+export const STORE_RESET = 1012;
 const MAX_PAYLOAD_BYTES = 1024 * 1024; // beyond MAX_FRAME_BYTES: bad_frame; beyond this: ws closes 1009
+const MAX_PENDING_FRAMES = 64; // unhandled frames per connection before its socket stops being read
 const STALL_MS = 60_000;
 const CLOSE_GRACE_MS = 200;
 
 const short = (id) => id.slice(0, 8);
 
-// `deps`: { sessions: SessionStore, receiveMsg (turns.mjs), voice (the voice
-// gateway), visitors: VisitorBook, stats, faults: FaultQueue|null, log, heartbeatMs }. Returns
-// { handleUpgrade(req, socket, head), kill() -> number dropped, close() -> Promise }.
-// `currentBuild()`: the build id of the release now served ("" when
-// unknown); a client whose hello named another one reloads when it is safe.
+// `deps`: { store, agentRuns, voice (the voice gateway), stats, faults:
+// FaultQueue|null, tokens, log, heartbeatMs, resumeWindowMs, instance,
+// signal (server closing), bounds: {maxConnections, maxBufferedBytes,
+// sendBurst, sendPerSecond} }. `currentBuild()`: the build id of the
+// release now served ("" when unknown).
+// Returns { handleUpgrade(req, socket, head), kill() -> number dropped,
+// close() -> Promise, openCounts() }.
 export function createSessionEndpoint({
-  sessions, receiveMsg, voice, visitors, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS,
-  currentBuild = () => '',
+  store, agentRuns, voice, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS, resumeWindowMs,
+  instance = '', signal, bounds = {}, currentBuild = () => '',
 }) {
+  const maxConnections = bounds.maxConnections ?? MAX_CONNECTIONS;
+  const maxBuffered = bounds.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
+  const current = new Map(); // session id -> this instance's newest connection of it
   const stalled = new Set(); // raw sockets of stall_upgrade
+  const handles = new LocalSessions({ resumeWindowMs });
+
+  const deliver = (id, gen, frame) => {
+    const conn = current.get(id);
+    if (conn && conn.gen === gen && !conn.replaced) conn.send(frame);
+  };
+  const turns = createTurns({ store, agentRuns, stats, log, signal, deliver });
+
+  function replace(conn, reason) {
+    if (conn.replaced) return;
+    conn.replaced = true;
+    if (current.get(conn.sessionId) === conn) current.delete(conn.sessionId);
+    voice.connectionGone(conn); // its audio stops now, not when the close handshake ends
+    conn.close(4000, reason);
+    stats.countReplacement();
+    log(`[server] WS /api/session replacing existing session ${short(conn.sessionId)} (${reason})`);
+  }
+
+  store.onKick((id, gen, reason) => {
+    for (const conn of conns) if (conn.sessionId === id && conn.gen < gen) replace(conn, reason);
+  });
+  store.onEpochChange(() => { // the store lost its data: every session here starts fresh
+    for (const conn of conns) if (conn.sessionId && !conn.replaced) lost(conn);
+  });
+
+  function lost(conn) {
+    conn.replaced = true;
+    voice.connectionGone(conn);
+    conn.close(STORE_RESET, 'store reset');
+  }
 
   function handleUpgrade(req, socket, head) {
     socket.on('error', () => {});
@@ -52,56 +113,97 @@ export function createSessionEndpoint({
       socket.once('close', () => { clearTimeout(timer); stalled.delete(socket); });
       return;
     }
+    if (conns.size >= maxConnections) { // a close code the client backs off on, not a dead socket
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: connections'));
+      log(`[server] GET /api/session refused: ${conns.size} connections open (cap ${maxConnections})`);
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, fault));
   }
 
   function open(ws, fault) {
     const sender = createFrameSender(ws, fault);
     const conn = {
-      ws, send: sender.send, sendBinary: sender.sendBinary, close: sender.close, session: null, tabId: '', replaced: false,
+      ws, close: sender.close, sessionId: null, session: null, gen: 0, tabId: '', replaced: false,
+      queue: Promise.resolve(), pending: 0, touchedAt: 0,
+      rate: new SendRate({ burst: bounds.sendBurst, perSecond: bounds.sendPerSecond }),
+      stale: (answer) => (answer === 'stale' ? replace(conn, 'replaced') : lost(conn)),
     };
+    const slowReader = () => {
+      if (ws.bufferedAmount <= maxBuffered) return false;
+      if (!conn.slow) {
+        conn.slow = true;
+        log(`[server] WS /api/session slow reader (${ws.bufferedAmount} bytes unsent): closing`);
+        ws.close(TRY_AGAIN_LATER, 'try again later: slow reader');
+        setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+      }
+      return true;
+    };
+    conn.send = (frame) => { if (!slowReader()) sender.send(frame); };
+    conn.sendBinary = (bytes) => { if (!slowReader()) sender.sendBinary(bytes); };
     conns.add(conn);
     ws.on('error', () => {}); // protocol errors: ws closes the socket itself (1002/1009)
     ws.on('close', (code) => {
       conns.delete(conn);
       voice.connectionGone(conn);
-      if (conn.session) sessions.detach(conn.session, conn);
-      log(`[server] WS /api/session closed ${code}${conn.session ? ` session=${short(conn.session.id)}` : ''}`);
+      if (conn.session) handles.detach(conn.session);
+      if (conn.sessionId && current.get(conn.sessionId) === conn) current.delete(conn.sessionId);
+      if (conn.gen && !conn.replaced) {
+        store.detachSession(conn.sessionId, conn.gen).catch((e) => log(`[server] store: ${e.message}`));
+      }
+      log(`[server] WS /api/session closed ${code}${conn.sessionId ? ` session=${short(conn.sessionId)}` : ''}`);
     });
     ws.on('message', (data, isBinary) => {
-      try {
-        onFrame(conn, data, isBinary);
-      } catch (error) {
+      conn.pending += 1;
+      if (conn.pending === MAX_PENDING_FRAMES) ws._socket?.pause();
+      conn.queue = conn.queue.then(() => onFrame(conn, data, isBinary)).catch((error) => {
+        if (storeUnavailable(error)) { // Redis unreachable: the client backs off and resumes
+          log(`[server] WS /api/session: the store is unreachable (${error.message})`);
+          conn.close(TRY_AGAIN_LATER, 'try again later: store');
+          return;
+        }
         log(`[server] WS frame handling failed: ${error?.stack ?? error}`);
         conn.close(1011, 'internal error');
-      }
+      }).finally(() => {
+        conn.pending -= 1;
+        if (conn.pending === MAX_PENDING_FRAMES - 1) ws._socket?.resume();
+      });
     });
     log('[server] GET /api/session 101');
     sender.opened();
   }
 
-  function onFrame(conn, data, isBinary) {
-    if (conn.replaced) return;
+  async function onFrame(conn, data, isBinary) {
+    if (conn.replaced) return undefined;
     const parsed = parseClientFrame(data, isBinary);
+    const helloFirst = () => conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
     switch (parsed.kind) {
       case 'hello': return hello(conn, parsed.hello);
       case 'unsupported_version':
         conn.send(errorFrame('unsupported_version', `This server speaks protocol version ${PROTOCOL_VERSION}.`));
         return conn.close(4001, 'unsupported version');
-      case 'msg':
+      case 'msg': {
+        const messageId = parsed.msg.message_id;
         if (!conn.session) {
-          return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.',
-            { message_id: parsed.msg.message_id }));
+          return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.', { message_id: messageId }));
         }
-        return receiveMsg(conn.session, conn, parsed.msg);
+        const waitMs = conn.rate.take(Date.now());
+        if (waitMs > 0) {
+          return conn.send(errorFrame('rate_limited', 'Too many messages: send this one again later.',
+            { message_id: messageId, retry_after_ms: waitMs }));
+        }
+        return turns.receiveMsg(conn, parsed.msg);
+      }
       case 'identify':
-        if (!conn.session) return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
-        return identify(conn.session, parsed.visitor);
+        if (!conn.session) return helloFirst();
+        return identify(conn.sessionId, parsed.visitor);
       case 'voice':
-        if (!conn.session) return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
+        if (!conn.session) return helloFirst();
         return voice.control(conn.session, conn, parsed.voice);
       case 'voice_packet': return voice.receivePacket(conn, parsed.data);
-      case 'ping': return conn.send(pongFrame(parsed.ping));
+      case 'ping':
+        conn.send(pongFrame(parsed.ping));
+        return touch(conn);
       case 'bad': {
         const { kind, message, ...extra } = parsed;
         return conn.send(errorFrame('bad_frame', message, extra));
@@ -110,8 +212,17 @@ export function createSessionEndpoint({
     }
   }
 
-  function hello(conn, h) {
-    if (conn.session) return conn.send(errorFrame('bad_frame', 'This connection already said hello.'));
+  // A heartbeat keeps the session held and finds out, if a kick was missed,
+  // that this connection was replaced (or that the store lost the session).
+  async function touch(conn) {
+    if (!conn.session || Date.now() - conn.touchedAt < heartbeatMs / 3) return;
+    conn.touchedAt = Date.now();
+    const answer = await store.touchSession(conn.sessionId, conn.gen);
+    if (answer !== 'ok' && !conn.replaced) conn.stale(answer);
+  }
+
+  async function hello(conn, h) {
+    if (conn.sessionId) return conn.send(errorFrame('bad_frame', 'This connection already said hello.'));
     if (tokens) {
       const checked = tokens.verify(h.auth);
       if (!checked.ok) {
@@ -120,60 +231,64 @@ export function createSessionEndpoint({
         return conn.close(4003, `unauthorized: token ${checked.reason}`);
       }
     }
-    const { session, resumed, old } = claim(h);
-    session.current = conn;
-    conn.session = session;
-    conn.tabId = h.tab_id;
-    identify(session, h.visitor);
-    log(`[server] WS /api/session hello session=${short(session.id)} resumed=${resumed} replaced=${old !== null}`);
-    conn.send({
-      type: 'welcome', session_id: session.id, resume_token: session.resumeToken, resumed,
-      replaced: old !== null, acked: [...session.acked.keys()], event_seq: session.seq, heartbeat_ms: heartbeatMs,
-      build: currentBuild(),
-    });
-    for (const frame of session.eventsAfter(resumed ? h.last_event_seq : 0)) conn.send(frame);
-    return undefined;
-  }
-
-  // Which session a hello gets. Its owner (the hello proves the held
-  // session with its resume token: a reconnect, a reload, another tab of the
-  // same token line) resumes it, replacing any current connection (4000),
-  // with a rotated token. A hello that names a held session without proving
-  // it leaves that session and its connection alone and gets a fresh
-  // session of its own, under a new id the welcome names. A session id the
-  // server does not hold starts fresh under that id.
-  function claim(h) {
-    const held = sessions.get(h.session_id);
-    if (held === null) return { session: sessions.create(h.session_id), resumed: false, old: null };
-    if (!held.proves(h.resume_token)) {
-      const session = sessions.create(randomUUID());
-      log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(session.id)}`);
-      return { session, resumed: false, old: null };
+    let id = h.session_id;
+    const who = { tabId: h.tab_id, instance };
+    conn.sessionId = id;
+    let attached = h.resume_token === '' ? null : await store.resumeSession(id, h.resume_token, { ...who, rotate: true });
+    let events = attached ? await store.eventsAfter(id, h.last_event_seq) : [];
+    if (attached && events === null) { // proven, but the log no longer reaches back: no partial replay
+      const { prev } = attached;
+      attached = await store.createSession(id, who);
+      attached.prev ??= prev;
+      events = [];
+      attached.resumedButLost = true;
     }
-    const old = held.current;
-    if (old) replace(held, old, old.tabId === h.tab_id ? 'replaced' : 'replaced:tab');
-    held.rotateToken();
-    return { session: held, resumed: true, old };
-  }
-
-  function replace(session, old, reason) {
-    session.current = null;
-    old.session = null;
-    old.replaced = true;
-    voice.connectionGone(old); // its audio stops now, not when the close handshake ends
-    old.close(4000, reason);
-    stats.countReplacement();
-    log(`[server] WS /api/session replacing existing session ${short(session.id)} (${reason})`);
+    const resumed = attached !== null && !attached.resumedButLost;
+    if (!attached) attached = await store.createSession(id, { ...who, ifAbsent: true });
+    if (attached.held) { // held, and this hello cannot prove it: a session of its own, the held one untouched
+      id = randomUUID();
+      conn.sessionId = id;
+      log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(id)}`);
+      attached = await store.createSession(id, who);
+    }
+    if (attached.full) {
+      log(`[server] WS /api/session hello refused: the store holds the most sessions it may`);
+      return conn.close(TRY_AGAIN_LATER, 'try again later: sessions');
+    }
+    conn.gen = attached.gen;
+    conn.tabId = h.tab_id;
+    conn.session = handles.attach(id, !resumed);
+    const before = current.get(id);
+    current.set(id, conn);
+    if (before && before !== conn && !before.replaced && !attached.prev) replace(before, 'replaced'); // same instance, lost detach
+    if (attached.prev) await store.kick(id, attached.gen, attached.prev.tabId === h.tab_id ? 'replaced' : 'replaced:tab');
+    await identify(id, h.visitor);
+    log(`[server] WS /api/session hello session=${short(id)} resumed=${resumed} replaced=${attached.prev !== null}`);
+    conn.send({
+      type: 'welcome', session_id: id, resume_token: attached.token, resumed, replaced: attached.prev !== null,
+      acked: attached.acked, event_seq: attached.seq, heartbeat_ms: heartbeatMs, build: currentBuild(),
+    });
+    for (const frame of events) conn.send(frame);
+    conn.touchedAt = Date.now();
+    turns.pump(id, attached.gen);
+    return undefined;
   }
 
   // The widget's latest word on who the shopper is (the hello's, or an
   // identify frame's); turns accepted from now on use it.
-  function identify(session, visitor) {
-    const before = visitors.get(session.id);
-    visitors.set(session.id, visitor);
+  async function identify(id, visitor) {
+    const before = await store.getVisitor(id);
+    await store.setVisitor(id, visitor);
     if (JSON.stringify(before) !== JSON.stringify(visitor)) {
-      log(`[server] WS /api/session session=${short(session.id)} ${visitor ? 'identified' : 'anonymous'}`);
+      log(`[server] WS /api/session session=${short(id)} ${visitor ? 'identified' : 'anonymous'}`);
     }
+  }
+
+  // { session_id: 1 } for every session with a current connection here.
+  function openCounts() {
+    const counts = {};
+    for (const [id, conn] of current) if (!conn.replaced) counts[id] = 1;
+    return counts;
   }
 
   function kill() {
@@ -189,12 +304,12 @@ export function createSessionEndpoint({
     for (const socket of stalled) socket.destroy();
     for (const conn of conns) conn.ws.close(1001, 'going away');
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(timer); resolve(); };
+      const done = () => { clearTimeout(timer); handles.clear(); resolve(); };
       const timer = setTimeout(() => { kill(); setImmediate(done); }, CLOSE_GRACE_MS);
       if (conns.size === 0) done();
       else for (const conn of conns) conn.ws.once('close', () => { if (conns.size === 0) done(); });
     });
   }
 
-  return { handleUpgrade, kill, close };
+  return { handleUpgrade, kill, close, openCounts, clearLocal: () => handles.clear() };
 }

@@ -1,61 +1,123 @@
 // The turns of a live session: a `msg` frame in; an `ack` and the agent's
 // reply as numbered `event` frames out. The agent run itself is the shared
 // machinery of agent-runs.mjs, so an id sent over HTTP and over the session
-// (either order, any number of times) runs the agent once.
+// (either order, any number of times, any instance) runs the agent once.
 //
 // Rules:
 // - every new or repeated msg with the same text is acked (to the
 //   connection it came on); a repeat starts nothing and streams nothing again;
 // - the same id with a different text (in this session, or held by the
-//   idempotency store from either path) is answered with `error` conflict
+//   idempotency records from either path) is answered with `error` conflict
 //   and NOT acked;
+// - the ack and the queued turn are one store write (acceptMsg): an ack
+//   means the store holds the turn, so whichever instance holds the
+//   session next finishes it;
 // - turns run one at a time in arrival order: turn N+1's agent run starts
 //   (or is joined/replayed) only after turn N's reply was fully emitted;
-// - the reply to a message is emitted into the session once (a run already
-//   made over HTTP is replayed into the session's event log);
-// - a turn uses the visitor the session had when its msg was accepted; an
-//   identify frame after that changes the turns accepted later, never one
-//   already running.
-import { fingerprint } from '../idempotency-store.mjs';
+// - the reply to a message is emitted into the session once: the pump (one
+//   per session, on the instance of its newest connection) writes each event
+//   under the connection's generation and the turn's cursor, so a replaced
+//   pump is fenced off and a resumed one continues where the log ends;
+// - a turn uses the visitor the session had when its msg was accepted.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fingerprint } from '../fingerprint.mjs';
 import { AGENT_FAILED } from '../agent-runs.mjs';
 import { ackFrame, errorFrame } from './frames.mjs';
 
+const FULL_RETRY_MS = 1000;
+
 const conflictFrame = (messageId) => errorFrame('conflict',
   'This message_id was already used with a different text.', { message_id: messageId });
+const busyFrame = (messageId) => errorFrame('busy',
+  'Too many messages are waiting for a reply; send this one again after the next reply.', { message_id: messageId });
 
-// `deps`: { agentRuns, visitors: VisitorBook, stats: RequestStats, log }.
-// Returns receiveMsg(session, conn, {message_id, text}).
-export function createTurns({ agentRuns, visitors, stats, log }) {
-  async function playTurn(session, request) {
-    const begun = agentRuns.begin(request);
+// `deps`: { store, agentRuns, stats: RequestStats, log, signal (server closing),
+// deliver(sessionId, gen, frame): sends a frame to this instance's current
+// connection of that session, if it is still that generation's }.
+// Returns { receiveMsg(conn, {message_id, text}), pump(sessionId, gen) }.
+export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
+  const pumps = new Map(); // session id -> { gen, again }
+
+  // Plays the head turn; resolves 'next' (finished), 'again' (re-read the
+  // head) or 'stale' (this generation was replaced: stop).
+  async function playTurn(id, gen, { turn, cursor }) {
+    let begun = await agentRuns.begin(turn);
+    while (begun.full && !signal.aborted) { // acked: it must run, later
+      await sleep(FULL_RETRY_MS, undefined, { signal }).catch(() => {});
+      begun = await agentRuns.begin(turn);
+    }
+    if (signal.aborted) return 'stale';
     if (begun.conflict) { // another path took the id with a different text after the ack
-      session.current?.send(conflictFrame(request.message_id));
-      return;
+      deliver(id, gen, conflictFrame(turn.message_id));
+      return (await store.finishTurn(id, gen, turn.message_id)) ? 'next' : 'stale';
     }
-    for await (const event of begun.run.follow({ paceMs: agentRuns.paceMs, signal: session.signal })) {
-      session.emit(request.message_id, event);
+    const result = {};
+    let at = cursor;
+    const emit = async (event) => {
+      const frame = await store.emitEvent(id, gen, turn.message_id, at, event);
+      if (typeof frame === 'string') return frame;
+      at += 1;
+      deliver(id, gen, frame);
+      return 'ok';
+    };
+    for await (const event of agentRuns.follow(turn, { outcome: begun.outcome, from: cursor, signal, result })) {
+      const written = await emit(event);
+      if (written === 'stale') return 'stale';
+      if (written === 'skip') return 'again';
     }
-    if (begun.run.state === 'failed') session.emit(request.message_id, AGENT_FAILED);
+    if (signal.aborted) return 'stale';
+    if (result.state === 'failed') {
+      const written = await emit(AGENT_FAILED);
+      if (written !== 'ok') return written === 'skip' ? 'again' : 'stale';
+    }
+    return (await store.finishTurn(id, gen, turn.message_id)) ? 'next' : 'again';
   }
 
-  return function receiveMsg(session, conn, { message_id: messageId, text }) {
-    stats.countRequest(messageId);
-    const request = { message_id: messageId, conversation_id: session.id, text };
-    const print = fingerprint(request);
-    const known = session.acked.get(messageId);
-    if (known !== undefined) {
-      conn.send(known === print ? ackFrame(messageId) : conflictFrame(messageId));
+  // Runs the session's pending turns on this instance, one at a time. At most
+  // one pump per session here; a newer generation starts its own.
+  function pump(id, gen) {
+    const running = pumps.get(id);
+    if (running && running.gen === gen) {
+      running.again = true;
       return;
     }
-    if (agentRuns.conflicts(request)) {
+    const self = { gen, again: false };
+    pumps.set(id, self);
+    (async () => {
+      for (;;) {
+        if (pumps.get(id) !== self || signal.aborted) return;
+        const head = await store.headTurn(id);
+        if (head === null) {
+          if (self.again) { self.again = false; continue; }
+          if (pumps.get(id) === self) pumps.delete(id);
+          return;
+        }
+        const outcome = await playTurn(id, gen, head);
+        if (outcome === 'stale') break;
+      }
+      if (pumps.get(id) === self) pumps.delete(id);
+    })().catch((error) => {
+      if (pumps.get(id) === self) pumps.delete(id);
+      log(`[server] WS turns of ${id.slice(0, 8)} stopped: ${error?.stack ?? error}`);
+    });
+  }
+
+  async function receiveMsg(conn, { message_id: messageId, text }) {
+    stats.countRequest(messageId);
+    const id = conn.sessionId;
+    const request = { message_id: messageId, conversation_id: id, text };
+    if (await agentRuns.conflicts(request)) {
       conn.send(conflictFrame(messageId));
       return;
     }
-    session.accept(messageId, print);
-    conn.send(ackFrame(messageId));
-    const turn = { ...request, visitor: visitors.get(session.id) };
-    session.enqueue(() => playTurn(session, turn), (error) => {
-      log(`[server] WS turn ${messageId.slice(0, 8)} failed: ${error?.stack ?? error}`);
-    });
-  };
+    const turn = { ...request, visitor: await store.getVisitor(id) };
+    const answer = await store.acceptMsg(id, conn.gen, turn, fingerprint(request));
+    if (answer === 'accepted' || answer === 'known') conn.send(ackFrame(messageId));
+    else if (answer === 'conflict') conn.send(conflictFrame(messageId));
+    else if (answer === 'turns_full') conn.send(busyFrame(messageId));
+    else conn.stale(answer); // replaced elsewhere, or the store lost the session
+    if (answer === 'accepted') pump(id, conn.gen);
+  }
+
+  return { receiveMsg, pump };
 }

@@ -4,7 +4,7 @@
 // the chat (agent-runs.mjs, so the adapter of agents/ and its idempotency):
 // the answer is what the voice gateway says.
 //
-// createVoiceAgent({stt, agentRuns, visitors, log}) → answer({sessionId,
+// createVoiceAgent({stt, agentRuns, store (its visitors), log}) → answer({sessionId,
 // callId, utterance, pcm, onHeard?, onCard?}) → Promise<text to say | null>.
 // Each utterance is one turn with message id voice-<call>-<n>, so a turn
 // runs once. onHeard(text) gets the recognised words (when something was
@@ -30,22 +30,23 @@ export function speakable(markdown) {
   return cut.slice(0, Math.max(cut.lastIndexOf('. ') + 1, cut.lastIndexOf(' '))).trim();
 }
 
-export function createVoiceAgent({ stt, agentRuns, visitors, log = () => {} }) {
+export function createVoiceAgent({ stt, agentRuns, store, log = () => {} }) {
   return async function answer({ sessionId, callId, utterance, pcm, onHeard = () => {}, onCard = () => {} }) {
     const text = await stt.transcribe(pcm);
     log(`[server] voice: heard ${JSON.stringify(text)} (call ${callId}, utterance ${utterance})`);
     if (!text) return NOT_HEARD;
     onHeard(text);
     const request = {
-      message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: visitors.get(sessionId),
+      message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: await store.getVisitor(sessionId),
     };
-    const begun = agentRuns.begin(request, { unpaced: true }); // the whole answer is spoken at once
-    if (begun.conflict) return null;
+    const begun = await agentRuns.begin(request, { unpaced: true }); // the whole answer is spoken at once
+    if (begun.conflict || begun.full) return begun.full ? NOT_ANSWERED : null;
     let reply = '';
-    for await (const event of begun.run.follow()) {
+    const result = {};
+    for await (const event of agentRuns.follow(request, { outcome: begun.outcome, result })) {
       if (event.event === 'delta') reply += event.data.text;
       else if (event.event === 'card') onCard(event.data.product);
     }
-    return begun.run.state === 'failed' ? NOT_ANSWERED : speakable(reply);
+    return result.state === 'failed' ? NOT_ANSWERED : speakable(reply);
   };
 }

@@ -37,6 +37,16 @@ export class VoiceCall {
     this.sessionId = sessionId;
   }
 
+  // The part kept in the gateway's store (survives a reconnect to another
+  // instance), and putting it back.
+  durable() {
+    return { greeted: this.greeted, utterances: this.utterances, repliesGiven: this.repliesGiven, framesSent: this.framesSent };
+  }
+
+  restore({ greeted, utterances, repliesGiven, framesSent }) {
+    Object.assign(this, { greeted: Boolean(greeted), utterances, repliesGiven, framesSent });
+  }
+
   record(samples) {
     this.#recorded.push(samples);
     if (this.#recorded.length > MAX_RECORDED_FRAMES) this.#recorded.shift();

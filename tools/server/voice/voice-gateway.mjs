@@ -21,7 +21,7 @@
 // - when the connection closes or is replaced, streaming stops at once and
 //   queued replies are dropped; the cut utterance is never resumed;
 // - live transcripts (docs/protocol.md, "Voice transcripts") go into the
-//   session's event log (session.emit: numbered, replayed on resume): the
+//   session's event log (the store's appendEvent: numbered, replayed on resume): the
 //   shopper's recognised words when recognition ends, the agent's text (and
 //   the answer's product cards) when its audio starts, and its final text
 //   when it ends: all of it when done, else the part whose audio was sent.
@@ -36,7 +36,6 @@ import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice
 import {
   agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
 } from './voice-frames.mjs';
-import { wavFile } from './wav.mjs';
 
 const MAX_CONCEALED_FRAMES = 25; // a seq gap up to 500 ms is filled with PLC; a longer one is a new start
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
@@ -62,10 +61,28 @@ export function spokenPart(text, sent, total) {
 const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
 
 // `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
+// RMS per 10 ms (480 samples at 48 kHz), one decimal: how loud, not what.
+function loudness(pcm) {
+  const envelope = [];
+  for (let at = 0; at + 480 <= pcm.length; at += 480) {
+    let sum = 0;
+    for (let i = at; i < at + 480; i += 1) sum += pcm[i] * pcm[i];
+    envelope.push(Math.round(Math.sqrt(sum / 480) * 10) / 10);
+  }
+  return { samples: pcm.length, envelope };
+}
+
+// `calls` (optional): where a call's counters outlive this process, so a
+// resume on another instance continues the call ({load(sessionId, callId),
+// save(sessionId, callId, record)}: the gateway's store).
 // lines?: {greeting, replies}, synthesize? (agent-voice.mjs speak),
-// answer? ({sessionId, callId, utterance, pcm}) → Promise<text to say | null> }.
+// answer? ({sessionId, callId, utterance, pcm}) → Promise<text to say | null>,
+// calls? (see above), events? ({append(sessionId, replyTo, {event, data}) →
+// Promise<frame | null>}: the store's session event log, where the live
+// transcript goes) }.
 export function createVoiceGateway({
-  loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null,
+  loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
+  events = null,
 }) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
@@ -85,6 +102,14 @@ export function createVoiceGateway({
     return state;
   }
 
+  // What must survive a reconnect to another instance: greeted, and the
+  // counters that number utterances and frames.
+  function persist(session, call) {
+    callStore?.save(session.id, call.id, call.durable()).catch((error) => {
+      log(`[server] voice: saving call ${call.id} failed: ${error?.message ?? error}`);
+    });
+  }
+
   // --- the agent's side -------------------------------------------------
 
   // `products`: the answer's product cards, shown with the agent's bubble.
@@ -93,8 +118,16 @@ export function createVoiceGateway({
     speakNext(call);
   }
 
+  // Into the session's event log (the store), then to the call's connection
+  // when it has one; a resume replays it from the log otherwise. Appended in
+  // order: each waits for the one before.
   function transcript(call, id, data) {
-    call.session?.emit(id, { event: 'voice.transcript', data: { call_id: call.id, ...data } });
+    if (!events || !call.session || call.session.ended) return;
+    const sessionId = call.session.id;
+    call.transcribing = (call.transcribing ?? Promise.resolve()).then(async () => {
+      const frame = await events.append(sessionId, id, { event: 'voice.transcript', data: { call_id: call.id, ...data } });
+      if (frame) call.conn?.send(frame);
+    }).catch((error) => log(`[server] voice: transcript event lost: ${error?.message ?? error}`));
   }
 
   function speakNext(call) {
@@ -155,6 +188,7 @@ export function createVoiceGateway({
       const text = cut ? spokenPart(speaking.text, speaking.sent, speaking.total) : speaking.text;
       transcript(call, agentBubbleId(call, speaking.n), { role: 'agent', text, final: true, cut });
     }
+    if (call.session) persist(call.session, call);
     if (reason === 'done') speakNext(call);
   }
 
@@ -203,9 +237,12 @@ export function createVoiceGateway({
     const previous = openOn.get(conn);
     if (previous && previous.id !== callId) unbind(previous);
     let call = state.calls.get(callId);
+    let fresh = false;
     if (!call) {
       call = new VoiceCall(callId, session.id);
+      call.session = session;
       state.calls.set(callId, call);
+      fresh = true;
     }
     call.session = session;
     state.lastCallId = callId;
@@ -217,6 +254,10 @@ export function createVoiceGateway({
     if (cutAfterMs != null) {
       const timer = setTimeout(() => conn.ws.terminate(), cutAfterMs);
       conn.ws.once('close', () => clearTimeout(timer));
+    }
+    if (fresh && callStore) { // a call this instance has not seen: continue it if another one had
+      const saved = await callStore.load(session.id, callId).catch(() => null);
+      if (saved && call.utterances === 0) call.restore(saved);
     }
     try {
       V ??= await loadVoice();
@@ -231,6 +272,7 @@ export function createVoiceGateway({
     for (const packet of call.backlog.splice(0)) hear(call, packet);
     if (greeting && !call.greeted) {
       call.greeted = true;
+      persist(session, call);
       say(call, lines.greeting);
     }
   }
@@ -366,12 +408,13 @@ export function createVoiceGateway({
     return list;
   }
 
-  // The WAV of the session's current or last call, or null.
-  function recording(sessionId) {
+  // What the gateway heard in the session's current or last call, as
+  // {samples, envelope: RMS per 10 ms}, or null. Never the audio itself.
+  function heard(sessionId) {
     for (const [session, state] of sessions) {
       if (session.id !== sessionId || session.ended) continue;
       const call = state.calls.get(state.lastCallId);
-      return call ? wavFile(call.recording(), SAMPLE_RATE) : null;
+      return call ? loudness(call.recording()) : null;
     }
     return null;
   }
@@ -383,6 +426,6 @@ export function createVoiceGateway({
   }
 
   return {
-    control, receivePacket, connectionGone, calls, recording, reset, totals: () => ({ ...totals }),
+    control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals }),
   };
 }

@@ -118,6 +118,7 @@ void VoiceMachine::handle(const VoiceEvent& event) {
           },
           [&](const MicDenied&) { mic_failed("mic_denied", kMicDeniedText); },
           [&](const MicMissing&) { mic_failed("mic_missing", kMicMissingText); },
+          [&](const MicBlocked&) { mic_failed("voice_blocked", kVoiceBlockedText); },
           [&](const MicRevoked&) {
             if (!in_call() || mic_ != Mic::Held) return;
             mic_ = Mic::Requesting;

@@ -57,6 +57,7 @@ struct StartPressed {};
 struct MicGranted {};
 struct MicDenied {};
 struct MicMissing {};    // no input device
+struct MicBlocked {};    // the browser refused what voice needs (CSP, CORS, no AudioWorklet, insecure page)
 struct MicRevoked {};    // device unplugged or permission withdrawn mid-call
 struct SessionLive {};
 struct SessionLost {};
@@ -71,7 +72,7 @@ struct HostEnd {};
 struct VoiceClosed {};   // the server closed the voice stream
 struct EnterPressed {};
 struct TextTyped {};
-using VoiceEvent = std::variant<StartPressed, MicGranted, MicDenied, MicMissing, MicRevoked, SessionLive,
+using VoiceEvent = std::variant<StartPressed, MicGranted, MicDenied, MicMissing, MicBlocked, MicRevoked, SessionLive,
                                 SessionLost, AgentAudioStarted, AgentAudioEnded, SpeechStarted, SpeechEnded,
                                 MutePressed, UnmutePressed, EndPressed, HostEnd, VoiceClosed, EnterPressed,
                                 TextTyped>;
@@ -95,6 +96,8 @@ using VoiceEffect = std::variant<RequestMicrophone, ReleaseMicrophone, SendVoice
 
 constexpr const char* kMicDeniedText = "Microphone access was denied. You can keep chatting by text.";
 constexpr const char* kMicMissingText = "No microphone was found. You can keep chatting by text.";
+constexpr const char* kVoiceBlockedText =
+    "Voice calls are not available on this page. You can keep chatting by text.";
 constexpr const char* kMicLostText =
     "The microphone was disconnected. Plug it back in to keep talking, or chat by text.";
 constexpr const char* kEnterIgnoredText = "Enter ignored in voice mode";

@@ -1,0 +1,251 @@
+// The store contract (tools/server/store/README.md), run against both
+// stores: MemoryStore, and RedisStore on a redis-server of its own (free
+// loopback port, no persistence, stopped after). "Two instances" are two
+// store objects on one backend (for memory: the same object twice).
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
+import { RedisStore } from '../../tools/server/store/redis-store.mjs';
+import { followRun, produceRun } from '../../tools/server/reply-run.mjs';
+import { startRedis } from './redis-helpers.mjs';
+
+const until = async (check, what, ms = 5000) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+const turn = (id, text = 'hi') => ({ message_id: id, conversation_id: 'c', text });
+const ev = (n) => ({ event: 'delta', data: { text: `t${n}` } });
+
+const backends = {
+  memory: async () => {
+    let shared = null;
+    return {
+      open: async (limits) => { shared ??= await new MemoryStore({ limits }).start(); return shared; },
+      stop: async () => {},
+    };
+  },
+  redis: async () => {
+    const redis = await startRedis();
+    const opened = [];
+    return {
+      redis,
+      open: async (limits) => {
+        const store = await new RedisStore({ url: redis.url, limits }).start();
+        opened.push(store);
+        return store;
+      },
+      stop: async () => { for (const s of opened) await s.close(); await redis.stop(); },
+    };
+  },
+};
+
+for (const [kind, makeBackend] of Object.entries(backends)) {
+  describe(`${kind} store`, () => {
+    let backend;
+    let store;
+    before(async () => {
+      backend = await makeBackend();
+      store = await backend.open({ maxRuns: 3, runTtlMs: 2000, maxEvents: 4, maxAcked: 3, maxTurns: 2, maxSessions: 5, resumeWindowMs: 300 });
+    });
+    after(async () => backend.stop());
+
+    test('a run is claimed once; the same body joins it, then replays it; another body is a conflict', async () => {
+      const first = await store.claimRun('k1', 'p', { owner: 'A', leaseMs: 5000 });
+      assert.deepEqual(first, { outcome: 'started', fence: 1, have: 0 });
+      assert.deepEqual(await store.claimRun('k1', 'p', { owner: 'B' }), { outcome: 'joined' });
+      assert.deepEqual(await store.claimRun('k1', 'other', { owner: 'B' }), { outcome: 'conflict' });
+      assert.equal(await store.runConflicts('k1', 'other'), true);
+      assert.equal(await store.runConflicts('k1', 'p'), false);
+      assert.equal(await store.appendRunEvent('k1', 1, 0, ev(0)), true);
+      assert.equal(await store.endRun('k1', 1, 'done'), true);
+      assert.deepEqual(await store.claimRun('k1', 'p', { owner: 'B' }), { outcome: 'replayed' });
+      assert.deepEqual((await store.readRun('k1', 0)).events, [ev(0)]);
+    });
+
+    test('a failed run is taken over (runs again) with the next fence', async () => {
+      await store.claimRun('k2', 'p', { owner: 'A' });
+      await store.endRun('k2', 1, 'failed');
+      const again = await store.claimRun('k2', 'p', { owner: 'B' });
+      assert.equal(again.outcome, 'takeover');
+      assert.equal(again.fence, 2);
+    });
+
+    test('a run whose lease expired is taken over; the old writer is fenced off', async () => {
+      const a = await store.claimRun('k3', 'p', { owner: 'A', leaseMs: 150 });
+      assert.equal(await store.appendRunEvent('k3', a.fence, 0, ev(0)), true);
+      assert.deepEqual(await store.claimRun('k3', 'p', { owner: 'B', leaseMs: 150 }), { outcome: 'joined' });
+      await until(async () => (await store.readRun('k3', 0)).expired, 'the lease to expire');
+      const b = await store.claimRun('k3', 'p', { owner: 'B', leaseMs: 5000 });
+      assert.deepEqual(b, { outcome: 'takeover', fence: a.fence + 1, have: 1 });
+      assert.equal(await store.appendRunEvent('k3', a.fence, 1, ev(1)), false, 'stale writer');
+      assert.equal(await store.renewRun('k3', a.fence, 5000), false);
+      assert.equal(await store.endRun('k3', a.fence, 'done'), false);
+      assert.equal(await store.appendRunEvent('k3', b.fence, 1, ev(1)), true);
+      assert.equal(await store.endRun('k3', b.fence, 'done'), true);
+      assert.deepEqual((await store.readRun('k3', 0)).events, [ev(0), ev(1)]);
+    });
+
+    test('records are kept for their age, then forgotten; the count cap answers full', async () => {
+      await store.clear();
+      for (const k of ['a', 'b', 'c']) assert.equal((await store.claimRun(k, 'p', { leaseMs: 1 })).outcome, 'started');
+      assert.deepEqual(await store.claimRun('d', 'p'), { outcome: 'full' });
+      await until(async () => (await store.claimRun('d', 'p', { leaseMs: 1 })).outcome === 'started', 'records to age out', 15_000);
+      assert.equal(await store.readRun('a', 0), null);
+    });
+
+    test('a reader sees every event of a run once, in order, while another instance produces it', async () => {
+      await store.clear();
+      const other = await backend.open({});
+      const claim = await other.claimRun('k4', 'p', { owner: 'B' });
+      const events = [{ event: 'start', data: {} }, ...[0, 1, 2, 3, 4, 5].map(ev), { event: 'done', data: {} }];
+      const result = {};
+      const seen = [];
+      const reading = (async () => { for await (const e of followRun({ store, key: 'k4', result })) seen.push(e); })();
+      await produceRun({ store: other, key: 'k4', fence: claim.fence, have: 0, events, paceMs: 5 });
+      await reading;
+      assert.deepEqual(seen, events);
+      assert.equal(result.state, 'done');
+    });
+
+    test('sessions: a resume needs the token; the previous token works once after a rotation', async () => {
+      await store.clear();
+      const made = await store.createSession('s1', { tabId: 't1', instance: 'A' });
+      assert.equal(made.gen, 1);
+      assert.equal(await store.resumeSession('s1', 'wrong', {}), null);
+      assert.equal(await store.resumeSession('nope', made.token, {}), null);
+      const rotated = await store.resumeSession('s1', made.token, { tabId: 't1', instance: 'B', rotate: true });
+      assert.notEqual(rotated.token, made.token);
+      assert.deepEqual(rotated.prev, { tabId: 't1', instance: 'A' });
+      assert.equal(rotated.gen, 2);
+      const viaPrevious = await store.resumeSession('s1', made.token, { tabId: 't1', rotate: true });
+      assert.ok(viaPrevious, 'the previous token is good for one more hello');
+      assert.equal(await store.resumeSession('s1', made.token, { rotate: true }), null, 'then it is not');
+      assert.ok(await store.resumeSession('s1', viaPrevious.token, {}));
+      assert.deepEqual(await store.createSession('s1', { ifAbsent: true }), { held: true }, 'a held session is not replaced');
+      assert.ok(await store.resumeSession('s1', viaPrevious.token, {}), 'and it is untouched');
+      assert.ok((await store.createSession('s-new', { ifAbsent: true })).token, 'an id not held starts fresh');
+    });
+
+    test('a newer generation fences the older one off, and the kick reaches every instance', async () => {
+      await store.clear();
+      const other = await backend.open({});
+      const kicks = [];
+      const stop = other.onKick((id, gen, reason) => kicks.push([id, gen, reason]));
+      const a = await store.createSession('s2', { tabId: 't', instance: 'A' });
+      assert.equal(await store.acceptMsg('s2', a.gen, turn('m1'), 'p1'), 'accepted');
+      const b = await other.resumeSession('s2', a.token, { tabId: 'u', instance: 'B' });
+      await other.kick('s2', b.gen, 'replaced:tab');
+      await until(() => kicks.length === 1, 'the kick');
+      stop();
+      assert.deepEqual(kicks, [['s2', b.gen, 'replaced:tab']]);
+      assert.equal(await store.emitEvent('s2', a.gen, 'm1', 0, ev(0)), 'stale');
+      assert.equal(await store.acceptMsg('s2', a.gen, turn('m2'), 'p2'), 'stale');
+      assert.equal(await store.touchSession('s2', a.gen), 'stale');
+      assert.equal(await other.touchSession('s2', b.gen), 'ok');
+      const frame = await other.emitEvent('s2', b.gen, 'm1', 0, ev(0));
+      assert.deepEqual(frame, { type: 'event', seq: 1, reply_to: 'm1', ...ev(0) });
+      assert.equal(await other.emitEvent('s2', b.gen, 'm1', 0, ev(0)), 'skip', 'the same cursor twice');
+    });
+
+    test('appendEvent: a voice transcript event numbered in the session\'s seq between turn events, replayed; none for an unknown session', async () => {
+      await store.clear();
+      const s = await store.createSession('s5', {});
+      assert.equal(await store.acceptMsg('s5', s.gen, turn('m1'), 'p1'), 'accepted');
+      await store.emitEvent('s5', s.gen, 'm1', 0, ev(0));
+      const voice = { event: 'voice.transcript', data: { call_id: 'c', role: 'shopper', text: 'hi', final: true, cut: false } };
+      const frame = await store.appendEvent('s5', 'voice-c-1', voice);
+      assert.deepEqual(frame, { type: 'event', seq: 2, reply_to: 'voice-c-1', ...voice });
+      assert.deepEqual(await store.emitEvent('s5', s.gen, 'm1', 1, ev(1)), { type: 'event', seq: 3, reply_to: 'm1', ...ev(1) },
+        'the turn\'s cursor is not moved by it');
+      assert.deepEqual((await store.eventsAfter('s5', 1)).map((f) => [f.seq, f.event]), [[2, 'voice.transcript'], [3, 'delta']]);
+      assert.equal(await store.appendEvent('nobody', 'voice-c-1', voice), null);
+    });
+
+    test('acks, turns and the log: exact replay after a seq, all-or-nothing once trimmed, caps answered', async () => {
+      await store.clear();
+      const s = await store.createSession('s3', {});
+      assert.equal(await store.acceptMsg('s3', s.gen, turn('m1'), 'p1'), 'accepted');
+      assert.equal(await store.acceptMsg('s3', s.gen, turn('m1'), 'p1'), 'known');
+      assert.equal(await store.acceptMsg('s3', s.gen, turn('m1', 'x'), 'px'), 'conflict');
+      assert.equal(await store.acceptMsg('s3', s.gen, turn('m2'), 'p2'), 'accepted');
+      assert.equal(await store.acceptMsg('s3', s.gen, turn('m3'), 'p3'), 'turns_full');
+      assert.deepEqual(await store.headTurn('s3'), { turn: turn('m1'), cursor: 0 });
+      for (let i = 0; i < 3; i += 1) await store.emitEvent('s3', s.gen, 'm1', i, ev(i));
+      assert.equal(await store.finishTurn('s3', s.gen, 'm1'), true);
+      assert.deepEqual(await store.headTurn('s3'), { turn: turn('m2'), cursor: 0 });
+      for (let i = 0; i < 3; i += 1) await store.emitEvent('s3', s.gen, 'm2', i, ev(i));
+      assert.deepEqual((await store.eventsAfter('s3', 3)).map((f) => f.seq), [4, 5, 6]);
+      assert.deepEqual(await store.eventsAfter('s3', 6), []);
+      assert.equal(await store.eventsAfter('s3', 1), null, 'seq 2 was trimmed (4 kept): no partial replay');
+      await store.finishTurn('s3', s.gen, 'm2');
+      for (const id of ['m4', 'm5', 'm6']) {
+        assert.equal(await store.acceptMsg('s3', s.gen, turn(id), id), 'accepted');
+        assert.equal(await store.finishTurn('s3', s.gen, id), true);
+      }
+      const again = await store.resumeSession('s3', s.token, {});
+      assert.deepEqual(again.acked, ['m4', 'm5', 'm6'], 'the oldest acked ids are forgotten past the cap');
+      assert.equal(again.seq, 6);
+    });
+
+    test('a detached session is held for the resume window, then forgotten; the session cap answers full', async () => {
+      await store.clear();
+      const s = await store.createSession('w', {});
+      await store.detachSession('w', s.gen);
+      const held = await store.resumeSession('w', s.token, {});
+      assert.ok(held);
+      await store.detachSession('w', held.gen);
+      await until(async () => (await store.eventsAfter('w', 0)) === null, 'the window to pass');
+      assert.equal(await store.resumeSession('w', s.token, {}), null);
+      for (let i = 0; i < 5; i += 1) assert.ok((await store.createSession(`cap-${i}`, {})).token);
+      assert.deepEqual(await store.createSession('cap-5', {}), { full: true });
+      assert.ok((await store.createSession('cap-0', {})).token, 'a held id may start fresh');
+    });
+
+    test('a voice call\'s counters are kept with the session and dropped by a fresh start', async () => {
+      await store.clear();
+      const store2 = await backend.open({}); // the default resume window: a loaded machine never expires it mid-test
+      const s = await store2.createSession('vc', {});
+      const record = { greeted: true, utterances: 2, repliesGiven: 1, framesSent: 140 };
+      await store2.saveVoiceCall('vc', 'call-1', record);
+      assert.deepEqual(await (await backend.open({})).loadVoiceCall('vc', 'call-1'), record, 'from any instance');
+      assert.equal(await store2.loadVoiceCall('vc', 'call-2'), null);
+      for (let i = 0; i < 9; i += 1) await store2.saveVoiceCall('vc', `more-${i}`, record);
+      assert.equal(await store2.loadVoiceCall('vc', 'call-1'), null, 'at most 8 calls per session: the oldest go');
+      assert.deepEqual(await store2.loadVoiceCall('vc', 'more-8'), record);
+      await store2.createSession('vc', {});
+      assert.equal(await store2.loadVoiceCall('vc', 'more-8'), null, 'a fresh session knows no calls');
+      await store2.saveVoiceCall('nobody', 'c', record);
+      assert.equal(await store2.loadVoiceCall('nobody', 'c'), null, 'no session, nothing kept');
+      assert.ok(s.token);
+    });
+
+    test('visitors are kept per conversation and forgotten on null', async () => {
+      await store.setVisitor('v', { name: 'Ana' });
+      assert.deepEqual(await store.getVisitor('v'), { name: 'Ana' });
+      await store.setVisitor('v', null);
+      assert.equal(await store.getVisitor('v'), null);
+    });
+  });
+}
+
+test('redis: losing the data is announced by a new epoch; sessions from before are not resumed', async () => {
+  const redis = await startRedis();
+  const store = await new RedisStore({ url: redis.url }).start();
+  try {
+    const s = await store.createSession('e1', {});
+    const before = store.epoch;
+    const changed = new Promise((resolve) => store.onEpochChange(resolve));
+    await redis.restartEmpty();
+    const epoch = await changed;
+    assert.notEqual(epoch, before);
+    assert.equal(await store.resumeSession('e1', s.token, {}), null);
+  } finally {
+    await store.close();
+    await redis.stop();
+  }
+});

@@ -1,0 +1,143 @@
+// The Gateway bench's load generator (gateway.mjs), in its own process:
+// live sessions that speak the real protocol (hello, welcome, ping every
+// heartbeat, msg, ack, numbered events) over ws, spread round robin over the
+// gateway URLs it is given. Commands arrive by IPC; each is answered with
+// {done: cmd, ...result}:
+//   {cmd: 'open', urls, n, prefix}     open n sessions, resolve when all are live
+//   {cmd: 'messages', rate, seconds}   send `rate` msgs/s to idle sessions; ack and
+//                                      first-token latencies (ms)
+//   {cmd: 'reconnect', urls}           from now on a closed session reconnects to
+//                                      these URLs (after a random 0..1.2 s, as the
+//                                      widget's first attempt) and resumes
+//   {cmd: 'live', ofUrl}               how many sessions first opened on `ofUrl` are
+//                                      live now, and how many there are
+//   {cmd: 'close'}                     close every session
+import WebSocket from 'ws';
+
+const HEARTBEAT_MS = 15_000;
+const clients = [];
+let reconnectUrls = null;
+
+class Client {
+  constructor(id, url) {
+    this.id = id;
+    this.home = url;
+    this.token = '';
+    this.lastSeq = 0;
+    this.live = false;
+    this.pending = null; // {id, sent, ack, first}
+    this.closedOnPurpose = false;
+    this.connect(url);
+  }
+
+  connect(url) {
+    this.url = url;
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}api/session`, { perMessageDeflate: false });
+    this.ws = ws;
+    this.opened = new Promise((resolve) => { this.onLive = resolve; });
+    ws.on('open', () => ws.send(JSON.stringify({
+      type: 'hello', v: 1, session_id: this.id, resume_token: this.token, last_event_seq: this.lastSeq, tab_id: 'bench',
+    })));
+    ws.on('message', (data) => this.frame(JSON.parse(data.toString())));
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      this.live = false;
+      clearInterval(this.pinger);
+      if (this.closedOnPurpose || !reconnectUrls) return;
+      const next = reconnectUrls[Math.floor(Math.random() * reconnectUrls.length)];
+      setTimeout(() => this.connect(next), Math.random() * 1200);
+    });
+  }
+
+  frame(f) {
+    const now = performance.now();
+    if (f.type === 'welcome') {
+      this.token = f.resume_token;
+      if (!f.resumed) this.lastSeq = 0;
+      this.live = true;
+      this.pinger = setInterval(() => this.ws.send(JSON.stringify({ type: 'ping', t: 0 })), HEARTBEAT_MS);
+      this.onLive();
+    } else if (f.type === 'event') {
+      this.lastSeq = Math.max(this.lastSeq, f.seq);
+      const p = this.pending;
+      if (p && f.reply_to === p.id) {
+        if (f.event === 'delta' && p.first === undefined) p.first = now - p.sent;
+        if (f.event === 'done' || f.event === 'error') { this.pending = null; p.resolve(); }
+      }
+    } else if (f.type === 'ack' && this.pending?.id === f.message_id && this.pending.ack === undefined) {
+      this.pending.ack = now - this.pending.sent;
+    }
+  }
+
+  send(messageId) {
+    const p = { id: messageId, sent: performance.now() };
+    p.done = new Promise((resolve) => { p.resolve = resolve; });
+    this.pending = p;
+    this.ws.send(JSON.stringify({ type: 'msg', message_id: messageId, text: 'hi' }));
+    return p;
+  }
+
+  close() {
+    this.closedOnPurpose = true;
+    clearInterval(this.pinger);
+    this.ws.terminate();
+  }
+}
+
+async function open({ urls, n, prefix }) {
+  const started = performance.now();
+  for (let i = 0; i < n; i += 200) { // in batches: a burst of 10,000 handshakes is a different bench
+    const batch = [];
+    for (let j = i; j < Math.min(n, i + 200); j += 1) {
+      const client = new Client(`${prefix}-${j}`, urls[j % urls.length]);
+      clients.push(client);
+      batch.push(client.opened);
+    }
+    await Promise.all(batch);
+  }
+  return { live: clients.filter((c) => c.live).length, ms: performance.now() - started };
+}
+
+async function messages({ rate, seconds }) {
+  const sent = [];
+  const tickMs = 50;
+  const perTick = (rate * tickMs) / 1000;
+  let owed = 0;
+  let next = 0;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    owed += perTick;
+    while (owed >= 1) {
+      owed -= 1;
+      for (let tries = 0; tries < clients.length; tries += 1) {
+        const client = clients[next++ % clients.length];
+        if (client.live && !client.pending) {
+          sent.push(client.send(`${client.id}-m${sent.length}`));
+          break;
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, tickMs));
+  }
+  await Promise.race([Promise.all(sent.map((p) => p.done)), new Promise((r) => setTimeout(r, 30_000))]);
+  return {
+    sent: sent.length,
+    acks: sent.filter((p) => p.ack !== undefined).map((p) => p.ack),
+    firsts: sent.filter((p) => p.first !== undefined).map((p) => p.first),
+  };
+}
+
+process.on('message', async (message) => {
+  let result = {};
+  if (message.cmd === 'open') result = await open(message);
+  else if (message.cmd === 'messages') result = await messages(message);
+  else if (message.cmd === 'reconnect') reconnectUrls = message.urls;
+  else if (message.cmd === 'live') {
+    const mine = clients.filter((c) => c.home === message.ofUrl);
+    result = { total: mine.length, live: mine.filter((c) => c.live).length };
+  } else if (message.cmd === 'close') {
+    for (const c of clients.splice(0)) c.close();
+  }
+  process.send({ done: message.cmd, ...result });
+});
+process.send({ ready: true });

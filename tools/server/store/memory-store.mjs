@@ -1,0 +1,303 @@
+// The embedded store (store/README.md): the gateway's state in this
+// process's memory. The default: nothing else to run. A restart forgets
+// everything (sessions, acks, event logs, idempotency records, visitors),
+// so a message re-sent after a restart runs the agent again. Same contract
+// as redis-store.mjs, checked by tests/server/store-contract.test.mjs.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { limitsWith } from './limits.mjs';
+
+export const MAX_VOICE_CALLS = 8;
+
+export const newResumeToken = () => randomBytes(18).toString('base64url');
+
+// Equal tokens, compared in constant time (an empty token never matches).
+export function sameToken(given, held) {
+  if (typeof given !== 'string' || given === '' || typeof held !== 'string' || held === '') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(held);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class MemoryStore {
+  kind = 'memory';
+  epoch = randomBytes(6).toString('base64url');
+  #sessions = new Map(); // id -> session record
+  #runs = new Map(); // key -> run record
+  #visitors = new Map(); // conversation id -> visitor (insertion order = age)
+  #kickers = new Set();
+  #runWaiters = new Map(); // key -> Set(resolve)
+  #now;
+
+  constructor({ limits = {}, now = Date.now } = {}) {
+    this.limits = limitsWith(limits);
+    this.#now = now;
+  }
+
+  async start() { return this; }
+  async close() {}
+  onEpochChange() {}
+
+  // --- sessions ---
+
+  #held(id) {
+    const s = this.#sessions.get(id);
+    if (!s) return null;
+    if (s.expiresAt !== null && s.expiresAt <= this.#now()) {
+      this.#sessions.delete(id);
+      return null;
+    }
+    return s;
+  }
+
+  #prune() {
+    for (const id of [...this.#sessions.keys()]) this.#held(id);
+  }
+
+  async createSession(id, { tabId = '', instance = '', ifAbsent = false } = {}) {
+    const old = this.#held(id);
+    if (old && ifAbsent) return { held: true };
+    if (!old && this.#sessions.size >= this.limits.maxSessions) {
+      this.#prune();
+      if (this.#sessions.size >= this.limits.maxSessions) return { full: true };
+    }
+    const prev = old?.connected ? { tabId: old.tab, instance: old.instance } : null;
+    const s = {
+      token: newResumeToken(), ptok: '', gen: (old?.gen ?? 0) + 1, tab: tabId, instance, connected: true,
+      expiresAt: null, seq: 0, firstSeq: 1, log: [], acked: new Map(), turns: [], cursor: 0, voice: new Map(),
+    };
+    this.#sessions.set(id, s);
+    return { token: s.token, gen: s.gen, seq: 0, acked: [], prev };
+  }
+
+  async resumeSession(id, token, { tabId = '', instance = '', rotate = false } = {}) {
+    const s = this.#held(id);
+    if (!s || !(sameToken(token, s.token) || sameToken(token, s.ptok))) return null;
+    const prev = s.connected ? { tabId: s.tab, instance: s.instance } : null;
+    if (rotate) { // the superseded token stays good for one more hello (a welcome may be lost)
+      s.ptok = s.token;
+      s.token = newResumeToken();
+    }
+    s.gen += 1;
+    s.tab = tabId;
+    s.instance = instance;
+    s.connected = true;
+    s.expiresAt = null;
+    return { token: s.token, gen: s.gen, seq: s.seq, acked: [...s.acked.keys()], prev };
+  }
+
+  onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }
+  async kick(id, gen, reason) { for (const fn of this.#kickers) fn(id, gen, reason); }
+
+  #current(id, gen) {
+    const s = this.#held(id);
+    if (!s) return 'gone';
+    return s.gen === gen ? s : 'stale';
+  }
+
+  async touchSession(id, gen) {
+    const s = this.#current(id, gen);
+    return typeof s === 'string' ? s : 'ok';
+  }
+
+  async detachSession(id, gen) {
+    const s = this.#current(id, gen);
+    if (typeof s === 'string') return;
+    s.connected = false;
+    s.expiresAt = this.#now() + this.limits.resumeWindowMs;
+  }
+
+  async eventsAfter(id, seq) {
+    const s = this.#held(id);
+    if (!s) return null;
+    if (seq >= s.seq) return [];
+    if (seq + 1 < s.firstSeq) return null;
+    return s.log.slice(seq + 1 - s.firstSeq);
+  }
+
+  async acceptMsg(id, gen, turn, print) {
+    const s = this.#current(id, gen);
+    if (typeof s === 'string') return s;
+    const known = s.acked.get(turn.message_id);
+    if (known !== undefined) return known === print ? 'known' : 'conflict';
+    if (s.turns.length >= this.limits.maxTurns) return 'turns_full';
+    s.acked.set(turn.message_id, print);
+    if (s.acked.size > this.limits.maxAcked) s.acked.delete(s.acked.keys().next().value);
+    s.turns.push(turn);
+    return 'accepted';
+  }
+
+  async headTurn(id) {
+    const s = this.#held(id);
+    if (!s || s.turns.length === 0) return null;
+    return { turn: s.turns[0], cursor: s.cursor };
+  }
+
+  async emitEvent(id, gen, messageId, cursor, { event, data }) {
+    const s = this.#current(id, gen);
+    if (typeof s === 'string') return 'stale';
+    if (s.turns[0]?.message_id !== messageId || s.cursor !== cursor) return 'skip';
+    s.seq += 1;
+    s.cursor += 1;
+    const frame = { type: 'event', seq: s.seq, reply_to: messageId, event, data };
+    s.log.push(frame);
+    if (s.log.length > this.limits.maxEvents) {
+      const drop = s.log.length - this.limits.maxEvents;
+      s.log.splice(0, drop);
+      s.firstSeq += drop;
+    }
+    return frame;
+  }
+
+  // An event outside the turn queue (a voice call's live transcript):
+  // numbered and logged while the session is held, whatever its generation
+  // (the call's connection may just have gone); null when it is not held.
+  async appendEvent(id, replyTo, { event, data }) {
+    const s = this.#held(id);
+    if (!s) return null;
+    s.seq += 1;
+    const frame = { type: 'event', seq: s.seq, reply_to: replyTo, event, data };
+    s.log.push(frame);
+    if (s.log.length > this.limits.maxEvents) {
+      const drop = s.log.length - this.limits.maxEvents;
+      s.log.splice(0, drop);
+      s.firstSeq += drop;
+    }
+    return frame;
+  }
+
+  async finishTurn(id, gen, messageId) {
+    const s = this.#current(id, gen);
+    if (typeof s === 'string' || s.turns[0]?.message_id !== messageId) return false;
+    s.turns.shift();
+    s.cursor = 0;
+    return true;
+  }
+
+  // A voice call's counters that must survive a reconnect (voice-call.mjs):
+  // kept with the session, at most MAX_VOICE_CALLS per session.
+  async saveVoiceCall(id, callId, record) {
+    const s = this.#held(id);
+    if (!s) return;
+    s.voice.delete(callId);
+    s.voice.set(callId, { ...record });
+    if (s.voice.size > MAX_VOICE_CALLS) s.voice.delete(s.voice.keys().next().value);
+  }
+
+  async loadVoiceCall(id, callId) {
+    const record = this.#held(id)?.voice.get(callId);
+    return record ? { ...record } : null;
+  }
+
+  async setVisitor(id, visitor) {
+    this.#visitors.delete(id);
+    if (visitor === null) return;
+    this.#visitors.set(id, visitor);
+    if (this.#visitors.size > this.limits.maxSessions) this.#visitors.delete(this.#visitors.keys().next().value);
+  }
+
+  async getVisitor(id) { return this.#visitors.get(id) ?? null; }
+
+  // --- agent runs ---
+
+  #run(key) {
+    const r = this.#runs.get(key);
+    if (r && r.createdAt + this.limits.runTtlMs <= this.#now() && !this.#live(r)) {
+      this.#runs.delete(key);
+      return null;
+    }
+    return r ?? null;
+  }
+
+  #live(r) { return r.state === 'running' && r.leaseUntil > this.#now(); }
+
+  #notify(key) {
+    const waiters = this.#runWaiters.get(key);
+    if (!waiters) return;
+    this.#runWaiters.delete(key);
+    for (const wake of waiters) wake();
+  }
+
+  async claimRun(key, print, { owner = '', leaseMs = 15_000 } = {}) {
+    const r = this.#run(key);
+    if (r && r.print !== print && r.state !== 'failed') return { outcome: 'conflict' };
+    if (r && r.state === 'done') return { outcome: 'replayed' };
+    if (r && this.#live(r)) return { outcome: 'joined' };
+    if (r) { // failed, or its owner stopped renewing: fence it off and take over
+      r.fence += 1;
+      r.owner = owner;
+      r.state = 'running';
+      r.print = print;
+      r.leaseUntil = this.#now() + leaseMs;
+      this.#notify(key);
+      return { outcome: 'takeover', fence: r.fence, have: r.events.length };
+    }
+    if (this.#runs.size >= this.limits.maxRuns) {
+      for (const k of [...this.#runs.keys()]) this.#run(k);
+      if (this.#runs.size >= this.limits.maxRuns) return { outcome: 'full' };
+    }
+    this.#runs.set(key, {
+      print, state: 'running', owner, fence: 1, leaseUntil: this.#now() + leaseMs, events: [], createdAt: this.#now(),
+    });
+    return { outcome: 'started', fence: 1, have: 0 };
+  }
+
+  async runConflicts(key, print) {
+    const r = this.#run(key);
+    return Boolean(r && r.state !== 'failed' && r.print !== print);
+  }
+
+  #fenced(key, fence) {
+    const r = this.#runs.get(key);
+    return r && r.fence === fence && r.state === 'running' ? r : null;
+  }
+
+  async appendRunEvent(key, fence, index, event) {
+    const r = this.#fenced(key, fence);
+    if (!r) return false;
+    if (index === r.events.length) r.events.push(event);
+    this.#notify(key);
+    return index <= r.events.length;
+  }
+
+  async renewRun(key, fence, leaseMs) {
+    const r = this.#fenced(key, fence);
+    if (!r) return false;
+    r.leaseUntil = this.#now() + leaseMs;
+    return true;
+  }
+
+  async endRun(key, fence, state) {
+    const r = this.#fenced(key, fence);
+    if (!r) return false;
+    r.state = state;
+    this.#notify(key);
+    return true;
+  }
+
+  async readRun(key, from = 0) {
+    const r = this.#run(key);
+    if (!r) return null;
+    return { state: r.state, events: r.events.slice(from), expired: r.state === 'running' && !this.#live(r) };
+  }
+
+  waitRun(key, ms, signal) {
+    return new Promise((resolve) => {
+      let waiters = this.#runWaiters.get(key);
+      if (!waiters) this.#runWaiters.set(key, waiters = new Set());
+      const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); waiters.delete(done); resolve(); };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+      waiters.add(done);
+    });
+  }
+
+  // --- figures and test controls ---
+
+  async counts() { return { sessions: this.#sessions.size, runs: this.#runs.size, visitors: this.#visitors.size }; }
+
+  async clear() {
+    this.#sessions.clear();
+    this.#runs.clear();
+    this.#visitors.clear();
+  }
+}

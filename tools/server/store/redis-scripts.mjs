@@ -1,0 +1,268 @@
+// The Lua scripts of redis-store.mjs. Each runs atomically inside Redis, so
+// a check and the write it guards (generation, fence, cursor, caps) can
+// never be split by another instance: the fencing is done by the storage
+// itself (../../../../shared/research/scale-out.md §4). Times come from
+// Redis's TIME, one clock for every instance.
+//
+// Session keys (one hash tag per session, so a session's keys share a
+// Cluster slot): S = nt:{id}:s (hash: tok, ptok = sha1 of the current and
+// previous resume token, gen, tab, inst, conn, seq, first, cur, e), L = log
+// (list of event frames), A = acked (hash id -> fingerprint), O = acked ids
+// in order (list), T = pending turns (list), V = voice calls (hash call id ->
+// counters), W = their ids in order (list). Z = nt:sessions (zset id -> expiry, for the count cap).
+// Run keys: R = nt:run:{key} (hash: p, st, ow, f, lease, c), E = its events
+// (list), RZ = nt:runs (zset key -> created).
+
+const PRELUDE = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function expire_all(ms)
+  for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ms) end
+  for i = 7, 8 do if KEYS[i] then redis.call('PEXPIRE', KEYS[i], ms) end end
+end
+local function follow_ttl(key)
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+end
+local function check_gen(gen)
+  if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+  if redis.call('HGET', KEYS[1], 'gen') ~= gen then return 'stale' end
+  return nil
+end
+`;
+
+// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl maxSessions ifAbsent
+const CREATE = `${PRELUDE}
+local now = now_ms()
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+local exists = redis.call('EXISTS', KEYS[1]) == 1
+if exists and ARGV[8] == '1' then return cjson.encode({held = true}) end
+if not exists and redis.call('ZCARD', KEYS[6]) >= tonumber(ARGV[7]) then return cjson.encode({full = true}) end
+local prev = false
+local gen = 0
+if exists then
+  local old = redis.call('HMGET', KEYS[1], 'conn', 'tab', 'inst', 'gen')
+  if old[1] == '1' then prev = {tabId = old[2], instance = old[3]} end
+  gen = tonumber(old[4]) or 0
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
+gen = gen + 1
+redis.call('HSET', KEYS[1], 'tok', redis.sha1hex(ARGV[4]), 'ptok', '', 'gen', gen, 'tab', ARGV[2], 'inst', ARGV[3],
+  'conn', '1', 'seq', 0, 'first', 1, 'cur', 0, 'e', ARGV[5])
+expire_all(tonumber(ARGV[6]))
+redis.call('ZADD', KEYS[6], now + tonumber(ARGV[6]), ARGV[1])
+return cjson.encode({token = ARGV[4], gen = gen, seq = 0, prev = prev})
+`;
+
+// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl rotate newToken
+const RESUME = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 or ARGV[4] == '' then return false end
+local m = redis.call('HMGET', KEYS[1], 'tok', 'ptok', 'e', 'conn', 'tab', 'inst')
+local h = redis.sha1hex(ARGV[4])
+if (h ~= m[1] and h ~= m[2]) or m[3] ~= ARGV[5] then return false end
+local prev = false
+if m[4] == '1' then prev = {tabId = m[5], instance = m[6]} end
+local token = ARGV[4]
+if ARGV[7] == '1' then
+  token = ARGV[8]
+  redis.call('HSET', KEYS[1], 'ptok', m[1], 'tok', redis.sha1hex(token))
+end
+local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
+redis.call('HSET', KEYS[1], 'tab', ARGV[2], 'inst', ARGV[3], 'conn', '1')
+expire_all(tonumber(ARGV[6]))
+redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[6]), ARGV[1])
+return cjson.encode({token = token, gen = gen, seq = tonumber(redis.call('HGET', KEYS[1], 'seq')),
+  acked = redis.call('LRANGE', KEYS[4], 0, -1), prev = prev})
+`;
+
+// KEYS S L A O T Z V W; ARGV id gen ttl connected(1|0)
+const TOUCH = `${PRELUDE}
+local bad = check_gen(ARGV[2])
+if bad then return bad end
+if ARGV[4] == '0' then redis.call('HSET', KEYS[1], 'conn', '0')
+elseif redis.call('HGET', KEYS[1], 'conn') ~= '1' then return 'ok' end -- a heartbeat never revives a detached session
+expire_all(tonumber(ARGV[3]))
+redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[3]), ARGV[1])
+return 'ok'
+`;
+
+// KEYS S L; ARGV seq
+const EVENTS_AFTER = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local m = redis.call('HMGET', KEYS[1], 'seq', 'first')
+local after, top, first = tonumber(ARGV[1]), tonumber(m[1]), tonumber(m[2])
+if after >= top then return {} end
+if after + 1 < first then return false end
+return redis.call('LRANGE', KEYS[2], after + 1 - first, -1)
+`;
+
+// KEYS S L A O T; ARGV gen messageId print turnJson maxTurns maxAcked
+const ACCEPT = `${PRELUDE}
+local bad = check_gen(ARGV[1])
+if bad then return bad end
+local known = redis.call('HGET', KEYS[3], ARGV[2])
+if known then
+  if known == ARGV[3] then return 'known' end
+  return 'conflict'
+end
+if redis.call('LLEN', KEYS[5]) >= tonumber(ARGV[5]) then return 'turns_full' end
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+redis.call('RPUSH', KEYS[4], ARGV[2])
+while redis.call('LLEN', KEYS[4]) > tonumber(ARGV[6]) do
+  redis.call('HDEL', KEYS[3], redis.call('LPOP', KEYS[4]))
+end
+redis.call('RPUSH', KEYS[5], ARGV[4])
+for i = 2, 5 do follow_ttl(KEYS[i]) end
+return 'accepted'
+`;
+
+// KEYS S T
+const HEAD_TURN = `
+local turn = redis.call('LINDEX', KEYS[2], 0)
+if not turn then return false end
+return {turn, redis.call('HGET', KEYS[1], 'cur')}
+`;
+
+// KEYS S L A O T; ARGV gen messageId cursor frameTail maxEvents
+// frameTail: the frame's JSON after its opening brace, without seq.
+const EMIT = `${PRELUDE}
+local bad = check_gen(ARGV[1])
+if bad then return 'stale' end
+local head = redis.call('LINDEX', KEYS[5], 0)
+if not head or cjson.decode(head).message_id ~= ARGV[2] or redis.call('HGET', KEYS[1], 'cur') ~= ARGV[3] then
+  return 'skip'
+end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HINCRBY', KEYS[1], 'cur', 1)
+local frame = '{"type":"event","seq":' .. seq .. ',' .. ARGV[4]
+redis.call('RPUSH', KEYS[2], frame)
+local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[5])
+if over > 0 then
+  redis.call('LTRIM', KEYS[2], over, -1)
+  redis.call('HINCRBY', KEYS[1], 'first', over)
+end
+follow_ttl(KEYS[2])
+return frame
+`;
+
+// KEYS S L; ARGV tail maxEvents. An event outside the turn queue (a voice
+// call's live transcript): numbered and logged while the session is held,
+// whatever its generation (the call's connection may just have gone).
+const APPEND_EVENT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local frame = '{"type":"event","seq":' .. seq .. ',' .. ARGV[1]
+redis.call('RPUSH', KEYS[2], frame)
+local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[2])
+if over > 0 then
+  redis.call('LTRIM', KEYS[2], over, -1)
+  redis.call('HINCRBY', KEYS[1], 'first', over)
+end
+follow_ttl(KEYS[2])
+return frame
+`;
+
+// KEYS S T; ARGV gen messageId
+const FINISH_TURN = `
+if redis.call('HGET', KEYS[1], 'gen') ~= ARGV[1] then return 0 end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if not head or cjson.decode(head).message_id ~= ARGV[2] then return 0 end
+redis.call('LPOP', KEYS[2])
+redis.call('HSET', KEYS[1], 'cur', 0)
+return 1
+`;
+
+// KEYS S V W; ARGV callId recordJson maxCalls
+const SAVE_VOICE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('LREM', KEYS[3], 0, ARGV[1])
+redis.call('RPUSH', KEYS[3], ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+while redis.call('LLEN', KEYS[3]) > tonumber(ARGV[3]) do
+  redis.call('HDEL', KEYS[2], redis.call('LPOP', KEYS[3]))
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
+end
+return 1
+`;
+
+// KEYS R E RZ; ARGV key print owner leaseMs maxRuns ttlMs channel
+const CLAIM = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease = now + tonumber(ARGV[4])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local m = redis.call('HMGET', KEYS[1], 'p', 'st', 'lease')
+  if m[1] ~= ARGV[2] and m[2] ~= 'failed' then return {'conflict'} end
+  if m[2] == 'done' then return {'replayed'} end
+  if m[2] == 'running' and tonumber(m[3]) > now then return {'joined'} end
+  local fence = redis.call('HINCRBY', KEYS[1], 'f', 1)
+  redis.call('HSET', KEYS[1], 'p', ARGV[2], 'st', 'running', 'ow', ARGV[3], 'lease', lease)
+  redis.call('PUBLISH', ARGV[7], ARGV[1])
+  return {'takeover', fence, redis.call('LLEN', KEYS[2])}
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[6]))
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return {'full'} end
+redis.call('HSET', KEYS[1], 'p', ARGV[2], 'st', 'running', 'ow', ARGV[3], 'f', 1, 'lease', lease, 'c', now)
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('ZADD', KEYS[3], now, ARGV[1])
+return {'started', 1, 0}
+`;
+
+const RUN_PRELUDE = `
+local function fenced()
+  local m = redis.call('HMGET', KEYS[1], 'f', 'st')
+  return m[1] == ARGV[1] and m[2] == 'running'
+end
+`;
+
+// KEYS R E; ARGV fence index eventJson channel key
+const APPEND_RUN = `${RUN_PRELUDE}
+if not fenced() then return 0 end
+local n = redis.call('LLEN', KEYS[2])
+local index = tonumber(ARGV[2])
+if index == n then
+  redis.call('RPUSH', KEYS[2], ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
+  redis.call('PUBLISH', ARGV[4], ARGV[5])
+end
+if index <= n then return 1 end
+return 0
+`;
+
+// KEYS R; ARGV fence leaseMs
+const RENEW_RUN = `${RUN_PRELUDE}
+if not fenced() then return 0 end
+local t = redis.call('TIME')
+redis.call('HSET', KEYS[1], 'lease', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2]))
+return 1
+`;
+
+// KEYS R; ARGV fence state channel key
+const END_RUN = `${RUN_PRELUDE}
+if not fenced() then return 0 end
+redis.call('HSET', KEYS[1], 'st', ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1
+`;
+
+// KEYS R E; ARGV from
+const READ_RUN = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local m = redis.call('HMGET', KEYS[1], 'st', 'lease')
+local expired = 0
+if m[1] == 'running' and tonumber(m[2]) <= now then expired = 1 end
+return {m[1], expired, redis.call('LRANGE', KEYS[2], tonumber(ARGV[1]), -1)}
+`;
+
+export const SCRIPTS = Object.freeze({
+  CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, APPEND_EVENT, FINISH_TURN, SAVE_VOICE,
+  CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN,
+});

@@ -1,0 +1,277 @@
+// The shared store (store/README.md) on Redis, for several gateway
+// instances and restarts: NATTER_REDIS_URL. Every check-and-write is one
+// Lua script (redis-scripts.mjs). Live notices travel by pub/sub (kicks of
+// replaced connections, "this run changed"), which is at-most-once: nothing
+// depends on a notice arriving, because every write is fenced in Redis and
+// every reader also polls (waitRun's timeout, the heartbeat's touch).
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, createClient,
+} from 'redis';
+import { limitsWith } from './limits.mjs';
+import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
+import { SCRIPTS } from './redis-scripts.mjs';
+
+const KICK_CHANNEL = 'nt:kick';
+const RUN_CHANNEL = 'nt:run';
+const EPOCH_KEY = 'nt:epoch';
+const EPOCH_CHECK_MS = 1000;
+const STREAMING = new Set(['APPEND_RUN', 'RENEW_RUN', 'END_RUN', 'READ_RUN', 'EMIT']);
+
+// True for the errors of a Redis that cannot be reached right now (the
+// caller answers "try again later": HTTP 503, close 1013), as opposed to a bug.
+export function storeUnavailable(error) {
+  return error instanceof ClientOfflineError || error instanceof ClientClosedError
+    || error instanceof ConnectionTimeoutError || error instanceof SocketClosedUnexpectedlyError;
+}
+
+const sessionKeys = (id) => {
+  const tag = `nt:{${id}}`;
+  return [`${tag}:s`, `${tag}:log`, `${tag}:acked`, `${tag}:ackorder`, `${tag}:turns`, 'nt:sessions', `${tag}:voice`, `${tag}:voiceorder`];
+};
+const runKeys = (key) => [`nt:run:{${key}}`, `nt:run:{${key}}:ev`, 'nt:runs'];
+
+export class RedisStore {
+  kind = 'redis';
+  epoch = '';
+  #client;
+  #stream; // a second connection for the reply streams, so a burst of events never queues a hello or an ack behind it
+  #sub;
+  #shas = new Map();
+  #kickers = new Set();
+  #epochListeners = new Set();
+  #runWaiters = new Map();
+  #epochTimer = null;
+  #log;
+
+  constructor({ url, limits = {}, log = () => {} } = {}) {
+    this.limits = limitsWith(limits);
+    this.#log = log;
+    // Commands fail fast while Redis is unreachable (the caller answers 503
+    // or closes 1011) instead of queueing without bound.
+    const options = { url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } };
+    this.#client = createClient(options);
+    this.#stream = createClient(options);
+    this.#sub = createClient(options);
+    for (const c of [this.#client, this.#stream, this.#sub]) c.on('error', (e) => this.#log(`[store] redis: ${e.message}`));
+  }
+
+  async start() {
+    await this.#client.connect();
+    await this.#stream.connect();
+    await this.#sub.connect();
+    for (const [name, text] of Object.entries(SCRIPTS)) {
+      this.#shas.set(name, { text, sha: createHash('sha1').update(text).digest('hex') });
+    }
+    await this.#sub.subscribe(KICK_CHANNEL, (message) => {
+      try {
+        const { id, gen, reason } = JSON.parse(message);
+        for (const fn of this.#kickers) fn(id, gen, reason);
+      } catch { /* not ours */ }
+    });
+    await this.#sub.subscribe(RUN_CHANNEL, (key) => this.#wakeRun(key));
+    this.epoch = await this.#currentEpoch();
+    this.#epochTimer = setInterval(() => this.#checkEpoch(), EPOCH_CHECK_MS);
+    this.#epochTimer.unref();
+    return this;
+  }
+
+  async close() {
+    clearInterval(this.#epochTimer);
+    for (const waiters of this.#runWaiters.values()) for (const wake of waiters) wake();
+    await Promise.allSettled([this.#client, this.#stream, this.#sub].map((c) => (c.close ? c.close() : c.quit())));
+  }
+
+  // The epoch key, minted when missing (first start, or Redis lost its data).
+  async #currentEpoch() {
+    await this.#client.set(EPOCH_KEY, randomBytes(6).toString('base64url'), { NX: true });
+    return this.#client.get(EPOCH_KEY);
+  }
+
+  async #checkEpoch() {
+    let now;
+    try { now = await this.#currentEpoch(); } catch { return; } // unreachable: try again next tick
+    if (now === this.epoch) return;
+    this.#log(`[store] epoch changed ${this.epoch} -> ${now}: Redis lost its data`);
+    this.epoch = now;
+    for (const fn of this.#epochListeners) fn(now);
+  }
+
+  // fn(epoch) when the store's data was lost (live sockets must start fresh).
+  onEpochChange(fn) { this.#epochListeners.add(fn); }
+
+  async #run(name, keys, args) {
+    const { text, sha } = this.#shas.get(name);
+    const client = STREAMING.has(name) ? this.#stream : this.#client;
+    const argv = args.map(String);
+    try {
+      return await client.sendCommand(['EVALSHA', sha, String(keys.length), ...keys, ...argv]);
+    } catch (error) {
+      if (!String(error?.message).startsWith('NOSCRIPT')) throw error;
+      return client.sendCommand(['EVAL', text, String(keys.length), ...keys, ...argv]);
+    }
+  }
+
+  // --- sessions ---
+
+  #liveTtl() { return 2 * this.limits.resumeWindowMs; }
+
+  async createSession(id, { tabId = '', instance = '', ifAbsent = false } = {}) {
+    const reply = JSON.parse(await this.#run('CREATE', sessionKeys(id),
+      [id, tabId, instance, newResumeToken(), this.epoch, this.#liveTtl(), this.limits.maxSessions, ifAbsent ? 1 : 0]));
+    if (reply.full) return { full: true };
+    if (reply.held) return { held: true };
+    return { token: reply.token, gen: reply.gen, seq: 0, acked: [], prev: reply.prev || null };
+  }
+
+  async resumeSession(id, token, { tabId = '', instance = '', rotate = false } = {}) {
+    const raw = await this.#run('RESUME', sessionKeys(id),
+      [id, tabId, instance, token, this.epoch, this.#liveTtl(), rotate ? 1 : 0, newResumeToken()]);
+    if (raw === null) return null;
+    const reply = JSON.parse(raw);
+    return {
+      token: reply.token, gen: reply.gen, seq: reply.seq, acked: Array.isArray(reply.acked) ? reply.acked : [],
+      prev: reply.prev || null,
+    };
+  }
+
+  onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }
+
+  async kick(id, gen, reason) {
+    await this.#client.publish(KICK_CHANNEL, JSON.stringify({ id, gen, reason }));
+  }
+
+  async touchSession(id, gen) {
+    return this.#run('TOUCH', sessionKeys(id), [id, gen, this.#liveTtl(), 1]);
+  }
+
+  async detachSession(id, gen) {
+    await this.#run('TOUCH', sessionKeys(id), [id, gen, this.limits.resumeWindowMs, 0]);
+  }
+
+  async eventsAfter(id, seq) {
+    const list = await this.#run('EVENTS_AFTER', sessionKeys(id).slice(0, 2), [seq]);
+    return list === null ? null : list.map((text) => JSON.parse(text));
+  }
+
+  async acceptMsg(id, gen, turn, print) {
+    return this.#run('ACCEPT', sessionKeys(id).slice(0, 5),
+      [gen, turn.message_id, print, JSON.stringify(turn), this.limits.maxTurns, this.limits.maxAcked]);
+  }
+
+  async headTurn(id) {
+    const [s, , , , t] = sessionKeys(id);
+    const reply = await this.#run('HEAD_TURN', [s, t], []);
+    return reply === null ? null : { turn: JSON.parse(reply[0]), cursor: Number(reply[1]) };
+  }
+
+  async emitEvent(id, gen, messageId, cursor, { event, data }) {
+    const tail = JSON.stringify({ reply_to: messageId, event, data }).slice(1);
+    const reply = await this.#run('EMIT', sessionKeys(id).slice(0, 5), [gen, messageId, cursor, tail, this.limits.maxEvents]);
+    return reply === 'stale' || reply === 'skip' ? reply : JSON.parse(reply);
+  }
+
+  async appendEvent(id, replyTo, { event, data }) {
+    const tail = JSON.stringify({ reply_to: replyTo, event, data }).slice(1);
+    const [s, l] = sessionKeys(id);
+    const reply = await this.#run('APPEND_EVENT', [s, l], [tail, this.limits.maxEvents]);
+    return reply === 'gone' ? null : JSON.parse(reply);
+  }
+
+  async finishTurn(id, gen, messageId) {
+    const [s, , , , t] = sessionKeys(id);
+    return (await this.#run('FINISH_TURN', [s, t], [gen, messageId])) === 1;
+  }
+
+  async saveVoiceCall(id, callId, record) {
+    const keys = sessionKeys(id);
+    await this.#run('SAVE_VOICE', [keys[0], keys[6], keys[7]], [callId, JSON.stringify(record), MAX_VOICE_CALLS]);
+  }
+
+  async loadVoiceCall(id, callId) {
+    const text = await this.#client.hGet(sessionKeys(id)[6], callId);
+    return text == null ? null : JSON.parse(text);
+  }
+
+  async setVisitor(id, visitor) {
+    const key = `nt:{${id}}:visitor`;
+    if (visitor === null) await this.#client.del(key);
+    else await this.#client.set(key, JSON.stringify(visitor), { PX: this.limits.runTtlMs });
+  }
+
+  async getVisitor(id) {
+    const text = await this.#client.get(`nt:{${id}}:visitor`);
+    return text === null ? null : JSON.parse(text);
+  }
+
+  // --- agent runs ---
+
+  async claimRun(key, print, { owner = '', leaseMs = 15_000 } = {}) {
+    const reply = await this.#run('CLAIM', runKeys(key),
+      [key, print, owner, leaseMs, this.limits.maxRuns, this.limits.runTtlMs, RUN_CHANNEL]);
+    const [outcome, fence, have] = reply;
+    return fence === undefined ? { outcome } : { outcome, fence: Number(fence), have: Number(have) };
+  }
+
+  async runConflicts(key, print) {
+    const [p, st] = await this.#client.hmGet(runKeys(key)[0], ['p', 'st']);
+    return p !== null && st !== 'failed' && p !== print;
+  }
+
+  async appendRunEvent(key, fence, index, event) {
+    const [r, e] = runKeys(key);
+    return (await this.#run('APPEND_RUN', [r, e], [fence, index, JSON.stringify(event), RUN_CHANNEL, key])) === 1;
+  }
+
+  async renewRun(key, fence, leaseMs) {
+    return (await this.#run('RENEW_RUN', [runKeys(key)[0]], [fence, leaseMs])) === 1;
+  }
+
+  async endRun(key, fence, state) {
+    return (await this.#run('END_RUN', [runKeys(key)[0]], [fence, state, RUN_CHANNEL, key])) === 1;
+  }
+
+  async readRun(key, from = 0) {
+    const [r, e] = runKeys(key);
+    const reply = await this.#run('READ_RUN', [r, e], [from]);
+    if (reply === null) return null;
+    return { state: reply[0], expired: reply[1] === 1, events: reply[2].map((text) => JSON.parse(text)) };
+  }
+
+  #wakeRun(key) {
+    const waiters = this.#runWaiters.get(key);
+    if (!waiters) return;
+    this.#runWaiters.delete(key);
+    for (const wake of waiters) wake();
+  }
+
+  waitRun(key, ms, signal) {
+    return new Promise((resolve) => {
+      let waiters = this.#runWaiters.get(key);
+      if (!waiters) this.#runWaiters.set(key, waiters = new Set());
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.#runWaiters.get(key) === waiters) this.#runWaiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done);
+      waiters.add(done);
+    });
+  }
+
+  // --- figures and test controls ---
+
+  async counts() {
+    const [sessions, runs] = await Promise.all([this.#client.zCard('nt:sessions'), this.#client.zCard('nt:runs')]);
+    return { sessions, runs };
+  }
+
+  // Test controls only: forgets everything this store wrote (one database).
+  async clear() {
+    await this.#client.flushDb();
+    this.epoch = await this.#currentEpoch();
+  }
+}
