@@ -26,7 +26,8 @@
 import createNatterCore from 'natter-core-glue';
 import { natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
-import { coreConfig, envDefaults, transportMode, mintTabId, CONVERSATION_KEY, SESSION_KEY } from './config.js';
+import { coreConfig, envDefaults, transportMode, mintTabId, CONVERSATION_KEY, RELOAD_KEY, SESSION_KEY } from './config.js';
+import { createChannelCheck } from './release-channel.js';
 import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
 import { liftToTopLayer } from './top-layer.js';
 import { standAside } from './stand-aside.js';
@@ -117,6 +118,10 @@ async function startCore(ctx, platform) {
     storedId: platform.storage.get(CONVERSATION_KEY),
     tabId: mintTabId(platform.seeds()),
     build: ctx.manifest.build,
+    version: ctx.manifest.version,
+    channelUrl: ctx.manifest.channel,
+    wallNow: platform.wallNow(),
+    storedReload: platform.storage.get(RELOAD_KEY),
     storedSession: platform.storage.get(SESSION_KEY),
   }));
   const wasm = ctx.manifest.files.core_wasm;
@@ -260,6 +265,7 @@ async function start(loaderCtx) {
   let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(), fetchToken,
+      checkChannel: createChannelCheck({ fetch: platform.fetch, dispatch }),
     }), t, { maxChars: 4000 },
   );
   if (debug) runEffect = debug.effects(runEffect);

@@ -23,6 +23,10 @@ export const CONVERSATION_KEY = 'natter.conversation';
 // resume_token, last_event_seq, outbox, transcript, visitor}; over HTTP only
 // {session_id, visitor}); read back at the next boot.
 export const SESSION_KEY = 'natter.session';
+// Written by the core before it reloads the page for a release (JSON text:
+// {at: wall ms, reason, build?}); its `at` goes back to the core, which
+// allows one such reload per tab per 10 minutes (wasm/src/release_watch.hpp).
+export const RELOAD_KEY = 'natter.reload';
 export const TRANSPORTS = ['http', 'session'];
 
 // The bottom of the precedence (init > <natter-widget> attributes > data-* >
@@ -125,10 +129,24 @@ export function storedConversation(value) {
   return typeof value === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(value) ? value : '';
 }
 
+// When this tab last reloaded for a release: RELOAD_KEY's `at`, or 0.
+export function lastReloadAt(storedText) {
+  try {
+    const at = JSON.parse(storedText)?.at;
+    return Number.isSafeInteger(at) && at > 0 ? at : 0;
+  } catch {
+    return 0;
+  }
+}
+
 // dataset: the loader's data-* attributes; seeds: platform.seeds().
 // storedSession: storage's SESSION_KEY text, or null. In session mode
-// also: tabId (mintTabId) and build (the manifest's).
-export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, storedSession }) {
+// also: tabId (mintTabId), build and version (the manifest's), channelUrl
+// (the channel pointer the page follows; absent when pinned), wallNow
+// (Date.now()) and storedReload (storage's RELOAD_KEY text, or null).
+export function coreConfig({
+  dataset, pageUrl, seeds, storedId, tabId, build, version, channelUrl, wallNow, storedReload, storedSession,
+}) {
   const conversationId = storedConversation(storedId);
   const config = {
     chat_url: chatUrl(dataset.endpoint, pageUrl),
@@ -151,6 +169,10 @@ export function coreConfig({ dataset, pageUrl, seeds, storedId, tabId, build, st
     session_url: sessionUrl(dataset.endpoint, pageUrl),
     tab_id: String(tabId ?? ''),
     build: String(build ?? ''),
+    version: String(version ?? ''),
+    channel_url: String(channelUrl ?? ''),
+    wall_now_ms: Number.isSafeInteger(wallNow) && wallNow > 0 ? wallNow : 0,
+    last_reload_wall_ms: lastReloadAt(storedReload),
     ...restoredSession(storedSession, conversationId),
   };
 }

@@ -8,9 +8,12 @@
 // `fetchToken` (token-fetch.js) is only needed by a core with a token_url.
 
 // `voice` (voice/voice-effects.js) adds the voice effects, in session mode.
-// `reload()` reloads the page (a newer release is live; the core chose the moment).
+// `reload()` reloads the page (the core chose the reason and the moment:
+// wasm/src/release_watch.hpp). `checkChannel` (release-channel.js) reads the
+// release channel pointer, for a page that follows a channel.
 export function createEffectRunner({
   ui, transport, session, storage, listeners, log, voice = null, reload = () => {}, fetchToken = null,
+  checkChannel = null,
 }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
@@ -36,9 +39,11 @@ export function createEffectRunner({
     notice_shown: (e) => ui.messages.addNotice(e),
     token_requested: (e) => { fetchToken(e); },
     reload_page: (e) => {
-      log('info', `reloading for release build ${e.build}`);
+      log('info', e.reason === 'channel' ? `reloading: the release channel moved to build ${e.build}`
+        : 'reloading: the chat service no longer serves this release');
       reload();
     },
+    channel_check: (e) => { checkChannel(e); },
     ...(voice ? voice.effects : {}),
   };
 

@@ -6,7 +6,7 @@
 //   fetch(url, init)      the WHATWG fetch
 //   WebSocket             the WebSocket constructor (ws-transport.js)
 //   now()                 monotonic ms (what the core's deadlines are measured in)
-//   wallNow()             epoch ms (only for HTTP-date Retry-After values)
+//   wallNow()             epoch ms (HTTP-date Retry-After values; the release reload guard)
 //   setTimeout/clearTimeout
 //   seeds()               two 16-hex-digit strings from a CSPRNG (the core's
 //                         id minter; the core never sees Math.random)

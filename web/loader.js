@@ -6,8 +6,9 @@
 // A classic script once built (tools/bundle/build.mjs bundles this module
 // and its imports into one minified IIFE), kept under 2 KiB gzipped: it
 // defines window.natter and <natter-widget>, draws the launcher at once in
-// the host, and loads the content-hashed core bundle only on the first
-// interaction, when the page is idle, or for a queued command. Everything
+// the host, and loads the content-hashed core bundle only when the shopper
+// shows intent, or as a preload on an idle page with a fast connection
+// (docs/ARCHITECTURE.md, "When the core is downloaded"). Everything
 // else (checking the configuration: shim/config-check.js, the full theme,
 // languages, the panel) is the core bundle's job: the budget has no room.
 //
@@ -29,7 +30,9 @@
 //
 // Handshake (see shim/boot.js): the core bundle calls natter.__boot(start);
 // this loader calls start(ctx) with ctx = {root, launcher, manifest, base,
-// dataset, init, attach}; root.host is the <natter-widget> (its attributes
+// dataset, init, attach} (manifest.channel: the pointer URL a channel-
+// following page resolved; absent when pinned: such a page never reloads
+// for a release); root.host is the <natter-widget> (its attributes
 // are read by the core). The bundle calls ctx.attach(run) when it is ready; from
 // then on natter(...) returns run(args), and the queue is replayed through
 // run first, in order. The function object itself never changes, so a shop
@@ -39,6 +42,9 @@ import { drawLauncher } from './loader/launcher.js';
 
 /* global __NATTER_FOLLOWS_CHANNEL__ */
 var RELEASE = __NATTER_RELEASE__;
+// The commands that show intent (the launcher's click is 'toggle'): queued
+// others ('on', 'identify', ...) wait for the core without loading it.
+var INTENT = /^(open|send|toggle)$/;
 
 function main() {
   var existing = window.natter;
@@ -69,7 +75,7 @@ function main() {
     if (args[0] == 'version') return { version: manifest && manifest.version, build: manifest && manifest.build };
     if (args[0] == 'init') return takeInit(args[1]);
     queue.push(args);
-    load();
+    if (INTENT.test(args[0])) load();
   }
   natter.q = queue;
   natter.__loaded = true;
@@ -94,14 +100,19 @@ function main() {
     // Every launcher click goes through the public command, queued or not.
     launcher = widget.launcher;
     launcher.addEventListener('click', () => natter('toggle'));
-    // Every one (load() returns early while loading): after a failure the
-    // next interaction retries.
-    for (var type of ['pointerdown', 'focus', 'keydown']) launcher.addEventListener(type, load);
-    // Idle preload so the first click opens at once; the timeout covers
-    // browsers without requestIdleCallback (Safari).
-    if (window.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
-    else setTimeout(load, 2000);
-    if (queue.length) load();
+    // Intent: every one (load() returns early while loading): after a
+    // failure the next interaction retries.
+    for (var type of ['pointerover', 'pointerdown', 'focus', 'keydown']) launcher.addEventListener(type, load);
+    // Preload, so the first click opens at once: only once the page has
+    // loaded and is idle (no timeout: a busy page never preloads; no
+    // requestIdleCallback, as in Safari: intent only), and never on a
+    // Save-Data or slow connection.
+    var net = navigator.connection || {};
+    if (window.requestIdleCallback && !net.saveData && !/2g|3g/.test(net.effectiveType)) {
+      if (document.readyState == 'complete') requestIdleCallback(load);
+      else addEventListener('load', () => requestIdleCallback(load));
+    }
+    if (queue.some((args) => INTENT.test(args[0]))) load();
   }
   customElements.define('natter-widget', class extends HTMLElement {
     connectedCallback() { adopt(this); }

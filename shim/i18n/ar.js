@@ -35,6 +35,7 @@ export default {
   'status.closed': 'انتهت المحادثة.',
   'status.closedElsewhere': 'استمرت هذه المحادثة في علامة تبويب أخرى.',
   'status.updateRequired': 'تحتاج هذه المحادثة إلى تحديث: أعد تحميل الصفحة.',
+  'status.unsupportedClient': 'هذه المحادثة غير متاحة في هذه الصفحة: فهي تستخدم إصدارًا لم تعد خدمة المحادثة تدعمه.',
   'status.credentialsRefused': 'رفضت خدمة المحادثة بيانات اعتماد هذا المتصفح.',
   'diagnosis.dropsAfterOpen': 'ينقطع الاتصال فور فتحه. ربما لا يدعم خادم وسيط اتصالات WebSocket أو يغلق الاتصالات الخاملة (راجع docs/reverse-proxy.md).',
   'diagnosis.upgradeHeadersDropped': 'وصل طلب ترقية WebSocket إلى الخادم دون الترويستين Upgrade وConnection: خادم وسيط يحذفهما. مرّر الترويستين كلتيهما (راجع docs/reverse-proxy.md).',

@@ -27,6 +27,7 @@ const STATUS = {
   closed_elsewhere: 'status.closedElsewhere',
   update_required: 'status.updateRequired',
   credentials_refused: 'status.credentialsRefused',
+  unsupported_client: 'status.unsupportedClient',
 };
 const DIAGNOSIS = {
   drops_after_open: 'diagnosis.dropsAfterOpen',

@@ -34,6 +34,7 @@ export default {
   'status.closed': 'Chat beendet.',
   'status.closedElsewhere': 'Dieser Chat wurde in einem anderen Tab fortgesetzt.',
   'status.updateRequired': 'Dieser Chat braucht ein Update: Bitte laden Sie die Seite neu.',
+  'status.unsupportedClient': 'Dieser Chat ist auf dieser Seite nicht verfügbar: Er nutzt eine Version, die der Chat-Dienst nicht mehr unterstützt.',
   'status.credentialsRefused': 'Der Chat-Dienst hat die Anmeldedaten dieses Browsers abgelehnt.',
   'diagnosis.dropsAfterOpen': 'Die Verbindung bricht direkt nach dem Aufbau ab. Ein Proxy unterstützt womöglich keine WebSockets oder schließt ruhende Verbindungen (siehe docs/reverse-proxy.md).',
   'diagnosis.upgradeHeadersDropped': 'Das WebSocket-Upgrade kam ohne seine Upgrade- und Connection-Header beim Server an: Ein Proxy entfernt sie. Leiten Sie beide Header weiter (siehe docs/reverse-proxy.md).',

@@ -38,6 +38,7 @@ export default {
   'status.closed': 'Chat closed.',
   'status.closedElsewhere': 'This chat continued in another tab.',
   'status.updateRequired': 'This chat needs an update: reload the page.',
+  'status.unsupportedClient': 'This chat is not available on this page: it runs a version the chat service no longer supports.',
   'status.credentialsRefused': "The chat service refused this browser's credentials.",
   'diagnosis.dropsAfterOpen': 'The connection drops right after it opens. A proxy may not support WebSockets, or closes idle connections: see docs/reverse-proxy.md.',
   'diagnosis.upgradeHeadersDropped': 'The WebSocket upgrade reached the server without its Upgrade/Connection headers: a proxy drops them. Forward both headers (see docs/reverse-proxy.md).',

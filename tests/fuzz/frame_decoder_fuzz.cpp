@@ -6,7 +6,11 @@
 //
 // Besides "no crash, no sanitizer report", it checks the contracts:
 //  - the events do not depend on where the chunks were cut;
-//  - every decoded link, card url and image_url passes is_safe_link;
+//  - every decoded link, card url and image_url obeys a link rule written
+//    here, independently of the core's is_safe_link (which decided to
+//    accept it): an http:// or https:// prefix in any case, a non-empty
+//    host, and no whitespace, control, double quote, angle bracket, backtick or
+//    backslash anywhere;
 //  - a card name fits in 200 UTF-16 units.
 //
 // Input layout (FuzzedDataProvider takes integers from the end, so seed
@@ -14,6 +18,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -33,10 +38,34 @@ void check(bool ok) {
   if (!ok) std::abort();
 }
 
+// The oracle for links: deliberately not natter::is_safe_link.
+bool link_obeys_rule(std::string_view url) {
+  for (unsigned char c : url)
+    if (c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '\\') return false;
+  auto prefix = [&](std::string_view p) {
+    if (url.size() < p.size()) return false;
+    for (std::size_t i = 0; i < p.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(url[i])) != p[i]) return false;
+    return true;
+  };
+  std::size_t host_at;
+  if (prefix("https://")) host_at = 8;
+  else if (prefix("http://")) host_at = 7;
+  else return false;
+  const std::size_t host_end = url.find_first_of(":/?#", host_at);
+  return (host_end == std::string_view::npos ? url.size() : host_end) > host_at;
+}
+
+void check_link(std::string_view url) {
+  check(link_obeys_rule(url));
+  check(natter::is_safe_link(url));  // and the core agrees with itself
+}
+
 void check_links(const natter::RichText& text) {
   for (const natter::Block& b : text.blocks)
     for (const natter::Line& l : b.lines)
-      for (const natter::Span& s : l) check(s.href.empty() || natter::is_safe_link(s.href));
+      for (const natter::Span& s : l)
+        if (!s.href.empty()) check_link(s.href);
 }
 
 // Same decoder limit, body cut into pieces of 0..63 bytes by a xorshift PRNG.
@@ -63,8 +92,8 @@ void decode_reply(const std::vector<SseMessage>& events) {
       if (reply.size() < 32 * 1024) reply += delta->text;  // SendMachine's cap
       check_links(natter::parse_rich_text(reply));
     } else if (const auto* card = std::get_if<natter::AgentCard>(event)) {
-      check(natter::is_safe_link(card->url));
-      check(card->image_url.empty() || natter::is_safe_link(card->image_url));
+      check_link(card->url);
+      if (!card->image_url.empty()) check_link(card->image_url);
       check(natter::utf16_length(card->name) <= 200);
     }
   }
@@ -93,6 +122,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   const auto frame = natter::decode_server_frame(body);
   if (const auto* f = std::get_if<natter::ServerFrame>(&frame))
     if (const auto* ev = std::get_if<natter::ServerEvent>(f))
-      if (const auto* card = std::get_if<natter::AgentCard>(&ev->event)) check(natter::is_safe_link(card->url));
+      if (const auto* card = std::get_if<natter::AgentCard>(&ev->event)) check_link(card->url);
   return 0;
 }

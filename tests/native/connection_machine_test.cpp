@@ -2,6 +2,9 @@
 // catalogue, one at a time, on a fake clock.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "backoff.hpp"
 #include "session_harness.hpp"
 
 namespace natter {
@@ -44,8 +47,9 @@ TEST(Connection, EventsFromAnOldSocketNeverActOnTheNewOne) {
   EXPECT_TRUE(h.client.connection().live());
 }
 
-TEST(Connection, ASocketThatConnectsAndDropsAtOnceKeepsBackingOff) {
-  Harness h(session_config());
+// Eight sockets that open, are welcomed and drop 50 ms later; returns the
+// reconnect delay armed after each drop.
+std::vector<int64_t> quick_drop_delays(Harness& h) {
   h.feed(SessionWanted{});
   std::vector<int64_t> delays;
   for (int i = 0; i < 8; ++i) {
@@ -57,6 +61,12 @@ TEST(Connection, ASocketThatConnectsAndDropsAtOnceKeepsBackingOff) {
     delays.push_back(*h.client.next_deadline() - h.now);
     h.advance_to_deadline();
   }
+  return delays;
+}
+
+TEST(Connection, ASocketThatConnectsAndDropsAtOnceKeepsBackingOff) {
+  Harness h(session_config());
+  const std::vector<int64_t> delays = quick_drop_delays(h);
   // Never reset on open: the ceiling grows to the 2 s cap; no hot loop.
   for (int64_t d : delays) EXPECT_GE(d, 0);
   int64_t late = 0;
@@ -65,6 +75,42 @@ TEST(Connection, ASocketThatConnectsAndDropsAtOnceKeepsBackingOff) {
   EXPECT_GE(h.client.stats().connect_attempts, 9u);
   EXPECT_NE(h.all_of<StatusChanged>().back().diagnosis, "") << "repeated quick drops name a likely proxy problem";
   EXPECT_EQ(h.all_of<StatusChanged>().back().diagnosis_code, "drops_after_open");
+}
+
+// The same story under many random draws, so the verdict does not depend on
+// one seed's luck. A back-off reset on open makes every retry a first retry,
+// drawn from [0, 1200) ms: no draw can take it to 1200 ms or more, and most
+// draws fall under the 100 ms floor of later retries. Kept back-off draws
+// later retries from [100, 2000) ms; across 32 seeds x 5 draws some exceed
+// 1200 ms (each does with probability 0.42). Returns what went wrong, or "".
+std::string backoff_under_quick_drops(uint32_t canaries) {
+  const ReconnectPolicy policy;
+  int64_t longest_late = 0;
+  for (uint64_t seed = 1; seed <= 32; ++seed) {
+    Config c = session_config();
+    c.seed_hi = seed;
+    c.seed_lo = seed * 0x9E3779B97F4A7C15ULL;
+    c.canaries = canaries;
+    Harness h(c);
+    const std::vector<int64_t> delays = quick_drop_delays(h);
+    for (size_t i = 3; i < delays.size(); ++i) {  // retry 4 on: the ceiling is 2 s
+      if (delays[i] < policy.min_ms)
+        return "seed " + std::to_string(seed) + ", retry " + std::to_string(i + 1) + " waited " +
+               std::to_string(delays[i]) + " ms, under the later retries' floor";
+      longest_late = std::max(longest_late, delays[i]);
+    }
+  }
+  if (longest_late < policy.first_spread_ms)
+    return "no late retry waited longer than a first retry can (" + std::to_string(longest_late) + " ms)";
+  return "";
+}
+
+TEST(Connection, QuickDropsNeverResetTheBackOffWhateverTheDraw) {
+  EXPECT_EQ(backoff_under_quick_drops(0), "");
+}
+
+TEST(Connection, TheQuickDropCheckCatchesABackOffResetOnOpen) {
+  EXPECT_NE(backoff_under_quick_drops(kCanaryResetBackoffOnOpen), "") << "the check above cannot fail";
 }
 
 TEST(Connection, SessionMsCountsTheTimeTheSessionIsUpAcrossReconnects) {

@@ -2,8 +2,10 @@
 // tests drive the send machine with every order of triggers, and with random
 // schedules of triggers, failures and retries, and check that each distinct
 // submission becomes exactly one message id, sent as one agent run.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -76,10 +78,11 @@ TEST(SendTriggers, EveryOrderOfUpToFiveTriggersSendsExactlyOnce) {
 // the reference server's promise: the agent runs once per key.
 class Simulation {
  public:
-  explicit Simulation(uint32_t seed) : rng_(seed) {
+  explicit Simulation(uint32_t seed, uint32_t canaries = 0) : rng_(seed) {
     Config c = Harness::default_config();
     c.seed_hi = seed;
     c.seed_lo = seed * 2654435761u;
+    c.canaries = canaries;
     h_ = std::make_unique<Harness>(c);
   }
 
@@ -225,6 +228,30 @@ TEST(SendTriggers, TenThousandRandomSchedulesGiveOneSendPerDistinctSubmission) {
     total_messages += sim.messages();
   }
   EXPECT_GT(total_messages, 10000u) << "the schedules barely sent anything";
+}
+
+// The HTTP path of the "new id on retry" canary (send_machine.cpp's retry
+// timer re-mints the id): the schedules above must catch it, with the check
+// on request keys, within kHttpCanarySeeds seeds.
+constexpr uint32_t kHttpCanarySeeds = 20;
+
+TEST(SendTriggers, ANewIdOnAnHttpRetryIsCaughtByTheKeyCheck) {
+  uint32_t caught_at = 0;
+  for (uint32_t seed = 1; seed <= kHttpCanarySeeds && !caught_at; ++seed) {
+    ::testing::TestPartResultArray failures;
+    {
+      ::testing::ScopedFakeTestPartResultReporter intercept(
+          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+      Simulation sim(seed, kCanaryNewIdOnRetry);
+      sim.run(40);
+      sim.check_invariants();
+    }
+    for (int i = 0; i < failures.size(); ++i)
+      if (std::string(failures.GetTestPartResult(i).message()).find("a request carried a key no message has") != std::string::npos)
+        caught_at = seed;
+  }
+  EXPECT_NE(caught_at, 0u) << "the HTTP retry canary survived " << kHttpCanarySeeds << " seeds";
+  std::printf("[canary] new_id_on_retry (HTTP) caught by the request-key check at seed %u\n", caught_at);
 }
 
 }  // namespace

@@ -51,12 +51,18 @@ test('a request reset before its response is retried with the same key and the a
 test('a second question while the first is answered is blocked, and the conversation carries on', async () => {
   const chat = createHeadlessClient({ Module, endpoint: server.url });
   try {
+    const before = (await control('/__natter/stats')).total_requests;
     const first = chat.ask('hello');
     chat.send('hello again');  // same tick: in flight
     assert.equal(chat.stats().blocked_sends, 1);
-    await first;
+    const answered = await first;
+    // The wire: one request for the first question, none for the blocked one.
+    const during = await control('/__natter/stats');
+    assert.equal(during.total_requests - before, 1, 'the blocked question reached the server');
+    assert.equal(during.requests[answered.messageId], 1);
     const second = await chat.ask('switch controllers');
     assert.ok(second.cards.length >= 1);
+    assert.equal((await control('/__natter/stats')).total_requests - before, 2);
     assert.equal(chat.transcript.messages.filter((m) => m.role === 'user').length, 2);
   } finally {
     chat.dispose();
@@ -66,8 +72,12 @@ test('a second question while the first is answered is blocked, and the conversa
 test('a message over the limit is refused with a clear error and never sent', async () => {
   const chat = createHeadlessClient({ Module, endpoint: server.url });
   try {
+    const before = (await control('/__natter/stats')).total_requests;
     await assert.rejects(chat.ask('x'.repeat(4001)), /over the 4,000-character limit/);
     assert.equal(chat.stats().messages_sent, 0);
+    // The wire: a request with a key the server has counted would show here.
+    await chat.ask('hello after the refusal');  // the pipe still works; exactly this one went out
+    assert.equal((await control('/__natter/stats')).total_requests - before, 1, 'the refused message reached the server');
   } finally {
     chat.dispose();
   }

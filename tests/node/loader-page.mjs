@@ -6,8 +6,12 @@
 //   before(doc)  builds the page's own elements before the loader runs
 //   readyState   the document's while the loader runs
 //   stub(natter) calls the shop's inline stub made before the loader
-// Returns {win, doc, warnings, idle, widgets(), loaded(), scripts()}:
-// loaded() fires DOMContentLoaded; idle holds requestIdleCallback callbacks.
+//   connection   navigator.connection ({saveData, effectiveType}), or none
+//   idleCallbacks false: a browser without requestIdleCallback (Safari)
+// Returns {win, doc, warnings, idle, idleOptions, widgets(), loaded(),
+// pageLoaded(), scripts()}: loaded() fires DOMContentLoaded, pageLoaded()
+// the window's load; idle holds requestIdleCallback callbacks, idleOptions
+// the options each was scheduled with.
 import vm from 'node:vm';
 import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
 import { buildLoader } from '../../tools/bundle/build.mjs';
@@ -18,7 +22,7 @@ const code = (await buildLoader(manifest)).toString();
 
 class FakeSheet { replaceSync(css) { this.css = css; } }
 
-export function runLoader({ dataset = {}, before, readyState = 'complete', stub } = {}) {
+export function runLoader({ dataset = {}, before, readyState = 'complete', stub, connection, idleCallbacks = true } = {}) {
   const doc = createFakeDocument();
   const make = doc.createElement.bind(doc);
   doc.createElement = (tag) => {
@@ -34,9 +38,14 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub 
   before?.(doc);
   const warnings = [];
   const idle = [];
+  const idleOptions = [];
+  const onPageLoad = [];
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
     ...fakeCustomElements(doc), console: { error() {}, warn: (text) => warnings.push(text) },
-    requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
+    navigator: connection ? { connection } : {},
+    addEventListener: (type, fn) => { if (type === 'load') onPageLoad.push(fn); },
+    setTimeout() { throw new Error('the loader schedules nothing by timer'); } };
+  if (idleCallbacks) win.requestIdleCallback = (fn, options) => { idle.push(fn); idleOptions.push(options); };
   win.window = win;
   if (stub) {
     win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
@@ -45,5 +54,6 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub 
   vm.runInNewContext(code, win);
   const widgets = () => doc.body.findAll((e) => e.localName === 'natter-widget');
   const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
-  return { win, doc, warnings, idle, widgets, loaded, scripts: () => doc.head.children };
+  const pageLoaded = () => { doc.readyState = 'complete'; onPageLoad.forEach((fn) => fn()); };
+  return { win, doc, warnings, idle, idleOptions, widgets, loaded, pageLoaded, scripts: () => doc.head.children };
 }

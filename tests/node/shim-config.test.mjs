@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chatUrl, coreConfig, storedConversation, panelTitle } from '../../shim/config.js';
+import { chatUrl, coreConfig, lastReloadAt, storedConversation, panelTitle } from '../../shim/config.js';
 
 const page = 'https://shop.example/products/astro-bot';
 
@@ -58,12 +58,28 @@ test('the tab id is minted from fresh seeds', () => {
 
 test('session mode adds the session keys and restores what this conversation persisted', () => {
   const c = coreConfig({ dataset: { transport: 'session' }, pageUrl: page, seeds, storedId: 'conv-1',
-    tabId: 'tab-1', build: 'ce7664146718', storedSession: saved({}) });
+    tabId: 'tab-1', build: 'ce7664146718', version: '1.4.2', channelUrl: 'https://cdn.example/channels/latest.json',
+    wallNow: 1_800_000_000_000, storedReload: JSON.stringify({ at: 1_799_999_000_000, reason: 'channel' }),
+    storedSession: saved({}) });
+  // (Issue 11 added the release keys: version, channel_url, wall_now_ms, last_reload_wall_ms.)
   assert.deepEqual(c, {
     chat_url: 'https://shop.example/api/chat', conversation_id: 'conv-1', max_text_chars: 4000, max_auto_retries: 3,
     seed_hi: seeds.hi, seed_lo: seeds.lo, session_url: 'wss://shop.example/api/session', tab_id: 'tab-1',
-    build: 'ce7664146718', resume_token: 'tok-9', last_event_seq: 41, outbox: [{ id: 'm1', text: 'still there?' }],
+    build: 'ce7664146718', version: '1.4.2', channel_url: 'https://cdn.example/channels/latest.json',
+    wall_now_ms: 1_800_000_000_000, last_reload_wall_ms: 1_799_999_000_000,
+    resume_token: 'tok-9', last_event_seq: 41, outbox: [{ id: 'm1', text: 'still there?' }],
   });
+});
+
+test('a pinned page has no channel; an unreadable reload record is no record', () => {
+  const c = coreConfig({ dataset: { transport: 'session' }, pageUrl: page, seeds, storedId: 'conv-1', build: 'b' });
+  assert.equal(c.channel_url, '');
+  assert.equal(c.last_reload_wall_ms, 0);
+  assert.equal(c.wall_now_ms, 0);
+  for (const text of [null, '', 'not json', '{"at":"1"}', '{"at":-5}', '{"at":1.5}', '[]', 'null']) {
+    assert.equal(lastReloadAt(text), 0, String(text));
+  }
+  assert.equal(lastReloadAt('{"at":1799999000000,"reason":"unsupported"}'), 1_799_999_000_000);
 });
 
 test('http mode ignores a stored session but for its visitor', () => {

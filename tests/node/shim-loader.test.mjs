@@ -21,7 +21,8 @@ function page({ stub } = {}) {
   doc.querySelector = () => null;
   const idle = [];
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
-    ...fakeCustomElements(doc), console: { error() {} }, requestIdleCallback: (fn) => idle.push(fn), setTimeout() {} };
+    ...fakeCustomElements(doc), console: { error() {} }, requestIdleCallback: (fn) => idle.push(fn), setTimeout() {},
+    navigator: {}, addEventListener() {} };
   win.window = win;
   if (stub) {
     win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };

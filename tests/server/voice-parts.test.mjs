@@ -7,6 +7,7 @@ import { SpeechSegmenter } from '../../tools/server/voice/speech-segmenter.mjs';
 import { playPaced } from '../../tools/server/voice/paced-stream.mjs';
 import { checkVoiceFaults, VoiceFaults } from '../../tools/server/voice/voice-faults.mjs';
 import { parseVoiceFrame } from '../../tools/server/voice/voice-frames.mjs';
+import { fakeClock } from '../node/fake-clock.mjs';
 
 test('voice packets: the header bytes of voice_packet.hpp, and every malformed kind named', () => {
   const bytes = encodeVoicePacket({ flags: 0xff, seq: 0x1_0102, timestamp: 2 ** 32 + 0x03040506, payload: Buffer.from([9, 8]) });
@@ -54,23 +55,42 @@ test('segmenter: clicks under 60 ms and segments under 200 ms are not speech', (
   assert.deepEqual(feed(seg, 30, -70), [{ ended: true, ms: 200 }]);
 });
 
-test('paced playback: 3 frames at once, then one per 20 ms without drift; stop() stops', async () => {
+// On a fake clock: which frames go out at which time, not how fast a loaded
+// machine's timers happen to run.
+const fakeTimers = () => {
+  const clock = fakeClock();
+  return { clock, now: clock.now, setTimer: clock.setTimeout, clearTimer: clock.clearTimeout };
+};
+
+test('paced playback: 3 frames at once, then each frame exactly when due, none early', () => {
+  const { clock, ...timers } = fakeTimers();
+  const t0 = clock.t;
   const sent = [];
-  const t0 = performance.now();
-  await new Promise((resolve) => playPaced(28, { sendFrame: (i) => sent.push([i, performance.now() - t0]), onDone: resolve }));
+  let done = false;
+  playPaced(28, { ...timers, sendFrame: (i) => sent.push([i, clock.t - t0]), onDone: () => { done = true; } });
+  assert.deepEqual(sent, [[0, 0], [1, 0], [2, 0]], 'the head start goes out at once');
+  for (let t = t0 + 1; t <= t0 + 25 * 20; t += 1) clock.advance(t);
   assert.deepEqual(sent.map(([i]) => i), [...Array(28).keys()]);
-  assert.ok(sent[2][1] < 10, `frame 2 at ${sent[2][1]} ms`);
-  const last = sent[27][1];
-  assert.ok(last >= 25 * 20 - 1 && last < 25 * 20 + 60, `frame 27 at ${last} ms, due at 500 ms`);
+  for (const [i, at] of sent.slice(3)) assert.equal(at, (i - 2) * 20, `frame ${i} sent at ${at} ms`);
+  assert.equal(done, true);
+});
+
+test('paced playback: a late timer sends every due frame at once (no drift); stop() stops', () => {
+  const { clock, ...timers } = fakeTimers();
+  const t0 = clock.t;
   let count = 0;
   let done = false;
-  const player = playPaced(100, { sendFrame: () => { count += 1; }, onDone: () => { done = true; } });
-  await new Promise((r) => setTimeout(r, 100));
+  const player = playPaced(100, { ...timers, sendFrame: () => { count += 1; }, onDone: () => { done = true; } });
+  clock.advance(t0 + 100); // one timer, 80 ms late
+  assert.equal(count, 3 + 5, 'frames due by 100 ms: the head start and five more');
+  clock.advance(t0 + 110);
+  assert.equal(count, 8, 'nothing early');
+  clock.advance(t0 + 120);
+  assert.equal(count, 9);
   player.stop();
-  const atStop = count;
-  await new Promise((r) => setTimeout(r, 100));
-  assert.equal(count, atStop);
-  assert.ok(atStop >= 5 && atStop < 20, `${atStop} frames in 100 ms`);
+  assert.equal(clock.timers.size, 0, 'stop() cancels the pending timer');
+  clock.advance(t0 + 1000);
+  assert.equal(count, 9);
   assert.equal(done, false);
 });
 

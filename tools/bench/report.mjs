@@ -5,6 +5,7 @@ import { renderVoiceSection } from './voice-report.mjs';
 import { renderVoiceAgentSection } from './voice-agent.mjs';
 import { renderLookSection } from './look-cost.mjs';
 import { renderGatewaySection } from './gateway-report.mjs';
+import { targetTotals } from './budgets.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 const bytes = (n) => n.toLocaleString('en-GB');
@@ -16,7 +17,7 @@ function sizeTable(sizes, before) {
     return b ? bytes(b.gzip) : 'none';
   };
   const rows = sizes.map((s) => `| \`${s.file}\` (${s.key}) | ${bytes(s.raw)} | ${before ? `${was(s.key)} | ` : ''}${bytes(s.gzip)} | ` +
-    `${s.budget === null ? 'none' : `< ${bytes(s.budget)}`} | ${s.pass === null ? '' : s.pass ? 'pass' : '**FAIL**'} |`);
+    `${s.budget === null ? 'none' : `≤ ${bytes(s.budget)}`} | ${s.pass === null ? '' : s.pass ? 'pass' : '**FAIL**'} |`);
   const head = before
     ? ['| file | bytes | gzip -9 bytes before | gzip -9 bytes | budget (gzip) | result |', '|---|---:|---:|---:|---:|---|']
     : ['| file | bytes | gzip -9 bytes | budget (gzip) | result |', '|---|---:|---:|---:|---|'];
@@ -36,9 +37,19 @@ ${how}
 Every file of a production build (\`NATTER_ENV=production\`, what shops
 get) a page can download, gzipped at level 9. The loader's
 budget is the product requirement (it is on every page of every shop); the
-others are ceilings in \`tools/bench/sizes.mjs\` that catch a sudden jump.${was}
+others are ceilings in \`tools/bench/budgets.mjs\` (the one place for
+budgets; \`tests/node/size-budgets.test.mjs\` checks them in \`npm test\`)
+that catch a sudden jump.${was}
 
 ${sizeTable(sizes, before)}
+
+What a shopper downloads, against the targets in \`tools/bench/budgets.mjs\`
+(a page view with no intent downloads only the loader: docs/ARCHITECTURE.md,
+"When the core is downloaded"):
+
+| download | gzip -9 bytes | target | result |
+|---|---:|---:|---|
+${targetTotals(sizes).map((t) => `| ${t.label} | ${bytes(t.gzip)} | ≤ ${bytes(t.target)} | ${t.pass ? 'met' : '**not met**'} |`).join('\n')}
 `;
 }
 

@@ -1,8 +1,14 @@
 // Voice codec speed in Node: the same speech encoded by the native build of
 // libopus (natter_opus_encode_cli --time 1, which times its encode loop
 // alone), the WASM build (VoiceEncoder.encode), and opusscript from npm
-// (libopus 1.4 compiled by its authors with Emscripten), all at the call's
-// settings; plus CaptureStream.push of one 20 ms frame -> packet ready.
+// (libopus 1.4 compiled by its authors with Emscripten), at the call's
+// settings and at complexity 5 and 10 (ENCODE_COMPLEXITIES); plus
+// CaptureStream.push of one 20 ms frame -> packet ready.
+//
+// Alone, `node tools/bench/voice-codec.mjs` prints the encode figures
+// (NATTER_BENCH_ENCODE_RUNS runs, default and minimum 11) without touching
+// docs/benchmarks.md: min and median per encoder, and the WASM/native
+// ratios of both, native measured in the same run.
 //
 //   encode      CPU ms per second of audio, per run (a fresh encoder each
 //               run); WASM and opusscript: process.cpuUsage() around the
@@ -14,11 +20,20 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median } from './stats.mjs';
 import { speechWav, readWav } from '../../tests/browser/voice-audio.mjs';
 
 export const SETTINGS = { rate: 48000, frame: 960, bitrate: 24000, complexity: 5, fec: true, lossPerc: 10 };
+// The call's complexity (5) and libopus's highest (10).
+export const ENCODE_COMPLEXITIES = [5, 10];
+// The libopus version both builds compile (cmake/opus.cmake).
+export function opusVersion(repoRoot) {
+  const m = /set\(NATTER_OPUS_VERSION ([0-9.]+)\)/.exec(readFileSync(path.join(repoRoot, 'cmake/opus.cmake'), 'utf8'));
+  return m ? m[1] : 'unknown';
+}
 const require = createRequire(import.meta.url);
 const TEXT = 'Hello, I am looking for running shoes in size nine for trail running. ' +
   'Do you have anything waterproof with a wide toe box? I would also like to know ' +
@@ -48,9 +63,9 @@ export async function loadVoiceWasm(repoRoot) {
 
 const cpuMs = (start) => { const d = process.cpuUsage(start); return (d.user + d.system) / 1000; };
 
-function nativeRun(cli, pcm) {
+function nativeRun(cli, pcm, complexity) {
   const r = spawnSync(cli, ['--rate', String(SETTINGS.rate), '--frame', String(SETTINGS.frame),
-    '--bitrate', String(SETTINGS.bitrate), '--complexity', String(SETTINGS.complexity), '--time', '1'],
+    '--bitrate', String(SETTINGS.bitrate), '--complexity', String(complexity), '--time', '1'],
   { input: Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength), maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`natter_opus_encode_cli: ${r.stderr}`);
   const m = /frames=(\d+) cpu_ns=(\d+) wall_ns=(\d+)/.exec(r.stderr.toString());
@@ -68,8 +83,8 @@ function splitRecords(buf) {
   return out;
 }
 
-function wasmRun(V, pcm) {
-  const { rate, frame, bitrate, complexity } = SETTINGS;
+function wasmRun(V, pcm, complexity) {
+  const { rate, frame, bitrate } = SETTINGS;
   const enc = new V.VoiceEncoder(rate, bitrate, complexity);
   if (enc.status() !== 0) throw new Error(`VoiceEncoder: ${V.errorName(enc.status())}`);
   const packets = [];
@@ -89,8 +104,8 @@ function wasmRun(V, pcm) {
 
 // opusscript's VOIP application and CTLs (libopus request numbers), as
 // wasm/src/voice/opus_codec.cpp sets them.
-function opusscriptRun(OpusScript, pcm) {
-  const { rate, frame, bitrate, complexity, lossPerc } = SETTINGS;
+function opusscriptRun(OpusScript, pcm, complexity) {
+  const { rate, frame, bitrate, lossPerc } = SETTINGS;
   const enc = new OpusScript(rate, 1, OpusScript.Application.VOIP);
   const packets = [];
   try {
@@ -115,23 +130,33 @@ function loadOpusscript() {
 const kbps = (packets, seconds) => packets.reduce((s, p) => s + p.length, 0) * 8 / seconds / 1000;
 const same = (a, b) => a.length === b.length && a.every((p, i) => Buffer.compare(Buffer.from(p), Buffer.from(b[i])) === 0);
 
-// Returns {seconds, spokenSeconds, runs, native/wasm/opusscript: {cpuMsPerAudioS: [..], kbps}
-// (opusscript: {error} when it could not be loaded), wasmSameAsNative}.
-export async function measureEncode({ repoRoot, V, seconds = 20, runs }) {
+// Returns {seconds, spokenSeconds, runs, opusVersion, byComplexity: {<c>:
+// {native/wasm/opusscript: {cpuMsPerAudioS: [..], kbps}}} (opusscript:
+// {error} when it could not be loaded), wasmSameAsNative (every
+// complexity)}. The encoders and the complexities are interleaved within
+// each run, so load on the machine hits all of them alike.
+export async function measureEncode({ repoRoot, V, seconds = 20, runs, complexities = ENCODE_COMPLEXITIES }) {
   const cli = path.join(repoRoot, 'build/native/tools/voice/natter_opus_encode_cli');
   if (!existsSync(cli)) throw new Error('natter_opus_encode_cli missing: cmake --build build/native --target natter_opus_encode_cli');
   const { pcm, spokenSeconds } = speechPcm(seconds);
   const { OpusScript, error } = loadOpusscript();
-  const out = { seconds, spokenSeconds, runs, native: { cpuMsPerAudioS: [] }, wasm: { cpuMsPerAudioS: [] },
-    opusscript: error ? { error } : { cpuMsPerAudioS: [] } };
-  let last;
-  for (let i = 0; i < runs; i += 1) { // interleaved, so load on the machine hits all three alike
-    last = { native: nativeRun(cli, pcm), wasm: wasmRun(V, pcm), opusscript: OpusScript && opusscriptRun(OpusScript, pcm) };
-    for (const k of ['native', 'wasm', 'opusscript']) if (last[k]) out[k].cpuMsPerAudioS.push(last[k].cpuMs / seconds);
+  const byComplexity = {};
+  for (const c of complexities) {
+    byComplexity[c] = { native: { cpuMsPerAudioS: [] }, wasm: { cpuMsPerAudioS: [] },
+      opusscript: error ? { error } : { cpuMsPerAudioS: [] } };
   }
-  for (const k of ['native', 'wasm', 'opusscript']) if (last[k]) out[k].kbps = kbps(last[k].packets, seconds);
-  out.wasmSameAsNative = same(last.wasm.packets, last.native.packets);
-  return out;
+  const last = {};
+  for (let i = 0; i < runs; i += 1) {
+    for (const c of complexities) {
+      last[c] = { native: nativeRun(cli, pcm, c), wasm: wasmRun(V, pcm, c), opusscript: OpusScript && opusscriptRun(OpusScript, pcm, c) };
+      for (const k of ['native', 'wasm', 'opusscript']) if (last[c][k]) byComplexity[c][k].cpuMsPerAudioS.push(last[c][k].cpuMs / seconds);
+    }
+  }
+  for (const c of complexities) {
+    for (const k of ['native', 'wasm', 'opusscript']) if (last[c][k]) byComplexity[c][k].kbps = kbps(last[c][k].packets, seconds);
+  }
+  return { seconds, spokenSeconds, runs, opusVersion: opusVersion(repoRoot), byComplexity,
+    wasmSameAsNative: complexities.every((c) => same(last[c].wasm.packets, last[c].native.packets)) };
 }
 
 // Returns {frames, perFrameMs: [..], withoutPacket: n}: one CaptureStream
@@ -158,4 +183,27 @@ export function measureCapture({ V, pcm }) {
     cap.delete();
   }
   return { frames: perFrameMs.length + withoutPacket, perFrameMs, withoutPacket };
+}
+
+// Alone: the encode figures only, on stdout.
+async function main() {
+  const runs = Number(process.env.NATTER_BENCH_ENCODE_RUNS ?? 11);
+  if (!Number.isInteger(runs) || runs < 11) throw new Error('NATTER_BENCH_ENCODE_RUNS must be an integer >= 11');
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const e = await measureEncode({ repoRoot, V: await loadVoiceWasm(repoRoot), runs });
+  const min = (a) => Math.min(...a);
+  console.log(`libopus ${e.opusVersion}, ${e.runs} interleaved runs of ${e.seconds} s of speech, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  for (const [c, r] of Object.entries(e.byComplexity)) {
+    for (const k of ['native', 'wasm', 'opusscript']) {
+      if (r[k].error) continue;
+      const x = r[k].cpuMsPerAudioS;
+      console.log(`complexity ${c} ${k.padEnd(10)} min ${min(x).toFixed(2)} median ${median(x).toFixed(2)} ms CPU per s of audio` +
+        (k === 'native' ? '' : `; vs native: min ${(min(x) / min(r.native.cpuMsPerAudioS)).toFixed(3)}x, median ${(median(x) / median(r.native.cpuMsPerAudioS)).toFixed(3)}x`));
+    }
+  }
+  console.log(`WASM packets ${e.wasmSameAsNative ? 'byte-identical to' : 'DIFFERENT from'} native`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => { console.error(`[bench] failed: ${err.stack ?? err}`); process.exit(1); });
 }

@@ -36,14 +36,24 @@ export async function measureVoice({ sizes, runs, callSeconds, log = console.log
 }
 
 // Alone: measure, then replace the voice section of docs/benchmarks.md
-// (from its heading to the next "## " heading or the end).
+// (from its heading to the next "## " heading or the end). Only on the
+// build the rest of the report measured: every voice file it lists must be
+// a file "Shipped bytes" lists (same content hash), else run npm run bench.
 async function main() {
   const runs = Number(process.env.NATTER_BENCH_RUNS ?? 25);
   if (!Number.isInteger(runs) || runs < 20) throw new Error('NATTER_BENCH_RUNS must be an integer >= 20');
   const began = Date.now();
-  const voice = await measureVoice({ sizes: await measureProductionSizes(), runs, callSeconds: callSecondsFromEnv() });
-  const section = renderVoiceSection(voice, { alone: { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), seconds: (Date.now() - began) / 1000 } });
   const file = path.join(repoRoot, 'docs/benchmarks.md');
+  const sizes = await measureProductionSizes();
+  const before = readFileSync(file, 'utf8');
+  const rest = before.slice(0, Math.max(0, before.indexOf(VOICE_HEADING)));
+  const foreign = voiceDownload(sizes).files.map((f) => f.file).filter((name) => !rest.includes(`\`${name}\``));
+  if (foreign.length) {
+    throw new Error(`this build's ${foreign.join(', ')} are not the files docs/benchmarks.md's other sections measured: `
+      + 'one report, one build; run the whole bench (npm run bench)');
+  }
+  const voice = await measureVoice({ sizes, runs, callSeconds: callSecondsFromEnv() });
+  const section = renderVoiceSection(voice, { alone: { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), seconds: (Date.now() - began) / 1000 } });
   const doc = readFileSync(file, 'utf8');
   const at = doc.indexOf(VOICE_HEADING);
   let out;

@@ -9,7 +9,9 @@
 // NATTER_REDIS_URL (redis://host:port) to keep the gateway's state in Redis,
 // shared by every instance given the same URL (docs/deploying.md); without
 // it, state is in this process's memory and a restart forgets it all
-// (tools/server/store/README.md). Ctrl-C stops it.
+// (tools/server/store/README.md). NATTER_MIN_CLIENT (a release version: older
+// widgets reload once, then say they are no longer supported; docs/protocol.md
+// "Releases and reloads"). Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
@@ -47,6 +49,7 @@ const server = await startServer({
   testControls: process.env.NATTER_TEST_CONTROLS === '1',
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
   redisUrl: process.env.NATTER_REDIS_URL || '',
+  serves: { minClient: process.env.NATTER_MIN_CLIENT ?? '' },
 });
 console.log(`Natter demo storefront: ${server.url}`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);

@@ -59,6 +59,8 @@ function handleSessionProbe(req, res, faults) {
 // `voiceLines` ({greeting, replies}) is what the voice agent says; the voice
 // module is loaded (once, on the first voice.start) from distDir's manifest,
 // else build/wasm (voice/voice-module.mjs).
+// `serves` ({minProtocol, minClient}): the oldest session protocol and
+// widget release the live session still serves (session-endpoint.mjs).
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
 // must carry a valid signed token (access-tokens.mjs), which the demo shop
 // endpoint GET /shop/natter-token mints (shop-token.mjs).
@@ -103,6 +105,7 @@ export async function startServer({
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
+  serves = {},
   agent = createScriptedAgent(),
   stt = null,
   tts = null,
@@ -136,7 +139,7 @@ export async function startServer({
   });
   live = createSessionEndpoint({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
-    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir),
+    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves,
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls

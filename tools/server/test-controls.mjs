@@ -13,6 +13,10 @@
 //                          -> {matches: true|false}: whether the server holds exactly that
 //                          visitor for the conversation. It never says who the shopper is:
 //                          the caller must already know.
+//   POST /__natter/session/serves  {"min_protocol"?: n, "min_client"?: "1.4.2" | ""}: what the
+//                          live session serves from the next hello on (docs/protocol.md,
+//                          "Releases and reloads"); reset restores the start's
+//                          -> {min_protocol, min_client}
 //   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
 //                          calls and voice faults, visitors, conversation transcripts (agents/transcripts.mjs),
 //                          and live sessions
@@ -77,6 +81,7 @@ export function createTestControls({
     if (route === 'GET /__natter/stats') return sendJson(res, 200, stats.toJSON(), CONTROL_HEADERS);
     if (route === 'POST /__natter/reset') {
       sessionEndpoint.kill();
+      sessionEndpoint.setServes(null);
       voice.reset();
       sessionEndpoint.clearLocal();
       transcripts?.clear();
@@ -88,6 +93,19 @@ export function createTestControls({
     }
     if (route === 'POST /__natter/session/kill') {
       return sendJson(res, 200, { killed: sessionEndpoint.kill() }, CONTROL_HEADERS);
+    }
+    if (route === 'POST /__natter/session/serves') {
+      const spec = await readJson(req, res, 1024);
+      if (spec === null) return undefined;
+      try {
+        const served = sessionEndpoint.setServes({
+          ...(spec.min_protocol === undefined ? {} : { minProtocol: spec.min_protocol }),
+          ...(spec.min_client === undefined ? {} : { minClient: spec.min_client }),
+        });
+        return sendJson(res, 200, { min_protocol: served.minProtocol, min_client: served.minClient }, CONTROL_HEADERS);
+      } catch (error) {
+        return sendError(res, 400, 'bad_serves', error.message, CONTROL_HEADERS);
+      }
     }
     if (route === 'POST /__natter/faults') {
       const spec = await readJson(req, res, 256 * 1024);

@@ -30,6 +30,7 @@ Stats Client::stats() const {
 
 void Client::handle(const Event& event, int64_t now) {
   last_now_ = std::max(last_now_, now);
+  release_.anchor(now);
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
@@ -88,9 +89,10 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, HostIdentify>) identity_.on_host(e.value_json);
         else if constexpr (std::is_same_v<T, TokenReceived>) on_token_answer(token_.on_received(e, now), now);
         else if constexpr (std::is_same_v<T, TokenFailed>) on_token_answer(token_.on_failed(e), now);
+        else if constexpr (std::is_same_v<T, ChannelRead>) release_.on_channel(e);
       },
       event);
-  if (!newer_build_.empty()) reload_if_safe();
+  release_.reload_if_safe(now);
 }
 
 void Client::on_token_answer(TokenKeeper::Outcome outcome, int64_t now) {
@@ -103,19 +105,30 @@ void Client::on_token_answer(TokenKeeper::Outcome outcome, int64_t now) {
   send_.on_token(ready, now);
 }
 
-void Client::on_server_build(const std::string& build) {
-  if (build.empty() || config_.build.empty() || build == config_.build || build == newer_build_) return;
-  newer_build_ = build;
-  out_.push_back(Log{"info", "a newer release (build " + build + ") is live: reloading when nothing would be lost"});
+// An id the shim keeps as this tab's conversation (shim/config.js
+// storedConversation): anything else could not be restored after a reload.
+static bool storable_session_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-';
+  });
 }
 
-// Never mid-call, never with a message unsent or unanswered, never over
-// text the shopper is typing.
-void Client::reload_if_safe() {
-  if (reload_sent_ || voice_.active() || send_.in_flight() || !delivery_.outbox().empty() || composer_chars_ > 0)
+void Client::adopt_session_id(const std::string& id) {
+  if (id == config_.conversation_id) return;
+  if (!storable_session_id(id)) {
+    out_.push_back(Log{"warn", "the server named a session id this tab cannot keep: continuing as " +
+                                   config_.conversation_id.substr(0, 8)});
     return;
-  reload_sent_ = true;
-  out_.push_back(ReloadPage{newer_build_});
+  }
+  out_.push_back(Log{"info", "the server could not resume session " + config_.conversation_id.substr(0, 8) +
+                                 ": continuing in a new session " + id.substr(0, 8)});
+  config_.conversation_id = id;
+  out_.push_back(Persist{kConversationKey, id});
+}
+
+bool Client::nothing_to_lose() const {
+  return !voice_.active() && !send_.in_flight() && delivery_.outbox().empty() && composer_chars_ == 0;
 }
 
 std::optional<Effect> Client::poll() {

@@ -23,6 +23,7 @@
 #include "events.hpp"
 #include "identity.hpp"
 #include "ids.hpp"
+#include "release_watch.hpp"
 #include "reply_assembler.hpp"
 #include "connection_machine.hpp"
 #include "send_machine.hpp"
@@ -41,6 +42,8 @@ enum Canary : uint32_t {
   kCanaryFlushBeforeWelcome = 1u << 3,
   kCanaryHeartbeatAfterClose = 1u << 4,
   kCanaryNoJitter = 1u << 5,
+  kCanaryRefusalIsFatal = 1u << 6,     // the first 4003 fails the session: no token refresh, no retry
+  kCanarySkipPersistOnSend = 1u << 7,  // an accepted message is not persisted until something else is
 };
 
 struct Config {
@@ -54,6 +57,12 @@ struct Config {
   std::string session_url;             // ws(s)://…/api/session
   std::string tab_id;                  // minted per page load by the host
   std::string build;                   // the release's build id (sent in hello)
+  std::string version;                 // the release's version ("1.4.2"; compared with welcome.min_client)
+  // The channel pointer this page follows (…/channels/<channel>.json), re-read
+  // after every welcome; empty for a pinned page (release_watch.hpp).
+  std::string channel_url;
+  int64_t wall_now_ms = 0;             // the host's wall clock (ms since 1970) when it built this config
+  int64_t last_reload_wall_ms = 0;     // when this tab last reloaded for a release (0: never; natter.reload)
   // Restored from the tab's session storage (what Persist wrote last).
   std::string resume_token;
   uint64_t last_event_seq = 0;
@@ -87,6 +96,10 @@ struct Stats {
 
 class Client {
  public:
+  // The tab's conversation id in the host's session storage (shim/config.js
+  // CONVERSATION_KEY): written by the host at boot, by the core when it adopts one.
+  static constexpr const char* kConversationKey = "natter.conversation";
+
   explicit Client(Config config);
 
   void handle(const Event& event, int64_t now_ms);
@@ -110,10 +123,13 @@ class Client {
   friend class VoiceCall;
   friend class Identity;
   friend class TokenKeeper;
-  // The welcome named the build the server serves; a different one than
-  // ours means a newer release: reload once it is safe (reload_if_safe).
-  void on_server_build(const std::string& build);
-  void reload_if_safe();
+  friend class ReleaseWatch;
+  // The welcome named the session this tab now has: another id than ours
+  // (ours could not be proved) is adopted, and persisted with the welcome.
+  void adopt_session_id(const std::string& id);
+  // Never mid-call, never with a message unsent or unanswered, never over
+  // text the shopper is typing: when a reload may happen (release_watch.hpp).
+  bool nothing_to_lose() const;
   // Writes what the next page restores: the session blob in session mode;
   // over HTTP only the conversation id and the visitor.
   void persist_session();
@@ -140,10 +156,9 @@ class Client {
   VoiceCall voice_{*this};
   Identity identity_{*this};
   TokenKeeper token_{*this};
+  ReleaseWatch release_{*this};
   bool session_started_ = false;
   uint32_t composer_chars_ = 0;
-  std::string newer_build_;   // non-empty: a newer release is live
-  bool reload_sent_ = false;
   int64_t last_now_ = 0;      // now_ms of the event being handled
   int64_t live_since_ = -1;   // the welcome's time while the session is up
 };

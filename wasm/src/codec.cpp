@@ -1,4 +1,5 @@
 #include "codec.hpp"
+#include "json_limits.hpp"
 
 #include <type_traits>
 
@@ -55,14 +56,14 @@ const char* kind_name(Block::Kind k) {
 
 // Payloads of host events are JSON text made by the core itself.
 json embedded(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json(text);
   return j.is_discarded() ? json::object() : j;
 }
 
 }  // namespace
 
 std::variant<Event, CodecError> decode_event(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) return CodecError{"malformed", "an event must be a JSON object"};
   auto type_it = j.find("type");
   if (type_it == j.end() || !type_it->is_string()) return CodecError{"malformed", "field 'type' missing"};
@@ -154,6 +155,12 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.integer("status", e.status, false);
     r.str("reason", e.reason, false);
     out = e;
+  } else if (type == "channel_read") {
+    ChannelRead e;
+    r.boolean("ok", e.ok);
+    r.str("version", e.version, false);
+    r.str("build", e.build, false);
+    out = e;
   } else if (type != "tick") {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
   }
@@ -225,7 +232,9 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, VoiceUplink>)
           return {{"type", "voice_uplink"}, {"conn_id", e.conn_id}, {"open", e.open}};
         else if constexpr (std::is_same_v<T, VoiceEchoGuard>) return {{"type", "voice_echo_guard"}, {"on", e.on}};
-        else if constexpr (std::is_same_v<T, ReloadPage>) return {{"type", "reload_page"}, {"build", e.build}};
+        else if constexpr (std::is_same_v<T, ReloadPage>)
+          return {{"type", "reload_page"}, {"build", e.build}, {"reason", e.reason}};
+        else if constexpr (std::is_same_v<T, ChannelCheck>) return {{"type", "channel_check"}, {"url", e.url}};
         else if constexpr (std::is_same_v<T, TokenRequested>)
           return {{"type", "token_requested"}, {"request_id", e.request_id}, {"url", e.url}};
         else if constexpr (std::is_same_v<T, VoiceStateChanged>)
@@ -277,7 +286,7 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, PlaybackDrained>) return {{"type", "playback_drained"}};
         else if constexpr (std::is_same_v<T, HostIdentify>) {
           json out = {{"type", "host_identify"}};
-          if (!e.value_json.empty()) out["visitor"] = json::parse(e.value_json, nullptr, false);
+          if (!e.value_json.empty()) out["visitor"] = parse_json(e.value_json);
           return out;
         }
         else if constexpr (std::is_same_v<T, TokenReceived>)
@@ -285,6 +294,8 @@ json encode_event(const Event& event) {
                   {"expires_in_s", e.expires_in_s}};
         else if constexpr (std::is_same_v<T, TokenFailed>)
           return {{"type", "token_failed"}, {"request_id", e.request_id}, {"status", e.status}, {"reason", e.reason}};
+        else if constexpr (std::is_same_v<T, ChannelRead>)
+          return {{"type", "channel_read"}, {"ok", e.ok}, {"version", e.version}, {"build", e.build}};
         else return {{"type", "tick"}};
       },
       event);

@@ -224,9 +224,7 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
           if (f.code == "unsupported_version") {
             abandon_socket(1000, "unsupported version");
             c_.session_down();
-            go(S::Failed);
-            wanted_ = false;
-            status("failed", "update_required", "This chat needs an update: reload the page.");
+            refused(now);
           }
         }
       },
@@ -234,6 +232,11 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
 }
 
 void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
+  if (!c_.release_.serves_us(w)) {  // welcomed, but not served: never used
+    abandon_socket(1000, "client too old");
+    c_.session_down();
+    return refused(now);
+  }
   go(S::Live);
   c_.timers_.cancel(TimerName::ConnectTimeout);
   heartbeat_ms_ = w.heartbeat_ms;
@@ -245,10 +248,23 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   if (ever_welcomed_) ++c_.stats_.reconnects;
   ever_welcomed_ = true;
   status("connected", "connected", "Connected");
+  c_.adopt_session_id(w.session_id);  // before delivery persists the welcome's token
   c_.identity_.on_live();  // before the outbox: a changed visitor applies to what is re-sent
   c_.delivery_.on_live(w);
   c_.voice_.on_session_live(conn_id_);
-  c_.on_server_build(w.build);
+  c_.release_.on_welcome();
+}
+
+// The server does not serve this client (release_watch.hpp): the session
+// stops; a reload is tried once, else the shopper is told.
+void ConnectionMachine::refused(int64_t now) {
+  go(S::Failed);
+  wanted_ = false;
+  if (c_.release_.on_refused(now))
+    status("failed", "update_required", "This chat needs an update: reload the page.");
+  else
+    status("failed", "unsupported_client",
+           "This chat is not available on this page: it runs a version the chat service no longer supports.");
 }
 
 void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
@@ -265,12 +281,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     status("closed", "closed_elsewhere", "This chat continued in another tab.", -1, true);
     return;
   }
-  if (e.code == 4001) {
-    go(S::Failed);
-    wanted_ = false;
-    status("failed", "update_required", "This chat needs an update: reload the page.");
-    return;
-  }
+  if (e.code == 4001) return refused(now);
   if (e.code == 1013) {  // the server answering "busy": back off (not failed), not a proxy problem
     quick_drops_ = 0;
     const double r = (c_.config_.canaries & kCanaryNoJitter) ? 0.5 : c_.ids_.random().next_unit();
@@ -279,7 +290,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   }
   if (e.code == 4003) {
     c_.token_.drop();  // refused: never offered again, not even after "Retry now"
-    if (auth_retry_used_) {
+    if (auth_retry_used_ || (c_.config_.canaries & kCanaryRefusalIsFatal)) {
       go(S::Failed);
       wanted_ = false;
       status("failed", "credentials_refused", "The chat service refused this browser's credentials.", -1, true);

@@ -90,6 +90,7 @@ class ConnectionMachine {
   void socket_lost(int64_t now);
   void schedule_reconnect(int64_t now, int64_t retry_after_ms = -1);
   void on_welcome(const Welcome& w, int64_t now);
+  void refused(int64_t now);
   // code: StatusChanged's stable name of `text` (effects.hpp).
   void status(const char* state, const char* code, const std::string& text, int64_t retry_in_ms = -1,
               bool can_retry_now = false);

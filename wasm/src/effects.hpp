@@ -197,11 +197,20 @@ struct VoiceTranscriptShown {
   bool cut = false;
 };
 
-// A newer release is live (the welcome named another build) and nothing
-// would be lost now: no call, nothing unsent or half-answered, an empty
-// composer. The host reloads the page; the transcript state is persisted.
+// Load the page again (release_watch.hpp): the server does not serve this
+// client (reason "unsupported") or the followed channel moved ("channel",
+// build: the channel's). Nothing would be lost now: no call, nothing unsent
+// or half-answered, an empty composer; the guard record was persisted just
+// before. The host reloads the page.
 struct ReloadPage {
-  std::string build;  // the release the server serves
+  std::string build;   // the channel's build ("" for "unsupported")
+  std::string reason;  // "unsupported" | "channel"
+};
+
+// Read the release channel pointer at `url` (GET, no cookies, revalidated:
+// it must not come from a stale cache) and answer with ChannelRead.
+struct ChannelCheck {
+  std::string url;
 };
 
 // Fetch a token from the shop's own endpoint `url` (GET, the shop's cookies
@@ -218,6 +227,6 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
-                            VoiceTranscriptShown>;
+                            ChannelCheck, VoiceTranscriptShown>;
 
 }  // namespace natter

@@ -138,6 +138,15 @@ struct TokenFailed {
   std::string reason;
 };
 
+// --- Releases (release_watch.hpp) ---
+
+// The answer to ChannelCheck: the channel pointer's {"version", "build"}
+// (ok), or none could be read (!ok).
+struct ChannelRead {
+  bool ok = false;
+  std::string version, build;
+};
+
 // Time passed; due timers fire. Sent when the deadline the core reported
 // is reached (late is fine, early is a no-op).
 struct Tick {};
@@ -148,6 +157,6 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
                            NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
-                           HostIdentify, TokenReceived, TokenFailed>;
+                           HostIdentify, TokenReceived, TokenFailed, ChannelRead>;
 
 }  // namespace natter

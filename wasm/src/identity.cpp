@@ -1,4 +1,5 @@
 #include "identity.hpp"
+#include "json_limits.hpp"
 
 #include "client.hpp"
 
@@ -21,7 +22,7 @@ std::string keys_of(const Visitor& v) {
 
 void Identity::restore(const std::string& visitor_json) {
   if (visitor_json.empty()) return;
-  auto checked = check_visitor(json::parse(visitor_json, nullptr, false));
+  auto checked = check_visitor(parse_json(visitor_json));
   if (auto* problem = std::get_if<VisitorProblem>(&checked)) {
     c_.out_.push_back(Log{"warn", "dropped the stored visitor: " + problem->text});
     return;
@@ -32,7 +33,7 @@ void Identity::restore(const std::string& visitor_json) {
 std::string Identity::json_text() const { return visitor_ ? dump(visitor_to_json(visitor_)) : ""; }
 
 void Identity::on_host(const std::string& value_json) {
-  json value = value_json.empty() ? json(json::value_t::discarded) : json::parse(value_json, nullptr, false);
+  json value = value_json.empty() ? json(json::value_t::discarded) : parse_json(value_json);
   auto checked = value.is_discarded()
                      ? std::variant<CheckedVisitor, VisitorProblem>{VisitorProblem{
                            "", "expected an object {id, name, email}, or null to forget the visitor"}}

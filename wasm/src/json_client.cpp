@@ -1,4 +1,5 @@
 #include "json_client.hpp"
+#include "json_limits.hpp"
 
 #include <cstdlib>
 
@@ -31,7 +32,7 @@ bool parse_hex64(const std::string& s, uint64_t& out) {
 Config config_from_json(std::string_view text, std::string* error) {
   Config c;
   auto note = [&](const std::string& what) { if (error && error->empty()) *error = what; };
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) { note("config is not a JSON object"); return c; }
   auto str = [&](const char* key, std::string& out) {
     auto it = j.find(key);
@@ -59,6 +60,16 @@ Config config_from_json(std::string_view text, std::string* error) {
   str("session_url", c.session_url);
   str("tab_id", c.tab_id);
   str("build", c.build);
+  str("version", c.version);
+  str("channel_url", c.channel_url);
+  auto wall = [&](const char* key, int64_t& out) {
+    auto it = j.find(key);
+    if (it == j.end()) return;
+    if (it->is_number_integer() && it->get<int64_t>() >= 0) out = it->get<int64_t>();
+    else note(std::string("config '") + key + "' must be a non-negative integer (ms since 1970)");
+  };
+  wall("wall_now_ms", c.wall_now_ms);
+  wall("last_reload_wall_ms", c.last_reload_wall_ms);
   str("token_url", c.token_url);
   str("resume_token", c.resume_token);
   auto seq = j.find("last_event_seq");

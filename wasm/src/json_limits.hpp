@@ -24,4 +24,9 @@ struct JsonResult {
 // Never throws, never aborts: bad input is an error_code.
 JsonResult parse_json_limited(std::string_view text, const JsonLimits& limits = {});
 
+// Without limits, for text the core made or the host already checked: the
+// value, or a discarded value (is_discarded()) when the text is not JSON,
+// like nlohmann's parse(text, nullptr, false). The core's only other way in.
+nlohmann::json parse_json(std::string_view text);
+
 }  // namespace natter

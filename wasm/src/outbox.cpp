@@ -1,4 +1,5 @@
 #include "outbox.hpp"
+#include "json_limits.hpp"
 
 #include <algorithm>
 
@@ -38,7 +39,7 @@ std::string Outbox::to_json() const {
 }
 
 std::size_t Outbox::restore(std::string_view text) {
-  auto a = nlohmann::json::parse(text, nullptr, false);
+  auto a = parse_json(text);
   if (a.is_discarded() || !a.is_array()) return 0;
   std::size_t n = 0;
   for (const auto& e : a) {

@@ -1,4 +1,5 @@
 #include "send_machine.hpp"
+#include "json_limits.hpp"
 
 #include <algorithm>
 #include <type_traits>
@@ -160,7 +161,7 @@ void SendMachine::post(int64_t now) {
   nlohmann::json body = {{"message_id", f.message_id},
                          {"conversation_id", c_.config_.conversation_id},
                          {"text", f.text}};
-  if (!f.visitor_json.empty()) body["visitor"] = nlohmann::json::parse(f.visitor_json, nullptr, false);
+  if (!f.visitor_json.empty()) body["visitor"] = parse_json(f.visitor_json);
   HttpRequest request{f.request_id, "POST", c_.config_.chat_url,
                       {{"Content-Type", "application/json"}, {"Idempotency-Key", f.message_id}},
                       json_text(body)};

@@ -1,4 +1,5 @@
 #include "session_delivery.hpp"
+#include "json_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,7 @@ constexpr const char* kQueuedDetail = "Will send when you're back online.";
 void SessionDelivery::restore(const std::string& resume_token, uint64_t last_event_seq, const std::string& outbox_json,
                               const std::string& transcript_json) {
   resume_token_ = resume_token;
-  last_event_seq_ = last_event_seq;
+  last_event_seq_ = settled_event_seq_ = last_event_seq;
   had_session_ = !resume_token.empty();
   if (!outbox_json.empty()) outbox_.restore(outbox_json);
   if (!transcript_json.empty() && transcript_.restore(transcript_json) > 0)
@@ -57,7 +58,7 @@ bool SessionDelivery::submit(const std::string& id, const std::string& text, int
   if (!outbox_.has_room_for(text.size())) return false;
   outbox_.push(id, text);
   transcript_.add_user(id, text);
-  persist();
+  if (!(c_.config_.canaries & kCanarySkipPersistOnSend)) persist();
   if (c_.conn_.live()) {
     outbox_.entries().back().sent_on_current_connection = true;
     c_.conn_.send(encode_msg(id, text));
@@ -92,15 +93,21 @@ void SessionDelivery::on_live(const Welcome& w) {
       c_.out_.push_back(NoticeShown{"fresh_session", "The chat had to start a new session. Anything not yet delivered is being sent now."});
       c_.out_.push_back(HostEvent{"session", dump({{"resumed", false}})});
     }
-    last_event_seq_ = 0;  // the new session numbers its events from the start
+    last_event_seq_ = settled_event_seq_ = 0;  // the new session numbers its events from the start
+    reply_open_ = false;
     early_.clear();
   }
   had_session_ = true;
   resume_token_ = w.resume_token;
   // A fresh session lost the replies still streaming: ask for them again
-  // (same ids: the server replays, never re-runs).
+  // (same ids: a durable store replays them, a store that forgot them after
+  // a restart runs them again). Either way each comes again from its start,
+  // so what arrived of it before is dropped, not appended to.
   if (!w.resumed)
-    for (auto& e : outbox_.entries()) e.acked = false;
+    for (auto& e : outbox_.entries()) {
+      e.acked = false;
+      c_.replies_.restart(e.message_id);
+    }
   for (const auto& id : w.acked) delivered(id);
   if (!(c_.config_.canaries & kCanaryFlushBeforeWelcome)) flush_outbox();
   persist();
@@ -133,7 +140,14 @@ void SessionDelivery::on_event(const ServerEvent& e, int64_t now) {
 
 void SessionDelivery::apply(const ServerEvent& e) {
   last_event_seq_ = e.seq;
-  if (e.voice) return c_.voice_.on_transcript(e.reply_to, *e.voice);
+  if (e.voice) {  // not part of a reply: settled unless a reply is still streaming
+    if (!reply_open_) settled_event_seq_ = e.seq;
+    return c_.voice_.on_transcript(e.reply_to, *e.voice);
+  }
+  const bool ends_reply = std::holds_alternative<AgentDone>(e.event) || std::holds_alternative<AgentError>(e.event);
+  reply_open_ = !ends_reply && (reply_open_ || std::holds_alternative<AgentStart>(e.event) ||
+                                std::holds_alternative<AgentDelta>(e.event));
+  if (!reply_open_) settled_event_seq_ = e.seq;
   if (auto* err = std::get_if<AgentError>(&e.event)) {
     outbox_.remove(e.reply_to);
     c_.out_.push_back(Log{"warn", "the agent failed to answer (" + err->code + "): " + err->message});
@@ -159,10 +173,10 @@ void SessionDelivery::on_down() {
 }
 
 void SessionDelivery::persist() {
-  nlohmann::json outbox = nlohmann::json::parse(outbox_.to_json(), nullptr, false);
+  nlohmann::json outbox = parse_json(outbox_.to_json());
   nlohmann::json blob = {{"session_id", c_.config_.conversation_id},
                          {"resume_token", resume_token_},
-                         {"last_event_seq", last_event_seq_},
+                         {"last_event_seq", settled_event_seq_},
                          {"outbox", outbox},
                          {"transcript", transcript_.to_json()}};
   if (c_.identity_.visitor()) blob["visitor"] = visitor_to_json(c_.identity_.visitor());  // absent: none

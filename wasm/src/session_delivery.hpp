@@ -82,6 +82,13 @@ class SessionDelivery {
   Transcript transcript_;
   std::string resume_token_;
   uint64_t last_event_seq_ = 0;
+  // The seq of the last event that left no reply half-applied. A reload
+  // loses a half-built reply (only finished ones are in the transcript), so
+  // the tab's storage keeps this one: the next page resumes from the start
+  // of the unfinished reply. Turns run one at a time, so replies never
+  // interleave and nothing finished is replayed.
+  uint64_t settled_event_seq_ = 0;
+  bool reply_open_ = false;
   std::map<uint64_t, ServerEvent> early_;  // arrived ahead of a gap, by seq
   bool had_session_ = false;  // a welcome or a restored token: a fresh start is news
 };

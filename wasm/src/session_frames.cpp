@@ -57,7 +57,7 @@ std::string encode_hello(const Hello& h) {
   json hello = {{"type", "hello"}, {"v", kSessionProtocolVersion}, {"session_id", h.session_id},
                 {"resume_token", h.resume_token}, {"last_event_seq", h.last_event_seq},
                 {"tab_id", h.tab_id}, {"build", h.build}};
-  if (!h.visitor_json.empty()) hello["visitor"] = json::parse(h.visitor_json, nullptr, false);
+  if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
   return dump(hello);
 }
@@ -92,9 +92,16 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
 
   if (type == "welcome") {
     Welcome w;
-    if (!read_string(j, "session_id", w.session_id)) return bad("welcome.session_id");
+    // The id this tab continues under (it may differ from the hello's): an id, never a blob.
+    if (!read_string(j, "session_id", w.session_id) || w.session_id.empty() || w.session_id.size() > kMaxSessionIdChars)
+      return bad("welcome.session_id must be a string of 1..256 characters");
     read_string(j, "resume_token", w.resume_token);
     read_string(j, "build", w.build);
+    read_string(j, "min_client", w.min_client);
+    if (w.min_client.size() > 64) w.min_client.clear();  // not a version: ignored
+    auto minp = j.find("min_protocol");
+    if (minp != j.end() && minp->is_number_unsigned())
+      w.min_protocol = static_cast<int>(std::min<uint64_t>(minp->get<uint64_t>(), 1000000));
     auto flag = [&](const char* k, bool& out) { auto it = j.find(k); if (it != j.end() && it->is_boolean()) out = it->get<bool>(); };
     flag("resumed", w.resumed);
     flag("replaced", w.replaced);

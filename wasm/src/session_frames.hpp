@@ -3,6 +3,7 @@
 // into checked values. Nothing here keeps state.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 namespace natter {
 
 constexpr int kSessionProtocolVersion = 1;
+constexpr std::size_t kMaxSessionIdChars = 256;  // the server's bound on ids (tools/server/session/frames.mjs)
 
 struct Hello {
   std::string session_id, resume_token, tab_id, build;
@@ -35,13 +37,20 @@ std::string encode_voice_end(const std::string& call_id);
 std::string encode_voice_barge_in(const std::string& call_id);
 
 struct Welcome {
+  // session_id: the session this hello got. Another id than the hello's means
+  // the hello could not prove its session (no or a stale resume token): the
+  // client continues under the new id. resume_token: rotated on every welcome.
   std::string session_id, resume_token;
   bool resumed = false;
   bool replaced = false;
   std::vector<std::string> acked;
   uint64_t event_seq = 0;
   int64_t heartbeat_ms = 15000;
-  std::string build;  // the release the server now serves ("" when it does not say)
+  std::string build;  // the release the server now serves ("" when it does not say): diagnosis only
+  // What the server still serves (release_watch.hpp): the oldest protocol
+  // (0: not said) and widget release ("": any).
+  int min_protocol = 0;
+  std::string min_client;
 };
 struct Ack { std::string message_id; };
 // A voice call's live transcript (event "voice.transcript", docs/protocol.md):

@@ -1,4 +1,5 @@
 #include "transcript.hpp"
+#include "json_limits.hpp"
 
 #include "rich_text.hpp"
 
@@ -59,7 +60,7 @@ json Transcript::to_json() const {
 }
 
 std::size_t Transcript::restore(const std::string& json_text) {
-  json j = json::parse(json_text, nullptr, false);
+  json j = parse_json(json_text);
   if (j.is_discarded() || !j.is_array()) return json_text.empty() ? 0 : 1;
   std::size_t dropped = 0;
   for (const auto& item : j) {

@@ -19,9 +19,15 @@ const named = (kind, name) => {
 };
 
 // Resolves to {manifest, dir}: dir is where the manifest's paths live.
+// manifest.channel is the pointer's URL when the page follows it (absent
+// when pinned): the core re-reads it to learn that the channel moved
+// (wasm/src/release_watch.hpp).
 export async function resolveRelease(base, pin, channel) {
+  var url;
   pin = pin || new URL(base).searchParams.get('v')
-    || (await getJson(new URL('channels/' + named('channel', channel) + '.json', base).href)).version;
+    || (await getJson(url = new URL('channels/' + named('channel', channel) + '.json', base).href)).version;
   var dir = new URL('v/' + named('version', pin) + '/', base).href;
-  return { manifest: await getJson(dir + 'manifest.json'), dir };
+  var manifest = await getJson(dir + 'manifest.json');
+  manifest.channel = url;
+  return { manifest, dir };
 }

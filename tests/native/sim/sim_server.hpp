@@ -1,10 +1,19 @@
 // The simulated reference server: the live-session semantics of
 // docs/protocol.md, small enough to check by eye. Sessions (resume windows,
-// event logs) live in memory and die with a restart; idempotency records
-// (message id -> reply) are durable, as a real deployment keeps them 24 h.
+// event logs) live in memory and die with a restart. Idempotency records
+// (message id -> reply) come in the gateway's two kinds of store:
+//  - forgetting (durable = false): the in-memory store of the reference
+//    server; a restart forgets them, so a re-sent message runs once more
+//    in the next lifetime. It promises once per id per lifetime, and a
+//    fresh session (with the client's notice) after a restart.
+//  - durable: a store that outlives the process (the Redis store); it
+//    promises exactly once per id across restarts.
+// With require_token set, a hello must carry a token of the current
+// generation (revoke_tokens() makes every earlier one refused with 4003).
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -27,8 +36,18 @@ class SimServer {
   std::vector<std::string> violations;
   std::map<std::string, int> agent_runs;        // message id -> runs
   std::map<std::string, int> runs_per_text;     // text -> runs (a new id on retry shows here)
+  std::map<std::string, int> runs_this_life;    // message id -> runs since the last restart
+  std::map<std::string, int> text_runs_this_life;
+  std::map<std::string, std::string> reply_text; // message id -> the reply text the agent wrote
   std::vector<std::string> turn_order;          // message ids in the order they were first run
   int replacements = 0;
+  int restarts = 0;
+  bool durable = true;
+  bool require_token = false;
+  int token_generation = 0;                     // tokens "tok-<generation>-<n>" older than this are refused
+  bool multi_delta = true;                      // replies stream in several deltas
+
+  void revoke_tokens() { ++token_generation; }
 
   void open(uint32_t conn) { attached_.insert(conn); }
 
@@ -42,19 +61,39 @@ class SimServer {
       }
   }
 
-  // A restart: every connection dropped, sessions forgotten, records kept.
+  // A restart: every connection dropped, sessions forgotten; records kept
+  // only by a durable store.
   void restart() {
     for (uint32_t c : std::set<uint32_t>(attached_)) close(c, 1001, "restart");
     attached_.clear();
     helloed_.clear();
     sessions_.clear();
+    runs_this_life.clear();
+    text_runs_this_life.clear();
+    if (!durable) records_.clear();
+    ++restarts;
   }
 
-  // Connections of one session the server treats as current (S4: at most 1).
+  // Another tab of the same shopper takes the session over: the current
+  // connection is closed with 4000 "replaced:tab" and the session is held.
+  void replace_by_other_tab(const std::string& session_id) { close_current(session_id, 4000, "replaced:tab"); }
+  // A new release the client must reload for.
+  void require_update(const std::string& session_id) { close_current(session_id, 4001, "update_required"); }
+
+  // Connections the server treats as current for one session (S4 on the
+  // server: at most 1): welcomed, still attached, naming this session.
   size_t current_connections(const std::string& session_id) const {
-    auto it = sessions_.find(session_id);
-    return (it != sessions_.end() && it->second.conn && attached_.count(it->second.conn)) ? 1 : 0;
+    size_t n = 0;
+    for (const auto& [conn, id] : helloed_) n += id == session_id && attached_.count(conn);
+    return n;
   }
+  // The connection the session is attached to (0: none).
+  uint32_t session_conn(const std::string& session_id) const {
+    auto it = sessions_.find(session_id);
+    return it == sessions_.end() || !attached_.count(it->second.conn) ? 0 : it->second.conn;
+  }
+  // Welcomes that could not resume a session the client named with a token.
+  int fresh_after_token = 0;
 
   void frame(uint32_t conn, const std::string& text, int64_t now);
 
@@ -75,11 +114,23 @@ class SimServer {
   void hello(uint32_t conn, const nlohmann::json& j, int64_t now);
   void msg(uint32_t conn, const nlohmann::json& j);
   void append_reply(Session& s, const std::string& id, const Record& r);
+  void close_current(const std::string& session_id, int code, const std::string& reason) {
+    // The session is held (its resume window starts): the shopper may come
+    // back with "Use here" or a reload.
+    if (const uint32_t conn = session_conn(session_id)) close(conn, code, reason);
+  }
+  bool token_ok(const nlohmann::json& j) const {
+    if (!require_token) return true;
+    if (!j.contains("auth") || !j["auth"].is_string()) return false;
+    const std::string t = j["auth"].get<std::string>();
+    if (t.rfind("tok-", 0) != 0) return false;
+    return std::atoi(t.c_str() + 4) >= token_generation;
+  }
 
   std::set<uint32_t> attached_;
   std::map<uint32_t, std::string> helloed_;  // conn -> session id
   std::map<std::string, Session> sessions_;
-  std::map<std::string, Record> records_;    // durable
+  std::map<std::string, Record> records_;    // the idempotency store
   int tokens_ = 0;
 };
 
@@ -101,6 +152,11 @@ inline void SimServer::frame(uint32_t conn, const std::string& text, int64_t now
 }
 
 inline void SimServer::hello(uint32_t conn, const nlohmann::json& j, int64_t now) {
+  if (!token_ok(j)) {
+    attached_.erase(conn);
+    close(conn, 4003, "auth");
+    return;
+  }
   const std::string id = j["session_id"].get<std::string>();
   Session& s = sessions_[id];
   const bool known = !s.token.empty();
@@ -116,6 +172,7 @@ inline void SimServer::hello(uint32_t conn, const nlohmann::json& j, int64_t now
     close(old, 4000, "replaced");
   }
   if (!resumed) s = Session{};
+  if (!resumed && !j["resume_token"].get<std::string>().empty()) ++fresh_after_token;
   s.token = "t" + std::to_string(++tokens_);
   s.conn = conn;
   s.closed_at = -1;
@@ -139,8 +196,18 @@ inline void SimServer::msg(uint32_t conn, const nlohmann::json& j) {
   if (rec == records_.end()) {  // first time: run the agent
     ++agent_runs[id];
     ++runs_per_text[text];
+    ++runs_this_life[id];
+    ++text_runs_this_life[text];
     turn_order.push_back(id);
-    Record r{text, {{"start", R"({"reply_id":"r"})"}, {"delta", nlohmann::json{{"text", "Re: " + text}}.dump()}, {"done", "{}"}}};
+    reply_text[id] = "Re: " + text;
+    Record r{text, {{"start", R"({"reply_id":"r"})"}}};
+    if (multi_delta) {  // the client must join the pieces in order, once each
+      r.reply.emplace_back("delta", nlohmann::json{{"text", "Re: "}}.dump());
+      r.reply.emplace_back("delta", nlohmann::json{{"text", text}}.dump());
+    } else {
+      r.reply.emplace_back("delta", nlohmann::json{{"text", "Re: " + text}}.dump());
+    }
+    r.reply.emplace_back("done", "{}");
     rec = records_.emplace(id, r).first;
   } else if (rec->second.text != text) {
     violations.push_back("message " + id + " re-sent with different text");

@@ -2,10 +2,16 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 namespace natter::sim {
 namespace {
 
-Config world_config(uint32_t seed, uint32_t canaries) {
+constexpr int64_t kNever = INT64_MAX;
+
+}  // namespace
+
+Config world_config(uint32_t seed, uint32_t canaries, bool tokens) {
   Config c;
   c.session_url = "ws://sim.test/api/session";
   c.conversation_id = "conv-" + std::to_string(seed);
@@ -13,36 +19,56 @@ Config world_config(uint32_t seed, uint32_t canaries) {
   c.seed_hi = seed;
   c.seed_lo = 0x9E3779B97F4A7C15ULL ^ seed;
   c.canaries = canaries;
+  if (tokens) c.token_url = "https://shop.sim.test/natter-token";
   return c;
 }
 
-constexpr int64_t kNever = INT64_MAX;
-
-}  // namespace
+std::string WorldKind::name() const {
+  return std::string(durable_store ? "durable store" : "forgetting store") +
+         (signalled_heal ? ", signalled heal" : ", heal by timers alone") + (tokens ? ", tokens" : "");
+}
 
 SimWorld::SimWorld(uint32_t seed, SimOptions opt)
-    : rng_(seed), opt_(opt), client_(world_config(seed, opt.canaries)) {
+    : rng_(seed), opt_(opt), kind_(WorldKind::of(seed)), seed_(seed),
+      client_(std::make_unique<Client>(world_config(seed, opt.canaries, kind_.tokens))) {
+  server_.durable = kind_.durable_store;
+  server_.require_token = kind_.tokens;
   server_.send = [this](uint32_t conn, const std::string& frame) { to_client(conn, frame); };
-  server_.close = [this](uint32_t conn, int code, const std::string&) { kill(conn, code, true); };
+  server_.close = [this](uint32_t conn, int code, const std::string& reason) { kill(conn, code, true, reason); };
 }
 
 int64_t SimWorld::latency() { return 5 + pick(146) + extra_latency_ms_; }
 
 void SimWorld::feed(const Event& e) {
   if (!failure_.empty()) return;
-  trace_.push_back("t=" + std::to_string(now_) + " in  " + encode_event(e).dump());
+  if (opt_.trace) trace_.push_back("t=" + std::to_string(now_) + " in  " + encode_event(e).dump());
+  refused_now_ = notice_now_ = false;
+  // A welcome that cannot resume the session the client holds a token for
+  // (a forgetting store's restart, a window that expired): the client must
+  // start fresh and say so.
+  const auto* frame = std::get_if<WsFrame>(&e);
+  const bool fresh_welcome = frame && frame->conn_id == client_->connection().conn_id() &&
+                             client_->connection().state() == ConnState::ExpectWelcome &&
+                             !client_->delivery().resume_token().empty() &&
+                             frame->text.find("\"type\":\"welcome\"") != std::string::npos &&
+                             frame->text.find("\"resumed\":false") != std::string::npos;
   if (std::holds_alternative<NetworkChanged>(e) || std::holds_alternative<VisibilityChanged>(e) ||
-      std::holds_alternative<SessionWanted>(e))
-    last_signal_at_ = now_;
-  if (auto* c = std::get_if<WsClosed>(&e); c && c->conn_id == client_.connection().conn_id() && c->conn_id) {
+      std::holds_alternative<SessionWanted>(e) || std::holds_alternative<RetryNowClicked>(e))
+    last_signal_at_ = now_;  // asked for an attempt now: no back-off applies
+  // An attempt a signal asked for may first fetch a token: it connects when the token comes.
+  if (std::holds_alternative<TokenReceived>(e) && token_asked_at_ == last_signal_at_) last_signal_at_ = now_;
+  if (auto* c = std::get_if<WsClosed>(&e); c && c->conn_id == client_->connection().conn_id() && c->conn_id) {
     client_lost_at_ = now_;
     socket_ended(c->conn_id);
+    if (c->code == 4003) ++refusals_since_stable_;
   }
-  client_.handle(e, now_);
-  while (auto eff = client_.poll()) {
-    trace_.push_back("t=" + std::to_string(now_) + " out " + encode_effect(*eff).dump());
+  client_->handle(e, now_);
+  while (auto eff = client_->poll()) {
+    if (opt_.trace) trace_.push_back("t=" + std::to_string(now_) + " out " + encode_effect(*eff).dump());
+    watch_effect(*eff);
     carry_out(*eff);
   }
+  if (fresh_welcome) check(notice_now_, "S3", "a fresh session after a token-holding hello showed no notice");
   if (!opt_.full_trace && trace_.size() > 400) trace_.erase(trace_.begin(), trace_.begin() + 200);
 }
 
@@ -50,10 +76,10 @@ void SimWorld::carry_out(const Effect& effect) {
   if (auto* c = std::get_if<WsConnect>(&effect)) return connect(c->conn_id);
   if (auto* s = std::get_if<WsSend>(&effect)) {
     auto it = sockets_.find(s->conn_id);
-    check(it != sockets_.end() && !it->second.client_closed, "a frame was sent on a socket the client had closed");
+    check(it != sockets_.end() && !it->second.client_closed, "S4", "a frame was sent on a socket the client had closed");
     if (it == sockets_.end()) return;
     Socket& sock = it->second;
-    check(sock.welcomed || s->text.find("\"type\":\"msg\"") == std::string::npos,
+    check(sock.welcomed || s->text.find("\"type\":\"msg\"") == std::string::npos, "S3",
           "a message went out before the socket's welcome");
     if (sock.dead || sock.half_open) return;
     const uint32_t conn = s->conn_id;
@@ -87,20 +113,59 @@ void SimWorld::carry_out(const Effect& effect) {
     at(now_ + latency(), [this, conn, status] { feed(ProbeAnswered{conn, status, -1}); });
     return;
   }
+  if (auto* t = std::get_if<TokenRequested>(&effect)) {
+    token_asked_at_ = now_;
+    return answer_token(t->request_id);
+  }
+  if (auto* p = std::get_if<Persist>(&effect)) persisted_ = p->value;
+}
+
+// What the shopper would see: accepted messages, refusals, notices, replies.
+void SimWorld::watch_effect(const Effect& effect) {
   if (auto* u = std::get_if<UserMessageShown>(&effect)) {
     if (std::find(accepted_.begin(), accepted_.end(), u->message_id) == accepted_.end()) accepted_.push_back(u->message_id);
-    return;
+    auto [it, fresh] = sent_text_.emplace(u->message_id, u->text);
+    check(fresh || it->second == u->text, "S2", "message " + u->message_id + " was shown with another text");
+  } else if (auto* r = std::get_if<AgentReplyUpdated>(&effect)) {
+    if (r->done) ++replies_done_[r->reply_to], done_ever_.insert(r->reply_to);
+  } else if (auto* c = std::get_if<ComposerError>(&effect)) {
+    if (c->code == "outbox_full") ++outbox_refusals_, refused_now_ = true;
+  } else if (auto* st = std::get_if<StatusChanged>(&effect); st && st->state == "failed") {
+    // A refused token is refreshed once before the widget gives up
+    // (shared/RELIABILITY.md: 401/403, refresh once, then retry); the
+    // shopper then presses "Retry now".
+    if (st->code == "credentials_refused") {
+      check(refusals_since_stable_ >= 2, "L1", "gave up after " + std::to_string(refusals_since_stable_) + " token refusal(s), without refreshing the token once");
+      at(now_ + 1000 + pick(5000), [this] { feed(RetryNowClicked{}); });
+    }
+  } else if (auto* n = std::get_if<NoticeShown>(&effect)) {
+    if (n->code == "fresh_session") notice_now_ = true;
+  } else if (auto* h = std::get_if<HostEvent>(&effect); h && h->name == "message") {
+    const auto j = nlohmann::json::parse(h->payload, nullptr, false);
+    if (j.is_object() && j.value("role", "") == "agent") {
+      const std::string id = j.value("reply_to", ""), text = j.value("text", "");
+      auto [it, fresh] = reply_text_.emplace(id, text);
+      check(fresh || it->second == text, "L3", "the reply to " + id + " was assembled twice, differently");
+    }
   }
-  if (auto* r = std::get_if<AgentReplyUpdated>(&effect)) {
-    if (r->done) ++replies_done_[r->reply_to];
-  }
+}
+
+// The shop's token endpoint answers one latency later (a failure when the
+// network is down). Tokens live 120 s: the keeper refreshes them on its own.
+void SimWorld::answer_token(uint32_t request_id) {
+  const bool up = network_up_;
+  const std::string token = "tok-" + std::to_string(server_.token_generation) + "-" + std::to_string(++tokens_issued_);
+  at(now_ + latency(), [this, request_id, up, token] {
+    if (up) feed(TokenReceived{request_id, token, 120});
+    else feed(TokenFailed{request_id, 0, "network"});
+  });
 }
 
 void SimWorld::connect(uint32_t conn) {
   // Back-off must not reset on open: after repeated quick drops an attempt
   // that no browser signal asked for waits at least the policy's minimum.
   if (quick_drop_streak_ >= 3 && last_signal_at_ != now_ && client_lost_at_ >= 0)
-    check(now_ - client_lost_at_ >= 100, "reconnected " + std::to_string(now_ - client_lost_at_) +
+    check(now_ - client_lost_at_ >= 100, "L1", "reconnected " + std::to_string(now_ - client_lost_at_) +
                                              " ms after the " + std::to_string(quick_drop_streak_) +
                                              "th quick drop in a row (back-off reset on open?)");
   sockets_[conn] = Socket{};
@@ -136,14 +201,14 @@ void SimWorld::socket_ended(uint32_t conn) {
 
 // The socket dies at the network level; the client hears of it (1006 or
 // the server's code) one latency later, unless it already closed it.
-void SimWorld::kill(uint32_t conn, int code, bool tell_client) {
+void SimWorld::kill(uint32_t conn, int code, bool tell_client, const std::string& reason) {
   Socket& s = sockets_[conn];
   if (s.dead) return;
   s.dead = true;
   if (s.server_side) server_.closed(conn, now_);
   if (!tell_client) return;
   const bool was_open = s.client_open;
-  at(now_ + latency(), [this, conn, code, was_open] { feed(WsClosed{conn, code, code == 4000 ? "replaced" : "", was_open}); });
+  at(now_ + latency(), [this, conn, code, reason, was_open] { feed(WsClosed{conn, code, reason, was_open}); });
 }
 
 void SimWorld::to_client(uint32_t conn, const std::string& frame) {
@@ -167,7 +232,7 @@ void SimWorld::to_client(uint32_t conn, const std::string& frame) {
 
 void SimWorld::advance_to(int64_t target) {
   while (failure_.empty()) {
-    const auto deadline = client_.next_deadline();
+    const auto deadline = client_->next_deadline();
     const int64_t tick_at = deadline ? std::max(*deadline, now_) + timers_late_ms_ : kNever;
     const int64_t event_at = queue_.empty() ? kNever : queue_.top().at;
     const int64_t next = std::min(tick_at, event_at);
@@ -183,63 +248,6 @@ void SimWorld::advance_to(int64_t target) {
     invariants();
   }
   now_ = std::max(now_, target);
-}
-
-void SimWorld::fault_step() {
-  const uint32_t current = client_.connection().conn_id();
-  switch (pick(16)) {
-    case 0: case 1: case 2: case 3:
-      feed(HostSend{"question " + std::to_string(next_text_++)});
-      break;
-    case 4:
-      if (current) kill(current, 1006, true);
-      break;
-    case 5:
-      if (current) sockets_[current].half_open = true;
-      break;
-    case 6: {
-      server_up_ = false;
-      server_.restart();
-      at(now_ + pick(10000), [this] { server_up_ = true; });
-      break;
-    }
-    case 7: {
-      network_up_ = false;
-      if (pick(10) < 7) feed(NetworkChanged{false});
-      for (auto& [id, s] : sockets_)
-        if (!s.dead) { if (pick(2)) kill(id, 1006, true); else s.half_open = true; }
-      at(now_ + pick(30000), [this] {
-        network_up_ = true;
-        if (pick(10) < 8) feed(NetworkChanged{true});
-      });
-      break;
-    }
-    case 8:
-      feed(NetworkChanged{true});  // "online" while perhaps still offline
-      break;
-    case 9: {
-      visible_ = false;
-      timers_late_ms_ = pick(60000);
-      feed(VisibilityChanged{false});
-      at(now_ + pick(90000), [this] { visible_ = true; timers_late_ms_ = 0; feed(VisibilityChanged{true}); });
-      break;
-    }
-    case 10: {  // sleep: the clock jumps, sockets die
-      now_ += 60000 + pick(7200000);
-      for (auto& [id, s] : sockets_)
-        if (!s.dead) kill(id, 1006, true);
-      feed(Tick{});
-      break;
-    }
-    case 11: duplicate_next_ = 3; break;
-    case 12: reorder_next_ = 3; break;
-    case 13:
-      extra_latency_ms_ = pick(5000);
-      at(now_ + 10000, [this] { extra_latency_ms_ = 0; });
-      break;
-    case 14: quick_close_next_ = 8; break;
-    case 15: feed(SessionWanted{}); break;
-  }
 }
 
 }  // namespace natter::sim

@@ -2,8 +2,17 @@
 // single fake clock. Faults come from the seed (drops, half-open sockets,
 // latency spikes, duplicated and reordered frames, server restarts,
 // offline/online flips, hidden tabs with late timers, sleep, sockets that
-// connect and drop at once). Invariants are checked after every step; the
-// first violation is kept with the seed and the trace so it replays.
+// connect and drop at once, floods of sends during long outages, another
+// tab taking the session (4000 replaced:tab), an update required (4001,
+// then a reload), page reloads restoring what the client persisted, and,
+// in token worlds, refused tokens (4003) and short-lived ones to refresh).
+// The seed also picks the world's kind (SimWorld::kind()): the server's
+// idempotency store (durable or forgetting, sim_server.hpp), whether the
+// heal is signalled by the browser or left to the client's timers, and
+// whether a shop token is required. Invariants are checked after every
+// step; the first violation is kept, tagged with the invariant's name
+// (S1..S7, L1..L4 of shared/RELIABILITY.md), with the seed and the trace so
+// it replays.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +36,26 @@ struct SimOptions {
   uint32_t canaries = 0;
   int steps = 60;                  // fault/user steps before healing
   int64_t heal_bound_ms = 1000;    // live this soon after the browser signals the heal (L2)
+  // With no browser signal, the client's timers alone must get it live this
+  // soon after the liveness phase: the 30 s back-off ceiling (or the 30 s
+  // offline safety net) plus a connect's round trips.
+  int64_t timer_heal_bound_ms = 31000;
+  // After faults stop, a half-open socket must be found by the client's own
+  // liveness check (dead after 2 heartbeats - 1/3 = 25 s of silence) within this.
+  int64_t liveness_bound_ms = 26000;
   bool full_trace = false;         // keep every line (debugging one seed)
+  bool trace = true;               // off: no trace at all (fast; a failing seed is replayed with it)
+  bool single_page = false;        // no reloads (a transcript replays into one Client)
+};
+
+// What a seed's world is made of (bits of the seed, so each kind is covered
+// by a quarter of the seeds or more and a failure names its kind).
+struct WorldKind {
+  bool durable_store;   // seed bit 0: idempotency records outlive restarts
+  bool signalled_heal;  // seed bit 1: the browser says online/visible at the heal
+  bool tokens;          // seed bit 2: the shop requires a token
+  static WorldKind of(uint32_t seed) { return {(seed & 1) != 0, (seed & 2) != 0, (seed & 4) != 0}; }
+  std::string name() const;
 };
 
 class SimWorld {
@@ -38,6 +66,11 @@ class SimWorld {
   // first violated invariant (see failure()).
   bool run();
   const std::string& failure() const { return failure_; }
+  // The invariant that failed first ("S1", "L2", ...), empty when none did.
+  const std::string& failed_invariant() const { return failed_invariant_; }
+  const WorldKind& kind() const { return kind_; }
+  int64_t simulated_ms() const { return now_; }
+  int outbox_refusals() const { return outbox_refusals_; }
   std::string trace_tail() const;  // the last effects/events, for replay reports
   const std::vector<std::string>& trace() const { return trace_; }
 
@@ -61,24 +94,39 @@ class SimWorld {
     int64_t to_server_at = 0;
   };
 
-  void at(int64_t t, std::function<void()> fn) { queue_.push(Pending{t, order_++, std::move(fn)}); }
+  // Something of this page (its sockets, its fetches): a reload drops it.
+  void at(int64_t t, std::function<void()> fn) {
+    queue_.push(Pending{t, order_++, [this, page = page_, fn = std::move(fn)] { if (page == page_) fn(); }});
+  }
+  // Something of the world (the network, the server, the tab).
+  void at_world(int64_t t, std::function<void()> fn) { queue_.push(Pending{t, order_++, std::move(fn)}); }
   int64_t latency();
   int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
   void feed(const Event& e);
   void carry_out(const Effect& e);
   void connect(uint32_t conn);
-  void kill(uint32_t conn, int code, bool tell_client);
+  void kill(uint32_t conn, int code, bool tell_client, const std::string& reason = "");
+  void reload_page();
+  void flood_during_outage();
+  void answer_token(uint32_t request_id);
+  void watch_effect(const Effect& e);
+  std::string session_id() const { return client_->conversation_id(); }
+  bool working_live() const;
   void socket_ended(uint32_t conn);
   void to_client(uint32_t conn, const std::string& frame);
   void fault_step();
   void advance_to(int64_t t);
-  bool check(bool cond, const std::string& what);
+  bool check(bool cond, const char* invariant, const std::string& what);
   bool invariants();
   bool converged();
 
   std::mt19937 rng_;
   SimOptions opt_;
-  Client client_;
+  WorldKind kind_;
+  uint32_t seed_;
+  std::unique_ptr<Client> client_;
+  int page_ = 0;                  // page loads so far (a reload starts a new Client)
+  std::string persisted_;         // the last Persist value: what a reload restores
   SimServer server_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
   uint64_t order_ = 0;
@@ -90,13 +138,24 @@ class SimWorld {
   int duplicate_next_ = 0, reorder_next_ = 0, quick_close_next_ = 0;
   int next_text_ = 0;
   std::vector<std::string> accepted_;              // message ids the UI accepted, in order
-  std::map<std::string, int> replies_done_;        // reply_to -> done updates
+  std::map<std::string, int> replies_done_;        // reply_to -> done updates on this page
+  std::set<std::string> done_ever_;                // reply_to of every finished reply, on any page
+  std::map<std::string, std::string> reply_text_;  // reply_to -> the text the client assembled
+  std::map<std::string, std::string> sent_text_;   // message id -> text, as the UI accepted it
+  int outbox_refusals_ = 0;
+  bool refused_now_ = false;      // the last fed event was refused with outbox_full
+  bool notice_now_ = false;       // the last fed event showed the fresh-session notice
+  int tokens_issued_ = 0;
+  int64_t token_asked_at_ = -2;
+  int refusals_since_stable_ = 0; // 4003 closes since the client was last live for 5 s
+  int64_t live_since_ = -1;
   std::vector<int64_t> connect_times_;
   int64_t last_signal_at_ = -1;   // online / visible / wanted fed at this time
   int64_t client_lost_at_ = -1;   // the client last heard its current socket close
   int quick_drop_streak_ = 0;     // welcomed sockets that died within 2 s, in a row
   std::vector<std::string> trace_;
   std::string failure_;
+  std::string failed_invariant_;
 };
 
 }  // namespace natter::sim

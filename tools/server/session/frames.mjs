@@ -11,7 +11,8 @@
 //   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
 //   { kind: 'voice_packet', data }          a binary message: one voice packet for the
 //                                           voice gateway, which checks it
-//   { kind: 'unsupported_version', v }      a hello whose `v` is not 1
+//   { kind: 'unsupported_version', v }      a hello whose `v` is not a version this code
+//                                           speaks (MIN_PROTOCOL..PROTOCOL_VERSION)
 //   { kind: 'ignored', type }               a well-formed frame of an unknown type
 //   { kind: 'bad', message, message_id? }   answer `error` bad_frame; the connection stays
 import { checkText } from '../chat-request.mjs';
@@ -19,7 +20,10 @@ import { parseVoiceFrame } from '../voice/voice-frames.mjs';
 import { checkVisitor } from '../visitor.mjs';
 import { MAX_TOKEN_CHARS } from '../access-tokens.mjs';
 
+// The newest session protocol this server speaks, and the oldest it still
+// can (an operator may retire more: createSessionEndpoint's minProtocol).
 export const PROTOCOL_VERSION = 1;
+export const MIN_PROTOCOL = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_ID_CHARS = 256;
 
@@ -29,7 +33,9 @@ const bad = (message, messageId) => (messageId === undefined
 const isId = (value) => typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_CHARS;
 
 function parseHello(f) {
-  if (f.v !== PROTOCOL_VERSION) return { kind: 'unsupported_version', v: f.v ?? null };
+  if (!Number.isInteger(f.v) || f.v < MIN_PROTOCOL || f.v > PROTOCOL_VERSION) {
+    return { kind: 'unsupported_version', v: f.v ?? null };
+  }
   if (!isId(f.session_id)) return bad(`hello: "session_id" must be a string of 1..${MAX_ID_CHARS} characters.`);
   const token = f.resume_token ?? '';
   if (typeof token !== 'string' || token.length > MAX_ID_CHARS) return bad('hello: "resume_token" must be a string.');

@@ -29,7 +29,7 @@
 // rate_limited, not acked.
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
+import { MIN_PROTOCOL, PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
 import { upgradeFaultResponse, writeRawResponse } from './session-faults.mjs';
 import { createTurns } from './turns.mjs';
@@ -53,13 +53,21 @@ const short = (id) => id.slice(0, 8);
 // FaultQueue|null, tokens, log, heartbeatMs, resumeWindowMs, instance,
 // signal (server closing), bounds: {maxConnections, maxBufferedBytes,
 // sendBurst, sendPerSecond} }. `currentBuild()`: the build id of the
-// release now served ("" when unknown).
+// release now served ("" when unknown): named in the welcome for diagnosis;
+// clients do not reload on it.
+// `serves`: which clients this server still serves (docs/protocol.md,
+// "Releases and reloads"): { minProtocol, minClient } — the oldest hello
+// `v` (older: error unsupported_version, close 4001) and the oldest widget
+// release version ("" any), both named in every welcome so that an older
+// client reloads once; `setServes()` changes them on a running server.
 // Returns { handleUpgrade(req, socket, head), kill() -> number dropped,
-// close() -> Promise, openCounts() }.
+// close() -> Promise, openCounts(), setServes() }.
 export function createSessionEndpoint({
   store, agentRuns, voice, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS, resumeWindowMs,
-  instance = '', signal, bounds = {}, currentBuild = () => '',
+  instance = '', signal, bounds = {}, currentBuild = () => '', serves = {},
 }) {
+  const startedWith = checkServes(serves);
+  let served = startedWith;
   const maxConnections = bounds.maxConnections ?? MAX_CONNECTIONS;
   const maxBuffered = bounds.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
@@ -178,10 +186,10 @@ export function createSessionEndpoint({
     const parsed = parseClientFrame(data, isBinary);
     const helloFirst = () => conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
     switch (parsed.kind) {
-      case 'hello': return hello(conn, parsed.hello);
-      case 'unsupported_version':
-        conn.send(errorFrame('unsupported_version', `This server speaks protocol version ${PROTOCOL_VERSION}.`));
-        return conn.close(4001, 'unsupported version');
+      case 'hello':
+        if (parsed.hello.v < served.minProtocol) return unsupported(conn);
+        return hello(conn, parsed.hello);
+      case 'unsupported_version': return unsupported(conn);
       case 'msg': {
         const messageId = parsed.msg.message_id;
         if (!conn.session) {
@@ -210,6 +218,14 @@ export function createSessionEndpoint({
       }
       default: return undefined; // unknown type: ignored
     }
+  }
+
+  function unsupported(conn) {
+    const range = { min_protocol: served.minProtocol, max_protocol: PROTOCOL_VERSION };
+    const speaks = served.minProtocol > PROTOCOL_VERSION ? 'no protocol version this client can speak'
+      : `protocol version ${served.minProtocol}..${PROTOCOL_VERSION}`;
+    conn.send(errorFrame('unsupported_version', `This server serves ${speaks}.`, range));
+    return conn.close(4001, 'unsupported version');
   }
 
   // A heartbeat keeps the session held and finds out, if a kick was missed,
@@ -267,6 +283,7 @@ export function createSessionEndpoint({
     conn.send({
       type: 'welcome', session_id: id, resume_token: attached.token, resumed, replaced: attached.prev !== null,
       acked: attached.acked, event_seq: attached.seq, heartbeat_ms: heartbeatMs, build: currentBuild(),
+      min_protocol: served.minProtocol, min_client: served.minClient,
     });
     for (const frame of events) conn.send(frame);
     conn.touchedAt = Date.now();
@@ -311,5 +328,20 @@ export function createSessionEndpoint({
     });
   }
 
-  return { handleUpgrade, kill, close, openCounts, clearLocal: () => handles.clear() };
+  // Changes what is served from the next hello on (null: back to the start's).
+  function setServes(next) {
+    served = next === null ? startedWith : checkServes({ ...served, ...next });
+    return served;
+  }
+
+  return { handleUpgrade, kill, close, openCounts, setServes, clearLocal: () => handles.clear() };
+}
+
+// { minProtocol: integer >= 1, minClient: a release version or "" }, or throws.
+export function checkServes({ minProtocol = MIN_PROTOCOL, minClient = '' } = {}) {
+  if (!Number.isInteger(minProtocol) || minProtocol < 1) throw new Error(`minProtocol must be an integer >= 1, got ${minProtocol}`);
+  if (typeof minClient !== 'string' || (minClient !== '' && !/^[0-9]+(\.[0-9]+)*([-+][0-9A-Za-z.+-]*)?$/.test(minClient))) {
+    throw new Error(`minClient must be a release version like 1.4.2 or "", got ${JSON.stringify(minClient)}`);
+  }
+  return { minProtocol, minClient };
 }

@@ -7,8 +7,9 @@ export const HEAD_START_FRAMES = 3;
 
 // `sendFrame(index)` sends frame `index`; `onDone()` runs after the last.
 // Returns { stop() }: no frame is sent after stop(), and onDone never runs.
+// now / setTimer / clearTimer: the clock and timers (tests pass fake ones).
 export function playPaced(count, { sendFrame, onDone, frameMs = 20, headStart = HEAD_START_FRAMES,
-  now = () => performance.now() }) {
+  now = () => performance.now(), setTimer = setTimeout, clearTimer = clearTimeout }) {
   const startedAt = now();
   const dueAt = (i) => startedAt + Math.max(0, i - headStart + 1) * frameMs;
   let next = 0;
@@ -21,14 +22,14 @@ export function playPaced(count, { sendFrame, onDone, frameMs = 20, headStart = 
     while (!stopped && next < count && dueAt(next) <= t) sendFrame(next++);
     if (stopped) return;
     if (next >= count) { stopped = true; onDone(); return; }
-    timer = setTimeout(tick, Math.max(0, dueAt(next) - now()));
+    timer = setTimer(tick, Math.max(0, dueAt(next) - now()));
   }
 
   tick();
   return {
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
+      if (timer) clearTimer(timer);
     },
   };
 }

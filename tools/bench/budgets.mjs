@@ -1,0 +1,67 @@
+// The one place for byte budgets (gzip -9 of a production build, what a CDN
+// serves). Used by the bench (tools/bench/sizes.mjs, `npm run bench`: the
+// "Shipped bytes" table), the size test in `npm test`
+// (tests/node/size-budgets.test.mjs) and the release tool's stable loader
+// (tools/release/release.mjs).
+//
+// Two kinds of figure:
+//   BUDGETS  a ceiling per shipped file. The loader's is the product
+//            requirement (it is on every page of every shop). The others sit
+//            about 10-20 % above what the file weighed when it was set (more
+//            for files of a few hundred bytes, where that is ordinary
+//            growth): ordinary growth fits, a sudden jump (a new dependency,
+//            a debug build, a lost size flag) fails the test. Raise one on
+//            purpose, in its own commit, saying why.
+//   TARGETS  what a shopper downloads for a first chat and a first call
+//            (issue 14), reported by the bench against the same run's sizes.
+
+export const LOADER_BUDGET = 2048;
+
+const KIB = 1024;
+export const BUDGETS = {
+  loader: LOADER_BUDGET,
+  core_js: 27 * KIB,           // 24,012 B on 2026-11-22
+  core_wasm: 80 * KIB,         // 72,907 B
+  core_frame_js: 4 * KIB,      // 3,597 B
+  core_frame_html: 512,        // 241 B
+  voice_runtime_js: 3.5 * KIB, // 2,955 B after cross-origin voice (1,578 B before)
+  frame_host_js: 1.5 * KIB,    // 1,350 B
+  voice_js: 12 * KIB,          // 10,187 B
+  voice_wasm: 190 * KIB,       // 167,453 B (libopus 1.5.2, hot files -O3)
+  voice_frame_js: 1 * KIB,     // the voice frame (cross-origin voice): 641 B with its page
+  voice_frame_html: 512,
+};
+// Files that come in families: one budget for each member.
+const FAMILY_BUDGETS = [
+  ['worklet_', 1.25 * KIB],  // web/worklets/*.js: 705 and 922 B
+  ['i18n_', 2 * KIB],        // one language catalogue: 1,709 to 1,802 B
+];
+
+// The budget of a manifest key (or 'loader'), or null when it has none.
+export function budgetFor(key) {
+  if (Object.hasOwn(BUDGETS, key)) return BUDGETS[key];
+  const family = FAMILY_BUDGETS.find(([prefix]) => key.startsWith(prefix));
+  return family ? family[1] : null;
+}
+
+// What a shopper downloads, by intent (keys of measureSizes rows).
+//   first_chat: open the panel and send one message (the loader, the core
+//               bundle and its WASM; English ships in the core bundle).
+//   first_call: the first voice call on top of that.
+export const TARGETS = {
+  first_chat: { bytes: 80 * KIB, label: 'first chat (loader + core JS + core WASM)',
+    includes: (key) => key === 'loader' || key === 'core_js' || key === 'core_wasm' },
+  // The voice frame's two files count too: a widget embedded from another
+  // origin downloads them for its first call (docs/ARCHITECTURE.md).
+  first_call: { bytes: 140 * KIB, label: 'first voice call (voice runtime, worker + glue, WASM, worklets, voice frame)',
+    includes: (key) => ['voice_runtime_js', 'voice_js', 'voice_wasm'].includes(key) || key.startsWith('worklet_') ||
+      key.startsWith('voice_frame_') },
+};
+
+// [{name, label, gzip, target, pass}] for measureSizes rows.
+export function targetTotals(sizes) {
+  return Object.entries(TARGETS).map(([name, t]) => {
+    const gzip = sizes.filter((s) => t.includes(s.key)).reduce((n, s) => n + s.gzip, 0);
+    return { name, label: t.label, gzip, target: t.bytes, pass: gzip <= t.bytes };
+  });
+}
