@@ -19,6 +19,8 @@ export default {
   'message.agent': '{agent}:',
   'message.agentName': 'المساعد',
   'message.retry': 'إعادة المحاولة',
+  'message.voice': '(منطوق)',
+  'message.voiceCut': '(مقاطَع)',
   'delivery.queued': 'في قائمة الانتظار — ستُرسل عند عودة الاتصال.',
   'delivery.sending': 'جارٍ الإرسال…',
   'delivery.sent': 'تم الإرسال',

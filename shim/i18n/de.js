@@ -18,6 +18,8 @@ export default {
   'message.agent': '{agent}:',
   'message.agentName': 'Assistent',
   'message.retry': 'Erneut senden',
+  'message.voice': '(gesprochen)',
+  'message.voiceCut': '(unterbrochen)',
   'delivery.queued': 'In der Warteschlange — wird gesendet, sobald Sie wieder online sind.',
   'delivery.sending': 'Wird gesendet…',
   'delivery.sent': 'Gesendet',

@@ -22,6 +22,8 @@ export default {
   'message.agent': '{agent}:',
   'message.agentName': 'Assistant',
   'message.retry': 'Retry',
+  'message.voice': '(spoken)',
+  'message.voiceCut': '(interrupted)',
   'delivery.queued': "Queued — will send when you're back online.",
   'delivery.sending': 'Sending…',
   'delivery.sent': 'Sent',

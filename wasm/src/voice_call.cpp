@@ -1,5 +1,7 @@
 #include "voice_call.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -110,6 +112,33 @@ void VoiceCall::on_closed(const VoiceClosed& f) {
   if (f.call_id != call_id_) return;
   started_conn_ = 0;
   feed(v::VoiceClosed{});
+}
+
+void VoiceCall::on_transcript(const std::string& id, const VoiceTranscript& t) {
+  auto open = std::find_if(open_bubbles_.begin(), open_bubbles_.end(), [&](const auto& b) { return b.first == id; });
+  if (open == open_bubbles_.end()) {
+    open_bubbles_.emplace_back(id, std::vector<ProductCardShown>{});
+    if (open_bubbles_.size() > kMaxOpenBubbles) open_bubbles_.pop_front();
+    open = std::prev(open_bubbles_.end());
+  }
+  const std::string role = t.agent ? "agent" : "shopper";
+  c_.out_.push_back(VoiceTranscriptShown{id, role, t.text, t.final, t.agent && t.cut});
+  auto& cards = open->second;
+  for (const auto& p : t.products) {
+    if (!t.agent) break;  // only the agent's answer has cards
+    if (std::any_of(cards.begin(), cards.end(), [&](const auto& c) { return c.product_id == p.product_id; })) continue;
+    cards.push_back(ProductCardShown{id, p.product_id, p.name, p.price, p.currency, p.url, p.image_url});
+    c_.out_.push_back(cards.back());
+  }
+  if (!t.final) return;
+  std::vector<ProductCardShown> kept = std::move(cards);
+  open_bubbles_.erase(open);
+  nlohmann::json message = t.agent ? nlohmann::json{{"role", "agent"}, {"reply_to", id}, {"text", t.text}, {"cut", t.cut}}
+                                   : nlohmann::json{{"role", "user"}, {"message_id", id}, {"text", t.text}};
+  message["voice"] = true;
+  message["call_id"] = t.call_id;
+  c_.delivery_.record_voice(id, !t.agent, t.text, t.agent && t.cut, std::move(kept));
+  c_.out_.push_back(HostEvent{"message", message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void VoiceCall::update_uplink() {
