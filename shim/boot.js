@@ -38,6 +38,7 @@ import { createHttpTransport } from './http-transport.js';
 import { createTokenFetch } from './token-fetch.js';
 import { createWsTransport } from './ws-transport.js';
 import { createBrowserSignals } from './browser-signals.js';
+import { detectCapabilities } from './capabilities.js';
 import { createEffectRunner } from './effects.js';
 import { createListeners } from './listeners.js';
 import { createLog } from './log.js';
@@ -123,6 +124,7 @@ async function startCore(ctx, platform) {
     wallNow: platform.wallNow(),
     storedReload: platform.storage.get(RELOAD_KEY),
     storedSession: platform.storage.get(SESSION_KEY),
+    capabilities: detectCapabilities(window),
   }));
   const wasm = ctx.manifest.files.core_wasm;
   const wasmUrl = new URL(wasm.path, ctx.base).href;

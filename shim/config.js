@@ -144,8 +144,10 @@ export function lastReloadAt(storedText) {
 // also: tabId (mintTabId), build and version (the manifest's), channelUrl
 // (the channel pointer the page follows; absent when pinned), wallNow
 // (Date.now()) and storedReload (storage's RELOAD_KEY text, or null).
+// `capabilities`: shim/capabilities.js's facts about this browser.
 export function coreConfig({
   dataset, pageUrl, seeds, storedId, tabId, build, version, channelUrl, wallNow, storedReload, storedSession,
+  capabilities,
 }) {
   const conversationId = storedConversation(storedId);
   const config = {
@@ -164,8 +166,10 @@ export function coreConfig({
     const { visitor } = restoredSession(storedSession, conversationId);
     return visitor ? { ...config, visitor } : config;
   }
+  const voiceMissing = capabilities?.voice_missing ?? [];
   return {
     ...config,
+    ...(voiceMissing.length ? { voice_missing: voiceMissing.join(',') } : {}),
     session_url: sessionUrl(dataset.endpoint, pageUrl),
     tab_id: String(tabId ?? ''),
     build: String(build ?? ''),

@@ -9,6 +9,8 @@
 #   browser    headless Chromium against the reference server
 #   deploy     headless Chromium on three HTTPS origins: the shop, the CDN
 #              (nginx serving a release folder), the gateway behind HAProxy
+#   engines    the same stories in Chromium, Firefox ESR and WebKitGTK
+#              (tests/engines/), one engine after another
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
@@ -52,6 +54,9 @@ browser() { node --test --test-concurrency=1 --test-reporter=spec tests/browser/
 
 deploy() { node --test --test-concurrency=1 --test-reporter=spec tests/deploy/; }
 
+# One file per engine, one at a time (each starts its own server and browser).
+engines() { node --test --test-concurrency=1 --test-reporter=spec tests/engines/*.test.mjs; }
+
 suite native native
 suite sanitized sanitized
 suite fuzz fuzz
@@ -59,6 +64,7 @@ suite wasm wasm
 suite node node_suites
 suite browser browser
 suite deploy deploy
+suite engines engines
 
 echo
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"

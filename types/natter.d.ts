@@ -104,7 +104,11 @@ export interface NatterInitOptions {
 
 export type NatterMessageEvent =
   | { role: 'user'; message_id: string; text: string }
-  | { role: 'agent'; reply_to: string; text: string };
+  | { role: 'agent'; reply_to: string; text: string }
+  /** A voice call's transcript, once final: what the shopper said (message_id names its bubble). */
+  | { role: 'user'; message_id: string; text: string; voice: true; call_id: string }
+  /** What the agent spoke; cut: the shopper interrupted it, text is what it had said. */
+  | { role: 'agent'; reply_to: string; text: string; voice: true; call_id: string; cut: boolean };
 
 export interface NatterErrorEvent {
   /** e.g. send_failed, agent_failed, or a protocol error code. */

@@ -19,6 +19,8 @@ export default {
   'message.agent': '{agent}:',
   'message.agentName': 'المساعد',
   'message.retry': 'إعادة المحاولة',
+  'message.voice': '(منطوق)',
+  'message.voiceCut': '(مقاطَع)',
   'delivery.queued': 'في قائمة الانتظار — ستُرسل عند عودة الاتصال.',
   'delivery.sending': 'جارٍ الإرسال…',
   'delivery.sent': 'تم الإرسال',
@@ -68,5 +70,6 @@ export default {
   'notice.micMissing': 'لم يتم العثور على ميكروفون. يمكنك متابعة الدردشة كتابةً.',
   'notice.micLost': 'تم فصل الميكروفون. أعد توصيله لمتابعة الحديث، أو تابع الدردشة كتابةً.',
   'notice.voiceUnavailable': 'المكالمات الصوتية غير متاحة على هذا الموقع. يمكنك متابعة الدردشة كتابةً.',
+  'notice.voiceUnsupported': 'المكالمات الصوتية لا تعمل في هذا المتصفح. يمكنك متابعة الدردشة كتابةً.',
   'notice.voiceBlocked': 'المكالمات الصوتية غير متاحة في هذه الصفحة. يمكنك متابعة الدردشة كتابةً.',
 };

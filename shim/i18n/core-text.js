@@ -14,6 +14,7 @@ const NOTICE = {
   mic_missing: 'notice.micMissing',
   mic_lost: 'notice.micLost',
   voice_unavailable: 'notice.voiceUnavailable',
+  voice_unsupported: 'notice.voiceUnsupported',
   voice_blocked: 'notice.voiceBlocked',
 };
 

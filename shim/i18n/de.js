@@ -18,6 +18,8 @@ export default {
   'message.agent': '{agent}:',
   'message.agentName': 'Assistent',
   'message.retry': 'Erneut senden',
+  'message.voice': '(gesprochen)',
+  'message.voiceCut': '(unterbrochen)',
   'delivery.queued': 'In der Warteschlange — wird gesendet, sobald Sie wieder online sind.',
   'delivery.sending': 'Wird gesendet…',
   'delivery.sent': 'Gesendet',
@@ -67,5 +69,6 @@ export default {
   'notice.micMissing': 'Kein Mikrofon gefunden. Sie können per Text weiterchatten.',
   'notice.micLost': 'Das Mikrofon wurde getrennt. Schließen Sie es wieder an, um weiterzusprechen, oder chatten Sie per Text.',
   'notice.voiceUnavailable': 'Sprachanrufe sind auf dieser Website nicht verfügbar. Sie können per Text weiterchatten.',
+  'notice.voiceUnsupported': 'Sprachanrufe funktionieren in diesem Browser nicht. Sie können per Text weiterchatten.',
   'notice.voiceBlocked': 'Sprachanrufe sind auf dieser Seite nicht verfügbar. Sie können per Text weiterchatten.',
 };

@@ -22,6 +22,8 @@ export default {
   'message.agent': '{agent}:',
   'message.agentName': 'Assistant',
   'message.retry': 'Retry',
+  'message.voice': '(spoken)',
+  'message.voiceCut': '(interrupted)',
   'delivery.queued': "Queued — will send when you're back online.",
   'delivery.sending': 'Sending…',
   'delivery.sent': 'Sent',
@@ -71,5 +73,6 @@ export default {
   'notice.micMissing': 'No microphone was found. You can keep chatting by text.',
   'notice.micLost': 'The microphone was disconnected. Plug it back in to keep talking, or chat by text.',
   'notice.voiceUnavailable': 'Voice is not available on this site. You can keep chatting by text.',
+  'notice.voiceUnsupported': 'Voice calls do not work in this browser. You can keep chatting by text.',
   'notice.voiceBlocked': 'Voice calls are not available on this page. You can keep chatting by text.',
 };

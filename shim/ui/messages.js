@@ -32,6 +32,7 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
   const agentLabel = `${t('message.agent', { agent: agentName || t('message.agentName') })} `;
   const users = new Map(); // message_id -> {item, line, retry}
   const agents = new Map(); // reply_to -> {item, bubble, cards}
+  const voices = new Map(); // voice bubble id -> {item, bubble, cut, cards}
 
   // Keeps the newest message in view, unless the shopper scrolled up to read.
   function keepPinned(change) {
@@ -101,7 +102,36 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
   }
 
   function addCard(card) {
-    keepPinned(() => agentFor(card.reply_to).cards.appendChild(renderProductCard(doc, card, { locale: t.tag })));
+    const target = voices.get(card.reply_to) ?? agentFor(card.reply_to);
+    keepPinned(() => target.cards.appendChild(renderProductCard(doc, card, { locale: t.tag })));
+  }
+
+  // A voice call's live transcript (voice_transcript_shown): the shopper's
+  // words or the agent's spoken text, replaced on every update. Agent text
+  // is untrusted: textContent only.
+  function showVoice({ id, role, text, final, cut }) {
+    keepPinned(() => {
+      let voice = voices.get(id);
+      if (!voice) {
+        const shopper = role === 'shopper';
+        const item = el(doc, 'li', `msg voice ${shopper ? 'user' : 'agent'}`);
+        item.setAttribute('part', `message voice ${shopper ? 'user' : 'agent'}`);
+        item.setAttribute('data-voice-id', id);
+        item.appendChild(el(doc, 'span', 'sr-only', `${shopper ? t('message.you') : agentLabel.trim()} ${t('message.voice')} `));
+        const bubble = el(doc, 'div', 'bubble');
+        const cutNote = el(doc, 'span', 'voice-cut', t('message.voiceCut'));
+        cutNote.hidden = true;
+        const cards = el(doc, 'div', 'cards');
+        item.append(bubble, cutNote, cards);
+        list.appendChild(item);
+        voice = { item, bubble, cutNote, cards };
+        voices.set(id, voice);
+      }
+      voice.bubble.textContent = text;
+      voice.cutNote.hidden = !cut;
+      voice.item.setAttribute('data-final', final ? 'true' : 'false');
+      voice.item.setAttribute('aria-busy', final ? 'false' : 'true');
+    });
   }
 
   // A one-off system notice (notice_shown), centred between the bubbles.
@@ -113,5 +143,5 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
     });
   }
 
-  return { addUser, setDelivery, updateAgent, addCard, addNotice };
+  return { addUser, setDelivery, updateAgent, addCard, addNotice, showVoice };
 }

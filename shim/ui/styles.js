@@ -108,6 +108,9 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .delivery-text:empty { display: none; }
 .user[data-state="failed"] .delivery { color: var(--_danger); }
 .user[data-state="failed"] .bubble { opacity: .75; }
+.msg.voice .bubble { font-style: italic; }
+.msg.voice[data-final="false"] .bubble { opacity: .8; }
+.msg.voice .voice-cut { font-size: .8em; opacity: .75; }
 .retry {
   padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
   background: var(--_surface); color: var(--_danger); font-size: 12px; font-weight: 600;

@@ -20,8 +20,10 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-// `server`: more startServer options (releaseDir, pageHeaders, …).
-export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: serverOptions = {} } = {}) {
+// The reference server on a free loopback port with test controls, serving
+// dist/ and web/; shared by every browser tier (tests/engines/ drives other
+// engines against it). `options`: more startServer options (releaseDir, pageHeaders, …).
+export async function startReferenceServer({ tokenDelayMs = 5, ...serverOptions } = {}) {
   const distDir = path.join(repoRoot, 'dist');
   if (!existsSync(path.join(distDir, 'natter.js'))) throw new Error('dist/ missing: run npm run build');
   const serverLog = [];
@@ -29,13 +31,8 @@ export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: ser
     host: '127.0.0.1', port: 0, distDir, webDir: path.join(repoRoot, 'web'),
     testControls: true, tokenDelayMs, log: (line) => serverLog.push(line), ...serverOptions,
   });
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extraArgs],
-  });
-  context.setDefaultTimeout(10_000); // fail fast; nothing here should take seconds
-  const stack = {
-    server, context, serverLog,
+  const controls = {
+    server, serverLog,
     async control(pathname, body) {
       const res = await fetch(server.url.replace(/\/$/, '') + pathname, {
         method: body === undefined ? 'GET' : 'POST',
@@ -44,18 +41,35 @@ export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: ser
       });
       return res.json();
     },
-    stats: () => stack.control('/__natter/stats'),
+    stats: () => controls.control('/__natter/stats'),
+    // Clears the server's records, counters and queued faults.
+    resetServer: () => controls.control('/__natter/reset', {}),
+    faults: (...chat) => controls.control('/__natter/faults', { chat }),
+    // Live-session faults (tools/server/session/session-faults.mjs), one per upgrade.
+    sessionFaults: (...session) => controls.control('/__natter/faults', { session }),
+    // Drops every live-session WebSocket as a crash would (clients see 1006).
+    killSessions: () => controls.control('/__natter/session/kill', {}),
+  };
+  return controls;
+}
+
+// `server`: more startServer options (releaseDir, pageHeaders, …).
+export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: serverOptions = {} } = {}) {
+  const controls = await startReferenceServer({ tokenDelayMs, ...serverOptions });
+  const { server } = controls;
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
+  context.setDefaultTimeout(10_000); // fail fast; nothing here should take seconds
+  const stack = {
+    ...controls, context,
     // A fresh start for the next test: closes the tabs earlier tests opened,
     // then clears the server's records, counters and queued faults.
     async reset() {
       await Promise.all(context.pages().map((p) => p.close()));
-      return stack.control('/__natter/reset', {});
+      return controls.resetServer();
     },
-    faults: (...chat) => stack.control('/__natter/faults', { chat }),
-    // Live-session faults (tools/server/session/session-faults.mjs), one per upgrade.
-    sessionFaults: (...session) => stack.control('/__natter/faults', { session }),
-    // Drops every live-session WebSocket as a crash would (clients see 1006).
-    killSessions: () => stack.control('/__natter/session/kill', {}),
     async close() {
       await context.close().catch(() => {});
       await server.close();

@@ -195,6 +195,20 @@ TEST_F(VoiceCallTest, MuteClosesTheUplinkAndUnmuteReopensIt) {
   EXPECT_TRUE(h.all_of<VoiceUplink>().back().open);
 }
 
+TEST_F(VoiceCallTest, ABrowserWithoutWhatVoiceNeedsGetsANoticeAndNoMicrophonePrompt) {
+  Config c = session_config();
+  c.voice_missing = "audio_worklet";
+  Harness lacking{c};
+  go_live(lacking);
+  auto fx = lacking.feed(VoiceStartClicked{});
+  ASSERT_EQ(Harness::of<NoticeShown>(fx).size(), 1u);
+  EXPECT_EQ(Harness::of<NoticeShown>(fx)[0].code, "voice_unsupported");
+  EXPECT_TRUE(Harness::of<MicrophoneRequested>(fx).empty());
+  ASSERT_FALSE(Harness::of<Log>(fx).empty());
+  EXPECT_NE(Harness::of<Log>(fx)[0].text.find("audio_worklet"), std::string::npos);
+  EXPECT_EQ(lacking.all_of<VoiceStateChanged>().size(), 0u) << "the call never started";
+}
+
 TEST_F(VoiceCallTest, WithoutALiveSessionUrlVoiceSaysItIsUnavailable) {
   Harness http{Harness::default_config()};
   auto fx = http.feed(VoiceStartClicked{});

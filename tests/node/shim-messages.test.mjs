@@ -97,3 +97,24 @@ test('a notice is one centred system line appended to the conversation', () => {
   assert.equal(last.getAttribute('data-code'), 'fresh_session');
   assert.equal(last.textContent, 'The chat had to start a new session.');
 });
+
+test('voice bubbles: one per id, text replaced (textContent only), the cut note, the answer\'s cards inside', () => {
+  const { list, messages } = setup();
+  messages.showVoice({ id: 'voice-c-1', role: 'shopper', text: 'do you have xbox games', final: true, cut: false });
+  messages.showVoice({ id: 'voice-c-a1', role: 'agent', text: 'We have <b>two</b> Xbox games.', final: false, cut: false });
+  messages.addCard({ reply_to: 'voice-c-a1', product_id: 'forza', name: 'Forza', price: '29.99', currency: 'GBP', url: 'https://x.example/f', image_url: '' });
+  messages.showVoice({ id: 'voice-c-a1', role: 'agent', text: 'We have <b>two</b>', final: true, cut: true });
+  const items = list.byClass('voice');
+  assert.equal(items.length, 2);
+  const [heard, spoken] = items;
+  assert.match(heard.className, /\buser\b/);
+  assert.match(spoken.className, /\bagent\b/);
+  assert.equal(heard.byClass('bubble')[0].textContent, 'do you have xbox games');
+  assert.equal(spoken.byClass('bubble')[0].textContent, 'We have <b>two</b>', 'as text, never markup');
+  assert.equal(spoken.byClass('bubble')[0].children.length, 0);
+  assert.equal(spoken.byClass('voice-cut')[0].hidden, false);
+  assert.equal(heard.byClass('voice-cut')[0].hidden, true);
+  assert.equal(spoken.getAttribute('data-final'), 'true');
+  assert.equal(spoken.byClass('cards')[0].children.length, 1, 'the card sits with the spoken answer');
+  assert.equal(list.byClass('agent').length, 1, 'no text-reply bubble was made for the card');
+});

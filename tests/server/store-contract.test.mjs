@@ -152,6 +152,20 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.equal(await other.emitEvent('s2', b.gen, 'm1', 0, ev(0)), 'skip', 'the same cursor twice');
     });
 
+    test('appendEvent: a voice transcript event numbered in the session\'s seq between turn events, replayed; none for an unknown session', async () => {
+      await store.clear();
+      const s = await store.createSession('s5', {});
+      assert.equal(await store.acceptMsg('s5', s.gen, turn('m1'), 'p1'), 'accepted');
+      await store.emitEvent('s5', s.gen, 'm1', 0, ev(0));
+      const voice = { event: 'voice.transcript', data: { call_id: 'c', role: 'shopper', text: 'hi', final: true, cut: false } };
+      const frame = await store.appendEvent('s5', 'voice-c-1', voice);
+      assert.deepEqual(frame, { type: 'event', seq: 2, reply_to: 'voice-c-1', ...voice });
+      assert.deepEqual(await store.emitEvent('s5', s.gen, 'm1', 1, ev(1)), { type: 'event', seq: 3, reply_to: 'm1', ...ev(1) },
+        'the turn\'s cursor is not moved by it');
+      assert.deepEqual((await store.eventsAfter('s5', 1)).map((f) => [f.seq, f.event]), [[2, 'voice.transcript'], [3, 'delta']]);
+      assert.equal(await store.appendEvent('nobody', 'voice-c-1', voice), null);
+    });
+
     test('acks, turns and the log: exact replay after a seq, all-or-nothing once trimmed, caps answered', async () => {
       await store.clear();
       const s = await store.createSession('s3', {});

@@ -3,7 +3,9 @@
 // to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
 // to require shop tokens (requireToken; try /demo/token.html), NATTER_AGENT
 // and its settings to choose the agent (agents/config.mjs, docs/agents.md;
-// scripted by default), NATTER_VOICE_STT=off for the scripted voice lines,
+// scripted by default), NATTER_VOICE_STT and NATTER_VOICE_TTS for the voice
+// agent's speech adapters (voice/speech/index.mjs; NATTER_VOICE_STT=off for
+// the scripted voice lines),
 // NATTER_REDIS_URL (redis://host:port) to keep the gateway's state in Redis,
 // shared by every instance given the same URL (docs/deploying.md); without
 // it, state is in this process's memory and a restart forgets it all
@@ -13,7 +15,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { ConfigError, agentFromEnv, sttFromEnv } from './agents/config.mjs';
+import { ConfigError, agentFromEnv } from './agents/config.mjs';
+import { sttFromEnv, ttsFromEnv } from './voice/speech/index.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
@@ -24,9 +27,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 let chosen;
 let stt;
+let tts;
 try {
   chosen = agentFromEnv(process.env, { log: console.log });
-  stt = sttFromEnv(process.env);
+  stt = await sttFromEnv(process.env);
+  tts = await ttsFromEnv(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`Agent configuration: ${error.message} (docs/agents.md)`);
@@ -36,6 +41,7 @@ try {
 const server = await startServer({
   agent: chosen.agent,
   stt,
+  tts,
   host: process.env.HOST || '127.0.0.1',
   port,
   distDir: path.join(repo, 'dist'),
@@ -46,7 +52,7 @@ const server = await startServer({
   serves: { minClient: process.env.NATTER_MIN_CLIENT ?? '' },
 });
 console.log(`Natter demo storefront: ${server.url}`);
-console.log(`[server] agent: ${chosen.description}; voice: ${stt ? 'pocketsphinx, answered by the agent' : 'scripted lines'}`);
+console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
 console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;

@@ -70,9 +70,10 @@ function handleSessionProbe(req, res, faults) {
 // maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs) lower
 // or raise the caps; `leaseMs` is how long a dead instance's agent run waits
 // before another takes it over; `instance` names this gateway in the store.
-// `stt` (speech to text, voice/stt-pocketsphinx.mjs; off by default): the
+// `stt` (an stt adapter, voice/speech/index.mjs; off by default): the
 // voice agent answers what the shopper said, through `agent`
 // (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
+// `tts` (a tts adapter, the same file; default espeak-ng): the agent's voice.
 // `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
 // picks one from the environment with agents/config.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
@@ -107,6 +108,7 @@ export async function startServer({
   serves = {},
   agent = createScriptedAgent(),
   stt = null,
+  tts = null,
   log = console.log,
 } = {}) {
   const shutdown = new AbortController();
@@ -120,7 +122,9 @@ export async function startServer({
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
+    ...(tts ? { synthesize: tts.synthesize } : {}),
     calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
+    events: { append: (id, replyTo, event) => store.appendEvent(id, replyTo, event) },
     answer: stt ? (request) => answerSpeech(request) : null,
   });
   let live = null;

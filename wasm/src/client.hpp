@@ -69,6 +69,10 @@ struct Config {
   std::string outbox_json;             // [{"id", "text"}, ...]
   std::string transcript_json;         // transcript.hpp's to_json()
   std::string visitor_json;            // visitor.hpp's JSON form (both transports)
+  // What this browser lacks for a voice call, as the shim's capability
+  // check reports it (shim/capabilities.js): e.g. "microphone",
+  // "audio_worklet". Non-empty: voice is refused with a notice, text goes on.
+  std::string voice_missing;           // comma-separated, empty: all there
   // The shop's token endpoint (token_keeper.hpp); empty: no token is sent.
   std::string token_url;
 

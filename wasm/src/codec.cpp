@@ -239,6 +239,9 @@ json encode_effect(const Effect& effect) {
           return {{"type", "token_requested"}, {"request_id", e.request_id}, {"url", e.url}};
         else if constexpr (std::is_same_v<T, VoiceStateChanged>)
           return {{"type", "voice_state_changed"}, {"state", e.state}, {"muted", e.muted}};
+        else if constexpr (std::is_same_v<T, VoiceTranscriptShown>)
+          return {{"type", "voice_transcript_shown"}, {"id", e.id}, {"role", e.role}, {"text", e.text},
+                  {"final", e.final}, {"cut", e.cut}};
       },
       effect);
 }

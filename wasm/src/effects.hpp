@@ -184,6 +184,19 @@ struct VoiceStateChanged {
   bool muted = false;
 };
 
+// A voice bubble (a live transcript of the call): what the shopper said
+// (role "shopper") or the agent spoke ("agent"), keyed by `id`. Replace the
+// bubble's text on every update; final: it will not change again; cut: the
+// agent was interrupted (barge-in) and text is what it had said. Cards
+// of a spoken answer come as ProductCardShown with reply_to = id.
+struct VoiceTranscriptShown {
+  std::string id;
+  std::string role;
+  std::string text;
+  bool final = false;
+  bool cut = false;
+};
+
 // Load the page again (release_watch.hpp): the server does not serve this
 // client (reason "unsupported") or the followed channel moved ("channel",
 // build: the channel's). Nothing would be lost now: no call, nothing unsent
@@ -214,6 +227,6 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
-                            ChannelCheck>;
+                            ChannelCheck, VoiceTranscriptShown>;
 
 }  // namespace natter

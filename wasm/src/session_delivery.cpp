@@ -29,7 +29,10 @@ void SessionDelivery::restore(const std::string& resume_token, uint64_t last_eve
 // unsent. A message still in the outbox is shown once, as queued.
 void SessionDelivery::show_transcript() {
   for (const auto& e : transcript_.entries()) {
-    if (e.from_user) {
+    if (e.voice) {
+      c_.out_.push_back(VoiceTranscriptShown{e.id, e.from_user ? "shopper" : "agent", e.text, true, e.cut});
+      for (const auto& card : e.cards) c_.out_.push_back(card);
+    } else if (e.from_user) {
       if (outbox_.contains(e.id)) continue;
       c_.out_.push_back(UserMessageShown{e.id, e.text});
       c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false});
@@ -137,6 +140,10 @@ void SessionDelivery::on_event(const ServerEvent& e, int64_t now) {
 
 void SessionDelivery::apply(const ServerEvent& e) {
   last_event_seq_ = e.seq;
+  if (e.voice) {  // not part of a reply: settled unless a reply is still streaming
+    if (!reply_open_) settled_event_seq_ = e.seq;
+    return c_.voice_.on_transcript(e.reply_to, *e.voice);
+  }
   const bool ends_reply = std::holds_alternative<AgentDone>(e.event) || std::holds_alternative<AgentError>(e.event);
   reply_open_ = !ends_reply && (reply_open_ || std::holds_alternative<AgentStart>(e.event) ||
                                 std::holds_alternative<AgentDelta>(e.event));

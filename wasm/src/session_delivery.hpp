@@ -60,6 +60,12 @@ class SessionDelivery {
   uint64_t last_event_seq() const { return last_event_seq_; }
   const Outbox& outbox() const { return outbox_; }
   const Transcript& transcript() const { return transcript_; }
+  // A voice bubble became final (voice_call.cpp): kept with the transcript.
+  void record_voice(const std::string& id, bool from_user, const std::string& text, bool cut,
+                    std::vector<ProductCardShown> cards) {
+    transcript_.add_voice(id, from_user, text, cut, std::move(cards));
+    persist();
+  }
   // Emits the natter.session blob (with the client's visitor, when known).
   void persist();
 

@@ -22,6 +22,35 @@ bool read_string(const json& j, const char* key, std::string& out) {
 
 ProtocolError bad(const std::string& what) { return ProtocolError{"wrong_type", what}; }
 
+constexpr std::size_t kMaxTranscriptChars = 4000;
+constexpr std::size_t kMaxTranscriptProducts = 8;
+
+std::variant<VoiceTranscript, ProtocolError> decode_voice_transcript(const json& d) {
+  if (!d.is_object()) return bad("voice.transcript data must be an object");
+  VoiceTranscript v;
+  std::string role;
+  if (!read_string(d, "call_id", v.call_id)) return bad("voice.transcript.call_id");
+  if (!read_string(d, "role", role) || (role != "shopper" && role != "agent"))
+    return bad("voice.transcript.role must be \"shopper\" or \"agent\"");
+  v.agent = role == "agent";
+  if (!read_string(d, "text", v.text)) return bad("voice.transcript.text");
+  if (v.text.size() > kMaxTranscriptChars) return ProtocolError{"too_large", "voice.transcript.text is too long"};
+  auto flag = [&](const char* k, bool& out) { auto it = d.find(k); if (it != d.end() && it->is_boolean()) out = it->get<bool>(); };
+  flag("final", v.final);
+  flag("cut", v.cut);
+  auto products = d.find("products");
+  if (products != d.end()) {
+    if (!products->is_array()) return bad("voice.transcript.products must be an array");
+    for (const auto& p : *products) {
+      if (v.products.size() >= kMaxTranscriptProducts) break;
+      auto card = decode_agent_event("card", dump({{"product", p}}));
+      if (auto* err = std::get_if<ProtocolError>(&card)) return *err;  // an unsafe link refuses the whole frame
+      v.products.push_back(std::get<AgentCard>(std::get<AgentEvent>(card)));
+    }
+  }
+  return v;
+}
+
 }  // namespace
 
 std::string encode_hello(const Hello& h) {
@@ -102,6 +131,13 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     if (!read_string(j, "reply_to", e.reply_to)) return bad("event.reply_to");
     if (!read_string(j, "event", name)) return bad("event.event");
     auto data = j.find("data");
+    if (name == "voice.transcript") {
+      if (data == j.end()) return bad("voice.transcript.data");
+      auto voice = decode_voice_transcript(*data);
+      if (auto* err = std::get_if<ProtocolError>(&voice)) return *err;
+      e.voice = std::get<VoiceTranscript>(voice);
+      return ServerFrame{e};
+    }
     auto decoded = decode_agent_event(name, data == j.end() ? std::string("{}") : dump(*data));
     if (auto* err = std::get_if<ProtocolError>(&decoded)) return *err;
     e.event = std::get<AgentEvent>(decoded);

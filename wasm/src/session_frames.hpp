@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -52,10 +53,21 @@ struct Welcome {
   std::string min_client;
 };
 struct Ack { std::string message_id; };
+// A voice call's live transcript (event "voice.transcript", docs/protocol.md):
+// the bubble `reply_to` names says what the shopper said or the agent spoke.
+struct VoiceTranscript {
+  std::string call_id;
+  bool agent = false;  // role "agent"; else "shopper"
+  std::string text;
+  bool final = false;  // false: a partial, replaced by the next one for the bubble
+  bool cut = false;    // the agent was cut off (barge-in): text is what was spoken
+  std::vector<AgentCard> products;  // checked like card events
+};
 struct ServerEvent {
   uint64_t seq = 0;
   std::string reply_to;
   AgentEvent event;
+  std::optional<VoiceTranscript> voice;  // set for "voice.transcript" (then `event` is unused)
 };
 struct Pong {};
 struct ServerError { std::string code, message; };

@@ -36,10 +36,17 @@ void Transcript::add_agent(const std::string& reply_to, const std::string& text,
   push({false, reply_to, text, std::move(cards)});
 }
 
+void Transcript::add_voice(const std::string& id, bool from_user, const std::string& text, bool cut,
+                           std::vector<ProductCardShown> cards) {
+  push({from_user, id, text, std::move(cards), true, cut && !from_user});
+}
+
 json Transcript::to_json() const {
   json out = json::array();
   for (const auto& e : entries_) {
     json entry = {{"role", e.from_user ? "user" : "agent"}, {"id", e.id}, {"text", e.text}};
+    if (e.voice) entry["voice"] = true;  // absent for typed entries: older blobs stay as they were
+    if (e.cut) entry["cut"] = true;
     if (!e.cards.empty()) {
       json cards = json::array();
       for (const auto& c : e.cards)
@@ -65,6 +72,9 @@ std::size_t Transcript::restore(const std::string& json_text) {
       continue;
     }
     TranscriptEntry e{*role == "user", *id, *text, {}};
+    auto flag = [&](const char* key) { auto it = item.find(key); return it != item.end() && it->is_boolean() && it->get<bool>(); };
+    e.voice = flag("voice");
+    e.cut = e.voice && !e.from_user && flag("cut");
     auto cards = item.find("cards");
     if (!e.from_user && cards != item.end() && cards->is_array()) {
       for (const auto& c : *cards) {

@@ -26,6 +26,8 @@ struct TranscriptEntry {
   std::string id;    // the shopper message id (for a reply: the one it answers)
   std::string text;  // as typed, or the reply's source text
   std::vector<ProductCardShown> cards;
+  bool voice = false;  // a voice call's transcript (said, not typed); id names its bubble
+  bool cut = false;    // voice, agent: interrupted by the shopper (barge-in)
 };
 
 class Transcript {
@@ -35,6 +37,9 @@ class Transcript {
 
   void add_user(const std::string& id, const std::string& text);
   void add_agent(const std::string& reply_to, const std::string& text, std::vector<ProductCardShown> cards);
+  // A voice bubble's final text (voice_call.cpp).
+  void add_voice(const std::string& id, bool from_user, const std::string& text, bool cut,
+                 std::vector<ProductCardShown> cards);
   nlohmann::json to_json() const;
   // Keeps what is well formed in `json_text` (an array); returns how many
   // entries were dropped as malformed.

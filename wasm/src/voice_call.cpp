@@ -1,5 +1,7 @@
 #include "voice_call.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,11 @@ void VoiceCall::feed(const v::VoiceEvent& e) {
 void VoiceCall::on_start(int64_t now) {
   if (c_.config_.session_url.empty()) {
     c_.out_.push_back(NoticeShown{"voice_unavailable", "Voice is not available on this site. You can keep chatting by text."});
+    return;
+  }
+  if (!c_.config_.voice_missing.empty()) {  // the browser cannot do it: say so, keep text going
+    c_.out_.push_back(Log{"info", "voice calls need what this browser lacks: " + c_.config_.voice_missing});
+    c_.out_.push_back(NoticeShown{"voice_unsupported", "Voice calls do not work in this browser. You can keep chatting by text."});
     return;
   }
   const bool new_call = m_.state() == v::VoiceState::Off || m_.state() == v::VoiceState::Ending;
@@ -105,6 +112,33 @@ void VoiceCall::on_closed(const VoiceClosed& f) {
   if (f.call_id != call_id_) return;
   started_conn_ = 0;
   feed(v::VoiceClosed{});
+}
+
+void VoiceCall::on_transcript(const std::string& id, const VoiceTranscript& t) {
+  auto open = std::find_if(open_bubbles_.begin(), open_bubbles_.end(), [&](const auto& b) { return b.first == id; });
+  if (open == open_bubbles_.end()) {
+    open_bubbles_.emplace_back(id, std::vector<ProductCardShown>{});
+    if (open_bubbles_.size() > kMaxOpenBubbles) open_bubbles_.pop_front();
+    open = std::prev(open_bubbles_.end());
+  }
+  const std::string role = t.agent ? "agent" : "shopper";
+  c_.out_.push_back(VoiceTranscriptShown{id, role, t.text, t.final, t.agent && t.cut});
+  auto& cards = open->second;
+  for (const auto& p : t.products) {
+    if (!t.agent) break;  // only the agent's answer has cards
+    if (std::any_of(cards.begin(), cards.end(), [&](const auto& c) { return c.product_id == p.product_id; })) continue;
+    cards.push_back(ProductCardShown{id, p.product_id, p.name, p.price, p.currency, p.url, p.image_url});
+    c_.out_.push_back(cards.back());
+  }
+  if (!t.final) return;
+  std::vector<ProductCardShown> kept = std::move(cards);
+  open_bubbles_.erase(open);
+  nlohmann::json message = t.agent ? nlohmann::json{{"role", "agent"}, {"reply_to", id}, {"text", t.text}, {"cut", t.cut}}
+                                   : nlohmann::json{{"role", "user"}, {"message_id", id}, {"text", t.text}};
+  message["voice"] = true;
+  message["call_id"] = t.call_id;
+  c_.delivery_.record_voice(id, !t.agent, t.text, t.agent && t.cut, std::move(kept));
+  c_.out_.push_back(HostEvent{"message", message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void VoiceCall::update_uplink() {

@@ -18,8 +18,12 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "effects.hpp"
 #include "events.hpp"
 #include "session_frames.hpp"
 #include "voice/voice_machine.hpp"
@@ -51,6 +55,9 @@ class VoiceCall {
   void on_started(const VoiceStarted& f);
   void on_agent(const VoiceAgent& f);
   void on_closed(const VoiceClosed& f);
+  // A live transcript event, in seq order (session_delivery.cpp): applied
+  // whatever the call's state (a late final still belongs in the panel).
+  void on_transcript(const std::string& id, const VoiceTranscript& t);
 
  private:
   void feed(const voice::VoiceEvent& e);  // handle + translate every effect
@@ -64,6 +71,9 @@ class VoiceCall {
   uint32_t started_conn_ = 0;     // the socket whose voice.started we got
   bool agent_sent_all_ = false;   // voice.agent end seen for the current utterance
   bool uplink_open_ = false;
+  // The cards shown for voice bubbles not yet final (bounded, oldest first).
+  static constexpr std::size_t kMaxOpenBubbles = 16;
+  std::deque<std::pair<std::string, std::vector<ProductCardShown>>> open_bubbles_;
   uint32_t uplink_conn_ = 0;
 };
 

@@ -15,10 +15,7 @@
 //     NATTER_SHOP_NAME            how the assistant names the shop (default "the shop")
 //     NATTER_OPENAI_TIMEOUT_MS    longest silence from the endpoint (default 30000)
 //     NATTER_OPENAI_MAX_RETRY_WAIT_MS  longest Retry-After honoured on 429/5xx (default 20000)
-//   voice (sttFromEnv):
-//     NATTER_VOICE_STT            pocketsphinx (default: the voice agent answers what
-//                                 was said, through the text agent) | off (scripted lines)
-//                                 The grammar comes from NATTER_CATALOGUE (or the demo's).
+//   voice: NATTER_VOICE_STT, NATTER_VOICE_TTS (voice/speech/index.mjs).
 //
 // agentFromEnv(env) → { agent, description, tools? } (description: one log
 // line, never a secret; tools: the openai adapter's shop tools) or throws
@@ -30,7 +27,6 @@ import { createWebhookAgent, DEFAULT_TIMEOUT_MS as WEBHOOK_TIMEOUT_MS } from './
 import { createOpenAiAgent, DEFAULT_OPENAI } from './openai.mjs';
 import { loadCatalogue } from './shop-catalogue.mjs';
 import { createShopTools } from './shop-tools.mjs';
-import { createPocketsphinxStt } from '../voice/stt-pocketsphinx.mjs';
 
 export class ConfigError extends Error {}
 
@@ -87,19 +83,4 @@ export function agentFromEnv(env = process.env, { log = console.log, adapterOpti
   if (kind === 'webhook') return webhookFromEnv(env);
   if (kind === 'openai') return openAiFromEnv(env, log, adapterOptions);
   throw new ConfigError(`NATTER_AGENT must be scripted, webhook or openai, not ${JSON.stringify(kind)}.`);
-}
-
-// The speech-to-text adapter for the voice agent, or null (NATTER_VOICE_STT=off).
-export function sttFromEnv(env = process.env) {
-  const kind = env.NATTER_VOICE_STT || 'pocketsphinx';
-  if (kind === 'off') return null;
-  if (kind !== 'pocketsphinx') throw new ConfigError(`NATTER_VOICE_STT must be pocketsphinx or off, not ${JSON.stringify(kind)}.`);
-  const file = env.NATTER_CATALOGUE || DEMO_CATALOGUE;
-  let products;
-  try { products = loadCatalogue(file); } catch (error) { throw new ConfigError(`NATTER_CATALOGUE: ${error.message}`); }
-  try {
-    return createPocketsphinxStt({ products });
-  } catch (error) {
-    throw new ConfigError(`NATTER_VOICE_STT=pocketsphinx: ${error.message} (npm run setup installs pocketsphinx-en-us; NATTER_VOICE_STT=off turns it off)`);
-  }
 }

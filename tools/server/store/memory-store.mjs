@@ -148,6 +148,23 @@ export class MemoryStore {
     return frame;
   }
 
+  // An event outside the turn queue (a voice call's live transcript):
+  // numbered and logged while the session is held, whatever its generation
+  // (the call's connection may just have gone); null when it is not held.
+  async appendEvent(id, replyTo, { event, data }) {
+    const s = this.#held(id);
+    if (!s) return null;
+    s.seq += 1;
+    const frame = { type: 'event', seq: s.seq, reply_to: replyTo, event, data };
+    s.log.push(frame);
+    if (s.log.length > this.limits.maxEvents) {
+      const drop = s.log.length - this.limits.maxEvents;
+      s.log.splice(0, drop);
+      s.firstSeq += drop;
+    }
+    return frame;
+  }
+
   async finishTurn(id, gen, messageId) {
     const s = this.#current(id, gen);
     if (typeof s === 'string' || s.turns[0]?.message_id !== messageId) return false;

@@ -147,6 +147,23 @@ follow_ttl(KEYS[2])
 return frame
 `;
 
+// KEYS S L; ARGV tail maxEvents. An event outside the turn queue (a voice
+// call's live transcript): numbered and logged while the session is held,
+// whatever its generation (the call's connection may just have gone).
+const APPEND_EVENT = `${PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local frame = '{"type":"event","seq":' .. seq .. ',' .. ARGV[1]
+redis.call('RPUSH', KEYS[2], frame)
+local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[2])
+if over > 0 then
+  redis.call('LTRIM', KEYS[2], over, -1)
+  redis.call('HINCRBY', KEYS[1], 'first', over)
+end
+follow_ttl(KEYS[2])
+return frame
+`;
+
 // KEYS S T; ARGV gen messageId
 const FINISH_TURN = `
 if redis.call('HGET', KEYS[1], 'gen') ~= ARGV[1] then return 0 end
@@ -246,6 +263,6 @@ return {m[1], expired, redis.call('LRANGE', KEYS[2], tonumber(ARGV[1]), -1)}
 `;
 
 export const SCRIPTS = Object.freeze({
-  CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, FINISH_TURN, SAVE_VOICE,
+  CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, APPEND_EVENT, FINISH_TURN, SAVE_VOICE,
   CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN,
 });

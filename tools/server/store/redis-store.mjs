@@ -171,6 +171,13 @@ export class RedisStore {
     return reply === 'stale' || reply === 'skip' ? reply : JSON.parse(reply);
   }
 
+  async appendEvent(id, replyTo, { event, data }) {
+    const tail = JSON.stringify({ reply_to: replyTo, event, data }).slice(1);
+    const [s, l] = sessionKeys(id);
+    const reply = await this.#run('APPEND_EVENT', [s, l], [tail, this.limits.maxEvents]);
+    return reply === 'gone' ? null : JSON.parse(reply);
+  }
+
   async finishTurn(id, gen, messageId) {
     const [s, , , , t] = sessionKeys(id);
     return (await this.#run('FINISH_TURN', [s, t], [gen, messageId])) === 1;

@@ -5,8 +5,11 @@
 // the answer is what the voice gateway says.
 //
 // createVoiceAgent({stt, agentRuns, store (its visitors), log}) → answer({sessionId,
-// callId, utterance, pcm}) → Promise<text to say | null>. Each utterance is
-// one turn with message id voice-<call>-<n>, so a turn runs once.
+// callId, utterance, pcm, onHeard?, onCard?}) → Promise<text to say | null>.
+// Each utterance is one turn with message id voice-<call>-<n>, so a turn
+// runs once. onHeard(text) gets the recognised words (when something was
+// recognised), onCard(product) each product card of the answer: the voice
+// gateway's live transcript.
 export const NOT_HEARD = 'Sorry, I did not catch that. Could you say it again?';
 export const NOT_ANSWERED = 'Sorry, I cannot answer that right now. Please try again in a moment.';
 const MAX_SPOKEN_CHARS = 600;
@@ -28,10 +31,11 @@ export function speakable(markdown) {
 }
 
 export function createVoiceAgent({ stt, agentRuns, store, log = () => {} }) {
-  return async function answer({ sessionId, callId, utterance, pcm }) {
+  return async function answer({ sessionId, callId, utterance, pcm, onHeard = () => {}, onCard = () => {} }) {
     const text = await stt.transcribe(pcm);
     log(`[server] voice: heard ${JSON.stringify(text)} (call ${callId}, utterance ${utterance})`);
     if (!text) return NOT_HEARD;
+    onHeard(text);
     const request = {
       message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: await store.getVisitor(sessionId),
     };
@@ -41,6 +45,7 @@ export function createVoiceAgent({ stt, agentRuns, store, log = () => {} }) {
     const result = {};
     for await (const event of agentRuns.follow(request, { outcome: begun.outcome, result })) {
       if (event.event === 'delta') reply += event.data.text;
+      else if (event.event === 'card') onCard(event.data.product);
     }
     return result.state === 'failed' ? NOT_ANSWERED : speakable(reply);
   };

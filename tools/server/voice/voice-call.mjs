@@ -18,10 +18,11 @@ export class VoiceCall {
   bargeIns = 0;
 
   // Live, while the call streams on a connection:
+  session = null; // its Session (the event log its live transcript goes to)
   conn = null; // the connection it streams on, or null
   out = null; // its audio-out.mjs on that connection
-  queue = []; // texts the agent will say next, in order
-  speaking = null; // { text, n (0 until its start frame), player }
+  queue = []; // { text, products } the agent will say next, in order
+  speaking = null; // { text, products, n (0 until its start frame), player, sent, total (frames) }
   lastSeqIn = null; // the seq of the shopper's last packet on this connection
   decoder = null; // opus-frames.mjs createPcmDecoder, made on the first packet
   backlog = []; // packets that came while the voice module was loading

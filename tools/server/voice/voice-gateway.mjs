@@ -19,7 +19,12 @@
 // - the agent speaks one utterance at a time; replies queue behind the
 //   current one; barge_in cuts the current one and drops the queued ones;
 // - when the connection closes or is replaced, streaming stops at once and
-//   queued replies are dropped; the cut utterance is never resumed.
+//   queued replies are dropped; the cut utterance is never resumed;
+// - live transcripts (docs/protocol.md, "Voice transcripts") go into the
+//   session's event log (the store's appendEvent: numbered, replayed on resume): the
+//   shopper's recognised words when recognition ends, the agent's text (and
+//   the answer's product cards) when its audio starts, and its final text
+//   when it ends: all of it when done, else the part whose audio was sent.
 import { errorFrame } from '../session/frames.mjs';
 import { createAgentVoice } from './agent-voice.mjs';
 import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
@@ -35,6 +40,23 @@ import {
 const MAX_CONCEALED_FRAMES = 25; // a seq gap up to 500 ms is filled with PLC; a longer one is a new start
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
 const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
+
+// The bubbles of the live transcript: the shopper's n-th utterance has the
+// id of its agent turn (voice-agent.mjs); the agent's n-th its own.
+export const shopperBubbleId = (call, n) => `voice-${call.id}-${n}`;
+export const agentBubbleId = (call, n) => `voice-${call.id}-a${n}`;
+
+// What the shopper heard of `text` when `sent` of its `total` audio frames
+// had gone out: the same share of the text, back to a word's end (the
+// speech is taken as evenly paced; espeak-ng's is, near enough).
+export function spokenPart(text, sent, total) {
+  if (total <= 0 || sent >= total) return text;
+  const upTo = Math.floor((text.length * sent) / total);
+  if (upTo >= text.length) return text;
+  if (/\s/.test(text[upTo])) return text.slice(0, upTo).trimEnd();
+  const lastSpace = text.slice(0, upTo).search(/\s\S*$/);
+  return lastSpace < 0 ? '' : text.slice(0, lastSpace).trimEnd();
+}
 
 const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
 
@@ -55,9 +77,12 @@ function loudness(pcm) {
 // save(sessionId, callId, record)}: the gateway's store).
 // lines?: {greeting, replies}, synthesize? (agent-voice.mjs speak),
 // answer? ({sessionId, callId, utterance, pcm}) → Promise<text to say | null>,
-// calls? (see above) }.
+// calls? (see above), events? ({append(sessionId, replyTo, {event, data}) →
+// Promise<frame | null>}: the store's session event log, where the live
+// transcript goes) }.
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
+  events = null,
 }) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
@@ -87,14 +112,28 @@ export function createVoiceGateway({
 
   // --- the agent's side -------------------------------------------------
 
-  function say(call, text) {
-    call.queue.push(text);
+  // `products`: the answer's product cards, shown with the agent's bubble.
+  function say(call, text, products = []) {
+    call.queue.push({ text, products });
     speakNext(call);
+  }
+
+  // Into the session's event log (the store), then to the call's connection
+  // when it has one; a resume replays it from the log otherwise. Appended in
+  // order: each waits for the one before.
+  function transcript(call, id, data) {
+    if (!events || !call.session || call.session.ended) return;
+    const sessionId = call.session.id;
+    call.transcribing = (call.transcribing ?? Promise.resolve()).then(async () => {
+      const frame = await events.append(sessionId, id, { event: 'voice.transcript', data: { call_id: call.id, ...data } });
+      if (frame) call.conn?.send(frame);
+    }).catch((error) => log(`[server] voice: transcript event lost: ${error?.message ?? error}`));
   }
 
   function speakNext(call) {
     if (call.speaking || call.queue.length === 0 || !call.conn) return;
-    const speaking = { text: call.queue.shift(), n: 0, player: null };
+    const { text, products } = call.queue.shift();
+    const speaking = { text, products, n: 0, player: null, sent: 0, total: 0 };
     call.speaking = speaking;
     utterancePackets(speaking.text).then((packets) => {
       if (call.speaking === speaking) stream(call, speaking, packets);
@@ -110,9 +149,15 @@ export function createVoiceGateway({
     call.utterances += 1;
     speaking.n = call.utterances;
     const { out } = call;
+    speaking.total = packets.length;
+    // Right before voice.agent start: start and end stay next to the audio.
+    transcript(call, agentBubbleId(call, speaking.n), {
+      role: 'agent', text: speaking.text, final: false, cut: false, products: speaking.products,
+    });
     out.sendControl(agentStartFrame(call.id, speaking.n, speaking.text));
     speaking.player = playPaced(packets.length, {
       sendFrame: (i) => {
+        speaking.sent = i + 1;
         const k = call.framesSent;
         call.framesSent += 1;
         totals.frames_sent += 1;
@@ -137,6 +182,11 @@ export function createVoiceGateway({
     if (speaking.n > 0 && call.out) {
       if (reason !== 'done') call.out.discardHeld();
       call.out.sendControl(agentEndFrame(call.id, speaking.n, reason));
+    }
+    if (speaking.n > 0) { // also when the connection is gone: the event log keeps it for the resume
+      const cut = reason !== 'done';
+      const text = cut ? spokenPart(speaking.text, speaking.sent, speaking.total) : speaking.text;
+      transcript(call, agentBubbleId(call, speaking.n), { role: 'agent', text, final: true, cut });
     }
     if (call.session) persist(call.session, call);
     if (reason === 'done') speakNext(call);
@@ -194,6 +244,7 @@ export function createVoiceGateway({
       state.calls.set(callId, call);
       fresh = true;
     }
+    call.session = session;
     state.lastCallId = callId;
     if (call.conn !== conn) {
       if (call.conn) unbind(call, { gone: true }); // still on an older connection
@@ -322,9 +373,17 @@ export function createVoiceGateway({
       // The segment with the onset before it and the quiet after it; answers
       // are said in the order their segments were heard.
       const pcm = call.recentAudio(((ms + SEGMENT_MARGIN_MS) * SAMPLE_RATE) / 1000);
-      const request = { sessionId: call.sessionId, callId: call.id, utterance: call.segmentsHeard, pcm };
+      const utterance = call.segmentsHeard;
+      const products = [];
+      const request = {
+        sessionId: call.sessionId, callId: call.id, utterance, pcm,
+        onHeard: (text) => transcript(call, shopperBubbleId(call, utterance), {
+          role: 'shopper', text, final: true, cut: false,
+        }),
+        onCard: (product) => products.push(product),
+      };
       call.answering = call.answering.then(() => answer(request)).then((text) => {
-        if (text) say(call, text);
+        if (text) say(call, text, products);
       }, (error) => log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`));
       return;
     }

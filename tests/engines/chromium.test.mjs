@@ -1,0 +1,4 @@
+// The engine stories (stories/*.mjs) in Chromium.
+import { runEngine } from './run-engine.mjs';
+
+runEngine('chromium');

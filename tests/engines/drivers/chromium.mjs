@@ -1,0 +1,48 @@
+// Chromium (Debian's) through playwright-core, as the tests/browser tier.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../browser/harness.mjs';
+import { micArgs } from '../../browser/voice-audio.mjs';
+import { consoleRecorder } from './page-common.mjs';
+
+export async function launch({ mic } = {}) {
+  const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-engines-chromium-'));
+  const extra = mic?.wav ? micArgs(mic.wav) : ['--autoplay-policy=no-user-gesture-required'];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extra],
+  });
+  context.setDefaultTimeout(10_000);
+  let current = null;
+  return {
+    engine: 'chromium',
+    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true },
+    async open(url, { init } = {}) {
+      await current?.close();
+      const page = await context.newPage();
+      const log = consoleRecorder();
+      page.on('console', (m) => log.add(m.type(), m.text()));
+      page.on('pageerror', (e) => log.add('error', `uncaught: ${e.message}`));
+      if (init) await page.addInitScript(`(${init})()`);
+      await page.goto(url);
+      current = {
+        console: log.lines,
+        consoleLines: async () => log.lines,
+        evaluate: (fn, ...args) => page.evaluate(`(${fn})(...${JSON.stringify(args)})`),
+        async click(x, y, times = 1) { for (let i = 0; i < times; i += 1) await page.mouse.click(x, y); },
+        async press(key, times = 1) { for (let i = 0; i < times; i += 1) await page.keyboard.press(key); },
+        keyDown: (key) => page.keyboard.down(key),
+        keyUp: (key) => page.keyboard.up(key),
+        type: (text) => page.keyboard.type(text),
+        reload: () => page.reload(),
+        close: () => page.close().catch(() => {}),
+      };
+      return current;
+    },
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Firefox ESR (Debian's firefox-esr) through puppeteer-core over WebDriver
+// BiDi. puppeteer-core never downloads a browser; executablePath is Debian's.
+// Fake media: Firefox's own fake streams (a tone), permission prompts off,
+// autoplay allowed (the greeting plays without a gesture, as Chromium's
+// --autoplay-policy flag does there).
+import puppeteer from 'puppeteer-core';
+import { consoleRecorder } from './page-common.mjs';
+
+const PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.autoplay.default': 0,
+  'media.autoplay.block-webaudio': false,
+  // A mock audio backend: with no sound device (CI), Firefox's AudioContext
+  // otherwise never starts (resume() never settles; see CONTRIBUTING.md).
+  'media.cubeb.force_mock_context': true,
+  'browser.shell.checkDefaultBrowser': false,
+};
+const KEYS = { Enter: 'Enter', Tab: 'Tab', Escape: 'Escape', Shift: 'Shift' };
+
+export async function launch() {
+  const browser = await puppeteer.launch({
+    browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
+    extraPrefsFirefox: PREFS, protocolTimeout: 30_000,
+  });
+  let current = null;
+  return {
+    engine: 'firefox',
+    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true },
+    async open(url, { init } = {}) {
+      await current?.close();
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      const log = consoleRecorder();
+      page.on('console', (m) => log.add(m.type(), m.text()));
+      page.on('pageerror', (e) => log.add('error', `uncaught: ${e.message}`));
+      if (init) await page.evaluateOnNewDocument(`(${init})()`);
+      await page.goto(url);
+      current = {
+        console: log.lines,
+        consoleLines: async () => log.lines,
+        evaluate: (fn, ...args) => page.evaluate(`(${fn})(...${JSON.stringify(args)})`),
+        async click(x, y, times = 1) { for (let i = 0; i < times; i += 1) await page.mouse.click(x, y); },
+        async press(key, times = 1) { for (let i = 0; i < times; i += 1) await page.keyboard.press(KEYS[key] ?? key); },
+        keyDown: (key) => page.keyboard.down(KEYS[key] ?? key),
+        keyUp: (key) => page.keyboard.up(KEYS[key] ?? key),
+        type: (text) => page.keyboard.type(text),
+        reload: () => page.reload(),
+        close: () => page.close().catch(() => {}),
+      };
+      return current;
+    },
+    close: () => browser.close().catch(() => {}),
+  };
+}

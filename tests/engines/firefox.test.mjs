@@ -1,0 +1,4 @@
+// The engine stories (stories/*.mjs) in Firefox ESR.
+import { runEngine } from './run-engine.mjs';
+
+runEngine('firefox');

@@ -1,0 +1,118 @@
+// A voice call, one definition for every engine, with the engine's fake
+// microphone (Chromium: a speech WAV; Firefox: its fake stream, a tone;
+// WebKitGTK: its mock capture device): the greeting plays (the bar goes
+// agent_speaking, then listening when it has played out), the microphone's
+// audio reaches the gateway (frames received, and sound, not silence, in the
+// gateway's loudness record), and End call releases the microphone.
+import assert from 'node:assert/strict';
+import { widgetOn, eventually } from '../widget.mjs';
+import { LIVE_PAGE } from '../../browser/session-helpers.mjs';
+import en from '../../../shim/i18n/en.js';
+
+// Keeps every microphone stream the page gets (to check its tracks end).
+function micSpy() {
+  if (!window.MediaDevices || window.__mic) return;
+  // On the prototype: in WebKitGTK an own property on navigator.mediaDevices
+  // never saw the widget's call.
+  const proto = MediaDevices.prototype;
+  const real = proto.getUserMedia;
+  window.__mic = { calls: 0, streams: [] };
+  proto.getUserMedia = async function getUserMedia(constraints) {
+    window.__mic.calls += 1;
+    const stream = await real.call(this, constraints);
+    window.__mic.streams.push(stream);
+    return stream;
+  };
+}
+
+const voiceState = (w) => w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.querySelector('.voice')?.getAttribute('data-state'));
+const waitVoice = (w, state, timeout = 20_000) => w.waitFor(`.voice[data-state="${state}"]`, { timeout });
+
+async function gatewayCall(stack, sessionId) {
+  const { calls } = await stack.control('/__natter/voice/calls');
+  return calls.find((c) => c.session_id === sessionId) ?? null;
+}
+
+// Loudest 10 ms block of what the gateway heard from this session (RMS, 0..1).
+async function heardPeak(stack, sessionId) {
+  const res = await fetch(`${stack.server.url.replace(/\/$/, '')}/__natter/voice/heard?session_id=${sessionId}`);
+  if (res.status !== 200) return 0;
+  const { envelope = [] } = await res.json();
+  return envelope.reduce((m, v) => Math.max(m, v), 0);
+}
+
+export const voiceStories = [
+  {
+    name: "a voice call with the engine's fake microphone: the greeting plays, the gateway hears audio, End frees the mic",
+    async run({ browser, stack }) {
+      const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href, { init: micSpy });
+      const w = widgetOn(page);
+      await w.openChat();
+      await w.waitFor('.status-text', { text: 'Connected' });
+      await page.evaluate(micSpy); // where the driver has no preload scripts: before any call
+      const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('natter.session')).session_id);
+      await page.evaluate(() => {
+        const bar = document.querySelector('natter-widget').shadowRoot.querySelector('.voice');
+        const seen = (window.__voiceStates = []);
+        new MutationObserver(() => {
+          const st = bar.getAttribute('data-state');
+          if (seen.at(-1) !== st) seen.push(st);
+        }).observe(bar, { attributes: true, attributeFilter: ['data-state'] });
+      });
+
+      await w.click('button[aria-label="Start a voice call"]');
+      await waitVoice(w, 'agent_speaking'); // the greeting
+      await waitVoice(w, 'listening'); //       ... played to its end
+      const call = await eventually(async () => {
+        const c = await gatewayCall(stack, sessionId);
+        assert.ok(c?.greeted && c.utterances_sent >= 1, `the gateway greeted: ${JSON.stringify(c)}`);
+        assert.ok(c.frames_received >= 50, `microphone frames reached the gateway: ${JSON.stringify(c)}`);
+        return c;
+      }, { timeout: 20_000 });
+      assert.equal(call.bad_packets, 0, 'every packet decoded');
+      await eventually(async () => {
+        const peak = await heardPeak(stack, sessionId);
+        assert.ok(peak > 0.02, `the gateway heard sound, not silence (loudest 10 ms RMS ${peak.toFixed(3)})`);
+      }, { timeout: 15_000, every: 500 });
+
+      await w.click('button.voice-end');
+      await waitVoice(w, 'off');
+      const mic = await page.evaluate(() => ({
+        calls: window.__mic.calls,
+        ended: window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'ended')),
+      }));
+      assert.deepEqual(mic, { calls: 1, ended: true }, 'one microphone request, released at End');
+      const states = await page.evaluate(() => window.__voiceStates);
+      assert.equal(states[0], 'requesting_mic', String(states));
+      assert.equal(states.at(-1), 'off', String(states));
+      assert.notEqual(await voiceState(w), 'requesting_mic');
+      await w.assertClean();
+    },
+  },
+];
+
+// An engine without AudioWorklet, as this engine would be without it (the
+// feature hidden before the widget starts): shim/capabilities.js reports it,
+// the core refuses the call with a notice, no prompt, no console problem,
+// and text chat goes on.
+function hideAudioWorklet() { delete window.AudioWorkletNode; }
+
+voiceStories.push({
+  name: 'without AudioWorklet: Start a voice call says voice does not work here, and text goes on',
+  skip: (env) => !env.browser.can.initScripts && 'hiding a feature before the widget starts needs a preload script (classic WebDriver has none)',
+  async run({ browser, stack }) {
+    const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href, { init: hideAudioWorklet });
+    const w = widgetOn(page);
+    await w.openChat();
+    await w.waitFor('.status-text', { text: 'Connected' });
+    await page.evaluate(micSpy);
+    await w.click('button[aria-label="Start a voice call"]');
+    await w.waitFor('li.notice', { text: en['notice.voiceUnsupported'] });
+    assert.ok([null, 'off'].includes(await voiceState(w)), 'no call started');
+    assert.equal(await page.evaluate(() => window.__mic.calls), 0, 'the microphone was never asked for');
+    await w.send('do you have PS5 games?');
+    await w.finishedReplies();
+    assert.deepEqual(Object.values((await stack.stats()).agent_runs), [1], 'text chat works');
+    await w.assertClean();
+  },
+});
