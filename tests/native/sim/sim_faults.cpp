@@ -63,10 +63,19 @@ void SimWorld::fault_step() {
     case 14: quick_close_next_ = 8; break;
     case 15: feed(SessionWanted{}); break;
     case 16: flood_during_outage(); break;
-    case 17:  // another tab takes the session; the shopper presses "Use here" later
+    case 17: {  // another tab takes the session; the shopper presses "Use here" later
+      const uint32_t replaced = server_.session_conn(session_id());
       server_.replace_by_other_tab(session_id());
-      at(now_ + 500 + pick(20000), [this] { feed(RetryNowClicked{}); });
+      at(now_ + 500 + pick(20000), [this, replaced] {
+        // "Use here" is only offered once the client has heard the 4000: if
+        // that close is still on its way (a latency spike), the shopper
+        // presses it when it shows, not before.
+        if (replaced && client_->connection().conn_id() == replaced && client_->connection().state() != ConnState::Closed)
+          use_here_when_offered_ = true;
+        feed(RetryNowClicked{});
+      });
       break;
+    }
     case 18:  // a release the client must reload for; the shopper reloads
       if (opt_.single_page) break;
       server_.require_update(session_id());
@@ -100,6 +109,7 @@ void SimWorld::reload_page() {
     if (blob.contains("transcript")) c.transcript_json = blob["transcript"].dump();
   }
   client_ = std::make_unique<Client>(c);
+  use_here_when_offered_ = false;
   replies_done_.clear();  // the new page shows each finished reply once, from its transcript
   client_lost_at_ = -1;
   quick_drop_streak_ = 0;

@@ -130,6 +130,9 @@ void SimWorld::watch_effect(const Effect& effect) {
     if (r->done) ++replies_done_[r->reply_to], done_ever_.insert(r->reply_to);
   } else if (auto* c = std::get_if<ComposerError>(&effect)) {
     if (c->code == "outbox_full") ++outbox_refusals_, refused_now_ = true;
+  } else if (auto* st = std::get_if<StatusChanged>(&effect); st && st->code == "closed_elsewhere" && use_here_when_offered_) {
+    use_here_when_offered_ = false;
+    at(now_ + 500, [this] { feed(RetryNowClicked{}); });
   } else if (auto* st = std::get_if<StatusChanged>(&effect); st && st->state == "failed") {
     // A refused token is refreshed once before the widget gives up
     // (shared/RELIABILITY.md: 401/403, refresh once, then retry); the
@@ -214,10 +217,27 @@ void SimWorld::kill(uint32_t conn, int code, bool tell_client, const std::string
 void SimWorld::to_client(uint32_t conn, const std::string& frame) {
   Socket& s = sockets_[conn];
   if (s.dead || s.half_open) return;
+  // The reorder fault is the server's own (TCP keeps a connection's order):
+  // like the gateway's reorder_frames (tools/server/session/frame-sender.mjs)
+  // it lets later events overtake an event, and moves nothing else. A welcome
+  // or an ack never waits behind, nor is overtaken by, a delayed event: the
+  // server writes its welcome before any event of the connection and keeps
+  // acks in place, so a welcome overtaken by the replay that follows it (the
+  // client drops events before its welcome, then waits for them forever) is
+  // a fault no server produces.
+  const bool event = frame.find("\"type\":\"event\"") != std::string::npos;
   int64_t t = std::max(now_ + latency(), s.to_client_at);
+  if (!event) t = std::max(t, s.held_until);
   s.to_client_at = t;
-  if (reorder_next_ > 0) { --reorder_next_; t += pick(300); }  // the server's own fault: this one may be overtaken
   const int copies = duplicate_next_ > 0 ? (--duplicate_next_, 2) : 1;
+  if (reorder_next_ > 0) {
+    --reorder_next_;
+    const int64_t delay = pick(300);  // drawn for every frame, as before: the seeds' schedules stay as they were
+    if (event && delay > 0) {
+      t += delay;
+      s.held_until = std::max(s.held_until, t + copies - 1);
+    }
+  }
   for (int i = 0; i < copies; ++i)
     at(t + i, [this, conn, frame] {
       Socket& sock = sockets_[conn];

@@ -1,6 +1,6 @@
 // One seeded world: a Client, a SimServer and the network between them on a
 // single fake clock. Faults come from the seed (drops, half-open sockets,
-// latency spikes, duplicated and reordered frames, server restarts,
+// latency spikes, duplicated frames, reordered events, server restarts,
 // offline/online flips, hidden tabs with late timers, sleep, sockets that
 // connect and drop at once, floods of sends during long outages, another
 // tab taking the session (4000 replaced:tab), an update required (4001,
@@ -92,6 +92,7 @@ class SimWorld {
     bool counted = false;         // already counted in the quick-drop streak
     int64_t to_client_at = 0;     // TCP keeps order: a frame never overtakes the one before
     int64_t to_server_at = 0;
+    int64_t held_until = 0;       // the last delayed (reordered) event's arrival: non-events wait for it
   };
 
   // Something of this page (its sockets, its fetches): a reload drops it.
@@ -145,6 +146,7 @@ class SimWorld {
   int outbox_refusals_ = 0;
   bool refused_now_ = false;      // the last fed event was refused with outbox_full
   bool notice_now_ = false;       // the last fed event showed the fresh-session notice
+  bool use_here_when_offered_ = false;  // the shopper meant to press "Use here" before it showed
   int tokens_issued_ = 0;
   int64_t token_asked_at_ = -2;
   int refusals_since_stable_ = 0; // 4003 closes since the client was last live for 5 s
