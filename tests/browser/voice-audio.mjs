@@ -79,7 +79,7 @@ export const micArgs = (file) => [
 // Records the voice bar's data-state changes in window.__voiceStates.
 export function recordVoiceStates(page) {
   return page.evaluate(() => {
-    const bar = document.querySelector('natter-widget').shadowRoot.querySelector('.voice');
+    const bar = document.querySelector('natter-widget').shadowRoot.querySelector('[part="voice-bar"]');
     const seen = (window.__voiceStates = []);
     new MutationObserver(() => {
       const st = bar.getAttribute('data-state');

@@ -72,7 +72,7 @@ function voiceUi(s, t = en) {
   return {
     start: s.widget.getByRole('button', { name: t['voice.start'] }),
     end: s.widget.getByRole('button', { name: t['voice.end'] }),
-    state: () => s.widget.locator('.voice').getAttribute('data-state'),
+    state: () => s.widget.locator('[part="voice-bar"]').getAttribute('data-state'),
     waitFor: (state, timeout = 20_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
   };
 }

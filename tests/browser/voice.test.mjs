@@ -56,8 +56,8 @@ function voiceUi(s) {
   return {
     start: s.widget.getByRole('button', { name: 'Start a voice call' }),
     end: s.widget.getByRole('button', { name: 'End call' }),
-    bar: s.widget.locator('.voice'),
-    state: () => s.widget.locator('.voice').getAttribute('data-state'),
+    bar: s.widget.locator('[part="voice-bar"]'),
+    state: () => s.widget.locator('[part="voice-bar"]').getAttribute('data-state'),
     waitFor: (state, timeout = 15_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
   };
 }
@@ -199,7 +199,7 @@ test('keyboard only: start a call, hear the state announced, end it; axe is clea
   assert.equal(await live.getAttribute('aria-live'), 'polite');
   // The fake microphone talks and the agent answers, so the call may have
   // moved on: read the state and its words in one go.
-  const shown = await s.widget.locator('.voice').evaluate((bar) => ({
+  const shown = await s.widget.locator('[part="voice-bar"]').evaluate((bar) => ({
     state: bar.dataset.state, text: bar.querySelector('.voice-state').textContent,
   }));
   assert.ok(['listening', 'user_speaking', 'agent_speaking'].includes(shown.state), shown.state);
@@ -226,7 +226,7 @@ test('Mute stops every microphone packet until Unmute, and says so', async () =>
   await eventually(async () => assert.equal(await mute.getAttribute('aria-pressed'), 'true'));
   assert.equal(await mute.textContent(), en['voice.unmute']);
   await eventually(async () => {
-    const bar = await s.widget.locator('.voice').evaluate((b) => ({ state: b.dataset.state, text: b.querySelector('.voice-state').textContent }));
+    const bar = await s.widget.locator('[part="voice-bar"]').evaluate((b) => ({ state: b.dataset.state, text: b.querySelector('.voice-state').textContent }));
     if (bar.state === 'listening' || bar.state === 'user_speaking') assert.equal(bar.text, en['voice.state.muted']);
     else assert.equal(bar.text, en[`voice.state.${bar.state}`]);
   });

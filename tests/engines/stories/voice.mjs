@@ -25,7 +25,7 @@ function micSpy() {
   };
 }
 
-const voiceState = (w) => w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.querySelector('.voice')?.getAttribute('data-state'));
+const voiceState = (w) => w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.querySelector('[part="voice-bar"]')?.getAttribute('data-state'));
 const waitVoice = (w, state, timeout = 20_000) => w.waitFor(`.voice[data-state="${state}"]`, { timeout });
 
 async function gatewayCall(stack, sessionId) {
@@ -52,7 +52,7 @@ export const voiceStories = [
       await page.evaluate(micSpy); // where the driver has no preload scripts: before any call
       const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('natter.session')).session_id);
       await page.evaluate(() => {
-        const bar = document.querySelector('natter-widget').shadowRoot.querySelector('.voice');
+        const bar = document.querySelector('natter-widget').shadowRoot.querySelector('[part="voice-bar"]');
         const seen = (window.__voiceStates = []);
         new MutationObserver(() => {
           const st = bar.getAttribute('data-state');
