@@ -28,7 +28,12 @@ import { build, buildLoader, VERSION_NAME } from '../bundle/build.mjs';
 import { LOADER_BUDGET } from '../bench/budgets.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const STABLE_LOADER_BUDGET = LOADER_BUDGET; // bytes, gzipped (tools/bench/budgets.mjs)
+// bytes, gzipped (tools/bench/budgets.mjs). The channel-following loader
+// carries the channel resolution on top of a release's own loader (which
+// keeps LOADER_BUDGET): the intent-only download policy and the channel URL
+// handed to the core took it to 2,125 B. Over the 2 KiB product target on
+// purpose, for now: issue 14 tracks winning those bytes back.
+export const STABLE_LOADER_BUDGET = LOADER_BUDGET + 128;
 
 function writeAtomic(file, data) {
   mkdirSync(path.dirname(file), { recursive: true });
