@@ -298,6 +298,17 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     }
     auth_retry_used_ = true;  // refresh once, then retry
     if (c_.token_.enabled()) c_.out_.push_back(Log{"info", "the session refused the token: fetching a fresh one"});
+    // At once: a stale credential is no reason to back off, and the server
+    // answered, so this is not a drop and the network works, whatever the
+    // browser last said (a second refusal is final, above).
+    if (wanted_) {
+      quick_drops_ = 0;
+      if (outage_since_ < 0) outage_since_ = now;
+      go(S::Backoff);
+      c_.timers_.set(TimerName::Reconnect, now);
+      status("reconnecting", "reconnecting", "Reconnecting…", 0, true);
+      return;
+    }
   }
   if (!e.was_open) {
     ++upgrade_failures_;
@@ -365,22 +376,23 @@ void ConnectionMachine::on_network(bool online, int64_t now) {
   if (state_ == S::Offline || state_ == S::Backoff ||
       ((state_ == S::ExpectOpen || state_ == S::ExpectToken) && started_offline_))
     return connect_now(now);
-  if (state_ == S::Live) {  // the old socket may be dead after a network change
-    send(encode_ping(now));
-    c_.timers_.set(TimerName::Liveness, now + kVerifyAfterWakeMs);
-  }
+  if (state_ == S::Live) verify_live(now);  // the old socket may be dead after a network change
+}
+
+// Pings now and wants the answer within kVerifyAfterWakeMs; never postpones
+// a sooner liveness deadline (an `online` must not let a dead socket live longer).
+void ConnectionMachine::verify_live(int64_t now) {
+  send(encode_ping(now));
+  const int64_t deadline = now + kVerifyAfterWakeMs;
+  if (deadline < c_.timers_.deadline(TimerName::Liveness).value_or(INT64_MAX))
+    c_.timers_.set(TimerName::Liveness, deadline);
 }
 
 void ConnectionMachine::on_visibility(bool visible, int64_t now) {
   visible_ = visible;
   if (!visible) return;
   if (state_ == S::Backoff || state_ == S::Offline) return connect_now(now);
-  if (state_ == S::Live) {
-    send(encode_ping(now));
-    const int64_t deadline = now + kVerifyAfterWakeMs;
-    if (deadline < c_.timers_.deadline(TimerName::Liveness).value_or(INT64_MAX))
-      c_.timers_.set(TimerName::Liveness, deadline);
-  }
+  if (state_ == S::Live) verify_live(now);
 }
 
 void ConnectionMachine::retry_now(int64_t now) {

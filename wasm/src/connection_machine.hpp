@@ -89,6 +89,7 @@ class ConnectionMachine {
   void abandon_socket(int code, const std::string& reason);
   void socket_lost(int64_t now);
   void schedule_reconnect(int64_t now, int64_t retry_after_ms = -1);
+  void verify_live(int64_t now);
   void on_welcome(const Welcome& w, int64_t now);
   void refused(int64_t now);
   // code: StatusChanged's stable name of `text` (effects.hpp).

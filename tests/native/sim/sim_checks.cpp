@@ -135,7 +135,14 @@ bool SimWorld::run() {
     feed(VisibilityChanged{true});
     bound = opt_.heal_bound_ms;
   }
-  while (failure_.empty() && !working_live() && now_ - healed_at <= bound) advance_to(now_ + 10);
+  // A widget that gave up on refused credentials (refreshed once, refused
+  // again) waits for the shopper's "Retry now", which the simulated shopper
+  // presses when it is offered: the bound runs from that click.
+  int64_t since = healed_at;
+  while (failure_.empty() && !working_live() && now_ - since <= bound && now_ - healed_at <= 60000) {
+    advance_to(now_ + 10);
+    if (client_->connection().state() == ConnState::Failed) since = now_;
+  }
   if (!check(working_live(), "L2", "not live " + std::to_string(bound) + " ms after the " + (kind_.signalled_heal ? "heal signal" : "heal, with no signal") + " (state " +
                                       state_name(client_->connection().state()) + ")"))
     return false;

@@ -60,7 +60,12 @@ void SimWorld::feed(const Event& e) {
   if (auto* c = std::get_if<WsClosed>(&e); c && c->conn_id == client_->connection().conn_id() && c->conn_id) {
     client_lost_at_ = now_;
     socket_ended(c->conn_id);
-    if (c->code == 4003) ++refusals_since_stable_;
+    if (c->code == 4003) {
+      ++refusals_since_stable_;
+      // The server refused the token: the client refreshes it and retries at
+      // once (a refusal is an answer, not a drop), as if asked to.
+      last_signal_at_ = now_;
+    }
   }
   client_->handle(e, now_);
   while (auto eff = client_->poll()) {

@@ -152,7 +152,7 @@ class SimWorld {
   int refusals_since_stable_ = 0; // 4003 closes since the client was last live for 5 s
   int64_t live_since_ = -1;
   std::vector<int64_t> connect_times_;
-  int64_t last_signal_at_ = -1;   // online / visible / wanted fed at this time
+  int64_t last_signal_at_ = -1;   // online / visible / wanted / a token refusal fed at this time
   int64_t client_lost_at_ = -1;   // the client last heard its current socket close
   int quick_drop_streak_ = 0;     // welcomed sockets that died within 2 s, in a row
   std::vector<std::string> trace_;
