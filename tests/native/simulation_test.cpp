@@ -58,6 +58,8 @@ TEST(Simulation, TenThousandSeededFaultSchedulesKeepEveryInvariant) {
   uint32_t first = 1, count = 10000;
   if (const char* n = std::getenv("NATTER_SIM_SEEDS")) count = static_cast<uint32_t>(std::atoi(n));
   if (const char* s = std::getenv("NATTER_SIM_SEED")) first = static_cast<uint32_t>(std::atoi(s)), count = 1;
+  // NATTER_SIM_FIRST_SEED starts the run later (resuming a long hunt).
+  if (const char* f = std::getenv("NATTER_SIM_FIRST_SEED")) first = static_cast<uint32_t>(std::atoi(f));
   SimOptions opt;
   opt.full_trace = count == 1 && std::getenv("NATTER_SIM_FULL_TRACE");  // replaying one seed: every line
   std::string why;

@@ -55,6 +55,12 @@ void SimWorld::feed(const Event& e) {
   if (std::holds_alternative<NetworkChanged>(e) || std::holds_alternative<VisibilityChanged>(e) ||
       std::holds_alternative<SessionWanted>(e) || std::holds_alternative<RetryNowClicked>(e))
     last_signal_at_ = now_;  // asked for an attempt now: no back-off applies
+  // So does a send while the chat "continued in another tab": the shopper
+  // takes it back here (the widget reconnects at once, by design).
+  if ((std::holds_alternative<HostSend>(e) || std::holds_alternative<SendClicked>(e) ||
+       std::holds_alternative<EnterPressed>(e)) &&
+      client_->connection().state() == ConnState::Closed)
+    last_signal_at_ = now_;
   // An attempt a signal asked for may first fetch a token: it connects when the token comes.
   if (std::holds_alternative<TokenReceived>(e) && token_asked_at_ == last_signal_at_) last_signal_at_ = now_;
   if (auto* c = std::get_if<WsClosed>(&e); c && c->conn_id == client_->connection().conn_id() && c->conn_id) {
