@@ -134,3 +134,29 @@ export function refusedUpgradeLogs(stack, status, reason) {
     { text: `Failed to load resource: the server responded with a status of ${status} (${reason})`, url: '/api/session' },
   ];
 }
+
+// The 2 s network cut story: the network goes down and the socket drops, the
+// shopper sends `text` (queued, nothing on the wire), the network comes back
+// and the message is sent and answered. Returns the status state history,
+// checked to pass through offline and end connected.
+export async function cutTwoSecondsThenSend(stack, s, cdp, text) {
+  const cutAt = Date.now();
+  await setNetwork(s.page, cdp, false);
+  await stack.killSessions(); // a real cut drops the socket (emulation only pauses it)
+  await s.waitForStatus(OFFLINE_TEXT);
+  await type(s, text);
+  await s.widget.locator('li.msg.user .delivery-text', { hasText: QUEUED_TEXT }).waitFor();
+  assert.equal(s.msgsSent().length, 0, 'nothing on the wire while offline');
+
+  // The cut lasts 2 s (the scenario, not an assertion).
+  await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 2000 - Date.now())));
+  await setNetwork(s.page, cdp, true);
+  await s.waitForStatus('Connected');
+  await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
+  await s.finishedReplies.first().waitFor();
+
+  const history = (await s.statusHistory()).map((h) => h.state);
+  assert.ok(history.indexOf('offline') > 0, `passed through offline: ${history}`);
+  assert.equal(history.at(-1), 'connected', `back to connected: ${history}`);
+  return history;
+}

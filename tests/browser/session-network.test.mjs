@@ -11,7 +11,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
 import {
-  openConnected, type, sentIdOf, assertServerRanOnce, setNetwork, OFFLINE_TEXT, QUEUED_TEXT,
+  openConnected, type, sentIdOf, assertServerRanOnce, cutTwoSecondsThenSend,
 } from './session-helpers.mjs';
 
 let stack;
@@ -25,24 +25,7 @@ test('a 2 s network cut: offline, then connected again, and the message typed me
   const cdp = await stack.context.newCDPSession(s.page);
   await cdp.send('Network.enable');
 
-  const cutAt = Date.now();
-  await setNetwork(s.page, cdp, false);
-  await stack.killSessions(); // the cut drops the socket
-  await s.waitForStatus(OFFLINE_TEXT);
-  await type(s, 'is the DualSense in stock?');
-  await s.widget.locator('li.msg.user .delivery-text', { hasText: QUEUED_TEXT }).waitFor();
-  assert.equal(s.msgsSent().length, 0, 'nothing on the wire while offline');
-
-  // The cut lasts 2 s (the scenario, not an assertion).
-  await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 2000 - Date.now())));
-  await setNetwork(s.page, cdp, true);
-  await s.waitForStatus('Connected');
-  await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
-  await s.finishedReplies.first().waitFor();
-
-  const history = (await s.statusHistory()).map((h) => h.state);
-  assert.ok(history.indexOf('offline') > 0, `passed through offline: ${history}`);
-  assert.equal(history.at(-1), 'connected', `back to connected: ${history}`);
+  const history = await cutTwoSecondsThenSend(stack, s, cdp, 'is the DualSense in stock?');
   assert.ok(history.slice(history.indexOf('offline')).includes('connecting'), `reconnected: ${history}`);
   const id = sentIdOf(s, 'is the DualSense in stock?');
   await assertServerRanOnce(stack, id);

@@ -11,7 +11,7 @@ import https from 'node:https';
 import { eventually } from '../browser/harness.mjs';
 import { composerReady, pressFive, assertSentOnce } from '../browser/send-once-helpers.mjs';
 import {
-  openConnected, type, sentIdOf, assertServerRanOnce, setNetwork, OFFLINE_TEXT, QUEUED_TEXT,
+  openConnected, type, sentIdOf, assertServerRanOnce, cutTwoSecondsThenSend,
 } from '../browser/session-helpers.mjs';
 import { startThreeOrigins, VERSION } from './three-origins.mjs';
 import { FRAME_CSP } from '../../tools/server/static-files.mjs';
@@ -89,24 +89,7 @@ test('a 2 s network cut: offline, then connected again over wss://, and the mess
   const cdp = await stack.context.newCDPSession(s.page);
   await cdp.send('Network.enable');
 
-  const cutAt = Date.now();
-  await setNetwork(s.page, cdp, false);
-  await stack.killSessions(); // a real cut drops the socket (emulation only pauses it)
-  await s.waitForStatus(OFFLINE_TEXT);
-  await type(s, 'is the DualSense in stock?');
-  await s.widget.locator('li.msg.user .delivery-text', { hasText: QUEUED_TEXT }).waitFor();
-  assert.equal(s.msgsSent().length, 0, 'nothing on the wire while offline');
-
-  // The cut lasts 2 s (the scenario, not an assertion).
-  await new Promise((r) => setTimeout(r, Math.max(0, cutAt + 2000 - Date.now())));
-  await setNetwork(s.page, cdp, true);
-  await s.waitForStatus('Connected');
-  await s.widget.locator('li.msg.user[data-state="sent"]').waitFor();
-  await s.finishedReplies.first().waitFor();
-
-  const history = (await s.statusHistory()).map((h) => h.state);
-  assert.ok(history.indexOf('offline') > 0, `passed through offline: ${history}`);
-  assert.equal(history.at(-1), 'connected', `back to connected: ${history}`);
+  const history = await cutTwoSecondsThenSend(stack, s, cdp, 'is the DualSense in stock?');
   await assertServerRanOnce(stack, sentIdOf(s, 'is the DualSense in stock?'));
   assert.equal(await s.userBubbles.count(), 1);
   assert.equal(await s.agentBubbles.count(), 1);
