@@ -16,6 +16,8 @@ const NOTICE = {
   voice_unavailable: 'notice.voiceUnavailable',
   voice_unsupported: 'notice.voiceUnsupported',
   voice_blocked: 'notice.voiceBlocked',
+  voice_mic_waiting: 'notice.voiceMicWaiting',
+  voice_audio_stalled: 'notice.voiceAudioStalled',
 };
 
 const STATUS = {

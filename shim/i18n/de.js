@@ -71,4 +71,6 @@ export default {
   'notice.voiceUnavailable': 'Sprachanrufe sind auf dieser Website nicht verfügbar. Sie können per Text weiterchatten.',
   'notice.voiceUnsupported': 'Sprachanrufe funktionieren in diesem Browser nicht. Sie können per Text weiterchatten.',
   'notice.voiceBlocked': 'Sprachanrufe sind auf dieser Seite nicht verfügbar. Sie können per Text weiterchatten.',
+  'notice.voiceMicWaiting': 'Wir warten noch auf das Mikrofon: Bitte prüfen Sie die Berechtigungsabfrage Ihres Browsers, oder chatten Sie per Text weiter.',
+  'notice.voiceAudioStalled': 'Ihr Browser hat den Ton für den Anruf nicht gestartet. Sie können per Text weiterchatten.',
 };

@@ -75,4 +75,6 @@ export default {
   'notice.voiceUnavailable': 'Voice is not available on this site. You can keep chatting by text.',
   'notice.voiceUnsupported': 'Voice calls do not work in this browser. You can keep chatting by text.',
   'notice.voiceBlocked': 'Voice calls are not available on this page. You can keep chatting by text.',
+  'notice.voiceMicWaiting': "Still waiting for the microphone: look for your browser's permission prompt, or keep chatting by text.",
+  'notice.voiceAudioStalled': 'Your browser did not start audio for the call. You can keep chatting by text.',
 };

@@ -85,7 +85,8 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
   }
 
   function requestMic(rt) {
-    rt.requestMic().then(
+    const permitted = () => dispatch({ type: 'mic_answered', result: 'permitted' });
+    rt.requestMic({ permitted }).then(
       (result) => dispatch({ type: 'mic_answered', result }),
       (err) => {
         log('error', `voice: ${err.message || err}`);

@@ -33,6 +33,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   let ctx = null, worker = null, playbackNode = null, captureNode = null, audioEl = null;
   let ready = null;          // Promise of the graph (worklets + worker), once
   let stream = null, source = null;
+  let pending = null;        // a granted stream whose audio graph is still starting
   let playConn = 0;
 
   // Returns the worklets' ports and `loaded`, which settles once the worker's
@@ -146,7 +147,12 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
   // constructor, on the main thread (~60 ms, the one long task of a call),
   // unless capture has started it already (~5 ms then). A denied call never
   // builds the audio graph at all.
-  async function requestMic() {
+  // `permitted()` is called once the shopper allowed the microphone, before
+  // the audio graph starts: the core bounds that start (an AudioContext that
+  // never resumes) and may release the mic meanwhile, which ends the tracks
+  // of the pending stream; this then answers 'lost', which the core ignores
+  // for a call that is no longer waiting.
+  async function requestMic({ permitted = () => {} } = {}) {
     const unsupported = missingBasics(win);
     if (unsupported) return refused(voiceBlocked(unsupported)); // no prompt for a call that cannot work
     codec = codec || startWorker();
@@ -158,13 +164,18 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
       log('info', `microphone: ${name || 'error'} ${err && err.message || ''}`.trim());
       return name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'missing';
     }
+    pending = mic;
+    permitted();
     ready = ready || buildGraph();
     try {
       await ready;
     } catch (err) {
       mic.getTracks().forEach((t) => t.stop());
+      if (pending === mic) pending = null;
       return refused(err);
     }
+    if (pending !== mic) return 'lost'; // released while the audio started
+    pending = null;
     releaseMic();
     stream = mic;
     source = ctx.createMediaStreamSource(stream);
@@ -221,6 +232,10 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
 
   // Every track stopped at once: the browser's recording indicator goes off.
   function releaseMic() {
+    if (pending) {
+      for (const track of pending.getTracks()) track.stop();
+      pending = null;
+    }
     if (!stream) return;
     const s = stream;
     stream = null;

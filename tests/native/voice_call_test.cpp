@@ -217,6 +217,71 @@ TEST_F(VoiceCallTest, WithoutALiveSessionUrlVoiceSaysItIsUnavailable) {
   EXPECT_TRUE(Harness::of<MicrophoneRequested>(fx).empty());
 }
 
+
+// The microphone answer is bounded (voice_call.hpp): a prompt left open gets
+// a hint and the call waits on; an allowed mic whose audio never starts ends
+// the call with a notice, releases the mic, and text goes on.
+std::vector<std::string> notice_codes(const Harness& h) {
+  std::vector<std::string> codes;
+  for (const auto& n : h.all_of<NoticeShown>()) codes.push_back(n.code);
+  return codes;
+}
+
+TEST_F(VoiceCallTest, AMicPromptLeftOpenGetsAHintAndTheCallWaitsOn) {
+  conn = go_live(h);
+  h.feed(VoiceStartClicked{});
+  h.advance(VoiceCall::kMicPromptHintMs - 1);
+  EXPECT_TRUE(notice_codes(h).empty());
+  h.advance(1);
+  EXPECT_EQ(notice_codes(h), std::vector<std::string>{"voice_mic_waiting"});
+  EXPECT_EQ(last_state(h), "requesting_mic");
+  EXPECT_TRUE(h.all_of<MicrophoneReleased>().empty()) << "the shopper may still answer";
+  h.feed(MicAnswered{"granted"});
+  h.feed(WsFrame{conn, voice_frame("voice.started", call_id_of(h))});
+  EXPECT_EQ(last_state(h), "listening");
+  h.advance(VoiceCall::kMicPromptHintMs * 2);
+  EXPECT_EQ(notice_codes(h).size(), 1u) << "one hint, never repeated";
+}
+
+TEST_F(VoiceCallTest, AnAllowedMicWhoseAudioNeverStartsEndsTheCallWithANoticeAndReleasesIt) {
+  conn = go_live(h);
+  h.feed(VoiceStartClicked{});
+  h.feed(MicAnswered{"permitted"});
+  h.advance(VoiceCall::kAudioStartMs - 1);
+  EXPECT_TRUE(notice_codes(h).empty()) << "the prompt was answered: no hint";
+  EXPECT_EQ(last_state(h), "requesting_mic");
+  h.advance(1);
+  EXPECT_EQ(notice_codes(h), std::vector<std::string>{"voice_audio_stalled"});
+  EXPECT_EQ(h.all_of<MicrophoneReleased>().size(), 1u) << "the stream the host holds is given back";
+  EXPECT_EQ(last_state(h), "off");
+  EXPECT_EQ(sent_frames(h, "voice.end").size(), 1u);
+  h.feed(MicAnswered{"lost"});  // the host's late answer for the released stream
+  EXPECT_EQ(notice_codes(h).size(), 1u);
+  EXPECT_EQ(last_state(h), "off");
+  h.feed(SendClicked{"still there?"});
+  EXPECT_EQ(sent_frames(h, "msg").size(), 1u) << "text chat goes on";
+}
+
+TEST_F(VoiceCallTest, AudioThatStartsInTimeCancelsTheBound) {
+  conn = go_live(h);
+  h.feed(VoiceStartClicked{});
+  h.feed(MicAnswered{"permitted"});
+  h.advance(VoiceCall::kAudioStartMs - 1);
+  h.feed(MicAnswered{"granted"});
+  h.advance(VoiceCall::kAudioStartMs + VoiceCall::kMicPromptHintMs);
+  EXPECT_TRUE(notice_codes(h).empty());
+  EXPECT_TRUE(h.all_of<MicrophoneReleased>().empty());
+}
+
+TEST_F(VoiceCallTest, PermittedWithoutAnOpenRequestArmsNothing) {
+  conn = go_live(h);
+  h.feed(MicAnswered{"permitted"});
+  EXPECT_FALSE(h.client.timers().armed(TimerName::AudioStart));
+  start_call();
+  h.feed(MicAnswered{"permitted"});  // the mic is held already
+  EXPECT_FALSE(h.client.timers().armed(TimerName::AudioStart));
+}
+
 }  // namespace
 }  // namespace natter::testing
 

@@ -54,6 +54,7 @@ void Client::handle(const Event& event, int64_t now) {
           while (auto due = timers_.take_due(now)) {
             if (*due == TimerName::SendRetry) send_.on_retry_timer(now);
             else if (*due == TimerName::ResponseTimeout) send_.on_response_timeout(now);
+            else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart) voice_.on_timer(*due);
             else conn_.on_timer(*due, now);
           }
         }

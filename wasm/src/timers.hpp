@@ -20,6 +20,8 @@ enum class TimerName : uint8_t {
   Liveness,         // silence this long means the socket is dead
   StableUptime,     // live long enough to forget the outage (reset back-off)
   GapResync,        // server events still missing after a gap: resume to get them
+  MicPrompt,        // the microphone prompt has gone unanswered this long: tell the shopper
+  AudioStart,       // the mic was allowed but the browser's audio never started: give up the call
   kCount
 };
 

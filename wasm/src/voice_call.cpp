@@ -50,6 +50,13 @@ void VoiceCall::on_mute(bool muted) {
 }
 
 void VoiceCall::on_mic(const std::string& result) {
+  if (result == "permitted") {  // progress, not an answer: now the audio must start
+    if (!c_.timers_.armed(TimerName::MicPrompt)) return;  // no prompt of ours is open
+    c_.timers_.cancel(TimerName::MicPrompt);
+    c_.timers_.set(TimerName::AudioStart, c_.last_now_ + kAudioStartMs);
+    return;
+  }
+  stop_mic_timers();
   if (result == "granted") feed(v::MicGranted{});
   else if (result == "denied") feed(v::MicDenied{});
   else if (result == "missing") feed(v::MicMissing{});
@@ -141,6 +148,24 @@ void VoiceCall::on_transcript(const std::string& id, const VoiceTranscript& t) {
   c_.out_.push_back(HostEvent{"message", message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
+void VoiceCall::stop_mic_timers() {
+  c_.timers_.cancel(TimerName::MicPrompt);
+  c_.timers_.cancel(TimerName::AudioStart);
+}
+
+void VoiceCall::on_timer(TimerName name) {
+  if (!active()) return;  // both are cancelled with the request; this is a guard
+  if (name == TimerName::MicPrompt) {
+    c_.out_.push_back(Log{"info", "the microphone prompt is still unanswered"});
+    c_.out_.push_back(NoticeShown{"voice_mic_waiting",
+                                  "Still waiting for the microphone: look for your browser's permission prompt, "
+                                  "or keep chatting by text."});
+  } else if (name == TimerName::AudioStart) {
+    c_.out_.push_back(Log{"warn", "the microphone was allowed but the browser's audio did not start"});
+    feed(v::AudioStalled{});
+  }
+}
+
 void VoiceCall::update_uplink() {
   const v::VoiceState s = m_.state();
   const bool hearing = s == v::VoiceState::Listening || s == v::VoiceState::UserSpeaking ||
@@ -157,8 +182,15 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
   std::visit(
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, v::RequestMicrophone>) c_.out_.push_back(MicrophoneRequested{});
-        else if constexpr (std::is_same_v<T, v::ReleaseMicrophone>) c_.out_.push_back(MicrophoneReleased{});
+        if constexpr (std::is_same_v<T, v::RequestMicrophone>) {
+          c_.timers_.cancel(TimerName::AudioStart);
+          c_.timers_.set(TimerName::MicPrompt, c_.last_now_ + kMicPromptHintMs);
+          c_.out_.push_back(MicrophoneRequested{});
+        }
+        else if constexpr (std::is_same_v<T, v::ReleaseMicrophone>) {
+          stop_mic_timers();
+          c_.out_.push_back(MicrophoneReleased{});
+        }
         else if constexpr (std::is_same_v<T, v::SendVoiceStart>) c_.conn_.send(encode_voice_start(call_id_, e.greeting));
         else if constexpr (std::is_same_v<T, v::SendVoiceEnd>) c_.conn_.send(encode_voice_end(call_id_));
         else if constexpr (std::is_same_v<T, v::SendBargeIn>) {

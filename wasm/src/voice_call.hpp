@@ -13,6 +13,12 @@
 //   * voice.agent start from the server is AgentAudioStarted; the agent's
 //     audio has ended when the server sent its last frame (voice.agent end)
 //     AND the host reports the playback drained;
+//   * the microphone answer is bounded, in two steps: an unanswered prompt
+//     gets a hint after kMicPromptHintMs (the shopper may still be reading
+//     it: the call stays up); once the host says the mic was allowed
+//     ("permitted"), its audio must start within kAudioStartMs, or the call
+//     ends with a notice (an audio device that never starts would otherwise
+//     leave the shopper at "Allow the microphone…" for ever);
 //   * in voice mode Enter sends nothing: it is consumed and logged
 //     "Enter ignored in voice mode" (Shift+Enter still types a newline).
 #pragma once
@@ -26,6 +32,7 @@
 #include "effects.hpp"
 #include "events.hpp"
 #include "session_frames.hpp"
+#include "timers.hpp"
 #include "voice/voice_machine.hpp"
 
 namespace natter {
@@ -58,11 +65,17 @@ class VoiceCall {
   // A live transcript event, in seq order (session_delivery.cpp): applied
   // whatever the call's state (a late final still belongs in the panel).
   void on_transcript(const std::string& id, const VoiceTranscript& t);
+  // TimerName::MicPrompt or AudioStart fired.
+  void on_timer(TimerName name);
+
+  static constexpr int64_t kMicPromptHintMs = 15'000;
+  static constexpr int64_t kAudioStartMs = 8'000;
 
  private:
   void feed(const voice::VoiceEvent& e);  // handle + translate every effect
   void translate(const voice::VoiceEffect& e);
   void update_uplink();
+  void stop_mic_timers();
 
   Client& c_;
   voice::VoiceMachine m_;

@@ -116,3 +116,36 @@ voiceStories.push({
     await w.assertClean();
   },
 });
+
+// An audio device that never starts (seen on a machine with no sound card:
+// AudioContext.resume() never settles). The core bounds the start
+// (voice_call.hpp kAudioStartMs): the shopper is told in their language,
+// the microphone is released, and text chat goes on. Patched after the page
+// loaded and before the call, so every engine runs it (no preload script).
+function audioNeverStarts() {
+  window.AudioContext.prototype.resume = () => new Promise(() => {});
+}
+
+voiceStories.push({
+  name: 'an AudioContext that never starts: the call ends with a notice, the mic is released, and text goes on',
+  async run({ browser, stack }) {
+    const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href);
+    const w = widgetOn(page);
+    await w.openChat();
+    await w.waitFor('.status-text', { text: 'Connected' });
+    await page.evaluate(micSpy);
+    await page.evaluate(audioNeverStarts);
+    await w.click('button[aria-label="Start a voice call"]');
+    await w.waitFor('li.notice', { text: en['notice.voiceAudioStalled'], timeout: 30_000 });
+    await eventually(async () => assert.ok([null, 'off'].includes(await voiceState(w)), 'the call ended'));
+    const mic = await page.evaluate(() => ({
+      calls: window.__mic.calls,
+      ended: window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'ended')),
+    }));
+    assert.deepEqual(mic, { calls: 1, ended: true }, 'the microphone was asked for once, and released');
+    await w.send('do you have PS5 games?');
+    await w.finishedReplies();
+    assert.deepEqual(Object.values((await stack.stats()).agent_runs), [1], 'text chat works');
+    await w.assertClean([/audio did not start/]);
+  },
+});

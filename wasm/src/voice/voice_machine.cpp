@@ -119,6 +119,11 @@ void VoiceMachine::handle(const VoiceEvent& event) {
           [&](const MicDenied&) { mic_failed("mic_denied", kMicDeniedText); },
           [&](const MicMissing&) { mic_failed("mic_missing", kMicMissingText); },
           [&](const MicBlocked&) { mic_failed("voice_blocked", kVoiceBlockedText); },
+          [&](const AudioStalled&) {
+            if (!in_call() || mic_ != Mic::Requesting) return;
+            emit(ReleaseMicrophone{});  // the host holds the stream its audio never used
+            mic_failed("voice_audio_stalled", kAudioStalledText);
+          },
           [&](const MicRevoked&) {
             if (!in_call() || mic_ != Mic::Held) return;
             mic_ = Mic::Requesting;

@@ -33,6 +33,9 @@
 //     greeting is never repeated after a reconnect.
 //   * Agent audio that starts while the mic prompt is still open is played
 //     (StartPlayback), never dropped; the call then resumes in AgentSpeaking.
+//   * AudioStalled (the host allowed the mic but its audio never started)
+//     fails the request like MicBlocked, and also releases the microphone
+//     the host already holds.
 //   * Barge-in: speech start while AgentSpeaking -> StopPlayback,
 //     SendBargeIn, UserSpeaking. EchoGuard{on} tells the VAD the agent is
 //     audible (see vad.hpp).
@@ -59,6 +62,7 @@ struct MicDenied {};
 struct MicMissing {};    // no input device
 struct MicBlocked {};    // the browser refused what voice needs (CSP, CORS, no AudioWorklet, insecure page)
 struct MicRevoked {};    // device unplugged or permission withdrawn mid-call
+struct AudioStalled {};  // the mic was allowed but the browser's audio never started
 struct SessionLive {};
 struct SessionLost {};
 struct AgentAudioStarted {};
@@ -72,7 +76,7 @@ struct HostEnd {};
 struct VoiceClosed {};   // the server closed the voice stream
 struct EnterPressed {};
 struct TextTyped {};
-using VoiceEvent = std::variant<StartPressed, MicGranted, MicDenied, MicMissing, MicBlocked, MicRevoked, SessionLive,
+using VoiceEvent = std::variant<StartPressed, MicGranted, MicDenied, MicMissing, MicBlocked, MicRevoked, AudioStalled, SessionLive,
                                 SessionLost, AgentAudioStarted, AgentAudioEnded, SpeechStarted, SpeechEnded,
                                 MutePressed, UnmutePressed, EndPressed, HostEnd, VoiceClosed, EnterPressed,
                                 TextTyped>;
@@ -100,6 +104,8 @@ constexpr const char* kVoiceBlockedText =
     "Voice calls are not available on this page. You can keep chatting by text.";
 constexpr const char* kMicLostText =
     "The microphone was disconnected. Plug it back in to keep talking, or chat by text.";
+constexpr const char* kAudioStalledText =
+    "Your browser did not start audio for the call. You can keep chatting by text.";
 constexpr const char* kEnterIgnoredText = "Enter ignored in voice mode";
 
 class VoiceMachine {
