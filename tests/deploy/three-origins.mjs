@@ -17,7 +17,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack } from '../browser/harness.mjs';
+import { startReferenceServer, startStack } from '../browser/harness.mjs';
 import { makeCertificates } from './ca.mjs';
 import { startCdn } from './cdn-nginx.mjs';
 import { startGatewayProxy } from './gateway-haproxy.mjs';
@@ -31,22 +31,28 @@ export const VERSION = '1.0.1';
 // `versions`: published, the last one promoted (and deployed on the gateway).
 // `tokenSecret`: the gateway requires shop tokens, which the shop mints.
 // `extraArgs`: more Chromium flags (a fake microphone).
-export async function startThreeOrigins({ versions = [VERSION], tokenSecret = null, extraArgs = [] } = {}) {
+// `chromium`: false for a stack without the harness's Chromium (the engine
+// tier drives its own browser, tests/engines/deploy.mjs).
+export async function startThreeOrigins({ versions = [VERSION], tokenSecret = null, extraArgs = [], chromium = true } = {}) {
   const work = mkdtempSync(path.join(tmpdir(), 'natter-deploy-'));
   chmodSync(work, 0o755); // nginx's workers may run as nobody when the test runs as root
   const started = [];
   try {
     const certs = makeCertificates(work, Object.values(HOSTS));
     const release = await makeReleaseFolder(work, { versions });
-    const gateway = await startStack({
-      server: { distDir: release.gatewayDir, requireToken: tokenSecret ? { secret: tokenSecret } : null },
-      extraArgs: [
-        `--host-resolver-rules=${Object.values(HOSTS).map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
-        `--ignore-certificate-errors-spki-list=${certs.spkiList.join(',')}`,
-        ...extraArgs,
-      ],
-    });
-    started.push(gateway.close); // the harness's close: its browser and the gateway
+    const serverOptions = { distDir: release.gatewayDir, requireToken: tokenSecret ? { secret: tokenSecret } : null };
+    const gateway = chromium
+      ? await startStack({
+        server: serverOptions,
+        extraArgs: [
+          `--host-resolver-rules=${Object.values(HOSTS).map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
+          `--ignore-certificate-errors-spki-list=${certs.spkiList.join(',')}`,
+          ...extraArgs,
+        ],
+      })
+      : await startReferenceServer(serverOptions);
+    const { server } = gateway; // replaced below by the shop's url
+    started.push(chromium ? gateway.close : () => server.close()); // with Chromium: its browser and the gateway
     const agent = await startGatewayProxy({ upstreamPort: gateway.server.port, host: HOSTS.agent, leaf: certs.leaves[HOSTS.agent] });
     started.push(agent.stop);
     const cdn = await startCdn({ releaseDir: release.releaseDir, host: HOSTS.cdn, leaf: certs.leaves[HOSTS.cdn] });
@@ -62,7 +68,7 @@ export async function startThreeOrigins({ versions = [VERSION], tokenSecret = nu
       origins,
       allowedOrigins: Object.values(origins), // harness: requests elsewhere are "offsite"
       apiOrigin: agent.origin, // harness: POST /api/chat is recorded there
-      csp, release, shop, cdn, agent, caCert: certs.caCert,
+      csp, release, shop, cdn, agent, caCert: certs.caCert, spkiList: certs.spkiList,
       // Puts a page on the shop: `csp` (a policy text, or none), `data`
       // attributes of the snippet, `src` of the script.
       page(pathname, { csp: policy, data, src } = {}) {

@@ -2,3 +2,6 @@
 import { runEngine } from './run-engine.mjs';
 
 runEngine('chromium');
+import { runDeployStories } from './deploy.mjs';
+
+runDeployStories('chromium');

@@ -2,3 +2,6 @@
 import { runEngine } from './run-engine.mjs';
 
 runEngine('firefox');
+import { runDeployStories } from './deploy.mjs';
+
+runDeployStories('firefox');

@@ -17,8 +17,20 @@ export const STORY_GROUPS = { text: textStories, session: sessionStories, csp: c
 
 // The shopper's speech for Chromium's fake microphone (the other engines
 // play their own fake source): a second of silence, a question, a second more.
-function speechForChromium(dir) {
+export function speechForChromium(dir) {
   return speechWav(dir, 'shopper', 'Hello, do you have running shoes in size nine?', { leadSeconds: 1, tailSeconds: 1 });
+}
+
+// Registers one story for an engine: a skip with its reason, a todo for a
+// known engine fault, or the story itself.
+export function registerStory(title, story, env) {
+  const todo = story.todoFor?.[env.engine];
+  test(title, todo ? { todo } : {}, async (t) => {
+    const why = story.skip?.(env);
+    if (why) { t.skip(why); return; }
+    if (story.before) await story.before(env);
+    await story.run(env);
+  });
 }
 
 export function runEngine(engine, { serverOptions = {} } = {}) {
@@ -36,16 +48,8 @@ export function runEngine(engine, { serverOptions = {} } = {}) {
   });
   beforeEach(() => env.stack.resetServer());
   for (const [group, stories] of Object.entries(STORY_GROUPS)) {
-    for (const story of stories) {
-      // todoFor: a known engine-specific fault not yet fixed: it runs and
-      // reports (# todo N) without failing the suite.
-      const todo = story.todoFor?.[engine];
-      test(`${engine} · ${group}: ${story.name}`, todo ? { todo } : {}, async (t) => {
-        const why = story.skip?.(env);
-        if (why) { t.skip(why); return; }
-        if (story.before) await story.before(env);
-        await story.run(env);
-      });
-    }
+    // todoFor: a known engine-specific fault not yet fixed: it runs and
+    // reports (# todo N) without failing the suite.
+    for (const story of stories) registerStory(`${engine} · ${group}: ${story.name}`, story, env);
   }
 }

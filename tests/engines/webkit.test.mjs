@@ -2,3 +2,6 @@
 import { runEngine } from './run-engine.mjs';
 
 runEngine('webkit');
+import { runDeployStories } from './deploy.mjs';
+
+runDeployStories('webkit');

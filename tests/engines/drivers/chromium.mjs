@@ -7,9 +7,16 @@ import { CHROMIUM_ARGS } from '../../browser/harness.mjs';
 import { micArgs } from '../../browser/voice-audio.mjs';
 import { consoleRecorder } from './page-common.mjs';
 
-export async function launch({ mic } = {}) {
+// `hosts`: { names, spkiList, proxyUrl } of the deployment tier's origins
+// (tests/engines/deploy.mjs): the names mapped to 127.0.0.1 and their
+// certificates trusted by SPKI hash, as tests/deploy/ does.
+export async function launch({ mic, hosts } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-engines-chromium-'));
   const extra = mic?.wav ? micArgs(mic.wav) : ['--autoplay-policy=no-user-gesture-required'];
+  if (hosts) {
+    extra.push(`--host-resolver-rules=${hosts.names.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
+      `--ignore-certificate-errors-spki-list=${hosts.spkiList.join(',')}`);
+  }
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extra],
   });

@@ -18,10 +18,14 @@ const PREFS = {
 };
 const KEYS = { Enter: 'Enter', Tab: 'Tab', Escape: 'Escape', Shift: 'Shift' };
 
-export async function launch() {
+// `hosts` (the deployment tier's origins, tests/engines/deploy.mjs): every
+// name resolves to 127.0.0.1 (network.dns.forceResolve) and the throwaway
+// CA's certificates are accepted (WebDriver's acceptInsecureCerts).
+export async function launch({ hosts } = {}) {
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
-    extraPrefsFirefox: PREFS, protocolTimeout: 30_000,
+    extraPrefsFirefox: hosts ? { ...PREFS, 'network.dns.forceResolve': '127.0.0.1' } : PREFS,
+    acceptInsecureCerts: Boolean(hosts), protocolTimeout: 30_000,
   });
   let current = null;
   return {

@@ -47,7 +47,11 @@ function installRecorder() {
   window.addEventListener('unhandledrejection', (e) => seen.push({ type: 'error', text: `uncaught: ${e.reason?.message ?? e.reason}` }));
 }
 
-export async function launch() {
+// `hosts` (the deployment tier's origins, tests/engines/deploy.mjs): the
+// names reach 127.0.0.1 through `hosts.proxyUrl` (test-hosts-proxy.mjs;
+// MiniBrowser has no host-resolver switch) and the throwaway CA's
+// certificates are accepted (acceptInsecureCerts).
+export async function launch({ hosts } = {}) {
   const port = await freePort();
   const driver = spawn('xvfb-run', ['-a', 'WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1'], {
     detached: true, stdio: ['ignore', 'ignore', 'pipe'],
@@ -66,7 +70,12 @@ export async function launch() {
     return json.value;
   }
   const created = await call('POST', '/session', {
-    capabilities: { alwaysMatch: { 'webkitgtk:browserOptions': { args: MINIBROWSER_OPTIONS } } },
+    capabilities: {
+      alwaysMatch: {
+        'webkitgtk:browserOptions': { args: hosts ? [...MINIBROWSER_OPTIONS, `--proxy=${hosts.proxyUrl}`] : MINIBROWSER_OPTIONS },
+        ...(hosts ? { acceptInsecureCerts: true } : {}),
+      },
+    },
   });
   const s = `/session/${created.sessionId}`;
   await call('POST', `${s}/timeouts`, { script: 30_000, pageLoad: 30_000 });
@@ -76,7 +85,7 @@ export async function launch() {
   async function evaluate(fn, ...args) {
     const script = `const done = arguments[arguments.length - 1];
       Promise.resolve().then(() => (${fn})(...${JSON.stringify(args)}))
-        .then((v) => done({ ok: v === undefined ? null : v }), (e) => done({ err: String(e && e.stack || e) }));`;
+        .then((v) => done({ ok: v === undefined ? null : v }), (e) => done({ err: e && e.stack ? String(e) + ' ' + e.stack : String(e) }));`;
     const out = await call('POST', `${s}/execute/async`, { script, args: [] });
     if (out && 'err' in out) throw new Error(`in the page: ${out.err}`);
     return out?.ok;

@@ -35,7 +35,8 @@ async function gatewayCall(stack, sessionId) {
 
 // Loudest 10 ms block of what the gateway heard from this session (RMS, 0..1).
 async function heardPeak(stack, sessionId) {
-  const res = await fetch(`${stack.server.url.replace(/\/$/, '')}/__natter/voice/heard?session_id=${sessionId}`);
+  const gateway = (stack.gateway ?? stack.server).url; // the deployment tier: the gateway's own loopback url
+  const res = await fetch(`${gateway.replace(/\/$/, '')}/__natter/voice/heard?session_id=${sessionId}`);
   if (res.status !== 200) return 0;
   const { envelope = [] } = await res.json();
   return envelope.reduce((m, v) => Math.max(m, v), 0);
