@@ -63,6 +63,25 @@ test('a message retried on the other instance runs the agent once and gets the s
   }
 });
 
+test("the agent's history follows the conversation: a follow-up on the other instance, and after a restart, knows the earlier turn", async () => {
+  const c = await cluster();
+  try {
+    const [a, b] = c.servers;
+    await postChat(a.url, { key: 'h-1', conversation: 'h', text: 'do you have PS5 games?' });
+    const followUp = replyOf(parseEvents((await postChat(b.url, { key: 'h-2', conversation: 'h', text: 'how much is it?' })).body));
+    assert.match(followUp.text, /^Here are the prices:/, `the other instance saw the first turn: ${followUp.text}`);
+    await b.close();
+    const restarted = await startTestServer({ redisUrl: c.redis.url, instance: 'gw-1', port: b.port });
+    c.servers[1] = restarted;
+    const again = replyOf(parseEvents((await postChat(restarted.url, { key: 'h-3', conversation: 'h', text: 'how much is it?' })).body));
+    assert.match(again.text, /^Here are the prices:/, 'a restarted instance too');
+    const fresh = replyOf(parseEvents((await postChat(a.url, { key: 'h-4', conversation: 'other', text: 'how much is it?' })).body));
+    assert.doesNotMatch(fresh.text, /^Here are the prices:/, 'another conversation has no such history');
+  } finally {
+    await c.stop();
+  }
+});
+
 test('a duplicate on the other instance while the reply runs joins it and gets it from its first event', async () => {
   const c = await cluster({ tokenDelayMs: 25 });
   try {

@@ -8,6 +8,7 @@ import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
 import { RedisStore } from '../../tools/server/store/redis-store.mjs';
 import { followRun, produceRun } from '../../tools/server/reply-run.mjs';
 import { startRedis } from './redis-helpers.mjs';
+import { MAX_ENTRIES, MAX_ENTRY_CHARS } from '../../tools/server/agents/transcripts.mjs';
 
 const until = async (check, what, ms = 5000) => {
   const end = Date.now() + ms;
@@ -229,6 +230,26 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.deepEqual(await store.getVisitor('v'), { name: 'Ana' });
       await store.setVisitor('v', null);
       assert.equal(await store.getVisitor('v'), null);
+    });
+
+    test("the agent's transcript: the recent completed turns, oldest first, the same from any instance, bounded", async () => {
+      const other = await backend.open({}); // a second instance on the same backend
+      assert.deepEqual(await store.recentTranscript('tr'), []);
+      await store.addTranscriptTurn('tr', 'do you have PS5 games?', 'Yes, we have that.');
+      await other.addTranscriptTurn('tr', 'how much is it?', 'Here are the prices.');
+      const expected = [
+        { role: 'shopper', text: 'do you have PS5 games?' }, { role: 'agent', text: 'Yes, we have that.' },
+        { role: 'shopper', text: 'how much is it?' }, { role: 'agent', text: 'Here are the prices.' },
+      ];
+      assert.deepEqual(await other.recentTranscript('tr'), expected);
+      assert.deepEqual(await store.recentTranscript('tr'), expected);
+      assert.deepEqual(await store.recentTranscript('another'), [], 'per conversation');
+      for (let i = 0; i < MAX_ENTRIES; i += 1) await store.addTranscriptTurn('tr', `q${i}`, `a${i}`);
+      const kept = await other.recentTranscript('tr');
+      assert.equal(kept.length, MAX_ENTRIES, 'only the last entries are kept');
+      assert.deepEqual(kept.at(-1), { role: 'agent', text: `a${MAX_ENTRIES - 1}` });
+      await store.addTranscriptTurn('tr', 'x'.repeat(MAX_ENTRY_CHARS + 10), 'ok');
+      assert.equal((await other.recentTranscript('tr')).at(-2).text.length, MAX_ENTRY_CHARS, 'each entry cut');
     });
   });
 }

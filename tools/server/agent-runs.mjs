@@ -16,7 +16,6 @@ import { LEASE_MS, followRun, produceRun } from './reply-run.mjs';
 import { replyEvents } from './agent/storefront-agent.mjs';
 import { agentReply } from './agents/index.mjs';
 import { createScriptedAgent } from './agents/scripted.mjs';
-import { TranscriptBook } from './agents/transcripts.mjs';
 
 // What a reader sends after the events of a run that failed (the agent threw,
 // or the server closed mid-run). Fixed text: why it failed is in the log,
@@ -34,10 +33,9 @@ export function replyIdFor(key) {
 // instance (this gateway's name, for the record's owner), leaseMs,
 // signal (aborts when the server closes; stops this instance's runs as failed),
 // agent (an adapter, agents/index.mjs; default scripted),
-// transcripts (TranscriptBook: this process's memory of each conversation), log }.
+// log }. Each conversation's recent turns come from, and go to, the store.
 export function createAgentRuns({
-  store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, agent = createScriptedAgent(),
-  transcripts = new TranscriptBook(), log = () => {},
+  store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, agent = createScriptedAgent(), log = () => {},
 }) {
   // A takeover (`claim.have` > 0) asks the agent again and drops the events it
   // repeats: exact for a deterministic agent; a shop's AI may word the rest
@@ -52,13 +50,15 @@ export function createAgentRuns({
       events = replyEvents({ replyId, text: request.text, overrideText });
       paceMs = tokenDelayMs;
     } else {
-      const turn = {
-        conversation_id: request.conversation_id, message_id: key, text: request.text,
-        visitor: request.visitor ?? null, transcript: transcripts.recent(request.conversation_id),
-      };
-      events = agentReply(agent, turn, {
-        replyId, signal, log, onDone: (text) => transcripts.add(request.conversation_id, request.text, text),
-      });
+      events = (async function* reply() {
+        const turn = {
+          conversation_id: request.conversation_id, message_id: key, text: request.text,
+          visitor: request.visitor ?? null, transcript: await store.recentTranscript(request.conversation_id),
+        };
+        yield* agentReply(agent, turn, {
+          replyId, signal, log, onDone: (text) => store.addTranscriptTurn(request.conversation_id, request.text, text),
+        });
+      }());
     }
     produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal, leaseMs, log })
       .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`));

@@ -16,7 +16,6 @@ import { RequestStats } from './request-stats.mjs';
 import { FaultQueue } from './faults.mjs';
 import { createAgentRuns } from './agent-runs.mjs';
 import { createScriptedAgent } from './agents/scripted.mjs';
-import { TranscriptBook } from './agents/transcripts.mjs';
 import { logRequest } from './request-log.mjs';
 import { pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { randomBytes } from 'node:crypto';
@@ -129,9 +128,8 @@ export async function startServer({
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
-  const transcripts = new TranscriptBook();
   const agentRuns = createAgentRuns({
-    store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, agent, transcripts, log,
+    store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, agent, log,
   });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const chat = createChatHandler({
@@ -144,7 +142,7 @@ export async function startServer({
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, transcripts, tokens,
+      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens,
     }) : null;
 
   async function route(req, res, pathname) {

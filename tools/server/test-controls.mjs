@@ -18,7 +18,7 @@
 //                          "Releases and reloads"); reset restores the start's
 //                          -> {min_protocol, min_client}
 //   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
-//                          calls and voice faults, visitors, conversation transcripts (agents/transcripts.mjs),
+//                          calls and voice faults, visitors, conversation transcripts (in the store),
 //                          and live sessions
 //                          (dropping their connections) -> {ok: true}
 //   POST /__natter/voice/faults  {"drop": 0..1, "reorder": 0..1, "jitter_ms": n,
@@ -73,7 +73,7 @@ function sendHeard(req, res, voice) {
 }
 
 export function createTestControls({
-  store, stats, faults, sessionEndpoint, voice, voiceFaults, transcripts = null, tokens = null,
+  store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null,
 }) {
   return async function handleControl(req, res, pathname) {
     if (!isLoopback(req.socket?.remoteAddress)) return sendError(res, 404, 'not_found', 'Not found.');
@@ -84,7 +84,6 @@ export function createTestControls({
       sessionEndpoint.setServes(null);
       voice.reset();
       sessionEndpoint.clearLocal();
-      transcripts?.clear();
       await store.clear();
       stats.clear();
       faults.clear();

@@ -69,6 +69,6 @@ export async function* agentReply(agent, turn, { replyId, signal, log = () => {}
     log(`${tag}: failed: ${error?.message ?? error}`);
     throw error;
   }
-  onDone(text);
+  await onDone(text);
   yield { event: 'done', data: {} };
 }

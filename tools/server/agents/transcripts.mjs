@@ -1,11 +1,19 @@
 // The recent turns of each conversation, as the agent adapters receive them
 // in `turn.transcript` (index.mjs): what the shopper said and what the agent
-// answered, for the turns whose reply completed. Held in memory, bounded:
-// the last MAX_ENTRIES entries per conversation, the oldest conversations
-// forgotten first. (A gateway with a durable store would keep it there.)
+// answered, for the turns whose reply completed. Kept by the gateway's store
+// (store/README.md: addTranscriptTurn, recentTranscript), so every instance
+// and a restarted one hand the agent the same history on Redis. Bounded: the
+// last MAX_ENTRIES entries per conversation. TranscriptBook is the memory
+// store's copy: the oldest conversations forgotten first.
 export const MAX_ENTRIES = 20;
 export const MAX_ENTRY_CHARS = 4_000;
 export const MAX_CONVERSATIONS = 10_000;
+
+// One completed turn as its two entries, each cut to MAX_ENTRY_CHARS.
+export function transcriptEntries(shopperText, agentText) {
+  return [{ role: 'shopper', text: shopperText.slice(0, MAX_ENTRY_CHARS) },
+    { role: 'agent', text: agentText.slice(0, MAX_ENTRY_CHARS) }];
+}
 
 export class TranscriptBook {
   #conversations = new Map(); // conversation_id -> [{role, text}]
@@ -20,8 +28,7 @@ export class TranscriptBook {
   add(conversationId, shopperText, agentText) {
     const entries = this.#conversations.get(conversationId) ?? [];
     this.#conversations.delete(conversationId); // re-inserted: most recent last
-    entries.push({ role: 'shopper', text: shopperText.slice(0, MAX_ENTRY_CHARS) },
-      { role: 'agent', text: agentText.slice(0, MAX_ENTRY_CHARS) });
+    entries.push(...transcriptEntries(shopperText, agentText));
     this.#conversations.set(conversationId, entries.slice(-MAX_ENTRIES));
     if (this.#conversations.size > this.#max) this.#conversations.delete(this.#conversations.keys().next().value);
   }

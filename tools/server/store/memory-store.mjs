@@ -1,10 +1,12 @@
 // The embedded store (store/README.md): the gateway's state in this
 // process's memory. The default: nothing else to run. A restart forgets
-// everything (sessions, acks, event logs, idempotency records, visitors),
+// everything (sessions, acks, event logs, idempotency records, visitors,
+// the agent's transcripts),
 // so a message re-sent after a restart runs the agent again. Same contract
 // as redis-store.mjs, checked by tests/server/store-contract.test.mjs.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
+import { TranscriptBook } from '../agents/transcripts.mjs';
 
 export const MAX_VOICE_CALLS = 8;
 
@@ -24,6 +26,7 @@ export class MemoryStore {
   #sessions = new Map(); // id -> session record
   #runs = new Map(); // key -> run record
   #visitors = new Map(); // conversation id -> visitor (insertion order = age)
+  #transcripts;          // each conversation's recent completed turns
   #kickers = new Set();
   #runWaiters = new Map(); // key -> Set(resolve)
   #now;
@@ -31,6 +34,7 @@ export class MemoryStore {
   constructor({ limits = {}, now = Date.now } = {}) {
     this.limits = limitsWith(limits);
     this.#now = now;
+    this.#transcripts = new TranscriptBook({ max: this.limits.maxSessions });
   }
 
   async start() { return this; }
@@ -197,6 +201,10 @@ export class MemoryStore {
 
   async getVisitor(id) { return this.#visitors.get(id) ?? null; }
 
+  async addTranscriptTurn(id, shopperText, agentText) { this.#transcripts.add(id, shopperText, agentText); }
+
+  async recentTranscript(id) { return this.#transcripts.recent(id); }
+
   // --- agent runs ---
 
   #run(key) {
@@ -299,5 +307,6 @@ export class MemoryStore {
     this.#sessions.clear();
     this.#runs.clear();
     this.#visitors.clear();
+    this.#transcripts.clear();
   }
 }

@@ -11,6 +11,7 @@ import {
 import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
+import { MAX_ENTRIES, transcriptEntries } from '../agents/transcripts.mjs';
 
 const KICK_CHANNEL = 'nt:kick';
 const RUN_CHANNEL = 'nt:run';
@@ -202,6 +203,21 @@ export class RedisStore {
   async getVisitor(id) {
     const text = await this.#client.get(`nt:{${id}}:visitor`);
     return text === null ? null : JSON.parse(text);
+  }
+
+  // A list per conversation, trimmed to its last MAX_ENTRIES entries in the
+  // same transaction, kept as long as an idempotency record.
+  async addTranscriptTurn(id, shopperText, agentText) {
+    const key = `nt:{${id}}:transcript`;
+    await this.#client.multi()
+      .rPush(key, transcriptEntries(shopperText, agentText).map((e) => JSON.stringify(e)))
+      .lTrim(key, -MAX_ENTRIES, -1)
+      .pExpire(key, this.limits.runTtlMs)
+      .exec();
+  }
+
+  async recentTranscript(id) {
+    return (await this.#client.lRange(`nt:{${id}}:transcript`, 0, -1)).map((text) => JSON.parse(text));
   }
 
   // --- agent runs ---
