@@ -91,6 +91,22 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.deepEqual((await store.readRun('k3', 0)).events, [ev(0), ev(1)]);
     });
 
+    test('group commit: several run events in one write, a repeat skipped, a gap refused; several session events numbered in order', async () => {
+      await store.clear();
+      const run = await store.claimRun('k4', 'p', { owner: 'A', leaseMs: 5000 });
+      assert.equal(await store.appendRunEvents('k4', run.fence, 0, [ev(0), ev(1)]), true);
+      assert.equal(await store.appendRunEvents('k4', run.fence, 1, [ev(1), ev(2), ev(3)]), true, 'overlapping: the new ones added');
+      assert.equal(await store.appendRunEvents('k4', run.fence, 6, [ev(6)]), false, 'a gap writes nothing');
+      assert.deepEqual((await store.readRun('k4', 0)).events, [ev(0), ev(1), ev(2), ev(3)]);
+      const s = await store.createSession('s6', {});
+      assert.equal(await store.acceptMsg('s6', s.gen, turn('m1'), 'p1'), 'accepted');
+      const frames = await store.emitEvents('s6', s.gen, 'm1', 0, [ev(0), ev(1), ev(2)]);
+      assert.deepEqual(frames.map((f) => [f.seq, f.data.text]), [[1, 't0'], [2, 't1'], [3, 't2']]);
+      assert.equal(await store.emitEvents('s6', s.gen, 'm1', 2, [ev(2)]), 'skip', 'the cursor moved by the whole batch');
+      assert.deepEqual((await store.emitEvents('s6', s.gen, 'm1', 3, [ev(3)]))[0].seq, 4);
+      assert.deepEqual((await store.eventsAfter('s6', 1)).map((f) => f.seq), [2, 3, 4]);
+    });
+
     test('records are kept for their age, then forgotten; the count cap answers full', async () => {
       await store.clear();
       for (const k of ['a', 'b', 'c']) assert.equal((await store.claimRun(k, 'p', { leaseMs: 1 })).outcome, 'started');

@@ -15,6 +15,7 @@
 // the run is in progress it waits for the store's notice (or polls), and when
 // the producer's lease has expired it asks `takeover()` to claim the run.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { groupCommit } from './group-commit.mjs';
 
 export const LEASE_MS = 15_000;
 const POLL_MS = 250;
@@ -54,6 +55,16 @@ export async function produceRun({ store, key, fence, have, events, paceMs = 0, 
     if (runs.get(key) === local) runs.delete(key);
     return state;
   };
+  // The agent's events are written by group commit: the agent never waits
+  // for the store, and events that arrive during a write share the next one.
+  let written = have;
+  const writer = groupCommit(async (batch) => {
+    if (!(await store.appendRunEvents(key, fence, written, batch))) return 'fenced';
+    written += batch.length;
+    local.events.push(...batch);
+    touched(local);
+    return 'ok';
+  });
   try {
     let index = -1;
     for await (const event of events) { // an array, or an agent adapter's async iterable
@@ -61,12 +72,12 @@ export async function produceRun({ store, key, fence, have, events, paceMs = 0, 
       if (index < have) continue;
       if (paceMs > 0 && event.event === 'delta') await sleep(paceMs, undefined, { signal: stop });
       if (stop.aborted) throw stop.reason ?? new Error('aborted');
-      if (!(await store.appendRunEvent(key, fence, index, event))) return finish('fenced');
-      local.events.push(event);
-      touched(local);
+      if (!writer.push(event)) break; // fenced off: stop reading the agent
     }
+    if ((await writer.drain()) !== 'ok') return finish('fenced');
     return finish((await store.endRun(key, fence, 'done')) ? 'done' : 'fenced');
   } catch (error) {
+    await writer.drain().catch(() => {}); // nothing of this writer lands after the run's end
     if (fenced.signal.aborted) return finish('fenced');
     log(`[server] agent run ${key.slice(0, 8)} failed: ${error?.message ?? error}`);
     const ended = await store.endRun(key, fence, 'failed').catch(() => false);

@@ -22,6 +22,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fingerprint } from '../fingerprint.mjs';
 import { AGENT_FAILED } from '../agent-runs.mjs';
+import { groupCommit } from '../group-commit.mjs';
 import { ackFrame, errorFrame } from './frames.mjs';
 
 const FULL_RETRY_MS = 1000;
@@ -53,22 +54,26 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     }
     const result = {};
     let at = cursor;
-    const emit = async (event) => {
-      const frame = await store.emitEvent(id, gen, turn.message_id, at, event);
-      if (typeof frame === 'string') return frame;
-      at += 1;
-      deliver(id, gen, frame);
+    // Group commit (group-commit.mjs): the events that arrive while the
+    // session log is being written go into it together, in order.
+    const writer = groupCommit(async (batch) => {
+      const frames = await store.emitEvents(id, gen, turn.message_id, at, batch);
+      if (typeof frames === 'string') return frames; // 'stale' | 'skip'
+      at += frames.length;
+      for (const frame of frames) deliver(id, gen, frame);
       return 'ok';
-    };
+    });
+    const outcome = (verdict) => (verdict === 'skip' ? 'again' : 'stale');
     for await (const event of agentRuns.follow(turn, { outcome: begun.outcome, from: cursor, signal, result })) {
-      const written = await emit(event);
-      if (written === 'stale') return 'stale';
-      if (written === 'skip') return 'again';
+      if (!writer.push(event)) break;
     }
+    let verdict = await writer.drain();
+    if (verdict !== 'ok') return outcome(verdict);
     if (signal.aborted) return 'stale';
     if (result.state === 'failed') {
-      const written = await emit(AGENT_FAILED);
-      if (written !== 'ok') return written === 'skip' ? 'again' : 'stale';
+      writer.push(AGENT_FAILED);
+      verdict = await writer.drain();
+      if (verdict !== 'ok') return outcome(verdict);
     }
     return (await store.finishTurn(id, gen, turn.message_id)) ? 'next' : 'again';
   }

@@ -136,20 +136,27 @@ export class MemoryStore {
     return { turn: s.turns[0], cursor: s.cursor };
   }
 
-  async emitEvent(id, gen, messageId, cursor, { event, data }) {
+  async emitEvent(id, gen, messageId, cursor, event) {
+    const frames = await this.emitEvents(id, gen, messageId, cursor, [event]);
+    return typeof frames === 'string' ? frames : frames[0];
+  }
+
+  async emitEvents(id, gen, messageId, cursor, events) {
     const s = this.#current(id, gen);
     if (typeof s === 'string') return 'stale';
     if (s.turns[0]?.message_id !== messageId || s.cursor !== cursor) return 'skip';
-    s.seq += 1;
-    s.cursor += 1;
-    const frame = { type: 'event', seq: s.seq, reply_to: messageId, event, data };
-    s.log.push(frame);
+    const frames = events.map(({ event, data }) => {
+      s.seq += 1;
+      return { type: 'event', seq: s.seq, reply_to: messageId, event, data };
+    });
+    s.cursor += frames.length;
+    s.log.push(...frames);
     if (s.log.length > this.limits.maxEvents) {
       const drop = s.log.length - this.limits.maxEvents;
       s.log.splice(0, drop);
       s.firstSeq += drop;
     }
-    return frame;
+    return frames;
   }
 
   // An event outside the turn queue (a voice call's live transcript):
@@ -259,12 +266,15 @@ export class MemoryStore {
     return r && r.fence === fence && r.state === 'running' ? r : null;
   }
 
-  async appendRunEvent(key, fence, index, event) {
+  async appendRunEvent(key, fence, index, event) { return this.appendRunEvents(key, fence, index, [event]); }
+
+  // Events index..index+n-1 (group commit); those already held are skipped.
+  async appendRunEvents(key, fence, index, events) {
     const r = this.#fenced(key, fence);
-    if (!r) return false;
-    if (index === r.events.length) r.events.push(event);
+    if (!r || index > r.events.length) return false;
+    r.events.push(...events.slice(r.events.length - index));
     this.#notify(key);
-    return index <= r.events.length;
+    return true;
   }
 
   async renewRun(key, fence, leaseMs) {

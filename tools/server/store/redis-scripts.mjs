@@ -125,8 +125,10 @@ if not turn then return false end
 return {turn, redis.call('HGET', KEYS[1], 'cur')}
 `;
 
-// KEYS S L A O T; ARGV gen messageId cursor frameTail maxEvents
-// frameTail: the frame's JSON after its opening brace, without seq.
+// KEYS S L A O T; ARGV gen messageId cursor maxEvents frameTail...
+// frameTail: a frame's JSON after its opening brace, without seq. Several
+// events of the head turn in one call (group commit, reply-run.mjs): each
+// numbered in order; all or none (the checks come first).
 const EMIT = `${PRELUDE}
 local bad = check_gen(ARGV[1])
 if bad then return 'stale' end
@@ -134,17 +136,21 @@ local head = redis.call('LINDEX', KEYS[5], 0)
 if not head or cjson.decode(head).message_id ~= ARGV[2] or redis.call('HGET', KEYS[1], 'cur') ~= ARGV[3] then
   return 'skip'
 end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('HINCRBY', KEYS[1], 'cur', 1)
-local frame = '{"type":"event","seq":' .. seq .. ',' .. ARGV[4]
-redis.call('RPUSH', KEYS[2], frame)
-local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[5])
+local frames = {}
+for j = 5, #ARGV do
+  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+  local frame = '{"type":"event","seq":' .. seq .. ',' .. ARGV[j]
+  redis.call('RPUSH', KEYS[2], frame)
+  frames[#frames + 1] = frame
+end
+redis.call('HINCRBY', KEYS[1], 'cur', #frames)
+local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[4])
 if over > 0 then
   redis.call('LTRIM', KEYS[2], over, -1)
   redis.call('HINCRBY', KEYS[1], 'first', over)
 end
 follow_ttl(KEYS[2])
-return frame
+return frames
 `;
 
 // KEYS S L; ARGV tail maxEvents. An event outside the turn queue (a voice
@@ -221,18 +227,26 @@ local function fenced()
 end
 `;
 
-// KEYS R E; ARGV fence index eventJson channel key
+// KEYS R E; ARGV fence index channel key eventJson... Events index..index+n-1
+// of the run, in one call (group commit); those already in the list are
+// skipped (a repeated write), a gap (index past the end) writes nothing.
 const APPEND_RUN = `${RUN_PRELUDE}
 if not fenced() then return 0 end
 local n = redis.call('LLEN', KEYS[2])
 local index = tonumber(ARGV[2])
-if index == n then
-  redis.call('RPUSH', KEYS[2], ARGV[3])
-  redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
-  redis.call('PUBLISH', ARGV[4], ARGV[5])
+if index > n then return 0 end
+local pushed = 0
+for j = 5, #ARGV do
+  if index + (j - 5) >= n then
+    redis.call('RPUSH', KEYS[2], ARGV[j])
+    pushed = pushed + 1
+  end
 end
-if index <= n then return 1 end
-return 0
+if pushed > 0 then
+  redis.call('PEXPIRE', KEYS[2], redis.call('PTTL', KEYS[1]))
+  redis.call('PUBLISH', ARGV[3], ARGV[4])
+end
+return 1
 `;
 
 // KEYS R; ARGV fence leaseMs

@@ -166,10 +166,15 @@ export class RedisStore {
     return reply === null ? null : { turn: JSON.parse(reply[0]), cursor: Number(reply[1]) };
   }
 
-  async emitEvent(id, gen, messageId, cursor, { event, data }) {
-    const tail = JSON.stringify({ reply_to: messageId, event, data }).slice(1);
-    const reply = await this.#run('EMIT', sessionKeys(id).slice(0, 5), [gen, messageId, cursor, tail, this.limits.maxEvents]);
-    return reply === 'stale' || reply === 'skip' ? reply : JSON.parse(reply);
+  async emitEvent(id, gen, messageId, cursor, event) {
+    const frames = await this.emitEvents(id, gen, messageId, cursor, [event]);
+    return typeof frames === 'string' ? frames : frames[0];
+  }
+
+  async emitEvents(id, gen, messageId, cursor, events) {
+    const tails = events.map(({ event, data }) => JSON.stringify({ reply_to: messageId, event, data }).slice(1));
+    const reply = await this.#run('EMIT', sessionKeys(id).slice(0, 5), [gen, messageId, cursor, this.limits.maxEvents, ...tails]);
+    return reply === 'stale' || reply === 'skip' ? reply : reply.map((frame) => JSON.parse(frame));
   }
 
   async appendEvent(id, replyTo, { event, data }) {
@@ -234,9 +239,11 @@ export class RedisStore {
     return p !== null && st !== 'failed' && p !== print;
   }
 
-  async appendRunEvent(key, fence, index, event) {
+  async appendRunEvent(key, fence, index, event) { return this.appendRunEvents(key, fence, index, [event]); }
+
+  async appendRunEvents(key, fence, index, events) {
     const [r, e] = runKeys(key);
-    return (await this.#run('APPEND_RUN', [r, e], [fence, index, JSON.stringify(event), RUN_CHANNEL, key])) === 1;
+    return (await this.#run('APPEND_RUN', [r, e], [fence, index, RUN_CHANNEL, key, ...events.map((ev) => JSON.stringify(ev))])) === 1;
   }
 
   async renewRun(key, fence, leaseMs) {
