@@ -171,7 +171,9 @@ test('a rollback from B to A reloads an idle page once, and it runs A without a 
 test('a server that no longer serves the client protocol: one reload, then the shopper is told', async () => {
   await stack.control('/__natter/session/serves', { min_protocol: 2 });
   const s = await openShop('/shop/channel.html');
-  await s.openChat();
+  // The click is the intent that downloads the core; its refusal reloads the
+  // page, possibly before the composer is drawn, so nothing here waits for it.
+  await s.launcher.click();
   // The first page is refused and reloads; the second is refused and says so.
   await eventually(() => assert.equal(s.loads.length, 2), { timeout: 15_000 });
   await eventually(async () => assert.ok(await s.page.evaluate(() => window.natter('debug')?.conversation_id)),
