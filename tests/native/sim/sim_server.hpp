@@ -94,12 +94,15 @@ class SimServer {
   }
   // Welcomes that could not resume a session the client named with a token.
   int fresh_after_token = 0;
+  // Hellos that resumed with the previous token (the newer welcome was lost).
+  int resumed_with_previous_token = 0;
 
   void frame(uint32_t conn, const std::string& text, int64_t now);
 
  private:
   struct Session {
-    std::string token;
+    std::string token;       // the resume token of the last welcome
+    std::string prev_token;  // the one it replaced: good for one more hello (a welcome lost on the way)
     uint32_t conn = 0;
     int64_t closed_at = -1;
     std::vector<std::string> log;      // event frames, index = seq - 1
@@ -161,7 +164,13 @@ inline void SimServer::hello(uint32_t conn, const nlohmann::json& j, int64_t now
   Session& s = sessions_[id];
   const bool known = !s.token.empty();
   const bool within_window = s.conn != 0 || s.closed_at < 0 || now - s.closed_at <= kResumeWindowMs;
-  const bool resumed = known && within_window && j["resume_token"].get<std::string>() == s.token;
+  // As the gateway (store/README.md, resumeSession with rotate): the token of
+  // the last welcome, or the one before it, proves the session; each hello
+  // rotates, so the one before that is void.
+  const std::string presented = j["resume_token"].get<std::string>();
+  const bool proves = !presented.empty() && (presented == s.token || presented == s.prev_token);
+  const bool resumed = known && within_window && proves;
+  if (resumed && presented == s.prev_token) ++resumed_with_previous_token;
   bool replaced = false;
   if (s.conn && s.conn != conn && attached_.count(s.conn)) {
     ++replacements;
@@ -172,7 +181,8 @@ inline void SimServer::hello(uint32_t conn, const nlohmann::json& j, int64_t now
     close(old, 4000, "replaced");
   }
   if (!resumed) s = Session{};
-  if (!resumed && !j["resume_token"].get<std::string>().empty()) ++fresh_after_token;
+  if (!resumed && !presented.empty()) ++fresh_after_token;
+  s.prev_token = s.token;
   s.token = "t" + std::to_string(++tokens_);
   s.conn = conn;
   s.closed_at = -1;

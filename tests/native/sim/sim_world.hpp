@@ -71,6 +71,7 @@ class SimWorld {
   const WorldKind& kind() const { return kind_; }
   int64_t simulated_ms() const { return now_; }
   int outbox_refusals() const { return outbox_refusals_; }
+  const SimServer& server() const { return server_; }
   std::string trace_tail() const;  // the last effects/events, for replay reports
   const std::vector<std::string>& trace() const { return trace_; }
 
