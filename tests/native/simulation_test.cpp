@@ -106,6 +106,29 @@ TEST(Simulation, TheSchedulesResumeWithThePreviousTokenAfterALostWelcome) {
   EXPECT_GE(seeds, 1) << "no schedule loses a welcome and resumes with the token before it";
 }
 
+// Voice worlds (half of the seeds: bit 4) carry calls through
+// the same faults: calls reopened on a later socket, calls still up when
+// faults stop (then held to V5), refused microphones.
+TEST(Simulation, TheSchedulesCarryVoiceCallsAcrossReconnects) {
+  SimWorld::VoiceFigures sum;
+  SimOptions opt;
+  opt.trace = false;
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    SimWorld world(seed, opt);
+    ASSERT_TRUE(world.run()) << "seed " << seed << ": " << world.failure();
+    const auto& f = world.voice_figures();
+    sum.calls += f.calls;
+    sum.carried_across_reconnects += f.carried_across_reconnects;
+    sum.up_at_the_end += f.up_at_the_end;
+    sum.mic_denied += f.mic_denied;
+  }
+  std::printf("[sim] voice: %d calls, %d carried across a reconnect, %d up when faults stopped, %d refused microphones in 300 seeds\n",
+              sum.calls, sum.carried_across_reconnects, sum.up_at_the_end, sum.mic_denied);
+  EXPECT_GE(sum.carried_across_reconnects, 50) << "calls rarely live through a reconnect";
+  EXPECT_GE(sum.up_at_the_end, 30) << "few calls reach the convergence check";
+  EXPECT_GE(sum.mic_denied, 5) << "refused microphones are rare";
+}
+
 TEST(Simulation, TheSameSeedGivesTheSameTrace) {
   SimOptions opt;
   opt.full_trace = true;

@@ -106,6 +106,7 @@ bool SimWorld::converged() {
 
 bool SimWorld::run() {
   feed(SessionWanted{});
+  if (kind_.voice) start_call();
   for (int i = 0; i < opt_.steps && failure_.empty(); ++i) {
     advance_to(now_ + pick(3000));
     fault_step();
@@ -147,7 +148,7 @@ bool SimWorld::run() {
                                       state_name(client_->connection().state()) + ")"))
     return false;
   advance_to(now_ + 10000);
-  return invariants() && converged();
+  return invariants() && converged() && voice_converged();
 }
 
 std::string SimWorld::trace_tail() const {

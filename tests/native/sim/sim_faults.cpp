@@ -88,6 +88,7 @@ void SimWorld::fault_step() {
       if (kind_.tokens) server_.revoke_tokens();  // every token so far is refused (4003)
       break;
   }
+  if (kind_.voice) voice_step();
 }
 
 // The page goes away (its sockets close, its fetches are forgotten) and a
@@ -109,6 +110,7 @@ void SimWorld::reload_page() {
     if (blob.contains("transcript")) c.transcript_json = blob["transcript"].dump();
   }
   client_ = std::make_unique<Client>(c);
+  call_ = CallSeen{};  // a call ends with its page
   use_here_when_offered_ = false;
   replies_done_.clear();  // the new page shows each finished reply once, from its transcript
   client_lost_at_ = -1;

@@ -10,6 +10,11 @@
 //    promises exactly once per id across restarts.
 // With require_token set, a hello must carry a token of the current
 // generation (revoke_tokens() makes every earlier one refused with 4003).
+// Voice (docs/protocol.md, "Voice"): voice.start opens the call's audio on
+// the connection and is answered voice.started; the greeting (utterance 1,
+// its start and end at once: audio itself is not modelled) is spoken when
+// the client asks for it and the session has not greeted this call yet;
+// voice.end is answered voice.closed. Call state lives with the session.
 #pragma once
 
 #include <cstdint>
@@ -96,6 +101,14 @@ class SimServer {
   int fresh_after_token = 0;
   // Hellos that resumed with the previous token (the newer welcome was lost).
   int resumed_with_previous_token = 0;
+  // Voice: voice.start frames per call id, and greetings spoken per call id.
+  std::map<std::string, int> voice_starts;
+  std::map<std::string, int> greetings;
+  // The connection a session's call audio was last (re)opened on (0: none).
+  uint32_t voice_conn(const std::string& session_id) const {
+    auto it = sessions_.find(session_id);
+    return it == sessions_.end() || !attached_.count(it->second.voice_conn) ? 0 : it->second.voice_conn;
+  }
 
   void frame(uint32_t conn, const std::string& text, int64_t now);
 
@@ -108,6 +121,9 @@ class SimServer {
     std::vector<std::string> log;      // event frames, index = seq - 1
     std::set<std::string> acked;       // message ids this session acked
     std::set<std::string> replied;     // message ids whose reply is in `log`
+    std::string call_id;               // the voice call this session carries ("": none)
+    bool greeted = false;              // its greeting was spoken
+    uint32_t voice_conn = 0;           // the connection its audio is open on
   };
   struct Record {
     std::string text;
@@ -116,6 +132,7 @@ class SimServer {
 
   void hello(uint32_t conn, const nlohmann::json& j, int64_t now);
   void msg(uint32_t conn, const nlohmann::json& j);
+  void voice(uint32_t conn, const std::string& type, const nlohmann::json& j);
   void append_reply(Session& s, const std::string& id, const Record& r);
   void close_current(const std::string& session_id, int code, const std::string& reason) {
     // The session is held (its resume window starts): the shopper may come
@@ -151,6 +168,7 @@ inline void SimServer::frame(uint32_t conn, const std::string& text, int64_t now
     return;
   }
   if (type == "msg") return msg(conn, j);
+  if (type.rfind("voice.", 0) == 0) return voice(conn, type, j);
   if (type == "ping") send(conn, R"({"type":"pong","t":0})");
 }
 
@@ -233,6 +251,43 @@ inline void SimServer::append_reply(Session& s, const std::string& id, const Rec
     s.log.push_back(R"({"type":"event","seq":)" + std::to_string(seq) + R"(,"reply_to":")" + id +
                     R"(","event":")" + event + R"(","data":)" + data + "}");
     if (s.conn && attached_.count(s.conn)) send(s.conn, s.log.back());
+  }
+}
+
+}  // namespace natter::sim
+
+namespace natter::sim {
+
+inline void SimServer::voice(uint32_t conn, const std::string& type, const nlohmann::json& j) {
+  Session& s = sessions_[helloed_[conn]];
+  const std::string call = j.value("call_id", "");
+  if (call.empty()) {
+    violations.push_back("'" + type + "' without a call_id");
+    return;
+  }
+  auto say = [&](nlohmann::json f) {
+    f["call_id"] = call;
+    send(conn, f.dump());
+  };
+  if (type == "voice.start") {
+    ++voice_starts[call];
+    if (s.call_id != call) {  // another call replaces the last one
+      s.call_id = call;
+      s.greeted = false;
+    }
+    s.voice_conn = conn;
+    say({{"type", "voice.started"}, {"rate", 48000}, {"frame_ms", 20}});
+    if (j.value("greeting", false) && !s.greeted) {
+      s.greeted = true;
+      ++greetings[call];
+      say({{"type", "voice.agent"}, {"state", "start"}, {"utterance", 1}, {"text", "Hi, welcome"}});
+      say({{"type", "voice.agent"}, {"state", "end"}, {"utterance", 1}, {"reason", "done"}});
+    }
+  } else if (type == "voice.end") {
+    if (s.call_id == call) s.voice_conn = 0;
+    say({{"type", "voice.closed"}});
+  } else if (type != "voice.barge_in") {
+    violations.push_back("unknown voice frame '" + type + "'");
   }
 }
 

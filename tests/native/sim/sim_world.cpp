@@ -25,12 +25,14 @@ Config world_config(uint32_t seed, uint32_t canaries, bool tokens) {
 
 std::string WorldKind::name() const {
   return std::string(durable_store ? "durable store" : "forgetting store") +
-         (signalled_heal ? ", signalled heal" : ", heal by timers alone") + (tokens ? ", tokens" : "");
+         (signalled_heal ? ", signalled heal" : ", heal by timers alone") + (tokens ? ", tokens" : "") +
+         (voice ? ", voice calls" : "");
 }
 
 SimWorld::SimWorld(uint32_t seed, SimOptions opt)
     : rng_(seed), opt_(opt), kind_(WorldKind::of(seed)), seed_(seed),
-      client_(std::make_unique<Client>(world_config(seed, opt.canaries, kind_.tokens))) {
+      client_(std::make_unique<Client>(world_config(seed, opt.canaries, kind_.tokens))),
+      voice_rng_(seed ^ 0x5BD1E995u) {
   server_.durable = kind_.durable_store;
   server_.require_token = kind_.tokens;
   server_.send = [this](uint32_t conn, const std::string& frame) { to_client(conn, frame); };
@@ -73,6 +75,7 @@ void SimWorld::feed(const Event& e) {
       last_signal_at_ = now_;
     }
   }
+  if (kind_.voice && frame && frame->conn_id == client_->connection().conn_id()) watch_voice_frame(frame->conn_id, frame->text);
   client_->handle(e, now_);
   while (auto eff = client_->poll()) {
     if (opt_.trace) trace_.push_back("t=" + std::to_string(now_) + " out " + encode_effect(*eff).dump());
@@ -84,6 +87,7 @@ void SimWorld::feed(const Event& e) {
 }
 
 void SimWorld::carry_out(const Effect& effect) {
+  if (kind_.voice) carry_out_voice(effect);
   if (auto* c = std::get_if<WsConnect>(&effect)) return connect(c->conn_id);
   if (auto* s = std::get_if<WsSend>(&effect)) {
     auto it = sockets_.find(s->conn_id);

@@ -5,14 +5,16 @@
 // connect and drop at once, floods of sends during long outages, another
 // tab taking the session (4000 replaced:tab), an update required (4001,
 // then a reload), page reloads restoring what the client persisted, and,
-// in token worlds, refused tokens (4003) and short-lived ones to refresh).
+// in token worlds, refused tokens (4003) and short-lived ones to refresh;
+// in voice worlds, calls started and ended by the shopper across all of it,
+// with microphone answers, speech and the agent's greeting).
 // The seed also picks the world's kind (SimWorld::kind()): the server's
 // idempotency store (durable or forgetting, sim_server.hpp), whether the
 // heal is signalled by the browser or left to the client's timers, and
 // whether a shop token is required. Invariants are checked after every
 // step; the first violation is kept, tagged with the invariant's name
-// (S1..S7, L1..L4 of shared/RELIABILITY.md), with the seed and the trace so
-// it replays.
+// (S1..S7, L1..L4 of shared/RELIABILITY.md; V1..V5 for voice calls,
+// sim_voice.cpp), with the seed and the trace so it replays.
 #pragma once
 
 #include <cstdint>
@@ -54,7 +56,9 @@ struct WorldKind {
   bool durable_store;   // seed bit 0: idempotency records outlive restarts
   bool signalled_heal;  // seed bit 1: the browser says online/visible at the heal
   bool tokens;          // seed bit 2: the shop requires a token
-  static WorldKind of(uint32_t seed) { return {(seed & 1) != 0, (seed & 2) != 0, (seed & 4) != 0}; }
+  bool voice;           // seed bit 4: the shopper makes voice calls (bit 3 is left
+                        // alone so the recorded seed 42 stays a text-only world)
+  static WorldKind of(uint32_t seed) { return {(seed & 1) != 0, (seed & 2) != 0, (seed & 4) != 0, (seed & 16) != 0}; }
   std::string name() const;
 };
 
@@ -72,6 +76,13 @@ class SimWorld {
   int64_t simulated_ms() const { return now_; }
   int outbox_refusals() const { return outbox_refusals_; }
   const SimServer& server() const { return server_; }
+  // What the voice schedule reached (voice worlds): calls started, calls
+  // reopened on a later socket (carried across a reconnect), calls still up
+  // and checked by V5 at the end, first microphone requests refused.
+  struct VoiceFigures {
+    int calls = 0, carried_across_reconnects = 0, up_at_the_end = 0, mic_denied = 0;
+  };
+  const VoiceFigures& voice_figures() const { return voice_figures_; }
   std::string trace_tail() const;  // the last effects/events, for replay reports
   const std::vector<std::string>& trace() const { return trace_; }
 
@@ -121,6 +132,14 @@ class SimWorld {
   bool check(bool cond, const char* invariant, const std::string& what);
   bool invariants();
   bool converged();
+  // Voice calls (sim_voice.cpp): the shopper's actions, what the host does
+  // for the core's voice effects, and the voice invariants V1..V5.
+  int vpick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(voice_rng_); }
+  void voice_step();
+  void start_call();
+  void carry_out_voice(const Effect& e);
+  void watch_voice_frame(uint32_t conn, const std::string& frame);
+  bool voice_converged();
 
   std::mt19937 rng_;
   SimOptions opt_;
@@ -156,6 +175,22 @@ class SimWorld {
   int64_t last_signal_at_ = -1;   // online / visible / wanted / a token refusal fed at this time
   int64_t client_lost_at_ = -1;   // the client last heard its current socket close
   int quick_drop_streak_ = 0;     // welcomed sockets that died within 2 s, in a row
+  // Voice worlds draw their own randomness, so text-only worlds keep their schedules.
+  std::mt19937 voice_rng_;
+  struct CallSeen {
+    bool wanted = false;          // started by the shopper and not ended by them
+    bool ended_by_shopper = false;
+    bool mic_denied = false;      // the first microphone request was refused
+    int mic_requests = 0;
+    bool greeting_heard = false;  // voice.agent start of utterance 1 reached the core
+    std::string call_id;          // from the core's voice.start frames
+    std::set<uint32_t> opened_on; // the sockets the call's voice.start went out on
+    uint32_t started_on = 0;      // the socket whose voice.started the core got (0: none open)
+    std::string state = "off";    // the last VoiceStateChanged
+    bool uplink_open = false;
+    uint32_t uplink_conn = 0;
+  } call_;
+  VoiceFigures voice_figures_;
   std::vector<std::string> trace_;
   std::string failure_;
   std::string failed_invariant_;
