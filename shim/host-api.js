@@ -17,8 +17,10 @@
 //   natter('voice', 'start' | 'end') -> core events voice_start_clicked /
 //                                    voice_host_end (only these end a call
 //                                    besides the End control)
+//   natter('handoff')             -> core event handoff_requested: ask for a
+//                                    person from the shop (live session only)
 //   natter('on' | 'off', name, fn) events: message, error, send_blocked,
-//                                    open, close, session, voice
+//                                    open, close, session, voice, handoff
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, identified,
 //                                    visitor_id?, stats, voice_uplink_ms, voice_downlink_ms, log}
@@ -66,6 +68,10 @@ export function createHostApi({
     },
     disconnect() {
       if (session) dispatch({ type: 'session_closed_by_host' });
+    },
+    handoff() {
+      if (!session) throw new Error("natter('handoff') needs the live session (data-transport=\"session\")");
+      dispatch({ type: 'handoff_requested' });
     },
   };
 

@@ -4,7 +4,7 @@
 // emits open and close. A listener that throws is reported and does not stop the
 // others, nor the effect loop that called emit.
 
-export const EVENT_NAMES = ['message', 'error', 'send_blocked', 'open', 'close', 'session', 'voice'];
+export const EVENT_NAMES = ['message', 'error', 'send_blocked', 'open', 'close', 'session', 'voice', 'handoff'];
 
 export function createListeners({ console }) {
   const byName = new Map(EVENT_NAMES.map((n) => [n, new Set()]));

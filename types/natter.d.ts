@@ -135,6 +135,17 @@ export interface NatterVoiceEvent {
   muted: boolean;
 }
 
+/**
+ * Who answers the conversation changed (docs/protocol.md, "Handoff to a person"):
+ * a person was asked for (position in the queue, when the server said), a person
+ * from the shop took over (name), the assistant is back, or nobody is available.
+ */
+export interface NatterHandoffEvent {
+  state: 'waiting' | 'person' | 'ai' | 'unavailable';
+  name?: string;
+  position?: number;
+}
+
 export type NatterEmpty = Record<string, never>;
 
 export interface NatterEvents {
@@ -145,6 +156,7 @@ export interface NatterEvents {
   close: NatterEmpty;
   session: NatterSessionEvent;
   voice: NatterVoiceEvent;
+  handoff: NatterHandoffEvent;
 }
 
 export type NatterEventName = keyof NatterEvents;
@@ -156,6 +168,8 @@ export interface Natter {
   (command: 'disconnect'): void;
   /** Starts a voice call (asks for the microphone), or ends it. Only 'end' or the End control end a call. */
   (command: 'voice', action: 'start' | 'end'): void;
+  /** Asks for a person from the shop (live session only); the answer comes as 'handoff' events. */
+  (command: 'handoff'): void;
   /** Sends as if typed; the core may block it (send_blocked) while one is in flight. */
   (command: 'send', text: string): void;
   /** Names the logged-in shopper to the agent (kept on the shop's next pages); null forgets (logout). */

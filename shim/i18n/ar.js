@@ -21,6 +21,7 @@ export default {
   'message.retry': 'إعادة المحاولة',
   'message.voice': '(منطوق)',
   'message.voiceCut': '(مقاطَع)',
+  'message.staffAuthor': '{name} من المتجر',
   'delivery.queued': 'في قائمة الانتظار — ستُرسل عند عودة الاتصال.',
   'delivery.sending': 'جارٍ الإرسال…',
   'delivery.sent': 'تم الإرسال',
@@ -74,4 +75,10 @@ export default {
   'notice.voiceBlocked': 'المكالمات الصوتية غير متاحة في هذه الصفحة. يمكنك متابعة الدردشة كتابةً.',
   'notice.voiceMicWaiting': 'ما زلنا ننتظر الميكروفون: ابحث عن طلب الإذن في متصفحك، أو تابع الدردشة كتابةً.',
   'notice.voiceAudioStalled': 'لم يبدأ متصفحك الصوت لهذه المكالمة. يمكنك متابعة الدردشة كتابةً.',
+  'notice.handoffAsked': 'طُلب من شخص من المتجر الانضمام.',
+  'notice.handoffWaiting': 'ترتيبك {position} في قائمة الانتظار لشخص من المتجر.',
+  'notice.handoffJoined': 'انضم {name} من المتجر إلى الدردشة.',
+  'notice.handoffLeft': 'غادر {name} الدردشة. عاد المساعد.',
+  'notice.handoffBack': 'عاد المساعد.',
+  'notice.handoffUnavailable': 'لا يوجد أحد من المتجر متاح الآن. يمكن للمساعد متابعة مساعدتك.',
 };

@@ -18,6 +18,12 @@ const NOTICE = {
   voice_blocked: 'notice.voiceBlocked',
   voice_mic_waiting: 'notice.voiceMicWaiting',
   voice_audio_stalled: 'notice.voiceAudioStalled',
+  handoff_asked: 'notice.handoffAsked',
+  handoff_waiting: 'notice.handoffWaiting',
+  handoff_joined: 'notice.handoffJoined',
+  handoff_left: 'notice.handoffLeft',
+  handoff_back: 'notice.handoffBack',
+  handoff_unavailable: 'notice.handoffUnavailable',
 };
 
 const STATUS = {
@@ -78,6 +84,8 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
     vars = { limit: new Intl.NumberFormat(t.tag).format(maxChars) };
   } else if (effect.type === 'notice_shown') {
     key = NOTICE[effect.code] || '';
+    // The notice's one variable part (a staff name, a queue position).
+    if (effect.arg) vars = { name: effect.arg, position: new Intl.NumberFormat(t.tag).format(Number(effect.arg) || 0) };
   } else if (effect.type === 'status_changed') {
     return localizeStatus(effect, t);
   } else if (effect.type === 'delivery_changed') {

@@ -20,6 +20,7 @@ export default {
   'message.retry': 'Erneut senden',
   'message.voice': '(gesprochen)',
   'message.voiceCut': '(unterbrochen)',
+  'message.staffAuthor': '{name} vom Shop',
   'delivery.queued': 'In der Warteschlange — wird gesendet, sobald Sie wieder online sind.',
   'delivery.sending': 'Wird gesendet…',
   'delivery.sent': 'Gesendet',
@@ -73,4 +74,10 @@ export default {
   'notice.voiceBlocked': 'Sprachanrufe sind auf dieser Seite nicht verfügbar. Sie können per Text weiterchatten.',
   'notice.voiceMicWaiting': 'Wir warten noch auf das Mikrofon: Bitte prüfen Sie die Berechtigungsabfrage Ihres Browsers, oder chatten Sie per Text weiter.',
   'notice.voiceAudioStalled': 'Ihr Browser hat den Ton für den Anruf nicht gestartet. Sie können per Text weiterchatten.',
+  'notice.handoffAsked': 'Eine Person vom Shop wurde gebeten, dazuzukommen.',
+  'notice.handoffWaiting': 'Sie sind Nummer {position} in der Warteschlange für eine Person vom Shop.',
+  'notice.handoffJoined': '{name} vom Shop ist dem Chat beigetreten.',
+  'notice.handoffLeft': '{name} hat den Chat verlassen. Der Assistent ist wieder da.',
+  'notice.handoffBack': 'Der Assistent ist wieder da.',
+  'notice.handoffUnavailable': 'Gerade ist niemand vom Shop erreichbar. Der Assistent hilft gern weiter.',
 };

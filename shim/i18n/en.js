@@ -24,6 +24,7 @@ export default {
   'message.retry': 'Retry',
   'message.voice': '(spoken)',
   'message.voiceCut': '(interrupted)',
+  'message.staffAuthor': '{name} from the shop',
   'delivery.queued': "Queued — will send when you're back online.",
   'delivery.sending': 'Sending…',
   'delivery.sent': 'Sent',
@@ -77,4 +78,10 @@ export default {
   'notice.voiceBlocked': 'Voice calls are not available on this page. You can keep chatting by text.',
   'notice.voiceMicWaiting': "Still waiting for the microphone: look for your browser's permission prompt, or keep chatting by text.",
   'notice.voiceAudioStalled': 'Your browser did not start audio for the call. You can keep chatting by text.',
+  'notice.handoffAsked': 'A person from the shop has been asked to join.',
+  'notice.handoffWaiting': 'You are number {position} in the queue for a person from the shop.',
+  'notice.handoffJoined': '{name} from the shop joined the chat.',
+  'notice.handoffLeft': '{name} left the chat. The assistant is back.',
+  'notice.handoffBack': 'The assistant is back.',
+  'notice.handoffUnavailable': 'Nobody from the shop is available right now. The assistant can keep helping.',
 };

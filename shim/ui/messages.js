@@ -79,7 +79,8 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
     if (agent) return agent;
     const item = el(doc, 'li', 'msg agent');
     item.setAttribute('part', 'message agent');
-    item.appendChild(el(doc, 'span', 'sr-only', agentLabel));
+    const who = el(doc, 'span', 'sr-only', agentLabel);
+    item.appendChild(who);
     const bubble = el(doc, 'div', 'bubble rich');
     const cards = el(doc, 'div', 'cards');
     item.appendChild(bubble);
@@ -87,14 +88,25 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
     const user = users.get(replyTo);
     if (user && user.item.nextSibling) list.insertBefore(item, user.item.nextSibling);
     else list.appendChild(item);
-    agent = { item, bubble, cards };
+    agent = { item, bubble, cards, who, author: '' };
     agents.set(replyTo, agent);
     return agent;
   }
 
-  function updateAgent({ reply_to, content, done }) {
+  // A person from the shop wrote this reply (handoff): their name, shown
+  // above the bubble and read first, instead of the assistant's label.
+  function showAuthor(agent, author) {
+    agent.author = author;
+    agent.item.classList.add('staff');
+    agent.item.setAttribute('part', 'message agent staff');
+    agent.who.remove();
+    agent.item.insertBefore(el(doc, 'div', 'author', t('message.staffAuthor', { name: author })), agent.bubble);
+  }
+
+  function updateAgent({ reply_to, content, done, author }) {
     keepPinned(() => {
       const agent = agentFor(reply_to);
+      if (author && !agent.author) showAuthor(agent, author);
       agent.bubble.replaceChildren(renderRichText(doc, content));
       // Screen readers wait for the finished reply instead of reading every piece.
       agent.item.setAttribute('aria-busy', done ? 'false' : 'true');

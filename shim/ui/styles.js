@@ -111,6 +111,7 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .msg.voice .bubble { font-style: italic; }
 .msg.voice[data-final="false"] .bubble { opacity: .8; }
 .msg.voice .voice-cut { font-size: .8em; opacity: .75; }
+.msg.staff .author { font-size: .8em; font-weight: 600; margin-bottom: 2px; }
 .retry {
   padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
   background: var(--_surface); color: var(--_danger); font-size: 12px; font-weight: 600;

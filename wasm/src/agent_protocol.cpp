@@ -24,6 +24,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxIdBytes = 128, kMaxCodeBytes = 64, kMaxUrlBytes = 2048, kMaxPriceBytes = 32;
+constexpr std::size_t kMaxAuthorBytes = 400;  // a staff name: 100 characters of up to 4 bytes
 constexpr std::size_t kMaxNameUnits = 200, kMaxMessageUnits = 500;
 
 ProtocolError error(std::string code, std::string detail) { return {std::move(code), std::move(detail)}; }
@@ -116,7 +117,17 @@ DecodedAgentEvent decode_fields(std::string_view event_name, const json& data) {
     const std::string* id = string_field(data, "reply_id");
     if (!id || id->empty() || id->size() > kMaxIdBytes)
       return error("wrong_type", "start.reply_id must be a string of 1 to 128 bytes");
-    return AgentEvent{AgentStart{*id}};
+    AgentStart start{*id, ""};
+    // A person from the shop writes this reply (docs/protocol.md, "Handoff to a person").
+    auto author = data.find("author");
+    if (author != data.end() && author->is_object() && string_field(*author, "kind") &&
+        *string_field(*author, "kind") == "staff") {
+      const std::string* name = string_field(*author, "name");
+      if (!name || name->empty() || name->size() > kMaxAuthorBytes)
+        return error("wrong_type", "start.author.name must be a string of 1 to 400 bytes");
+      start.author = *name;
+    }
+    return AgentEvent{std::move(start)};
   }
   if (event_name == "delta") {
     const std::string* text = string_field(data, "text");

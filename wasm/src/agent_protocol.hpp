@@ -9,8 +9,9 @@
 
 namespace natter {
 
-struct AgentStart {   // event: start   data: {"reply_id": "..."}
+struct AgentStart {   // event: start   data: {"reply_id": "...", "author"?: {"kind": "staff", "name": "..."}}
   std::string reply_id;
+  std::string author;  // a staff member's display name; "" for the assistant
 };
 struct AgentDelta {   // event: delta   data: {"text": "..."}
   std::string text;

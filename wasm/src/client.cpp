@@ -68,6 +68,7 @@ void Client::handle(const Event& event, int64_t now) {
         }
         else if constexpr (std::is_same_v<T, SessionClosedByHost>) conn_.close_by_host();
         else if constexpr (std::is_same_v<T, RetryNowClicked>) conn_.retry_now(now);
+        else if constexpr (std::is_same_v<T, HandoffRequested>) control_.request();
         else if constexpr (std::is_same_v<T, WsOpened>) conn_.on_opened(e, now);
         else if constexpr (std::is_same_v<T, WsFrame>) conn_.on_frame(e, now);
         else if constexpr (std::is_same_v<T, WsClosed>) conn_.on_closed(e, now);

@@ -26,6 +26,7 @@
 #include "release_watch.hpp"
 #include "reply_assembler.hpp"
 #include "connection_machine.hpp"
+#include "conversation_control.hpp"
 #include "send_machine.hpp"
 #include "session_delivery.hpp"
 #include "timers.hpp"
@@ -118,6 +119,7 @@ class Client {
   const Timers& timers() const { return timers_; }
   const SessionDelivery& delivery() const { return delivery_; }
   const VoiceCall& voice() const { return voice_; }
+  const ConversationControl& control() const { return control_; }
   const Identity& identity() const { return identity_; }
 
  private:
@@ -128,6 +130,7 @@ class Client {
   friend class Identity;
   friend class TokenKeeper;
   friend class ReleaseWatch;
+  friend class ConversationControl;
   // The welcome named the session this tab now has: another id than ours
   // (ours could not be proved) is adopted, and persisted with the welcome.
   void adopt_session_id(const std::string& id);
@@ -161,6 +164,7 @@ class Client {
   Identity identity_{*this};
   TokenKeeper token_{*this};
   ReleaseWatch release_{*this};
+  ConversationControl control_{*this};
   bool session_started_ = false;
   uint32_t composer_chars_ = 0;
   int64_t last_now_ = 0;      // now_ms of the event being handled

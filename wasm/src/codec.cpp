@@ -108,6 +108,8 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     out = SessionClosedByHost{};
   } else if (type == "retry_now_clicked") {
     out = RetryNowClicked{};
+  } else if (type == "handoff_requested") {
+    out = HandoffRequested{};
   } else if (type == "ws_opened") {
     WsOpened e; r.integer("conn_id", e.conn_id); out = e;
   } else if (type == "ws_frame") {
@@ -199,8 +201,12 @@ json encode_effect(const Effect& effect) {
           return {{"type", "delivery_changed"}, {"message_id", e.message_id}, {"state", e.state},
                   {"detail", e.detail}, {"can_retry", e.can_retry}, {"reason", e.reason}, {"reason_arg", e.reason_arg}};
         else if constexpr (std::is_same_v<T, AgentReplyUpdated>)
-          return {{"type", "agent_reply_updated"}, {"reply_to", e.reply_to}, {"done", e.done},
-                  {"content", encode_rich_text(e.content)}};
+        {
+          nlohmann::json j = {{"type", "agent_reply_updated"}, {"reply_to", e.reply_to}, {"done", e.done},
+                              {"content", encode_rich_text(e.content)}};
+          if (!e.author.empty()) j["author"] = e.author;  // absent for the assistant
+          return j;
+        }
         else if constexpr (std::is_same_v<T, ProductCardShown>)
           return {{"type", "product_card_shown"}, {"reply_to", e.reply_to}, {"product_id", e.product_id},
                   {"name", e.name}, {"price", e.price}, {"currency", e.currency}, {"url", e.url},
@@ -224,7 +230,11 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, Persist>)
           return {{"type", "persist"}, {"key", e.key}, {"value", e.value}};
         else if constexpr (std::is_same_v<T, NoticeShown>)
-          return {{"type", "notice_shown"}, {"code", e.code}, {"text", e.text}};
+        {
+          nlohmann::json j = {{"type", "notice_shown"}, {"code", e.code}, {"text", e.text}};
+          if (!e.arg.empty()) j["arg"] = e.arg;
+          return j;
+        }
         else if constexpr (std::is_same_v<T, MicrophoneRequested>) return {{"type", "microphone_requested"}};
         else if constexpr (std::is_same_v<T, MicrophoneReleased>) return {{"type", "microphone_released"}};
         else if constexpr (std::is_same_v<T, VoicePlayback>) 
@@ -268,6 +278,7 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, SessionWanted>) return {{"type", "session_wanted"}};
         else if constexpr (std::is_same_v<T, SessionClosedByHost>) return {{"type", "session_closed_by_host"}};
         else if constexpr (std::is_same_v<T, RetryNowClicked>) return {{"type", "retry_now_clicked"}};
+        else if constexpr (std::is_same_v<T, HandoffRequested>) return {{"type", "handoff_requested"}};
         else if constexpr (std::is_same_v<T, WsOpened>) return {{"type", "ws_opened"}, {"conn_id", e.conn_id}};
         else if constexpr (std::is_same_v<T, WsFrame>)
           return {{"type", "ws_frame"}, {"conn_id", e.conn_id}, {"text", e.text}};

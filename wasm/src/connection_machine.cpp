@@ -252,6 +252,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   c_.identity_.on_live();  // before the outbox: a changed visitor applies to what is re-sent
   c_.delivery_.on_live(w);
   c_.voice_.on_session_live(conn_id_);
+  c_.control_.on_live();
   c_.release_.on_welcome();
 }
 

@@ -72,6 +72,7 @@ struct AgentReplyUpdated {
   std::string reply_to;
   RichText content;
   bool done = false;
+  std::string author;  // a person from the shop (their display name); "": the assistant
 };
 
 // A product card attached to the agent's reply to `reply_to`.
@@ -152,6 +153,7 @@ struct Persist {
 struct NoticeShown {
   std::string code;
   std::string text;
+  std::string arg;  // the one variable part of `text` (a name, a number) for translations; often ""
 };
 
 // --- Voice mode (voice_call.hpp) ---

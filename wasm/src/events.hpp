@@ -147,6 +147,10 @@ struct ChannelRead {
   std::string version, build;
 };
 
+// The shopper asks for a person from the shop (natter('handoff')):
+// conversation_control.hpp.
+struct HandoffRequested {};
+
 // Time passed; due timers fire. Sent when the deadline the core reported
 // is reached (late is fine, early is a no-op).
 struct Tick {};
@@ -157,6 +161,6 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
                            NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
-                           HostIdentify, TokenReceived, TokenFailed, ChannelRead>;
+                           HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested>;
 
 }  // namespace natter

@@ -24,7 +24,7 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
             r.text.resize(kMaxReplyBytes);
             out_.push_back(Log{"warn", "agent reply truncated at 32 KiB"});
           }
-          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), false});
+          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), false, r.author});
         } else if constexpr (std::is_same_v<T, AgentCard>) {
           if (!r.cards.insert(a.product_id).second) return false;  // replayed
           ProductCardShown card{reply_to, a.product_id, a.name, a.price, a.currency, a.url, a.image_url};
@@ -33,10 +33,12 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
         } else if constexpr (std::is_same_v<T, AgentDone>) {
           if (r.done) return false;
           r.done = true;
-          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), true});
+          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), true, r.author});
           return true;
+        } else if constexpr (std::is_same_v<T, AgentStart>) {
+          r.author = a.author;  // nothing to show yet
         }
-        return false;  // start: nothing to show; error: the caller decides
+        return false;  // error: the caller decides
       },
       event);
 }

@@ -43,6 +43,7 @@ class ReplyAssembler {
     std::set<std::string> cards;
     std::vector<ProductCardShown> shown;
     bool done = false;
+    std::string author;  // AgentStart's: a person from the shop, or "" (the assistant)
   };
   std::deque<Effect>& out_;
   std::map<std::string, Reply> replies_;

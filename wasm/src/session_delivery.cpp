@@ -95,10 +95,12 @@ void SessionDelivery::on_live(const Welcome& w) {
     }
     last_event_seq_ = settled_event_seq_ = 0;  // the new session numbers its events from the start
     reply_open_ = false;
+    open_reply_.clear();
     early_.clear();
   }
   had_session_ = true;
   resume_token_ = w.resume_token;
+  c_.control_.on_welcome(w.resumed, w.control);
   // A fresh session lost the replies still streaming: ask for them again
   // (same ids: a durable store replays them, a store that forgot them after
   // a restart runs them again). Either way each comes again from its start,
@@ -122,6 +124,24 @@ void SessionDelivery::delivered(const std::string& id) {
 
 void SessionDelivery::on_ack(const Ack& a) {
   delivered(a.message_id);
+  // A person (or nobody yet) has the conversation: the server keeps the
+  // message for them and no agent reply will settle it.
+  if (!c_.control_.ai_answers()) outbox_.remove(a.message_id);
+  persist();
+}
+
+void SessionDelivery::on_control_changed(bool ai_answers) {
+  if (ai_answers) return;
+  if (!open_reply_.empty()) {  // cut by the takeover: what arrived of it stays, as finished
+    const std::string cut = open_reply_;
+    if (c_.replies_.apply(cut, AgentDone{})) finish_reply(cut);
+  }
+  reply_open_ = false;
+  open_reply_.clear();
+  std::vector<std::string> acked;
+  for (const auto& e : outbox_.entries())
+    if (e.acked) acked.push_back(e.message_id);
+  for (const auto& id : acked) outbox_.remove(id);
   persist();
 }
 
@@ -144,9 +164,15 @@ void SessionDelivery::apply(const ServerEvent& e) {
     if (!reply_open_) settled_event_seq_ = e.seq;
     return c_.voice_.on_transcript(e.reply_to, *e.voice);
   }
+  if (e.control) {  // a takeover ends the streaming reply, so this event settles
+    c_.control_.on_event(*e.control);
+    if (!reply_open_) settled_event_seq_ = e.seq;
+    return persist();
+  }
   const bool ends_reply = std::holds_alternative<AgentDone>(e.event) || std::holds_alternative<AgentError>(e.event);
   reply_open_ = !ends_reply && (reply_open_ || std::holds_alternative<AgentStart>(e.event) ||
                                 std::holds_alternative<AgentDelta>(e.event));
+  open_reply_ = reply_open_ ? e.reply_to : std::string();
   if (!reply_open_) settled_event_seq_ = e.seq;
   if (auto* err = std::get_if<AgentError>(&e.event)) {
     outbox_.remove(e.reply_to);
@@ -154,13 +180,15 @@ void SessionDelivery::apply(const ServerEvent& e) {
     c_.out_.push_back(HostEvent{"error", dump({{"code", "agent_failed"}, {"reply_to", e.reply_to}, {"detail", err->message}})});
     return;
   }
-  if (c_.replies_.apply(e.reply_to, e.event)) {
-    outbox_.remove(e.reply_to);  // answered: nothing more to ask for
-    transcript_.add_agent(e.reply_to, c_.replies_.text(e.reply_to), c_.replies_.cards(e.reply_to));
-    c_.out_.push_back(HostEvent{"message", dump({{"role", "agent"}, {"reply_to", e.reply_to}, {"text", c_.replies_.text(e.reply_to)}})});
-    c_.replies_.forget(e.reply_to);
-    persist();
-  }
+  if (c_.replies_.apply(e.reply_to, e.event)) finish_reply(e.reply_to);
+}
+
+void SessionDelivery::finish_reply(const std::string& reply_to) {
+  outbox_.remove(reply_to);  // answered: nothing more to ask for
+  transcript_.add_agent(reply_to, c_.replies_.text(reply_to), c_.replies_.cards(reply_to));
+  c_.out_.push_back(HostEvent{"message", dump({{"role", "agent"}, {"reply_to", reply_to}, {"text", c_.replies_.text(reply_to)}})});
+  c_.replies_.forget(reply_to);
+  persist();
 }
 
 void SessionDelivery::on_down() {

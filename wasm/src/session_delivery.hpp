@@ -53,6 +53,10 @@ class SessionDelivery {
   void on_ack(const Ack& a);
   void on_event(const ServerEvent& e, int64_t now);
   bool has_gap() const { return !early_.empty(); }
+  // Who controls the conversation changed (conversation_control.hpp). Once
+  // the AI does not, no agent reply will come: the one streaming is closed
+  // where the takeover cut it, and acknowledged messages leave the outbox.
+  void on_control_changed(bool ai_answers);
   void on_down();
   void flush_outbox();  // sends every outbox entry not yet sent on this socket
 
@@ -73,6 +77,7 @@ class SessionDelivery {
   void show_transcript();
   void delivered(const std::string& message_id);
   void apply(const ServerEvent& e);
+  void finish_reply(const std::string& reply_to);  // a reply ended: outbox, transcript, host event
 
   static constexpr std::size_t kMaxEarlyEvents = 256;
   static constexpr int64_t kGapResyncMs = 2000;
@@ -89,6 +94,7 @@ class SessionDelivery {
   // interleave and nothing finished is replayed.
   uint64_t settled_event_seq_ = 0;
   bool reply_open_ = false;
+  std::string open_reply_;  // the reply_to of the reply streaming now ("" when none)
   std::map<uint64_t, ServerEvent> early_;  // arrived ahead of a gap, by seq
   bool had_session_ = false;  // a welcome or a restored token: a fresh start is news
 };

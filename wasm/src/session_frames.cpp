@@ -24,6 +24,23 @@ ProtocolError bad(const std::string& what) { return ProtocolError{"wrong_type", 
 
 constexpr std::size_t kMaxTranscriptChars = 4000;
 constexpr std::size_t kMaxTranscriptProducts = 8;
+constexpr std::size_t kMaxStaffNameBytes = 400;  // 100 characters of up to 4 bytes
+
+// A `control` event's data, or a welcome's `control` (docs/protocol.md,
+// "Handoff to a person"): the state, the queue position, who.
+std::variant<ControlEvent, ProtocolError> decode_control(const json& d) {
+  if (!d.is_object()) return bad("control data must be an object");
+  ControlEvent c;
+  if (!read_string(d, "state", c.state) ||
+      (c.state != "ai" && c.state != "waiting" && c.state != "person" && c.state != "unavailable"))
+    return bad("control.state must be \"ai\", \"waiting\", \"person\" or \"unavailable\"");
+  auto pos = d.find("position");
+  if (pos != d.end() && pos->is_number_unsigned()) c.position = std::min<uint64_t>(pos->get<uint64_t>(), 1000000);
+  auto by = d.find("by");
+  if (by != d.end() && by->is_object() && read_string(*by, "name", c.name) && c.name.size() > kMaxStaffNameBytes)
+    return bad("control.by.name is too long");
+  return c;
+}
 
 std::variant<VoiceTranscript, ProtocolError> decode_voice_transcript(const json& d) {
   if (!d.is_object()) return bad("voice.transcript data must be an object");
@@ -59,6 +76,7 @@ std::string encode_hello(const Hello& h) {
                 {"tab_id", h.tab_id}, {"build", h.build}};
   if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
+  hello["features"] = json::array({"handoff"});  // control events and staff authors are understood
   return dump(hello);
 }
 
@@ -115,6 +133,11 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     if (seq != j.end() && seq->is_number_unsigned()) w.event_seq = seq->get<uint64_t>();
     auto hb = j.find("heartbeat_ms");
     if (hb != j.end() && hb->is_number_unsigned()) w.heartbeat_ms = std::clamp<int64_t>(hb->get<int64_t>(), 5000, 60000);
+    auto control = j.find("control");  // who controls the conversation now (a server that says)
+    if (control != j.end()) {
+      auto c = decode_control(*control);
+      if (auto* ok = std::get_if<ControlEvent>(&c); ok && ok->state != "unavailable") w.control = *ok;
+    }
     return ServerFrame{w};
   }
   if (type == "ack") {
@@ -131,6 +154,12 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     if (!read_string(j, "reply_to", e.reply_to)) return bad("event.reply_to");
     if (!read_string(j, "event", name)) return bad("event.event");
     auto data = j.find("data");
+    if (name == "control") {
+      auto control = decode_control(data == j.end() ? json::object() : *data);
+      if (auto* err = std::get_if<ProtocolError>(&control)) return *err;
+      e.control = std::get<ControlEvent>(control);
+      return ServerFrame{e};
+    }
     if (name == "voice.transcript") {
       if (data == j.end()) return bad("voice.transcript.data");
       auto voice = decode_voice_transcript(*data);

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent_protocol.hpp"
+#include "conversation_control.hpp"
 
 namespace natter {
 
@@ -51,6 +52,7 @@ struct Welcome {
   // (0: not said) and widget release ("": any).
   int min_protocol = 0;
   std::string min_client;
+  std::optional<ControlEvent> control;  // who controls the conversation, when the server says
 };
 struct Ack { std::string message_id; };
 // A voice call's live transcript (event "voice.transcript", docs/protocol.md):
@@ -68,6 +70,7 @@ struct ServerEvent {
   std::string reply_to;
   AgentEvent event;
   std::optional<VoiceTranscript> voice;  // set for "voice.transcript" (then `event` is unused)
+  std::optional<ControlEvent> control;   // set for "control" (then `event` is unused)
 };
 struct Pong {};
 struct ServerError { std::string code, message; };

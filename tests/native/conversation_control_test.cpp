@@ -1,0 +1,199 @@
+// Who controls the conversation (conversation_control.hpp): control events
+// from the server, what the shopper is told, what happens to a reply cut by
+// a takeover and to messages a person will answer, the shopper's request;
+// and docs/control-states.md, generated from the table the machine enforces
+// (after changing the table: NATTER_UPDATE_DOCS=1 natter_tests
+// --gtest_filter='ConversationControl.*', then review the diff).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "session_harness.hpp"
+
+namespace natter {
+namespace {
+
+using namespace natter::testing;
+
+std::string control(uint64_t seq, const std::string& data) { return event(seq, "control", "control", data); }
+
+std::vector<std::string> notice_codes(const Harness& h) {
+  std::vector<std::string> out;
+  for (const auto& n : h.all_of<NoticeShown>()) out.push_back(n.code);
+  return out;
+}
+
+TEST(ConversationControl, TheHelloSaysTheWidgetUnderstandsHandoff) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  h.feed(WsOpened{last_conn(h)});
+  auto hello = sent_frames(h, "hello");
+  ASSERT_EQ(hello.size(), 1u);
+  EXPECT_NE(hello[0].find(R"("features":["handoff"])"), std::string::npos) << hello[0];
+}
+
+TEST(ConversationControl, WaitingThenAPersonThenTheAssistantAgainAreEachToldOnce) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"waiting","position":2})")});
+  h.feed(WsFrame{id, control(1, R"({"state":"waiting","position":2})")});  // a replay: applied once
+  h.feed(WsFrame{id, control(2, R"({"state":"person","by":{"name":"Ana"}})")});
+  h.feed(WsFrame{id, control(3, R"({"state":"ai","by":{"name":"Ana"}})")});
+  EXPECT_EQ(notice_codes(h), (std::vector<std::string>{"handoff_waiting", "handoff_joined", "handoff_left"}));
+  auto notices = h.all_of<NoticeShown>();
+  EXPECT_EQ(notices[0].arg, "2");
+  EXPECT_EQ(notices[1].text, "Ana from the shop joined the chat.");
+  EXPECT_EQ(notices[1].arg, "Ana");
+  EXPECT_EQ(notices[2].text, "Ana left the chat. The assistant is back.");
+  EXPECT_EQ(h.client.delivery().last_event_seq(), 3u);
+  EXPECT_EQ(h.client.stats().illegal_transitions, 0u);
+}
+
+TEST(ConversationControl, AnIllegalControlEventChangesNothingAndIsCounted) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"person","by":{"name":"Ana"}})")});
+  h.feed(WsFrame{id, control(2, R"({"state":"waiting","position":1})")});  // person -> waiting: not a step
+  EXPECT_EQ(h.client.stats().illegal_transitions, 1u);
+  EXPECT_EQ(notice_codes(h), (std::vector<std::string>{"handoff_joined"}));
+  // Still the person's: a message is answered by nobody but them.
+  h.feed(SendClicked{"still there?"});
+  const std::string mid = h.all_of<UserMessageShown>().back().message_id;
+  h.feed(WsFrame{id, ack(mid)});
+  EXPECT_TRUE(h.client.delivery().outbox().empty());
+}
+
+TEST(ConversationControl, NobodyAvailableIsToldAndTheAssistantKeepsTheChat) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"unavailable","ask":"email"})")});
+  EXPECT_EQ(notice_codes(h), (std::vector<std::string>{"handoff_unavailable"}));
+  h.feed(SendClicked{"ok, then you"});
+  const std::string mid = h.all_of<UserMessageShown>().back().message_id;
+  h.feed(WsFrame{id, ack(mid)});
+  EXPECT_EQ(h.client.delivery().outbox().size(), 1u) << "the assistant's reply still settles it";
+}
+
+TEST(ConversationControl, ATakeoverClosesTheStreamingReplyAndSettlesItsSeq) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(SendClicked{"which console?"});
+  const std::string mid = h.all_of<UserMessageShown>().back().message_id;
+  h.feed(WsFrame{id, ack(mid)});
+  h.feed(WsFrame{id, event(1, mid, "start", R"({"reply_id":"r1"})")});
+  h.feed(WsFrame{id, event(2, mid, "delta", R"({"text":"The PS5 is"})")});
+  h.feed(WsFrame{id, control(3, R"({"state":"person","by":{"name":"Ana"}})")});
+  auto replies = h.all_of<AgentReplyUpdated>();
+  ASSERT_FALSE(replies.empty());
+  EXPECT_TRUE(replies.back().done) << "the cut reply is closed, with what had arrived";
+  EXPECT_EQ(replies.back().reply_to, mid);
+  EXPECT_TRUE(h.client.delivery().outbox().empty());
+  // What the next page resumes from: nothing half-applied is left.
+  auto persisted = h.all_of<Persist>();
+  ASSERT_FALSE(persisted.empty());
+  EXPECT_NE(persisted.back().value.find(R"("last_event_seq":3)"), std::string::npos) << persisted.back().value;
+}
+
+TEST(ConversationControl, AStaffReplyCarriesItsAuthor) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"person","by":{"name":"Ana"}})")});
+  h.feed(WsFrame{id, event(2, "staff-m-1", "start", R"({"reply_id":"s1","author":{"kind":"staff","name":"Ana"}})")});
+  h.feed(WsFrame{id, event(3, "staff-m-1", "delta", R"({"text":"Yes, 3 left."})")});
+  h.feed(WsFrame{id, event(4, "staff-m-1", "done", "{}")});
+  auto replies = h.all_of<AgentReplyUpdated>();
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0].author, "Ana");
+  EXPECT_EQ(replies[1].author, "Ana");
+  EXPECT_TRUE(replies[1].done);
+  // An AI reply has no author.
+  h.feed(WsFrame{id, control(5, R"({"state":"ai"})")});
+  h.feed(SendClicked{"thanks"});
+  const std::string mid = h.all_of<UserMessageShown>().back().message_id;
+  h.feed(WsFrame{id, ack(mid)});
+  h.feed(WsFrame{id, event(6, mid, "start", R"({"reply_id":"r2"})")});
+  h.feed(WsFrame{id, event(7, mid, "delta", R"({"text":"You're welcome."})")});
+  EXPECT_EQ(h.all_of<AgentReplyUpdated>().back().author, "");
+}
+
+TEST(ConversationControl, MessagesToAPersonLeaveTheOutboxOnceAcked) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(SendClicked{"first"});
+  const std::string first = h.all_of<UserMessageShown>().back().message_id;
+  h.feed(WsFrame{id, ack(first)});
+  h.feed(WsFrame{id, control(1, R"({"state":"waiting","position":1})")});
+  EXPECT_TRUE(h.client.delivery().outbox().empty()) << "acked and held for the person: no reply will settle it";
+  // More than the outbox's 20 messages to a person never fill it.
+  for (int i = 0; i < 25; ++i) {
+    h.feed(SendClicked{"note " + std::to_string(i)});
+    h.feed(WsFrame{id, ack(h.all_of<UserMessageShown>().back().message_id)});
+  }
+  EXPECT_TRUE(h.client.delivery().outbox().empty());
+  EXPECT_TRUE(h.all_of<ComposerError>().empty());
+}
+
+TEST(ConversationControl, TheShoppersRequestGoesOutOnceAndWaitsForTheSessionWhenItIsDown) {
+  Harness h(session_config());
+  h.feed(HandoffRequested{});  // before any session: asks for it, sends after the welcome
+  EXPECT_TRUE(sent_frames(h, "handoff.request").empty());
+  const uint32_t id = last_conn(h);
+  ASSERT_NE(id, 0u);
+  h.feed(WsOpened{id});
+  h.feed(WsFrame{id, welcome()});
+  EXPECT_EQ(sent_frames(h, "handoff.request").size(), 1u);
+  h.feed(WsFrame{id, control(1, R"({"state":"waiting","position":1})")});
+  h.feed(HandoffRequested{});  // already waiting: nothing more to ask
+  EXPECT_EQ(sent_frames(h, "handoff.request").size(), 1u);
+}
+
+TEST(ConversationControl, AWelcomeSaysWhoHasTheConversationAndAFreshSessionStartsWithTheAssistant) {
+  Harness h(session_config());
+  h.feed(SessionWanted{});
+  uint32_t id = last_conn(h);
+  h.feed(WsOpened{id});
+  std::string w = welcome(true);
+  w.insert(w.size() - 1, R"(,"control":{"state":"person","by":{"name":"Ana"}})");
+  h.feed(WsFrame{id, w});  // a reloaded page learns it here, silently
+  EXPECT_EQ(h.client.control().state(), Control::Person);
+  EXPECT_EQ(h.client.control().person(), "Ana");
+  EXPECT_TRUE(notice_codes(h).empty());
+  h.feed(WsClosed{id, 1006, "", true});
+  h.advance_to_deadline();
+  id = last_conn(h);
+  h.feed(WsOpened{id});
+  h.feed(WsFrame{id, welcome(false)});
+  EXPECT_EQ(h.client.control().state(), Control::Ai);
+}
+
+std::string render() {
+  std::ostringstream md;
+  md << "# Who controls the conversation\n\n"
+     << "Generated from `kControlTransitions` in `wasm/src/conversation_control.cpp` by\n"
+     << "`tests/native/conversation_control_test.cpp`; do not edit by hand.\n"
+     << "The machine refuses (and counts) any `control` event not listed here;\n"
+     << "`unavailable` is an answer, not a state. The server's own table is\n"
+     << "`tools/server/control/transitions.mjs` (docs/protocol.md, \"Handoff to a person\").\n\n"
+     << "```mermaid\nstateDiagram-v2\n    [*] --> Ai\n";
+  for (std::size_t i = 0; i < kControlTransitionCount; ++i) {
+    const ControlTransition& t = kControlTransitions[i];
+    md << "    " << control_name(t.from) << " --> " << control_name(t.to) << ": " << t.on << "\n";
+  }
+  md << "```\n";
+  return md.str();
+}
+
+TEST(ConversationControl, TheDiagramInTheDocsMatchesTheTable) {
+  const std::filesystem::path doc = std::filesystem::path(NATTER_TRANSCRIPTS_DIR) / "../../docs/control-states.md";
+  if (std::getenv("NATTER_UPDATE_DOCS")) std::ofstream(doc) << render();
+  std::ifstream in(doc);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), render()) << "docs/control-states.md is stale: regenerate it (see this file's header)";
+}
+
+}  // namespace
+}  // namespace natter

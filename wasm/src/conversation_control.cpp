@@ -1,0 +1,120 @@
+#include "conversation_control.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "client.hpp"
+
+namespace natter {
+
+const char* control_name(Control c) {
+  switch (c) {
+    case Control::Ai: return "Ai";
+    case Control::Waiting: return "Waiting";
+    case Control::Person: return "Person";
+  }
+  return "?";
+}
+
+// The server's table (tools/server/control/transitions.mjs), seen from the widget.
+const ControlTransition kControlTransitions[] = {
+    {Control::Ai, Control::Waiting, "a person was asked for"},
+    {Control::Ai, Control::Person, "staff take over"},
+    {Control::Waiting, Control::Person, "staff take over"},
+    {Control::Waiting, Control::Ai, "handed back"},
+    {Control::Person, Control::Ai, "handed back"},
+};
+const std::size_t kControlTransitionCount = sizeof(kControlTransitions) / sizeof(kControlTransitions[0]);
+
+bool is_legal(Control from, Control to) {
+  for (const auto& t : kControlTransitions)
+    if (t.from == from && t.to == to) return true;
+  return false;
+}
+
+void ConversationControl::on_event(const ControlEvent& e) {
+  if (e.state == "unavailable") {
+    c_.out_.push_back(NoticeShown{"handoff_unavailable",
+                                  "Nobody from the shop is available right now. The assistant can keep helping.", ""});
+    c_.out_.push_back(HostEvent{"handoff", nlohmann::json{{"state", "unavailable"}}.dump()});
+    return;
+  }
+  Control to;
+  if (e.state == "ai") to = Control::Ai;
+  else if (e.state == "waiting") to = Control::Waiting;
+  else if (e.state == "person") to = Control::Person;
+  else return;  // session_frames.cpp admits no other state
+  const Control from = state_;
+  const std::string left = person_;
+  if (!go(to, e)) return;
+  nlohmann::json host = {{"state", e.state}};
+  if (to == Control::Waiting) {
+    if (position_ > 0) {
+      host["position"] = position_;
+      c_.out_.push_back(NoticeShown{"handoff_waiting", "You are number " + std::to_string(position_) +
+                                                           " in the queue for a person from the shop.",
+                                    std::to_string(position_)});
+    } else {
+      c_.out_.push_back(NoticeShown{"handoff_asked", "A person from the shop has been asked to join.", ""});
+    }
+  } else if (to == Control::Person) {
+    host["name"] = person_;
+    c_.out_.push_back(NoticeShown{"handoff_joined", person_ + " from the shop joined the chat.", person_});
+  } else if (from == Control::Person && !left.empty()) {
+    c_.out_.push_back(NoticeShown{"handoff_left", left + " left the chat. The assistant is back.", left});
+  } else {
+    c_.out_.push_back(NoticeShown{"handoff_back", "The assistant is back.", ""});
+  }
+  c_.out_.push_back(HostEvent{"handoff", host.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  c_.delivery_.on_control_changed(ai_answers());
+}
+
+// Moves to `to` with the data that state carries, or refuses: an illegal
+// transition is logged and counted and changes nothing.
+bool ConversationControl::go(Control to, const ControlEvent& e) {
+  if (!is_legal(state_, to)) {
+    ++c_.stats_.illegal_transitions;
+    c_.out_.push_back(Log{"warn", std::string("ignored control event: ") + control_name(state_) + " -> " +
+                                      control_name(to) + " is not a transition"});
+    return false;
+  }
+  state_ = to;
+  person_ = to == Control::Person ? (e.name.empty() ? std::string("Someone") : e.name) : std::string();
+  position_ = to == Control::Waiting ? e.position : 0;
+  request_pending_ = false;
+  return true;
+}
+
+void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEvent>& said) {
+  if (!said) {
+    if (!resumed) state_ = Control::Ai, person_.clear(), position_ = 0;  // a fresh session starts with the AI
+    return;
+  }
+  // The server's word, not a transition: followed whatever we believed.
+  const Control to = said->state == "person" ? Control::Person : said->state == "waiting" ? Control::Waiting : Control::Ai;
+  if (to == Control::Person) person_ = !said->name.empty() ? said->name : !person_.empty() ? person_ : "Someone";
+  else person_.clear();
+  position_ = to == Control::Waiting ? said->position : 0;
+  state_ = to;
+}
+
+void ConversationControl::request() {
+  if (state_ != Control::Ai) {
+    c_.out_.push_back(Log{"info", std::string("a person was already asked for (") + control_name(state_) + ")"});
+    return;
+  }
+  if (c_.conn_.live()) return send_request();
+  request_pending_ = true;  // sent once the session is live
+  c_.conn_.want(c_.last_now_);
+}
+
+void ConversationControl::on_live() {
+  if (request_pending_ && state_ == Control::Ai) send_request();
+}
+
+void ConversationControl::send_request() {
+  request_pending_ = false;
+  c_.conn_.send(R"({"type":"handoff.request"})");
+  c_.out_.push_back(Log{"info", "asked for a person from the shop"});
+}
+
+}  // namespace natter
