@@ -18,7 +18,12 @@
 //   per session, on the instance of its newest connection) writes each event
 //   under the connection's generation and the turn's cursor, so a replaced
 //   pump is fenced off and a resumed one continues where the log ends;
-// - a turn uses the visitor the session had when its msg was accepted.
+// - a turn uses the visitor the session had when its msg was accepted;
+// - while a person controls the conversation, or one was asked for
+//   (control/transitions.mjs), a turn is not answered: it is popped and the
+//   shopper's message kept for staff (store.holdTurn), after the same ack
+//   and dedupe as ever. A takeover while a reply streams fences it (the store
+//   answers 'held' from the control event on) and cancels its agent here.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fingerprint } from '../fingerprint.mjs';
 import { AGENT_FAILED } from '../agent-runs.mjs';
@@ -42,7 +47,17 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
   // Plays the head turn; resolves 'next' (finished), 'again' (re-read the
   // head) or 'stale' (this generation was replaced: stop).
   async function playTurn(id, gen, { turn, cursor }) {
+    const entry = { kind: 'shopper', message_id: turn.message_id, text: turn.text, at: Date.now() };
+    const hold = async () => {
+      const held = await store.holdTurn(id, gen, turn.message_id, entry);
+      if (held === 'held') return 'next';
+      return held === 'ai' || held === 'skip' ? 'again' : 'stale';
+    };
+    const first = await store.holdTurn(id, gen, turn.message_id, entry); // not with the AI: kept for staff, unanswered
+    if (first === 'held') return 'next';
+    if (first !== 'ai') return first === 'skip' ? 'again' : 'stale';
     let begun = await agentRuns.begin(turn);
+    if (begun.held) return hold(); // taken over between the check and the claim
     while (begun.full && !signal.aborted) { // acked: it must run, later
       await sleep(FULL_RETRY_MS, undefined, { signal }).catch(() => {});
       begun = await agentRuns.begin(turn);
@@ -63,7 +78,11 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
       for (const frame of frames) deliver(id, gen, frame);
       return 'ok';
     });
-    const outcome = (verdict) => (verdict === 'skip' ? 'again' : 'stale');
+    const outcome = (verdict) => {
+      if (verdict !== 'held') return verdict === 'skip' ? 'again' : 'stale';
+      agentRuns.cancel(turn.message_id); // a person took over mid-reply: nothing more of it
+      return hold();
+    };
     for await (const event of agentRuns.follow(turn, { outcome: begun.outcome, from: cursor, signal, result })) {
       if (!writer.push(event)) break;
     }
