@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { request, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, joinSession, msg, sleep } from './session-helpers.mjs';
 import { startRedis } from './redis-helpers.mjs';
+import { finishChunk, startFakeOpenAi, streamChunks, textChunks, toolCallChunks } from './fake-openai.mjs';
+import { createOpenAiAgent } from '../../tools/server/agents/openai.mjs';
+import { createShopTools } from '../../tools/server/agents/shop-tools.mjs';
 
 const TOKEN = 'staff-token-0123456789abcdef';
 
@@ -200,4 +203,47 @@ describe('handoff: the staff API off, nobody online, an older widget', () => {
     assert.deepEqual(events.map((f) => f.event), ['start', 'start', 'delta', 'done']);
     assert.ok(events.every((f) => ['start', 'delta', 'card', 'done', 'error'].includes(f.event)));
   });
+});
+
+test("the openai adapter's handoff tool asks for a person with the model's summary, which staff read first", async () => {
+  const model = await startFakeOpenAi(({ body }, res) => {
+    if (body.messages.at(-1).role === 'tool') return streamChunks(res, textChunks('Meanwhile, ask me anything.'));
+    return streamChunks(res, [...textChunks('Sure.'), ...toolCallChunks(0, 'call_h', 'handoff',
+      ['{"reason":"wants a person","summary":"Order 1042 arrived broken; wants a refund, not a replacement."}']), finishChunk('tool_calls')]);
+  });
+  const agent = createOpenAiAgent({ baseUrl: model.baseUrl, model: 'fake-1', tools: createShopTools({ products: [] }) });
+  const server = await startTestServer({ agent, staffToken: TOKEN });
+  try {
+    await staff(server, 'POST', '/staff/presence', { name: 'Ana' });
+    const { socket } = await shopper(server, 'oa-handoff');
+    socket.send(msg('oh-1', 'I want to talk to someone'));
+    await socket.replyEnd('oh-1');
+    const waiting = await controlEvent(socket, 'waiting');
+    assert.equal(waiting.data.position, 1);
+    const view = (await staff(server, 'GET', '/staff/conversations/oa-handoff')).json;
+    assert.equal(view.control.state, 'waiting');
+    assert.equal(view.handoff.by, 'agent');
+    assert.equal(view.handoff.summary, 'Order 1042 arrived broken; wants a refund, not a replacement.');
+  } finally {
+    closeAllSockets();
+    await server.close();
+    await model.close();
+  }
+});
+
+test('voice: while a person has the conversation the agent is not asked; what was said goes to the staff record', async () => {
+  const { MemoryStore } = await import('../../tools/server/store/memory-store.mjs');
+  const { createAgentRuns } = await import('../../tools/server/agent-runs.mjs');
+  const { createVoiceAgent } = await import('../../tools/server/voice/voice-agent.mjs');
+  const store = await new MemoryStore().start();
+  let called = 0;
+  const agent = { name: 'count', paced: false, async* reply() { called += 1; yield { event: 'delta', data: { text: 'AI here' } }; } };
+  const runs = createAgentRuns({ store, stats: { countAgentRun() {} }, tokenDelayMs: 0, agent });
+  const answer = createVoiceAgent({ stt: { transcribe: async () => 'is anyone there' }, agentRuns: runs, store });
+  await store.createSession('v1', {});
+  assert.equal(await answer({ sessionId: 'v1', callId: 'c', utterance: 1, pcm: null }), 'AI here.', 'with the AI: answered (made speakable)');
+  await store.changeControl('v1', 'take', { name: 'Ana' });
+  assert.equal(await answer({ sessionId: 'v1', callId: 'c', utterance: 2, pcm: null }), null, 'with a person: nothing said');
+  assert.equal(called, 1, 'the agent was asked once, before the takeover');
+  assert.deepEqual((await store.staffEntries('v1')).map((e) => [e.kind, e.text, e.voice]), [['shopper', 'is anyone there', true]]);
 });
