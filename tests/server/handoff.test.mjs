@@ -247,3 +247,38 @@ test('voice: while a person has the conversation the agent is not asked; what wa
   assert.equal(called, 1, 'the agent was asked once, before the takeover');
   assert.deepEqual((await store.staffEntries('v1')).map((e) => [e.kind, e.text, e.voice]), [['shopper', 'is anyone there', true]]);
 });
+
+test('a takeover stops a silent agent at once: its signal aborts, and the next message is kept for staff without waiting for it', async () => {
+  const { setTimeout: wait } = await import('node:timers/promises');
+  let aborted = false;
+  const agent = {
+    name: 'slow', paced: false,
+    async* reply(turn, { signal }) {
+      yield { event: 'delta', data: { text: 'Let me check…' } };
+      try { await wait(10_000, undefined, { signal }); } catch (error) { aborted = true; throw error; }
+      yield { event: 'delta', data: { text: 'never sent' } };
+    },
+  };
+  const server = await startTestServer({ agent, staffToken: TOKEN });
+  try {
+    const { socket } = await shopper(server, 'silent');
+    socket.send(msg('slow-1', 'anything in stock?'));
+    await socket.waitFor((f) => f.reply_to === 'slow-1' && f.event === 'delta');
+    await staff(server, 'POST', '/staff/conversations/silent/take', { name: 'Ana' });
+    await controlEvent(socket, 'person');
+    socket.send(msg('slow-2', 'hello?'));
+    await socket.waitFor((f) => f.type === 'ack' && f.message_id === 'slow-2');
+    const started = Date.now();
+    for (;;) {
+      const { entries } = (await staff(server, 'GET', '/staff/conversations/silent')).json;
+      if (entries.some((e) => e.message_id === 'slow-2')) break;
+      assert.ok(Date.now() - started < 2000, 'the next message waited for the silent agent');
+      await sleep(20);
+    }
+    assert.equal(aborted, true, "the agent's signal aborted");
+    assert.ok(!JSON.stringify(socket.frames).includes('never sent'));
+  } finally {
+    closeAllSockets();
+    await server.close();
+  }
+});

@@ -105,6 +105,7 @@ export function createSessionEndpoint({
   store.onAppend((id) => { // a control change or staff message, written anywhere
     const conn = current.get(id);
     if (conn && !conn.replaced) conn.catchUp();
+    turns.controlChanged(id).catch((e) => log(`[server] store: ${e.message}`));
   });
   store.onEpochChange(() => { // the store lost its data: every session here starts fresh
     for (const conn of conns) if (conn.sessionId && !conn.replaced) lost(conn);

@@ -40,9 +40,10 @@ const busyFrame = (messageId) => errorFrame('busy',
 // `deps`: { store, agentRuns, stats: RequestStats, log, signal (server closing),
 // deliver(sessionId, gen, frame): sends a frame to this instance's current
 // connection of that session, if it is still that generation's }.
-// Returns { receiveMsg(conn, {message_id, text}), pump(sessionId, gen) }.
+// Returns { receiveMsg(conn, {message_id, text}), pump(sessionId, gen), controlChanged(sessionId) }.
 export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
   const pumps = new Map(); // session id -> { gen, again }
+  const playing = new Map(); // session id -> message id of the turn being answered here
 
   // Plays the head turn; resolves 'next' (finished), 'again' (re-read the
   // head) or 'stale' (this generation was replaced: stop).
@@ -58,6 +59,15 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     if (first !== 'ai') return first === 'skip' ? 'again' : 'stale';
     let begun = await agentRuns.begin(turn);
     if (begun.held) return hold(); // taken over between the check and the claim
+    playing.set(id, turn.message_id);
+    try {
+      return await answer(id, gen, turn, cursor, begun, hold);
+    } finally {
+      if (playing.get(id) === turn.message_id) playing.delete(id);
+    }
+  }
+
+  async function answer(id, gen, turn, cursor, begun, hold) {
     while (begun.full && !signal.aborted) { // acked: it must run, later
       await sleep(FULL_RETRY_MS, undefined, { signal }).catch(() => {});
       begun = await agentRuns.begin(turn);
@@ -143,5 +153,14 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     if (answer === 'accepted') pump(id, conn.gen);
   }
 
-  return { receiveMsg, pump };
+  // A control change was logged for this session (store.onAppend): if a
+  // person now has it, the agent answering here stops at once, not at its
+  // next event (a silent agent would otherwise hold the turns behind it).
+  async function controlChanged(id) {
+    const messageId = playing.get(id);
+    if (messageId === undefined) return;
+    if ((await store.getControl(id))?.state === 'person') agentRuns.cancel(messageId);
+  }
+
+  return { receiveMsg, pump, controlChanged };
 }
