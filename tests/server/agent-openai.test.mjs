@@ -172,7 +172,7 @@ test('the handoff tool records the request and tells the shopper a person will b
   assert.equal(replyText(events), `Sure.\n\n${HANDOFF_NOTE}\n\nAnything else meanwhile?`);
   assert.equal(tools.handoffs.length, before + 1);
   assert.deepEqual({ ...tools.handoffs.at(-1), at: undefined },
-    { conversation_id: 'c-hand', message_id: 'oa-hand', reason: 'wants a person', at: undefined });
+    { conversation_id: 'c-hand', message_id: 'oa-hand', reason: 'wants a person', summary: '', at: undefined });
 });
 
 test('the next turn sends the model the conversation so far', async () => {

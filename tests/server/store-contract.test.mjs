@@ -286,3 +286,118 @@ test('redis: losing the data is announced by a new epoch; sessions from before a
     await redis.stop();
   }
 });
+
+// Who controls a conversation (control/transitions.mjs), on both stores: a
+// backend of its own, so its sessions do not meet the caps of the suite above.
+for (const [kind, makeBackend] of Object.entries(backends)) {
+  describe(`${kind} store: who controls a conversation`, () => {
+    let backend;
+    let store;
+    let other; // a second instance on the same backend
+    before(async () => {
+      backend = await makeBackend();
+      store = await backend.open({ maxEvents: 50 });
+      other = kind === 'redis' ? await backend.open({ maxEvents: 50 }) : store;
+    });
+    after(async () => backend.stop());
+    const entry = (text) => ({ kind: 'note', text, at: 1 });
+
+    test('a session starts with the AI; each step of the table logs a control event in the seq, replayed on resume', async () => {
+      const s = await store.createSession('c-steps', { tabId: 't' });
+      assert.deepEqual(await store.getControl('c-steps'), { state: 'ai', by: null, since: 0 });
+      await store.appendEvent('c-steps', 'x', ev(0));
+      const asked = await store.changeControl('c-steps', 'request', {});
+      assert.equal(asked.ok, true);
+      assert.equal(asked.control.state, 'waiting');
+      assert.equal(asked.control.position, 1);
+      assert.deepEqual(asked.frame, { type: 'event', seq: 2, reply_to: 'control', event: 'control', data: { state: 'waiting', position: 1 } });
+      const taken = await other.changeControl('c-steps', 'take', { name: 'Ana' });
+      assert.deepEqual(taken.frame.data, { state: 'person', by: { name: 'Ana' } });
+      assert.deepEqual((await store.getControl('c-steps')).by, { name: 'Ana' });
+      const back = await store.changeControl('c-steps', 'hand_back', { name: 'Ana' });
+      assert.equal(back.control.state, 'ai');
+      const replay = await store.eventsAfter('c-steps', 1);
+      assert.deepEqual(replay.map((f) => [f.seq, f.event, f.data.state]),
+        [[2, 'control', 'waiting'], [3, 'control', 'person'], [4, 'control', 'ai']]);
+      const resumed = await other.resumeSession('c-steps', s.token, {});
+      assert.equal(resumed.seq, 4);
+    });
+
+    test('an illegal transition is refused with the state it was in, and changes nothing', async () => {
+      await store.createSession('c-bad', {});
+      assert.deepEqual(await store.changeControl('c-bad', 'hand_back', {}), { ok: false, code: 'illegal', from: 'ai' });
+      await store.changeControl('c-bad', 'take', { name: 'Ana' });
+      const before = await store.getControl('c-bad');
+      assert.deepEqual(await store.changeControl('c-bad', 'take', { name: 'Ben' }), { ok: false, code: 'illegal', from: 'person' });
+      assert.deepEqual(await store.changeControl('c-bad', 'request', {}), { ok: false, code: 'illegal', from: 'person' });
+      assert.deepEqual(await store.changeControl('c-bad', 'teleport', {}), { ok: false, code: 'illegal', from: 'person' });
+      assert.deepEqual(await store.getControl('c-bad'), before);
+      assert.deepEqual((await store.eventsAfter('c-bad', 0)).length, 1, 'only the take was logged');
+      assert.deepEqual(await store.changeControl('c-nowhere', 'take', {}), { ok: false, code: 'gone' });
+      assert.equal(await store.getControl('c-nowhere'), null);
+    });
+
+    test('two instances taking one conversation at the same moment: exactly one wins', async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const id = `c-race-${round}`;
+        await store.createSession(id, {});
+        const results = await Promise.all([
+          store.changeControl(id, 'take', { name: 'Ana' }), other.changeControl(id, 'take', { name: 'Ben' })]);
+        assert.equal(results.filter((r) => r.ok).length, 1, `round ${round}`);
+        assert.equal((await store.eventsAfter(id, 0)).length, 1);
+      }
+    });
+
+    test('a takeover fences the AI: its next session write answers held; the held turn is popped and kept for staff', async () => {
+      const { gen } = await store.createSession('c-fence', {});
+      await store.acceptMsg('c-fence', gen, turn('f1'), 'p1');
+      assert.equal(await store.holdTurn('c-fence', gen, 'f1', entry('x')), 'ai', 'with the AI, a turn runs');
+      assert.equal((await store.emitEvents('c-fence', gen, 'f1', 0, [ev(0)])).length, 1);
+      await other.changeControl('c-fence', 'take', { name: 'Ana' });
+      assert.equal(await store.emitEvents('c-fence', gen, 'f1', 1, [ev(1)]), 'held');
+      const shopper = { kind: 'shopper', message_id: 'f1', text: 'hi', at: 2 };
+      assert.equal(await store.holdTurn('c-fence', gen, 'f1', shopper), 'held');
+      assert.equal(await store.headTurn('c-fence'), null);
+      assert.deepEqual(await other.staffEntries('c-fence'), [shopper]);
+      assert.deepEqual((await store.eventsAfter('c-fence', 0)).map((f) => f.event), ['delta', 'control']);
+      assert.equal(await store.holdTurn('c-fence', gen + 1, 'f1', shopper), 'stale');
+    });
+
+    test('a staff reply is logged once per id as start, delta, done; only while a person controls it', async () => {
+      await store.createSession('c-staff', {});
+      const events = [{ event: 'start', data: { reply_id: 's1', author: { kind: 'staff', name: 'Ana' } } },
+        { event: 'delta', data: { text: 'Hello, Ana here' } }, { event: 'done', data: {} }];
+      assert.equal(await store.staffReply('c-staff', 'm1', 'p', events, entry('r')), 'not_in_control');
+      await store.changeControl('c-staff', 'take', { name: 'Ana' });
+      const frames = await store.staffReply('c-staff', 'm1', 'p', events, entry('r'));
+      assert.deepEqual(frames.map((f) => [f.seq, f.reply_to, f.event]), [[2, 'staff-m1', 'start'], [3, 'staff-m1', 'delta'], [4, 'staff-m1', 'done']]);
+      assert.deepEqual(frames[0].data.author, { kind: 'staff', name: 'Ana' });
+      assert.equal(await other.staffReply('c-staff', 'm1', 'p', events, entry('r')), 'known');
+      assert.equal(await other.staffReply('c-staff', 'm1', 'other', events, entry('r')), 'conflict');
+      assert.equal((await store.eventsAfter('c-staff', 0)).length, 4);
+      assert.equal((await store.staffEntries('c-staff')).length, 1);
+    });
+
+    test('notes stay in the staff record, never in the session log; the queue numbers waiting sessions; presence expires', async () => {
+      await store.createSession('c-q1', {});
+      await store.createSession('c-q2', {});
+      assert.equal(await store.addStaffEntry('c-q1', entry('private')), true);
+      assert.equal(await store.addStaffEntry('c-none', entry('private')), false);
+      assert.deepEqual(await store.eventsAfter('c-q1', 0), []);
+      await store.changeControl('c-q1', 'request', {});
+      await new Promise((r) => setTimeout(r, 5));
+      const second = await other.changeControl('c-q2', 'request', {});
+      assert.equal(second.control.position, 2);
+      const list = await other.listControls();
+      assert.equal(list.find((c) => c.id === 'c-q2').position, 2);
+      assert.equal(list.find((c) => c.id === 'c-q1').state, 'waiting');
+      await store.changeControl('c-q1', 'take', { name: 'Ana' });
+      assert.equal((await other.getControl('c-q2')).position, 1, 'the queue moved up');
+      assert.equal(await store.staffOnline(1000), false);
+      await other.markStaffPresent('Ana');
+      assert.equal(await store.staffOnline(1000), true);
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(await store.staffOnline(10), false);
+    });
+  });
+}

@@ -9,7 +9,10 @@
 //
 // This is where the gateway calls the agent adapter (agents/index.mjs): only
 // when the store's claim says this instance must run the turn, so a retried
-// message never reaches the shop's AI twice while its record lives.
+// message never reaches the shop's AI twice while its record lives; and only
+// while the AI controls the conversation (control/transitions.mjs): with a
+// person on it, or one asked for, begin() answers { held: true } and claims
+// nothing. cancel() aborts a run this instance produces (a takeover).
 import { createHash } from 'node:crypto';
 import { fingerprint } from './fingerprint.mjs';
 import { LEASE_MS, followRun, produceRun } from './reply-run.mjs';
@@ -33,16 +36,23 @@ export function replyIdFor(key) {
 // instance (this gateway's name, for the record's owner), leaseMs,
 // signal (aborts when the server closes; stops this instance's runs as failed),
 // agent (an adapter, agents/index.mjs; default scripted),
+// requestHandoff(conversationId, {by, summary}) (the adapter's handoff tool),
 // log }. Each conversation's recent turns come from, and go to, the store.
 export function createAgentRuns({
   store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, agent = createScriptedAgent(), log = () => {},
+  requestHandoff = null,
 }) {
   // A takeover (`claim.have` > 0) asks the agent again and drops the events it
   // repeats: exact for a deterministic agent; a shop's AI may word the rest
   // differently (docs/deploying.md, "Several instances on Redis").
+  const running = new Map(); // message id -> AbortController of a run produced here
+
   function produce(request, claim, { overrideText = null, unpaced = false } = {}) {
     const key = request.message_id;
     stats.countAgentRun(key);
+    const own = new AbortController();
+    running.set(key, own);
+    const runSignal = signal ? AbortSignal.any([signal, own.signal]) : own.signal;
     const replyId = replyIdFor(key);
     let events;
     let paceMs = agent.paced && !unpaced ? tokenDelayMs : 0;
@@ -56,12 +66,14 @@ export function createAgentRuns({
           visitor: request.visitor ?? null, transcript: await store.recentTranscript(request.conversation_id),
         };
         yield* agentReply(agent, turn, {
-          replyId, signal, log, onDone: (text) => store.addTranscriptTurn(request.conversation_id, request.text, text),
+          replyId, signal: runSignal, log,
+          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: (text) => store.addTranscriptTurn(request.conversation_id, request.text, text),
         });
       }());
     }
-    produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal, leaseMs, log })
-      .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`));
+    produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal: runSignal, leaseMs, log })
+      .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`))
+      .finally(() => { if (running.get(key) === own) running.delete(key); });
   }
 
   async function claim(request, options) {
@@ -81,6 +93,8 @@ export function createAgentRuns({
     // that waits for the whole reply (the voice agent) gets it without the
     // typing pace of a paced agent.
     async begin(request, { overrideText = null, unpaced = false } = {}) {
+      const control = await store.getControl(request.conversation_id);
+      if (control && control.state !== 'ai') return { held: true };
       const outcome = await claim(request, { overrideText, unpaced });
       if (outcome === 'conflict') return { conflict: true };
       if (outcome === 'full') return { full: true };
@@ -94,6 +108,12 @@ export function createAgentRuns({
         store, key: request.message_id, from, paceMs: tokenDelayMs, replay: outcome === 'replayed',
         signal: readerSignal, result, takeover: () => claim(request, {}),
       });
+    },
+
+    // Stops the agent of a run produced here (a person took the
+    // conversation over): the run ends failed, so a later retry runs it again.
+    cancel(messageId) {
+      running.get(messageId)?.abort(new Error('a person took the conversation over'));
     },
 
     // True when a usable record for this id holds a different request.

@@ -87,6 +87,10 @@ export function createChatHandler({ agentRuns, store, stats, faults, tokenDelayM
         { ...CORS_HEADERS, 'Retry-After': String(RETRY_AFTER_S) });
       return;
     }
+    if (begun.held) { // a person has this conversation; they answer over the live session
+      sendError(res, 409, 'with_staff', 'A person from the shop is handling this conversation.', CORS_HEADERS);
+      return;
+    }
     if (begun.conflict) {
       sendError(res, 422, 'key_reused', 'This Idempotency-Key was used with a different request body.',
         CORS_HEADERS);

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
 import { ConfigError, agentFromEnv } from './agents/config.mjs';
+import { MIN_STAFF_TOKEN_CHARS } from './staff/staff-auth.mjs';
 import { sttFromEnv, ttsFromEnv } from './voice/speech/index.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,7 +39,14 @@ try {
   process.exit(2);
 }
 
+const staffToken = process.env.NATTER_STAFF_TOKEN || '';
+if (staffToken && staffToken.length < MIN_STAFF_TOKEN_CHARS) {
+  console.error(`NATTER_STAFF_TOKEN must be at least ${MIN_STAFF_TOKEN_CHARS} characters (docs/protocol.md, "Staff API").`);
+  process.exit(2);
+}
+
 const server = await startServer({
+  staffToken,
   agent: chosen.agent,
   stt,
   tts,
@@ -53,6 +61,7 @@ const server = await startServer({
 });
 console.log(`Natter demo storefront: ${server.url}`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
+console.log(`[server] staff API: ${staffToken ? 'on (/staff/, NATTER_STAFF_TOKEN)' : 'off (set NATTER_STAFF_TOKEN to turn it on)'}`);
 console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;

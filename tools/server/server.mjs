@@ -32,6 +32,9 @@ import { VoiceFaults } from './voice/voice-faults.mjs';
 import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
 import { createTokenGate } from './access-tokens.mjs';
 import { SHOP_TOKEN_PATH, handleShopToken } from './shop-token.mjs';
+import { createHandoffFrames, PRESENCE_MS } from './session/handoff-frames.mjs';
+import { createStaffApi, STAFF_PREFIX } from './staff/staff-api.mjs';
+import { createStaffAuth } from './staff/staff-auth.mjs';
 
 export const SESSION_PATH = '/api/session';
 
@@ -75,6 +78,9 @@ function handleSessionProbe(req, res, faults) {
 // `tts` (a tts adapter, the same file; default espeak-ng): the agent's voice.
 // `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
 // picks one from the environment with agents/config.mjs).
+// `staffToken` (NATTER_STAFF_TOKEN; off by default): turns on the staff API
+// under /staff/ (staff/staff-api.mjs); `presenceMs`: how recent a staff call
+// must be for staff to count as online (session/handoff-frames.mjs).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -108,8 +114,11 @@ export async function startServer({
   agent = createScriptedAgent(),
   stt = null,
   tts = null,
+  staffToken = '',
+  presenceMs = PRESENCE_MS,
   log = console.log,
 } = {}) {
+  const staffAuth = createStaffAuth(staffToken);
   const shutdown = new AbortController();
   // Every agent run and reader of this instance listens to it (each reader
   // for at most one poll interval): many listeners by design.
@@ -128,16 +137,19 @@ export async function startServer({
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
+  const handoff = createHandoffFrames({ store, presenceMs, log });
   const agentRuns = createAgentRuns({
     store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, agent, log,
+    requestHandoff: handoff.requestHandoff,
   });
+  const staff = createStaffApi({ store, auth: staffAuth, log });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
   });
   live = createSessionEndpoint({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
-    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves,
+    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves, handoff,
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
@@ -156,6 +168,7 @@ export async function startServer({
       if (req.method === 'GET' || req.method === 'HEAD') return handleSessionProbe(req, res, faults);
       return sendError(res, 405, 'method_not_allowed', 'Use GET with a WebSocket upgrade.', { Allow: 'GET' });
     }
+    if (pathname.startsWith(STAFF_PREFIX)) return staff(req, res, pathname);
     if (pathname === SHOP_TOKEN_PATH && tokens) return handleShopToken(req, res, tokens, log);
     if (pathname.startsWith('/__natter/')) {
       if (controls) return controls(req, res, pathname);

@@ -8,7 +8,7 @@
 //     name: 'scripted' | 'webhook' | 'openai' | …,
 //     paced: boolean,   // true: the gateway spaces its deltas by tokenDelayMs
 //                       // (an agent that makes its whole reply at once)
-//     reply(turn, { signal }) → AsyncIterable<AgentEvent>,
+//     reply(turn, { signal, handoff }) → AsyncIterable<AgentEvent>,
 //   }
 //
 //   turn = {
@@ -29,7 +29,10 @@
 // - Ending the iteration means the reply is complete (`done`). Throwing means
 //   the turn failed: the shopper sees the message failed with Retry. The
 //   error's message goes to the gateway's log only, never to the browser.
-// - `signal` aborts when the gateway shuts down: stop promptly.
+// - `signal` aborts when the gateway shuts down, or when a person takes the
+//   conversation over mid-reply: stop promptly.
+// - `handoff(summary)` (when the gateway has one) asks for a person from the
+//   shop; `summary` is kept for staff to read first. Resolves what happened.
 // - The gateway sends `start` before the adapter's first event and `done`
 //   after its last, checks every event (agentReply below) and drops a bad one
 //   with a log line.
@@ -49,12 +52,12 @@ export { AgentError } from './agent-error.mjs';
 // events, done. `onDone(text)` is called with the whole reply text once the
 // adapter finished (before `done` is handed on, so the transcript already
 // holds it when a reader sees done). Adapter failures are logged and rethrown.
-export async function* agentReply(agent, turn, { replyId, signal, log = () => {}, onDone = () => {} }) {
+export async function* agentReply(agent, turn, { replyId, signal, log = () => {}, onDone = () => {}, handoff = null }) {
   const tag = `[agent ${agent.name}] ${turn.message_id.slice(0, 8)}`;
   yield { event: 'start', data: { reply_id: replyId } };
   let text = '';
   try {
-    for await (const raw of agent.reply(turn, { signal })) {
+    for await (const raw of agent.reply(turn, { signal, handoff })) {
       const checked = checkAgentEvent(raw);
       if (!checked.ok) {
         log(`${tag}: dropped an event: ${checked.reason}`);

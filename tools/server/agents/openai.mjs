@@ -92,7 +92,7 @@ export function createOpenAiAgent({
   return {
     name: 'openai',
     paced: false,
-    async* reply(turn, { signal } = {}) {
+    async* reply(turn, { signal, handoff = null } = {}) {
       const tag = `[agent openai] ${turn.message_id.slice(0, 8)}`;
       const controller = new AbortController();
       const onShutdown = () => controller.abort(new AgentError('the gateway is closing'));
@@ -127,7 +127,7 @@ export function createOpenAiAgent({
             tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
           });
           for (const call of toolCalls) {
-            const { result, events } = tools.run(call.name, call.arguments, turn);
+            const { result, events } = tools.run(call.name, call.arguments, turn, { handoff });
             for (const event of events) {
               if (event.event === 'card') {
                 if (shownCards.has(event.data.product.id)) continue;

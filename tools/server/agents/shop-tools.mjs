@@ -3,10 +3,11 @@
 //   search_products {query, max_price?}   → matching products; they become
 //                                           product cards in the reply
 //   trade_in_quote  {item, condition}     → what the shop pays for a used item
-//   handoff         {reason}              → records that the shopper wants a
-//       person and tells the shopper so. A stub: nothing connects a person to
-//       the chat yet (the handoff issue builds that); requests are kept here
-//       (`handoffs`) and logged.
+//   handoff         {reason, summary?}    → asks the gateway for a person
+//       (the turn's `handoff`: ai -> waiting, or "nobody is available" when no
+//       staff is online; session/handoff-frames.mjs) with the model's summary,
+//       which staff read first; tells the shopper so. Requests are also kept
+//       here (`handoffs`) and logged.
 //
 // createShopTools({products, log}) → { definitions (the Chat Completions
 // `tools` array), run(name, argumentsJson, turn) → { result (JSON for the
@@ -80,7 +81,10 @@ const DEFINITIONS = [
       description: 'The shopper wants to talk to a person from the shop.',
       parameters: {
         type: 'object',
-        properties: { reason: { type: 'string', description: 'Why, in a few words.' } },
+        properties: {
+          reason: { type: 'string', description: 'Why, in a few words.' },
+          summary: { type: 'string', description: 'What the shopper wants and what was tried, for the person who takes over.' },
+        },
         required: ['reason'],
       },
     },
@@ -115,11 +119,13 @@ export function createShopTools({ products, log = () => {} }) {
       };
     },
 
-    handoff({ reason }, turn) {
+    handoff({ reason, summary }, turn, { handoff: ask } = {}) {
       const request = {
         conversation_id: turn.conversation_id, message_id: turn.message_id,
-        reason: String(reason ?? '').slice(0, 500), at: new Date().toISOString(),
+        reason: String(reason ?? '').slice(0, 500), summary: String(summary ?? '').slice(0, 2000), at: new Date().toISOString(),
       };
+      // The summary staff read first: the model's own, else its reason.
+      ask?.(request.summary || request.reason).catch((error) => log(`[agent] handoff request failed: ${error?.message ?? error}`));
       handoffs.push(request);
       if (handoffs.length > MAX_HANDOFFS) handoffs.shift();
       log(`[agent] handoff requested in conversation ${turn.conversation_id}: ${JSON.stringify(request.reason)}`);
@@ -133,13 +139,13 @@ export function createShopTools({ products, log = () => {} }) {
   return {
     definitions: DEFINITIONS,
     handoffs,
-    run(name, argumentsJson, turn) {
+    run(name, argumentsJson, turn, context = {}) {
       const tool = Object.hasOwn(tools, name) ? tools[name] : null;
       if (!tool) return { result: { error: `there is no tool ${JSON.stringify(name)}` }, events: [] };
       let args;
       try { args = JSON.parse(argumentsJson || '{}'); } catch { args = null; }
       if (!args || typeof args !== 'object') return { result: { error: 'the arguments are not a JSON object' }, events: [] };
-      const { result, events = [] } = tool(args, turn);
+      const { result, events = [] } = tool(args, turn, context);
       return { result, events };
     },
   };

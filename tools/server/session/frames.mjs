@@ -3,12 +3,15 @@
 // total: any input gives a value, never an exception.
 //
 // parseClientFrame(data, isBinary) returns one of
-//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor, auth } }
-//                                           auth: the shop's token, "" when absent
+//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor, auth, features } }
+//                                           auth: the shop's token, "" when absent; features: a
+//                                           Set of what the widget understands (e.g. "handoff")
 //   { kind: 'msg', msg: { message_id, text } }
 //   { kind: 'identify', visitor }           visitor null: forget (../visitor.mjs)
 //   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
 //   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
+//   { kind: 'handoff_request' }             the shopper asks for a person
+//   { kind: 'handoff_email', email }        the shopper leaves an email when nobody is there
 //   { kind: 'voice_packet', data }          a binary message: one voice packet for the
 //                                           voice gateway, which checks it
 //   { kind: 'unsupported_version', v }      a hello whose `v` is not a version this code
@@ -47,11 +50,15 @@ function parseHello(f) {
   if (!visitor.ok) return bad(`hello: ${visitor.message}`);
   const auth = f.auth ?? '';
   if (typeof auth !== 'string' || auth.length > MAX_TOKEN_CHARS) return bad('hello: "auth" must be a string (the shop\'s token).');
+  const features = f.features ?? [];
+  if (!Array.isArray(features) || features.length > 16 || !features.every((x) => typeof x === 'string' && x.length <= 32)) {
+    return bad('hello: "features" must be an array of at most 16 short strings.');
+  }
   return {
     kind: 'hello',
     hello: {
       v: f.v, session_id: f.session_id, resume_token: token, last_event_seq: last, tab_id: tab, visitor: visitor.visitor,
-      auth,
+      auth, features: new Set(features),
     },
   };
 }
@@ -88,6 +95,12 @@ export function parseClientFrame(data, isBinary = false) {
     case 'msg': return parseMsg(frame);
     case 'identify': return parseIdentify(frame);
     case 'ping': return { kind: 'ping', ping: 't' in frame ? { t: frame.t } : {} };
+    case 'handoff.request': return { kind: 'handoff_request' };
+    case 'handoff.email': {
+      const checked = checkVisitor({ email: frame.email });
+      if (!checked.ok || typeof frame.email !== 'string') return bad('handoff.email: "email" must be an email address.');
+      return { kind: 'handoff_email', email: checked.visitor.email };
+    }
     default:
       if (frame.type.startsWith('voice.')) return parseVoiceFrame(frame);
       return { kind: 'ignored', type: frame.type };

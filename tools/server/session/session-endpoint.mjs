@@ -33,6 +33,8 @@ import { MIN_PROTOCOL, PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame
 import { createFrameSender } from './frame-sender.mjs';
 import { upgradeFaultResponse, writeRawResponse } from './session-faults.mjs';
 import { createTurns } from './turns.mjs';
+import { createEventFeed } from './event-feed.mjs';
+import { forClient } from './legacy-events.mjs';
 import { LocalSessions } from './local-sessions.mjs';
 import { SendRate } from './send-rate.mjs';
 import { storeUnavailable } from '../store/redis-store.mjs';
@@ -49,6 +51,11 @@ const CLOSE_GRACE_MS = 200;
 
 const short = (id) => id.slice(0, 8);
 
+// Every `event` frame goes through the connection's feed (event-feed.mjs):
+// in seq order, each once, whoever wrote it (a staff takeover on another
+// instance included), and shaped for what the widget said it understands
+// (legacy-events.mjs).
+//
 // `deps`: { store, agentRuns, voice (the voice gateway), stats, faults:
 // FaultQueue|null, tokens, log, heartbeatMs, resumeWindowMs, instance,
 // signal (server closing), bounds: {maxConnections, maxBufferedBytes,
@@ -64,7 +71,7 @@ const short = (id) => id.slice(0, 8);
 // close() -> Promise, openCounts(), setServes() }.
 export function createSessionEndpoint({
   store, agentRuns, voice, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS, resumeWindowMs,
-  instance = '', signal, bounds = {}, currentBuild = () => '', serves = {},
+  instance = '', signal, bounds = {}, currentBuild = () => '', serves = {}, handoff,
 }) {
   const startedWith = checkServes(serves);
   let served = startedWith;
@@ -94,6 +101,11 @@ export function createSessionEndpoint({
 
   store.onKick((id, gen, reason) => {
     for (const conn of conns) if (conn.sessionId === id && conn.gen < gen) replace(conn, reason);
+  });
+  store.onAppend((id) => { // a control change or staff message, written anywhere
+    const conn = current.get(id);
+    if (conn && !conn.replaced) conn.catchUp();
+    turns.controlChanged(id).catch((e) => log(`[server] store: ${e.message}`));
   });
   store.onEpochChange(() => { // the store lost its data: every session here starts fresh
     for (const conn of conns) if (conn.sessionId && !conn.replaced) lost(conn);
@@ -147,7 +159,14 @@ export function createSessionEndpoint({
       }
       return true;
     };
-    conn.send = (frame) => { if (!slowReader()) sender.send(frame); };
+    const feed = createEventFeed(conn, store, (frame) => { if (!slowReader()) sender.send(forClient(frame, conn.features)); }, log);
+    conn.features = new Set();
+    conn.feed = feed;
+    conn.catchUp = () => { if (conn.welcomed && !conn.replaced) feed.catchUp(); };
+    conn.send = (frame) => {
+      if (frame.type === 'event' && conn.welcomed) feed.push(frame);
+      else if (!slowReader()) sender.send(frame);
+    };
     conn.sendBinary = (bytes) => { if (!slowReader()) sender.sendBinary(bytes); };
     conns.add(conn);
     ws.on('error', () => {}); // protocol errors: ws closes the socket itself (1002/1009)
@@ -209,6 +228,12 @@ export function createSessionEndpoint({
         if (!conn.session) return helloFirst();
         return voice.control(conn.session, conn, parsed.voice);
       case 'voice_packet': return voice.receivePacket(conn, parsed.data);
+      case 'handoff_request':
+        if (!conn.session) return helloFirst();
+        return handoff.request(conn);
+      case 'handoff_email':
+        if (!conn.session) return helloFirst();
+        return handoff.email(conn, parsed.email);
       case 'ping':
         conn.send(pongFrame(parsed.ping));
         return touch(conn);
@@ -273,6 +298,8 @@ export function createSessionEndpoint({
     }
     conn.gen = attached.gen;
     conn.tabId = h.tab_id;
+    conn.features = h.features ?? new Set();
+    conn.feed.sentSeq = resumed ? Math.min(h.last_event_seq, attached.seq) : 0; // what the client holds
     conn.session = handles.attach(id, !resumed);
     const before = current.get(id);
     current.set(id, conn);
@@ -285,6 +312,7 @@ export function createSessionEndpoint({
       acked: attached.acked, event_seq: attached.seq, heartbeat_ms: heartbeatMs, build: currentBuild(),
       min_protocol: served.minProtocol, min_client: served.minClient,
     });
+    conn.welcomed = true; // events from here on go through the feed, after the welcome
     for (const frame of events) conn.send(frame);
     conn.touchedAt = Date.now();
     turns.pump(id, attached.gen);

@@ -18,7 +18,12 @@
 //   per session, on the instance of its newest connection) writes each event
 //   under the connection's generation and the turn's cursor, so a replaced
 //   pump is fenced off and a resumed one continues where the log ends;
-// - a turn uses the visitor the session had when its msg was accepted.
+// - a turn uses the visitor the session had when its msg was accepted;
+// - while a person controls the conversation, or one was asked for
+//   (control/transitions.mjs), a turn is not answered: it is popped and the
+//   shopper's message kept for staff (store.holdTurn), after the same ack
+//   and dedupe as ever. A takeover while a reply streams fences it (the store
+//   answers 'held' from the control event on) and cancels its agent here.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fingerprint } from '../fingerprint.mjs';
 import { AGENT_FAILED } from '../agent-runs.mjs';
@@ -35,14 +40,34 @@ const busyFrame = (messageId) => errorFrame('busy',
 // `deps`: { store, agentRuns, stats: RequestStats, log, signal (server closing),
 // deliver(sessionId, gen, frame): sends a frame to this instance's current
 // connection of that session, if it is still that generation's }.
-// Returns { receiveMsg(conn, {message_id, text}), pump(sessionId, gen) }.
+// Returns { receiveMsg(conn, {message_id, text}), pump(sessionId, gen), controlChanged(sessionId) }.
 export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
   const pumps = new Map(); // session id -> { gen, again }
+  const playing = new Map(); // session id -> message id of the turn being answered here
 
   // Plays the head turn; resolves 'next' (finished), 'again' (re-read the
   // head) or 'stale' (this generation was replaced: stop).
   async function playTurn(id, gen, { turn, cursor }) {
+    const entry = { kind: 'shopper', message_id: turn.message_id, text: turn.text, at: Date.now() };
+    const hold = async () => {
+      const held = await store.holdTurn(id, gen, turn.message_id, entry);
+      if (held === 'held') return 'next';
+      return held === 'ai' || held === 'skip' ? 'again' : 'stale';
+    };
+    const first = await store.holdTurn(id, gen, turn.message_id, entry); // not with the AI: kept for staff, unanswered
+    if (first === 'held') return 'next';
+    if (first !== 'ai') return first === 'skip' ? 'again' : 'stale';
     let begun = await agentRuns.begin(turn);
+    if (begun.held) return hold(); // taken over between the check and the claim
+    playing.set(id, turn.message_id);
+    try {
+      return await answer(id, gen, turn, cursor, begun, hold);
+    } finally {
+      if (playing.get(id) === turn.message_id) playing.delete(id);
+    }
+  }
+
+  async function answer(id, gen, turn, cursor, begun, hold) {
     while (begun.full && !signal.aborted) { // acked: it must run, later
       await sleep(FULL_RETRY_MS, undefined, { signal }).catch(() => {});
       begun = await agentRuns.begin(turn);
@@ -63,7 +88,11 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
       for (const frame of frames) deliver(id, gen, frame);
       return 'ok';
     });
-    const outcome = (verdict) => (verdict === 'skip' ? 'again' : 'stale');
+    const outcome = (verdict) => {
+      if (verdict !== 'held') return verdict === 'skip' ? 'again' : 'stale';
+      agentRuns.cancel(turn.message_id); // a person took over mid-reply: nothing more of it
+      return hold();
+    };
     for await (const event of agentRuns.follow(turn, { outcome: begun.outcome, from: cursor, signal, result })) {
       if (!writer.push(event)) break;
     }
@@ -124,5 +153,14 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     if (answer === 'accepted') pump(id, conn.gen);
   }
 
-  return { receiveMsg, pump };
+  // A control change was logged for this session (store.onAppend): if a
+  // person now has it, the agent answering here stops at once, not at its
+  // next event (a silent agent would otherwise hold the turns behind it).
+  async function controlChanged(id) {
+    const messageId = playing.get(id);
+    if (messageId === undefined) return;
+    if ((await store.getControl(id))?.state === 'person') agentRuns.cancel(messageId);
+  }
+
+  return { receiveMsg, pump, controlChanged };
 }

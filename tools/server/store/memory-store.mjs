@@ -7,6 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
 import { TranscriptBook } from '../agents/transcripts.mjs';
+import { MAX_STAFF_ENTRIES, TRANSITIONS, controlData } from '../control/transitions.mjs';
 
 export const MAX_VOICE_CALLS = 8;
 
@@ -29,6 +30,8 @@ export class MemoryStore {
   #transcripts;          // each conversation's recent completed turns
   #kickers = new Set();
   #runWaiters = new Map(); // key -> Set(resolve)
+  #appendListeners = new Set();
+  #staffSeen = new Map(); // staff name -> last staff API call (ms)
   #now;
 
   constructor({ limits = {}, now = Date.now } = {}) {
@@ -68,6 +71,7 @@ export class MemoryStore {
     const s = {
       token: newResumeToken(), ptok: '', gen: (old?.gen ?? 0) + 1, tab: tabId, instance, connected: true,
       expiresAt: null, seq: 0, firstSeq: 1, log: [], acked: new Map(), turns: [], cursor: 0, voice: new Map(),
+      control: { state: 'ai', by: null, since: 0 }, staffIds: new Map(), staffLog: [],
     };
     this.#sessions.set(id, s);
     return { token: s.token, gen: s.gen, seq: 0, acked: [], prev };
@@ -144,27 +148,15 @@ export class MemoryStore {
   async emitEvents(id, gen, messageId, cursor, events) {
     const s = this.#current(id, gen);
     if (typeof s === 'string') return 'stale';
+    if (s.control.state === 'person') return 'held'; // a person took over: no AI event after the control event
     if (s.turns[0]?.message_id !== messageId || s.cursor !== cursor) return 'skip';
-    const frames = events.map(({ event, data }) => {
-      s.seq += 1;
-      return { type: 'event', seq: s.seq, reply_to: messageId, event, data };
-    });
+    const frames = events.map(({ event, data }) => this.#log(s, messageId, event, data));
     s.cursor += frames.length;
-    s.log.push(...frames);
-    if (s.log.length > this.limits.maxEvents) {
-      const drop = s.log.length - this.limits.maxEvents;
-      s.log.splice(0, drop);
-      s.firstSeq += drop;
-    }
     return frames;
   }
 
-  // An event outside the turn queue (a voice call's live transcript):
-  // numbered and logged while the session is held, whatever its generation
-  // (the call's connection may just have gone); null when it is not held.
-  async appendEvent(id, replyTo, { event, data }) {
-    const s = this.#held(id);
-    if (!s) return null;
+  // Numbers and logs one event (the oldest dropped past maxEvents).
+  #log(s, replyTo, event, data) {
     s.seq += 1;
     const frame = { type: 'event', seq: s.seq, reply_to: replyTo, event, data };
     s.log.push(frame);
@@ -176,6 +168,15 @@ export class MemoryStore {
     return frame;
   }
 
+  // An event outside the turn queue (a voice call's live transcript):
+  // numbered and logged while the session is held, whatever its generation
+  // (the call's connection may just have gone); null when it is not held.
+  async appendEvent(id, replyTo, { event, data }) {
+    const s = this.#held(id);
+    if (!s) return null;
+    return this.#log(s, replyTo, event, data);
+  }
+
   async finishTurn(id, gen, messageId) {
     const s = this.#current(id, gen);
     if (typeof s === 'string' || s.turns[0]?.message_id !== messageId) return false;
@@ -183,6 +184,105 @@ export class MemoryStore {
     s.cursor = 0;
     return true;
   }
+
+  // --- who controls the conversation (control/transitions.mjs) ---
+
+  #position(id, s) {
+    let ahead = 0;
+    for (const [other, o] of this.#sessions) {
+      if (other !== id && this.#held(other) && o.control.state === 'waiting'
+        && (o.control.since < s.control.since || (o.control.since === s.control.since && other < id))) ahead += 1;
+    }
+    return ahead + 1;
+  }
+
+  #controlOf(id, s) {
+    const { state, by, since } = s.control;
+    return { state, by, since, ...(state === 'waiting' ? { position: this.#position(id, s) } : {}) };
+  }
+
+  async getControl(id) {
+    const s = this.#held(id);
+    return s ? this.#controlOf(id, s) : null;
+  }
+
+  // One step of the table, and its `control` event in the log, together.
+  // `entry` (optional): a staff-log record written in the same step.
+  async changeControl(id, event, { name = '', entry = null } = {}) {
+    const s = this.#held(id);
+    if (!s) return { ok: false, code: 'gone' };
+    const from = s.control.state;
+    const to = TRANSITIONS[from]?.[event];
+    if (!to) return { ok: false, code: 'illegal', from };
+    s.control = { state: to, by: name ? { name } : null, since: this.#now() };
+    const control = this.#controlOf(id, s);
+    const frame = this.#log(s, 'control', 'control', controlData(to, name, control.position));
+    if (entry) this.#staffEntry(s, entry);
+    this.#appended(id);
+    return { ok: true, control, frame };
+  }
+
+  // The head turn while control is not `ai`: popped, and the shopper's
+  // message kept for staff, in one step. 'ai': run it as usual.
+  async holdTurn(id, gen, messageId, entry) {
+    const s = this.#current(id, gen);
+    if (typeof s === 'string') return s;
+    if (s.control.state === 'ai') return 'ai';
+    if (s.turns[0]?.message_id !== messageId) return 'skip';
+    s.turns.shift();
+    s.cursor = 0;
+    this.#staffEntry(s, entry);
+    return 'held';
+  }
+
+  // A staff message as a reply-like start/delta/done, once per messageId.
+  async staffReply(id, messageId, print, events, entry) {
+    const s = this.#held(id);
+    if (!s) return 'gone';
+    const known = s.staffIds.get(messageId);
+    if (known !== undefined) return known === print ? 'known' : 'conflict';
+    if (s.control.state !== 'person') return 'not_in_control';
+    s.staffIds.set(messageId, print);
+    const frames = events.map(({ event, data }) => this.#log(s, `staff-${messageId}`, event, data));
+    this.#staffEntry(s, entry);
+    this.#appended(id);
+    return frames;
+  }
+
+  #staffEntry(s, entry) {
+    s.staffLog.push(entry);
+    if (s.staffLog.length > MAX_STAFF_ENTRIES) s.staffLog.shift();
+  }
+
+  async addStaffEntry(id, entry) {
+    const s = this.#held(id);
+    if (!s) return false;
+    this.#staffEntry(s, entry);
+    return true;
+  }
+
+  async staffEntries(id) { return this.#held(id)?.staffLog.slice() ?? null; }
+
+  async listControls() {
+    const out = [];
+    for (const id of [...this.#sessions.keys()]) {
+      const s = this.#held(id);
+      if (s) out.push({ id, ...this.#controlOf(id, s) });
+    }
+    return out;
+  }
+
+  async markStaffPresent(name) { this.#staffSeen.set(name, this.#now()); }
+
+  async staffOnline(withinMs) {
+    const since = this.#now() - withinMs;
+    return [...this.#staffSeen.values()].some((at) => at >= since);
+  }
+
+  // fn(id) when events were logged outside a turn's pump (a control change,
+  // a staff message), so the instance holding the shopper's socket sends them.
+  onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
+  #appended(id) { for (const fn of this.#appendListeners) fn(id); }
 
   // A voice call's counters that must survive a reconnect (voice-call.mjs):
   // kept with the session, at most MAX_VOICE_CALLS per session.
@@ -318,5 +418,6 @@ export class MemoryStore {
     this.#runs.clear();
     this.#visitors.clear();
     this.#transcripts.clear();
+    this.#staffSeen.clear();
   }
 }

@@ -132,6 +132,7 @@ return {turn, redis.call('HGET', KEYS[1], 'cur')}
 const EMIT = `${PRELUDE}
 local bad = check_gen(ARGV[1])
 if bad then return 'stale' end
+if redis.call('HGET', KEYS[1], 'ctl') == 'person' then return 'held' end -- taken over: no AI event after the control event
 local head = redis.call('LINDEX', KEYS[5], 0)
 if not head or cjson.decode(head).message_id ~= ARGV[2] or redis.call('HGET', KEYS[1], 'cur') ~= ARGV[3] then
   return 'skip'
@@ -168,6 +169,90 @@ if over > 0 then
 end
 follow_ttl(KEYS[2])
 return frame
+`;
+
+// Who controls the conversation: S fields ctl, ctlby, ctlat (absent: ai);
+// WQ = nt:waiting (zset id -> since, the queue), SL = nt:{id}:staff (the
+// staff-only record, a list), SI = nt:{id}:staffids (hash staff message id -> print).
+const CONTROL_PRELUDE = `
+local function log_frame(replyTo, event, dataJson, maxEvents)
+  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+  local frame = '{"type":"event","seq":' .. seq .. ',"reply_to":' .. cjson.encode(replyTo) .. ',"event":"' .. event ..
+    '","data":' .. dataJson .. '}'
+  redis.call('RPUSH', KEYS[2], frame)
+  local over = redis.call('LLEN', KEYS[2]) - maxEvents
+  if over > 0 then
+    redis.call('LTRIM', KEYS[2], over, -1)
+    redis.call('HINCRBY', KEYS[1], 'first', over)
+  end
+  follow_ttl(KEYS[2])
+  return frame
+end
+local function staff_entry(key, entry, max)
+  redis.call('RPUSH', key, entry)
+  redis.call('LTRIM', key, -max, -1)
+  follow_ttl(key)
+end
+`;
+
+// KEYS S L WQ SL; ARGV id event name tableJson maxEvents entryJson('' none) maxEntries
+const CONTROL = `${PRELUDE}${CONTROL_PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return cjson.encode({code = 'gone'}) end
+local from = redis.call('HGET', KEYS[1], 'ctl') or 'ai'
+local edges = cjson.decode(ARGV[4])[from]
+local to = edges and edges[ARGV[2]]
+if not to then return cjson.encode({code = 'illegal', from = from}) end
+local now = now_ms()
+redis.call('HSET', KEYS[1], 'ctl', to, 'ctlby', ARGV[3], 'ctlat', now)
+local data = {state = to}
+if ARGV[3] ~= '' then data.by = {name = ARGV[3]} end
+if to == 'waiting' then
+  redis.call('ZADD', KEYS[3], now, ARGV[1])
+  data.position = redis.call('ZRANK', KEYS[3], ARGV[1]) + 1
+else
+  redis.call('ZREM', KEYS[3], ARGV[1])
+end
+local frame = log_frame('control', 'control', cjson.encode(data), tonumber(ARGV[5]))
+if ARGV[6] ~= '' then staff_entry(KEYS[4], ARGV[6], tonumber(ARGV[7])) end
+return cjson.encode({ok = true, since = now, position = data.position or false, frame = frame})
+`;
+
+// KEYS S L A O T SL; ARGV gen messageId entryJson maxEntries
+const HOLD_TURN = `${PRELUDE}${CONTROL_PRELUDE}
+local bad = check_gen(ARGV[1])
+if bad then return bad end
+local ctl = redis.call('HGET', KEYS[1], 'ctl')
+if not ctl or ctl == 'ai' then return 'ai' end
+local head = redis.call('LINDEX', KEYS[5], 0)
+if not head or cjson.decode(head).message_id ~= ARGV[2] then return 'skip' end
+redis.call('LPOP', KEYS[5])
+redis.call('HSET', KEYS[1], 'cur', 0)
+staff_entry(KEYS[6], ARGV[3], tonumber(ARGV[4]))
+return 'held'
+`;
+
+// KEYS S L SI SL; ARGV messageId print maxEvents entryJson maxEntries replyTo (event dataJson)...
+const STAFF_REPLY = `${PRELUDE}${CONTROL_PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+local known = redis.call('HGET', KEYS[3], ARGV[1])
+if known then
+  if known == ARGV[2] then return 'known' end
+  return 'conflict'
+end
+if redis.call('HGET', KEYS[1], 'ctl') ~= 'person' then return 'not_in_control' end
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+follow_ttl(KEYS[3])
+local frames = {}
+for j = 7, #ARGV, 2 do frames[#frames + 1] = log_frame(ARGV[6], ARGV[j], ARGV[j + 1], tonumber(ARGV[3])) end
+staff_entry(KEYS[4], ARGV[4], tonumber(ARGV[5]))
+return frames
+`;
+
+// KEYS S SL; ARGV entryJson maxEntries
+const STAFF_ENTRY = `${PRELUDE}${CONTROL_PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+staff_entry(KEYS[2], ARGV[1], tonumber(ARGV[2]))
+return 1
 `;
 
 // KEYS S T; ARGV gen messageId
@@ -278,5 +363,5 @@ return {m[1], expired, redis.call('LRANGE', KEYS[2], tonumber(ARGV[1]), -1)}
 
 export const SCRIPTS = Object.freeze({
   CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, APPEND_EVENT, FINISH_TURN, SAVE_VOICE,
-  CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN,
+  CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN, CONTROL, HOLD_TURN, STAFF_REPLY, STAFF_ENTRY,
 });

@@ -12,10 +12,15 @@ import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { MAX_ENTRIES, transcriptEntries } from '../agents/transcripts.mjs';
+import { MAX_STAFF_ENTRIES, TRANSITIONS } from '../control/transitions.mjs';
 
 const KICK_CHANNEL = 'nt:kick';
 const RUN_CHANNEL = 'nt:run';
+const LOG_CHANNEL = 'nt:log';
 const EPOCH_KEY = 'nt:epoch';
+const WAITING_KEY = 'nt:waiting';
+const STAFF_SEEN_KEY = 'nt:staff:seen';
+const TRANSITIONS_JSON = JSON.stringify(TRANSITIONS);
 const EPOCH_CHECK_MS = 1000;
 const STREAMING = new Set(['APPEND_RUN', 'RENEW_RUN', 'END_RUN', 'READ_RUN', 'EMIT']);
 
@@ -30,6 +35,7 @@ const sessionKeys = (id) => {
   const tag = `nt:{${id}}`;
   return [`${tag}:s`, `${tag}:log`, `${tag}:acked`, `${tag}:ackorder`, `${tag}:turns`, 'nt:sessions', `${tag}:voice`, `${tag}:voiceorder`];
 };
+const staffKeys = (id) => [`nt:{${id}}:staff`, `nt:{${id}}:staffids`];
 const runKeys = (key) => [`nt:run:{${key}}`, `nt:run:{${key}}:ev`, 'nt:runs'];
 
 export class RedisStore {
@@ -41,6 +47,7 @@ export class RedisStore {
   #shas = new Map();
   #kickers = new Set();
   #epochListeners = new Set();
+  #appendListeners = new Set();
   #runWaiters = new Map();
   #epochTimer = null;
   #log;
@@ -71,6 +78,7 @@ export class RedisStore {
       } catch { /* not ours */ }
     });
     await this.#sub.subscribe(RUN_CHANNEL, (key) => this.#wakeRun(key));
+    await this.#sub.subscribe(LOG_CHANNEL, (id) => { for (const fn of this.#appendListeners) fn(id); });
     this.epoch = await this.#currentEpoch();
     this.#epochTimer = setInterval(() => this.#checkEpoch(), EPOCH_CHECK_MS);
     this.#epochTimer.unref();
@@ -122,6 +130,7 @@ export class RedisStore {
       [id, tabId, instance, newResumeToken(), this.epoch, this.#liveTtl(), this.limits.maxSessions, ifAbsent ? 1 : 0]));
     if (reply.full) return { full: true };
     if (reply.held) return { held: true };
+    await this.#client.zRem(WAITING_KEY, id); // a fresh session starts with the AI (CREATE dropped its control)
     return { token: reply.token, gen: reply.gen, seq: 0, acked: [], prev: reply.prev || null };
   }
 
@@ -174,7 +183,7 @@ export class RedisStore {
   async emitEvents(id, gen, messageId, cursor, events) {
     const tails = events.map(({ event, data }) => JSON.stringify({ reply_to: messageId, event, data }).slice(1));
     const reply = await this.#run('EMIT', sessionKeys(id).slice(0, 5), [gen, messageId, cursor, this.limits.maxEvents, ...tails]);
-    return reply === 'stale' || reply === 'skip' ? reply : reply.map((frame) => JSON.parse(frame));
+    return typeof reply === 'string' ? reply : reply.map((frame) => JSON.parse(frame)); // 'stale' | 'skip' | 'held'
   }
 
   async appendEvent(id, replyTo, { event, data }) {
@@ -183,6 +192,81 @@ export class RedisStore {
     const reply = await this.#run('APPEND_EVENT', [s, l], [tail, this.limits.maxEvents]);
     return reply === 'gone' ? null : JSON.parse(reply);
   }
+
+  // --- who controls the conversation (control/transitions.mjs) ---
+
+  async getControl(id) {
+    const [s] = sessionKeys(id);
+    const [exists, [ctl, by, at]] = await Promise.all([
+      this.#client.exists(s), this.#client.hmGet(s, ['ctl', 'ctlby', 'ctlat'])]);
+    if (!exists) return null;
+    return this.#control(id, ctl, by, at);
+  }
+
+  async #control(id, ctl, by, at) {
+    const state = ctl ?? 'ai';
+    const control = { state, by: by ? { name: by } : null, since: Number(at ?? 0) };
+    if (state === 'waiting') control.position = ((await this.#client.zRank(WAITING_KEY, id)) ?? 0) + 1;
+    return control;
+  }
+
+  async changeControl(id, event, { name = '', entry = null } = {}) {
+    const [s, l] = sessionKeys(id);
+    const reply = JSON.parse(await this.#run('CONTROL', [s, l, WAITING_KEY, staffKeys(id)[0]],
+      [id, event, name, TRANSITIONS_JSON, this.limits.maxEvents, entry ? JSON.stringify(entry) : '', MAX_STAFF_ENTRIES]));
+    if (!reply.ok) return { ok: false, code: reply.code, ...(reply.from ? { from: reply.from } : {}) };
+    const frame = JSON.parse(reply.frame);
+    const control = { state: frame.data.state, by: name ? { name } : null, since: reply.since };
+    if (reply.position) control.position = reply.position;
+    await this.#client.publish(LOG_CHANNEL, id);
+    return { ok: true, control, frame };
+  }
+
+  async holdTurn(id, gen, messageId, entry) {
+    return this.#run('HOLD_TURN', [...sessionKeys(id).slice(0, 5), staffKeys(id)[0]],
+      [gen, messageId, JSON.stringify(entry), MAX_STAFF_ENTRIES]);
+  }
+
+  async staffReply(id, messageId, print, events, entry) {
+    const [s, l] = sessionKeys(id);
+    const [sl, si] = staffKeys(id);
+    const reply = await this.#run('STAFF_REPLY', [s, l, si, sl], [
+      messageId, print, this.limits.maxEvents, JSON.stringify(entry), MAX_STAFF_ENTRIES, `staff-${messageId}`,
+      ...events.flatMap(({ event, data }) => [event, JSON.stringify(data)])]);
+    if (typeof reply === 'string') return reply;
+    await this.#client.publish(LOG_CHANNEL, id);
+    return reply.map((frame) => JSON.parse(frame));
+  }
+
+  async addStaffEntry(id, entry) {
+    return (await this.#run('STAFF_ENTRY', [sessionKeys(id)[0], staffKeys(id)[0]],
+      [JSON.stringify(entry), MAX_STAFF_ENTRIES])) === 1;
+  }
+
+  async staffEntries(id) {
+    if (!(await this.#client.exists(sessionKeys(id)[0]))) return null;
+    return (await this.#client.lRange(staffKeys(id)[0], 0, -1)).map((text) => JSON.parse(text));
+  }
+
+  // Every held session (nt:sessions), with who controls it.
+  async listControls() {
+    const ids = await this.#client.zRangeByScore('nt:sessions', Date.now(), '+inf');
+    const out = [];
+    for (const id of ids) {
+      const [exists, [ctl, by, at]] = await Promise.all([
+        this.#client.exists(sessionKeys(id)[0]), this.#client.hmGet(sessionKeys(id)[0], ['ctl', 'ctlby', 'ctlat'])]);
+      if (exists) out.push({ id, ...(await this.#control(id, ctl, by, at)) });
+    }
+    return out;
+  }
+
+  async markStaffPresent(name) { await this.#client.zAdd(STAFF_SEEN_KEY, { score: Date.now(), value: name }); }
+
+  async staffOnline(withinMs) {
+    return (await this.#client.zCount(STAFF_SEEN_KEY, Date.now() - withinMs, '+inf')) > 0;
+  }
+
+  onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
 
   async finishTurn(id, gen, messageId) {
     const [s, , , , t] = sessionKeys(id);

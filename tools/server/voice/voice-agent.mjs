@@ -9,7 +9,8 @@
 // Each utterance is one turn with message id voice-<call>-<n>, so a turn
 // runs once. onHeard(text) gets the recognised words (when something was
 // recognised), onCard(product) each product card of the answer: the voice
-// gateway's live transcript.
+// gateway's live transcript. While a person controls the conversation the
+// agent is not asked (null: nothing said); the words go to the staff record.
 export const NOT_HEARD = 'Sorry, I did not catch that. Could you say it again?';
 export const NOT_ANSWERED = 'Sorry, I cannot answer that right now. Please try again in a moment.';
 const MAX_SPOKEN_CHARS = 600;
@@ -40,6 +41,10 @@ export function createVoiceAgent({ stt, agentRuns, store, log = () => {} }) {
       message_id: `voice-${callId}-${utterance}`, conversation_id: sessionId, text, visitor: await store.getVisitor(sessionId),
     };
     const begun = await agentRuns.begin(request, { unpaced: true }); // the whole answer is spoken at once
+    if (begun.held) { // a person has the conversation: no AI answer; staff read what was said
+      await store.addStaffEntry(sessionId, { kind: 'shopper', message_id: request.message_id, text, voice: true, at: Date.now() });
+      return null;
+    }
     if (begun.conflict || begun.full) return begun.full ? NOT_ANSWERED : null;
     let reply = '';
     const result = {};

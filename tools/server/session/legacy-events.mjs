@@ -1,0 +1,15 @@
+// Events a widget core without handoff support can apply. The core before
+// issue 18 (wasm/src/session_frames.cpp) refuses an `event` frame whose
+// `event` it does not know as a protocol error WITHOUT applying its seq; the
+// next event then looks like a gap and the core resyncs every 2 s, forever.
+// So a connection whose hello did not say `features: ["handoff"]` gets such
+// an event as a `start` with the same seq: the old core applies the seq and
+// shows nothing (a start without text draws no bubble). Staff messages need
+// no change: they are start/delta/done already (an old core shows them as
+// the assistant's, without the author).
+export const LEGACY_EVENTS = new Set(['start', 'delta', 'card', 'done', 'error', 'voice.transcript']);
+
+export function forClient(frame, features) {
+  if (features.has('handoff') || LEGACY_EVENTS.has(frame.event)) return frame;
+  return { type: 'event', seq: frame.seq, reply_to: frame.reply_to, event: 'start', data: { reply_id: `${frame.event}-${frame.seq}` } };
+}
