@@ -307,16 +307,28 @@ export function createSessionEndpoint({
     if (attached.prev) await store.kick(id, attached.gen, attached.prev.tabId === h.tab_id ? 'replaced' : 'replaced:tab');
     await identify(id, h.visitor);
     log(`[server] WS /api/session hello session=${short(id)} resumed=${resumed} replaced=${attached.prev !== null}`);
-    conn.send({
+    const welcome = {
       type: 'welcome', session_id: id, resume_token: attached.token, resumed, replaced: attached.prev !== null,
       acked: attached.acked, event_seq: attached.seq, heartbeat_ms: heartbeatMs, build: currentBuild(),
       min_protocol: served.minProtocol, min_client: served.minClient,
-    });
+    };
+    // Who controls the conversation now, for a widget that follows handoff:
+    // a reloaded page (or one that missed the control event) learns it here.
+    if (conn.features.has('handoff')) welcome.control = welcomeControl(await store.getControl(id));
+    conn.send(welcome);
     conn.welcomed = true; // events from here on go through the feed, after the welcome
     for (const frame of events) conn.send(frame);
     conn.touchedAt = Date.now();
     turns.pump(id, attached.gen);
     return undefined;
+  }
+
+  // A control record as the welcome carries it (docs/protocol.md, "Handoff to a person").
+  function welcomeControl(control) {
+    const out = { state: control?.state ?? 'ai' };
+    if (control?.by?.name) out.by = { name: control.by.name };
+    if (out.state === 'waiting' && control.position) out.position = control.position;
+    return out;
   }
 
   // The widget's latest word on who the shopper is (the hello's, or an
