@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "session_harness.hpp"
 
 namespace natter {
@@ -59,11 +61,7 @@ TEST(ConversationControl, AnIllegalControlEventChangesNothingAndIsCounted) {
   h.feed(WsFrame{id, control(2, R"({"state":"waiting","position":1})")});  // person -> waiting: not a step
   EXPECT_EQ(h.client.stats().illegal_transitions, 1u);
   EXPECT_EQ(notice_codes(h), (std::vector<std::string>{"handoff_joined"}));
-  // Still the person's: a message is answered by nobody but them.
-  h.feed(SendClicked{"still there?"});
-  const std::string mid = h.all_of<UserMessageShown>().back().message_id;
-  h.feed(WsFrame{id, ack(mid)});
-  EXPECT_TRUE(h.client.delivery().outbox().empty());
+  EXPECT_EQ(h.client.control().state(), Control::Person);
 }
 
 TEST(ConversationControl, NobodyAvailableIsToldAndTheAssistantKeepsTheChat) {
@@ -119,18 +117,18 @@ TEST(ConversationControl, AStaffReplyCarriesItsAuthor) {
   EXPECT_EQ(h.all_of<AgentReplyUpdated>().back().author, "");
 }
 
-TEST(ConversationControl, MessagesToAPersonLeaveTheOutboxOnceAcked) {
+TEST(ConversationControl, MessagesToAPersonLeaveTheOutboxWithTheirHeldEvent) {
   Harness h(session_config());
   const uint32_t id = go_live(h);
-  h.feed(SendClicked{"first"});
-  const std::string first = h.all_of<UserMessageShown>().back().message_id;
-  h.feed(WsFrame{id, ack(first)});
   h.feed(WsFrame{id, control(1, R"({"state":"waiting","position":1})")});
-  EXPECT_TRUE(h.client.delivery().outbox().empty()) << "acked and held for the person: no reply will settle it";
   // More than the outbox's 20 messages to a person never fill it.
+  uint64_t seq = 1;
   for (int i = 0; i < 25; ++i) {
     h.feed(SendClicked{"note " + std::to_string(i)});
-    h.feed(WsFrame{id, ack(h.all_of<UserMessageShown>().back().message_id)});
+    const std::string mid = h.all_of<UserMessageShown>().back().message_id;
+    h.feed(WsFrame{id, ack(mid)});
+    EXPECT_EQ(h.client.delivery().outbox().size(), 1u) << "an ack alone settles nothing";
+    h.feed(WsFrame{id, event(++seq, mid, "held", "{}")});
   }
   EXPECT_TRUE(h.client.delivery().outbox().empty());
   EXPECT_TRUE(h.all_of<ComposerError>().empty());
@@ -167,6 +165,61 @@ TEST(ConversationControl, AWelcomeSaysWhoHasTheConversationAndAFreshSessionStart
   h.feed(WsOpened{id});
   h.feed(WsFrame{id, welcome(false)});
   EXPECT_EQ(h.client.control().state(), Control::Ai);
+}
+
+// After a resume the welcome's control already includes the control events
+// replayed after it (simulated seed 64: handed back while the page reloaded).
+TEST(ConversationControl, ControlEventsTheWelcomeAlreadyIncludesChangeNothing) {
+  Harness h(session_config());
+  uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"person","by":{"name":"Ana"}})")});
+  h.feed(WsClosed{id, 1006, "", true});
+  h.advance_to_deadline();
+  id = last_conn(h);
+  h.feed(WsOpened{id});
+  std::string w = welcome(true);
+  w.replace(w.find(R"("event_seq":0)"), 13, R"("event_seq":2)");
+  w.insert(w.size() - 1, R"(,"control":{"state":"ai"})");
+  h.feed(WsFrame{id, w});
+  h.feed(WsFrame{id, control(2, R"({"state":"ai","by":{"name":"Ana"}})")});  // the replay of the hand-back
+  EXPECT_EQ(h.client.control().state(), Control::Ai);
+  EXPECT_EQ(h.client.stats().illegal_transitions, 0u);
+  h.feed(WsFrame{id, control(3, R"({"state":"waiting","position":1})")});  // after the welcome: applied
+  EXPECT_EQ(h.client.control().state(), Control::Waiting);
+}
+
+// A message the server held for a person settles with its `held` event,
+// whoever the widget believed had the conversation when the ack came.
+TEST(ConversationControl, AHeldEventSettlesTheMessage) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(SendClicked{"anyone there?"});
+  const std::string mid = h.all_of<UserMessageShown>().back().message_id;
+  h.feed(WsFrame{id, ack(mid)});
+  EXPECT_EQ(h.client.delivery().outbox().size(), 1u) << "the AI's turn: a reply is expected";
+  h.feed(WsFrame{id, event(1, mid, "held", "{}")});
+  EXPECT_TRUE(h.client.delivery().outbox().empty());
+  EXPECT_EQ(h.client.delivery().last_event_seq(), 1u);
+  EXPECT_EQ(h.client.stats().protocol_errors, 0u);
+}
+
+// A staff reply keeps its author in the transcript a reloaded page shows
+// (simulated seed 70: the restored bubble had lost it).
+TEST(ConversationControl, AReloadedPageShowsTheStaffReplyWithItsAuthor) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"person","by":{"name":"Ana"}})")});
+  h.feed(WsFrame{id, event(2, "staff-m-1", "start", R"({"reply_id":"s1","author":{"kind":"staff","name":"Ana"}})")});
+  h.feed(WsFrame{id, event(3, "staff-m-1", "delta", R"({"text":"Yes, 3 left."})")});
+  h.feed(WsFrame{id, event(4, "staff-m-1", "done", "{}")});
+  const auto blob = nlohmann::json::parse(h.all_of<Persist>().back().value);
+  Config next = session_config();
+  next.transcript_json = blob["transcript"].dump();
+  Harness reloaded(next);
+  reloaded.feed(SessionWanted{});
+  auto shown = reloaded.all_of<AgentReplyUpdated>();
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].author, "Ana");
 }
 
 std::string render() {

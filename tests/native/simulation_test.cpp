@@ -129,6 +129,30 @@ TEST(Simulation, TheSchedulesCarryVoiceCallsAcrossReconnects) {
   EXPECT_GE(sum.mic_denied, 5) << "refused microphones are rare";
 }
 
+// Staff worlds (seed bit 6) bring a person in through the same faults:
+// takeovers, staff replies (some POSTed twice), messages held for staff,
+// hand-backs; each then held to H1..H3 and to every exactly-once invariant.
+TEST(Simulation, TheSchedulesBringAPersonIn) {
+  SimWorld::StaffFigures sum;
+  SimOptions opt;
+  opt.trace = false;
+  for (uint32_t seed = 1; seed <= 300; ++seed) {
+    SimWorld world(seed, opt);
+    ASSERT_TRUE(world.run()) << "seed " << seed << ": " << world.failure();
+    const auto f = world.staff_figures();
+    sum.takeovers += f.takeovers;
+    sum.staff_replies += f.staff_replies;
+    sum.held += f.held;
+    sum.hand_backs += f.hand_backs;
+  }
+  std::printf("[sim] staff: %d takeovers, %d staff replies, %d messages held for staff, %d hand-backs in 300 seeds\n",
+              sum.takeovers, sum.staff_replies, sum.held, sum.hand_backs);
+  EXPECT_GE(sum.takeovers, 50);
+  EXPECT_GE(sum.staff_replies, 50);
+  EXPECT_GE(sum.held, 50);
+  EXPECT_GE(sum.hand_backs, 30);
+}
+
 TEST(Simulation, TheSameSeedGivesTheSameTrace) {
   SimOptions opt;
   opt.full_trace = true;

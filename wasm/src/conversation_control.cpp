@@ -31,7 +31,8 @@ bool is_legal(Control from, Control to) {
   return false;
 }
 
-void ConversationControl::on_event(const ControlEvent& e) {
+void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
+  if (seq <= known_through_) return;  // the welcome's state already says it (a replay after it)
   if (e.state == "unavailable") {
     c_.out_.push_back(NoticeShown{"handoff_unavailable",
                                   "Nobody from the shop is available right now. The assistant can keep helping.", ""});
@@ -84,11 +85,12 @@ bool ConversationControl::go(Control to, const ControlEvent& e) {
   return true;
 }
 
-void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEvent>& said) {
+void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEvent>& said, uint64_t event_seq) {
   if (!said) {
-    if (!resumed) state_ = Control::Ai, person_.clear(), position_ = 0;  // a fresh session starts with the AI
+    if (!resumed) state_ = Control::Ai, person_.clear(), position_ = 0, known_through_ = 0;  // a fresh session starts with the AI
     return;
   }
+  known_through_ = event_seq;
   // The server's word, not a transition: followed whatever we believed.
   const Control to = said->state == "person" ? Control::Person : said->state == "waiting" ? Control::Waiting : Control::Ai;
   if (to == Control::Person) person_ = !said->name.empty() ? said->name : !person_.empty() ? person_ : "Someone";

@@ -15,10 +15,9 @@
 //    changes nothing, like the connection machine's.
 //  - `unavailable` is an answer, not a state: nobody can come now; the
 //    assistant keeps the conversation and the shopper is told.
-//  - While the AI does not control the conversation no agent reply will
-//    come: a reply still streaming is closed at the takeover, and messages
-//    the server acknowledged leave the outbox (the server keeps them for
-//    the person; session_delivery.cpp).
+//  - A takeover closes the AI's reply still streaming (what arrived stays).
+//    A message kept for the person leaves the outbox with the server's
+//    `held` event for it (session_delivery.cpp), never on a guess.
 //  - A request made while the session is down is sent once it is live
 //    again; a second request while one is pending or answered is ignored.
 #pragma once
@@ -55,7 +54,7 @@ class ConversationControl {
   explicit ConversationControl(Client& client) : c_(client) {}
 
   // One `control` event, in seq order.
-  void on_event(const ControlEvent& e);
+  void on_event(const ControlEvent& e, uint64_t seq);
   // The shopper (a control of the panel, or natter('handoff')) asks for a person.
   void request();
   // The live session was welcomed: a request made meanwhile goes out now.
@@ -63,7 +62,9 @@ class ConversationControl {
   // A welcome: a fresh session starts with the AI; a server that says who
   // controls the conversation is followed silently (the shopper was told
   // when it changed; a reloaded page learns it here).
-  void on_welcome(bool resumed, const std::optional<ControlEvent>& now_in_control);
+  // `event_seq`: the welcome's; the state it names already includes every
+  // event up to it, so those (replayed after it) change nothing.
+  void on_welcome(bool resumed, const std::optional<ControlEvent>& now_in_control, uint64_t event_seq);
 
   Control state() const { return state_; }
   bool ai_answers() const { return state_ == Control::Ai; }
@@ -79,6 +80,7 @@ class ConversationControl {
   std::string person_;     // Person only
   uint64_t position_ = 0;  // Waiting only
   bool request_pending_ = false;  // asked while the session was down
+  uint64_t known_through_ = 0;    // control events up to this seq are in the state already (a welcome said)
 };
 
 }  // namespace natter

@@ -34,6 +34,7 @@ class ReplyAssembler {
     return it != replies_.end() && it->second.done;
   }
   const std::vector<ProductCardShown>& cards(const std::string& reply_to) { return replies_[reply_to].shown; }
+  const std::string& author(const std::string& reply_to) { return replies_[reply_to].author; }
   // Forget a finished reply's working state (its bubble stays on screen).
   void forget(const std::string& reply_to) { replies_.erase(reply_to); }
 

@@ -37,7 +37,7 @@ void SessionDelivery::show_transcript() {
       c_.out_.push_back(UserMessageShown{e.id, e.text});
       c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false});
     } else {
-      c_.out_.push_back(AgentReplyUpdated{e.id, parse_rich_text(e.text), true});
+      c_.out_.push_back(AgentReplyUpdated{e.id, parse_rich_text(e.text), true, e.author});
       for (const auto& card : e.cards) c_.out_.push_back(card);
     }
   }
@@ -100,7 +100,7 @@ void SessionDelivery::on_live(const Welcome& w) {
   }
   had_session_ = true;
   resume_token_ = w.resume_token;
-  c_.control_.on_welcome(w.resumed, w.control);
+  c_.control_.on_welcome(w.resumed, w.control, w.event_seq);
   // A fresh session lost the replies still streaming: ask for them again
   // (same ids: a durable store replays them, a store that forgot them after
   // a restart runs them again). Either way each comes again from its start,
@@ -124,9 +124,6 @@ void SessionDelivery::delivered(const std::string& id) {
 
 void SessionDelivery::on_ack(const Ack& a) {
   delivered(a.message_id);
-  // A person (or nobody yet) has the conversation: the server keeps the
-  // message for them and no agent reply will settle it.
-  if (!c_.control_.ai_answers()) outbox_.remove(a.message_id);
   persist();
 }
 
@@ -138,10 +135,6 @@ void SessionDelivery::on_control_changed(bool ai_answers) {
   }
   reply_open_ = false;
   open_reply_.clear();
-  std::vector<std::string> acked;
-  for (const auto& e : outbox_.entries())
-    if (e.acked) acked.push_back(e.message_id);
-  for (const auto& id : acked) outbox_.remove(id);
   persist();
 }
 
@@ -164,8 +157,13 @@ void SessionDelivery::apply(const ServerEvent& e) {
     if (!reply_open_) settled_event_seq_ = e.seq;
     return c_.voice_.on_transcript(e.reply_to, *e.voice);
   }
+  if (e.held) {  // kept for a person: acked, and no agent reply will settle it
+    outbox_.remove(e.reply_to);
+    if (!reply_open_) settled_event_seq_ = e.seq;
+    return persist();
+  }
   if (e.control) {  // a takeover ends the streaming reply, so this event settles
-    c_.control_.on_event(*e.control);
+    c_.control_.on_event(*e.control, e.seq);
     if (!reply_open_) settled_event_seq_ = e.seq;
     return persist();
   }
@@ -185,7 +183,7 @@ void SessionDelivery::apply(const ServerEvent& e) {
 
 void SessionDelivery::finish_reply(const std::string& reply_to) {
   outbox_.remove(reply_to);  // answered: nothing more to ask for
-  transcript_.add_agent(reply_to, c_.replies_.text(reply_to), c_.replies_.cards(reply_to));
+  transcript_.add_agent(reply_to, c_.replies_.text(reply_to), c_.replies_.cards(reply_to), c_.replies_.author(reply_to));
   c_.out_.push_back(HostEvent{"message", dump({{"role", "agent"}, {"reply_to", reply_to}, {"text", c_.replies_.text(reply_to)}})});
   c_.replies_.forget(reply_to);
   persist();

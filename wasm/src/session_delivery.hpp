@@ -54,8 +54,10 @@ class SessionDelivery {
   void on_event(const ServerEvent& e, int64_t now);
   bool has_gap() const { return !early_.empty(); }
   // Who controls the conversation changed (conversation_control.hpp). Once
-  // the AI does not, no agent reply will come: the one streaming is closed
-  // where the takeover cut it, and acknowledged messages leave the outbox.
+  // the AI does not, the reply streaming is closed where the takeover cut
+  // it. Messages no agent reply will answer leave the outbox with their
+  // `held` event (an ack alone cannot say so: the server may have handed
+  // the conversation back meanwhile).
   void on_control_changed(bool ai_answers);
   void on_down();
   void flush_outbox();  // sends every outbox entry not yet sent on this socket

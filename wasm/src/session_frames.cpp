@@ -154,6 +154,10 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     if (!read_string(j, "reply_to", e.reply_to)) return bad("event.reply_to");
     if (!read_string(j, "event", name)) return bad("event.event");
     auto data = j.find("data");
+    if (name == "held") {
+      e.held = true;
+      return ServerFrame{e};
+    }
     if (name == "control") {
       auto control = decode_control(data == j.end() ? json::object() : *data);
       if (auto* err = std::get_if<ProtocolError>(&control)) return *err;

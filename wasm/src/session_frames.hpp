@@ -71,6 +71,7 @@ struct ServerEvent {
   AgentEvent event;
   std::optional<VoiceTranscript> voice;  // set for "voice.transcript" (then `event` is unused)
   std::optional<ControlEvent> control;   // set for "control" (then `event` is unused)
+  bool held = false;  // "held": the message reply_to is kept for a person, no agent reply will come
 };
 struct Pong {};
 struct ServerError { std::string code, message; };

@@ -9,7 +9,7 @@ namespace {
 using nlohmann::json;
 
 std::size_t size_of(const TranscriptEntry& e) {
-  std::size_t n = e.id.size() + e.text.size();
+  std::size_t n = e.id.size() + e.text.size() + e.author.size();
   for (const auto& c : e.cards) n += c.name.size() + c.url.size() + c.image_url.size() + 32;
   return n;
 }
@@ -32,8 +32,11 @@ void Transcript::push(TranscriptEntry e) {
 
 void Transcript::add_user(const std::string& id, const std::string& text) { push({true, id, text, {}}); }
 
-void Transcript::add_agent(const std::string& reply_to, const std::string& text, std::vector<ProductCardShown> cards) {
-  push({false, reply_to, text, std::move(cards)});
+void Transcript::add_agent(const std::string& reply_to, const std::string& text, std::vector<ProductCardShown> cards,
+                           const std::string& author) {
+  TranscriptEntry e{false, reply_to, text, std::move(cards)};
+  e.author = author;
+  push(std::move(e));
 }
 
 void Transcript::add_voice(const std::string& id, bool from_user, const std::string& text, bool cut,
@@ -47,6 +50,7 @@ json Transcript::to_json() const {
     json entry = {{"role", e.from_user ? "user" : "agent"}, {"id", e.id}, {"text", e.text}};
     if (e.voice) entry["voice"] = true;  // absent for typed entries: older blobs stay as they were
     if (e.cut) entry["cut"] = true;
+    if (!e.author.empty()) entry["author"] = e.author;  // a staff reply: its author survives a reload
     if (!e.cards.empty()) {
       json cards = json::array();
       for (const auto& c : e.cards)
@@ -75,6 +79,7 @@ std::size_t Transcript::restore(const std::string& json_text) {
     auto flag = [&](const char* key) { auto it = item.find(key); return it != item.end() && it->is_boolean() && it->get<bool>(); };
     e.voice = flag("voice");
     e.cut = e.voice && !e.from_user && flag("cut");
+    if (const std::string* author = e.from_user ? nullptr : str(item, "author"); author && author->size() <= 400) e.author = *author;
     auto cards = item.find("cards");
     if (!e.from_user && cards != item.end() && cards->is_array()) {
       for (const auto& c : *cards) {

@@ -28,6 +28,7 @@ struct TranscriptEntry {
   std::vector<ProductCardShown> cards;
   bool voice = false;  // a voice call's transcript (said, not typed); id names its bubble
   bool cut = false;    // voice, agent: interrupted by the shopper (barge-in)
+  std::string author;  // agent: a person from the shop wrote it (their name); "": the assistant
 };
 
 class Transcript {
@@ -36,7 +37,8 @@ class Transcript {
   static constexpr std::size_t kMaxBytes = 48 * 1024;
 
   void add_user(const std::string& id, const std::string& text);
-  void add_agent(const std::string& reply_to, const std::string& text, std::vector<ProductCardShown> cards);
+  void add_agent(const std::string& reply_to, const std::string& text, std::vector<ProductCardShown> cards,
+                 const std::string& author = "");
   // A voice bubble's final text (voice_call.cpp).
   void add_voice(const std::string& id, bool from_user, const std::string& text, bool cut,
                  std::vector<ProductCardShown> cards);

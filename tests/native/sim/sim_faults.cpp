@@ -89,6 +89,7 @@ void SimWorld::fault_step() {
       break;
   }
   if (kind_.voice) voice_step();
+  if (kind_.staff) staff_step();
 }
 
 // The page goes away (its sockets close, its fetches are forgotten) and a

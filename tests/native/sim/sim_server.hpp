@@ -15,8 +15,14 @@
 // its start and end at once: audio itself is not modelled) is spoken when
 // the client asks for it and the session has not greeted this call yet;
 // voice.end is answered voice.closed. Call state lives with the session.
+// Handoff (docs/protocol.md, "Handoff to a person"): who controls the
+// conversation lives with the session (ai | waiting | person) and every
+// change is a `control` event in its log; while it is not ai a new message
+// is acked and held for staff, never run; staff replies are logged once per
+// staff message id (a retried POST changes nothing) with their author.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -104,6 +110,24 @@ class SimServer {
   // Voice: voice.start frames per call id, and greetings spoken per call id.
   std::map<std::string, int> voice_starts;
   std::map<std::string, int> greetings;
+  // Handoff: the staff steps (each a no-op where the table has no such step).
+  void take(const std::string& session_id, const std::string& name);
+  void staff_reply(const std::string& session_id, const std::string& staff_id, const std::string& text);
+  void hand_back(const std::string& session_id);
+  bool handoff = false;                        // the welcome says who controls the conversation
+  bool staff_online = true;                    // else handoff.request is answered `unavailable`
+  std::set<std::string> held;                  // message ids held for staff (never run by the agent)
+  std::map<std::string, std::string> staff_text;  // "staff-<id>" -> the text staff sent
+  // Who controls the session's conversation ("ai" for a session the server does not hold).
+  std::string control(const std::string& session_id) const {
+    auto it = sessions_.find(session_id);
+    return it == sessions_.end() ? "ai" : it->second.control;
+  }
+  // The "staff-<id>" replies in the session's current log.
+  std::vector<std::string> staff_replies(const std::string& session_id) const {
+    auto it = sessions_.find(session_id);
+    return it == sessions_.end() ? std::vector<std::string>{} : it->second.staff;
+  }
   // The connection a session's call audio was last (re)opened on (0: none).
   uint32_t voice_conn(const std::string& session_id) const {
     auto it = sessions_.find(session_id);
@@ -124,6 +148,9 @@ class SimServer {
     std::string call_id;               // the voice call this session carries ("": none)
     bool greeted = false;              // its greeting was spoken
     uint32_t voice_conn = 0;           // the connection its audio is open on
+    std::string control = "ai";        // who controls the conversation
+    std::vector<std::string> staff;    // "staff-<id>" replies logged in this session
+    std::set<std::string> held;        // messages kept for staff (a `held` event each)
   };
   struct Record {
     std::string text;
@@ -134,6 +161,8 @@ class SimServer {
   void msg(uint32_t conn, const nlohmann::json& j);
   void voice(uint32_t conn, const std::string& type, const nlohmann::json& j);
   void append_reply(Session& s, const std::string& id, const Record& r);
+  void append_event(Session& s, const std::string& reply_to, const std::string& event, const std::string& data);
+  void set_control(Session& s, const std::string& state, const std::string& name);
   void close_current(const std::string& session_id, int code, const std::string& reason) {
     // The session is held (its resume window starts): the shopper may come
     // back with "Use here" or a reload.
@@ -169,6 +198,12 @@ inline void SimServer::frame(uint32_t conn, const std::string& text, int64_t now
   }
   if (type == "msg") return msg(conn, j);
   if (type.rfind("voice.", 0) == 0) return voice(conn, type, j);
+  if (type == "handoff.request") {
+    Session& s = sessions_[helloed_[conn]];
+    if (s.control != "ai") return;  // the gateway answers error handoff_refused: nothing changes
+    if (!staff_online) return append_event(s, "control", "control", R"({"state":"unavailable","ask":"email"})");
+    return set_control(s, "waiting", "");
+  }
   if (type == "ping") send(conn, R"({"type":"pong","t":0})");
 }
 
@@ -207,9 +242,14 @@ inline void SimServer::hello(uint32_t conn, const nlohmann::json& j, int64_t now
   helloed_[conn] = id;
   nlohmann::json acked = nlohmann::json::array();
   for (const auto& a : s.acked) acked.push_back(a);
-  send(conn, nlohmann::json{{"type", "welcome"}, {"session_id", id}, {"resume_token", s.token},
+  nlohmann::json welcome = {{"type", "welcome"}, {"session_id", id}, {"resume_token", s.token},
                             {"resumed", resumed}, {"replaced", replaced}, {"acked", acked},
-                            {"event_seq", s.log.size()}, {"heartbeat_ms", 15000}}.dump());
+                            {"event_seq", s.log.size()}, {"heartbeat_ms", 15000}};
+  if (handoff) {  // as the gateway tells a widget with features [handoff]
+    welcome["control"] = {{"state", s.control}};
+    if (s.control == "person") welcome["control"]["by"] = {{"name", "Ana"}};
+  }
+  send(conn, welcome.dump());
   const uint64_t last = j["last_event_seq"].get<uint64_t>();
   for (uint64_t seq = last + 1; seq <= s.log.size(); ++seq) send(conn, s.log[seq - 1]);
 }
@@ -221,6 +261,11 @@ inline void SimServer::msg(uint32_t conn, const nlohmann::json& j) {
   s.acked.insert(id);
   send(conn, nlohmann::json{{"type", "ack"}, {"message_id", id}}.dump());
   auto rec = records_.find(id);
+  if (s.control != "ai" && !s.replied.count(id)) {  // a person has (or was asked for) the chat
+    held.insert(id);
+    if (s.held.insert(id).second) append_event(s, id, "held", "{}");
+    return;
+  }
   if (rec == records_.end()) {  // first time: run the agent
     ++agent_runs[id];
     ++runs_per_text[text];
@@ -246,12 +291,48 @@ inline void SimServer::msg(uint32_t conn, const nlohmann::json& j) {
 
 inline void SimServer::append_reply(Session& s, const std::string& id, const Record& r) {
   s.replied.insert(id);
-  for (const auto& [event, data] : r.reply) {
-    const uint64_t seq = s.log.size() + 1;
-    s.log.push_back(R"({"type":"event","seq":)" + std::to_string(seq) + R"(,"reply_to":")" + id +
-                    R"(","event":")" + event + R"(","data":)" + data + "}");
-    if (s.conn && attached_.count(s.conn)) send(s.conn, s.log.back());
-  }
+  for (const auto& [event, data] : r.reply) append_event(s, id, event, data);
+}
+
+inline void SimServer::append_event(Session& s, const std::string& reply_to, const std::string& event,
+                                    const std::string& data) {
+  const uint64_t seq = s.log.size() + 1;
+  s.log.push_back(R"({"type":"event","seq":)" + std::to_string(seq) + R"(,"reply_to":")" + reply_to +
+                  R"(","event":")" + event + R"(","data":)" + data + "}");
+  if (s.conn && attached_.count(s.conn)) send(s.conn, s.log.back());
+}
+
+inline void SimServer::set_control(Session& s, const std::string& state, const std::string& name) {
+  s.control = state;
+  nlohmann::json d = {{"state", state}};
+  if (state == "waiting") d["position"] = 1;
+  if (!name.empty()) d["by"] = {{"name", name}};
+  append_event(s, "control", "control", d.dump());
+}
+
+inline void SimServer::take(const std::string& session_id, const std::string& name) {
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end() || it->second.token.empty() || it->second.control == "person") return;
+  set_control(it->second, "person", name);
+}
+
+inline void SimServer::staff_reply(const std::string& session_id, const std::string& staff_id, const std::string& text) {
+  auto it = sessions_.find(session_id);
+  const std::string reply_to = "staff-" + staff_id;
+  if (it == sessions_.end() || it->second.control != "person") return;  // 409 not_in_control
+  Session& s = it->second;
+  if (std::find(s.staff.begin(), s.staff.end(), reply_to) != s.staff.end()) return;  // a retried POST
+  s.staff.push_back(reply_to);
+  staff_text[reply_to] = text;
+  append_event(s, reply_to, "start", R"({"reply_id":"s","author":{"kind":"staff","name":"Ana"}})");
+  append_event(s, reply_to, "delta", nlohmann::json{{"text", text}}.dump());
+  append_event(s, reply_to, "done", "{}");
+}
+
+inline void SimServer::hand_back(const std::string& session_id) {
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end() || it->second.control == "ai") return;
+  set_control(it->second, "ai", it->second.control == "person" ? "Ana" : "");
 }
 
 }  // namespace natter::sim

@@ -26,13 +26,14 @@ Config world_config(uint32_t seed, uint32_t canaries, bool tokens) {
 std::string WorldKind::name() const {
   return std::string(durable_store ? "durable store" : "forgetting store") +
          (signalled_heal ? ", signalled heal" : ", heal by timers alone") + (tokens ? ", tokens" : "") +
-         (voice ? ", voice calls" : "");
+         (voice ? ", voice calls" : "") + (staff ? ", staff step in" : "");
 }
 
 SimWorld::SimWorld(uint32_t seed, SimOptions opt)
     : rng_(seed), opt_(opt), kind_(WorldKind::of(seed)), seed_(seed),
       client_(std::make_unique<Client>(world_config(seed, opt.canaries, kind_.tokens))),
-      voice_rng_(seed ^ 0x5BD1E995u) {
+      voice_rng_(seed ^ 0x5BD1E995u), staff_rng_(seed ^ 0x27D4EB2Fu) {
+  server_.handoff = kind_.staff;
   server_.durable = kind_.durable_store;
   server_.require_token = kind_.tokens;
   server_.send = [this](uint32_t conn, const std::string& frame) { to_client(conn, frame); };
@@ -57,10 +58,12 @@ void SimWorld::feed(const Event& e) {
   if (std::holds_alternative<NetworkChanged>(e) || std::holds_alternative<VisibilityChanged>(e) ||
       std::holds_alternative<SessionWanted>(e) || std::holds_alternative<RetryNowClicked>(e))
     last_signal_at_ = now_;  // asked for an attempt now: no back-off applies
-  // So does a send while the chat "continued in another tab": the shopper
-  // takes it back here (the widget reconnects at once, by design).
+  // So does a send, a call or a request for a person while the chat
+  // "continued in another tab": the shopper takes it back here (the widget
+  // reconnects at once, by design).
   if ((std::holds_alternative<HostSend>(e) || std::holds_alternative<SendClicked>(e) ||
-       std::holds_alternative<EnterPressed>(e)) &&
+       std::holds_alternative<EnterPressed>(e) || std::holds_alternative<VoiceStartClicked>(e) ||
+       std::holds_alternative<HandoffRequested>(e)) &&
       client_->connection().state() == ConnState::Closed)
     last_signal_at_ = now_;
   // An attempt a signal asked for may first fetch a token: it connects when the token comes.
@@ -88,6 +91,7 @@ void SimWorld::feed(const Event& e) {
 
 void SimWorld::carry_out(const Effect& effect) {
   if (kind_.voice) carry_out_voice(effect);
+  if (kind_.staff) watch_staff_effect(effect);
   if (auto* c = std::get_if<WsConnect>(&effect)) return connect(c->conn_id);
   if (auto* s = std::get_if<WsSend>(&effect)) {
     auto it = sockets_.find(s->conn_id);

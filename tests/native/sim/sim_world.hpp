@@ -7,14 +7,16 @@
 // then a reload), page reloads restoring what the client persisted, and,
 // in token worlds, refused tokens (4003) and short-lived ones to refresh;
 // in voice worlds, calls started and ended by the shopper across all of it,
-// with microphone answers, speech and the agent's greeting).
+// with microphone answers, speech and the agent's greeting; in staff worlds,
+// a person from the shop asked for, taking over, answering and handing back).
 // The seed also picks the world's kind (SimWorld::kind()): the server's
 // idempotency store (durable or forgetting, sim_server.hpp), whether the
 // heal is signalled by the browser or left to the client's timers, and
 // whether a shop token is required. Invariants are checked after every
 // step; the first violation is kept, tagged with the invariant's name
 // (S1..S7, L1..L4 of shared/RELIABILITY.md; V1..V5 for voice calls,
-// sim_voice.cpp), with the seed and the trace so it replays.
+// sim_voice.cpp; H1..H3 for a person stepping in, sim_staff.cpp), with the
+// seed and the trace so it replays.
 #pragma once
 
 #include <cstdint>
@@ -58,7 +60,10 @@ struct WorldKind {
   bool tokens;          // seed bit 2: the shop requires a token
   bool voice;           // seed bit 4: the shopper makes voice calls (bit 3 is left
                         // alone so the recorded seed 42 stays a text-only world)
-  static WorldKind of(uint32_t seed) { return {(seed & 1) != 0, (seed & 2) != 0, (seed & 4) != 0, (seed & 16) != 0}; }
+  bool staff;           // seed bit 6: a person from the shop steps in (seed 42: not)
+  static WorldKind of(uint32_t seed) {
+    return {(seed & 1) != 0, (seed & 2) != 0, (seed & 4) != 0, (seed & 16) != 0, (seed & 64) != 0};
+  }
   std::string name() const;
 };
 
@@ -83,6 +88,12 @@ class SimWorld {
     int calls = 0, carried_across_reconnects = 0, up_at_the_end = 0, mic_denied = 0;
   };
   const VoiceFigures& voice_figures() const { return voice_figures_; }
+  // What the staff schedule reached (staff worlds): takeovers, staff replies
+  // logged, shopper messages held for a person.
+  struct StaffFigures {
+    int takeovers = 0, staff_replies = 0, held = 0, hand_backs = 0;
+  };
+  StaffFigures staff_figures() const;
   std::string trace_tail() const;  // the last effects/events, for replay reports
   const std::vector<std::string>& trace() const { return trace_; }
 
@@ -140,6 +151,11 @@ class SimWorld {
   void carry_out_voice(const Effect& e);
   void watch_voice_frame(uint32_t conn, const std::string& frame);
   bool voice_converged();
+  // A person from the shop (sim_staff.cpp): their steps and H1..H3.
+  int spick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(staff_rng_); }
+  void staff_step();
+  void watch_staff_effect(const Effect& e);
+  bool staff_converged();
 
   std::mt19937 rng_;
   SimOptions opt_;
@@ -191,6 +207,9 @@ class SimWorld {
     uint32_t uplink_conn = 0;
   } call_;
   VoiceFigures voice_figures_;
+  std::mt19937 staff_rng_;
+  int staff_messages_ = 0;                      // staff message ids minted
+  StaffFigures staff_figures_;
   std::vector<std::string> trace_;
   std::string failure_;
   std::string failed_invariant_;

@@ -232,6 +232,8 @@ export class MemoryStore {
     s.turns.shift();
     s.cursor = 0;
     this.#staffEntry(s, entry);
+    this.#log(s, messageId, 'held', {}); // the widget settles the message: no agent reply will come
+    this.#appended(id);
     return 'held';
   }
 

@@ -217,7 +217,7 @@ if ARGV[6] ~= '' then staff_entry(KEYS[4], ARGV[6], tonumber(ARGV[7])) end
 return cjson.encode({ok = true, since = now, position = data.position or false, frame = frame})
 `;
 
-// KEYS S L A O T SL; ARGV gen messageId entryJson maxEntries
+// KEYS S L A O T SL; ARGV gen messageId entryJson maxEntries maxEvents
 const HOLD_TURN = `${PRELUDE}${CONTROL_PRELUDE}
 local bad = check_gen(ARGV[1])
 if bad then return bad end
@@ -228,6 +228,7 @@ if not head or cjson.decode(head).message_id ~= ARGV[2] then return 'skip' end
 redis.call('LPOP', KEYS[5])
 redis.call('HSET', KEYS[1], 'cur', 0)
 staff_entry(KEYS[6], ARGV[3], tonumber(ARGV[4]))
+log_frame(ARGV[2], 'held', '{}', tonumber(ARGV[5]))
 return 'held'
 `;
 

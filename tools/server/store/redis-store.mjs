@@ -224,7 +224,11 @@ export class RedisStore {
 
   async holdTurn(id, gen, messageId, entry) {
     return this.#run('HOLD_TURN', [...sessionKeys(id).slice(0, 5), staffKeys(id)[0]],
-      [gen, messageId, JSON.stringify(entry), MAX_STAFF_ENTRIES]);
+      [gen, messageId, JSON.stringify(entry), MAX_STAFF_ENTRIES, this.limits.maxEvents])
+      .then(async (verdict) => {
+        if (verdict === 'held') await this.#client.publish(LOG_CHANNEL, id); // the `held` event is in the log
+        return verdict;
+      });
   }
 
   async staffReply(id, messageId, print, events, entry) {
