@@ -78,8 +78,7 @@ const ConnTransition kConnTransitions[] = {
 const std::size_t kConnTransitionCount = sizeof(kConnTransitions) / sizeof(kConnTransitions[0]);
 
 bool is_legal(ConnState from, ConnState to) {
-  return std::any_of(kConnTransitions, kConnTransitions + kConnTransitionCount,
-                     [&](const ConnTransition& t) { return t.from == from && t.to == to; });
+  return legal_in(kConnTransitions, kConnTransitionCount, from, to);
 }
 
 const char* state_name(ConnState s) {
@@ -97,13 +96,13 @@ const char* state_name(ConnState s) {
   return "?";
 }
 
-void ConnectionMachine::go(ConnState to) {
+bool ConnectionMachine::go(ConnState to) {
   if (!is_legal(state_, to)) {
-    ++c_.stats_.illegal_transitions;
-    c_.out_.push_back(Log{"error", std::string("refused illegal transition ") + state_name(state_) + " -> " + state_name(to)});
-    return;
+    c_.refuse_transition("connection", state_name(state_), state_name(to));
+    return false;
   }
   state_ = to;
+  return true;
 }
 
 void ConnectionMachine::status(const char* state, const char* code, const std::string& text, int64_t retry_in_ms,

@@ -39,6 +39,7 @@
 #include "events.hpp"
 #include "session_frames.hpp"
 #include "timers.hpp"
+#include "transitions.hpp"
 
 namespace natter {
 
@@ -48,11 +49,8 @@ enum class ConnState : uint8_t { Idle, ExpectToken, ExpectOpen, ExpectWelcome, L
 const char* state_name(ConnState s);
 
 // The legal transitions, as data: docs/connection-states.md is generated
-// from this table by tests (ConnectionStates.DiagramInTheDocsMatchesTheTable).
-struct ConnTransition {
-  ConnState from, to;
-  const char* on;
-};
+// from this table by tests/native/connection_states_test.cpp.
+using ConnTransition = Transition<ConnState>;
 extern const ConnTransition kConnTransitions[];
 extern const std::size_t kConnTransitionCount;
 bool is_legal(ConnState from, ConnState to);
@@ -82,10 +80,11 @@ class ConnectionMachine {
   void send(const std::string& frame);
 
  private:
+  friend struct TransitionProbe;  // tests drive a refused transition
   bool stale(uint32_t conn_id) const;
   void connect_now(int64_t now);
   void open_socket(int64_t now);
-  void go(ConnState to);
+  bool go(ConnState to);
   void abandon_socket(int code, const std::string& reason);
   void socket_lost(int64_t now);
   void schedule_reconnect(int64_t now, int64_t retry_after_ms = -1);
