@@ -10,7 +10,9 @@ namespace natter {
 struct TransitionProbe {
   static bool go(Client& c, ConnState to) { return c.conn_.go(to); }
   static bool go(Client& c, TokenState to) { return c.token_.go(to); }
+  static bool go(Client& c, SendState to) { return c.send_.go(to); }
   static TokenState token_state(const Client& c) { return c.token_.state(); }
+  static SendState send_state(const Client& c) { return c.send_.state(); }
 };
 
 }  // namespace natter
