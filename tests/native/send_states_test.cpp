@@ -1,6 +1,7 @@
 // The send machine's transition table (kSendTransitions): the diagram in
-// docs/send-states.md is rendered from it, every state is reachable, and the
-// phases of a send are the named states.
+// docs/send-states.md is rendered from it, every state is reachable, the
+// phases of a send are the named states, and a transition the table forbids
+// is refused with nothing else done.
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
@@ -43,6 +44,32 @@ TEST(SendStates, ASendWalksThroughTheNamedStates) {
   h.feed(HttpBody{id, sse("start", R"({"reply_id":"r1"})") + sse("delta", R"({"text":"hello"})") + sse("done", "{}")});
   EXPECT_EQ(TransitionProbe::send_state(h.client), SendState::Idle);
   EXPECT_EQ(h.client.stats().illegal_transitions, 0u);
+}
+
+TEST(SendStates, AForbiddenTransitionIsRefusedReportedAndChangesNothing) {
+  Harness h;
+  h.feed(SendClicked{"hi"});
+  const uint32_t id = h.all_of<HttpRequest>().back().request_id;
+  h.feed(HttpResponded{id, 200, -1});
+  ASSERT_EQ(TransitionProbe::send_state(h.client), SendState::Streaming);
+  ASSERT_FALSE(is_legal(SendState::Streaming, SendState::ExpectHeaders));
+
+  EXPECT_FALSE(TransitionProbe::go(h.client, SendState::ExpectHeaders));
+  std::vector<Effect> fx;
+  while (auto e = h.client.poll()) fx.push_back(*e);
+
+  EXPECT_EQ(TransitionProbe::send_state(h.client), SendState::Streaming);
+  EXPECT_EQ(h.client.stats().illegal_transitions, 1u);
+  ASSERT_EQ(fx.size(), 1u) << "only the report";
+  const auto* log = std::get_if<Log>(&fx[0]);
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->level, "error");
+  EXPECT_EQ(log->text, "refused illegal send transition Streaming -> ExpectHeaders");
+
+  // The request in flight still counts: its reply finishes the send.
+  h.feed(HttpBody{id, sse("start", R"({"reply_id":"r1"})") + sse("delta", R"({"text":"hello"})") + sse("done", "{}")});
+  EXPECT_EQ(TransitionProbe::send_state(h.client), SendState::Idle);
+  EXPECT_EQ(h.all_of<HttpRequest>().size(), 1u);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// Test-only access to the machines' go(): a transition the table forbids
-// cannot be reached through events (the handlers agree with the tables), so
+// Test-only access to the machines' go(): the handlers agree with the
+// tables, so most forbidden transitions cannot be reached through events;
 // the refusal path is driven directly, as a bug in a handler would drive it.
 #pragma once
 

@@ -30,7 +30,8 @@
 //  - Back-off resets only after StableUptime (5 s live), never on open: a
 //    socket that connects and drops at once keeps backing off.
 //  - "online", "visible" and "Retry now" attempt at once.
-//  - Illegal transitions are refused (state unchanged) and counted.
+//  - Illegal transitions are refused (state unchanged), reported and counted
+//    (transitions.hpp); the handler stops before any side effect.
 #pragma once
 
 #include <cstdint>
@@ -84,7 +85,15 @@ class ConnectionMachine {
   bool stale(uint32_t conn_id) const;
   void connect_now(int64_t now);
   void open_socket(int64_t now);
+  // may_go: whether the table allows `to` (a refusal is reported). Handlers
+  // ask before their first side effect, so a refused transition does nothing
+  // else. go: moves there (after may_go).
+  bool may_go(ConnState to);
   bool go(ConnState to);
+  // Where a close of the current socket leads (on_closed), and a lost
+  // session that is still wanted (schedule_reconnect).
+  ConnState after_close(const WsClosed& e) const;
+  ConnState reconnect_state() const { return online_ ? ConnState::Backoff : ConnState::Offline; }
   void abandon_socket(int code, const std::string& reason);
   void socket_lost(int64_t now);
   void schedule_reconnect(int64_t now, int64_t retry_after_ms = -1);
