@@ -49,22 +49,22 @@ Refusal refusal(int status) {
 using S = SendState;
 
 const Transition<SendState> kSendTransitions[] = {
-    {S::Idle, S::ExpectHeaders, "accepted / retry clicked (POST)"},
-    {S::Idle, S::ExpectToken, "accepted / retry clicked, no fresh token"},
-    {S::ExpectToken, S::ExpectHeaders, "token received (POST)"},
-    {S::ExpectToken, S::Backoff, "token fetch failed / no token for 30 s"},
-    {S::ExpectToken, S::Idle, "token fetch failed / no token for 30 s, retries used up"},
-    {S::ExpectHeaders, S::Streaming, "2xx"},
-    {S::ExpectHeaders, S::ExpectToken, "first 401 (fresh token)"},
-    {S::ExpectHeaders, S::Backoff, "network error / 408, 429, 5xx / empty response / no status for 30 s"},
-    {S::ExpectHeaders, S::Idle, "other 4xx / second 401 / retries used up"},
-    {S::Streaming, S::Idle, "reply done / agent error / retries used up / second status: other 4xx"},
-    {S::Streaming, S::Backoff, "reply cut off / network error / no bytes for 30 s / second status: 408, 429, 5xx"},
+    {S::Idle, S::ExpectHeaders, NATTER_ON("accepted / retry clicked (POST)")},
+    {S::Idle, S::ExpectToken, NATTER_ON("accepted / retry clicked, no fresh token")},
+    {S::ExpectToken, S::ExpectHeaders, NATTER_ON("token received (POST)")},
+    {S::ExpectToken, S::Backoff, NATTER_ON("token fetch failed / no token for 30 s")},
+    {S::ExpectToken, S::Idle, NATTER_ON("token fetch failed / no token for 30 s, retries used up")},
+    {S::ExpectHeaders, S::Streaming, NATTER_ON("2xx")},
+    {S::ExpectHeaders, S::ExpectToken, NATTER_ON("first 401 (fresh token)")},
+    {S::ExpectHeaders, S::Backoff, NATTER_ON("network error / 408, 429, 5xx / empty response / no status for 30 s")},
+    {S::ExpectHeaders, S::Idle, NATTER_ON("other 4xx / second 401 / retries used up")},
+    {S::Streaming, S::Idle, NATTER_ON("reply done / agent error / retries used up / second status: other 4xx")},
+    {S::Streaming, S::Backoff, NATTER_ON("reply cut off / network error / no bytes for 30 s / second status: 408, 429, 5xx")},
     // A second status for the same request (a host bug) is handled like the first.
-    {S::Streaming, S::Streaming, "second status: 2xx (the reply restarts)"},
-    {S::Streaming, S::ExpectToken, "second status: first 401"},
-    {S::Backoff, S::ExpectHeaders, "retry timer (POST)"},
-    {S::Backoff, S::ExpectToken, "retry timer, no fresh token"},
+    {S::Streaming, S::Streaming, NATTER_ON("second status: 2xx (the reply restarts)")},
+    {S::Streaming, S::ExpectToken, NATTER_ON("second status: first 401")},
+    {S::Backoff, S::ExpectHeaders, NATTER_ON("retry timer (POST)")},
+    {S::Backoff, S::ExpectToken, NATTER_ON("retry timer, no fresh token")},
 };
 const std::size_t kSendTransitionCount = sizeof(kSendTransitions) / sizeof(kSendTransitions[0]);
 

@@ -23,14 +23,14 @@ bool asks(S s) { return s == S::Fetching || s == S::Refreshing; }
 }  // namespace
 
 const Transition<TokenState> kTokenTransitions[] = {
-    {S::NoToken, S::Fetching, "asked (ready)"},
-    {S::Fetching, S::Holding, "token received"},
-    {S::Fetching, S::NoToken, "fetch failed / abandoned"},
-    {S::Holding, S::Refreshing, "asked, token expires within 30 s"},
-    {S::Holding, S::NoToken, "refused (4003 / 401)"},
-    {S::Refreshing, S::Holding, "token received / abandoned (old token kept)"},
-    {S::Refreshing, S::NoToken, "fetch failed (old token dropped)"},
-    {S::Refreshing, S::Fetching, "refused (4003 / 401)"},
+    {S::NoToken, S::Fetching, NATTER_ON("asked (ready)")},
+    {S::Fetching, S::Holding, NATTER_ON("token received")},
+    {S::Fetching, S::NoToken, NATTER_ON("fetch failed / abandoned")},
+    {S::Holding, S::Refreshing, NATTER_ON("asked, token expires within 30 s")},
+    {S::Holding, S::NoToken, NATTER_ON("refused (4003 / 401)")},
+    {S::Refreshing, S::Holding, NATTER_ON("token received / abandoned (old token kept)")},
+    {S::Refreshing, S::NoToken, NATTER_ON("fetch failed (old token dropped)")},
+    {S::Refreshing, S::Fetching, NATTER_ON("refused (4003 / 401)")},
 };
 const std::size_t kTokenTransitionCount = sizeof(kTokenTransitions) / sizeof(kTokenTransitions[0]);
 
