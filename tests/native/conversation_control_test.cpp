@@ -6,14 +6,11 @@
 // --gtest_filter='ConversationControl.*', then review the diff).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "session_harness.hpp"
+#include "state_diagram.hpp"
 
 namespace natter {
 namespace {
@@ -222,30 +219,19 @@ TEST(ConversationControl, AReloadedPageShowsTheStaffReplyWithItsAuthor) {
   EXPECT_EQ(shown[0].author, "Ana");
 }
 
-std::string render() {
-  std::ostringstream md;
-  md << "# Who controls the conversation\n\n"
-     << "Generated from `kControlTransitions` in `wasm/src/conversation_control.cpp` by\n"
-     << "`tests/native/conversation_control_test.cpp`; do not edit by hand.\n"
-     << "The machine refuses (and counts) any `control` event not listed here;\n"
-     << "`unavailable` is an answer, not a state. The server's own table is\n"
-     << "`tools/server/control/transitions.mjs` (docs/protocol.md, \"Handoff to a person\").\n\n"
-     << "```mermaid\nstateDiagram-v2\n    [*] --> Ai\n";
-  for (std::size_t i = 0; i < kControlTransitionCount; ++i) {
-    const ControlTransition& t = kControlTransitions[i];
-    md << "    " << control_name(t.from) << " --> " << control_name(t.to) << ": " << t.on << "\n";
-  }
-  md << "```\n";
-  return md.str();
-}
+const testing::DiagramSource kSource{
+    "Who controls the conversation", "control-states.md", "kControlTransitions", "wasm/src/conversation_control.cpp",
+    "tests/native/conversation_control_test.cpp",
+    "It follows the server's `control` events: `unavailable` is an answer, not a state. The server's own\n"
+    "table is `tools/server/control/transitions.mjs` (docs/protocol.md, \"Handoff to a person\").\n"};
 
 TEST(ConversationControl, TheDiagramInTheDocsMatchesTheTable) {
-  const std::filesystem::path doc = std::filesystem::path(NATTER_TRANSCRIPTS_DIR) / "../../docs/control-states.md";
-  if (std::getenv("NATTER_UPDATE_DOCS")) std::ofstream(doc) << render();
-  std::ifstream in(doc);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EXPECT_EQ(ss.str(), render()) << "docs/control-states.md is stale: regenerate it (see this file's header)";
+  testing::expect_doc_matches(
+      kSource, testing::render_state_diagram(kSource, kControlTransitions, kControlTransitionCount, Control::Ai));
+}
+
+TEST(ConversationControl, EveryStateIsReachableFromAi) {
+  EXPECT_EQ(testing::reachable_states(kControlTransitions, kControlTransitionCount, Control::Ai), 3u);
 }
 
 }  // namespace

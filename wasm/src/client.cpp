@@ -102,9 +102,15 @@ void Client::on_token_answer(TokenKeeper::Outcome outcome, int64_t now) {
     out_.push_back(Log{"debug", "dropped a stale token answer"});
     return;
   }
+  if (outcome == TokenKeeper::Outcome::Refused) return;  // reported by the keeper
   const bool ready = outcome == TokenKeeper::Outcome::Ready;
   conn_.on_token(ready, now);
   send_.on_token(ready, now);
+}
+
+void Client::refuse_transition(const char* machine, const char* from, const char* to) {
+  ++stats_.illegal_transitions;
+  out_.push_back(Log{"error", std::string("refused illegal ") + machine + " transition " + from + " -> " + to});
 }
 
 // An id the shim keeps as this tab's conversation (shim/config.js

@@ -131,6 +131,10 @@ class Client {
   friend class TokenKeeper;
   friend class ReleaseWatch;
   friend class ConversationControl;
+  friend struct TransitionProbe;  // tests drive a refused transition
+  // A machine asked for a transition its table forbids (transitions.hpp):
+  // counted in Stats and logged as an error; the machine keeps its state.
+  void refuse_transition(const char* machine, const char* from, const char* to);
   // The welcome named the session this tab now has: another id than ours
   // (ours could not be proved) is adopted, and persisted with the welcome.
   void adopt_session_id(const std::string& id);

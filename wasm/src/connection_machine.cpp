@@ -37,49 +37,48 @@ std::string seconds_text(int64_t ms) {
 }  // namespace
 
 const ConnTransition kConnTransitions[] = {
-    {S::Idle, S::ExpectOpen, "wanted"},
-    {S::Idle, S::ExpectToken, "wanted, no fresh token"},
-    {S::Idle, S::Closed, "host closes"},
-    {S::ExpectToken, S::ExpectOpen, "token received"},
-    {S::ExpectToken, S::Backoff, "token fetch failed / connect timeout"},
-    {S::ExpectToken, S::Offline, "token fetch failed while offline"},
-    {S::ExpectToken, S::Closed, "host closes"},
-    {S::ExpectToken, S::ExpectToken, "online / visible / retry now (new fetch)"},
-    {S::ExpectOpen, S::ExpectWelcome, "socket opened (hello sent)"},
-    {S::ExpectOpen, S::Backoff, "upgrade failed / connect timeout"},
-    {S::ExpectOpen, S::Offline, "failed while offline"},
-    {S::ExpectOpen, S::Closed, "host closes"},
-    {S::ExpectOpen, S::ExpectOpen, "online / visible / retry now (new socket)"},
-    {S::ExpectOpen, S::ExpectToken, "online / visible / retry now, no fresh token"},
-    {S::ExpectWelcome, S::Live, "welcome"},
-    {S::ExpectWelcome, S::Backoff, "closed / welcome timeout"},
-    {S::ExpectWelcome, S::Offline, "closed while offline"},
-    {S::ExpectWelcome, S::Failed, "unsupported version / refused twice"},
-    {S::ExpectWelcome, S::Closed, "host closes / another tab took over"},
-    {S::ExpectWelcome, S::ExpectOpen, "online / visible / retry now (new socket)"},
-    {S::ExpectWelcome, S::ExpectToken, "online / visible / retry now, no fresh token"},
-    {S::Live, S::Backoff, "closed / heartbeat silence"},
-    {S::Live, S::Offline, "closed while offline"},
-    {S::Live, S::Failed, "unsupported version / refused twice"},
-    {S::Live, S::Closed, "host closes / another tab took over"},
-    {S::Backoff, S::ExpectOpen, "reconnect timer / online / visible / retry now"},
-    {S::Backoff, S::ExpectToken, "reconnect timer / online / visible / retry now, no fresh token"},
-    {S::Backoff, S::Offline, "browser offline"},
-    {S::Backoff, S::Closed, "host closes"},
-    {S::Offline, S::ExpectOpen, "browser online / safety-net timer / retry now"},
-    {S::Offline, S::ExpectToken, "browser online / safety-net timer / retry now, no fresh token"},
-    {S::Offline, S::Closed, "host closes"},
-    {S::Closed, S::ExpectOpen, "wanted again / use here"},
-    {S::Closed, S::ExpectToken, "wanted again / use here, no fresh token"},
-    {S::Failed, S::ExpectOpen, "retry now"},
-    {S::Failed, S::ExpectToken, "retry now, no fresh token"},
-    {S::Failed, S::Closed, "host closes"},
+    {S::Idle, S::ExpectOpen, NATTER_ON("wanted")},
+    {S::Idle, S::ExpectToken, NATTER_ON("wanted, no fresh token")},
+    {S::Idle, S::Closed, NATTER_ON("host closes")},
+    {S::ExpectToken, S::ExpectOpen, NATTER_ON("token received")},
+    {S::ExpectToken, S::Backoff, NATTER_ON("token fetch failed / connect timeout")},
+    {S::ExpectToken, S::Offline, NATTER_ON("token fetch failed while offline")},
+    {S::ExpectToken, S::Closed, NATTER_ON("host closes")},
+    {S::ExpectToken, S::ExpectToken, NATTER_ON("online / visible / retry now (new fetch)")},
+    {S::ExpectOpen, S::ExpectWelcome, NATTER_ON("socket opened (hello sent)")},
+    {S::ExpectOpen, S::Backoff, NATTER_ON("upgrade failed / connect timeout")},
+    {S::ExpectOpen, S::Offline, NATTER_ON("failed while offline")},
+    {S::ExpectOpen, S::Closed, NATTER_ON("host closes")},
+    {S::ExpectOpen, S::ExpectOpen, NATTER_ON("online / visible / retry now (new socket)")},
+    {S::ExpectOpen, S::ExpectToken, NATTER_ON("online / visible / retry now, no fresh token")},
+    {S::ExpectWelcome, S::Live, NATTER_ON("welcome")},
+    {S::ExpectWelcome, S::Backoff, NATTER_ON("closed / welcome timeout")},
+    {S::ExpectWelcome, S::Offline, NATTER_ON("closed while offline")},
+    {S::ExpectWelcome, S::Failed, NATTER_ON("unsupported version / refused twice")},
+    {S::ExpectWelcome, S::Closed, NATTER_ON("host closes / another tab took over")},
+    {S::ExpectWelcome, S::ExpectOpen, NATTER_ON("online / visible / retry now (new socket)")},
+    {S::ExpectWelcome, S::ExpectToken, NATTER_ON("online / visible / retry now, no fresh token")},
+    {S::Live, S::Backoff, NATTER_ON("closed / heartbeat silence")},
+    {S::Live, S::Offline, NATTER_ON("closed while offline")},
+    {S::Live, S::Failed, NATTER_ON("unsupported version / refused twice")},
+    {S::Live, S::Closed, NATTER_ON("host closes / another tab took over")},
+    {S::Backoff, S::ExpectOpen, NATTER_ON("reconnect timer / online / visible / retry now")},
+    {S::Backoff, S::ExpectToken, NATTER_ON("reconnect timer / online / visible / retry now, no fresh token")},
+    {S::Backoff, S::Offline, NATTER_ON("browser offline")},
+    {S::Backoff, S::Closed, NATTER_ON("host closes")},
+    {S::Offline, S::ExpectOpen, NATTER_ON("browser online / safety-net timer / retry now")},
+    {S::Offline, S::ExpectToken, NATTER_ON("browser online / safety-net timer / retry now, no fresh token")},
+    {S::Offline, S::Closed, NATTER_ON("host closes")},
+    {S::Closed, S::ExpectOpen, NATTER_ON("wanted again / use here")},
+    {S::Closed, S::ExpectToken, NATTER_ON("wanted again / use here, no fresh token")},
+    {S::Failed, S::ExpectOpen, NATTER_ON("retry now")},
+    {S::Failed, S::ExpectToken, NATTER_ON("retry now, no fresh token")},
+    {S::Failed, S::Closed, NATTER_ON("host closes")},
 };
 const std::size_t kConnTransitionCount = sizeof(kConnTransitions) / sizeof(kConnTransitions[0]);
 
 bool is_legal(ConnState from, ConnState to) {
-  return std::any_of(kConnTransitions, kConnTransitions + kConnTransitionCount,
-                     [&](const ConnTransition& t) { return t.from == from && t.to == to; });
+  return legal_in(kConnTransitions, kConnTransitionCount, from, to);
 }
 
 const char* state_name(ConnState s) {
@@ -97,13 +96,16 @@ const char* state_name(ConnState s) {
   return "?";
 }
 
-void ConnectionMachine::go(ConnState to) {
-  if (!is_legal(state_, to)) {
-    ++c_.stats_.illegal_transitions;
-    c_.out_.push_back(Log{"error", std::string("refused illegal transition ") + state_name(state_) + " -> " + state_name(to)});
-    return;
-  }
+bool ConnectionMachine::may_go(ConnState to) {
+  if (is_legal(state_, to)) return true;
+  c_.refuse_transition("connection", state_name(state_), state_name(to));
+  return false;
+}
+
+bool ConnectionMachine::go(ConnState to) {
+  if (!may_go(to)) return false;
   state_ = to;
+  return true;
 }
 
 void ConnectionMachine::status(const char* state, const char* code, const std::string& text, int64_t retry_in_ms,
@@ -118,16 +120,14 @@ void ConnectionMachine::want(int64_t now) {
 }
 
 void ConnectionMachine::connect_now(int64_t now) {
+  const bool have_token = c_.token_.fresh(now);
+  const S next = have_token ? S::ExpectOpen : S::ExpectToken;
+  if (!may_go(next)) return;
   if (state_ == S::ExpectOpen || state_ == S::ExpectWelcome) abandon_socket(1000, "superseded");
   c_.timers_.cancel(TimerName::Reconnect);
   if (state_ == S::ExpectToken) c_.token_.abandon();  // ask afresh: the old fetch may be doomed
-  const bool have_token = c_.token_.ready(now);      // may emit TokenRequested
-  const S next = have_token ? S::ExpectOpen : S::ExpectToken;
+  if (!have_token) c_.token_.ready(now);              // emits TokenRequested
   go(next);
-  if (state_ != next) {
-    c_.token_.abandon();
-    return;
-  }
   wanted_ = true;
   ++attempts_;
   if (outage_since_ < 0) outage_since_ = now;
@@ -148,10 +148,10 @@ void ConnectionMachine::open_socket(int64_t now) {
 void ConnectionMachine::on_token(bool ready, int64_t now) {
   if (state_ != S::ExpectToken) return;
   if (ready) {
-    go(S::ExpectOpen);
-    open_socket(now);
+    if (go(S::ExpectOpen)) open_socket(now);
     return;
   }
+  if (wanted_ && !may_go(reconnect_state())) return;
   c_.timers_.cancel(TimerName::ConnectTimeout);
   schedule_reconnect(now);
 }
@@ -178,7 +178,7 @@ bool ConnectionMachine::stale(uint32_t conn_id) const {
 
 void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
   if (stale(e.conn_id) || state_ != S::ExpectOpen) return;
-  go(S::ExpectWelcome);
+  if (!go(S::ExpectWelcome)) return;
   opened_at_ = now;
   upgrade_failures_ = 0;
   if (c_.config_.canaries & kCanaryResetBackoffOnOpen) attempts_ = 0;
@@ -221,7 +221,7 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
           if (state_ == S::Live) c_.voice_.on_closed(f);
         } else if constexpr (std::is_same_v<T, ServerError>) {
           c_.out_.push_back(Log{"warn", "server error (" + f.code + "): " + f.message});
-          if (f.code == "unsupported_version") {
+          if (f.code == "unsupported_version" && may_go(S::Failed)) {
             abandon_socket(1000, "unsupported version");
             c_.session_down();
             refused(now);
@@ -233,11 +233,12 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
 
 void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   if (!c_.release_.serves_us(w)) {  // welcomed, but not served: never used
+    if (!may_go(S::Failed)) return;
     abandon_socket(1000, "client too old");
     c_.session_down();
     return refused(now);
   }
-  go(S::Live);
+  if (!go(S::Live)) return;
   c_.timers_.cancel(TimerName::ConnectTimeout);
   heartbeat_ms_ = w.heartbeat_ms;
   c_.timers_.set(TimerName::Heartbeat, now + heartbeat_ms_);
@@ -259,7 +260,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
 // The server does not serve this client (release_watch.hpp): the session
 // stops; a reload is tried once, else the shopper is told.
 void ConnectionMachine::refused(int64_t now) {
-  go(S::Failed);
+  if (!go(S::Failed)) return;
   wanted_ = false;
   if (c_.release_.on_refused(now))
     status("failed", "update_required", "This chat needs an update: reload the page.");
@@ -271,6 +272,9 @@ void ConnectionMachine::refused(int64_t now) {
 void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   if (stale(e.conn_id)) return;  // an old socket's close
   if (state_ != S::ExpectOpen && state_ != S::ExpectWelcome && state_ != S::Live) return;
+  // Checked before anything is undone: a close the table refuses (a refusal
+  // code on a socket that never opened) leaves the socket and its timeout as they were.
+  if (!may_go(after_close(e))) return;
   const bool quick = e.was_open && now - opened_at_ < kQuickDropMs;
   conn_id_ = 0;
   stop_live_timers();
@@ -323,16 +327,23 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   schedule_reconnect(now);
 }
 
+ConnState ConnectionMachine::after_close(const WsClosed& e) const {
+  if (e.code == 4000 && e.reason == "replaced:tab") return S::Closed;
+  if (e.code == 4001) return S::Failed;
+  if (e.code == 4003 && (auth_retry_used_ || (c_.config_.canaries & kCanaryRefusalIsFatal))) return S::Failed;
+  if (e.code == 4003 && wanted_) return S::Backoff;  // retried at once, online or not
+  return reconnect_state();
+}
+
 void ConnectionMachine::schedule_reconnect(int64_t now, int64_t retry_after_ms) {
   if (!wanted_) return;
+  if (!go(reconnect_state())) return;
   if (outage_since_ < 0) outage_since_ = now;
   if (!online_) {
-    go(S::Offline);
     c_.timers_.set(TimerName::Reconnect, now + kOfflineSafetyNetMs);
     status("offline", "offline", "You're offline — messages will send when you're back.");
     return;
   }
-  go(S::Backoff);
   const double r = (c_.config_.canaries & kCanaryNoJitter) ? 0.5 : c_.ids_.random().next_unit();
   const int64_t delay = reconnect_delay_ms(attempts_, now - outage_since_, r, retry_after_ms);
   c_.timers_.set(TimerName::Reconnect, now + delay);
@@ -403,7 +414,7 @@ void ConnectionMachine::retry_now(int64_t now) {
 }
 
 void ConnectionMachine::close_by_host() {
-  if (state_ == S::Closed) return;
+  if (state_ == S::Closed || !may_go(S::Closed)) return;
   if (state_ == S::ExpectToken) c_.token_.abandon();
   abandon_socket(1000, "closed by host");
   c_.timers_.cancel(TimerName::Reconnect);
@@ -420,12 +431,14 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       break;
     case TimerName::ConnectTimeout:
       if (state_ == S::ExpectToken) {
+        if (wanted_ && !may_go(reconnect_state())) break;
         c_.token_.abandon();
         c_.out_.push_back(Log{"warn", "token endpoint " + c_.config_.token_url + " did not answer: retrying with back-off"});
         schedule_reconnect(now);
         break;
       }
       if (state_ != S::ExpectOpen && state_ != S::ExpectWelcome) break;
+      if (wanted_ && !may_go(reconnect_state())) break;
       abandon_socket(4008, "connect timeout");
       c_.session_down();
       schedule_reconnect(now);
@@ -436,19 +449,18 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       c_.timers_.set(TimerName::Heartbeat, now + heartbeat_ms_);
       break;
     case TimerName::Liveness:
-      if (state_ != S::Live) break;
+      if (state_ != S::Live || (wanted_ && !may_go(reconnect_state()))) break;
       c_.out_.push_back(Log{"info", "no sign of life from the server: reconnecting"});
       abandon_socket(4002, "heartbeat timeout");
       c_.session_down();
       schedule_reconnect(now);
       break;
     case TimerName::GapResync:
-      if (state_ != S::Live || !c_.delivery_.has_gap()) break;
+      if (state_ != S::Live || !c_.delivery_.has_gap() || !may_go(S::Backoff)) break;
       c_.out_.push_back(Log{"info", "server events missing after a gap: resuming to fetch them"});
       abandon_socket(4009, "resync");
       c_.session_down();
-      go(S::Backoff);  // through Backoff, so the transition table holds
-      connect_now(now);
+      if (go(S::Backoff)) connect_now(now);  // through Backoff, so the transition table holds
       break;
     case TimerName::StableUptime:
       if (state_ != S::Live) break;

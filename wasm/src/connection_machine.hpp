@@ -30,7 +30,8 @@
 //  - Back-off resets only after StableUptime (5 s live), never on open: a
 //    socket that connects and drops at once keeps backing off.
 //  - "online", "visible" and "Retry now" attempt at once.
-//  - Illegal transitions are refused (state unchanged) and counted.
+//  - Illegal transitions are refused (state unchanged), reported and counted
+//    (transitions.hpp); the handler stops before any side effect.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +40,7 @@
 #include "events.hpp"
 #include "session_frames.hpp"
 #include "timers.hpp"
+#include "transitions.hpp"
 
 namespace natter {
 
@@ -48,11 +50,8 @@ enum class ConnState : uint8_t { Idle, ExpectToken, ExpectOpen, ExpectWelcome, L
 const char* state_name(ConnState s);
 
 // The legal transitions, as data: docs/connection-states.md is generated
-// from this table by tests (ConnectionStates.DiagramInTheDocsMatchesTheTable).
-struct ConnTransition {
-  ConnState from, to;
-  const char* on;
-};
+// from this table by tests/native/connection_states_test.cpp.
+using ConnTransition = Transition<ConnState>;
 extern const ConnTransition kConnTransitions[];
 extern const std::size_t kConnTransitionCount;
 bool is_legal(ConnState from, ConnState to);
@@ -82,10 +81,19 @@ class ConnectionMachine {
   void send(const std::string& frame);
 
  private:
+  friend struct TransitionProbe;  // tests drive a refused transition
   bool stale(uint32_t conn_id) const;
   void connect_now(int64_t now);
   void open_socket(int64_t now);
-  void go(ConnState to);
+  // may_go: whether the table allows `to` (a refusal is reported). Handlers
+  // ask before their first side effect, so a refused transition does nothing
+  // else. go: moves there (after may_go).
+  bool may_go(ConnState to);
+  bool go(ConnState to);
+  // Where a close of the current socket leads (on_closed), and a lost
+  // session that is still wanted (schedule_reconnect).
+  ConnState after_close(const WsClosed& e) const;
+  ConnState reconnect_state() const { return online_ ? ConnState::Backoff : ConnState::Offline; }
   void abandon_socket(int code, const std::string& reason);
   void socket_lost(int64_t now);
   void schedule_reconnect(int64_t now, int64_t retry_after_ms = -1);

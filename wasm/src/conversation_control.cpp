@@ -6,7 +6,7 @@
 
 namespace natter {
 
-const char* control_name(Control c) {
+const char* state_name(Control c) {
   switch (c) {
     case Control::Ai: return "Ai";
     case Control::Waiting: return "Waiting";
@@ -16,20 +16,16 @@ const char* control_name(Control c) {
 }
 
 // The server's table (tools/server/control/transitions.mjs), seen from the widget.
-const ControlTransition kControlTransitions[] = {
-    {Control::Ai, Control::Waiting, "a person was asked for"},
-    {Control::Ai, Control::Person, "staff take over"},
-    {Control::Waiting, Control::Person, "staff take over"},
-    {Control::Waiting, Control::Ai, "handed back"},
-    {Control::Person, Control::Ai, "handed back"},
+const Transition<Control> kControlTransitions[] = {
+    {Control::Ai, Control::Waiting, NATTER_ON("a person was asked for")},
+    {Control::Ai, Control::Person, NATTER_ON("staff take over")},
+    {Control::Waiting, Control::Person, NATTER_ON("staff take over")},
+    {Control::Waiting, Control::Ai, NATTER_ON("handed back")},
+    {Control::Person, Control::Ai, NATTER_ON("handed back")},
 };
 const std::size_t kControlTransitionCount = sizeof(kControlTransitions) / sizeof(kControlTransitions[0]);
 
-bool is_legal(Control from, Control to) {
-  for (const auto& t : kControlTransitions)
-    if (t.from == from && t.to == to) return true;
-  return false;
-}
+bool is_legal(Control from, Control to) { return legal_in(kControlTransitions, kControlTransitionCount, from, to); }
 
 void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   if (seq <= known_through_) return;  // the welcome's state already says it (a replay after it)
@@ -73,9 +69,7 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
 // transition is logged and counted and changes nothing.
 bool ConversationControl::go(Control to, const ControlEvent& e) {
   if (!is_legal(state_, to)) {
-    ++c_.stats_.illegal_transitions;
-    c_.out_.push_back(Log{"warn", std::string("ignored control event: ") + control_name(state_) + " -> " +
-                                      control_name(to) + " is not a transition"});
+    c_.refuse_transition("control", state_name(state_), state_name(to));
     return false;
   }
   state_ = to;
@@ -101,7 +95,7 @@ void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEv
 
 void ConversationControl::request() {
   if (state_ != Control::Ai) {
-    c_.out_.push_back(Log{"info", std::string("a person was already asked for (") + control_name(state_) + ")"});
+    c_.out_.push_back(Log{"info", std::string("a person was already asked for (") + state_name(state_) + ")"});
     return;
   }
   if (c_.conn_.live()) return send_request();

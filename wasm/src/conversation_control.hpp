@@ -27,18 +27,16 @@
 #include <optional>
 #include <string>
 
+#include "transitions.hpp"
+
 namespace natter {
 
 class Client;
 
 enum class Control : uint8_t { Ai, Waiting, Person };
-const char* control_name(Control c);
+const char* state_name(Control c);
 
-struct ControlTransition {
-  Control from, to;
-  const char* on;
-};
-extern const ControlTransition kControlTransitions[];
+extern const Transition<Control> kControlTransitions[];
 extern const std::size_t kControlTransitionCount;
 bool is_legal(Control from, Control to);
 

@@ -46,14 +46,68 @@ Refusal refusal(int status) {
 
 }  // namespace
 
+using S = SendState;
+
+const Transition<SendState> kSendTransitions[] = {
+    {S::Idle, S::ExpectHeaders, NATTER_ON("accepted / retry clicked (POST)")},
+    {S::Idle, S::ExpectToken, NATTER_ON("accepted / retry clicked, no fresh token")},
+    {S::ExpectToken, S::ExpectHeaders, NATTER_ON("token received (POST)")},
+    {S::ExpectToken, S::Backoff, NATTER_ON("token fetch failed / no token for 30 s")},
+    {S::ExpectToken, S::Idle, NATTER_ON("token fetch failed / no token for 30 s, retries used up")},
+    {S::ExpectHeaders, S::Streaming, NATTER_ON("2xx")},
+    {S::ExpectHeaders, S::ExpectToken, NATTER_ON("first 401 (fresh token)")},
+    {S::ExpectHeaders, S::Backoff, NATTER_ON("network error / 408, 429, 5xx / empty response / no status for 30 s")},
+    {S::ExpectHeaders, S::Idle, NATTER_ON("other 4xx / second 401 / retries used up")},
+    {S::Streaming, S::Idle, NATTER_ON("reply done / agent error / retries used up / second status: other 4xx")},
+    {S::Streaming, S::Backoff, NATTER_ON("reply cut off / network error / no bytes for 30 s / second status: 408, 429, 5xx")},
+    // A second status for the same request (a host bug) is handled like the first.
+    {S::Streaming, S::Streaming, NATTER_ON("second status: 2xx (the reply restarts)")},
+    {S::Streaming, S::ExpectToken, NATTER_ON("second status: first 401")},
+    {S::Backoff, S::ExpectHeaders, NATTER_ON("retry timer (POST)")},
+    {S::Backoff, S::ExpectToken, NATTER_ON("retry timer, no fresh token")},
+};
+const std::size_t kSendTransitionCount = sizeof(kSendTransitions) / sizeof(kSendTransitions[0]);
+
+bool is_legal(SendState from, SendState to) { return legal_in(kSendTransitions, kSendTransitionCount, from, to); }
+
+const char* state_name(SendState s) {
+  switch (s) {
+    case S::Idle: return "Idle";
+    case S::ExpectToken: return "ExpectToken";
+    case S::ExpectHeaders: return "ExpectHeaders";
+    case S::Streaming: return "Streaming";
+    case S::Backoff: return "Backoff";
+  }
+  return "?";
+}
+
+bool SendMachine::may_go(SendState to) {
+  if (is_legal(state_, to)) return true;
+  c_.refuse_transition("send", state_name(state_), state_name(to));
+  return false;
+}
+
+bool SendMachine::go(SendState to) {
+  if (!may_go(to)) return false;
+  state_ = to;
+  if (to != S::ExpectHeaders && to != S::Streaming) request_id_ = 0;  // its answers are stale now
+  if (to == S::ExpectHeaders) sse_.reset();
+  if (to == S::Idle) msg_.reset();
+  return true;
+}
+
+SendState SendMachine::after_failure() const {
+  return msg_->attempt > c_.config_.max_auto_retries ? S::Idle : S::Backoff;
+}
+
 bool SendMachine::current(uint32_t request_id) const {
-  return flight_ && request_id != 0 && flight_->request_id == request_id;
+  return request_id != 0 && request_id_ == request_id;
 }
 
 void SendMachine::blocked(const char* source) {
   ++c_.stats_.blocked_sends;
   c_.out_.push_back(Log{"info", "send blocked: already sending"});
-  nlohmann::json payload = {{"source", source}, {"message_id", flight_ ? flight_->message_id : ""},
+  nlohmann::json payload = {{"source", source}, {"message_id", msg_ ? msg_->message_id : ""},
                             {"blocked_sends", c_.stats_.blocked_sends}};
   c_.out_.push_back(HostEvent{"send_blocked", json_text(payload)});
 }
@@ -66,7 +120,7 @@ void SendMachine::on_enter(const EnterPressed& e, int64_t now) {
 
 void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t now) {
   const bool live_session = !c_.config_.session_url.empty();
-  if (flight_ || (live_session && c_.delivery_.awaiting_ack())) return blocked(source);
+  if (in_flight() || (live_session && c_.delivery_.awaiting_ack())) return blocked(source);
   const std::string_view text = trim(raw);
   if (text.empty()) return;
   const std::size_t length = utf16_length(text);
@@ -86,6 +140,8 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
     c_.out_.push_back(Log{"warn", "outbox full: message kept in the composer"});
     return;
   }
+  // Over HTTP this machine takes the message: checked before it is accepted.
+  if (!live_session && !may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) return;
   if (over_limit_shown_) {
     over_limit_shown_ = false;
     c_.out_.push_back(ComposerError{"", ""});
@@ -101,10 +157,7 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
     c_.out_.push_back(shown);
     return;
   }
-  flight_ = InFlight{};
-  flight_->message_id = id;
-  flight_->text = std::string(text);
-  flight_->visitor_json = c_.identity_.json_text();
+  msg_ = Message{id, std::string(text), c_.identity_.json_text(), 0, false, ""};
   set_state("sending");
   c_.out_.push_back(shown);
   start_request(now);
@@ -118,16 +171,15 @@ void SendMachine::on_composer_changed(const ComposerChanged& e) {
 }
 
 void SendMachine::on_retry(const RetryClicked& e, int64_t now) {
-  if (flight_) return blocked("retry");
+  if (in_flight()) return blocked("retry");
   auto it = failed_.find(e.message_id);
   if (it == failed_.end()) {
     c_.out_.push_back(Log{"debug", "retry ignored: no failed message " + e.message_id});
     return;
   }
-  flight_ = InFlight{};
-  flight_->message_id = it->first;  // the same id: the server dedupes on it
-  flight_->text = it->second.text;
-  flight_->visitor_json = it->second.visitor_json;
+  if (!may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) return;
+  // The same id: the server dedupes on it.
+  msg_ = Message{it->first, it->second.text, it->second.visitor_json, 0, false, ""};
   failed_.erase(it);
   ++c_.stats_.retries;
   set_state("sending");
@@ -135,11 +187,11 @@ void SendMachine::on_retry(const RetryClicked& e, int64_t now) {
 }
 
 void SendMachine::start_request(int64_t now) {
-  InFlight& f = *flight_;
-  ++f.attempt;
-  if (!c_.token_.ready(now)) {  // asked the shop's endpoint; on_token goes on
-    f.request_id = 0;
-    f.awaiting_token = true;
+  const bool have_token = c_.token_.fresh(now);
+  if (!go(have_token ? S::ExpectHeaders : S::ExpectToken)) return;
+  ++msg_->attempt;
+  if (!have_token) {
+    c_.token_.ready(now);  // asks the shop's endpoint; on_token goes on
     c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
     return;
   }
@@ -147,23 +199,21 @@ void SendMachine::start_request(int64_t now) {
 }
 
 void SendMachine::on_token(bool ready, int64_t now) {
-  if (!flight_ || !flight_->awaiting_token) return;
-  flight_->awaiting_token = false;
-  if (ready) return post(now);
-  transient_failure("the token endpoint failed", -1, now);
+  if (state_ != S::ExpectToken) return;
+  if (!ready) return transient_failure("the token endpoint failed", -1, now);
+  if (go(S::ExpectHeaders)) post(now);
 }
 
+// Sends the attempt's POST (in ExpectHeaders).
 void SendMachine::post(int64_t now) {
-  InFlight& f = *flight_;
-  f.request_id = c_.ids_.request_id();
-  f.streaming = false;
-  f.sse.reset();
-  nlohmann::json body = {{"message_id", f.message_id},
+  const Message& m = *msg_;
+  request_id_ = c_.ids_.request_id();
+  nlohmann::json body = {{"message_id", m.message_id},
                          {"conversation_id", c_.config_.conversation_id},
-                         {"text", f.text}};
-  if (!f.visitor_json.empty()) body["visitor"] = parse_json(f.visitor_json);
-  HttpRequest request{f.request_id, "POST", c_.config_.chat_url,
-                      {{"Content-Type", "application/json"}, {"Idempotency-Key", f.message_id}},
+                         {"text", m.text}};
+  if (!m.visitor_json.empty()) body["visitor"] = parse_json(m.visitor_json);
+  HttpRequest request{request_id_, "POST", c_.config_.chat_url,
+                      {{"Content-Type", "application/json"}, {"Idempotency-Key", m.message_id}},
                       json_text(body)};
   if (c_.token_.enabled()) request.headers.emplace_back("Authorization", "Bearer " + c_.token_.token());
   c_.out_.push_back(std::move(request));
@@ -172,18 +222,20 @@ void SendMachine::post(int64_t now) {
 
 void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
   if (!current(e.request_id)) return;
-  InFlight& f = *flight_;
+  Message& m = *msg_;
   if (e.status >= 200 && e.status < 300) {
-    f.streaming = true;
-    c_.replies_.restart(f.message_id);  // a retried request replays the whole reply
+    if (!go(S::Streaming)) return;
+    c_.replies_.restart(m.message_id);  // a retried request replays the whole reply
     set_state("sent");
     c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
     return;
   }
-  c_.out_.push_back(HttpAbort{f.request_id});
+  const bool auth_retry = e.status == 401 && c_.token_.enabled() && !m.auth_retry_used;
+  if (!may_go(auth_retry ? S::ExpectToken : transient_status(e.status) ? after_failure() : S::Idle)) return;
+  c_.out_.push_back(HttpAbort{request_id_});
   if (e.status == 401) c_.token_.drop();  // refused: never offered again, not even on Retry
-  if (e.status == 401 && c_.token_.enabled() && !f.auth_retry_used) {
-    f.auth_retry_used = true;  // refresh once, then retry
+  if (auth_retry) {
+    m.auth_retry_used = true;  // refresh once, then retry
     c_.out_.push_back(Log{"info", "the chat service refused the token (HTTP 401): fetching a fresh one"});
     ++c_.stats_.retries;
     return start_request(now);
@@ -195,11 +247,10 @@ void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
 }
 
 void SendMachine::on_body(const HttpBody& e, int64_t now) {
-  if (!current(e.request_id) || !flight_->streaming) return;
-  InFlight& f = *flight_;
+  if (!current(e.request_id) || state_ != S::Streaming) return;
   c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
-  const bool overflowed_before = f.sse.overflowed();
-  for (const SseMessage& m : f.sse.feed(e.chunk)) {
+  const bool overflowed_before = sse_.overflowed();
+  for (const SseMessage& m : sse_.feed(e.chunk)) {
     DecodedAgentEvent decoded = decode_agent_event(m.event, m.data);
     if (auto* err = std::get_if<ProtocolError>(&decoded)) {
       protocol_error(err->code, err->detail);
@@ -208,7 +259,7 @@ void SendMachine::on_body(const HttpBody& e, int64_t now) {
     handle_agent_event(std::get<AgentEvent>(decoded));
     if (!current(e.request_id)) return;  // the reply finished or failed
   }
-  if (!overflowed_before && f.sse.overflowed())
+  if (!overflowed_before && sse_.overflowed())
     protocol_error("too_large", "a reply event line exceeded the size limit and was dropped");
 }
 
@@ -222,22 +273,23 @@ void SendMachine::handle_agent_event(const AgentEvent& ev) {
   if (auto* err = std::get_if<AgentError>(&ev))
     return fail("agent_failed", "The assistant could not answer" + (err->message.empty() ? std::string(".") : ": " + err->message),
                 err->message);
-  if (c_.replies_.apply(flight_->message_id, ev)) finish();
+  if (c_.replies_.apply(msg_->message_id, ev)) finish();
 }
 
 void SendMachine::finish() {
-  const std::string& id = flight_->message_id;
+  if (!may_go(S::Idle)) return;
+  const std::string& id = msg_->message_id;
   nlohmann::json payload = {{"role", "agent"}, {"reply_to", id}, {"text", c_.replies_.text(id)}};
   c_.out_.push_back(HostEvent{"message", json_text(payload)});
   c_.replies_.forget(id);
   c_.timers_.cancel(TimerName::ResponseTimeout);
   c_.timers_.cancel(TimerName::SendRetry);
-  flight_.reset();
+  go(S::Idle);
 }
 
 void SendMachine::on_ended(const HttpEnded& e, int64_t now) {
   if (!current(e.request_id)) return;
-  transient_failure(flight_->streaming ? "the reply was cut off" : "empty response", -1, now);
+  transient_failure(state_ == S::Streaming ? "the reply was cut off" : "empty response", -1, now);
 }
 
 void SendMachine::on_failed(const HttpFailed& e, int64_t now) {
@@ -246,53 +298,56 @@ void SendMachine::on_failed(const HttpFailed& e, int64_t now) {
 }
 
 void SendMachine::on_response_timeout(int64_t now) {
-  if (flight_ && flight_->awaiting_token) {
-    flight_->awaiting_token = false;
+  if (state_ == S::ExpectToken) {
+    if (!may_go(after_failure())) return;
     c_.token_.abandon();
     return transient_failure("the token endpoint did not answer", -1, now);
   }
-  if (!flight_ || flight_->request_id == 0) return;
-  c_.out_.push_back(HttpAbort{flight_->request_id});
+  if (state_ != S::ExpectHeaders && state_ != S::Streaming) return;
+  if (!may_go(after_failure())) return;
+  c_.out_.push_back(HttpAbort{request_id_});
   transient_failure("no response from the server", -1, now);
 }
 
 void SendMachine::transient_failure(const std::string& why, int64_t retry_after_ms, int64_t now) {
-  InFlight& f = *flight_;
+  const SendState next = after_failure();
+  if (!may_go(next)) return;
   c_.timers_.cancel(TimerName::ResponseTimeout);
-  f.request_id = 0;  // anything still arriving for the old request is stale
-  if (f.attempt > c_.config_.max_auto_retries)
-    return fail("unreachable", "Couldn't reach the shop's assistant (" + why + ").");
-  int64_t delay = retry_delay_ms(f.attempt, c_.ids_.random().next_unit());
+  if (next == S::Idle) return fail("unreachable", "Couldn't reach the shop's assistant (" + why + ").");
+  go(S::Backoff);  // anything still arriving for the old request is stale
+  Message& m = *msg_;
+  int64_t delay = retry_delay_ms(m.attempt, c_.ids_.random().next_unit());
   if (retry_after_ms >= 0) delay = std::max(delay, std::min(retry_after_ms, kMaxRetryAfterMs));
   ++c_.stats_.retries;
-  c_.out_.push_back(Log{"info", "retrying message " + f.message_id.substr(0, 8) + " in " +
+  c_.out_.push_back(Log{"info", "retrying message " + m.message_id.substr(0, 8) + " in " +
                                     std::to_string(delay) + " ms (" + why + ")"});
   set_state("retrying", "Connection problem, retrying…");
   c_.timers_.set(TimerName::SendRetry, now + delay);
 }
 
 void SendMachine::on_retry_timer(int64_t now) {
-  if (!flight_ || flight_->request_id != 0) return;
-  if (c_.config_.canaries & kCanaryNewIdOnRetry) flight_->message_id = c_.ids_.uuid();
+  if (state_ != S::Backoff) return;
+  if (c_.config_.canaries & kCanaryNewIdOnRetry) msg_->message_id = c_.ids_.uuid();
   start_request(now);
 }
 
 void SendMachine::set_state(const char* state, const std::string& detail) {
-  InFlight& f = *flight_;
-  if (f.shown_state == state) return;
-  f.shown_state = state;
-  c_.out_.push_back(DeliveryChanged{f.message_id, state, detail, false});
+  Message& m = *msg_;
+  if (m.shown_state == state) return;
+  m.shown_state = state;
+  c_.out_.push_back(DeliveryChanged{m.message_id, state, detail, false});
 }
 
 void SendMachine::fail(const char* reason, const std::string& why, const std::string& reason_arg) {
-  InFlight& f = *flight_;
-  failed_[f.message_id] = Failed{f.text, f.visitor_json};
+  if (!may_go(S::Idle)) return;
+  const Message& m = *msg_;
+  failed_[m.message_id] = Failed{m.text, m.visitor_json};
   c_.timers_.cancel(TimerName::ResponseTimeout);
   c_.timers_.cancel(TimerName::SendRetry);
-  c_.out_.push_back(DeliveryChanged{f.message_id, "failed", why, true, reason, reason_arg});
-  c_.out_.push_back(Log{"warn", "message " + f.message_id.substr(0, 8) + " failed: " + why});
-  c_.out_.push_back(HostEvent{"error", json_text({{"code", "send_failed"}, {"message_id", f.message_id}, {"detail", why}})});
-  flight_.reset();
+  c_.out_.push_back(DeliveryChanged{m.message_id, "failed", why, true, reason, reason_arg});
+  c_.out_.push_back(Log{"warn", "message " + m.message_id.substr(0, 8) + " failed: " + why});
+  c_.out_.push_back(HostEvent{"error", json_text({{"code", "send_failed"}, {"message_id", m.message_id}, {"detail", why}})});
+  go(S::Idle);
 }
 
 }  // namespace natter

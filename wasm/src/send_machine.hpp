@@ -20,6 +20,16 @@
 //    the token counts as part of the attempt (its failure is transient). A
 //    401 drops the token and retries once at once with a fresh one; a second
 //    401 fails the message (not_authorised).
+//  - Illegal transitions are refused (state unchanged), reported and counted
+//    (transitions.hpp); the handler stops before any side effect.
+//
+// States, named after what they wait for (docs/send-states.md is generated
+// from kSendTransitions):
+//   Idle           nothing in flight (failed messages wait for Retry)
+//   ExpectToken    the attempt waits for the shop's token
+//   ExpectHeaders  the POST is out; waiting for its status
+//   Streaming      2xx received; reading the reply
+//   Backoff        waiting for the SendRetry timer after a transient failure
 #pragma once
 
 #include <cstdint>
@@ -31,10 +41,20 @@
 #include "agent_protocol.hpp"
 #include "events.hpp"
 #include "sse_decoder.hpp"
+#include "transitions.hpp"
 
 namespace natter {
 
 class Client;
+
+enum class SendState : uint8_t { Idle, ExpectToken, ExpectHeaders, Streaming, Backoff };
+const char* state_name(SendState s);
+
+// The legal transitions: docs/send-states.md is rendered from them by
+// tests/native/send_states_test.cpp.
+extern const Transition<SendState> kSendTransitions[];
+extern const std::size_t kSendTransitionCount;
+bool is_legal(SendState from, SendState to);
 
 class SendMachine {
  public:
@@ -53,29 +73,35 @@ class SendMachine {
   // The token fetch this machine may be waiting for is over (client.cpp).
   void on_token(bool ready, int64_t now);
 
-  bool in_flight() const { return flight_.has_value(); }
+  bool in_flight() const { return state_ != SendState::Idle; }
+  SendState state() const { return state_; }
 
   // How long a request may wait for its headers, or go without body bytes.
   static constexpr int64_t kResponseTimeoutMs = 30000;
 
  private:
-  // The one send in flight. Which phase it is in is told by request_id
-  // (0 while waiting for the retry timer) and streaming.
-  struct InFlight {
+  friend struct TransitionProbe;  // tests drive a refused transition
+
+  // The message in flight: in every state but Idle, kept across its attempts.
+  struct Message {
     std::string message_id;
     std::string text;
     std::string visitor_json;  // the visitor when the message was accepted ("" none):
                                // every retry sends the same body (identity.hpp)
-    uint32_t request_id = 0;
-    uint32_t attempt = 0;     // requests made so far
-    bool streaming = false;   // 2xx received, reading the reply
-    bool awaiting_token = false;  // the attempt waits for the shop's token
-    bool auth_retry_used = false; // a 401 was answered with a fresh token once
-    std::string shown_state;  // the delivery state the UI shows now
-    SseDecoder sse;
+    uint32_t attempt = 0;          // requests made so far
+    bool auth_retry_used = false;  // a 401 was answered with a fresh token once
+    std::string shown_state;       // the delivery state the UI shows now
   };
 
+  // may_go: whether the table allows `to` (a refusal is reported). Handlers
+  // ask before their first side effect. go: moves there and clears the data
+  // `to` does not carry.
+  bool may_go(SendState to);
+  bool go(SendState to);
+  // Where a transient failure leads: Backoff, or Idle once retries are used up.
+  SendState after_failure() const;
   bool current(uint32_t request_id) const;
+  // Moves to ExpectToken or ExpectHeaders and starts the next attempt.
   void start_request(int64_t now);
   void post(int64_t now);
   void handle_agent_event(const AgentEvent& ev);
@@ -88,7 +114,10 @@ class SendMachine {
   void blocked(const char* source);
 
   Client& c_;
-  std::optional<InFlight> flight_;
+  SendState state_ = SendState::Idle;
+  std::optional<Message> msg_;  // every state but Idle
+  uint32_t request_id_ = 0;     // ExpectHeaders, Streaming: the request whose answers count
+  SseDecoder sse_;              // ExpectHeaders, Streaming: reset for each request
   // A failed message awaiting Retry, with the body it was first sent with.
   struct Failed {
     std::string text, visitor_json;

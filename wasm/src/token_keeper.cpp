@@ -7,6 +7,8 @@
 namespace natter {
 namespace {
 
+using S = TokenState;
+
 // A token travels in a header and a JSON frame: printable ASCII only.
 bool usable_token(const std::string& t) {
   if (t.empty() || t.size() > TokenKeeper::kMaxTokenBytes) return false;
@@ -15,23 +17,72 @@ bool usable_token(const std::string& t) {
   return true;
 }
 
+bool holds(S s) { return s == S::Holding || s == S::Refreshing; }
+bool asks(S s) { return s == S::Fetching || s == S::Refreshing; }
+
 }  // namespace
+
+const Transition<TokenState> kTokenTransitions[] = {
+    {S::NoToken, S::Fetching, NATTER_ON("asked (ready)")},
+    {S::Fetching, S::Holding, NATTER_ON("token received")},
+    {S::Fetching, S::NoToken, NATTER_ON("fetch failed / abandoned")},
+    {S::Holding, S::Refreshing, NATTER_ON("asked, token expires within 30 s")},
+    {S::Holding, S::NoToken, NATTER_ON("refused (4003 / 401)")},
+    {S::Refreshing, S::Holding, NATTER_ON("token received / abandoned (old token kept)")},
+    {S::Refreshing, S::NoToken, NATTER_ON("fetch failed (old token dropped)")},
+    {S::Refreshing, S::Fetching, NATTER_ON("refused (4003 / 401)")},
+};
+const std::size_t kTokenTransitionCount = sizeof(kTokenTransitions) / sizeof(kTokenTransitions[0]);
+
+bool is_legal(TokenState from, TokenState to) { return legal_in(kTokenTransitions, kTokenTransitionCount, from, to); }
+
+const char* state_name(TokenState s) {
+  switch (s) {
+    case S::NoToken: return "NoToken";
+    case S::Fetching: return "Fetching";
+    case S::Holding: return "Holding";
+    case S::Refreshing: return "Refreshing";
+  }
+  return "?";
+}
+
+bool TokenKeeper::go(TokenState to) {
+  if (!is_legal(state_, to)) {
+    c_.refuse_transition("token", state_name(state_), state_name(to));
+    return false;
+  }
+  state_ = to;
+  if (!holds(to)) {
+    token_.clear();
+    expires_at_ = 0;
+  }
+  if (!asks(to)) pending_ = 0;
+  return true;
+}
 
 bool TokenKeeper::enabled() const { return !c_.config_.token_url.empty(); }
 
+bool TokenKeeper::fresh(int64_t now) const {
+  return !enabled() || (holds(state_) && expires_at_ - now > kRefreshMarginMs);
+}
+
 bool TokenKeeper::ready(int64_t now) {
-  if (!enabled()) return true;
-  if (!token_.empty() && expires_at_ - now > kRefreshMarginMs) return true;
-  if (pending_ == 0) {
-    pending_ = c_.ids_.request_id();
-    c_.out_.push_back(TokenRequested{pending_, c_.config_.token_url});
-  }
+  if (fresh(now)) return true;
+  if (asks(state_)) return false;  // one fetch at a time, whoever asks
+  if (!go(state_ == S::Holding ? S::Refreshing : S::Fetching)) return false;
+  pending_ = c_.ids_.request_id();
+  c_.out_.push_back(TokenRequested{pending_, c_.config_.token_url});
   return false;
 }
 
 void TokenKeeper::drop() {
-  token_.clear();
-  expires_at_ = 0;
+  if (state_ == S::Holding) go(S::NoToken);
+  else if (state_ == S::Refreshing) go(S::Fetching);
+}
+
+void TokenKeeper::abandon() {
+  if (state_ == S::Fetching) go(S::NoToken);
+  else if (state_ == S::Refreshing) go(S::Holding);
 }
 
 TokenKeeper::Outcome TokenKeeper::on_received(const TokenReceived& e, int64_t now) {
@@ -40,7 +91,7 @@ TokenKeeper::Outcome TokenKeeper::on_received(const TokenReceived& e, int64_t no
     // Never echo the value: it may be a real token with a stray character.
     return on_failed(TokenFailed{e.request_id, 0, "the answer has no usable token and expires_in"});
   }
-  pending_ = 0;
+  if (!go(S::Holding)) return Outcome::Refused;
   token_ = e.token;
   expires_at_ = now + std::min(e.expires_in_s, kMaxLifetimeS) * 1000;
   return Outcome::Ready;
@@ -48,8 +99,7 @@ TokenKeeper::Outcome TokenKeeper::on_received(const TokenReceived& e, int64_t no
 
 TokenKeeper::Outcome TokenKeeper::on_failed(const TokenFailed& e) {
   if (pending_ == 0 || e.request_id != pending_) return Outcome::Stale;
-  pending_ = 0;
-  drop();
+  if (!go(S::NoToken)) return Outcome::Refused;  // the old token, if any, goes too
   const std::string status = e.status > 0 ? "HTTP " + std::to_string(e.status) : "no HTTP answer";
   c_.out_.push_back(Log{"warn", "token endpoint " + c_.config_.token_url + " failed (" + status +
                                     (e.reason.empty() ? "" : ": " + e.reason) + "): retrying with back-off"});
