@@ -31,8 +31,9 @@ const openConsole = (query = '') => openStorefront(stack, { path: CONSOLE + quer
 // Presses Tab until `locator` has the focus (at most `max` times), and
 // checks that the focus is visible there.
 async function tabTo(page, locator, max = 40) {
+  await locator.waitFor();
   for (let i = 0; i < max; i += 1) {
-    if (await locator.evaluate((el) => el === document.activeElement).catch(() => false)) {
+    if (await locator.evaluate((el) => el === document.activeElement)) {
       assert.ok(await locator.evaluate((el) => el.matches(':focus-visible') && getComputedStyle(el).outlineStyle !== 'none'),
         'the focus is visible');
       return;
