@@ -109,6 +109,20 @@ for (const [kind, makeStore] of Object.entries(stores)) {
       assert.equal((await stats(server.url)).agent_runs['st-2'], 1, 'the AI answers again');
     });
 
+    test('staff read who the shop said the shopper is, and the product cards the AI showed (the operator console\'s detail)', async () => {
+      const session = `${kind}-detail`;
+      const { socket } = await shopper(server, session);
+      socket.send({ type: 'identify', visitor: { id: 'u-7', name: 'Ben', email: 'ben@example.com' } });
+      socket.send(msg('cards-1', 'do you have PS5 games?'));
+      await socket.replyEnd('cards-1');
+      const shown = socket.events('cards-1').filter((f) => f.event === 'card').map((f) => f.data.product);
+      assert.ok(shown.length > 0, 'the AI showed cards');
+      const seen = (await staff(server, 'GET', `/staff/conversations/${session}`)).json;
+      assert.deepEqual(seen.visitor, { id: 'u-7', name: 'Ben', email: 'ben@example.com' });
+      assert.deepEqual(seen.transcript.at(-1).cards, shown);
+      assert.deepEqual(seen.transcript.at(-2), { role: 'shopper', text: 'do you have PS5 games?' });
+    });
+
     test('a takeover in the middle of an AI reply: nothing of that reply after the control event', async () => {
       const session = `${kind}-mid`;
       const { socket } = await shopper(server, session);

@@ -264,6 +264,9 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       const kept = await other.recentTranscript('tr');
       assert.equal(kept.length, MAX_ENTRIES, 'only the last entries are kept');
       assert.deepEqual(kept.at(-1), { role: 'agent', text: `a${MAX_ENTRIES - 1}` });
+      const card = { id: 'p1', name: 'Astro Bot', price: 59.99, currency: 'EUR', url: 'https://shop.example/p1' };
+      await store.addTranscriptTurn('tr', 'astro bot?', 'Here it is.', [card]);
+      assert.deepEqual((await other.recentTranscript('tr')).at(-1), { role: 'agent', text: 'Here it is.', cards: [card] }, 'the cards it showed, for staff');
       await store.addTranscriptTurn('tr', 'x'.repeat(MAX_ENTRY_CHARS + 10), 'ok');
       assert.equal((await other.recentTranscript('tr')).at(-2).text.length, MAX_ENTRY_CHARS, 'each entry cut');
     });

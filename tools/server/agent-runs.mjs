@@ -19,6 +19,7 @@ import { LEASE_MS, followRun, produceRun } from './reply-run.mjs';
 import { replyEvents } from './agent/storefront-agent.mjs';
 import { agentReply } from './agents/index.mjs';
 import { createScriptedAgent } from './agents/scripted.mjs';
+import { agentView } from './agents/transcripts.mjs';
 
 // What a reader sends after the events of a run that failed (the agent threw,
 // or the server closed mid-run). Fixed text: why it failed is in the log,
@@ -63,11 +64,11 @@ export function createAgentRuns({
       events = (async function* reply() {
         const turn = {
           conversation_id: request.conversation_id, message_id: key, text: request.text,
-          visitor: request.visitor ?? null, transcript: await store.recentTranscript(request.conversation_id),
+          visitor: request.visitor ?? null, transcript: agentView(await store.recentTranscript(request.conversation_id)),
         };
         yield* agentReply(agent, turn, {
           replyId, signal: runSignal, log,
-          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: (text) => store.addTranscriptTurn(request.conversation_id, request.text, text),
+          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: (text, cards) => store.addTranscriptTurn(request.conversation_id, request.text, text, cards),
         });
       }());
     }

@@ -61,7 +61,7 @@ const server = await startServer({
 });
 console.log(`Natter demo storefront: ${server.url}`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
-console.log(`[server] staff API: ${staffToken ? 'on (/staff/, NATTER_STAFF_TOKEN)' : 'off (set NATTER_STAFF_TOKEN to turn it on)'}`);
+console.log(`[server] staff API: ${staffToken ? 'on (/staff/, NATTER_STAFF_TOKEN; operator console at /staff/console)' : 'off (set NATTER_STAFF_TOKEN to turn it on)'}`);
 console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;

@@ -49,13 +49,14 @@ export { agentFromEnv, ConfigError } from './config.mjs';
 export { AgentError } from './agent-error.mjs';
 
 // The protocol's reply events for one turn: start, the adapter's checked
-// events, done. `onDone(text)` is called with the whole reply text once the
-// adapter finished (before `done` is handed on, so the transcript already
-// holds it when a reader sees done). Adapter failures are logged and rethrown.
+// events, done. `onDone(text, cards)` is called with the whole reply text and
+// the card products it showed once the adapter finished (before `done` is
+// handed on, so the transcript already holds it when a reader sees done). Adapter failures are logged and rethrown.
 export async function* agentReply(agent, turn, { replyId, signal, log = () => {}, onDone = () => {}, handoff = null }) {
   const tag = `[agent ${agent.name}] ${turn.message_id.slice(0, 8)}`;
   yield { event: 'start', data: { reply_id: replyId } };
   let text = '';
+  const cards = [];
   try {
     for await (const raw of agent.reply(turn, { signal, handoff })) {
       const checked = checkAgentEvent(raw);
@@ -65,6 +66,7 @@ export async function* agentReply(agent, turn, { replyId, signal, log = () => {}
       }
       for (const event of checked.events) {
         if (event.event === 'delta') text += event.data.text;
+        if (event.event === 'card') cards.push(event.data.product);
         yield event;
       }
     }
@@ -72,6 +74,6 @@ export async function* agentReply(agent, turn, { replyId, signal, log = () => {}
     log(`${tag}: failed: ${error?.message ?? error}`);
     throw error;
   }
-  await onDone(text);
+  await onDone(text, cards);
   yield { event: 'done', data: {} };
 }

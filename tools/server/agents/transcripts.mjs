@@ -9,11 +9,20 @@ export const MAX_ENTRIES = 20;
 export const MAX_ENTRY_CHARS = 4_000;
 export const MAX_CONVERSATIONS = 10_000;
 
-// One completed turn as its two entries, each cut to MAX_ENTRY_CHARS.
-export function transcriptEntries(shopperText, agentText) {
-  return [{ role: 'shopper', text: shopperText.slice(0, MAX_ENTRY_CHARS) },
-    { role: 'agent', text: agentText.slice(0, MAX_ENTRY_CHARS) }];
+export const MAX_ENTRY_CARDS = 8;
+
+// One completed turn as its two entries, each cut to MAX_ENTRY_CHARS. The
+// agent's entry carries the product cards it showed (`cards`, the protocol's
+// card products, at most MAX_ENTRY_CARDS) when there were any: staff read
+// them (staff/staff-api.mjs); adapters get `{role, text}` only (agentView).
+export function transcriptEntries(shopperText, agentText, cards = []) {
+  const agent = { role: 'agent', text: agentText.slice(0, MAX_ENTRY_CHARS) };
+  if (cards.length) agent.cards = cards.slice(0, MAX_ENTRY_CARDS);
+  return [{ role: 'shopper', text: shopperText.slice(0, MAX_ENTRY_CHARS) }, agent];
 }
+
+// The transcript as adapters receive it (`turn.transcript`, docs/agents.md).
+export const agentView = (entries) => entries.map(({ role, text }) => ({ role, text }));
 
 export class TranscriptBook {
   #conversations = new Map(); // conversation_id -> [{role, text}]
@@ -25,10 +34,10 @@ export class TranscriptBook {
   recent(conversationId) { return (this.#conversations.get(conversationId) ?? []).map((e) => ({ ...e })); }
 
   // Records one completed turn.
-  add(conversationId, shopperText, agentText) {
+  add(conversationId, shopperText, agentText, cards = []) {
     const entries = this.#conversations.get(conversationId) ?? [];
     this.#conversations.delete(conversationId); // re-inserted: most recent last
-    entries.push(...transcriptEntries(shopperText, agentText));
+    entries.push(...transcriptEntries(shopperText, agentText, cards));
     this.#conversations.set(conversationId, entries.slice(-MAX_ENTRIES));
     if (this.#conversations.size > this.#max) this.#conversations.delete(this.#conversations.keys().next().value);
   }

@@ -8,11 +8,14 @@
 // "online" = a staff call within the presence window (session/handoff-frames.mjs).
 // What staff write reaches the shopper only through the session log (control
 // events, staff messages); notes go to the staff-only record, never the log.
+// The operator console (console-page.mjs, console/) is this API's page: served
+// at /staff/console without a credential (it holds none), off with the API.
 import { createHash } from 'node:crypto';
 import { readBody, sendError, sendJson } from '../http-util.mjs';
 import { MAX_BODY_BYTES, checkText } from '../chat-request.mjs';
 import { checkVisitor } from '../visitor.mjs';
 import { illegalMessage } from '../control/transitions.mjs';
+import { serveConsole } from './console-page.mjs';
 
 export const STAFF_PREFIX = '/staff/';
 const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes)$/;
@@ -94,6 +97,7 @@ export function createStaffApi({ store, auth, log = () => {} }) {
     const entries = await store.staffEntries(conversationId);
     return sendJson(res, 200, {
       conversation_id: conversationId, control,
+      visitor: await store.getVisitor(conversationId), // who the shop said the shopper is, or null
       handoff: entries.filter((e) => e.kind === 'handoff').at(-1) ?? null, // the summary, to read first
       transcript: await store.recentTranscript(conversationId), entries,
     });
@@ -101,6 +105,7 @@ export function createStaffApi({ store, auth, log = () => {} }) {
 
   return async function handle(req, res, pathname) {
     if (!auth.enabled) return sendError(res, 404, 'not_found', 'Not found.');
+    if (await serveConsole(req, res, pathname)) return undefined; // the page itself: no data, no token
     const verdict = auth.check(req);
     if (verdict !== 'ok') {
       log(`[server] ${req.method} ${pathname} refused: staff credential ${verdict}`);

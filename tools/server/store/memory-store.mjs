@@ -310,7 +310,7 @@ export class MemoryStore {
 
   async getVisitor(id) { return this.#visitors.get(id) ?? null; }
 
-  async addTranscriptTurn(id, shopperText, agentText) { this.#transcripts.add(id, shopperText, agentText); }
+  async addTranscriptTurn(id, shopperText, agentText, cards = []) { this.#transcripts.add(id, shopperText, agentText, cards); }
 
   async recentTranscript(id) { return this.#transcripts.recent(id); }
 

@@ -300,10 +300,10 @@ export class RedisStore {
 
   // A list per conversation, trimmed to its last MAX_ENTRIES entries in the
   // same transaction, kept as long as an idempotency record.
-  async addTranscriptTurn(id, shopperText, agentText) {
+  async addTranscriptTurn(id, shopperText, agentText, cards = []) {
     const key = `nt:{${id}}:transcript`;
     await this.#client.multi()
-      .rPush(key, transcriptEntries(shopperText, agentText).map((e) => JSON.stringify(e)))
+      .rPush(key, transcriptEntries(shopperText, agentText, cards).map((e) => JSON.stringify(e)))
       .lTrim(key, -MAX_ENTRIES, -1)
       .pExpire(key, this.limits.runTtlMs)
       .exec();

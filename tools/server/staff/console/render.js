@@ -1,0 +1,92 @@
+// DOM builders for the console. Everything a shopper, an agent or a staff
+// member wrote is untrusted: it only ever becomes text (text nodes,
+// textContent), never markup, and a link only when it is http(s).
+
+// h('li', {class: 'x', 'data-id': id}, 'text', child) → an element; string
+// children become text nodes; attribute values are set, never parsed.
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value === null || value === undefined) continue;
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+// The URL when it is an absolute http(s) one, else null.
+export function safeHref(url) {
+  try {
+    const parsed = new URL(String(url));
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch { return null; }
+}
+
+// 75_000 → "1:15" (minutes:seconds); an hour or more "1:02:03".
+export function formatWait(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+  const two = (n) => String(n).padStart(2, '0');
+  return hours ? `${hours}:${two(minutes)}:${two(seconds)}` : `${minutes}:${two(seconds)}`;
+}
+
+// A conversation id short enough to read aloud.
+export const shortId = (id) => String(id).slice(0, 8);
+
+// The state as the list and the detail say it.
+export function stateText(t, item) {
+  if (item.state === 'waiting') return t('state.waiting', { time: formatWait(item.waiting_ms ?? 0) });
+  if (item.state === 'person') return t('state.person', { name: item.by?.name ?? '' });
+  return t('state.ai');
+}
+
+function price(card, lang) {
+  try {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency: card.currency }).format(card.price);
+  } catch { return `${card.price} ${card.currency ?? ''}`.trim(); }
+}
+
+function cardItem(t, card, lang) {
+  const href = safeHref(card.url);
+  const name = String(card.name ?? '');
+  return h('li', { class: 'card' },
+    h('span', { class: 'card-name' }, name), ' ',
+    h('span', { class: 'card-price' }, price(card, lang)), ' ',
+    href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, t('card.link', { name })) : null);
+}
+
+function line(who, text, kind, extra = null) {
+  return h('li', { class: `line ${kind}` }, h('span', { class: 'who' }, who), ' ', h('span', { class: 'text' }, text), extra);
+}
+
+// The AI's recent turns: [{role, text, cards?}] → <ol>.
+export function transcriptList(t, transcript, lang) {
+  if (!transcript?.length) return h('p', { class: 'empty' }, t('detail.noTranscript'));
+  return h('ol', { class: 'transcript' }, transcript.map((e) => line(
+    t(e.role === 'shopper' ? 'who.shopper' : 'who.agent'), String(e.text ?? ''), e.role === 'shopper' ? 'shopper' : 'agent',
+    e.cards?.length ? h('ul', { class: 'cards' }, e.cards.map((c) => cardItem(t, c, lang))) : null,
+  )));
+}
+
+// The staff record: held shopper messages, staff messages, notes, handoff
+// requests, emails → <ol>.
+export function entryList(t, entries) {
+  if (!entries?.length) return h('p', { class: 'empty' }, t('detail.noTranscript'));
+  return h('ol', { class: 'entries' }, entries.map((e) => {
+    if (e.kind === 'shopper') return line(t('who.shopper'), String(e.text ?? ''), 'shopper');
+    if (e.kind === 'staff') return line(t('who.staff', { name: e.name }), String(e.text ?? ''), 'staff');
+    if (e.kind === 'note') return line(t('who.note', { name: e.name }), String(e.text ?? ''), 'note');
+    if (e.kind === 'email') return h('li', { class: 'line event' }, t('who.email', { email: String(e.email ?? '') }));
+    if (e.kind === 'handoff') return h('li', { class: 'line event' }, t('who.handoff'), e.summary ? `: ${e.summary}` : '');
+    return null;
+  }));
+}
+
+// Who the shop said the shopper is ({id, name, email} or null).
+export function visitorText(t, visitor) {
+  if (!visitor) return t('detail.anonymous');
+  return [visitor.name, visitor.email, visitor.id && `#${visitor.id}`].filter(Boolean).join(' · ');
+}

@@ -1,0 +1,52 @@
+// The console's calls to the staff API (docs/protocol.md, "Staff API"), on
+// the page's own origin. The token is only ever the Authorization header;
+// `session` keeps {token, name} in the tab's sessionStorage at most (gone
+// when the tab closes), never in the page, the URL or localStorage.
+//
+// Every call resolves {ok, status, body}; status 0 = the network failed.
+
+const KEY = 'natter.staff';
+
+export const session = {
+  load(storage = sessionStorage) {
+    try {
+      const saved = JSON.parse(storage.getItem(KEY) ?? 'null');
+      return saved && typeof saved.token === 'string' && typeof saved.name === 'string' ? saved : null;
+    } catch { return null; }
+  },
+  save({ token, name }, storage = sessionStorage) { storage.setItem(KEY, JSON.stringify({ token, name })); },
+  clear(storage = sessionStorage) { storage.removeItem(KEY); },
+};
+
+// A reply's message id, chosen here so a retried POST applies once.
+export const newMessageId = () => `console-${crypto.randomUUID()}`;
+
+export function createStaffClient({ token, name, fetchImpl = (...a) => fetch(...a) }) {
+  async function call(pathname, body) {
+    try {
+      const res = await fetchImpl(pathname, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify({ name, ...body }),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+      let parsed = null;
+      try { parsed = await res.json(); } catch { /* not JSON: status says enough */ }
+      return { ok: res.ok, status: res.status, body: parsed };
+    } catch {
+      return { ok: false, status: 0, body: null };
+    }
+  }
+  const one = (id) => `/staff/conversations/${encodeURIComponent(id)}`;
+  return {
+    name,
+    presence: () => call('/staff/presence', {}),
+    list: () => call('/staff/conversations'),
+    detail: (id) => call(one(id)),
+    take: (id) => call(`${one(id)}/take`, {}),
+    handBack: (id) => call(`${one(id)}/hand-back`, {}),
+    reply: (id, messageId, text) => call(`${one(id)}/reply`, { message_id: messageId, text }),
+    note: (id, text) => call(`${one(id)}/notes`, { text }),
+  };
+}
