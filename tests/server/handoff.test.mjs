@@ -75,7 +75,8 @@ for (const [kind, makeStore] of Object.entries(stores)) {
       await socket.waitFor(() => socket.frames.filter((f) => f.type === 'ack' && f.message_id === 'st-1').length === 2);
       await sleep(200);
       assert.equal((await stats(server.url)).agent_runs['st-1'], undefined, 'the AI was never called');
-      assert.deepEqual(socket.events('st-1'), []);
+      // Once, whatever the retries: the widget settles the message with it.
+      assert.deepEqual(socket.events('st-1').map((f) => [f.event, f.data]), [['held', {}]]);
       const seen = (await staff(server, 'GET', `/staff/conversations/${session}`)).json;
       assert.deepEqual(seen.entries.filter((e) => e.kind === 'shopper').map((e) => [e.message_id, e.text]),
         [['st-1', 'is the PS5 in stock?']], 'staff read the message once');
@@ -132,7 +133,7 @@ for (const [kind, makeStore] of Object.entries(stores)) {
       const control = await controlEvent(socket, 'person');
       await sleep(400);
       const after = socket.events('mid-1').filter((f) => f.seq > control.seq);
-      assert.deepEqual(after, [], 'no AI event after the takeover');
+      assert.deepEqual(after.map((f) => f.event), ['held'], 'no AI event after the takeover: only the hold that settles it');
       assert.equal(socket.events('mid-1').some((f) => f.event === 'done'), false);
       const seqs = socket.events().map((f) => f.seq);
       assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'the shopper got every seq once, in order');
