@@ -83,7 +83,12 @@ test('the shopper asks for a person, staff take over and answer with their name,
   const takeover = frames.find((f) => f.event === 'control' && f.data.state === 'person');
   const handBack = frames.find((f) => f.event === 'control' && f.data.state === 'ai');
   const between = frames.filter((f) => f.seq > takeover.seq && f.seq < handBack.seq);
-  assert.ok(between.every((f) => f.reply_to === 'control' || f.reply_to.startsWith('staff-')), JSON.stringify(between));
+  assert.ok(between.every((f) => f.reply_to === 'control' || f.reply_to.startsWith('staff-') || f.event === 'held'),
+    JSON.stringify(between));
+  // Each message to the person was settled by its own `held` event, once.
+  const toPerson = s.msgsSent().filter((m) => ['is the PS5 in stock?', 'and the price?'].includes(m.text));
+  const held = between.filter((f) => f.event === 'held').map((f) => f.reply_to);
+  assert.deepEqual([...new Set(held)].sort(), [...new Set(toPerson.map((m) => m.message_id))].sort());
   s.assertClean();
 });
 
