@@ -25,6 +25,14 @@ std::vector<std::string> notice_codes(const Harness& h) {
   return out;
 }
 
+// Ana takes over (seq 1) and answers "Yes, 3 left." as staff-m-1 (seq 2..4).
+void ana_takes_over_and_answers(Harness& h, uint32_t id) {
+  h.feed(WsFrame{id, control(1, R"({"state":"person","by":{"name":"Ana"}})")});
+  h.feed(WsFrame{id, event(2, "staff-m-1", "start", R"({"reply_id":"s1","author":{"kind":"staff","name":"Ana"}})")});
+  h.feed(WsFrame{id, event(3, "staff-m-1", "delta", R"({"text":"Yes, 3 left."})")});
+  h.feed(WsFrame{id, event(4, "staff-m-1", "done", "{}")});
+}
+
 TEST(ConversationControl, TheHelloSaysTheWidgetUnderstandsHandoff) {
   Harness h(session_config());
   h.feed(SessionWanted{});
@@ -95,10 +103,7 @@ TEST(ConversationControl, ATakeoverClosesTheStreamingReplyAndSettlesItsSeq) {
 TEST(ConversationControl, AStaffReplyCarriesItsAuthor) {
   Harness h(session_config());
   const uint32_t id = go_live(h);
-  h.feed(WsFrame{id, control(1, R"({"state":"person","by":{"name":"Ana"}})")});
-  h.feed(WsFrame{id, event(2, "staff-m-1", "start", R"({"reply_id":"s1","author":{"kind":"staff","name":"Ana"}})")});
-  h.feed(WsFrame{id, event(3, "staff-m-1", "delta", R"({"text":"Yes, 3 left."})")});
-  h.feed(WsFrame{id, event(4, "staff-m-1", "done", "{}")});
+  ana_takes_over_and_answers(h, id);
   auto replies = h.all_of<AgentReplyUpdated>();
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[0].author, "Ana");
@@ -205,10 +210,7 @@ TEST(ConversationControl, AHeldEventSettlesTheMessage) {
 TEST(ConversationControl, AReloadedPageShowsTheStaffReplyWithItsAuthor) {
   Harness h(session_config());
   const uint32_t id = go_live(h);
-  h.feed(WsFrame{id, control(1, R"({"state":"person","by":{"name":"Ana"}})")});
-  h.feed(WsFrame{id, event(2, "staff-m-1", "start", R"({"reply_id":"s1","author":{"kind":"staff","name":"Ana"}})")});
-  h.feed(WsFrame{id, event(3, "staff-m-1", "delta", R"({"text":"Yes, 3 left."})")});
-  h.feed(WsFrame{id, event(4, "staff-m-1", "done", "{}")});
+  ana_takes_over_and_answers(h, id);
   const auto blob = nlohmann::json::parse(h.all_of<Persist>().back().value);
   Config next = session_config();
   next.transcript_json = blob["transcript"].dump();

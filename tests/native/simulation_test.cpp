@@ -88,69 +88,78 @@ TEST(Simulation, TheSchedulesReachTheOutboxBoundAndRefuseMore) {
   EXPECT_GE(seeds_refusing, 20) << "floods rarely reach the outbox bound";
 }
 
+// What 300 seeds' schedules reach, run once for the three tests below.
+struct ScheduleFigures {
+  int resumed_with_previous_token = 0, seeds_resuming_with_it = 0;
+  SimWorld::VoiceFigures voice;
+  SimWorld::StaffFigures staff;
+  std::string failure;  // the first seed that failed, if any
+};
+
+const ScheduleFigures& figures_of_300_seeds() {
+  static const ScheduleFigures figures = [] {
+    ScheduleFigures sum;
+    SimOptions opt;
+    opt.trace = false;
+    for (uint32_t seed = 1; seed <= 300 && sum.failure.empty(); ++seed) {
+      SimWorld world(seed, opt);
+      if (!world.run()) sum.failure = "seed " + std::to_string(seed) + ": " + world.failure();
+      const int resumed = world.server().resumed_with_previous_token;
+      sum.resumed_with_previous_token += resumed;
+      sum.seeds_resuming_with_it += resumed > 0;
+      const auto& v = world.voice_figures();
+      sum.voice.calls += v.calls;
+      sum.voice.carried_across_reconnects += v.carried_across_reconnects;
+      sum.voice.up_at_the_end += v.up_at_the_end;
+      sum.voice.mic_denied += v.mic_denied;
+      const auto f = world.staff_figures();
+      sum.staff.takeovers += f.takeovers;
+      sum.staff.staff_replies += f.staff_replies;
+      sum.staff.held += f.held;
+      sum.staff.hand_backs += f.hand_backs;
+    }
+    return sum;
+  }();
+  return figures;
+}
+
 // The server model rotates the resume token on every welcome and keeps the
 // previous one good for one more hello, as the gateway does; the schedules
 // reach that path (a welcome lost with the socket, the client back with the
 // token before it) and every invariant still holds there.
 TEST(Simulation, TheSchedulesResumeWithThePreviousTokenAfterALostWelcome) {
-  int resumed = 0, seeds = 0;
-  SimOptions opt;
-  opt.trace = false;
-  for (uint32_t seed = 1; seed <= 300; ++seed) {
-    SimWorld world(seed, opt);
-    ASSERT_TRUE(world.run()) << world.failure();
-    resumed += world.server().resumed_with_previous_token;
-    seeds += world.server().resumed_with_previous_token > 0;
-  }
-  std::printf("[sim] %d resumes with the previous token in %d of 300 seeds\n", resumed, seeds);
-  EXPECT_GE(seeds, 1) << "no schedule loses a welcome and resumes with the token before it";
+  const auto& f = figures_of_300_seeds();
+  ASSERT_EQ(f.failure, "");
+  std::printf("[sim] %d resumes with the previous token in %d of 300 seeds\n", f.resumed_with_previous_token,
+              f.seeds_resuming_with_it);
+  EXPECT_GE(f.seeds_resuming_with_it, 1) << "no schedule loses a welcome and resumes with the token before it";
 }
 
 // Voice worlds (half of the seeds: bit 4) carry calls through
 // the same faults: calls reopened on a later socket, calls still up when
 // faults stop (then held to V5), refused microphones.
 TEST(Simulation, TheSchedulesCarryVoiceCallsAcrossReconnects) {
-  SimWorld::VoiceFigures sum;
-  SimOptions opt;
-  opt.trace = false;
-  for (uint32_t seed = 1; seed <= 300; ++seed) {
-    SimWorld world(seed, opt);
-    ASSERT_TRUE(world.run()) << "seed " << seed << ": " << world.failure();
-    const auto& f = world.voice_figures();
-    sum.calls += f.calls;
-    sum.carried_across_reconnects += f.carried_across_reconnects;
-    sum.up_at_the_end += f.up_at_the_end;
-    sum.mic_denied += f.mic_denied;
-  }
+  const auto& f = figures_of_300_seeds();
+  ASSERT_EQ(f.failure, "");
   std::printf("[sim] voice: %d calls, %d carried across a reconnect, %d up when faults stopped, %d refused microphones in 300 seeds\n",
-              sum.calls, sum.carried_across_reconnects, sum.up_at_the_end, sum.mic_denied);
-  EXPECT_GE(sum.carried_across_reconnects, 50) << "calls rarely live through a reconnect";
-  EXPECT_GE(sum.up_at_the_end, 30) << "few calls reach the convergence check";
-  EXPECT_GE(sum.mic_denied, 5) << "refused microphones are rare";
+              f.voice.calls, f.voice.carried_across_reconnects, f.voice.up_at_the_end, f.voice.mic_denied);
+  EXPECT_GE(f.voice.carried_across_reconnects, 50) << "calls rarely live through a reconnect";
+  EXPECT_GE(f.voice.up_at_the_end, 30) << "few calls reach the convergence check";
+  EXPECT_GE(f.voice.mic_denied, 5) << "refused microphones are rare";
 }
 
 // Staff worlds (seed bit 6) bring a person in through the same faults:
 // takeovers, staff replies (some POSTed twice), messages held for staff,
 // hand-backs; each then held to H1..H3 and to every exactly-once invariant.
 TEST(Simulation, TheSchedulesBringAPersonIn) {
-  SimWorld::StaffFigures sum;
-  SimOptions opt;
-  opt.trace = false;
-  for (uint32_t seed = 1; seed <= 300; ++seed) {
-    SimWorld world(seed, opt);
-    ASSERT_TRUE(world.run()) << "seed " << seed << ": " << world.failure();
-    const auto f = world.staff_figures();
-    sum.takeovers += f.takeovers;
-    sum.staff_replies += f.staff_replies;
-    sum.held += f.held;
-    sum.hand_backs += f.hand_backs;
-  }
+  const auto& f = figures_of_300_seeds();
+  ASSERT_EQ(f.failure, "");
   std::printf("[sim] staff: %d takeovers, %d staff replies, %d messages held for staff, %d hand-backs in 300 seeds\n",
-              sum.takeovers, sum.staff_replies, sum.held, sum.hand_backs);
-  EXPECT_GE(sum.takeovers, 50);
-  EXPECT_GE(sum.staff_replies, 50);
-  EXPECT_GE(sum.held, 50);
-  EXPECT_GE(sum.hand_backs, 30);
+              f.staff.takeovers, f.staff.staff_replies, f.staff.held, f.staff.hand_backs);
+  EXPECT_GE(f.staff.takeovers, 50);
+  EXPECT_GE(f.staff.staff_replies, 50);
+  EXPECT_GE(f.staff.held, 50);
+  EXPECT_GE(f.staff.hand_backs, 30);
 }
 
 TEST(Simulation, TheSameSeedGivesTheSameTrace) {
