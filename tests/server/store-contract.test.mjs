@@ -290,6 +290,31 @@ test('redis: losing the data is announced by a new epoch; sessions from before a
   }
 });
 
+test('redis: a hello on an instance that has not noticed the data loss yet is attached under the new epoch and stays resumable', async () => {
+  const redis = await startRedis();
+  const noticing = await new RedisStore({ url: redis.url }).start();
+  const lagging = await new RedisStore({ url: redis.url, epochCheckMs: 3_600_000 }).start(); // its check never fires here
+  try {
+    await noticing.createSession('old', {});
+    const changed = new Promise((resolve) => noticing.onEpochChange(resolve));
+    await redis.restartEmpty();
+    const epoch = await changed;
+    const heard = [];
+    lagging.onEpochChange((e) => heard.push(e));
+    const fresh = await lagging.createSession('fresh', {});
+    assert.equal(fresh.epoch, epoch, 'stamped with the epoch Redis holds, not the one the instance remembered');
+    assert.deepEqual(heard, [epoch], 'the hello itself told the lagging instance of the loss');
+    const again = await lagging.resumeSession('fresh', fresh.token, {});
+    assert.notEqual(again, null, 'the fresh session resumes: nothing closes it as if it were from before the loss');
+    assert.equal(again.epoch, epoch);
+    assert.notEqual(await noticing.resumeSession('fresh', fresh.token, {}), null, 'on either instance');
+  } finally {
+    await lagging.close();
+    await noticing.close();
+    await redis.stop();
+  }
+});
+
 // Who controls a conversation (control/transitions.mjs), on both stores: a
 // backend of its own, so its sessions do not meet the caps of the suite above.
 for (const [kind, makeBackend] of Object.entries(backends)) {

@@ -107,8 +107,10 @@ export function createSessionEndpoint({
     if (conn && !conn.replaced) conn.catchUp();
     turns.controlChanged(id).catch((e) => log(`[server] store: ${e.message}`));
   });
-  store.onEpochChange(() => { // the store lost its data: every session here starts fresh
-    for (const conn of conns) if (conn.sessionId && !conn.replaced) lost(conn);
+  // The store lost its data: every connection attached under an older epoch
+  // starts fresh. One mid-hello (no epoch yet) is attached under the new one.
+  store.onEpochChange((epoch) => {
+    for (const conn of conns) if (conn.epoch !== undefined && conn.epoch !== epoch && !conn.replaced) lost(conn);
   });
 
   function lost(conn) {
@@ -297,6 +299,7 @@ export function createSessionEndpoint({
       return conn.close(TRY_AGAIN_LATER, 'try again later: sessions');
     }
     conn.gen = attached.gen;
+    conn.epoch = attached.epoch ?? '';
     conn.tabId = h.tab_id;
     conn.features = h.features ?? new Set();
     conn.feed.sentSeq = resumed ? Math.min(h.last_event_seq, attached.seq) : 0; // what the client holds

@@ -74,7 +74,7 @@ export class MemoryStore {
       control: { state: 'ai', by: null, since: 0 }, staffIds: new Map(), staffLog: [],
     };
     this.#sessions.set(id, s);
-    return { token: s.token, gen: s.gen, seq: 0, acked: [], prev };
+    return { token: s.token, gen: s.gen, seq: 0, acked: [], prev, epoch: this.epoch };
   }
 
   async resumeSession(id, token, { tabId = '', instance = '', rotate = false } = {}) {
@@ -90,7 +90,7 @@ export class MemoryStore {
     s.instance = instance;
     s.connected = true;
     s.expiresAt = null;
-    return { token: s.token, gen: s.gen, seq: s.seq, acked: [...s.acked.keys()], prev };
+    return { token: s.token, gen: s.gen, seq: s.seq, acked: [...s.acked.keys()], prev, epoch: this.epoch };
   }
 
   onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }

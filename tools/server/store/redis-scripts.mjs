@@ -22,6 +22,13 @@ local function expire_all(ms)
   for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ms) end
   for i = 7, 8 do if KEYS[i] then redis.call('PEXPIRE', KEYS[i], ms) end end
 end
+-- The data's epoch (KEYS[9]), minted from ARGV's candidate when missing: a
+-- session is stamped with, and resumed against, the epoch Redis holds now,
+-- never an instance's remembered one (which lags a data loss by a tick).
+local function data_epoch(candidate)
+  redis.call('SET', KEYS[9], candidate, 'NX')
+  return redis.call('GET', KEYS[9])
+end
 local function follow_ttl(key)
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
@@ -33,9 +40,10 @@ local function check_gen(gen)
 end
 `;
 
-// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl maxSessions ifAbsent
+// KEYS S L A O T Z V W EP; ARGV id tab inst token epoch ttl maxSessions ifAbsent
 const CREATE = `${PRELUDE}
 local now = now_ms()
+local epoch = data_epoch(ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
 local exists = redis.call('EXISTS', KEYS[1]) == 1
 if exists and ARGV[8] == '1' then return cjson.encode({held = true}) end
@@ -50,18 +58,19 @@ end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
 gen = gen + 1
 redis.call('HSET', KEYS[1], 'tok', redis.sha1hex(ARGV[4]), 'ptok', '', 'gen', gen, 'tab', ARGV[2], 'inst', ARGV[3],
-  'conn', '1', 'seq', 0, 'first', 1, 'cur', 0, 'e', ARGV[5])
+  'conn', '1', 'seq', 0, 'first', 1, 'cur', 0, 'e', epoch)
 expire_all(tonumber(ARGV[6]))
 redis.call('ZADD', KEYS[6], now + tonumber(ARGV[6]), ARGV[1])
-return cjson.encode({token = ARGV[4], gen = gen, seq = 0, prev = prev})
+return cjson.encode({token = ARGV[4], gen = gen, seq = 0, prev = prev, epoch = epoch})
 `;
 
-// KEYS S L A O T Z V W; ARGV id tab inst token epoch ttl rotate newToken
+// KEYS S L A O T Z V W EP; ARGV id tab inst token epoch ttl rotate newToken
 const RESUME = `${PRELUDE}
-if redis.call('EXISTS', KEYS[1]) == 0 or ARGV[4] == '' then return false end
+local epoch = data_epoch(ARGV[5])
+if redis.call('EXISTS', KEYS[1]) == 0 or ARGV[4] == '' then return cjson.encode({epoch = epoch}) end
 local m = redis.call('HMGET', KEYS[1], 'tok', 'ptok', 'e', 'conn', 'tab', 'inst')
 local h = redis.sha1hex(ARGV[4])
-if (h ~= m[1] and h ~= m[2]) or m[3] ~= ARGV[5] then return false end
+if (h ~= m[1] and h ~= m[2]) or m[3] ~= epoch then return cjson.encode({epoch = epoch}) end
 local prev = false
 if m[4] == '1' then prev = {tabId = m[5], instance = m[6]} end
 local token = ARGV[4]
@@ -74,7 +83,7 @@ redis.call('HSET', KEYS[1], 'tab', ARGV[2], 'inst', ARGV[3], 'conn', '1')
 expire_all(tonumber(ARGV[6]))
 redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[6]), ARGV[1])
 return cjson.encode({token = token, gen = gen, seq = tonumber(redis.call('HGET', KEYS[1], 'seq')),
-  acked = redis.call('LRANGE', KEYS[4], 0, -1), prev = prev})
+  acked = redis.call('LRANGE', KEYS[4], 0, -1), prev = prev, epoch = epoch})
 `;
 
 // KEYS S L A O T Z V W; ARGV id gen ttl connected(1|0)

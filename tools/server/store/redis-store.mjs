@@ -50,11 +50,15 @@ export class RedisStore {
   #appendListeners = new Set();
   #runWaiters = new Map();
   #epochTimer = null;
+  #epochCheckMs;
   #log;
 
-  constructor({ url, limits = {}, log = () => {} } = {}) {
+  // epochCheckMs: how often the epoch is polled (tests stretch it to stand
+  // for an instance whose check has not fired yet).
+  constructor({ url, limits = {}, log = () => {}, epochCheckMs = EPOCH_CHECK_MS } = {}) {
     this.limits = limitsWith(limits);
     this.#log = log;
+    this.#epochCheckMs = epochCheckMs;
     // Commands fail fast while Redis is unreachable (the caller answers 503
     // or closes 1011) instead of queueing without bound.
     const options = { url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } };
@@ -80,7 +84,7 @@ export class RedisStore {
     await this.#sub.subscribe(RUN_CHANNEL, (key) => this.#wakeRun(key));
     await this.#sub.subscribe(LOG_CHANNEL, (id) => { for (const fn of this.#appendListeners) fn(id); });
     this.epoch = await this.#currentEpoch();
-    this.#epochTimer = setInterval(() => this.#checkEpoch(), EPOCH_CHECK_MS);
+    this.#epochTimer = setInterval(() => this.#checkEpoch(), this.#epochCheckMs);
     this.#epochTimer.unref();
     return this;
   }
@@ -93,20 +97,32 @@ export class RedisStore {
 
   // The epoch key, minted when missing (first start, or Redis lost its data).
   async #currentEpoch() {
-    await this.#client.set(EPOCH_KEY, randomBytes(6).toString('base64url'), { NX: true });
+    await this.#client.set(EPOCH_KEY, this.#candidateEpoch(), { NX: true });
     return this.#client.get(EPOCH_KEY);
   }
+
+  #candidateEpoch() { return randomBytes(6).toString('base64url'); }
 
   async #checkEpoch() {
     let now;
     try { now = await this.#currentEpoch(); } catch { return; } // unreachable: try again next tick
-    if (now === this.epoch) return;
+    this.#sawEpoch(now);
+  }
+
+  // Every epoch Redis reports (the timer's, and each hello's own, read in the
+  // same script that stamps or checks the session) is compared here, so a
+  // hello on an instance whose timer has not fired yet still learns of a
+  // data loss before its session is written.
+  #sawEpoch(now) {
+    if (!now || now === this.epoch) return;
     this.#log(`[store] epoch changed ${this.epoch} -> ${now}: Redis lost its data`);
     this.epoch = now;
     for (const fn of this.#epochListeners) fn(now);
   }
 
-  // fn(epoch) when the store's data was lost (live sockets must start fresh).
+  // fn(epoch) when the store's data was lost: connections attached under an
+  // older epoch must start fresh. createSession/resumeSession return the
+  // epoch each session was attached under.
   onEpochChange(fn) { this.#epochListeners.add(fn); }
 
   async #run(name, keys, args) {
@@ -126,22 +142,23 @@ export class RedisStore {
   #liveTtl() { return 2 * this.limits.resumeWindowMs; }
 
   async createSession(id, { tabId = '', instance = '', ifAbsent = false } = {}) {
-    const reply = JSON.parse(await this.#run('CREATE', sessionKeys(id),
-      [id, tabId, instance, newResumeToken(), this.epoch, this.#liveTtl(), this.limits.maxSessions, ifAbsent ? 1 : 0]));
+    const reply = JSON.parse(await this.#run('CREATE', [...sessionKeys(id), EPOCH_KEY],
+      [id, tabId, instance, newResumeToken(), this.#candidateEpoch(), this.#liveTtl(), this.limits.maxSessions, ifAbsent ? 1 : 0]));
     if (reply.full) return { full: true };
     if (reply.held) return { held: true };
+    this.#sawEpoch(reply.epoch);
     await this.#client.zRem(WAITING_KEY, id); // a fresh session starts with the AI (CREATE dropped its control)
-    return { token: reply.token, gen: reply.gen, seq: 0, acked: [], prev: reply.prev || null };
+    return { token: reply.token, gen: reply.gen, seq: 0, acked: [], prev: reply.prev || null, epoch: reply.epoch };
   }
 
   async resumeSession(id, token, { tabId = '', instance = '', rotate = false } = {}) {
-    const raw = await this.#run('RESUME', sessionKeys(id),
-      [id, tabId, instance, token, this.epoch, this.#liveTtl(), rotate ? 1 : 0, newResumeToken()]);
-    if (raw === null) return null;
-    const reply = JSON.parse(raw);
+    const reply = JSON.parse(await this.#run('RESUME', [...sessionKeys(id), EPOCH_KEY],
+      [id, tabId, instance, token, this.#candidateEpoch(), this.#liveTtl(), rotate ? 1 : 0, newResumeToken()]));
+    this.#sawEpoch(reply.epoch);
+    if (reply.token === undefined) return null; // unknown, unproven, or from before a data loss
     return {
       token: reply.token, gen: reply.gen, seq: reply.seq, acked: Array.isArray(reply.acked) ? reply.acked : [],
-      prev: reply.prev || null,
+      prev: reply.prev || null, epoch: reply.epoch,
     };
   }
 
