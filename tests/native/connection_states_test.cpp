@@ -13,7 +13,7 @@ namespace {
 using testing::DiagramSource;
 
 const DiagramSource kSource{"Connection states", "connection-states.md", "kConnTransitions",
-                            "wasm/src/connection_machine.cpp", "tests/native/connection_states_test.cpp", ""};
+                            "wasm/src/connection_transitions.cpp", "tests/native/connection_states_test.cpp", ""};
 
 TEST(ConnectionStates, TheDiagramInTheDocsMatchesTheTable) {
   testing::expect_doc_matches(
