@@ -5,8 +5,8 @@
 // the shipped one (the map is a side file; the module carries no names).
 import { readFileSync, existsSync } from 'node:fs';
 
-// [{module, name, kind, real}] for every import of the module at wasmPath.
-export function realImports(wasmPath) {
+// The symbol map beside the module at wasmPath: function index -> real name.
+export function functionNames(wasmPath) {
   const symbolsPath = `${wasmPath.replace(/\.wasm$/, '')}.js.symbols`;
   const altPath = `${wasmPath}.symbols`;
   const mapPath = [symbolsPath, wasmPath.replace(/\.wasm$/, '.symbols'), altPath].find((p) => existsSync(p));
@@ -16,6 +16,12 @@ export function realImports(wasmPath) {
     const m = /^(\d+):(.+)$/.exec(line.trim());
     if (m) names.set(Number(m[1]), m[2]);
   }
+  return { names, mapPath };
+}
+
+// [{module, name, kind, real}] for every import of the module at wasmPath.
+export function realImports(wasmPath) {
+  const { names, mapPath } = functionNames(wasmPath);
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasmPath)));
   let functionIndex = 0;
   return imports.map((i) => {
