@@ -12,6 +12,14 @@
 //   {cmd: 'live', ofUrl}               how many sessions first opened on `ofUrl` are
 //                                      live now, and how many there are
 //   {cmd: 'close'}                     close every session
+//   {cmd: 'staff', url, token, n}      handoff bench (handoff.mjs): on n sessions a
+//                                      person takes over and replies; ms from the reply
+//                                      POST to the shopper's socket receiving its text
+//   {cmd: 'takeover', url, token, n}   on n sessions, a takeover while the AI's reply
+//                                      streams; ms from the take POST to the last AI
+//                                      event the shopper received, and how many AI
+//                                      events came after the control event (must be 0);
+//                                      and ms from the take POST to the control event
 import WebSocket from 'ws';
 
 const HEARTBEAT_MS = 15_000;
@@ -27,6 +35,7 @@ class Client {
     this.live = false;
     this.pending = null; // {id, sent, ack, first}
     this.closedOnPurpose = false;
+    this.watchers = new Set(); // fn(frame, now): the handoff bench's observers
     this.connect(url);
   }
 
@@ -37,6 +46,7 @@ class Client {
     this.opened = new Promise((resolve) => { this.onLive = resolve; });
     ws.on('open', () => ws.send(JSON.stringify({
       type: 'hello', v: 1, session_id: this.id, resume_token: this.token, last_event_seq: this.lastSeq, tab_id: 'bench',
+      features: ['handoff'], // as today's widget: control events arrive as themselves
     })));
     ws.on('message', (data) => this.frame(JSON.parse(data.toString())));
     ws.on('error', () => {});
@@ -51,6 +61,7 @@ class Client {
 
   frame(f) {
     const now = performance.now();
+    for (const watch of this.watchers) watch(f, now);
     if (f.type === 'welcome') {
       this.token = f.resume_token;
       if (!f.resumed) this.lastSeq = 0;
@@ -127,6 +138,79 @@ async function messages({ rate, seconds }) {
   };
 }
 
+// The staff API, as the operator console calls it.
+async function staffCall(url, token, id, action, body) {
+  const res = await fetch(`${url}staff/conversations/${encodeURIComponent(id)}/${action}`, {
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`staff ${action} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+// Resolves with the time of the first frame `match` accepts (or null after ms).
+function firstFrame(client, match, ms = 10_000) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { client.watchers.delete(watch); resolve(null); }, ms);
+    const watch = (f, now) => {
+      if (!match(f)) return;
+      clearTimeout(timer);
+      client.watchers.delete(watch);
+      resolve(now);
+    };
+    client.watchers.add(watch);
+  });
+}
+
+const sample = (n) => clients.filter((c) => c.live && !c.pending).slice(0, n);
+
+async function staffReplies({ url, token, n }) {
+  const ms = [];
+  for (const [i, client] of sample(n).entries()) {
+    await staffCall(url, token, client.id, 'take', { name: 'Ana' });
+    const messageId = `bench-staff-${i}`;
+    const seen = firstFrame(client, (f) => f.type === 'event' && f.reply_to === `staff-${messageId}` && f.event === 'delta');
+    const sent = performance.now();
+    await staffCall(url, token, client.id, 'reply', { name: 'Ana', message_id: messageId, text: 'Yes, 3 left.' });
+    const at = await seen;
+    if (at !== null) ms.push(at - sent);
+    await staffCall(url, token, client.id, 'hand-back', { name: 'Ana' });
+  }
+  return { ms };
+}
+
+async function takeovers({ url, token, n }) {
+  const ms = [];
+  const controlMs = [];
+  let after = 0;
+  let cut = 0;
+  for (const [i, client] of sample(n).entries()) {
+    const messageId = `bench-cut-${i}`;
+    let lastAi = null;
+    let controlSeq = null;
+    let controlAt = null;
+    const watch = (f, now) => {
+      if (f.type !== 'event') return;
+      if (f.reply_to === 'control' && f.data?.state === 'person') { controlSeq = f.seq; controlAt = now; }
+      else if (f.reply_to === messageId && f.event !== 'held') { // held: the server settling the cut message, not the AI
+        lastAi = now;
+        if (controlSeq !== null && f.seq > controlSeq) after += 1;
+      }
+    };
+    client.watchers.add(watch);
+    const firstDelta = firstFrame(client, (f) => f.type === 'event' && f.reply_to === messageId && f.event === 'delta');
+    client.ws.send(JSON.stringify({ type: 'msg', message_id: messageId, text: 'tell me about the Switch' }));
+    await firstDelta;
+    const took = performance.now();
+    await staffCall(url, token, client.id, 'take', { name: 'Ana' });
+    await new Promise((r) => setTimeout(r, 500)); // any AI event still on its way arrives in this window
+    client.watchers.delete(watch);
+    if (lastAi !== null) ms.push(Math.max(0, lastAi - took));
+    if (controlSeq !== null) { cut += 1; controlMs.push(controlAt - took); }
+    await staffCall(url, token, client.id, 'hand-back', { name: 'Ana' });
+  }
+  return { ms, controlMs, after, cut };
+}
+
 process.on('message', async (message) => {
   let result = {};
   if (message.cmd === 'open') result = await open(message);
@@ -135,7 +219,9 @@ process.on('message', async (message) => {
   else if (message.cmd === 'live') {
     const mine = clients.filter((c) => c.home === message.ofUrl);
     result = { total: mine.length, live: mine.filter((c) => c.live).length };
-  } else if (message.cmd === 'close') {
+  } else if (message.cmd === 'staff') result = await staffReplies(message);
+  else if (message.cmd === 'takeover') result = await takeovers(message);
+  else if (message.cmd === 'close') {
     for (const c of clients.splice(0)) c.close();
   }
   process.send({ done: message.cmd, ...result });

@@ -41,7 +41,7 @@ function request(child, message, reply) {
   });
 }
 
-async function startInstance(options) {
+export async function startInstance(options) {
   const child = fork(here('./gateway-instance.mjs'), [JSON.stringify(options)], {
     execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -68,7 +68,7 @@ async function startInstance(options) {
   };
 }
 
-async function startLoad() {
+export async function startLoad() {
   const child = fork(here('./gateway-load.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await request(child, null, 'ready');
   return {

@@ -5,6 +5,7 @@ import { renderVoiceSection } from './voice-report.mjs';
 import { renderVoiceAgentSection } from './voice-agent.mjs';
 import { renderLookSection } from './look-cost.mjs';
 import { renderGatewaySection } from './gateway-report.mjs';
+import { renderHandoffSection } from './handoff.mjs';
 import { targetTotals } from './budgets.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
@@ -172,7 +173,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, handoff, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -229,5 +230,6 @@ ${reconnectSection(reconnect)}
 ${idleSection(idle)}
 ${renderVoiceSection(voice)}
 ${renderVoiceAgentSection(voiceAgent)}
-${gateway ? renderGatewaySection(gateway) : ''}`;
+${gateway ? renderGatewaySection(gateway) : ''}
+${handoff ? renderHandoffSection(handoff) : ''}`;
 }

@@ -23,6 +23,7 @@ import { measureLookBytes, measureCatalogueLoads } from './look-cost.mjs';
 import { renderReport } from './report.mjs';
 import { measureAndWriteChecks } from './checks.mjs';
 import { measureGateway } from './gateway.mjs';
+import { measureHandoff } from './handoff.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -73,6 +74,7 @@ async function main() {
 
   // Its own gateway processes, load generator and redis-server.
   const gateway = await measureGateway({ idleSeconds: Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30) });
+  const handoff = await measureHandoff();
 
   const cpus = os.cpus();
   const report = renderReport({
@@ -87,7 +89,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, handoff, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);
