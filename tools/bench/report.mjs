@@ -6,6 +6,7 @@ import { renderVoiceAgentSection } from './voice-agent.mjs';
 import { renderLookSection } from './look-cost.mjs';
 import { renderGatewaySection } from './gateway-report.mjs';
 import { renderHandoffSection } from './handoff.mjs';
+import { renderCallStartSection } from './call-start.mjs';
 import { targetTotals } from './budgets.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
@@ -173,7 +174,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, look, gateway, handoff, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, look, gateway, handoff, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -231,5 +232,6 @@ ${idleSection(idle)}
 ${renderVoiceSection(voice)}
 ${renderVoiceAgentSection(voiceAgent)}
 ${gateway ? renderGatewaySection(gateway) : ''}
-${handoff ? renderHandoffSection(handoff) : ''}`;
+${handoff ? renderHandoffSection(handoff) : ''}
+${callStart ? renderCallStartSection(callStart) : ''}`;
 }

@@ -1,0 +1,114 @@
+// "Voice call start" (issue 14): how soon a first call is running, over
+// `calls` first calls, each in a fresh browser (new profile: empty HTTP
+// cache, nothing compiled) against a fresh reference server, with
+// Chromium's fake microphone playing espeak-ng speech. Per call, on the
+// bench's clock (node; Playwright's page and WebSocket events):
+//   micMs    the click on "Start a voice call" -> the first binary frame
+//            (a microphone packet) the page puts on the session's WebSocket
+//   agentMs  the click -> the voice bar's agent_speaking (the greeting's
+//            first audio handed to playback)
+// Both include the voice runtime's download, the microphone prompt
+// (auto-accepted), the worker, the codec's compile and the AudioWorklet.
+// Reported as p50 / p95 (and min / max).
+//
+//   node tools/bench/call-start.mjs   (NATTER_BENCH_CALL_STARTS=20)
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack } from '../../tests/browser/harness.mjs';
+import { openLive } from '../../tests/browser/session-helpers.mjs';
+import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
+import { percentile } from './stats.mjs';
+
+export const CALL_START_HEADING = '## Voice call start';
+
+async function oneFirstCall(wav) {
+  const stack = await startStack({ extraArgs: micArgs(wav) });
+  try {
+    let firstPacketAt = null;
+    const s = await openLive(stack, {
+      onPage: (page) => page.on('websocket', (ws) => ws.on('framesent', (f) => {
+        if (typeof f.payload !== 'string' && firstPacketAt === null) firstPacketAt = performance.now();
+      })),
+    });
+    await s.openChat();
+    await s.widget.locator('.status-text', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+    const clicked = performance.now();
+    await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
+    await s.widget.locator('.voice[data-state="agent_speaking"]').waitFor({ state: 'attached', timeout: 30_000 });
+    const agentMs = performance.now() - clicked;
+    const deadline = performance.now() + 10_000;
+    while (firstPacketAt === null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return { micMs: firstPacketAt === null ? null : firstPacketAt - clicked, agentMs };
+  } finally {
+    await stack.close();
+  }
+}
+
+export async function measureCallStart({ calls = 20, log = console.log } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'natter-callstart-'));
+  try {
+    const wav = speechWav(dir, 'shopper', 'Hello, do you have running shoes in size nine?', { leadSeconds: 0.5, tailSeconds: 2 });
+    const runs = [];
+    for (let i = 0; i < calls; i++) {
+      const run = await oneFirstCall(wav);
+      log(`[bench] call start ${i + 1}/${calls}: first mic packet ${run.micMs?.toFixed(0)} ms, agent speaking ${run.agentMs.toFixed(0)} ms`);
+      runs.push(run);
+    }
+    return { calls, runs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function row(label, values) {
+  const v = values.filter((x) => x !== null);
+  const f = (x) => `${x.toFixed(0)} ms`;
+  return `| ${label} | ${v.length} | ${f(percentile(v, 50))} | ${f(percentile(v, 95))} | ${f(Math.min(...v))} | ${f(Math.max(...v))} |`;
+}
+
+export function renderCallStartSection({ calls, runs }) {
+  return `${CALL_START_HEADING}
+
+How soon a first call runs (\`tools/bench/call-start.mjs\`): ${calls} first
+calls, each in a fresh Chromium profile (empty cache) against a fresh
+reference server, the fake microphone playing espeak-ng speech. Times on the
+bench's clock from the click on "Start a voice call": to the first
+microphone packet the page sends on the session's WebSocket, and to the
+voice bar's \`agent_speaking\` (the greeting's first audio handed to
+playback). Both include the voice runtime's download, the microphone
+prompt (auto-accepted here), the worker, the codec's compile and the
+AudioWorklet.
+
+| from the click to | calls | p50 | p95 | min | max |
+|---|---:|---:|---:|---:|---:|
+${row('the first microphone packet on the wire', runs.map((r) => r.micMs))}
+${row('the greeting playing', runs.map((r) => r.agentMs))}
+`;
+}
+
+async function main() {
+  const began = Date.now();
+  const load = os.loadavg()[0];
+  const result = await measureCallStart({ calls: Number(process.env.NATTER_BENCH_CALL_STARTS ?? 20) });
+  const note = `\nMeasured alone by \`node tools/bench/call-start.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} `
+    + `(${os.availableParallelism?.() ?? os.cpus().length} CPUs, load average ${load.toFixed(2)} when it started, `
+    + `${((Date.now() - began) / 1000).toFixed(0)} s).\n`;
+  const section = renderCallStartSection(result) + note;
+  const file = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+  const doc = readFileSync(file, 'utf8');
+  const at = doc.indexOf(CALL_START_HEADING);
+  let out;
+  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
+  else {
+    const next = doc.indexOf('\n## ', at + CALL_START_HEADING.length);
+    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
+  }
+  writeFileSync(file, out);
+  console.log('[bench] wrote the Voice call start section of docs/benchmarks.md');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => { console.error(`[bench] failed: ${err.stack ?? err}`); process.exit(1); });
+}
