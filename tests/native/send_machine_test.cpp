@@ -153,6 +153,29 @@ TEST(SendMachine, AStreamedReplyUpdatesOneBubbleAndMarksTheMessageSent) {
   EXPECT_EQ(h.client.next_deadline(), std::nullopt) << "no timer outlives a finished reply";
 }
 
+TEST(SendMachine, ASecondStatusForOneRequestChangesNothingAndTheReplyStreamsOn) {
+  for (int second : {200, 401, 503, 404}) {
+    Harness h;
+    h.feed(SendClicked{"hello"});
+    const auto req = h.last_request();
+    h.feed(HttpResponded{req.request_id, 200, -1});
+    h.feed(HttpBody{req.request_id, sse("delta", R"({"text":"Hi "})")});
+    const std::size_t requests = h.requests().size();
+    auto fx = h.feed(HttpResponded{req.request_id, second, -1});
+    EXPECT_TRUE(Harness::of<HttpAbort>(fx).empty()) << second;
+    EXPECT_TRUE(Harness::of<DeliveryChanged>(fx).empty()) << second;
+    EXPECT_EQ(h.requests().size(), requests) << second << ": nothing re-sent";
+    EXPECT_EQ(h.client.stats().protocol_errors, 1u) << second;
+    h.feed(HttpBody{req.request_id, sse("delta", R"({"text":"there"})") + sse("done", "{}")});
+    auto updates = h.all_of<AgentReplyUpdated>();
+    ASSERT_FALSE(updates.empty()) << second;
+    EXPECT_TRUE(updates.back().done) << second;
+    ASSERT_EQ(updates.back().content.blocks.size(), 1u) << second;
+    EXPECT_EQ(updates.back().content.blocks[0].lines.at(0).at(0).text, "Hi there") << second << ": not restarted";
+    EXPECT_EQ(h.client.stats().illegal_transitions, 0u) << second;
+  }
+}
+
 TEST(SendMachine, ANetworkFailureIsRetriedWithTheSameIdempotencyKey) {
   Harness h;
   h.feed(SendClicked{"hello"});

@@ -58,11 +58,8 @@ const Transition<SendState> kSendTransitions[] = {
     {S::ExpectHeaders, S::ExpectToken, NATTER_ON("first 401 (fresh token)")},
     {S::ExpectHeaders, S::Backoff, NATTER_ON("network error / 408, 429, 5xx / empty response / no status for 30 s")},
     {S::ExpectHeaders, S::Idle, NATTER_ON("other 4xx / second 401 / retries used up")},
-    {S::Streaming, S::Idle, NATTER_ON("reply done / agent error / retries used up / second status: other 4xx")},
-    {S::Streaming, S::Backoff, NATTER_ON("reply cut off / network error / no bytes for 30 s / second status: 408, 429, 5xx")},
-    // A second status for the same request (a host bug) is handled like the first.
-    {S::Streaming, S::Streaming, NATTER_ON("second status: 2xx (the reply restarts)")},
-    {S::Streaming, S::ExpectToken, NATTER_ON("second status: first 401")},
+    {S::Streaming, S::Idle, NATTER_ON("reply done / agent error / retries used up")},
+    {S::Streaming, S::Backoff, NATTER_ON("reply cut off / network error / no bytes for 30 s")},
     {S::Backoff, S::ExpectHeaders, NATTER_ON("retry timer (POST)")},
     {S::Backoff, S::ExpectToken, NATTER_ON("retry timer, no fresh token")},
 };
@@ -222,6 +219,13 @@ void SendMachine::post(int64_t now) {
 
 void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
   if (!current(e.request_id)) return;
+  // One request has one status: a second one (a shim bug) changes nothing,
+  // rather than restarting a reply that is already streaming.
+  if (state_ != S::ExpectHeaders) {
+    ++c_.stats_.protocol_errors;
+    c_.out_.push_back(Log{"warn", "ignored a second HTTP status for one request (" + std::to_string(e.status) + ")"});
+    return;
+  }
   Message& m = *msg_;
   if (e.status >= 200 && e.status < 300) {
     if (!go(S::Streaming)) return;
