@@ -104,13 +104,15 @@ function main() {
     // failure the next interaction retries.
     for (var type of ['pointerover', 'pointerdown', 'focus', 'keydown']) launcher.addEventListener(type, load);
     // Preload, so the first click opens at once: only once the page has
-    // loaded and is idle (no timeout: a busy page never preloads; no
-    // requestIdleCallback, as in Safari: intent only), and never on a
-    // Save-Data or slow connection.
+    // loaded and is idle, an idle period of over 40 ms (no timeout: a busy
+    // page, whose idle periods are the few ms between its tasks, never
+    // preloads; no requestIdleCallback, as in Safari: intent only), and
+    // never on a Save-Data or slow connection.
     var net = navigator.connection || {};
+    var idle = (d) => d.timeRemaining() > 40 ? load() : requestIdleCallback(idle);
     if (window.requestIdleCallback && !net.saveData && !/2g|3g/.test(net.effectiveType)) {
-      if (document.readyState == 'complete') requestIdleCallback(load);
-      else addEventListener('load', () => requestIdleCallback(load));
+      if (document.readyState == 'complete') requestIdleCallback(idle);
+      else addEventListener('load', () => requestIdleCallback(idle));
     }
     if (queue.some((args) => INTENT.test(args[0]))) load();
   }

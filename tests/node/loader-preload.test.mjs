@@ -8,7 +8,7 @@ import { runLoader } from './loader-page.mjs';
 
 const page = (options = {}) => runLoader({ dataset: { endpoint: 'https://agent.example' }, ...options });
 const launcherOf = (p) => p.widgets()[0].shadowRoot.children[0];
-const runIdle = (p) => { const due = p.idle.splice(0); due.forEach((fn) => fn({ didTimeout: false, timeRemaining: () => 50 })); };
+const runIdle = (p, ms = 50) => { const due = p.idle.splice(0); due.forEach((fn) => fn({ didTimeout: false, timeRemaining: () => ms })); };
 
 test('an idle, loaded page on a fast connection preloads the core once idle, and not before', () => {
   const p = page({ connection: { saveData: false, effectiveType: '4g' } });
@@ -18,6 +18,18 @@ test('an idle, loaded page on a fast connection preloads the core once idle, and
   runIdle(p);
   assert.equal(p.scripts().length, 1);
   assert.match(p.scripts()[0].src, /natter\.core\.abc\.js$/);
+});
+
+test('a busy page, whose idle periods are the few ms between its tasks, does not preload until a long idle period', () => {
+  const p = page({ connection: { effectiveType: '4g' } });
+  for (let i = 0; i < 20; i += 1) {
+    runIdle(p, 5);
+    assert.equal(p.scripts().length, 0, 'a 5 ms gap is not an idle page');
+    assert.equal(p.idle.length, 1, 'it asks for the next idle period, with no timeout');
+  }
+  assert.equal(p.idleOptions.every((o) => o?.timeout === undefined), true);
+  runIdle(p, 49.9);
+  assert.equal(p.scripts().length, 1, 'preloaded in the first long idle period');
 });
 
 test('a browser that reports no connection preloads on an idle page too', () => {

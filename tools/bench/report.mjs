@@ -7,6 +7,7 @@ import { renderLookSection } from './look-cost.mjs';
 import { renderGatewaySection } from './gateway-report.mjs';
 import { renderHandoffSection } from './handoff.mjs';
 import { renderCallStartSection } from './call-start.mjs';
+import { renderPreloadSection } from './preload.mjs';
 import { targetTotals } from './budgets.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
@@ -174,7 +175,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, look, gateway, handoff, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -233,5 +234,6 @@ ${renderVoiceSection(voice)}
 ${renderVoiceAgentSection(voiceAgent)}
 ${gateway ? renderGatewaySection(gateway) : ''}
 ${handoff ? renderHandoffSection(handoff) : ''}
-${callStart ? renderCallStartSection(callStart) : ''}`;
+${callStart ? renderCallStartSection(callStart) : ''}
+${preload ? renderPreloadSection(preload) : ''}`;
 }

@@ -1,0 +1,139 @@
+// "Page view with no intent" (issue 14): what the widget downloads while
+// the shopper shows no intent, under the loader's preload policy
+// (docs/ARCHITECTURE.md "When the core is downloaded"): the core is
+// preloaded only on a loaded, idle page with a fast connection; with
+// Save-Data, a slow connection (2g/3g) or a page that is never idle, only
+// the loader is downloaded until intent. Per case, `runs` page views of the
+// demo storefront in a fresh tab, the pointer never near the launcher, held
+// `holdMs` after the load event; the files the page fetched from the widget
+// (Resource Timing), summed as gzip -9 bytes from the build's manifest.
+// Cases are emulated over CDP: Emulation.setDataSaverOverride (Save-Data),
+// Network.emulateNetworkConditions at 400 ms RTT / 400 kbit/s (Chromium
+// then reports effectiveType 3g), and a page script that keeps the main
+// thread busy (a 45 ms task every 50 ms, so no idle period is long enough).
+//
+//   node tools/bench/preload.mjs   (NATTER_BENCH_PRELOAD_RUNS=5)
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { startStack, openStorefront } from '../../tests/browser/harness.mjs';
+
+export const PRELOAD_HEADING = '## Page view with no intent';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const CASES = {
+  'idle page, fast connection': {},
+  'Save-Data': { dataSaver: true },
+  'slow connection (3g)': { slow: true },
+  'page never idle': { busy: true },
+};
+
+function manifestSizes(distDir = path.join(repoRoot, 'dist')) {
+  const manifest = JSON.parse(readFileSync(path.join(distDir, 'manifest.json'), 'utf8'));
+  const sizes = new Map([['natter.js', gzipSync(readFileSync(path.join(distDir, 'natter.js')), { level: 9 }).length]]);
+  for (const { path: file } of Object.values(manifest.files)) {
+    sizes.set(path.basename(file), gzipSync(readFileSync(path.join(distDir, file)), { level: 9 }).length);
+  }
+  return sizes;
+}
+
+async function onePageView(stack, { dataSaver = false, slow = false, busy = false }, holdMs, sizes) {
+  const s = await openStorefront(stack, {
+    onPage: async (page) => {
+      const cdp = await page.context().newCDPSession(page);
+      if (dataSaver) await cdp.send('Emulation.setDataSaverOverride', { dataSaverEnabled: true });
+      if (slow) {
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', {
+          offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000,
+        });
+      }
+      if (busy) {
+        await page.addInitScript(() => {
+          setInterval(() => { const end = performance.now() + 45; while (performance.now() < end) { /* busy */ } }, 50);
+        });
+      }
+    },
+  });
+  try {
+    await s.page.waitForLoadState('load');
+    await s.page.waitForTimeout(holdMs);
+    const seen = await s.page.evaluate(() => ({
+      files: performance.getEntriesByType('resource').map((e) => e.name),
+      net: navigator.connection ? { saveData: navigator.connection.saveData, effectiveType: navigator.connection.effectiveType } : null,
+    }));
+    const widgetFiles = [...new Set(seen.files.map((u) => path.basename(new URL(u).pathname)).filter((f) => sizes.has(f)))];
+    return { files: widgetFiles, bytes: widgetFiles.reduce((n, f) => n + sizes.get(f), 0), net: seen.net };
+  } finally {
+    await s.page.close();
+  }
+}
+
+export async function measurePreload({ runs = 5, holdMs = 3000, log = console.log } = {}) {
+  const sizes = manifestSizes();
+  const stack = await startStack();
+  const rows = [];
+  try {
+    for (const [name, options] of Object.entries(CASES)) {
+      const views = [];
+      for (let i = 0; i < runs; i++) views.push(await onePageView(stack, options, holdMs, sizes));
+      const withCore = views.filter((v) => v.files.some((f) => f.startsWith('natter.core.'))).length;
+      const bytes = views.map((v) => v.bytes).sort((a, b) => a - b);
+      const row = { name, runs, withCore, medianBytes: bytes[Math.floor(bytes.length / 2)], maxBytes: bytes.at(-1),
+        net: views[0].net, files: views.at(-1).files };
+      log(`[bench] preload, ${name}: core fetched in ${withCore}/${runs}, median ${row.medianBytes} B gzip (${row.files.join(', ')})`);
+      rows.push(row);
+    }
+  } finally {
+    await stack.close();
+  }
+  return { runs, holdMs, rows };
+}
+
+export function renderPreloadSection({ runs, holdMs, rows }) {
+  const net = (n) => (n ? `saveData ${n.saveData}, effectiveType ${n.effectiveType}` : '—');
+  return `${PRELOAD_HEADING}
+
+What the widget downloads while the shopper shows no intent
+(\`tools/bench/preload.mjs\`): ${runs} page views per case of the demo
+storefront, each in a fresh tab, the pointer never near the launcher, held
+${holdMs / 1000} s after the load event; the widget's files the page fetched
+(Resource Timing), as gzip -9 bytes of the build's files. Save-Data and the
+slow connection are emulated over CDP (\`Emulation.setDataSaverOverride\`;
+\`Network.emulateNetworkConditions\` at 400 ms RTT and 400 kbit/s); the busy
+page runs a 45 ms task every 50 ms. The policy (docs/ARCHITECTURE.md "When
+the core is downloaded"): only the loader until intent, except on an idle
+page with a fast connection, where the core is preloaded.
+
+| case | what the page reported | core fetched | widget bytes, median | max |
+|---|---|---:|---:|---:|
+${rows.map((r) => `| ${r.name} | ${net(r.net)} | ${r.withCore}/${r.runs} | ${r.medianBytes.toLocaleString('en-US')} B | ${r.maxBytes.toLocaleString('en-US')} B |`).join('\n')}
+`;
+}
+
+async function main() {
+  const began = Date.now();
+  const load = os.loadavg()[0];
+  const result = await measurePreload({ runs: Number(process.env.NATTER_BENCH_PRELOAD_RUNS ?? 5) });
+  const note = `\nMeasured alone by \`node tools/bench/preload.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} `
+    + `(${os.availableParallelism?.() ?? os.cpus().length} CPUs, load average ${load.toFixed(2)} when it started, `
+    + `${((Date.now() - began) / 1000).toFixed(0)} s).\n`;
+  const section = renderPreloadSection(result) + note;
+  const file = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+  const doc = readFileSync(file, 'utf8');
+  const at = doc.indexOf(PRELOAD_HEADING);
+  let out;
+  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
+  else {
+    const next = doc.indexOf('\n## ', at + PRELOAD_HEADING.length);
+    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
+  }
+  writeFileSync(file, out);
+  console.log('[bench] wrote the Page view with no intent section of docs/benchmarks.md');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => { console.error(`[bench] failed: ${err.stack ?? err}`); process.exit(1); });
+}
