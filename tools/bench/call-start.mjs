@@ -12,10 +12,11 @@
 // Reported as p50 / p95 (and min / max).
 //
 //   node tools/bench/call-start.mjs   (NATTER_BENCH_CALL_STARTS=20)
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureAlone } from './doc-section.mjs';
 import { startStack } from '../../tests/browser/harness.mjs';
 import { openLive } from '../../tests/browser/session-helpers.mjs';
 import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
@@ -88,25 +89,9 @@ ${row('the greeting playing', runs.map((r) => r.agentMs))}
 `;
 }
 
-async function main() {
-  const began = Date.now();
-  const load = os.loadavg()[0];
-  const result = await measureCallStart({ calls: Number(process.env.NATTER_BENCH_CALL_STARTS ?? 20) });
-  const note = `\nMeasured alone by \`node tools/bench/call-start.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} `
-    + `(${os.availableParallelism?.() ?? os.cpus().length} CPUs, load average ${load.toFixed(2)} when it started, `
-    + `${((Date.now() - began) / 1000).toFixed(0)} s).\n`;
-  const section = renderCallStartSection(result) + note;
-  const file = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(CALL_START_HEADING);
-  let out;
-  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    const next = doc.indexOf('\n## ', at + CALL_START_HEADING.length);
-    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
-  }
-  writeFileSync(file, out);
-  console.log('[bench] wrote the Voice call start section of docs/benchmarks.md');
+function main() {
+  return measureAlone('call-start.mjs', CALL_START_HEADING,
+    () => measureCallStart({ calls: Number(process.env.NATTER_BENCH_CALL_STARTS ?? 20) }), renderCallStartSection);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -7,10 +7,11 @@
 //     NATTER_BENCH_SIM_SEEDS=10000, NATTER_BENCH_FUZZ_SECONDS=600)
 // Also run by run.mjs after it writes the report.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './doc-section.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHECKS_HEADING = '## Checks';
@@ -79,16 +80,7 @@ ${sim.canaries.map((c) => `| \`${c.name}\` | ${c.invariant} | ${c.seed} |`).join
 }
 
 export function writeChecksSection(section) {
-  const file = path.join(repoRoot, 'docs/benchmarks.md');
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(CHECKS_HEADING);
-  let out;
-  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    const next = doc.indexOf('\n## ', at + CHECKS_HEADING.length);
-    out = doc.slice(0, at) + section + (next < 0 ? '' : `\n${doc.slice(next + 1)}`);
-  }
-  writeFileSync(file, out);
+  writeSection(CHECKS_HEADING, section);
 }
 
 export function measureAndWriteChecks() {

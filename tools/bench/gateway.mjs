@@ -19,9 +19,9 @@
 // bounds the latency figures (stated in the report).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { measureAlone } from './doc-section.mjs';
 import { createClient } from 'redis';
 import { startRedis } from '../redis/redis-server.mjs';
 import { percentile } from './stats.mjs';
@@ -175,28 +175,13 @@ export async function measureGateway({
 // section of docs/benchmarks.md (from its heading to the next "## " heading
 // or the end). NATTER_BENCH_GATEWAY_COUNTS=1000,5000,10000,
 // NATTER_BENCH_GATEWAY_IDLE_S=30, NATTER_BENCH_GATEWAY_MSG_S=10.
-async function main() {
+function main() {
   const counts = (process.env.NATTER_BENCH_GATEWAY_COUNTS ?? '1000,5000,10000').split(',').map(Number);
   const idleSeconds = Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30);
   const messageSeconds = Number(process.env.NATTER_BENCH_GATEWAY_MSG_S ?? 10);
-  const began = Date.now();
-  const load = os.loadavg()[0];
-  const gateway = await measureGateway({ counts, idleSeconds, messageSeconds, failoverSessions: Math.min(2000, counts.at(-1)) });
-  const note = `\nMeasured alone by \`node tools/bench/gateway.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} `
-    + `(${os.availableParallelism?.() ?? os.cpus().length} CPUs, load average ${load.toFixed(2)} when it started, `
-    + `${((Date.now() - began) / 1000).toFixed(0)} s).\n`;
-  const section = renderGatewaySection(gateway) + note;
-  const file = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(GATEWAY_HEADING);
-  let out;
-  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    const next = doc.indexOf('\n## ', at + GATEWAY_HEADING.length);
-    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
-  }
-  writeFileSync(file, out);
-  console.log('[bench] wrote the Gateway section of docs/benchmarks.md');
+  return measureAlone('gateway.mjs', GATEWAY_HEADING,
+    () => measureGateway({ counts, idleSeconds, messageSeconds, failoverSessions: Math.min(2000, counts.at(-1)) }),
+    renderGatewaySection);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

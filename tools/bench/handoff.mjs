@@ -13,9 +13,8 @@
 //     the shopper receiving the control event ("‹name› joined").
 // The staff calls and the shopper sockets are in one process, one clock.
 // Everything shares the machine's cores (stated in the report).
-import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { measureAlone } from './doc-section.mjs';
 import { startInstance, startLoad } from './gateway.mjs';
 import { percentile } from './stats.mjs';
 
@@ -71,28 +70,11 @@ AI events the shopper received after the takeover's control event: **${r.aiEvent
 `;
 }
 
-async function main() {
-  const began = Date.now();
-  const load = os.loadavg()[0];
-  const result = await measureHandoff({
+function main() {
+  return measureAlone('handoff.mjs', HANDOFF_HEADING, () => measureHandoff({
     sessions: Number(process.env.NATTER_BENCH_HANDOFF_SESSIONS ?? 1000),
     samples: Number(process.env.NATTER_BENCH_HANDOFF_SAMPLES ?? 200),
-  });
-  const note = `\nMeasured alone by \`node tools/bench/handoff.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} `
-    + `(${os.availableParallelism?.() ?? os.cpus().length} CPUs, load average ${load.toFixed(2)} when it started, `
-    + `${((Date.now() - began) / 1000).toFixed(0)} s).\n`;
-  const section = renderHandoffSection(result) + note;
-  const file = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(HANDOFF_HEADING);
-  let out;
-  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    const next = doc.indexOf('\n## ', at + HANDOFF_HEADING.length);
-    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
-  }
-  writeFileSync(file, out);
-  console.log('[bench] wrote the Handoff section of docs/benchmarks.md');
+  }), renderHandoffSection);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

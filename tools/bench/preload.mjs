@@ -13,10 +13,10 @@
 // thread busy (a 45 ms task every 50 ms, so no idle period is long enough).
 //
 //   node tools/bench/preload.mjs   (NATTER_BENCH_PRELOAD_RUNS=5)
-import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureAlone } from './doc-section.mjs';
 import { gzipSync } from 'node:zlib';
 import { startStack, openStorefront } from '../../tests/browser/harness.mjs';
 
@@ -113,25 +113,9 @@ ${rows.map((r) => `| ${r.name} | ${net(r.net)} | ${r.withCore}/${r.runs} | ${r.m
 `;
 }
 
-async function main() {
-  const began = Date.now();
-  const load = os.loadavg()[0];
-  const result = await measurePreload({ runs: Number(process.env.NATTER_BENCH_PRELOAD_RUNS ?? 5) });
-  const note = `\nMeasured alone by \`node tools/bench/preload.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} `
-    + `(${os.availableParallelism?.() ?? os.cpus().length} CPUs, load average ${load.toFixed(2)} when it started, `
-    + `${((Date.now() - began) / 1000).toFixed(0)} s).\n`;
-  const section = renderPreloadSection(result) + note;
-  const file = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(PRELOAD_HEADING);
-  let out;
-  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    const next = doc.indexOf('\n## ', at + PRELOAD_HEADING.length);
-    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
-  }
-  writeFileSync(file, out);
-  console.log('[bench] wrote the Page view with no intent section of docs/benchmarks.md');
+function main() {
+  return measureAlone('preload.mjs', PRELOAD_HEADING,
+    () => measurePreload({ runs: Number(process.env.NATTER_BENCH_PRELOAD_RUNS ?? 5) }), renderPreloadSection);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -12,7 +12,6 @@
 // docs/benchmarks.md:
 //   node tools/bench/voice-agent.mjs
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +28,8 @@ import { loadCatalogue } from '../server/agents/shop-catalogue.mjs';
 import { DEMO_CATALOGUE } from '../server/agents/config.mjs';
 import { QUESTIONS, wordErrors } from '../../tests/server/voice-questions.mjs';
 import { median, p95 } from './stats.mjs';
+import { writeSection } from './doc-section.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VOICE_AGENT_HEADING = '## Voice agent';
 const NPM_START_TOKEN_DELAY_MS = 20;
 
@@ -116,16 +115,7 @@ async function main() {
   const began = Date.now();
   const figures = await measureVoiceAgent();
   const section = renderVoiceAgentSection(figures, { alone: { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), seconds: (Date.now() - began) / 1000 } });
-  const file = path.join(repoRoot, 'docs/benchmarks.md');
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(VOICE_AGENT_HEADING);
-  let out;
-  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    const next = doc.indexOf('\n## ', at + VOICE_AGENT_HEADING.length);
-    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
-  }
-  writeFileSync(file, out);
+  writeSection(VOICE_AGENT_HEADING, section);
   console.log(section);
 }
 

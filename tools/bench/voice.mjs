@@ -5,7 +5,7 @@
 // Wired into run.mjs; also runs alone and then rewrites only the voice
 // section of docs/benchmarks.md:
 //   node tools/bench/voice.mjs   (NATTER_BENCH_RUNS=25, NATTER_BENCH_CALL_SECONDS=60)
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureProductionSizes, voiceDownload } from './sizes.mjs';
@@ -13,6 +13,7 @@ import { loadVoiceWasm, measureEncode, measureCapture, speechPcm } from './voice
 import { measureCallLongTasks } from './voice-call.mjs';
 import { measureVoiceOrigins } from './voice-origins.mjs';
 import { renderVoiceSection, VOICE_HEADING } from './voice-report.mjs';
+import { writeSection } from './doc-section.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ENCODE_SECONDS = 20;
@@ -54,15 +55,7 @@ async function main() {
   }
   const voice = await measureVoice({ sizes, runs, callSeconds: callSecondsFromEnv() });
   const section = renderVoiceSection(voice, { alone: { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), seconds: (Date.now() - began) / 1000 } });
-  const doc = readFileSync(file, 'utf8');
-  const at = doc.indexOf(VOICE_HEADING);
-  let out;
-  if (at < 0) out = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  else {
-    const next = doc.indexOf('\n## ', at + VOICE_HEADING.length);
-    out = doc.slice(0, at) + section + (next < 0 ? '' : doc.slice(next + 1));
-  }
-  writeFileSync(file, out);
+  writeSection(VOICE_HEADING, section, file);
   console.log(`[bench] wrote the voice section of docs/benchmarks.md in ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }
 
