@@ -33,14 +33,17 @@ export const VERSION = '1.0.1';
 // `extraArgs`: more Chromium flags (a fake microphone).
 // `chromium`: false for a stack without the harness's Chromium (the engine
 // tier drives its own browser, tests/engines/deploy.mjs).
-export async function startThreeOrigins({ versions = [VERSION], tokenSecret = null, extraArgs = [], chromium = true } = {}) {
+// `staffToken`: turns on the gateway's staff API (docs/protocol.md "Staff API").
+export async function startThreeOrigins({
+  versions = [VERSION], tokenSecret = null, extraArgs = [], chromium = true, staffToken = '',
+} = {}) {
   const work = mkdtempSync(path.join(tmpdir(), 'natter-deploy-'));
   chmodSync(work, 0o755); // nginx's workers may run as nobody when the test runs as root
   const started = [];
   try {
     const certs = makeCertificates(work, Object.values(HOSTS));
     const release = await makeReleaseFolder(work, { versions });
-    const serverOptions = { distDir: release.gatewayDir, requireToken: tokenSecret ? { secret: tokenSecret } : null };
+    const serverOptions = { distDir: release.gatewayDir, requireToken: tokenSecret ? { secret: tokenSecret } : null, staffToken };
     const gateway = chromium
       ? await startStack({
         server: serverOptions,
