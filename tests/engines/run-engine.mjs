@@ -12,8 +12,11 @@ import { textStories } from './stories/text.mjs';
 import { sessionStories } from './stories/session.mjs';
 import { voiceStories } from './stories/voice.mjs';
 import { cspStories, CSP_PAGES } from './stories/csp.mjs';
+import { handoffStories, STAFF_TOKEN } from './stories/handoff.mjs';
 
-export const STORY_GROUPS = { text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories };
+export const STORY_GROUPS = {
+  text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories, handoff: handoffStories,
+};
 
 // The shopper's speech for Chromium's fake microphone (the other engines
 // play their own fake source): a second of silence, a question, a second more.
@@ -38,7 +41,7 @@ export function runEngine(engine, { serverOptions = {} } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), `natter-engines-${engine}-`));
   before(async () => {
     const { launch } = await import(`./drivers/${engine}.mjs`);
-    env.stack = await startReferenceServer({ pageHeaders: CSP_PAGES, ...serverOptions });
+    env.stack = await startReferenceServer({ pageHeaders: CSP_PAGES, staffToken: STAFF_TOKEN, ...serverOptions });
     env.browser = await launch({ mic: engine === 'chromium' ? { wav: speechForChromium(dir) } : {} });
   });
   after(async () => {
