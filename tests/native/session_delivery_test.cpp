@@ -104,6 +104,32 @@ TEST(SessionDelivery, ReplayedEventsAfterAResumeShowNoDuplicates) {
   EXPECT_EQ(last.content.blocks.at(0).lines.at(0).at(0).text, "Yes we do.");
 }
 
+TEST(SessionDelivery, GoingOfflineWhileLiveFindsADeadSocketWithinFiveSecondsAndKeepsOneThatAnswers) {
+  {  // the socket died with the network: nothing answers the ping
+    Harness h(session_config());
+    const uint32_t id = go_live(h);
+    const int64_t offline_at = h.now;
+    h.feed(NetworkChanged{false});
+    EXPECT_FALSE(sent_frames(h, "ping").empty()) << "a ping goes out at once";
+    h.advance(5000);
+    auto closes = h.all_of<WsClose>();
+    ASSERT_EQ(closes.size(), 1u);
+    EXPECT_EQ(closes[0].conn_id, id);
+    EXPECT_EQ(closes[0].code, 4002);
+    EXPECT_LE(h.now - offline_at, 5000);
+  }
+  {  // a false alarm: the pong comes, the socket stays
+    Harness h(session_config());
+    const uint32_t id = go_live(h);
+    h.feed(NetworkChanged{false});
+    h.advance(1000);
+    h.feed(WsFrame{id, R"({"type":"pong","t":0})"});
+    h.advance(10000);
+    EXPECT_TRUE(h.all_of<WsClose>().empty());
+    EXPECT_EQ(h.client.stats().reconnects, 0u);
+  }
+}
+
 TEST(SessionDelivery, AFreshStartAfterTheResumeWindowShowsOneNoticeAndResendsTheOutbox) {
   Harness h(session_config());
   uint32_t id = go_live(h);

@@ -193,6 +193,10 @@ void ConnectionMachine::on_network(bool online, int64_t now) {
   online_ = online;
   if (!online) {
     if (state_ == S::Backoff) schedule_reconnect(now);  // -> Offline, safety net kept
+    // A live socket may have died with the network: a ping must be answered
+    // within kVerifyAfterWakeMs, or the socket is dropped then rather than
+    // at the liveness deadline (up to ~25 s later). A false alarm costs a ping.
+    if (state_ == S::Live) verify_live(now);
     return;
   }
   // A socket (or token fetch) started while the network was down is doomed: start afresh.
