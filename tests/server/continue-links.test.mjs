@@ -68,6 +68,9 @@ for (const [kind, makeStore] of Object.entries(stores)) {
       assert.equal(got.headers['access-control-allow-origin'], '*');
       assert.equal(got.json.session_id, session);
       assert.notEqual(got.json.resume_token, welcome.resume_token, 'never the first device\'s credential');
+      assert.equal(got.json.last_event_seq, laptop.lastSeq);
+      assert.deepEqual(got.json.transcript.map((e) => e.role), ['shopper', 'agent']);
+      assert.equal(got.json.transcript[0].text, 'do you have PS5 games?');
 
       const phone = await device(server, { session, token: got.json.resume_token, tab: 'phone' });
       assert.equal(phone.welcome.resumed, true);

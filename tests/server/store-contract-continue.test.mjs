@@ -35,6 +35,7 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       const got = await store.redeemContinue({ secretHash: 's1' });
       assert.equal(got.ok, true);
       assert.equal(got.id, 's1');
+      assert.equal(got.seq, 0);
       assert.notEqual(got.token, made.token);
       assert.deepEqual(await store.redeemContinue({ secretHash: 's1' }), { ok: false, code: 'used' });
       assert.deepEqual(await store.redeemContinue({ codeHash: 'c1' }), { ok: false, code: 'used' });

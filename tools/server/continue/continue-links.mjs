@@ -76,7 +76,13 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
       return sendError(res, status, answer.code, message, CORS_HEADERS);
     }
     log(`[server] POST /api/continue: a second device joined session ${answer.id.slice(0, 8)}`);
-    return sendJson(res, 200, { session_id: answer.id, resume_token: answer.token }, CORS_HEADERS);
+    // The conversation so far, so the new device shows what the first one
+    // did (its shopper messages included, which the event log does not
+    // hold); events after `last_event_seq` come with its resume.
+    const transcript = await store.recentTranscript(answer.id);
+    return sendJson(res, 200, {
+      session_id: answer.id, resume_token: answer.token, last_event_seq: answer.seq, transcript,
+    }, CORS_HEADERS);
   }
 
   return { offer, handle, setTtl: (ms) => { ttl = ms ?? ttlMs; return ttl; } };

@@ -130,7 +130,7 @@ export class MemoryStore {
     }
   }
 
-  // {secretHash} or {codeHash} -> {ok: true, id, token} (a new second-device
+  // {secretHash} or {codeHash} -> {ok: true, id, token, seq} (a new second-device
   // line on the session, replacing any earlier one) or {ok: false, code:
   // 'unknown' | 'used' | 'expired' | 'gone'}. Once only, in one step.
   async redeemContinue({ secretHash = '', codeHash = '' }) {
@@ -146,7 +146,7 @@ export class MemoryStore {
     link.used = true;
     s.dtok = newResumeToken();
     s.dptok = '';
-    return { ok: true, id: link.id, token: s.dtok };
+    return { ok: true, id: link.id, token: s.dtok, seq: s.seq };
   }
 
   // How many failed redeems `key` (a client address) made in this window:

@@ -21,7 +21,7 @@ redis.call('SET', KEYS[3], ARGV[3], 'PX', keep)
 return 1
 `;
 
-// KEYS K S; ARGV id newToken -> 'unknown' | 'used' | 'expired' | 'gone' | 'ok'.
+// KEYS K S; ARGV id newToken -> 'unknown' | 'used' | 'expired' | 'gone' | {'ok', seq}.
 // The new token becomes the session's second-device line (replacing any
 // earlier one); the link is spent in the same step.
 const REDEEM_CONTINUE = `${NOW}
@@ -32,7 +32,7 @@ if tonumber(link[2]) <= now then return 'expired' end
 if redis.call('EXISTS', KEYS[2]) == 0 then return 'gone' end
 redis.call('HSET', KEYS[1], 'used', '1')
 redis.call('HSET', KEYS[2], 'dtok', redis.sha1hex(ARGV[2]), 'dptok', '')
-return 'ok'
+return {'ok', redis.call('HGET', KEYS[2], 'seq')}
 `;
 
 // KEYS M (nt:contmiss:<client>); ARGV windowMs -> the misses in this window.

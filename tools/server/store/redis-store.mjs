@@ -162,7 +162,7 @@ export class RedisStore {
     const token = newResumeToken();
     const [s] = sessionKeys(id);
     const answer = await this.#run('REDEEM_CONTINUE', [`nt:cont:${hash}`, s], [id, token]);
-    return answer === 'ok' ? { ok: true, id, token } : { ok: false, code: answer };
+    return Array.isArray(answer) ? { ok: true, id, token, seq: Number(answer[1]) } : { ok: false, code: answer };
   }
 
   async countContinueMiss(key, windowMs) {
