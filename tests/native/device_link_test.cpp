@@ -127,7 +127,7 @@ TEST(DeviceLink, ASecretFromTheFragmentIsRedeemedBeforeTheSessionAndHandsThisTab
   EXPECT_EQ(redeems[0].secret, "S3cr3t-S3cr3t-S3cr3t-S");
 
   ContinueRedeemed answer{redeems[0].request_id, 200, "", "laptop-conv", "phone-token", 7,
-                          R"([{"role":"shopper","text":"do you have PS5 games?"},{"role":"agent","text":"Yes: **two**.","cards":[{"id":"p1","name":"Game","price":"9.99","currency":"GBP","url":"https://shop.test/p1"}]}])"};
+                          R"([{"role":"user","id":"continued-1","text":"do you have PS5 games?"},{"role":"agent","id":"continued-1","text":"Yes: **two**.","cards":[{"product_id":"p1","name":"Game","price":"9.99","currency":"GBP","url":"https://shop.test/p1"}]}])"};
   h.feed(answer);
   EXPECT_EQ(h.client.conversation_id(), "laptop-conv");
   EXPECT_TRUE(has_notice(h, "continued_here"));

@@ -2,10 +2,7 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
-
 #include "client.hpp"
-#include "json_limits.hpp"
 
 namespace natter {
 namespace {
@@ -24,47 +21,6 @@ std::string continue_url(const std::string& session_url) {
   if (url.size() >= tail.size() && url.compare(url.size() - tail.size(), tail.size(), tail) == 0)
     url.replace(url.size() - tail.size(), tail.size(), "/api/continue");
   return url;
-}
-
-// The gateway's transcript ([{role: shopper|agent, text, cards?}], its
-// agents/transcripts.mjs shape) as the core's persisted one
-// (transcript.hpp), which Transcript::restore then checks like stored data.
-std::string as_core_transcript(const std::string& server_json) {
-  nlohmann::json in = parse_json(server_json);
-  nlohmann::json out = nlohmann::json::array();
-  if (in.is_discarded() || !in.is_array()) return out.dump();
-  std::string last_user = "continued-0";
-  int n = 0;
-  for (const auto& item : in) {
-    if (!item.is_object()) continue;
-    auto role = item.find("role");
-    auto text = item.find("text");
-    if (role == item.end() || text == item.end() || !role->is_string() || !text->is_string()) continue;
-    nlohmann::json e = {{"text", *text}};
-    if (*role == "shopper") {
-      last_user = "continued-" + std::to_string(++n);
-      e["role"] = "user";
-      e["id"] = last_user;
-    } else if (*role == "agent") {
-      e["role"] = "agent";
-      e["id"] = last_user;
-      auto cards = item.find("cards");
-      if (cards != item.end() && cards->is_array()) {
-        nlohmann::json mapped = nlohmann::json::array();
-        for (const auto& card : *cards) {
-          if (!card.is_object()) continue;
-          nlohmann::json m = card;
-          if (card.contains("id")) m["product_id"] = card["id"];
-          mapped.push_back(m);
-        }
-        e["cards"] = mapped;
-      }
-    } else {
-      continue;
-    }
-    out.push_back(e);
-  }
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -228,7 +184,7 @@ void DeviceLink::on_redeemed(const ContinueRedeemed& e, int64_t now) {
   if (e.request_id == 0 || e.request_id != redeem_request_) return;  // stale
   redeem_request_ = 0;
   const bool ok = e.status == 200 && !e.session_id.empty() && !e.resume_token.empty();
-  if (ok && c_.adopt_continued(e.session_id, e.resume_token, e.last_event_seq, as_core_transcript(e.transcript_json), now)) {
+  if (ok && c_.adopt_continued(e.session_id, e.resume_token, e.last_event_seq, e.transcript_json, now)) {
     c_.out_.push_back(NoticeShown{"continued_here", "You're continuing the chat from your other device."});
   } else {
     const std::string why = e.code == "used" || e.code == "expired" || e.code == "rate_limited" || e.code == "unknown"

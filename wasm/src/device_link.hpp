@@ -21,7 +21,8 @@
 // Redeem (the second device): a secret from the page's URL fragment (the
 // shim reads and strips it, config `continue_secret`) or a typed code is
 // POSTed before the session starts (ContinueRedeem); the answer either
-// hands this tab the conversation (its own token, the transcript so far)
+// hands this tab the conversation (its own token, the transcript so far,
+// checked by Transcript::restore like any restored data)
 // or is told to the shopper, and the tab's own session goes on.
 #pragma once
 

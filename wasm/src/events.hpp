@@ -159,7 +159,8 @@ struct RevokeClicked {};
 struct ContinueCodeEntered { std::string code; };
 // The answer to ContinueRedeem: status 200 with the conversation's id, this
 // device's own resume token, the log position and the transcript so far
-// (the gateway's [{role, text, cards?}] as JSON text); else the error code
+// (in transcript.hpp's form, checked like restored data: the shim maps the
+// gateway's [{role, text, cards?}] to it); else the error code
 // (`used`, `expired`, `unknown`, `rate_limited`; "" when none came).
 struct ContinueRedeemed {
   uint32_t request_id = 0;
