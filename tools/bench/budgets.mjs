@@ -21,7 +21,7 @@ const KIB = 1024;
 export const BUDGETS = {
   loader: LOADER_BUDGET,
   core_js: 27 * KIB,           // 24,012 B on 2026-11-22
-  core_wasm: 80 * KIB,         // 72,907 B
+  core_wasm: 88 * KIB,         // 72,907 B; 85,556 B with continue on another device (device_link.*: 5 events, 3 effects, a frame; ~78,600 B before)
   core_frame_js: 4 * KIB,      // 3,597 B
   core_frame_html: 512,        // 241 B
   voice_runtime_js: 3.5 * KIB, // 2,955 B after cross-origin voice (1,578 B before)
@@ -35,7 +35,7 @@ export const BUDGETS = {
 // Files that come in families: one budget for each member.
 const FAMILY_BUDGETS = [
   ['worklet_', 1.25 * KIB],  // web/worklets/*.js: 705 and 922 B
-  ['i18n_', 2.5 * KIB],      // one language catalogue: 2,090 to 2,165 B with the handoff notices (1,709 to 1,802 before)
+  ['i18n_', 2.75 * KIB],     // one language catalogue: 2,545 (de) to 2,697 B (ar) with continue on another device (2,090 to 2,165 B with the handoff notices)
 ];
 
 // The budget of a manifest key (or 'loader'), or null when it has none.
