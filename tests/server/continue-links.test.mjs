@@ -147,7 +147,7 @@ for (const [kind, makeStore] of Object.entries(stores)) {
       assert.equal(back.welcome.resumed, true, 'the first device\'s token still proves the session');
     });
 
-    test('guessing typed codes is rate-limited per client', async () => {
+    test('guessing typed codes is rate-limited per client; the QR secret is not', async () => {
       const { offer } = await laptopWithLink(server, `${kind}-guess`);
       const wrong = offer.code.startsWith('2') ? '33333333' : '22222222';
       for (let i = 0; i < 10; i += 1) assert.equal((await redeem(server, { code: wrong })).status, 404);
@@ -155,6 +155,7 @@ for (const [kind, makeStore] of Object.entries(stores)) {
       assert.equal(limited.status, 429);
       assert.equal(limited.json.error.code, 'rate_limited');
       assert.equal(limited.headers['retry-after'], '60');
+      assert.equal((await redeem(server, { secret: offer.secret })).status, 200, 'a QR link (unguessable) still works');
     });
 
     test('bad bodies and a secret in the URL are not redeemed', async () => {

@@ -54,12 +54,9 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
       return res.end();
     }
     if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS', ...CORS_HEADERS });
+    // The client as this instance sees it: behind a proxy that is the proxy
+    // (no trusted X-Forwarded-For here yet), so the bound is per proxy then.
     const client = req.socket?.remoteAddress ?? '';
-    if (await store.continueMisses(client) >= MAX_MISSES) {
-      log('[server] POST /api/continue refused: too many failed codes from this client');
-      return sendError(res, 429, 'rate_limited', 'Too many wrong codes. Wait a minute and try again.',
-        { 'Retry-After': String(MISS_WINDOW_MS / 1000), ...CORS_HEADERS });
-    }
     const body = await readBody(req, 1024);
     let spec = null;
     try { spec = body.ok ? JSON.parse(body.text) : null; } catch { spec = null; }
@@ -67,6 +64,13 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
     const secret = spec && isSecret(spec.secret) ? spec.secret : null;
     if (!secret && !code) {
       return sendError(res, 400, 'bad_request', 'Send {"secret": "…"} or {"code": "…"}.', CORS_HEADERS);
+    }
+    // Only typed codes can be guessed (a secret has 128 bits), so only they
+    // are bounded: a client that missed too often waits, a QR link still works.
+    if (!secret && await store.continueMisses(client) >= MAX_MISSES) {
+      log('[server] POST /api/continue refused: too many failed codes from this client');
+      return sendError(res, 429, 'rate_limited', 'Too many wrong codes. Wait a minute and try again.',
+        { 'Retry-After': String(MISS_WINDOW_MS / 1000), ...CORS_HEADERS });
     }
     const answer = await store.redeemContinue(secret ? { secretHash: hashOf(secret) } : { codeHash: hashOf(code) });
     if (!answer.ok) {
