@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "session_harness.hpp"
+#include "state_diagram.hpp"
 
 namespace natter::testing {
 namespace {
@@ -189,6 +190,19 @@ TEST(DeviceLink, TheOfferTableRefusesAndCountsWhatItDoesNotList) {
   EXPECT_TRUE(is_legal(LinkOffer::Idle, LinkOffer::Asking));
   EXPECT_FALSE(is_legal(LinkOffer::Idle, LinkOffer::Showing)) << "never shown without being asked";
   EXPECT_FALSE(is_legal(LinkOffer::Expired, LinkOffer::Showing)) << "an expired link never comes back";
+}
+
+const DiagramSource kSource{
+    "Continue on another device: the offer", "link-offer-states.md", "kLinkOfferTransitions", "wasm/src/device_link.cpp",
+    "tests/native/device_link_test.cpp",
+    "The link itself is the server's (docs/protocol.md, \"Continue on another device\"): this is what the shopper sees.\n"};
+
+TEST(DeviceLink, TheDiagramInTheDocsMatchesTheTable) {
+  expect_doc_matches(kSource, render_state_diagram(kSource, kLinkOfferTransitions, kLinkOfferTransitionCount, LinkOffer::Idle));
+}
+
+TEST(DeviceLink, EveryOfferStateIsReachableFromIdle) {
+  EXPECT_EQ(reachable_states(kLinkOfferTransitions, kLinkOfferTransitionCount, LinkOffer::Idle), 4u);
 }
 
 }  // namespace
