@@ -56,6 +56,8 @@ import { createVoiceEffects } from './voice/voice-effects.js';
 import { loadVoiceRuntime } from './voice/load-runtime.js';
 import { releaseManifest } from './release-files.js';
 import { createDebugPanel } from './ui/debug-panel.js';
+import { takeContinueSecret } from './continue/fragment.js';
+import { createContinueEffects } from './continue/continue-effects.js';
 
 /* global __NATTER_ENV__ */
 
@@ -112,7 +114,7 @@ async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
 // forbids WebAssembly. Returns {core, createHost}: core-host.js's, or the
 // frame's (a remote core answers later).
 async function startCore(ctx, platform) {
-  const config = JSON.stringify(coreConfig({
+  const config = JSON.stringify({ ...coreConfig({
     dataset: ctx.connection,
     pageUrl: location.href,
     seeds: platform.seeds(),
@@ -125,7 +127,7 @@ async function startCore(ctx, platform) {
     storedReload: platform.storage.get(RELOAD_KEY),
     storedSession: platform.storage.get(SESSION_KEY),
     capabilities: detectCapabilities(window),
-  }));
+  }), continue_secret: takeContinueSecret(window) });
   const wasm = ctx.manifest.files.core_wasm;
   const wasmUrl = new URL(wasm.path, ctx.base).href;
   let started;
@@ -264,10 +266,14 @@ async function start(loaderCtx) {
     ctx.root.addEventListener('pointerdown', () => voice.resume());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) voice.resume(); });
   }
+  const continuation = sessionMode ? createContinueEffects({
+    doc: document, root: ctx.root, panel: ui.panel, t, dispatch, fetch: platform.fetch, manifest: ctx.manifest,
+    base: ctx.base, pageHref: () => location.href, log,
+  }) : null;
   let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(), fetchToken,
-      checkChannel: createChannelCheck({ fetch: platform.fetch, dispatch }),
+      checkChannel: createChannelCheck({ fetch: platform.fetch, dispatch }), continuation,
     }), t, { maxChars: 4000 },
   );
   if (debug) runEffect = debug.effects(runEffect);

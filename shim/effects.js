@@ -7,13 +7,14 @@
 // `session` and `storage` are only needed by a core with a session_url.
 // `fetchToken` (token-fetch.js) is only needed by a core with a token_url.
 
-// `voice` (voice/voice-effects.js) adds the voice effects, in session mode.
+// `voice` (voice/voice-effects.js) adds the voice effects, in session mode;
+// `continuation` (continue/continue-effects.js) the continue-on-phone ones.
 // `reload()` reloads the page (the core chose the reason and the moment:
 // wasm/src/release_watch.hpp). `checkChannel` (release-channel.js) reads the
 // release channel pointer, for a page that follows a channel.
 export function createEffectRunner({
   ui, transport, session, storage, listeners, log, voice = null, reload = () => {}, fetchToken = null,
-  checkChannel = null,
+  checkChannel = null, continuation = null,
 }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
@@ -45,6 +46,7 @@ export function createEffectRunner({
     },
     channel_check: (e) => { checkChannel(e); },
     ...(voice ? voice.effects : {}),
+    ...(continuation ? continuation.effects : {}), // continue/continue-effects.js
   };
 
   return function runEffect(effect) {

@@ -81,6 +81,9 @@ function main() {
   natter.__loaded = true;
   window.natter = natter;
 
+  // A continue link opened on this device (#natter-continue=…, the widget
+  // takes and strips it: shim/continue/fragment.js) is intent: open the chat.
+  if (/^#natter-continue=/.test(location.hash)) queue.push(['open']);
   // The stub's init calls: taken now (the launcher needs them), not replayed.
   for (var q = 0; q < queue.length; q++) {
     if (queue[q][0] == 'init') takeInit(queue.splice(q--, 1)[0][1]);

@@ -7,6 +7,8 @@
 //
 //   const run = localizeEffects(runEffect, t, { maxChars: 4000 });
 
+import { CONTINUE_NOTICES, CONTINUE_STATUS } from './continue-text.js';
+
 const COMPOSER = { too_long: 'composer.tooLong', outbox_full: 'composer.outboxFull' };
 const NOTICE = {
   fresh_session: 'notice.freshSession',
@@ -24,6 +26,7 @@ const NOTICE = {
   handoff_left: 'notice.handoffLeft',
   handoff_back: 'notice.handoffBack',
   handoff_unavailable: 'notice.handoffUnavailable',
+  ...CONTINUE_NOTICES,
 };
 
 const STATUS = {
@@ -37,6 +40,7 @@ const STATUS = {
   update_required: 'status.updateRequired',
   credentials_refused: 'status.credentialsRefused',
   unsupported_client: 'status.unsupportedClient',
+  ...CONTINUE_STATUS,
 };
 const DIAGNOSIS = {
   drops_after_open: 'diagnosis.dropsAfterOpen',

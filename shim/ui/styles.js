@@ -144,6 +144,12 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   background: var(--_surface); color: var(--_link); font-size: 12px; font-weight: 600;
 }
 .retry-now[hidden] { display: none; }
+.elsewhere { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; padding: 6px 14px;
+  background: var(--_soft); font-size: 13px; border-bottom: 1px solid var(--_line); }
+.elsewhere[hidden], .elsewhere [hidden] { display: none; }
+.elsewhere p { flex: 1; margin: 0; }
+.elsewhere button { padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
+  background: var(--_surface); color: var(--_link); font-size: 12px; font-weight: 600; }
 
 .cards { display: flex; flex-direction: column; gap: 6px; margin-top: 6px; width: 100%; }
 .cards:empty { display: none; }

@@ -137,7 +137,7 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.equal(await store.resumeSession('nope', made.token, {}), null);
       const rotated = await store.resumeSession('s1', made.token, { tabId: 't1', instance: 'B', rotate: true });
       assert.notEqual(rotated.token, made.token);
-      assert.deepEqual(rotated.prev, { tabId: 't1', instance: 'A' });
+      assert.deepEqual(rotated.prev, { tabId: 't1', instance: 'A', line: 'first' });
       assert.equal(rotated.gen, 2);
       const viaPrevious = await store.resumeSession('s1', made.token, { tabId: 't1', rotate: true });
       assert.ok(viaPrevious, 'the previous token is good for one more hello');

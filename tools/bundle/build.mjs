@@ -191,10 +191,15 @@ async function voiceFrameAssets(voiceJs, version) {
 //     getUserMedia), downloaded on the first call (shim/voice/load-runtime.js);
 //   frame_host_js (natter.framehost.<hash>.js): the host side of the core
 //     frame (shim/frame/), downloaded only when the page's CSP forbids
-//     compiling WebAssembly (shim/frame/load-frame-host.js).
+//     compiling WebAssembly (shim/frame/load-frame-host.js);
+//   continue_js (natter.continue.<hash>.js): the continue-on-phone sheet and
+//     the QR encoder (qrcode-generator, pinned) with its SVG drawer,
+//     downloaded when the shopper first asks to continue on a phone
+//     (shim/continue/load-continue-chunk.js).
 const CHUNKS = [
   { key: 'voice_runtime_js', stem: 'natter.voiceruntime', entry: 'shim/voice/voice-runtime-chunk.js' },
   { key: 'frame_host_js', stem: 'natter.framehost', entry: 'shim/frame/frame-host-chunk.js' },
+  { key: 'continue_js', stem: 'natter.continue', entry: 'shim/continue/continue-chunk.js' },
 ];
 
 async function chunkAssets() {

@@ -34,6 +34,7 @@ import { createTokenGate } from './access-tokens.mjs';
 import { SHOP_TOKEN_PATH, handleShopToken } from './shop-token.mjs';
 import { createHandoffFrames, PRESENCE_MS } from './session/handoff-frames.mjs';
 import { createStaffApi, STAFF_PREFIX } from './staff/staff-api.mjs';
+import { CONTINUE_PATH, CONTINUE_TTL_MS, createContinueLinks } from './continue/continue-links.mjs';
 import { createStaffAuth } from './staff/staff-auth.mjs';
 
 export const SESSION_PATH = '/api/session';
@@ -78,6 +79,8 @@ function handleSessionProbe(req, res, faults) {
 // `tts` (a tts adapter, the same file; default espeak-ng): the agent's voice.
 // `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
 // picks one from the environment with agents/config.mjs).
+// `continueTtlMs`: how long a "continue on your phone" link lives (2 min;
+// continue/continue-links.mjs).
 // `staffToken` (NATTER_STAFF_TOKEN; off by default): turns on the staff API
 // under /staff/ (staff/staff-api.mjs); `presenceMs`: how recent a staff call
 // must be for staff to count as online (session/handoff-frames.mjs).
@@ -116,6 +119,7 @@ export async function startServer({
   tts = null,
   staffToken = '',
   presenceMs = PRESENCE_MS,
+  continueTtlMs = CONTINUE_TTL_MS,
   log = console.log,
 } = {}) {
   const staffAuth = createStaffAuth(staffToken);
@@ -143,18 +147,19 @@ export async function startServer({
     requestHandoff: handoff.requestHandoff,
   });
   const staff = createStaffApi({ store, auth: staffAuth, log });
+  const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
   });
   live = createSessionEndpoint({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
-    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves, handoff,
+    signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves, handoff, continueLinks,
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens,
+      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks,
     }) : null;
 
   async function route(req, res, pathname) {
@@ -169,6 +174,7 @@ export async function startServer({
       return sendError(res, 405, 'method_not_allowed', 'Use GET with a WebSocket upgrade.', { Allow: 'GET' });
     }
     if (pathname.startsWith(STAFF_PREFIX)) return staff(req, res, pathname);
+    if (pathname === CONTINUE_PATH) return continueLinks.handle(req, res);
     if (pathname === SHOP_TOKEN_PATH && tokens) return handleShopToken(req, res, tokens, log);
     if (pathname.startsWith('/__natter/')) {
       if (controls) return controls(req, res, pathname);

@@ -21,6 +21,9 @@
 //                          calls and voice faults, visitors, conversation transcripts (in the store),
 //                          and live sessions
 //                          (dropping their connections) -> {ok: true}
+//   POST /__natter/continue/ttl  {"ms": n | null}: continue links minted from now on live n ms
+//                          (null: back to the start's, 2 min), so a test sees one expire
+//                          without waiting minutes -> {ttl_ms}
 //   POST /__natter/voice/faults  {"drop": 0..1, "reorder": 0..1, "jitter_ms": n,
 //                          "cut_after_ms": n|null, "seed"?: n} replaces the faults
 //                          on the agent's audio frames (voice/voice-faults.mjs)
@@ -73,7 +76,7 @@ function sendHeard(req, res, voice) {
 }
 
 export function createTestControls({
-  store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null,
+  store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null, continueLinks = null,
 }) {
   return async function handleControl(req, res, pathname) {
     if (!isLoopback(req.socket?.remoteAddress)) return sendError(res, 404, 'not_found', 'Not found.');
@@ -88,6 +91,7 @@ export function createTestControls({
       stats.clear();
       faults.clear();
       tokens?.reset();
+      continueLinks?.setTtl(null);
       return sendJson(res, 200, { ok: true }, CONTROL_HEADERS);
     }
     if (route === 'POST /__natter/session/kill') {
@@ -143,6 +147,14 @@ export function createTestControls({
       if (spec === null) return undefined;
       const held = await store.getVisitor(String(spec.conversation_id ?? ''));
       return sendJson(res, 200, { matches: JSON.stringify(held) === JSON.stringify(spec.visitor ?? null) }, CONTROL_HEADERS);
+    }
+    if (route === 'POST /__natter/continue/ttl') {
+      const spec = await readJson(req, res, 1024);
+      if (spec === null) return undefined;
+      if (spec.ms !== null && (!Number.isInteger(spec.ms) || spec.ms < 1 || spec.ms > 3_600_000)) {
+        return sendError(res, 400, 'bad_ttl', 'Give {"ms": 1..3600000} or {"ms": null}.', CONTROL_HEADERS);
+      }
+      return sendJson(res, 200, { ttl_ms: continueLinks.setTtl(spec.ms) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
     if (route === 'GET /__natter/voice/heard') return sendHeard(req, res, voice);

@@ -55,17 +55,25 @@ void Client::handle(const Event& event, int64_t now) {
             if (*due == TimerName::SendRetry) send_.on_retry_timer(now);
             else if (*due == TimerName::ResponseTimeout) send_.on_response_timeout(now);
             else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart) voice_.on_timer(*due);
+            else if (*due == TimerName::ContinueExpiry) link_.on_timer(now);
             else conn_.on_timer(*due, now);
           }
         }
         else if constexpr (std::is_same_v<T, SessionWanted>) {
           if (config_.session_url.empty()) return;
-          if (!session_started_) {
-            session_started_ = true;
-            delivery_.start(now);
+          // A continue link in the page's URL decides which conversation
+          // this tab has: the session waits for its answer.
+          if (link_.redeeming() || (!session_started_ && link_.begin_redeem())) {
+            wanted_after_redeem_ = true;
+            return;
           }
-          conn_.want(now);
+          start_session(now);
         }
+        else if constexpr (std::is_same_v<T, ContinueOfferClicked>) link_.on_offer_clicked(now);
+        else if constexpr (std::is_same_v<T, ContinueOfferDismissed>) link_.on_offer_dismissed();
+        else if constexpr (std::is_same_v<T, RevokeClicked>) link_.on_revoke_clicked(now);
+        else if constexpr (std::is_same_v<T, ContinueCodeEntered>) link_.on_code_entered(e.code);
+        else if constexpr (std::is_same_v<T, ContinueRedeemed>) link_.on_redeemed(e, now);
         else if constexpr (std::is_same_v<T, SessionClosedByHost>) conn_.close_by_host();
         else if constexpr (std::is_same_v<T, RetryNowClicked>) conn_.retry_now(now);
         else if constexpr (std::is_same_v<T, HandoffRequested>) control_.request();
@@ -133,6 +141,37 @@ void Client::adopt_session_id(const std::string& id) {
                                  ": continuing in a new session " + id.substr(0, 8)});
   config_.conversation_id = id;
   out_.push_back(Persist{kConversationKey, id});
+}
+
+void Client::start_session(int64_t now) {
+  if (!session_started_) {
+    session_started_ = true;
+    delivery_.start(now);
+  }
+  conn_.want(now);
+}
+
+void Client::resume_after_redeem(int64_t now) {
+  if (!wanted_after_redeem_) return;
+  wanted_after_redeem_ = false;
+  start_session(now);
+}
+
+bool Client::adopt_continued(const std::string& id, const std::string& token, uint64_t seq,
+                             const std::string& transcript_json, int64_t now) {
+  if (!storable_session_id(id)) {
+    out_.push_back(Log{"warn", "the continue link named a session id this tab cannot keep"});
+    return false;
+  }
+  // A socket of this tab's previous conversation has nothing more to say.
+  if (conn_.state() != ConnState::Idle && conn_.state() != ConnState::Closed) conn_.close_by_host();
+  config_.conversation_id = id;
+  out_.push_back(Persist{kConversationKey, id});
+  delivery_.adopt_continued(token, seq, transcript_json);
+  if (session_started_) delivery_.show_continued();
+  wanted_after_redeem_ = true;  // a continued chat is wanted now, panel open or not
+  resume_after_redeem(now);
+  return true;
 }
 
 bool Client::nothing_to_lose() const {

@@ -27,6 +27,7 @@
 #include "reply_assembler.hpp"
 #include "connection_machine.hpp"
 #include "conversation_control.hpp"
+#include "device_link.hpp"
 #include "send_machine.hpp"
 #include "session_delivery.hpp"
 #include "timers.hpp"
@@ -76,6 +77,9 @@ struct Config {
   std::string voice_missing;           // comma-separated, empty: all there
   // The shop's token endpoint (token_keeper.hpp); empty: no token is sent.
   std::string token_url;
+  // A continue link's secret the shim took from this page's URL fragment
+  // (and removed from the URL): redeemed once before the session starts.
+  std::string continue_secret;
 
   uint32_t canaries = 0;               // test-only, see Canary
 };
@@ -121,6 +125,7 @@ class Client {
   const VoiceCall& voice() const { return voice_; }
   const ConversationControl& control() const { return control_; }
   const Identity& identity() const { return identity_; }
+  const DeviceLink& link() const { return link_; }
 
  private:
   friend class SendMachine;
@@ -131,6 +136,7 @@ class Client {
   friend class TokenKeeper;
   friend class ReleaseWatch;
   friend class ConversationControl;
+  friend class DeviceLink;
   friend struct TransitionProbe;  // tests drive a refused transition
   // A machine asked for a transition its table forbids (transitions.hpp):
   // counted in Stats and logged as an error; the machine keeps its state.
@@ -138,6 +144,14 @@ class Client {
   // The welcome named the session this tab now has: another id than ours
   // (ours could not be proved) is adopted, and persisted with the welcome.
   void adopt_session_id(const std::string& id);
+  // A continue link was redeemed (device_link.cpp): this tab takes that
+  // conversation with its own token, from `seq`, with the transcript so
+  // far; then the session starts. False when the id cannot be kept.
+  bool adopt_continued(const std::string& id, const std::string& token, uint64_t seq,
+                       const std::string& transcript_json, int64_t now);
+  // The session waited for a redeem that did not hand over a conversation: start it now.
+  void resume_after_redeem(int64_t now);
+  void start_session(int64_t now);
   // Never mid-call, never with a message unsent or unanswered, never over
   // text the shopper is typing: when a reload may happen (release_watch.hpp).
   bool nothing_to_lose() const;
@@ -154,6 +168,7 @@ class Client {
     live_since_ = -1;
     delivery_.on_down();
     voice_.on_session_lost();
+    link_.on_down();
   }
   Config config_;
   IdMinter ids_;
@@ -169,6 +184,8 @@ class Client {
   TokenKeeper token_{*this};
   ReleaseWatch release_{*this};
   ConversationControl control_{*this};
+  DeviceLink link_{*this};
+  bool wanted_after_redeem_ = false;  // SessionWanted arrived while a redeem was pending
   bool session_started_ = false;
   uint32_t composer_chars_ = 0;
   int64_t last_now_ = 0;      // now_ms of the event being handled

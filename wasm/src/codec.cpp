@@ -163,6 +163,25 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.str("version", e.version, false);
     r.str("build", e.build, false);
     out = e;
+  } else if (type == "continue_offer_clicked") {
+    out = ContinueOfferClicked{};
+  } else if (type == "continue_offer_dismissed") {
+    out = ContinueOfferDismissed{};
+  } else if (type == "revoke_clicked") {
+    out = RevokeClicked{};
+  } else if (type == "continue_code_entered") {
+    ContinueCodeEntered e; r.str("code", e.code); out = e;
+  } else if (type == "continue_redeemed") {
+    ContinueRedeemed e;
+    r.integer("request_id", e.request_id);
+    r.integer("status", e.status);
+    r.str("code", e.code, false);
+    r.str("session_id", e.session_id, false);
+    r.str("resume_token", e.resume_token, false);
+    r.integer("last_event_seq", e.last_event_seq, false);
+    auto t = j.find("transcript");
+    if (t != j.end() && t->is_array()) e.transcript_json = t->dump(-1, ' ', false, json::error_handler_t::replace);
+    out = e;
   } else if (type != "tick") {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
   }
@@ -252,6 +271,14 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, VoiceTranscriptShown>)
           return {{"type", "voice_transcript_shown"}, {"id", e.id}, {"role", e.role}, {"text", e.text},
                   {"final", e.final}, {"cut", e.cut}};
+        else if constexpr (std::is_same_v<T, ContinueOfferChanged>)
+          return {{"type", "continue_offer"}, {"state", e.state}, {"secret", e.secret}, {"code", e.code},
+                  {"expires_in_ms", e.expires_in_ms}};
+        else if constexpr (std::is_same_v<T, ElsewhereChanged>)
+          return {{"type", "elsewhere_changed"}, {"elsewhere", e.elsewhere}, {"can_revoke", e.can_revoke}};
+        else if constexpr (std::is_same_v<T, ContinueRedeem>)
+          return {{"type", "continue_redeem"}, {"request_id", e.request_id}, {"url", e.url}, {"secret", e.secret},
+                  {"code", e.code}};
       },
       effect);
 }
@@ -307,6 +334,16 @@ json encode_event(const Event& event) {
           return {{"type", "token_failed"}, {"request_id", e.request_id}, {"status", e.status}, {"reason", e.reason}};
         else if constexpr (std::is_same_v<T, ChannelRead>)
           return {{"type", "channel_read"}, {"ok", e.ok}, {"version", e.version}, {"build", e.build}};
+        else if constexpr (std::is_same_v<T, ContinueOfferClicked>) return {{"type", "continue_offer_clicked"}};
+        else if constexpr (std::is_same_v<T, ContinueOfferDismissed>) return {{"type", "continue_offer_dismissed"}};
+        else if constexpr (std::is_same_v<T, RevokeClicked>) return {{"type", "revoke_clicked"}};
+        else if constexpr (std::is_same_v<T, ContinueCodeEntered>) return {{"type", "continue_code_entered"}, {"code", e.code}};
+        else if constexpr (std::is_same_v<T, ContinueRedeemed>) {
+          json out = {{"type", "continue_redeemed"}, {"request_id", e.request_id}, {"status", e.status}, {"code", e.code},
+                      {"session_id", e.session_id}, {"resume_token", e.resume_token}, {"last_event_seq", e.last_event_seq}};
+          if (!e.transcript_json.empty()) out["transcript"] = parse_json(e.transcript_json);
+          return out;
+        }
         else return {{"type", "tick"}};
       },
       event);

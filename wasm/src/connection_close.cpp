@@ -51,6 +51,17 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     status("closed", "closed_elsewhere", "This chat continued in another tab.", -1, true);
     return;
   }
+  if (e.code == 4000 && c_.link_.on_replaced(e.reason)) {  // the other device of a continued chat
+    go(S::Closed);
+    wanted_ = false;
+    if (e.reason == "revoked")
+      status("closed", "revoked", "This chat was ended from the device it started on.");
+    else if (c_.link_.second_device())
+      status("closed", "closed_other_device", "This chat continued on your other device.", -1, true);
+    else
+      status("closed", "continued_elsewhere", "Continued on another device.", -1, true);
+    return;
+  }
   if (e.code == 4001) return refused(now);
   if (e.code == 1013) {  // the server answering "busy": back off (not failed), not a proxy problem
     quick_drops_ = 0;
@@ -93,7 +104,8 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
 }
 
 ConnState ConnectionMachine::after_close(const WsClosed& e) const {
-  if (e.code == 4000 && e.reason == "replaced:tab") return S::Closed;
+  if (e.code == 4000 && (e.reason == "replaced:tab" || e.reason == "replaced:device" || e.reason == "revoked"))
+    return S::Closed;
   if (e.code == 4001) return S::Failed;
   if (e.code == 4003 && (auth_retry_used_ || (c_.config_.canaries & kCanaryRefusalIsFatal))) return S::Failed;
   if (e.code == 4003 && wanted_) return S::Backoff;  // retried at once, online or not

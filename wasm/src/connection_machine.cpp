@@ -100,7 +100,7 @@ void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
   if (c_.config_.canaries & kCanaryResetBackoffOnOpen) attempts_ = 0;
   c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
   Hello h{c_.config_.conversation_id, c_.delivery_.resume_token(), c_.config_.tab_id, c_.config_.build,
-          c_.delivery_.last_event_seq(), c_.identity_.json_text(), c_.token_.token()};
+          c_.delivery_.last_event_seq(), c_.identity_.json_text(), c_.token_.token(), c_.link_.revoke_pending()};
   c_.out_.push_back(WsSend{conn_id_, encode_hello(h)});
   c_.identity_.on_hello_sent();
   if (c_.config_.canaries & kCanaryFlushBeforeWelcome) c_.delivery_.flush_outbox();
@@ -135,8 +135,11 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
           if (state_ == S::Live) c_.voice_.on_agent(f);
         } else if constexpr (std::is_same_v<T, VoiceClosed>) {
           if (state_ == S::Live) c_.voice_.on_closed(f);
+        } else if constexpr (std::is_same_v<T, ContinueOffered>) {
+          if (state_ == S::Live) c_.link_.on_offered(f, now);
         } else if constexpr (std::is_same_v<T, ServerError>) {
           c_.out_.push_back(Log{"warn", "server error (" + f.code + "): " + f.message});
+          c_.link_.on_error(f);
           if (f.code == "unsupported_version" && may_go(S::Failed)) {
             abandon_socket(1000, "unsupported version");
             c_.session_down();
@@ -170,6 +173,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   c_.delivery_.on_live(w);
   c_.voice_.on_session_live(conn_id_);
   c_.control_.on_live();
+  c_.link_.on_welcome(w);
   c_.release_.on_welcome();
 }
 

@@ -223,12 +223,37 @@ struct TokenRequested {
   std::string url;
 };
 
+// --- Continue on another device (device_link.hpp) ---
+
+// The offer panel: "asking" (wait), "shown" (draw `secret` as a QR code of
+// the page's URL with it in the fragment, show `code` to type; valid
+// `expires_in_ms`), "expired" (say so, offer a new one), "hidden".
+struct ContinueOfferChanged {
+  std::string state;
+  std::string secret, code;
+  int64_t expires_in_ms = 0;
+};
+// The first device's banner: the chat continued on another device
+// (elsewhere), with a Revoke control (can_revoke); false: take it down.
+struct ElsewhereChanged {
+  bool elsewhere = false;
+  bool can_revoke = false;
+};
+// POST {"secret"} or {"code"} (whichever is set) as JSON to `url` and
+// answer with ContinueRedeemed carrying request_id. The secret never goes
+// into a URL.
+struct ContinueRedeem {
+  uint32_t request_id = 0;
+  std::string url, secret, code;
+};
+
 using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpRequest,
                             HttpAbort, UserMessageShown, DeliveryChanged,
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
-                            ChannelCheck, VoiceTranscriptShown>;
+                            ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
+                            ContinueRedeem>;
 
 }  // namespace natter

@@ -151,6 +151,25 @@ struct ChannelRead {
 // conversation_control.hpp.
 struct HandoffRequested {};
 
+// Continue on another device (device_link.hpp): the shopper asks for a
+// link / closes it / revokes the other device / types a code from it.
+struct ContinueOfferClicked {};
+struct ContinueOfferDismissed {};
+struct RevokeClicked {};
+struct ContinueCodeEntered { std::string code; };
+// The answer to ContinueRedeem: status 200 with the conversation's id, this
+// device's own resume token, the log position and the transcript so far
+// (in transcript.hpp's form, checked like restored data: the shim maps the
+// gateway's [{role, text, cards?}] to it); else the error code
+// (`used`, `expired`, `unknown`, `rate_limited`; "" when none came).
+struct ContinueRedeemed {
+  uint32_t request_id = 0;
+  int status = 0;
+  std::string code, session_id, resume_token;
+  uint64_t last_event_seq = 0;
+  std::string transcript_json;
+};
+
 // Time passed; due timers fire. Sent when the deadline the core reported
 // is reached (late is fine, early is a no-op).
 struct Tick {};
@@ -161,6 +180,8 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
                            NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
-                           HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested>;
+                           HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
+                           ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered,
+                           ContinueRedeemed>;
 
 }  // namespace natter

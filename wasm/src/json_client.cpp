@@ -71,6 +71,7 @@ Config config_from_json(std::string_view text, std::string* error) {
   wall("wall_now_ms", c.wall_now_ms);
   wall("last_reload_wall_ms", c.last_reload_wall_ms);
   str("token_url", c.token_url);
+  str("continue_secret", c.continue_secret);
   str("voice_missing", c.voice_missing);
   str("resume_token", c.resume_token);
   auto seq = j.find("last_event_seq");

@@ -25,6 +25,20 @@ void SessionDelivery::restore(const std::string& resume_token, uint64_t last_eve
     c_.out_.push_back(Log{"warn", "dropped malformed entries of the restored transcript"});
 }
 
+void SessionDelivery::adopt_continued(const std::string& resume_token, uint64_t last_event_seq,
+                                      const std::string& transcript_json) {
+  resume_token_ = resume_token;
+  last_event_seq_ = settled_event_seq_ = last_event_seq;
+  early_.clear();
+  reply_open_ = false;
+  open_reply_.clear();
+  had_session_ = true;
+  transcript_ = Transcript{};
+  if (transcript_.restore(transcript_json) > 0)
+    c_.out_.push_back(Log{"warn", "dropped malformed entries of the continued transcript"});
+  persist();
+}
+
 // The conversation so far (the shop's previous page), then what is still
 // unsent. A message still in the outbox is shown once, as queued.
 void SessionDelivery::show_transcript() {

@@ -40,6 +40,11 @@ class SessionDelivery {
                const std::string& transcript_json = "");
   // Shows restored messages and asks for the session if any wait to go out.
   void start(int64_t now);
+  // This tab takes another device's conversation (device_link.cpp): its own
+  // token, the log position and the transcript so far replace this tab's.
+  void adopt_continued(const std::string& resume_token, uint64_t last_event_seq, const std::string& transcript_json);
+  // The adopted transcript, when the session had already started.
+  void show_continued() { show_transcript(); }
 
   // A submission accepted by the send machine. False when the outbox is full
   // (nothing was queued; the caller keeps the text in the composer).

@@ -76,9 +76,12 @@ std::string encode_hello(const Hello& h) {
                 {"tab_id", h.tab_id}, {"build", h.build}};
   if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
+  if (h.revoke) hello["revoke"] = true;
   hello["features"] = json::array({"handoff"});  // control events and staff authors are understood
   return dump(hello);
 }
+
+std::string encode_continue_offer() { return dump({{"type", "continue.offer"}}); }
 
 std::string encode_identify(const json& visitor) { return dump({{"type", "identify"}, {"visitor", visitor}}); }
 
@@ -122,6 +125,8 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
       w.min_protocol = static_cast<int>(std::min<uint64_t>(minp->get<uint64_t>(), 1000000));
     auto flag = [&](const char* k, bool& out) { auto it = j.find(k); if (it != j.end() && it->is_boolean()) out = it->get<bool>(); };
     flag("resumed", w.resumed);
+    std::string device;
+    w.second_device = read_string(j, "device", device) && device == "second";
     flag("replaced", w.replaced);
     auto acked = j.find("acked");
     if (acked != j.end()) {
@@ -199,6 +204,15 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     if (n != j.end() && n->is_number_unsigned()) v.utterance = n->get<uint64_t>();
     read_string(j, "reason", v.reason);
     return ServerFrame{v};
+  }
+  if (type == "continue.offered") {
+    ContinueOffered c;
+    if (!read_string(j, "secret", c.secret) || c.secret.empty() || c.secret.size() > 64) return bad("continue.offered.secret");
+    if (!read_string(j, "code", c.code) || c.code.empty() || c.code.size() > 16) return bad("continue.offered.code");
+    auto ms = j.find("expires_in_ms");
+    if (ms == j.end() || !ms->is_number_unsigned()) return bad("continue.offered.expires_in_ms");
+    c.expires_in_ms = static_cast<int64_t>(std::min<uint64_t>(ms->get<uint64_t>(), 86400000));
+    return ServerFrame{c};
   }
   if (type == "voice.closed") {
     VoiceClosed v;

@@ -26,7 +26,10 @@ struct Hello {
   uint64_t last_event_seq = 0;
   std::string visitor_json;  // identity.hpp's json_text(); "" when no visitor (then omitted)
   std::string auth;          // the shop's token (token_keeper.hpp); "" when none (then omitted)
+  bool revoke = false;       // the first device voids the second's line (device_link.hpp); omitted when false
 };
+// {"type":"continue.offer"}: ask for a link to continue on another device.
+std::string encode_continue_offer();
 std::string encode_hello(const Hello& h);
 // {"type":"identify","visitor":{…} | null}: the visitor changed while live.
 std::string encode_identify(const nlohmann::json& visitor);
@@ -53,6 +56,12 @@ struct Welcome {
   int min_protocol = 0;
   std::string min_client;
   std::optional<ControlEvent> control;  // who controls the conversation, when the server says
+  bool second_device = false;  // `device: "second"`: this tab holds a continued chat's second line
+};
+// The link the first device asked for (device_link.hpp).
+struct ContinueOffered {
+  std::string secret, code;
+  int64_t expires_in_ms = 0;
 };
 struct Ack { std::string message_id; };
 // A voice call's live transcript (event "voice.transcript", docs/protocol.md):
@@ -87,7 +96,7 @@ struct VoiceClosed { std::string call_id; };
 struct UnknownFrame { std::string type; };  // ignored: forward compatibility
 
 using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, VoiceStarted, VoiceAgent,
-                                 VoiceClosed, UnknownFrame>;
+                                 VoiceClosed, ContinueOffered, UnknownFrame>;
 
 // Never throws; a malformed frame is a ProtocolError (codes as in
 // agent_protocol.hpp).

@@ -22,6 +22,7 @@ enum class TimerName : uint8_t {
   GapResync,        // server events still missing after a gap: resume to get them
   MicPrompt,        // the microphone prompt has gone unanswered this long: tell the shopper
   AudioStart,       // the mic was allowed but the browser's audio never started: give up the call
+  ContinueExpiry,   // the continue link shown runs out (device_link.hpp)
   kCount
 };
 

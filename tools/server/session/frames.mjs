@@ -3,7 +3,8 @@
 // total: any input gives a value, never an exception.
 //
 // parseClientFrame(data, isBinary) returns one of
-//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor, auth, features } }
+//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor, auth, features, revoke } }
+//                                           revoke: the first device voids the second device's line
 //                                           auth: the shop's token, "" when absent; features: a
 //                                           Set of what the widget understands (e.g. "handoff")
 //   { kind: 'msg', msg: { message_id, text } }
@@ -12,6 +13,7 @@
 //   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
 //   { kind: 'handoff_request' }             the shopper asks for a person
 //   { kind: 'handoff_email', email }        the shopper leaves an email when nobody is there
+//   { kind: 'continue_offer' }              the shopper asks for a link to continue on another device
 //   { kind: 'voice_packet', data }          a binary message: one voice packet for the
 //                                           voice gateway, which checks it
 //   { kind: 'unsupported_version', v }      a hello whose `v` is not a version this code
@@ -54,11 +56,12 @@ function parseHello(f) {
   if (!Array.isArray(features) || features.length > 16 || !features.every((x) => typeof x === 'string' && x.length <= 32)) {
     return bad('hello: "features" must be an array of at most 16 short strings.');
   }
+  if (f.revoke !== undefined && typeof f.revoke !== 'boolean') return bad('hello: "revoke" must be a boolean.');
   return {
     kind: 'hello',
     hello: {
       v: f.v, session_id: f.session_id, resume_token: token, last_event_seq: last, tab_id: tab, visitor: visitor.visitor,
-      auth, features: new Set(features),
+      auth, features: new Set(features), revoke: f.revoke === true,
     },
   };
 }
@@ -96,6 +99,7 @@ export function parseClientFrame(data, isBinary = false) {
     case 'identify': return parseIdentify(frame);
     case 'ping': return { kind: 'ping', ping: 't' in frame ? { t: frame.t } : {} };
     case 'handoff.request': return { kind: 'handoff_request' };
+    case 'continue.offer': return { kind: 'continue_offer' };
     case 'handoff.email': {
       const checked = checkVisitor({ email: frame.email });
       if (!checked.ok || typeof frame.email !== 'string') return bad('handoff.email: "email" must be an email address.');

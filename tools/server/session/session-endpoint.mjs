@@ -71,7 +71,7 @@ const short = (id) => id.slice(0, 8);
 // close() -> Promise, openCounts(), setServes() }.
 export function createSessionEndpoint({
   store, agentRuns, voice, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS, resumeWindowMs,
-  instance = '', signal, bounds = {}, currentBuild = () => '', serves = {}, handoff,
+  instance = '', signal, bounds = {}, currentBuild = () => '', serves = {}, handoff, continueLinks,
 }) {
   const startedWith = checkServes(serves);
   let served = startedWith;
@@ -236,6 +236,9 @@ export function createSessionEndpoint({
       case 'handoff_email':
         if (!conn.session) return helloFirst();
         return handoff.email(conn, parsed.email);
+      case 'continue_offer':
+        if (!conn.session) return helloFirst();
+        return continueLinks.offer(conn);
       case 'ping':
         conn.send(pongFrame(parsed.ping));
         return touch(conn);
@@ -277,7 +280,8 @@ export function createSessionEndpoint({
     let id = h.session_id;
     const who = { tabId: h.tab_id, instance };
     conn.sessionId = id;
-    let attached = h.resume_token === '' ? null : await store.resumeSession(id, h.resume_token, { ...who, rotate: true });
+    let attached = h.resume_token === '' ? null
+      : await store.resumeSession(id, h.resume_token, { ...who, rotate: true, revoke: h.revoke });
     let events = attached ? await store.eventsAfter(id, h.last_event_seq) : [];
     if (attached && events === null) { // proven, but the log no longer reaches back: no partial replay
       const { prev } = attached;
@@ -300,6 +304,7 @@ export function createSessionEndpoint({
     }
     conn.gen = attached.gen;
     conn.epoch = attached.epoch ?? '';
+    conn.line = attached.line ?? 'first'; // which device's token line proved it (continue/continue-links.mjs)
     conn.tabId = h.tab_id;
     conn.features = h.features ?? new Set();
     conn.feed.sentSeq = resumed ? Math.min(h.last_event_seq, attached.seq) : 0; // what the client holds
@@ -307,7 +312,7 @@ export function createSessionEndpoint({
     const before = current.get(id);
     current.set(id, conn);
     if (before && before !== conn && !before.replaced && !attached.prev) replace(before, 'replaced'); // same instance, lost detach
-    if (attached.prev) await store.kick(id, attached.gen, attached.prev.tabId === h.tab_id ? 'replaced' : 'replaced:tab');
+    if (attached.prev) await store.kick(id, attached.gen, kickReason(attached, h.tab_id));
     await identify(id, h.visitor);
     log(`[server] WS /api/session hello session=${short(id)} resumed=${resumed} replaced=${attached.prev !== null}`);
     const welcome = {
@@ -318,12 +323,23 @@ export function createSessionEndpoint({
     // Who controls the conversation now, for a widget that follows handoff:
     // a reloaded page (or one that missed the control event) learns it here.
     if (conn.features.has('handoff')) welcome.control = welcomeControl(await store.getControl(id));
+    if (conn.line === 'second') welcome.device = 'second'; // it may not revoke, nor hand the chat on
     conn.send(welcome);
     conn.welcomed = true; // events from here on go through the feed, after the welcome
     for (const frame of events) conn.send(frame);
     conn.touchedAt = Date.now();
     turns.pump(id, attached.gen);
     return undefined;
+  }
+
+  // Why the older connection closes (4000): another tab of this device, or
+  // the other device of a continued chat (`replaced:device`: the first
+  // device offers "not you? Revoke"), or revoked by the first device.
+  function kickReason(attached, tabId) {
+    const { prev, line, revoked } = attached;
+    if (revoked && prev.line === 'second') return 'revoked';
+    if ((prev.line ?? 'first') !== (line ?? 'first')) return 'replaced:device';
+    return prev.tabId === tabId ? 'replaced' : 'replaced:tab';
   }
 
   // A control record as the welcome carries it (docs/protocol.md, "Handoff to a person").

@@ -32,6 +32,9 @@ export class MemoryStore {
   #runWaiters = new Map(); // key -> Set(resolve)
   #appendListeners = new Set();
   #staffSeen = new Map(); // staff name -> last staff API call (ms)
+  #continueLinks = new Map(); // sha256(secret) -> link
+  #continueCodes = new Map(); // sha256(typed code) -> sha256(secret)
+  #continueMisses = new Map(); // client address -> {count, resetAt}
   #now;
 
   constructor({ limits = {}, now = Date.now } = {}) {
@@ -67,30 +70,99 @@ export class MemoryStore {
       this.#prune();
       if (this.#sessions.size >= this.limits.maxSessions) return { full: true };
     }
-    const prev = old?.connected ? { tabId: old.tab, instance: old.instance } : null;
+    const prev = old?.connected ? { tabId: old.tab, instance: old.instance, line: old.line } : null;
     const s = {
-      token: newResumeToken(), ptok: '', gen: (old?.gen ?? 0) + 1, tab: tabId, instance, connected: true,
+      token: newResumeToken(), ptok: '', dtok: '', dptok: '', line: 'first', // dtok: the second device's line (continue-links.mjs)
+      gen: (old?.gen ?? 0) + 1, tab: tabId, instance, connected: true,
       expiresAt: null, seq: 0, firstSeq: 1, log: [], acked: new Map(), turns: [], cursor: 0, voice: new Map(),
       control: { state: 'ai', by: null, since: 0 }, staffIds: new Map(), staffLog: [],
     };
     this.#sessions.set(id, s);
-    return { token: s.token, gen: s.gen, seq: 0, acked: [], prev, epoch: this.epoch };
+    return { token: s.token, gen: s.gen, seq: 0, acked: [], prev, line: 'first', revoked: false, epoch: this.epoch };
   }
 
-  async resumeSession(id, token, { tabId = '', instance = '', rotate = false } = {}) {
+  // Two token lines may prove a session: the first device's (tok, ptok) and,
+  // after a continue link was redeemed, the second device's (dtok, dptok).
+  // `revoke` (first line only) voids the second line in the same step.
+  async resumeSession(id, token, { tabId = '', instance = '', rotate = false, revoke = false } = {}) {
     const s = this.#held(id);
-    if (!s || !(sameToken(token, s.token) || sameToken(token, s.ptok))) return null;
-    const prev = s.connected ? { tabId: s.tab, instance: s.instance } : null;
+    if (!s) return null;
+    let line = null;
+    if (sameToken(token, s.token) || sameToken(token, s.ptok)) line = 'first';
+    else if (sameToken(token, s.dtok) || sameToken(token, s.dptok)) line = 'second';
+    if (!line) return null;
+    const prev = s.connected ? { tabId: s.tab, instance: s.instance, line: s.line } : null;
+    const [cur, old] = line === 'first' ? ['token', 'ptok'] : ['dtok', 'dptok'];
     if (rotate) { // the superseded token stays good for one more hello (a welcome may be lost)
-      s.ptok = s.token;
-      s.token = newResumeToken();
+      s[old] = s[cur];
+      s[cur] = newResumeToken();
     }
+    const revoked = revoke && line === 'first' && s.dtok !== '';
+    if (revoked) { s.dtok = ''; s.dptok = ''; }
+    s.line = line;
     s.gen += 1;
     s.tab = tabId;
     s.instance = instance;
     s.connected = true;
     s.expiresAt = null;
-    return { token: s.token, gen: s.gen, seq: s.seq, acked: [...s.acked.keys()], prev, epoch: this.epoch };
+    return { token: s[cur], gen: s.gen, seq: s.seq, acked: [...s.acked.keys()], prev, line, revoked, epoch: this.epoch };
+  }
+
+  // --- continue on another device (../continue/continue-links.mjs) ---
+  // A link is kept under the hash of its secret (and its typed code's hash
+  // points to it) until `expiresAt + graceMs`, so a late or second redeem
+  // is told "expired" or "used" rather than "unknown".
+
+  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
+    if (!this.#held(id)) return false;
+    const now = this.#now();
+    this.#continueLinks.set(secretHash, { id, codeHash, expiresAt: now + ttlMs, keepUntil: now + ttlMs + graceMs, used: false });
+    this.#continueCodes.set(codeHash, secretHash);
+    this.#pruneContinue(now);
+    return true;
+  }
+
+  #pruneContinue(now) {
+    for (const [hash, link] of this.#continueLinks) {
+      if (link.keepUntil > now) continue;
+      this.#continueLinks.delete(hash);
+      this.#continueCodes.delete(link.codeHash);
+    }
+  }
+
+  // {secretHash} or {codeHash} -> {ok: true, id, token, seq} (a new second-device
+  // line on the session, replacing any earlier one) or {ok: false, code:
+  // 'unknown' | 'used' | 'expired' | 'gone'}. Once only, in one step.
+  async redeemContinue({ secretHash = '', codeHash = '' }) {
+    const now = this.#now();
+    this.#pruneContinue(now);
+    const hash = secretHash || this.#continueCodes.get(codeHash) || '';
+    const link = this.#continueLinks.get(hash);
+    if (!link) return { ok: false, code: 'unknown' };
+    if (link.used) return { ok: false, code: 'used' };
+    if (link.expiresAt <= now) return { ok: false, code: 'expired' };
+    const s = this.#held(link.id);
+    if (!s) return { ok: false, code: 'gone' };
+    link.used = true;
+    s.dtok = newResumeToken();
+    s.dptok = '';
+    return { ok: true, id: link.id, token: s.dtok, seq: s.seq };
+  }
+
+  // How many failed redeems `key` (a client address) made in this window:
+  // counted here so that guessing typed codes is bounded on every instance.
+  async countContinueMiss(key, windowMs) {
+    const now = this.#now();
+    const held = this.#continueMisses.get(key);
+    const entry = held && held.resetAt > now ? held : { count: 0, resetAt: now + windowMs };
+    entry.count += 1;
+    this.#continueMisses.set(key, entry);
+    return entry.count;
+  }
+
+  async continueMisses(key) {
+    const held = this.#continueMisses.get(key);
+    return held && held.resetAt > this.#now() ? held.count : 0;
   }
 
   onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }
@@ -421,5 +493,8 @@ export class MemoryStore {
     this.#visitors.clear();
     this.#transcripts.clear();
     this.#staffSeen.clear();
+    this.#continueLinks.clear();
+    this.#continueCodes.clear();
+    this.#continueMisses.clear();
   }
 }

@@ -51,39 +51,51 @@ if not exists and redis.call('ZCARD', KEYS[6]) >= tonumber(ARGV[7]) then return 
 local prev = false
 local gen = 0
 if exists then
-  local old = redis.call('HMGET', KEYS[1], 'conn', 'tab', 'inst', 'gen')
-  if old[1] == '1' then prev = {tabId = old[2], instance = old[3]} end
+  local old = redis.call('HMGET', KEYS[1], 'conn', 'tab', 'inst', 'gen', 'ln')
+  if old[1] == '1' then prev = {tabId = old[2], instance = old[3], line = old[5] or 'first'} end
   gen = tonumber(old[4]) or 0
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[7], KEYS[8])
 gen = gen + 1
-redis.call('HSET', KEYS[1], 'tok', redis.sha1hex(ARGV[4]), 'ptok', '', 'gen', gen, 'tab', ARGV[2], 'inst', ARGV[3],
-  'conn', '1', 'seq', 0, 'first', 1, 'cur', 0, 'e', epoch)
+redis.call('HSET', KEYS[1], 'tok', redis.sha1hex(ARGV[4]), 'ptok', '', 'dtok', '', 'dptok', '', 'ln', 'first',
+  'gen', gen, 'tab', ARGV[2], 'inst', ARGV[3], 'conn', '1', 'seq', 0, 'first', 1, 'cur', 0, 'e', epoch)
 expire_all(tonumber(ARGV[6]))
 redis.call('ZADD', KEYS[6], now + tonumber(ARGV[6]), ARGV[1])
 return cjson.encode({token = ARGV[4], gen = gen, seq = 0, prev = prev, epoch = epoch})
 `;
 
-// KEYS S L A O T Z V W EP; ARGV id tab inst token epoch ttl rotate newToken
+// KEYS S L A O T Z V W EP; ARGV id tab inst token epoch ttl rotate newToken revoke
+// Two token lines prove a session: the first device's (tok, ptok) and the
+// second device's (dtok, dptok, made by REDEEM_CONTINUE). `revoke` from the
+// first line voids the second in the same step.
 const RESUME = `${PRELUDE}
 local epoch = data_epoch(ARGV[5])
 if redis.call('EXISTS', KEYS[1]) == 0 or ARGV[4] == '' then return cjson.encode({epoch = epoch}) end
-local m = redis.call('HMGET', KEYS[1], 'tok', 'ptok', 'e', 'conn', 'tab', 'inst')
+local m = redis.call('HMGET', KEYS[1], 'tok', 'ptok', 'e', 'conn', 'tab', 'inst', 'dtok', 'dptok', 'ln')
 local h = redis.sha1hex(ARGV[4])
-if (h ~= m[1] and h ~= m[2]) or m[3] ~= epoch then return cjson.encode({epoch = epoch}) end
+if m[3] ~= epoch then return cjson.encode({epoch = epoch}) end
+local line, cur, old, held = false, 'tok', 'ptok', m[1]
+if h == m[1] or h == m[2] then line = 'first'
+elseif m[7] and m[7] ~= '' and (h == m[7] or h == m[8]) then line, cur, old, held = 'second', 'dtok', 'dptok', m[7] end
+if not line then return cjson.encode({epoch = epoch}) end
 local prev = false
-if m[4] == '1' then prev = {tabId = m[5], instance = m[6]} end
+if m[4] == '1' then prev = {tabId = m[5], instance = m[6], line = m[9] or 'first'} end
 local token = ARGV[4]
 if ARGV[7] == '1' then
   token = ARGV[8]
-  redis.call('HSET', KEYS[1], 'ptok', m[1], 'tok', redis.sha1hex(token))
+  redis.call('HSET', KEYS[1], old, held, cur, redis.sha1hex(token))
+end
+local revoked = false
+if ARGV[9] == '1' and line == 'first' and m[7] and m[7] ~= '' then
+  redis.call('HSET', KEYS[1], 'dtok', '', 'dptok', '')
+  revoked = true
 end
 local gen = redis.call('HINCRBY', KEYS[1], 'gen', 1)
-redis.call('HSET', KEYS[1], 'tab', ARGV[2], 'inst', ARGV[3], 'conn', '1')
+redis.call('HSET', KEYS[1], 'tab', ARGV[2], 'inst', ARGV[3], 'conn', '1', 'ln', line)
 expire_all(tonumber(ARGV[6]))
 redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[6]), ARGV[1])
 return cjson.encode({token = token, gen = gen, seq = tonumber(redis.call('HGET', KEYS[1], 'seq')),
-  acked = redis.call('LRANGE', KEYS[4], 0, -1), prev = prev, epoch = epoch})
+  acked = redis.call('LRANGE', KEYS[4], 0, -1), prev = prev, line = line, revoked = revoked, epoch = epoch})
 `;
 
 // KEYS S L A O T Z V W; ARGV id gen ttl connected(1|0)
@@ -307,10 +319,13 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('PUBLISH', ARGV[7], ARGV[1])
   return {'takeover', fence, redis.call('LLEN', KEYS[2])}
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[6]))
+-- Exclusive bound: an entry leaves the index when its key expires (Redis
+-- expires a key once now > its deadline), never a millisecond before, so a
+-- record counted out of the cap is gone too.
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - tonumber(ARGV[6])))
 if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return {'full'} end
 redis.call('HSET', KEYS[1], 'p', ARGV[2], 'st', 'running', 'ow', ARGV[3], 'f', 1, 'lease', lease, 'c', now)
-redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('PEXPIREAT', KEYS[1], now + tonumber(ARGV[6])) -- the same deadline the index uses
 redis.call('ZADD', KEYS[3], now, ARGV[1])
 return {'started', 1, 0}
 `;

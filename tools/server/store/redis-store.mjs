@@ -11,6 +11,7 @@ import {
 import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
+import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
 import { MAX_ENTRIES, transcriptEntries } from '../agents/transcripts.mjs';
 import { MAX_STAFF_ENTRIES, TRANSITIONS } from '../control/transitions.mjs';
 
@@ -72,7 +73,7 @@ export class RedisStore {
     await this.#client.connect();
     await this.#stream.connect();
     await this.#sub.connect();
-    for (const [name, text] of Object.entries(SCRIPTS)) {
+    for (const [name, text] of Object.entries({ ...SCRIPTS, ...CONTINUE_SCRIPTS })) {
       this.#shas.set(name, { text, sha: createHash('sha1').update(text).digest('hex') });
     }
     await this.#sub.subscribe(KICK_CHANNEL, (message) => {
@@ -148,19 +149,47 @@ export class RedisStore {
     if (reply.held) return { held: true };
     this.#sawEpoch(reply.epoch);
     await this.#client.zRem(WAITING_KEY, id); // a fresh session starts with the AI (CREATE dropped its control)
-    return { token: reply.token, gen: reply.gen, seq: 0, acked: [], prev: reply.prev || null, epoch: reply.epoch };
+    return {
+      token: reply.token, gen: reply.gen, seq: 0, acked: [], prev: reply.prev || null, line: 'first', revoked: false,
+      epoch: reply.epoch,
+    };
   }
 
-  async resumeSession(id, token, { tabId = '', instance = '', rotate = false } = {}) {
+  async resumeSession(id, token, { tabId = '', instance = '', rotate = false, revoke = false } = {}) {
     const reply = JSON.parse(await this.#run('RESUME', [...sessionKeys(id), EPOCH_KEY],
-      [id, tabId, instance, token, this.#candidateEpoch(), this.#liveTtl(), rotate ? 1 : 0, newResumeToken()]));
+      [id, tabId, instance, token, this.#candidateEpoch(), this.#liveTtl(), rotate ? 1 : 0, newResumeToken(), revoke ? 1 : 0]));
     this.#sawEpoch(reply.epoch);
     if (reply.token === undefined) return null; // unknown, unproven, or from before a data loss
     return {
       token: reply.token, gen: reply.gen, seq: reply.seq, acked: Array.isArray(reply.acked) ? reply.acked : [],
-      prev: reply.prev || null, epoch: reply.epoch,
+      prev: reply.prev || null, line: reply.line, revoked: reply.revoked === true, epoch: reply.epoch,
     };
   }
+
+  // --- continue on another device (memory-store.mjs has the contract) ---
+
+  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
+    const [s] = sessionKeys(id);
+    return (await this.#run('MINT_CONTINUE', [s, `nt:cont:${secretHash}`, `nt:contcode:${codeHash}`],
+      [id, codeHash, secretHash, ttlMs, graceMs])) === 1;
+  }
+
+  async redeemContinue({ secretHash = '', codeHash = '' }) {
+    const hash = secretHash || (codeHash ? await this.#client.get(`nt:contcode:${codeHash}`) : null);
+    if (!hash) return { ok: false, code: 'unknown' };
+    const id = await this.#client.hGet(`nt:cont:${hash}`, 'id');
+    if (!id) return { ok: false, code: 'unknown' };
+    const token = newResumeToken();
+    const [s] = sessionKeys(id);
+    const answer = await this.#run('REDEEM_CONTINUE', [`nt:cont:${hash}`, s], [id, token]);
+    return Array.isArray(answer) ? { ok: true, id, token, seq: Number(answer[1]) } : { ok: false, code: answer };
+  }
+
+  async countContinueMiss(key, windowMs) {
+    return Number(await this.#run('COUNT_CONTINUE_MISS', [`nt:contmiss:${key}`], [windowMs]));
+  }
+
+  async continueMisses(key) { return Number(await this.#client.get(`nt:contmiss:${key}`) ?? 0); }
 
   onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }
 
