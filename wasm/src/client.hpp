@@ -27,6 +27,7 @@
 #include "reply_assembler.hpp"
 #include "connection_machine.hpp"
 #include "conversation_control.hpp"
+#include "presence.hpp"
 #include "send_machine.hpp"
 #include "session_delivery.hpp"
 #include "timers.hpp"
@@ -120,6 +121,7 @@ class Client {
   const SessionDelivery& delivery() const { return delivery_; }
   const VoiceCall& voice() const { return voice_; }
   const ConversationControl& control() const { return control_; }
+  const Presence& presence() const { return presence_; }
   const Identity& identity() const { return identity_; }
 
  private:
@@ -131,6 +133,7 @@ class Client {
   friend class TokenKeeper;
   friend class ReleaseWatch;
   friend class ConversationControl;
+  friend class Presence;
   friend struct TransitionProbe;  // tests drive a refused transition
   // A machine asked for a transition its table forbids (transitions.hpp):
   // counted in Stats and logged as an error; the machine keeps its state.
@@ -169,6 +172,7 @@ class Client {
   TokenKeeper token_{*this};
   ReleaseWatch release_{*this};
   ConversationControl control_{*this};
+  Presence presence_{*this};
   bool session_started_ = false;
   uint32_t composer_chars_ = 0;
   int64_t last_now_ = 0;      // now_ms of the event being handled

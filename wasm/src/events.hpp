@@ -150,6 +150,10 @@ struct ChannelRead {
 // The shopper asks for a person from the shop (natter('handoff')):
 // conversation_control.hpp.
 struct HandoffRequested {};
+// The shopper submitted the email form shown when nobody was available.
+struct HandoffEmailSubmitted {
+  std::string email;
+};
 
 // Time passed; due timers fire. Sent when the deadline the core reported
 // is reached (late is fine, early is a no-op).
@@ -161,6 +165,7 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
                            NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
-                           HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested>;
+                           HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
+                           HandoffEmailSubmitted>;
 
 }  // namespace natter

@@ -22,6 +22,7 @@ enum class TimerName : uint8_t {
   GapResync,        // server events still missing after a gap: resume to get them
   MicPrompt,        // the microphone prompt has gone unanswered this long: tell the shopper
   AudioStart,       // the mic was allowed but the browser's audio never started: give up the call
+  StaffTyping,      // no typing signal from the person for this long: they are no longer typing
   kCount
 };
 
