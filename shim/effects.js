@@ -45,6 +45,7 @@ export function createEffectRunner({
     },
     channel_check: (e) => { checkChannel(e); },
     ...(voice ? voice.effects : {}),
+    ...(ui.handoff ? ui.handoff.effects : {}),
   };
 
   return function runEffect(effect) {

@@ -81,4 +81,13 @@ export default {
   'notice.handoffLeft': 'غادر {name} الدردشة. عاد المساعد.',
   'notice.handoffBack': 'عاد المساعد.',
   'notice.handoffUnavailable': 'لا يوجد أحد من المتجر متاح الآن. يمكن للمساعد متابعة مساعدتك.',
+  'handoff.ask': "تحدّث مع شخص",
+  'handoff.emailPrompt': "اترك بريدك الإلكتروني وسيراسلك أحد من المتجر.",
+  'handoff.emailLabel': "بريدك الإلكتروني",
+  'handoff.emailSend': "إرسال البريد",
+  'handoff.emailSaved': "شكرًا! سيرد المتجر على {email}.",
+  'handoff.badEmail': "أدخل عنوان بريد إلكتروني مثل name@example.com.",
+  'typing.staff': "{name} يكتب…",
+  'delivery.delivered': "تم التسليم",
+  'delivery.read': "قرأها {name}",
 };

@@ -80,4 +80,13 @@ export default {
   'notice.handoffLeft': '{name} hat den Chat verlassen. Der Assistent ist wieder da.',
   'notice.handoffBack': 'Der Assistent ist wieder da.',
   'notice.handoffUnavailable': 'Gerade ist niemand vom Shop erreichbar. Der Assistent hilft gern weiter.',
+  'handoff.ask': "Mit einer Person sprechen",
+  'handoff.emailPrompt': "Hinterlassen Sie Ihre E-Mail-Adresse, dann schreibt Ihnen jemand vom Shop.",
+  'handoff.emailLabel': "Ihre E-Mail-Adresse",
+  'handoff.emailSend': "E-Mail senden",
+  'handoff.emailSaved': "Danke! Der Shop antwortet an {email}.",
+  'handoff.badEmail': "Geben Sie eine E-Mail-Adresse wie name@example.com ein.",
+  'typing.staff': "{name} schreibt…",
+  'delivery.delivered': "Zugestellt",
+  'delivery.read': "Gelesen von {name}",
 };

@@ -84,4 +84,13 @@ export default {
   'notice.handoffLeft': '{name} left the chat. The assistant is back.',
   'notice.handoffBack': 'The assistant is back.',
   'notice.handoffUnavailable': 'Nobody from the shop is available right now. The assistant can keep helping.',
+  'handoff.ask': "Talk to a person",
+  'handoff.emailPrompt': "Leave your email and someone from the shop will write back.",
+  'handoff.emailLabel': "Your email",
+  'handoff.emailSend': "Send email",
+  'handoff.emailSaved': "Thanks! The shop will reply to {email}.",
+  'handoff.badEmail': "Enter an email address such as name@example.com.",
+  'typing.staff': "{name} is typing…",
+  'delivery.delivered': "Delivered",
+  'delivery.read': "Read by {name}",
 };
