@@ -16,6 +16,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, openStorefront, startStack } from './harness.mjs';
 import { openLive, type } from './session-helpers.mjs';
+import { assertAxeClean } from './axe.mjs';
 
 const STAFF_TOKEN = 'staff-token-for-presence-0123456789';
 let stack;
@@ -68,6 +69,7 @@ test('nobody online: the shopper is told, leaves a checked email once, is thanke
   await s.widget.locator('#natter-email-error', { hasText: 'Enter an email address such as name@example.com.' }).waitFor();
   assert.equal(await field.getAttribute('aria-invalid'), 'true');
   assert.equal(sentOfType(s, 'handoff.email').length, 0, 'refused in the widget');
+  await assertAxeClean(s.page, 'the email form with a refused address');
 
   await field.fill('ana@example.com');
   await s.widget.getByRole('button', { name: 'Send email' }).click();
@@ -115,6 +117,7 @@ test('talk to a person: asked once, hidden while waiting and with the person; ty
   await reply.pressSequentially('Let me check');
   await typing.filter({ hasText: 'Ana is typing…' }).waitFor();
   assert.equal(await typing.getAttribute('role'), 'status');
+  await assertAxeClean(s.page, 'receipts and staff typing');
   await typing.filter({ hasText: 'Ana is typing…' }).waitFor({ state: 'detached', timeout: 30_000 }); // the core's expiry
   assert.equal(await s.widget.locator('li.msg.agent.staff').count(), 0, 'no message arrived: it expired');
 
