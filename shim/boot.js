@@ -52,6 +52,7 @@ import { createViewportFit } from './ui/viewport.js';
 import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
 import { createVoiceBar } from './ui/voice-bar.js';
+import { createHandoffBar } from './ui/handoff-bar.js';
 import { createVoiceEffects } from './voice/voice-effects.js';
 import { loadVoiceRuntime } from './voice/load-runtime.js';
 import { releaseManifest } from './release-files.js';
@@ -200,9 +201,15 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
     onEnd: () => dispatch({ type: 'voice_end_clicked' }),
     onMute: (muted) => dispatch({ type: 'voice_mute_clicked', muted }),
   }) : null;
+  // A person from the shop (presence.hpp): live session only.
+  const handoff = session ? createHandoffBar({
+    doc: document, parent: panel.panel, before: panel.list.parentNode.nextSibling, t: look.t,
+    onAsk: () => dispatch({ type: 'handoff_requested' }),
+    onEmail: (email) => dispatch({ type: 'handoff_email_submitted', email }),
+  }) : null;
   bindComposer({ textarea: panel.textarea, sendButton: panel.sendButton, dispatch });
   bindPanelKeys({ panel: panel.panel, onEscape: panel.close });
-  return { panel, messages, status, composer: panel.composer, voice };
+  return { panel, messages, status, composer: panel.composer, voice, handoff };
 }
 
 async function start(loaderCtx) {

@@ -47,6 +47,7 @@ export function createEffectRunner({
     channel_check: (e) => { checkChannel(e); },
     ...(voice ? voice.effects : {}),
     ...(continuation ? continuation.effects : {}), // continue/continue-effects.js
+    ...(ui.handoff ? ui.handoff.effects : {}),
   };
 
   return function runEffect(effect) {

@@ -138,10 +138,11 @@ export interface NatterVoiceEvent {
 /**
  * Who answers the conversation changed (docs/protocol.md, "Handoff to a person"):
  * a person was asked for (position in the queue, when the server said), a person
- * from the shop took over (name), the assistant is back, or nobody is available.
+ * from the shop took over (name), the assistant is back, nobody is available, or the
+ * email the shopper left then (the panel's form) was kept for staff.
  */
 export interface NatterHandoffEvent {
-  state: 'waiting' | 'person' | 'ai' | 'unavailable';
+  state: 'waiting' | 'person' | 'ai' | 'unavailable' | 'email_saved';
   name?: string;
   position?: number;
 }

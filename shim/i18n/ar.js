@@ -106,4 +106,13 @@ export default {
   'notice.continueFailed': 'تعذّرت متابعة الدردشة هنا. حاول مجددًا.',
   'notice.continueOffline': 'اتصل بالدردشة أولًا، ثم حاول مجددًا.',
   'notice.continueNotHere': 'لا يمكن تسليم هذه الدردشة إلا من الجهاز الذي بدأت عليه.',
+  'handoff.ask': "تحدّث مع شخص",
+  'handoff.emailPrompt': "اترك بريدك الإلكتروني وسيراسلك أحد من المتجر.",
+  'handoff.emailLabel': "بريدك الإلكتروني",
+  'handoff.emailSend': "إرسال البريد",
+  'handoff.emailSaved': "شكرًا! سيرد المتجر على {email}.",
+  'handoff.badEmail': "أدخل عنوان بريد إلكتروني مثل name@example.com.",
+  'typing.staff': "{name} يكتب…",
+  'delivery.delivered': "تم التسليم",
+  'delivery.read': "قرأها {name}",
 };

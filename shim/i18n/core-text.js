@@ -59,6 +59,9 @@ const REASON = {
   unreachable: 'failure.unreachable',
 };
 
+// The email form's refusal (presence.hpp, handoff_email_form.code).
+const EMAIL_FORM = { bad_email: 'handoff.badEmail' };
+
 // key's text in the active catalogue (or the shop's override), else `fallback`.
 function say(t, key, vars, fallback) {
   return key && t.custom(key) ? t(key, vars) : fallback;
@@ -94,6 +97,8 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
     return localizeStatus(effect, t);
   } else if (effect.type === 'delivery_changed') {
     return localizeDelivery(effect, t);
+  } else if (effect.type === 'handoff_email_form') {
+    key = EMAIL_FORM[effect.code] || '';
   }
   if (!key || !t.custom(key)) return effect;
   return { ...effect, text: t(key, vars) };
@@ -103,8 +108,11 @@ export function localizeEffects(runEffect, t, options) {
   return (effect) => runEffect(localizeEffect(effect, t, options));
 }
 
-// The delivery line under a shopper bubble (delivery_changed.state).
-export function deliveryLine(t, state, detail) {
+// The delivery line under a shopper bubble (delivery_changed.state, and in
+// the live session its receipt: delivered, or read by a person of the shop).
+export function deliveryLine(t, state, detail, receipt = '', by = '') {
   if (state === 'failed' && detail) return t('delivery.failedDetail', { detail });
+  if (receipt === 'read') return t('delivery.read', { name: by });
+  if (receipt === 'delivered') return t('delivery.delivered');
   return t.has(`delivery.${state}`) ? t(`delivery.${state}`) : state;
 }

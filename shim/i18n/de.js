@@ -105,4 +105,13 @@ export default {
   'notice.continueFailed': 'Der Chat konnte hier nicht fortgesetzt werden. Bitte erneut versuchen.',
   'notice.continueOffline': 'Bitte erst mit dem Chat verbinden, dann erneut versuchen.',
   'notice.continueNotHere': 'Nur das Gerät, auf dem der Chat begann, kann ihn weitergeben.',
+  'handoff.ask': "Mit einer Person sprechen",
+  'handoff.emailPrompt': "Hinterlassen Sie Ihre E-Mail-Adresse, dann schreibt Ihnen jemand vom Shop.",
+  'handoff.emailLabel': "Ihre E-Mail-Adresse",
+  'handoff.emailSend': "E-Mail senden",
+  'handoff.emailSaved': "Danke! Der Shop antwortet an {email}.",
+  'handoff.badEmail': "Geben Sie eine E-Mail-Adresse wie name@example.com ein.",
+  'typing.staff': "{name} schreibt…",
+  'delivery.delivered': "Zugestellt",
+  'delivery.read': "Gelesen von {name}",
 };

@@ -109,4 +109,13 @@ export default {
   'notice.continueFailed': 'The chat could not be continued here. Try again.',
   'notice.continueOffline': 'Connect to the chat first, then try again.',
   'notice.continueNotHere': 'Only the device this chat started on can hand it on.',
+  'handoff.ask': "Talk to a person",
+  'handoff.emailPrompt': "Leave your email and someone from the shop will write back.",
+  'handoff.emailLabel': "Your email",
+  'handoff.emailSend': "Send email",
+  'handoff.emailSaved': "Thanks! The shop will reply to {email}.",
+  'handoff.badEmail': "Enter an email address such as name@example.com.",
+  'typing.staff': "{name} is typing…",
+  'delivery.delivered': "Delivered",
+  'delivery.read': "Read by {name}",
 };

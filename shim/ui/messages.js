@@ -61,11 +61,13 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
     });
   }
 
-  function setDelivery({ message_id, state, detail, can_retry }) {
+  function setDelivery({ message_id, state, detail, can_retry, receipt, by }) {
     const user = users.get(message_id);
     if (!user) return;
-    user.line.textContent = deliveryLine(t, state, detail);
+    user.line.textContent = deliveryLine(t, state, detail, receipt, by);
     user.item.setAttribute('data-state', state);
+    if (receipt) user.item.setAttribute('data-receipt', receipt); // ticks drawn by CSS, beside the words
+    else user.item.removeAttribute('data-receipt');
     const hadFocus = user.retry.matches?.(':focus');
     user.retry.hidden = !can_retry;
     if (hadFocus && !can_retry) list.focus?.(); // do not strand keyboard focus on a hidden button

@@ -17,6 +17,8 @@
 // order makes them win. Comments stay out of the CSS string: it ships as
 // written.
 
+import { HANDOFF_CSS } from './handoff-styles.js';
+
 export const PANEL_CSS = `
 .panel {
   --_accent: var(--natter-accent, #2557d6);
@@ -224,7 +226,7 @@ textarea[aria-invalid="true"] { border-color: var(--_danger); }
 export function panelSheet(CSSStyleSheetCtor = globalThis.CSSStyleSheet) {
   try {
     const sheet = new CSSStyleSheetCtor();
-    sheet.replaceSync(PANEL_CSS);
+    sheet.replaceSync(PANEL_CSS + HANDOFF_CSS);
     return sheet;
   } catch {
     return null;

@@ -50,7 +50,7 @@ test('the shopper asks for a person, staff take over and answer with their name,
   // A message to the person: acked, kept for staff, never run by the AI.
   const runsBefore = await agentRuns();
   await type(s, 'is the PS5 in stock?');
-  await s.deliveryLines.last().filter({ hasText: 'Sent' }).waitFor();
+  await s.deliveryLines.last().filter({ hasText: 'Delivered' }).waitFor();
   const detail = await staff(`/staff/conversations/${conversation}`);
   assert.ok(detail.entries.some((e) => e.text === 'is the PS5 in stock?'), 'staff see the message');
 
@@ -68,7 +68,7 @@ test('the shopper asks for a person, staff take over and answer with their name,
   const welcomes = s.sockets.flatMap((w) => w.received.filter((f) => f.type === 'welcome'));
   assert.deepEqual(welcomes.at(-1).control, { state: 'person', by: { name: 'Ana' } });
   await type(s, 'and the price?');
-  await s.deliveryLines.last().filter({ hasText: 'Sent' }).waitFor();
+  await s.deliveryLines.last().filter({ hasText: 'Delivered' }).waitFor();
   assert.equal(await agentRuns(), runsBefore, 'after a reload too');
   assert.equal(await s.page.evaluate(() => window.natter('debug').stats.protocol_errors), 0, 'every control and staff event understood');
 

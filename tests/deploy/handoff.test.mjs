@@ -59,7 +59,7 @@ test('across three origins over HTTPS: staff take over through the proxy, the AI
   await s.widget.locator('li.notice', { hasText: 'Ana from the shop joined the chat.' }).waitFor();
 
   await type(s, 'is the PS5 in stock?');
-  await s.deliveryLines.last().filter({ hasText: 'Sent' }).waitFor();
+  await s.deliveryLines.last().filter({ hasText: 'Delivered' }).waitFor();
   const replied = await staff(`/staff/conversations/${encodeURIComponent(conversation)}/reply`,
     { name: 'Ana', message_id: 'deploy-m-1', text: 'Yes, **3** left.' });
   assert.equal(replied.status, 200, JSON.stringify(replied.body));

@@ -20,7 +20,7 @@ export const LOADER_BUDGET = 2048;
 const KIB = 1024;
 export const BUDGETS = {
   loader: LOADER_BUDGET,
-  core_js: 27 * KIB,           // 24,012 B on 2026-11-22
+  core_js: 31 * KIB,           // 28,575 B with continue on your phone and presence (the words, header button, banner, typing line, receipts, email form); 25,524 B before them
   core_wasm: 78 * KIB,         // 71,564 B with the core's own snprintf/strtod (81,0xx B before, after handoff)
   core_frame_js: 4 * KIB,      // 3,597 B
   core_frame_html: 512,        // 241 B
@@ -35,7 +35,7 @@ export const BUDGETS = {
 // Files that come in families: one budget for each member.
 const FAMILY_BUDGETS = [
   ['worklet_', 1.25 * KIB],  // web/worklets/*.js: 705 and 922 B
-  ['i18n_', 2.75 * KIB],     // one language catalogue: 2,545 (de) to 2,697 B (ar) with continue on another device (2,090 to 2,165 B with the handoff notices)
+  ['i18n_', 3.25 * KIB],     // one language catalogue: 2,716 (de) to 2,881 B (ar) with continue on another device and presence (2,090 to 2,165 B with the handoff notices)
 ];
 
 // The budget of a manifest key (or 'loader'), or null when it has none.

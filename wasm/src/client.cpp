@@ -56,6 +56,7 @@ void Client::handle(const Event& event, int64_t now) {
             else if (*due == TimerName::ResponseTimeout) send_.on_response_timeout(now);
             else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart) voice_.on_timer(*due);
             else if (*due == TimerName::ContinueExpiry) link_.on_timer(now);
+            else if (*due == TimerName::StaffTyping) presence_.on_typing_timer();
             else conn_.on_timer(*due, now);
           }
         }
@@ -77,6 +78,7 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, SessionClosedByHost>) conn_.close_by_host();
         else if constexpr (std::is_same_v<T, RetryNowClicked>) conn_.retry_now(now);
         else if constexpr (std::is_same_v<T, HandoffRequested>) control_.request();
+        else if constexpr (std::is_same_v<T, HandoffEmailSubmitted>) presence_.submit_email(e.email);
         else if constexpr (std::is_same_v<T, WsOpened>) conn_.on_opened(e, now);
         else if constexpr (std::is_same_v<T, WsFrame>) conn_.on_frame(e, now);
         else if constexpr (std::is_same_v<T, WsClosed>) conn_.on_closed(e, now);
@@ -149,6 +151,7 @@ void Client::start_session(int64_t now) {
     delivery_.start(now);
   }
   conn_.want(now);
+  presence_.update_offer();
 }
 
 void Client::resume_after_redeem(int64_t now) {

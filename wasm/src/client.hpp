@@ -28,6 +28,7 @@
 #include "connection_machine.hpp"
 #include "conversation_control.hpp"
 #include "device_link.hpp"
+#include "presence.hpp"
 #include "send_machine.hpp"
 #include "session_delivery.hpp"
 #include "timers.hpp"
@@ -124,6 +125,7 @@ class Client {
   const SessionDelivery& delivery() const { return delivery_; }
   const VoiceCall& voice() const { return voice_; }
   const ConversationControl& control() const { return control_; }
+  const Presence& presence() const { return presence_; }
   const Identity& identity() const { return identity_; }
   const DeviceLink& link() const { return link_; }
 
@@ -137,6 +139,7 @@ class Client {
   friend class ReleaseWatch;
   friend class ConversationControl;
   friend class DeviceLink;
+  friend class Presence;
   friend struct TransitionProbe;  // tests drive a refused transition
   // A machine asked for a transition its table forbids (transitions.hpp):
   // counted in Stats and logged as an error; the machine keeps its state.
@@ -186,6 +189,7 @@ class Client {
   ConversationControl control_{*this};
   DeviceLink link_{*this};
   bool wanted_after_redeem_ = false;  // SessionWanted arrived while a redeem was pending
+  Presence presence_{*this};
   bool session_started_ = false;
   uint32_t composer_chars_ = 0;
   int64_t last_now_ = 0;      // now_ms of the event being handled

@@ -110,6 +110,8 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     out = RetryNowClicked{};
   } else if (type == "handoff_requested") {
     out = HandoffRequested{};
+  } else if (type == "handoff_email_submitted") {
+    HandoffEmailSubmitted e; r.str("email", e.email); out = e;
   } else if (type == "ws_opened") {
     WsOpened e; r.integer("conn_id", e.conn_id); out = e;
   } else if (type == "ws_frame") {
@@ -216,9 +218,12 @@ json encode_effect(const Effect& effect) {
           return {{"type", "http_abort"}, {"request_id", e.request_id}};
         else if constexpr (std::is_same_v<T, UserMessageShown>)
           return {{"type", "user_message_shown"}, {"message_id", e.message_id}, {"text", e.text}};
-        else if constexpr (std::is_same_v<T, DeliveryChanged>)
-          return {{"type", "delivery_changed"}, {"message_id", e.message_id}, {"state", e.state},
-                  {"detail", e.detail}, {"can_retry", e.can_retry}, {"reason", e.reason}, {"reason_arg", e.reason_arg}};
+        else if constexpr (std::is_same_v<T, DeliveryChanged>) {
+          json j = {{"type", "delivery_changed"}, {"message_id", e.message_id}, {"state", e.state},
+                    {"detail", e.detail}, {"can_retry", e.can_retry}, {"reason", e.reason}, {"reason_arg", e.reason_arg}};
+          if (!e.receipt.empty()) j["receipt"] = e.receipt, j["by"] = e.by;  // live session only
+          return j;
+        }
         else if constexpr (std::is_same_v<T, AgentReplyUpdated>)
         {
           nlohmann::json j = {{"type", "agent_reply_updated"}, {"reply_to", e.reply_to}, {"done", e.done},
@@ -279,6 +284,11 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, ContinueRedeem>)
           return {{"type", "continue_redeem"}, {"request_id", e.request_id}, {"url", e.url}, {"secret", e.secret},
                   {"code", e.code}};
+        else if constexpr (std::is_same_v<T, HandoffOffer>) return {{"type", "handoff_offer"}, {"shown", e.shown}};
+        else if constexpr (std::is_same_v<T, HandoffEmailForm>)
+          return {{"type", "handoff_email_form"}, {"state", e.state}, {"email", e.email}, {"code", e.code}, {"text", e.text}};
+        else if constexpr (std::is_same_v<T, TypingChanged>)
+          return {{"type", "typing_changed"}, {"typing", e.typing}, {"name", e.name}};
       },
       effect);
 }
@@ -306,6 +316,7 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, SessionClosedByHost>) return {{"type", "session_closed_by_host"}};
         else if constexpr (std::is_same_v<T, RetryNowClicked>) return {{"type", "retry_now_clicked"}};
         else if constexpr (std::is_same_v<T, HandoffRequested>) return {{"type", "handoff_requested"}};
+        else if constexpr (std::is_same_v<T, HandoffEmailSubmitted>) return {{"type", "handoff_email_submitted"}, {"email", e.email}};
         else if constexpr (std::is_same_v<T, WsOpened>) return {{"type", "ws_opened"}, {"conn_id", e.conn_id}};
         else if constexpr (std::is_same_v<T, WsFrame>)
           return {{"type", "ws_frame"}, {"conn_id", e.conn_id}, {"text", e.text}};

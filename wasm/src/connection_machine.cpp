@@ -133,6 +133,10 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
           if (state_ == S::Live) c_.voice_.on_started(f);
         } else if constexpr (std::is_same_v<T, VoiceAgent>) {
           if (state_ == S::Live) c_.voice_.on_agent(f);
+        } else if constexpr (std::is_same_v<T, StaffTyping>) {
+          if (state_ == S::Live) c_.presence_.on_typing(f, now);
+        } else if constexpr (std::is_same_v<T, EmailSaved>) {
+          if (state_ == S::Live) c_.presence_.on_email_saved(f);
         } else if constexpr (std::is_same_v<T, VoiceClosed>) {
           if (state_ == S::Live) c_.voice_.on_closed(f);
         } else if constexpr (std::is_same_v<T, ContinueOffered>) {
@@ -174,6 +178,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   c_.voice_.on_session_live(conn_id_);
   c_.control_.on_live();
   c_.link_.on_welcome(w);
+  c_.presence_.on_live();
   c_.release_.on_welcome();
 }
 

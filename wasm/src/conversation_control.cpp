@@ -33,6 +33,7 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
     c_.out_.push_back(NoticeShown{"handoff_unavailable",
                                   "Nobody from the shop is available right now. The assistant can keep helping.", ""});
     c_.out_.push_back(HostEvent{"handoff", nlohmann::json{{"state", "unavailable"}}.dump()});
+    c_.presence_.on_unavailable();
     return;
   }
   Control to;
@@ -63,6 +64,7 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   }
   c_.out_.push_back(HostEvent{"handoff", host.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   c_.delivery_.on_control_changed(ai_answers());
+  c_.presence_.on_control_changed();
 }
 
 // Moves to `to` with the data that state carries, or refuses: an illegal
@@ -91,6 +93,7 @@ void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEv
   else person_.clear();
   position_ = to == Control::Waiting ? said->position : 0;
   state_ = to;
+  c_.presence_.on_control_changed();
 }
 
 void ConversationControl::request() {
@@ -98,6 +101,7 @@ void ConversationControl::request() {
     c_.out_.push_back(Log{"info", std::string("a person was already asked for (") + state_name(state_) + ")"});
     return;
   }
+  c_.presence_.on_requested();
   if (c_.conn_.live()) return send_request();
   request_pending_ = true;  // sent once the session is live
   c_.conn_.want(c_.last_now_);

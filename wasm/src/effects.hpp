@@ -63,6 +63,11 @@ struct DeliveryChanged {
   bool can_retry = false;
   std::string reason{};
   std::string reason_arg{};
+  // Live session only (presence.hpp): "delivered" (the server acked it) or
+  // "read" (a person from the shop opened the conversation after it; `by`
+  // names them); "" otherwise, and then not serialized.
+  std::string receipt{};
+  std::string by{};
 };
 
 // The agent's reply to `reply_to` (a shopper message id) as it stands now:
@@ -247,6 +252,29 @@ struct ContinueRedeem {
   std::string url, secret, code;
 };
 
+// --- A person from the shop (presence.hpp) ---
+// Show (or hide) the panel's "Talk to a person" control: shown while the AI
+// answers and no request for a person is under way (live session only).
+struct HandoffOffer {
+  bool shown = false;
+};
+// The email form offered when nobody from the shop is available. state:
+// "shown" (empty form), "invalid" (code "bad_email", text says why; the
+// field keeps its text), "sending" (accepted, on its way), "saved" (the
+// gateway kept it: thank the shopper, `email` is the address), "hidden".
+struct HandoffEmailForm {
+  std::string state;
+  std::string email;
+  std::string code;
+  std::string text;
+};
+// A person from the shop is typing (`name`), or no longer is (typing false:
+// they stopped, their message arrived, or the core's expiry ran out).
+struct TypingChanged {
+  bool typing = false;
+  std::string name;
+};
+
 using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpRequest,
                             HttpAbort, UserMessageShown, DeliveryChanged,
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
@@ -254,6 +282,6 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
-                            ContinueRedeem>;
+                            ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged>;
 
 }  // namespace natter

@@ -150,6 +150,10 @@ struct ChannelRead {
 // The shopper asks for a person from the shop (natter('handoff')):
 // conversation_control.hpp.
 struct HandoffRequested {};
+// The shopper submitted the email form shown when nobody was available.
+struct HandoffEmailSubmitted {
+  std::string email;
+};
 
 // Continue on another device (device_link.hpp): the shopper asks for a
 // link / closes it / revokes the other device / types a code from it.
@@ -182,6 +186,6 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
                            HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
                            ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered,
-                           ContinueRedeemed>;
+                           ContinueRedeemed, HandoffEmailSubmitted>;
 
 }  // namespace natter

@@ -49,7 +49,7 @@ void SessionDelivery::show_transcript() {
     } else if (e.from_user) {
       if (outbox_.contains(e.id)) continue;
       c_.out_.push_back(UserMessageShown{e.id, e.text});
-      c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false});
+      c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false, "", "", "delivered"});
     } else {
       c_.out_.push_back(AgentReplyUpdated{e.id, parse_rich_text(e.text), true, e.author});
       for (const auto& card : e.cards) c_.out_.push_back(card);
@@ -133,7 +133,7 @@ void SessionDelivery::delivered(const std::string& id) {
   OutboxEntry* e = outbox_.find(id);
   if (!e || e->acked) return;  // unknown, or a duplicate ack
   e->acked = true;
-  c_.out_.push_back(DeliveryChanged{id, "sent", "", false});
+  c_.out_.push_back(DeliveryChanged{id, "sent", "", false, "", "", "delivered"});
 }
 
 void SessionDelivery::on_ack(const Ack& a) {
@@ -176,6 +176,12 @@ void SessionDelivery::apply(const ServerEvent& e) {
     if (!reply_open_) settled_event_seq_ = e.seq;
     return persist();
   }
+  if (e.read) {  // a person opened the conversation: a receipt, not part of any reply
+    if (!reply_open_) settled_event_seq_ = e.seq;
+    c_.presence_.on_read(*e.read);
+    return persist();
+  }
+  if (e.reply_to.rfind("staff-", 0) == 0) c_.presence_.on_staff_message(e.seq);  // they stopped typing
   if (e.control) {  // a takeover ends the streaming reply, so this event settles
     c_.control_.on_event(*e.control, e.seq);
     if (!reply_open_) settled_event_seq_ = e.seq;

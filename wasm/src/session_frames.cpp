@@ -77,7 +77,8 @@ std::string encode_hello(const Hello& h) {
   if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
   if (h.revoke) hello["revoke"] = true;
-  hello["features"] = json::array({"handoff"});  // control events and staff authors are understood
+  // control events and staff authors (handoff); typing, read events and email_saved (presence)
+  hello["features"] = json::array({"handoff", "presence"});
   return dump(hello);
 }
 
@@ -101,6 +102,10 @@ std::string encode_voice_end(const std::string& call_id) {
 
 std::string encode_voice_barge_in(const std::string& call_id) {
   return dump({{"type", "voice.barge_in"}, {"call_id", call_id}});
+}
+
+std::string encode_handoff_email(const std::string& email_id, const std::string& email) {
+  return dump({{"type", "handoff.email"}, {"email_id", email_id}, {"email", email}});
 }
 
 std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view text) {
@@ -163,6 +168,18 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
       e.held = true;
       return ServerFrame{e};
     }
+    if (name == "read") {
+      ReadMark r;
+      const json& d = data == j.end() ? json::object() : *data;
+      if (!d.is_object() || !read_string(d, "through", r.through) || r.through.empty() ||
+          r.through.size() > kMaxSessionIdChars)
+        return bad("read.through must be a message id");
+      auto by = d.find("by");
+      if (by != d.end() && by->is_object()) read_string(*by, "name", r.by);
+      if (r.by.size() > kMaxStaffNameBytes) return bad("read.by.name is too long");
+      e.read = r;
+      return ServerFrame{e};
+    }
     if (name == "control") {
       auto control = decode_control(data == j.end() ? json::object() : *data);
       if (auto* err = std::get_if<ProtocolError>(&control)) return *err;
@@ -182,6 +199,19 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
     return ServerFrame{e};
   }
   if (type == "pong") return ServerFrame{Pong{}};
+  if (type == "typing") {
+    StaffTyping t;
+    if (!read_string(j, "name", t.name) || t.name.empty() || t.name.size() > kMaxStaffNameBytes)
+      return bad("typing.name must be a staff member's name");
+    auto seq = j.find("seq");
+    if (seq != j.end() && seq->is_number_unsigned()) t.seq = seq->get<uint64_t>();
+    return ServerFrame{t};
+  }
+  if (type == "handoff.email_saved") {
+    EmailSaved e;
+    if (!read_string(j, "email_id", e.email_id)) return bad("handoff.email_saved.email_id");
+    return ServerFrame{e};
+  }
   if (type == "error") {
     ServerError e;
     read_string(j, "code", e.code);

@@ -39,6 +39,8 @@ std::string encode_ping(int64_t t);
 std::string encode_voice_start(const std::string& call_id, bool greeting);
 std::string encode_voice_end(const std::string& call_id);
 std::string encode_voice_barge_in(const std::string& call_id);
+// {"type":"handoff.email","email_id","email"}: the same id on every re-send (presence.hpp).
+std::string encode_handoff_email(const std::string& email_id, const std::string& email);
 
 struct Welcome {
   // session_id: the session this hello got. Another id than the hello's means
@@ -74,6 +76,11 @@ struct VoiceTranscript {
   bool cut = false;    // the agent was cut off (barge-in): text is what was spoken
   std::vector<AgentCard> products;  // checked like card events
 };
+// A `read` event: a person from the shop (`by`) opened the conversation
+// when `through` was the shopper's last message the server had.
+struct ReadMark {
+  std::string through, by;
+};
 struct ServerEvent {
   uint64_t seq = 0;
   std::string reply_to;
@@ -81,6 +88,18 @@ struct ServerEvent {
   std::optional<VoiceTranscript> voice;  // set for "voice.transcript" (then `event` is unused)
   std::optional<ControlEvent> control;   // set for "control" (then `event` is unused)
   bool held = false;  // "held": the message reply_to is kept for a person, no agent reply will come
+  std::optional<ReadMark> read;  // set for "read" (then `event` is unused)
+};
+// "typing": a person from the shop is typing now. Not an event of the log
+// (never replayed); `seq` is the log's last seq when it was sent, so a
+// typing signal older than a staff message already shown is dropped.
+struct StaffTyping {
+  std::string name;
+  uint64_t seq = 0;
+};
+// "handoff.email_saved": the gateway kept the address sent as `email_id`.
+struct EmailSaved {
+  std::string email_id;
 };
 struct Pong {};
 struct ServerError { std::string code, message; };
@@ -96,7 +115,7 @@ struct VoiceClosed { std::string call_id; };
 struct UnknownFrame { std::string type; };  // ignored: forward compatibility
 
 using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, VoiceStarted, VoiceAgent,
-                                 VoiceClosed, ContinueOffered, UnknownFrame>;
+                                 VoiceClosed, ContinueOffered, StaffTyping, EmailSaved, UnknownFrame>;
 
 // Never throws; a malformed frame is a ProtocolError (codes as in
 // agent_protocol.hpp).

@@ -23,6 +23,7 @@ enum class TimerName : uint8_t {
   MicPrompt,        // the microphone prompt has gone unanswered this long: tell the shopper
   AudioStart,       // the mic was allowed but the browser's audio never started: give up the call
   ContinueExpiry,   // the continue link shown runs out (device_link.hpp)
+  StaffTyping,      // no typing signal from the person for this long: they are no longer typing
   kCount
 };
 

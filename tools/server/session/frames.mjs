@@ -12,7 +12,8 @@
 //   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
 //   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
 //   { kind: 'handoff_request' }             the shopper asks for a person
-//   { kind: 'handoff_email', email }        the shopper leaves an email when nobody is there
+//   { kind: 'handoff_email', email, email_id }  the shopper leaves an email when nobody is there
+//                                           (email_id: the widget's id for it, "" when not sent)
 //   { kind: 'continue_offer' }              the shopper asks for a link to continue on another device
 //   { kind: 'voice_packet', data }          a binary message: one voice packet for the
 //                                           voice gateway, which checks it
@@ -103,7 +104,9 @@ export function parseClientFrame(data, isBinary = false) {
     case 'handoff.email': {
       const checked = checkVisitor({ email: frame.email });
       if (!checked.ok || typeof frame.email !== 'string') return bad('handoff.email: "email" must be an email address.');
-      return { kind: 'handoff_email', email: checked.visitor.email };
+      const emailId = frame.email_id ?? '';
+      if (typeof emailId !== 'string' || emailId.length > MAX_ID_CHARS) return bad('handoff.email: "email_id" must be an id.');
+      return { kind: 'handoff_email', email: checked.visitor.email, email_id: emailId };
     }
     default:
       if (frame.type.startsWith('voice.')) return parseVoiceFrame(frame);

@@ -43,9 +43,19 @@ export function createHandoffFrames({ store, presenceMs = PRESENCE_MS, log = () 
       else if (result.state === 'unavailable') conn.catchUp(); // appendEvent does not notify: fetch it now
     },
 
-    async email(conn, email) {
-      if (!(await store.addStaffEntry(conn.sessionId, { kind: 'email', email, at: Date.now() }))) return conn.stale('gone');
-      conn.send({ type: 'handoff.email_saved' });
+    // Kept once per email_id (a re-send after a reconnect is answered, not
+    // kept again); a frame without one is kept each time, as before ids.
+    async email(conn, email, emailId = '') {
+      const entry = { kind: 'email', email, at: Date.now() };
+      if (!emailId) {
+        if (!(await store.addStaffEntry(conn.sessionId, entry))) return conn.stale('gone');
+        conn.send({ type: 'handoff.email_saved' });
+        return undefined;
+      }
+      const saved = await store.saveEmailOnce(conn.sessionId, emailId, entry);
+      if (saved === 'gone') return conn.stale('gone');
+      if (saved === 'saved') log(`[server] email left for staff in ${conn.sessionId.slice(0, 8)}`);
+      conn.send({ type: 'handoff.email_saved', email_id: emailId });
       return undefined;
     },
   };

@@ -9,7 +9,10 @@
 // the assistant's, without the author).
 export const LEGACY_EVENTS = new Set(['start', 'delta', 'card', 'done', 'error', 'voice.transcript']);
 
+// The feature a widget must have named to apply each newer event (issue 18).
+const NEEDS = { read: 'presence' };
+
 export function forClient(frame, features) {
-  if (features.has('handoff') || LEGACY_EVENTS.has(frame.event)) return frame;
+  if (LEGACY_EVENTS.has(frame.event) || features.has(NEEDS[frame.event] ?? 'handoff')) return frame;
   return { type: 'event', seq: frame.seq, reply_to: frame.reply_to, event: 'start', data: { reply_id: `${frame.event}-${frame.seq}` } };
 }

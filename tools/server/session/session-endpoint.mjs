@@ -35,6 +35,7 @@ import { upgradeFaultResponse, writeRawResponse } from './session-faults.mjs';
 import { createTurns } from './turns.mjs';
 import { createEventFeed } from './event-feed.mjs';
 import { forClient } from './legacy-events.mjs';
+import { attachTyping } from './presence-frames.mjs';
 import { LocalSessions } from './local-sessions.mjs';
 import { SendRate } from './send-rate.mjs';
 import { storeUnavailable } from '../store/redis-store.mjs';
@@ -107,6 +108,7 @@ export function createSessionEndpoint({
     if (conn && !conn.replaced) conn.catchUp();
     turns.controlChanged(id).catch((e) => log(`[server] store: ${e.message}`));
   });
+  attachTyping({ store, current });
   // The store lost its data: every connection attached under an older epoch
   // starts fresh. One mid-hello (no epoch yet) is attached under the new one.
   store.onEpochChange((epoch) => {
@@ -235,7 +237,7 @@ export function createSessionEndpoint({
         return handoff.request(conn);
       case 'handoff_email':
         if (!conn.session) return helloFirst();
-        return handoff.email(conn, parsed.email);
+        return handoff.email(conn, parsed.email, parsed.email_id);
       case 'continue_offer':
         if (!conn.session) return helloFirst();
         return continueLinks.offer(conn);

@@ -16,13 +16,15 @@ import { MAX_BODY_BYTES, checkText } from '../chat-request.mjs';
 import { checkVisitor } from '../visitor.mjs';
 import { illegalMessage } from '../control/transitions.mjs';
 import { serveConsole } from './console-page.mjs';
+import { createPresenceApi } from './presence-api.mjs';
 
 export const STAFF_PREFIX = '/staff/';
-const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes)$/;
+const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|typing|read)$/;
 const ONE = /^\/staff\/conversations\/([^/]{1,256})$/;
 
 // { store, auth (staff-auth.mjs), log } → handler(req, res, pathname).
 export function createStaffApi({ store, auth, log = () => {} }) {
+  const presence = createPresenceApi({ store });
   async function body(req, res) {
     const read = await readBody(req, MAX_BODY_BYTES);
     if (!read.ok) { sendError(res, 413, 'too_large', 'The body is too large.'); return null; }
@@ -126,6 +128,8 @@ export function createStaffApi({ store, auth, log = () => {} }) {
     if (action === 'take') return change(res, id, 'take', name);
     if (action === 'hand-back') return change(res, id, 'hand_back', name);
     if (action === 'reply') return reply(res, id, b, name);
+    if (action === 'typing') return presence.typing(res, decodeURIComponent(id), name);
+    if (action === 'read') return presence.read(res, decodeURIComponent(id), name);
     return note(res, id, b, name);
   };
 }

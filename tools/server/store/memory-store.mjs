@@ -31,6 +31,7 @@ export class MemoryStore {
   #kickers = new Set();
   #runWaiters = new Map(); // key -> Set(resolve)
   #appendListeners = new Set();
+  #typingListeners = new Set();
   #staffSeen = new Map(); // staff name -> last staff API call (ms)
   #continueLinks = new Map(); // sha256(secret) -> link
   #continueCodes = new Map(); // sha256(typed code) -> sha256(secret)
@@ -356,6 +357,39 @@ export class MemoryStore {
   // fn(id) when events were logged outside a turn's pump (a control change,
   // a staff message), so the instance holding the shopper's socket sends them.
   onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
+
+  // --- presence (store/README.md, "Presence") ---
+
+  // The shopper's email for staff, kept once per emailId (a re-send after a
+  // reconnect is 'known'): 'saved' | 'known' | 'gone'.
+  async saveEmailOnce(id, emailId, entry) {
+    const s = this.#held(id);
+    if (!s) return 'gone';
+    const key = `email:${emailId}`;
+    if (s.staffIds.has(key)) return 'known';
+    s.staffIds.set(key, '');
+    this.#staffEntry(s, entry);
+    return 'saved';
+  }
+
+  // Staff `name` opened the conversation: a `read` event through the last
+  // message the session acked, unless nothing arrived since the last one.
+  // Returns the frame, null (nothing new), or 'gone'.
+  async markRead(id, name) {
+    const s = this.#held(id);
+    if (!s) return 'gone';
+    const last = [...s.acked.keys()].at(-1);
+    if (!last || s.readThrough === last) return null;
+    s.readThrough = last;
+    const frame = this.#log(s, 'read', 'read', { through: last, by: { name } });
+    this.#appended(id);
+    return frame;
+  }
+
+  // Staff typing: a notice to whoever holds the shopper's socket, never logged.
+  async publishTyping(id, typing) { for (const fn of this.#typingListeners) fn(id, typing); }
+  onTyping(fn) { this.#typingListeners.add(fn); return () => this.#typingListeners.delete(fn); }
+  async lastSeq(id) { return this.#held(id)?.seq ?? null; }
   #appended(id) { for (const fn of this.#appendListeners) fn(id); }
 
   // A voice call's counters that must survive a reconnect (voice-call.mjs):

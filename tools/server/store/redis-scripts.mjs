@@ -277,6 +277,24 @@ staff_entry(KEYS[2], ARGV[1], tonumber(ARGV[2]))
 return 1
 `;
 
+// KEYS S SI SL; ARGV key entryJson maxEntries: the shopper's email, once per id.
+const EMAIL_ONCE = `${PRELUDE}${CONTROL_PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+if redis.call('HSETNX', KEYS[2], ARGV[1], '') == 0 then return 'known' end
+follow_ttl(KEYS[2])
+staff_entry(KEYS[3], ARGV[2], tonumber(ARGV[3]))
+return 'saved'
+`;
+
+// KEYS S L O; ARGV name maxEvents: a read event through the last acked message, if new.
+const MARK_READ = `${PRELUDE}${CONTROL_PRELUDE}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
+local last = redis.call('LINDEX', KEYS[3], -1)
+if not last or redis.call('HGET', KEYS[1], 'rd') == last then return 'none' end
+redis.call('HSET', KEYS[1], 'rd', last)
+return log_frame('read', 'read', cjson.encode({through = last, by = {name = ARGV[1]}}), tonumber(ARGV[2]))
+`;
+
 // KEYS S T; ARGV gen messageId
 const FINISH_TURN = `
 if redis.call('HGET', KEYS[1], 'gen') ~= ARGV[1] then return 0 end
@@ -388,5 +406,5 @@ return {m[1], expired, redis.call('LRANGE', KEYS[2], tonumber(ARGV[1]), -1)}
 
 export const SCRIPTS = Object.freeze({
   CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, APPEND_EVENT, FINISH_TURN, SAVE_VOICE,
-  CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN, CONTROL, HOLD_TURN, STAFF_REPLY, STAFF_ENTRY,
+  CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN, CONTROL, HOLD_TURN, STAFF_REPLY, STAFF_ENTRY, EMAIL_ONCE, MARK_READ,
 });

@@ -18,6 +18,7 @@ import { MAX_STAFF_ENTRIES, TRANSITIONS } from '../control/transitions.mjs';
 const KICK_CHANNEL = 'nt:kick';
 const RUN_CHANNEL = 'nt:run';
 const LOG_CHANNEL = 'nt:log';
+const TYPING_CHANNEL = 'nt:typing';
 const EPOCH_KEY = 'nt:epoch';
 const WAITING_KEY = 'nt:waiting';
 const STAFF_SEEN_KEY = 'nt:staff:seen';
@@ -49,6 +50,7 @@ export class RedisStore {
   #kickers = new Set();
   #epochListeners = new Set();
   #appendListeners = new Set();
+  #typingListeners = new Set();
   #runWaiters = new Map();
   #epochTimer = null;
   #epochCheckMs;
@@ -84,6 +86,10 @@ export class RedisStore {
     });
     await this.#sub.subscribe(RUN_CHANNEL, (key) => this.#wakeRun(key));
     await this.#sub.subscribe(LOG_CHANNEL, (id) => { for (const fn of this.#appendListeners) fn(id); });
+    await this.#sub.subscribe(TYPING_CHANNEL, (message) => {
+      const { id, typing } = JSON.parse(message);
+      for (const fn of this.#typingListeners) fn(id, typing);
+    });
     this.epoch = await this.#currentEpoch();
     this.#epochTimer = setInterval(() => this.#checkEpoch(), this.#epochCheckMs);
     this.#epochTimer.unref();
@@ -317,6 +323,33 @@ export class RedisStore {
   }
 
   onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
+
+  // --- presence (store/README.md, "Presence") ---
+
+  async saveEmailOnce(id, emailId, entry) {
+    const [s] = sessionKeys(id);
+    const [sl, si] = staffKeys(id);
+    return this.#run('EMAIL_ONCE', [s, si, sl], [`email:${emailId}`, JSON.stringify(entry), MAX_STAFF_ENTRIES]);
+  }
+
+  async markRead(id, name) {
+    const [s, l, , o] = sessionKeys(id);
+    const reply = await this.#run('MARK_READ', [s, l, o], [name, this.limits.maxEvents]);
+    if (reply === 'gone') return 'gone';
+    if (reply === 'none') return null;
+    await this.#client.publish(LOG_CHANNEL, id);
+    return JSON.parse(reply);
+  }
+
+  // Typing is a pub/sub notice only (at-most-once: the next signal comes within seconds).
+  async publishTyping(id, typing) { await this.#client.publish(TYPING_CHANNEL, JSON.stringify({ id, typing })); }
+  onTyping(fn) { this.#typingListeners.add(fn); return () => this.#typingListeners.delete(fn); }
+
+  async lastSeq(id) {
+    const [s] = sessionKeys(id);
+    const [exists, seq] = await Promise.all([this.#client.exists(s), this.#client.hGet(s, 'seq')]);
+    return exists ? Number(seq ?? 0) : null;
+  }
 
   async finishTurn(id, gen, messageId) {
     const [s, , , , t] = sessionKeys(id);

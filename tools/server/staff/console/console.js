@@ -13,6 +13,7 @@ import { entryList, h, shortId, stateText, transcriptList, visitorText } from '.
 
 const POLL_MS = 2500;
 const PRESENCE_MS = 30_000; // well inside the gateway's 120 s presence window
+const TYPING_EVERY_MS = 2000; // well inside the widget's 6 s typing expiry (wasm/src/presence.hpp)
 
 const { lang, dir } = pickLanguage(location.search, navigator.languages ?? [navigator.language]);
 const t = translator(lang);
@@ -146,7 +147,16 @@ function consoleView(credentials) {
     take.addEventListener('click', () => act(() => client.take(id), 'done.take'));
     handBack.addEventListener('click', () => act(() => client.handBack(id), 'done.handBack'));
     let pending = null; // {text, messageId}: a retry of the same text reuses the id (applied once)
+    // While staff type a reply, the shopper sees "‹name› is typing…" (the
+    // widget expires it on its own when these stop).
+    let typedAt = 0;
+    replyText.addEventListener('input', () => {
+      if (!replyText.value.trim() || Date.now() - typedAt < TYPING_EVERY_MS) return;
+      typedAt = Date.now();
+      client.typing(id);
+    });
     replyForm.addEventListener('submit', async (event) => {
+      typedAt = 0;
       event.preventDefault();
       const text = replyText.value;
       if (!text.trim()) return;
@@ -197,6 +207,9 @@ function consoleView(credentials) {
     if (answer.status === 401) return expired();
     if (detail?.id !== id) return; // another was selected meanwhile
     if (answer.ok) detail.update(answer.body);
+    // Seen by a person: the shopper's messages so far are read (a read event
+    // only when something new arrived since the last).
+    if (answer.ok && document.visibilityState === 'visible') client.read(id);
   }
 
   async function tick() {
