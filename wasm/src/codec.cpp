@@ -157,6 +157,18 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.integer("status", e.status, false);
     r.str("reason", e.reason, false);
     out = e;
+  } else if (type == "rtc_offer_ready") {
+    RtcOfferReady e; r.integer("pc_id", e.pc_id); r.str("sdp", e.sdp); out = e;
+  } else if (type == "rtc_channel_open") {
+    RtcChannelOpen e;
+    r.integer("pc_id", e.pc_id);
+    r.str("candidate_type", e.candidate_type, false);
+    r.str("relay_protocol", e.relay_protocol, false);
+    out = e;
+  } else if (type == "rtc_pong") {
+    RtcPong e; r.integer("pc_id", e.pc_id); out = e;
+  } else if (type == "rtc_failed") {
+    RtcFailed e; r.integer("pc_id", e.pc_id); r.str("reason", e.reason, false); out = e;
   } else if (type == "channel_read") {
     ChannelRead e;
     r.boolean("ok", e.ok);
@@ -252,6 +264,15 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, VoiceTranscriptShown>)
           return {{"type", "voice_transcript_shown"}, {"id", e.id}, {"role", e.role}, {"text", e.text},
                   {"final", e.final}, {"cut", e.cut}};
+        else if constexpr (std::is_same_v<T, RtcOpen>)
+          return {{"type", "rtc_open"}, {"pc_id", e.pc_id}, {"ice_servers", parse_json(e.ice_servers_json)}};
+        else if constexpr (std::is_same_v<T, RtcRemoteAnswer>)
+          return {{"type", "rtc_answer"}, {"pc_id", e.pc_id}, {"sdp", e.sdp}};
+        else if constexpr (std::is_same_v<T, RtcPing>) return {{"type", "rtc_ping"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, RtcClose>) return {{"type", "rtc_close"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, VoiceRoute>)
+          return {{"type", "voice_route"}, {"via", e.via}, {"pc_id", e.pc_id}, {"rung", e.rung},
+                  {"max_buffered_bytes", e.max_buffered_bytes}};
       },
       effect);
 }
@@ -307,6 +328,14 @@ json encode_event(const Event& event) {
           return {{"type", "token_failed"}, {"request_id", e.request_id}, {"status", e.status}, {"reason", e.reason}};
         else if constexpr (std::is_same_v<T, ChannelRead>)
           return {{"type", "channel_read"}, {"ok", e.ok}, {"version", e.version}, {"build", e.build}};
+        else if constexpr (std::is_same_v<T, RtcOfferReady>)
+          return {{"type", "rtc_offer_ready"}, {"pc_id", e.pc_id}, {"sdp", e.sdp}};
+        else if constexpr (std::is_same_v<T, RtcChannelOpen>)
+          return {{"type", "rtc_channel_open"}, {"pc_id", e.pc_id}, {"candidate_type", e.candidate_type},
+                  {"relay_protocol", e.relay_protocol}};
+        else if constexpr (std::is_same_v<T, RtcPong>) return {{"type", "rtc_pong"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, RtcFailed>)
+          return {{"type", "rtc_failed"}, {"pc_id", e.pc_id}, {"reason", e.reason}};
         else return {{"type", "tick"}};
       },
       event);

@@ -15,6 +15,7 @@
 
 #include "agent_protocol.hpp"
 #include "conversation_control.hpp"
+#include "voice_ladder.hpp"
 
 namespace natter {
 
@@ -26,6 +27,7 @@ struct Hello {
   uint64_t last_event_seq = 0;
   std::string visitor_json;  // identity.hpp's json_text(); "" when no visitor (then omitted)
   std::string auth;          // the shop's token (token_keeper.hpp); "" when none (then omitted)
+  bool rtc = false;          // this browser can carry voice over WebRTC (features gains "rtc")
 };
 std::string encode_hello(const Hello& h);
 // {"type":"identify","visitor":{…} | null}: the visitor changed while live.
@@ -36,6 +38,10 @@ std::string encode_ping(int64_t t);
 std::string encode_voice_start(const std::string& call_id, bool greeting);
 std::string encode_voice_end(const std::string& call_id);
 std::string encode_voice_barge_in(const std::string& call_id);
+// Voice over WebRTC (docs/protocol.md, "Voice over WebRTC"; voice_ladder.hpp).
+std::string encode_voice_rtc_request(const std::string& call_id);
+std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp);
+std::string encode_voice_rtc_close(const std::string& call_id, uint32_t pc_id);
 
 struct Welcome {
   // session_id: the session this hello got. Another id than the hello's means
@@ -75,7 +81,10 @@ struct ServerEvent {
 };
 struct Pong {};
 struct ServerError { std::string code, message; };
-struct VoiceStarted { std::string call_id; };
+struct VoiceStarted {
+  std::string call_id;
+  bool rtc = false;  // the gateway answers WebRTC for this call (only to a hello with "rtc")
+};
 // An agent utterance begins (start) or has been fully sent (!start).
 struct VoiceAgent {
   std::string call_id;
@@ -87,7 +96,7 @@ struct VoiceClosed { std::string call_id; };
 struct UnknownFrame { std::string type; };  // ignored: forward compatibility
 
 using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, VoiceStarted, VoiceAgent,
-                                 VoiceClosed, UnknownFrame>;
+                                 VoiceClosed, RtcConfigFrame, RtcAnswerFrame, RtcClosedFrame, UnknownFrame>;
 
 // Never throws; a malformed frame is a ProtocolError (codes as in
 // agent_protocol.hpp).

@@ -22,6 +22,8 @@ enum class TimerName : uint8_t {
   GapResync,        // server events still missing after a gap: resume to get them
   MicPrompt,        // the microphone prompt has gone unanswered this long: tell the shopper
   AudioStart,       // the mic was allowed but the browser's audio never started: give up the call
+  RtcDeadline,      // the voice ladder's bound for its state (voice_ladder.hpp): setup, liveness or climb
+  RtcPing,          // time to ping on the voice data channel
   kCount
 };
 
