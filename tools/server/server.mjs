@@ -116,6 +116,7 @@ export async function startServer({
   tts = null,
   staffToken = '',
   presenceMs = PRESENCE_MS,
+  rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
   log = console.log,
 } = {}) {
   const staffAuth = createStaffAuth(staffToken);
@@ -134,6 +135,7 @@ export async function startServer({
     calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
     events: { append: (id, replyTo, event) => store.appendEvent(id, replyTo, event) },
     answer: stt ? (request) => answerSpeech(request) : null,
+    rtc,
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
