@@ -99,7 +99,7 @@ test('a call on direct WebRTC: the greeting plays, audio goes both ways on the d
 
   await ui.end.click();
   await ui.waitFor('off');
-  await eventually(async () => assert.equal((await gatewayCall(s)).rtc, null, 'the gateway closed its leg with the call'));
+  await eventually(async () => assert.equal((await gatewayCall(s)).rtc, undefined, 'the gateway closed its leg with the call'));
   assert.equal(await s.page.evaluate(() => window.__micCalls), 1);
   s.assertClean();
 });

@@ -27,7 +27,8 @@
 //                          -> {faults: {...now in force}}
 //   GET  /__natter/voice/calls  -> {calls: [{session_id, call_id, open, greeted,
 //                          utterances_sent, frames_received, bad_packets,
-//                          segments_heard, barge_ins}, ...]}
+//                          segments_heard, barge_ins, rtc?: {pc_id, open, blackholed} while it has
+//                          a WebRTC leg}, ...]}
 //   POST /__natter/voice/rtc/kill  {"mode": "close" | "blackhole"}: every call's WebRTC
 //                          leg is closed (voice.rtc_closed sent) or goes silent both ways
 //                          (the widget's liveness check must find it) -> {killed: n}

@@ -423,7 +423,8 @@ export function createVoiceGateway({
     const list = [];
     for (const [session, state] of sessions) {
       for (const call of state.calls.values()) {
-        list.push({ session_id: session.id, ...call.summary(), rtc: rtc.summary(call) });
+        const leg = rtc.summary(call); // only while the call has a WebRTC leg
+        list.push({ session_id: session.id, ...call.summary(), ...(leg ? { rtc: leg } : {}) });
       }
     }
     return list;
