@@ -4,7 +4,10 @@
 // a voice call in a browser that lacks any of these is refused with a
 // notice in the shopper's language, and text chat carries on.
 //
-//   detectCapabilities(window) -> { voice_missing: ['audio_worklet', …] }
+//   detectCapabilities(window) -> { voice_missing: ['audio_worklet', …], rtc: bool }
+//
+// rtc: RTCPeerConnection exists, so a call may ride a WebRTC data channel
+// (wasm/src/voice_ladder.hpp); without it the call stays on the WebSocket.
 //
 // What a voice call uses (shim/voice/voice-runtime.js):
 //   secure_context  getUserMedia exists only on https:// (or localhost)
@@ -28,5 +31,7 @@ export function detectCapabilities(win) {
   const voiceMissing = Object.entries(VOICE_NEEDS).filter(([, has]) => {
     try { return !has(win); } catch { return true; } // a getter that throws: not usable
   }).map(([name]) => name);
-  return { voice_missing: voiceMissing };
+  let rtc = false;
+  try { rtc = typeof win.RTCPeerConnection === 'function'; } catch { /* not usable */ }
+  return { voice_missing: voiceMissing, rtc };
 }

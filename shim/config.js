@@ -170,6 +170,7 @@ export function coreConfig({
   return {
     ...config,
     ...(voiceMissing.length ? { voice_missing: voiceMissing.join(',') } : {}),
+    ...(capabilities?.rtc ? { rtc: true } : {}),
     session_url: sessionUrl(dataset.endpoint, pageUrl),
     tab_id: String(tabId ?? ''),
     build: String(build ?? ''),

@@ -23,7 +23,8 @@
 //                                    open, close, session, voice, handoff
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, identified,
-//                                    visitor_id?, stats, voice_uplink_ms, voice_downlink_ms, log}
+//                                    visitor_id?, stats, voice_uplink_ms, voice_downlink_ms,
+//                                    voice_route: {rung, via, sent, received, dropped_full}, log}
 //                                    (never the name or email)
 //   natter('debug', 'panel')      shows or hides the debug panel (state,
 //                                    counters, timed events) and returns
@@ -59,6 +60,8 @@ export function createHostApi({
       voice_uplink_ms: voice ? voice.uplinkMs() : null,
       // … and from an agent packet handed to the voice worker to its arrival there
       voice_downlink_ms: voice ? voice.downlinkMs() : null,
+      // the voice ladder's rung (webrtc_direct, turn_udp|tcp|tls, websocket) and the data channel's frame counts
+      voice_route: voice?.route ? voice.route() : null,
       log: log.entries(),
     }),
     voice(action) {

@@ -32,7 +32,7 @@ const CSS = '.debug{margin:0;padding:6px 10px;max-height:45%;overflow:auto;borde
 export function createDebugPanel({ doc, root, parent, before, info, stats, now, setTimeout }) {
   const startedAt = now();
   const events = [];
-  const state = { status: '—', voice: 'off' };
+  const state = { status: '—', voice: 'off', voiceRung: '—' };
   let view = null;
   let pending = false;
 
@@ -60,6 +60,7 @@ export function createDebugPanel({ doc, root, parent, before, info, stats, now, 
     return (effect) => {
       if (effect.type === 'status_changed') state.status = `${effect.state} (${effect.code || '—'})`;
       if (effect.type === 'voice_state_changed') state.voice = effect.state + (effect.muted ? ', muted' : '');
+      if (effect.type === 'voice_route') state.voiceRung = effect.rung || '—';
       runEffect(effect);
     };
   }
@@ -90,7 +91,7 @@ export function createDebugPanel({ doc, root, parent, before, info, stats, now, 
     if (!view || view.section.hidden) return;
     const i = info();
     fill(view.facts, [
-      ['status', state.status], ['voice', state.voice], ['transport', i.transport],
+      ['status', state.status], ['voice', state.voice], ['voice rung', state.voiceRung], ['transport', i.transport],
       ['release', `${i.version} (${i.build})`], ['conversation', i.conversation_id],
     ]);
     fill(view.counters, Object.entries(stats()));

@@ -9,7 +9,8 @@
 // microphone button.
 //
 //   const bar = createVoiceBar({ doc, composerRow, sendButton, before, t, onStart, onEnd, onMute });
-//   bar.show({state, muted}); bar.level(0..1)
+//   bar.show({state, muted}); bar.level(0..1); bar.route({rung}) (the voice
+//   ladder's rung, as data-rung and a tooltip: "webrtc_direct", "turn_tcp", …)
 
 import { el, icon } from './dom.js';
 
@@ -59,6 +60,11 @@ export function createVoiceBar({ doc, composerRow, sendButton, textarea, parent,
 
   return {
     show,
+    route({ rung }) {
+      bar.dataset.rung = rung || '';
+      if (rung) bar.title = `voice: ${rung.replace('_', ' ')}`;
+      else bar.removeAttribute('title');
+    },
     level(value) {
       const v = Math.max(0, Math.min(1, Number(value) || 0));
       fill.style.transform = `scaleX(${muted ? 0 : v.toFixed(3)})`;

@@ -2,8 +2,10 @@
 // core's voice effects run here (on a runtime made lazily by
 // voice-runtime.js), and what the audio side observes goes back to the
 // core as events. Encoded microphone frames go straight to the socket the
-// core named in voice_uplink; agent packets from the socket go to the
-// runtime. Nothing here decides: no state but the ids the core gave.
+// core named in voice_uplink, or to the WebRTC data channel while the
+// core's voice_route says "rtc" (rtc-link.js); agent packets from the
+// socket, or from the current data channel, go to the runtime. Nothing
+// here decides: no state but the ids and the route the core gave.
 //
 //   const voice = createVoiceEffects({ makeRuntime, session, dispatch, ui, log });
 //   table entries: voice.effects; binary frames: voice.onBinary(connId, buf)
@@ -19,19 +21,33 @@
 // core shows its 'voice_blocked' notice; the text chat goes on), drops the
 // rest, and the next request tries again.
 
+import { createRtcLink } from './rtc-link.js';
+
 export const MAX_EARLY_PACKETS = 250; // 5 s of 20 ms frames, as in voice-worker.js
 
-export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) {
+export function createVoiceEffects({
+  makeRuntime, session, dispatch, ui, log, RTCPeerConnection = globalThis.RTCPeerConnection,
+}) {
   let runtime = null;
   let loading = false;
   let waiting = [];     // [{run(runtime), fail?(), mic?}] in arrival order
   let earlyPackets = 0;
   let uplinkConn = 0;
+  let playConn = 0;     // the socket whose call is playing (voice_playback)
+  let route = { via: 'websocket', pc_id: 0, rung: '', max_buffered_bytes: 0 }; // voice_route
+
+  // The channel's agent frames are the playing call's, as the socket's are.
+  const rtc = createRtcLink({
+    RTCPeerConnection, dispatch, log, onPacket: (buffer) => { if (playConn) onBinary(playConn, buffer); },
+  });
 
   const on = {
     packets: (list) => {
       if (!uplinkConn) return;
-      for (const p of list) session.sendBinary(uplinkConn, p);
+      for (const p of list) {
+        if (route.via === 'rtc' && rtc.send(route.pc_id, p, route.max_buffered_bytes)) continue;
+        session.sendBinary(uplinkConn, p);
+      }
     },
     speaking: (speaking) => dispatch({ type: 'speech_activity', speaking }),
     level: (level) => ui.voice.level(level),
@@ -106,8 +122,16 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
       toRuntime({ run: (rt) => rt.releaseMic() });
     },
     // Only playing starts the download: stopping needs no runtime that is not there.
-    voice_playback: (e) => toRuntime({ run: (rt) => rt.setPlayback(e.playing, e.conn_id) }, { start: e.playing }),
+    voice_playback: (e) => {
+      playConn = e.playing ? e.conn_id : 0;
+      toRuntime({ run: (rt) => rt.setPlayback(e.playing, e.conn_id) }, { start: e.playing });
+    },
     voice_uplink: (e) => { uplinkConn = e.open ? e.conn_id : 0; },
+    voice_route: (e) => {
+      route = e;
+      ui.voice.route?.(e);
+    },
+    ...rtc.effects,
     voice_echo_guard: (e) => toRuntime({ run: (rt) => rt.setEchoGuard(e.on) }),
     voice_state_changed: (e) => ui.voice.show(e),
   };
@@ -123,6 +147,8 @@ export function createVoiceEffects({ makeRuntime, session, dispatch, ui, log }) 
   return {
     effects,
     onBinary,
+    // The rung the call rides and the channel's counters, for the support dump.
+    route: () => ({ rung: route.rung, via: route.via, ...rtc.counts() }),
     resume: () => runtime?.resume(),
     micTracks: () => (runtime ? runtime.micTracks() : []),
     uplinkMs: () => (runtime ? runtime.uplinkMs() : null),

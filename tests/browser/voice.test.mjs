@@ -220,8 +220,10 @@ test('Mute stops every microphone packet until Unmute, and says so', async () =>
   await ui.start.click();
   await ui.waitFor('listening', 30_000);
   const mute = s.widget.locator('[part="voice-mute"]');
-  const packetsSent = () => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary).length, 0);
-  await eventually(() => assert.ok(packetsSent() > 0, 'the microphone is heard before muting'));
+  // On the WebSocket, plus those on the WebRTC data channel once the call climbed to it (issue 17).
+  const packetsSent = async () => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary).length, 0)
+    + ((await s.page.evaluate(() => window.natter('debug').voice_route))?.sent ?? 0);
+  await eventually(async () => assert.ok(await packetsSent() > 0, 'the microphone is heard before muting'));
   await mute.click();
   await eventually(async () => assert.equal(await mute.getAttribute('aria-pressed'), 'true'));
   assert.equal(await mute.textContent(), en['voice.unmute']);
@@ -232,14 +234,14 @@ test('Mute stops every microphone packet until Unmute, and says so', async () =>
   });
   // Packets already in flight may still land; after that, silence on the wire.
   await s.page.waitForTimeout(300);
-  const atMute = packetsSent();
+  const atMute = await packetsSent();
   await s.page.waitForTimeout(1500);
-  assert.equal(packetsSent(), atMute, 'no microphone packet leaves while muted (75 would in 1.5 s)');
+  assert.equal(await packetsSent(), atMute, 'no microphone packet leaves while muted (75 would in 1.5 s)');
   assert.equal(await s.page.evaluate(() => window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'live'))), true,
     'muting keeps the microphone (no new permission prompt to unmute)');
   await mute.click();
   await eventually(async () => assert.equal(await mute.getAttribute('aria-pressed'), 'false'));
-  await eventually(() => assert.ok(packetsSent() > atMute + 10, 'packets flow again after Unmute'), { timeout: 10_000 });
+  await eventually(async () => assert.ok(await packetsSent() > atMute + 10, 'packets flow again after Unmute'), { timeout: 10_000 });
   assert.equal(framesOf(s, 'voice.end').length, 0, 'muting never ends the call');
   await ui.end.click();
   await ui.waitFor('off');

@@ -12,11 +12,24 @@ function fullBrowser() {
     isSecureContext: true,
     navigator: { mediaDevices: { getUserMedia: async () => ({}) } },
     AudioContext, AudioWorkletNode: function AudioWorkletNode() {}, Worker: function Worker() {}, WebAssembly: {},
+    RTCPeerConnection: function RTCPeerConnection() {},
   };
 }
 
 test('a browser with everything voice uses lacks nothing', () => {
-  assert.deepEqual(detectCapabilities(fullBrowser()), { voice_missing: [] });
+  assert.deepEqual(detectCapabilities(fullBrowser()), { voice_missing: [], rtc: true });
+});
+
+test('WebRTC is a fact of its own: without it voice still works, on the WebSocket', () => {
+  const win = fullBrowser();
+  delete win.RTCPeerConnection;
+  assert.deepEqual(detectCapabilities(win), { voice_missing: [], rtc: false });
+  const session = { endpoint: 'https://agent.test', transport: 'session' };
+  const args = {
+    dataset: session, pageUrl: 'https://shop.test/', seeds: { hi: '0', lo: '0' }, storedId: null, tabId: 't',
+  };
+  assert.equal(coreConfig({ ...args, capabilities: { voice_missing: [], rtc: true } }).rtc, true);
+  assert.equal('rtc' in coreConfig({ ...args, capabilities: { voice_missing: [], rtc: false } }), false);
 });
 
 test('each missing feature is named, in a fixed order', () => {

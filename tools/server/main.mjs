@@ -18,6 +18,7 @@ import { startServer } from './server.mjs';
 import { ConfigError, agentFromEnv } from './agents/config.mjs';
 import { MIN_STAFF_TOKEN_CHARS } from './staff/staff-auth.mjs';
 import { sttFromEnv, ttsFromEnv } from './voice/speech/index.mjs';
+import { turnConfigFromEnv } from './voice/turn-credentials.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
@@ -45,8 +46,17 @@ if (staffToken && staffToken.length < MIN_STAFF_TOKEN_CHARS) {
   process.exit(2);
 }
 
+let turn = null;
+try {
+  turn = turnConfigFromEnv(process.env);
+} catch (error) {
+  console.error(error.message);
+  process.exit(2);
+}
+
 const server = await startServer({
   staffToken,
+  rtc: { enabled: process.env.NATTER_RTC !== 'off', turn },
   agent: chosen.agent,
   stt,
   tts,

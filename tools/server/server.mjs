@@ -120,6 +120,7 @@ export async function startServer({
   staffToken = '',
   presenceMs = PRESENCE_MS,
   continueTtlMs = CONTINUE_TTL_MS,
+  rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
   log = console.log,
 } = {}) {
   const staffAuth = createStaffAuth(staffToken);
@@ -138,6 +139,7 @@ export async function startServer({
     calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
     events: { append: (id, replyTo, event) => store.appendEvent(id, replyTo, event) },
     answer: stt ? (request) => answerSpeech(request) : null,
+    rtc,
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });

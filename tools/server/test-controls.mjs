@@ -30,7 +30,11 @@
 //                          -> {faults: {...now in force}}
 //   GET  /__natter/voice/calls  -> {calls: [{session_id, call_id, open, greeted,
 //                          utterances_sent, frames_received, bad_packets,
-//                          segments_heard, barge_ins}, ...]}
+//                          segments_heard, barge_ins, rtc?: {pc_id, open, blackholed} while it has
+//                          a WebRTC leg}, ...]}
+//   POST /__natter/voice/rtc/kill  {"mode": "close" | "blackhole"}: every call's WebRTC
+//                          leg is closed (voice.rtc_closed sent) or goes silent both ways
+//                          (the widget's liveness check must find it) -> {killed: n}
 //   POST /__natter/tokens/expire  (with requireToken) every token minted so far is
 //                          refused from now on, as if all had expired; new ones work
 //                          -> {ok: true}
@@ -155,6 +159,15 @@ export function createTestControls({
         return sendError(res, 400, 'bad_ttl', 'Give {"ms": 1..3600000} or {"ms": null}.', CONTROL_HEADERS);
       }
       return sendJson(res, 200, { ttl_ms: continueLinks.setTtl(spec.ms) }, CONTROL_HEADERS);
+    }
+    if (route === 'POST /__natter/voice/rtc/kill') {
+      const spec = await readJson(req, res, 256);
+      if (spec === null) return undefined;
+      const mode = spec.mode ?? 'close';
+      if (mode !== 'close' && mode !== 'blackhole') {
+        return sendError(res, 400, 'bad_request', '"mode" must be "close" or "blackhole".', CONTROL_HEADERS);
+      }
+      return sendJson(res, 200, { killed: voice.killRtc(mode) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
     if (route === 'GET /__natter/voice/heard') return sendHeard(req, res, voice);

@@ -57,6 +57,7 @@ void Client::handle(const Event& event, int64_t now) {
             else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart) voice_.on_timer(*due);
             else if (*due == TimerName::ContinueExpiry) link_.on_timer(now);
             else if (*due == TimerName::StaffTyping) presence_.on_typing_timer();
+            else if (*due == TimerName::RtcDeadline || *due == TimerName::RtcPing) ladder_.on_timer(*due, now);
             else conn_.on_timer(*due, now);
           }
         }
@@ -83,7 +84,10 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, WsFrame>) conn_.on_frame(e, now);
         else if constexpr (std::is_same_v<T, WsClosed>) conn_.on_closed(e, now);
         else if constexpr (std::is_same_v<T, ProbeAnswered>) conn_.on_probe(e, now);
-        else if constexpr (std::is_same_v<T, NetworkChanged>) conn_.on_network(e.online, now);
+        else if constexpr (std::is_same_v<T, NetworkChanged>) {
+          conn_.on_network(e.online, now);
+          if (e.online) ladder_.on_online(now);
+        }
         else if constexpr (std::is_same_v<T, VisibilityChanged>) conn_.on_visibility(e.visible, now);
         else if constexpr (std::is_same_v<T, VoiceStartClicked>) {
           if (!config_.session_url.empty() && !session_started_) {
@@ -102,6 +106,11 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, TokenReceived>) on_token_answer(token_.on_received(e, now), now);
         else if constexpr (std::is_same_v<T, TokenFailed>) on_token_answer(token_.on_failed(e), now);
         else if constexpr (std::is_same_v<T, ChannelRead>) release_.on_channel(e);
+        else if constexpr (std::is_same_v<T, RtcOfferReady>) ladder_.on_offer_ready(e.pc_id, e.sdp);
+        else if constexpr (std::is_same_v<T, RtcChannelOpen>)
+          ladder_.on_channel_open(e.pc_id, e.candidate_type, e.relay_protocol, now);
+        else if constexpr (std::is_same_v<T, RtcPong>) ladder_.on_pong(e.pc_id, now);
+        else if constexpr (std::is_same_v<T, RtcFailed>) ladder_.on_failed(e.pc_id, e.reason, now);
       },
       event);
   release_.reload_if_safe(now);

@@ -34,6 +34,7 @@
 #include "timers.hpp"
 #include "token_keeper.hpp"
 #include "voice_call.hpp"
+#include "voice_ladder.hpp"
 
 namespace natter {
 
@@ -76,6 +77,9 @@ struct Config {
   // check reports it (shim/capabilities.js): e.g. "microphone",
   // "audio_worklet". Non-empty: voice is refused with a notice, text goes on.
   std::string voice_missing;           // comma-separated, empty: all there
+  // The browser has RTCPeerConnection: the hello offers "rtc" and a call may
+  // ride a WebRTC data channel (voice_ladder.hpp).
+  bool rtc = false;
   // The shop's token endpoint (token_keeper.hpp); empty: no token is sent.
   std::string token_url;
   // A continue link's secret the shim took from this page's URL fragment
@@ -124,6 +128,7 @@ class Client {
   const Timers& timers() const { return timers_; }
   const SessionDelivery& delivery() const { return delivery_; }
   const VoiceCall& voice() const { return voice_; }
+  const VoiceLadder& ladder() const { return ladder_; }
   const ConversationControl& control() const { return control_; }
   const Presence& presence() const { return presence_; }
   const Identity& identity() const { return identity_; }
@@ -134,6 +139,7 @@ class Client {
   friend class ConnectionMachine;
   friend class SessionDelivery;
   friend class VoiceCall;
+  friend class VoiceLadder;
   friend class Identity;
   friend class TokenKeeper;
   friend class ReleaseWatch;
@@ -183,6 +189,7 @@ class Client {
   ConnectionMachine conn_;
   SessionDelivery delivery_;
   VoiceCall voice_{*this};
+  VoiceLadder ladder_{*this};
   Identity identity_{*this};
   TokenKeeper token_{*this};
   ReleaseWatch release_{*this};

@@ -159,6 +159,18 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.integer("status", e.status, false);
     r.str("reason", e.reason, false);
     out = e;
+  } else if (type == "rtc_offer_ready") {
+    RtcOfferReady e; r.integer("pc_id", e.pc_id); r.str("sdp", e.sdp); out = e;
+  } else if (type == "rtc_channel_open") {
+    RtcChannelOpen e;
+    r.integer("pc_id", e.pc_id);
+    r.str("candidate_type", e.candidate_type, false);
+    r.str("relay_protocol", e.relay_protocol, false);
+    out = e;
+  } else if (type == "rtc_pong") {
+    RtcPong e; r.integer("pc_id", e.pc_id); out = e;
+  } else if (type == "rtc_failed") {
+    RtcFailed e; r.integer("pc_id", e.pc_id); r.str("reason", e.reason, false); out = e;
   } else if (type == "channel_read") {
     ChannelRead e;
     r.boolean("ok", e.ok);
@@ -289,6 +301,15 @@ json encode_effect(const Effect& effect) {
           return {{"type", "handoff_email_form"}, {"state", e.state}, {"email", e.email}, {"code", e.code}, {"text", e.text}};
         else if constexpr (std::is_same_v<T, TypingChanged>)
           return {{"type", "typing_changed"}, {"typing", e.typing}, {"name", e.name}};
+        else if constexpr (std::is_same_v<T, RtcOpen>)
+          return {{"type", "rtc_open"}, {"pc_id", e.pc_id}, {"ice_servers", parse_json(e.ice_servers_json)}};
+        else if constexpr (std::is_same_v<T, RtcRemoteAnswer>)
+          return {{"type", "rtc_answer"}, {"pc_id", e.pc_id}, {"sdp", e.sdp}};
+        else if constexpr (std::is_same_v<T, RtcPing>) return {{"type", "rtc_ping"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, RtcClose>) return {{"type", "rtc_close"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, VoiceRoute>)
+          return {{"type", "voice_route"}, {"via", e.via}, {"pc_id", e.pc_id}, {"rung", e.rung},
+                  {"max_buffered_bytes", e.max_buffered_bytes}};
       },
       effect);
 }
@@ -355,6 +376,14 @@ json encode_event(const Event& event) {
           if (!e.transcript_json.empty()) out["transcript"] = parse_json(e.transcript_json);
           return out;
         }
+        else if constexpr (std::is_same_v<T, RtcOfferReady>)
+          return {{"type", "rtc_offer_ready"}, {"pc_id", e.pc_id}, {"sdp", e.sdp}};
+        else if constexpr (std::is_same_v<T, RtcChannelOpen>)
+          return {{"type", "rtc_channel_open"}, {"pc_id", e.pc_id}, {"candidate_type", e.candidate_type},
+                  {"relay_protocol", e.relay_protocol}};
+        else if constexpr (std::is_same_v<T, RtcPong>) return {{"type", "rtc_pong"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, RtcFailed>)
+          return {{"type", "rtc_failed"}, {"pc_id", e.pc_id}, {"reason", e.reason}};
         else return {{"type", "tick"}};
       },
       event);

@@ -100,7 +100,8 @@ void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
   if (c_.config_.canaries & kCanaryResetBackoffOnOpen) attempts_ = 0;
   c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
   Hello h{c_.config_.conversation_id, c_.delivery_.resume_token(), c_.config_.tab_id, c_.config_.build,
-          c_.delivery_.last_event_seq(), c_.identity_.json_text(), c_.token_.token(), c_.link_.revoke_pending()};
+          c_.delivery_.last_event_seq(), c_.identity_.json_text(), c_.token_.token(), c_.link_.revoke_pending(),
+          c_.config_.rtc};
   c_.out_.push_back(WsSend{conn_id_, encode_hello(h)});
   c_.identity_.on_hello_sent();
   if (c_.config_.canaries & kCanaryFlushBeforeWelcome) c_.delivery_.flush_outbox();
@@ -141,6 +142,12 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
           if (state_ == S::Live) c_.voice_.on_closed(f);
         } else if constexpr (std::is_same_v<T, ContinueOffered>) {
           if (state_ == S::Live) c_.link_.on_offered(f, now);
+        } else if constexpr (std::is_same_v<T, RtcConfigFrame>) {
+          if (state_ == S::Live) c_.ladder_.on_config(f, now);
+        } else if constexpr (std::is_same_v<T, RtcAnswerFrame>) {
+          if (state_ == S::Live) c_.ladder_.on_answer(f);
+        } else if constexpr (std::is_same_v<T, RtcClosedFrame>) {
+          if (state_ == S::Live) c_.ladder_.on_server_closed(f, now);
         } else if constexpr (std::is_same_v<T, ServerError>) {
           c_.out_.push_back(Log{"warn", "server error (" + f.code + "): " + f.message});
           c_.link_.on_error(f);

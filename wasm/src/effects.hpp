@@ -204,6 +204,37 @@ struct VoiceTranscriptShown {
   bool cut = false;
 };
 
+// --- Voice over WebRTC (voice_ladder.hpp) ---
+
+// Make peer connection `pc_id` with these ICE servers (JSON array text, as
+// the gateway sent them) and its one data channel "voice" (unordered,
+// maxRetransmits 0); create the offer, and once ICE gathering is complete
+// answer RtcOfferReady. Report an open channel (RtcChannelOpen, with the
+// selected pair), a pong (RtcPong) and any failure (RtcFailed).
+struct RtcOpen {
+  uint32_t pc_id = 0;
+  std::string ice_servers_json;
+};
+// Apply the gateway's SDP answer to `pc_id`.
+struct RtcRemoteAnswer {
+  uint32_t pc_id = 0;
+  std::string sdp;
+};
+// Send one ping on pc_id's data channel (the gateway echoes a pong).
+struct RtcPing { uint32_t pc_id = 0; };
+// Close peer connection `pc_id`; its late events are stale.
+struct RtcClose { uint32_t pc_id = 0; };
+// Where the call's frames go now: "rtc" (pc_id's data channel, both ways;
+// drop a microphone frame while the channel holds more than
+// max_buffered_bytes unsent) or "websocket" (VoiceUplink's socket).
+// `rung`: webrtc_direct | turn_udp | turn_tcp | turn_tls | turn | websocket.
+struct VoiceRoute {
+  std::string via;
+  uint32_t pc_id = 0;
+  std::string rung;
+  uint32_t max_buffered_bytes = 0;
+};
+
 // Load the page again (release_watch.hpp): the server does not serve this
 // client (reason "unsupported") or the followed channel moved ("channel",
 // build: the channel's). Nothing would be lost now: no call, nothing unsent
@@ -282,6 +313,7 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
-                            ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged>;
+                            ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen,
+                            RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute>;
 
 }  // namespace natter

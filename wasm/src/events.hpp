@@ -122,6 +122,29 @@ struct SpeechActivity { bool speaking = false; };
 // Agent audio playback ran dry (everything received has been played).
 struct PlaybackDrained {};
 
+// --- Voice over WebRTC (voice_ladder.hpp): what the host's peer connection did ---
+
+// The offer of `pc_id`, with every candidate gathered.
+struct RtcOfferReady {
+  uint32_t pc_id = 0;
+  std::string sdp;
+};
+// The data channel opened; the ICE pair selected: candidate_type of the
+// local candidate ("host" | "srflx" | "prflx" | "relay") and, for relay,
+// relay_protocol ("udp" | "tcp" | "tls").
+struct RtcChannelOpen {
+  uint32_t pc_id = 0;
+  std::string candidate_type;
+  std::string relay_protocol;
+};
+// The gateway's pong came back on the channel.
+struct RtcPong { uint32_t pc_id = 0; };
+// The peer connection or its channel failed or closed (reason: what the browser said).
+struct RtcFailed {
+  uint32_t pc_id = 0;
+  std::string reason;
+};
+
 // --- The shop's token (token_keeper.hpp) ---
 
 // The answer to TokenRequested: the token endpoint's {"token", "expires_in"}
@@ -186,6 +209,7 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
                            HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
                            ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered,
-                           ContinueRedeemed, HandoffEmailSubmitted>;
+                           ContinueRedeemed, HandoffEmailSubmitted, RtcOfferReady,
+                           RtcChannelOpen, RtcPong, RtcFailed>;
 
 }  // namespace natter

@@ -73,6 +73,7 @@ Config config_from_json(std::string_view text, std::string* error) {
   str("token_url", c.token_url);
   str("continue_secret", c.continue_secret);
   str("voice_missing", c.voice_missing);
+  if (auto rtc = j.find("rtc"); rtc != j.end() && rtc->is_boolean()) c.rtc = rtc->get<bool>();
   str("resume_token", c.resume_token);
   auto seq = j.find("last_event_seq");
   if (seq != j.end()) {

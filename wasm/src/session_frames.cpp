@@ -68,6 +68,38 @@ std::variant<VoiceTranscript, ProtocolError> decode_voice_transcript(const json&
   return v;
 }
 
+// The gateway's ICE servers, re-built from the keys RTCPeerConnection takes:
+// at most 8, each with stun:/turn:/turns: urls (a string or up to 4) and
+// optional short username and credential strings. Anything else: nullopt.
+std::optional<json> check_ice_servers(const json& servers) {
+  if (!servers.is_array() || servers.size() > 8) return std::nullopt;
+  auto url_ok = [](const json& u) {
+    if (!u.is_string()) return false;
+    const auto& s = u.get_ref<const std::string&>();
+    return s.size() <= 256 && (s.rfind("stun:", 0) == 0 || s.rfind("turn:", 0) == 0 || s.rfind("turns:", 0) == 0);
+  };
+  json out = json::array();
+  for (const auto& s : servers) {
+    if (!s.is_object()) return std::nullopt;
+    auto urls = s.find("urls");
+    if (urls == s.end()) return std::nullopt;
+    if (urls->is_array()) {
+      if (urls->empty() || urls->size() > 4 || !std::all_of(urls->begin(), urls->end(), url_ok)) return std::nullopt;
+    } else if (!url_ok(*urls)) {
+      return std::nullopt;
+    }
+    json one = {{"urls", *urls}};
+    for (const char* key : {"username", "credential"}) {
+      auto v = s.find(key);
+      if (v == s.end()) continue;
+      if (!v->is_string() || v->get_ref<const std::string&>().size() > 256) return std::nullopt;
+      one[key] = *v;
+    }
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string encode_hello(const Hello& h) {
@@ -79,6 +111,7 @@ std::string encode_hello(const Hello& h) {
   if (h.revoke) hello["revoke"] = true;
   // control events and staff authors (handoff); typing, read events and email_saved (presence)
   hello["features"] = json::array({"handoff", "presence"});
+  if (h.rtc) hello["features"].push_back("rtc");  // voice over WebRTC (voice_ladder.hpp)
   return dump(hello);
 }
 
@@ -98,6 +131,18 @@ std::string encode_voice_start(const std::string& call_id, bool greeting) {
 
 std::string encode_voice_end(const std::string& call_id) {
   return dump({{"type", "voice.end"}, {"call_id", call_id}});
+}
+
+std::string encode_voice_rtc_request(const std::string& call_id) {
+  return dump({{"type", "voice.rtc_request"}, {"call_id", call_id}});
+}
+
+std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp) {
+  return dump({{"type", "voice.rtc_offer"}, {"call_id", call_id}, {"pc_id", pc_id}, {"sdp", sdp}});
+}
+
+std::string encode_voice_rtc_close(const std::string& call_id, uint32_t pc_id) {
+  return dump({{"type", "voice.rtc_close"}, {"call_id", call_id}, {"pc_id", pc_id}});
 }
 
 std::string encode_voice_barge_in(const std::string& call_id) {
@@ -221,6 +266,8 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
   if (type == "voice.started") {
     VoiceStarted v;
     if (!read_string(j, "call_id", v.call_id)) return bad("voice.started.call_id");
+    auto rtc = j.find("rtc");
+    v.rtc = rtc != j.end() && rtc->is_boolean() && rtc->get<bool>();
     return ServerFrame{v};
   }
   if (type == "voice.agent") {
@@ -247,6 +294,31 @@ std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view te
   if (type == "voice.closed") {
     VoiceClosed v;
     if (!read_string(j, "call_id", v.call_id)) return bad("voice.closed.call_id");
+    return ServerFrame{v};
+  }
+  if (type == "voice.rtc_config") {
+    RtcConfigFrame v;
+    if (!read_string(j, "call_id", v.call_id)) return bad("voice.rtc_config.call_id");
+    auto servers = j.find("ice_servers");
+    if (servers == j.end()) return bad("voice.rtc_config.ice_servers");
+    auto checked = check_ice_servers(*servers);
+    if (!checked) return bad("voice.rtc_config.ice_servers must be a short array of {urls, username?, credential?}");
+    v.ice_servers_json = dump(*checked);
+    return ServerFrame{v};
+  }
+  if (type == "voice.rtc_answer" || type == "voice.rtc_closed") {
+    std::string call_id;
+    if (!read_string(j, "call_id", call_id)) return bad(type + ".call_id");
+    auto pc = j.find("pc_id");
+    if (pc == j.end() || !pc->is_number_unsigned() || pc->get<uint64_t>() > UINT32_MAX) return bad(type + ".pc_id");
+    const auto pc_id = static_cast<uint32_t>(pc->get<uint64_t>());
+    if (type == "voice.rtc_closed") {
+      RtcClosedFrame v{call_id, pc_id, ""};
+      read_string(j, "reason", v.reason);
+      return ServerFrame{v};
+    }
+    RtcAnswerFrame v{call_id, pc_id, ""};
+    if (!read_string(j, "sdp", v.sdp) || v.sdp.empty()) return bad("voice.rtc_answer.sdp");
     return ServerFrame{v};
   }
   return ServerFrame{UnknownFrame{type}};

@@ -15,6 +15,7 @@
 
 #include "agent_protocol.hpp"
 #include "conversation_control.hpp"
+#include "voice_ladder.hpp"
 
 namespace natter {
 
@@ -27,6 +28,7 @@ struct Hello {
   std::string visitor_json;  // identity.hpp's json_text(); "" when no visitor (then omitted)
   std::string auth;          // the shop's token (token_keeper.hpp); "" when none (then omitted)
   bool revoke = false;       // the first device voids the second's line (device_link.hpp); omitted when false
+  bool rtc = false;          // this browser can carry voice over WebRTC (features gains "rtc")
 };
 // {"type":"continue.offer"}: ask for a link to continue on another device.
 std::string encode_continue_offer();
@@ -41,6 +43,10 @@ std::string encode_voice_end(const std::string& call_id);
 std::string encode_voice_barge_in(const std::string& call_id);
 // {"type":"handoff.email","email_id","email"}: the same id on every re-send (presence.hpp).
 std::string encode_handoff_email(const std::string& email_id, const std::string& email);
+// Voice over WebRTC (docs/protocol.md, "Voice over WebRTC"; voice_ladder.hpp).
+std::string encode_voice_rtc_request(const std::string& call_id);
+std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp);
+std::string encode_voice_rtc_close(const std::string& call_id, uint32_t pc_id);
 
 struct Welcome {
   // session_id: the session this hello got. Another id than the hello's means
@@ -103,7 +109,10 @@ struct EmailSaved {
 };
 struct Pong {};
 struct ServerError { std::string code, message; };
-struct VoiceStarted { std::string call_id; };
+struct VoiceStarted {
+  std::string call_id;
+  bool rtc = false;  // the gateway answers WebRTC for this call (only to a hello with "rtc")
+};
 // An agent utterance begins (start) or has been fully sent (!start).
 struct VoiceAgent {
   std::string call_id;
@@ -115,7 +124,8 @@ struct VoiceClosed { std::string call_id; };
 struct UnknownFrame { std::string type; };  // ignored: forward compatibility
 
 using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, VoiceStarted, VoiceAgent,
-                                 VoiceClosed, ContinueOffered, StaffTyping, EmailSaved, UnknownFrame>;
+                                 VoiceClosed, ContinueOffered, StaffTyping, EmailSaved, RtcConfigFrame,
+                                 RtcAnswerFrame, RtcClosedFrame, UnknownFrame>;
 
 // Never throws; a malformed frame is a ProtocolError (codes as in
 // agent_protocol.hpp).

@@ -24,6 +24,8 @@ enum class TimerName : uint8_t {
   AudioStart,       // the mic was allowed but the browser's audio never started: give up the call
   ContinueExpiry,   // the continue link shown runs out (device_link.hpp)
   StaffTyping,      // no typing signal from the person for this long: they are no longer typing
+  RtcDeadline,      // the voice ladder's bound for its state (voice_ladder.hpp): setup, liveness or climb
+  RtcPing,          // time to ping on the voice data channel
   kCount
 };
 

@@ -16,6 +16,7 @@ void VoiceCall::feed(const v::VoiceEvent& e) {
   m_.handle(e);
   while (auto effect = m_.poll()) translate(*effect);
   update_uplink();
+  if (!active() || m_.state() == v::VoiceState::Ending) c_.ladder_.on_call_down();
 }
 
 void VoiceCall::on_start(int64_t now) {
@@ -91,6 +92,7 @@ void VoiceCall::on_session_live(uint32_t conn_id) {
 }
 
 void VoiceCall::on_session_lost() {
+  c_.ladder_.on_call_down();
   conn_id_ = 0;
   started_conn_ = 0;
   agent_sent_all_ = false;
@@ -101,6 +103,7 @@ void VoiceCall::on_started(const VoiceStarted& f) {
   if (f.call_id != call_id_ || !active()) return;
   started_conn_ = conn_id_;
   update_uplink();
+  c_.ladder_.on_call_live(call_id_, conn_id_, f.rtc && c_.config_.rtc, c_.last_now_);
 }
 
 void VoiceCall::on_agent(const VoiceAgent& f) {
@@ -118,6 +121,7 @@ void VoiceCall::on_agent(const VoiceAgent& f) {
 void VoiceCall::on_closed(const VoiceClosed& f) {
   if (f.call_id != call_id_) return;
   started_conn_ = 0;
+  c_.ladder_.on_call_down();
   feed(v::VoiceClosed{});
 }
 

@@ -29,6 +29,7 @@ import { errorFrame } from '../session/frames.mjs';
 import { createAgentVoice } from './agent-voice.mjs';
 import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
 import { createAudioOut } from './audio-out.mjs';
+import { createCallRtc } from './call-rtc.mjs';
 import { FRAME_SAMPLES, SAMPLE_RATE, createPcmDecoder } from './opus-frames.mjs';
 import { playPaced } from './paced-stream.mjs';
 import { VoiceCall } from './voice-call.mjs';
@@ -79,10 +80,11 @@ function loudness(pcm) {
 // answer? ({sessionId, callId, utterance, pcm}) → Promise<text to say | null>,
 // calls? (see above), events? ({append(sessionId, replyTo, {event, data}) →
 // Promise<frame | null>}: the store's session event log, where the live
-// transcript goes) }.
+// transcript goes), rtc? ({enabled, turn, answer}: call-rtc.mjs; WebRTC is
+// offered to widgets whose hello has the "rtc" feature unless enabled: false) }.
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
-  events = null,
+  events = null, rtc: rtcOptions = {},
 }) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
@@ -91,6 +93,8 @@ export function createVoiceGateway({
     frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0,
   };
   let V = null; // the voice module, once loaded
+  // The same packets from the data channel as from the socket.
+  const rtc = createCallRtc({ ...rtcOptions, log, hear: (call, bytes) => receiveOn(call, bytes) });
 
   function stateOf(session) {
     let state = sessions.get(session);
@@ -196,7 +200,7 @@ export function createVoiceGateway({
 
   function bind(call, conn) {
     call.conn = conn;
-    call.out = createAudioOut(conn, faults);
+    call.out = createAudioOut(rtc.downlink(call, conn), faults);
     call.lastSeqIn = null;
     call.segmenter.reset();
     openOn.set(conn, call);
@@ -206,6 +210,7 @@ export function createVoiceGateway({
   // closed or replaced, so nothing more can be sent on it (pending delayed
   // frames are dropped too).
   function unbind(call, { gone = false } = {}) {
+    rtc.end(call);
     if (gone) {
       call.out?.close();
       call.out = null; // so the cut utterance's end is not sent
@@ -268,7 +273,7 @@ export function createVoiceGateway({
       return;
     }
     if (call.conn !== conn) return; // ended or moved while the module loaded
-    conn.send(voiceStartedFrame(callId));
+    conn.send(voiceStartedFrame(callId, rtc.offered(conn)));
     for (const packet of call.backlog.splice(0)) hear(call, packet);
     if (greeting && !call.greeted) {
       call.greeted = true;
@@ -310,6 +315,15 @@ export function createVoiceGateway({
         });
       case 'voice.barge_in': return bargeIn(conn, voice);
       case 'voice.end': return end(conn, voice);
+      case 'voice.rtc_request':
+      case 'voice.rtc_offer':
+      case 'voice.rtc_close': {
+        const call = openOn.get(conn);
+        if (!call || call.id !== voice.call_id) return undefined; // a late frame of another call
+        if (voice.type === 'voice.rtc_request') return rtc.request(call, conn);
+        if (voice.type === 'voice.rtc_close') return rtc.closeByWidget(call, voice.pc_id);
+        return rtc.offer(call, conn, voice);
+      }
       default: return undefined;
     }
   }
@@ -323,6 +337,11 @@ export function createVoiceGateway({
       conn.send(badPacket('voice_not_started', 'A voice packet needs an open voice call: send voice.start first.'));
       return;
     }
+    receiveOn(call, data);
+  }
+
+  // One of the call's packets, from its socket or its data channel.
+  function receiveOn(call, data) {
     const decoded = decodeVoicePacket(data);
     if (!decoded.ok) {
       rejectPacket(call, `Malformed voice packet (${decoded.error}).`);
@@ -403,7 +422,10 @@ export function createVoiceGateway({
   function calls() {
     const list = [];
     for (const [session, state] of sessions) {
-      for (const call of state.calls.values()) list.push({ session_id: session.id, ...call.summary() });
+      for (const call of state.calls.values()) {
+        const leg = rtc.summary(call); // only while the call has a WebRTC leg
+        list.push({ session_id: session.id, ...call.summary(), ...(leg ? { rtc: leg } : {}) });
+      }
     }
     return list;
   }
@@ -422,10 +444,12 @@ export function createVoiceGateway({
   function reset() {
     for (const session of [...sessions.keys()]) forget(session);
     for (const key of Object.keys(totals)) totals[key] = 0;
+    rtc.resetTotals();
     faults?.clear();
   }
 
   return {
-    control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals }),
+    control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals, ...rtc.totals() }),
+    killRtc: (mode) => rtc.kill(mode),
   };
 }

@@ -1,0 +1,129 @@
+// Voice over WebRTC, the browser's side (wasm/src/voice_ladder.hpp decides
+// when and which): makes the peer connection the core names, with its one
+// data channel "voice" (unordered, maxRetransmits 0: a late frame is worse
+// than a lost one), offers once every candidate is gathered (no trickle:
+// one voice.rtc_offer, one answer), applies the answer, and reports what
+// happened as events carrying the core's pc_id. A late event of a closed
+// connection still carries its old id, and the core drops it.
+//
+//   const rtc = createRtcLink({ RTCPeerConnection, dispatch, onPacket, log });
+//   table entries: rtc.effects (rtc_open, rtc_answer, rtc_ping, rtc_close);
+//   uplink: rtc.send(pcId, bytes, maxBufferedBytes) -> sent (false: not open)
+//
+// Agent frames from the channel go to onPacket(ArrayBuffer).
+
+const isRelay = (c) => c?.candidateType === 'relay';
+
+// The selected ICE pair's local candidate: how the frames travel.
+async function selectedPath(pc) {
+  try {
+    const stats = await pc.getStats();
+    let pairId = null;
+    stats.forEach((s) => { if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId; });
+    let pair = pairId ? stats.get(pairId) : null;
+    if (!pair) stats.forEach((s) => { if (!pair && s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
+    const local = pair ? stats.get(pair.localCandidateId) : null;
+    return {
+      candidate_type: String(local?.candidateType ?? ''),
+      relay_protocol: isRelay(local) ? String(local.relayProtocol ?? '') : '',
+    };
+  } catch {
+    return { candidate_type: '', relay_protocol: '' };
+  }
+}
+
+function gathered(pc) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); });
+  });
+}
+
+export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
+  let current = null; // {id, pc, dc}
+  const counts = { sent: 0, received: 0, dropped_full: 0 };
+
+  function shut(entry) {
+    try { entry.dc.close(); } catch { /* already closed */ }
+    try { entry.pc.close(); } catch { /* already closed */ }
+  }
+
+  function open({ pc_id: id, ice_servers: iceServers }) {
+    if (current) shut(current);
+    current = null;
+    let pc;
+    try {
+      pc = new RTCPeerConnection({ iceServers });
+    } catch (err) {
+      log('warn', `voice: no peer connection: ${(err && err.message) || err}`);
+      dispatch({ type: 'rtc_failed', pc_id: id, reason: 'unsupported' });
+      return;
+    }
+    const dc = pc.createDataChannel('voice', { ordered: false, maxRetransmits: 0 });
+    dc.binaryType = 'arraybuffer';
+    const entry = { id, pc, dc, failed: false };
+    current = entry;
+    const live = () => current === entry;
+    const fail = (reason) => {
+      if (entry.failed || !live()) return;
+      entry.failed = true;
+      dispatch({ type: 'rtc_failed', pc_id: id, reason });
+    };
+    dc.onopen = () => selectedPath(pc).then((path) => { if (live()) dispatch({ type: 'rtc_channel_open', pc_id: id, ...path }); });
+    dc.onclose = () => fail('channel_closed');
+    dc.onmessage = (m) => {
+      if (!live()) return;
+      if (typeof m.data === 'string') {
+        if (m.data.startsWith('pong')) dispatch({ type: 'rtc_pong', pc_id: id });
+        return;
+      }
+      counts.received++;
+      onPacket(m.data);
+    };
+    pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') fail('connection_failed'); };
+    (async () => {
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc);
+      if (live()) dispatch({ type: 'rtc_offer_ready', pc_id: id, sdp: pc.localDescription.sdp });
+    })().catch(() => fail('offer_failed'));
+  }
+
+  function answer({ pc_id: id, sdp }) {
+    const entry = current;
+    if (!entry || entry.id !== id) return;
+    entry.pc.setRemoteDescription({ type: 'answer', sdp }).catch(() => {
+      if (current === entry && !entry.failed) {
+        entry.failed = true;
+        dispatch({ type: 'rtc_failed', pc_id: id, reason: 'answer_refused' });
+      }
+    });
+  }
+
+  function ping({ pc_id: id }) {
+    if (current?.id !== id || current.dc.readyState !== 'open') return;
+    try { current.dc.send('ping'); } catch { /* closing: its close event reports it */ }
+  }
+
+  function close({ pc_id: id }) {
+    if (current?.id !== id) return;
+    const entry = current;
+    current = null;
+    shut(entry);
+  }
+
+  // A frame while the channel holds more than maxBuffered unsent is dropped:
+  // it would only be played late (the core set the bound).
+  function send(id, bytes, maxBuffered) {
+    const entry = current;
+    if (!entry || entry.id !== id || entry.dc.readyState !== 'open') return false;
+    if (entry.dc.bufferedAmount > maxBuffered) { counts.dropped_full++; return true; }
+    try { entry.dc.send(bytes); counts.sent++; } catch { return false; }
+    return true;
+  }
+
+  return {
+    effects: { rtc_open: open, rtc_answer: answer, rtc_ping: ping, rtc_close: close },
+    send,
+    counts: () => ({ ...counts }),
+  };
+}

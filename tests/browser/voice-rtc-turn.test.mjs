@@ -1,0 +1,85 @@
+// Voice over WebRTC through a TURN relay (issue 17): Chromium with UDP
+// blocked (--webrtc-ip-handling-policy=disable_non_proxied_udp: only relay
+// candidates, the relay reached over TCP), a throwaway coturn on loopback
+// with --no-udp, the gateway minting TURN REST credentials for it. Then the
+// relay gone too: the call stays on the WebSocket, and says why.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startStack, eventually } from './harness.mjs';
+import { openConnected } from './session-helpers.mjs';
+import { speechWav, micArgs, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
+import { startCoturn } from './coturn.mjs';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-turn-'));
+const shopperWav = speechWav(dir, 'shopper', 'Hello, do you have wireless headsets?', { leadSeconds: 4, tailSeconds: 3 });
+const SECRET = 'turn-test-secret';
+
+let stack;
+let turn;
+before(async () => {
+  turn = await startCoturn({ secret: SECRET, tcpOnly: true });
+  stack = await startStack({
+    extraArgs: [...micArgs(shopperWav), '--webrtc-ip-handling-policy=disable_non_proxied_udp'],
+    server: { rtc: { turn: { urls: turn.urls, secret: SECRET, ttlS: 600 } } },
+  });
+});
+after(async () => { await stack?.close(); await turn?.stop(); rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => stack.reset());
+
+const gatewayCall = (s) => gatewayCallOf(stack, s);
+const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
+const wsUp = (s) => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary !== undefined).length, 0);
+
+function voiceUi(s) {
+  const bar = s.widget.locator('[part="voice-bar"]');
+  return {
+    start: s.widget.getByRole('button', { name: 'Start a voice call' }),
+    end: s.widget.getByRole('button', { name: 'End call' }),
+    state: () => bar.getAttribute('data-state'),
+    waitFor: (state, timeout = 15_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
+    waitForRung: (rung, timeout = 20_000) => s.widget.locator(`.voice[data-rung="${rung}"]`).waitFor({ state: 'attached', timeout }),
+  };
+}
+
+test('with UDP blocked the call runs through the TURN relay over TCP, on credentials the gateway minted', async () => {
+  const s = await openConnected(stack);
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await ui.waitForRung('turn_tcp');
+  const config = receivedOf(s, 'voice.rtc_config')[0];
+  assert.deepEqual(config.ice_servers[0].urls, turn.urls);
+  assert.match(config.ice_servers[0].username, /^\d+:call-/);
+  assert.ok(!JSON.stringify(config).includes(SECRET), 'the secret never reaches the page');
+  await ui.waitFor('listening', 20_000); // the greeting came through the relay
+  const up = wsUp(s);
+  await eventually(async () => assert.ok((await gatewayCall(s))?.segments_heard >= 1, 'heard through the relay'), { timeout: 20_000 });
+  assert.equal(wsUp(s), up, 'no microphone frame on the WebSocket while relayed');
+  const voice = (await stack.stats()).voice;
+  assert.ok(voice.frames_received_rtc > 100 && voice.frames_sent_rtc > 20, JSON.stringify(voice));
+  assert.equal((await s.page.evaluate(() => window.natter('debug').voice_route)).rung, 'turn_tcp');
+  await ui.end.click();
+  await ui.waitFor('off');
+  s.assertClean();
+});
+
+test('with the relay unreachable too the call runs on the WebSocket and the ladder says why', async () => {
+  await turn.stop();
+  const s = await openConnected(stack);
+  const ui = voiceUi(s);
+  const clickedAt = Date.now();
+  await ui.start.click();
+  await eventually(() => assert.ok(s.consoleLines.some((l) => l.startsWith('[natter] voice back on the WebSocket')),
+    'the ladder gave WebRTC up'), { timeout: 15_000 });
+  console.log(`# WebRTC given up ${Date.now() - clickedAt} ms after the click (bound: 6 s from voice.started); `
+    + `${s.consoleLines.find((l) => l.startsWith('[natter] voice back on the WebSocket'))}`);
+  await ui.waitFor('listening', 20_000);
+  const heard = (await gatewayCall(s)).frames_received;
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.ok((await gatewayCall(s)).frames_received - heard > 30, 'the gateway hears the shopper on the WebSocket');
+  assert.equal((await stack.stats()).voice.frames_received_rtc, 0);
+  assert.ok(!['off', 'ending'].includes(await ui.state()));
+  s.assertClean();
+});

@@ -1,0 +1,312 @@
+// The voice transport ladder (voice_ladder.hpp) inside the whole client: a
+// call starts on the WebSocket and climbs to a WebRTC data channel, falls
+// back within the stated bounds, climbs again with back-off, and a rung
+// change never ends the call, prompts for the microphone or greets again;
+// frames that come both ways across a change are played once. Also
+// docs/voice-ladder-states.md, generated from kLadderTransitions (after
+// changing the table: NATTER_UPDATE_DOCS=1 natter_tests
+// --gtest_filter='VoiceLadderStates.*', then review the diff).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "session_harness.hpp"
+#include "state_diagram.hpp"
+#include "transition_probe.hpp"
+#include "voice/jitter_buffer.hpp"
+
+namespace natter {
+namespace {
+
+using namespace natter::testing;
+
+const DiagramSource kSource{"Voice ladder states", "voice-ladder-states.md", "kLadderTransitions",
+                            "wasm/src/voice_ladder.cpp", "tests/native/voice_ladder_test.cpp",
+                            "Frames ride the data channel in Direct and Relayed, the session's WebSocket in every\n"
+                            "other state of a live call. Bounds: `kSetupMs` 6 s to an open channel, `kLivenessMs`\n"
+                            "3.5 s without a pong, the climb back after 5 s doubling to 60 s (voice_ladder.hpp).\n"};
+
+constexpr const char* kIceServers = R"([{"urls":"turn:127.0.0.1:3478?transport=tcp","username":"1:x","credential":"c"}])";
+
+std::string frame(const std::string& type, const std::string& call_id, const std::string& extra = "") {
+  return R"({"type":")" + type + R"(","call_id":")" + call_id + "\"" + extra + "}";
+}
+
+struct VoiceLadderCall : ::testing::Test {
+  Config config() {
+    Config c = session_config();
+    c.rtc = true;
+    return c;
+  }
+  Harness h{config()};
+  uint32_t conn = 0;
+  std::string call;
+
+  // Live session, call started, microphone granted, voice.started (rtc: offered).
+  void start_call(bool offered = true) {
+    conn = go_live(h);
+    h.feed(VoiceStartClicked{});
+    h.feed(MicAnswered{"granted"});
+    call = nlohmann::json::parse(sent_frames(h, "voice.start").front())["call_id"].get<std::string>();
+    h.feed(WsFrame{conn, frame("voice.started", call, offered ? R"(,"rtc":true)" : "")});
+  }
+  // The gateway's config, then the browser's offer: returns the pc_id.
+  uint32_t open_pc() {
+    h.feed(WsFrame{conn, frame("voice.rtc_config", call, std::string(R"(,"ice_servers":)") + kIceServers)});
+    auto opens = h.all_of<RtcOpen>();
+    if (opens.empty()) return 0;
+    const uint32_t pc = opens.back().pc_id;
+    h.feed(RtcOfferReady{pc, "v=0 offer"});
+    return pc;
+  }
+  uint32_t climb_to(const std::string& candidate, const std::string& relay = "") {
+    const uint32_t pc = open_pc();
+    h.feed(WsFrame{conn, frame("voice.rtc_answer", call, R"(,"pc_id":)" + std::to_string(pc) + R"(,"sdp":"v=0 answer")")});
+    h.feed(RtcChannelOpen{pc, candidate, relay});
+    return pc;
+  }
+  // Time passes with the session kept alive (a pong now and then, as the
+  // gateway answers the heartbeat), landing exactly `ms` later.
+  void pass(int64_t ms) {
+    while (ms > 0) {
+      const int64_t step = std::min<int64_t>(ms, 5'000);
+      h.feed(WsFrame{conn, R"({"type":"pong","t":0})"});
+      h.advance(step);
+      ms -= step;
+    }
+  }
+  int64_t until_rtc_deadline() const { return *h.client.timers().deadline(TimerName::RtcDeadline) - h.now; }
+  std::string route() const {
+    auto r = h.all_of<VoiceRoute>();
+    return r.empty() ? "" : r.back().rung;
+  }
+};
+
+TEST(VoiceLadderStates, TheDiagramInTheDocsMatchesTheTable) {
+  expect_doc_matches(kSource, render_state_diagram(kSource, kLadderTransitions, kLadderTransitionCount, Ladder::Off));
+}
+
+TEST(VoiceLadderStates, EveryStateIsReachableFromOff) {
+  EXPECT_EQ(reachable_states(kLadderTransitions, kLadderTransitionCount, Ladder::Off), 6u);
+}
+
+TEST(VoiceLadderStates, AForbiddenTransitionIsRefusedReportedAndChangesNothing) {
+  Harness h(session_config());
+  ASSERT_FALSE(is_legal(Ladder::Off, Ladder::Direct));
+  EXPECT_FALSE(TransitionProbe::go(h.client, Ladder::Direct));
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Off);
+  EXPECT_EQ(h.client.stats().illegal_transitions, 1u);
+}
+
+TEST_F(VoiceLadderCall, TheHelloOffersRtcOnlyWhenTheBrowserHasIt) {
+  go_live(h);
+  EXPECT_NE(sent_frames(h, "hello")[0].find(R"("features":["handoff","presence","rtc"])"), std::string::npos);
+  Harness plain(session_config());
+  go_live(plain);
+  EXPECT_NE(sent_frames(plain, "hello")[0].find(R"("features":["handoff","presence"])"), std::string::npos);
+}
+
+TEST_F(VoiceLadderCall, AGatewayThatDoesNotOfferWebRtcLeavesTheCallOnTheWebSocketWithoutAWord) {
+  start_call(false);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+  EXPECT_TRUE(sent_frames(h, "voice.rtc_request").empty());
+  EXPECT_TRUE(h.all_of<VoiceRoute>().empty());
+  EXPECT_TRUE(h.all_of<RtcOpen>().empty());
+}
+
+TEST_F(VoiceLadderCall, ABrowserWithoutWebRtcNeverTriesItEvenWhenOffered) {
+  Harness plain(session_config());
+  const uint32_t c = go_live(plain);
+  plain.feed(VoiceStartClicked{});
+  plain.feed(MicAnswered{"granted"});
+  const auto id = nlohmann::json::parse(sent_frames(plain, "voice.start").front())["call_id"].get<std::string>();
+  plain.feed(WsFrame{c, frame("voice.started", id, R"(,"rtc":true)")});
+  EXPECT_TRUE(sent_frames(plain, "voice.rtc_request").empty());
+  EXPECT_TRUE(plain.all_of<VoiceRoute>().empty());
+}
+
+TEST_F(VoiceLadderCall, ACallStartsOnTheWebSocketAndClimbsToADirectChannel) {
+  start_call();
+  EXPECT_EQ(route(), "websocket") << "frames ride the socket while WebRTC is tried";
+  ASSERT_EQ(sent_frames(h, "voice.rtc_request").size(), 1u);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  const uint32_t pc = open_pc();
+  ASSERT_NE(pc, 0u);
+  EXPECT_EQ(nlohmann::json::parse(h.all_of<RtcOpen>().back().ice_servers_json)[0]["username"], "1:x");
+  auto offers = sent_frames(h, "voice.rtc_offer");
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(offers[0])["pc_id"], pc);
+  EXPECT_EQ(nlohmann::json::parse(offers[0])["sdp"], "v=0 offer");
+  h.feed(WsFrame{conn, frame("voice.rtc_answer", call, R"(,"pc_id":)" + std::to_string(pc) + R"(,"sdp":"v=0 answer")")});
+  ASSERT_EQ(h.all_of<RtcRemoteAnswer>().size(), 1u);
+  EXPECT_EQ(h.all_of<RtcRemoteAnswer>()[0].sdp, "v=0 answer");
+  h.feed(RtcChannelOpen{pc, "host", ""});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
+  const auto r = h.all_of<VoiceRoute>().back();
+  EXPECT_EQ(r.via, "rtc");
+  EXPECT_EQ(r.pc_id, pc);
+  EXPECT_EQ(r.rung, "webrtc_direct");
+  EXPECT_EQ(r.max_buffered_bytes, VoiceLadder::kMaxBufferedBytes);
+}
+
+TEST_F(VoiceLadderCall, AChannelThroughTurnReportsTheRelayProtocol) {
+  start_call();
+  climb_to("relay", "tcp");
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Relayed);
+  EXPECT_EQ(route(), "turn_tcp");
+}
+
+TEST_F(VoiceLadderCall, AMalformedIceServerListIsIgnoredAndTheSetupBoundStillHolds) {
+  start_call();
+  h.feed(WsFrame{conn, frame("voice.rtc_config", call, R"(,"ice_servers":[{"urls":"http://evil.test/"}])")});
+  EXPECT_TRUE(h.all_of<RtcOpen>().empty());
+  EXPECT_EQ(h.client.stats().protocol_errors, 1u);
+  h.advance(VoiceLadder::kSetupMs);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+}
+
+TEST_F(VoiceLadderCall, NoChannelWithinTheSetupBoundLeavesTheCallOnTheWebSocket) {
+  start_call();
+  const uint32_t pc = open_pc();
+  h.advance(VoiceLadder::kSetupMs - 1);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectChannel);
+  h.advance(1);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+  ASSERT_EQ(h.all_of<RtcClose>().size(), 1u);
+  EXPECT_EQ(h.all_of<RtcClose>()[0].pc_id, pc);
+  EXPECT_EQ(sent_frames(h, "voice.rtc_close").size(), 1u) << "the gateway frees its side";
+  EXPECT_EQ(route(), "websocket");
+  h.feed(RtcChannelOpen{pc, "host", ""});  // too late: that connection was given up
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+}
+
+TEST_F(VoiceLadderCall, AChannelLivesOnPongsAndIsGivenUpAfterTheLivenessBound) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  for (int i = 0; i < 10; ++i) {  // 10 s of pings, each answered
+    h.advance(VoiceLadder::kPingMs);
+    h.feed(RtcPong{pc});
+  }
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
+  EXPECT_EQ(h.all_of<RtcPing>().size(), 10u);
+  h.advance(VoiceLadder::kLivenessMs - 1);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
+  h.advance(1);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+  EXPECT_EQ(route(), "websocket");
+}
+
+TEST_F(VoiceLadderCall, ARungChangeNeverEndsTheCallNorPromptsNorGreetsAgain) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  const auto prompts = h.all_of<MicrophoneRequested>().size();
+  const auto uplinks = h.all_of<VoiceUplink>().size();
+  const auto states = h.all_of<VoiceStateChanged>().size();
+  h.feed(WsFrame{conn, frame("voice.rtc_closed", call, R"(,"pc_id":)" + std::to_string(pc) + R"(,"reason":"test")")});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+  EXPECT_TRUE(sent_frames(h, "voice.rtc_close").empty()) << "the gateway closed it already";
+  h.advance(VoiceLadder::kRetryMs);  // and climbing again
+  climb_to("relay", "udp");
+  h.feed(RtcFailed{h.client.ladder().pc_id(), "ice_failed"});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+
+  EXPECT_EQ(h.all_of<MicrophoneRequested>().size(), prompts);
+  EXPECT_TRUE(h.all_of<MicrophoneReleased>().empty());
+  EXPECT_EQ(sent_frames(h, "voice.start").size(), 1u) << "no new call, so no new greeting";
+  EXPECT_TRUE(sent_frames(h, "voice.end").empty());
+  EXPECT_EQ(h.all_of<VoiceUplink>().size(), uplinks) << "the uplink stayed open on the live socket";
+  EXPECT_EQ(h.all_of<VoiceStateChanged>().size(), states);
+  EXPECT_TRUE(h.client.voice().active());
+}
+
+TEST_F(VoiceLadderCall, ClimbingBackWaitsLongerAfterEachFailureInARowUpToTheCap) {
+  start_call();
+  std::vector<int64_t> waits;
+  for (int i = 0; i < 6; ++i) {
+    pass(VoiceLadder::kSetupMs);  // no config ever comes: given up
+    ASSERT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+    waits.push_back(until_rtc_deadline());
+    pass(waits.back() - 1);
+    ASSERT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+    pass(1);
+    ASSERT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  }
+  EXPECT_EQ(waits, (std::vector<int64_t>{5'000, 10'000, 20'000, 40'000, 60'000, 60'000}));
+  EXPECT_TRUE(h.client.voice().active());
+}
+
+TEST_F(VoiceLadderCall, AChannelThatHeldForgetsEarlierFailures) {
+  start_call();
+  for (int i = 0; i < 2; ++i) {  // two failures: the next wait would be 20 s
+    pass(VoiceLadder::kSetupMs);
+    pass(until_rtc_deadline());
+  }
+  const uint32_t pc = climb_to("host");
+  for (int64_t t = 0; t < VoiceLadder::kStableMs; t += VoiceLadder::kPingMs) {
+    pass(VoiceLadder::kPingMs);
+    h.feed(RtcPong{pc});
+  }
+  h.feed(RtcFailed{pc, "closed"});
+  EXPECT_EQ(until_rtc_deadline(), VoiceLadder::kRetryMs);
+}
+
+TEST_F(VoiceLadderCall, ComingBackOnlineClimbsAtOnce) {
+  start_call();
+  h.advance(VoiceLadder::kSetupMs);
+  ASSERT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+  h.feed(NetworkChanged{true});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 2u);
+}
+
+TEST_F(VoiceLadderCall, EndingTheCallClosesThePeerConnectionAndDisarmsTheLadder) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  h.feed(VoiceEndClicked{});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Off);
+  ASSERT_EQ(h.all_of<RtcClose>().size(), 1u);
+  EXPECT_EQ(h.all_of<RtcClose>()[0].pc_id, pc);
+  EXPECT_FALSE(h.client.timers().armed(TimerName::RtcDeadline));
+  EXPECT_FALSE(h.client.timers().armed(TimerName::RtcPing));
+}
+
+TEST_F(VoiceLadderCall, LosingTheSessionClosesThePeerConnectionAndTheResumedCallClimbsAgain) {
+  start_call();
+  climb_to("host");
+  h.feed(WsClosed{conn, 1006, "", true});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Off);
+  EXPECT_EQ(h.all_of<RtcClose>().size(), 1u);
+  ASSERT_TRUE(h.advance_to_deadline());  // the reconnect
+  conn = last_conn(h);
+  h.feed(WsOpened{conn});
+  h.feed(WsFrame{conn, welcome()});
+  ASSERT_EQ(sent_frames(h, "voice.start").size(), 2u);  // the call resumes (no greeting asked, no prompt)
+  h.feed(WsFrame{conn, frame("voice.started", call, R"(,"rtc":true)")});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  EXPECT_EQ(h.all_of<MicrophoneRequested>().size(), 1u);
+}
+
+// The sender numbers frames once; the receiver's jitter buffer plays each
+// seq at most once, so frames that arrive on both rungs around a change
+// (the socket's last ones and the channel's first ones) are heard once.
+TEST(VoiceLadderFrames, FramesArrivingOnBothRungsAcrossAChangeArePlayedOnce) {
+  voice::JitterBuffer jb;
+  const uint8_t payload[3] = {1, 2, 3};
+  std::vector<uint16_t> played;
+  // One pull per 20 ms; the socket carries seq 0..9, the channel 6..19:
+  // around the change both carry 6..9.
+  for (int tick = 0; tick < 40; ++tick) {
+    const int64_t now = tick * 20;
+    if (tick < 10) jb.insert(static_cast<uint16_t>(tick), tick * 960u, payload, 3, now);
+    if (tick >= 6 && tick < 20) jb.insert(static_cast<uint16_t>(tick), tick * 960u, payload, 3, now + 5);
+    auto r = jb.pull();
+    if (r.kind == voice::PullResult::kPacket) played.push_back(r.seq);
+  }
+  std::vector<uint16_t> once;
+  for (uint16_t s = 0; s < 20; ++s) once.push_back(s);
+  EXPECT_EQ(played, once);
+  EXPECT_EQ(jb.stats().duplicates, 4u);
+}
+
+}  // namespace
+}  // namespace natter

@@ -1,0 +1,114 @@
+// shim/voice/rtc-link.js with a fake RTCPeerConnection: it makes what the
+// core names (one unordered, no-retransmit channel "voice"), reports the
+// offer once gathering completed, the selected path, pongs and failures with
+// the core's pc_id, hands binary frames on, sends within the buffer bound,
+// and a closed connection's late events are not reported.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRtcLink } from '../../shim/voice/rtc-link.js';
+
+class FakeChannel {
+  constructor(label, options) { Object.assign(this, { label, options, readyState: 'connecting', bufferedAmount: 0, sent: [] }); }
+  send(data) { this.sent.push(data); }
+  close() { this.readyState = 'closed'; }
+}
+
+function fakePeerConnectionClass(made, { relay = null } = {}) {
+  return class FakePC extends EventTarget {
+    constructor(config) {
+      super();
+      this.config = config;
+      this.iceGatheringState = 'new';
+      made.push(this);
+    }
+    createDataChannel(label, options) { this.dc = new FakeChannel(label, options); return this.dc; }
+    async createOffer() { return { type: 'offer', sdp: 'v=0 offer' }; }
+    async setLocalDescription(d) {
+      this.localDescription = d;
+      setTimeout(() => { this.iceGatheringState = 'complete'; this.dispatchEvent(new Event('icegatheringstatechange')); }, 1);
+    }
+    async setRemoteDescription(d) { this.remote = d; }
+    async getStats() {
+      const local = relay ? { candidateType: 'relay', relayProtocol: relay } : { candidateType: 'host' };
+      return new Map([
+        ['T', { type: 'transport', selectedCandidatePairId: 'P' }],
+        ['P', { type: 'candidate-pair', localCandidateId: 'L' }],
+        ['L', local],
+      ]);
+    }
+    close() { this.closed = true; }
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+function link(options) {
+  const made = [];
+  const events = [];
+  const packets = [];
+  const rtc = createRtcLink({
+    RTCPeerConnection: fakePeerConnectionClass(made, options), dispatch: (e) => events.push(e),
+    onPacket: (b) => packets.push(b), log: () => {},
+  });
+  return { rtc, made, events, packets };
+}
+
+test('the core\'s peer connection: its ICE servers, one unordered channel, the offer once gathered, the answer applied', async () => {
+  const { rtc, made, events } = link();
+  const servers = [{ urls: 'turn:127.0.0.1:3478?transport=tcp', username: '1:x', credential: 'c' }];
+  rtc.effects.rtc_open({ pc_id: 3, ice_servers: servers });
+  assert.deepEqual(made[0].config, { iceServers: servers });
+  assert.equal(made[0].dc.label, 'voice');
+  assert.deepEqual(made[0].dc.options, { ordered: false, maxRetransmits: 0 });
+  assert.equal(made[0].dc.binaryType, 'arraybuffer');
+  await tick();
+  assert.deepEqual(events, [{ type: 'rtc_offer_ready', pc_id: 3, sdp: 'v=0 offer' }]);
+  rtc.effects.rtc_answer({ pc_id: 3, sdp: 'v=0 answer' });
+  assert.deepEqual(made[0].remote, { type: 'answer', sdp: 'v=0 answer' });
+});
+
+test('an open channel reports the selected path, pongs and frames, and a close as a failure', async () => {
+  const { rtc, made, events, packets } = link({ relay: 'tcp' });
+  rtc.effects.rtc_open({ pc_id: 1, ice_servers: [] });
+  const { dc } = made[0];
+  dc.readyState = 'open';
+  dc.onopen();
+  await tick();
+  assert.deepEqual(events.find((e) => e.type === 'rtc_channel_open'),
+    { type: 'rtc_channel_open', pc_id: 1, candidate_type: 'relay', relay_protocol: 'tcp' });
+  rtc.effects.rtc_ping({ pc_id: 1 });
+  assert.deepEqual(dc.sent, ['ping']);
+  dc.onmessage({ data: 'pong' });
+  const frame = new ArrayBuffer(12);
+  dc.onmessage({ data: frame });
+  assert.deepEqual(events.filter((e) => e.type === 'rtc_pong'), [{ type: 'rtc_pong', pc_id: 1 }]);
+  assert.deepEqual(packets, [frame]);
+  dc.onclose();
+  dc.onclose();
+  assert.deepEqual(events.filter((e) => e.type === 'rtc_failed'), [{ type: 'rtc_failed', pc_id: 1, reason: 'channel_closed' }]);
+});
+
+test('frames go only to the named connection and are dropped, not queued, past the buffer bound', () => {
+  const { rtc, made } = link();
+  rtc.effects.rtc_open({ pc_id: 2, ice_servers: [] });
+  const { dc } = made[0];
+  assert.equal(rtc.send(2, 'f0', 2048), false, 'not open yet: the caller uses the socket');
+  dc.readyState = 'open';
+  assert.equal(rtc.send(1, 'f1', 2048), false, 'another connection');
+  assert.equal(rtc.send(2, 'f2', 2048), true);
+  dc.bufferedAmount = 4096;
+  assert.equal(rtc.send(2, 'f3', 2048), true, 'dropped, and not sent on the socket either');
+  assert.deepEqual(dc.sent, ['f2']);
+  assert.equal(rtc.counts().dropped_full, 1);
+});
+
+test('a closed connection is shut and its late events are not reported', async () => {
+  const { rtc, made, events } = link();
+  rtc.effects.rtc_open({ pc_id: 4, ice_servers: [] });
+  rtc.effects.rtc_close({ pc_id: 4 });
+  assert.equal(made[0].closed, true);
+  await tick(); // its offer completes after the close
+  made[0].dc.onclose();
+  made[0].dc.onmessage({ data: 'pong' });
+  assert.deepEqual(events, []);
+});

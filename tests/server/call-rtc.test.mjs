@@ -1,0 +1,81 @@
+// The gateway's WebRTC legs (tools/server/voice/call-rtc.mjs) with a fake
+// answerer: a widget without the "rtc" feature is never offered anything,
+// the agent's frames go on the open channel else the socket, a closed leg
+// is announced once (not when the widget closed it), and ending the call
+// closes its leg silently.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCallRtc } from '../../tools/server/voice/call-rtc.mjs';
+
+function fakeConn(features = []) {
+  const sent = [];
+  const binary = [];
+  return { features: new Set(features), sent, binary, send: (f) => sent.push(f), sendBinary: (b) => binary.push(b) };
+}
+
+function fakeAnswer(legs) {
+  return async ({ onClose }) => {
+    const leg = { sdp: 'v=0 answer', isOpen: true, sent: [], closedWith: null };
+    Object.assign(leg, {
+      open: () => leg.isOpen,
+      send: (b) => { leg.sent.push(b); return true; },
+      close: (reason) => { if (leg.closedWith) return; leg.closedWith = reason; leg.isOpen = false; onClose(reason); },
+    });
+    legs.push(leg);
+    return leg;
+  };
+}
+
+const turn = { urls: ['turn:127.0.0.1:3478?transport=tcp'], secret: 's', ttlS: 600 };
+
+test('an old widget (no rtc feature) is never offered WebRTC and its frames stay on the socket', async () => {
+  const legs = [];
+  const rtc = createCallRtc({ turn, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['handoff']);
+  const call = { id: 'call-1', conn };
+  assert.equal(rtc.offered(conn), false);
+  rtc.request(call, conn);
+  await rtc.offer(call, conn, { pc_id: 1, sdp: 'v=0 offer' });
+  assert.deepEqual(conn.sent, []);
+  assert.equal(legs.length, 0);
+  rtc.downlink(call, conn).sendBinary('frame');
+  assert.deepEqual(conn.binary, ['frame']);
+});
+
+test('with the feature: fresh TURN credentials, an answer, frames on the open channel, a gateway close announced once', async () => {
+  const legs = [];
+  const rtc = createCallRtc({ turn, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['handoff', 'rtc']);
+  const call = { id: 'call-2', conn };
+  rtc.request(call, conn);
+  assert.equal(conn.sent[0].type, 'voice.rtc_config');
+  assert.match(conn.sent[0].ice_servers[0].username, /^\d+:call-2$/);
+  await rtc.offer(call, conn, { pc_id: 7, sdp: 'v=0 offer' });
+  assert.deepEqual(conn.sent[1], { type: 'voice.rtc_answer', call_id: 'call-2', pc_id: 7, sdp: 'v=0 answer' });
+  const out = rtc.downlink(call, conn);
+  out.sendBinary('f1');
+  assert.deepEqual(legs[0].sent, ['f1']);
+  assert.deepEqual(conn.binary, []);
+  assert.equal(rtc.kill('close'), 1);
+  assert.deepEqual(conn.sent.slice(2), [{ type: 'voice.rtc_closed', call_id: 'call-2', pc_id: 7, reason: 'closed' }]);
+  out.sendBinary('f2');
+  assert.deepEqual(conn.binary, ['f2'], 'back on the socket');
+});
+
+test('the widget closing its leg or the call ending closes it without a word', async () => {
+  const legs = [];
+  const rtc = createCallRtc({ turn: null, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['rtc']);
+  const call = { id: 'call-3', conn };
+  rtc.request(call, conn);
+  assert.deepEqual(conn.sent[0].ice_servers, [], 'no TURN configured: no relay offered');
+  await rtc.offer(call, conn, { pc_id: 1, sdp: 'o' });
+  rtc.closeByWidget(call, 2); // another connection's id: nothing
+  assert.equal(legs[0].closedWith, null);
+  rtc.closeByWidget(call, 1);
+  assert.equal(legs[0].closedWith, 'widget_closed');
+  await rtc.offer(call, conn, { pc_id: 2, sdp: 'o' });
+  rtc.end(call);
+  assert.equal(legs[1].closedWith, 'call_ended');
+  assert.equal(conn.sent.filter((f) => f.type === 'voice.rtc_closed').length, 0);
+});

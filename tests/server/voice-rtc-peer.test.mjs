@@ -1,0 +1,60 @@
+// The gateway's WebRTC leg (tools/server/voice/rtc-peer.mjs) against a
+// werift peer playing the widget: the answer carries loopback candidates,
+// binary frames cross the unordered channel both ways unchanged, a ping is
+// echoed as a pong, and closing reports the close once. (werift notices
+// a peer that closed only after its ~30 s ICE timeout: the widget says
+// voice.rtc_close on the WebSocket instead.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RTCPeerConnection } from 'werift';
+import { answerRtc } from '../../tools/server/voice/rtc-peer.mjs';
+
+async function widgetOffer() {
+  const pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'] });
+  const dc = pc.createDataChannel('voice', { ordered: false, maxRetransmits: 0 });
+  await pc.setLocalDescription(await pc.createOffer());
+  await new Promise((resolve) => {
+    if (pc.iceGatheringState === 'complete') resolve();
+    else pc.iceGatheringStateChange.subscribe((s) => { if (s === 'complete') resolve(); });
+  });
+  return { pc, dc, sdp: pc.localDescription.sdp };
+}
+
+const until = (check) => new Promise((resolve) => {
+  const poll = () => (check() ? resolve() : setTimeout(poll, 10));
+  poll();
+});
+
+test('frames cross the data channel both ways unchanged and a ping is answered with a pong', async () => {
+  const widget = await widgetOffer();
+  const atGateway = [];
+  const closes = [];
+  let opened = false;
+  const leg = await answerRtc({
+    sdp: widget.sdp, onPacket: (b) => atGateway.push(Buffer.from(b)), onOpen: () => { opened = true; },
+    onClose: (r) => closes.push(r),
+  });
+  assert.match(leg.sdp, /a=candidate:.* 127\.0\.0\.1 /, 'the answer names a loopback candidate');
+  const atWidget = [];
+  widget.dc.onMessage.subscribe((m) => atWidget.push(m));
+  await widget.pc.setRemoteDescription({ type: 'answer', sdp: leg.sdp });
+  await until(() => widget.dc.readyState === 'open' && leg.open());
+  assert.equal(opened, true);
+
+  const up = Buffer.from([0, 0, 0, 1, 0, 0, 3, 192, 9, 9, 9]);
+  widget.dc.send(up);
+  assert.equal(leg.send(Buffer.from([1, 2, 3])), true);
+  widget.dc.send('ping:7');
+  await until(() => atGateway.length === 1 && atWidget.length === 2);
+  assert.deepEqual(atGateway[0], up);
+  const texts = atWidget.filter((m) => typeof m === 'string');
+  const binary = atWidget.filter((m) => typeof m !== 'string');
+  assert.deepEqual(texts, ['pong:7']);
+  assert.deepEqual([...binary[0]], [1, 2, 3]);
+
+  leg.close('test');
+  leg.close('again');
+  assert.deepEqual(closes, ['test']);
+  assert.equal(leg.send(Buffer.from([1])), false);
+  await widget.pc.close();
+});

@@ -1,0 +1,96 @@
+// One call's WebRTC leg at the gateway (docs/protocol.md, "Voice over
+// WebRTC"): answers the widget's offer with werift (pinned 0.24.4, pure
+// TypeScript) and carries the call's binary voice frames on the widget's
+// data channel "voice" (unordered, maxRetransmits 0), both ways; the same
+// 8-byte-header packets as on the WebSocket. A text "ping…" on the channel
+// is echoed as "pong…" (the widget's liveness check, voice_ladder.hpp).
+//
+// answerRtc({sdp, iceServers, onPacket, onOpen, onClose, log}) -> Promise<{
+//   sdp (the answer, every candidate in it: no trickle), send(bytes) -> bool,
+//   open() -> bool, close(reason), blackhole() (a test control: drop
+//   everything both ways from now on, pings included, as a dead path would) }>
+// onClose(reason) is called once, whoever closed it.
+import { RTCPeerConnection } from 'werift';
+
+const GATHER_MS = 5000; // the widget's kSetupMs bounds the whole setup anyway
+
+// werift skips loopback addresses unless named: the reference gateway runs
+// on 127.0.0.1 in tests and demos, a real one on its public interface.
+const LOOPBACK = ['127.0.0.1'];
+
+function toWeriftServers(iceServers) {
+  const out = [];
+  for (const s of iceServers) {
+    for (const urls of [s.urls].flat()) out.push({ urls, username: s.username, credential: s.credential });
+  }
+  return out;
+}
+
+function gathered(pc) {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, GATHER_MS);
+    pc.iceGatheringStateChange.subscribe((state) => {
+      if (state === 'complete') { clearTimeout(timer); resolve(); }
+    });
+  });
+}
+
+export async function answerRtc({ sdp, iceServers = [], onPacket, onOpen = () => {}, onClose, log = () => {} }) {
+  const pc = new RTCPeerConnection({
+    iceServers: toWeriftServers(iceServers),
+    iceAdditionalHostAddresses: LOOPBACK,
+  });
+  let channel = null;
+  let closed = false;
+  let silent = false; // blackhole()
+
+  const close = (reason) => {
+    if (closed) return;
+    closed = true;
+    try { channel?.close(); } catch { /* already gone */ }
+    pc.close().catch(() => {});
+    onClose(reason);
+  };
+
+  pc.onDataChannel.subscribe((dc) => {
+    if (dc.label !== 'voice' || channel) return;
+    channel = dc;
+    dc.onMessage.subscribe((data) => {
+      if (silent) return;
+      if (typeof data === 'string') {
+        if (data.startsWith('ping')) dc.send(`pong${data.slice(4)}`);
+        return;
+      }
+      onPacket(data);
+    });
+    dc.stateChanged.subscribe((state) => { if (state === 'closed') close('channel_closed'); });
+    if (dc.readyState === 'open') onOpen();
+    else dc.stateChanged.subscribe((state) => { if (state === 'open') onOpen(); });
+  });
+  pc.connectionStateChange.subscribe((state) => {
+    if (state === 'failed' || state === 'closed') close(`connection_${state}`);
+  });
+
+  try {
+    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+  } catch (error) {
+    log(`[server] voice: WebRTC answer failed: ${error?.message ?? error}`);
+    close('answer_failed');
+    throw error;
+  }
+
+  return {
+    sdp: pc.localDescription.sdp,
+    open: () => !closed && channel?.readyState === 'open',
+    send(bytes) {
+      if (closed || channel?.readyState !== 'open') return false;
+      if (silent) return true; // swallowed, as by a dead path
+      try { channel.send(Buffer.from(bytes)); return true; } catch { return false; }
+    },
+    close,
+    blackhole: () => { silent = true; },
+  };
+}

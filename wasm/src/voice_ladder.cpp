@@ -1,0 +1,188 @@
+#include "voice_ladder.hpp"
+
+#include <algorithm>
+
+#include "client.hpp"
+#include "session_frames.hpp"
+
+namespace natter {
+
+const char* state_name(Ladder s) {
+  switch (s) {
+    case Ladder::Off: return "Off";
+    case Ladder::WebSocket: return "WebSocket";
+    case Ladder::ExpectConfig: return "ExpectConfig";
+    case Ladder::ExpectChannel: return "ExpectChannel";
+    case Ladder::Direct: return "Direct";
+    case Ladder::Relayed: return "Relayed";
+  }
+  return "?";
+}
+
+const Transition<Ladder> kLadderTransitions[] = {
+    {Ladder::Off, Ladder::WebSocket, NATTER_ON("voice.started on the live session")},
+    {Ladder::WebSocket, Ladder::ExpectConfig, NATTER_ON("WebRTC offered: at once, after the climb delay, or online")},
+    {Ladder::ExpectConfig, Ladder::ExpectChannel, NATTER_ON("voice.rtc_config (peer connection opened)")},
+    {Ladder::ExpectConfig, Ladder::WebSocket, NATTER_ON("no config within kSetupMs")},
+    {Ladder::ExpectChannel, Ladder::Direct, NATTER_ON("channel open on a direct pair")},
+    {Ladder::ExpectChannel, Ladder::Relayed, NATTER_ON("channel open through TURN")},
+    {Ladder::ExpectChannel, Ladder::WebSocket, NATTER_ON("failed, closed, or no channel within kSetupMs")},
+    {Ladder::Direct, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs")},
+    {Ladder::Relayed, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs")},
+    {Ladder::WebSocket, Ladder::Off, NATTER_ON("call ended or session lost")},
+    {Ladder::ExpectConfig, Ladder::Off, NATTER_ON("call ended or session lost")},
+    {Ladder::ExpectChannel, Ladder::Off, NATTER_ON("call ended or session lost")},
+    {Ladder::Direct, Ladder::Off, NATTER_ON("call ended or session lost")},
+    {Ladder::Relayed, Ladder::Off, NATTER_ON("call ended or session lost")},
+};
+const std::size_t kLadderTransitionCount = sizeof(kLadderTransitions) / sizeof(kLadderTransitions[0]);
+
+bool is_legal(Ladder from, Ladder to) { return legal_in(kLadderTransitions, kLadderTransitionCount, from, to); }
+
+bool VoiceLadder::go(Ladder to) {
+  if (!is_legal(state_, to)) {
+    c_.refuse_transition("voice ladder", state_name(state_), state_name(to));
+    return false;
+  }
+  state_ = to;
+  if (to != Ladder::Relayed) relay_.clear();
+  if (to == Ladder::Off || to == Ladder::WebSocket || to == Ladder::ExpectConfig) pc_id_ = 0;
+  return true;
+}
+
+std::string VoiceLadder::rung() const {
+  switch (state_) {
+    case Ladder::Off: return "";
+    case Ladder::Direct: return "webrtc_direct";
+    case Ladder::Relayed: return relay_.empty() ? "turn" : "turn_" + relay_;
+    default: return "websocket";
+  }
+}
+
+void VoiceLadder::on_call_live(const std::string& call_id, uint32_t conn_id, bool offered, int64_t now) {
+  if (state_ != Ladder::Off) on_call_down();
+  call_id_ = call_id;
+  conn_id_ = conn_id;
+  offered_ = offered;
+  if (!go(Ladder::WebSocket)) return;
+  if (!offered_) return;  // an old gateway or a browser without WebRTC: the socket, silently, as before
+  route();
+  climb(now);  // raced: frames ride the socket until a channel opens
+}
+
+void VoiceLadder::on_call_down() {
+  if (state_ == Ladder::Off) return;
+  // The gateway closes its side with the call (or the socket); only ours is left.
+  close_pc(false);
+  go(Ladder::Off);  // legal from every other state
+  c_.timers_.cancel(TimerName::RtcDeadline);
+  c_.timers_.cancel(TimerName::RtcPing);
+}
+
+void VoiceLadder::climb(int64_t now) {
+  if (!c_.conn_.live() || !go(Ladder::ExpectConfig)) return;
+  c_.conn_.send(encode_voice_rtc_request(call_id_));
+  c_.timers_.set(TimerName::RtcDeadline, now + kSetupMs);
+  c_.timers_.cancel(TimerName::RtcPing);
+}
+
+void VoiceLadder::on_config(const RtcConfigFrame& f, int64_t) {
+  if (state_ != Ladder::ExpectConfig || f.call_id != call_id_) return;
+  const uint32_t pc = ++next_pc_;
+  if (!go(Ladder::ExpectChannel)) return;
+  pc_id_ = pc;
+  c_.out_.push_back(RtcOpen{pc_id_, f.ice_servers_json});  // the setup deadline still runs
+}
+
+void VoiceLadder::on_offer_ready(uint32_t pc_id, const std::string& sdp) {
+  if (state_ != Ladder::ExpectChannel || !ours(pc_id)) return;
+  c_.conn_.send(encode_voice_rtc_offer(call_id_, pc_id_, sdp));
+}
+
+void VoiceLadder::on_answer(const RtcAnswerFrame& f) {
+  if (state_ != Ladder::ExpectChannel || f.call_id != call_id_ || !ours(f.pc_id)) return;
+  c_.out_.push_back(RtcRemoteAnswer{pc_id_, f.sdp});
+}
+
+void VoiceLadder::on_channel_open(uint32_t pc_id, const std::string& candidate_type,
+                                  const std::string& relay_protocol, int64_t now) {
+  if (state_ != Ladder::ExpectChannel || !ours(pc_id)) return;
+  const bool relayed = candidate_type == "relay";
+  if (!go(relayed ? Ladder::Relayed : Ladder::Direct)) return;
+  if (relayed && (relay_protocol == "udp" || relay_protocol == "tcp" || relay_protocol == "tls")) relay_ = relay_protocol;
+  channel_since_ = now;
+  c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
+  c_.timers_.set(TimerName::RtcPing, now + kPingMs);
+  route();
+}
+
+void VoiceLadder::on_pong(uint32_t pc_id, int64_t now) {
+  if ((state_ != Ladder::Direct && state_ != Ladder::Relayed) || !ours(pc_id)) return;
+  c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
+}
+
+void VoiceLadder::on_failed(uint32_t pc_id, const std::string& reason, int64_t now) {
+  if (!ours(pc_id)) return;  // a late report of a connection already given up
+  fall("WebRTC failed (" + reason + ")", now, true);
+}
+
+void VoiceLadder::on_server_closed(const RtcClosedFrame& f, int64_t now) {
+  if (f.call_id != call_id_ || !ours(f.pc_id)) return;
+  fall("the gateway closed WebRTC (" + f.reason + ")", now, false);
+}
+
+void VoiceLadder::on_online(int64_t now) {
+  if (state_ == Ladder::WebSocket && offered_) climb(now);  // a new network may let WebRTC through
+}
+
+void VoiceLadder::on_timer(TimerName name, int64_t now) {
+  if (name == TimerName::RtcPing) {
+    if (state_ != Ladder::Direct && state_ != Ladder::Relayed) return;
+    c_.out_.push_back(RtcPing{pc_id_});
+    c_.timers_.set(TimerName::RtcPing, now + kPingMs);
+    return;
+  }
+  switch (state_) {
+    case Ladder::WebSocket:
+      if (offered_) climb(now);
+      return;
+    case Ladder::ExpectConfig:
+    case Ladder::ExpectChannel:
+      return fall("no WebRTC channel within " + std::to_string(kSetupMs) + " ms", now, true);
+    case Ladder::Direct:
+    case Ladder::Relayed:
+      return fall("no pong on the channel for " + std::to_string(kLivenessMs) + " ms", now, true);
+    case Ladder::Off: return;
+  }
+}
+
+void VoiceLadder::fall(const std::string& why, int64_t now, bool tell_server) {
+  const bool was_on_channel = state_ == Ladder::Direct || state_ == Ladder::Relayed;
+  if (state_ == Ladder::WebSocket || state_ == Ladder::Off) return;
+  close_pc(tell_server);
+  go(Ladder::WebSocket);  // legal from every state left here
+  if (was_on_channel && now - channel_since_ >= kStableMs) failures_ = 0;  // it held: a fresh ladder
+  ++failures_;
+  const int64_t delay = std::min<int64_t>(kRetryMs << std::min<uint32_t>(failures_ - 1, 8), kRetryMaxMs);
+  c_.timers_.set(TimerName::RtcDeadline, now + delay);
+  c_.timers_.cancel(TimerName::RtcPing);
+  c_.out_.push_back(Log{"info", "voice back on the WebSocket: " + why + "; WebRTC again in " + std::to_string(delay) +
+                                    " ms"});
+  route();
+}
+
+void VoiceLadder::close_pc(bool tell_server) {
+  if (pc_id_ == 0) return;
+  c_.out_.push_back(RtcClose{pc_id_});
+  if (tell_server) c_.conn_.send(encode_voice_rtc_close(call_id_, pc_id_));
+  pc_id_ = 0;
+}
+
+void VoiceLadder::route() {
+  const bool on_channel = state_ == Ladder::Direct || state_ == Ladder::Relayed;
+  c_.out_.push_back(VoiceRoute{on_channel ? "rtc" : "websocket", on_channel ? pc_id_ : 0, rung(),
+                               on_channel ? kMaxBufferedBytes : 0});
+  if (on_channel) c_.out_.push_back(Log{"info", "voice rides " + rung()});
+}
+
+}  // namespace natter

@@ -1,0 +1,134 @@
+// Which transport a live voice call's frames ride: the ladder of issue 17
+// (docs/protocol.md, "Voice over WebRTC"; docs/voice-ladder-states.md is
+// generated from kLadderTransitions).
+//
+// Rungs, best first:
+//   webrtc_direct   a data channel over a direct (host/srflx) ICE pair
+//   turn_udp/tcp/tls the same data channel relayed by the gateway's TURN
+//   websocket       the live session's own socket: the floor, always there
+// One peer connection carries every ICE candidate at once (host, then the
+// TURN relay over udp, tcp and tls, as the gateway's ice_servers list them),
+// so ICE's own priorities race direct against relayed and UDP against
+// TCP/TLS; the rung is whichever pair ICE selected (the shim reads it from
+// getStats). The frames are the same 8-byte-header Opus packets on every
+// rung, with the sender's seq and timestamp: the jitter buffer plays each
+// at most once whichever way it came (jitter_buffer.hpp).
+//
+// States carry only their own data:
+//   Off           no call live on the session (or the call has ended)
+//   WebSocket     frames on the socket; `climb` armed when WebRTC is offered
+//   ExpectConfig  asked the gateway for ice_servers (fresh TURN credentials)
+//   ExpectChannel a peer connection `pc_id` is offering / connecting
+//   Direct        frames on pc_id's data channel, direct pair
+//   Relayed       frames on pc_id's data channel through TURN (`relay`)
+//
+// Bounds (stated, tested in voice_ladder_test.cpp):
+//   - from asking for a config to an open channel: kSetupMs, else the call
+//     stays on the WebSocket (it never left it: frames go there meanwhile);
+//   - on a channel: a ping every kPingMs; no pong for kLivenessMs, a closed
+//     channel, ICE failed or the gateway's voice.rtc_closed: back to the
+//     WebSocket at once;
+//   - climbing back: kRetryMs after a failure, doubling per failure in a
+//     row up to kRetryMaxMs; a channel that held kStableMs forgets the
+//     failures; `online` (a network change) climbs at once.
+// A rung change never touches the call (voice_machine.hpp): no new
+// microphone prompt, no new greeting, no voice.start, no ended call.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "timers.hpp"
+#include "transitions.hpp"
+
+namespace natter {
+
+class Client;
+
+enum class Ladder : uint8_t { Off, WebSocket, ExpectConfig, ExpectChannel, Direct, Relayed };
+const char* state_name(Ladder s);
+
+extern const Transition<Ladder> kLadderTransitions[];
+extern const std::size_t kLadderTransitionCount;
+bool is_legal(Ladder from, Ladder to);
+
+// The gateway's voice.rtc_config / voice.rtc_answer / voice.rtc_closed.
+struct RtcConfigFrame {
+  std::string call_id;
+  std::string ice_servers_json;  // checked array (session_frames.cpp)
+};
+struct RtcAnswerFrame {
+  std::string call_id;
+  uint32_t pc_id = 0;
+  std::string sdp;
+};
+struct RtcClosedFrame {
+  std::string call_id;
+  uint32_t pc_id = 0;
+  std::string reason;
+};
+
+class VoiceLadder {
+ public:
+  explicit VoiceLadder(Client& c) : c_(c) {}
+
+  // The call is up on live socket `conn_id` (its voice.started arrived);
+  // `offered`: the gateway answers WebRTC and this browser has it.
+  void on_call_live(const std::string& call_id, uint32_t conn_id, bool offered, int64_t now);
+  // The call ended, or the session went down: Off, the peer connection closed.
+  void on_call_down();
+
+  void on_config(const RtcConfigFrame& f, int64_t now);
+  void on_answer(const RtcAnswerFrame& f);
+  void on_server_closed(const RtcClosedFrame& f, int64_t now);
+  // From the host (shim/voice/rtc-link.js).
+  void on_offer_ready(uint32_t pc_id, const std::string& sdp);
+  void on_channel_open(uint32_t pc_id, const std::string& candidate_type, const std::string& relay_protocol,
+                       int64_t now);
+  void on_pong(uint32_t pc_id, int64_t now);
+  void on_failed(uint32_t pc_id, const std::string& reason, int64_t now);
+  void on_online(int64_t now);
+  // TimerName::RtcDeadline or RtcPing fired.
+  void on_timer(TimerName name, int64_t now);
+
+  Ladder state() const { return state_; }
+  // "webrtc_direct", "turn_udp" / "turn_tcp" / "turn_tls", "websocket", or "" (Off).
+  std::string rung() const;
+  uint32_t pc_id() const { return pc_id_; }
+  uint32_t failures() const { return failures_; }
+
+  static constexpr int64_t kSetupMs = 6'000;
+  static constexpr int64_t kPingMs = 1'000;
+  static constexpr int64_t kLivenessMs = 3'500;
+  static constexpr int64_t kRetryMs = 5'000;
+  static constexpr int64_t kRetryMaxMs = 60'000;
+  static constexpr int64_t kStableMs = 30'000;
+  // A data channel holding more than this unsent is full: the host drops
+  // a new frame rather than queue it (stale audio is worse than a gap).
+  static constexpr uint32_t kMaxBufferedBytes = 2'048;
+
+ private:
+  friend struct TransitionProbe;
+  bool go(Ladder to);
+  void climb(int64_t now);                           // WebSocket -> ExpectConfig
+  // Any try or channel -> WebSocket; `tell_server`: send voice.rtc_close
+  // (not when the gateway closed it first).
+  void fall(const std::string& why, int64_t now, bool tell_server);
+  void close_pc(bool tell_server);
+  void route();                                      // VoiceRoute for the state we are in
+  bool ours(uint32_t pc_id) const { return pc_id != 0 && pc_id == pc_id_; }
+
+  Client& c_;
+  Ladder state_ = Ladder::Off;
+  std::string call_id_;
+  uint32_t conn_id_ = 0;
+  bool offered_ = false;
+  uint32_t next_pc_ = 0;
+  uint32_t pc_id_ = 0;         // ExpectChannel, Direct, Relayed
+  std::string relay_;          // Relayed: "udp" | "tcp" | "tls"
+  int64_t channel_since_ = 0;  // Direct, Relayed
+  uint32_t failures_ = 0;      // in a row; the climb's back-off
+};
+
+}  // namespace natter
