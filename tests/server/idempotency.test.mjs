@@ -102,9 +102,10 @@ test('a client that disconnects mid-stream does not stop the run; a retry replay
 test('reset forgets stored replies, counters and faults', async () => {
   await postChat(server.url, { key: 'dup-6', text: 'hi' });
   await request(server.url, { method: 'POST', path: '/__natter/reset' });
-  assert.deepEqual(await stats(server.url),
-    { requests: {}, agent_runs: {}, total_requests: 0, ws_connections_open: {}, replacements: 0,
-      voice: { frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0 } });
+  const { voice, ...rest } = await stats(server.url);
+  assert.deepEqual(rest, { requests: {}, agent_runs: {}, total_requests: 0, ws_connections_open: {}, replacements: 0 });
+  assert.ok(Object.keys(voice).length >= 6, 'the voice counters are there');
+  assert.deepEqual(Object.entries(voice).filter(([, n]) => n !== 0), [], 'every voice counter back at 0');
   const again = await postChat(server.url, { key: 'dup-6', text: 'hello' });
   assert.equal(again.status, 200);
   assert.equal((await stats(server.url)).agent_runs['dup-6'], 1);
