@@ -31,9 +31,11 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 // bytes, gzipped (tools/bench/budgets.mjs). The channel-following loader
 // carries the channel resolution on top of a release's own loader (which
 // keeps LOADER_BUDGET): the intent-only download policy and the channel URL
-// handed to the core took it to 2,125 B. Over the 2 KiB product target on
-// purpose, for now: issue 14 tracks winning those bytes back.
-export const STABLE_LOADER_BUDGET = LOADER_BUDGET + 128;
+// handed to the core took it to 2,125 B; a continue link opening the chat at
+// once (+28 B) and the preload waiting for a real idle period (+26 B) to
+// 2,181 B (measured each alone against the minified loader). Over the 2 KiB
+// product target on purpose, for now: issue 14 tracks winning those bytes back.
+export const STABLE_LOADER_BUDGET = LOADER_BUDGET + 144;
 
 function writeAtomic(file, data) {
   mkdirSync(path.dirname(file), { recursive: true });
