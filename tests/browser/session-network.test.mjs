@@ -39,6 +39,9 @@ test('the server crashes: the widget counts down, reconnects and resumes, and th
   const s = await openConnected(stack);
   await s.recordStatus();
   await stack.killSessions();
+  // The drop noticed first: otherwise the wait below can match the old
+  // 'Connected' just before the countdown replaces it.
+  await eventually(async () => assert.ok((await s.statusHistory()).some((h) => h.state === 'reconnecting'), 'the drop was noticed'));
   await s.waitForStatus('Connected');
   await eventually(() => assert.ok(s.sockets[1]?.received.some((f) => f.type === 'welcome'), 'welcomed on a second socket'));
 
