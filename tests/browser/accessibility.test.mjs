@@ -10,6 +10,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, openStorefront } from './harness.mjs';
 import { assertAxeClean } from './axe.mjs';
+import { pointOverLauncher } from './widget-page.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
@@ -29,7 +30,8 @@ test('axe: no serious or critical violations with the panel closed and open (tex
   const s = await openStorefront(stack);
   await s.launcher.waitFor();
   await assertAxeClean(s.page, 'panel closed, core not started');
-  await s.widget.locator('section.panel').waitFor({ state: 'attached' }); // the idle preload built it
+  await pointOverLauncher(s.page); // intent starts the core (the idle preload may never come headless)
+  await s.widget.locator('section.panel').waitFor({ state: 'attached' });
   await assertAxeClean(s.page, 'panel closed, core started');
   await s.openChat();
   await assertAxeClean(s.page, 'panel open, empty conversation');

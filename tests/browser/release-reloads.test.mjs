@@ -13,6 +13,7 @@ import { build } from '../../tools/bundle/build.mjs';
 import { publish, promote, writeStableLoader } from '../../tools/release/release.mjs';
 import { startStack, eventually } from './harness.mjs';
 import { openLive } from './session-helpers.mjs';
+import { pointOverLauncher } from './widget-page.mjs';
 
 const A = '1.0.0';
 const B = '1.0.1';
@@ -176,8 +177,10 @@ test('a server that no longer serves the client protocol: one reload, then the s
   await s.launcher.click();
   // The first page is refused and reloads; the second is refused and says so.
   await eventually(() => assert.equal(s.loads.length, 2), { timeout: 15_000 });
-  await eventually(async () => assert.ok(await s.page.evaluate(() => window.natter('debug')?.conversation_id)),
-    { timeout: 15_000 }); // the reloaded page's core is up (it boots on idle)
+  await eventually(async () => {
+    await pointOverLauncher(s.page); // intent boots the reloaded page's core
+    assert.ok(await s.page.evaluate(() => window.natter('debug')?.conversation_id));
+  }, { timeout: 15_000 });
   if (!(await s.panel.isVisible())) await s.launcher.click();
   await s.waitForStatus(UNSUPPORTED, 15_000);
   assert.equal((await s.reloadRecord()).reason, 'unsupported');

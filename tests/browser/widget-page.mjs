@@ -52,8 +52,13 @@ export async function openWidgetPage(stack, {
     page, widget, problems, requests,
     launcher: widget.locator('button.launcher'),
     textarea: widget.locator('textarea'),
-    // Waits until the core started (it builds the panel), without opening it.
-    ready: () => widget.locator('section.panel').waitFor({ state: 'attached' }),
+    // Starts the core without opening the panel and waits until it built the
+    // panel. Intent, not the idle preload: headless Chromium sometimes runs no
+    // idle callback at all on a page that draws no frames (seen 1 load in 25).
+    ready: async () => {
+      await pointOverLauncher(page);
+      await widget.locator('section.panel').waitFor({ state: 'attached' });
+    },
     async openChat() {
       await w.launcher.click();
       await w.textarea.waitFor({ state: 'visible' });
@@ -64,6 +69,13 @@ export async function openWidgetPage(stack, {
     },
   };
   return w;
+}
+
+// The shopper's pointer passes over the launcher: the loader's intent signal,
+// as a synthetic event, so no :hover style changes what a screenshot sees.
+export function pointOverLauncher(page) {
+  return page.evaluate(() => document.querySelector('natter-widget')?.shadowRoot
+    ?.querySelector('button.launcher')?.dispatchEvent(new PointerEvent('pointerover', { bubbles: true })));
 }
 
 // Pseudo-localisation of a catalogue: accented letters, about 40% longer,
