@@ -217,6 +217,10 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
           c_.out_.push_back(HostEvent{"error", nlohmann::json{{"code", e.code}, {"message", e.text}}.dump()});
         }
         else if constexpr (std::is_same_v<T, v::Log>) c_.out_.push_back(Log{"info", e.text});
+        else if constexpr (std::is_same_v<T, v::Refused>) {
+          c_.refuse_transition("voice call", v::state_name(e.from), v::state_name(e.to));
+        }
+        else static_assert(sizeof(T) == 0, "every voice effect is translated");
       },
       effect);
 }

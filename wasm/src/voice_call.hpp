@@ -88,6 +88,8 @@ class VoiceCall {
   static constexpr std::size_t kMaxOpenBubbles = 16;
   std::deque<std::pair<std::string, std::vector<ProductCardShown>>> open_bubbles_;
   uint32_t uplink_conn_ = 0;
+
+  friend struct TransitionProbe;  // tests drive a refused transition
 };
 
 }  // namespace natter

@@ -12,6 +12,43 @@ Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace
 
+using S = VoiceState;
+// Derived from the rules above; a seeded walk over every event
+// (tests/native/voice_machine_test.cpp) reaches each row and nothing else.
+const Transition<VoiceState> kVoiceCallTransitions[] = {
+    {S::Off, S::RequestingMic, NATTER_ON("Start")},
+    {S::RequestingMic, S::Connecting, NATTER_ON("mic granted, session down")},
+    {S::RequestingMic, S::Listening, NATTER_ON("mic granted")},
+    {S::RequestingMic, S::AgentSpeaking, NATTER_ON("mic granted, greeting playing")},
+    {S::RequestingMic, S::Off, NATTER_ON("first mic request failed, or End before the stream opened")},
+    {S::RequestingMic, S::Ending, NATTER_ON("End")},
+    {S::Connecting, S::Listening, NATTER_ON("session live")},
+    {S::Connecting, S::RequestingMic, NATTER_ON("mic lost")},
+    {S::Connecting, S::Off, NATTER_ON("End (no session to close the stream on)")},
+    {S::Listening, S::UserSpeaking, NATTER_ON("speech started")},
+    {S::Listening, S::AgentSpeaking, NATTER_ON("agent audio started")},
+    {S::Listening, S::Connecting, NATTER_ON("session lost")},
+    {S::Listening, S::RequestingMic, NATTER_ON("mic lost")},
+    {S::Listening, S::Ending, NATTER_ON("End")},
+    {S::AgentSpeaking, S::Listening, NATTER_ON("agent audio ended")},
+    {S::AgentSpeaking, S::UserSpeaking, NATTER_ON("barge-in")},
+    {S::AgentSpeaking, S::Connecting, NATTER_ON("session lost")},
+    {S::AgentSpeaking, S::RequestingMic, NATTER_ON("mic lost")},
+    {S::AgentSpeaking, S::Ending, NATTER_ON("End")},
+    {S::UserSpeaking, S::Listening, NATTER_ON("speech ended, or muted")},
+    {S::UserSpeaking, S::AgentSpeaking, NATTER_ON("speech ended while agent audio plays")},
+    {S::UserSpeaking, S::Connecting, NATTER_ON("session lost")},
+    {S::UserSpeaking, S::RequestingMic, NATTER_ON("mic lost")},
+    {S::UserSpeaking, S::Ending, NATTER_ON("End")},
+    {S::Ending, S::Off, NATTER_ON("voice stream closed, or session lost")},
+    {S::Ending, S::RequestingMic, NATTER_ON("Start (a new call)")},
+};
+const std::size_t kVoiceCallTransitionCount = sizeof(kVoiceCallTransitions) / sizeof(kVoiceCallTransitions[0]);
+
+bool is_legal(VoiceState from, VoiceState to) {
+  return legal_in(kVoiceCallTransitions, kVoiceCallTransitionCount, from, to);
+}
+
 const char* voice_state_name(VoiceState s) {
   switch (s) {
     case VoiceState::Off: return "off";
@@ -32,8 +69,14 @@ std::optional<VoiceEffect> VoiceMachine::poll() {
   return e;
 }
 
+bool VoiceMachine::can_go(VoiceState s) {
+  if (s == state_ || is_legal(state_, s)) return true;
+  emit(Refused{state_, s});
+  return false;
+}
+
 void VoiceMachine::set_state(VoiceState s) {
-  if (s == state_) return;
+  if (s == state_ || !can_go(s)) return;
   state_ = s;
   emit(StateChanged{s});
 }
@@ -68,6 +111,7 @@ void VoiceMachine::start() {
     return;
   }
   // A new call (from Off, or while the last one is still closing).
+  if (!can_go(VoiceState::RequestingMic)) return;
   mic_ = Mic::Requesting;
   had_mic_ = greeted_ = agent_audio_ = user_speaking_ = muted_ = false;
   stream_open_ = false;
@@ -79,6 +123,7 @@ void VoiceMachine::start() {
 
 void VoiceMachine::mic_failed(const char* code, const char* text) {
   if (!in_call() || mic_ == Mic::Held) return;
+  if (!had_mic_ && !can_go(VoiceState::Off)) return;
   emit(ShowError{code, text});
   if (had_mic_) {
     mic_ = Mic::Failed;  // the call stays up; Start asks again
@@ -94,6 +139,7 @@ void VoiceMachine::mic_failed(const char* code, const char* text) {
 
 void VoiceMachine::end() {
   if (!in_call()) return;
+  if (!can_go(stream_open_ && session_live_ ? VoiceState::Ending : VoiceState::Off)) return;
   if (mic_ == Mic::Requesting || mic_ == Mic::Held) emit(ReleaseMicrophone{});
   mic_ = Mic::None;
   stop_agent_audio();

@@ -42,6 +42,11 @@
 //   * Muted: VAD events are ignored. Enter in voice mode only logs
 //     "Enter ignored in voice mode"; typed text never ends the call.
 //   * An event that does not apply is ignored and the state is unchanged.
+//
+// The states follow from the facts, and every change of state is checked
+// against kVoiceCallTransitions (docs/voice-call-states.md is generated from
+// it): a change not listed is a bug in this file, reported as a Refused
+// effect before any other effect of the step, with the state unchanged.
 #pragma once
 
 #include <cstdint>
@@ -50,10 +55,17 @@
 #include <string>
 #include <variant>
 
+#include "transitions.hpp"
+
 namespace natter::voice {
 
 enum class VoiceState { Off, RequestingMic, Connecting, AgentSpeaking, Listening, UserSpeaking, Ending };
 const char* voice_state_name(VoiceState s);
+inline const char* state_name(VoiceState s) { return voice_state_name(s); }
+
+extern const Transition<VoiceState> kVoiceCallTransitions[];
+extern const std::size_t kVoiceCallTransitionCount;
+bool is_legal(VoiceState from, VoiceState to);
 
 // ---- events ----
 struct StartPressed {};
@@ -94,9 +106,11 @@ struct SetEchoGuard { bool on = false; };
 struct StateChanged { VoiceState state = VoiceState::Off; };
 struct ShowError { std::string code, text; };
 struct Log { std::string text; };
+// A change of state the table does not list: refused, the state unchanged.
+struct Refused { VoiceState from = VoiceState::Off, to = VoiceState::Off; };
 using VoiceEffect = std::variant<RequestMicrophone, ReleaseMicrophone, SendVoiceStart, SendVoiceEnd,
                                  StartPlayback, StopPlayback, SendBargeIn, SetMuted, SetEchoGuard,
-                                 StateChanged, ShowError, Log>;
+                                 StateChanged, ShowError, Log, Refused>;
 
 constexpr const char* kMicDeniedText = "Microphone access was denied. You can keep chatting by text.";
 constexpr const char* kMicMissingText = "No microphone was found. You can keep chatting by text.";
@@ -121,6 +135,9 @@ class VoiceMachine {
 
   bool in_call() const { return state_ != VoiceState::Off && state_ != VoiceState::Ending; }
   void emit(VoiceEffect e) { out_.push_back(std::move(e)); }
+  // True when the table allows state_ -> s; else reports Refused. Checked
+  // before a step's other effects where the step knows its target.
+  bool can_go(VoiceState s);
   void set_state(VoiceState s);
   void settle();  // recomputes the in-call state from the facts
   void start();
@@ -139,6 +156,8 @@ class VoiceMachine {
   bool user_speaking_ = false;
   bool muted_ = false;
   std::deque<VoiceEffect> out_;
+
+  friend struct VoiceMachineProbe;  // test-only: drives set_state directly
 };
 
 }  // namespace natter::voice
