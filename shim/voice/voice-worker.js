@@ -31,32 +31,24 @@
 //   {drained: true}             the agent's audio has all been played
 import createNatterVoice from 'natter-voice-glue';
 import { wasmLoader } from '../load-wasm.js';
+import { openCapture, openPlayback } from './voice-api.js';
 
 const LEVEL_EVERY_MS = 100;
-let V = null, capture = null, playback = null;
+let capture = null, playback = null; // voice-api.js wrappers, once init ran
 let playing = false, speaking = false, lastLevelAt = 0;
 const downlinkHops = []; // ms, until the next level message
 let page = self; // where the main thread's messages come from and go to
 const postMessage = (msg, transfer) => page.postMessage(msg, transfer || []);
 
-function copyOut(ptr, bytes) {
-  return V.HEAPU8.slice(ptr, ptr + bytes).buffer;
-}
-
 function onCaptured(chunk) {
   if (!capture) return;
   const at = performance.timeOrigin + performance.now(); // for the uplink latency (voice-runtime.js)
-  const max = capture.maxChunk();
-  const packets = [];
-  for (let at = 0; at < chunk.length; at += max) {
-    const n = Math.min(max, chunk.length - at);
-    new Float32Array(V.HEAPU8.buffer, capture.inputPtr(), n).set(chunk.subarray(at, at + n));
-    const count = capture.push(n);
-    if (count < 0) {
-      postMessage({ failed: `encoding failed (${count})` });
-      return;
-    }
-    for (let i = 0; i < count; i++) packets.push(copyOut(capture.packetPtr(i), capture.packetBytes(i)));
+  let packets;
+  try {
+    packets = capture.push(chunk);
+  } catch (err) {
+    postMessage({ failed: err.message });
+    return;
   }
   if (packets.length) postMessage({ packets, at }, packets);
   if (capture.speaking() !== speaking) {
@@ -73,8 +65,7 @@ function onCaptured(chunk) {
 function onPull(port) {
   if (!playback) return;
   const wasDrained = playback.drained();
-  const n = playback.pull();
-  const frame = n > 0 ? new Float32Array(V.HEAPU8.buffer, playback.outputPtr(), n).slice() : new Float32Array(0);
+  const frame = playback.pull();
   port.postMessage(frame, [frame.buffer]);
   if (!wasDrained && playback.drained()) postMessage({ drained: true });
 }
@@ -90,10 +81,7 @@ function onAgentPacket(buffer, at = performance.now()) {
     if (early.length < MAX_EARLY) early.push([buffer, at]);
     return;
   }
-  const bytes = new Uint8Array(buffer);
-  if (bytes.length > playback.maxInput()) return;
-  V.HEAPU8.set(bytes, playback.inputPtr());
-  playback.insert(bytes.length, at);
+  playback.insert(new Uint8Array(buffer), at);
 }
 
 // The module downloads and compiles as soon as the call is asked for (load);
@@ -109,11 +97,14 @@ function load({ wasmUrl, integrity }) {
 
 async function init({ rate, bitrate }, capturePort, playbackPort) {
   if (!moduleReady) throw new Error('voice codec was never loaded');
-  V = await moduleReady;
-  capture = new V.CaptureStream(rate, bitrate, 5);
-  playback = new V.PlaybackStream(rate);
-  if (capture.status() !== 0 || playback.status() !== 0) {
-    throw new Error(`voice codec unavailable at ${rate} Hz (${capture.status()}/${playback.status()})`);
+  const V = await moduleReady;
+  capture = openCapture(V, { rate, bitrate, complexity: 5 }); // throws, named, when the rate is not usable
+  try {
+    playback = openPlayback(V, { rate });
+  } catch (err) {
+    capture.close();
+    capture = null;
+    throw err;
   }
   capturePort.onmessage = (e) => onCaptured(e.data);
   playbackPort.onmessage = () => onPull(playbackPort);

@@ -19,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { openEncoder, openDecoder } from '../../shim/voice/voice-api.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const voiceGluePath = path.join(repoRoot, 'build/wasm/wasm/natter.voice.js');
@@ -55,20 +56,17 @@ function chirp(sampleRate, frames, frameSamples) {
 }
 
 function encodeWasm(V, { rate, frame, bitrate, complexity }, pcm) {
-  const enc = new V.VoiceEncoder(rate, bitrate, complexity);
+  const enc = openEncoder(V, { rate, bitrate, complexity });
   try {
-    assert.equal(enc.status(), 0, `encoder: ${V.errorName(enc.status())}`);
     const packets = [];
     for (let off = 0; off < pcm.length; off += frame) {
-      // Views are made per frame: the heap may have grown since the last one.
-      new Int16Array(V.HEAPU8.buffer, enc.inputPtr(), frame).set(pcm.subarray(off, off + frame));
-      const n = enc.encode(frame);
-      assert.ok(n > 0, `wasm encode: ${V.errorName(n)}`);
-      packets.push(V.HEAPU8.slice(enc.outputPtr(), enc.outputPtr() + n));
+      const packet = enc.encode(pcm.subarray(off, off + frame), frame);
+      assert.ok(packet.length > 0, 'wasm encode: an empty packet');
+      packets.push(packet);
     }
     return packets;
   } finally {
-    enc.delete();
+    enc.close();
   }
 }
 
@@ -118,5 +116,18 @@ test('wasm decoder conceals a lost packet and names bad arguments', async () => 
     assert.equal(V.errorName(new V.VoiceEncoder(44100, 24000, 5).status()), 'OPUS_BAD_ARG');
   } finally {
     dec.delete();
+  }
+});
+
+test('voice-api: a bad encoder or decoder setting throws, naming the libopus error, and frees its object', async () => {
+  const V = await loadVoice();
+  assert.throws(() => openEncoder(V, { rate: 44100, bitrate: 24000, complexity: 5 }), /^Error: VoiceEncoder: OPUS_BAD_ARG$/);
+  assert.throws(() => openDecoder(V, { rate: 44100 }), /^Error: VoiceDecoder: OPUS_BAD_ARG$/);
+  const dec = openDecoder(V, { rate: 48000 });
+  try {
+    assert.equal(dec.decode(new Uint8Array(V.maxPacketBytes + 1)), null, 'longer than any packet');
+    assert.equal(dec.conceal(960).length, 960);
+  } finally {
+    dec.close();
   }
 });

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openDecoder, openEncoder } from '../../shim/voice/voice-api.js';
 import { request } from './helpers.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -44,26 +45,22 @@ export function concatPcm(...parts) {
 // PCM padded to whole 20 ms frames, encoded as the client would: one
 // voice packet per frame, seq from `firstSeq`, speech_start on the first.
 export function voicePackets(V, pcm, { firstSeq = 0 } = {}) {
-  const enc = new V.VoiceEncoder(RATE, 24000, 5);
-  assert.equal(enc.status(), 0);
+  const enc = openEncoder(V, { rate: RATE, bitrate: 24000, complexity: 5 });
   const packets = [];
   try {
     for (let off = 0, k = firstSeq; off < pcm.length; off += FRAME, k++) {
-      const input = new Int16Array(V.HEAPU8.buffer, enc.inputPtr(), FRAME);
-      input.fill(0);
-      input.set(pcm.subarray(off, off + FRAME));
-      const n = enc.encode(FRAME);
-      assert.ok(n > 0, V.errorName(n));
-      const packet = Buffer.alloc(8 + n);
+      const opus = enc.encode(pcm.subarray(off, off + FRAME), FRAME);
+      assert.ok(opus.length > 0, 'an empty Opus packet');
+      const packet = Buffer.alloc(8 + opus.length);
       packet[0] = 1;
       packet[1] = k === firstSeq ? 1 : 0;
       packet.writeUInt16BE(k & 0xffff, 2);
       packet.writeUInt32BE((k * FRAME) % 2 ** 32, 4);
-      packet.set(V.HEAPU8.subarray(enc.outputPtr(), enc.outputPtr() + n), 8);
+      packet.set(opus, 8);
       packets.push(packet);
     }
   } finally {
-    enc.delete();
+    enc.close();
   }
   return packets;
 }
@@ -74,18 +71,16 @@ export function header(packet) {
 
 // Decodes packets (in the order given) into one Int16Array.
 export function decodePackets(V, packets) {
-  const dec = new V.VoiceDecoder(RATE);
+  const dec = openDecoder(V, { rate: RATE });
   const parts = [];
   try {
     for (const packet of packets) {
-      const payload = packet.subarray(8);
-      V.HEAPU8.set(payload, dec.packetPtr());
-      const n = dec.decode(payload.length);
-      assert.ok(n > 0, V.errorName(n));
-      parts.push(new Int16Array(V.HEAPU8.buffer, dec.outputPtr(), n).slice());
+      const pcm = dec.decode(packet.subarray(8));
+      assert.ok(pcm, `packet seq ${header(packet).seq} does not decode`);
+      parts.push(pcm);
     }
   } finally {
-    dec.delete();
+    dec.close();
   }
   return concatPcm(...parts);
 }

@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openCapture, openEncoder } from '../../shim/voice/voice-api.js';
 import { median } from './stats.mjs';
 import { speechWav, readWav } from '../../tests/browser/voice-audio.mjs';
 
@@ -85,20 +86,14 @@ function splitRecords(buf) {
 
 function wasmRun(V, pcm, complexity) {
   const { rate, frame, bitrate } = SETTINGS;
-  const enc = new V.VoiceEncoder(rate, bitrate, complexity);
-  if (enc.status() !== 0) throw new Error(`VoiceEncoder: ${V.errorName(enc.status())}`);
+  const enc = openEncoder(V, { rate, bitrate, complexity });
   const packets = [];
   try {
     const t = process.cpuUsage();
-    for (let off = 0; off < pcm.length; off += frame) {
-      new Int16Array(V.HEAPU8.buffer, enc.inputPtr(), frame).set(pcm.subarray(off, off + frame));
-      const n = enc.encode(frame);
-      if (n < 0) throw new Error(`encode: ${V.errorName(n)}`);
-      packets.push(V.HEAPU8.slice(enc.outputPtr(), enc.outputPtr() + n));
-    }
+    for (let off = 0; off < pcm.length; off += frame) packets.push(enc.encode(pcm.subarray(off, off + frame), frame));
     return { cpuMs: cpuMs(t), packets };
   } finally {
-    enc.delete();
+    enc.close();
   }
 }
 
@@ -163,8 +158,7 @@ export async function measureEncode({ repoRoot, V, seconds = 20, runs, complexit
 // (device rate 48 kHz, as the codec) fed 20 ms at a time.
 export function measureCapture({ V, pcm }) {
   const { rate, frame, bitrate, complexity } = SETTINGS;
-  const cap = new V.CaptureStream(rate, bitrate, complexity);
-  if (cap.status() !== 0) throw new Error(`CaptureStream: ${V.errorName(cap.status())}`);
+  const cap = openCapture(V, { rate, bitrate, complexity });
   const perFrameMs = [];
   let withoutPacket = 0;
   const chunk = new Float32Array(frame);
@@ -172,15 +166,12 @@ export function measureCapture({ V, pcm }) {
     for (let off = 0; off + frame <= pcm.length; off += frame) {
       for (let i = 0; i < frame; i++) chunk[i] = pcm[off + i] / 32768;
       const t = process.hrtime.bigint();
-      new Float32Array(V.HEAPU8.buffer, cap.inputPtr(), frame).set(chunk);
-      const count = cap.push(frame);
-      if (count < 0) throw new Error(`push: ${V.errorName(count)}`);
-      for (let k = 0; k < count; k++) V.HEAPU8.slice(cap.packetPtr(k), cap.packetPtr(k) + cap.packetBytes(k));
+      const count = cap.push(chunk).length;
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       if (count === 0) withoutPacket += 1; else perFrameMs.push(ms);
     }
   } finally {
-    cap.delete();
+    cap.close();
   }
   return { frames: perFrameMs.length + withoutPacket, perFrameMs, withoutPacket };
 }
