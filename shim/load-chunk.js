@@ -14,7 +14,7 @@
 // does not answer undefined to; rejects after `timeoutMs` or on a network /
 // integrity failure. The hook is removed either way.
 
-export function loadChunk({ key, hook, accept, manifest, base, doc, natter, timeoutMs = 8000 }) {
+export function loadChunk({ key, hook, accept, manifest, base, doc = document, natter = window.natter, timeoutMs = 8000 }) {
   const file = manifest.files[key];
   if (!file) return Promise.reject(new Error(`the release has no ${key}`));
   return new Promise((resolve, reject) => {
@@ -39,3 +39,14 @@ export function loadChunk({ key, hook, accept, manifest, base, doc, natter, time
     doc.head.appendChild(tag);
   });
 }
+
+// The loader of one chunk, for a module to export: called with {manifest,
+// base} (and, in tests, doc, natter, timeoutMs), it loads `key` through
+// `hook`; `timeoutMs` here is how long it waits unless told otherwise.
+export function chunkLoader({ key, hook, accept, timeoutMs }) {
+  return (options) => loadChunk({ key, hook, accept, timeoutMs, ...options });
+}
+
+// An `accept` for a chunk that hands over an object of parts: the object,
+// once it has the function `name`.
+export const partsWith = (name) => (parts) => (parts && typeof parts[name] === 'function' ? parts : undefined);

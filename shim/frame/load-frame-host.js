@@ -9,13 +9,8 @@
 // (frame-host-chunk.js), loaded by a script tag (../load-chunk.js): a
 // script from the widget's origin, which such a page still allows.
 // Resolves to {openCoreFrame, createRemoteCoreHost}.
-import { loadChunk } from '../load-chunk.js';
+import { chunkLoader, partsWith } from '../load-chunk.js';
 
-export function loadFrameHost({ manifest, base, doc = document, natter = window.natter, timeoutMs = 10000 }) {
-  return loadChunk({
-    key: 'frame_host_js',
-    hook: '__frameHost',
-    accept: (host) => (host && typeof host.openCoreFrame === 'function' ? host : undefined),
-    manifest, base, doc, natter, timeoutMs,
-  });
-}
+export const loadFrameHost = chunkLoader({
+  key: 'frame_host_js', hook: '__frameHost', accept: partsWith('openCoreFrame'), timeoutMs: 10000,
+});

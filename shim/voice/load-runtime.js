@@ -8,13 +8,8 @@
 //
 // (voice-runtime-chunk.js), loaded by a script tag (../load-chunk.js).
 // Resolves to createVoiceRuntime.
-import { loadChunk } from '../load-chunk.js';
+import { chunkLoader } from '../load-chunk.js';
 
-export function loadVoiceRuntime({ manifest, base, doc = document, natter = window.natter, timeoutMs = 15000 }) {
-  return loadChunk({
-    key: 'voice_runtime_js',
-    hook: '__voiceRuntime',
-    accept: (create) => (typeof create === 'function' ? create : undefined),
-    manifest, base, doc, natter, timeoutMs,
-  });
-}
+export const loadVoiceRuntime = chunkLoader({
+  key: 'voice_runtime_js', hook: '__voiceRuntime', accept: (create) => (typeof create === 'function' ? create : undefined), timeoutMs: 15000,
+});

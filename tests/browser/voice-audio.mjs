@@ -1,7 +1,9 @@
 // Audio helpers for the voice tests: speech WAVs for Chromium's fake
 // microphone (espeak-ng + sox, both installed by tools/setup.sh), WAV
 // parsing, and the objective "is this the same speech" measure: the
-// correlation of 10 ms RMS envelopes at the best alignment.
+// correlation of 10 ms RMS envelopes at the best alignment; and the page's
+// side of a call: the voice bar (voiceUi), its recorded states, and the
+// gateway's record of the call.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -86,6 +88,20 @@ export function recordVoiceStates(page) {
       if (seen.at(-1) !== st) seen.push(st);
     }).observe(bar, { attributes: true, attributeFilter: ['data-state'] });
   });
+}
+
+// The voice bar of a connected page (`s` from session-helpers.mjs): its
+// start and end buttons, its state and ladder rung, and waits for either.
+export function voiceUi(s) {
+  const bar = s.widget.locator('[part="voice-bar"]');
+  return {
+    start: s.widget.getByRole('button', { name: 'Start a voice call' }),
+    end: s.widget.getByRole('button', { name: 'End call' }),
+    state: () => bar.getAttribute('data-state'),
+    rung: () => bar.getAttribute('data-rung'),
+    waitFor: (state, timeout = 15_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
+    waitForRung: (rung, timeout = 20_000) => s.widget.locator(`.voice[data-rung="${rung}"]`).waitFor({ state: 'attached', timeout }),
+  };
 }
 
 // The reference gateway's record ({call_id, segments_heard, …}) of the call

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
 import { openConnected } from './session-helpers.mjs';
-import { speechWav, micArgs, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
+import { speechWav, micArgs, voiceUi, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
 import { startCoturn } from './coturn.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-turn-'));
@@ -32,17 +32,6 @@ beforeEach(() => stack.reset());
 const gatewayCall = (s) => gatewayCallOf(stack, s);
 const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
 const wsUp = (s) => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary !== undefined).length, 0);
-
-function voiceUi(s) {
-  const bar = s.widget.locator('[part="voice-bar"]');
-  return {
-    start: s.widget.getByRole('button', { name: 'Start a voice call' }),
-    end: s.widget.getByRole('button', { name: 'End call' }),
-    state: () => bar.getAttribute('data-state'),
-    waitFor: (state, timeout = 15_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
-    waitForRung: (rung, timeout = 20_000) => s.widget.locator(`.voice[data-rung="${rung}"]`).waitFor({ state: 'attached', timeout }),
-  };
-}
 
 test('with UDP blocked the call runs through the TURN relay over TCP, on credentials the gateway minted', async () => {
   const s = await openConnected(stack);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
 import { openConnected } from './session-helpers.mjs';
-import { speechWav, micArgs, recordVoiceStates, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
+import { speechWav, micArgs, recordVoiceStates, voiceUi, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-rtc-'));
 // 4 s of silence (the greeting plays meanwhile), a question, 3 s of silence: a 10 s loop.
@@ -33,18 +33,6 @@ const wsPackets = (s) => ({
   down: s.sockets.reduce((n, w) => n + w.received.filter((f) => f.binary !== undefined).length, 0),
 });
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function voiceUi(s) {
-  const bar = s.widget.locator('[part="voice-bar"]');
-  return {
-    start: s.widget.getByRole('button', { name: 'Start a voice call' }),
-    end: s.widget.getByRole('button', { name: 'End call' }),
-    state: () => bar.getAttribute('data-state'),
-    rung: () => bar.getAttribute('data-rung'),
-    waitFor: (state, timeout = 15_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
-    waitForRung: (rung, timeout = 20_000) => s.widget.locator(`.voice[data-rung="${rung}"]`).waitFor({ state: 'attached', timeout }),
-  };
-}
 
 // Counts getUserMedia calls: a rung change must never ask again.
 const countMic = (page) => page.addInitScript(() => {

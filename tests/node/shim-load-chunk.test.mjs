@@ -1,15 +1,20 @@
-// load-chunk.js (and its two users, the voice runtime and the catalogues):
+// load-chunk.js (and its users: the voice runtime, the catalogues, the
+// continue chunk and the frame host):
 // a chunk is a script tag with the manifest's SRI hash, answered through a
 // window.natter hook that is removed afterwards; failures reject.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadVoiceRuntime } from '../../shim/voice/load-runtime.js';
 import { loadCatalogue } from '../../shim/i18n/load.js';
+import { loadContinueChunk } from '../../shim/continue/load-continue-chunk.js';
+import { loadFrameHost } from '../../shim/frame/load-frame-host.js';
 
 const manifest = {
   files: {
     voice_runtime_js: { path: 'natter.voiceruntime.abc.js', integrity: 'sha384-v' },
     i18n_de: { path: 'i18n.de.def.js', integrity: 'sha384-d' },
+    continue_js: { path: 'natter.continue.c0.js', integrity: 'sha384-c' },
+    frame_host_js: { path: 'natter.framehost.f0.js', integrity: 'sha384-f' },
   },
 };
 const base = 'https://cdn.example/natter/natter.js';
@@ -72,4 +77,22 @@ test('catalogues go through the same loader, answered only for their own locale'
   assert.deepEqual(await loading, { hi: 'Hallo' });
   await assert.rejects(loadCatalogue({ locale: 'fr', manifest, base, doc, natter }), /no catalogue for fr/);
   assert.deepEqual(await loadCatalogue({ locale: 'en', manifest, base, doc, natter }), {});
+});
+
+test('the continue chunk and the frame host resolve to their parts, once the object handed over carries the function each needs', async () => {
+  for (const [load, hook, file, needed] of [
+    [loadContinueChunk, '__continue', 'natter.continue.c0.js', 'drawQr'],
+    [loadFrameHost, '__frameHost', 'natter.framehost.f0.js', 'openCoreFrame'],
+  ]) {
+    const doc = fakeDoc();
+    const natter = {};
+    const loading = load({ manifest, base, doc, natter });
+    assert.equal(doc.tags[0].src, `https://cdn.example/natter/${file}`);
+    natter[hook](null); // ignored
+    natter[hook]({ [needed]: 'not a function' }); // ignored
+    const parts = { [needed]: () => {} };
+    natter[hook](parts);
+    assert.equal(await loading, parts);
+    assert.equal(hook in natter, false);
+  }
 });

@@ -6,9 +6,9 @@
 // kills its token; guessing typed codes is rate-limited; no secret is logged.
 import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, startTestServer } from './helpers.mjs';
+import { request } from './helpers.mjs';
 import { closeAllSockets, connect, msg, sleep } from './session-helpers.mjs';
-import { startRedis } from './redis-helpers.mjs';
+import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { CODE_ALPHABET } from '../../tools/server/continue/codes.mjs';
 
 const post = (server, path, body) => request(server.url, {
@@ -36,24 +36,16 @@ async function laptopWithLink(server, session) {
   return { ...laptop, offer };
 }
 
-const stores = {
-  memory: async () => ({ options: {}, stop: async () => {} }),
-  redis: async () => {
-    const redis = await startRedis();
-    return { options: { redisUrl: redis.url }, stop: () => redis.stop() };
-  },
-};
-
-for (const [kind, makeStore] of Object.entries(stores)) {
+for (const kind of STORE_KINDS) {
   describe(`continue on another device (${kind} store)`, () => {
-    let backing;
+    let gateway;
     let server;
     before(async () => {
-      backing = await makeStore();
-      server = await startTestServer({ tokenDelayMs: 1, ...backing.options });
+      gateway = await startGatewayOnStore(kind, { tokenDelayMs: 1 });
+      ({ server } = gateway);
     });
     beforeEach(() => post(server, '/__natter/reset', {}));
-    after(async () => { closeAllSockets(); await server.close(); await backing.stop(); });
+    after(async () => { closeAllSockets(); await gateway.close(); });
 
     test('the phone redeems the link once and gets its own token for the same conversation, with its transcript', async () => {
       const session = `${kind}-redeem`;

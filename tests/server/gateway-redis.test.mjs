@@ -46,6 +46,25 @@ async function cluster({ n = 2, ...options } = {}) {
   };
 }
 
+// Two instances on one Redis for the kill stories: A in a child process a
+// test may SIGKILL (redis-helpers.mjs), B in this one; replies slow enough
+// to kill A mid-reply, and a short lease so B takes A's run over soon.
+async function killableAndSurvivor() {
+  const redis = await startRedis();
+  const options = { redisUrl: redis.url, tokenDelayMs: 30, leaseMs: 400 };
+  const a = await startGatewayProcess({ ...options, instance: 'gw-a' });
+  const b = await startTestServer({ ...options, instance: 'gw-b' });
+  return {
+    a, b,
+    async stop() {
+      closeAllSockets();
+      await a.kill();
+      await b.close();
+      await redis.stop();
+    },
+  };
+}
+
 test('a message retried on the other instance runs the agent once and gets the same reply', async () => {
   const c = await cluster();
   try {
@@ -191,10 +210,7 @@ test('Redis restarted empty: live sockets close with 1012 and the next hello sta
 });
 
 test('an instance killed mid-reply: another takes the run over after the lease; one complete reply', async () => {
-  const redis = await startRedis();
-  const options = { redisUrl: redis.url, tokenDelayMs: 30, leaseMs: 400 };
-  const a = await startGatewayProcess({ ...options, instance: 'gw-a' });
-  const b = await startTestServer({ ...options, instance: 'gw-b' });
+  const { a, b, stop } = await killableAndSurvivor();
   try {
     const text = 'do you have PS5 games?';
     const reference = replyOf(parseEvents((await postChat(b.url, { key: 'ref', conversation: 'ref', text })).body));
@@ -214,18 +230,12 @@ test('an instance killed mid-reply: another takes the run over after the lease; 
     // continued after the events A had written.
     assert.equal((await stats(b.url)).agent_runs['x-k-1'], 1);
   } finally {
-    closeAllSockets();
-    await a.kill();
-    await b.close();
-    await redis.stop();
+    await stop();
   }
 });
 
 test('HTTP: the instance streaming a reply is killed; the retry on the other gets the whole reply, run once', async () => {
-  const redis = await startRedis();
-  const options = { redisUrl: redis.url, tokenDelayMs: 30, leaseMs: 400 };
-  const a = await startGatewayProcess({ ...options, instance: 'gw-a' });
-  const b = await startTestServer({ ...options, instance: 'gw-b' });
+  const { a, b, stop } = await killableAndSurvivor();
   try {
     const text = 'do you have PS5 games?';
     const reference = parseEvents((await postChat(b.url, { key: 'ref-h', conversation: 'ref-h', text })).body);
@@ -240,9 +250,7 @@ test('HTTP: the instance streaming a reply is killed; the retry on the other get
     assert.deepEqual(replyOf(parseEvents(retried.body)), replyOf(reference));
     assert.equal((await stats(b.url)).agent_runs['x-h-1'], 1, 'B took the run over once, after the lease');
   } finally {
-    await a.kill();
-    await b.close();
-    await redis.stop();
+    await stop();
   }
 });
 

@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, joinSession, msg, sleep } from './session-helpers.mjs';
-import { startRedis } from './redis-helpers.mjs';
+import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { finishChunk, startFakeOpenAi, streamChunks, textChunks, toolCallChunks } from './fake-openai.mjs';
 import { createOpenAiAgent } from '../../tools/server/agents/openai.mjs';
 import { createShopTools } from '../../tools/server/agents/shop-tools.mjs';
@@ -34,23 +34,15 @@ async function shopper(server, session) {
 }
 const controlEvent = (socket, state) => socket.waitFor((f) => f.type === 'event' && f.event === 'control' && f.data.state === state);
 
-const stores = {
-  memory: async () => ({ options: {}, stop: async () => {} }),
-  redis: async () => {
-    const redis = await startRedis();
-    return { options: { redisUrl: redis.url }, stop: () => redis.stop() };
-  },
-};
-
-for (const [kind, makeStore] of Object.entries(stores)) {
+for (const kind of STORE_KINDS) {
   describe(`handoff (${kind} store)`, () => {
-    let backing;
+    let gateway;
     let server;
     before(async () => {
-      backing = await makeStore();
-      server = await startTestServer({ tokenDelayMs: 15, staffToken: TOKEN, ...backing.options });
+      gateway = await startGatewayOnStore(kind, { tokenDelayMs: 15, staffToken: TOKEN });
+      ({ server } = gateway);
     });
-    after(async () => { closeAllSockets(); await server.close(); await backing.stop(); });
+    after(async () => { closeAllSockets(); await gateway.close(); });
 
     test('shopper asks, staff take over; the AI stays silent; the staff reply arrives once with its author, is replayed once; after the hand back the AI answers', async () => {
       const session = `${kind}-story`;

@@ -7,9 +7,9 @@
 // email_id whatever the re-sends, and shown to staff.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, startTestServer } from './helpers.mjs';
+import { request } from './helpers.mjs';
 import { closeAllSockets, connect, msg, sleep } from './session-helpers.mjs';
-import { startRedis } from './redis-helpers.mjs';
+import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 
 const TOKEN = 'staff-token-0123456789abcdef';
 
@@ -26,30 +26,17 @@ async function shopper(server, session, features = ['handoff', 'presence']) {
 }
 const take = (server, session) => staff(server, `/staff/conversations/${session}/take`, { name: 'Ana' });
 
-const stores = {
-  memory: async () => ({ options: {}, stop: async () => {} }),
-  redis: async () => {
-    const redis = await startRedis();
-    return { options: { redisUrl: redis.url }, stop: () => redis.stop() };
-  },
-};
-
-for (const [kind, makeStore] of Object.entries(stores)) {
+for (const kind of STORE_KINDS) {
   describe(`presence (${kind} store)`, () => {
-    let backing;
+    let gateway;
     let server;
     let other; // the staff API's instance: on Redis another gateway, in memory the same one
     before(async () => {
-      backing = await makeStore();
-      server = await startTestServer({ staffToken: TOKEN, ...backing.options });
-      other = kind === 'redis' ? await startTestServer({ staffToken: TOKEN, ...backing.options }) : server;
+      gateway = await startGatewayOnStore(kind, { staffToken: TOKEN });
+      ({ server } = gateway);
+      other = kind === 'redis' ? await gateway.another() : server;
     });
-    after(async () => {
-      closeAllSockets();
-      if (other !== server) await other.close();
-      await server.close();
-      await backing.stop();
-    });
+    after(async () => { closeAllSockets(); await gateway.close(); });
 
     test('staff typing reaches the shopper only while they control the conversation, with the log seq', async () => {
       const session = `${kind}-typing`;

@@ -4,8 +4,14 @@
 // the agent's transcripts),
 // so a message re-sent after a restart runs the agent again. Same contract
 // as redis-store.mjs, checked by tests/server/store-contract.test.mjs.
+// This file holds the sessions, their logs and who controls them; the agent
+// runs (memory-runs.mjs), continue links (memory-continue-links.mjs) and
+// presence (memory-presence.mjs) are parts it delegates to.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
+import { MemoryContinueLinks } from './memory-continue-links.mjs';
+import { MemoryPresence } from './memory-presence.mjs';
+import { MemoryRuns } from './memory-runs.mjs';
 import { TranscriptBook } from '../agents/transcripts.mjs';
 import { MAX_STAFF_ENTRIES, TRANSITIONS, controlData } from '../control/transitions.mjs';
 
@@ -25,23 +31,28 @@ export class MemoryStore {
   kind = 'memory';
   epoch = randomBytes(6).toString('base64url');
   #sessions = new Map(); // id -> session record
-  #runs = new Map(); // key -> run record
+  #runs; // memory-runs.mjs
   #visitors = new Map(); // conversation id -> visitor (insertion order = age)
   #transcripts;          // each conversation's recent completed turns
   #kickers = new Set();
-  #runWaiters = new Map(); // key -> Set(resolve)
   #appendListeners = new Set();
-  #typingListeners = new Set();
-  #staffSeen = new Map(); // staff name -> last staff API call (ms)
-  #continueLinks = new Map(); // sha256(secret) -> link
-  #continueCodes = new Map(); // sha256(typed code) -> sha256(secret)
-  #continueMisses = new Map(); // client address -> {count, resetAt}
+  #continue; // memory-continue-links.mjs
+  #presence; // memory-presence.mjs
   #now;
 
   constructor({ limits = {}, now = Date.now } = {}) {
     this.limits = limitsWith(limits);
     this.#now = now;
     this.#transcripts = new TranscriptBook({ max: this.limits.maxSessions });
+    this.#runs = new MemoryRuns({ limits: this.limits, now: () => this.#now() });
+    this.#continue = new MemoryContinueLinks({ now: () => this.#now(), openSecondLine: (id) => this.#openSecondLine(id) });
+    this.#presence = new MemoryPresence({
+      now: () => this.#now(),
+      held: (id) => this.#held(id),
+      log: (s, replyTo, event, data) => this.#log(s, replyTo, event, data),
+      staffEntry: (s, entry) => this.#staffEntry(s, entry),
+      appended: (id) => this.#appended(id),
+    });
   }
 
   async start() { return this; }
@@ -109,61 +120,21 @@ export class MemoryStore {
     return { token: s[cur], gen: s.gen, seq: s.seq, acked: [...s.acked.keys()], prev, line, revoked, epoch: this.epoch };
   }
 
-  // --- continue on another device (../continue/continue-links.mjs) ---
-  // A link is kept under the hash of its secret (and its typed code's hash
-  // points to it) until `expiresAt + graceMs`, so a late or second redeem
-  // is told "expired" or "used" rather than "unknown".
+  // --- continue on another device (memory-continue-links.mjs) ---
 
-  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
-    if (!this.#held(id)) return false;
-    const now = this.#now();
-    this.#continueLinks.set(secretHash, { id, codeHash, expiresAt: now + ttlMs, keepUntil: now + ttlMs + graceMs, used: false });
-    this.#continueCodes.set(codeHash, secretHash);
-    this.#pruneContinue(now);
-    return true;
-  }
+  async mintContinue(id, link) { return this.#held(id) ? this.#continue.mintContinue(id, link) : false; }
+  async redeemContinue(proof) { return this.#continue.redeemContinue(proof); }
+  async countContinueMiss(key, windowMs) { return this.#continue.countContinueMiss(key, windowMs); }
+  async continueMisses(key) { return this.#continue.continueMisses(key); }
 
-  #pruneContinue(now) {
-    for (const [hash, link] of this.#continueLinks) {
-      if (link.keepUntil > now) continue;
-      this.#continueLinks.delete(hash);
-      this.#continueCodes.delete(link.codeHash);
-    }
-  }
-
-  // {secretHash} or {codeHash} -> {ok: true, id, token, seq} (a new second-device
-  // line on the session, replacing any earlier one) or {ok: false, code:
-  // 'unknown' | 'used' | 'expired' | 'gone'}. Once only, in one step.
-  async redeemContinue({ secretHash = '', codeHash = '' }) {
-    const now = this.#now();
-    this.#pruneContinue(now);
-    const hash = secretHash || this.#continueCodes.get(codeHash) || '';
-    const link = this.#continueLinks.get(hash);
-    if (!link) return { ok: false, code: 'unknown' };
-    if (link.used) return { ok: false, code: 'used' };
-    if (link.expiresAt <= now) return { ok: false, code: 'expired' };
-    const s = this.#held(link.id);
-    if (!s) return { ok: false, code: 'gone' };
-    link.used = true;
+  // A redeemed link's new second-device line on the session (replacing any
+  // earlier one): {token, seq}, or null when the session is not held.
+  #openSecondLine(id) {
+    const s = this.#held(id);
+    if (!s) return null;
     s.dtok = newResumeToken();
     s.dptok = '';
-    return { ok: true, id: link.id, token: s.dtok, seq: s.seq };
-  }
-
-  // How many failed redeems `key` (a client address) made in this window:
-  // counted here so that guessing typed codes is bounded on every instance.
-  async countContinueMiss(key, windowMs) {
-    const now = this.#now();
-    const held = this.#continueMisses.get(key);
-    const entry = held && held.resetAt > now ? held : { count: 0, resetAt: now + windowMs };
-    entry.count += 1;
-    this.#continueMisses.set(key, entry);
-    return entry.count;
-  }
-
-  async continueMisses(key) {
-    const held = this.#continueMisses.get(key);
-    return held && held.resetAt > this.#now() ? held.count : 0;
+    return { token: s.dtok, seq: s.seq };
   }
 
   onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }
@@ -347,50 +318,21 @@ export class MemoryStore {
     return out;
   }
 
-  async markStaffPresent(name) { this.#staffSeen.set(name, this.#now()); }
-
-  async staffOnline(withinMs) {
-    const since = this.#now() - withinMs;
-    return [...this.#staffSeen.values()].some((at) => at >= since);
-  }
-
   // fn(id) when events were logged outside a turn's pump (a control change,
   // a staff message), so the instance holding the shopper's socket sends them.
   onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
 
-  // --- presence (store/README.md, "Presence") ---
-
-  // The shopper's email for staff, kept once per emailId (a re-send after a
-  // reconnect is 'known'): 'saved' | 'known' | 'gone'.
-  async saveEmailOnce(id, emailId, entry) {
-    const s = this.#held(id);
-    if (!s) return 'gone';
-    const key = `email:${emailId}`;
-    if (s.staffIds.has(key)) return 'known';
-    s.staffIds.set(key, '');
-    this.#staffEntry(s, entry);
-    return 'saved';
-  }
-
-  // Staff `name` opened the conversation: a `read` event through the last
-  // message the session acked, unless nothing arrived since the last one.
-  // Returns the frame, null (nothing new), or 'gone'.
-  async markRead(id, name) {
-    const s = this.#held(id);
-    if (!s) return 'gone';
-    const last = [...s.acked.keys()].at(-1);
-    if (!last || s.readThrough === last) return null;
-    s.readThrough = last;
-    const frame = this.#log(s, 'read', 'read', { through: last, by: { name } });
-    this.#appended(id);
-    return frame;
-  }
-
-  // Staff typing: a notice to whoever holds the shopper's socket, never logged.
-  async publishTyping(id, typing) { for (const fn of this.#typingListeners) fn(id, typing); }
-  onTyping(fn) { this.#typingListeners.add(fn); return () => this.#typingListeners.delete(fn); }
-  async lastSeq(id) { return this.#held(id)?.seq ?? null; }
   #appended(id) { for (const fn of this.#appendListeners) fn(id); }
+
+  // --- presence (memory-presence.mjs) ---
+
+  async markStaffPresent(name) { this.#presence.markStaffPresent(name); }
+  async staffOnline(withinMs) { return this.#presence.staffOnline(withinMs); }
+  async saveEmailOnce(id, emailId, entry) { return this.#presence.saveEmailOnce(id, emailId, entry); }
+  async markRead(id, name) { return this.#presence.markRead(id, name); }
+  async publishTyping(id, typing) { this.#presence.publishTyping(id, typing); }
+  onTyping(fn) { return this.#presence.onTyping(fn); }
+  async lastSeq(id) { return this.#presence.lastSeq(id); }
 
   // A voice call's counters that must survive a reconnect (voice-call.mjs):
   // kept with the session, at most MAX_VOICE_CALLS per session.
@@ -420,102 +362,16 @@ export class MemoryStore {
 
   async recentTranscript(id) { return this.#transcripts.recent(id); }
 
-  // --- agent runs ---
+  // --- agent runs (memory-runs.mjs) ---
 
-  #run(key) {
-    const r = this.#runs.get(key);
-    if (r && r.createdAt + this.limits.runTtlMs <= this.#now() && !this.#live(r)) {
-      this.#runs.delete(key);
-      return null;
-    }
-    return r ?? null;
-  }
-
-  #live(r) { return r.state === 'running' && r.leaseUntil > this.#now(); }
-
-  #notify(key) {
-    const waiters = this.#runWaiters.get(key);
-    if (!waiters) return;
-    this.#runWaiters.delete(key);
-    for (const wake of waiters) wake();
-  }
-
-  async claimRun(key, print, { owner = '', leaseMs = 15_000 } = {}) {
-    const r = this.#run(key);
-    if (r && r.print !== print && r.state !== 'failed') return { outcome: 'conflict' };
-    if (r && r.state === 'done') return { outcome: 'replayed' };
-    if (r && this.#live(r)) return { outcome: 'joined' };
-    if (r) { // failed, or its owner stopped renewing: fence it off and take over
-      r.fence += 1;
-      r.owner = owner;
-      r.state = 'running';
-      r.print = print;
-      r.leaseUntil = this.#now() + leaseMs;
-      this.#notify(key);
-      return { outcome: 'takeover', fence: r.fence, have: r.events.length };
-    }
-    if (this.#runs.size >= this.limits.maxRuns) {
-      for (const k of [...this.#runs.keys()]) this.#run(k);
-      if (this.#runs.size >= this.limits.maxRuns) return { outcome: 'full' };
-    }
-    this.#runs.set(key, {
-      print, state: 'running', owner, fence: 1, leaseUntil: this.#now() + leaseMs, events: [], createdAt: this.#now(),
-    });
-    return { outcome: 'started', fence: 1, have: 0 };
-  }
-
-  async runConflicts(key, print) {
-    const r = this.#run(key);
-    return Boolean(r && r.state !== 'failed' && r.print !== print);
-  }
-
-  #fenced(key, fence) {
-    const r = this.#runs.get(key);
-    return r && r.fence === fence && r.state === 'running' ? r : null;
-  }
-
-  async appendRunEvent(key, fence, index, event) { return this.appendRunEvents(key, fence, index, [event]); }
-
-  // Events index..index+n-1 (group commit); those already held are skipped.
-  async appendRunEvents(key, fence, index, events) {
-    const r = this.#fenced(key, fence);
-    if (!r || index > r.events.length) return false;
-    r.events.push(...events.slice(r.events.length - index));
-    this.#notify(key);
-    return true;
-  }
-
-  async renewRun(key, fence, leaseMs) {
-    const r = this.#fenced(key, fence);
-    if (!r) return false;
-    r.leaseUntil = this.#now() + leaseMs;
-    return true;
-  }
-
-  async endRun(key, fence, state) {
-    const r = this.#fenced(key, fence);
-    if (!r) return false;
-    r.state = state;
-    this.#notify(key);
-    return true;
-  }
-
-  async readRun(key, from = 0) {
-    const r = this.#run(key);
-    if (!r) return null;
-    return { state: r.state, events: r.events.slice(from), expired: r.state === 'running' && !this.#live(r) };
-  }
-
-  waitRun(key, ms, signal) {
-    return new Promise((resolve) => {
-      let waiters = this.#runWaiters.get(key);
-      if (!waiters) this.#runWaiters.set(key, waiters = new Set());
-      const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); waiters.delete(done); resolve(); };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done);
-      waiters.add(done);
-    });
-  }
+  async claimRun(key, print, options) { return this.#runs.claimRun(key, print, options); }
+  async runConflicts(key, print) { return this.#runs.runConflicts(key, print); }
+  async appendRunEvent(key, fence, index, event) { return this.#runs.appendRunEvent(key, fence, index, event); }
+  async appendRunEvents(key, fence, index, events) { return this.#runs.appendRunEvents(key, fence, index, events); }
+  async renewRun(key, fence, leaseMs) { return this.#runs.renewRun(key, fence, leaseMs); }
+  async endRun(key, fence, state) { return this.#runs.endRun(key, fence, state); }
+  async readRun(key, from) { return this.#runs.readRun(key, from); }
+  waitRun(key, ms, signal) { return this.#runs.waitRun(key, ms, signal); }
 
   // --- figures and test controls ---
 
@@ -526,9 +382,7 @@ export class MemoryStore {
     this.#runs.clear();
     this.#visitors.clear();
     this.#transcripts.clear();
-    this.#staffSeen.clear();
-    this.#continueLinks.clear();
-    this.#continueCodes.clear();
-    this.#continueMisses.clear();
+    this.#presence.clear();
+    this.#continue.clear();
   }
 }

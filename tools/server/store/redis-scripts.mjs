@@ -38,6 +38,24 @@ local function check_gen(gen)
   if redis.call('HGET', KEYS[1], 'gen') ~= gen then return 'stale' end
   return nil
 end
+-- Numbers one event in S (KEYS[1]) and appends it to the log L (KEYS[2]).
+-- tail: the frame's JSON after its opening brace, without seq.
+local function push_frame(tail)
+  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+  local frame = '{"type":"event","seq":' .. seq .. ',' .. tail
+  redis.call('RPUSH', KEYS[2], frame)
+  return frame
+end
+-- After pushes: the log drops its oldest frames past maxEvents (S's
+-- 'first' follows) and lives as long as the session.
+local function trim_log(maxEvents)
+  local over = redis.call('LLEN', KEYS[2]) - maxEvents
+  if over > 0 then
+    redis.call('LTRIM', KEYS[2], over, -1)
+    redis.call('HINCRBY', KEYS[1], 'first', over)
+  end
+  follow_ttl(KEYS[2])
+end
 `;
 
 // KEYS S L A O T Z V W EP; ARGV id tab inst token epoch ttl maxSessions ifAbsent
@@ -159,19 +177,9 @@ if not head or cjson.decode(head).message_id ~= ARGV[2] or redis.call('HGET', KE
   return 'skip'
 end
 local frames = {}
-for j = 5, #ARGV do
-  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-  local frame = '{"type":"event","seq":' .. seq .. ',' .. ARGV[j]
-  redis.call('RPUSH', KEYS[2], frame)
-  frames[#frames + 1] = frame
-end
+for j = 5, #ARGV do frames[#frames + 1] = push_frame(ARGV[j]) end
 redis.call('HINCRBY', KEYS[1], 'cur', #frames)
-local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[4])
-if over > 0 then
-  redis.call('LTRIM', KEYS[2], over, -1)
-  redis.call('HINCRBY', KEYS[1], 'first', over)
-end
-follow_ttl(KEYS[2])
+trim_log(tonumber(ARGV[4]))
 return frames
 `;
 
@@ -180,15 +188,8 @@ return frames
 // whatever its generation (the call's connection may just have gone).
 const APPEND_EVENT = `${PRELUDE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 'gone' end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-local frame = '{"type":"event","seq":' .. seq .. ',' .. ARGV[1]
-redis.call('RPUSH', KEYS[2], frame)
-local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[2])
-if over > 0 then
-  redis.call('LTRIM', KEYS[2], over, -1)
-  redis.call('HINCRBY', KEYS[1], 'first', over)
-end
-follow_ttl(KEYS[2])
+local frame = push_frame(ARGV[1])
+trim_log(tonumber(ARGV[2]))
 return frame
 `;
 
@@ -197,16 +198,8 @@ return frame
 // staff-only record, a list), SI = nt:{id}:staffids (hash staff message id -> print).
 const CONTROL_PRELUDE = `
 local function log_frame(replyTo, event, dataJson, maxEvents)
-  local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-  local frame = '{"type":"event","seq":' .. seq .. ',"reply_to":' .. cjson.encode(replyTo) .. ',"event":"' .. event ..
-    '","data":' .. dataJson .. '}'
-  redis.call('RPUSH', KEYS[2], frame)
-  local over = redis.call('LLEN', KEYS[2]) - maxEvents
-  if over > 0 then
-    redis.call('LTRIM', KEYS[2], over, -1)
-    redis.call('HINCRBY', KEYS[1], 'first', over)
-  end
-  follow_ttl(KEYS[2])
+  local frame = push_frame('"reply_to":' .. cjson.encode(replyTo) .. ',"event":"' .. event .. '","data":' .. dataJson .. '}')
+  trim_log(maxEvents)
   return frame
 end
 local function staff_entry(key, entry, max)

@@ -4,6 +4,11 @@
 // replaced connections, "this run changed"), which is at-most-once: nothing
 // depends on a notice arriving, because every write is fenced in Redis and
 // every reader also polls (waitRun's timeout, the heartbeat's touch).
+// This file holds the connections, the epoch, the sessions, their logs and
+// who controls them; the agent runs (redis-runs.mjs), continue links
+// (redis-continue-links.mjs) and presence (redis-presence.mjs) are parts it
+// delegates to, sharing its connection, its scripts and its key names
+// (redis-keys.mjs).
 import { createHash, randomBytes } from 'node:crypto';
 import {
   ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, createClient,
@@ -12,16 +17,13 @@ import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
+import { RedisContinueLinks } from './redis-continue-links.mjs';
+import { RedisPresence } from './redis-presence.mjs';
+import { RedisRuns } from './redis-runs.mjs';
+import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
 import { MAX_ENTRIES, transcriptEntries } from '../agents/transcripts.mjs';
 import { MAX_STAFF_ENTRIES, TRANSITIONS } from '../control/transitions.mjs';
 
-const KICK_CHANNEL = 'nt:kick';
-const RUN_CHANNEL = 'nt:run';
-const LOG_CHANNEL = 'nt:log';
-const TYPING_CHANNEL = 'nt:typing';
-const EPOCH_KEY = 'nt:epoch';
-const WAITING_KEY = 'nt:waiting';
-const STAFF_SEEN_KEY = 'nt:staff:seen';
 const TRANSITIONS_JSON = JSON.stringify(TRANSITIONS);
 const EPOCH_CHECK_MS = 1000;
 const STREAMING = new Set(['APPEND_RUN', 'RENEW_RUN', 'END_RUN', 'READ_RUN', 'EMIT']);
@@ -33,13 +35,6 @@ export function storeUnavailable(error) {
     || error instanceof ConnectionTimeoutError || error instanceof SocketClosedUnexpectedlyError;
 }
 
-const sessionKeys = (id) => {
-  const tag = `nt:{${id}}`;
-  return [`${tag}:s`, `${tag}:log`, `${tag}:acked`, `${tag}:ackorder`, `${tag}:turns`, 'nt:sessions', `${tag}:voice`, `${tag}:voiceorder`];
-};
-const staffKeys = (id) => [`nt:{${id}}:staff`, `nt:{${id}}:staffids`];
-const runKeys = (key) => [`nt:run:{${key}}`, `nt:run:{${key}}:ev`, 'nt:runs'];
-
 export class RedisStore {
   kind = 'redis';
   epoch = '';
@@ -50,8 +45,9 @@ export class RedisStore {
   #kickers = new Set();
   #epochListeners = new Set();
   #appendListeners = new Set();
-  #typingListeners = new Set();
-  #runWaiters = new Map();
+  #runs; // redis-runs.mjs
+  #continue; // redis-continue-links.mjs
+  #presence; // redis-presence.mjs
   #epochTimer = null;
   #epochCheckMs;
   #log;
@@ -69,6 +65,10 @@ export class RedisStore {
     this.#stream = createClient(options);
     this.#sub = createClient(options);
     for (const c of [this.#client, this.#stream, this.#sub]) c.on('error', (e) => this.#log(`[store] redis: ${e.message}`));
+    const part = { client: this.#client, run: (name, keys, args) => this.#run(name, keys, args), limits: this.limits };
+    this.#runs = new RedisRuns(part);
+    this.#continue = new RedisContinueLinks(part);
+    this.#presence = new RedisPresence(part);
   }
 
   async start() {
@@ -84,12 +84,9 @@ export class RedisStore {
         for (const fn of this.#kickers) fn(id, gen, reason);
       } catch { /* not ours */ }
     });
-    await this.#sub.subscribe(RUN_CHANNEL, (key) => this.#wakeRun(key));
+    await this.#runs.subscribe(this.#sub);
     await this.#sub.subscribe(LOG_CHANNEL, (id) => { for (const fn of this.#appendListeners) fn(id); });
-    await this.#sub.subscribe(TYPING_CHANNEL, (message) => {
-      const { id, typing } = JSON.parse(message);
-      for (const fn of this.#typingListeners) fn(id, typing);
-    });
+    await this.#presence.subscribe(this.#sub);
     this.epoch = await this.#currentEpoch();
     this.#epochTimer = setInterval(() => this.#checkEpoch(), this.#epochCheckMs);
     this.#epochTimer.unref();
@@ -98,7 +95,7 @@ export class RedisStore {
 
   async close() {
     clearInterval(this.#epochTimer);
-    for (const waiters of this.#runWaiters.values()) for (const wake of waiters) wake();
+    this.#runs.wakeAll();
     await Promise.allSettled([this.#client, this.#stream, this.#sub].map((c) => (c.close ? c.close() : c.quit())));
   }
 
@@ -172,30 +169,12 @@ export class RedisStore {
     };
   }
 
-  // --- continue on another device (memory-store.mjs has the contract) ---
+  // --- continue on another device (redis-continue-links.mjs) ---
 
-  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
-    const [s] = sessionKeys(id);
-    return (await this.#run('MINT_CONTINUE', [s, `nt:cont:${secretHash}`, `nt:contcode:${codeHash}`],
-      [id, codeHash, secretHash, ttlMs, graceMs])) === 1;
-  }
-
-  async redeemContinue({ secretHash = '', codeHash = '' }) {
-    const hash = secretHash || (codeHash ? await this.#client.get(`nt:contcode:${codeHash}`) : null);
-    if (!hash) return { ok: false, code: 'unknown' };
-    const id = await this.#client.hGet(`nt:cont:${hash}`, 'id');
-    if (!id) return { ok: false, code: 'unknown' };
-    const token = newResumeToken();
-    const [s] = sessionKeys(id);
-    const answer = await this.#run('REDEEM_CONTINUE', [`nt:cont:${hash}`, s], [id, token]);
-    return Array.isArray(answer) ? { ok: true, id, token, seq: Number(answer[1]) } : { ok: false, code: answer };
-  }
-
-  async countContinueMiss(key, windowMs) {
-    return Number(await this.#run('COUNT_CONTINUE_MISS', [`nt:contmiss:${key}`], [windowMs]));
-  }
-
-  async continueMisses(key) { return Number(await this.#client.get(`nt:contmiss:${key}`) ?? 0); }
+  async mintContinue(id, link) { return this.#continue.mintContinue(id, link); }
+  async redeemContinue(proof) { return this.#continue.redeemContinue(proof); }
+  async countContinueMiss(key, windowMs) { return this.#continue.countContinueMiss(key, windowMs); }
+  async continueMisses(key) { return this.#continue.continueMisses(key); }
 
   onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }
 
@@ -316,40 +295,17 @@ export class RedisStore {
     return out;
   }
 
-  async markStaffPresent(name) { await this.#client.zAdd(STAFF_SEEN_KEY, { score: Date.now(), value: name }); }
-
-  async staffOnline(withinMs) {
-    return (await this.#client.zCount(STAFF_SEEN_KEY, Date.now() - withinMs, '+inf')) > 0;
-  }
-
   onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
 
-  // --- presence (store/README.md, "Presence") ---
+  // --- presence (redis-presence.mjs) ---
 
-  async saveEmailOnce(id, emailId, entry) {
-    const [s] = sessionKeys(id);
-    const [sl, si] = staffKeys(id);
-    return this.#run('EMAIL_ONCE', [s, si, sl], [`email:${emailId}`, JSON.stringify(entry), MAX_STAFF_ENTRIES]);
-  }
-
-  async markRead(id, name) {
-    const [s, l, , o] = sessionKeys(id);
-    const reply = await this.#run('MARK_READ', [s, l, o], [name, this.limits.maxEvents]);
-    if (reply === 'gone') return 'gone';
-    if (reply === 'none') return null;
-    await this.#client.publish(LOG_CHANNEL, id);
-    return JSON.parse(reply);
-  }
-
-  // Typing is a pub/sub notice only (at-most-once: the next signal comes within seconds).
-  async publishTyping(id, typing) { await this.#client.publish(TYPING_CHANNEL, JSON.stringify({ id, typing })); }
-  onTyping(fn) { this.#typingListeners.add(fn); return () => this.#typingListeners.delete(fn); }
-
-  async lastSeq(id) {
-    const [s] = sessionKeys(id);
-    const [exists, seq] = await Promise.all([this.#client.exists(s), this.#client.hGet(s, 'seq')]);
-    return exists ? Number(seq ?? 0) : null;
-  }
+  async markStaffPresent(name) { return this.#presence.markStaffPresent(name); }
+  async staffOnline(withinMs) { return this.#presence.staffOnline(withinMs); }
+  async saveEmailOnce(id, emailId, entry) { return this.#presence.saveEmailOnce(id, emailId, entry); }
+  async markRead(id, name) { return this.#presence.markRead(id, name); }
+  async publishTyping(id, typing) { return this.#presence.publishTyping(id, typing); }
+  onTyping(fn) { return this.#presence.onTyping(fn); }
+  async lastSeq(id) { return this.#presence.lastSeq(id); }
 
   async finishTurn(id, gen, messageId) {
     const [s, , , , t] = sessionKeys(id);
@@ -392,65 +348,16 @@ export class RedisStore {
     return (await this.#client.lRange(`nt:{${id}}:transcript`, 0, -1)).map((text) => JSON.parse(text));
   }
 
-  // --- agent runs ---
+  // --- agent runs (redis-runs.mjs) ---
 
-  async claimRun(key, print, { owner = '', leaseMs = 15_000 } = {}) {
-    const reply = await this.#run('CLAIM', runKeys(key),
-      [key, print, owner, leaseMs, this.limits.maxRuns, this.limits.runTtlMs, RUN_CHANNEL]);
-    const [outcome, fence, have] = reply;
-    return fence === undefined ? { outcome } : { outcome, fence: Number(fence), have: Number(have) };
-  }
-
-  async runConflicts(key, print) {
-    const [p, st] = await this.#client.hmGet(runKeys(key)[0], ['p', 'st']);
-    return p !== null && st !== 'failed' && p !== print;
-  }
-
-  async appendRunEvent(key, fence, index, event) { return this.appendRunEvents(key, fence, index, [event]); }
-
-  async appendRunEvents(key, fence, index, events) {
-    const [r, e] = runKeys(key);
-    return (await this.#run('APPEND_RUN', [r, e], [fence, index, RUN_CHANNEL, key, ...events.map((ev) => JSON.stringify(ev))])) === 1;
-  }
-
-  async renewRun(key, fence, leaseMs) {
-    return (await this.#run('RENEW_RUN', [runKeys(key)[0]], [fence, leaseMs])) === 1;
-  }
-
-  async endRun(key, fence, state) {
-    return (await this.#run('END_RUN', [runKeys(key)[0]], [fence, state, RUN_CHANNEL, key])) === 1;
-  }
-
-  async readRun(key, from = 0) {
-    const [r, e] = runKeys(key);
-    const reply = await this.#run('READ_RUN', [r, e], [from]);
-    if (reply === null) return null;
-    return { state: reply[0], expired: reply[1] === 1, events: reply[2].map((text) => JSON.parse(text)) };
-  }
-
-  #wakeRun(key) {
-    const waiters = this.#runWaiters.get(key);
-    if (!waiters) return;
-    this.#runWaiters.delete(key);
-    for (const wake of waiters) wake();
-  }
-
-  waitRun(key, ms, signal) {
-    return new Promise((resolve) => {
-      let waiters = this.#runWaiters.get(key);
-      if (!waiters) this.#runWaiters.set(key, waiters = new Set());
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        waiters.delete(done);
-        if (waiters.size === 0 && this.#runWaiters.get(key) === waiters) this.#runWaiters.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done);
-      waiters.add(done);
-    });
-  }
+  async claimRun(key, print, options) { return this.#runs.claimRun(key, print, options); }
+  async runConflicts(key, print) { return this.#runs.runConflicts(key, print); }
+  async appendRunEvent(key, fence, index, event) { return this.#runs.appendRunEvent(key, fence, index, event); }
+  async appendRunEvents(key, fence, index, events) { return this.#runs.appendRunEvents(key, fence, index, events); }
+  async renewRun(key, fence, leaseMs) { return this.#runs.renewRun(key, fence, leaseMs); }
+  async endRun(key, fence, state) { return this.#runs.endRun(key, fence, state); }
+  async readRun(key, from) { return this.#runs.readRun(key, from); }
+  waitRun(key, ms, signal) { return this.#runs.waitRun(key, ms, signal); }
 
   // --- figures and test controls ---
 

@@ -1,0 +1,78 @@
+// The continue links of the embedded store (memory-store.mjs; the contract
+// is store/README.md, "Continue on another device"): which links were
+// minted, which are spent, and how many failed redeems each client made.
+// The session's token lines stay with the sessions: a redeem asks the store
+// to open the second device's line through `openSecondLine`.
+//
+// A link is kept under the hash of its secret (and its typed code's hash
+// points to it) until `expiresAt + graceMs`, so a late or second redeem is
+// told "expired" or "used" rather than "unknown".
+export class MemoryContinueLinks {
+  #links = new Map(); // sha256(secret) -> link
+  #codes = new Map(); // sha256(typed code) -> sha256(secret)
+  #misses = new Map(); // client address -> {count, resetAt}
+  #now;
+  #openSecondLine;
+
+  // now() -> ms; openSecondLine(id) -> {token, seq} (a new second-device
+  // line on the held session, replacing any earlier one) or null (not held).
+  constructor({ now, openSecondLine }) {
+    this.#now = now;
+    this.#openSecondLine = openSecondLine;
+  }
+
+  // Call only for a held session (the store checks).
+  mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
+    const now = this.#now();
+    this.#links.set(secretHash, { id, codeHash, expiresAt: now + ttlMs, keepUntil: now + ttlMs + graceMs, used: false });
+    this.#codes.set(codeHash, secretHash);
+    this.#prune(now);
+    return true;
+  }
+
+  #prune(now) {
+    for (const [hash, link] of this.#links) {
+      if (link.keepUntil > now) continue;
+      this.#links.delete(hash);
+      this.#codes.delete(link.codeHash);
+    }
+  }
+
+  // {secretHash} or {codeHash} -> {ok: true, id, token, seq} or {ok: false,
+  // code: 'unknown' | 'used' | 'expired' | 'gone'}. Once only, in one step.
+  redeemContinue({ secretHash = '', codeHash = '' }) {
+    const now = this.#now();
+    this.#prune(now);
+    const hash = secretHash || this.#codes.get(codeHash) || '';
+    const link = this.#links.get(hash);
+    if (!link) return { ok: false, code: 'unknown' };
+    if (link.used) return { ok: false, code: 'used' };
+    if (link.expiresAt <= now) return { ok: false, code: 'expired' };
+    const line = this.#openSecondLine(link.id);
+    if (!line) return { ok: false, code: 'gone' };
+    link.used = true;
+    return { ok: true, id: link.id, token: line.token, seq: line.seq };
+  }
+
+  // How many failed redeems `key` (a client address) made in this window:
+  // counted here so that guessing typed codes is bounded on every instance.
+  countContinueMiss(key, windowMs) {
+    const now = this.#now();
+    const held = this.#misses.get(key);
+    const entry = held && held.resetAt > now ? held : { count: 0, resetAt: now + windowMs };
+    entry.count += 1;
+    this.#misses.set(key, entry);
+    return entry.count;
+  }
+
+  continueMisses(key) {
+    const held = this.#misses.get(key);
+    return held && held.resetAt > this.#now() ? held.count : 0;
+  }
+
+  clear() {
+    this.#links.clear();
+    this.#codes.clear();
+    this.#misses.clear();
+  }
+}

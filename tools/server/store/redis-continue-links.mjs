@@ -1,0 +1,42 @@
+// The continue links of the Redis store (redis-store.mjs; the contract is
+// store/README.md, "Continue on another device"): minting and redeeming
+// each in one Lua step (redis-continue-scripts.mjs, which also describes the
+// keys), and each client's failed redeems counted in Redis, so guessing
+// typed codes is bounded across every instance.
+import { newResumeToken } from './memory-store.mjs';
+import { sessionKeys } from './redis-keys.mjs';
+
+export class RedisContinueLinks {
+  #client;
+  #run;
+
+  // client: the store's command connection; run(name, keys, args): runs
+  // one of the store's loaded scripts.
+  constructor({ client, run }) {
+    this.#client = client;
+    this.#run = run;
+  }
+
+  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
+    const [s] = sessionKeys(id);
+    return (await this.#run('MINT_CONTINUE', [s, `nt:cont:${secretHash}`, `nt:contcode:${codeHash}`],
+      [id, codeHash, secretHash, ttlMs, graceMs])) === 1;
+  }
+
+  async redeemContinue({ secretHash = '', codeHash = '' }) {
+    const hash = secretHash || (codeHash ? await this.#client.get(`nt:contcode:${codeHash}`) : null);
+    if (!hash) return { ok: false, code: 'unknown' };
+    const id = await this.#client.hGet(`nt:cont:${hash}`, 'id');
+    if (!id) return { ok: false, code: 'unknown' };
+    const token = newResumeToken();
+    const [s] = sessionKeys(id);
+    const answer = await this.#run('REDEEM_CONTINUE', [`nt:cont:${hash}`, s], [id, token]);
+    return Array.isArray(answer) ? { ok: true, id, token, seq: Number(answer[1]) } : { ok: false, code: answer };
+  }
+
+  async countContinueMiss(key, windowMs) {
+    return Number(await this.#run('COUNT_CONTINUE_MISS', [`nt:contmiss:${key}`], [windowMs]));
+  }
+
+  async continueMisses(key) { return Number(await this.#client.get(`nt:contmiss:${key}`) ?? 0); }
+}
