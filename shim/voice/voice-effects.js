@@ -1,25 +1,21 @@
 // Voice mode's effects and events between the core and the browser: the
-// core's voice effects run here (on a runtime made lazily by
-// voice-runtime.js), and what the audio side observes goes back to the
-// core as events. Encoded microphone frames go straight to the socket the
-// core named in voice_uplink, or to the WebRTC data channel while the
-// core's voice_route says "rtc" (rtc-link.js); agent packets from the
-// socket, or from the current data channel, go to the runtime. Nothing
-// here decides: no state but the ids and the route the core gave.
+// core's voice effects run here, on a runtime made by voice-runtime.js, and
+// what the audio side observes goes back to the core as events. Encoded
+// microphone frames go straight to the socket the core named in
+// voice_uplink, or to the WebRTC data channel while the core's voice_route
+// says "rtc" (rtc-link.js); agent packets from the socket, or from the
+// current data channel, go to the runtime. Nothing here decides: no state
+// but the ids and the route the core gave, and the runtime once made.
 //
 //   const voice = createVoiceEffects({ makeRuntime, session, dispatch, ui, log });
 //   table entries: voice.effects; binary frames: voice.onBinary(connId, buf)
 //
-// makeRuntime(on) may return the runtime or a Promise of it: the runtime is
-// its own chunk, downloaded on the first call (load-runtime.js). Until it is
-// there, every effect and agent packet that would reach it waits in one
-// queue and is applied in arrival order once it loads (packets bounded like
-// the worker's own early buffer). A release before the load cancels the
-// request still waiting (the core ended the call: no prompt, no open mic,
-// and the core ignores a missing answer). A failed load answers each waiting
-// request with mic_answered 'blocked' (voice cannot run on this page: the
-// core shows its 'voice_blocked' notice; the text chat goes on), drops the
-// rest, and the next request tries again.
+// The runtime is its own chunk (load-runtime.js). The core says when to
+// download it (voice_runtime_load) and sends the effects that need it only
+// once told it loaded (voice_runtime_loaded; or voice_runtime_failed), so
+// what to do meanwhile is the core's (wasm/src/voice_runtime.hpp). What stays
+// here is data: agent packets that arrive during the download are kept
+// (bounded like the worker's own early buffer) and handed over once it is there.
 
 import { createRtcLink } from './rtc-link.js';
 
@@ -30,15 +26,16 @@ export function createVoiceEffects({
 }) {
   let runtime = null;
   let loading = false;
-  let waiting = [];     // [{run(runtime), fail?(), mic?}] in arrival order
-  let earlyPackets = 0;
+  let early = [];       // [connId (0: the channel's), buffer] received during the download
   let uplinkConn = 0;
   let playConn = 0;     // the socket whose call is playing (voice_playback)
   let route = { via: 'websocket', pc_id: 0, rung: '', max_buffered_bytes: 0 }; // voice_route
 
-  // The channel's agent frames are the playing call's, as the socket's are.
+  // The channel's agent frames are the playing call's, as the socket's are;
+  // during the download the core has not said which call plays yet (0: the
+  // socket playing once it has).
   const rtc = createRtcLink({
-    RTCPeerConnection, dispatch, log, onPacket: (buffer) => { if (playConn) onBinary(playConn, buffer); },
+    RTCPeerConnection, dispatch, log, onPacket: (buffer) => { if (playConn || loading) onBinary(playConn, buffer); },
   });
 
   const on = {
@@ -56,49 +53,29 @@ export function createVoiceEffects({
     failed: (message) => log('error', `voice: ${message}`),
   };
 
-  function settle(list, loaded) {
-    waiting = [];
-    earlyPackets = 0;
-    for (const step of list) {
-      if (loaded) step.run(loaded);
-      else step.fail?.();
-    }
-  }
-
-  function loaded(made) {
-    runtime = made;
-    loading = false;
-    settle(waiting, made);
-  }
-
-  function failed(err) {
-    loading = false;
-    log('error', `voice: the voice code could not load: ${(err && err.message) || err}`);
-    settle(waiting, null);
-  }
-
-  // A runtime made at once (tests) is used at once; a Promise waits.
+  // The answer always comes after the effect that asked (a runtime made at
+  // once, as in tests, included), never inside it.
   function load() {
+    if (loading || runtime) return;
     loading = true;
-    let made;
-    try {
-      made = makeRuntime(on);
-    } catch (err) {
-      made = Promise.reject(err); // answered later, never inside the effect
-    }
-    if (made && typeof made.then === 'function') made.then(loaded, failed);
-    else loaded(made);
+    new Promise((resolve) => resolve(makeRuntime(on))).then((made) => {
+      runtime = made;
+      loading = false;
+      dispatch({ type: 'voice_runtime_loaded' });
+      for (const [connId, buffer] of early.splice(0)) runtime.agentPacket(connId || playConn, buffer);
+    }, (err) => {
+      loading = false;
+      early = [];
+      dispatch({ type: 'voice_runtime_failed', reason: String((err && err.message) || err) });
+    });
   }
 
-  // Runs step on the runtime; queues it while the runtime loads; `start`:
-  // a step that needs the runtime starts the download.
-  function toRuntime(step, { start = false } = {}) {
-    if (runtime) return step.run(runtime);
-    if (!loading && !start) return undefined; // no runtime, none coming: nothing to act on
-    waiting.push(step);
-    if (!loading) load();
-    return undefined;
-  }
+  // The core sends these only once the runtime loaded: without it, one is a
+  // bug in the core, reported and dropped.
+  const withRuntime = (name, run) => (e) => {
+    if (runtime) run(runtime, e);
+    else log('error', `voice: ${name} before the voice runtime loaded`);
+  };
 
   function requestMic(rt) {
     const permitted = () => dispatch({ type: 'mic_answered', result: 'permitted' });
@@ -112,36 +89,26 @@ export function createVoiceEffects({
   }
 
   const effects = {
-    microphone_requested: () => toRuntime({
-      mic: true,
-      run: requestMic,
-      fail: () => dispatch({ type: 'mic_answered', result: 'blocked' }),
-    }, { start: true }),
-    microphone_released: () => {
-      if (!runtime) waiting = waiting.filter((step) => !step.mic);
-      toRuntime({ run: (rt) => rt.releaseMic() });
-    },
-    // Only playing starts the download: stopping needs no runtime that is not there.
-    voice_playback: (e) => {
+    voice_runtime_load: load,
+    microphone_requested: withRuntime('microphone_requested', requestMic),
+    microphone_released: withRuntime('microphone_released', (rt) => rt.releaseMic()),
+    voice_playback: withRuntime('voice_playback', (rt, e) => {
       playConn = e.playing ? e.conn_id : 0;
-      toRuntime({ run: (rt) => rt.setPlayback(e.playing, e.conn_id) }, { start: e.playing });
-    },
+      rt.setPlayback(e.playing, e.conn_id);
+    }),
     voice_uplink: (e) => { uplinkConn = e.open ? e.conn_id : 0; },
     voice_route: (e) => {
       route = e;
       ui.voice.route?.(e);
     },
     ...rtc.effects,
-    voice_echo_guard: (e) => toRuntime({ run: (rt) => rt.setEchoGuard(e.on) }),
+    voice_echo_guard: withRuntime('voice_echo_guard', (rt, e) => rt.setEchoGuard(e.on)),
     voice_state_changed: (e) => ui.voice.show(e),
   };
 
   function onBinary(connId, buffer) {
-    if (!runtime && loading) {
-      if (earlyPackets >= MAX_EARLY_PACKETS) return;
-      earlyPackets++;
-    }
-    toRuntime({ run: (rt) => rt.agentPacket(connId, buffer) });
+    if (runtime) runtime.agentPacket(connId, buffer);
+    else if (loading && early.length < MAX_EARLY_PACKETS) early.push([connId, buffer]);
   }
 
   return {

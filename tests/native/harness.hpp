@@ -36,10 +36,21 @@ class Harness {
   }
 
   // Feeds one event at the current time and returns the effects it caused.
+  // Unless `runtime_answers` is off, a VoiceRuntimeLoad is answered at once
+  // with VoiceRuntimeLoaded, as a browser with the chunk cached would, and
+  // what that causes belongs to the same step.
   std::vector<Effect> feed(const Event& e) {
     client.handle(e, now);
     std::vector<Effect> out;
-    while (auto eff = client.poll()) out.push_back(*eff);
+    bool load = false;
+    while (auto eff = client.poll()) {
+      load = load || std::holds_alternative<VoiceRuntimeLoad>(*eff);
+      out.push_back(*eff);
+    }
+    if (load && runtime_answers) {
+      client.handle(VoiceRuntimeLoaded{}, now);
+      while (auto eff = client.poll()) out.push_back(*eff);
+    }
     all.insert(all.end(), out.begin(), out.end());
     return out;
   }
@@ -101,6 +112,7 @@ class Harness {
   Client client;
   int64_t now = 1000;
   std::vector<Effect> all;
+  bool runtime_answers = true;  // see feed()
 };
 
 }  // namespace natter::testing

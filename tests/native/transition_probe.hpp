@@ -17,6 +17,7 @@ struct TransitionProbe {
   static bool go(Client& c, TokenState to) { return c.token_.go(to); }
   static bool go(Client& c, SendState to) { return c.send_.go(to); }
   static bool go(Client& c, Ladder to) { return c.ladder_.go(to); }
+  static bool go(Client& c, RuntimeState to) { return c.runtime_.go(to); }
   // The voice call's machine asked for `to`; its effects translated as a step's are.
   static bool go(Client& c, voice::VoiceState to) {
     voice::VoiceMachineProbe::set_state(c.voice_.m_, to);

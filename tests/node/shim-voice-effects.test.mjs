@@ -1,7 +1,10 @@
 // voice/voice-effects.js: the core's voice effects reach the audio runtime,
 // what the runtime observes goes back as core events, and microphone
 // packets go only to the socket the core opened the uplink on. The runtime
-// can arrive later (its own chunk): nothing is lost or reordered meanwhile.
+// is downloaded when the core says (voice_runtime_load) and answered with
+// voice_runtime_loaded / _failed; what the call wants meanwhile is the core's
+// (tests/native/voice_runtime_test.cpp); agent packets that arrive during the
+// download are kept, bounded, and handed over once it is there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createVoiceEffects, MAX_EARLY_PACKETS } from '../../shim/voice/voice-effects.js';
@@ -33,21 +36,40 @@ function setup({ micResult = 'granted' } = {}) {
   return { voice, calls, fed, sent, shown, on: () => on, made: () => made, runtimeObject: runtime };
 }
 
-test('microphone_requested makes the runtime once and answers the core', async () => {
-  const s = setup({ micResult: 'denied' });
+const tick = () => new Promise((r) => setImmediate(r));
+
+// A setup whose runtime is there: loaded as the core would ask for it.
+async function loaded(options) {
+  const s = setup(options);
+  s.voice.effects.voice_runtime_load({});
+  await tick();
+  s.fed.length = 0;
+  return s;
+}
+
+test('voice_runtime_load makes the runtime once and answers the core after the effect, never inside it', async () => {
+  const s = setup();
   assert.equal(s.made(), 0, 'nothing voice is loaded before the first call');
-  s.voice.effects.microphone_requested({});
-  await new Promise((r) => setImmediate(r));
+  s.voice.effects.voice_runtime_load({});
+  assert.deepEqual(s.fed, [], 'not re-entering the core from inside its effect');
+  await tick();
   assert.equal(s.made(), 1);
-  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'denied' }]);
-  s.voice.effects.microphone_requested({});
-  await new Promise((r) => setImmediate(r));
-  assert.equal(s.made(), 1);
+  assert.deepEqual(s.fed, [{ type: 'voice_runtime_loaded' }]);
+  s.voice.effects.voice_runtime_load({});
+  await tick();
+  assert.equal(s.made(), 1, 'a runtime is made once per page');
 });
 
-test('packets go to the uplink socket only while it is open', () => {
-  const s = setup();
+test('microphone_requested asks the runtime and answers the core', async () => {
+  const s = await loaded({ micResult: 'denied' });
   s.voice.effects.microphone_requested({});
+  await tick();
+  assert.deepEqual(s.calls, ['requestMic']);
+  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'denied' }]);
+});
+
+test('packets go to the uplink socket only while it is open', async () => {
+  const s = await loaded();
   const packets = [new ArrayBuffer(20), new ArrayBuffer(30)];
   s.on().packets(packets);
   assert.deepEqual(s.sent, [], 'closed uplink: nothing sent');
@@ -58,9 +80,8 @@ test('packets go to the uplink socket only while it is open', () => {
   assert.deepEqual(s.sent, [[7, 20], [7, 30]]);
 });
 
-test('runtime observations become core events', () => {
-  const s = setup();
-  s.voice.effects.microphone_requested({});
+test('runtime observations become core events', async () => {
+  const s = await loaded();
   s.on().speaking(true);
   s.on().drained();
   s.on().micLost();
@@ -71,8 +92,8 @@ test('runtime observations become core events', () => {
   ]);
 });
 
-test('playback, echo guard, release and state reach their targets', () => {
-  const s = setup();
+test('playback, echo guard, release and state reach their targets', async () => {
+  const s = await loaded();
   s.voice.effects.voice_playback({ playing: true, conn_id: 3 });
   s.voice.onBinary(3, new ArrayBuffer(9));
   s.voice.effects.voice_echo_guard({ on: true });
@@ -83,7 +104,7 @@ test('playback, echo guard, release and state reach their targets', () => {
 });
 
 // The runtime is its own chunk (load-runtime.js): makeRuntime answers with a
-// Promise, and whatever comes before it settles waits, in order.
+// Promise that settles later.
 function setupLoading() {
   let settle = null;
   const made = [];
@@ -95,24 +116,23 @@ function setupLoading() {
       return new Promise((resolve, reject) => { settle = { resolve, reject }; });
     },
     session: { sendBinary: (conn, bytes) => s.sent.push([conn, bytes.byteLength]) },
-    dispatch: (e) => s.fed.push(e),
+    dispatch: (e) => {
+      s.fed.push(e);
+      if (e.type === 'voice_runtime_loaded') voice.effects.voice_playback({ playing: true, conn_id: 3 }); // as the core answers
+    },
     ui: { voice: { show: (e) => s.shown.push(e), level: () => {} } },
     log: (level, text) => logs.push([level, text]),
   });
   const runtime = s.runtimeObject;
   return { ...s, voice, made, logs, runtime, load: () => settle.resolve(runtime), fail: (err) => settle.reject(err) };
 }
-const tick = () => new Promise((r) => setImmediate(r));
 
-test('effects before the runtime chunk has loaded are applied in order once it has', async () => {
+test('agent packets that arrive during the download play once it is there, after the core said which call plays', async () => {
   const s = setupLoading();
-  s.voice.effects.microphone_requested({});
+  s.voice.effects.voice_runtime_load({});
   s.voice.effects.voice_uplink({ conn_id: 3, open: true });
-  s.voice.effects.voice_playback({ playing: true, conn_id: 3 });
   s.voice.onBinary(3, new ArrayBuffer(9));
-  s.voice.effects.voice_echo_guard({ on: true });
   s.voice.onBinary(3, new ArrayBuffer(11));
-  s.voice.effects.voice_echo_guard({ on: false });
   s.voice.effects.voice_state_changed({ state: 'requesting_mic', muted: false });
   assert.equal(s.made.length, 1, 'one download');
   assert.deepEqual(s.calls, [], 'nothing reaches the runtime before it exists');
@@ -122,85 +142,41 @@ test('effects before the runtime chunk has loaded are applied in order once it h
   s.load();
   await tick();
   assert.deepEqual(s.voice.uplinkMs(), { count: 3, median: 0.5, p95: 0.9 }, 'the runtime\'s figure');
-  assert.deepEqual(s.calls, [
-    'requestMic', ['setPlayback', true, 3], ['agentPacket', 3, 9], ['echo', true], ['agentPacket', 3, 11], ['echo', false],
-  ]);
-  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'granted' }]);
-  s.voice.effects.voice_echo_guard({ on: true });
-  assert.deepEqual(s.calls.at(-1), ['echo', true], 'once loaded, effects apply at once');
+  assert.deepEqual(s.calls, [['setPlayback', true, 3], ['agentPacket', 3, 9], ['agentPacket', 3, 11]]);
+  assert.deepEqual(s.fed, [{ type: 'voice_runtime_loaded' }]);
   s.made[0].packets([new ArrayBuffer(5)]);
   assert.deepEqual(s.sent, [[3, 5]], 'the uplink set before the load holds');
 });
 
 test('agent packets waiting for the runtime are bounded', async () => {
   const s = setupLoading();
-  s.voice.effects.voice_playback({ playing: true, conn_id: 4 });
-  for (let i = 0; i < MAX_EARLY_PACKETS + 40; i++) s.voice.onBinary(4, new ArrayBuffer(i + 1));
+  s.voice.effects.voice_runtime_load({});
+  for (let i = 0; i < MAX_EARLY_PACKETS + 40; i++) s.voice.onBinary(3, new ArrayBuffer(i + 1));
   s.load();
   await tick();
   const fed = s.calls.filter((c) => c[0] === 'agentPacket');
   assert.equal(fed.length, MAX_EARLY_PACKETS);
-  assert.deepEqual(fed.slice(0, 2), [['agentPacket', 4, 1], ['agentPacket', 4, 2]], 'the first ones, in order');
-  s.voice.onBinary(4, new ArrayBuffer(7));
-  assert.deepEqual(s.calls.at(-1), ['agentPacket', 4, 7], 'the bound is only for the wait');
+  assert.deepEqual(fed.slice(0, 2), [['agentPacket', 3, 1], ['agentPacket', 3, 2]], 'the first ones, in order');
+  s.voice.onBinary(3, new ArrayBuffer(7));
+  assert.deepEqual(s.calls.at(-1), ['agentPacket', 3, 7], 'the bound is only for the wait');
 });
 
-test('End call before the runtime has loaded: the microphone is never asked for', async () => {
+test('a failed download is answered with its reason, drops what waited, and the next load tries again', async () => {
   const s = setupLoading();
-  s.voice.effects.microphone_requested({});
-  s.voice.effects.voice_playback({ playing: true, conn_id: 2 });
-  s.voice.effects.microphone_released({});
-  s.voice.effects.voice_playback({ playing: false, conn_id: 2 });
-  s.load();
-  await tick();
-  assert.ok(!s.calls.includes('requestMic'), `no getUserMedia: ${JSON.stringify(s.calls)}`);
-  assert.deepEqual(s.calls, [['setPlayback', true, 2], 'releaseMic', ['setPlayback', false, 2]]);
-  assert.deepEqual(s.fed, [], 'the core ended the call and waits for no answer');
-});
-
-test('a new call after an End, both before the load, asks for the microphone once', async () => {
-  const s = setupLoading();
-  s.voice.effects.microphone_requested({});
-  s.voice.effects.microphone_released({});
-  s.voice.effects.microphone_requested({});
-  s.load();
-  await tick();
-  assert.deepEqual(s.calls, ['releaseMic', 'requestMic']);
-  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'granted' }]);
-});
-
-test('a failed download answers the waiting request with blocked, and the next call tries again', async () => {
-  const s = setupLoading();
-  s.voice.effects.microphone_requested({});
-  s.voice.effects.voice_playback({ playing: true, conn_id: 5 });
+  s.voice.effects.voice_runtime_load({});
   s.voice.onBinary(5, new ArrayBuffer(3));
   s.fail(new Error('could not load https://shop.example/natter.voiceruntime.abc.js'));
   await tick();
-  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'blocked' }]);
+  assert.deepEqual(s.fed, [{ type: 'voice_runtime_failed', reason: 'could not load https://shop.example/natter.voiceruntime.abc.js' }]);
   assert.deepEqual(s.calls, []);
-  assert.match(s.logs.map((l) => l.join(' ')).join('\n'), /^error voice: the voice code could not load: could not load https:\/\/shop\.example\/natter\.voiceruntime\.abc\.js$/m);
   s.voice.onBinary(5, new ArrayBuffer(3));
-  s.voice.effects.voice_echo_guard({ on: true });
-  assert.equal(s.made.length, 1, 'packets and echo guard alone do not download again');
-  s.voice.effects.microphone_requested({});
-  assert.equal(s.made.length, 2, 'Start downloads again');
+  assert.equal(s.made.length, 1, 'packets alone do not download again');
+  s.voice.effects.voice_runtime_load({});
+  assert.equal(s.made.length, 2, 'the core asking again downloads again');
   s.load();
   await tick();
-  assert.deepEqual(s.calls, ['requestMic']);
-  assert.deepEqual(s.fed.at(-1), { type: 'mic_answered', result: 'granted' });
-});
-
-test('after a failed download, the core stopping playback does not download again', async () => {
-  const s = setupLoading();
-  s.voice.effects.microphone_requested({});
-  s.voice.effects.voice_playback({ playing: true, conn_id: 5 }); // the greeting, during the download
-  s.fail(new Error('could not load'));
-  await tick();
-  assert.deepEqual(s.fed, [{ type: 'mic_answered', result: 'blocked' }]);
-  s.voice.effects.voice_playback({ playing: false, conn_id: 5 }); // the core's answer: voice off
-  s.voice.effects.voice_echo_guard({ on: false });
-  assert.equal(s.made.length, 1);
-  assert.deepEqual(s.calls, []);
+  assert.deepEqual(s.fed.at(-1), { type: 'voice_runtime_loaded' });
+  assert.deepEqual(s.calls, [['setPlayback', true, 3]], 'nothing of the failed wait is played');
 });
 
 test('a makeRuntime that throws is a failed download, answered outside the effect', async () => {
@@ -210,18 +186,24 @@ test('a makeRuntime that throws is a failed download, answered outside the effec
     session: { sendBinary: () => {} }, dispatch: (e) => fed.push(e),
     ui: { voice: { show: () => {}, level: () => {} } }, log: () => {},
   });
-  voice.effects.microphone_requested({});
+  voice.effects.voice_runtime_load({});
   assert.deepEqual(fed, [], 'not re-entering the core from inside its effect');
   await tick();
-  assert.deepEqual(fed, [{ type: 'mic_answered', result: 'blocked' }]);
+  assert.deepEqual(fed, [{ type: 'voice_runtime_failed', reason: 'no window.natter' }]);
 });
 
-test('before any call, voice effects neither download nor act', () => {
+test('an effect that needs the runtime before it loaded is a core bug: reported, nothing downloaded', () => {
   const s = setupLoading();
+  s.voice.effects.microphone_requested({});
   s.voice.effects.microphone_released({});
   s.voice.effects.voice_echo_guard({ on: true });
   s.voice.onBinary(1, new ArrayBuffer(4));
   s.voice.resume();
   assert.equal(s.made.length, 0);
   assert.deepEqual(s.calls, []);
+  assert.deepEqual(s.logs.map(([level, text]) => `${level} ${text}`), [
+    'error voice: microphone_requested before the voice runtime loaded',
+    'error voice: microphone_released before the voice runtime loaded',
+    'error voice: voice_echo_guard before the voice runtime loaded',
+  ]);
 });

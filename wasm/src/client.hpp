@@ -35,6 +35,7 @@
 #include "token_keeper.hpp"
 #include "voice_call.hpp"
 #include "voice_ladder.hpp"
+#include "voice_runtime.hpp"
 
 namespace natter {
 
@@ -129,6 +130,7 @@ class Client {
   const SessionDelivery& delivery() const { return delivery_; }
   const VoiceCall& voice() const { return voice_; }
   const VoiceLadder& ladder() const { return ladder_; }
+  const VoiceRuntime& runtime() const { return runtime_; }
   const ConversationControl& control() const { return control_; }
   const Presence& presence() const { return presence_; }
   const Identity& identity() const { return identity_; }
@@ -140,6 +142,7 @@ class Client {
   friend class SessionDelivery;
   friend class VoiceCall;
   friend class VoiceLadder;
+  friend class VoiceRuntime;
   friend class Identity;
   friend class TokenKeeper;
   friend class ReleaseWatch;
@@ -190,6 +193,7 @@ class Client {
   SessionDelivery delivery_;
   VoiceCall voice_{*this};
   VoiceLadder ladder_{*this};
+  VoiceRuntime runtime_{*this};
   Identity identity_{*this};
   TokenKeeper token_{*this};
   ReleaseWatch release_{*this};

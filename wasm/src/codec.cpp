@@ -147,6 +147,10 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     SpeechActivity e; r.boolean("speaking", e.speaking); out = e;
   } else if (type == "playback_drained") {
     out = PlaybackDrained{};
+  } else if (type == "voice_runtime_loaded") {
+    out = VoiceRuntimeLoaded{};
+  } else if (type == "voice_runtime_failed") {
+    VoiceRuntimeFailed e; r.str("reason", e.reason, false); out = e;
   } else if (type == "token_received") {
     TokenReceived e;
     r.integer("request_id", e.request_id);
@@ -271,6 +275,7 @@ json encode_effect(const Effect& effect) {
           if (!e.arg.empty()) j["arg"] = e.arg;
           return j;
         }
+        else if constexpr (std::is_same_v<T, VoiceRuntimeLoad>) return {{"type", "voice_runtime_load"}};
         else if constexpr (std::is_same_v<T, MicrophoneRequested>) return {{"type", "microphone_requested"}};
         else if constexpr (std::is_same_v<T, MicrophoneReleased>) return {{"type", "microphone_released"}};
         else if constexpr (std::is_same_v<T, VoicePlayback>) 
@@ -354,6 +359,8 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, MicAnswered>) return {{"type", "mic_answered"}, {"result", e.result}};
         else if constexpr (std::is_same_v<T, SpeechActivity>) return {{"type", "speech_activity"}, {"speaking", e.speaking}};
         else if constexpr (std::is_same_v<T, PlaybackDrained>) return {{"type", "playback_drained"}};
+        else if constexpr (std::is_same_v<T, VoiceRuntimeLoaded>) return {{"type", "voice_runtime_loaded"}};
+        else if constexpr (std::is_same_v<T, VoiceRuntimeFailed>) return {{"type", "voice_runtime_failed"}, {"reason", e.reason}};
         else if constexpr (std::is_same_v<T, HostIdentify>) {
           json out = {{"type", "host_identify"}};
           if (!e.value_json.empty()) out["visitor"] = parse_json(e.value_json);

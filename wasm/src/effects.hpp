@@ -163,8 +163,12 @@ struct NoticeShown {
 
 // --- Voice mode (voice_call.hpp) ---
 
+// Download the voice runtime (its own chunk) and answer VoiceRuntimeLoaded or
+// VoiceRuntimeFailed (voice_runtime.hpp). The four effects below come only
+// once it is loaded.
+struct VoiceRuntimeLoad {};
 // Ask for the microphone (echo cancellation, noise suppression, auto gain)
-// and answer with MicAnswered. The host loads the voice code on first use.
+// and answer with MicAnswered.
 struct MicrophoneRequested {};
 // Stop every microphone track now (the recording indicator goes off).
 struct MicrophoneReleased {};
@@ -310,7 +314,7 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             HttpAbort, UserMessageShown, DeliveryChanged,
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
                             WsConnect, WsSend, WsClose, HttpProbe, StatusChanged, Persist,
-                            NoticeShown, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
+                            NoticeShown, VoiceRuntimeLoad, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
                             ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen,

@@ -121,6 +121,10 @@ struct MicAnswered { std::string result; };
 struct SpeechActivity { bool speaking = false; };
 // Agent audio playback ran dry (everything received has been played).
 struct PlaybackDrained {};
+// The answers to VoiceRuntimeLoad: the voice runtime is there, or its
+// download failed (reason: what the browser said, for the log).
+struct VoiceRuntimeLoaded {};
+struct VoiceRuntimeFailed { std::string reason; };
 
 // --- Voice over WebRTC (voice_ladder.hpp): what the host's peer connection did ---
 
@@ -207,6 +211,7 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,
                            NetworkChanged, VisibilityChanged, VoiceStartClicked, VoiceEndClicked,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
+                           VoiceRuntimeLoaded, VoiceRuntimeFailed,
                            HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
                            ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered,
                            ContinueRedeemed, HandoffEmailSubmitted, RtcOfferReady,

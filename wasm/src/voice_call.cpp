@@ -189,11 +189,11 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
         if constexpr (std::is_same_v<T, v::RequestMicrophone>) {
           c_.timers_.cancel(TimerName::AudioStart);
           c_.timers_.set(TimerName::MicPrompt, c_.last_now_ + kMicPromptHintMs);
-          c_.out_.push_back(MicrophoneRequested{});
+          c_.runtime_.want_mic(true);
         }
         else if constexpr (std::is_same_v<T, v::ReleaseMicrophone>) {
           stop_mic_timers();
-          c_.out_.push_back(MicrophoneReleased{});
+          c_.runtime_.want_mic(false);
         }
         else if constexpr (std::is_same_v<T, v::SendVoiceStart>) c_.conn_.send(encode_voice_start(call_id_, e.greeting));
         else if constexpr (std::is_same_v<T, v::SendVoiceEnd>) c_.conn_.send(encode_voice_end(call_id_));
@@ -201,12 +201,12 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
           ++c_.stats_.barge_ins;
           c_.conn_.send(encode_voice_barge_in(call_id_));
         }
-        else if constexpr (std::is_same_v<T, v::StartPlayback>) c_.out_.push_back(VoicePlayback{true, conn_id_});
-        else if constexpr (std::is_same_v<T, v::StopPlayback>) c_.out_.push_back(VoicePlayback{false, 0});
+        else if constexpr (std::is_same_v<T, v::StartPlayback>) c_.runtime_.want_playback(true, conn_id_);
+        else if constexpr (std::is_same_v<T, v::StopPlayback>) c_.runtime_.want_playback(false, 0);
         else if constexpr (std::is_same_v<T, v::SetMuted>) {
           c_.out_.push_back(VoiceStateChanged{v::voice_state_name(m_.state()), e.muted});
         }
-        else if constexpr (std::is_same_v<T, v::SetEchoGuard>) c_.out_.push_back(VoiceEchoGuard{e.on});
+        else if constexpr (std::is_same_v<T, v::SetEchoGuard>) c_.runtime_.want_echo_guard(e.on);
         else if constexpr (std::is_same_v<T, v::StateChanged>) {
           const char* name = v::voice_state_name(e.state);
           c_.out_.push_back(VoiceStateChanged{name, m_.muted()});

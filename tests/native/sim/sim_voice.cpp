@@ -57,7 +57,11 @@ void SimWorld::voice_step() {
 
 // What the host does for the core's voice effects, and what they must obey.
 void SimWorld::carry_out_voice(const Effect& effect) {
-  if (std::holds_alternative<MicrophoneRequested>(effect)) {
+  if (std::holds_alternative<VoiceRuntimeLoad>(effect)) {
+    // The runtime chunk downloads while the schedule goes on (a failed
+    // download is voice_runtime_test.cpp's story).
+    at(now_ + 50 + vpick(1500), [this] { feed(VoiceRuntimeLoaded{}); });
+  } else if (std::holds_alternative<MicrophoneRequested>(effect)) {
     ++call_.mic_requests;
     check(call_.mic_requests <= 1, "V3", "the microphone was asked for " + std::to_string(call_.mic_requests) + " times in one call");
     const bool deny = call_.mic_requests == 1 && vpick(10) == 0;
