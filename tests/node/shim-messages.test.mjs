@@ -164,3 +164,19 @@ test('voice bubbles: one per id, text replaced (textContent only), the cut note,
   assert.equal(spoken.byClass('cards')[0].children.length, 1, 'the card sits with the spoken answer');
   assert.equal(list.byClass('agent').length, 1, 'no text-reply bubble was made for the card');
 });
+
+test("the Save toggle speaks the widget's language, its visible word inside its accessible name", async () => {
+  const { createTranslator } = await import('../../shim/i18n/translate.js');
+  for (const [lang, word, label] of [['de', 'Merken', 'Astro Bot merken'], ['ar', 'حفظ', 'حفظ Astro Bot']]) {
+    const { default: table } = await import(`../../shim/i18n/${lang}.js`);
+    const doc = createFakeDocument();
+    const list = doc.createElement('ol');
+    const messages = createMessages({ doc, list, onRetry() {}, t: createTranslator({ table, tag: lang }) });
+    messages.addUser({ message_id: 'm1', text: 'hi' });
+    messages.addCard(astro);
+    const [button] = list.byClass('card-save');
+    assert.equal(button.textContent, word, lang);
+    assert.equal(button.getAttribute('aria-label'), label, lang);
+    assert.ok(label.toLowerCase().includes(word.toLowerCase()), `${lang}: label in name`);
+  }
+});
