@@ -40,9 +40,6 @@ function memoryUi(transcript) {
         const reply = byId.get('reply:' + e.reply_to);
         if (reply) reply.cards.push(e);
       },
-      setSaved(e) {
-        for (const m of transcript.messages) for (const c of m.cards ?? []) if (c.product_id === e.product_id) c.saved = e.saved;
-      },
     },
   };
 }
