@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
 import { assertAxeClean } from './axe.mjs';
 import { openConnected, type } from './session-helpers.mjs';
+import { openWidgetPage } from './widget-page.mjs';
 import { parseProductQuery, searchProducts } from '../../tools/server/agent/catalogue.mjs';
 
 let stack;
@@ -72,4 +73,15 @@ test('a saved card tells the page once, stays saved across a reload, and unsaves
   assert.deepEqual(await heard(s), [{ name: 'product_unsaved', product }, { name: 'product_saved', product }]);
   await assertAxeClean(s.page, 'a saved card');
   s.assertClean();
+});
+
+test("a shop that sets saveProducts: 'off' gets the same cards without a Save toggle", async () => {
+  const w = await openWidgetPage(stack, { init: { saveProducts: 'off' } });
+  await w.openChat();
+  await w.textarea.fill(QUESTION);
+  await w.textarea.press('Enter');
+  await w.widget.locator('li.msg.agent[aria-busy="false"] .card').first().waitFor();
+  assert.ok(await w.widget.locator('.card').count() >= 1, 'the cards are there');
+  assert.equal(await w.widget.locator('.card-save').count(), 0, 'no Save toggle');
+  assert.deepEqual(w.problems, []);
 });
