@@ -171,6 +171,7 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
     t: look.t,
     agentName: look.options.agentName,
     onRetry: (id) => dispatch({ type: 'retry_clicked', message_id: id }),
+    onSaveToggle: (id) => dispatch({ type: 'product_save_toggled', product_id: id }),
   });
   const status = createStatusLine({
     doc: document,

@@ -29,6 +29,8 @@ export const KEYS = {
   transport: { types: STRING, oneOf: TRANSPORTS },
   // The shop's own token endpoint (docs/deploying.md, "Tokens without secrets in the page").
   tokenUrl: { types: STRING, url: true },
+  // "off": product cards have no Save toggle (wasm/src/saved_products.hpp).
+  saveProducts: { types: STRING, oneOf: ['on', 'off'] },
   version: { types: STRING, name: true },
   channel: { types: STRING, name: true },
   accent: { types: STRING },
@@ -204,11 +206,11 @@ export function tagValues({ dataset = {}, attributes = null }) {
   return out;
 }
 
-// The connection keys (endpoint, transport, tokenUrl) with the full precedence, as
+// The connection keys (endpoint, transport, tokenUrl, saveProducts) with the full precedence, as
 // the dataset shape shim/config.js reads; `defaults` (config.js
 // envDefaults) are the bottom of it.
 export function connectionValues({ init = {}, dataset = {}, attributes = null }, defaults = {}) {
   const out = { ...defaults, ...tagValues({ dataset, attributes }) };
-  for (const key of ['endpoint', 'transport', 'tokenUrl']) if (typeof init[key] === 'string') out[key] = init[key];
+  for (const key of ['endpoint', 'transport', 'tokenUrl', 'saveProducts']) if (typeof init[key] === 'string') out[key] = init[key];
   return out;
 }

@@ -17,11 +17,14 @@
 //                   short-lived token (same origin or CORS with
 //                   credentials); empty or absent: no token is sent
 //                   (docs/deploying.md, "Tokens without secrets in the page")
+//   data-save-products  "on" (default) or "off": product cards get a Save
+//                   toggle and the page the product_saved / product_unsaved
+//                   events (wasm/src/saved_products.hpp)
 
 export const CONVERSATION_KEY = 'natter.conversation';
 // Written by the core's persist effect (JSON text: {session_id,
-// resume_token, last_event_seq, outbox, transcript, visitor}; over HTTP only
-// {session_id, visitor}); read back at the next boot.
+// resume_token, last_event_seq, outbox, transcript, visitor, saved}; over
+// HTTP only {session_id, visitor, saved}); read back at the next boot.
 export const SESSION_KEY = 'natter.session';
 // Written by the core before it reloads the page for a release (JSON text:
 // {at: wall ms, reason, build?}); its `at` goes back to the core, which
@@ -120,6 +123,8 @@ export function restoredSession(storedText, conversationId) {
   if (Array.isArray(saved.transcript)) out.transcript = saved.transcript;
   // The core re-checks it like natter('identify') (visitor.hpp).
   if (saved.visitor && typeof saved.visitor === 'object' && !Array.isArray(saved.visitor)) out.visitor = saved.visitor;
+  // The saved products (the core re-checks each like a card).
+  if (Array.isArray(saved.saved)) out.saved = saved.saved;
   return out;
 }
 
@@ -161,10 +166,11 @@ export function coreConfig({
   // Only when set: without it the core never asks for a token.
   const token = tokenUrl(dataset.tokenUrl, pageUrl);
   if (token) config.token_url = token;
+  if (String(dataset.saveProducts ?? '').trim() === 'off') config.save_products = false;
   if (transportMode(dataset) !== 'session') {
-    // Over HTTP the only thing a page hands to the next is the visitor.
-    const { visitor } = restoredSession(storedSession, conversationId);
-    return visitor ? { ...config, visitor } : config;
+    // Over HTTP a page hands the next only the visitor and the saved products.
+    const { visitor, saved } = restoredSession(storedSession, conversationId);
+    return { ...config, ...(visitor ? { visitor } : {}), ...(saved ? { saved } : {}) };
   }
   const voiceMissing = capabilities?.voice_missing ?? [];
   return {

@@ -20,7 +20,12 @@
 //   natter('handoff')             -> core event handoff_requested: ask for a
 //                                    person from the shop (live session only)
 //   natter('on' | 'off', name, fn) events: message, error, send_blocked,
-//                                    open, close, session, voice, handoff
+//                                    open, close, session, voice, handoff,
+//                                    product_saved / product_unsaved (the
+//                                    shopper pressed a card's Save toggle:
+//                                    {id, title, url, price, currency} as the
+//                                    agent gave them; the shop keeps the
+//                                    wishlist, wasm/src/saved_products.hpp)
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, identified,
 //                                    visitor_id?, stats, voice_uplink_ms, voice_downlink_ms,

@@ -4,7 +4,9 @@
 // emits open and close. A listener that throws is reported and does not stop the
 // others, nor the effect loop that called emit.
 
-export const EVENT_NAMES = ['message', 'error', 'send_blocked', 'open', 'close', 'session', 'voice', 'handoff'];
+export const EVENT_NAMES = [
+  'message', 'error', 'send_blocked', 'open', 'close', 'session', 'voice', 'handoff', 'product_saved', 'product_unsaved',
+];
 
 export function createListeners({ console }) {
   const byName = new Map(EVENT_NAMES.map((n) => [n, new Set()]));

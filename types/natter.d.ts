@@ -80,6 +80,8 @@ export interface NatterInitOptions {
    * secret belongs in the page (docs/deploying.md).
    */
   tokenUrl?: string;
+  /** "off": product cards have no Save toggle and no product_saved events come (default "on"). */
+  saveProducts?: 'on' | 'off';
   /** Pins a release (channel loaders only). */
   version?: string;
   /** The release channel to follow (channel loaders only). */
@@ -149,6 +151,20 @@ export interface NatterHandoffEvent {
   position?: number;
 }
 
+/**
+ * The shopper saved (product_saved) or unsaved (product_unsaved) a product
+ * card: the product as the agent gave it. The shop keeps the wishlist.
+ */
+export interface NatterProductEvent {
+  id: string;
+  title: string;
+  url: string;
+  /** The decimal string the agent sent, e.g. "59.99". */
+  price: string;
+  /** ISO 4217, e.g. "GBP". */
+  currency: string;
+}
+
 export type NatterEmpty = Record<string, never>;
 
 export interface NatterEvents {
@@ -160,6 +176,8 @@ export interface NatterEvents {
   session: NatterSessionEvent;
   voice: NatterVoiceEvent;
   handoff: NatterHandoffEvent;
+  product_saved: NatterProductEvent;
+  product_unsaved: NatterProductEvent;
 }
 
 export type NatterEventName = keyof NatterEvents;

@@ -54,6 +54,8 @@ export default {
   'status.useHere': 'استخدمها هنا',
   'notice.freshSession': 'اضطرت المحادثة إلى بدء جلسة جديدة. يجري الآن إرسال ما لم يُسلَّم بعد.',
   'card.price': 'السعر: {price}',
+  'card.save': 'حفظ',
+  'card.saveLabel': 'حفظ {name}',
   'time.sentAt': 'أُرسلت في {time}',
   'voice.start': 'بدء مكالمة صوتية',
   'voice.call': 'مكالمة صوتية',

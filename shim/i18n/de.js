@@ -53,6 +53,8 @@ export default {
   'status.useHere': 'Hier verwenden',
   'notice.freshSession': 'Der Chat musste eine neue Sitzung beginnen. Noch nicht Zugestelltes wird jetzt gesendet.',
   'card.price': 'Preis: {price}',
+  'card.save': 'Merken',
+  'card.saveLabel': '{name} merken',
   'time.sentAt': 'Gesendet um {time}',
   'voice.start': 'Sprachanruf starten',
   'voice.call': 'Sprachanruf',

@@ -57,6 +57,8 @@ export default {
   'status.useHere': 'Use here',
   'notice.freshSession': 'The chat had to start a new session. Anything not yet delivered is being sent now.',
   'card.price': 'Price: {price}',
+  'card.save': 'Save',
+  'card.saveLabel': 'Save {name}',
   'time.sentAt': 'Sent at {time}',
   'voice.start': 'Start a voice call',
   'voice.call': 'Voice call',

@@ -5,7 +5,7 @@
 // the same bubble over instead of adding a second one.
 
 import { renderRichText } from './rich-text.js';
-import { renderProductCard } from './product-card.js';
+import { renderProductCard, renderSaveToggle } from './product-card.js';
 import { DELIVERY_TEXT } from './strings.js';
 import { createTranslator } from '../i18n/translate.js';
 import { deliveryLine } from '../i18n/core-text.js';
@@ -26,9 +26,10 @@ function el(doc, tag, className, text) {
 }
 
 // list: the conversation's <ol> (inside the role="log" region); onRetry(message_id) is called by a Retry
-// button (boot.js turns it into the core's retry_clicked event). t: the
-// translator (English by default); agentName: the shop's ('' = catalogue's).
-export function createMessages({ doc, list, onRetry, t = createTranslator(), agentName = '' }) {
+// button (boot.js turns it into the core's retry_clicked event), and
+// onSaveToggle(product_id) by a card's Save toggle (product_save_toggled).
+// t: the translator (English by default); agentName: the shop's ('' = catalogue's).
+export function createMessages({ doc, list, onRetry, onSaveToggle = () => {}, t = createTranslator(), agentName = '' }) {
   const agentLabel = `${t('message.agent', { agent: agentName || t('message.agentName') })} `;
   const users = new Map(); // message_id -> {item, line, retry}
   const agents = new Map(); // reply_to -> {item, bubble, cards}
@@ -115,9 +116,26 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
     });
   }
 
+  const saveToggles = []; // {product_id, button}: every card's toggle, for product_saved_changed
+
   function addCard(card) {
     const target = voices.get(card.reply_to) ?? agentFor(card.reply_to);
-    keepPinned(() => target.cards.appendChild(renderProductCard(doc, card, { locale: t.tag })));
+    let node = renderProductCard(doc, card, { locale: t.tag });
+    if (card.savable !== false) {
+      const item = el(doc, 'div', 'card-item');
+      const button = renderSaveToggle(doc, card, { t, onToggle: onSaveToggle });
+      saveToggles.push({ product_id: card.product_id, button });
+      item.append(node, button);
+      node = item;
+    }
+    keepPinned(() => target.cards.appendChild(node));
+  }
+
+  // The core changed a product's saved state: every card of it shows so.
+  function setSaved({ product_id, saved }) {
+    for (const toggle of saveToggles) {
+      if (toggle.product_id === product_id) toggle.button.setAttribute('aria-pressed', saved ? 'true' : 'false');
+    }
   }
 
   // A voice call's live transcript (voice_transcript_shown): the shopper's
@@ -157,5 +175,5 @@ export function createMessages({ doc, list, onRetry, t = createTranslator(), age
     });
   }
 
-  return { addUser, setDelivery, updateAgent, addCard, addNotice, showVoice };
+  return { addUser, setDelivery, updateAgent, addCard, setSaved, addNotice, showVoice };
 }

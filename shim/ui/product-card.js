@@ -1,6 +1,9 @@
 // A product card from the core's product_card_shown effect: the whole card
 // is one real link (keyboard- and middle-click-friendly) to the product
-// page, with an optional image, the name and a localized price.
+// page, with an optional image, the name and a localized price. When the
+// core says the card is savable, a Save toggle (a <button> with
+// aria-pressed) sits beside the link, not inside it: a button inside a
+// link is not valid HTML and no keyboard reaches it reliably.
 
 import { LINK_REL, safeHref } from './rich-text.js';
 
@@ -14,6 +17,21 @@ export function formatPrice(price, currency, locale = undefined) {
   } catch {
     return `${price} ${currency}`.trim();
   }
+}
+
+// The Save toggle of a savable card: its pressed state is the core's
+// (product_saved_changed); a click only tells the core (onToggle). Its name
+// says which product, the visible word says what it does.
+export function renderSaveToggle(doc, card, { t, onToggle }) {
+  const button = doc.createElement('button');
+  button.className = 'card-save';
+  button.setAttribute('type', 'button');
+  button.setAttribute('part', 'card-save');
+  button.setAttribute('aria-pressed', card.saved ? 'true' : 'false');
+  button.setAttribute('aria-label', t('card.saveLabel', { name: card.name }));
+  button.textContent = t('card.save');
+  button.addEventListener('click', () => onToggle(card.product_id));
+  return button;
 }
 
 // locale: the widget's BCP 47 tag (i18n/locale.js), for the price.

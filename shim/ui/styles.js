@@ -161,6 +161,13 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   color: inherit; text-decoration: none; transition: border-color .15s, box-shadow .15s;
 }
 .card:hover { border-color: var(--_accent); box-shadow: 0 2px 8px rgba(16, 24, 40, .08); }
+.card-item { display: flex; align-items: stretch; gap: 6px; }
+.card-item .card { flex: 1; min-width: 0; }
+.card-save { flex: none; padding: 0 10px; border: 1px solid var(--_line); border-radius: 12px;
+  background: var(--_surface); color: var(--_link); font-size: 13px; font-weight: 600; }
+.card-save::before { content: '\\2606\\00a0'; }
+.card-save[aria-pressed="true"] { border-color: currentColor; }
+.card-save[aria-pressed="true"]::before { content: '\\2605\\00a0'; }
 .card-image { width: 52px; height: 52px; flex: none; object-fit: cover; border-radius: 8px; background: var(--_soft); }
 .card-text { display: flex; flex-direction: column; min-width: 0; }
 .card-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }

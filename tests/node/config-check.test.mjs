@@ -149,3 +149,12 @@ test('tokenUrl is a known key from every source: an http(s) URL, relative allowe
   assert.equal(connectionValues(sources).tokenUrl, '/from-init', 'init wins');
   assert.equal(connectionValues({ ...sources, init: {} }).tokenUrl, '/from-element', 'then the element');
 });
+
+test('saveProducts is "on" or "off" from every source, init winning', () => {
+  assert.deepEqual(check({ dataset: { saveProducts: 'off' }, attributes: { 'save-products': 'on' }, init: { saveProducts: 'off' } }), []);
+  assert.deepEqual(check({ init: { saveProducts: false } }), ['init option saveProducts must be a string, got boolean']);
+  assert.deepEqual(check({ dataset: { saveProducts: 'no' } }), ['data-save-products "no" must be one of "on", "off"']);
+  const sources = { init: { saveProducts: 'off' }, dataset: { saveProducts: 'on' } };
+  assert.equal(connectionValues(sources).saveProducts, 'off', 'init wins');
+  assert.equal(connectionValues({ ...sources, init: {} }).saveProducts, 'on');
+});

@@ -127,3 +127,16 @@ test('token_url reaches the core only when set, resolved against the page, on bo
   assert.equal(session.token_url, 'https://auth.example/t');
   assert.throws(() => coreConfig({ dataset: { tokenUrl: 'javascript:alert(1)' }, pageUrl: page, seeds }), /data-token-url must be an http\(s\) URL/);
 });
+
+test('saved products: restored on both transports; data-save-products="off" reaches the core as save_products false', () => {
+  const p1 = { product_id: 'p1', name: 'Astro Bot', price: '59.99', currency: 'GBP', url: 'https://shop.example/p1' };
+  const stored = JSON.stringify({ session_id: 'conv-1', saved: [p1] });
+  const http = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1', storedSession: stored });
+  assert.deepEqual(http.saved, [p1]);
+  const session = coreConfig({ dataset: { transport: 'session' }, pageUrl: page, seeds, storedId: 'conv-1', tabId: 't', build: 'b', storedSession: stored });
+  assert.deepEqual(session.saved, [p1]);
+  assert.equal('saved' in restoredSession(saved({ saved: { p1 } }), 'conv-1'), false, 'not an array: dropped');
+  assert.equal('save_products' in http, false, 'on by default: the core default');
+  assert.equal(coreConfig({ dataset: { saveProducts: 'off' }, pageUrl: page, seeds }).save_products, false);
+  assert.equal('save_products' in coreConfig({ dataset: { saveProducts: 'on' }, pageUrl: page, seeds }), false);
+});

@@ -10,8 +10,9 @@ function setup() {
   const doc = createFakeDocument();
   const list = doc.createElement('ol');
   const retried = [];
-  const messages = createMessages({ doc, list, onRetry: (id) => retried.push(id) });
-  return { list, messages, retried };
+  const toggled = [];
+  const messages = createMessages({ doc, list, onRetry: (id) => retried.push(id), onSaveToggle: (id) => toggled.push(id) });
+  return { list, messages, retried, toggled };
 }
 
 const para = (text) => ({ blocks: [{ kind: 'paragraph', lines: [[{ text, bold: false, italic: false, href: '' }]] }] });
@@ -73,6 +74,51 @@ test('a product card joins its reply, as a real link with a formatted price', ()
   assert.equal(card.byTag('img').length, 0);
 });
 
+const astro = { reply_to: 'm1', product_id: 'astro', name: 'Astro Bot', price: '59.99', currency: 'GBP',
+  url: 'https://shop.example/products/astro-bot', image_url: '' };
+
+test("a savable card has a Save toggle beside its link (not inside it) that only tells the core", () => {
+  const { list, messages, toggled } = setup();
+  messages.addUser({ message_id: 'm1', text: 'hi' });
+  messages.addCard({ ...astro, saved: true });
+  const [item] = list.byClass('card-item');
+  const [link, button] = item.children;
+  assert.equal(link.localName, 'a');
+  assert.equal(link.byTag('button').length, 0, 'no button inside the link');
+  assert.equal(button.localName, 'button');
+  assert.equal(button.getAttribute('type'), 'button');
+  assert.equal(button.getAttribute('aria-pressed'), 'true', 'drawn as the core says');
+  assert.equal(button.getAttribute('aria-label'), 'Save Astro Bot');
+  assert.equal(button.textContent, 'Save');
+  button.fire('click');
+  assert.deepEqual(toggled, ['astro']);
+  assert.equal(button.getAttribute('aria-pressed'), 'true', 'a click changes nothing until the core answers');
+});
+
+test('product_saved_changed presses or releases every card of that product, and no other', () => {
+  const { list, messages } = setup();
+  messages.addUser({ message_id: 'm1', text: 'hi' });
+  messages.addCard(astro);
+  messages.addCard({ ...astro, product_id: 'other', name: 'Other' });
+  messages.addUser({ message_id: 'm2', text: 'again?' });
+  messages.addCard({ ...astro, reply_to: 'm2' });
+  const pressed = () => list.byClass('card-save').map((b) => b.getAttribute('aria-pressed'));
+  assert.deepEqual(pressed(), ['false', 'false', 'false']);
+  messages.setSaved({ product_id: 'astro', saved: true });
+  assert.deepEqual(pressed(), ['true', 'false', 'true']);
+  messages.setSaved({ product_id: 'astro', saved: false });
+  assert.deepEqual(pressed(), ['false', 'false', 'false']);
+});
+
+test('a card the shop made unsavable is the plain link, with no toggle', () => {
+  const { list, messages } = setup();
+  messages.addUser({ message_id: 'm1', text: 'hi' });
+  messages.addCard({ ...astro, savable: false });
+  assert.equal(list.byClass('card-save').length, 0);
+  assert.equal(list.byClass('card-item').length, 0);
+  assert.equal(list.byClass('card')[0].localName, 'a');
+});
+
 test('prices are formatted for the currency, and odd input shown as sent', () => {
   assert.equal(formatPrice('59.99', 'GBP', 'en-GB'), '£59.99');
   assert.equal(formatPrice('1234.5', 'EUR', 'de-DE'), '1.234,50\u00a0€');
@@ -117,4 +163,20 @@ test('voice bubbles: one per id, text replaced (textContent only), the cut note,
   assert.equal(spoken.getAttribute('data-final'), 'true');
   assert.equal(spoken.byClass('cards')[0].children.length, 1, 'the card sits with the spoken answer');
   assert.equal(list.byClass('agent').length, 1, 'no text-reply bubble was made for the card');
+});
+
+test("the Save toggle speaks the widget's language, its visible word inside its accessible name", async () => {
+  const { createTranslator } = await import('../../shim/i18n/translate.js');
+  for (const [lang, word, label] of [['de', 'Merken', 'Astro Bot merken'], ['ar', 'حفظ', 'حفظ Astro Bot']]) {
+    const { default: table } = await import(`../../shim/i18n/${lang}.js`);
+    const doc = createFakeDocument();
+    const list = doc.createElement('ol');
+    const messages = createMessages({ doc, list, onRetry() {}, t: createTranslator({ table, tag: lang }) });
+    messages.addUser({ message_id: 'm1', text: 'hi' });
+    messages.addCard(astro);
+    const [button] = list.byClass('card-save');
+    assert.equal(button.textContent, word, lang);
+    assert.equal(button.getAttribute('aria-label'), label, lang);
+    assert.ok(label.toLowerCase().includes(word.toLowerCase()), `${lang}: label in name`);
+  }
 });

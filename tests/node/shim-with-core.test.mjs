@@ -25,7 +25,8 @@ async function harness(respond) {
   const ui = { calls: [] };
   const rec = (name) => (arg) => ui.calls.push([name, arg]);
   ui.composer = { clear: rec('clear'), showError: rec('error') };
-  ui.messages = { addUser: rec('user'), setDelivery: rec('delivery'), updateAgent: rec('agent'), addCard: rec('card') };
+  ui.messages = { addUser: rec('user'), setDelivery: rec('delivery'), updateAgent: rec('agent'), addCard: rec('card'),
+    setSaved: rec('saved') };
   const lines = [];
   const console = { debug: (t) => lines.push(t), info: (t) => lines.push(t), warn: (t) => lines.push(t), error: (t) => lines.push(t) };
   const listeners = createListeners({ console });
@@ -80,5 +81,27 @@ test('a 503 with Retry-After is retried by the core with the same key, through t
   const key = (r) => new Headers(r.headers).get('idempotency-key');
   assert.equal(key(h.requests[0]), key(h.requests[1]));
   assert.deepEqual(states(), ['sending', 'retrying', 'sent']);
+  h.host.dispose();
+});
+
+test("a card's Save toggle goes through the WASM core: the card's state, then one host event, persisted", { skip }, async () => {
+  const h = await harness(() => new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } }));
+  const heard = [];
+  h.listeners.on('product_saved', (p) => heard.push(['saved', p]));
+  h.listeners.on('product_unsaved', (p) => heard.push(['unsaved', p]));
+  h.host.dispatch(enterEvent({ key: 'Enter' }, 'do you have PS5 games?'));
+  await h.settle();
+  const card = h.ui.calls.find(([k]) => k === 'card')[1];
+  assert.equal(card.saved, undefined, 'not saved: the field is left out');
+  assert.equal(card.savable, undefined, 'savable: the field is left out');
+  const ran = h.host.dispatch({ type: 'product_save_toggled', product_id: 'astro' });
+  assert.deepEqual(ran.map((e) => e.type).filter((t) => t !== 'log'), ['product_saved_changed', 'host_event', 'persist']);
+  assert.deepEqual(h.ui.calls.filter(([k]) => k === 'saved').map(([, a]) => a), [{ type: 'product_saved_changed', product_id: 'astro', saved: true }]);
+  const astro = { id: 'astro', title: 'Astro Bot', url: 'https://shop.example/p/astro', price: '49.99', currency: 'GBP' };
+  assert.deepEqual(heard, [['saved', astro]]);
+  assert.deepEqual(JSON.parse(ran.find((e) => e.type === 'persist').value).saved,
+    [{ product_id: 'astro', name: 'Astro Bot', price: '49.99', currency: 'GBP', url: 'https://shop.example/p/astro' }]);
+  h.host.dispatch({ type: 'product_save_toggled', product_id: 'astro' });
+  assert.deepEqual(heard, [['saved', astro], ['unsaved', astro]]);
   h.host.dispose();
 });

@@ -13,12 +13,14 @@ Client::Client(Config config)
   if (config_.conversation_id.empty()) config_.conversation_id = ids_.uuid();
   delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json, config_.transcript_json);
   identity_.restore(config_.visitor_json);
+  if (saved_.restore(config_.saved_json) > 0) out_.push_back(Log{"warn", "dropped malformed saved products"});
 }
 
 void Client::persist_session() {
   if (!config_.session_url.empty()) return delivery_.persist();
   nlohmann::json blob = {{"session_id", config_.conversation_id}};
   if (identity_.visitor()) blob["visitor"] = visitor_to_json(identity_.visitor());
+  if (saved_.size()) blob["saved"] = saved_.to_json();
   out_.push_back(Persist{SessionDelivery::kPersistKey, blob.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
@@ -46,6 +48,9 @@ void Client::handle(const Event& event, int64_t now) {
           if (voice_.active()) voice_.on_typed();
         }
         else if constexpr (std::is_same_v<T, RetryClicked>) send_.on_retry(e, now);
+        else if constexpr (std::is_same_v<T, ProductSaveToggled>) {
+          if (saved_.toggle(e.product_id, config_.save_products)) persist_session();
+        }
         else if constexpr (std::is_same_v<T, HttpResponded>) send_.on_responded(e, now);
         else if constexpr (std::is_same_v<T, HttpBody>) send_.on_body(e, now);
         else if constexpr (std::is_same_v<T, HttpEnded>) send_.on_ended(e, now);
@@ -196,6 +201,8 @@ std::optional<Effect> Client::poll() {
   if (out_.empty()) return std::nullopt;
   Effect e = std::move(out_.front());
   out_.pop_front();
+  // Every card leaves through here, whichever part of the core drew it.
+  if (auto* card = std::get_if<ProductCardShown>(&e)) saved_.on_card_shown(*card, config_.save_products);
   return e;
 }
 

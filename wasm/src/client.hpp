@@ -25,6 +25,7 @@
 #include "ids.hpp"
 #include "release_watch.hpp"
 #include "reply_assembler.hpp"
+#include "saved_products.hpp"
 #include "connection_machine.hpp"
 #include "conversation_control.hpp"
 #include "device_link.hpp"
@@ -74,6 +75,9 @@ struct Config {
   std::string outbox_json;             // [{"id", "text"}, ...]
   std::string transcript_json;         // transcript.hpp's to_json()
   std::string visitor_json;            // visitor.hpp's JSON form (both transports)
+  std::string saved_json;              // saved_products.hpp's to_json() (both transports)
+  // The shop lets shoppers save product cards (init option saveProducts).
+  bool save_products = true;
   // What this browser lacks for a voice call, as the shim's capability
   // check reports it (shim/capabilities.js): e.g. "microphone",
   // "audio_worklet". Non-empty: voice is refused with a notice, text goes on.
@@ -135,6 +139,7 @@ class Client {
   const Presence& presence() const { return presence_; }
   const Identity& identity() const { return identity_; }
   const DeviceLink& link() const { return link_; }
+  const SavedProducts& saved() const { return saved_; }
 
  private:
   friend class SendMachine;
@@ -188,6 +193,7 @@ class Client {
   Stats stats_;
   std::deque<Effect> out_;
   ReplyAssembler replies_{out_};
+  SavedProducts saved_{out_};
   SendMachine send_;
   ConnectionMachine conn_;
   SessionDelivery delivery_;

@@ -90,6 +90,8 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     ComposerChanged e; r.integer("chars", e.chars); out = e;
   } else if (type == "retry_clicked") {
     RetryClicked e; r.str("message_id", e.message_id); out = e;
+  } else if (type == "product_save_toggled") {
+    ProductSaveToggled e; r.str("product_id", e.product_id); out = e;
   } else if (type == "http_responded") {
     HttpResponded e;
     r.integer("request_id", e.request_id);
@@ -247,10 +249,16 @@ json encode_effect(const Effect& effect) {
           if (!e.author.empty()) j["author"] = e.author;  // absent for the assistant
           return j;
         }
-        else if constexpr (std::is_same_v<T, ProductCardShown>)
-          return {{"type", "product_card_shown"}, {"reply_to", e.reply_to}, {"product_id", e.product_id},
-                  {"name", e.name}, {"price", e.price}, {"currency", e.currency}, {"url", e.url},
-                  {"image_url", e.image_url}};
+        else if constexpr (std::is_same_v<T, ProductCardShown>) {
+          nlohmann::json j = {{"type", "product_card_shown"}, {"reply_to", e.reply_to}, {"product_id", e.product_id},
+                              {"name", e.name}, {"price", e.price}, {"currency", e.currency}, {"url", e.url},
+                              {"image_url", e.image_url}};
+          if (!e.savable) j["savable"] = false;  // absent: the default, so older transcripts stay as they were
+          if (e.saved) j["saved"] = true;
+          return j;
+        }
+        else if constexpr (std::is_same_v<T, ProductSavedChanged>)
+          return {{"type", "product_saved_changed"}, {"product_id", e.product_id}, {"saved", e.saved}};
         else if constexpr (std::is_same_v<T, Log>)
           return {{"type", "log"}, {"level", e.level}, {"text", e.text}};
         else if constexpr (std::is_same_v<T, HostEvent>)
@@ -330,6 +338,8 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, HostSend>) return {{"type", "host_send"}, {"text", e.text}};
         else if constexpr (std::is_same_v<T, ComposerChanged>) return {{"type", "composer_changed"}, {"chars", e.chars}};
         else if constexpr (std::is_same_v<T, RetryClicked>) return {{"type", "retry_clicked"}, {"message_id", e.message_id}};
+        else if constexpr (std::is_same_v<T, ProductSaveToggled>)
+          return {{"type", "product_save_toggled"}, {"product_id", e.product_id}};
         else if constexpr (std::is_same_v<T, HttpResponded>)
           return {{"type", "http_responded"}, {"request_id", e.request_id}, {"status", e.status},
                   {"retry_after_ms", e.retry_after_ms}};

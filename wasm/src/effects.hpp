@@ -89,6 +89,18 @@ struct ProductCardShown {
   std::string currency;  // ISO 4217, e.g. "GBP"
   std::string url;       // already checked: http(s) only
   std::string image_url; // empty, or http(s)
+  // Stamped by the core as the card leaves it (saved_products.hpp): draw a
+  // Save toggle (savable; false: the shop turned saving off) and its state.
+  // Serialized only when they differ from the default (savable, not saved).
+  bool savable = true;
+  bool saved = false;
+};
+
+// The shopper's save of product `product_id` changed: every card of that
+// product shows it (the Save toggle's aria-pressed).
+struct ProductSavedChanged {
+  std::string product_id;
+  bool saved = false;
 };
 
 // A line for the console, prefixed "[natter] " by the host.
@@ -100,7 +112,7 @@ struct Log {
 // Something a shop's own code can subscribe to with natter('on', name, fn).
 // payload is a JSON object.
 struct HostEvent {
-  std::string name;     // "message" | "error" | "send_blocked"
+  std::string name;     // "message" | "error" | "send_blocked" | "product_saved" | "product_unsaved" | …
   std::string payload;  // JSON text
 };
 
@@ -318,6 +330,6 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
                             ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen,
-                            RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute>;
+                            RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged>;
 
 }  // namespace natter

@@ -48,6 +48,11 @@ struct RetryClicked {
   std::string message_id;
 };
 
+// The shopper pressed the Save toggle of a product card (saved_products.hpp).
+struct ProductSaveToggled {
+  std::string product_id;
+};
+
 // The response to an HttpRequest effect arrived (status line and headers).
 struct HttpResponded {
   uint32_t request_id = 0;
@@ -215,6 +220,6 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
                            ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered,
                            ContinueRedeemed, HandoffEmailSubmitted, RtcOfferReady,
-                           RtcChannelOpen, RtcPong, RtcFailed>;
+                           RtcChannelOpen, RtcPong, RtcFailed, ProductSaveToggled>;
 
 }  // namespace natter

@@ -90,6 +90,12 @@ Config config_from_json(std::string_view text, std::string* error) {
     if (transcript->is_array()) c.transcript_json = transcript->dump(-1, ' ', false, json::error_handler_t::replace);
     else note("config 'transcript' must be an array");
   }
+  auto saved = j.find("saved");
+  if (saved != j.end()) {
+    if (saved->is_array()) c.saved_json = saved->dump(-1, ' ', false, json::error_handler_t::replace);
+    else note("config 'saved' must be an array");
+  }
+  if (auto it = j.find("save_products"); it != j.end() && it->is_boolean()) c.save_products = it->get<bool>();
   auto visitor = j.find("visitor");
   if (visitor != j.end()) {
     if (visitor->is_object()) c.visitor_json = visitor->dump(-1, ' ', false, json::error_handler_t::replace);

@@ -226,6 +226,7 @@ void SessionDelivery::persist() {
                          {"outbox", outbox},
                          {"transcript", transcript_.to_json()}};
   if (c_.identity_.visitor()) blob["visitor"] = visitor_to_json(c_.identity_.visitor());  // absent: none
+  if (c_.saved_.size()) blob["saved"] = c_.saved_.to_json();  // absent: none saved
   c_.out_.push_back(Persist{kPersistKey, dump(blob)});
 }
 
