@@ -7,7 +7,8 @@
 //
 // createCallRtc({ enabled, turn (turn-credentials.mjs config or null), answer
 // (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), log }) -> {
-//   offered(conn), request(call, conn), offer(call, conn, frame),
+//   offered(conn), handles(type), control(call|null, conn, voice.rtc_* frame),
+//   request(call, conn), offer(call, conn, frame),
 //   closeByWidget(call, pcId), end(call), downlink(call, conn), kill(mode),
 //   summary(call), totals(), resetTotals() }
 import { answerRtc } from './rtc-peer.mjs';
@@ -67,6 +68,17 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     if (legs.get(call)?.pcId === pcId) drop(call, 'widget_closed', false);
   }
 
+  // The widget's voice.rtc_* frames, for the call open on its connection
+  // (`call` null: none is).
+  const CONTROL_TYPES = new Set(['voice.rtc_request', 'voice.rtc_offer', 'voice.rtc_close']);
+  const handles = (type) => CONTROL_TYPES.has(type);
+  function control(call, conn, frame) {
+    if (!call || call.id !== frame.call_id) return undefined; // a late frame of another call
+    if (frame.type === 'voice.rtc_request') return request(call, conn);
+    if (frame.type === 'voice.rtc_close') return closeByWidget(call, frame.pc_id);
+    return offer(call, conn, frame);
+  }
+
   // The call ended or lost its socket: its leg goes with it, silently.
   const end = (call) => drop(call, 'call_ended', false);
 
@@ -105,6 +117,6 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
   const resetTotals = () => { for (const key of Object.keys(totals)) totals[key] = 0; };
 
   return {
-    offered, request, offer, closeByWidget, end, downlink, kill, summary, totals: () => ({ ...totals }), resetTotals,
+    offered, handles, control, request, offer, closeByWidget, end, downlink, kill, summary, totals: () => ({ ...totals }), resetTotals,
   };
 }
