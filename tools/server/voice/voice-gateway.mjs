@@ -432,6 +432,6 @@ export function createVoiceGateway({
 
   return {
     control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals, ...rtc.totals() }),
-    killRtc: (mode) => rtc.kill(mode),
+    killRtc: (mode, options) => rtc.kill(mode, options),
   };
 }
