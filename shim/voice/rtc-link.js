@@ -7,10 +7,15 @@
 // connection still carries its old id, and the core drops it.
 //
 //   const rtc = createRtcLink({ RTCPeerConnection, dispatch, onPacket, log });
-//   table entries: rtc.effects (rtc_open, rtc_answer, rtc_ping, rtc_close);
+//   table entries: rtc.effects (rtc_open, rtc_restart, rtc_answer, rtc_ping, rtc_close);
 //   uplink: rtc.send(pcId, bytes, maxBufferedBytes) -> sent (false: not open)
 //
 // Agent frames from the channel go to onPacket(ArrayBuffer).
+//
+// rtc_restart (a network change): the same connection and data channel,
+// the fresh ICE servers (setConfiguration), an offer with iceRestart; once
+// its answer is applied and ICE is connected again, rtc_channel_open once
+// more with the pair now selected (the core waits for it, within its bound).
 
 const isRelay = (c) => c?.candidateType === 'relay';
 
@@ -30,6 +35,27 @@ async function selectedPath(pc) {
   } catch {
     return { candidate_type: '', relay_protocol: '' };
   }
+}
+
+// ICE connected on the current (restarted) credentials.
+function iceConnected(pc) {
+  const up = () => pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
+  if (up()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => { if (up()) { pc.removeEventListener('iceconnectionstatechange', check); resolve(); } };
+    pc.addEventListener('iceconnectionstatechange', check);
+  });
+}
+
+function nextGatheringComplete(pc) {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (pc.iceGatheringState !== 'complete') return;
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    pc.addEventListener('icegatheringstatechange', check);
+  });
 }
 
 function gathered(pc) {
@@ -81,17 +107,45 @@ export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
       onPacket(m.data);
     };
     pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') fail('connection_failed'); };
+    entry.fail = fail;
+    offerOnce(entry, {});
+  }
+
+  function offerOnce(entry, options) {
+    const { id, pc } = entry;
+    // A restart gathers anew: wait for that gathering to complete, not the first one's state.
+    const regathered = options.iceRestart ? nextGatheringComplete(pc) : null;
     (async () => {
-      await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc);
-      if (live()) dispatch({ type: 'rtc_offer_ready', pc_id: id, sdp: pc.localDescription.sdp });
-    })().catch(() => fail('offer_failed'));
+      await pc.setLocalDescription(await pc.createOffer(options));
+      await (regathered ?? gathered(pc));
+      if (current === entry) dispatch({ type: 'rtc_offer_ready', pc_id: id, sdp: pc.localDescription.sdp });
+    })().catch(() => entry.fail('offer_failed'));
+  }
+
+  function restart({ pc_id: id, ice_servers: iceServers }) {
+    const entry = current;
+    if (!entry || entry.id !== id) return;
+    try {
+      entry.pc.setConfiguration({ iceServers });
+    } catch {
+      entry.fail('restart_refused');
+      return;
+    }
+    entry.restarting = true;
+    offerOnce(entry, { iceRestart: true });
   }
 
   function answer({ pc_id: id, sdp }) {
     const entry = current;
     if (!entry || entry.id !== id) return;
-    entry.pc.setRemoteDescription({ type: 'answer', sdp }).catch(() => {
+    const applied = entry.pc.setRemoteDescription({ type: 'answer', sdp });
+    if (entry.restarting) {
+      entry.restarting = false;
+      applied.then(() => iceConnected(entry.pc)).then(() => selectedPath(entry.pc)).then((path) => {
+        if (current === entry && !entry.failed) dispatch({ type: 'rtc_channel_open', pc_id: id, ...path });
+      }, () => {});
+    }
+    applied.catch(() => {
       if (current === entry && !entry.failed) {
         entry.failed = true;
         dispatch({ type: 'rtc_failed', pc_id: id, reason: 'answer_refused' });
@@ -122,7 +176,7 @@ export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
   }
 
   return {
-    effects: { rtc_open: open, rtc_answer: answer, rtc_ping: ping, rtc_close: close },
+    effects: { rtc_open: open, rtc_restart: restart, rtc_answer: answer, rtc_ping: ping, rtc_close: close },
     send,
     counts: () => ({ ...counts }),
   };

@@ -1,8 +1,9 @@
 // Voice over WebRTC through a TURN relay (issue 17): Chromium with UDP
 // blocked (--webrtc-ip-handling-policy=disable_non_proxied_udp: only relay
 // candidates, the relay reached over TCP), a throwaway coturn on loopback
-// with --no-udp, the gateway minting TURN REST credentials for it. Then the
-// relay gone too: the call stays on the WebSocket, and says why.
+// with --no-udp, the gateway minting TURN REST credentials for it; a network
+// change restarts ICE through the relay on freshly minted credentials. Then
+// the relay gone too: the call stays on the WebSocket, and says why.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +52,32 @@ test('with UDP blocked the call runs through the TURN relay over TCP, on credent
   assert.equal((await s.page.evaluate(() => window.natter('debug').voice_route)).rung, 'turn_tcp');
   await ui.end.click();
   await ui.waitFor('off');
+  s.assertClean();
+});
+
+test('a network change on a relayed call restarts ICE through the relay on fresh, valid credentials', async () => {
+  const s = await openConnected(stack);
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await ui.waitForRung('turn_tcp');
+  await ui.waitFor('listening', 20_000);
+  await s.page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await eventually(() => assert.equal(receivedOf(s, 'voice.rtc_answer').length, 2, 'the restart was answered'), { timeout: 10_000 });
+  await ui.waitForRung('turn_tcp', 10_000);
+  const [first, fresh] = receivedOf(s, 'voice.rtc_config').map((c) => c.ice_servers[0]);
+  assert.notEqual(fresh.username, first.username, 'the restart\'s credentials are new');
+  assert.notEqual(fresh.credential, first.credential);
+  const { createHmac } = await import('node:crypto');
+  assert.equal(fresh.credential, createHmac('sha1', SECRET).update(fresh.username).digest('base64'));
+  assert.ok(Number(fresh.username.split(':')[0]) > Date.now() / 1000, 'not expired');
+  const voice = (await stack.stats()).voice;
+  assert.equal(voice.rtc_restarts, 1);
+  assert.equal(voice.rtc_offers, 1, 'the same leg: an ICE restart, not a new peer connection');
+  const before = voice.frames_received_rtc;
+  await eventually(async () => assert.ok((await stack.stats()).voice.frames_received_rtc - before > 50, 'frames through the relay again'),
+    { timeout: 10_000 });
+  assert.equal((await s.page.evaluate(() => window.natter('debug').voice_route)).rung, 'turn_tcp');
+  assert.ok(!['off', 'ending'].includes(await ui.state()));
   s.assertClean();
 });
 

@@ -24,7 +24,11 @@ const DiagramSource kSource{"Voice ladder states", "voice-ladder-states.md", "kL
                             "wasm/src/voice_ladder.cpp", "tests/native/voice_ladder_test.cpp",
                             "Frames ride the data channel in Direct and Relayed, the session's WebSocket in every\n"
                             "other state of a live call. Bounds: `kSetupMs` 6 s to an open channel, `kLivenessMs`\n"
-                            "3.5 s without a pong, the climb back after 5 s doubling to 60 s (voice_ladder.hpp).\n"};
+                            "3.5 s without a pong, the climb back after 5 s doubling to 60 s; `online` on a channel:\n"
+                            "an ICE restart of the same peer connection with a fresh config within `kRestartMs` 5 s\n"
+                            "(frames on the WebSocket meanwhile), else a new peer connection (voice_ladder.hpp).\n"};
+constexpr const char* kFreshIceServers =
+    R"([{"urls":"turn:127.0.0.1:3478?transport=tcp","username":"2:x","credential":"fresh"}])";
 
 constexpr const char* kIceServers = R"([{"urls":"turn:127.0.0.1:3478?transport=tcp","username":"1:x","credential":"c"}])";
 
@@ -87,7 +91,7 @@ TEST(VoiceLadderStates, TheDiagramInTheDocsMatchesTheTable) {
 }
 
 TEST(VoiceLadderStates, EveryStateIsReachableFromOff) {
-  EXPECT_EQ(reachable_states(kLadderTransitions, kLadderTransitionCount, Ladder::Off), 6u);
+  EXPECT_EQ(reachable_states(kLadderTransitions, kLadderTransitionCount, Ladder::Off), 8u);
 }
 
 TEST(VoiceLadderStates, AForbiddenTransitionIsRefusedReportedAndChangesNothing) {
@@ -257,6 +261,104 @@ TEST_F(VoiceLadderCall, ComingBackOnlineClimbsAtOnce) {
   h.feed(NetworkChanged{true});
   EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
   EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 2u);
+}
+
+// Issue 17: "on online or a network change, an ICE restart with fresh TURN
+// credentials first, then a new peer connection, then the WebSocket".
+TEST_F(VoiceLadderCall, OnlineOnAChannelRestartsIceOnTheSamePeerConnectionWithAFreshConfig) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  const auto prompts = h.all_of<MicrophoneRequested>().size();
+  h.advance(VoiceLadder::kPingMs);
+  h.feed(RtcPong{pc});
+  const auto pings = h.all_of<RtcPing>().size();
+  h.feed(NetworkChanged{true});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::RestartConfig);
+  EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 2u) << "a fresh config first";
+  EXPECT_EQ(route(), "websocket") << "frames ride the floor while the path is restarted";
+  EXPECT_TRUE(h.all_of<RtcClose>().empty()) << "the same peer connection";
+  h.feed(WsFrame{conn, frame("voice.rtc_config", call, std::string(R"(,"ice_servers":)") + kFreshIceServers)});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Restarting);
+  ASSERT_EQ(h.all_of<RtcRestart>().size(), 1u);
+  EXPECT_EQ(h.all_of<RtcRestart>()[0].pc_id, pc);
+  EXPECT_EQ(nlohmann::json::parse(h.all_of<RtcRestart>()[0].ice_servers_json)[0]["credential"], "fresh");
+  EXPECT_EQ(h.all_of<RtcOpen>().size(), 1u) << "no new peer connection";
+  h.feed(RtcOfferReady{pc, "v=0 restart"});
+  const auto offers = sent_frames(h, "voice.rtc_offer");
+  ASSERT_EQ(offers.size(), 2u);
+  const auto offer = nlohmann::json::parse(offers[1]);
+  EXPECT_EQ(offer["pc_id"], pc);
+  EXPECT_EQ(offer["sdp"], "v=0 restart");
+  EXPECT_EQ(offer["restart"], true);
+  EXPECT_FALSE(nlohmann::json::parse(offers[0]).contains("restart")) << "a first offer is the frame it always was";
+  h.feed(WsFrame{conn, frame("voice.rtc_answer", call, R"(,"pc_id":)" + std::to_string(pc) + R"(,"sdp":"v=0 re")")});
+  ASSERT_EQ(h.all_of<RtcRemoteAnswer>().size(), 2u);
+  EXPECT_EQ(h.all_of<RtcRemoteAnswer>()[1].sdp, "v=0 re");
+  h.advance(VoiceLadder::kPingMs * 2);
+  EXPECT_EQ(h.all_of<RtcPing>().size(), pings) << "no pings while restarting";
+  h.feed(RtcChannelOpen{pc, "relay", "udp"});  // the new network needs the relay
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Relayed);
+  EXPECT_EQ(route(), "turn_udp");
+  EXPECT_EQ(h.all_of<VoiceRoute>().back().pc_id, pc);
+  EXPECT_EQ(until_rtc_deadline(), VoiceLadder::kLivenessMs) << "liveness on the restarted channel";
+  EXPECT_EQ(h.all_of<MicrophoneRequested>().size(), prompts);
+  EXPECT_EQ(sent_frames(h, "voice.start").size(), 1u);
+  EXPECT_TRUE(sent_frames(h, "voice.end").empty());
+  EXPECT_TRUE(h.client.voice().active());
+}
+
+TEST_F(VoiceLadderCall, ARestartWithoutAnOpenChannelWithinItsBoundMakesANewPeerConnectionThenFallsToTheWebSocket) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  h.feed(NetworkChanged{true});
+  h.feed(WsFrame{conn, frame("voice.rtc_config", call, std::string(R"(,"ice_servers":)") + kFreshIceServers)});
+  h.feed(RtcOfferReady{pc, "v=0 restart"});
+  h.advance(VoiceLadder::kRestartMs - 1);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Restarting);
+  h.advance(1);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  ASSERT_EQ(h.all_of<RtcClose>().size(), 1u);
+  EXPECT_EQ(h.all_of<RtcClose>()[0].pc_id, pc);
+  EXPECT_EQ(sent_frames(h, "voice.rtc_close").size(), 1u) << "the gateway frees the restarted leg";
+  EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 3u) << "then a fresh config for a new connection";
+  h.feed(RtcChannelOpen{pc, "host", ""});  // the given-up connection's late report
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  const uint32_t next = open_pc();
+  EXPECT_NE(next, pc);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectChannel);
+  h.advance(VoiceLadder::kSetupMs);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket) << "and then the floor";
+  EXPECT_TRUE(h.client.voice().active());
+}
+
+TEST_F(VoiceLadderCall, ARestartTheGatewayClosesOrThatFailsMakesANewPeerConnection) {
+  start_call();
+  uint32_t pc = climb_to("relay", "tcp");
+  h.feed(NetworkChanged{true});
+  h.feed(WsFrame{conn, frame("voice.rtc_closed", call, R"(,"pc_id":)" + std::to_string(pc) + R"(,"reason":"gone")")});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig) << "closed while the config was asked for";
+  EXPECT_TRUE(sent_frames(h, "voice.rtc_close").empty()) << "the gateway closed it already";
+  pc = climb_to("host");
+  h.feed(NetworkChanged{true});
+  h.feed(WsFrame{conn, frame("voice.rtc_config", call, std::string(R"(,"ice_servers":)") + kFreshIceServers)});
+  h.feed(RtcFailed{pc, "answer_refused"});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig) << "failed while restarting";
+  EXPECT_EQ(sent_frames(h, "voice.rtc_close").size(), 1u);
+  EXPECT_EQ(h.client.ladder().failures(), 0u) << "a restart is no failure of the ladder: no back-off yet";
+}
+
+TEST_F(VoiceLadderCall, OnlineWhileAChannelIsBeingSetUpStartsAgainWithAFreshConfig) {
+  start_call();
+  const uint32_t pc = open_pc();
+  ASSERT_EQ(h.client.ladder().state(), Ladder::ExpectChannel);
+  h.feed(NetworkChanged{true});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  ASSERT_EQ(h.all_of<RtcClose>().size(), 1u);
+  EXPECT_EQ(h.all_of<RtcClose>()[0].pc_id, pc);
+  EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 2u);
+  h.feed(NetworkChanged{true});  // again, while that config is on its way: nothing more
+  EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 2u);
+  EXPECT_EQ(until_rtc_deadline(), VoiceLadder::kSetupMs);
 }
 
 TEST_F(VoiceLadderCall, EndingTheCallClosesThePeerConnectionAndDisarmsTheLadder) {

@@ -2,7 +2,8 @@
 // core names (one unordered, no-retransmit channel "voice"), reports the
 // offer once gathering completed, the selected path, pongs and failures with
 // the core's pc_id, hands binary frames on, sends within the buffer bound,
-// and a closed connection's late events are not reported.
+// a closed connection's late events are not reported, and an ICE restart
+// keeps the connection and its channel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRtcLink } from '../../shim/voice/rtc-link.js';
@@ -19,10 +20,17 @@ function fakePeerConnectionClass(made, { relay = null } = {}) {
       super();
       this.config = config;
       this.iceGatheringState = 'new';
+      this.iceConnectionState = 'new';
+      this.offers = [];
       made.push(this);
     }
     createDataChannel(label, options) { this.dc = new FakeChannel(label, options); return this.dc; }
-    async createOffer() { return { type: 'offer', sdp: 'v=0 offer' }; }
+    async createOffer(options = {}) {
+      this.offers.push(options);
+      return { type: 'offer', sdp: options.iceRestart ? 'v=0 restart' : 'v=0 offer' };
+    }
+    setConfiguration(config) { this.config = config; }
+    setIceConnectionState(state) { this.iceConnectionState = state; this.dispatchEvent(new Event('iceconnectionstatechange')); }
     async setLocalDescription(d) {
       this.localDescription = d;
       setTimeout(() => { this.iceGatheringState = 'complete'; this.dispatchEvent(new Event('icegatheringstatechange')); }, 1);
@@ -111,4 +119,45 @@ test('a closed connection is shut and its late events are not reported', async (
   made[0].dc.onclose();
   made[0].dc.onmessage({ data: 'pong' });
   assert.deepEqual(events, []);
+});
+
+test('an ICE restart: the fresh servers on the same connection, an iceRestart offer, open again once ICE reconnects', async () => {
+  const { rtc, made, events } = link({ relay: 'udp' });
+  rtc.effects.rtc_open({ pc_id: 5, ice_servers: [] });
+  await tick();
+  const pc = made[0];
+  pc.dc.readyState = 'open';
+  pc.setIceConnectionState('connected');
+  events.length = 0;
+  const fresh = [{ urls: 'turn:127.0.0.1:3478', username: '2:x', credential: 'fresh' }];
+  rtc.effects.rtc_restart({ pc_id: 5, ice_servers: fresh });
+  assert.deepEqual(pc.config, { iceServers: fresh });
+  pc.setIceConnectionState('checking'); // the new network: the old pair is gone
+  await tick();
+  assert.equal(made.length, 1, 'no new peer connection');
+  assert.deepEqual(pc.offers, [{}, { iceRestart: true }]);
+  assert.deepEqual(events, [{ type: 'rtc_offer_ready', pc_id: 5, sdp: 'v=0 restart' }]);
+  rtc.effects.rtc_answer({ pc_id: 5, sdp: 'v=0 re-answer' });
+  await tick();
+  assert.deepEqual(pc.remote, { type: 'answer', sdp: 'v=0 re-answer' });
+  assert.equal(events.length, 1, 'not open again before ICE is connected again');
+  pc.setIceConnectionState('connected');
+  await tick();
+  assert.deepEqual(events.slice(1),
+    [{ type: 'rtc_channel_open', pc_id: 5, candidate_type: 'relay', relay_protocol: 'udp' }]);
+  rtc.effects.rtc_answer({ pc_id: 5, sdp: 'v=0 a later answer' }); // no restart running: not reported again
+  pc.setIceConnectionState('completed');
+  await tick();
+  assert.equal(events.length, 2);
+  assert.equal(rtc.send(5, 'f', 2048), true, 'the same channel carries the frames');
+});
+
+test('a restart of a connection that is not the current one does nothing', async () => {
+  const { rtc, made, events } = link();
+  rtc.effects.rtc_open({ pc_id: 6, ice_servers: [] });
+  await tick();
+  rtc.effects.rtc_restart({ pc_id: 7, ice_servers: [] });
+  await tick();
+  assert.deepEqual(made[0].offers, [{}]);
+  assert.equal(events.length, 1);
 });

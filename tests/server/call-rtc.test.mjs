@@ -1,10 +1,12 @@
 // The gateway's WebRTC legs (tools/server/voice/call-rtc.mjs) with a fake
 // answerer: a widget without the "rtc" feature is never offered anything,
 // the agent's frames go on the open channel else the socket, a closed leg
-// is announced once (not when the widget closed it), and ending the call
-// closes its leg silently.
+// is announced once (not when the widget closed it), ending the call
+// closes its leg silently, each config carries fresh TURN credentials, and
+// an ICE restart keeps the leg (frames on the socket until it is back).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { createCallRtc } from '../../tools/server/voice/call-rtc.mjs';
 
 function fakeConn(features = []) {
@@ -13,13 +15,18 @@ function fakeConn(features = []) {
   return { features: new Set(features), sent, binary, send: (f) => sent.push(f), sendBinary: (b) => binary.push(b) };
 }
 
-function fakeAnswer(legs) {
-  return async ({ onClose }) => {
-    const leg = { sdp: 'v=0 answer', isOpen: true, sent: [], closedWith: null };
+function fakeAnswer(legs, { restartFails = false } = {}) {
+  return async ({ onClose, onPacket, onPing }) => {
+    const leg = { sdp: 'v=0 answer', isOpen: true, sent: [], closedWith: null, restarts: [], onPacket, onPing };
     Object.assign(leg, {
       open: () => leg.isOpen,
       send: (b) => { leg.sent.push(b); return true; },
       close: (reason) => { if (leg.closedWith) return; leg.closedWith = reason; leg.isOpen = false; onClose(reason); },
+      restart: async (sdp) => {
+        leg.restarts.push(sdp);
+        if (restartFails) throw new Error('no restart');
+        return `v=0 re-answer ${leg.restarts.length}`;
+      },
     });
     legs.push(leg);
     return leg;
@@ -49,7 +56,7 @@ test('with the feature: fresh TURN credentials, an answer, frames on the open ch
   const call = { id: 'call-2', conn };
   rtc.request(call, conn);
   assert.equal(conn.sent[0].type, 'voice.rtc_config');
-  assert.match(conn.sent[0].ice_servers[0].username, /^\d+:call-2$/);
+  assert.match(conn.sent[0].ice_servers[0].username, /^\d+:call-2\.1$/);
   await rtc.offer(call, conn, { pc_id: 7, sdp: 'v=0 offer' });
   assert.deepEqual(conn.sent[1], { type: 'voice.rtc_answer', call_id: 'call-2', pc_id: 7, sdp: 'v=0 answer' });
   const out = rtc.downlink(call, conn);
@@ -78,4 +85,61 @@ test('the widget closing its leg or the call ending closes it without a word', a
   rtc.end(call);
   assert.equal(legs[1].closedWith, 'call_ended');
   assert.equal(conn.sent.filter((f) => f.type === 'voice.rtc_closed').length, 0);
+});
+
+test('each config request mints fresh TURN credentials: different from the last, still valid for the secret and TTL', () => {
+  const rtc = createCallRtc({ turn, answer: fakeAnswer([]), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['rtc']);
+  const call = { id: 'call-4', conn };
+  const before = Math.floor(Date.now() / 1000);
+  rtc.request(call, conn);
+  rtc.request(call, conn); // the ICE restart's, within the same second
+  const [first, second] = conn.sent.map((f) => f.ice_servers[0]);
+  assert.notEqual(second.username, first.username);
+  assert.notEqual(second.credential, first.credential);
+  for (const { username, credential } of [first, second]) {
+    assert.equal(credential, createHmac('sha1', turn.secret).update(username).digest('base64'), 'coturn accepts it');
+    const expiry = Number(username.split(':')[0]);
+    assert.ok(expiry >= before + turn.ttlS && expiry <= Math.floor(Date.now() / 1000) + turn.ttlS, 'short-lived, not expired');
+  }
+  assert.equal(rtc.totals().rtc_configs, 2);
+});
+
+test('an ICE restart of the leg keeps it, sends on the socket until the widget is back on the channel', async () => {
+  const legs = [];
+  const rtc = createCallRtc({ turn, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['rtc']);
+  const call = { id: 'call-5', conn };
+  await rtc.control(call, conn, { type: 'voice.rtc_offer', call_id: 'call-5', pc_id: 3, sdp: 'o' });
+  const out = rtc.downlink(call, conn);
+  out.sendBinary('f1');
+  await rtc.control(call, conn, { type: 'voice.rtc_offer', call_id: 'call-5', pc_id: 3, sdp: 'o2', restart: true });
+  assert.equal(legs.length, 1, 'the same leg');
+  assert.deepEqual(legs[0].restarts, ['o2']);
+  assert.equal(legs[0].closedWith, null);
+  assert.deepEqual(conn.sent.at(-1), { type: 'voice.rtc_answer', call_id: 'call-5', pc_id: 3, sdp: 'v=0 re-answer 1' });
+  assert.equal(rtc.summary(call).restarting, true);
+  out.sendBinary('f2');
+  assert.deepEqual(legs[0].sent, ['f1']);
+  assert.deepEqual(conn.binary, ['f2'], 'restarting: the socket');
+  legs[0].onPing();
+  out.sendBinary('f3');
+  assert.deepEqual(legs[0].sent, ['f1', 'f3'], 'a ping on the channel: back on it');
+  assert.equal(rtc.totals().rtc_restarts, 1);
+  assert.equal(rtc.totals().rtc_offers, 1);
+});
+
+test('a restart offer for another pc_id is a new leg; a restart the leg cannot answer closes it and says so', async () => {
+  const legs = [];
+  const rtc = createCallRtc({ turn, answer: fakeAnswer(legs, { restartFails: true }), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['rtc']);
+  const call = { id: 'call-6', conn };
+  await rtc.offer(call, conn, { pc_id: 1, sdp: 'o' });
+  await rtc.offer(call, conn, { pc_id: 2, sdp: 'o', restart: true });
+  assert.equal(legs.length, 2);
+  assert.equal(legs[0].closedWith, 'replaced');
+  await rtc.offer(call, conn, { pc_id: 2, sdp: 'o3', restart: true });
+  assert.deepEqual(legs[1].restarts, ['o3']);
+  assert.deepEqual(conn.sent.at(-1), { type: 'voice.rtc_closed', call_id: 'call-6', pc_id: 2, reason: 'restart_failed' });
+  assert.equal(rtc.summary(call), null);
 });

@@ -121,3 +121,11 @@ test('voice control frames: call_id 1..64 characters, greeting a boolean, other 
   assert.equal(parseVoiceFrame({ type: 'voice.start', call_id: 'c', greeting: 'yes' }).kind, 'bad');
   assert.deepEqual(parseVoiceFrame({ type: 'voice.mute', call_id: 'c' }), { kind: 'ignored', type: 'voice.mute' });
 });
+
+test('voice.rtc_offer: restart passes through only as true (an ICE restart of pc_id), anything but a boolean is refused', () => {
+  const offer = { type: 'voice.rtc_offer', call_id: 'c', pc_id: 2, sdp: 'v=0' };
+  assert.deepEqual(parseVoiceFrame(offer), { kind: 'voice', voice: offer });
+  assert.deepEqual(parseVoiceFrame({ ...offer, restart: true }), { kind: 'voice', voice: { ...offer, restart: true } });
+  assert.deepEqual(parseVoiceFrame({ ...offer, restart: false }), { kind: 'voice', voice: offer });
+  assert.equal(parseVoiceFrame({ ...offer, restart: 'yes' }).kind, 'bad');
+});

@@ -30,11 +30,12 @@
 //                          -> {faults: {...now in force}}
 //   GET  /__natter/voice/calls  -> {calls: [{session_id, call_id, open, greeted,
 //                          utterances_sent, frames_received, bad_packets,
-//                          segments_heard, barge_ins, rtc?: {pc_id, open, blackholed} while it has
+//                          segments_heard, barge_ins, rtc?: {pc_id, open, blackholed, restarting} while it has
 //                          a WebRTC leg}, ...]}
-//   POST /__natter/voice/rtc/kill  {"mode": "close" | "blackhole"}: every call's WebRTC
-//                          leg is closed (voice.rtc_closed sent) or goes silent both ways
-//                          (the widget's liveness check must find it) -> {killed: n}
+//   POST /__natter/voice/rtc/kill  {"mode": "close" | "blackhole" | "cut", "ms"?: 100..60000
+//                          (2000, cut only)}: every call's WebRTC leg is closed
+//                          (voice.rtc_closed sent) or goes silent both ways (the widget's
+//                          liveness check must find it), or for `ms` only -> {killed: n}
 //   POST /__natter/tokens/expire  (with requireToken) every token minted so far is
 //                          refused from now on, as if all had expired; new ones work
 //                          -> {ok: true}
@@ -164,10 +165,14 @@ export function createTestControls({
       const spec = await readJson(req, res, 256);
       if (spec === null) return undefined;
       const mode = spec.mode ?? 'close';
-      if (mode !== 'close' && mode !== 'blackhole') {
-        return sendError(res, 400, 'bad_request', '"mode" must be "close" or "blackhole".', CONTROL_HEADERS);
+      if (mode !== 'close' && mode !== 'blackhole' && mode !== 'cut') {
+        return sendError(res, 400, 'bad_request', '"mode" must be "close", "blackhole" or "cut".', CONTROL_HEADERS);
       }
-      return sendJson(res, 200, { killed: voice.killRtc(mode) }, CONTROL_HEADERS);
+      const ms = spec.ms ?? 2000;
+      if (!Number.isInteger(ms) || ms < 100 || ms > 60_000) {
+        return sendError(res, 400, 'bad_request', '"ms" must be an integer 100..60000.', CONTROL_HEADERS);
+      }
+      return sendJson(res, 200, { killed: voice.killRtc(mode, { ms }) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
     if (route === 'GET /__natter/voice/heard') return sendHeard(req, res, voice);

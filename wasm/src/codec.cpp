@@ -316,6 +316,8 @@ json encode_effect(const Effect& effect) {
           return {{"type", "typing_changed"}, {"typing", e.typing}, {"name", e.name}};
         else if constexpr (std::is_same_v<T, RtcOpen>)
           return {{"type", "rtc_open"}, {"pc_id", e.pc_id}, {"ice_servers", parse_json(e.ice_servers_json)}};
+        else if constexpr (std::is_same_v<T, RtcRestart>)
+          return {{"type", "rtc_restart"}, {"pc_id", e.pc_id}, {"ice_servers", parse_json(e.ice_servers_json)}};
         else if constexpr (std::is_same_v<T, RtcRemoteAnswer>)
           return {{"type", "rtc_answer"}, {"pc_id", e.pc_id}, {"sdp", e.sdp}};
         else if constexpr (std::is_same_v<T, RtcPing>) return {{"type", "rtc_ping"}, {"pc_id", e.pc_id}};

@@ -236,6 +236,15 @@ struct RtcRemoteAnswer {
   uint32_t pc_id = 0;
   std::string sdp;
 };
+// ICE restart of pc_id (a network change): setConfiguration with these ICE
+// servers (fresh TURN credentials), an offer with iceRestart, once gathered
+// answer RtcOfferReady (same pc_id); when the answer is applied and ICE is
+// connected again, RtcChannelOpen with the newly selected pair. The data
+// channel stays; failures are RtcFailed as ever.
+struct RtcRestart {
+  uint32_t pc_id = 0;
+  std::string ice_servers_json;
+};
 // Send one ping on pc_id's data channel (the gateway echoes a pong).
 struct RtcPing { uint32_t pc_id = 0; };
 // Close peer connection `pc_id`; its late events are stale.
@@ -329,7 +338,7 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             NoticeShown, VoiceRuntimeLoad, MicrophoneRequested, MicrophoneReleased, VoicePlayback,
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
-                            ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen,
+                            ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen, RtcRestart,
                             RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged>;
 
 }  // namespace natter

@@ -137,8 +137,10 @@ std::string encode_voice_rtc_request(const std::string& call_id) {
   return dump({{"type", "voice.rtc_request"}, {"call_id", call_id}});
 }
 
-std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp) {
-  return dump({{"type", "voice.rtc_offer"}, {"call_id", call_id}, {"pc_id", pc_id}, {"sdp", sdp}});
+std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp, bool restart) {
+  json offer = {{"type", "voice.rtc_offer"}, {"call_id", call_id}, {"pc_id", pc_id}, {"sdp", sdp}};
+  if (restart) offer["restart"] = true;  // absent on a new connection: the frame old gateways know
+  return dump(offer);
 }
 
 std::string encode_voice_rtc_close(const std::string& call_id, uint32_t pc_id) {

@@ -45,7 +45,9 @@ std::string encode_voice_barge_in(const std::string& call_id);
 std::string encode_handoff_email(const std::string& email_id, const std::string& email);
 // Voice over WebRTC (docs/protocol.md, "Voice over WebRTC"; voice_ladder.hpp).
 std::string encode_voice_rtc_request(const std::string& call_id);
-std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp);
+// `restart`: an ICE restart of pc_id's connection (voice_ladder.hpp), not a new one.
+std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp,
+                                   bool restart = false);
 std::string encode_voice_rtc_close(const std::string& call_id, uint32_t pc_id);
 
 struct Welcome {

@@ -15,6 +15,8 @@ const char* state_name(Ladder s) {
     case Ladder::ExpectChannel: return "ExpectChannel";
     case Ladder::Direct: return "Direct";
     case Ladder::Relayed: return "Relayed";
+    case Ladder::RestartConfig: return "RestartConfig";
+    case Ladder::Restarting: return "Restarting";
   }
   return "?";
 }
@@ -29,11 +31,21 @@ const Transition<Ladder> kLadderTransitions[] = {
     {Ladder::ExpectChannel, Ladder::WebSocket, NATTER_ON("failed, closed, or no channel within kSetupMs")},
     {Ladder::Direct, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs")},
     {Ladder::Relayed, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs")},
+    {Ladder::ExpectChannel, Ladder::ExpectConfig, NATTER_ON("online: a new peer connection (stale candidates)")},
+    {Ladder::Direct, Ladder::RestartConfig, NATTER_ON("online: fresh config asked (frames on the WebSocket)")},
+    {Ladder::Relayed, Ladder::RestartConfig, NATTER_ON("online: fresh config asked (frames on the WebSocket)")},
+    {Ladder::RestartConfig, Ladder::Restarting, NATTER_ON("voice.rtc_config (ICE restart of the same pc)")},
+    {Ladder::RestartConfig, Ladder::ExpectConfig, NATTER_ON("failed, closed, or no config within kRestartMs")},
+    {Ladder::Restarting, Ladder::Direct, NATTER_ON("channel open again on a direct pair")},
+    {Ladder::Restarting, Ladder::Relayed, NATTER_ON("channel open again through TURN")},
+    {Ladder::Restarting, Ladder::ExpectConfig, NATTER_ON("failed, closed, or no channel within kRestartMs")},
     {Ladder::WebSocket, Ladder::Off, NATTER_ON("call ended or session lost")},
     {Ladder::ExpectConfig, Ladder::Off, NATTER_ON("call ended or session lost")},
     {Ladder::ExpectChannel, Ladder::Off, NATTER_ON("call ended or session lost")},
     {Ladder::Direct, Ladder::Off, NATTER_ON("call ended or session lost")},
     {Ladder::Relayed, Ladder::Off, NATTER_ON("call ended or session lost")},
+    {Ladder::RestartConfig, Ladder::Off, NATTER_ON("call ended or session lost")},
+    {Ladder::Restarting, Ladder::Off, NATTER_ON("call ended or session lost")},
 };
 const std::size_t kLadderTransitionCount = sizeof(kLadderTransitions) / sizeof(kLadderTransitions[0]);
 
@@ -87,6 +99,10 @@ void VoiceLadder::climb(int64_t now) {
 }
 
 void VoiceLadder::on_config(const RtcConfigFrame& f, int64_t) {
+  if (state_ == Ladder::RestartConfig && f.call_id == call_id_) {
+    if (go(Ladder::Restarting)) c_.out_.push_back(RtcRestart{pc_id_, f.ice_servers_json});  // the restart bound runs on
+    return;
+  }
   if (state_ != Ladder::ExpectConfig || f.call_id != call_id_) return;
   const uint32_t pc = ++next_pc_;
   if (!go(Ladder::ExpectChannel)) return;
@@ -95,18 +111,20 @@ void VoiceLadder::on_config(const RtcConfigFrame& f, int64_t) {
 }
 
 void VoiceLadder::on_offer_ready(uint32_t pc_id, const std::string& sdp) {
-  if (state_ != Ladder::ExpectChannel || !ours(pc_id)) return;
-  c_.conn_.send(encode_voice_rtc_offer(call_id_, pc_id_, sdp));
+  if ((state_ != Ladder::ExpectChannel && state_ != Ladder::Restarting) || !ours(pc_id)) return;
+  c_.conn_.send(encode_voice_rtc_offer(call_id_, pc_id_, sdp, state_ == Ladder::Restarting));
 }
 
 void VoiceLadder::on_answer(const RtcAnswerFrame& f) {
-  if (state_ != Ladder::ExpectChannel || f.call_id != call_id_ || !ours(f.pc_id)) return;
+  if ((state_ != Ladder::ExpectChannel && state_ != Ladder::Restarting) || f.call_id != call_id_ || !ours(f.pc_id)) {
+    return;
+  }
   c_.out_.push_back(RtcRemoteAnswer{pc_id_, f.sdp});
 }
 
 void VoiceLadder::on_channel_open(uint32_t pc_id, const std::string& candidate_type,
                                   const std::string& relay_protocol, int64_t now) {
-  if (state_ != Ladder::ExpectChannel || !ours(pc_id)) return;
+  if ((state_ != Ladder::ExpectChannel && state_ != Ladder::Restarting) || !ours(pc_id)) return;
   const bool relayed = candidate_type == "relay";
   if (!go(relayed ? Ladder::Relayed : Ladder::Direct)) return;
   if (relayed && (relay_protocol == "udp" || relay_protocol == "tcp" || relay_protocol == "tls")) relay_ = relay_protocol;
@@ -123,16 +141,44 @@ void VoiceLadder::on_pong(uint32_t pc_id, int64_t now) {
 
 void VoiceLadder::on_failed(uint32_t pc_id, const std::string& reason, int64_t now) {
   if (!ours(pc_id)) return;  // a late report of a connection already given up
+  if (restarting()) return renew("the ICE restart failed (" + reason + ")", now, true);
   fall("WebRTC failed (" + reason + ")", now, true);
 }
 
 void VoiceLadder::on_server_closed(const RtcClosedFrame& f, int64_t now) {
   if (f.call_id != call_id_ || !ours(f.pc_id)) return;
+  if (restarting()) return renew("the gateway closed the restarting WebRTC (" + f.reason + ")", now, false);
   fall("the gateway closed WebRTC (" + f.reason + ")", now, false);
 }
 
 void VoiceLadder::on_online(int64_t now) {
-  if (state_ == Ladder::WebSocket && offered_) climb(now);  // a new network may let WebRTC through
+  switch (state_) {
+    case Ladder::WebSocket:
+      if (offered_) climb(now);  // a new network may let WebRTC through
+      return;
+    case Ladder::Direct:
+    case Ladder::Relayed: return restart(now);
+    case Ladder::ExpectChannel: return renew("the network changed during the setup", now, true);
+    default: return;  // a config is on its way, or a restart runs under its own bound
+  }
+}
+
+void VoiceLadder::restart(int64_t now) {
+  if (!c_.conn_.live() || !go(Ladder::RestartConfig)) return;
+  c_.conn_.send(encode_voice_rtc_request(call_id_));  // the gateway mints fresh TURN credentials for each
+  c_.timers_.set(TimerName::RtcDeadline, now + kRestartMs);
+  c_.timers_.cancel(TimerName::RtcPing);
+  c_.out_.push_back(Log{"info", "voice: the network changed; ICE restart of WebRTC " + std::to_string(pc_id_)});
+  route();  // the WebSocket while it restarts
+}
+
+void VoiceLadder::renew(const std::string& why, int64_t now, bool tell_server) {
+  close_pc(tell_server);
+  c_.out_.push_back(Log{"info", "voice: " + why + "; a new WebRTC peer connection"});
+  if (!c_.conn_.live() || !go(Ladder::ExpectConfig)) return;
+  c_.conn_.send(encode_voice_rtc_request(call_id_));
+  c_.timers_.set(TimerName::RtcDeadline, now + kSetupMs);
+  c_.timers_.cancel(TimerName::RtcPing);
 }
 
 void VoiceLadder::on_timer(TimerName name, int64_t now) {
@@ -149,6 +195,9 @@ void VoiceLadder::on_timer(TimerName name, int64_t now) {
     case Ladder::ExpectConfig:
     case Ladder::ExpectChannel:
       return fall("no WebRTC channel within " + std::to_string(kSetupMs) + " ms", now, true);
+    case Ladder::RestartConfig:
+    case Ladder::Restarting:
+      return renew("no channel from the ICE restart within " + std::to_string(kRestartMs) + " ms", now, true);
     case Ladder::Direct:
     case Ladder::Relayed:
       return fall("no pong on the channel for " + std::to_string(kLivenessMs) + " ms", now, true);

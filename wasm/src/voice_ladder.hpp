@@ -21,6 +21,9 @@
 //   ExpectChannel a peer connection `pc_id` is offering / connecting
 //   Direct        frames on pc_id's data channel, direct pair
 //   Relayed       frames on pc_id's data channel through TURN (`relay`)
+//   RestartConfig the network changed on a channel: asked the gateway for a
+//                 fresh config (fresh TURN credentials); pc_id kept
+//   Restarting    an ICE restart of pc_id offered with it (RtcRestart)
 //
 // Bounds (stated, tested in voice_ladder_test.cpp):
 //   - from asking for a config to an open channel: kSetupMs, else the call
@@ -30,7 +33,17 @@
 //     WebSocket at once;
 //   - climbing back: kRetryMs after a failure, doubling per failure in a
 //     row up to kRetryMaxMs; a channel that held kStableMs forgets the
-//     failures; `online` (a network change) climbs at once.
+//     failures; `online` (a network change) climbs at once;
+//   - `online` on a channel (Direct, Relayed): an ICE restart of the same
+//     peer connection with a fresh config, which must give an open channel
+//     again within kRestartMs (config asked to channel reported open);
+//     else, or if it fails or the gateway closes it, a new peer connection
+//     (ExpectConfig, kSetupMs); if that fails too, the WebSocket. While it
+//     restarts, frames ride the WebSocket: after a network change the old
+//     pair is likely dead, and the socket (which reconnects by itself) is
+//     the floor that always works; the channel's pings stop until it is
+//     back. `online` while a channel is being set up (ExpectChannel): its
+//     candidates are from the old network, so a new peer connection at once.
 // A rung change never touches the call (voice_machine.hpp): no new
 // microphone prompt, no new greeting, no voice.start, no ended call.
 #pragma once
@@ -46,7 +59,7 @@ namespace natter {
 
 class Client;
 
-enum class Ladder : uint8_t { Off, WebSocket, ExpectConfig, ExpectChannel, Direct, Relayed };
+enum class Ladder : uint8_t { Off, WebSocket, ExpectConfig, ExpectChannel, Direct, Relayed, RestartConfig, Restarting };
 const char* state_name(Ladder s);
 
 extern const Transition<Ladder> kLadderTransitions[];
@@ -99,6 +112,7 @@ class VoiceLadder {
   uint32_t failures() const { return failures_; }
 
   static constexpr int64_t kSetupMs = 6'000;
+  static constexpr int64_t kRestartMs = 5'000;
   static constexpr int64_t kPingMs = 1'000;
   static constexpr int64_t kLivenessMs = 3'500;
   static constexpr int64_t kRetryMs = 5'000;
@@ -112,6 +126,10 @@ class VoiceLadder {
   friend struct TransitionProbe;
   bool go(Ladder to);
   void climb(int64_t now);                           // WebSocket -> ExpectConfig
+  void restart(int64_t now);                         // Direct / Relayed -> RestartConfig
+  // A restart or a setup gone stale -> ExpectConfig: pc_id closed, a new one asked for.
+  void renew(const std::string& why, int64_t now, bool tell_server);
+  bool restarting() const { return state_ == Ladder::RestartConfig || state_ == Ladder::Restarting; }
   // Any try or channel -> WebSocket; `tell_server`: send voice.rtc_close
   // (not when the gateway closed it first).
   void fall(const std::string& why, int64_t now, bool tell_server);
@@ -125,7 +143,7 @@ class VoiceLadder {
   uint32_t conn_id_ = 0;
   bool offered_ = false;
   uint32_t next_pc_ = 0;
-  uint32_t pc_id_ = 0;         // ExpectChannel, Direct, Relayed
+  uint32_t pc_id_ = 0;         // ExpectChannel, Direct, Relayed, RestartConfig, Restarting
   std::string relay_;          // Relayed: "udp" | "tcp" | "tls"
   int64_t channel_since_ = 0;  // Direct, Relayed
   uint32_t failures_ = 0;      // in a row; the climb's back-off

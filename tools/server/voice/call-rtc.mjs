@@ -1,29 +1,43 @@
 // The WebRTC legs of the gateway's voice calls (docs/protocol.md, "Voice
 // over WebRTC"): the voice.rtc_* frames, one leg per call at most (a new
-// offer replaces the old leg), and where the agent's frames go: on the
-// leg's data channel while it is open, else on the call's WebSocket. The
+// offer replaces the old leg; an offer with `restart` for the leg's own
+// pc_id is an ICE restart of that leg), and where the agent's frames go: on
+// the leg's data channel while it is open, else on the call's WebSocket. A
+// restarting leg sends on the socket too, until the widget's first ping or
+// frame on the channel says the path works again (the widget's frames ride
+// the socket meanwhile: voice_ladder.hpp). Each voice.rtc_config carries
+// freshly minted TURN credentials (a new id each time). The
 // widget's frames from either path reach the same `hear` (voice-gateway.mjs),
 // so the voice agent cannot tell them apart.
 //
 // createCallRtc({ enabled, turn (turn-credentials.mjs config or null), answer
 // (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), log }) -> {
-//   offered(conn), request(call, conn), offer(call, conn, frame),
-//   closeByWidget(call, pcId), end(call), downlink(call, conn), kill(mode),
+//   offered(conn), handles(type), control(call|null, conn, voice.rtc_* frame),
+//   request(call, conn), offer(call, conn, frame),
+//   closeByWidget(call, pcId), end(call), downlink(call, conn), kill(mode, {ms}),
 //   summary(call), totals(), resetTotals() }
 import { answerRtc } from './rtc-peer.mjs';
 import { iceServersFor } from './turn-credentials.mjs';
 import { rtcAnswerFrame, rtcClosedFrame, rtcConfigFrame } from './voice-frames.mjs';
 
 export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, log }) {
-  const legs = new Map(); // call -> { pcId, leg|null, blackholed }
-  const totals = { rtc_offers: 0, rtc_opened: 0, rtc_closed: 0, frames_received_rtc: 0, frames_sent_rtc: 0, frames_sent_ws: 0 };
+  const legs = new Map(); // call -> { pcId, leg|null, blackholed, restarting }
+  const configsFor = new WeakMap(); // call -> how many configs it was sent
+  const totals = {
+    rtc_configs: 0, rtc_offers: 0, rtc_restarts: 0, rtc_opened: 0, rtc_closed: 0,
+    frames_received_rtc: 0, frames_sent_rtc: 0, frames_sent_ws: 0,
+  };
 
   // Only to a widget whose hello said it carries voice over WebRTC.
   const offered = (conn) => enabled && conn.features?.has('rtc') === true;
 
   function request(call, conn) {
     if (!offered(conn)) return;
-    conn.send(rtcConfigFrame(call.id, iceServersFor(turn, call.id)));
+    // "<call>.<n>": the n-th config's credentials differ from the others even within one second.
+    const n = (configsFor.get(call) ?? 0) + 1;
+    configsFor.set(call, n);
+    totals.rtc_configs += 1;
+    conn.send(rtcConfigFrame(call.id, iceServersFor(turn, `${call.id}.${n}`)));
   }
 
   // `tell`: say voice.rtc_closed on the call's socket (not when the widget closed it).
@@ -37,20 +51,24 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     log(`[server] voice: call ${call.id} WebRTC leg ${entry.pcId} closed (${reason}); frames on the WebSocket`);
   }
 
-  async function offer(call, conn, { pc_id: pcId, sdp }) {
+  async function offer(call, conn, { pc_id: pcId, sdp, restart }) {
     if (!offered(conn)) return;
+    const current = legs.get(call);
+    if (restart === true && current?.pcId === pcId && current.leg) return restartLeg(call, conn, current, sdp);
     drop(call, 'replaced', false);
     totals.rtc_offers += 1;
-    const entry = { pcId, leg: null, blackholed: false };
+    const entry = { pcId, leg: null, blackholed: false, restarting: false };
     legs.set(call, entry);
     try {
       entry.leg = await answer({
         sdp,
         onPacket: (bytes) => {
           if (entry.blackholed || legs.get(call) !== entry) return;
+          entry.restarting = false;
           totals.frames_received_rtc += 1;
           hear(call, bytes);
         },
+        onPing: () => { entry.restarting = false; },
         onOpen: () => { totals.rtc_opened += 1; },
         onClose: (reason) => { if (legs.get(call) === entry) drop(call, reason, true); },
         log,
@@ -63,8 +81,38 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     conn.send(rtcAnswerFrame(call.id, pcId, entry.leg.sdp));
   }
 
+  // The widget's ICE restart of the leg (a network change): same leg, new
+  // ICE pairs; a restart the leg cannot answer closes it, and the widget
+  // makes a new peer connection.
+  async function restartLeg(call, conn, entry, sdp) {
+    totals.rtc_restarts += 1;
+    entry.restarting = true;
+    let answerSdp;
+    try {
+      answerSdp = await entry.leg.restart(sdp);
+    } catch (error) {
+      log(`[server] voice: call ${call.id} ICE restart of leg ${entry.pcId} failed: ${error?.message ?? error}`);
+      if (legs.get(call) === entry) drop(call, 'restart_failed', true);
+      return;
+    }
+    if (legs.get(call) !== entry) return; // ended or replaced meanwhile
+    log(`[server] voice: call ${call.id} WebRTC leg ${entry.pcId} ICE restart answered`);
+    conn.send(rtcAnswerFrame(call.id, entry.pcId, answerSdp));
+  }
+
   function closeByWidget(call, pcId) {
     if (legs.get(call)?.pcId === pcId) drop(call, 'widget_closed', false);
+  }
+
+  // The widget's voice.rtc_* frames, for the call open on its connection
+  // (`call` null: none is).
+  const CONTROL_TYPES = new Set(['voice.rtc_request', 'voice.rtc_offer', 'voice.rtc_close']);
+  const handles = (type) => CONTROL_TYPES.has(type);
+  function control(call, conn, frame) {
+    if (!call || call.id !== frame.call_id) return undefined; // a late frame of another call
+    if (frame.type === 'voice.rtc_request') return request(call, conn);
+    if (frame.type === 'voice.rtc_close') return closeByWidget(call, frame.pc_id);
+    return offer(call, conn, frame);
   }
 
   // The call ended or lost its socket: its leg goes with it, silently.
@@ -76,7 +124,7 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
       send: (frame) => conn.send(frame),
       sendBinary(bytes) {
         const entry = legs.get(call);
-        if (entry && !entry.blackholed && entry.leg?.open()) {
+        if (entry && !entry.blackholed && !entry.restarting && entry.leg?.open()) {
           if (entry.leg.send(bytes)) { totals.frames_sent_rtc += 1; return; }
         }
         totals.frames_sent_ws += 1;
@@ -86,12 +134,17 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
   }
 
   // Test control: 'close' ends every leg and says so; 'blackhole' keeps them
-  // but drops everything both ways (pings included), as a dead path would.
-  function kill(mode) {
+  // but drops everything both ways (pings included), as a dead path would;
+  // 'cut' blackholes them for `ms`, then lets everything through again (a
+  // network cut the widget's ICE restart must ride out).
+  function kill(mode, { ms = 2000 } = {}) {
     let n = 0;
+    const silence = (entry, on) => { entry.blackholed = on; entry.leg?.blackhole?.(on); };
     for (const [call, entry] of [...legs]) {
       n += 1;
-      if (mode === 'blackhole') { entry.blackholed = true; entry.leg?.blackhole?.(); } else drop(call, 'closed', true);
+      if (mode === 'close') { drop(call, 'closed', true); continue; }
+      silence(entry, true);
+      if (mode === 'cut') setTimeout(() => silence(entry, false), ms).unref?.();
     }
     return n;
   }
@@ -99,12 +152,14 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
   function summary(call) {
     const entry = legs.get(call);
     if (!entry) return null;
-    return { pc_id: entry.pcId, open: entry.leg?.open() ?? false, blackholed: entry.blackholed };
+    return {
+      pc_id: entry.pcId, open: entry.leg?.open() ?? false, blackholed: entry.blackholed, restarting: entry.restarting,
+    };
   }
 
   const resetTotals = () => { for (const key of Object.keys(totals)) totals[key] = 0; };
 
   return {
-    offered, request, offer, closeByWidget, end, downlink, kill, summary, totals: () => ({ ...totals }), resetTotals,
+    offered, handles, control, request, offer, closeByWidget, end, downlink, kill, summary, totals: () => ({ ...totals }), resetTotals,
   };
 }

@@ -5,11 +5,23 @@
 // 8-byte-header packets as on the WebSocket. A text "ping…" on the channel
 // is echoed as "pong…" (the widget's liveness check, voice_ladder.hpp).
 //
-// answerRtc({sdp, iceServers, onPacket, onOpen, onClose, log}) -> Promise<{
+// answerRtc({sdp, iceServers, onPacket, onPing, onOpen, onClose, log}) -> Promise<{
 //   sdp (the answer, every candidate in it: no trickle), send(bytes) -> bool,
-//   open() -> bool, close(reason), blackhole() (a test control: drop
-//   everything both ways from now on, pings included, as a dead path would) }>
-// onClose(reason) is called once, whoever closed it.
+//   restart(offerSdp) -> Promise<answer sdp> (the widget's ICE restart: the
+//   same connection, data channel and DTLS, new ICE credentials and pairs),
+//   open() -> bool, close(reason), blackhole(on = true) (a test control: drop
+//   everything both ways from now on, pings included, as a dead path would;
+//   off again with false) }>
+// onClose(reason) is called once, whoever closed it; onPing() on each ping.
+//
+// werift 0.24.4 answers an ICE restart on the same connection: a remote
+// offer with a new ufrag/pwd restarts its ICE agent (new local credentials
+// in the answer, fresh candidates gathered), the browser (the controlling
+// agent) runs the checks and nominates, and DTLS and SCTP carry on over the
+// new pair (tests/browser/voice-rtc-restart.test.mjs). Its own checks must
+// not be started by hand (ice.start()): that leaves the agent "checking"
+// when the browser nominates, it then never resumes consent freshness, and
+// every send is dropped (seen: no pong after the restart).
 import { RTCPeerConnection } from 'werift';
 
 const GATHER_MS = 5000; // the widget's kSetupMs bounds the whole setup anyway
@@ -36,7 +48,9 @@ function gathered(pc) {
   });
 }
 
-export async function answerRtc({ sdp, iceServers = [], onPacket, onOpen = () => {}, onClose, log = () => {} }) {
+export async function answerRtc({
+  sdp, iceServers = [], onPacket, onPing = () => {}, onOpen = () => {}, onClose, log = () => {},
+}) {
   const pc = new RTCPeerConnection({
     iceServers: toWeriftServers(iceServers),
     iceAdditionalHostAddresses: LOOPBACK,
@@ -59,7 +73,7 @@ export async function answerRtc({ sdp, iceServers = [], onPacket, onOpen = () =>
     dc.onMessage.subscribe((data) => {
       if (silent) return;
       if (typeof data === 'string') {
-        if (data.startsWith('ping')) dc.send(`pong${data.slice(4)}`);
+        if (data.startsWith('ping')) { dc.send(`pong${data.slice(4)}`); onPing(); }
         return;
       }
       onPacket(data);
@@ -91,6 +105,13 @@ export async function answerRtc({ sdp, iceServers = [], onPacket, onOpen = () =>
       try { channel.send(Buffer.from(bytes)); return true; } catch { return false; }
     },
     close,
-    blackhole: () => { silent = true; },
+    blackhole: (on = true) => { silent = on; },
+    async restart(offerSdp) {
+      if (closed) throw new Error('closed');
+      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      await gathered(pc);
+      return pc.localDescription.sdp;
+    },
   };
 }

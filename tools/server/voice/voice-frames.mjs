@@ -5,7 +5,7 @@
 // "voice." and returns
 //   { kind: 'voice', voice: { type: 'voice.start', call_id, greeting } }
 //   { kind: 'voice', voice: { type: 'voice.barge_in' | 'voice.end' | 'voice.rtc_request', call_id } }
-//   { kind: 'voice', voice: { type: 'voice.rtc_offer', call_id, pc_id, sdp } }
+//   { kind: 'voice', voice: { type: 'voice.rtc_offer', call_id, pc_id, sdp, restart? (only when true) } }
 //   { kind: 'voice', voice: { type: 'voice.rtc_close', call_id, pc_id } }
 //   { kind: 'ignored', type }     another voice.* type (forward compatibility)
 //   { kind: 'bad', message }      answer `error` bad_frame; the connection stays
@@ -33,7 +33,10 @@ export function parseVoiceFrame(frame) {
     if (typeof frame.sdp !== 'string' || frame.sdp.length === 0 || frame.sdp.length > MAX_SDP_CHARS) {
       return { kind: 'bad', message: `voice.rtc_offer: "sdp" must be a string of 1..${MAX_SDP_CHARS} characters.` };
     }
-    return { kind: 'voice', voice: { type, call_id: frame.call_id, pc_id: frame.pc_id, sdp: frame.sdp } };
+    const restart = frame.restart ?? false; // an ICE restart of pc_id's connection (call-rtc.mjs)
+    if (typeof restart !== 'boolean') return { kind: 'bad', message: 'voice.rtc_offer: "restart" must be true or false.' };
+    const offer = { type, call_id: frame.call_id, pc_id: frame.pc_id, sdp: frame.sdp };
+    return { kind: 'voice', voice: restart ? { ...offer, restart } : offer };
   }
   if (type !== 'voice.start') return { kind: 'voice', voice: { type, call_id: frame.call_id } };
   const greeting = frame.greeting ?? false;

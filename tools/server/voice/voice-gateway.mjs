@@ -30,6 +30,7 @@ import { createAgentVoice } from './agent-voice.mjs';
 import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
 import { createAudioOut } from './audio-out.mjs';
 import { createCallRtc } from './call-rtc.mjs';
+import { loudness } from './loudness.mjs';
 import { FRAME_SAMPLES, SAMPLE_RATE, createPcmDecoder } from './opus-frames.mjs';
 import { playPaced } from './paced-stream.mjs';
 import { VoiceCall } from './voice-call.mjs';
@@ -62,17 +63,6 @@ export function spokenPart(text, sent, total) {
 const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
 
 // `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
-// RMS per 10 ms (480 samples at 48 kHz), one decimal: how loud, not what.
-function loudness(pcm) {
-  const envelope = [];
-  for (let at = 0; at + 480 <= pcm.length; at += 480) {
-    let sum = 0;
-    for (let i = at; i < at + 480; i += 1) sum += pcm[i] * pcm[i];
-    envelope.push(Math.round(Math.sqrt(sum / 480) * 10) / 10);
-  }
-  return { samples: pcm.length, envelope };
-}
-
 // `calls` (optional): where a call's counters outlive this process, so a
 // resume on another instance continues the call ({load(sessionId, callId),
 // save(sessionId, callId, record)}: the gateway's store).
@@ -315,16 +305,8 @@ export function createVoiceGateway({
         });
       case 'voice.barge_in': return bargeIn(conn, voice);
       case 'voice.end': return end(conn, voice);
-      case 'voice.rtc_request':
-      case 'voice.rtc_offer':
-      case 'voice.rtc_close': {
-        const call = openOn.get(conn);
-        if (!call || call.id !== voice.call_id) return undefined; // a late frame of another call
-        if (voice.type === 'voice.rtc_request') return rtc.request(call, conn);
-        if (voice.type === 'voice.rtc_close') return rtc.closeByWidget(call, voice.pc_id);
-        return rtc.offer(call, conn, voice);
-      }
-      default: return undefined;
+      default: // voice.rtc_*: the open call's WebRTC leg (call-rtc.mjs)
+        return rtc.handles(voice.type) ? rtc.control(openOn.get(conn), conn, voice) : undefined;
     }
   }
 
@@ -450,6 +432,6 @@ export function createVoiceGateway({
 
   return {
     control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals, ...rtc.totals() }),
-    killRtc: (mode) => rtc.kill(mode),
+    killRtc: (mode, options) => rtc.kill(mode, options),
   };
 }
