@@ -168,7 +168,7 @@ void VoiceLadder::fall(const std::string& why, int64_t now, bool tell_server) {
   c_.timers_.cancel(TimerName::RtcPing);
   c_.out_.push_back(Log{"info", "voice back on the WebSocket: " + why + "; WebRTC again in " + std::to_string(delay) +
                                     " ms"});
-  route();
+  if (!(c_.config_.canaries & kCanaryRouteKeptOnFall)) route();
 }
 
 void VoiceLadder::close_pc(bool tell_server) {
