@@ -23,7 +23,10 @@ void SimWorld::fault_step() {
     case 6: {
       server_up_ = false;
       server_.restart();
-      if (kind_.rtc) ++ladder_figures_.server_restarts;
+      if (kind_.rtc) {
+        ++ladder_figures_.server_restarts;
+        server_.offer_rtc = rpick(4) != 0;  // a gateway may come back without WebRTC (no TURN configured)
+      }
       at_world(now_ + pick(10000), [this] { server_up_ = true; });
       break;
     }

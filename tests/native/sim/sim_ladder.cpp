@@ -219,6 +219,7 @@ void SimWorld::rtc_faults_stop() {
   rtc_.dead_after_stop = rpick(4) == 0;
   rtc_.path_up = !rtc_.dead_after_stop;
   rtc_.setup_stalls = false;
+  server_.offer_rtc = true;  // calls reopened from here on are offered WebRTC (R5)
 }
 
 bool SimWorld::ladder_converged() {
