@@ -169,7 +169,7 @@ TEST(Simulation, TheSchedulesCarryVoiceCallsAcrossReconnects) {
   EXPECT_GE(f.voice.mic_denied, 5) << "refused microphones are rare";
 }
 
-// WebRTC worlds (voice worlds with seed bit 5 clear) move calls between
+// WebRTC worlds (voice worlds with seed bit 5 clear, no staff) move calls between
 // rungs under the ladder's own faults and every other: onto channels and
 // back, retries, restarts; each move then held to R1..R6 (sim_ladder.cpp).
 TEST(Simulation, TheSchedulesMoveCallsBetweenRungs) {
