@@ -388,6 +388,27 @@ TEST_F(VoiceLadderCall, LosingTheSessionClosesThePeerConnectionAndTheResumedCall
   EXPECT_EQ(h.all_of<MicrophoneRequested>().size(), 1u);
 }
 
+// Found by the seeded simulation (R3, seed 24 once a restarted gateway may
+// stop offering WebRTC): a call on a channel lost with its socket, resumed
+// where WebRTC is not offered, kept the dead channel's route, so the host
+// aimed frames at a closed peer connection and the status named its rung.
+TEST_F(VoiceLadderCall, ACallResumedWithoutWebRtcDoesNotKeepTheLostChannelsRoute) {
+  start_call();
+  climb_to("host");
+  ASSERT_EQ(route(), "webrtc_direct");
+  h.feed(WsClosed{conn, 1006, "", true});
+  ASSERT_TRUE(h.advance_to_deadline());  // the reconnect
+  conn = last_conn(h);
+  h.feed(WsOpened{conn});
+  h.feed(WsFrame{conn, welcome()});
+  h.feed(WsFrame{conn, frame("voice.started", call)});  // this gateway offers no WebRTC
+  const auto routes = h.all_of<VoiceRoute>();
+  ASSERT_FALSE(routes.empty());
+  EXPECT_EQ(routes.back().via, "websocket");
+  EXPECT_EQ(routes.back().pc_id, 0u);
+  EXPECT_NE(routes.back().rung, "webrtc_direct");
+}
+
 // The sender numbers frames once; the receiver's jitter buffer plays each
 // seq at most once, so frames that arrive on both rungs around a change
 // (the socket's last ones and the channel's first ones) are heard once.

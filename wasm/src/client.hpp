@@ -50,6 +50,7 @@ enum Canary : uint32_t {
   kCanaryNoJitter = 1u << 5,
   kCanaryRefusalIsFatal = 1u << 6,     // the first 4003 fails the session: no token refresh, no retry
   kCanarySkipPersistOnSend = 1u << 7,  // an accepted message is not persisted until something else is
+  kCanaryRouteKeptOnFall = 1u << 8,    // the voice ladder falls back without re-routing: frames stay on the dead channel
 };
 
 struct Config {

@@ -84,9 +84,13 @@ void VoiceLadder::on_call_live(const std::string& call_id, uint32_t conn_id, boo
 
 void VoiceLadder::on_call_down() {
   if (state_ == Ladder::Off) return;
+  const bool was_on_channel = state_ == Ladder::Direct || state_ == Ladder::Relayed;
   // The gateway closes its side with the call (or the socket); only ours is left.
   close_pc(false);
   go(Ladder::Off);  // legal from every other state
+  // Frames never aim at a closed channel: a call resumed where WebRTC is not
+  // offered gets no route of its own, so the channel's must not outlive it.
+  if (was_on_channel) route();
   c_.timers_.cancel(TimerName::RtcDeadline);
   c_.timers_.cancel(TimerName::RtcPing);
 }
@@ -217,7 +221,7 @@ void VoiceLadder::fall(const std::string& why, int64_t now, bool tell_server) {
   c_.timers_.cancel(TimerName::RtcPing);
   c_.out_.push_back(Log{"info", "voice back on the WebSocket: " + why + "; WebRTC again in " + std::to_string(delay) +
                                     " ms"});
-  route();
+  if (!(c_.config_.canaries & kCanaryRouteKeptOnFall)) route();
 }
 
 void VoiceLadder::close_pc(bool tell_server) {

@@ -130,6 +130,7 @@ bool SimWorld::run() {
   duplicate_next_ = reorder_next_ = quick_close_next_ = 0;
   if (!visible_) feed(VisibilityChanged{true});  // the shopper looks at the tab; any heal signal comes later
   visible_ = true;
+  if (kind_.rtc) rtc_faults_stop();
   const int64_t stopped_at = now_;
   advance_to(now_ + opt_.liveness_bound_ms);
   for (const auto& [id, s] : sockets_)
@@ -158,7 +159,7 @@ bool SimWorld::run() {
                                       state_name(client_->connection().state()) + ")"))
     return false;
   advance_to(now_ + 10000);
-  return invariants() && converged() && voice_converged() && staff_converged();
+  return invariants() && converged() && voice_converged() && ladder_converged() && staff_converged();
 }
 
 std::string SimWorld::trace_tail() const {

@@ -6,7 +6,7 @@
 
 namespace natter::sim {
 
-Config world_config(uint32_t seed, uint32_t canaries, bool tokens);
+Config world_config(uint32_t seed, uint32_t canaries, bool tokens, bool rtc);
 
 void SimWorld::fault_step() {
   const uint32_t current = client_->connection().conn_id();
@@ -23,6 +23,10 @@ void SimWorld::fault_step() {
     case 6: {
       server_up_ = false;
       server_.restart();
+      if (kind_.rtc) {
+        ++ladder_figures_.server_restarts;
+        server_.offer_rtc = rpick(4) != 0;  // a gateway may come back without WebRTC (no TURN configured)
+      }
       at_world(now_ + pick(10000), [this] { server_up_ = true; });
       break;
     }
@@ -89,6 +93,7 @@ void SimWorld::fault_step() {
       break;
   }
   if (kind_.voice) voice_step();
+  if (kind_.rtc) rtc_fault_step();
   if (kind_.staff) staff_step();
 }
 
@@ -100,7 +105,7 @@ void SimWorld::reload_page() {
     if (!s.dead) kill(id, 1001, false);
   sockets_.clear();
   ++page_;
-  Config c = world_config(seed_, opt_.canaries, kind_.tokens);
+  Config c = world_config(seed_, opt_.canaries, kind_.tokens, kind_.rtc);
   c.seed_lo ^= static_cast<uint64_t>(page_) << 32;  // a new page, new randomness
   const auto blob = nlohmann::json::parse(persisted_, nullptr, false);
   if (blob.is_object()) {
@@ -112,6 +117,8 @@ void SimWorld::reload_page() {
   }
   client_ = std::make_unique<Client>(c);
   call_ = CallSeen{};  // a call ends with its page
+  rtc_.pcs.clear();    // and its peer connections, and the shim's route
+  rtc_.via = "websocket", rtc_.route_pc = 0, rtc_.rung.clear();
   use_here_when_offered_ = false;
   replies_done_.clear();  // the new page shows each finished reply once, from its transcript
   client_lost_at_ = -1;

@@ -15,6 +15,12 @@
 // its start and end at once: audio itself is not modelled) is spoken when
 // the client asks for it and the session has not greeted this call yet;
 // voice.end is answered voice.closed. Call state lives with the session.
+// WebRTC (docs/protocol.md, "Voice over WebRTC"), with offer_rtc set and a
+// hello whose features name "rtc": voice.started says rtc: true, a
+// voice.rtc_request is answered with ice servers, an offer with an answer
+// (the call's peer connection is then that pc_id), voice.rtc_close drops
+// it; close_rtc() is the gateway closing it (voice.rtc_closed). Uplink
+// frames (uplink_frame) are recorded per call and seq with their path.
 // Handoff (docs/protocol.md, "Handoff to a person"): who controls the
 // conversation lives with the session (ai | waiting | person) and every
 // change is a `control` event in its log; while it is not ai a new message
@@ -65,11 +71,14 @@ class SimServer {
   void closed(uint32_t conn, int64_t now) {
     attached_.erase(conn);
     helloed_.erase(conn);
-    for (auto& [id, s] : sessions_)
+    rtc_conns_.erase(conn);
+    for (auto& [id, s] : sessions_) {
       if (s.conn == conn) {
         s.conn = 0;
         s.closed_at = now;
       }
+      if (s.voice_conn == conn) s.rtc_pc = 0;  // losing the socket closes the call's peer connection
+    }
   }
 
   // A restart: every connection dropped, sessions forgotten; records kept
@@ -78,6 +87,7 @@ class SimServer {
     for (uint32_t c : std::set<uint32_t>(attached_)) close(c, 1001, "restart");
     attached_.clear();
     helloed_.clear();
+    rtc_conns_.clear();
     sessions_.clear();
     runs_this_life.clear();
     text_runs_this_life.clear();
@@ -110,6 +120,36 @@ class SimServer {
   // Voice: voice.start frames per call id, and greetings spoken per call id.
   std::map<std::string, int> voice_starts;
   std::map<std::string, int> greetings;
+  // WebRTC: offered to hellos with "rtc"; the session's peer connection for its call.
+  bool offer_rtc = false;
+  uint32_t rtc_pc(const std::string& session_id) const {
+    auto it = sessions_.find(session_id);
+    return it == sessions_.end() || !attached_.count(it->second.voice_conn) ? 0 : it->second.rtc_pc;
+  }
+  const std::string& call_of(const std::string& session_id) const {
+    static const std::string none;
+    auto it = sessions_.find(session_id);
+    return it == sessions_.end() ? none : it->second.call_id;
+  }
+  // The gateway closes the call's peer connection (voice.rtc_closed).
+  void close_rtc(const std::string& session_id, const std::string& reason) {
+    auto it = sessions_.find(session_id);
+    if (it == sessions_.end() || !it->second.rtc_pc || !attached_.count(it->second.voice_conn)) return;
+    Session& s = it->second;
+    send(s.voice_conn, nlohmann::json{{"type", "voice.rtc_closed"}, {"call_id", s.call_id}, {"pc_id", s.rtc_pc}, {"reason", reason}}.dump());
+    s.rtc_pc = 0;
+  }
+  // One uplink frame reached the agent on `path` ('w' websocket, 'r' rtc);
+  // false if this call's seq had already arrived (on either path).
+  bool uplink_frame(const std::string& call_id, uint32_t seq, char path) {
+    auto& got = uplink_paths[call_id];
+    if (got.size() <= seq) got.resize(seq + 64, 0);
+    if (got[seq]) return false;
+    got[seq] = path;
+    return true;
+  }
+  std::map<std::string, std::vector<char>> uplink_paths;  // call id -> seq -> path (0: not received)
+  int rtc_answers = 0;
   // Handoff: the staff steps (each a no-op where the table has no such step).
   void take(const std::string& session_id, const std::string& name);
   void staff_reply(const std::string& session_id, const std::string& staff_id, const std::string& text);
@@ -148,6 +188,7 @@ class SimServer {
     std::string call_id;               // the voice call this session carries ("": none)
     bool greeted = false;              // its greeting was spoken
     uint32_t voice_conn = 0;           // the connection its audio is open on
+    uint32_t rtc_pc = 0;               // the call's peer connection (0: none)
     std::string control = "ai";        // who controls the conversation
     std::vector<std::string> staff;    // "staff-<id>" replies logged in this session
     std::set<std::string> held;        // messages kept for staff (a `held` event each)
@@ -178,6 +219,7 @@ class SimServer {
 
   std::set<uint32_t> attached_;
   std::map<uint32_t, std::string> helloed_;  // conn -> session id
+  std::set<uint32_t> rtc_conns_;             // connections whose hello offered "rtc"
   std::map<std::string, Session> sessions_;
   std::map<std::string, Record> records_;    // the idempotency store
   int tokens_ = 0;
@@ -240,6 +282,8 @@ inline void SimServer::hello(uint32_t conn, const nlohmann::json& j, int64_t now
   s.conn = conn;
   s.closed_at = -1;
   helloed_[conn] = id;
+  const auto features = j.find("features");
+  if (features != j.end() && features->is_array() && std::count(features->begin(), features->end(), "rtc")) rtc_conns_.insert(conn);
   nlohmann::json acked = nlohmann::json::array();
   for (const auto& a : s.acked) acked.push_back(a);
   nlohmann::json welcome = {{"type", "welcome"}, {"session_id", id}, {"resume_token", s.token},
@@ -357,7 +401,10 @@ inline void SimServer::voice(uint32_t conn, const std::string& type, const nlohm
       s.greeted = false;
     }
     s.voice_conn = conn;
-    say({{"type", "voice.started"}, {"rate", 48000}, {"frame_ms", 20}});
+    s.rtc_pc = 0;
+    nlohmann::json started = {{"type", "voice.started"}, {"rate", 48000}, {"frame_ms", 20}};
+    if (offer_rtc && rtc_conns_.count(conn)) started["rtc"] = true;
+    say(started);
     if (j.value("greeting", false) && !s.greeted) {
       s.greeted = true;
       ++greetings[call];
@@ -365,8 +412,20 @@ inline void SimServer::voice(uint32_t conn, const std::string& type, const nlohm
       say({{"type", "voice.agent"}, {"state", "end"}, {"utterance", 1}, {"reason", "done"}});
     }
   } else if (type == "voice.end") {
-    if (s.call_id == call) s.voice_conn = 0;
+    if (s.call_id == call) s.voice_conn = 0, s.rtc_pc = 0;
     say({{"type", "voice.closed"}});
+  } else if (type == "voice.rtc_request") {
+    if (s.call_id != call || !offer_rtc) return;
+    say({{"type", "voice.rtc_config"},
+         {"ice_servers", {{{"urls", {"turn:turn.sim.test:3478?transport=udp", "turns:turn.sim.test:443?transport=tcp"}},
+                           {"username", "1795000000:" + call}, {"credential", "c2lt"}}}}});
+  } else if (type == "voice.rtc_offer") {
+    if (s.call_id != call || !offer_rtc) return;
+    s.rtc_pc = j.value("pc_id", 0u);  // a new offer replaces the call's previous peer connection
+    ++rtc_answers;
+    say({{"type", "voice.rtc_answer"}, {"pc_id", s.rtc_pc}, {"sdp", "v=0 sim answer"}});
+  } else if (type == "voice.rtc_close") {
+    if (s.call_id == call && s.rtc_pc == j.value("pc_id", 0u)) s.rtc_pc = 0;
   } else if (type != "voice.barge_in") {
     violations.push_back("unknown voice frame '" + type + "'");
   }

@@ -16,6 +16,10 @@
 //   V5 once faults stop, a call the shopper still wants is back: listening
 //      (or the agent or shopper speaking), its uplink open on the live
 //      socket, and the server's call audio on that same connection.
+// Where the call's frames go (WebSocket or a WebRTC channel) is the voice
+// ladder's: the frames and the rung changes are modelled in sim_ladder.cpp
+// and held to R1..R6 there (a rung change never ends the call, nor asks for
+// the microphone or greeting again; no frame reaches the agent twice; ...).
 // Text during a call is held to every other invariant (S8: a voice fault
 // never blocks text sends; converged() requires every message answered).
 #include <nlohmann/json.hpp>
@@ -97,7 +101,7 @@ void SimWorld::watch_voice_frame(uint32_t conn, const std::string& frame) {
   const auto j = nlohmann::json::parse(frame, nullptr, false);
   if (!j.is_object() || j.value("call_id", "") != call_.call_id) return;
   const std::string type = j.value("type", "");
-  if (type == "voice.started") call_.started_on = conn;
+  if (type == "voice.started") call_.started_on = conn, call_.rtc_offered = j.value("rtc", false), call_.live_at = now_;
   if (type == "voice.closed") call_.started_on = 0;
   if (type != "voice.agent") return;
   if (j.value("state", "") == "start" && j.value("utterance", 0) == 1) call_.greeting_heard = true;

@@ -11,7 +11,7 @@ constexpr int64_t kNever = INT64_MAX;
 
 }  // namespace
 
-Config world_config(uint32_t seed, uint32_t canaries, bool tokens) {
+Config world_config(uint32_t seed, uint32_t canaries, bool tokens, bool rtc) {
   Config c;
   c.session_url = "ws://sim.test/api/session";
   c.conversation_id = "conv-" + std::to_string(seed);
@@ -19,6 +19,7 @@ Config world_config(uint32_t seed, uint32_t canaries, bool tokens) {
   c.seed_hi = seed;
   c.seed_lo = 0x9E3779B97F4A7C15ULL ^ seed;
   c.canaries = canaries;
+  c.rtc = rtc;  // the browser has RTCPeerConnection
   if (tokens) c.token_url = "https://shop.sim.test/natter-token";
   return c;
 }
@@ -26,13 +27,14 @@ Config world_config(uint32_t seed, uint32_t canaries, bool tokens) {
 std::string WorldKind::name() const {
   return std::string(durable_store ? "durable store" : "forgetting store") +
          (signalled_heal ? ", signalled heal" : ", heal by timers alone") + (tokens ? ", tokens" : "") +
-         (voice ? ", voice calls" : "") + (staff ? ", staff step in" : "");
+         (voice ? ", voice calls" : "") + (rtc ? ", WebRTC" : "") + (staff ? ", staff step in" : "");
 }
 
 SimWorld::SimWorld(uint32_t seed, SimOptions opt)
     : rng_(seed), opt_(opt), kind_(WorldKind::of(seed)), seed_(seed),
-      client_(std::make_unique<Client>(world_config(seed, opt.canaries, kind_.tokens))),
-      voice_rng_(seed ^ 0x5BD1E995u), staff_rng_(seed ^ 0x27D4EB2Fu) {
+      client_(std::make_unique<Client>(world_config(seed, opt.canaries, kind_.tokens, kind_.rtc))),
+      voice_rng_(seed ^ 0x5BD1E995u), rtc_rng_(seed ^ 0x68E31DA4u), staff_rng_(seed ^ 0x27D4EB2Fu) {
+  server_.offer_rtc = kind_.rtc;
   server_.handoff = kind_.staff;
   server_.durable = kind_.durable_store;
   server_.require_token = kind_.tokens;
@@ -79,6 +81,7 @@ void SimWorld::feed(const Event& e) {
     }
   }
   if (kind_.voice && frame && frame->conn_id == client_->connection().conn_id()) watch_voice_frame(frame->conn_id, frame->text);
+  if (kind_.voice) before_feed_voice(e);
   client_->handle(e, now_);
   while (auto eff = client_->poll()) {
     if (opt_.trace) trace_.push_back("t=" + std::to_string(now_) + " out " + encode_effect(*eff).dump());
@@ -90,6 +93,7 @@ void SimWorld::feed(const Event& e) {
 }
 
 void SimWorld::carry_out(const Effect& effect) {
+  if (kind_.rtc) carry_out_rtc(effect);  // before V1..V3: a rung change's own check names it first
   if (kind_.voice) carry_out_voice(effect);
   if (kind_.staff) watch_staff_effect(effect);
   if (auto* c = std::get_if<WsConnect>(&effect)) return connect(c->conn_id);

@@ -7,7 +7,10 @@
 // then a reload), page reloads restoring what the client persisted, and,
 // in token worlds, refused tokens (4003) and short-lived ones to refresh;
 // in voice worlds, calls started and ended by the shopper across all of it,
-// with microphone answers, speech and the agent's greeting; in staff worlds,
+// with microphone answers, speech and the agent's greeting, and in half of
+// them WebRTC offered: the voice ladder's peer connections, their paths
+// dying, returning, never opening, and network changes (sim_ladder.cpp);
+// in staff worlds,
 // a person from the shop asked for, taking over, answering and handing back).
 // The seed also picks the world's kind (SimWorld::kind()): the server's
 // idempotency store (durable or forgetting, sim_server.hpp), whether the
@@ -15,7 +18,7 @@
 // whether a shop token is required. Invariants are checked after every
 // step; the first violation is kept, tagged with the invariant's name
 // (S1..S7, L1..L4 of shared/RELIABILITY.md; V1..V5 for voice calls,
-// sim_voice.cpp; H1..H3 for a person stepping in, sim_staff.cpp), with the
+// sim_voice.cpp; R1..R6 for the voice ladder's rungs, sim_ladder.cpp; H1..H3 for a person stepping in, sim_staff.cpp), with the
 // seed and the trace so it replays.
 #pragma once
 
@@ -61,8 +64,14 @@ struct WorldKind {
   bool voice;           // seed bit 4: the shopper makes voice calls (bit 3 is left
                         // alone so the recorded seed 42 stays a text-only world)
   bool staff;           // seed bit 6: a person from the shop steps in (seed 42: not)
+  bool rtc;             // voice worlds with seed bit 5 clear, without staff: the browser
+                        // and the gateway offer WebRTC (the rest stay on plain WebSocket
+                        // calls). Not with staff yet: the ladder's frames shift those
+                        // schedules, and seed 2905 then fails S3 on held messages re-sent
+                        // after a fresh session, a finding of its own (not the ladder's).
   static WorldKind of(uint32_t seed) {
-    return {(seed & 1) != 0, (seed & 2) != 0, (seed & 4) != 0, (seed & 16) != 0, (seed & 64) != 0};
+    const bool voice = (seed & 16) != 0, staff = (seed & 64) != 0;
+    return {(seed & 1) != 0, (seed & 2) != 0, (seed & 4) != 0, voice, staff, voice && !staff && (seed & 32) == 0};
   }
   std::string name() const;
 };
@@ -88,6 +97,15 @@ class SimWorld {
     int calls = 0, carried_across_reconnects = 0, up_at_the_end = 0, mic_denied = 0;
   };
   const VoiceFigures& voice_figures() const { return voice_figures_; }
+  // What the voice ladder went through (WebRTC worlds): rung changes (onto
+  // a channel, back to the WebSocket), peer connections opened (the first
+  // try of each call and every retry), server restarts during WebRTC worlds,
+  // uplink frames that reached the agent on each path.
+  struct LadderFigures {
+    int rung_changes = 0, onto_channel = 0, back_to_websocket = 0, peer_connections = 0, retries = 0,
+        server_restarts = 0, frames_rtc = 0, frames_websocket = 0;
+  };
+  const LadderFigures& ladder_figures() const { return ladder_figures_; }
   // What the staff schedule reached (staff worlds): takeovers, staff replies
   // logged, shopper messages held for a person.
   struct StaffFigures {
@@ -151,6 +169,18 @@ class SimWorld {
   void carry_out_voice(const Effect& e);
   void watch_voice_frame(uint32_t conn, const std::string& frame);
   bool voice_converged();
+  // The voice ladder (sim_ladder.cpp): the host's peer connections and
+  // uplink frames, the WebRTC faults, and the ladder invariants R1..R6.
+  int rpick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rtc_rng_); }
+  void before_feed_voice(const Event& e);
+  void send_mic_frame();
+  void carry_out_rtc(const Effect& e);
+  void rtc_fault_step();
+  void path_returns();
+  struct PeerSeen;
+  PeerSeen peer(uint32_t pc_id) const;
+  void rtc_faults_stop();
+  bool ladder_converged();
   // A person from the shop (sim_staff.cpp): their steps and H1..H3.
   int spick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(staff_rng_); }
   void staff_step();
@@ -205,7 +235,32 @@ class SimWorld {
     std::string state = "off";    // the last VoiceStateChanged
     bool uplink_open = false;
     uint32_t uplink_conn = 0;
+    uint32_t frames_sent = 0;     // the microphone frames' seq (per call)
+    bool rtc_offered = false;     // the last voice.started said rtc: true
+    int64_t live_at = -1;         // when that voice.started reached the core
+    uint32_t pcs_opened = 0;      // RtcOpen effects in this call
   } call_;
+  // The host's WebRTC side (WebRTC worlds), drawn from its own randomness.
+  std::mt19937 rtc_rng_;
+  struct PeerSeen {
+    bool open = false;  // RtcChannelOpen was fed
+    bool gone = false;  // closed by the core, failed, or closed by the gateway (as the core saw it)
+    bool failed = false; // the browser is reporting it failed (RtcFailed on its way)
+  };
+  struct RtcSeen {
+    bool path_up = true;                // the WebRTC path carries packets (else: pongs stop, nothing opens)
+    bool setup_stalls = false;          // answers never lead to an open channel
+    std::map<uint32_t, PeerSeen> pcs;   // this page's peer connections
+    std::string via = "websocket";      // the latest VoiceRoute (as shim/voice/voice-effects.js keeps it)
+    uint32_t route_pc = 0;
+    std::string rung;
+    int64_t last_frame_at = -1;
+    int64_t stopped_at = -1;            // faults stopped (then the convergence bounds run)
+    bool dead_after_stop = false;       // the path stays dead once faults stop
+    Ladder ladder_before = Ladder::Off; // the ladder's state before the event being fed
+    bool rtc_event = false;             // that event is a WebRTC one (host or gateway)
+  } rtc_;
+  LadderFigures ladder_figures_;
   VoiceFigures voice_figures_;
   std::mt19937 staff_rng_;
   int staff_messages_ = 0;                      // staff message ids minted
