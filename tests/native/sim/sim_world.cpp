@@ -69,7 +69,10 @@ void SimWorld::feed(const Event& e) {
       client_->connection().state() == ConnState::Closed)
     last_signal_at_ = now_;
   // An attempt a signal asked for may first fetch a token: it connects when the token comes.
-  if (std::holds_alternative<TokenReceived>(e) && token_asked_at_ == last_signal_at_) last_signal_at_ = now_;
+  // (A signal while the token is on its way must not make that attempt look
+  // unasked: seed 6966, a visibility change between a 4003 and its token.)
+  if (std::holds_alternative<TokenReceived>(e) && token_for_signal_) last_signal_at_ = now_;
+  if (std::holds_alternative<TokenReceived>(e) || std::holds_alternative<TokenFailed>(e)) token_for_signal_ = false;
   if (auto* c = std::get_if<WsClosed>(&e); c && c->conn_id == client_->connection().conn_id() && c->conn_id) {
     client_lost_at_ = now_;
     socket_ended(c->conn_id);
@@ -137,7 +140,7 @@ void SimWorld::carry_out(const Effect& effect) {
     return;
   }
   if (auto* t = std::get_if<TokenRequested>(&effect)) {
-    token_asked_at_ = now_;
+    token_for_signal_ = last_signal_at_ == now_;  // asked for by a signalled attempt
     return answer_token(t->request_id);
   }
   if (auto* p = std::get_if<Persist>(&effect)) persisted_ = p->value;
