@@ -8,6 +8,10 @@ import assert from 'node:assert/strict';
 import { openStorefront, eventually } from './harness.mjs';
 
 export const LIVE_PAGE = '/demo/live.html';
+
+// The JSON frames of one type the page sent / received, over all its sockets.
+export const sentOf = (s, type) => s.sockets.flatMap((w) => w.sent.filter((f) => f.type === type));
+export const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
 export const OFFLINE_TEXT = "You're offline — messages will send when you're back.";
 export const QUEUED_TEXT = "Queued — will send when you're back online.";
 export const DIAGNOSIS_503 = 'The chat service is temporarily unavailable (HTTP 503).';

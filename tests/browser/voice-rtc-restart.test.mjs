@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
-import { openConnected } from './session-helpers.mjs';
+import { openConnected, sentOf, receivedOf } from './session-helpers.mjs';
 import { speechWav, micArgs, recordVoiceStates, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-restart-'));
@@ -28,8 +28,6 @@ beforeEach(() => stack.reset());
 
 const gatewayCall = (s) => gatewayCallOf(stack, s);
 const totals = async () => (await stack.stats()).voice;
-const sentOf = (s, type) => s.sockets.flatMap((w) => w.sent.filter((f) => f.type === type));
-const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
 
 // The voice bar's rung (data-rung), and every rung it showed, in order.
 const rungLocator = (s, rung) => s.widget.locator(`.voice[data-rung="${rung}"]`);

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
-import { openConnected } from './session-helpers.mjs';
+import { openConnected, receivedOf } from './session-helpers.mjs';
 import { speechWav, micArgs, voiceUi, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
 import { startCoturn } from './coturn.mjs';
 
@@ -31,7 +31,6 @@ after(async () => { await stack?.close(); await turn?.stop(); rmSync(dir, { recu
 beforeEach(() => stack.reset());
 
 const gatewayCall = (s) => gatewayCallOf(stack, s);
-const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
 const wsUp = (s) => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary !== undefined).length, 0);
 
 test('with UDP blocked the call runs through the TURN relay over TCP, on credentials the gateway minted', async () => {

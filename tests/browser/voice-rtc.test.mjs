@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
-import { openConnected } from './session-helpers.mjs';
+import { openConnected, sentOf, receivedOf } from './session-helpers.mjs';
 import { speechWav, micArgs, recordVoiceStates, voiceUi, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-rtc-'));
@@ -25,8 +25,6 @@ beforeEach(() => stack.reset());
 
 const gatewayCall = (s) => gatewayCallOf(stack, s);
 const totals = async () => (await stack.stats()).voice;
-const sentOf = (s, type) => s.sockets.flatMap((w) => w.sent.filter((f) => f.type === type));
-const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
 // Binary frames (voice packets) on the session WebSocket, each way.
 const wsPackets = (s) => ({
   up: s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary !== undefined).length, 0),

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually } from './harness.mjs';
-import { openConnected, type, setNetwork } from './session-helpers.mjs';
+import { openConnected, type, setNetwork, receivedOf } from './session-helpers.mjs';
 import {
   speechWav, readWav, envelope, bestLoopCorrelation, micArgs, recordVoiceStates, gatewayCall as gatewayCallOf,
 } from './voice-audio.mjs';
@@ -65,7 +65,6 @@ function voiceUi(s) {
 const sessionIdOf = (s) => s.sockets[0].sent.find((f) => f.type === 'hello').session_id;
 const framesOf = (s, type) => s.sockets.flatMap((w) => w.sent.filter((f) => f.type === type));
 const gatewayCall = (s) => gatewayCallOf(stack, s);
-const receivedOf = (s, type) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === type));
 
 test('a call: the greeting plays, the gateway hears the shopper, 30 s and 10 Enters do not end it, End frees the mic', async () => {
   const s = await openConnected(stack, { onPage: micSpy() });
