@@ -101,9 +101,11 @@ test('a client that disconnects mid-stream does not stop the run; a retry replay
 
 test('reset forgets stored replies, counters and faults', async () => {
   await postChat(server.url, { key: 'dup-6', text: 'hi' });
+  const counted = await stats(server.url);
+  assert.deepEqual([counted.agent_runs, Object.values(counted.agent_runs_by_conversation)], [{ 'dup-6': 1 }, [1]], 'counted per message and per conversation');
   await request(server.url, { method: 'POST', path: '/__natter/reset' });
   const { voice, ...rest } = await stats(server.url);
-  assert.deepEqual(rest, { requests: {}, agent_runs: {}, total_requests: 0, ws_connections_open: {}, replacements: 0 });
+  assert.deepEqual(rest, { requests: {}, agent_runs: {}, agent_runs_by_conversation: {}, total_requests: 0, ws_connections_open: {}, replacements: 0 });
   assert.ok(Object.keys(voice).length >= 6, 'the voice counters are there');
   assert.deepEqual(Object.entries(voice).filter(([, n]) => n !== 0), [], 'every voice counter back at 0');
   const again = await postChat(server.url, { key: 'dup-6', text: 'hello' });

@@ -1,5 +1,5 @@
 // Counters the tests read through GET /__natter/stats: requests received
-// and agent runs started, per message id (Idempotency-Key over HTTP, a `msg`
+// and agent runs started, per message id and per conversation (Idempotency-Key over HTTP, a `msg`
 // frame over the live session: both count as requests), and live-session
 // replacements. `openConnections()` is asked for the live figure
 // `ws_connections_open` ({session_id: 1} per session with a current connection),
@@ -18,6 +18,7 @@ function bump(map, key, maxKeys) {
 export class RequestStats {
   requests = new Map();
   agentRuns = new Map();
+  runsByConversation = new Map(); // conversation id -> agent runs started for it
   totalRequests = 0;
   replacements = 0;
 
@@ -32,7 +33,10 @@ export class RequestStats {
     if (key) bump(this.requests, key, this.maxKeys);
   }
 
-  countAgentRun(key) { bump(this.agentRuns, key, this.maxKeys); }
+  countAgentRun(key, conversationId) {
+    bump(this.agentRuns, key, this.maxKeys);
+    if (conversationId) bump(this.runsByConversation, conversationId, this.maxKeys);
+  }
 
   countReplacement() { this.replacements += 1; }
 
@@ -40,6 +44,7 @@ export class RequestStats {
     return {
       requests: Object.fromEntries(this.requests),
       agent_runs: Object.fromEntries(this.agentRuns),
+      agent_runs_by_conversation: Object.fromEntries(this.runsByConversation),
       total_requests: this.totalRequests,
       ws_connections_open: this.openConnections(),
       replacements: this.replacements,
@@ -50,6 +55,7 @@ export class RequestStats {
   clear() {
     this.requests.clear();
     this.agentRuns.clear();
+    this.runsByConversation.clear();
     this.totalRequests = 0;
     this.replacements = 0;
   }

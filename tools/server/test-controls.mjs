@@ -2,7 +2,8 @@
 // which `npm start` sets only for NATTER_TEST_CONTROLS=1; otherwise those paths
 // are 404). They answer only clients on loopback (anyone else: 404, as if
 // absent) and send no Access-Control-Allow-Origin, so no web page can read them.
-//   GET  /__natter/stats   -> {requests: {<id>: n}, agent_runs: {<id>: n}, total_requests: n,
+//   GET  /__natter/stats   -> {requests: {<id>: n}, agent_runs: {<id>: n},
+//                              agent_runs_by_conversation: {<conversation_id>: n}, total_requests: n,
 //                              ws_connections_open: {<session_id>: 1}, replacements: n}
 //   POST /__natter/faults  {"chat": [fault, ...], "session": [fault, ...]} (either or both)
 //                          -> {queued: <faults now pending, both queues>}  (see faults.mjs)

@@ -19,11 +19,13 @@ async function staff(stack, pathname, body) {
   assert.equal(res.status, 200, `${pathname}: ${res.status} ${await res.text()}`);
 }
 
-// The agent's runs for typed messages: a voice turn of an earlier story's
-// call (its speech still being transcribed when the server was reset) may
-// begin a run keyed voice-<call>-<n> during this one; it is not this chat's.
-const runs = async (stack) => Object.entries((await stack.stats()).agent_runs)
-  .filter(([id]) => !id.startsWith('voice-')).reduce((a, [, n]) => a + n, 0);
+// The agent's runs for this conversation: a stray run of an earlier story
+// (a voice turn still being transcribed at the reset, a retry from a closing
+// tab) is another conversation's and must not count; all runs are printed.
+async function runs(stack, conversation) {
+  const stats = await stack.stats();
+  return { n: stats.agent_runs_by_conversation[conversation] ?? 0, all: JSON.stringify(stats.agent_runs) };
+}
 
 export const handoffStories = [
   {
@@ -42,11 +44,12 @@ export const handoffStories = [
       await staff(stack, `${at}/reply`, { name: 'Ana', message_id: 'engine-m-1', text: 'Yes, **3** left.' });
       await w.waitFor('li.msg.agent.staff .bubble', { text: 'Yes, 3 left.' });
       assert.deepEqual(await w.all('li.msg.agent.staff .author'), ['Ana from the shop']);
-      assert.equal(await runs(stack), 0, 'the AI never ran for the message to the person');
+      const held = await runs(stack, conversation);
+      assert.equal(held.n, 0, `the AI never ran for the message to the person (runs: ${held.all})`);
 
       await staff(stack, `${at}/hand-back`, { name: 'Ana' });
       await w.send('any Switch games?');
-      await eventually(async () => assert.equal(await runs(stack), 1, 'the assistant answers again'), { timeout: 15_000 });
+      await eventually(async () => assert.equal((await runs(stack, conversation)).n, 1, 'the assistant answers again'), { timeout: 15_000 });
       await eventually(async () => assert.equal(await w.count('li.msg.agent:not(.staff)[aria-busy="false"]'), 1));
       await w.assertClean();
     },
