@@ -49,9 +49,10 @@ async function cluster({ n = 2, ...options } = {}) {
 // Two instances on one Redis for the kill stories: A in a child process a
 // test may SIGKILL (redis-helpers.mjs), B in this one; replies slow enough
 // to kill A mid-reply, and a short lease so B takes A's run over soon.
+const STAFF_TOKEN = 'redis-staff-token-0123456789abcdef';
 async function killableAndSurvivor() {
   const redis = await startRedis();
-  const options = { redisUrl: redis.url, tokenDelayMs: 30, leaseMs: 400 };
+  const options = { redisUrl: redis.url, tokenDelayMs: 30, leaseMs: 400, staffToken: STAFF_TOKEN };
   const a = await startGatewayProcess({ ...options, instance: 'gw-a' });
   const b = await startTestServer({ ...options, instance: 'gw-b' });
   return {
@@ -229,6 +230,29 @@ test('an instance killed mid-reply: another takes the run over after the lease; 
     // A died holding the run: B took it over after the lease (fence 2) and
     // continued after the events A had written.
     assert.equal((await stats(b.url)).agent_runs['x-k-1'], 1);
+  } finally {
+    await stop();
+  }
+});
+
+test('an instance dies mid-reply after a person took the conversation: the reader on the other instance does not run the AI again', async () => {
+  const { a, b, stop } = await killableAndSurvivor();
+  try {
+    const text = 'do you have PS5 games?';
+    const one = await joinSession(a.url, { session: 'x-p', tab: 't' });
+    one.socket.send(msg('x-p-1', text));
+    await one.socket.waitFor((f) => f.type === 'event' && f.event === 'delta' && f.seq >= 3);
+    const joined = postChat(b.url, { key: 'x-p-1', conversation: 'x-p', text }); // B reads A's run
+    await sleep(100);
+    await a.kill(); // mid-reply: the run stays in progress until its lease (400 ms) runs out
+    const take = await fetch(new URL('/staff/conversations/x-p/take', b.url), {
+      method: 'POST', headers: { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' }, body: '{"name":"Ana"}',
+    });
+    assert.equal(take.status, 200, 'taken while the orphaned run is still leased');
+    const read = await joined;
+    assert.equal(read.headers['idempotent-replayed'], 'joined');
+    assert.equal(replyOf(parseEvents(read.body)).dones, 0, 'the reply was not finished by the AI');
+    assert.equal(await runsOf([b.url], 'x-p-1'), 0, 'B did not take the run over: a person has the conversation');
   } finally {
     await stop();
   }

@@ -50,7 +50,7 @@ export function createAgentRuns({
 
   function produce(request, claim, { overrideText = null, unpaced = false } = {}) {
     const key = request.message_id;
-    stats.countAgentRun(key);
+    stats.countAgentRun(key, request.conversation_id);
     const own = new AbortController();
     running.set(key, own);
     const runSignal = signal ? AbortSignal.any([signal, own.signal]) : own.signal;
@@ -75,6 +75,15 @@ export function createAgentRuns({
     produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal: runSignal, leaseMs, log })
       .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`))
       .finally(() => { if (running.get(key) === own) running.delete(key); });
+  }
+
+  // A reader found the producer's lease run out: it produces the rest only
+  // while the AI still controls the conversation; 'held' otherwise (a person
+  // took it over after the producer died: the AI is not called again).
+  async function takeOver(request) {
+    const control = await store.getControl(request.conversation_id);
+    if (control && control.state !== 'ai') return 'held';
+    return claim(request, {});
   }
 
   async function claim(request, options) {
@@ -107,7 +116,7 @@ export function createAgentRuns({
     follow(request, { outcome, from = 0, signal: readerSignal, result }) {
       return followRun({
         store, key: request.message_id, from, paceMs: tokenDelayMs, replay: outcome === 'replayed',
-        signal: readerSignal, result, takeover: () => claim(request, {}),
+        signal: readerSignal, result, takeover: () => takeOver(request),
       });
     },
 

@@ -13,7 +13,8 @@
 //
 // followRun yields the run's events from `from`, in order, each once. While
 // the run is in progress it waits for the store's notice (or polls), and when
-// the producer's lease has expired it asks `takeover()` to claim the run.
+// the producer's lease has expired it asks `takeover()` to claim the run
+// ('held': not claimed, a person has the conversation; the run ends failed here).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupCommit } from './group-commit.mjs';
 
@@ -133,7 +134,7 @@ export async function* followRun({ store, key, from = 0, paceMs = 0, replay = fa
       result.state = run.state;
       return;
     }
-    if (run.expired && takeover) await takeover();
-    else await changed;
+    if (!run.expired || !takeover) await changed;
+    else if ((await takeover()) === 'held') { result.state = 'failed'; return; } // nobody produces the rest
   }
 }
