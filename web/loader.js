@@ -112,10 +112,10 @@ function main() {
     // preloads; no requestIdleCallback, as in Safari: intent only), and
     // never on a Save-Data or slow connection.
     var net = navigator.connection || {};
-    var idle = (d) => d.timeRemaining() > 40 ? load() : requestIdleCallback(idle);
+    var idle = () => requestIdleCallback((d) => d.timeRemaining() > 40 ? load() : idle());
     if (window.requestIdleCallback && !net.saveData && !/2g|3g/.test(net.effectiveType)) {
-      if (document.readyState == 'complete') requestIdleCallback(idle);
-      else addEventListener('load', () => requestIdleCallback(idle));
+      if (document.readyState == 'complete') idle();
+      else addEventListener('load', idle);
     }
     if (queue.some((args) => INTENT.test(args[0]))) load();
   }
@@ -160,7 +160,7 @@ function main() {
     var tag = document.createElement('script');
     tag.src = new URL(core.path, fileBase).href;
     tag.integrity = core.integrity;
-    tag.crossOrigin = 'anonymous';
+    tag.crossOrigin = ''; // the empty keyword is "anonymous" (SRI needs CORS)
     tag.async = true;
     tag.onerror = () => { tag.remove(); failed('could not load ' + tag.src); };
     document.head.appendChild(tag);

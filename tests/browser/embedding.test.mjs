@@ -150,10 +150,12 @@ async function assertStoodAside(s, mention) {
       try { return String(window.natter(c, 'hi')); } catch (e) { return 'threw ' + e.message; }
     });
     const el = document.querySelector('natter-widget');
+    const box = el?.getBoundingClientRect();
     return { results, children: el ? el.shadowRoot.childNodes.length : 0, dialog: Boolean(el?.shadowRoot.querySelector('[role=dialog]')),
+      drawn: Boolean(el?.matches(':popover-open') || box?.width || box?.height),
       version: typeof window.natter('version').build, problems: window.natter('debug').config_problems.length };
   });
-  assert.deepEqual(after, { results: ['undefined', 'undefined', 'undefined'], children: 0, dialog: false, version: 'string', problems: 1 });
+  assert.deepEqual(after, { results: ['undefined', 'undefined', 'undefined'], children: 0, dialog: false, drawn: false, version: 'string', problems: 1 });
   await s.page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
   assert.deepEqual(s.chatRequests, [], 'nothing was sent');
   assert.ok(!s.requests.some((u) => /\.wasm$|\/api\//.test(u)), 'nothing connected, no WASM downloaded');

@@ -110,6 +110,19 @@ test('the element form holds on the hostile page too, wherever the shop put the 
   hostile.s.assertClean();
 });
 
+// Safari has no requestIdleCallback: the core comes only on intent, so the
+// launcher must be reachable before it: the loader lifts the host itself.
+test('before the core is downloaded (no idle preload, as in Safari) the launcher is already above a later full-page cover', async () => {
+  const s = await openStorefront(stack, { path: '/t/element.html',
+    onPage: (page) => page.addInitScript(() => { window.requestIdleCallback = undefined; }) });
+  await s.launcher.waitFor();
+  await s.page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  assert.deepEqual(s.requests.filter((u) => /natter\.core\./.test(u)), [], 'no core yet: no intent, no idle preload');
+  assert.equal(await elementOverLauncher(s), 'natter-widget', 'the top layer, from the loader');
+  await s.openChat();
+  s.assertClean();
+});
+
 test('the widget adds one global and no styles to the document, even after a round trip', async () => {
   const s = await openStorefront(stack, { path: '/t/hostile.html' });
   const before = await s.page.evaluate(() => ({ sheets: document.styleSheets.length, styles: document.querySelectorAll('style').length }));

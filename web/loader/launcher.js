@@ -8,9 +8,12 @@
 // come with the core's panel sheet (shim/ui/styles.js): a focus loads it.
 
 // host: the <natter-widget> element, connected (the shop's, or the one the
-// loader appended to <body>). Fixed, on top: the core bundle then lifts it
-// into the top layer (shim/top-layer.js), out of the page's stacking
-// contexts (not here: those bytes do not fit the loader's budget).
+// loader appended to <body>). Lifted at once into the top layer as a manual
+// popover, out of the page's stacking contexts: a shop's element in a
+// clipped or buried container would otherwise hide the launcher, and with
+// it the intent that loads the core (Safari has no idle preload). Without
+// popovers: fixed, top z-index (shim/top-layer.js lifts again for loaders
+// of older releases).
 // init: the merged natter('init') options, data: the script's data-*
 // (both read again at every theme()). Returns {host, root, launcher,
 // theme(), pick(name)}: pick is an option's value, init over the host's
@@ -29,12 +32,14 @@ export function drawLauncher(host, init, data) {
       'z-index:2147483647!important}' +
       '.launcher{display:grid;place-items:center;width:56px;height:56px;padding:0;border:0;border-radius:50%;' +
       'background:var(--natter-accent,#2557d6);color:var(--natter-accent-ink,#fff);cursor:pointer;' +
-      'box-shadow:0 6px 20px rgba(16,24,40,.28)}' +
-      '.launcher svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}' +
-      '.launcher[aria-busy=true]{cursor:progress;opacity:.85}'
+      'box-shadow:0 6px 20px #10182847}' +
+      'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}' +
+      '[aria-busy=true]{cursor:progress;opacity:.85}'
     );
     root.adoptedStyleSheets = [sheet];
-  } catch (e) { /* no constructable sheets: an unstyled but working button */ }
+    host.popover = 'manual';
+    host.showPopover();
+  } catch (e) { /* no constructable sheets: an unstyled but working button; no popovers: fixed, on top */ }
 
   var launcher = doc.createElement('button');
   launcher.type = 'button';
