@@ -33,8 +33,8 @@ export function drawLauncher(host, init, data) {
       '.launcher{display:grid;place-items:center;width:56px;height:56px;padding:0;border:0;border-radius:50%;' +
       'background:var(--natter-accent,#2557d6);color:var(--natter-accent-ink,#fff);cursor:pointer;' +
       'box-shadow:0 6px 20px #10182847}' +
-      'svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}' +
-      '[aria-busy=true]{cursor:progress;opacity:.85}'
+      '.launcher svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:2;stroke-linejoin:round}' +
+      '.launcher[aria-busy=true]{cursor:progress;opacity:.85}'
     );
     root.adoptedStyleSheets = [sheet];
     host.popover = 'manual';
