@@ -287,12 +287,12 @@ async function start(loaderCtx) {
   if (debug) runEffect = debug.effects(runEffect);
   host = createHost({ core, runEffect, ...platform });
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });
-  if (sessionMode) {
-    // The browser's current network and visibility first, then the session
-    // at once (a shopper moving to the next page resumes without a click).
-    createBrowserSignals({ win: window, doc: document, dispatch }).start();
-    dispatch({ type: 'session_wanted' });
-  }
+  // The browser's current network and visibility first (live session), then
+  // the page's conversation at once: the session resumes without a click;
+  // over HTTP the core draws what an earlier page kept and sends again a
+  // message left unanswered there.
+  if (sessionMode) createBrowserSignals({ win: window, doc: document, dispatch }).start();
+  dispatch({ type: 'session_wanted' });
 
   const run = createHostApi({
     panel: ui.panel, dispatch, listeners, manifest: ctx.manifest, core, log, console: platform.console,

@@ -24,7 +24,7 @@
 export const CONVERSATION_KEY = 'natter.conversation';
 // Written by the core's persist effect (JSON text: {session_id,
 // resume_token, last_event_seq, outbox, transcript, visitor, saved}; over
-// HTTP only {session_id, visitor, saved}); read back at the next boot.
+// HTTP the same without resume_token and last_event_seq); read back at the next boot.
 export const SESSION_KEY = 'natter.session';
 // Written by the core before it reloads the page for a release (JSON text:
 // {at: wall ms, reason, build?}); its `at` goes back to the core, which
@@ -168,9 +168,10 @@ export function coreConfig({
   if (token) config.token_url = token;
   if (String(dataset.saveProducts ?? '').trim() === 'off') config.save_products = false;
   if (transportMode(dataset) !== 'session') {
-    // Over HTTP a page hands the next only the visitor and the saved products.
-    const { visitor, saved } = restoredSession(storedSession, conversationId);
-    return { ...config, ...(visitor ? { visitor } : {}), ...(saved ? { saved } : {}) };
+    // Over HTTP a page hands the next the conversation (transcript, the
+    // unanswered messages), the visitor and the saved products; no session.
+    const { resume_token: _token, last_event_seq: _seq, ...kept } = restoredSession(storedSession, conversationId);
+    return { ...config, ...kept };
   }
   const voiceMissing = capabilities?.voice_missing ?? [];
   return {

@@ -50,6 +50,7 @@ export default {
   'failure.agentFailed': 'تعذّر على المساعد الرد.',
   'failure.agentFailedWith': 'تعذّر على المساعد الرد: {message}',
   'failure.unreachable': 'تعذّر الوصول إلى مساعد المتجر.',
+  'failure.notSent': 'لم تُرسَل.',
   'status.retryNow': 'أعد المحاولة الآن',
   'status.useHere': 'استخدمها هنا',
   'notice.freshSession': 'اضطرت المحادثة إلى بدء جلسة جديدة. يجري الآن إرسال ما لم يُسلَّم بعد.',

@@ -57,6 +57,7 @@ const REASON = {
   http_error: 'failure.httpError',
   agent_failed: 'failure.agentFailed',
   unreachable: 'failure.unreachable',
+  not_sent: 'failure.notSent', // over HTTP: left unanswered by an earlier page (send_machine.hpp)
 };
 
 // The email form's refusal (presence.hpp, handoff_email_form.code).

@@ -49,6 +49,7 @@ export default {
   'failure.agentFailed': 'Der Assistent konnte nicht antworten.',
   'failure.agentFailedWith': 'Der Assistent konnte nicht antworten: {message}',
   'failure.unreachable': 'Der Assistent des Shops war nicht erreichbar.',
+  'failure.notSent': 'Nicht gesendet.',
   'status.retryNow': 'Jetzt erneut versuchen',
   'status.useHere': 'Hier verwenden',
   'notice.freshSession': 'Der Chat musste eine neue Sitzung beginnen. Noch nicht Zugestelltes wird jetzt gesendet.',

@@ -53,6 +53,7 @@ export default {
   'failure.agentFailed': 'The assistant could not answer.',
   'failure.agentFailedWith': 'The assistant could not answer: {message}',
   'failure.unreachable': "Couldn't reach the shop's assistant.",
+  'failure.notSent': 'Not sent.',
   'status.retryNow': 'Retry now',
   'status.useHere': 'Use here',
   'notice.freshSession': 'The chat had to start a new session. Anything not yet delivered is being sent now.',

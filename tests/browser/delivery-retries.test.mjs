@@ -80,3 +80,46 @@ test('a 503 with Retry-After shows Retrying… then Sent, and the retry waits th
     'no Retry button on a message that was delivered');
   s.assertClean([CHROMIUM_LOGS.status503]);
 });
+
+// Over HTTP, the default transport: the shop's next page in the same tab
+// shows the conversation so far, cards included, and a message still
+// waiting for its reply when the shopper moved on goes out again there with
+// its key: the shopper sees one bubble and one reply, the agent runs once.
+test('the next page shows the conversation with its cards, and sends nothing', async () => {
+  const s = await openStorefront(stack);
+  await send(s, 'do you have PS5 games?');
+  const reply = await s.finishedReplies.first().locator('.bubble').textContent();
+  const cards = await s.widget.locator('.card').count();
+  assert.ok(cards > 0, 'the reply has product cards');
+
+  await s.page.goto(new URL('/?page=2', stack.server.url).href);
+  await s.openChat(); // the core comes with the shopper's intent (or an idle preload)
+  await s.finishedReplies.first().waitFor();
+  assert.deepEqual(await s.userBubbles.locator('.bubble').allTextContents(), ['do you have PS5 games?']);
+  assert.equal(await s.agentBubbles.count(), 1);
+  assert.equal(await s.finishedReplies.first().locator('.bubble').textContent(), reply);
+  assert.equal(await s.widget.locator('.card').count(), cards);
+  assert.equal(s.chatRequests.length, 1, 'nothing sent again');
+  s.assertClean();
+});
+
+test('a message whose reply had not come when the shopper moved on is answered on the next page, once, same key', async () => {
+  await stack.faults({ action: 'delay_ms', ms: 1500 });
+  const s = await openStorefront(stack);
+  await s.openChat();
+  await s.textarea.fill('is the PS5 in stock?');
+  await s.textarea.press('Enter');
+  await s.widget.locator('li.msg.user[data-state="sending"]').waitFor();
+  await s.page.goto(new URL('/?page=2', stack.server.url).href);
+  await s.openChat(); // the core comes with the shopper's intent (or an idle preload)
+  await s.finishedReplies.first().waitFor();
+
+  assert.equal(s.chatRequests.length, 2, 'sent on the first page, again on the next');
+  const [first, again] = s.chatRequests;
+  assert.equal(again.key, first.key, 'the same Idempotency-Key');
+  assert.deepEqual(again.body, first.body);
+  assert.deepEqual(await s.userBubbles.locator('.bubble').allTextContents(), ['is the PS5 in stock?']);
+  assert.equal(await s.agentBubbles.count(), 1);
+  assert.deepEqual((await stack.stats()).agent_runs, { [first.key]: 1 }, 'the agent ran once');
+  s.assertClean();
+});

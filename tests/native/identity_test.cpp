@@ -128,7 +128,8 @@ TEST(Identity, ATamperedStoredVisitorIsDroppedWithAWarning) {
 TEST(Identity, OverHttpTheRequestBodyCarriesTheVisitorAndItIsPersisted) {
   Harness h;
   h.feed(HostIdentify{kAna});
-  EXPECT_EQ(last_persisted(h), json({{"session_id", h.client.conversation_id()}, {"visitor", kAnaJson}}));
+  EXPECT_EQ(last_persisted(h), json({{"session_id", h.client.conversation_id()}, {"visitor", kAnaJson},
+                                     {"outbox", json::array()}, {"transcript", json::array()}}));
   h.feed(SendClicked{"hi"});
   EXPECT_EQ(json::parse(h.last_request().body)["visitor"], kAnaJson);
 

@@ -82,14 +82,18 @@ test('a pinned page has no channel; an unreadable reload record is no record', (
   assert.equal(lastReloadAt('{"at":1799999000000,"reason":"unsupported"}'), 1_799_999_000_000);
 });
 
-test('http mode ignores a stored session but for its visitor', () => {
+test('http mode takes the stored conversation (outbox, transcript, visitor), never a session to resume', () => {
   const c = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1', tabId: 't', build: 'b', storedSession: saved({}) });
-  assert.equal('session_url' in c || 'outbox' in c || 'resume_token' in c || 'visitor' in c, false);
+  assert.equal('session_url' in c || 'resume_token' in c || 'last_event_seq' in c || 'visitor' in c, false);
+  assert.deepEqual(c.outbox, [{ id: 'm1', text: 'still there?' }], 'the message left unanswered');
+  const drawn = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1',
+    storedSession: saved({ transcript: [{ id: 'm0', role: 'user', text: 'hi' }] }) });
+  assert.deepEqual(drawn.transcript, [{ id: 'm0', role: 'user', text: 'hi' }]);
   const ana = { id: 'u-7', name: 'Ana' };
   const identified = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1',
     storedSession: JSON.stringify({ session_id: 'conv-1', visitor: ana }) });
   assert.deepEqual(identified.visitor, ana);
-  assert.equal('outbox' in identified, false);
+  assert.equal('outbox' in identified, false, 'none stored, none handed on');
 });
 
 test('a stored visitor object is handed to the core (which re-checks it); anything else is dropped', () => {

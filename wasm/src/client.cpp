@@ -16,13 +16,7 @@ Client::Client(Config config)
   if (saved_.restore(config_.saved_json) > 0) out_.push_back(Log{"warn", "dropped malformed saved products"});
 }
 
-void Client::persist_session() {
-  if (!config_.session_url.empty()) return delivery_.persist();
-  nlohmann::json blob = {{"session_id", config_.conversation_id}};
-  if (identity_.visitor()) blob["visitor"] = visitor_to_json(identity_.visitor());
-  if (saved_.size()) blob["saved"] = saved_.to_json();
-  out_.push_back(Persist{SessionDelivery::kPersistKey, blob.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-}
+void Client::persist_session() { delivery_.persist(); }
 
 Stats Client::stats() const {
   Stats s = stats_;
@@ -67,7 +61,11 @@ void Client::handle(const Event& event, int64_t now) {
           }
         }
         else if constexpr (std::is_same_v<T, SessionWanted>) {
-          if (config_.session_url.empty()) return;
+          if (config_.session_url.empty()) {  // over HTTP: the page's conversation, once
+            if (!http_restored_) send_.resume_restored(now);
+            http_restored_ = true;
+            return;
+          }
           // A continue link in the page's URL decides which conversation
           // this tab has: the session waits for its answer.
           if (link_.redeeming() || (!session_started_ && link_.begin_redeem())) {

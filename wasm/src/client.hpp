@@ -206,6 +206,7 @@ class Client {
   ReleaseWatch release_{*this};
   ConversationControl control_{*this};
   DeviceLink link_{*this};
+  bool http_restored_ = false;        // over HTTP: the earlier page's conversation was drawn
   bool wanted_after_redeem_ = false;  // SessionWanted arrived while a redeem was pending
   Presence presence_{*this};
   bool session_started_ = false;

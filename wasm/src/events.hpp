@@ -79,8 +79,10 @@ struct HttpFailed {
 
 // --- The live session (WebSocket); see connection_machine.hpp ---
 
-// The host wants the live session up (widget opened, a pending outbox
-// restored, or natter('open')). Idempotent.
+// The page wants its conversation (boot; in session mode also the widget
+// opened, or natter('open')): the live session comes up. Over HTTP, once per
+// page, the conversation an earlier page kept is drawn and the message it
+// left unanswered sent again (send_machine.hpp). Idempotent.
 struct SessionWanted {};
 // The host page or the shopper closed the widget's session for good.
 struct SessionClosedByHost {};

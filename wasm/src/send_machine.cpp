@@ -157,7 +157,30 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   msg_ = Message{id, std::string(text), c_.identity_.json_text(), 0, false, ""};
   set_state("sending");
   c_.out_.push_back(shown);
+  c_.delivery_.record_sent(id, std::string(text));
   start_request(now);
+}
+
+void SendMachine::resume_restored(int64_t now) {
+  c_.delivery_.show_restored();
+  // What the earlier page left: not a message this page accepted already.
+  std::vector<OutboxEntry> waiting;
+  for (const auto& e : c_.delivery_.outbox().entries())
+    if (!(msg_ && msg_->message_id == e.message_id) && !failed_.count(e.message_id)) waiting.push_back(e);
+  for (std::size_t i = 0; i < waiting.size(); ++i) {
+    const OutboxEntry& e = waiting[i];
+    c_.out_.push_back(UserMessageShown{e.message_id, e.text});
+    const bool newest = i + 1 == waiting.size();
+    if (!newest || in_flight() || !may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) {
+      failed_[e.message_id] = Failed{e.text, c_.identity_.json_text()};
+      c_.out_.push_back(DeliveryChanged{e.message_id, "failed", "Not sent.", true, "not_sent"});
+      continue;
+    }
+    msg_ = Message{e.message_id, e.text, c_.identity_.json_text(), 0, false, ""};
+    set_state("sending");
+    c_.out_.push_back(Log{"info", "sending again the message the previous page left unanswered"});
+    start_request(now);
+  }
 }
 
 void SendMachine::on_composer_changed(const ComposerChanged& e) {
@@ -285,6 +308,7 @@ void SendMachine::finish() {
   const std::string& id = msg_->message_id;
   nlohmann::json payload = {{"role", "agent"}, {"reply_to", id}, {"text", c_.replies_.text(id)}};
   c_.out_.push_back(HostEvent{"message", json_text(payload)});
+  c_.delivery_.record_answered(id);
   c_.replies_.forget(id);
   c_.timers_.cancel(TimerName::ResponseTimeout);
   c_.timers_.cancel(TimerName::SendRetry);

@@ -72,6 +72,12 @@ class SendMachine {
   void on_response_timeout(int64_t now);
   // The token fetch this machine may be waiting for is over (client.cpp).
   void on_token(bool ready, int64_t now);
+  // Over HTTP, at the page's start (SessionWanted): draws the conversation
+  // an earlier page of this tab kept; of the messages it left unanswered,
+  // the newest (the one in flight when the shopper moved on) is sent again
+  // with its id (the server replays or joins its reply, never runs it
+  // twice); older ones (failed there) wait for Retry.
+  void resume_restored(int64_t now);
 
   bool in_flight() const { return state_ != SendState::Idle; }
   SendState state() const { return state_; }

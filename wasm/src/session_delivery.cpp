@@ -49,7 +49,8 @@ void SessionDelivery::show_transcript() {
     } else if (e.from_user) {
       if (outbox_.contains(e.id)) continue;
       c_.out_.push_back(UserMessageShown{e.id, e.text});
-      c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false, "", "", "delivered"});
+      // "delivered" is the live session's receipt (the server acked it); HTTP has none.
+      c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false, "", "", c_.config_.session_url.empty() ? "" : "delivered"});
     } else {
       c_.out_.push_back(AgentReplyUpdated{e.id, parse_rich_text(e.text), true, e.author});
       for (const auto& card : e.cards) c_.out_.push_back(card);
@@ -218,13 +219,28 @@ void SessionDelivery::on_down() {
   persist();
 }
 
+void SessionDelivery::record_sent(const std::string& message_id, const std::string& text) {
+  if (outbox_.has_room_for(text.size())) outbox_.push(message_id, text);
+  else c_.out_.push_back(Log{"warn", "too many unanswered messages to keep: this one is not kept for the next page"});
+  transcript_.add_user(message_id, text);
+  persist();
+}
+
+void SessionDelivery::record_answered(const std::string& reply_to) {
+  outbox_.remove(reply_to);
+  transcript_.add_agent(reply_to, c_.replies_.text(reply_to), c_.replies_.cards(reply_to), c_.replies_.author(reply_to));
+  persist();
+}
+
 void SessionDelivery::persist() {
   nlohmann::json outbox = parse_json(outbox_.to_json());
   nlohmann::json blob = {{"session_id", c_.config_.conversation_id},
-                         {"resume_token", resume_token_},
-                         {"last_event_seq", settled_event_seq_},
                          {"outbox", outbox},
                          {"transcript", transcript_.to_json()}};
+  if (!c_.config_.session_url.empty()) {  // the live session's place to resume from
+    blob["resume_token"] = resume_token_;
+    blob["last_event_seq"] = settled_event_seq_;
+  }
   if (c_.identity_.visitor()) blob["visitor"] = visitor_to_json(c_.identity_.visitor());  // absent: none
   if (c_.saved_.size()) blob["saved"] = c_.saved_.to_json();  // absent: none saved
   c_.out_.push_back(Persist{kPersistKey, dump(blob)});

@@ -78,7 +78,17 @@ class SessionDelivery {
     persist();
   }
   // Emits the natter.session blob (with the client's visitor, when known).
+  // Over HTTP the same blob without the session's token and log position.
   void persist();
+
+  // Over HTTP (send_machine.cpp) the same outbox and transcript keep the
+  // conversation for the shop's next page: a message stays in the outbox
+  // from its acceptance until its reply finished (failed ones too, until
+  // then), the transcript gets the message and the finished reply.
+  void record_sent(const std::string& message_id, const std::string& text);
+  void record_answered(const std::string& reply_to);
+  // The restored conversation, drawn once at the next page's start.
+  void show_restored() { show_transcript(); }
 
  private:
   void show_transcript();
