@@ -168,4 +168,34 @@ export const textStories = [
       await w.assertClean();
     },
   },
+  {
+    // Over HTTP, the default transport: the shop's next page (a reload in
+    // the same tab) draws the conversation, its cards and what was saved,
+    // without a second request (docs/ARCHITECTURE.md, natter.session).
+    name: 'the next page shows the conversation, its cards and the saved product, and sends nothing',
+    async run({ browser, stack }) {
+      const page = await browser.open(stack.server.url);
+      let w = widgetOn(page);
+      await w.openChat();
+      await page.evaluate(() => { window.__saved = []; window.natter('on', 'product_saved', (p) => window.__saved.push(p.id)); });
+      await w.send('do you have PS5 games?');
+      await w.finishedReplies();
+      const names = await w.all('li.msg.agent .card .card-name');
+      assert.ok(names.length > 0, 'the reply has product cards');
+      await w.click('li.msg.agent .card-save');
+      await w.waitFor('.card-save[aria-pressed="true"]');
+      assert.equal((await page.evaluate(() => window.__saved)).length, 1, 'one product_saved event');
+
+      await page.reload();
+      w = widgetOn(page);
+      await w.openChat();
+      await w.finishedReplies();
+      assert.deepEqual(await w.all('li.msg.user .bubble'), ['do you have PS5 games?']);
+      assert.deepEqual(await w.all('li.msg.agent .card .card-name'), names, 'the same cards');
+      assert.deepEqual(await w.all('.card-save', (b) => b.getAttribute('aria-pressed')),
+        names.map((_, i) => String(i === 0)), 'the first saved, the others not');
+      assert.equal((await stack.stats()).total_requests, 1, 'nothing sent again');
+      await w.assertClean();
+    },
+  },
 ];
