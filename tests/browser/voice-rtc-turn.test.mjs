@@ -2,14 +2,17 @@
 // blocked (--webrtc-ip-handling-policy=disable_non_proxied_udp: only relay
 // candidates, the relay reached over TCP), a throwaway coturn on loopback
 // with --no-udp, the gateway minting TURN REST credentials for it; a network
-// change restarts ICE through the relay on freshly minted credentials. Then
-// the relay gone too: the call stays on the WebSocket, and says why.
+// change restarts ICE through the relay on freshly minted credentials. A
+// second coturn offers TLS only (`turns:`, a self-signed certificate made at
+// start, which Chromium accepts by its key: --ignore-certificate-errors-spki-list),
+// behind a second gateway sharing the browser: the call runs on `turn_tls`.
+// Then the relay gone too: the call stays on the WebSocket, and says why.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack, eventually } from './harness.mjs';
+import { startStack, startReferenceServer, eventually } from './harness.mjs';
 import { openConnected, receivedOf } from './session-helpers.mjs';
 import { speechWav, micArgs, voiceUi, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
 import { startCoturn } from './coturn.mjs';
@@ -20,15 +23,43 @@ const SECRET = 'turn-test-secret';
 
 let stack;
 let turn;
+let tlsTurn;
+let tlsStack; // a second gateway (its TURN: TLS only) in the same browser
 before(async () => {
-  turn = await startCoturn({ secret: SECRET, tcpOnly: true });
+  [turn, tlsTurn] = await Promise.all([startCoturn({ secret: SECRET, tcpOnly: true }), startCoturn({ secret: SECRET, tls: true })]);
   stack = await startStack({
-    extraArgs: [...micArgs(shopperWav), '--webrtc-ip-handling-policy=disable_non_proxied_udp'],
+    extraArgs: [...micArgs(shopperWav), '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+      `--ignore-certificate-errors-spki-list=${tlsTurn.spki}`],
     server: { rtc: { turn: { urls: turn.urls, secret: SECRET, ttlS: 600 } } },
   });
+  const tlsGateway = await startReferenceServer({ rtc: { turn: { urls: tlsTurn.urls, secret: SECRET, ttlS: 600 } } });
+  tlsStack = { ...tlsGateway, context: stack.context };
 });
-after(async () => { await stack?.close(); await turn?.stop(); rmSync(dir, { recursive: true, force: true }); });
-beforeEach(() => stack.reset());
+after(async () => {
+  await stack?.close(); await tlsStack?.server.close();
+  await turn?.stop(); await tlsTurn?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(async () => { await stack.reset(); await tlsStack.resetServer(); });
+
+// Keeps the page's peer connections (window.__pcs) so a test can ask
+// Chromium's own getStats how the selected pair travels, not the shim.
+const keepPeerConnections = (page) => page.addInitScript(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+});
+const selectedLocalCandidate = (page) => page.evaluate(async () => {
+  const pc = window.__pcs.at(-1);
+  const stats = await pc.getStats();
+  let local = null;
+  stats.forEach((r) => {
+    if (r.type === 'transport' && r.selectedCandidatePairId) local = stats.get(stats.get(r.selectedCandidatePairId).localCandidateId);
+  });
+  return local && { candidateType: local.candidateType, relayProtocol: local.relayProtocol, url: local.url, protocol: local.protocol };
+});
 
 const gatewayCall = (s) => gatewayCallOf(stack, s);
 const wsUp = (s) => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary !== undefined).length, 0);
@@ -49,6 +80,35 @@ test('with UDP blocked the call runs through the TURN relay over TCP, on credent
   const voice = (await stack.stats()).voice;
   assert.ok(voice.frames_received_rtc > 100 && voice.frames_sent_rtc > 20, JSON.stringify(voice));
   assert.equal((await s.page.evaluate(() => window.natter('debug').voice_route)).rung, 'turn_tcp');
+  await ui.end.click();
+  await ui.waitFor('off');
+  s.assertClean();
+});
+
+test('with UDP blocked and only TLS at the relay the call runs on turn_tls, audio both ways', async () => {
+  const s = await openConnected(tlsStack, { onPage: keepPeerConnections });
+  const ui = voiceUi(s);
+  const clickedAt = Date.now();
+  await ui.start.click();
+  await ui.waitForRung('turn_tls');
+  console.log(`# turn_tls ${Date.now() - clickedAt} ms after the click`);
+  const config = receivedOf(s, 'voice.rtc_config')[0];
+  assert.deepEqual(config.ice_servers[0].urls, tlsTurn.urls);
+  assert.match(config.ice_servers[0].urls[0], /^turns:/);
+  assert.ok(!JSON.stringify(config).includes(SECRET), 'the secret never reaches the page');
+  const local = await selectedLocalCandidate(s.page);
+  console.log(`# Chromium's selected local candidate: ${JSON.stringify(local)}`);
+  assert.equal(local.candidateType, 'relay');
+  assert.equal(local.relayProtocol, 'tls', 'Chromium reached the relay over TLS');
+  await ui.waitFor('listening', 20_000); // the greeting came through the relay
+  const up = wsUp(s);
+  await eventually(async () => assert.ok((await gatewayCallOf(tlsStack, s))?.segments_heard >= 1, 'heard through the relay'),
+    { timeout: 20_000 });
+  assert.equal(wsUp(s), up, 'no microphone frame on the WebSocket while relayed');
+  const voice = (await tlsStack.stats()).voice;
+  assert.ok(voice.frames_received_rtc > 100 && voice.frames_sent_rtc > 20, JSON.stringify(voice));
+  assert.equal((await s.page.evaluate(() => window.natter('debug').voice_route)).rung, 'turn_tls');
+  assert.ok(!JSON.stringify(s.sockets.map((w) => w.received)).includes(SECRET), 'no frame to the page carries the secret');
   await ui.end.click();
   await ui.waitFor('off');
   s.assertClean();

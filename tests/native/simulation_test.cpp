@@ -43,6 +43,9 @@ void add_ladder(SimWorld::LadderFigures& sum, const SimWorld::LadderFigures& f) 
   sum.server_restarts += f.server_restarts;
   sum.frames_rtc += f.frames_rtc;
   sum.frames_websocket += f.frames_websocket;
+  sum.ice_restarts += f.ice_restarts;
+  sum.ice_restarts_reopened += f.ice_restarts_reopened;
+  sum.ice_restarts_given_up += f.ice_restarts_given_up;
 }
 
 uint32_t first_failing_seed(uint32_t first, uint32_t count, SimOptions opt, std::string* why = nullptr,
@@ -86,9 +89,11 @@ TEST(Simulation, TenThousandSeededFaultSchedulesKeepEveryInvariant) {
   std::printf("[sim] %u seeds, %.0f simulated minutes in %.1f s of wall time (%.0f simulated minutes per second)\n",
               count, simulated_ms / 60000.0, seconds, simulated_ms / 60000.0 / std::max(seconds, 1e-9));
   std::printf("[sim] voice ladder: %d rung changes (%d onto a channel, %d back to the WebSocket), %d peer connections "
-              "(%d retries within a call), %d server restarts in WebRTC worlds; uplink frames %d on rtc, %d on the WebSocket\n",
+              "(%d retries within a call), %d server restarts in WebRTC worlds; uplink frames %d on rtc, %d on the WebSocket; "
+              "%d ICE restarts (%d back on the same channel, %d given up for a new peer connection)\n",
               ladder.rung_changes, ladder.onto_channel, ladder.back_to_websocket, ladder.peer_connections, ladder.retries,
-              ladder.server_restarts, ladder.frames_rtc, ladder.frames_websocket);
+              ladder.server_restarts, ladder.frames_rtc, ladder.frames_websocket, ladder.ice_restarts,
+              ladder.ice_restarts_reopened, ladder.ice_restarts_given_up);
 }
 
 // The schedules reach what they claim to exercise: the outbox's bounds are
@@ -177,13 +182,19 @@ TEST(Simulation, TheSchedulesMoveCallsBetweenRungs) {
   ASSERT_EQ(f.failure, "");
   const auto& l = f.ladder;
   std::printf("[sim] ladder: %d rung changes (%d onto a channel, %d back to the WebSocket), %d peer connections (%d retries), "
-              "%d server restarts, frames %d on rtc / %d on the WebSocket in 300 seeds\n",
+              "%d server restarts, frames %d on rtc / %d on the WebSocket, %d ICE restarts (%d back on the same channel, "
+              "%d given up) in 300 seeds\n",
               l.rung_changes, l.onto_channel, l.back_to_websocket, l.peer_connections, l.retries, l.server_restarts,
-              l.frames_rtc, l.frames_websocket);
+              l.frames_rtc, l.frames_websocket, l.ice_restarts, l.ice_restarts_reopened, l.ice_restarts_given_up);
   EXPECT_GE(l.onto_channel, 50) << "calls rarely reach a channel";
   EXPECT_GE(l.back_to_websocket, 50) << "calls rarely fall back to the WebSocket";
   EXPECT_GE(l.retries, 30) << "the ladder rarely tries again within a call";
   EXPECT_GE(l.frames_rtc, 1000) << "few frames ride a channel";
+  // The host answers RtcRestart as the shim does: network changes restart
+  // ICE, and some restarts put the call back on the same peer connection
+  // (the Restarting path held to R1..R6), not only into a new one.
+  EXPECT_GE(l.ice_restarts, 20) << "network changes rarely restart ICE on a channel";
+  EXPECT_GE(l.ice_restarts_reopened, 10) << "ICE restarts never (or rarely) reopen the same channel";
 }
 
 // Staff worlds (seed bit 6) bring a person in through the same faults:

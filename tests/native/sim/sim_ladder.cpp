@@ -1,9 +1,12 @@
 // The voice ladder in a SimWorld (WebRTC worlds: WorldKind::rtc). The
 // simulated gateway offers WebRTC (sim_server.hpp); the simulated host
-// answers the core's RtcOpen (an offer after a delay), RtcRemoteAnswer (a
-// channel after a delay, on a random pair: host/srflx is Direct, relay over
-// udp/tcp/tls is Relayed), RtcPing (a pong, unless the path is faulted) and
-// RtcClose, as shim/voice/rtc-link.js does. The microphone's frames are
+// answers the core's RtcOpen (an offer after a delay), RtcRestart (an ICE
+// restart of the same peer connection: an offer after a delay, as for
+// RtcOpen), RtcRemoteAnswer (a channel after a delay, on a random pair:
+// host/srflx is Direct, relay over udp/tcp/tls is Relayed; after a restart
+// the same channel reported open again on the pair now selected, or ICE
+// failing, or nothing, under the same faults), RtcPing (a pong, unless the
+// path is faulted) and RtcClose, as shim/voice/rtc-link.js does. The microphone's frames are
 // modelled in every voice world: one frame (the next seq of the call) each
 // time the host acts, at most one per 20 ms, sent on whatever route the
 // latest VoiceRoute names while the uplink is open; the server records which
@@ -130,6 +133,13 @@ void SimWorld::carry_out_rtc(const Effect& effect) {
     at(now_ + 20 + rpick(300), [this, pc] {
       if (!rtc_.pcs[pc].gone) feed(RtcOfferReady{pc, "v=0 sim offer"});
     });
+  } else if (auto* rs = std::get_if<RtcRestart>(&effect)) {
+    ++ladder_figures_.ice_restarts;
+    const uint32_t pc = rs->pc_id;
+    at(now_ + 20 + rpick(300), [this, pc] {  // regathered on the fresh servers: the iceRestart offer
+      const PeerSeen p = peer(pc);
+      if (!p.gone && !p.failed) feed(RtcOfferReady{pc, "v=0 sim restart offer"});
+    });
   } else if (auto* a = std::get_if<RtcRemoteAnswer>(&effect)) {
     const uint32_t pc = a->pc_id;
     if (rtc_.path_up && !rtc_.setup_stalls) {
@@ -157,11 +167,14 @@ void SimWorld::carry_out_rtc(const Effect& effect) {
     });
   } else if (auto* c = std::get_if<RtcClose>(&effect)) {
     rtc_.pcs[c->pc_id].gone = true;
+    const bool was_restarting = rtc_.ladder_before == Ladder::RestartConfig || rtc_.ladder_before == Ladder::Restarting;
+    if (was_restarting && after == Ladder::ExpectConfig) ++ladder_figures_.ice_restarts_given_up;
   } else if (auto* r = std::get_if<VoiceRoute>(&effect)) {
     if (r->via == "rtc") {
       const PeerSeen pc = peer(r->pc_id);
       check(pc.open && !pc.gone, "R3", "the route names pc " + std::to_string(r->pc_id) + " whose channel is not open");
     }
+    if (r->via == "rtc" && rtc_.ladder_before == Ladder::Restarting) ++ladder_figures_.ice_restarts_reopened;
     if (r->rung != rtc_.rung || r->via != rtc_.via) {
       ++ladder_figures_.rung_changes;
       ++(r->via == "rtc" ? ladder_figures_.onto_channel : ladder_figures_.back_to_websocket);

@@ -100,10 +100,13 @@ class SimWorld {
   // What the voice ladder went through (WebRTC worlds): rung changes (onto
   // a channel, back to the WebSocket), peer connections opened (the first
   // try of each call and every retry), server restarts during WebRTC worlds,
-  // uplink frames that reached the agent on each path.
+  // uplink frames that reached the agent on each path; ICE restarts asked
+  // (RtcRestart), those that put the call back on the same peer
+  // connection's channel, and those given up for a new one.
   struct LadderFigures {
     int rung_changes = 0, onto_channel = 0, back_to_websocket = 0, peer_connections = 0, retries = 0,
-        server_restarts = 0, frames_rtc = 0, frames_websocket = 0;
+        server_restarts = 0, frames_rtc = 0, frames_websocket = 0, ice_restarts = 0, ice_restarts_reopened = 0,
+        ice_restarts_given_up = 0;
   };
   const LadderFigures& ladder_figures() const { return ladder_figures_; }
   // What the staff schedule reached (staff worlds): takeovers, staff replies
