@@ -36,6 +36,7 @@ export function createContinueRedeem({ fetch, dispatch }) {
         answer.resume_token = String(body.resume_token ?? '');
         answer.last_event_seq = Number.isSafeInteger(body.last_event_seq) && body.last_event_seq >= 0 ? body.last_event_seq : 0;
         if (Array.isArray(body.transcript)) answer.transcript = coreTranscript(body.transcript);
+        if (Array.isArray(body.saved)) answer.saved = body.saved; // the core re-checks each like a card
       } else {
         answer.code = String(body?.error?.code ?? '');
       }

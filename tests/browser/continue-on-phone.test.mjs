@@ -48,6 +48,8 @@ async function laptopWithLink() {
   await laptop.waitForStatus('Connected');
   await type(laptop, 'do you have PS5 games?');
   await laptop.finishedReplies.first().waitFor();
+  await laptop.widget.locator('.card-save').first().click(); // saved here: it goes with the link
+  await laptop.widget.locator('.card-save[aria-pressed="true"]').waitFor();
   await offerButton(laptop).click();
   await laptop.widget.locator('.continue-qr svg path').waitFor();
   const link = offered(laptop).at(-1);
@@ -74,6 +76,9 @@ test('the phone opens the link: same transcript under its own credential; reused
   await mobile.widget.locator('li.msg.user .bubble', { hasText: 'do you have PS5 games?' }).waitFor();
   assert.equal(await mobile.finishedReplies.first().locator('.bubble').innerText(),
     await laptop.finishedReplies.first().locator('.bubble').innerText(), 'the same transcript');
+  const pressed = (s) => s.widget.locator('.card-save').evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-pressed')));
+  assert.deepEqual(await pressed(mobile), await pressed(laptop), 'what the laptop saved shows saved on the phone');
+  assert.equal((await pressed(mobile))[0], 'true');
   assert.equal(hellos(mobile).at(-1).session_id, conversation);
   assert.notEqual(hellos(mobile).at(-1).resume_token, welcomes(laptop).at(-1).resume_token, 'its own credential');
   assert.equal(welcomes(mobile).at(-1).device, 'second');

@@ -147,6 +147,38 @@ TEST(DeviceLink, ASecretFromTheFragmentIsRedeemedBeforeTheSessionAndHandsThisTab
   EXPECT_NE(hello.find(R"("last_event_seq":7)"), std::string::npos);
 }
 
+TEST(DeviceLink, TheSavedProductsGoWithTheLinkAndThePhoneDrawsThemSaved) {
+  const char* kSaved = R"([{"product_id":"p1","name":"Game","price":"9.99","currency":"GBP","url":"https://shop.test/p1"}])";
+  Config laptop_config = session_config();
+  laptop_config.saved_json = kSaved;
+  Harness laptop(laptop_config);
+  go_live(laptop);
+  laptop.feed(ContinueOfferClicked{});
+  const auto offer = nlohmann::json::parse(sent_frames(laptop, "continue.offer").at(0));
+  EXPECT_EQ(offer["saved"], nlohmann::json::parse(kSaved)) << "the laptop's saved products ride with the offer";
+
+  Config c = session_config();
+  c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
+  Harness phone(c);
+  phone.feed(SessionWanted{});
+  const auto redeem = phone.all_of<ContinueRedeem>().at(0);
+  ContinueRedeemed answer{redeem.request_id, 200, "", "laptop-conv", "phone-token", 7,
+                          R"([{"role":"agent","id":"m1","text":"Yes.","cards":[{"product_id":"p1","name":"Game","price":"9.99","currency":"GBP","url":"https://shop.test/p1"},{"product_id":"p2","name":"Other","price":"1.00","currency":"GBP","url":"https://shop.test/p2"}]}])",
+                          R"j([{"product_id":"p1","name":"Game","price":"9.99","currency":"GBP","url":"https://shop.test/p1"},{"product_id":"x","name":"X","price":"1","currency":"GBP","url":"javascript:alert(1)"}])j"};
+  phone.feed(answer);
+  EXPECT_TRUE(phone.client.saved().contains("p1"));
+  EXPECT_FALSE(phone.client.saved().contains("x")) << "checked like a card: no javascript: link";
+  auto cards = phone.all_of<ProductCardShown>();
+  ASSERT_EQ(cards.size(), 2u);
+  EXPECT_TRUE(cards[0].saved);
+  EXPECT_FALSE(cards[1].saved);
+  std::string stored;
+  for (const auto& p : phone.all_of<Persist>()) if (p.key == SessionDelivery::kPersistKey) stored = p.value;
+  const auto blob = nlohmann::json::parse(stored);
+  ASSERT_TRUE(blob.contains("saved")) << "kept for the phone's next page";
+  EXPECT_EQ(blob["saved"].size(), 1u);
+}
+
 TEST(DeviceLink, ARefusedRedeemIsToldAndThisTabKeepsItsOwnSession) {
   for (const std::string code : {"used", "expired", "rate_limited", "unknown"}) {
     Config c = session_config();

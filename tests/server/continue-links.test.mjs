@@ -47,6 +47,26 @@ for (const kind of STORE_KINDS) {
     beforeEach(() => post(server, '/__natter/reset', {}));
     after(async () => { closeAllSockets(); await gateway.close(); });
 
+    test('the products saved on the first device come with the link, once; a malformed list is refused', async () => {
+      const session = `${kind}-saved`;
+      const laptop = await device(server, { session, tab: 'laptop' });
+      const saved = [{ product_id: 'ps5-pad', name: 'DualSense', price: '69.99', currency: 'GBP', url: 'https://shop.test/p/ps5-pad' }];
+      laptop.socket.send({ type: 'continue.offer', saved });
+      const offer = await laptop.socket.waitFor((f) => f.type === 'continue.offered');
+      const got = await redeem(server, { code: offer.code });
+      assert.equal(got.status, 200);
+      assert.deepEqual(got.json.saved, saved, 'handed on as the first device sent them');
+
+      laptop.socket.send({ type: 'continue.offer' });
+      const plain = await laptop.socket.waitFor((f) => f.type === 'continue.offered' && f.code !== offer.code);
+      assert.equal('saved' in (await redeem(server, { secret: plain.secret })).json, false, 'none saved: none handed on');
+
+      laptop.socket.send({ type: 'continue.offer', saved: Array.from({ length: 51 }, () => saved[0]) });
+      const refused = await laptop.socket.waitFor((f) => f.type === 'error');
+      assert.equal(refused.code, 'bad_frame');
+      assert.match(refused.message, /"saved" must be an array of at most 50 products/);
+    });
+
     test('the phone redeems the link once and gets its own token for the same conversation, with its transcript', async () => {
       const session = `${kind}-redeem`;
       const { socket: laptop, welcome, offer } = await laptopWithLink(server, session);

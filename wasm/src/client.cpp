@@ -175,7 +175,7 @@ void Client::resume_after_redeem(int64_t now) {
 }
 
 bool Client::adopt_continued(const std::string& id, const std::string& token, uint64_t seq,
-                             const std::string& transcript_json, int64_t now) {
+                             const std::string& transcript_json, const std::string& saved_json, int64_t now) {
   if (!storable_session_id(id)) {
     out_.push_back(Log{"warn", "the continue link named a session id this tab cannot keep"});
     return false;
@@ -184,7 +184,9 @@ bool Client::adopt_continued(const std::string& id, const std::string& token, ui
   if (conn_.state() != ConnState::Idle && conn_.state() != ConnState::Closed) conn_.close_by_host();
   config_.conversation_id = id;
   out_.push_back(Persist{kConversationKey, id});
-  delivery_.adopt_continued(token, seq, transcript_json);
+  if (!saved_json.empty() && saved_.restore(saved_json) > 0)
+    out_.push_back(Log{"warn", "dropped malformed saved products of the continued chat"});
+  delivery_.adopt_continued(token, seq, transcript_json);  // persists, saved products included
   if (session_started_) delivery_.show_continued();
   wanted_after_redeem_ = true;  // a continued chat is wanted now, panel open or not
   resume_after_redeem(now);

@@ -164,9 +164,10 @@ class Client {
   void adopt_session_id(const std::string& id);
   // A continue link was redeemed (device_link.cpp): this tab takes that
   // conversation with its own token, from `seq`, with the transcript so
-  // far; then the session starts. False when the id cannot be kept.
+  // far, and the products saved there (added to this tab's); then the
+  // session starts. False when the id cannot be kept.
   bool adopt_continued(const std::string& id, const std::string& token, uint64_t seq,
-                       const std::string& transcript_json, int64_t now);
+                       const std::string& transcript_json, const std::string& saved_json, int64_t now);
   // The session waited for a redeem that did not hand over a conversation: start it now.
   void resume_after_redeem(int64_t now);
   void start_session(int64_t now);

@@ -201,6 +201,8 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.integer("last_event_seq", e.last_event_seq, false);
     auto t = j.find("transcript");
     if (t != j.end() && t->is_array()) e.transcript_json = t->dump(-1, ' ', false, json::error_handler_t::replace);
+    auto saved = j.find("saved");
+    if (saved != j.end() && saved->is_array()) e.saved_json = saved->dump(-1, ' ', false, json::error_handler_t::replace);
     out = e;
   } else if (type != "tick") {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
@@ -393,6 +395,7 @@ json encode_event(const Event& event) {
           json out = {{"type", "continue_redeemed"}, {"request_id", e.request_id}, {"status", e.status}, {"code", e.code},
                       {"session_id", e.session_id}, {"resume_token", e.resume_token}, {"last_event_seq", e.last_event_seq}};
           if (!e.transcript_json.empty()) out["transcript"] = parse_json(e.transcript_json);
+          if (!e.saved_json.empty()) out["saved"] = parse_json(e.saved_json);
           return out;
         }
         else if constexpr (std::is_same_v<T, RtcOfferReady>)

@@ -88,7 +88,7 @@ void DeviceLink::on_offer_clicked(int64_t now) {
   }
   if (offer_ == L::Asking || !go(L::Asking)) return;
   c_.timers_.cancel(TimerName::ContinueExpiry);
-  c_.conn_.send(encode_continue_offer());
+  c_.conn_.send(encode_continue_offer(c_.saved_.to_json()));  // the phone gets what was saved here
   show("asking");
 }
 
@@ -184,7 +184,7 @@ void DeviceLink::on_redeemed(const ContinueRedeemed& e, int64_t now) {
   if (e.request_id == 0 || e.request_id != redeem_request_) return;  // stale
   redeem_request_ = 0;
   const bool ok = e.status == 200 && !e.session_id.empty() && !e.resume_token.empty();
-  if (ok && c_.adopt_continued(e.session_id, e.resume_token, e.last_event_seq, e.transcript_json, now)) {
+  if (ok && c_.adopt_continued(e.session_id, e.resume_token, e.last_event_seq, e.transcript_json, e.saved_json, now)) {
     c_.out_.push_back(NoticeShown{"continued_here", "You're continuing the chat from your other device."});
   } else {
     const std::string why = e.code == "used" || e.code == "expired" || e.code == "rate_limited" || e.code == "unknown"

@@ -206,6 +206,7 @@ struct ContinueRedeemed {
   std::string code, session_id, resume_token;
   uint64_t last_event_seq = 0;
   std::string transcript_json;
+  std::string saved_json;  // the first device's saved products (re-checked like restored ones)
 };
 
 // Time passed; due timers fire. Sent when the deadline the core reported

@@ -115,7 +115,11 @@ std::string encode_hello(const Hello& h) {
   return dump(hello);
 }
 
-std::string encode_continue_offer() { return dump({{"type", "continue.offer"}}); }
+std::string encode_continue_offer(const nlohmann::json& saved) {
+  nlohmann::json j = {{"type", "continue.offer"}};
+  if (saved.is_array() && !saved.empty()) j["saved"] = saved;
+  return dump(j);
+}
 
 std::string encode_identify(const json& visitor) { return dump({{"type", "identify"}, {"visitor", visitor}}); }
 

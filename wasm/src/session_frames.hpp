@@ -31,7 +31,9 @@ struct Hello {
   bool rtc = false;          // this browser can carry voice over WebRTC (features gains "rtc")
 };
 // {"type":"continue.offer"}: ask for a link to continue on another device.
-std::string encode_continue_offer();
+// saved: the saved products ([] or absent: none), handed to the other device
+// with the link (saved_products.hpp).
+std::string encode_continue_offer(const nlohmann::json& saved = nullptr);
 std::string encode_hello(const Hello& h);
 // {"type":"identify","visitor":{…} | null}: the visitor changed while live.
 std::string encode_identify(const nlohmann::json& visitor);

@@ -33,13 +33,15 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
   // The `continue.offer` frame of a welcomed connection: only the first
   // device's line may hand the conversation on (a second device cannot
   // mint a third line and so push the first device's revoke aside).
-  async function offer(conn) {
+  async function offer(conn, saved = []) {
     if (conn.line !== 'first') {
       return conn.send({ type: 'error', code: 'continue_refused', message: 'Only the device that started this chat can hand it on.' });
     }
     const secret = newSecret();
     const code = newCode();
-    const minted = await store.mintContinue(conn.sessionId, { secretHash: hashOf(secret), codeHash: hashOf(code), ttlMs: ttl, graceMs: GRACE_MS });
+    const minted = await store.mintContinue(conn.sessionId, {
+      secretHash: hashOf(secret), codeHash: hashOf(code), ttlMs: ttl, graceMs: GRACE_MS, saved,
+    });
     if (!minted) return conn.send({ type: 'error', code: 'continue_refused', message: 'This session is not held.' });
     log(`[server] continue link minted for session ${conn.sessionId.slice(0, 8)} (${ttl} ms)`);
     return conn.send({ type: 'continue.offered', secret, code, expires_in_ms: ttl });
@@ -86,6 +88,7 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
     const transcript = await store.recentTranscript(answer.id);
     return sendJson(res, 200, {
       session_id: answer.id, resume_token: answer.token, last_event_seq: answer.seq, transcript,
+      ...(answer.saved?.length ? { saved: answer.saved } : {}), // what the first device saved
     }, CORS_HEADERS);
   }
 

@@ -14,7 +14,8 @@
 //   { kind: 'handoff_request' }             the shopper asks for a person
 //   { kind: 'handoff_email', email, email_id }  the shopper leaves an email when nobody is there
 //                                           (email_id: the widget's id for it, "" when not sent)
-//   { kind: 'continue_offer' }              the shopper asks for a link to continue on another device
+//   { kind: 'continue_offer', saved }       the shopper asks for a link to continue on another device
+//                                           (saved: the products saved there, [] if none)
 //   { kind: 'voice_packet', data }          a binary message: one voice packet for the
 //                                           voice gateway, which checks it
 //   { kind: 'unsupported_version', v }      a hello whose `v` is not a version this code
@@ -74,6 +75,20 @@ function parseIdentify(f) {
   return { kind: 'identify', visitor: visitor.visitor };
 }
 
+// The saved products the first device hands on with the link (the other
+// device's core re-checks each like a card): kept as given, only bounded.
+export const MAX_SAVED_HANDED_ON = 50;
+const MAX_SAVED_BYTES = 16 * 1024;
+function parseContinueOffer(frame) {
+  if (!('saved' in frame)) return { kind: 'continue_offer', saved: [] };
+  const { saved } = frame;
+  if (!Array.isArray(saved) || saved.length > MAX_SAVED_HANDED_ON || JSON.stringify(saved).length > MAX_SAVED_BYTES ||
+      !saved.every((p) => p && typeof p === 'object' && !Array.isArray(p))) {
+    return bad(`continue.offer: "saved" must be an array of at most ${MAX_SAVED_HANDED_ON} products.`);
+  }
+  return { kind: 'continue_offer', saved };
+}
+
 function parseMsg(f) {
   if (!isId(f.message_id)) return bad(`msg: "message_id" must be a string of 1..${MAX_ID_CHARS} characters.`);
   if (typeof f.text !== 'string') return bad('msg: "text" must be a string.', f.message_id);
@@ -100,7 +115,7 @@ export function parseClientFrame(data, isBinary = false) {
     case 'identify': return parseIdentify(frame);
     case 'ping': return { kind: 'ping', ping: 't' in frame ? { t: frame.t } : {} };
     case 'handoff.request': return { kind: 'handoff_request' };
-    case 'continue.offer': return { kind: 'continue_offer' };
+    case 'continue.offer': return parseContinueOffer(frame);
     case 'handoff.email': {
       const checked = checkVisitor({ email: frame.email });
       if (!checked.ok || typeof frame.email !== 'string') return bad('handoff.email: "email" must be an email address.');

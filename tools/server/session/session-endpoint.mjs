@@ -240,7 +240,7 @@ export function createSessionEndpoint({
         return handoff.email(conn, parsed.email, parsed.email_id);
       case 'continue_offer':
         if (!conn.session) return helloFirst();
-        return continueLinks.offer(conn);
+        return continueLinks.offer(conn, parsed.saved);
       case 'ping':
         conn.send(pongFrame(parsed.ping));
         return touch(conn);

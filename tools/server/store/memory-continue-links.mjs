@@ -22,9 +22,9 @@ export class MemoryContinueLinks {
   }
 
   // Call only for a held session (the store checks).
-  mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
+  mintContinue(id, { secretHash, codeHash, ttlMs, graceMs, saved = [] }) {
     const now = this.#now();
-    this.#links.set(secretHash, { id, codeHash, expiresAt: now + ttlMs, keepUntil: now + ttlMs + graceMs, used: false });
+    this.#links.set(secretHash, { id, codeHash, expiresAt: now + ttlMs, keepUntil: now + ttlMs + graceMs, used: false, saved });
     this.#codes.set(codeHash, secretHash);
     this.#prune(now);
     return true;
@@ -38,7 +38,7 @@ export class MemoryContinueLinks {
     }
   }
 
-  // {secretHash} or {codeHash} -> {ok: true, id, token, seq} or {ok: false,
+  // {secretHash} or {codeHash} -> {ok: true, id, token, seq, saved} or {ok: false,
   // code: 'unknown' | 'used' | 'expired' | 'gone'}. Once only, in one step.
   redeemContinue({ secretHash = '', codeHash = '' }) {
     const now = this.#now();
@@ -51,7 +51,7 @@ export class MemoryContinueLinks {
     const line = this.#openSecondLine(link.id);
     if (!line) return { ok: false, code: 'gone' };
     link.used = true;
-    return { ok: true, id: link.id, token: line.token, seq: line.seq };
+    return { ok: true, id: link.id, token: line.token, seq: line.seq, saved: link.saved };
   }
 
   // How many failed redeems `key` (a client address) made in this window:

@@ -17,21 +17,26 @@ export class RedisContinueLinks {
     this.#run = run;
   }
 
-  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs }) {
+  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs, saved = [] }) {
     const [s] = sessionKeys(id);
-    return (await this.#run('MINT_CONTINUE', [s, `nt:cont:${secretHash}`, `nt:contcode:${codeHash}`],
+    const minted = (await this.#run('MINT_CONTINUE', [s, `nt:cont:${secretHash}`, `nt:contcode:${codeHash}`],
       [id, codeHash, secretHash, ttlMs, graceMs])) === 1;
+    // Set before the secret leaves in continue.offered, so no redeem misses
+    // it; HSET keeps the link's expiry.
+    if (minted && saved.length) await this.#client.hSet(`nt:cont:${secretHash}`, 'saved', JSON.stringify(saved));
+    return minted;
   }
 
   async redeemContinue({ secretHash = '', codeHash = '' }) {
     const hash = secretHash || (codeHash ? await this.#client.get(`nt:contcode:${codeHash}`) : null);
     if (!hash) return { ok: false, code: 'unknown' };
-    const id = await this.#client.hGet(`nt:cont:${hash}`, 'id');
+    const [id, saved] = await this.#client.hmGet(`nt:cont:${hash}`, ['id', 'saved']);
     if (!id) return { ok: false, code: 'unknown' };
     const token = newResumeToken();
     const [s] = sessionKeys(id);
     const answer = await this.#run('REDEEM_CONTINUE', [`nt:cont:${hash}`, s], [id, token]);
-    return Array.isArray(answer) ? { ok: true, id, token, seq: Number(answer[1]) } : { ok: false, code: answer };
+    return Array.isArray(answer) ? { ok: true, id, token, seq: Number(answer[1]), saved: saved ? JSON.parse(saved) : [] }
+      : { ok: false, code: answer };
   }
 
   async countContinueMiss(key, windowMs) {
