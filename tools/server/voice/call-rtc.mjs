@@ -11,7 +11,8 @@
 // so the voice agent cannot tell them apart.
 //
 // createCallRtc({ enabled, turn (turn-credentials.mjs config or null), answer
-// (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), log }) -> {
+// (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), uplink(call) ->
+// {received, expected} (the call's frame counts, told in each pong), log }) -> {
 //   offered(conn), handles(type), control(call|null, conn, voice.rtc_* frame),
 //   request(call, conn), offer(call, conn, frame),
 //   closeByWidget(call, pcId), end(call), downlink(call, conn), kill(mode, {ms}),
@@ -20,7 +21,7 @@ import { answerRtc } from './rtc-peer.mjs';
 import { iceServersFor } from './turn-credentials.mjs';
 import { rtcAnswerFrame, rtcClosedFrame, rtcConfigFrame } from './voice-frames.mjs';
 
-export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, log }) {
+export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, uplink = () => null, log }) {
   const legs = new Map(); // call -> { pcId, leg|null, blackholed, restarting }
   const configsFor = new WeakMap(); // call -> how many configs it was sent
   const totals = {
@@ -68,7 +69,10 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
           totals.frames_received_rtc += 1;
           hear(call, bytes);
         },
-        onPing: () => { entry.restarting = false; },
+        onPing: () => {
+          entry.restarting = false;
+          return uplink(call);
+        },
         onOpen: () => { totals.rtc_opened += 1; },
         onClose: (reason) => { if (legs.get(call) === entry) drop(call, reason, true); },
         log,
