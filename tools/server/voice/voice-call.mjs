@@ -87,6 +87,7 @@ export class VoiceCall {
       bad_packets: this.badPackets,
       segments_heard: this.segmentsHeard,
       barge_ins: this.bargeIns,
+      uplink: this.uplink.counts(), // {received, expected}: what the pong reports
     };
   }
 }
