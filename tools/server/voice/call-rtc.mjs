@@ -16,6 +16,7 @@
 //   offered(conn), handles(type), control(call|null, conn, voice.rtc_* frame),
 //   request(call, conn), offer(call, conn, frame),
 //   closeByWidget(call, pcId), end(call), downlink(call, conn), kill(mode, {ms}),
+//   uplinkLoss(every) (test control: drop every n-th widget frame arriving on a leg),
 //   summary(call), totals(), resetTotals() }
 import { answerRtc } from './rtc-peer.mjs';
 import { iceServersFor } from './turn-credentials.mjs';
@@ -24,9 +25,11 @@ import { rtcAnswerFrame, rtcClosedFrame, rtcConfigFrame } from './voice-frames.m
 export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, uplink = () => null, log }) {
   const legs = new Map(); // call -> { pcId, leg|null, blackholed, restarting }
   const configsFor = new WeakMap(); // call -> how many configs it was sent
+  let lossEvery = 0; // uplinkLoss(): every n-th widget frame on a leg dropped (0: none)
+  let arrived = 0;
   const totals = {
     rtc_configs: 0, rtc_offers: 0, rtc_restarts: 0, rtc_opened: 0, rtc_closed: 0,
-    frames_received_rtc: 0, frames_sent_rtc: 0, frames_sent_ws: 0,
+    frames_received_rtc: 0, bytes_received_rtc: 0, frames_sent_rtc: 0, frames_sent_ws: 0,
   };
 
   // Only to a widget whose hello said it carries voice over WebRTC.
@@ -66,7 +69,9 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
         onPacket: (bytes) => {
           if (entry.blackholed || legs.get(call) !== entry) return;
           entry.restarting = false;
+          if (lossEvery > 0 && ++arrived % lossEvery === 0) return; // a lossy uplink (test control)
           totals.frames_received_rtc += 1;
+          totals.bytes_received_rtc += bytes.byteLength ?? bytes.length;
           hear(call, bytes);
         },
         onPing: () => {
@@ -161,9 +166,18 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     };
   }
 
-  const resetTotals = () => { for (const key of Object.keys(totals)) totals[key] = 0; };
+  const resetTotals = () => {
+    for (const key of Object.keys(totals)) totals[key] = 0;
+    lossEvery = 0;
+  };
+  const uplinkLoss = (every) => {
+    lossEvery = every;
+    arrived = 0;
+    return every;
+  };
 
   return {
-    offered, handles, control, request, offer, closeByWidget, end, downlink, kill, summary, totals: () => ({ ...totals }), resetTotals,
+    offered, handles, control, request, offer, closeByWidget, end, downlink, kill, uplinkLoss, summary,
+    totals: () => ({ ...totals }), resetTotals,
   };
 }

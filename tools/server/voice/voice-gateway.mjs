@@ -436,5 +436,6 @@ export function createVoiceGateway({
   return {
     control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals, ...rtc.totals() }),
     killRtc: (mode, options) => rtc.kill(mode, options),
+    uplinkLossRtc: (every) => rtc.uplinkLoss(every),
   };
 }
