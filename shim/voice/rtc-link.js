@@ -100,7 +100,7 @@ export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
     dc.onmessage = (m) => {
       if (!live()) return;
       if (typeof m.data === 'string') {
-        if (m.data.startsWith('pong')) dispatch({ type: 'rtc_pong', pc_id: id });
+        if (m.data.startsWith('pong')) dispatch({ type: 'rtc_pong', pc_id: id, text: m.data }); // the core reads it
         return;
       }
       counts.received++;
@@ -153,9 +153,10 @@ export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
     });
   }
 
-  function ping({ pc_id: id }) {
+  // The core's text: "ping <n>", echoed as "pong <n> rx=…" (its RTT and loss).
+  function ping({ pc_id: id, text = 'ping' }) {
     if (current?.id !== id || current.dc.readyState !== 'open') return;
-    try { current.dc.send('ping'); } catch { /* closing: its close event reports it */ }
+    try { current.dc.send(text); } catch { /* closing: its close event reports it */ }
   }
 
   function close({ pc_id: id }) {

@@ -83,6 +83,12 @@ export function openCapture(V, { rate, bitrate, complexity }) {
     speaking: () => cap.speaking(),
     level: () => cap.level(),
     setEchoGuard: (on) => cap.setEchoGuard(on),
+    // The core's voice_encoder_set effect, as it comes: from the next frame
+    // on; throws, naming the libopus error, when the encoder refuses it.
+    setEncoder({ bitrate, fec, loss_perc: lossPerc }) {
+      const rc = cap.setEncoder(bitrate, Boolean(fec), lossPerc);
+      if (rc !== 0) throw new Error(`CaptureStream.setEncoder: ${V.errorName(rc)}`);
+    },
     close() { cap.delete(); },
   };
 }

@@ -103,6 +103,9 @@ export function createVoiceEffects({
     },
     ...rtc.effects,
     voice_echo_guard: withRuntime('voice_echo_guard', (rt, e) => rt.setEchoGuard(e.on)),
+    voice_encoder_set: withRuntime('voice_encoder_set', (rt, e) => rt.setEncoder({
+      bitrate: e.bitrate, fec: e.fec, loss_perc: e.loss_perc,
+    })),
     voice_state_changed: (e) => ui.voice.show(e),
   };
 

@@ -262,6 +262,7 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     setPlayback,
     agentPacket,
     setEchoGuard: (on) => worker?.postMessage({ echoGuard: on }),
+    setEncoder: (setting) => worker?.postMessage({ encoder: setting }), // voice-worker.js applies it
     // Mobile Safari suspends the context when hidden; resume on a gesture.
     resume: () => { if (ctx && ctx.state !== 'running') ctx.resume().catch(() => {}); },
     micTracks: () => (stream ? stream.getTracks() : []),

@@ -20,6 +20,9 @@
 //                               handed it over (timeOrigin + now, ms)
 //   {playing: bool}             false: flush and drop agent packets
 //   {echoGuard: bool}           the agent is audible (VAD needs louder speech)
+//   {encoder: {bitrate, fec, loss_perc}}  the core's voice_encoder_set: the
+//                               microphone's encoder from its next frame on
+//                               (kept until init when it comes before)
 // Messages to the main thread:
 //   {ready: true} | {failed: message}
 //   {packets: [ArrayBuffer…], at}  encoded microphone frames, wire-ready; at:
@@ -36,6 +39,7 @@ import { openCapture, openPlayback } from './voice-api.js';
 const LEVEL_EVERY_MS = 100;
 let capture = null, playback = null; // voice-api.js wrappers, once init ran
 let playing = false, speaking = false, lastLevelAt = 0;
+let encoder = null; // the last voice_encoder_set, applied at init when it came first
 const downlinkHops = []; // ms, until the next level message
 let page = self; // where the main thread's messages come from and go to
 const postMessage = (msg, transfer) => page.postMessage(msg, transfer || []);
@@ -106,9 +110,20 @@ async function init({ rate, bitrate }, capturePort, playbackPort) {
     capture = null;
     throw err;
   }
+  if (encoder) setEncoder(encoder);
   capturePort.onmessage = (e) => onCaptured(e.data);
   playbackPort.onmessage = () => onPull(playbackPort);
   for (const [buffer, at] of early.splice(0)) onAgentPacket(buffer, at);
+}
+
+function setEncoder(setting) {
+  encoder = setting;
+  if (!capture) return;
+  try {
+    capture.setEncoder(setting);
+  } catch (err) {
+    postMessage({ failed: err.message });
+  }
 }
 
 function onPageMessage(event) {
@@ -134,6 +149,8 @@ function onPageMessage(event) {
     }
   } else if ('echoGuard' in d) {
     if (capture) capture.setEchoGuard(d.echoGuard);
+  } else if (d.encoder) {
+    setEncoder(d.encoder);
   }
 }
 self.onmessage = onPageMessage;

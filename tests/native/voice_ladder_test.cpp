@@ -412,6 +412,115 @@ TEST_F(VoiceLadderCall, ACallResumedWithoutWebRtcDoesNotKeepTheLostChannelsRoute
 // The sender numbers frames once; the receiver's jitter buffer plays each
 // seq at most once, so frames that arrive on both rungs around a change
 // (the socket's last ones and the channel's first ones) are heard once.
+// The encoder follows the channel (issue 17): each pong answers a numbered
+// ping and carries the gateway's cumulative count of the call's frames.
+struct VoiceEncoderAdapt : VoiceLadderCall {
+  uint32_t received = 0, expected = 0;
+  int64_t since_ping = 0;
+  // One second on the channel: the next ping goes out, its pong comes back
+  // `rtt_ms` later with 50 more frames expected, `lost` of them missing (the
+  // session's own heartbeat answered too, so it stays up).
+  void second(uint32_t pc, int lost, int64_t rtt_ms = 40) {
+    h.feed(WsFrame{conn, R"({"type":"pong","t":0})"});
+    h.advance(VoiceLadder::kPingMs - since_ping);
+    const std::string ping = h.all_of<RtcPing>().back().text;
+    h.advance(rtt_ms);
+    since_ping = rtt_ms;
+    expected += 50;
+    received += 50 - static_cast<uint32_t>(lost);
+    h.feed(RtcPong{pc, "pong" + ping.substr(4) + " rx=" + std::to_string(received) + "/" + std::to_string(expected)});
+  }
+  std::vector<VoiceEncoderSet> sets() const { return h.all_of<VoiceEncoderSet>(); }
+};
+
+TEST_F(VoiceEncoderAdapt, PingsCarryTheirNumberAndACleanPathChangesNothing) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  for (int i = 0; i < 10; ++i) second(pc, 0);
+  const auto pings = h.all_of<RtcPing>();
+  ASSERT_GE(pings.size(), 10u);
+  EXPECT_EQ(pings[0].text, "ping 1");
+  EXPECT_EQ(pings[1].text, "ping 2");
+  EXPECT_TRUE(sets().empty()) << "no change, no effect";
+  EXPECT_EQ(h.client.ladder().meter().rtt_ms(), 40);
+}
+
+TEST_F(VoiceEncoderAdapt, LossReportedInPongsLowersTheBitrateOnceAndRecoveryRaisesItAgain) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  second(pc, 0);  // the baseline report
+  for (int i = 0; i < 5; ++i) second(pc, 3);  // 6 % loss
+  ASSERT_EQ(sets().size(), 1u) << "one effect per change, not one per pong";
+  EXPECT_EQ(sets()[0].bitrate, 20000);
+  EXPECT_TRUE(sets()[0].fec);
+  EXPECT_EQ(sets()[0].loss_perc, 10);
+  EXPECT_EQ(h.client.ladder().encoder_level(), 1);
+  for (int i = 0; i < 5; ++i) second(pc, 8);  // 16 %
+  ASSERT_EQ(sets().size(), 2u);
+  EXPECT_EQ(sets()[1].bitrate, 16000);
+  EXPECT_EQ(sets()[1].loss_perc, 20);
+  for (int i = 0; i < 10; ++i) second(pc, 0);  // clean again: the lossy seconds leave the window
+  ASSERT_EQ(sets().size(), 4u) << "down a level at a time, as each stay bar is passed";
+  EXPECT_EQ(sets()[2].bitrate, 20000);
+  EXPECT_EQ(sets()[3].bitrate, 24000);
+  EXPECT_EQ(sets()[3].loss_perc, 10);
+  EXPECT_EQ(h.client.ladder().encoder_level(), 0);
+}
+
+TEST_F(VoiceEncoderAdapt, LossWithALongRoundTripTurnsFecOffAndSendsFewerBytes) {
+  start_call();
+  const uint32_t pc = climb_to("relay", "udp");
+  for (int i = 0; i < 6; ++i) second(pc, 4, 600);
+  ASSERT_FALSE(sets().empty());
+  EXPECT_EQ(sets().back().bitrate, 12000);
+  EXPECT_FALSE(sets().back().fec);
+}
+
+TEST_F(VoiceEncoderAdapt, AnOldGatewaysBareEchoKeepsTheChannelAliveAndTheEncoderAsItIs) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  for (int i = 0; i < 10; ++i) {
+    h.advance(VoiceLadder::kPingMs);
+    h.feed(RtcPong{pc, "pong"});
+  }
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
+  EXPECT_TRUE(sets().empty());
+}
+
+TEST_F(VoiceEncoderAdapt, FallingBackToTheWebSocketReturnsTheEncoderToClean) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  second(pc, 0);
+  for (int i = 0; i < 5; ++i) second(pc, 10);
+  ASSERT_EQ(sets().size(), 1u);
+  EXPECT_EQ(sets()[0].bitrate, 16000);
+  h.feed(RtcFailed{pc, "connection_failed"});
+  EXPECT_EQ(route(), "websocket");
+  ASSERT_EQ(sets().size(), 2u);
+  EXPECT_EQ(sets()[1].bitrate, 24000);
+  EXPECT_EQ(h.client.ladder().encoder_level(), 0);
+  h.advance(VoiceLadder::kRetryMs);  // climbs again: a new channel measures afresh
+  const uint32_t pc2 = climb_to("host");
+  since_ping = 0;
+  second(pc2, 10);
+  EXPECT_EQ(sets().size(), 2u) << "the new channel's first report is only its baseline";
+}
+
+TEST_F(VoiceEncoderAdapt, APongOfAnotherPeerConnectionIsNotMeasured) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  second(pc, 0);
+  for (int i = 0; i < 5; ++i) {
+    h.advance(VoiceLadder::kPingMs);
+    expected += 50;
+    received += 40;
+    h.feed(RtcPong{pc + 1, "pong rx=" + std::to_string(received) + "/" + std::to_string(expected)});
+    h.feed(RtcPong{pc, "pong"});
+  }
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
+  EXPECT_TRUE(sets().empty());
+}
+
 TEST(VoiceLadderFrames, FramesArrivingOnBothRungsAcrossAChangeArePlayedOnce) {
   voice::JitterBuffer jb;
   const uint8_t payload[3] = {1, 2, 3};

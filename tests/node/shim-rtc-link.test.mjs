@@ -84,12 +84,13 @@ test('an open channel reports the selected path, pongs and frames, and a close a
   await tick();
   assert.deepEqual(events.find((e) => e.type === 'rtc_channel_open'),
     { type: 'rtc_channel_open', pc_id: 1, candidate_type: 'relay', relay_protocol: 'tcp' });
-  rtc.effects.rtc_ping({ pc_id: 1 });
-  assert.deepEqual(dc.sent, ['ping']);
-  dc.onmessage({ data: 'pong' });
+  rtc.effects.rtc_ping({ pc_id: 1, text: 'ping 4' });
+  assert.deepEqual(dc.sent, ['ping 4'], 'the core\'s text, as it is');
+  dc.onmessage({ data: 'pong 4 rx=48/50' });
   const frame = new ArrayBuffer(12);
   dc.onmessage({ data: frame });
-  assert.deepEqual(events.filter((e) => e.type === 'rtc_pong'), [{ type: 'rtc_pong', pc_id: 1 }]);
+  assert.deepEqual(events.filter((e) => e.type === 'rtc_pong'), [{ type: 'rtc_pong', pc_id: 1, text: 'pong 4 rx=48/50' }],
+    'the pong\'s text goes to the core, which reads it');
   assert.deepEqual(packets, [frame]);
   dc.onclose();
   dc.onclose();

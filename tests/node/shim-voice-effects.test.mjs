@@ -21,6 +21,7 @@ function setup({ micResult = 'granted' } = {}) {
     setPlayback: (playing, conn) => calls.push(['setPlayback', playing, conn]),
     agentPacket: (conn, buf) => calls.push(['agentPacket', conn, buf.byteLength]),
     setEchoGuard: (v) => calls.push(['echo', v]),
+    setEncoder: (setting) => calls.push(['encoder', setting]),
     resume: () => calls.push('resume'),
     micTracks: () => [],
     uplinkMs: () => ({ count: 3, median: 0.5, p95: 0.9 }),
@@ -205,5 +206,15 @@ test('an effect that needs the runtime before it loaded is a core bug: reported,
     'error voice: microphone_requested before the voice runtime loaded',
     'error voice: microphone_released before the voice runtime loaded',
     'error voice: voice_echo_guard before the voice runtime loaded',
+  ]);
+});
+
+test('voice_encoder_set reaches the runtime\'s encoder as the core chose it', async () => {
+  const s = await loaded();
+  s.voice.effects.voice_encoder_set({ type: 'voice_encoder_set', bitrate: 16000, fec: true, loss_perc: 20 });
+  s.voice.effects.voice_encoder_set({ type: 'voice_encoder_set', bitrate: 12000, fec: false, loss_perc: 20 });
+  assert.deepEqual(s.calls, [
+    ['encoder', { bitrate: 16000, fec: true, loss_perc: 20 }],
+    ['encoder', { bitrate: 12000, fec: false, loss_perc: 20 }],
   ]);
 });

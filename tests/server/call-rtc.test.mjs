@@ -143,3 +143,18 @@ test('a restart offer for another pc_id is a new leg; a restart the leg cannot a
   assert.deepEqual(conn.sent.at(-1), { type: 'voice.rtc_closed', call_id: 'call-6', pc_id: 2, reason: 'restart_failed' });
   assert.equal(rtc.summary(call), null);
 });
+
+test('a ping on the leg is answered with the call\'s frame counts (the widget\'s loss measure)', async () => {
+  const legs = [];
+  const counted = new Map([['call-9', { received: 98, expected: 100 }]]);
+  const rtc = createCallRtc({
+    turn: null, answer: fakeAnswer(legs), hear: () => {}, uplink: (call) => counted.get(call.id), log: () => {},
+  });
+  const conn = fakeConn(['rtc']);
+  const call = { id: 'call-9', conn };
+  await rtc.offer(call, conn, { pc_id: 1, sdp: 'o' });
+  assert.deepEqual(legs[0].onPing(), { received: 98, expected: 100 });
+  const plain = createCallRtc({ turn: null, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
+  await plain.offer(call, conn, { pc_id: 2, sdp: 'o' });
+  assert.equal(legs[1].onPing(), null, 'no counter given: a bare echo');
+});

@@ -103,10 +103,25 @@ test('a call resumed on a new connection is not greeted again and its seq contin
   assert.ok(heard.ms > 0);
 
   const [call] = (await voiceCalls(server.url)).filter((c) => c.session_id === 'vg-resume');
-  assert.deepEqual({ ...call, frames_received: undefined }, {
+  assert.deepEqual({ ...call, frames_received: undefined, uplink: undefined }, {
     session_id: 'vg-resume', call_id: 'call-r', open: true, greeted: true, utterances_sent: 2,
-    frames_received: undefined, bad_packets: 0, segments_heard: 1, barge_ins: 0,
+    frames_received: undefined, bad_packets: 0, segments_heard: 1, barge_ins: 0, uplink: undefined,
   });
+  assert.deepEqual(call.uplink, { received: call.frames_received, expected: call.frames_received }, 'nothing lost');
+});
+
+test('the shopper\'s frames missing from the seq are counted as expected but not received (the pong\'s rx)', async () => {
+  const { socket } = await startCall('vg-uplink', 'call-u', false);
+  const packets = voicePackets(V, speechThenSilence());
+  const sent = packets.filter((_, i) => i % 10 !== 5 || i === packets.length - 1); // every tenth lost on the way
+  for (const p of sent) socket.ws.send(p);
+  let call;
+  for (let i = 0; i < 100; i++) {
+    [call] = (await voiceCalls(server.url)).filter((c) => c.session_id === 'vg-uplink');
+    if (call?.frames_received === sent.length) break;
+    await sleep(50);
+  }
+  assert.deepEqual(call.uplink, { received: sent.length, expected: packets.length });
 });
 
 test('shopper speech then silence: voice.heard with the segment length, then a spoken reply', async () => {

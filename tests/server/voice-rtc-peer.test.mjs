@@ -1,7 +1,8 @@
 // The gateway's WebRTC leg (tools/server/voice/rtc-peer.mjs) against a
 // werift peer playing the widget: the answer carries loopback candidates,
 // binary frames cross the unordered channel both ways unchanged, a ping is
-// echoed as a pong, and closing reports the close once. (werift notices
+// echoed as a pong (with the call's frame counts when onPing gives them),
+// and closing reports the close once. (werift notices
 // a peer that closed only after its ~30 s ICE timeout: the widget says
 // voice.rtc_close on the WebSocket instead.)
 import { test } from 'node:test';
@@ -30,9 +31,10 @@ test('frames cross the data channel both ways unchanged and a ping is answered w
   const atGateway = [];
   const closes = [];
   let opened = false;
+  const counts = [null, { received: 48, expected: 50 }]; // what onPing gives, ping by ping
   const leg = await answerRtc({
     sdp: widget.sdp, onPacket: (b) => atGateway.push(Buffer.from(b)), onOpen: () => { opened = true; },
-    onClose: (r) => closes.push(r),
+    onClose: (r) => closes.push(r), onPing: () => counts.shift(),
   });
   assert.match(leg.sdp, /a=candidate:.* 127\.0\.0\.1 /, 'the answer names a loopback candidate');
   const atWidget = [];
@@ -41,16 +43,24 @@ test('frames cross the data channel both ways unchanged and a ping is answered w
   await until(() => widget.dc.readyState === 'open' && leg.open());
   assert.equal(opened, true);
 
-  const up = Buffer.from([0, 0, 0, 1, 0, 0, 3, 192, 9, 9, 9]);
-  widget.dc.send(up);
-  assert.equal(leg.send(Buffer.from([1, 2, 3])), true);
-  widget.dc.send('ping:7');
-  await until(() => atGateway.length === 1 && atWidget.length === 2);
-  assert.deepEqual(atGateway[0], up);
-  const texts = atWidget.filter((m) => typeof m === 'string');
-  const binary = atWidget.filter((m) => typeof m !== 'string');
-  assert.deepEqual(texts, ['pong:7']);
-  assert.deepEqual([...binary[0]], [1, 2, 3]);
+  try {
+    const up = Buffer.from([0, 0, 0, 1, 0, 0, 3, 192, 9, 9, 9]);
+    widget.dc.send(up);
+    assert.equal(leg.send(Buffer.from([1, 2, 3])), true);
+    widget.dc.send('ping:7');
+    await until(() => atWidget.length === 2);
+    widget.dc.send('ping 8');
+    await until(() => atGateway.length === 1 && atWidget.length === 3);
+    assert.deepEqual(atGateway[0], up);
+    const texts = atWidget.filter((m) => typeof m === 'string');
+    const binary = atWidget.filter((m) => typeof m !== 'string');
+    assert.deepEqual(texts, ['pong:7', 'pong 8 rx=48/50']);
+    assert.deepEqual([...binary[0]], [1, 2, 3]);
+  } catch (error) {
+    leg.close('failed');
+    await widget.pc.close(); // else the open connections keep the run alive
+    throw error;
+  }
 
   leg.close('test');
   leg.close('again');

@@ -31,8 +31,13 @@
 //                          -> {faults: {...now in force}}
 //   GET  /__natter/voice/calls  -> {calls: [{session_id, call_id, open, greeted,
 //                          utterances_sent, frames_received, bad_packets,
-//                          segments_heard, barge_ins, rtc?: {pc_id, open, blackholed, restarting} while it has
+//                          segments_heard, barge_ins, uplink: {received, expected},
+//                          rtc?: {pc_id, open, blackholed, restarting} while it has
 //                          a WebRTC leg}, ...]}
+//   POST /__natter/voice/rtc/uplink_loss  {"every": 0..1000}: from now on every n-th
+//                          frame the widget sends on a WebRTC leg is dropped as it
+//                          arrives (0: none), a lossy uplink its encoder must adapt to
+//                          -> {every}
 //   POST /__natter/voice/rtc/kill  {"mode": "close" | "blackhole" | "cut", "ms"?: 100..60000
 //                          (2000, cut only)}: every call's WebRTC leg is closed
 //                          (voice.rtc_closed sent) or goes silent both ways (the widget's
@@ -174,6 +179,14 @@ export function createTestControls({
         return sendError(res, 400, 'bad_request', '"ms" must be an integer 100..60000.', CONTROL_HEADERS);
       }
       return sendJson(res, 200, { killed: voice.killRtc(mode, { ms }) }, CONTROL_HEADERS);
+    }
+    if (route === 'POST /__natter/voice/rtc/uplink_loss') {
+      const spec = await readJson(req, res, 256);
+      if (spec === null) return undefined;
+      if (!Number.isInteger(spec.every) || spec.every < 0 || spec.every > 1000) {
+        return sendError(res, 400, 'bad_request', '"every" must be an integer 0..1000.', CONTROL_HEADERS);
+      }
+      return sendJson(res, 200, { every: voice.uplinkLossRtc(spec.every) }, CONTROL_HEADERS);
     }
     if (route === 'GET /__natter/voice/calls') return sendJson(res, 200, { calls: voice.calls() }, CONTROL_HEADERS);
     if (route === 'GET /__natter/voice/heard') return sendHeard(req, res, voice);

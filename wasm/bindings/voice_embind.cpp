@@ -128,7 +128,8 @@ class CaptureBinding {
   bool speaking() const { return s_.speaking(); }
   float level() const { return s_.level(); }
   void setEchoGuard(bool on) { s_.set_echo_guard(on); }
-  int setBitrate(int bps) { return s_.set_bitrate(bps); }
+  // The core's voice_encoder_set (shim/voice/voice-api.js setEncoder).
+  int setEncoder(int bps, bool fec, int loss_perc) { return s_.set_encoder(bps, fec, loss_perc); }
   double framesEncoded() const { return static_cast<double>(s_.frames_encoded()); }
 
  private:
@@ -199,7 +200,7 @@ EMSCRIPTEN_BINDINGS(natter_voice) {
       .function("speaking", &CaptureBinding::speaking)
       .function("level", &CaptureBinding::level)
       .function("setEchoGuard", &CaptureBinding::setEchoGuard)
-      .function("setBitrate", &CaptureBinding::setBitrate)
+      .function("setEncoder", &CaptureBinding::setEncoder)
       .function("framesEncoded", &CaptureBinding::framesEncoded);
 
   class_<PlaybackBinding>("PlaybackStream")

@@ -174,7 +174,7 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.str("relay_protocol", e.relay_protocol, false);
     out = e;
   } else if (type == "rtc_pong") {
-    RtcPong e; r.integer("pc_id", e.pc_id); out = e;
+    RtcPong e; r.integer("pc_id", e.pc_id); r.str("text", e.text, false); out = e;
   } else if (type == "rtc_failed") {
     RtcFailed e; r.integer("pc_id", e.pc_id); r.str("reason", e.reason, false); out = e;
   } else if (type == "channel_read") {
@@ -322,11 +322,14 @@ json encode_effect(const Effect& effect) {
           return {{"type", "rtc_restart"}, {"pc_id", e.pc_id}, {"ice_servers", parse_json(e.ice_servers_json)}};
         else if constexpr (std::is_same_v<T, RtcRemoteAnswer>)
           return {{"type", "rtc_answer"}, {"pc_id", e.pc_id}, {"sdp", e.sdp}};
-        else if constexpr (std::is_same_v<T, RtcPing>) return {{"type", "rtc_ping"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, RtcPing>)
+          return {{"type", "rtc_ping"}, {"pc_id", e.pc_id}, {"text", e.text}};
         else if constexpr (std::is_same_v<T, RtcClose>) return {{"type", "rtc_close"}, {"pc_id", e.pc_id}};
         else if constexpr (std::is_same_v<T, VoiceRoute>)
           return {{"type", "voice_route"}, {"via", e.via}, {"pc_id", e.pc_id}, {"rung", e.rung},
                   {"max_buffered_bytes", e.max_buffered_bytes}};
+        else if constexpr (std::is_same_v<T, VoiceEncoderSet>)
+          return {{"type", "voice_encoder_set"}, {"bitrate", e.bitrate}, {"fec", e.fec}, {"loss_perc", e.loss_perc}};
       },
       effect);
 }
@@ -403,7 +406,8 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, RtcChannelOpen>)
           return {{"type", "rtc_channel_open"}, {"pc_id", e.pc_id}, {"candidate_type", e.candidate_type},
                   {"relay_protocol", e.relay_protocol}};
-        else if constexpr (std::is_same_v<T, RtcPong>) return {{"type", "rtc_pong"}, {"pc_id", e.pc_id}};
+        else if constexpr (std::is_same_v<T, RtcPong>)
+          return {{"type", "rtc_pong"}, {"pc_id", e.pc_id}, {"text", e.text}};
         else if constexpr (std::is_same_v<T, RtcFailed>)
           return {{"type", "rtc_failed"}, {"pc_id", e.pc_id}, {"reason", e.reason}};
         else return {{"type", "tick"}};

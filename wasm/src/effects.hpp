@@ -245,8 +245,12 @@ struct RtcRestart {
   uint32_t pc_id = 0;
   std::string ice_servers_json;
 };
-// Send one ping on pc_id's data channel (the gateway echoes a pong).
-struct RtcPing { uint32_t pc_id = 0; };
+// Send `text` ("ping <n>") as one text message on pc_id's data channel (the
+// gateway echoes a pong, with its uplink loss report: uplink_meter.hpp).
+struct RtcPing {
+  uint32_t pc_id = 0;
+  std::string text;
+};
 // Close peer connection `pc_id`; its late events are stale.
 struct RtcClose { uint32_t pc_id = 0; };
 // Where the call's frames go now: "rtc" (pc_id's data channel, both ways;
@@ -258,6 +262,16 @@ struct VoiceRoute {
   uint32_t pc_id = 0;
   std::string rung;
   uint32_t max_buffered_bytes = 0;
+};
+
+// Run the microphone's Opus encoder at this setting from its next frame on
+// (encoder_policy.hpp chose it from the loss and round-trip time measured
+// on the data channel). Only when the choice changes; back to the starting
+// setting (24 kbit/s, FEC, 10 %) when the frames return to the WebSocket.
+struct VoiceEncoderSet {
+  int bitrate = 24000;
+  bool fec = true;
+  int loss_perc = 10;
 };
 
 // Load the page again (release_watch.hpp): the server does not serve this
@@ -339,6 +353,6 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
                             ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen, RtcRestart,
-                            RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged>;
+                            RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged, VoiceEncoderSet>;
 
 }  // namespace natter

@@ -148,8 +148,12 @@ struct RtcChannelOpen {
   std::string candidate_type;
   std::string relay_protocol;
 };
-// The gateway's pong came back on the channel.
-struct RtcPong { uint32_t pc_id = 0; };
+// The gateway's pong came back on the channel: `text` as received
+// ("pong <n> rx=<received>/<expected>"; the core reads it: uplink_meter.hpp).
+struct RtcPong {
+  uint32_t pc_id = 0;
+  std::string text;
+};
 // The peer connection or its channel failed or closed (reason: what the browser said).
 struct RtcFailed {
   uint32_t pc_id = 0;

@@ -133,14 +133,32 @@ void VoiceLadder::on_channel_open(uint32_t pc_id, const std::string& candidate_t
   if (!go(relayed ? Ladder::Relayed : Ladder::Direct)) return;
   if (relayed && (relay_protocol == "udp" || relay_protocol == "tcp" || relay_protocol == "tls")) relay_ = relay_protocol;
   channel_since_ = now;
+  meter_.reset();  // a new path: nothing measured on it yet
   c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
   c_.timers_.set(TimerName::RtcPing, now + kPingMs);
   route();
 }
 
-void VoiceLadder::on_pong(uint32_t pc_id, int64_t now) {
+void VoiceLadder::on_pong(uint32_t pc_id, const std::string& text, int64_t now) {
   if ((state_ != Ladder::Direct && state_ != Ladder::Relayed) || !ours(pc_id)) return;
   c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
+  if (!meter_.pong(text, now)) return;  // no new loss report: nothing to decide
+  const voice::PathQuality q = meter_.quality();
+  const int level = voice::choose_encoder_level(encoder_level_, q);
+  if (level == encoder_level_) return;
+  const int tenths = static_cast<int>(q.loss_pct * 10 + 0.5);
+  set_encoder(level, "loss " + std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " %, rtt " +
+                         std::to_string(q.rtt_ms) + " ms");
+}
+
+void VoiceLadder::set_encoder(int level, const std::string& why) {
+  if (level == encoder_level_) return;
+  encoder_level_ = level;
+  const voice::EncoderLevel& l = voice::kEncoderLevels[level];
+  c_.out_.push_back(VoiceEncoderSet{l.setting.bitrate, l.setting.fec, l.setting.loss_perc});
+  c_.out_.push_back(Log{"info", std::string("voice encoder ") + l.name + " (" + std::to_string(l.setting.bitrate / 1000) +
+                                    " kbit/s, FEC " + (l.setting.fec ? "on" : "off") + ", " +
+                                    std::to_string(l.setting.loss_perc) + " %): " + why});
 }
 
 void VoiceLadder::on_failed(uint32_t pc_id, const std::string& reason, int64_t now) {
@@ -188,7 +206,7 @@ void VoiceLadder::renew(const std::string& why, int64_t now, bool tell_server) {
 void VoiceLadder::on_timer(TimerName name, int64_t now) {
   if (name == TimerName::RtcPing) {
     if (state_ != Ladder::Direct && state_ != Ladder::Relayed) return;
-    c_.out_.push_back(RtcPing{pc_id_});
+    c_.out_.push_back(RtcPing{pc_id_, meter_.ping(now)});
     c_.timers_.set(TimerName::RtcPing, now + kPingMs);
     return;
   }
@@ -236,6 +254,7 @@ void VoiceLadder::route() {
   c_.out_.push_back(VoiceRoute{on_channel ? "rtc" : "websocket", on_channel ? pc_id_ : 0, rung(),
                                on_channel ? kMaxBufferedBytes : 0});
   if (on_channel) c_.out_.push_back(Log{"info", "voice rides " + rung()});
+  else set_encoder(voice::kCleanLevel, "back on the WebSocket");
 }
 
 }  // namespace natter

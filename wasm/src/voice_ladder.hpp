@@ -46,6 +46,13 @@
 //     candidates are from the old network, so a new peer connection at once.
 // A rung change never touches the call (voice_machine.hpp): no new
 // microphone prompt, no new greeting, no voice.start, no ended call.
+//
+// The encoder follows the path (issue 17): on a channel, each ping carries
+// its number and each pong the gateway's count of the call's frames
+// received / expected (uplink_meter.hpp); after each report the pure policy
+// (encoder_policy.hpp) picks a level, and VoiceEncoderSet goes out only
+// when it changes. Back on the WebSocket (TCP: loss shows as delay, not
+// gaps, and no pongs measure it) the encoder returns to the Clean level.
 #pragma once
 
 #include <cstddef>
@@ -54,6 +61,7 @@
 
 #include "timers.hpp"
 #include "transitions.hpp"
+#include "voice/uplink_meter.hpp"
 
 namespace natter {
 
@@ -99,7 +107,7 @@ class VoiceLadder {
   void on_offer_ready(uint32_t pc_id, const std::string& sdp);
   void on_channel_open(uint32_t pc_id, const std::string& candidate_type, const std::string& relay_protocol,
                        int64_t now);
-  void on_pong(uint32_t pc_id, int64_t now);
+  void on_pong(uint32_t pc_id, const std::string& text, int64_t now);
   void on_failed(uint32_t pc_id, const std::string& reason, int64_t now);
   void on_online(int64_t now);
   // TimerName::RtcDeadline or RtcPing fired.
@@ -110,6 +118,9 @@ class VoiceLadder {
   std::string rung() const;
   uint32_t pc_id() const { return pc_id_; }
   uint32_t failures() const { return failures_; }
+  // The encoder level last sent (encoder_policy.hpp; kCleanLevel at first).
+  int encoder_level() const { return encoder_level_; }
+  const voice::UplinkMeter& meter() const { return meter_; }
 
   static constexpr int64_t kSetupMs = 6'000;
   static constexpr int64_t kRestartMs = 5'000;
@@ -135,6 +146,7 @@ class VoiceLadder {
   void fall(const std::string& why, int64_t now, bool tell_server);
   void close_pc(bool tell_server);
   void route();                                      // VoiceRoute for the state we are in
+  void set_encoder(int level, const std::string& why);  // VoiceEncoderSet when `level` differs
   bool ours(uint32_t pc_id) const { return pc_id != 0 && pc_id == pc_id_; }
 
   Client& c_;
@@ -147,6 +159,8 @@ class VoiceLadder {
   std::string relay_;          // Relayed: "udp" | "tcp" | "tls"
   int64_t channel_since_ = 0;  // Direct, Relayed
   uint32_t failures_ = 0;      // in a row; the climb's back-off
+  voice::UplinkMeter meter_;   // the current channel's path; reset when one opens
+  int encoder_level_ = voice::kCleanLevel;  // what the encoder was last told (kept across calls)
 };
 
 }  // namespace natter

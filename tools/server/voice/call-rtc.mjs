@@ -11,21 +11,25 @@
 // so the voice agent cannot tell them apart.
 //
 // createCallRtc({ enabled, turn (turn-credentials.mjs config or null), answer
-// (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), log }) -> {
+// (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), uplink(call) ->
+// {received, expected} (the call's frame counts, told in each pong), log }) -> {
 //   offered(conn), handles(type), control(call|null, conn, voice.rtc_* frame),
 //   request(call, conn), offer(call, conn, frame),
 //   closeByWidget(call, pcId), end(call), downlink(call, conn), kill(mode, {ms}),
+//   uplinkLoss(every) (test control: drop every n-th widget frame arriving on a leg),
 //   summary(call), totals(), resetTotals() }
 import { answerRtc } from './rtc-peer.mjs';
 import { iceServersFor } from './turn-credentials.mjs';
 import { rtcAnswerFrame, rtcClosedFrame, rtcConfigFrame } from './voice-frames.mjs';
 
-export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, log }) {
+export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, uplink = () => null, log }) {
   const legs = new Map(); // call -> { pcId, leg|null, blackholed, restarting }
   const configsFor = new WeakMap(); // call -> how many configs it was sent
+  let lossEvery = 0; // uplinkLoss(): every n-th widget frame on a leg dropped (0: none)
+  let arrived = 0;
   const totals = {
     rtc_configs: 0, rtc_offers: 0, rtc_restarts: 0, rtc_opened: 0, rtc_closed: 0,
-    frames_received_rtc: 0, frames_sent_rtc: 0, frames_sent_ws: 0,
+    frames_received_rtc: 0, bytes_received_rtc: 0, frames_sent_rtc: 0, frames_sent_ws: 0,
   };
 
   // Only to a widget whose hello said it carries voice over WebRTC.
@@ -65,10 +69,15 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
         onPacket: (bytes) => {
           if (entry.blackholed || legs.get(call) !== entry) return;
           entry.restarting = false;
+          if (lossEvery > 0 && ++arrived % lossEvery === 0) return; // a lossy uplink (test control)
           totals.frames_received_rtc += 1;
+          totals.bytes_received_rtc += bytes.byteLength ?? bytes.length;
           hear(call, bytes);
         },
-        onPing: () => { entry.restarting = false; },
+        onPing: () => {
+          entry.restarting = false;
+          return uplink(call);
+        },
         onOpen: () => { totals.rtc_opened += 1; },
         onClose: (reason) => { if (legs.get(call) === entry) drop(call, reason, true); },
         log,
@@ -157,9 +166,18 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     };
   }
 
-  const resetTotals = () => { for (const key of Object.keys(totals)) totals[key] = 0; };
+  const resetTotals = () => {
+    for (const key of Object.keys(totals)) totals[key] = 0;
+    lossEvery = 0;
+  };
+  const uplinkLoss = (every) => {
+    lossEvery = every;
+    arrived = 0;
+    return every;
+  };
 
   return {
-    offered, handles, control, request, offer, closeByWidget, end, downlink, kill, summary, totals: () => ({ ...totals }), resetTotals,
+    offered, handles, control, request, offer, closeByWidget, end, downlink, kill, uplinkLoss, summary,
+    totals: () => ({ ...totals }), resetTotals,
   };
 }

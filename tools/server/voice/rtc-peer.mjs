@@ -3,7 +3,10 @@
 // TypeScript) and carries the call's binary voice frames on the widget's
 // data channel "voice" (unordered, maxRetransmits 0), both ways; the same
 // 8-byte-header packets as on the WebSocket. A text "ping…" on the channel
-// is echoed as "pong…" (the widget's liveness check, voice_ladder.hpp).
+// is echoed as "pong…" (the widget's liveness check and round trip,
+// voice_ladder.hpp), with " rx=<received>/<expected>" appended when onPing()
+// returns the call's frame counts (uplink-count.mjs: the loss the widget's
+// encoder adapts to).
 //
 // answerRtc({sdp, iceServers, onPacket, onPing, onOpen, onClose, log}) -> Promise<{
 //   sdp (the answer, every candidate in it: no trickle), send(bytes) -> bool,
@@ -12,7 +15,8 @@
 //   open() -> bool, close(reason), blackhole(on = true) (a test control: drop
 //   everything both ways from now on, pings included, as a dead path would;
 //   off again with false) }>
-// onClose(reason) is called once, whoever closed it; onPing() on each ping.
+// onClose(reason) is called once, whoever closed it; onPing() on each ping,
+// returning {received, expected} or nothing.
 //
 // werift 0.24.4 answers an ICE restart on the same connection: a remote
 // offer with a new ufrag/pwd restarts its ICE agent (new local credentials
@@ -73,7 +77,10 @@ export async function answerRtc({
     dc.onMessage.subscribe((data) => {
       if (silent) return;
       if (typeof data === 'string') {
-        if (data.startsWith('ping')) { dc.send(`pong${data.slice(4)}`); onPing(); }
+        if (data.startsWith('ping')) {
+          const rx = onPing();
+          dc.send(`pong${data.slice(4)}${rx ? ` rx=${rx.received}/${rx.expected}` : ''}`);
+        }
         return;
       }
       onPacket(data);

@@ -84,7 +84,9 @@ export function createVoiceGateway({
   };
   let V = null; // the voice module, once loaded
   // The same packets from the data channel as from the socket.
-  const rtc = createCallRtc({ ...rtcOptions, log, hear: (call, bytes) => receiveOn(call, bytes) });
+  const rtc = createCallRtc({
+    ...rtcOptions, log, hear: (call, bytes) => receiveOn(call, bytes), uplink: (call) => call.uplink.counts(),
+  });
 
   function stateOf(session) {
     let state = sessions.get(session);
@@ -329,6 +331,7 @@ export function createVoiceGateway({
       rejectPacket(call, `Malformed voice packet (${decoded.error}).`);
       return;
     }
+    call.uplink.frame(decoded.packet.seq);
     if (!V) {
       if (call.backlog.length < MAX_BACKLOG) call.backlog.push(decoded.packet);
       return;
@@ -433,5 +436,6 @@ export function createVoiceGateway({
   return {
     control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals, ...rtc.totals() }),
     killRtc: (mode, options) => rtc.kill(mode, options),
+    uplinkLossRtc: (every) => rtc.uplinkLoss(every),
   };
 }

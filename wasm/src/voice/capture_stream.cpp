@@ -8,7 +8,8 @@ CaptureStream::CaptureStream(const CaptureConfig& config)
     : config_(config),
       resampler_(config.device_rate, config.codec_rate, config.max_chunk),
       framer_(config.codec_rate / 50),
-      enc_(EncoderConfig{config.codec_rate, 1, config.bitrate, config.complexity, config.inband_fec, 10}),
+      enc_(EncoderConfig{config.codec_rate, 1, config.bitrate, config.complexity, config.inband_fec,
+                         config.packet_loss_perc}),
       input_(static_cast<size_t>(std::max(config.max_chunk, 1))) {
   if (resampler_.status() != Resampler::kOk) {
     status_ = resampler_.status();

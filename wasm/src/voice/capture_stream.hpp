@@ -30,6 +30,7 @@ struct CaptureConfig {
   int complexity = 5;
   bool inband_fec = true;
   int max_chunk = 4096;       // largest push(), in device samples
+  int packet_loss_perc = 10;  // the Clean level of encoder_policy.hpp
 };
 
 class CaptureStream {
@@ -55,7 +56,13 @@ class CaptureStream {
   float level() const { return level_; }
   // The agent is audible: the VAD needs louder speech (vad.hpp).
   void set_echo_guard(bool on) { echo_guard_ = on; }
-  int set_bitrate(int bits_per_second) { return enc_.set_bitrate(bits_per_second); }
+  // The core's VoiceEncoderSet (encoder_policy.hpp), from the next frame on.
+  // OPUS_OK, or the first libopus error (what came before it is applied).
+  int set_encoder(int bitrate, bool inband_fec, int packet_loss_perc) {
+    const int rc = enc_.set_bitrate(bitrate);
+    return rc != OPUS_OK ? rc : enc_.set_loss_protection(inband_fec, packet_loss_perc);
+  }
+  const EncoderConfig& encoder() const { return enc_.config(); }
   uint64_t frames_encoded() const { return encoded_; }
   uint64_t dropped_packets() const { return dropped_; }
 

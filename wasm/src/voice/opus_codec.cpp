@@ -119,6 +119,17 @@ int OpusEncoder::set_bitrate(int bits_per_second) {
   return rc;
 }
 
+int OpusEncoder::set_loss_protection(bool inband_fec, int packet_loss_perc) {
+  if (enc_ == nullptr) return OPUS_INVALID_STATE;
+  if (packet_loss_perc < 0 || packet_loss_perc > 100) return OPUS_BAD_ARG;
+  int rc = opus_encoder_ctl(enc_, OPUS_SET_INBAND_FEC(inband_fec ? 1 : 0));
+  if (rc != OPUS_OK) return rc;
+  config_.inband_fec = inband_fec;
+  rc = opus_encoder_ctl(enc_, OPUS_SET_PACKET_LOSS_PERC(packet_loss_perc));
+  if (rc == OPUS_OK) config_.packet_loss_perc = packet_loss_perc;
+  return rc;
+}
+
 // ---- decoder ---------------------------------------------------------------
 
 OpusDecoder::OpusDecoder(const DecoderConfig& config) : config_(config) {

@@ -83,6 +83,9 @@ class OpusEncoder {
   int lookahead() const;
   // Changes the bitrate between frames (e.g. on congestion). OPUS_OK or error.
   int set_bitrate(int bits_per_second);
+  // Changes inband FEC and the loss the encoder plans for (0..100), between
+  // frames. OPUS_OK, or an error and the previous setting kept for what failed.
+  int set_loss_protection(bool inband_fec, int packet_loss_perc);
 
  private:
   int check(const void* pcm, int frame_samples, const uint8_t* out, int cap) const;

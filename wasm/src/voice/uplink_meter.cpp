@@ -1,0 +1,95 @@
+#include "voice/uplink_meter.hpp"
+
+#include <algorithm>
+
+namespace natter::voice {
+
+namespace {
+
+// Reads a decimal uint32 at text[i]; false (and i unchanged) when none is
+// there or it does not fit.
+bool read_u32(const std::string& text, std::size_t& i, uint32_t& out) {
+  std::size_t j = i;
+  uint64_t v = 0;
+  while (j < text.size() && text[j] >= '0' && text[j] <= '9' && j - i < 10) v = v * 10 + static_cast<uint64_t>(text[j++] - '0');
+  if (j == i || v > 0xffffffffull || (j < text.size() && text[j] >= '0' && text[j] <= '9')) return false;
+  i = j;
+  out = static_cast<uint32_t>(v);
+  return true;
+}
+
+}  // namespace
+
+void UplinkMeter::reset() {
+  const uint32_t next = next_;  // numbers go on: a late pong of the old path matches no new ping
+  *this = UplinkMeter{};
+  next_ = next;
+}
+
+std::string UplinkMeter::ping(int64_t now) {
+  const uint32_t n = ++next_ == 0 ? ++next_ : next_;  // 0 marks an empty slot
+  sent_[n % sent_.size()] = Sent{n, now};
+  return "ping " + std::to_string(n);
+}
+
+bool UplinkMeter::pong(const std::string& text, int64_t now) {
+  if (text.size() > kMaxPongChars || text.compare(0, 4, "pong") != 0) return false;
+  bool moved = false;
+  // Tokens after "pong", separated by spaces: "<n>" and "rx=<received>/<expected>".
+  std::size_t i = 4;
+  while (i < text.size()) {
+    if (text[i] == ' ') { ++i; continue; }
+    std::size_t end = text.find(' ', i);
+    if (end == std::string::npos) end = text.size();
+    uint32_t a = 0, b = 0;
+    std::size_t j = i;
+    if (read_u32(text, j, a) && j == end) {
+      rtt_sample(a, now);
+    } else if (text.compare(i, 3, "rx=") == 0) {
+      j = i + 3;
+      if (read_u32(text, j, a) && j < end && text[j] == '/' && read_u32(text, ++j, b) && j == end) {
+        moved = report(a, b) || moved;
+      }
+    }
+    i = end;  // an unknown token is skipped
+  }
+  return moved;
+}
+
+void UplinkMeter::rtt_sample(uint32_t n, int64_t now) {
+  Sent& s = sent_[n % sent_.size()];
+  if (n == 0 || s.n != n || now < s.at) return;
+  const int64_t rtt = now - s.at;
+  s.n = 0;  // a duplicated pong is one sample
+  // Smoothed like TCP's SRTT but faster (a ping a second): 1/4 of each sample.
+  srtt_ = srtt_ < 0 ? rtt : (3 * srtt_ + rtt) / 4;
+}
+
+bool UplinkMeter::report(uint32_t received, uint32_t expected) {
+  const bool forward = have_base_ && expected >= base_expected_ && received >= base_received_;
+  const bool moved = forward && expected > base_expected_;
+  if (moved) {
+    const uint32_t de = expected - base_expected_;
+    window_[static_cast<std::size_t>(window_at_)] = Delta{std::min(received - base_received_, de), de};
+    window_at_ = (window_at_ + 1) % kWindowReports;
+  }
+  // Nothing expected since the last report (muted): the window keeps what it had.
+  have_base_ = true;
+  base_received_ = received;
+  base_expected_ = expected;
+  return moved;
+}
+
+PathQuality UplinkMeter::quality() const {
+  uint64_t received = 0, expected = 0;
+  for (const Delta& d : window_) {
+    received += d.received;
+    expected += d.expected;
+  }
+  PathQuality q;
+  q.rtt_ms = srtt_;
+  if (expected >= kMinExpected) q.loss_pct = 100.0 * static_cast<double>(expected - received) / static_cast<double>(expected);
+  return q;
+}
+
+}  // namespace natter::voice
