@@ -48,8 +48,17 @@ const countMic = (page) => page.addInitScript(() => {
   md.getUserMedia = async (c) => { window.__micCalls++; return real(c); };
 });
 
-async function listeningOnDirectWebRtc() {
-  const s = await openConnected(stack, { onPage: countMic });
+// navigator.connection as Chromium on Android has it (desktop Chromium has
+// no `type`): an EventTarget whose type the test changes.
+const fakeConnection = (page) => page.addInitScript(() => {
+  const connection = new EventTarget();
+  connection.type = 'wifi';
+  connection.effectiveType = '4g';
+  Object.defineProperty(Navigator.prototype, 'connection', { configurable: true, get: () => connection });
+});
+
+async function listeningOnDirectWebRtc({ onPage } = {}) {
+  const s = await openConnected(stack, { onPage: async (page) => { await countMic(page); if (onPage) await onPage(page); } });
   await recordVoiceStates(s.page);
   await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
   await waitForRung(s, 'webrtc_direct');
@@ -104,6 +113,27 @@ test('a network change on a direct call restarts ICE on the same peer connection
   const route = await s.page.evaluate(() => window.natter('debug').voice_route);
   assert.equal(route.rung, 'webrtc_direct');
   assert.equal(route.via, 'rtc');
+  await assertOneUnbrokenCall(s);
+  s.assertClean();
+});
+
+test('a new link type without an `online` event (wifi to cellular) restarts ICE the same way; a speed estimate alone does not', async () => {
+  const s = await listeningOnDirectWebRtc({ onPage: fakeConnection });
+  const change = (props) => s.page.evaluate((p) => {
+    Object.assign(navigator.connection, p);
+    navigator.connection.dispatchEvent(new Event('change'));
+  }, props);
+  await change({ effectiveType: '3g' }); // the same wifi, slower
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await totals()).rtc_restarts, 0, 'no restart for a speed estimate');
+  assert.equal(sentOf(s, 'voice.rtc_request').length, 1);
+  await change({ type: 'cellular', effectiveType: '4g' });
+  await eventually(async () => assert.equal((await totals()).rtc_restarts, 1), { timeout: 10_000 });
+  await eventually(async () => {
+    assert.deepEqual(await s.page.evaluate(() => window.__rungs), ['webrtc_direct', 'websocket', 'webrtc_direct']);
+  }, { timeout: 10_000 });
+  assertIceRestartOfTheSameConnection(s);
+  await framesFlowOnTheChannel();
   await assertOneUnbrokenCall(s);
   s.assertClean();
 });

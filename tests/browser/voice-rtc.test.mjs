@@ -124,7 +124,12 @@ test('a WebRTC path that goes silent is found by the liveness check and the call
   const at = Date.now();
   await ui.waitForRung('websocket', 10_000);
   console.log(`# silent channel given up after ${Date.now() - at} ms (bound: 3.5 s after the last pong, which came up to 1 s before the cut)`);
-  assert.ok(sentOf(s, 'voice.rtc_close').length >= 1, 'the widget told the gateway to free its leg');
+  // It had answered before: a silent path is most often a network change the
+  // browser did not announce, so an ICE restart first (voice_ladder.hpp), and
+  // the leg is freed when the restarted path stays silent too.
+  assert.ok(sentOf(s, 'voice.rtc_request').length >= 2, 'a fresh config for an ICE restart');
+  await eventually(() => assert.ok(sentOf(s, 'voice.rtc_close').length >= 1, 'the widget told the gateway to free its leg'),
+    { timeout: 15_000 });
   const heard = (await gatewayCall(s)).frames_received;
   await pause(1500);
   assert.ok((await gatewayCall(s)).frames_received - heard > 30, 'the gateway hears the shopper on the WebSocket');

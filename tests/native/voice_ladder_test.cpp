@@ -196,8 +196,49 @@ TEST_F(VoiceLadderCall, AChannelLivesOnPongsAndIsGivenUpAfterTheLivenessBound) {
   h.advance(VoiceLadder::kLivenessMs - 1);
   EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
   h.advance(1);
+  // It answered, then went silent: most likely a network change the browser
+  // did not announce, so an ICE restart on the same peer connection first.
+  EXPECT_EQ(h.client.ladder().state(), Ladder::RestartConfig);
+  EXPECT_EQ(route(), "websocket") << "frames ride the floor at once";
+  EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 2u) << "a fresh config for the restart";
+  EXPECT_TRUE(h.all_of<RtcClose>().empty()) << "the same peer connection";
+  // The restarted channel opens but never answers: no second restart, the WebSocket.
+  h.feed(WsFrame{conn, frame("voice.rtc_config", call, std::string(R"(,"ice_servers":)") + kFreshIceServers)});
+  ASSERT_EQ(h.all_of<RtcRestart>().size(), 1u);
+  h.feed(RtcChannelOpen{pc, "host", ""});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
+  h.advance(VoiceLadder::kLivenessMs);
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+  EXPECT_EQ(h.all_of<RtcRestart>().size(), 1u);
+  EXPECT_TRUE(h.client.voice().active());
+}
+
+TEST_F(VoiceLadderCall, AChannelThatNeverAnsweredFallsToTheWebSocketWithoutARestart) {
+  start_call();
+  climb_to("host");
+  h.advance(VoiceLadder::kLivenessMs);
   EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
   EXPECT_EQ(route(), "websocket");
+  EXPECT_TRUE(h.all_of<RtcRestart>().empty());
+  EXPECT_EQ(h.all_of<RtcClose>().size(), 1u);
+}
+
+// navigator.connection says the link changed (wifi -> cellular) without an
+// `online` event: the same ICE restart; its change for speed estimates alone is nothing.
+TEST_F(VoiceLadderCall, ANewLinkTypeRestartsIceAndASpeedEstimateDoesNot) {
+  h.feed(NetworkChanged{true, "wifi", false});
+  start_call();
+  const uint32_t pc = climb_to("host");
+  h.feed(NetworkChanged{true, "wifi", true});      // effectiveType or rtt changed: same link
+  h.feed(NetworkChanged{true, "", true});          // a browser that does not tell the type
+  h.feed(NetworkChanged{true, "unknown", true});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
+  h.feed(NetworkChanged{true, "cellular", true});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::RestartConfig);
+  EXPECT_TRUE(h.all_of<RtcClose>().empty());
+  h.feed(WsFrame{conn, frame("voice.rtc_config", call, std::string(R"(,"ice_servers":)") + kFreshIceServers)});
+  ASSERT_EQ(h.all_of<RtcRestart>().size(), 1u);
+  EXPECT_EQ(h.all_of<RtcRestart>()[0].pc_id, pc);
 }
 
 TEST_F(VoiceLadderCall, ARungChangeNeverEndsTheCallNorPromptsNorGreetsAgain) {

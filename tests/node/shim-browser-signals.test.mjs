@@ -1,6 +1,6 @@
-// browser-signals: online/offline and the page's visibility become the
-// core's network_changed and visibility_changed, current values first;
-// dispose removes every listener.
+// browser-signals: online/offline, navigator.connection's change and the
+// page's visibility become the core's network_changed and
+// visibility_changed, current values first; dispose removes every listener.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBrowserSignals } from '../../shim/browser-signals.js';
@@ -16,9 +16,9 @@ class FakeTarget {
   count() { return [...this.listeners.values()].reduce((n, s) => n + s.size, 0); }
 }
 
-function setup({ onLine = true, visibilityState = 'visible' } = {}) {
+function setup({ onLine = true, visibilityState = 'visible', connection } = {}) {
   const win = new FakeTarget();
-  win.navigator = { onLine };
+  win.navigator = { onLine, ...(connection ? { connection } : {}) };
   const doc = new FakeTarget();
   doc.visibilityState = visibilityState;
   const events = [];
@@ -26,7 +26,7 @@ function setup({ onLine = true, visibilityState = 'visible' } = {}) {
   return { win, doc, events, signals };
 }
 
-const net = (online) => ({ type: 'network_changed', online });
+const net = (online, link = '') => ({ type: 'network_changed', online, link });
 const vis = (visible) => ({ type: 'visibility_changed', visible });
 
 test('start dispatches the current network and visibility once', () => {
@@ -46,6 +46,22 @@ test('online and offline become network_changed', () => {
   win.fire('offline');
   win.fire('online');
   assert.deepEqual(events, [net(false), net(true)]);
+});
+
+test('a connection change is forwarded with the link type for the core to judge; no connection API, no listener', () => {
+  const connection = new FakeTarget();
+  connection.type = 'wifi';
+  const { win, events, signals } = setup({ connection });
+  signals.start();
+  connection.type = 'cellular';
+  connection.fire('change');
+  win.fire('offline');
+  assert.deepEqual(events, [net(true, 'wifi'), vis(true), { ...net(true, 'cellular'), link_change: true }, net(false, 'cellular')]);
+  signals.dispose();
+  assert.equal(connection.count(), 0);
+  const plain = setup();
+  plain.signals.start();
+  assert.deepEqual(plain.events[0], net(true), 'desktop browsers: no type, an empty link');
 });
 
 test('visibilitychange reports the document state, repeats included', () => {

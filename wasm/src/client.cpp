@@ -88,8 +88,10 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, WsClosed>) conn_.on_closed(e, now);
         else if constexpr (std::is_same_v<T, ProbeAnswered>) conn_.on_probe(e, now);
         else if constexpr (std::is_same_v<T, NetworkChanged>) {
-          conn_.on_network(e.online, now);
-          if (e.online) ladder_.on_online(now);
+          if (network_moved(e)) {
+            conn_.on_network(e.online, now);
+            if (e.online) ladder_.on_online(now);
+          }
         }
         else if constexpr (std::is_same_v<T, VisibilityChanged>) conn_.on_visibility(e.visible, now);
         else if constexpr (std::is_same_v<T, VoiceStartClicked>) {
@@ -119,6 +121,14 @@ void Client::handle(const Event& event, int64_t now) {
       },
       event);
   release_.reload_if_safe(now);
+}
+
+bool Client::network_moved(const NetworkChanged& e) {
+  // "none" comes with offline and "unknown" says nothing: neither is a link to compare.
+  const bool known = !e.link.empty() && e.link != "none" && e.link != "unknown";
+  const bool new_link = known && !network_link_.empty() && e.link != network_link_;
+  if (known) network_link_ = e.link;
+  return !e.link_change || (new_link && e.online);
 }
 
 void Client::on_token_answer(TokenKeeper::Outcome outcome, int64_t now) {

@@ -179,6 +179,9 @@ class Client {
   void persist_session();
   // A token answer arrived (TokenReceived / TokenFailed): both machines hear it.
   void on_token_answer(TokenKeeper::Outcome outcome, int64_t now);
+  // Whether a network_changed is news: online/offline always are; a
+  // connection change only when the link type changed between two known ones.
+  bool network_moved(const NetworkChanged& e);
   // The live session is up (a welcome) / went down (any reason): delivery
   // and voice hear it; session_ms counts the time in between.
   void session_up(int64_t now) { live_since_ = now; }
@@ -211,6 +214,7 @@ class Client {
   bool wanted_after_redeem_ = false;  // SessionWanted arrived while a redeem was pending
   Presence presence_{*this};
   bool session_started_ = false;
+  std::string network_link_;  // navigator.connection.type last told ("" unknown)
   uint32_t composer_chars_ = 0;
   int64_t last_now_ = 0;      // now_ms of the event being handled
   int64_t live_since_ = -1;   // the welcome's time while the session is up

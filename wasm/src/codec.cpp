@@ -132,7 +132,11 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.integer("retry_after_ms", e.retry_after_ms, false);
     out = e;
   } else if (type == "network_changed") {
-    NetworkChanged e; r.boolean("online", e.online); out = e;
+    NetworkChanged e;
+    r.boolean("online", e.online);
+    r.str("link", e.link, false);
+    r.boolean("link_change", e.link_change);
+    out = e;
   } else if (type == "visibility_changed") {
     VisibilityChanged e; r.boolean("visible", e.visible); out = e;
   } else if (type == "voice_start_clicked") {
@@ -367,7 +371,12 @@ json encode_event(const Event& event) {
           return {{"type", "ws_closed"}, {"conn_id", e.conn_id}, {"code", e.code}, {"reason", e.reason}, {"was_open", e.was_open}};
         else if constexpr (std::is_same_v<T, ProbeAnswered>)
           return {{"type", "probe_answered"}, {"conn_id", e.conn_id}, {"status", e.status}, {"retry_after_ms", e.retry_after_ms}};
-        else if constexpr (std::is_same_v<T, NetworkChanged>) return {{"type", "network_changed"}, {"online", e.online}};
+        else if constexpr (std::is_same_v<T, NetworkChanged>) {
+          json j{{"type", "network_changed"}, {"online", e.online}};
+          if (!e.link.empty()) j["link"] = e.link;  // only where the browser tells it: older transcripts stay as they were
+          if (e.link_change) j["link_change"] = true;
+          return j;
+        }
         else if constexpr (std::is_same_v<T, VisibilityChanged>) return {{"type", "visibility_changed"}, {"visible", e.visible}};
         else if constexpr (std::is_same_v<T, VoiceStartClicked>) return {{"type", "voice_start_clicked"}};
         else if constexpr (std::is_same_v<T, VoiceEndClicked>) return {{"type", "voice_end_clicked"}};

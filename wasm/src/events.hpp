@@ -109,8 +109,16 @@ struct ProbeAnswered {
 };
 
 // What the browser says: navigator.onLine changes, visibility changes,
-// pageshow/pagehide (bfcache) and freeze/resume.
-struct NetworkChanged { bool online = true; };
+// pageshow/pagehide (bfcache) and freeze/resume. `link` is
+// navigator.connection.type where the browser tells it ("wifi",
+// "cellular", ...; "" where it does not); `link_change`: the event is
+// navigator.connection's change, which also fires for mere speed
+// estimates, so only a new link type counts as a network change.
+struct NetworkChanged {
+  bool online = true;
+  std::string link;
+  bool link_change = false;
+};
 struct VisibilityChanged { bool visible = true; };
 
 // --- Voice mode (voice_call.hpp) ---

@@ -29,11 +29,11 @@ const Transition<Ladder> kLadderTransitions[] = {
     {Ladder::ExpectChannel, Ladder::Direct, NATTER_ON("channel open on a direct pair")},
     {Ladder::ExpectChannel, Ladder::Relayed, NATTER_ON("channel open through TURN")},
     {Ladder::ExpectChannel, Ladder::WebSocket, NATTER_ON("failed, closed, or no channel within kSetupMs")},
-    {Ladder::Direct, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs")},
-    {Ladder::Relayed, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs")},
+    {Ladder::Direct, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs and none yet")},
+    {Ladder::Relayed, Ladder::WebSocket, NATTER_ON("closed, ICE failed, or no pong for kLivenessMs and none yet")},
     {Ladder::ExpectChannel, Ladder::ExpectConfig, NATTER_ON("online: a new peer connection (stale candidates)")},
-    {Ladder::Direct, Ladder::RestartConfig, NATTER_ON("online: fresh config asked (frames on the WebSocket)")},
-    {Ladder::Relayed, Ladder::RestartConfig, NATTER_ON("online: fresh config asked (frames on the WebSocket)")},
+    {Ladder::Direct, Ladder::RestartConfig, NATTER_ON("online, a new link, or pongs stopped: fresh config asked")},
+    {Ladder::Relayed, Ladder::RestartConfig, NATTER_ON("online, a new link, or pongs stopped: fresh config asked")},
     {Ladder::RestartConfig, Ladder::Restarting, NATTER_ON("voice.rtc_config (ICE restart of the same pc)")},
     {Ladder::RestartConfig, Ladder::ExpectConfig, NATTER_ON("failed, closed, or no config within kRestartMs")},
     {Ladder::Restarting, Ladder::Direct, NATTER_ON("channel open again on a direct pair")},
@@ -133,6 +133,7 @@ void VoiceLadder::on_channel_open(uint32_t pc_id, const std::string& candidate_t
   if (!go(relayed ? Ladder::Relayed : Ladder::Direct)) return;
   if (relayed && (relay_protocol == "udp" || relay_protocol == "tcp" || relay_protocol == "tls")) relay_ = relay_protocol;
   channel_since_ = now;
+  ponged_ = false;
   meter_.reset();  // a new path: nothing measured on it yet
   c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
   c_.timers_.set(TimerName::RtcPing, now + kPingMs);
@@ -142,6 +143,7 @@ void VoiceLadder::on_channel_open(uint32_t pc_id, const std::string& candidate_t
 void VoiceLadder::on_pong(uint32_t pc_id, const std::string& text, int64_t now) {
   if ((state_ != Ladder::Direct && state_ != Ladder::Relayed) || !ours(pc_id)) return;
   c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
+  ponged_ = true;
   if (!meter_.pong(text, now)) return;  // no new loss report: nothing to decide
   const voice::PathQuality q = meter_.quality();
   const int level = voice::choose_encoder_level(encoder_level_, q);
@@ -179,18 +181,18 @@ void VoiceLadder::on_online(int64_t now) {
       if (offered_) climb(now);  // a new network may let WebRTC through
       return;
     case Ladder::Direct:
-    case Ladder::Relayed: return restart(now);
+    case Ladder::Relayed: return restart("the network changed", now);
     case Ladder::ExpectChannel: return renew("the network changed during the setup", now, true);
     default: return;  // a config is on its way, or a restart runs under its own bound
   }
 }
 
-void VoiceLadder::restart(int64_t now) {
+void VoiceLadder::restart(const std::string& why, int64_t now) {
   if (!c_.conn_.live() || !go(Ladder::RestartConfig)) return;
   c_.conn_.send(encode_voice_rtc_request(call_id_));  // the gateway mints fresh TURN credentials for each
   c_.timers_.set(TimerName::RtcDeadline, now + kRestartMs);
   c_.timers_.cancel(TimerName::RtcPing);
-  c_.out_.push_back(Log{"info", "voice: the network changed; ICE restart of WebRTC " + std::to_string(pc_id_)});
+  c_.out_.push_back(Log{"info", "voice: " + why + "; ICE restart of WebRTC " + std::to_string(pc_id_)});
   route();  // the WebSocket while it restarts
 }
 
@@ -221,8 +223,15 @@ void VoiceLadder::on_timer(TimerName name, int64_t now) {
     case Ladder::Restarting:
       return renew("no channel from the ICE restart within " + std::to_string(kRestartMs) + " ms", now, true);
     case Ladder::Direct:
-    case Ladder::Relayed:
-      return fall("no pong on the channel for " + std::to_string(kLivenessMs) + " ms", now, true);
+    case Ladder::Relayed: {
+      const std::string silent = "no pong on the channel for " + std::to_string(kLivenessMs) + " ms";
+      // A path that answered and then went silent most likely changed under
+      // us (a network change the browser did not announce): restart ICE
+      // first, as on `online`. One that never answered since it (re)opened
+      // is not helped by another restart: the WebSocket, and the back-off.
+      if (ponged_) return restart(silent, now);
+      return fall(silent, now, true);
+    }
     case Ladder::Off: return;
   }
 }

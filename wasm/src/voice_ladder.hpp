@@ -28,13 +28,17 @@
 // Bounds (stated, tested in voice_ladder_test.cpp):
 //   - from asking for a config to an open channel: kSetupMs, else the call
 //     stays on the WebSocket (it never left it: frames go there meanwhile);
-//   - on a channel: a ping every kPingMs; no pong for kLivenessMs, a closed
-//     channel, ICE failed or the gateway's voice.rtc_closed: back to the
-//     WebSocket at once;
+//   - on a channel: a ping every kPingMs; a closed channel, ICE failed or
+//     the gateway's voice.rtc_closed: back to the WebSocket at once; no pong
+//     for kLivenessMs: back to the WebSocket at once too, and if pongs had
+//     come on this channel, an ICE restart as on `online` (below): a path
+//     that answered and then went silent is most often a network change
+//     the browser did not announce (no `online` event);
 //   - climbing back: kRetryMs after a failure, doubling per failure in a
 //     row up to kRetryMaxMs; a channel that held kStableMs forgets the
 //     failures; `online` (a network change) climbs at once;
-//   - `online` on a channel (Direct, Relayed): an ICE restart of the same
+//   - `online` (or a new link type, or pongs stopped, above) on a channel
+//     (Direct, Relayed): an ICE restart of the same
 //     peer connection with a fresh config, which must give an open channel
 //     again within kRestartMs (config asked to channel reported open);
 //     else, or if it fails or the gateway closes it, a new peer connection
@@ -137,7 +141,7 @@ class VoiceLadder {
   friend struct TransitionProbe;
   bool go(Ladder to);
   void climb(int64_t now);                           // WebSocket -> ExpectConfig
-  void restart(int64_t now);                         // Direct / Relayed -> RestartConfig
+  void restart(const std::string& why, int64_t now); // Direct / Relayed -> RestartConfig
   // A restart or a setup gone stale -> ExpectConfig: pc_id closed, a new one asked for.
   void renew(const std::string& why, int64_t now, bool tell_server);
   bool restarting() const { return state_ == Ladder::RestartConfig || state_ == Ladder::Restarting; }
@@ -158,6 +162,7 @@ class VoiceLadder {
   uint32_t pc_id_ = 0;         // ExpectChannel, Direct, Relayed, RestartConfig, Restarting
   std::string relay_;          // Relayed: "udp" | "tcp" | "tls"
   int64_t channel_since_ = 0;  // Direct, Relayed
+  bool ponged_ = false;        // Direct, Relayed: a pong came since the channel (re)opened
   uint32_t failures_ = 0;      // in a row; the climb's back-off
   voice::UplinkMeter meter_;   // the current channel's path; reset when one opens
   int encoder_level_ = voice::kCleanLevel;  // what the encoder was last told (kept across calls)
