@@ -15,10 +15,12 @@
 // was rendered; `onset` is the context's own estimate of when it reaches
 // the output (getOutputTimestamp's contextTime/performanceTime pair read
 // then, less outputLatency), which in headless Chromium came ~9 ms after
-// `received`: the output device's buffer, outside the measurement. The
-// levels' `t0` use the latter mapping (gaps are placed against `onset`).
-// window.__rungs = { events: [{tap, onset, received} |
-//   {tap, t0, rms: [10 ms levels]}] } (taken with takeEvents).
+// `received`: the output device's buffer, outside the measurement. That
+// mapping wanders by a render burst from one reading to the next, so gaps
+// are placed on the context's own clock: `ctxMs` (context time, ms) of an
+// onset and of each batch of levels.
+// window.__rungs = { events: [{tap, onset, received, ctxMs} |
+//   {tap, t0, rms: [10 ms levels], ctxMs}] } (taken with takeEvents).
 
 export function installRungTaps(page) {
   return page.addInitScript(() => {
@@ -64,8 +66,9 @@ export function installRungTaps(page) {
       probe.connect(ctx.destination); // silent: it writes nothing, but is pulled
       probe.port.onmessage = (e) => {
         const d = e.data;
-        if ('onset' in d) R.events.push({ tap, onset: toPage(ctx, d.onset), received: performance.timeOrigin + performance.now() });
-        else R.events.push({ tap, t0: toPage(ctx, d.t0), rms: d.rms });
+        const received = performance.timeOrigin + performance.now();
+        if ('onset' in d) R.events.push({ tap, onset: toPage(ctx, d.onset), received, ctxMs: d.onset * 1000 });
+        else R.events.push({ tap, t0: toPage(ctx, d.t0), rms: d.rms, ctxMs: d.t0 * 1000 });
       };
     };
     window.AudioWorkletNode = class extends Native {

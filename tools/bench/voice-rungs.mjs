@@ -30,7 +30,8 @@
 // counted once per run; per minute of tone analysed.
 //
 //   node tools/bench/voice-rungs.mjs   (root: it re-runs itself under
-//   `unshare -n`; NATTER_BENCH_RUNG_BURSTS=20)
+//   `unshare -n`; NATTER_BENCH_RUNG_BURSTS=20; NATTER_RUNGS_RAW=file keeps
+//   what was recorded)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,14 +141,14 @@ export function figures(raw) {
   // the report reached the main thread: the output device's buffer.
   const outputAfterReportMs = percentile(downOnsets.map((e) => e.onset - e.received), 50);
   const downPairs = pairOnsets(raw.downMouths, downEars);
+  // Gaps are placed on the AudioContext's clock, onsets and levels alike.
   const levels = raw.downPage.filter((e) => e.tap === 'down' && e.rms)
-    .flatMap((e) => e.rms.map((rms, j) => ({ at: toBench(e.t0) + j * 10, rms })));
+    .flatMap((e) => e.rms.map((rms, j) => ({ at: e.ctxMs + j * 10, rms })));
   let downGaps = 0, downWindows = 0;
-  // The levels are placed by the mapped context time, so the onset is too.
-  const mappedOf = new Map(downOnsets.map((e) => [toBench(e.received), toBench(e.onset)]));
+  const ctxOf = new Map(downOnsets.map((e) => [toBench(e.received), e.ctxMs]));
   for (const { ear } of downPairs) {
     if (ear === null) continue;
-    const at = mappedOf.get(ear);
+    const at = ctxOf.get(ear);
     const g = gapsIn(levels.filter((l) => l.at >= at + 20 && l.at < at + ON_MS - 30).map((l) => l.rms));
     downGaps += g.gaps; downWindows += g.windows;
   }
@@ -166,7 +167,7 @@ export function figures(raw) {
   };
 }
 
-async function measureInside({ bursts, log }) {
+async function measureInside({ bursts, losses = LOSSES, log }) {
   const net = await openRungPath();
   const train = toneTrain(bursts, ON_MS, OFF_MS);
   const taps = gatewayTaps(train);
@@ -190,10 +191,12 @@ async function measureInside({ bursts, log }) {
   });
   context.setDefaultTimeout(20_000);
   const cases = [];
+  const raws = [];
   try {
-    for (const lossPct of LOSSES) {
+    for (const lossPct of losses) {
       for (const rung of ['webrtc_direct', 'websocket']) {
         const raw = await oneCase({ context, server: servers[rung], path: net, rung, lossPct, bursts, taps, log });
+        raws.push(raw);
         const f = figures(raw);
         log(`[bench] ${rung} at ${lossPct} % loss: up p50 ${f.up.p50?.toFixed(0)} ms p95 ${f.up.p95?.toFixed(0)} ms `
           + `(${f.up.heard}/${f.up.bursts}), ${f.up.gaps} gaps; down p50 ${f.down.p50?.toFixed(0)} ms p95 ${f.down.p95?.toFixed(0)} ms `
@@ -207,6 +210,7 @@ async function measureInside({ bursts, log }) {
     for (const s of Object.values(servers)) await s.close();
     rmSync(userDataDir, { recursive: true, force: true });
     net.close();
+    if (process.env.NATTER_RUNGS_RAW) writeFileSync(process.env.NATTER_RUNGS_RAW, JSON.stringify(raws)); // to look into a figure
   }
   return { bursts, onMs: ON_MS, offMs: OFF_MS, delayMs: DELAY_MS, jitterMs: JITTER_MS, chromium: context.browser()?.version() ?? '', cases };
 }
@@ -322,7 +326,9 @@ bursts: ${r.cases.map((c) => `${RUNG_NAMES[c.rung]} at ${c.lossPct} %: ${c.up.co
 
 function main() {
   if (process.argv.includes('--inside')) {
-    return measureInside({ bursts: Number(process.env.NATTER_BENCH_RUNG_BURSTS ?? 20), log: console.log })
+    // NATTER_BENCH_RUNG_LOSSES=0,10: fewer cases, to look into one (never for the report).
+    const losses = process.env.NATTER_BENCH_RUNG_LOSSES?.split(',').map(Number) ?? LOSSES;
+    return measureInside({ bursts: Number(process.env.NATTER_BENCH_RUNG_BURSTS ?? 20), losses, log: console.log })
       .then((r) => writeFileSync(process.env.NATTER_RUNGS_OUT, JSON.stringify(r)));
   }
   return measureAlone('voice-rungs.mjs', VOICE_RUNGS_HEADING,
