@@ -321,6 +321,24 @@ ${rows.join('\n')}
 
 Uplink frames the gateway concealed (lost, rebuilt by PLC) inside the
 bursts: ${r.cases.map((c) => `${RUNG_NAMES[c.rung]} at ${c.lossPct} %: ${c.up.concealedFrames}`).join('; ')}.
+
+Reading the figures: the uplink ear is the reference gateway, which
+decodes each frame as it comes and conceals a missing one with Opus PLC
+alone (it does not use the next frame's FEC), so uplink gaps on the data
+channel are lost frames the agent hears as holes; on the WebSocket TCP
+turns the same loss into delay (the uplink p95) and no gaps. The
+downlink runs through the widget's jitter buffer, whose depth follows
+the jitter it sees and grows each time it runs dry (a frame late, not
+lost). On the data channel the downlink is not the unreliable path it
+is meant to be: the gateway's werift 0.24.4 never abandons a chunk when
+maxRetransmits is 0 (\`maybeAbandon\` tests \`!!chunk.maxRetransmits\`,
+false for 0), so it keeps retransmitting lost frames instead of dropping
+them. The downlink figures on WebRTC direct are this gateway's, not
+those of an unretransmitted channel; the uplink (Chromium's sender
+honours maxRetransmits 0) shows what that channel gives. While building the
+bench, the downlink gaps seen at 0 % loss were ~15 ms of exact silence
+in the playback worklet's output (its queue running dry on this loaded
+2-core machine), not the network.
 `;
 }
 
