@@ -7,6 +7,7 @@ import { renderLookSection } from './look-cost.mjs';
 import { renderGatewaySection } from './gateway-report.mjs';
 import { renderHandoffSection } from './handoff.mjs';
 import { renderCallStartSection } from './call-start.mjs';
+import { renderVoiceRungsSection } from './voice-rungs.mjs';
 import { renderPreloadSection } from './preload.mjs';
 import { targetTotals } from './budgets.mjs';
 
@@ -175,7 +176,7 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, runs, seconds }) {
   const { widget, plain } = timings;
   return `# Benchmarks
 
@@ -235,5 +236,6 @@ ${renderVoiceAgentSection(voiceAgent)}
 ${gateway ? renderGatewaySection(gateway) : ''}
 ${handoff ? renderHandoffSection(handoff) : ''}
 ${callStart ? renderCallStartSection(callStart) : ''}
-${preload ? renderPreloadSection(preload) : ''}`;
+${preload ? renderPreloadSection(preload) : ''}
+${voiceRungs ? renderVoiceRungsSection(voiceRungs) : ''}`;
 }

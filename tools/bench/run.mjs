@@ -26,6 +26,7 @@ import { measureGateway } from './gateway.mjs';
 import { measureHandoff } from './handoff.mjs';
 import { measureCallStart } from './call-start.mjs';
 import { measurePreload } from './preload.mjs';
+import { measureVoiceRungs } from './voice-rungs.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -75,6 +76,9 @@ async function main() {
   const voiceAgent = await measureVoiceAgent();
   const callStart = await measureCallStart(); // fresh browsers of its own
   const preload = await measurePreload(); // its own server and browser
+  // Its own network namespace, path, servers and browser (skipped, and said
+  // so in its section, where it cannot make them).
+  const voiceRungs = await measureVoiceRungs();
 
   // Its own gateway processes, load generator and redis-server.
   const gateway = await measureGateway({ idleSeconds: Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30) });
@@ -93,7 +97,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

@@ -121,6 +121,7 @@ export async function startServer({
   presenceMs = PRESENCE_MS,
   continueTtlMs = CONTINUE_TTL_MS,
   rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
+  voiceTap = null, // benches only: the voice gateway's tap (voice-gateway.mjs)
   log = console.log,
 } = {}) {
   const staffAuth = createStaffAuth(staffToken);
@@ -139,7 +140,7 @@ export async function startServer({
     calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
     events: { append: (id, replyTo, event) => store.appendEvent(id, replyTo, event) },
     answer: stt ? (request) => answerSpeech(request) : null,
-    rtc,
+    rtc, tap: voiceTap,
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
@@ -238,5 +239,6 @@ export async function startServer({
     return closing;
   }
 
-  return { url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close };
+  // voice: the gateway, for benches that make the agent speak (sayToOpenCalls).
+  return { url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close, voice };
 }

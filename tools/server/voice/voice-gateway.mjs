@@ -71,10 +71,14 @@ const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason
 // calls? (see above), events? ({append(sessionId, replyTo, {event, data}) →
 // Promise<frame | null>}: the store's session event log, where the live
 // transcript goes), rtc? ({enabled, turn, answer}: call-rtc.mjs; WebRTC is
-// offered to widgets whose hello has the "rtc" feature unless enabled: false) }.
+// offered to widgets whose hello has the "rtc" feature unless enabled: false),
+// tap? (benches only, tools/bench/voice-rungs.mjs: {sent({callId, text, index}),
+// heard({callId, pcm, concealed})}, called as each agent frame goes out and
+// each of the shopper's frames is decoded or concealed, so the bench can
+// timestamp them on its own clock) }.
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
-  events = null, rtc: rtcOptions = {},
+  events = null, rtc: rtcOptions = {}, tap = null,
 }) {
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
@@ -163,6 +167,7 @@ export function createVoiceGateway({
           timestamp: (k * FRAME_SAMPLES) % 0x100000000,
           payload: packets[i],
         }));
+        tap?.sent({ callId: call.id, text: speaking.text, index: i });
       },
       onDone: () => endUtterance(call, 'done'),
     });
@@ -354,9 +359,14 @@ export function createVoiceGateway({
     // Lost frames keep their place in the recording and in the segmenter's
     // timing; a longer gap (or a seq going back) is taken as a new start.
     if (gap > 0 && gap <= MAX_CONCEALED_FRAMES) {
-      for (let i = 0; i < gap; i++) take(call, call.decoder.conceal());
+      for (let i = 0; i < gap; i++) {
+        const concealed = call.decoder.conceal();
+        tap?.heard({ callId: call.id, pcm: concealed, concealed: true });
+        take(call, concealed);
+      }
     }
     const pcm = call.decoder.decode(packet.payload);
+    if (pcm) tap?.heard({ callId: call.id, pcm, concealed: false });
     if (pcm) take(call, pcm);
     else rejectPacket(call, 'The voice packet\'s payload is not an Opus packet.');
   }
@@ -433,8 +443,15 @@ export function createVoiceGateway({
     faults?.clear();
   }
 
+  // Benches: the agent says `text` on every call open on a connection now
+  // (queued behind what it is saying); how many calls.
+  function sayToOpenCalls(text) {
+    for (const call of openOn.values()) say(call, text);
+    return openOn.size;
+  }
+
   return {
-    control, receivePacket, connectionGone, calls, heard, reset, totals: () => ({ ...totals, ...rtc.totals() }),
+    control, receivePacket, connectionGone, calls, heard, reset, sayToOpenCalls, totals: () => ({ ...totals, ...rtc.totals() }),
     killRtc: (mode, options) => rtc.kill(mode, options),
     uplinkLossRtc: (every) => rtc.uplinkLoss(every),
   };
