@@ -39,8 +39,11 @@ ConversationEntry* ConversationList::find(const std::string& id) {
 }
 
 void ConversationList::to_front(const std::string& id) {
-  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const ConversationEntry& e) { return e.id == id; });
-  if (it != entries_.end()) std::rotate(entries_.begin(), it, it + 1);
+  for (std::size_t i = 1; i < entries_.size(); ++i)
+    if (entries_[i].id == id) {
+      for (std::size_t j = i; j > 0; --j) std::swap(entries_[j], entries_[j - 1]);
+      return;
+    }
 }
 
 std::string ConversationList::restore(const std::string& json_text, const std::string& current) {
@@ -59,25 +62,34 @@ std::string ConversationList::restore(const std::string& json_text, const std::s
     } else {
       std::size_t dropped = 0;
       for (const auto& item : *items) {
-        const bool ok = item.is_object() && item.contains("id") && item["id"].is_string() &&
-                        valid_id(item["id"].get<std::string>()) &&
-                        (!item.contains("title") || item["title"].is_string()) &&
-                        (!item.contains("last_ms") || (item["last_ms"].is_number_integer() && item["last_ms"].get<int64_t>() >= 0));
-        if (!ok || find(item["id"].get<std::string>()) || entries_.size() >= kMaxConversations) { ++dropped; continue; }
         ConversationEntry e;
-        e.id = item["id"].get<std::string>();
-        if (item.contains("title")) e.title = title_from(item["title"].get<std::string>());
-        if (item.contains("last_ms")) e.last_ms = item["last_ms"].get<int64_t>();
+        bool ok = item.is_object();
+        if (ok) {
+          const auto id = item.find("id"), title = item.find("title"), last = item.find("last_ms");
+          ok = id != item.end() && id->is_string();
+          if (ok) e.id = id->get_ref<const std::string&>();
+          if (title != item.end()) {
+            ok = ok && title->is_string();
+            if (ok) e.title = title_from(title->get_ref<const std::string&>());
+          }
+          if (last != item.end()) {
+            ok = ok && last->is_number_integer() && last->get<int64_t>() >= 0;
+            if (ok) e.last_ms = last->get<int64_t>();
+          }
+        }
+        if (!ok || !valid_id(e.id) || find(e.id) || entries_.size() >= kMaxConversations) { ++dropped; continue; }
         entries_.push_back(std::move(e));
       }
       if (dropped) problem = "the stored conversation list had " + std::to_string(dropped) + " unusable entries: dropped";
     }
   }
-  std::stable_sort(entries_.begin(), entries_.end(),
-                   [](const ConversationEntry& a, const ConversationEntry& b) { return a.last_ms > b.last_ms; });
+  // Most recent activity first, ties in stored order (at most 10: an insertion sort).
+  for (std::size_t i = 1; i < entries_.size(); ++i)
+    for (std::size_t j = i; j > 0 && entries_[j - 1].last_ms < entries_[j].last_ms; --j) std::swap(entries_[j], entries_[j - 1]);
   if (!current_.empty() && !find(current_)) {
     if (entries_.size() >= kMaxConversations) entries_.pop_back();
-    entries_.insert(entries_.begin(), ConversationEntry{current_, "", 0});
+    entries_.push_back(ConversationEntry{current_, "", 0});
+    to_front(current_);
   }
   return problem;
 }
@@ -92,7 +104,8 @@ std::vector<std::string> ConversationList::start(const std::string& id, int64_t 
     forgotten.push_back(entries_.back().id);
     entries_.pop_back();
   }
-  entries_.insert(entries_.begin(), ConversationEntry{id, "", wall_ms});
+  entries_.push_back(ConversationEntry{id, "", wall_ms});
+  to_front(id);
   current_ = id;
   return forgotten;
 }
@@ -116,7 +129,8 @@ void ConversationList::rename(const std::string& from, const std::string& to) {
   ConversationEntry* e = find(from);
   if (!e) return;
   if (find(to)) {  // already listed: keep that one
-    entries_.erase(std::find_if(entries_.begin(), entries_.end(), [&](const ConversationEntry& x) { return x.id == from; }));
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+      if (entries_[i].id == from) { entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i)); break; }
   } else {
     e->id = to;
   }
