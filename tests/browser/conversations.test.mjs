@@ -6,7 +6,7 @@
 // the option off (the default) no list appears.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, eventually } from './harness.mjs';
+import { startStack, eventually, openStorefront } from './harness.mjs';
 import { openConnected, type, sentIdOf } from './session-helpers.mjs';
 
 let stack;
@@ -81,6 +81,36 @@ test('A, then B, then back to A and to B: each keeps its transcript and its sess
   await eventually(async () => assert.deepEqual(await titles(s), ['do you sell gift cards?', 'where is my order?']));
   assert.deepEqual(await bubbles(s), ['do you sell gift cards?']);
   assert.equal((await stack.stats()).agent_runs[idB], 1);
+  s.assertClean();
+});
+
+test('over HTTP, a message still unanswered when the shopper starts another conversation is neither lost nor run twice', async () => {
+  await stack.faults({ action: 'delay_ms', ms: 1500 }); // A's first POST: the reply is slow
+  const s = await openStorefront(stack, { onPage: multiple });
+  await s.openChat();
+  const nav = s.widget.getByRole('navigation', { name: 'Your conversations' });
+  await nav.waitFor();
+  await s.textarea.fill('is the PS5 in stock?');
+  await s.textarea.press('Enter');
+  await eventually(() => assert.equal(s.chatRequests.length, 1));
+  const key = s.chatRequests[0].key;
+  // Unanswered: start B at once (A's fetch is dropped with the old core).
+  await nav.getByRole('button', { name: 'New conversation' }).click();
+  await eventually(async () => assert.equal(await entries(s).count(), 2));
+  await eventually(async () => assert.equal(await s.userBubbles.count(), 0));
+  await s.textarea.fill('gift wrapping?');
+  await s.textarea.press('Enter');
+  await s.finishedReplies.first().waitFor();
+  // Back to A: the message is sent again under its own key and answered once.
+  await entries(s).filter({ hasText: 'is the PS5 in stock?' }).click();
+  await eventually(async () => assert.deepEqual(await bubbles(s), ['is the PS5 in stock?']));
+  await s.finishedReplies.first().waitFor({ timeout: 10_000 });
+  assert.equal((await replies(s)).length, 1);
+  const forA = s.chatRequests.filter((r) => r.body.text === 'is the PS5 in stock?');
+  assert.ok(forA.every((r) => r.key === key), 'one idempotency key for the message');
+  const stats = await stack.stats();
+  assert.equal(stats.agent_runs[key], 1, `one agent run for A's message: ${JSON.stringify(stats.agent_runs)}`);
+  assert.equal(Object.keys(stats.agent_runs).length, 2, 'A once, B once');
   s.assertClean();
 });
 
