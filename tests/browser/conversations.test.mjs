@@ -8,6 +8,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually, openStorefront } from './harness.mjs';
 import { openConnected, type, sentIdOf } from './session-helpers.mjs';
+import { assertAxeClean } from './axe.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
@@ -52,6 +53,7 @@ test('A, then B, then back to A and to B: each keeps its transcript and its sess
   const idB = sentIdOf(s, 'do you sell gift cards?');
   await eventually(async () => assert.deepEqual(await titles(s), ['do you sell gift cards?', 'where is my order?']));
   assert.equal(await current(s).textContent(), 'do you sell gift cards?');
+  await assertAxeClean(s.page, 'the panel with two conversations listed');
 
   // Back to A: its transcript only, resumed with its own token.
   await entries(s).filter({ hasText: 'where is my order?' }).click();
