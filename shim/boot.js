@@ -272,9 +272,13 @@ async function start(loaderCtx) {
     });
   }
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
-  const fetchToken = createTokenFetch({
-    fetch: platform.fetch, dispatch, setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
-  });
+  // An answer to a token fetch or a channel check goes only to the core that
+  // asked (another conversation's core counts request ids afresh).
+  let generation = 0;
+  const forThisCore = () => { const g = generation; return (event) => g === generation && dispatch(event); };
+  const fetchToken = (e) => createTokenFetch({
+    fetch: platform.fetch, dispatch: forThisCore(), setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
+  })(e);
   let voice = null; // session mode only; its runtime is downloaded on the first call
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
@@ -304,6 +308,7 @@ async function start(loaderCtx) {
   // (its own blob: the ordinary restore and resume path).
   const openConversation = (id) => {
     opening = true;
+    generation += 1;
     Promise.resolve().then(async () => {
       transport.abortAll();
       session.detachAll();
@@ -323,7 +328,7 @@ async function start(loaderCtx) {
   let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(), fetchToken,
-      checkChannel: createChannelCheck({ fetch: platform.fetch, dispatch }), continuation,
+      checkChannel: (e) => createChannelCheck({ fetch: platform.fetch, dispatch: forThisCore() })(e), continuation,
       openConversation: multiple ? openConversation : null,
     }), t, { maxChars: 4000 },
   );

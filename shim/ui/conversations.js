@@ -18,42 +18,28 @@ export function createConversations({ doc, parent, before, t, locale = { tag: 'e
   nav.append(fresh, list);
   parent.insertBefore(nav, before);
 
-  let dates = null;
-  const when = (ms) => {
-    if (!(ms > 0)) return '';
-    try {
-      dates ??= new Intl.DateTimeFormat(locale.tag, { dateStyle: 'medium', timeStyle: 'short' });
-      return dates.format(new Date(ms));
-    } catch {
-      return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-    }
-  };
+  // The shopper's language (a tag look.js already checked).
+  const dates = new Intl.DateTimeFormat(locale.tag, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = (ms) => (ms > 0 ? dates.format(ms) : '');
 
   function show({ current, items }) {
     const rows = (Array.isArray(items) ? items : []).map((item) => {
       const li = el(doc, 'li');
-      const current_ = item.id === current;
-      const button = el(doc, 'button', { type: 'button', class: 'conversation', 'data-id': String(item.id) });
-      if (current_) button.setAttribute('aria-current', 'true');
-      const title = String(item.title || '') || when(item.last_ms) || t('conversations.untitled');
-      button.appendChild(el(doc, 'span', { class: 'conversation-title' }, title));
+      const id = String(item.id);
+      const button = el(doc, 'button', { type: 'button', class: 'conversation', 'data-id': id });
+      if (id === current) button.setAttribute('aria-current', 'true');
       const at = when(item.last_ms);
+      button.appendChild(el(doc, 'span', { class: 'conversation-title' }, String(item.title || '') || at || t('conversations.untitled')));
       if (at && item.title) button.appendChild(el(doc, 'span', { class: 'conversation-when' }, at));
-      button.addEventListener('click', () => { if (!current_) onSwitch(String(item.id)); });
+      button.addEventListener('click', () => { if (id !== current) onSwitch(id); });
       li.appendChild(button);
       return li;
     });
-    // Keyboard: an entry that had focus keeps it across the redraw (the
-    // same conversation's button, else the current one).
-    const active = nav.getRootNode().activeElement;
-    const focused = active && list.contains(active) ? active.getAttribute('data-id') : null;
+    // Keyboard: focus in the list stays in it across the redraw, on the
+    // current conversation (the one just chosen).
+    const had = list.contains(nav.getRootNode().activeElement);
     list.replaceChildren(...rows);
-    if (focused !== null) {
-      const buttons = [...list.querySelectorAll('button')];
-      const again = buttons.find((b) => b.getAttribute('data-id') === focused)
-        || buttons.find((b) => b.getAttribute('aria-current') === 'true');
-      again?.focus();
-    }
+    if (had) list.querySelector('[aria-current]')?.focus();
   }
 
   return { nav, show, effects: { conversations_shown: show } };
