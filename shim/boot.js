@@ -26,7 +26,10 @@
 import createNatterCore from 'natter-core-glue';
 import { natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
-import { coreConfig, envDefaults, transportMode, mintTabId, CONVERSATION_KEY, RELOAD_KEY, SESSION_KEY } from './config.js';
+import {
+  coreConfig, envDefaults, transportMode, mintTabId, multipleConversations, storedSessionText,
+  CONVERSATION_KEY, CONVERSATIONS_KEY, RELOAD_KEY,
+} from './config.js';
 import { createChannelCheck } from './release-channel.js';
 import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
 import { liftToTopLayer } from './top-layer.js';
@@ -53,6 +56,7 @@ import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
 import { createVoiceBar } from './ui/voice-bar.js';
 import { createHandoffBar } from './ui/handoff-bar.js';
+import { createConversations } from './ui/conversations.js';
 import { createVoiceEffects } from './voice/voice-effects.js';
 import { loadVoiceRuntime } from './voice/load-runtime.js';
 import { releaseManifest } from './release-files.js';
@@ -115,18 +119,20 @@ async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
 // forbids WebAssembly. Returns {core, createHost}: core-host.js's, or the
 // frame's (a remote core answers later).
 async function startCore(ctx, platform) {
+  const storedId = platform.storage.get(CONVERSATION_KEY);
   const config = JSON.stringify({ ...coreConfig({
     dataset: ctx.connection,
     pageUrl: location.href,
     seeds: platform.seeds(),
-    storedId: platform.storage.get(CONVERSATION_KEY),
+    storedId,
     tabId: mintTabId(platform.seeds()),
     build: ctx.manifest.build,
     version: ctx.manifest.version,
     channelUrl: ctx.manifest.channel,
     wallNow: platform.wallNow(),
     storedReload: platform.storage.get(RELOAD_KEY),
-    storedSession: platform.storage.get(SESSION_KEY),
+    storedSession: storedSessionText(platform.storage, ctx.connection, storedId),
+    storedIndex: multipleConversations(ctx.connection) ? platform.storage.get(CONVERSATIONS_KEY) : null,
     capabilities: detectCapabilities(window),
   }), continue_secret: takeContinueSecret(window) });
   const wasm = ctx.manifest.files.core_wasm;
@@ -144,7 +150,7 @@ async function startCore(ctx, platform) {
 }
 
 // look: {options, t, locale} (look.js).
-function buildUi(ctx, listeners, dispatch, platform, session, look) {
+function buildUi(ctx, listeners, dispatch, platform, session, look, multiple = false) {
   const sheet = panelSheet();
   if (sheet) ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
   const fit = createViewportFit({ win: window, doc: document, root: ctx.root });
@@ -165,7 +171,8 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
       listeners.emit(open ? 'open' : 'close', {});
     },
   });
-  const messages = createMessages({
+  // A fresh one for each conversation opened (boot.js openConversation).
+  const makeMessages = () => createMessages({
     doc: document,
     list: panel.list,
     t: look.t,
@@ -173,6 +180,13 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
     onRetry: (id) => dispatch({ type: 'retry_clicked', message_id: id }),
     onSaveToggle: (id) => dispatch({ type: 'product_save_toggled', product_id: id }),
   });
+  const messages = makeMessages();
+  // data-conversations="multiple": the list above the conversation.
+  const conversations = multiple ? createConversations({
+    doc: document, parent: panel.panel, before: panel.list.parentNode, t: look.t, locale: look.locale,
+    onNew: () => dispatch({ type: 'conversation_new_clicked' }),
+    onSwitch: (id) => dispatch({ type: 'conversation_switch_clicked', id }),
+  }) : null;
   const status = createStatusLine({
     doc: document,
     parent: panel.panel,
@@ -210,7 +224,7 @@ function buildUi(ctx, listeners, dispatch, platform, session, look) {
   }) : null;
   bindComposer({ textarea: panel.textarea, sendButton: panel.sendButton, dispatch });
   bindPanelKeys({ panel: panel.panel, onEscape: panel.close });
-  return { panel, messages, status, composer: panel.composer, voice, handoff };
+  return { panel, messages, makeMessages, status, composer: panel.composer, voice, handoff, conversations };
 }
 
 async function start(loaderCtx) {
@@ -231,15 +245,20 @@ async function start(loaderCtx) {
   liftToTopLayer(ctx.root.host);
   const sessionMode = transportMode(ctx.connection) === 'session';
   const look = startLook({ ctx, console: platform.console });
-  const { core, createHost } = await startCore(ctx, platform);
+  const multiple = multipleConversations(ctx.connection);
+  let { core, createHost } = await startCore(ctx, platform);
   const { t, locale } = await look.language;
   const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
 
   let host = null; // created below; the UI and transport only call it later
   let debug = null; // the debug panel (development and staging builds)
-  const dispatch = (event) => (debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event));
-  const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale });
+  let opening = false; // another conversation's core is starting: events wait for nothing, they are dropped
+  const dispatch = (event) => {
+    if (opening) return [];
+    return debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event);
+  };
+  const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale }, multiple);
   // Development and staging builds only: esbuild folds the condition and
   // drops the debug panel from production bundles (tests/node/debug-panel-build).
   if (__NATTER_ENV__ !== 'production') {
@@ -247,15 +266,19 @@ async function start(loaderCtx) {
       doc: document, root: ctx.root, parent: ui.panel.panel, before: ui.panel.list.parentNode,
       info: () => ({
         transport: sessionMode ? 'session' : 'http', version: ctx.manifest.version, build: ctx.manifest.build,
-        conversation_id: core.conversationId(),
+        conversation_id: core.conversationId(), // the current core's (let, replaced on a switch)
       }),
       stats: () => JSON.parse(core.statsJson()), now: platform.now, setTimeout: platform.setTimeout,
     });
   }
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
-  const fetchToken = createTokenFetch({
-    fetch: platform.fetch, dispatch, setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
-  });
+  // An answer to a token fetch or a channel check goes only to the core that
+  // asked (another conversation's core counts request ids afresh).
+  let generation = 0;
+  const forThisCore = () => { const g = generation; return (event) => g === generation && dispatch(event); };
+  const fetchToken = (e) => createTokenFetch({
+    fetch: platform.fetch, dispatch: forThisCore(), setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
+  })(e);
   let voice = null; // session mode only; its runtime is downloaded on the first call
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
@@ -278,10 +301,35 @@ async function start(loaderCtx) {
     doc: document, root: ctx.root, panel: ui.panel, t, dispatch, fetch: platform.fetch, manifest: ctx.manifest,
     base: ctx.base, pageHref: () => location.href, log,
   }) : null;
+  // data-conversations="multiple": the core chose conversation `id` and
+  // persisted everything (this one's blob, the index, natter.conversation).
+  // After the effects of this turn: the old core's transports go quiet, it
+  // is freed, and a core for `id` boots from storage like a new page would
+  // (its own blob: the ordinary restore and resume path).
+  const openConversation = (id) => {
+    opening = true;
+    generation += 1;
+    Promise.resolve().then(async () => {
+      transport.abortAll();
+      session.detachAll();
+      host.dispose();
+      ui.panel.list.querySelectorAll(':scope > li:not(.intro)').forEach((li) => li.remove());
+      ui.messages = ui.makeMessages();
+      ({ core, createHost } = await startCore(ctx, platform));
+      host = createHost({ core, runEffect, ...platform });
+      log('info', `opened conversation ${String(id).slice(0, 8)}`);
+      opening = false;
+      dispatch({ type: 'session_wanted' });
+    }).catch((err) => {
+      // No core to talk to: the widget stays inert (opening) rather than half working.
+      platform.console.error('[natter] the conversation could not be opened:', err);
+    });
+  };
   let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(), fetchToken,
-      checkChannel: createChannelCheck({ fetch: platform.fetch, dispatch }), continuation,
+      checkChannel: (e) => createChannelCheck({ fetch: platform.fetch, dispatch: forThisCore() })(e), continuation,
+      openConversation: multiple ? openConversation : null,
     }), t, { maxChars: 4000 },
   );
   if (debug) runEffect = debug.effects(runEffect);
@@ -295,7 +343,11 @@ async function start(loaderCtx) {
   dispatch({ type: 'session_wanted' });
 
   const run = createHostApi({
-    panel: ui.panel, dispatch, listeners, manifest: ctx.manifest, core, log, console: platform.console,
+    panel: ui.panel, dispatch, listeners, manifest: ctx.manifest, log, console: platform.console,
+    // The current core's (another conversation replaces it: openConversation).
+    core: {
+      conversationId: () => core.conversationId(), identityJson: () => core.identityJson(), statsJson: () => core.statsJson(),
+    },
     session: sessionMode, debugPanel: debug, voice,
   });
   // natter('init', ...) after start re-themes (the loader handled earlier ones).

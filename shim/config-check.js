@@ -31,6 +31,9 @@ export const KEYS = {
   tokenUrl: { types: STRING, url: true },
   // "off": product cards have no Save toggle (wasm/src/saved_products.hpp).
   saveProducts: { types: STRING, oneOf: ['on', 'off'] },
+  // "multiple": several conversations per shopper, with a list to switch
+  // between (wasm/src/conversation_list.hpp); "single" (default): one.
+  conversations: { types: STRING, oneOf: ['single', 'multiple'] },
   version: { types: STRING, name: true },
   channel: { types: STRING, name: true },
   accent: { types: STRING },
@@ -206,11 +209,11 @@ export function tagValues({ dataset = {}, attributes = null }) {
   return out;
 }
 
-// The connection keys (endpoint, transport, tokenUrl, saveProducts) with the full precedence, as
+// The connection keys (endpoint, transport, tokenUrl, saveProducts, conversations) with the full precedence, as
 // the dataset shape shim/config.js reads; `defaults` (config.js
 // envDefaults) are the bottom of it.
 export function connectionValues({ init = {}, dataset = {}, attributes = null }, defaults = {}) {
   const out = { ...defaults, ...tagValues({ dataset, attributes }) };
-  for (const key of ['endpoint', 'transport', 'tokenUrl', 'saveProducts']) if (typeof init[key] === 'string') out[key] = init[key];
+  for (const key of ['endpoint', 'transport', 'tokenUrl', 'saveProducts', 'conversations']) if (typeof init[key] === 'string') out[key] = init[key];
   return out;
 }

@@ -20,6 +20,10 @@
 //   data-save-products  "on" (default) or "off": product cards get a Save
 //                   toggle and the page the product_saved / product_unsaved
 //                   events (wasm/src/saved_products.hpp)
+//   data-conversations  "single" (default) or "multiple": several
+//                   conversations per shopper, a list to switch between
+//                   (wasm/src/conversation_list.hpp); off by default, since
+//                   shared computers exist
 
 export const CONVERSATION_KEY = 'natter.conversation';
 // Written by the core's persist effect (JSON text: {session_id,
@@ -31,6 +35,28 @@ export const SESSION_KEY = 'natter.session';
 // allows one such reload per tab per 10 minutes (wasm/src/release_watch.hpp).
 export const RELOAD_KEY = 'natter.reload';
 export const TRANSPORTS = ['http', 'session'];
+// With data-conversations="multiple" only: the list of the shopper's
+// conversations (JSON text written by the core: {v, current, items:
+// [{id, title, last_ms}]}), and each conversation's own session blob under
+// SESSION_KEY + '.' + id (the same fields as SESSION_KEY's). Without the
+// option none of these is read or written.
+export const CONVERSATIONS_KEY = 'natter.conversations';
+export const sessionKeyOf = (id) => `${SESSION_KEY}.${id}`;
+
+// data-conversations: true for "multiple".
+export function multipleConversations(dataset) {
+  return String(dataset.conversations ?? '').trim() === 'multiple';
+}
+
+// The stored session blob for this page's conversation: its own key with
+// several conversations (or, the first time, the single blob if it is this
+// conversation's: restoredSession checks its session_id), else SESSION_KEY.
+export function storedSessionText(storage, dataset, storedId) {
+  if (!multipleConversations(dataset)) return storage.get(SESSION_KEY);
+  const id = storedConversation(storedId);
+  const own = id ? storage.get(sessionKeyOf(id)) : null;
+  return own ?? storage.get(SESSION_KEY);
+}
 
 // The bottom of the precedence (init > <natter-widget> attributes > data-* >
 // these): the build's defaults for its environment (__NATTER_ENV__).
@@ -150,9 +176,12 @@ export function lastReloadAt(storedText) {
 // (the channel pointer the page follows; absent when pinned), wallNow
 // (Date.now()) and storedReload (storage's RELOAD_KEY text, or null).
 // `capabilities`: shim/capabilities.js's facts about this browser.
+// With data-conversations="multiple": storedIndex is storage's
+// CONVERSATIONS_KEY text (or null), and storedSession the conversation's
+// own blob (storedSessionText).
 export function coreConfig({
   dataset, pageUrl, seeds, storedId, tabId, build, version, channelUrl, wallNow, storedReload, storedSession,
-  capabilities,
+  capabilities, storedIndex = null,
 }) {
   const conversationId = storedConversation(storedId);
   const config = {
@@ -167,6 +196,12 @@ export function coreConfig({
   const token = tokenUrl(dataset.tokenUrl, pageUrl);
   if (token) config.token_url = token;
   if (String(dataset.saveProducts ?? '').trim() === 'off') config.save_products = false;
+  if (multipleConversations(dataset)) {
+    config.multiple_conversations = true;
+    config.conversations_json = typeof storedIndex === 'string' ? storedIndex : '';
+    // The list's "last activity" dates (both transports).
+    config.wall_now_ms = Number.isSafeInteger(wallNow) && wallNow > 0 ? wallNow : 0;
+  }
   if (transportMode(dataset) !== 'session') {
     // Over HTTP a page hands the next the conversation (transcript, the
     // unanswered messages), the visitor and the saved products; no session.

@@ -12,9 +12,11 @@
 // `reload()` reloads the page (the core chose the reason and the moment:
 // wasm/src/release_watch.hpp). `checkChannel` (release-channel.js) reads the
 // release channel pointer, for a page that follows a channel.
+// `openConversation(id)` (boot.js, data-conversations="multiple") replaces
+// the core with one for conversation `id` (the core persisted everything).
 export function createEffectRunner({
   ui, transport, session, storage, listeners, log, voice = null, reload = () => {}, fetchToken = null,
-  checkChannel = null, continuation = null,
+  checkChannel = null, continuation = null, openConversation = null,
 }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
@@ -49,6 +51,9 @@ export function createEffectRunner({
     ...(voice ? voice.effects : {}),
     ...(continuation ? continuation.effects : {}), // continue/continue-effects.js
     ...(ui.handoff ? ui.handoff.effects : {}),
+    // data-conversations="multiple" (ui/conversations.js; boot.js opens the other conversation).
+    ...(ui.conversations ? ui.conversations.effects : {}),
+    ...(openConversation ? { conversation_open: (e) => openConversation(e.id) } : {}),
   };
 
   return function runEffect(effect) {

@@ -48,6 +48,7 @@ export function closeReason(reason) {
 
 export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log, onBinary = null }) {
   const sockets = new Map(); // conn_id -> WebSocket (until its close event)
+  let epoch = 0; // detachAll() count: a probe answers only in its own
 
   function connect({ conn_id, url }) {
     let socket;
@@ -115,6 +116,7 @@ export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log, on
   }
 
   async function probe({ conn_id, url }) {
+    const asked = epoch;
     let status = 0;
     let retryAfterMs = -1;
     try {
@@ -125,7 +127,7 @@ export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log, on
     } catch {
       // refused, reset, offline: status 0
     }
-    dispatch({ type: 'probe_answered', conn_id, status, retry_after_ms: retryAfterMs });
+    if (asked === epoch) dispatch({ type: 'probe_answered', conn_id, status, retry_after_ms: retryAfterMs });
   }
 
   // Closes every socket (a test or the headless client tearing down).
@@ -133,5 +135,17 @@ export function createWsTransport({ WebSocket, fetch, dispatch, wallNow, log, on
     for (const socket of sockets.values()) socket.close(1000, 'closed');
   }
 
-  return { connect, send, sendBinary, close, probe, closeAll };
+  // The core that owned these sockets is gone (another conversation opened,
+  // boot.js): every socket closes without a word to the next core, whose
+  // conn_ids start over. Probes still under way are dropped too.
+  function detachAll() {
+    epoch += 1;
+    for (const socket of sockets.values()) {
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      socket.close(1000, 'closed');
+    }
+    sockets.clear();
+  }
+
+  return { connect, send, sendBinary, close, probe, closeAll, detachAll };
 }

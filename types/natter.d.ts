@@ -82,6 +82,12 @@ export interface NatterInitOptions {
   tokenUrl?: string;
   /** "off": product cards have no Save toggle and no product_saved events come (default "on"). */
   saveProducts?: 'on' | 'off';
+  /**
+   * "multiple": several conversations per shopper, with "New conversation"
+   * and a list to switch between, each with its own transcript (default
+   * "single": one conversation per tab, no list; shared computers exist).
+   */
+  conversations?: 'single' | 'multiple';
   /** Pins a release (channel loaders only). */
   version?: string;
   /** The release channel to follow (channel loaders only). */

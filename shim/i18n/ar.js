@@ -118,4 +118,7 @@ export default {
   'typing.staff': "{name} يكتب…",
   'delivery.delivered': "تم التسليم",
   'delivery.read': "قرأها {name}",
+  'conversations.label': 'محادثاتك',
+  'conversations.new': 'محادثة جديدة',
+  'conversations.untitled': 'محادثة جديدة',
 };

@@ -117,4 +117,7 @@ export default {
   'typing.staff': "{name} schreibt…",
   'delivery.delivered': "Zugestellt",
   'delivery.read': "Gelesen von {name}",
+  'conversations.label': 'Ihre Unterhaltungen',
+  'conversations.new': 'Neue Unterhaltung',
+  'conversations.untitled': 'Neue Unterhaltung',
 };

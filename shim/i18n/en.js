@@ -121,4 +121,7 @@ export default {
   'typing.staff': "{name} is typing…",
   'delivery.delivered': "Delivered",
   'delivery.read': "Read by {name}",
+  'conversations.label': 'Your conversations',
+  'conversations.new': 'New conversation',
+  'conversations.untitled': 'New conversation',
 };

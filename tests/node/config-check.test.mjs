@@ -158,3 +158,10 @@ test('saveProducts is "on" or "off" from every source, init winning', () => {
   assert.equal(connectionValues(sources).saveProducts, 'off', 'init wins');
   assert.equal(connectionValues({ ...sources, init: {} }).saveProducts, 'on');
 });
+
+test('conversations is "single" or "multiple" from every source, init winning', () => {
+  assert.deepEqual(check({ dataset: { conversations: 'multiple' }, attributes: { conversations: 'single' } }), []);
+  assert.deepEqual(check({ dataset: { conversations: 'many' } }), ['data-conversations "many" must be one of "single", "multiple"']);
+  assert.deepEqual(check({ init: { conversations: true } }), ['init option conversations must be a string, got boolean']);
+  assert.equal(connectionValues({ init: { conversations: 'multiple' }, dataset: { conversations: 'single' } }).conversations, 'multiple');
+});

@@ -144,3 +144,26 @@ test('saved products: restored on both transports; data-save-products="off" reac
   assert.equal(coreConfig({ dataset: { saveProducts: 'off' }, pageUrl: page, seeds }).save_products, false);
   assert.equal('save_products' in coreConfig({ dataset: { saveProducts: 'on' }, pageUrl: page, seeds }), false);
 });
+
+test('several conversations: only with data-conversations="multiple", each restored from its own blob, the index passed on', async () => {
+  const { storedSessionText, CONVERSATIONS_KEY } = await import('../../shim/config.js');
+  const store = new Map([
+    ['natter.session', JSON.stringify({ session_id: 'conv-1', transcript: [{ role: 'user', id: 'm0', text: 'single' }] })],
+    ['natter.session.conv-1', JSON.stringify({ session_id: 'conv-1', transcript: [{ role: 'user', id: 'm1', text: 'own' }] })],
+    [CONVERSATIONS_KEY, '{"v":1,"items":[]}'],
+  ]);
+  const storage = { get: (k) => (store.has(k) ? store.get(k) : null) };
+  // Off (the default): the one blob, no index, nothing new in the config.
+  assert.equal(storedSessionText(storage, {}, 'conv-1'), store.get('natter.session'));
+  const off = coreConfig({ dataset: {}, pageUrl: page, seeds, storedId: 'conv-1', storedIndex: '{}' });
+  assert.equal('multiple_conversations' in off, false);
+  assert.equal('conversations_json' in off, false);
+  // On: the conversation's own blob (the single one only as a first-time fallback).
+  const on = { conversations: 'multiple' };
+  assert.equal(storedSessionText(storage, on, 'conv-1'), store.get('natter.session.conv-1'));
+  assert.equal(storedSessionText(storage, on, 'conv-2'), store.get('natter.session'));
+  const c = coreConfig({ dataset: on, pageUrl: page, seeds, storedId: 'conv-1', storedIndex: store.get(CONVERSATIONS_KEY), wallNow: 1_700_000_000_000 });
+  assert.equal(c.multiple_conversations, true);
+  assert.equal(c.conversations_json, '{"v":1,"items":[]}');
+  assert.equal(c.wall_now_ms, 1_700_000_000_000);
+});

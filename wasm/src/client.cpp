@@ -14,6 +14,69 @@ Client::Client(Config config)
   delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json, config_.transcript_json);
   identity_.restore(config_.visitor_json);
   if (saved_.restore(config_.saved_json) > 0) out_.push_back(Log{"warn", "dropped malformed saved products"});
+  if (config_.multiple_conversations) {
+    const std::string problem = convs_.restore(config_.conversations_json, config_.conversation_id);
+    if (!problem.empty()) out_.push_back(Log{"warn", problem});
+    persist_conversations();
+  }
+}
+
+std::string Client::session_key() const {
+  if (!config_.multiple_conversations) return SessionDelivery::kPersistKey;
+  return ConversationList::blob_key(config_.conversation_id);
+}
+
+void Client::persist_conversations() {
+  if (!config_.multiple_conversations) return;
+  out_.push_back(Persist{ConversationList::kIndexKey, convs_.to_json()});
+  out_.push_back(ConversationsShown{convs_.current(), convs_.entries()});
+}
+
+void Client::conversation_touched(const std::string& text) {
+  if (!config_.multiple_conversations) return;
+  convs_.touch(config_.conversation_id, text, config_.wall_now_ms > 0 ? release_.wall(last_now_) : 0);
+  persist_conversations();
+}
+
+void Client::on_conversation_new() {
+  if (!config_.multiple_conversations || leaving_) return;
+  if (voice_.active()) {
+    out_.push_back(Log{"info", "a new conversation waits for the call to end"});
+    return;
+  }
+  // Nothing said here yet: this one is already new (no empty entries pile up).
+  if (delivery_.transcript().entries().empty() && delivery_.outbox().empty()) {
+    out_.push_back(Log{"debug", "this conversation is still empty: staying in it"});
+    return;
+  }
+  const std::string id = ids_.uuid();
+  for (const auto& gone : convs_.start(id, config_.wall_now_ms > 0 ? release_.wall(last_now_) : 0))
+    out_.push_back(Persist{ConversationList::blob_key(gone), ""});  // forgotten with its transcript
+  open_conversation(id);
+}
+
+void Client::on_conversation_switch(const std::string& id) {
+  if (!config_.multiple_conversations || leaving_) return;
+  if (voice_.active()) {
+    out_.push_back(Log{"info", "switching conversations waits for the call to end"});
+    return;
+  }
+  if (!convs_.switch_to(id)) {
+    out_.push_back(Log{"debug", "no switch: not another listed conversation"});
+    return;
+  }
+  open_conversation(id);
+}
+
+void Client::open_conversation(const std::string& id) {
+  // This conversation's blob is already current (every change persists it):
+  // an unanswered message stays in its outbox, sent again with its own id
+  // when the shopper comes back to it. The host closes this core's sockets
+  // and requests as it replaces it (shim/boot.js), so no status is shown.
+  leaving_ = true;
+  persist_conversations();
+  out_.push_back(Persist{kConversationKey, id});
+  out_.push_back(ConversationOpen{id});
 }
 
 void Client::persist_session() { delivery_.persist(); }
@@ -82,6 +145,8 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, SessionClosedByHost>) conn_.close_by_host();
         else if constexpr (std::is_same_v<T, RetryNowClicked>) conn_.retry_now(now);
         else if constexpr (std::is_same_v<T, HandoffRequested>) control_.request();
+        else if constexpr (std::is_same_v<T, ConversationNewClicked>) on_conversation_new();
+        else if constexpr (std::is_same_v<T, ConversationSwitchClicked>) on_conversation_switch(e.id);
         else if constexpr (std::is_same_v<T, HandoffEmailSubmitted>) presence_.submit_email(e.email);
         else if constexpr (std::is_same_v<T, WsOpened>) conn_.on_opened(e, now);
         else if constexpr (std::is_same_v<T, WsFrame>) conn_.on_frame(e, now);
@@ -165,8 +230,13 @@ void Client::adopt_session_id(const std::string& id) {
   }
   out_.push_back(Log{"info", "the server could not resume session " + config_.conversation_id.substr(0, 8) +
                                  ": continuing in a new session " + id.substr(0, 8)});
+  if (config_.multiple_conversations) {  // the old id's blob would never be read again
+    out_.push_back(Persist{ConversationList::blob_key(config_.conversation_id), ""});
+    convs_.rename(config_.conversation_id, id);
+  }
   config_.conversation_id = id;
   out_.push_back(Persist{kConversationKey, id});
+  persist_conversations();
 }
 
 void Client::start_session(int64_t now) {
@@ -192,8 +262,13 @@ bool Client::adopt_continued(const std::string& id, const std::string& token, ui
   }
   // A socket of this tab's previous conversation has nothing more to say.
   if (conn_.state() != ConnState::Idle && conn_.state() != ConnState::Closed) conn_.close_by_host();
+  if (config_.multiple_conversations) {  // the continued chat joins the list; this tab's own stays in it
+    for (const auto& gone : convs_.start(id, config_.wall_now_ms > 0 ? release_.wall(last_now_) : 0))
+      out_.push_back(Persist{ConversationList::blob_key(gone), ""});
+  }
   config_.conversation_id = id;
   out_.push_back(Persist{kConversationKey, id});
+  persist_conversations();
   if (!saved_json.empty() && saved_.restore(saved_json) > 0)
     out_.push_back(Log{"warn", "dropped malformed saved products of the continued chat"});
   delivery_.adopt_continued(token, seq, transcript_json);  // persists, saved products included

@@ -27,6 +27,7 @@
 #include "reply_assembler.hpp"
 #include "saved_products.hpp"
 #include "connection_machine.hpp"
+#include "conversation_list.hpp"
 #include "conversation_control.hpp"
 #include "device_link.hpp"
 #include "presence.hpp"
@@ -92,6 +93,14 @@ struct Config {
   // (and removed from the URL): redeemed once before the session starts.
   std::string continue_secret;
 
+  // Several conversations per shopper (data-conversations="multiple"; off
+  // by default): the list (conversation_list.hpp) restored from
+  // `conversations_json` (the natter.conversations index as stored), each
+  // conversation's blob under natter.session.<id>. Off: one conversation,
+  // its blob under natter.session, no list, as before.
+  bool multiple_conversations = false;
+  std::string conversations_json;
+
   uint32_t canaries = 0;               // test-only, see Canary
 };
 
@@ -141,6 +150,10 @@ class Client {
   const Identity& identity() const { return identity_; }
   const DeviceLink& link() const { return link_; }
   const SavedProducts& saved() const { return saved_; }
+  const ConversationList& conversations() const { return convs_; }
+  // Where this conversation's blob is persisted: natter.session, or with
+  // several conversations natter.session.<id>.
+  std::string session_key() const;
 
  private:
   friend class SendMachine;
@@ -177,6 +190,17 @@ class Client {
   // Writes what the next page restores: the session blob in session mode;
   // over HTTP only the conversation id and the visitor.
   void persist_session();
+  // Several conversations (conversation_list.hpp): the shopper sent `text`
+  // in this one (names it, moves it up); the index persisted and shown.
+  void conversation_touched(const std::string& text);
+  void persist_conversations();
+  // The panel's "New conversation" / a list entry: the core decides, then
+  // tells the host to open the chosen conversation (ConversationOpen).
+  void on_conversation_new();
+  void on_conversation_switch(const std::string& id);
+  // Leaving this conversation for `id`: the socket closed cleanly, the
+  // index and natter.conversation persisted, the host told.
+  void open_conversation(const std::string& id);
   // A token answer arrived (TokenReceived / TokenFailed): both machines hear it.
   void on_token_answer(TokenKeeper::Outcome outcome, int64_t now);
   // Whether a network_changed is news: online/offline always are; a
@@ -215,6 +239,8 @@ class Client {
   Presence presence_{*this};
   bool session_started_ = false;
   std::string network_link_;  // navigator.connection.type last told ("" unknown)
+  ConversationList convs_;    // only with config_.multiple_conversations
+  bool leaving_ = false;      // ConversationOpen emitted: this core is done
   uint32_t composer_chars_ = 0;
   int64_t last_now_ = 0;      // now_ms of the event being handled
   int64_t live_since_ = -1;   // the welcome's time while the session is up

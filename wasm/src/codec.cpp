@@ -90,6 +90,10 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     ComposerChanged e; r.integer("chars", e.chars); out = e;
   } else if (type == "retry_clicked") {
     RetryClicked e; r.str("message_id", e.message_id); out = e;
+  } else if (type == "conversation_new_clicked") {
+    out = ConversationNewClicked{};
+  } else if (type == "conversation_switch_clicked") {
+    ConversationSwitchClicked e; r.str("id", e.id); out = e;
   } else if (type == "product_save_toggled") {
     ProductSaveToggled e; r.str("product_id", e.product_id); out = e;
   } else if (type == "http_responded") {
@@ -315,6 +319,12 @@ json encode_effect(const Effect& effect) {
         else if constexpr (std::is_same_v<T, ContinueRedeem>)
           return {{"type", "continue_redeem"}, {"request_id", e.request_id}, {"url", e.url}, {"secret", e.secret},
                   {"code", e.code}};
+        else if constexpr (std::is_same_v<T, ConversationsShown>) {
+          json items = json::array();
+          for (const auto& c : e.items) items.push_back({{"id", c.id}, {"title", c.title}, {"last_ms", c.last_ms}});
+          return {{"type", "conversations_shown"}, {"current", e.current}, {"items", items}};
+        }
+        else if constexpr (std::is_same_v<T, ConversationOpen>) return {{"type", "conversation_open"}, {"id", e.id}};
         else if constexpr (std::is_same_v<T, HandoffOffer>) return {{"type", "handoff_offer"}, {"shown", e.shown}};
         else if constexpr (std::is_same_v<T, HandoffEmailForm>)
           return {{"type", "handoff_email_form"}, {"state", e.state}, {"email", e.email}, {"code", e.code}, {"text", e.text}};
@@ -351,6 +361,9 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, RetryClicked>) return {{"type", "retry_clicked"}, {"message_id", e.message_id}};
         else if constexpr (std::is_same_v<T, ProductSaveToggled>)
           return {{"type", "product_save_toggled"}, {"product_id", e.product_id}};
+        else if constexpr (std::is_same_v<T, ConversationNewClicked>) return {{"type", "conversation_new_clicked"}};
+        else if constexpr (std::is_same_v<T, ConversationSwitchClicked>)
+          return {{"type", "conversation_switch_clicked"}, {"id", e.id}};
         else if constexpr (std::is_same_v<T, HttpResponded>)
           return {{"type", "http_responded"}, {"request_id", e.request_id}, {"status", e.status},
                   {"retry_after_ms", e.retry_after_ms}};

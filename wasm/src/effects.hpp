@@ -2,6 +2,8 @@
 // carries each one out; none of them asks the host to decide anything.
 #pragma once
 
+#include "conversation_list.hpp"
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -345,6 +347,20 @@ struct TypingChanged {
   std::string name;
 };
 
+// --- Several conversations (conversation_list.hpp; only with
+// data-conversations="multiple") ---
+// The list to draw: most recent activity first; `current` is the one shown.
+struct ConversationsShown {
+  std::string current;
+  std::vector<ConversationEntry> items;
+};
+// Open conversation `id` in place of this one: the core persisted the index
+// and natter.conversation; the host starts a fresh core for `id` (its own
+// natter.session.<id> blob: the ordinary restore and resume path).
+struct ConversationOpen {
+  std::string id;
+};
+
 using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpRequest,
                             HttpAbort, UserMessageShown, DeliveryChanged,
                             AgentReplyUpdated, ProductCardShown, Log, HostEvent,
@@ -353,6 +369,7 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             VoiceUplink, VoiceEchoGuard, VoiceStateChanged, ReloadPage, TokenRequested,
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
                             ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen, RtcRestart,
-                            RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged, VoiceEncoderSet>;
+                            RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged, VoiceEncoderSet,
+                            ConversationsShown, ConversationOpen>;
 
 }  // namespace natter

@@ -221,6 +221,13 @@ struct ContinueRedeemed {
   std::string saved_json;  // the first device's saved products (re-checked like restored ones)
 };
 
+// Several conversations (the shop's data-conversations="multiple";
+// conversation_list.hpp): the panel's "New conversation" / a list entry.
+struct ConversationNewClicked {};
+struct ConversationSwitchClicked {
+  std::string id;
+};
+
 // Time passed; due timers fire. Sent when the deadline the core reported
 // is reached (late is fine, early is a no-op).
 struct Tick {};
@@ -235,6 +242,7 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
                            ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered,
                            ContinueRedeemed, HandoffEmailSubmitted, RtcOfferReady,
-                           RtcChannelOpen, RtcPong, RtcFailed, ProductSaveToggled>;
+                           RtcChannelOpen, RtcPong, RtcFailed, ProductSaveToggled,
+                           ConversationNewClicked, ConversationSwitchClicked>;
 
 }  // namespace natter

@@ -96,6 +96,9 @@ Config config_from_json(std::string_view text, std::string* error) {
     else note("config 'saved' must be an array");
   }
   if (auto it = j.find("save_products"); it != j.end() && it->is_boolean()) c.save_products = it->get<bool>();
+  if (auto it = j.find("multiple_conversations"); it != j.end() && it->is_boolean())
+    c.multiple_conversations = it->get<bool>();
+  str("conversations_json", c.conversations_json);
   auto visitor = j.find("visitor");
   if (visitor != j.end()) {
     if (visitor->is_object()) c.visitor_json = visitor->dump(-1, ' ', false, json::error_handler_t::replace);

@@ -62,9 +62,10 @@ class ReleaseWatch {
 
   bool may_reload(int64_t now) const;
   bool reloading() const { return sent_; }
+  // The host's wall clock at monotonic `now` (ms since 1970), once anchored.
+  int64_t wall(int64_t now) const { return now + wall_offset_; }
 
  private:
-  int64_t wall(int64_t now) const { return now + wall_offset_; }
   void drop_reason(int64_t now);
 
   Client& c_;

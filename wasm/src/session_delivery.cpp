@@ -74,6 +74,7 @@ bool SessionDelivery::submit(const std::string& id, const std::string& text, int
   outbox_.push(id, text);
   transcript_.add_user(id, text);
   if (!(c_.config_.canaries & kCanarySkipPersistOnSend)) persist();
+  c_.conversation_touched(text);
   if (c_.conn_.live()) {
     outbox_.entries().back().sent_on_current_connection = true;
     c_.conn_.send(encode_msg(id, text));
@@ -224,6 +225,7 @@ void SessionDelivery::record_sent(const std::string& message_id, const std::stri
   else c_.out_.push_back(Log{"warn", "too many unanswered messages to keep: this one is not kept for the next page"});
   transcript_.add_user(message_id, text);
   persist();
+  c_.conversation_touched(text);
 }
 
 void SessionDelivery::record_answered(const std::string& reply_to) {
@@ -243,7 +245,7 @@ void SessionDelivery::persist() {
   }
   if (c_.identity_.visitor()) blob["visitor"] = visitor_to_json(c_.identity_.visitor());  // absent: none
   if (c_.saved_.size()) blob["saved"] = c_.saved_.to_json();  // absent: none saved
-  c_.out_.push_back(Persist{kPersistKey, dump(blob)});
+  c_.out_.push_back(Persist{c_.session_key(), dump(blob)});
 }
 
 }  // namespace natter
