@@ -261,7 +261,8 @@ than figures from an unimpaired path.
 Mouth-to-ear latency and audible gaps on each rung with loss and jitter on
 the path (\`tools/bench/voice-rungs.mjs\`), all six cases in one run, one
 call each in headless Chromium against the reference gateway: WebRTC
-direct (the voice frames on the unordered data channel, no retransmission)
+direct (the voice frames on the unordered data channel opened with maxRetransmits 0;
+the gateway side retransmits all the same, see below)
 and the WebSocket (the gateway offers no WebRTC, so the call stays there).
 
 **How loss and jitter are injected.** This kernel has no netem, so the
