@@ -33,8 +33,9 @@ export function illegalMessage(from, event) {
 }
 
 // The session-log event announcing a change (docs/protocol.md, "Handoff").
-export function controlData(state, name, position) {
-  return { state, ...(name ? { by: { name } } : {}), ...(position ? { position } : {}) };
+// `wait_s`: the estimated wait in seconds (control/wait-estimate.mjs), when known.
+export function controlData(state, name, position, waitS = 0) {
+  return { state, ...(name ? { by: { name } } : {}), ...(position ? { position } : {}), ...(waitS ? { wait_s: waitS } : {}) };
 }
 
 // The staff-only record of a conversation (notes, held shopper messages,

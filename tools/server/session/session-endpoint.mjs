@@ -349,6 +349,7 @@ export function createSessionEndpoint({
     const out = { state: control?.state ?? 'ai' };
     if (control?.by?.name) out.by = { name: control.by.name };
     if (out.state === 'waiting' && control.position) out.position = control.position;
+    if (out.state === 'waiting' && control.wait_s) out.wait_s = control.wait_s;
     return out;
   }
 

@@ -83,8 +83,8 @@ export function createStaffApi({ store, auth, log = () => {} }) {
 
   async function list(res) {
     const now = Date.now();
-    const conversations = (await store.listControls()).map(({ id, state, by, since, position }) => ({
-      conversation_id: id, state, by, ...(position ? { position } : {}),
+    const conversations = (await store.listControls()).map(({ id, state, by, since, position, wait_s: waitS }) => ({
+      conversation_id: id, state, by, ...(position ? { position } : {}), ...(waitS ? { wait_s: waitS } : {}),
       ...(state === 'waiting' ? { waiting_ms: Math.max(0, now - since) } : {}),
     }));
     const order = { waiting: 0, person: 1, ai: 2 }; // who needs someone first

@@ -14,6 +14,7 @@ import { MemoryPresence } from './memory-presence.mjs';
 import { MemoryRuns } from './memory-runs.mjs';
 import { TranscriptBook } from '../agents/transcripts.mjs';
 import { MAX_STAFF_ENTRIES, TRANSITIONS, controlData } from '../control/transitions.mjs';
+import { MAX_PICKUPS, perPlaceMs, pickupRecord, waitSeconds } from '../control/wait-estimate.mjs';
 
 export const MAX_VOICE_CALLS = 8;
 
@@ -38,6 +39,7 @@ export class MemoryStore {
   #appendListeners = new Set();
   #continue; // memory-continue-links.mjs
   #presence; // memory-presence.mjs
+  #pickups = []; // the newest conversations taken off the queue (control/wait-estimate.mjs)
   #now;
 
   constructor({ limits = {}, now = Date.now } = {}) {
@@ -242,7 +244,10 @@ export class MemoryStore {
 
   #controlOf(id, s) {
     const { state, by, since } = s.control;
-    return { state, by, since, ...(state === 'waiting' ? { position: this.#position(id, s) } : {}) };
+    if (state !== 'waiting') return { state, by, since };
+    const position = this.#position(id, s);
+    const waitS = waitSeconds(position, perPlaceMs(this.#pickups, this.#now()));
+    return { state, by, since, position, ...(waitS ? { wait_s: waitS } : {}) };
   }
 
   async getControl(id) {
@@ -251,19 +256,40 @@ export class MemoryStore {
   }
 
   // One step of the table, and its `control` event in the log, together.
-  // `entry` (optional): a staff-log record written in the same step.
+  // `entry` (optional): a staff-log record written in the same step. A step
+  // out of the queue moves everyone behind it: each is told its new place.
   async changeControl(id, event, { name = '', entry = null } = {}) {
     const s = this.#held(id);
     if (!s) return { ok: false, code: 'gone' };
     const from = s.control.state;
     const to = TRANSITIONS[from]?.[event];
     if (!to) return { ok: false, code: 'illegal', from };
-    s.control = { state: to, by: name ? { name } : null, since: this.#now() };
+    const now = this.#now();
+    if (from === 'waiting' && to === 'person') {
+      this.#pickups.push(pickupRecord(now, now - s.control.since, s.control.place));
+      if (this.#pickups.length > MAX_PICKUPS) this.#pickups.shift();
+    }
+    s.control = { state: to, by: name ? { name } : null, since: now };
     const control = this.#controlOf(id, s);
-    const frame = this.#log(s, 'control', 'control', controlData(to, name, control.position));
+    if (to === 'waiting') s.control.place = s.control.told = control.position;
+    const frame = this.#log(s, 'control', 'control', controlData(to, name, control.position, control.wait_s));
     if (entry) this.#staffEntry(s, entry);
     this.#appended(id);
+    if (from === 'waiting') this.#queueMoved();
     return { ok: true, control, frame };
+  }
+
+  // Tells each waiting conversation whose place changed its new place (a
+  // `control` event that repeats `waiting`: docs/protocol.md).
+  #queueMoved() {
+    for (const [id, s] of this.#sessions) {
+      if (s.control.state !== 'waiting' || !this.#held(id)) continue;
+      const control = this.#controlOf(id, s);
+      if (control.position === s.control.told) continue;
+      s.control.told = control.position;
+      this.#log(s, 'control', 'control', controlData('waiting', '', control.position, control.wait_s));
+      this.#appended(id);
+    }
   }
 
   // The head turn while control is not `ai`: popped, and the shopper's

@@ -10,6 +10,7 @@ export const LOG_CHANNEL = 'nt:log';
 export const TYPING_CHANNEL = 'nt:typing';
 export const EPOCH_KEY = 'nt:epoch';
 export const WAITING_KEY = 'nt:waiting';
+export const PICKUPS_KEY = 'nt:pickups'; // control/wait-estimate.mjs
 export const STAFF_SEEN_KEY = 'nt:staff:seen';
 
 export const sessionKeys = (id) => {

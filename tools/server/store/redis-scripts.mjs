@@ -209,26 +209,62 @@ local function staff_entry(key, entry, max)
 end
 `;
 
-// KEYS S L WQ SL; ARGV id event name tableJson maxEvents entryJson('' none) maxEntries
-const CONTROL = `${PRELUDE}${CONTROL_PRELUDE}
+// The estimated wait (control/wait-estimate.mjs waitSeconds): ARGV perPlace
+// is the median time one place took, computed by the caller from PK.
+const WAIT_PRELUDE = `
+local function wait_s(position, perPlace)
+  if position < 1 or perPlace <= 0 then return nil end
+  return math.min(86400, math.ceil(position * perPlace / 60000) * 60)
+end
+`;
+
+// KEYS S L WQ SL PK; ARGV id event name tableJson maxEvents entryJson('' none)
+// maxEntries perPlaceMs maxPickups. S also keeps ctlpos (the place when the
+// conversation started waiting) and ctltold (the place it was last told);
+// PK = nt:pickups (list of {at, per_place_ms}, newest first).
+const CONTROL = `${PRELUDE}${CONTROL_PRELUDE}${WAIT_PRELUDE}
 if redis.call('EXISTS', KEYS[1]) == 0 then return cjson.encode({code = 'gone'}) end
 local from = redis.call('HGET', KEYS[1], 'ctl') or 'ai'
 local edges = cjson.decode(ARGV[4])[from]
 local to = edges and edges[ARGV[2]]
 if not to then return cjson.encode({code = 'illegal', from = from}) end
 local now = now_ms()
+if from == 'waiting' and to == 'person' then
+  local since = tonumber(redis.call('HGET', KEYS[1], 'ctlat') or now)
+  local place = math.max(1, tonumber(redis.call('HGET', KEYS[1], 'ctlpos') or 1))
+  redis.call('LPUSH', KEYS[5], cjson.encode({at = now, per_place_ms = math.max(0, now - since) / place}))
+  redis.call('LTRIM', KEYS[5], 0, tonumber(ARGV[9]) - 1)
+end
 redis.call('HSET', KEYS[1], 'ctl', to, 'ctlby', ARGV[3], 'ctlat', now)
 local data = {state = to}
 if ARGV[3] ~= '' then data.by = {name = ARGV[3]} end
 if to == 'waiting' then
   redis.call('ZADD', KEYS[3], now, ARGV[1])
   data.position = redis.call('ZRANK', KEYS[3], ARGV[1]) + 1
+  data.wait_s = wait_s(data.position, tonumber(ARGV[8]))
+  redis.call('HSET', KEYS[1], 'ctlpos', data.position, 'ctltold', data.position)
 else
   redis.call('ZREM', KEYS[3], ARGV[1])
 end
 local frame = log_frame('control', 'control', cjson.encode(data), tonumber(ARGV[5]))
 if ARGV[6] ~= '' then staff_entry(KEYS[4], ARGV[6], tonumber(ARGV[7])) end
-return cjson.encode({ok = true, since = now, position = data.position or false, frame = frame})
+return cjson.encode({ok = true, from = from, since = now, position = data.position or false, wait_s = data.wait_s or false, frame = frame})
+`;
+
+// KEYS S L WQ; ARGV id perPlaceMs maxEvents. After the queue moved: tells a
+// conversation still waiting its new place, when that changed (a `control`
+// event repeating `waiting`). Checked and written in one step, so a
+// conversation taken meanwhile never gets a stale `waiting` after its `person`.
+const QUEUE_PLACE = `${PRELUDE}${CONTROL_PRELUDE}${WAIT_PRELUDE}
+if redis.call('HGET', KEYS[1], 'ctl') ~= 'waiting' then return false end
+local rank = redis.call('ZRANK', KEYS[3], ARGV[1])
+if not rank then return false end
+local position = rank + 1
+if tonumber(redis.call('HGET', KEYS[1], 'ctltold') or 0) == position then return false end
+redis.call('HSET', KEYS[1], 'ctltold', position)
+local data = {state = 'waiting', position = position, wait_s = wait_s(position, tonumber(ARGV[2]))}
+log_frame('control', 'control', cjson.encode(data), tonumber(ARGV[3]))
+return 1
 `;
 
 // KEYS S L A O T SL; ARGV gen messageId entryJson maxEntries maxEvents
@@ -399,5 +435,5 @@ return {m[1], expired, redis.call('LRANGE', KEYS[2], tonumber(ARGV[1]), -1)}
 
 export const SCRIPTS = Object.freeze({
   CREATE, RESUME, TOUCH, EVENTS_AFTER, ACCEPT, HEAD_TURN, EMIT, APPEND_EVENT, FINISH_TURN, SAVE_VOICE,
-  CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN, CONTROL, HOLD_TURN, STAFF_REPLY, STAFF_ENTRY, EMAIL_ONCE, MARK_READ,
+  CLAIM, APPEND_RUN, RENEW_RUN, END_RUN, READ_RUN, CONTROL, QUEUE_PLACE, HOLD_TURN, STAFF_REPLY, STAFF_ENTRY, EMAIL_ONCE, MARK_READ,
 });

@@ -20,7 +20,8 @@ import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
 import { RedisContinueLinks } from './redis-continue-links.mjs';
 import { RedisPresence } from './redis-presence.mjs';
 import { RedisRuns } from './redis-runs.mjs';
-import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
+import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, PICKUPS_KEY, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
+import { MAX_PICKUPS, perPlaceMs, waitSeconds } from '../control/wait-estimate.mjs';
 import { MAX_ENTRIES, transcriptEntries } from '../agents/transcripts.mjs';
 import { MAX_STAFF_ENTRIES, TRANSITIONS } from '../control/transitions.mjs';
 
@@ -237,20 +238,49 @@ export class RedisStore {
   async #control(id, ctl, by, at) {
     const state = ctl ?? 'ai';
     const control = { state, by: by ? { name: by } : null, since: Number(at ?? 0) };
-    if (state === 'waiting') control.position = ((await this.#client.zRank(WAITING_KEY, id)) ?? 0) + 1;
+    if (state === 'waiting') {
+      const [rank, perPlace] = await Promise.all([this.#client.zRank(WAITING_KEY, id), this.#perPlaceMs()]);
+      control.position = (rank ?? 0) + 1;
+      const waitS = waitSeconds(control.position, perPlace);
+      if (waitS) control.wait_s = waitS;
+    }
     return control;
+  }
+
+  // The median time one place in the queue took lately (wait-estimate.mjs).
+  // The pickups' `at` is Redis's clock; an instance's clock a few seconds off
+  // does not matter against a window of hours.
+  async #perPlaceMs() {
+    const list = await this.#client.lRange(PICKUPS_KEY, 0, MAX_PICKUPS - 1);
+    const pickups = list.map((text) => { try { return JSON.parse(text); } catch { return null; } }).filter(Boolean);
+    return perPlaceMs(pickups, Date.now());
   }
 
   async changeControl(id, event, { name = '', entry = null } = {}) {
     const [s, l] = sessionKeys(id);
-    const reply = JSON.parse(await this.#run('CONTROL', [s, l, WAITING_KEY, staffKeys(id)[0]],
-      [id, event, name, TRANSITIONS_JSON, this.limits.maxEvents, entry ? JSON.stringify(entry) : '', MAX_STAFF_ENTRIES]));
+    const perPlace = event === 'request' ? await this.#perPlaceMs() : 0;
+    const reply = JSON.parse(await this.#run('CONTROL', [s, l, WAITING_KEY, staffKeys(id)[0], PICKUPS_KEY],
+      [id, event, name, TRANSITIONS_JSON, this.limits.maxEvents, entry ? JSON.stringify(entry) : '', MAX_STAFF_ENTRIES,
+        perPlace, MAX_PICKUPS]));
     if (!reply.ok) return { ok: false, code: reply.code, ...(reply.from ? { from: reply.from } : {}) };
     const frame = JSON.parse(reply.frame);
     const control = { state: frame.data.state, by: name ? { name } : null, since: reply.since };
     if (reply.position) control.position = reply.position;
+    if (reply.wait_s) control.wait_s = reply.wait_s;
     await this.#client.publish(LOG_CHANNEL, id);
+    if (reply.from === 'waiting') await this.#queueMoved();
     return { ok: true, control, frame };
+  }
+
+  // A step out of the queue moves everyone behind it: each conversation still
+  // waiting is told its new place (QUEUE_PLACE checks and writes in one step).
+  async #queueMoved() {
+    const [waiting, perPlace] = await Promise.all([this.#client.zRange(WAITING_KEY, 0, -1), this.#perPlaceMs()]);
+    for (const other of waiting) {
+      const [s, l] = sessionKeys(other);
+      const told = await this.#run('QUEUE_PLACE', [s, l, WAITING_KEY], [other, perPlace, this.limits.maxEvents]);
+      if (told) await this.#client.publish(LOG_CHANNEL, other);
+    }
   }
 
   async holdTurn(id, gen, messageId, entry) {
