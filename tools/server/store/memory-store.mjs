@@ -410,5 +410,6 @@ export class MemoryStore {
     this.#transcripts.clear();
     this.#presence.clear();
     this.#continue.clear();
+    this.#pickups = [];
   }
 }
