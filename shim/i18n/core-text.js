@@ -22,10 +22,12 @@ const NOTICE = {
   voice_audio_stalled: 'notice.voiceAudioStalled',
   handoff_asked: 'notice.handoffAsked',
   handoff_waiting: 'notice.handoffWaiting',
+  handoff_wait: 'notice.handoffWait',
   handoff_joined: 'notice.handoffJoined',
   handoff_left: 'notice.handoffLeft',
   handoff_back: 'notice.handoffBack',
   handoff_unavailable: 'notice.handoffUnavailable',
+  conversation_in_call: 'notice.conversationInCall',
   ...CONTINUE_NOTICES,
 };
 
@@ -92,8 +94,13 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
     vars = { limit: new Intl.NumberFormat(t.tag).format(maxChars) };
   } else if (effect.type === 'notice_shown') {
     key = NOTICE[effect.code] || '';
-    // The notice's one variable part (a staff name, a queue position).
-    if (effect.arg) vars = { name: effect.arg, position: new Intl.NumberFormat(t.tag).format(Number(effect.arg) || 0) };
+    // The notice's one variable part (a staff name, a queue position, the
+    // estimated wait in minutes: Intl says "1 minute" / "3 Minuten" / "٣ دقائق").
+    const n = Number(effect.arg) || 0;
+    if (effect.arg) {
+      vars = { name: effect.arg, position: new Intl.NumberFormat(t.tag).format(n),
+        minutes: new Intl.NumberFormat(t.tag, { style: 'unit', unit: 'minute', unitDisplay: 'long' }).format(n) };
+    }
   } else if (effect.type === 'status_changed') {
     return localizeStatus(effect, t);
   } else if (effect.type === 'delivery_changed') {

@@ -59,6 +59,46 @@ TEST(ConversationControl, WaitingThenAPersonThenTheAssistantAgainAreEachToldOnce
   EXPECT_EQ(h.client.stats().illegal_transitions, 0u);
 }
 
+// docs/protocol.md: a `control` event repeating `waiting` is the queue
+// moving, not a transition; the estimate is said when it changes.
+TEST(ConversationControl, TheQueueMovingTellsTheNewPlaceAndTheEstimateWhenItChanges) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"waiting","position":3,"wait_s":180})")});
+  h.feed(WsFrame{id, control(2, R"({"state":"waiting","position":2,"wait_s":120})")});
+  h.feed(WsFrame{id, control(3, R"({"state":"waiting","position":2,"wait_s":120})")});  // no news: nothing said
+  h.feed(WsFrame{id, control(4, R"({"state":"waiting","position":1,"wait_s":120})")});  // same minutes: the place only
+  h.feed(WsFrame{id, control(5, R"({"state":"waiting","position":1})")});
+  auto notices = h.all_of<NoticeShown>();
+  std::vector<std::pair<std::string, std::string>> said;
+  for (const auto& n : notices) said.emplace_back(n.code, n.arg);
+  EXPECT_EQ(said, (std::vector<std::pair<std::string, std::string>>{
+                      {"handoff_waiting", "3"}, {"handoff_wait", "3"}, {"handoff_waiting", "2"},
+                      {"handoff_wait", "2"}, {"handoff_waiting", "1"}}));
+  EXPECT_EQ(notices[1].text, "Estimated wait: about 3 minutes.");
+  EXPECT_EQ(h.client.control().position(), 1u);
+  EXPECT_EQ(h.client.control().wait_s(), 120u);
+  EXPECT_EQ(h.client.stats().illegal_transitions, 0u);
+  std::vector<std::string> host;
+  for (const auto& e : h.all_of<HostEvent>())
+    if (e.name == "handoff") host.push_back(e.payload);
+  ASSERT_EQ(host.size(), 3u);
+  EXPECT_EQ(host[0], R"({"position":3,"state":"waiting","wait_s":180})");
+  EXPECT_EQ(host[2], R"({"position":1,"state":"waiting","wait_s":120})");
+  h.feed(WsFrame{id, control(6, R"({"state":"person","by":{"name":"Ana"}})")});
+  EXPECT_EQ(h.client.control().wait_s(), 0u);
+  EXPECT_EQ(h.client.control().state(), Control::Person);
+}
+
+TEST(ConversationControl, AnEstimateOfOneMinuteIsSingular) {
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  h.feed(WsFrame{id, control(1, R"({"state":"waiting","position":1,"wait_s":60})")});
+  auto notices = h.all_of<NoticeShown>();
+  ASSERT_EQ(notices.size(), 2u);
+  EXPECT_EQ(notices[1].text, "Estimated wait: about 1 minute.");
+}
+
 TEST(ConversationControl, AnIllegalControlEventChangesNothingAndIsCounted) {
   Harness h(session_config());
   const uint32_t id = go_live(h);

@@ -202,6 +202,46 @@ TEST(Conversations, ASwitchOpensTheOtherButNotMidCall) {
   auto fx = h.feed(ConversationSwitchClicked{"conv-2"});
   EXPECT_TRUE(Harness::of<ConversationOpen>(fx).empty()) << "not mid-call";
   EXPECT_EQ(h.client.conversations().current(), "conv-1");
+  // The shopper is told why, for a switch and for a new one alike.
+  ASSERT_EQ(Harness::of<NoticeShown>(fx).size(), 1u);
+  EXPECT_EQ(Harness::of<NoticeShown>(fx)[0].code, "conversation_in_call");
+  fx = h.feed(ConversationNewClicked{});
+  EXPECT_TRUE(Harness::of<ConversationOpen>(fx).empty());
+  ASSERT_EQ(Harness::of<NoticeShown>(fx).size(), 1u);
+  EXPECT_EQ(Harness::of<NoticeShown>(fx)[0].text, "End the call to open another conversation.");
+}
+
+// Continue on your phone with several conversations on the phone: the
+// continued chat joins the list (titled by its first message), the phone's
+// own conversation stays listed with its blob, and a switch back opens it.
+TEST(Conversations, AChatContinuedOnThePhoneJoinsItsListAndThePhonesOwnStays) {
+  Config c = testing::session_config();
+  c.multiple_conversations = true;
+  c.wall_now_ms = 1'700'000'000'000;
+  c.conversation_id = "conv-1";
+  c.conversations_json = R"({"v":1,"current":"conv-1","items":[{"id":"conv-1","title":"my own question"}]})";
+  c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
+  Harness h{c};
+  h.feed(SessionWanted{});
+  auto redeems = h.all_of<ContinueRedeem>();
+  ASSERT_EQ(redeems.size(), 1u);
+  h.feed(ContinueRedeemed{redeems[0].request_id, 200, "", "laptop-conv", "phone-token", 7,
+                          R"([{"role":"user","id":"m1","text":"do you have PS5 games?"},{"role":"agent","id":"m1","text":"Yes."}])"});
+  EXPECT_EQ(h.client.conversation_id(), "laptop-conv");
+  const auto& items = h.client.conversations().entries();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].id, "laptop-conv");
+  EXPECT_EQ(items[0].title, "do you have PS5 games?");
+  EXPECT_EQ(items[1].id, "conv-1");
+  EXPECT_EQ(items[1].title, "my own question");
+  for (const auto& p : h.all_of<Persist>())
+    EXPECT_FALSE(p.key == ConversationList::blob_key("conv-1") && p.value.empty()) << "the phone's own chat is kept";
+  auto shown = h.all_of<ConversationsShown>();
+  ASSERT_FALSE(shown.empty());
+  EXPECT_EQ(shown.back().current, "laptop-conv");
+  auto fx = h.feed(ConversationSwitchClicked{"conv-1"});
+  ASSERT_EQ(Harness::of<ConversationOpen>(fx).size(), 1u);
+  EXPECT_EQ(Harness::of<ConversationOpen>(fx)[0].id, "conv-1");
 }
 
 }  // namespace

@@ -96,3 +96,14 @@ test('core texts are replaced by code or state only when translated or overridde
   const shop = createTranslator({ overrides: { 'notice.freshSession': 'New chat!' } });
   assert.equal(localizeEffect({ type: 'notice_shown', code: 'fresh_session', text: 'x' }, shop).text, 'New chat!');
 });
+
+test('the estimated wait for a person says its minutes with the language\'s plural', async () => {
+  const { default: de } = await import(new URL('de.js', dir));
+  const { default: ar } = await import(new URL('ar.js', dir));
+  const wait = (t, minutes) => localizeEffect({ type: 'notice_shown', code: 'handoff_wait', text: 'x', arg: String(minutes) }, t).text;
+  assert.equal(wait(createTranslator({ table: de, tag: 'de' }), 1), 'Geschätzte Wartezeit: etwa 1 Minute.');
+  assert.equal(wait(createTranslator({ table: de, tag: 'de' }), 3), 'Geschätzte Wartezeit: etwa 3 Minuten.');
+  assert.match(wait(createTranslator({ table: ar, tag: 'ar' }), 3), /^وقت الانتظار المتوقع: حوالي [3٣] دقائق\.$/);
+  const shop = createTranslator({ overrides: { 'notice.handoffWait': 'About {minutes} to wait.' } });
+  assert.equal(wait(shop, 2), 'About 2 minutes to wait.');
+});

@@ -34,33 +34,37 @@ void Client::persist_conversations() {
 
 void Client::conversation_touched(const std::string& text) {
   if (!config_.multiple_conversations) return;
-  convs_.touch(config_.conversation_id, text, config_.wall_now_ms > 0 ? release_.wall(last_now_) : 0);
+  convs_.touch(config_.conversation_id, text, wall_ms());
   persist_conversations();
 }
 
 void Client::on_conversation_new() {
   if (!config_.multiple_conversations || leaving_) return;
-  if (voice_.active()) {
-    out_.push_back(Log{"info", "a new conversation waits for the call to end"});
-    return;
-  }
+  if (refused_during_call()) return;
   // Nothing said here yet: this one is already new (no empty entries pile up).
   if (delivery_.transcript().entries().empty() && delivery_.outbox().empty()) {
     out_.push_back(Log{"debug", "this conversation is still empty: staying in it"});
     return;
   }
   const std::string id = ids_.uuid();
-  for (const auto& gone : convs_.start(id, config_.wall_now_ms > 0 ? release_.wall(last_now_) : 0))
-    out_.push_back(Persist{ConversationList::blob_key(gone), ""});  // forgotten with its transcript
+  start_listed(id);
   open_conversation(id);
+}
+
+bool Client::refused_during_call() {
+  if (!voice_.active()) return false;
+  out_.push_back(NoticeShown{"conversation_in_call", "End the call to open another conversation.", ""});
+  return true;
+}
+
+void Client::start_listed(const std::string& id) {
+  for (const auto& gone : convs_.start(id, wall_ms()))
+    out_.push_back(Persist{ConversationList::blob_key(gone), ""});  // forgotten with its transcript
 }
 
 void Client::on_conversation_switch(const std::string& id) {
   if (!config_.multiple_conversations || leaving_) return;
-  if (voice_.active()) {
-    out_.push_back(Log{"info", "switching conversations waits for the call to end"});
-    return;
-  }
+  if (refused_during_call()) return;
   if (!convs_.switch_to(id)) {
     out_.push_back(Log{"debug", "no switch: not another listed conversation"});
     return;
@@ -263,8 +267,7 @@ bool Client::adopt_continued(const std::string& id, const std::string& token, ui
   // A socket of this tab's previous conversation has nothing more to say.
   if (conn_.state() != ConnState::Idle && conn_.state() != ConnState::Closed) conn_.close_by_host();
   if (config_.multiple_conversations) {  // the continued chat joins the list; this tab's own stays in it
-    for (const auto& gone : convs_.start(id, config_.wall_now_ms > 0 ? release_.wall(last_now_) : 0))
-      out_.push_back(Persist{ConversationList::blob_key(gone), ""});
+    start_listed(id);
   }
   config_.conversation_id = id;
   out_.push_back(Persist{kConversationKey, id});
@@ -272,6 +275,11 @@ bool Client::adopt_continued(const std::string& id, const std::string& token, ui
   if (!saved_json.empty() && saved_.restore(saved_json) > 0)
     out_.push_back(Log{"warn", "dropped malformed saved products of the continued chat"});
   delivery_.adopt_continued(token, seq, transcript_json);  // persists, saved products included
+  for (const auto& e : delivery_.transcript().entries())
+    if (e.from_user && !e.text.empty()) {  // its list entry is titled like one begun here
+      conversation_touched(e.text);
+      break;
+    }
   if (session_started_) delivery_.show_continued();
   wanted_after_redeem_ = true;  // a continued chat is wanted now, panel open or not
   resume_after_redeem(now);

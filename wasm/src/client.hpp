@@ -198,6 +198,12 @@ class Client {
   // tells the host to open the chosen conversation (ConversationOpen).
   void on_conversation_new();
   void on_conversation_switch(const std::string& id);
+  // No other conversation during a voice call: the shopper is told why.
+  bool refused_during_call();
+  // A new list entry `id` (the oldest forgotten past the bound, its blob cleared).
+  void start_listed(const std::string& id);
+  // Wall-clock ms for the list's "when", or 0 when the host gave no clock.
+  int64_t wall_ms() const { return config_.wall_now_ms > 0 ? release_.wall(last_now_) : 0; }
   // Leaving this conversation for `id`: the socket closed cleanly, the
   // index and natter.conversation persisted, the host told.
   void open_conversation(const std::string& id);

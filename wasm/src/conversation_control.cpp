@@ -27,6 +27,12 @@ const std::size_t kControlTransitionCount = sizeof(kControlTransitions) / sizeof
 
 bool is_legal(Control from, Control to) { return legal_in(kControlTransitions, kControlTransitionCount, from, to); }
 
+// The host page's `handoff` event says the place and the estimate too.
+static void add_place(nlohmann::json& host, uint64_t position, uint64_t wait_s) {
+  host["position"] = position;
+  if (wait_s) host["wait_s"] = wait_s;
+}
+
 void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   if (seq <= known_through_) return;  // the welcome's state already says it (a replay after it)
   if (e.state == "unavailable") {
@@ -41,16 +47,25 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   else if (e.state == "waiting") to = Control::Waiting;
   else if (e.state == "person") to = Control::Person;
   else return;  // session_frames.cpp admits no other state
+  if (to == Control::Waiting && state_ == Control::Waiting) {
+    // The queue moved (docs/protocol.md): a new place, not a transition.
+    if (e.position == position_ || e.position == 0) return;
+    const uint64_t said = wait_s_;
+    position_ = e.position, wait_s_ = e.wait_s;
+    show_place(said);
+    nlohmann::json host = {{"state", "waiting"}};
+    add_place(host, position_, wait_s_);
+    c_.out_.push_back(HostEvent{"handoff", host.dump()});
+    return;
+  }
   const Control from = state_;
   const std::string left = person_;
   if (!go(to, e)) return;
   nlohmann::json host = {{"state", e.state}};
   if (to == Control::Waiting) {
     if (position_ > 0) {
-      host["position"] = position_;
-      c_.out_.push_back(NoticeShown{"handoff_waiting", "You are number " + std::to_string(position_) +
-                                                           " in the queue for a person from the shop.",
-                                    std::to_string(position_)});
+      show_place(0);
+      add_place(host, position_, wait_s_);
     } else {
       c_.out_.push_back(NoticeShown{"handoff_asked", "A person from the shop has been asked to join.", ""});
     }
@@ -67,6 +82,20 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   c_.presence_.on_control_changed();
 }
 
+// The place in the queue, and the estimated wait when the server has one
+// and it changed since `previous_wait_s` (a queue that moves one place
+// often keeps the same whole minutes: said once).
+void ConversationControl::show_place(uint64_t previous_wait_s) {
+  c_.out_.push_back(NoticeShown{"handoff_waiting", "You are number " + std::to_string(position_) +
+                                                       " in the queue for a person from the shop.",
+                                std::to_string(position_)});
+  if (wait_s_ == 0 || wait_s_ == previous_wait_s) return;
+  const uint64_t minutes = (wait_s_ + 59) / 60;
+  c_.out_.push_back(NoticeShown{"handoff_wait", "Estimated wait: about " + std::to_string(minutes) +
+                                                    (minutes == 1 ? " minute." : " minutes."),
+                                std::to_string(minutes)});
+}
+
 // Moves to `to` with the data that state carries, or refuses: an illegal
 // transition is logged and counted and changes nothing.
 bool ConversationControl::go(Control to, const ControlEvent& e) {
@@ -77,13 +106,14 @@ bool ConversationControl::go(Control to, const ControlEvent& e) {
   state_ = to;
   person_ = to == Control::Person ? (e.name.empty() ? std::string("Someone") : e.name) : std::string();
   position_ = to == Control::Waiting ? e.position : 0;
+  wait_s_ = to == Control::Waiting ? e.wait_s : 0;
   request_pending_ = false;
   return true;
 }
 
 void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEvent>& said, uint64_t event_seq) {
   if (!said) {
-    if (!resumed) state_ = Control::Ai, person_.clear(), position_ = 0, known_through_ = 0;  // a fresh session starts with the AI
+    if (!resumed) state_ = Control::Ai, person_.clear(), position_ = 0, wait_s_ = 0, known_through_ = 0;  // a fresh session starts with the AI
     return;
   }
   known_through_ = event_seq;
@@ -92,6 +122,7 @@ void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEv
   if (to == Control::Person) person_ = !said->name.empty() ? said->name : !person_.empty() ? person_ : "Someone";
   else person_.clear();
   position_ = to == Control::Waiting ? said->position : 0;
+  wait_s_ = to == Control::Waiting ? said->wait_s : 0;
   state_ = to;
   c_.presence_.on_control_changed();
 }

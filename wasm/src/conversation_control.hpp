@@ -44,6 +44,7 @@ bool is_legal(Control from, Control to);
 struct ControlEvent {
   std::string state;      // "ai" | "waiting" | "person" | "unavailable"
   uint64_t position = 0;  // waiting: the place in the queue (0: not said)
+  uint64_t wait_s = 0;    // waiting: the estimated wait in seconds (0: none)
   std::string name;       // who took over or handed back ("" when not said)
 };
 
@@ -68,15 +69,18 @@ class ConversationControl {
   bool ai_answers() const { return state_ == Control::Ai; }
   const std::string& person() const { return person_; }
   uint64_t position() const { return position_; }
+  uint64_t wait_s() const { return wait_s_; }
 
  private:
   bool go(Control to, const ControlEvent& e);
+  void show_place(uint64_t previous_wait_s);
   void send_request();
 
   Client& c_;
   Control state_ = Control::Ai;
   std::string person_;     // Person only
   uint64_t position_ = 0;  // Waiting only
+  uint64_t wait_s_ = 0;    // Waiting only: the estimate last said
   bool request_pending_ = false;  // asked while the session was down
   uint64_t known_through_ = 0;    // control events up to this seq are in the state already (a welcome said)
 };

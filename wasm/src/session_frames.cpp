@@ -36,6 +36,8 @@ std::variant<ControlEvent, ProtocolError> decode_control(const json& d) {
     return bad("control.state must be \"ai\", \"waiting\", \"person\" or \"unavailable\"");
   auto pos = d.find("position");
   if (pos != d.end() && pos->is_number_unsigned()) c.position = std::min<uint64_t>(pos->get<uint64_t>(), 1000000);
+  auto wait = d.find("wait_s");
+  if (wait != d.end() && wait->is_number_unsigned()) c.wait_s = std::min<uint64_t>(wait->get<uint64_t>(), 86400);
   auto by = d.find("by");
   if (by != d.end() && by->is_object() && read_string(*by, "name", c.name) && c.name.size() > kMaxStaffNameBytes)
     return bad("control.by.name is too long");
