@@ -103,3 +103,26 @@ test('nobody online: the shopper is told, and the assistant keeps answering', as
   await s.finishedReplies.last().waitFor();
   s.assertClean();
 });
+
+test('the queue moves: a shopper waiting second is told when they are next', async () => {
+  await stack.reset();
+  await staff('/staff/presence', { name: 'Ana' });
+  const [first, second] = [await openLive(stack), await openLive(stack)];
+  for (const s of [first, second]) {
+    await s.openChat();
+    await s.waitForStatus('Connected');
+  }
+  await first.page.evaluate(() => window.natter('handoff'));
+  await notices(first).filter({ hasText: 'You are number 1 in the queue' }).waitFor();
+  await second.page.evaluate(() => window.natter('handoff'));
+  await notices(second).filter({ hasText: 'You are number 2 in the queue' }).waitFor();
+
+  const taken = await first.page.evaluate(() => window.natter('debug').conversation_id);
+  await staff(`/staff/conversations/${taken}/take`, { name: 'Ana' });
+  await notices(second).filter({ hasText: 'You are number 1 in the queue for a person from the shop.' }).waitFor();
+  await notices(first).filter({ hasText: 'Ana from the shop joined the chat.' }).waitFor();
+  assert.deepEqual(await notices(second).allTextContents(), ['You are number 2 in the queue for a person from the shop.',
+    'You are number 1 in the queue for a person from the shop.'], 'no estimate yet: fewer than three pickups');
+  assert.equal(await second.page.evaluate(() => window.natter('debug').stats.protocol_errors), 0);
+  for (const s of [first, second]) s.assertClean();
+});
