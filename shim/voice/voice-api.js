@@ -40,10 +40,17 @@ export function openEncoder(V, { rate, bitrate, complexity }) {
 
 // Opus decoder, int16 PCM out. decode(payload) -> Int16Array, or null when the
 // payload is too long or not a decodable Opus packet (the caller counts it);
-// conceal(samples) -> one frame of loss concealment (silence if it fails).
+// conceal(samples) -> one frame of loss concealment (silence if it fails);
+// recover(next, samples) -> the lost frame just before `next`, rebuilt from
+// next's in-band FEC (libopus conceals when next carries none; conceal() when
+// next is no packet), then decode(next) as usual.
 export function openDecoder(V, { rate }) {
   const dec = made(V, new V.VoiceDecoder(rate), 'VoiceDecoder');
   const output = (n) => new Int16Array(V.HEAPU8.buffer, dec.outputPtr(), n).slice();
+  const conceal = (samples) => {
+    const n = dec.decodeLost(samples);
+    return n > 0 ? output(n) : new Int16Array(samples);
+  };
   return {
     decode(payload) {
       if (payload.length > V.maxPacketBytes) return null;
@@ -51,9 +58,12 @@ export function openDecoder(V, { rate }) {
       const n = dec.decode(payload.length);
       return n > 0 ? output(n) : null;
     },
-    conceal(samples) {
-      const n = dec.decodeLost(samples);
-      return n > 0 ? output(n) : new Int16Array(samples);
+    conceal,
+    recover(next, samples) {
+      if (next.length > V.maxPacketBytes) return conceal(samples);
+      V.HEAPU8.set(next, dec.packetPtr());
+      const n = dec.decodeFec(next.length, samples);
+      return n > 0 ? output(n) : conceal(samples);
     },
     close() { dec.delete(); },
   };

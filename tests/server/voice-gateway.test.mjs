@@ -17,9 +17,18 @@ const LINES = {
 
 let server;
 let V;
+// The gateway's bench tap: how each of the shopper's frames was heard, per call.
+const heardBy = new Map(); // callId -> [{ concealed, fec }]
+const voiceTap = {
+  sent() {},
+  heard({ callId, concealed, fec }) {
+    if (!heardBy.has(callId)) heardBy.set(callId, []);
+    heardBy.get(callId).push({ concealed, fec: fec ?? false });
+  },
+};
 before(async () => {
   V = await loadVoice();
-  server = await startTestServer({ voiceLines: LINES });
+  server = await startTestServer({ voiceLines: LINES, voiceTap });
 });
 after(async () => {
   closeAllSockets();
@@ -110,7 +119,7 @@ test('a call resumed on a new connection is not greeted again and its seq contin
   assert.deepEqual(call.uplink, { received: call.frames_received, expected: call.frames_received }, 'nothing lost');
 });
 
-test('the shopper\'s frames missing from the seq are counted as expected but not received (the pong\'s rx)', async () => {
+test('the shopper\'s frames missing from the seq are counted as expected but not received (the pong\'s rx), and rebuilt from FEC', async () => {
   const { socket } = await startCall('vg-uplink', 'call-u', false);
   const packets = voicePackets(V, speechThenSilence());
   const sent = packets.filter((_, i) => i % 10 !== 5 || i === packets.length - 1); // every tenth lost on the way
@@ -122,6 +131,12 @@ test('the shopper\'s frames missing from the seq are counted as expected but not
     await sleep(50);
   }
   assert.deepEqual(call.uplink, { received: sent.length, expected: packets.length });
+  // Each lost alone: rebuilt from the next frame's FEC (uplink-decoder.mjs), in its place.
+  const heard = heardBy.get('call-u');
+  assert.equal(heard.length, packets.length);
+  assert.deepEqual(heard.map((h, i) => (h.concealed ? i : -1)).filter((i) => i >= 0),
+    packets.map((_, i) => i).filter((i) => i % 10 === 5 && i !== packets.length - 1));
+  assert.ok(heard.every((h) => h.fec === h.concealed), 'every concealed frame came from FEC');
 });
 
 test('shopper speech then silence: voice.heard with the segment length, then a spoken reply', async () => {

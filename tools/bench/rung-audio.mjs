@@ -27,13 +27,13 @@ export function toneTrain(n, onMs, offMs) {
 // stream has no clock of its own: frames follow each other, concealed ones
 // in the place of the lost): onsets with the arrival time of the frame that
 // carried them, and the 10 ms levels in stream order with whether the frame
-// was concealed.
+// was concealed, and if so whether from the next frame's FEC.
 export function createStreamReader() {
   let quiet = 0, armed = false;
   const onsets = []; // {at, window: index of its 10 ms window}
-  const windows = []; // {rms, concealed}
+  const windows = []; // {rms, concealed, fec}
   return {
-    frame(pcm, at, concealed) {
+    frame(pcm, at, concealed, fec = false) {
       for (let w = 0; w + 480 <= pcm.length; w += 480) {
         let acc = 0;
         for (let i = w; i < w + 480; i++) {
@@ -45,7 +45,7 @@ export function createStreamReader() {
             quiet = 0;
           } else if (a < 0.01) { if (++quiet >= 0.2 * SAMPLE_RATE) armed = true; } else quiet = 0;
         }
-        windows.push({ rms: Math.sqrt(acc / 480), concealed });
+        windows.push({ rms: Math.sqrt(acc / 480), concealed, fec });
       }
     },
     take() {

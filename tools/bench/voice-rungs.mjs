@@ -66,7 +66,7 @@ function gatewayTaps(train) {
     state,
     tap: {
       sent({ text, index }) { if (text === TRAIN && onsetAt.has(index)) state.downMouths.push(now()); },
-      heard({ pcm, concealed }) { state.reader.frame(pcm, now(), concealed); },
+      heard({ pcm, concealed, fec }) { state.reader.frame(pcm, now(), concealed, fec); },
     },
   };
 }
@@ -127,12 +127,13 @@ export function figures(raw) {
   const upMouths = raw.upPage.filter((e) => e.tap === 'up' && 'onset' in e).map((e) => toBench(e.received));
   const upEarOnsets = raw.upGateway.onsets;
   const upPairs = pairOnsets(upMouths, upEarOnsets.map((o) => o.at));
-  let upGaps = 0, upWindows = 0, upConcealed = 0;
+  let upGaps = 0, upWindows = 0, upConcealed = 0, upFec = 0;
   for (const onset of upEarOnsets) {
     const span = raw.upGateway.windows.slice(onset.window + 2, onset.window + ON_MS / 10 - 3);
     const g = gapsIn(span.map((w) => w.rms));
     upGaps += g.gaps; upWindows += g.windows;
     upConcealed += span.filter((w) => w.concealed).length / 2; // two 10 ms windows a frame
+    upFec += span.filter((w) => w.fec).length / 2;
   }
   // Downlink.
   const downOnsets = raw.downPage.filter((e) => e.tap === 'down' && 'onset' in e);
@@ -160,7 +161,7 @@ export function figures(raw) {
   const lost = (d) => (d[0] + d[1] ? (100 * d[1]) / (d[0] + d[1]) : NaN);
   return {
     rung: raw.rung, lossPct: raw.lossPct, clockRttMs: raw.clock.rtt, outputAfterReportMs,
-    up: { ...summary(upPairs), gaps: upGaps, gapsPerMin: perMinute(upGaps, upWindows), toneS: upWindows / 100, concealedFrames: upConcealed },
+    up: { ...summary(upPairs), gaps: upGaps, gapsPerMin: perMinute(upGaps, upWindows), toneS: upWindows / 100, concealedFrames: upConcealed, fecFrames: upFec },
     down: { ...summary(downPairs), gaps: downGaps, gapsPerMin: perMinute(downGaps, downWindows), toneS: downWindows / 100 },
     routeAfter: raw.route ? { rung: raw.route.rung, via: raw.route.via } : null,
     pathLossPct: { pageToGateway: lost(raw.passed.a_to_b), gatewayToPage: lost(raw.passed.b_to_a) },
@@ -261,8 +262,8 @@ than figures from an unimpaired path.
 Mouth-to-ear latency and audible gaps on each rung with loss and jitter on
 the path (\`tools/bench/voice-rungs.mjs\`), all six cases in one run, one
 call each in headless Chromium against the reference gateway: WebRTC
-direct (the voice frames on the unordered data channel opened with maxRetransmits 0;
-the gateway side retransmits all the same, see below)
+direct (the voice frames on the unordered data channel opened with maxRetransmits 0,
+held to it on the gateway's side too: \`tools/server/voice/werift-abandon.mjs\`)
 and the WebSocket (the gateway offers no WebRTC, so the call stays there).
 
 **How loss and jitter are injected.** This kernel has no netem, so the
@@ -320,23 +321,30 @@ apart below.
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${rows.join('\n')}
 
-Uplink frames the gateway concealed (lost, rebuilt by PLC) inside the
-bursts: ${r.cases.map((c) => `${RUNG_NAMES[c.rung]} at ${c.lossPct} %: ${c.up.concealedFrames}`).join('; ')}.
+Uplink frames the gateway concealed (lost; rebuilt from the next frame's
+in-band FEC, else by PLC) inside the bursts, with those from FEC in brackets:
+${r.cases.map((c) => `${RUNG_NAMES[c.rung]} at ${c.lossPct} %: ${c.up.concealedFrames} (${c.up.fecFrames ?? 0})`).join('; ')}.
 
 Reading the figures: the uplink ear is the reference gateway, which
-decodes each frame as it comes and conceals a missing one with Opus PLC
-alone (it does not use the next frame's FEC), so uplink gaps on the data
-channel are lost frames the agent hears as holes; on the WebSocket TCP
-turns the same loss into delay (the uplink p95) and no gaps. The
-downlink runs through the widget's jitter buffer, whose depth follows
-the jitter it sees and grows each time it runs dry (a frame late, not
-lost). On the data channel the downlink is not the unreliable path it
-is meant to be: the gateway's werift 0.24.4 never abandons a chunk when
-maxRetransmits is 0 (\`maybeAbandon\` tests \`!!chunk.maxRetransmits\`,
-false for 0), so it keeps retransmitting lost frames instead of dropping
-them. The downlink figures on WebRTC direct are this gateway's, not
-those of an unretransmitted channel; the uplink (Chromium's sender
-honours maxRetransmits 0) shows what that channel gives. While building the
+decodes each frame as it comes and rebuilds a lost one from the next
+frame's in-band FEC (PLC only for the earlier frames of a longer gap), so
+uplink gaps on the data channel are lost stretches the agent hears as
+holes; on the WebSocket TCP turns the same loss into delay (the uplink
+p95) and no gaps. The downlink runs through the widget's jitter buffer,
+whose depth follows the jitter it sees and grows each time it runs dry (a
+frame late, not lost). On the data channel both directions are unreliable:
+Chromium's sender honours maxRetransmits 0, and the gateway's werift
+0.24.4, which never abandoned a chunk at maxRetransmits 0
+(\`maybeAbandon\` tests \`!!chunk.maxRetransmits\`), is held to it by
+\`tools/server/voice/werift-abandon.mjs\`: a lost agent frame is dropped,
+the widget's jitter buffer conceals it, and nothing queues behind a
+retransmission (the downlink's latency should not grow with loss; its
+gaps need not fall: a frame once played late is now concealed). The last run before those two gateway changes
+(2026-11-23T14:37Z, load average 4.51) had the WebRTC downlink at p50 326
+and 328 ms, p95 326 and 348 ms, at 3 and 10 % loss, against 257 and 337 ms
+at 0 % (the jitter buffer grown by late retransmissions), and 33.3 and
+240 uplink gaps a minute at 3 and 10 % (5.5 and 50.5 frames concealed,
+all by PLC). While building the
 bench, the downlink gaps seen at 0 % loss were ~15 ms of exact silence
 in the playback worklet's output (its queue running dry on this loaded
 2-core machine), not the network.

@@ -121,7 +121,7 @@ export async function startServer({
   presenceMs = PRESENCE_MS,
   continueTtlMs = CONTINUE_TTL_MS,
   rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
-  voiceTap = null, // benches only: the voice gateway's tap (voice-gateway.mjs)
+  voiceTap = null, // benches and tests only: the voice gateway's tap (voice-gateway.mjs)
   log = console.log,
 } = {}) {
   const staffAuth = createStaffAuth(staffToken);

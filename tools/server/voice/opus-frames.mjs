@@ -25,8 +25,15 @@ export function encodePcm(V, pcm, { bitrate = AGENT_BITRATE, complexity = AGENT_
 
 // One stream's decoder. decode(payload) -> Int16Array (a copy) or null when
 // the payload is not a decodable Opus packet (the caller counts it);
-// conceal() -> one frame of loss concealment; close() frees it.
+// conceal() -> one frame of loss concealment (PLC); recover(next) -> the
+// frame lost just before `next`, from next's in-band FEC (voice-api.js);
+// close() frees it.
 export function createPcmDecoder(V) {
   const dec = openDecoder(V, { rate: SAMPLE_RATE });
-  return { decode: dec.decode, conceal: () => dec.conceal(FRAME_SAMPLES), close: dec.close };
+  return {
+    decode: dec.decode,
+    conceal: () => dec.conceal(FRAME_SAMPLES),
+    recover: (next) => dec.recover(next, FRAME_SAMPLES),
+    close: dec.close,
+  };
 }

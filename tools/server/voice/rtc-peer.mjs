@@ -1,7 +1,8 @@
 // One call's WebRTC leg at the gateway (docs/protocol.md, "Voice over
 // WebRTC"): answers the widget's offer with werift (pinned 0.24.4, pure
 // TypeScript) and carries the call's binary voice frames on the widget's
-// data channel "voice" (unordered, maxRetransmits 0), both ways; the same
+// data channel "voice" (unordered, maxRetransmits 0: what the gateway sends
+// is made so in werift-abandon.mjs), both ways; the same
 // 8-byte-header packets as on the WebSocket. A text "ping…" on the channel
 // is echoed as "pong…" (the widget's liveness check and round trip,
 // voice_ladder.hpp), with " rx=<received>/<expected>" appended when onPing()
@@ -27,6 +28,7 @@
 // when the browser nominates, it then never resumes consent freshness, and
 // every send is dropped (seen: no pong after the restart).
 import { RTCPeerConnection } from 'werift';
+import { boundRetransmits } from './werift-abandon.mjs';
 
 const GATHER_MS = 5000; // the widget's kSetupMs bounds the whole setup anyway
 
@@ -74,6 +76,7 @@ export async function answerRtc({
   pc.onDataChannel.subscribe((dc) => {
     if (dc.label !== 'voice' || channel) return;
     channel = dc;
+    boundRetransmits(dc, { log }); // else werift resends lost agent frames (werift-abandon.mjs)
     dc.onMessage.subscribe((data) => {
       if (silent) return;
       if (typeof data === 'string') {

@@ -18,7 +18,7 @@
 // The counts belong to the call on this gateway instance: a call resumed on
 // another starts from zero, and the widget takes counts going back as a new
 // baseline.
-export const MAX_GAP = 25; // 500 ms of frames, as MAX_CONCEALED_FRAMES
+export const MAX_GAP = 25; // 500 ms of frames, as uplink-decoder.mjs MAX_CONCEALED_FRAMES
 
 export function createUplinkCount() {
   let newest = null;

@@ -24,8 +24,7 @@ export class VoiceCall {
   out = null; // its audio-out.mjs on that connection
   queue = []; // { text, products } the agent will say next, in order
   speaking = null; // { text, products, n (0 until its start frame), player, sent, total (frames) }
-  lastSeqIn = null; // the seq of the shopper's last packet on this connection
-  decoder = null; // opus-frames.mjs createPcmDecoder, made on the first packet
+  decoder = null; // uplink-decoder.mjs, made on the first packet (restarted on each connection)
   backlog = []; // packets that came while the voice module was loading
   segmenter = new SpeechSegmenter();
   uplink = createUplinkCount(); // the shopper's frames received / expected (the pong's loss report)

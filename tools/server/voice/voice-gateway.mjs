@@ -31,7 +31,8 @@ import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
 import { createAudioOut } from './audio-out.mjs';
 import { createCallRtc } from './call-rtc.mjs';
 import { loudness } from './loudness.mjs';
-import { FRAME_SAMPLES, SAMPLE_RATE, createPcmDecoder } from './opus-frames.mjs';
+import { FRAME_SAMPLES, SAMPLE_RATE } from './opus-frames.mjs';
+import { createUplinkDecoder } from './uplink-decoder.mjs';
 import { playPaced } from './paced-stream.mjs';
 import { VoiceCall } from './voice-call.mjs';
 import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice-packet.mjs';
@@ -39,7 +40,6 @@ import {
   agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
 } from './voice-frames.mjs';
 
-const MAX_CONCEALED_FRAMES = 25; // a seq gap up to 500 ms is filled with PLC; a longer one is a new start
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
 const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
 
@@ -73,8 +73,9 @@ const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason
 // transcript goes), rtc? ({enabled, turn, answer}: call-rtc.mjs; WebRTC is
 // offered to widgets whose hello has the "rtc" feature unless enabled: false),
 // tap? (benches only, tools/bench/voice-rungs.mjs: {sent({callId, text, index}),
-// heard({callId, pcm, concealed})}, called as each agent frame goes out and
-// each of the shopper's frames is decoded or concealed, so the bench can
+// heard({callId, pcm, concealed, fec})}, called as each agent frame goes out and
+// each of the shopper's frames is decoded or concealed (fec: rebuilt from
+// the next frame's FEC rather than by PLC), so the bench can
 // timestamp them on its own clock) }.
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
@@ -198,7 +199,7 @@ export function createVoiceGateway({
   function bind(call, conn) {
     call.conn = conn;
     call.out = createAudioOut(rtc.downlink(call, conn), faults);
-    call.lastSeqIn = null;
+    call.decoder?.restart();
     call.segmenter.reset();
     openOn.set(conn, call);
   }
@@ -351,21 +352,16 @@ export function createVoiceGateway({
   }
 
   function hear(call, packet) {
-    call.decoder ??= createPcmDecoder(V);
+    call.decoder ??= createUplinkDecoder(V);
     call.framesReceived += 1;
     totals.frames_received += 1;
-    const gap = call.lastSeqIn === null ? 0 : (packet.seq - call.lastSeqIn - 1) & 0xffff;
-    call.lastSeqIn = packet.seq;
     // Lost frames keep their place in the recording and in the segmenter's
-    // timing; a longer gap (or a seq going back) is taken as a new start.
-    if (gap > 0 && gap <= MAX_CONCEALED_FRAMES) {
-      for (let i = 0; i < gap; i++) {
-        const concealed = call.decoder.conceal();
-        tap?.heard({ callId: call.id, pcm: concealed, concealed: true });
-        take(call, concealed);
-      }
+    // timing (rebuilt from this frame's FEC, or PLC: uplink-decoder.mjs).
+    const { lost, pcm } = call.decoder.frame(packet.seq, packet.payload);
+    for (const frame of lost) {
+      tap?.heard({ callId: call.id, pcm: frame.pcm, concealed: true, fec: frame.fec });
+      take(call, frame.pcm);
     }
-    const pcm = call.decoder.decode(packet.payload);
     if (pcm) tap?.heard({ callId: call.id, pcm, concealed: false });
     if (pcm) take(call, pcm);
     else rejectPacket(call, 'The voice packet\'s payload is not an Opus packet.');
