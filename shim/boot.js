@@ -85,6 +85,9 @@ async function startLocalCore(wasmUrl, wasm, config, platform) {
     loader.failure,
   ]);
   const NatterCore = natterCoreClass(Module);
+  // Compiles the send path before the shopper's first message, when the page
+  // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call).
+  (window.requestIdleCallback ?? ((fn) => platform.setTimeout(fn, 1)))(() => NatterCore.warm());
   return new NatterCore(config);
 }
 

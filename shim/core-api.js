@@ -32,6 +32,10 @@ export function natterCoreClass(Module) {
   };
 
   return class NatterCore {
+    // One whole turn on a scratch core, so the browser compiles its WASM
+    // before the first real message (core_api.cpp natter_core_warm). True
+    // when that turn ran to its reply.
+    static warm() { return Module._natter_core_warm() === 1; }
     constructor(configJson) {
       this.ptr = withText(configJson, (p, n) => Module._natter_core_new(p, n));
     }

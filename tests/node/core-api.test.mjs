@@ -43,3 +43,19 @@ test('a deleted core refuses calls with a clear error', () => {
   assert.throws(() => core.handle('{"type":"tick"}', 0), /NatterCore used after delete\(\)/);
   assert.throws(() => core.nextDeadline(), /after delete/);
 });
+
+test('warm() runs a whole turn on a scratch core and leaves a real core as it was', () => {
+  const run = (warmBetween) => {
+    const core = new NatterCore(CONFIG);
+    try {
+      const out = [core.handle(JSON.stringify({ type: 'send_clicked', text: 'hello' }), 1000)];
+      if (warmBetween) assert.equal(NatterCore.warm(), true, 'the scratch turn reached its reply');
+      out.push(core.handle('{"type":"http_responded","request_id":1,"status":200}', 1010));
+      out.push(core.handle(JSON.stringify({ type: 'http_body', request_id: 1, chunk: 'event: delta\ndata: {"text":"Yes."}\n\nevent: done\ndata: {}\n\n' }), 1020));
+      return out;
+    } finally {
+      core.delete();
+    }
+  };
+  assert.deepEqual(run(true), run(false));
+});

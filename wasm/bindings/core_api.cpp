@@ -56,4 +56,25 @@ EMSCRIPTEN_KEEPALIVE const char* natter_core_identity_json(const natter::JsonCli
   return out(core->identity_json());
 }
 
+// Runs one whole HTTP turn (send, streamed reply with Markdown, end) on a
+// scratch core whose effects go nowhere, and returns 1 when its reply came
+// to an end. Why: browsers compile WASM functions lazily, on first call, and
+// the first message's Enter -> fetch paid for it (Chromium, first message:
+// medians 12.5 and 14.3 ms against 9.6 and 7.2 ms with lazy compilation
+// off, 8 runs each, loaded machine). The shim calls this once, when the page
+// is idle after the core loaded. Nothing here is shared with a real core.
+EMSCRIPTEN_KEEPALIVE int natter_core_warm() {
+  static const char* const kTurn[] = {
+      R"({"type":"send_clicked","text":"Do you have *PS5* games?"})",
+      R"({"type":"http_responded","request_id":1,"status":200})",
+      R"({"type":"http_body","request_id":1,"chunk":"event: start\ndata: {\"reply_id\":\"r\"}\n\nevent: delta\ndata: {\"text\":\"Yes: **two**, see [here](https://shop.test/p).\"}\n\nevent: done\ndata: {}\n\n"})",
+      R"({"type":"http_ended","request_id":1})",
+  };
+  natter::JsonClient scratch(R"({"chat_url":"https://warm.invalid/api/chat","seed_hi":"1","seed_lo":"1"})");
+  int64_t now = 1000;
+  bool replied = false;
+  for (const char* event : kTurn) replied |= scratch.handle(event, now += 10).find(R"("done":true)") != std::string::npos;
+  return replied;
+}
+
 }  // extern "C"
