@@ -7,6 +7,10 @@
 // the greeting plays to its end, with no console error, on a page without a
 // CSP, under a strict CSP (no blob:, no unsafe-eval), and in the frame
 // fallback (no 'wasm-unsafe-eval'), without a CSP violation of the widget's.
+// In each, the call climbs to direct WebRTC (issue 17): the peer connection
+// lives on the shop page (the shim's rtc-link.js; CSP has no say over it)
+// while the frames come from the worker in the voice frame, and both the
+// shopper's and the agent's audio ride the data channel.
 // When the browser refuses what voice needs, the shopper reads a clear
 // message in their language, the console names the fix once, and text chat
 // carries on.
@@ -73,6 +77,7 @@ function voiceUi(s, t = en) {
     start: s.widget.getByRole('button', { name: t['voice.start'] }),
     end: s.widget.getByRole('button', { name: t['voice.end'] }),
     state: () => s.widget.locator('[part="voice-bar"]').getAttribute('data-state'),
+    waitForRung: (rung, timeout = 20_000) => s.widget.locator(`.voice[data-rung="${rung}"]`).waitFor({ state: 'attached', timeout }),
     waitFor: (state, timeout = 20_000) => s.widget.locator(`.voice[data-state="${state}"]`).waitFor({ state: 'attached', timeout }),
   };
 }
@@ -105,6 +110,17 @@ async function callWorks(s) {
   const binary = s.sockets.flatMap((w) => w.sent.filter((f) => f.binary));
   const onChannel = (await s.page.evaluate(() => window.natter('debug').voice_route))?.sent ?? 0;
   assert.ok(binary.length + onChannel > 50, `microphone packets on the wire: ${binary.length} + ${onChannel} on the channel`);
+  // The call reached direct WebRTC across origins, and audio went both ways
+  // on its data channel (the page's counts and the gateway's).
+  await ui.waitForRung('webrtc_direct');
+  const route = await s.page.evaluate(() => window.natter('debug').voice_route);
+  assert.equal(route?.rung, 'webrtc_direct', JSON.stringify(route));
+  assert.equal(route.via, 'rtc');
+  const rtc = (await stack.stats()).voice;
+  assert.ok(route.sent > 50 && rtc.frames_received_rtc > 50, `microphone frames on the channel: ${JSON.stringify({ route, rtc })}`);
+  assert.ok(route.received > 20 && rtc.frames_sent_rtc > 20, `agent frames on the channel: ${JSON.stringify({ route, rtc })}`);
+  console.log(`# cross-origin rung ${route.rung}: ${route.sent} frames up and ${route.received} down on the channel; `
+    + `gateway ${rtc.frames_received_rtc} in / ${rtc.frames_sent_rtc} out on it, ${rtc.frames_sent_ws} out on the WebSocket`);
   // Both directions went through the worker (figures for the bench, not targets here).
   const { voice_uplink_ms: up, voice_downlink_ms: down } = await s.page.evaluate(() => window.natter('debug'));
   assert.ok(up?.count > 50 && down?.count > 20, JSON.stringify({ up, down }));

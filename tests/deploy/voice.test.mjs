@@ -5,6 +5,8 @@
 // espeak-ng question; the greeting plays in the page (its audio packets
 // arrive, the bar goes agent_speaking -> listening), and the gateway hears
 // the shopper (a decoded speech segment; its recording matches the source).
+// The call climbs to direct WebRTC (issue 17; the gateway's UDP is not behind
+// HAProxy) and the audio goes both ways on its data channel, in both modes.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -69,6 +71,16 @@ for (const [mode, pagePath] of [['main mode', '/voice.html'], ['frame fallback',
       const list = Array.isArray(calls) ? calls : calls.calls ?? Object.values(calls).flat();
       assert.ok(list.find((c) => c.call_id === callId)?.segments_heard >= 1, 'the gateway decoded a speech segment');
     }, { timeout: 20_000 });
+    // On direct WebRTC, with audio both ways on the data channel (the page's counts and the gateway's).
+    await s.widget.locator('.voice[data-rung="webrtc_direct"]').waitFor({ state: 'attached', timeout: 20_000 });
+    const route = await s.page.evaluate(() => window.natter('debug').voice_route);
+    assert.equal(route?.rung, 'webrtc_direct', JSON.stringify(route));
+    assert.equal(route.via, 'rtc');
+    const rtc = (await stack.stats()).voice;
+    assert.ok(route.sent > 50 && rtc.frames_received_rtc > 50, `microphone frames on the channel: ${JSON.stringify({ route, rtc })}`);
+    assert.ok(route.received > 20 && rtc.frames_sent_rtc > 20, `agent frames on the channel: ${JSON.stringify({ route, rtc })}`);
+    console.log(`# rung ${route.rung} (${mode}): ${route.sent} frames up and ${route.received} down on the channel; `
+      + `gateway ${rtc.frames_received_rtc} in / ${rtc.frames_sent_rtc} out on it, ${rtc.frames_sent_ws} out on the WebSocket`);
 
     const res = await fetch(`${stack.gateway.url}__natter/voice/heard?session_id=${hello.session_id}`);
     assert.equal(res.status, 200);
