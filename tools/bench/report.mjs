@@ -176,20 +176,10 @@ visibility at the end: ${live.visible}). Set the window with
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, runs, seconds }) {
+// "Time to launcher and time to send" (also written alone by send-timings.mjs).
+export function renderTimingSection(timings, runs) {
   const { widget, plain } = timings;
-  return `# Benchmarks
-
-Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it again.
-
-- date: ${date}
-- machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memGiB} GiB RAM, ${machine.os}; load average ${machine.load} when the bench started
-- Node ${machine.node}; Chromium ${machine.chromium} (\`/usr/bin/chromium\`, headless)
-- bench wall time: ${seconds.toFixed(0)} s
-
-${renderSizeSection(sizes)}
-${renderLookSection(look)}
-## Time to launcher and time to send
+  return `## Time to launcher and time to send
 
 ${runs} runs, each in a fresh browser context (empty cache and storage), on
 the demo storefront served by the reference server over loopback. Median and
@@ -227,7 +217,22 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
   effects in order (clear the composer, draw the shopper's bubble and its delivery line, host
   events), then \`http_request\`. The first message on a page also runs
   those paths for the first time; the second shows the steady state.
+`;
+}
 
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, runs, seconds }) {
+  return `# Benchmarks
+
+Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it again.
+
+- date: ${date}
+- machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memGiB} GiB RAM, ${machine.os}; load average ${machine.load} when the bench started
+- Node ${machine.node}; Chromium ${machine.chromium} (\`/usr/bin/chromium\`, headless)
+- bench wall time: ${seconds.toFixed(0)} s
+
+${renderSizeSection(sizes)}
+${renderLookSection(look)}
+${renderTimingSection(timings, runs)}
 ${hostCostSection(hostCost, sizes, timings, runs)}
 ${reconnectSection(reconnect)}
 ${idleSection(idle)}
