@@ -52,10 +52,21 @@ natter_opus_read_mk(celt_sources.mk CELT_SOURCES)
 natter_opus_read_mk(silk_sources.mk SILK_SOURCES SILK_SOURCES_FLOAT)
 natter_opus_read_mk(opus_sources.mk OPUS_SOURCES OPUS_SOURCES_FLOAT)
 
+# The encoder's tonality analysis (OPUS_SOURCES_FLOAT: analysis.c, mlp.c,
+# mlp_data.c) runs only at complexity >= 7; the product encodes at 5. OFF:
+# cmake/opus_no_analysis.c stands in for it, in the native and the WASM
+# build alike (what that changes, and what not, is said there).
+option(NATTER_OPUS_TONALITY_ANALYSIS "libopus: build the encoder's tonality analysis (used at complexity >= 7)" OFF)
+if(NATTER_OPUS_TONALITY_ANALYSIS)
+  set(_opus_analysis ${NATTER_OPUS_OPUS_SOURCES_FLOAT})
+else()
+  set(_opus_analysis "${CMAKE_CURRENT_LIST_DIR}/opus_no_analysis.c")
+  set_source_files_properties(${_opus_analysis} PROPERTIES INCLUDE_DIRECTORIES "${NATTER_OPUS_DIR}/src")
+endif()
 add_library(natter_opus STATIC
   ${NATTER_OPUS_CELT_SOURCES}
   ${NATTER_OPUS_SILK_SOURCES} ${NATTER_OPUS_SILK_SOURCES_FLOAT}
-  ${NATTER_OPUS_OPUS_SOURCES} ${NATTER_OPUS_OPUS_SOURCES_FLOAT})
+  ${NATTER_OPUS_OPUS_SOURCES} ${_opus_analysis})
 set_target_properties(natter_opus PROPERTIES
   C_STANDARD 99
   C_EXTENSIONS OFF
@@ -78,6 +89,19 @@ target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)
 # loaded machine, c5 1.42x against 1.42-1.46x, c10 1.33x against 1.34x;
 # hot files at -O3 gave 139,865 B and no faster). -ffp-contract=off keeps
 # the packets byte-identical to the native build's at any -O.
+# Then (issue 14, the first call's download): no tonality analysis (above)
+# and -mbulk-memory (memcpy/memset become memory.copy/fill instead of calls
+# out to JS; also at the link, wasm/CMakeLists.txt, which picks that libc):
+# 132,765 -> 120,913 B gzipped.
+# Measured and left out (interleaved runs against native on a loaded
+# machine, load average 5-8, so ratios above the idle ones):
+# - the decoder-only files at -Oz: 136 B smaller, not worth a slower decoder;
+# - the encoder's hot files (SILK's quantisers and float analysis, CELT's
+#   pitch and LPC) at -O3 outside LTO: +5,690 B gzipped and no faster
+#   (c5 1.62x against 1.50x, c10 1.49x against 1.37x, mins of 11 runs);
+# - libopus 1.5.2 with SSE4.1 emulation, bulk memory, hot files -O3 in
+#   LTO and the rest -Oz: 172,017 B gzipped with the analysis (c5 1.28x,
+#   c10 1.38x, min of 11 at load 10).
 if(EMSCRIPTEN)
-  target_compile_options(natter_opus PRIVATE -Os -flto)
+  target_compile_options(natter_opus PRIVATE -Os -flto -mbulk-memory)
 endif()

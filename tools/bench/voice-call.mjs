@@ -84,11 +84,11 @@ export async function measureCallLongTasks({ seconds }) {
   const stack = await startStack({ extraArgs: micArgs(wav) });
   try {
     const s = await openConnected(stack, { onPage: observe });
-    const bar = s.widget.locator('.voice');
+    const bar = s.widget.locator('[part="voice-bar"]');
     await recordVoiceStates(s.page);
     const from = await s.page.evaluate(() => performance.now());
     await s.widget.getByRole('button', { name: 'Start a voice call' }).click();
-    await s.widget.locator('.voice[data-state="listening"]').waitFor({ state: 'attached', timeout: 20_000 });
+    await s.widget.locator('[part="voice-bar"][data-state="listening"]').waitFor({ state: 'attached', timeout: 20_000 });
     await s.page.waitForFunction((t) => performance.now() >= t, from + seconds * 1000, { timeout: seconds * 1000 + 30_000, polling: 1000 });
     const state = await bar.getAttribute('data-state');
     if (['off', 'ending'].includes(state)) throw new Error(`the call ended during the window (state ${state})`);

@@ -2,6 +2,7 @@
 // figures (voice.mjs). Pure: data in, Markdown out.
 import { median, p95 } from './stats.mjs';
 import { SETTINGS } from './voice-codec.mjs';
+import { renderVoiceOrigins } from './voice-origins.mjs';
 
 export const VOICE_HEADING = '## Voice';
 
@@ -27,7 +28,7 @@ function encodeTable(e) {
     '|---:|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
 }
 
-export function renderVoiceSection({ encode: e, capture: c, call, download: d }, { alone } = {}) {
+export function renderVoiceSection({ encode: e, capture: c, call, origins, download: d }, { alone } = {}) {
   const how = alone
     ? `Measured by \`node tools/bench/voice.mjs\` alone on ${alone.date} (${alone.seconds.toFixed(0)} s), which rewrites only this
 section; the machine and load are those of the header only if the whole bench ran then.`
@@ -104,7 +105,19 @@ thread). In another fresh browser in this run, the first
 \`new AudioContext()\` after \`getUserMedia\` granted the fake microphone took
 ${call.audioContext.afterMicMs === undefined ? 'not measured' : ms(call.audioContext.afterMicMs)}.
 ` : ''}
+${origins ? `
+### Embedded from another origin
 
+A page may not start a Worker from another origin, so a widget embedded
+from elsewhere runs its voice worker inside the voice frame (an iframe from
+the widget's origin, \`natter.voiceframe.<hash>.html\`); the page's worklets
+and main thread then talk to it across processes (\`tools/bench/voice-origins.mjs\`:
+the shop page on \`http://localhost:P\`, the widget on \`http://127.0.0.1:Q\`,
+another site, so another renderer process). Baseline: the same-origin embed in
+the same run.
+
+${renderVoiceOrigins(origins)}
+` : ''}
 ${renderVoiceDownload(d)}`;
 }
 
