@@ -8,14 +8,17 @@
 namespace natter {
 
 void Outbox::push(std::string message_id, std::string text) {
+  text_stale_ = true;
   bytes_ += text.size();
-  entries_.push_back(OutboxEntry{std::move(message_id), std::move(text), false});
+  std::string json = nlohmann::json{{"id", message_id}, {"text", text}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  entries_.push_back(OutboxEntry{std::move(message_id), std::move(text), false, false, std::move(json)});
 }
 
 bool Outbox::remove(const std::string& message_id) {
   auto it = std::find_if(entries_.begin(), entries_.end(),
                          [&](const OutboxEntry& e) { return e.message_id == message_id; });
   if (it == entries_.end()) return false;
+  text_stale_ = true;
   bytes_ -= it->text.size();
   entries_.erase(it);
   return true;
@@ -32,10 +35,13 @@ bool Outbox::contains(const std::string& message_id) const {
                      [&](const OutboxEntry& e) { return e.message_id == message_id; });
 }
 
-std::string Outbox::to_json() const {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& e : entries_) a.push_back({{"id", e.message_id}, {"text", e.text}});
-  return a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+const std::string& Outbox::to_json() const {
+  if (!text_stale_) return text_;
+  text_ = "[";
+  for (const auto& e : entries_) text_.append(text_.size() > 1 ? "," : "").append(e.json);
+  text_ += ']';
+  text_stale_ = false;
+  return text_;
 }
 
 std::size_t Outbox::restore(std::string_view text) {

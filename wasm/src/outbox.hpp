@@ -18,6 +18,7 @@ struct OutboxEntry {
   std::string text;
   bool sent_on_current_connection = false;  // a msg frame went out on the live socket
   bool acked = false;                       // the server has it; waiting for the reply
+  std::string json;                         // {"id","text"} as JSON text, written once on push
 };
 
 class Outbox {
@@ -35,7 +36,7 @@ class Outbox {
   bool contains(const std::string& message_id) const;
   OutboxEntry* find(const std::string& message_id);
   // A new connection: nothing has been sent on it yet.
-  void mark_all_unsent() {
+  void mark_all_unsent() {  // not persisted: to_json() stays
     for (auto& e : entries_) e.sent_on_current_connection = false;
   }
 
@@ -44,8 +45,9 @@ class Outbox {
   bool empty() const { return entries_.empty(); }
   std::size_t size() const { return entries_.size(); }
 
-  // [{"id": "...", "text": "..."}, ...]
-  std::string to_json() const;
+  // [{"id": "...", "text": "..."}, ...], kept between changes (as the
+  // transcript's: persisted after every ack and event).
+  const std::string& to_json() const;
   // Restores from to_json() output; entries that do not fit or are
   // malformed are skipped. Returns how many were restored.
   std::size_t restore(std::string_view json_text);
@@ -53,6 +55,8 @@ class Outbox {
  private:
   std::deque<OutboxEntry> entries_;
   std::size_t bytes_ = 0;
+  mutable std::string text_;  // to_json(), valid while !text_stale_
+  mutable bool text_stale_ = true;
 };
 
 }  // namespace natter

@@ -234,18 +234,25 @@ void SessionDelivery::record_answered(const std::string& reply_to) {
   persist();
 }
 
+// The blob is written by hand around the outbox's and the transcript's kept
+// texts (they rarely change between two persists), keys in nlohmann's sorted
+// order, so it reads as before: {"last_event_seq", "outbox", "resume_token",
+// "saved", "session_id", "transcript", "visitor"}.
 void SessionDelivery::persist() {
-  nlohmann::json outbox = parse_json(outbox_.to_json());
-  nlohmann::json blob = {{"session_id", c_.config_.conversation_id},
-                         {"outbox", outbox},
-                         {"transcript", transcript_.to_json()}};
-  if (!c_.config_.session_url.empty()) {  // the live session's place to resume from
-    blob["resume_token"] = resume_token_;
-    blob["last_event_seq"] = settled_event_seq_;
-  }
-  if (c_.identity_.visitor()) blob["visitor"] = visitor_to_json(c_.identity_.visitor());  // absent: none
-  if (c_.saved_.size()) blob["saved"] = c_.saved_.to_json();  // absent: none saved
-  c_.out_.push_back(Persist{c_.session_key(), dump(blob)});
+  std::string blob = "{";
+  auto field = [&blob](const char* key, const std::string& json_text) {
+    if (blob.size() > 1) blob += ',';
+    blob.append("\"").append(key).append("\":").append(json_text);
+  };
+  const bool live = !c_.config_.session_url.empty();  // the live session's place to resume from
+  if (live) field("last_event_seq", std::to_string(settled_event_seq_));
+  field("outbox", outbox_.to_json());
+  if (live) field("resume_token", dump(resume_token_));
+  if (c_.saved_.size()) field("saved", dump(c_.saved_.to_json()));  // absent: none saved
+  field("session_id", dump(c_.config_.conversation_id));
+  field("transcript", transcript_.to_json_text());
+  if (c_.identity_.visitor()) field("visitor", dump(visitor_to_json(c_.identity_.visitor())));  // absent: none
+  c_.out_.push_back(Persist{c_.session_key(), blob + '}'});
 }
 
 }  // namespace natter

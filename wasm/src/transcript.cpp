@@ -19,9 +19,26 @@ const std::string* str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? &it->get_ref<const std::string&>() : nullptr;
 }
 
+std::string entry_json(const TranscriptEntry& e) {
+  json entry = {{"role", e.from_user ? "user" : "agent"}, {"id", e.id}, {"text", e.text}};
+  if (e.voice) entry["voice"] = true;  // absent for typed entries: older blobs stay as they were
+  if (e.cut) entry["cut"] = true;
+  if (!e.author.empty()) entry["author"] = e.author;  // a staff reply: its author survives a reload
+  if (!e.cards.empty()) {
+    json cards = json::array();
+    for (const auto& c : e.cards)
+      cards.push_back({{"product_id", c.product_id}, {"name", c.name}, {"price", c.price},
+                       {"currency", c.currency}, {"url", c.url}, {"image_url", c.image_url}});
+    entry["cards"] = std::move(cards);
+  }
+  return entry.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace
 
 void Transcript::push(TranscriptEntry e) {
+  e.json = entry_json(e);
+  text_stale_ = true;
   bytes_ += size_of(e);
   entries_.push_back(std::move(e));
   while (!entries_.empty() && (entries_.size() > kMaxEntries || bytes_ > kMaxBytes)) {
@@ -44,23 +61,13 @@ void Transcript::add_voice(const std::string& id, bool from_user, const std::str
   push({from_user, id, text, std::move(cards), true, cut && !from_user});
 }
 
-json Transcript::to_json() const {
-  json out = json::array();
-  for (const auto& e : entries_) {
-    json entry = {{"role", e.from_user ? "user" : "agent"}, {"id", e.id}, {"text", e.text}};
-    if (e.voice) entry["voice"] = true;  // absent for typed entries: older blobs stay as they were
-    if (e.cut) entry["cut"] = true;
-    if (!e.author.empty()) entry["author"] = e.author;  // a staff reply: its author survives a reload
-    if (!e.cards.empty()) {
-      json cards = json::array();
-      for (const auto& c : e.cards)
-        cards.push_back({{"product_id", c.product_id}, {"name", c.name}, {"price", c.price},
-                         {"currency", c.currency}, {"url", c.url}, {"image_url", c.image_url}});
-      entry["cards"] = std::move(cards);
-    }
-    out.push_back(std::move(entry));
-  }
-  return out;
+const std::string& Transcript::to_json_text() const {
+  if (!text_stale_) return text_;
+  text_ = "[";
+  for (const auto& e : entries_) text_.append(text_.size() > 1 ? "," : "").append(e.json);
+  text_ += ']';
+  text_stale_ = false;
+  return text_;
 }
 
 std::size_t Transcript::restore(const std::string& json_text) {

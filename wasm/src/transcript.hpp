@@ -29,6 +29,7 @@ struct TranscriptEntry {
   bool voice = false;  // a voice call's transcript (said, not typed); id names its bubble
   bool cut = false;    // voice, agent: interrupted by the shopper (barge-in)
   std::string author;  // agent: a person from the shop wrote it (their name); "": the assistant
+  std::string json;    // this entry as JSON text, written once when it is added (entries never change)
 };
 
 class Transcript {
@@ -42,7 +43,10 @@ class Transcript {
   // A voice bubble's final text (voice_call.cpp).
   void add_voice(const std::string& id, bool from_user, const std::string& text, bool cut,
                  std::vector<ProductCardShown> cards);
-  nlohmann::json to_json() const;
+  // The entries as JSON text, kept between changes: the session's state is
+  // persisted after every ack and event, and re-serialising up to 48 KB of
+  // text each time was most of the core's work (and of the simulation's).
+  const std::string& to_json_text() const;
   // Keeps what is well formed in `json_text` (an array); returns how many
   // entries were dropped as malformed.
   std::size_t restore(const std::string& json_text);
@@ -52,6 +56,8 @@ class Transcript {
   void push(TranscriptEntry e);
   std::deque<TranscriptEntry> entries_;
   std::size_t bytes_ = 0;
+  mutable std::string text_;  // to_json_text(): the entries' texts joined, valid while !text_stale_
+  mutable bool text_stale_ = true;
 };
 
 }  // namespace natter
