@@ -70,13 +70,23 @@ uint32_t first_failing_seed(uint32_t first, uint32_t count, SimOptions opt, std:
   return 0;
 }
 
-TEST(Simulation, TenThousandSeededFaultSchedulesKeepEveryInvariant) {
+// Ten thousand seeds in four quarters, one test each, so ctest spreads them
+// over every core (one test of 10,000 seeds was most of the native suite's
+// wall time). Together they run exactly the seeds one test ran.
+constexpr uint32_t kSeedShards = 4;
+class TenThousandSeededFaultSchedules : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(TenThousandSeededFaultSchedules, KeepEveryInvariant) {
   // NATTER_SIM_SEEDS lowers the count where each seed is slow (sanitizers).
   uint32_t first = 1, count = 10000;
   if (const char* n = std::getenv("NATTER_SIM_SEEDS")) count = static_cast<uint32_t>(std::atoi(n));
   if (const char* s = std::getenv("NATTER_SIM_SEED")) first = static_cast<uint32_t>(std::atoi(s)), count = 1;
   // NATTER_SIM_FIRST_SEED starts the run later (resuming a long hunt).
   if (const char* f = std::getenv("NATTER_SIM_FIRST_SEED")) first = static_cast<uint32_t>(std::atoi(f));
+  const uint32_t per_shard = (count + kSeedShards - 1) / kSeedShards, end = first + count;
+  first += GetParam() * per_shard;
+  count = first >= end ? 0 : std::min(per_shard, end - first);
+  if (count == 0) GTEST_SKIP() << "no seeds left for this quarter (NATTER_SIM_SEEDS/NATTER_SIM_SEED)";
   SimOptions opt;
   opt.full_trace = count == 1 && std::getenv("NATTER_SIM_FULL_TRACE");  // replaying one seed: every line
   std::string why;
@@ -86,8 +96,8 @@ TEST(Simulation, TenThousandSeededFaultSchedulesKeepEveryInvariant) {
   const uint32_t bad = first_failing_seed(first, count, opt, &why, nullptr, &simulated_ms, &ladder);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   EXPECT_EQ(bad, 0u) << "seed " << bad << " failed (replay: NATTER_SIM_SEED=" << bad << "): " << why;
-  std::printf("[sim] %u seeds, %.0f simulated minutes in %.1f s of wall time (%.0f simulated minutes per second)\n",
-              count, simulated_ms / 60000.0, seconds, simulated_ms / 60000.0 / std::max(seconds, 1e-9));
+  std::printf("[sim] seeds %u..%u: %.0f simulated minutes in %.1f s of wall time (%.0f simulated minutes per second)\n",
+              first, first + count - 1, simulated_ms / 60000.0, seconds, simulated_ms / 60000.0 / std::max(seconds, 1e-9));
   std::printf("[sim] voice ladder: %d rung changes (%d onto a channel, %d back to the WebSocket), %d peer connections "
               "(%d retries within a call), %d server restarts in WebRTC worlds; uplink frames %d on rtc, %d on the WebSocket; "
               "%d ICE restarts (%d back on the same channel, %d given up for a new peer connection)\n",
@@ -95,6 +105,7 @@ TEST(Simulation, TenThousandSeededFaultSchedulesKeepEveryInvariant) {
               ladder.server_restarts, ladder.frames_rtc, ladder.frames_websocket, ladder.ice_restarts,
               ladder.ice_restarts_reopened, ladder.ice_restarts_given_up);
 }
+INSTANTIATE_TEST_SUITE_P(Simulation, TenThousandSeededFaultSchedules, ::testing::Range(0u, kSeedShards));
 
 // The schedules reach what they claim to exercise: the outbox's bounds are
 // hit and refused, restarts, reloads and token worlds happen.

@@ -29,9 +29,13 @@ function run(cmd, args, env = {}) {
 export function measureSimulation({ seeds }) {
   const bin = path.join(repoRoot, 'build/native/tests/native/natter_tests');
   if (!existsSync(bin)) throw new Error(`${path.relative(repoRoot, bin)} missing: build the native suite first`);
-  const r = run(bin, ['--gtest_filter=Simulation.TenThousand*:Simulation/Canaries.*:SendTriggers.ANewId*'], { NATTER_SIM_SEEDS: String(seeds) });
+  const r = run(bin, ['--gtest_filter=Simulation/TenThousandSeeded*:Simulation/Canaries.*:SendTriggers.ANewId*'], { NATTER_SIM_SEEDS: String(seeds) });
   if (r.status !== 0) throw new Error(`the simulation failed:\n${r.out.slice(-4000)}`);
-  const sim = /\[sim\] (\d+) seeds, (\d+) simulated minutes in ([\d.]+) s/.exec(r.out);
+  // The seeds run in quarters (one after another here): add them up.
+  const quarters = [...r.out.matchAll(/\[sim\] seeds (\d+)\.\.(\d+): (\d+) simulated minutes in ([\d.]+) s/g)];
+  if (!quarters.length) throw new Error(`no simulation figures in its output:\n${r.out.slice(-2000)}`);
+  const sum = (f) => quarters.reduce((total, q) => total + f(q), 0);
+  const sim = [null, sum((q) => Number(q[2]) - Number(q[1]) + 1), sum((q) => Number(q[3])), sum((q) => Number(q[4]))];
   const canaries = [...r.out.matchAll(/\[canary\] (\S+)(?: \(HTTP\))? caught by (?:the )?(\S+?)(?: check)? at seed (\d+)/g)]
     .map(([line, name, invariant, seed]) => ({ name: line.includes('(HTTP)') ? `${name} (HTTP path)` : name, invariant, seed: Number(seed) }));
   return { seeds: Number(sim[1]), simulatedMinutes: Number(sim[2]), wallSeconds: Number(sim[3]),
