@@ -114,3 +114,33 @@ test('in a gap of several frames only the last has FEC: the ones before are PLC'
     twin.close();
   }
 });
+
+test('a frame the data channel delivers late is dropped: its place was concealed, and the next frame is no gap', () => {
+  const uplink = createUplinkDecoder(V);
+  const twin = openDecoder(V, { rate: RATE }); // the same steps by hand
+  try {
+    let frames = 0; // 20 ms frames handed on, concealed or decoded
+    const hear = (seq) => {
+      const r = uplink.frame(seq, payloads[seq]);
+      frames += r.lost.length + (r.pcm ? 1 : 0);
+      return r;
+    };
+    for (let seq = 0; seq < 10; seq++) { hear(seq); twin.decode(payloads[seq]); }
+    const early = hear(11); // 10 overtaken: rebuilt from 11's FEC
+    assert.deepEqual(early.lost.map((f) => f.fec), [true]);
+    assert.deepEqual(early.lost[0].pcm, twin.recover(payloads[11], FRAME));
+    assert.deepEqual(early.pcm, twin.decode(payloads[11]));
+    const late = hear(10);
+    assert.deepEqual({ late: late.late, lost: late.lost.length, pcm: late.pcm }, { late: true, lost: 0, pcm: null });
+    assert.equal(hear(11).late, true, 'the same frame again is dropped too');
+    const next = hear(12);
+    assert.equal(next.lost.length, 0, '12 follows 11: nothing concealed');
+    assert.deepEqual(next.pcm, twin.decode(payloads[12]), 'the decoder\'s state was not disturbed by the late frame');
+    assert.equal(frames, 13, 'seqs 0..12, each once');
+    assert.equal(hear(40).late, false, 'a gap past MAX_CONCEALED_FRAMES: a new start');
+    assert.equal(hear(40 - MAX_CONCEALED_FRAMES - 1).late, false, 'further behind than any concealment: a new start');
+  } finally {
+    uplink.close();
+    twin.close();
+  }
+});

@@ -9,15 +9,20 @@
 // (voice_embind.cpp VoiceDecoder.decodeFec).
 //
 //   const dec = createUplinkDecoder(V);
-//   const { lost, pcm } = dec.frame(seq, payload);
+//   const { lost, pcm, late } = dec.frame(seq, payload);
 //   // lost: [{ pcm, fec }] oldest first (fec: rebuilt from this payload);
-//   // pcm: this frame, Int16Array, or null when the payload is not Opus
+//   // pcm: this frame, Int16Array, or null when the payload is not Opus;
+//   // late: a frame whose place was already filled (dropped: pcm null)
 //   dec.restart();   // the next frame is a new start (another connection)
 //   dec.close();
 import { createPcmDecoder } from './opus-frames.mjs';
 
-// A seq gap up to 500 ms is loss; a longer one, or a seq going back, is a
-// new start (a muted microphone, the uplink moved to another socket).
+// A seq gap up to 500 ms is loss; a longer one is a new start (a muted
+// microphone, the uplink moved to another socket). A seq up to 500 ms behind
+// the newest (or the same again) is a frame the unordered data channel
+// delivered late: its place was concealed already, so it is dropped; playing
+// it would put it out of time and make the next frame look like a gap.
+// Further back is a new start.
 export const MAX_CONCEALED_FRAMES = 25;
 
 export function createUplinkDecoder(V) {
@@ -25,6 +30,7 @@ export function createUplinkDecoder(V) {
   let last = null; // the seq of the newest frame
   return {
     frame(seq, payload) {
+      if (last !== null && ((last - seq) & 0xffff) <= MAX_CONCEALED_FRAMES) return { lost: [], pcm: null, late: true };
       const gap = last === null ? 0 : (seq - last - 1) & 0xffff;
       last = seq;
       const lost = [];
@@ -32,7 +38,7 @@ export function createUplinkDecoder(V) {
         for (let i = 1; i < gap; i++) lost.push({ pcm: dec.conceal(), fec: false });
         lost.push({ pcm: dec.recover(payload), fec: true });
       }
-      return { lost, pcm: dec.decode(payload) };
+      return { lost, pcm: dec.decode(payload), late: false };
     },
     restart() { last = null; },
     close: dec.close,

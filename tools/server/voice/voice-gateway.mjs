@@ -86,6 +86,7 @@ export function createVoiceGateway({
   const openOn = new Map(); // connection -> its open VoiceCall
   const totals = {
     frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0,
+    frames_late: 0, // reordered on the data channel, dropped (uplink-decoder.mjs)
   };
   let V = null; // the voice module, once loaded
   // The same packets from the data channel as from the socket.
@@ -357,7 +358,8 @@ export function createVoiceGateway({
     totals.frames_received += 1;
     // Lost frames keep their place in the recording and in the segmenter's
     // timing (rebuilt from this frame's FEC, or PLC: uplink-decoder.mjs).
-    const { lost, pcm } = call.decoder.frame(packet.seq, packet.payload);
+    const { lost, pcm, late } = call.decoder.frame(packet.seq, packet.payload);
+    if (late) return void (totals.frames_late += 1);
     for (const frame of lost) {
       tap?.heard({ callId: call.id, pcm: frame.pcm, concealed: true, fec: frame.fec });
       take(call, frame.pcm);
