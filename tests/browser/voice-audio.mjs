@@ -4,6 +4,7 @@
 // correlation of 10 ms RMS envelopes at the best alignment; and the page's
 // side of a call: the voice bar (voiceUi), its recorded states, and the
 // gateway's record of the call.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -112,4 +113,18 @@ export async function gatewayCall(stack, s) {
   const list = Array.isArray(calls) ? calls : calls.calls ?? Object.values(calls).flat();
   const callId = s.sockets.flatMap((w) => w.sent.filter((f) => f.type === 'voice.start'))[0]?.call_id;
   return list.find((c) => c.call_id === callId) ?? null;
+}
+
+// The call is on direct WebRTC with audio both ways on its data channel, by
+// the page's counts (natter('debug').voice_route) and the gateway's. `label`
+// names the case in the log line.
+export async function assertAudioBothWaysOnTheChannel(page, stack, label) {
+  const route = await page.evaluate(() => window.natter('debug').voice_route);
+  assert.equal(route?.rung, 'webrtc_direct', JSON.stringify(route));
+  assert.equal(route.via, 'rtc');
+  const rtc = (await stack.stats()).voice;
+  assert.ok(route.sent > 50 && rtc.frames_received_rtc > 50, `microphone frames on the channel: ${JSON.stringify({ route, rtc })}`);
+  assert.ok(route.received > 20 && rtc.frames_sent_rtc > 20, `agent frames on the channel: ${JSON.stringify({ route, rtc })}`);
+  console.log(`# ${label} rung ${route.rung}: ${route.sent} frames up and ${route.received} down on the channel; `
+    + `gateway ${rtc.frames_received_rtc} in / ${rtc.frames_sent_rtc} out on it, ${rtc.frames_sent_ws} out on the WebSocket`);
 }

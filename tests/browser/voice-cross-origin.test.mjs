@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, eventually, recordCspViolations, cspViolations } from './harness.mjs';
 import { openLive } from './session-helpers.mjs';
-import { speechWav, micArgs, recordVoiceStates, gatewayCall } from './voice-audio.mjs';
+import { speechWav, micArgs, recordVoiceStates, gatewayCall, assertAudioBothWaysOnTheChannel } from './voice-audio.mjs';
 import { startShopServer } from './shop-origin.mjs';
 import en from '../../shim/i18n/en.js';
 import de from '../../shim/i18n/de.js';
@@ -113,14 +113,7 @@ async function callWorks(s) {
   // The call reached direct WebRTC across origins, and audio went both ways
   // on its data channel (the page's counts and the gateway's).
   await ui.waitForRung('webrtc_direct');
-  const route = await s.page.evaluate(() => window.natter('debug').voice_route);
-  assert.equal(route?.rung, 'webrtc_direct', JSON.stringify(route));
-  assert.equal(route.via, 'rtc');
-  const rtc = (await stack.stats()).voice;
-  assert.ok(route.sent > 50 && rtc.frames_received_rtc > 50, `microphone frames on the channel: ${JSON.stringify({ route, rtc })}`);
-  assert.ok(route.received > 20 && rtc.frames_sent_rtc > 20, `agent frames on the channel: ${JSON.stringify({ route, rtc })}`);
-  console.log(`# cross-origin rung ${route.rung}: ${route.sent} frames up and ${route.received} down on the channel; `
-    + `gateway ${rtc.frames_received_rtc} in / ${rtc.frames_sent_rtc} out on it, ${rtc.frames_sent_ws} out on the WebSocket`);
+  await assertAudioBothWaysOnTheChannel(s.page, stack, 'cross-origin');
   // Both directions went through the worker (figures for the bench, not targets here).
   const { voice_uplink_ms: up, voice_downlink_ms: down } = await s.page.evaluate(() => window.natter('debug'));
   assert.ok(up?.count > 50 && down?.count > 20, JSON.stringify({ up, down }));

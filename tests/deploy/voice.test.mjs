@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eventually } from '../browser/harness.mjs';
 import { openConnected } from '../browser/session-helpers.mjs';
-import { speechWav, readWav, envelope, bestLoopCorrelation, micArgs, recordVoiceStates } from '../browser/voice-audio.mjs';
+import { speechWav, readWav, envelope, bestLoopCorrelation, micArgs, recordVoiceStates, assertAudioBothWaysOnTheChannel } from '../browser/voice-audio.mjs';
 import { startThreeOrigins } from './three-origins.mjs';
 
 const MIN_ENVELOPE_CORRELATION = 0.7; // as tests/browser/voice.test.mjs
@@ -73,14 +73,7 @@ for (const [mode, pagePath] of [['main mode', '/voice.html'], ['frame fallback',
     }, { timeout: 20_000 });
     // On direct WebRTC, with audio both ways on the data channel (the page's counts and the gateway's).
     await s.widget.locator('.voice[data-rung="webrtc_direct"]').waitFor({ state: 'attached', timeout: 20_000 });
-    const route = await s.page.evaluate(() => window.natter('debug').voice_route);
-    assert.equal(route?.rung, 'webrtc_direct', JSON.stringify(route));
-    assert.equal(route.via, 'rtc');
-    const rtc = (await stack.stats()).voice;
-    assert.ok(route.sent > 50 && rtc.frames_received_rtc > 50, `microphone frames on the channel: ${JSON.stringify({ route, rtc })}`);
-    assert.ok(route.received > 20 && rtc.frames_sent_rtc > 20, `agent frames on the channel: ${JSON.stringify({ route, rtc })}`);
-    console.log(`# rung ${route.rung} (${mode}): ${route.sent} frames up and ${route.received} down on the channel; `
-      + `gateway ${rtc.frames_received_rtc} in / ${rtc.frames_sent_rtc} out on it, ${rtc.frames_sent_ws} out on the WebSocket`);
+    await assertAudioBothWaysOnTheChannel(s.page, stack, mode);
 
     const res = await fetch(`${stack.gateway.url}__natter/voice/heard?session_id=${hello.session_id}`);
     assert.equal(res.status, 200);
