@@ -6,6 +6,9 @@
 //
 //   const shop = await startShopServer({ '/plain.html': { html, headers } });
 //   shop.url('/plain.html'); await shop.close();
+//   startShopServer(shopPages(widgetOrigin)): the live-session embed as
+//   plain.html, plain-de.html, strict.html (docs/deploying.md's strict CSP),
+//   no-wasm.html and no-frame.html
 import http from 'node:http';
 
 export async function startShopServer(pages) {
@@ -34,5 +37,25 @@ export async function startShopServer(pages) {
     origin,
     url: (pathname) => origin + pathname,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+// The shop's pages, embedding the widget from `widget` (an origin).
+export function shopPages(widget) {
+  const ws = widget.replace(/^http/, 'ws');
+  const embed = `<script async src="${widget}/natter.js" data-endpoint="${widget}" data-transport="session"></script>`;
+  const page = (lang = 'en') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>
+${embed}</head><body><main><h1>Shop</h1></main></body></html>`;
+  // The strict policy of docs/deploying.md for a widget on another origin.
+  const policy = ({ wasm = true, frame = true } = {}) => ["default-src 'self'",
+    `script-src 'self' ${widget}${wasm ? " 'wasm-unsafe-eval'" : ''}`, "style-src 'self'",
+    `connect-src 'self' ${widget} ${ws}`, ...(frame ? [`frame-src ${widget}`] : [])].join('; ');
+  const csp = (p) => ({ 'Content-Security-Policy': p });
+  return {
+    '/plain.html': { html: page() },
+    '/plain-de.html': { html: page('de') },
+    '/strict.html': { html: page(), headers: csp(policy()) },
+    '/no-wasm.html': { html: page(), headers: csp(policy({ wasm: false })) },
+    '/no-frame.html': { html: page(), headers: csp(policy({ frame: false })) },
   };
 }

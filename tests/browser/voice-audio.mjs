@@ -115,12 +115,12 @@ export async function gatewayCall(stack, s) {
   return list.find((c) => c.call_id === callId) ?? null;
 }
 
-// The call is on direct WebRTC with audio both ways on its data channel, by
-// the page's counts (natter('debug').voice_route) and the gateway's. `label`
-// names the case in the log line.
-export async function assertAudioBothWaysOnTheChannel(page, stack, label) {
+// The call is on `rung` (a WebRTC one) with audio both ways on its data
+// channel, by the page's counts (natter('debug').voice_route) and the
+// gateway's. `label` names the case in the log line.
+export async function assertAudioBothWaysOnTheChannel(page, stack, label, rung = 'webrtc_direct') {
   const route = await page.evaluate(() => window.natter('debug').voice_route);
-  assert.equal(route?.rung, 'webrtc_direct', JSON.stringify(route));
+  assert.equal(route?.rung, rung, JSON.stringify(route));
   assert.equal(route.via, 'rtc');
   const rtc = (await stack.stats()).voice;
   assert.ok(route.sent > 50 && rtc.frames_received_rtc > 50, `microphone frames on the channel: ${JSON.stringify({ route, rtc })}`);

@@ -22,7 +22,7 @@ import path from 'node:path';
 import { startStack, eventually, recordCspViolations, cspViolations } from './harness.mjs';
 import { openLive } from './session-helpers.mjs';
 import { speechWav, micArgs, recordVoiceStates, gatewayCall, assertAudioBothWaysOnTheChannel } from './voice-audio.mjs';
-import { startShopServer } from './shop-origin.mjs';
+import { startShopServer, shopPages } from './shop-origin.mjs';
 import en from '../../shim/i18n/en.js';
 import de from '../../shim/i18n/de.js';
 
@@ -33,26 +33,6 @@ const shopperWav = speechWav(dir, 'shopper', 'Hello, I am looking for running sh
 
 let stack, shop, widget;
 const FRAMED = /^\[natter\] this page's Content-Security-Policy blocks WebAssembly: add 'wasm-unsafe-eval' .*Meanwhile the chat runs inside a frame from http:\/\/127\.0\.0\.1:\d+\.$/;
-
-// The shop's pages, embedding the widget from `widget` (an origin).
-function shopPages(widget) {
-  const ws = widget.replace(/^http/, 'ws');
-  const embed = `<script async src="${widget}/natter.js" data-endpoint="${widget}" data-transport="session"></script>`;
-  const page = (lang = 'en') => `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>
-${embed}</head><body><main><h1>Shop</h1></main></body></html>`;
-  // The strict policy of docs/deploying.md for a widget on another origin.
-  const policy = ({ wasm = true, frame = true } = {}) => ["default-src 'self'",
-    `script-src 'self' ${widget}${wasm ? " 'wasm-unsafe-eval'" : ''}`, "style-src 'self'",
-    `connect-src 'self' ${widget} ${ws}`, ...(frame ? [`frame-src ${widget}`] : [])].join('; ');
-  const csp = (p) => ({ 'Content-Security-Policy': p });
-  return {
-    '/plain.html': { html: page() },
-    '/plain-de.html': { html: page('de') },
-    '/strict.html': { html: page(), headers: csp(policy()) },
-    '/no-wasm.html': { html: page(), headers: csp(policy({ wasm: false })) },
-    '/no-frame.html': { html: page(), headers: csp(policy({ frame: false })) },
-  };
-}
 
 async function startSetup(server = {}) {
   const st = await startStack({ extraArgs: micArgs(shopperWav), server });

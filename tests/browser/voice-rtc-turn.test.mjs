@@ -6,16 +6,21 @@
 // second coturn offers TLS only (`turns:`, a self-signed certificate made at
 // start, which Chromium accepts by its key: --ignore-certificate-errors-spki-list),
 // behind a second gateway sharing the browser: the call runs on `turn_tls`.
-// Then the relay gone too: the call stays on the WebSocket, and says why.
+// Embedded from the shop's own origin under the strict CSP (the embedding
+// issue's shape: the page on http://localhost:<port>, the widget and the
+// gateway on http://127.0.0.1:<port>), the relayed call works the same.
+// Then the relay gone too: the call stays on the WebSocket, and says why
+// (embedded from the shop's origin as well).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack, startReferenceServer, eventually } from './harness.mjs';
+import { startStack, startReferenceServer, eventually, recordCspViolations, cspViolations } from './harness.mjs';
 import { openConnected, receivedOf } from './session-helpers.mjs';
-import { speechWav, micArgs, voiceUi, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
+import { speechWav, micArgs, voiceUi, gatewayCall as gatewayCallOf, assertAudioBothWaysOnTheChannel } from './voice-audio.mjs';
 import { startCoturn } from './coturn.mjs';
+import { startShopServer, shopPages } from './shop-origin.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-turn-'));
 const shopperWav = speechWav(dir, 'shopper', 'Hello, do you have wireless headsets?', { leadSeconds: 4, tailSeconds: 3 });
@@ -25,6 +30,7 @@ let stack;
 let turn;
 let tlsTurn;
 let tlsStack; // a second gateway (its TURN: TLS only) in the same browser
+let shop; // the shop's own origin, embedding the widget from stack's
 before(async () => {
   [turn, tlsTurn] = await Promise.all([startCoturn({ secret: SECRET, tcpOnly: true }), startCoturn({ secret: SECRET, tls: true })]);
   stack = await startStack({
@@ -34,10 +40,12 @@ before(async () => {
   });
   const tlsGateway = await startReferenceServer({ rtc: { turn: { urls: tlsTurn.urls, secret: SECRET, ttlS: 600 } } });
   tlsStack = { ...tlsGateway, context: stack.context };
+  shop = await startShopServer(shopPages(new URL(stack.server.url).origin));
+  await recordCspViolations(stack.context);
 });
 after(async () => {
   await stack?.close(); await tlsStack?.server.close();
-  await turn?.stop(); await tlsTurn?.stop();
+  await turn?.stop(); await tlsTurn?.stop(); await shop?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => { await stack.reset(); await tlsStack.resetServer(); });
@@ -140,9 +148,23 @@ test('a network change on a relayed call restarts ICE through the relay on fresh
   s.assertClean();
 });
 
-test('with the relay unreachable too the call runs on the WebSocket and the ladder says why', async () => {
+test('embedded from the shop\'s own origin under a strict CSP, the relayed call runs on turn_tcp with audio both ways', async () => {
+  const s = await openConnected(stack, { path: shop.url('/strict.html') });
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await ui.waitForRung('turn_tcp');
+  await ui.waitFor('listening', 20_000); // the greeting came through the relay
+  await eventually(async () => assert.ok((await gatewayCall(s))?.segments_heard >= 1, 'heard through the relay'), { timeout: 20_000 });
+  await assertAudioBothWaysOnTheChannel(s.page, stack, 'cross-origin, strict CSP', 'turn_tcp');
+  await ui.end.click();
+  await ui.waitFor('off');
+  assert.deepEqual(await cspViolations(s.page), []);
+  s.assertClean();
+});
+
+test('with the relay unreachable too the call runs on the WebSocket and the ladder says why (embedded from the shop\'s origin)', async () => {
   await turn.stop();
-  const s = await openConnected(stack);
+  const s = await openConnected(stack, { path: shop.url('/strict.html') });
   const ui = voiceUi(s);
   const clickedAt = Date.now();
   await ui.start.click();
@@ -156,5 +178,6 @@ test('with the relay unreachable too the call runs on the WebSocket and the ladd
   assert.ok((await gatewayCall(s)).frames_received - heard > 30, 'the gateway hears the shopper on the WebSocket');
   assert.equal((await stack.stats()).voice.frames_received_rtc, 0);
   assert.ok(!['off', 'ending'].includes(await ui.state()));
+  assert.deepEqual(await cspViolations(s.page), []);
   s.assertClean();
 });
