@@ -11,6 +11,8 @@
 //
 //   const turn = await startCoturn({ secret, tcpOnly: true });
 //   turn.urls: ['turn:127.0.0.1:P?transport=tcp']; await turn.stop();
+//   const udp = await startCoturn({ secret, tcpOnly: false });
+//   udp.urls: ['turn:127.0.0.1:P?transport=udp']
 //   const tls = await startCoturn({ secret, tls: true });
 //   tls.urls: ['turns:127.0.0.1:P?transport=tcp'], tls.spki
 import { spawn, execFileSync } from 'node:child_process';
@@ -74,7 +76,7 @@ export async function startCoturn({ secret, tcpOnly = true, tls = false }) {
   if (exited) throw new Error('turnserver exited at start (is Debian\'s coturn installed? tools/setup.sh)');
   return {
     port,
-    urls: [`${tls ? 'turns' : 'turn'}:127.0.0.1:${port}?transport=tcp`],
+    urls: [`${tls ? 'turns' : 'turn'}:127.0.0.1:${port}?transport=${tls || tcpOnly ? 'tcp' : 'udp'}`],
     spki: certs?.spki ?? null,
     log: path.join(dir, 'turn.log'),
     async stop() {
