@@ -71,6 +71,8 @@ export const voiceStories = [
         return c;
       }, { timeout: 20_000 });
       assert.equal(call.bad_packets, 0, 'every packet decoded');
+      const route = await page.evaluate(() => window.natter('debug').voice_route);
+      console.log(`# voice route in this engine: ${JSON.stringify(route)}`);
       await eventually(async () => {
         const peak = await heardPeak(stack, sessionId);
         assert.ok(peak > 0.02, `the gateway heard sound, not silence (loudest 10 ms RMS ${peak.toFixed(3)})`);
