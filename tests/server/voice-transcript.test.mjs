@@ -10,7 +10,7 @@ import { concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpe
 import { createPocketsphinxStt } from '../../tools/server/voice/stt-pocketsphinx.mjs';
 import { loadCatalogue } from '../../tools/server/agents/shop-catalogue.mjs';
 import { DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
-import { spokenPart } from '../../tools/server/voice/voice-gateway.mjs';
+import { spokenPart } from '../../tools/server/voice/spoken-part.mjs';
 
 const GREETING = 'Hello there, and welcome to the game shop. I can help you find a game, a console or an accessory.';
 

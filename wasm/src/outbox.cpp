@@ -1,5 +1,6 @@
 #include "outbox.hpp"
 #include "json_limits.hpp"
+#include "json_text.hpp"
 
 #include <algorithm>
 
@@ -36,11 +37,7 @@ bool Outbox::contains(const std::string& message_id) const {
 }
 
 const std::string& Outbox::to_json() const {
-  if (!text_stale_) return text_;
-  text_ = "[";
-  for (const auto& e : entries_) text_.append(text_.size() > 1 ? "," : "").append(e.json);
-  text_ += ']';
-  text_stale_ = false;
+  if (text_stale_) text_ = json_array_of(entries_), text_stale_ = false;
   return text_;
 }
 

@@ -1,5 +1,6 @@
 #include "transcript.hpp"
 #include "json_limits.hpp"
+#include "json_text.hpp"
 
 #include "rich_text.hpp"
 
@@ -62,11 +63,7 @@ void Transcript::add_voice(const std::string& id, bool from_user, const std::str
 }
 
 const std::string& Transcript::to_json_text() const {
-  if (!text_stale_) return text_;
-  text_ = "[";
-  for (const auto& e : entries_) text_.append(text_.size() > 1 ? "," : "").append(e.json);
-  text_ += ']';
-  text_stale_ = false;
+  if (text_stale_) text_ = json_array_of(entries_), text_stale_ = false;
   return text_;
 }
 

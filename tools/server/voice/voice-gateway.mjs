@@ -34,6 +34,7 @@ import { loudness } from './loudness.mjs';
 import { FRAME_SAMPLES, SAMPLE_RATE } from './opus-frames.mjs';
 import { createUplinkDecoder } from './uplink-decoder.mjs';
 import { playPaced } from './paced-stream.mjs';
+import { spokenPart } from './spoken-part.mjs';
 import { VoiceCall } from './voice-call.mjs';
 import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice-packet.mjs';
 import {
@@ -47,18 +48,6 @@ const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frame
 // id of its agent turn (voice-agent.mjs); the agent's n-th its own.
 export const shopperBubbleId = (call, n) => `voice-${call.id}-${n}`;
 export const agentBubbleId = (call, n) => `voice-${call.id}-a${n}`;
-
-// What the shopper heard of `text` when `sent` of its `total` audio frames
-// had gone out: the same share of the text, back to a word's end (the
-// speech is taken as evenly paced; espeak-ng's is, near enough).
-export function spokenPart(text, sent, total) {
-  if (total <= 0 || sent >= total) return text;
-  const upTo = Math.floor((text.length * sent) / total);
-  if (upTo >= text.length) return text;
-  if (/\s/.test(text[upTo])) return text.slice(0, upTo).trimEnd();
-  const lastSpace = text.slice(0, upTo).search(/\s\S*$/);
-  return lastSpace < 0 ? '' : text.slice(0, lastSpace).trimEnd();
-}
 
 const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
 
