@@ -20,6 +20,7 @@ import { startStack, startReferenceServer, eventually, recordCspViolations, cspV
 import { openConnected, receivedOf } from './session-helpers.mjs';
 import { speechWav, micArgs, voiceUi, gatewayCall as gatewayCallOf, assertAudioBothWaysOnTheChannel } from './voice-audio.mjs';
 import { startCoturn } from './coturn.mjs';
+import { keepPeerConnections, selectedLocalCandidate } from './rtc-peers.mjs';
 import { startShopServer, shopPages } from './shop-origin.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-turn-'));
@@ -49,25 +50,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => { await stack.reset(); await tlsStack.resetServer(); });
-
-// Keeps the page's peer connections (window.__pcs) so a test can ask
-// Chromium's own getStats how the selected pair travels, not the shim.
-const keepPeerConnections = (page) => page.addInitScript(() => {
-  const Native = window.RTCPeerConnection;
-  window.__pcs = [];
-  window.RTCPeerConnection = class extends Native {
-    constructor(...args) { super(...args); window.__pcs.push(this); }
-  };
-});
-const selectedLocalCandidate = (page) => page.evaluate(async () => {
-  const pc = window.__pcs.at(-1);
-  const stats = await pc.getStats();
-  let local = null;
-  stats.forEach((r) => {
-    if (r.type === 'transport' && r.selectedCandidatePairId) local = stats.get(stats.get(r.selectedCandidatePairId).localCandidateId);
-  });
-  return local && { candidateType: local.candidateType, relayProtocol: local.relayProtocol, url: local.url, protocol: local.protocol };
-});
 
 const gatewayCall = (s) => gatewayCallOf(stack, s);
 const wsUp = (s) => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary !== undefined).length, 0);
