@@ -16,12 +16,24 @@ cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
 JOBS=${NATTER_JOBS:-2}
 FUZZ_SECONDS=${NATTER_FUZZ_SECONDS:-30}
+LOGS=build/test-logs
+mkdir -p "$LOGS"
 passed=(); failed=()
 
+# Each suite's output also goes to build/test-logs/NAME.log, so the summary at
+# the end can repeat what failed: a CI log is often read from its tail only.
 suite() {  # suite NAME COMMAND...
   local name=$1; shift
   echo; echo "=== suite: $name"
-  if "$@"; then passed+=("$name"); else failed+=("$name"); echo "=== suite FAILED: $name"; fi
+  if "$@" 2>&1 | tee "$LOGS/$name.log"; then passed+=("$name")
+  else failed+=("$name"); echo "=== suite FAILED: $name"; fi
+}
+
+# The failing tests' lines: node's spec reporter marks them with ✖, ctest
+# with "Failed" or "***", a crash or sanitizer report with ERROR.
+failures_of() {  # failures_of NAME
+  grep -E '✖|\*\*\*Failed|\(Failed\)|\*\*\*Exception|ERROR: |Segmentation fault' "$LOGS/$1.log" |
+    awk '!seen[$0]++' | head -n 40
 }
 
 native() {
@@ -68,4 +80,7 @@ suite engines engines
 
 echo
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"
-[ ${#failed[@]} -eq 0 ] || { echo "failed suites: ${failed[*]}"; exit 1; }
+[ ${#failed[@]} -eq 0 ] && exit 0
+echo "failed suites: ${failed[*]}"
+for name in "${failed[@]}"; do echo; echo "--- what failed in $name (whole output: $LOGS/$name.log)"; failures_of "$name"; done
+exit 1
