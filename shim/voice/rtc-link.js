@@ -10,12 +10,17 @@
 //   table entries: rtc.effects (rtc_open, rtc_restart, rtc_answer, rtc_ping, rtc_close);
 //   uplink: rtc.send(pcId, bytes, maxBufferedBytes) -> sent (false: not open)
 //
-// Agent frames from the channel go to onPacket(ArrayBuffer).
+// Agent frames from the channel go to onPacket(ArrayBuffer), and are counted
+// by their seq (frame-count.js): each pong goes to the core with the count so
+// far on this connection (rtc_pong received / expected), the downlink's loss
+// the core asks the gateway's encoder to follow (voice_ladder.hpp).
 //
 // rtc_restart (a network change): the same connection and data channel,
 // the fresh ICE servers (setConfiguration), an offer with iceRestart; once
 // its answer is applied and ICE is connected again, rtc_channel_open once
 // more with the pair now selected (the core waits for it, within its bound).
+
+import { createFrameCount } from './frame-count.js';
 
 const isRelay = (c) => c?.candidateType === 'relay';
 
@@ -87,7 +92,7 @@ export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
     }
     const dc = pc.createDataChannel('voice', { ordered: false, maxRetransmits: 0 });
     dc.binaryType = 'arraybuffer';
-    const entry = { id, pc, dc, failed: false };
+    const entry = { id, pc, dc, failed: false, agentFrames: createFrameCount() };
     current = entry;
     const live = () => current === entry;
     const fail = (reason) => {
@@ -100,10 +105,12 @@ export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
     dc.onmessage = (m) => {
       if (!live()) return;
       if (typeof m.data === 'string') {
-        if (m.data.startsWith('pong')) dispatch({ type: 'rtc_pong', pc_id: id, text: m.data }); // the core reads it
+        if (m.data.startsWith('pong')) dispatch({ type: 'rtc_pong', pc_id: id, text: m.data, ...entry.agentFrames.counts() });
         return;
       }
       counts.received++;
+      // The 8-byte header's seq (docs/protocol.md, "Voice frames"); a runt is the runtime's to reject.
+      if (m.data.byteLength >= 8) entry.agentFrames.frame(new DataView(m.data).getUint16(2));
       onPacket(m.data);
     };
     pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') fail('connection_failed'); };

@@ -22,9 +22,14 @@ function made(V, object, what) {
 }
 
 // Opus encoder, int16 PCM in. encode(pcm, samples = pcm.length): one frame of
-// `samples` (a shorter pcm is padded with silence) -> one packet.
-export function openEncoder(V, { rate, bitrate, complexity }) {
+// `samples` (a shorter pcm is padded with silence) -> one packet. Inband FEC
+// is on, planning for 10 % loss, unless `fec` / `lossPerc` say otherwise.
+export function openEncoder(V, { rate, bitrate, complexity, fec, lossPerc }) {
   const enc = made(V, new V.VoiceEncoder(rate, bitrate, complexity), 'VoiceEncoder');
+  if (fec !== undefined || lossPerc !== undefined) {
+    const status = enc.setLossProtection(fec ?? true, lossPerc ?? 10);
+    if (status !== 0) { enc.delete(); throw new Error(`VoiceEncoder.setLossProtection: ${V.errorName(status)}`); }
+  }
   return {
     encode(pcm, samples = pcm.length) {
       const input = new Int16Array(V.HEAPU8.buffer, enc.inputPtr(), samples);

@@ -3,7 +3,11 @@
 // widget sends on the channel (test control uplink_loss). Its pongs report
 // the gap in the counts, the core lowers the encoder (voice_encoder_set,
 // logged), the worker applies it and the gateway receives smaller packets;
-// once the loss stops, the encoder returns to Clean.
+// once the loss stops, the encoder returns to Clean. And the downlink: the
+// gateway drops a fifth of the agent's frames (test control voice/faults);
+// the widget counts the gaps on the channel, its pings ask for a leaner
+// encoding, the agent's next utterances come encoded so (smaller frames),
+// and once the loss stops, clean again.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,23 +27,27 @@ after(async () => { await stack?.close(); rmSync(dir, { recursive: true, force: 
 beforeEach(() => stack.reset());
 
 const encoderLines = (s) => s.consoleLines.filter((line) => line.startsWith('[natter] voice encoder '));
+const downlinkLines = (s) => s.consoleLines.filter((line) => line.startsWith('[natter] voice downlink '));
 
-// Bytes per frame the gateway received on the channel over the next `ms`.
-async function bytesPerFrame(ms) {
+// Bytes per frame on the channel, as the gateway counted them while
+// `during()` ran: 'received' (the microphone's) or 'sent' (the agent's).
+async function bytesPerFrame(way, during) {
   const a = (await stack.stats()).voice;
-  await new Promise((r) => setTimeout(r, ms));
+  await during();
   const b = (await stack.stats()).voice;
-  const frames = b.frames_received_rtc - a.frames_received_rtc;
-  assert.ok(frames > 20, `only ${frames} frames in ${ms} ms`);
-  return (b.bytes_received_rtc - a.bytes_received_rtc) / frames;
+  const frames = b[`frames_${way}_rtc`] - a[`frames_${way}_rtc`];
+  assert.ok(frames > 20, `only ${frames} frames ${way}`);
+  return (b[`bytes_${way}_rtc`] - a[`bytes_${way}_rtc`]) / frames;
 }
+const forMs = (ms) => () => new Promise((r) => setTimeout(r, ms));
+const until = (done, timeout) => () => eventually(async () => assert.ok(await done()), { timeout });
 
 test('a lossy uplink lowers the encoder to 16 kbit/s with more FEC, and a clean one brings it back', async () => {
   const s = await openConnected(stack);
   const ui = voiceUi(s);
   await ui.start.click();
   await ui.waitForRung('webrtc_direct');
-  const clean = await bytesPerFrame(1500);
+  const clean = await bytesPerFrame('received', forMs(1500));
   assert.deepEqual(encoderLines(s), [], 'a clean path: no change, no effect');
 
   await stack.control('/__natter/voice/rtc/uplink_loss', { every: 5 }); // 20 % lost
@@ -47,7 +55,7 @@ test('a lossy uplink lowers the encoder to 16 kbit/s with more FEC, and a clean 
     JSON.stringify(encoderLines(s))), { timeout: 15_000 });
   const call = await gatewayCallOf(stack, s);
   assert.ok(call.uplink.expected - call.uplink.received >= 10, JSON.stringify(call.uplink));
-  const lowered = await bytesPerFrame(1500); // the worker's encoder: 16 kbit/s is 40 B a frame, 24 kbit/s 60 B
+  const lowered = await bytesPerFrame('received', forMs(1500)); // the worker's encoder: 16 kbit/s is 40 B a frame, 24 kbit/s 60 B
   // Against 16 kbit/s's own ceiling (40 B, +15 % for VBR), not the clean
   // sample: quiet speech at 24 kbit/s can weigh as little (43 B in CI).
   assert.ok(lowered <= 46, `${lowered.toFixed(1)} B a frame at 16 kbit/s (clean: ${clean.toFixed(1)} B at 24 kbit/s)`);
@@ -56,6 +64,37 @@ test('a lossy uplink lowers the encoder to 16 kbit/s with more FEC, and a clean 
   await eventually(() => assert.match(encoderLines(s).at(-1), /^\[natter\] voice encoder clean \(24 kbit\/s, FEC on, 10 %\)/,
     JSON.stringify(encoderLines(s))), { timeout: 20_000 });
   console.log(`# ${clean.toFixed(1)} B a frame clean, ${lowered.toFixed(1)} B heavy; ${encoderLines(s).join(' | ')}`);
+  await ui.end.click();
+  await ui.waitFor('off');
+  s.assertClean();
+});
+
+test('a lossy downlink: the widget asks for the agent\'s audio at 16 kbit/s with more FEC, and clean again once the loss stops', async () => {
+  const s = await openConnected(stack);
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await ui.waitForRung('webrtc_direct');
+  // The greeting (it starts on the WebSocket: the channel opens during it).
+  const clean = await bytesPerFrame('sent', until(async () => (await ui.state()) === 'listening', 20_000));
+  assert.equal((await stack.stats()).voice.utterances_adapted, 0);
+
+  await stack.control('/__natter/voice/faults', { drop: 0.2, seed: 7 }); // a fifth of the agent's frames never sent
+  await eventually(() => assert.ok(downlinkLines(s).some((l) => l.startsWith('[natter] voice downlink heavy (16 kbit/s, FEC on, 20 %)')),
+    JSON.stringify(downlinkLines(s))), { timeout: 30_000 });
+  await eventually(async () => assert.deepEqual((await gatewayCallOf(stack, s)).rtc?.downlink,
+    { bitrate: 16000, fec: true, lossPerc: 20 }, 'the gateway heard it in the pings'), { timeout: 5_000 });
+  const adaptedBefore = (await stack.stats()).voice.utterances_adapted;
+  // The next utterances are encoded so: at 16 kbit/s a frame is 40 B of Opus
+  // and the 8-byte header (+15 % for VBR); the greeting's, at 24 kbit/s, ~68 B.
+  const lean = await bytesPerFrame('sent', until(async () => (await stack.stats()).voice.utterances_adapted >= adaptedBefore + 2, 60_000));
+  assert.ok(lean <= 55 && lean < 0.85 * clean, `${lean.toFixed(1)} B an agent frame once adapted, ${clean.toFixed(1)} B clean`);
+
+  await stack.control('/__natter/voice/faults', { drop: 0 });
+  await eventually(() => assert.match(downlinkLines(s).at(-1), /^\[natter\] voice downlink clean \(24 kbit\/s, FEC on, 10 %\)/,
+    JSON.stringify(downlinkLines(s))), { timeout: 60_000 });
+  await eventually(async () => assert.equal((await gatewayCallOf(stack, s)).rtc?.downlink, null), { timeout: 5_000 });
+  console.log(`# agent frames ${clean.toFixed(1)} B clean, ${lean.toFixed(1)} B once adapted; ${downlinkLines(s).join(' | ')}`);
+  assert.ok(!['off', 'ending'].includes(await ui.state()), 'the call went on throughout');
   await ui.end.click();
   await ui.waitFor('off');
   s.assertClean();

@@ -41,7 +41,7 @@ TEST(UplinkMeter, TheWindowForgetsReportsOlderThanItsLength) {
   m.pong("pong rx=0/0", 0);
   m.pong("pong rx=25/50", 0);  // a bad second
   uint32_t received = 25, expected = 50;
-  for (int i = 0; i < UplinkMeter::kWindowReports - 1; ++i) {
+  for (int i = 0; i < LossWindow::kWindowReports - 1; ++i) {
     received += 50, expected += 50;
     m.pong("pong rx=" + std::to_string(received) + "/" + std::to_string(expected), 0);
   }

@@ -456,12 +456,15 @@ TEST_F(VoiceLadderCall, ACallResumedWithoutWebRtcDoesNotKeepTheLostChannelsRoute
 // The encoder follows the channel (issue 17): each pong answers a numbered
 // ping and carries the gateway's cumulative count of the call's frames.
 struct VoiceEncoderAdapt : VoiceLadderCall {
-  uint32_t received = 0, expected = 0;
+  uint32_t received = 0, expected = 0;  // the gateway's count of the microphone's frames
+  uint32_t got = 0, sent = 0;           // the host's count of the agent's frames
   int64_t since_ping = 0;
   // One second on the channel: the next ping goes out, its pong comes back
-  // `rtt_ms` later with 50 more frames expected, `lost` of them missing (the
-  // session's own heartbeat answered too, so it stays up).
-  void second(uint32_t pc, int lost, int64_t rtt_ms = 40) {
+  // `rtt_ms` later echoing its number, with 50 more microphone frames
+  // expected, `lost` of them missing, and the host's count of the agent's
+  // 50, `lost_down` missing (the session's own heartbeat answered too, so it
+  // stays up).
+  void second(uint32_t pc, int lost, int64_t rtt_ms = 40, int lost_down = 0) {
     h.feed(WsFrame{conn, R"({"type":"pong","t":0})"});
     h.advance(VoiceLadder::kPingMs - since_ping);
     const std::string ping = h.all_of<RtcPing>().back().text;
@@ -469,7 +472,10 @@ struct VoiceEncoderAdapt : VoiceLadderCall {
     since_ping = rtt_ms;
     expected += 50;
     received += 50 - static_cast<uint32_t>(lost);
-    h.feed(RtcPong{pc, "pong" + ping.substr(4) + " rx=" + std::to_string(received) + "/" + std::to_string(expected)});
+    sent += 50;
+    got += 50 - static_cast<uint32_t>(lost_down);
+    const std::string number = ping.substr(4, ping.find(' ', 5) - 4);  // " <n>", without a dl=
+    h.feed(RtcPong{pc, "pong" + number + " rx=" + std::to_string(received) + "/" + std::to_string(expected), got, sent});
   }
   std::vector<VoiceEncoderSet> sets() const { return h.all_of<VoiceEncoderSet>(); }
 };
@@ -560,6 +566,81 @@ TEST_F(VoiceEncoderAdapt, APongOfAnotherPeerConnectionIsNotMeasured) {
   }
   EXPECT_EQ(h.client.ladder().state(), Ladder::Direct);
   EXPECT_TRUE(sets().empty());
+}
+
+// The downlink (issue 17): the host counts the agent frames that arrive on
+// the channel and reports them with each pong; the level for the gateway's
+// encoder rides the following pings ("dl=<bitrate>/<fec>/<loss_perc>").
+struct VoiceDownlinkAdapt : VoiceEncoderAdapt {
+  // One second with the uplink clean and `lost` of the agent's 50 frames
+  // missing on the way down.
+  void second_down(uint32_t pc, int lost, int64_t rtt_ms = 40) { second(pc, 0, rtt_ms, lost); }
+  std::string last_ping() const { return h.all_of<RtcPing>().back().text; }
+  // The text of the next ping (its pong not given yet).
+  std::string next_ping() {
+    h.advance(VoiceLadder::kPingMs - since_ping);
+    since_ping = 0;
+    return last_ping();
+  }
+};
+
+TEST_F(VoiceDownlinkAdapt, LossOfTheAgentsFramesAsksTheGatewayForALeanerEncodingOnEveryPing) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  for (int i = 0; i < 3; ++i) second_down(pc, 0);
+  EXPECT_EQ(h.client.ladder().downlink_level(), 0);
+  EXPECT_EQ(next_ping().find(" dl="), std::string::npos) << "a clean downlink asks nothing: " << last_ping();
+  for (int i = 0; i < 5; ++i) second_down(pc, 8);  // 16 %
+  EXPECT_EQ(h.client.ladder().downlink_level(), 2);
+  EXPECT_EQ(h.client.ladder().encoder_level(), 0) << "the uplink was clean: its encoder stays";
+  EXPECT_TRUE(sets().empty()) << "the microphone's encoder is not the one to change";
+  const std::string ping = next_ping();
+  EXPECT_NE(ping.find(" dl=16000/1/20"), std::string::npos) << ping;
+  for (int i = 0; i < 3; ++i) {
+    second_down(pc, 8);
+    EXPECT_NE(last_ping().find(" dl=16000/1/20"), std::string::npos) << "every ping repeats it: " << last_ping();
+  }
+  for (int i = 0; i < 10; ++i) second_down(pc, 0);  // clean again
+  EXPECT_EQ(h.client.ladder().downlink_level(), 0);
+  EXPECT_EQ(next_ping().find(" dl="), std::string::npos) << last_ping();
+}
+
+TEST_F(VoiceDownlinkAdapt, LossWithALongRoundTripAsksForFewerBytesWithoutFec) {
+  start_call();
+  const uint32_t pc = climb_to("relay", "tcp");
+  for (int i = 0; i < 6; ++i) second_down(pc, 4, 600);
+  EXPECT_EQ(h.client.ladder().downlink_level(), 3);
+  EXPECT_NE(next_ping().find(" dl=12000/0/20"), std::string::npos) << last_ping();
+}
+
+TEST_F(VoiceDownlinkAdapt, FallingBackToTheWebSocketForgetsTheDownlinksLevelAndANewChannelMeasuresAfresh) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  second_down(pc, 0);
+  for (int i = 0; i < 5; ++i) second_down(pc, 10);
+  ASSERT_EQ(h.client.ladder().downlink_level(), 2);
+  h.feed(RtcFailed{pc, "connection_failed"});
+  EXPECT_EQ(route(), "websocket");
+  EXPECT_EQ(h.client.ladder().downlink_level(), 0);
+  h.advance(VoiceLadder::kRetryMs);
+  const uint32_t pc2 = climb_to("host");
+  since_ping = 0;
+  got = sent = 0;  // the host's count on the new channel starts from zero
+  second_down(pc2, 10);
+  EXPECT_EQ(h.client.ladder().downlink_level(), 0) << "the new channel's first report is only its baseline";
+}
+
+TEST_F(VoiceDownlinkAdapt, TheHostsCountForAnotherPeerConnectionIsNotMeasured) {
+  start_call();
+  const uint32_t pc = climb_to("host");
+  for (int i = 0; i < 6; ++i) {
+    h.advance(VoiceLadder::kPingMs);
+    sent += 50;
+    got += 40;
+    h.feed(RtcPong{pc + 1, "pong", got, sent});
+    h.feed(RtcPong{pc, "pong"});
+  }
+  EXPECT_EQ(h.client.ladder().downlink_level(), 0);
 }
 
 TEST(VoiceLadderFrames, FramesArrivingOnBothRungsAcrossAChangeArePlayedOnce) {

@@ -94,12 +94,36 @@ test('an open channel reports the selected path, pongs and frames, and a close a
   dc.onmessage({ data: 'pong 4 rx=48/50' });
   const frame = new ArrayBuffer(12);
   dc.onmessage({ data: frame });
-  assert.deepEqual(events.filter((e) => e.type === 'rtc_pong'), [{ type: 'rtc_pong', pc_id: 1, text: 'pong 4 rx=48/50' }],
+  assert.deepEqual(events.filter((e) => e.type === 'rtc_pong'),
+    [{ type: 'rtc_pong', pc_id: 1, text: 'pong 4 rx=48/50', received: 0, expected: 0 }],
     'the pong\'s text goes to the core, which reads it');
   assert.deepEqual(packets, [frame]);
   dc.onclose();
   dc.onclose();
   assert.deepEqual(events.filter((e) => e.type === 'rtc_failed'), [{ type: 'rtc_failed', pc_id: 1, reason: 'channel_closed' }]);
+});
+
+// The downlink's loss (issue 17): the agent's frames on this connection,
+// counted by seq, go to the core with each pong; a new connection counts anew.
+test('each pong carries the count of the agent frames that arrived on the connection, by their seq', () => {
+  const { rtc, made, events, packets } = link();
+  const agentFrame = (seq) => {
+    const bytes = new Uint8Array(10);
+    bytes[0] = 1;
+    new DataView(bytes.buffer).setUint16(2, seq);
+    return bytes.buffer;
+  };
+  const pongs = () => events.filter((e) => e.type === 'rtc_pong').map(({ received, expected }) => [received, expected]);
+  rtc.effects.rtc_open({ pc_id: 1, ice_servers: [] });
+  for (const seq of [65533, 65534, 1, 0, 3, 3]) made[0].dc.onmessage({ data: agentFrame(seq) }); // 65535 and 2 lost, 0 late, 3 twice
+  made[0].dc.onmessage({ data: new ArrayBuffer(5) }); // a runt: handed on (the runtime rejects it), not counted
+  made[0].dc.onmessage({ data: 'pong 1' });
+  assert.deepEqual(pongs(), [[5, 7]]);
+  assert.equal(packets.length, 7, 'every frame still goes to the runtime');
+  rtc.effects.rtc_open({ pc_id: 2, ice_servers: [] });
+  made[1].dc.onmessage({ data: agentFrame(9) });
+  made[1].dc.onmessage({ data: 'pong 1' });
+  assert.deepEqual(pongs(), [[5, 7], [1, 1]], 'a new connection counts from zero');
 });
 
 test('frames go only to the named connection and are dropped, not queued, past the buffer bound', () => {

@@ -20,7 +20,11 @@ function fakeAnswer(legs, { restartFails = false } = {}) {
     const leg = { sdp: 'v=0 answer', isOpen: true, sent: [], closedWith: null, restarts: [], onPacket, onPing };
     Object.assign(leg, {
       open: () => leg.isOpen,
-      send: (b) => { leg.sent.push(b); return true; },
+      send: (b) => {
+        if (leg.full) return 'full';
+        leg.sent.push(b);
+        return 'sent';
+      },
       close: (reason) => { if (leg.closedWith) return; leg.closedWith = reason; leg.isOpen = false; onClose(reason); },
       restart: async (sdp) => {
         leg.restarts.push(sdp);
@@ -157,4 +161,47 @@ test('a ping on the leg is answered with the call\'s frame counts (the widget\'s
   const plain = createCallRtc({ turn: null, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
   await plain.offer(call, conn, { pc_id: 2, sdp: 'o' });
   assert.equal(legs[1].onPing(), null, 'no counter given: a bare echo');
+});
+
+// The downlink (issue 17): the encoding a ping asks for holds for that leg's
+// utterances only; a backed-up channel drops the agent's frames, stale.
+test('the encoding the widget\'s pings ask for is the leg\'s, for utterances while its frames ride it', async () => {
+  const legs = [];
+  const rtc = createCallRtc({ turn: null, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['rtc']);
+  const call = { id: 'call-10', conn };
+  assert.equal(rtc.downlinkEncoding(call), null, 'no leg: the clean encoding');
+  await rtc.offer(call, conn, { pc_id: 1, sdp: 'o' });
+  legs[0].onPing(null);
+  assert.equal(rtc.downlinkEncoding(call), null);
+  const heavy = { bitrate: 16000, fec: true, lossPerc: 20 };
+  legs[0].onPing(heavy);
+  assert.deepEqual(rtc.downlinkEncoding(call), heavy);
+  assert.deepEqual(rtc.summary(call).downlink, heavy);
+  rtc.kill('blackhole');
+  assert.equal(rtc.downlinkEncoding(call), null, 'a silent leg: the frames go on the socket');
+  await rtc.offer(call, conn, { pc_id: 2, sdp: 'o' });
+  assert.equal(rtc.downlinkEncoding(call), null, 'a new leg starts clean');
+  legs[1].onPing(heavy);
+  legs[1].onPing(null);
+  assert.equal(rtc.downlinkEncoding(call), null, 'the widget asks for clean again');
+  assert.equal(rtc.totals().utterances_adapted, 1);
+});
+
+test('a backed-up channel drops the agent\'s frame: not queued, not sent on the socket either', async () => {
+  const legs = [];
+  const rtc = createCallRtc({ turn: null, answer: fakeAnswer(legs), hear: () => {}, log: () => {} });
+  const conn = fakeConn(['rtc']);
+  const call = { id: 'call-11', conn };
+  await rtc.offer(call, conn, { pc_id: 1, sdp: 'o' });
+  const out = rtc.downlink(call, conn);
+  out.sendBinary('f1');
+  legs[0].full = true;
+  out.sendBinary('f2');
+  legs[0].full = false;
+  out.sendBinary('f3');
+  assert.deepEqual(legs[0].sent, ['f1', 'f3']);
+  assert.deepEqual(conn.binary, []);
+  assert.equal(rtc.totals().frames_dropped_full_rtc, 1);
+  assert.equal(rtc.totals().frames_sent_rtc, 2);
 });

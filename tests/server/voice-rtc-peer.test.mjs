@@ -1,14 +1,15 @@
 // The gateway's WebRTC leg (tools/server/voice/rtc-peer.mjs) against a
 // werift peer playing the widget: the answer carries loopback candidates,
 // binary frames cross the unordered channel both ways unchanged, a ping is
-// echoed as a pong (with the call's frame counts when onPing gives them),
+// answered with a pong of its number (with the call's frame counts when
+// onPing gives them; onPing hears the downlink encoding the ping asks for),
 // and closing reports the close once. (werift notices
 // a peer that closed only after its ~30 s ICE timeout: the widget says
 // voice.rtc_close on the WebSocket instead.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RTCPeerConnection } from 'werift';
-import { answerRtc } from '../../tools/server/voice/rtc-peer.mjs';
+import { MAX_BUFFERED_BYTES, answerRtc } from '../../tools/server/voice/rtc-peer.mjs';
 
 async function widgetOffer() {
   const pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'] });
@@ -32,9 +33,10 @@ test('frames cross the data channel both ways unchanged and a ping is answered w
   const closes = [];
   let opened = false;
   const counts = [null, { received: 48, expected: 50 }]; // what onPing gives, ping by ping
+  const asked = [];
   const leg = await answerRtc({
     sdp: widget.sdp, onPacket: (b) => atGateway.push(Buffer.from(b)), onOpen: () => { opened = true; },
-    onClose: (r) => closes.push(r), onPing: () => counts.shift(),
+    onClose: (r) => closes.push(r), onPing: (downlink) => { asked.push(downlink); return counts.shift(); },
   });
   assert.match(leg.sdp, /a=candidate:.* 127\.0\.0\.1 /, 'the answer names a loopback candidate');
   const atWidget = [];
@@ -46,15 +48,16 @@ test('frames cross the data channel both ways unchanged and a ping is answered w
   try {
     const up = Buffer.from([0, 0, 0, 1, 0, 0, 3, 192, 9, 9, 9]);
     widget.dc.send(up);
-    assert.equal(leg.send(Buffer.from([1, 2, 3])), true);
-    widget.dc.send('ping:7');
+    assert.equal(leg.send(Buffer.from([1, 2, 3])), 'sent');
+    widget.dc.send('ping 7');
     await until(() => atWidget.length === 2);
-    widget.dc.send('ping 8');
+    widget.dc.send('ping 8 dl=16000/1/20');
     await until(() => atGateway.length === 1 && atWidget.length === 3);
     assert.deepEqual(atGateway[0], up);
     const texts = atWidget.filter((m) => typeof m === 'string');
     const binary = atWidget.filter((m) => typeof m !== 'string');
-    assert.deepEqual(texts, ['pong:7', 'pong 8 rx=48/50']);
+    assert.deepEqual(texts, ['pong 7', 'pong 8 rx=48/50']);
+    assert.deepEqual(asked, [null, { bitrate: 16000, fec: true, lossPerc: 20 }]);
     assert.deepEqual([...binary[0]], [1, 2, 3]);
   } catch (error) {
     leg.close('failed');
@@ -67,4 +70,31 @@ test('frames cross the data channel both ways unchanged and a ping is answered w
   assert.deepEqual(closes, ['test']);
   assert.equal(leg.send(Buffer.from([1])), false);
   await widget.pc.close();
+});
+
+// A frame given while werift still holds more than MAX_BUFFERED_BYTES of
+// earlier ones unsent is dropped ('full'), not queued: a burst of 40 in one
+// tick, and what was 'sent' is exactly what arrives.
+test('frames past the buffer bound are dropped, not queued, and the channel takes frames again once it drained', async () => {
+  const widget = await widgetOffer();
+  const leg = await answerRtc({ sdp: widget.sdp, onPacket: () => {}, onClose: () => {} });
+  const arrived = [];
+  widget.dc.onMessage.subscribe((m) => arrived.push(m));
+  await widget.pc.setRemoteDescription({ type: 'answer', sdp: leg.sdp });
+  try {
+    await until(() => widget.dc.readyState === 'open' && leg.open());
+    const results = [];
+    for (let i = 0; i < 40; i += 1) results.push(leg.send(Buffer.alloc(120, i)));
+    const sent = results.filter((r) => r === 'sent').length;
+    assert.ok(sent >= Math.floor(MAX_BUFFERED_BYTES / 120) && sent < 40, `sent ${sent} of 40: ${results.join(' ')}`);
+    assert.deepEqual(results.slice(sent), Array(40 - sent).fill('full'), 'once full, every later one dropped');
+    await until(() => arrived.length === sent);
+    await new Promise((resolve) => { setTimeout(resolve, 200); });
+    assert.equal(arrived.length, sent, 'the dropped ones never come');
+    assert.deepEqual(arrived.map((m) => m[0]), [...Array(sent).keys()]);
+    assert.equal(leg.send(Buffer.alloc(120, 99)), 'sent', 'drained: sent again');
+  } finally {
+    leg.close('test');
+    await widget.pc.close();
+  }
 });

@@ -58,6 +58,9 @@ class VoiceEncoder {
   }
   int lookahead() const { return enc_.lookahead(); }
   int setBitrate(int bits_per_second) { return enc_.set_bitrate(bits_per_second); }
+  // Inband FEC on/off and the loss it plans for (the gateway encodes the
+  // agent's audio as the widget's measure asks: tools/server/voice/channel-ping.mjs).
+  int setLossProtection(bool fec, int loss_perc) { return enc_.set_loss_protection(fec, loss_perc); }
 
  private:
   natter::voice::OpusEncoder enc_;
@@ -175,7 +178,8 @@ EMSCRIPTEN_BINDINGS(natter_voice) {
       .function("encode", &VoiceEncoder::encode)
       .function("encodeFloat", &VoiceEncoder::encodeFloat)
       .function("lookahead", &VoiceEncoder::lookahead)
-      .function("setBitrate", &VoiceEncoder::setBitrate);
+      .function("setBitrate", &VoiceEncoder::setBitrate)
+      .function("setLossProtection", &VoiceEncoder::setLossProtection);
 
   class_<VoiceDecoder>("VoiceDecoder")
       .constructor<int>()

@@ -185,7 +185,7 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, RtcOfferReady>) ladder_.on_offer_ready(e.pc_id, e.sdp);
         else if constexpr (std::is_same_v<T, RtcChannelOpen>)
           ladder_.on_channel_open(e.pc_id, e.candidate_type, e.relay_protocol, now);
-        else if constexpr (std::is_same_v<T, RtcPong>) ladder_.on_pong(e.pc_id, e.text, now);
+        else if constexpr (std::is_same_v<T, RtcPong>) ladder_.on_pong(e, now);
         else if constexpr (std::is_same_v<T, RtcFailed>) ladder_.on_failed(e.pc_id, e.reason, now);
       },
       event);

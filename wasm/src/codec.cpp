@@ -182,7 +182,12 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.str("relay_protocol", e.relay_protocol, false);
     out = e;
   } else if (type == "rtc_pong") {
-    RtcPong e; r.integer("pc_id", e.pc_id); r.str("text", e.text, false); out = e;
+    RtcPong e;
+    r.integer("pc_id", e.pc_id);
+    r.str("text", e.text, false);
+    r.integer("received", e.received, false);
+    r.integer("expected", e.expected, false);
+    out = e;
   } else if (type == "rtc_failed") {
     RtcFailed e; r.integer("pc_id", e.pc_id); r.str("reason", e.reason, false); out = e;
   } else if (type == "channel_read") {
@@ -429,7 +434,8 @@ json encode_event(const Event& event) {
           return {{"type", "rtc_channel_open"}, {"pc_id", e.pc_id}, {"candidate_type", e.candidate_type},
                   {"relay_protocol", e.relay_protocol}};
         else if constexpr (std::is_same_v<T, RtcPong>)
-          return {{"type", "rtc_pong"}, {"pc_id", e.pc_id}, {"text", e.text}};
+          return {{"type", "rtc_pong"}, {"pc_id", e.pc_id}, {"text", e.text}, {"received", e.received},
+                  {"expected", e.expected}};
         else if constexpr (std::is_same_v<T, RtcFailed>)
           return {{"type", "rtc_failed"}, {"pc_id", e.pc_id}, {"reason", e.reason}};
         else return {{"type", "tick"}};

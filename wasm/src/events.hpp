@@ -157,10 +157,14 @@ struct RtcChannelOpen {
   std::string relay_protocol;
 };
 // The gateway's pong came back on the channel: `text` as received
-// ("pong <n> rx=<received>/<expected>"; the core reads it: uplink_meter.hpp).
+// ("pong <n> rx=<received>/<expected>"; the core reads it: uplink_meter.hpp),
+// with the host's count of the agent frames that arrived on this channel
+// (cumulative since it opened; shim/voice/frame-count.js): the downlink's loss.
 struct RtcPong {
   uint32_t pc_id = 0;
   std::string text;
+  uint32_t received = 0;
+  uint32_t expected = 0;
 };
 // The peer connection or its channel failed or closed (reason: what the browser said).
 struct RtcFailed {

@@ -135,32 +135,56 @@ void VoiceLadder::on_channel_open(uint32_t pc_id, const std::string& candidate_t
   channel_since_ = now;
   ponged_ = false;
   meter_.reset();  // a new path: nothing measured on it yet
+  downlink_loss_.reset();
   c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
   c_.timers_.set(TimerName::RtcPing, now + kPingMs);
   route();
 }
 
-void VoiceLadder::on_pong(uint32_t pc_id, const std::string& text, int64_t now) {
-  if ((state_ != Ladder::Direct && state_ != Ladder::Relayed) || !ours(pc_id)) return;
+namespace {
+
+std::string measured(const voice::PathQuality& q) {
+  const int tenths = static_cast<int>(q.loss_pct * 10 + 0.5);
+  return "loss " + std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " %, rtt " +
+         std::to_string(q.rtt_ms) + " ms";
+}
+
+// "voice encoder lossy (20 kbit/s, FEC on, 10 %): <why>"
+Log level_log(const char* what, int level, const std::string& why) {
+  const voice::EncoderLevel& l = voice::kEncoderLevels[level];
+  return Log{"info", std::string(what) + " " + l.name + " (" + std::to_string(l.setting.bitrate / 1000) +
+                         " kbit/s, FEC " + (l.setting.fec ? "on" : "off") + ", " + std::to_string(l.setting.loss_perc) +
+                         " %): " + why};
+}
+
+}  // namespace
+
+void VoiceLadder::on_pong(const RtcPong& pong, int64_t now) {
+  if ((state_ != Ladder::Direct && state_ != Ladder::Relayed) || !ours(pong.pc_id)) return;
   c_.timers_.set(TimerName::RtcDeadline, now + kLivenessMs);
   ponged_ = true;
-  if (!meter_.pong(text, now)) return;  // no new loss report: nothing to decide
-  const voice::PathQuality q = meter_.quality();
-  const int level = voice::choose_encoder_level(encoder_level_, q);
-  if (level == encoder_level_) return;
-  const int tenths = static_cast<int>(q.loss_pct * 10 + 0.5);
-  set_encoder(level, "loss " + std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " %, rtt " +
-                         std::to_string(q.rtt_ms) + " ms");
+  if (meter_.pong(pong.text, now)) {  // a new uplink loss report
+    const voice::PathQuality q = meter_.quality();
+    set_encoder(voice::choose_encoder_level(encoder_level_, q), measured(q));
+  }
+  if (downlink_loss_.report(pong.received, pong.expected)) {
+    const voice::PathQuality q{downlink_loss_.loss_pct(), meter_.rtt_ms()};
+    set_downlink(voice::choose_encoder_level(downlink_level_, q), measured(q));
+  }
 }
 
 void VoiceLadder::set_encoder(int level, const std::string& why) {
   if (level == encoder_level_) return;
   encoder_level_ = level;
-  const voice::EncoderLevel& l = voice::kEncoderLevels[level];
-  c_.out_.push_back(VoiceEncoderSet{l.setting.bitrate, l.setting.fec, l.setting.loss_perc});
-  c_.out_.push_back(Log{"info", std::string("voice encoder ") + l.name + " (" + std::to_string(l.setting.bitrate / 1000) +
-                                    " kbit/s, FEC " + (l.setting.fec ? "on" : "off") + ", " +
-                                    std::to_string(l.setting.loss_perc) + " %): " + why});
+  const voice::EncoderSetting& s = voice::kEncoderLevels[level].setting;
+  c_.out_.push_back(VoiceEncoderSet{s.bitrate, s.fec, s.loss_perc});
+  c_.out_.push_back(level_log("voice encoder", level, why));
+}
+
+void VoiceLadder::set_downlink(int level, const std::string& why) {
+  if (level == downlink_level_) return;
+  downlink_level_ = level;
+  c_.out_.push_back(level_log("voice downlink", level, why));
 }
 
 void VoiceLadder::on_failed(uint32_t pc_id, const std::string& reason, int64_t now) {
@@ -208,7 +232,12 @@ void VoiceLadder::renew(const std::string& why, int64_t now, bool tell_server) {
 void VoiceLadder::on_timer(TimerName name, int64_t now) {
   if (name == TimerName::RtcPing) {
     if (state_ != Ladder::Direct && state_ != Ladder::Relayed) return;
-    c_.out_.push_back(RtcPing{pc_id_, meter_.ping(now)});
+    std::string text = meter_.ping(now);
+    if (downlink_level_ != voice::kCleanLevel) {
+      const voice::EncoderSetting& s = voice::kEncoderLevels[downlink_level_].setting;
+      text += " dl=" + std::to_string(s.bitrate) + (s.fec ? "/1/" : "/0/") + std::to_string(s.loss_perc);
+    }
+    c_.out_.push_back(RtcPing{pc_id_, std::move(text)});
     c_.timers_.set(TimerName::RtcPing, now + kPingMs);
     return;
   }
@@ -263,7 +292,10 @@ void VoiceLadder::route() {
   c_.out_.push_back(VoiceRoute{on_channel ? "rtc" : "websocket", on_channel ? pc_id_ : 0, rung(),
                                on_channel ? kMaxBufferedBytes : 0});
   if (on_channel) c_.out_.push_back(Log{"info", "voice rides " + rung()});
-  else set_encoder(voice::kCleanLevel, "back on the WebSocket");
+  else {
+    set_encoder(voice::kCleanLevel, "back on the WebSocket");
+    set_downlink(voice::kCleanLevel, "back on the WebSocket");
+  }
 }
 
 }  // namespace natter

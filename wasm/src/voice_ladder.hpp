@@ -51,12 +51,21 @@
 // A rung change never touches the call (voice_machine.hpp): no new
 // microphone prompt, no new greeting, no voice.start, no ended call.
 //
-// The encoder follows the path (issue 17): on a channel, each ping carries
-// its number and each pong the gateway's count of the call's frames
-// received / expected (uplink_meter.hpp); after each report the pure policy
-// (encoder_policy.hpp) picks a level, and VoiceEncoderSet goes out only
-// when it changes. Back on the WebSocket (TCP: loss shows as delay, not
-// gaps, and no pongs measure it) the encoder returns to the Clean level.
+// The encoders follow the path (issue 17), each direction measured by its
+// receiver and decided here by the same pure policy (encoder_policy.hpp):
+//   - uplink: on a channel, each ping carries its number and each pong the
+//     gateway's count of the call's frames received / expected
+//     (uplink_meter.hpp); after each report the policy picks a level, and
+//     VoiceEncoderSet goes out only when it changes;
+//   - downlink: with each pong the host reports its own count of the agent
+//     frames that arrived on the channel (RtcPong received / expected); the
+//     level picked from that loss and the ping's round trip rides every
+//     following ping as " dl=<bitrate>/<fec 0|1>/<loss_perc>" (none: Clean),
+//     and the gateway encodes the agent's next utterances so
+//     (docs/protocol.md). On the unreliable channel a lost ping only delays
+//     it by a second; a gateway that takes the call over learns it at once.
+// Back on the WebSocket (TCP: loss shows as delay, not gaps, and no pongs
+// measure it) both return to the Clean level.
 #pragma once
 
 #include <cstddef>
@@ -70,6 +79,7 @@
 namespace natter {
 
 class Client;
+struct RtcPong;
 
 enum class Ladder : uint8_t { Off, WebSocket, ExpectConfig, ExpectChannel, Direct, Relayed, RestartConfig, Restarting };
 const char* state_name(Ladder s);
@@ -111,7 +121,7 @@ class VoiceLadder {
   void on_offer_ready(uint32_t pc_id, const std::string& sdp);
   void on_channel_open(uint32_t pc_id, const std::string& candidate_type, const std::string& relay_protocol,
                        int64_t now);
-  void on_pong(uint32_t pc_id, const std::string& text, int64_t now);
+  void on_pong(const RtcPong& pong, int64_t now);
   void on_failed(uint32_t pc_id, const std::string& reason, int64_t now);
   void on_online(int64_t now);
   // TimerName::RtcDeadline or RtcPing fired.
@@ -125,6 +135,8 @@ class VoiceLadder {
   // The encoder level last sent (encoder_policy.hpp; kCleanLevel at first).
   int encoder_level() const { return encoder_level_; }
   const voice::UplinkMeter& meter() const { return meter_; }
+  // The level asked of the gateway's encoder for the agent's audio (kCleanLevel at first).
+  int downlink_level() const { return downlink_level_; }
 
   static constexpr int64_t kSetupMs = 6'000;
   static constexpr int64_t kRestartMs = 5'000;
@@ -151,6 +163,7 @@ class VoiceLadder {
   void close_pc(bool tell_server);
   void route();                                      // VoiceRoute for the state we are in
   void set_encoder(int level, const std::string& why);  // VoiceEncoderSet when `level` differs
+  void set_downlink(int level, const std::string& why);  // the pings' dl= from now on
   bool ours(uint32_t pc_id) const { return pc_id != 0 && pc_id == pc_id_; }
 
   Client& c_;
@@ -166,6 +179,8 @@ class VoiceLadder {
   uint32_t failures_ = 0;      // in a row; the climb's back-off
   voice::UplinkMeter meter_;   // the current channel's path; reset when one opens
   int encoder_level_ = voice::kCleanLevel;  // what the encoder was last told (kept across calls)
+  voice::LossWindow downlink_loss_;         // the agent's frames on the current channel
+  int downlink_level_ = voice::kCleanLevel;
 };
 
 }  // namespace natter

@@ -8,28 +8,35 @@
 // the socket meanwhile: voice_ladder.hpp). Each voice.rtc_config carries
 // freshly minted TURN credentials (a new id each time). The
 // widget's frames from either path reach the same `hear` (voice-gateway.mjs),
-// so the voice agent cannot tell them apart.
+// so the voice agent cannot tell them apart. The encoding the widget's pings
+// ask for the agent's audio (channel-ping.mjs dl=) belongs to the leg: on
+// the socket, or on a new leg, the agent's audio is encoded as ever.
 //
 // createCallRtc({ enabled, turn (turn-credentials.mjs config or null), answer
 // (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), uplink(call) ->
 // {received, expected} (the call's frame counts, told in each pong), log }) -> {
 //   offered(conn), handles(type), control(call|null, conn, voice.rtc_* frame),
 //   request(call, conn), offer(call, conn, frame),
-//   closeByWidget(call, pcId), end(call), downlink(call, conn), kill(mode, {ms}),
+//   closeByWidget(call, pcId), end(call), downlink(call, conn),
+//   downlinkEncoding(call) -> {bitrate, fec, lossPerc} | null (for the agent's
+//   next utterance; null: the clean one), kill(mode, {ms}),
 //   uplinkLoss(every) (test control: drop every n-th widget frame arriving on a leg),
 //   summary(call), totals(), resetTotals() }
+import { sameDownlink } from './channel-ping.mjs';
 import { answerRtc } from './rtc-peer.mjs';
 import { iceServersFor } from './turn-credentials.mjs';
 import { rtcAnswerFrame, rtcClosedFrame, rtcConfigFrame } from './voice-frames.mjs';
 
 export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, uplink = () => null, log }) {
-  const legs = new Map(); // call -> { pcId, leg|null, blackholed, restarting }
+  const legs = new Map(); // call -> { pcId, leg|null, blackholed, restarting, downlink }
   const configsFor = new WeakMap(); // call -> how many configs it was sent
   let lossEvery = 0; // uplinkLoss(): every n-th widget frame on a leg dropped (0: none)
   let arrived = 0;
   const totals = {
     rtc_configs: 0, rtc_offers: 0, rtc_restarts: 0, rtc_opened: 0, rtc_closed: 0,
-    frames_received_rtc: 0, bytes_received_rtc: 0, frames_sent_rtc: 0, frames_sent_ws: 0,
+    frames_received_rtc: 0, bytes_received_rtc: 0, frames_sent_rtc: 0, bytes_sent_rtc: 0, frames_sent_ws: 0,
+    frames_dropped_full_rtc: 0, // the channel backed up: stale, not queued (rtc-peer.mjs)
+    utterances_adapted: 0, // encoded as a widget's ping asked (downlinkEncoding)
   };
 
   // Only to a widget whose hello said it carries voice over WebRTC.
@@ -61,7 +68,7 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     if (restart === true && current?.pcId === pcId && current.leg) return restartLeg(call, conn, current, sdp);
     drop(call, 'replaced', false);
     totals.rtc_offers += 1;
-    const entry = { pcId, leg: null, blackholed: false, restarting: false };
+    const entry = { pcId, leg: null, blackholed: false, restarting: false, downlink: null };
     legs.set(call, entry);
     try {
       entry.leg = await answer({
@@ -74,8 +81,13 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
           totals.bytes_received_rtc += bytes.byteLength ?? bytes.length;
           hear(call, bytes);
         },
-        onPing: () => {
+        onPing: (downlink = null) => {
           entry.restarting = false;
+          if (!sameDownlink(downlink, entry.downlink)) {
+            entry.downlink = downlink;
+            const what = downlink ? `${downlink.bitrate / 1000} kbit/s, FEC ${downlink.fec ? 'on' : 'off'}, ${downlink.lossPerc} %` : 'clean';
+            log(`[server] voice: call ${call.id} the widget asks for the agent's audio ${what}`);
+          }
           return uplink(call);
         },
         onOpen: () => { totals.rtc_opened += 1; },
@@ -134,12 +146,27 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
       sendBinary(bytes) {
         const entry = legs.get(call);
         if (entry && !entry.blackholed && !entry.restarting && entry.leg?.open()) {
-          if (entry.leg.send(bytes)) { totals.frames_sent_rtc += 1; return; }
+          const sent = entry.leg.send(bytes);
+          if (sent === 'full') { totals.frames_dropped_full_rtc += 1; return; }
+          if (sent) {
+            totals.frames_sent_rtc += 1;
+            totals.bytes_sent_rtc += bytes.length;
+            return;
+          }
         }
         totals.frames_sent_ws += 1;
         conn.sendBinary(bytes);
       },
     };
+  }
+
+  // Asked once per utterance, as it is encoded: the leg's setting while the
+  // agent's frames ride it.
+  function downlinkEncoding(call) {
+    const entry = legs.get(call);
+    if (!entry?.downlink || entry.blackholed || entry.restarting || !entry.leg?.open()) return null;
+    totals.utterances_adapted += 1;
+    return entry.downlink;
   }
 
   // Test control: 'close' ends every leg and says so; 'blackhole' keeps them
@@ -163,6 +190,7 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     if (!entry) return null;
     return {
       pc_id: entry.pcId, open: entry.leg?.open() ?? false, blackholed: entry.blackholed, restarting: entry.restarting,
+      downlink: entry.downlink,
     };
   }
 
@@ -177,7 +205,7 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
   };
 
   return {
-    offered, handles, control, request, offer, closeByWidget, end, downlink, kill, uplinkLoss, summary,
+    offered, handles, control, request, offer, closeByWidget, end, downlink, downlinkEncoding, kill, uplinkLoss, summary,
     totals: () => ({ ...totals }), resetTotals,
   };
 }

@@ -9,9 +9,10 @@ export const AGENT_COMPLEXITY = 5;
 
 // Encodes int16 PCM into one Opus packet per 20 ms (the last frame padded
 // with silence), with a fresh encoder: each utterance is a talk spurt of its
-// own. Returns an array of Uint8Array (copies, off the WASM heap).
-export function encodePcm(V, pcm, { bitrate = AGENT_BITRATE, complexity = AGENT_COMPLEXITY } = {}) {
-  const enc = openEncoder(V, { rate: SAMPLE_RATE, bitrate, complexity });
+// own. Returns an array of Uint8Array (copies, off the WASM heap). `fec` and
+// `lossPerc`: voice-api.js openEncoder's (FEC on, 10 % by default).
+export function encodePcm(V, pcm, { bitrate = AGENT_BITRATE, complexity = AGENT_COMPLEXITY, fec, lossPerc } = {}) {
+  const enc = openEncoder(V, { rate: SAMPLE_RATE, bitrate, complexity, fec, lossPerc });
   try {
     const packets = [];
     for (let off = 0; off < pcm.length; off += FRAME_SAMPLES) {

@@ -3,21 +3,25 @@
 // TypeScript) and carries the call's binary voice frames on the widget's
 // data channel "voice" (unordered, maxRetransmits 0: what the gateway sends
 // is made so in werift-abandon.mjs), both ways; the same
-// 8-byte-header packets as on the WebSocket. A text "ping…" on the channel
-// is echoed as "pong…" (the widget's liveness check and round trip,
-// voice_ladder.hpp), with " rx=<received>/<expected>" appended when onPing()
-// returns the call's frame counts (uplink-count.mjs: the loss the widget's
-// encoder adapts to).
+// 8-byte-header packets as on the WebSocket. A text "ping <n>…" on the
+// channel is answered "pong <n>…" (the widget's liveness check and round
+// trip, voice_ladder.hpp; channel-ping.mjs), with " rx=<received>/<expected>"
+// when onPing(downlink) returns the call's frame counts (frame-count.js: the
+// loss the widget's encoder adapts to); `downlink` is the encoding the
+// ping asks for the agent's audio, or null. A frame given while the channel
+// holds more than MAX_BUFFERED_BYTES unsent is dropped, not queued: played
+// late it would only be a gap further on (the widget's kMaxBufferedBytes).
 //
 // answerRtc({sdp, iceServers, onPacket, onPing, onOpen, onClose, log}) -> Promise<{
-//   sdp (the answer, every candidate in it: no trickle), send(bytes) -> bool,
+//   sdp (the answer, every candidate in it: no trickle), send(bytes) -> 'sent' |
+//   'full' (dropped: the channel is backed up) | false (not open),
 //   restart(offerSdp) -> Promise<answer sdp> (the widget's ICE restart: the
 //   same connection, data channel and DTLS, new ICE credentials and pairs),
 //   open() -> bool, close(reason), blackhole(on = true) (a test control: drop
 //   everything both ways from now on, pings included, as a dead path would;
 //   off again with false) }>
-// onClose(reason) is called once, whoever closed it; onPing() on each ping,
-// returning {received, expected} or nothing.
+// onClose(reason) is called once, whoever closed it; onPing(downlink) on each
+// ping, returning {received, expected} or nothing.
 //
 // werift 0.24.4 answers an ICE restart on the same connection: a remote
 // offer with a new ufrag/pwd restarts its ICE agent (new local credentials
@@ -29,6 +33,9 @@
 // every send is dropped (seen: no pong after the restart).
 import { RTCPeerConnection } from 'werift';
 import { boundRetransmits } from './werift-abandon.mjs';
+import { parsePing, pongText } from './channel-ping.mjs';
+
+export const MAX_BUFFERED_BYTES = 2048; // as the widget's VoiceLadder::kMaxBufferedBytes
 
 const GATHER_MS = 5000; // the widget's kSetupMs bounds the whole setup anyway
 
@@ -80,10 +87,8 @@ export async function answerRtc({
     dc.onMessage.subscribe((data) => {
       if (silent) return;
       if (typeof data === 'string') {
-        if (data.startsWith('ping')) {
-          const rx = onPing();
-          dc.send(`pong${data.slice(4)}${rx ? ` rx=${rx.received}/${rx.expected}` : ''}`);
-        }
+        const ping = parsePing(data);
+        if (ping) dc.send(pongText(ping.n, onPing(ping.downlink)));
         return;
       }
       onPacket(data);
@@ -111,8 +116,9 @@ export async function answerRtc({
     open: () => !closed && channel?.readyState === 'open',
     send(bytes) {
       if (closed || channel?.readyState !== 'open') return false;
-      if (silent) return true; // swallowed, as by a dead path
-      try { channel.send(Buffer.from(bytes)); return true; } catch { return false; }
+      if (silent) return 'sent'; // swallowed, as by a dead path
+      if (channel.bufferedAmount > MAX_BUFFERED_BYTES) return 'full';
+      try { channel.send(Buffer.from(bytes)); return 'sent'; } catch { return false; }
     },
     close,
     blackhole: (on = true) => { silent = on; },

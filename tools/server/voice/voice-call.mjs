@@ -4,7 +4,7 @@
 // test controls read. What is live (the connection, the playing utterance)
 // is set and cleared by voice-gateway.mjs.
 import { SpeechSegmenter } from './speech-segmenter.mjs';
-import { createUplinkCount } from './uplink-count.mjs';
+import { createFrameCount } from '../../../shim/voice/frame-count.js';
 
 export const MAX_RECORDED_FRAMES = 6000; // 120 s of the shopper's audio per call
 
@@ -27,7 +27,7 @@ export class VoiceCall {
   decoder = null; // uplink-decoder.mjs, made on the first packet (restarted on each connection)
   backlog = []; // packets that came while the voice module was loading
   segmenter = new SpeechSegmenter();
-  uplink = createUplinkCount(); // the shopper's frames received / expected (the pong's loss report)
+  uplink = createFrameCount(); // the shopper's frames received / expected (the pong's loss report)
   #recorded = []; // Int16Array frames, oldest first, at most MAX_RECORDED_FRAMES
 
   answering = Promise.resolve(); // the voice agent's answers, one after another (voice-gateway.mjs)

@@ -126,7 +126,7 @@ export function createVoiceGateway({
     const { text, products } = call.queue.shift();
     const speaking = { text, products, n: 0, player: null, sent: 0, total: 0 };
     call.speaking = speaking;
-    utterancePackets(speaking.text).then((packets) => {
+    utterancePackets(speaking.text, rtc.downlinkEncoding(call)).then((packets) => {
       if (call.speaking === speaking) stream(call, speaking, packets);
     }, (error) => {
       log(`[server] voice: the agent could not speak: ${error?.message ?? error}`);

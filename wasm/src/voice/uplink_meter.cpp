@@ -1,7 +1,5 @@
 #include "voice/uplink_meter.hpp"
 
-#include <algorithm>
-
 namespace natter::voice {
 
 namespace {
@@ -48,7 +46,7 @@ bool UplinkMeter::pong(const std::string& text, int64_t now) {
     } else if (text.compare(i, 3, "rx=") == 0) {
       j = i + 3;
       if (read_u32(text, j, a) && j < end && text[j] == '/' && read_u32(text, ++j, b) && j == end) {
-        moved = report(a, b) || moved;
+        moved = loss_.report(a, b) || moved;
       }
     }
     i = end;  // an unknown token is skipped
@@ -65,30 +63,10 @@ void UplinkMeter::rtt_sample(uint32_t n, int64_t now) {
   srtt_ = srtt_ < 0 ? rtt : (3 * srtt_ + rtt) / 4;
 }
 
-bool UplinkMeter::report(uint32_t received, uint32_t expected) {
-  const bool forward = have_base_ && expected >= base_expected_ && received >= base_received_;
-  const bool moved = forward && expected > base_expected_;
-  if (moved) {
-    const uint32_t de = expected - base_expected_;
-    window_[static_cast<std::size_t>(window_at_)] = Delta{std::min(received - base_received_, de), de};
-    window_at_ = (window_at_ + 1) % kWindowReports;
-  }
-  // Nothing expected since the last report (muted): the window keeps what it had.
-  have_base_ = true;
-  base_received_ = received;
-  base_expected_ = expected;
-  return moved;
-}
-
 PathQuality UplinkMeter::quality() const {
-  uint64_t received = 0, expected = 0;
-  for (const Delta& d : window_) {
-    received += d.received;
-    expected += d.expected;
-  }
   PathQuality q;
   q.rtt_ms = srtt_;
-  if (expected >= kMinExpected) q.loss_pct = 100.0 * static_cast<double>(expected - received) / static_cast<double>(expected);
+  q.loss_pct = loss_.loss_pct();
   return q;
 }
 

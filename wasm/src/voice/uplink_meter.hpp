@@ -5,15 +5,12 @@
 //     time (a pong without a known number still counts for liveness);
 //   - uplink loss: the gateway appends to its pong how many of this call's
 //     microphone frames it received and expected since it took the call
-//     (" rx=<received>/<expected>", cumulative, expected from seq gaps); the
-//     meter keeps the differences between consecutive reports over the last
-//     kWindowReports (about 5 s, ~250 frames), so a lost pong (the channel is
-//     unreliable) loses nothing but a report's timing.
+//     (" rx=<received>/<expected>", cumulative, expected from seq gaps),
+//     kept over a window of reports (loss_window.hpp).
 // Pure bookkeeping: time comes in as now_ms, nothing is emitted; the ladder
 // feeds it and asks quality() for the encoder policy (encoder_policy.hpp).
 // A pong's text is the gateway's: only digits and the one known token are
-// read, anything else is skipped, and counters going back (another gateway
-// took the call) start a new baseline rather than a negative loss.
+// read, anything else is skipped.
 #pragma once
 
 #include <array>
@@ -21,15 +18,12 @@
 #include <string>
 
 #include "voice/encoder_policy.hpp"
+#include "voice/loss_window.hpp"
 
 namespace natter::voice {
 
 class UplinkMeter {
  public:
-  static constexpr int kWindowReports = 5;
-  // Fewer frames expected in the window than this (1 s of frames): the
-  // loss is unknown (a muted microphone sends none).
-  static constexpr uint32_t kMinExpected = 50;
   static constexpr std::size_t kMaxPongChars = 96;
 
   // A new channel (or a new path after an ICE restart): forget the old one's.
@@ -46,17 +40,12 @@ class UplinkMeter {
 
  private:
   struct Sent { uint32_t n = 0; int64_t at = 0; };
-  struct Delta { uint32_t received = 0, expected = 0; };
   void rtt_sample(uint32_t n, int64_t now);
-  bool report(uint32_t received, uint32_t expected);  // true: the window moved
 
   std::array<Sent, 4> sent_{};  // the last pings; older pongs are past the liveness bound anyway
   uint32_t next_ = 0;
   int64_t srtt_ = -1;
-  bool have_base_ = false;
-  uint32_t base_received_ = 0, base_expected_ = 0;
-  std::array<Delta, kWindowReports> window_{};
-  int window_at_ = 0;
+  LossWindow loss_;
 };
 
 }  // namespace natter::voice

@@ -1,12 +1,15 @@
-// How many of a call's microphone frames reached the gateway, and how many
-// were sent, judged from their seq (16 bits, one per 20 ms frame, wrapping):
-// the uplink loss the widget's encoder adapts to (docs/protocol.md, "Voice
-// over WebRTC": the pong's `rx=<received>/<expected>`; the widget's
-// wasm/src/voice/uplink_meter.hpp takes differences of these cumulative counts).
+// How many of a stream's voice frames arrived, and how many were sent,
+// judged from their seq (16 bits, one per 20 ms frame, wrapping): the loss
+// an encoder adapts to (docs/protocol.md, "Voice over WebRTC"). Both ends
+// count what they receive on a call's data channel: the gateway the
+// shopper's frames (told in each pong as `rx=<received>/<expected>`), the
+// widget the agent's (shim/voice/rtc-link.js, handed to the core with each
+// pong). The core keeps differences of these cumulative counts
+// (wasm/src/voice/loss_window.hpp).
 //
-//   const count = createUplinkCount();
-//   count.frame(seq);          // each well-formed packet, from either path
-//   count.counts();            // { received, expected } since the call began here
+//   const count = createFrameCount();
+//   count.frame(seq);          // each well-formed packet
+//   count.counts();            // { received, expected } since counting began
 //
 // Rules, the same as the gateway's concealment (voice-gateway.mjs):
 // - a seq 1..MAX_GAP+1 ahead of the newest: the frames between are lost;
@@ -15,12 +18,12 @@
 // - a seq up to MAX_GAP behind the newest (reordered on the unordered
 //   channel) was counted lost when the newer one came: it is received after
 //   all (never more received than expected); the newest again is a duplicate.
-// The counts belong to the call on this gateway instance: a call resumed on
-// another starts from zero, and the widget takes counts going back as a new
-// baseline.
-export const MAX_GAP = 25; // 500 ms of frames, as uplink-decoder.mjs MAX_CONCEALED_FRAMES
+// The counts belong to one end's stream: a call resumed on another gateway,
+// a new data channel, start from zero, and the core takes counts going back
+// as a new baseline.
+export const MAX_GAP = 25; // 500 ms of frames, as the gateway's uplink-decoder.mjs MAX_CONCEALED_FRAMES
 
-export function createUplinkCount() {
+export function createFrameCount() {
   let newest = null;
   let received = 0, expected = 0;
   return {

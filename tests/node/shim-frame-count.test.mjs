@@ -1,13 +1,13 @@
-// The gateway's count of a call's microphone frames (tools/server/voice/
-// uplink-count.mjs), told to the widget in each pong: expected from seq
-// gaps, a late frame received after all, a long jump (mute) not a loss,
+// A stream's frame count (shim/voice/frame-count.js: the gateway's of the
+// microphone's frames, told in each pong; the widget's of the agent's, for
+// the downlink): expected from seq gaps, a late frame received after all, a long jump (mute) not a loss,
 // seq wrapping at 16 bits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_GAP, createUplinkCount } from '../../tools/server/voice/uplink-count.mjs';
+import { MAX_GAP, createFrameCount } from '../../shim/voice/frame-count.js';
 
 const fed = (seqs) => {
-  const c = createUplinkCount();
+  const c = createFrameCount();
   for (const s of seqs) c.frame(s);
   return c.counts();
 };
