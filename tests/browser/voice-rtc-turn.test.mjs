@@ -5,7 +5,8 @@
 // change restarts ICE through the relay on freshly minted credentials. A
 // second coturn offers TLS only (`turns:`, a self-signed certificate made at
 // start, which Chromium accepts by its key: --ignore-certificate-errors-spki-list),
-// behind a second gateway sharing the browser: the call runs on `turn_tls`.
+// behind a second gateway sharing the browser: the call runs on `turn_tls`,
+// embedded from a shop's own origin under the strict CSP.
 // Embedded from the shop's own origin under the strict CSP (the embedding
 // issue's shape: the page on http://localhost:<port>, the widget and the
 // gateway on http://127.0.0.1:<port>), the relayed call works the same.
@@ -32,6 +33,7 @@ let turn;
 let tlsTurn;
 let tlsStack; // a second gateway (its TURN: TLS only) in the same browser
 let shop; // the shop's own origin, embedding the widget from stack's
+let tlsShop; // another, embedding it from tlsStack's
 before(async () => {
   [turn, tlsTurn] = await Promise.all([startCoturn({ secret: SECRET, tcpOnly: true }), startCoturn({ secret: SECRET, tls: true })]);
   stack = await startStack({
@@ -41,12 +43,12 @@ before(async () => {
   });
   const tlsGateway = await startReferenceServer({ rtc: { turn: { urls: tlsTurn.urls, secret: SECRET, ttlS: 600 } } });
   tlsStack = { ...tlsGateway, context: stack.context };
-  shop = await startShopServer(shopPages(new URL(stack.server.url).origin));
+  [shop, tlsShop] = await Promise.all([stack, tlsStack].map((g) => startShopServer(shopPages(new URL(g.server.url).origin))));
   await recordCspViolations(stack.context);
 });
 after(async () => {
   await stack?.close(); await tlsStack?.server.close();
-  await turn?.stop(); await tlsTurn?.stop(); await shop?.close();
+  await turn?.stop(); await tlsTurn?.stop(); await shop?.close(); await tlsShop?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => { await stack.reset(); await tlsStack.resetServer(); });
@@ -75,8 +77,9 @@ test('with UDP blocked the call runs through the TURN relay over TCP, on credent
   s.assertClean();
 });
 
-test('with UDP blocked and only TLS at the relay the call runs on turn_tls, audio both ways', async () => {
-  const s = await openConnected(tlsStack, { onPage: keepPeerConnections });
+test('with UDP blocked and only TLS at the relay the call runs on turn_tls, audio both ways (embedded from the shop\'s origin, strict CSP)', async () => {
+  const s = await openConnected(tlsStack, { path: tlsShop.url('/strict.html'), onPage: keepPeerConnections });
+  assert.notEqual(new URL(s.page.url()).origin, new URL(tlsStack.server.url).origin, 'the shop\'s page, not the widget\'s origin');
   const ui = voiceUi(s);
   const clickedAt = Date.now();
   await ui.start.click();
@@ -101,6 +104,7 @@ test('with UDP blocked and only TLS at the relay the call runs on turn_tls, audi
   assert.ok(!JSON.stringify(s.sockets.map((w) => w.received)).includes(SECRET), 'no frame to the page carries the secret');
   await ui.end.click();
   await ui.waitFor('off');
+  assert.deepEqual(await cspViolations(s.page), []);
   s.assertClean();
 });
 
