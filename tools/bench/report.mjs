@@ -8,6 +8,7 @@ import { renderGatewaySection } from './gateway-report.mjs';
 import { renderHandoffSection } from './handoff.mjs';
 import { renderCallStartSection } from './call-start.mjs';
 import { renderVoiceRungsSection } from './voice-rungs.mjs';
+import { renderEchoCanceller } from './echo-canceller.mjs';
 import { renderPreloadSection } from './preload.mjs';
 import { targetTotals } from './budgets.mjs';
 
@@ -220,7 +221,7 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, runs, seconds }) {
   return `# Benchmarks
 
 Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it again.
@@ -242,5 +243,6 @@ ${gateway ? renderGatewaySection(gateway) : ''}
 ${handoff ? renderHandoffSection(handoff) : ''}
 ${callStart ? renderCallStartSection(callStart) : ''}
 ${preload ? renderPreloadSection(preload) : ''}
-${voiceRungs ? renderVoiceRungsSection(voiceRungs) : ''}`;
+${voiceRungs ? renderVoiceRungsSection(voiceRungs) : ''}
+${echo ? renderEchoCanceller(echo) : ''}`;
 }

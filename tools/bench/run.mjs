@@ -27,6 +27,7 @@ import { measureHandoff } from './handoff.mjs';
 import { measureCallStart } from './call-start.mjs';
 import { measurePreload } from './preload.mjs';
 import { measureVoiceRungs } from './voice-rungs.mjs';
+import { measureEchoCanceller } from './echo-canceller.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -79,6 +80,7 @@ async function main() {
   // Its own network namespace, path, servers and browser (skipped, and said
   // so in its section, where it cannot make them).
   const voiceRungs = await measureVoiceRungs();
+  const echo = await measureEchoCanceller(); // its own PulseAudio loopback and browser (skipped where it cannot make them)
 
   // Its own gateway processes, load generator and redis-server.
   const gateway = await measureGateway({ idleSeconds: Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30) });
@@ -97,7 +99,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);
