@@ -7,23 +7,36 @@
 // gateway drops a fifth of the agent's frames (test control voice/faults);
 // the widget counts the gaps on the channel, its pings ask for a leaner
 // encoding, the agent's next utterances come encoded so (smaller frames),
-// and once the loss stops, clean again.
+// and once the loss stops, clean again. Both embedded as shops do: the page
+// on the shop's own origin under the strict CSP (shop-origin.mjs), the
+// widget and gateway on theirs.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack, eventually } from './harness.mjs';
+import { startStack, eventually, recordCspViolations, cspViolations } from './harness.mjs';
 import { openConnected } from './session-helpers.mjs';
 import { speechWav, micArgs, voiceUi, gatewayCall as gatewayCallOf } from './voice-audio.mjs';
+import { startShopServer, shopPages } from './shop-origin.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-adapt-'));
 const shopperWav = speechWav(dir, 'shopper', 'Hello, I am looking for running shoes in size nine. Do you have any?',
   { leadSeconds: 1, tailSeconds: 1 });
 
 let stack;
-before(async () => { stack = await startStack({ extraArgs: micArgs(shopperWav) }); });
-after(async () => { await stack?.close(); rmSync(dir, { recursive: true, force: true }); });
+let shop; // the shop's own origin, embedding the widget from stack's
+before(async () => {
+  stack = await startStack({ extraArgs: micArgs(shopperWav) });
+  shop = await startShopServer(shopPages(new URL(stack.server.url).origin));
+  await recordCspViolations(stack.context);
+});
+after(async () => { await stack?.close(); await shop?.close(); rmSync(dir, { recursive: true, force: true }); });
+async function openEmbedded() {
+  const s = await openConnected(stack, { path: shop.url('/strict.html') });
+  assert.notEqual(new URL(s.page.url()).origin, new URL(stack.server.url).origin, 'the shop\'s page, not the widget\'s origin');
+  return s;
+}
 beforeEach(() => stack.reset());
 
 const encoderLines = (s) => s.consoleLines.filter((line) => line.startsWith('[natter] voice encoder '));
@@ -43,7 +56,7 @@ const forMs = (ms) => () => new Promise((r) => setTimeout(r, ms));
 const until = (done, timeout) => () => eventually(async () => assert.ok(await done()), { timeout });
 
 test('a lossy uplink lowers the encoder to 16 kbit/s with more FEC, and a clean one brings it back', async () => {
-  const s = await openConnected(stack);
+  const s = await openEmbedded();
   const ui = voiceUi(s);
   await ui.start.click();
   await ui.waitForRung('webrtc_direct');
@@ -66,11 +79,12 @@ test('a lossy uplink lowers the encoder to 16 kbit/s with more FEC, and a clean 
   console.log(`# ${clean.toFixed(1)} B a frame clean, ${lowered.toFixed(1)} B heavy; ${encoderLines(s).join(' | ')}`);
   await ui.end.click();
   await ui.waitFor('off');
+  assert.deepEqual(await cspViolations(s.page), []);
   s.assertClean();
 });
 
 test('a lossy downlink: the widget asks for the agent\'s audio at 16 kbit/s with more FEC, and clean again once the loss stops', async () => {
-  const s = await openConnected(stack);
+  const s = await openEmbedded();
   const ui = voiceUi(s);
   await ui.start.click();
   await ui.waitForRung('webrtc_direct');
@@ -97,5 +111,6 @@ test('a lossy downlink: the widget asks for the agent\'s audio at 16 kbit/s with
   assert.ok(!['off', 'ending'].includes(await ui.state()), 'the call went on throughout');
   await ui.end.click();
   await ui.waitFor('off');
+  assert.deepEqual(await cspViolations(s.page), []);
   s.assertClean();
 });

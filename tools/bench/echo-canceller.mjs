@@ -83,6 +83,7 @@ export async function measureEchoCanceller({ rounds = ROUNDS } = {}) {
     ignoreDefaultArgs: ['--mute-audio'], // Playwright mutes by default: nothing would reach the loopback
     args: ['--no-sandbox', '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
   });
+  const version = browser.version();
   const levels = Object.fromEntries(Object.keys(TRIALS).map((k) => [k, []]));
   const applied = {};
   try {
@@ -108,7 +109,6 @@ export async function measureEchoCanceller({ rounds = ROUNDS } = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
   const perRound = (a, b) => levels[a].map((v, i) => dB(v, levels[b][i]));
-  const version = browser.version();
   return {
     rounds, version, applied, levels,
     removed: Object.fromEntries(['element', 'widget', 'track', 'all'].map((k) => [k, perRound('echo_off', k)])),
