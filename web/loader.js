@@ -72,12 +72,11 @@ function main() {
   function natter(...args) {
     if (run) return run(args);
     // Nothing runs yet: the release this page will run, once it is known.
-    if (args[0] == 'version') return { version: manifest && manifest.version, build: manifest && manifest.build };
+    if (args[0] == 'version') return { version: manifest?.version, build: manifest?.build };
     if (args[0] == 'init') return takeInit(args[1]);
     queue.push(args);
     if (INTENT.test(args[0])) load();
   }
-  natter.q = queue;
   natter.__loaded = true;
   window.natter = natter;
 
@@ -94,6 +93,12 @@ function main() {
   // one a single-page app inserts later, or the loader's own for a script
   // tag with data-endpoint. Any later one is ignored, with one warning.
   function adopt(el) {
+    // The parser reached the shop's own element after the snippet drew its
+    // host: the shop's wins, silently, as long as the core has not booted.
+    if (widget && own && natter.__boot && document.readyState == 'loading') {
+      own.remove();
+      widget = own = null;
+    }
     if (widget) {
       if (el != widget.host) console.warn('[natter] extra <natter-widget> ignored');
       return;
@@ -104,8 +109,10 @@ function main() {
     launcher = widget.launcher;
     launcher.addEventListener('click', () => natter('toggle'));
     // Intent: every one (load() returns early while loading): after a
-    // failure the next interaction retries.
-    for (var type of ['pointerover', 'pointerdown', 'focus', 'keydown']) launcher.addEventListener(type, load);
+    // failure the next interaction retries. Touch fires pointerover before
+    // its press; a key needs focus first. A script made by createElement
+    // is async already (inject).
+    for (var type of ['pointerover', 'focus']) launcher.addEventListener(type, load);
     // Preload, so the first click opens at once: only once the page has
     // loaded and is idle, an idle period of over 40 ms (no timeout: a busy
     // page, whose idle periods are the few ms between its tasks, never
@@ -122,15 +129,16 @@ function main() {
   customElements.define('natter-widget', class extends HTMLElement {
     connectedCallback() { adopt(this); }
   });
-  // The snippet form draws its own host, once the page's own elements are
-  // parsed (so a <natter-widget> in the page's HTML wins). An async script
-  // can run before <body> exists.
-  function own() {
-    if (!widget) document.body.appendChild(document.createElement('natter-widget'));
+  // The snippet form draws its own host at once, so the launcher is in the
+  // page's first paint; into <body> once it exists (an async script can run
+  // before). A <natter-widget> in the page's HTML still wins (adopt).
+  var own;
+  function drawOwn() {
+    if (!widget) document.body.appendChild(own = document.createElement('natter-widget'));
   }
   if (data.endpoint != null) {
-    if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', own);
-    else own();
+    if (document.body) drawOwn();
+    else document.addEventListener('DOMContentLoaded', drawOwn);
   }
 
   function failed(what) {
@@ -161,7 +169,6 @@ function main() {
     tag.src = new URL(core.path, fileBase).href;
     tag.integrity = core.integrity;
     tag.crossOrigin = ''; // the empty keyword is "anonymous" (SRI needs CORS)
-    tag.async = true;
     tag.onerror = () => { tag.remove(); failed('could not load ' + tag.src); };
     document.head.appendChild(tag);
   }

@@ -23,6 +23,12 @@ const PAGES = {
   'wrong-type.html': shop({ head: `${STUB}<script>natter("init", {offsetX: true})</script><script async src="/natter.js" data-endpoint=""></script>` }),
   'both.html': shop({ head: '<script async src="/natter.js" data-endpoint="" data-transport="http" data-accent="#c0392b"></script>',
     body: '<natter-widget transport="session"></natter-widget>' }),
+  // A synchronous snippet at the top of <body>: it runs while the page is
+  // still parsed, draws its own host at once, then the parser reaches the
+  // shop's element further down.
+  'sync-before-element.html': `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shop</title></head><body>
+<script src="/natter.js" data-endpoint="" data-accent="#c0392b"></script><main><h1>Shop</h1>
+<div class="card"><natter-widget accent="#0b6e4f"></natter-widget></div></main></body></html>`,
   'bad-attribute.html': shop({ head: BARE, body: '<natter-widget endpoint="" transport="websocket"></natter-widget>' }),
 };
 
@@ -112,6 +118,18 @@ test("a snippet tag and an element in the page's HTML: the element is the host, 
   assert.deepEqual(state, { hosts: ['card'], accent: 'rgb(192, 57, 43)', voice: true },
     "one widget, in the page's element; the tag's accent below it; the element's transport=\"session\" over data-transport=\"http\" (the microphone is session-only)");
   assert.deepEqual(s.problems.filter((p) => /configuration|natter-widget/.test(p.text)), []);
+});
+
+test("a snippet that ran before the page's own element was parsed gives way to it: one widget, the page's, no warning", async () => {
+  const s = await openStorefront(stack, { path: '/e/sync-before-element.html' });
+  await s.launcher.waitFor();
+  const state = await s.page.evaluate(() => ({
+    hosts: [...document.querySelectorAll('natter-widget')].map((e) => e.parentElement.className),
+    accent: getComputedStyle(document.querySelector('natter-widget').shadowRoot.querySelector('.launcher')).backgroundColor,
+  }));
+  assert.deepEqual(state, { hosts: ['card'], accent: 'rgb(11, 110, 79)' }, "the loader's own host is gone; the element's accent over data-accent");
+  await roundTrip(s);
+  s.assertClean();
 });
 
 test("a later natter('init') with a bad key is reported once and ignored; the widget keeps working", async () => {

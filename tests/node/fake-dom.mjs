@@ -126,7 +126,7 @@ export function fakeCustomElements(doc) {
       define(name, cls) {
         if (registry.has(name)) throw new Error(`${name} is already defined`);
         registry.set(name, cls);
-        for (const el of doc.body.findAll((e) => e.localName === name)) upgrade(el).connectedCallback();
+        for (const el of doc.body?.findAll((e) => e.localName === name) ?? []) upgrade(el).connectedCallback();
       },
       get: (name) => registry.get(name),
     },

@@ -83,15 +83,47 @@ test('a snippet tag (data-endpoint) draws its own host; an element inserted late
   assert.deepEqual(warnings, ['[natter] extra <natter-widget> ignored']);
 });
 
-test("while the page is still loading, the snippet waits for it: an element in the page's HTML wins, silently", () => {
-  const { doc, widgets, loaded, warnings } = page({ dataset: { endpoint: '' }, readyState: 'loading' });
-  assert.deepEqual(widgets(), [], 'nothing drawn yet');
+test('while the page is still loading, the snippet draws its host at once (the launcher is in the first paint)', () => {
+  const { widgets, warnings } = page({ dataset: { endpoint: '' }, readyState: 'loading' });
+  const [own] = widgets();
+  assert.ok(own?.shadowRoot, 'drawn before DOMContentLoaded');
+  assert.deepEqual(warnings, []);
+});
+
+test("an element the parser reaches after the snippet ran still wins, silently: it takes the snippet's place", () => {
+  const { doc, widgets, loaded, warnings, scripts, win } = page({ dataset: { endpoint: '' }, readyState: 'loading' });
+  const [own] = widgets();
+  own.shadowRoot.children[0].fire('pointerover'); // intent while the page is parsed: the core is loading
   const parsed = element(doc, { accent: '#0a7' });
   doc.body.appendChild(parsed); // the parser reaches it
   loaded();
-  assert.deepEqual(widgets(), [parsed], 'no own host after DOMContentLoaded');
+  assert.deepEqual(widgets(), [parsed], "the snippet's own host is gone");
   assert.ok(parsed.shadowRoot);
+  assert.equal(parsed.style.props['--natter-accent'], '#0a7');
   assert.deepEqual(warnings, []);
+  assert.equal(scripts().length, 1, 'the core is loaded once');
+  let ctx;
+  win.natter.__boot((c) => { ctx = c; });
+  assert.equal(ctx.root.host, parsed, 'the core boots into the shop\'s element');
+});
+
+test('once the core has booted into the snippet\'s host, a later element is ignored with a warning, even while loading', () => {
+  const { doc, widgets, warnings, win } = page({ dataset: { endpoint: '' }, readyState: 'loading', stub: (n) => n('open') });
+  const [own] = widgets();
+  win.natter.__boot(() => {});
+  const late = element(doc);
+  doc.body.appendChild(late);
+  assert.deepEqual(widgets(), [own, late]);
+  assert.equal(late.shadowRoot, undefined);
+  assert.deepEqual(warnings, ['[natter] extra <natter-widget> ignored']);
+});
+
+test('an async snippet that runs before <body> exists draws its host once the HTML is parsed', () => {
+  const { doc, widgets, loaded } = page({ dataset: { endpoint: '' }, readyState: 'loading', before: (d) => { d.savedBody = d.body; d.body = null; } });
+  doc.body = doc.savedBody;
+  assert.deepEqual(widgets(), [], 'nothing drawn without a body');
+  loaded();
+  assert.equal(widgets().length, 1);
 });
 
 test('reconnecting the same element (a framework moving it) is not a second widget', () => {

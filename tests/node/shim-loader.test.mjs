@@ -48,7 +48,7 @@ test('draws a labelled launcher button in a shadow root at once, styled without 
 test('loads nothing until the first interaction, then the core bundle with SRI', () => {
   const { root, scripts } = page();
   assert.equal(scripts().length, 0);
-  root.children[0].fire('pointerdown');
+  root.children[0].fire('pointerover');
   const [tag] = scripts();
   assert.equal(tag.src, 'https://cdn.example/w/natter.core.abc.js');
   assert.equal(tag.integrity, 'sha384-x');

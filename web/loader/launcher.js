@@ -50,7 +50,6 @@ export function drawLauncher(host, init, data) {
   var ns = 'http://www.w3.org/2000/svg';
   var svg = doc.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
   var path = doc.createElementNS(ns, 'path');
   path.setAttribute('d', 'M4 5h16v11H9l-5 4z');
   svg.appendChild(path);
