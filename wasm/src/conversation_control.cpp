@@ -1,4 +1,5 @@
 #include "conversation_control.hpp"
+#include "json_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -38,7 +39,7 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   if (e.state == "unavailable") {
     c_.out_.push_back(NoticeShown{"handoff_unavailable",
                                   "Nobody from the shop is available right now. The assistant can keep helping.", ""});
-    c_.out_.push_back(HostEvent{"handoff", nlohmann::json{{"state", "unavailable"}}.dump()});
+    c_.out_.push_back(HostEvent{"handoff", json_object({{"state", "unavailable"}}).dump()});
     c_.presence_.on_unavailable();
     return;
   }
@@ -53,7 +54,7 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
     const uint64_t said = wait_s_;
     position_ = e.position, wait_s_ = e.wait_s;
     show_place(said);
-    nlohmann::json host = {{"state", "waiting"}};
+    nlohmann::json host = json_object({{"state", "waiting"}});
     add_place(host, position_, wait_s_);
     c_.out_.push_back(HostEvent{"handoff", host.dump()});
     return;
@@ -61,7 +62,7 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   const Control from = state_;
   const std::string left = person_;
   if (!go(to, e)) return;
-  nlohmann::json host = {{"state", e.state}};
+  nlohmann::json host = json_object({{"state", e.state}});
   if (to == Control::Waiting) {
     if (position_ > 0) {
       show_place(0);

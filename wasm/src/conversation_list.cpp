@@ -139,8 +139,8 @@ void ConversationList::rename(const std::string& from, const std::string& to) {
 
 std::string ConversationList::to_json() const {
   json items = json::array();
-  for (const auto& e : entries_) items.push_back({{"id", e.id}, {"title", e.title}, {"last_ms", e.last_ms}});
-  json out = {{"v", 1}, {"current", current_}, {"items", items}};
+  for (const auto& e : entries_) items.push_back(json_object({{"id", e.id}, {"title", e.title}, {"last_ms", e.last_ms}}));
+  json out = json_object({{"v", 1}, {"current", current_}, {"items", items}});
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

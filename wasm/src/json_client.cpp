@@ -27,82 +27,95 @@ bool parse_hex64(const std::string& s, uint64_t& out) {
   return true;
 }
 
+// The config's fields, read one by one: a missing field keeps the default;
+// the first present field of the wrong type is the error. Members, not
+// lambdas, so each reader exists once in the WASM rather than at every field.
+class ConfigReader {
+ public:
+  ConfigReader(const json& j, std::string* error) : j_(j), error_(error) {}
+  void note(const std::string& what) { if (error_ && error_->empty()) *error_ = what; }
+  const json* find(const char* key) const {
+    auto it = j_.find(key);
+    return it == j_.end() ? nullptr : &*it;
+  }
+  void str(const char* key, std::string& out) {
+    if (const json* v = find(key)) {
+      if (v->is_string()) out = v->get_ref<const std::string&>();
+      else wrong(key, "a string");
+    }
+  }
+  void uint(const char* key, uint32_t& out) {
+    if (const json* v = find(key)) {
+      if (v->is_number_unsigned()) out = static_cast<uint32_t>(v->get<uint64_t>());
+      else wrong(key, "a non-negative integer");
+    }
+  }
+  void seed(const char* key, uint64_t& out) {
+    std::string s;
+    str(key, s);
+    if (!s.empty() && !parse_hex64(s, out)) wrong(key, "1-16 hex digits");
+  }
+  void wall(const char* key, int64_t& out) {
+    if (const json* v = find(key)) {
+      if (v->is_number_integer() && v->get<int64_t>() >= 0) out = v->get<int64_t>();
+      else wrong(key, "a non-negative integer (ms since 1970)");
+    }
+  }
+  void boolean(const char* key, bool& out) {
+    if (const json* v = find(key); v && v->is_boolean()) out = v->get<bool>();
+  }
+  // A nested array kept as its JSON text (the core restores it later).
+  void array_text(const char* key, std::string& out) {
+    if (const json* v = find(key)) {
+      if (v->is_array()) out = dump(*v);
+      else note(std::string("config '") + key + "' must be an array");
+    }
+  }
+
+ private:
+  void wrong(const char* key, const char* what) { note(std::string("config '") + key + "' must be " + what); }
+  const json& j_;
+  std::string* error_;
+};
+
 }  // namespace
 
 Config config_from_json(std::string_view text, std::string* error) {
   Config c;
-  auto note = [&](const std::string& what) { if (error && error->empty()) *error = what; };
   json j = parse_json(text);
-  if (j.is_discarded() || !j.is_object()) { note("config is not a JSON object"); return c; }
-  auto str = [&](const char* key, std::string& out) {
-    auto it = j.find(key);
-    if (it == j.end()) return;
-    if (it->is_string()) out = it->get_ref<const std::string&>();
-    else note(std::string("config '") + key + "' must be a string");
-  };
-  auto uint = [&](const char* key, uint32_t& out) {
-    auto it = j.find(key);
-    if (it == j.end()) return;
-    if (it->is_number_unsigned()) out = static_cast<uint32_t>(it->get<uint64_t>());
-    else note(std::string("config '") + key + "' must be a non-negative integer");
-  };
-  auto seed = [&](const char* key, uint64_t& out) {
-    std::string s;
-    str(key, s);
-    if (!s.empty() && !parse_hex64(s, out)) note(std::string("config '") + key + "' must be 1-16 hex digits");
-  };
-  str("chat_url", c.chat_url);
-  str("conversation_id", c.conversation_id);
-  uint("max_text_chars", c.max_text_chars);
-  uint("max_auto_retries", c.max_auto_retries);
-  seed("seed_hi", c.seed_hi);
-  seed("seed_lo", c.seed_lo);
-  str("session_url", c.session_url);
-  str("tab_id", c.tab_id);
-  str("build", c.build);
-  str("version", c.version);
-  str("channel_url", c.channel_url);
-  auto wall = [&](const char* key, int64_t& out) {
-    auto it = j.find(key);
-    if (it == j.end()) return;
-    if (it->is_number_integer() && it->get<int64_t>() >= 0) out = it->get<int64_t>();
-    else note(std::string("config '") + key + "' must be a non-negative integer (ms since 1970)");
-  };
-  wall("wall_now_ms", c.wall_now_ms);
-  wall("last_reload_wall_ms", c.last_reload_wall_ms);
-  str("token_url", c.token_url);
-  str("continue_secret", c.continue_secret);
-  str("voice_missing", c.voice_missing);
-  if (auto rtc = j.find("rtc"); rtc != j.end() && rtc->is_boolean()) c.rtc = rtc->get<bool>();
-  str("resume_token", c.resume_token);
-  auto seq = j.find("last_event_seq");
-  if (seq != j.end()) {
+  ConfigReader r(j, error);
+  if (j.is_discarded() || !j.is_object()) { r.note("config is not a JSON object"); return c; }
+  r.str("chat_url", c.chat_url);
+  r.str("conversation_id", c.conversation_id);
+  r.uint("max_text_chars", c.max_text_chars);
+  r.uint("max_auto_retries", c.max_auto_retries);
+  r.seed("seed_hi", c.seed_hi);
+  r.seed("seed_lo", c.seed_lo);
+  r.str("session_url", c.session_url);
+  r.str("tab_id", c.tab_id);
+  r.str("build", c.build);
+  r.str("version", c.version);
+  r.str("channel_url", c.channel_url);
+  r.wall("wall_now_ms", c.wall_now_ms);
+  r.wall("last_reload_wall_ms", c.last_reload_wall_ms);
+  r.str("token_url", c.token_url);
+  r.str("continue_secret", c.continue_secret);
+  r.str("voice_missing", c.voice_missing);
+  r.boolean("rtc", c.rtc);
+  r.str("resume_token", c.resume_token);
+  if (const json* seq = r.find("last_event_seq")) {
     if (seq->is_number_unsigned()) c.last_event_seq = seq->get<uint64_t>();
-    else note("config 'last_event_seq' must be a non-negative integer");
+    else r.note("config 'last_event_seq' must be a non-negative integer");
   }
-  auto outbox = j.find("outbox");
-  if (outbox != j.end()) {
-    if (outbox->is_array()) c.outbox_json = outbox->dump(-1, ' ', false, json::error_handler_t::replace);
-    else note("config 'outbox' must be an array");
-  }
-  auto transcript = j.find("transcript");
-  if (transcript != j.end()) {
-    if (transcript->is_array()) c.transcript_json = transcript->dump(-1, ' ', false, json::error_handler_t::replace);
-    else note("config 'transcript' must be an array");
-  }
-  auto saved = j.find("saved");
-  if (saved != j.end()) {
-    if (saved->is_array()) c.saved_json = saved->dump(-1, ' ', false, json::error_handler_t::replace);
-    else note("config 'saved' must be an array");
-  }
-  if (auto it = j.find("save_products"); it != j.end() && it->is_boolean()) c.save_products = it->get<bool>();
-  if (auto it = j.find("multiple_conversations"); it != j.end() && it->is_boolean())
-    c.multiple_conversations = it->get<bool>();
-  str("conversations_json", c.conversations_json);
-  auto visitor = j.find("visitor");
-  if (visitor != j.end()) {
-    if (visitor->is_object()) c.visitor_json = visitor->dump(-1, ' ', false, json::error_handler_t::replace);
-    else if (!visitor->is_null()) note("config 'visitor' must be an object");
+  r.array_text("outbox", c.outbox_json);
+  r.array_text("transcript", c.transcript_json);
+  r.array_text("saved", c.saved_json);
+  r.boolean("save_products", c.save_products);
+  r.boolean("multiple_conversations", c.multiple_conversations);
+  r.str("conversations_json", c.conversations_json);
+  if (const json* visitor = r.find("visitor")) {
+    if (visitor->is_object()) c.visitor_json = dump(*visitor);
+    else if (!visitor->is_null()) r.note("config 'visitor' must be an object");
   }
   return c;
 }
@@ -128,7 +141,7 @@ std::string JsonClient::handle(std::string_view event_json, int64_t now_ms) {
 
 std::string JsonClient::identity_json() const {
   const CheckedVisitor& v = client_.identity().visitor();
-  json out = {{"identified", v.has_value()}};
+  json out = json_object({{"identified", v.has_value()}});
   if (v && !v->id.empty()) out["visitor_id"] = v->id;
   return dump(out);
 }
@@ -140,11 +153,11 @@ int64_t JsonClient::next_deadline() const {
 
 std::string JsonClient::stats_json() const {
   const Stats s = client_.stats();
-  return dump({{"messages_sent", s.messages_sent}, {"blocked_sends", s.blocked_sends},
+  return dump(json_object({{"messages_sent", s.messages_sent}, {"blocked_sends", s.blocked_sends},
                {"retries", s.retries}, {"protocol_errors", s.protocol_errors},
                {"connect_attempts", s.connect_attempts}, {"sessions_opened", s.sessions_opened},
                {"reconnects", s.reconnects}, {"fresh_starts", s.fresh_starts},
-               {"voice_calls", s.voice_calls}, {"barge_ins", s.barge_ins}, {"session_ms", s.session_ms}});
+               {"voice_calls", s.voice_calls}, {"barge_ins", s.barge_ins}, {"session_ms", s.session_ms}}));
 }
 
 }  // namespace natter

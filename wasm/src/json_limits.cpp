@@ -70,4 +70,10 @@ nlohmann::json parse_json(std::string_view text) {
   return parsed.ok() ? std::move(parsed.value) : nlohmann::json(nlohmann::json::value_t::discarded);
 }
 
+nlohmann::json json_object(std::initializer_list<std::pair<const char*, nlohmann::json>> fields) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [key, value] : fields) j[key] = value;
+  return j;
+}
+
 }  // namespace natter

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -28,5 +30,11 @@ JsonResult parse_json_limited(std::string_view text, const JsonLimits& limits = 
 // value, or a discarded value (is_discarded()) when the text is not JSON,
 // like nlohmann's parse(text, nullptr, false). The core's only other way in.
 nlohmann::json parse_json(std::string_view text);
+
+// An object from its fields: json_object({{"type", "log"}, {"text", t}}).
+// nlohmann's own initializer-list constructor inlines its "is every element
+// a key/value pair?" check at each call site; one out-of-line loop instead
+// keeps the core's effect encoders small. Same value, same dump.
+nlohmann::json json_object(std::initializer_list<std::pair<const char*, nlohmann::json>> fields);
 
 }  // namespace natter

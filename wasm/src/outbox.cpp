@@ -11,7 +11,7 @@ namespace natter {
 void Outbox::push(std::string message_id, std::string text) {
   text_stale_ = true;
   bytes_ += text.size();
-  std::string json = nlohmann::json{{"id", message_id}, {"text", text}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string json = json_object({{"id", message_id}, {"text", text}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   entries_.push_back(OutboxEntry{std::move(message_id), std::move(text), false, false, std::move(json)});
 }
 

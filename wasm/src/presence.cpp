@@ -1,4 +1,5 @@
 #include "presence.hpp"
+#include "json_limits.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -43,7 +44,7 @@ void Presence::submit_email(const std::string& email) {
     c_.out_.push_back(Log{"info", "email form: nothing to send"});
     return;
   }
-  auto checked = check_visitor(nlohmann::json{{"email", email}});
+  auto checked = check_visitor(json_object({{"email", email}}));
   const auto* visitor = std::get_if<CheckedVisitor>(&checked);
   if (!visitor || !*visitor || (*visitor)->email.empty()) {
     c_.out_.push_back(HandoffEmailForm{"invalid", email, "bad_email", "Enter an email address such as name@example.com."});

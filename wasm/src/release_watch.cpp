@@ -1,4 +1,5 @@
 #include "release_watch.hpp"
+#include "json_limits.hpp"
 
 #include <cctype>
 #include <vector>
@@ -135,7 +136,7 @@ void ReleaseWatch::reload_if_safe(int64_t now) {
   if (!may_reload(now)) return drop_reason(now);
   if (!c_.nothing_to_lose()) return;
   sent_ = true;
-  nlohmann::json record = {{"at", c_.config_.wall_now_ms > 0 ? wall(now) : 0}, {"reason", reason_}};
+  nlohmann::json record = json_object({{"at", c_.config_.wall_now_ms > 0 ? wall(now) : 0}, {"reason", reason_}});
   if (!target_build_.empty()) record["build"] = target_build_;
   c_.out_.push_back(Persist{kPersistKey, record.dump()});
   c_.out_.push_back(ReloadPage{target_build_, reason_});

@@ -83,7 +83,7 @@ bool SavedProducts::toggle(const std::string& product_id, bool enabled) {
 
 void SavedProducts::announce(const Product& p, bool saved) {
   out_.push_back(ProductSavedChanged{p.id, saved});
-  json payload = {{"id", p.id}, {"title", p.name}, {"url", p.url}, {"price", p.price}, {"currency", p.currency}};
+  json payload = json_object({{"id", p.id}, {"title", p.name}, {"url", p.url}, {"price", p.price}, {"currency", p.currency}});
   out_.push_back(HostEvent{saved ? "product_saved" : "product_unsaved",
                            payload.dump(-1, ' ', false, json::error_handler_t::replace)});
 }
@@ -91,7 +91,7 @@ void SavedProducts::announce(const Product& p, bool saved) {
 json SavedProducts::to_json() const {
   json out = json::array();
   for (const auto& p : saved_)
-    out.push_back({{"product_id", p.id}, {"name", p.name}, {"price", p.price}, {"currency", p.currency}, {"url", p.url}});
+    out.push_back(json_object({{"product_id", p.id}, {"name", p.name}, {"price", p.price}, {"currency", p.currency}, {"url", p.url}}));
   return out;
 }
 

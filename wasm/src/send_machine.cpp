@@ -104,8 +104,8 @@ bool SendMachine::current(uint32_t request_id) const {
 void SendMachine::blocked(const char* source) {
   ++c_.stats_.blocked_sends;
   c_.out_.push_back(Log{"info", "send blocked: already sending"});
-  nlohmann::json payload = {{"source", source}, {"message_id", msg_ ? msg_->message_id : ""},
-                            {"blocked_sends", c_.stats_.blocked_sends}};
+  nlohmann::json payload = json_object({{"source", source}, {"message_id", msg_ ? msg_->message_id : ""},
+                            {"blocked_sends", c_.stats_.blocked_sends}});
   c_.out_.push_back(HostEvent{"send_blocked", json_text(payload)});
 }
 
@@ -148,7 +148,7 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   c_.out_.push_back(ClearComposer{});
   c_.composer_chars_ = 0;
   c_.out_.push_back(UserMessageShown{id, std::string(text)});
-  const HostEvent shown{"message", json_text({{"role", "user"}, {"message_id", id}, {"text", text}})};
+  const HostEvent shown{"message", json_text(json_object({{"role", "user"}, {"message_id", id}, {"text", text}}))};
   if (live_session) {
     c_.delivery_.submit(id, std::string(text), now);
     c_.out_.push_back(shown);
@@ -228,9 +228,9 @@ void SendMachine::on_token(bool ready, int64_t now) {
 void SendMachine::post(int64_t now) {
   const Message& m = *msg_;
   request_id_ = c_.ids_.request_id();
-  nlohmann::json body = {{"message_id", m.message_id},
+  nlohmann::json body = json_object({{"message_id", m.message_id},
                          {"conversation_id", c_.config_.conversation_id},
-                         {"text", m.text}};
+                         {"text", m.text}});
   if (!m.visitor_json.empty()) body["visitor"] = parse_json(m.visitor_json);
   HttpRequest request{request_id_, "POST", c_.config_.chat_url,
                       {{"Content-Type", "application/json"}, {"Idempotency-Key", m.message_id}},
@@ -293,7 +293,7 @@ void SendMachine::on_body(const HttpBody& e, int64_t now) {
 void SendMachine::protocol_error(const std::string& code, const std::string& detail) {
   ++c_.stats_.protocol_errors;
   c_.out_.push_back(Log{"warn", "ignored agent event (" + code + "): " + detail});
-  c_.out_.push_back(HostEvent{"error", json_text({{"code", code}, {"detail", detail}})});
+  c_.out_.push_back(HostEvent{"error", json_text(json_object({{"code", code}, {"detail", detail}}))});
 }
 
 void SendMachine::handle_agent_event(const AgentEvent& ev) {
@@ -306,7 +306,7 @@ void SendMachine::handle_agent_event(const AgentEvent& ev) {
 void SendMachine::finish() {
   if (!may_go(S::Idle)) return;
   const std::string& id = msg_->message_id;
-  nlohmann::json payload = {{"role", "agent"}, {"reply_to", id}, {"text", c_.replies_.text(id)}};
+  nlohmann::json payload = json_object({{"role", "agent"}, {"reply_to", id}, {"text", c_.replies_.text(id)}});
   c_.out_.push_back(HostEvent{"message", json_text(payload)});
   c_.delivery_.record_answered(id);
   c_.replies_.forget(id);
@@ -374,7 +374,7 @@ void SendMachine::fail(const char* reason, const std::string& why, const std::st
   c_.timers_.cancel(TimerName::SendRetry);
   c_.out_.push_back(DeliveryChanged{m.message_id, "failed", why, true, reason, reason_arg});
   c_.out_.push_back(Log{"warn", "message " + m.message_id.substr(0, 8) + " failed: " + why});
-  c_.out_.push_back(HostEvent{"error", json_text({{"code", "send_failed"}, {"message_id", m.message_id}, {"detail", why}})});
+  c_.out_.push_back(HostEvent{"error", json_text(json_object({{"code", "send_failed"}, {"message_id", m.message_id}, {"detail", why}}))});
   go(S::Idle);
 }
 

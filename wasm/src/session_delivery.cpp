@@ -107,7 +107,7 @@ void SessionDelivery::on_live(const Welcome& w) {
     if (had_session_) {
       ++c_.stats_.fresh_starts;
       c_.out_.push_back(NoticeShown{"fresh_session", "The chat had to start a new session. Anything not yet delivered is being sent now."});
-      c_.out_.push_back(HostEvent{"session", dump({{"resumed", false}})});
+      c_.out_.push_back(HostEvent{"session", dump(json_object({{"resumed", false}}))});
     }
     last_event_seq_ = settled_event_seq_ = 0;  // the new session numbers its events from the start
     reply_open_ = false;
@@ -197,7 +197,7 @@ void SessionDelivery::apply(const ServerEvent& e) {
   if (auto* err = std::get_if<AgentError>(&e.event)) {
     outbox_.remove(e.reply_to);
     c_.out_.push_back(Log{"warn", "the agent failed to answer (" + err->code + "): " + err->message});
-    c_.out_.push_back(HostEvent{"error", dump({{"code", "agent_failed"}, {"reply_to", e.reply_to}, {"detail", err->message}})});
+    c_.out_.push_back(HostEvent{"error", dump(json_object({{"code", "agent_failed"}, {"reply_to", e.reply_to}, {"detail", err->message}}))});
     return;
   }
   if (c_.replies_.apply(e.reply_to, e.event)) finish_reply(e.reply_to);
@@ -206,7 +206,7 @@ void SessionDelivery::apply(const ServerEvent& e) {
 void SessionDelivery::finish_reply(const std::string& reply_to) {
   outbox_.remove(reply_to);  // answered: nothing more to ask for
   transcript_.add_agent(reply_to, c_.replies_.text(reply_to), c_.replies_.cards(reply_to), c_.replies_.author(reply_to));
-  c_.out_.push_back(HostEvent{"message", dump({{"role", "agent"}, {"reply_to", reply_to}, {"text", c_.replies_.text(reply_to)}})});
+  c_.out_.push_back(HostEvent{"message", dump(json_object({{"role", "agent"}, {"reply_to", reply_to}, {"text", c_.replies_.text(reply_to)}}))});
   c_.replies_.forget(reply_to);
   persist();
 }

@@ -62,7 +62,7 @@ std::variant<VoiceTranscript, ProtocolError> decode_voice_transcript(const json&
     if (!products->is_array()) return bad("voice.transcript.products must be an array");
     for (const auto& p : *products) {
       if (v.products.size() >= kMaxTranscriptProducts) break;
-      auto card = decode_agent_event("card", dump({{"product", p}}));
+      auto card = decode_agent_event("card", dump(json_object({{"product", p}})));
       if (auto* err = std::get_if<ProtocolError>(&card)) return *err;  // an unsafe link refuses the whole frame
       v.products.push_back(std::get<AgentCard>(std::get<AgentEvent>(card)));
     }
@@ -90,7 +90,7 @@ std::optional<json> check_ice_servers(const json& servers) {
     } else if (!url_ok(*urls)) {
       return std::nullopt;
     }
-    json one = {{"urls", *urls}};
+    json one = json_object({{"urls", *urls}});
     for (const char* key : {"username", "credential"}) {
       auto v = s.find(key);
       if (v == s.end()) continue;
@@ -105,9 +105,9 @@ std::optional<json> check_ice_servers(const json& servers) {
 }  // namespace
 
 std::string encode_hello(const Hello& h) {
-  json hello = {{"type", "hello"}, {"v", kSessionProtocolVersion}, {"session_id", h.session_id},
+  json hello = json_object({{"type", "hello"}, {"v", kSessionProtocolVersion}, {"session_id", h.session_id},
                 {"resume_token", h.resume_token}, {"last_event_seq", h.last_event_seq},
-                {"tab_id", h.tab_id}, {"build", h.build}};
+                {"tab_id", h.tab_id}, {"build", h.build}});
   if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
   if (h.revoke) hello["revoke"] = true;
@@ -118,47 +118,47 @@ std::string encode_hello(const Hello& h) {
 }
 
 std::string encode_continue_offer(const nlohmann::json& saved) {
-  nlohmann::json j = {{"type", "continue.offer"}};
+  nlohmann::json j = json_object({{"type", "continue.offer"}});
   if (saved.is_array() && !saved.empty()) j["saved"] = saved;
   return dump(j);
 }
 
-std::string encode_identify(const json& visitor) { return dump({{"type", "identify"}, {"visitor", visitor}}); }
+std::string encode_identify(const json& visitor) { return dump(json_object({{"type", "identify"}, {"visitor", visitor}})); }
 
 std::string encode_msg(const std::string& message_id, const std::string& text) {
-  return dump({{"type", "msg"}, {"message_id", message_id}, {"text", text}});
+  return dump(json_object({{"type", "msg"}, {"message_id", message_id}, {"text", text}}));
 }
 
-std::string encode_ping(int64_t t) { return dump({{"type", "ping"}, {"t", t}}); }
+std::string encode_ping(int64_t t) { return dump(json_object({{"type", "ping"}, {"t", t}})); }
 
 std::string encode_voice_start(const std::string& call_id, bool greeting) {
-  return dump({{"type", "voice.start"}, {"call_id", call_id}, {"greeting", greeting}});
+  return dump(json_object({{"type", "voice.start"}, {"call_id", call_id}, {"greeting", greeting}}));
 }
 
 std::string encode_voice_end(const std::string& call_id) {
-  return dump({{"type", "voice.end"}, {"call_id", call_id}});
+  return dump(json_object({{"type", "voice.end"}, {"call_id", call_id}}));
 }
 
 std::string encode_voice_rtc_request(const std::string& call_id) {
-  return dump({{"type", "voice.rtc_request"}, {"call_id", call_id}});
+  return dump(json_object({{"type", "voice.rtc_request"}, {"call_id", call_id}}));
 }
 
 std::string encode_voice_rtc_offer(const std::string& call_id, uint32_t pc_id, const std::string& sdp, bool restart) {
-  json offer = {{"type", "voice.rtc_offer"}, {"call_id", call_id}, {"pc_id", pc_id}, {"sdp", sdp}};
+  json offer = json_object({{"type", "voice.rtc_offer"}, {"call_id", call_id}, {"pc_id", pc_id}, {"sdp", sdp}});
   if (restart) offer["restart"] = true;  // absent on a new connection: the frame old gateways know
   return dump(offer);
 }
 
 std::string encode_voice_rtc_close(const std::string& call_id, uint32_t pc_id) {
-  return dump({{"type", "voice.rtc_close"}, {"call_id", call_id}, {"pc_id", pc_id}});
+  return dump(json_object({{"type", "voice.rtc_close"}, {"call_id", call_id}, {"pc_id", pc_id}}));
 }
 
 std::string encode_voice_barge_in(const std::string& call_id) {
-  return dump({{"type", "voice.barge_in"}, {"call_id", call_id}});
+  return dump(json_object({{"type", "voice.barge_in"}, {"call_id", call_id}}));
 }
 
 std::string encode_handoff_email(const std::string& email_id, const std::string& email) {
-  return dump({{"type", "handoff.email"}, {"email_id", email_id}, {"email", email}});
+  return dump(json_object({{"type", "handoff.email"}, {"email_id", email_id}, {"email", email}}));
 }
 
 std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view text) {

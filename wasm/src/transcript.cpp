@@ -21,15 +21,15 @@ const std::string* str(const json& j, const char* key) {
 }
 
 std::string entry_json(const TranscriptEntry& e) {
-  json entry = {{"role", e.from_user ? "user" : "agent"}, {"id", e.id}, {"text", e.text}};
+  json entry = json_object({{"role", e.from_user ? "user" : "agent"}, {"id", e.id}, {"text", e.text}});
   if (e.voice) entry["voice"] = true;  // absent for typed entries: older blobs stay as they were
   if (e.cut) entry["cut"] = true;
   if (!e.author.empty()) entry["author"] = e.author;  // a staff reply: its author survives a reload
   if (!e.cards.empty()) {
     json cards = json::array();
     for (const auto& c : e.cards)
-      cards.push_back({{"product_id", c.product_id}, {"name", c.name}, {"price", c.price},
-                       {"currency", c.currency}, {"url", c.url}, {"image_url", c.image_url}});
+      cards.push_back(json_object({{"product_id", c.product_id}, {"name", c.name}, {"price", c.price},
+                       {"currency", c.currency}, {"url", c.url}, {"image_url", c.image_url}}));
     entry["cards"] = std::move(cards);
   }
   return entry.dump(-1, ' ', false, json::error_handler_t::replace);

@@ -1,4 +1,5 @@
 #include "voice_call.hpp"
+#include "json_limits.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -144,8 +145,8 @@ void VoiceCall::on_transcript(const std::string& id, const VoiceTranscript& t) {
   if (!t.final) return;
   std::vector<ProductCardShown> kept = std::move(cards);
   open_bubbles_.erase(open);
-  nlohmann::json message = t.agent ? nlohmann::json{{"role", "agent"}, {"reply_to", id}, {"text", t.text}, {"cut", t.cut}}
-                                   : nlohmann::json{{"role", "user"}, {"message_id", id}, {"text", t.text}};
+  nlohmann::json message = t.agent ? json_object({{"role", "agent"}, {"reply_to", id}, {"text", t.text}, {"cut", t.cut}})
+                                   : json_object({{"role", "user"}, {"message_id", id}, {"text", t.text}});
   message["voice"] = true;
   message["call_id"] = t.call_id;
   c_.delivery_.record_voice(id, !t.agent, t.text, t.agent && t.cut, std::move(kept));
@@ -210,11 +211,11 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
         else if constexpr (std::is_same_v<T, v::StateChanged>) {
           const char* name = v::voice_state_name(e.state);
           c_.out_.push_back(VoiceStateChanged{name, m_.muted()});
-          c_.out_.push_back(HostEvent{"voice", nlohmann::json{{"state", name}, {"muted", m_.muted()}}.dump()});
+          c_.out_.push_back(HostEvent{"voice", json_object({{"state", name}, {"muted", m_.muted()}}).dump()});
         }
         else if constexpr (std::is_same_v<T, v::ShowError>) {
           c_.out_.push_back(NoticeShown{e.code, e.text});
-          c_.out_.push_back(HostEvent{"error", nlohmann::json{{"code", e.code}, {"message", e.text}}.dump()});
+          c_.out_.push_back(HostEvent{"error", json_object({{"code", e.code}, {"message", e.text}}).dump()});
         }
         else if constexpr (std::is_same_v<T, v::Log>) c_.out_.push_back(Log{"info", e.text});
         else if constexpr (std::is_same_v<T, v::Refused>) {
