@@ -76,38 +76,38 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     r.boolean("shift", e.shift);
     r.boolean("composing", e.composing);
     r.boolean("repeat", e.repeat);
-    out = e;
+    out = std::move(e);
   } else if (type == "send_clicked") {
-    SendClicked e; r.str("text", e.text); out = e;
+    SendClicked e; r.str("text", e.text); out = std::move(e);
   } else if (type == "host_send") {
-    HostSend e; r.str("text", e.text); out = e;
+    HostSend e; r.str("text", e.text); out = std::move(e);
   } else if (type == "host_identify") {
     HostIdentify e;
     auto it = j.find("visitor");
     if (it != j.end()) e.value_json = it->dump(-1, ' ', false, json::error_handler_t::replace);
-    out = e;
+    out = std::move(e);
   } else if (type == "composer_changed") {
-    ComposerChanged e; r.integer("chars", e.chars); out = e;
+    ComposerChanged e; r.integer("chars", e.chars); out = std::move(e);
   } else if (type == "retry_clicked") {
-    RetryClicked e; r.str("message_id", e.message_id); out = e;
+    RetryClicked e; r.str("message_id", e.message_id); out = std::move(e);
   } else if (type == "conversation_new_clicked") {
     out = ConversationNewClicked{};
   } else if (type == "conversation_switch_clicked") {
-    ConversationSwitchClicked e; r.str("id", e.id); out = e;
+    ConversationSwitchClicked e; r.str("id", e.id); out = std::move(e);
   } else if (type == "product_save_toggled") {
-    ProductSaveToggled e; r.str("product_id", e.product_id); out = e;
+    ProductSaveToggled e; r.str("product_id", e.product_id); out = std::move(e);
   } else if (type == "http_responded") {
     HttpResponded e;
     r.integer("request_id", e.request_id);
     r.integer("status", e.status);
     r.integer("retry_after_ms", e.retry_after_ms, false);
-    out = e;
+    out = std::move(e);
   } else if (type == "http_body") {
-    HttpBody e; r.integer("request_id", e.request_id); r.str("chunk", e.chunk); out = e;
+    HttpBody e; r.integer("request_id", e.request_id); r.str("chunk", e.chunk); out = std::move(e);
   } else if (type == "http_ended") {
-    HttpEnded e; r.integer("request_id", e.request_id); out = e;
+    HttpEnded e; r.integer("request_id", e.request_id); out = std::move(e);
   } else if (type == "http_failed") {
-    HttpFailed e; r.integer("request_id", e.request_id); r.str("reason", e.reason, false); out = e;
+    HttpFailed e; r.integer("request_id", e.request_id); r.str("reason", e.reason, false); out = std::move(e);
   } else if (type == "session_wanted") {
     out = SessionWanted{};
   } else if (type == "session_closed_by_host") {
@@ -117,32 +117,32 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
   } else if (type == "handoff_requested") {
     out = HandoffRequested{};
   } else if (type == "handoff_email_submitted") {
-    HandoffEmailSubmitted e; r.str("email", e.email); out = e;
+    HandoffEmailSubmitted e; r.str("email", e.email); out = std::move(e);
   } else if (type == "ws_opened") {
-    WsOpened e; r.integer("conn_id", e.conn_id); out = e;
+    WsOpened e; r.integer("conn_id", e.conn_id); out = std::move(e);
   } else if (type == "ws_frame") {
-    WsFrame e; r.integer("conn_id", e.conn_id); r.str("text", e.text); out = e;
+    WsFrame e; r.integer("conn_id", e.conn_id); r.str("text", e.text); out = std::move(e);
   } else if (type == "ws_closed") {
     WsClosed e;
     r.integer("conn_id", e.conn_id);
     r.integer("code", e.code, false);
     r.str("reason", e.reason, false);
     r.boolean("was_open", e.was_open);
-    out = e;
+    out = std::move(e);
   } else if (type == "probe_answered") {
     ProbeAnswered e;
     r.integer("conn_id", e.conn_id);
     r.integer("status", e.status);
     r.integer("retry_after_ms", e.retry_after_ms, false);
-    out = e;
+    out = std::move(e);
   } else if (type == "network_changed") {
     NetworkChanged e;
     r.boolean("online", e.online);
     r.str("link", e.link, false);
     r.boolean("link_change", e.link_change);
-    out = e;
+    out = std::move(e);
   } else if (type == "visibility_changed") {
-    VisibilityChanged e; r.boolean("visible", e.visible); out = e;
+    VisibilityChanged e; r.boolean("visible", e.visible); out = std::move(e);
   } else if (type == "voice_start_clicked") {
     out = VoiceStartClicked{};
   } else if (type == "voice_end_clicked") {
@@ -150,52 +150,52 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
   } else if (type == "voice_host_end") {
     out = VoiceHostEnd{};
   } else if (type == "voice_mute_clicked") {
-    VoiceMuteClicked e; r.boolean("muted", e.muted); out = e;
+    VoiceMuteClicked e; r.boolean("muted", e.muted); out = std::move(e);
   } else if (type == "mic_answered") {
-    MicAnswered e; r.str("result", e.result); out = e;
+    MicAnswered e; r.str("result", e.result); out = std::move(e);
   } else if (type == "speech_activity") {
-    SpeechActivity e; r.boolean("speaking", e.speaking); out = e;
+    SpeechActivity e; r.boolean("speaking", e.speaking); out = std::move(e);
   } else if (type == "playback_drained") {
     out = PlaybackDrained{};
   } else if (type == "voice_runtime_loaded") {
     out = VoiceRuntimeLoaded{};
   } else if (type == "voice_runtime_failed") {
-    VoiceRuntimeFailed e; r.str("reason", e.reason, false); out = e;
+    VoiceRuntimeFailed e; r.str("reason", e.reason, false); out = std::move(e);
   } else if (type == "token_received") {
     TokenReceived e;
     r.integer("request_id", e.request_id);
     r.str("token", e.token);
     r.integer("expires_in_s", e.expires_in_s);
-    out = e;
+    out = std::move(e);
   } else if (type == "token_failed") {
     TokenFailed e;
     r.integer("request_id", e.request_id);
     r.integer("status", e.status, false);
     r.str("reason", e.reason, false);
-    out = e;
+    out = std::move(e);
   } else if (type == "rtc_offer_ready") {
-    RtcOfferReady e; r.integer("pc_id", e.pc_id); r.str("sdp", e.sdp); out = e;
+    RtcOfferReady e; r.integer("pc_id", e.pc_id); r.str("sdp", e.sdp); out = std::move(e);
   } else if (type == "rtc_channel_open") {
     RtcChannelOpen e;
     r.integer("pc_id", e.pc_id);
     r.str("candidate_type", e.candidate_type, false);
     r.str("relay_protocol", e.relay_protocol, false);
-    out = e;
+    out = std::move(e);
   } else if (type == "rtc_pong") {
     RtcPong e;
     r.integer("pc_id", e.pc_id);
     r.str("text", e.text, false);
     r.integer("received", e.received, false);
     r.integer("expected", e.expected, false);
-    out = e;
+    out = std::move(e);
   } else if (type == "rtc_failed") {
-    RtcFailed e; r.integer("pc_id", e.pc_id); r.str("reason", e.reason, false); out = e;
+    RtcFailed e; r.integer("pc_id", e.pc_id); r.str("reason", e.reason, false); out = std::move(e);
   } else if (type == "channel_read") {
     ChannelRead e;
     r.boolean("ok", e.ok);
     r.str("version", e.version, false);
     r.str("build", e.build, false);
-    out = e;
+    out = std::move(e);
   } else if (type == "continue_offer_clicked") {
     out = ContinueOfferClicked{};
   } else if (type == "continue_offer_dismissed") {
@@ -203,7 +203,7 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
   } else if (type == "revoke_clicked") {
     out = RevokeClicked{};
   } else if (type == "continue_code_entered") {
-    ContinueCodeEntered e; r.str("code", e.code); out = e;
+    ContinueCodeEntered e; r.str("code", e.code); out = std::move(e);
   } else if (type == "continue_redeemed") {
     ContinueRedeemed e;
     r.integer("request_id", e.request_id);
@@ -216,7 +216,7 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     if (t != j.end() && t->is_array()) e.transcript_json = t->dump(-1, ' ', false, json::error_handler_t::replace);
     auto saved = j.find("saved");
     if (saved != j.end() && saved->is_array()) e.saved_json = saved->dump(-1, ' ', false, json::error_handler_t::replace);
-    out = e;
+    out = std::move(e);
   } else if (type != "tick") {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
   }
