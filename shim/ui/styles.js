@@ -14,8 +14,8 @@
 // the visual viewport (ui/viewport.js sets --natter-vv-h/-top while the
 // keyboard is up), so the composer stays visible. The reduced-motion rules
 // come last: they have the specificity of the rules they undo, so only
-// order makes them win. Comments stay out of the CSS string: it ships as
-// written.
+// order makes them win. Comments stay out of the CSS string; the build
+// minifies it (tools/bundle/minify-css.mjs: every `export const *_CSS`).
 
 import { HANDOFF_CSS } from './handoff-styles.js';
 

@@ -13,7 +13,8 @@
 //      optimizer needs NODE_PATH=/usr/share/nodejs, so it is always set;
 //      EM_CLOSURE_COMPILER points at node_modules/.bin/google-closure-compiler
 //      (the link runs closure on the glue, wasm/CMakeLists.txt).
-//   2. shim/boot.js bundled by esbuild (iife, es2020, minified, in memory,
+//   2. shim/boot.js bundled by esbuild (iife, es2020, minified, its CSS
+//      literals too: minify-css.mjs; in memory,
 //      opening with a /* natter <version> */ banner: each version's bundle
 //      has its own hash), with two build-time constants: __NATTER_ENV__ (the
 //      env: code for development/staging only is dropped from production)
@@ -56,6 +57,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { minifyCssPlugin } from './minify-css.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ENVS = ['development', 'staging', 'production'];
@@ -119,7 +121,7 @@ export async function bundleWithGlue({ entry, glueName, glue, banner, define = {
       setup(b) {
         b.onResolve({ filter: new RegExp(`^${glueName}$`) }, () => ({ path: glue }));
       },
-    }, ...plugins],
+    }, ...plugins, minifyCssPlugin()],
     // The glue's node-only branch requires these; it never runs in a browser.
     external: ['fs', 'path'],
     logLevel: 'warning',
@@ -207,7 +209,7 @@ async function chunkAssets() {
     const result = await esbuild.build({
       entryPoints: [path.join(repoRoot, entry)],
       bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
-      logLevel: 'warning',
+      logLevel: 'warning', plugins: [minifyCssPlugin()],
     });
     return { key, stem, ext: '.js', data: Buffer.from(result.outputFiles[0].contents) };
   }));
