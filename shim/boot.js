@@ -289,10 +289,11 @@ async function start(loaderCtx) {
   });
   if (sessionMode) {
     voice = createVoiceEffects({
-      // The runtime is its own chunk, downloaded on the first call.
+      // The runtime is its own chunk, downloaded on the first call, with the WebRTC link.
       makeRuntime: async (on) => {
-        const createVoiceRuntime = await loadVoiceRuntime({ manifest: ctx.manifest, base: ctx.base });
-        return createVoiceRuntime({ manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log });
+        const { createVoiceRuntime, createRtcLink } = await loadVoiceRuntime({ manifest: ctx.manifest, base: ctx.base });
+        const runtime = createVoiceRuntime({ manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log });
+        return { runtime, createRtcLink };
       },
       session, dispatch, ui, log,
     });

@@ -3,7 +3,7 @@
 // value to a hook the core bundle put on window.natter, e.g.
 //
 //     window.natter.__i18n("de", {...});          (shim/i18n/load.js)
-//     window.natter.__voiceRuntime(createVoiceRuntime);  (voice/load-runtime.js)
+//     window.natter.__voiceRuntime({ createVoiceRuntime, createRtcLink });  (voice/load-runtime.js)
 //
 // A script from the widget's own origin: no eval, no fetch+parse, so it
 // passes a strict CSP (script-src for the widget's host, which the core

@@ -10,14 +10,17 @@
 //   const voice = createVoiceEffects({ makeRuntime, session, dispatch, ui, log });
 //   table entries: voice.effects; binary frames: voice.onBinary(connId, buf)
 //
-// The runtime is its own chunk (load-runtime.js). The core says when to
-// download it (voice_runtime_load) and sends the effects that need it only
-// once told it loaded (voice_runtime_loaded; or voice_runtime_failed), so
-// what to do meanwhile is the core's (wasm/src/voice_runtime.hpp). What stays
-// here is data: agent packets that arrive during the download are kept
-// (bounded like the worker's own early buffer) and handed over once it is there.
+// The runtime is its own chunk (load-runtime.js), and the WebRTC link comes
+// with it: makeRuntime resolves to { runtime, createRtcLink }. The core says
+// when to download it (voice_runtime_load) and sends the effects that need
+// it, rtc_* included, only once told it loaded (voice_runtime_loaded; or
+// voice_runtime_failed), so what to do meanwhile is the core's
+// (wasm/src/voice_runtime.hpp). What stays here is data: agent packets that
+// arrive during the download are kept (bounded like the worker's own early
+// buffer) and handed over once it is there.
 
-import { createRtcLink } from './rtc-link.js';
+// rtc-link.js's effects, named here so that the core bundle need not carry it.
+export const RTC_EFFECTS = ['rtc_open', 'rtc_restart', 'rtc_answer', 'rtc_ping', 'rtc_close'];
 
 export const MAX_EARLY_PACKETS = 250; // 5 s of 20 ms frames, as in voice-worker.js
 
@@ -30,19 +33,13 @@ export function createVoiceEffects({
   let uplinkConn = 0;
   let playConn = 0;     // the socket whose call is playing (voice_playback)
   let route = { via: 'websocket', pc_id: 0, rung: '', max_buffered_bytes: 0 }; // voice_route
-
-  // The channel's agent frames are the playing call's, as the socket's are;
-  // during the download the core has not said which call plays yet (0: the
-  // socket playing once it has).
-  const rtc = createRtcLink({
-    RTCPeerConnection, dispatch, log, onPacket: (buffer) => { if (playConn || loading) onBinary(playConn, buffer); },
-  });
+  let rtc = null;       // the WebRTC link, made with the runtime
 
   const on = {
     packets: (list) => {
       if (!uplinkConn) return;
       for (const p of list) {
-        if (route.via === 'rtc' && rtc.send(route.pc_id, p, route.max_buffered_bytes)) continue;
+        if (route.via === 'rtc' && rtc?.send(route.pc_id, p, route.max_buffered_bytes)) continue;
         session.sendBinary(uplinkConn, p);
       }
     },
@@ -59,7 +56,11 @@ export function createVoiceEffects({
     if (loading || runtime) return;
     loading = true;
     new Promise((resolve) => resolve(makeRuntime(on))).then((made) => {
-      runtime = made;
+      runtime = made.runtime;
+      // The channel's agent frames are the playing call's, as the socket's are.
+      rtc = made.createRtcLink({
+        RTCPeerConnection, dispatch, log, onPacket: (buffer) => { if (playConn) onBinary(playConn, buffer); },
+      });
       loading = false;
       dispatch({ type: 'voice_runtime_loaded' });
       for (const [connId, buffer] of early.splice(0)) runtime.agentPacket(connId || playConn, buffer);
@@ -101,7 +102,7 @@ export function createVoiceEffects({
       route = e;
       ui.voice.route?.(e);
     },
-    ...rtc.effects,
+    ...Object.fromEntries(RTC_EFFECTS.map((name) => [name, withRuntime(name, (rt, e) => rtc.effects[name](e))])),
     voice_echo_guard: withRuntime('voice_echo_guard', (rt, e) => rt.setEchoGuard(e.on)),
     voice_encoder_set: withRuntime('voice_encoder_set', (rt, e) => rt.setEncoder({
       bitrate: e.bitrate, fec: e.fec, loss_perc: e.loss_perc,
@@ -118,7 +119,7 @@ export function createVoiceEffects({
     effects,
     onBinary,
     // The rung the call rides and the channel's counters, for the support dump.
-    route: () => ({ rung: route.rung, via: route.via, ...rtc.counts() }),
+    route: () => ({ rung: route.rung, via: route.via, ...(rtc ? rtc.counts() : { sent: 0, received: 0, dropped_full: 0 }) }),
     resume: () => runtime?.resume(),
     micTracks: () => (runtime ? runtime.micTracks() : []),
     uplinkMs: () => (runtime ? runtime.uplinkMs() : null),

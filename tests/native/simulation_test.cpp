@@ -187,7 +187,7 @@ TEST(Simulation, TheSchedulesCarryVoiceCallsAcrossReconnects) {
 
 // WebRTC worlds (voice worlds with seed bit 5 clear, no staff) move calls between
 // rungs under the ladder's own faults and every other: onto channels and
-// back, retries, restarts; each move then held to R1..R6 (sim_ladder.cpp).
+// back, retries, restarts; each move then held to R1..R7 (sim_ladder.cpp).
 TEST(Simulation, TheSchedulesMoveCallsBetweenRungs) {
   const auto& f = figures_of_300_seeds();
   ASSERT_EQ(f.failure, "");
@@ -203,7 +203,7 @@ TEST(Simulation, TheSchedulesMoveCallsBetweenRungs) {
   EXPECT_GE(l.frames_rtc, 1000) << "few frames ride a channel";
   // The host answers RtcRestart as the shim does: network changes restart
   // ICE, and some restarts put the call back on the same peer connection
-  // (the Restarting path held to R1..R6), not only into a new one.
+  // (the Restarting path held to R1..R7), not only into a new one.
   EXPECT_GE(l.ice_restarts, 20) << "network changes rarely restart ICE on a channel";
   EXPECT_GE(l.ice_restarts_reopened, 10) << "ICE restarts never (or rarely) reopen the same channel";
 }

@@ -135,6 +135,36 @@ TEST_F(VoiceRuntimeGate, AFailedDownloadSaysVoiceCannotRunHereAndTheNextCallTrie
   EXPECT_EQ(Harness::of<MicrophoneRequested>(h.feed(VoiceRuntimeLoaded{})).size(), 1u);
 }
 
+// The browser's WebRTC link is in the voice chunk (shim/voice/rtc-link.js):
+// a call offered WebRTC stays on the WebSocket until the chunk is there, even
+// when the network comes back, then climbs at once.
+TEST(VoiceRuntimeGateRtc, WebRtcWaitsForTheDownloadWhileTheCallRidesTheSocket) {
+  Config config = session_config();
+  config.rtc = true;
+  Harness h(config);
+  h.runtime_answers = false;
+  const uint32_t conn = go_live(h);
+  h.feed(VoiceStartClicked{});
+  const std::string call =
+      nlohmann::json::parse(sent_frames(h, "voice.start").front())["call_id"].get<std::string>();
+  h.feed(WsFrame{conn, R"({"type":"voice.started","call_id":")" + call + R"(","rtc":true})"});
+  h.feed(NetworkChanged{true});
+  for (int i = 0; i < 2; ++i) {  // time passes, the session kept alive
+    h.feed(WsFrame{conn, R"({"type":"pong","t":0})"});
+    h.advance(VoiceLadder::kRetryMs / 2);
+  }
+  EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
+  EXPECT_TRUE(sent_frames(h, "voice.rtc_request").empty());
+  ASSERT_FALSE(h.all_of<VoiceRoute>().empty());
+  EXPECT_EQ(h.all_of<VoiceRoute>().back().via, "websocket");
+  h.feed(VoiceRuntimeLoaded{});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::ExpectConfig);
+  EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 1u);
+  // Its config opens the peer connection: the first rtc_* effect, after the load.
+  h.feed(WsFrame{conn, R"({"type":"voice.rtc_config","call_id":")" + call + R"(","ice_servers":[]})"});
+  EXPECT_EQ(h.all_of<RtcOpen>().size(), 1u);
+}
+
 TEST_F(VoiceRuntimeGate, BeforeAnyCallNothingIsDownloaded) {
   conn = go_live(h);
   h.feed(VoiceEndClicked{});

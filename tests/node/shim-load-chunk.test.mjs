@@ -38,10 +38,11 @@ test('the voice runtime chunk: one SRI script tag, resolved by its hook, which t
   assert.equal(tag.src, 'https://cdn.example/natter/natter.voiceruntime.abc.js');
   assert.equal(tag.integrity, 'sha384-v');
   assert.equal(tag.crossOrigin, 'anonymous');
-  natter.__voiceRuntime('not a function'); // ignored
-  const create = () => 'runtime';
-  natter.__voiceRuntime(create);
-  assert.equal(await loading, create);
+  natter.__voiceRuntime(() => 'runtime'); // not the chunk's parts: ignored
+  natter.__voiceRuntime({ createRtcLink: () => 'link' }); // ignored
+  const parts = { createVoiceRuntime: () => 'runtime', createRtcLink: () => 'link' };
+  natter.__voiceRuntime(parts);
+  assert.equal(await loading, parts);
   assert.equal('__voiceRuntime' in natter, false);
 });
 

@@ -7,7 +7,8 @@
 // download are kept, bounded, and handed over once it is there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createVoiceEffects, MAX_EARLY_PACKETS } from '../../shim/voice/voice-effects.js';
+import { createVoiceEffects, MAX_EARLY_PACKETS, RTC_EFFECTS } from '../../shim/voice/voice-effects.js';
+import { createRtcLink } from '../../shim/voice/rtc-link.js';
 
 function setup({ micResult = 'granted' } = {}) {
   const calls = [];
@@ -28,7 +29,7 @@ function setup({ micResult = 'granted' } = {}) {
   };
   let made = 0;
   const voice = createVoiceEffects({
-    makeRuntime: (handlers) => { made++; on = handlers; return runtime; },
+    makeRuntime: (handlers) => { made++; on = handlers; return { runtime, createRtcLink }; },
     session: { sendBinary: (conn, bytes) => sent.push([conn, bytes.byteLength]) },
     dispatch: (e) => fed.push(e),
     ui: { voice: { show: (e) => shown.push(e), level: () => {} } },
@@ -125,7 +126,7 @@ function setupLoading() {
     log: (level, text) => logs.push([level, text]),
   });
   const runtime = s.runtimeObject;
-  return { ...s, voice, made, logs, runtime, load: () => settle.resolve(runtime), fail: (err) => settle.reject(err) };
+  return { ...s, voice, made, logs, runtime, load: () => settle.resolve({ runtime, createRtcLink }), fail: (err) => settle.reject(err) };
 }
 
 test('agent packets that arrive during the download play once it is there, after the core said which call plays', async () => {
@@ -217,4 +218,24 @@ test('voice_encoder_set reaches the runtime\'s encoder as the core chose it', as
     ['encoder', { bitrate: 16000, fec: true, loss_perc: 20 }],
     ['encoder', { bitrate: 12000, fec: false, loss_perc: 20 }],
   ]);
+});
+
+// The WebRTC link is in the voice chunk too: the core sends rtc_* only once it
+// loaded (tests/native/voice_runtime_test.cpp, WebRtcWaitsForTheDownload...).
+test('the WebRTC link comes with the runtime: rtc_* before the load is a core bug, after it reaches the link', async () => {
+  const s = setupLoading();
+  s.voice.effects.rtc_open({ pc_id: 1, ice_servers: [] });
+  assert.deepEqual(s.logs, [['error', 'voice: rtc_open before the voice runtime loaded']]);
+  assert.deepEqual(s.voice.route(), { rung: '', via: 'websocket', sent: 0, received: 0, dropped_full: 0 });
+  s.voice.effects.voice_runtime_load({});
+  s.load();
+  await tick();
+  s.voice.effects.rtc_open({ pc_id: 1, ice_servers: [] }); // no RTCPeerConnection here: the link says so
+  assert.deepEqual(s.fed.at(-1), { type: 'rtc_failed', pc_id: 1, reason: 'unsupported' });
+  assert.deepEqual(s.logs.slice(1).map(([level]) => level), ['warn'], 'the link\'s own word, no "before the runtime"');
+});
+
+test('RTC_EFFECTS names exactly the link\'s effects', () => {
+  const link = createRtcLink({ RTCPeerConnection: undefined, dispatch: () => {}, log: () => {}, onPacket: () => {} });
+  assert.deepEqual([...RTC_EFFECTS].sort(), Object.keys(link.effects).sort());
 });

@@ -176,7 +176,10 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, MicAnswered>) voice_.on_mic(e.result);
         else if constexpr (std::is_same_v<T, SpeechActivity>) voice_.on_speech(e.speaking);
         else if constexpr (std::is_same_v<T, PlaybackDrained>) voice_.on_playback_drained();
-        else if constexpr (std::is_same_v<T, VoiceRuntimeLoaded>) runtime_.on_loaded();
+        else if constexpr (std::is_same_v<T, VoiceRuntimeLoaded>) {
+          runtime_.on_loaded();
+          ladder_.on_runtime_ready(now);
+        }
         else if constexpr (std::is_same_v<T, VoiceRuntimeFailed>) runtime_.on_failed(e.reason);
         else if constexpr (std::is_same_v<T, HostIdentify>) identity_.on_host(e.value_json);
         else if constexpr (std::is_same_v<T, TokenReceived>) on_token_answer(token_.on_received(e, now), now);

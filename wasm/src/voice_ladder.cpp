@@ -82,6 +82,12 @@ void VoiceLadder::on_call_live(const std::string& call_id, uint32_t conn_id, boo
   climb(now);  // raced: frames ride the socket until a channel opens
 }
 
+void VoiceLadder::on_runtime_ready(int64_t now) {
+  // Still on the WebSocket, offered, and no retry armed: the climb that
+  // waited for the chunk (a failed climb's back-off keeps its own time).
+  if (state_ == Ladder::WebSocket && offered_ && !c_.timers_.armed(TimerName::RtcDeadline)) climb(now);
+}
+
 void VoiceLadder::on_call_down() {
   if (state_ == Ladder::Off) return;
   const bool was_on_channel = state_ == Ladder::Direct || state_ == Ladder::Relayed;
@@ -96,6 +102,9 @@ void VoiceLadder::on_call_down() {
 }
 
 void VoiceLadder::climb(int64_t now) {
+  // The WebRTC link is in the voice chunk (shim/voice/rtc-link.js): no
+  // rtc_* effect before it is there. on_runtime_ready climbs then.
+  if (c_.runtime_.state() != RuntimeState::Ready) return;
   if (!c_.conn_.live() || !go(Ladder::ExpectConfig)) return;
   c_.conn_.send(encode_voice_rtc_request(call_id_));
   c_.timers_.set(TimerName::RtcDeadline, now + kSetupMs);

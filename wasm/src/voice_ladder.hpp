@@ -25,6 +25,8 @@
 //                 fresh config (fresh TURN credentials); pc_id kept
 //   Restarting    an ICE restart of pc_id offered with it (RtcRestart)
 //
+// The climb waits for the voice chunk (voice_runtime.hpp): the browser's
+// side of WebRTC is downloaded with the audio code, on the first call.
 // Bounds (stated, tested in voice_ladder_test.cpp):
 //   - from asking for a config to an open channel: kSetupMs, else the call
 //     stays on the WebSocket (it never left it: frames go there meanwhile);
@@ -113,6 +115,9 @@ class VoiceLadder {
   void on_call_live(const std::string& call_id, uint32_t conn_id, bool offered, int64_t now);
   // The call ended, or the session went down: Off, the peer connection closed.
   void on_call_down();
+  // The voice chunk loaded (VoiceRuntimeLoaded). Until then the ladder stays
+  // on the WebSocket: the browser's WebRTC link is in that chunk.
+  void on_runtime_ready(int64_t now);
 
   void on_config(const RtcConfigFrame& f, int64_t now);
   void on_answer(const RtcAnswerFrame& f);

@@ -15,6 +15,9 @@
 //     (asked for, or not any more: End before the load means the browser is
 //     never asked), playback (playing on which socket) and the echo guard;
 //     Ready sends what is still wished, in that order;
+//   * the WebRTC link is in the chunk too (shim/voice/rtc-link.js): the
+//     ladder climbs off the WebSocket only once Ready (VoiceLadder::climb),
+//     so no rtc_* effect goes out before it; frames ride the socket meanwhile;
 //   * a failed load answers a wished microphone with "blocked" (the call
 //     says voice cannot run here; text goes on), forgets the rest, and the
 //     next request downloads again.

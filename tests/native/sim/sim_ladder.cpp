@@ -34,6 +34,8 @@
 //      597 while staff worlds were WebRTC worlds, and not within 4,000 seeds
 //      since they are not (a call must be on a channel, uplink open, when
 //      faults stop with the path left dead).
+//   R7 no rtc_* effect before the voice chunk loaded (VoiceRuntimeLoaded):
+//      the browser's WebRTC link is downloaded with it.
 #include <nlohmann/json.hpp>
 
 #include "sim_world.hpp"
@@ -119,10 +121,19 @@ void SimWorld::carry_out_rtc(const Effect& effect) {
   if (rung_change) {
     if (auto* v = std::get_if<VoiceStateChanged>(&effect))
       check(v->state != "off" && v->state != "ending", "R1", "a rung change ended the call (" + v->state + ")");
-    check(!std::holds_alternative<MicrophoneRequested>(effect), "R1", "a rung change asked for the microphone again");
+    // The call's first ask may share a step with its first climb: both wait
+    // for the voice chunk (VoiceRuntimeLoaded). Any later one is "again".
+    check(!std::holds_alternative<MicrophoneRequested>(effect) || call_.mic_requests == 0, "R1",
+          "a rung change asked for the microphone again");
     if (auto* s = std::get_if<WsSend>(&effect))
       check(s->text.find("\"voice.start\"") == std::string::npos, "R1", "a rung change sent voice.start again: " + s->text);
   }
+  const bool rtc_effect = std::holds_alternative<RtcOpen>(effect) || std::holds_alternative<RtcRestart>(effect) ||
+                          std::holds_alternative<RtcRemoteAnswer>(effect) || std::holds_alternative<RtcPing>(effect) ||
+                          std::holds_alternative<RtcClose>(effect);
+  if (rtc_effect)
+    check(client_->runtime().state() == RuntimeState::Ready, "R7",
+          std::string("an rtc_* effect while the voice chunk is ") + state_name(client_->runtime().state()));
   if (auto* o = std::get_if<RtcOpen>(&effect)) {
     for (const auto& [id, pc] : rtc_.pcs)
       check(pc.gone, "R4", "pc " + std::to_string(o->pc_id) + " opened while pc " + std::to_string(id) + " is still open");

@@ -18,7 +18,7 @@
 //      socket, and the server's call audio on that same connection.
 // Where the call's frames go (WebSocket or a WebRTC channel) is the voice
 // ladder's: the frames and the rung changes are modelled in sim_ladder.cpp
-// and held to R1..R6 there (a rung change never ends the call, nor asks for
+// and held to R1..R7 there (a rung change never ends the call, nor asks for
 // the microphone or greeting again; no frame reaches the agent twice; ...).
 // Text during a call is held to every other invariant (S8: a voice fault
 // never blocks text sends; converged() requires every message answered).

@@ -18,7 +18,7 @@
 // whether a shop token is required. Invariants are checked after every
 // step; the first violation is kept, tagged with the invariant's name
 // (S1..S7, L1..L4 of shared/RELIABILITY.md; V1..V5 for voice calls,
-// sim_voice.cpp; R1..R6 for the voice ladder's rungs, sim_ladder.cpp; H1..H3 for a person stepping in, sim_staff.cpp), with the
+// sim_voice.cpp; R1..R7 for the voice ladder's rungs, sim_ladder.cpp; H1..H3 for a person stepping in, sim_staff.cpp), with the
 // seed and the trace so it replays.
 #pragma once
 
@@ -173,7 +173,7 @@ class SimWorld {
   void watch_voice_frame(uint32_t conn, const std::string& frame);
   bool voice_converged();
   // The voice ladder (sim_ladder.cpp): the host's peer connections and
-  // uplink frames, the WebRTC faults, and the ladder invariants R1..R6.
+  // uplink frames, the WebRTC faults, and the ladder invariants R1..R7.
   int rpick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rtc_rng_); }
   void before_feed_voice(const Event& e);
   void send_mic_frame();
