@@ -5,6 +5,7 @@
 // bench's clock (node; Playwright's page and WebSocket events):
 //   micMs    the click on "Start a voice call" -> the first binary frame
 //            (a microphone packet) the page puts on the session's WebSocket
+//            or on a WebRTC data channel (its send, seen by an init script)
 //   agentMs  the click -> the voice bar's agent_speaking (the greeting's
 //            first audio handed to playback)
 // Both include the voice runtime's download, the microphone prompt
@@ -28,10 +29,21 @@ async function oneFirstCall(wav) {
   const stack = await startStack({ extraArgs: micArgs(wav) });
   try {
     let firstPacketAt = null;
+    const packetSent = () => { if (firstPacketAt === null) firstPacketAt = performance.now(); };
     const s = await openLive(stack, {
-      onPage: (page) => page.on('websocket', (ws) => ws.on('framesent', (f) => {
-        if (typeof f.payload !== 'string' && firstPacketAt === null) firstPacketAt = performance.now();
-      })),
+      onPage: async (page) => {
+        page.on('websocket', (ws) => ws.on('framesent', (f) => { if (typeof f.payload !== 'string') packetSent(); }));
+        // A call may climb to a WebRTC data channel before the microphone's
+        // first frame: that frame then goes there, where Playwright does not look.
+        await page.exposeFunction('__natterBenchPacketSent', packetSent);
+        await page.addInitScript(() => {
+          const send = RTCDataChannel.prototype.send;
+          RTCDataChannel.prototype.send = function (data) {
+            if (typeof data !== 'string') window.__natterBenchPacketSent();
+            return send.call(this, data);
+          };
+        });
+      },
     });
     await s.openChat();
     await s.widget.locator('.status-text', { hasText: 'Connected' }).waitFor({ timeout: 20_000 });
@@ -76,7 +88,8 @@ How soon a first call runs (\`tools/bench/call-start.mjs\`): ${calls} first
 calls, each in a fresh Chromium profile (empty cache) against a fresh
 reference server, the fake microphone playing espeak-ng speech. Times on the
 bench's clock from the click on "Start a voice call": to the first
-microphone packet the page sends on the session's WebSocket, and to the
+microphone packet the page sends (on the session's WebSocket, or on the
+WebRTC data channel if the call climbed there first), and to the
 voice bar's \`agent_speaking\` (the greeting's first audio handed to
 playback). Both include the voice runtime's download, the microphone
 prompt (auto-accepted here), the worker, the codec's compile and the
