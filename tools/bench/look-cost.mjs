@@ -12,6 +12,9 @@
 //
 //   const bytes = await measureLookBytes();             // Node only
 //   const loads = await measureCatalogueLoads({ browser, base });
+//
+// Alone, `node tools/bench/look-cost.mjs` (after `node tools/bundle/build.mjs`,
+// whose dist/ it serves) rewrites only the "Look and language" section.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,4 +131,32 @@ language: ${catalogues.map((c) => `\`${c.file}\` ${bytes(c.gzip)} B`).join(', ')
 Measured in Chromium on the bench storefront, panel opened: an English page
 downloaded ${list(loads.english)}; a German page downloaded ${list(loads.german)}.
 `;
+}
+
+async function main() {
+  const { chromium } = await import('playwright-core');
+  const { startServer } = await import('../server/server.mjs');
+  const { buildBenchSite } = await import('./bench-site.mjs');
+  const { measureProductionSizes } = await import('./sizes.mjs');
+  const { measureAlone } = await import('./doc-section.mjs');
+  await measureAlone('look-cost.mjs', LOOK_HEADING, async () => {
+    const sizes = await measureProductionSizes();
+    const lookBytes = await measureLookBytes();
+    const site = buildBenchSite(repoRoot);
+    const server = await startServer({
+      host: '127.0.0.1', port: 0, distDir: path.join(repoRoot, 'dist'), webDir: site.webDir, tokenDelayMs: 1, log: () => {},
+    });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      return { bytes: lookBytes, loads: await measureCatalogueLoads({ browser, base: server.url.replace(/\/$/, '') }), sizes };
+    } finally {
+      await browser.close().catch(() => {});
+      await server.close();
+      site.dispose();
+    }
+  }, renderLookSection);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => { console.error(`[bench] failed: ${err.stack ?? err}`); process.exit(1); });
 }
