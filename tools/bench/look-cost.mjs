@@ -139,6 +139,7 @@ async function main() {
   const { buildBenchSite } = await import('./bench-site.mjs');
   const { measureProductionSizes } = await import('./sizes.mjs');
   const { measureAlone } = await import('./doc-section.mjs');
+  const { CHROMIUM_ARGS } = await import('../../tests/browser/harness.mjs');
   await measureAlone('look-cost.mjs', LOOK_HEADING, async () => {
     const sizes = await measureProductionSizes();
     const lookBytes = await measureLookBytes();
@@ -146,7 +147,7 @@ async function main() {
     const server = await startServer({
       host: '127.0.0.1', port: 0, distDir: path.join(repoRoot, 'dist'), webDir: site.webDir, tokenDelayMs: 1, log: () => {},
     });
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     try {
       return { bytes: lookBytes, loads: await measureCatalogueLoads({ browser, base: server.url.replace(/\/$/, '') }), sizes };
     } finally {
