@@ -318,6 +318,7 @@ async function start(loaderCtx) {
       session.detachAll();
       host.dispose();
       ui.panel.list.querySelectorAll(':scope > li:not(.intro)').forEach((li) => li.remove());
+      ui.status.clear();
       ui.messages = ui.makeMessages();
       ({ core, createHost } = await startCore(ctx, platform));
       host = createHost({ core, runEffect, ...platform });

@@ -84,5 +84,20 @@ export function createStatusLine({
     }
   }
 
-  return { root, show, dispose: stopCountdown };
+  // Another conversation's core is starting (boot.js openConversation): the
+  // old core's status is not the new one's, so the line hides until the new
+  // core sends its first status, as on a fresh page.
+  function clear() {
+    stopCountdown();
+    root.hidden = true;
+    root.removeAttribute('data-state');
+    shown.textContent = '';
+    said.textContent = '';
+    diagnosis.textContent = '';
+    const hadFocus = retry.matches?.(':focus');
+    retry.hidden = true;
+    if (hadFocus) focusFallback?.focus();
+  }
+
+  return { root, show, clear, dispose: stopCountdown };
 }

@@ -39,11 +39,13 @@ export async function openLive(stack, { onPage: extra, path = LIVE_PAGE } = {}) 
     deliveryLines: s.widget.locator('li.msg.user .delivery-text'),
     // Every `msg` frame the page put on the wire, in order.
     msgsSent: () => sockets.flatMap((w) => w.sent.filter((f) => f.type === 'msg')),
-    // Waits until the status line reads `text` (exactly).
-    waitForStatus: (text, timeout = 10_000) =>
-      s.widget.locator('.status-text', { hasText: text }).waitFor({ timeout }).then(async () => {
-        assert.equal(await s.status.textContent(), text);
-      }),
+    // Waits until the status line is shown and reads `text` (exactly). One
+    // read per poll: a locator's "contains" match and a later read could see
+    // two different statuses.
+    waitForStatus: (text, timeout = 10_000) => eventually(async () => {
+      const now = await s.widget.locator('.status').evaluate((box) => ({ hidden: box.hidden, text: box.querySelector('.status-text').textContent }));
+      assert.deepEqual(now, { hidden: false, text }, `the status line reads ${JSON.stringify(text)}`);
+    }, { timeout }),
     // The status line's states and texts since recordStatus() was called,
     // each with `at`: when it was seen (epoch ms, the page's clock).
     async recordStatus() {

@@ -28,15 +28,30 @@ export function widgetOn(page) {
           (!vis || el.getClientRects().length > 0) && (txt == null || el.textContent.includes(txt)));
       }, selector, visible, text), `waiting for ${selector}${text ? ` with ${JSON.stringify(text)}` : ''}`), { timeout });
     },
+    // Clicks where a shopper would: at the element's centre, once it has
+    // stopped moving and nothing covers it (the log scrolls smoothly and
+    // cards grow as images load, so a centre read once can be stale by the
+    // time the pointer arrives: Playwright checks the same before a click).
     async click(selector, times = 1) {
-      const at = await inWidget((sel) => {
-        const el = document.querySelector('natter-widget').shadowRoot.querySelector(sel);
-        if (!el) return null;
-        el.scrollIntoView({ block: 'center' });
-        const r = el.getBoundingClientRect();
-        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-      }, selector);
-      assert.ok(at, `no ${selector} in the widget to click`);
+      const at = await eventually(async () => {
+        const spot = await inWidget(async (sel) => {
+          const root = document.querySelector('natter-widget').shadowRoot;
+          const el = root.querySelector(sel);
+          if (!el) return null;
+          el.scrollIntoView({ block: 'center', behavior: 'instant' });
+          const box = () => { const r = el.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };
+          const frame = () => new Promise((done) => { requestAnimationFrame(() => done()); setTimeout(done, 100); });
+          const before = box();
+          await frame();
+          await frame();
+          const [x, y, width, height] = box();
+          const hit = root.elementFromPoint(x + width / 2, y + height / 2);
+          return { x: x + width / 2, y: y + height / 2, still: String(before) === String([x, y, width, height]), onTop: Boolean(hit && el.contains(hit)) };
+        }, selector);
+        assert.ok(spot, `no ${selector} in the widget to click`);
+        assert.ok(spot.still && spot.onTop, `${selector} is still moving or covered: ${JSON.stringify(spot)}`);
+        return spot;
+      });
       await page.click(at.x, at.y, times);
     },
     // All elements matching `selector`, each mapped by `pick` (a function run in the page).

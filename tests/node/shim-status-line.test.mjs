@@ -108,3 +108,21 @@ test('the diagnosis is a second line, in a polite status region, hidden when emp
   status.show(st({}));
   assert.equal(line.textContent, '');
 });
+
+test('clear (another conversation opens): hidden again, countdown stopped, nothing of the old status left', () => {
+  const { clock, status, part, announced } = setup();
+  status.show(st({ state: 'reconnecting', text: 'Reconnecting in 3 s…', retry_in_ms: 3000, can_retry_now: true, diagnosis: 'HTTP 503' }));
+  status.clear();
+  assert.equal(part('status').hidden, true);
+  assert.equal(part('status').getAttribute('data-state'), null);
+  assert.equal(part('status-text').textContent, '');
+  assert.equal(announced(), '');
+  assert.equal(part('status-diagnosis').textContent, '');
+  assert.equal(part('retry-now').hidden, true);
+  assert.equal(clock.pending(), 0, 'the old countdown stops');
+  clock.advance(5000);
+  assert.equal(part('status-text').textContent, '', 'and draws nothing later');
+  status.show(st({ state: 'connecting', text: 'Connecting…' }));
+  assert.equal(part('status').hidden, false);
+  assert.equal(part('status-text').textContent, 'Connecting…');
+});
