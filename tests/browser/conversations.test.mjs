@@ -40,11 +40,15 @@ test('A, then B, then back to A and to B: each keeps its transcript and its sess
   await eventually(async () => assert.deepEqual(await titles(s), ['where is my order?']));
 
   // New conversation, from the keyboard.
+  await s.recordStatus();
   await nav.getByRole('button', { name: 'New conversation' }).focus();
   await s.page.keyboard.press('Enter');
   await eventually(async () => assert.equal(await entries(s).count(), 2));
   await eventually(async () => assert.equal(await s.userBubbles.count(), 0, 'B starts empty'));
   await s.waitForStatus('Connected');
+  // A's "Connected" left the screen with A: B's line starts empty.
+  assert.deepEqual((await s.statusHistory()).slice(0, 2).map(({ state, text }) => ({ state, text })),
+    [{ state: 'connected', text: 'Connected' }, { state: null, text: '' }], 'the status line cleared at the switch');
   const helloB = s.sockets.at(-1).sent.find((f) => f.type === 'hello');
   assert.notEqual(helloB.session_id, sessionA, 'B is its own session');
   await type(s, 'do you sell gift cards?');
