@@ -16,6 +16,7 @@ import { widgetOn } from './widget.mjs';
 import { LIVE_PAGE } from '../browser/session-helpers.mjs';
 import { startHostsProxy } from './drivers/test-hosts-proxy.mjs';
 import { registerStory, speechForChromium, STORY_GROUPS } from './run-engine.mjs';
+import { CONVERSATIONS_PAGE } from './stories/conversations.mjs';
 
 // [group, story name]: what a shop's deployment changes (origins, TLS, the
 // CDN, the proxy in front of the gateway, the shop's CSP) meets each of these.
@@ -25,6 +26,7 @@ const DEPLOY_STORIES = [
   ['csp', 'strict CSP: opening the panel and a chat round trip cause no violation'],
   ['csp', 'strict CSP, live page: a voice call (chunk, worker, worklets) causes no violation'],
   ['voice', "a voice call with the engine's fake microphone: the greeting plays, the gateway hears audio, End frees the mic"],
+  ['conversations', 'A, then B, then back to A: each keeps its transcript and its own session, the agent ran once per message, a reload keeps the list'],
 ];
 
 // That the stories above really ran as deployed: the page on the shop's
@@ -68,6 +70,7 @@ export function runDeployStories(engine) {
       // whose policy refuses eval), /csp/ under the shop's strict policy.
       stack.page('/');
       stack.page(LIVE_PAGE, { data: { transport: 'session' } });
+      stack.page(CONVERSATIONS_PAGE, { data: { transport: 'session', conversations: 'multiple' } });
       stack.page('/csp/', { csp: strict });
       stack.page(`/csp${LIVE_PAGE}`, { csp: strict, data: { transport: 'session' } });
       stack.strictCsp = strict; // what stories/csp.mjs checks the page is under

@@ -13,9 +13,11 @@ import { sessionStories } from './stories/session.mjs';
 import { voiceStories } from './stories/voice.mjs';
 import { cspStories, CSP_PAGES } from './stories/csp.mjs';
 import { handoffStories, STAFF_TOKEN } from './stories/handoff.mjs';
+import { conversationStories } from './stories/conversations.mjs';
 
 export const STORY_GROUPS = {
   text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories, handoff: handoffStories,
+  conversations: conversationStories,
 };
 
 // The shopper's speech for Chromium's fake microphone (the other engines

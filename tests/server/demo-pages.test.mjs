@@ -32,10 +32,17 @@ test('token.html is the live-session storefront with a token URL', () => {
   assert.equal(page.match(/src="\/natter\.js"/g).length, 1);
 });
 
+test('conversations.html is the live-session storefront with several conversations', () => {
+  const page = demoVariant('demo/conversations.html', index);
+  assert.deepEqual(scriptTags(page),
+    ['<script async src="/natter.js" data-endpoint="" data-transport="session" data-conversations="multiple">']);
+  assert.match(page, /<title>Pixel Harbour Games \(several conversations\)/);
+});
+
 test('any other file is not a variant, and a storefront without the embed fails loudly', () => {
   assert.equal(demoVariant('demo/index.html', index), null);
   assert.equal(demoVariant('natter.js', index), null);
-  assert.deepEqual(DEMO_VARIANTS.sort(), ['demo/element.html', 'demo/live.html', 'demo/token.html']);
+  assert.deepEqual(DEMO_VARIANTS.sort(), ['demo/conversations.html', 'demo/element.html', 'demo/live.html', 'demo/token.html']);
   assert.throws(() => demoVariant('demo/live.html', index.replace('data-endpoint=""', 'data-endpoint="x"')),
     /index\.html no longer contains/);
 });

@@ -6,6 +6,8 @@
 //   demo/element.html  a bare script tag plus a <natter-widget> element
 //   demo/token.html    the live session with data-token-url: shop tokens
 //                      (a server started with requireToken / NATTER_TOKEN_SECRET)
+//   demo/conversations.html  the live session with data-conversations="multiple":
+//                      the shopper keeps several conversations and switches
 //
 // Each edit names the exact text it replaces in index.html; a page that no
 // longer has it fails loudly (tests/server/demo-pages.test.mjs) rather than
@@ -31,6 +33,14 @@ const VARIANTS = {
       + '  <script async src="/natter.js" data-endpoint="" data-transport="session"'
       + ' data-token-url="/shop/natter-token"></script>'],
     [LIVE_LINK, 'This page uses the live session with shop tokens; <a href="/">the HTTP version</a>.'],
+  ],
+  'demo/conversations.html': [
+    [TITLE, '<title>Pixel Harbour Games (several conversations): consoles'],
+    [TAG, '<!-- Several conversations: the live session, plus a list above the chat\n'
+      + '       to start a new conversation or go back to an earlier one. -->\n'
+      + '  <script async src="/natter.js" data-endpoint="" data-transport="session"'
+      + ' data-conversations="multiple"></script>'],
+    [LIVE_LINK, 'This page keeps several conversations; <a href="/">the HTTP version</a>.'],
   ],
   'demo/element.html': [
     [TITLE, '<title>Pixel Harbour Games (element): consoles'],
