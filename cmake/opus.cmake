@@ -99,6 +99,11 @@ target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)
 # - the encoder's hot files (SILK's quantisers and float analysis, CELT's
 #   pitch and LPC) at -O3 outside LTO: +5,690 B gzipped and no faster
 #   (c5 1.62x against 1.50x, c10 1.49x against 1.37x, mins of 11 runs);
+#   inside LTO, again at load 1.7 (where the profile puts the time: SILK's
+#   quantiser 22 % + its short prediction 4 %): NSQ.c, NSQ_del_dec.c and
+#   wrappers_FLP.c at -O3, +1,077 B and no faster (c5 1.56x against 1.46x,
+#   c10 1.48x against 1.35x); those plus 10 more SILK/CELT analysis files,
+#   +2,519 B and the same (1.45x, 1.33x);
 # - libopus 1.5.2 with SSE4.1 emulation, bulk memory, hot files -O3 in
 #   LTO and the rest -Oz: 172,017 B gzipped with the analysis (c5 1.28x,
 #   c10 1.38x, min of 11 at load 10).
