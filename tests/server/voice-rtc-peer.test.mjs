@@ -8,8 +8,9 @@
 // voice.rtc_close on the WebSocket instead.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { RTCPeerConnection } from 'werift';
-import { MAX_BUFFERED_BYTES, answerRtc } from '../../tools/server/voice/rtc-peer.mjs';
+import { MAX_BUFFERED_BYTES, answerRtc, awaitingPeerReflexive } from '../../tools/server/voice/rtc-peer.mjs';
 
 async function widgetOffer() {
   const pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'] });
@@ -22,10 +23,22 @@ async function widgetOffer() {
   return { pc, dc, sdp: pc.localDescription.sdp };
 }
 
-const until = (check) => new Promise((resolve) => {
-  const poll = () => (check() ? resolve() : setTimeout(poll, 10));
+const until = (check, { timeout = 15_000, what = 'the condition' } = {}) => new Promise((resolve, reject) => {
+  const deadline = Date.now() + timeout;
+  const poll = () => {
+    if (check()) resolve();
+    else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
+    else setTimeout(poll, 10);
+  };
   poll();
 });
+
+// The offer as Firefox makes it: every host address an mDNS name, and the
+// end-of-candidates marker of an offer made after gathering.
+function asMdnsOnly(sdp) {
+  const hidden = sdp.replace(/^(a=candidate:\S+ \d+ \S+ \d+ )\S+( \d+ )/gm, (_, head, tail) => `${head}${randomUUID()}.local${tail}`);
+  return /^a=end-of-candidates/m.test(hidden) ? hidden : hidden.replace(/\r?\n$/, '\r\na=end-of-candidates\r\n');
+}
 
 test('frames cross the data channel both ways unchanged and a ping is answered with a pong', async () => {
   const widget = await widgetOffer();
@@ -93,6 +106,46 @@ test('frames past the buffer bound are dropped, not queued, and the channel take
     assert.equal(arrived.length, sent, 'the dropped ones never come');
     assert.deepEqual(arrived.map((m) => m[0]), [...Array(sent).keys()]);
     assert.equal(leg.send(Buffer.alloc(120, 99)), 'sent', 'drained: sent again');
+  } finally {
+    leg.close('test');
+    await widget.pc.close();
+  }
+});
+
+test('the gateway drops only mDNS candidates and the end-of-candidates marker from an offer', () => {
+  const offer = [
+    'v=0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'a=candidate:1 1 udp 2122260223 3f6c1a2e-9d0b-4c47-8f7e-1b2a3c4d5e6f.local 50000 typ host',
+    'a=candidate:2 1 udp 1686052607 203.0.113.7 40000 typ srflx raddr 0.0.0.0 rport 0',
+    'a=candidate:3 1 UDP 8331263 198.51.100.9 3478 typ relay raddr 203.0.113.7 rport 40000',
+    'a=end-of-candidates', 'a=sctp-port:5000', '',
+  ].join('\r\n');
+  assert.equal(awaitingPeerReflexive(offer), [
+    'v=0', 'm=application 9 UDP/DTLS/SCTP webrtc-datachannel',
+    'a=candidate:2 1 udp 1686052607 203.0.113.7 40000 typ srflx raddr 0.0.0.0 rport 0',
+    'a=candidate:3 1 UDP 8331263 198.51.100.9 3478 typ relay raddr 203.0.113.7 rport 40000',
+    'a=sctp-port:5000', '',
+  ].join('\r\n'));
+});
+
+// Before, werift started its checks with no candidate it could use, failed
+// at once, and every Firefox call fell to the WebSocket.
+test('an offer whose only candidates are mDNS names still opens the channel: the gateway learns the address from the checks', async () => {
+  const widget = await widgetOffer();
+  const sdp = asMdnsOnly(widget.sdp);
+  const candidates = sdp.match(/^a=candidate:.*$/gm) ?? [];
+  assert.ok(candidates.length > 0 && candidates.every((c) => / \S+\.local \d+ typ host/.test(c)), candidates.join('\n'));
+  assert.match(sdp, /^a=end-of-candidates/m);
+  const atGateway = [];
+  const closes = [];
+  const leg = await answerRtc({ sdp, onPacket: (b) => atGateway.push(Buffer.from(b)), onClose: (r) => closes.push(r) });
+  try {
+    await widget.pc.setRemoteDescription({ type: 'answer', sdp: leg.sdp });
+    await until(() => (widget.dc.readyState === 'open' && leg.open()) || closes.length > 0, { what: 'the channel to open' });
+    assert.deepEqual(closes, [], 'the leg did not close');
+    widget.dc.send(Buffer.from([0, 0, 0, 1, 7]));
+    await until(() => atGateway.length === 1, { what: 'the frame at the gateway' });
+    assert.deepEqual([...atGateway[0]], [0, 0, 0, 1, 7]);
   } finally {
     leg.close('test');
     await widget.pc.close();

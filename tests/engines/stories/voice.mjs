@@ -71,7 +71,16 @@ export const voiceStories = [
         return c;
       }, { timeout: 20_000 });
       assert.equal(call.bad_packets, 0, 'every packet decoded');
-      const route = await page.evaluate(() => window.natter('debug').voice_route);
+      // An engine with WebRTC climbs to the data channel (Firefox too, though
+      // it offers only mDNS names: the gateway learns its address from the
+      // checks, rtc-peer.mjs); one without stays on the WebSocket.
+      const hasRtc = await page.evaluate(() => typeof window.RTCPeerConnection === 'function');
+      const route = await eventually(async () => {
+        const r = await page.evaluate(() => window.natter('debug').voice_route);
+        if (hasRtc) assert.equal(r.rung, 'webrtc_direct', `the call on the direct data channel: ${JSON.stringify(r)}`);
+        else assert.equal(r.via, 'websocket', JSON.stringify(r));
+        return r;
+      }, { timeout: 20_000 });
       console.log(`# voice route in this engine: ${JSON.stringify(route)}`);
       await eventually(async () => {
         const peak = await heardPeak(stack, sessionId);

@@ -51,6 +51,24 @@ function toWeriftServers(iceServers) {
   return out;
 }
 
+// The widget offers once its gathering completed, so its offer ends with
+// a=end-of-candidates, and browsers name their host addresses by mDNS
+// (<uuid>.local; Firefox even after the microphone was granted), which
+// only the shopper's own LAN can resolve. werift started its checks with
+// what it could use and, with nothing, failed at once: a call from Firefox,
+// or any offer without a STUN-reflexive candidate, fell to the WebSocket
+// before the browser's first check arrived. So the gateway drops the mDNS
+// candidates (werift would query the gateway's LAN for each, by a name the
+// page chose, for 10 s) and the end marker: werift keeps its check list
+// open and learns the browser's address from the browser's checks
+// (peer-reflexive, RFC 8445 7.3.1.3). The widget's setup bound
+// (VoiceLadder's kSetupMs) still ends a leg that never connects.
+const MDNS_CANDIDATE = /^a=candidate:\S+ \d+ \S+ \d+ \S+\.local \d+ .*\r?\n/gim;
+const END_OF_CANDIDATES = /^a=end-of-candidates\r?\n/gm;
+export function awaitingPeerReflexive(offerSdp) {
+  return offerSdp.replace(MDNS_CANDIDATE, '').replace(END_OF_CANDIDATES, '');
+}
+
 function gathered(pc) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
@@ -102,7 +120,7 @@ export async function answerRtc({
   });
 
   try {
-    await pc.setRemoteDescription({ type: 'offer', sdp });
+    await pc.setRemoteDescription({ type: 'offer', sdp: awaitingPeerReflexive(sdp) });
     await pc.setLocalDescription(await pc.createAnswer());
     await gathered(pc);
   } catch (error) {
@@ -124,7 +142,7 @@ export async function answerRtc({
     blackhole: (on = true) => { silent = on; },
     async restart(offerSdp) {
       if (closed) throw new Error('closed');
-      await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+      await pc.setRemoteDescription({ type: 'offer', sdp: awaitingPeerReflexive(offerSdp) });
       await pc.setLocalDescription(await pc.createAnswer());
       await gathered(pc);
       return pc.localDescription.sdp;
