@@ -39,7 +39,7 @@ const onThreeOrigins = {
     const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href);
     const w = widgetOn(page);
     await w.openChat();
-    await w.waitFor('.status-text', { text: 'Connected' });
+    await w.waitConnected();
     const seen = await page.evaluate(() => ({
       origin: location.origin,
       secure: window.isSecureContext,

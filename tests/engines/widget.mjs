@@ -81,6 +81,8 @@ export function widgetOn(page) {
       await page.press('Enter');
     },
     finishedReplies: () => w.waitFor('li.msg.agent[aria-busy="false"]'),
+    // The status line says the live session is up.
+    waitConnected: (timeout = 15_000) => w.waitFor('.status-text', { text: 'Connected', timeout }),
     async consoleMatching(text) { return (await page.consoleLines()).filter((l) => l.text === text); },
     // No console error or warning and no uncaught error, beyond `expected` (exact texts or RegExps).
     async assertClean(expected = []) {

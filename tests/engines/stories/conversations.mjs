@@ -13,7 +13,6 @@ export const CONVERSATIONS_PAGE = '/demo/conversations.html';
 const ASK_A = 'where is my order?';
 const ASK_B = 'do you sell gift cards?';
 
-const waitConnected = (w) => w.waitFor('.status-text', { text: 'Connected', timeout: 20_000 });
 const userBubbles = (w) => w.all('li.msg.user .bubble');
 const replies = (w) => w.all('li.msg.agent[aria-busy="false"] .bubble');
 const titles = (w) => w.all('nav.conversations button.conversation .conversation-title');
@@ -42,7 +41,7 @@ export const conversationStories = [
       const w = widgetOn(page);
       await w.openChat();
       await w.waitFor('nav.conversations button.conversation-new', { visible: true });
-      await waitConnected(w);
+      await w.waitConnected(20_000);
       const sessionA = await theOpenSession(stack);
 
       await askAndWait(w, ASK_A);
@@ -56,7 +55,7 @@ export const conversationStories = [
       await w.click('nav.conversations button.conversation-new');
       await eventually(async () => assert.equal((await titles(w)).length, 2, 'two conversations listed'));
       await eventually(async () => assert.deepEqual(await userBubbles(w), [], 'B starts empty'));
-      await waitConnected(w);
+      await w.waitConnected(20_000);
       const sessionB = await theOpenSession(stack);
       assert.notEqual(sessionB, sessionA, 'B is its own session');
       await askAndWait(w, ASK_B);
@@ -66,7 +65,7 @@ export const conversationStories = [
       // Back to A: its transcript only, on A's session again.
       await w.click(`nav.conversations button.conversation[data-id="${idA}"]`);
       await eventually(async () => assert.deepEqual(await userBubbles(w), [ASK_A], "A's transcript"));
-      await waitConnected(w);
+      await w.waitConnected(20_000);
       assert.equal(await theOpenSession(stack), sessionA, 'A resumed its own session');
       assert.deepEqual(await replies(w), replyA, "A's reply as it was");
       assert.deepEqual(await currentId(w), [idA]);
@@ -78,7 +77,7 @@ export const conversationStories = [
       // A reload keeps the list and the current conversation, and runs nothing again.
       await page.reload();
       await w.openChat();
-      await waitConnected(w);
+      await w.waitConnected(20_000);
       await eventually(async () => assert.deepEqual((await titles(w)).sort(), [ASK_A, ASK_B].sort()));
       assert.deepEqual(await currentId(w), [idA]);
       await eventually(async () => assert.deepEqual(await userBubbles(w), [ASK_A]));

@@ -47,7 +47,7 @@ export const cspStories = [
       const w = widgetOn(await browser.open(new URL('/csp/demo/live.html', stack.server.url).href, { init: recordViolations }));
       await assertStrict(w, stack);
       await w.openChat();
-      await w.waitFor('.status-text', { text: 'Connected' });
+      await w.waitConnected();
       await w.click('button[aria-label="Start a voice call"]');
       await w.waitFor('.voice[data-state="listening"]', { timeout: 20_000 }); // greeting played: everything loaded
       await w.click('button.voice-end');

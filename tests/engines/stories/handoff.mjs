@@ -33,7 +33,7 @@ export const handoffStories = [
     async run({ browser, stack }) {
       const w = widgetOn(await browser.open(new URL(LIVE_PAGE, stack.server.url).href));
       await w.openChat();
-      await w.waitFor('.status-text', { text: 'Connected', timeout: 15_000 });
+      await w.waitConnected();
       const conversation = await w.page.evaluate(() => window.natter('debug').conversation_id);
       const at = `/staff/conversations/${encodeURIComponent(conversation)}`;
 

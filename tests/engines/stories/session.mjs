@@ -9,7 +9,6 @@ import { LIVE_PAGE, QUEUED_TEXT, DIAGNOSIS_503 } from '../../browser/session-hel
 
 const liveUrl = (stack) => new URL(LIVE_PAGE, stack.server.url).href;
 const statusText = (w) => w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.querySelector('.status-text')?.textContent);
-const waitConnected = (w, timeout = 15_000) => w.waitFor('.status-text', { text: 'Connected', timeout });
 const storedSession = (w) => w.page.evaluate(() => JSON.parse(sessionStorage.getItem('natter.session')));
 const openSockets = async (stack) => Object.keys((await stack.stats()).ws_connections_open).length;
 const refuse503 = { action: 'refuse_upgrade', status: 503 };
@@ -22,10 +21,10 @@ export const sessionStories = [
     async run({ browser, stack }) {
       const w = widgetOn(await browser.open(liveUrl(stack)));
       await w.openChat();
-      await waitConnected(w);
+      await w.waitConnected();
       await stack.killSessions();
       await eventually(async () => assert.notEqual(await statusText(w), 'Connected', 'the widget noticed the drop'), { timeout: 10_000 });
-      await waitConnected(w);
+      await w.waitConnected();
       await eventually(async () => assert.equal(await openSockets(stack), 1, 'one live session on the server'));
       await w.send('do you have PS5 games?');
       await w.finishedReplies();
@@ -39,7 +38,7 @@ export const sessionStories = [
       const page = await browser.open(liveUrl(stack));
       const w = widgetOn(page);
       await w.openChat();
-      await waitConnected(w);
+      await w.waitConnected();
       // The outage: the crash drops the socket, the next upgrade hangs (this
       // page), the two after it are refused (the reloaded page), then it ends.
       await stack.sessionFaults({ action: 'stall_upgrade' }, refuse503, refuse503);

@@ -49,7 +49,7 @@ export const voiceStories = [
       const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href, { init: micSpy });
       const w = widgetOn(page);
       await w.openChat();
-      await w.waitFor('.status-text', { text: 'Connected' });
+      await w.waitConnected();
       await page.evaluate(micSpy); // where the driver has no preload scripts: before any call
       const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('natter.session')).session_id);
       await page.evaluate(() => {
@@ -116,7 +116,7 @@ voiceStories.push({
     const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href, { init: hideAudioWorklet });
     const w = widgetOn(page);
     await w.openChat();
-    await w.waitFor('.status-text', { text: 'Connected' });
+    await w.waitConnected();
     await page.evaluate(micSpy);
     await w.click('button[aria-label="Start a voice call"]');
     await w.waitFor('li.notice', { text: en['notice.voiceUnsupported'] });
@@ -144,7 +144,7 @@ voiceStories.push({
     const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href);
     const w = widgetOn(page);
     await w.openChat();
-    await w.waitFor('.status-text', { text: 'Connected' });
+    await w.waitConnected();
     await page.evaluate(micSpy);
     await page.evaluate(audioNeverStarts);
     await w.click('button[aria-label="Start a voice call"]');
