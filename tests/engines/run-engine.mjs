@@ -14,10 +14,11 @@ import { voiceStories } from './stories/voice.mjs';
 import { cspStories, CSP_PAGES } from './stories/csp.mjs';
 import { handoffStories, STAFF_TOKEN } from './stories/handoff.mjs';
 import { conversationStories } from './stories/conversations.mjs';
+import { voiceRelayStories } from './stories/voice-relay.mjs';
 
 export const STORY_GROUPS = {
   text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories, handoff: handoffStories,
-  conversations: conversationStories,
+  conversations: conversationStories, 'voice relay': voiceRelayStories,
 };
 
 // The shopper's speech for Chromium's fake microphone (the other engines
@@ -39,12 +40,16 @@ export function registerStory(title, story, env) {
 }
 
 export function runEngine(engine, { serverOptions = {} } = {}) {
-  const env = { engine, browser: null, stack: null };
+  // launch(options): another browser of this engine, for a story that needs
+  // one set up differently (stories/voice-relay.mjs); the story closes it.
+  const env = { engine, browser: null, stack: null, launch: null };
   const dir = mkdtempSync(path.join(tmpdir(), `natter-engines-${engine}-`));
   before(async () => {
     const { launch } = await import(`./drivers/${engine}.mjs`);
     env.stack = await startReferenceServer({ pageHeaders: CSP_PAGES, staffToken: STAFF_TOKEN, ...serverOptions });
-    env.browser = await launch({ mic: engine === 'chromium' ? { wav: speechForChromium(dir) } : {} });
+    const mic = engine === 'chromium' ? { wav: speechForChromium(dir) } : {};
+    env.launch = (options) => launch({ mic, ...options });
+    env.browser = await env.launch();
   });
   after(async () => {
     await env.browser?.close();

@@ -10,13 +10,16 @@ import { consoleRecorder } from './page-common.mjs';
 // `hosts`: { names, spkiList, proxyUrl } of the deployment tier's origins
 // (tests/engines/deploy.mjs): the names mapped to 127.0.0.1 and their
 // certificates trusted by SPKI hash, as tests/deploy/ does.
-export async function launch({ mic, hosts } = {}) {
+// `relayOnly`: WebRTC may use TURN relay candidates only (Chromium's policy
+// for that sends no UDP of its own: the relay is reached over TCP or TLS).
+export async function launch({ mic, hosts, relayOnly = false } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-engines-chromium-'));
   const extra = mic?.wav ? micArgs(mic.wav) : ['--autoplay-policy=no-user-gesture-required'];
   if (hosts) {
     extra.push(`--host-resolver-rules=${hosts.names.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
       `--ignore-certificate-errors-spki-list=${hosts.spkiList.join(',')}`);
   }
+  if (relayOnly) extra.push('--webrtc-ip-handling-policy=disable_non_proxied_udp');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extra],
   });
@@ -24,7 +27,7 @@ export async function launch({ mic, hosts } = {}) {
   let current = null;
   return {
     engine: 'chromium',
-    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true },
+    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true, relayOnly: true },
     async open(url, { init } = {}) {
       await current?.close();
       const page = await context.newPage();

@@ -21,16 +21,24 @@ const KEYS = { Enter: 'Enter', Tab: 'Tab', Escape: 'Escape', Shift: 'Shift' };
 // `hosts` (the deployment tier's origins, tests/engines/deploy.mjs): every
 // name resolves to 127.0.0.1 (network.dns.forceResolve) and the throwaway
 // CA's certificates are accepted (WebDriver's acceptInsecureCerts).
-export async function launch({ hosts } = {}) {
+// `relayOnly`: WebRTC may use TURN relay candidates only, as behind a
+// firewall that lets nothing else through (stories/voice-relay.mjs). The
+// test's relay listens on loopback, which Firefox's ICE leaves alone unless
+// media.peerconnection.ice.loopback is on (without it: no allocation, "ICE
+// failed", the call on the WebSocket); a shop's relay is never on loopback.
+export async function launch({ hosts, relayOnly = false } = {}) {
+  const prefs = { ...PREFS };
+  if (hosts) prefs['network.dns.forceResolve'] = '127.0.0.1';
+  if (relayOnly) Object.assign(prefs, { 'media.peerconnection.ice.relay_only': true, 'media.peerconnection.ice.loopback': true });
   const browser = await puppeteer.launch({
     browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
-    extraPrefsFirefox: hosts ? { ...PREFS, 'network.dns.forceResolve': '127.0.0.1' } : PREFS,
+    extraPrefsFirefox: prefs,
     acceptInsecureCerts: Boolean(hosts), protocolTimeout: 30_000,
   });
   let current = null;
   return {
     engine: 'firefox',
-    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true },
+    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true, relayOnly: true },
     async open(url, { init } = {}) {
       await current?.close();
       const page = await browser.newPage();

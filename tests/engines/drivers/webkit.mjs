@@ -98,8 +98,10 @@ export async function launch({ hosts } = {}) {
 
   return {
     engine: 'webkit',
-    // WebDriver actions carry no repeat flag; console and init scripts start after load.
-    can: { keyRepeat: false, consoleFromLoad: false, initScripts: false },
+    // WebDriver actions carry no repeat flag; console and init scripts start
+    // after load. No relayOnly: Debian's WebKitGTK has no RTCPeerConnection
+    // (the voice story sees its calls stay on the WebSocket).
+    can: { keyRepeat: false, consoleFromLoad: false, initScripts: false, relayOnly: false },
     async open(url, { init } = {}) {
       log.lines.length = 0;
       // A fresh tab per page, as the other drivers give: session storage
