@@ -75,6 +75,28 @@ test('the element form on the demo page: the shop\'s element is the host, themed
   s.assertClean();
 });
 
+test('the first chat arrives brotli-compressed (the build\'s .br siblings) and the chat runs on it: SRI checks the decoded bytes', async () => {
+  const encodings = new Map();
+  const s = await openStorefront(stack, {
+    onPage: (page) => page.on('response', async (r) => {
+      const { pathname } = new URL(r.url());
+      if (/^\/natter\.(js|core\.[0-9a-f]{12}\.(js|wasm))$/.test(pathname)) encodings.set(pathname, (await r.allHeaders())['content-encoding']);
+    }),
+  });
+  await roundTrip(s);
+  assert.equal(encodings.size, 3, [...encodings.keys()].join(' '));
+  for (const [file, encoding] of encodings) assert.equal(encoding, 'br', file);
+  const sizes = await s.page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => /\/natter\.(js|core\.[0-9a-f]{12}\.(js|wasm))$/.test(new URL(e.name).pathname))
+    .map((e) => ({ file: new URL(e.name).pathname, encoded: e.encodedBodySize, decoded: e.decodedBodySize })));
+  assert.equal(sizes.length, 3, JSON.stringify(sizes));
+  for (const { file, encoded, decoded } of sizes) {
+    assert.ok(encoded > 0 && encoded < decoded / 2, `${file}: ${encoded} B on the wire for ${decoded}`);
+  }
+  console.log(`# first chat on the wire: ${sizes.reduce((n, x) => n + x.encoded, 0)} B (decoded ${sizes.reduce((n, x) => n + x.decoded, 0)} B)`);
+  s.assertClean();
+});
+
 test('an element a single-page app inserts after the loader ran becomes the widget, and the queued send goes out', async () => {
   const s = await openStorefront(stack, { path: '/e/spa.html' });
   await s.page.evaluate(() => new Promise((r) => setTimeout(r, 300)));

@@ -152,7 +152,7 @@ function cdnGet(pathname, headers = {}) {
   });
 }
 
-test('the CDN (nginx) sends the headers docs/deploying.md recommends', async () => {
+test('the CDN (nginx) sends the headers docs/deploying.md recommends, and the files gzipped to browsers', async () => {
   const { files } = stack.release.manifests[VERSION];
   const everywhere = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin', 'x-content-type-options': 'nosniff' };
   const check = (got, want, what) => {
@@ -164,7 +164,13 @@ test('the CDN (nginx) sends the headers docs/deploying.md recommends', async () 
     assert.equal(got.status, 200, file);
     check(got, { 'cache-control': 'public, max-age=31536000, immutable' }, file);
     if (key === 'core_wasm') assert.equal(got.headers['content-type'], 'application/wasm');
+    // A browser's Accept-Encoding: the build's .gz sibling (gzip_static).
+    const packed = await cdnGet(file, { 'Accept-Encoding': 'gzip, deflate, br' });
+    check(packed, { 'content-encoding': 'gzip', vary: 'Accept-Encoding' }, `${file}, compressed`);
+    assert.ok(Number(packed.headers['content-length']) < Number(got.headers['content-length']) / 2, `${file}: compressed on the wire`);
   }
+  const loader = await cdnGet('/natter.js', { 'Accept-Encoding': 'gzip' });
+  assert.equal(loader.headers['content-encoding'], 'gzip', 'the stable loader, compressed');
   for (const file of ['/natter.js', '/channels/latest.json', `/v/${VERSION}/natter.js`, `/v/${VERSION}/manifest.json`]) {
     const got = await cdnGet(file);
     assert.equal(got.status, 200, file);

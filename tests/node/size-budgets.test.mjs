@@ -4,6 +4,10 @@
 // budgets have headroom). Reuses build/wasm (npm test builds it first).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { measureProductionSizes } from '../../tools/bench/sizes.mjs';
 import { budgetFor, LOADER_BUDGET, targetTotals } from '../../tools/bench/budgets.mjs';
 
@@ -38,4 +42,17 @@ test('the first chat and first call totals add up the files they name', (t) => {
   assert.equal(totals.first_call.gzip, sum((k) => ['voice_runtime_js', 'voice_js', 'voice_wasm'].includes(k) ||
     k.startsWith('worklet_') || k.startsWith('voice_frame_')));
   for (const x of Object.values(totals)) t.diagnostic(`${x.label}: ${x.gzip} B (target ${x.target} B)`);
+});
+
+test('every shipped file has brotli and gzip siblings that decode to it, and the totals report them', () => {
+  const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../build/bench-dist');
+  for (const s of sizes) {
+    const data = readFileSync(path.join(dist, s.file));
+    assert.ok(brotliDecompressSync(readFileSync(path.join(dist, `${s.file}.br`))).equals(data), `${s.file}.br`);
+    assert.ok(gunzipSync(readFileSync(path.join(dist, `${s.file}.gz`))).equals(data), `${s.file}.gz`);
+    assert.ok(s.br > 0 && s.br < s.raw, `${s.file}: brotli ${s.br} B of ${s.raw}`);
+  }
+  for (const x of targetTotals(sizes)) {
+    assert.ok(x.br !== null && x.br < x.gzip, `${x.label}: brotli ${x.br} B against gzip ${x.gzip}`);
+  }
 });

@@ -8,7 +8,7 @@
 // rewrites only the "Shipped bytes" section and the "Voice download"
 // subsection of docs/benchmarks.md; DIR is an earlier build's output (with
 // its manifest.json), shown as a "before" column. Exits 1 over a budget.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -19,16 +19,21 @@ import { renderVoiceDownload, VOICE_DOWNLOAD_HEADING } from './voice-report.mjs'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-// Returns [{key, file, raw, gzip, budget, pass}] for dist/natter.js and
-// every file in dist/manifest.json, gzip level 9 (what a CDN serves).
+// Returns [{key, file, raw, gzip, br, budget, pass}] for dist/natter.js and
+// every file in dist/manifest.json: gzip level 9 (the measure budgets and
+// targets use), and br, the build's brotli sibling (<file>.br,
+// tools/bundle/precompress.mjs: what the reference server sends a browser),
+// or null when the build wrote none.
 export function measureSizes(distDir) {
   const manifest = JSON.parse(readFileSync(path.join(distDir, 'manifest.json'), 'utf8'));
   const entries = [['loader', 'natter.js'], ...Object.entries(manifest.files).map(([key, f]) => [key, f.path])];
   return entries.map(([key, file]) => {
     const data = readFileSync(path.join(distDir, file));
     const gzip = gzipSync(data, { level: 9 }).length;
+    const sibling = path.join(distDir, `${file}.br`);
+    const br = existsSync(sibling) ? statSync(sibling).size : null;
     const budget = budgetFor(key);
-    return { key, file, raw: data.length, gzip, budget, pass: budget === null ? null : gzip <= budget };
+    return { key, file, raw: data.length, gzip, br, budget, pass: budget === null ? null : gzip <= budget };
   });
 }
 

@@ -42,6 +42,8 @@
 //      `window.natter.__i18n("<locale>", {...})`, loaded by shim/i18n/load.js
 //      only when that locale is active (docs/theming.md, "Languages").
 //   4. dist/manifest.json = {version, env, build, files: {key: {path, integrity}}}
+//      Every text and .wasm file gets precompressed siblings, <name>.br and
+//      <name>.gz (precompress.mjs), for servers that send them as they are.
 //      where build = sha256[:12] over every listed file's sha256.
 //   5. dist/natter.js = web/loader.js with its one `__NATTER_RELEASE__`
 //      placeholder replaced by {version, env, build, files: {core_js}} (the
@@ -58,6 +60,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { minifyCssPlugin } from './minify-css.mjs';
+import { withSiblings } from './precompress.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ENVS = ['development', 'staging', 'production'];
@@ -339,7 +342,7 @@ export async function build({
   mkdirSync(tmp, { recursive: true });
   const written = [];
   const emit = (name, data) => {
-    writeFileSync(path.join(tmp, name), data);
+    for (const [file, bytes] of withSiblings(name, data)) writeFileSync(path.join(tmp, file), bytes);
     written.push(`${name} ${kb(gzipSync(data).length)}`);
   };
   if (loader) emit('natter.js', loader);

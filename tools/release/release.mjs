@@ -25,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build, buildLoader, VERSION_NAME } from '../bundle/build.mjs';
+import { withSiblings } from '../bundle/precompress.mjs';
 import { LOADER_BUDGET } from '../bench/budgets.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,7 +60,9 @@ export async function writeStableLoader({ releaseDir, channel = 'latest' }) {
   const loader = await buildLoader({ channel });
   if (!loader) throw new Error('web/loader.js is missing');
   const gzipped = gzipSync(loader).length;
-  writeAtomic(path.join(releaseDir, 'natter.js'), loader);
+  // The loader first, then its siblings: a server uses a sibling only when
+  // it is no older than its file (precompress.mjs).
+  for (const [name, data] of withSiblings('natter.js', loader)) writeAtomic(path.join(releaseDir, name), data);
   return { gzipped };
 }
 
@@ -77,7 +80,9 @@ export function publish({ releaseDir, distDir }) {
   mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  cpSync(distDir, tmp, { recursive: true });
+  // Timestamps kept: a precompressed sibling counts only when no older than
+  // its file (precompress.mjs), and a copy's order is the directory's.
+  cpSync(distDir, tmp, { recursive: true, preserveTimestamps: true });
   renameSync(tmp, target);
   return manifest;
 }

@@ -30,10 +30,18 @@
 // own Content-Security-Policy, which allows compiling WebAssembly and
 // same-origin scripts and workers and nothing else, and no frame-ancestors
 // limit (any shop's page frames them).
+//
+// Compression: a shipped file with precompressed siblings (<file>.br,
+// <file>.gz, written by the build: tools/bundle/precompress.mjs) is sent as
+// the best one the request accepts (encoding.mjs), with Content-Encoding,
+// its own ETag and `Vary: Accept-Encoding`; SRI still holds, as browsers
+// check the decoded bytes. A sibling older than its file is not used.
 import { readFile, stat } from 'node:fs/promises';
 import { demoVariant, DEMO_VARIANTS } from './demo-pages.mjs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { acceptedEncodings, ENCODINGS } from './encoding.mjs';
+import { isCompressible } from '../bundle/precompress.mjs';
 
 export const CONTENT_TYPES = Object.freeze({
   '.js': 'application/javascript; charset=utf-8',
@@ -89,13 +97,28 @@ export function resolveInside(root, pathname) {
   return full.startsWith(base + path.sep) ? full : null;
 }
 
-async function readRegularFile(file) {
+async function readRegularFile(file, { notOlderThan = 0 } = {}) {
   try {
     const info = await stat(file);
-    return info.isFile() ? await readFile(file) : null;
+    return info.isFile() && info.mtimeMs >= notOlderThan ? await readFile(file) : null;
   } catch {
     return null;
   }
+}
+
+// The request's best precompressed sibling of `file`: {content, encoding},
+// or null (then the file goes as it is).
+async function precompressed(req, file) {
+  const accepted = acceptedEncodings(req.headers['accept-encoding']);
+  if (accepted.length === 0) return null;
+  let mtimeMs;
+  try { ({ mtimeMs } = await stat(file)); } catch { return null; }
+  for (const { name, suffix } of ENCODINGS) {
+    if (!accepted.includes(name)) continue;
+    const content = await readRegularFile(file + suffix, { notOlderThan: mtimeMs });
+    if (content) return { content, encoding: name };
+  }
+  return null;
 }
 
 function etagOf(content) {
@@ -108,12 +131,16 @@ function matchesEtag(header, etag) {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-function send(req, res, { content, file, headers }) {
+// encoding: the Content-Encoding `content` is in (null: as the file is);
+// vary: the answer depends on Accept-Encoding.
+function send(req, res, { content, file, headers, encoding = null, vary = false }) {
   const etag = etagOf(content);
   const common = {
     'Cache-Control': isHashedName(file) ? IMMUTABLE : 'no-cache',
     ETag: etag,
     'X-Content-Type-Options': 'nosniff',
+    ...(vary ? { Vary: 'Accept-Encoding' } : {}),
+    ...(encoding ? { 'Content-Encoding': encoding } : {}),
     ...headers,
   };
   if (matchesEtag(req.headers['if-none-match'], etag)) {
@@ -189,7 +216,12 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       const shipped = headers === DIST_HEADERS && path.extname(file).toLowerCase() === '.html';
       if (!content) continue;
       const own = shipped ? FRAME_HEADERS : headers;
-      return send(req, res, { content, file, headers: headers === DIST_HEADERS ? changedHeaders(own, fileHeaders, pathname) : own });
+      const vary = headers === DIST_HEADERS && isCompressible(file);
+      const packed = vary ? await precompressed(req, file) : null;
+      return send(req, res, {
+        content: packed?.content ?? content, encoding: packed?.encoding, vary, file,
+        headers: headers === DIST_HEADERS ? changedHeaders(own, fileHeaders, pathname) : own,
+      });
     }
     notFound(res);
   };
