@@ -10,7 +10,8 @@
 //            first audio handed to playback)
 // Both include the voice runtime's download, the microphone prompt
 // (auto-accepted), the worker, the codec's compile and the AudioWorklet.
-// Reported as p50 / p95 (and min / max).
+// Reported as p50 / p95 (and min / max). Then the same in Firefox ESR and
+// WebKitGTK (call-start-engines.mjs).
 //
 //   node tools/bench/call-start.mjs   (NATTER_BENCH_CALL_STARTS=20)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { startStack } from '../../tests/browser/harness.mjs';
 import { openLive } from '../../tests/browser/session-helpers.mjs';
 import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
 import { percentile } from './stats.mjs';
+import { measureCallStartInEngines, CALL_START_ENGINES } from './call-start-engines.mjs';
 
 export const CALL_START_HEADING = '## Voice call start';
 
@@ -69,7 +71,9 @@ export async function measureCallStart({ calls = 20, log = console.log } = {}) {
       log(`[bench] call start ${i + 1}/${calls}: first mic packet ${run.micMs?.toFixed(0)} ms, agent speaking ${run.agentMs.toFixed(0)} ms`);
       runs.push(run);
     }
-    return { calls, runs };
+    // The same first calls in Firefox ESR and WebKitGTK (call-start-engines.mjs).
+    const engines = await measureCallStartInEngines({ calls, log });
+    return { calls, runs, engines };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -81,7 +85,7 @@ function row(label, values) {
   return `| ${label} | ${v.length} | ${f(percentile(v, 50))} | ${f(percentile(v, 95))} | ${f(Math.min(...v))} | ${f(Math.max(...v))} |`;
 }
 
-export function renderCallStartSection({ calls, runs }) {
+export function renderCallStartSection({ calls, runs, engines = null }) {
   return `${CALL_START_HEADING}
 
 How soon a first call runs (\`tools/bench/call-start.mjs\`): ${calls} first
@@ -99,6 +103,32 @@ AudioWorklet.
 |---|---:|---:|---:|---:|---:|
 ${row('the first microphone packet on the wire', runs.map((r) => r.micMs))}
 ${row('the greeting playing', runs.map((r) => r.agentMs))}
+${engines ? enginesTable(calls, engines) : ''}`;
+}
+
+const ENGINE_NAMES = { firefox: 'Firefox ESR', webkit: 'WebKitGTK' };
+
+// The other engines (call-start-engines.mjs): the same calls, timed on the
+// page's clock from its click listener.
+function enginesTable(calls, engines) {
+  const rows = CALL_START_ENGINES.filter((e) => engines[e]).flatMap((e) => [
+    row(`${ENGINE_NAMES[e]}: the first microphone packet`, engines[e].map((r) => r.micMs)),
+    row(`${ENGINE_NAMES[e]}: the greeting playing`, engines[e].map((r) => r.agentMs)),
+  ]);
+  return `
+The same ${calls} first calls in Firefox ESR and WebKitGTK, each in a fresh
+browser through the engine tier's drivers (\`tools/bench/call-start-engines.mjs\`),
+with the engine's own fake microphone (Firefox: a tone; WebKitGTK: its mock
+device), timed on the page's clock from the click to the first binary
+frame the page sends and to \`agent_speaking\`. WebKitGTK has no WebRTC:
+its packets go on the WebSocket.
+The page's clock leaves out the driver's round trips that Chromium's
+figures above include (the click's delivery, Playwright's events), so the
+rows compare engines only roughly.
+
+| from the click to | calls | p50 | p95 | min | max |
+|---|---:|---:|---:|---:|---:|
+${rows.join('\n')}
 `;
 }
 
