@@ -26,7 +26,18 @@ function micSpy() {
 }
 
 const voiceState = (w) => w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.querySelector('[part="voice-bar"]')?.getAttribute('data-state'));
-const waitVoice = (w, state, timeout = 20_000) => w.waitFor(`.voice[data-state="${state}"]`, { timeout });
+// On a timeout the error names the state the bar was in, what it went
+// through and what the page logged (a rare stall must say where it stopped).
+async function waitVoice(w, state, timeout = 20_000) {
+  try {
+    await w.waitFor(`.voice[data-state="${state}"]`, { timeout });
+  } catch (err) {
+    const seen = await w.page.evaluate(() => window.__voiceStates ?? null);
+    const logged = (await w.page.consoleLines()).map((l) => `${l.type}: ${l.text}`).slice(-15);
+    err.message += `; the bar is ${await voiceState(w)}, went ${JSON.stringify(seen)}; the page logged ${JSON.stringify(logged)}`;
+    throw err;
+  }
+}
 
 async function gatewayCall(stack, sessionId) {
   const { calls } = await stack.control('/__natter/voice/calls');
