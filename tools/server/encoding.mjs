@@ -8,8 +8,6 @@
 //   acceptedEncodings(undefined)             -> []
 import { ENCODINGS } from '../bundle/precompress.mjs';
 
-export { ENCODINGS };
-
 export function acceptedEncodings(header) {
   if (typeof header !== 'string' || header.trim() === '') return [];
   const q = new Map();

@@ -40,8 +40,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { demoVariant, DEMO_VARIANTS } from './demo-pages.mjs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { acceptedEncodings, ENCODINGS } from './encoding.mjs';
-import { isCompressible } from '../bundle/precompress.mjs';
+import { acceptedEncodings } from './encoding.mjs';
+import { ENCODINGS, isCompressible } from '../bundle/precompress.mjs';
 
 export const CONTENT_TYPES = Object.freeze({
   '.js': 'application/javascript; charset=utf-8',
@@ -97,25 +97,27 @@ export function resolveInside(root, pathname) {
   return full.startsWith(base + path.sep) ? full : null;
 }
 
-async function readRegularFile(file, { notOlderThan = 0 } = {}) {
+// The file's stat when it is a regular file no older than notOlderThan, else null.
+async function regularFile(file, notOlderThan = 0) {
   try {
     const info = await stat(file);
-    return info.isFile() && info.mtimeMs >= notOlderThan ? await readFile(file) : null;
+    return info.isFile() && info.mtimeMs >= notOlderThan ? info : null;
   } catch {
     return null;
   }
 }
 
-// The request's best precompressed sibling of `file`: {content, encoding},
-// or null (then the file goes as it is).
-async function precompressed(req, file) {
+async function readRegularFile(file) {
+  return (await regularFile(file)) ? readFile(file).catch(() => null) : null;
+}
+
+// The request's best precompressed sibling of `file` (whose mtime is
+// mtimeMs): {content, encoding}, or null (then the file goes as it is).
+async function precompressed(req, file, mtimeMs) {
   const accepted = acceptedEncodings(req.headers['accept-encoding']);
-  if (accepted.length === 0) return null;
-  let mtimeMs;
-  try { ({ mtimeMs } = await stat(file)); } catch { return null; }
   for (const { name, suffix } of ENCODINGS) {
-    if (!accepted.includes(name)) continue;
-    const content = await readRegularFile(file + suffix, { notOlderThan: mtimeMs });
+    if (!accepted.includes(name) || !(await regularFile(file + suffix, mtimeMs))) continue;
+    const content = await readFile(file + suffix).catch(() => null);
     if (content) return { content, encoding: name };
   }
   return null;
@@ -212,14 +214,17 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       if (!root) continue;
       const file = resolveInside(root, pathname);
       if (file === null) return notFound(res);
-      const content = await readRegularFile(file);
+      const info = await regularFile(file);
+      if (!info) continue;
       const shipped = headers === DIST_HEADERS && path.extname(file).toLowerCase() === '.html';
-      if (!content) continue;
       const own = shipped ? FRAME_HEADERS : headers;
       const vary = headers === DIST_HEADERS && isCompressible(file);
-      const packed = vary ? await precompressed(req, file) : null;
+      // A sibling sent instead: the file itself is never read for it.
+      const packed = vary ? await precompressed(req, file, info.mtimeMs) : null;
+      const content = packed?.content ?? (await readFile(file).catch(() => null));
+      if (!content) continue;
       return send(req, res, {
-        content: packed?.content ?? content, encoding: packed?.encoding, vary, file,
+        content, encoding: packed?.encoding, vary, file,
         headers: headers === DIST_HEADERS ? changedHeaders(own, fileHeaders, pathname) : own,
       });
     }
