@@ -110,12 +110,30 @@ TEST_F(VoiceLadderCall, TheHelloOffersRtcOnlyWhenTheBrowserHasIt) {
   EXPECT_NE(sent_frames(plain, "hello")[0].find(R"("features":["handoff","presence"])"), std::string::npos);
 }
 
-TEST_F(VoiceLadderCall, AGatewayThatDoesNotOfferWebRtcLeavesTheCallOnTheWebSocketWithoutAWord) {
+// The route says "websocket" for the whole call, so the support dump and the
+// voice bar name the rung the call rides (it read "" before).
+TEST_F(VoiceLadderCall, AGatewayThatDoesNotOfferWebRtcLeavesTheCallOnTheWebSocketAndSaysSo) {
   start_call(false);
   EXPECT_EQ(h.client.ladder().state(), Ladder::WebSocket);
   EXPECT_TRUE(sent_frames(h, "voice.rtc_request").empty());
-  EXPECT_TRUE(h.all_of<VoiceRoute>().empty());
   EXPECT_TRUE(h.all_of<RtcOpen>().empty());
+  ASSERT_EQ(h.all_of<VoiceRoute>().size(), 1u);
+  const VoiceRoute r = h.all_of<VoiceRoute>()[0];
+  EXPECT_EQ(r.via, "websocket");
+  EXPECT_EQ(r.rung, "websocket");
+  EXPECT_EQ(r.pc_id, 0u);
+  EXPECT_TRUE(h.all_of<VoiceEncoderSet>().empty()) << "the encoder starts clean: nothing to reset";
+}
+
+TEST_F(VoiceLadderCall, TheRouteEndsWithTheCallOnTheWebSocketToo) {
+  start_call(false);
+  h.feed(VoiceEndClicked{});
+  EXPECT_EQ(h.client.ladder().state(), Ladder::Off);
+  const auto routes = h.all_of<VoiceRoute>();
+  ASSERT_EQ(routes.size(), 2u) << "the call's, then its end's";
+  EXPECT_EQ(routes[0].rung, "websocket");
+  EXPECT_EQ(routes[1].rung, "") << "between calls the dump shows no rung";
+  EXPECT_EQ(routes[1].via, "websocket");
 }
 
 TEST_F(VoiceLadderCall, ABrowserWithoutWebRtcNeverTriesItEvenWhenOffered) {
@@ -126,7 +144,8 @@ TEST_F(VoiceLadderCall, ABrowserWithoutWebRtcNeverTriesItEvenWhenOffered) {
   const auto id = nlohmann::json::parse(sent_frames(plain, "voice.start").front())["call_id"].get<std::string>();
   plain.feed(WsFrame{c, frame("voice.started", id, R"(,"rtc":true)")});
   EXPECT_TRUE(sent_frames(plain, "voice.rtc_request").empty());
-  EXPECT_TRUE(plain.all_of<VoiceRoute>().empty());
+  ASSERT_EQ(plain.all_of<VoiceRoute>().size(), 1u);
+  EXPECT_EQ(plain.all_of<VoiceRoute>()[0].rung, "websocket");
 }
 
 TEST_F(VoiceLadderCall, ACallStartsOnTheWebSocketAndClimbsToADirectChannel) {
@@ -411,6 +430,8 @@ TEST_F(VoiceLadderCall, EndingTheCallClosesThePeerConnectionAndDisarmsTheLadder)
   EXPECT_EQ(h.all_of<RtcClose>()[0].pc_id, pc);
   EXPECT_FALSE(h.client.timers().armed(TimerName::RtcDeadline));
   EXPECT_FALSE(h.client.timers().armed(TimerName::RtcPing));
+  EXPECT_EQ(route(), "");
+  EXPECT_EQ(h.all_of<VoiceRoute>().back().via, "websocket") << "no frame aims at the closed channel";
 }
 
 TEST_F(VoiceLadderCall, LosingTheSessionClosesThePeerConnectionAndTheResumedCallClimbsAgain) {

@@ -77,9 +77,8 @@ void VoiceLadder::on_call_live(const std::string& call_id, uint32_t conn_id, boo
   conn_id_ = conn_id;
   offered_ = offered;
   if (!go(Ladder::WebSocket)) return;
-  if (!offered_) return;  // an old gateway or a browser without WebRTC: the socket, silently, as before
-  route();
-  climb(now);  // raced: frames ride the socket until a channel opens
+  route();  // the socket: for the whole call where WebRTC is not offered (an old gateway, a browser without it)
+  if (offered_) climb(now);  // raced: frames ride the socket until a channel opens
 }
 
 void VoiceLadder::on_runtime_ready(int64_t now) {
@@ -90,13 +89,12 @@ void VoiceLadder::on_runtime_ready(int64_t now) {
 
 void VoiceLadder::on_call_down() {
   if (state_ == Ladder::Off) return;
-  const bool was_on_channel = state_ == Ladder::Direct || state_ == Ladder::Relayed;
   // The gateway closes its side with the call (or the socket); only ours is left.
   close_pc(false);
   go(Ladder::Off);  // legal from every other state
-  // Frames never aim at a closed channel: a call resumed where WebRTC is not
-  // offered gets no route of its own, so the channel's must not outlive it.
-  if (was_on_channel) route();
+  // The route ends with the call: frames never aim at a closed channel, and
+  // the rung the support dump shows is the live call's, blank between calls.
+  route();
   c_.timers_.cancel(TimerName::RtcDeadline);
   c_.timers_.cancel(TimerName::RtcPing);
 }
