@@ -34,8 +34,9 @@ export const VERSION = '1.0.1';
 // `chromium`: false for a stack without the harness's Chromium (the engine
 // tier drives its own browser, tests/engines/deploy.mjs).
 // `staffToken`: turns on the gateway's staff API (docs/protocol.md "Staff API").
+// `rtc`: the gateway's WebRTC options (a TURN relay it mints credentials for).
 export async function startThreeOrigins({
-  versions = [VERSION], tokenSecret = null, extraArgs = [], chromium = true, staffToken = '',
+  versions = [VERSION], tokenSecret = null, extraArgs = [], chromium = true, staffToken = '', rtc = undefined,
 } = {}) {
   const work = mkdtempSync(path.join(tmpdir(), 'natter-deploy-'));
   chmodSync(work, 0o755); // nginx's workers may run as nobody when the test runs as root
@@ -43,7 +44,9 @@ export async function startThreeOrigins({
   try {
     const certs = makeCertificates(work, Object.values(HOSTS));
     const release = await makeReleaseFolder(work, { versions });
-    const serverOptions = { distDir: release.gatewayDir, requireToken: tokenSecret ? { secret: tokenSecret } : null, staffToken };
+    const serverOptions = {
+      distDir: release.gatewayDir, requireToken: tokenSecret ? { secret: tokenSecret } : null, staffToken, ...(rtc ? { rtc } : {}),
+    };
     const gateway = chromium
       ? await startStack({
         server: serverOptions,

@@ -17,6 +17,7 @@ import { LIVE_PAGE } from '../browser/session-helpers.mjs';
 import { startHostsProxy } from './drivers/test-hosts-proxy.mjs';
 import { registerStory, speechForChromium, STORY_GROUPS } from './run-engine.mjs';
 import { CONVERSATIONS_PAGE } from './stories/conversations.mjs';
+import { startRelay, relayConfig } from './stories/voice-relay.mjs';
 
 // [group, story name]: what a shop's deployment changes (origins, TLS, the
 // CDN, the proxy in front of the gateway, the shop's CSP) meets each of these.
@@ -27,6 +28,7 @@ const DEPLOY_STORIES = [
   ['csp', 'strict CSP, live page: a voice call (chunk, worker, worklets) causes no violation'],
   ['voice', "a voice call with the engine's fake microphone: the greeting plays, the gateway hears audio, End frees the mic"],
   ['conversations', 'A, then B, then back to A: each keeps its transcript and its own session, the agent ran once per message, a reload keeps the list'],
+  ['voice relay', 'relay only: the call runs through TURN over TCP on credentials the gateway minted, with audio both ways'],
 ];
 
 // That the stories above really ran as deployed: the page on the shop's
@@ -59,11 +61,19 @@ const onThreeOrigins = {
 
 export function runDeployStories(engine) {
   describe(`${engine} · three HTTPS origins`, () => {
-    const env = { engine, browser: null, stack: null };
+    // launch(options): another browser of this engine reaching the tier's
+    // names, for the relay story (a relay-only one).
+    const env = { engine, browser: null, stack: null, launch: null };
     const dir = mkdtempSync(path.join(tmpdir(), `natter-engines-deploy-${engine}-`));
     let proxy = null;
+    let turn = null;
     before(async () => {
-      const stack = await startThreeOrigins({ chromium: false });
+      // The shop's relay: the gateway mints its credentials (voice.rtc_config
+      // through wss:// on the agent's origin); a browser that may use direct
+      // paths still takes them (the voice story checks webrtc_direct).
+      turn = await startRelay();
+      const stack = await startThreeOrigins({ chromium: false, rtc: relayConfig(turn) });
+      stack.turn = turn; // the relay story uses this tier's gateway and relay
       const { strict } = stack.csp;
       // As the engine tier's own server: '/' and the live page without a
       // policy (WebKitGTK's WebDriver cannot evaluate its scripts in a page
@@ -78,11 +88,14 @@ export function runDeployStories(engine) {
       if (engine === 'webkit') proxy = await startHostsProxy(Object.values(HOSTS));
       const certs = { names: Object.values(HOSTS), spkiList: stack.spkiList, proxyUrl: proxy?.url };
       const { launch } = await import(`./drivers/${engine}.mjs`);
-      env.browser = await launch({ mic: engine === 'chromium' ? { wav: speechForChromium(dir) } : {}, hosts: certs });
+      const mic = engine === 'chromium' ? { wav: speechForChromium(dir) } : {};
+      env.launch = (options) => launch({ mic, hosts: certs, ...options });
+      env.browser = await env.launch();
     });
     after(async () => {
       await env.browser?.close();
       await env.stack?.close();
+      await turn?.stop();
       await proxy?.stop();
       rmSync(dir, { recursive: true, force: true });
     });

@@ -7,7 +7,10 @@
 // channel and not on the WebSocket.
 // tests/browser/voice-rtc-turn.test.mjs covers Chromium's other relay paths
 // (TLS, UDP, a restart, the relay gone); this story is the same promise in
-// every engine with WebRTC.
+// every engine with WebRTC. In the three-HTTPS-origins tier (deploy.mjs) the
+// tier's own gateway, behind HAProxy on the agent's origin, mints the
+// credentials for the tier's relay (`stack.turn`), and the page is the
+// shop's; elsewhere the story starts a relay and a gateway of its own.
 import assert from 'node:assert/strict';
 import { widgetOn, eventually } from '../widget.mjs';
 import { LIVE_PAGE } from '../../browser/session-helpers.mjs';
@@ -16,15 +19,22 @@ import { startCoturn } from '../../browser/coturn.mjs';
 
 const SECRET = 'engines-turn-secret';
 
+// A throwaway TCP-only coturn, and the gateway's rtc option that mints
+// credentials for it (the deployment tier's gateway takes the same).
+export const startRelay = () => startCoturn({ secret: SECRET, tcpOnly: true });
+export const relayConfig = (turn) => ({ turn: { urls: turn.urls, secret: SECRET, ttlS: 600 } });
+
 export const voiceRelayStories = [{
   name: 'relay only: the call runs through TURN over TCP on credentials the gateway minted, with audio both ways',
   skip: (env) => !env.browser.can.relayOnly && 'this engine has no WebRTC to restrict (Debian\'s WebKitGTK: no RTCPeerConnection)',
-  async run({ launch }) {
-    const turn = await startCoturn({ secret: SECRET, tcpOnly: true });
-    const gateway = await startReferenceServer({ rtc: { turn: { urls: turn.urls, secret: SECRET, ttlS: 600 } } });
+  async run({ launch, stack }) {
+    const own = !stack?.turn;
+    const turn = own ? await startRelay() : null;
+    const gateway = own ? await startReferenceServer({ rtc: relayConfig(turn) }) : stack;
     const browser = await launch({ relayOnly: true });
     try {
       const page = await browser.open(new URL(LIVE_PAGE, gateway.server.url).href);
+      if (!own) assert.equal(await page.evaluate(() => location.origin), stack.origins.shop, 'the shop\'s page, as deployed');
       const w = widgetOn(page);
       await w.openChat();
       await w.waitConnected();
@@ -61,8 +71,10 @@ export const voiceRelayStories = [{
       await w.assertClean();
     } finally {
       await browser.close();
-      await gateway.server.close();
-      await turn.stop();
+      if (own) {
+        await gateway.server.close();
+        await turn.stop();
+      }
     }
   },
 }];
