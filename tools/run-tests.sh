@@ -34,6 +34,17 @@ suite() {  # suite NAME COMMAND...
 failures_of() {  # failures_of NAME
   grep -E '✖|\*\*\*Failed|\(Failed\)|\*\*\*Exception|ERROR: |Segmentation fault' "$LOGS/$1.log" |
     awk '!seen[$0]++' | head -n 40
+  failure_details "$1"
+}
+
+# And why: node's spec reporter ends with a "failing tests:" section (each
+# failure's error message, values and stack). Repeated here without node's
+# own stack frames, so a CI log's tail says what each failed test saw.
+failure_details() {  # failure_details NAME
+  grep -q '✖ failing tests:' "$LOGS/$1.log" || return 0
+  echo; echo "--- why (from the spec reporter's failing tests)"
+  sed -n '/✖ failing tests:/,$p' "$LOGS/$1.log" | tail -n +2 |
+    grep -vE '^ +at (node:|async node:|.*\(node:)|^ +(generatedMessage|code|operator):' | head -n 120
 }
 
 native() {
