@@ -23,8 +23,7 @@
 // The configuration is checked first (shim/config-check.js): an invalid
 // one stands the widget aside (shim/stand-aside.js) before anything loads.
 
-import createNatterCore from 'natter-core-glue';
-import { natterCoreClass } from './core-api.js';
+import { loadCoreWasm, natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
 import {
   coreConfig, envDefaults, transportMode, mintTabId, multipleConversations, storedSessionText,
@@ -34,7 +33,7 @@ import { createChannelCheck } from './release-channel.js';
 import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
 import { liftToTopLayer } from './top-layer.js';
 import { standAside } from './stand-aside.js';
-import { wasmLoader, CSP_HINT } from './load-wasm.js';
+import { CSP_HINT } from './load-wasm.js';
 import { createCoreHost } from './core-host.js';
 import { loadFrameHost } from './frame/load-frame-host.js';
 import { createHttpTransport } from './http-transport.js';
@@ -69,22 +68,13 @@ import { createContinueEffects } from './continue/continue-effects.js';
 // The core in this page: a NatterCore (shim/core-api.js), or NatterCspError when the
 // page's CSP forbids compiling WebAssembly.
 async function startLocalCore(wasmUrl, wasm, config, platform) {
-  const loader = wasmLoader({
+  const NatterCore = natterCoreClass(await loadCoreWasm({
     url: wasmUrl,
     integrity: wasm.integrity,
     fetch: platform.fetch,
     WebAssembly,
     console: platform.console,
-  });
-  const Module = await Promise.race([
-    createNatterCore({
-      instantiateWasm: loader.hook,
-      print: (text) => platform.console.log('[natter] ' + text),
-      printErr: (text) => platform.console.error('[natter] ' + text),
-    }),
-    loader.failure,
-  ]);
-  const NatterCore = natterCoreClass(Module);
+  }));
   // Compiles the send path before the shopper's first message, when the page
   // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call).
   (window.requestIdleCallback ?? ((fn) => platform.setTimeout(fn, 1)))(() => NatterCore.warm());

@@ -3,12 +3,14 @@
 // own tests and for ours (tests/node/headless_conversation.test.mjs).
 //
 //   import { createHeadlessClient } from 'natter/shim/headless.js';
-//   const chat = createHeadlessClient({ Module, endpoint: 'http://127.0.0.1:8787' });
+//   import { CORE_IMPORTS, initCore } from 'natter/shim/core-api.js';
+//   const { instance } = await WebAssembly.instantiate(readFileSync('natter.core.wasm'), CORE_IMPORTS);
+//   const chat = createHeadlessClient({ wasm: initCore(instance), endpoint: 'http://127.0.0.1:8787' });
 //   chat.identify({ id: 'u-7', name: 'Ana' });               // optional (natter('identify'))
 //   const reply = await chat.ask('do you have PS5 games?');  // {text, cards, ...}
 //   chat.dispose();
 //
-// `Module` is the instantiated core (createNatterCore({wasmBinary})); the
+// `wasm` is the started core (one per instance: initCore); the
 // platform pieces default to node's globals and can be swapped like the
 // widget's (see platform.js).
 
@@ -53,14 +55,14 @@ export function plainText(content) {
 }
 
 export function createHeadlessClient({
-  Module, endpoint, conversationId = '', fetch = globalThis.fetch,
+  wasm, endpoint, conversationId = '', fetch = globalThis.fetch,
   now = () => performance.now(), console = globalThis.console,
 }) {
   const transcript = { messages: [], logs: [], composerError: '' };
   const listeners = createListeners({ console });
   const log = (level, text) => transcript.logs.push({ level, text });
   const seed = randomBytes(16).toString('hex');
-  const NatterCore = natterCoreClass(Module);
+  const NatterCore = natterCoreClass(wasm);
   const core = new NatterCore(JSON.stringify({
     chat_url: endpoint.replace(/\/$/, '') + '/api/chat',
     conversation_id: conversationId, seed_hi: seed.slice(0, 16), seed_lo: seed.slice(16),

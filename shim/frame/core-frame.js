@@ -10,29 +10,20 @@
 // (shim/frame/frame-protocol.js lists the messages). The frame owns nothing
 // but the core: no DOM, no network besides its own .wasm.
 
-import createNatterCore from 'natter-core-glue';
-import { wasmLoader } from '../load-wasm.js';
+import { loadCoreWasm } from '../core-api.js';
 import { createCoreServer } from './core-server.js';
 import { READY, PORT } from './frame-protocol.js';
 
 // Compiles the core .wasm (entry {path, integrity}, path relative to this
-// frame's own URL) with SRI and returns the Emscripten module.
-async function loadModule(wasm) {
-  const loader = wasmLoader({
+// frame's own URL) with SRI and returns its started exports.
+function loadModule(wasm) {
+  return loadCoreWasm({
     url: new URL(wasm.path, location.href).href,
     integrity: wasm.integrity,
     fetch: (...args) => fetch(...args),
     WebAssembly,
     console,
   });
-  return Promise.race([
-    createNatterCore({
-      instantiateWasm: loader.hook,
-      print: (text) => console.log('[natter] ' + text),
-      printErr: (text) => console.error('[natter] ' + text),
-    }),
-    loader.failure,
-  ]);
 }
 
 let connected = false;

@@ -3,8 +3,8 @@
 // .wasm is fetched and compiled), so messages are chained: a handle that
 // arrives while the core is being created is answered after `created`.
 //
-// loadModule(wasm) -> Promise<the core's Emscripten module> (wrapped by
-// shim/core-api.js here); injected so node tests can
+// loadModule(wasm) -> Promise<the core's started exports> (initCore,
+// wrapped by shim/core-api.js here); injected so node tests can
 // drive the real WASM core over a real MessageChannel.
 
 import { natterCoreClass } from '../core-api.js';
@@ -24,9 +24,9 @@ export function createCoreServer({ port, loadModule, console }) {
   async function create({ config, wasm }) {
     if (core) return { type: 'failed', message: 'the core was already created' };
     try {
-      const Module = await loadModule(wasm);
+      const exports = await loadModule(wasm);
       if (disposed) return null;
-      const NatterCore = natterCoreClass(Module);
+      const NatterCore = natterCoreClass(exports);
       core = new NatterCore(config);
       return { type: 'created', ...state() };
     } catch (err) {

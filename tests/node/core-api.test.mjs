@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from './load-core.mjs';
 
-const { Module, NatterCore } = await loadCore();
+const { wasm, NatterCore } = await loadCore();
 const CONFIG = JSON.stringify({ chat_url: 'http://agent.test/api/chat', seed_hi: '1', seed_lo: '2' });
 
 test('non-ASCII text reaches the core and comes back unchanged', () => {
@@ -25,10 +25,10 @@ test('non-ASCII text reaches the core and comes back unchanged', () => {
 test('an event that makes memory grow still gets a readable answer', () => {
   const core = new NatterCore(CONFIG);
   try {
-    const before = Module.HEAPU8.length;
+    const before = wasm.memory.buffer.byteLength;
     const text = 'x'.repeat(before); // larger than all of memory now
     const effects = JSON.parse(core.handle(JSON.stringify({ type: 'send_clicked', text }), 1000));
-    assert.ok(Module.HEAPU8.length > before, 'memory grew');
+    assert.ok(wasm.memory.buffer.byteLength > before, 'memory grew');
     assert.ok(Array.isArray(effects) && effects.length > 0);
     assert.equal(JSON.parse(core.statsJson()).messages_sent, 0, 'over the limit: not sent');
   } finally {

@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { loadCore, coreGluePath } from './load-core.mjs';
+import { loadCore, coreWasmPath } from './load-core.mjs';
 import { enterConsumedByCore } from '../../shim/keyboard.js';
 
-const skip = existsSync(coreGluePath) ? false : 'WASM core not built (npm run build)';
+const skip = existsSync(coreWasmPath) ? false : 'WASM core not built (npm run build)';
 const BASE = { chat_url: 'http://shop.test/api/chat', conversation_id: 'conv-1', seed_hi: '1', seed_lo: '2' };
 const SESSION = { ...BASE, session_url: 'ws://shop.test/api/session' };
 

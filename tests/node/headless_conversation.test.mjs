@@ -7,19 +7,19 @@ import { loadCore, repoRoot } from './load-core.mjs';
 import { startServer } from '../../tools/server/server.mjs';
 import { createHeadlessClient } from '../../shim/headless.js';
 
-let server, Module;
+let server, wasm;
 const control = (p, body) => fetch(server.url.replace(/\/$/, '') + p, {
   method: body ? 'POST' : 'GET', headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
 }).then((r) => r.json());
 
 before(async () => {
-  ({ Module } = await loadCore());
+  ({ wasm } = await loadCore());
   server = await startServer({ port: 0, distDir: path.join(repoRoot, 'dist'), webDir: path.join(repoRoot, 'web'), testControls: true, tokenDelayMs: 1, log: () => {} });
 });
 after(() => server.close());
 
 test('a product question gets one streamed reply with product cards', async () => {
-  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  const chat = createHeadlessClient({ wasm, endpoint: server.url });
   try {
     const reply = await chat.ask('do you have PS5 games?');
     assert.match(reply.text, /PS5/i);
@@ -35,7 +35,7 @@ test('a product question gets one streamed reply with product cards', async () =
 
 test('a request reset before its response is retried with the same key and the agent runs once', async () => {
   await control('/__natter/faults', { chat: [{ action: 'reset_before_response' }] });
-  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  const chat = createHeadlessClient({ wasm, endpoint: server.url });
   try {
     const reply = await chat.ask('can I trade in my old console?');
     assert.match(reply.text, /trade/i);
@@ -49,7 +49,7 @@ test('a request reset before its response is retried with the same key and the a
 });
 
 test('a second question while the first is answered is blocked, and the conversation carries on', async () => {
-  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  const chat = createHeadlessClient({ wasm, endpoint: server.url });
   try {
     const before = (await control('/__natter/stats')).total_requests;
     const first = chat.ask('hello');
@@ -70,7 +70,7 @@ test('a second question while the first is answered is blocked, and the conversa
 });
 
 test('a message over the limit is refused with a clear error and never sent', async () => {
-  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  const chat = createHeadlessClient({ wasm, endpoint: server.url });
   try {
     const before = (await control('/__natter/stats')).total_requests;
     await assert.rejects(chat.ask('x'.repeat(4001)), /over the 4,000-character limit/);
@@ -84,7 +84,7 @@ test('a message over the limit is refused with a clear error and never sent', as
 });
 
 test('an identified visitor rides in the request body and the agent greets them by name', async () => {
-  const chat = createHeadlessClient({ Module, endpoint: server.url });
+  const chat = createHeadlessClient({ wasm, endpoint: server.url });
   try {
     chat.identify({ id: 'u-7', name: 'Ana', email: 'ana@example.com' });
     chat.identify({ email: 'nope' }); // refused by the core: the visitor stays

@@ -1,20 +1,17 @@
-// Loads the WASM build of the core in node. Emscripten 3.1.6's loader breaks
-// on Node 20's global fetch for file paths, so the binary is read here and
-// passed in as wasmBinary. Returns the module with its exports wrapped as the
-// shim does (shim/core-api.js): {Module, NatterCore}.
+// Loads the WASM build of the core in node as the widget does
+// (shim/core-api.js: CORE_IMPORTS, initCore, natterCoreClass), from the
+// build dir. Returns {wasm (the started exports), NatterCore}.
 import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { natterCoreClass } from '../../shim/core-api.js';
+import { CORE_IMPORTS, natterCoreClass, initCore } from '../../shim/core-api.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const coreGluePath = path.join(repoRoot, 'build/wasm/wasm/natter.core.js');
 export const coreWasmPath = path.join(repoRoot, 'build/wasm/wasm/natter.core.wasm');
 
 export async function loadCore() {
-  if (!existsSync(coreGluePath)) throw new Error(`${coreGluePath} missing: run npm run build first`);
-  const createNatterCore = createRequire(import.meta.url)(coreGluePath);
-  const Module = await createNatterCore({ wasmBinary: readFileSync(coreWasmPath) });
-  return { Module, NatterCore: natterCoreClass(Module) };
+  if (!existsSync(coreWasmPath)) throw new Error(`${coreWasmPath} missing: run npm run build first`);
+  const { instance } = await WebAssembly.instantiate(readFileSync(coreWasmPath), CORE_IMPORTS);
+  const wasm = initCore(instance);
+  return { wasm, NatterCore: natterCoreClass(wasm) };
 }

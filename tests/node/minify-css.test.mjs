@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minifyCssModule } from '../../tools/bundle/minify-css.mjs';
-import { bundleWithGlue } from '../../tools/bundle/build.mjs';
+import { bundleScript } from '../../tools/bundle/build.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -30,9 +30,8 @@ test('a *_CSS literal is minified; code, other strings and a literal with a subs
 });
 
 test('the core bundle carries the panel CSS minified', async () => {
-  const js = (await bundleWithGlue({
-    entry: path.join(repoRoot, 'shim/boot.js'), glueName: 'natter-core-glue',
-    glue: path.join(repoRoot, 'build/wasm/wasm/natter.core.web.js'), banner: '',
+  const js = (await bundleScript({
+    entry: path.join(repoRoot, 'shim/boot.js'), banner: '',
     define: { __NATTER_ENV__: '"production"', __NATTER_FILES__: '{}' },
   })).toString();
   assert.ok(js.includes('.panel[hidden]{display:none}'), 'the panel rules, minified');

@@ -1,8 +1,9 @@
 // shim/load-wasm.js with a fake WebAssembly: a page's CSP without
-// 'wasm-unsafe-eval' is reported once, by name, and not retried.
+// 'wasm-unsafe-eval' is reported once, by name, and not retried; the
+// voice glue's hook gets the instance, or its failure rejects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { wasmLoader, CSP_HINT } from '../../shim/load-wasm.js';
+import { instantiateWasmFile, wasmLoader, CSP_HINT } from '../../shim/load-wasm.js';
 
 class CompileError extends Error { get name() { return 'CompileError'; } }
 const CHROMIUM_CSP = "WebAssembly.instantiateStreaming(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script in the following Content Security Policy directive: \"script-src 'self'\"";
@@ -15,12 +16,11 @@ function setUp(error) {
     instantiateStreaming: async () => { calls.streaming += 1; throw error; },
     instantiate: async () => { calls.plain += 1; throw error; },
   };
-  const loader = wasmLoader({
+  const failure = instantiateWasmFile({
     url: 'https://cdn.example/core.wasm', integrity: 'sha384-x', fetch: async () => response,
     WebAssembly, console: { warn: (...a) => warnings.push(a) },
-  });
-  loader.hook({}, () => assert.fail('must not instantiate'));
-  return { loader, warnings, calls };
+  }, {});
+  return { loader: { failure }, warnings, calls };
 }
 
 test('a CSP without wasm-unsafe-eval fails at once with the directive to add', async () => {
@@ -47,4 +47,24 @@ test('any other compile failure is retried without streaming and passed on as it
   assert.equal(err, broken);
   assert.deepEqual(calls, { streaming: 1, plain: 1 });
   assert.equal(warnings.length, 1);
+});
+
+test("the glue's hook: the instance reaches the glue; a failure rejects `failure`", async () => {
+  const instance = { exports: {} };
+  const response = { ok: true, headers: { get: () => 'application/wasm' } };
+  const ok = wasmLoader({
+    url: 'https://cdn.example/voice.wasm', integrity: 'sha384-x', fetch: async () => response,
+    WebAssembly: { instantiateStreaming: async (_, imports) => ({ instance, module: imports }) }, console,
+  });
+  const imports = { a: {} };
+  const got = await new Promise((resolve) => assert.deepEqual(ok.hook(imports, (i, m) => resolve([i, m])), {}));
+  assert.equal(got[0], instance);
+  assert.equal(got[1], imports, 'instantiated with the glue\'s imports');
+
+  const broken = wasmLoader({
+    url: 'https://cdn.example/voice.wasm', integrity: 'sha384-x',
+    fetch: async () => ({ ok: false, status: 404 }), WebAssembly: {}, console,
+  });
+  broken.hook({}, () => assert.fail('must not instantiate'));
+  await assert.rejects(broken.failure, /voice\.wasm failed: HTTP 404/);
 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { MessageChannel } from 'node:worker_threads';
-import { loadCore, coreGluePath } from './load-core.mjs';
+import { loadCore, coreWasmPath } from './load-core.mjs';
 import { createRemoteCore } from '../../shim/frame/remote-core.js';
 import { createRemoteCoreHost } from '../../shim/frame/remote-core-host.js';
 import { createCoreServer } from '../../shim/frame/core-server.js';
@@ -16,7 +16,7 @@ import { READY, PORT } from '../../shim/frame/frame-protocol.js';
 import { createCoreHost } from '../../shim/core-host.js';
 import { fakeClock } from './fake-clock.mjs';
 
-const skip = existsSync(coreGluePath) ? false : 'WASM core not built (npm run build)';
+const skip = existsSync(coreWasmPath) ? false : 'WASM core not built (npm run build)';
 const CONFIG = JSON.stringify({ chat_url: 'http://shop.test/api/chat', conversation_id: 'conv-1', seed_hi: '1', seed_lo: '2' });
 
 // The host's end of a port whose replies the test delivers by hand.
@@ -137,7 +137,7 @@ test('a create the frame cannot carry out rejects with its message', async () =>
 // core behind a real MessageChannel (the frame's server), and returns both
 // effect transcripts.
 async function bothWays(events) {
-  const { Module, NatterCore } = await loadCore();
+  const { wasm, NatterCore } = await loadCore();
   const local = [];
   const localCore = new NatterCore(CONFIG);
   const localHost = createCoreHost({ core: localCore, runEffect: (e) => local.push(e), ...fakeClock(), console: silent });
@@ -147,7 +147,7 @@ async function bothWays(events) {
   localHost.dispose();
 
   const { port1, port2 } = new MessageChannel();
-  createCoreServer({ port: port2, loadModule: async () => Module, console: silent });
+  createCoreServer({ port: port2, loadModule: async () => wasm, console: silent });
   const core = createRemoteCore(port1);
   await core.create(CONFIG, { path: 'natter.core.wasm', integrity: 'sha384-x' });
   const remote = [];
@@ -210,13 +210,13 @@ function fakeFrameWorld({ answer }) {
 }
 
 test('the handshake: only our frame from its origin gets the port; the core is created over it', { skip }, async () => {
-  const { Module } = await loadCore();
+  const { wasm } = await loadCore();
   const posted = [];
   const world = fakeFrameWorld({
     answer(iframe, win) {
       iframe.onPost = (data, origin, ports) => {
         posted.push({ data, origin });
-        createCoreServer({ port: ports[0], loadModule: async () => Module, console: silent });
+        createCoreServer({ port: ports[0], loadModule: async () => wasm, console: silent });
       };
       // A stranger's READY first (another window, then the wrong origin): ignored.
       win.deliver({ source: {}, origin: 'http://widget.test', data: { natter: READY } });

@@ -5,14 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { coreGluePath, loadCore } from './load-core.mjs';
+import { coreWasmPath, loadCore } from './load-core.mjs';
 import { coreConfig, SESSION_KEY } from '../../shim/config.js';
 import { createCoreHost } from '../../shim/core-host.js';
 import { createEffectRunner } from '../../shim/effects.js';
 import { createWsTransport } from '../../shim/ws-transport.js';
 import { createListeners } from '../../shim/listeners.js';
 
-const skip = existsSync(coreGluePath) ? false : 'WASM core not built (npm run build)';
+const skip = existsSync(coreWasmPath) ? false : 'WASM core not built (npm run build)';
 const seeds = { hi: '00000000000000aa', lo: '00000000000000bb' };
 
 // `t` is the test context: the core is disposed when the test ends, pass or

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { coreGluePath, loadCore } from './load-core.mjs';
+import { coreWasmPath, loadCore } from './load-core.mjs';
 import { createCoreHost } from '../../shim/core-host.js';
 import { createEffectRunner } from '../../shim/effects.js';
 import { createHttpTransport } from '../../shim/http-transport.js';
@@ -11,7 +11,7 @@ import { createListeners } from '../../shim/listeners.js';
 import { createLog } from '../../shim/log.js';
 import { enterEvent } from '../../shim/keyboard.js';
 
-const skip = existsSync(coreGluePath) ? false : 'WASM core not built (npm run build)';
+const skip = existsSync(coreWasmPath) ? false : 'WASM core not built (npm run build)';
 
 const sse = 'event: start\ndata: {"reply_id":"r1"}\n\n' +
   'event: delta\ndata: {"text":"Yes! **3 PS5 games**"}\n\n' +

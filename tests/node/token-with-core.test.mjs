@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { coreGluePath, loadCore } from './load-core.mjs';
+import { coreWasmPath, loadCore } from './load-core.mjs';
 import { createCoreHost } from '../../shim/core-host.js';
 import { createEffectRunner } from '../../shim/effects.js';
 import { createHttpTransport } from '../../shim/http-transport.js';
@@ -12,7 +12,7 @@ import { createTokenFetch } from '../../shim/token-fetch.js';
 import { createListeners } from '../../shim/listeners.js';
 import { createLog } from '../../shim/log.js';
 
-const skip = existsSync(coreGluePath) ? false : 'WASM core not built (npm run build)';
+const skip = existsSync(coreWasmPath) ? false : 'WASM core not built (npm run build)';
 const TOKEN_URL = 'https://shop.example/natter-token';
 const reply = 'event: delta\ndata: {"text":"Yes."}\n\nevent: done\ndata: {}\n\n';
 

@@ -19,11 +19,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { bundleWithGlue } from '../bundle/build.mjs';
+import { bundleScript } from '../bundle/build.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOOK_DIRS = ['shim/theme', 'shim/i18n'].map((d) => path.join(repoRoot, d));
-const GLUE = path.join(repoRoot, 'build/wasm/wasm/natter.core.web.js');
 
 // An empty module with `source`'s export names: functions that do nothing,
 // objects that hold nothing. Enough for esbuild to bundle; never run.
@@ -51,8 +50,8 @@ async function coreBundle({ stubLook }) {
         ? { contents: stubFor(readFileSync(args.path, 'utf8')), loader: 'js' } : undefined));
     },
   };
-  return bundleWithGlue({
-    entry: path.join(repoRoot, 'shim/boot.js'), glueName: 'natter-core-glue', glue: GLUE, banner: '',
+  return bundleScript({
+    entry: path.join(repoRoot, 'shim/boot.js'), banner: '',
     define: { __NATTER_ENV__: '"production"', __NATTER_FILES__: '{}' }, plugins: stubLook ? [stub] : [],
   });
 }

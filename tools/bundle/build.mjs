@@ -19,23 +19,18 @@
 //      has its own hash), with two build-time constants: __NATTER_ENV__ (the
 //      env: code for development/staging only is dropped from production)
 //      and __NATTER_FILES__ (every manifest entry but core_js itself, so the
-//      loader only has to carry core_js; shim/release-files.js);
-//      `import createNatterCore from 'natter-core-glue'` resolves to the
-//      Emscripten glue build/wasm/wasm/natter.core.web.js (CommonJS, the
-//      browser-only link of the core; natter.core.js is node's). Without
-//      shim/boot.js the bare glue is shipped as core_js, with a warning.
+//      loader only has to carry core_js; shim/release-files.js). The core
+//      .wasm has no Emscripten glue: shim/core-api.js instantiates it.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
 //      natter.voice.*.js (the voice worker bundled with its glue) /.wasm,
-//      natter.frame.*.js (shim/frame/core-frame.js bundled with the core
-//      glue) and natter.frame.*.html (a page with only a script tag for it,
+//      natter.frame.*.js (shim/frame/core-frame.js bundled) and natter.frame.*.html (a page with only a script tag for it,
 //      SRI-checked): the core frame for host pages whose CSP forbids
 //      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
 //      natter.voiceframe.*.html and .js (the page that starts the voice
 //      worker for a page on another origin, step 2c),
 //      natter.voiceruntime.*.js and natter.framehost.*.js (chunks loaded
-//      only when needed, step 2c), natter.voice.*.js (the voice worker bundled with its
-//      glue) /.wasm,
+//      only when needed, step 2c),
 //      worklet.<name>.*.js (from web/worklets/),
 //      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
 //      which the core bundle carries): one statement,
@@ -92,25 +87,18 @@ function buildWasm(env) {
   return path.join(buildDir, 'wasm');
 }
 
-// Step 2. Returns the core JS (bundled shim, or the bare glue) as a Buffer.
+// Step 2. Returns the core JS (the bundled shim) as a Buffer.
 // files: the manifest entries of every other file ({key: {path, integrity}}).
-async function bundleShim(wasmOut, { version, env, files }) {
-  const glue = path.join(wasmOut, 'natter.core.web.js');
-  const entry = path.join(repoRoot, 'shim/boot.js');
-  if (!existsSync(entry)) {
-    warn('shim/boot.js does not exist yet: shipping the bare Emscripten glue as core_js');
-    return readFileSync(glue);
-  }
-  return bundleWithGlue({
-    entry, glueName: 'natter-core-glue', glue, banner: `/* natter ${version} */`,
+async function bundleShim({ version, env, files }) {
+  return bundleScript({
+    entry: path.join(repoRoot, 'shim/boot.js'), banner: `/* natter ${version} */`,
     define: { __NATTER_ENV__: JSON.stringify(env), __NATTER_FILES__: JSON.stringify(files) },
   });
 }
 
-// One classic script (iife, es2020, minified, in memory) from `entry`, where
-// `import … from '<glueName>'` resolves to an Emscripten glue file.
+// One classic script (iife, es2020, minified, CSS literals too, in memory).
 // plugins: more esbuild plugins (tools/bench/look-cost.mjs stubs modules).
-export async function bundleWithGlue({ entry, glueName, glue, banner, define = {}, plugins = [] }) {
+export async function bundleScript({ entry, banner, define = {}, plugins = [] }) {
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
@@ -119,19 +107,26 @@ export async function bundleWithGlue({ entry, glueName, glue, banner, define = {
     platform: 'browser',
     minify: true,
     write: false,
-    plugins: [{
-      name: glueName,
-      setup(b) {
-        b.onResolve({ filter: new RegExp(`^${glueName}$`) }, () => ({ path: glue }));
-      },
-    }, ...plugins, minifyCssPlugin()],
-    // The glue's node-only branch requires these; it never runs in a browser.
+    plugins: [...plugins, minifyCssPlugin()],
+    // An Emscripten glue's node-only branch requires these; it never runs in a browser.
     external: ['fs', 'path'],
     logLevel: 'warning',
     banner: { js: banner },
     define,
   });
   return Buffer.from(result.outputFiles[0].contents);
+}
+
+// bundleScript, where `import … from '<glueName>'` resolves to an
+// Emscripten glue file (the voice module's).
+export async function bundleWithGlue({ glueName, glue, plugins = [], ...rest }) {
+  const resolveGlue = {
+    name: glueName,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${glueName}$`) }, () => ({ path: glue }));
+    },
+  };
+  return bundleScript({ ...rest, plugins: [resolveGlue, ...plugins] });
 }
 
 // Step 2b. The voice worker (shim/voice/voice-worker.js) bundled with the
@@ -146,15 +141,13 @@ async function bundleVoiceWorker(wasmOut, version) {
   });
 }
 
-// Step 2c. The core frame: its script (the frame entry with the core glue)
+// Step 2c. The core frame: its script (the frame entry, bundled)
 // and the page that runs it. The page has no inline script or style; it
 // names the script by its hashed name and SRI hash, so the page's own hash
 // covers the script's.
-async function frameAssets(wasmOut, version) {
-  const js = await bundleWithGlue({
+async function frameAssets(version) {
+  const js = await bundleScript({
     entry: path.join(repoRoot, 'shim/frame/core-frame.js'),
-    glueName: 'natter-core-glue',
-    glue: path.join(wasmOut, 'natter.core.web.js'),
     banner: `/* natter frame ${version} */`,
   });
   const jsName = `natter.frame.${sha256(js).slice(0, 12)}.js`;
@@ -239,7 +232,7 @@ const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')
 // Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
 function collectAssets(wasmOut, voiceJs) {
   const assets = [
-    { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.web.wasm')) },
+    { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.core.wasm')) },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
   ];
@@ -318,12 +311,12 @@ export async function build({
     ...collectAssets(wasmOut, voiceJs),
     ...(await voiceFrameAssets(voiceJs, version)),
     ...(await chunkAssets()),
-    ...(await frameAssets(wasmOut, version)),
+    ...(await frameAssets(version)),
     ...(await catalogueAssets()),
   ];
   const name = (a) => `${a.stem}.${sha256(a.data).slice(0, 12)}${a.ext}`;
   const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
-  const coreJs = await bundleShim(wasmOut, { version, env, files: bundledEntries(others, name) });
+  const coreJs = await bundleShim({ version, env, files: bundledEntries(others, name) });
   const assets = [{ key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs }, ...others];
 
   const files = entries(assets);
