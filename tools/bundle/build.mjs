@@ -24,7 +24,8 @@
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
 //      natter.voice.*.js (the voice worker bundled with its glue) /.wasm,
-//      natter.frame.*.js (shim/frame/core-frame.js bundled) and natter.frame.*.html (a page with only a script tag for it,
+//      natter.frame.*.js (shim/frame/core-frame.js bundled) and
+//      natter.frame.*.html (a page with only a script tag for it,
 //      SRI-checked): the core frame for host pages whose CSP forbids
 //      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
 //      natter.voiceframe.*.html and .js (the page that starts the voice
