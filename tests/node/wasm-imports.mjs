@@ -1,15 +1,19 @@
-// The real names of a WASM module's imports. A Release link minifies them
-// (`a.a`, `a.b`, …), so the name alone says nothing; the link also writes a
-// symbol map (--emit-symbol-map, wasm/CMakeLists.txt): `<index>:<name>` for
-// every function, imported functions first, in import order. The .wasm is
+// The real names of a WASM module's imports. A Release link with Emscripten
+// glue minifies them (`a.a`, `a.b`, …), so the name alone says nothing; the
+// link also writes a symbol map (--emit-symbol-map, wasm/CMakeLists.txt):
+// `<index>:<name>` for every function, imported functions first, in import order. The .wasm is
 // the shipped one (the map is a side file; the module carries no names).
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 
 // The symbol map beside the module at wasmPath: function index -> real name.
+// A link with glue writes <stem>.js.symbols, a standalone one
+// <stem>.wasm.symbols; the newest is this link's (a reused build dir can
+// keep the other kind from an earlier link).
 export function functionNames(wasmPath) {
-  const symbolsPath = `${wasmPath.replace(/\.wasm$/, '')}.js.symbols`;
-  const altPath = `${wasmPath}.symbols`;
-  const mapPath = [symbolsPath, wasmPath.replace(/\.wasm$/, '.symbols'), altPath].find((p) => existsSync(p));
+  const stem = wasmPath.replace(/\.wasm$/, '');
+  const mapPath = [`${stem}.js.symbols`, `${stem}.symbols`, `${wasmPath}.symbols`]
+    .filter((p) => existsSync(p))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   if (!mapPath) throw new Error(`no symbol map next to ${wasmPath}: link with --emit-symbol-map`);
   const names = new Map();
   for (const line of readFileSync(mapPath, 'utf8').split('\n')) {
