@@ -28,14 +28,23 @@ function micSpy() {
 const voiceState = (w) => w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.querySelector('[part="voice-bar"]')?.getAttribute('data-state'));
 // On a timeout the error names the state the bar was in, what it went
 // through and what the page logged (a rare stall must say where it stopped).
-async function waitVoice(w, state, timeout = 20_000) {
+// `gateway` (optional) reads the gateway's record of the call, so a stall
+// says which side stopped.
+async function waitVoice(w, state, { timeout = 20_000, gateway = null } = {}) {
   try {
     await w.waitFor(`.voice[data-state="${state}"]`, { timeout });
   } catch (err) {
     const seen = await w.page.evaluate(() => window.__voiceStates ?? null);
     const logged = (await w.page.consoleLines()).map((l) => `${l.type}: ${l.text}`).slice(-15);
-    err.message += `; the bar is ${await voiceState(w)}, went ${JSON.stringify(seen)}; the page logged ${JSON.stringify(logged)}`;
-    throw err;
+    // The widget's own record (its log ring and the call's route), which
+    // holds what the core decided even where the driver relays no console.
+    const debug = await w.page.evaluate(() => {
+      const d = window.natter?.('debug');
+      return d && { stats: d.stats, voice_route: d.voice_route, log: d.log?.slice(-25) };
+    }).catch((e) => `natter('debug') failed: ${e.message}`);
+    // A new error, not err.message += ...: node prints an error's stack,
+    // which kept the message it was built with.
+    throw new Error(`${err.message}; the bar is ${await voiceState(w)}, went ${JSON.stringify(seen)}; the page logged ${JSON.stringify(logged)}; natter('debug') ${JSON.stringify(debug)}; the gateway's call ${JSON.stringify(await gateway?.().catch((e) => e.message))}`, { cause: err });
   }
 }
 
@@ -73,8 +82,9 @@ export const voiceStories = [
       });
 
       await w.click('button[aria-label="Start a voice call"]');
-      await waitVoice(w, 'agent_speaking'); // the greeting
-      await waitVoice(w, 'listening'); //       ... played to its end
+      const gateway = () => gatewayCall(stack, sessionId);
+      await waitVoice(w, 'agent_speaking', { gateway }); // the greeting
+      await waitVoice(w, 'listening', { gateway }); //       ... played to its end
       const call = await eventually(async () => {
         const c = await gatewayCall(stack, sessionId);
         assert.ok(c?.greeted && c.utterances_sent >= 1, `the gateway greeted: ${JSON.stringify(c)}`);
