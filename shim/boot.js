@@ -246,9 +246,11 @@ async function start(loaderCtx) {
 
   let host = null; // created below; the UI and transport only call it later
   let debug = null; // the debug panel (development and staging builds)
-  let opening = false; // another conversation's core is starting: events wait for nothing, they are dropped
+  // Another core is starting (or the core failed for good): events wait for
+  // nothing, they are dropped; null, as no core answered (keyboard.js).
+  let opening = false;
   const dispatch = (event) => {
-    if (opening) return [];
+    if (opening) return null;
     return debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event);
   };
   const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale }, multiple);
@@ -295,12 +297,10 @@ async function start(loaderCtx) {
     doc: document, root: ctx.root, panel: ui.panel, t, dispatch, fetch: platform.fetch, manifest: ctx.manifest,
     base: ctx.base, pageHref: () => location.href, log,
   }) : null;
-  // data-conversations="multiple": the core chose conversation `id` and
-  // persisted everything (this one's blob, the index, natter.conversation).
-  // After the effects of this turn: the old core's transports go quiet, it
-  // is freed, and a core for `id` boots from storage like a new page would
-  // (its own blob: the ordinary restore and resume path).
-  const openConversation = (id) => {
+  // The old core's transports go quiet and it is freed; after the effects
+  // of this turn a new core boots from storage like a new page would (the
+  // ordinary restore and resume path) and draws the conversation afresh.
+  const replaceCore = (done, failed = () => {}) => {
     opening = true;
     generation += 1;
     Promise.resolve().then(async () => {
@@ -311,15 +311,50 @@ async function start(loaderCtx) {
       ui.status.clear();
       ui.messages = ui.makeMessages();
       ({ core, createHost } = await startCore(ctx, platform));
-      host = createHost({ core, runEffect, ...platform });
-      log('info', `opened conversation ${String(id).slice(0, 8)}`);
+      host = makeHost();
+      log('info', done);
       opening = false;
       dispatch({ type: 'session_wanted' });
     }).catch((err) => {
-      // No core to talk to: the widget stays inert (opening) rather than half working.
-      platform.console.error('[natter] the conversation could not be opened:', err);
+      // No core to talk to: the widget stays inert (opening) rather than half
+      // working; after a failed core it says so (stopChat).
+      platform.console.error('[natter] the chat could not start again:', err);
+      failed();
     });
   };
+  // data-conversations="multiple": the core chose conversation `id` and
+  // persisted everything (this one's blob, the index, natter.conversation);
+  // a core for `id` boots from its own blob.
+  const openConversation = (id) => replaceCore(`opened conversation ${String(id).slice(0, 8)}`);
+  // The core failed (core-host.js: a bug inside it, whose memory is then
+  // no longer trusted). What it held in the browser is let go, the call's
+  // microphone above all. The first time, a fresh core boots from what the
+  // failed one persisted after its last good turn and resumes the session:
+  // the outbox keeps undelivered messages and their ids, so nothing is lost
+  // or sent twice. A second failure on the same page stops the chat with a
+  // notice instead, since a fault that survives a restart (the same frame
+  // replayed on resume, say) would only loop.
+  let restarted = false;
+  const stopChat = () => {
+    opening = true;
+    generation += 1;
+    transport.abortAll();
+    session.detachAll();
+    // natter('debug') and the debug panel read a core: never the failed one.
+    const conversationId = platform.storage.get(CONVERSATION_KEY) ?? '';
+    core = { conversationId: () => conversationId, identityJson: () => '{"identified":false}', statsJson: () => '{}' };
+    ui.status.clear();
+    ui.messages.addNotice({ code: 'core_failed', text: t('notice.coreFailed') });
+    ui.composer.disable();
+  };
+  const coreFailed = (err) => {
+    voice?.stop();
+    listeners.emit('error', { code: 'core_failed', detail: String(err?.message ?? err), restarting: !restarted });
+    if (restarted) { stopChat(); return; }
+    restarted = true;
+    replaceCore('started the chat again after its core failed', stopChat);
+  };
+  const makeHost = () => createHost({ core, runEffect, ...platform, onFailed: coreFailed });
   let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(), fetchToken,
@@ -328,7 +363,7 @@ async function start(loaderCtx) {
     }), t, { maxChars: 4000 },
   );
   if (debug) runEffect = debug.effects(runEffect);
-  host = createHost({ core, runEffect, ...platform });
+  host = makeHost();
   addEventListener('pagehide', (e) => { if (!e.persisted) transport.abortAll(); });
   // The browser's current network and visibility first (live session), then
   // the page's conversation at once: the session resumes without a click;

@@ -8,20 +8,32 @@
 // dispatched while effects are being carried out (a host listener calling
 // natter('send'), say) is queued and fed right after, in order: the core
 // always sees events one at a time, never nested.
+//
+// A core that fails (a trap or abort inside the WASM, or output that is not
+// JSON: a bug in the core, never bad input, which it answers with effects)
+// is fed nothing more: a trap unwinds without finishing the turn or
+// restoring the module's stack pointer, so its memory is no longer trusted.
+// onFailed(err, event) is called once; boot.js decides what replaces it.
+// dispatch then returns null, as a core in the frame does (no answer to act
+// on: keyboard.js applies the core's Enter rule).
 
-export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console }) {
+export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console, onFailed = () => {} }) {
   const pending = [];
   let draining = false;
   let timer = null;
+  let failed = false;
 
   function feed(event) {
+    if (failed) return null;
     let effects;
     try {
       effects = JSON.parse(core.handle(JSON.stringify(event), now()));
     } catch (err) {
-      // A trap inside the core or non-JSON output: report it, keep the page alive.
+      failed = true;
+      pending.length = 0;
       console.error('[natter] core failed on ' + event.type + ':', err);
-      return [];
+      onFailed(err, event);
+      return null;
     }
     for (const effect of effects) {
       try {
@@ -36,6 +48,7 @@ export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout,
   function arm() {
     if (timer !== null) clearTimeout(timer);
     timer = null;
+    if (failed) return;
     const deadline = core.nextDeadline();
     if (deadline < 0) return;
     timer = setTimeout(() => {
@@ -61,11 +74,13 @@ export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout,
     return ran;
   }
 
-  // Stops the timer and frees the core (it is not garbage collected).
+  // Stops the timer and frees the core (it is not garbage collected); a
+  // failed core is not called again, not even to free it: its module
+  // instance is dropped whole (each core boots its own, boot.js startCore).
   function dispose() {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    core.delete();
+    if (!failed) core.delete();
   }
 
   return { dispatch, dispose };

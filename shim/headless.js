@@ -72,12 +72,20 @@ export function createHeadlessClient({
   const stored = new Map(); // the persist effect's blob: this client's lifetime only
   const storage = { get: (key) => stored.get(key) ?? null, set: (key, value) => stored.set(key, value) };
   const runEffect = createEffectRunner({ ui: memoryUi(transcript), transport, storage, listeners, log });
-  host = createCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console });
+  // A failed core is fed nothing more (core-host.js); here nothing starts
+  // another: a pending ask() rejects, and so does every later one.
+  let failed = null; // the failure's text, once the core failed
+  const onFailed = (err) => {
+    failed = `the core failed: ${err?.message ?? err}`;
+    listeners.emit('error', { code: 'core_failed', detail: failed, restarting: false });
+  };
+  host = createCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console, onFailed });
 
   // Sends `text` and resolves with the finished reply, or rejects when the
   // message fails (after the core's own retries).
   function ask(text) {
     return new Promise((resolve, reject) => {
+      if (failed) { reject(new Error(failed)); return; }
       let id = null;
       const onMessage = (m) => {
         if (m.role === 'user' && id === null) id = m.message_id;
@@ -88,7 +96,7 @@ export function createHeadlessClient({
         }
       };
       const onError = (e) => {
-        if (e.code === 'send_failed' && e.message_id === id) { done(); reject(new Error(e.detail)); }
+        if ((e.code === 'send_failed' && e.message_id === id) || e.code === 'core_failed') { done(); reject(new Error(e.detail)); }
       };
       const done = () => { listeners.off('message', onMessage); listeners.off('error', onError); };
       listeners.on('message', onMessage);

@@ -26,7 +26,7 @@ export function enterConsumedByCore(event) {
 }
 
 // textarea, sendButton: the composer's elements; dispatch: core-host.dispatch
-// (effects it ran) or remote-core-host.dispatch (null).
+// (effects it ran; null once its core failed) or remote-core-host.dispatch (null).
 export function bindComposer({ textarea, sendButton, dispatch }) {
   textarea.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return;

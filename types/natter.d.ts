@@ -121,11 +121,13 @@ export type NatterMessageEvent =
   | { role: 'agent'; reply_to: string; text: string; voice: true; call_id: string; cut: boolean };
 
 export interface NatterErrorEvent {
-  /** e.g. send_failed, agent_failed, or a protocol error code. */
+  /** e.g. send_failed, agent_failed, core_failed, or a protocol error code. */
   code: string;
   detail: string;
   message_id?: string;
   reply_to?: string;
+  /** core_failed: true when the chat starts again by itself (the first failure on a page), false when it stopped. */
+  restarting?: boolean;
 }
 
 export interface NatterSendBlockedEvent {

@@ -34,20 +34,26 @@ export function createCoreServer({ port, loadModule, console }) {
     }
   }
 
+  // A core that trapped is not called again (../core-host.js says why):
+  // what is still in flight is answered with the same error.
+  let failure = null;
+  const failed = (error) => ({ type: 'handled', effects: '[]', error, conversation_id: '', deadline: -1, stats: '{}', identity: '{}' });
+
   function handle({ event, now }) {
-    if (!core) return { type: 'handled', effects: '[]', error: 'the core was not created', conversation_id: '', deadline: -1, stats: '{}', identity: '{}' };
+    if (!core) return failed('the core was not created');
+    if (failure) return failed(failure);
     try {
       return { type: 'handled', effects: core.handle(event, now), ...state() };
     } catch (err) {
-      // A trap inside the core: report it with the event, keep serving.
       console.error('[natter] core frame failed on an event:', err);
-      return { type: 'handled', effects: '[]', error: String(err?.message ?? err), ...state() };
+      failure = String(err?.message ?? err);
+      return failed(failure);
     }
   }
 
   function dispose() {
     disposed = true;
-    if (core) core.delete();
+    if (core && !failure) core.delete();
     core = null;
     port.close();
     return null;

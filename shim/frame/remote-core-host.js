@@ -10,29 +10,48 @@
 // then falls back to enterConsumedByCore (keyboard.js), the core's rule.
 // An event dispatched while effects run (a host listener calling
 // natter('send')) is simply posted: the frame feeds the core one at a time.
+//
+// A reply with an error, or effects that are not JSON, means the core
+// failed (../core-host.js says why it is then fed nothing more): later
+// replies are dropped, nothing more is posted, and onFailed(err) is called
+// once.
 
-export function createRemoteCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console }) {
+export function createRemoteCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console, onFailed = () => {} }) {
   let timer = null;
   let disposed = false;
+  let failed = false;
 
   function arm(deadline) {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (disposed || !(deadline >= 0)) return;
+    if (disposed || failed || !(deadline >= 0)) return;
     timer = setTimeout(() => {
       timer = null;
       dispatch({ type: 'tick' });
     }, Math.max(0, deadline - now()));
   }
 
+  function fail(err) {
+    failed = true;
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    onFailed(err);
+  }
+
   core.onHandled((reply) => {
-    if (disposed) return;
-    if (reply.error) console.error('[natter] core failed on an event: ' + reply.error);
-    let effects = [];
+    if (disposed || failed) return;
+    if (reply.error) {
+      console.error('[natter] core failed on an event: ' + reply.error);
+      fail(new Error(reply.error));
+      return;
+    }
+    let effects;
     try {
       effects = JSON.parse(reply.effects);
     } catch (err) {
       console.error('[natter] core frame sent effects that are not JSON:', err);
+      fail(err);
+      return;
     }
     for (const effect of effects) {
       try {
@@ -45,7 +64,7 @@ export function createRemoteCoreHost({ core, runEffect, now, setTimeout, clearTi
   });
 
   function dispatch(event) {
-    if (!disposed) core.handle(JSON.stringify(event), now());
+    if (!disposed && !failed) core.handle(JSON.stringify(event), now());
     return null;
   }
 

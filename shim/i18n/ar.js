@@ -86,6 +86,7 @@ export default {
   'notice.handoffBack': 'عاد المساعد.',
   'notice.handoffUnavailable': 'لا يوجد أحد من المتجر متاح الآن. يمكن للمساعد متابعة مساعدتك.',
   'notice.conversationInCall': 'أنهِ المكالمة لفتح محادثة أخرى.',
+  'notice.coreFailed': 'توقفت المحادثة عن العمل. أعد تحميل الصفحة للمتابعة، وسيُرسَل حينها ما لم يُسلَّم بعد.',
   'continue.offer': 'تابع على هاتفك',
   'continue.asking': 'جارٍ إنشاء رمز…',
   'continue.scan': 'امسح هذا بهاتفك، أو اكتب الرمز في هذه الدردشة هناك.',

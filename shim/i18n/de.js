@@ -85,6 +85,7 @@ export default {
   'notice.handoffBack': 'Der Assistent ist wieder da.',
   'notice.handoffUnavailable': 'Gerade ist niemand vom Shop erreichbar. Der Assistent hilft gern weiter.',
   'notice.conversationInCall': 'Beenden Sie den Anruf, um ein anderes Gespräch zu öffnen.',
+  'notice.coreFailed': 'Der Chat funktioniert nicht mehr. Laden Sie die Seite neu, um weiterzumachen: Noch nicht Zugestelltes wird dann gesendet.',
   'continue.offer': 'Auf dem Handy weiterchatten',
   'continue.asking': 'Code wird erstellt…',
   'continue.scan': 'Mit dem Handy scannen oder den Code dort in diesem Chat eingeben.',

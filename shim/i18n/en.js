@@ -89,6 +89,7 @@ export default {
   'notice.handoffBack': 'The assistant is back.',
   'notice.handoffUnavailable': 'Nobody from the shop is available right now. The assistant can keep helping.',
   'notice.conversationInCall': 'End the call to open another conversation.',
+  'notice.coreFailed': 'The chat stopped working. Reload the page to carry on: anything not yet delivered is sent then.',
   'continue.offer': 'Continue on your phone',
   'continue.asking': 'Making a code…',
   'continue.scan': 'Scan this with your phone, or type the code in this chat there.',

@@ -115,6 +115,13 @@ export function createPanel({
         if (text) textarea.setAttribute('aria-invalid', 'true');
         else textarea.removeAttribute('aria-invalid');
       },
+      // No core to send with (boot.js, the core failed twice): the row's
+      // controls (Send, the microphone) stop taking input; the text stays.
+      disable() {
+        textarea.readOnly = true;
+        textarea.setAttribute('aria-disabled', 'true');
+        for (const button of row.querySelectorAll('button')) button.disabled = true;
+      },
     },
   };
 }

@@ -187,5 +187,7 @@ export function createRtcLink({ RTCPeerConnection, dispatch, onPacket, log }) {
     effects: { rtc_open: open, rtc_restart: restart, rtc_answer: answer, rtc_ping: ping, rtc_close: close },
     send,
     counts: () => ({ ...counts }),
+    // The core that opened it is gone (voice-effects.js stop()).
+    closeAll: () => { if (current) close({ pc_id: current.id }); },
   };
 }

@@ -115,9 +115,24 @@ export function createVoiceEffects({
     else if (loading && early.length < MAX_EARLY_PACKETS) early.push([connId, buffer]);
   }
 
+  // The core that ran the call failed (boot.js): nothing will end the call
+  // any more, so end what the browser holds now. The microphone above all.
+  function stop() {
+    uplinkConn = 0;
+    early = [];
+    if (runtime) {
+      runtime.releaseMic();
+      runtime.setPlayback(false, playConn);
+      rtc.closeAll();
+    }
+    playConn = 0;
+    ui.voice.show({ state: 'off', muted: false });
+  }
+
   return {
     effects,
     onBinary,
+    stop,
     // The rung the call rides and the channel's counters, for the support dump.
     route: () => ({ rung: route.rung, via: route.via, ...(rtc ? rtc.counts() : { sent: 0, received: 0, dropped_full: 0 }) }),
     resume: () => runtime?.resume(),

@@ -100,3 +100,20 @@ test('an identified visitor rides in the request body and the agent greets them 
     chat.dispose();
   }
 });
+
+test('a core that traps fails the ask that was pending and every later one, with what happened', async () => {
+  // The real module, its handle made to trap as a bug in the core would.
+  const trapping = { ...wasm, natter_core_handle() { throw new WebAssembly.RuntimeError('unreachable'); } };
+  const chat = createHeadlessClient({ wasm: trapping, endpoint: server.url, console: { error() {}, warn() {} } });
+  try {
+    const before = (await control('/__natter/stats')).total_requests;
+    const errors = [];
+    chat.on('error', (e) => errors.push(e));
+    await assert.rejects(chat.ask('hello'), /the core failed: unreachable/);
+    await assert.rejects(chat.ask('hello again'), /the core failed: unreachable/);
+    assert.deepEqual(errors, [{ code: 'core_failed', detail: 'the core failed: unreachable', restarting: false }], 'told once');
+    assert.equal((await control('/__natter/stats')).total_requests, before, 'nothing reached the server');
+  } finally {
+    chat.dispose();
+  }
+});

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { createCoreHost } from '../../shim/core-host.js';
 import { fakeClock } from './fake-clock.mjs';
 
-// answers: map from event type to {effects, deadline}.
+// answers: map from event type to {effects, deadline}, or to a function
+// giving the core's raw output (or throwing, as a trap does).
 function fakeCore(answers) {
   const core = {
     fed: [],
@@ -14,6 +15,7 @@ function fakeCore(answers) {
     handle(json, now) {
       const event = JSON.parse(json);
       core.fed.push({ event, now });
+      if (typeof answers[event.type] === 'function') return answers[event.type]();
       const a = answers[event.type] ?? { effects: [] };
       if ('deadline' in a) core.deadline = a.deadline;
       return JSON.stringify(a.effects);
@@ -112,5 +114,56 @@ test('dispose clears the timer and frees the core', () => {
   host.dispatch({ type: 'tick' });
   host.dispose();
   assert.equal(clock.timers.size, 0);
+  assert.equal(core.deleted, true);
+});
+
+// A failed core's memory is not trusted: a trap unwinds without finishing
+// the turn or restoring the module's stack pointer. The host feeds it
+// nothing more and tells the widget once (boot.js restarts or stops it).
+for (const [what, answer] of [
+  ['traps', () => { throw new Error('RuntimeError: unreachable'); }],
+  ['returns output that is not JSON', () => 'not json'],
+]) {
+  test(`a core that ${what} is fed nothing more: onFailed once, no timer, not freed`, () => {
+    const clock = fakeClock();
+    const core = fakeCore({
+      send_clicked: { effects: [], deadline: 5000 },
+      host_send: { effects: [{ type: 'host_event' }] },
+      boom: answer,
+    });
+    const failures = [];
+    const errors = [];
+    let host;
+    // The failing event is dispatched from inside an effect, with one more
+    // after it: that queued one is dropped too.
+    const runEffect = (e) => {
+      if (e.type !== 'host_event') return;
+      host.dispatch({ type: 'boom' });
+      host.dispatch({ type: 'send_clicked', text: 'queued' });
+    };
+    host = createCoreHost({
+      core, runEffect, ...clock, console: { error: (...a) => errors.push(a) }, onFailed: (err, event) => failures.push([err, event]),
+    });
+    host.dispatch({ type: 'send_clicked', text: 'hi' });
+    assert.equal(clock.timers.size, 1, 'a deadline armed before the failure');
+    host.dispatch({ type: 'host_send', text: 'x' });
+    assert.deepEqual(core.fed.map((f) => f.event.type), ['send_clicked', 'host_send', 'boom'], 'the queued event was not fed');
+    assert.deepEqual(failures.map(([err, event]) => [err instanceof Error, event.type]), [[true, 'boom']]);
+    assert.equal(errors.length, 1, 'reported once');
+    assert.equal(clock.timers.size, 0, 'the timer went with the core');
+    assert.equal(host.dispatch({ type: 'send_clicked', text: 'again' }), null, 'no answer: keyboard.js applies the rule');
+    clock.advance(10_000);
+    assert.equal(core.fed.length, 3, 'nothing more fed, no tick');
+    host.dispose();
+    assert.equal(core.deleted, false, 'a failed core is not called, not even to free it');
+    assert.equal(failures.length, 1, 'told once');
+  });
+}
+
+test('dispose frees a core that did not fail', () => {
+  const core = fakeCore({});
+  const host = createCoreHost({ core, runEffect() {}, ...fakeClock(), console: silent });
+  host.dispatch({ type: 'tick' });
+  host.dispose();
   assert.equal(core.deleted, true);
 });

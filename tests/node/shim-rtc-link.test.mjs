@@ -151,6 +151,19 @@ test('a closed connection is shut and its late events are not reported', async (
   assert.deepEqual(events, []);
 });
 
+test('closeAll (the core that opened it failed) shuts the current connection, silently, and is a no-op without one', async () => {
+  const { rtc, made, events } = link();
+  rtc.closeAll();
+  rtc.effects.rtc_open({ pc_id: 6, ice_servers: [] });
+  rtc.closeAll();
+  assert.equal(made[0].closed, true);
+  await tick();
+  made[0].dc.onclose();
+  assert.deepEqual(events, [], 'nothing reported to a core');
+  rtc.closeAll();
+  assert.equal(made.length, 1);
+});
+
 test('an ICE restart: the fresh servers on the same connection, an iceRestart offer, open again once ICE reconnects', async () => {
   const { rtc, made, events } = link({ relay: 'udp' });
   rtc.effects.rtc_open({ pc_id: 5, ice_servers: [] });

@@ -105,6 +105,28 @@ test('playback, echo guard, release and state reach their targets', async () => 
   assert.deepEqual(s.shown, [{ state: 'listening', muted: false }]);
 });
 
+test('stop() (the core that ran the call failed) releases the microphone, stops playback and the uplink, and shows the call off', async () => {
+  const s = await loaded();
+  s.voice.effects.voice_uplink({ conn_id: 7, open: true });
+  s.voice.effects.voice_playback({ playing: true, conn_id: 3 });
+  s.voice.effects.voice_state_changed({ state: 'listening', muted: true });
+  s.calls.length = 0;
+  s.voice.stop();
+  assert.deepEqual(s.calls, ['releaseMic', ['setPlayback', false, 3]]);
+  assert.deepEqual(s.shown.at(-1), { state: 'off', muted: false });
+  s.on().packets([new ArrayBuffer(20)]);
+  assert.deepEqual(s.sent, [], 'no microphone packet goes out after it');
+  assert.deepEqual(s.fed, [], 'and nothing is asked of a core');
+});
+
+test('stop() before any call touches no runtime and downloads nothing', () => {
+  const s = setup();
+  s.voice.stop();
+  assert.equal(s.made(), 0);
+  assert.deepEqual(s.calls, []);
+  assert.deepEqual(s.shown, [{ state: 'off', muted: false }]);
+});
+
 // The runtime is its own chunk (load-runtime.js): makeRuntime answers with a
 // Promise that settles later.
 function setupLoading() {
