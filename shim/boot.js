@@ -350,7 +350,11 @@ async function start(loaderCtx) {
   const coreFailed = (err) => {
     voice?.stop();
     listeners.emit('error', { code: 'core_failed', detail: String(err?.message ?? err), restarting: !restarted });
-    if (restarted) { stopChat(); return; }
+    if (restarted) {
+      host.dispose(); // a failed core is not freed; a core frame is removed
+      stopChat();
+      return;
+    }
     restarted = true;
     replaceCore('started the chat again after its core failed', stopChat);
   };

@@ -8,7 +8,8 @@
 // (frame-src/child-src), when the frame does not answer within timeoutMs
 // (the frame page is missing or misconfigured, a browser that reports no
 // violation) or when it fails to create the core; the iframe is removed
-// then, and a late answer changes nothing.
+// then, and a late answer changes nothing. Deleting the remote core later
+// removes the iframe too.
 
 import { createRemoteCore } from './remote-core.js';
 import { READY, PORT } from './frame-protocol.js';
@@ -42,7 +43,7 @@ export function openCoreFrame({ doc, win, root, url, config, wasm, setTimeout, c
       doc.removeEventListener('securitypolicyviolation', onViolation, true);
       if (err) {
         remote?.delete();
-        iframe.remove();
+        iframe.remove(); // also when no remote core was made yet
         reject(err);
       } else {
         resolve(value);
@@ -55,7 +56,7 @@ export function openCoreFrame({ doc, win, root, url, config, wasm, setTimeout, c
       // Only our own frame, from the origin we loaded it from.
       if (remote || event.source !== iframe.contentWindow || event.origin !== origin || event.data?.natter !== READY) return;
       const channel = new win.MessageChannel();
-      remote = createRemoteCore(channel.port1);
+      remote = createRemoteCore(channel.port1, { onDelete: () => iframe.remove() });
       iframe.contentWindow.postMessage({ natter: PORT }, origin, [channel.port2]);
       remote.create(config, wasm).then(
         () => finish(null, remote),

@@ -9,8 +9,12 @@
 //   remote.onHandled((reply) => …);               // every `handled`, in order
 //   remote.handle(eventJson, now);                // no return value: the reply comes later
 //   remote.delete();                              // frees the frame's core; later replies are dropped
+//
+// onDelete runs once, after the port is closed: open-frame.js removes the
+// iframe there, so a core that is replaced (another conversation, a restart
+// after a failure) leaves no frame behind.
 
-export function createRemoteCore(port) {
+export function createRemoteCore(port, { onDelete = () => {} } = {}) {
   let last = { conversation_id: '', deadline: -1, stats: '{}', identity: '{}' };
   let pendingCreate = null;
   let handled = () => {};
@@ -62,6 +66,7 @@ export function createRemoteCore(port) {
       closed = true;
       port.postMessage({ type: 'dispose' });
       port.close();
+      onDelete();
     },
   };
 }

@@ -14,8 +14,14 @@ import { startStack, eventually } from './harness.mjs';
 import { openLive, sentIdOf, assertServerRanOnce, type } from './session-helpers.mjs';
 import en from '../../shim/i18n/en.js';
 
+// A page whose CSP forbids compiling WebAssembly: the core runs in a frame
+// from the widget's origin (shim/frame/), where the init script runs too.
+const NO_WASM = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:";
+
 let stack;
-before(async () => { stack = await startStack(); });
+before(async () => {
+  stack = await startStack({ server: { pageHeaders: { '/csp-no-wasm/': { 'Content-Security-Policy': NO_WASM } } } });
+});
 after(() => stack?.close());
 beforeEach(() => stack.reset());
 
@@ -49,9 +55,10 @@ function plantTraps() {
   }
 }
 
-async function openWithTraps() {
+async function openWithTraps({ path } = {}) {
   const consoleErrors = [];
   const s = await openLive(stack, {
+    path,
     onPage: async (page) => {
       await page.addInitScript(plantTraps);
       page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -126,4 +133,25 @@ test('a core that fails again on the same page stops the chat: a notice, the com
   await eventually(async () => assert.deepEqual((await stack.stats()).ws_connections_open, {}, 'the server saw them close'));
   assert.deepEqual(s.msgsSent(), [], 'no message went out from a failed turn');
   assert.equal(consoleErrors.filter((t) => t.startsWith('[natter] core failed on enter_pressed')).length, 2, JSON.stringify(consoleErrors));
+});
+
+test('a core in the frame (a page without wasm-unsafe-eval) that fails is started again in a new frame; the old frame is removed', async () => {
+  const { s, errors } = await openWithTraps({ path: '/csp-no-wasm/demo/live.html' });
+  const frames = s.widget.locator('iframe');
+  assert.equal(await frames.count(), 1, 'the core frame');
+  const coreFrame = () => s.page.frames().find((f) => /natter\.frame\.[0-9a-f]+\.html$/.test(f.url()) && !f.isDetached());
+  // The trap is armed in the frame: its core is the one that fails.
+  await coreFrame().evaluate(() => { window.__natterTrap = { match: '"type":"enter_pressed"', times: 1 }; });
+  const text = 'is this in stock?';
+  await type(s, text);
+  await eventually(async () => assert.deepEqual(await errors(), [
+    { code: 'core_failed', restarting: true, detail: 'unreachable' },
+  ]));
+  await s.waitForStatus('Connected'); // the new core, in a new frame
+  assert.equal(await frames.count(), 1, 'the failed core\'s frame is gone; one frame is left');
+  assert.equal(await s.textarea.inputValue(), text, 'the text the failed turn held is still in the composer');
+  await s.textarea.press('Enter');
+  await s.finishedReplies.first().waitFor();
+  assert.equal(await s.userBubbles.count(), 1, 'sent once, by the new core');
+  await assertServerRanOnce(stack, sentIdOf(s, text));
 });

@@ -281,7 +281,11 @@ test('the handshake: only our frame from its origin gets the port; the core is c
   assert.equal(world.win.listeners.size, 0, 'the window listener is gone');
   assert.equal(world.doc.listeners.size, 0, 'so is the violation listener');
   assert.equal(clock.timers.size, 0, 'the timeout is cleared');
+  // A replaced core (another conversation, a restart after a failure) takes its frame with it.
   core.delete();
+  assert.equal(world.root.children.length, 0, 'deleting the core removes its iframe');
+  core.delete();
+  assert.equal(world.root.children.length, 0, 'a second delete changes nothing');
 });
 
 test('a frame that never answers fails with NatterFrameError after the timeout and is removed', async () => {
