@@ -5,14 +5,15 @@
 // second failure on the same page stops the chat with a notice, the
 // composer keeps its text but takes no more input, and the socket closes.
 //
-// The fault is planted from outside the product: an init script wraps the
-// core module's exports so that natter_core_handle throws a RuntimeError,
-// as a trap does, on the events that match (no hook in the widget).
+// The fault is planted from outside the product (./core-traps.mjs): an init
+// script wraps the core module's exports so that natter_core_handle throws a
+// RuntimeError, as a trap does, on the events that match.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
 import { openLive, sentIdOf, assertServerRanOnce, type } from './session-helpers.mjs';
 import en from '../../shim/i18n/en.js';
+import { plantCoreTraps, FIRST_DELTA } from './core-traps.mjs';
 
 // A page whose CSP forbids compiling WebAssembly: the core runs in a frame
 // from the widget's origin (shim/frame/), where the init script runs too.
@@ -25,42 +26,13 @@ before(async () => {
 after(() => stack?.close());
 beforeEach(() => stack.reset());
 
-// window.__natterTrap = {match, times}: the next `times` events whose JSON
-// contains `match` trap. window.__natterErrors: natter('on', 'error') payloads.
-function plantTraps() {
-  window.__natterTrap = { match: null, times: 0 };
-  const wrap = (result) => {
-    const exports = result.instance?.exports;
-    if (!exports?.natter_core_handle) return result;
-    const handle = exports.natter_core_handle;
-    const wrapped = {
-      ...exports,
-      natter_core_handle(core, ptr, len, now) {
-        const trap = window.__natterTrap;
-        if (trap.times > 0) {
-          const text = new TextDecoder().decode(new Uint8Array(exports.memory.buffer, ptr, len));
-          if (text.includes(trap.match)) {
-            trap.times -= 1;
-            throw new WebAssembly.RuntimeError('unreachable');
-          }
-        }
-        return handle(core, ptr, len, now);
-      },
-    };
-    return { module: result.module, instance: { exports: wrapped } };
-  };
-  for (const name of ['instantiate', 'instantiateStreaming']) {
-    const real = WebAssembly[name];
-    WebAssembly[name] = (...args) => real.apply(WebAssembly, args).then(wrap);
-  }
-}
-
+// window.__natterErrors: natter('on', 'error') payloads.
 async function openWithTraps({ path } = {}) {
   const consoleErrors = [];
   const s = await openLive(stack, {
     path,
     onPage: async (page) => {
-      await page.addInitScript(plantTraps);
+      await page.addInitScript(plantCoreTraps);
       page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     },
   });
@@ -70,7 +42,7 @@ async function openWithTraps({ path } = {}) {
     window.__natterErrors = [];
     natter('on', 'error', (e) => window.__natterErrors.push(e));
   });
-  const arm = (match, times = 1) => s.page.evaluate(([m, n]) => { window.__natterTrap = { match: m, times: n }; }, [match, times]);
+  const arm = (match, times = 1) => s.page.evaluate(([m, n]) => Object.assign(window.__natterTrap, { match: m, times: n }), [match, times]);
   const errors = () => s.page.evaluate(() => window.__natterErrors.map(({ code, restarting, detail }) => ({ code, restarting, detail })));
   return { s, arm, errors, consoleErrors };
 }
@@ -80,7 +52,7 @@ const helloFrames = (s) => s.sockets.map((w) => w.sent.find((f) => f.type === 'h
 test('a core that fails during a streamed reply is started again: the reply is shown once, whole, and the agent ran once', async () => {
   const { s, arm, errors, consoleErrors } = await openWithTraps();
   const question = 'do you have PS5 games?';
-  await arm('\\"event\\":\\"delta\\"'); // the first delta of the reply, inside its ws_frame
+  await arm(FIRST_DELTA); // the first delta of the reply, inside its ws_frame
   await type(s, question);
 
   await eventually(async () => assert.deepEqual(await errors(), [
@@ -141,7 +113,7 @@ test('a core in the frame (a page without wasm-unsafe-eval) that fails is starte
   assert.equal(await frames.count(), 1, 'the core frame');
   const coreFrame = () => s.page.frames().find((f) => /natter\.frame\.[0-9a-f]+\.html$/.test(f.url()) && !f.isDetached());
   // The trap is armed in the frame: its core is the one that fails.
-  await coreFrame().evaluate(() => { window.__natterTrap = { match: '"type":"enter_pressed"', times: 1 }; });
+  await coreFrame().evaluate(() => Object.assign(window.__natterTrap, { match: '"type":"enter_pressed"', times: 1 }));
   const text = 'is this in stock?';
   await type(s, text);
   await eventually(async () => assert.deepEqual(await errors(), [

@@ -28,6 +28,7 @@ const DEPLOY_STORIES = [
   ['csp', 'strict CSP, live page: a voice call (chunk, worker, worklets) causes no violation'],
   ['voice', "a voice call with the engine's fake microphone: the greeting plays, the gateway hears audio, End frees the mic"],
   ['conversations', 'A, then B, then back to A: each keeps its transcript and its own session, the agent ran once per message, a reload keeps the list'],
+  ['core failure', 'the core fails while a reply streams: a new core resumes the session, the reply is shown once, whole, and the agent ran once'],
   ['voice relay', 'relay only: the call runs through TURN over TCP on credentials the gateway minted, with audio both ways'],
 ];
 

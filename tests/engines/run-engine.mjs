@@ -15,10 +15,11 @@ import { cspStories, CSP_PAGES } from './stories/csp.mjs';
 import { handoffStories, STAFF_TOKEN } from './stories/handoff.mjs';
 import { conversationStories } from './stories/conversations.mjs';
 import { voiceRelayStories } from './stories/voice-relay.mjs';
+import { coreFailureStories } from './stories/core-failure.mjs';
 
 export const STORY_GROUPS = {
   text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories, handoff: handoffStories,
-  conversations: conversationStories, 'voice relay': voiceRelayStories,
+  conversations: conversationStories, 'voice relay': voiceRelayStories, 'core failure': coreFailureStories,
 };
 
 // The shopper's speech for Chromium's fake microphone (the other engines
