@@ -156,6 +156,8 @@ TEST(ConversationControl, AStaffReplyCarriesItsAuthor) {
   h.feed(WsFrame{id, ack(mid)});
   h.feed(WsFrame{id, event(6, mid, "start", R"({"reply_id":"r2"})")});
   h.feed(WsFrame{id, event(7, mid, "delta", R"({"text":"You're welcome."})")});
+  h.feed(WsFrame{id, event(8, mid, "done", "{}")});
+  EXPECT_EQ(h.all_of<AgentReplyUpdated>().back().reply_to, mid);
   EXPECT_EQ(h.all_of<AgentReplyUpdated>().back().author, "");
 }
 

@@ -138,6 +138,7 @@ TEST(SendMachine, AStreamedReplyUpdatesOneBubbleAndMarksTheMessageSent) {
   ASSERT_EQ(Harness::of<DeliveryChanged>(fx).size(), 1u);
   EXPECT_EQ(Harness::of<DeliveryChanged>(fx)[0].state, "sent");
   h.feed(HttpBody{req.request_id, sse("delta", R"({"text":"Hi "})")});
+  h.now += ReplyAssembler::kRedrawMs;  // a delta a redraw window later is drawn at once
   h.feed(HttpBody{req.request_id, sse("delta", R"({"text":"**there**"})") + "event: do"});
   fx = h.feed(HttpBody{req.request_id, "ne\ndata: {}\n\n"});
   auto updates = h.all_of<AgentReplyUpdated>();

@@ -123,6 +123,7 @@ void Client::handle(const Event& event, int64_t now) {
             else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart) voice_.on_timer(*due);
             else if (*due == TimerName::ContinueExpiry) link_.on_timer(now);
             else if (*due == TimerName::StaffTyping) presence_.on_typing_timer();
+            else if (*due == TimerName::ReplyRedraw) replies_.on_redraw_timer();
             else if (*due == TimerName::RtcDeadline || *due == TimerName::RtcPing) ladder_.on_timer(*due, now);
             else conn_.on_timer(*due, now);
           }

@@ -227,7 +227,7 @@ class Client {
   Timers timers_;
   Stats stats_;
   std::deque<Effect> out_;
-  ReplyAssembler replies_{out_};
+  ReplyAssembler replies_{out_, timers_, last_now_};  // last_now_ is read only while handling an event
   SavedProducts saved_{out_};
   SendMachine send_;
   ConnectionMachine conn_;

@@ -1,5 +1,6 @@
 #include "reply_assembler.hpp"
 
+#include <optional>
 #include <type_traits>
 
 #include "rich_text.hpp"
@@ -10,6 +11,29 @@ void ReplyAssembler::restart(const std::string& reply_to) {
   Reply& r = replies_[reply_to];
   r.text.clear();
   r.done = false;
+  r.undrawn = false;
+  settle_timer();
+}
+
+void ReplyAssembler::draw(const std::string& reply_to, Reply& r) {
+  r.undrawn = false;
+  r.drawn = true;
+  r.drawn_at = now_;
+  out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), r.done, r.author});
+}
+
+void ReplyAssembler::settle_timer() {
+  std::optional<int64_t> at;
+  for (const auto& [id, r] : replies_)
+    if (r.undrawn && (!at || r.drawn_at + kRedrawMs < *at)) at = r.drawn_at + kRedrawMs;
+  if (at) timers_.set(TimerName::ReplyRedraw, *at);
+  else timers_.cancel(TimerName::ReplyRedraw);
+}
+
+void ReplyAssembler::on_redraw_timer() {
+  for (auto& [id, r] : replies_)
+    if (r.undrawn && now_ >= r.drawn_at + kRedrawMs) draw(id, r);
+  settle_timer();
 }
 
 bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event) {
@@ -24,7 +48,9 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
             r.text.resize(kMaxReplyBytes);
             out_.push_back(Log{"warn", "agent reply truncated at 32 KiB"});
           }
-          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), false, r.author});
+          if (!r.drawn || now_ >= r.drawn_at + kRedrawMs) draw(reply_to, r);
+          else r.undrawn = true;
+          settle_timer();
         } else if constexpr (std::is_same_v<T, AgentCard>) {
           if (!r.cards.insert(a.product_id).second) return false;  // replayed
           ProductCardShown card{reply_to, a.product_id, a.name, a.price, a.currency, a.url, a.image_url};
@@ -33,7 +59,8 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
         } else if constexpr (std::is_same_v<T, AgentDone>) {
           if (r.done) return false;
           r.done = true;
-          out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), true, r.author});
+          draw(reply_to, r);
+          settle_timer();
           return true;
         } else if constexpr (std::is_same_v<T, AgentStart>) {
           r.author = a.author;  // nothing to show yet

@@ -26,6 +26,7 @@ enum class TimerName : uint8_t {
   StaffTyping,      // no typing signal from the person for this long: they are no longer typing
   RtcDeadline,      // the voice ladder's bound for its state (voice_ladder.hpp): setup, liveness or climb
   RtcPing,          // time to ping on the voice data channel
+  ReplyRedraw,      // a streaming reply's newest text waits to be drawn (reply_assembler.hpp)
   kCount
 };
 
