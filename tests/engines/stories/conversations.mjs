@@ -13,13 +13,14 @@ export const CONVERSATIONS_PAGE = '/demo/conversations.html';
 const ASK_A = 'where is my order?';
 const ASK_B = 'do you sell gift cards?';
 
-const userBubbles = (w) => w.all('li.msg.user .bubble');
-const replies = (w) => w.all('li.msg.agent[aria-busy="false"] .bubble');
-const titles = (w) => w.all('nav.conversations button.conversation .conversation-title');
+// Also read by stories/core-failure.mjs, which runs on the same page.
+export const userBubbles = (w) => w.all('li.msg.user .bubble');
+export const replies = (w) => w.all('li.msg.agent[aria-busy="false"] .bubble');
+export const titles = (w) => w.all('nav.conversations button.conversation .conversation-title');
 const currentId = (w) => w.all('nav.conversations button.conversation[aria-current="true"]', (el) => el.dataset.id);
 
 // The one session with a live socket at the server, once there is exactly one.
-async function theOpenSession(stack) {
+export async function theOpenSession(stack) {
   return eventually(async () => {
     const open = Object.keys((await stack.stats()).ws_connections_open);
     assert.equal(open.length, 1, `one open session at the server: ${JSON.stringify(open)}`);
