@@ -18,6 +18,7 @@ import { startHostsProxy } from './drivers/test-hosts-proxy.mjs';
 import { registerStory, speechForChromium, STORY_GROUPS } from './run-engine.mjs';
 import { CONVERSATIONS_PAGE } from './stories/conversations.mjs';
 import { startRelay, relayConfig } from './stories/voice-relay.mjs';
+import { NO_WASM_PAGE } from './stories/csp.mjs';
 
 // [group, story name]: what a shop's deployment changes (origins, TLS, the
 // CDN, the proxy in front of the gateway, the shop's CSP) meets each of these.
@@ -26,6 +27,7 @@ const DEPLOY_STORIES = [
   ['text', 'five rapid clicks on Send send the message once'],
   ['csp', 'strict CSP: opening the panel and a chat round trip cause no violation'],
   ['csp', 'strict CSP, live page: a voice call (chunk, worker, worklets) causes no violation'],
+  ['csp', "no 'wasm-unsafe-eval': one error names the directive, the core runs in a frame from the widget's origin, and the chat works"],
   ['voice', "a voice call with the engine's fake microphone: the greeting plays, the gateway hears audio, End frees the mic"],
   ['conversations', 'A, then B, then back to A: each keeps its transcript and its own session, the agent ran once per message, a reload keeps the list'],
   ['core failure', 'the core fails while a reply streams: a new core resumes the session, the reply is shown once, whole, and the agent ran once'],
@@ -75,7 +77,7 @@ export function runDeployStories(engine) {
       turn = await startRelay();
       const stack = await startThreeOrigins({ chromium: false, rtc: relayConfig(turn) });
       stack.turn = turn; // the relay story uses this tier's gateway and relay
-      const { strict } = stack.csp;
+      const { strict, noWasm } = stack.csp;
       // As the engine tier's own server: '/' and the live page without a
       // policy (WebKitGTK's WebDriver cannot evaluate its scripts in a page
       // whose policy refuses eval), /csp/ under the shop's strict policy.
@@ -84,7 +86,9 @@ export function runDeployStories(engine) {
       stack.page(CONVERSATIONS_PAGE, { data: { transport: 'session', conversations: 'multiple' } });
       stack.page('/csp/', { csp: strict });
       stack.page(`/csp${LIVE_PAGE}`, { csp: strict, data: { transport: 'session' } });
-      stack.strictCsp = strict; // what stories/csp.mjs checks the page is under
+      stack.page(NO_WASM_PAGE, { csp: noWasm });
+      stack.strictCsp = strict; // what stories/csp.mjs checks the pages are under
+      stack.noWasmCsp = noWasm;
       env.stack = stack;
       if (engine === 'webkit') proxy = await startHostsProxy(Object.values(HOSTS));
       const certs = { names: Object.values(HOSTS), spkiList: stack.spkiList, proxyUrl: proxy?.url };
