@@ -127,3 +127,29 @@ test('a core in the frame (a page without wasm-unsafe-eval) that fails is starte
   assert.equal(await s.userBubbles.count(), 1, 'sent once, by the new core');
   await assertServerRanOnce(stack, sentIdOf(s, text));
 });
+
+test('a core in the frame that fails again stops the chat and takes its frame with it: no frame left, a notice, the text kept', async () => {
+  const { s, errors } = await openWithTraps({ path: '/csp-no-wasm/demo/live.html' });
+  const frames = s.widget.locator('iframe');
+  const coreFrame = () => s.page.frames().find((f) => /natter\.frame\.[0-9a-f]+\.html$/.test(f.url()) && !f.isDetached());
+  const armFrame = () => coreFrame().evaluate(() => Object.assign(window.__natterTrap, { match: '"type":"enter_pressed"', times: 1 }));
+  await armFrame();
+  const text = 'is this in stock?';
+  await type(s, text);
+  await eventually(async () => assert.equal((await errors()).length, 1));
+  await s.waitForStatus('Connected'); // the new core, in a new frame
+  await armFrame(); // the new frame's core fails too
+  await s.textarea.press('Enter');
+
+  await eventually(async () => assert.deepEqual(await errors(), [
+    { code: 'core_failed', restarting: true, detail: 'unreachable' },
+    { code: 'core_failed', restarting: false, detail: 'unreachable' },
+  ]));
+  await eventually(async () => assert.equal(await frames.count(), 0, 'the failed core\'s frame is removed'));
+  const notice = s.widget.locator('li.notice[data-code="core_failed"]');
+  await eventually(async () => assert.equal(await notice.textContent(), en['notice.coreFailed']));
+  assert.equal(await s.textarea.inputValue(), text, 'nothing typed is lost');
+  assert.equal(await s.textarea.evaluate((t) => t.readOnly), true);
+  await eventually(() => assert.ok(s.sockets.every((w) => w.closed), 'every socket closed'));
+  assert.deepEqual(s.msgsSent(), [], 'no message went out from a failed turn');
+});
