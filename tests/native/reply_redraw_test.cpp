@@ -1,6 +1,8 @@
-// A streaming reply is drawn at most once per ReplyAssembler::kRedrawMs
-// (reply_assembler.hpp): each draw re-parses the whole reply, so drawing on
-// every delta costs the square of its length.
+// A streaming reply is drawn at most once per window: ReplyAssembler::kRedrawMs
+// per started kRedrawBytes of its text (reply_assembler.hpp). Each draw
+// re-parses the whole reply, so drawing on every delta costs the square of
+// its length, and a window that grows with the reply bounds its share of
+// the page's time.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -99,6 +101,36 @@ TEST(ReplyRedraw, EachReplyHasItsOwnWindowSoANewReplysFirstDeltaIsDrawnAtOnce) {
   updates = h.all_of<AgentReplyUpdated>();
   ASSERT_EQ(updates.size(), 4u);
   EXPECT_EQ(shown(updates[3]), "B1 B2");
+  EXPECT_FALSE(h.client.timers().armed(TimerName::ReplyRedraw));
+}
+
+TEST(ReplyRedraw, TheWindowGrowsByKRedrawMsPerStartedKRedrawBytesOfTheReply) {
+  static_assert(ReplyAssembler::redraw_window(0) == kWindow);
+  static_assert(ReplyAssembler::redraw_window(ReplyAssembler::kRedrawBytes - 1) == kWindow);
+  static_assert(ReplyAssembler::redraw_window(ReplyAssembler::kRedrawBytes) == 2 * kWindow);
+  static_assert(ReplyAssembler::redraw_window(ReplyAssembler::kMaxReplyBytes) == 9 * kWindow);
+  Harness h(session_config());
+  const uint32_t id = go_live(h);
+  const std::string mid = reply_started(h, id);
+  const std::string long_text(ReplyAssembler::kRedrawBytes, 'a');
+  h.feed(WsFrame{id, event(2, mid, "delta", R"({"text":")" + long_text + R"("})")});
+  const int64_t first = h.now;
+  ASSERT_EQ(h.all_of<AgentReplyUpdated>().size(), 1u) << "the first delta at once, however long";
+  h.now += kWindow;  // a short reply's window has ended; this one's has not
+  h.feed(WsFrame{id, event(3, mid, "delta", R"({"text":"b"})")});
+  ASSERT_EQ(h.all_of<AgentReplyUpdated>().size(), 1u) << "held: 4 KiB and more waits two windows";
+  ASSERT_EQ(h.client.timers().deadline(TimerName::ReplyRedraw), first + 2 * kWindow);
+  h.advance(kWindow - 1);
+  EXPECT_EQ(h.all_of<AgentReplyUpdated>().size(), 1u) << "1 ms before the longer window ends";
+  h.advance(1);
+  auto updates = h.all_of<AgentReplyUpdated>();
+  ASSERT_EQ(updates.size(), 2u);
+  EXPECT_EQ(shown(updates[1]), long_text + "b");
+  h.feed(WsFrame{id, event(4, mid, "delta", R"({"text":"c"})")});
+  h.feed(WsFrame{id, event(5, mid, "done", "{}")});
+  updates = h.all_of<AgentReplyUpdated>();
+  ASSERT_EQ(updates.size(), 3u) << "done draws at once, whatever the window";
+  EXPECT_EQ(shown(updates[2]), long_text + "bc");
   EXPECT_FALSE(h.client.timers().armed(TimerName::ReplyRedraw));
 }
 

@@ -10,6 +10,7 @@ import { renderCallStartSection } from './call-start.mjs';
 import { renderVoiceRungsSection } from './voice-rungs.mjs';
 import { renderEchoCanceller } from './echo-canceller.mjs';
 import { renderPreloadSection } from './preload.mjs';
+import { renderStreamCostSection } from './stream-cost.mjs';
 import { targetTotals } from './budgets.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
@@ -227,7 +228,7 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, stream, runs, seconds }) {
   return `# Benchmarks
 
 Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it again.
@@ -250,5 +251,6 @@ ${handoff ? renderHandoffSection(handoff) : ''}
 ${callStart ? renderCallStartSection(callStart) : ''}
 ${preload ? renderPreloadSection(preload) : ''}
 ${voiceRungs ? renderVoiceRungsSection(voiceRungs) : ''}
-${echo ? renderEchoCanceller(echo) : ''}`;
+${echo ? renderEchoCanceller(echo) : ''}
+${stream ? renderStreamCostSection(stream) : ''}`;
 }

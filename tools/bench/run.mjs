@@ -28,6 +28,7 @@ import { measureCallStart } from './call-start.mjs';
 import { measurePreload } from './preload.mjs';
 import { measureVoiceRungs } from './voice-rungs.mjs';
 import { measureEchoCanceller } from './echo-canceller.mjs';
+import { measureStreamCost } from './stream-cost.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -85,6 +86,7 @@ async function main() {
   // Its own gateway processes, load generator and redis-server.
   const gateway = await measureGateway({ idleSeconds: Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30) });
   const handoff = await measureHandoff();
+  const stream = await measureStreamCost(); // the WASM core in this process, no browser
 
   const cpus = os.cpus();
   const report = renderReport({
@@ -99,7 +101,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, stream, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   writeFileSync(out, report);

@@ -25,14 +25,14 @@ void ReplyAssembler::draw(const std::string& reply_to, Reply& r) {
 void ReplyAssembler::settle_timer() {
   std::optional<int64_t> at;
   for (const auto& [id, r] : replies_)
-    if (r.undrawn && (!at || r.drawn_at + kRedrawMs < *at)) at = r.drawn_at + kRedrawMs;
+    if (r.undrawn && (!at || next_draw_at(r) < *at)) at = next_draw_at(r);
   if (at) timers_.set(TimerName::ReplyRedraw, *at);
   else timers_.cancel(TimerName::ReplyRedraw);
 }
 
 void ReplyAssembler::on_redraw_timer() {
   for (auto& [id, r] : replies_)
-    if (r.undrawn && now_ >= r.drawn_at + kRedrawMs) draw(id, r);
+    if (r.undrawn && now_ >= next_draw_at(r)) draw(id, r);
   settle_timer();
 }
 
@@ -48,7 +48,7 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
             r.text.resize(kMaxReplyBytes);
             out_.push_back(Log{"warn", "agent reply truncated at 32 KiB"});
           }
-          if (!r.drawn || now_ >= r.drawn_at + kRedrawMs) draw(reply_to, r);
+          if (!r.drawn || now_ >= next_draw_at(r)) draw(reply_to, r);
           else r.undrawn = true;
           settle_timer();
         } else if constexpr (std::is_same_v<T, AgentCard>) {

@@ -3,7 +3,7 @@
 // shopper message id: a replayed or resumed stream updates the same bubble
 // and never shows a card twice.
 //
-// A streaming reply is drawn at most once per kRedrawMs. Each draw parses
+// A streaming reply is drawn at most once per window. Each draw parses
 // the whole text so far and the page rebuilds the bubble from it, so a draw
 // per delta costs the square of the reply's length: a 32 KiB reply in
 // 4-character deltas took 8 s of core time alone, and a resumed session
@@ -11,6 +11,13 @@
 // after a quiet spell, draws at once (nothing is held back from a reply
 // that has just started); later ones within the window wait for timer
 // ReplyRedraw, and `done` draws at once.
+//
+// The window is kRedrawMs per started kRedrawBytes of text: a draw costs in
+// proportion to the reply's length, so a window that grows with it keeps
+// the share of the page's time a streaming reply takes about the same at
+// any length. A 32 KiB Markdown reply in 500 deltas, one per 20 ms, took
+// 17 % of its streaming time in the core with a fixed 50 ms window, 4.5 %
+// with this one (docs/benchmarks.md, "Streaming a reply").
 #pragma once
 
 #include <cstddef>
@@ -33,6 +40,11 @@ class ReplyAssembler {
   static constexpr std::size_t kMaxReplyBytes = 32 * 1024;
 
   static constexpr int64_t kRedrawMs = 50;
+  static constexpr std::size_t kRedrawBytes = 4 * 1024;
+  // The least time between two draws of a streaming reply of `bytes`.
+  static constexpr int64_t redraw_window(std::size_t bytes) {
+    return kRedrawMs * static_cast<int64_t>(bytes / kRedrawBytes + 1);
+  }
 
   // now: the time of the event being handled (the client's clock).
   ReplyAssembler(std::deque<Effect>& out, Timers& timers, const int64_t& now) : out_(out), timers_(timers), now_(now) {}
@@ -69,6 +81,7 @@ class ReplyAssembler {
     std::string author;  // AgentStart's: a person from the shop, or "" (the assistant)
   };
   void draw(const std::string& reply_to, Reply& r);
+  static int64_t next_draw_at(const Reply& r) { return r.drawn_at + redraw_window(r.text.size()); }
   // ReplyRedraw is armed exactly while some reply is undrawn, for the
   // earliest end of their windows.
   void settle_timer();
