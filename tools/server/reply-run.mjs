@@ -88,6 +88,19 @@ export async function produceRun({ store, key, fence, have, events, paceMs = 0, 
   }
 }
 
+// Resolves when `changed` does, after POLL_MS, or on abort, and leaves no
+// timer or abort listener behind: a reader waits once per event, and a poll
+// timer left running after each (a plain sleep raced with `changed`) kept
+// one listener per event of the last POLL_MS on the request's signal.
+function changeOrPoll(changed, signal) {
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve(); };
+    const timer = setTimeout(done, POLL_MS);
+    signal?.addEventListener('abort', done, { once: true });
+    changed.then(done);
+  });
+}
+
 // `result.state` is 'done' or 'failed' once the generator returns (unset if
 // the reader stopped first). A replay (`replay`: the run was already done)
 // is paced like the original.
@@ -107,8 +120,7 @@ export async function* followRun({ store, key, from = 0, paceMs = 0, replay = fa
         continue;
       }
       if (local.state === 'running') {
-        const poll = sleep(POLL_MS, undefined, { signal }).catch(() => {});
-        await Promise.race([local.changed, poll]);
+        await changeOrPoll(local.changed, signal);
         continue;
       }
       if (local.state !== 'fenced') {
