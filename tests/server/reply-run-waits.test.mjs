@@ -3,7 +3,8 @@
 // timer or abort listener on the request's signal. Before, a poll sleep
 // outlived every wait by up to 250 ms, so a reply streaming at the agent's
 // pace kept dozens of listeners on its signal (node warned:
-// MaxListenersExceededWarning) and as many timers.
+// MaxListenersExceededWarning) and as many timers. The store's own wait,
+// armed before each read of the store, ends with that read too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
@@ -29,10 +30,49 @@ test('following a reply streamed at 5 ms per delta leaves at most one abort list
     assert.deepEqual(read, events, 'every event once, in order');
     assert.ok(most <= 1, `at most one wait's listener at a time while following (saw ${most})`);
     // The reader's last look is at the store (the run has ended, so it is no
-    // longer in memory): that wait ends at its poll interval, 250 ms.
-    assert.ok(listeners() <= 1, `at most the last wait's listener once the reply is read (saw ${listeners()})`);
+    // longer in memory): the wait armed before that read ends with it.
+    assert.equal(listeners(), 0, 'no listener left once the reply is read');
     await sleep(300);
     assert.equal(listeners(), 0, 'none left after a poll interval');
+  } finally {
+    await store.close();
+  }
+});
+
+// A run produced by another instance (here: written straight to the store,
+// so this process holds no copy of it) is read from the store, with a wait
+// armed before each read.
+test('following a reply another instance writes to the store leaves no wait behind, also when the reader stops early', async () => {
+  const store = await new MemoryStore().start();
+  try {
+    const claim = await store.claimRun('remote', 'p', { owner: 'B', leaseMs: 5000 });
+    const events = Array.from({ length: 30 }, (_, i) => ({ event: 'delta', data: { text: `r${i} ` } }));
+    const written = (async () => {
+      for (const [i, e] of events.entries()) {
+        await sleep(5);
+        assert.equal(await store.appendRunEvent('remote', claim.fence, i, e), true);
+      }
+      await store.endRun('remote', claim.fence, 'done');
+    })();
+    const follow = async (stopAfter) => {
+      const reader = new AbortController();
+      const listeners = () => getEventListeners(reader.signal, 'abort').length;
+      const read = [];
+      let most = 0;
+      for await (const e of followRun({ store, key: 'remote', signal: reader.signal })) {
+        read.push(e);
+        most = Math.max(most, listeners());
+        if (read.length === stopAfter) break;
+      }
+      return { read, most, after: listeners() };
+    };
+    const [whole, early] = await Promise.all([follow(Infinity), follow(3)]);
+    await written;
+    assert.deepEqual(whole.read, events, 'every event once, in order');
+    assert.ok(whole.most <= 1, `at most one wait's listener at a time (saw ${whole.most})`);
+    assert.equal(whole.after, 0, 'no listener left once the reply is read');
+    assert.deepEqual(early.read, events.slice(0, 3), 'the early reader got the first three');
+    assert.equal(early.after, 0, 'no listener left by a reader that stopped at an event');
   } finally {
     await store.close();
   }

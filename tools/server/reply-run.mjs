@@ -101,6 +101,19 @@ function changeOrPoll(changed, signal) {
   });
 }
 
+// The store's wait for a change of the run, armed before a read so that no
+// notice slips between the two. `cancel()` ends it at once when the read made
+// it moot (it brought events, or the run ended): otherwise its timer and its
+// listener on the request's signal would outlive the read by up to POLL_MS.
+function armStoreWait(store, key, signal) {
+  const stop = new AbortController();
+  const cancel = () => stop.abort();
+  signal?.addEventListener('abort', cancel, { once: true });
+  const changed = store.waitRun(key, POLL_MS, stop.signal)
+    .finally(() => signal?.removeEventListener('abort', cancel));
+  return { changed, cancel };
+}
+
 // `result.state` is 'done' or 'failed' once the generator returns (unset if
 // the reader stopped first). A replay (`replay`: the run was already done)
 // is paced like the original.
@@ -128,25 +141,30 @@ export async function* followRun({ store, key, from = 0, paceMs = 0, replay = fa
         return;
       }
     }
-    const changed = store.waitRun(key, POLL_MS, signal); // armed before the read: no notice slips between
-    const run = await store.readRun(key, next);
-    if (run === null) { // the record is gone (Redis lost its data): this reply cannot finish
-      result.state = 'failed';
-      return;
-    }
-    for (const event of run.events) {
-      if (replay && paceMs > 0 && event.event === 'delta') {
-        try { await sleep(paceMs, undefined, { signal }); } catch { return; }
+    const wait = armStoreWait(store, key, signal);
+    try {
+      const run = await store.readRun(key, next);
+      if (run === null) { // the record is gone (Redis lost its data): this reply cannot finish
+        result.state = 'failed';
+        return;
       }
-      next += 1;
-      yield event;
+      if (run.events.length > 0) wait.cancel(); // no wait needed: events first, then read again
+      for (const event of run.events) {
+        if (replay && paceMs > 0 && event.event === 'delta') {
+          try { await sleep(paceMs, undefined, { signal }); } catch { return; }
+        }
+        next += 1;
+        yield event;
+      }
+      if (run.events.length > 0) continue;
+      if (run.state !== 'running') {
+        result.state = run.state;
+        return;
+      }
+      if (!run.expired || !takeover) await wait.changed;
+      else if ((await takeover()) === 'held') { result.state = 'failed'; return; } // nobody produces the rest
+    } finally {
+      wait.cancel(); // whichever way the turn ended (also a reader that stopped at a yield)
     }
-    if (run.events.length > 0) continue;
-    if (run.state !== 'running') {
-      result.state = run.state;
-      return;
-    }
-    if (!run.expired || !takeover) await changed;
-    else if ((await takeover()) === 'held') { result.state = 'failed'; return; } // nobody produces the rest
   }
 }
