@@ -13,10 +13,10 @@ Client::Client(Config config)
   if (config_.conversation_id.empty()) config_.conversation_id = ids_.uuid();
   delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json, config_.transcript_json);
   identity_.restore(config_.visitor_json);
-  if (saved_.restore(config_.saved_json) > 0) out_.push_back(Log{"warn", "dropped malformed saved products"});
+  if (saved_.restore(config_.saved_json) > 0) out_.emplace_back(Log{"warn", "dropped malformed saved products"});
   if (config_.multiple_conversations) {
     const std::string problem = convs_.restore(config_.conversations_json, config_.conversation_id);
-    if (!problem.empty()) out_.push_back(Log{"warn", problem});
+    if (!problem.empty()) out_.emplace_back(Log{"warn", problem});
     persist_conversations();
   }
 }
@@ -28,8 +28,8 @@ std::string Client::session_key() const {
 
 void Client::persist_conversations() {
   if (!config_.multiple_conversations) return;
-  out_.push_back(Persist{ConversationList::kIndexKey, convs_.to_json()});
-  out_.push_back(ConversationsShown{convs_.current(), convs_.entries()});
+  out_.emplace_back(Persist{ConversationList::kIndexKey, convs_.to_json()});
+  out_.emplace_back(ConversationsShown{convs_.current(), convs_.entries()});
 }
 
 void Client::conversation_touched(const std::string& text) {
@@ -43,7 +43,7 @@ void Client::on_conversation_new() {
   if (refused_during_call()) return;
   // Nothing said here yet: this one is already new (no empty entries pile up).
   if (delivery_.transcript().entries().empty() && delivery_.outbox().empty()) {
-    out_.push_back(Log{"debug", "this conversation is still empty: staying in it"});
+    out_.emplace_back(Log{"debug", "this conversation is still empty: staying in it"});
     return;
   }
   const std::string id = ids_.uuid();
@@ -53,20 +53,20 @@ void Client::on_conversation_new() {
 
 bool Client::refused_during_call() {
   if (!voice_.active()) return false;
-  out_.push_back(NoticeShown{"conversation_in_call", "End the call to open another conversation.", ""});
+  out_.emplace_back(NoticeShown{"conversation_in_call", "End the call to open another conversation.", ""});
   return true;
 }
 
 void Client::start_listed(const std::string& id) {
   for (const auto& gone : convs_.start(id, wall_ms()))
-    out_.push_back(Persist{ConversationList::blob_key(gone), ""});  // forgotten with its transcript
+    out_.emplace_back(Persist{ConversationList::blob_key(gone), ""});  // forgotten with its transcript
 }
 
 void Client::on_conversation_switch(const std::string& id) {
   if (!config_.multiple_conversations || leaving_) return;
   if (refused_during_call()) return;
   if (!convs_.switch_to(id)) {
-    out_.push_back(Log{"debug", "no switch: not another listed conversation"});
+    out_.emplace_back(Log{"debug", "no switch: not another listed conversation"});
     return;
   }
   open_conversation(id);
@@ -79,8 +79,8 @@ void Client::open_conversation(const std::string& id) {
   // and requests as it replaces it (shim/boot.js), so no status is shown.
   leaving_ = true;
   persist_conversations();
-  out_.push_back(Persist{kConversationKey, id});
-  out_.push_back(ConversationOpen{id});
+  out_.emplace_back(Persist{kConversationKey, id});
+  out_.emplace_back(ConversationOpen{id});
 }
 
 void Client::persist_session() { delivery_.persist(); }
@@ -206,7 +206,7 @@ bool Client::network_moved(const NetworkChanged& e) {
 
 void Client::on_token_answer(TokenKeeper::Outcome outcome, int64_t now) {
   if (outcome == TokenKeeper::Outcome::Stale) {
-    out_.push_back(Log{"debug", "dropped a stale token answer"});
+    out_.emplace_back(Log{"debug", "dropped a stale token answer"});
     return;
   }
   if (outcome == TokenKeeper::Outcome::Refused) return;  // reported by the keeper
@@ -217,7 +217,7 @@ void Client::on_token_answer(TokenKeeper::Outcome outcome, int64_t now) {
 
 void Client::refuse_transition(const char* machine, const char* from, const char* to) {
   ++stats_.illegal_transitions;
-  out_.push_back(Log{"error", std::string("refused illegal ") + machine + " transition " + from + " -> " + to});
+  out_.emplace_back(Log{"error", std::string("refused illegal ") + machine + " transition " + from + " -> " + to});
 }
 
 // An id the shim keeps as this tab's conversation (shim/config.js
@@ -232,18 +232,18 @@ static bool storable_session_id(const std::string& id) {
 void Client::adopt_session_id(const std::string& id) {
   if (id == config_.conversation_id) return;
   if (!storable_session_id(id)) {
-    out_.push_back(Log{"warn", "the server named a session id this tab cannot keep: continuing as " +
+    out_.emplace_back(Log{"warn", "the server named a session id this tab cannot keep: continuing as " +
                                    config_.conversation_id.substr(0, 8)});
     return;
   }
-  out_.push_back(Log{"info", "the server could not resume session " + config_.conversation_id.substr(0, 8) +
+  out_.emplace_back(Log{"info", "the server could not resume session " + config_.conversation_id.substr(0, 8) +
                                  ": continuing in a new session " + id.substr(0, 8)});
   if (config_.multiple_conversations) {  // the old id's blob would never be read again
-    out_.push_back(Persist{ConversationList::blob_key(config_.conversation_id), ""});
+    out_.emplace_back(Persist{ConversationList::blob_key(config_.conversation_id), ""});
     convs_.rename(config_.conversation_id, id);
   }
   config_.conversation_id = id;
-  out_.push_back(Persist{kConversationKey, id});
+  out_.emplace_back(Persist{kConversationKey, id});
   persist_conversations();
 }
 
@@ -265,7 +265,7 @@ void Client::resume_after_redeem(int64_t now) {
 bool Client::adopt_continued(const std::string& id, const std::string& token, uint64_t seq,
                              const std::string& transcript_json, const std::string& saved_json, int64_t now) {
   if (!storable_session_id(id)) {
-    out_.push_back(Log{"warn", "the continue link named a session id this tab cannot keep"});
+    out_.emplace_back(Log{"warn", "the continue link named a session id this tab cannot keep"});
     return false;
   }
   // A socket of this tab's previous conversation has nothing more to say.
@@ -274,10 +274,10 @@ bool Client::adopt_continued(const std::string& id, const std::string& token, ui
     start_listed(id);
   }
   config_.conversation_id = id;
-  out_.push_back(Persist{kConversationKey, id});
+  out_.emplace_back(Persist{kConversationKey, id});
   persist_conversations();
   if (!saved_json.empty() && saved_.restore(saved_json) > 0)
-    out_.push_back(Log{"warn", "dropped malformed saved products of the continued chat"});
+    out_.emplace_back(Log{"warn", "dropped malformed saved products of the continued chat"});
   delivery_.adopt_continued(token, seq, transcript_json);  // persists, saved products included
   for (const auto& e : delivery_.transcript().entries())
     if (e.from_user && !e.text.empty()) {  // its list entry is titled like one begun here
@@ -294,13 +294,20 @@ bool Client::nothing_to_lose() const {
   return !voice_.active() && !send_.in_flight() && delivery_.outbox().empty() && composer_chars_ == 0;
 }
 
-std::optional<Effect> Client::poll() {
-  if (out_.empty()) return std::nullopt;
-  Effect e = std::move(out_.front());
-  out_.pop_front();
+const Effect* Client::front() {
+  if (out_.empty()) return nullptr;
+  Effect& e = out_.front();
   // Every card leaves through here, whichever part of the core drew it.
   if (auto* card = std::get_if<ProductCardShown>(&e)) saved_.on_card_shown(*card, config_.save_products);
-  return e;
+  return &e;
+}
+
+std::optional<Effect> Client::poll() {
+  const Effect* e = front();
+  if (!e) return std::nullopt;
+  std::optional<Effect> taken(std::move(*const_cast<Effect*>(e)));
+  out_.pop_front();
+  return taken;
 }
 
 }  // namespace natter

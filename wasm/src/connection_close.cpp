@@ -78,7 +78,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
       return;
     }
     auth_retry_used_ = true;  // refresh once, then retry
-    if (c_.token_.enabled()) c_.out_.push_back(Log{"info", "the session refused the token: fetching a fresh one"});
+    if (c_.token_.enabled()) c_.out_.emplace_back(Log{"info", "the session refused the token: fetching a fresh one"});
     // At once: a stale credential is no reason to back off, and the server
     // answered, so this is not a drop and the network works, whatever the
     // browser last said (a second refusal is final, above).
@@ -94,7 +94,7 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   if (!e.was_open) {
     ++upgrade_failures_;
     probe_conn_id_ = e.conn_id;
-    c_.out_.push_back(HttpProbe{e.conn_id, http_url_of(c_.config_.session_url)});
+    c_.out_.emplace_back(HttpProbe{e.conn_id, http_url_of(c_.config_.session_url)});
   }
   // A refusal (4003) is the server answering, not a proxy dropping the socket.
   quick_drops_ = quick && e.code != 4003 ? quick_drops_ + 1 : 0;
@@ -137,7 +137,7 @@ void ConnectionMachine::diagnose(const char* code, int http_status, const std::s
   diagnosis_ = diagnosis;
   diagnosis_code_ = code;
   diagnosis_status_ = http_status;
-  c_.out_.push_back(Log{"warn", "connection problem: " + diagnosis});
+  c_.out_.emplace_back(Log{"warn", "connection problem: " + diagnosis});
 }
 
 }  // namespace natter

@@ -26,7 +26,7 @@ bool ConnectionMachine::go(ConnState to) {
 
 void ConnectionMachine::status(const char* state, const char* code, const std::string& text, int64_t retry_in_ms,
                                bool can_retry_now) {
-  c_.out_.push_back(StatusChanged{state, text, retry_in_ms, can_retry_now, diagnosis_, code, diagnosis_code_,
+  c_.out_.emplace_back(StatusChanged{state, text, retry_in_ms, can_retry_now, diagnosis_, code, diagnosis_code_,
                                   diagnosis_status_});
 }
 
@@ -57,7 +57,7 @@ void ConnectionMachine::connect_now(int64_t now) {
 void ConnectionMachine::open_socket(int64_t now) {
   ++c_.stats_.connect_attempts;
   conn_id_ = c_.ids_.request_id();
-  c_.out_.push_back(WsConnect{conn_id_, c_.config_.session_url});
+  c_.out_.emplace_back(WsConnect{conn_id_, c_.config_.session_url});
   c_.timers_.set(TimerName::ConnectTimeout, now + kConnectTimeoutMs);
 }
 
@@ -74,7 +74,7 @@ void ConnectionMachine::on_token(bool ready, int64_t now) {
 
 // Forgets the current socket: closes it and makes its id stale.
 void ConnectionMachine::abandon_socket(int code, const std::string& reason) {
-  if (conn_id_ != 0) c_.out_.push_back(WsClose{conn_id_, code, reason});
+  if (conn_id_ != 0) c_.out_.emplace_back(WsClose{conn_id_, code, reason});
   conn_id_ = 0;
   stop_live_timers();
   c_.timers_.cancel(TimerName::ConnectTimeout);
@@ -102,13 +102,13 @@ void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
   Hello h{c_.config_.conversation_id, c_.delivery_.resume_token(), c_.config_.tab_id, c_.config_.build,
           c_.delivery_.last_event_seq(), c_.identity_.json_text(), c_.token_.token(), c_.link_.revoke_pending(),
           c_.config_.rtc};
-  c_.out_.push_back(WsSend{conn_id_, encode_hello(h)});
+  c_.out_.emplace_back(WsSend{conn_id_, encode_hello(h)});
   c_.identity_.on_hello_sent();
   if (c_.config_.canaries & kCanaryFlushBeforeWelcome) c_.delivery_.flush_outbox();
 }
 
 void ConnectionMachine::send(const std::string& frame) {
-  if (state_ == S::Live || state_ == S::ExpectWelcome) c_.out_.push_back(WsSend{conn_id_, frame});
+  if (state_ == S::Live || state_ == S::ExpectWelcome) c_.out_.emplace_back(WsSend{conn_id_, frame});
 }
 
 void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
@@ -118,7 +118,7 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
   auto decoded = decode_server_frame(e.text);
   if (auto* err = std::get_if<ProtocolError>(&decoded)) {
     ++c_.stats_.protocol_errors;
-    c_.out_.push_back(Log{"warn", "ignored session frame (" + err->code + "): " + err->detail});
+    c_.out_.emplace_back(Log{"warn", "ignored session frame (" + err->code + "): " + err->detail});
     return;
   }
   std::visit(
@@ -149,7 +149,7 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
         } else if constexpr (std::is_same_v<T, RtcClosedFrame>) {
           if (state_ == S::Live) c_.ladder_.on_server_closed(f, now);
         } else if constexpr (std::is_same_v<T, ServerError>) {
-          c_.out_.push_back(Log{"warn", "server error (" + f.code + "): " + f.message});
+          c_.out_.emplace_back(Log{"warn", "server error (" + f.code + "): " + f.message});
           c_.link_.on_error(f);
           if (f.code == "unsupported_version" && may_go(S::Failed)) {
             abandon_socket(1000, "unsupported version");
@@ -264,7 +264,7 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       if (state_ == S::ExpectToken) {
         if (wanted_ && !may_go(reconnect_state())) break;
         c_.token_.abandon();
-        c_.out_.push_back(Log{"warn", "token endpoint " + c_.config_.token_url + " did not answer: retrying with back-off"});
+        c_.out_.emplace_back(Log{"warn", "token endpoint " + c_.config_.token_url + " did not answer: retrying with back-off"});
         schedule_reconnect(now);
         break;
       }
@@ -276,19 +276,19 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       break;
     case TimerName::Heartbeat:
       if (state_ != S::Live && !(c_.config_.canaries & kCanaryHeartbeatAfterClose)) break;
-      c_.out_.push_back(WsSend{conn_id_, encode_ping(now)});
+      c_.out_.emplace_back(WsSend{conn_id_, encode_ping(now)});
       c_.timers_.set(TimerName::Heartbeat, now + heartbeat_ms_);
       break;
     case TimerName::Liveness:
       if (state_ != S::Live || (wanted_ && !may_go(reconnect_state()))) break;
-      c_.out_.push_back(Log{"info", "no sign of life from the server: reconnecting"});
+      c_.out_.emplace_back(Log{"info", "no sign of life from the server: reconnecting"});
       abandon_socket(4002, "heartbeat timeout");
       c_.session_down();
       schedule_reconnect(now);
       break;
     case TimerName::GapResync:
       if (state_ != S::Live || !c_.delivery_.has_gap() || !may_go(S::Backoff)) break;
-      c_.out_.push_back(Log{"info", "server events missing after a gap: resuming to fetch them"});
+      c_.out_.emplace_back(Log{"info", "server events missing after a gap: resuming to fetch them"});
       abandon_socket(4009, "resync");
       c_.session_down();
       if (go(S::Backoff)) connect_now(now);  // through Backoff, so the transition table holds

@@ -37,9 +37,9 @@ static void add_place(nlohmann::json& host, uint64_t position, uint64_t wait_s) 
 void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
   if (seq <= known_through_) return;  // the welcome's state already says it (a replay after it)
   if (e.state == "unavailable") {
-    c_.out_.push_back(NoticeShown{"handoff_unavailable",
+    c_.out_.emplace_back(NoticeShown{"handoff_unavailable",
                                   "Nobody from the shop is available right now. The assistant can keep helping.", ""});
-    c_.out_.push_back(HostEvent{"handoff", json_object({{"state", "unavailable"}}).dump()});
+    c_.out_.emplace_back(HostEvent{"handoff", json_object({{"state", "unavailable"}}).dump()});
     c_.presence_.on_unavailable();
     return;
   }
@@ -56,7 +56,7 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
     show_place(said);
     nlohmann::json host = json_object({{"state", "waiting"}});
     add_place(host, position_, wait_s_);
-    c_.out_.push_back(HostEvent{"handoff", host.dump()});
+    c_.out_.emplace_back(HostEvent{"handoff", host.dump()});
     return;
   }
   const Control from = state_;
@@ -68,17 +68,17 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
       show_place(0);
       add_place(host, position_, wait_s_);
     } else {
-      c_.out_.push_back(NoticeShown{"handoff_asked", "A person from the shop has been asked to join.", ""});
+      c_.out_.emplace_back(NoticeShown{"handoff_asked", "A person from the shop has been asked to join.", ""});
     }
   } else if (to == Control::Person) {
     host["name"] = person_;
-    c_.out_.push_back(NoticeShown{"handoff_joined", person_ + " from the shop joined the chat.", person_});
+    c_.out_.emplace_back(NoticeShown{"handoff_joined", person_ + " from the shop joined the chat.", person_});
   } else if (from == Control::Person && !left.empty()) {
-    c_.out_.push_back(NoticeShown{"handoff_left", left + " left the chat. The assistant is back.", left});
+    c_.out_.emplace_back(NoticeShown{"handoff_left", left + " left the chat. The assistant is back.", left});
   } else {
-    c_.out_.push_back(NoticeShown{"handoff_back", "The assistant is back.", ""});
+    c_.out_.emplace_back(NoticeShown{"handoff_back", "The assistant is back.", ""});
   }
-  c_.out_.push_back(HostEvent{"handoff", host.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  c_.out_.emplace_back(HostEvent{"handoff", host.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   c_.delivery_.on_control_changed(ai_answers());
   c_.presence_.on_control_changed();
 }
@@ -87,12 +87,12 @@ void ConversationControl::on_event(const ControlEvent& e, uint64_t seq) {
 // and it changed since `previous_wait_s` (a queue that moves one place
 // often keeps the same whole minutes: said once).
 void ConversationControl::show_place(uint64_t previous_wait_s) {
-  c_.out_.push_back(NoticeShown{"handoff_waiting", "You are number " + std::to_string(position_) +
+  c_.out_.emplace_back(NoticeShown{"handoff_waiting", "You are number " + std::to_string(position_) +
                                                        " in the queue for a person from the shop.",
                                 std::to_string(position_)});
   if (wait_s_ == 0 || wait_s_ == previous_wait_s) return;
   const uint64_t minutes = (wait_s_ + 59) / 60;
-  c_.out_.push_back(NoticeShown{"handoff_wait", "Estimated wait: about " + std::to_string(minutes) +
+  c_.out_.emplace_back(NoticeShown{"handoff_wait", "Estimated wait: about " + std::to_string(minutes) +
                                                     (minutes == 1 ? " minute." : " minutes."),
                                 std::to_string(minutes)});
 }
@@ -130,7 +130,7 @@ void ConversationControl::on_welcome(bool resumed, const std::optional<ControlEv
 
 void ConversationControl::request() {
   if (state_ != Control::Ai) {
-    c_.out_.push_back(Log{"info", std::string("a person was already asked for (") + state_name(state_) + ")"});
+    c_.out_.emplace_back(Log{"info", std::string("a person was already asked for (") + state_name(state_) + ")"});
     return;
   }
   c_.presence_.on_requested();
@@ -146,7 +146,7 @@ void ConversationControl::on_live() {
 void ConversationControl::send_request() {
   request_pending_ = false;
   c_.conn_.send(R"({"type":"handoff.request"})");
-  c_.out_.push_back(Log{"info", "asked for a person from the shop"});
+  c_.out_.emplace_back(Log{"info", "asked for a person from the shop"});
 }
 
 }  // namespace natter

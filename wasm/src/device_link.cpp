@@ -73,17 +73,17 @@ bool DeviceLink::go(LinkOffer to) {
 }
 
 void DeviceLink::show(const char* state, const std::string& secret, const std::string& code, int64_t ms) {
-  c_.out_.push_back(ContinueOfferChanged{state, secret, code, ms});
+  c_.out_.emplace_back(ContinueOfferChanged{state, secret, code, ms});
 }
 
 void DeviceLink::on_offer_clicked(int64_t now) {
   (void)now;
   if (second_) {
-    c_.out_.push_back(NoticeShown{"continue_not_here", "This chat can only be handed on from the device it started on."});
+    c_.out_.emplace_back(NoticeShown{"continue_not_here", "This chat can only be handed on from the device it started on."});
     return;
   }
   if (!c_.conn_.live()) {
-    c_.out_.push_back(NoticeShown{"continue_offline", "Connect to the chat first, then try again."});
+    c_.out_.emplace_back(NoticeShown{"continue_offline", "Connect to the chat first, then try again."});
     return;
   }
   if (offer_ == L::Asking || !go(L::Asking)) return;
@@ -108,7 +108,7 @@ void DeviceLink::on_offered(const ContinueOffered& f, int64_t now) {
 void DeviceLink::on_error(const ServerError& e) {
   if (e.code != "continue_refused" || offer_ != L::Asking || !go(L::Idle)) return;
   show("hidden");
-  c_.out_.push_back(NoticeShown{"continue_refused", "This chat cannot be handed on right now."});
+  c_.out_.emplace_back(NoticeShown{"continue_refused", "This chat cannot be handed on right now."});
 }
 
 void DeviceLink::on_timer(int64_t now) {
@@ -120,12 +120,12 @@ void DeviceLink::on_welcome(const Welcome& w) {
   second_ = w.second_device;
   if (elsewhere_) {
     elsewhere_ = false;
-    c_.out_.push_back(ElsewhereChanged{false, false});
+    c_.out_.emplace_back(ElsewhereChanged{false, false});
   }
   if (revoke_pending_) {
     revoke_pending_ = false;
     if (!second_)
-      c_.out_.push_back(NoticeShown{"continue_revoked", "The other device can no longer see this chat."});
+      c_.out_.emplace_back(NoticeShown{"continue_revoked", "The other device can no longer see this chat."});
   }
 }
 
@@ -145,7 +145,7 @@ bool DeviceLink::on_replaced(const std::string& reason) {
   }
   if (!second_) {
     elsewhere_ = true;
-    c_.out_.push_back(ElsewhereChanged{true, true});
+    c_.out_.emplace_back(ElsewhereChanged{true, true});
   }
   return true;
 }
@@ -154,7 +154,7 @@ void DeviceLink::on_revoke_clicked(int64_t now) {
   if (!elsewhere_ || second_) return;
   elsewhere_ = false;
   revoke_pending_ = true;
-  c_.out_.push_back(ElsewhereChanged{false, false});
+  c_.out_.emplace_back(ElsewhereChanged{false, false});
   c_.conn_.retry_now(now);  // the hello carries revoke: true
 }
 
@@ -169,7 +169,7 @@ void DeviceLink::on_code_entered(const std::string& typed) {
   if (c_.config_.session_url.empty() || redeem_request_ != 0) return;
   const std::string code = normalize_continue_code(typed);
   if (code.empty()) {
-    c_.out_.push_back(NoticeShown{"continue_bad_code", "That is not a code from the other device: check it and try again."});
+    c_.out_.emplace_back(NoticeShown{"continue_bad_code", "That is not a code from the other device: check it and try again."});
     return;
   }
   redeem("", code);
@@ -177,7 +177,7 @@ void DeviceLink::on_code_entered(const std::string& typed) {
 
 void DeviceLink::redeem(const std::string& secret, const std::string& code) {
   redeem_request_ = c_.ids_.request_id();
-  c_.out_.push_back(ContinueRedeem{redeem_request_, continue_url(c_.config_.session_url), secret, code});
+  c_.out_.emplace_back(ContinueRedeem{redeem_request_, continue_url(c_.config_.session_url), secret, code});
 }
 
 void DeviceLink::on_redeemed(const ContinueRedeemed& e, int64_t now) {
@@ -185,7 +185,7 @@ void DeviceLink::on_redeemed(const ContinueRedeemed& e, int64_t now) {
   redeem_request_ = 0;
   const bool ok = e.status == 200 && !e.session_id.empty() && !e.resume_token.empty();
   if (ok && c_.adopt_continued(e.session_id, e.resume_token, e.last_event_seq, e.transcript_json, e.saved_json, now)) {
-    c_.out_.push_back(NoticeShown{"continued_here", "You're continuing the chat from your other device."});
+    c_.out_.emplace_back(NoticeShown{"continued_here", "You're continuing the chat from your other device."});
   } else {
     const std::string why = e.code == "used" || e.code == "expired" || e.code == "rate_limited" || e.code == "unknown"
                                 ? e.code : std::string("failed");
@@ -197,7 +197,7 @@ void DeviceLink::on_redeemed(const ContinueRedeemed& e, int64_t now) {
         {"failed", "The chat could not be continued here. Try again."},
     };
     for (const auto& t : texts)
-      if (why == t[0]) c_.out_.push_back(NoticeShown{std::string("continue_") + why, t[1]});
+      if (why == t[0]) c_.out_.emplace_back(NoticeShown{std::string("continue_") + why, t[1]});
     c_.resume_after_redeem(now);
   }
 }

@@ -24,7 +24,7 @@ void Identity::restore(const std::string& visitor_json) {
   if (visitor_json.empty()) return;
   auto checked = check_visitor(parse_json(visitor_json));
   if (auto* problem = std::get_if<VisitorProblem>(&checked)) {
-    c_.out_.push_back(Log{"warn", "dropped the stored visitor: " + problem->text});
+    c_.out_.emplace_back(Log{"warn", "dropped the stored visitor: " + problem->text});
     return;
   }
   visitor_ = std::get<CheckedVisitor>(checked);
@@ -39,16 +39,16 @@ void Identity::on_host(const std::string& value_json) {
                            "", "expected an object {id, name, email}, or null to forget the visitor"}}
                      : check_visitor(value);
   if (auto* problem = std::get_if<VisitorProblem>(&checked)) {
-    c_.out_.push_back(Log{"error", "identify: " + problem->text + "; the visitor was not changed"});
+    c_.out_.emplace_back(Log{"error", "identify: " + problem->text + "; the visitor was not changed"});
     return;
   }
   CheckedVisitor next = std::get<CheckedVisitor>(checked);
   if (next == visitor_) {
-    c_.out_.push_back(Log{"debug", "identify: same visitor as before, nothing to do"});
+    c_.out_.emplace_back(Log{"debug", "identify: same visitor as before, nothing to do"});
     return;
   }
   visitor_ = std::move(next);
-  c_.out_.push_back(Log{"debug", visitor_ ? "identify: visitor set (" + keys_of(*visitor_) + ")"
+  c_.out_.emplace_back(Log{"debug", visitor_ ? "identify: visitor set (" + keys_of(*visitor_) + ")"
                                           : std::string("identify: visitor forgotten")});
   c_.persist_session();
   if (c_.conn_.live()) on_live();

@@ -135,7 +135,10 @@ std::string JsonClient::handle(std::string_view event_json, int64_t now_ms) {
     return dump(effects);
   }
   client_.handle(std::get<Event>(decoded), now_ms);
-  while (auto e = client_.poll()) effects.push_back(encode_effect(*e));
+  while (const Effect* e = client_.front()) {
+    effects.push_back(encode_effect(*e));
+    client_.drop_front();
+  }
   return dump(effects);
 }
 

@@ -16,7 +16,7 @@ void Presence::update_offer() {
                      !asked_ && !form_open_;
   if (shown == offer_shown_) return;
   offer_shown_ = shown;
-  c_.out_.push_back(HandoffOffer{shown});
+  c_.out_.emplace_back(HandoffOffer{shown});
 }
 
 void Presence::on_requested() {
@@ -28,7 +28,7 @@ void Presence::on_unavailable() {
   asked_ = false;
   if (!form_open_ && pending_id_.empty()) {
     form_open_ = true;
-    c_.out_.push_back(HandoffEmailForm{"shown", "", "", ""});
+    c_.out_.emplace_back(HandoffEmailForm{"shown", "", "", ""});
   }
   update_offer();
 }
@@ -41,25 +41,25 @@ void Presence::on_control_changed() {
 
 void Presence::submit_email(const std::string& email) {
   if (!form_open_ || !pending_id_.empty()) {  // no form, or one already on its way: sent once
-    c_.out_.push_back(Log{"info", "email form: nothing to send"});
+    c_.out_.emplace_back(Log{"info", "email form: nothing to send"});
     return;
   }
   auto checked = check_visitor(json_object({{"email", email}}));
   const auto* visitor = std::get_if<CheckedVisitor>(&checked);
   if (!visitor || !*visitor || (*visitor)->email.empty()) {
-    c_.out_.push_back(HandoffEmailForm{"invalid", email, "bad_email", "Enter an email address such as name@example.com."});
+    c_.out_.emplace_back(HandoffEmailForm{"invalid", email, "bad_email", "Enter an email address such as name@example.com."});
     return;
   }
   pending_id_ = c_.ids_.uuid();
   pending_email_ = (*visitor)->email;
-  c_.out_.push_back(HandoffEmailForm{"sending", pending_email_, "", ""});
+  c_.out_.emplace_back(HandoffEmailForm{"sending", pending_email_, "", ""});
   if (c_.conn_.live()) send_email();
   else c_.conn_.want(c_.last_now_);
 }
 
 void Presence::send_email() {
   c_.conn_.send(encode_handoff_email(pending_id_, pending_email_));
-  c_.out_.push_back(Log{"info", "sent the shopper's email for the shop"});
+  c_.out_.emplace_back(Log{"info", "sent the shopper's email for the shop"});
 }
 
 void Presence::on_live() {
@@ -72,8 +72,8 @@ void Presence::on_email_saved(const EmailSaved& s) {
   if (s.email_id.empty() || s.email_id != pending_id_) return;  // a duplicate answer, or not ours
   form_open_ = false;
   pending_id_.clear();
-  c_.out_.push_back(HandoffEmailForm{"saved", pending_email_, "", ""});
-  c_.out_.push_back(HostEvent{"handoff", R"({"state":"email_saved"})"});
+  c_.out_.emplace_back(HandoffEmailForm{"saved", pending_email_, "", ""});
+  c_.out_.emplace_back(HostEvent{"handoff", R"({"state":"email_saved"})"});
   pending_email_.clear();
   update_offer();
 }
@@ -83,7 +83,7 @@ void Presence::on_typing(const StaffTyping& t, int64_t now) {
   c_.timers_.set(TimerName::StaffTyping, now + kTypingExpiryMs);
   if (typing_name_ == t.name) return;
   typing_name_ = t.name;
-  c_.out_.push_back(TypingChanged{true, typing_name_});
+  c_.out_.emplace_back(TypingChanged{true, typing_name_});
 }
 
 void Presence::on_typing_timer() { stop_typing(); }
@@ -97,7 +97,7 @@ void Presence::stop_typing() {
   c_.timers_.cancel(TimerName::StaffTyping);
   if (typing_name_.empty()) return;
   typing_name_.clear();
-  c_.out_.push_back(TypingChanged{false, ""});
+  c_.out_.emplace_back(TypingChanged{false, ""});
 }
 
 void Presence::on_read(const ReadMark& r) {
@@ -111,11 +111,11 @@ void Presence::on_read(const ReadMark& r) {
     if (*ids[i] == read_through_) done = i + 1;
   }
   if (through == ids.size()) {
-    c_.out_.push_back(Log{"debug", "read mark for a message this page does not show"});
+    c_.out_.emplace_back(Log{"debug", "read mark for a message this page does not show"});
     return;
   }
   for (std::size_t i = done; i <= through; ++i)
-    c_.out_.push_back(DeliveryChanged{*ids[i], "sent", "", false, "", "", "read", r.by});
+    c_.out_.emplace_back(DeliveryChanged{*ids[i], "sent", "", false, "", "", "read", r.by});
   if (through + 1 > done) read_through_ = r.through;
 }
 

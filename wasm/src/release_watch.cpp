@@ -75,7 +75,7 @@ bool ReleaseWatch::on_refused(int64_t now) {
   const std::string theirs = served_note_.empty() ? "" : "; " + served_note_;
   if (!may_reload(now)) {
     reason_.clear();
-    c_.out_.push_back(Log{"warn", "the chat service no longer serves this widget: " + mine + theirs +
+    c_.out_.emplace_back(Log{"warn", "the chat service no longer serves this widget: " + mine + theirs +
                                       ". This tab already reloaded in the last 10 minutes, so it stops here. "
                                       "Fix: point the page's pin (data-version, ?v=, /v/<version>/) or its "
                                       "channel at a release the service supports."});
@@ -83,7 +83,7 @@ bool ReleaseWatch::on_refused(int64_t now) {
   }
   reason_ = "unsupported";
   target_build_.clear();
-  c_.out_.push_back(Log{"warn", "the chat service no longer serves this widget: " + mine + theirs +
+  c_.out_.emplace_back(Log{"warn", "the chat service no longer serves this widget: " + mine + theirs +
                                     ". Reloading once, when nothing would be lost, to get a newer one."});
   return true;
 }
@@ -91,14 +91,14 @@ bool ReleaseWatch::on_refused(int64_t now) {
 void ReleaseWatch::on_welcome() {
   if (c_.config_.channel_url.empty() || checking_ || sent_) return;
   checking_ = true;
-  c_.out_.push_back(ChannelCheck{c_.config_.channel_url});
+  c_.out_.emplace_back(ChannelCheck{c_.config_.channel_url});
 }
 
 void ReleaseWatch::on_channel(const ChannelRead& e) {
   if (!checking_) return;  // not asked for
   checking_ = false;
   if (!e.ok || e.build.empty()) {
-    c_.out_.push_back(Log{"info", "could not read the release channel " + c_.config_.channel_url + ": staying on this release"});
+    c_.out_.emplace_back(Log{"info", "could not read the release channel " + c_.config_.channel_url + ": staying on this release"});
     return;
   }
   if (e.build == c_.config_.build) {
@@ -108,7 +108,7 @@ void ReleaseWatch::on_channel(const ChannelRead& e) {
   if (reason_ == "unsupported" || (reason_ == "channel" && target_build_ == e.build)) return;
   reason_ = "channel";
   target_build_ = e.build;
-  c_.out_.push_back(Log{"info", "the release channel moved to " + e.version + " (build " + e.build +
+  c_.out_.emplace_back(Log{"info", "the release channel moved to " + e.version + " (build " + e.build +
                                     "); this page runs build " + c_.config_.build + ": reloading when nothing would be lost"});
 }
 
@@ -124,7 +124,7 @@ bool ReleaseWatch::may_reload(int64_t now) const {
 
 void ReleaseWatch::drop_reason(int64_t now) {
   if (reason_ == "channel")
-    c_.out_.push_back(Log{"info", "this tab reloaded less than 10 minutes ago: it stays on build " + c_.config_.build +
+    c_.out_.emplace_back(Log{"info", "this tab reloaded less than 10 minutes ago: it stays on build " + c_.config_.build +
                                       " until its next page load"});
   (void)now;
   reason_.clear();
@@ -138,8 +138,8 @@ void ReleaseWatch::reload_if_safe(int64_t now) {
   sent_ = true;
   nlohmann::json record = json_object({{"at", c_.config_.wall_now_ms > 0 ? wall(now) : 0}, {"reason", reason_}});
   if (!target_build_.empty()) record["build"] = target_build_;
-  c_.out_.push_back(Persist{kPersistKey, record.dump()});
-  c_.out_.push_back(ReloadPage{target_build_, reason_});
+  c_.out_.emplace_back(Persist{kPersistKey, record.dump()});
+  c_.out_.emplace_back(ReloadPage{target_build_, reason_});
 }
 
 }  // namespace natter

@@ -19,7 +19,7 @@ void ReplyAssembler::draw(const std::string& reply_to, Reply& r) {
   r.undrawn = false;
   r.drawn = true;
   r.drawn_at = now_;
-  out_.push_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), r.done, r.author});
+  out_.emplace_back(AgentReplyUpdated{reply_to, parse_rich_text(r.text), r.done, r.author});
 }
 
 void ReplyAssembler::settle_timer() {
@@ -46,7 +46,7 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
           r.text += a.text;
           if (r.text.size() >= kMaxReplyBytes) {
             r.text.resize(kMaxReplyBytes);
-            out_.push_back(Log{"warn", "agent reply truncated at 32 KiB"});
+            out_.emplace_back(Log{"warn", "agent reply truncated at 32 KiB"});
           }
           if (!r.drawn || now_ >= next_draw_at(r)) draw(reply_to, r);
           else r.undrawn = true;
@@ -55,7 +55,7 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
           if (!r.cards.insert(a.product_id).second) return false;  // replayed
           ProductCardShown card{reply_to, a.product_id, a.name, a.price, a.currency, a.url, a.image_url};
           r.shown.push_back(card);
-          out_.push_back(std::move(card));
+          out_.emplace_back(std::move(card));
         } else if constexpr (std::is_same_v<T, AgentDone>) {
           if (r.done) return false;
           r.done = true;

@@ -58,7 +58,7 @@ bool SavedProducts::contains(const std::string& product_id) const {
 
 bool SavedProducts::toggle(const std::string& product_id, bool enabled) {
   if (!enabled) {
-    out_.push_back(Log{"warn", "saving products is turned off by the shop (saveProducts)"});
+    out_.emplace_back(Log{"warn", "saving products is turned off by the shop (saveProducts)"});
     return false;
   }
   if (auto it = find_id(saved_, product_id); it != saved_.end()) {
@@ -69,12 +69,12 @@ bool SavedProducts::toggle(const std::string& product_id, bool enabled) {
   }
   auto card = find_id(known_, product_id);
   if (card == known_.end()) {
-    out_.push_back(Log{"warn", "ignored a save for a product no card on this page shows"});
+    out_.emplace_back(Log{"warn", "ignored a save for a product no card on this page shows"});
     return false;
   }
   saved_.push_back(*card);
   if (saved_.size() > kMaxSaved) {
-    out_.push_back(ProductSavedChanged{saved_.front().id, false});
+    out_.emplace_back(ProductSavedChanged{saved_.front().id, false});
     saved_.erase(saved_.begin());
   }
   announce(saved_.back(), true);
@@ -82,9 +82,9 @@ bool SavedProducts::toggle(const std::string& product_id, bool enabled) {
 }
 
 void SavedProducts::announce(const Product& p, bool saved) {
-  out_.push_back(ProductSavedChanged{p.id, saved});
+  out_.emplace_back(ProductSavedChanged{p.id, saved});
   json payload = json_object({{"id", p.id}, {"title", p.name}, {"url", p.url}, {"price", p.price}, {"currency", p.currency}});
-  out_.push_back(HostEvent{saved ? "product_saved" : "product_unsaved",
+  out_.emplace_back(HostEvent{saved ? "product_saved" : "product_unsaved",
                            payload.dump(-1, ' ', false, json::error_handler_t::replace)});
 }
 

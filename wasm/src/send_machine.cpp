@@ -103,15 +103,15 @@ bool SendMachine::current(uint32_t request_id) const {
 
 void SendMachine::blocked(const char* source) {
   ++c_.stats_.blocked_sends;
-  c_.out_.push_back(Log{"info", "send blocked: already sending"});
+  c_.out_.emplace_back(Log{"info", "send blocked: already sending"});
   nlohmann::json payload = json_object({{"source", source}, {"message_id", msg_ ? msg_->message_id : ""},
                             {"blocked_sends", c_.stats_.blocked_sends}});
-  c_.out_.push_back(HostEvent{"send_blocked", json_text(payload)});
+  c_.out_.emplace_back(HostEvent{"send_blocked", json_text(payload)});
 }
 
 void SendMachine::on_enter(const EnterPressed& e, int64_t now) {
   if (e.composing || e.shift) return;  // IME confirmation / newline: the browser's job
-  c_.out_.push_back(ConsumeKey{});
+  c_.out_.emplace_back(ConsumeKey{});
   on_trigger(e.text, e.repeat ? "enter_repeat" : "enter", now);
 }
 
@@ -123,7 +123,7 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   const std::size_t length = utf16_length(text);
   if (length > c_.config_.max_text_chars) {
     over_limit_shown_ = true;
-    c_.out_.push_back(ComposerError{
+    c_.out_.emplace_back(ComposerError{
         "too_long", "This message is " + with_thousands(length - c_.config_.max_text_chars) +
                         " characters over the " + with_thousands(c_.config_.max_text_chars) +
                         "-character limit. Shorten it to send."});
@@ -131,32 +131,32 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   }
   if (live_session && !c_.delivery_.outbox_has_room(text.size())) {
     over_limit_shown_ = true;
-    c_.out_.push_back(ComposerError{"outbox_full",
+    c_.out_.emplace_back(ComposerError{"outbox_full",
                                     "Too many messages are waiting to be sent. This one will be sendable once the "
                                     "chat is back online."});
-    c_.out_.push_back(Log{"warn", "outbox full: message kept in the composer"});
+    c_.out_.emplace_back(Log{"warn", "outbox full: message kept in the composer"});
     return;
   }
   // Over HTTP this machine takes the message: checked before it is accepted.
   if (!live_session && !may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) return;
   if (over_limit_shown_) {
     over_limit_shown_ = false;
-    c_.out_.push_back(ComposerError{"", ""});
+    c_.out_.emplace_back(ComposerError{"", ""});
   }
   const std::string id = c_.ids_.uuid();
   ++c_.stats_.messages_sent;
-  c_.out_.push_back(ClearComposer{});
+  c_.out_.emplace_back(ClearComposer{});
   c_.composer_chars_ = 0;
-  c_.out_.push_back(UserMessageShown{id, std::string(text)});
+  c_.out_.emplace_back(UserMessageShown{id, std::string(text)});
   const HostEvent shown{"message", json_text(json_object({{"role", "user"}, {"message_id", id}, {"text", text}}))};
   if (live_session) {
     c_.delivery_.submit(id, std::string(text), now);
-    c_.out_.push_back(shown);
+    c_.out_.emplace_back(shown);
     return;
   }
   msg_ = Message{id, std::string(text), c_.identity_.json_text(), 0, false, ""};
   set_state("sending");
-  c_.out_.push_back(shown);
+  c_.out_.emplace_back(shown);
   c_.delivery_.record_sent(id, std::string(text));
   start_request(now);
 }
@@ -169,16 +169,16 @@ void SendMachine::resume_restored(int64_t now) {
     if (!(msg_ && msg_->message_id == e.message_id) && !failed_.count(e.message_id)) waiting.push_back(e);
   for (std::size_t i = 0; i < waiting.size(); ++i) {
     const OutboxEntry& e = waiting[i];
-    c_.out_.push_back(UserMessageShown{e.message_id, e.text});
+    c_.out_.emplace_back(UserMessageShown{e.message_id, e.text});
     const bool newest = i + 1 == waiting.size();
     if (!newest || in_flight() || !may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) {
       failed_[e.message_id] = Failed{e.text, c_.identity_.json_text()};
-      c_.out_.push_back(DeliveryChanged{e.message_id, "failed", "Not sent.", true, "not_sent"});
+      c_.out_.emplace_back(DeliveryChanged{e.message_id, "failed", "Not sent.", true, "not_sent"});
       continue;
     }
     msg_ = Message{e.message_id, e.text, c_.identity_.json_text(), 0, false, ""};
     set_state("sending");
-    c_.out_.push_back(Log{"info", "sending again the message the previous page left unanswered"});
+    c_.out_.emplace_back(Log{"info", "sending again the message the previous page left unanswered"});
     start_request(now);
   }
 }
@@ -186,7 +186,7 @@ void SendMachine::resume_restored(int64_t now) {
 void SendMachine::on_composer_changed(const ComposerChanged& e) {
   if (over_limit_shown_ && e.chars <= c_.config_.max_text_chars) {
     over_limit_shown_ = false;
-    c_.out_.push_back(ComposerError{"", ""});
+    c_.out_.emplace_back(ComposerError{"", ""});
   }
 }
 
@@ -194,7 +194,7 @@ void SendMachine::on_retry(const RetryClicked& e, int64_t now) {
   if (in_flight()) return blocked("retry");
   auto it = failed_.find(e.message_id);
   if (it == failed_.end()) {
-    c_.out_.push_back(Log{"debug", "retry ignored: no failed message " + e.message_id});
+    c_.out_.emplace_back(Log{"debug", "retry ignored: no failed message " + e.message_id});
     return;
   }
   if (!may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) return;
@@ -236,7 +236,7 @@ void SendMachine::post(int64_t now) {
                       {{"Content-Type", "application/json"}, {"Idempotency-Key", m.message_id}},
                       json_text(body)};
   if (c_.token_.enabled()) request.headers.emplace_back("Authorization", "Bearer " + c_.token_.token());
-  c_.out_.push_back(std::move(request));
+  c_.out_.emplace_back(std::move(request));
   c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
 }
 
@@ -246,7 +246,7 @@ void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
   // rather than restarting a reply that is already streaming.
   if (state_ != S::ExpectHeaders) {
     ++c_.stats_.protocol_errors;
-    c_.out_.push_back(Log{"warn", "ignored a second HTTP status for one request (" + std::to_string(e.status) + ")"});
+    c_.out_.emplace_back(Log{"warn", "ignored a second HTTP status for one request (" + std::to_string(e.status) + ")"});
     return;
   }
   Message& m = *msg_;
@@ -259,11 +259,11 @@ void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
   }
   const bool auth_retry = e.status == 401 && c_.token_.enabled() && !m.auth_retry_used;
   if (!may_go(auth_retry ? S::ExpectToken : transient_status(e.status) ? after_failure() : S::Idle)) return;
-  c_.out_.push_back(HttpAbort{request_id_});
+  c_.out_.emplace_back(HttpAbort{request_id_});
   if (e.status == 401) c_.token_.drop();  // refused: never offered again, not even on Retry
   if (auth_retry) {
     m.auth_retry_used = true;  // refresh once, then retry
-    c_.out_.push_back(Log{"info", "the chat service refused the token (HTTP 401): fetching a fresh one"});
+    c_.out_.emplace_back(Log{"info", "the chat service refused the token (HTTP 401): fetching a fresh one"});
     ++c_.stats_.retries;
     return start_request(now);
   }
@@ -292,8 +292,8 @@ void SendMachine::on_body(const HttpBody& e, int64_t now) {
 
 void SendMachine::protocol_error(const std::string& code, const std::string& detail) {
   ++c_.stats_.protocol_errors;
-  c_.out_.push_back(Log{"warn", "ignored agent event (" + code + "): " + detail});
-  c_.out_.push_back(HostEvent{"error", json_text(json_object({{"code", code}, {"detail", detail}}))});
+  c_.out_.emplace_back(Log{"warn", "ignored agent event (" + code + "): " + detail});
+  c_.out_.emplace_back(HostEvent{"error", json_text(json_object({{"code", code}, {"detail", detail}}))});
 }
 
 void SendMachine::handle_agent_event(const AgentEvent& ev) {
@@ -307,7 +307,7 @@ void SendMachine::finish() {
   if (!may_go(S::Idle)) return;
   const std::string& id = msg_->message_id;
   nlohmann::json payload = json_object({{"role", "agent"}, {"reply_to", id}, {"text", c_.replies_.text(id)}});
-  c_.out_.push_back(HostEvent{"message", json_text(payload)});
+  c_.out_.emplace_back(HostEvent{"message", json_text(payload)});
   c_.delivery_.record_answered(id);
   c_.replies_.forget(id);
   c_.timers_.cancel(TimerName::ResponseTimeout);
@@ -333,7 +333,7 @@ void SendMachine::on_response_timeout(int64_t now) {
   }
   if (state_ != S::ExpectHeaders && state_ != S::Streaming) return;
   if (!may_go(after_failure())) return;
-  c_.out_.push_back(HttpAbort{request_id_});
+  c_.out_.emplace_back(HttpAbort{request_id_});
   transient_failure("no response from the server", -1, now);
 }
 
@@ -347,7 +347,7 @@ void SendMachine::transient_failure(const std::string& why, int64_t retry_after_
   int64_t delay = retry_delay_ms(m.attempt, c_.ids_.random().next_unit());
   if (retry_after_ms >= 0) delay = std::max(delay, std::min(retry_after_ms, kMaxRetryAfterMs));
   ++c_.stats_.retries;
-  c_.out_.push_back(Log{"info", "retrying message " + m.message_id.substr(0, 8) + " in " +
+  c_.out_.emplace_back(Log{"info", "retrying message " + m.message_id.substr(0, 8) + " in " +
                                     std::to_string(delay) + " ms (" + why + ")"});
   set_state("retrying", "Connection problem, retrying…");
   c_.timers_.set(TimerName::SendRetry, now + delay);
@@ -363,7 +363,7 @@ void SendMachine::set_state(const char* state, const std::string& detail) {
   Message& m = *msg_;
   if (m.shown_state == state) return;
   m.shown_state = state;
-  c_.out_.push_back(DeliveryChanged{m.message_id, state, detail, false});
+  c_.out_.emplace_back(DeliveryChanged{m.message_id, state, detail, false});
 }
 
 void SendMachine::fail(const char* reason, const std::string& why, const std::string& reason_arg) {
@@ -372,9 +372,9 @@ void SendMachine::fail(const char* reason, const std::string& why, const std::st
   failed_[m.message_id] = Failed{m.text, m.visitor_json};
   c_.timers_.cancel(TimerName::ResponseTimeout);
   c_.timers_.cancel(TimerName::SendRetry);
-  c_.out_.push_back(DeliveryChanged{m.message_id, "failed", why, true, reason, reason_arg});
-  c_.out_.push_back(Log{"warn", "message " + m.message_id.substr(0, 8) + " failed: " + why});
-  c_.out_.push_back(HostEvent{"error", json_text(json_object({{"code", "send_failed"}, {"message_id", m.message_id}, {"detail", why}}))});
+  c_.out_.emplace_back(DeliveryChanged{m.message_id, "failed", why, true, reason, reason_arg});
+  c_.out_.emplace_back(Log{"warn", "message " + m.message_id.substr(0, 8) + " failed: " + why});
+  c_.out_.emplace_back(HostEvent{"error", json_text(json_object({{"code", "send_failed"}, {"message_id", m.message_id}, {"detail", why}}))});
   go(S::Idle);
 }
 

@@ -22,7 +22,7 @@ void SessionDelivery::restore(const std::string& resume_token, uint64_t last_eve
   had_session_ = !resume_token.empty();
   if (!outbox_json.empty()) outbox_.restore(outbox_json);
   if (!transcript_json.empty() && transcript_.restore(transcript_json) > 0)
-    c_.out_.push_back(Log{"warn", "dropped malformed entries of the restored transcript"});
+    c_.out_.emplace_back(Log{"warn", "dropped malformed entries of the restored transcript"});
 }
 
 void SessionDelivery::adopt_continued(const std::string& resume_token, uint64_t last_event_seq,
@@ -35,7 +35,7 @@ void SessionDelivery::adopt_continued(const std::string& resume_token, uint64_t 
   had_session_ = true;
   transcript_ = Transcript{};
   if (transcript_.restore(transcript_json) > 0)
-    c_.out_.push_back(Log{"warn", "dropped malformed entries of the continued transcript"});
+    c_.out_.emplace_back(Log{"warn", "dropped malformed entries of the continued transcript"});
   persist();
 }
 
@@ -44,16 +44,16 @@ void SessionDelivery::adopt_continued(const std::string& resume_token, uint64_t 
 void SessionDelivery::show_transcript() {
   for (const auto& e : transcript_.entries()) {
     if (e.voice) {
-      c_.out_.push_back(VoiceTranscriptShown{e.id, e.from_user ? "shopper" : "agent", e.text, true, e.cut});
-      for (const auto& card : e.cards) c_.out_.push_back(card);
+      c_.out_.emplace_back(VoiceTranscriptShown{e.id, e.from_user ? "shopper" : "agent", e.text, true, e.cut});
+      for (const auto& card : e.cards) c_.out_.emplace_back(card);
     } else if (e.from_user) {
       if (outbox_.contains(e.id)) continue;
-      c_.out_.push_back(UserMessageShown{e.id, e.text});
+      c_.out_.emplace_back(UserMessageShown{e.id, e.text});
       // "delivered" is the live session's receipt (the server acked it); HTTP has none.
-      c_.out_.push_back(DeliveryChanged{e.id, "sent", "", false, "", "", c_.config_.session_url.empty() ? "" : "delivered"});
+      c_.out_.emplace_back(DeliveryChanged{e.id, "sent", "", false, "", "", c_.config_.session_url.empty() ? "" : "delivered"});
     } else {
-      c_.out_.push_back(AgentReplyUpdated{e.id, parse_rich_text(e.text), true, e.author});
-      for (const auto& card : e.cards) c_.out_.push_back(card);
+      c_.out_.emplace_back(AgentReplyUpdated{e.id, parse_rich_text(e.text), true, e.author});
+      for (const auto& card : e.cards) c_.out_.emplace_back(card);
     }
   }
 }
@@ -62,10 +62,10 @@ void SessionDelivery::start(int64_t now) {
   show_transcript();
   if (outbox_.empty()) return;
   for (const auto& e : outbox_.entries()) {
-    c_.out_.push_back(UserMessageShown{e.message_id, e.text});
-    c_.out_.push_back(DeliveryChanged{e.message_id, "queued", kQueuedDetail, false});
+    c_.out_.emplace_back(UserMessageShown{e.message_id, e.text});
+    c_.out_.emplace_back(DeliveryChanged{e.message_id, "queued", kQueuedDetail, false});
   }
-  c_.out_.push_back(Log{"info", "restored " + std::to_string(outbox_.size()) + " unsent message(s)"});
+  c_.out_.emplace_back(Log{"info", "restored " + std::to_string(outbox_.size()) + " unsent message(s)"});
   c_.conn_.want(now);
 }
 
@@ -78,9 +78,9 @@ bool SessionDelivery::submit(const std::string& id, const std::string& text, int
   if (c_.conn_.live()) {
     outbox_.entries().back().sent_on_current_connection = true;
     c_.conn_.send(encode_msg(id, text));
-    c_.out_.push_back(DeliveryChanged{id, "sending", "", false});
+    c_.out_.emplace_back(DeliveryChanged{id, "sending", "", false});
   } else {
-    c_.out_.push_back(DeliveryChanged{id, "queued", kQueuedDetail, false});
+    c_.out_.emplace_back(DeliveryChanged{id, "queued", kQueuedDetail, false});
     c_.conn_.want(now);
   }
   return true;
@@ -98,7 +98,7 @@ void SessionDelivery::flush_outbox() {
     e.sent_on_current_connection = true;
     if (c_.config_.canaries & kCanaryNewIdOnRetry) e.message_id = c_.ids_.uuid();
     c_.conn_.send(encode_msg(e.message_id, e.text));
-    c_.out_.push_back(DeliveryChanged{e.message_id, "sending", "", false});
+    c_.out_.emplace_back(DeliveryChanged{e.message_id, "sending", "", false});
   }
 }
 
@@ -106,8 +106,8 @@ void SessionDelivery::on_live(const Welcome& w) {
   if (!w.resumed) {
     if (had_session_) {
       ++c_.stats_.fresh_starts;
-      c_.out_.push_back(NoticeShown{"fresh_session", "The chat had to start a new session. Anything not yet delivered is being sent now."});
-      c_.out_.push_back(HostEvent{"session", dump(json_object({{"resumed", false}}))});
+      c_.out_.emplace_back(NoticeShown{"fresh_session", "The chat had to start a new session. Anything not yet delivered is being sent now."});
+      c_.out_.emplace_back(HostEvent{"session", dump(json_object({{"resumed", false}}))});
     }
     last_event_seq_ = settled_event_seq_ = 0;  // the new session numbers its events from the start
     reply_open_ = false;
@@ -135,7 +135,7 @@ void SessionDelivery::delivered(const std::string& id) {
   OutboxEntry* e = outbox_.find(id);
   if (!e || e->acked) return;  // unknown, or a duplicate ack
   e->acked = true;
-  c_.out_.push_back(DeliveryChanged{id, "sent", "", false, "", "", "delivered"});
+  c_.out_.emplace_back(DeliveryChanged{id, "sent", "", false, "", "", "delivered"});
 }
 
 void SessionDelivery::on_ack(const Ack& a) {
@@ -196,8 +196,8 @@ void SessionDelivery::apply(const ServerEvent& e) {
   if (!reply_open_) settled_event_seq_ = e.seq;
   if (auto* err = std::get_if<AgentError>(&e.event)) {
     outbox_.remove(e.reply_to);
-    c_.out_.push_back(Log{"warn", "the agent failed to answer (" + err->code + "): " + err->message});
-    c_.out_.push_back(HostEvent{"error", dump(json_object({{"code", "agent_failed"}, {"reply_to", e.reply_to}, {"detail", err->message}}))});
+    c_.out_.emplace_back(Log{"warn", "the agent failed to answer (" + err->code + "): " + err->message});
+    c_.out_.emplace_back(HostEvent{"error", dump(json_object({{"code", "agent_failed"}, {"reply_to", e.reply_to}, {"detail", err->message}}))});
     return;
   }
   if (c_.replies_.apply(e.reply_to, e.event)) finish_reply(e.reply_to);
@@ -206,7 +206,7 @@ void SessionDelivery::apply(const ServerEvent& e) {
 void SessionDelivery::finish_reply(const std::string& reply_to) {
   outbox_.remove(reply_to);  // answered: nothing more to ask for
   transcript_.add_agent(reply_to, c_.replies_.text(reply_to), c_.replies_.cards(reply_to), c_.replies_.author(reply_to));
-  c_.out_.push_back(HostEvent{"message", dump(json_object({{"role", "agent"}, {"reply_to", reply_to}, {"text", c_.replies_.text(reply_to)}}))});
+  c_.out_.emplace_back(HostEvent{"message", dump(json_object({{"role", "agent"}, {"reply_to", reply_to}, {"text", c_.replies_.text(reply_to)}}))});
   c_.replies_.forget(reply_to);
   persist();
 }
@@ -216,13 +216,13 @@ void SessionDelivery::on_down() {
   c_.timers_.cancel(TimerName::GapResync);
   outbox_.mark_all_unsent();
   for (const auto& e : outbox_.entries())
-    if (!e.acked) c_.out_.push_back(DeliveryChanged{e.message_id, "queued", kQueuedDetail, false});
+    if (!e.acked) c_.out_.emplace_back(DeliveryChanged{e.message_id, "queued", kQueuedDetail, false});
   persist();
 }
 
 void SessionDelivery::record_sent(const std::string& message_id, const std::string& text) {
   if (outbox_.has_room_for(text.size())) outbox_.push(message_id, text);
-  else c_.out_.push_back(Log{"warn", "too many unanswered messages to keep: this one is not kept for the next page"});
+  else c_.out_.emplace_back(Log{"warn", "too many unanswered messages to keep: this one is not kept for the next page"});
   transcript_.add_user(message_id, text);
   persist();
   c_.conversation_touched(text);
@@ -252,7 +252,7 @@ void SessionDelivery::persist() {
   field("session_id", dump(c_.config_.conversation_id));
   field("transcript", transcript_.to_json_text());
   if (c_.identity_.visitor()) field("visitor", dump(visitor_to_json(c_.identity_.visitor())));  // absent: none
-  c_.out_.push_back(Persist{c_.session_key(), blob + '}'});
+  c_.out_.emplace_back(Persist{c_.session_key(), blob + '}'});
 }
 
 }  // namespace natter

@@ -71,7 +71,7 @@ bool TokenKeeper::ready(int64_t now) {
   if (asks(state_)) return false;  // one fetch at a time, whoever asks
   if (!go(state_ == S::Holding ? S::Refreshing : S::Fetching)) return false;
   pending_ = c_.ids_.request_id();
-  c_.out_.push_back(TokenRequested{pending_, c_.config_.token_url});
+  c_.out_.emplace_back(TokenRequested{pending_, c_.config_.token_url});
   return false;
 }
 
@@ -101,7 +101,7 @@ TokenKeeper::Outcome TokenKeeper::on_failed(const TokenFailed& e) {
   if (pending_ == 0 || e.request_id != pending_) return Outcome::Stale;
   if (!go(S::NoToken)) return Outcome::Refused;  // the old token, if any, goes too
   const std::string status = e.status > 0 ? "HTTP " + std::to_string(e.status) : "no HTTP answer";
-  c_.out_.push_back(Log{"warn", "token endpoint " + c_.config_.token_url + " failed (" + status +
+  c_.out_.emplace_back(Log{"warn", "token endpoint " + c_.config_.token_url + " failed (" + status +
                                     (e.reason.empty() ? "" : ": " + e.reason) + "): retrying with back-off"});
   return Outcome::Failed;
 }

@@ -22,12 +22,12 @@ void VoiceCall::feed(const v::VoiceEvent& e) {
 
 void VoiceCall::on_start(int64_t now) {
   if (c_.config_.session_url.empty()) {
-    c_.out_.push_back(NoticeShown{"voice_unavailable", "Voice is not available on this site. You can keep chatting by text."});
+    c_.out_.emplace_back(NoticeShown{"voice_unavailable", "Voice is not available on this site. You can keep chatting by text."});
     return;
   }
   if (!c_.config_.voice_missing.empty()) {  // the browser cannot do it: say so, keep text going
-    c_.out_.push_back(Log{"info", "voice calls need what this browser lacks: " + c_.config_.voice_missing});
-    c_.out_.push_back(NoticeShown{"voice_unsupported", "Voice calls do not work in this browser. You can keep chatting by text."});
+    c_.out_.emplace_back(Log{"info", "voice calls need what this browser lacks: " + c_.config_.voice_missing});
+    c_.out_.emplace_back(NoticeShown{"voice_unsupported", "Voice calls do not work in this browser. You can keep chatting by text."});
     return;
   }
   const bool new_call = m_.state() == v::VoiceState::Off || m_.state() == v::VoiceState::Ending;
@@ -64,7 +64,7 @@ void VoiceCall::on_mic(const std::string& result) {
   else if (result == "missing") feed(v::MicMissing{});
   else if (result == "blocked") feed(v::MicBlocked{});
   else if (result == "lost") feed(v::MicRevoked{});
-  else c_.out_.push_back(Log{"warn", "ignored microphone answer '" + result + "'"});
+  else c_.out_.emplace_back(Log{"warn", "ignored microphone answer '" + result + "'"});
 }
 
 void VoiceCall::on_speech(bool speaking) {
@@ -80,7 +80,7 @@ void VoiceCall::on_playback_drained() {
 
 void VoiceCall::on_enter(const EnterPressed& e) {
   if (e.shift || e.composing) return;  // a newline, or the IME's own Enter
-  c_.out_.push_back(ConsumeKey{});
+  c_.out_.emplace_back(ConsumeKey{});
   if (!e.repeat) feed(v::EnterPressed{});
 }
 
@@ -134,13 +134,13 @@ void VoiceCall::on_transcript(const std::string& id, const VoiceTranscript& t) {
     open = std::prev(open_bubbles_.end());
   }
   const std::string role = t.agent ? "agent" : "shopper";
-  c_.out_.push_back(VoiceTranscriptShown{id, role, t.text, t.final, t.agent && t.cut});
+  c_.out_.emplace_back(VoiceTranscriptShown{id, role, t.text, t.final, t.agent && t.cut});
   auto& cards = open->second;
   for (const auto& p : t.products) {
     if (!t.agent) break;  // only the agent's answer has cards
     if (std::any_of(cards.begin(), cards.end(), [&](const auto& c) { return c.product_id == p.product_id; })) continue;
     cards.push_back(ProductCardShown{id, p.product_id, p.name, p.price, p.currency, p.url, p.image_url});
-    c_.out_.push_back(cards.back());
+    c_.out_.emplace_back(cards.back());
   }
   if (!t.final) return;
   std::vector<ProductCardShown> kept = std::move(cards);
@@ -150,7 +150,7 @@ void VoiceCall::on_transcript(const std::string& id, const VoiceTranscript& t) {
   message["voice"] = true;
   message["call_id"] = t.call_id;
   c_.delivery_.record_voice(id, !t.agent, t.text, t.agent && t.cut, std::move(kept));
-  c_.out_.push_back(HostEvent{"message", message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  c_.out_.emplace_back(HostEvent{"message", message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 void VoiceCall::stop_mic_timers() {
@@ -161,12 +161,12 @@ void VoiceCall::stop_mic_timers() {
 void VoiceCall::on_timer(TimerName name) {
   if (!active()) return;  // both are cancelled with the request; this is a guard
   if (name == TimerName::MicPrompt) {
-    c_.out_.push_back(Log{"info", "the microphone prompt is still unanswered"});
-    c_.out_.push_back(NoticeShown{"voice_mic_waiting",
+    c_.out_.emplace_back(Log{"info", "the microphone prompt is still unanswered"});
+    c_.out_.emplace_back(NoticeShown{"voice_mic_waiting",
                                   "Still waiting for the microphone: look for your browser's permission prompt, "
                                   "or keep chatting by text."});
   } else if (name == TimerName::AudioStart) {
-    c_.out_.push_back(Log{"warn", "the microphone was allowed but the browser's audio did not start"});
+    c_.out_.emplace_back(Log{"warn", "the microphone was allowed but the browser's audio did not start"});
     feed(v::AudioStalled{});
   }
 }
@@ -180,7 +180,7 @@ void VoiceCall::update_uplink() {
   if (open == uplink_open_ && conn == uplink_conn_) return;
   uplink_open_ = open;
   uplink_conn_ = conn;
-  c_.out_.push_back(VoiceUplink{conn, open});
+  c_.out_.emplace_back(VoiceUplink{conn, open});
 }
 
 void VoiceCall::translate(const v::VoiceEffect& effect) {
@@ -205,19 +205,19 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
         else if constexpr (std::is_same_v<T, v::StartPlayback>) c_.runtime_.want_playback(true, conn_id_);
         else if constexpr (std::is_same_v<T, v::StopPlayback>) c_.runtime_.want_playback(false, 0);
         else if constexpr (std::is_same_v<T, v::SetMuted>) {
-          c_.out_.push_back(VoiceStateChanged{v::voice_state_name(m_.state()), e.muted});
+          c_.out_.emplace_back(VoiceStateChanged{v::voice_state_name(m_.state()), e.muted});
         }
         else if constexpr (std::is_same_v<T, v::SetEchoGuard>) c_.runtime_.want_echo_guard(e.on);
         else if constexpr (std::is_same_v<T, v::StateChanged>) {
           const char* name = v::voice_state_name(e.state);
-          c_.out_.push_back(VoiceStateChanged{name, m_.muted()});
-          c_.out_.push_back(HostEvent{"voice", json_object({{"state", name}, {"muted", m_.muted()}}).dump()});
+          c_.out_.emplace_back(VoiceStateChanged{name, m_.muted()});
+          c_.out_.emplace_back(HostEvent{"voice", json_object({{"state", name}, {"muted", m_.muted()}}).dump()});
         }
         else if constexpr (std::is_same_v<T, v::ShowError>) {
-          c_.out_.push_back(NoticeShown{e.code, e.text});
-          c_.out_.push_back(HostEvent{"error", json_object({{"code", e.code}, {"message", e.text}}).dump()});
+          c_.out_.emplace_back(NoticeShown{e.code, e.text});
+          c_.out_.emplace_back(HostEvent{"error", json_object({{"code", e.code}, {"message", e.text}}).dump()});
         }
-        else if constexpr (std::is_same_v<T, v::Log>) c_.out_.push_back(Log{"info", e.text});
+        else if constexpr (std::is_same_v<T, v::Log>) c_.out_.emplace_back(Log{"info", e.text});
         else if constexpr (std::is_same_v<T, v::Refused>) {
           c_.refuse_transition("voice call", v::state_name(e.from), v::state_name(e.to));
         }

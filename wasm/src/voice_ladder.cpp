@@ -111,14 +111,14 @@ void VoiceLadder::climb(int64_t now) {
 
 void VoiceLadder::on_config(const RtcConfigFrame& f, int64_t) {
   if (state_ == Ladder::RestartConfig && f.call_id == call_id_) {
-    if (go(Ladder::Restarting)) c_.out_.push_back(RtcRestart{pc_id_, f.ice_servers_json});  // the restart bound runs on
+    if (go(Ladder::Restarting)) c_.out_.emplace_back(RtcRestart{pc_id_, f.ice_servers_json});  // the restart bound runs on
     return;
   }
   if (state_ != Ladder::ExpectConfig || f.call_id != call_id_) return;
   const uint32_t pc = ++next_pc_;
   if (!go(Ladder::ExpectChannel)) return;
   pc_id_ = pc;
-  c_.out_.push_back(RtcOpen{pc_id_, f.ice_servers_json});  // the setup deadline still runs
+  c_.out_.emplace_back(RtcOpen{pc_id_, f.ice_servers_json});  // the setup deadline still runs
 }
 
 void VoiceLadder::on_offer_ready(uint32_t pc_id, const std::string& sdp) {
@@ -130,7 +130,7 @@ void VoiceLadder::on_answer(const RtcAnswerFrame& f) {
   if ((state_ != Ladder::ExpectChannel && state_ != Ladder::Restarting) || f.call_id != call_id_ || !ours(f.pc_id)) {
     return;
   }
-  c_.out_.push_back(RtcRemoteAnswer{pc_id_, f.sdp});
+  c_.out_.emplace_back(RtcRemoteAnswer{pc_id_, f.sdp});
 }
 
 void VoiceLadder::on_channel_open(uint32_t pc_id, const std::string& candidate_type,
@@ -184,14 +184,14 @@ void VoiceLadder::set_encoder(int level, const std::string& why) {
   if (level == encoder_level_) return;
   encoder_level_ = level;
   const voice::EncoderSetting& s = voice::kEncoderLevels[level].setting;
-  c_.out_.push_back(VoiceEncoderSet{s.bitrate, s.fec, s.loss_perc});
-  c_.out_.push_back(level_log("voice encoder", level, why));
+  c_.out_.emplace_back(VoiceEncoderSet{s.bitrate, s.fec, s.loss_perc});
+  c_.out_.emplace_back(level_log("voice encoder", level, why));
 }
 
 void VoiceLadder::set_downlink(int level, const std::string& why) {
   if (level == downlink_level_) return;
   downlink_level_ = level;
-  c_.out_.push_back(level_log("voice downlink", level, why));
+  c_.out_.emplace_back(level_log("voice downlink", level, why));
 }
 
 void VoiceLadder::on_failed(uint32_t pc_id, const std::string& reason, int64_t now) {
@@ -223,13 +223,13 @@ void VoiceLadder::restart(const std::string& why, int64_t now) {
   c_.conn_.send(encode_voice_rtc_request(call_id_));  // the gateway mints fresh TURN credentials for each
   c_.timers_.set(TimerName::RtcDeadline, now + kRestartMs);
   c_.timers_.cancel(TimerName::RtcPing);
-  c_.out_.push_back(Log{"info", "voice: " + why + "; ICE restart of WebRTC " + std::to_string(pc_id_)});
+  c_.out_.emplace_back(Log{"info", "voice: " + why + "; ICE restart of WebRTC " + std::to_string(pc_id_)});
   route();  // the WebSocket while it restarts
 }
 
 void VoiceLadder::renew(const std::string& why, int64_t now, bool tell_server) {
   close_pc(tell_server);
-  c_.out_.push_back(Log{"info", "voice: " + why + "; a new WebRTC peer connection"});
+  c_.out_.emplace_back(Log{"info", "voice: " + why + "; a new WebRTC peer connection"});
   if (!c_.conn_.live() || !go(Ladder::ExpectConfig)) return;
   c_.conn_.send(encode_voice_rtc_request(call_id_));
   c_.timers_.set(TimerName::RtcDeadline, now + kSetupMs);
@@ -244,7 +244,7 @@ void VoiceLadder::on_timer(TimerName name, int64_t now) {
       const voice::EncoderSetting& s = voice::kEncoderLevels[downlink_level_].setting;
       text += " dl=" + std::to_string(s.bitrate) + (s.fec ? "/1/" : "/0/") + std::to_string(s.loss_perc);
     }
-    c_.out_.push_back(RtcPing{pc_id_, std::move(text)});
+    c_.out_.emplace_back(RtcPing{pc_id_, std::move(text)});
     c_.timers_.set(TimerName::RtcPing, now + kPingMs);
     return;
   }
@@ -282,23 +282,23 @@ void VoiceLadder::fall(const std::string& why, int64_t now, bool tell_server) {
   const int64_t delay = std::min<int64_t>(kRetryMs << std::min<uint32_t>(failures_ - 1, 8), kRetryMaxMs);
   c_.timers_.set(TimerName::RtcDeadline, now + delay);
   c_.timers_.cancel(TimerName::RtcPing);
-  c_.out_.push_back(Log{"info", "voice back on the WebSocket: " + why + "; WebRTC again in " + std::to_string(delay) +
+  c_.out_.emplace_back(Log{"info", "voice back on the WebSocket: " + why + "; WebRTC again in " + std::to_string(delay) +
                                     " ms"});
   if (!(c_.config_.canaries & kCanaryRouteKeptOnFall)) route();
 }
 
 void VoiceLadder::close_pc(bool tell_server) {
   if (pc_id_ == 0) return;
-  c_.out_.push_back(RtcClose{pc_id_});
+  c_.out_.emplace_back(RtcClose{pc_id_});
   if (tell_server) c_.conn_.send(encode_voice_rtc_close(call_id_, pc_id_));
   pc_id_ = 0;
 }
 
 void VoiceLadder::route() {
   const bool on_channel = state_ == Ladder::Direct || state_ == Ladder::Relayed;
-  c_.out_.push_back(VoiceRoute{on_channel ? "rtc" : "websocket", on_channel ? pc_id_ : 0, rung(),
+  c_.out_.emplace_back(VoiceRoute{on_channel ? "rtc" : "websocket", on_channel ? pc_id_ : 0, rung(),
                                on_channel ? kMaxBufferedBytes : 0});
-  if (on_channel) c_.out_.push_back(Log{"info", "voice rides " + rung()});
+  if (on_channel) c_.out_.emplace_back(Log{"info", "voice rides " + rung()});
   else {
     set_encoder(voice::kCleanLevel, "back on the WebSocket");
     set_downlink(voice::kCleanLevel, "back on the WebSocket");

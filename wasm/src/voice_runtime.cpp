@@ -35,13 +35,13 @@ bool VoiceRuntime::go(RuntimeState to) {
 }
 
 void VoiceRuntime::need() {
-  if (state_ == R::Absent && go(R::Loading)) c_.out_.push_back(VoiceRuntimeLoad{});
+  if (state_ == R::Absent && go(R::Loading)) c_.out_.emplace_back(VoiceRuntimeLoad{});
 }
 
 void VoiceRuntime::want_mic(bool on) {
   if (state_ == R::Ready) {
-    if (on) c_.out_.push_back(MicrophoneRequested{});
-    else c_.out_.push_back(MicrophoneReleased{});
+    if (on) c_.out_.emplace_back(MicrophoneRequested{});
+    else c_.out_.emplace_back(MicrophoneReleased{});
     return;
   }
   mic_ = on;  // released before the load: the browser is never asked
@@ -49,29 +49,35 @@ void VoiceRuntime::want_mic(bool on) {
 }
 
 void VoiceRuntime::want_playback(bool playing, uint32_t conn_id) {
-  if (state_ == R::Ready) return c_.out_.push_back(VoicePlayback{playing, conn_id});
+  if (state_ == R::Ready) {
+    c_.out_.emplace_back(VoicePlayback{playing, conn_id});
+    return;
+  }
   playing_ = playing;
   play_conn_ = playing ? conn_id : 0;
   if (playing) need();
 }
 
 void VoiceRuntime::want_echo_guard(bool on) {
-  if (state_ == R::Ready) return c_.out_.push_back(VoiceEchoGuard{on});
+  if (state_ == R::Ready) {
+    c_.out_.emplace_back(VoiceEchoGuard{on});
+    return;
+  }
   echo_guard_ = on;
 }
 
 void VoiceRuntime::on_loaded() {
   if (state_ != R::Loading || !go(R::Ready)) return;  // a late or repeated answer
-  if (mic_) c_.out_.push_back(MicrophoneRequested{});
-  if (playing_) c_.out_.push_back(VoicePlayback{true, play_conn_});
-  if (echo_guard_) c_.out_.push_back(VoiceEchoGuard{true});
+  if (mic_) c_.out_.emplace_back(MicrophoneRequested{});
+  if (playing_) c_.out_.emplace_back(VoicePlayback{true, play_conn_});
+  if (echo_guard_) c_.out_.emplace_back(VoiceEchoGuard{true});
   mic_ = playing_ = echo_guard_ = false;
   play_conn_ = 0;
 }
 
 void VoiceRuntime::on_failed(const std::string& reason) {
   if (state_ != R::Loading || !go(R::Absent)) return;
-  c_.out_.push_back(Log{"error", "voice: the voice code could not load: " + reason});
+  c_.out_.emplace_back(Log{"error", "voice: the voice code could not load: " + reason});
   const bool asked = mic_;
   mic_ = playing_ = echo_guard_ = false;
   play_conn_ = 0;
