@@ -3,7 +3,7 @@
 // Run-loop contract (the host is the JS shim, a test or the simulator):
 //   1. Feed one Event with the current time: client.handle(event, now_ms).
 //   2. Drain effects with client.poll() until it returns nothing, carrying
-//      each one out in order.
+//      each one out in order (or read each in place: front(), drop_front()).
 //   3. Arm one timer for client.next_deadline() (if any); when it fires,
 //      feed Tick{} with the time it fired at and go to 2.
 // The core never reads a clock, a socket or the DOM, and never calls back:
