@@ -29,6 +29,13 @@ constexpr std::size_t kMaxNameUnits = 200, kMaxMessageUnits = 500;
 
 ProtocolError error(std::string code, std::string detail) { return {std::move(code), std::move(detail)}; }
 
+// The decoded event, built in place in the caller's variant.
+template <typename E>
+std::optional<ProtocolError> set(AgentEvent& out, E&& event) {
+  out.emplace<std::decay_t<E>>(std::forward<E>(event));
+  return std::nullopt;
+}
+
 // `s` with controls replaced by spaces, trimmed, then cut to at most
 // `max_units` UTF-16 units without splitting a character.
 std::string clean_text(const std::string& s, std::size_t max_units) {
@@ -72,7 +79,7 @@ bool is_decimal(std::string_view s) {
   return digits > 0 && i == s.size() && s.size() <= kMaxPriceBytes;
 }
 
-DecodedAgentEvent decode_card(const json& data) {
+std::optional<ProtocolError> decode_card(const json& data, AgentEvent& out) {
   const auto p = data.find("product");
   if (p == data.end() || !p->is_object()) return error("wrong_type", "card.product must be an object");
   const json& product = *p;
@@ -109,10 +116,10 @@ DecodedAgentEvent decode_card(const json& data) {
 
   const std::string* image = string_field(product, "image_url");
   if (image && image->size() <= kMaxUrlBytes && is_safe_link(*image)) card.image_url = *image;
-  return AgentEvent{std::move(card)};
+  return set(out, std::move(card));
 }
 
-DecodedAgentEvent decode_fields(std::string_view event_name, const json& data) {
+std::optional<ProtocolError> decode_fields(std::string_view event_name, const json& data, AgentEvent& out) {
   if (event_name == "start") {
     const std::string* id = string_field(data, "reply_id");
     if (!id || id->empty() || id->size() > kMaxIdBytes)
@@ -127,15 +134,15 @@ DecodedAgentEvent decode_fields(std::string_view event_name, const json& data) {
         return error("wrong_type", "start.author.name must be a string of 1 to 400 bytes");
       start.author = *name;
     }
-    return AgentEvent{std::move(start)};
+    return set(out, std::move(start));
   }
   if (event_name == "delta") {
     const std::string* text = string_field(data, "text");
     if (!text) return error("wrong_type", "delta.text must be a string");
-    return AgentEvent{AgentDelta{*text}};
+    return set(out, AgentDelta{*text});
   }
-  if (event_name == "card") return decode_card(data);
-  if (event_name == "done") return AgentEvent{AgentDone{}};
+  if (event_name == "card") return decode_card(data, out);
+  if (event_name == "done") return set(out, AgentDone{});
   // event_name == "error"
   const std::string* code = string_field(data, "code");
   if (!code || code->empty() || code->size() > kMaxCodeBytes)
@@ -144,12 +151,13 @@ DecodedAgentEvent decode_fields(std::string_view event_name, const json& data) {
   const std::string* text = string_field(data, "message");
   if (message != data.end() && !message->is_null() && !text)
     return error("wrong_type", "error.message must be a string");
-  return AgentEvent{AgentError{*code, text ? clean_text(*text, kMaxMessageUnits) : std::string()}};
+  return set(out, AgentError{*code, text ? clean_text(*text, kMaxMessageUnits) : std::string()});
 }
 
 }  // namespace
 
-DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_view data) {
+std::optional<ProtocolError> decode_agent_event_into(std::string_view event_name, std::string_view data,
+                                                    AgentEvent& out) {
   if (event_name != "start" && event_name != "delta" && event_name != "card" && event_name != "done" &&
       event_name != "error")
     return error("unknown_event", "unknown event '" + printable(event_name) + "'");
@@ -161,7 +169,13 @@ DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_vi
     return error(parsed.error_code, std::string(event_name) + " data " + why);
   }
   if (!parsed.value.is_object()) return error("wrong_type", std::string(event_name) + " data must be a JSON object");
-  return decode_fields(event_name, parsed.value);
+  return decode_fields(event_name, parsed.value, out);
+}
+
+DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_view data) {
+  AgentEvent event;
+  if (auto e = decode_agent_event_into(event_name, data, event)) return std::move(*e);
+  return event;
 }
 
 }  // namespace natter

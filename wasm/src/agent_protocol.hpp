@@ -3,6 +3,7 @@
 // checked values. docs/protocol.md is the wire reference.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -40,5 +41,8 @@ using DecodedAgentEvent = std::variant<AgentEvent, ProtocolError>;
 // required field, an unknown event name, or a card link that is not
 // http(s) is a ProtocolError.
 DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_view data);
+// The same into `out` (the reply stream's form: no AgentEvent is moved).
+std::optional<ProtocolError> decode_agent_event_into(std::string_view event_name, std::string_view data,
+                                                    AgentEvent& out);
 
 }  // namespace natter

@@ -62,14 +62,14 @@ json embedded(const std::string& text) {
 
 }  // namespace
 
-std::variant<Event, CodecError> decode_event(std::string_view text) {
+std::optional<CodecError> decode_event_into(std::string_view text, Event& out) {
+  out = Tick{};
   json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) return CodecError{"malformed", "an event must be a JSON object"};
   auto type_it = j.find("type");
   if (type_it == j.end() || !type_it->is_string()) return CodecError{"malformed", "field 'type' missing"};
   const std::string& type = type_it->get_ref<const std::string&>();
   Reader r{j, {}};
-  Event out = Tick{};
   if (type == "enter_pressed") {
     EnterPressed e;
     r.str("text", e.text);
@@ -221,7 +221,13 @@ std::variant<Event, CodecError> decode_event(std::string_view text) {
     return CodecError{"unknown_type", "unknown event type '" + type + "'"};
   }
   if (!r.error.empty()) return CodecError{"wrong_type", type + ": " + r.error};
-  return out;
+  return std::nullopt;
+}
+
+std::variant<Event, CodecError> decode_event(std::string_view text) {
+  Event event;
+  if (auto error = decode_event_into(text, event)) return std::move(*error);
+  return event;
 }
 
 json encode_rich_text(const RichText& text) {

@@ -3,6 +3,7 @@
 // form; docs/ARCHITECTURE.md ("The boundary") lists every shape.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -21,6 +22,9 @@ struct CodecError {
 
 // Decodes {"type": "...", ...}. Never throws.
 std::variant<Event, CodecError> decode_event(std::string_view json_text);
+// The same into `out` (the WASM boundary's form: no Event is moved, which
+// would cost a move for each of its alternatives).
+std::optional<CodecError> decode_event_into(std::string_view json_text, Event& out);
 
 nlohmann::json encode_effect(const Effect& effect);
 nlohmann::json encode_event(const Event& event);

@@ -115,8 +115,8 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
   if (stale(e.conn_id)) return;
   if (state_ != S::ExpectWelcome && state_ != S::Live) return;
   if (state_ == S::Live) c_.timers_.set(TimerName::Liveness, now + 2 * heartbeat_ms_ - heartbeat_ms_ / 3);
-  auto decoded = decode_server_frame(e.text);
-  if (auto* err = std::get_if<ProtocolError>(&decoded)) {
+  ServerFrame frame;
+  if (auto err = decode_server_frame_into(e.text, frame)) {
     ++c_.stats_.protocol_errors;
     c_.out_.emplace_back(Log{"warn", "ignored session frame (" + err->code + "): " + err->detail});
     return;
@@ -158,7 +158,7 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
           }
         }
       },
-      std::get<ServerFrame>(decoded));
+      frame);
 }
 
 void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {

@@ -129,12 +129,12 @@ std::string JsonClient::handle(std::string_view event_json, int64_t now_ms) {
     effects.push_back(encode_effect(Log{"error", config_error_}));
     config_error_.clear();
   }
-  auto decoded = decode_event(event_json);
-  if (auto* err = std::get_if<CodecError>(&decoded)) {
+  Event event;
+  if (auto err = decode_event_into(event_json, event)) {
     effects.push_back(encode_effect(Log{"error", "bad event (" + err->code + "): " + err->detail}));
     return dump(effects);
   }
-  client_.handle(std::get<Event>(decoded), now_ms);
+  client_.handle(event, now_ms);
   while (const Effect* e = client_.front()) {
     effects.push_back(encode_effect(*e));
     client_.drop_front();

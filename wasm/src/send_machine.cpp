@@ -278,12 +278,12 @@ void SendMachine::on_body(const HttpBody& e, int64_t now) {
   c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
   const bool overflowed_before = sse_.overflowed();
   for (const SseMessage& m : sse_.feed(e.chunk)) {
-    DecodedAgentEvent decoded = decode_agent_event(m.event, m.data);
-    if (auto* err = std::get_if<ProtocolError>(&decoded)) {
+    AgentEvent event;
+    if (auto err = decode_agent_event_into(m.event, m.data, event)) {
       protocol_error(err->code, err->detail);
       continue;
     }
-    handle_agent_event(std::get<AgentEvent>(decoded));
+    handle_agent_event(event);
     if (!current(e.request_id)) return;  // the reply finished or failed
   }
   if (!overflowed_before && sse_.overflowed())

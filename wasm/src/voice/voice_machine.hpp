@@ -134,7 +134,9 @@ class VoiceMachine {
   enum class Mic { None, Requesting, Held, Failed };
 
   bool in_call() const { return state_ != VoiceState::Off && state_ != VoiceState::Ending; }
-  void emit(VoiceEffect e) { out_.push_back(std::move(e)); }
+  // Built in place: no VoiceEffect is moved (one move per alternative in the WASM).
+  template <typename E>
+  void emit(E&& e) { out_.emplace_back(std::forward<E>(e)); }
   // True when the table allows state_ -> s; else reports Refused. Checked
   // before a step's other effects where the step knows its target.
   bool can_go(VoiceState s);
