@@ -294,18 +294,14 @@ bool Client::nothing_to_lose() const {
   return !voice_.active() && !send_.in_flight() && delivery_.outbox().empty() && composer_chars_ == 0;
 }
 
-const Effect* Client::front() {
-  if (out_.empty()) return nullptr;
-  Effect& e = out_.front();
-  // Every card leaves through here, whichever part of the core drew it.
+Effect& Client::leaving(Effect& e) {
   if (auto* card = std::get_if<ProductCardShown>(&e)) saved_.on_card_shown(*card, config_.save_products);
-  return &e;
+  return e;
 }
 
 std::optional<Effect> Client::poll() {
-  const Effect* e = front();
-  if (!e) return std::nullopt;
-  std::optional<Effect> taken(std::move(*const_cast<Effect*>(e)));
+  if (out_.empty()) return std::nullopt;
+  std::optional<Effect> taken(std::move(leaving(out_.front())));
   out_.pop_front();
   return taken;
 }

@@ -3,7 +3,7 @@
 // Run-loop contract (the host is the JS shim, a test or the simulator):
 //   1. Feed one Event with the current time: client.handle(event, now_ms).
 //   2. Drain effects with client.poll() until it returns nothing, carrying
-//      each one out in order (or read each in place: front(), drop_front()).
+//      each one out in order (or drain(fn), which reads each in place).
 //   3. Arm one timer for client.next_deadline() (if any); when it fires,
 //      feed Tick{} with the time it fired at and go to 2.
 // The core never reads a clock, a socket or the DOM, and never calls back:
@@ -133,12 +133,17 @@ class Client {
 
   void handle(const Event& event, int64_t now_ms);
   std::optional<Effect> poll();
-  // The oldest pending effect, read in place (nullptr when none), then
-  // drop_front(). The JSON boundary uses these rather than poll(): moving a
-  // 45-alternative variant out instantiates a move for every alternative,
-  // about a sixth of the WASM core's code.
-  const Effect* front();
-  void drop_front() { out_.pop_front(); }
+  // poll() without moving: each pending effect, oldest first, is handed to
+  // carry_out in place, then dropped. The JSON boundary uses this: moving
+  // the 45-alternative variant out instantiates a move for every
+  // alternative in the WASM.
+  template <typename F>
+  void drain(F&& carry_out) {
+    while (!out_.empty()) {
+      carry_out(static_cast<const Effect&>(leaving(out_.front())));
+      out_.pop_front();
+    }
+  }
   // Earliest time a Tick is due, or nothing when no timer is armed.
   std::optional<int64_t> next_deadline() const { return timers_.next_deadline(); }
 
@@ -162,6 +167,9 @@ class Client {
   std::string session_key() const;
 
  private:
+  // Every effect leaves through here (poll, drain), whichever part of the
+  // core made it: a card gets its saved state stamped.
+  Effect& leaving(Effect& e);
   friend class SendMachine;
   friend class ConnectionMachine;
   friend class SessionDelivery;

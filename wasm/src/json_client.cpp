@@ -135,10 +135,7 @@ std::string JsonClient::handle(std::string_view event_json, int64_t now_ms) {
     return dump(effects);
   }
   client_.handle(event, now_ms);
-  while (const Effect* e = client_.front()) {
-    effects.push_back(encode_effect(*e));
-    client_.drop_front();
-  }
+  client_.drain([&effects](const Effect& e) { effects.push_back(encode_effect(e)); });
   return dump(effects);
 }
 
