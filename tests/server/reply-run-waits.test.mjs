@@ -12,20 +12,29 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
 import { produceRun, followRun } from '../../tools/server/reply-run.mjs';
 
+// Follows run `key` with a signal of its own, stopping after `stopAfter`
+// events: what it read, the most abort listeners its signal held while it
+// read, and a count of them now.
+async function follow(store, key, stopAfter = Infinity) {
+  const reader = new AbortController();
+  const listeners = () => getEventListeners(reader.signal, 'abort').length;
+  const read = [];
+  let most = 0;
+  for await (const e of followRun({ store, key, signal: reader.signal })) {
+    read.push(e);
+    most = Math.max(most, listeners());
+    if (read.length === stopAfter) break;
+  }
+  return { read, most, listeners };
+}
+
 test('following a reply streamed at 5 ms per delta leaves at most one abort listener on the reader\'s signal', async () => {
   const store = await new MemoryStore().start();
   try {
     const claim = await store.claimRun('paced', 'p', { owner: 'A', leaseMs: 5000 });
     const events = Array.from({ length: 60 }, (_, i) => ({ event: 'delta', data: { text: `t${i} ` } }));
     const produced = produceRun({ store, key: 'paced', fence: claim.fence, have: 0, events, paceMs: 5 });
-    const reader = new AbortController();
-    const listeners = () => getEventListeners(reader.signal, 'abort').length;
-    const read = [];
-    let most = 0;
-    for await (const e of followRun({ store, key: 'paced', signal: reader.signal })) {
-      read.push(e);
-      most = Math.max(most, listeners());
-    }
+    const { read, most, listeners } = await follow(store, 'paced');
     assert.equal(await produced, 'done');
     assert.deepEqual(read, events, 'every event once, in order');
     assert.ok(most <= 1, `at most one wait's listener at a time while following (saw ${most})`);
@@ -54,25 +63,13 @@ test('following a reply another instance writes to the store leaves no wait behi
       }
       await store.endRun('remote', claim.fence, 'done');
     })();
-    const follow = async (stopAfter) => {
-      const reader = new AbortController();
-      const listeners = () => getEventListeners(reader.signal, 'abort').length;
-      const read = [];
-      let most = 0;
-      for await (const e of followRun({ store, key: 'remote', signal: reader.signal })) {
-        read.push(e);
-        most = Math.max(most, listeners());
-        if (read.length === stopAfter) break;
-      }
-      return { read, most, after: listeners() };
-    };
-    const [whole, early] = await Promise.all([follow(Infinity), follow(3)]);
+    const [whole, early] = await Promise.all([follow(store, 'remote'), follow(store, 'remote', 3)]);
     await written;
     assert.deepEqual(whole.read, events, 'every event once, in order');
     assert.ok(whole.most <= 1, `at most one wait's listener at a time (saw ${whole.most})`);
-    assert.equal(whole.after, 0, 'no listener left once the reply is read');
+    assert.equal(whole.listeners(), 0, 'no listener left once the reply is read');
     assert.deepEqual(early.read, events.slice(0, 3), 'the early reader got the first three');
-    assert.equal(early.after, 0, 'no listener left by a reader that stopped at an event');
+    assert.equal(early.listeners(), 0, 'no listener left by a reader that stopped at an event');
   } finally {
     await store.close();
   }
