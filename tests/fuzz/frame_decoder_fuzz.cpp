@@ -119,9 +119,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
   check_links(natter::parse_rich_text(body));
   for (const char* name : {"start", "delta", "card", "done", "error"}) natter::decode_agent_event(name, body);
   // ...and as a live-session frame: cards inside events obey the same rules.
-  const auto frame = natter::decode_server_frame(body);
-  if (const auto* f = std::get_if<natter::ServerFrame>(&frame))
-    if (const auto* ev = std::get_if<natter::ServerEvent>(f))
+  natter::ServerFrame frame;
+  if (!natter::decode_server_frame_into(body, frame))
+    if (const auto* ev = std::get_if<natter::ServerEvent>(&frame))
       if (const auto* card = std::get_if<natter::AgentCard>(&ev->event)) check_link(card->url);
   return 0;
 }

@@ -29,13 +29,6 @@ constexpr std::size_t kMaxNameUnits = 200, kMaxMessageUnits = 500;
 
 ProtocolError error(std::string code, std::string detail) { return {std::move(code), std::move(detail)}; }
 
-// The decoded event, built in place in the caller's variant.
-template <typename E>
-std::optional<ProtocolError> set(AgentEvent& out, E&& event) {
-  out.emplace<std::decay_t<E>>(std::forward<E>(event));
-  return std::nullopt;
-}
-
 // `s` with controls replaced by spaces, trimmed, then cut to at most
 // `max_units` UTF-16 units without splitting a character.
 std::string clean_text(const std::string& s, std::size_t max_units) {
@@ -116,7 +109,7 @@ std::optional<ProtocolError> decode_card(const json& data, AgentEvent& out) {
 
   const std::string* image = string_field(product, "image_url");
   if (image && image->size() <= kMaxUrlBytes && is_safe_link(*image)) card.image_url = *image;
-  return set(out, std::move(card));
+  return decoded_into(out, std::move(card));
 }
 
 std::optional<ProtocolError> decode_fields(std::string_view event_name, const json& data, AgentEvent& out) {
@@ -134,15 +127,15 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
         return error("wrong_type", "start.author.name must be a string of 1 to 400 bytes");
       start.author = *name;
     }
-    return set(out, std::move(start));
+    return decoded_into(out, std::move(start));
   }
   if (event_name == "delta") {
     const std::string* text = string_field(data, "text");
     if (!text) return error("wrong_type", "delta.text must be a string");
-    return set(out, AgentDelta{*text});
+    return decoded_into(out, AgentDelta{*text});
   }
   if (event_name == "card") return decode_card(data, out);
-  if (event_name == "done") return set(out, AgentDone{});
+  if (event_name == "done") return decoded_into(out, AgentDone{});
   // event_name == "error"
   const std::string* code = string_field(data, "code");
   if (!code || code->empty() || code->size() > kMaxCodeBytes)
@@ -151,7 +144,7 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
   const std::string* text = string_field(data, "message");
   if (message != data.end() && !message->is_null() && !text)
     return error("wrong_type", "error.message must be a string");
-  return set(out, AgentError{*code, text ? clean_text(*text, kMaxMessageUnits) : std::string()});
+  return decoded_into(out, AgentError{*code, text ? clean_text(*text, kMaxMessageUnits) : std::string()});
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <variant>
 
 namespace natter {
@@ -44,5 +46,14 @@ DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_vi
 // The same into `out` (the reply stream's form: no AgentEvent is moved).
 std::optional<ProtocolError> decode_agent_event_into(std::string_view event_name, std::string_view data,
                                                     AgentEvent& out);
+
+// A decoder's success: `value` built in place in the caller's variant (the
+// _into decoders' form: returning a variant would move it, and a move is
+// instantiated for every alternative).
+template <typename Variant, typename T>
+std::optional<ProtocolError> decoded_into(Variant& out, T&& value) {
+  out.template emplace<std::decay_t<T>>(std::forward<T>(value));
+  return std::nullopt;
+}
 
 }  // namespace natter

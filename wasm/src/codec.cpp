@@ -224,12 +224,6 @@ std::optional<CodecError> decode_event_into(std::string_view text, Event& out) {
   return std::nullopt;
 }
 
-std::variant<Event, CodecError> decode_event(std::string_view text) {
-  Event event;
-  if (auto error = decode_event_into(text, event)) return std::move(*error);
-  return event;
-}
-
 json encode_rich_text(const RichText& text) {
   json blocks = json::array();
   for (const Block& b : text.blocks) {

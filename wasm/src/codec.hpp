@@ -20,10 +20,9 @@ struct CodecError {
   std::string detail;
 };
 
-// Decodes {"type": "...", ...}. Never throws.
-std::variant<Event, CodecError> decode_event(std::string_view json_text);
-// The same into `out` (the WASM boundary's form: no Event is moved, which
-// would cost a move for each of its alternatives).
+// Decodes {"type": "...", ...} into `out`. Never throws; on a CodecError
+// `out` is unspecified. (Into, not returned: returning would move the Event,
+// a move instantiated for each of its alternatives in the WASM.)
 std::optional<CodecError> decode_event_into(std::string_view json_text, Event& out);
 
 nlohmann::json encode_effect(const Effect& effect);

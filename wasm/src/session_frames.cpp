@@ -162,15 +162,6 @@ std::string encode_handoff_email(const std::string& email_id, const std::string&
   return dump(json_object({{"type", "handoff.email"}, {"email_id", email_id}, {"email", email}}));
 }
 
-namespace {
-// The decoded frame, built in place in the caller's variant.
-template <typename F>
-std::optional<ProtocolError> set(ServerFrame& out, F&& frame) {
-  out.emplace<std::decay_t<F>>(std::forward<F>(frame));
-  return std::nullopt;
-}
-}  // namespace
-
 std::optional<ProtocolError> decode_server_frame_into(std::string_view text, ServerFrame& out) {
   JsonResult parsed = parse_json_limited(text);
   if (!parsed.ok()) return ProtocolError{parsed.error_code, "session frame: " + parsed.error_code};
@@ -211,12 +202,12 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
       auto c = decode_control(*control);
       if (auto* ok = std::get_if<ControlEvent>(&c); ok && ok->state != "unavailable") w.control = *ok;
     }
-    return set(out, std::move(w));
+    return decoded_into(out, std::move(w));
   }
   if (type == "ack") {
     Ack a;
     if (!read_string(j, "message_id", a.message_id)) return bad("ack.message_id");
-    return set(out, std::move(a));
+    return decoded_into(out, std::move(a));
   }
   if (type == "event") {
     ServerEvent e;
@@ -229,7 +220,7 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
     auto data = j.find("data");
     if (name == "held") {
       e.held = true;
-      return set(out, std::move(e));
+      return decoded_into(out, std::move(e));
     }
     if (name == "read") {
       ReadMark r;
@@ -241,51 +232,51 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
       if (by != d.end() && by->is_object()) read_string(*by, "name", r.by);
       if (r.by.size() > kMaxStaffNameBytes) return bad("read.by.name is too long");
       e.read = r;
-      return set(out, std::move(e));
+      return decoded_into(out, std::move(e));
     }
     if (name == "control") {
       auto control = decode_control(data == j.end() ? json::object() : *data);
       if (auto* err = std::get_if<ProtocolError>(&control)) return *err;
       e.control = std::get<ControlEvent>(control);
-      return set(out, std::move(e));
+      return decoded_into(out, std::move(e));
     }
     if (name == "voice.transcript") {
       if (data == j.end()) return bad("voice.transcript.data");
       auto voice = decode_voice_transcript(*data);
       if (auto* err = std::get_if<ProtocolError>(&voice)) return *err;
       e.voice = std::move(std::get<VoiceTranscript>(voice));
-      return set(out, std::move(e));
+      return decoded_into(out, std::move(e));
     }
     if (auto err = decode_agent_event_into(name, data == j.end() ? std::string("{}") : dump(*data), e.event))
       return std::move(*err);
-    return set(out, std::move(e));
+    return decoded_into(out, std::move(e));
   }
-  if (type == "pong") return set(out, Pong{});
+  if (type == "pong") return decoded_into(out, Pong{});
   if (type == "typing") {
     StaffTyping t;
     if (!read_string(j, "name", t.name) || t.name.empty() || t.name.size() > kMaxStaffNameBytes)
       return bad("typing.name must be a staff member's name");
     auto seq = j.find("seq");
     if (seq != j.end() && seq->is_number_unsigned()) t.seq = seq->get<uint64_t>();
-    return set(out, std::move(t));
+    return decoded_into(out, std::move(t));
   }
   if (type == "handoff.email_saved") {
     EmailSaved e;
     if (!read_string(j, "email_id", e.email_id)) return bad("handoff.email_saved.email_id");
-    return set(out, std::move(e));
+    return decoded_into(out, std::move(e));
   }
   if (type == "error") {
     ServerError e;
     read_string(j, "code", e.code);
     read_string(j, "message", e.message);
-    return set(out, std::move(e));
+    return decoded_into(out, std::move(e));
   }
   if (type == "voice.started") {
     VoiceStarted v;
     if (!read_string(j, "call_id", v.call_id)) return bad("voice.started.call_id");
     auto rtc = j.find("rtc");
     v.rtc = rtc != j.end() && rtc->is_boolean() && rtc->get<bool>();
-    return set(out, std::move(v));
+    return decoded_into(out, std::move(v));
   }
   if (type == "voice.agent") {
     VoiceAgent v;
@@ -297,7 +288,7 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
     auto n = j.find("utterance");
     if (n != j.end() && n->is_number_unsigned()) v.utterance = n->get<uint64_t>();
     read_string(j, "reason", v.reason);
-    return set(out, std::move(v));
+    return decoded_into(out, std::move(v));
   }
   if (type == "continue.offered") {
     ContinueOffered c;
@@ -306,12 +297,12 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
     auto ms = j.find("expires_in_ms");
     if (ms == j.end() || !ms->is_number_unsigned()) return bad("continue.offered.expires_in_ms");
     c.expires_in_ms = static_cast<int64_t>(std::min<uint64_t>(ms->get<uint64_t>(), 86400000));
-    return set(out, std::move(c));
+    return decoded_into(out, std::move(c));
   }
   if (type == "voice.closed") {
     VoiceClosed v;
     if (!read_string(j, "call_id", v.call_id)) return bad("voice.closed.call_id");
-    return set(out, std::move(v));
+    return decoded_into(out, std::move(v));
   }
   if (type == "voice.rtc_config") {
     RtcConfigFrame v;
@@ -321,7 +312,7 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
     auto checked = check_ice_servers(*servers);
     if (!checked) return bad("voice.rtc_config.ice_servers must be a short array of {urls, username?, credential?}");
     v.ice_servers_json = dump(*checked);
-    return set(out, std::move(v));
+    return decoded_into(out, std::move(v));
   }
   if (type == "voice.rtc_answer" || type == "voice.rtc_closed") {
     std::string call_id;
@@ -332,19 +323,13 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
     if (type == "voice.rtc_closed") {
       RtcClosedFrame v{call_id, pc_id, ""};
       read_string(j, "reason", v.reason);
-      return set(out, std::move(v));
+      return decoded_into(out, std::move(v));
     }
     RtcAnswerFrame v{call_id, pc_id, ""};
     if (!read_string(j, "sdp", v.sdp) || v.sdp.empty()) return bad("voice.rtc_answer.sdp");
-    return set(out, std::move(v));
+    return decoded_into(out, std::move(v));
   }
-  return set(out, UnknownFrame{type});
-}
-
-std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view text) {
-  ServerFrame frame;
-  if (auto error = decode_server_frame_into(text, frame)) return std::move(*error);
-  return frame;
+  return decoded_into(out, UnknownFrame{type});
 }
 
 }  // namespace natter

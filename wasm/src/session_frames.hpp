@@ -131,10 +131,8 @@ using ServerFrame = std::variant<Welcome, Ack, ServerEvent, Pong, ServerError, V
                                  VoiceClosed, ContinueOffered, StaffTyping, EmailSaved, RtcConfigFrame,
                                  RtcAnswerFrame, RtcClosedFrame, UnknownFrame>;
 
-// Never throws; a malformed frame is a ProtocolError (codes as in
-// agent_protocol.hpp).
-std::variant<ServerFrame, ProtocolError> decode_server_frame(std::string_view text);
-// The same into `out` (the connection's form: no ServerFrame is moved).
+// Decodes one frame into `out`. Never throws; a malformed frame is a
+// ProtocolError (codes as in agent_protocol.hpp) and `out` is then unspecified.
 std::optional<ProtocolError> decode_server_frame_into(std::string_view text, ServerFrame& out);
 
 }  // namespace natter
