@@ -107,6 +107,31 @@ target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)
 # - libopus 1.5.2 with SSE4.1 emulation, bulk memory, hot files -O3 in
 #   LTO and the rest -Oz: 172,017 B gzipped with the analysis (c5 1.28x,
 #   c10 1.38x, min of 11 at load 10).
+# - Again on an idle machine (load 1.2-1.4 from the bench itself), with the
+#   64-bit multiplies below, each against its own native build in the same
+#   runs: 1.5.2 with SSE4.1 emulation at -Os, 126,925 B, c5 1.27x / c10 1.16x,
+#   but 9.2-9.4 ms of WASM CPU per second of speech where 1.3.1 takes
+#   8.4-8.5: 1.5.2's own encoder is ~10 % slower (native too), so its ratio
+#   improves by its baseline, not by a faster call. Hot SILK files (NSQ,
+#   noise shaping, warped autocorrelation, inner products, LPC, Burg,
+#   resampler) at -O3 or -O2 inside LTO: +2.5 KB and slower (1.32-1.35x);
+#   all of libopus at -O3: 174 KB and 1.31x; -msimd128 alone: +1.4 KB, no
+#   faster (in Chromium too).
 if(EMSCRIPTEN)
   target_compile_options(natter_opus PRIVATE -Os -flto -mbulk-memory)
+  # 64-bit integers are native in WASM (i64.mul), but celt/arch.h turns
+  # OPUS_FAST_INT64 on only for x86_64, LP64 and Win64 targets, so on wasm32
+  # SILK's fixed-point macros (silk_SMULWB, silk_SMLAWB, ...: the noise-shaping
+  # quantiser's inner loop) split each 32x16 multiply into two 32-bit ones.
+  # _WIN64 is the one switch arch.h reads that nothing else in libopus or in
+  # Emscripten's libc headers does. Both forms compute the same values (the
+  # native build has always used the 64-bit one), so the packets stay
+  # byte-identical. Encode CPU at complexity 5 / 10 against native, min of 11
+  # interleaved runs (tools/bench/voice-codec.mjs): 1.37x / 1.26x -> 1.28x /
+  # 1.14x, and 1,475 B smaller gzipped.
+  target_compile_definitions(natter_opus PRIVATE _WIN64)
+  file(READ "${NATTER_OPUS_DIR}/celt/arch.h" _opus_arch_h)
+  if(NOT _opus_arch_h MATCHES "#if defined\\(__x86_64__\\) \\|\\| defined\\(__LP64__\\) \\|\\| defined\\(_WIN64\\)\n#define OPUS_FAST_INT64 1")
+    message(FATAL_ERROR "celt/arch.h no longer picks OPUS_FAST_INT64 by _WIN64: see cmake/opus.cmake")
+  endif()
 endif()

@@ -1,6 +1,7 @@
-// Voice codec speed in Node: the same speech encoded by the native build of
+// Voice codec speed: the same speech encoded by the native build of
 // libopus (natter_opus_encode_cli --time 1, which times its encode loop
-// alone), the WASM build (VoiceEncoder.encode), and opusscript from npm
+// alone), the WASM build (VoiceEncoder.encode) in Node and in headless
+// Chromium (voice-codec-chromium.mjs: where calls run it), and opusscript from npm
 // (libopus 1.4 compiled by its authors with Emscripten), at the call's
 // settings and at complexity 5 and 10 (ENCODE_COMPLEXITIES); plus
 // CaptureStream.push of one 20 ms frame -> packet ready.
@@ -13,7 +14,8 @@
 //   encode      CPU ms per second of audio, per run (a fresh encoder each
 //               run); WASM and opusscript: process.cpuUsage() around the
 //               loop (user + system, the whole Node process), native:
-//               CLOCK_PROCESS_CPUTIME_ID around the loop.
+//               CLOCK_PROCESS_CPUTIME_ID around the loop, Chromium: the
+//               page's clock around the loop (a busy loop on one thread).
 //   capture     per frame: write the 960 floats into the stream's input,
 //               push(), copy the packet out (what voice-worker.js does
 //               before it posts the bytes), process.hrtime (wall).
@@ -25,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openCapture, openEncoder } from '../../shim/voice/voice-api.js';
 import { median } from './stats.mjs';
+import { openChromiumEncoder } from './voice-codec-chromium.mjs';
 import { speechWav, readWav } from '../../tests/browser/voice-audio.mjs';
 
 export const SETTINGS = { rate: 48000, frame: 960, bitrate: 24000, complexity: 5, fec: true, lossPerc: 10 };
@@ -125,33 +128,51 @@ function loadOpusscript() {
 const kbps = (packets, seconds) => packets.reduce((s, p) => s + p.length, 0) * 8 / seconds / 1000;
 const same = (a, b) => a.length === b.length && a.every((p, i) => Buffer.compare(Buffer.from(p), Buffer.from(b[i])) === 0);
 
+// The encoders measureEncode runs, in the order each run interleaves them.
+export const ENCODERS = ['native', 'wasm', 'chromium', 'opusscript'];
+
 // Returns {seconds, spokenSeconds, runs, opusVersion, byComplexity: {<c>:
-// {native/wasm/opusscript: {cpuMsPerAudioS: [..], kbps}}} (opusscript:
-// {error} when it could not be loaded), wasmSameAsNative (every
-// complexity)}. The encoders and the complexities are interleaved within
-// each run, so load on the machine hits all of them alike.
+// {native/wasm/chromium/opusscript: {cpuMsPerAudioS: [..], kbps}}}
+// (opusscript, chromium: {error} when it could not be loaded), wasmSameAsNative
+// (the Node and the Chromium WASM, every complexity)}. The encoders and the
+// complexities are interleaved within each run, so load on the machine hits
+// all of them alike.
 export async function measureEncode({ repoRoot, V, seconds = 20, runs, complexities = ENCODE_COMPLEXITIES }) {
   const cli = path.join(repoRoot, 'build/native/tools/voice/natter_opus_encode_cli');
   if (!existsSync(cli)) throw new Error('natter_opus_encode_cli missing: cmake --build build/native --target natter_opus_encode_cli');
   const { pcm, spokenSeconds } = speechPcm(seconds);
   const { OpusScript, error } = loadOpusscript();
+  let page = null;
+  let pageError = null;
+  try {
+    page = await openChromiumEncoder({ glue: path.join(repoRoot, 'build/wasm/wasm/natter.voice.js') });
+  } catch (err) {
+    pageError = `headless Chromium: ${err.message.split('\n')[0]}`;
+  }
   const byComplexity = {};
   for (const c of complexities) {
     byComplexity[c] = { native: { cpuMsPerAudioS: [] }, wasm: { cpuMsPerAudioS: [] },
+      chromium: pageError ? { error: pageError } : { cpuMsPerAudioS: [] },
       opusscript: error ? { error } : { cpuMsPerAudioS: [] } };
   }
   const last = {};
-  for (let i = 0; i < runs; i += 1) {
-    for (const c of complexities) {
-      last[c] = { native: nativeRun(cli, pcm, c), wasm: wasmRun(V, pcm, c), opusscript: OpusScript && opusscriptRun(OpusScript, pcm, c) };
-      for (const k of ['native', 'wasm', 'opusscript']) if (last[c][k]) byComplexity[c][k].cpuMsPerAudioS.push(last[c][k].cpuMs / seconds);
+  try {
+    for (let i = 0; i < runs; i += 1) {
+      for (const c of complexities) {
+        last[c] = { native: nativeRun(cli, pcm, c), wasm: wasmRun(V, pcm, c),
+          chromium: page && await page.run(pcm, c, SETTINGS), opusscript: OpusScript && opusscriptRun(OpusScript, pcm, c) };
+        for (const k of ENCODERS) if (last[c][k]) byComplexity[c][k].cpuMsPerAudioS.push(last[c][k].cpuMs / seconds);
+      }
     }
+  } finally {
+    await page?.close();
   }
   for (const c of complexities) {
-    for (const k of ['native', 'wasm', 'opusscript']) if (last[c][k]) byComplexity[c][k].kbps = kbps(last[c][k].packets, seconds);
+    for (const k of ENCODERS) if (last[c][k]) byComplexity[c][k].kbps = kbps(last[c][k].packets, seconds);
   }
   return { seconds, spokenSeconds, runs, opusVersion: opusVersion(repoRoot), byComplexity,
-    wasmSameAsNative: complexities.every((c) => same(last[c].wasm.packets, last[c].native.packets)) };
+    wasmSameAsNative: complexities.every((c) => same(last[c].wasm.packets, last[c].native.packets)
+      && (!last[c].chromium || same(last[c].chromium.packets, last[c].native.packets))) };
 }
 
 // Returns {frames, perFrameMs: [..], withoutPacket: n}: one CaptureStream
@@ -185,8 +206,8 @@ async function main() {
   const min = (a) => Math.min(...a);
   console.log(`libopus ${e.opusVersion}, ${e.runs} interleaved runs of ${e.seconds} s of speech, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   for (const [c, r] of Object.entries(e.byComplexity)) {
-    for (const k of ['native', 'wasm', 'opusscript']) {
-      if (r[k].error) continue;
+    for (const k of ENCODERS) {
+      if (r[k].error) { console.log(`complexity ${c} ${k.padEnd(10)} not measured: ${r[k].error}`); continue; }
       const x = r[k].cpuMsPerAudioS;
       console.log(`complexity ${c} ${k.padEnd(10)} min ${min(x).toFixed(2)} median ${median(x).toFixed(2)} ms CPU per s of audio` +
         (k === 'native' ? '' : `; vs native: min ${(min(x) / min(r.native.cpuMsPerAudioS)).toFixed(3)}x, median ${(median(x) / median(r.native.cpuMsPerAudioS)).toFixed(3)}x`));

@@ -21,7 +21,8 @@ function encodeTable(e) {
         `${(min(x.cpuMsPerAudioS) / min(r.native.cpuMsPerAudioS)).toFixed(2)}× | ` +
         `${(median(x.cpuMsPerAudioS) / median(r.native.cpuMsPerAudioS)).toFixed(2)}× | ${x.kbps.toFixed(1)} |`);
     rows.push(row(`native libopus ${e.opusVersion} (\`natter_opus_encode_cli\`, Release, -O2, no intrinsics)`, r.native),
-      row('WASM (`natter.voice.wasm`, `VoiceEncoder.encode`)', r.wasm),
+      row('WASM (`natter.voice.wasm`, `VoiceEncoder.encode`) in Node 20', r.wasm),
+      row('the same WASM in headless Chromium (page clock)', r.chromium),
       row('opusscript 0.1.1 (libopus 1.4, its own WASM build)', r.opusscript));
   }
   return ['| complexity | encoder | CPU per s of audio, min | median | vs native (mins) | vs native (medians) | kbit/s out |',
@@ -42,7 +43,7 @@ ${how}
 The same ${e.seconds} s of espeak-ng speech (${e.spokenSeconds.toFixed(1)} s of speech, looped), 48 kHz mono,
 ${SETTINGS.frame}-sample (20 ms) frames, ${SETTINGS.bitrate / 1000} kbit/s, complexity ${Object.keys(e.byComplexity).join(' and ')} (the call uses ${SETTINGS.complexity}),
 in-band FEC on (${SETTINGS.lossPerc} % expected loss), VOIP application, voice signal, through each
-encoder; ${e.runs} runs, each with a fresh encoder, the three encoders and the complexities interleaved
+encoder; ${e.runs} runs, each with a fresh encoder, the four encoders and the complexities interleaved
 within each run. Baseline: native libopus in the same runs; the minimum is the
 figure least disturbed by other work on the (shared) machine. Target: WASM
 ≤ 1.10× native at both complexities.
@@ -53,7 +54,12 @@ CPU time of the encode loop alone: native, \`CLOCK_PROCESS_CPUTIME_ID\` around
 the loop inside \`natter_opus_encode_cli --time 1\` (input read before, output
 written after, so no start-up or I/O); WASM and opusscript, Node's
 \`process.cpuUsage()\` (user + system of the whole process, so any GC
-thread too) around the loop, including each API's copy in and out.
+thread too) around the loop, including each API's copy in and out; in
+Chromium (\`tools/bench/voice-codec-chromium.mjs\`), the page's
+\`performance.now()\` around the same loop in a blank page (a page cannot
+read its CPU clock: wall time of a busy loop on one thread, which on an idle
+core is its CPU time). Chromium's V8 is where shoppers' calls encode, and
+much newer than Node 20's.
 The WASM packets were ${e.wasmSameAsNative ? 'byte for byte the same as' : '**not** the same as'} the native ones
 (\`tests/node/voice_codec_bytes.test.mjs\` asserts this on a chirp). opusscript
 is a different libopus version, so its packets (and bit rate) differ.
