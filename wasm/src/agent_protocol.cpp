@@ -149,11 +149,18 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
 
 }  // namespace
 
+namespace {
+bool known_event(std::string_view name) {
+  return name == "start" || name == "delta" || name == "card" || name == "done" || name == "error";
+}
+ProtocolError unknown_event(std::string_view name) {
+  return error("unknown_event", "unknown event '" + printable(name) + "'");
+}
+}  // namespace
+
 std::optional<ProtocolError> decode_agent_event_into(std::string_view event_name, std::string_view data,
                                                     AgentEvent& out) {
-  if (event_name != "start" && event_name != "delta" && event_name != "card" && event_name != "done" &&
-      event_name != "error")
-    return error("unknown_event", "unknown event '" + printable(event_name) + "'");
+  if (!known_event(event_name)) return unknown_event(event_name);
   JsonResult parsed = parse_json_limited(data);
   if (!parsed.ok()) {
     const std::string why = parsed.error_code == "too_large"  ? "is larger than 64 KiB"
@@ -161,8 +168,14 @@ std::optional<ProtocolError> decode_agent_event_into(std::string_view event_name
                                                               : "is not valid JSON";
     return error(parsed.error_code, std::string(event_name) + " data " + why);
   }
-  if (!parsed.value.is_object()) return error("wrong_type", std::string(event_name) + " data must be a JSON object");
-  return decode_fields(event_name, parsed.value, out);
+  return decode_agent_event_value(event_name, parsed.value, out);
+}
+
+std::optional<ProtocolError> decode_agent_event_value(std::string_view event_name, const json& data,
+                                                     AgentEvent& out) {
+  if (!known_event(event_name)) return unknown_event(event_name);
+  if (!data.is_object()) return error("wrong_type", std::string(event_name) + " data must be a JSON object");
+  return decode_fields(event_name, data, out);
 }
 
 DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_view data) {

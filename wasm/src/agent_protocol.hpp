@@ -10,6 +10,8 @@
 #include <utility>
 #include <variant>
 
+#include <nlohmann/json_fwd.hpp>
+
 namespace natter {
 
 struct AgentStart {   // event: start   data: {"reply_id": "...", "author"?: {"kind": "staff", "name": "..."}}
@@ -46,6 +48,10 @@ DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_vi
 // The same into `out` (the reply stream's form: no AgentEvent is moved).
 std::optional<ProtocolError> decode_agent_event_into(std::string_view event_name, std::string_view data,
                                                     AgentEvent& out);
+// The same from a value a live-session frame already parsed (within the
+// frame's limits): read in place, not written out and parsed again.
+std::optional<ProtocolError> decode_agent_event_value(std::string_view event_name, const nlohmann::json& data,
+                                                     AgentEvent& out);
 
 // A decoder's success: `value` built in place in the caller's variant (the
 // _into decoders' form: returning a variant would move it, and a move is

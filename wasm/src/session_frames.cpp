@@ -63,7 +63,7 @@ std::variant<VoiceTranscript, ProtocolError> decode_voice_transcript(const json&
     for (const auto& p : *products) {
       if (v.products.size() >= kMaxTranscriptProducts) break;
       AgentEvent card;
-      if (auto err = decode_agent_event_into("card", dump(json_object({{"product", p}})), card))
+      if (auto err = decode_agent_event_value("card", json_object({{"product", p}}), card))
         return std::move(*err);  // an unsafe link refuses the whole frame
       v.products.push_back(std::move(std::get<AgentCard>(card)));
     }
@@ -247,7 +247,8 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
       e.voice = std::move(std::get<VoiceTranscript>(voice));
       return decoded_into(out, std::move(e));
     }
-    if (auto err = decode_agent_event_into(name, data == j.end() ? std::string("{}") : dump(*data), e.event))
+    const json no_data = json::object();
+    if (auto err = decode_agent_event_value(name, data == j.end() ? no_data : *data, e.event))
       return std::move(*err);
     return decoded_into(out, std::move(e));
   }
