@@ -109,7 +109,8 @@ target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)
 #   c10 1.38x, min of 11 at load 10).
 # - Again on an idle machine (load 1.2-1.4 from the bench itself), with the
 #   64-bit multiplies below, each against its own native build in the same
-#   runs: 1.5.2 with SSE4.1 emulation at -Os, 126,925 B, c5 1.27x / c10 1.16x,
+#   runs: 1.5.2 with SSE4.1 emulation at -Os (its SSE4.1 quantiser and 7
+#   SILK files at -O3), 126,925 B, c5 1.27x / c10 1.16x,
 #   but 9.2-9.4 ms of WASM CPU per second of speech where 1.3.1 takes
 #   8.4-8.5: 1.5.2's own encoder is ~10 % slower (native too), so its ratio
 #   improves by its baseline, not by a faster call. Hot SILK files (NSQ,
