@@ -12,14 +12,12 @@
 // CPU clock); on an idle core the two agree, and the bench reports minimums.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+import { CHROMIUM_ARGS } from '../../tests/browser/harness.mjs';
 
 const base64 = (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
 export async function openChromiumEncoder({ glue, executablePath = '/usr/bin/chromium' }) {
-  const browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
+  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
     await page.goto('about:blank');

@@ -147,14 +147,17 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
   return decoded_into(out, AgentError{*code, text ? clean_text(*text, kMaxMessageUnits) : std::string()});
 }
 
-}  // namespace
 
-namespace {
 bool known_event(std::string_view name) {
   return name == "start" || name == "delta" || name == "card" || name == "done" || name == "error";
 }
 ProtocolError unknown_event(std::string_view name) {
   return error("unknown_event", "unknown event '" + printable(name) + "'");
+}
+// A known event's data, however it arrived.
+std::optional<ProtocolError> decode_data(std::string_view event_name, const json& data, AgentEvent& out) {
+  if (!data.is_object()) return error("wrong_type", std::string(event_name) + " data must be a JSON object");
+  return decode_fields(event_name, data, out);
 }
 }  // namespace
 
@@ -168,14 +171,13 @@ std::optional<ProtocolError> decode_agent_event_into(std::string_view event_name
                                                               : "is not valid JSON";
     return error(parsed.error_code, std::string(event_name) + " data " + why);
   }
-  return decode_agent_event_value(event_name, parsed.value, out);
+  return decode_data(event_name, parsed.value, out);
 }
 
 std::optional<ProtocolError> decode_agent_event_value(std::string_view event_name, const json& data,
                                                      AgentEvent& out) {
   if (!known_event(event_name)) return unknown_event(event_name);
-  if (!data.is_object()) return error("wrong_type", std::string(event_name) + " data must be a JSON object");
-  return decode_fields(event_name, data, out);
+  return decode_data(event_name, data, out);
 }
 
 DecodedAgentEvent decode_agent_event(std::string_view event_name, std::string_view data) {

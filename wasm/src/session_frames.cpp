@@ -247,8 +247,8 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
       e.voice = std::move(std::get<VoiceTranscript>(voice));
       return decoded_into(out, std::move(e));
     }
-    const json no_data = json::object();
-    if (auto err = decode_agent_event_value(name, data == j.end() ? no_data : *data, e.event))
+    static const json kNoData = json::object();  // an event without data reads as {}
+    if (auto err = decode_agent_event_value(name, data == j.end() ? kNoData : *data, e.event))
       return std::move(*err);
     return decoded_into(out, std::move(e));
   }

@@ -3,9 +3,11 @@
 // with its owner's fence and lease, the events written so far, and the
 // waiters to wake when it changes. Same contract as the Redis scripts
 // (redis-scripts.mjs), checked by tests/server/store-contract.test.mjs.
+import { RunWaiters } from './run-waiters.mjs';
+
 export class MemoryRuns {
   #records = new Map(); // key -> run record
-  #waiters = new Map(); // key -> Set(resolve)
+  #waiters = new RunWaiters();
   #limits;
   #now;
 
@@ -29,12 +31,7 @@ export class MemoryRuns {
 
   #live(r) { return r.state === 'running' && r.leaseUntil > this.#now(); }
 
-  #notify(key) {
-    const waiters = this.#waiters.get(key);
-    if (!waiters) return;
-    this.#waiters.delete(key);
-    for (const wake of waiters) wake();
-  }
+  #notify(key) { this.#waiters.wake(key); }
 
   async claimRun(key, print, { owner = '', leaseMs = 15_000 } = {}) {
     const r = this.#run(key);
@@ -102,14 +99,5 @@ export class MemoryRuns {
     return { state: r.state, events: r.events.slice(from), expired: r.state === 'running' && !this.#live(r) };
   }
 
-  waitRun(key, ms, signal) {
-    return new Promise((resolve) => {
-      let waiters = this.#waiters.get(key);
-      if (!waiters) this.#waiters.set(key, waiters = new Set());
-      const done = () => { clearTimeout(timer); signal?.removeEventListener('abort', done); waiters.delete(done); resolve(); };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done);
-      waiters.add(done);
-    });
-  }
+  waitRun(key, ms, signal) { return this.#waiters.wait(key, ms, signal); }
 }

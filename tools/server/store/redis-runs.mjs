@@ -5,12 +5,13 @@
 // pub/sub notice that wakes waitRun early; a lost notice only costs the
 // wait's timeout, since every waiter reads the run again.
 import { RUN_CHANNEL, runKeys } from './redis-keys.mjs';
+import { RunWaiters } from './run-waiters.mjs';
 
 export class RedisRuns {
   #client;
   #run;
   #limits;
-  #waiters = new Map(); // key -> Set(resolve)
+  #waiters = new RunWaiters();
 
   // client: the store's command connection; run(name, keys, args): runs
   // one of the store's loaded scripts; limits: the store's bounds.
@@ -24,7 +25,7 @@ export class RedisRuns {
   async subscribe(sub) { await sub.subscribe(RUN_CHANNEL, (key) => this.#wake(key)); }
 
   // The store is closing: every waiter returns now.
-  wakeAll() { for (const waiters of this.#waiters.values()) for (const wake of waiters) wake(); }
+  wakeAll() { this.#waiters.wakeAll(); }
 
   async claimRun(key, print, { owner = '', leaseMs = 15_000 } = {}) {
     const reply = await this.#run('CLAIM', runKeys(key),
@@ -60,27 +61,7 @@ export class RedisRuns {
     return { state: reply[0], expired: reply[1] === 1, events: reply[2].map((text) => JSON.parse(text)) };
   }
 
-  #wake(key) {
-    const waiters = this.#waiters.get(key);
-    if (!waiters) return;
-    this.#waiters.delete(key);
-    for (const wake of waiters) wake();
-  }
+  #wake(key) { this.#waiters.wake(key); }
 
-  waitRun(key, ms, signal) {
-    return new Promise((resolve) => {
-      let waiters = this.#waiters.get(key);
-      if (!waiters) this.#waiters.set(key, waiters = new Set());
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        waiters.delete(done);
-        if (waiters.size === 0 && this.#waiters.get(key) === waiters) this.#waiters.delete(key);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done);
-      waiters.add(done);
-    });
-  }
+  waitRun(key, ms, signal) { return this.#waiters.wait(key, ms, signal); }
 }
