@@ -118,6 +118,15 @@ target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)
 #   resampler) at -O3 or -O2 inside LTO: +2.5 KB and slower (1.32-1.35x);
 #   all of libopus at -O3: 174 KB and 1.31x; -msimd128 alone: +1.4 KB, no
 #   faster (in Chromium too).
+# - 1.3.1's own SSE4.1 SILK files (SILK_SOURCES_SSE4_1: both quantisers,
+#   VAD, LTP codebook search; integer code, packets byte-identical) through
+#   Emscripten 3.1.6's SSE4.1 emulation, OPUS_X86_PRESUME_SSE4_1, 25 runs
+#   against 1.3.1 without them in the same hour: +0.3 KB, c5 1.25x / 1.27x
+#   in Node and 1.20x / 1.22x in Chromium (min / median), the same as
+#   without; with -msimd128 on all of libopus, slower (c5 1.35x / 1.40x).
+#   This was the hand-vectorised quantiser a WASM SIMD port would write,
+#   so that route is measured too: the quantiser's vector parts are not
+#   where WASM loses its 1.2x at complexity 5.
 if(EMSCRIPTEN)
   target_compile_options(natter_opus PRIVATE -Os -flto -mbulk-memory)
   # 64-bit integers are native in WASM (i64.mul), but celt/arch.h turns
