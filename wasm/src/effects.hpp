@@ -172,7 +172,7 @@ struct Persist {
 struct NoticeShown {
   std::string code;
   std::string text;
-  std::string arg;  // the one variable part of `text` (a name, a number) for translations; often ""
+  std::string arg{};  // the one variable part of `text` (a name, a number) for translations; often ""
 };
 
 // --- Voice mode (voice_call.hpp) ---

@@ -28,8 +28,8 @@ struct TranscriptEntry {
   std::vector<ProductCardShown> cards;
   bool voice = false;  // a voice call's transcript (said, not typed); id names its bubble
   bool cut = false;    // voice, agent: interrupted by the shopper (barge-in)
-  std::string author;  // agent: a person from the shop wrote it (their name); "": the assistant
-  std::string json;    // this entry as JSON text, written once when it is added (entries never change)
+  std::string author{};  // agent: a person from the shop wrote it (their name); "": the assistant
+  std::string json{};    // this entry as JSON text, written once when it is added (entries never change)
 };
 
 class Transcript {
