@@ -2,8 +2,10 @@
 // status_changed with its diagnosis, a failed delivery's detail) are
 // English. Each comes with a stable code (effects.hpp); the active
 // catalogue's text for that code replaces the core's words. Without a
-// translation or a shop override the core's own words stay. The one part
-// that is never translated is an agent's own error message, quoted as is.
+// translation or a shop override the core's own words stay, so the bundle's
+// English catalogue does not carry them (en-core.js, not shipped, does).
+// The one part that is never translated is an agent's own error message,
+// quoted as is.
 //
 //   const run = localizeEffects(runEffect, t, { maxChars: 4000 });
 
@@ -110,6 +112,14 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
   }
   if (!key || !t.custom(key)) return effect;
   return { ...effect, text: t(key, vars) };
+}
+
+// Every catalogue key a core text can be replaced by, for the catalogue test
+// (tests/node/i18n-catalogues.test.mjs); the widget never calls it. Their
+// English is in en-core.js, or in en.js where the shim shows it itself.
+export function coreTextKeys() {
+  const maps = [COMPOSER, NOTICE, STATUS, DIAGNOSIS, REASON, EMAIL_FORM];
+  return [...new Set([...maps.flatMap(Object.values), 'failure.agentFailedWith'])];
 }
 
 export function localizeEffects(runEffect, t, options) {

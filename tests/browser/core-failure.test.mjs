@@ -12,7 +12,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
 import { openLive, sentIdOf, assertServerRanOnce, type } from './session-helpers.mjs';
-import en from '../../shim/i18n/en.js';
+import { english } from './english.mjs';
 import { plantCoreTraps, FIRST_DELTA } from './core-traps.mjs';
 
 // A page whose CSP forbids compiling WebAssembly: the core runs in a frame
@@ -97,7 +97,7 @@ test('a core that fails again on the same page stops the chat: a notice, the com
     { code: 'core_failed', restarting: false, detail: 'unreachable' },
   ]));
   const notice = s.widget.locator('li.notice[data-code="core_failed"]');
-  await eventually(async () => assert.equal(await notice.textContent(), en['notice.coreFailed']));
+  await eventually(async () => assert.equal(await notice.textContent(), english['notice.coreFailed']));
   assert.equal(await s.textarea.inputValue(), text, 'nothing typed is lost');
   assert.equal(await s.textarea.evaluate((t) => t.readOnly), true);
   assert.equal(await s.widget.locator('button.send').isDisabled(), true);
@@ -147,7 +147,7 @@ test('a core in the frame that fails again stops the chat and takes its frame wi
   ]));
   await eventually(async () => assert.equal(await frames.count(), 0, 'the failed core\'s frame is removed'));
   const notice = s.widget.locator('li.notice[data-code="core_failed"]');
-  await eventually(async () => assert.equal(await notice.textContent(), en['notice.coreFailed']));
+  await eventually(async () => assert.equal(await notice.textContent(), english['notice.coreFailed']));
   assert.equal(await s.textarea.inputValue(), text, 'nothing typed is lost');
   assert.equal(await s.textarea.evaluate((t) => t.readOnly), true);
   await eventually(() => assert.ok(s.sockets.every((w) => w.closed), 'every socket closed'));

@@ -6,7 +6,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from './harness.mjs';
 import { openWidgetPage, pseudoLocalise } from './widget-page.mjs';
-import en from '../../shim/i18n/en.js';
+import { english } from './english.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
@@ -100,7 +100,7 @@ test('an English page downloads no catalogue; the shop can override any string',
 test('pseudo-localised strings fit every control and label at 360 px', async () => {
   const w = await openWidgetPage(stack, {
     viewport: { width: 360, height: 740 },
-    init: { strings: pseudoLocalise(en) },
+    init: { strings: pseudoLocalise(english) },
   });
   await w.ready();
   await w.openChat();

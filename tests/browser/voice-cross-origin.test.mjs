@@ -23,7 +23,7 @@ import { startStack, eventually, recordCspViolations, cspViolations } from './ha
 import { openLive } from './session-helpers.mjs';
 import { speechWav, micArgs, recordVoiceStates, gatewayCall, assertAudioBothWaysOnTheChannel } from './voice-audio.mjs';
 import { startShopServer, shopPages } from './shop-origin.mjs';
-import en from '../../shim/i18n/en.js';
+import { english } from './english.mjs';
 import de from '../../shim/i18n/de.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-xovoice-'));
@@ -52,7 +52,7 @@ after(async () => {
 });
 beforeEach(() => stack.reset());
 
-function voiceUi(s, t = en) {
+function voiceUi(s, t = english) {
   return {
     start: s.widget.getByRole('button', { name: t['voice.start'] }),
     end: s.widget.getByRole('button', { name: t['voice.end'] }),
@@ -66,7 +66,7 @@ const voiceFrame = (s) => s.page.frames().find((f) => /\/natter\.voiceframe\.[0-
 const settle = (s, ms) => s.page.evaluate((t) => new Promise((r) => setTimeout(r, t)), ms);
 
 // Opens the shop page in `t`'s language and waits for the live session.
-async function openShop(pathname, t = en) {
+async function openShop(pathname, t = english) {
   const s = await openLive(stack, { path: shop.url(pathname) });
   s.textarea = s.widget.getByLabel(t['composer.label']); // openChat waits for it
   await s.openChat();
@@ -167,7 +167,7 @@ test('refused: the widget origin sends no CORS header for the worklets; German m
 
 test('refused: the shop CSP has no frame-src for the widget origin; the console names the directive', async () => {
   const s = await openShop('/no-frame.html');
-  await refusedThenChats(s, en, new RegExp(`^\\[natter\\] voice is unavailable on this page: this page's frame-src directive blocks the voice frame: add ${widget.replace(/\./g, '\\.')} to frame-src$`));
+  await refusedThenChats(s, english, new RegExp(`^\\[natter\\] voice is unavailable on this page: this page's frame-src directive blocks the voice frame: add ${widget.replace(/\./g, '\\.')} to frame-src$`));
   const blocked = await cspViolations(s.page);
   assert.ok(blocked.length >= 1 && blocked.every((v) => v.directive === 'frame-src'), JSON.stringify(blocked));
   s.assertClean(s.problems.filter((p) => p === ours(s)[0] || /Content Security Policy/.test(p.text)));

@@ -15,7 +15,7 @@ import {
   speechWav, readWav, envelope, bestLoopCorrelation, micArgs, recordVoiceStates, gatewayCall as gatewayCallOf,
 } from './voice-audio.mjs';
 import { assertAxeClean } from './axe.mjs';
-import en from '../../shim/i18n/en.js';
+import { english } from './english.mjs';
 
 const ENTER_IGNORED = '[natter] Enter ignored in voice mode';
 const MIN_ENVELOPE_CORRELATION = 0.7;
@@ -143,7 +143,7 @@ test('the voice code cannot download: the core is told, no microphone is asked f
   const ui = voiceUi(s);
   assert.equal(asked, 0, 'the voice runtime is not downloaded before the first call');
   await ui.start.click();
-  await s.widget.getByText(en['notice.voiceBlocked']).waitFor(); // not "No microphone was found": none was asked for
+  await s.widget.getByText(english['notice.voiceBlocked']).waitFor(); // not "No microphone was found": none was asked for
   await ui.waitFor('off');
   assert.equal(asked, 1);
   assert.equal(await s.page.evaluate(() => window.__mic.calls), 0);
@@ -202,7 +202,7 @@ test('keyboard only: start a call, hear the state announced, end it; axe is clea
     state: bar.dataset.state, text: bar.querySelector('.voice-state').textContent,
   }));
   assert.ok(['listening', 'user_speaking', 'agent_speaking'].includes(shown.state), shown.state);
-  assert.equal(shown.text, en[`voice.state.${shown.state}`], 'the state in words');
+  assert.equal(shown.text, english[`voice.state.${shown.state}`], 'the state in words');
   await assertAxeClean(s.page, 'voice mode, in a call');
   assert.equal(await focused(), 'input', 'focus went to the text box, not to End call');
   await s.page.keyboard.press('Shift+Tab');
@@ -225,11 +225,11 @@ test('Mute stops every microphone packet until Unmute, and says so', async () =>
   await eventually(async () => assert.ok(await packetsSent() > 0, 'the microphone is heard before muting'));
   await mute.click();
   await eventually(async () => assert.equal(await mute.getAttribute('aria-pressed'), 'true'));
-  assert.equal(await mute.textContent(), en['voice.unmute']);
+  assert.equal(await mute.textContent(), english['voice.unmute']);
   await eventually(async () => {
     const bar = await s.widget.locator('[part="voice-bar"]').evaluate((b) => ({ state: b.dataset.state, text: b.querySelector('.voice-state').textContent }));
-    if (bar.state === 'listening' || bar.state === 'user_speaking') assert.equal(bar.text, en['voice.state.muted']);
-    else assert.equal(bar.text, en[`voice.state.${bar.state}`]);
+    if (bar.state === 'listening' || bar.state === 'user_speaking') assert.equal(bar.text, english['voice.state.muted']);
+    else assert.equal(bar.text, english[`voice.state.${bar.state}`]);
   });
   // Packets already in flight may still land; after that, silence on the wire.
   await s.page.waitForTimeout(300);

@@ -3,14 +3,17 @@
 // navigator > en, and core texts are replaced only when translated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import en from '../../shim/i18n/en.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import shipped from '../../shim/i18n/en.js';
+import enCore from '../../shim/i18n/en-core.js';
 import { resolveLocale, availableCatalogues } from '../../shim/i18n/locale.js';
 import { createTranslator, fill } from '../../shim/i18n/translate.js';
-import { localizeEffect } from '../../shim/i18n/core-text.js';
+import { localizeEffect, coreTextKeys } from '../../shim/i18n/core-text.js';
 
 const dir = new URL('../../shim/i18n/', import.meta.url);
 const locales = readdirSync(dir).filter((f) => /^[a-z]{2,3}\.js$/.test(f)).map((f) => f.slice(0, -3));
+// The English reference: the shipped catalogue and the core's words.
+const en = { ...shipped, ...enCore };
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('there is English, a left-to-right and a right-to-left catalogue', () => {
@@ -31,6 +34,26 @@ for (const locale of locales.filter((l) => l !== 'en')) {
     }
   });
 }
+
+test('English: the core\'s words are apart from the shipped catalogue, and only the core says them', () => {
+  const both = Object.keys(enCore).filter((k) => k in shipped);
+  assert.deepEqual(both, [], 'a key in en.js and en-core.js');
+  const replaceable = new Set(coreTextKeys());
+  assert.deepEqual(Object.keys(enCore).filter((k) => !replaceable.has(k)), [], 'en-core.js keys no core code maps to');
+  assert.deepEqual([...replaceable].filter((k) => !(k in en)), [], 'core codes mapped to keys without English');
+  // en.js is what English shows for a key the shim looks up itself; a key
+  // only in en-core.js would show as the key. So no module but the maps
+  // may name one.
+  const shim = new URL('../../shim/', import.meta.url);
+  const maps = new Set(['i18n/core-text.js', 'i18n/continue-text.js']);
+  const named = [];
+  for (const file of readdirSync(shim, { recursive: true })) {
+    if (!file.endsWith('.js') || maps.has(file) || /^i18n\/[a-z]{2,3}(-core)?\.js$/.test(file)) continue;
+    const text = readFileSync(new URL(file, shim), 'utf8');
+    for (const key of Object.keys(enCore)) if (text.includes(`'${key}'`) || text.includes(`"${key}"`)) named.push(`${file}: ${key}`);
+  }
+  assert.deepEqual(named, []);
+});
 
 test('the locale is the shop\'s, then <html lang>, then the browser\'s, then English', () => {
   const available = ['en', 'de', 'ar'];

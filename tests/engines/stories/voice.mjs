@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { widgetOn, eventually } from '../widget.mjs';
 import { LIVE_PAGE } from '../../browser/session-helpers.mjs';
-import en from '../../../shim/i18n/en.js';
+import { english } from '../../browser/english.mjs';
 
 // Keeps every microphone stream the page gets (to check its tracks end).
 function micSpy() {
@@ -140,7 +140,7 @@ voiceStories.push({
     await w.waitConnected();
     await page.evaluate(micSpy);
     await w.click('button[aria-label="Start a voice call"]');
-    await w.waitFor('li.notice', { text: en['notice.voiceUnsupported'] });
+    await w.waitFor('li.notice', { text: english['notice.voiceUnsupported'] });
     assert.ok([null, 'off'].includes(await voiceState(w)), 'no call started');
     assert.equal(await page.evaluate(() => window.__mic.calls), 0, 'the microphone was never asked for');
     await w.send('do you have PS5 games?');
@@ -169,7 +169,7 @@ voiceStories.push({
     await page.evaluate(micSpy);
     await page.evaluate(audioNeverStarts);
     await w.click('button[aria-label="Start a voice call"]');
-    await w.waitFor('li.notice', { text: en['notice.voiceAudioStalled'], timeout: 30_000 });
+    await w.waitFor('li.notice', { text: english['notice.voiceAudioStalled'], timeout: 30_000 });
     await eventually(async () => assert.ok([null, 'off'].includes(await voiceState(w)), 'the call ended'));
     const mic = await page.evaluate(() => ({
       calls: window.__mic.calls,
