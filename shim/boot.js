@@ -66,19 +66,42 @@ import { createContinueEffects } from './continue/continue-effects.js';
 /* global __NATTER_ENV__ */
 
 // The core in this page: a NatterCore (shim/core-api.js), or NatterCspError when the
-// page's CSP forbids compiling WebAssembly.
-async function startLocalCore(wasmUrl, wasm, config, platform) {
-  const NatterCore = natterCoreClass(await loadCoreWasm({
+// page's CSP forbids compiling WebAssembly. `rest`: the core_rest_wasm
+// entry ({url, integrity}), the part of the core a first chat does not call.
+async function startLocalCore(wasmUrl, wasm, rest, config, platform) {
+  const module = await loadCoreWasm({
     url: wasmUrl,
     integrity: wasm.integrity,
+    rest,
     fetch: platform.fetch,
     WebAssembly,
     console: platform.console,
-  }));
+    setTimeout: platform.setTimeout,
+  });
+  const NatterCore = natterCoreClass(module);
   // Compiles the send path before the shopper's first message, when the page
-  // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call).
-  (window.requestIdleCallback ?? ((fn) => platform.setTimeout(fn, 1)))(() => NatterCore.warm());
-  return new NatterCore(config);
+  // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call);
+  // then downloads the rest of the core, so it is in before a call needs it.
+  // (At most 2 s later on a page that is never idle.)
+  (window.requestIdleCallback ?? ((fn) => platform.setTimeout(fn, 1)))(() => {
+    NatterCore.warm();
+    module.loadRest();
+  }, { timeout: 2000 });
+  for (;;) {
+    try {
+      return new NatterCore(config);
+    } catch (err) {
+      if (err?.name !== 'CoreRestPending') throw err;
+      await err.ready;
+    }
+  }
+}
+
+// The core_rest_wasm entry as {url, integrity} (absolute URL), or null for a
+// release whose core is one file.
+function restEntry(ctx) {
+  const rest = ctx.manifest.files.core_rest_wasm;
+  return rest ? { url: new URL(rest.path, ctx.base).href, integrity: rest.integrity } : null;
 }
 
 // The core in the core frame (shim/frame/, its host side downloaded now:
@@ -96,7 +119,7 @@ async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
     frameHost = await loadFrameHost({ manifest: ctx.manifest, base: ctx.base });
     core = await frameHost.openCoreFrame({
       doc: document, win: window, root: ctx.root, url, config,
-      wasm: { path: wasmUrl, integrity: ctx.manifest.files.core_wasm.integrity },
+      wasm: { path: wasmUrl, integrity: ctx.manifest.files.core_wasm.integrity, rest: restEntry(ctx) },
       setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
     });
   } catch (err) {
@@ -132,7 +155,7 @@ async function startCore(ctx, platform) {
   const wasmUrl = new URL(wasm.path, ctx.base).href;
   let started;
   try {
-    started = { core: await startLocalCore(wasmUrl, wasm, config, platform), createHost: createCoreHost };
+    started = { core: await startLocalCore(wasmUrl, wasm, restEntry(ctx), config, platform), createHost: createCoreHost };
   } catch (err) {
     if (err?.name !== 'NatterCspError') throw err;
     started = await startFrameCore(ctx, platform, config, wasmUrl, err);

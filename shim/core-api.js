@@ -12,7 +12,15 @@
 // the call; text coming out is read before the next call (the module keeps
 // one output buffer). Memory may grow during any call, which detaches the
 // old buffer: the byte view is taken again whenever the buffer changed.
-
+//
+// The core in two parts (docs/ARCHITECTURE.md, "The core in two parts"):
+// the shipped core_wasm holds only the functions a first chat calls; the
+// rest (core_rest_wasm) fills the others in when it is instantiated against
+// it. Until then a call that reaches one of them is undone (the module's
+// live memory and stack pointer put back as they were before the call) and
+// throws CoreRestPending, whose `ready` settles once the rest is in; the
+// host then makes the same call again. The core is deterministic, so the
+// replayed call answers exactly what it would have answered the first time.
 import { instantiateWasmFile } from './load-wasm.js';
 
 const encoder = new TextEncoder();
@@ -28,18 +36,97 @@ export const CORE_IMPORTS = {
   },
 };
 
-// Runs the module's constructors once, then returns its exports: what
-// natterCoreClass takes. Call it once per instance.
-export function initCore(instance) {
-  instance.exports._initialize();
-  return instance.exports;
+// A call reached the part of the core that is still loading; it was undone.
+// `ready` resolves once that part is in (it never rejects: the download is
+// retried); then make the same call again.
+export class CoreRestPending extends Error {
+  constructor(ready) {
+    super('the chat engine is still loading part of its code');
+    this.name = 'CoreRestPending';
+    this.ready = ready;
+  }
+}
+
+// What a function of the rest runs before the rest is in: wasm-split's
+// placeholders (imports "placeholder".<n> of core_wasm) all throw this.
+const REACHED_REST = Object.freeze({ natter: 'reached-rest' });
+const placeholders = new Proxy({}, { get: () => () => { throw REACHED_REST; } });
+export const SPLIT_CORE_IMPORTS = { ...CORE_IMPORTS, placeholder: placeholders };
+
+// The download of the rest, retried until it succeeds (with console.warn
+// and a growing pause: 1, 2, 4 … 30 s), since nothing can answer a call
+// that needs it until then. load() -> Promise (instantiates the rest).
+function restLoader(load, { setTimeout, console }) {
+  let ready = null;
+  let whole = false;
+  const attempt = (pauseMs) => load().then(() => { whole = true; }, (err) => {
+    console.warn(`[natter] part of the chat engine did not load (${err?.message ?? err}); retrying in ${pauseMs / 1000} s`);
+    return new Promise((resolve) => setTimeout(resolve, pauseMs)).then(() => attempt(Math.min(pauseMs * 2, 30_000)));
+  });
+  return {
+    whole: () => whole,
+    load: () => (ready ??= attempt(1000)),
+  };
+}
+
+// Runs call(); if it reaches the rest before the rest is in, puts back what
+// the call changed and throws CoreRestPending. Between calls the module's
+// state lives in [0, low) and [high, top): its data and heap, around the
+// stack (core_api.cpp natter_core_live_memory).
+function guardFor(ex, rest) {
+  if (!rest) return (call) => call();
+  return function guard(call) {
+    if (rest.whole()) return call();
+    const [low, high, top] = new Uint32Array(ex.memory.buffer, ex.natter_core_live_memory(), 4).slice(1);
+    const before = new Uint8Array(ex.memory.buffer);
+    const data = before.slice(0, low);
+    const heap = before.slice(high, top);
+    const stack = ex.stackSave();
+    try {
+      return call();
+    } catch (err) {
+      if (err !== REACHED_REST) throw err;
+      const memory = new Uint8Array(ex.memory.buffer);
+      memory.set(data, 0);
+      memory.set(heap, high);
+      ex.stackRestore(stack);
+      throw new CoreRestPending(rest.load());
+    }
+  };
+}
+
+// Runs the module's constructors once, then returns what natterCoreClass
+// takes: its exports, with guard (guardFor) and loadRest() (starts the
+// rest's download; resolves once it is in). `rest`: {load(imports) ->
+// Promise<instance>, setTimeout, console} for a core_wasm that has one.
+// Call it once per instance.
+export function initCore(instance, rest = null) {
+  const ex = instance.exports;
+  const loader = rest && restLoader(() => rest.load({ ...CORE_IMPORTS, primary: ex }), rest);
+  const wasm = { ...ex, guard: guardFor(ex, loader), loadRest: loader ? loader.load : () => Promise.resolve() };
+  wasm.guard(() => ex._initialize());
+  return wasm;
 }
 
 // The page's and the core frame's way in: fetches the core .wasm with SRI
-// (source: load-wasm.js instantiateWasmFile's), instantiates and starts it.
+// (source: load-wasm.js instantiateWasmFile's, and `rest`: the core_rest_wasm
+// entry {url, integrity}, fetched the same way when loadRest() or a call
+// needs it), instantiates and starts it.
 export async function loadCoreWasm(source) {
-  const { instance } = await instantiateWasmFile(source, CORE_IMPORTS);
-  return initCore(instance);
+  const rest = source.rest && {
+    load: (imports) => instantiateWasmFile({ ...source, ...source.rest }, imports),
+    setTimeout: source.setTimeout ?? setTimeout,
+    console: source.console,
+  };
+  const { instance } = await instantiateWasmFile(source, rest ? SPLIT_CORE_IMPORTS : CORE_IMPORTS);
+  for (;;) {
+    try {
+      return initCore(instance, rest);
+    } catch (err) {
+      if (!(err instanceof CoreRestPending)) throw err;
+      await err.ready;
+    }
+  }
 }
 
 export function natterCoreClass(wasm) {
@@ -60,27 +147,45 @@ export function natterCoreClass(wasm) {
     if (!core.ptr) throw new Error('NatterCore used after delete()');
     return core.ptr;
   };
+  const guard = wasm.guard ?? ((call) => call());
 
   return class NatterCore {
     // One whole turn on a scratch core, so the browser compiles its WASM
     // before the first real message (core_api.cpp natter_core_warm). True
     // when that turn ran to its reply.
-    static warm() { return wasm.natter_core_warm() === 1; }
+    // Not warmed (false) if that would need the rest before it is in.
+    static warm() {
+      try {
+        return guard(() => wasm.natter_core_warm() === 1);
+      } catch (err) {
+        if (err instanceof CoreRestPending) return false;
+        throw err;
+      }
+    }
+    // Every method may throw CoreRestPending (above): nothing happened then.
     constructor(configJson) {
-      this.ptr = withText(configJson, (p, n) => wasm.natter_core_new(p, n));
+      this.ptr = guard(() => withText(configJson, (p, n) => wasm.natter_core_new(p, n)));
     }
     handle(eventJson, nowMs) {
       const core = live(this);
-      return read(withText(eventJson, (p, n) => wasm.natter_core_handle(core, p, n, nowMs)));
+      return guard(() => read(withText(eventJson, (p, n) => wasm.natter_core_handle(core, p, n, nowMs))));
     }
-    nextDeadline() { return wasm.natter_core_next_deadline(live(this)); }
-    conversationId() { return read(wasm.natter_core_conversation_id(live(this))); }
-    statsJson() { return read(wasm.natter_core_stats_json(live(this))); }
-    identityJson() { return read(wasm.natter_core_identity_json(live(this))); }
-    // Not garbage collected: the host frees it (core-host.js dispose()).
+    nextDeadline() { return guard(() => wasm.natter_core_next_deadline(live(this))); }
+    conversationId() { return guard(() => read(wasm.natter_core_conversation_id(live(this)))); }
+    statsJson() { return guard(() => read(wasm.natter_core_stats_json(live(this)))); }
+    identityJson() { return guard(() => read(wasm.natter_core_identity_json(live(this)))); }
+    // Not garbage collected: the host frees it (core-host.js dispose()); a
+    // free that needs the rest happens once the rest is in.
     delete() {
-      if (this.ptr) wasm.natter_core_delete(this.ptr);
+      const core = this.ptr;
       this.ptr = 0;
+      if (!core) return;
+      try {
+        guard(() => wasm.natter_core_delete(core));
+      } catch (err) {
+        if (!(err instanceof CoreRestPending)) throw err;
+        err.ready.then(() => wasm.natter_core_delete(core));
+      }
     }
   };
 }

@@ -16,12 +16,31 @@
 // onFailed(err, event) is called once; boot.js decides what replaces it.
 // dispatch then returns null, as a core in the frame does (no answer to act
 // on: keyboard.js applies the core's Enter rule).
+//
+// A call that needs the part of the core still loading (CoreRestPending,
+// shim/core-api.js) changed nothing: that event and every one after it wait,
+// in order, and are fed once that part is in. dispatch returns null
+// meanwhile, as above.
 
 export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout, console, onFailed = () => {} }) {
   const pending = [];
   let draining = false;
   let timer = null;
   let failed = false;
+  let disposed = false;
+  let waiting = false; // for the rest of the core (CoreRestPending)
+
+  const restPending = (err) => err?.name === 'CoreRestPending';
+  // Feeds what waited once the rest is in, then arms the timer.
+  function waitFor(ready) {
+    waiting = true;
+    ready.then(() => {
+      waiting = false;
+      if (disposed || failed) return;
+      drain();
+      arm();
+    });
+  }
 
   function feed(event) {
     if (failed) return null;
@@ -29,6 +48,11 @@ export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout,
     try {
       effects = JSON.parse(core.handle(JSON.stringify(event), now()));
     } catch (err) {
+      if (restPending(err)) {
+        pending.unshift(event);
+        waitFor(err.ready);
+        return null;
+      }
       failed = true;
       pending.length = 0;
       console.error('[natter] core failed on ' + event.type + ':', err);
@@ -48,8 +72,15 @@ export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout,
   function arm() {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (failed) return;
-    const deadline = core.nextDeadline();
+    if (failed || waiting) return;
+    let deadline;
+    try {
+      deadline = core.nextDeadline();
+    } catch (err) {
+      if (!restPending(err)) throw err;
+      waitFor(err.ready);
+      return;
+    }
     if (deadline < 0) return;
     timer = setTimeout(() => {
       timer = null;
@@ -57,19 +88,24 @@ export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout,
     }, Math.max(0, deadline - now()));
   }
 
-  function dispatch(event) {
-    if (draining) {
-      pending.push(event);
-      return [];
-    }
+  function drain(first) {
     draining = true;
-    let ran;
+    let ran = null;
     try {
-      ran = feed(event);
-      while (pending.length) feed(pending.shift());
+      if (first) ran = feed(first);
+      while (pending.length && !waiting) feed(pending.shift());
     } finally {
       draining = false;
     }
+    return ran;
+  }
+
+  function dispatch(event) {
+    if (draining || waiting) {
+      pending.push(event);
+      return waiting ? null : [];
+    }
+    const ran = drain(event);
     arm();
     return ran;
   }
@@ -78,6 +114,7 @@ export function createCoreHost({ core, runEffect, now, setTimeout, clearTimeout,
   // failed core is not called again, not even to free it: its module
   // instance is dropped whole (each core boots its own, boot.js startCore).
   function dispose() {
+    disposed = true;
     if (timer !== null) clearTimeout(timer);
     timer = null;
     if (!failed) core.delete();

@@ -10,6 +10,14 @@
 //   const reply = await chat.ask('do you have PS5 games?');  // {text, cards, ...}
 //   chat.dispose();
 //
+// natter.core.wasm is the whole core (build/wasm/wasm/, `npm run build`); a
+// release ships it in two parts (docs/ARCHITECTURE.md, "The core in two
+// parts"), which run here too once both are in: instantiate its core_wasm
+// with SPLIT_CORE_IMPORTS, give initCore(instance, {load}) a load(imports)
+// that instantiates its core_rest_wasm with them, and await
+// wasm.loadRest() before createHeadlessClient (ask() answers a send at
+// once, so it does not wait for a part still loading).
+//
 // `wasm` is the started core (one per instance: initCore); the
 // platform pieces default to node's globals and can be swapped like the
 // widget's (see platform.js).

@@ -14,16 +14,21 @@ import { loadCoreWasm } from '../core-api.js';
 import { createCoreServer } from './core-server.js';
 import { READY, PORT } from './frame-protocol.js';
 
-// Compiles the core .wasm (entry {path, integrity}, path relative to this
-// frame's own URL) with SRI and returns its started exports.
-function loadModule(wasm) {
-  return loadCoreWasm({
+// Compiles the core .wasm (entry {path, integrity, rest?: {url, integrity}},
+// paths relative to this frame's own URL) with SRI and returns its started
+// exports; then downloads the rest of the core (shim/core-api.js).
+async function loadModule(wasm) {
+  const module = await loadCoreWasm({
     url: new URL(wasm.path, location.href).href,
     integrity: wasm.integrity,
+    rest: wasm.rest && { url: new URL(wasm.rest.url, location.href).href, integrity: wasm.rest.integrity },
     fetch: (...args) => fetch(...args),
     WebAssembly,
     console,
+    setTimeout: (...args) => setTimeout(...args),
   });
+  setTimeout(() => module.loadRest(), 0);
+  return module;
 }
 
 let connected = false;

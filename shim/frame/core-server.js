@@ -9,6 +9,20 @@
 
 import { natterCoreClass } from '../core-api.js';
 
+// call() once the part of the core it needs is in: a call that reached the
+// part still loading changed nothing (CoreRestPending, ../core-api.js), so it
+// is made again once that part came. Messages wait behind it, in order.
+async function settled(call) {
+  for (;;) {
+    try {
+      return call();
+    } catch (err) {
+      if (err?.name !== 'CoreRestPending') throw err;
+      await err.ready;
+    }
+  }
+}
+
 export function createCoreServer({ port, loadModule, console }) {
   let core = null;
   let disposed = false;
@@ -27,8 +41,8 @@ export function createCoreServer({ port, loadModule, console }) {
       const exports = await loadModule(wasm);
       if (disposed) return null;
       const NatterCore = natterCoreClass(exports);
-      core = new NatterCore(config);
-      return { type: 'created', ...state() };
+      core = await settled(() => new NatterCore(config));
+      return { type: 'created', ...(await settled(state)) };
     } catch (err) {
       return { type: 'failed', message: `${err?.name ?? 'Error'}: ${err?.message ?? err}` };
     }
@@ -39,11 +53,12 @@ export function createCoreServer({ port, loadModule, console }) {
   let failure = null;
   const failed = (error) => ({ type: 'handled', effects: '[]', error, conversation_id: '', deadline: -1, stats: '{}', identity: '{}' });
 
-  function handle({ event, now }) {
+  async function handle({ event, now }) {
     if (!core) return failed('the core was not created');
     if (failure) return failed(failure);
     try {
-      return { type: 'handled', effects: core.handle(event, now), ...state() };
+      const effects = await settled(() => core.handle(event, now));
+      return { type: 'handled', effects, ...(await settled(state)) };
     } catch (err) {
       console.error('[natter] core frame failed on an event:', err);
       failure = String(err?.message ?? err);
@@ -63,7 +78,7 @@ export function createCoreServer({ port, loadModule, console }) {
     if (disposed) return;
     let reply;
     if (message?.type === 'create') reply = await create(message);
-    else if (message?.type === 'handle') reply = handle(message);
+    else if (message?.type === 'handle') reply = await handle(message);
     else if (message?.type === 'dispose') reply = dispose();
     else reply = { type: 'failed', message: `unknown message ${JSON.stringify(message?.type)}` };
     if (reply && !disposed) port.postMessage(reply);

@@ -167,3 +167,57 @@ test('dispose frees a core that did not fail', () => {
   host.dispose();
   assert.equal(core.deleted, true);
 });
+
+// A core whose `needsRest` event types need the rest of the core: until
+// `arrive()`, handling one throws CoreRestPending (and changes nothing).
+function splitFakeCore(answers, needsRest) {
+  const core = fakeCore(answers);
+  let arrive;
+  const ready = new Promise((resolve) => { arrive = resolve; });
+  let whole = false;
+  ready.then(() => { whole = true; });
+  const handle = core.handle;
+  core.handle = (json, now) => {
+    if (!whole && needsRest.includes(JSON.parse(json).type)) {
+      throw Object.assign(new Error('the chat engine is still loading part of its code'), { name: 'CoreRestPending', ready });
+    }
+    return handle(json, now);
+  };
+  return { core, arrive };
+}
+
+test('an event that needs the rest of the core waits for it, and every event after it, in order', async () => {
+  const clock = fakeClock();
+  const { core, arrive } = splitFakeCore({
+    voice_start_clicked: { effects: [{ type: 'voice_runtime_load' }], deadline: 1400 },
+    send_clicked: { effects: [{ type: 'user_message_shown' }] },
+  }, ['voice_start_clicked']);
+  const ran = [];
+  const host = createCoreHost({ core, runEffect: (e) => ran.push(e.type), ...clock, console: silent });
+  assert.deepEqual(host.dispatch({ type: 'composer_changed', chars: 1 }), []);
+  assert.equal(host.dispatch({ type: 'voice_start_clicked' }), null, 'no answer to act on while it waits');
+  assert.equal(host.dispatch({ type: 'send_clicked', text: 'hi' }), null, 'queued behind the waiting event');
+  assert.deepEqual(ran, []);
+  assert.equal(clock.timers.size, 0, 'no timer while the core waits');
+  clock.t = 1100;
+  arrive();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(ran, ['voice_runtime_load', 'user_message_shown']);
+  assert.deepEqual(core.fed.map((f) => f.event.type), ['composer_changed', 'voice_start_clicked', 'send_clicked']);
+  assert.equal(core.fed[1].now, 1100, 'fed when the rest came');
+  assert.equal(clock.timers.size, 1, 'the timer is armed once the waiting events are fed');
+  assert.equal([...clock.timers.values()][0].ms, 300);
+});
+
+test('a host disposed while it waits for the rest feeds nothing more', async () => {
+  const clock = fakeClock();
+  const { core, arrive } = splitFakeCore({}, ['voice_start_clicked']);
+  const host = createCoreHost({ core, runEffect() {}, ...clock, console: silent });
+  host.dispatch({ type: 'voice_start_clicked' });
+  host.dispatch({ type: 'send_clicked', text: 'hi' });
+  host.dispose();
+  arrive();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(core.fed, []);
+  assert.equal(core.deleted, true);
+});

@@ -9,6 +9,8 @@
 // natter_core_out_len(), and it is valid until the next call that returns
 // a string. The caller owns text it passes in (malloc/free).
 #include <emscripten/emscripten.h>
+#include <emscripten/stack.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <string>
@@ -39,6 +41,22 @@ EMSCRIPTEN_KEEPALIVE const char* natter_core_handle(natter::JsonClient* core, co
 }
 
 EMSCRIPTEN_KEEPALIVE int natter_core_out_len() { return static_cast<int>(g_out.size()); }
+
+// Where the module keeps state between calls: every byte below the stack's
+// low end and from its high end up to the heap's top (sbrk), as four
+// addresses [0, low) [high, top). The stack itself holds nothing between
+// calls. shim/core-api.js copies these before a call while the rest of the
+// core's code is still loading, so a call that reaches code not loaded yet
+// can be undone and replayed once it is (docs/ARCHITECTURE.md, "The core in
+// two parts").
+EMSCRIPTEN_KEEPALIVE const uint32_t* natter_core_live_memory() {
+  static uint32_t spans[4];
+  spans[0] = 0;
+  spans[1] = static_cast<uint32_t>(emscripten_stack_get_end());
+  spans[2] = static_cast<uint32_t>(emscripten_stack_get_base());
+  spans[3] = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(sbrk(0)));
+  return spans;
+}
 
 EMSCRIPTEN_KEEPALIVE double natter_core_next_deadline(const natter::JsonClient* core) {
   return static_cast<double>(core->next_deadline());

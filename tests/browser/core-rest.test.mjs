@@ -1,0 +1,78 @@
+// The core in two parts (docs/ARCHITECTURE.md, "The core in two parts"):
+// core_wasm holds what a first chat calls, core_rest_wasm the rest. A
+// first chat must never wait for the rest; what needs the rest waits for
+// it, in order, and then happens as it would have.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, openStorefront, eventually } from './harness.mjs';
+import { openLive, type, sentOf } from './session-helpers.mjs';
+
+let stack;
+before(async () => { stack = await startStack(); });
+after(() => stack?.close());
+beforeEach(() => stack.reset());
+
+const REST = /\/natter\.corerest\.[0-9a-f]{12}\.wasm$/;
+
+// Holds every request for the rest unanswered until release() lets them
+// through; counts them.
+function holdRest() {
+  const held = [];
+  let released = false;
+  const hold = {
+    asked: 0,
+    onPage: (page) => page.route(REST, (route) => {
+      hold.asked++;
+      if (released) route.continue();
+      else held.push(route);
+    }),
+    release() {
+      released = true;
+      for (const route of held.splice(0)) route.continue();
+    },
+  };
+  return hold;
+}
+
+test('a first chat over HTTP needs only the first part: the reply comes with the rest held back', async () => {
+  const hold = holdRest();
+  const s = await openStorefront(stack, { onPage: hold.onPage });
+  await s.openChat();
+  await s.textarea.fill('hello');
+  await s.textarea.press('Enter');
+  await s.finishedReplies.first().waitFor();
+  assert.equal(await s.finishedReplies.count(), 1);
+  await eventually(() => assert.equal(hold.asked, 1, 'the rest is asked for once the core runs'));
+  s.assertClean();
+});
+
+test('a first chat over the live session needs only the first part too', async () => {
+  const hold = holdRest();
+  const s = await openLive(stack, { onPage: hold.onPage });
+  await s.openChat();
+  await s.waitForStatus('Connected');
+  await type(s, 'hello');
+  await s.finishedReplies.first().waitFor();
+  assert.equal(sentOf(s, 'msg').length, 1);
+  s.assertClean();
+});
+
+test('what needs the rest waits for it, and everything after it, then happens in order', async () => {
+  const hold = holdRest();
+  const s = await openLive(stack, { onPage: hold.onPage });
+  await s.openChat();
+  await s.waitForStatus('Connected');
+  // Checking a visitor is not first-chat code: it waits for the rest, and
+  // so does the message typed after it.
+  await s.page.evaluate(() => window.natter('identify', { name: 'Ana' }));
+  await type(s, 'hi');
+  await s.page.waitForTimeout(500);
+  assert.deepEqual(sentOf(s, 'identify'), [], 'no identify frame before the rest is in');
+  assert.deepEqual(sentOf(s, 'msg'), [], 'the message waits behind it');
+  hold.release();
+  await eventually(() => assert.equal(sentOf(s, 'identify').length, 1));
+  await s.finishedReplies.first().waitFor();
+  assert.match(await s.finishedReplies.first().locator('.bubble').textContent(), /^Hi Ana! /,
+    'identified first, then the message: the order they were made in');
+  s.assertClean();
+});
