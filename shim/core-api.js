@@ -75,20 +75,25 @@ function restLoader(load, { setTimeout, console }) {
 // stack (core_api.cpp natter_core_live_memory).
 function guardFor(ex, rest) {
   if (!rest) return (call) => call();
+  let saved = new Uint8Array(0); // reused: the copy is made before every call
   return function guard(call) {
     if (rest.whole()) return call();
-    const [low, high, top] = new Uint32Array(ex.memory.buffer, ex.natter_core_live_memory(), 4).slice(1);
+    const spans = new Uint32Array(ex.memory.buffer, ex.natter_core_live_memory(), 4);
+    const low = spans[1];
+    const high = spans[2];
+    const top = spans[3];
     const before = new Uint8Array(ex.memory.buffer);
-    const data = before.slice(0, low);
-    const heap = before.slice(high, top);
+    if (saved.length < low + top - high) saved = new Uint8Array((low + top - high) * 2);
+    saved.set(before.subarray(0, low), 0);
+    saved.set(before.subarray(high, top), low);
     const stack = ex.stackSave();
     try {
       return call();
     } catch (err) {
       if (err !== REACHED_REST) throw err;
       const memory = new Uint8Array(ex.memory.buffer);
-      memory.set(data, 0);
-      memory.set(heap, high);
+      memory.set(saved.subarray(0, low), 0);
+      memory.set(saved.subarray(low, low + top - high), high);
       ex.stackRestore(stack);
       throw new CoreRestPending(rest.load());
     }
