@@ -48,10 +48,10 @@ export class CoreRestPending extends Error {
 }
 
 // What a function of the rest runs before the rest is in: wasm-split's
-// placeholders (imports "placeholder".<n> of core_wasm) all throw this.
+// placeholders (imports "p".<n> of core_wasm) all throw this.
 const REACHED_REST = Object.freeze({ natter: 'reached-rest' });
 const placeholders = new Proxy({}, { get: () => () => { throw REACHED_REST; } });
-export const SPLIT_CORE_IMPORTS = { ...CORE_IMPORTS, placeholder: placeholders };
+export const SPLIT_CORE_IMPORTS = { ...CORE_IMPORTS, p: placeholders };
 
 // The download of the rest, retried until it succeeds (with console.warn
 // and a growing pause: 1, 2, 4 … 30 s), since nothing can answer a call
@@ -107,7 +107,7 @@ function guardFor(ex, rest) {
 // Call it once per instance.
 export function initCore(instance, rest = null) {
   const ex = instance.exports;
-  const loader = rest && restLoader(() => rest.load({ ...CORE_IMPORTS, primary: ex }), rest);
+  const loader = rest && restLoader(() => rest.load({ ...CORE_IMPORTS, a: ex }), rest);
   const wasm = { ...ex, guard: guardFor(ex, loader), loadRest: loader ? loader.load : () => Promise.resolve() };
   wasm.guard(() => ex._initialize());
   return wasm;

@@ -58,6 +58,12 @@ export function runFirstChats(NatterCore, recordings = firstChatRecordings()) {
   }
 }
 
+function wasmOpt(args) {
+  const r = spawnSync('wasm-opt', ['--enable-mutable-globals', ...args], { encoding: 'utf8' });
+  if (r.error) throw new Error(`wasm-opt could not start (${r.error.code}): install binaryen (npm run setup)`);
+  if (r.status !== 0) throw new Error(`wasm-opt ${args.join(' ')} failed: ${r.stderr}`);
+}
+
 // Runs the recordings on an instrumented module; returns its profile bytes.
 function profile(instrumented, recordings) {
   const { exports: ex } = new WebAssembly.Instance(new WebAssembly.Module(instrumented), CORE_IMPORTS);
@@ -80,8 +86,12 @@ export function splitCore(full, { recordings = firstChatRecordings() } = {}) {
     writeFileSync(at('full.wasm'), full);
     wasmSplit([at('full.wasm'), '--instrument', '-o', at('instrumented.wasm')]);
     writeFileSync(at('profile'), profile(readFileSync(at('instrumented.wasm')), recordings));
+    // One-letter namespaces for the placeholders ("p", shim/core-api.js)
+    // and for what the rest imports from the first part ("a"): 325 B gz.
     const log = wasmSplit([at('full.wasm'), `--profile=${at('profile')}`, '-v',
-      '-o1', at('first.wasm'), '-o2', at('rest.wasm')]);
+      '--placeholder-namespace=p', '--import-namespace=a', '-o1', at('first.wasm'), '-o2', at('rest.wasm')]);
+    // wasm-split leaves both parts as it cut them; -Oz again: 1.1 KB gz.
+    for (const part of ['first.wasm', 'rest.wasm']) wasmOpt([at(part), '-Oz', '-o', at(part)]);
     const count = (label) => (new RegExp(`${label}: (.*)`).exec(log)?.[1].split(',').length ?? 0);
     return {
       first: readFileSync(at('first.wasm')),
