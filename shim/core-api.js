@@ -100,16 +100,22 @@ function guardFor(ex, rest) {
   };
 }
 
-// Runs the module's constructors once, then returns what natterCoreClass
-// takes: its exports, with guard (guardFor) and loadRest() (starts the
-// rest's download; resolves once it is in). `rest`: {load(imports) ->
-// Promise<instance>, setTimeout, console} for a core_wasm that has one.
-// Call it once per instance.
-export function initCore(instance, rest = null) {
+// What natterCoreClass takes: the exports, with guard (guardFor) and
+// loadRest() (starts the rest's download; resolves once it is in). `rest`:
+// {load(imports) -> Promise<instance>, setTimeout, console} for a core_wasm
+// that has one.
+function coreModule(instance, rest) {
   const ex = instance.exports;
   const loader = rest && restLoader(() => rest.load({ ...CORE_IMPORTS, a: ex }), rest);
-  const wasm = { ...ex, guard: guardFor(ex, loader), loadRest: loader ? loader.load : () => Promise.resolve() };
-  wasm.guard(() => ex._initialize());
+  return { ...ex, guard: guardFor(ex, loader), loadRest: loader ? loader.load : () => Promise.resolve() };
+}
+
+// Runs the module's constructors once, then returns coreModule's object.
+// Call it once per instance. Throws CoreRestPending if the constructors
+// need the rest before it is in (loadCoreWasm waits for it instead).
+export function initCore(instance, rest = null) {
+  const wasm = coreModule(instance, rest);
+  wasm.guard(() => instance.exports._initialize());
   return wasm;
 }
 
@@ -124,9 +130,11 @@ export async function loadCoreWasm(source) {
     console: source.console,
   };
   const { instance } = await instantiateWasmFile(source, rest ? SPLIT_CORE_IMPORTS : CORE_IMPORTS);
+  const wasm = coreModule(instance, rest);
   for (;;) {
     try {
-      return initCore(instance, rest);
+      wasm.guard(() => instance.exports._initialize());
+      return wasm;
     } catch (err) {
       if (!(err instanceof CoreRestPending)) throw err;
       await err.ready;
