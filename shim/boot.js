@@ -65,9 +65,10 @@ import { createContinueEffects } from './continue/continue-effects.js';
 
 /* global __NATTER_ENV__ */
 
-// The core in this page: a NatterCore (shim/core-api.js), or NatterCspError when the
-// page's CSP forbids compiling WebAssembly. `rest`: the core_rest_wasm
-// entry ({url, integrity}), the part of the core a first chat does not call.
+// The core in this page: {core: a NatterCore (shim/core-api.js), loadRest()}, or
+// NatterCspError when the page's CSP forbids compiling WebAssembly. `rest`:
+// the core_rest_wasm entry ({url, integrity}), the part of the core a first
+// chat does not call; loadRest() downloads it (shim/core-api.js).
 async function startLocalCore(wasmUrl, wasm, rest, config, platform) {
   const module = await loadCoreWasm({
     url: wasmUrl,
@@ -80,21 +81,22 @@ async function startLocalCore(wasmUrl, wasm, rest, config, platform) {
   });
   const NatterCore = natterCoreClass(module);
   // Compiles the send path before the shopper's first message, when the page
-  // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call);
-  // then downloads the rest of the core, so it is in before a call needs it.
-  // (At most 2 s later on a page that is never idle.)
-  (window.requestIdleCallback ?? ((fn) => platform.setTimeout(fn, 1)))(() => {
-    NatterCore.warm();
-    module.loadRest();
-  }, { timeout: 2000 });
+  // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call).
+  whenIdle(platform, () => NatterCore.warm());
   for (;;) {
     try {
-      return new NatterCore(config);
+      return { core: new NatterCore(config), loadRest: module.loadRest };
     } catch (err) {
       if (err?.name !== 'CoreRestPending') throw err;
       await err.ready;
     }
   }
+}
+
+// fn() when the page is next idle (at most 2 s later on a page that never
+// is; at once without requestIdleCallback).
+function whenIdle(platform, fn) {
+  (window.requestIdleCallback ?? ((f) => platform.setTimeout(f, 1)))(fn, { timeout: 2000 });
 }
 
 // The core_rest_wasm entry as {url, integrity} (absolute URL), or null for a
@@ -132,7 +134,8 @@ async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
 }
 
 // Starts the core: in this page, or in the core frame when the page's CSP
-// forbids WebAssembly. Returns {core, createHost}: core-host.js's, or the
+// forbids WebAssembly. Returns {core, createHost, loadRest?}: core-host.js's
+// (and the rest's download, which the core frame starts itself), or the
 // frame's (a remote core answers later).
 async function startCore(ctx, platform) {
   const storedId = platform.storage.get(CONVERSATION_KEY);
@@ -155,7 +158,7 @@ async function startCore(ctx, platform) {
   const wasmUrl = new URL(wasm.path, ctx.base).href;
   let started;
   try {
-    started = { core: await startLocalCore(wasmUrl, wasm, restEntry(ctx), config, platform), createHost: createCoreHost };
+    started = { ...(await startLocalCore(wasmUrl, wasm, restEntry(ctx), config, platform)), createHost: createCoreHost };
   } catch (err) {
     if (err?.name !== 'NatterCspError') throw err;
     started = await startFrameCore(ctx, platform, config, wasmUrl, err);
@@ -262,10 +265,15 @@ async function start(loaderCtx) {
   const sessionMode = transportMode(ctx.connection) === 'session';
   const look = startLook({ ctx, console: platform.console });
   const multiple = multipleConversations(ctx.connection);
-  let { core, createHost } = await startCore(ctx, platform);
+  let { core, createHost, loadRest } = await startCore(ctx, platform);
   const { t, locale } = await look.language;
   const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
+  // The rest of the core (shim/core-api.js) once the shopper opened the
+  // panel, when the page is next idle: a preloaded core on a page nobody
+  // chats on never downloads it; a chat has it long before it needs it.
+  const fetchRest = () => whenIdle(platform, () => loadRest?.());
+  listeners.on('open', fetchRest);
 
   let host = null; // created below; the UI and transport only call it later
   let debug = null; // the debug panel (development and staging builds)
@@ -333,7 +341,8 @@ async function start(loaderCtx) {
       ui.panel.list.querySelectorAll(':scope > li:not(.intro)').forEach((li) => li.remove());
       ui.status.clear();
       ui.messages = ui.makeMessages();
-      ({ core, createHost } = await startCore(ctx, platform));
+      ({ core, createHost, loadRest } = await startCore(ctx, platform));
+      fetchRest(); // the shopper is chatting already
       host = makeHost();
       log('info', done);
       opening = false;

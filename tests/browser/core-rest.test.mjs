@@ -34,6 +34,17 @@ function holdRest() {
   return hold;
 }
 
+test('a preloaded core downloads the rest only once the shopper opens the panel', async () => {
+  const s = await openStorefront(stack);
+  const core = /\/natter\.core\.[0-9a-f]{12}\.wasm$/;
+  await eventually(() => assert.ok(s.requests.some((u) => core.test(u)), 'the idle page preloads the core'), { timeout: 10_000 });
+  await s.page.waitForTimeout(2500); // past the rest's latest idle moment, had it been asked for
+  assert.deepEqual(s.requests.filter((u) => REST.test(u)), [], 'no rest without intent');
+  await s.openChat();
+  await eventually(() => assert.equal(s.requests.filter((u) => REST.test(u)).length, 1), { timeout: 5000 });
+  s.assertClean();
+});
+
 test('a first chat over HTTP needs only the first part: the reply comes with the rest held back', async () => {
   const hold = holdRest();
   const s = await openStorefront(stack, { onPage: hold.onPage });
@@ -42,7 +53,7 @@ test('a first chat over HTTP needs only the first part: the reply comes with the
   await s.textarea.press('Enter');
   await s.finishedReplies.first().waitFor();
   assert.equal(await s.finishedReplies.count(), 1);
-  await eventually(() => assert.equal(hold.asked, 1, 'the rest is asked for once the core runs'));
+  await eventually(() => assert.equal(hold.asked, 1, 'the rest is asked for once the panel opened'));
   s.assertClean();
 });
 

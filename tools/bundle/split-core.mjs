@@ -1,7 +1,7 @@
 // The core .wasm in two parts (docs/ARCHITECTURE.md, "The core in two
 // parts"): the functions a first chat calls (core_wasm, fetched when the
-// shopper shows intent) and the rest (core_rest_wasm, fetched once the core
-// runs, or at once if a call needs it first; shim/core-api.js).
+// shopper shows intent) and the rest (core_rest_wasm, fetched once the
+// panel opened, or at once if a call needs it first; shim/core-api.js).
 //
 //   const { first, rest, firstFunctions, restFunctions } = splitCore(fullWasmBytes);
 //
