@@ -20,7 +20,7 @@ export const LOADER_BUDGET = 2048;
 const KIB = 1024;
 export const BUDGETS = {
   loader: LOADER_BUDGET,
-  core_js: 32 * KIB,           // 28,807 B with the core in two parts (the guard and the waiting: shim/core-api.js); 27,914 B once the English of the core's own texts left the bundle (shim/i18n/en-core.js); 28,746 B once the core's Emscripten glue went (a standalone .wasm, shim/core-api.js instantiates it); 30,616 B once the WebRTC link moved to the voice runtime chunk; 31,799 B with several conversations, the link type and the queue's estimate (29,788 B with continue on your phone, presence and the WebRTC link; 25,524 B before them)
+  core_js: 32 * KIB,           // 28,851 B with the core in two parts (the guard and the waiting: shim/core-api.js); 27,914 B once the English of the core's own texts left the bundle (shim/i18n/en-core.js); 28,746 B once the core's Emscripten glue went (a standalone .wasm, shim/core-api.js instantiates it); 30,616 B once the WebRTC link moved to the voice runtime chunk; 31,799 B with several conversations, the link type and the queue's estimate (29,788 B with continue on your phone, presence and the WebRTC link; 25,524 B before them)
   core_wasm: 76 * KIB,         // 66,989 B: only what a first chat calls, the rest in core_rest_wasm (tools/bundle/split-core.mjs; 85,034 B whole); 80,100 B with continue on your phone, presence and the voice ladder (71,564 B before them, with the small libc)
   core_rest_wasm: 32 * KIB,    // 26,404 B: the core's functions no first chat calls, downloaded once the panel opened
   core_frame_js: 2.75 * KIB,   // 2,437 B with the core in two parts (waits for the rest); 1,707 B without the core's Emscripten glue (3,597 B with it)
