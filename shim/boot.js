@@ -23,7 +23,7 @@
 // The configuration is checked first (shim/config-check.js): an invalid
 // one stands the widget aside (shim/stand-aside.js) before anything loads.
 
-import { loadCoreWasm, natterCoreClass } from './core-api.js';
+import { afterRest, loadCoreWasm, natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
 import {
   coreConfig, envDefaults, transportMode, mintTabId, multipleConversations, storedSessionText,
@@ -83,14 +83,7 @@ async function startLocalCore(wasmUrl, wasm, rest, config, platform) {
   // Compiles the send path before the shopper's first message, when the page
   // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call).
   whenIdle(platform, () => NatterCore.warm());
-  for (;;) {
-    try {
-      return { core: new NatterCore(config), loadRest: module.loadRest };
-    } catch (err) {
-      if (err?.name !== 'CoreRestPending') throw err;
-      await err.ready;
-    }
-  }
+  return { core: await afterRest(() => new NatterCore(config)), loadRest: module.loadRest };
 }
 
 // fn() when the page is next idle (at most 2 s later on a page that never

@@ -131,10 +131,16 @@ export async function loadCoreWasm(source) {
   };
   const { instance } = await instantiateWasmFile(source, rest ? SPLIT_CORE_IMPORTS : CORE_IMPORTS);
   const wasm = coreModule(instance, rest);
+  await afterRest(() => wasm.guard(() => instance.exports._initialize()));
+  return wasm;
+}
+
+// call()'s result, made again once the rest is in each time it throws
+// CoreRestPending (which undid it): for callers that can wait.
+export async function afterRest(call) {
   for (;;) {
     try {
-      wasm.guard(() => instance.exports._initialize());
-      return wasm;
+      return call();
     } catch (err) {
       if (!(err instanceof CoreRestPending)) throw err;
       await err.ready;

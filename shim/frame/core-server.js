@@ -7,21 +7,7 @@
 // wrapped by shim/core-api.js here); injected so node tests can
 // drive the real WASM core over a real MessageChannel.
 
-import { natterCoreClass } from '../core-api.js';
-
-// call() once the part of the core it needs is in: a call that reached the
-// part still loading changed nothing (CoreRestPending, ../core-api.js), so it
-// is made again once that part came. Messages wait behind it, in order.
-async function settled(call) {
-  for (;;) {
-    try {
-      return call();
-    } catch (err) {
-      if (err?.name !== 'CoreRestPending') throw err;
-      await err.ready;
-    }
-  }
-}
+import { afterRest, natterCoreClass } from '../core-api.js';
 
 export function createCoreServer({ port, loadModule, console }) {
   let core = null;
@@ -41,8 +27,8 @@ export function createCoreServer({ port, loadModule, console }) {
       const exports = await loadModule(wasm);
       if (disposed) return null;
       const NatterCore = natterCoreClass(exports);
-      core = await settled(() => new NatterCore(config));
-      return { type: 'created', ...(await settled(state)) };
+      core = await afterRest(() => new NatterCore(config));
+      return { type: 'created', ...(await afterRest(state)) };
     } catch (err) {
       return { type: 'failed', message: `${err?.name ?? 'Error'}: ${err?.message ?? err}` };
     }
@@ -57,8 +43,10 @@ export function createCoreServer({ port, loadModule, console }) {
     if (!core) return failed('the core was not created');
     if (failure) return failed(failure);
     try {
-      const effects = await settled(() => core.handle(event, now));
-      return { type: 'handled', effects, ...(await settled(state)) };
+      // A call that needs the rest of the core waits for it (../core-api.js);
+      // the messages after it wait behind it, in order (answer's chain).
+      const effects = await afterRest(() => core.handle(event, now));
+      return { type: 'handled', effects, ...(await afterRest(state)) };
     } catch (err) {
       console.error('[natter] core frame failed on an event:', err);
       failure = String(err?.message ?? err);

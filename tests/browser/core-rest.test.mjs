@@ -6,10 +6,18 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, openStorefront, eventually } from './harness.mjs';
 import { openLive, type, sentOf } from './session-helpers.mjs';
+import { startShopServer, shopPages } from './shop-origin.mjs';
 
 let stack;
-before(async () => { stack = await startStack(); });
-after(() => stack?.close());
+let shop; // a shop's own web server on another origin (shop-origin.mjs)
+before(async () => {
+  stack = await startStack();
+  shop = await startShopServer(shopPages(new URL(stack.server.url).origin));
+});
+after(async () => {
+  await shop?.close();
+  await stack?.close();
+});
 beforeEach(() => stack.reset());
 
 const REST = /\/natter\.corerest\.[0-9a-f]{12}\.wasm$/;
@@ -39,11 +47,29 @@ test('a preloaded core downloads the rest only once the shopper opens the panel'
   const core = /\/natter\.core\.[0-9a-f]{12}\.wasm$/;
   await eventually(() => assert.ok(s.requests.some((u) => core.test(u)), 'the idle page preloads the core'), { timeout: 10_000 });
   await s.page.waitForTimeout(2500); // past the rest's latest idle moment, had it been asked for
-  assert.deepEqual(s.requests.filter((u) => REST.test(u)), [], 'no rest without intent');
+  assert.deepEqual(s.requests.filter((u) => REST.test(u)), [],
+    `no rest without intent (the page logged: ${JSON.stringify(s.consoleLines)})`);
   await s.openChat();
   await eventually(() => assert.equal(s.requests.filter((u) => REST.test(u)).length, 1), { timeout: 5000 });
   s.assertClean();
 });
+
+// The live session's stories, as shops embed it: on the reference server's
+// own page, from a shop page on another origin under the strict CSP of
+// docs/deploying.md, and in the core frame (a shop page without
+// 'wasm-unsafe-eval': the frame downloads and waits for the rest itself).
+const LIVE_PAGES = [
+  ['the widget\'s own page', () => undefined, false],
+  ['a shop page on another origin, strict CSP', () => shop.url('/strict.html'), false],
+  ['the core frame (no wasm-unsafe-eval)', () => shop.url('/no-wasm.html'), true],
+];
+// The one console error a page without 'wasm-unsafe-eval' gets (boot.js):
+// there exactly once, so the core really ran in the frame; elsewhere none.
+function frameNotice(s, inFrame) {
+  const notices = s.problems.filter((p) => /Meanwhile the chat runs inside a frame/.test(p.text));
+  assert.equal(notices.length, inFrame ? 1 : 0, 'where the core ran');
+  return notices;
+}
 
 test('a first chat over HTTP needs only the first part: the reply comes with the rest held back', async () => {
   const hold = holdRest();
@@ -57,33 +83,36 @@ test('a first chat over HTTP needs only the first part: the reply comes with the
   s.assertClean();
 });
 
-test('a first chat over the live session needs only the first part too', async () => {
-  const hold = holdRest();
-  const s = await openLive(stack, { onPage: hold.onPage });
-  await s.openChat();
-  await s.waitForStatus('Connected');
-  await type(s, 'hello');
-  await s.finishedReplies.first().waitFor();
-  assert.equal(sentOf(s, 'msg').length, 1);
-  s.assertClean();
-});
+for (const [where, page, inFrame] of LIVE_PAGES) {
+  test(`a first chat over the live session needs only the first part (${where})`, async () => {
+    const hold = holdRest();
+    const s = await openLive(stack, { onPage: hold.onPage, path: page() });
+    await s.openChat();
+    await s.waitForStatus('Connected');
+    await type(s, 'hello');
+    await s.finishedReplies.first().waitFor();
+    assert.equal(sentOf(s, 'msg').length, 1);
+    s.assertClean(frameNotice(s, inFrame));
+  });
 
-test('what needs the rest waits for it, and everything after it, then happens in order', async () => {
-  const hold = holdRest();
-  const s = await openLive(stack, { onPage: hold.onPage });
-  await s.openChat();
-  await s.waitForStatus('Connected');
-  // Checking a visitor is not first-chat code: it waits for the rest, and
-  // so does the message typed after it.
-  await s.page.evaluate(() => window.natter('identify', { name: 'Ana' }));
-  await type(s, 'hi');
-  await s.page.waitForTimeout(500);
-  assert.deepEqual(sentOf(s, 'identify'), [], 'no identify frame before the rest is in');
-  assert.deepEqual(sentOf(s, 'msg'), [], 'the message waits behind it');
-  hold.release();
-  await eventually(() => assert.equal(sentOf(s, 'identify').length, 1));
-  await s.finishedReplies.first().waitFor();
-  assert.match(await s.finishedReplies.first().locator('.bubble').textContent(), /^Hi Ana! /,
-    'identified first, then the message: the order they were made in');
-  s.assertClean();
-});
+  test(`what needs the rest waits for it, and everything after it, then happens in order (${where})`, async () => {
+    const hold = holdRest();
+    const s = await openLive(stack, { onPage: hold.onPage, path: page() });
+    await s.openChat();
+    await s.waitForStatus('Connected');
+    // Checking a visitor is not first-chat code: it waits for the rest, and
+    // so does the message typed after it.
+    await s.page.evaluate(() => window.natter('identify', { name: 'Ana' }));
+    await type(s, 'hi');
+    await s.page.waitForTimeout(500);
+    assert.deepEqual(sentOf(s, 'identify'), [], 'no identify frame before the rest is in');
+    assert.deepEqual(sentOf(s, 'msg'), [], 'the message waits behind it');
+    assert.ok(hold.asked >= 1, 'the rest was asked for');
+    hold.release();
+    await eventually(() => assert.equal(sentOf(s, 'identify').length, 1));
+    await s.finishedReplies.first().waitFor();
+    assert.match(await s.finishedReplies.first().locator('.bubble').textContent(), /^Hi Ana! /,
+      'identified first, then the message: the order they were made in');
+    s.assertClean(frameNotice(s, inFrame));
+  });
+}
