@@ -6,13 +6,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: compilers and test tools, Emscripten, the browser for
 # end-to-end tests and a fixed font for its screenshots, binaryen (wasm-opt,
-# wasm-split: tools/bundle/split-core.mjs runs them itself), speech/audio tools
+# wasm-split: tools/bundle/split-core.mjs runs them itself), zopfli (the
+# shipped files' .gz siblings: tools/bundle/precompress.mjs), speech/audio tools
 # (espeak-ng, sox, pocketsphinx with its en-us model for the voice agent),
 # real reverse proxies and a CDN stand-in for tests, openssl for their throwaway CA,
 # coturn (a TURN relay on loopback for the WebRTC voice tests; its service is not used).
 APT_PACKAGES=(
   cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
-  emscripten binaryen chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy openssl redis-server
+  emscripten binaryen zopfli chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy openssl redis-server
   firefox-esr libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb
   pocketsphinx pocketsphinx-en-us coturn
 )

@@ -1,5 +1,5 @@
 // Every shipped file of a production build stays within its byte budget
-// (tools/bench/budgets.mjs, gzip -9): a sudden jump (a new dependency, a
+// (tools/bench/budgets.mjs, gzipped as served): a sudden jump (a new dependency, a
 // debug build, a lost size flag) fails here, ordinary growth does not (the
 // budgets have headroom). Reuses build/wasm (npm test builds it first).
 import { test } from 'node:test';

@@ -6,9 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { makeSiteFixture, startTestServer } from './helpers.mjs';
 import { withSiblings, isCompressible } from '../../tools/bundle/precompress.mjs';
 import { acceptedEncodings } from '../../tools/server/encoding.mjs';
@@ -61,6 +61,14 @@ test('withSiblings: text and WebAssembly get .br and .gz that decode to the file
   assert.ok(gunzipSync(gzData).equals(wasmBytes));
   assert.deepEqual(withSiblings('logo.png', Buffer.alloc(10)).map(([n]) => n), ['logo.png']);
   assert.ok(isCompressible('a.js') && isCompressible('a.json') && isCompressible('a.html') && !isCompressible('a.woff2'));
+});
+
+test('the .gz sibling is made by zopfli: ordinary gzip, smaller than gzip -9 of the same file', () => {
+  const script = readFileSync(new URL('../../shim/boot.js', import.meta.url));
+  const [, , [, gzData]] = withSiblings(CORE, script);
+  assert.ok(gunzipSync(gzData).equals(script));
+  const level9 = gzipSync(script, { level: 9 }).length;
+  assert.ok(gzData.length < level9 * 0.99, `.gz ${gzData.length} B against gzip -9 ${level9} B`);
 });
 
 test('a browser accepting br gets the brotli sibling, with its own ETag, Vary, and the usual headers', async () => {

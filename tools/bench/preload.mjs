@@ -6,7 +6,7 @@
 // the loader is downloaded until intent. Per case, `runs` page views of the
 // demo storefront in a fresh tab, the pointer never near the launcher, held
 // `holdMs` after the load event; the files the page fetched from the widget
-// (Resource Timing), summed as gzip -9 bytes from the build's manifest.
+// (Resource Timing), summed as gzipped bytes as served (the build's .gz siblings).
 // Cases are emulated over CDP: Emulation.setDataSaverOverride (Save-Data),
 // Network.emulateNetworkConditions at 400 ms RTT / 400 kbit/s (Chromium
 // then reports effectiveType 3g), and a page script that keeps the main
@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureAlone } from './doc-section.mjs';
-import { gzipSync } from 'node:zlib';
+import { servedGzipBytes } from './served-bytes.mjs';
 import { startStack, openStorefront } from '../../tests/browser/harness.mjs';
 
 export const PRELOAD_HEADING = '## Page view with no intent';
@@ -32,9 +32,9 @@ const CASES = {
 
 function manifestSizes(distDir = path.join(repoRoot, 'dist')) {
   const manifest = JSON.parse(readFileSync(path.join(distDir, 'manifest.json'), 'utf8'));
-  const sizes = new Map([['natter.js', gzipSync(readFileSync(path.join(distDir, 'natter.js')), { level: 9 }).length]]);
+  const sizes = new Map([['natter.js', servedGzipBytes(distDir, 'natter.js')]]);
   for (const { path: file } of Object.values(manifest.files)) {
-    sizes.set(path.basename(file), gzipSync(readFileSync(path.join(distDir, file)), { level: 9 }).length);
+    sizes.set(path.basename(file), servedGzipBytes(distDir, file));
   }
   return sizes;
 }
@@ -100,7 +100,8 @@ What the widget downloads while the shopper shows no intent
 (\`tools/bench/preload.mjs\`): ${runs} page views per case of the demo
 storefront, each in a fresh tab, the pointer never near the launcher, held
 ${holdMs / 1000} s after the load event; the widget's files the page fetched
-(Resource Timing), as gzip -9 bytes of the build's files. Save-Data and the
+(Resource Timing), as gzipped bytes of the build's files as served (their
+\`.gz\` siblings). Save-Data and the
 slow connection are emulated over CDP (\`Emulation.setDataSaverOverride\`;
 \`Network.emulateNetworkConditions\` at 400 ms RTT and 400 kbit/s); the busy
 page runs a 45 ms task every 50 ms. The policy (docs/ARCHITECTURE.md "When

@@ -16,7 +16,7 @@
 //              the worker by the page -> its arrival in the worker (the hop)
 //   startMs    "Start a voice call" click -> the voice bar's `agent_speaking`
 //              (runtime download, frame, worker, codec, first greeting audio)
-//   bytes      what the first call downloads on top of the chat (gzip -9),
+//   bytes      what the first call downloads on top of the chat (gzip as served),
 //              from the build's manifest: the same files in both setups,
 //              plus the voice frame's page and script across origins
 //
@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { servedGzipBytes } from './served-bytes.mjs';
 import { startStack } from '../../tests/browser/harness.mjs';
 import { openLive } from '../../tests/browser/session-helpers.mjs';
 import { startShopServer } from '../../tests/browser/shop-origin.mjs';
@@ -33,10 +33,11 @@ import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-// gzip -9 bytes of the manifest entries a first call downloads.
+// Gzipped bytes (the build's .gz siblings, as served) of the manifest
+// entries a first call downloads.
 export function firstCallBytes(distDir = path.join(repoRoot, 'dist')) {
   const manifest = JSON.parse(readFileSync(path.join(distDir, 'manifest.json'), 'utf8'));
-  const size = (key) => gzipSync(readFileSync(path.join(distDir, manifest.files[key].path)), { level: 9 }).length;
+  const size = (key) => servedGzipBytes(distDir, manifest.files[key].path);
   const keys = Object.keys(manifest.files);
   const common = ['voice_runtime_js', 'voice_js', 'voice_wasm', ...keys.filter((k) => k.startsWith('worklet_'))];
   const frame = ['voice_frame_html', 'voice_frame_js'];
@@ -104,7 +105,7 @@ export function renderVoiceOrigins(r) {
     + `${ms(m(list, (x) => x.downlink.median))} | ${ms(m(list, (x) => x.downlink.p95))} | ${m(list, (x) => x.startMs).toFixed(0)} ms | ${bytes.toLocaleString('en-GB')} B |`;
   const ratio = (f) => (m(cross, f) / m(same, f)).toFixed(2);
   return [
-    '| embed | uplink per chunk, median | p95 | downlink hop per packet, median | p95 | click → first agent audio | first call download (gzip -9) |',
+    '| embed | uplink per chunk, median | p95 | downlink hop per packet, median | p95 | click → first agent audio | first call download (gzip) |',
     '|---|---:|---:|---:|---:|---:|---:|',
     row('same origin (worker started by the page)', same, r.bytes.sameOrigin),
     row('cross origin (worker in the voice frame)', cross, r.bytes.crossOrigin),

@@ -136,6 +136,6 @@ export function renderVoiceDownload(d) {
 
 What the first voice call downloads on top of the chat widget, from the
 production build's \`manifest.json\` (each file is also in "Shipped bytes"): ${files};
-**${bytes(d.gzip)} bytes gzipped** (level 9), ${bytes(d.raw)} bytes raw.
+**${bytes(d.gzip)} bytes gzipped** (as served), ${bytes(d.raw)} bytes raw.
 `;
 }
