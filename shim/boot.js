@@ -66,14 +66,14 @@ import { createContinueEffects } from './continue/continue-effects.js';
 /* global __NATTER_ENV__ */
 
 // The core in this page: {core: a NatterCore (shim/core-api.js), loadRest()}, or
-// NatterCspError when the page's CSP forbids compiling WebAssembly. `rest`:
-// the core_rest_wasm entry ({url, integrity}), the part of the core a first
-// chat does not call; loadRest() downloads it (shim/core-api.js).
-async function startLocalCore(wasmUrl, wasm, rest, config, platform) {
+// NatterCspError when the page's CSP forbids compiling WebAssembly. `parts`:
+// coreParts'; its rest is the part of the core a first chat does not call,
+// which loadRest() downloads (shim/core-api.js).
+async function startLocalCore(parts, config, platform) {
   const module = await loadCoreWasm({
-    url: wasmUrl,
-    integrity: wasm.integrity,
-    rest,
+    url: parts.wasmUrl,
+    integrity: parts.wasm.integrity,
+    rest: parts.rest,
     fetch: platform.fetch,
     WebAssembly,
     console: platform.console,
@@ -92,18 +92,30 @@ function whenIdle(platform, fn) {
   (window.requestIdleCallback ?? ((f) => platform.setTimeout(f, 1)))(fn, { timeout: 2000 });
 }
 
-// The core_rest_wasm entry as {url, integrity} (absolute URL), or null for a
-// release whose core is one file.
-function restEntry(ctx) {
-  const rest = ctx.manifest.files.core_rest_wasm;
-  return rest ? { url: new URL(rest.path, ctx.base).href, integrity: rest.integrity } : null;
+// The core's parts for this page's transport: {wasm: its manifest entry,
+// wasmUrl, rest: {url, integrity} or null for a release whose core is one
+// file}. The build splits the core once per transport
+// (tools/bundle/build.mjs): a page on HTTP (the default) gets the pair whose
+// first part holds only what a first chat over HTTP calls; a page on the
+// live session the pair split by the session's first chats (a release from
+// before that split has only the first pair).
+function coreParts(ctx) {
+  const files = ctx.manifest.files;
+  const session = transportMode(ctx.connection) === 'session' && files.core_session_wasm;
+  const [wasm, rest] = session ? [files.core_session_wasm, files.core_session_rest_wasm]
+    : [files.core_wasm, files.core_rest_wasm];
+  return {
+    wasm,
+    wasmUrl: new URL(wasm.path, ctx.base).href,
+    rest: rest ? { url: new URL(rest.path, ctx.base).href, integrity: rest.integrity } : null,
+  };
 }
 
 // The core in the core frame (shim/frame/, its host side downloaded now:
 // load-frame-host.js), for a page whose CSP forbids compiling WebAssembly
 // (cspError). Prints ONE console error whatever the outcome, naming what the
 // shop can change. Returns {core, createHost}.
-async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
+async function startFrameCore(ctx, platform, config, parts, cspError) {
   const frame = ctx.manifest.files.core_frame_html;
   if (!frame) throw cspError; // a release from before the frame
   const url = new URL(frame.path, ctx.base).href;
@@ -114,7 +126,7 @@ async function startFrameCore(ctx, platform, config, wasmUrl, cspError) {
     frameHost = await loadFrameHost({ manifest: ctx.manifest, base: ctx.base });
     core = await frameHost.openCoreFrame({
       doc: document, win: window, root: ctx.root, url, config,
-      wasm: { path: wasmUrl, integrity: ctx.manifest.files.core_wasm.integrity, rest: restEntry(ctx) },
+      wasm: { path: parts.wasmUrl, integrity: parts.wasm.integrity, rest: parts.rest },
       setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
     });
   } catch (err) {
@@ -147,14 +159,13 @@ async function startCore(ctx, platform) {
     storedIndex: multipleConversations(ctx.connection) ? platform.storage.get(CONVERSATIONS_KEY) : null,
     capabilities: detectCapabilities(window),
   }), continue_secret: takeContinueSecret(window) });
-  const wasm = ctx.manifest.files.core_wasm;
-  const wasmUrl = new URL(wasm.path, ctx.base).href;
+  const parts = coreParts(ctx);
   let started;
   try {
-    started = { ...(await startLocalCore(wasmUrl, wasm, restEntry(ctx), config, platform)), createHost: createCoreHost };
+    started = { ...(await startLocalCore(parts, config, platform)), createHost: createCoreHost };
   } catch (err) {
     if (err?.name !== 'NatterCspError') throw err;
-    started = await startFrameCore(ctx, platform, config, wasmUrl, err);
+    started = await startFrameCore(ctx, platform, config, parts, err);
   }
   // Same conversation across the shop's pages, for this tab only.
   platform.storage.set(CONVERSATION_KEY, started.core.conversationId());

@@ -13,8 +13,9 @@
 // natter.core.wasm is the whole core (build/wasm/wasm/, `npm run build`); a
 // release ships it in two parts (docs/ARCHITECTURE.md, "The core in two
 // parts"), which run here too once both are in: instantiate its core_wasm
-// with SPLIT_CORE_IMPORTS, give initCore(instance, {load}) a load(imports)
-// that instantiates its core_rest_wasm with them, and await
+// (or core_session_wasm) with SPLIT_CORE_IMPORTS, give initCore(instance,
+// {load}) a load(imports) that instantiates its core_rest_wasm (or
+// core_session_rest_wasm) with them, and await
 // wasm.loadRest() before createHeadlessClient (ask() answers a send at
 // once, so it does not wait for a part still loading).
 //

@@ -23,7 +23,8 @@ function frameError(message) {
 }
 
 // url: the frame page's absolute URL; config: the core config JSON text;
-// wasm: the manifest's core_wasm entry ({path relative to url, integrity}).
+// wasm: the page's first part of the core ({path relative to url,
+// integrity, rest}: boot.js coreParts).
 export function openCoreFrame({ doc, win, root, url, config, wasm, setTimeout, clearTimeout, timeoutMs = FRAME_TIMEOUT_MS }) {
   const origin = new URL(url).origin;
   const iframe = doc.createElement('iframe');

@@ -20,7 +20,11 @@ after(async () => {
 });
 beforeEach(() => stack.reset());
 
-const REST = /\/natter\.corerest\.[0-9a-f]{12}\.wasm$/;
+// Either transport's rest (tools/bundle/build.mjs splits the core per transport).
+const REST = /\/natter\.core(?:session)?rest\.[0-9a-f]{12}\.wasm$/;
+// The core's parts a page asked for, by stem: ['natter.core', 'natter.corerest'] on HTTP.
+const coreStems = (s) => [...new Set(s.requests.map((u) => /\/(natter\.core(?:session)?(?:rest)?)\.[0-9a-f]{12}\.wasm$/.exec(u)?.[1])
+  .filter(Boolean))].sort();
 
 // Holds every request for the rest unanswered until release() lets them
 // through; counts them.
@@ -80,6 +84,7 @@ test('a first chat over HTTP needs only the first part: the reply comes with the
   await s.finishedReplies.first().waitFor();
   assert.equal(await s.finishedReplies.count(), 1);
   await eventually(() => assert.equal(hold.asked, 1, 'the rest is asked for once the panel opened'));
+  assert.deepEqual(coreStems(s), ['natter.core', 'natter.corerest'], 'an HTTP page gets the HTTP split');
   s.assertClean();
 });
 
@@ -92,6 +97,8 @@ for (const [where, page, inFrame] of LIVE_PAGES) {
     await type(s, 'hello');
     await s.finishedReplies.first().waitFor();
     assert.equal(sentOf(s, 'msg').length, 1);
+    await eventually(() => assert.deepEqual(coreStems(s), ['natter.coresession', 'natter.coresessionrest'],
+      'a page on the live session gets the session\'s split'));
     s.assertClean(frameNotice(s, inFrame));
   });
 

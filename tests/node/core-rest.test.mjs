@@ -1,5 +1,5 @@
 // The core in two parts (tools/bundle/split-core.mjs, shim/core-api.js): a
-// core_wasm that holds only what a first chat calls must answer every
+// first part that holds only what a first chat calls must answer every
 // recorded story byte for byte as the whole core does, with the rest
 // loaded only when a call first needs it, and a call that needs it before
 // then must leave nothing behind.
@@ -9,20 +9,26 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { coreWasmPath, repoRoot } from './load-core.mjs';
 import { CoreRestPending, SPLIT_CORE_IMPORTS, initCore, natterCoreClass } from '../../shim/core-api.js';
-import { splitCore, runFirstChats } from '../../tools/bundle/split-core.mjs';
+import { FIRST_CHAT_DIR, firstChatRecordings, splitCore, runFirstChats } from '../../tools/bundle/split-core.mjs';
 import { createHeadlessClient } from '../../shim/headless.js';
 import { startServer } from '../../tools/server/server.mjs';
 
-const split = splitCore(readFileSync(coreWasmPath));
-const firstModule = new WebAssembly.Module(split.first);
-const restModule = new WebAssembly.Module(split.rest);
+// The build's two splits of the one core (tools/bundle/build.mjs): by the
+// HTTP first chats alone (core_wasm, core_rest_wasm) and by every recording
+// (core_session_wasm, core_session_rest_wasm).
+const whole = readFileSync(coreWasmPath);
+const PAIRS = Object.fromEntries([
+  ['http', splitCore(whole, { recordings: firstChatRecordings(FIRST_CHAT_DIR, 'http') })],
+  ['session', splitCore(whole)],
+].map(([name, split]) => [name, { split, first: new WebAssembly.Module(split.first), rest: new WebAssembly.Module(split.rest) }]));
+const { split, first: firstModule, rest: restModule } = PAIRS.session;
 const silent = { warn() {}, error() {} };
 
-// A core_wasm instance whose rest loads when asked (counted), after `delays`
-// failed attempts (rejections).
-function startSplit({ failures = 0, console = silent } = {}) {
+// A first part's instance (the session pair's unless `pair` says) whose rest
+// loads when asked (counted), after `failures` failed attempts (rejections).
+function startSplit({ failures = 0, console = silent, pair = 'session' } = {}) {
   const loads = { asked: 0, failed: 0 };
-  const instance = new WebAssembly.Instance(firstModule, SPLIT_CORE_IMPORTS);
+  const instance = new WebAssembly.Instance(PAIRS[pair].first, SPLIT_CORE_IMPORTS);
   const wasm = initCore(instance, {
     load: async (imports) => {
       loads.asked++;
@@ -30,7 +36,7 @@ function startSplit({ failures = 0, console = silent } = {}) {
         loads.failed++;
         throw new Error('HTTP 503');
       }
-      return new WebAssembly.Instance(restModule, imports);
+      return new WebAssembly.Instance(PAIRS[pair].rest, imports);
     },
     setTimeout: (fn) => setTimeout(fn, 0),
     console,
@@ -63,11 +69,11 @@ test('the first part imports the two calls out of the core and the placeholders;
   assert.deepEqual([...new Set(imports(restModule).map((i) => i.module))], ['a']);
 });
 
-for (const file of scenarios) {
-  test(`the core in two parts replays ${file} exactly as the whole core recorded it`, async () => {
+for (const [pair, file] of Object.keys(PAIRS).flatMap((p) => scenarios.map((f) => [p, f]))) {
+  test(`the core in two parts (${pair} split) replays ${file} exactly as the whole core recorded it`, async () => {
     const scenario = JSON.parse(readFileSync(path.join(dir, 'scenarios', file), 'utf8'));
     const expected = readFileSync(path.join(dir, 'expected', file.replace(/\.json$/, '.jsonl')), 'utf8');
-    const { NatterCore, loads } = startSplit();
+    const { NatterCore, loads } = startSplit({ pair });
     const misses = { count: 0 };
     const core = await settled(() => new NatterCore(JSON.stringify(scenario.config)), misses);
     let out = '';
@@ -130,10 +136,21 @@ test('a rest that fails to download is retried, with a warning, until it loads',
   assert.match(warnings[0], /did not load \(HTTP 503\); retrying/);
 });
 
-test('every recorded first chat runs on the first part alone', () => {
+test('every recorded first chat runs on the session split\'s first part alone', () => {
   const { NatterCore, loads } = startSplit();
   runFirstChats(NatterCore);
   assert.equal(loads.asked, 0);
+});
+
+test('a first chat over HTTP runs on the HTTP split\'s first part alone; one over the live session does not', () => {
+  const http = startSplit({ pair: 'http' });
+  runFirstChats(http.NatterCore, firstChatRecordings(FIRST_CHAT_DIR, 'http'));
+  assert.equal(http.loads.asked, 0);
+  // What makes the HTTP pair worth shipping: the live session's code is not in it.
+  const live = startSplit({ pair: 'http' });
+  assert.throws(() => runFirstChats(live.NatterCore, firstChatRecordings(FIRST_CHAT_DIR, 'session')), CoreRestPending);
+  assert.ok(PAIRS.http.split.first.length < PAIRS.session.split.first.length,
+    `HTTP first part ${PAIRS.http.split.first.length} B, the session's ${PAIRS.session.split.first.length} B`);
 });
 
 test('a headless client on the two parts, the rest loaded first: a reply after a retry, and the agent runs once', async () => {

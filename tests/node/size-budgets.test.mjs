@@ -14,7 +14,7 @@ import { budgetFor, LOADER_BUDGET, targetTotals } from '../../tools/bench/budget
 const sizes = await measureProductionSizes();
 
 test('the production build ships the files the budgets know', () => {
-  for (const key of ['loader', 'core_js', 'core_wasm', 'voice_js', 'voice_wasm']) {
+  for (const key of ['loader', 'core_js', 'core_wasm', 'core_rest_wasm', 'core_session_wasm', 'core_session_rest_wasm', 'voice_js', 'voice_wasm']) {
     assert.ok(sizes.some((s) => s.key === key), `no ${key} in the build`);
   }
 });
@@ -39,6 +39,7 @@ test('the first chat and first call totals add up the files they name', (t) => {
   const totals = Object.fromEntries(targetTotals(sizes).map((x) => [x.name, x]));
   const sum = (keys) => sizes.filter((s) => keys(s.key)).reduce((n, s) => n + s.gzip, 0);
   assert.equal(totals.first_chat.gzip, sum((k) => ['loader', 'core_js', 'core_wasm'].includes(k)));
+  assert.equal(totals.first_chat_session.gzip, sum((k) => ['loader', 'core_js', 'core_session_wasm'].includes(k)));
   assert.equal(totals.first_call.gzip, sum((k) => ['voice_runtime_js', 'voice_js', 'voice_wasm'].includes(k) ||
     k.startsWith('worklet_') || k.startsWith('voice_frame_')));
   for (const x of Object.values(totals)) t.diagnostic(`${x.label}: ${x.gzip} B (target ${x.target} B)`);

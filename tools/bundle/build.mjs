@@ -23,7 +23,9 @@
 //      .wasm has no Emscripten glue: shim/core-api.js instantiates it.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
-//      natter.corerest.*.wasm (the core .wasm in two parts: split-core.mjs),
+//      natter.corerest.*.wasm (the core .wasm in two parts: split-core.mjs;
+//      natter.coresession.*.wasm and natter.coresessionrest.*.wasm, the
+//      same split by the live session's first chats),
 //      natter.voice.*.js (the voice worker bundled with its glue) /.wasm,
 //      natter.frame.*.js (shim/frame/core-frame.js bundled) and
 //      natter.frame.*.html (a page with only a script tag for it,
@@ -58,7 +60,7 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { minifyCssPlugin } from './minify-css.mjs';
 import { withSiblings } from './precompress.mjs';
-import { splitCore } from './split-core.mjs';
+import { FIRST_CHAT_DIR, firstChatRecordings, splitCore } from './split-core.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ENVS = ['development', 'staging', 'production'];
@@ -233,13 +235,20 @@ const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
 
 // Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
-// The core .wasm ships in two parts (split-core.mjs): core_wasm, what a
-// first chat calls, and core_rest_wasm, the rest.
+// The core .wasm ships in two parts (split-core.mjs), split once per
+// transport (shim/boot.js coreParts picks the page's pair): core_wasm, what
+// a first chat over HTTP calls, and core_rest_wasm, the rest; and
+// core_session_wasm, what a first chat over the live session calls, and
+// core_session_rest_wasm.
 function collectAssets(wasmOut, voiceJs) {
-  const core = splitCore(readFileSync(path.join(wasmOut, 'natter.core.wasm')));
+  const whole = readFileSync(path.join(wasmOut, 'natter.core.wasm'));
+  const http = splitCore(whole, { recordings: firstChatRecordings(FIRST_CHAT_DIR, 'http') });
+  const session = splitCore(whole, { recordings: firstChatRecordings() });
   const assets = [
-    { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: core.first },
-    { key: 'core_rest_wasm', stem: 'natter.corerest', ext: '.wasm', data: core.rest },
+    { key: 'core_wasm', stem: 'natter.core', ext: '.wasm', data: http.first },
+    { key: 'core_rest_wasm', stem: 'natter.corerest', ext: '.wasm', data: http.rest },
+    { key: 'core_session_wasm', stem: 'natter.coresession', ext: '.wasm', data: session.first },
+    { key: 'core_session_rest_wasm', stem: 'natter.coresessionrest', ext: '.wasm', data: session.rest },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
   ];

@@ -14,6 +14,11 @@
 // wasm-split splits by that profile. A function no recording reached goes
 // to the rest: a chat that needs it waits for the rest (correct, later),
 // and tests/browser/core-rest.test.mjs fails if a first chat ever does.
+//
+// The build splits the same module twice (build.mjs): by the HTTP first
+// chats alone, for pages on HTTP (the default transport), whose first chat
+// never reaches the live session's code (12 KB gzipped of it); and by every
+// recording, for pages on the live session.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,10 +29,12 @@ import { CORE_IMPORTS, natterCoreClass } from '../../shim/core-api.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIRST_CHAT_DIR = path.join(here, 'first-chat');
 
-// [{config, steps: [{event, now}]}] from tools/bundle/first-chat/*.json.
-export function firstChatRecordings(dir = FIRST_CHAT_DIR) {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  if (!files.length) throw new Error(`${dir} holds no recorded first chat`);
+// [{config, steps: [{event, now}]}] from tools/bundle/first-chat/*.json,
+// or only those of one transport (the files named <transport>-*.json:
+// 'http' or 'session').
+export function firstChatRecordings(dir = FIRST_CHAT_DIR, transport = null) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && (!transport || f.startsWith(`${transport}-`))).sort();
+  if (!files.length) throw new Error(`${dir} holds no recorded first chat${transport ? ` over ${transport}` : ''}`);
   return files.map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')));
 }
 
