@@ -1,6 +1,7 @@
 #include "session_frames.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -162,6 +163,217 @@ std::string encode_handoff_email(const std::string& email_id, const std::string&
   return dump(json_object({{"type", "handoff.email"}, {"email_id", email_id}, {"email", email}}));
 }
 
+namespace {
+
+// One decoder per frame type, reached through kFrameDecoders, a table of
+// function pointers (as codec.cpp's kEventDecoders): each stays a function
+// of its own in the WASM, so the core's split leaves the frames no first
+// chat receives (voice, WebRTC, handoff, continue) in its second part.
+using Frame = std::optional<ProtocolError>;
+using FrameDecoder = Frame (*)(const json& j, const std::string& type, ServerFrame& out);
+struct FrameDecoderEntry {
+  std::string_view type;
+  FrameDecoder decode;
+};
+
+Frame decode_welcome(const json& j, const std::string&, ServerFrame& out) {
+  Welcome w;
+  // The id this tab continues under (it may differ from the hello's): an id, never a blob.
+  if (!read_string(j, "session_id", w.session_id) || w.session_id.empty() || w.session_id.size() > kMaxSessionIdChars)
+    return bad("welcome.session_id must be a string of 1..256 characters");
+  read_string(j, "resume_token", w.resume_token);
+  read_string(j, "build", w.build);
+  read_string(j, "min_client", w.min_client);
+  if (w.min_client.size() > 64) w.min_client.clear();  // not a version: ignored
+  auto minp = j.find("min_protocol");
+  if (minp != j.end() && minp->is_number_unsigned())
+    w.min_protocol = static_cast<int>(std::min<uint64_t>(minp->get<uint64_t>(), 1000000));
+  auto flag = [&](const char* k, bool& out) { auto it = j.find(k); if (it != j.end() && it->is_boolean()) out = it->get<bool>(); };
+  flag("resumed", w.resumed);
+  std::string device;
+  w.second_device = read_string(j, "device", device) && device == "second";
+  flag("replaced", w.replaced);
+  auto acked = j.find("acked");
+  if (acked != j.end()) {
+    if (!acked->is_array()) return bad("welcome.acked must be an array");
+    for (const auto& id : *acked)
+      if (id.is_string() && w.acked.size() < 1000) w.acked.push_back(id.get<std::string>());
+  }
+  auto seq = j.find("event_seq");
+  if (seq != j.end() && seq->is_number_unsigned()) w.event_seq = seq->get<uint64_t>();
+  auto hb = j.find("heartbeat_ms");
+  if (hb != j.end() && hb->is_number_unsigned()) w.heartbeat_ms = std::clamp<int64_t>(hb->get<int64_t>(), 5000, 60000);
+  auto control = j.find("control");  // who controls the conversation now (a server that says)
+  if (control != j.end()) {
+    auto c = decode_control(*control);
+    if (auto* ok = std::get_if<ControlEvent>(&c); ok && ok->state != "unavailable") w.control = *ok;
+  }
+  return decoded_into(out, std::move(w));
+}
+
+Frame decode_ack(const json& j, const std::string&, ServerFrame& out) {
+  Ack a;
+  if (!read_string(j, "message_id", a.message_id)) return bad("ack.message_id");
+  return decoded_into(out, std::move(a));
+}
+
+// An event's data for the events that are not the agent's reply (held, a
+// read mark, control, a call's transcript), each its own function too.
+Frame decode_read_mark(const json& d, ServerEvent& e) {
+  ReadMark r;
+  if (!d.is_object() || !read_string(d, "through", r.through) || r.through.empty() ||
+      r.through.size() > kMaxSessionIdChars)
+    return bad("read.through must be a message id");
+  auto by = d.find("by");
+  if (by != d.end() && by->is_object()) read_string(*by, "name", r.by);
+  if (r.by.size() > kMaxStaffNameBytes) return bad("read.by.name is too long");
+  e.read = r;
+  return std::nullopt;
+}
+
+Frame decode_control_event(const json& d, ServerEvent& e) {
+  auto control = decode_control(d);
+  if (auto* err = std::get_if<ProtocolError>(&control)) return *err;
+  e.control = std::get<ControlEvent>(control);
+  return std::nullopt;
+}
+
+Frame decode_transcript_event(const json& d, ServerEvent& e) {
+  auto voice = decode_voice_transcript(d);
+  if (auto* err = std::get_if<ProtocolError>(&voice)) return *err;
+  e.voice = std::move(std::get<VoiceTranscript>(voice));
+  return std::nullopt;
+}
+
+Frame decode_event(const json& j, const std::string&, ServerFrame& out) {
+  ServerEvent e;
+  auto seq = j.find("seq");
+  if (seq == j.end() || !seq->is_number_unsigned()) return bad("event.seq must be a non-negative integer");
+  e.seq = seq->get<uint64_t>();
+  std::string name;
+  if (!read_string(j, "reply_to", e.reply_to)) return bad("event.reply_to");
+  if (!read_string(j, "event", name)) return bad("event.event");
+  auto data = j.find("data");
+  static const json kNoData = json::object();  // an event without data reads as {}
+  const json& d = data == j.end() ? kNoData : *data;
+  Frame err;
+  if (name == "held") e.held = true;
+  else if (name == "read") err = decode_read_mark(d, e);
+  else if (name == "control") err = decode_control_event(d, e);
+  else if (name == "voice.transcript") err = data == j.end() ? bad("voice.transcript.data") : decode_transcript_event(d, e);
+  else err = decode_agent_event_value(name, d, e.event);
+  if (err) return err;
+  return decoded_into(out, std::move(e));
+}
+
+Frame decode_pong(const json&, const std::string&, ServerFrame& out) { return decoded_into(out, Pong{}); }
+
+Frame decode_typing(const json& j, const std::string&, ServerFrame& out) {
+  StaffTyping t;
+  if (!read_string(j, "name", t.name) || t.name.empty() || t.name.size() > kMaxStaffNameBytes)
+    return bad("typing.name must be a staff member's name");
+  auto seq = j.find("seq");
+  if (seq != j.end() && seq->is_number_unsigned()) t.seq = seq->get<uint64_t>();
+  return decoded_into(out, std::move(t));
+}
+
+Frame decode_email_saved(const json& j, const std::string&, ServerFrame& out) {
+  EmailSaved e;
+  if (!read_string(j, "email_id", e.email_id)) return bad("handoff.email_saved.email_id");
+  return decoded_into(out, std::move(e));
+}
+
+Frame decode_error(const json& j, const std::string&, ServerFrame& out) {
+  ServerError e;
+  read_string(j, "code", e.code);
+  read_string(j, "message", e.message);
+  return decoded_into(out, std::move(e));
+}
+
+Frame decode_voice_started(const json& j, const std::string&, ServerFrame& out) {
+  VoiceStarted v;
+  if (!read_string(j, "call_id", v.call_id)) return bad("voice.started.call_id");
+  auto rtc = j.find("rtc");
+  v.rtc = rtc != j.end() && rtc->is_boolean() && rtc->get<bool>();
+  return decoded_into(out, std::move(v));
+}
+
+Frame decode_voice_agent(const json& j, const std::string&, ServerFrame& out) {
+  VoiceAgent v;
+  std::string state;
+  if (!read_string(j, "call_id", v.call_id)) return bad("voice.agent.call_id");
+  if (!read_string(j, "state", state) || (state != "start" && state != "end"))
+    return bad("voice.agent.state must be \"start\" or \"end\"");
+  v.start = state == "start";
+  auto n = j.find("utterance");
+  if (n != j.end() && n->is_number_unsigned()) v.utterance = n->get<uint64_t>();
+  read_string(j, "reason", v.reason);
+  return decoded_into(out, std::move(v));
+}
+
+Frame decode_continue_offered(const json& j, const std::string&, ServerFrame& out) {
+  ContinueOffered c;
+  if (!read_string(j, "secret", c.secret) || c.secret.empty() || c.secret.size() > 64) return bad("continue.offered.secret");
+  if (!read_string(j, "code", c.code) || c.code.empty() || c.code.size() > 16) return bad("continue.offered.code");
+  auto ms = j.find("expires_in_ms");
+  if (ms == j.end() || !ms->is_number_unsigned()) return bad("continue.offered.expires_in_ms");
+  c.expires_in_ms = static_cast<int64_t>(std::min<uint64_t>(ms->get<uint64_t>(), 86400000));
+  return decoded_into(out, std::move(c));
+}
+
+Frame decode_voice_closed(const json& j, const std::string&, ServerFrame& out) {
+  VoiceClosed v;
+  if (!read_string(j, "call_id", v.call_id)) return bad("voice.closed.call_id");
+  return decoded_into(out, std::move(v));
+}
+
+Frame decode_rtc_config(const json& j, const std::string&, ServerFrame& out) {
+  RtcConfigFrame v;
+  if (!read_string(j, "call_id", v.call_id)) return bad("voice.rtc_config.call_id");
+  auto servers = j.find("ice_servers");
+  if (servers == j.end()) return bad("voice.rtc_config.ice_servers");
+  auto checked = check_ice_servers(*servers);
+  if (!checked) return bad("voice.rtc_config.ice_servers must be a short array of {urls, username?, credential?}");
+  v.ice_servers_json = dump(*checked);
+  return decoded_into(out, std::move(v));
+}
+
+// voice.rtc_answer and voice.rtc_closed: a call's peer connection, by id.
+Frame decode_rtc_peer(const json& j, const std::string& type, ServerFrame& out) {
+  std::string call_id;
+  if (!read_string(j, "call_id", call_id)) return bad(type + ".call_id");
+  auto pc = j.find("pc_id");
+  if (pc == j.end() || !pc->is_number_unsigned() || pc->get<uint64_t>() > UINT32_MAX) return bad(type + ".pc_id");
+  const auto pc_id = static_cast<uint32_t>(pc->get<uint64_t>());
+  if (type == "voice.rtc_closed") {
+    RtcClosedFrame v{call_id, pc_id, ""};
+    read_string(j, "reason", v.reason);
+    return decoded_into(out, std::move(v));
+  }
+  RtcAnswerFrame v{call_id, pc_id, ""};
+  if (!read_string(j, "sdp", v.sdp) || v.sdp.empty()) return bad("voice.rtc_answer.sdp");
+  return decoded_into(out, std::move(v));
+}
+
+const FrameDecoderEntry kFrameDecoders[] = {
+    {"welcome", decode_welcome},
+    {"ack", decode_ack},
+    {"event", decode_event},
+    {"pong", decode_pong},
+    {"typing", decode_typing},
+    {"handoff.email_saved", decode_email_saved},
+    {"error", decode_error},
+    {"voice.started", decode_voice_started},
+    {"voice.agent", decode_voice_agent},
+    {"continue.offered", decode_continue_offered},
+    {"voice.closed", decode_voice_closed},
+    {"voice.rtc_config", decode_rtc_config},
+    {"voice.rtc_answer", decode_rtc_peer},
+    {"voice.rtc_closed", decode_rtc_peer},
+};
+
+}  // namespace
+
 std::optional<ProtocolError> decode_server_frame_into(std::string_view text, ServerFrame& out) {
   JsonResult parsed = parse_json_limited(text);
   if (!parsed.ok()) return ProtocolError{parsed.error_code, "session frame: " + parsed.error_code};
@@ -169,168 +381,10 @@ std::optional<ProtocolError> decode_server_frame_into(std::string_view text, Ser
   if (!j.is_object()) return bad("a session frame must be a JSON object");
   std::string type;
   if (!read_string(j, "type", type)) return bad("session frame without a string 'type'");
-
-  if (type == "welcome") {
-    Welcome w;
-    // The id this tab continues under (it may differ from the hello's): an id, never a blob.
-    if (!read_string(j, "session_id", w.session_id) || w.session_id.empty() || w.session_id.size() > kMaxSessionIdChars)
-      return bad("welcome.session_id must be a string of 1..256 characters");
-    read_string(j, "resume_token", w.resume_token);
-    read_string(j, "build", w.build);
-    read_string(j, "min_client", w.min_client);
-    if (w.min_client.size() > 64) w.min_client.clear();  // not a version: ignored
-    auto minp = j.find("min_protocol");
-    if (minp != j.end() && minp->is_number_unsigned())
-      w.min_protocol = static_cast<int>(std::min<uint64_t>(minp->get<uint64_t>(), 1000000));
-    auto flag = [&](const char* k, bool& out) { auto it = j.find(k); if (it != j.end() && it->is_boolean()) out = it->get<bool>(); };
-    flag("resumed", w.resumed);
-    std::string device;
-    w.second_device = read_string(j, "device", device) && device == "second";
-    flag("replaced", w.replaced);
-    auto acked = j.find("acked");
-    if (acked != j.end()) {
-      if (!acked->is_array()) return bad("welcome.acked must be an array");
-      for (const auto& id : *acked)
-        if (id.is_string() && w.acked.size() < 1000) w.acked.push_back(id.get<std::string>());
-    }
-    auto seq = j.find("event_seq");
-    if (seq != j.end() && seq->is_number_unsigned()) w.event_seq = seq->get<uint64_t>();
-    auto hb = j.find("heartbeat_ms");
-    if (hb != j.end() && hb->is_number_unsigned()) w.heartbeat_ms = std::clamp<int64_t>(hb->get<int64_t>(), 5000, 60000);
-    auto control = j.find("control");  // who controls the conversation now (a server that says)
-    if (control != j.end()) {
-      auto c = decode_control(*control);
-      if (auto* ok = std::get_if<ControlEvent>(&c); ok && ok->state != "unavailable") w.control = *ok;
-    }
-    return decoded_into(out, std::move(w));
-  }
-  if (type == "ack") {
-    Ack a;
-    if (!read_string(j, "message_id", a.message_id)) return bad("ack.message_id");
-    return decoded_into(out, std::move(a));
-  }
-  if (type == "event") {
-    ServerEvent e;
-    auto seq = j.find("seq");
-    if (seq == j.end() || !seq->is_number_unsigned()) return bad("event.seq must be a non-negative integer");
-    e.seq = seq->get<uint64_t>();
-    std::string name;
-    if (!read_string(j, "reply_to", e.reply_to)) return bad("event.reply_to");
-    if (!read_string(j, "event", name)) return bad("event.event");
-    auto data = j.find("data");
-    if (name == "held") {
-      e.held = true;
-      return decoded_into(out, std::move(e));
-    }
-    if (name == "read") {
-      ReadMark r;
-      const json& d = data == j.end() ? json::object() : *data;
-      if (!d.is_object() || !read_string(d, "through", r.through) || r.through.empty() ||
-          r.through.size() > kMaxSessionIdChars)
-        return bad("read.through must be a message id");
-      auto by = d.find("by");
-      if (by != d.end() && by->is_object()) read_string(*by, "name", r.by);
-      if (r.by.size() > kMaxStaffNameBytes) return bad("read.by.name is too long");
-      e.read = r;
-      return decoded_into(out, std::move(e));
-    }
-    if (name == "control") {
-      auto control = decode_control(data == j.end() ? json::object() : *data);
-      if (auto* err = std::get_if<ProtocolError>(&control)) return *err;
-      e.control = std::get<ControlEvent>(control);
-      return decoded_into(out, std::move(e));
-    }
-    if (name == "voice.transcript") {
-      if (data == j.end()) return bad("voice.transcript.data");
-      auto voice = decode_voice_transcript(*data);
-      if (auto* err = std::get_if<ProtocolError>(&voice)) return *err;
-      e.voice = std::move(std::get<VoiceTranscript>(voice));
-      return decoded_into(out, std::move(e));
-    }
-    static const json kNoData = json::object();  // an event without data reads as {}
-    if (auto err = decode_agent_event_value(name, data == j.end() ? kNoData : *data, e.event))
-      return std::move(*err);
-    return decoded_into(out, std::move(e));
-  }
-  if (type == "pong") return decoded_into(out, Pong{});
-  if (type == "typing") {
-    StaffTyping t;
-    if (!read_string(j, "name", t.name) || t.name.empty() || t.name.size() > kMaxStaffNameBytes)
-      return bad("typing.name must be a staff member's name");
-    auto seq = j.find("seq");
-    if (seq != j.end() && seq->is_number_unsigned()) t.seq = seq->get<uint64_t>();
-    return decoded_into(out, std::move(t));
-  }
-  if (type == "handoff.email_saved") {
-    EmailSaved e;
-    if (!read_string(j, "email_id", e.email_id)) return bad("handoff.email_saved.email_id");
-    return decoded_into(out, std::move(e));
-  }
-  if (type == "error") {
-    ServerError e;
-    read_string(j, "code", e.code);
-    read_string(j, "message", e.message);
-    return decoded_into(out, std::move(e));
-  }
-  if (type == "voice.started") {
-    VoiceStarted v;
-    if (!read_string(j, "call_id", v.call_id)) return bad("voice.started.call_id");
-    auto rtc = j.find("rtc");
-    v.rtc = rtc != j.end() && rtc->is_boolean() && rtc->get<bool>();
-    return decoded_into(out, std::move(v));
-  }
-  if (type == "voice.agent") {
-    VoiceAgent v;
-    std::string state;
-    if (!read_string(j, "call_id", v.call_id)) return bad("voice.agent.call_id");
-    if (!read_string(j, "state", state) || (state != "start" && state != "end"))
-      return bad("voice.agent.state must be \"start\" or \"end\"");
-    v.start = state == "start";
-    auto n = j.find("utterance");
-    if (n != j.end() && n->is_number_unsigned()) v.utterance = n->get<uint64_t>();
-    read_string(j, "reason", v.reason);
-    return decoded_into(out, std::move(v));
-  }
-  if (type == "continue.offered") {
-    ContinueOffered c;
-    if (!read_string(j, "secret", c.secret) || c.secret.empty() || c.secret.size() > 64) return bad("continue.offered.secret");
-    if (!read_string(j, "code", c.code) || c.code.empty() || c.code.size() > 16) return bad("continue.offered.code");
-    auto ms = j.find("expires_in_ms");
-    if (ms == j.end() || !ms->is_number_unsigned()) return bad("continue.offered.expires_in_ms");
-    c.expires_in_ms = static_cast<int64_t>(std::min<uint64_t>(ms->get<uint64_t>(), 86400000));
-    return decoded_into(out, std::move(c));
-  }
-  if (type == "voice.closed") {
-    VoiceClosed v;
-    if (!read_string(j, "call_id", v.call_id)) return bad("voice.closed.call_id");
-    return decoded_into(out, std::move(v));
-  }
-  if (type == "voice.rtc_config") {
-    RtcConfigFrame v;
-    if (!read_string(j, "call_id", v.call_id)) return bad("voice.rtc_config.call_id");
-    auto servers = j.find("ice_servers");
-    if (servers == j.end()) return bad("voice.rtc_config.ice_servers");
-    auto checked = check_ice_servers(*servers);
-    if (!checked) return bad("voice.rtc_config.ice_servers must be a short array of {urls, username?, credential?}");
-    v.ice_servers_json = dump(*checked);
-    return decoded_into(out, std::move(v));
-  }
-  if (type == "voice.rtc_answer" || type == "voice.rtc_closed") {
-    std::string call_id;
-    if (!read_string(j, "call_id", call_id)) return bad(type + ".call_id");
-    auto pc = j.find("pc_id");
-    if (pc == j.end() || !pc->is_number_unsigned() || pc->get<uint64_t>() > UINT32_MAX) return bad(type + ".pc_id");
-    const auto pc_id = static_cast<uint32_t>(pc->get<uint64_t>());
-    if (type == "voice.rtc_closed") {
-      RtcClosedFrame v{call_id, pc_id, ""};
-      read_string(j, "reason", v.reason);
-      return decoded_into(out, std::move(v));
-    }
-    RtcAnswerFrame v{call_id, pc_id, ""};
-    if (!read_string(j, "sdp", v.sdp) || v.sdp.empty()) return bad("voice.rtc_answer.sdp");
-    return decoded_into(out, std::move(v));
-  }
-  return decoded_into(out, UnknownFrame{type});
+  const auto* kind = std::find_if(std::begin(kFrameDecoders), std::end(kFrameDecoders),
+                                  [&type](const FrameDecoderEntry& k) { return k.type == type; });
+  if (kind == std::end(kFrameDecoders)) return decoded_into(out, UnknownFrame{type});
+  return kind->decode(j, type, out);
 }
 
 }  // namespace natter
