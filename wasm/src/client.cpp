@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "call_apart.hpp"
+
 namespace natter {
 
 Client::Client(Config config)
@@ -12,13 +14,19 @@ Client::Client(Config config)
       delivery_(*this) {
   if (config_.conversation_id.empty()) config_.conversation_id = ids_.uuid();
   delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json, config_.transcript_json);
-  identity_.restore(config_.visitor_json);
-  if (saved_.restore(config_.saved_json) > 0) out_.emplace_back(Log{"warn", "dropped malformed saved products"});
-  if (config_.multiple_conversations) {
-    const std::string problem = convs_.restore(config_.conversations_json, config_.conversation_id);
-    if (!problem.empty()) out_.emplace_back(Log{"warn", problem});
-    persist_conversations();
-  }
+  // What a first chat has none of (a visitor, saved products, a list of
+  // conversations) is restored through call_apart, so that code stays out
+  // of the core's first part (call_apart.hpp).
+  if (!config_.visitor_json.empty())
+    call_apart(+[](Client& c) { c.identity_.restore(c.config_.visitor_json); }, *this);
+  if (!config_.saved_json.empty()) call_apart(+[](Client& c) {
+    if (c.saved_.restore(c.config_.saved_json) > 0) c.out_.emplace_back(Log{"warn", "dropped malformed saved products"});
+  }, *this);
+  if (config_.multiple_conversations) call_apart(+[](Client& c) {
+    const std::string problem = c.convs_.restore(c.config_.conversations_json, c.config_.conversation_id);
+    if (!problem.empty()) c.out_.emplace_back(Log{"warn", problem});
+    c.persist_conversations();
+  }, *this);
 }
 
 std::string Client::session_key() const {
@@ -120,12 +128,11 @@ void Client::handle(const Event& event, int64_t now) {
           while (auto due = timers_.take_due(now)) {
             if (*due == TimerName::SendRetry) send_.on_retry_timer(now);
             else if (*due == TimerName::ResponseTimeout) send_.on_response_timeout(now);
-            else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart) voice_.on_timer(*due);
-            else if (*due == TimerName::ContinueExpiry) link_.on_timer(now);
-            else if (*due == TimerName::StaffTyping) presence_.on_typing_timer();
             else if (*due == TimerName::ReplyRedraw) replies_.on_redraw_timer();
-            else if (*due == TimerName::RtcDeadline || *due == TimerName::RtcPing) ladder_.on_timer(*due, now);
-            else conn_.on_timer(*due, now);
+            else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart || *due == TimerName::ContinueExpiry ||
+                     *due == TimerName::StaffTyping || *due == TimerName::RtcDeadline || *due == TimerName::RtcPing)
+              call_apart(on_feature_timer, *this, *due, now);  // calls, continue, people: no first chat's
+            else call_apart(+[](Client& c, TimerName due, int64_t now) { c.conn_.on_timer(due, now); }, *this, *due, now);
           }
         }
         else if constexpr (std::is_same_v<T, SessionWanted>) {
@@ -134,13 +141,7 @@ void Client::handle(const Event& event, int64_t now) {
             http_restored_ = true;
             return;
           }
-          // A continue link in the page's URL decides which conversation
-          // this tab has: the session waits for its answer.
-          if (link_.redeeming() || (!session_started_ && link_.begin_redeem())) {
-            wanted_after_redeem_ = true;
-            return;
-          }
-          start_session(now);
+          call_apart(on_session_wanted, *this, now);  // the live session's: apart from an HTTP page's first part
         }
         else if constexpr (std::is_same_v<T, ContinueOfferClicked>) link_.on_offer_clicked(now);
         else if constexpr (std::is_same_v<T, ContinueOfferDismissed>) link_.on_offer_dismissed();
@@ -194,6 +195,23 @@ void Client::handle(const Event& event, int64_t now) {
       },
       event);
   release_.reload_if_safe(now);
+}
+
+void Client::on_session_wanted(Client& c, int64_t now) {
+  // A continue link in the page's URL decides which conversation this tab
+  // has: the session waits for its answer.
+  if (c.link_.redeeming() || (!c.session_started_ && c.link_.begin_redeem())) {
+    c.wanted_after_redeem_ = true;
+    return;
+  }
+  c.start_session(now);
+}
+
+void Client::on_feature_timer(Client& c, TimerName due, int64_t now) {
+  if (due == TimerName::MicPrompt || due == TimerName::AudioStart) c.voice_.on_timer(due);
+  else if (due == TimerName::ContinueExpiry) c.link_.on_timer(now);
+  else if (due == TimerName::StaffTyping) c.presence_.on_typing_timer();
+  else c.ladder_.on_timer(due, now);  // RtcDeadline, RtcPing
 }
 
 bool Client::network_moved(const NetworkChanged& e) {

@@ -226,6 +226,11 @@ class Client {
   // Whether a network_changed is news: online/offline always are; a
   // connection change only when the link type changed between two known ones.
   bool network_moved(const NetworkChanged& e);
+  // The timers of calls, continue links and people from the shop (called apart:
+  // no first chat's timers).
+  static void on_feature_timer(Client& c, TimerName due, int64_t now);
+  // The page wants the live session (called apart: an HTTP page never does).
+  static void on_session_wanted(Client& c, int64_t now);
   // The live session is up (a welcome) / went down (any reason): delivery
   // and voice hear it; session_ms counts the time in between.
   void session_up(int64_t now) { live_since_ = now; }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "call_apart.hpp"
+
 #include "client.hpp"
 
 namespace natter {
@@ -161,7 +163,8 @@ void DeviceLink::on_revoke_clicked(int64_t now) {
 bool DeviceLink::begin_redeem() {
   if (secret_used_ || c_.config_.continue_secret.empty() || c_.config_.session_url.empty()) return false;
   secret_used_ = true;
-  redeem(c_.config_.continue_secret, "");
+  // Apart (call_apart.hpp): a first chat has no continue link to redeem.
+  call_apart(+[](DeviceLink& link) { link.redeem(link.c_.config_.continue_secret, ""); }, *this);
   return true;
 }
 

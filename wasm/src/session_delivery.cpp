@@ -1,4 +1,6 @@
 #include "session_delivery.hpp"
+
+#include "call_apart.hpp"
 #include "json_limits.hpp"
 
 #include <nlohmann/json.hpp>
@@ -169,9 +171,12 @@ void SessionDelivery::on_event(const ServerEvent& e, int64_t now) {
 
 void SessionDelivery::apply(const ServerEvent& e) {
   last_event_seq_ = e.seq;
+  // The events of calls and of people from the shop go through call_apart:
+  // a first chat receives none of them, so their handling stays out of the
+  // core's first part (call_apart.hpp).
   if (e.voice) {  // not part of a reply: settled unless a reply is still streaming
     if (!reply_open_) settled_event_seq_ = e.seq;
-    return c_.voice_.on_transcript(e.reply_to, *e.voice);
+    return call_apart(+[](Client& c, const ServerEvent& e) { c.voice_.on_transcript(e.reply_to, *e.voice); }, c_, e);
   }
   if (e.held) {  // kept for a person: acked, and no agent reply will settle it
     outbox_.remove(e.reply_to);
@@ -180,12 +185,13 @@ void SessionDelivery::apply(const ServerEvent& e) {
   }
   if (e.read) {  // a person opened the conversation: a receipt, not part of any reply
     if (!reply_open_) settled_event_seq_ = e.seq;
-    c_.presence_.on_read(*e.read);
+    call_apart(+[](Client& c, const ServerEvent& e) { c.presence_.on_read(*e.read); }, c_, e);
     return persist();
   }
-  if (e.reply_to.rfind("staff-", 0) == 0) c_.presence_.on_staff_message(e.seq);  // they stopped typing
+  if (e.reply_to.rfind("staff-", 0) == 0)  // they stopped typing
+    call_apart(+[](Client& c, const ServerEvent& e) { c.presence_.on_staff_message(e.seq); }, c_, e);
   if (e.control) {  // a takeover ends the streaming reply, so this event settles
-    c_.control_.on_event(*e.control, e.seq);
+    call_apart(+[](Client& c, const ServerEvent& e) { c.control_.on_event(*e.control, e.seq); }, c_, e);
     if (!reply_open_) settled_event_seq_ = e.seq;
     return persist();
   }

@@ -217,9 +217,23 @@ Frame decode_ack(const json& j, const std::string&, ServerFrame& out) {
   return decoded_into(out, std::move(a));
 }
 
-// An event's data for the events that are not the agent's reply (held, a
-// read mark, control, a call's transcript), each its own function too.
-Frame decode_read_mark(const json& d, ServerEvent& e) {
+// The data of the events that are not the agent's reply (held, a read
+// mark, control, a call's transcript), through a table too. `d` is the
+// event's data, null when it has none.
+using EventDataDecoder = Frame (*)(const json* d, ServerEvent& e);
+struct EventDataDecoderEntry {
+  std::string_view name;
+  EventDataDecoder decode;
+};
+const json kNoData = json::object();  // an event without data reads as {}
+
+Frame decode_held(const json*, ServerEvent& e) {
+  e.held = true;
+  return std::nullopt;
+}
+
+Frame decode_read_mark(const json* data, ServerEvent& e) {
+  const json& d = data ? *data : kNoData;
   ReadMark r;
   if (!d.is_object() || !read_string(d, "through", r.through) || r.through.empty() ||
       r.through.size() > kMaxSessionIdChars)
@@ -231,19 +245,27 @@ Frame decode_read_mark(const json& d, ServerEvent& e) {
   return std::nullopt;
 }
 
-Frame decode_control_event(const json& d, ServerEvent& e) {
-  auto control = decode_control(d);
+Frame decode_control_event(const json* data, ServerEvent& e) {
+  auto control = decode_control(data ? *data : kNoData);
   if (auto* err = std::get_if<ProtocolError>(&control)) return *err;
   e.control = std::get<ControlEvent>(control);
   return std::nullopt;
 }
 
-Frame decode_transcript_event(const json& d, ServerEvent& e) {
-  auto voice = decode_voice_transcript(d);
+Frame decode_transcript_event(const json* data, ServerEvent& e) {
+  if (!data) return bad("voice.transcript.data");
+  auto voice = decode_voice_transcript(*data);
   if (auto* err = std::get_if<ProtocolError>(&voice)) return *err;
   e.voice = std::move(std::get<VoiceTranscript>(voice));
   return std::nullopt;
 }
+
+const EventDataDecoderEntry kEventDataDecoders[] = {
+    {"held", decode_held},
+    {"read", decode_read_mark},
+    {"control", decode_control_event},
+    {"voice.transcript", decode_transcript_event},
+};
 
 Frame decode_event(const json& j, const std::string&, ServerFrame& out) {
   ServerEvent e;
@@ -253,15 +275,12 @@ Frame decode_event(const json& j, const std::string&, ServerFrame& out) {
   std::string name;
   if (!read_string(j, "reply_to", e.reply_to)) return bad("event.reply_to");
   if (!read_string(j, "event", name)) return bad("event.event");
-  auto data = j.find("data");
-  static const json kNoData = json::object();  // an event without data reads as {}
-  const json& d = data == j.end() ? kNoData : *data;
-  Frame err;
-  if (name == "held") e.held = true;
-  else if (name == "read") err = decode_read_mark(d, e);
-  else if (name == "control") err = decode_control_event(d, e);
-  else if (name == "voice.transcript") err = data == j.end() ? bad("voice.transcript.data") : decode_transcript_event(d, e);
-  else err = decode_agent_event_value(name, d, e.event);
+  auto found = j.find("data");
+  const json* data = found == j.end() ? nullptr : &*found;
+  const auto* kind = std::find_if(std::begin(kEventDataDecoders), std::end(kEventDataDecoders),
+                                  [&name](const EventDataDecoderEntry& k) { return k.name == name; });
+  Frame err = kind != std::end(kEventDataDecoders) ? kind->decode(data, e)
+                                                    : decode_agent_event_value(name, data ? *data : kNoData, e.event);
   if (err) return err;
   return decoded_into(out, std::move(e));
 }
