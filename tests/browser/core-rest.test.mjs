@@ -1,5 +1,7 @@
 // The core in two parts (docs/ARCHITECTURE.md, "The core in two parts"):
-// core_wasm holds what a first chat calls, core_rest_wasm the rest. A
+// the first part holds what a first chat calls, the rest the others, split
+// once per transport (core_wasm and core_rest_wasm for a page on HTTP,
+// core_session_wasm and core_session_rest_wasm on the live session). A
 // first chat must never wait for the rest; what needs the rest waits for
 // it, in order, and then happens as it would have.
 import { test, before, after, beforeEach } from 'node:test';

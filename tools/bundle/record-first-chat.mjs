@@ -1,6 +1,7 @@
 // Records what the shim feeds the core in first chats, for the core's split
-// (split-core.mjs: the functions these reach ship in core_wasm, the others
-// in core_rest_wasm). Re-run after a change that makes a first chat call new
+// (split-core.mjs: the functions these reach ship in the first part, the
+// others in the rest; build.mjs splits by the http-* recordings for pages on
+// HTTP and by all of them for the live session). Re-run after a change that makes a first chat call new
 // core code (tests/browser/core-rest.test.mjs fails then):
 //
 //   node tools/bundle/build.mjs && node tools/bundle/record-first-chat.mjs
