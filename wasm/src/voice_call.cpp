@@ -89,6 +89,10 @@ void VoiceCall::on_typed() { feed(v::TextTyped{}); }
 void VoiceCall::on_session_live(uint32_t conn_id) {
   conn_id_ = conn_id;
   started_conn_ = 0;
+  // Between calls the machine only notes it: no effect, the uplink stays
+  // closed, the ladder off. So feed() stays off a first chat's path, and
+  // the core's split leaves it in the rest.
+  if (!active()) return m_.handle(v::SessionLive{});
   feed(v::SessionLive{});
 }
 
