@@ -132,7 +132,8 @@ void Client::handle(const Event& event, int64_t now) {
             else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart || *due == TimerName::ContinueExpiry ||
                      *due == TimerName::StaffTyping || *due == TimerName::RtcDeadline || *due == TimerName::RtcPing)
               call_apart(on_feature_timer, *this, *due, now);  // calls, continue, people: no first chat's
-            else call_apart(+[](Client& c, TimerName due, int64_t now) { c.conn_.on_timer(due, now); }, *this, *due, now);
+            else  // the live session's: none on an HTTP page
+              call_apart(+[](Client& c, TimerName due, int64_t now) { c.conn_.on_timer(due, now); }, *this, *due, now);
           }
         }
         else if constexpr (std::is_same_v<T, SessionWanted>) {
