@@ -72,7 +72,7 @@ test('the page is on the shop origin, the widget from the CDN release layout, th
   const cdnFiles = pathsFrom(s, stack.origins.cdn);
   assert.ok(cdnFiles.includes('/natter.js'), cdnFiles.join(' '));
   assert.ok(cdnFiles.includes('/channels/latest.json'), cdnFiles.join(' '));
-  assert.ok(cdnFiles.some((p) => new RegExp(`^/v/${VERSION}/natter\\.core\\.[0-9a-f]{12}\\.wasm$`).test(p)), cdnFiles.join(' '));
+  assert.ok(cdnFiles.some((p) => new RegExp(`^/v/${VERSION}/natter\\.coresession\\.[0-9a-f]{12}\\.wasm$`).test(p)), cdnFiles.join(' '));
   assert.deepEqual(await s.page.evaluate(() => window.natter('version')),
     { version: VERSION, build: stack.release.manifests[VERSION].build });
   const agentWs = stack.origins.agent.replace(/^https:/, 'wss:');

@@ -56,7 +56,7 @@ const onThreeOrigins = {
     assert.equal(seen.endpoint, stack.origins.agent);
     const fromCdn = seen.resources.filter((u) => u.startsWith(`${stack.origins.cdn}/`)).map((u) => new URL(u).pathname);
     assert.ok(fromCdn.includes('/natter.js'), fromCdn.join(' '));
-    assert.ok(fromCdn.some((p) => new RegExp(`^/v/${VERSION}/natter\\.core\\.[0-9a-f]{12}\\.wasm$`).test(p)), fromCdn.join(' '));
+    assert.ok(fromCdn.some((p) => new RegExp(`^/v/${VERSION}/natter\\.coresession\\.[0-9a-f]{12}\\.wasm$`).test(p)), fromCdn.join(' '));
     assert.equal((await page.evaluate(() => window.natter('version'))).version, VERSION);
     await w.assertClean();
   },
