@@ -23,7 +23,16 @@ export const sessionStories = [
       await w.openChat();
       await w.waitConnected();
       await stack.killSessions();
-      await eventually(async () => assert.notEqual(await statusText(w), 'Connected', 'the widget noticed the drop'), { timeout: 10_000 });
+      // Seen once on a clean-clone run (WebKitGTK), not reproduced in 23
+      // runs since: a recurrence says what the page logged and fetched.
+      const seen = async () => JSON.stringify({
+        console: await w.page.consoleLines(),
+        fetched: await w.page.evaluate(() => performance.getEntriesByType('resource')
+          .map((e) => `${e.name.split('/').pop()} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)} ms`)),
+      });
+      await eventually(async () => {
+        if (await statusText(w) === 'Connected') assert.fail(`the widget noticed the drop (the page: ${await seen()})`);
+      }, { timeout: 10_000 });
       await w.waitConnected();
       await eventually(async () => assert.equal(await openSockets(stack), 1, 'one live session on the server'));
       await w.send('do you have PS5 games?');
