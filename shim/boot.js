@@ -53,15 +53,15 @@ import { panelSheet } from './ui/styles.js';
 import { createViewportFit } from './ui/viewport.js';
 import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
-import { createVoiceBar } from './ui/voice-bar.js';
-import { createHandoffBar } from './ui/handoff-bar.js';
+import { createMicButton } from './ui/mic-button.js';
+import { createHandoffOffer } from './ui/handoff-offer.js';
 import { createConversations } from './ui/conversations.js';
-import { createVoiceEffects } from './voice/voice-effects.js';
-import { loadVoiceRuntime } from './voice/load-runtime.js';
 import { releaseManifest } from './release-files.js';
 import { createDebugPanel } from './ui/debug-panel.js';
 import { takeContinueSecret } from './continue/fragment.js';
-import { createContinueEffects } from './continue/continue-effects.js';
+import { createContinueButton } from './continue/continue-button.js';
+import { createSessionUiHost } from './session-ui/session-ui-host.js';
+import { loadSessionUi } from './session-ui/load-session-ui.js';
 
 /* global __NATTER_ENV__ */
 
@@ -226,28 +226,24 @@ function buildUi(ctx, listeners, dispatch, platform, session, look, multiple = f
     setTimeout: platform.setTimeout,
     clearTimeout: platform.clearTimeout,
   });
-  // Voice rides on the live session: only in session mode.
-  const voice = session ? createVoiceBar({
-    doc: document,
-    composerRow: panel.sendButton.parentNode,
-    sendButton: panel.sendButton,
-    textarea: panel.textarea,
-    parent: panel.panel,
-    before: panel.list.parentNode.nextSibling,
-    t: look.t,
+  // The live session's controls, there when the panel opens: the
+  // microphone (voice rides on the live session), a person from the shop
+  // (presence.hpp) and continue on a phone. What they lead to comes with the
+  // session UI chunk (session-ui/session-ui-host.js).
+  const micButton = session ? createMicButton({
+    doc: document, composerRow: panel.sendButton.parentNode, sendButton: panel.sendButton, t: look.t,
     onStart: () => dispatch({ type: 'voice_start_clicked' }),
-    onEnd: () => dispatch({ type: 'voice_end_clicked' }),
-    onMute: (muted) => dispatch({ type: 'voice_mute_clicked', muted }),
   }) : null;
-  // A person from the shop (presence.hpp): live session only.
-  const handoff = session ? createHandoffBar({
+  const handoff = session ? createHandoffOffer({
     doc: document, parent: panel.panel, before: panel.list.parentNode.nextSibling, t: look.t,
     onAsk: () => dispatch({ type: 'handoff_requested' }),
-    onEmail: (email) => dispatch({ type: 'handoff_email_submitted', email }),
   }) : null;
+  const continueButton = session ? createContinueButton({ doc: document, panel, t: look.t, dispatch }) : null;
   bindComposer({ textarea: panel.textarea, sendButton: panel.sendButton, dispatch });
   bindPanelKeys({ panel: panel.panel, onEscape: panel.close });
-  return { panel, messages, makeMessages, status, composer: panel.composer, voice, handoff, conversations };
+  return {
+    panel, messages, makeMessages, status, composer: panel.composer, micButton, handoff, continueButton, conversations,
+  };
 }
 
 async function start(loaderCtx) {
@@ -273,10 +269,15 @@ async function start(loaderCtx) {
   const { t, locale } = await look.language;
   const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
-  // The rest of the core (shim/core-api.js) once the shopper opened the
-  // panel, when the page is next idle: a preloaded core on a page nobody
-  // chats on never downloads it; a chat has it long before it needs it.
-  const fetchRest = () => whenIdle(platform, () => loadRest?.());
+  let sessionUi = null; // session mode: its UI beyond a first chat, a chunk (created below)
+  // The rest of the core (shim/core-api.js) and the session UI once the
+  // shopper opened the panel, when the page is next idle: a preloaded core
+  // on a page nobody chats on never downloads them; a chat has them long
+  // before it needs them.
+  const fetchRest = () => whenIdle(platform, () => {
+    loadRest?.();
+    sessionUi?.load();
+  });
   listeners.on('open', fetchRest);
 
   let host = null; // created below; the UI and transport only call it later
@@ -309,29 +310,25 @@ async function start(loaderCtx) {
   const fetchToken = (e) => createTokenFetch({
     fetch: platform.fetch, dispatch: forThisCore(), setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
   })(e);
-  let voice = null; // session mode only; its runtime is downloaded on the first call
+  let voice = null; // session mode only: sessionUi's stand-in for voice-effects.js
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
     onBinary: sessionMode ? (connId, data) => voice.onBinary(connId, data) : null,
   });
   if (sessionMode) {
-    voice = createVoiceEffects({
-      // The runtime is its own chunk, downloaded on the first call, with the WebRTC link.
-      makeRuntime: async (on) => {
-        const { createVoiceRuntime, createRtcLink } = await loadVoiceRuntime({ manifest: ctx.manifest, base: ctx.base });
-        const runtime = createVoiceRuntime({ manifest: ctx.manifest, base: ctx.base, root: ctx.root, doc: document, win: window, on, log });
-        return { runtime, createRtcLink };
-      },
-      session, dispatch, ui, log,
+    sessionUi = createSessionUiHost({
+      load: () => loadSessionUi({ manifest: ctx.manifest, base: ctx.base }),
+      build: ({ createSessionUi }) => createSessionUi({
+        doc: document, win: window, root: ctx.root, ui, t, dispatch, log, session, fetch: platform.fetch,
+        manifest: ctx.manifest, base: ctx.base, pageHref: () => location.href,
+      }),
+      dispatch, log,
     });
+    voice = sessionUi.voice;
     // Autoplay rules and mobile Safari: resume audio on a gesture or return.
     ctx.root.addEventListener('pointerdown', () => voice.resume());
     document.addEventListener('visibilitychange', () => { if (!document.hidden) voice.resume(); });
   }
-  const continuation = sessionMode ? createContinueEffects({
-    doc: document, root: ctx.root, panel: ui.panel, t, dispatch, fetch: platform.fetch, manifest: ctx.manifest,
-    base: ctx.base, pageHref: () => location.href, log,
-  }) : null;
   // The old core's transports go quiet and it is freed; after the effects
   // of this turn a new core boots from storage like a new page would (the
   // ordinary restore and resume path) and draws the conversation afresh.
@@ -397,8 +394,8 @@ async function start(loaderCtx) {
   const makeHost = () => createHost({ core, runEffect, ...platform, onFailed: coreFailed });
   let runEffect = localizeEffects(
     createEffectRunner({
-      ui, transport, session, storage: platform.storage, listeners, log, voice, reload: () => location.reload(), fetchToken,
-      checkChannel: (e) => createChannelCheck({ fetch: platform.fetch, dispatch: forThisCore() })(e), continuation,
+      ui, transport, session, storage: platform.storage, listeners, log, sessionUi, reload: () => location.reload(), fetchToken,
+      checkChannel: (e) => createChannelCheck({ fetch: platform.fetch, dispatch: forThisCore() })(e),
       openConversation: multiple ? openConversation : null,
     }), t, { maxChars: 4000 },
   );

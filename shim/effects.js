@@ -7,16 +7,18 @@
 // `session` and `storage` are only needed by a core with a session_url.
 // `fetchToken` (token-fetch.js) is only needed by a core with a token_url.
 
-// `voice` (voice/voice-effects.js) adds the voice effects, in session mode;
-// `continuation` (continue/continue-effects.js) the continue-on-phone ones.
+// `sessionUi` (session-ui/session-ui-host.js), in session mode, carries out
+// every effect this table has no handler for: the session UI chunk's
+// (calls, the handoff bar's typing line and email form, continue on a
+// phone), held until the chunk is in.
 // `reload()` reloads the page (the core chose the reason and the moment:
 // wasm/src/release_watch.hpp). `checkChannel` (release-channel.js) reads the
 // release channel pointer, for a page that follows a channel.
 // `openConversation(id)` (boot.js, data-conversations="multiple") replaces
 // the core with one for conversation `id` (the core persisted everything).
 export function createEffectRunner({
-  ui, transport, session, storage, listeners, log, voice = null, reload = () => {}, fetchToken = null,
-  checkChannel = null, continuation = null, openConversation = null,
+  ui, transport, session, storage, listeners, log, sessionUi = null, reload = () => {}, fetchToken = null,
+  checkChannel = null, openConversation = null,
 }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
@@ -48,9 +50,7 @@ export function createEffectRunner({
       reload();
     },
     channel_check: (e) => { checkChannel(e); },
-    ...(voice ? voice.effects : {}),
-    ...(continuation ? continuation.effects : {}), // continue/continue-effects.js
-    ...(ui.handoff ? ui.handoff.effects : {}),
+    ...(ui.handoff ? ui.handoff.effects : {}), // the handoff offer (ui/handoff-offer.js)
     // data-conversations="multiple" (ui/conversations.js; boot.js opens the other conversation).
     ...(ui.conversations ? ui.conversations.effects : {}),
     ...(openConversation ? { conversation_open: (e) => openConversation(e.id) } : {}),
@@ -59,6 +59,7 @@ export function createEffectRunner({
   return function runEffect(effect) {
     const handler = table[effect.type];
     if (handler) handler(effect);
+    else if (sessionUi) sessionUi.run(effect);
     else log('warn', 'unknown effect type ' + JSON.stringify(effect.type) + ' (core newer than shim?)');
   };
 }

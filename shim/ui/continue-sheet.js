@@ -14,7 +14,7 @@
 // Nothing here decides: the core says asking / shown / expired / hidden.
 // The QR's link is this page's URL with the secret as its fragment
 // (../continue/fragment.js). Text goes in through textContent only.
-import { el } from './dom.js';
+import { el, sheetOf } from './dom.js';
 
 export const CONTINUE_CSS = `
 .continue { display: flex; flex-direction: column; align-items: center; gap: 8px; padding: 12px 14px;
@@ -32,15 +32,7 @@ export const CONTINUE_CSS = `
   color: var(--_link); font-size: 13px; font-weight: 600; }
 `;
 
-export function continueSheet(CSSStyleSheetCtor = globalThis.CSSStyleSheet) {
-  try {
-    const sheet = new CSSStyleSheetCtor();
-    sheet.replaceSync(CONTINUE_CSS);
-    return sheet;
-  } catch {
-    return null;
-  }
-}
+export const continueSheet = (CSSStyleSheetCtor) => sheetOf(CONTINUE_CSS, CSSStyleSheetCtor);
 
 // "ABCD2345" -> "ABCD-2345": easier to read out and type.
 export const spacedCode = (code) => (code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code);

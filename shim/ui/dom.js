@@ -1,4 +1,4 @@
-// The two DOM builders the panel's parts share. Text only ever goes in
+// The DOM builders the panel's parts share. Text only ever goes in
 // through textContent (agent text is untrusted).
 
 // <tag attrs…>text</tag>
@@ -20,4 +20,17 @@ export function icon(doc, d) {
   path.setAttribute('d', d);
   svg.appendChild(path);
   return svg;
+}
+
+// A constructable stylesheet holding `css`, to adopt into the shadow root;
+// null where constructable stylesheets are missing (then that part of the
+// widget is unstyled rather than broken).
+export function sheetOf(css, CSSStyleSheetCtor = globalThis.CSSStyleSheet) {
+  try {
+    const sheet = new CSSStyleSheetCtor();
+    sheet.replaceSync(css);
+    return sheet;
+  } catch {
+    return null;
+  }
 }

@@ -1,10 +1,12 @@
 // A person from the shop, on the shopper's side (wasm/src/presence.hpp
-// decides; this only draws): the "Talk to a person" button, "‹name› is
-// typing…", and the email form offered when nobody is available. Staff
-// names and the shopper's address go in as text only (textContent).
+// decides; this only draws): "‹name› is typing…" and the email form offered
+// when nobody is available, added to the handoff bar that the panel drew
+// with its "Talk to a person" button (ui/handoff-offer.js). It comes with
+// the session UI chunk (shim/session-ui/). Staff names and the shopper's
+// address go in as text only (textContent).
 //
-//   const bar = createHandoffBar({ doc, parent, before, t, onAsk, onEmail });
-//   bar.effects   the effect table entries effects.js merges in
+//   const form = createHandoffForm({ doc, offer, t, onEmail });
+//   form.effects   the effect table entries the chunk hands over
 //
 // The typing line is a polite status region (announced once as it
 // appears); the form's error is tied to its field with aria-describedby and
@@ -13,12 +15,9 @@
 
 import { el } from './dom.js';
 
-export function createHandoffBar({ doc, parent, before, t, onAsk, onEmail }) {
-  const bar = el(doc, 'div', { class: 'handoff-bar', part: 'handoff-bar' });
+export function createHandoffForm({ doc, offer, t, onEmail }) {
+  const { bar, ask } = offer;
   const typing = el(doc, 'p', { class: 'typing', role: 'status', 'aria-live': 'polite', part: 'typing' });
-  const ask = el(doc, 'button', { class: 'handoff-ask', type: 'button', part: 'handoff' }, t('handoff.ask'));
-  ask.hidden = true;
-  ask.addEventListener('click', () => onAsk());
 
   const form = el(doc, 'form', { class: 'handoff-email', part: 'handoff-email', novalidate: '' });
   form.hidden = true;
@@ -38,8 +37,8 @@ export function createHandoffBar({ doc, parent, before, t, onAsk, onEmail }) {
   const saved = el(doc, 'p', { class: 'handoff-saved', role: 'status', part: 'handoff-saved' });
   saved.hidden = true;
 
-  bar.append(typing, ask, form, saved);
-  parent.insertBefore(bar, before);
+  bar.insertBefore(typing, ask);
+  bar.append(form, saved);
 
   function showForm({ state, email, text }) {
     const open = state === 'shown' || state === 'invalid' || state === 'sending';
@@ -58,9 +57,7 @@ export function createHandoffBar({ doc, parent, before, t, onAsk, onEmail }) {
   }
 
   return {
-    bar,
     effects: {
-      handoff_offer: (e) => { ask.hidden = !e.shown; },
       handoff_email_form: (e) => showForm(e),
       typing_changed: (e) => { typing.textContent = e.typing ? t('typing.staff', { name: e.name }) : ''; },
     },

@@ -1,25 +1,16 @@
-// The CSS of handoff-bar.js, of conversations.js (data-conversations="multiple") and of the receipts under the shopper's bubbles,
-// appended to the panel's sheet (styles.js). Receipts are words first; the
-// ticks only repeat them, so nothing depends on colour.
+// The CSS of the handoff bar and its offer (handoff-offer.js; its typing
+// line and email form come with the session UI chunk: session-styles.js),
+// of conversations.js (data-conversations="multiple") and of the receipts
+// under the shopper's bubbles, appended to the panel's sheet (styles.js).
+// Receipts are words first; the ticks only repeat them, so nothing depends
+// on colour.
 export const HANDOFF_CSS = `
 .handoff-bar { display: flex; flex-direction: column; gap: 6px; padding: 6px 12px; border-top: 1px solid var(--_line); }
 .handoff-bar[hidden], .handoff-bar [hidden] { display: none; }
-.typing { margin: 0; font-size: 13px; font-style: italic; color: var(--_muted); overflow-wrap: anywhere; }
-.typing:empty { display: none; }
 .handoff-ask, .handoff-email button {
   align-self: flex-start; min-height: 36px; padding: 0 14px; border-radius: 18px; font: inherit; font-size: 14px;
   cursor: pointer; border: 1px solid var(--_accent); background: var(--_surface); color: var(--_ink);
 }
-.handoff-email { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 0; }
-.handoff-email p, .handoff-saved { flex-basis: 100%; margin: 0; font-size: 13px; overflow-wrap: anywhere; }
-.handoff-email label { flex-basis: 100%; font-size: 13px; font-weight: 600; }
-.handoff-email input {
-  flex: 1 1 12em; min-height: 36px; padding: 0 10px; border: 1px solid var(--_line); border-radius: 8px;
-  font: inherit; color: var(--_ink); background: var(--_surface);
-}
-.handoff-email input[aria-invalid="true"] { border-color: var(--_danger); }
-.handoff-email .error { color: var(--_danger); }
-.handoff-email .error:empty { display: none; }
 .user[data-receipt="delivered"] .delivery-text::before { content: "✓ "; }
 .user[data-receipt="read"] .delivery-text::before { content: "✓✓ "; }
 .conversations { display: flex; flex-direction: column; gap: 4px; padding: 6px 12px; border-bottom: 1px solid var(--_line); max-height: 30%; overflow-y: auto; }

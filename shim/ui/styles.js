@@ -17,6 +17,7 @@
 // order makes them win. Comments stay out of the CSS string; the build
 // minifies it (tools/bundle/minify-css.mjs: every `export const *_CSS`).
 
+import { sheetOf } from './dom.js';
 import { HANDOFF_CSS } from './handoff-styles.js';
 
 export const PANEL_CSS = `
@@ -146,13 +147,6 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   background: var(--_surface); color: var(--_link); font-size: 12px; font-weight: 600;
 }
 .retry-now[hidden] { display: none; }
-.elsewhere { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; padding: 6px 14px;
-  background: var(--_soft); font-size: 13px; border-bottom: 1px solid var(--_line); }
-.elsewhere[hidden], .elsewhere [hidden] { display: none; }
-.elsewhere p { flex: 1; margin: 0; }
-.elsewhere button { padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
-  background: var(--_surface); color: var(--_link); font-size: 12px; font-weight: 600; }
-
 .cards { display: flex; flex-direction: column; gap: 6px; margin-top: 6px; width: 100%; }
 .cards:empty { display: none; }
 .card {
@@ -201,41 +195,14 @@ textarea[aria-invalid="true"] { border-color: var(--_danger); }
 }
 .mic svg { fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; }
 .mic[hidden] { display: none; }
-.voice {
-  display: flex; align-items: center; gap: 8px; flex-wrap: wrap; padding: 8px 12px;
-  border-top: 1px solid var(--_line); background: var(--_soft); color: var(--_ink);
-}
-.voice[hidden] { display: none; }
-.voice-state { flex: 1 1 8em; font-weight: 600; overflow-wrap: anywhere; }
-.voice-meter { flex: 0 0 64px; height: 6px; border-radius: 3px; background: var(--_line); overflow: hidden; }
-.voice-meter-fill {
-  display: block; height: 100%; background: var(--_accent); transform-origin: left; transform: scaleX(0);
-  transition: transform 80ms linear;
-}
-.panel[dir="rtl"] .voice-meter-fill { transform-origin: right; }
-.voice-mute, .voice-end {
-  min-height: 36px; padding: 0 12px; border-radius: 18px; font: inherit; font-size: 14px; cursor: pointer;
-  border: 1px solid var(--_line); background: var(--_surface); color: var(--_ink); white-space: normal;
-}
-.voice-mute[aria-pressed="true"] { border-color: var(--_accent); }
-.voice-end { border-color: var(--_danger); color: var(--_danger); }
 
 @media (prefers-reduced-motion: reduce) {
   .panel, .card, .launcher { animation: none; transition: none; }
   .agent[aria-busy="true"] .bubble::after { animation: none; }
   .log { scroll-behavior: auto; }
-  .voice-meter-fill { transition: none; }
 }
 `;
 
 // Returns the sheet to adopt, or null where constructable stylesheets are
 // missing (then the widget is unstyled rather than broken).
-export function panelSheet(CSSStyleSheetCtor = globalThis.CSSStyleSheet) {
-  try {
-    const sheet = new CSSStyleSheetCtor();
-    sheet.replaceSync(PANEL_CSS + HANDOFF_CSS);
-    return sheet;
-  } catch {
-    return null;
-  }
-}
+export const panelSheet = (CSSStyleSheetCtor) => sheetOf(PANEL_CSS + HANDOFF_CSS, CSSStyleSheetCtor);

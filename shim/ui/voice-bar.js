@@ -1,6 +1,7 @@
-// Voice mode's controls: a microphone button beside Send, and while a call
-// is up a bar with the call state in words, a level meter, Mute and End
-// call. The state line is a polite live region, so screen readers hear
+// Voice mode's call bar: while a call is up, the call state in words, a
+// level meter, Mute and End call; it shows and hides the microphone button
+// (ui/mic-button.js, drawn with the panel). It comes with the session UI
+// chunk (shim/session-ui/). The state line is a polite live region, so screen readers hear
 // "Listening", "Agent speaking"… as they change. Keyboard: all are plain
 // buttons in the tab order. A call started from the microphone button moves
 // focus to the text box (where Enter does nothing in voice mode), never to
@@ -8,19 +9,13 @@
 // away. When a call ends with focus in the bar, focus returns to the
 // microphone button.
 //
-//   const bar = createVoiceBar({ doc, composerRow, sendButton, before, t, onStart, onEnd, onMute });
+//   const bar = createVoiceBar({ doc, micButton, textarea, parent, before, t, onEnd, onMute });
 //   bar.show({state, muted}); bar.level(0..1); bar.route({rung}) (the voice
 //   ladder's rung, as data-rung and a tooltip: "webrtc_direct", "turn_tcp", …)
 
-import { el, icon } from './dom.js';
+import { el } from './dom.js';
 
-const MIC_ICON = 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM6 11a6 6 0 0 0 12 0M12 17v4';
-
-export function createVoiceBar({ doc, composerRow, sendButton, textarea, parent, before, t, onStart, onEnd, onMute }) {
-  const micButton = el(doc, 'button', { class: 'mic', type: 'button', 'aria-label': t('voice.start'), part: 'voice-start' });
-  micButton.appendChild(icon(doc, MIC_ICON));
-  composerRow.insertBefore(micButton, sendButton);
-
+export function createVoiceBar({ doc, micButton, textarea, parent, before, t, onEnd, onMute }) {
   const bar = el(doc, 'div', { class: 'voice', part: 'voice-bar', role: 'group', 'aria-label': t('voice.call') });
   bar.hidden = true;
   const state = el(doc, 'span', { class: 'voice-state', role: 'status', 'aria-live': 'polite', part: 'voice-state' });
@@ -33,7 +28,6 @@ export function createVoiceBar({ doc, composerRow, sendButton, textarea, parent,
   parent.insertBefore(bar, before);
 
   let muted = false;
-  micButton.addEventListener('click', () => onStart());
   end.addEventListener('click', () => onEnd());
   mute.addEventListener('click', () => onMute(!muted));
 

@@ -33,7 +33,7 @@
 //      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
 //      natter.voiceframe.*.html and .js (the page that starts the voice
 //      worker for a page on another origin, step 2c),
-//      natter.voiceruntime.*.js and natter.framehost.*.js (chunks loaded
+//      natter.sessionui.*.js, natter.voiceruntime.*.js and natter.framehost.*.js (chunks loaded
 //      only when needed, step 2c),
 //      worklet.<name>.*.js (from web/worklets/),
 //      i18n.<locale>.*.js (every shim/i18n/<locale>.js catalogue but English,
@@ -195,11 +195,16 @@ async function voiceFrameAssets(voiceJs, version) {
 //   frame_host_js (natter.framehost.<hash>.js): the host side of the core
 //     frame (shim/frame/), downloaded only when the page's CSP forbids
 //     compiling WebAssembly (shim/frame/load-frame-host.js);
+//   session_ui_js (natter.sessionui.<hash>.js): the live session's UI beyond
+//     a first chat (calls, the handoff form, continue on a phone), downloaded
+//     once the panel opened or when the core first needs it
+//     (shim/session-ui/session-ui-host.js);
 //   continue_js (natter.continue.<hash>.js): the continue-on-phone sheet and
 //     the QR encoder (qrcode-generator, pinned) with its SVG drawer,
 //     downloaded when the shopper first asks to continue on a phone
 //     (shim/continue/load-continue-chunk.js).
 const CHUNKS = [
+  { key: 'session_ui_js', stem: 'natter.sessionui', entry: 'shim/session-ui/session-ui-chunk.js' },
   { key: 'voice_runtime_js', stem: 'natter.voiceruntime', entry: 'shim/voice/voice-runtime-chunk.js' },
   { key: 'frame_host_js', stem: 'natter.framehost', entry: 'shim/frame/frame-host-chunk.js' },
   { key: 'continue_js', stem: 'natter.continue', entry: 'shim/continue/continue-chunk.js' },
