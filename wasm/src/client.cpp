@@ -34,16 +34,21 @@ std::string Client::session_key() const {
   return ConversationList::blob_key(config_.conversation_id);
 }
 
+// data-conversations="multiple" only: apart from a first chat's part (call_apart.hpp).
 void Client::persist_conversations() {
   if (!config_.multiple_conversations) return;
-  out_.emplace_back(Persist{ConversationList::kIndexKey, convs_.to_json()});
-  out_.emplace_back(ConversationsShown{convs_.current(), convs_.entries()});
+  call_apart(+[](Client& c) {
+    c.out_.emplace_back(Persist{ConversationList::kIndexKey, c.convs_.to_json()});
+    c.out_.emplace_back(ConversationsShown{c.convs_.current(), c.convs_.entries()});
+  }, *this);
 }
 
 void Client::conversation_touched(const std::string& text) {
   if (!config_.multiple_conversations) return;
-  convs_.touch(config_.conversation_id, text, wall_ms());
-  persist_conversations();
+  call_apart(+[](Client& c, const std::string& text) {
+    c.convs_.touch(c.config_.conversation_id, text, c.wall_ms());
+    c.persist_conversations();
+  }, *this, text);
 }
 
 void Client::on_conversation_new() {
@@ -249,21 +254,24 @@ static bool storable_session_id(const std::string& id) {
 }
 
 void Client::adopt_session_id(const std::string& id) {
-  if (id == config_.conversation_id) return;
+  if (id != config_.conversation_id) call_apart(adopt_other_session_id, *this, id);
+}
+
+void Client::adopt_other_session_id(Client& c, const std::string& id) {
   if (!storable_session_id(id)) {
-    out_.emplace_back(Log{"warn", "the server named a session id this tab cannot keep: continuing as " +
-                                   config_.conversation_id.substr(0, 8)});
+    c.out_.emplace_back(Log{"warn", "the server named a session id this tab cannot keep: continuing as " +
+                                     c.config_.conversation_id.substr(0, 8)});
     return;
   }
-  out_.emplace_back(Log{"info", "the server could not resume session " + config_.conversation_id.substr(0, 8) +
-                                 ": continuing in a new session " + id.substr(0, 8)});
-  if (config_.multiple_conversations) {  // the old id's blob would never be read again
-    out_.emplace_back(Persist{ConversationList::blob_key(config_.conversation_id), ""});
-    convs_.rename(config_.conversation_id, id);
+  c.out_.emplace_back(Log{"info", "the server could not resume session " + c.config_.conversation_id.substr(0, 8) +
+                                   ": continuing in a new session " + id.substr(0, 8)});
+  if (c.config_.multiple_conversations) {  // the old id's blob would never be read again
+    c.out_.emplace_back(Persist{ConversationList::blob_key(c.config_.conversation_id), ""});
+    c.convs_.rename(c.config_.conversation_id, id);
   }
-  config_.conversation_id = id;
-  out_.emplace_back(Persist{kConversationKey, id});
-  persist_conversations();
+  c.config_.conversation_id = id;
+  c.out_.emplace_back(Persist{kConversationKey, id});
+  c.persist_conversations();
 }
 
 void Client::start_session(int64_t now) {

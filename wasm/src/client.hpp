@@ -187,8 +187,10 @@ class Client {
   // counted in Stats and logged as an error; the machine keeps its state.
   void refuse_transition(const char* machine, const char* from, const char* to);
   // The welcome named the session this tab now has: another id than ours
-  // (ours could not be proved) is adopted, and persisted with the welcome.
+  // (ours could not be proved) is adopted, and persisted with the welcome;
+  // called apart, as a first chat's welcome names ours (call_apart.hpp).
   void adopt_session_id(const std::string& id);
+  static void adopt_other_session_id(Client& c, const std::string& id);
   // A continue link was redeemed (device_link.cpp): this tab takes that
   // conversation with its own token, from `seq`, with the transcript so
   // far, and the products saved there (added to this tab's); then the

@@ -5,6 +5,7 @@
 
 #include "backoff.hpp"
 #include "client.hpp"
+#include "call_apart.hpp"
 #include "connection_bounds.hpp"
 
 namespace natter {
@@ -162,12 +163,13 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
 }
 
 void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
-  if (!c_.release_.serves_us(w)) {  // welcomed, but not served: never used
-    if (!may_go(S::Failed)) return;
-    abandon_socket(1000, "client too old");
-    c_.session_down();
-    return refused(now);
-  }
+  if (!c_.release_.serves_us(w))  // welcomed, but not served: never used (call_apart.hpp: no first chat's)
+    return call_apart(+[](ConnectionMachine& m, int64_t now) {
+      if (!m.may_go(S::Failed)) return;
+      m.abandon_socket(1000, "client too old");
+      m.c_.session_down();
+      m.refused(now);
+    }, *this, now);
   if (!go(S::Live)) return;
   c_.timers_.cancel(TimerName::ConnectTimeout);
   heartbeat_ms_ = w.heartbeat_ms;

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "call_apart.hpp"
 #include "client.hpp"
 
 namespace natter {
@@ -140,7 +141,8 @@ void ConversationControl::request() {
 }
 
 void ConversationControl::on_live() {
-  if (request_pending_ && state_ == Control::Ai) send_request();
+  if (request_pending_ && state_ == Control::Ai)  // asked while offline: no first chat's (call_apart.hpp)
+    call_apart(+[](ConversationControl& control) { control.send_request(); }, *this);
 }
 
 void ConversationControl::send_request() {

@@ -120,15 +120,18 @@ void DeviceLink::on_timer(int64_t now) {
 
 void DeviceLink::on_welcome(const Welcome& w) {
   second_ = w.second_device;
-  if (elsewhere_) {
-    elsewhere_ = false;
-    c_.out_.emplace_back(ElsewhereChanged{false, false});
-  }
-  if (revoke_pending_) {
-    revoke_pending_ = false;
-    if (!second_)
-      c_.out_.emplace_back(NoticeShown{"continue_revoked", "The other device can no longer see this chat."});
-  }
+  if (elsewhere_ || revoke_pending_)  // after a continue: no first chat's (call_apart.hpp)
+    call_apart(+[](DeviceLink& link) {
+      if (link.elsewhere_) {
+        link.elsewhere_ = false;
+        link.c_.out_.emplace_back(ElsewhereChanged{false, false});
+      }
+      if (link.revoke_pending_) {
+        link.revoke_pending_ = false;
+        if (!link.second_)
+          link.c_.out_.emplace_back(NoticeShown{"continue_revoked", "The other device can no longer see this chat."});
+      }
+    }, *this);
 }
 
 void DeviceLink::on_down() {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "call_apart.hpp"
 #include "client.hpp"
 #include "visitor.hpp"
 
@@ -64,7 +65,7 @@ void Presence::send_email() {
 
 void Presence::on_live() {
   if (c_.control_.state() != Control::Person) stop_typing();  // a fresh session starts with the AI
-  if (!pending_id_.empty()) send_email();
+  if (!pending_id_.empty()) call_apart(+[](Presence& p) { p.send_email(); }, *this);  // typed while offline
   update_offer();
 }
 

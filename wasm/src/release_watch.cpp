@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "call_apart.hpp"
 #include "client.hpp"
 
 namespace natter {
@@ -90,8 +91,10 @@ bool ReleaseWatch::on_refused(int64_t now) {
 
 void ReleaseWatch::on_welcome() {
   if (c_.config_.channel_url.empty() || checking_ || sent_) return;
-  checking_ = true;
-  c_.out_.emplace_back(ChannelCheck{c_.config_.channel_url});
+  call_apart(+[](ReleaseWatch& watch) {  // a page that follows a channel (call_apart.hpp)
+    watch.checking_ = true;
+    watch.c_.out_.emplace_back(ChannelCheck{watch.c_.config_.channel_url});
+  }, *this);
 }
 
 void ReleaseWatch::on_channel(const ChannelRead& e) {

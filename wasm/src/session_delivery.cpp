@@ -106,11 +106,12 @@ void SessionDelivery::flush_outbox() {
 
 void SessionDelivery::on_live(const Welcome& w) {
   if (!w.resumed) {
-    if (had_session_) {
-      ++c_.stats_.fresh_starts;
-      c_.out_.emplace_back(NoticeShown{"fresh_session", "The chat had to start a new session. Anything not yet delivered is being sent now."});
-      c_.out_.emplace_back(HostEvent{"session", dump(json_object({{"resumed", false}}))});
-    }
+    if (had_session_)  // not on a first chat's first welcome (call_apart.hpp)
+      call_apart(+[](Client& c) {
+        ++c.stats_.fresh_starts;
+        c.out_.emplace_back(NoticeShown{"fresh_session", "The chat had to start a new session. Anything not yet delivered is being sent now."});
+        c.out_.emplace_back(HostEvent{"session", dump(json_object({{"resumed", false}}))});
+      }, c_);
     last_event_seq_ = settled_event_seq_ = 0;  // the new session numbers its events from the start
     reply_open_ = false;
     open_reply_.clear();
@@ -158,14 +159,19 @@ void SessionDelivery::on_control_changed(bool ai_answers) {
 
 void SessionDelivery::on_event(const ServerEvent& e, int64_t now) {
   if (e.seq <= last_event_seq_) return;  // already applied: a replay after resume
-  if (e.seq > last_event_seq_ + 1) {     // ahead of a gap: wait for it to fill
-    if (early_.size() < kMaxEarlyEvents) early_.emplace(e.seq, e);
-    if (!c_.timers_.armed(TimerName::GapResync)) c_.timers_.set(TimerName::GapResync, now + kGapResyncMs);
-    return;
-  }
+  // A gap, and the events that waited for it to fill, are no first chat's:
+  // handled apart (call_apart.hpp).
+  if (e.seq > last_event_seq_ + 1)  // ahead of a gap: wait for it to fill
+    return call_apart(+[](SessionDelivery& d, const ServerEvent& e, int64_t now) {
+      if (d.early_.size() < kMaxEarlyEvents) d.early_.emplace(e.seq, e);
+      if (!d.c_.timers_.armed(TimerName::GapResync)) d.c_.timers_.set(TimerName::GapResync, now + kGapResyncMs);
+    }, *this, e, now);
   apply(e);
-  for (auto it = early_.begin(); it != early_.end() && it->first <= last_event_seq_ + 1; it = early_.erase(it))
-    if (it->first == last_event_seq_ + 1) apply(it->second);
+  if (!early_.empty())
+    call_apart(+[](SessionDelivery& d) {
+      for (auto it = d.early_.begin(); it != d.early_.end() && it->first <= d.last_event_seq_ + 1; it = d.early_.erase(it))
+        if (it->first == d.last_event_seq_ + 1) d.apply(it->second);
+    }, *this);
   if (early_.empty()) c_.timers_.cancel(TimerName::GapResync);
 }
 
