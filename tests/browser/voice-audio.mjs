@@ -79,15 +79,19 @@ export const micArgs = (file) => [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-// Records the voice bar's data-state changes in window.__voiceStates.
+// Records the voice bar's data-state changes in window.__voiceStates. The
+// bar comes with the session UI chunk (shim/session-ui/), which may still be
+// on its way when the call is clicked: the whole shadow root is watched, so
+// a bar drawn later is seen from its first state.
 export function recordVoiceStates(page) {
   return page.evaluate(() => {
-    const bar = document.querySelector('natter-widget').shadowRoot.querySelector('[part="voice-bar"]');
+    const root = document.querySelector('natter-widget').shadowRoot;
     const seen = (window.__voiceStates = []);
-    new MutationObserver(() => {
-      const st = bar.getAttribute('data-state');
+    new MutationObserver((records) => {
+      if (!records.some((r) => r.target.getAttribute('part') === 'voice-bar')) return; // messages and status have one too
+      const st = root.querySelector('[part="voice-bar"]').getAttribute('data-state');
       if (seen.at(-1) !== st) seen.push(st);
-    }).observe(bar, { attributes: true, attributeFilter: ['data-state'] });
+    }).observe(root, { attributes: true, attributeFilter: ['data-state'], subtree: true });
   });
 }
 

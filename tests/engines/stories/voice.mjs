@@ -73,12 +73,14 @@ export const voiceStories = [
       await page.evaluate(micSpy); // where the driver has no preload scripts: before any call
       const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('natter.session')).session_id);
       await page.evaluate(() => {
-        const bar = document.querySelector('natter-widget').shadowRoot.querySelector('[part="voice-bar"]');
+        // The whole shadow root: the bar comes with the session UI chunk, maybe after the click.
+        const root = document.querySelector('natter-widget').shadowRoot;
         const seen = (window.__voiceStates = []);
-        new MutationObserver(() => {
-          const st = bar.getAttribute('data-state');
+        new MutationObserver((records) => {
+          if (!records.some((r) => r.target.getAttribute('part') === 'voice-bar')) return; // messages and status have one too
+          const st = root.querySelector('[part="voice-bar"]').getAttribute('data-state');
           if (seen.at(-1) !== st) seen.push(st);
-        }).observe(bar, { attributes: true, attributeFilter: ['data-state'] });
+        }).observe(root, { attributes: true, attributeFilter: ['data-state'], subtree: true });
       });
 
       await w.click('button[aria-label="Start a voice call"]');
