@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { parseEvents, postChat, stats } from './helpers.mjs';
-import { closeAllSockets, joinSession, msg, sleep } from './session-helpers.mjs';
+import { closeAllSockets, joinSession, joinSessionAfterOutage, msg, sleep } from './session-helpers.mjs';
 import { startGatewayProcess, startRedis } from './redis-helpers.mjs';
 import { HAPROXY, startProxy } from '../../tools/proxy/proxies.mjs';
 
@@ -125,7 +125,7 @@ test('Redis restarted empty: the client is told (1012) and starts fresh, nothing
     await one.socket.replyEnd('p-e-1');
     await s.redis.restartEmpty();
     assert.deepEqual(await one.socket.waitClosed(), { code: 1012, reason: 'store reset' });
-    const two = await joinSession(s.proxy.url, { session: 'p-e', token: one.welcome.resume_token, last: one.socket.lastSeq });
+    const two = await joinSessionAfterOutage(s.proxy.url, { session: 'p-e', token: one.welcome.resume_token, last: one.socket.lastSeq });
     assert.equal(two.welcome.resumed, false);
     assert.equal(two.welcome.event_seq, 0);
     await sleep(100);

@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEvents, postChat, startTestServer, stats } from './helpers.mjs';
-import { closeAllSockets, connect, helloFrame, joinSession, msg, sleep } from './session-helpers.mjs';
+import { closeAllSockets, connect, helloFrame, joinSession, joinSessionAfterOutage, msg, sleep } from './session-helpers.mjs';
 import { startGatewayProcess, startRedis } from './redis-helpers.mjs';
 
 after(() => closeAllSockets());
@@ -199,7 +199,7 @@ test('Redis restarted empty: live sockets close with 1012 and the next hello sta
     await one.socket.replyEnd('x-e-1');
     await c.redis.restartEmpty();
     assert.deepEqual(await one.socket.waitClosed(), { code: 1012, reason: 'store reset' });
-    const two = await joinSession(a.url, { session: 'x-e', token: one.welcome.resume_token, last: one.socket.lastSeq });
+    const two = await joinSessionAfterOutage(a.url, { session: 'x-e', token: one.welcome.resume_token, last: one.socket.lastSeq });
     assert.equal(two.welcome.resumed, false);
     assert.deepEqual(two.welcome.acked, []);
     assert.equal(two.welcome.event_seq, 0);

@@ -134,6 +134,29 @@ export async function joinSession(baseUrl, hello = {}) {
   return { socket, welcome };
 }
 
+// joinSession right after the store came back (Redis restarted): as the
+// widget does, a hello the gateway closed 1013 "try again later" (its Redis
+// client still reconnecting) is sent again after a pause, and the welcome
+// may take as long as that reconnect (seconds on a loaded machine), until `ms`.
+export async function joinSessionAfterOutage(baseUrl, hello = {}, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const socket = await connect(baseUrl);
+    socket.send(helloFrame(hello));
+    const left = Math.max(deadline - Date.now(), 1);
+    const outcome = await Promise.race([
+      socket.waitFor((f) => f.type === 'welcome', left).then((welcome) => ({ welcome }), (error) => ({ error })),
+      socket.waitClosed(left).then((closed) => ({ closed }), (error) => ({ error })),
+    ]);
+    if (outcome.welcome) return { socket, welcome: outcome.welcome };
+    if (outcome.error) throw outcome.error;
+    if (outcome.closed.code !== 1013 || Date.now() > deadline) {
+      throw new Error(`the hello was closed ${outcome.closed.code} (${outcome.closed.reason})`);
+    }
+    await sleep(100);
+  }
+}
+
 export function msg(messageId, text) { return { type: 'msg', message_id: messageId, text }; }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
