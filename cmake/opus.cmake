@@ -63,26 +63,51 @@ else()
   set(_opus_analysis "${CMAKE_CURRENT_LIST_DIR}/opus_no_analysis.c")
   set_source_files_properties(${_opus_analysis} PROPERTIES INCLUDE_DIRECTORIES "${NATTER_OPUS_DIR}/src")
 endif()
-add_library(natter_opus STATIC
+set(NATTER_OPUS_SOURCES
   ${NATTER_OPUS_CELT_SOURCES}
   ${NATTER_OPUS_SILK_SOURCES} ${NATTER_OPUS_SILK_SOURCES_FLOAT}
   ${NATTER_OPUS_OPUS_SOURCES} ${_opus_analysis})
-set_target_properties(natter_opus PROPERTIES
+add_library(natter_opus STATIC ${NATTER_OPUS_SOURCES})
+set(NATTER_OPUS_TARGETS natter_opus)
+# natter_opus_simd (WASM only; the voice module engines with WASM SIMD get,
+# wasm/CMakeLists.txt): natter_opus with two files on WASM SIMD where WASM
+# lost most to native, each giving the scalar result bit for bit (the files,
+# cmake/opus_simd/, say why). Only those two files are built with
+# -msimd128: on all of libopus it made encoding slower (below).
+if(EMSCRIPTEN)
+  set(_opus_simd_files "${CMAKE_CURRENT_LIST_DIR}/opus_simd/nsq_del_dec_simd.c"
+    "${CMAKE_CURRENT_LIST_DIR}/opus_simd/inner_product_simd.c")
+  set(_opus_simd_sources ${NATTER_OPUS_SOURCES})
+  list(REMOVE_ITEM _opus_simd_sources "${NATTER_OPUS_DIR}/silk/NSQ_del_dec.c"
+    "${NATTER_OPUS_DIR}/silk/float/inner_product_FLP.c")
+  list(LENGTH NATTER_OPUS_SOURCES _opus_n)
+  list(LENGTH _opus_simd_sources _opus_simd_n)
+  math(EXPR _opus_removed "${_opus_n} - ${_opus_simd_n}")
+  if(NOT _opus_removed EQUAL 2)
+    message(FATAL_ERROR "libopus ${NATTER_OPUS_VERSION}: NSQ_del_dec.c or inner_product_FLP.c moved; see cmake/opus_simd/")
+  endif()
+  set_source_files_properties(${_opus_simd_files} PROPERTIES COMPILE_OPTIONS "-msimd128;-fno-lto;-fno-vectorize;-fno-slp-vectorize")
+  add_library(natter_opus_simd STATIC ${_opus_simd_sources} ${_opus_simd_files})
+  list(APPEND NATTER_OPUS_TARGETS natter_opus_simd)
+endif()
+# Both libraries alike:
+foreach(_opus_target IN LISTS NATTER_OPUS_TARGETS)
+set_target_properties(${_opus_target} PROPERTIES
   C_STANDARD 99
   C_EXTENSIONS OFF
   POSITION_INDEPENDENT_CODE ON)
-target_include_directories(natter_opus SYSTEM PUBLIC "${NATTER_OPUS_DIR}/include")
-target_include_directories(natter_opus PRIVATE
+target_include_directories(${_opus_target} SYSTEM PUBLIC "${NATTER_OPUS_DIR}/include")
+target_include_directories(${_opus_target} PRIVATE
   "${NATTER_OPUS_DIR}" "${NATTER_OPUS_DIR}/celt" "${NATTER_OPUS_DIR}/silk"
   "${NATTER_OPUS_DIR}/silk/float")
 # What configure would put in config.h for a float build without intrinsics
 # or run-time CPU detection. FLOAT_APPROX, FIXED_POINT and CUSTOM_MODES stay off.
-target_compile_definitions(natter_opus PRIVATE
+target_compile_definitions(${_opus_target} PRIVATE
   OPUS_BUILD USE_ALLOCA HAVE_ALLOCA_H HAVE_LRINT HAVE_LRINTF
   PACKAGE_VERSION="${NATTER_OPUS_VERSION}")
 # Third-party code: optimise it even in Debug builds, silence its warnings,
 # and never fuse multiply-adds (keeps native == WASM bytes on any host).
-target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)
+target_compile_options(${_opus_target} PRIVATE -O2 -w -ffp-contract=off)
 # In the WASM voice module, -Os with LTO (and emmalloc at the link,
 # wasm/CMakeLists.txt): 157,226 -> 132,615 B gzipped, and encoding no
 # slower than -O2 (min of 5 interleaved runs against native libopus on a
@@ -124,11 +149,16 @@ target_compile_options(natter_opus PRIVATE -O2 -w -ffp-contract=off)
 #   against 1.3.1 without them in the same hour: +0.3 KB, c5 1.25x / 1.27x
 #   in Node and 1.20x / 1.22x in Chromium (min / median), the same as
 #   without; with -msimd128 on all of libopus, slower (c5 1.35x / 1.40x).
-#   This was the hand-vectorised quantiser a WASM SIMD port would write,
-#   so that route is measured too: the quantiser's vector parts are not
-#   where WASM loses its 1.2x at complexity 5.
+#   Through the emulation, the quantiser's vector parts gained nothing.
+# - Written for WASM SIMD instead (cmake/opus_simd/, natter_opus_simd above),
+#   the delayed-decision quantiser's short-term prediction and the float
+#   inner product, each outside LTO and without autovectorisation (with
+#   them, i64x2 multiplies V8 emulates came in): c5 1.24x -> 1.18-1.20x,
+#   c10 1.12x -> 1.09x in Node (min of 21-25 interleaved runs); +460 B
+#   gzipped. silk_energy_FLP the same way: no faster. The noise-shaping
+#   feedback's sum: slower (1.26x).
 if(EMSCRIPTEN)
-  target_compile_options(natter_opus PRIVATE -Os -flto -mbulk-memory)
+  target_compile_options(${_opus_target} PRIVATE -Os -flto -mbulk-memory)
   # 64-bit integers are native in WASM (i64.mul), but celt/arch.h turns
   # OPUS_FAST_INT64 on only for x86_64, LP64 and Win64 targets, so on wasm32
   # SILK's fixed-point macros (silk_SMULWB, silk_SMLAWB, ...: the noise-shaping
@@ -139,9 +169,10 @@ if(EMSCRIPTEN)
   # byte-identical. Encode CPU at complexity 5 / 10 against native, min of 11
   # interleaved runs (tools/bench/voice-codec.mjs): 1.37x / 1.26x -> 1.28x /
   # 1.14x, and 1,475 B smaller gzipped.
-  target_compile_definitions(natter_opus PRIVATE _WIN64)
+  target_compile_definitions(${_opus_target} PRIVATE _WIN64)
   file(READ "${NATTER_OPUS_DIR}/celt/arch.h" _opus_arch_h)
   if(NOT _opus_arch_h MATCHES "#if defined\\(__x86_64__\\) \\|\\| defined\\(__LP64__\\) \\|\\| defined\\(_WIN64\\)\n#define OPUS_FAST_INT64 1")
     message(FATAL_ERROR "celt/arch.h no longer picks OPUS_FAST_INT64 by _WIN64: see cmake/opus.cmake")
   endif()
 endif()
+endforeach()

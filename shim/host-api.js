@@ -29,7 +29,7 @@
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, identified,
 //                                    visitor_id?, stats, voice_uplink_ms, voice_downlink_ms,
-//                                    voice_route: {rung, via, sent, received, dropped_full}, log}
+//                                    voice_route: {rung, via, sent, received, dropped_full, codec}, log}
 //                                    (never the name or email)
 //   natter('debug', 'panel')      shows or hides the debug panel (state,
 //                                    counters, timed events) and returns

@@ -43,8 +43,8 @@ export interface NatterDebug extends NatterVersion {
   voice_uplink_ms: { count: number; median: number; p95: number } | null;
   /** Once a call ran: ms from an agent voice packet handed to the voice worker to its arrival there. */
   voice_downlink_ms: { count: number; median: number; p95: number } | null;
-  /** The voice ladder's rung (webrtc_direct, turn_udp | turn_tcp | turn_tls, websocket; "" with no call) and the data channel's frame counts. */
-  voice_route: { rung: string; via: 'rtc' | 'websocket'; sent: number; received: number; dropped_full: number } | null;
+  /** The voice ladder's rung (webrtc_direct, turn_udp | turn_tcp | turn_tls, websocket; "" with no call), the data channel's frame counts, and the codec build the call loaded ('simd': WASM SIMD, every current engine; 'scalar': engines without it; null before a call). */
+  voice_route: { rung: string; via: 'rtc' | 'websocket'; sent: number; received: number; dropped_full: number; codec: 'simd' | 'scalar' | null } | null;
   log: unknown[];
   /** Only when the configuration was invalid and the widget stood aside: each problem. */
   config_problems?: string[];

@@ -134,7 +134,9 @@ export function createVoiceEffects({
     onBinary,
     stop,
     // The rung the call rides and the channel's counters, for the support dump.
-    route: () => ({ rung: route.rung, via: route.via, ...(rtc ? rtc.counts() : { sent: 0, received: 0, dropped_full: 0 }) }),
+    // codec: the codec build the call loaded ('simd' | 'scalar', shim/voice/codec-build.js)
+    route: () => ({ rung: route.rung, via: route.via, ...(rtc ? rtc.counts() : { sent: 0, received: 0, dropped_full: 0 }),
+      codec: runtime ? runtime.codecBuild() : null }),
     resume: () => runtime?.resume(),
     micTracks: () => (runtime ? runtime.micTracks() : []),
     uplinkMs: () => (runtime ? runtime.uplinkMs() : null),

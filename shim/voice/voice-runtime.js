@@ -15,6 +15,8 @@
 // `on`: {packets(list), speaking(bool), level(x), drained(), micLost(), failed(message)}.
 
 import { openVoiceLink, voiceBlocked } from './voice-link.js';
+import { voiceCodecBuild, CODEC_FILE } from './codec-build.js';
+import { VOICE_FILES } from './voice-files.js';
 
 // What voice needs before anything is asked: a secure context (no
 // getUserMedia without it) and AudioWorklet. A reason naming the fix, or ''.
@@ -29,12 +31,15 @@ const MIC_CONSTRAINTS = { audio: { echoCancellation: true, noiseSuppression: tru
 const BITRATE = 24000;
 
 export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) {
-  const url = (key) => new URL(manifest.files[key].path, base).href;
+  // The chunk's own entries (voice-files.js), else the release manifest's.
+  const entry = (key) => VOICE_FILES[key] ?? manifest.files[key];
+  const url = (key) => new URL(entry(key).path, base).href;
   let ctx = null, worker = null, playbackNode = null, captureNode = null, audioEl = null;
   let ready = null;          // Promise of the graph (worklets + worker), once
   let stream = null, source = null;
   let pending = null;        // a granted stream whose audio graph is still starting
   let playConn = 0;
+  let codecBuild = null;     // 'simd' | 'scalar' once the worker started (codec-build.js)
 
   // Returns the worklets' ports and `loaded`, which settles once the worker's
   // codec is ready (or failed): the call only starts then, so the greeting
@@ -104,8 +109,9 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
       }
       else if (d.drained) on.drained();
     };
-    const wasm = manifest.files.voice_wasm;
-    worker.postMessage({ load: { wasmUrl: url('voice_wasm'), integrity: wasm.integrity } });
+    codecBuild = voiceCodecBuild(win);
+    const key = CODEC_FILE[codecBuild];
+    worker.postMessage({ load: { wasmUrl: url(key), integrity: entry(key).integrity } });
     function open(rate) {
       const capture = new win.MessageChannel();
       const playback = new win.MessageChannel();
@@ -268,5 +274,6 @@ export function createVoiceRuntime({ manifest, base, root, doc, win, on, log }) 
     micTracks: () => (stream ? stream.getTracks() : []),
     uplinkMs: uplink.summary,
     downlinkMs: downlink.summary,
+    codecBuild: () => codecBuild,
   };
 }

@@ -106,6 +106,10 @@ test('a call: the greeting plays, the gateway hears the shopper, 30 s and 10 Ent
   // The support dump says how long microphone audio waits in the page (a figure for the bench, not a target here).
   const uplink = await s.page.evaluate(() => window.natter('debug').voice_uplink_ms);
   assert.ok(uplink && uplink.count > 100 && uplink.median >= 0 && uplink.p95 >= uplink.median, JSON.stringify(uplink));
+  // Chromium has WASM SIMD: the faster codec build (shim/voice/codec-build.js).
+  assert.equal(await s.page.evaluate(() => window.natter('debug').voice_route.codec), 'simd');
+  assert.ok(s.requests.some((url) => /\/natter\.voice\.[0-9a-f]{12}\.wasm$/.test(url)), 'the SIMD codec fetched');
+  assert.ok(!s.requests.some((url) => url.includes('natter.voicescalar.')), 'the scalar codec not fetched');
 
   // End: the microphone is released at once, and the call closes.
   await ui.end.click();
@@ -116,6 +120,26 @@ test('a call: the greeting plays, the gateway hears the shopper, 30 s and 10 Ent
   assert.equal(states[0], 'requesting_mic', String(states));
   assert.ok(states.includes('agent_speaking') && states.includes('listening') && states.at(-1) === 'off', String(states));
   assert.equal(await s.page.evaluate(() => window.__mic.calls), 1);
+  s.assertClean();
+});
+
+// Safari before 16.4 has no WASM SIMD: what it answers is played here by
+// WebAssembly.validate refusing every module in the page.
+const noWasmSimd = (page) => page.addInitScript(() => { WebAssembly.validate = () => false; });
+
+test('an engine without WASM SIMD gets the scalar codec: the greeting plays and the gateway hears the shopper', async () => {
+  const s = await openConnected(stack, { onPage: noWasmSimd });
+  const ui = voiceUi(s);
+  await ui.start.click();
+  await ui.waitFor('agent_speaking');
+  await ui.waitFor('listening');
+  await eventually(async () => assert.ok((await gatewayCall(s))?.segments_heard >= 1, 'a segment heard'), { timeout: 20_000 });
+  assert.equal((await gatewayCall(s)).bad_packets, 0, 'every packet decoded');
+  assert.equal(await s.page.evaluate(() => window.natter('debug').voice_route.codec), 'scalar');
+  assert.ok(s.requests.some((url) => /\/natter\.voicescalar\.[0-9a-f]{12}\.wasm$/.test(url)), 'the scalar codec fetched');
+  assert.ok(!s.requests.some((url) => /\/natter\.voice\.[0-9a-f]{12}\.wasm$/.test(url)), 'the SIMD codec not fetched');
+  await ui.end.click();
+  await ui.waitFor('off');
   s.assertClean();
 });
 

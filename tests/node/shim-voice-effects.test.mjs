@@ -248,7 +248,7 @@ test('the WebRTC link comes with the runtime: rtc_* before the load is a core bu
   const s = setupLoading();
   s.voice.effects.rtc_open({ pc_id: 1, ice_servers: [] });
   assert.deepEqual(s.logs, [['error', 'voice: rtc_open before the voice runtime loaded']]);
-  assert.deepEqual(s.voice.route(), { rung: '', via: 'websocket', sent: 0, received: 0, dropped_full: 0 });
+  assert.deepEqual(s.voice.route(), { rung: '', via: 'websocket', sent: 0, received: 0, dropped_full: 0, codec: null });
   s.voice.effects.voice_runtime_load({});
   s.load();
   await tick();

@@ -1,13 +1,16 @@
-// The WASM and the native build of the voice codec must produce the same
-// Opus packets, byte for byte, for the same PCM: libopus is compiled from the
-// same float sources for both, without intrinsics or FMA contraction
-// (cmake/opus.cmake). A mismatch means the builds diverged (flags, libm).
+// Both WASM builds of the voice codec and the native one must produce the
+// same Opus packets, byte for byte, for the same PCM: libopus is compiled
+// from the same float sources for all, without intrinsics or FMA
+// contraction (cmake/opus.cmake), and the SIMD build's two vector files
+// (cmake/opus_simd/) keep each sum's order or sum integers only. A mismatch
+// means the builds diverged (flags, libm, a vector kernel).
 //
-// Build outputs this test needs (npm test builds both):
-//   <repo>/build/wasm/wasm/natter.voice.js + .wasm
+// Build outputs this test needs (npm test builds them):
+//   <repo>/build/wasm/wasm/natter.voice.js + .wasm (WASM SIMD) and
+//   natter.voicescalar.js + .wasm
 //       NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release
 //       EM_CLOSURE_COMPILER=$PWD/node_modules/.bin/google-closure-compiler \
-//         cmake --build build/wasm -j2 --target natter_voice_wasm
+//         cmake --build build/wasm -j2 --target natter_voice_wasm natter_voice_scalar_wasm
 //       (or simply node tools/bundle/build.mjs)
 //   <repo>/build/native/tools/voice/natter_opus_encode_cli
 //       cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
@@ -22,8 +25,8 @@ import path from 'node:path';
 import { openEncoder, openDecoder } from '../../shim/voice/voice-api.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const voiceGluePath = path.join(repoRoot, 'build/wasm/wasm/natter.voice.js');
-const voiceWasmPath = path.join(repoRoot, 'build/wasm/wasm/natter.voice.wasm');
+// The two builds, by file stem in build/wasm/wasm/.
+const BUILDS = { simd: 'natter.voice', scalar: 'natter.voicescalar' };
 const cliPath = path.join(repoRoot, 'build/native/tools/voice/natter_opus_encode_cli');
 
 function requireBuilt(file) {
@@ -34,10 +37,11 @@ function requireBuilt(file) {
 
 // Emscripten 3.1.6's loader breaks on Node 20's fetch for file paths, so the
 // binary is read here and passed in as wasmBinary.
-async function loadVoice() {
-  requireBuilt(voiceGluePath);
-  const createNatterVoice = createRequire(import.meta.url)(voiceGluePath);
-  return createNatterVoice({ wasmBinary: readFileSync(voiceWasmPath) });
+async function loadVoice(build = 'simd') {
+  const glue = path.join(repoRoot, 'build/wasm/wasm', `${BUILDS[build]}.js`);
+  requireBuilt(glue);
+  const createNatterVoice = createRequire(import.meta.url)(glue);
+  return createNatterVoice({ wasmBinary: readFileSync(glue.replace(/\.js$/, '.wasm')) });
 }
 
 // A deterministic linear chirp, 200 Hz -> 4 kHz, with a slow amplitude
@@ -86,23 +90,31 @@ function encodeNative({ rate, frame, bitrate, complexity }, pcm) {
   return packets;
 }
 
+// 16 and 10 LPC coefficients (wideband; narrowband, which the encoder picks
+// at 6 kbit/s: `narrow` checks it did), two and four delayed-decision
+// states (complexity 5, 10).
 const cases = [
   { name: '48 kHz, 20 ms frames, 24 kbit/s, complexity 5', rate: 48000, frame: 960, bitrate: 24000, complexity: 5 },
   { name: '16 kHz, 20 ms frames, 16 kbit/s, complexity 10', rate: 16000, frame: 320, bitrate: 16000, complexity: 10 },
+  { name: '48 kHz, 20 ms frames, 6 kbit/s, complexity 5', rate: 48000, frame: 960, bitrate: 6000, complexity: 5, narrow: true },
 ];
 
-for (const c of cases) {
-  test(`wasm and native encoders emit identical packets for a chirp (${c.name})`, async () => {
-    const V = await loadVoice();
-    const pcm = chirp(c.rate, 50, c.frame);
-    const wasm = encodeWasm(V, c, pcm);
-    const native = encodeNative(c, pcm);
-    assert.equal(wasm.length, 50);
-    assert.equal(native.length, 50);
-    for (let i = 0; i < 50; i++) {
-      assert.deepEqual(Buffer.from(wasm[i]), Buffer.from(native[i]), `packet ${i} differs`);
-    }
-  });
+for (const build of Object.keys(BUILDS)) {
+  for (const c of cases) {
+    test(`the ${build} wasm and the native encoder emit identical packets for a chirp (${c.name})`, async () => {
+      const V = await loadVoice(build);
+      const pcm = chirp(c.rate, 50, c.frame);
+      const wasm = encodeWasm(V, c, pcm);
+      const native = encodeNative(c, pcm);
+      assert.equal(wasm.length, 50);
+      assert.equal(native.length, 50);
+      // TOC configs 0-3: SILK narrowband
+      if (c.narrow) assert.ok(native.every((p) => p[0] >> 3 <= 3), 'narrowband packets');
+      for (let i = 0; i < 50; i++) {
+        assert.deepEqual(Buffer.from(wasm[i]), Buffer.from(native[i]), `packet ${i} differs`);
+      }
+    });
+  }
 }
 
 test('wasm decoder conceals a lost packet and names bad arguments', async () => {

@@ -30,6 +30,7 @@ export const VOICE_ALLOWED = new Set([
 const modules = {
   core: { wasm: coreWasmPath, allowed: CORE_ALLOWED },
   voice: { wasm: path.join(repoRoot, 'build/wasm/wasm/natter.voice.wasm'), allowed: VOICE_ALLOWED },
+  'voice (scalar)': { wasm: path.join(repoRoot, 'build/wasm/wasm/natter.voicescalar.wasm'), allowed: VOICE_ALLOWED },
 };
 
 for (const [name, { wasm, allowed }] of Object.entries(modules)) {

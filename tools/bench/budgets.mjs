@@ -28,11 +28,12 @@ export const BUDGETS = {
   core_frame_js: 2.75 * KIB,   // 2,437 B with the core in two parts (waits for the rest); 1,707 B without the core's Emscripten glue (3,597 B with it)
   core_frame_html: 512,        // 241 B
   session_ui_js: 5.25 * KIB,   // 4,572 B: the call bar and voice effects, the handoff form, continue on a phone (shim/session-ui/), once the panel opened on a page on the live session
-  voice_runtime_js: 5 * KIB,   // 4,458 B with the WebRTC link (rtc-link.js, from the core bundle); 2,955 B after cross-origin voice (1,578 B before)
+  voice_runtime_js: 5.75 * KIB, // 4,892 B with the voice files' manifest entries (shim/voice/voice-files.js) and the codec build's probe (codec-build.js); 4,458 B with the WebRTC link (rtc-link.js, from the core bundle); 2,955 B after cross-origin voice (1,578 B before)
   frame_host_js: 1.5 * KIB,    // 1,350 B
   continue_js: 10.5 * KIB,     // 9,201 B: the continue sheet + qrcode-generator 2.0.4 + its SVG drawer, only once a shopper asks to continue on a phone
   voice_js: 12 * KIB,          // 10,187 B
-  voice_wasm: 132 * KIB,       // 119,482 B (libopus 1.3.1 at -Os with LTO, emmalloc, bulk memory, no tonality analysis, 64-bit multiplies; 120,913 B with SILK's 32-bit ones, 132,765 B with the analysis, 157,226 B at -O2)
+  voice_wasm: 132 * KIB,       // the codec with WASM SIMD in two encoder files (cmake/opus_simd/): 119,482 B before them (libopus 1.3.1 at -Os with LTO, emmalloc, bulk memory, no tonality analysis, 64-bit multiplies; 120,913 B with SILK's 32-bit ones, 132,765 B with the analysis, 157,226 B at -O2)
+  voice_scalar_wasm: 132 * KIB, // the same codec without WASM SIMD, for engines without it (shim/voice/codec-build.js)
   voice_frame_js: 1 * KIB,     // the voice frame (cross-origin voice): 641 B with its page
   voice_frame_html: 512,
 };
@@ -68,6 +69,8 @@ export const TARGETS = {
   // origin downloads them for its first call (docs/ARCHITECTURE.md).
   // The session UI chunk too: it carries the call's bar and effects (it
   // usually came once the panel opened, but a call cannot start without it).
+  // The codec is voice_wasm, what every current engine gets; one without
+  // WASM SIMD gets voice_scalar_wasm instead, which is smaller.
   first_call: { bytes: 140 * KIB, label: 'first voice call (session UI, voice runtime, worker + glue, WASM, worklets, voice frame)',
     includes: (key) => ['session_ui_js', 'voice_runtime_js', 'voice_js', 'voice_wasm'].includes(key) || key.startsWith('worklet_') ||
       key.startsWith('voice_frame_') },

@@ -18,8 +18,9 @@
 //      opening with a /* natter <version> */ banner: each version's bundle
 //      has its own hash), with two build-time constants: __NATTER_ENV__ (the
 //      env: code for development/staging only is dropped from production)
-//      and __NATTER_FILES__ (every manifest entry but core_js itself, so the
-//      loader only has to carry core_js; shim/release-files.js). The core
+//      and __NATTER_FILES__ (every manifest entry but core_js itself and
+//      the files only a call uses, which the voice runtime chunk carries,
+//      so the loader only has to carry core_js; shim/release-files.js). The core
 //      .wasm has no Emscripten glue: shim/core-api.js instantiates it.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
 //      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
@@ -27,6 +28,7 @@
 //      natter.coresession.*.wasm and natter.coresessionrest.*.wasm, the
 //      same split by the live session's first chats),
 //      natter.voice.*.js (the voice worker bundled with its glue) /.wasm,
+//      natter.voicescalar.*.wasm (the codec without WASM SIMD),
 //      natter.frame.*.js (shim/frame/core-frame.js bundled) and
 //      natter.frame.*.html (a page with only a script tag for it,
 //      SRI-checked): the core frame for host pages whose CSP forbids
@@ -137,7 +139,14 @@ export async function bundleWithGlue({ glueName, glue, plugins = [], ...rest }) 
 // Step 2b. The voice worker (shim/voice/voice-worker.js) bundled with the
 // natter.voice Emscripten glue: one classic worker script, shipped as
 // voice_js (natter.voice.<hash>.js) and started only on the first call.
+// It loads either codec build, voice_wasm (WASM SIMD) or voice_scalar_wasm
+// (wasm/CMakeLists.txt), so their glue must be the same but for the name
+// each would fetch by default (the worker always passes the URL).
 async function bundleVoiceWorker(wasmOut, version) {
+  const glue = (name) => readFileSync(path.join(wasmOut, `${name}.js`), 'utf8').replaceAll(`"${name}.wasm"`, '"<wasm>"');
+  if (glue('natter.voice') !== glue('natter.voicescalar')) {
+    throw new Error('natter.voice.js and natter.voicescalar.js differ: one voice worker cannot load both codec builds');
+  }
   return bundleWithGlue({
     entry: path.join(repoRoot, 'shim/voice/voice-worker.js'),
     glueName: 'natter-voice-glue',
@@ -210,12 +219,16 @@ const CHUNKS = [
   { key: 'continue_js', stem: 'natter.continue', entry: 'shim/continue/continue-chunk.js' },
 ];
 
-async function chunkAssets() {
+// voiceFiles: the bundled entries of the files only a call uses
+// (VOICE_ONLY), which the voice runtime chunk carries as
+// __NATTER_VOICE_FILES__ (shim/voice/voice-files.js) instead of the core bundle.
+async function chunkAssets(voiceFiles) {
   return Promise.all(CHUNKS.map(async ({ key, stem, entry }) => {
     const result = await esbuild.build({
       entryPoints: [path.join(repoRoot, entry)],
       bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
       logLevel: 'warning', plugins: [minifyCssPlugin()],
+      define: key === 'voice_runtime_js' ? { __NATTER_VOICE_FILES__: JSON.stringify(voiceFiles) } : {},
     });
     return { key, stem, ext: '.js', data: Buffer.from(result.outputFiles[0].contents) };
   }));
@@ -228,8 +241,12 @@ async function chunkAssets() {
 // path only, and the frames' scripts, which only the frame pages name, are
 // left out: hashes no code could use cost the bundle ~300 B gzipped.
 // (manifest.json keeps every entry with its hash.)
+// The files only a call uses travel in the voice runtime chunk instead
+// (chunkAssets): a first chat does not pay ~300 B gzipped for their hashes.
 const PATH_ONLY = (key) => key === 'voice_js' || key.endsWith('_frame_html') || key.startsWith('worklet_');
 const FRAME_ONLY = (key) => key === 'core_frame_js' || key === 'voice_frame_js';
+const VOICE_ONLY = (key) => ['voice_js', 'voice_wasm', 'voice_scalar_wasm', 'voice_frame_html'].includes(key)
+  || key.startsWith('worklet_');
 function bundledEntries(list, name) {
   return Object.fromEntries(list.filter((a) => !FRAME_ONLY(a.key)).map((a) => [
     a.key, PATH_ONLY(a.key) ? { path: name(a) } : { path: name(a), integrity: sri(a.data) },
@@ -256,6 +273,7 @@ function collectAssets(wasmOut, voiceJs) {
     { key: 'core_session_rest_wasm', stem: 'natter.coresessionrest', ext: '.wasm', data: session.rest },
     { key: 'voice_js', stem: 'natter.voice', ext: '.js', data: voiceJs },
     { key: 'voice_wasm', stem: 'natter.voice', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voice.wasm')) },
+    { key: 'voice_scalar_wasm', stem: 'natter.voicescalar', ext: '.wasm', data: readFileSync(path.join(wasmOut, 'natter.voicescalar.wasm')) },
   ];
   const workletDir = path.join(repoRoot, 'web/worklets');
   if (existsSync(workletDir)) {
@@ -328,16 +346,16 @@ export async function build({
 
   const wasmOut = wasm ? buildWasm(procEnv) : path.join(repoRoot, 'build/wasm/wasm');
   const voiceJs = await bundleVoiceWorker(wasmOut, version);
+  const name = (a) => `${a.stem}.${sha256(a.data).slice(0, 12)}${a.ext}`;
+  const built = [...collectAssets(wasmOut, voiceJs), ...(await voiceFrameAssets(voiceJs, version))];
   const others = [
-    ...collectAssets(wasmOut, voiceJs),
-    ...(await voiceFrameAssets(voiceJs, version)),
-    ...(await chunkAssets()),
+    ...built,
+    ...(await chunkAssets(bundledEntries(built.filter((a) => VOICE_ONLY(a.key)), name))),
     ...(await frameAssets(version)),
     ...(await catalogueAssets()),
   ];
-  const name = (a) => `${a.stem}.${sha256(a.data).slice(0, 12)}${a.ext}`;
   const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
-  const coreJs = await bundleShim({ version, env, files: bundledEntries(others, name) });
+  const coreJs = await bundleShim({ version, env, files: bundledEntries(others.filter((a) => !VOICE_ONLY(a.key)), name) });
   const assets = [{ key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs }, ...others];
 
   const files = entries(assets);

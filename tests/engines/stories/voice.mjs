@@ -105,6 +105,8 @@ export const voiceStories = [
         return r;
       }, { timeout: 20_000 });
       console.log(`# voice route in this engine: ${JSON.stringify(route)}`);
+      // All three engines here have WASM SIMD: the faster codec build (shim/voice/codec-build.js).
+      assert.equal(await page.evaluate(() => window.natter('debug').voice_route.codec), 'simd', 'the SIMD codec build');
       await eventually(async () => {
         const peak = await heardPeak(stack, sessionId);
         assert.ok(peak > 0.02, `the gateway heard sound, not silence (loudest 10 ms RMS ${peak.toFixed(3)})`);

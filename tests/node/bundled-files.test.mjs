@@ -1,0 +1,36 @@
+// What the build writes into the scripts about the release's other files
+// (tools/bundle/build.mjs): the core bundle names every file a first chat
+// or the widget's chunks may load, the voice runtime chunk the files only a
+// call uses (shim/voice/voice-files.js), and the core bundle none of those.
+// Checked on dist/ (npm test builds it first), by the content-hashed names
+// and SRI hashes, which appear nowhere else.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+const manifest = JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
+const text = (key) => readFileSync(path.join(dist, manifest.files[key].path), 'utf8');
+const VOICE_ONLY = ['voice_js', 'voice_wasm', 'voice_scalar_wasm', 'voice_frame_html', 'worklet_capture', 'worklet_playback'];
+
+test('the voice runtime chunk names each file only a call uses, with its SRI hash where it is fetched', () => {
+  const chunk = text('voice_runtime_js');
+  for (const key of VOICE_ONLY) {
+    assert.ok(manifest.files[key], `${key} in the manifest`);
+    assert.ok(chunk.includes(manifest.files[key].path), `the chunk names ${key}`);
+  }
+  for (const key of ['voice_wasm', 'voice_scalar_wasm']) {
+    assert.ok(chunk.includes(manifest.files[key].integrity), `the chunk has ${key}'s SRI hash`);
+  }
+});
+
+test('the core bundle names none of them, and every other file but the frames\' own scripts', () => {
+  const core = text('core_js');
+  for (const key of VOICE_ONLY) assert.ok(!core.includes(manifest.files[key].path), `the core bundle names ${key}`);
+  const others = Object.keys(manifest.files).filter((k) => !VOICE_ONLY.includes(k)
+    && !['core_js', 'core_frame_js', 'voice_frame_js'].includes(k));
+  assert.ok(others.includes('voice_runtime_js') && others.includes('core_wasm'), others.join());
+  for (const key of others) assert.ok(core.includes(manifest.files[key].path), `the core bundle names ${key}`);
+});

@@ -1,0 +1,63 @@
+// The SIMD voice module's vector kernels (cmake/opus_simd/) give the scalar
+// libopus code's results bit for bit, on seeded random inputs: the inner
+// product of two float vectors (a double sum in libopus's order) and the
+// quantiser's short-term prediction (10 or 16 terms, 32x16-bit products).
+// tests/wasm_kernels/opus_simd_kernels.c holds both versions of each in one
+// module; node tools/bundle/build.mjs (npm test) builds it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const modulePath = path.join(repoRoot, 'build/wasm/tests/wasm_kernels/opus_simd_kernels.wasm');
+
+async function kernels() {
+  if (!existsSync(modulePath)) throw new Error(`${path.relative(repoRoot, modulePath)} missing: run node tools/bundle/build.mjs`);
+  const { instance } = await WebAssembly.instantiate(readFileSync(modulePath), {});
+  instance.exports._initialize();
+  return instance.exports;
+}
+
+// xorshift32: the same inputs every run.
+function random(seed) {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x;
+  };
+}
+
+test('inner product: the SIMD sum has the scalar one\'s bits, at every length 0-300 and in every magnitude', async () => {
+  const k = await kernels();
+  const next = random(14);
+  const a = new Float32Array(k.memory.buffer, k.natter_kernel_a(), 1024);
+  const b = new Float32Array(k.memory.buffer, k.natter_kernel_b(), 1024);
+  // Mantissas of 24 random bits, exponents 2^-20..2^20, either sign: sums
+  // that round differently in another order.
+  const value = () => ((next() & 0xffffff) / 0x1000000) * 2 ** ((next() % 41) - 20) * (next() & 1 ? -1 : 1);
+  let compared = 0;
+  for (let round = 0; round < 10; round++) {
+    for (let n = 0; n <= 300; n++) {
+      for (let i = 0; i < n; i++) { a[i] = value(); b[i] = value(); }
+      assert.equal(k.natter_inner_product_same(n), 1, `round ${round}, length ${n}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 3010);
+});
+
+test('short prediction: the SIMD sum equals the scalar one for 10 and 16 coefficients, over the whole int32 and int16 ranges', async () => {
+  const k = await kernels();
+  const next = random(16);
+  const buf = new Int32Array(k.memory.buffer, k.natter_kernel_buf(), 16);
+  const coef = new Int16Array(k.memory.buffer, k.natter_kernel_coef(), 16);
+  for (let round = 0; round < 5000; round++) {
+    const order = round % 2 ? 16 : 10;
+    for (let i = 0; i < 16; i++) { buf[i] = next() | 0; coef[i] = next() & 0xffff; }
+    assert.equal(k.natter_short_prediction_same(order), 1, `round ${round}, order ${order}`);
+  }
+});

@@ -1,0 +1,48 @@
+/* The SIMD voice module's vector kernels (cmake/opus_simd/) against the
+ * scalar libopus code they stand in for, in one WASM module, on inputs
+ * the node test (tests/node/opus_simd_kernels.test.mjs) generates. The
+ * packets test cannot see every difference: a double sum added in another
+ * order changed no packet of 20 s of speech, so each kernel is compared
+ * here, bit for bit.
+ *
+ * Scalar references: libopus's own silk/float/inner_product_FLP.c
+ * (compiled in here under another name) and NSQ.h's
+ * silk_noise_shape_quantizer_short_prediction_c. */
+#include <emscripten.h>
+#include <string.h>
+
+#define silk_inner_product_FLP natter_scalar_inner_product_FLP
+#include "float/inner_product_FLP.c"
+#undef silk_inner_product_FLP
+double silk_inner_product_FLP(const silk_float *data1, const silk_float *data2, opus_int dataSize);
+
+#include "short_prediction_simd.h"
+
+#define MAX_N 1024
+static float a[MAX_N], b[MAX_N];
+static opus_int32 buf[MAX_LPC_ORDER];
+static opus_int16 coef[MAX_LPC_ORDER];
+
+/* The node test writes the inputs here. */
+EMSCRIPTEN_KEEPALIVE float *natter_kernel_a(void) { return a; }
+EMSCRIPTEN_KEEPALIVE float *natter_kernel_b(void) { return b; }
+EMSCRIPTEN_KEEPALIVE opus_int32 *natter_kernel_buf(void) { return buf; }
+EMSCRIPTEN_KEEPALIVE opus_int16 *natter_kernel_coef(void) { return coef; }
+
+/* 1 when the SIMD inner product of a[0..n) and b[0..n) has the scalar one's bits. */
+EMSCRIPTEN_KEEPALIVE int natter_inner_product_same(int n)
+{
+    double simd = silk_inner_product_FLP(a, b, n);
+    double scalar = natter_scalar_inner_product_FLP(a, b, n);
+    return memcmp(&simd, &scalar, sizeof simd) == 0;
+}
+
+/* 1 when the SIMD short prediction over buf (buf[15] is buf32[0]) and
+ * coef[0..order) equals the scalar one. */
+EMSCRIPTEN_KEEPALIVE int natter_short_prediction_same(int order)
+{
+    opus_int32 rev[MAX_LPC_ORDER];
+    natter_short_prediction_coef(rev, coef, order);
+    return natter_short_prediction(buf + MAX_LPC_ORDER - 1, rev, order)
+        == silk_noise_shape_quantizer_short_prediction_c(buf + MAX_LPC_ORDER - 1, coef, order);
+}
