@@ -58,9 +58,10 @@ export function speechPcm(seconds) {
   }
 }
 
-export async function loadVoiceWasm(repoRoot) {
-  const glue = path.join(repoRoot, 'build/wasm/wasm/natter.voice.js');
-  if (!existsSync(glue)) throw new Error('build/wasm/wasm/natter.voice.js missing: run tools/bundle/build.mjs');
+// stem: natter.voice (the WASM SIMD build) or natter.voicescalar (without).
+export async function loadVoiceWasm(repoRoot, stem = 'natter.voice') {
+  const glue = path.join(repoRoot, `build/wasm/wasm/${stem}.js`);
+  if (!existsSync(glue)) throw new Error(`build/wasm/wasm/${stem}.js missing: run tools/bundle/build.mjs`);
   // Emscripten 3.1.6's loader breaks on Node 20's fetch for file paths.
   return require(glue)({ wasmBinary: readFileSync(glue.replace(/\.js$/, '.wasm')) });
 }
@@ -129,10 +130,10 @@ const kbps = (packets, seconds) => packets.reduce((s, p) => s + p.length, 0) * 8
 const same = (a, b) => a.length === b.length && a.every((p, i) => Buffer.compare(Buffer.from(p), Buffer.from(b[i])) === 0);
 
 // The encoders measureEncode runs, in the order each run interleaves them.
-export const ENCODERS = ['native', 'wasm', 'chromium', 'opusscript'];
+export const ENCODERS = ['native', 'wasm', 'wasm_scalar', 'chromium', 'opusscript'];
 
 // Returns {seconds, spokenSeconds, runs, opusVersion, byComplexity: {<c>:
-// {native/wasm/chromium/opusscript: {cpuMsPerAudioS: [..], kbps}}}
+// {native/wasm/wasm_scalar/chromium/opusscript: {cpuMsPerAudioS: [..], kbps}}}
 // (opusscript, chromium: {error} when it could not be loaded), wasmSameAsNative
 // (the Node and the Chromium WASM, every complexity)}. The encoders and the
 // complexities are interleaved within each run, so load on the machine hits
@@ -142,6 +143,7 @@ export async function measureEncode({ repoRoot, V, seconds = 20, runs, complexit
   if (!existsSync(cli)) throw new Error('natter_opus_encode_cli missing: cmake --build build/native --target natter_opus_encode_cli');
   const { pcm, spokenSeconds } = speechPcm(seconds);
   const { OpusScript, error } = loadOpusscript();
+  const scalar = await loadVoiceWasm(repoRoot, 'natter.voicescalar');
   let page = null;
   let pageError = null;
   try {
@@ -151,7 +153,7 @@ export async function measureEncode({ repoRoot, V, seconds = 20, runs, complexit
   }
   const byComplexity = {};
   for (const c of complexities) {
-    byComplexity[c] = { native: { cpuMsPerAudioS: [] }, wasm: { cpuMsPerAudioS: [] },
+    byComplexity[c] = { native: { cpuMsPerAudioS: [] }, wasm: { cpuMsPerAudioS: [] }, wasm_scalar: { cpuMsPerAudioS: [] },
       chromium: pageError ? { error: pageError } : { cpuMsPerAudioS: [] },
       opusscript: error ? { error } : { cpuMsPerAudioS: [] } };
   }
@@ -159,7 +161,7 @@ export async function measureEncode({ repoRoot, V, seconds = 20, runs, complexit
   try {
     for (let i = 0; i < runs; i += 1) {
       for (const c of complexities) {
-        last[c] = { native: nativeRun(cli, pcm, c), wasm: wasmRun(V, pcm, c),
+        last[c] = { native: nativeRun(cli, pcm, c), wasm: wasmRun(V, pcm, c), wasm_scalar: wasmRun(scalar, pcm, c),
           chromium: page && await page.run(pcm, c, SETTINGS), opusscript: OpusScript && opusscriptRun(OpusScript, pcm, c) };
         for (const k of ENCODERS) if (last[c][k]) byComplexity[c][k].cpuMsPerAudioS.push(last[c][k].cpuMs / seconds);
       }
@@ -172,6 +174,7 @@ export async function measureEncode({ repoRoot, V, seconds = 20, runs, complexit
   }
   return { seconds, spokenSeconds, runs, opusVersion: opusVersion(repoRoot), byComplexity,
     wasmSameAsNative: complexities.every((c) => same(last[c].wasm.packets, last[c].native.packets)
+      && same(last[c].wasm_scalar.packets, last[c].native.packets)
       && (!last[c].chromium || same(last[c].chromium.packets, last[c].native.packets))) };
 }
 

@@ -21,8 +21,9 @@ function encodeTable(e) {
         `${(min(x.cpuMsPerAudioS) / min(r.native.cpuMsPerAudioS)).toFixed(2)}× | ` +
         `${(median(x.cpuMsPerAudioS) / median(r.native.cpuMsPerAudioS)).toFixed(2)}× | ${x.kbps.toFixed(1)} |`);
     rows.push(row(`native libopus ${e.opusVersion} (\`natter_opus_encode_cli\`, Release, -O2, no intrinsics)`, r.native),
-      row('WASM (`natter.voice.wasm`, `VoiceEncoder.encode`) in Node 20', r.wasm),
+      row('WASM (`natter.voice.wasm`, WASM SIMD, `VoiceEncoder.encode`) in Node 20', r.wasm),
       row('the same WASM in headless Chromium (page clock)', r.chromium),
+      row('WASM without SIMD (`natter.voicescalar.wasm`, for engines without it) in Node 20', r.wasm_scalar),
       row('opusscript 0.1.1 (libopus 1.4, its own WASM build)', r.opusscript));
   }
   return ['| complexity | encoder | CPU per s of audio, min | median | vs native (mins) | vs native (medians) | kbit/s out |',
@@ -43,7 +44,7 @@ ${how}
 The same ${e.seconds} s of espeak-ng speech (${e.spokenSeconds.toFixed(1)} s of speech, looped), 48 kHz mono,
 ${SETTINGS.frame}-sample (20 ms) frames, ${SETTINGS.bitrate / 1000} kbit/s, complexity ${Object.keys(e.byComplexity).join(' and ')} (the call uses ${SETTINGS.complexity}),
 in-band FEC on (${SETTINGS.lossPerc} % expected loss), VOIP application, voice signal, through each
-encoder; ${e.runs} runs, each with a fresh encoder, the four encoders and the complexities interleaved
+encoder; ${e.runs} runs, each with a fresh encoder, the five encoders and the complexities interleaved
 within each run. Baseline: native libopus in the same runs; the minimum is the
 figure least disturbed by other work on the (shared) machine. Target: WASM
 ≤ 1.10× native at both complexities.
