@@ -86,7 +86,9 @@ if(EMSCRIPTEN)
   if(NOT _opus_removed EQUAL 2)
     message(FATAL_ERROR "libopus ${NATTER_OPUS_VERSION}: NSQ_del_dec.c or inner_product_FLP.c moved; see cmake/opus_simd/")
   endif()
-  set_source_files_properties(${_opus_simd_files} PROPERTIES COMPILE_OPTIONS "-msimd128;-fno-lto;-fno-vectorize;-fno-slp-vectorize")
+  # Also how tests/wasm_kernels compiles them against the scalar code.
+  set(NATTER_OPUS_SIMD_FILE_OPTIONS -msimd128 -fno-lto -fno-vectorize -fno-slp-vectorize)
+  set_source_files_properties(${_opus_simd_files} PROPERTIES COMPILE_OPTIONS "${NATTER_OPUS_SIMD_FILE_OPTIONS}")
   add_library(natter_opus_simd STATIC ${_opus_simd_sources} ${_opus_simd_files})
   list(APPEND NATTER_OPUS_TARGETS natter_opus_simd)
 endif()
@@ -157,6 +159,18 @@ target_compile_options(${_opus_target} PRIVATE -O2 -w -ffp-contract=off)
 #   c10 1.12x -> 1.09x in Node (min of 21-25 interleaved runs); +460 B
 #   gzipped. silk_energy_FLP the same way: no faster. The noise-shaping
 #   feedback's sum: slower (1.26x).
+# - Then, 11-15 interleaved runs each against native in the same run (load
+#   0.8-1.1): -mnontrapping-fptoint on libopus and the module (float to int
+#   without range checks): 1.5 KB smaller raw, no faster (c5 1.19x against
+#   1.18x, c10 1.08x against 1.08x). The warped autocorrelation
+#   (silk/float/warped_autocorrelation_FLP.c) two samples at a time on
+#   f64x2, the second two allpass sections behind (the same bits): slower
+#   (c5 1.31x against 1.18x), and a second version keeping the lanes'
+#   inputs in registers slower still alone. Alone, the scalar function
+#   takes 1.09-1.16x its native time (order 24, 16); natively a section
+#   takes 0.8 ns, less than its subtract-multiply-add chain, so the CPU
+#   already overlaps one sample with the next. The same file outside LTO
+#   (not inlined into silk_Encode): no faster (1.17x).
 if(EMSCRIPTEN)
   target_compile_options(${_opus_target} PRIVATE -Os -flto -mbulk-memory)
   # 64-bit integers are native in WASM (i64.mul), but celt/arch.h turns
