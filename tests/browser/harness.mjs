@@ -53,15 +53,28 @@ export async function startReferenceServer({ tokenDelayMs = 5, ...serverOptions 
   return controls;
 }
 
-// `server`: more startServer options (releaseDir, pageHeaders, …).
-export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: serverOptions = {} } = {}) {
-  const controls = await startReferenceServer({ tokenDelayMs, ...serverOptions });
-  const { server } = controls;
+// Debian's Chromium in a fresh profile; close() also removes the profile.
+export async function launchChromium(extraArgs = []) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extraArgs],
   });
   context.setDefaultTimeout(10_000); // fail fast; nothing here should take seconds
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// `server`: more startServer options (releaseDir, pageHeaders, …).
+export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: serverOptions = {} } = {}) {
+  const controls = await startReferenceServer({ tokenDelayMs, ...serverOptions });
+  const { server } = controls;
+  const browser = await launchChromium(extraArgs);
+  const { context } = browser;
   const stack = {
     ...controls, context,
     // A fresh start for the next test: closes the tabs earlier tests opened,
@@ -71,9 +84,8 @@ export async function startStack({ tokenDelayMs = 5, extraArgs = [], server: ser
       return controls.resetServer();
     },
     async close() {
-      await context.close().catch(() => {});
+      await browser.close();
       await server.close();
-      rmSync(userDataDir, { recursive: true, force: true });
     },
   };
   return stack;

@@ -9,12 +9,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack, eventually } from './harness.mjs';
+import { startStack, launchChromium, eventually } from './harness.mjs';
 import { openConnected, type, setNetwork, receivedOf } from './session-helpers.mjs';
 import {
   speechWav, readWav, envelope, bestLoopCorrelation, micArgs, recordVoiceStates, gatewayCall as gatewayCallOf,
 } from './voice-audio.mjs';
 import { assertAxeClean } from './axe.mjs';
+import { V128_MODULE } from './wasm-simd.mjs';
 import { english } from './english.mjs';
 
 const ENTER_IGNORED = '[natter] Enter ignored in voice mode';
@@ -123,24 +124,29 @@ test('a call: the greeting plays, the gateway hears the shopper, 30 s and 10 Ent
   s.assertClean();
 });
 
-// Safari before 16.4 has no WASM SIMD: what it answers is played here by
-// WebAssembly.validate refusing every module in the page.
-const noWasmSimd = (page) => page.addInitScript(() => { WebAssembly.validate = () => false; });
-
+// Safari before 16.4 has no WASM SIMD. Neither has V8 on a CPU without
+// SSE4.1, which --no-enable-sse4-1 makes this Chromium (pages and workers).
 test('an engine without WASM SIMD gets the scalar codec: the greeting plays and the gateway hears the shopper', async () => {
-  const s = await openConnected(stack, { onPage: noWasmSimd });
-  const ui = voiceUi(s);
-  await ui.start.click();
-  await ui.waitFor('agent_speaking');
-  await ui.waitFor('listening');
-  await eventually(async () => assert.ok((await gatewayCall(s))?.segments_heard >= 1, 'a segment heard'), { timeout: 20_000 });
-  assert.equal((await gatewayCall(s)).bad_packets, 0, 'every packet decoded');
-  assert.equal(await s.page.evaluate(() => window.natter('debug').voice_route.codec), 'scalar');
-  assert.ok(s.requests.some((url) => /\/natter\.voicescalar\.[0-9a-f]{12}\.wasm$/.test(url)), 'the scalar codec fetched');
-  assert.ok(!s.requests.some((url) => /\/natter\.voice\.[0-9a-f]{12}\.wasm$/.test(url)), 'the SIMD codec not fetched');
-  await ui.end.click();
-  await ui.waitFor('off');
-  s.assertClean();
+  const browser = await launchChromium([...micArgs(shopperWav), '--js-flags=--no-enable-sse4-1']);
+  try {
+    const s = await openConnected({ ...stack, context: browser.context }, {});
+    assert.equal(await s.page.evaluate((bytes) => WebAssembly.validate(new Uint8Array(bytes)), V128_MODULE), false,
+      'this Chromium has no WASM SIMD');
+    const ui = voiceUi(s);
+    await ui.start.click();
+    await ui.waitFor('agent_speaking');
+    await ui.waitFor('listening');
+    await eventually(async () => assert.ok((await gatewayCall(s))?.segments_heard >= 1, 'a segment heard'), { timeout: 20_000 });
+    assert.equal((await gatewayCall(s)).bad_packets, 0, 'every packet decoded');
+    assert.equal(await s.page.evaluate(() => window.natter('debug').voice_route.codec), 'scalar');
+    assert.ok(s.requests.some((url) => /\/natter\.voicescalar\.[0-9a-f]{12}\.wasm$/.test(url)), 'the scalar codec fetched');
+    assert.ok(!s.requests.some((url) => /\/natter\.voice\.[0-9a-f]{12}\.wasm$/.test(url)), 'the SIMD codec not fetched');
+    await ui.end.click();
+    await ui.waitFor('off');
+    s.assertClean();
+  } finally {
+    await browser.close();
+  }
 });
 
 test('microphone denied: a clear message, voice off, and text chat carries on', async () => {

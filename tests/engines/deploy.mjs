@@ -29,6 +29,7 @@ const DEPLOY_STORIES = [
   ['csp', 'strict CSP, live page: a voice call (chunk, worker, worklets) causes no violation'],
   ['csp', "no 'wasm-unsafe-eval': one error names the directive, the core runs in a frame from the widget's origin, and the chat works"],
   ['voice', "a voice call with the engine's fake microphone: the greeting plays, the gateway hears audio, End frees the mic"],
+  ['voice', 'an engine without WASM SIMD (as Safari before 16.4): the call runs on the scalar codec build, the gateway hears audio'],
   ['conversations', 'A, then B, then back to A: each keeps its transcript and its own session, the agent ran once per message, a reload keeps the list'],
   ['core failure', 'the core fails while a reply streams: a new core resumes the session, the reply is shown once, whole, and the agent ran once'],
   ['voice relay', 'relay only: the call runs through TURN over TCP on credentials the gateway minted, with audio both ways'],

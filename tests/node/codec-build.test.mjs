@@ -49,3 +49,30 @@ test('the probe checks SIMD the SIMD codec uses, and the scalar codec uses none'
   for (const op of probeOps) assert.ok(simdCodecOps.has(op), `${op} is in the probe but not in the SIMD codec`);
   assert.deepEqual([...simdOps(codec('natter.voicescalar.wasm'))], [], 'the scalar codec has SIMD instructions');
 });
+
+// A real engine without WASM SIMD: V8 offers it only on CPUs with SSE4.1,
+// and --no-enable-sse4-1 makes this Node such an engine. There the probe
+// must say scalar, the SIMD codec must indeed not compile, and the scalar
+// codec must compile and encode.
+test('in V8 without WASM SIMD (node --no-enable-sse4-1): the probe says scalar, the SIMD codec does not compile, the scalar one encodes', () => {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { createRequire } from 'node:module';
+    import { voiceCodecBuild } from './shim/voice/codec-build.js';
+    import { openEncoder } from './shim/voice/voice-api.js';
+    const compiles = (file) => WebAssembly.compile(readFileSync('build/wasm/wasm/' + file)).then(() => 'compiles', (e) => e.message);
+    const glue = createRequire(import.meta.url)('./build/wasm/wasm/natter.voicescalar.js');
+    const V = await glue({ wasmBinary: readFileSync('build/wasm/wasm/natter.voicescalar.wasm') });
+    const enc = openEncoder(V, { rate: 48000, bitrate: 24000, complexity: 5 });
+    const pcm = new Int16Array(960).map((_, i) => Math.round(8000 * Math.sin(i / 10)));
+    const packet = enc.encode(pcm, 960);
+    enc.close();
+    console.log(JSON.stringify({ build: voiceCodecBuild(globalThis), simd: await compiles('natter.voice.wasm'),
+      scalar: await compiles('natter.voicescalar.wasm'), packetBytes: packet.length }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['--no-enable-sse4-1', '--input-type=module', '-e', script],
+    { cwd: repoRoot }).toString().trim().split('\n').pop());
+  assert.equal(out.build, 'scalar');
+  assert.match(out.simd, /SIMD unsupported/, 'the SIMD codec cannot compile here');
+  assert.equal(out.scalar, 'compiles');
+  assert.ok(out.packetBytes > 0, `a packet: ${JSON.stringify(out)}`);
+});

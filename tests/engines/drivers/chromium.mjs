@@ -12,7 +12,9 @@ import { consoleRecorder } from './page-common.mjs';
 // certificates trusted by SPKI hash, as tests/deploy/ does.
 // `relayOnly`: WebRTC may use TURN relay candidates only (Chromium's policy
 // for that sends no UDP of its own: the relay is reached over TCP or TLS).
-export async function launch({ mic, hosts, relayOnly = false } = {}) {
+// `noWasmSimd`: V8 without WASM SIMD, as on a CPU without SSE4.1, which V8's
+// SIMD needs: modules with SIMD fail to validate, in pages and workers alike.
+export async function launch({ mic, hosts, relayOnly = false, noWasmSimd = false } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-engines-chromium-'));
   const extra = mic?.wav ? micArgs(mic.wav) : ['--autoplay-policy=no-user-gesture-required'];
   if (hosts) {
@@ -20,6 +22,7 @@ export async function launch({ mic, hosts, relayOnly = false } = {}) {
       `--ignore-certificate-errors-spki-list=${hosts.spkiList.join(',')}`);
   }
   if (relayOnly) extra.push('--webrtc-ip-handling-policy=disable_non_proxied_udp');
+  if (noWasmSimd) extra.push('--js-flags=--no-enable-sse4-1');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extra],
   });
@@ -27,7 +30,7 @@ export async function launch({ mic, hosts, relayOnly = false } = {}) {
   let current = null;
   return {
     engine: 'chromium',
-    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true, relayOnly: true },
+    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true, relayOnly: true, noWasmSimd: true },
     async open(url, { init } = {}) {
       await current?.close();
       const page = await context.newPage();

@@ -38,7 +38,7 @@ export async function launch({ hosts, relayOnly = false } = {}) {
   let current = null;
   return {
     engine: 'firefox',
-    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true, relayOnly: true },
+    can: { keyRepeat: true, consoleFromLoad: true, initScripts: true, relayOnly: true, noWasmSimd: false },
     async open(url, { init } = {}) {
       await current?.close();
       const page = await browser.newPage();

@@ -51,10 +51,14 @@ function installRecorder() {
 // names reach 127.0.0.1 through `hosts.proxyUrl` (test-hosts-proxy.mjs;
 // MiniBrowser has no host-resolver switch) and the throwaway CA's
 // certificates are accepted (acceptInsecureCerts).
-export async function launch({ hosts } = {}) {
+// `noWasmSimd`: JavaScriptCore without WASM SIMD, as in Safari before 16.4
+// (its option useWasmSIMD, read from the environment the driver passes on
+// to the browser it starts).
+export async function launch({ hosts, noWasmSimd = false } = {}) {
   const port = await freePort();
   const driver = spawn('xvfb-run', ['-a', 'WebKitWebDriver', `--port=${port}`, '--host=127.0.0.1'], {
     detached: true, stdio: ['ignore', 'ignore', 'pipe'],
+    env: noWasmSimd ? { ...process.env, JSC_useWasmSIMD: '0' } : process.env,
   });
   let driverErr = '';
   driver.stderr.on('data', (d) => { driverErr = (driverErr + d).slice(-2000); });
@@ -101,7 +105,7 @@ export async function launch({ hosts } = {}) {
     // WebDriver actions carry no repeat flag; console and init scripts start
     // after load. No relayOnly: Debian's WebKitGTK has no RTCPeerConnection
     // (the voice story sees its calls stay on the WebSocket).
-    can: { keyRepeat: false, consoleFromLoad: false, initScripts: false, relayOnly: false },
+    can: { keyRepeat: false, consoleFromLoad: false, initScripts: false, relayOnly: false, noWasmSimd: true },
     async open(url, { init } = {}) {
       log.lines.length = 0;
       // A fresh tab per page, as the other drivers give: session storage

@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { widgetOn, eventually } from '../widget.mjs';
 import { LIVE_PAGE } from '../../browser/session-helpers.mjs';
 import { english } from '../../browser/english.mjs';
+import { V128_MODULE } from '../../browser/wasm-simd.mjs';
+import { recordVoiceStates } from '../../browser/voice-audio.mjs';
 
 // Keeps every microphone stream the page gets (to check its tracks end).
 function micSpy() {
@@ -62,68 +64,79 @@ async function heardPeak(stack, sessionId) {
   return envelope.reduce((m, v) => Math.max(m, v), 0);
 }
 
+// A whole call in `browser`: the greeting plays, the microphone's audio
+// reaches the gateway on the engine's best route, End frees the mic.
+// `codec`: the codec build the call must get (shim/voice/codec-build.js).
+async function voiceCall(browser, stack, codec) {
+  const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href, { init: micSpy });
+  const w = widgetOn(page);
+  await w.openChat();
+  await w.waitConnected();
+  await page.evaluate(micSpy); // where the driver has no preload scripts: before any call
+  const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('natter.session')).session_id);
+  await recordVoiceStates(page);
+
+  await w.click('button[aria-label="Start a voice call"]');
+  const gateway = () => gatewayCall(stack, sessionId);
+  await waitVoice(w, 'agent_speaking', { gateway }); // the greeting
+  await waitVoice(w, 'listening', { gateway }); //       ... played to its end
+  const call = await eventually(async () => {
+    const c = await gatewayCall(stack, sessionId);
+    assert.ok(c?.greeted && c.utterances_sent >= 1, `the gateway greeted: ${JSON.stringify(c)}`);
+    assert.ok(c.frames_received >= 50, `microphone frames reached the gateway: ${JSON.stringify(c)}`);
+    return c;
+  }, { timeout: 20_000 });
+  assert.equal(call.bad_packets, 0, 'every packet decoded');
+  // An engine with WebRTC climbs to the data channel (Firefox too, though
+  // it offers only mDNS names: the gateway learns its address from the
+  // checks, rtc-peer.mjs); one without stays on the WebSocket.
+  const hasRtc = await page.evaluate(() => typeof window.RTCPeerConnection === 'function');
+  const route = await eventually(async () => {
+    const r = await page.evaluate(() => window.natter('debug').voice_route);
+    if (hasRtc) assert.equal(r.rung, 'webrtc_direct', `the call on the direct data channel: ${JSON.stringify(r)}`);
+    else assert.deepEqual([r.rung, r.via], ['websocket', 'websocket'], `the call says it is on the WebSocket: ${JSON.stringify(r)}`);
+    return r;
+  }, { timeout: 20_000 });
+  console.log(`# voice route in this engine: ${JSON.stringify(route)}`);
+  assert.equal(await page.evaluate(() => window.natter('debug').voice_route.codec), codec, `the ${codec} codec build`);
+  await eventually(async () => {
+    const peak = await heardPeak(stack, sessionId);
+    assert.ok(peak > 0.02, `the gateway heard sound, not silence (loudest 10 ms RMS ${peak.toFixed(3)})`);
+  }, { timeout: 15_000, every: 500 });
+
+  await w.click('button.voice-end');
+  await waitVoice(w, 'off');
+  const mic = await page.evaluate(() => ({
+    calls: window.__mic.calls,
+    ended: window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'ended')),
+  }));
+  assert.deepEqual(mic, { calls: 1, ended: true }, 'one microphone request, released at End');
+  const states = await page.evaluate(() => window.__voiceStates);
+  assert.equal(states[0], 'requesting_mic', String(states));
+  assert.equal(states.at(-1), 'off', String(states));
+  assert.notEqual(await voiceState(w), 'requesting_mic');
+  await w.assertClean();
+}
+
 export const voiceStories = [
   {
     name: "a voice call with the engine's fake microphone: the greeting plays, the gateway hears audio, End frees the mic",
-    async run({ browser, stack }) {
-      const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href, { init: micSpy });
-      const w = widgetOn(page);
-      await w.openChat();
-      await w.waitConnected();
-      await page.evaluate(micSpy); // where the driver has no preload scripts: before any call
-      const sessionId = await page.evaluate(() => JSON.parse(sessionStorage.getItem('natter.session')).session_id);
-      await page.evaluate(() => {
-        // The whole shadow root: the bar comes with the session UI chunk, maybe after the click.
-        const root = document.querySelector('natter-widget').shadowRoot;
-        const seen = (window.__voiceStates = []);
-        new MutationObserver((records) => {
-          if (!records.some((r) => r.target.getAttribute('part') === 'voice-bar')) return; // messages and status have one too
-          const st = root.querySelector('[part="voice-bar"]').getAttribute('data-state');
-          if (seen.at(-1) !== st) seen.push(st);
-        }).observe(root, { attributes: true, attributeFilter: ['data-state'], subtree: true });
-      });
-
-      await w.click('button[aria-label="Start a voice call"]');
-      const gateway = () => gatewayCall(stack, sessionId);
-      await waitVoice(w, 'agent_speaking', { gateway }); // the greeting
-      await waitVoice(w, 'listening', { gateway }); //       ... played to its end
-      const call = await eventually(async () => {
-        const c = await gatewayCall(stack, sessionId);
-        assert.ok(c?.greeted && c.utterances_sent >= 1, `the gateway greeted: ${JSON.stringify(c)}`);
-        assert.ok(c.frames_received >= 50, `microphone frames reached the gateway: ${JSON.stringify(c)}`);
-        return c;
-      }, { timeout: 20_000 });
-      assert.equal(call.bad_packets, 0, 'every packet decoded');
-      // An engine with WebRTC climbs to the data channel (Firefox too, though
-      // it offers only mDNS names: the gateway learns its address from the
-      // checks, rtc-peer.mjs); one without stays on the WebSocket.
-      const hasRtc = await page.evaluate(() => typeof window.RTCPeerConnection === 'function');
-      const route = await eventually(async () => {
-        const r = await page.evaluate(() => window.natter('debug').voice_route);
-        if (hasRtc) assert.equal(r.rung, 'webrtc_direct', `the call on the direct data channel: ${JSON.stringify(r)}`);
-        else assert.deepEqual([r.rung, r.via], ['websocket', 'websocket'], `the call says it is on the WebSocket: ${JSON.stringify(r)}`);
-        return r;
-      }, { timeout: 20_000 });
-      console.log(`# voice route in this engine: ${JSON.stringify(route)}`);
-      // All three engines here have WASM SIMD: the faster codec build (shim/voice/codec-build.js).
-      assert.equal(await page.evaluate(() => window.natter('debug').voice_route.codec), 'simd', 'the SIMD codec build');
-      await eventually(async () => {
-        const peak = await heardPeak(stack, sessionId);
-        assert.ok(peak > 0.02, `the gateway heard sound, not silence (loudest 10 ms RMS ${peak.toFixed(3)})`);
-      }, { timeout: 15_000, every: 500 });
-
-      await w.click('button.voice-end');
-      await waitVoice(w, 'off');
-      const mic = await page.evaluate(() => ({
-        calls: window.__mic.calls,
-        ended: window.__mic.streams.every((m) => m.getTracks().every((t) => t.readyState === 'ended')),
-      }));
-      assert.deepEqual(mic, { calls: 1, ended: true }, 'one microphone request, released at End');
-      const states = await page.evaluate(() => window.__voiceStates);
-      assert.equal(states[0], 'requesting_mic', String(states));
-      assert.equal(states.at(-1), 'off', String(states));
-      assert.notEqual(await voiceState(w), 'requesting_mic');
-      await w.assertClean();
+    // All three engines here have WASM SIMD: the faster codec build.
+    run: ({ browser, stack }) => voiceCall(browser, stack, 'simd'),
+  },
+  {
+    name: 'an engine without WASM SIMD (as Safari before 16.4): the call runs on the scalar codec build, the gateway hears audio',
+    skip: (env) => !env.browser.can.noWasmSimd && 'this engine has no switch that turns WASM SIMD off (Firefox)',
+    async run({ launch, stack }) {
+      const browser = await launch({ noWasmSimd: true });
+      try {
+        const page = await browser.open('about:blank');
+        assert.equal(await page.evaluate((bytes) => WebAssembly.validate(new Uint8Array(bytes)), V128_MODULE), false,
+          'this browser has no WASM SIMD');
+        await voiceCall(browser, stack, 'scalar');
+      } finally {
+        await browser.close();
+      }
     },
   },
 ];
