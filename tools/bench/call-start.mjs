@@ -10,8 +10,10 @@
 //            first audio handed to playback)
 // Both include the voice runtime's download, the microphone prompt
 // (auto-accepted), the worker, the codec's compile and the AudioWorklet.
-// Reported as p50 / p95 (and min / max). Then the same in Firefox ESR and
-// WebKitGTK (call-start-engines.mjs).
+// Reported as p50 / p95 (and min / max). Interleaved with them, the same
+// calls in a Chromium without WASM SIMD (V8 without SSE4.1), which gets the
+// scalar codec build (shim/voice/codec-build.js), as Safari before 16.4
+// does. Then the same in Firefox ESR and WebKitGTK (call-start-engines.mjs).
 //
 //   node tools/bench/call-start.mjs   (NATTER_BENCH_CALL_STARTS=20)
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,8 +29,11 @@ import { measureCallStartInEngines, CALL_START_ENGINES } from './call-start-engi
 
 export const CALL_START_HEADING = '## Voice call start';
 
-async function oneFirstCall(wav) {
-  const stack = await startStack({ extraArgs: micArgs(wav) });
+// Chromium's V8 without WASM SIMD (tests/engines/drivers/chromium.mjs, noWasmSimd).
+const NO_WASM_SIMD = ['--js-flags=--no-enable-sse4-1'];
+
+async function oneFirstCall(wav, extraArgs = []) {
+  const stack = await startStack({ extraArgs: [...micArgs(wav), ...extraArgs] });
   try {
     let firstPacketAt = null;
     const packetSent = () => { if (firstPacketAt === null) firstPacketAt = performance.now(); };
@@ -55,7 +60,8 @@ async function oneFirstCall(wav) {
     const agentMs = performance.now() - clicked;
     const deadline = performance.now() + 10_000;
     while (firstPacketAt === null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    return { micMs: firstPacketAt === null ? null : firstPacketAt - clicked, agentMs };
+    const codec = await s.page.evaluate(() => window.natter('debug').voice_route?.codec);
+    return { micMs: firstPacketAt === null ? null : firstPacketAt - clicked, agentMs, codec };
   } finally {
     await stack.close();
   }
@@ -66,14 +72,18 @@ export async function measureCallStart({ calls = 20, log = console.log } = {}) {
   try {
     const wav = speechWav(dir, 'shopper', 'Hello, do you have running shoes in size nine?', { leadSeconds: 0.5, tailSeconds: 2 });
     const runs = [];
+    const scalarRuns = [];
     for (let i = 0; i < calls; i++) {
-      const run = await oneFirstCall(wav);
-      log(`[bench] call start ${i + 1}/${calls}: first mic packet ${run.micMs?.toFixed(0)} ms, agent speaking ${run.agentMs.toFixed(0)} ms`);
-      runs.push(run);
+      for (const [into, args, want] of [[runs, [], 'simd'], [scalarRuns, NO_WASM_SIMD, 'scalar']]) {
+        const run = await oneFirstCall(wav, args);
+        if (run.codec !== want) throw new Error(`call start: the ${want} codec build expected, the call got ${run.codec}`);
+        log(`[bench] call start ${i + 1}/${calls} (${want} codec): first mic packet ${run.micMs?.toFixed(0)} ms, agent speaking ${run.agentMs.toFixed(0)} ms`);
+        into.push(run);
+      }
     }
     // The same first calls in Firefox ESR and WebKitGTK (call-start-engines.mjs).
     const engines = await measureCallStartInEngines({ calls, log });
-    return { calls, runs, engines };
+    return { calls, runs, scalarRuns, engines };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -85,7 +95,7 @@ function row(label, values) {
   return `| ${label} | ${v.length} | ${f(percentile(v, 50))} | ${f(percentile(v, 95))} | ${f(Math.min(...v))} | ${f(Math.max(...v))} |`;
 }
 
-export function renderCallStartSection({ calls, runs, engines = null }) {
+export function renderCallStartSection({ calls, runs, scalarRuns = null, engines = null }) {
   return `${CALL_START_HEADING}
 
 How soon a first call runs (\`tools/bench/call-start.mjs\`): ${calls} first
@@ -97,13 +107,17 @@ WebRTC data channel if the call climbed there first), and to the
 voice bar's \`agent_speaking\` (the greeting's first audio handed to
 playback). Both include the voice runtime's download, the microphone
 prompt (auto-accepted here), the worker, the codec's compile and the
-AudioWorklet.
+AudioWorklet.${scalarRuns ? ` Interleaved with them, the same calls in a Chromium
+without WASM SIMD (V8 without SSE4.1: \`--js-flags=--no-enable-sse4-1\`),
+which gets the scalar codec build, as Safari before 16.4 does.` : ''}
 
 | from the click to | calls | p50 | p95 | min | max |
 |---|---:|---:|---:|---:|---:|
 ${row('the first microphone packet on the wire', runs.map((r) => r.micMs))}
 ${row('the greeting playing', runs.map((r) => r.agentMs))}
-${engines ? enginesTable(calls, engines) : ''}`;
+${scalarRuns ? `${row('without WASM SIMD (scalar codec): the first microphone packet', scalarRuns.map((r) => r.micMs))}
+${row('without WASM SIMD (scalar codec): the greeting playing', scalarRuns.map((r) => r.agentMs))}
+` : ''}${engines ? enginesTable(calls, engines) : ''}`;
 }
 
 const ENGINE_NAMES = { firefox: 'Firefox ESR', webkit: 'WebKitGTK' };
