@@ -20,6 +20,11 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// Chromium without WASM SIMD, as Safari before 16.4: V8 offers it only on
+// CPUs with SSE4.1, and this flag makes it act as on one without (pages
+// and workers alike).
+export const CHROMIUM_NO_WASM_SIMD = ['--js-flags=--no-enable-sse4-1'];
+
 // The reference server on a free loopback port with test controls, serving
 // dist/ and web/; shared by every browser tier (tests/engines/ drives other
 // engines against it). `options`: more startServer options (releaseDir, pageHeaders, …).

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack, launchChromium, eventually } from './harness.mjs';
+import { startStack, launchChromium, eventually, CHROMIUM_NO_WASM_SIMD } from './harness.mjs';
 import { openConnected, type, setNetwork, receivedOf } from './session-helpers.mjs';
 import {
   speechWav, readWav, envelope, bestLoopCorrelation, micArgs, recordVoiceStates, gatewayCall as gatewayCallOf,
@@ -124,10 +124,9 @@ test('a call: the greeting plays, the gateway hears the shopper, 30 s and 10 Ent
   s.assertClean();
 });
 
-// Safari before 16.4 has no WASM SIMD. Neither has V8 on a CPU without
-// SSE4.1, which --no-enable-sse4-1 makes this Chromium (pages and workers).
+// Safari before 16.4 has no WASM SIMD; this Chromium has none either.
 test('an engine without WASM SIMD gets the scalar codec: the greeting plays and the gateway hears the shopper', async () => {
-  const browser = await launchChromium([...micArgs(shopperWav), '--js-flags=--no-enable-sse4-1']);
+  const browser = await launchChromium([...micArgs(shopperWav), ...CHROMIUM_NO_WASM_SIMD]);
   try {
     const s = await openConnected({ ...stack, context: browser.context }, {});
     assert.equal(await s.page.evaluate((bytes) => WebAssembly.validate(new Uint8Array(bytes)), V128_MODULE), false,

@@ -21,16 +21,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureAlone } from './doc-section.mjs';
-import { startStack } from '../../tests/browser/harness.mjs';
+import { startStack, CHROMIUM_NO_WASM_SIMD } from '../../tests/browser/harness.mjs';
 import { openLive } from '../../tests/browser/session-helpers.mjs';
 import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
 import { percentile } from './stats.mjs';
 import { measureCallStartInEngines, CALL_START_ENGINES } from './call-start-engines.mjs';
 
 export const CALL_START_HEADING = '## Voice call start';
-
-// Chromium's V8 without WASM SIMD (tests/engines/drivers/chromium.mjs, noWasmSimd).
-const NO_WASM_SIMD = ['--js-flags=--no-enable-sse4-1'];
 
 async function oneFirstCall(wav, extraArgs = []) {
   const stack = await startStack({ extraArgs: [...micArgs(wav), ...extraArgs] });
@@ -74,7 +71,7 @@ export async function measureCallStart({ calls = 20, log = console.log } = {}) {
     const runs = [];
     const scalarRuns = [];
     for (let i = 0; i < calls; i++) {
-      for (const [into, args, want] of [[runs, [], 'simd'], [scalarRuns, NO_WASM_SIMD, 'scalar']]) {
+      for (const [into, args, want] of [[runs, [], 'simd'], [scalarRuns, CHROMIUM_NO_WASM_SIMD, 'scalar']]) {
         const run = await oneFirstCall(wav, args);
         if (run.codec !== want) throw new Error(`call start: the ${want} codec build expected, the call got ${run.codec}`);
         log(`[bench] call start ${i + 1}/${calls} (${want} codec): first mic packet ${run.micMs?.toFixed(0)} ms, agent speaking ${run.agentMs.toFixed(0)} ms`);

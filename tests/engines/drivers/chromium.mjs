@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../../browser/harness.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_NO_WASM_SIMD } from '../../browser/harness.mjs';
 import { micArgs } from '../../browser/voice-audio.mjs';
 import { consoleRecorder } from './page-common.mjs';
 
@@ -12,8 +12,7 @@ import { consoleRecorder } from './page-common.mjs';
 // certificates trusted by SPKI hash, as tests/deploy/ does.
 // `relayOnly`: WebRTC may use TURN relay candidates only (Chromium's policy
 // for that sends no UDP of its own: the relay is reached over TCP or TLS).
-// `noWasmSimd`: V8 without WASM SIMD, as on a CPU without SSE4.1, which V8's
-// SIMD needs: modules with SIMD fail to validate, in pages and workers alike.
+// `noWasmSimd`: V8 without WASM SIMD (as on a CPU without SSE4.1).
 export async function launch({ mic, hosts, relayOnly = false, noWasmSimd = false } = {}) {
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'natter-engines-chromium-'));
   const extra = mic?.wav ? micArgs(mic.wav) : ['--autoplay-policy=no-user-gesture-required'];
@@ -22,7 +21,7 @@ export async function launch({ mic, hosts, relayOnly = false, noWasmSimd = false
       `--ignore-certificate-errors-spki-list=${hosts.spkiList.join(',')}`);
   }
   if (relayOnly) extra.push('--webrtc-ip-handling-policy=disable_non_proxied_udp');
-  if (noWasmSimd) extra.push('--js-flags=--no-enable-sse4-1');
+  if (noWasmSimd) extra.push(...CHROMIUM_NO_WASM_SIMD);
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...extra],
   });
