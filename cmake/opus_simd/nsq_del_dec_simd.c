@@ -1,5 +1,7 @@
 /* libopus 1.3.1's silk/NSQ_del_dec.c for the SIMD voice module
- * (natter_opus_simd, cmake/opus.cmake), with its short-term prediction on
+ * (natter_opus_simd, cmake/opus.cmake), as both WASM builds compile it
+ * (NSQ_del_dec_interleaved.c: the noise-shaping feedback two states at a
+ * time, cmake/opus_wasm/), with its short-term prediction on
  * WASM SIMD (short_prediction_simd.h says why it is bit for bit the scalar
  * one; the packets stay byte-identical to the native build's,
  * tests/node/voice_codec_bytes.test.mjs).
@@ -22,4 +24,4 @@
 #define silk_noise_shape_quantizer_short_prediction(in, coef, coefRev, order, arch) \
     ((void)(arch), (void)(coef), natter_short_prediction(in, coefRev, order))
 
-#include "NSQ_del_dec.c"
+#include "NSQ_del_dec_interleaved.c"

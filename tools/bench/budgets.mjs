@@ -32,7 +32,7 @@ export const BUDGETS = {
   frame_host_js: 1.5 * KIB,    // 1,350 B
   continue_js: 10.5 * KIB,     // 9,201 B: the continue sheet + qrcode-generator 2.0.4 + its SVG drawer, only once a shopper asks to continue on a phone
   voice_js: 12 * KIB,          // 10,187 B
-  voice_wasm: 132 * KIB,       // the codec with WASM SIMD in two encoder files (cmake/opus_simd/): 119,482 B before them (libopus 1.3.1 at -Os with LTO, emmalloc, bulk memory, no tonality analysis, 64-bit multiplies; 120,913 B with SILK's 32-bit ones, 132,765 B with the analysis, 157,226 B at -O2)
+  voice_wasm: 132 * KIB,       // the codec with WASM SIMD in two encoder files (cmake/opus_simd/) and the quantiser's feedback two states at a time (cmake/opus_wasm/, +247 B): 119,482 B before the SIMD files (libopus 1.3.1 at -Os with LTO, emmalloc, bulk memory, no tonality analysis, 64-bit multiplies; 120,913 B with SILK's 32-bit ones, 132,765 B with the analysis, 157,226 B at -O2)
   voice_scalar_wasm: 132 * KIB, // the same codec without WASM SIMD, for engines without it (shim/voice/codec-build.js)
   voice_frame_js: 1 * KIB,     // the voice frame (cross-origin voice): 641 B with its page
   voice_frame_html: 512,
