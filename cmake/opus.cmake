@@ -198,10 +198,11 @@ target_compile_options(${_opus_target} PRIVATE -O2 -w -ffp-contract=off)
 #   compiled for WASM SIMD through an arm_neon.h of our own (the ~60
 #   intrinsics it uses, each on wasm_simd128.h; SIMDe's, from Debian, was
 #   3.4x native, its multiplies lane by lane), 11 interleaved runs against
-#   native: packets byte-identical; complexity 10 (4 states) 1.04x / 1.07x
-#   -> 0.83x / 0.87x (min / median), but complexity 5 (2 states, which
-#   libopus itself leaves to the C code) 1.16x / 1.19x -> 1.18x / 1.21x,
-#   and +3.6 KB gzipped for the quantiser's second copy. Not shipped: calls encode at 5. Where
+#   native, before the interleaved feedback above: packets byte-identical;
+#   complexity 10 (4 states) 1.04x / 1.07x -> 0.83x / 0.87x (min / median),
+#   but complexity 5 (2 states, which libopus itself leaves to the C code)
+#   1.16x / 1.19x -> 1.18x / 1.21x, and +3.6 KB gzipped for the quantiser's
+#   second copy. Not shipped: calls encode at 5. Where
 #   its time goes at 5 (perf, V8's jitdump): the noise-shaping allpass chain,
 #   where each section's multiply (i64x2 extmul, shift, shuffle) waits on
 #   the last and takes longer than the scalar imul it replaces, and the
