@@ -8,16 +8,16 @@
  * shapingLPCOrder sections (16 at complexity 5), each a subtract, a 32x16
  * multiply and an add that wait on the section before. libopus runs the
  * whole per-state body state after state, so the chains of two states
- * follow each other; natively the CPU overlaps them, in V8's code far less
- * (perf: the multiply-shift pairs of the chain were the hottest lines of
- * silk_NSQ_wrapper_FLP). Run side by side, two independent chains fill the
+ * follow each other, and in V8's code the waits showed: perf put the
+ * chain's multiply-shift pairs on the hottest lines of
+ * silk_NSQ_wrapper_FLP. Run side by side, two independent chains fill the
  * wait: encoding at complexity 5 (2 states) went from 1.19x to 1.09x the
  * native CPU time (cmake/opus.cmake has the figures).
  *
  * Same arithmetic, same order per state as libopus 1.3.1's loop, so the
- * same bits: each state's chain reads and writes only its own sAR2_Q14 and
- * Diff_Q14, and nothing between the old place of the chain and the new one
- * (the dither, the short-term prediction) touches them. */
+ * same bits: each state's chain reads its own Diff_Q14 and reads and
+ * writes its own sAR2_Q14, and nothing between the old place of the chain
+ * and the new one (the dither, the short-term prediction) touches them. */
 #ifndef NATTER_NOISE_SHAPE_FEEDBACK_H
 #define NATTER_NOISE_SHAPE_FEEDBACK_H
 
