@@ -13,7 +13,7 @@
 // languages, the panel) is the core bundle's job: the budget has no room.
 //
 // The build replaces the placeholder with one of two things:
-//   a release {version, build, env, files: {core_js}}: this loader belongs to
+//   a release {version, build, files: {core_js}}: this loader belongs to
 //     that release (dist/natter.js, release/v/<version>/natter.js); paths
 //     are relative to this script's own URL. The core bundle carries the
 //     rest of the manifest (shim/release-files.js).

@@ -60,9 +60,9 @@ test('the element form on the demo page: the shop\'s element is the host, themed
     const el = document.querySelector('natter-widget');
     const launcher = el.shadowRoot.querySelector('.launcher');
     return { count: document.querySelectorAll('natter-widget').length, parent: el.parentElement.localName,
-      label: launcher.getAttribute('aria-label'), background: getComputedStyle(launcher).backgroundColor };
+      label: launcher.getAttribute('aria-label'), part: launcher.getAttribute('part'), background: getComputedStyle(launcher).backgroundColor };
   });
-  assert.deepEqual(before, { count: 1, parent: 'main', label: 'Ask Pixel Harbour', background: 'rgb(11, 110, 79)' });
+  assert.deepEqual(before, { count: 1, parent: 'main', label: 'Ask Pixel Harbour', part: 'launcher', background: 'rgb(11, 110, 79)' });
   await roundTrip(s);
   const placed = await s.page.evaluate(() => {
     const el = document.querySelector('natter-widget');

@@ -123,6 +123,29 @@ test('before the core is downloaded (no idle preload, as in Safari) the launcher
   s.assertClean();
 });
 
+// The loader lifts the host in the first frame's animation callbacks, not
+// while the page runs its scripts (web/loader/launcher.js): a ResizeObserver
+// reports the host's first box in that frame after layout, before paint.
+test('the launcher is in the top layer in the first frame that gives it a box: never drawn under the cover', async () => {
+  const s = await openStorefront(stack, { path: '/t/element.html',
+    onPage: (page) => page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        const host = document.querySelector('natter-widget');
+        if (!host) return;
+        observer.disconnect();
+        new ResizeObserver((entries, sized) => {
+          if (!entries[0].contentRect.width) return;
+          sized.disconnect();
+          window.liftedAtFirstBox = host.matches(':popover-open');
+        }).observe(host);
+      }).observe(document, { childList: true, subtree: true });
+    }) });
+  await s.launcher.waitFor();
+  await s.page.waitForFunction(() => window.liftedAtFirstBox !== undefined);
+  assert.equal(await s.page.evaluate(() => window.liftedAtFirstBox), true);
+  s.assertClean();
+});
+
 test('the widget adds one global and no styles to the document, even after a round trip', async () => {
   const s = await openStorefront(stack, { path: '/t/hostile.html' });
   const before = await s.page.evaluate(() => ({ sheets: document.styleSheets.length, styles: document.querySelectorAll('style').length }));

@@ -45,6 +45,7 @@ class FakeNode {
     if (value !== '') this.appendChild(new FakeText(this.ownerDocument, String(value)));
   }
   get children() { return this.childNodes.filter((c) => c instanceof FakeElement); }
+  get firstChild() { return this.childNodes[0] ?? null; }
   // Depth-first search of descendants.
   findAll(pred) {
     const out = [];
@@ -97,6 +98,8 @@ export class FakeElement extends FakeNode {
   }
   focus() { this.ownerDocument.activeElement = this; }
   attachShadow() { this.shadowRoot = new FakeShadowRoot(this.ownerDocument, this); return this.shadowRoot; }
+  // A popover's show, counted (the top layer itself is the browser suite's).
+  showPopover() { this.popoverShows = (this.popoverShows ?? 0) + 1; }
 }
 
 class FakeShadowRoot extends FakeNode {

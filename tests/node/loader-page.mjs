@@ -8,10 +8,11 @@
 //   stub(natter) calls the shop's inline stub made before the loader
 //   connection   navigator.connection ({saveData, effectiveType}), or none
 //   idleCallbacks false: a browser without requestIdleCallback (Safari)
-// Returns {win, doc, warnings, idle, idleOptions, widgets(), loaded(),
+// Returns {win, doc, warnings, idle, idleOptions, frames, frame(), widgets(), loaded(),
 // pageLoaded(), scripts()}: loaded() fires DOMContentLoaded, pageLoaded()
 // the window's load; idle holds requestIdleCallback callbacks, idleOptions
-// the options each was scheduled with.
+// the options each was scheduled with; frames the requestAnimationFrame
+// callbacks, frame() runs them.
 import vm from 'node:vm';
 import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
 import { buildLoader } from '../../tools/bundle/build.mjs';
@@ -40,10 +41,12 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub,
   const idle = [];
   const idleOptions = [];
   const onPageLoad = [];
+  const frames = [];
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
     ...fakeCustomElements(doc), console: { error() {}, warn: (text) => warnings.push(text) },
     navigator: connection ? { connection } : {},
     addEventListener: (type, fn) => { if (type === 'load') onPageLoad.push(fn); },
+    requestAnimationFrame: (fn) => frames.push(fn),
     setTimeout() { throw new Error('the loader schedules nothing by timer'); } };
   if (idleCallbacks) win.requestIdleCallback = (fn, options) => { idle.push(fn); idleOptions.push(options); };
   win.window = win;
@@ -55,5 +58,6 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub,
   const widgets = () => doc.body.findAll((e) => e.localName === 'natter-widget');
   const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
   const pageLoaded = () => { doc.readyState = 'complete'; onPageLoad.forEach((fn) => fn()); };
-  return { win, doc, warnings, idle, idleOptions, widgets, loaded, pageLoaded, scripts: () => doc.head.children };
+  const frame = () => frames.splice(0).forEach((fn) => fn());
+  return { win, doc, warnings, idle, idleOptions, frames, frame, widgets, loaded, pageLoaded, scripts: () => doc.head.children };
 }

@@ -20,8 +20,10 @@ function page({ stub } = {}) {
   doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset: { endpoint: 'https://agent.example' } };
   doc.querySelector = () => null;
   const idle = [];
+  const frames = [];
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
     ...fakeCustomElements(doc), console: { error() {} }, requestIdleCallback: (fn) => idle.push(fn), setTimeout() {},
+    requestAnimationFrame: (fn) => frames.push(fn),
     navigator: {}, addEventListener() {} };
   win.window = win;
   if (stub) {
@@ -31,7 +33,8 @@ function page({ stub } = {}) {
   const run = () => vm.runInNewContext(code, win);
   run();
   const host = doc.body.children[0];
-  return { win, doc, idle, run, host, root: host?.shadowRoot, scripts: () => doc.head.children };
+  const frame = () => frames.splice(0).forEach((fn) => fn());
+  return { win, doc, idle, frames, frame, run, host, root: host?.shadowRoot, scripts: () => doc.head.children };
 }
 
 test('draws a labelled launcher button in a shadow root at once, styled without <style>', () => {
@@ -43,6 +46,22 @@ test('draws a labelled launcher button in a shadow root at once, styled without 
   assert.equal(root.adoptedStyleSheets.length, 1);
   assert.match(root.adoptedStyleSheets[0].css, /\.launcher\{display:grid/);
   assert.equal(doc.body.findAll((e) => e.localName === 'style' || e.hasAttribute('style')).length, 0);
+});
+
+// The lift's timing against real frames: tests/browser/isolation.test.mjs.
+test('lifts the host into the top layer in the first animation frame, not while the page runs its scripts; not a host the core emptied', () => {
+  const { host, frames, frame } = page();
+  assert.equal(host.popoverShows, undefined, 'nothing shown while the loader runs');
+  assert.equal(host.popover, undefined);
+  assert.equal(frames.length, 1);
+  frame();
+  assert.equal(host.popover, 'manual');
+  assert.equal(host.popoverShows, 1);
+
+  const aside = page();
+  aside.root.replaceChildren(); // shim/stand-aside.js, before any frame (a background tab)
+  aside.frame();
+  assert.equal(aside.host.popoverShows, undefined, 'a host that stood aside stays out of the top layer');
 });
 
 test('loads nothing until the first interaction, then the core bundle with SRI', () => {

@@ -47,7 +47,7 @@
 //      <name>.gz (precompress.mjs), for servers that send them as they are.
 //      where build = sha256[:12] over every listed file's sha256.
 //   5. dist/natter.js = web/loader.js with its one `__NATTER_RELEASE__`
-//      placeholder replaced by {version, env, build, files: {core_js}} (the
+//      placeholder replaced by {version, build, files: {core_js}} (the
 //      bundle carries the other entries: the loader stays under its 2 KiB
 //      gzipped budget), minified (iife). Stable name, so host pages never
 //      change their script tag.
@@ -317,8 +317,10 @@ export async function buildLoader(release) {
   const code = readFileSync(src, 'utf8');
   const count = code.split(PLACEHOLDER).length - 1;
   if (count !== 1) throw new Error(`web/loader.js must contain ${PLACEHOLDER} exactly once (found ${count})`);
-  // A release's loader needs only core_js; the bundle carries the rest.
-  const slim = release.files ? { ...release, files: { core_js: release.files.core_js } } : release;
+  // A release's loader needs only core_js; the bundle carries the rest, and
+  // its own env (__NATTER_ENV__): every byte counts against the 2 KiB.
+  const slim = release.files
+    ? { version: release.version, build: release.build, files: { core_js: release.files.core_js } } : release;
   const filled = code.replace(PLACEHOLDER, () => JSON.stringify(slim));
   const out = await esbuild.build({
     stdin: { contents: filled, resolveDir: path.dirname(src), sourcefile: 'loader.js' },

