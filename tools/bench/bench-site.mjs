@@ -8,7 +8,11 @@
 //                       so it runs right after t0.js)
 //   /bench/widget-de.html  the same with <html lang="de">
 //   /bench/plain.html   the same, with plain-launcher.js for the loader and a
-//                       plain textarea wired by plain-send.js (the baselines)
+//                       plain textarea wired by plain-send.js (the baseline
+//                       for sending)
+//   /bench/plain-launcher.html  the same with plain-launcher.js alone (the
+//                       baseline for the launcher's paint: a textarea is
+//                       layout work the widget page does not have)
 //   /bench/bare.html    the storefront with no widget and no probe (the idle
 //                       baseline)
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -48,6 +52,10 @@ export function buildBenchSite(repoRoot) {
   writeFileSync(path.join(benchDir, 'plain.html'), page(demo, [
     '<textarea id="plain" aria-label="Plain baseline"></textarea>',
     '<script src="/bench/plain-send.js"></script>',
+    '<script src="/bench/t0.js"></script>',
+    '<script src="/bench/plain-launcher.js"></script>',
+  ].join('\n')));
+  writeFileSync(path.join(benchDir, 'plain-launcher.html'), page(demo, [
     '<script src="/bench/t0.js"></script>',
     '<script src="/bench/plain-launcher.js"></script>',
   ].join('\n')));

@@ -14,6 +14,7 @@ import { startServer } from '../server/server.mjs';
 import { measureProductionSizes } from './sizes.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
+import { measureLauncherPaint, paintPairs } from './launcher-paint.mjs';
 import { measureHostCost } from './host-cost.mjs';
 import { measureReconnect } from './reconnect.mjs';
 import { measureIdle } from './idle.mjs';
@@ -58,6 +59,10 @@ async function main() {
     timings = await measureBrowserTimings({
       browser, base: server.url.replace(/\/$/, ''), runs,
       onRun: (n) => { if (n % 5 === 0) console.log(`[bench] browser runs: ${n}/${runs}`); },
+    });
+    timings.paint = await measureLauncherPaint({
+      browser, base: server.url.replace(/\/$/, ''), pairs: paintPairs(runs),
+      onPair: (n) => { if (n % 25 === 0) console.log(`[bench] launcher paint pairs: ${n}/${paintPairs(runs)}`); },
     });
     hostCost = await measureHostCost({ browser, base: server.url.replace(/\/$/, ''), runs });
     look = { bytes: lookBytes, loads: await measureCatalogueLoads({ browser, base: server.url.replace(/\/$/, '') }), sizes };

@@ -1,6 +1,7 @@
 // Time to launcher and time to send, alone (`node tools/bench/send-timings.mjs`):
 // the same measurement as `npm run bench` (browser-timings.mjs, NATTER_BENCH_RUNS
-// runs, default 25, each widget run interleaved with its baseline), on dist/
+// runs, default 25, each widget run interleaved with its baseline, and
+// launcher-paint.mjs, six times as many pairs of page loads), on dist/
 // as built, rewriting only that section of docs/benchmarks.md.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../server/server.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
+import { measureLauncherPaint, paintPairs } from './launcher-paint.mjs';
 import { measureAlone } from './doc-section.mjs';
 import { renderTimingSection } from './report.mjs';
 
@@ -22,7 +24,10 @@ await measureAlone('send-timings.mjs', '## Time to launcher and time to send', a
   const server = await startServer({ host: '127.0.0.1', port: 0, distDir: path.join(repoRoot, 'dist'), webDir: site.webDir, tokenDelayMs: 1, log: () => {} });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   try {
-    return await measureBrowserTimings({ browser, base: server.url.replace(/\/$/, ''), runs, onRun: (i) => process.stdout.write(`\r[bench] send timings ${i}/${runs}`) });
+    const base = server.url.replace(/\/$/, '');
+    const timings = await measureBrowserTimings({ browser, base, runs, onRun: (i) => process.stdout.write(`\r[bench] send timings ${i}/${runs}`) });
+    timings.paint = await measureLauncherPaint({ browser, base, pairs: paintPairs(runs), onPair: (i) => process.stdout.write(`\r[bench] launcher paint ${i}/${paintPairs(runs)}`) });
+    return timings;
   } finally {
     await browser.close();
     await server.close?.();

@@ -5,8 +5,9 @@
 //     listener runs;
 //   - watches for the launcher: `inDom` when its host element is in the
 //     document (a MutationObserver: a microtask after the script that added
-//     it), then once the button has a box (checked each frame), `visible`
-//     in the task after that frame (rAF, then a message);
+//     it), then once the button has a box (checked at once, then in each
+//     frame's animation callbacks), `visible` in the task after the frame
+//     that paints it (a message posted from that frame's callbacks);
 //   - records long tasks (longtask), the widget's scripts inside long
 //     animation frames (their sourceURL names natter.*), and when
 //     requestIdleCallback callbacks start (the loader's idle preload).
@@ -42,17 +43,21 @@
     if (e.key === 'Enter') bench.keys.push(e.timeStamp);
   }, true);
 
-  function painted(host) {
+  // inFrame: called from a frame's animation callbacks, so that frame paints
+  // what has a box now, and a task posted now runs after it.
+  function painted(host, inFrame) {
     var button = host.shadowRoot && host.shadowRoot.querySelector('button');
-    if (!button || button.getBoundingClientRect().width === 0) return requestAnimationFrame(function () { painted(host); });
-    requestAnimationFrame(function () {
+    if (!button || button.getBoundingClientRect().width === 0) return requestAnimationFrame(function () { painted(host, true); });
+    function afterThisFrame() {
       var channel = new MessageChannel();
       channel.port1.onmessage = function () {
         bench.visible = performance.now();
         bench.visibleChecked = button.checkVisibility();
       };
       channel.port2.postMessage(null);
-    });
+    }
+    if (inFrame) afterThisFrame();
+    else requestAnimationFrame(afterThisFrame);
   }
   var observer = new MutationObserver(function () {
     var host = document.querySelector('natter-widget, bench-plain');

@@ -1,0 +1,39 @@
+// Loader start -> launcher painted, over many page loads (part of `npm run
+// bench`, and of send-timings.mjs alone). One page load gives one sample,
+// and a load's own course moves it far more than the widget does: whether
+// the storefront was laid out and painted while the parser waited for the
+// end-of-body scripts, or only after them, decides whether the first
+// layout (1 to 30 ms in headless Chromium here) falls inside the window.
+// Samples of the widget and its baseline are not correlated pair by pair,
+// so only more loads narrow the figure: the ratio of medians moved by about
+// ±0.2 (bootstrap 95 %) over 25 pairs, by about ±0.1 over 150. Hence its own
+// count of interleaved pairs, each pair in a fresh browser context.
+//
+// Pages (bench-site.mjs): /bench/widget.html, the storefront with the real
+// loader; /bench/plain-launcher.html, the same with a plain button in a
+// shadow root (plain-launcher.js) and nothing else: the send baseline's
+// textarea would be layout work the widget page does not have.
+import { launcherShown } from './browser-timings.mjs';
+
+// Six pairs per run of the rest of the bench (NATTER_BENCH_RUNS): 150 by default.
+export const paintPairs = (runs) => 6 * runs;
+
+// Returns {widget: {inDom: [ms…], launcher: [ms…]}, plain: {…}}, `pairs`
+// samples each, in alternating order.
+export async function measureLauncherPaint({ browser, base, pairs, onPair = () => {} }) {
+  const out = { widget: { inDom: [], launcher: [] }, plain: { inDom: [], launcher: [] } };
+  const url = { widget: `${base}/bench/widget.html`, plain: `${base}/bench/plain-launcher.html` };
+  for (let i = 0; i < pairs; i += 1) {
+    const context = await browser.newContext();
+    for (const which of i % 2 ? ['plain', 'widget'] : ['widget', 'plain']) {
+      const page = await context.newPage();
+      const shown = await launcherShown(page, url[which]);
+      out[which].inDom.push(shown.inDom);
+      out[which].launcher.push(shown.launcher);
+      await page.close();
+    }
+    await context.close();
+    onPair(i + 1);
+  }
+  return out;
+}
