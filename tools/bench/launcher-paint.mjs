@@ -4,10 +4,11 @@
 // the storefront was laid out and painted while the parser waited for the
 // end-of-body scripts, or only after them, decides whether the first
 // layout (1 to 30 ms in headless Chromium here) falls inside the window.
-// Samples of the widget and its baseline are not correlated pair by pair,
-// so only more loads narrow the figure: the ratio of medians moved by about
-// ±0.2 (bootstrap 95 %) over 25 pairs, by about ±0.1 over 150. Hence its own
-// count of interleaved pairs, each pair in a fresh browser context.
+// Samples of the widget and its baseline are not correlated pair by pair
+// (r = -0.02 over 150 pairs), so only more loads narrow the figure: over 25
+// pairs whole bench runs read 0.75x to 1.16x; over 150 the ratio's bootstrap
+// 95 % interval is about ±0.1 wide. Hence its own count of interleaved
+// pairs, each pair in a fresh browser context.
 //
 // Pages (bench-site.mjs): /bench/widget.html, the storefront with the real
 // loader; /bench/plain-launcher.html, the same with a plain button in a

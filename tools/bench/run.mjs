@@ -1,6 +1,7 @@
 // npm run bench: measures what a shop pays for embedding Natter and writes
 // docs/benchmarks.md (see report.mjs for the figures and how each is taken).
-//   node tools/bench/run.mjs      (after npm run build; NATTER_BENCH_RUNS=25: runs,
+//   node tools/bench/run.mjs      (after npm run build and tools/bench/build-native.sh;
+//                                  NATTER_BENCH_RUNS=25: runs,
 //                                  and reconnect trials; NATTER_BENCH_IDLE_MINUTES=10;
 //                                  NATTER_BENCH_CALL_SECONDS=60: the voice call;
 //                                  NATTER_BENCH_GATEWAY_IDLE_S=30: the gateway's idle window)
