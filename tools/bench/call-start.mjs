@@ -105,7 +105,7 @@ voice bar's \`agent_speaking\` (the greeting's first audio handed to
 playback). Both include the voice runtime's download, the microphone
 prompt (auto-accepted here), the worker, the codec's compile and the
 AudioWorklet.${scalarRuns ? ` Interleaved with them, the same calls in a Chromium
-without WASM SIMD (V8 without SSE4.1: \`--js-flags=--no-enable-sse4-1\`),
+without WASM SIMD (V8 without SSE4.1: \`${CHROMIUM_NO_WASM_SIMD.join(' ')}\`),
 which gets the scalar codec build, as Safari before 16.4 does.` : ''}
 
 | from the click to | calls | p50 | p95 | min | max |
