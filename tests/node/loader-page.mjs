@@ -9,10 +9,11 @@
 //   connection   navigator.connection ({saveData, effectiveType}), or none
 //   idleCallbacks false: a browser without requestIdleCallback (Safari)
 // Returns {win, doc, warnings, idle, idleOptions, frames, frame(), widgets(), loaded(),
-// pageLoaded(), scripts()}: loaded() fires DOMContentLoaded, pageLoaded()
-// the window's load; idle holds requestIdleCallback callbacks, idleOptions
-// the options each was scheduled with; frames the requestAnimationFrame
-// callbacks, frame() runs them.
+// pageLoaded(), scripts(), navigatorReads()}: loaded() fires DOMContentLoaded,
+// pageLoaded() the window's load; idle holds requestIdleCallback callbacks,
+// idleOptions the options each was scheduled with; frames the
+// requestAnimationFrame callbacks, frame() runs them; navigatorReads() how
+// often the loader read window.navigator.
 import vm from 'node:vm';
 import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
 import { buildLoader } from '../../tools/bundle/build.mjs';
@@ -44,11 +45,13 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub,
   const frames = [];
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
     ...fakeCustomElements(doc), console: { error() {}, warn: (text) => warnings.push(text) },
-    navigator: connection ? { connection } : {},
     addEventListener: (type, fn) => { if (type === 'load') onPageLoad.push(fn); },
     requestAnimationFrame: (fn) => frames.push(fn),
     setTimeout() { throw new Error('the loader schedules nothing by timer'); } };
   if (idleCallbacks) win.requestIdleCallback = (fn, options) => { idle.push(fn); idleOptions.push(options); };
+  let navigatorReads = 0;
+  const navigator = connection ? { connection } : {};
+  Object.defineProperty(win, 'navigator', { get: () => { navigatorReads += 1; return navigator; } });
   win.window = win;
   if (stub) {
     win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
@@ -59,5 +62,6 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub,
   const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
   const pageLoaded = () => { doc.readyState = 'complete'; onPageLoad.forEach((fn) => fn()); };
   const frame = () => frames.splice(0).forEach((fn) => fn());
-  return { win, doc, warnings, idle, idleOptions, frames, frame, widgets, loaded, pageLoaded, scripts: () => doc.head.children };
+  return { win, doc, warnings, idle, idleOptions, frames, frame, widgets, loaded, pageLoaded, scripts: () => doc.head.children,
+    navigatorReads: () => navigatorReads };
 }

@@ -41,7 +41,11 @@ test('a browser that reports no connection preloads on an idle page too', () => 
 test('a page still loading waits for its load event, then for idle time', () => {
   const p = page({ readyState: 'interactive', connection: { effectiveType: '4g' } });
   assert.equal(p.idle.length, 0, 'no idle preload while the page loads');
+  assert.equal(launcherOf(p).localName, 'button', 'the launcher is drawn');
+  // Its binding's first use costs time before the launcher's first paint.
+  assert.equal(p.navigatorReads(), 0, 'the connection is not read before the load');
   p.pageLoaded();
+  assert.ok(p.navigatorReads() > 0, 'the connection is read at the load');
   assert.equal(p.scripts().length, 0);
   runIdle(p);
   assert.equal(p.scripts().length, 1);
