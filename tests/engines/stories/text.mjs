@@ -145,6 +145,42 @@ export const textStories = [
     },
   },
   {
+    // The widget's buttons carry no type=button: in a shadow root a button
+    // has no form owner (looked up in its own tree), so a host inside a
+    // shop's <form> (a checkout page, a single-page app that moves it)
+    // must submit nothing when the shopper opens the chat, presses Enter or
+    // clicks Send. Each engine has to agree.
+    name: "inside a shop's <form>: opening, Enter and Send submit nothing",
+    async run({ browser, stack }) {
+      const page = await browser.open(stack.server.url);
+      const w = widgetOn(page);
+      await w.waitFor('button.launcher', { visible: true });
+      const before = await page.evaluate(() => {
+        const host = document.querySelector('natter-widget');
+        const form = document.createElement('form');
+        window.__submits = 0;
+        form.addEventListener('submit', (e) => { window.__submits += 1; e.preventDefault(); });
+        host.replaceWith(form);
+        form.append(host);
+        return { href: location.href, inForm: host.parentElement === form };
+      });
+      assert.equal(before.inForm, true, 'the host sits in the form');
+      await w.openChat();
+      await w.send('hello');
+      await w.finishedReplies();
+      await w.focus('textarea');
+      await page.type('and one more');
+      await w.click('button.send');
+      await eventually(async () => assert.equal(await w.count('li.msg.agent[aria-busy="false"]'), 2, 'two replies'));
+      // A submission would count here, or (a form the handler never saw)
+      // navigate away and leave no counter.
+      assert.deepEqual(await page.evaluate(() => ({ href: location.href, submits: window.__submits })),
+        { href: before.href, submits: 0 }, 'nothing submitted, still on the page');
+      assert.equal((await stack.stats()).total_requests, 2, 'both messages sent');
+      await w.assertClean();
+    },
+  },
+  {
     name: 'keyboard only: Tab to the launcher, Enter opens, Enter sends, Escape closes back to the launcher',
     async run({ browser, stack }) {
       const page = await browser.open(stack.server.url);
