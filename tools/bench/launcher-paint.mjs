@@ -6,9 +6,11 @@
 // layout (1 to 30 ms in headless Chromium here) falls inside the window.
 // Samples of the widget and its baseline are not correlated pair by pair
 // (r = -0.02 over 150 pairs), so only more loads narrow the figure: over 25
-// pairs whole bench runs read 0.75x to 1.16x; over 150 the ratio's bootstrap
-// 95 % interval is about ±0.1 wide. Hence its own count of interleaved
-// pairs, each pair in a fresh browser context.
+// pairs whole bench runs read 0.75x to 1.16x; the ratio's bootstrap 95 %
+// interval is about ±0.13 over 150 pairs, ±0.08 over 400 (1.13x, 1.07x to
+// 1.22x) and ±0.07 over 600 (1.16x, 1.09x to 1.23x), on this 2-CPU machine.
+// Hence its own count of interleaved pairs, each pair in a fresh browser
+// context: 400 by default, about 5 minutes.
 //
 // Pages (bench-site.mjs): /bench/widget.html, the storefront with the real
 // loader; /bench/plain-launcher.html, the same with a plain button in a
@@ -16,8 +18,8 @@
 // textarea would be layout work the widget page does not have.
 import { launcherShown } from './browser-timings.mjs';
 
-// Six pairs per run of the rest of the bench (NATTER_BENCH_RUNS): 150 by default.
-export const paintPairs = (runs) => 6 * runs;
+// Sixteen pairs per run of the rest of the bench (NATTER_BENCH_RUNS): 400 by default.
+export const paintPairs = (runs) => 16 * runs;
 
 // Returns {widget: {inDom: [ms…], launcher: [ms…]}, plain: {…}}, `pairs`
 // samples each, in alternating order.
