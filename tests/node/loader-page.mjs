@@ -9,7 +9,8 @@
 //   connection   navigator.connection ({saveData, effectiveType}), or none
 //   idleCallbacks false: a browser without requestIdleCallback (Safari)
 // Returns {win, doc, warnings, idle, idleOptions, frames, frame(), widgets(), loaded(),
-// pageLoaded(), scripts(), navigatorReads()}: loaded() fires DOMContentLoaded,
+// pageLoaded(), scripts(), navigatorReads(), run()}: run() runs the loader
+// again in the same page (a second tag); loaded() fires DOMContentLoaded,
 // pageLoaded() the window's load; idle holds requestIdleCallback callbacks,
 // idleOptions the options each was scheduled with; frames the
 // requestAnimationFrame callbacks, frame() runs them; navigatorReads() how
@@ -57,11 +58,12 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub,
     win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
     stub(win.natter);
   }
-  vm.runInNewContext(code, win);
+  const run = () => vm.runInNewContext(code, win);
+  run();
   const widgets = () => doc.body.findAll((e) => e.localName === 'natter-widget');
   const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
   const pageLoaded = () => { doc.readyState = 'complete'; onPageLoad.forEach((fn) => fn()); };
   const frame = () => frames.splice(0).forEach((fn) => fn());
   return { win, doc, warnings, idle, idleOptions, frames, frame, widgets, loaded, pageLoaded, scripts: () => doc.head.children,
-    navigatorReads: () => navigatorReads };
+    navigatorReads: () => navigatorReads, run };
 }

@@ -3,38 +3,15 @@
 // core bundle (natter.__boot).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import vm from 'node:vm';
-import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
-
+import { runLoader } from './loader-page.mjs';
 import { buildLoader } from '../../tools/bundle/build.mjs';
 
-const manifest = { version: '0.1.0', build: 'b1', env: 'development',
-  files: { core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' }, core_wasm: { path: 'natter.core.abc.wasm', integrity: 'sha384-y' } } };
-// The loader as the build ships it (web/loader.js and its imports, one iife).
-const code = (await buildLoader(manifest)).toString();
-
-class FakeSheet { replaceSync(css) { this.css = css; } }
-
+// The loader's page (loader-page.mjs) for a script tag with data-endpoint:
+// host and root are the <natter-widget> it drew and its shadow root.
 function page({ stub } = {}) {
-  const doc = createFakeDocument();
-  doc.currentScript = { src: 'https://cdn.example/w/natter.js', dataset: { endpoint: 'https://agent.example' } };
-  doc.querySelector = () => null;
-  const idle = [];
-  const frames = [];
-  const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
-    ...fakeCustomElements(doc), console: { error() {} }, requestIdleCallback: (fn) => idle.push(fn), setTimeout() {},
-    requestAnimationFrame: (fn) => frames.push(fn),
-    navigator: {}, addEventListener() {} };
-  win.window = win;
-  if (stub) {
-    win.natter = function () { (win.natter.q = win.natter.q || []).push(arguments); };
-    stub(win.natter);
-  }
-  const run = () => vm.runInNewContext(code, win);
-  run();
-  const host = doc.body.children[0];
-  const frame = () => frames.splice(0).forEach((fn) => fn());
-  return { win, doc, idle, frames, frame, run, host, root: host?.shadowRoot, scripts: () => doc.head.children };
+  const p = runLoader({ dataset: { endpoint: 'https://agent.example' }, stub });
+  const host = p.doc.body.children[0];
+  return { ...p, host, root: host?.shadowRoot };
 }
 
 test('draws a labelled launcher button in a shadow root at once, styled without <style>', () => {
@@ -121,6 +98,8 @@ test('a second natter.js on the page does nothing', () => {
 });
 
 test("a release's own loader carries only core_js and no channel resolution; a channel loader resolves", async () => {
+  const code = (await buildLoader({ version: '0.1.0', build: 'b1', env: 'development', files: {
+    core_js: { path: 'natter.core.abc.js', integrity: 'sha384-x' }, core_wasm: { path: 'natter.core.abc.wasm', integrity: 'sha384-y' } } })).toString();
   assert.doesNotMatch(code, /channels\//, 'no channel code in a release loader');
   assert.doesNotMatch(code, /core_wasm|natter\.core\.abc\.wasm/, 'the bundle carries the other manifest entries');
   const channel = (await buildLoader({ channel: 'latest' })).toString();
