@@ -1,7 +1,8 @@
 // The SIMD voice module's vector kernels (cmake/opus_simd/) give the scalar
 // libopus code's results bit for bit, on seeded random inputs: the inner
-// product of two float vectors (a double sum in libopus's order) and the
-// quantiser's short-term prediction (10 or 16 terms, 32x16-bit products).
+// product of two float vectors (a double sum in libopus's order), the
+// quantiser's short-term prediction (10 or 16 terms, 32x16-bit products)
+// and the LPC analysis filter's residual (float sums, four samples at once).
 // tests/wasm_kernels/opus_simd_kernels.c holds both versions of each in one
 // module; node tools/bundle/build.mjs (npm test) builds it.
 import { test } from 'node:test';
@@ -60,4 +61,25 @@ test('short prediction: the SIMD sum equals the scalar one for 10 and 16 coeffic
     for (let i = 0; i < 16; i++) { buf[i] = next() | 0; coef[i] = next() & 0xffff; }
     assert.equal(k.natter_short_prediction_same(order), 1, `round ${round}, order ${order}`);
   }
+});
+
+test('LPC analysis filter: the SIMD residual has the scalar one\'s bits, every order and every length up to 330', async () => {
+  const k = await kernels();
+  const next = random(18);
+  const s = new Float32Array(k.memory.buffer, k.natter_kernel_a(), 1024);
+  const c = new Float32Array(k.memory.buffer, k.natter_kernel_b(), 1024);
+  // Signals of 24 random bits in -32768..32768 (what the encoder filters)
+  // and coefficients of 24 random bits in -4..4, with a few far larger and
+  // smaller: float sums that round differently in another order.
+  const mantissa = () => ((next() & 0xffffff) / 0x1000000) * (next() & 1 ? -1 : 1);
+  let compared = 0;
+  for (const order of [6, 8, 10, 12, 16]) {
+    for (let length = order; length <= 330; length++) {
+      for (let i = 0; i < length; i++) s[i] = mantissa() * 2 ** ((next() % 31) - 15);
+      for (let i = 0; i < order; i++) c[i] = mantissa() * 4 * (next() % 8 ? 1 : 2 ** ((next() % 21) - 10));
+      assert.equal(k.natter_lpc_analysis_filter_same(length, order), 1, `order ${order}, length ${length}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 5 * 331 - (6 + 8 + 10 + 12 + 16));
 });

@@ -5,9 +5,9 @@
  * order changed no packet of 20 s of speech, so each kernel is compared
  * here, bit for bit.
  *
- * Scalar references: libopus's own silk/float/inner_product_FLP.c
- * (compiled in here under another name) and NSQ.h's
- * silk_noise_shape_quantizer_short_prediction_c. */
+ * Scalar references: libopus's own silk/float/inner_product_FLP.c and
+ * silk/float/LPC_analysis_filter_FLP.c (compiled in here under other
+ * names) and NSQ.h's silk_noise_shape_quantizer_short_prediction_c. */
 #include <emscripten.h>
 #include <string.h>
 
@@ -16,10 +16,16 @@
 #undef silk_inner_product_FLP
 double silk_inner_product_FLP(const silk_float *data1, const silk_float *data2, opus_int dataSize);
 
+#define silk_LPC_analysis_filter_FLP natter_scalar_LPC_analysis_filter_FLP
+#include "float/LPC_analysis_filter_FLP.c"
+#undef silk_LPC_analysis_filter_FLP
+void silk_LPC_analysis_filter_FLP(silk_float r_LPC[], const silk_float PredCoef[], const silk_float s[],
+    const opus_int length, const opus_int Order);
+
 #include "short_prediction_simd.h"
 
 #define MAX_N 1024
-static float a[MAX_N], b[MAX_N];
+static float a[MAX_N], b[MAX_N], simd_out[MAX_N], scalar_out[MAX_N];
 static opus_int32 buf[MAX_LPC_ORDER];
 static opus_int16 coef[MAX_LPC_ORDER];
 
@@ -45,4 +51,17 @@ EMSCRIPTEN_KEEPALIVE int natter_short_prediction_same(int order)
     natter_short_prediction_coef(rev, coef, order);
     return natter_short_prediction(buf + MAX_LPC_ORDER - 1, rev, order)
         == silk_noise_shape_quantizer_short_prediction_c(buf + MAX_LPC_ORDER - 1, coef, order);
+}
+
+/* 1 when the SIMD LPC residual of a[0..length) with the order coefficients
+ * in b has the scalar one's bits, every sample (the first order are zero in
+ * both). The outputs start filled with different junk, so a sample either
+ * leaves unwritten shows. */
+EMSCRIPTEN_KEEPALIVE int natter_lpc_analysis_filter_same(int length, int order)
+{
+    memset(simd_out, 0x7f, sizeof simd_out);
+    memset(scalar_out, 0x3c, sizeof scalar_out);
+    silk_LPC_analysis_filter_FLP(simd_out, b, a, length, order);
+    natter_scalar_LPC_analysis_filter_FLP(scalar_out, b, a, length, order);
+    return memcmp(simd_out, scalar_out, length * sizeof(float)) == 0;
 }
