@@ -145,6 +145,35 @@ export const textStories = [
     },
   },
   {
+    // The loader lifts its host into the top layer in the first frame's
+    // animation callbacks (web/loader/launcher.js), before that frame's
+    // layout: a ResizeObserver, which reports the host's first box after
+    // that layout, must find it lifted already, or a buried launcher could
+    // be drawn under a shop's cover (tests/browser/isolation.test.mjs shows
+    // it on such a page in Chromium).
+    name: 'the launcher is in the top layer in the first frame that gives it a box',
+    skip: (env) => !env.browser.can.initScripts && 'the driver runs no script before the page\'s own (classic WebDriver)',
+    async run({ browser, stack }) {
+      const page = await browser.open(stack.server.url, { init: () => {
+        new MutationObserver((_, observer) => {
+          const host = document.querySelector('natter-widget');
+          if (!host) return;
+          observer.disconnect();
+          new ResizeObserver((entries, sized) => {
+            if (!entries[0].contentRect.width) return;
+            sized.disconnect();
+            window.__liftedAtFirstBox = host.matches(':popover-open');
+          }).observe(host);
+        }).observe(document, { childList: true, subtree: true });
+      } });
+      const w = widgetOn(page);
+      await w.waitFor('button.launcher', { visible: true });
+      await eventually(async () => assert.notEqual(await page.evaluate(() => window.__liftedAtFirstBox), undefined, 'the host had a box'));
+      assert.equal(await page.evaluate(() => window.__liftedAtFirstBox), true, 'lifted before its first layout');
+      await w.assertClean();
+    },
+  },
+  {
     // The widget's buttons carry no type=button: in a shadow root a button
     // has no form owner (looked up in its own tree), so a host inside a
     // shop's <form> (a checkout page, a single-page app that moves it)
