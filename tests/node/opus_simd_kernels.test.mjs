@@ -2,7 +2,8 @@
 // libopus code's results bit for bit, on seeded random inputs: the inner
 // product of two float vectors (a double sum in libopus's order), the
 // quantiser's short-term prediction (10 or 16 terms, 32x16-bit products)
-// and the LPC analysis filter's residual (float sums, four samples at once).
+// and the LPC analysis filters' residuals (float sums, and 16-bit samples
+// with wrapping 32-bit sums, rounding and saturation; four samples at once).
 // tests/wasm_kernels/opus_simd_kernels.c holds both versions of each in one
 // module; node tools/bundle/build.mjs (npm test) builds it.
 import { test } from 'node:test';
@@ -82,4 +83,25 @@ test('LPC analysis filter: the SIMD residual has the scalar one\'s bits, every o
     }
   }
   assert.equal(compared, 5 * 331 - (6 + 8 + 10 + 12 + 16));
+});
+
+test('16-bit LPC analysis filter: the SIMD residual equals the scalar one, every even order 6-16 and every length up to 330, over the whole int16 range', async () => {
+  const k = await kernels();
+  const next = random(20);
+  const input = new Int16Array(k.memory.buffer, k.natter_kernel_in16(), 1024);
+  const coef = new Int16Array(k.memory.buffer, k.natter_kernel_coef(), 16);
+  let compared = 0;
+  for (let order = 6; order <= 16; order += 2) {
+    for (let length = order; length <= 330; length++) {
+      // Every third round full-scale samples and coefficients (sums that
+      // wrap and outputs that saturate), the others speech-like: small
+      // samples, Q12 coefficients within ±2.
+      const loud = length % 3 === 0;
+      for (let i = 0; i < length; i++) input[i] = loud ? next() & 0xffff : ((next() % 4001) - 2000);
+      for (let i = 0; i < order; i++) coef[i] = loud ? next() & 0xffff : ((next() % 16385) - 8192);
+      assert.equal(k.natter_lpc_analysis_filter_int16_same(length, order), 1, `order ${order}, length ${length}${loud ? ', full scale' : ''}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 6 * 331 - (6 + 8 + 10 + 12 + 14 + 16));
 });

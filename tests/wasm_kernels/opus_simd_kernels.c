@@ -5,9 +5,10 @@
  * order changed no packet of 20 s of speech, so each kernel is compared
  * here, bit for bit.
  *
- * Scalar references: libopus's own silk/float/inner_product_FLP.c and
- * silk/float/LPC_analysis_filter_FLP.c (compiled in here under other
- * names) and NSQ.h's silk_noise_shape_quantizer_short_prediction_c. */
+ * Scalar references: libopus's own silk/float/inner_product_FLP.c,
+ * silk/float/LPC_analysis_filter_FLP.c and silk/LPC_analysis_filter.c
+ * (compiled in here under other names) and NSQ.h's
+ * silk_noise_shape_quantizer_short_prediction_c. */
 #include <emscripten.h>
 #include <string.h>
 
@@ -22,10 +23,17 @@ double silk_inner_product_FLP(const silk_float *data1, const silk_float *data2, 
 void silk_LPC_analysis_filter_FLP(silk_float r_LPC[], const silk_float PredCoef[], const silk_float s[],
     const opus_int length, const opus_int Order);
 
+#define silk_LPC_analysis_filter natter_scalar_LPC_analysis_filter
+#include "LPC_analysis_filter.c"
+#undef silk_LPC_analysis_filter
+void silk_LPC_analysis_filter(opus_int16 *out, const opus_int16 *in, const opus_int16 *B, const opus_int32 len,
+    const opus_int32 d, int arch);
+
 #include "short_prediction_simd.h"
 
 #define MAX_N 1024
 static float a[MAX_N], b[MAX_N], simd_out[MAX_N], scalar_out[MAX_N];
+static opus_int16 in16[MAX_N], simd_out16[MAX_N], scalar_out16[MAX_N];
 static opus_int32 buf[MAX_LPC_ORDER];
 static opus_int16 coef[MAX_LPC_ORDER];
 
@@ -34,6 +42,7 @@ EMSCRIPTEN_KEEPALIVE float *natter_kernel_a(void) { return a; }
 EMSCRIPTEN_KEEPALIVE float *natter_kernel_b(void) { return b; }
 EMSCRIPTEN_KEEPALIVE opus_int32 *natter_kernel_buf(void) { return buf; }
 EMSCRIPTEN_KEEPALIVE opus_int16 *natter_kernel_coef(void) { return coef; }
+EMSCRIPTEN_KEEPALIVE opus_int16 *natter_kernel_in16(void) { return in16; }
 
 /* 1 when the SIMD inner product of a[0..n) and b[0..n) has the scalar one's bits. */
 EMSCRIPTEN_KEEPALIVE int natter_inner_product_same(int n)
@@ -64,4 +73,16 @@ EMSCRIPTEN_KEEPALIVE int natter_lpc_analysis_filter_same(int length, int order)
     silk_LPC_analysis_filter_FLP(simd_out, b, a, length, order);
     natter_scalar_LPC_analysis_filter_FLP(scalar_out, b, a, length, order);
     return memcmp(simd_out, scalar_out, length * sizeof(float)) == 0;
+}
+
+/* 1 when the SIMD 16-bit LPC residual of in16[0..length) with the order
+ * Q12 coefficients in coef equals the scalar one, every sample (outputs
+ * start filled with different junk, as above). */
+EMSCRIPTEN_KEEPALIVE int natter_lpc_analysis_filter_int16_same(int length, int order)
+{
+    memset(simd_out16, 0x7f, sizeof simd_out16);
+    memset(scalar_out16, 0x3c, sizeof scalar_out16);
+    silk_LPC_analysis_filter(simd_out16, in16, coef, length, order, 0);
+    natter_scalar_LPC_analysis_filter(scalar_out16, in16, coef, length, order, 0);
+    return memcmp(simd_out16, scalar_out16, length * sizeof(opus_int16)) == 0;
 }
