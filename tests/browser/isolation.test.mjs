@@ -6,6 +6,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { startStack, openStorefront } from './harness.mjs';
+import { recordLiftedAtFirstBox } from './lift-probe.mjs';
 
 const HOSTILE_CSS = `* { all: unset !important }
 button { display: none }
@@ -128,21 +129,10 @@ test('before the core is downloaded (no idle preload, as in Safari) the launcher
 // reports the host's first box in that frame after layout, before paint.
 test('the launcher is in the top layer in the first frame that gives it a box: never drawn under the cover', async () => {
   const s = await openStorefront(stack, { path: '/t/element.html',
-    onPage: (page) => page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
-        const host = document.querySelector('natter-widget');
-        if (!host) return;
-        observer.disconnect();
-        new ResizeObserver((entries, sized) => {
-          if (!entries[0].contentRect.width) return;
-          sized.disconnect();
-          window.liftedAtFirstBox = host.matches(':popover-open');
-        }).observe(host);
-      }).observe(document, { childList: true, subtree: true });
-    }) });
+    onPage: (page) => page.addInitScript(recordLiftedAtFirstBox) });
   await s.launcher.waitFor();
-  await s.page.waitForFunction(() => window.liftedAtFirstBox !== undefined);
-  assert.equal(await s.page.evaluate(() => window.liftedAtFirstBox), true);
+  await s.page.waitForFunction(() => window.__liftedAtFirstBox !== undefined);
+  assert.equal(await s.page.evaluate(() => window.__liftedAtFirstBox), true);
   s.assertClean();
 });
 

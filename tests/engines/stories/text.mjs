@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { widgetOn, eventually } from '../widget.mjs';
 import { TEXT, BLOCKED } from '../../browser/send-once-helpers.mjs';
+import { recordLiftedAtFirstBox } from '../../browser/lift-probe.mjs';
 import { parseProductQuery, searchProducts } from '../../../tools/server/agent/catalogue.mjs';
 
 // Opens the storefront with TEXT in the composer and records, page-side, the
@@ -154,18 +155,7 @@ export const textStories = [
     name: 'the launcher is in the top layer in the first frame that gives it a box',
     skip: (env) => !env.browser.can.initScripts && 'the driver runs no script before the page\'s own (classic WebDriver)',
     async run({ browser, stack }) {
-      const page = await browser.open(stack.server.url, { init: () => {
-        new MutationObserver((_, observer) => {
-          const host = document.querySelector('natter-widget');
-          if (!host) return;
-          observer.disconnect();
-          new ResizeObserver((entries, sized) => {
-            if (!entries[0].contentRect.width) return;
-            sized.disconnect();
-            window.__liftedAtFirstBox = host.matches(':popover-open');
-          }).observe(host);
-        }).observe(document, { childList: true, subtree: true });
-      } });
+      const page = await browser.open(stack.server.url, { init: recordLiftedAtFirstBox });
       const w = widgetOn(page);
       await w.waitFor('button.launcher', { visible: true });
       await eventually(async () => assert.notEqual(await page.evaluate(() => window.__liftedAtFirstBox), undefined, 'the host had a box'));
