@@ -2,8 +2,9 @@
 // libopus code's results bit for bit, on seeded random inputs: the inner
 // product of two float vectors (a double sum in libopus's order), the
 // quantiser's short-term prediction (10 or 16 terms, 32x16-bit products)
-// and the LPC analysis filters' residuals (float sums, and 16-bit samples
-// with wrapping 32-bit sums, rounding and saturation; four samples at once).
+// the LPC analysis filters' residuals (float sums, and 16-bit samples
+// with wrapping 32-bit sums, rounding and saturation; four samples at once)
+// and the down-sampling FIR (floored 32x16-bit products, four taps at once).
 // tests/wasm_kernels/opus_simd_kernels.c holds both versions of each in one
 // module; node tools/bundle/build.mjs (npm test) builds it.
 import { test } from 'node:test';
@@ -104,4 +105,26 @@ test('16-bit LPC analysis filter: the SIMD residual equals the scalar one, every
     }
   }
   assert.equal(compared, 6 * 331 - (6 + 8 + 10 + 12 + 14 + 16));
+});
+
+test('down-sampling FIR: the SIMD resampler gives the scalar output and state, every encoder ratio, lengths up to 1,000 and calls in a row', async () => {
+  const k = await kernels();
+  const next = random(22);
+  const input = new Int16Array(k.memory.buffer, k.natter_kernel_in16(), 1024);
+  // Each of libopus's down-sampling filters as the encoder picks them:
+  // 3:1 (48 -> 16 kHz, the product's), 4:1 and 6:1 (order 36); 2:1 (order
+  // 24); 3:2 and 4:3 (the interpolating order 18, libopus's own code).
+  const ratios = [[48000, 16000], [48000, 12000], [48000, 8000], [24000, 8000], [16000, 8000], [24000, 12000], [24000, 16000], [16000, 12000]];
+  let compared = 0;
+  for (const [fsIn, fsOut] of ratios) {
+    for (let length = 2; length <= 1000; length += 7) {
+      // Every third round full-scale samples (the AR stage's largest
+      // values), the others speech-like.
+      const loud = length % 3 === 0;
+      for (let i = 0; i < length; i++) input[i] = loud ? next() & 0xffff : ((next() % 4001) - 2000);
+      assert.equal(k.natter_resampler_down_FIR_same(fsIn, fsOut, length, 3), 1, `${fsIn} -> ${fsOut} Hz, length ${length}${loud ? ', full scale' : ''}`);
+      compared++;
+    }
+  }
+  assert.equal(compared, 8 * 143);
 });

@@ -6,8 +6,9 @@
  * here, bit for bit.
  *
  * Scalar references: libopus's own silk/float/inner_product_FLP.c,
- * silk/float/LPC_analysis_filter_FLP.c and silk/LPC_analysis_filter.c
- * (compiled in here under other names) and NSQ.h's
+ * silk/float/LPC_analysis_filter_FLP.c, silk/LPC_analysis_filter.c and
+ * silk/resampler_private_down_FIR.c (compiled in here under other names,
+ * or, the last, by the SIMD file itself) and NSQ.h's
  * silk_noise_shape_quantizer_short_prediction_c. */
 #include <emscripten.h>
 #include <string.h>
@@ -30,6 +31,8 @@ void silk_LPC_analysis_filter(opus_int16 *out, const opus_int16 *in, const opus_
     const opus_int32 d, int arch);
 
 #include "short_prediction_simd.h"
+#include "resampler_private.h"
+void natter_scalar_resampler_private_down_FIR(void *SS, opus_int16 out[], const opus_int16 in[], opus_int32 inLen);
 
 #define MAX_N 1024
 static float a[MAX_N], b[MAX_N], simd_out[MAX_N], scalar_out[MAX_N];
@@ -85,4 +88,34 @@ EMSCRIPTEN_KEEPALIVE int natter_lpc_analysis_filter_int16_same(int length, int o
     silk_LPC_analysis_filter(simd_out16, in16, coef, length, order, 0);
     natter_scalar_LPC_analysis_filter(scalar_out16, in16, coef, length, order, 0);
     return memcmp(simd_out16, scalar_out16, length * sizeof(opus_int16)) == 0;
+}
+
+/* 1 when the SIMD down-sampler from fs_in to fs_out Hz (an encoder's
+ * resampler: silk_resampler_init picks the filter) gives the scalar one's
+ * output and state, over `calls` calls in a row, each on in16[0..length).
+ * The outputs start filled with different junk, so a sample either leaves
+ * unwritten shows. */
+EMSCRIPTEN_KEEPALIVE int natter_resampler_down_FIR_same(int fs_in, int fs_out, int length, int calls)
+{
+    silk_resampler_state_struct simd, scalar;
+    if (silk_resampler_init(&simd, fs_in, fs_out, 1) != 0 || simd.resampler_function != 3) return -1;
+    scalar = simd;
+    for (int call = 0; call < calls; call++) {
+        /* What each call writes: every index_Q16 < nSamplesIn << 16 of each
+         * batch, as the scalar code steps them. */
+        int written = 0;
+        for (opus_int32 left = length; ; ) {
+            opus_int32 batch = silk_min(left, simd.batchSize);
+            for (opus_int32 index_Q16 = 0; index_Q16 < silk_LSHIFT32(batch, 16); index_Q16 += simd.invRatio_Q16) written++;
+            left -= batch;
+            if (left <= 1) break;
+        }
+        memset(simd_out16, 0x7f, sizeof simd_out16);
+        memset(scalar_out16, 0x3c, sizeof scalar_out16);
+        silk_resampler_private_down_FIR(&simd, simd_out16, in16, length);
+        natter_scalar_resampler_private_down_FIR(&scalar, scalar_out16, in16, length);
+        if (written > MAX_N || memcmp(simd_out16, scalar_out16, written * sizeof(opus_int16)) != 0
+            || memcmp(&simd, &scalar, sizeof simd) != 0) return 0;
+    }
+    return 1;
 }
