@@ -5,20 +5,23 @@
 //
 //   widget page  waits until the core has started on its own (the panel is
 //                built, hidden), then 500 ms more; baseline page is watched
-//                until its clock reaches the same time.
+//                until its clock reaches the same time. A page that has not
+//                preloaded within START_WAIT_MS is recorded as such, with
+//                the idle time the loader's callbacks were given (the
+//                policy preloads only in an idle period of over 40 ms).
 //   longTasks    count and total duration of longtask entries over that
 //                window (probe-head.js observes from the first script on);
 //                widgetLoafMs: time of the widget's own scripts (sourceURL
 //                natter.*) inside long animation frames, which names the
 //                culprit where longtask cannot.
 //   coreAt       Resource Timing startTime of natter.core.*.js and .wasm,
-//                relative to loader start; idleAt: when the loader's
-//                requestIdleCallback fired (didTimeout: forced by its 5 s
-//                timeout, not idle); loadEnd: the page's load event end.
+//                relative to loader start; idleAt: when the loader's first
+//                requestIdleCallback fired; loadEnd: the page's load event end.
 // Loader start -> launcher painted is browser-timings.mjs's figure.
 import { launcherShown } from './browser-timings.mjs';
 
 const SETTLE_MS = 500;
+const START_WAIT_MS = 15_000;
 
 function pageRecord(page) {
   return page.evaluate(() => {
@@ -38,7 +41,8 @@ async function widgetRun(context, base) {
   const requests = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   const shown = await launcherShown(page, `${base}/bench/widget.html`);
-  await page.locator('natter-widget section.panel').waitFor({ state: 'attached' });
+  const started = await page.locator('natter-widget section.panel').waitFor({ state: 'attached', timeout: START_WAIT_MS })
+    .then(() => true, () => false);
   await page.waitForTimeout(SETTLE_MS);
   const r = await pageRecord(page);
   await page.close();
@@ -51,7 +55,9 @@ async function widgetRun(context, base) {
     coreJsAt: at('.js'),
     coreWasmAt: at('.wasm'),
     idleAt: idle ? idle.at - shown.start : NaN,
-    idleTimedOut: Boolean(idle?.didTimeout),
+    idleCallbacks: r.idleCallbacks.length,
+    started,
+    longestIdleMs: Math.max(0, ...r.idleCallbacks.map((c) => c.remaining)),
     loadEnd: r.loadEnd - shown.start,
     launcher: shown.launcher,
     coreBeforeIdle: r.core.some((c) => !idle || c.start < idle.at),
@@ -71,23 +77,26 @@ async function plainRun(context, base, until) {
 const total = (tasks) => tasks.reduce((sum, t) => sum + t.duration, 0);
 
 // Returns {widget: {longTaskCount: [n…], longTaskMs: [ms…], widgetLoafMs: […],
-// coreJsAt, coreWasmAt, idleAt, loadEnd: [ms…], idleTimedOut: n,
-// coreBeforeIdle: n, coreRequests: [paths of one run]}, plain: {longTaskCount, longTaskMs}}.
+// coreJsAt, coreWasmAt, idleAt, loadEnd: [ms…] (the core's only of the
+// runs that preloaded), coreBeforeIdle: n, notStarted: [{idleCallbacks,
+// longestIdleMs}…] (runs with no preload within START_WAIT_MS), requests:
+// [paths of the last run]}, plain: {longTaskCount, longTaskMs}}.
 export async function measureHostCost({ browser, base, runs }) {
   const widget = { longTaskCount: [], longTaskMs: [], widgetLoafMs: [], coreJsAt: [], coreWasmAt: [], idleAt: [], loadEnd: [],
-    idleTimedOut: 0, coreBeforeIdle: 0, requests: [] };
+    coreBeforeIdle: 0, notStarted: [], requests: [] };
   const plain = { longTaskCount: [], longTaskMs: [] };
   for (let i = 0; i < runs; i += 1) {
     const context = await browser.newContext();
     const w = await widgetRun(context, base);
     const p = await plainRun(context, base, w.end);
     await context.close();
-    for (const k of ['widgetLoafMs', 'coreJsAt', 'coreWasmAt', 'idleAt', 'loadEnd']) widget[k].push(w[k]);
+    for (const k of ['widgetLoafMs', 'idleAt', 'loadEnd']) widget[k].push(w[k]);
+    if (w.started) for (const k of ['coreJsAt', 'coreWasmAt']) widget[k].push(w[k]);
+    else widget.notStarted.push({ idleCallbacks: w.idleCallbacks, longestIdleMs: w.longestIdleMs });
     widget.longTaskCount.push(w.longTasks.length);
     widget.longTaskMs.push(total(w.longTasks));
     plain.longTaskCount.push(p.longTasks.length);
     plain.longTaskMs.push(total(p.longTasks));
-    if (w.idleTimedOut) widget.idleTimedOut += 1;
     if (w.coreBeforeIdle) widget.coreBeforeIdle += 1;
     widget.requests = w.requestsBeforeInteraction.map((p) => p.replace(/\.[0-9a-f]{12}\./, '.<hash>.'));
   }

@@ -10,7 +10,8 @@
 //     that paints it (a message posted from that frame's callbacks);
 //   - records long tasks (longtask), the widget's scripts inside long
 //     animation frames (their sourceURL names natter.*), and when
-//     requestIdleCallback callbacks start (the loader's idle preload).
+//     requestIdleCallback callbacks start and the idle time each is given
+//     (the loader's idle preload).
 (function () {
   var bench = (window.__bench = { keys: [], fetches: [], longTasks: [], widgetLoafScripts: [], idleCallbacks: [] });
   function observe(type, onEntry) {
@@ -28,7 +29,7 @@
   if (idle) {
     window.requestIdleCallback = function (callback, options) {
       return idle.call(window, function (deadline) {
-        bench.idleCallbacks.push({ at: performance.now(), didTimeout: deadline.didTimeout });
+        bench.idleCallbacks.push({ at: performance.now(), remaining: deadline.timeRemaining() });
         return callback(deadline);
       }, options);
     };
