@@ -8,9 +8,11 @@
 // (r = -0.02 over 150 pairs), so only more loads narrow the figure: over 25
 // pairs whole bench runs read 0.75x to 1.16x; the ratio's bootstrap 95 %
 // interval is about ±0.13 over 150 pairs, ±0.08 over 400 (1.13x, 1.07x to
-// 1.22x) and ±0.07 over 600 (1.16x, 1.09x to 1.23x), on this 2-CPU machine.
-// Hence its own count of interleaved pairs, each pair in a fresh browser
-// context: 400 by default, about 5 minutes.
+// 1.22x; a whole bench on 0283079: 1.16x, 1.06x to 1.21x) and ±0.04 over
+// 1,200 (1.106x, 1.061x to 1.146x, the same code an hour later), on this
+// 2-CPU machine: at 400 pairs the figure could not say which side of a
+// 1.15x target it is. Hence its own count of interleaved pairs, each pair
+// in a fresh browser context: 1,200 by default, about 15 minutes.
 //
 // Pages (bench-site.mjs): /bench/widget.html, the storefront with the real
 // loader; /bench/plain-launcher.html, the same with a plain button in a
@@ -18,8 +20,8 @@
 // textarea would be layout work the widget page does not have.
 import { launcherShown } from './browser-timings.mjs';
 
-// Sixteen pairs per run of the rest of the bench (NATTER_BENCH_RUNS): 400 by default.
-export const paintPairs = (runs) => 16 * runs;
+// 48 pairs per run of the rest of the bench (NATTER_BENCH_RUNS): 1,200 by default.
+export const paintPairs = (runs) => 48 * runs;
 
 // Returns {widget: {inDom: [ms…], launcher: [ms…]}, plain: {…}}, `pairs`
 // samples each, in alternating order.

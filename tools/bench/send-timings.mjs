@@ -1,7 +1,7 @@
 // Time to launcher and time to send, alone (`node tools/bench/send-timings.mjs`):
 // the same measurement as `npm run bench` (browser-timings.mjs, NATTER_BENCH_RUNS
 // runs, default 25, each widget run interleaved with its baseline, and
-// launcher-paint.mjs, sixteen times as many pairs of page loads), on dist/
+// launcher-paint.mjs, 48 times as many pairs of page loads), on dist/
 // as built, rewriting only that section of docs/benchmarks.md.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
