@@ -1,7 +1,7 @@
 // The SIMD voice module's vector kernels (cmake/opus_simd/) give the scalar
 // libopus code's results bit for bit, on seeded random inputs: the inner
 // product of two float vectors (a double sum in libopus's order), the
-// quantiser's short-term prediction (10 or 16 terms, 32x16-bit products)
+// quantiser's short-term prediction (10 or 16 terms, 32x16-bit products),
 // the LPC analysis filters' residuals (float sums, and 16-bit samples
 // with wrapping 32-bit sums, rounding and saturation; four samples at once)
 // and the down-sampling FIR (floored 32x16-bit products, four taps at once).
