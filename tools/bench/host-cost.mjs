@@ -21,7 +21,7 @@
 import { launcherShown } from './browser-timings.mjs';
 
 const SETTLE_MS = 500;
-const START_WAIT_MS = 15_000;
+export const START_WAIT_MS = 15_000;
 
 function pageRecord(page) {
   return page.evaluate(() => {

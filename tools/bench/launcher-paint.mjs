@@ -9,10 +9,11 @@
 // pairs whole bench runs read 0.75x to 1.16x; the ratio's bootstrap 95 %
 // interval is about ±0.13 over 150 pairs, ±0.08 over 400 (1.13x, 1.07x to
 // 1.22x; a whole bench on b5ce592: 1.16x, 1.06x to 1.21x) and ±0.04 over
-// 1,200 (1.106x, 1.061x to 1.146x, the same code an hour later), on this
-// 2-CPU machine: at 400 pairs the figure could not say which side of a
-// 1.15x target it is. Hence its own count of interleaved pairs, each pair
-// in a fresh browser context: 1,200 by default, about 15 minutes.
+// 1,200 (1.106x, 1.061x to 1.146x with a 41.5 ms baseline; 1.19x, 1.13x
+// to 1.23x with a 31.8 ms one: the widget's 4-6 ms weigh more on a faster
+// page), on this 2-CPU machine: at 400 pairs the figure could not say which
+// side of a 1.15x target it is. Hence its own count of interleaved pairs,
+// each pair in a fresh browser context: 1,200 by default, about 11 minutes.
 //
 // Pages (bench-site.mjs): /bench/widget.html, the storefront with the real
 // loader; /bench/plain-launcher.html, the same with a plain button in a

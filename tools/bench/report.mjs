@@ -1,5 +1,6 @@
 // Renders docs/benchmarks.md from the measured figures. Pure: data in,
 // Markdown out.
+import { START_WAIT_MS } from './host-cost.mjs';
 import { median, p95, ratioOfMediansInterval } from './stats.mjs';
 import { renderVoiceSection } from './voice-report.mjs';
 import { renderVoiceAgentSection } from './voice-agent.mjs';
@@ -105,7 +106,7 @@ function notStartedText(notStarted) {
   if (!notStarted.length) return 'Every run preloaded it.';
   const longest = Math.max(...notStarted.map((n) => n.longestIdleMs));
   const callbacks = notStarted.map((n) => n.idleCallbacks).join(', ');
-  return `${notStarted.length} run(s) did not preload within 15 s: their loader's idle callbacks ` +
+  return `${notStarted.length} run(s) did not preload within ${START_WAIT_MS / 1000} s: their loader's idle callbacks ` +
     `(${callbacks} of them) were given at most ${ms(longest)} of idle time (the policy needs over 40 ms).`;
 }
 
@@ -128,7 +129,7 @@ What a shop's page pays before the shopper touches the widget.
 ${runs} more runs, each in a fresh browser context, with no interaction at all:
 the widget page (the storefront as above) is watched from its first script
 until the core has started on its own (the panel is built, hidden; at most
-15 s) plus 500 ms; the plain baseline page of the same run is watched for
+${START_WAIT_MS / 1000} s) plus 500 ms; the plain baseline page of the same run is watched for
 the same time.
 
 | long tasks on the main thread (≥ 50 ms) | widget median | widget max | baseline median | baseline max |
