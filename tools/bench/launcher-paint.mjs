@@ -19,6 +19,7 @@
 // loader; /bench/plain-launcher.html, the same with a plain button in a
 // shadow root (plain-launcher.js) and nothing else: the send baseline's
 // textarea would be layout work the widget page does not have.
+// launcher-trace.mjs then says on what the widget's extra time is spent.
 import { launcherShown } from './browser-timings.mjs';
 
 // 48 pairs per run of the rest of the bench (NATTER_BENCH_RUNS): 1,200 by default.

@@ -13,6 +13,7 @@ import { renderEchoCanceller } from './echo-canceller.mjs';
 import { renderPreloadSection } from './preload.mjs';
 import { renderStreamCostSection } from './stream-cost.mjs';
 import { targetTotals } from './budgets.mjs';
+import { renderLauncherTrace } from './launcher-trace.mjs';
 
 const ms = (v) => `${v.toFixed(1)} ms`;
 const bytes = (n) => n.toLocaleString('en-GB');
@@ -203,7 +204,7 @@ visibility at the end: ${live.visible}). Set the window with
 
 // "Time to launcher and time to send" (also written alone by send-timings.mjs).
 export function renderTimingSection(timings, runs) {
-  const { widget, plain, paint } = timings;
+  const { widget, plain, paint, paintTrace } = timings;
   const pairs = paint.widget.launcher.length;
   const [low, high] = ratioOfMediansInterval(paint.widget.launcher, paint.plain.launcher);
   return `## Time to launcher and time to send
@@ -230,7 +231,7 @@ bootstrap resamples of these ${pairs} pairs give ${low.toFixed(2)}× to ${high.t
 A load's own course outweighs the widget: whether the storefront was laid
 out and painted before its end-of-body scripts ran decides whether its whole
 first layout falls inside the window, and pairs are not alike.
-
+${paintTrace ? `\n${renderLauncherTrace(paintTrace)}` : ''}
 How each figure is taken (all on the page's own \`performance.now()\` clock):
 
 - **loader start**: the later of a same-origin script that runs right before

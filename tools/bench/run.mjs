@@ -16,6 +16,7 @@ import { measureProductionSizes } from './sizes.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
 import { measureLauncherPaint, paintPairs } from './launcher-paint.mjs';
+import { traceLauncherPaint, tracePairs } from './launcher-trace.mjs';
 import { measureHostCost } from './host-cost.mjs';
 import { measureReconnect } from './reconnect.mjs';
 import { measureIdle } from './idle.mjs';
@@ -64,6 +65,10 @@ async function main() {
     timings.paint = await measureLauncherPaint({
       browser, base: server.url.replace(/\/$/, ''), pairs: paintPairs(runs),
       onPair: (n) => { if (n % 25 === 0) console.log(`[bench] launcher paint pairs: ${n}/${paintPairs(runs)}`); },
+    });
+    timings.paintTrace = await traceLauncherPaint({
+      browser, base: server.url.replace(/\/$/, ''), pairs: tracePairs(runs),
+      onPair: (n) => { if (n % 25 === 0) console.log(`[bench] launcher traces: ${n}/${tracePairs(runs)}`); },
     });
     hostCost = await measureHostCost({ browser, base: server.url.replace(/\/$/, ''), runs });
     look = { bytes: lookBytes, loads: await measureCatalogueLoads({ browser, base: server.url.replace(/\/$/, '') }), sizes };

@@ -1,7 +1,8 @@
 // Time to launcher and time to send, alone (`node tools/bench/send-timings.mjs`):
 // the same measurement as `npm run bench` (browser-timings.mjs, NATTER_BENCH_RUNS
 // runs, default 25, each widget run interleaved with its baseline, and
-// launcher-paint.mjs, 48 times as many pairs of page loads), on dist/
+// launcher-paint.mjs, 48 times as many pairs of page loads, then
+// launcher-trace.mjs, twice as many under a trace), on dist/
 // as built, rewriting only that section of docs/benchmarks.md.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { startServer } from '../server/server.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
 import { measureLauncherPaint, paintPairs } from './launcher-paint.mjs';
+import { traceLauncherPaint, tracePairs } from './launcher-trace.mjs';
 import { measureAlone } from './doc-section.mjs';
 import { renderTimingSection } from './report.mjs';
 
@@ -27,6 +29,7 @@ await measureAlone('send-timings.mjs', '## Time to launcher and time to send', a
     const base = server.url.replace(/\/$/, '');
     const timings = await measureBrowserTimings({ browser, base, runs, onRun: (i) => process.stdout.write(`\r[bench] send timings ${i}/${runs}`) });
     timings.paint = await measureLauncherPaint({ browser, base, pairs: paintPairs(runs), onPair: (i) => process.stdout.write(`\r[bench] launcher paint ${i}/${paintPairs(runs)}`) });
+    timings.paintTrace = await traceLauncherPaint({ browser, base, pairs: tracePairs(runs), onPair: (i) => process.stdout.write(`\r[bench] launcher traces ${i}/${tracePairs(runs)}`) });
     return timings;
   } finally {
     await browser.close();
