@@ -23,8 +23,7 @@ import { launcherShown } from './browser-timings.mjs';
 import { median } from './stats.mjs';
 
 // 2 traced pairs per run of the rest of the bench (NATTER_BENCH_RUNS): 50 by
-// default, about a minute. Medians of parts are steadier than the painted
-// time: a part does not move with the load's course as much as the sum does.
+// default, about a minute (48 s here).
 export const tracePairs = (runs) => 2 * runs;
 
 export const PARTS = ['loader script', 'bench probe', 'style', 'layout', 'paint', 'other'];
