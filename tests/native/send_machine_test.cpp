@@ -30,6 +30,34 @@ TEST(SendMachine, EnterSendsOneRequestWithAnIdempotencyKeyAndClearsTheComposer) 
   EXPECT_EQ(states[0].state, "sending");
 }
 
+// The shim carries out effects in order: the fetch starts before the page's
+// work for the message (composer, bubble, the shop's listeners, storage),
+// which all follows in the same task.
+TEST(SendMachine, TheRequestGoesOutBeforeThePageWorkForTheMessage) {
+  Harness h;
+  auto index_of = [](const std::vector<Effect>& fx, auto pred) {
+    for (std::size_t i = 0; i < fx.size(); ++i)
+      if (pred(fx[i])) return i;
+    return fx.size();
+  };
+  auto fx = h.feed(EnterPressed{"do you have PS5 games?"});
+  ASSERT_GE(fx.size(), 6u);
+  EXPECT_TRUE(std::holds_alternative<ConsumeKey>(fx[0])) << "the key is still taken first";
+  EXPECT_TRUE(std::holds_alternative<HttpRequest>(fx[1]));
+  // What follows keeps its order: the bubble exists before its delivery line.
+  const auto shown = index_of(fx, [](const Effect& e) { return std::holds_alternative<UserMessageShown>(e); });
+  const auto state = index_of(fx, [](const Effect& e) { return std::holds_alternative<DeliveryChanged>(e); });
+  EXPECT_LT(index_of(fx, [](const Effect& e) { return std::holds_alternative<ClearComposer>(e); }), shown);
+  EXPECT_LT(shown, state);
+  EXPECT_LT(state, fx.size());
+
+  // A click sends the same way (no key to take).
+  h.answer(Harness::of<HttpRequest>(fx).at(0).request_id, reply_stream("Yes."));
+  fx = h.feed(SendClicked{"and Xbox?"});
+  ASSERT_FALSE(fx.empty());
+  EXPECT_TRUE(std::holds_alternative<HttpRequest>(fx[0]));
+}
+
 TEST(SendMachine, ShiftEnterLeavesTheNewlineToTheBrowserAndSendsNothing) {
   Harness h;
   auto fx = h.feed(EnterPressed{"line one", /*shift=*/true});

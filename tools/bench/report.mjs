@@ -249,10 +249,11 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
   before the widget. **request sent**: Resource Timing \`requestStart\` of the
   \`/api/chat\` entry. Baseline: a plain textarea whose keydown handler posts
   the same request directly. The widget's extra is its whole turn before
-  the fetch: the core (event in, effects out, through WASM), then the
-  effects in order (clear the composer, draw the shopper's bubble and its delivery line, host
-  events), then \`http_request\`. The first message on a page also runs
-  those paths for the first time; the second shows the steady state.
+  the fetch: the core (event in, effects out, through WASM), then
+  \`http_request\`, the first of the message's effects (clearing the
+  composer, the shopper's bubble and its delivery line, host events and
+  storage follow it in the same task). The first message on a page also
+  runs those paths for the first time; the second shows the steady state.
 `;
 }
 
