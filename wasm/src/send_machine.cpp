@@ -145,37 +145,29 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   }
   const std::string id = c_.ids_.uuid();
   ++c_.stats_.messages_sent;
-  const std::size_t first_effect = c_.out_.size();
-  c_.out_.emplace_back(ClearComposer{});
-  c_.composer_chars_ = 0;
-  c_.out_.emplace_back(UserMessageShown{id, std::string(text)});
   const HostEvent shown{"message", json_text(json_object({{"role", "user"}, {"message_id", id}, {"text", text}}))};
+  auto show_message = [&] {
+    c_.out_.emplace_back(ClearComposer{});
+    c_.composer_chars_ = 0;
+    c_.out_.emplace_back(UserMessageShown{id, std::string(text)});
+  };
   if (live_session) {
+    show_message();
     c_.delivery_.submit(id, std::string(text), now);
     c_.out_.emplace_back(shown);
     return;
   }
+  // Over HTTP the request goes first (or, without a fresh token, the token's):
+  // the shim carries effects out in order and calls fetch before it clears the
+  // composer, draws the bubble and its delivery line, runs the shop's message
+  // listeners (host_event) and writes storage. All of it runs in the same
+  // task, so the shopper sees the same page, and the request waits for none of it.
   msg_ = Message{id, std::string(text), c_.identity_.json_text(), 0, false, ""};
+  start_request(now);
+  show_message();
   set_state("sending");
   c_.out_.emplace_back(shown);
   c_.delivery_.record_sent(id, std::string(text));
-  start_request(now);
-  lead_with_request(first_effect);
-}
-
-// The request goes first among a new message's effects: the shim calls fetch
-// before it clears the composer, draws the bubble, runs the shop's message
-// listeners (host_event) and writes storage. All of it runs in the same task,
-// so the shopper sees the same page, and the request waits for none of it.
-// Without a fresh token there is no request yet: the order stays.
-void SendMachine::lead_with_request(std::size_t first_effect) {
-  auto& out = c_.out_;
-  for (std::size_t i = out.size(); i-- > first_effect;) {
-    if (!std::holds_alternative<HttpRequest>(out[i])) continue;
-    std::rotate(out.begin() + static_cast<std::ptrdiff_t>(first_effect), out.begin() + static_cast<std::ptrdiff_t>(i),
-                out.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-    return;
-  }
 }
 
 void SendMachine::resume_restored(int64_t now) {

@@ -109,7 +109,6 @@ class SendMachine {
   bool current(uint32_t request_id) const;
   // Moves to ExpectToken or ExpectHeaders and starts the next attempt.
   void start_request(int64_t now);
-  void lead_with_request(std::size_t first_effect);
   void post(int64_t now);
   void handle_agent_event(const AgentEvent& ev);
   void transient_failure(const std::string& why, int64_t retry_after_ms, int64_t now);
