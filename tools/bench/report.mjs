@@ -111,21 +111,18 @@ function notStartedText(notStarted) {
     `(${callbacks} of them) were given at most ${ms(longest)} of idle time (the policy needs over 40 ms).`;
 }
 
-function hostCostSection(hostCost, sizes, timings, runs) {
+function hostCostSection(hostCost, runs) {
   const { widget, plain } = hostCost;
-  const loader = sizes.find((s) => s.key === 'loader');
   const row = (label, v) => `| ${label} | ${ms(median(v))} | ${ms(p95(v))} |`;
   const count = (label, w, b) => `| ${label} | ${median(w)} | ${Math.max(...w)} | ${median(b)} | ${Math.max(...b)} |`;
   const total = (label, w, b) => `| ${label} | ${ms(median(w))} | ${ms(Math.max(...w))} | ${ms(median(b))} | ${ms(Math.max(...b))} |`;
   const withLoaf = widget.widgetLoafMs.filter((v) => v > 0).length;
   return `## Host-page cost
 
-What a shop's page pays before the shopper touches the widget.
-
-- **Loader bytes**: \`natter.js\` is ${bytes(loader.gzip)} bytes gzipped (as served) against the
-  2 KB target (< ${bytes(loader.budget)}): **${loader.pass ? 'under target' : 'OVER TARGET'}**.
-- **Loader start → launcher painted**: ${ms(median(timings.paint.widget.launcher))} median,
-  ${ms(p95(timings.paint.widget.launcher))} p95 (the table above).
+What a shop's page pays before the shopper touches the widget, beyond the
+loader's bytes ("Shipped bytes") and the time to its launcher ("Time to
+launcher and time to send"): those sections say them, and are not repeated
+here (\`sizes.mjs\` and \`send-timings.mjs\` rewrite each alone).
 
 ${runs} more runs, each in a fresh browser context, with no interaction at all:
 the widget page (the storefront as above) is watched from its first script
@@ -270,7 +267,7 @@ Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it
 ${renderSizeSection(sizes)}
 ${renderLookSection(look)}
 ${renderTimingSection(timings, runs)}
-${hostCostSection(hostCost, sizes, timings, runs)}
+${hostCostSection(hostCost, runs)}
 ${reconnectSection(reconnect)}
 ${idleSection(idle)}
 ${renderVoiceSection(voice)}
