@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { startStack, openStorefront, eventually } from './harness.mjs';
 import { openLive, type, sentOf } from './session-helpers.mjs';
 import { startShopServer, shopPages } from './shop-origin.mjs';
-import { pointOverLauncher } from './widget-page.mjs';
 
 let stack;
 let shop; // a shop's own web server on another origin (shop-origin.mjs)
@@ -49,20 +48,25 @@ function holdRest() {
   return hold;
 }
 
-test('a core started before the panel opens downloads the rest only once the shopper opens the panel', async (t) => {
-  const s = await openStorefront(stack);
+// Headless Chromium sometimes runs no idle callback at all on a page that
+// draws no frames (widget-page.mjs: about 1 load in 25; CI on e89a810 waited
+// 10 s for one), so the story takes the first of up to 3 fresh page loads
+// that preloads: a loader that never preloads still fails it.
+async function openPreloaded(t) {
   const core = /\/natter\.core\.[0-9a-f]{12}\.wasm$/;
-  const coreAsked = () => assert.ok(s.requests.some((u) => core.test(u)), 'the core is downloaded');
-  // The idle preload where it comes; headless Chromium sometimes runs no idle
-  // callback at all on a page that draws no frames (widget-page.mjs; CI on
-  // e89a810 waited 10 s for it). Then the pointer over the launcher: the same
-  // load() of web/loader.js, with intent that does not open the panel.
-  const preloaded = await eventually(coreAsked, { timeout: 5000 }).then(() => true, () => false);
-  if (!preloaded) {
-    t.diagnostic('no idle preload in 5 s: the core was started by the pointer over the launcher');
-    await pointOverLauncher(s.page);
-    await eventually(coreAsked);
+  for (let load = 1; load <= 3; load++) {
+    const s = await openStorefront(stack);
+    const preloaded = await eventually(() => assert.ok(s.requests.some((u) => core.test(u))), { timeout: 5000 })
+      .then(() => true, () => false);
+    if (preloaded) return s;
+    t.diagnostic(`page load ${load}: no idle preload in 5 s`);
+    await s.page.close();
   }
+  assert.fail('the idle page preloads the core: none of 3 page loads did in 5 s');
+}
+
+test('a preloaded core downloads the rest only once the shopper opens the panel', async (t) => {
+  const s = await openPreloaded(t);
   await s.page.waitForTimeout(2500); // past the rest's latest idle moment, had it been asked for
   assert.deepEqual(s.requests.filter((u) => REST.test(u)), [],
     `no rest without intent (the page logged: ${JSON.stringify(s.consoleLines)})`);
