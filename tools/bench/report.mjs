@@ -206,8 +206,9 @@ export function renderTimingSection(timings, runs) {
   const [low, high] = ratioOfMediansInterval(paint.widget.launcher, paint.plain.launcher);
   return `## Time to launcher and time to send
 
-On the demo storefront served by the reference server over loopback, each
-page load in a fresh browser context (empty cache and storage). The launcher
+On the demo storefront served by the reference server over loopback, with
+a production build (what shops get: no debug panel), each page load in a
+fresh browser context (empty cache and storage). The launcher
 rows: ${pairs} loads of each page, in alternating order
 (\`tools/bench/launcher-paint.mjs\`); the send rows: ${runs} runs of each page,
 two messages each. Median and p95 (nearest rank). The baseline is the same

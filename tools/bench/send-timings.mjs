@@ -2,8 +2,9 @@
 // the same measurement as `npm run bench` (browser-timings.mjs, NATTER_BENCH_RUNS
 // runs, default 25, each widget run interleaved with its baseline, and
 // launcher-paint.mjs, 48 times as many pairs of page loads, then
-// launcher-trace.mjs, twice as many under a trace), on dist/
-// as built, rewriting only that section of docs/benchmarks.md.
+// launcher-trace.mjs, twice as many under a trace), on a production build
+// (sizes.mjs buildProduction: build/wasm as built), rewriting only that
+// section of docs/benchmarks.md.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -14,6 +15,7 @@ import { measureLauncherPaint, paintPairs } from './launcher-paint.mjs';
 import { traceLauncherPaint, tracePairs } from './launcher-trace.mjs';
 import { measureAlone } from './doc-section.mjs';
 import { renderTimingSection } from './report.mjs';
+import { buildProduction } from './sizes.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -23,7 +25,7 @@ if (!Number.isInteger(runs) || runs < 20) throw new Error('NATTER_BENCH_RUNS mus
 
 await measureAlone('send-timings.mjs', '## Time to launcher and time to send', async () => {
   const site = buildBenchSite(repoRoot);
-  const server = await startServer({ host: '127.0.0.1', port: 0, distDir: path.join(repoRoot, 'dist'), webDir: site.webDir, tokenDelayMs: 1, log: () => {} });
+  const server = await startServer({ host: '127.0.0.1', port: 0, distDir: await buildProduction(), webDir: site.webDir, tokenDelayMs: 1, log: () => {} });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
   try {
     const base = server.url.replace(/\/$/, '');

@@ -42,10 +42,16 @@ export function measureSizes(distDir) {
 }
 
 // A production build of the current tree (build/wasm reused: run
-// tools/bundle/build.mjs first) into build/bench-dist, measured.
-export async function measureProductionSizes() {
+// tools/bundle/build.mjs first) into build/bench-dist: what shops get, and
+// what the timed pages serve (run.mjs, send-timings.mjs). Returns its path.
+export async function buildProduction() {
   const { outDir } = await build({ env: 'production', outDir: path.join(repoRoot, 'build/bench-dist'), wasm: false });
-  return measureSizes(outDir);
+  return outDir;
+}
+
+// buildProduction(), measured.
+export async function measureProductionSizes() {
+  return measureSizes(await buildProduction());
 }
 
 // What a shopper's first voice call downloads on top of the chat widget:
