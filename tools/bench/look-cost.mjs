@@ -136,15 +136,16 @@ async function main() {
   const { chromium } = await import('playwright-core');
   const { startServer } = await import('../server/server.mjs');
   const { buildBenchSite } = await import('./bench-site.mjs');
-  const { measureProductionSizes } = await import('./sizes.mjs');
+  const { buildProduction, measureSizes } = await import('./sizes.mjs');
   const { measureAlone } = await import('./doc-section.mjs');
   const { CHROMIUM_ARGS } = await import('../../tests/browser/harness.mjs');
   await measureAlone('look-cost.mjs', LOOK_HEADING, async () => {
-    const sizes = await measureProductionSizes();
+    const distDir = await buildProduction(); // what shops get, as run.mjs serves it
+    const sizes = measureSizes(distDir);
     const lookBytes = await measureLookBytes();
     const site = buildBenchSite(repoRoot);
     const server = await startServer({
-      host: '127.0.0.1', port: 0, distDir: path.join(repoRoot, 'dist'), webDir: site.webDir, tokenDelayMs: 1, log: () => {},
+      host: '127.0.0.1', port: 0, distDir, webDir: site.webDir, tokenDelayMs: 1, log: () => {},
     });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     try {
