@@ -9,7 +9,7 @@
 //   agentMs  the click -> the voice bar's agent_speaking
 // call-start.mjs measures Chromium the same way on the bench's clock and
 // renders both.
-import { startReferenceServer } from '../../tests/browser/harness.mjs';
+import { startProductionServer } from './production-stack.mjs';
 import { LIVE_PAGE } from '../../tests/browser/session-helpers.mjs';
 import { widgetOn } from '../../tests/engines/widget.mjs';
 
@@ -40,7 +40,7 @@ function callStartProbe() {
 }
 
 async function oneFirstCall(launch) {
-  const stack = await startReferenceServer();
+  const stack = await startProductionServer();
   const browser = await launch();
   try {
     const page = await browser.open(new URL(LIVE_PAGE, stack.server.url).href, { init: callStartProbe });

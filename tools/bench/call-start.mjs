@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureAlone } from './doc-section.mjs';
-import { startStack, CHROMIUM_NO_WASM_SIMD } from '../../tests/browser/harness.mjs';
+import { CHROMIUM_NO_WASM_SIMD } from '../../tests/browser/harness.mjs';
+import { startProductionStack } from './production-stack.mjs';
 import { openLive } from '../../tests/browser/session-helpers.mjs';
 import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
 import { percentile } from './stats.mjs';
@@ -30,7 +31,7 @@ import { measureCallStartInEngines, CALL_START_ENGINES } from './call-start-engi
 export const CALL_START_HEADING = '## Voice call start';
 
 async function oneFirstCall(wav, extraArgs = []) {
-  const stack = await startStack({ extraArgs: [...micArgs(wav), ...extraArgs] });
+  const stack = await startProductionStack({ extraArgs: [...micArgs(wav), ...extraArgs] });
   try {
     let firstPacketAt = null;
     const packetSent = () => { if (firstPacketAt === null) firstPacketAt = performance.now(); };

@@ -18,10 +18,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureAlone } from './doc-section.mjs';
 import { servedGzipBytes } from './served-bytes.mjs';
-import { startStack, openStorefront } from '../../tests/browser/harness.mjs';
+import { openStorefront } from '../../tests/browser/harness.mjs';
+import { startProductionStack } from './production-stack.mjs';
 
 export const PRELOAD_HEADING = '## Page view with no intent';
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const CASES = {
   'idle page, fast connection': {},
@@ -30,7 +30,7 @@ const CASES = {
   'page never idle': { busy: true },
 };
 
-function manifestSizes(distDir = path.join(repoRoot, 'dist')) {
+function manifestSizes(distDir) {
   const manifest = JSON.parse(readFileSync(path.join(distDir, 'manifest.json'), 'utf8'));
   const sizes = new Map([['natter.js', servedGzipBytes(distDir, 'natter.js')]]);
   for (const { path: file } of Object.values(manifest.files)) {
@@ -72,8 +72,8 @@ async function onePageView(stack, { dataSaver = false, slow = false, busy = fals
 }
 
 export async function measurePreload({ runs = 5, holdMs = 3000, log = console.log } = {}) {
-  const sizes = manifestSizes();
-  const stack = await startStack();
+  const stack = await startProductionStack();
+  const sizes = manifestSizes(stack.distDir);
   const rows = [];
   try {
     for (const [name, options] of Object.entries(CASES)) {

@@ -11,7 +11,7 @@
 //              MutationObserver in the page.
 // Both ends are epoch ms on the same machine clock (Node's Date.now() and
 // the page's performance.timeOrigin + now()).
-import { startStack } from '../../tests/browser/harness.mjs';
+import { startProductionStack } from './production-stack.mjs';
 import { openConnected, setNetwork, OFFLINE_TEXT } from '../../tests/browser/session-helpers.mjs';
 
 const CUT_MS = 2000;
@@ -38,7 +38,7 @@ async function trial(stack) {
 // itself and the helper dispatched it (those figures include up to 1 s of
 // waiting for the event, so the report says how many there were).
 export async function measureReconnect({ trials, onTrial = () => {} }) {
-  const stack = await startStack();
+  const stack = await startProductionStack();
   const out = { reconnect: [], syntheticEvents: 0 };
   try {
     for (let i = 0; i < trials; i += 1) {

@@ -264,6 +264,7 @@ Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it
 - machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memGiB} GiB RAM, ${machine.os}; load average ${machine.load} when the bench started
 - Node ${machine.node}; Chromium ${machine.chromium} (\`/usr/bin/chromium\`, headless)
 - bench wall time: ${seconds.toFixed(0)} s
+- every page a browser loads here is served from the production build whose bytes "Shipped bytes" lists (what shops get: no debug panel)
 
 ${renderSizeSection(sizes)}
 ${renderLookSection(look)}

@@ -43,10 +43,13 @@ export function measureSizes(distDir) {
 
 // A production build of the current tree (build/wasm reused: run
 // tools/bundle/build.mjs first) into build/bench-dist: what shops get, and
-// what the timed pages serve (run.mjs, send-timings.mjs). Returns its path.
-export async function buildProduction() {
-  const { outDir } = await build({ env: 'production', outDir: path.join(repoRoot, 'build/bench-dist'), wasm: false });
-  return outDir;
+// what every bench page is served (run.mjs, send-timings.mjs,
+// production-stack.mjs). Built once per process (about 10 s, most of it
+// zopfli): every bench in a run measures the same files. Resolves to its path.
+let production;
+export function buildProduction() {
+  production ??= build({ env: 'production', outDir: path.join(repoRoot, 'build/bench-dist'), wasm: false }).then((r) => r.outDir);
+  return production;
 }
 
 // buildProduction(), measured.

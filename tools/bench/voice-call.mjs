@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startStack } from '../../tests/browser/harness.mjs';
+import { startProductionStack } from './production-stack.mjs';
 import { openConnected } from '../../tests/browser/session-helpers.mjs';
 import { speechWav, micArgs, recordVoiceStates } from '../../tests/browser/voice-audio.mjs';
 
@@ -41,7 +41,7 @@ const observe = (page) => page.addInitScript(() => {
 // does: afterMicMs.
 async function audioContextCost(extraArgs) {
   const inFreshBrowser = async (url, fn) => {
-    const stack = await startStack({ extraArgs });
+    const stack = await startProductionStack({ extraArgs });
     const page = await stack.context.newPage();
     try {
       if (url) await page.goto(url(stack));
@@ -81,7 +81,7 @@ export async function measureCallLongTasks({ seconds }) {
   // 2 s of silence, a question, 3 s of silence: the fake mic loops it.
   const wav = speechWav(dir, 'shopper', 'Hello, I am looking for running shoes in size nine. Do you have any?',
     { leadSeconds: 2, tailSeconds: 3 });
-  const stack = await startStack({ extraArgs: micArgs(wav) });
+  const stack = await startProductionStack({ extraArgs: micArgs(wav) });
   try {
     const s = await openConnected(stack, { onPage: observe });
     const bar = s.widget.locator('[part="voice-bar"]');

@@ -26,16 +26,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { servedGzipBytes } from './served-bytes.mjs';
-import { startStack } from '../../tests/browser/harness.mjs';
+import { startProductionStack } from './production-stack.mjs';
 import { openLive } from '../../tests/browser/session-helpers.mjs';
 import { startShopServer } from '../../tests/browser/shop-origin.mjs';
 import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 // Gzipped bytes (the build's .gz siblings, as served) of the manifest
 // entries a first call downloads.
-export function firstCallBytes(distDir = path.join(repoRoot, 'dist')) {
+export function firstCallBytes(distDir) {
   const manifest = JSON.parse(readFileSync(path.join(distDir, 'manifest.json'), 'utf8'));
   const size = (key) => servedGzipBytes(distDir, manifest.files[key].path);
   const keys = Object.keys(manifest.files);
@@ -67,7 +66,7 @@ export async function measureVoiceOrigins({ calls = 5, seconds = 15, log = conso
   const dir = mkdtempSync(path.join(tmpdir(), 'natter-vbench-origins-'));
   const wav = speechWav(dir, 'shopper', 'Hello, I am looking for running shoes in size nine. Do you have any?',
     { leadSeconds: 2, tailSeconds: 3 });
-  const stack = await startStack({ extraArgs: micArgs(wav) });
+  const stack = await startProductionStack({ extraArgs: micArgs(wav) });
   const widget = new URL(stack.server.url).origin;
   const shop = await startShopServer({
     '/shop.html': { html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
@@ -90,7 +89,7 @@ export async function measureVoiceOrigins({ calls = 5, seconds = 15, log = conso
     await shop.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { calls, seconds, runs, bytes: firstCallBytes() };
+  return { calls, seconds, runs, bytes: firstCallBytes(stack.distDir) };
 }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };

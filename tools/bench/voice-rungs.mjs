@@ -42,6 +42,7 @@ import { CHROMIUM_ARGS } from '../../tests/browser/harness.mjs';
 import { openConnected } from '../../tests/browser/session-helpers.mjs';
 import { voiceUi } from '../../tests/browser/voice-audio.mjs';
 import { startServer } from '../server/server.mjs';
+import { buildProduction } from './sizes.mjs';
 import { measureAlone } from './doc-section.mjs';
 import { openRungPath } from './rung-path.mjs';
 import { installRungTaps, pageClockOffset, takeEvents } from './rung-page.mjs';
@@ -174,7 +175,7 @@ async function measureInside({ bursts, losses = LOSSES, log }) {
   const taps = gatewayTaps(train);
   const synthesize = async (text) => (text === TRAIN ? train.pcm : new Int16Array(4800)); // else 100 ms of silence
   const common = {
-    host: net.gatewayHost, port: 0, distDir: path.join(repoRoot, 'dist'), webDir: path.join(repoRoot, 'web'),
+    host: net.gatewayHost, port: 0, distDir: process.env.NATTER_RUNGS_DIST, webDir: path.join(repoRoot, 'web'),
     tokenDelayMs: 5, log: () => {}, tts: { synthesize }, voiceTap: taps.tap,
     voiceLines: { greeting: 'Hello.', replies: ['Okay.'] },
   };
@@ -232,7 +233,8 @@ export async function measureVoiceRungs({ bursts = 20, log = console.log } = {})
   try {
     const child = spawnSync('unshare', ['-n', process.execPath, fileURLToPath(import.meta.url), '--inside'], {
       stdio: 'inherit',
-      env: { ...process.env, NATTER_RUNGS_OUT: out, NATTER_BENCH_RUNG_BURSTS: String(bursts) },
+      // The production build, what shops get, built out here: the same files as the rest of the run.
+      env: { ...process.env, NATTER_RUNGS_OUT: out, NATTER_BENCH_RUNG_BURSTS: String(bursts), NATTER_RUNGS_DIST: await buildProduction() },
     });
     if (child.status !== 0) throw new Error(`the voice rungs bench failed in its namespace (exit ${child.status})`);
     return JSON.parse(readFileSync(out, 'utf8'));
