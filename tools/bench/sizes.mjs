@@ -43,7 +43,7 @@ export function measureSizes(distDir) {
 
 // A production build of the current tree (build/wasm reused: run
 // tools/bundle/build.mjs first) into build/bench-dist: what shops get, and
-// what every bench page is served (run.mjs, send-timings.mjs,
+// what every bench serves its pages from (run.mjs, send-timings.mjs,
 // production-stack.mjs). Built once per process (about 10 s, most of it
 // zopfli): every bench in a run measures the same files. Resolves to its path.
 let production;

@@ -31,7 +31,6 @@ import { openLive } from '../../tests/browser/session-helpers.mjs';
 import { startShopServer } from '../../tests/browser/shop-origin.mjs';
 import { speechWav, micArgs } from '../../tests/browser/voice-audio.mjs';
 
-
 // Gzipped bytes (the build's .gz siblings, as served) of the manifest
 // entries a first call downloads.
 export function firstCallBytes(distDir) {
