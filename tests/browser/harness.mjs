@@ -26,11 +26,11 @@ export const CHROMIUM_ARGS = [
 export const CHROMIUM_NO_WASM_SIMD = ['--js-flags=--no-enable-sse4-1'];
 
 // The reference server on a free loopback port with test controls, serving
-// dist/ and web/; shared by every browser tier (tests/engines/ drives other
-// engines against it). `options`: more startServer options (releaseDir, pageHeaders, …).
-export async function startReferenceServer({ tokenDelayMs = 5, ...serverOptions } = {}) {
-  const distDir = path.join(repoRoot, 'dist');
-  if (!existsSync(path.join(distDir, 'natter.js'))) throw new Error('dist/ missing: run npm run build');
+// dist/ (or options.distDir: the benches' production build) and web/; shared
+// by every browser tier (tests/engines/ drives other engines against it).
+// `options`: more startServer options (releaseDir, pageHeaders, …).
+export async function startReferenceServer({ tokenDelayMs = 5, distDir = path.join(repoRoot, 'dist'), ...serverOptions } = {}) {
+  if (!existsSync(path.join(distDir, 'natter.js'))) throw new Error(`${distDir} has no natter.js: run npm run build`);
   const serverLog = [];
   const server = await startServer({
     host: '127.0.0.1', port: 0, distDir, webDir: path.join(repoRoot, 'web'),
