@@ -35,6 +35,10 @@ export function themeCss(options) {
   if (second) {
     rules.push(`@media (prefers-color-scheme: dark){:host{color-scheme:${second};${declarations(schemes[second])}}}`);
   }
+  // No backdrop behind the lifted host (as the loader's sheet says, for the
+  // host an older loader drew and shim/top-layer.js lifted): a page's own
+  // ::backdrop rule would cover the page with it.
+  rules.push(':host::backdrop{display:none!important}');
   // The floating panel sits on the launcher's side, above it (never over it).
   // (Phones get the full screen instead: shim/ui/styles.js.)
   // :host .panel outranks the panel sheet's .panel whatever the sheet order.

@@ -8,11 +8,14 @@ import { PNG } from 'pngjs';
 import { startStack, openStorefront } from './harness.mjs';
 import { recordLiftedAtFirstBox } from './lift-probe.mjs';
 
+// The last rule is a shop's backdrop for its dialogs: it must not reach the
+// launcher's (the top layer gives its host one over the whole viewport).
 const HOSTILE_CSS = `* { all: unset !important }
 button { display: none }
 html { font-size: 40px }
 div { z-index: 2147483647 !important; position: relative }
-#cover { position: fixed !important; inset: 0 !important }`;
+#cover { position: fixed !important; inset: 0 !important }
+::backdrop { background: rgb(255, 0, 0) !important }`;
 const TAG = '<script async src="/natter.js" data-endpoint=""></script>';
 const page = ({ css = false, tags = 1 } = {}) => `<!doctype html><html><head><meta charset="utf-8"><title>shop</title>
 ${css ? '<link rel="stylesheet" href="/t/hostile.css">' : ''}${TAG.repeat(tags)}</head>

@@ -68,4 +68,6 @@ test('the theme sheet puts launcher and panel on the chosen side, inside the saf
   assert.match(css, /@media \(prefers-color-scheme: dark\)/);
   assert.doesNotMatch(themeCss(resolveOptions({ init: { colorScheme: 'light' } }).options).css, /prefers-color-scheme/);
   assert.match(themeCss(resolveOptions().options).css, /font-family:inherit!important/);
+  // The loader's own rule (tests/browser/isolation.test.mjs), for a host an older loader drew.
+  assert.match(css, /:host::backdrop\{display:none!important\}/);
 });

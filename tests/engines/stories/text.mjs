@@ -164,6 +164,31 @@ export const textStories = [
     },
   },
   {
+    // In the top layer the host gets a ::backdrop, a box over the whole
+    // viewport. A shop's own `::backdrop` rule, meant for its dialogs, would
+    // paint it over the page behind the launcher: the loader's sheet hides
+    // it (:host::backdrop, web/loader/launcher.js), its !important over
+    // the page's.
+    name: "a shop's ::backdrop rule does not cover the page behind the launcher",
+    async run({ browser, stack }) {
+      const page = await browser.open(stack.server.url);
+      const w = widgetOn(page);
+      await w.waitFor('button.launcher', { visible: true });
+      const backdrop = await page.evaluate(() => {
+        const style = document.createElement('style');
+        style.textContent = '::backdrop { display: block !important; background: rgb(255, 0, 0) !important }';
+        document.head.append(style);
+        const host = document.querySelector('natter-widget');
+        const b = getComputedStyle(host, '::backdrop');
+        const lifted = host.matches(':popover-open');
+        style.remove(); // what the widget leaves on the page is checked below
+        return { lifted, display: b.display };
+      });
+      assert.deepEqual(backdrop, { lifted: true, display: 'none' });
+      await w.assertClean();
+    },
+  },
+  {
     // The widget's buttons carry no type=button: in a shadow root a button
     // has no form owner (looked up in its own tree), so a host inside a
     // shop's <form> (a checkout page, a single-page app that moves it)
