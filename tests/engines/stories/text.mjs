@@ -164,6 +164,24 @@ export const textStories = [
     },
   },
   {
+    // The launcher's icon is a plain element cut to a speech bubble's
+    // outline by a clip path (web/loader/launcher.js). An engine that
+    // dropped the path() would draw a filled square instead.
+    name: "the launcher's icon is cut to the bubble's outline",
+    async run({ browser, stack }) {
+      const page = await browser.open(stack.server.url);
+      const w = widgetOn(page);
+      await w.waitFor('button.launcher', { visible: true });
+      const icon = await page.evaluate(() => {
+        const i = document.querySelector('natter-widget').shadowRoot.querySelector('button.launcher i');
+        const box = i.getBoundingClientRect();
+        return { clipped: /^path\(evenodd,/.test(getComputedStyle(i).clipPath), size: [Math.round(box.width), Math.round(box.height)] };
+      });
+      assert.deepEqual(icon, { clipped: true, size: [26, 26] });
+      await w.assertClean();
+    },
+  },
+  {
     // In the top layer the host gets a ::backdrop, a box over the whole
     // viewport. A shop's own `::backdrop` rule, meant for its dialogs, would
     // paint it over the page behind the launcher: the loader's sheet hides
