@@ -27,6 +27,14 @@ async function composerReady({ browser, stack }) {
 }
 const inputsSeen = (w) => w.page.evaluate(() => window.__inputs);
 
+// The storefront with its launcher on screen (the core not needed yet).
+async function launcherShown({ browser, stack }) {
+  const page = await browser.open(stack.server.url);
+  const w = widgetOn(page);
+  await w.waitFor('button.launcher', { visible: true });
+  return { page, w };
+}
+
 // One bubble, one reply, one request and one agent run at the server, and
 // the extra presses refused with BLOCKED (`blocked`: exact count, or at least one).
 async function assertSentOnce({ stack }, w, blocked) {
@@ -169,9 +177,7 @@ export const textStories = [
     // dropped the path() would draw a filled square instead.
     name: "the launcher's icon is cut to the bubble's outline",
     async run({ browser, stack }) {
-      const page = await browser.open(stack.server.url);
-      const w = widgetOn(page);
-      await w.waitFor('button.launcher', { visible: true });
+      const { page, w } = await launcherShown({ browser, stack });
       const icon = await page.evaluate(() => {
         const i = document.querySelector('natter-widget').shadowRoot.querySelector('button.launcher i');
         const box = i.getBoundingClientRect();
@@ -189,9 +195,7 @@ export const textStories = [
     // the page's.
     name: "a shop's ::backdrop rule does not cover the page behind the launcher",
     async run({ browser, stack }) {
-      const page = await browser.open(stack.server.url);
-      const w = widgetOn(page);
-      await w.waitFor('button.launcher', { visible: true });
+      const { page, w } = await launcherShown({ browser, stack });
       const backdrop = await page.evaluate(() => {
         const style = document.createElement('style');
         style.textContent = '::backdrop { display: block !important; background: rgb(255, 0, 0) !important }';
@@ -214,9 +218,7 @@ export const textStories = [
     // clicks Send. Each engine has to agree.
     name: "inside a shop's <form>: opening, Enter and Send submit nothing",
     async run({ browser, stack }) {
-      const page = await browser.open(stack.server.url);
-      const w = widgetOn(page);
-      await w.waitFor('button.launcher', { visible: true });
+      const { page, w } = await launcherShown({ browser, stack });
       const before = await page.evaluate(() => {
         const host = document.querySelector('natter-widget');
         const form = document.createElement('form');
@@ -245,9 +247,7 @@ export const textStories = [
   {
     name: 'keyboard only: Tab to the launcher, Enter opens, Enter sends, Escape closes back to the launcher',
     async run({ browser, stack }) {
-      const page = await browser.open(stack.server.url);
-      const w = widgetOn(page);
-      await w.waitFor('button.launcher', { visible: true });
+      const { page, w } = await launcherShown({ browser, stack });
       let tabs = 0;
       for (; tabs < 40 && !(await w.focused()).inWidget; tabs += 1) await page.press('Tab');
       assert.deepEqual(await w.focused(), { tag: 'button', label: 'Open chat', inWidget: true }, `Tab reached the launcher (${tabs} presses)`);
