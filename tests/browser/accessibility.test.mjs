@@ -8,6 +8,7 @@
 // Voice mode is checked in voice.test.mjs (it needs a fake microphone).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
 import { startStack, openStorefront } from './harness.mjs';
 import { assertAxeClean } from './axe.mjs';
 import { pointOverLauncher } from './widget-page.mjs';
@@ -94,5 +95,31 @@ test('reduced motion: no CSS animation or transition runs in the widget', async 
     .map((a) => `${a.constructor.name} ${a.animationName ?? a.transitionProperty}`));
   assert.deepEqual(await s.page.evaluate(() => window.__motion), [], 'nothing started');
   assert.deepEqual(running, [], 'nothing running');
+  s.assertClean();
+});
+
+// Forced colours (Windows' high contrast) repaint the widget in system
+// colours: the launcher's icon must not vanish into its button. The icon is
+// a clip path over a border (web/loader/launcher.js), which these colours
+// turn into the button's text colour; a background would become the
+// button's own.
+test('forced colours: the launcher still shows its icon, in the button\'s text colour', async () => {
+  const s = await openStorefront(stack);
+  await s.page.emulateMedia({ forcedColors: 'active', reducedMotion: 'reduce' });
+  await s.launcher.waitFor();
+  const colours = await s.launcher.evaluate((b) => ({ forced: matchMedia('(forced-colors: active)').matches,
+    ink: getComputedStyle(b).color, ground: getComputedStyle(b).backgroundColor }));
+  assert.equal(colours.forced, true, 'forced colours in force');
+  assert.notEqual(colours.ink, colours.ground);
+  const png = PNG.sync.read(await s.launcher.screenshot({ animations: 'disabled' }));
+  const [r, g, b] = colours.ink.match(/\d+/g).map(Number);
+  let inked = 0;
+  for (let i = 0; i < png.data.length; i += 4) {
+    if (Math.abs(png.data[i] - r) + Math.abs(png.data[i + 1] - g) + Math.abs(png.data[i + 2] - b) < 96) inked += 1;
+  }
+  // The bubble's outline: about 2 % of the launcher's 56 px box in its text
+  // colour (anti-aliased edges aside); none when the icon vanished.
+  const share = inked / (png.width * png.height);
+  assert.ok(share > 0.01, `${(share * 100).toFixed(1)} % of the launcher's pixels in its text colour`);
   s.assertClean();
 });

@@ -38,8 +38,10 @@ export function drawLauncher(host, init, data) {
       'box-shadow:0 6px 20px #10182847}' +
       // The icon: a speech bubble's outline, the stroke of the 24-unit path
       // M4 5h16v11H9l-5 4z (width 2, round joins) as the outer and inner
-      // edge of a clip path, scaled to 26 px, in the ink colour.
-      '.launcher i{width:24px;height:24px;scale:1.083;background:currentColor;clip-path:path(evenodd,' +
+      // edge of a clip path, scaled to 26 px, in the ink colour: a border,
+      // whose colour forced colours (Windows' high contrast) turn into the
+      // button's text colour, where a background would vanish into the button.
+      '.launcher i{border:12px solid;scale:1.083;clip-path:path(evenodd,' +
       '"M4 4H20a1 1 0 0 1 1 1V16a1 1 0 0 1-1 1H9.35L4.62 20.78a1 1 0 0 1-1.62-.78V5a1 1 0 0 1 1-1z' +
       'M5 6V17.92L8.38 15.22a1 1 0 0 1 .62-.22H19V6z")}' +
       '.launcher[aria-busy=true]{cursor:progress;opacity:.85}'
