@@ -28,7 +28,7 @@ async function composerReady({ browser, stack }) {
 const inputsSeen = (w) => w.page.evaluate(() => window.__inputs);
 
 // The storefront with its launcher on screen (the core not needed yet).
-async function launcherShown({ browser, stack }) {
+async function openWithLauncher({ browser, stack }) {
   const page = await browser.open(stack.server.url);
   const w = widgetOn(page);
   await w.waitFor('button.launcher', { visible: true });
@@ -177,7 +177,7 @@ export const textStories = [
     // dropped the path() would draw a filled square instead.
     name: "the launcher's icon is cut to the bubble's outline",
     async run({ browser, stack }) {
-      const { page, w } = await launcherShown({ browser, stack });
+      const { page, w } = await openWithLauncher({ browser, stack });
       const icon = await page.evaluate(() => {
         const i = document.querySelector('natter-widget').shadowRoot.querySelector('button.launcher i');
         const box = i.getBoundingClientRect();
@@ -195,7 +195,7 @@ export const textStories = [
     // the page's.
     name: "a shop's ::backdrop rule does not cover the page behind the launcher",
     async run({ browser, stack }) {
-      const { page, w } = await launcherShown({ browser, stack });
+      const { page, w } = await openWithLauncher({ browser, stack });
       // A box can come before the first frame lifts the host (a forced layout).
       await eventually(async () => assert.equal(await page.evaluate(() => document.querySelector('natter-widget').matches(':popover-open')),
         true, 'the host is in the top layer'));
@@ -219,7 +219,7 @@ export const textStories = [
     // clicks Send. Each engine has to agree.
     name: "inside a shop's <form>: opening, Enter and Send submit nothing",
     async run({ browser, stack }) {
-      const { page, w } = await launcherShown({ browser, stack });
+      const { page, w } = await openWithLauncher({ browser, stack });
       const before = await page.evaluate(() => {
         const host = document.querySelector('natter-widget');
         const form = document.createElement('form');
@@ -248,7 +248,7 @@ export const textStories = [
   {
     name: 'keyboard only: Tab to the launcher, Enter opens, Enter sends, Escape closes back to the launcher',
     async run({ browser, stack }) {
-      const { page, w } = await launcherShown({ browser, stack });
+      const { page, w } = await openWithLauncher({ browser, stack });
       let tabs = 0;
       for (; tabs < 40 && !(await w.focused()).inWidget; tabs += 1) await page.press('Tab');
       assert.deepEqual(await w.focused(), { tag: 'button', label: 'Open chat', inWidget: true }, `Tab reached the launcher (${tabs} presses)`);
