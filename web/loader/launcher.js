@@ -41,9 +41,9 @@ export function drawLauncher(host, init, data) {
       // edge of a clip path, scaled to 26 px, in the ink colour: a border,
       // whose colour forced colours (Windows' high contrast) turn into the
       // button's text colour, where a background would vanish into the button.
-      '.launcher i{border:12px solid;scale:1.083;clip-path:path(evenodd,' +
-      '"M4 4H20a1 1 0 0 1 1 1V16a1 1 0 0 1-1 1H9.35L4.62 20.78a1 1 0 0 1-1.62-.78V5a1 1 0 0 1 1-1z' +
-      'M5 6V17.92L8.38 15.22a1 1 0 0 1 .62-.22H19V6z")}' +
+      '.launcher i{border:12px solid;scale:1.08;clip-path:path(evenodd,' +
+      '"M4 4h16a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H9.35l-4.7 3.8a1 1 0 0 1-1.65-.8V5a1 1 0 0 1 1-1z' +
+      'm1 2v11.9l3.4-2.7a1 1 0 0 1 .6-.2h10V6z")}' +
       '.launcher[aria-busy=true]{cursor:progress;opacity:.85}'
     );
     root.adoptedStyleSheets = [sheet];
