@@ -1,7 +1,6 @@
 // Lifts the widget's host into the top layer as a manual popover, once the
 // core bundle starts, if the loader did not (a loader of an older release,
-// cached by a shop's page: today's loader lifts it in the frame that first
-// draws it; a background tab may preload before that frame). In the
+// cached by a shop's page: today's loader lifts it as it draws it). In the
 // top layer neither the host's place in the page (a shop's <natter-widget>
 // inside a transformed, clipped or low z-index container) nor the page's
 // stacking contexts can move, clip or bury the widget. Browsers without

@@ -108,8 +108,7 @@ var INTENT = /^(open|send|toggle)$/;
       if (el != widget.host) console.warn('[natter] extra <natter-widget> ignored');
       return;
     }
-    widget = drawLauncher(el, init, data);
-    widget.theme();
+    widget = drawLauncher(el, init, data); // themed and lifted
     // Every launcher click goes through the public command, queued or not.
     launcher = widget.launcher;
     launcher.addEventListener('click', () => natter('toggle'));

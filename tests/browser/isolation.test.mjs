@@ -127,9 +127,9 @@ test('before the core is downloaded (no idle preload, as in Safari) the launcher
   s.assertClean();
 });
 
-// The loader lifts the host in the first frame's animation callbacks, not
-// while the page runs its scripts (web/loader/launcher.js): a ResizeObserver
-// reports the host's first box in that frame after layout, before paint.
+// The loader lifts the host as it draws it (web/loader/launcher.js): a
+// ResizeObserver reports the host's first box in the first frame that gives
+// it one, after layout, before paint.
 test('the launcher is in the top layer in the first frame that gives it a box: never drawn under the cover', async () => {
   const s = await openStorefront(stack, { path: '/t/element.html',
     onPage: (page) => page.addInitScript(recordLiftedAtFirstBox) });

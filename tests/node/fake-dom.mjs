@@ -98,8 +98,12 @@ export class FakeElement extends FakeNode {
   }
   focus() { this.ownerDocument.activeElement = this; }
   attachShadow() { this.shadowRoot = new FakeShadowRoot(this.ownerDocument, this); return this.shadowRoot; }
-  // A popover's show, counted (the top layer itself is the browser suite's).
-  showPopover() { this.popoverShows = (this.popoverShows ?? 0) + 1; }
+  // A popover's show, counted, with the custom properties the element had
+  // then (the top layer itself is the browser suite's).
+  showPopover() {
+    this.popoverShows = (this.popoverShows ?? 0) + 1;
+    this.propsAtShow = { ...this.style?.props };
+  }
 }
 
 class FakeShadowRoot extends FakeNode {

@@ -25,20 +25,16 @@ test('draws a labelled launcher button in a shadow root at once, styled without 
   assert.equal(doc.body.findAll((e) => e.localName === 'style' || e.hasAttribute('style')).length, 0);
 });
 
-// The lift's timing against real frames: tests/browser/isolation.test.mjs.
-test('lifts the host into the top layer in the first animation frame, not while the page runs its scripts; not a host the core emptied', () => {
-  const { host, frames, frame } = page();
-  assert.equal(host.popoverShows, undefined, 'nothing shown while the loader runs');
-  assert.equal(host.popover, undefined);
-  assert.equal(frames.length, 1);
-  frame();
+// The lift against real frames: tests/browser/isolation.test.mjs.
+test('lifts the host into the top layer as it draws it, themed first, so it is styled once, in the top layer', () => {
+  const { host } = page();
   assert.equal(host.popover, 'manual');
   assert.equal(host.popoverShows, 1);
 
-  const aside = page();
-  aside.root.replaceChildren(); // shim/stand-aside.js, before any frame (a background tab)
-  aside.frame();
-  assert.equal(aside.host.popoverShows, undefined, 'a host that stood aside stays out of the top layer');
+  const themed = runLoader({ dataset: { endpoint: 'https://agent.example', accent: '#ff0000', position: 'bottom-left' } }).doc.body.children[0];
+  assert.equal(themed.popoverShows, 1);
+  assert.deepEqual(themed.propsAtShow, { '--natter-accent': '#ff0000', '--natter-left': '20px', '--natter-right': 'auto' },
+    'the accent and the place were set before the lift');
 });
 
 test('loads nothing until the first interaction, then the core bundle with SRI', () => {

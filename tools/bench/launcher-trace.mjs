@@ -10,8 +10,8 @@
 // Each trace event's self time (its duration less that of the events nested
 // in it) goes to one part:
 //   loader script  EvaluateScript/FunctionCall of natter.js (or the
-//                  baseline's plain-launcher.js), incl. the frame callback
-//                  that lifts the launcher into the top layer
+//                  baseline's plain-launcher.js); the style pass its
+//                  lift into the top layer brings forward is style
 //   bench probe    the same for the bench's own scripts (probe-head.js, t0.js)
 //   style          UpdateLayoutTree, ParseAuthorStyleSheet
 //   layout         Layout

@@ -154,12 +154,12 @@ export const textStories = [
     },
   },
   {
-    // The loader lifts its host into the top layer in the first frame's
-    // animation callbacks (web/loader/launcher.js), before that frame's
-    // layout: a ResizeObserver, which reports the host's first box after
-    // that layout, must find it lifted already, or a buried launcher could
-    // be drawn under a shop's cover (tests/browser/isolation.test.mjs shows
-    // it on such a page in Chromium).
+    // The loader lifts its host into the top layer as it draws it
+    // (web/loader/launcher.js): a ResizeObserver, which reports the host's
+    // first box after the first layout that gives it one, must find it
+    // lifted already, or a buried launcher could be drawn under a shop's
+    // cover (tests/browser/isolation.test.mjs shows it on such a page in
+    // Chromium).
     name: 'the launcher is in the top layer in the first frame that gives it a box',
     skip: (env) => !env.browser.can.initScripts && 'the driver runs no script before the page\'s own (classic WebDriver)',
     async run({ browser, stack }) {
@@ -196,9 +196,8 @@ export const textStories = [
     name: "a shop's ::backdrop rule does not cover the page behind the launcher",
     async run({ browser, stack }) {
       const { page, w } = await openWithLauncher({ browser, stack });
-      // A box can come before the first frame lifts the host (a forced layout).
-      await eventually(async () => assert.equal(await page.evaluate(() => document.querySelector('natter-widget').matches(':popover-open')),
-        true, 'the host is in the top layer'));
+      assert.equal(await page.evaluate(() => document.querySelector('natter-widget').matches(':popover-open')),
+        true, 'the host is in the top layer, lifted as it was drawn');
       const display = await page.evaluate(() => {
         const style = document.createElement('style');
         style.textContent = '::backdrop { display: block !important; background: rgb(255, 0, 0) !important }';
