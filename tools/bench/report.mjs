@@ -238,7 +238,8 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
   only be later than that, so the figures are upper bounds. **in the DOM**:
   the widget's host element is in the document, seen by a MutationObserver
   installed first thing in \`<head>\` (it runs once the loader's script has
-  finished). **painted**: the launcher button has a box (checked at once,
+  finished; the widget's includes the page's first style pass, which lifting
+  the host into the top layer brings forward from the frame). **painted**: the launcher button has a box (checked at once,
   then each frame), then the task after the next frame: the frame that
   paints it. Baseline (\`/bench/plain-launcher.html\`): a script that appends
   a plain button in a shadow root, and nothing else.
