@@ -8,12 +8,11 @@
 //   stub(natter) calls the shop's inline stub made before the loader
 //   connection   navigator.connection ({saveData, effectiveType}), or none
 //   idleCallbacks false: a browser without requestIdleCallback (Safari)
-// Returns {win, doc, warnings, idle, idleOptions, frames, frame(), widgets(), loaded(),
+// Returns {win, doc, warnings, idle, idleOptions, widgets(), loaded(),
 // pageLoaded(), scripts(), navigatorReads(), run()}: run() runs the loader
 // again in the same page (a second tag); loaded() fires DOMContentLoaded,
 // pageLoaded() the window's load; idle holds requestIdleCallback callbacks,
-// idleOptions the options each was scheduled with; frames the
-// requestAnimationFrame callbacks, frame() runs them; navigatorReads() how
+// idleOptions the options each was scheduled with; navigatorReads() how
 // often the loader read window.navigator.
 import vm from 'node:vm';
 import { createFakeDocument, fakeCustomElements } from './fake-dom.mjs';
@@ -43,11 +42,10 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub,
   const idle = [];
   const idleOptions = [];
   const onPageLoad = [];
-  const frames = [];
   const win = { document: doc, location: { href: 'https://shop.example/' }, URL, CSSStyleSheet: FakeSheet,
     ...fakeCustomElements(doc), console: { error() {}, warn: (text) => warnings.push(text) },
     addEventListener: (type, fn) => { if (type === 'load') onPageLoad.push(fn); },
-    requestAnimationFrame: (fn) => frames.push(fn),
+    requestAnimationFrame() { throw new Error('the loader waits for no frame'); },
     setTimeout() { throw new Error('the loader schedules nothing by timer'); } };
   if (idleCallbacks) win.requestIdleCallback = (fn, options) => { idle.push(fn); idleOptions.push(options); };
   let navigatorReads = 0;
@@ -63,7 +61,6 @@ export function runLoader({ dataset = {}, before, readyState = 'complete', stub,
   const widgets = () => doc.body.findAll((e) => e.localName === 'natter-widget');
   const loaded = () => { doc.readyState = 'interactive'; onLoaded.forEach((fn) => fn()); };
   const pageLoaded = () => { doc.readyState = 'complete'; onPageLoad.forEach((fn) => fn()); };
-  const frame = () => frames.splice(0).forEach((fn) => fn());
-  return { win, doc, warnings, idle, idleOptions, frames, frame, widgets, loaded, pageLoaded, scripts: () => doc.head.children,
+  return { win, doc, warnings, idle, idleOptions, widgets, loaded, pageLoaded, scripts: () => doc.head.children,
     navigatorReads: () => navigatorReads, run };
 }
