@@ -37,3 +37,42 @@ test('the core bundle carries the panel CSS minified', async () => {
   assert.ok(js.includes('.panel[hidden]{display:none}'), 'the panel rules, minified');
   assert.ok(!js.includes('\n.panel {'), 'no CSS as written');
 });
+
+// What the browser gets must mean what the source means at run time: for
+// every shipped *_CSS literal, the minified text equals esbuild's
+// minification of the value node evaluates from the unminified module.
+// (Fed the source text instead of the value, the minifier turned the Save
+// toggle's `\\2606` into a literal backslash: the card read "\2606 Save".)
+test('every shipped CSS literal keeps its run-time value, escapes included', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const esbuild = await import('esbuild');
+  const modules = ['shim/ui/styles.js', 'shim/ui/continue-sheet.js', 'shim/ui/handoff-styles.js',
+    'shim/session-ui/session-styles.js'];
+  let escapes = 0;
+  for (const rel of modules) {
+    const file = path.join(repoRoot, rel);
+    const runtime = await import(file);
+    const minified = await minifyCssModule(await readFile(file, 'utf8'));
+    const names = Object.keys(runtime).filter((k) => k.endsWith('_CSS'));
+    assert.ok(names.length > 0, `${rel} exports a *_CSS literal`);
+    for (const name of names) {
+      const shipped = minified.match(new RegExp(`export const ${name} = ("(?:[^"\\\\]|\\\\.)*")`));
+      assert.ok(shipped, `${rel}: ${name} is minified`);
+      const expected = (await esbuild.transform(runtime[name], { loader: 'css', minify: true })).code.trim();
+      const actual = JSON.parse(shipped[1]);
+      let at = 0;
+      while (at < actual.length && actual[at] === expected[at]) at += 1;
+      assert.ok(actual === expected,
+        `${rel}: ${name} differs at ${at}: shipped …${actual.slice(at - 40, at + 40)}…, run-time value …${expected.slice(at - 40, at + 40)}…`);
+      escapes += (runtime[name].match(/content:\s*'\\/g) ?? []).length;
+    }
+  }
+  assert.ok(escapes >= 2, 'the Save toggle\'s escaped stars are among the literals compared');
+});
+
+test('a CSS escape in a literal reaches the bundle as the CSS escape, not as a backslash', async () => {
+  const out = await minifyCssModule("export const A_CSS = `.s::before { content: '\\\\2606\\\\00a0'; }`;");
+  const css = JSON.parse(out.match(/= (".*");/)[1]);
+  assert.ok(!css.includes('\\\\'), `no escaped backslash in ${css}`);
+  assert.match(css, /content:"(☆|\\2606)/);
+});
