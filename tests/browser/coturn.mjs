@@ -6,7 +6,7 @@
 // (no UDP, plain TCP or DTLS listener) on a self-signed certificate for
 // 127.0.0.1 made here with openssl; Chromium accepts it with
 // `--ignore-certificate-errors-spki-list=${turn.spki}` (its public key's
-// SHA-256, base64). Flags: /work/shared/TOOLCHAIN.md, coturn's
+// SHA-256, base64). Flags: CONTRIBUTING.md's toolchain table, coturn's
 // examples/etc/turnserver.conf.
 //
 //   const turn = await startCoturn({ secret, tcpOnly: true });

@@ -1,4 +1,4 @@
-// The live session's connection: stories from shared/RELIABILITY.md's fault
+// The live session's connection: stories from docs/reliability.md's fault
 // catalogue, one at a time, on a fake clock.
 #include <gtest/gtest.h>
 

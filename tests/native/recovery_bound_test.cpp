@@ -1,4 +1,4 @@
-// shared/RELIABILITY.md L2 with no browser signal: after an outage of up to
+// docs/reliability.md L2 with no browser signal: after an outage of up to
 // 30 s that the browser never reports (no offline, no online, no visible),
 // the client's own timers get it live again within 3 s of the network's
 // return. The network refuses every attempt during the outage (a 1006 before

@@ -1,6 +1,6 @@
 // Deterministic simulation of the live session under seeded fault schedules
 // (tests/native/sim/). Every seed checks the invariants of
-// shared/RELIABILITY.md after every step, then heals the world and requires
+// docs/reliability.md after every step, then heals the world and requires
 // convergence. A failing seed prints itself and the tail of its trace;
 // replay it with NATTER_SIM_SEED=<seed> (and NATTER_SIM_FULL_TRACE=1 for
 // every line of its trace).

@@ -23,7 +23,7 @@ inline int64_t retry_delay_ms(uint32_t attempt, double random01, const BackoffPo
   return static_cast<int64_t>(random01 * static_cast<double>(ceiling));
 }
 
-// Reconnect delays for the live session (shared/RELIABILITY.md defaults).
+// Reconnect delays for the live session (docs/reliability.md defaults).
 // The first attempt after a drop is spread over [0, 1200) ms: quick for one
 // shopper, and a server restart that drops every client at once sees no
 // 100 ms window with more than ~10 % of the reconnects. Later attempts use

@@ -1,4 +1,4 @@
-// The invariants of shared/RELIABILITY.md, checked after every step of a
+// The invariants of docs/reliability.md, checked after every step of a
 // SimWorld run, and the convergence required once faults stop. Each check
 // names its invariant, so a canary can be held to the check meant to catch it.
 #include <algorithm>

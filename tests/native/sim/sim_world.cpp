@@ -161,7 +161,7 @@ void SimWorld::watch_effect(const Effect& effect) {
     at(now_ + 500, [this] { feed(RetryNowClicked{}); });
   } else if (auto* st = std::get_if<StatusChanged>(&effect); st && st->state == "failed") {
     // A refused token is refreshed once before the widget gives up
-    // (shared/RELIABILITY.md: 401/403, refresh once, then retry); the
+    // (docs/reliability.md: 401/403, refresh once, then retry); the
     // shopper then presses "Retry now".
     if (st->code == "credentials_refused") {
       check(refusals_since_stable_ >= 2, "L1", "gave up after " + std::to_string(refusals_since_stable_) + " token refusal(s), without refreshing the token once");

@@ -17,7 +17,7 @@
 // heal is signalled by the browser or left to the client's timers, and
 // whether a shop token is required. Invariants are checked after every
 // step; the first violation is kept, tagged with the invariant's name
-// (S1..S7, L1..L4 of shared/RELIABILITY.md; V1..V5 for voice calls,
+// (S1..S7, L1..L4 of docs/reliability.md; V1..V5 for voice calls,
 // sim_voice.cpp; R1..R7 for the voice ladder's rungs, sim_ladder.cpp; H1..H3 for a person stepping in, sim_staff.cpp), with the
 // seed and the trace so it replays.
 #pragma once

@@ -1,7 +1,7 @@
 // The Lua scripts of redis-store.mjs. Each runs atomically inside Redis, so
 // a check and the write it guards (generation, fence, cursor, caps) can
 // never be split by another instance: the fencing is done by the storage
-// itself (../../../../shared/research/scale-out.md §4). Times come from
+// itself, not by a lease each instance must honour. Times come from
 // Redis's TIME, one clock for every instance.
 //
 // Session keys (one hash tag per session, so a session's keys share a
