@@ -242,10 +242,24 @@ export class MemoryStore {
     return ahead + 1;
   }
 
-  #controlOf(id, s) {
+  // Every waiting conversation's place, in one pass and one sort: the
+  // console lists them all and each step out of the queue tells every one,
+  // so asking #position for each would walk the sessions once per waiting
+  // conversation (seconds per console refresh with a few thousand waiting).
+  #places() {
+    const waiting = [];
+    for (const id of [...this.#sessions.keys()]) {
+      const s = this.#held(id);
+      if (s?.control.state === 'waiting') waiting.push([s.control.since, id]);
+    }
+    waiting.sort(([a, x], [b, y]) => a - b || (x < y ? -1 : x > y ? 1 : 0));
+    return new Map(waiting.map(([, id], i) => [id, i + 1]));
+  }
+
+  #controlOf(id, s, places = null) {
     const { state, by, since } = s.control;
     if (state !== 'waiting') return { state, by, since };
-    const position = this.#position(id, s);
+    const position = places?.get(id) ?? this.#position(id, s);
     const waitS = waitSeconds(position, perPlaceMs(this.#pickups, this.#now()));
     return { state, by, since, position, ...(waitS ? { wait_s: waitS } : {}) };
   }
@@ -282,9 +296,10 @@ export class MemoryStore {
   // Tells each waiting conversation whose place changed its new place (a
   // `control` event that repeats `waiting`: docs/protocol.md).
   #queueMoved() {
-    for (const [id, s] of this.#sessions) {
-      if (s.control.state !== 'waiting' || !this.#held(id)) continue;
-      const control = this.#controlOf(id, s);
+    const places = this.#places();
+    for (const id of places.keys()) {
+      const s = this.#sessions.get(id);
+      const control = this.#controlOf(id, s, places);
       if (control.position === s.control.told) continue;
       s.control.told = control.position;
       this.#log(s, 'control', 'control', controlData('waiting', '', control.position, control.wait_s));
@@ -336,10 +351,11 @@ export class MemoryStore {
   async staffEntries(id) { return this.#held(id)?.staffLog.slice() ?? null; }
 
   async listControls() {
+    const places = this.#places();
     const out = [];
-    for (const id of [...this.#sessions.keys()]) {
+    for (const id of places.size ? [...this.#sessions.keys()] : this.#sessions.keys()) {
       const s = this.#held(id);
-      if (s) out.push({ id, ...this.#controlOf(id, s) });
+      if (s) out.push({ id, ...this.#controlOf(id, s, places) });
     }
     return out;
   }
