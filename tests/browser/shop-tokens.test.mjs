@@ -17,7 +17,7 @@ let stack;
 const NO_WASM = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:";
 before(async () => {
   stack = await startStack({
-    server: { requireToken: { secret: 'browser-test-shop-secret' }, pageHeaders: { '/no-wasm/': { 'Content-Security-Policy': NO_WASM } } },
+    server: { requireToken: { secret: 'browser-test-shop-secret' }, demo: true, pageHeaders: { '/no-wasm/': { 'Content-Security-Policy': NO_WASM } } },
   });
 });
 after(async () => { await stack?.close(); });

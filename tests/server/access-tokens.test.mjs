@@ -11,11 +11,13 @@ import { mintToken, verifyToken, bearerToken, createTokenGate } from '../../tool
 const SECRET = 'test-secret-of-the-shop-backend';
 let server;
 let open; // a server without requireToken: nothing changes there
+let deployed; // requireToken without the demo: the shop's backend mints tokens, the gateway none
 before(async () => {
-  server = await startTestServer({ requireToken: { secret: SECRET } });
-  open = await startTestServer();
+  server = await startTestServer({ requireToken: { secret: SECRET }, demo: true });
+  open = await startTestServer({ demo: true });
+  deployed = await startTestServer({ requireToken: { secret: SECRET } });
 });
-after(async () => { closeAllSockets(); await server.close(); await open.close(); });
+after(async () => { closeAllSockets(); await server.close(); await open.close(); await deployed.close(); });
 beforeEach(async () => { await request(server.url, { method: 'POST', path: '/__natter/reset' }); });
 
 const control = (pathname, body = {}) => request(server.url, {
@@ -52,6 +54,14 @@ test('the demo shop endpoint mints a 5-minute token for the shopper, never cache
   assert.equal(checked.payload.sub, 'ana');
   assert.ok(Math.abs(checked.payload.exp - Date.now() - 300_000) < 5000);
   assert.equal((await shopToken(open.url)).status, 404, 'no mint endpoint without requireToken');
+});
+
+test('with a real secret and the demo off, no token endpoint exists: nobody can mint a token', async () => {
+  const res = await shopToken(deployed.url);
+  assert.equal(res.status, 404);
+  assert.doesNotMatch(res.body, /token"/);
+  const refused = await postChat(deployed.url, {});
+  assert.equal(refused.status, 401, 'and chat still needs a token');
 });
 
 test('hello: a valid token is welcomed; missing, expired, forged or garbled ones are closed with 4003', async () => {

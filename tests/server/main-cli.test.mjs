@@ -33,3 +33,37 @@ test('the CLI prints its URL, serves chat and test controls, and exits on SIGINT
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 });
+
+// Starts main.mjs with `env`, resolves {url, stop()}.
+async function startCli(env) {
+  const child = spawn(process.execPath, [mainPath], {
+    env: { ...process.env, PORT: '0', NATTER_DEMO: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (c) => { out += c; });
+  while (!out.includes('\n')) await once(child.stdout, 'data');
+  const url = out.match(/(http:\/\/127\.0\.0\.1:\d+\/)/)[1];
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGINT');
+      await once(child, 'exit');
+    },
+  };
+}
+
+test('with NATTER_TOKEN_SECRET the demo token endpoint exists only with NATTER_DEMO=1 (npm start sets it)', async () => {
+  const secret = 'a-real-shop-secret-0123456789';
+  const deployed = await startCli({ NATTER_TOKEN_SECRET: secret });
+  try {
+    assert.equal((await request(deployed.url, { path: '/shop/natter-token' })).status, 404);
+  } finally { await deployed.stop(); }
+  const demo = await startCli({ NATTER_TOKEN_SECRET: secret, NATTER_DEMO: '1' });
+  try {
+    const res = await request(demo.url, { path: '/shop/natter-token' });
+    assert.equal(res.status, 200);
+    assert.ok(JSON.parse(res.body).token);
+  } finally { await demo.stop(); }
+});

@@ -1,7 +1,10 @@
 // `npm start`: serves the demo storefront and the reference agent.
 // Env: PORT (default 8787), HOST (default 127.0.0.1), NATTER_TEST_CONTROLS=1
 // to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
-// to require shop tokens (requireToken; try /demo/token.html), NATTER_AGENT
+// to require shop tokens (requireToken), NATTER_DEMO=1 (set by `npm start`)
+// for the demo shop's token endpoint GET /shop/natter-token, which mints a
+// token for anyone (try /demo/token.html; never set it on a deployed
+// gateway: docs/security-http.md), NATTER_AGENT
 // and its settings to choose the agent (agents/config.mjs, docs/agents.md;
 // scripted by default), NATTER_VOICE_STT and NATTER_VOICE_TTS for the voice
 // agent's speech adapters (voice/speech/index.mjs; NATTER_VOICE_STT=off for
@@ -54,6 +57,7 @@ try {
   process.exit(2);
 }
 
+const demo = process.env.NATTER_DEMO === '1';
 const server = await startServer({
   staffToken,
   rtc: { enabled: process.env.NATTER_RTC !== 'off', turn },
@@ -66,12 +70,16 @@ const server = await startServer({
   webDir: path.join(repo, 'web'),
   testControls: process.env.NATTER_TEST_CONTROLS === '1',
   requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
+  demo,
   redisUrl: process.env.NATTER_REDIS_URL || '',
   serves: { minClient: process.env.NATTER_MIN_CLIENT ?? '' },
 });
 console.log(`Natter demo storefront: ${server.url}`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
 console.log(`[server] staff API: ${staffToken ? 'on (/staff/, NATTER_STAFF_TOKEN; operator console at /staff/console)' : 'off (set NATTER_STAFF_TOKEN to turn it on)'}`);
+if (process.env.NATTER_TOKEN_SECRET) {
+  console.log(`[server] shop tokens: required; demo token endpoint ${demo ? 'on (NATTER_DEMO=1: it mints a token for anyone, never deploy it)' : 'off (your shop backend mints tokens)'}`);
+}
 console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;

@@ -65,8 +65,11 @@ function handleSessionProbe(req, res, faults) {
 // `serves` ({minProtocol, minClient}): the oldest session protocol and
 // widget release the live session still serves (session-endpoint.mjs).
 // `requireToken` ({secret}, off by default): hello.auth and POST /api/chat
-// must carry a valid signed token (access-tokens.mjs), which the demo shop
-// endpoint GET /shop/natter-token mints (shop-token.mjs).
+// must carry a valid signed token (access-tokens.mjs).
+// `demo` (off by default; `npm start` turns it on with NATTER_DEMO=1): mounts
+// the demo shop's token endpoint GET /shop/natter-token (shop-token.mjs),
+// which mints a token for anyone who asks. Never on in a deployed gateway:
+// there the shop's own backend mints tokens for shoppers it knows.
 // `redisUrl` (NATTER_REDIS_URL): keep the gateway's state in that Redis,
 // shared with every instance given the same URL; without it, in memory.
 // `limits` (store/limits.mjs) and `bounds` ({maxConnections,
@@ -113,6 +116,7 @@ export async function startServer({
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
   requireToken = null,
+  demo = false,
   serves = {},
   agent = createScriptedAgent(),
   stt = null,
@@ -178,7 +182,7 @@ export async function startServer({
     }
     if (pathname.startsWith(STAFF_PREFIX)) return staff(req, res, pathname);
     if (pathname === CONTINUE_PATH) return continueLinks.handle(req, res);
-    if (pathname === SHOP_TOKEN_PATH && tokens) return handleShopToken(req, res, tokens, log);
+    if (pathname === SHOP_TOKEN_PATH && tokens && demo) return handleShopToken(req, res, tokens, log);
     if (pathname.startsWith('/__natter/')) {
       if (controls) return controls(req, res, pathname);
       return sendError(res, 404, 'not_found', 'Not found.');

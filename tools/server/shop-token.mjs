@@ -3,7 +3,9 @@
 // serves this from its own origin, knows the shopper from its session
 // cookie, and keeps the signing secret on its servers; the widget only ever
 // sees the short-lived token. Here the shopper is the demo cookie
-// `demo_shopper` (or "demo-shopper"). Only mounted with requireToken.
+// `demo_shopper` (or "demo-shopper"). Only mounted with requireToken AND
+// startServer({demo: true}) (NATTER_DEMO=1, set by `npm start`): it mints a
+// token for anyone, so it must never exist in a deployed gateway.
 import { sendError, sendJson } from './http-util.mjs';
 import { TOKEN_TTL_S } from './access-tokens.mjs';
 
