@@ -11,6 +11,17 @@
 #              (nginx serving a release folder), the gateway behind HAProxy
 #   engines    the same stories in Chromium, Firefox ESR and WebKitGTK
 #              (tests/engines/), one engine after another
+#
+# tools/run-tests.sh --quick (npm run test:quick) is the inner loop: the
+# native suite with QUICK_SEEDS simulated seeds instead of 10,000, the WASM
+# build, the node and server suites, and the browser smoke stories of
+# QUICK_BROWSER. It replaces none of the above: CONTRIBUTING.md, "Quick
+# tests", says when it is enough.
+#
+# Every C/C++ compile goes through ccache (cmake/ccache.cmake, and
+# EM_COMPILER_WRAPPER in tools/bundle/build.mjs), whose cache lives outside
+# the clone: a fresh clone on a machine that ran the suites before
+# recompiles only what changed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
@@ -53,6 +64,9 @@ native() {
   ctest --test-dir build/native --output-on-failure -j"$JOBS"
 }
 
+QUICK_SEEDS=${NATTER_QUICK_SEEDS:-300}
+native_quick() { NATTER_SIM_SEEDS=$QUICK_SEEDS native; }
+
 sanitized() {
   cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNATTER_SANITIZE=ON >/dev/null &&
   cmake --build build/asan -j"$JOBS" --target natter_tests &&
@@ -80,14 +94,35 @@ deploy() { node --test --test-concurrency=1 --test-reporter=spec tests/deploy/; 
 # One file per engine, one at a time (each starts its own server and browser).
 engines() { node --test --test-concurrency=1 --test-reporter=spec tests/engines/*.test.mjs; }
 
-suite native native
-suite sanitized sanitized
-suite fuzz fuzz
-suite wasm wasm
-suite node node_suites
-suite browser browser
-suite deploy deploy
-suite engines engines
+# The smoke stories: one message sent once over HTTP, the keyboard's rules
+# and limits, agent text rendered safely, the live session through a
+# dropped socket, and the widget's screenshots.
+QUICK_BROWSER=(send-once keyboard-and-limits replies-render-safely session-disconnect screenshots)
+browser_quick() {
+  local files=()
+  for name in "${QUICK_BROWSER[@]}"; do files+=("tests/browser/$name.test.mjs"); done
+  node --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+}
+
+case "${1:-}" in
+  --quick)
+    suite native native_quick
+    suite wasm wasm
+    suite node node_suites
+    suite browser browser_quick
+    ;;
+  '')
+    suite native native
+    suite sanitized sanitized
+    suite fuzz fuzz
+    suite wasm wasm
+    suite node node_suites
+    suite browser browser
+    suite deploy deploy
+    suite engines engines
+    ;;
+  *) echo "usage: tools/run-tests.sh [--quick]" >&2; exit 2 ;;
+esac
 
 echo
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"

@@ -82,10 +82,20 @@ function run(cmd, args, env) {
 // and needs no Java.
 const CLOSURE_COMPILER = path.join(repoRoot, 'node_modules/.bin/google-closure-compiler');
 
+// emcc runs each clang compile through ccache when it is installed
+// (cmake/ccache.cmake says why inside emcc rather than around it). The cache
+// is ccache's own, outside the clone; Debian's Emscripten keeps its system
+// libraries in its own frozen cache under /usr/share/emscripten, outside too.
+function compilerWrapper(env) {
+  if (env.NATTER_CCACHE === 'OFF' || env.EM_COMPILER_WRAPPER) return {};
+  const found = spawnSync('sh', ['-c', 'command -v ccache'], { encoding: 'utf8' });
+  return found.status === 0 ? { EM_COMPILER_WRAPPER: found.stdout.trim() } : {};
+}
+
 // Step 1. Returns the directory holding natter.{core,voice}.{js,wasm}.
 function buildWasm(env) {
   if (!existsSync(CLOSURE_COMPILER)) throw new Error(`${path.relative(repoRoot, CLOSURE_COMPILER)} missing: run npm run setup`);
-  env = { ...env, EM_CLOSURE_COMPILER: CLOSURE_COMPILER };
+  env = { ...env, EM_CLOSURE_COMPILER: CLOSURE_COMPILER, ...compilerWrapper(env) };
   const buildDir = path.join(repoRoot, 'build/wasm');
   if (!existsSync(path.join(buildDir, 'CMakeCache.txt'))) {
     run('emcmake', ['cmake', '-S', '.', '-B', 'build/wasm', '-DCMAKE_BUILD_TYPE=Release'], env);

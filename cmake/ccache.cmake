@@ -1,0 +1,20 @@
+# Every C/C++ compile goes through ccache when it is installed, so a fresh
+# clone on a machine that has built Natter before recompiles only what
+# changed. Its cache lives outside the clone (ccache's default,
+# ~/.cache/ccache, or $CCACHE_DIR). Objects are byte-identical to a direct
+# compile: ccache only replays a compiler's earlier output for the same
+# preprocessed input, flags and compiler.
+#
+# Emscripten builds are wrapped inside emcc instead (EM_COMPILER_WRAPPER,
+# set by tools/bundle/build.mjs): there ccache sees the clang command emcc
+# runs, with emcc's own flags already expanded, rather than emcc's.
+#
+# -DNATTER_CCACHE=OFF compiles directly (to time a cold build, say).
+option(NATTER_CCACHE "Compile through ccache when it is installed" ON)
+if(NATTER_CCACHE AND NOT EMSCRIPTEN)
+  find_program(NATTER_CCACHE_PROGRAM ccache)
+  if(NATTER_CCACHE_PROGRAM)
+    set(CMAKE_C_COMPILER_LAUNCHER ${NATTER_CCACHE_PROGRAM})
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${NATTER_CCACHE_PROGRAM})
+  endif()
+endif()
