@@ -33,11 +33,16 @@ passed=(); failed=()
 
 # Each suite's output also goes to build/test-logs/NAME.log, so the summary at
 # the end can repeat what failed: a CI log is often read from its tail only.
+# Each suite's wall time goes to the summary too (the figures in
+# CONTRIBUTING.md, "Test times", come from it).
+times=()
 suite() {  # suite NAME COMMAND...
   local name=$1; shift
+  local start=$SECONDS
   echo; echo "=== suite: $name"
   if "$@" 2>&1 | tee "$LOGS/$name.log"; then passed+=("$name")
   else failed+=("$name"); echo "=== suite FAILED: $name"; fi
+  times+=("$name $((SECONDS - start)) s")
 }
 
 # The failing tests' lines: node's spec reporter marks them with ✖, ctest
@@ -125,6 +130,7 @@ case "${1:-}" in
 esac
 
 echo
+echo "suite times: $(IFS=,; echo "${times[*]}" | sed 's/,/, /g'); total $SECONDS s"
 echo "suites: ${#passed[@]} passed, ${#failed[@]} failed"
 [ ${#failed[@]} -eq 0 ] && exit 0
 echo "failed suites: ${failed[*]}"
