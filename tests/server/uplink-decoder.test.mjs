@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDecoder } from '../../shim/voice/voice-api.js';
-import { MAX_CONCEALED_FRAMES, createUplinkDecoder } from '../../tools/server/voice/uplink-decoder.mjs';
+import { FRAME_MS, MAX_CONCEALED_FRAMES, concealable, createUplinkDecoder } from '../../tools/server/voice/uplink-decoder.mjs';
 import {
   FRAME, RATE, loadVoice, rms, shopperSpeech, voicePackets,
 } from './voice-helpers.mjs';
@@ -59,7 +59,7 @@ test('a frame lost alone is rebuilt from the next one\'s FEC, closer to the orig
   const kinds = [];
   try {
     const fec = rebuilt(lost, (seq, payload) => {
-      const { lost: frames, pcm } = uplink.frame(seq, payload);
+      const { lost: frames, pcm } = uplink.frame(seq, payload, seq * FRAME_MS);
       assert.ok(pcm, `seq ${seq} decodes`);
       kinds.push(...frames.map((f) => f.fec));
       return frames.map((f) => f.pcm);
@@ -95,10 +95,10 @@ test('in a gap of several frames only the last has FEC: the ones before are PLC'
   const twin = openDecoder(V, { rate: RATE }); // the same steps by hand
   try {
     for (let seq = 0; seq < 20; seq++) {
-      assert.equal(uplink.frame(seq, payloads[seq]).lost.length, 0);
+      assert.equal(uplink.frame(seq, payloads[seq], seq * FRAME_MS).lost.length, 0);
       twin.decode(payloads[seq]);
     }
-    const { lost, pcm } = uplink.frame(23, payloads[23]); // 20, 21, 22 lost
+    const { lost, pcm } = uplink.frame(23, payloads[23], 23 * FRAME_MS); // 20, 21, 22 lost
     assert.deepEqual(lost.map((f) => f.fec), [false, false, true]);
     assert.deepEqual(lost[0].pcm, twin.conceal(FRAME), 'seq 20: PLC');
     assert.deepEqual(lost[1].pcm, twin.conceal(FRAME), 'seq 21: PLC');
@@ -106,9 +106,9 @@ test('in a gap of several frames only the last has FEC: the ones before are PLC'
     assert.deepEqual(pcm, twin.decode(payloads[23]));
 
     const far = 23 + MAX_CONCEALED_FRAMES + 2;
-    assert.equal(uplink.frame(far, payloads[far]).lost.length, 0, 'a longer gap is a new start');
+    assert.equal(uplink.frame(far, payloads[far], far * FRAME_MS).lost.length, 0, 'a longer gap is a new start');
     uplink.restart();
-    assert.equal(uplink.frame(far + 5, payloads[far + 5]).lost.length, 0, 'after restart() too');
+    assert.equal(uplink.frame(far + 5, payloads[far + 5], (far + 5) * FRAME_MS).lost.length, 0, 'after restart() too');
   } finally {
     uplink.close();
     twin.close();
@@ -121,7 +121,7 @@ test('a frame the data channel delivers late is dropped: its place was concealed
   try {
     let frames = 0; // 20 ms frames handed on, concealed or decoded
     const hear = (seq) => {
-      const r = uplink.frame(seq, payloads[seq]);
+      const r = uplink.frame(seq, payloads[seq], seq * FRAME_MS);
       frames += r.lost.length + (r.pcm ? 1 : 0);
       return r;
     };
@@ -143,4 +143,25 @@ test('a frame the data channel delivers late is dropped: its place was concealed
     uplink.close();
     twin.close();
   }
+});
+
+test('a gap is concealed only as far as the time since the previous packet explains it', () => {
+  const uplink = createUplinkDecoder(V);
+  try {
+    uplink.frame(0, payloads[0], 1000);
+    // seq jumps by 25 back to back (the flood of docs/security.md): nothing synthesised.
+    assert.equal(uplink.frame(25, payloads[25], 1001).lost.length, 0, 'a 24-frame gap 1 ms later: none');
+    assert.equal(uplink.frame(50, payloads[50], 1002).lost.length, 0);
+    // 10 lost, but only 60 ms since the last packet: its 3 newest frames, the FEC one last.
+    const { lost, pcm } = uplink.frame(61, payloads[61], 1062);
+    assert.deepEqual(lost.map((f) => f.fec), [false, false, true]);
+    assert.ok(pcm);
+    // The time explains the whole gap: all of it, as before.
+    assert.equal(uplink.frame(66, payloads[66], 1062 + 6 * FRAME_MS).lost.length, 4);
+  } finally {
+    uplink.close();
+  }
+  assert.equal(concealable(25, 10_000), MAX_CONCEALED_FRAMES, 'never past the hard cap');
+  assert.equal(concealable(3, 19), 0);
+  assert.equal(concealable(3, -5), 0, 'a clock step back conceals nothing');
 });

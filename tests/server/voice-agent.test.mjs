@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
-import { concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
+import { UNPACED_UPLINK, concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
 import { createPocketsphinxStt } from '../../tools/server/voice/stt-pocketsphinx.mjs';
 import { loadCatalogue } from '../../tools/server/agents/shop-catalogue.mjs';
 import { DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
@@ -20,7 +20,9 @@ let server;
 let V;
 before(async () => {
   V = await loadVoice();
-  server = await startTestServer({ stt: createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE) }) });
+  server = await startTestServer({
+    stt: createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE) }), bounds: UNPACED_UPLINK,
+  });
 });
 after(async () => {
   closeAllSockets();

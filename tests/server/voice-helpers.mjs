@@ -161,3 +161,8 @@ export function utteranceFrames(socket, callId, n) {
   }
   return frames;
 }
+
+// Server bounds for tests that hand the gateway a whole utterance at once,
+// far faster than the real-time packet rate a call is held to
+// (session/client-bounds.mjs; tests/server/voice-flood.test.mjs tests that rate).
+export const UNPACED_UPLINK = Object.freeze({ voicePacketsPerSecond: 1_000_000, voicePacketBurst: 1_000_000 });

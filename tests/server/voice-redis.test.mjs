@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession, sleep } from './session-helpers.mjs';
-import { header, loadVoice, shopperSpeech, concatPcm, voicePackets } from './voice-helpers.mjs';
+import { UNPACED_UPLINK, header, loadVoice, shopperSpeech, concatPcm, voicePackets } from './voice-helpers.mjs';
 import { startRedis } from './redis-helpers.mjs';
 
 const LINES = { greeting: 'Hello there, and welcome to the game shop.', replies: ['Sure, we have that one in stock.'] };
@@ -17,8 +17,8 @@ after(() => closeAllSockets());
 test('a call resumed on another instance is not greeted again; its utterances and frame seq continue', async () => {
   const V = await loadVoice();
   const redis = await startRedis();
-  const a = await startTestServer({ redisUrl: redis.url, voiceLines: LINES });
-  const b = await startTestServer({ redisUrl: redis.url, voiceLines: LINES });
+  const a = await startTestServer({ redisUrl: redis.url, voiceLines: LINES, bounds: UNPACED_UPLINK });
+  const b = await startTestServer({ redisUrl: redis.url, voiceLines: LINES, bounds: UNPACED_UPLINK });
   try {
     const one = await joinSession(a.url, { session: 'vr' });
     one.socket.send({ type: 'voice.start', call_id: 'call-r', greeting: true });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
-import { concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
+import { UNPACED_UPLINK, concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
 import { sttFromEnv, ttsFromEnv } from '../../tools/server/voice/speech/index.mjs';
 import { ConfigError } from '../../tools/server/agents/config.mjs';
 import { said } from './fixtures/tone-tts.mjs';
@@ -48,7 +48,7 @@ test('a shop\'s own stt and tts modules: the gateway hears with one and speaks w
   const stt = await sttFromEnv(env);
   const tts = await ttsFromEnv(env);
   assert.match(stt.name, /^fixed \(\d+ products\)$/, 'given the catalogue');
-  server = await startTestServer({ stt, tts });
+  server = await startTestServer({ stt, tts, bounds: UNPACED_UPLINK });
   const V = await loadVoice();
   const { socket } = await joinSession(server.url, { session: 'sa-1' });
   socket.send({ type: 'voice.start', call_id: 'call-sa', greeting: false });

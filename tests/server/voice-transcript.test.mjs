@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession, sleep } from './session-helpers.mjs';
-import { concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
+import { UNPACED_UPLINK, concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
 import { createPocketsphinxStt } from '../../tools/server/voice/stt-pocketsphinx.mjs';
 import { loadCatalogue } from '../../tools/server/agents/shop-catalogue.mjs';
 import { DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
@@ -20,7 +20,7 @@ before(async () => {
   V = await loadVoice();
   server = await startTestServer({
     stt: createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE) }),
-    voiceLines: { greeting: GREETING, replies: ['unused'] },
+    voiceLines: { greeting: GREETING, replies: ['unused'] }, bounds: UNPACED_UPLINK,
   });
 });
 after(async () => {

@@ -42,7 +42,8 @@ function request(child, message, reply) {
 }
 
 export async function startInstance(options) {
-  const child = fork(here('./gateway-instance.mjs'), [JSON.stringify(options)], {
+  // Every simulated shopper connects from loopback: no per-address socket cap.
+  const child = fork(here('./gateway-instance.mjs'), [JSON.stringify({ bounds: { maxSocketsPerAddress: 1e6 }, ...options })], {
     execArgv: ['--expose-gc'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const { ready } = await request(child, null, 'ready');

@@ -73,7 +73,8 @@ function handleSessionProbe(req, res, faults) {
 // `redisUrl` (NATTER_REDIS_URL): keep the gateway's state in that Redis,
 // shared with every instance given the same URL; without it, in memory.
 // `limits` (store/limits.mjs) and `bounds` ({maxConnections,
-// maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs) lower
+// maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs, and
+// every name in session/client-bounds.mjs) lower
 // or raise the caps; `leaseMs` is how long a dead instance's agent run waits
 // before another takes it over; `instance` names this gateway in the store.
 // `stt` (an stt adapter, voice/speech/index.mjs; off by default): the
@@ -144,7 +145,7 @@ export async function startServer({
     calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
     events: { append: (id, replyTo, event) => store.appendEvent(id, replyTo, event) },
     answer: stt ? (request) => answerSpeech(request) : null,
-    rtc, tap: voiceTap,
+    rtc, tap: voiceTap, bounds,
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });
@@ -154,7 +155,7 @@ export async function startServer({
     requestHandoff: handoff.requestHandoff,
   });
   const staff = createStaffApi({ store, auth: staffAuth, log });
-  const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs });
+  const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,

@@ -26,7 +26,11 @@
 // unsent output passes `maxBufferedBytes` is a slow reader, closed 1013 (it
 // resumes from the log); a connection whose frames wait unhandled stops
 // being read until they are; `msg` frames over the send rate get `error`
-// rate_limited, not acked.
+// rate_limited, not acked. Against a client that opens sockets and never
+// uses them (session/client-bounds.mjs, docs/security.md): a socket that has
+// not said hello within `helloTimeoutMs` is closed 4008 `hello timeout`, and
+// past `maxSocketsPerAddress` open sockets from one client address the next
+// is closed 1013 `try again later: address`.
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { MIN_PROTOCOL, PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
@@ -39,12 +43,14 @@ import { attachTyping } from './presence-frames.mjs';
 import { LocalSessions } from './local-sessions.mjs';
 import { SendRate } from './send-rate.mjs';
 import { storeUnavailable } from '../store/redis-store.mjs';
+import { clientBoundsWith } from './client-bounds.mjs';
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_CONNECTIONS = 20_000;
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const TRY_AGAIN_LATER = 1013;
 export const STORE_RESET = 1012;
+export const HELLO_TIMEOUT = 4008;
 const MAX_PAYLOAD_BYTES = 1024 * 1024; // beyond MAX_FRAME_BYTES: bad_frame; beyond this: ws closes 1009
 const MAX_PENDING_FRAMES = 64; // unhandled frames per connection before its socket stops being read
 const STALL_MS = 60_000;
@@ -78,6 +84,8 @@ export function createSessionEndpoint({
   let served = startedWith;
   const maxConnections = bounds.maxConnections ?? MAX_CONNECTIONS;
   const maxBuffered = bounds.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const { helloTimeoutMs, maxSocketsPerAddress } = clientBoundsWith(bounds);
+  const perAddress = new Map(); // client address -> open sockets from it
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
   const current = new Map(); // session id -> this instance's newest connection of it
@@ -142,10 +150,17 @@ export function createSessionEndpoint({
       log(`[server] GET /api/session refused: ${conns.size} connections open (cap ${maxConnections})`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws, fault));
+    // The peer's address: behind a proxy, the proxy's (no forwarded header is trusted).
+    const address = socket.remoteAddress ?? '';
+    if ((perAddress.get(address) ?? 0) >= maxSocketsPerAddress) {
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: address'));
+      log(`[server] GET /api/session refused: ${maxSocketsPerAddress} sockets open from one address`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => open(ws, fault, address));
   }
 
-  function open(ws, fault) {
+  function open(ws, fault, address) {
     const sender = createFrameSender(ws, fault);
     const conn = {
       ws, close: sender.close, sessionId: null, session: null, gen: 0, tabId: '', replaced: false,
@@ -173,8 +188,21 @@ export function createSessionEndpoint({
     };
     conn.sendBinary = (bytes) => { if (!slowReader()) sender.sendBinary(bytes); };
     conns.add(conn);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    // The widget says hello at once; a socket that does not holds a slot for nothing.
+    const helloTimer = setTimeout(() => {
+      if (conn.sessionId || conn.replaced) return;
+      log(`[server] WS /api/session no hello within ${helloTimeoutMs} ms: closing`);
+      conn.close(HELLO_TIMEOUT, 'hello timeout');
+      setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+    }, helloTimeoutMs);
+    helloTimer.unref();
     ws.on('error', () => {}); // protocol errors: ws closes the socket itself (1002/1009)
     ws.on('close', (code) => {
+      clearTimeout(helloTimer);
+      const left = perAddress.get(address) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
       conns.delete(conn);
       voice.connectionGone(conn);
       if (conn.session) handles.detach(conn.session);

@@ -9,7 +9,8 @@
 // (voice_embind.cpp VoiceDecoder.decodeFec).
 //
 //   const dec = createUplinkDecoder(V);
-//   const { lost, pcm, late } = dec.frame(seq, payload);
+//   const { lost, pcm, late } = dec.frame(seq, payload, atMs);
+//   // atMs: when the packet arrived (wall clock, ms);
 //   // lost: [{ pcm, fec }] oldest first (fec: rebuilt from this payload);
 //   // pcm: this frame, Int16Array, or null when the payload is not Opus;
 //   // late: a frame whose place was already filled (dropped: pcm null)
@@ -24,18 +25,32 @@ import { createPcmDecoder } from './opus-frames.mjs';
 // it would put it out of time and make the next frame look like a gap.
 // Further back is a new start.
 export const MAX_CONCEALED_FRAMES = 25;
+export const FRAME_MS = 20;
+
+// A gap is concealed only as far as the time since the previous packet
+// explains it: a sender cannot lose more frames than it could have sent
+// meanwhile. Without this a client sending seq jumps of 25 back to back
+// had the gateway synthesise 25 frames per tiny packet (docs/security.md,
+// "Voice packet flood"). A gap longer than the time allows keeps its
+// newest frames (the FEC one last); the rest of it is not filled.
+export function concealable(gap, elapsedMs) {
+  return Math.max(0, Math.min(gap, MAX_CONCEALED_FRAMES, Math.floor(elapsedMs / FRAME_MS)));
+}
 
 export function createUplinkDecoder(V) {
   const dec = createPcmDecoder(V);
   let last = null; // the seq of the newest frame
+  let lastAt = 0; // when it arrived
   return {
-    frame(seq, payload) {
+    frame(seq, payload, atMs) {
       if (last !== null && ((last - seq) & 0xffff) <= MAX_CONCEALED_FRAMES) return { lost: [], pcm: null, late: true };
       const gap = last === null ? 0 : (seq - last - 1) & 0xffff;
+      const fill = gap <= MAX_CONCEALED_FRAMES ? concealable(gap, atMs - lastAt) : 0;
       last = seq;
+      lastAt = atMs;
       const lost = [];
-      if (gap > 0 && gap <= MAX_CONCEALED_FRAMES) {
-        for (let i = 1; i < gap; i++) lost.push({ pcm: dec.conceal(), fec: false });
+      if (fill > 0) {
+        for (let i = 1; i < fill; i++) lost.push({ pcm: dec.conceal(), fec: false });
         lost.push({ pcm: dec.recover(payload), fec: true });
       }
       return { lost, pcm: dec.decode(payload), late: false };

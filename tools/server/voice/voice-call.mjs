@@ -5,6 +5,8 @@
 // is set and cleared by voice-gateway.mjs.
 import { SpeechSegmenter } from './speech-segmenter.mjs';
 import { createFrameCount } from '../../../shim/voice/frame-count.js';
+import { SendRate } from '../session/send-rate.mjs';
+import { CLIENT_BOUNDS } from '../session/client-bounds.mjs';
 
 export const MAX_RECORDED_FRAMES = 6000; // 120 s of the shopper's audio per call
 
@@ -15,6 +17,7 @@ export class VoiceCall {
   framesSent = 0; // agent frames made (dropped by a fault or not): seq = framesSent mod 2^16
   framesReceived = 0;
   badPackets = 0;
+  packetsOverRate = 0; // the shopper's packets dropped past the call's packet rate
   segmentsHeard = 0;
   bargeIns = 0;
 
@@ -32,10 +35,15 @@ export class VoiceCall {
 
   answering = Promise.resolve(); // the voice agent's answers, one after another (voice-gateway.mjs)
 
-  // `sessionId`: the conversation the call belongs to (the voice agent's turns).
-  constructor(id, sessionId = null) {
+  // `sessionId`: the conversation the call belongs to (the voice agent's turns);
+  // `bounds`: session/client-bounds.mjs (the packet rate and what is a flood).
+  constructor(id, sessionId = null, bounds = CLIENT_BOUNDS) {
     this.id = id;
     this.sessionId = sessionId;
+    // Per call, whichever path (socket or data channel) a packet came on,
+    // so moving between them buys no extra budget.
+    this.packetRate = new SendRate({ burst: bounds.voicePacketBurst, perSecond: bounds.voicePacketsPerSecond });
+    this.floodRate = new SendRate({ burst: bounds.voiceFloodDrops, perSecond: bounds.voiceFloodDropsPerSecond });
   }
 
   // The part kept in the gateway's store (survives a reconnect to another
@@ -84,6 +92,7 @@ export class VoiceCall {
       utterances_sent: this.utterances,
       frames_received: this.framesReceived,
       bad_packets: this.badPackets,
+      packets_over_rate: this.packetsOverRate,
       segments_heard: this.segmentsHeard,
       barge_ins: this.bargeIns,
       uplink: this.uplink.counts(), // {received, expected}: what the pong reports

@@ -36,6 +36,7 @@ import { createUplinkDecoder } from './uplink-decoder.mjs';
 import { playPaced } from './paced-stream.mjs';
 import { spokenPart } from './spoken-part.mjs';
 import { VoiceCall } from './voice-call.mjs';
+import { clientBoundsWith } from '../session/client-bounds.mjs';
 import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice-packet.mjs';
 import {
   agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
@@ -65,17 +66,21 @@ const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason
 // heard({callId, pcm, concealed, fec})}, called as each agent frame goes out and
 // each of the shopper's frames is decoded or concealed (fec: rebuilt from
 // the next frame's FEC rather than by PLC), so the bench can
-// timestamp them on its own clock) }.
+// timestamp them on its own clock) }, bounds? (session/client-bounds.mjs:
+// the shopper's packet rate per call, and what counts as a flood).
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
-  events = null, rtc: rtcOptions = {}, tap = null,
+  events = null, rtc: rtcOptions = {}, tap = null, bounds: boundsGiven = {},
 }) {
+  const bounds = clientBoundsWith(boundsGiven);
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
   const openOn = new Map(); // connection -> its open VoiceCall
   const totals = {
     frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0,
     frames_late: 0, // reordered on the data channel, dropped (uplink-decoder.mjs)
+    packets_over_rate: 0, // past a call's packet rate: dropped undecoded
+    calls_flooded: 0, // calls ended for sending far past their packet rate
   };
   let V = null; // the voice module, once loaded
   // The same packets from the data channel as from the socket.
@@ -232,7 +237,7 @@ export function createVoiceGateway({
     let call = state.calls.get(callId);
     let fresh = false;
     if (!call) {
-      call = new VoiceCall(callId, session.id);
+      call = new VoiceCall(callId, session.id, bounds);
       call.session = session;
       state.calls.set(callId, call);
       fresh = true;
@@ -320,19 +325,44 @@ export function createVoiceGateway({
     receiveOn(call, data);
   }
 
-  // One of the call's packets, from its socket or its data channel.
+  // One of the call's packets, from its socket or its data channel. At
+  // most what real time allows is decoded (client-bounds.mjs); the rest is
+  // dropped before any work, and a call that keeps sending far past it is
+  // ended (docs/security.md, "Voice packet flood").
   function receiveOn(call, data) {
+    if (!call.conn) return; // ended (a flood, voice.end) while its data channel still delivers
+    const now = Date.now();
+    if (call.packetRate.take(now) > 0) {
+      call.packetsOverRate += 1;
+      totals.packets_over_rate += 1;
+      if (call.floodRate.take(now) > 0) flooded(call);
+      return;
+    }
     const decoded = decodeVoicePacket(data);
     if (!decoded.ok) {
       rejectPacket(call, `Malformed voice packet (${decoded.error}).`);
       return;
     }
     call.uplink.frame(decoded.packet.seq);
+    const packet = { ...decoded.packet, at: now };
     if (!V) {
-      if (call.backlog.length < MAX_BACKLOG) call.backlog.push(decoded.packet);
+      if (call.backlog.length < MAX_BACKLOG) call.backlog.push(packet);
       return;
     }
-    hear(call, decoded.packet);
+    hear(call, packet);
+  }
+
+  // The call sent packets far past its rate for a while: it ends as
+  // voice.end would end it, and the client is told why first.
+  function flooded(call) {
+    const { conn, out } = call;
+    if (!conn) return;
+    totals.calls_flooded += 1;
+    log(`[server] voice: call ${call.id} sent packets far past ${bounds.voicePacketsPerSecond}/s: ended`);
+    unbind(call);
+    conn.send(errorFrame('rate_limited', 'Voice packets far faster than real time: the call was ended.',
+      { call_id: call.id, reason: 'voice_flood' }));
+    out.sendControl(voiceClosedFrame(call.id));
   }
 
   function rejectPacket(call, message) {
@@ -347,7 +377,7 @@ export function createVoiceGateway({
     totals.frames_received += 1;
     // Lost frames keep their place in the recording and in the segmenter's
     // timing (rebuilt from this frame's FEC, or PLC: uplink-decoder.mjs).
-    const { lost, pcm, late } = call.decoder.frame(packet.seq, packet.payload);
+    const { lost, pcm, late } = call.decoder.frame(packet.seq, packet.payload, packet.at);
     if (late) return void (totals.frames_late += 1);
     for (const frame of lost) {
       tap?.heard({ callId: call.id, pcm: frame.pcm, concealed: true, fec: frame.fec });

@@ -1,0 +1,43 @@
+// The budgets that keep one misbehaving or hostile client from taking an
+// instance from everyone else, each value in this one place. docs/security.md
+// says, for each, the threat, the bound and what the client sees;
+// docs/protocol.md ("Limits") the wire answers. startServer({bounds})
+// lowers or raises them (tests lower them to hit each one quickly).
+export const CLIENT_BOUNDS = Object.freeze({
+  // A socket that has not said hello within this long is closed 4008
+  // (the widget says hello as soon as the socket opens).
+  helloTimeoutMs: 10_000,
+  // Open sockets per client address on one instance; one more is closed
+  // 1013 "try again later: address". The address is the socket's peer:
+  // behind a proxy that is the proxy, so raise this there (docs/security.md).
+  maxSocketsPerAddress: 256,
+  // The shopper's voice packets per call, both paths (socket and data
+  // channel): a 20 ms frame is 50 a second; 10 % headroom for a sender
+  // whose audio clock runs fast, and a burst for what a stalled network
+  // delivers at once (1 s). Packets beyond it are dropped and counted.
+  voicePacketsPerSecond: 55,
+  voicePacketBurst: 50,
+  // A call whose dropped packets outrun this bucket (100 at once, then
+  // 10 a second) is a flood: the call ends (error rate_limited
+  // reason voice_flood, then voice.closed).
+  voiceFloodDrops: 100,
+  voiceFloodDropsPerSecond: 10,
+  // Continue links per session still redeemable; a new offer past it
+  // revokes the oldest (its secret and code answer "used").
+  maxLiveContinueLinks: 3,
+  // continue.offer per connection: a burst, then this many a minute;
+  // beyond it, error rate_limited (retry_after_ms).
+  continueOfferBurst: 3,
+  continueOffersPerMinute: 6,
+});
+
+export function clientBoundsWith(overrides = {}) {
+  const bounds = { ...CLIENT_BOUNDS };
+  for (const name of Object.keys(CLIENT_BOUNDS)) {
+    if (overrides[name] === undefined) continue;
+    const value = overrides[name];
+    if (!Number.isInteger(value) || value < 1) throw new Error(`bounds.${name} must be an integer >= 1`);
+    bounds[name] = value;
+  }
+  return Object.freeze(bounds);
+}
