@@ -13,6 +13,7 @@ import { openConnected, type, sentIdOf } from './session-helpers.mjs';
 import { repoRoot } from '../node/load-core.mjs';
 import { startGatewayProcess, startRedis } from '../server/redis-helpers.mjs';
 import { HAPROXY, startProxy } from '../../tools/proxy/proxies.mjs';
+import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
 
 const skip = existsSync(HAPROXY) ? false : `${HAPROXY} is not installed`;
 const TEXT = 'do you have PS5 games?';
@@ -26,7 +27,7 @@ let stack;
 
 async function control(url, pathname, body) {
   const res = await fetch(url.replace(/\/$/, '') + pathname, {
-    method: body === undefined ? 'GET' : 'POST', headers: { 'Content-Type': 'application/json' },
+    method: body === undefined ? 'GET' : 'POST', headers: { 'Content-Type': 'application/json', [CONTROL_HEADER]: '1' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return res.json();

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../tools/server/server.mjs';
+import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
 import { repoRoot } from '../node/load-core.mjs';
 
 export const CHROMIUM_ARGS = [
@@ -41,7 +42,7 @@ export async function startReferenceServer({ tokenDelayMs = 5, distDir = path.jo
     async control(pathname, body) {
       const res = await fetch(server.url.replace(/\/$/, '') + pathname, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', [CONTROL_HEADER]: '1' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return res.json();

@@ -12,6 +12,7 @@ import { CoreRestPending, SPLIT_CORE_IMPORTS, initCore, natterCoreClass } from '
 import { FIRST_CHAT_DIR, firstChatRecordings, splitCore, runFirstChats } from '../../tools/bundle/split-core.mjs';
 import { createHeadlessClient } from '../../shim/headless.js';
 import { startServer } from '../../tools/server/server.mjs';
+import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
 
 // The build's two splits of the one core (tools/bundle/build.mjs): by the
 // HTTP first chats alone (core_wasm, core_rest_wasm) and by every recording
@@ -156,7 +157,7 @@ test('a first chat over HTTP runs on the HTTP split\'s first part alone; one ove
 test('a headless client on the two parts, the rest loaded first: a reply after a retry, and the agent runs once', async () => {
   const server = await startServer({ port: 0, distDir: path.join(repoRoot, 'dist'), webDir: path.join(repoRoot, 'web'), testControls: true, tokenDelayMs: 1, log: () => {} });
   const control = (p, body) => fetch(server.url.replace(/\/$/, '') + p, {
-    method: body ? 'POST' : 'GET', headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+    method: body ? 'POST' : 'GET', headers: { 'Content-Type': 'application/json', [CONTROL_HEADER]: '1' }, body: body && JSON.stringify(body),
   }).then((r) => r.json());
   const { wasm, loads } = startSplit();
   await wasm.loadRest();

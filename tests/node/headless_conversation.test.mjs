@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadCore, repoRoot } from './load-core.mjs';
 import { startServer } from '../../tools/server/server.mjs';
+import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
 import { createHeadlessClient } from '../../shim/headless.js';
 
 let server, wasm;
 const control = (p, body) => fetch(server.url.replace(/\/$/, '') + p, {
-  method: body ? 'POST' : 'GET', headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+  method: body ? 'POST' : 'GET', headers: { 'Content-Type': 'application/json', [CONTROL_HEADER]: '1' }, body: body && JSON.stringify(body),
 }).then((r) => r.json());
 
 before(async () => {

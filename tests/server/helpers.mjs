@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../../tools/server/server.mjs';
+import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
 import { parseEvents } from '../../tools/server/sse.mjs';
 
 export { parseEvents };
@@ -25,9 +26,13 @@ export async function startTestServer(options = {}) {
 // Resolves { status, headers, body, reset } once the response ends or the
 // connection is cut. `reset` is true when the socket closed before the
 // response completed (body holds what arrived before that).
+// A test control (/__natter/) gets the header the controls require
+// (control-guard.mjs) unless `headers` names it; null leaves it out.
 export function request(baseUrl, { method = 'GET', path: urlPath = '/', headers = {}, body } = {}) {
+  const all = urlPath.startsWith('/__natter/') ? { [CONTROL_HEADER]: '1', ...headers } : { ...headers };
+  for (const [name, value] of Object.entries(all)) if (value === null) delete all[name];
   return new Promise((resolve) => {
-    const req = http.request(new URL(urlPath, baseUrl), { method, headers, agent: false });
+    const req = http.request(new URL(urlPath, baseUrl), { method, headers: all, agent: false });
     let settled = false;
     const done = (result) => { if (!settled) { settled = true; resolve(result); } };
     req.on('response', (res) => {

@@ -1,7 +1,9 @@
 // Test controls under /__natter/ (only when startServer({testControls: true}),
 // which `npm start` sets only for NATTER_TEST_CONTROLS=1; otherwise those paths
-// are 404). They answer only clients on loopback (anyone else: 404, as if
-// absent) and send no Access-Control-Allow-Origin, so no web page can read them.
+// are 404). They answer only a local test tool (control-guard.mjs: loopback,
+// no proxy in between, not cross-site; a POST needs the header
+// `natter-test-control: 1`; anyone else: 404, as if absent) and send no
+// Access-Control-Allow-Origin, so no web page can read them.
 //   GET  /__natter/stats   -> {requests: {<id>: n}, agent_runs: {<id>: n},
 //                              agent_runs_by_conversation: {<conversation_id>: n}, total_requests: n,
 //                              ws_connections_open: {<session_id>: 1}, replacements: n}
@@ -55,13 +57,11 @@
 //                          envelope carries no words); 404 when none
 import { readBody, sendError, sendJson } from './http-util.mjs';
 import { checkVoiceFaults } from './voice/voice-faults.mjs';
+import { refusal } from './control-guard.mjs';
+
+export { isLoopback } from './control-guard.mjs';
 
 const CONTROL_HEADERS = { 'Cache-Control': 'no-store' };
-
-// 127.0.0.0/8, ::1, and IPv4-mapped loopback.
-export function isLoopback(address = '') {
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
-}
 
 // Resolves the parsed JSON body, or null after answering the error.
 async function readJson(req, res, limit) {
@@ -90,7 +90,8 @@ export function createTestControls({
   store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null, continueLinks = null,
 }) {
   return async function handleControl(req, res, pathname) {
-    if (!isLoopback(req.socket?.remoteAddress)) return sendError(res, 404, 'not_found', 'Not found.');
+    const refused = refusal(req);
+    if (refused) return sendError(res, refused.status, refused.code, refused.message, CONTROL_HEADERS);
     const route = `${req.method} ${pathname}`;
     if (route === 'GET /__natter/stats') return sendJson(res, 200, stats.toJSON(), CONTROL_HEADERS);
     if (route === 'POST /__natter/reset') {
