@@ -81,6 +81,42 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.ok(await store.resumeSession('s5', laptop.token, {}));
     });
 
+    test('past the live links a session may hold, a new mint retires the oldest: it answers expired', async () => {
+      await store.clear();
+      await store.createSession('s6', {});
+      const saved = [{ product_id: 'p', name: 'n', price: '1', currency: 'GBP', url: 'https://shop.test/p' }];
+      const bounded = (n) => ({ ...link(`6-${n}`), saved, maxLive: 2, maxOffers: 100 });
+      for (const n of [1, 2, 3, 4]) assert.equal(await store.mintContinue('s6', bounded(n)), true);
+      assert.deepEqual(await store.redeemContinue({ secretHash: 's6-1' }), { ok: false, code: 'expired' });
+      assert.deepEqual(await store.redeemContinue({ codeHash: 'c6-2' }), { ok: false, code: 'expired' });
+      const got = await store.redeemContinue({ secretHash: 's6-4' });
+      assert.equal(got.ok, true);
+      assert.deepEqual(got.saved, saved);
+      // A spent link holds no place: minting 5 leaves 3 live beside it.
+      assert.equal(await store.mintContinue('s6', bounded(5)), true);
+      assert.equal((await store.redeemContinue({ secretHash: 's6-3' })).ok, true, 'still live: the spent one made room');
+      // Another session's links are its own.
+      await store.createSession('s7', {});
+      assert.equal(await store.mintContinue('s7', { ...link(7), maxLive: 1, maxOffers: 100 }), true);
+      assert.equal((await store.redeemContinue({ secretHash: 's6-5' })).ok, true);
+    });
+
+    test('mints per session are bounded per window: past it, rate_limited with the time left', async () => {
+      await store.clear();
+      await store.createSession('s8', {});
+      await store.createSession('s9', {});
+      const limited = (n, id = 8) => ({ ...link(`${id}-${n}`), maxOffers: 3, offerWindowMs: 400 });
+      for (const n of [1, 2, 3]) assert.equal(await store.mintContinue('s8', limited(n)), true);
+      const refused = await store.mintContinue('s8', limited(4));
+      assert.equal(refused.ok, false);
+      assert.equal(refused.code, 'rate_limited');
+      assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 400, `retry after ${refused.retryAfterMs} ms`);
+      assert.deepEqual(await store.redeemContinue({ secretHash: 's8-4' }), { ok: false, code: 'unknown' }, 'nothing minted');
+      assert.equal(await store.mintContinue('s9', limited(1, 9)), true, 'another session is not limited');
+      await sleep(450);
+      assert.equal(await store.mintContinue('s8', limited(5)), true, 'the window ends');
+    });
+
     test('failed redeems are counted per client within a window', async () => {
       await store.clear();
       assert.equal(await store.continueMisses('1.2.3.4'), 0);

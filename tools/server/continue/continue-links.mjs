@@ -12,6 +12,7 @@
 import { readBody, sendError, sendJson } from '../http-util.mjs';
 import { CORS_HEADERS } from '../chat-endpoint.mjs';
 import { hashOf, isSecret, newCode, newSecret, normalizeCode } from './codes.mjs';
+import { clientBoundsWith } from '../session/client-bounds.mjs';
 
 export const CONTINUE_PATH = '/api/continue';
 export const CONTINUE_TTL_MS = 120_000;
@@ -26,9 +27,15 @@ const REFUSALS = {
   gone: [410, 'That conversation has ended.'],
 };
 
-// `deps`: { store, log, ttlMs }. Returns { offer(conn), handle(req, res), setTtl(ms|null) }.
-export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TTL_MS }) {
+// `deps`: { store, log, ttlMs, bounds (session/client-bounds.mjs: live
+// links per session, offers per session per window) }. Returns { offer(conn),
+// handle(req, res), setTtl(ms|null) }.
+export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TTL_MS, bounds: boundsGiven = {} }) {
   let ttl = ttlMs;
+  const bounds = clientBoundsWith(boundsGiven);
+  const perSession = {
+    maxLive: bounds.maxLiveContinueLinks, maxOffers: bounds.continueOffersPerWindow, offerWindowMs: bounds.continueOfferWindowMs,
+  };
 
   // The `continue.offer` frame of a welcomed connection: only the first
   // device's line may hand the conversation on (a second device cannot
@@ -39,9 +46,18 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
     }
     const secret = newSecret();
     const code = newCode();
+    // Each link keeps its saved products: a session may hold only a few,
+    // and ask for only so many (a new one past the few retires the oldest).
     const minted = await store.mintContinue(conn.sessionId, {
-      secretHash: hashOf(secret), codeHash: hashOf(code), ttlMs: ttl, graceMs: GRACE_MS, saved,
+      secretHash: hashOf(secret), codeHash: hashOf(code), ttlMs: ttl, graceMs: GRACE_MS, saved, ...perSession,
     });
+    if (minted?.code === 'rate_limited') {
+      log(`[server] continue link refused for session ${conn.sessionId.slice(0, 8)}: over ${perSession.maxOffers} offers`);
+      return conn.send({
+        type: 'error', code: 'continue_refused', reason: 'rate_limited', retry_after_ms: minted.retryAfterMs,
+        message: 'Too many links asked for: ask again in a minute.',
+      });
+    }
     if (!minted) return conn.send({ type: 'error', code: 'continue_refused', message: 'This session is not held.' });
     log(`[server] continue link minted for session ${conn.sessionId.slice(0, 8)} (${ttl} ms)`);
     return conn.send({ type: 'continue.offered', secret, code, expires_in_ms: ttl });

@@ -22,13 +22,14 @@ export const CLIENT_BOUNDS = Object.freeze({
   // reason voice_flood, then voice.closed).
   voiceFloodDrops: 100,
   voiceFloodDropsPerSecond: 10,
-  // Continue links per session still redeemable; a new offer past it
-  // revokes the oldest (its secret and code answer "used").
+  // Continue links per session still redeemable (each keeps up to 16 KiB
+  // of saved products); a new offer past it retires the oldest, whose
+  // secret and code then answer 410 expired.
   maxLiveContinueLinks: 3,
-  // continue.offer per connection: a burst, then this many a minute;
-  // beyond it, error rate_limited (retry_after_ms).
-  continueOfferBurst: 3,
-  continueOffersPerMinute: 6,
+  // continue.offer per session (every instance, both stores) in a window;
+  // past it, error continue_refused reason rate_limited (retry_after_ms).
+  continueOffersPerWindow: 6,
+  continueOfferWindowMs: 60_000,
 });
 
 export function clientBoundsWith(overrides = {}) {

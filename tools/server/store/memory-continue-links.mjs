@@ -7,9 +7,18 @@
 // A link is kept under the hash of its secret (and its typed code's hash
 // points to it) until `expiresAt + graceMs`, so a late or second redeem is
 // told "expired" or "used" rather than "unknown".
+//
+// Bounds (session/client-bounds.mjs, given with each mint): at most
+// `maxLive` redeemable links per session (minting past it retires the
+// oldest: it expires now and drops its saved products), and at most
+// `maxOffers` mints per session per `offerWindowMs`.
+import { CLIENT_BOUNDS } from '../session/client-bounds.mjs';
+
 export class MemoryContinueLinks {
   #links = new Map(); // sha256(secret) -> link
   #codes = new Map(); // sha256(typed code) -> sha256(secret)
+  #live = new Map(); // session id -> sha256(secret) of its links, oldest first
+  #offers = new Map(); // session id -> {count, resetAt}: mints in this window
   #misses = new Map(); // client address -> {count, resetAt}
   #now;
   #openSecondLine;
@@ -21,12 +30,32 @@ export class MemoryContinueLinks {
     this.#openSecondLine = openSecondLine;
   }
 
-  // Call only for a held session (the store checks).
-  mintContinue(id, { secretHash, codeHash, ttlMs, graceMs, saved = [] }) {
+  // Call only for a held session (the store checks). -> true, or
+  // {ok: false, code: 'rate_limited', retryAfterMs} past the offer rate.
+  mintContinue(id, {
+    secretHash, codeHash, ttlMs, graceMs, saved = [], maxLive = CLIENT_BOUNDS.maxLiveContinueLinks,
+    maxOffers = CLIENT_BOUNDS.continueOffersPerWindow, offerWindowMs = CLIENT_BOUNDS.continueOfferWindowMs,
+  }) {
     const now = this.#now();
+    this.#prune(now);
+    const held = this.#offers.get(id);
+    const offers = held && held.resetAt > now ? held : { count: 0, resetAt: now + offerWindowMs };
+    if (offers.count >= maxOffers) return { ok: false, code: 'rate_limited', retryAfterMs: offers.resetAt - now };
+    offers.count += 1;
+    this.#offers.set(id, offers);
+    const live = (this.#live.get(id) ?? []).filter((hash) => {
+      const link = this.#links.get(hash);
+      return link && !link.used && link.expiresAt > now;
+    });
+    while (live.length >= maxLive) { // the oldest makes room: expired now, its products let go
+      const oldest = this.#links.get(live.shift());
+      oldest.expiresAt = now;
+      oldest.saved = [];
+    }
+    live.push(secretHash);
+    this.#live.set(id, live);
     this.#links.set(secretHash, { id, codeHash, expiresAt: now + ttlMs, keepUntil: now + ttlMs + graceMs, used: false, saved });
     this.#codes.set(codeHash, secretHash);
-    this.#prune(now);
     return true;
   }
 
@@ -36,6 +65,12 @@ export class MemoryContinueLinks {
       this.#links.delete(hash);
       this.#codes.delete(link.codeHash);
     }
+    for (const [id, hashes] of this.#live) {
+      const kept = hashes.filter((hash) => this.#links.has(hash));
+      if (kept.length) this.#live.set(id, kept);
+      else this.#live.delete(id);
+    }
+    for (const [id, offers] of this.#offers) if (offers.resetAt <= now) this.#offers.delete(id);
   }
 
   // {secretHash} or {codeHash} -> {ok: true, id, token, seq, saved} or {ok: false,
@@ -73,6 +108,8 @@ export class MemoryContinueLinks {
   clear() {
     this.#links.clear();
     this.#codes.clear();
+    this.#live.clear();
+    this.#offers.clear();
     this.#misses.clear();
   }
 }

@@ -1,10 +1,12 @@
 // The continue links of the Redis store (redis-store.mjs; the contract is
 // store/README.md, "Continue on another device"): minting and redeeming
 // each in one Lua step (redis-continue-scripts.mjs, which also describes the
-// keys), and each client's failed redeems counted in Redis, so guessing
-// typed codes is bounded across every instance.
+// keys, and the live-link and offer-rate bounds), and each client's failed
+// redeems counted in Redis, so guessing typed codes is bounded across every
+// instance.
 import { newResumeToken } from './memory-store.mjs';
 import { sessionKeys } from './redis-keys.mjs';
+import { CLIENT_BOUNDS } from '../session/client-bounds.mjs';
 
 export class RedisContinueLinks {
   #client;
@@ -17,14 +19,18 @@ export class RedisContinueLinks {
     this.#run = run;
   }
 
-  async mintContinue(id, { secretHash, codeHash, ttlMs, graceMs, saved = [] }) {
+  // -> true, false (not held), or {ok: false, code: 'rate_limited', retryAfterMs}.
+  async mintContinue(id, {
+    secretHash, codeHash, ttlMs, graceMs, saved = [], maxLive = CLIENT_BOUNDS.maxLiveContinueLinks,
+    maxOffers = CLIENT_BOUNDS.continueOffersPerWindow, offerWindowMs = CLIENT_BOUNDS.continueOfferWindowMs,
+  }) {
     const [s] = sessionKeys(id);
-    const minted = (await this.#run('MINT_CONTINUE', [s, `nt:cont:${secretHash}`, `nt:contcode:${codeHash}`],
-      [id, codeHash, secretHash, ttlMs, graceMs])) === 1;
-    // Set before the secret leaves in continue.offered, so no redeem misses
-    // it; HSET keeps the link's expiry.
-    if (minted && saved.length) await this.#client.hSet(`nt:cont:${secretHash}`, 'saved', JSON.stringify(saved));
-    return minted;
+    // The saved products go in the same step, before the secret leaves in continue.offered.
+    const answer = await this.#run('MINT_CONTINUE',
+      [s, `nt:cont:${secretHash}`, `nt:contcode:${codeHash}`, `nt:contlive:${id}`, `nt:contrate:${id}`],
+      [id, codeHash, secretHash, ttlMs, graceMs, maxLive, maxOffers, offerWindowMs, saved.length ? JSON.stringify(saved) : '']);
+    if (Array.isArray(answer)) return { ok: false, code: 'rate_limited', retryAfterMs: Math.max(Number(answer[1]), 0) };
+    return answer === 1;
   }
 
   async redeemContinue({ secretHash = '', codeHash = '' }) {

@@ -10,12 +10,36 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
-// KEYS S K C; ARGV id codeHash secretHash ttlMs graceMs
+// KEYS S K C L R; ARGV id codeHash secretHash ttlMs graceMs maxLive
+// maxOffers offerWindowMs savedJson ('' for none) -> 0 (not held) | 1 |
+// {'rate_limited', ms left in the window}. L = nt:contlive:<id> (the
+// session's links, oldest first), R = nt:contrate:<id> (mints this window).
+// Past maxLive redeemable links the oldest is retired (expired now, its
+// saved products dropped). Older links' keys are nt:cont:<hash>, the same
+// prefix as K (a single Redis: they are not declared in KEYS).
 const MINT_CONTINUE = `${NOW}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local offers = redis.call('INCR', KEYS[5])
+if offers == 1 then redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[8])) end
+if offers > tonumber(ARGV[7]) then return {'rate_limited', redis.call('PTTL', KEYS[5])} end
 local keep = tonumber(ARGV[4]) + tonumber(ARGV[5])
+local live = {}
+for _, hash in ipairs(redis.call('LRANGE', KEYS[4], 0, -1)) do
+  local f = redis.call('HMGET', 'nt:cont:' .. hash, 'exp', 'used')
+  if f[1] and f[2] == '0' and tonumber(f[1]) > now then table.insert(live, hash) end
+end
+while #live >= tonumber(ARGV[6]) do
+  local oldest = 'nt:cont:' .. table.remove(live, 1)
+  redis.call('HSET', oldest, 'exp', now)
+  redis.call('HDEL', oldest, 'saved')
+end
+table.insert(live, ARGV[3])
+redis.call('DEL', KEYS[4])
+redis.call('RPUSH', KEYS[4], unpack(live))
+redis.call('PEXPIRE', KEYS[4], keep)
 redis.call('DEL', KEYS[2])
 redis.call('HSET', KEYS[2], 'id', ARGV[1], 'code', ARGV[2], 'exp', now + tonumber(ARGV[4]), 'used', '0')
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'saved', ARGV[9]) end
 redis.call('PEXPIRE', KEYS[2], keep)
 redis.call('SET', KEYS[3], ARGV[3], 'PX', keep)
 return 1
