@@ -107,12 +107,25 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.deepEqual((await store.eventsAfter('s6', 1)).map((f) => f.seq), [2, 3, 4]);
     });
 
-    test('records are kept for their age, then forgotten; the count cap answers full', async () => {
+    test('records are kept for their age, then forgotten', async () => {
+      await store.clear();
+      assert.equal((await store.claimRun('a', 'p', { leaseMs: 1 })).outcome, 'started');
+      assert.notEqual(await store.readRun('a', 0), null);
+      await until(async () => (await store.readRun('a', 0)) === null, 'the record to age out', 15_000);
+    });
+
+    test('at the count cap the oldest record no agent runs makes room; full only while all run', async () => {
       await store.clear();
       for (const k of ['a', 'b', 'c']) assert.equal((await store.claimRun(k, 'p', { leaseMs: 1 })).outcome, 'started');
-      assert.deepEqual(await store.claimRun('d', 'p'), { outcome: 'full' });
-      await until(async () => (await store.claimRun('d', 'p', { leaseMs: 1 })).outcome === 'started', 'records to age out', 15_000);
-      assert.equal(await store.readRun('a', 0), null);
+      await new Promise((r) => setTimeout(r, 10)); // their leases end: no agent runs them
+      assert.equal((await store.claimRun('d', 'p', { leaseMs: 60_000 })).outcome, 'started');
+      assert.equal(await store.readRun('a', 0), null, 'the oldest went');
+      assert.notEqual(await store.readRun('b', 0), null, 'only the oldest');
+      assert.equal((await store.claimRun('e', 'p', { leaseMs: 60_000 })).outcome, 'started');
+      assert.equal((await store.claimRun('f', 'p', { leaseMs: 60_000 })).outcome, 'started');
+      assert.equal(await store.readRun('c', 0), null);
+      assert.deepEqual(await store.claimRun('g', 'p'), { outcome: 'full' }, 'd, e, f are all running');
+      assert.equal((await store.claimRun('a', 'p', { leaseMs: 1 })).outcome, 'full', 'an evicted id is new again');
     });
 
     test('a reader sees every event of a run once, in order, while another instance produces it', async () => {

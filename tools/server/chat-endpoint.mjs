@@ -34,9 +34,12 @@ function writeEvent(res, event) {
 // `deps`: { agentRuns (agent-runs.mjs, shared with the live session),
 // store (visitors, store/README.md), stats: RequestStats, faults: FaultQueue|null,
 // tokenDelayMs, tokens: access-tokens.mjs's gate or null (no token needed),
-// log, signal (aborts when the server closes) }.
+// log, signal (aborts when the server closes), budget: chat-budget.mjs's
+// (null: unbounded) }.
 // `ctx.key` is set for the request log.
-export function createChatHandler({ agentRuns, store, stats, faults, tokenDelayMs, tokens = null, log = () => {}, signal }) {
+export function createChatHandler({
+  agentRuns, store, stats, faults, tokenDelayMs, tokens = null, log = () => {}, signal, budget = null,
+}) {
   return async function handleChat(req, res, ctx) {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
     ctx.key = key;
@@ -71,6 +74,17 @@ export function createChatHandler({ agentRuns, store, stats, faults, tokenDelayM
     }
 
     const checked = validateChatRequest(body.text, key);
+    // Over its budget, a client is told when to come back and nothing is
+    // stored for it: no idempotency record, no visitor, no agent run.
+    const over = checked.ok
+      ? budget?.take({ address: req.socket?.remoteAddress ?? '', conversation: checked.request.conversation_id }) ?? null
+      : null;
+    if (over) {
+      log(`[server] POST /api/chat refused: over the per-${over.by} budget`);
+      sendError(res, 429, 'rate_limited', `Too many messages from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
+        { ...CORS_HEADERS, 'Retry-After': String(over.retryAfterS) });
+      return;
+    }
     const overrideText = fault?.action === 'agent_text' ? fault.text : null;
     const begun = checked.ok ? await agentRuns.begin(checked.request, { overrideText }) : null;
     if (fault?.action === 'reset_before_response') {
@@ -81,19 +95,21 @@ export function createChatHandler({ agentRuns, store, stats, faults, tokenDelayM
       sendError(res, checked.status, checked.code, checked.message, CORS_HEADERS);
       return;
     }
-    await store.setVisitor(checked.request.conversation_id, checked.request.visitor);
     if (begun.full) { // nothing was claimed: the client's retry after Retry-After runs it
       sendError(res, 503, 'over_capacity', 'The server holds too many replies right now; retry later.',
         { ...CORS_HEADERS, 'Retry-After': String(RETRY_AFTER_S) });
       return;
     }
-    if (begun.held) { // a person has this conversation; they answer over the live session
-      sendError(res, 409, 'with_staff', 'A person from the shop is handling this conversation.', CORS_HEADERS);
-      return;
-    }
     if (begun.conflict) {
       sendError(res, 422, 'key_reused', 'This Idempotency-Key was used with a different request body.',
         CORS_HEADERS);
+      return;
+    }
+    // Only now, once the message is taken (or a person holds the
+    // conversation), is the visitor kept: a refused request stores nothing.
+    await store.setVisitor(checked.request.conversation_id, checked.request.visitor);
+    if (begun.held) { // a person has this conversation; they answer over the live session
+      sendError(res, 409, 'with_staff', 'A person from the shop is handling this conversation.', CORS_HEADERS);
       return;
     }
     await streamReply(req, res, checked.request, begun, fault);

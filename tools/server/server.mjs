@@ -21,7 +21,8 @@ import { pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { randomBytes } from 'node:crypto';
 import { openStore } from './store/open-store.mjs';
 import { storeUnavailable } from './store/redis-store.mjs';
-import { DEFAULT_LIMITS } from './store/limits.mjs';
+import { DEFAULT_LIMITS, limitsWith } from './store/limits.mjs';
+import { createChatBudget } from './chat-budget.mjs';
 import { LEASE_MS } from './reply-run.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
 import { writeRawResponse } from './session/session-faults.mjs';
@@ -157,8 +158,9 @@ export async function startServer({
   const staff = createStaffApi({ store, auth: staffAuth, log });
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
+  const budget = createChatBudget(limitsWith(limits));
   const chat = createChatHandler({
-    agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal,
+    agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal, budget,
   });
   live = createSessionEndpoint({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
@@ -167,7 +169,7 @@ export async function startServer({
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
-      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks,
+      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks, budget,
     }) : null;
 
   async function route(req, res, pathname) {

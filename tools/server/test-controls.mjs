@@ -22,7 +22,7 @@
 //                          -> {min_protocol, min_client}
 //   POST /__natter/reset   clears idempotency records, counters, faults, token faults and expiry, voice
 //                          calls and voice faults, visitors, conversation transcripts (in the store),
-//                          and live sessions
+//                          the POST /api/chat budgets (chat-budget.mjs), and live sessions
 //                          (dropping their connections) -> {ok: true}
 //   POST /__natter/continue/ttl  {"ms": n | null}: continue links minted from now on live n ms
 //                          (null: back to the start's, 2 min), so a test sees one expire
@@ -87,7 +87,7 @@ function sendHeard(req, res, voice) {
 }
 
 export function createTestControls({
-  store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null, continueLinks = null,
+  store, stats, faults, sessionEndpoint, voice, voiceFaults, tokens = null, continueLinks = null, budget = null,
 }) {
   return async function handleControl(req, res, pathname) {
     const refused = refusal(req);
@@ -104,6 +104,7 @@ export function createTestControls({
       faults.clear();
       tokens?.reset();
       continueLinks?.setTtl(null);
+      budget?.clear();
       return sendJson(res, 200, { ok: true }, CONTROL_HEADERS);
     }
     if (route === 'POST /__natter/session/kill') {

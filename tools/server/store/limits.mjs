@@ -6,10 +6,18 @@ export const DEFAULT_LIMITS = Object.freeze({
   maxEvents: 5000, // events kept per session log for replay
   maxAcked: 1000, // acked message ids remembered per session
   maxTurns: 32, // pending (acked, unanswered) turns per session
-  maxRuns: 200_000, // idempotency records held
+  maxRuns: 200_000, // idempotency records held; at the cap the oldest not running is evicted
   runTtlMs: 24 * 60 * 60 * 1000, // an idempotency record is kept this long
   resumeWindowMs: 120_000, // a session without a connection is held this long
+  // POST /api/chat budgets (chat-budget.mjs), per gateway instance, per window:
+  chatPerAddress: 600, // requests from one client address (an IPv6 /64 counts as one)
+  chatPerConversation: 30, // requests naming one conversation_id
+  chatWindowMs: 60_000,
 });
+
+// At the idempotency cap, how many of the oldest records are looked at for
+// one that no agent is running (memory-runs.mjs, redis-scripts.mjs CLAIM).
+export const EVICT_SCAN = 16;
 
 export function limitsWith(overrides = {}) {
   const limits = { ...DEFAULT_LIMITS, ...overrides };

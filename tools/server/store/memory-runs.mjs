@@ -4,6 +4,7 @@
 // waiters to wake when it changes. Same contract as the Redis scripts
 // (redis-scripts.mjs), checked by tests/server/store-contract.test.mjs.
 import { RunWaiters } from './run-waiters.mjs';
+import { EVICT_SCAN } from './limits.mjs';
 
 export class MemoryRuns {
   #records = new Map(); // key -> run record
@@ -49,12 +50,28 @@ export class MemoryRuns {
     }
     if (this.#records.size >= this.#limits.maxRuns) {
       for (const k of [...this.#records.keys()]) this.#run(k);
-      if (this.#records.size >= this.#limits.maxRuns) return { outcome: 'full' };
+      if (this.#records.size >= this.#limits.maxRuns && !this.#evictOldest()) return { outcome: 'full' };
     }
     this.#records.set(key, {
       print, state: 'running', owner, fence: 1, leaseUntil: this.#now() + leaseMs, events: [], createdAt: this.#now(),
     });
     return { outcome: 'started', fence: 1, have: 0 };
+  }
+
+  // At the cap the oldest record that no agent is running makes room (Map
+  // order is claim order), so a flood of new ids pushes out old answers
+  // instead of refusing every shopper. Only when all the oldest
+  // EVICT_SCAN records are running is the claim refused (full). The
+  // evicted id, sent again, runs its agent again.
+  #evictOldest() {
+    let scanned = 0;
+    for (const [k, r] of this.#records) {
+      if (scanned++ >= EVICT_SCAN) break;
+      if (this.#live(r)) continue;
+      this.#records.delete(k);
+      return true;
+    }
+    return false;
   }
 
   async runConflicts(key, print) {

@@ -6,6 +6,7 @@
 // wait's timeout, since every waiter reads the run again.
 import { RUN_CHANNEL, runKeys } from './redis-keys.mjs';
 import { RunWaiters } from './run-waiters.mjs';
+import { EVICT_SCAN } from './limits.mjs';
 
 export class RedisRuns {
   #client;
@@ -29,7 +30,7 @@ export class RedisRuns {
 
   async claimRun(key, print, { owner = '', leaseMs = 15_000 } = {}) {
     const reply = await this.#run('CLAIM', runKeys(key),
-      [key, print, owner, leaseMs, this.#limits.maxRuns, this.#limits.runTtlMs, RUN_CHANNEL]);
+      [key, print, owner, leaseMs, this.#limits.maxRuns, this.#limits.runTtlMs, RUN_CHANNEL, EVICT_SCAN]);
     const [outcome, fence, have] = reply;
     return fence === undefined ? { outcome } : { outcome, fence: Number(fence), have: Number(have) };
   }

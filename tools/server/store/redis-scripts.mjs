@@ -351,7 +351,12 @@ end
 return 1
 `;
 
-// KEYS R E RZ; ARGV key print owner leaseMs maxRuns ttlMs channel
+// KEYS R E RZ; ARGV key print owner leaseMs maxRuns ttlMs channel evictScan
+// At the cap the oldest record no agent is running is deleted (looking at
+// the evictScan oldest), so a flood of new ids pushes out old answers
+// instead of refusing every shopper; 'full' only when all those are running.
+// The evicted record's keys are named here, not in KEYS (runKeys' layout):
+// one Redis, not a Cluster, as the index key RZ already assumes.
 const CLAIM = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -370,7 +375,20 @@ end
 -- expires a key once now > its deadline), never a millisecond before, so a
 -- record counted out of the cap is gone too.
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - tonumber(ARGV[6])))
-if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return {'full'} end
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then
+  local evicted = false
+  for _, k in ipairs(redis.call('ZRANGE', KEYS[3], 0, tonumber(ARGV[8]) - 1)) do
+    local rk = 'nt:run:{' .. k .. '}'
+    local m = redis.call('HMGET', rk, 'st', 'lease')
+    if not (m[1] == 'running' and tonumber(m[2]) > now) then
+      redis.call('DEL', rk, rk .. ':ev')
+      redis.call('ZREM', KEYS[3], k)
+      evicted = true
+      break
+    end
+  end
+  if not evicted then return {'full'} end
+end
 redis.call('HSET', KEYS[1], 'p', ARGV[2], 'st', 'running', 'ow', ARGV[3], 'f', 1, 'lease', lease, 'c', now)
 redis.call('PEXPIREAT', KEYS[1], now + tonumber(ARGV[6])) -- the same deadline the index uses
 redis.call('ZADD', KEYS[3], now, ARGV[1])

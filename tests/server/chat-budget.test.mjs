@@ -1,0 +1,104 @@
+// One client cannot stop AI chat for everyone (docs/security-http.md):
+// POST /api/chat has a per-address and a per-conversation budget (429 with
+// Retry-After, nothing stored), and the shared idempotency cap pushes out the
+// oldest record instead of refusing every shopper. Attacks are small (the
+// limits lowered), and a shopper from another address is served throughout.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { chatBody, postChat, request, startTestServer, stats } from './helpers.mjs';
+import { addressKey, createChatBudget } from '../../tools/server/chat-budget.mjs';
+import { DEFAULT_LIMITS } from '../../tools/server/store/limits.mjs';
+
+const servers = [];
+after(async () => { for (const s of servers) await s.close(); });
+async function serve(limits) {
+  const server = await startTestServer({ limits });
+  servers.push(server);
+  return server;
+}
+
+// A shopper on another machine: the same chat POST from 127.0.0.2.
+function postFrom(localAddress, baseUrl, { key = randomUUID(), conversation = 'conv-shopper' } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL('/api/chat', baseUrl), {
+      method: 'POST', localAddress, agent: false,
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(chatBody({ key, conversation })));
+  });
+}
+
+const holds = async (server, conversation, visitor) => JSON.parse((await request(server.url, {
+  method: 'POST', path: '/__natter/visitor/matches', body: JSON.stringify({ conversation_id: conversation, visitor }),
+})).body).matches;
+
+const withVisitor = (server, conversation, key = randomUUID()) => postChat(server.url, {
+  key, body: JSON.stringify({ ...chatBody({ key, conversation }), visitor: { id: 'v-1' } }),
+});
+
+test('over the per-address budget: 429 with Retry-After, no record, no visitor; another address is served', async () => {
+  const server = await serve({ chatPerAddress: 3, chatPerConversation: 100 });
+  for (let i = 0; i < 3; i += 1) assert.equal((await postChat(server.url, { conversation: `flood-${i}` })).status, 200);
+  const key = randomUUID();
+  const refused = await withVisitor(server, 'flood-new', key);
+  assert.equal(refused.status, 429);
+  assert.equal(JSON.parse(refused.body).error.code, 'rate_limited');
+  const wait = Number(refused.headers['retry-after']);
+  assert.ok(wait >= 1 && wait <= 60, refused.headers['retry-after']);
+  assert.equal(refused.headers['access-control-allow-origin'], '*', 'the widget can read it');
+  assert.equal((await stats(server.url)).agent_runs[key], undefined, 'no agent run');
+  assert.equal(await holds(server, 'flood-new', null), true, 'no visitor record');
+  assert.equal(await postFrom('127.0.0.2', server.url), 200, 'a shopper elsewhere is served');
+  assert.ok(server.lines.some((l) => l.includes('over the per-address budget')));
+});
+
+test('over the per-conversation budget: 429; the same client in another conversation is served', async () => {
+  const server = await serve({ chatPerConversation: 2 });
+  assert.equal((await postChat(server.url, { conversation: 'chatty' })).status, 200);
+  assert.equal((await postChat(server.url, { conversation: 'chatty' })).status, 200);
+  const refused = await postChat(server.url, { conversation: 'chatty' });
+  assert.equal(refused.status, 429);
+  assert.ok(Number(refused.headers['retry-after']) >= 1);
+  assert.equal((await postChat(server.url, { conversation: 'quiet' })).status, 200);
+});
+
+test('at the idempotency cap a flood of new ids evicts the oldest records; shoppers are never refused', async () => {
+  const server = await serve({ maxRuns: 3 });
+  for (let i = 0; i < 8; i += 1) {
+    assert.equal((await postChat(server.url, { conversation: `cap-${i}` })).status, 200, `flood message ${i}`);
+  }
+  assert.equal(await postFrom('127.0.0.2', server.url), 200, 'a shopper after the flood');
+});
+
+test('a refused request creates no visitor record (idempotency key reused with another body)', async () => {
+  const server = await serve({});
+  const key = randomUUID();
+  assert.equal((await postChat(server.url, { key, conversation: 'kept' })).status, 200);
+  const reused = await postChat(server.url, {
+    key, body: JSON.stringify({ ...chatBody({ key, conversation: 'other', text: 'changed' }), visitor: { id: 'v-9' } }),
+  });
+  assert.equal(reused.status, 422);
+  assert.equal(await holds(server, 'other', null), true);
+});
+
+test('the budget: counts per window, refuses without counting, IPv6 by /64, one value per bound', () => {
+  let t = 0;
+  const budget = createChatBudget({ chatPerAddress: 2, chatPerConversation: 10, chatWindowMs: 1000 }, () => t);
+  assert.equal(budget.take({ address: '2001:db8:1:2::1', conversation: 'a' }), null);
+  assert.equal(budget.take({ address: '2001:db8:1:2:ffff::9', conversation: 'b' }), null);
+  t = 400;
+  assert.deepEqual(budget.take({ address: '2001:db8:1:2::7', conversation: 'c' }), { retryAfterS: 1, by: 'address' });
+  assert.equal(budget.take({ address: '2001:db8:1:3::1', conversation: 'c' }), null, 'another /64');
+  t = 1000;
+  assert.equal(budget.take({ address: '2001:db8:1:2::1', conversation: 'a' }), null, 'a new window');
+  assert.equal(addressKey('::ffff:10.0.0.1'), '10.0.0.1');
+  assert.equal(DEFAULT_LIMITS.chatPerAddress, 600);
+  assert.equal(DEFAULT_LIMITS.chatPerConversation, 30);
+  assert.equal(DEFAULT_LIMITS.chatWindowMs, 60_000);
+});

@@ -1,0 +1,59 @@
+// Per-client budgets on POST /api/chat (docs/security-http.md): so one
+// client cannot spend the agent, fill the idempotency records or starve
+// other shoppers. Two fixed-window counters, both must have room:
+//   - per client address (the socket's peer; an IPv6 /64 is one client,
+//     since one host is usually given a whole /64): chatPerAddress;
+//   - per conversation_id (what one widget sends): chatPerConversation.
+// Values in store/limits.mjs. Counted in this instance's memory: with N
+// instances a client may send up to N times the budget. The counters are
+// forgotten each window, so they hold at most one window's clients.
+//
+// take({address, conversation}) returns null (counted) or
+// {retryAfterS, by: 'address' | 'conversation'} (refused, nothing counted).
+
+// The budget key of a peer address: IPv4 (also IPv4-mapped) as is, IPv6 by
+// its first four groups.
+export function addressKey(address = '') {
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (v4) return v4[1];
+  if (!address.includes(':')) return address;
+  const [head, tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+export function createChatBudget({ chatPerAddress, chatPerConversation, chatWindowMs }, now = Date.now) {
+  let windowStart = now();
+  let byAddress = new Map();
+  let byConversation = new Map();
+
+  function roll() {
+    const t = now();
+    if (t - windowStart < chatWindowMs) return;
+    windowStart = t - ((t - windowStart) % chatWindowMs);
+    byAddress = new Map();
+    byConversation = new Map();
+  }
+
+  return {
+    take({ address, conversation }) {
+      roll();
+      const a = addressKey(address);
+      const retryAfterS = Math.max(1, Math.ceil((windowStart + chatWindowMs - now()) / 1000));
+      if ((byAddress.get(a) ?? 0) >= chatPerAddress) return { retryAfterS, by: 'address' };
+      if ((byConversation.get(conversation) ?? 0) >= chatPerConversation) return { retryAfterS, by: 'conversation' };
+      byAddress.set(a, (byAddress.get(a) ?? 0) + 1);
+      byConversation.set(conversation, (byConversation.get(conversation) ?? 0) + 1);
+      return null;
+    },
+    clear() {
+      windowStart = now();
+      byAddress = new Map();
+      byConversation = new Map();
+    },
+  };
+}
