@@ -7,7 +7,8 @@ import { SAMPLE_RATE } from '../opus-frames.mjs';
 // Resolves the PCM of `text` spoken by espeak-ng, as an Int16Array.
 export function speak(text, { voice = 'en-us' } = {}) {
   return new Promise((resolve, reject) => {
-    const espeak = spawn('espeak-ng', ['-v', voice, '--stdout', text], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // '--': the text is never read as an option, whatever it starts with.
+    const espeak = spawn('espeak-ng', ['-v', voice, '--stdout', '--', text], { stdio: ['ignore', 'pipe', 'ignore'] });
     const sox = spawn('sox', ['-t', 'wav', '-', '-t', 'raw', '-r', String(SAMPLE_RATE), '-e', 'signed',
       '-b', '16', '-c', '1', '-L', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const chunks = [];
