@@ -2,7 +2,8 @@
 // "Continue on another device"), against both stores: a link redeems once,
 // by its secret's hash or its typed code's, into a second token line of the
 // session; a spent or expired one is refused with its reason; the first
-// line's revoke voids the second; failed redeems are counted per client.
+// line's revoke voids the second; a session's live links and offers are
+// bounded; typed-code attempts are taken per client, atomically.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
@@ -117,16 +118,27 @@ for (const [kind, makeBackend] of Object.entries(backends)) {
       assert.equal(await store.mintContinue('s8', limited(5)), true, 'the window ends');
     });
 
-    test('failed redeems are counted per client within a window', async () => {
+    test('typed-code attempts are taken per client within a window, in one step with the check; a refund gives one back', async () => {
       await store.clear();
-      assert.equal(await store.continueMisses('1.2.3.4'), 0);
-      assert.equal(await store.countContinueMiss('1.2.3.4', 60_000), 1);
-      assert.equal(await store.countContinueMiss('1.2.3.4', 60_000), 2);
-      assert.equal(await store.continueMisses('1.2.3.4'), 2);
-      assert.equal(await store.continueMisses('5.6.7.8'), 0);
-      assert.equal(await store.countContinueMiss('9.9.9.9', 30), 1);
+      const take = (key, windowMs = 60_000) => store.takeContinueAttempt(key, 2, windowMs);
+      assert.deepEqual(await take('1.2.3.4'), { ok: true });
+      assert.deepEqual(await take('1.2.3.4'), { ok: true });
+      const refused = await take('1.2.3.4');
+      assert.equal(refused.ok, false);
+      assert.ok(refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000, `retry after ${refused.retryAfterMs} ms`);
+      assert.deepEqual(await take('5.6.7.8'), { ok: true }, 'another client has its own');
+      await store.refundContinueAttempt('1.2.3.4');
+      assert.deepEqual(await take('1.2.3.4'), { ok: true }, 'the refunded one');
+      assert.equal((await take('1.2.3.4')).ok, false);
+      // Concurrent attempts: exactly `max` taken, however they interleave.
+      const answers = await Promise.all(Array.from({ length: 50 }, () => take('9.9.9.9', 30)));
+      assert.equal(answers.filter((a) => a.ok).length, 2);
       await sleep(60);
-      assert.equal(await store.continueMisses('9.9.9.9'), 0, 'the window ends');
+      assert.deepEqual(await take('9.9.9.9', 30), { ok: true }, 'the window ends');
+      await store.refundContinueAttempt('nobody');
+      assert.deepEqual(await take('nobody'), { ok: true }, 'a refund with nothing taken gives nothing extra');
+      assert.deepEqual(await take('nobody'), { ok: true });
+      assert.equal((await take('nobody')).ok, false);
     });
   });
 }

@@ -85,14 +85,16 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
     }
     // Only typed codes can be guessed (a secret has 128 bits), so only they
     // are bounded: a client that missed too often waits, a QR link still works.
-    if (!secret && await store.continueMisses(client) >= MAX_MISSES) {
+    // The attempt is taken before the code is looked at (in one store step
+    // with the check), and given back unless the code was unknown.
+    if (!secret && !(await store.takeContinueAttempt(client, MAX_MISSES, MISS_WINDOW_MS)).ok) {
       log('[server] POST /api/continue refused: too many failed codes from this client');
       return sendError(res, 429, 'rate_limited', 'Too many wrong codes. Wait a minute and try again.',
         { 'Retry-After': String(MISS_WINDOW_MS / 1000), ...CORS_HEADERS });
     }
     const answer = await store.redeemContinue(secret ? { secretHash: hashOf(secret) } : { codeHash: hashOf(code) });
+    if (!secret && answer.code !== 'unknown') await store.refundContinueAttempt(client);
     if (!answer.ok) {
-      if (answer.code === 'unknown') await store.countContinueMiss(client, MISS_WINDOW_MS);
       log(`[server] POST /api/continue refused: ${answer.code}`);
       const [status, message] = REFUSALS[answer.code] ?? REFUSALS.unknown;
       return sendError(res, status, answer.code, message, CORS_HEADERS);

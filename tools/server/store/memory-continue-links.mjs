@@ -1,6 +1,6 @@
 // The continue links of the embedded store (memory-store.mjs; the contract
 // is store/README.md, "Continue on another device"): which links were
-// minted, which are spent, and how many failed redeems each client made.
+// minted, which are spent, and how many typed-code attempts each client made.
 // The session's token lines stay with the sessions: a redeem asks the store
 // to open the second device's line through `openSecondLine`.
 //
@@ -71,6 +71,7 @@ export class MemoryContinueLinks {
       else this.#live.delete(id);
     }
     for (const [id, offers] of this.#offers) if (offers.resetAt <= now) this.#offers.delete(id);
+    for (const [key, misses] of this.#misses) if (misses.resetAt <= now) this.#misses.delete(key);
   }
 
   // {secretHash} or {codeHash} -> {ok: true, id, token, seq, saved} or {ok: false,
@@ -89,20 +90,25 @@ export class MemoryContinueLinks {
     return { ok: true, id: link.id, token: line.token, seq: line.seq, saved: link.saved };
   }
 
-  // How many failed redeems `key` (a client address) made in this window:
-  // counted here so that guessing typed codes is bounded on every instance.
-  countContinueMiss(key, windowMs) {
+  // One typed-code attempt by `key` (a client address), taken before the
+  // code is looked at and in the same step as the check, so concurrent
+  // guesses cannot all pass the check before any is counted. -> {ok: true},
+  // or {ok: false, retryAfterMs} once `max` are taken in this window.
+  // refundContinueAttempt gives one back (the code was a real one: only
+  // misses are meant to count).
+  takeContinueAttempt(key, max, windowMs) {
     const now = this.#now();
     const held = this.#misses.get(key);
     const entry = held && held.resetAt > now ? held : { count: 0, resetAt: now + windowMs };
+    if (entry.count >= max) return { ok: false, retryAfterMs: entry.resetAt - now };
     entry.count += 1;
     this.#misses.set(key, entry);
-    return entry.count;
+    return { ok: true };
   }
 
-  continueMisses(key) {
+  refundContinueAttempt(key) {
     const held = this.#misses.get(key);
-    return held && held.resetAt > this.#now() ? held.count : 0;
+    if (held && held.resetAt > this.#now() && held.count > 0) held.count -= 1;
   }
 
   clear() {

@@ -126,8 +126,8 @@ export class MemoryStore {
 
   async mintContinue(id, link) { return this.#held(id) ? this.#continue.mintContinue(id, link) : false; }
   async redeemContinue(proof) { return this.#continue.redeemContinue(proof); }
-  async countContinueMiss(key, windowMs) { return this.#continue.countContinueMiss(key, windowMs); }
-  async continueMisses(key) { return this.#continue.continueMisses(key); }
+  async takeContinueAttempt(key, max, windowMs) { return this.#continue.takeContinueAttempt(key, max, windowMs); }
+  async refundContinueAttempt(key) { return this.#continue.refundContinueAttempt(key); }
 
   // A redeemed link's new second-device line on the session (replacing any
   // earlier one): {token, seq}, or null when the session is not held.

@@ -1,9 +1,9 @@
 // The continue links of the Redis store (redis-store.mjs; the contract is
 // store/README.md, "Continue on another device"): minting and redeeming
 // each in one Lua step (redis-continue-scripts.mjs, which also describes the
-// keys, and the live-link and offer-rate bounds), and each client's failed
-// redeems counted in Redis, so guessing typed codes is bounded across every
-// instance.
+// keys, and the live-link and offer-rate bounds), and each client's
+// typed-code attempts counted in Redis (checked and counted in one script),
+// so guessing typed codes is bounded across every instance.
 import { newResumeToken } from './memory-store.mjs';
 import { sessionKeys } from './redis-keys.mjs';
 import { CLIENT_BOUNDS } from '../session/client-bounds.mjs';
@@ -45,9 +45,11 @@ export class RedisContinueLinks {
       : { ok: false, code: answer };
   }
 
-  async countContinueMiss(key, windowMs) {
-    return Number(await this.#run('COUNT_CONTINUE_MISS', [`nt:contmiss:${key}`], [windowMs]));
+  // As memory-continue-links.mjs: the check and the count in one script.
+  async takeContinueAttempt(key, max, windowMs) {
+    const [ok, ms] = await this.#run('TAKE_CONTINUE_ATTEMPT', [`nt:contmiss:${key}`], [max, windowMs]);
+    return ok === 1 ? { ok: true } : { ok: false, retryAfterMs: Math.max(Number(ms), 0) };
   }
 
-  async continueMisses(key) { return Number(await this.#client.get(`nt:contmiss:${key}`) ?? 0); }
+  async refundContinueAttempt(key) { await this.#run('REFUND_CONTINUE_ATTEMPT', [`nt:contmiss:${key}`], []); }
 }

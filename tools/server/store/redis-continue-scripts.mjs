@@ -59,11 +59,21 @@ redis.call('HSET', KEYS[2], 'dtok', redis.sha1hex(ARGV[2]), 'dptok', '')
 return {'ok', redis.call('HGET', KEYS[2], 'seq')}
 `;
 
-// KEYS M (nt:contmiss:<client>); ARGV windowMs -> the misses in this window.
-const COUNT_CONTINUE_MISS = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1])) end
-return n
+// KEYS M (nt:contmiss:<client>); ARGV max windowMs -> {1, 0} (an attempt
+// taken) or {0, ms left in the window} (max already taken). The check and
+// the count in one step: concurrent guesses cannot all pass the check.
+const TAKE_CONTINUE_ATTEMPT = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n >= tonumber(ARGV[1]) then return {0, redis.call('PTTL', KEYS[1])} end
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
+return {1, 0}
 `;
 
-export const CONTINUE_SCRIPTS = Object.freeze({ MINT_CONTINUE, REDEEM_CONTINUE, COUNT_CONTINUE_MISS });
+// KEYS M: one attempt given back (the code was a real one), within the window only.
+const REFUND_CONTINUE_ATTEMPT = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then redis.call('DECR', KEYS[1]) end
+return 1
+`;
+
+export const CONTINUE_SCRIPTS = Object.freeze({ MINT_CONTINUE, REDEEM_CONTINUE, TAKE_CONTINUE_ATTEMPT, REFUND_CONTINUE_ATTEMPT });

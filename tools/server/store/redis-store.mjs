@@ -174,8 +174,8 @@ export class RedisStore {
 
   async mintContinue(id, link) { return this.#continue.mintContinue(id, link); }
   async redeemContinue(proof) { return this.#continue.redeemContinue(proof); }
-  async countContinueMiss(key, windowMs) { return this.#continue.countContinueMiss(key, windowMs); }
-  async continueMisses(key) { return this.#continue.continueMisses(key); }
+  async takeContinueAttempt(key, max, windowMs) { return this.#continue.takeContinueAttempt(key, max, windowMs); }
+  async refundContinueAttempt(key) { return this.#continue.refundContinueAttempt(key); }
 
   onKick(fn) { this.#kickers.add(fn); return () => this.#kickers.delete(fn); }
 
