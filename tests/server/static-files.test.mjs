@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeSiteFixture, request, startTestServer } from './helpers.mjs';
 import { isHashedName, resolveInside, FRAME_CSP } from '../../tools/server/static-files.mjs';
@@ -159,6 +159,30 @@ test('path traversal out of dist/ and web/ is refused', async () => {
     const response = await rawGet(server.port, target);
     assert.doesNotMatch(response, /top secret/, target);
     assert.match(response, /^HTTP\/1\.1 (400|404) /, target);
+  }
+});
+
+test('a symbolic link whose target lies outside the served folder is refused; one inside is served', async () => {
+  symlinkSync(path.join(site.root, 'secret.txt'), path.join(site.distDir, 'leak.txt'));
+  symlinkSync(site.root, path.join(site.webDir, 'up'));
+  symlinkSync(path.join(site.root, 'secret.txt'), path.join(site.distDir, 'natter.js.gz')); // a precompressed sibling
+  mkdirSync(path.join(site.distDir, 'inner'));
+  symlinkSync(path.join(site.distDir, 'shared.css'), path.join(site.distDir, 'inner', 'same.css'));
+  try {
+    for (const target of ['/leak.txt', '/up/secret.txt', '/up/dist/natter.js']) {
+      const res = await request(server.url, { path: target });
+      assert.equal(res.status, 404, target);
+      assert.doesNotMatch(res.body, /top secret/, target);
+    }
+    const loader = await request(server.url, { path: '/natter.js', headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(loader.status, 200);
+    assert.equal(loader.headers['content-encoding'], undefined, 'the linked sibling is not sent');
+    assert.doesNotMatch(loader.body, /top secret/);
+    assert.equal((await request(server.url, { path: '/inner/same.css' })).body, '.from-dist{}', 'a link inside is fine');
+  } finally {
+    for (const f of [path.join(site.distDir, 'leak.txt'), path.join(site.webDir, 'up'), path.join(site.distDir, 'natter.js.gz'), path.join(site.distDir, 'inner')]) {
+      rmSync(f, { recursive: true, force: true });
+    }
   }
 });
 

@@ -36,7 +36,7 @@
 // the best one the request accepts (encoding.mjs), with Content-Encoding,
 // its own ETag and `Vary: Accept-Encoding`; SRI still holds, as browsers
 // check the decoded bytes. A sibling older than its file is not used.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { demoVariant, DEMO_VARIANTS } from './demo-pages.mjs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -97,26 +97,30 @@ export function resolveInside(root, pathname) {
   return full.startsWith(base + path.sep) ? full : null;
 }
 
-// The file's stat when it is a regular file no older than notOlderThan, else null.
-async function regularFile(file, notOlderThan = 0) {
+// The file's stat when it is a regular file no older than notOlderThan
+// whose real path (symbolic links followed) is still inside `root`, else
+// null: a link in a served folder never serves what lies outside it.
+async function regularFile(root, file, notOlderThan = 0) {
   try {
-    const info = await stat(file);
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+    if (!realFile.startsWith(realRoot + path.sep)) return null;
+    const info = await stat(realFile);
     return info.isFile() && info.mtimeMs >= notOlderThan ? info : null;
   } catch {
     return null;
   }
 }
 
-async function readRegularFile(file) {
-  return (await regularFile(file)) ? readFile(file).catch(() => null) : null;
+async function readRegularFile(root, file) {
+  return (await regularFile(root, file)) ? readFile(file).catch(() => null) : null;
 }
 
 // The request's best precompressed sibling of `file` (whose mtime is
 // mtimeMs): {content, encoding}, or null (then the file goes as it is).
-async function precompressed(req, file, mtimeMs) {
+async function precompressed(req, root, file, mtimeMs) {
   const accepted = acceptedEncodings(req.headers['accept-encoding']);
   for (const { name, suffix } of ENCODINGS) {
-    if (!accepted.includes(name) || !(await regularFile(file + suffix, mtimeMs))) continue;
+    if (!accepted.includes(name) || !(await regularFile(root, file + suffix, mtimeMs))) continue;
     const content = await readFile(file + suffix).catch(() => null);
     if (content) return { content, encoding: name };
   }
@@ -172,7 +176,7 @@ const FRAME_HEADERS = Object.freeze({ ...DIST_HEADERS, 'Content-Security-Policy'
 async function demoPage(webDir, file) {
   const name = file.replace(/^\/+/, '');
   if (!DEMO_VARIANTS.includes(name)) return null;
-  const index = await readRegularFile(path.join(webDir, 'demo', 'index.html'));
+  const index = await readRegularFile(webDir, path.join(webDir, 'demo', 'index.html'));
   return index && Buffer.from(demoVariant(name, index.toString('utf8')));
 }
 
@@ -197,13 +201,13 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       const page = pathname.slice(prefix.length - 1);
       const file = page === '/' ? 'demo/index.html' : page.endsWith('.html') ? page : null;
       const full = file && webDir ? resolveInside(webDir, file) : null;
-      const content = full && ((await demoPage(webDir, file)) ?? (await readRegularFile(full)));
+      const content = full && ((await demoPage(webDir, file)) ?? (await readRegularFile(webDir, full)));
       if (!content) return notFound(res);
       return send(req, res, { content, file: full, headers: pageHeaders[prefix] });
     }
     if (pathname === '/' || pathname === '/index.html') {
       const file = webDir ? path.join(webDir, 'demo', 'index.html') : null;
-      const content = (file && (await readRegularFile(file))) ?? Buffer.from(PLACEHOLDER);
+      const content = (file && (await readRegularFile(webDir, file))) ?? Buffer.from(PLACEHOLDER);
       send(req, res, { content, file: 'index.html', headers: {} });
       return;
     }
@@ -214,13 +218,13 @@ export function createStaticHandler({ releaseDir, distDir, webDir, pageHeaders =
       if (!root) continue;
       const file = resolveInside(root, pathname);
       if (file === null) return notFound(res);
-      const info = await regularFile(file);
+      const info = await regularFile(root, file);
       if (!info) continue;
       const shipped = headers === DIST_HEADERS && path.extname(file).toLowerCase() === '.html';
       const own = shipped ? FRAME_HEADERS : headers;
       const vary = headers === DIST_HEADERS && isCompressible(file);
       // A sibling sent instead: the file itself is never read for it.
-      const packed = vary ? await precompressed(req, file, info.mtimeMs) : null;
+      const packed = vary ? await precompressed(req, root, file, info.mtimeMs) : null;
       const content = packed?.content ?? (await readFile(file).catch(() => null));
       if (!content) continue;
       return send(req, res, {
