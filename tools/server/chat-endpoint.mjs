@@ -2,7 +2,8 @@
 // most once per Idempotency-Key, and streams the reply as server-sent events.
 // Also applies the injected fault (test controls) each request takes.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readBody, sendError } from './http-util.mjs';
+import { answerBodyFailure, readBody, sendError } from './http-util.mjs';
+import { DEFAULT_LIMITS } from './store/limits.mjs';
 import { MAX_BODY_BYTES, validateChatRequest } from './chat-request.mjs';
 import { AGENT_FAILED } from './agent-runs.mjs';
 import { SSE_HEADERS, formatEvent } from './sse.mjs';
@@ -35,10 +36,11 @@ function writeEvent(res, event) {
 // store (visitors, store/README.md), stats: RequestStats, faults: FaultQueue|null,
 // tokenDelayMs, tokens: access-tokens.mjs's gate or null (no token needed),
 // log, signal (aborts when the server closes), budget: chat-budget.mjs's
-// (null: unbounded) }.
+// (null: unbounded), bodyTimeoutMs (store/limits.mjs) }.
 // `ctx.key` is set for the request log.
 export function createChatHandler({
   agentRuns, store, stats, faults, tokenDelayMs, tokens = null, log = () => {}, signal, budget = null,
+  bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
 }) {
   return async function handleChat(req, res, ctx) {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
@@ -46,12 +48,10 @@ export function createChatHandler({
     stats.countRequest(key);
     const fault = faults?.takeChat() ?? null;
 
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const body = await readBody(req, MAX_BODY_BYTES, { timeoutMs: bodyTimeoutMs });
     if (!body.ok) {
-      if (body.reason === 'too_large') {
-        sendError(res, 413, 'body_too_large', `The request body is over ${MAX_BODY_BYTES} bytes.`,
-          { ...CORS_HEADERS, Connection: 'close' });
-      }
+      if (body.reason === 'timeout') log(`[server] POST /api/chat refused: the body did not arrive within ${bodyTimeoutMs} ms`);
+      answerBodyFailure(res, body, MAX_BODY_BYTES, CORS_HEADERS);
       return;
     }
     if (fault?.action === 'delay_ms') {

@@ -17,7 +17,7 @@ import { FaultQueue } from './faults.mjs';
 import { createAgentRuns } from './agent-runs.mjs';
 import { createScriptedAgent } from './agents/scripted.mjs';
 import { logRequest } from './request-log.mjs';
-import { pathnameOf, sendError, sendJson } from './http-util.mjs';
+import { errorLine, pathnameOf, sendError, sendJson } from './http-util.mjs';
 import { randomBytes } from 'node:crypto';
 import { openStore } from './store/open-store.mjs';
 import { storeUnavailable } from './store/redis-store.mjs';
@@ -158,9 +158,11 @@ export async function startServer({
   const staff = createStaffApi({ store, auth: staffAuth, log });
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
-  const budget = createChatBudget(limitsWith(limits));
+  const httpLimits = limitsWith(limits);
+  const budget = createChatBudget(httpLimits);
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal, budget,
+    bodyTimeoutMs: httpLimits.bodyTimeoutMs,
   });
   live = createSessionEndpoint({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
@@ -207,7 +209,7 @@ export async function startServer({
         } else res.destroy();
         return;
       }
-      log(`[server] error handling ${req.method} ${req.url}: ${error?.stack ?? error}`);
+      log(`[server] error handling ${req.method} ${pathname ?? '(bad url)'}: ${errorLine(error)}`);
       if (!res.headersSent) sendError(res, 500, 'internal', 'Internal server error.');
       else res.destroy();
     });

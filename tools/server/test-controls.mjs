@@ -55,7 +55,7 @@
 //                          session's current or last call (its last 120 s) and its
 //                          loudness per 10 ms (480 samples), never the audio itself (an
 //                          envelope carries no words); 404 when none
-import { readBody, sendError, sendJson } from './http-util.mjs';
+import { answerBodyFailure, readBody, sendError, sendJson } from './http-util.mjs';
 import { checkVoiceFaults } from './voice/voice-faults.mjs';
 import { refusal } from './control-guard.mjs';
 
@@ -67,7 +67,7 @@ const CONTROL_HEADERS = { 'Cache-Control': 'no-store' };
 async function readJson(req, res, limit) {
   const body = await readBody(req, limit);
   if (!body.ok) {
-    sendError(res, 413, 'body_too_large', 'Body too large.', CONTROL_HEADERS);
+    answerBodyFailure(res, body, limit, CONTROL_HEADERS);
     return null;
   }
   try {

@@ -13,6 +13,7 @@ export const DEFAULT_LIMITS = Object.freeze({
   chatPerAddress: 600, // requests from one client address (an IPv6 /64 counts as one)
   chatPerConversation: 30, // requests naming one conversation_id
   chatWindowMs: 60_000,
+  bodyTimeoutMs: 10_000, // a request body must have arrived this long after its headers (408)
 });
 
 // At the idempotency cap, how many of the oldest records are looked at for
