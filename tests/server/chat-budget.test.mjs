@@ -7,16 +7,17 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { chatBody, postChat, request, startTestServer, stats } from './helpers.mjs';
+import { chatBody, postChat, request, stats } from './helpers.mjs';
+import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { addressKey, createChatBudget } from '../../tools/server/chat-budget.mjs';
 import { DEFAULT_LIMITS } from '../../tools/server/store/limits.mjs';
 
-const servers = [];
-after(async () => { for (const s of servers) await s.close(); });
-async function serve(limits) {
-  const server = await startTestServer({ limits });
-  servers.push(server);
-  return server;
+const gateways = [];
+after(async () => { for (const g of gateways) await g.close(); });
+async function serve(limits, kind = 'memory') {
+  const gateway = await startGatewayOnStore(kind, { limits });
+  gateways.push(gateway);
+  return gateway.server;
 }
 
 // A shopper on another machine: the same chat POST from 127.0.0.2.
@@ -42,8 +43,9 @@ const withVisitor = (server, conversation, key = randomUUID()) => postChat(serve
   key, body: JSON.stringify({ ...chatBody({ key, conversation }), visitor: { id: 'v-1' } }),
 });
 
-test('over the per-address budget: 429 with Retry-After, no record, no visitor; another address is served', async () => {
-  const server = await serve({ chatPerAddress: 3, chatPerConversation: 100 });
+for (const kind of STORE_KINDS) {
+test(`${kind}: over the per-address budget: 429 with Retry-After, no record, no visitor; another address is served`, async () => {
+  const server = await serve({ chatPerAddress: 3, chatPerConversation: 100 }, kind);
   for (let i = 0; i < 3; i += 1) assert.equal((await postChat(server.url, { conversation: `flood-${i}` })).status, 200);
   const key = randomUUID();
   const refused = await withVisitor(server, 'flood-new', key);
@@ -58,6 +60,8 @@ test('over the per-address budget: 429 with Retry-After, no record, no visitor; 
   assert.ok(server.lines.some((l) => l.includes('over the per-address budget')));
 });
 
+}
+
 test('over the per-conversation budget: 429; the same client in another conversation is served', async () => {
   const server = await serve({ chatPerConversation: 2 });
   assert.equal((await postChat(server.url, { conversation: 'chatty' })).status, 200);
@@ -68,16 +72,17 @@ test('over the per-conversation budget: 429; the same client in another conversa
   assert.equal((await postChat(server.url, { conversation: 'quiet' })).status, 200);
 });
 
-test('at the idempotency cap a flood of new ids evicts the oldest records; shoppers are never refused', async () => {
-  const server = await serve({ maxRuns: 3 });
+for (const kind of STORE_KINDS) {
+test(`${kind}: at the idempotency cap a flood of new ids evicts the oldest records; shoppers are never refused`, async () => {
+  const server = await serve({ maxRuns: 3 }, kind);
   for (let i = 0; i < 8; i += 1) {
     assert.equal((await postChat(server.url, { conversation: `cap-${i}` })).status, 200, `flood message ${i}`);
   }
   assert.equal(await postFrom('127.0.0.2', server.url), 200, 'a shopper after the flood');
 });
 
-test('a refused request creates no visitor record (idempotency key reused with another body)', async () => {
-  const server = await serve({});
+test(`${kind}: a refused request creates no visitor record (idempotency key reused with another body)`, async () => {
+  const server = await serve({}, kind);
   const key = randomUUID();
   assert.equal((await postChat(server.url, { key, conversation: 'kept' })).status, 200);
   const reused = await postChat(server.url, {
@@ -86,6 +91,7 @@ test('a refused request creates no visitor record (idempotency key reused with a
   assert.equal(reused.status, 422);
   assert.equal(await holds(server, 'other', null), true);
 });
+}
 
 test('the budget: counts per window, refuses without counting, IPv6 by /64, one value per bound', () => {
   let t = 0;
