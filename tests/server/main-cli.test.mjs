@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { request } from './helpers.mjs';
+import { closeAllSockets, connect } from './session-helpers.mjs';
 
 const mainPath = fileURLToPath(new URL('../../tools/server/main.mjs', import.meta.url));
 
@@ -66,4 +67,25 @@ test('with NATTER_TOKEN_SECRET the demo token endpoint exists only with NATTER_D
     assert.equal(res.status, 200);
     assert.ok(JSON.parse(res.body).token);
   } finally { await demo.stop(); }
+});
+
+test('NATTER_MAX_SOCKETS_PER_ADDRESS sets the live session\'s sockets per address; a bad value stops the start', async () => {
+  const cli = await startCli({ NATTER_MAX_SOCKETS_PER_ADDRESS: '1' });
+  try {
+    await connect(cli.url);
+    const second = await connect(cli.url);
+    assert.deepEqual(await second.waitClosed(), { code: 1013, reason: 'try again later: address' });
+  } finally {
+    closeAllSockets();
+    await cli.stop();
+  }
+  const bad = spawn(process.execPath, [mainPath], {
+    env: { ...process.env, PORT: '0', NATTER_MAX_SOCKETS_PER_ADDRESS: 'lots' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  bad.stderr.setEncoding('utf8');
+  bad.stderr.on('data', (c) => { err += c; });
+  const [code] = await once(bad, 'exit');
+  assert.equal(code, 2);
+  assert.match(err, /NATTER_MAX_SOCKETS_PER_ADDRESS must be a whole number >= 1/);
 });

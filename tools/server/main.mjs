@@ -14,7 +14,9 @@
 // it, state is in this process's memory and a restart forgets it all
 // (tools/server/store/README.md). NATTER_MIN_CLIENT (a release version: older
 // widgets reload once, then say they are no longer supported; docs/protocol.md
-// "Releases and reloads"). Ctrl-C stops it.
+// "Releases and reloads"). NATTER_MAX_SOCKETS_PER_ADDRESS (default 256): the
+// live session's open sockets per client address; behind a proxy every
+// shopper has its address, so raise it there (docs/security.md). Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
@@ -57,6 +59,12 @@ try {
   process.exit(2);
 }
 
+const perAddress = process.env.NATTER_MAX_SOCKETS_PER_ADDRESS;
+if (perAddress !== undefined && perAddress !== '' && !(Number.isInteger(Number(perAddress)) && Number(perAddress) >= 1)) {
+  console.error(`NATTER_MAX_SOCKETS_PER_ADDRESS must be a whole number >= 1, not ${JSON.stringify(perAddress)}`);
+  process.exit(2);
+}
+
 const demo = process.env.NATTER_DEMO === '1';
 const server = await startServer({
   staffToken,
@@ -73,6 +81,7 @@ const server = await startServer({
   demo,
   redisUrl: process.env.NATTER_REDIS_URL || '',
   serves: { minClient: process.env.NATTER_MIN_CLIENT ?? '' },
+  bounds: perAddress ? { maxSocketsPerAddress: Number(perAddress) } : {},
 });
 console.log(`Natter demo storefront: ${server.url}`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
