@@ -13,6 +13,7 @@ import { readBody, sendError, sendJson } from '../http-util.mjs';
 import { CORS_HEADERS } from '../chat-endpoint.mjs';
 import { hashOf, isSecret, newCode, newSecret, normalizeCode } from './codes.mjs';
 import { clientBoundsWith } from '../session/client-bounds.mjs';
+import { addressKey } from '../chat-budget.mjs';
 
 export const CONTINUE_PATH = '/api/continue';
 export const CONTINUE_TTL_MS = 120_000;
@@ -74,7 +75,8 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
     if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS', ...CORS_HEADERS });
     // The client as this instance sees it: behind a proxy that is the proxy
     // (no trusted X-Forwarded-For here yet), so the bound is per proxy then.
-    const client = req.socket?.remoteAddress ?? '';
+    // An IPv6 /64 is one client (chat-budget.mjs): a host usually has a whole one.
+    const client = addressKey(req.socket?.remoteAddress ?? '');
     const body = await readBody(req, 1024);
     let spec = null;
     try { spec = body.ok ? JSON.parse(body.text) : null; } catch { spec = null; }

@@ -44,6 +44,7 @@ import { LocalSessions } from './local-sessions.mjs';
 import { SendRate } from './send-rate.mjs';
 import { storeUnavailable } from '../store/redis-store.mjs';
 import { clientBoundsWith } from './client-bounds.mjs';
+import { addressKey } from '../chat-budget.mjs';
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_CONNECTIONS = 20_000;
@@ -150,8 +151,9 @@ export function createSessionEndpoint({
       log(`[server] GET /api/session refused: ${conns.size} connections open (cap ${maxConnections})`);
       return;
     }
-    // The peer's address: behind a proxy, the proxy's (no forwarded header is trusted).
-    const address = socket.remoteAddress ?? '';
+    // The peer's address (an IPv6 /64 as one, as POST /api/chat counts it):
+    // behind a proxy, the proxy's (no forwarded header is trusted).
+    const address = addressKey(socket.remoteAddress ?? '');
     if ((perAddress.get(address) ?? 0) >= maxSocketsPerAddress) {
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: address'));
       log(`[server] GET /api/session refused: ${maxSocketsPerAddress} sockets open from one address`);
