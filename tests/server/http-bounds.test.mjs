@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { postChat, request, startTestServer } from './helpers.mjs';
 import { errorLine } from '../../tools/server/http-util.mjs';
+import { closeAllSockets, joinSession, sleep } from './session-helpers.mjs';
 import { DEFAULT_LIMITS } from '../../tools/server/store/limits.mjs';
 
 const servers = [];
-after(async () => { for (const s of servers) await s.close(); });
+after(async () => { closeAllSockets(); for (const s of servers) await s.close(); });
 
 // Sends the headers of a 100-byte POST /api/chat, then one byte every
 // 100 ms; resolves {status line, ms until the server answered or closed}.
@@ -60,4 +61,21 @@ test('an error is logged as one short line, without the stack', async () => {
   assert.match(line, /^RangeError: Maximum call stack size exceeded \(at /);
   assert.ok(line.length <= 300 && !line.includes('\n'));
   assert.ok(overflow.stack.split('\n').length > 5, 'the stack itself was long');
+});
+
+test('a deeply nested session frame that overflows the stack is logged as one line; other sessions carry on', async () => {
+  const server = await startTestServer();
+  servers.push(server);
+  const { socket } = await joinSession(server.url, { session: 'deep' });
+  const other = await joinSession(server.url, { session: 'calm' });
+  const depth = 10_000; // under the 64 KiB frame limit, deep enough for JSON.stringify to overflow
+  socket.ws.send(`{"type":"continue.offer","saved":[${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}]}`);
+  await socket.waitClosed();
+  const logged = server.lines.filter((l) => l.includes('frame handling failed'));
+  assert.equal(logged.length, 1);
+  assert.doesNotMatch(logged[0], /\n/, logged[0]);
+  assert.ok(logged[0].length < 400);
+  other.socket.send({ type: 'ping' });
+  await other.socket.waitFor((f) => f.type === 'pong');
+  await sleep(0);
 });

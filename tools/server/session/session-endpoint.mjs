@@ -31,6 +31,7 @@
 // not said hello within `helloTimeoutMs` is closed 4008 `hello timeout`, and
 // past `maxSocketsPerAddress` open sockets from one client address the next
 // is closed 1013 `try again later: address`.
+import { errorLine } from '../http-util.mjs';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { MIN_PROTOCOL, PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
@@ -223,7 +224,7 @@ export function createSessionEndpoint({
           conn.close(TRY_AGAIN_LATER, 'try again later: store');
           return;
         }
-        log(`[server] WS frame handling failed: ${error?.stack ?? error}`);
+        log(`[server] WS frame handling failed: ${errorLine(error)}`); // one line, not a stack per frame
         conn.close(1011, 'internal error');
       }).finally(() => {
         conn.pending -= 1;
