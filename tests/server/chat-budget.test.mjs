@@ -62,14 +62,18 @@ test(`${kind}: over the per-address budget: 429 with Retry-After, no record, no 
 
 }
 
-test('over the per-conversation budget: 429; the same client in another conversation is served', async () => {
+test('over the per-conversation budget: 429; a retry of a counted message and another conversation are served', async () => {
   const server = await serve({ chatPerConversation: 2 });
-  assert.equal((await postChat(server.url, { conversation: 'chatty' })).status, 200);
+  const key = randomUUID();
+  assert.equal((await postChat(server.url, { key, conversation: 'chatty' })).status, 200);
   assert.equal((await postChat(server.url, { conversation: 'chatty' })).status, 200);
   const refused = await postChat(server.url, { conversation: 'chatty' });
   assert.equal(refused.status, 429);
   assert.ok(Number(refused.headers['retry-after']) >= 1);
   assert.equal((await postChat(server.url, { conversation: 'quiet' })).status, 200);
+  const again = await postChat(server.url, { key, conversation: 'chatty' });
+  assert.equal(again.status, 200, 'the same message again (a retry) costs nothing more');
+  assert.equal(again.headers['idempotent-replayed'], 'replayed');
 });
 
 for (const kind of STORE_KINDS) {
@@ -103,6 +107,10 @@ test('the budget: counts per window, refuses without counting, IPv6 by /64, one 
   assert.equal(budget.take({ address: '2001:db8:1:3::1', conversation: 'c' }), null, 'another /64');
   t = 1000;
   assert.equal(budget.take({ address: '2001:db8:1:2::1', conversation: 'a' }), null, 'a new window');
+  const one = createChatBudget({ chatPerAddress: 100, chatPerConversation: 1, chatWindowMs: 1000 }, () => t);
+  assert.equal(one.take({ address: 'x', conversation: 'c', messageId: 'm1' }), null);
+  assert.equal(one.take({ address: 'x', conversation: 'c', messageId: 'm1' }), null, 'a retry of m1');
+  assert.equal(one.take({ address: 'x', conversation: 'c', messageId: 'm2' }).by, 'conversation');
   assert.equal(addressKey('::ffff:10.0.0.1'), '10.0.0.1');
   assert.equal(DEFAULT_LIMITS.chatPerAddress, 600);
   assert.equal(DEFAULT_LIMITS.chatPerConversation, 30);

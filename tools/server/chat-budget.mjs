@@ -3,12 +3,14 @@
 // other shoppers. Two fixed-window counters, both must have room:
 //   - per client address (the socket's peer; an IPv6 /64 is one client,
 //     since one host is usually given a whole /64): chatPerAddress;
-//   - per conversation_id (what one widget sends): chatPerConversation.
+//   - per conversation_id (what one widget sends): chatPerConversation
+//     distinct message ids, so a widget retrying the same message (after a
+//     503, a dropped connection) never spends this budget twice.
 // Values in store/limits.mjs. Counted in this instance's memory: with N
 // instances a client may send up to N times the budget. The counters are
 // forgotten each window, so they hold at most one window's clients.
 //
-// take({address, conversation}) returns null (counted) or
+// take({address, conversation, messageId}) returns null (counted) or
 // {retryAfterS, by: 'address' | 'conversation'} (refused, nothing counted).
 
 // The budget key of a peer address: IPv4 (also IPv4-mapped) as is, IPv6 by
@@ -40,14 +42,16 @@ export function createChatBudget({ chatPerAddress, chatPerConversation, chatWind
   }
 
   return {
-    take({ address, conversation }) {
+    take({ address, conversation, messageId = '' }) {
       roll();
       const a = addressKey(address);
       const retryAfterS = Math.max(1, Math.ceil((windowStart + chatWindowMs - now()) / 1000));
       if ((byAddress.get(a) ?? 0) >= chatPerAddress) return { retryAfterS, by: 'address' };
-      if ((byConversation.get(conversation) ?? 0) >= chatPerConversation) return { retryAfterS, by: 'conversation' };
+      const ids = byConversation.get(conversation) ?? new Set();
+      if (!ids.has(messageId) && ids.size >= chatPerConversation) return { retryAfterS, by: 'conversation' };
       byAddress.set(a, (byAddress.get(a) ?? 0) + 1);
-      byConversation.set(conversation, (byConversation.get(conversation) ?? 0) + 1);
+      ids.add(messageId);
+      byConversation.set(conversation, ids);
       return null;
     },
     clear() {

@@ -77,7 +77,9 @@ export function createChatHandler({
     // Over its budget, a client is told when to come back and nothing is
     // stored for it: no idempotency record, no visitor, no agent run.
     const over = checked.ok
-      ? budget?.take({ address: req.socket?.remoteAddress ?? '', conversation: checked.request.conversation_id }) ?? null
+      ? budget?.take({
+        address: req.socket?.remoteAddress ?? '', conversation: checked.request.conversation_id, messageId: checked.request.message_id,
+      }) ?? null
       : null;
     if (over) {
       log(`[server] POST /api/chat refused: over the per-${over.by} budget`);
