@@ -15,7 +15,7 @@ APT_PACKAGES=(
   cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
   emscripten binaryen zopfli chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy openssl redis-server
   firefox-esr libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb
-  pocketsphinx pocketsphinx-en-us coturn ccache
+  pocketsphinx pocketsphinx-en-us coturn ccache prometheus
 )
 
 missing=()
