@@ -30,6 +30,26 @@ export const CLIENT_BOUNDS = Object.freeze({
   // past it, error continue_refused reason rate_limited (retry_after_ms).
   continueOffersPerWindow: 6,
   continueOfferWindowMs: 60_000,
+  // Voice calls open at once on this instance (each holds a decoder and up
+  // to 120 s of decoded audio, ~11.5 MB); one more voice.start is answered
+  // error voice_unavailable reason over_capacity. A session has at most one
+  // open call (another call_id's voice.start ends it), and an ended call
+  // keeps only its counters.
+  maxVoiceCalls: 200,
+  // Ended calls' counters (greeted, utterance and seq numbers) a session
+  // remembers, so a resumed call_id continues without a second greeting;
+  // the oldest is forgotten past it.
+  maxCallRecordsPerSession: 8,
+  // Nesting of arrays and objects in a client's text frame (the frame
+  // itself is level 1; the deepest real frame, continue.offer, is 4 or 5):
+  // deeper is bad_frame reason too_deep, before any of it is used.
+  maxFrameDepth: 32,
+  // Replies to refused voice packets (no open call, malformed) per
+  // connection: a burst, then this many a second; the rest are dropped
+  // and counted (packet_replies_dropped), so a packet stream costs no
+  // reply each.
+  refusedPacketReplies: 10,
+  refusedPacketRepliesPerSecond: 1,
 });
 
 export function clientBoundsWith(overrides = {}) {

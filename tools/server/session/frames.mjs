@@ -22,10 +22,12 @@
 //                                           speaks (MIN_PROTOCOL..PROTOCOL_VERSION)
 //   { kind: 'ignored', type }               a well-formed frame of an unknown type
 //   { kind: 'bad', message, message_id? }   answer `error` bad_frame; the connection stays
+//                                           (reason too_deep: nested past maxDepth)
 import { checkText } from '../chat-request.mjs';
 import { parseVoiceFrame } from '../voice/voice-frames.mjs';
 import { checkVisitor } from '../visitor.mjs';
 import { MAX_TOKEN_CHARS } from '../access-tokens.mjs';
+import { CLIENT_BOUNDS } from './client-bounds.mjs';
 
 // The newest session protocol this server speaks, and the oldest it still
 // can (an operator may retire more: createSessionEndpoint's minProtocol).
@@ -97,7 +99,24 @@ function parseMsg(f) {
   return { kind: 'msg', msg: { message_id: f.message_id, text: f.text } };
 }
 
-export function parseClientFrame(data, isBinary = false) {
+// Whether `value` nests arrays and objects deeper than `limit` levels (a
+// scalar is level 0, the frame object level 1). An explicit stack, not
+// recursion: JSON.parse builds a 10,000-deep value without trouble, but
+// any recursive walk of it (JSON.stringify, a checker) overflows the stack.
+export function nestsDeeperThan(value, limit) {
+  const stack = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop();
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+// `maxDepth`: session/client-bounds.mjs maxFrameDepth.
+export function parseClientFrame(data, isBinary = false, { maxDepth = CLIENT_BOUNDS.maxFrameDepth } = {}) {
   if (isBinary) return { kind: 'voice_packet', data: Buffer.isBuffer(data) ? data : Buffer.from(data) };
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   if (size > MAX_FRAME_BYTES) return bad(`The frame is ${size} bytes; the limit is ${MAX_FRAME_BYTES}.`);
@@ -108,6 +127,10 @@ export function parseClientFrame(data, isBinary = false) {
     return bad('The frame is not valid JSON.');
   }
   if (!frame || typeof frame !== 'object' || Array.isArray(frame)) return bad('A frame must be a JSON object.');
+  // Before any field is read: every check below may walk what it is given.
+  if (nestsDeeperThan(frame, maxDepth)) {
+    return { ...bad(`The frame nests arrays and objects deeper than ${maxDepth} levels.`), reason: 'too_deep' };
+  }
   if (typeof frame.type !== 'string' || frame.type === '') return bad('A frame needs a string "type".');
   switch (frame.type) {
     case 'hello': return parseHello(frame);

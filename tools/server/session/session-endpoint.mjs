@@ -86,7 +86,7 @@ export function createSessionEndpoint({
   let served = startedWith;
   const maxConnections = bounds.maxConnections ?? MAX_CONNECTIONS;
   const maxBuffered = bounds.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
-  const { helloTimeoutMs, maxSocketsPerAddress } = clientBoundsWith(bounds);
+  const { helloTimeoutMs, maxSocketsPerAddress, maxFrameDepth } = clientBoundsWith(bounds);
   const perAddress = new Map(); // client address -> open sockets from it
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
@@ -153,8 +153,8 @@ export function createSessionEndpoint({
       return;
     }
     // The peer's address (an IPv6 /64 as one, as POST /api/chat counts it):
-    // behind a proxy, the proxy's (no forwarded header is trusted).
-    const address = addressKey(socket.remoteAddress ?? '');
+    // behind a trusted proxy, X-Forwarded-For's (config/client-address.mjs).
+    const address = addressKey(req.natterClientAddress ?? socket.remoteAddress ?? '');
     if ((perAddress.get(address) ?? 0) >= maxSocketsPerAddress) {
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: address'));
       log(`[server] GET /api/session refused: ${maxSocketsPerAddress} sockets open from one address`);
@@ -237,7 +237,7 @@ export function createSessionEndpoint({
 
   async function onFrame(conn, data, isBinary) {
     if (conn.replaced) return undefined;
-    const parsed = parseClientFrame(data, isBinary);
+    const parsed = parseClientFrame(data, isBinary, { maxDepth: maxFrameDepth });
     const helloFirst = () => conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
     switch (parsed.kind) {
       case 'hello':
