@@ -73,7 +73,8 @@ export function createAgentRuns({
       }());
     }
     produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal: runSignal, leaseMs, log })
-      .catch((error) => log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`))
+      .then(() => 'done', (error) => { log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`); return 'failed'; })
+      .then((outcome) => stats.countAgentRunEnd?.(key, outcome))
       .finally(() => { if (running.get(key) === own) running.delete(key); });
   }
 

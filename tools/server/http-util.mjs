@@ -15,6 +15,7 @@ export function sendJson(res, status, body, headers = {}) {
 
 // Sends the protocol's error body: {"error": {"code", "message"}}.
 export function sendError(res, status, code, message, headers = {}) {
+  res.natterErrorCode = code; // /metrics counts it when the response closes (ops/metrics.mjs)
   sendJson(res, status, { error: { code, message } }, headers);
 }
 

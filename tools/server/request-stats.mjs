@@ -21,6 +21,7 @@ export class RequestStats {
   runsByConversation = new Map(); // conversation id -> agent runs started for it
   totalRequests = 0;
   replacements = 0;
+  runsEnded = {};
 
   constructor({ openConnections = () => ({}), voiceTotals = () => ({}), maxKeys = MAX_COUNTED_KEYS } = {}) {
     this.openConnections = openConnections;
@@ -40,6 +41,10 @@ export class RequestStats {
 
   countReplacement() { this.replacements += 1; }
 
+  // An agent run ended ('done' or 'failed'); /metrics times runs from
+  // countAgentRun to here (ops/metrics.mjs).
+  countAgentRunEnd(key, outcome) { this.runsEnded[outcome] = (this.runsEnded[outcome] ?? 0) + 1; }
+
   toJSON() {
     return {
       requests: Object.fromEntries(this.requests),
@@ -58,5 +63,6 @@ export class RequestStats {
     this.runsByConversation.clear();
     this.totalRequests = 0;
     this.replacements = 0;
+    this.runsEnded = {};
   }
 }

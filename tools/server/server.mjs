@@ -37,6 +37,7 @@ import { createHandoffFrames, PRESENCE_MS } from './session/handoff-frames.mjs';
 import { createStaffApi, STAFF_PREFIX } from './staff/staff-api.mjs';
 import { CONTINUE_PATH, CONTINUE_TTL_MS, createContinueLinks } from './continue/continue-links.mjs';
 import { createStaffAuth } from './staff/staff-auth.mjs';
+import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
 
 export const SESSION_PATH = '/api/session';
 
@@ -89,6 +90,10 @@ function handleSessionProbe(req, res, faults) {
 // `staffToken` (NATTER_STAFF_TOKEN; off by default): turns on the staff API
 // under /staff/ (staff/staff-api.mjs); `presenceMs`: how recent a staff call
 // must be for staff to count as online (session/handoff-frames.mjs).
+// `metrics`, `metricsPort`, `metricsHost`, `logFormat` (defaults from
+// NATTER_METRICS, NATTER_METRICS_PORT, NATTER_METRICS_HOST,
+// NATTER_LOG_FORMAT) and `readyTimeoutMs`: /metrics, /readyz and JSON log
+// lines (ops/ops.mjs, docs/operating.md).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -128,8 +133,15 @@ export async function startServer({
   continueTtlMs = CONTINUE_TTL_MS,
   rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
   voiceTap = null, // benches and tests only: the voice gateway's tap (voice-gateway.mjs)
-  log = console.log,
+  log: writeLog = console.log,
+  metrics = opsOptionsFromEnv().metrics,
+  metricsPort = opsOptionsFromEnv().metricsPort,
+  metricsHost = opsOptionsFromEnv().metricsHost,
+  logFormat = opsOptionsFromEnv().logFormat,
+  readyTimeoutMs = 0,
 } = {}) {
+  const ops = createOps({ instance, metrics, metricsPort, metricsHost, logFormat, log: writeLog, readyTimeoutMs });
+  const { log } = ops;
   const staffAuth = createStaffAuth(staffToken);
   const shutdown = new AbortController();
   // Every agent run and reader of this instance listens to it (each reader
@@ -138,7 +150,7 @@ export async function startServer({
   const tokens = createTokenGate(requireToken);
   const faults = testControls ? new FaultQueue() : null;
   const voiceFaults = testControls ? new VoiceFaults() : null;
-  const store = await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log });
+  const store = ops.wrapStore(await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log }));
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
@@ -168,6 +180,9 @@ export async function startServer({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
     signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves, handoff, continueLinks,
   });
+  ops.attach({
+    store, stats, voice, openSessions: () => Object.keys(live.openCounts()).length, shuttingDown: () => shutdown.signal.aborted,
+  });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testControls
     ? createTestControls({
@@ -176,6 +191,7 @@ export async function startServer({
 
   async function route(req, res, pathname) {
     if (pathname === null) return sendError(res, 400, 'bad_url', 'Malformed URL.');
+    if (ops.handles(pathname)) return ops.handle(req, res, pathname);
     if (pathname === '/api/chat') {
       if (req.method === 'POST') return chat(req, res, req.natterLog);
       if (req.method === 'OPTIONS') return handleChatPreflight(req, res);
@@ -200,6 +216,7 @@ export async function startServer({
     const pathname = pathnameOf(req);
     req.natterLog = { key: null };
     logRequest(req, res, req.natterLog, pathname ?? req.url, log);
+    ops.watchResponse(res);
     route(req, res, pathname).catch((error) => {
       if (storeUnavailable(error)) { // Redis unreachable: a delay, not a failure (the client retries the same key)
         log(`[server] ${req.method} ${req.url}: the store is unreachable (${error.message})`);
@@ -233,14 +250,16 @@ export async function startServer({
     });
   });
   const actualPort = server.address().port;
+  const metricsUrl = await ops.listen().catch((error) => { server.close(); store.close(); throw error; });
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closing = null;
   function close() {
     closing ??= new Promise((resolve) => {
       shutdown.abort();
-      let pending = 2;
+      let pending = 3;
       const oneDone = () => { pending -= 1; if (pending === 0) resolve(); };
+      ops.close().then(oneDone);
       server.close(oneDone);
       server.closeAllConnections();
       live.close().then(() => store.close()).catch(() => {}).then(oneDone);
@@ -249,5 +268,10 @@ export async function startServer({
   }
 
   // voice: the gateway, for benches that make the agent speak (sayToOpenCalls).
-  return { url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close, voice };
+  // setDraining(true): /readyz answers 503 draining (the graceful drain's first step).
+  // metricsUrl: the separate metrics listener's /metrics, or null.
+  return {
+    url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close, voice,
+    setDraining: ops.setDraining, metricsUrl,
+  };
 }

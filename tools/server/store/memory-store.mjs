@@ -58,6 +58,7 @@ export class MemoryStore {
   }
 
   async start() { return this; }
+  async ping() { return true; } // readiness (ops/health.mjs): always reachable
   async close() {}
   onEpochChange() {}
 
@@ -349,6 +350,9 @@ export class MemoryStore {
   }
 
   async staffEntries(id) { return this.#held(id)?.staffLog.slice() ?? null; }
+
+  // Conversations waiting for a person (the staff queue's length, /metrics).
+  async waitingCount() { return this.#places().size; }
 
   async listControls() {
     const places = this.#places();

@@ -94,6 +94,12 @@ export class RedisStore {
     return this;
   }
 
+  // Readiness (ops/health.mjs): fails at once while Redis is unreachable (no offline queue).
+  async ping() { return this.#client.ping(); }
+
+  // Conversations waiting for a person (the staff queue's length, /metrics).
+  async waitingCount() { return this.#client.zCard(WAITING_KEY); }
+
   async close() {
     clearInterval(this.#epochTimer);
     this.#runs.wakeAll();
