@@ -1,0 +1,66 @@
+// Screenshots of one region of the widget (an element's box), compared with
+// tests/browser/reference/<name>.png. A pixel differs when a channel
+// differs by more than CHANNEL_TOLERANCE; a shot fails when the differing
+// pixels exceed RATIO_TOLERANCE of the region itself (not of the viewport),
+// or when the region changed size: a missing, added or garbled element
+// inside it fails. On failure the actual and diff images are written to
+// build/screenshots/. NATTER_UPDATE_SCREENSHOTS=1 (npm run
+// update-screenshots) rewrites the references. docs/theming.md,
+// "Screenshot tests".
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { repoRoot } from '../node/load-core.mjs';
+
+export const CHANNEL_TOLERANCE = 24;
+export const RATIO_TOLERANCE = 0.01;
+const UPDATE = process.env.NATTER_UPDATE_SCREENSHOTS === '1';
+const refDir = path.join(repoRoot, 'tests/browser/reference');
+const outDir = path.join(repoRoot, 'build/screenshots');
+
+// {ratio, diff}: the differing pixels of two same-sized PNGs over their area.
+export function compareRegion(a, b) {
+  const diff = new PNG({ width: a.width, height: a.height });
+  let differing = 0;
+  for (let i = 0; i < a.data.length; i += 4) {
+    let off = false;
+    for (let c = 0; c < 3; c++) if (Math.abs(a.data[i + c] - b.data[i + c]) > CHANNEL_TOLERANCE) off = true;
+    diff.data[i] = off ? 255 : a.data[i] >> 2;
+    diff.data[i + 1] = off ? 0 : a.data[i + 1] >> 2;
+    diff.data[i + 2] = off ? 0 : a.data[i + 2] >> 2;
+    diff.data[i + 3] = 255;
+    if (off) differing++;
+  }
+  return { ratio: differing / (a.width * a.height), diff };
+}
+
+// Shoots `locator`'s box (animations off, no caret) and checks it against
+// the reference `name`.
+export async function checkRegion(name, locator) {
+  await locator.waitFor({ state: 'visible' });
+  const buffer = await locator.screenshot({ animations: 'disabled', caret: 'hide' });
+  const file = path.join(refDir, `${name}.png`);
+  if (UPDATE) {
+    mkdirSync(refDir, { recursive: true });
+    writeFileSync(file, buffer);
+    return;
+  }
+  assert.ok(existsSync(file), `no reference ${path.relative(repoRoot, file)}: run npm run update-screenshots`);
+  const want = PNG.sync.read(readFileSync(file));
+  const got = PNG.sync.read(buffer);
+  const fail = (why) => {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, `${name}.actual.png`), buffer);
+    assert.fail(`${name}: ${why}; see build/screenshots/`);
+  };
+  if (got.width !== want.width || got.height !== want.height) {
+    fail(`the region is ${got.width}×${got.height}, the reference ${want.width}×${want.height}`);
+  }
+  const { ratio, diff } = compareRegion(got, want);
+  if (ratio > RATIO_TOLERANCE) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(path.join(outDir, `${name}.diff.png`), PNG.sync.write(diff));
+    fail(`differing pixels are ${(ratio * 100).toFixed(2)}% of the region (limit ${RATIO_TOLERANCE * 100}%)`);
+  }
+}

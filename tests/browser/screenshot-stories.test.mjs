@@ -1,0 +1,111 @@
+// Screenshot stories: what a shopper sees in a given state, English and
+// Arabic (right to left), desktop (1280×800) and phone (360×740), in
+// Chromium. Each story drives the reference server into its state and
+// compares one region (region-shots.mjs: the tolerance is relative to that
+// region, and a region of another size fails), so a missing or garbled
+// element fails even on a desktop-sized page:
+//   cards-<lang>-<size>     the agent's reply with product cards, the first
+//                           saved (★ Save), the others not (☆ Save)
+//   failed-<lang>-<size>    a message the server refused, with its Retry button
+//   offline-<lang>-<size>   the live session's status line once the network is gone
+//   queued-<lang>-<size>    a message typed while offline, queued
+// References: tests/browser/reference/; NATTER_UPDATE_SCREENSHOTS=1 rewrites
+// them. NATTER_DIST_DIR runs the stories against another build of the
+// widget than dist/ (e.g. one built before a fix, to see a story fail). docs/theming.md, "Screenshot tests".
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStack, eventually } from './harness.mjs';
+import { openWidgetPage } from './widget-page.mjs';
+import { checkRegion } from './region-shots.mjs';
+
+let stack;
+// The test shop is a page Playwright serves (widget-page.mjs), which Chromium
+// treats as public: without this flag its local-network checks block the live
+// session's WebSocket to the loopback server.
+const LOCAL_NETWORK = ['--disable-features=LocalNetworkAccessChecks'];
+before(async () => { stack = await startStack({ extraArgs: LOCAL_NETWORK, server: { distDir: process.env.NATTER_DIST_DIR || undefined } }); });
+after(() => stack?.close());
+beforeEach(() => stack.reset());
+
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
+const QUESTION = 'do you have PS5 games?';
+const FONT = { fontFamily: '"DejaVu Sans"' };
+
+async function openPanel(lang, viewport, { data = {} } = {}) {
+  const w = await openWidgetPage(stack, { lang, viewport, data, init: FONT });
+  await w.ready();
+  await w.openChat();
+  return w;
+}
+
+// Blurs whatever the widget focused (no focus ring in the shot), waits for
+// fonts and two frames.
+async function still(w) {
+  await w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.activeElement?.blur());
+  await w.settle();
+}
+
+// What each Save toggle shows: its ::before content (the star) and its text.
+const saveLabels = (w) => w.widget.locator('.card-save').evaluateAll((buttons) => buttons.map((b) => ({
+  pressed: b.getAttribute('aria-pressed'),
+  shown: getComputedStyle(b, '::before').content.replace(/^"|"$/g, '') + b.textContent,
+})));
+
+for (const lang of ['en', 'ar']) {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    test(`${lang} ${size}: a reply with product cards, one saved and one not`, async () => {
+      const w = await openPanel(lang, viewport);
+      await w.textarea.fill(QUESTION);
+      await w.textarea.press('Enter');
+      const reply = w.widget.locator('li.msg.agent[aria-busy="false"]');
+      await reply.locator('.card').first().waitFor();
+      const saves = reply.locator('.card-save');
+      assert.ok(await saves.count() >= 2, 'at least two cards with a Save toggle');
+      await saves.first().click();
+      await eventually(async () => assert.equal(await saves.first().getAttribute('aria-pressed'), 'true'));
+      // Every image loaded (or removed itself), so the shot does not race them.
+      await reply.locator('img').evaluateAll((imgs) => Promise.all(imgs.map((i) => i.decode().catch(() => {}))));
+      const labels = await saveLabels(w);
+      for (const { pressed, shown } of labels) {
+        assert.ok(!shown.includes('\\'), `a Save toggle shows ${JSON.stringify(shown)}: a CSS escape leaked`);
+        assert.ok(shown.startsWith(pressed === 'true' ? '★\u00a0' : '☆\u00a0'), `a Save toggle shows ${JSON.stringify(shown)}`);
+      }
+      await still(w);
+      await checkRegion(`cards-${lang}-${size}`, reply);
+      assert.deepEqual(w.problems, []);
+    });
+
+    test(`${lang} ${size}: a refused message with its Retry button`, async () => {
+      await stack.faults({ action: 'status', status: 413 });
+      const w = await openPanel(lang, viewport);
+      await w.textarea.fill('Hello');
+      await w.textarea.press('Enter');
+      const failed = w.widget.locator('li.msg.user[data-state="failed"]');
+      await failed.locator('button.retry').waitFor({ state: 'visible' });
+      await still(w);
+      await checkRegion(`failed-${lang}-${size}`, failed);
+      // The browser's own line for the 413 and the widget's log of the failure.
+      assert.ok(w.problems.length <= 2, w.problems.join('\n'));
+    });
+
+    test(`${lang} ${size}: offline: the live session's status line and a queued message`, async () => {
+      const w = await openPanel(lang, viewport, { data: { transport: 'session' } });
+      // One exchange first, so every part of the engine has loaded before the cut.
+      await w.textarea.fill('Hello');
+      await w.textarea.press('Enter');
+      await w.widget.locator('li.msg.agent[aria-busy="false"]').waitFor();
+      const cdp = await w.page.context().newCDPSession(w.page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await w.page.evaluate(() => dispatchEvent(new Event('offline')));
+      await stack.killSessions(); // emulation only pauses the socket; a real cut drops it
+      await w.widget.locator('.status[data-state="offline"]').waitFor({ state: 'visible' });
+      await w.textarea.fill('Are you there?');
+      await w.textarea.press('Enter');
+      const queued = w.widget.locator('li.msg.user[data-state="queued"]');
+      await still(w);
+      await checkRegion(`offline-${lang}-${size}`, w.widget.locator('.status'));
+      await checkRegion(`queued-${lang}-${size}`, queued);
+    });
+  }
+}
