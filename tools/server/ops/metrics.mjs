@@ -23,7 +23,13 @@ const LIMIT_BY_VOICE_TOTAL = { packets_over_rate: 'voice_packets_over_rate', cal
 export function createGatewayMetrics({ instance, openSessions, voice, store, defaults = true }) {
   const registry = new client.Registry();
   registry.setDefaultLabels({ instance });
-  if (defaults) client.collectDefaultMetrics({ register: registry, prefix: 'natter_' });
+  if (defaults) {
+    client.collectDefaultMetrics({ register: registry, prefix: 'natter_' });
+    // Three of prom-client's defaults are gauges named *_total, which
+    // promtool (and Prometheus's naming rules) reject; their per-type
+    // siblings (natter_nodejs_active_handles{type}, ...) say the same.
+    for (const kind of ['handles', 'requests', 'resources']) registry.removeSingleMetric(`natter_nodejs_active_${kind}_total`);
+  }
   const on = { registers: [registry] };
 
   new client.Gauge({
