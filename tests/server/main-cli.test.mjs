@@ -87,5 +87,5 @@ test('NATTER_MAX_SOCKETS_PER_ADDRESS sets the live session\'s sockets per addres
   bad.stderr.on('data', (c) => { err += c; });
   const [code] = await once(bad, 'exit');
   assert.equal(code, 2);
-  assert.match(err, /NATTER_MAX_SOCKETS_PER_ADDRESS must be a whole number >= 1/);
+  assert.match(err, /NATTER_MAX_SOCKETS_PER_ADDRESS: must be a whole number >= 1, not "lots"/);
 });

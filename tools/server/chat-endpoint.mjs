@@ -78,7 +78,7 @@ export function createChatHandler({
     // stored for it: no idempotency record, no visitor, no agent run.
     const over = checked.ok
       ? budget?.take({
-        address: req.socket?.remoteAddress ?? '', conversation: checked.request.conversation_id, messageId: checked.request.message_id,
+        address: req.natterClientAddress ?? req.socket?.remoteAddress ?? '', conversation: checked.request.conversation_id, messageId: checked.request.message_id,
       }) ?? null
       : null;
     if (over) {

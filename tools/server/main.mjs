@@ -1,94 +1,107 @@
-// `npm start`: serves the demo storefront and the reference agent.
-// Env: PORT (default 8787), HOST (default 127.0.0.1), NATTER_TEST_CONTROLS=1
-// to enable /__natter/ test controls, NATTER_TOKEN_SECRET (16+ characters)
-// to require shop tokens (requireToken), NATTER_DEMO=1 (set by `npm start`)
-// for the demo shop's token endpoint GET /shop/natter-token, which mints a
-// token for anyone (try /demo/token.html; never set it on a deployed
-// gateway: docs/security-http.md), NATTER_AGENT
-// and its settings to choose the agent (agents/config.mjs, docs/agents.md;
-// scripted by default), NATTER_VOICE_STT and NATTER_VOICE_TTS for the voice
-// agent's speech adapters (voice/speech/index.mjs; NATTER_VOICE_STT=off for
-// the scripted voice lines),
-// NATTER_REDIS_URL (redis://host:port) to keep the gateway's state in Redis,
-// shared by every instance given the same URL (docs/deploying.md); without
-// it, state is in this process's memory and a restart forgets it all
-// (tools/server/store/README.md). NATTER_MIN_CLIENT (a release version: older
-// widgets reload once, then say they are no longer supported; docs/protocol.md
-// "Releases and reloads"). NATTER_MAX_SOCKETS_PER_ADDRESS (default 256): the
-// live session's open sockets per client address; behind a proxy every
-// shopper has its address, so raise it there (docs/security.md). Ctrl-C stops it.
+// Starts the reference gateway, one of two ways:
+//   `npm start` (NATTER_DEMO=1 node tools/server/main.mjs): the demo
+//     storefront, its scripted agent and its token endpoint, forgiving
+//     defaults (any origin, state in memory).
+//   `npm run gateway` (node tools/server/main.mjs --gateway): what a shop
+//     deploys, from an already-built widget: no pages, no demo agent, no
+//     demo token endpoint, no test controls; it refuses to start until the
+//     agent, the shop origins and the store are said (config/mode-rules.mjs).
+// Settings: every one is in config/settings.mjs (and docs/deploying.md,
+// "Gateway settings"), from the environment or a JSON file (`--config FILE`
+// or NATTER_CONFIG), the environment winning. A bad setting stops the start
+// with one line per problem on stderr and exit code 2, never a stack trace.
+// The effective settings are printed, secrets redacted. Ctrl-C stops it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './server.mjs';
-import { ConfigError, agentFromEnv } from './agents/config.mjs';
-import { MIN_STAFF_TOKEN_CHARS } from './staff/staff-auth.mjs';
-import { sttFromEnv, ttsFromEnv } from './voice/speech/index.mjs';
-import { turnConfigFromEnv } from './voice/turn-credentials.mjs';
+import { readSettings, unknownNatterNames } from './config/read-settings.mjs';
+import { modeProblems, storeChoice } from './config/mode-rules.mjs';
+import { effectiveConfigLines } from './config/effective-config.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, not ${JSON.stringify(process.env.PORT)}`);
+const argv = process.argv.slice(2);
+const mode = argv.includes('--gateway') ? 'gateway' : 'demo';
+const processEnv = { ...process.env };
+
+function refuse(problems) {
+  for (const line of problems) console.error(`${mode === 'gateway' ? 'natter gateway' : 'natter'}: ${line}`);
+  console.error(`Not started: fix the setting${problems.length > 1 ? 's' : ''} above (docs/deploying.md, "Gateway settings").`);
   process.exit(2);
 }
+
+const settings = readSettings({ argv, env: process.env });
+const { values } = settings;
+const distDir = path.resolve(repo, values.NATTER_DIST_DIR ?? 'dist');
+const problems = [...settings.problems];
+const unknownArg = argv.find((arg, i) => arg !== '--gateway' && arg !== '--config' && argv[i - 1] !== '--config' && !arg.startsWith('--config='));
+if (unknownArg) problems.push(`${unknownArg}: not an option (--gateway, --config FILE)`);
+// A setting already reported as malformed is not reported again as missing.
+const named = new Set(problems.map((line) => line.split(/[: ]/)[0]));
+problems.push(...modeProblems(values, settings.env, mode, { distDir }).filter((line) => !named.has(line.split(/[: ]/)[0])));
+if (problems.length) refuse(problems);
+// The file's settings become the environment's for every reader of it (the
+// agent and speech adapters, ops/): one source from here on.
+Object.assign(process.env, settings.env);
+
+// Loaded only once the settings are sound: a refused start answers at once.
+const { startServer } = await import('./server.mjs');
+const { ConfigError, agentFromEnv } = await import('./agents/config.mjs');
+const { sttFromEnv, ttsFromEnv } = await import('./voice/speech/index.mjs');
+const { turnConfigFromEnv } = await import('./voice/turn-credentials.mjs');
 
 let chosen;
 let stt;
 let tts;
+let turn;
 try {
   chosen = agentFromEnv(process.env, { log: console.log });
   stt = await sttFromEnv(process.env);
   tts = await ttsFromEnv(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Agent configuration: ${error.message} (docs/agents.md)`);
-  process.exit(2);
-}
-
-const staffToken = process.env.NATTER_STAFF_TOKEN || '';
-if (staffToken && staffToken.length < MIN_STAFF_TOKEN_CHARS) {
-  console.error(`NATTER_STAFF_TOKEN must be at least ${MIN_STAFF_TOKEN_CHARS} characters (docs/protocol.md, "Staff API").`);
-  process.exit(2);
-}
-
-let turn = null;
-try {
   turn = turnConfigFromEnv(process.env);
 } catch (error) {
-  console.error(error.message);
-  process.exit(2);
+  if (!(error instanceof ConfigError) && !/^NATTER_/.test(error.message)) throw error;
+  refuse([error.message]);
 }
 
-const perAddress = process.env.NATTER_MAX_SOCKETS_PER_ADDRESS;
-if (perAddress !== undefined && perAddress !== '' && !(Number.isInteger(Number(perAddress)) && Number(perAddress) >= 1)) {
-  console.error(`NATTER_MAX_SOCKETS_PER_ADDRESS must be a whole number >= 1, not ${JSON.stringify(perAddress)}`);
-  process.exit(2);
+const demo = mode === 'demo' && values.NATTER_DEMO === true;
+const staffToken = values.NATTER_STAFF_TOKEN ?? '';
+let server;
+try {
+  server = await startServer({
+    staffToken,
+    rtc: { enabled: values.NATTER_RTC !== 'off', turn },
+    agent: chosen.agent,
+    stt,
+    tts,
+    host: values.HOST ?? '127.0.0.1',
+    port: values.PORT ?? 8787,
+    distDir,
+    webDir: path.join(repo, 'web'),
+    serveFiles: mode === 'demo',
+    testControls: mode === 'demo' && values.NATTER_TEST_CONTROLS === true,
+    requireToken: values.NATTER_TOKEN_SECRET ? { secret: values.NATTER_TOKEN_SECRET } : null,
+    demo,
+    ...storeChoice(values),
+    allowedOrigins: values.NATTER_ALLOWED_ORIGINS?.length ? values.NATTER_ALLOWED_ORIGINS : null,
+    trustedProxies: values.NATTER_TRUSTED_PROXIES ?? [],
+    serves: { minClient: values.NATTER_MIN_CLIENT ?? '' },
+    bounds: values.NATTER_MAX_SOCKETS_PER_ADDRESS ? { maxSocketsPerAddress: values.NATTER_MAX_SOCKETS_PER_ADDRESS } : {},
+  });
+} catch (error) {
+  // The port taken, Redis unreachable, …: one line, not a stack trace.
+  console.error(`natter: could not start: ${error.message}`);
+  process.exit(1);
 }
-
-const demo = process.env.NATTER_DEMO === '1';
-const server = await startServer({
-  staffToken,
-  rtc: { enabled: process.env.NATTER_RTC !== 'off', turn },
-  agent: chosen.agent,
-  stt,
-  tts,
-  host: process.env.HOST || '127.0.0.1',
-  port,
-  distDir: path.join(repo, 'dist'),
-  webDir: path.join(repo, 'web'),
-  testControls: process.env.NATTER_TEST_CONTROLS === '1',
-  requireToken: process.env.NATTER_TOKEN_SECRET ? { secret: process.env.NATTER_TOKEN_SECRET } : null,
-  demo,
-  redisUrl: process.env.NATTER_REDIS_URL || '',
-  serves: { minClient: process.env.NATTER_MIN_CLIENT ?? '' },
-  bounds: perAddress ? { maxSocketsPerAddress: Number(perAddress) } : {},
-});
-console.log(`Natter demo storefront: ${server.url}`);
+console.log(`${mode === 'gateway' ? 'Natter gateway' : 'Natter demo storefront'}: ${server.url}`);
+for (const line of effectiveConfigLines({ env: settings.env, processEnv, configFile: settings.configFile, all: mode === 'gateway' })) {
+  console.log(`[server] config: ${line}`);
+}
+for (const name of unknownNatterNames(processEnv)) console.log(`[server] config: ${name} is not a setting (misspelt?); ignored`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
 console.log(`[server] staff API: ${staffToken ? 'on (/staff/, NATTER_STAFF_TOKEN; operator console at /staff/console)' : 'off (set NATTER_STAFF_TOKEN to turn it on)'}`);
-if (process.env.NATTER_TOKEN_SECRET) {
+if (values.NATTER_TOKEN_SECRET) {
   console.log(`[server] shop tokens: required; demo token endpoint ${demo ? 'on (NATTER_DEMO=1: it mints a token for anyone, never deploy it)' : 'off (your shop backend mints tokens)'}`);
 }
+console.log(`[server] origins: ${values.NATTER_ALLOWED_ORIGINS?.length ? values.NATTER_ALLOWED_ORIGINS.join(', ') : 'any (the demo; NATTER_ALLOWED_ORIGINS narrows it)'}`);
 console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 let stopping = false;

@@ -37,6 +37,8 @@ import { createHandoffFrames, PRESENCE_MS } from './session/handoff-frames.mjs';
 import { createStaffApi, STAFF_PREFIX } from './staff/staff-api.mjs';
 import { CONTINUE_PATH, CONTINUE_TTL_MS, createContinueLinks } from './continue/continue-links.mjs';
 import { createStaffAuth } from './staff/staff-auth.mjs';
+import { createOriginPolicy } from './config/origin-policy.mjs';
+import { clientAddress, trustedProxies as proxyMatcher } from './config/client-address.mjs';
 import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
 
 export const SESSION_PATH = '/api/session';
@@ -94,6 +96,12 @@ function handleSessionProbe(req, res, faults) {
 // NATTER_METRICS, NATTER_METRICS_PORT, NATTER_METRICS_HOST,
 // NATTER_LOG_FORMAT) and `readyTimeoutMs`: /metrics, /readyz and JSON log
 // lines (ops/ops.mjs, docs/operating.md).
+// `allowedOrigins` (NATTER_ALLOWED_ORIGINS; null: any, as the demo): the
+// shop origins CORS answers and the WebSocket upgrade accepts
+// (config/origin-policy.mjs). `trustedProxies` (NATTER_TRUSTED_PROXIES):
+// peers whose X-Forwarded-For names the client for the per-address budgets
+// (config/client-address.mjs; req.natterClientAddress). `serveFiles` (true):
+// false answers 404 for every file, the demo pages included (the gateway).
 // The build id in distDir's manifest, read at each hello (a rebuild or a
 // release swaps it under a running server), or "" without one.
 function servedBuild(distDir) {
@@ -133,6 +141,9 @@ export async function startServer({
   continueTtlMs = CONTINUE_TTL_MS,
   rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
   voiceTap = null, // benches and tests only: the voice gateway's tap (voice-gateway.mjs)
+  allowedOrigins = null,
+  trustedProxies = [],
+  serveFiles = true,
   log: writeLog = console.log,
   metrics = opsOptionsFromEnv().metrics,
   metricsPort = opsOptionsFromEnv().metricsPort,
@@ -142,6 +153,8 @@ export async function startServer({
 } = {}) {
   const ops = createOps({ instance, metrics, metricsPort, metricsHost, logFormat, log: writeLog, readyTimeoutMs });
   const { log } = ops;
+  const origins = createOriginPolicy(allowedOrigins);
+  const proxies = proxyMatcher(trustedProxies);
   const staffAuth = createStaffAuth(staffToken);
   const shutdown = new AbortController();
   // Every agent run and reader of this instance listens to it (each reader
@@ -208,6 +221,7 @@ export async function startServer({
       if (controls) return controls(req, res, pathname);
       return sendError(res, 404, 'not_found', 'Not found.');
     }
+    if (!serveFiles) return sendError(res, 404, 'not_found', 'Not found.');
     if (req.method === 'GET' || req.method === 'HEAD') return files(req, res, pathname);
     return sendError(res, 405, 'method_not_allowed', 'Use GET.', { Allow: 'GET, HEAD' });
   }
@@ -217,6 +231,8 @@ export async function startServer({
     req.natterLog = { key: null };
     logRequest(req, res, req.natterLog, pathname ?? req.url, log);
     ops.watchResponse(res);
+    req.natterClientAddress = clientAddress(req, proxies);
+    if (!origins.admit(req, res, pathname)) return;
     route(req, res, pathname).catch((error) => {
       if (storeUnavailable(error)) { // Redis unreachable: a delay, not a failure (the client retries the same key)
         log(`[server] ${req.method} ${req.url}: the store is unreachable (${error.message})`);
@@ -233,6 +249,13 @@ export async function startServer({
   });
 
   server.on('upgrade', (req, socket, head) => {
+    if (!origins.allows(req.headers.origin)) { // before the upgrade: a foreign page gets no socket
+      socket.on('error', () => {});
+      log(`[server] ${req.method} ${req.url} upgrade refused: origin ${JSON.stringify(req.headers.origin)} not allowed`);
+      writeRawResponse(socket, 403, { 'Content-Type': 'text/plain', Vary: 'Origin' }, 'Origin not allowed.\n');
+      return;
+    }
+    req.natterClientAddress = clientAddress(req, proxies);
     if (pathnameOf(req) === SESSION_PATH && req.method === 'GET' && !shutdown.signal.aborted) {
       live.handleUpgrade(req, socket, head);
       return;

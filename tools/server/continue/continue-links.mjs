@@ -73,10 +73,9 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
       return res.end();
     }
     if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS', ...CORS_HEADERS });
-    // The client as this instance sees it: behind a proxy that is the proxy
-    // (no trusted X-Forwarded-For here yet), so the bound is per proxy then.
-    // An IPv6 /64 is one client (chat-budget.mjs): a host usually has a whole one.
-    const client = addressKey(req.socket?.remoteAddress ?? '');
+    // The client (behind a trusted proxy, from X-Forwarded-For:
+    // config/client-address.mjs). An IPv6 /64 is one client (chat-budget.mjs).
+    const client = addressKey(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
     const body = await readBody(req, 1024);
     let spec = null;
     try { spec = body.ok ? JSON.parse(body.text) : null; } catch { spec = null; }

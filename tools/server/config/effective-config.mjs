@@ -1,0 +1,35 @@
+// The settings a start ended up with, one line each, for the start-up log:
+// where each came from (env, config file, default) and never a secret's text
+// (a secret shows as "(set, redacted)"; a Redis URL loses its password).
+import { SETTINGS } from './settings.mjs';
+
+function shown(setting, text) {
+  if (setting.type === 'secret') return '(set, redacted)';
+  if (setting.type === 'url') { // a URL may carry user:password
+    try {
+      const url = new URL(text);
+      if (url.password) url.password = 'redacted';
+      return url.href;
+    } catch {
+      return '(set, redacted)';
+    }
+  }
+  return text;
+}
+
+// `env`: the merged settings (read-settings.mjs); `fileText`: what the config
+// file said (names only matter); `all`: include defaults, not just what was set.
+export function effectiveConfigLines({ env, processEnv, configFile, all }) {
+  const lines = [];
+  if (configFile) lines.push(`config file: ${configFile}`);
+  for (const setting of SETTINGS) {
+    const text = env[setting.name];
+    if (text !== undefined && text !== '') {
+      const source = processEnv[setting.name] ? 'env' : 'config file';
+      lines.push(`${setting.name}=${shown(setting, text)} (${source})`);
+    } else if (all && setting.default !== '') {
+      lines.push(`${setting.name}=${setting.default} (default)`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,64 @@
+// What each way of starting needs beyond well-typed values (read-settings.mjs).
+// `npm start` (demo) keeps today's forgiving defaults; `npm run gateway` is
+// what a shop deploys, so nothing there may be left to a default that only
+// suits the demo: an agent, the shop origins and the store must be said, and
+// the demo's token endpoint and the test controls are refused outright.
+//
+// modeProblems(values, mode, {distDir}) -> ['NAME: …', …] (one line each).
+// storeChoice(values) -> {redisUrl} for startServer.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+function storeProblems(values, mode) {
+  const problems = [];
+  const store = values.NATTER_STORE;
+  const url = values.NATTER_REDIS_URL;
+  if (store === 'redis' && !url) problems.push('NATTER_REDIS_URL: required with NATTER_STORE=redis (redis://host:6379)');
+  if (store === 'memory' && url) problems.push('NATTER_STORE: memory, but NATTER_REDIS_URL is set: choose one');
+  if (mode === 'gateway' && !store) {
+    // A misspelt or forgotten Redis URL must not quietly give a gateway
+    // whose instances each keep their own state.
+    problems.push('NATTER_STORE: say where state lives: redis (with NATTER_REDIS_URL, shared by every instance) or memory (one instance; a restart forgets it)');
+  }
+  return problems;
+}
+
+function agentProblems(values, mode) {
+  const problems = [];
+  const agent = values.NATTER_AGENT ?? 'scripted';
+  if (mode === 'gateway' && agent === 'scripted') {
+    problems.push('NATTER_AGENT: choose webhook or openai (the scripted agent only knows the demo shop: npm start)');
+  }
+  if (agent === 'webhook') {
+    if (!values.NATTER_WEBHOOK_URL) problems.push('NATTER_WEBHOOK_URL: required with NATTER_AGENT=webhook');
+    if (!values.NATTER_WEBHOOK_SECRET) problems.push('NATTER_WEBHOOK_SECRET: required with NATTER_AGENT=webhook (16+ characters)');
+  }
+  if (agent === 'openai' && !values.NATTER_OPENAI_MODEL) problems.push('NATTER_OPENAI_MODEL: required with NATTER_AGENT=openai');
+  return problems;
+}
+
+function gatewayOnlyProblems(values, env, distDir) {
+  const problems = [];
+  // Refused when set at all (even to 0): whoever set it expects a demo.
+  if (env.NATTER_DEMO) problems.push('NATTER_DEMO: not in the gateway (its token endpoint mints a token for anyone); unset it, or use npm start for the demo');
+  if (env.NATTER_TEST_CONTROLS) problems.push('NATTER_TEST_CONTROLS: not in the gateway (the /__natter/ controls are for tests); unset it');
+  if (!values.NATTER_ALLOWED_ORIGINS?.length) {
+    problems.push('NATTER_ALLOWED_ORIGINS: name the shop origins whose pages may use this gateway (https://shop.example,https://www.shop.example)');
+  }
+  if (!existsSync(path.join(distDir, 'manifest.json'))) {
+    problems.push(`NATTER_DIST_DIR: no manifest.json in ${distDir}: the gateway runs an already-built widget (npm run build, or a release's folder)`);
+  }
+  return problems;
+}
+
+export function modeProblems(values, env, mode, { distDir }) {
+  return [
+    ...(mode === 'gateway' ? gatewayOnlyProblems(values, env, distDir) : []),
+    ...agentProblems(values, mode),
+    ...storeProblems(values, mode),
+  ];
+}
+
+export function storeChoice(values) {
+  return { redisUrl: values.NATTER_STORE === 'memory' ? '' : values.NATTER_REDIS_URL ?? '' };
+}
