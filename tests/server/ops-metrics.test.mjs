@@ -53,17 +53,17 @@ test('after chat traffic, /metrics counts it and promtool check metrics accepts 
     assert.equal(answer.status, 200);
     assert.match(answer.headers['content-type'], /^text\/plain; version=0\.0\.4/);
     const body = answer.body;
-    assert.equal(sample(body, 'natter_messages_received_total', { instance: server.instance }), 5, body);
-    assert.ok(sample(body, 'natter_agent_runs_started_total', { instance: server.instance }) >= 3, body);
-    assert.ok(sample(body, 'natter_agent_runs_finished_total', { instance: server.instance, outcome: "done" }) >= 3, body);
-    assert.ok(sample(body, 'natter_agent_run_seconds_count', { instance: server.instance, outcome: "done" }) >= 3, body);
-    assert.equal(sample(body, 'natter_http_errors_total', { instance: server.instance, status: "400", code: "missing_field" }), 1, body);
-    assert.equal(sample(body, 'natter_http_errors_total', { instance: server.instance, status: "405", code: "method_not_allowed" }), 1, body);
-    assert.equal(sample(body, 'natter_sessions_live', { instance: server.instance }), 1, body);
-    assert.equal(sample(body, 'natter_voice_calls_live', { instance: server.instance }), 0, body);
-    assert.equal(sample(body, 'natter_staff_queue_length', { instance: server.instance }), 0, body);
-    assert.equal(sample(body, 'natter_limits_hit_total', { instance: server.instance, limit: "http_rate_limited" }), 0, body);
-    assert.ok(sample(body, 'natter_store_operation_seconds_count', { instance: server.instance, op: "claimRun", result: "ok" }) >= 3, body);
+    assert.equal(sample(body, 'natter_messages_received_total', { gateway: server.instance }), 5, body);
+    assert.ok(sample(body, 'natter_agent_runs_started_total', { gateway: server.instance }) >= 3, body);
+    assert.ok(sample(body, 'natter_agent_runs_finished_total', { gateway: server.instance, outcome: "done" }) >= 3, body);
+    assert.ok(sample(body, 'natter_agent_run_seconds_count', { gateway: server.instance, outcome: "done" }) >= 3, body);
+    assert.equal(sample(body, 'natter_http_errors_total', { gateway: server.instance, status: "400", code: "missing_field" }), 1, body);
+    assert.equal(sample(body, 'natter_http_errors_total', { gateway: server.instance, status: "405", code: "method_not_allowed" }), 1, body);
+    assert.equal(sample(body, 'natter_sessions_live', { gateway: server.instance }), 1, body);
+    assert.equal(sample(body, 'natter_voice_calls_live', { gateway: server.instance }), 0, body);
+    assert.equal(sample(body, 'natter_staff_queue_length', { gateway: server.instance }), 0, body);
+    assert.equal(sample(body, 'natter_limits_hit_total', { gateway: server.instance, limit: "http_rate_limited" }), 0, body);
+    assert.ok(sample(body, 'natter_store_operation_seconds_count', { gateway: server.instance, op: "claimRun", result: "ok" }) >= 3, body);
     assert.ok(body.includes('natter_process_cpu_user_seconds_total'), 'the process defaults are there too');
     for (const secret of ['Secret0042', 'Secret Street', '127.0.0.1']) assert.ok(!body.includes(secret), secret);
 
@@ -84,8 +84,8 @@ test('limits hit count the per-client bounds (429 rate_limited), by bound name',
     assert.ok(codes.includes(429), `statuses ${codes}`);
     const body = (await request(server.url, { path: '/metrics' })).body;
     const hits = codes.filter((c) => c === 429).length;
-    assert.equal(sample(body, 'natter_limits_hit_total', { instance: server.instance, limit: "http_rate_limited" }), hits, body);
-    assert.equal(sample(body, 'natter_http_errors_total', { instance: server.instance, status: "429", code: "rate_limited" }), hits, body);
+    assert.equal(sample(body, 'natter_limits_hit_total', { gateway: server.instance, limit: "http_rate_limited" }), hits, body);
+    assert.equal(sample(body, 'natter_http_errors_total', { gateway: server.instance, status: "429", code: "rate_limited" }), hits, body);
   } finally {
     await server.close();
   }

@@ -22,7 +22,8 @@ const LIMIT_BY_VOICE_TOTAL = { packets_over_rate: 'voice_packets_over_rate', cal
 // `voice` ({calls(), totals()}); `store` (waitingCount()); `instance`.
 export function createGatewayMetrics({ instance, openSessions, voice, store, defaults = true }) {
   const registry = new client.Registry();
-  registry.setDefaultLabels({ instance });
+  // Not `instance`: Prometheus sets that to the scrape target itself.
+  registry.setDefaultLabels({ gateway: instance });
   if (defaults) {
     client.collectDefaultMetrics({ register: registry, prefix: 'natter_' });
     // Three of prom-client's defaults are gauges named *_total, which
