@@ -56,6 +56,20 @@ export class VoiceCall {
     Object.assign(this, { greeted: Boolean(greeted), utterances, repliesGiven, framesSent });
   }
 
+  // The call ended or lost its connection: what only an open call needs
+  // (its decoded audio, its decoder, packets waiting for the voice module)
+  // goes now, not when the session ends; the counters stay for a resume.
+  release() {
+    this.#recorded = [];
+    this.backlog.length = 0;
+    this.decoder?.close();
+    this.decoder = null;
+    this.segmenter.reset();
+  }
+
+  // 20 ms frames of the shopper's audio held now (the gateway's totals).
+  get recordedFrames() { return this.#recorded.length; }
+
   record(samples) {
     this.#recorded.push(samples);
     if (this.#recorded.length > MAX_RECORDED_FRAMES) this.#recorded.shift();

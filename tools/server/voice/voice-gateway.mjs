@@ -10,8 +10,14 @@
 // was said; without it, the next scripted line (agent-script.mjs).
 //
 // Rules:
-// - at most one open call per connection; voice.start of another call_id
-//   ends the open one (its utterance ends with reason `closed`);
+// - at most one open call per session (so per connection); voice.start of
+//   another call_id ends the open one, on this connection or another of the
+//   session (its utterance ends with reason `closed`): the newest tab wins,
+//   as it does the session. An ended call keeps only its counters (its
+//   audio and decoder go when it ends), and a session remembers at most
+//   maxCallRecordsPerSession calls. At most maxVoiceCalls calls are open on
+//   the instance; past it voice.start is error voice_unavailable reason
+//   over_capacity (session/client-bounds.mjs, docs/security.md);
 // - calls belong to the session: a voice.start with a known call_id (after a
 //   reconnect/resume) moves the call to the new connection and continues its
 //   utterance and seq counters; the greeting is said once per call_id per
@@ -37,6 +43,7 @@ import { playPaced } from './paced-stream.mjs';
 import { spokenPart } from './spoken-part.mjs';
 import { VoiceCall } from './voice-call.mjs';
 import { clientBoundsWith } from '../session/client-bounds.mjs';
+import { SendRate } from '../session/send-rate.mjs';
 import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice-packet.mjs';
 import {
   agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
@@ -67,7 +74,8 @@ const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason
 // each of the shopper's frames is decoded or concealed (fec: rebuilt from
 // the next frame's FEC rather than by PLC), so the bench can
 // timestamp them on its own clock) }, bounds? (session/client-bounds.mjs:
-// the shopper's packet rate per call, and what counts as a flood).
+// the shopper's packet rate per call, what counts as a flood, the open calls
+// per instance, the calls a session remembers, the replies to refused packets).
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
   events = null, rtc: rtcOptions = {}, tap = null, bounds: boundsGiven = {},
@@ -76,11 +84,14 @@ export function createVoiceGateway({
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
   const openOn = new Map(); // connection -> its open VoiceCall
+  const refusalReplies = new WeakMap(); // connection -> SendRate of its replies to refused packets
   const totals = {
     frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0,
     frames_late: 0, // reordered on the data channel, dropped (uplink-decoder.mjs)
     packets_over_rate: 0, // past a call's packet rate: dropped undecoded
     calls_flooded: 0, // calls ended for sending far past their packet rate
+    calls_refused_full: 0, // voice.start answered over_capacity (maxVoiceCalls open)
+    packet_replies_dropped: 0, // refused packets not answered (past the connection's reply rate)
   };
   let V = null; // the voice module, once loaded
   // The same packets from the data channel as from the socket.
@@ -213,8 +224,18 @@ export function createVoiceGateway({
     if (call.conn && openOn.get(call.conn) === call) openOn.delete(call.conn);
     call.conn = null;
     call.out = null;
-    call.backlog.length = 0;
-    call.segmenter.reset();
+    call.release(); // its audio and decoder: a resume starts them afresh
+  }
+
+  // A session remembers at most maxCallRecordsPerSession calls (least
+  // recently started first out); only ended ones are forgotten. A forgotten
+  // call_id started again is a new call (greeted again), unless the store
+  // (`calls`) kept its counters.
+  function forgetOldCalls(state) {
+    for (const [id, old] of state.calls) {
+      if (state.calls.size <= bounds.maxCallRecordsPerSession) return;
+      if (!old.conn) state.calls.delete(id);
+    }
   }
 
   function forget(session) {
@@ -232,16 +253,26 @@ export function createVoiceGateway({
 
   async function start(session, conn, { call_id: callId, greeting }) {
     const state = stateOf(session);
+    // One open call per session: another call_id's ends, wherever it is open.
+    for (const other of state.calls.values()) if (other.id !== callId && other.conn) unbind(other);
     const previous = openOn.get(conn);
     if (previous && previous.id !== callId) unbind(previous);
     let call = state.calls.get(callId);
+    if (!call?.conn && openOn.size >= bounds.maxVoiceCalls) { // a call already open here moves, never refused
+      totals.calls_refused_full += 1;
+      conn.send(errorFrame('voice_unavailable', 'Too many voice calls on this server right now: try again in a minute.',
+        { call_id: callId, reason: 'over_capacity' }));
+      return;
+    }
     let fresh = false;
     if (!call) {
       call = new VoiceCall(callId, session.id, bounds);
       call.session = session;
-      state.calls.set(callId, call);
       fresh = true;
     }
+    state.calls.delete(callId); // to the end: the most recently started
+    state.calls.set(callId, call);
+    forgetOldCalls(state);
     call.session = session;
     state.lastCallId = callId;
     if (call.conn !== conn) {
@@ -319,7 +350,7 @@ export function createVoiceGateway({
     const call = openOn.get(conn);
     if (!call) {
       totals.packets_refused += 1;
-      conn.send(badPacket('voice_not_started', 'A voice packet needs an open voice call: send voice.start first.'));
+      replyToRefused(conn, badPacket('voice_not_started', 'A voice packet needs an open voice call: send voice.start first.'));
       return;
     }
     receiveOn(call, data);
@@ -368,7 +399,20 @@ export function createVoiceGateway({
   function rejectPacket(call, message) {
     call.badPackets += 1;
     totals.bad_packets += 1;
-    call.conn?.send(badPacket('bad_voice_packet', message));
+    if (call.conn) replyToRefused(call.conn, badPacket('bad_voice_packet', message));
+  }
+
+  // A refused packet is answered only within the connection's reply rate (a
+  // burst of refusedPacketReplies, then refusedPacketRepliesPerSecond): a
+  // stream of them costs a count each, not a frame each.
+  function replyToRefused(conn, frame) {
+    let rate = refusalReplies.get(conn);
+    if (!rate) {
+      rate = new SendRate({ burst: bounds.refusedPacketReplies, perSecond: bounds.refusedPacketRepliesPerSecond });
+      refusalReplies.set(conn, rate);
+    }
+    if (rate.take(Date.now()) > 0) totals.packet_replies_dropped += 1;
+    else conn.send(frame);
   }
 
   function hear(call, packet) {
@@ -467,8 +511,21 @@ export function createVoiceGateway({
     return openOn.size;
   }
 
+  // What the calls hold now: open calls, remembered calls, 20 ms frames of
+  // the shoppers' audio kept.
+  function held() {
+    let records = 0;
+    let frames = 0;
+    for (const state of sessions.values()) {
+      records += state.calls.size;
+      for (const call of state.calls.values()) frames += call.recordedFrames;
+    }
+    return { calls_open: openOn.size, call_records: records, recorded_frames: frames };
+  }
+
   return {
-    control, receivePacket, connectionGone, calls, heard, reset, sayToOpenCalls, totals: () => ({ ...totals, ...rtc.totals() }),
+    control, receivePacket, connectionGone, calls, heard, reset, sayToOpenCalls,
+    totals: () => ({ ...totals, ...rtc.totals(), ...held() }),
     killRtc: (mode, options) => rtc.kill(mode, options),
     uplinkLossRtc: (every) => rtc.uplinkLoss(every),
   };
