@@ -488,6 +488,7 @@ export function createVoiceGateway({
 
   // What the gateway heard in the session's current or last call, as
   // {samples, envelope: RMS per 10 ms}, or null. Never the audio itself.
+  // An ended call's audio is gone (samples 0): it is dropped when the call ends.
   function heard(sessionId) {
     for (const [session, state] of sessions) {
       if (session.id !== sessionId || session.ended) continue;
