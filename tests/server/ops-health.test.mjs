@@ -23,6 +23,10 @@ test('/healthz is 200; /readyz is 200 until the gateway drains, then 503 drainin
     server.setDraining(false);
     assert.equal((await request(server.url, { path: '/readyz' })).status, 200);
     assert.equal((await request(server.url, { method: 'POST', path: '/readyz' })).status, 405);
+    await new Promise((r) => setTimeout(r, 20)); // the request log line is written when the response closes
+    const probes = server.lines.filter((l) => /^\[server\] \w+ \/(healthz|readyz) /.test(l));
+    assert.deepEqual(probes.map((l) => l.replace(/ \d+ms$/, '')), ['[server] GET /readyz 503', '[server] POST /readyz 405'],
+      'probes answered 200 are not logged; the others are');
   } finally {
     await server.close();
   }

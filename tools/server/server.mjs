@@ -229,7 +229,7 @@ export async function startServer({
   const server = http.createServer((req, res) => {
     const pathname = pathnameOf(req);
     req.natterLog = { key: null };
-    logRequest(req, res, req.natterLog, pathname ?? req.url, log);
+    logRequest(req, res, req.natterLog, pathname ?? req.url, ops.requestLog(pathname, res));
     ops.watchResponse(res);
     req.natterClientAddress = clientAddress(req, proxies);
     if (!origins.admit(req, res, pathname)) return;

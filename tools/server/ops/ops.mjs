@@ -61,6 +61,12 @@ export function createOps({
       storeTimes = (op, result, seconds) => gauges.observeStore(op, result, seconds);
     },
     handles: (pathname) => OPS_PATHS.has(pathname),
+    // The request log for `pathname`: a balancer probes every few seconds,
+    // so a probe answered 200 is not logged (one that fails is).
+    requestLog(pathname, res) {
+      if (pathname !== '/healthz' && pathname !== '/readyz') return this.log;
+      return (line) => { if (res.statusCode !== 200) this.log(line); };
+    },
     handle: (req, res, pathname) => answer(req, res, pathname, metrics),
     watchResponse(res) { if (gauges) res.once('close', () => gauges.countResponse(res)); },
     setDraining: (on) => health.setDraining(on),
