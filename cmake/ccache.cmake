@@ -14,7 +14,11 @@ option(NATTER_CCACHE "Compile through ccache when it is installed" ON)
 if(NATTER_CCACHE AND NOT EMSCRIPTEN)
   find_program(NATTER_CCACHE_PROGRAM ccache)
   if(NATTER_CCACHE_PROGRAM)
-    set(CMAKE_C_COMPILER_LAUNCHER ${NATTER_CCACHE_PROGRAM})
-    set(CMAKE_CXX_COMPILER_LAUNCHER ${NATTER_CCACHE_PROGRAM})
+    # Paths under the clone are hashed relative to it, and the build folder
+    # is not hashed, so a clone in another folder hits the same entries.
+    set(NATTER_CCACHE_LAUNCHER ${CMAKE_COMMAND} -E env
+      CCACHE_BASEDIR=${CMAKE_SOURCE_DIR} CCACHE_NOHASHDIR=1 ${NATTER_CCACHE_PROGRAM})
+    set(CMAKE_C_COMPILER_LAUNCHER ${NATTER_CCACHE_LAUNCHER})
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${NATTER_CCACHE_LAUNCHER})
   endif()
 endif()

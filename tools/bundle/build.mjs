@@ -89,7 +89,10 @@ const CLOSURE_COMPILER = path.join(repoRoot, 'node_modules/.bin/google-closure-c
 function compilerWrapper(env) {
   if (env.NATTER_CCACHE === 'OFF' || env.EM_COMPILER_WRAPPER) return {};
   const found = spawnSync('sh', ['-c', 'command -v ccache'], { encoding: 'utf8' });
-  return found.status === 0 ? { EM_COMPILER_WRAPPER: found.stdout.trim() } : {};
+  if (found.status !== 0) return {};
+  // Paths under the clone hashed relative to it, the build folder not at
+  // all: a clone in another folder hits the same entries.
+  return { EM_COMPILER_WRAPPER: found.stdout.trim(), CCACHE_BASEDIR: repoRoot, CCACHE_NOHASHDIR: '1' };
 }
 
 // Step 1. Returns the directory holding natter.{core,voice}.{js,wasm}.
