@@ -14,7 +14,7 @@ import { PNG } from 'pngjs';
 import { repoRoot } from '../node/load-core.mjs';
 
 export const CHANNEL_TOLERANCE = 24;
-export const RATIO_TOLERANCE = 0.01;
+export const RATIO_TOLERANCE = 0.005;
 const UPDATE = process.env.NATTER_UPDATE_SCREENSHOTS === '1';
 const refDir = path.join(repoRoot, 'tests/browser/reference');
 const outDir = path.join(repoRoot, 'build/screenshots');

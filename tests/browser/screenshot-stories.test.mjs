@@ -4,8 +4,9 @@
 // compares one region (region-shots.mjs: the tolerance is relative to that
 // region, and a region of another size fails), so a missing or garbled
 // element fails even on a desktop-sized page:
-//   cards-<lang>-<size>     the agent's reply with product cards, the first
-//                           saved (★ Save), the others not (☆ Save)
+//   cards-<lang>-<size>     the product cards of the agent's reply, the first
+//                           saved (★ Save), the others not (☆ Save); and
+//                           cards-<lang>-<size>-<n>, each card on its own
 //   failed-<lang>-<size>    a message the server refused, with its Retry button
 //   offline-<lang>-<size>   the live session's status line once the network is gone
 //   queued-<lang>-<size>    a message typed while offline, queued
@@ -71,7 +72,11 @@ for (const lang of ['en', 'ar']) {
         assert.ok(shown.startsWith(pressed === 'true' ? '★\u00a0' : '☆\u00a0'), `a Save toggle shows ${JSON.stringify(shown)}`);
       }
       await still(w);
-      await checkRegion(`cards-${lang}-${size}`, reply);
+      // The cards together (a missing card changes its size), then each card
+      // on its own, so one garbled price or toggle is a large share of its region.
+      await checkRegion(`cards-${lang}-${size}`, reply.locator('.cards'));
+      const items = await reply.locator('.card-item').all();
+      for (const [i, item] of items.entries()) await checkRegion(`cards-${lang}-${size}-${i + 1}`, item);
       assert.deepEqual(w.problems, []);
     });
 
