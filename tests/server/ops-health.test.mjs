@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, request, startTestServer } from './helpers.mjs';
 import { startRedis } from './redis-helpers.mjs';
+import { createHealth } from '../../tools/server/ops/health.mjs';
 
 test('/healthz is 200; /readyz is 200 until the gateway drains, then 503 draining', async () => {
   const server = await startTestServer();
@@ -54,4 +55,12 @@ test('on Redis, /readyz answers 503 store_unreachable within its timeout once Re
     await server.close();
     await redis.stop();
   }
+});
+
+test('a store that does not answer the ping makes /readyz 503 store_timeout after the timeout, not never', { timeout: 5000 }, async () => {
+  const hung = { kind: 'redis', ping: () => new Promise(() => {}) }; // a Redis that accepts the connection and hangs
+  const health = createHealth({ store: hung, timeoutMs: 100 });
+  const started = Date.now();
+  assert.deepEqual(await health.readiness(), { ready: false, reason: 'store_timeout', store: 'redis' });
+  assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
 });
