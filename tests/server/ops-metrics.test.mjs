@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { postChat, request, startTestServer } from './helpers.mjs';
-import { joinSession, msg, closeAllSockets } from './session-helpers.mjs';
+import { connect, joinSession, msg, closeAllSockets } from './session-helpers.mjs';
 
 // The value of the sample `name` whose labels include `labels`, or undefined.
 function sample(text, name, labels = {}) {
@@ -87,6 +87,25 @@ test('limits hit count the per-client bounds (429 rate_limited), by bound name',
     assert.equal(sample(body, 'natter_limits_hit_total', { gateway: server.instance, limit: "http_rate_limited" }), hits, body);
     assert.equal(sample(body, 'natter_http_errors_total', { gateway: server.instance, status: "429", code: "rate_limited" }), hits, body);
   } finally {
+    await server.close();
+  }
+});
+
+test('limits hit count the live session\'s bounds: sockets per address and the message rate', async () => {
+  const server = await startTestServer({ metrics: true, bounds: { maxSocketsPerAddress: 1, sendBurst: 1, sendPerSecond: 1 } });
+  try {
+    const { socket } = await joinSession(server.url, { session: 'ops-limits' });
+    const second = await connect(server.url);
+    assert.equal((await second.waitClosed()).code, 1013);
+    for (const id of ['l-1', 'l-2', 'l-3']) socket.send(msg(id, 'hi'));
+    await socket.waitFor((f) => f.type === 'error' && f.message_id === 'l-3' && f.code === 'rate_limited');
+    await socket.waitFor((f) => f.type === 'error' && f.message_id === 'l-2' && f.code === 'rate_limited');
+    const body = (await request(server.url, { path: '/metrics' })).body;
+    assert.equal(sample(body, 'natter_limits_hit_total', { limit: 'ws_sockets_per_address' }), 1, body);
+    assert.equal(sample(body, 'natter_limits_hit_total', { limit: 'ws_messages_rate_limited' }), 2, body);
+    assert.equal(sample(body, 'natter_limits_hit_total', { limit: 'ws_slow_reader' }), 0, body);
+  } finally {
+    closeAllSockets();
     await server.close();
   }
 });

@@ -22,6 +22,7 @@ export class RequestStats {
   totalRequests = 0;
   replacements = 0;
   runsEnded = {};
+  limitsHit = {};
 
   constructor({ openConnections = () => ({}), voiceTotals = () => ({}), maxKeys = MAX_COUNTED_KEYS } = {}) {
     this.openConnections = openConnections;
@@ -40,6 +41,10 @@ export class RequestStats {
   }
 
   countReplacement() { this.replacements += 1; }
+
+  // A client ran into a per-client bound the live session enforces (its
+  // name, e.g. 'ws_sockets_per_address'); /metrics counts them by name.
+  countLimitHit(name) { this.limitsHit[name] = (this.limitsHit[name] ?? 0) + 1; }
 
   // An agent run ended ('done' or 'failed'); /metrics times runs from
   // countAgentRun to here (ops/metrics.mjs).
@@ -64,5 +69,6 @@ export class RequestStats {
     this.totalRequests = 0;
     this.replacements = 0;
     this.runsEnded = {};
+    this.limitsHit = {};
   }
 }

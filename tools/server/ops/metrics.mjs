@@ -15,6 +15,8 @@ const LIMIT_BY_CODE = {
   rate_limited: 'http_rate_limited', body_too_large: 'http_body_too_large', too_large: 'http_body_too_large',
   body_timeout: 'http_body_timeout', over_capacity: 'http_over_capacity',
 };
+// ...by the live session (RequestStats.countLimitHit, session/session-endpoint.mjs)...
+const WS_LIMITS = ['ws_connections', 'ws_sockets_per_address', 'ws_slow_reader', 'ws_hello_timeout', 'ws_messages_rate_limited'];
 // ...and by the voice gateway's totals (voice-gateway.mjs), read at each scrape.
 const LIMIT_BY_VOICE_TOTAL = { packets_over_rate: 'voice_packets_over_rate', calls_flooded: 'voice_calls_flooded' };
 
@@ -71,7 +73,9 @@ export function createGatewayMetrics({ instance, openSessions, voice, store, def
     ...on, name: 'natter_limits_hit_total', help: 'Times a client ran into a per-client bound, by bound.', labelNames: ['limit'],
   });
   for (const outcome of ['done', 'failed']) runsFinished.inc({ outcome }, 0);
-  for (const limit of [...new Set(Object.values(LIMIT_BY_CODE)), ...Object.values(LIMIT_BY_VOICE_TOTAL)]) limitsHit.inc({ limit }, 0);
+  for (const limit of [...new Set(Object.values(LIMIT_BY_CODE)), ...WS_LIMITS, ...Object.values(LIMIT_BY_VOICE_TOTAL)]) {
+    limitsHit.inc({ limit }, 0);
+  }
 
   // The voice totals are reset by the test controls; a counter only grows,
   // so each scrape adds what grew since the last one.
@@ -106,7 +110,7 @@ export function createGatewayMetrics({ instance, openSessions, voice, store, def
     // Wraps RequestStats (request-stats.mjs), which both chat paths and the
     // agent runs already report to, so nothing is counted twice in the code.
     instrumentStats(stats) {
-      const { countRequest, countAgentRun, countAgentRunEnd } = stats;
+      const { countRequest, countAgentRun, countAgentRunEnd, countLimitHit } = stats;
       stats.countRequest = (...args) => { messages.inc(); return countRequest.apply(stats, args); };
       stats.countAgentRun = (key, ...rest) => {
         runsStarted.inc();
@@ -123,6 +127,10 @@ export function createGatewayMetrics({ instance, openSessions, voice, store, def
           runSeconds.observe({ outcome }, (performance.now() - t0) / 1000);
         }
         return countAgentRunEnd.call(stats, key, outcome);
+      };
+      stats.countLimitHit = (name) => {
+        limitsHit.inc({ limit: WS_LIMITS.includes(name) ? name : 'other' });
+        return countLimitHit.call(stats, name);
       };
       return stats;
     },

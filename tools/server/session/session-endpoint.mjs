@@ -150,6 +150,7 @@ export function createSessionEndpoint({
     if (conns.size >= maxConnections) { // a close code the client backs off on, not a dead socket
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: connections'));
       log(`[server] GET /api/session refused: ${conns.size} connections open (cap ${maxConnections})`);
+      stats.countLimitHit('ws_connections');
       return;
     }
     // The peer's address (an IPv6 /64 as one, as POST /api/chat counts it):
@@ -158,6 +159,7 @@ export function createSessionEndpoint({
     if ((perAddress.get(address) ?? 0) >= maxSocketsPerAddress) {
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: address'));
       log(`[server] GET /api/session refused: ${maxSocketsPerAddress} sockets open from one address`);
+      stats.countLimitHit('ws_sockets_per_address');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, fault, address));
@@ -176,6 +178,7 @@ export function createSessionEndpoint({
       if (!conn.slow) {
         conn.slow = true;
         log(`[server] WS /api/session slow reader (${ws.bufferedAmount} bytes unsent): closing`);
+        stats.countLimitHit('ws_slow_reader');
         ws.close(TRY_AGAIN_LATER, 'try again later: slow reader');
         setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       }
@@ -196,6 +199,7 @@ export function createSessionEndpoint({
     const helloTimer = setTimeout(() => {
       if (conn.sessionId || conn.replaced) return;
       log(`[server] WS /api/session no hello within ${helloTimeoutMs} ms: closing`);
+      stats.countLimitHit('ws_hello_timeout');
       conn.close(HELLO_TIMEOUT, 'hello timeout');
       setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
     }, helloTimeoutMs);
@@ -251,6 +255,7 @@ export function createSessionEndpoint({
         }
         const waitMs = conn.rate.take(Date.now());
         if (waitMs > 0) {
+          stats.countLimitHit('ws_messages_rate_limited');
           return conn.send(errorFrame('rate_limited', 'Too many messages: send this one again later.',
             { message_id: messageId, retry_after_ms: waitMs }));
         }
