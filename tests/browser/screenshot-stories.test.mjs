@@ -11,40 +11,20 @@
 //   offline-<lang>-<size>   the live session's status line once the network is gone
 //   queued-<lang>-<size>    a message typed while offline, queued
 // References: tests/browser/reference/; NATTER_UPDATE_SCREENSHOTS=1 rewrites
-// them. NATTER_DIST_DIR runs the stories against another build of the
-// widget than dist/ (e.g. one built before a fix, to see a story fail). docs/theming.md, "Screenshot tests".
+// them. NATTER_DIST_DIR: story-helpers.mjs. docs/theming.md, "Screenshot tests".
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
-import { openWidgetPage } from './widget-page.mjs';
+import { SIZES, LANGS, storyStack, openPanel as openStoryPanel, still } from './story-helpers.mjs';
 import { checkRegion } from './region-shots.mjs';
 
 let stack;
-// The test shop is a page Playwright serves (widget-page.mjs), which Chromium
-// treats as public: without this flag its local-network checks block the live
-// session's WebSocket to the loopback server.
-const LOCAL_NETWORK = ['--disable-features=LocalNetworkAccessChecks'];
-before(async () => { stack = await startStack({ extraArgs: LOCAL_NETWORK, server: { distDir: process.env.NATTER_DIST_DIR || undefined } }); });
+before(async () => { stack = await startStack(storyStack()); });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
 
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } };
 const QUESTION = 'do you have PS5 games?';
-const FONT = { fontFamily: '"DejaVu Sans"' };
-
-async function openPanel(lang, viewport, { data = {} } = {}) {
-  const w = await openWidgetPage(stack, { lang, viewport, data, init: FONT });
-  await w.ready();
-  await w.openChat();
-  return w;
-}
-
-// Blurs whatever the widget focused (no focus ring in the shot), waits for
-// fonts and two frames.
-async function still(w) {
-  await w.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.activeElement?.blur());
-  await w.settle();
-}
+const openPanel = (...args) => openStoryPanel(stack, ...args);
 
 // What each Save toggle shows: its ::before content (the star) and its text.
 const saveLabels = (w) => w.widget.locator('.card-save').evaluateAll((buttons) => buttons.map((b) => ({
@@ -52,7 +32,7 @@ const saveLabels = (w) => w.widget.locator('.card-save').evaluateAll((buttons) =
   shown: getComputedStyle(b, '::before').content.replace(/^"|"$/g, '') + b.textContent,
 })));
 
-for (const lang of ['en', 'ar']) {
+for (const lang of LANGS) {
   for (const [size, viewport] of Object.entries(SIZES)) {
     test(`${lang} ${size}: a reply with product cards, one saved and one not`, async () => {
       const w = await openPanel(lang, viewport);
