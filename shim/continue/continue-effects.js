@@ -23,6 +23,7 @@ export function createContinueEffects({ doc, root, panel, open, t, dispatch, fet
         offer: () => dispatch({ type: 'continue_offer_clicked' }),
         dismiss: () => dispatch({ type: 'continue_offer_dismissed' }),
         code: (code) => dispatch({ type: 'continue_code_entered', code }),
+        confirm: () => dispatch({ type: 'continue_confirmed' }),
       },
     });
   };

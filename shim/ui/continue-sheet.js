@@ -10,11 +10,16 @@
 //     button.continue-again                  a new link, once one expired
 //     form.continue-enter                    a code from another device: input + button
 //     button.continue-close
+//     div.continue-confirm                   a link opened here: Continue here / Not now
 //
-// Nothing here decides: the core says asking / shown / expired / hidden.
+// Nothing here decides: the core says asking / shown / expired / hidden,
+// or confirm / confirm_replace for a continue link this page was opened
+// with (redeemed only once the shopper says Continue here; Not now is a
+// dismiss and the core forgets the link).
 // The QR's link is this page's URL with the secret as its fragment
 // (../continue/fragment.js). Text goes in through textContent only.
 import { el, sheetOf } from './dom.js';
+import enContinue from '../i18n/en-continue.js';
 
 export const CONTINUE_CSS = `
 .continue { display: flex; flex-direction: column; align-items: center; gap: 8px; padding: 12px 14px;
@@ -25,6 +30,7 @@ export const CONTINUE_CSS = `
 .continue-code { font: 600 20px/1.2 ui-monospace, monospace; letter-spacing: .12em; }
 .continue-expiry { color: var(--_muted); font-size: 12px; }
 .continue-enter { display: flex; gap: 6px; width: 100%; }
+.continue-confirm { display: flex; gap: 8px; flex-wrap: wrap; justify-content: center; }
 .continue-enter input { flex: 1; min-width: 0; padding: 6px 8px; font: inherit; text-transform: uppercase;
   border: 1px solid var(--_line); border-radius: 8px; }
 .continue button {
@@ -38,10 +44,12 @@ export const continueSheet = (CSSStyleSheetCtor) => sheetOf(CONTINUE_CSS, CSSSty
 export const spacedCode = (code) => (code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code);
 
 // panel: createPanel's; open: the header button (its aria-expanded follows
-// the sheet); t: the translator; on: {offer, dismiss, code(text)};
+// the sheet); t: the translator; on: {offer, dismiss, code(text), confirm};
 // drawQr(doc, text, label) -> <svg>; pageHref(): this page's URL;
 // link(href, secret): the QR's URL.
-export function createContinueSheet({ doc, panel, open, t, on, drawQr, pageHref, link }) {
+export function createContinueSheet({ doc, panel, open, t: translate, on, drawQr, pageHref, link }) {
+  // The prompt's English ships with this chunk, not in en.js.
+  const t = (key, vars) => (translate.has?.(key) || !(key in enContinue) ? translate(key, vars) : enContinue[key]);
   const sheet = el(doc, 'div', {
     class: 'continue', id: 'natter-continue', role: 'group', 'aria-label': t('continue.offer'), part: 'continue',
   });
@@ -59,7 +67,13 @@ export function createContinueSheet({ doc, panel, open, t, on, drawQr, pageHref,
   form.appendChild(input);
   form.appendChild(el(doc, 'button', { type: 'submit' }, t('continue.here')));
   const close = el(doc, 'button', { class: 'continue-close', type: 'button' }, t('continue.close'));
-  for (const node of [text, qr, code, expiry, again, form, close]) sheet.appendChild(node);
+  const confirm = el(doc, 'div', { class: 'continue-confirm' });
+  const yes = el(doc, 'button', { class: 'continue-yes', type: 'button' }, t('continue.here'));
+  const no = el(doc, 'button', { class: 'continue-no', type: 'button' }, t('continue.notNow'));
+  confirm.appendChild(yes);
+  confirm.appendChild(no);
+  confirm.hidden = true;
+  for (const node of [text, qr, code, expiry, again, form, close, confirm]) sheet.appendChild(node);
   panel.panel.insertBefore(sheet, panel.list.parentNode);
 
   const reveal = (on) => {
@@ -69,6 +83,8 @@ export function createContinueSheet({ doc, panel, open, t, on, drawQr, pageHref,
 
   again.addEventListener('click', () => on.offer());
   close.addEventListener('click', () => { on.dismiss(); open.focus(); });
+  yes.addEventListener('click', () => on.confirm());
+  no.addEventListener('click', () => on.dismiss());
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     if (input.value.trim()) on.code(input.value);
@@ -81,9 +97,22 @@ export function createContinueSheet({ doc, panel, open, t, on, drawQr, pageHref,
     code.textContent = '';
     expiry.textContent = '';
     again.hidden = state !== 'expired';
-    if (state === 'hidden') return reveal(false);
+    const asked = state === 'confirm' || state === 'confirm_replace';
+    const wasAsked = !confirm.hidden;
+    confirm.hidden = !asked;
+    form.hidden = asked;
+    close.hidden = asked;
+    if (state === 'hidden') {
+      reveal(false);
+      if (wasAsked) panel.panel.querySelector('#natter-input')?.focus(); // focus leaves the hidden prompt
+      return undefined;
+    }
     reveal(true);
-    if (state === 'asking') {
+    if (asked) {
+      panel.open?.();
+      text.textContent = t(state === 'confirm' ? 'continue.confirm' : 'continue.confirmReplace');
+      yes.focus();
+    } else if (state === 'asking') {
       text.textContent = t('continue.asking');
     } else if (state === 'expired') {
       text.textContent = t('continue.expired');

@@ -223,6 +223,8 @@ TEST(Conversations, AChatContinuedOnThePhoneJoinsItsListAndThePhonesOwnStays) {
   c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
   Harness h{c};
   h.feed(SessionWanted{});
+  EXPECT_EQ(h.all_of<ContinueOfferChanged>().back().state, "confirm") << "the phone's own chat stays listed";
+  h.feed(ContinueConfirmed{});
   auto redeems = h.all_of<ContinueRedeem>();
   ASSERT_EQ(redeems.size(), 1u);
   h.feed(ContinueRedeemed{redeems[0].request_id, 200, "", "laptop-conv", "phone-token", 7,

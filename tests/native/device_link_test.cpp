@@ -121,6 +121,7 @@ TEST(DeviceLink, ASecretFromTheFragmentIsRedeemedBeforeTheSessionAndHandsThisTab
   c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
   Harness h(c);
   h.feed(SessionWanted{});
+  h.feed(ContinueConfirmed{});
   EXPECT_TRUE(h.all_of<WsConnect>().empty()) << "the session waits for the redeem";
   auto redeems = h.all_of<ContinueRedeem>();
   ASSERT_EQ(redeems.size(), 1u);
@@ -161,6 +162,7 @@ TEST(DeviceLink, TheSavedProductsGoWithTheLinkAndThePhoneDrawsThemSaved) {
   c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
   Harness phone(c);
   phone.feed(SessionWanted{});
+  phone.feed(ContinueConfirmed{});
   const auto redeem = phone.all_of<ContinueRedeem>().at(0);
   ContinueRedeemed answer{redeem.request_id, 200, "", "laptop-conv", "phone-token", 7,
                           R"([{"role":"agent","id":"m1","text":"Yes.","cards":[{"product_id":"p1","name":"Game","price":"9.99","currency":"GBP","url":"https://shop.test/p1"},{"product_id":"p2","name":"Other","price":"1.00","currency":"GBP","url":"https://shop.test/p2"}]}])",
@@ -185,12 +187,14 @@ TEST(DeviceLink, ARefusedRedeemIsToldAndThisTabKeepsItsOwnSession) {
     c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
     Harness h(c);
     h.feed(SessionWanted{});
+    h.feed(ContinueConfirmed{});
     const uint32_t id = h.all_of<ContinueRedeem>().at(0).request_id;
     h.feed(ContinueRedeemed{id, code == "unknown" ? 404 : code == "rate_limited" ? 429 : 410, code, "", "", 0, ""});
     EXPECT_TRUE(has_notice(h, "continue_" + code)) << code;
     EXPECT_EQ(h.client.conversation_id(), "conv-1") << code;
     EXPECT_EQ(h.all_of<WsConnect>().size(), 1u) << code << ": its own session starts";
     h.feed(SessionWanted{});
+    h.feed(ContinueConfirmed{});
     EXPECT_EQ(h.all_of<ContinueRedeem>().size(), 1u) << code << ": the secret is tried once";
   }
 }
@@ -200,9 +204,64 @@ TEST(DeviceLink, AStaleRedeemAnswerIsIgnored) {
   c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
   Harness h(c);
   h.feed(SessionWanted{});
+  h.feed(ContinueConfirmed{});
   h.feed(ContinueRedeemed{9999, 200, "", "other", "tok", 0, ""});
   EXPECT_EQ(h.client.conversation_id(), "conv-1");
   EXPECT_TRUE(h.all_of<WsConnect>().empty());
+}
+
+// A link can be sent by anyone: redeemed unasked, it would pull this tab
+// into the sender's conversation. Nothing is redeemed until the shopper
+// says Continue here.
+TEST(DeviceLink, ALinkFromTheFragmentIsRedeemedOnlyOnceTheShopperConfirms) {
+  Config c = session_config();
+  c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
+  Harness h(c);
+  h.feed(SessionWanted{});
+  EXPECT_TRUE(h.all_of<ContinueRedeem>().empty()) << "no redeem before the shopper confirms";
+  EXPECT_TRUE(h.all_of<WsConnect>().empty()) << "the session waits for the answer";
+  ASSERT_FALSE(offers(h).empty());
+  EXPECT_EQ(offers(h).back().state, "confirm") << "nothing of this tab's to lose";
+  EXPECT_EQ(offers(h).back().secret, "") << "the secret never goes back to the page";
+  h.feed(SessionWanted{});  // the panel opened again meanwhile
+  EXPECT_TRUE(h.all_of<ContinueRedeem>().empty());
+  EXPECT_TRUE(h.all_of<WsConnect>().empty());
+  for (const auto& p : h.all_of<Persist>())
+    EXPECT_EQ(p.value.find("S3cr3t"), std::string::npos) << "never stored while waiting: " << p.key;
+
+  h.feed(ContinueConfirmed{});
+  ASSERT_EQ(h.all_of<ContinueRedeem>().size(), 1u);
+  EXPECT_EQ(h.all_of<ContinueRedeem>()[0].secret, "S3cr3t-S3cr3t-S3cr3t-S");
+  EXPECT_EQ(offers(h).back().state, "hidden");
+  h.feed(ContinueConfirmed{});
+  EXPECT_EQ(h.all_of<ContinueRedeem>().size(), 1u) << "confirmed once, redeemed once";
+}
+
+TEST(DeviceLink, NotNowForgetsTheLinkAndTheTabGoesOnAsAFreshVisit) {
+  Config c = session_config();
+  c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
+  Harness h(c);
+  h.feed(SessionWanted{});
+  h.feed(ContinueOfferDismissed{});
+  EXPECT_EQ(offers(h).back().state, "hidden");
+  EXPECT_EQ(h.all_of<WsConnect>().size(), 1u) << "its own session starts";
+  EXPECT_EQ(h.client.conversation_id(), "conv-1");
+  h.feed(ContinueConfirmed{});
+  h.feed(SessionWanted{});
+  EXPECT_TRUE(h.all_of<ContinueRedeem>().empty()) << "the declined link is never redeemed";
+  for (const auto& p : h.all_of<Persist>())
+    EXPECT_EQ(p.value.find("S3cr3t"), std::string::npos) << "never stored: " << p.key;
+}
+
+TEST(DeviceLink, ThePromptSaysWhenThisTabsOwnConversationWouldGiveWay) {
+  Config c = session_config();
+  c.continue_secret = "S3cr3t-S3cr3t-S3cr3t-S";
+  c.transcript_json = R"([{"role":"user","id":"m1","text":"my own question"},{"role":"agent","id":"m1","text":"Yes."}])";
+  Harness h(c);
+  h.feed(SessionWanted{});
+  ASSERT_FALSE(offers(h).empty());
+  EXPECT_EQ(offers(h).back().state, "confirm_replace");
+  EXPECT_TRUE(h.all_of<ContinueRedeem>().empty());
 }
 
 TEST(DeviceLink, ATypedCodeIsNormalizedAndRedeemedAndAMistypedOneIsNotSent) {

@@ -150,7 +150,8 @@ void Client::handle(const Event& event, int64_t now) {
           call_apart(on_session_wanted, *this, now);  // the live session's: apart from an HTTP page's first part
         }
         else if constexpr (std::is_same_v<T, ContinueOfferClicked>) link_.on_offer_clicked(now);
-        else if constexpr (std::is_same_v<T, ContinueOfferDismissed>) link_.on_offer_dismissed();
+        else if constexpr (std::is_same_v<T, ContinueOfferDismissed>) link_.on_offer_dismissed(now);
+        else if constexpr (std::is_same_v<T, ContinueConfirmed>) link_.on_confirmed();
         else if constexpr (std::is_same_v<T, RevokeClicked>) link_.on_revoke_clicked(now);
         else if constexpr (std::is_same_v<T, ContinueCodeEntered>) link_.on_code_entered(e.code);
         else if constexpr (std::is_same_v<T, ContinueRedeemed>) link_.on_redeemed(e, now);
@@ -205,7 +206,8 @@ void Client::handle(const Event& event, int64_t now) {
 
 void Client::on_session_wanted(Client& c, int64_t now) {
   // A continue link in the page's URL decides which conversation this tab
-  // has: the session waits for its answer.
+  // has: the session waits for the shopper's answer to the prompt, then for
+  // the redeem's.
   if (c.link_.redeeming() || (!c.session_started_ && c.link_.begin_redeem())) {
     c.wanted_after_redeem_ = true;
     return;

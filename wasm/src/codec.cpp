@@ -228,6 +228,7 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, ContinueOfferClicked>) return json_object({{"type", "continue_offer_clicked"}});
         else if constexpr (std::is_same_v<T, ContinueOfferDismissed>) return json_object({{"type", "continue_offer_dismissed"}});
         else if constexpr (std::is_same_v<T, RevokeClicked>) return json_object({{"type", "revoke_clicked"}});
+        else if constexpr (std::is_same_v<T, ContinueConfirmed>) return json_object({{"type", "continue_confirmed"}});
         else if constexpr (std::is_same_v<T, ContinueCodeEntered>) return json_object({{"type", "continue_code_entered"}, {"code", e.code}});
         else if constexpr (std::is_same_v<T, ContinueRedeemed>) {
           json out = json_object({{"type", "continue_redeemed"}, {"request_id", e.request_id}, {"status", e.status}, {"code", e.code},

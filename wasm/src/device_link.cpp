@@ -94,7 +94,16 @@ void DeviceLink::on_offer_clicked(int64_t now) {
   show("asking");
 }
 
-void DeviceLink::on_offer_dismissed() {
+void DeviceLink::on_offer_dismissed(int64_t now) {
+  if (confirming_) {  // Not now: the link is forgotten, never redeemed
+    call_apart(+[](DeviceLink& link, int64_t now) {
+      link.confirming_ = false;
+      link.c_.config_.continue_secret.clear();
+      link.show("hidden");
+      link.c_.resume_after_redeem(now);
+    }, *this, now);
+    return;
+  }
   if (offer_ == L::Idle || !go(L::Idle)) return;
   c_.timers_.cancel(TimerName::ContinueExpiry);
   show("hidden");
@@ -166,9 +175,27 @@ void DeviceLink::on_revoke_clicked(int64_t now) {
 bool DeviceLink::begin_redeem() {
   if (secret_used_ || c_.config_.continue_secret.empty() || c_.config_.session_url.empty()) return false;
   secret_used_ = true;
-  // Apart (call_apart.hpp): a first chat has no continue link to redeem.
-  call_apart(+[](DeviceLink& link) { link.redeem(link.c_.config_.continue_secret, ""); }, *this);
+  confirming_ = true;
+  // Apart (call_apart.hpp): a first chat has no continue link to confirm.
+  // Said when this tab's own conversation would give way (with several
+  // conversations it stays in the list: nothing to say).
+  call_apart(+[](DeviceLink& link) {
+    const auto& d = link.c_.delivery_;
+    const bool replaces = !link.c_.config_.multiple_conversations &&
+                          (!d.transcript().entries().empty() || !d.outbox().empty());
+    link.show(replaces ? "confirm_replace" : "confirm");
+  }, *this);
   return true;
+}
+
+void DeviceLink::on_confirmed() {
+  if (!confirming_) return;  // no link put to the shopper: nothing to redeem
+  call_apart(+[](DeviceLink& link) {
+    link.confirming_ = false;
+    link.show("hidden");
+    link.redeem(link.c_.config_.continue_secret, "");
+    link.c_.config_.continue_secret.clear();  // sent once: not kept
+  }, *this);
 }
 
 void DeviceLink::on_code_entered(const std::string& typed) {

@@ -19,8 +19,15 @@
 //     revoke; a close 4000 `revoked` ends its session (status `revoked`).
 //
 // Redeem (the second device): a secret from the page's URL fragment (the
-// shim reads and strips it, config `continue_secret`) or a typed code is
-// POSTed before the session starts (ContinueRedeem); the answer either
+// shim reads and strips it, config `continue_secret`) is redeemed only once
+// the shopper confirms: a link can be sent by anyone, and redeeming it
+// unasked would pull this tab into a stranger's conversation. So the
+// session waits and the sheet asks (continue_offer state `confirm`, or
+// `confirm_replace` when this tab's own conversation would give way);
+// Continue here (ContinueConfirmed) redeems, Not now (a dismiss) forgets
+// the secret and the tab goes on as a fresh visit. The secret is never
+// persisted; a reload drops it (the fragment is gone). The secret, or a
+// typed code, is POSTed before the session starts (ContinueRedeem); the answer either
 // hands this tab the conversation (its own token, the transcript so far,
 // checked by Transcript::restore like any restored data)
 // or is told to the shopper, and the tab's own session goes on.
@@ -49,7 +56,7 @@ class DeviceLink {
 
   // The shopper asked for a link (panel button) / closed the offer.
   void on_offer_clicked(int64_t now);
-  void on_offer_dismissed();
+  void on_offer_dismissed(int64_t now);
   void on_offered(const ContinueOffered& f, int64_t now);
   void on_error(const ServerError& e);
   void on_timer(int64_t now);
@@ -63,12 +70,14 @@ class DeviceLink {
   bool revoke_pending() const { return revoke_pending_; }
   void on_revoke_clicked(int64_t now);
 
-  // Redeem on the second device. begin_redeem: true when a redeem was
-  // started (the session waits for its answer).
+  // Redeem on the second device. begin_redeem: true when the page's link
+  // was put to the shopper (the session waits for the answer, then the
+  // redeem's); on_confirmed redeems it.
   bool begin_redeem();
+  void on_confirmed();
   void on_code_entered(const std::string& typed);
   void on_redeemed(const ContinueRedeemed& e, int64_t now);
-  bool redeeming() const { return redeem_request_ != 0; }
+  bool redeeming() const { return redeem_request_ != 0 || confirming_; }
 
   LinkOffer offer() const { return offer_; }
   bool second_device() const { return second_; }
@@ -84,7 +93,8 @@ class DeviceLink {
   bool second_ = false;          // this tab holds the second device's line
   bool elsewhere_ = false;       // the second device has the session now (first device)
   bool revoke_pending_ = false;  // the next hello carries revoke: true
-  bool secret_used_ = false;     // the config's continue_secret was redeemed (once per page)
+  bool secret_used_ = false;     // the config's continue_secret was put to the shopper (once per page)
+  bool confirming_ = false;      // the prompt is up: no redeem until the shopper confirms
   uint32_t redeem_request_ = 0;  // the ContinueRedeem awaiting its answer
 };
 

@@ -194,6 +194,7 @@ const EventDecoderEntry kEventDecoders[] = {
   {"continue_offer_clicked", no_fields<ContinueOfferClicked>},
   {"continue_offer_dismissed", no_fields<ContinueOfferDismissed>},
   {"revoke_clicked", no_fields<RevokeClicked>},
+  {"continue_confirmed", no_fields<ContinueConfirmed>},
   {"continue_code_entered", [](Reader& r, Event& out) {
      ContinueCodeEntered e; r.str("code", e.code); out = std::move(e);
    }},

@@ -206,11 +206,13 @@ struct HandoffEmailSubmitted {
 };
 
 // Continue on another device (device_link.hpp): the shopper asks for a
-// link / closes it / revokes the other device / types a code from it.
+// link / closes it / revokes the other device / types a code from it /
+// confirms the page's continue link (Continue here; Not now is a dismiss).
 struct ContinueOfferClicked {};
 struct ContinueOfferDismissed {};
 struct RevokeClicked {};
 struct ContinueCodeEntered { std::string code; };
+struct ContinueConfirmed {};
 // The answer to ContinueRedeem: status 200 with the conversation's id, this
 // device's own resume token, the log position and the transcript so far
 // (in transcript.hpp's form, checked like restored data: the shim maps the
@@ -244,7 +246,7 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
                            VoiceMuteClicked, VoiceHostEnd, MicAnswered, SpeechActivity, PlaybackDrained,
                            VoiceRuntimeLoaded, VoiceRuntimeFailed,
                            HostIdentify, TokenReceived, TokenFailed, ChannelRead, HandoffRequested,
-                           ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered,
+                           ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered, ContinueConfirmed,
                            ContinueRedeemed, HandoffEmailSubmitted, RtcOfferReady,
                            RtcChannelOpen, RtcPong, RtcFailed, ProductSaveToggled,
                            ConversationNewClicked, ConversationSwitchClicked>;
