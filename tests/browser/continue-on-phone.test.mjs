@@ -7,6 +7,9 @@
 // transcript under its own credential; the link is refused when reused or
 // expired (a short TTL through the test control, the core's own expiry
 // shown first: no sleeping); the laptop's Revoke ends the phone's session.
+// A link is redeemed only once the shopper taps Continue here on the phone:
+// Not now never contacts the redeem endpoint (a link anyone could send must
+// not pull the phone into the sender's conversation).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
@@ -40,6 +43,14 @@ const offered = (s) => s.sockets.flatMap((w) => w.received.filter((f) => f.type 
 const welcomes = (s) => s.sockets.flatMap((w) => w.received.filter((f) => f.type === 'welcome'));
 const hellos = (s) => s.sockets.flatMap((w) => w.sent.filter((f) => f.type === 'hello'));
 const onPhone = (url) => openLive({ ...stack, context: phone }, { path: url });
+const redeems = (s) => s.requests.filter((u) => new URL(u).pathname.endsWith('/api/continue'));
+// The prompt a page opened with a continue link shows before anything is redeemed.
+async function answerPrompt(s, button) {
+  const prompt = s.widget.locator('.continue-text[role=status]', { hasText: 'Continue the chat you started on another device?' });
+  await prompt.waitFor();
+  assert.deepEqual(redeems(s), [], 'nothing redeemed before the shopper answers');
+  await s.widget.locator(button).click();
+}
 
 // The laptop, connected, with one answered question and a link on screen.
 async function laptopWithLink() {
@@ -69,6 +80,11 @@ test('the phone opens the link: same transcript under its own credential; reused
   // The phone: the shop's same page, the secret in the fragment only.
   const url = `${PAGE}#natter-continue=${link.secret}`;
   const mobile = await onPhone(url);
+  await mobile.widget.locator('.continue-yes').waitFor();
+  assert.equal(await mobile.page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className ?? ''),
+    'continue-yes', 'the prompt has the focus');
+  await assertAxeClean(mobile.page, 'the continue prompt');
+  await answerPrompt(mobile, '.continue-yes');
   await mobile.waitForStatus('Connected');
   assert.equal(await mobile.page.evaluate(() => location.hash), '', 'the secret left the address bar');
   assert.ok(!mobile.requests.some((r) => r.includes(link.secret)), 'the secret never went into a URL');
@@ -93,6 +109,7 @@ test('the phone opens the link: same transcript under its own credential; reused
 
   // The same link again (another tab of the phone): refused, said so.
   const again = await onPhone(url);
+  await answerPrompt(again, '.continue-yes');
   await notice(again, 'This code was already used. Ask the other device for a new one.').waitFor();
   await again.page.close();
 
@@ -120,6 +137,7 @@ test('an expired link is refused; the typed code of a new one continues the chat
   const { laptop, link } = await laptopWithLink();
   await laptop.widget.locator('.continue-text', { hasText: 'This code has expired.' }).waitFor(); // the core's own timer
   const mobile = await onPhone(`${PAGE}#natter-continue=${link.secret}`);
+  await answerPrompt(mobile, '.continue-yes');
   await notice(mobile, 'This code has expired. Ask the other device for a new one.').waitFor();
   await mobile.waitForStatus('Connected'); // its own session goes on
   const conversation = await laptop.page.evaluate(() => window.natter('debug').conversation_id);
@@ -136,4 +154,25 @@ test('an expired link is refused; the typed code of a new one continues the chat
   await notice(mobile, "You're continuing the chat from your other device.").waitFor();
   await eventually(() => assert.equal(welcomes(mobile).at(-1).session_id, conversation));
   await mobile.widget.locator('li.msg.user .bubble', { hasText: 'do you have PS5 games?' }).waitFor();
+});
+
+test('a page opened with someone else\'s link and Not now: the redeem endpoint is never contacted, the phone starts its own chat', async () => {
+  const { laptop, link } = await laptopWithLink(); // the sender's conversation
+  const conversation = await laptop.page.evaluate(() => window.natter('debug').conversation_id);
+  const mobile = await onPhone(`${PAGE}#natter-continue=${link.secret}`);
+  await answerPrompt(mobile, '.continue-no');
+  await mobile.waitForStatus('Connected');
+  assert.equal(await mobile.widget.locator('.continue').isHidden(), true, 'the prompt is gone');
+  assert.notEqual(welcomes(mobile).at(-1).session_id, conversation, 'its own conversation, not the sender\'s');
+  assert.equal(await mobile.page.evaluate(() => location.hash), '');
+  const stored = await mobile.page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+  assert.ok(!stored.includes(link.secret), 'the secret was never stored');
+  await mobile.page.reload();
+  await mobile.openChat();
+  await mobile.waitForStatus('Connected');
+  assert.deepEqual(redeems(mobile), [], 'never redeemed, before or after a reload');
+  assert.equal(await mobile.widget.locator('.continue-yes').count() === 0
+    || await mobile.widget.locator('.continue-yes').isHidden(), true, 'no prompt after the reload');
+  await laptop.widget.locator('.continue-code').waitFor(); // the sender's link is still unused on its screen
+  assert.equal(laptop.sockets.at(-1).closed, false, 'the sender was never replaced');
 });
