@@ -117,14 +117,14 @@ case "${1:-}" in
     suite browser browser_quick
     ;;
   '')
-    suite native native
-    suite sanitized sanitized
-    suite fuzz fuzz
-    suite wasm wasm
-    suite node node_suites
-    suite browser browser
-    suite deploy deploy
-    suite engines engines
+    # NATTER_SUITES="wasm node browser" runs those suites alone, in this order.
+    for name in ${NATTER_SUITES:-native sanitized fuzz wasm node browser deploy engines}; do
+      case $name in
+        native|sanitized|fuzz|wasm|browser|deploy|engines) suite "$name" "$name" ;;
+        node) suite node node_suites ;;
+        *) echo "unknown suite in NATTER_SUITES: $name" >&2; exit 2 ;;
+      esac
+    done
     ;;
   *) echo "usage: tools/run-tests.sh [--quick]" >&2; exit 2 ;;
 esac
