@@ -117,7 +117,8 @@ case "${1:-}" in
     suite browser browser_quick
     ;;
   '')
-    # NATTER_SUITES="wasm node browser" runs those suites alone, in this order.
+    # NATTER_SUITES="wasm node browser" runs those suites alone, in this order
+    # (node needs native's encoder CLI and wasm's build: name them too on a new clone).
     for name in ${NATTER_SUITES:-native sanitized fuzz wasm node browser deploy engines}; do
       case $name in
         native|sanitized|fuzz|wasm|browser|deploy|engines) suite "$name" "$name" ;;
