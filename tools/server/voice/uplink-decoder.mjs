@@ -37,15 +37,27 @@ export function concealable(gap, elapsedMs) {
   return Math.max(0, Math.min(gap, MAX_CONCEALED_FRAMES, Math.floor(elapsedMs / FRAME_MS)));
 }
 
+// The time a gap may be concealed against is banked, not taken from one
+// pair of arrivals: the gateway reads packets when its thread is free, so a
+// packet taken late (the thread busy at the end of an utterance) and the
+// one after it arrive "together", and a real loss between them would go
+// unconcealed. Each arrival adds the time since the last one, each frame
+// heard or concealed spends 20 ms, and at most MAX_CONCEALED_FRAMES' worth
+// is kept: a sender still never gets more frames than real time allows.
+const MAX_BANKED_MS = MAX_CONCEALED_FRAMES * FRAME_MS;
+
 export function createUplinkDecoder(V) {
   const dec = createPcmDecoder(V);
   let last = null; // the seq of the newest frame
   let lastAt = 0; // when it arrived
+  let bankedMs = 0; // real time not yet spent on frames
   return {
     frame(seq, payload, atMs) {
       if (last !== null && ((last - seq) & 0xffff) <= MAX_CONCEALED_FRAMES) return { lost: [], pcm: null, late: true };
       const gap = last === null ? 0 : (seq - last - 1) & 0xffff;
-      const fill = gap <= MAX_CONCEALED_FRAMES ? concealable(gap, atMs - lastAt) : 0;
+      if (last !== null) bankedMs = Math.min(MAX_BANKED_MS, bankedMs + Math.max(0, atMs - lastAt));
+      const fill = gap <= MAX_CONCEALED_FRAMES ? concealable(gap, bankedMs) : 0;
+      bankedMs = Math.max(0, bankedMs - (fill + 1) * FRAME_MS);
       last = seq;
       lastAt = atMs;
       const lost = [];
