@@ -19,8 +19,9 @@ const UPDATE = process.env.NATTER_UPDATE_SCREENSHOTS === '1';
 const refDir = path.join(repoRoot, 'tests/browser/reference');
 const outDir = path.join(repoRoot, 'build/screenshots');
 
-// {ratio, diff}: the differing pixels of two same-sized PNGs over their area.
-export function compareRegion(a, b) {
+// {ratio, diff}: the differing pixels of two same-sized PNGs over `area`
+// (default: the whole image; screenshots.test.mjs passes the widget's).
+export function compareRegion(a, b, area = a.width * a.height) {
   const diff = new PNG({ width: a.width, height: a.height });
   let differing = 0;
   for (let i = 0; i < a.data.length; i += 4) {
@@ -32,7 +33,7 @@ export function compareRegion(a, b) {
     diff.data[i + 3] = 255;
     if (off) differing++;
   }
-  return { ratio: differing / (a.width * a.height), diff };
+  return { ratio: differing / area, diff };
 }
 
 // Shoots `locator`'s box (animations off, no caret) and checks it against

@@ -14,10 +14,9 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { startStack } from './harness.mjs';
 import { openWidgetPage } from './widget-page.mjs';
+import { RATIO_TOLERANCE, compareRegion as comparePng } from './region-shots.mjs';
 import { repoRoot } from '../node/load-core.mjs';
 
-export const CHANNEL_TOLERANCE = 24;
-export const RATIO_TOLERANCE = 0.005;
 const UPDATE = process.env.NATTER_UPDATE_SCREENSHOTS === '1';
 const refDir = path.join(repoRoot, 'tests/browser/reference');
 const outDir = path.join(repoRoot, 'build/screenshots');
@@ -27,22 +26,6 @@ before(async () => { stack = await startStack(); });
 after(() => stack.close());
 beforeEach(() => stack.reset());
 
-// Returns {ratio, diff: PNG} for two same-sized PNGs: the differing pixels
-// over `area` (default: the whole image).
-export function comparePng(a, b, area = a.width * a.height) {
-  const diff = new PNG({ width: a.width, height: a.height });
-  let differing = 0;
-  for (let i = 0; i < a.data.length; i += 4) {
-    let off = false;
-    for (let c = 0; c < 3; c++) if (Math.abs(a.data[i + c] - b.data[i + c]) > CHANNEL_TOLERANCE) off = true;
-    diff.data[i] = off ? 255 : a.data[i] >> 2;
-    diff.data[i + 1] = off ? 0 : a.data[i + 1] >> 2;
-    diff.data[i + 2] = off ? 0 : a.data[i + 2] >> 2;
-    diff.data[i + 3] = 255;
-    if (off) differing++;
-  }
-  return { ratio: differing / area, diff };
-}
 
 // The area (device pixels) of the widget's visible launcher and panel: the
 // bounding box of both, as drawn now.
