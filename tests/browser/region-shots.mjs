@@ -40,7 +40,13 @@ export function compareRegion(a, b, area = a.width * a.height) {
 // the reference `name`.
 export async function checkRegion(name, locator) {
   await locator.waitFor({ state: 'visible' });
-  const buffer = await locator.screenshot({ animations: 'disabled', caret: 'hide' });
+  checkShot(name, await locator.screenshot({ animations: 'disabled', caret: 'hide' }));
+}
+
+// Checks a PNG against the reference `name` (or writes it, when updating):
+// the same size, and differing pixels within RATIO_TOLERANCE of `area`
+// (default the whole shot; `areaName` says what it is in the message).
+export function checkShot(name, buffer, { area, areaName = 'the region' } = {}) {
   const file = path.join(refDir, `${name}.png`);
   if (UPDATE) {
     mkdirSync(refDir, { recursive: true });
@@ -58,10 +64,11 @@ export async function checkRegion(name, locator) {
   if (got.width !== want.width || got.height !== want.height) {
     fail(`the region is ${got.width}×${got.height}, the reference ${want.width}×${want.height}`);
   }
-  const { ratio, diff } = compareRegion(got, want);
+  if (area !== undefined && !(area > 0)) fail(`${areaName} drew nothing to compare`);
+  const { ratio, diff } = compareRegion(got, want, area);
   if (ratio > RATIO_TOLERANCE) {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(path.join(outDir, `${name}.diff.png`), PNG.sync.write(diff));
-    fail(`differing pixels are ${(ratio * 100).toFixed(2)}% of the region (limit ${RATIO_TOLERANCE * 100}%)`);
+    fail(`differing pixels are ${(ratio * 100).toFixed(2)}% of ${areaName} (limit ${RATIO_TOLERANCE * 100}%)`);
   }
 }

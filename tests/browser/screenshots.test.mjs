@@ -9,23 +9,14 @@
 // references (NATTER_UPDATE_SCREENSHOTS=1). docs/theming.md, "Screenshot tests".
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { PNG } from 'pngjs';
 import { startStack } from './harness.mjs';
 import { openWidgetPage } from './widget-page.mjs';
-import { RATIO_TOLERANCE, compareRegion as comparePng } from './region-shots.mjs';
-import { repoRoot } from '../node/load-core.mjs';
-
-const UPDATE = process.env.NATTER_UPDATE_SCREENSHOTS === '1';
-const refDir = path.join(repoRoot, 'tests/browser/reference');
-const outDir = path.join(repoRoot, 'build/screenshots');
+import { checkShot } from './region-shots.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });
 after(() => stack.close());
 beforeEach(() => stack.reset());
-
 
 // The area (device pixels) of the widget's visible launcher and panel: the
 // bounding box of both, as drawn now.
@@ -44,25 +35,7 @@ async function widgetArea(page) {
 }
 
 function check(name, buffer, area) {
-  const file = path.join(refDir, `${name}.png`);
-  if (UPDATE) {
-    mkdirSync(refDir, { recursive: true });
-    writeFileSync(file, buffer);
-    return;
-  }
-  assert.ok(existsSync(file), `no reference ${path.relative(repoRoot, file)}: run npm run update-screenshots`);
-  const want = PNG.sync.read(readFileSync(file));
-  const got = PNG.sync.read(buffer);
-  assert.deepEqual([got.width, got.height], [want.width, want.height], `${name}: size`);
-  assert.ok(area > 0, `${name}: the widget drew nothing to compare`);
-  const { ratio, diff } = comparePng(got, want, area);
-  if (ratio > RATIO_TOLERANCE) {
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(path.join(outDir, `${name}.actual.png`), buffer);
-    writeFileSync(path.join(outDir, `${name}.diff.png`), PNG.sync.write(diff));
-  }
-  assert.ok(ratio <= RATIO_TOLERANCE,
-    `${name}: differing pixels are ${(ratio * 100).toFixed(2)}% of the widget's area (limit ${RATIO_TOLERANCE * 100}%); see build/screenshots/`);
+  checkShot(name, buffer, { area, areaName: "the widget's area" });
 }
 
 const SIZES = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } };
