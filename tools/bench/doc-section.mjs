@@ -16,6 +16,28 @@ export function replaceSection(doc, heading, section) {
   return doc.slice(0, at) + body + (next < 0 ? '' : `\n${doc.slice(next + 1)}`);
 }
 
+// The section under `heading` (up to the next "## " heading), or null.
+export function sectionOf(doc, heading) {
+  const at = doc.indexOf(`\n${heading}\n`);
+  if (at < 0) return null;
+  const next = doc.indexOf('\n## ', at + 1 + heading.length);
+  return doc.slice(at + 1, next < 0 ? doc.length : next + 1).replace(/\n*$/, '\n');
+}
+
+// Sections kept by hand in docs/benchmarks.md: the whole report's rewrite
+// (run.mjs) carries them over from the file it replaces, unchanged.
+export const KEPT_HEADINGS = ['## Earlier measurements'];
+
+// `fresh` with each kept section of `previous` that `fresh` lacks appended.
+export function carrySections(previous, fresh, headings = KEPT_HEADINGS) {
+  let doc = fresh;
+  for (const heading of headings) {
+    const kept = sectionOf(previous, heading);
+    if (kept && sectionOf(doc, heading) === null) doc = `${doc.replace(/\n*$/, '\n')}\n${kept}`;
+  }
+  return doc;
+}
+
 export function writeSection(heading, section, file = BENCHMARKS_MD) {
   writeFileSync(file, replaceSection(readFileSync(file, 'utf8'), heading, section));
 }

@@ -6,7 +6,7 @@
 //                                  NATTER_BENCH_CALL_SECONDS=60: the voice call;
 //                                  NATTER_BENCH_GATEWAY_IDLE_S=30: the gateway's idle window)
 // Exits 1 when a file is over its size budget (after writing the report).
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ import { measurePreload } from './preload.mjs';
 import { measureVoiceRungs } from './voice-rungs.mjs';
 import { measureEchoCanceller } from './echo-canceller.mjs';
 import { measureStreamCost } from './stream-cost.mjs';
+import { carrySections } from './doc-section.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -117,7 +118,8 @@ async function main() {
     sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, stream, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
-  writeFileSync(out, report);
+  // Sections kept by hand (KEPT_HEADINGS) survive the rewrite.
+  writeFileSync(out, carrySections(existsSync(out) ? readFileSync(out, 'utf8') : '', report));
   console.log(`[bench] wrote ${path.relative(repoRoot, out)} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
   measureAndWriteChecks(); // the simulation and fuzz figures (checks.mjs), same run
   if (sizes.some((s) => s.pass === false)) {
