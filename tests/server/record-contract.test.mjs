@@ -1,0 +1,250 @@
+// The record's contract (docs/record.md), run against both drivers:
+// SQLite (better-sqlite3, a file in a temporary folder) and PostgreSQL (a
+// throwaway cluster of its own on a free loopback port, tools/postgres/
+// postgres-server.mjs, stopped after). Each test opens a fresh database.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openRecord } from '../../tools/gateway/record/open-record.mjs';
+import { checkEvent, RecordEventError } from '../../tools/gateway/record/record-events.mjs';
+import { openSqliteDriver } from '../../tools/gateway/record/sqlite-driver.mjs';
+import { startPostgres } from '../../tools/postgres/postgres-server.mjs';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 1, 12);
+
+export const RECORD_BACKENDS = {
+  sqlite: async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-record-'));
+    let n = 0;
+    return {
+      fresh: async () => ({ kind: 'sqlite', file: path.join(dir, `r${++n}.sqlite`) }),
+      stop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  postgres: async () => {
+    const server = await startPostgres();
+    let n = 0;
+    return {
+      server,
+      fresh: async () => {
+        const name = `r${++n}`;
+        const admin = new pg.Client({ connectionString: server.url });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.end();
+        return { kind: 'postgres', url: server.url.replace(/\/postgres$/, `/${name}`) };
+      },
+      stop: async () => server.stop(),
+    };
+  },
+};
+
+const rows = (...events) => events.map(checkEvent);
+const turn = (id, conversationId, at, text, extra = {}) =>
+  ({ type: 'turn', id, conversationId, at, role: 'shopper', channel: 'text', text, ...extra });
+
+for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
+  describe(`record on ${kind}`, () => {
+    let backend;
+    const opened = [];
+    const open = async (setting) => {
+      const record = await openRecord(setting ?? await backend.fresh());
+      opened.push(record);
+      return record;
+    };
+    before(async () => { backend = await makeBackend(); });
+    after(async () => {
+      for (const r of opened) await r.close().catch(() => {});
+      await backend.stop();
+    });
+
+    test('migrations run at start, once: a second open applies none', async () => {
+      const setting = await backend.fresh();
+      const first = await open(setting);
+      assert.deepEqual(first.schema, { from: 0, to: 1, applied: [1] });
+      const second = await open(setting);
+      assert.deepEqual(second.schema, { from: 1, to: 1, applied: [] });
+    });
+
+    test('a database with a newer schema than the gateway knows is refused', async () => {
+      const setting = await backend.fresh();
+      const record = await open(setting);
+      await record.writeBatch(rows(turn('m1', 'c1', T0, 'hi')));
+      await record.close();
+      opened.pop();
+      // A later gateway's migration 2 was applied to this database.
+      if (kind === 'sqlite') {
+        const driver = openSqliteDriver(setting.file);
+        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [2, 'later', T0]);
+        await driver.close();
+      } else {
+        const client = new pg.Client({ connectionString: setting.url });
+        await client.connect();
+        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (2, $1, $2)', ['later', T0]);
+        await client.end();
+      }
+      await assert.rejects(openRecord(setting), /schema version 2, newer than this gateway knows \(1\)/);
+    });
+
+    test('a turn written twice is stored once (same batch, and again in a later batch)', async () => {
+      const record = await open();
+      const once = turn('m1', 'c1', T0, 'Do you have the PS5?');
+      assert.deepEqual(await record.writeBatch(rows(once, once)), { stored: 2, refused: 0 });
+      await record.writeBatch(rows(once, turn('m2', 'c1', T0 + 1000, 'And games?')));
+      const full = await record.getConversation('c1');
+      assert.deepEqual(full.turns.map((t) => [t.id, t.text]), [['m1', 'Do you have the PS5?'], ['m2', 'And games?']]);
+    });
+
+    test('a conversation reads back in full: every part in time order, JSON as written, times from its events', async () => {
+      const record = await open();
+      await record.writeBatch(rows(
+        turn('m2', 'c1', T0 + 2000, 'Need help', { channel: 'voice' }),
+        { type: 'conversation', id: 'c1', at: T0 + 1000, visitorId: 'v1', locale: 'de', page: { url: 'https://shop.test/p/1', title: 'PS5' } },
+        { type: 'turn', id: 'r2', conversationId: 'c1', at: T0 + 3000, role: 'assistant', text: 'Here you go', cards: [{ sku: 'ps5' }], actions: [{ kind: 'add_to_cart', confirmed: true }] },
+        { type: 'handoff', id: 'h1', conversationId: 'c1', at: T0 + 4000, event: 'requested', reason: 'wants a person' },
+        { type: 'handoff', id: 'h2', conversationId: 'c1', at: T0 + 9000, event: 'taken', by: 'Sam' },
+        { type: 'turn', id: 's1', conversationId: 'c1', at: T0 + 10_000, role: 'staff', author: 'Sam', text: 'Hi, Sam here' },
+        { type: 'note', id: 'n1', conversationId: 'c1', at: T0 + 11_000, author: 'Sam', text: 'regular customer' },
+        { type: 'email', id: 'e1', conversationId: 'c1', at: T0 + 12_000, email: 'ana@example.com', text: 'call me back' },
+        { type: 'lead', id: 'l1', conversationId: 'c1', at: T0 + 13_000, kind: 'trade_in', source: 'agent', data: { item: 'PS4', quote: 90 } },
+        { type: 'feedback', conversationId: 'c1', answerId: 'r2', at: T0 + 14_000, kind: 'thumb', rating: 1 },
+      ));
+      const full = await record.getConversation('c1');
+      assert.equal(full.visitorId, 'v1');
+      assert.equal(full.locale, 'de');
+      assert.deepEqual(full.page, { url: 'https://shop.test/p/1', title: 'PS5' });
+      assert.equal(full.startedAt, T0 + 1000);
+      assert.equal(full.lastAt, T0 + 14_000);
+      assert.deepEqual(full.turns.map((t) => [t.role, t.channel, t.text]), [
+        ['shopper', 'voice', 'Need help'], ['assistant', 'text', 'Here you go'], ['staff', 'text', 'Hi, Sam here']]);
+      assert.deepEqual(full.turns[1].cards, [{ sku: 'ps5' }]);
+      assert.deepEqual(full.turns[1].actions, [{ kind: 'add_to_cart', confirmed: true }]);
+      assert.deepEqual(full.handoffs.map((h) => [h.event, h.by, h.at]), [['requested', null, T0 + 4000], ['taken', 'Sam', T0 + 9000]]);
+      assert.deepEqual(full.notes.map((n) => n.text), ['regular customer']);
+      assert.deepEqual(full.emails.map((e) => e.email), ['ana@example.com']);
+      assert.deepEqual(full.leads.map((l) => [l.kind, l.data]), [['trade_in', { item: 'PS4', quote: 90 }]]);
+      assert.deepEqual(full.feedback.map((f) => [f.kind, f.answerId, f.rating]), [['thumb', 'r2', 1]]);
+      assert.equal(await record.getConversation('nope'), null);
+    });
+
+    test('feedback is stored once per answer and changes to the latest; a late older one does not win', async () => {
+      const record = await open();
+      const thumb = (at, rating, reason) => ({ type: 'feedback', conversationId: 'c1', answerId: 'r1', at, kind: 'thumb', rating, reason });
+      await record.writeBatch(rows(thumb(T0, 1), thumb(T0, 1), thumb(T0 + 5000, -1, 'wrong price')));
+      await record.writeBatch(rows(thumb(T0 + 1000, 1))); // a retry of an older one arriving late
+      await record.writeBatch(rows({ type: 'feedback', conversationId: 'c1', at: T0 + 6000, kind: 'rating', rating: 4 }));
+      const full = await record.getConversation('c1');
+      assert.deepEqual(full.feedback.map((f) => [f.kind, f.rating, f.reason]), [['thumb', -1, 'wrong price'], ['rating', 4, null]]);
+    });
+
+    test('the list: newest first with its summary; text search is case-insensitive and literal; date range', async () => {
+      const record = await open();
+      await record.writeBatch(rows(
+        turn('a1', 'ca', T0, 'Is the PS5 in stock?'),
+        { type: 'handoff', id: 'ah', conversationId: 'ca', at: T0 + 1000, event: 'taken', by: 'Sam' },
+        { type: 'feedback', conversationId: 'ca', at: T0 + 2000, kind: 'rating', rating: 5 },
+        turn('b1', 'cb', T0 + DAY, '100% cotton shirt?'),
+        { type: 'lead', id: 'bl', conversationId: 'cb', at: T0 + DAY, kind: 'callback', source: 'shopper' },
+        turn('c1', 'cc', T0 + 2 * DAY, 'Returns policy'),
+        { type: 'note', id: 'cn', conversationId: 'cc', at: T0 + 2 * DAY, text: 'Asked about ps5 too' },
+      ));
+      const all = await record.listConversations();
+      assert.deepEqual(all.map((c) => c.id), ['cc', 'cb', 'ca']);
+      assert.deepEqual(all[2], { id: 'ca', visitorId: null, startedAt: T0, lastAt: T0 + 2000, turns: 1, firstText: 'Is the PS5 in stock?', handledBy: 'Sam', rating: 5, leads: 0 });
+      assert.equal(all[1].leads, 1);
+      assert.deepEqual((await record.listConversations({ text: 'ps5' })).map((c) => c.id), ['cc', 'ca']);
+      assert.deepEqual((await record.listConversations({ text: '100%' })).map((c) => c.id), ['cb']);
+      assert.deepEqual((await record.listConversations({ text: '0%' })).map((c) => c.id), ['cb']);
+      assert.deepEqual((await record.listConversations({ text: '_' })).map((c) => c.id), []);
+      assert.deepEqual((await record.listConversations({ from: T0 + DAY, to: T0 + 2 * DAY })).map((c) => c.id), ['cb']);
+      assert.deepEqual((await record.listConversations({ limit: 1, offset: 1 })).map((c) => c.id), ['cb']);
+    });
+
+    test('a range exports every conversation in full, and refuses a range over the bound', async () => {
+      const record = await open();
+      await record.writeBatch(rows(turn('a1', 'ca', T0, 'one'), turn('b1', 'cb', T0 + DAY, 'two'), turn('c1', 'cc', T0 + 3 * DAY, 'three')));
+      const { conversations } = await record.conversationsInRange({ from: T0, to: T0 + 2 * DAY });
+      assert.deepEqual(conversations.map((c) => [c.id, c.turns[0].text]), [['ca', 'one'], ['cb', 'two']]);
+      assert.deepEqual(await record.conversationsInRange({ max: 2 }), { tooMany: true, max: 2 });
+    });
+
+    test('erasing a conversation removes every row of it, logs no personal data, and a late write cannot restore it', async () => {
+      const record = await open();
+      await record.writeBatch(rows(
+        { type: 'conversation', id: 'c1', at: T0, visitorId: 'v-secret', visitor: { email: 'ana@example.com' } },
+        turn('m1', 'c1', T0 + 1, 'my address is 1 Main St'),
+        { type: 'email', id: 'e1', conversationId: 'c1', at: T0 + 2, email: 'ana@example.com' },
+        { type: 'note', id: 'n1', conversationId: 'c1', at: T0 + 3, text: 'VIP' },
+        turn('k1', 'keep', T0, 'other shopper'),
+      ));
+      const erasure = await record.eraseConversation('c1', { at: T0 + 10, by: 'Sam' });
+      assert.equal(erasure.scope, 'conversation');
+      assert.equal(erasure.rowsRemoved, 4);
+      assert.equal(await record.getConversation('c1'), null);
+      assert.ok(await record.getConversation('keep'));
+      const log = await record.listErasures();
+      assert.equal(log.length, 1);
+      assert.doesNotMatch(JSON.stringify(log), /c1|v-secret|ana@|Main St|VIP/);
+      // A write queued before the erasure arrives after it: refused.
+      assert.deepEqual(await record.writeBatch(rows(turn('m2', 'c1', T0 + 5, 'late'))), { stored: 0, refused: 1 });
+      assert.equal(await record.getConversation('c1'), null);
+      // The same conversation id writing after the erasure is new data.
+      await record.writeBatch(rows(turn('m3', 'c1', T0 + 20, 'after')));
+      assert.deepEqual((await record.getConversation('c1')).turns.map((t) => t.text), ['after']);
+    });
+
+    test('erasing a visitor removes all their conversations and no one else\'s', async () => {
+      const record = await open();
+      await record.writeBatch(rows(
+        { type: 'conversation', id: 'c1', at: T0, visitorId: 'v1' },
+        { type: 'conversation', id: 'c2', at: T0 + DAY, visitorId: 'v1' },
+        { type: 'conversation', id: 'c3', at: T0, visitorId: 'v2' },
+        turn('m1', 'c1', T0, 'a'), turn('m2', 'c2', T0 + DAY, 'b'), turn('m3', 'c3', T0, 'c'),
+        { type: 'lead', id: 'l2', conversationId: 'c2', at: T0 + DAY, kind: 'email', source: 'shopper' },
+      ));
+      const erasure = await record.eraseVisitor('v1', { at: T0 + 2 * DAY });
+      assert.equal(erasure.scope, 'visitor');
+      assert.equal(erasure.rowsRemoved, 5);
+      assert.equal(await record.getConversation('c1'), null);
+      assert.equal(await record.getConversation('c2'), null);
+      assert.deepEqual((await record.listConversations()).map((c) => c.id), ['c3']);
+      assert.deepEqual(await record.writeBatch(rows({ type: 'conversation', id: 'c9', at: T0 + DAY, visitorId: 'v1' })), { stored: 0, refused: 1 });
+    });
+
+    test('the retention sweep removes each kind past its own period and keeps the rest', async () => {
+      const record = await open();
+      const now = T0 + 400 * DAY;
+      await record.writeBatch(rows(
+        turn('old', 'c-old', now - 200 * DAY, 'old'),
+        { type: 'handoff', id: 'oh', conversationId: 'c-old', at: now - 200 * DAY, event: 'requested' },
+        { type: 'lead', id: 'ol', conversationId: 'c-old', at: now - 200 * DAY, kind: 'callback', source: 'agent' },
+        { type: 'note', id: 'on', conversationId: 'c-old', at: now - 200 * DAY, text: 'old note' },
+        turn('new', 'c-new', now - 10 * DAY, 'new'),
+        { type: 'email', id: 'oe', conversationId: 'c-new', at: now - 366 * DAY, email: 'x@example.com' },
+      ));
+      const removed = await record.sweep({ now, days: { conversations: 180, notes: 180, emails: 365, leads: 365, feedback: 365, erasures: 1095 } });
+      assert.deepEqual(removed, { conversations: 3, notes: 1, emails: 1, leads: 0, feedback: 0, erasures: 0 });
+      assert.equal(await record.getConversation('c-old'), null);
+      const kept = await record.getConversation('c-new');
+      assert.deepEqual(kept.turns.map((t) => t.text), ['new']);
+      assert.deepEqual(kept.emails, []);
+      // The lead (365 days) outlives its conversation (180 days).
+      const [{ conversations }] = [await record.conversationsInRange({})];
+      assert.deepEqual(conversations.map((c) => c.id), ['c-new']);
+      assert.deepEqual(await record.sweep({ now }), { conversations: 0, notes: 0, emails: 0, leads: 0, feedback: 0, erasures: 0 });
+    });
+  });
+}
+
+test('bad events are refused before they are queued, with the reason', () => {
+  assert.throws(() => checkEvent({ type: 'turn', id: 'm', conversationId: 'c', at: T0, role: 'robot', text: 'x' }), RecordEventError);
+  assert.throws(() => checkEvent({ type: 'nope', at: T0 }), /unknown type/);
+  assert.throws(() => checkEvent({ type: 'turn', id: '', conversationId: 'c', at: T0, role: 'shopper', text: 'x' }), /id must be/);
+  assert.throws(() => checkEvent({ type: 'note', id: 'n', conversationId: 'c', at: 'now', text: 'x' }), /at must be/);
+  assert.throws(() => checkEvent({ type: 'feedback', conversationId: 'c', answerId: 'a', at: T0, kind: 'thumb', rating: 3 }), /thumb is rating 1/);
+  assert.equal(checkEvent({ type: 'turn', id: 'm', conversationId: 'c', at: T0, role: 'shopper', text: 'x'.repeat(30_000) }).text.length, 20_000);
+});
