@@ -97,7 +97,7 @@ test('a turn reaches the shop signed, with its ids, and the shop\'s streamed ans
   assert.equal(call.headers['idempotency-key'], 'wh-1');
   assert.match(call.headers['natter-signature'], /^t=\d+,v1=[0-9a-f]{64}$/);
   assert.deepEqual(JSON.parse(call.body), {
-    conversation_id: 'c-wh', message_id: 'wh-1', text: 'PS5 games?', visitor: null, transcript: [],
+    conversation_id: 'c-wh', message_id: 'wh-1', text: 'PS5 games?', visitor: null, context: null, transcript: [],
   });
 });
 

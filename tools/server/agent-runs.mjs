@@ -64,7 +64,7 @@ export function createAgentRuns({
       events = (async function* reply() {
         const turn = {
           conversation_id: request.conversation_id, message_id: key, text: request.text,
-          visitor: request.visitor ?? null, transcript: agentView(await store.recentTranscript(request.conversation_id)),
+          visitor: request.visitor ?? null, context: request.context ?? null, transcript: agentView(await store.recentTranscript(request.conversation_id)),
         };
         yield* agentReply(agent, turn, {
           replyId, signal: runSignal, log,
@@ -96,7 +96,7 @@ export function createAgentRuns({
   return {
     paceMs: tokenDelayMs,
 
-    // `request`: { message_id, conversation_id, text, visitor? } (already
+    // `request`: { message_id, conversation_id, text, visitor?, context? } (already
     // validated). Resolves { conflict: true }, { full: true } (too many
     // records: answer "try again later") or { outcome: 'started' | 'joined' | 'replayed' }.
     // `overrideText` (a test fault) is what the agent says if this call

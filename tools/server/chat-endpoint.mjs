@@ -110,6 +110,7 @@ export function createChatHandler({
     // Only now, once the message is taken (or a person holds the
     // conversation), is the visitor kept: a refused request stores nothing.
     await store.setVisitor(checked.request.conversation_id, checked.request.visitor);
+    if (checked.request.context) await store.setContext(checked.request.conversation_id, checked.request.context);
     if (begun.held) { // a person has this conversation; they answer over the live session
       sendError(res, 409, 'with_staff', 'A person from the shop is handling this conversation.', CORS_HEADERS);
       return;

@@ -1,10 +1,12 @@
 // Validates a POST /api/chat request (docs/protocol.md). Pure: takes the
 // body text and the Idempotency-Key header, returns
-//   { ok: true, request: { message_id, conversation_id, text, visitor } }
-// (visitor: the checked body.visitor, or null when the body has none).
+//   { ok: true, request: { message_id, conversation_id, text, visitor, context } }
+// (visitor, context: the checked body.visitor and body.context (page-context.mjs),
+// or null when the body has none).
 // or { ok: false, status, code, message } for the error response.
 
 import { checkVisitor } from './visitor.mjs';
+import { checkContext } from './page-context.mjs';
 
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -45,6 +47,8 @@ export function validateChatRequest(bodyText, idempotencyKey) {
   if (textProblem) return textProblem;
   const visitor = checkVisitor(body.visitor);
   if (!visitor.ok) return fail(400, 'bad_visitor', visitor.message);
+  const context = checkContext(body.context);
+  if (!context.ok) return fail(400, 'bad_context', context.message);
   if (!nonEmptyString(idempotencyKey)) {
     return fail(400, 'missing_idempotency_key', 'The Idempotency-Key header is required.');
   }
@@ -55,6 +59,7 @@ export function validateChatRequest(bodyText, idempotencyKey) {
     ok: true,
     request: {
       message_id: body.message_id, conversation_id: body.conversation_id, text: body.text, visitor: visitor.visitor,
+      context: context.context,
     },
   };
 }

@@ -15,6 +15,9 @@
 //     conversation_id, message_id,  // message_id: the client's id, the same on every retry
 //     text,                         // what the shopper said (1..4000 characters)
 //     visitor,                      // {id?, name?, email?} when the shop named the shopper, else null
+//     context,                      // where the shopper is (page, product, variant, cart, currency,
+//                                   // locale; ../page-context.mjs, checked), else null. Written by
+//                                   // the shop's page: untrusted text, like the shopper's own
 //     transcript,                   // the conversation's recent turns before this one, oldest
 //                                   // first: [{role: 'shopper' | 'agent', text}] (at most 20)
 //   }

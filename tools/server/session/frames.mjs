@@ -7,7 +7,7 @@
 //                                           revoke: the first device voids the second device's line
 //                                           auth: the shop's token, "" when absent; features: a
 //                                           Set of what the widget understands (e.g. "handoff")
-//   { kind: 'msg', msg: { message_id, text } }
+//   { kind: 'msg', msg: { message_id, text, context } }   context: ../page-context.mjs, null when none
 //   { kind: 'identify', visitor }           visitor null: forget (../visitor.mjs)
 //   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
 //   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
@@ -26,6 +26,7 @@
 import { checkText } from '../chat-request.mjs';
 import { parseVoiceFrame } from '../voice/voice-frames.mjs';
 import { checkVisitor } from '../visitor.mjs';
+import { checkContext } from '../page-context.mjs';
 import { MAX_TOKEN_CHARS } from '../access-tokens.mjs';
 import { CLIENT_BOUNDS } from './client-bounds.mjs';
 
@@ -96,7 +97,9 @@ function parseMsg(f) {
   if (typeof f.text !== 'string') return bad('msg: "text" must be a string.', f.message_id);
   const problem = checkText(f.text);
   if (problem) return { ...bad(`msg: ${problem.message}`, f.message_id), reason: problem.code };
-  return { kind: 'msg', msg: { message_id: f.message_id, text: f.text } };
+  const context = checkContext(f.context);
+  if (!context.ok) return { ...bad(`msg: ${context.message}`, f.message_id), reason: 'bad_context' };
+  return { kind: 'msg', msg: { message_id: f.message_id, text: f.text, context: context.context } };
 }
 
 // Whether `value` nests arrays and objects deeper than `limit` levels (a

@@ -18,7 +18,8 @@
 //   per session, on the instance of its newest connection) writes each event
 //   under the connection's generation and the turn's cursor, so a replaced
 //   pump is fenced off and a resumed one continues where the log ends;
-// - a turn uses the visitor the session had when its msg was accepted;
+// - a turn uses the visitor the session had when its msg was accepted, and
+//   the page context its msg carried (the newest is kept for staff);
 // - while a person controls the conversation, or one was asked for
 //   (control/transitions.mjs), a turn is not answered: it is popped and the
 //   shopper's message kept for staff (store.holdTurn), after the same ack
@@ -136,7 +137,7 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     });
   }
 
-  async function receiveMsg(conn, { message_id: messageId, text }) {
+  async function receiveMsg(conn, { message_id: messageId, text, context = null }) {
     stats.countRequest(messageId);
     const id = conn.sessionId;
     const request = { message_id: messageId, conversation_id: id, text };
@@ -144,8 +145,9 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
       conn.send(conflictFrame(messageId));
       return;
     }
-    const turn = { ...request, visitor: await store.getVisitor(id) };
+    const turn = { ...request, visitor: await store.getVisitor(id), context };
     const answer = await store.acceptMsg(id, conn.gen, turn, fingerprint(request));
+    if (answer === 'accepted' && context) await store.setContext(id, context);
     if (answer === 'accepted' || answer === 'known') conn.send(ackFrame(messageId));
     else if (answer === 'conflict') conn.send(conflictFrame(messageId));
     else if (answer === 'turns_full') conn.send(busyFrame(messageId));

@@ -100,6 +100,7 @@ export function createStaffApi({ store, auth, log = () => {} }) {
     return sendJson(res, 200, {
       conversation_id: conversationId, control,
       visitor: await store.getVisitor(conversationId), // who the shop said the shopper is, or null
+      context: await store.getContext(conversationId), // where the shopper was at their newest turn, or null
       handoff: entries.filter((e) => e.kind === 'handoff').at(-1) ?? null, // the summary, to read first
       transcript: await store.recentTranscript(conversationId), entries,
     });

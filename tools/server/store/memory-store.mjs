@@ -34,6 +34,7 @@ export class MemoryStore {
   #sessions = new Map(); // id -> session record
   #runs; // memory-runs.mjs
   #visitors = new Map(); // conversation id -> visitor (insertion order = age)
+  #contexts = new Map(); // conversation id -> page context of its newest turn (insertion order = age)
   #transcripts;          // each conversation's recent completed turns
   #kickers = new Set();
   #appendListeners = new Set();
@@ -403,6 +404,15 @@ export class MemoryStore {
   }
 
   async getVisitor(id) { return this.#visitors.get(id) ?? null; }
+
+  // The page context of the conversation's newest accepted turn (page-context.mjs), for staff.
+  async setContext(id, context) {
+    this.#contexts.delete(id);
+    this.#contexts.set(id, context);
+    if (this.#contexts.size > this.limits.maxSessions) this.#contexts.delete(this.#contexts.keys().next().value);
+  }
+
+  async getContext(id) { return this.#contexts.get(id) ?? null; }
 
   async addTranscriptTurn(id, shopperText, agentText, cards = []) { this.#transcripts.add(id, shopperText, agentText, cards); }
 

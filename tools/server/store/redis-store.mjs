@@ -369,6 +369,16 @@ export class RedisStore {
     return text === null ? null : JSON.parse(text);
   }
 
+  // The page context of the conversation's newest accepted turn, for staff.
+  async setContext(id, context) {
+    await this.#client.set(`nt:{${id}}:context`, JSON.stringify(context), { PX: this.limits.runTtlMs });
+  }
+
+  async getContext(id) {
+    const text = await this.#client.get(`nt:{${id}}:context`);
+    return text === null ? null : JSON.parse(text);
+  }
+
   // A list per conversation, trimmed to its last MAX_ENTRIES entries in the
   // same transaction, kept as long as an idempotency record.
   async addTranscriptTurn(id, shopperText, agentText, cards = []) {

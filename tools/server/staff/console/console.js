@@ -9,7 +9,7 @@
 // is reading (every POST marks presence too).
 import { createStaffClient, newMessageId, session } from './staff-client.js';
 import { pickLanguage, translator } from './text.js';
-import { entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
+import { contextFacts, entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
 
 const POLL_MS = 2500;
 const PRESENCE_MS = 30_000; // well inside the gateway's 120 s presence window
@@ -118,6 +118,8 @@ function consoleView(credentials) {
     const visitor = h('dd', {});
     const handoffTerm = h('dt', { hidden: true }, t('detail.handoff'));
     const handoff = h('dd', { hidden: true });
+    // Page, product, basket: each shown only when the shopper's page said it.
+    const facts = ['page', 'product', 'cart'].map((key) => ({ key, term: h('dt', { hidden: true }, t(`detail.${key}`)), value: h('dd', { hidden: true }) }));
     const take = h('button', { type: 'button' }, t('action.take'));
     const handBack = h('button', { type: 'button', class: 'secondary' }, t('action.handBack'));
     const status = h('p', { class: 'feedback', role: 'status' });
@@ -173,7 +175,8 @@ function consoleView(credentials) {
     return {
       id, heading,
       nodes: [heading,
-        h('dl', { class: 'facts' }, h('dt', {}, t('detail.control')), control, h('dt', {}, t('detail.visitor')), visitor, handoffTerm, handoff),
+        h('dl', { class: 'facts' }, h('dt', {}, t('detail.control')), control, h('dt', {}, t('detail.visitor')), visitor,
+          ...facts.flatMap((f) => [f.term, f.value]), handoffTerm, handoff),
         h('div', { class: 'actions' }, take, handBack), status, error,
         h('h3', {}, t('detail.transcript')), transcript,
         h('h3', {}, t('detail.entries')), entries,
@@ -182,6 +185,11 @@ function consoleView(credentials) {
         const state = d.control?.state;
         control.textContent = stateText(t, { ...d.control, waiting_ms: Date.now() - (d.control?.since ?? Date.now()) });
         visitor.textContent = visitorText(t, d.visitor);
+        const said = contextFacts(t, d.context);
+        for (const f of facts) {
+          f.term.hidden = f.value.hidden = !said[f.key];
+          f.value.textContent = said[f.key];
+        }
         handoffTerm.hidden = handoff.hidden = !d.handoff;
         if (d.handoff) {
           handoff.textContent = d.handoff.by === 'agent'

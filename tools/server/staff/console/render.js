@@ -90,3 +90,21 @@ export function visitorText(t, visitor) {
   if (!visitor) return t('detail.anonymous');
   return [visitor.name, visitor.email, visitor.id && `#${visitor.id}`].filter(Boolean).join(' · ');
 }
+
+// Where the shopper was at their newest turn (the page context the widget
+// sent; docs/protocol.md "Page and cart context"), as plain text per fact:
+// {page, product, cart}, each '' when the context has none. The shop's page
+// wrote these: shown as text, never as markup or a link.
+export function contextFacts(t, context) {
+  const c = context ?? {};
+  const money = (price, currency) => [price, currency].filter(Boolean).join(' ');
+  const page = c.page ? [c.page.title, c.page.path].filter(Boolean).join(' · ') : '';
+  const p = c.product;
+  const product = p ? [p.name ?? p.id, c.variant?.name, money(p.price, p.currency),
+    p.availability && t(`availability.${p.availability}`)].filter(Boolean).join(' · ') : '';
+  const cart = c.cart ? (c.cart.items.length === 0 ? t('cart.empty') : [
+    c.cart.items.map((i) => `${i.quantity} × ${[i.name ?? i.id, i.variant].filter(Boolean).join(' (') + (i.variant ? ')' : '')}`).join(', '),
+    c.cart.total && t('cart.total', { total: money(c.cart.total, c.cart.currency) }),
+  ].filter(Boolean).join(' · ')) : '';
+  return { page, product, cart };
+}
