@@ -11,6 +11,8 @@ import pg from 'pg';
 import { openRecord } from '../../tools/gateway/record/open-record.mjs';
 import { checkEvent, RecordEventError } from '../../tools/gateway/record/record-events.mjs';
 import { openSqliteDriver } from '../../tools/gateway/record/sqlite-driver.mjs';
+import { openPostgresDriver } from '../../tools/gateway/record/postgres-driver.mjs';
+import { migrate, listMigrations } from '../../tools/gateway/record/migrate.mjs';
 import { startPostgres } from '../../tools/postgres/postgres-server.mjs';
 
 const DAY = 86_400_000;
@@ -65,9 +67,23 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
     test('migrations run at start, once: a second open applies none', async () => {
       const setting = await backend.fresh();
       const first = await open(setting);
-      assert.deepEqual(first.schema, { from: 0, to: 1, applied: [1] });
+      assert.deepEqual(first.schema, { from: 0, to: 2, applied: [1, 2] });
       const second = await open(setting);
-      assert.deepEqual(second.schema, { from: 1, to: 1, applied: [] });
+      assert.deepEqual(second.schema, { from: 2, to: 2, applied: [] });
+    });
+
+    test('a database at an older version is brought up to date at start, its rows kept', async () => {
+      const setting = await backend.fresh();
+      const driver = kind === 'sqlite' ? openSqliteDriver(setting.file) : openPostgresDriver(setting.url);
+      assert.deepEqual(await migrate(driver, { migrations: listMigrations().slice(0, 1) }), { from: 0, to: 1, applied: [1] });
+      await driver.run("INSERT INTO turns (id, conversation_id, at, role, channel, text) VALUES ('m0', 'c1', ?, 'shopper', 'text', 'from version 1')", [T0]);
+      await driver.run("INSERT INTO conversations (id, started_at, last_at) VALUES ('c1', ?, ?)", [T0, T0]);
+      await driver.close();
+      const record = await open(setting);
+      assert.deepEqual(record.schema, { from: 1, to: 2, applied: [2] });
+      await record.writeBatch(rows(turn('m1', 'c1', T0 + 1, 'on version 2', { context: { page: { path: '/p/ps5' } } })));
+      const full = await record.getConversation('c1');
+      assert.deepEqual(full.turns.map((x) => [x.text, x.context]), [['from version 1', null], ['on version 2', { page: { path: '/p/ps5' } }]]);
     });
 
     test('a database with a newer schema than the gateway knows is refused', async () => {
@@ -76,18 +92,18 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       await record.writeBatch(rows(turn('m1', 'c1', T0, 'hi')));
       await record.close();
       opened.pop();
-      // A later gateway's migration 2 was applied to this database.
+      // A later gateway's migration 3 was applied to this database.
       if (kind === 'sqlite') {
         const driver = openSqliteDriver(setting.file);
-        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [2, 'later', T0]);
+        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [3, 'later', T0]);
         await driver.close();
       } else {
         const client = new pg.Client({ connectionString: setting.url });
         await client.connect();
-        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (2, $1, $2)', ['later', T0]);
+        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (3, $1, $2)', ['later', T0]);
         await client.end();
       }
-      await assert.rejects(openRecord(setting), /schema version 2, newer than this gateway knows \(1\)/);
+      await assert.rejects(openRecord(setting), /schema version 3, newer than this gateway knows \(2\)/);
     });
 
     test('a turn written twice is stored once (same batch, and again in a later batch)', async () => {
