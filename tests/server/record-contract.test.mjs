@@ -231,6 +231,32 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       assert.deepEqual(await record.writeBatch(rows({ type: 'conversation', id: 'c9', at: T0 + DAY, visitorId: 'v1' })), { stored: 0, refused: 1 });
     });
 
+    test('analytics of a range: per day, assistant alone vs handed over, handoff wait and first response (median, p90), feedback, voice, leads', async () => {
+      const record = await open();
+      const a = (type, conversationId, at, extra) => ({ type, conversationId, at, ...extra });
+      await record.writeBatch(rows(
+        turn('a1', 'ca', T0, 'q'), a('turn', 'ca', T0 + 1500, { id: 'a2', role: 'assistant', text: 'a' }),
+        turn('b1', 'cb', T0 + 10, 'q'), a('turn', 'cb', T0 + 510, { id: 'b2', role: 'assistant', text: 'a' }),
+        a('handoff', 'cb', T0 + 1000, { id: 'bh1', event: 'requested' }), a('handoff', 'cb', T0 + 31_000, { id: 'bh2', event: 'taken', by: 'Sam' }),
+        a('turn', 'cb', T0 + 32_000, { id: 'b3', role: 'staff', author: 'Sam', text: 'hi' }),
+        a('feedback', 'cb', T0 + 600, { answerId: 'b2', kind: 'thumb', rating: 1 }), a('feedback', 'cb', T0 + 40_000, { kind: 'rating', rating: 4 }),
+        turn('c1', 'cc', T0 + DAY, 'spoken', { channel: 'voice' }), a('turn', 'cc', T0 + DAY + 2000, { id: 'c2', role: 'assistant', channel: 'voice', text: 'said' }),
+        a('feedback', 'cc', T0 + DAY + 3000, { answerId: 'c2', kind: 'thumb', rating: -1 }),
+        a('lead', 'cc', T0 + DAY + 4000, { id: 'cl', kind: 'callback', source: 'agent' }),
+        turn('d1', 'cd', T0 + DAY + 5, 'nobody answered'),
+        turn('e1', 'ce', T0 + 5 * DAY, 'outside the range'),
+      ));
+      const figures = await record.analytics({ from: T0 - 12 * 3_600_000, to: T0 + 2 * DAY });
+      assert.deepEqual(figures, {
+        from: '2026-11-01T00:00:00.000Z', to: '2026-11-03T12:00:00.000Z', conversations: 4,
+        perDay: [{ day: '2026-11-01', count: 2 }, { day: '2026-11-02', count: 2 }],
+        answeredByAssistantAlone: 2, handedToPerson: 1, unanswered: 1,
+        handoffWait: { count: 1, medianMs: 30_000, p90Ms: 30_000 },
+        firstResponse: { count: 3, medianMs: 1500, p90Ms: 2000 },
+        thumbs: { up: 1, down: 1 }, ratings: { count: 1, average: 4 }, voiceConversations: 1, leads: { callback: 1 },
+      });
+    });
+
     test('the retention sweep removes each kind past its own period and keeps the rest', async () => {
       const record = await open();
       const now = T0 + 400 * DAY;

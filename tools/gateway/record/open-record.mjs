@@ -12,6 +12,7 @@ import { writeBatch } from './write-batch.mjs';
 import { getConversation, listConversations, conversationsInRange } from './read-record.mjs';
 import { eraseConversation, eraseVisitor, listErasures } from './erase.mjs';
 import { sweep } from './retention.mjs';
+import { analytics } from './analytics.mjs';
 
 // `off` | `sqlite:PATH` | `postgres://...` (or postgresql://). Empty or
 // unset: SQLite at DATA_DIR/record.sqlite. Returns {kind: 'off'} |
@@ -52,6 +53,7 @@ export async function openRecord(setting, { onError } = {}) {
     eraseVisitor: (id, options) => eraseVisitor(driver, id, options),
     listErasures: (options) => listErasures(driver, options),
     sweep: (options) => sweep(driver, options),
+    analytics: (range) => analytics(driver, range),
     // A cheap round trip, for /readyz-style checks and tests.
     ping: () => driver.all('SELECT 1 AS one'),
     close: () => driver.close(),
