@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openRecord } from '../../tools/gateway/record/open-record.mjs';
 import { checkEvent, RecordEventError } from '../../tools/gateway/record/record-events.mjs';
+import { percentile } from '../../tools/gateway/record/analytics.mjs';
 import { openSqliteDriver } from '../../tools/gateway/record/sqlite-driver.mjs';
 import { openPostgresDriver } from '../../tools/gateway/record/postgres-driver.mjs';
 import { migrate, listMigrations } from '../../tools/gateway/record/migrate.mjs';
@@ -289,4 +290,12 @@ test('bad events are refused before they are queued, with the reason', () => {
   assert.throws(() => checkEvent({ type: 'note', id: 'n', conversationId: 'c', at: 'now', text: 'x' }), /at must be/);
   assert.throws(() => checkEvent({ type: 'feedback', conversationId: 'c', answerId: 'a', at: T0, kind: 'thumb', rating: 3 }), /thumb is rating 1/);
   assert.equal(checkEvent({ type: 'turn', id: 'm', conversationId: 'c', at: T0, role: 'shopper', text: 'x'.repeat(30_000) }).text.length, 20_000);
+});
+
+test('percentiles are nearest-rank: the smallest value with at least p of the values at or below it', () => {
+  assert.equal(percentile([10, 20, 30, 40], 0.5), 20);
+  assert.equal(percentile([10, 20, 30, 40], 0.9), 40);
+  assert.equal(percentile(Array.from({ length: 10 }, (_, i) => i + 1), 0.9), 9);
+  assert.equal(percentile([7], 0.9), 7);
+  assert.equal(percentile([], 0.5), null);
 });
