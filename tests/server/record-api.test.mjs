@@ -89,6 +89,16 @@ test('export: one conversation as CSV (quoted, formula defused), a range as JSON
   assert.equal((await get('/staff/record/export?format=xml')).status, 400);
 });
 
+test('analytics over HTTP: the range given, or a bad one refused', async () => {
+  const answer = await (await get('/staff/record/analytics?from=2026-11-01&to=2026-11-04')).json();
+  assert.equal(answer.analytics.conversations, 3);
+  assert.deepEqual(answer.analytics.perDay.map((d) => d.day), ['2026-11-01', '2026-11-02', '2026-11-03']);
+  assert.equal(answer.analytics.handedToPerson, 1);
+  const bad = await get('/staff/record/analytics?from=2026-11-04&to=2026-11-01');
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).error.code, 'bad_range');
+});
+
 test('erasure by conversation, then by visitor: gone from list, read and export; logged without the id', async () => {
   const bad = await post('/staff/record/erase', { conversation_id: 'c2', visitor_id: 'v2' });
   assert.equal(bad.status, 400);

@@ -6,6 +6,7 @@
 //   GET  /staff/record/export?from=&to=&format=json|csv         a date range
 //   POST /staff/record/erase  {"conversation_id"} | {"visitor_id"}, "name"
 //   GET  /staff/record/erasures                                 what was erased
+//   GET  /staff/record/analytics?from=&to=                      the figures (default: the last 30 days)
 // Dates are ISO 8601 (2026-11-01 or 2026-11-01T12:00:00Z); `to` is exclusive.
 import { conversationsToCsv } from './export-csv.mjs';
 
@@ -66,6 +67,15 @@ export function createRecordApi({ record, http, log = () => {} }) {
     return file(res, kind, name, found.conversations);
   }
 
+  async function figures(url, res) {
+    const dates = range(url, res);
+    if (!dates) return undefined;
+    const to = dates.to ?? Date.now();
+    const from = dates.from ?? to - 30 * 86_400_000;
+    if (!(from < to)) return sendError(res, 400, 'bad_range', '"from" must be before "to".');
+    return sendJson(res, 200, { analytics: await record.analytics({ from, to }) });
+  }
+
   async function erase(req, res) {
     const b = await http.readJson(req, res);
     if (!b) return undefined;
@@ -97,6 +107,7 @@ export function createRecordApi({ record, http, log = () => {} }) {
       }
     } else if (req.method === 'GET' && pathname === '/staff/record/export') await exportRange(url, res);
     else if (req.method === 'POST' && pathname === '/staff/record/erase') await erase(req, res);
+    else if (req.method === 'GET' && pathname === '/staff/record/analytics') await figures(url, res);
     else if (req.method === 'GET' && pathname === '/staff/record/erasures') sendJson(res, 200, { erasures: await record.listErasures() });
     else sendError(res, 404, 'not_found', 'Not found.');
     return true;
