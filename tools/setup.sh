@@ -12,12 +12,13 @@ cd "$(dirname "$0")/.."
 # real reverse proxies and a CDN stand-in for tests, openssl for their throwaway CA,
 # coturn (a TURN relay on loopback for the WebRTC voice tests; its service is not used),
 # postgresql (the record's database for several instances; tests initdb a throwaway
-# cluster of their own, tools/postgres/postgres-server.mjs; its service is not used).
+# cluster of their own, tools/postgres/postgres-server.mjs; its service is not used),
+# systemd for systemd-analyze (verifies examples/deploy/natter-gateway.service; not run as PID 1).
 APT_PACKAGES=(
   cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
   emscripten binaryen zopfli chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy openssl redis-server
   firefox-esr libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb
-  pocketsphinx pocketsphinx-en-us coturn ccache prometheus postgresql
+  pocketsphinx pocketsphinx-en-us coturn ccache prometheus postgresql systemd
 )
 
 missing=()

@@ -24,8 +24,8 @@ export async function freePort() {
   return port;
 }
 
-function fill(template, values) {
-  return readFileSync(path.join(here, template), 'utf8')
+function fill(template, values, text = readFileSync(path.join(here, template), 'utf8')) {
+  return text
     .replace(/\{\{(\w+)\}\}/g, (_, key) => String(values[key]));
 }
 
@@ -46,11 +46,13 @@ async function waitForPort(port, child, ms = 5000) {
 // `kind`: a template here, 'nginx-good' | 'nginx-bad' | 'nginx-cdn' (nginx,
 // <kind>.conf.tmpl) or 'haproxy' | 'haproxy-tls' (<kind>.cfg.tmpl).
 // `readTimeout`: nginx's proxy_read_timeout (e.g. '180s', '1s'). `values`:
-// more placeholders (the TLS and CDN templates name theirs). `upstreamPorts`
+// more placeholders (the TLS and CDN templates name theirs). `templateText`:
+// a template of the same kind given as text instead (a shipped example with
+// its listener and servers swapped for placeholders). `upstreamPorts`
 // (haproxy): several instances, balanced round robin. Resolves
 // { url, port, prefix, errorLog(), stop() }.
 export async function startProxy(kind, {
-  upstreamPort, upstreamPorts = [upstreamPort], readTimeout = '180s', values: extra = {},
+  upstreamPort, upstreamPorts = [upstreamPort], readTimeout = '180s', values: extra = {}, templateText,
 }) {
   const prefix = mkdtempSync(path.join(os.tmpdir(), `natter-${kind}-`));
   chmodSync(prefix, 0o755); // nginx workers may run as nobody when the test runs as root
@@ -61,14 +63,14 @@ export async function startProxy(kind, {
     ...extra };
   let child;
   if (kind.startsWith('haproxy')) {
-    writeFileSync(path.join(prefix, 'haproxy.cfg'), fill(`${kind}.cfg.tmpl`, values));
+    writeFileSync(path.join(prefix, 'haproxy.cfg'), fill(`${kind}.cfg.tmpl`, values, templateText));
     child = spawn(HAPROXY, ['-db', '-f', path.join(prefix, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
   } else {
     for (const dir of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
       mkdirSync(path.join(prefix, 'tmp', dir), { recursive: true, mode: 0o777 });
       chmodSync(path.join(prefix, 'tmp', dir), 0o777);
     }
-    writeFileSync(path.join(prefix, 'nginx.conf'), fill(`${kind}.conf.tmpl`, values));
+    writeFileSync(path.join(prefix, 'nginx.conf'), fill(`${kind}.conf.tmpl`, values, templateText));
     child = spawn(NGINX, ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'),
       '-g', `daemon off; pid ${path.join(prefix, 'nginx.pid')};`], { stdio: ['ignore', 'ignore', 'pipe'] });
   }

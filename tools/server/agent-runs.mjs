@@ -47,6 +47,13 @@ export function createAgentRuns({
   // repeats: exact for a deterministic agent; a shop's AI may word the rest
   // differently (docs/deploying.md, "Several instances on Redis").
   const running = new Map(); // message id -> AbortController of a run produced here
+  const idleWaiters = new Set(); // whenIdle()'s resolvers
+  const ended = (key, own) => {
+    if (running.get(key) === own) running.delete(key);
+    if (running.size > 0) return;
+    for (const resolve of idleWaiters) resolve();
+    idleWaiters.clear();
+  };
 
   function produce(request, claim, { overrideText = null, unpaced = false } = {}) {
     const key = request.message_id;
@@ -75,7 +82,7 @@ export function createAgentRuns({
     produceRun({ store, key, fence: claim.fence, have: claim.have, events, paceMs, signal: runSignal, leaseMs, log })
       .then(() => 'done', (error) => { log(`[server] agent run ${key.slice(0, 8)}: ${error?.message ?? error}`); return 'failed'; })
       .then((outcome) => stats.countAgentRunEnd?.(key, outcome))
-      .finally(() => { if (running.get(key) === own) running.delete(key); });
+      .finally(() => ended(key, own));
   }
 
   // A reader found the producer's lease run out: it produces the rest only
@@ -126,6 +133,16 @@ export function createAgentRuns({
     cancel(messageId) {
       running.get(messageId)?.abort(new Error('a person took the conversation over'));
     },
+
+    // Resolves once no run produced here is in progress (the graceful drain
+    // waits for it: ops/drain.mjs). Readers following another instance's run
+    // are not counted: that run goes on without this instance.
+    whenIdle() {
+      if (running.size === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.add(resolve));
+    },
+
+    producing: () => running.size,
 
     // True when a usable record for this id holds a different request.
     conflicts(request) {

@@ -10,7 +10,8 @@
 // "Gateway settings"), from the environment or a JSON file (`--config FILE`
 // or NATTER_CONFIG), the environment winning. A bad setting stops the start
 // with one line per problem on stderr and exit code 2, never a stack trace.
-// The effective settings are printed, secrets redacted. Ctrl-C stops it.
+// The effective settings are printed, secrets redacted. Ctrl-C stops it;
+// SIGTERM drains it first (ops/drain.mjs).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSettings, unknownNatterNames } from './config/read-settings.mjs';
@@ -104,11 +105,16 @@ if (values.NATTER_TOKEN_SECRET) {
 console.log(`[server] origins: ${values.NATTER_ALLOWED_ORIGINS?.length ? values.NATTER_ALLOWED_ORIGINS.join(', ') : 'any (the demo; NATTER_ALLOWED_ORIGINS narrows it)'}`);
 console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
+// SIGTERM (a deploy, systemd's stop): the graceful drain (ops/drain.mjs):
+// out of the balancer, replies in progress finished, sessions moved, exit 0.
+// Ctrl-C: close at once. A second signal of either kind: leave now.
 let stopping = false;
-async function stop() {
-  if (stopping) process.exit(130); // a second Ctrl-C: leave now
+async function stop(signal) {
+  if (stopping) process.exit(130);
   stopping = true;
-  await server.close();
+  if (signal === 'SIGTERM') {
+    await server.drain({ noticeMs: values.NATTER_DRAIN_NOTICE_MS ?? 2000, timeoutMs: values.NATTER_DRAIN_TIMEOUT_MS ?? 20000 });
+  } else await server.close();
   process.exit(0);
 }
 process.on('SIGINT', stop);

@@ -40,6 +40,7 @@ import { createStaffAuth } from './staff/staff-auth.mjs';
 import { createOriginPolicy } from './config/origin-policy.mjs';
 import { clientAddress, trustedProxies as proxyMatcher } from './config/client-address.mjs';
 import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
+import { createDrain } from './ops/drain.mjs';
 
 export const SESSION_PATH = '/api/session';
 
@@ -290,11 +291,14 @@ export async function startServer({
     return closing;
   }
 
+  const { drain } = createDrain({ setDraining: ops.setDraining, live, agentRuns, close, log });
+
   // voice: the gateway, for benches that make the agent speak (sayToOpenCalls).
   // setDraining(true): /readyz answers 503 draining (the graceful drain's first step).
+  // drain({noticeMs, timeoutMs}): the whole graceful drain, ending in close() (ops/drain.mjs).
   // metricsUrl: the separate metrics listener's /metrics, or null.
   return {
-    url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close, voice,
+    url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close, drain, voice,
     setDraining: ops.setDraining, metricsUrl,
   };
 }

@@ -42,6 +42,8 @@ export const SETTINGS = Object.freeze([
   { name: 'NATTER_METRICS_PORT', type: 'port', default: '', doc: '/metrics on a port of its own instead (what a deployment should use)' },
   { name: 'NATTER_METRICS_HOST', type: 'string', default: '127.0.0.1', doc: 'the address the metrics port listens on' },
   { name: 'NATTER_LOG_FORMAT', type: 'enum', choices: ['text', 'json'], default: 'text', doc: 'json: one JSON object per log line' },
+  { name: 'NATTER_DRAIN_NOTICE_MS', type: 'ms', default: '2000', doc: 'on SIGTERM: how long /readyz answers 503 before live sessions are moved (your balancer\'s check interval times its fall count)' },
+  { name: 'NATTER_DRAIN_TIMEOUT_MS', type: 'ms', default: '20000', doc: 'on SIGTERM: longest wait for the replies in progress here before the instance stops anyway' },
   { name: 'NATTER_DIST_DIR', type: 'string', default: 'dist', doc: 'the built widget (its manifest names the build; the gateway needs one already built)' },
 ]);
 

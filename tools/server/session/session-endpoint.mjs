@@ -53,6 +53,7 @@ export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const TRY_AGAIN_LATER = 1013;
 export const STORE_RESET = 1012;
 export const HELLO_TIMEOUT = 4008;
+export const GOING_AWAY = 1001;
 const MAX_PAYLOAD_BYTES = 1024 * 1024; // beyond MAX_FRAME_BYTES: bad_frame; beyond this: ws closes 1009
 const MAX_PENDING_FRAMES = 64; // unhandled frames per connection before its socket stops being read
 const STALL_MS = 60_000;
@@ -77,7 +78,7 @@ const short = (id) => id.slice(0, 8);
 // release version ("" any), both named in every welcome so that an older
 // client reloads once; `setServes()` changes them on a running server.
 // Returns { handleUpgrade(req, socket, head), kill() -> number dropped,
-// close() -> Promise, openCounts(), setServes() }.
+// close() -> Promise, openCounts(), setServes(), drain(), openSockets() }.
 export function createSessionEndpoint({
   store, agentRuns, voice, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS, resumeWindowMs,
   instance = '', signal, bounds = {}, currentBuild = () => '', serves = {}, handoff, continueLinks,
@@ -93,6 +94,7 @@ export function createSessionEndpoint({
   const current = new Map(); // session id -> this instance's newest connection of it
   const stalled = new Set(); // raw sockets of stall_upgrade
   const handles = new LocalSessions({ resumeWindowMs });
+  let draining = false;
 
   const deliver = (id, gen, frame) => {
     const conn = current.get(id);
@@ -133,6 +135,10 @@ export function createSessionEndpoint({
 
   function handleUpgrade(req, socket, head) {
     socket.on('error', () => {});
+    if (draining) { // this instance is leaving: the client reconnects at once, through the balancer, elsewhere
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(GOING_AWAY, 'going away: draining'));
+      return;
+    }
     const fault = faults?.takeSession() ?? null;
     const answer = upgradeFaultResponse(fault);
     if (answer) {
@@ -417,7 +423,7 @@ export function createSessionEndpoint({
   // has not finished the close handshake within CLOSE_GRACE_MS.
   function close() {
     for (const socket of stalled) socket.destroy();
-    for (const conn of conns) conn.ws.close(1001, 'going away');
+    for (const conn of conns) conn.ws.close(GOING_AWAY, 'going away');
     return new Promise((resolve) => {
       const done = () => { clearTimeout(timer); handles.clear(); resolve(); };
       const timer = setTimeout(() => { kill(); setImmediate(done); }, CLOSE_GRACE_MS);
@@ -432,7 +438,17 @@ export function createSessionEndpoint({
     return served;
   }
 
-  return { handleUpgrade, kill, close, openCounts, setServes, clearLocal: () => handles.clear() };
+  // The graceful drain's first step (ops/drain.mjs): new sockets are closed
+  // 1001 at once and no new turn is started here; close() then moves the
+  // open sessions away.
+  function drain() {
+    draining = true;
+    turns.stopStarting();
+  }
+
+  return {
+    handleUpgrade, kill, close, openCounts, setServes, drain, openSockets: () => conns.size, clearLocal: () => handles.clear(),
+  };
 }
 
 // { minProtocol: integer >= 1, minClient: a release version or "" }, or throws.

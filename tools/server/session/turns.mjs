@@ -45,6 +45,10 @@ const busyFrame = (messageId) => errorFrame('busy',
 export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
   const pumps = new Map(); // session id -> { gen, again }
   const playing = new Map(); // session id -> message id of the turn being answered here
+  // Draining (ops/drain.mjs): the turn being answered here is finished, but
+  // no pump starts another; the session's next holder (another instance,
+  // after its resuming hello) answers the turns still queued.
+  let startsTurns = true;
 
   // Plays the head turn; resolves 'next' (finished), 'again' (re-read the
   // head) or 'stale' (this generation was replaced: stop).
@@ -120,7 +124,7 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     pumps.set(id, self);
     (async () => {
       for (;;) {
-        if (pumps.get(id) !== self || signal.aborted) return;
+        if (pumps.get(id) !== self || signal.aborted || !startsTurns) break;
         const head = await store.headTurn(id);
         if (head === null) {
           if (self.again) { self.again = false; continue; }
@@ -164,5 +168,5 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     if ((await store.getControl(id))?.state === 'person') agentRuns.cancel(messageId);
   }
 
-  return { receiveMsg, pump, controlChanged };
+  return { receiveMsg, pump, controlChanged, stopStarting: () => { startsTurns = false; } };
 }
