@@ -65,10 +65,12 @@ try {
 
 const demo = mode === 'demo' && values.NATTER_DEMO === true;
 const staffToken = values.NATTER_STAFF_TOKEN ?? '';
+const staffJwtSecret = values.NATTER_STAFF_JWT_SECRET ?? '';
 let server;
 try {
   server = await startServer({
     staffToken,
+    staffJwtSecret,
     rtc: { enabled: values.NATTER_RTC !== 'off', turn },
     agent: chosen.agent,
     stt,
@@ -98,7 +100,8 @@ for (const line of effectiveConfigLines({ env: settings.env, processEnv, configF
 }
 for (const name of unknownNatterNames(processEnv)) console.log(`[server] config: ${name} is not a setting (misspelt?); ignored`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
-console.log(`[server] staff API: ${staffToken ? 'on (/staff/, NATTER_STAFF_TOKEN; operator console at /staff/console)' : 'off (set NATTER_STAFF_TOKEN to turn it on)'}`);
+const staffWays = [staffJwtSecret && 'per-person staff tokens (NATTER_STAFF_JWT_SECRET)', staffToken && 'the shared NATTER_STAFF_TOKEN (deprecated: anyone holding it is an admin who types any name; move to NATTER_STAFF_JWT_SECRET)'].filter(Boolean);
+console.log(`[server] staff API: ${staffWays.length ? `on (/staff/, operator console at /staff/console) with ${staffWays.join(' and ')}` : 'off (set NATTER_STAFF_JWT_SECRET to turn it on)'}`);
 if (values.NATTER_TOKEN_SECRET) {
   console.log(`[server] shop tokens: required; demo token endpoint ${demo ? 'on (NATTER_DEMO=1: it mints a token for anyone, never deploy it)' : 'off (your shop backend mints tokens)'}`);
 }

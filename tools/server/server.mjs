@@ -90,7 +90,9 @@ function handleSessionProbe(req, res, faults) {
 // picks one from the environment with agents/config.mjs).
 // `continueTtlMs`: how long a "continue on your phone" link lives (2 min;
 // continue/continue-links.mjs).
-// `staffToken` (NATTER_STAFF_TOKEN; off by default): turns on the staff API
+// `staffJwtSecret` (NATTER_STAFF_JWT_SECRET; off by default): the staff API
+// for per-person staff tokens (staff/staff-tokens.mjs, signed by the shop).
+// `staffToken` (NATTER_STAFF_TOKEN, deprecated; off by default): turns on the staff API
 // under /staff/ (staff/staff-api.mjs); `presenceMs`: how recent a staff call
 // must be for staff to count as online (session/handoff-frames.mjs).
 // `metrics`, `metricsPort`, `metricsHost`, `logFormat` (defaults from
@@ -138,6 +140,7 @@ export async function startServer({
   stt = null,
   tts = null,
   staffToken = '',
+  staffJwtSecret = '',
   presenceMs = PRESENCE_MS,
   continueTtlMs = CONTINUE_TTL_MS,
   rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
@@ -156,7 +159,7 @@ export async function startServer({
   const { log } = ops;
   const origins = createOriginPolicy(allowedOrigins);
   const proxies = proxyMatcher(trustedProxies);
-  const staffAuth = createStaffAuth(staffToken);
+
   const shutdown = new AbortController();
   // Every agent run and reader of this instance listens to it (each reader
   // for at most one poll interval): many listeners by design.
@@ -181,6 +184,7 @@ export async function startServer({
     store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, agent, log,
     requestHandoff: handoff.requestHandoff,
   });
+  const staffAuth = createStaffAuth(staffToken, { jwtSecret: staffJwtSecret, store });
   const staff = createStaffApi({ store, auth: staffAuth, log });
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });

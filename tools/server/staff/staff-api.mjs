@@ -1,7 +1,9 @@
 // The staff API: how a person from the shop sees the conversations, takes
 // one over, answers, leaves private notes and hands it back to the AI
 // (docs/protocol.md, "Staff API"). For the shop's own tools, never for
-// shoppers: bearer-token only (staff-auth.mjs), no CORS headers (a browser
+// shoppers: bearer-token only (staff-auth.mjs: a per-person token, or the
+// deprecated shared one), every take, hand-back, reply and note audited
+// with who did it (staff-admin.mjs), no CORS headers (a browser
 // page of another origin cannot read it), and off (404) without a token.
 //
 // Every call that names the staff member (`name`) marks them present:
@@ -17,6 +19,7 @@ import { checkVisitor } from '../visitor.mjs';
 import { illegalMessage } from '../control/transitions.mjs';
 import { serveConsole } from './console-page.mjs';
 import { createPresenceApi } from './presence-api.mjs';
+import { createStaffAdmin } from './staff-admin.mjs';
 
 export const STAFF_PREFIX = '/staff/';
 const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|typing|read)$/;
@@ -25,6 +28,7 @@ const ONE = /^\/staff\/conversations\/([^/]{1,256})$/;
 // { store, auth (staff-auth.mjs), log } → handler(req, res, pathname).
 export function createStaffApi({ store, auth, log = () => {} }) {
   const presence = createPresenceApi({ store });
+  const admin = createStaffAdmin({ store, log });
   async function body(req, res) {
     const read = await readBody(req, MAX_BODY_BYTES);
     if (!read.ok) { sendError(res, 413, 'too_large', 'The body is too large.'); return null; }
@@ -44,14 +48,17 @@ export function createStaffApi({ store, auth, log = () => {} }) {
     return null;
   }
 
-  async function change(res, id, event, name) {
+  async function change(res, id, event, name, staff) {
     const changed = await store.changeControl(decodeURIComponent(id), event, { name });
-    if (changed.ok) return sendJson(res, 200, { control: changed.control });
+    if (changed.ok) {
+      await admin.record({ ...staff, name }, event, decodeURIComponent(id));
+      return sendJson(res, 200, { control: changed.control });
+    }
     if (changed.code === 'gone') return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
     return sendJson(res, 409, { error: { code: 'illegal_transition', message: illegalMessage(changed.from, event), state: changed.from } });
   }
 
-  async function reply(res, id, b, name) {
+  async function reply(res, id, b, name, staff) {
     const messageId = b.message_id;
     if (typeof messageId !== 'string' || messageId === '' || messageId.length > 128) {
       return sendError(res, 400, 'bad_message_id', '"message_id" must be a string of 1 to 128 characters, the same on every retry.');
@@ -66,19 +73,24 @@ export function createStaffApi({ store, auth, log = () => {} }) {
       { event: 'delta', data: { text: b.text } },
       { event: 'done', data: {} },
     ];
-    const entry = { kind: 'staff', message_id: messageId, name, text: b.text, at: Date.now() };
+    const entry = { kind: 'staff', message_id: messageId, name, staff_id: staff.id, text: b.text, at: Date.now() };
     const answer = await store.staffReply(decodeURIComponent(id), messageId, print, events, entry);
-    if (Array.isArray(answer)) return sendJson(res, 200, { applied: true, seq: answer.at(-1).seq });
+    if (Array.isArray(answer)) {
+      await admin.record({ ...staff, name }, 'reply', decodeURIComponent(id), { message_id: messageId });
+      return sendJson(res, 200, { applied: true, seq: answer.at(-1).seq });
+    }
     if (answer === 'known') return sendJson(res, 200, { applied: false, duplicate: true });
     if (answer === 'gone') return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
     if (answer === 'conflict') return sendError(res, 422, 'message_id_reused', 'This message_id was already used with another text.');
     return sendError(res, 409, 'not_in_control', 'Take the conversation over before replying.');
   }
 
-  async function note(res, id, b, name) {
+  async function note(res, id, b, name, staff) {
     if (typeof b.text !== 'string' || checkText(b.text)) return sendError(res, 400, 'bad_text', '"text" must be 1 to 4000 characters.');
-    const kept = await store.addStaffEntry(decodeURIComponent(id), { kind: 'note', name, text: b.text, at: Date.now() });
-    return kept ? sendJson(res, 200, { saved: true }) : sendError(res, 404, 'no_conversation', 'No such conversation is held.');
+    const kept = await store.addStaffEntry(decodeURIComponent(id), { kind: 'note', name, staff_id: staff.id, text: b.text, at: Date.now() });
+    if (!kept) return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
+    await admin.record({ ...staff, name }, 'note', decodeURIComponent(id));
+    return sendJson(res, 200, { saved: true });
   }
 
   async function list(res) {
@@ -109,28 +121,33 @@ export function createStaffApi({ store, auth, log = () => {} }) {
   return async function handle(req, res, pathname) {
     if (!auth.enabled) return sendError(res, 404, 'not_found', 'Not found.');
     if (await serveConsole(req, res, pathname)) return undefined; // the page itself: no data, no token
-    const verdict = auth.check(req);
+    const { verdict, staff } = await auth.check(req);
     if (verdict !== 'ok') {
       log(`[server] ${req.method} ${pathname} refused: staff credential ${verdict}`);
-      return sendError(res, 401, 'unauthorized', 'Staff credential missing or wrong.', { 'WWW-Authenticate': 'Bearer' });
+      return sendError(res, 401, 'unauthorized', `Staff credential ${verdict}.`, { 'WWW-Authenticate': 'Bearer' });
     }
     if (req.method === 'GET' && pathname === '/staff/conversations') return list(res);
+    if (req.method === 'GET' && pathname === '/staff/audit') return admin.audit(res, staff, new URL(req.url, 'http://x'));
     const single = ONE.exec(pathname);
     if (req.method === 'GET' && single) return one(res, single[1]);
     const route = ROUTE.exec(pathname);
-    if (req.method !== 'POST' || !(route || pathname === '/staff/presence')) return sendError(res, 404, 'not_found', 'Not found.');
+    const revocation = pathname === '/staff/revocations';
+    if (req.method !== 'POST' || !(route || revocation || pathname === '/staff/presence')) return sendError(res, 404, 'not_found', 'Not found.');
     const b = await body(req, res);
     if (!b) return undefined;
-    const name = nameOf(b.name, res);
+    if (revocation) return admin.revoke(res, staff, b);
+    // A per-person token names its holder; only the deprecated shared token
+    // lets the body say who is writing.
+    const name = staff.name ?? nameOf(b.name, res);
     if (!name) return undefined;
     await store.markStaffPresent(name);
     if (!route) return sendJson(res, 200, { present: true });
     const [, id, action] = route;
-    if (action === 'take') return change(res, id, 'take', name);
-    if (action === 'hand-back') return change(res, id, 'hand_back', name);
-    if (action === 'reply') return reply(res, id, b, name);
+    if (action === 'take') return change(res, id, 'take', name, staff);
+    if (action === 'hand-back') return change(res, id, 'hand_back', name, staff);
+    if (action === 'reply') return reply(res, id, b, name, staff);
     if (action === 'typing') return presence.typing(res, decodeURIComponent(id), name);
     if (action === 'read') return presence.read(res, decodeURIComponent(id), name);
-    return note(res, id, b, name);
+    return note(res, id, b, name, staff);
   };
 }

@@ -11,6 +11,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
 import { MemoryContinueLinks } from './memory-continue-links.mjs';
 import { MemoryPresence } from './memory-presence.mjs';
+import { MemoryStaffLedger } from './memory-staff-ledger.mjs';
 import { MemoryRuns } from './memory-runs.mjs';
 import { TranscriptBook } from '../agents/transcripts.mjs';
 import { MAX_STAFF_ENTRIES, TRANSITIONS, controlData } from '../control/transitions.mjs';
@@ -40,6 +41,7 @@ export class MemoryStore {
   #appendListeners = new Set();
   #continue; // memory-continue-links.mjs
   #presence; // memory-presence.mjs
+  #staff; // memory-staff-ledger.mjs
   #pickups = []; // the newest conversations taken off the queue (control/wait-estimate.mjs)
   #now;
 
@@ -49,6 +51,7 @@ export class MemoryStore {
     this.#transcripts = new TranscriptBook({ max: this.limits.maxSessions });
     this.#runs = new MemoryRuns({ limits: this.limits, now: () => this.#now() });
     this.#continue = new MemoryContinueLinks({ now: () => this.#now(), openSecondLine: (id) => this.#openSecondLine(id) });
+    this.#staff = new MemoryStaffLedger({ now: () => this.#now() });
     this.#presence = new MemoryPresence({
       now: () => this.#now(),
       held: (id) => this.#held(id),
@@ -371,6 +374,13 @@ export class MemoryStore {
 
   #appended(id) { for (const fn of this.#appendListeners) fn(id); }
 
+  // --- staff revocations and audit (memory-staff-ledger.mjs) ---
+
+  async revokeStaff(what) { return this.#staff.revokeStaff(what); }
+  async staffRevoked(token) { return this.#staff.staffRevoked(token); }
+  async addStaffAudit(record) { return this.#staff.addStaffAudit(record); }
+  async staffAudit(options) { return this.#staff.staffAudit(options); }
+
   // --- presence (memory-presence.mjs) ---
 
   async markStaffPresent(name) { this.#presence.markStaffPresent(name); }
@@ -440,6 +450,7 @@ export class MemoryStore {
     this.#transcripts.clear();
     this.#presence.clear();
     this.#continue.clear();
+    this.#staff.clear();
     this.#pickups = [];
   }
 }

@@ -19,6 +19,7 @@ import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
 import { RedisContinueLinks } from './redis-continue-links.mjs';
 import { RedisPresence } from './redis-presence.mjs';
+import { RedisStaffLedger } from './redis-staff-ledger.mjs';
 import { RedisRuns } from './redis-runs.mjs';
 import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, PICKUPS_KEY, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
 import { MAX_PICKUPS, perPlaceMs, waitSeconds } from '../control/wait-estimate.mjs';
@@ -49,6 +50,7 @@ export class RedisStore {
   #runs; // redis-runs.mjs
   #continue; // redis-continue-links.mjs
   #presence; // redis-presence.mjs
+  #staff; // redis-staff-ledger.mjs
   #epochTimer = null;
   #epochCheckMs;
   #log;
@@ -70,6 +72,7 @@ export class RedisStore {
     this.#runs = new RedisRuns(part);
     this.#continue = new RedisContinueLinks(part);
     this.#presence = new RedisPresence(part);
+    this.#staff = new RedisStaffLedger(part);
   }
 
   async start() {
@@ -332,6 +335,13 @@ export class RedisStore {
   }
 
   onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
+
+  // --- staff revocations and audit (redis-staff-ledger.mjs) ---
+
+  async revokeStaff(what) { return this.#staff.revokeStaff(what); }
+  async staffRevoked(token) { return this.#staff.staffRevoked(token); }
+  async addStaffAudit(record) { return this.#staff.addStaffAudit(record); }
+  async staffAudit(options) { return this.#staff.staffAudit(options); }
 
   // --- presence (redis-presence.mjs) ---
 
