@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { checkContext, CONTEXT_LIMITS } from '../../tools/server/page-context.mjs';
 import { contextMessage } from '../../tools/server/agents/openai.mjs';
 import { parseClientFrame } from '../../tools/server/session/frames.mjs';
+import { composeReply } from '../../tools/server/agent/storefront-agent.mjs';
 import { contextFacts } from '../../tools/server/staff/console/render.js';
 import { CATALOGUES, translator } from '../../tools/server/staff/console/text.js';
 import { request, postChat, parseEvents } from './helpers.mjs';
@@ -94,6 +95,19 @@ test('the operator console says page, product and basket as text, in en, de and 
     const missing = Object.keys(CATALOGUES.en).filter((k) => !(k in CATALOGUES[lang]));
     assert.deepEqual(missing, [], `${lang} has every console string`);
   }
+});
+
+test('the demo agent answers "is this one in stock?" from the page, and "what is in my basket?" from the cart', () => {
+  assert.equal(composeReply('is this one in stock?', null, [], CONTEXT).text, '**Astro Bot (PS5)** is in stock, at £49.99.');
+  const gone = { product: { ...CONTEXT.product, availability: 'out_of_stock' }, variant: { name: 'Blue' } };
+  assert.equal(composeReply('is it available?', null, [], gone).text, '**Astro Bot (PS5)** (Blue) is out of stock right now.');
+  assert.equal(composeReply('how much is this?', null, [], CONTEXT).text, '**Astro Bot (PS5)** is £49.99.');
+  assert.match(composeReply('is this one in stock?', null, [], { page: { path: '/' } }).text, /^Which product do you mean\?/);
+  assert.equal(composeReply("what's in my basket?", null, [], CONTEXT).text, 'In your basket:\n- 1 × PS5 Slim\nTotal: **£449.00**');
+  assert.equal(composeReply("what's in my basket?", null, [], { cart: { items: [] } }).text, 'Your basket is empty.');
+  const injected = { product: { name: '**Free** [click](https://evil.example)', availability: 'in_stock' } };
+  assert.equal(composeReply('is this in stock?', null, [], injected).text, '**Free click(https://evil.example)** is in stock.', 'no markup from the page');
+  assert.doesNotMatch(composeReply('do you have PS5 games?', null, [], CONTEXT).text, /Astro Bot \(PS5\)\*\* is in stock/);
 });
 
 // An adapter that records what it is given.

@@ -4,6 +4,7 @@
 // the protocol's event list (start, delta per token, card per product, done).
 // Replies use the safe Markdown subset the widget renders: **bold**,
 // *italic*, "- " bullet lists and [label](https://…) links.
+import { pageAnswer } from './page-answers.mjs';
 import { PLATFORM_LABELS, parseProductQuery, productsNamed, searchProducts, toCard } from './catalogue.mjs';
 
 export const MAX_CARDS = 4;
@@ -85,8 +86,11 @@ function priceFollowUp(transcript) {
 }
 
 // What the agent says to `text`: { text, products } (products as in the catalogue).
-// `visitor`: who asks (visitor.mjs), or null; `transcript`: the conversation so far.
-export function composeReply(text, visitor = null, transcript = []) {
+// `visitor`: who asks (visitor.mjs), or null; `transcript`: the conversation so far;
+// `context`: where the shopper is (page-answers.mjs), or null.
+export function composeReply(text, visitor = null, transcript = [], context = null) {
+  const aboutPage = pageAnswer(text, context);
+  if (aboutPage) return aboutPage;
   if (TRADE_IN.test(text)) return { text: tradeInReply(), products: [] };
   const followUp = PRICE_FOLLOW_UP.test(text) ? priceFollowUp(transcript) : null;
   if (followUp) return followUp;
@@ -110,8 +114,8 @@ export function tokenize(text) {
 
 // The full event list for one reply. `overrideText` (a test fault) replaces
 // what the agent would have said, and then no cards are sent.
-export function replyEvents({ replyId, text, visitor = null, transcript = [], overrideText = null }) {
-  const reply = overrideText === null ? composeReply(text, visitor, transcript) : { text: overrideText, products: [] };
+export function replyEvents({ replyId, text, visitor = null, transcript = [], context = null, overrideText = null }) {
+  const reply = overrideText === null ? composeReply(text, visitor, transcript, context) : { text: overrideText, products: [] };
   return [
     { event: 'start', data: { reply_id: replyId } },
     ...tokenize(reply.text).map((t) => ({ event: 'delta', data: { text: t } })),

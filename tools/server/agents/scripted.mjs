@@ -8,7 +8,7 @@ export function createScriptedAgent() {
     name: 'scripted',
     paced: true, // it makes the whole reply at once; the gateway types it out
     async* reply(turn) {
-      const events = replyEvents({ replyId: '', text: turn.text, visitor: turn.visitor, transcript: turn.transcript });
+      const events = replyEvents({ replyId: '', text: turn.text, visitor: turn.visitor, transcript: turn.transcript, context: turn.context });
       for (const event of events) {
         if (event.event === 'delta' || event.event === 'card') yield event;
       }
