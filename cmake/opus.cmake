@@ -54,13 +54,13 @@ natter_opus_read_mk(opus_sources.mk OPUS_SOURCES OPUS_SOURCES_FLOAT)
 
 # The encoder's tonality analysis (OPUS_SOURCES_FLOAT: analysis.c, mlp.c,
 # mlp_data.c) runs only at complexity >= 7; the product encodes at 5. OFF:
-# cmake/opus_no_analysis.c stands in for it, in the native and the WASM
+# wasm/opus/no_analysis.c stands in for it, in the native and the WASM
 # build alike (what that changes, and what not, is said there).
 option(NATTER_OPUS_TONALITY_ANALYSIS "libopus: build the encoder's tonality analysis (used at complexity >= 7)" OFF)
 if(NATTER_OPUS_TONALITY_ANALYSIS)
   set(_opus_analysis ${NATTER_OPUS_OPUS_SOURCES_FLOAT})
 else()
-  set(_opus_analysis "${CMAKE_CURRENT_LIST_DIR}/opus_no_analysis.c")
+  set(_opus_analysis "${PROJECT_SOURCE_DIR}/wasm/opus/no_analysis.c")
   set_source_files_properties(${_opus_analysis} PROPERTIES INCLUDE_DIRECTORIES "${NATTER_OPUS_DIR}/src")
 endif()
 set(NATTER_OPUS_SOURCES
@@ -68,13 +68,13 @@ set(NATTER_OPUS_SOURCES
   ${NATTER_OPUS_SILK_SOURCES} ${NATTER_OPUS_SILK_SOURCES_FLOAT}
   ${NATTER_OPUS_OPUS_SOURCES} ${_opus_analysis})
 # In WASM, silk/NSQ_del_dec.c with the noise-shaping feedback two states at a
-# time (cmake/opus_wasm/: why, and why the packets stay byte-identical);
+# time (wasm/opus/wasm_patch/: why, and why the packets stay byte-identical);
 # the native build, the reference, compiles the original. Encode CPU against
 # native, min / median of 11 interleaved runs (load about 1): complexity 5
 # 1.17x / 1.19x -> 1.07x / 1.09x, 10 1.05x / 1.08x -> 0.91x / 0.92x; the
 # scalar build 1.25x / 1.28x -> 1.16x / 1.17x at 5. +247 B gzipped.
 if(EMSCRIPTEN)
-  include("${CMAKE_CURRENT_LIST_DIR}/opus_wasm/nsq_del_dec_patch.cmake")
+  include("${PROJECT_SOURCE_DIR}/wasm/opus/wasm_patch/nsq_del_dec_patch.cmake")
   natter_opus_interleaved_nsq_del_dec(NATTER_OPUS_NSQ_DEL_DEC)
   list(FIND NATTER_OPUS_SOURCES "${NATTER_OPUS_DIR}/silk/NSQ_del_dec.c" _opus_nsq_at)
   if(_opus_nsq_at EQUAL -1)
@@ -88,7 +88,7 @@ set(NATTER_OPUS_TARGETS natter_opus)
 # natter_opus_simd (WASM only; the voice module engines with WASM SIMD get,
 # wasm/CMakeLists.txt): natter_opus with five files on WASM SIMD where WASM
 # lost most to native, each giving the scalar result bit for bit (the files,
-# cmake/opus_simd/, say why). Only those files are built with -msimd128: on
+# wasm/opus/simd/, say why). Only those files are built with -msimd128: on
 # all of libopus it made encoding slower (below). The last two, the float
 # LPC analysis filter (4 % of the WASM encoder's time at complexity 5, 1.35x
 # its native time, perf on Node) and the 16-bit one (2 %, 2x its native
@@ -101,11 +101,11 @@ set(NATTER_OPUS_TARGETS natter_opus)
 # module without it, 31 interleaved runs in Node (load about 4 from the
 # bench): c5 min / median 0.981x / 0.984x, c10 0.990x / 0.987x, +450 B.
 if(EMSCRIPTEN)
-  set(_opus_simd_files "${CMAKE_CURRENT_LIST_DIR}/opus_simd/nsq_del_dec_simd.c"
-    "${CMAKE_CURRENT_LIST_DIR}/opus_simd/inner_product_simd.c"
-    "${CMAKE_CURRENT_LIST_DIR}/opus_simd/lpc_analysis_filter_simd.c"
-    "${CMAKE_CURRENT_LIST_DIR}/opus_simd/lpc_analysis_filter_int16_simd.c"
-    "${CMAKE_CURRENT_LIST_DIR}/opus_simd/resampler_down_fir_simd.c")
+  set(_opus_simd_files "${PROJECT_SOURCE_DIR}/wasm/opus/simd/nsq_del_dec_simd.c"
+    "${PROJECT_SOURCE_DIR}/wasm/opus/simd/inner_product_simd.c"
+    "${PROJECT_SOURCE_DIR}/wasm/opus/simd/lpc_analysis_filter_simd.c"
+    "${PROJECT_SOURCE_DIR}/wasm/opus/simd/lpc_analysis_filter_int16_simd.c"
+    "${PROJECT_SOURCE_DIR}/wasm/opus/simd/resampler_down_fir_simd.c")
   set(_opus_simd_sources ${NATTER_OPUS_SOURCES})
   list(REMOVE_ITEM _opus_simd_sources "${NATTER_OPUS_NSQ_DEL_DEC}"
     "${NATTER_OPUS_DIR}/silk/float/inner_product_FLP.c"
@@ -116,7 +116,7 @@ if(EMSCRIPTEN)
   list(LENGTH _opus_simd_sources _opus_simd_n)
   math(EXPR _opus_removed "${_opus_n} - ${_opus_simd_n}")
   if(NOT _opus_removed EQUAL 5)
-    message(FATAL_ERROR "libopus ${NATTER_OPUS_VERSION}: NSQ_del_dec.c, inner_product_FLP.c, LPC_analysis_filter_FLP.c, LPC_analysis_filter.c or resampler_private_down_FIR.c moved; see cmake/opus_simd/")
+    message(FATAL_ERROR "libopus ${NATTER_OPUS_VERSION}: NSQ_del_dec.c, inner_product_FLP.c, LPC_analysis_filter_FLP.c, LPC_analysis_filter.c or resampler_private_down_FIR.c moved; see wasm/opus/simd/")
   endif()
   # Also how tests/wasm_kernels compiles them against the scalar code.
   set(NATTER_OPUS_SIMD_FILE_OPTIONS -msimd128 -fno-lto -fno-vectorize -fno-slp-vectorize)
@@ -138,7 +138,7 @@ if(EMSCRIPTEN)
   # noise_shape_feedback.h, and the generated NSQ_del_dec_interleaved.c that
   # the SIMD build's nsq_del_dec_simd.c includes.
   target_include_directories(${_opus_target} PRIVATE
-    "${CMAKE_CURRENT_LIST_DIR}/opus_wasm" "${CMAKE_BINARY_DIR}/opus_wasm")
+    "${PROJECT_SOURCE_DIR}/wasm/opus/wasm_patch" "${CMAKE_BINARY_DIR}/opus_wasm")
 endif()
 # What configure would put in config.h for a float build without intrinsics
 # or run-time CPU detection. FLOAT_APPROX, FIXED_POINT and CUSTOM_MODES stay off.
@@ -190,7 +190,7 @@ target_compile_options(${_opus_target} PRIVATE -O2 -w -ffp-contract=off)
 #   in Node and 1.20x / 1.22x in Chromium (min / median), the same as
 #   without; with -msimd128 on all of libopus, slower (c5 1.35x / 1.40x).
 #   Through the emulation, the quantiser's vector parts gained nothing.
-# - Written for WASM SIMD instead (cmake/opus_simd/, natter_opus_simd above),
+# - Written for WASM SIMD instead (wasm/opus/simd/, natter_opus_simd above),
 #   the delayed-decision quantiser's short-term prediction and the float
 #   inner product, each outside LTO and without autovectorisation (with
 #   them, i64x2 multiplies V8 emulates came in): c5 1.24x -> 1.18-1.20x,

@@ -7,7 +7,7 @@
 //   detectCapabilities(window) -> { voice_missing: ['audio_worklet', …], rtc: bool }
 //
 // rtc: RTCPeerConnection exists, so a call may ride a WebRTC data channel
-// (wasm/src/voice_ladder.hpp); without it the call stays on the WebSocket.
+// (wasm/src/voice/call/voice_ladder.hpp); without it the call stays on the WebSocket.
 //
 // What a voice call uses (shim/voice/voice-runtime.js):
 //   secure_context  getUserMedia exists only on https:// (or localhost)

@@ -29,10 +29,10 @@ export const KEYS = {
   transport: { types: STRING, oneOf: TRANSPORTS },
   // The shop's own token endpoint (docs/deploying.md, "Tokens without secrets in the page").
   tokenUrl: { types: STRING, url: true },
-  // "off": product cards have no Save toggle (wasm/src/saved_products.hpp).
+  // "off": product cards have no Save toggle (wasm/src/chat/saved_products.hpp).
   saveProducts: { types: STRING, oneOf: ['on', 'off'] },
   // "multiple": several conversations per shopper, with a list to switch
-  // between (wasm/src/conversation_list.hpp); "single" (default): one.
+  // between (wasm/src/chat/conversation_list.hpp); "single" (default): one.
   conversations: { types: STRING, oneOf: ['single', 'multiple'] },
   version: { types: STRING, name: true },
   channel: { types: STRING, name: true },

@@ -19,10 +19,10 @@
 //                   (docs/deploying.md, "Tokens without secrets in the page")
 //   data-save-products  "on" (default) or "off": product cards get a Save
 //                   toggle and the page the product_saved / product_unsaved
-//                   events (wasm/src/saved_products.hpp)
+//                   events (wasm/src/chat/saved_products.hpp)
 //   data-conversations  "single" (default) or "multiple": several
 //                   conversations per shopper, a list to switch between
-//                   (wasm/src/conversation_list.hpp); off by default, since
+//                   (wasm/src/chat/conversation_list.hpp); off by default, since
 //                   shared computers exist
 
 export const CONVERSATION_KEY = 'natter.conversation';
@@ -32,7 +32,7 @@ export const CONVERSATION_KEY = 'natter.conversation';
 export const SESSION_KEY = 'natter.session';
 // Written by the core before it reloads the page for a release (JSON text:
 // {at: wall ms, reason, build?}); its `at` goes back to the core, which
-// allows one such reload per tab per 10 minutes (wasm/src/release_watch.hpp).
+// allows one such reload per tab per 10 minutes (wasm/src/session/release_watch.hpp).
 export const RELOAD_KEY = 'natter.reload';
 export const TRANSPORTS = ['http', 'session'];
 // With data-conversations="multiple" only: the list of the shopper's

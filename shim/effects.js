@@ -12,7 +12,7 @@
 // (calls, the handoff bar's typing line and email form, continue on a
 // phone), held until the chunk is in.
 // `reload()` reloads the page (the core chose the reason and the moment:
-// wasm/src/release_watch.hpp). `checkChannel` (release-channel.js) reads the
+// wasm/src/session/release_watch.hpp). `checkChannel` (release-channel.js) reads the
 // release channel pointer, for a page that follows a channel.
 // `openConversation(id)` (boot.js, data-conversations="multiple") replaces
 // the core with one for conversation `id` (the core persisted everything).

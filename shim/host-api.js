@@ -25,7 +25,7 @@
 //                                    shopper pressed a card's Save toggle:
 //                                    {id, title, url, price, currency} as the
 //                                    agent gave them; the shop keeps the
-//                                    wishlist, wasm/src/saved_products.hpp)
+//                                    wishlist, wasm/src/chat/saved_products.hpp)
 //   natter('version')             -> {version, build}
 //   natter('debug')               -> {version, build, conversation_id, identified,
 //                                    visitor_id?, stats, voice_uplink_ms, voice_downlink_ms,

@@ -1,4 +1,4 @@
-// Carries out the core's channel_check effect (wasm/src/release_watch.hpp):
+// Carries out the core's channel_check effect (wasm/src/session/release_watch.hpp):
 // reads the release channel pointer the page follows
 // ({"version", "build", "promoted_at"}, written by tools/release/release.mjs)
 // and answers with channel_read. Revalidated (cache: 'no-cache'), so a CDN's

@@ -1,4 +1,4 @@
-// The shim's side of "continue on your phone" (wasm/src/device_link.hpp),
+// The shim's side of "continue on your phone" (wasm/src/people/device_link.hpp),
 // session mode only, in the session UI chunk (shim/session-ui/): the first
 // device's banner and the redeem POST here; the offer sheet and the QR
 // encoder in the continue chunk, downloaded on the first continue_offer.

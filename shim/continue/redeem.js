@@ -1,10 +1,10 @@
-// Carries out continue_redeem (wasm/src/device_link.hpp): POSTs the secret
+// Carries out continue_redeem (wasm/src/people/device_link.hpp): POSTs the secret
 // or typed code as JSON (never in the URL) and hands the gateway's answer
 // back as continue_redeemed. Nothing is decided here: the core adopts the
 // conversation or tells the shopper why not. Nothing here is logged.
 
 // The gateway's transcript ([{role: shopper|agent, text, cards?}]) in the
-// shape the core restores (wasm/src/transcript.hpp; it re-checks every
+// shape the core restores (wasm/src/chat/transcript.hpp; it re-checks every
 // entry): each agent entry answers the shopper entry before it.
 export function coreTranscript(entries) {
   let id = 'continued-0';

@@ -1,4 +1,4 @@
-// The codes of "continue on your phone" (wasm/src/device_link.cpp) and
+// The codes of "continue on your phone" (wasm/src/people/device_link.cpp) and
 // their catalogue keys, merged into core-text.js's tables: kept apart so
 // the feature's words are in one place.
 export const CONTINUE_NOTICES = {

@@ -1,4 +1,4 @@
-// The English of the continue link's prompt (wasm/src/device_link.hpp,
+// The English of the continue link's prompt (wasm/src/people/device_link.hpp,
 // continue_offer state `confirm`). Not in en.js: only the continue chunk
 // (ui/continue-sheet.js) shows them, so they ship with it and the first
 // chat's bundle does not grow. Every other catalogue translates them, key

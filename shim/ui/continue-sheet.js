@@ -1,7 +1,7 @@
 // "Continue on your phone": the sheet the header button opens (the button
 // itself is in the core bundle: continue/continue-effects.js; this file
 // ships in the continue chunk), drawn from the core's continue_offer
-// effects (wasm/src/device_link.hpp):
+// effects (wasm/src/people/device_link.hpp):
 //
 //   div.continue[role=group][hidden]        between the header and the conversation
 //     p.continue-text[role=status]          what to do / asking / expired

@@ -1,5 +1,5 @@
 // The shopper's conversations, when the shop enables several
-// (data-conversations="multiple"; wasm/src/conversation_list.hpp decides,
+// (data-conversations="multiple"; wasm/src/chat/conversation_list.hpp decides,
 // this only draws): a "New conversation" button and the list, most recent
 // activity first, the current one marked aria-current. Each entry is a
 // button (keyboard: Tab, Enter/Space); its title is the shopper's first

@@ -1,5 +1,5 @@
 // The first device's banner once the chat continued on another device
-// (elsewhere_changed, wasm/src/device_link.hpp): "Continued on another
+// (elsewhere_changed, wasm/src/people/device_link.hpp): "Continued on another
 // device — not you?" and a Revoke button. Drawn above the conversation;
 // the core decides when it shows and whether Revoke is offered.
 import { el } from './dom.js';

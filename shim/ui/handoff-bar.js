@@ -1,4 +1,4 @@
-// A person from the shop, on the shopper's side (wasm/src/presence.hpp
+// A person from the shop, on the shopper's side (wasm/src/people/presence.hpp
 // decides; this only draws): "‹name› is typing…" and the email form offered
 // when nobody is available, added to the handoff bar that the panel drew
 // with its "Talk to a person" button (ui/handoff-offer.js). It comes with

@@ -1,6 +1,6 @@
 // A person from the shop, the part drawn with the panel (live session only):
 // the handoff bar and its "Talk to a person" button, which the core offers
-// once the session is live (handoff_offer, wasm/src/presence.hpp). The rest
+// once the session is live (handoff_offer, wasm/src/people/presence.hpp). The rest
 // of the bar, "‹name› is typing…" and the email form, comes with the
 // session UI chunk (ui/handoff-bar.js).
 //

@@ -1,5 +1,5 @@
 // Which build of the voice codec this engine gets (wasm/CMakeLists.txt):
-// voice_wasm uses WASM SIMD in the encoder's hot loops (cmake/opus_simd/;
+// voice_wasm uses WASM SIMD in the encoder's hot loops (wasm/opus/simd/;
 // every current engine has it: Chrome 91, Firefox 89, Safari 16.4),
 // voice_scalar_wasm is the same codec without, for engines before those.
 // Their packets are the same bytes. The probe is a module made of SIMD

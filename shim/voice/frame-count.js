@@ -5,7 +5,7 @@
 // shopper's frames (told in each pong as `rx=<received>/<expected>`), the
 // widget the agent's (shim/voice/rtc-link.js, handed to the core with each
 // pong). The core keeps differences of these cumulative counts
-// (wasm/src/voice/loss_window.hpp).
+// (wasm/src/voice/call/loss_window.hpp).
 //
 //   const count = createFrameCount();
 //   count.frame(seq);          // each well-formed packet

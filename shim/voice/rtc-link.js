@@ -1,4 +1,4 @@
-// Voice over WebRTC, the browser's side (wasm/src/voice_ladder.hpp decides
+// Voice over WebRTC, the browser's side (wasm/src/voice/call/voice_ladder.hpp decides
 // when and which): makes the peer connection the core names, with its one
 // data channel "voice" (unordered, maxRetransmits 0: a late frame is worse
 // than a lost one), offers once every candidate is gathered (no trickle:

@@ -15,7 +15,7 @@
 // when to download it (voice_runtime_load) and sends the effects that need
 // it, rtc_* included, only once told it loaded (voice_runtime_loaded; or
 // voice_runtime_failed), so what to do meanwhile is the core's
-// (wasm/src/voice_runtime.hpp). What stays here is data: agent packets that
+// (wasm/src/voice/call/voice_runtime.hpp). What stays here is data: agent packets that
 // arrive during the download are kept (bounded like the worker's own early
 // buffer) and handed over once it is there.
 

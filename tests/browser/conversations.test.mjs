@@ -1,5 +1,5 @@
 // Several conversations per shopper (natter('init', {conversations:
-// 'multiple'}) / data-conversations="multiple"; wasm/src/conversation_list.hpp):
+// 'multiple'}) / data-conversations="multiple"; wasm/src/chat/conversation_list.hpp):
 // the shopper sends in A, starts B and sends there, switches back to A and
 // to B again: each transcript is intact, the agent ran once per message,
 // each conversation resumed its own session; a reload keeps the list. With

@@ -2,7 +2,7 @@
 // microphone plays espeak-ng speech; the reference gateway answers the
 // widget's offer with werift and carries the same binary voice frames on an
 // unordered data channel as on the WebSocket. The rung a call rides comes
-// from the core's voice_route (wasm/src/voice_ladder.hpp): the support dump
+// from the core's voice_route (wasm/src/voice/call/voice_ladder.hpp): the support dump
 // and the voice bar's data-rung show it.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';

@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "agent_protocol.hpp"
-#include "rich_text.hpp"
-#include "session_frames.hpp"
-#include "sse_decoder.hpp"
-#include "text_limits.hpp"
+#include "chat/agent_protocol.hpp"
+#include "chat/rich_text.hpp"
+#include "session/session_frames.hpp"
+#include "chat/sse_decoder.hpp"
+#include "base/text_limits.hpp"
 
 namespace {
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "agent_protocol.hpp"
-#include "text_limits.hpp"
+#include "chat/agent_protocol.hpp"
+#include "base/text_limits.hpp"
 
 namespace natter {
 namespace {

@@ -1,7 +1,7 @@
 // Retry delays are a pure function: checked here on their own.
 #include <gtest/gtest.h>
 
-#include "backoff.hpp"
+#include "base/backoff.hpp"
 
 namespace natter {
 namespace {

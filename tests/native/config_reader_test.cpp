@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "json_client.hpp"
+#include "boundary/json_client.hpp"
 
 namespace natter {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "backoff.hpp"
+#include "base/backoff.hpp"
 #include "session_harness.hpp"
 
 namespace natter {

@@ -3,7 +3,7 @@
 // reachable, and a transition it forbids is refused with nothing else done.
 #include <gtest/gtest.h>
 
-#include "connection_machine.hpp"
+#include "session/connection_machine.hpp"
 #include "session_harness.hpp"
 #include "state_diagram.hpp"
 
@@ -13,7 +13,7 @@ namespace {
 using testing::DiagramSource;
 
 const DiagramSource kSource{"Connection states", "connection-states.md", "kConnTransitions",
-                            "wasm/src/connection_transitions.cpp", "tests/native/connection_states_test.cpp", ""};
+                            "wasm/src/session/connection_transitions.cpp", "tests/native/connection_states_test.cpp", ""};
 
 TEST(ConnectionStates, TheDiagramInTheDocsMatchesTheTable) {
   testing::expect_doc_matches(

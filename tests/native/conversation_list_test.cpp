@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "conversation_list.hpp"
+#include "chat/conversation_list.hpp"
 
 namespace natter {
 namespace {

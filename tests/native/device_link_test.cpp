@@ -284,7 +284,7 @@ TEST(DeviceLink, TheOfferTableRefusesAndCountsWhatItDoesNotList) {
 }
 
 const DiagramSource kSource{
-    "Continue on another device: the offer", "link-offer-states.md", "kLinkOfferTransitions", "wasm/src/device_link.cpp",
+    "Continue on another device: the offer", "link-offer-states.md", "kLinkOfferTransitions", "wasm/src/people/device_link.cpp",
     "tests/native/device_link_test.cpp",
     "The link itself is the server's (docs/protocol.md, \"Continue on another device\"): this is what the shopper sees.\n"};
 

@@ -1,10 +1,10 @@
-// The encoder's policy (voice/encoder_policy.hpp): loss and round-trip time
+// The encoder's policy (voice/call/encoder_policy.hpp): loss and round-trip time
 // in, a level out; entry bars, looser stay bars (no flapping near a
 // threshold), unknown loss keeps what is set, and the table's settings are
 // the ones its comment justifies.
 #include <gtest/gtest.h>
 
-#include "voice/encoder_policy.hpp"
+#include "voice/call/encoder_policy.hpp"
 
 namespace natter::voice {
 namespace {

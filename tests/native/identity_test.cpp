@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_client.hpp"
+#include "boundary/json_client.hpp"
 #include "session_harness.hpp"
 
 namespace natter::testing {

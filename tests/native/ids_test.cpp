@@ -4,7 +4,7 @@
 #include <regex>
 #include <set>
 
-#include "ids.hpp"
+#include "base/ids.hpp"
 
 namespace natter {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "json_limits.hpp"
+#include "boundary/json_limits.hpp"
 
 namespace natter {
 namespace {

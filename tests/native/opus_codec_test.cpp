@@ -1,4 +1,4 @@
-// The voice codec wrapper (wasm/src/voice/opus_codec.hpp): audio survives an
+// The voice codec wrapper (wasm/src/voice/audio/opus_codec.hpp): audio survives an
 // encode -> decode round trip, lost packets are concealed or rebuilt from
 // FEC, and bad arguments come back as named errors, never as crashes.
 //
@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "voice/opus_codec.hpp"
+#include "voice/audio/opus_codec.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// When the page reloads for a release (wasm/src/release_watch.hpp,
+// When the page reloads for a release (wasm/src/session/release_watch.hpp,
 // docs/protocol.md "Releases and reloads"): only when the server does not
 // serve this client, or when the channel the page follows moved; never for
 // the welcome's build alone, at most once per tab per 10 minutes (a guard

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "rich_text.hpp"
+#include "chat/rich_text.hpp"
 
 namespace natter {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "harness.hpp"
-#include "send_machine.hpp"
+#include "chat/send_machine.hpp"
 #include "state_diagram.hpp"
 #include "transition_probe.hpp"
 
@@ -16,7 +16,7 @@ using testing::DiagramSource;
 using testing::Harness;
 using testing::sse;
 
-const DiagramSource kSource{"Send states", "send-states.md", "kSendTransitions", "wasm/src/send_machine.cpp",
+const DiagramSource kSource{"Send states", "send-states.md", "kSendTransitions", "wasm/src/chat/send_machine.cpp",
                             "tests/native/send_states_test.cpp",
                             "Over HTTP only: with a live session, messages go through the outbox instead.\n"};
 

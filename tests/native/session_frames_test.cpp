@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "session_frames.hpp"
+#include "session/session_frames.hpp"
 
 using namespace natter;
 

@@ -1,6 +1,6 @@
-// The WASM core's own snprintf and strtod (wasm/src/small_libc.hpp), held to
+// The WASM core's own snprintf and strtod (wasm/src/boundary/small_libc.hpp), held to
 // glibc's on what nlohmann_json asks of them and on the edges around it.
-#include "small_libc.hpp"
+#include "boundary/small_libc.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sse_decoder.hpp"
+#include "chat/sse_decoder.hpp"
 
 namespace natter {
 namespace {

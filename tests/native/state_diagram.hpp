@@ -14,7 +14,7 @@
 #include <sstream>
 #include <string>
 
-#include "transitions.hpp"
+#include "base/transitions.hpp"
 
 namespace natter::testing {
 

@@ -5,7 +5,7 @@
 
 #include "session_harness.hpp"
 #include "state_diagram.hpp"
-#include "token_keeper.hpp"
+#include "session/token_keeper.hpp"
 #include "transition_probe.hpp"
 
 namespace natter {
@@ -14,7 +14,7 @@ namespace {
 using testing::DiagramSource;
 using testing::Harness;
 
-const DiagramSource kSource{"Token states", "token-states.md", "kTokenTransitions", "wasm/src/token_keeper.cpp",
+const DiagramSource kSource{"Token states", "token-states.md", "kTokenTransitions", "wasm/src/session/token_keeper.cpp",
                             "tests/native/token_states_test.cpp",
                             "Without a `token_url` the keeper stays in NoToken.\n"};
 

@@ -3,7 +3,7 @@
 // once on a refusal, backed off on a failed fetch, never persisted or logged.
 #include <gtest/gtest.h>
 
-#include "codec.hpp"
+#include "boundary/codec.hpp"
 #include "session_harness.hpp"
 
 namespace natter {

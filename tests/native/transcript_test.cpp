@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_client.hpp"
+#include "boundary/json_client.hpp"
 
 namespace natter {
 namespace {

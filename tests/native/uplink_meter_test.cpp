@@ -1,11 +1,11 @@
-// The data channel's path meter (voice/uplink_meter.hpp): numbered pings
+// The data channel's path meter (voice/call/uplink_meter.hpp): numbered pings
 // matched to their pongs give the round trip; the gateway's cumulative
 // rx=<received>/<expected> gives the loss over the last reports; a lost
 // pong loses nothing, counters going back start a new baseline, and text
 // the meter does not know is skipped, never trusted.
 #include <gtest/gtest.h>
 
-#include "voice/uplink_meter.hpp"
+#include "voice/call/uplink_meter.hpp"
 
 namespace natter::voice {
 namespace {

@@ -13,7 +13,7 @@
 #include "harness.hpp"
 #include "state_diagram.hpp"
 #include "transition_probe.hpp"
-#include "voice/voice_machine.hpp"
+#include "voice/call/voice_machine.hpp"
 
 namespace natter {
 namespace {
@@ -22,7 +22,7 @@ using voice::VoiceState;
 using namespace natter::testing;
 
 const DiagramSource kSource{"Voice call states", "voice-call-states.md", "kVoiceCallTransitions",
-                            "wasm/src/voice/voice_machine.cpp", "tests/native/voice_call_states_test.cpp",
+                            "wasm/src/voice/call/voice_machine.cpp", "tests/native/voice_call_states_test.cpp",
                             "Inside a call the state follows from facts (mic, session, speech, agent audio;\n"
                             "voice_machine.hpp); the transport under it is the ladder (voice-ladder-states.md).\n"};
 

@@ -1,4 +1,4 @@
-// The frame assembler (wasm/src/voice/frame_assembler.hpp): whatever chunk
+// The frame assembler (wasm/src/voice/audio/frame_assembler.hpp): whatever chunk
 // sizes arrive, the frames out are the input cut at exact 20 ms boundaries,
 // numbered 0, 1, 2, ... with timestamp = seq * frame length.
 #include <gtest/gtest.h>
@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "voice/frame_assembler.hpp"
+#include "voice/audio/frame_assembler.hpp"
 
 namespace {
 

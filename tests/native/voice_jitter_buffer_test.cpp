@@ -1,4 +1,4 @@
-// The jitter buffer (wasm/src/voice/jitter_buffer.hpp) against a simulated
+// The jitter buffer (wasm/src/voice/audio/jitter_buffer.hpp) against a simulated
 // network: a sender makes one packet every 20 ms, the network delays, drops,
 // duplicates and reorders them, and the player pulls every 20 ms. Each test
 // checks the promise: every packet played at most once and in order, every
@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "voice/jitter_buffer.hpp"
+#include "voice/audio/jitter_buffer.hpp"
 
 namespace {
 

@@ -13,7 +13,7 @@
 #include "session_harness.hpp"
 #include "state_diagram.hpp"
 #include "transition_probe.hpp"
-#include "voice/jitter_buffer.hpp"
+#include "voice/audio/jitter_buffer.hpp"
 
 namespace natter {
 namespace {
@@ -21,7 +21,7 @@ namespace {
 using namespace natter::testing;
 
 const DiagramSource kSource{"Voice ladder states", "voice-ladder-states.md", "kLadderTransitions",
-                            "wasm/src/voice_ladder.cpp", "tests/native/voice_ladder_test.cpp",
+                            "wasm/src/voice/call/voice_ladder.cpp", "tests/native/voice_ladder_test.cpp",
                             "Frames ride the data channel in Direct and Relayed, the session's WebSocket in every\n"
                             "other state of a live call. Bounds: `kSetupMs` 6 s to an open channel, `kLivenessMs`\n"
                             "3.5 s without a pong, the climb back after 5 s doubling to 60 s; `online` on a channel:\n"

@@ -1,4 +1,4 @@
-// The voice session state machine (wasm/src/voice/voice_machine.hpp). Like
+// The voice session state machine (wasm/src/voice/call/voice_machine.hpp). Like
 // send_triggers_test.cpp, it is driven with EVERY order of short event
 // sequences and checked after each step against the rules in the header;
 // then the stories from the issue are told one by one.
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "voice/voice_machine.hpp"
+#include "voice/call/voice_machine.hpp"
 
 namespace natter::voice {
 namespace {

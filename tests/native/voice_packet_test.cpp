@@ -1,11 +1,11 @@
-// The voice frame wire layout (wasm/src/voice/voice_packet.hpp and
+// The voice frame wire layout (wasm/src/voice/audio/voice_packet.hpp and
 // docs/protocol.md "Voice frames"): round trips, exact bytes, and every
 // malformed input comes back as an error value.
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "voice/voice_packet.hpp"
+#include "voice/audio/voice_packet.hpp"
 
 namespace {
 

@@ -22,12 +22,12 @@
 #include <new>
 #include <vector>
 
-#include "voice/frame_assembler.hpp"
-#include "voice/jitter_buffer.hpp"
-#include "voice/opus_codec.hpp"
-#include "voice/resampler.hpp"
-#include "voice/vad.hpp"
-#include "voice/voice_packet.hpp"
+#include "voice/audio/frame_assembler.hpp"
+#include "voice/audio/jitter_buffer.hpp"
+#include "voice/audio/opus_codec.hpp"
+#include "voice/audio/resampler.hpp"
+#include "voice/audio/vad.hpp"
+#include "voice/audio/voice_packet.hpp"
 #include "voice_test_signals.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// The streaming resampler (wasm/src/voice/resampler.hpp): accuracy against
+// The streaming resampler (wasm/src/voice/audio/resampler.hpp): accuracy against
 // an ideal sine, chunk-size independence, anti-aliasing, errors as values.
 //
 // How accuracy is measured: a 1 kHz tone at half scale is converted; the
@@ -13,7 +13,7 @@
 #include <random>
 #include <vector>
 
-#include "voice/resampler.hpp"
+#include "voice/audio/resampler.hpp"
 #include "voice_test_signals.hpp"
 
 namespace {

@@ -18,7 +18,7 @@ namespace {
 using namespace natter::testing;
 
 const DiagramSource kSource{"Voice runtime states", "voice-runtime-states.md", "kRuntimeTransitions",
-                            "wasm/src/voice_runtime.cpp", "tests/native/voice_runtime_test.cpp",
+                            "wasm/src/voice/call/voice_runtime.cpp", "tests/native/voice_runtime_test.cpp",
                             "Ready lasts for the page's life; until then the call's wishes (microphone, playback,\n"
                             "echo guard) are kept and sent once it is loaded (voice_runtime.hpp).\n"};
 

@@ -9,9 +9,9 @@
 #include <cstring>
 #include <vector>
 
-#include "voice/capture_stream.hpp"
-#include "voice/playback_stream.hpp"
-#include "voice/voice_packet.hpp"
+#include "voice/audio/capture_stream.hpp"
+#include "voice/audio/playback_stream.hpp"
+#include "voice/audio/voice_packet.hpp"
 #include "voice_test_signals.hpp"
 
 namespace {

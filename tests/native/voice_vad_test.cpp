@@ -1,4 +1,4 @@
-// Voice activity detection (wasm/src/voice/vad.hpp) on synthetic signals:
+// Voice activity detection (wasm/src/voice/audio/vad.hpp) on synthetic signals:
 // speech-like audio (pulse-train harmonics through moving formants, 4
 // syllables a second) is detected; silence and steady noise are not; while
 // the agent speaks only loud, clear speech counts (the echo guard).
@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "voice/vad.hpp"
+#include "voice/audio/vad.hpp"
 #include "voice_test_signals.hpp"
 
 namespace {

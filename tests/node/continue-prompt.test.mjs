@@ -1,5 +1,5 @@
 // The continue link's prompt (ui/continue-sheet.js, continue_offer state
-// confirm / confirm_replace from wasm/src/device_link.cpp): shown in the
+// confirm / confirm_replace from wasm/src/people/device_link.cpp): shown in the
 // opened panel, announced, its Continue here focused; the taps only go back
 // to the core (continue_confirmed / a dismiss), nothing decided here.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// The SIMD voice module's vector kernels (cmake/opus_simd/) give the scalar
+// The SIMD voice module's vector kernels (wasm/opus/simd/) give the scalar
 // libopus code's results bit for bit, on seeded random inputs: the inner
 // product of two float vectors (a double sum in libopus's order), the
 // quantiser's short-term prediction (10 or 16 terms, 32x16-bit products),

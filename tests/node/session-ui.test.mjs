@@ -129,9 +129,9 @@ test('the voice stand-in does nothing before the chunk, and forwards once it is 
     [{ rung: 'websocket' }, 1, 2, ['track']]);
 });
 
-// Every effect type the core encodes (encode_effect in wasm/src/codec.cpp).
+// Every effect type the core encodes (encode_effect in wasm/src/boundary/codec.cpp).
 function coreEffectTypes() {
-  const codec = readFileSync(new URL('../../wasm/src/codec.cpp', import.meta.url), 'utf8');
+  const codec = readFileSync(new URL('../../wasm/src/boundary/codec.cpp', import.meta.url), 'utf8');
   const body = codec.slice(codec.indexOf('json encode_effect('), codec.indexOf('json encode_event('));
   return [...new Set([...body.matchAll(/\{"type", "([a-z_]+)"\}/g)].map((m) => m[1]))];
 }

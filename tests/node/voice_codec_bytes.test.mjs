@@ -2,8 +2,8 @@
 // same Opus packets, byte for byte, for the same PCM: libopus is compiled
 // from the same float sources for all, without intrinsics or FMA
 // contraction (cmake/opus.cmake), the SIMD build's two vector files
-// (cmake/opus_simd/) keep each sum's order or sum integers only, and the
-// WASM builds' quantiser (cmake/opus_wasm/) only reorders independent work.
+// (wasm/opus/simd/) keep each sum's order or sum integers only, and the
+// WASM builds' quantiser (wasm/opus/wasm_patch/) only reorders independent work.
 // A mismatch means the builds diverged (flags, libm, a vector kernel).
 //
 // Build outputs this test needs (npm test builds them):
@@ -94,7 +94,7 @@ function encodeNative({ rate, frame, bitrate, complexity }, pcm) {
 // 16 and 10 LPC coefficients (wideband; narrowband, which the encoder picks
 // at 6 kbit/s: `narrow` checks it did), two, three and four delayed-decision
 // states (complexity 5, 7, 10: the WASM builds' noise-shaping feedback runs
-// states in pairs and an odd last one alone, cmake/opus_wasm/).
+// states in pairs and an odd last one alone, wasm/opus/wasm_patch/).
 const cases = [
   { name: '48 kHz, 20 ms frames, 24 kbit/s, complexity 5', rate: 48000, frame: 960, bitrate: 24000, complexity: 5 },
   { name: '48 kHz, 20 ms frames, 24 kbit/s, complexity 7', rate: 48000, frame: 960, bitrate: 24000, complexity: 7 },

@@ -1,4 +1,4 @@
-// The core links its own small snprintf and strtod (wasm/src/small_libc.hpp)
+// The core links its own small snprintf and strtod (wasm/src/boundary/small_libc.hpp)
 // instead of musl's: printf_core and strtod's software long double cost
 // about 10 KB gzipped of the first chat. Read from the link's symbol map, so
 // a change that brings musl's back (a float format, a std::stod) fails here

@@ -1,7 +1,7 @@
 // The welcome names the build the server serves now (distDir's manifest,
 // read at each hello: for diagnosis, clients do not reload on it) and what
 // the server still serves: the oldest protocol and widget release, which
-// make an older client reload once (wasm/src/release_watch.hpp).
+// make an older client reload once (wasm/src/session/release_watch.hpp).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-/* The SIMD voice module's vector kernels (cmake/opus_simd/) against the
+/* The SIMD voice module's vector kernels (wasm/opus/simd/) against the
  * scalar libopus code they stand in for, in one WASM module, on inputs
  * the node test (tests/node/opus_simd_kernels.test.mjs) generates. The
  * packets test cannot see every difference: a double sum added in another

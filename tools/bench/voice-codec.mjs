@@ -102,7 +102,7 @@ function wasmRun(V, pcm, complexity) {
 }
 
 // opusscript's VOIP application and CTLs (libopus request numbers), as
-// wasm/src/voice/opus_codec.cpp sets them.
+// wasm/src/voice/audio/opus_codec.cpp sets them.
 function opusscriptRun(OpusScript, pcm, complexity) {
   const { rate, frame, bitrate, lossPerc } = SETTINGS;
   const enc = new OpusScript(rate, 1, OpusScript.Application.VOIP);

@@ -1,7 +1,7 @@
 // The visitor a shop names with natter('identify', {id, name, email}), as it
 // reaches the server: hello.visitor, the identify frame, a chat POST body's
 // visitor (docs/protocol.md, "Visitor"). Pure: the JS twin of the widget's
-// checks (wasm/src/visitor.cpp), so a well-behaved widget is never refused.
+// checks (wasm/src/people/visitor.cpp), so a well-behaved widget is never refused.
 //
 // checkVisitor(value) returns { ok: true, visitor } (visitor null: none) or
 // { ok: false, key, message }. Absent (undefined) counts as null.

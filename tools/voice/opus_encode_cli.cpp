@@ -19,7 +19,7 @@
 #include <ctime>
 #include <vector>
 
-#include "voice/opus_codec.hpp"
+#include "voice/audio/opus_codec.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "json_client.hpp"
+#include "boundary/json_client.hpp"
 
 namespace {
 std::string g_out;

@@ -1,4 +1,4 @@
-// The WASM core's snprintf and strtod (wasm/src/small_libc.hpp says why).
+// The WASM core's snprintf and strtod (wasm/src/boundary/small_libc.hpp says why).
 // Defined here, the linker never pulls musl's from libc: the only callers
 // are nlohmann_json's escapes and number lexer. Not in the native build,
 // where they would replace glibc's for the whole test process.
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "small_libc.hpp"
+#include "boundary/small_libc.hpp"
 
 extern "C" {
 

@@ -1,4 +1,4 @@
-// Glue between the voice codec (wasm/src/voice/) and JavaScript. Output:
+// Glue between the voice codec (wasm/src/voice/audio/) and JavaScript. Output:
 // natter.voice.{js,wasm}, loaded with createNatterVoice({ wasmBinary }).
 //
 // Audio crosses through buffers that each object allocates ONCE, inside the
@@ -24,9 +24,9 @@
 #include <cstdint>
 #include <string>
 
-#include "voice/capture_stream.hpp"
-#include "voice/opus_codec.hpp"
-#include "voice/playback_stream.hpp"
+#include "voice/audio/capture_stream.hpp"
+#include "voice/audio/opus_codec.hpp"
+#include "voice/audio/playback_stream.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "call_apart.hpp"
+#include "base/call_apart.hpp"
 
 namespace natter {
 

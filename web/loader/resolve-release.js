@@ -21,7 +21,7 @@ const named = (kind, name) => {
 // Resolves to {manifest, dir}: dir is where the manifest's paths live.
 // manifest.channel is the pointer's URL when the page follows it (absent
 // when pinned): the core re-reads it to learn that the channel moved
-// (wasm/src/release_watch.hpp).
+// (wasm/src/session/release_watch.hpp).
 export async function resolveRelease(base, pin, channel) {
   var url;
   pin = pin || new URL(base).searchParams.get('v')

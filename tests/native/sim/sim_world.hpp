@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "client.hpp"
-#include "codec.hpp"
+#include "boundary/codec.hpp"
 #include "sim_server.hpp"
 
 namespace natter::sim {

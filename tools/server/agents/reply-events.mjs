@@ -1,7 +1,7 @@
 // Checks what an agent adapter yields before it reaches a shopper. Agent
 // output is untrusted (a shop's server, a language model): only the fields
 // the protocol knows are passed on, in the shapes the widget's decoder
-// accepts (wasm/src/agent_protocol.cpp decides again on its side).
+// accepts (wasm/src/chat/agent_protocol.cpp decides again on its side).
 //
 // checkAgentEvent(value) → { ok: true, events: [...] } (a long delta is split
 // so no event's data is near the client's 64 KiB limit) or { ok: false, reason }.

@@ -1,5 +1,5 @@
 // Events a widget core without handoff support can apply. The core before
-// issue 18 (wasm/src/session_frames.cpp) refuses an `event` frame whose
+// issue 18 (wasm/src/session/session_frames.cpp) refuses an `event` frame whose
 // `event` it does not know as a protocol error WITHOUT applying its seq; the
 // next event then looks like a gap and the core resyncs every 2 s, forever.
 // So a connection whose hello did not say `features: ["handoff"]` gets such

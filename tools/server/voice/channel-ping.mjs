@@ -4,7 +4,7 @@
 //   ping  "ping <n>[ dl=<bitrate>/<fec 0|1>/<loss_perc>]"
 //         n: the widget's number for the round trip; dl: the encoding the
 //         widget asks for the agent's audio, from the loss it measured on
-//         the way down (wasm/src/voice_ladder.hpp); absent: the clean one.
+//         the way down (wasm/src/voice/call/voice_ladder.hpp); absent: the clean one.
 //   pong  "pong <n>[ rx=<received>/<expected>]"
 //         the number echoed, and the gateway's count of the call's
 //         microphone frames (frame-count.js): the uplink's loss.

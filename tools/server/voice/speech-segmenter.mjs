@@ -1,6 +1,6 @@
 // Finds the shopper's speech segments in decoded audio, one 20 ms frame at a
 // time, by energy alone: the gateway answers after each segment. Small on
-// purpose (the client's VAD, wasm/src/voice/vad.hpp, does the careful work
+// purpose (the client's VAD, wasm/src/voice/audio/vad.hpp, does the careful work
 // and decides barge-in); here it only has to tell "said something" from quiet.
 //
 //   * a frame is loud when its RMS is at least `thresholdDbfs`;

@@ -1,5 +1,5 @@
 // The 8-byte voice frame header of docs/protocol.md ("Voice frames"), the JS
-// twin of wasm/src/voice/voice_packet.hpp: version, flags, seq (u16 BE),
+// twin of wasm/src/voice/audio/voice_packet.hpp: version, flags, seq (u16 BE),
 // timestamp (u32 BE), then one Opus packet. Pure and total.
 
 export const VOICE_PACKET_VERSION = 1;

@@ -13,7 +13,7 @@ import { contextFacts, entryList, h, shortId, stateText, transcriptList, visitor
 
 const POLL_MS = 2500;
 const PRESENCE_MS = 30_000; // well inside the gateway's 120 s presence window
-const TYPING_EVERY_MS = 2000; // well inside the widget's 6 s typing expiry (wasm/src/presence.hpp)
+const TYPING_EVERY_MS = 2000; // well inside the widget's 6 s typing expiry (wasm/src/people/presence.hpp)
 
 const { lang, dir } = pickLanguage(location.search, navigator.languages ?? [navigator.language]);
 const t = translator(lang);
