@@ -123,6 +123,8 @@ test('a product question ends as cards from the shop\'s catalogue file, with the
   assert.equal(first.body.model, 'fake-1');
   assert.equal(first.body.stream, true);
   assert.deepEqual(first.body.stream_options, { include_usage: true });
+  assert.equal(first.body.max_tokens, 1024, 'every request bounds the reply');
+  assert.equal(second.body.max_tokens, 1024);
   assert.deepEqual(first.body.tools.map((t) => t.function.name), ['search_products', 'trade_in_quote', 'handoff']);
   assert.match(first.body.messages[0].content, /shopping assistant of Pixel Harbour/);
   // the split pieces of the call, joined, went back to the model with the tool's result
@@ -137,13 +139,16 @@ test('a product question ends as cards from the shop\'s catalogue file, with the
 
 test('the model is called once per message id: a retry and the live session replay, they never call it again', async () => {
   const text = 'do you have PS5 games?';
+  // The session first: once the conversation has a transcript, a hello
+  // naming it without its resume token gets a session of its own
+  // (session/conversation-owner.mjs).
+  const { socket } = await joinSession(gateway.url, { session: 'c-once' });
   const first = await postChat(gateway.url, { key: 'oa-once', text, conversation: 'c-once' });
   const calls = model.requestsFor(text).length;
   const again = await postChat(gateway.url, { key: 'oa-once', text, conversation: 'c-once' });
   assert.equal(again.headers['idempotent-replayed'], 'replayed');
   assert.equal(again.body, first.body);
   try {
-    const { socket } = await joinSession(gateway.url, { session: 'c-once' });
     socket.send(msg('oa-once', text));
     await socket.waitFor((f) => f.type === 'event' && f.event === 'done');
   } finally {

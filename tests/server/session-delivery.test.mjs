@@ -56,9 +56,12 @@ test('the same id with a different text is error conflict, not acked, not run ag
 
 test('an id first sent over HTTP and then over the session runs the agent once', async () => {
   const text = 'can I trade in my old console?';
+  // The session is opened first: once the conversation has a transcript, a
+  // hello naming it without its resume token gets a session of its own
+  // (session/conversation-owner.mjs).
+  const { socket } = await joinSession(server.url, { session: 'dl-hw' });
   const http = await postChat(server.url, { key: 'dl-http-ws', conversation: 'dl-hw', text });
   assert.equal(http.status, 200);
-  const { socket } = await joinSession(server.url, { session: 'dl-hw' });
   socket.send(msg('dl-http-ws', text));
   await socket.replyEnd('dl-http-ws');
   assert.equal(socket.frames[1].type, 'ack');

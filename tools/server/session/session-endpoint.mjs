@@ -11,7 +11,9 @@
 // of it, wherever it is. A hello naming a held session without proving it
 // leaves that session and its connection alone and gets a fresh session of
 // its own under a new id (a UUID), named in its welcome. A session id the
-// store does not hold starts fresh under that id.
+// store does not hold starts fresh under that id, unless the conversation
+// still has a transcript and the hello does not carry one of its last
+// resume tokens (conversation-owner.mjs): then under a new id too.
 //
 // Per connection: frames are handled one at a time in arrival order (the
 // store is asynchronous); frames before `hello` other than `ping` are
@@ -46,6 +48,7 @@ import { SendRate } from './send-rate.mjs';
 import { storeUnavailable } from '../store/redis-store.mjs';
 import { clientBoundsWith } from './client-bounds.mjs';
 import { addressKey } from '../chat-budget.mjs';
+import { mayCarryOn, rememberOwner } from './conversation-owner.mjs';
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_CONNECTIONS = 20_000;
@@ -335,6 +338,11 @@ export function createSessionEndpoint({
       attached.resumedButLost = true;
     }
     const resumed = attached !== null && !attached.resumedButLost;
+    if (!attached && !(await mayCarryOn(store, id, h.resume_token))) { // its session gone, and this hello is not its owner
+      id = randomUUID();
+      conn.sessionId = id;
+      log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(id)} (the conversation has a transcript)`);
+    }
     if (!attached) attached = await store.createSession(id, { ...who, ifAbsent: true });
     if (attached.held) { // held, and this hello cannot prove it: a session of its own, the held one untouched
       id = randomUUID();
@@ -358,6 +366,7 @@ export function createSessionEndpoint({
     if (before && before !== conn && !before.replaced && !attached.prev) replace(before, 'replaced'); // same instance, lost detach
     if (attached.prev) await store.kick(id, attached.gen, kickReason(attached, h.tab_id));
     await identify(id, h.visitor);
+    await rememberOwner(store, id, attached.token);
     log(`[server] WS /api/session hello session=${short(id)} resumed=${resumed} replaced=${attached.prev !== null}`);
     const welcome = {
       type: 'welcome', session_id: id, resume_token: attached.token, resumed, replaced: attached.prev !== null,

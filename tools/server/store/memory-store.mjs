@@ -29,6 +29,10 @@ export function sameToken(given, held) {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+// Resume tokens remembered per conversation: every token line (the first
+// device, a continued second one) and the token before the newest.
+export const OWNER_TOKENS_KEPT = 4;
+
 export class MemoryStore {
   kind = 'memory';
   epoch = randomBytes(6).toString('base64url');
@@ -37,6 +41,7 @@ export class MemoryStore {
   #visitors = new Map(); // conversation id -> visitor (insertion order = age)
   #contexts = new Map(); // conversation id -> page context of its newest turn (insertion order = age)
   #transcripts;          // each conversation's recent completed turns
+  #owners = new Map();   // conversation id -> hashes of its newest resume tokens (rememberOwner)
   #kickers = new Set();
   #appendListeners = new Set();
   #continue; // memory-continue-links.mjs
@@ -428,6 +433,18 @@ export class MemoryStore {
 
   async recentTranscript(id) { return this.#transcripts.recent(id); }
 
+  // The hashes of the newest resume tokens welcomed for a conversation, kept
+  // as long as its transcript can be: after the session is gone, a hello
+  // proves it held the conversation only with one of them (session-endpoint.mjs).
+  async rememberOwner(id, tokenHash) {
+    const hashes = [tokenHash, ...(this.#owners.get(id) ?? []).filter((h) => h !== tokenHash)].slice(0, OWNER_TOKENS_KEPT);
+    this.#owners.delete(id);
+    this.#owners.set(id, hashes);
+    if (this.#owners.size > this.limits.maxSessions) this.#owners.delete(this.#owners.keys().next().value);
+  }
+
+  async wasOwner(id, tokenHash) { return (this.#owners.get(id) ?? []).includes(tokenHash); }
+
   // --- agent runs (memory-runs.mjs) ---
 
   async claimRun(key, print, options) { return this.#runs.claimRun(key, print, options); }
@@ -448,6 +465,7 @@ export class MemoryStore {
     this.#runs.clear();
     this.#visitors.clear();
     this.#transcripts.clear();
+    this.#owners.clear();
     this.#presence.clear();
     this.#continue.clear();
     this.#staff.clear();

@@ -14,7 +14,7 @@ import {
   ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, createClient,
 } from 'redis';
 import { limitsWith } from './limits.mjs';
-import { MAX_VOICE_CALLS, newResumeToken } from './memory-store.mjs';
+import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
 import { RedisContinueLinks } from './redis-continue-links.mjs';
@@ -402,6 +402,18 @@ export class RedisStore {
 
   async recentTranscript(id) {
     return (await this.#client.lRange(`nt:{${id}}:transcript`, 0, -1)).map((text) => JSON.parse(text));
+  }
+
+  // As memory-store.mjs's: a list per conversation, newest first, kept as
+  // long as its transcript.
+  async rememberOwner(id, tokenHash) {
+    const key = `nt:{${id}}:owners`;
+    await this.#client.multi().lRem(key, 0, tokenHash).lPush(key, tokenHash).lTrim(key, 0, OWNER_TOKENS_KEPT - 1)
+      .pExpire(key, this.limits.runTtlMs).exec();
+  }
+
+  async wasOwner(id, tokenHash) {
+    return (await this.#client.lRange(`nt:{${id}}:owners`, 0, -1)).includes(tokenHash);
   }
 
   // --- agent runs (redis-runs.mjs) ---
