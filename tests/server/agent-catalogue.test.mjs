@@ -55,4 +55,5 @@ test('NATTER_AGENT=openai needs a model and a good catalogue, and says so', () =
   assert.throws(() => agentFromEnv({ ...env, NATTER_OPENAI_MODEL: '' }), /NATTER_OPENAI_MODEL is required/);
   assert.throws(() => agentFromEnv({ ...env, NATTER_CATALOGUE: '/nonexistent/c.csv' }), /NATTER_CATALOGUE: \/nonexistent\/c\.csv: ENOENT/);
   assert.throws(() => agentFromEnv({ ...env, NATTER_OPENAI_TIMEOUT_MS: '-1' }), /NATTER_OPENAI_TIMEOUT_MS/);
+  assert.throws(() => agentFromEnv({ ...env, NATTER_OPENAI_MAX_TOKENS: '0' }), /NATTER_OPENAI_MAX_TOKENS must be a whole number >= 1/);
 });

@@ -15,6 +15,7 @@
 //     NATTER_SHOP_NAME            how the assistant names the shop (default "the shop")
 //     NATTER_OPENAI_TIMEOUT_MS    longest silence from the endpoint (default 30000)
 //     NATTER_OPENAI_MAX_RETRY_WAIT_MS  longest Retry-After honoured on 429/5xx (default 20000)
+//     NATTER_OPENAI_MAX_TOKENS    the model's max_tokens per request (default 1024)
 //   voice: NATTER_VOICE_STT, NATTER_VOICE_TTS (voice/speech/index.mjs).
 //
 // agentFromEnv(env) → { agent, description, tools? } (description: one log
@@ -50,6 +51,13 @@ function milliseconds(env, name, fallback) {
   return ms;
 }
 
+function wholeNumber(env, name, fallback) {
+  if (env[name] === undefined || env[name] === '') return fallback;
+  const n = Number(env[name]);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} must be a whole number >= 1.`);
+  return n;
+}
+
 function webhookFromEnv(env) {
   const url = httpUrl(env, 'NATTER_WEBHOOK_URL');
   const secret = env.NATTER_WEBHOOK_SECRET ?? '';
@@ -71,6 +79,7 @@ function openAiFromEnv(env, log, adapterOptions) {
     shopName: env.NATTER_SHOP_NAME || DEFAULT_OPENAI.shopName,
     timeoutMs: milliseconds(env, 'NATTER_OPENAI_TIMEOUT_MS', DEFAULT_OPENAI.timeoutMs),
     maxRetryWaitMs: milliseconds(env, 'NATTER_OPENAI_MAX_RETRY_WAIT_MS', DEFAULT_OPENAI.maxRetryWaitMs),
+    maxTokens: wholeNumber(env, 'NATTER_OPENAI_MAX_TOKENS', DEFAULT_OPENAI.maxTokens),
     log, ...adapterOptions,
   });
   return { agent, tools, description: `openai ${new URL(baseUrl).origin} model ${model}, ${products.length} products from ${file}` };

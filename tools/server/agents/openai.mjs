@@ -28,6 +28,10 @@ export const DEFAULT_OPENAI = Object.freeze({
   maxRetryWaitMs: 20_000,
   maxRetries: 2,
   maxToolRounds: 4,
+  // The longest reply the model may write per request (OpenAI's
+  // `max_tokens`): one shopper message cannot make a reply, and its bill,
+  // unbounded.
+  maxTokens: 1024,
 });
 
 export function systemPrompt(shopName, visitor) {
@@ -66,7 +70,7 @@ export function retryAfterMs(value, now = Date.now()) {
 export function createOpenAiAgent({
   baseUrl = DEFAULT_OPENAI.baseUrl, model, apiKey = null, tools, shopName = DEFAULT_OPENAI.shopName,
   timeoutMs = DEFAULT_OPENAI.timeoutMs, maxRetryWaitMs = DEFAULT_OPENAI.maxRetryWaitMs,
-  maxRetries = DEFAULT_OPENAI.maxRetries, maxToolRounds = DEFAULT_OPENAI.maxToolRounds,
+  maxRetries = DEFAULT_OPENAI.maxRetries, maxToolRounds = DEFAULT_OPENAI.maxToolRounds, maxTokens = DEFAULT_OPENAI.maxTokens,
   fetchImpl = fetch, sleep = (ms, signal) => sleepFor(ms, undefined, { signal }), log = () => {},
 }) {
   const endpoint = new URL('chat/completions', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
@@ -80,7 +84,7 @@ export function createOpenAiAgent({
   // POSTs one request; resolves a 2xx response, retrying 429/5xx as above.
   async function open(messages, controller, timer, tag) {
     const body = JSON.stringify({
-      model, messages, tools: tools.definitions, stream: true, stream_options: { include_usage: true },
+      model, messages, tools: tools.definitions, stream: true, stream_options: { include_usage: true }, max_tokens: maxTokens,
     });
     for (let attempt = 0; ; attempt += 1) {
       timer.poke();

@@ -21,6 +21,7 @@ export const SETTINGS = Object.freeze([
   { name: 'NATTER_OPENAI_API_KEY', type: 'secret', min: 1, default: '', doc: 'openai agent: sent as Bearer (some local servers need none)' },
   { name: 'NATTER_OPENAI_TIMEOUT_MS', type: 'ms', default: '30000', doc: 'openai agent: longest silence from the endpoint' },
   { name: 'NATTER_OPENAI_MAX_RETRY_WAIT_MS', type: 'ms', default: '20000', doc: 'openai agent: longest Retry-After honoured' },
+  { name: 'NATTER_OPENAI_MAX_TOKENS', type: 'int', default: '1024', doc: 'openai agent: max_tokens per model request (bounds each reply\'s length and cost)' },
   { name: 'NATTER_CATALOGUE', type: 'string', default: 'examples/shop-catalogue.csv', doc: 'the shop\'s catalogue (.json or .csv) for the openai agent and speech' },
   { name: 'NATTER_SHOP_NAME', type: 'string', default: 'the shop', doc: 'how the assistant names the shop' },
   { name: 'NATTER_VOICE_STT', type: 'string', default: 'pocketsphinx', doc: 'speech to text: pocketsphinx, off (scripted voice lines) or an .mjs adapter' },
