@@ -14,7 +14,9 @@ test('a JSON gateway logs each request and session as one object per line, ids c
   const key = randomUUID();
   const session = `sess-${randomUUID()}`;
   try {
-    assert.equal((await postChat(server.url, { key, conversation: session, text: 'ship to me@example.org' })).status, 200);
+    // Its own conversation: a hello naming a conversation that has a
+    // transcript, without its resume token, gets a new id (session/conversation-owner.mjs).
+    assert.equal((await postChat(server.url, { key, conversation: `conv-${randomUUID()}`, text: 'ship to me@example.org' })).status, 200);
     assert.equal((await request(server.url, { path: '/nope?email=me@example.org' })).status, 404);
     const { socket } = await joinSession(server.url, { session });
     socket.send(msg('m-1', 'hello'));
