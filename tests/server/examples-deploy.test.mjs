@@ -2,15 +2,18 @@
 // that will read them: the systemd unit by `systemd-analyze verify` (any
 // warning fails: systemd ignores a bad line with only a warning), the
 // nginx site by `nginx -t` (its TLS lines swapped for a plain loopback
-// listener). The HAProxy example runs for real in gateway-drain.test.mjs.
+// listener), the coturn file by starting coturn with it (loopback ports;
+// coturn only warns about an option it does not know, so any warning
+// fails). The HAProxy example runs for real in gateway-drain.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NGINX } from '../../tools/proxy/proxies.mjs';
+import { NGINX, freePort } from '../../tools/proxy/proxies.mjs';
 
 const examples = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../examples/deploy');
 
@@ -50,6 +53,35 @@ http {
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, /test is successful/);
   } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+});
+
+test('coturn starts with the example file, knows every option, and denies private and loopback peers', async () => {
+  const prefix = mkdtempSync(path.join(os.tmpdir(), 'natter-coturn-example-'));
+  const port = await freePort();
+  const text = readFileSync(path.join(examples, 'turnserver.conf'), 'utf8');
+  for (const range of ['10.0.0.0-10.255.255.255', '127.0.0.0-127.255.255.255', '169.254.0.0-169.254.255.255', '172.16.0.0-172.31.255.255', '192.168.0.0-192.168.255.255', '::1']) {
+    assert.match(text, new RegExp(`^denied-peer-ip=${range.replace(/[.]/g, '\\.')}$`, 'm'));
+  }
+  // Loopback ports and addresses instead of the public ones; no TLS files here.
+  const local = text.replace(/^listening-port=.*$/m, `listening-port=${port}`)
+    .replace(/^tls-listening-port=.*$/m, 'no-tls\nno-dtls')
+    .replace(/^external-ip=.*$/m, 'listening-ip=127.0.0.1\nrelay-ip=127.0.0.1')
+    .replace(/^(cert|pkey)=.*\n/gm, '');
+  writeFileSync(path.join(prefix, 'turnserver.conf'), local);
+  const child = spawn('turnserver', ['-c', path.join(prefix, 'turnserver.conf'), '--log-file=stdout', '--pidfile', path.join(prefix, 'pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c) => { out += c; });
+  child.stderr.setEncoding('utf8').on('data', (c) => { out += c; });
+  try {
+    const deadline = Date.now() + 10_000;
+    while (!/Total General servers/.test(out) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(child.exitCode, null, out);
+    assert.doesNotMatch(out, /Bad configuration format|CONFIG ERROR|CONFIGURATION ALERT/, out);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
     rmSync(prefix, { recursive: true, force: true });
   }
 });
