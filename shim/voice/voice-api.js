@@ -1,7 +1,7 @@
 // The voice module's JS marshalling, written once (the twin of core-api.js
 // for the core): every heap view, pointer and copy between JS and the
 // embind objects of wasm/bindings/voice_embind.cpp lives here. Used by the
-// voice worker in the browser, by the gateway (tools/server/voice/), by the
+// voice worker in the browser, by the gateway (tools/gateway/voice/), by the
 // benches and by the tests; nothing here touches the DOM or node.
 //
 //   const enc = openEncoder(V, { rate: 48000, bitrate: 24000, complexity: 5 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startStack, openStorefront } from './harness.mjs';
 import { createShop } from '../../examples/shop-webhook/shop.mjs';
-import { createWebhookAgent } from '../../tools/server/agents/webhook.mjs';
+import { createWebhookAgent } from '../../tools/gateway/agents/webhook.mjs';
 
 const SECRET = 'whsec_browser_0123456789';
 

@@ -13,7 +13,7 @@ import { openConnected, type, sentIdOf } from './session-helpers.mjs';
 import { repoRoot } from '../node/load-core.mjs';
 import { startGatewayProcess, startRedis } from '../server/redis-helpers.mjs';
 import { HAPROXY, startProxy } from '../../tools/proxy/proxies.mjs';
-import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
+import { CONTROL_HEADER } from '../../tools/gateway/testing/control-guard.mjs';
 
 const skip = existsSync(HAPROXY) ? false : `${HAPROXY} is not installed`;
 const TEXT = 'do you have PS5 games?';

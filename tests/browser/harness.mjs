@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer } from '../../tools/server/server.mjs';
-import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
+import { startServer } from '../../tools/gateway/server.mjs';
+import { CONTROL_HEADER } from '../../tools/gateway/testing/control-guard.mjs';
 import { repoRoot } from '../node/load-core.mjs';
 
 export const CHROMIUM_ARGS = [
@@ -51,7 +51,7 @@ export async function startReferenceServer({ tokenDelayMs = 5, distDir = path.jo
     // Clears the server's records, counters and queued faults.
     resetServer: () => controls.control('/__natter/reset', {}),
     faults: (...chat) => controls.control('/__natter/faults', { chat }),
-    // Live-session faults (tools/server/session/session-faults.mjs), one per upgrade.
+    // Live-session faults (tools/gateway/testing/session-faults.mjs), one per upgrade.
     sessionFaults: (...session) => controls.control('/__natter/faults', { session }),
     // Drops every live-session WebSocket as a crash would (clients see 1006).
     killSessions: () => controls.control('/__natter/session/kill', {}),

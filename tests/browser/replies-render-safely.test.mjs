@@ -5,7 +5,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, openStorefront } from './harness.mjs';
-import { parseProductQuery, searchProducts } from '../../tools/server/agent/catalogue.mjs';
+import { parseProductQuery, searchProducts } from '../../tools/gateway/agents/demo/catalogue.mjs';
 
 let stack;
 

@@ -9,7 +9,7 @@ import { startStack, eventually } from './harness.mjs';
 import { assertAxeClean } from './axe.mjs';
 import { openConnected, type } from './session-helpers.mjs';
 import { openWidgetPage } from './widget-page.mjs';
-import { parseProductQuery, searchProducts } from '../../tools/server/agent/catalogue.mjs';
+import { parseProductQuery, searchProducts } from '../../tools/gateway/agents/demo/catalogue.mjs';
 
 let stack;
 before(async () => { stack = await startStack(); });

@@ -22,10 +22,10 @@ import { startStack } from './harness.mjs';
 import { openConnected } from './session-helpers.mjs';
 import { micArgs, speechWav } from './voice-audio.mjs';
 import { QUESTIONS, wordErrors } from '../server/voice-questions.mjs';
-import { spokenForm } from '../../tools/server/voice/shop-grammar.mjs';
-import { createPocketsphinxStt } from '../../tools/server/voice/stt-pocketsphinx.mjs';
-import { loadCatalogue } from '../../tools/server/agents/shop-catalogue.mjs';
-import { DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
+import { spokenForm } from '../../tools/gateway/voice/shop-grammar.mjs';
+import { createPocketsphinxStt } from '../../tools/gateway/voice/stt-pocketsphinx.mjs';
+import { loadCatalogue } from '../../tools/gateway/agents/shop-catalogue.mjs';
+import { DEMO_CATALOGUE } from '../../tools/gateway/agents/config.mjs';
 
 const WER_LIMIT = 0.25;
 const MIN_ABOUT = 8;

@@ -1,5 +1,5 @@
 // Voice mode end to end: Chromium's fake microphone plays an espeak-ng WAV
-// into the widget; the reference voice gateway (tools/server/voice/)
+// into the widget; the reference voice gateway (tools/gateway/voice/)
 // decodes what arrives, answers with spoken replies, and records what it
 // heard. Stated thresholds: the gateway's recording matches the source
 // speech with a 10 ms envelope correlation of at least 0.7 (measured values

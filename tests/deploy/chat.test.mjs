@@ -14,7 +14,7 @@ import {
   openConnected, type, sentIdOf, assertServerRanOnce, cutTwoSecondsThenSend,
 } from '../browser/session-helpers.mjs';
 import { startThreeOrigins, VERSION } from './three-origins.mjs';
-import { FRAME_CSP } from '../../tools/server/static-files.mjs';
+import { FRAME_CSP } from '../../tools/gateway/static/static-files.mjs';
 
 let stack;
 const PAGES = {};

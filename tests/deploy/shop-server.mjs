@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { mintToken } from '../../tools/server/access-tokens.mjs';
+import { mintToken } from '../../tools/gateway/auth/access-tokens.mjs';
 
 export const SHOP_TOKEN_PATH = '/natter-token';
 

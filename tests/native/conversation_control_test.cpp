@@ -267,7 +267,7 @@ const testing::DiagramSource kSource{
     "Who controls the conversation", "control-states.md", "kControlTransitions", "wasm/src/people/conversation_control.cpp",
     "tests/native/conversation_control_test.cpp",
     "It follows the server's `control` events: `unavailable` is an answer, not a state. The server's own\n"
-    "table is `tools/server/control/transitions.mjs` (docs/protocol.md, \"Handoff to a person\").\n"};
+    "table is `tools/gateway/control/transitions.mjs` (docs/protocol.md, \"Handoff to a person\").\n"};
 
 TEST(ConversationControl, TheDiagramInTheDocsMatchesTheTable) {
   testing::expect_doc_matches(

@@ -11,8 +11,8 @@ import { coreWasmPath, repoRoot } from './load-core.mjs';
 import { CoreRestPending, SPLIT_CORE_IMPORTS, initCore, natterCoreClass } from '../../shim/core-api.js';
 import { FIRST_CHAT_DIR, firstChatRecordings, splitCore, runFirstChats } from '../../tools/bundle/split-core.mjs';
 import { createHeadlessClient } from '../../shim/headless.js';
-import { startServer } from '../../tools/server/server.mjs';
-import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
+import { startServer } from '../../tools/gateway/server.mjs';
+import { CONTROL_HEADER } from '../../tools/gateway/testing/control-guard.mjs';
 
 // The build's two splits of the one core (tools/bundle/build.mjs): by the
 // HTTP first chats alone (core_wasm, core_rest_wasm) and by every recording

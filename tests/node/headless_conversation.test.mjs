@@ -4,8 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { loadCore, repoRoot } from './load-core.mjs';
-import { startServer } from '../../tools/server/server.mjs';
-import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
+import { startServer } from '../../tools/gateway/server.mjs';
+import { CONTROL_HEADER } from '../../tools/gateway/testing/control-guard.mjs';
 import { createHeadlessClient } from '../../shim/headless.js';
 
 let server, wasm;

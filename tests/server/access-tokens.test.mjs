@@ -1,4 +1,4 @@
-// Shop tokens on the reference server (tools/server/access-tokens.mjs,
+// Shop tokens on the reference server (tools/gateway/auth/access-tokens.mjs,
 // shop-token.mjs): with requireToken, hello.auth and POST /api/chat's
 // Bearer token must be valid (signed, unexpired); the demo shop endpoint
 // mints 5-minute tokens; test controls expire tokens and fail the endpoint.
@@ -6,7 +6,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { postChat, request, startTestServer } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame } from './session-helpers.mjs';
-import { mintToken, verifyToken, bearerToken, createTokenGate } from '../../tools/server/access-tokens.mjs';
+import { mintToken, verifyToken, bearerToken, createTokenGate } from '../../tools/gateway/auth/access-tokens.mjs';
 
 const SECRET = 'test-secret-of-the-shop-backend';
 let server;

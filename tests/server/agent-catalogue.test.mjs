@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalogue, parseCatalogue, parseCsv } from '../../tools/server/agents/shop-catalogue.mjs';
-import { createShopTools, searchCatalogue } from '../../tools/server/agents/shop-tools.mjs';
-import { agentFromEnv, DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
+import { loadCatalogue, parseCatalogue, parseCsv } from '../../tools/gateway/agents/shop-catalogue.mjs';
+import { createShopTools, searchCatalogue } from '../../tools/gateway/agents/shop-tools.mjs';
+import { agentFromEnv, DEMO_CATALOGUE } from '../../tools/gateway/agents/config.mjs';
 
 test('CSV: quoted fields keep commas, quotes and newlines; CRLF and a BOM are fine', () => {
   assert.deepEqual(parseCsv('a,b\r\n"x, y","say ""hi""\nthere"\r\n'), [['a', 'b'], ['x, y', 'say "hi"\nthere']]);

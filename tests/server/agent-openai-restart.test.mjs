@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { agentFromEnv } from '../../tools/server/agents/config.mjs';
+import { agentFromEnv } from '../../tools/gateway/agents/config.mjs';
 import { startFakeOpenAi, streamChunks, textChunks } from './fake-openai.mjs';
 import { parseEvents, postChat, replyText, startTestServer } from './helpers.mjs';
 import { startRedis } from './redis-helpers.mjs';

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { agentFromEnv } from '../../tools/server/agents/config.mjs';
-import { HANDOFF_NOTE } from '../../tools/server/agents/shop-tools.mjs';
+import { agentFromEnv } from '../../tools/gateway/agents/config.mjs';
+import { HANDOFF_NOTE } from '../../tools/gateway/agents/shop-tools.mjs';
 import {
   finishChunk, startFakeOpenAi, streamChunks, textChunks, toolCallChunks, usageChunk,
 } from './fake-openai.mjs';

@@ -1,8 +1,8 @@
 // What an agent adapter yields is checked before it reaches a shopper
-// (tools/server/agents/reply-events.mjs): only the protocol's shapes pass.
+// (tools/gateway/agents/reply-events.mjs): only the protocol's shapes pass.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_DELTA_CHARS, checkAgentEvent } from '../../tools/server/agents/reply-events.mjs';
+import { MAX_DELTA_CHARS, checkAgentEvent } from '../../tools/gateway/agents/reply-events.mjs';
 
 const PRODUCT = { id: 'p1', name: 'Astro Bot', price: '49.99', currency: 'gbp', url: 'https://s.example/p1' };
 

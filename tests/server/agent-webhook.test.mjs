@@ -9,8 +9,8 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { verifyNatterSignature } from '../../examples/shop-webhook/verify-signature.mjs';
 import { createShop } from '../../examples/shop-webhook/shop.mjs';
-import { createWebhookAgent } from '../../tools/server/agents/webhook.mjs';
-import { agentFromEnv, ConfigError } from '../../tools/server/agents/config.mjs';
+import { createWebhookAgent } from '../../tools/gateway/agents/webhook.mjs';
+import { agentFromEnv, ConfigError } from '../../tools/gateway/agents/config.mjs';
 import { closeAllSockets, joinSession, msg } from './session-helpers.mjs';
 import { parseEvents, postChat, replyText, request, startTestServer } from './helpers.mjs';
 

@@ -1,4 +1,4 @@
-// The gateway's WebRTC legs (tools/server/voice/call-rtc.mjs) with a fake
+// The gateway's WebRTC legs (tools/gateway/voice/call-rtc.mjs) with a fake
 // answerer: a widget without the "rtc" feature is never offered anything,
 // the agent's frames go on the open channel else the socket, a closed leg
 // is announced once (not when the widget closed it), ending the call
@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createCallRtc } from '../../tools/server/voice/call-rtc.mjs';
+import { createCallRtc } from '../../tools/gateway/voice/call-rtc.mjs';
 
 function fakeConn(features = []) {
   const sent = [];

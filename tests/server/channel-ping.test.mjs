@@ -1,9 +1,9 @@
-// The voice data channel's ping and pong texts (tools/server/voice/
+// The voice data channel's ping and pong texts (tools/gateway/voice/
 // channel-ping.mjs): the widget's number echoed, the downlink encoding a
 // ping asks for read within bounds, anything else skipped, never thrown.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_PING_CHARS, parsePing, pongText, sameDownlink } from '../../tools/server/voice/channel-ping.mjs';
+import { MAX_PING_CHARS, parsePing, pongText, sameDownlink } from '../../tools/gateway/voice/channel-ping.mjs';
 
 test('a numbered ping, with and without the encoding it asks for the agent\'s audio', () => {
   assert.deepEqual(parsePing('ping 7'), { n: '7', downlink: null });

@@ -9,8 +9,8 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { chatBody, postChat, request, stats } from './helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
-import { addressKey, createChatBudget } from '../../tools/server/chat-budget.mjs';
-import { DEFAULT_LIMITS } from '../../tools/server/store/limits.mjs';
+import { addressKey, createChatBudget } from '../../tools/gateway/http/chat-budget.mjs';
+import { DEFAULT_LIMITS } from '../../tools/gateway/store/limits.mjs';
 
 const gateways = [];
 after(async () => { for (const g of gateways) await g.close(); });

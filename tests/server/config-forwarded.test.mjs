@@ -6,8 +6,8 @@
 // fresh budget per request by writing a new address there.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { clientAddress, trustedProxies } from '../../tools/server/config/client-address.mjs';
-import { MAX_MISSES } from '../../tools/server/continue/continue-links.mjs';
+import { clientAddress, trustedProxies } from '../../tools/gateway/config/client-address.mjs';
+import { MAX_MISSES } from '../../tools/gateway/continue/continue-links.mjs';
 import { postChat, request, startTestServer } from './helpers.mjs';
 import { attempt, closeAllSockets } from './session-helpers.mjs';
 

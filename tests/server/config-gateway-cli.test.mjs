@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEvents, postChat, replyText, request } from './helpers.mjs';
 import { attempt, closeAllSockets } from './session-helpers.mjs';
 
-const mainPath = fileURLToPath(new URL('../../tools/server/main.mjs', import.meta.url));
+const mainPath = fileURLToPath(new URL('../../tools/gateway/main.mjs', import.meta.url));
 const SECRET = 'whsec_gateway_0123456789abcdef';
 const SHOP = 'https://shop.example';
 

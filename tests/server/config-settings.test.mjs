@@ -1,4 +1,4 @@
-// The gateway's settings table (tools/server/config/settings.mjs): the docs
+// The gateway's settings table (tools/gateway/config/settings.mjs): the docs
 // show exactly it, the code reads no setting missing from it, and reading
 // (env over a config file), type checks and the printed effective settings
 // (secrets redacted) behave as docs/deploying.md says.
@@ -8,10 +8,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SETTING_NAMES } from '../../tools/server/config/settings.mjs';
-import { renderSettingsTable, TABLE_END, TABLE_START } from '../../tools/server/config/settings-table.mjs';
-import { readSettings } from '../../tools/server/config/read-settings.mjs';
-import { effectiveConfigLines } from '../../tools/server/config/effective-config.mjs';
+import { SETTING_NAMES } from '../../tools/gateway/config/settings.mjs';
+import { renderSettingsTable, TABLE_END, TABLE_START } from '../../tools/gateway/config/settings-table.mjs';
+import { readSettings } from '../../tools/gateway/config/read-settings.mjs';
+import { effectiveConfigLines } from '../../tools/gateway/config/effective-config.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,7 +21,7 @@ test('docs/deploying.md shows the code\'s settings table, exactly', () => {
   const end = docs.indexOf(TABLE_END);
   assert.ok(start >= 0 && end > start, 'the table\'s markers are in docs/deploying.md');
   assert.equal(docs.slice(start, end + TABLE_END.length), renderSettingsTable(),
-    'regenerate it: node tools/server/config/settings-table.mjs');
+    'regenerate it: node tools/gateway/config/settings-table.mjs');
 });
 
 function serverSources(dir) {
@@ -32,7 +32,7 @@ function serverSources(dir) {
 
 test('every NATTER_ variable the gateway\'s code reads from the environment is in the table', () => {
   const read = new Set();
-  for (const file of serverSources(path.join(repo, 'tools/server'))) {
+  for (const file of serverSources(path.join(repo, 'tools/gateway'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(/env(?:\.|\[')(NATTER_[A-Z0-9_]+)/g)) read.add(m[1]);
   }
   read.delete('NATTER_CONFIG'); // names the file the settings come from: not itself a setting

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
-import { MAX_MISSES } from '../../tools/server/continue/continue-links.mjs';
+import { MAX_MISSES } from '../../tools/gateway/continue/continue-links.mjs';
 
 const GUESSES = 400;
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { request } from './helpers.mjs';
 import { closeAllSockets, connect, msg, sleep } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
-import { CODE_ALPHABET } from '../../tools/server/continue/codes.mjs';
+import { CODE_ALPHABET } from '../../tools/gateway/continue/codes.mjs';
 
 const post = (server, path, body) => request(server.url, {
   method: 'POST', path, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),

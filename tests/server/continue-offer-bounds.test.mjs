@@ -11,7 +11,7 @@ import { createClient } from 'redis';
 import { request, startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { STORE_KINDS, startRedis } from './redis-helpers.mjs';
-import { CLIENT_BOUNDS } from '../../tools/server/session/client-bounds.mjs';
+import { CLIENT_BOUNDS } from '../../tools/gateway/session/client-bounds.mjs';
 
 const OFFERS = 200;
 // 50 products, just under the 16 KiB a continue.offer may carry.

@@ -1,4 +1,4 @@
-// Test controls refuse everything but a local test tool (tools/server/control-guard.mjs):
+// Test controls refuse everything but a local test tool (tools/gateway/testing/control-guard.mjs):
 // a cross-site page's plain-text POST, a request a reverse proxy forwarded,
 // a DNS-rebound host name. Each refused attempt must change nothing.
 import { test, before, after } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { postChat, request, startTestServer, stats } from './helpers.mjs';
 import { NGINX, startProxy } from '../../tools/proxy/proxies.mjs';
-import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
+import { CONTROL_HEADER } from '../../tools/gateway/testing/control-guard.mjs';
 
 let server;
 before(async () => { server = await startTestServer(); });

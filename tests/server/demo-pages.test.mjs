@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { demoVariant, DEMO_VARIANTS } from '../../tools/server/demo-pages.mjs';
+import { demoVariant, DEMO_VARIANTS } from '../../tools/gateway/static/demo-pages.mjs';
 import { startTestServer } from './helpers.mjs';
 
 const index = readFileSync(new URL('../../web/demo/index.html', import.meta.url), 'utf8');

@@ -23,7 +23,7 @@ import { attempt, closeAllSockets, helloFrame, msg, sessionUrl, sleep } from './
 import { eventually, request } from './helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const mainPath = path.join(here, '../../tools/server/main.mjs');
+const mainPath = path.join(here, '../../tools/gateway/main.mjs');
 const exampleHaproxy = path.join(here, '../../examples/deploy/haproxy.cfg');
 const SECRET = 'whsec_drain_0123456789abcdef';
 const SHOP = 'https://shop.example';

@@ -5,8 +5,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { postChat, request, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame, joinSession, msg, sleep } from './session-helpers.mjs';
-import { RequestStats } from '../../tools/server/request-stats.mjs';
-import { createTestControls, isLoopback } from '../../tools/server/test-controls.mjs';
+import { RequestStats } from '../../tools/gateway/ops/request-stats.mjs';
+import { createTestControls, isLoopback } from '../../tools/gateway/testing/test-controls.mjs';
 
 after(() => closeAllSockets());
 

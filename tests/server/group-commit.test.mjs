@@ -1,12 +1,12 @@
-// Group commit (tools/server/group-commit.mjs), and the reply path that uses
+// Group commit (tools/gateway/runs/group-commit.mjs), and the reply path that uses
 // it: a burst of agent events costs one store write per batch, never one per
 // event, and nothing is reordered, lost or doubled.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { groupCommit } from '../../tools/server/group-commit.mjs';
-import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
-import { RedisStore } from '../../tools/server/store/redis-store.mjs';
-import { produceRun, followRun } from '../../tools/server/reply-run.mjs';
+import { groupCommit } from '../../tools/gateway/runs/group-commit.mjs';
+import { MemoryStore } from '../../tools/gateway/store/memory-store.mjs';
+import { RedisStore } from '../../tools/gateway/store/redis-store.mjs';
+import { produceRun, followRun } from '../../tools/gateway/runs/reply-run.mjs';
 import { startRedis } from './redis-helpers.mjs';
 
 // A write that waits until released, recording each batch.

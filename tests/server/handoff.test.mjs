@@ -10,8 +10,8 @@ import { request, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, joinSession, msg, sleep } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { finishChunk, startFakeOpenAi, streamChunks, textChunks, toolCallChunks } from './fake-openai.mjs';
-import { createOpenAiAgent } from '../../tools/server/agents/openai.mjs';
-import { createShopTools } from '../../tools/server/agents/shop-tools.mjs';
+import { createOpenAiAgent } from '../../tools/gateway/agents/openai.mjs';
+import { createShopTools } from '../../tools/gateway/agents/shop-tools.mjs';
 
 const TOKEN = 'staff-token-0123456789abcdef';
 
@@ -239,9 +239,9 @@ test("the openai adapter's handoff tool asks for a person with the model's summa
 });
 
 test('voice: while a person has the conversation the agent is not asked; what was said goes to the staff record', async () => {
-  const { MemoryStore } = await import('../../tools/server/store/memory-store.mjs');
-  const { createAgentRuns } = await import('../../tools/server/agent-runs.mjs');
-  const { createVoiceAgent } = await import('../../tools/server/voice/voice-agent.mjs');
+  const { MemoryStore } = await import('../../tools/gateway/store/memory-store.mjs');
+  const { createAgentRuns } = await import('../../tools/gateway/runs/agent-runs.mjs');
+  const { createVoiceAgent } = await import('../../tools/gateway/voice/voice-agent.mjs');
   const store = await new MemoryStore().start();
   let called = 0;
   const agent = { name: 'count', paced: false, async* reply() { called += 1; yield { event: 'delta', data: { text: 'AI here' } }; } };

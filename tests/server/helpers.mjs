@@ -6,9 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer } from '../../tools/server/server.mjs';
-import { CONTROL_HEADER } from '../../tools/server/control-guard.mjs';
-import { parseEvents } from '../../tools/server/sse.mjs';
+import { startServer } from '../../tools/gateway/server.mjs';
+import { CONTROL_HEADER } from '../../tools/gateway/testing/control-guard.mjs';
+import { parseEvents } from '../../tools/gateway/http/sse.mjs';
 
 export { parseEvents };
 

@@ -5,9 +5,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { postChat, request, startTestServer } from './helpers.mjs';
-import { errorLine } from '../../tools/server/http-util.mjs';
+import { errorLine } from '../../tools/gateway/http/http-util.mjs';
 import { closeAllSockets, joinSession, sleep } from './session-helpers.mjs';
-import { DEFAULT_LIMITS } from '../../tools/server/store/limits.mjs';
+import { DEFAULT_LIMITS } from '../../tools/gateway/store/limits.mjs';
 
 const servers = [];
 after(async () => { closeAllSockets(); for (const s of servers) await s.close(); });

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const serverDir = fileURLToPath(new URL('../../tools/server/', import.meta.url));
+const serverDir = fileURLToPath(new URL('../../tools/gateway/', import.meta.url));
 
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

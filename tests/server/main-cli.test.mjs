@@ -1,4 +1,4 @@
-// `node tools/server/main.mjs` (npm start): prints one line with the URL,
+// `node tools/gateway/main.mjs` (npm start): prints one line with the URL,
 // serves, and stops on Ctrl-C (SIGINT).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { request } from './helpers.mjs';
 import { closeAllSockets, connect } from './session-helpers.mjs';
 
-const mainPath = fileURLToPath(new URL('../../tools/server/main.mjs', import.meta.url));
+const mainPath = fileURLToPath(new URL('../../tools/gateway/main.mjs', import.meta.url));
 
 test('the CLI prints its URL, serves chat and test controls, and exits on SIGINT', async () => {
   const child = spawn(process.execPath, [mainPath], {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, request, startTestServer } from './helpers.mjs';
 import { startRedis } from './redis-helpers.mjs';
-import { createHealth } from '../../tools/server/ops/health.mjs';
+import { createHealth } from '../../tools/gateway/ops/health.mjs';
 
 test('/healthz is 200; /readyz is 200 until the gateway drains, then 503 draining', async () => {
   const server = await startTestServer();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { postChat, request, startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession, msg } from './session-helpers.mjs';
-import { createJsonLog } from '../../tools/server/ops/json-log.mjs';
+import { createJsonLog } from '../../tools/gateway/ops/json-log.mjs';
 
 test('a JSON gateway logs each request and session as one object per line, ids cut to 8 characters', async () => {
   const server = await startTestServer({ logFormat: 'json' });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { request, startTestServer } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame } from './session-helpers.mjs';
 import { loadVoice, voicePackets } from './voice-helpers.mjs';
-import { CLIENT_BOUNDS } from '../../tools/server/session/client-bounds.mjs';
+import { CLIENT_BOUNDS } from '../../tools/gateway/session/client-bounds.mjs';
 
 function value(body, name, labels = '') {
   const line = body.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));

@@ -5,12 +5,12 @@
 // and nothing of the turn is kept or run.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkContext, CONTEXT_LIMITS } from '../../tools/server/page-context.mjs';
-import { contextMessage } from '../../tools/server/agents/openai.mjs';
-import { parseClientFrame } from '../../tools/server/session/frames.mjs';
-import { composeReply } from '../../tools/server/agent/storefront-agent.mjs';
-import { contextFacts } from '../../tools/server/staff/console/render.js';
-import { CATALOGUES, translator } from '../../tools/server/staff/console/text.js';
+import { checkContext, CONTEXT_LIMITS } from '../../tools/gateway/http/page-context.mjs';
+import { contextMessage } from '../../tools/gateway/agents/openai.mjs';
+import { parseClientFrame } from '../../tools/gateway/session/frames.mjs';
+import { composeReply } from '../../tools/gateway/agents/demo/storefront-agent.mjs';
+import { contextFacts } from '../../tools/gateway/staff/console/render.js';
+import { CATALOGUES, translator } from '../../tools/gateway/staff/console/text.js';
 import { request, postChat, parseEvents } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openRecord } from '../../tools/gateway/record/open-record.mjs';
 import { createRecordApi } from '../../tools/gateway/record/record-api.mjs';
-import { sendJson, sendError } from '../../tools/server/http-util.mjs';
+import { sendJson, sendError } from '../../tools/gateway/http/http-util.mjs';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 const DAY = 86_400_000;

@@ -1,4 +1,4 @@
-// A reader of a run produced in this process (tools/server/reply-run.mjs,
+// A reader of a run produced in this process (tools/gateway/runs/reply-run.mjs,
 // followRun) waits once per event; each wait must end with it, leaving no
 // timer or abort listener on the request's signal. Before, a poll sleep
 // outlived every wait by up to 250 ms, so a reply streaming at the agent's
@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
-import { produceRun, followRun } from '../../tools/server/reply-run.mjs';
+import { MemoryStore } from '../../tools/gateway/store/memory-store.mjs';
+import { produceRun, followRun } from '../../tools/gateway/runs/reply-run.mjs';
 
 // Follows run `key` with a signal of its own, stopping after `stopAfter`
 // events: what it read, the most abort listeners its signal held while it

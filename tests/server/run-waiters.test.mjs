@@ -1,4 +1,4 @@
-// tools/server/store/run-waiters.mjs: the waits behind both stores' waitRun.
+// tools/gateway/store/run-waiters.mjs: the waits behind both stores' waitRun.
 // However a wait ends (a wake, its timeout, its signal), it leaves no entry
 // for its run behind: the embedded store used to keep an empty set per run
 // key whose last wait ended without a wake (a reader whose read brought the
@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { RunWaiters } from '../../tools/server/store/run-waiters.mjs';
+import { RunWaiters } from '../../tools/gateway/store/run-waiters.mjs';
 
 test('a wake ends every wait on its key, and only on its key', async () => {
   const w = new RunWaiters();

@@ -5,8 +5,8 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseEvents, postChat, replyText, request, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, detached, joinSession, msg, sleep } from './session-helpers.mjs';
-import { replyEvents } from '../../tools/server/agent/storefront-agent.mjs';
-import { replyIdFor } from '../../tools/server/agent-runs.mjs';
+import { replyEvents } from '../../tools/gateway/agents/demo/storefront-agent.mjs';
+import { replyIdFor } from '../../tools/gateway/runs/agent-runs.mjs';
 
 let server;
 before(async () => { server = await startTestServer({ tokenDelayMs: 3 }); });

@@ -1,6 +1,6 @@
 // Injected live-session faults (POST /__natter/faults {"session": [...]}): a
 // FIFO, one fault per upgrade attempt; each action does what
-// tools/server/session/session-faults.mjs says, and the kill control.
+// tools/gateway/testing/session-faults.mjs says, and the kill control.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, startTestServer, stats } from './helpers.mjs';

@@ -8,8 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame, joinSession, msg } from './session-helpers.mjs';
-import { CLIENT_BOUNDS } from '../../tools/server/session/client-bounds.mjs';
-import { nestsDeeperThan } from '../../tools/server/session/frames.mjs';
+import { CLIENT_BOUNDS } from '../../tools/gateway/session/client-bounds.mjs';
+import { nestsDeeperThan } from '../../tools/gateway/session/frames.mjs';
 
 const DEEP = 10_000; // under the 64 KiB frame limit
 const nested = (levels) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`; // `levels` objects deep

@@ -1,6 +1,6 @@
 // A server restart on the same port: live sessions are closed with 1001
 // (going away) and the port is free again at once. What the new server knows
-// depends on the store (tools/server/store/README.md): in memory (the
+// depends on the store (tools/gateway/store/README.md): in memory (the
 // default) a restart forgets everything, so the session starts fresh
 // (resumed: false) and a re-sent message runs the agent again; on Redis
 // (NATTER_REDIS_URL) the session resumes and the re-sent message does not run
@@ -14,7 +14,7 @@ import { postChat, startTestServer, stats } from './helpers.mjs';
 import { startRedis } from './redis-helpers.mjs';
 import { closeAllSockets, joinSession, msg } from './session-helpers.mjs';
 
-const mainPath = fileURLToPath(new URL('../../tools/server/main.mjs', import.meta.url));
+const mainPath = fileURLToPath(new URL('../../tools/gateway/main.mjs', import.meta.url));
 after(() => closeAllSockets());
 
 test('in memory: close() ends live sessions with 1001; the new server forgot them and runs the agent again', async () => {

@@ -12,7 +12,7 @@ import { SignJWT } from 'jose';
 import { request } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
-import { mintStaffToken } from '../../tools/server/staff/staff-tokens.mjs';
+import { mintStaffToken } from '../../tools/gateway/staff/staff-tokens.mjs';
 
 const SECRET = 'staff-jwt-secret-0123456789abcdef-0123';
 const SHARED = 'shared-staff-token-0123456789';

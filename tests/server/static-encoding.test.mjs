@@ -1,6 +1,6 @@
 // Shipped files go out compressed: the build's precompressed siblings
 // (tools/bundle/precompress.mjs) chosen by Accept-Encoding
-// (tools/server/encoding.mjs), each encoding with its own ETag, Vary on
+// (tools/gateway/static/encoding.mjs), each encoding with its own ETag, Vary on
 // every answer that could differ, and the file as it is when no sibling
 // fits (none accepted, none written, or one older than its file).
 import { test, before, after } from 'node:test';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { makeSiteFixture, startTestServer } from './helpers.mjs';
 import { withSiblings, isCompressible } from '../../tools/bundle/precompress.mjs';
-import { acceptedEncodings } from '../../tools/server/encoding.mjs';
+import { acceptedEncodings } from '../../tools/gateway/static/encoding.mjs';
 
 const WASM = 'natter.core.0123abcd4567.wasm';
 const CORE = 'natter.core.0123abcd4567.js';

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makeSiteFixture, request, startTestServer } from './helpers.mjs';
-import { isHashedName, resolveInside, FRAME_CSP } from '../../tools/server/static-files.mjs';
+import { isHashedName, resolveInside, FRAME_CSP } from '../../tools/gateway/static/static-files.mjs';
 
 let site;
 let server;

@@ -1,4 +1,4 @@
-// The store contract of continue links (tools/server/store/README.md,
+// The store contract of continue links (tools/gateway/store/README.md,
 // "Continue on another device"), against both stores: a link redeems once,
 // by its secret's hash or its typed code's, into a second token line of the
 // session; a spent or expired one is refused with its reason; the first
@@ -6,8 +6,8 @@
 // bounded; typed-code attempts are taken per client, atomically.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
-import { RedisStore } from '../../tools/server/store/redis-store.mjs';
+import { MemoryStore } from '../../tools/gateway/store/memory-store.mjs';
+import { RedisStore } from '../../tools/gateway/store/redis-store.mjs';
 import { startRedis } from './redis-helpers.mjs';
 
 const link = (n, ttlMs = 60_000) => ({ secretHash: `s${n}`, codeHash: `c${n}`, ttlMs, graceMs: 60_000 });

@@ -1,14 +1,14 @@
-// The store contract (tools/server/store/README.md), run against both
+// The store contract (tools/gateway/store/README.md), run against both
 // stores: MemoryStore, and RedisStore on a redis-server of its own (free
 // loopback port, no persistence, stopped after). "Two instances" are two
 // store objects on one backend (for memory: the same object twice).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
-import { RedisStore } from '../../tools/server/store/redis-store.mjs';
-import { followRun, produceRun } from '../../tools/server/reply-run.mjs';
+import { MemoryStore } from '../../tools/gateway/store/memory-store.mjs';
+import { RedisStore } from '../../tools/gateway/store/redis-store.mjs';
+import { followRun, produceRun } from '../../tools/gateway/runs/reply-run.mjs';
 import { startRedis } from './redis-helpers.mjs';
-import { MAX_ENTRIES, MAX_ENTRY_CHARS } from '../../tools/server/agents/transcripts.mjs';
+import { MAX_ENTRIES, MAX_ENTRY_CHARS } from '../../tools/gateway/agents/transcripts.mjs';
 
 const until = async (check, what, ms = 5000) => {
   const end = Date.now() + ms;

@@ -2,8 +2,8 @@
 // sends, both directly and over /api/chat.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { composeReply, replyEvents, tokenize } from '../../tools/server/agent/storefront-agent.mjs';
-import { PRODUCTS } from '../../tools/server/agent/catalogue.mjs';
+import { composeReply, replyEvents, tokenize } from '../../tools/gateway/agents/demo/storefront-agent.mjs';
+import { PRODUCTS } from '../../tools/gateway/agents/demo/catalogue.mjs';
 import { parseEvents, postChat, replyText, startTestServer } from './helpers.mjs';
 
 let server;

@@ -1,12 +1,12 @@
 // The agent's text reaches espeak-ng as text, never as an option
-// (tools/server/voice/speech/tts-espeak.mjs): a reply starting with '-'
+// (tools/gateway/voice/speech/tts-espeak.mjs): a reply starting with '-'
 // (an LLM's answer may) is spoken, not obeyed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { speak } from '../../tools/server/voice/speech/tts-espeak.mjs';
+import { speak } from '../../tools/gateway/voice/speech/tts-espeak.mjs';
 
 const missing = ['/usr/bin/espeak-ng', '/usr/bin/sox'].find((p) => !existsSync(p));
 

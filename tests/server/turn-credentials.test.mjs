@@ -1,10 +1,10 @@
-// TURN credentials minted by the gateway (tools/server/voice/turn-credentials.mjs):
+// TURN credentials minted by the gateway (tools/gateway/voice/turn-credentials.mjs):
 // the TURN REST convention coturn checks with --use-auth-secret, short-lived,
 // and no TURN at all (no relay rung) when it is not configured.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { iceServersFor, mintTurnCredential, turnConfigFromEnv } from '../../tools/server/voice/turn-credentials.mjs';
+import { iceServersFor, mintTurnCredential, turnConfigFromEnv } from '../../tools/gateway/voice/turn-credentials.mjs';
 
 test('the username is expiry:id and the password the base64 HMAC-SHA1 of it with the shared secret', () => {
   const { username, credential } = mintTurnCredential('s3cret', 'call-1', 1795000000);

@@ -1,4 +1,4 @@
-// The gateway's uplink decoding (tools/server/voice/uplink-decoder.mjs) with
+// The gateway's uplink decoding (tools/gateway/voice/uplink-decoder.mjs) with
 // the real voice module: a frame lost alone is rebuilt from the next frame's
 // in-band FEC, which the shopper's encoder adds (FEC on, 10 % expected loss,
 // as VoiceEncoder and the widget's Clean setting have it), and comes out
@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDecoder } from '../../shim/voice/voice-api.js';
-import { FRAME_MS, MAX_CONCEALED_FRAMES, concealable, createUplinkDecoder } from '../../tools/server/voice/uplink-decoder.mjs';
+import { FRAME_MS, MAX_CONCEALED_FRAMES, concealable, createUplinkDecoder } from '../../tools/gateway/voice/uplink-decoder.mjs';
 import {
   FRAME, RATE, loadVoice, rms, shopperSpeech, voicePackets,
 } from './voice-helpers.mjs';

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { chatBody, parseEvents, postChat, replyText, request, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame, joinSession, msg } from './session-helpers.mjs';
-import { checkVisitor } from '../../tools/server/visitor.mjs';
-import { composeReply } from '../../tools/server/agent/storefront-agent.mjs';
+import { checkVisitor } from '../../tools/gateway/auth/visitor.mjs';
+import { composeReply } from '../../tools/gateway/agents/demo/storefront-agent.mjs';
 
 let server;
 before(async () => { server = await startTestServer(); });

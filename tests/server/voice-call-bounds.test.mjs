@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, helloFrame, joinSession, connect } from './session-helpers.mjs';
 import { loadVoice, voiceCalls, voicePackets } from './voice-helpers.mjs';
-import { CLIENT_BOUNDS } from '../../tools/server/session/client-bounds.mjs';
+import { CLIENT_BOUNDS } from '../../tools/gateway/session/client-bounds.mjs';
 
 const PACKETS_PER_CALL = 20; // 400 ms of (silent) audio each call records
 const STARTS = 60;

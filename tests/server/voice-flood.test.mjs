@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame, joinSession } from './session-helpers.mjs';
 import { loadVoice, voiceCalls, voicePackets } from './voice-helpers.mjs';
-import { CLIENT_BOUNDS } from '../../tools/server/session/client-bounds.mjs';
+import { CLIENT_BOUNDS } from '../../tools/gateway/session/client-bounds.mjs';
 
 const FLOOD = 3000; // packets: about a second of work each way without the bounds
 const heard = new Map(); // callId -> frames the agent heard (decoded or concealed)

@@ -2,11 +2,11 @@
 // paced playback, the voice fault settings and the control frame parser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeVoicePacket, encodeVoicePacket } from '../../tools/server/voice/voice-packet.mjs';
-import { SpeechSegmenter } from '../../tools/server/voice/speech-segmenter.mjs';
-import { playPaced } from '../../tools/server/voice/paced-stream.mjs';
-import { checkVoiceFaults, VoiceFaults } from '../../tools/server/voice/voice-faults.mjs';
-import { parseVoiceFrame } from '../../tools/server/voice/voice-frames.mjs';
+import { decodeVoicePacket, encodeVoicePacket } from '../../tools/gateway/voice/voice-packet.mjs';
+import { SpeechSegmenter } from '../../tools/gateway/voice/speech-segmenter.mjs';
+import { playPaced } from '../../tools/gateway/voice/paced-stream.mjs';
+import { checkVoiceFaults, VoiceFaults } from '../../tools/gateway/testing/voice-faults.mjs';
+import { parseVoiceFrame } from '../../tools/gateway/voice/voice-frames.mjs';
 import { fakeClock } from '../node/fake-clock.mjs';
 
 test('voice packets: the header bytes of voice_packet.hpp, and every malformed kind named', () => {

@@ -1,4 +1,4 @@
-// The gateway's WebRTC leg (tools/server/voice/rtc-peer.mjs) against a
+// The gateway's WebRTC leg (tools/gateway/voice/rtc-peer.mjs) against a
 // werift peer playing the widget: the answer carries loopback candidates,
 // binary frames cross the unordered channel both ways unchanged, a ping is
 // answered with a pong of its number (with the call's frame counts when
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { RTCPeerConnection } from 'werift';
-import { MAX_BUFFERED_BYTES, answerRtc, awaitingPeerReflexive } from '../../tools/server/voice/rtc-peer.mjs';
+import { MAX_BUFFERED_BYTES, answerRtc, awaitingPeerReflexive } from '../../tools/gateway/voice/rtc-peer.mjs';
 
 async function widgetOffer() {
   const pc = new RTCPeerConnection({ iceAdditionalHostAddresses: ['127.0.0.1'] });

@@ -1,5 +1,5 @@
 // The voice agent's stt and tts are adapters chosen by the environment
-// (tools/server/voice/speech/index.mjs, docs/agents.md "Speech adapters"):
+// (tools/gateway/voice/speech/index.mjs, docs/agents.md "Speech adapters"):
 // the defaults, a shop's own modules loaded by path and used by the gateway,
 // and bad settings refused with the variable named.
 import { test, after } from 'node:test';
@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { UNPACED_UPLINK, concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
-import { sttFromEnv, ttsFromEnv } from '../../tools/server/voice/speech/index.mjs';
-import { ConfigError } from '../../tools/server/agents/config.mjs';
+import { sttFromEnv, ttsFromEnv } from '../../tools/gateway/voice/speech/index.mjs';
+import { ConfigError } from '../../tools/gateway/agents/config.mjs';
 import { said } from './fixtures/tone-tts.mjs';
 
 const fixture = (name) => path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', name);

@@ -16,11 +16,11 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { shopperSpeech } from './voice-helpers.mjs';
-import { createPocketsphinxStt } from '../../tools/server/voice/stt-pocketsphinx.mjs';
-import { spokenForm } from '../../tools/server/voice/shop-grammar.mjs';
-import { loadCatalogue } from '../../tools/server/agents/shop-catalogue.mjs';
-import { DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
-import { composeReply } from '../../tools/server/agent/storefront-agent.mjs';
+import { createPocketsphinxStt } from '../../tools/gateway/voice/stt-pocketsphinx.mjs';
+import { spokenForm } from '../../tools/gateway/voice/shop-grammar.mjs';
+import { loadCatalogue } from '../../tools/gateway/agents/shop-catalogue.mjs';
+import { DEMO_CATALOGUE } from '../../tools/gateway/agents/config.mjs';
+import { composeReply } from '../../tools/gateway/agents/demo/storefront-agent.mjs';
 import { QUESTIONS, wordErrors } from './voice-questions.mjs';
 
 export const WER_LIMIT = 0.25;

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, joinSession, sleep } from './session-helpers.mjs';
 import { UNPACED_UPLINK, concatPcm, loadVoice, shopperSpeech, voicePackets } from './voice-helpers.mjs';
-import { createPocketsphinxStt } from '../../tools/server/voice/stt-pocketsphinx.mjs';
-import { loadCatalogue } from '../../tools/server/agents/shop-catalogue.mjs';
-import { DEMO_CATALOGUE } from '../../tools/server/agents/config.mjs';
-import { spokenPart } from '../../tools/server/voice/spoken-part.mjs';
+import { createPocketsphinxStt } from '../../tools/gateway/voice/stt-pocketsphinx.mjs';
+import { loadCatalogue } from '../../tools/gateway/agents/shop-catalogue.mjs';
+import { DEMO_CATALOGUE } from '../../tools/gateway/agents/config.mjs';
+import { spokenPart } from '../../tools/gateway/voice/spoken-part.mjs';
 
 const GREETING = 'Hello there, and welcome to the game shop. I can help you find a game, a console or an accessory.';
 

@@ -1,8 +1,8 @@
-// The estimated wait for a person (tools/server/control/wait-estimate.mjs):
+// The estimated wait for a person (tools/gateway/control/wait-estimate.mjs):
 // the median time one place in the queue took lately, times the place.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MIN_PICKUPS, PICKUP_WINDOW_MS, perPlaceMs, pickupRecord, waitSeconds } from '../../tools/server/control/wait-estimate.mjs';
+import { MIN_PICKUPS, PICKUP_WINDOW_MS, perPlaceMs, pickupRecord, waitSeconds } from '../../tools/gateway/control/wait-estimate.mjs';
 
 const NOW = 10 * PICKUP_WINDOW_MS;
 const pickups = (...perPlace) => perPlace.map((ms, i) => ({ at: NOW - i * 1000, per_place_ms: ms }));

@@ -4,7 +4,7 @@
 // rather than once per waiting conversation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryStore } from '../../tools/server/store/memory-store.mjs';
+import { MemoryStore } from '../../tools/gateway/store/memory-store.mjs';
 
 // Conversations named in reverse order of their requests; with `ties`, every
 // third requests a person at the same millisecond as the one before it, so

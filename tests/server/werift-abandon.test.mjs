@@ -1,5 +1,5 @@
 // The gateway's downlink on the widget's unreliable channel is not
-// retransmitted (tools/server/voice/werift-abandon.mjs): the gateway's leg
+// retransmitted (tools/gateway/voice/werift-abandon.mjs): the gateway's leg
 // (rtc-peer.mjs) answers a werift peer playing the widget, whose channel is
 // opened as the widget's (unordered, maxRetransmits 0); the widget's SCTP
 // drops the first arrival of some agent frames, as a lossy path would, and
@@ -9,11 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RTCPeerConnection } from 'werift';
-import { answerRtc } from '../../tools/server/voice/rtc-peer.mjs';
+import { answerRtc } from '../../tools/gateway/voice/rtc-peer.mjs';
 import {
   WERIFT_ADJUSTED_VERSION, boundRetransmits, expiryFor, weriftVersion,
-} from '../../tools/server/voice/werift-abandon.mjs';
-import { decodeVoicePacket, encodeVoicePacket } from '../../tools/server/voice/voice-packet.mjs';
+} from '../../tools/gateway/voice/werift-abandon.mjs';
+import { decodeVoicePacket, encodeVoicePacket } from '../../tools/gateway/voice/voice-packet.mjs';
 
 const until = (check, ms = 10000) => new Promise((resolve, reject) => {
   const end = Date.now() + ms;

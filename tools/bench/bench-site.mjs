@@ -1,5 +1,5 @@
 // The pages the browser half of the bench loads, built in a temp directory
-// that the reference server serves as its webDir (tools/server is not
+// that the reference server serves as its webDir (tools/gateway is not
 // changed for the bench). Both pages are the demo storefront
 // (web/demo/index.html) with the shop's async embed replaced by:
 //

@@ -3,7 +3,7 @@
 // argv[2]: JSON options for startServer. Started with --expose-gc by
 // gateway.mjs; answers the IPC message {cmd: 'mem'} with its memory after a
 // full GC. Sends {ready: url} once listening.
-import { startServer } from '../server/server.mjs';
+import { startServer } from '../gateway/server.mjs';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
 const server = await startServer({ log: () => {}, ...options });

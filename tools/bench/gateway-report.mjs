@@ -18,7 +18,7 @@ export function renderGatewaySection(gateway) {
     + `${ms(row.messages.first.p50)} / ${ms(row.messages.first.p99)} | ${ratio(row, (r) => r.messages.first.p50)} |`);
   return `${GATEWAY_HEADING}
 
-The reference gateway (\`tools/server/\`) under many live sessions
+The reference gateway (\`tools/gateway/\`) under many live sessions
 (\`tools/bench/gateway.mjs\`). Each gateway instance and the load generator
 (\`gateway-load.mjs\`: ws clients speaking the real protocol, a ping per
 session every 15 s) run in their own processes, with a redis-server of

@@ -134,7 +134,7 @@ downloaded ${list(loads.english)}; a German page downloaded ${list(loads.german)
 
 async function main() {
   const { chromium } = await import('playwright-core');
-  const { startServer } = await import('../server/server.mjs');
+  const { startServer } = await import('../gateway/server.mjs');
   const { buildBenchSite } = await import('./bench-site.mjs');
   const { buildProduction, measureSizes } = await import('./sizes.mjs');
   const { measureAlone } = await import('./doc-section.mjs');

@@ -3,7 +3,7 @@
 // way; an onset is the first sample above 0.1 after >= 200 ms below 0.01
 // (rung-page.mjs's taps do the same in the page); the level is the RMS of
 // each 10 ms.
-import { FRAME_SAMPLES, SAMPLE_RATE } from '../server/voice/opus-frames.mjs';
+import { FRAME_SAMPLES, SAMPLE_RATE } from '../gateway/voice/opus-frames.mjs';
 
 export const TONE_HZ = 1000;
 

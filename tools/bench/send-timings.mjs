@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from '../server/server.mjs';
+import { startServer } from '../gateway/server.mjs';
 import { buildBenchSite } from './bench-site.mjs';
 import { measureBrowserTimings } from './browser-timings.mjs';
 import { measureLauncherPaint, paintPairs } from './launcher-paint.mjs';

@@ -1,6 +1,6 @@
 // The voice agent's answer time (issue 15): from the end of the shopper's
 // speech to the agent's first audio, split into its three steps as the
-// gateway runs them one after another (tools/server/voice/voice-agent.mjs,
+// gateway runs them one after another (tools/gateway/voice/voice-agent.mjs,
 // voice-gateway.mjs): recognition (sox + pocketsphinx with the catalogue's
 // grammar), agent (the scripted text agent through agent-runs.mjs, unpaced:
 // the voice agent waits for the whole answer), synthesis (espeak-ng + sox + Opus
@@ -15,17 +15,17 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPocketsphinxStt } from '../server/voice/stt-pocketsphinx.mjs';
-import { spokenForm } from '../server/voice/shop-grammar.mjs';
-import { createVoiceAgent } from '../server/voice/voice-agent.mjs';
-import { speak } from '../server/voice/agent-voice.mjs';
-import { encodePcm } from '../server/voice/opus-frames.mjs';
-import { createVoiceModuleLoader } from '../server/voice/voice-module.mjs';
-import { createAgentRuns } from '../server/agent-runs.mjs';
-import { MemoryStore } from '../server/store/memory-store.mjs';
-import { RequestStats } from '../server/request-stats.mjs';
-import { loadCatalogue } from '../server/agents/shop-catalogue.mjs';
-import { DEMO_CATALOGUE } from '../server/agents/config.mjs';
+import { createPocketsphinxStt } from '../gateway/voice/stt-pocketsphinx.mjs';
+import { spokenForm } from '../gateway/voice/shop-grammar.mjs';
+import { createVoiceAgent } from '../gateway/voice/voice-agent.mjs';
+import { speak } from '../gateway/voice/agent-voice.mjs';
+import { encodePcm } from '../gateway/voice/opus-frames.mjs';
+import { createVoiceModuleLoader } from '../gateway/voice/voice-module.mjs';
+import { createAgentRuns } from '../gateway/runs/agent-runs.mjs';
+import { MemoryStore } from '../gateway/store/memory-store.mjs';
+import { RequestStats } from '../gateway/ops/request-stats.mjs';
+import { loadCatalogue } from '../gateway/agents/shop-catalogue.mjs';
+import { DEMO_CATALOGUE } from '../gateway/agents/config.mjs';
 import { QUESTIONS, wordErrors } from '../../tests/server/voice-questions.mjs';
 import { median, p95 } from './stats.mjs';
 import { writeSection } from './doc-section.mjs';

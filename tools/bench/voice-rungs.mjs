@@ -41,7 +41,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../tests/browser/harness.mjs';
 import { openConnected } from '../../tests/browser/session-helpers.mjs';
 import { voiceUi } from '../../tests/browser/voice-audio.mjs';
-import { startServer } from '../server/server.mjs';
+import { startServer } from '../gateway/server.mjs';
 import { buildProduction } from './sizes.mjs';
 import { measureAlone } from './doc-section.mjs';
 import { openRungPath } from './rung-path.mjs';
@@ -265,7 +265,7 @@ Mouth-to-ear latency and audible gaps on each rung with loss and jitter on
 the path (\`tools/bench/voice-rungs.mjs\`), all six cases in one run, one
 call each in headless Chromium against the reference gateway: WebRTC
 direct (the voice frames on the unordered data channel opened with maxRetransmits 0,
-held to it on the gateway's side too: \`tools/server/voice/werift-abandon.mjs\`)
+held to it on the gateway's side too: \`tools/gateway/voice/werift-abandon.mjs\`)
 and the WebSocket (the gateway offers no WebRTC, so the call stays there).
 
 **How loss and jitter are injected.** This kernel has no netem, so the
@@ -338,7 +338,7 @@ frame late, not lost). On the data channel both directions are unreliable:
 Chromium's sender honours maxRetransmits 0, and the gateway's werift
 0.24.4, which never abandoned a chunk at maxRetransmits 0
 (\`maybeAbandon\` tests \`!!chunk.maxRetransmits\`), is held to it by
-\`tools/server/voice/werift-abandon.mjs\`: a lost agent frame is dropped,
+\`tools/gateway/voice/werift-abandon.mjs\`: a lost agent frame is dropped,
 the widget's jitter buffer conceals it, and nothing queues behind a
 retransmission (the downlink's latency should not grow with loss; its
 gaps need not fall: a frame once played late is now concealed). The last run before those two gateway changes

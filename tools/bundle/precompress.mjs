@@ -5,7 +5,7 @@
 // gzip -9 (the core's first part: 4.3 KB less), for ~3 s of CPU per build;
 // it is a Debian package (tools/setup.sh). The
 // reference server picks one by the request's Accept-Encoding
-// (tools/server/encoding.mjs); nginx's gzip_static serves the `.gz`
+// (tools/gateway/static/encoding.mjs); nginx's gzip_static serves the `.gz`
 // (tools/proxy/nginx-cdn.conf.tmpl). A sibling only counts when it is no
 // older than its file: a file rewritten in place (the stable loader) is
 // served plain until its siblings are written after it.

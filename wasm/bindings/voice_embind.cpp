@@ -59,7 +59,7 @@ class VoiceEncoder {
   int lookahead() const { return enc_.lookahead(); }
   int setBitrate(int bits_per_second) { return enc_.set_bitrate(bits_per_second); }
   // Inband FEC on/off and the loss it plans for (the gateway encodes the
-  // agent's audio as the widget's measure asks: tools/server/voice/channel-ping.mjs).
+  // agent's audio as the widget's measure asks: tools/gateway/voice/channel-ping.mjs).
   int setLossProtection(bool fec, int loss_perc) { return enc_.set_loss_protection(fec, loss_perc); }
 
  private:

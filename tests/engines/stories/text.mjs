@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { widgetOn, eventually } from '../widget.mjs';
 import { TEXT, BLOCKED } from '../../browser/send-once-helpers.mjs';
 import { recordLiftedAtFirstBox } from '../../browser/lift-probe.mjs';
-import { parseProductQuery, searchProducts } from '../../../tools/server/agent/catalogue.mjs';
+import { parseProductQuery, searchProducts } from '../../../tools/gateway/agents/demo/catalogue.mjs';
 
 // Opens the storefront with TEXT in the composer and records, page-side, the
 // Enter keydowns and Send clicks the widget really got.

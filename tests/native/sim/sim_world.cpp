@@ -244,7 +244,7 @@ void SimWorld::to_client(uint32_t conn, const std::string& frame) {
   Socket& s = sockets_[conn];
   if (s.dead || s.half_open) return;
   // The reorder fault is the server's own (TCP keeps a connection's order):
-  // like the gateway's reorder_frames (tools/server/session/frame-sender.mjs)
+  // like the gateway's reorder_frames (tools/gateway/session/frame-sender.mjs)
   // it lets later events overtake an event, and moves nothing else. A welcome
   // or an ack never waits behind, nor is overtaken by, a delayed event: the
   // server writes its welcome before any event of the connection and keeps

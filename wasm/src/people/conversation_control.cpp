@@ -17,7 +17,7 @@ const char* state_name(Control c) {
   return "?";
 }
 
-// The server's table (tools/server/control/transitions.mjs), seen from the widget.
+// The server's table (tools/gateway/control/transitions.mjs), seen from the widget.
 const Transition<Control> kControlTransitions[] = {
     {Control::Ai, Control::Waiting, NATTER_ON("a person was asked for")},
     {Control::Ai, Control::Person, NATTER_ON("staff take over")},

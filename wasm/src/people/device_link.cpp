@@ -10,7 +10,7 @@ namespace natter {
 namespace {
 
 using L = LinkOffer;
-constexpr const char* kCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";  // tools/server/continue/codes.mjs
+constexpr const char* kCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ";  // tools/gateway/continue/codes.mjs
 constexpr std::size_t kCodeChars = 8;
 constexpr int64_t kMaxOfferMs = 10 * 60 * 1000;  // a server's TTL is believed up to this
 

@@ -20,7 +20,7 @@
 namespace natter {
 
 constexpr int kSessionProtocolVersion = 1;
-constexpr std::size_t kMaxSessionIdChars = 256;  // the server's bound on ids (tools/server/session/frames.mjs)
+constexpr std::size_t kMaxSessionIdChars = 256;  // the server's bound on ids (tools/gateway/session/frames.mjs)
 
 struct Hello {
   std::string session_id, resume_token, tab_id, build;

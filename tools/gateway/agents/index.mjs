@@ -1,0 +1,82 @@
+// The agent adapter: the one seam between the gateway and whatever answers
+// the shopper (docs/agents.md). The gateway keeps every promise of the
+// protocol (idempotency, resume, seq, voice); an adapter only answers turns.
+//
+// An adapter is an object:
+//
+//   {
+//     name: 'scripted' | 'webhook' | 'openai' | …,
+//     paced: boolean,   // true: the gateway spaces its deltas by tokenDelayMs
+//                       // (an agent that makes its whole reply at once)
+//     reply(turn, { signal, handoff }) → AsyncIterable<AgentEvent>,
+//   }
+//
+//   turn = {
+//     conversation_id, message_id,  // message_id: the client's id, the same on every retry
+//     text,                         // what the shopper said (1..4000 characters)
+//     visitor,                      // {id?, name?, email?} when the shop named the shopper, else null
+//     context,                      // where the shopper is (page, product, variant, cart, currency,
+//                                   // locale; ../http/page-context.mjs, checked), else null. Written by
+//                                   // the shop's page: untrusted text, like the shopper's own
+//     transcript,                   // the conversation's recent turns before this one, oldest
+//                                   // first: [{role: 'shopper' | 'agent', text}] (at most 20)
+//   }
+//   AgentEvent = {event: 'delta', data: {text}}        the next piece of reply text
+//              | {event: 'card', data: {product}}      a product card (docs/protocol.md)
+//
+// Contract:
+// - The gateway calls reply() at most once per message_id while its run is
+//   held (the idempotency store wraps the adapter: a retried or duplicated
+//   message joins or replays the run, it never calls the adapter again).
+//   After a run FAILED the next retry calls reply() again.
+// - Ending the iteration means the reply is complete (`done`). Throwing means
+//   the turn failed: the shopper sees the message failed with Retry. The
+//   error's message goes to the gateway's log only, never to the browser.
+// - `signal` aborts when the gateway shuts down, or when a person takes the
+//   conversation over mid-reply: stop promptly.
+// - `handoff(summary)` (when the gateway has one) asks for a person from the
+//   shop; `summary` is kept for staff to read first. Resolves what happened.
+// - The gateway sends `start` before the adapter's first event and `done`
+//   after its last, checks every event (agentReply below) and drops a bad one
+//   with a log line.
+//
+// Adapters: scripted.mjs (the demo's agent, the default), webhook.mjs (the
+// shop's URL), openai.mjs (an OpenAI-compatible Chat Completions endpoint).
+// config.mjs picks one from the environment.
+import { checkAgentEvent } from './reply-events.mjs';
+
+export { createScriptedAgent } from './scripted.mjs';
+export { createWebhookAgent } from './webhook.mjs';
+export { createOpenAiAgent } from './openai.mjs';
+export { agentFromEnv, ConfigError } from './config.mjs';
+export { AgentError } from './agent-error.mjs';
+
+// The protocol's reply events for one turn: start, the adapter's checked
+// events, done. `onDone(text, cards)` is called with the whole reply text and
+// the card products it showed once the adapter finished (before `done` is
+// handed on, so the transcript already holds it when a reader sees done). Adapter failures are logged and rethrown.
+export async function* agentReply(agent, turn, { replyId, signal, log = () => {}, onDone = () => {}, handoff = null }) {
+  const tag = `[agent ${agent.name}] ${turn.message_id.slice(0, 8)}`;
+  yield { event: 'start', data: { reply_id: replyId } };
+  let text = '';
+  const cards = [];
+  try {
+    for await (const raw of agent.reply(turn, { signal, handoff })) {
+      const checked = checkAgentEvent(raw);
+      if (!checked.ok) {
+        log(`${tag}: dropped an event: ${checked.reason}`);
+        continue;
+      }
+      for (const event of checked.events) {
+        if (event.event === 'delta') text += event.data.text;
+        if (event.event === 'card') cards.push(event.data.product);
+        yield event;
+      }
+    }
+  } catch (error) {
+    log(`${tag}: failed: ${error?.message ?? error}`);
+    throw error;
+  }
+  await onDone(text, cards);
+  yield { event: 'done', data: {} };
+}

@@ -1,0 +1,153 @@
+// The staff API: how a person from the shop sees the conversations, takes
+// one over, answers, leaves private notes and hands it back to the AI
+// (docs/protocol.md, "Staff API"). For the shop's own tools, never for
+// shoppers: bearer-token only (staff-auth.mjs: a per-person token, or the
+// deprecated shared one), every take, hand-back, reply and note audited
+// with who did it (staff-admin.mjs), no CORS headers (a browser
+// page of another origin cannot read it), and off (404) without a token.
+//
+// Every call that names the staff member (`name`) marks them present:
+// "online" = a staff call within the presence window (session/handoff-frames.mjs).
+// What staff write reaches the shopper only through the session log (control
+// events, staff messages); notes go to the staff-only record, never the log.
+// The operator console (console-page.mjs, console/) is this API's page: served
+// at /staff/console without a credential (it holds none), off with the API.
+import { createHash } from 'node:crypto';
+import { readBody, sendError, sendJson } from '../http/http-util.mjs';
+import { MAX_BODY_BYTES, checkText } from '../http/chat-request.mjs';
+import { checkVisitor } from '../auth/visitor.mjs';
+import { illegalMessage } from '../control/transitions.mjs';
+import { serveConsole } from './console-page.mjs';
+import { createPresenceApi } from './presence-api.mjs';
+import { createStaffAdmin } from './staff-admin.mjs';
+
+export const STAFF_PREFIX = '/staff/';
+const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|typing|read)$/;
+const ONE = /^\/staff\/conversations\/([^/]{1,256})$/;
+
+// { store, auth (staff-auth.mjs), log } → handler(req, res, pathname).
+export function createStaffApi({ store, auth, log = () => {} }) {
+  const presence = createPresenceApi({ store });
+  const admin = createStaffAdmin({ store, log });
+  async function body(req, res) {
+    const read = await readBody(req, MAX_BODY_BYTES);
+    if (!read.ok) { sendError(res, 413, 'too_large', 'The body is too large.'); return null; }
+    try {
+      const value = JSON.parse(read.text || '{}');
+      if (value && typeof value === 'object' && !Array.isArray(value)) return value;
+    } catch { /* answered below */ }
+    sendError(res, 400, 'bad_body', 'The body must be a JSON object.');
+    return null;
+  }
+
+  // The staff member's display name (what the shopper sees), checked like a visitor's.
+  function nameOf(value, res) {
+    const checked = checkVisitor({ name: value });
+    if (typeof value === 'string' && checked.ok && checked.visitor?.name) return checked.visitor.name;
+    sendError(res, 400, 'bad_name', '"name" must be the staff member\'s display name (1 to 100 characters).');
+    return null;
+  }
+
+  async function change(res, id, event, name, staff) {
+    const changed = await store.changeControl(decodeURIComponent(id), event, { name });
+    if (changed.ok) {
+      await admin.record({ ...staff, name }, event, decodeURIComponent(id));
+      return sendJson(res, 200, { control: changed.control });
+    }
+    if (changed.code === 'gone') return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
+    return sendJson(res, 409, { error: { code: 'illegal_transition', message: illegalMessage(changed.from, event), state: changed.from } });
+  }
+
+  async function reply(res, id, b, name, staff) {
+    const messageId = b.message_id;
+    if (typeof messageId !== 'string' || messageId === '' || messageId.length > 128) {
+      return sendError(res, 400, 'bad_message_id', '"message_id" must be a string of 1 to 128 characters, the same on every retry.');
+    }
+    if (typeof b.text !== 'string') return sendError(res, 400, 'blank_text', '"text" must be a string.');
+    const problem = checkText(b.text);
+    if (problem) return sendError(res, problem.code === 'too_long' ? 413 : 400, problem.code, problem.message);
+    const print = createHash('sha256').update(JSON.stringify([name, b.text])).digest('hex').slice(0, 32);
+    const author = { kind: 'staff', name };
+    const events = [
+      { event: 'start', data: { reply_id: `s_${print.slice(0, 20)}`, author } },
+      { event: 'delta', data: { text: b.text } },
+      { event: 'done', data: {} },
+    ];
+    const entry = { kind: 'staff', message_id: messageId, name, staff_id: staff.id, text: b.text, at: Date.now() };
+    const answer = await store.staffReply(decodeURIComponent(id), messageId, print, events, entry);
+    if (Array.isArray(answer)) {
+      await admin.record({ ...staff, name }, 'reply', decodeURIComponent(id), { message_id: messageId });
+      return sendJson(res, 200, { applied: true, seq: answer.at(-1).seq });
+    }
+    if (answer === 'known') return sendJson(res, 200, { applied: false, duplicate: true });
+    if (answer === 'gone') return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
+    if (answer === 'conflict') return sendError(res, 422, 'message_id_reused', 'This message_id was already used with another text.');
+    return sendError(res, 409, 'not_in_control', 'Take the conversation over before replying.');
+  }
+
+  async function note(res, id, b, name, staff) {
+    if (typeof b.text !== 'string' || checkText(b.text)) return sendError(res, 400, 'bad_text', '"text" must be 1 to 4000 characters.');
+    const kept = await store.addStaffEntry(decodeURIComponent(id), { kind: 'note', name, staff_id: staff.id, text: b.text, at: Date.now() });
+    if (!kept) return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
+    await admin.record({ ...staff, name }, 'note', decodeURIComponent(id));
+    return sendJson(res, 200, { saved: true });
+  }
+
+  async function list(res) {
+    const now = Date.now();
+    const conversations = (await store.listControls()).map(({ id, state, by, since, position, wait_s: waitS }) => ({
+      conversation_id: id, state, by, ...(position ? { position } : {}), ...(waitS ? { wait_s: waitS } : {}),
+      ...(state === 'waiting' ? { waiting_ms: Math.max(0, now - since) } : {}),
+    }));
+    const order = { waiting: 0, person: 1, ai: 2 }; // who needs someone first
+    conversations.sort((a, b) => order[a.state] - order[b.state] || (b.waiting_ms ?? 0) - (a.waiting_ms ?? 0));
+    return sendJson(res, 200, { conversations });
+  }
+
+  async function one(res, id) {
+    const conversationId = decodeURIComponent(id);
+    const control = await store.getControl(conversationId);
+    if (!control) return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
+    const entries = await store.staffEntries(conversationId);
+    return sendJson(res, 200, {
+      conversation_id: conversationId, control,
+      visitor: await store.getVisitor(conversationId), // who the shop said the shopper is, or null
+      context: await store.getContext(conversationId), // where the shopper was at their newest turn, or null
+      handoff: entries.filter((e) => e.kind === 'handoff').at(-1) ?? null, // the summary, to read first
+      transcript: await store.recentTranscript(conversationId), entries,
+    });
+  }
+
+  return async function handle(req, res, pathname) {
+    if (!auth.enabled) return sendError(res, 404, 'not_found', 'Not found.');
+    if (await serveConsole(req, res, pathname)) return undefined; // the page itself: no data, no token
+    const { verdict, staff } = await auth.check(req);
+    if (verdict !== 'ok') {
+      log(`[server] ${req.method} ${pathname} refused: staff credential ${verdict}`);
+      return sendError(res, 401, 'unauthorized', `Staff credential ${verdict}.`, { 'WWW-Authenticate': 'Bearer' });
+    }
+    if (req.method === 'GET' && pathname === '/staff/conversations') return list(res);
+    if (req.method === 'GET' && pathname === '/staff/audit') return admin.audit(res, staff, new URL(req.url, 'http://x'));
+    const single = ONE.exec(pathname);
+    if (req.method === 'GET' && single) return one(res, single[1]);
+    const route = ROUTE.exec(pathname);
+    const revocation = pathname === '/staff/revocations';
+    if (req.method !== 'POST' || !(route || revocation || pathname === '/staff/presence')) return sendError(res, 404, 'not_found', 'Not found.');
+    const b = await body(req, res);
+    if (!b) return undefined;
+    if (revocation) return admin.revoke(res, staff, b);
+    // A per-person token names its holder; only the deprecated shared token
+    // lets the body say who is writing.
+    const name = staff.name ?? nameOf(b.name, res);
+    if (!name) return undefined;
+    await store.markStaffPresent(name);
+    if (!route) return sendJson(res, 200, { present: true });
+    const [, id, action] = route;
+    if (action === 'take') return change(res, id, 'take', name, staff);
+    if (action === 'hand-back') return change(res, id, 'hand_back', name, staff);
+    if (action === 'reply') return reply(res, id, b, name, staff);
+    if (action === 'typing') return presence.typing(res, decodeURIComponent(id), name);
+    if (action === 'read') return presence.read(res, decodeURIComponent(id), name);
+    return note(res, id, b, name, staff);
+  };
+}
