@@ -11,9 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createChatHandler, handleChatPreflight } from './http/chat-endpoint.mjs';
 import { createStaticHandler } from './static/static-files.mjs';
-import { createTestControls } from './testing/test-controls.mjs';
 import { RequestStats } from './ops/request-stats.mjs';
-import { FaultQueue } from './testing/faults.mjs';
 import { createAgentRuns } from './runs/agent-runs.mjs';
 import { createScriptedAgent } from './agents/scripted.mjs';
 import { logRequest } from './http/request-log.mjs';
@@ -25,11 +23,10 @@ import { DEFAULT_LIMITS, limitsWith } from './store/limits.mjs';
 import { createChatBudget } from './http/chat-budget.mjs';
 import { LEASE_MS } from './runs/reply-run.mjs';
 import { createSessionEndpoint, HEARTBEAT_MS } from './session/session-endpoint.mjs';
-import { writeRawResponse } from './testing/session-faults.mjs';
+import { writeRawResponse } from './http/raw-response.mjs';
 import { createVoiceGateway } from './voice/voice-gateway.mjs';
 import { createVoiceAgent } from './voice/voice-agent.mjs';
 import { createVoiceModuleLoader } from './voice/voice-module.mjs';
-import { VoiceFaults } from './testing/voice-faults.mjs';
 import { DEFAULT_AGENT_LINES } from './voice/agent-script.mjs';
 import { createTokenGate } from './auth/access-tokens.mjs';
 import { SHOP_TOKEN_PATH, handleShopToken } from './auth/shop-token.mjs';
@@ -43,6 +40,15 @@ import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
 import { createDrain } from './ops/drain.mjs';
 
 export const SESSION_PATH = '/api/session';
+
+// The test controls and injected faults (testing/) are test-only code: a
+// gateway started without test controls never loads them.
+async function loadTesting() {
+  const [{ createTestControls }, { FaultQueue }, { VoiceFaults }] = await Promise.all([
+    import('./testing/test-controls.mjs'), import('./testing/faults.mjs'), import('./testing/voice-faults.mjs'),
+  ]);
+  return { createTestControls, FaultQueue, VoiceFaults };
+}
 
 // GET /api/session without an upgrade (the client's diagnosis probe): 426,
 // or the status of an injected refused upgrade waiting for its probe.
@@ -165,8 +171,9 @@ export async function startServer({
   // for at most one poll interval): many listeners by design.
   setMaxListeners(0, shutdown.signal);
   const tokens = createTokenGate(requireToken);
-  const faults = testControls ? new FaultQueue() : null;
-  const voiceFaults = testControls ? new VoiceFaults() : null;
+  const testing = testControls ? await loadTesting() : null;
+  const faults = testing ? new testing.FaultQueue() : null;
+  const voiceFaults = testing ? new testing.VoiceFaults() : null;
   const store = ops.wrapStore(await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log }));
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
@@ -202,8 +209,8 @@ export async function startServer({
     store, stats, voice, openSessions: () => Object.keys(live.openCounts()).length, shuttingDown: () => shutdown.signal.aborted,
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
-  const controls = testControls
-    ? createTestControls({
+  const controls = testing
+    ? testing.createTestControls({
       store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks, budget,
     }) : null;
 

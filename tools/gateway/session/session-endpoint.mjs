@@ -38,7 +38,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { MIN_PROTOCOL, PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
-import { upgradeFaultResponse, writeRawResponse } from '../testing/session-faults.mjs';
+import { writeRawResponse } from '../http/raw-response.mjs';
 import { createTurns } from './turns.mjs';
 import { createEventFeed } from './event-feed.mjs';
 import { forClient } from './legacy-events.mjs';
@@ -143,7 +143,7 @@ export function createSessionEndpoint({
       return;
     }
     const fault = faults?.takeSession() ?? null;
-    const answer = upgradeFaultResponse(fault);
+    const answer = fault ? faults.upgradeResponse(fault) : null;
     if (answer) {
       faults.rememberProbe(answer);
       log(`[server] GET /api/session ${answer.status} (injected ${fault.action})`);

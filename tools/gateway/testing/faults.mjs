@@ -14,7 +14,7 @@
 //   {action: 'agent_text', text: '...'}           if this request starts the run,
 //       the agent replies with exactly this text (and no cards)
 
-import { checkSessionFault } from './session-faults.mjs';
+import { checkSessionFault, upgradeFaultResponse } from './session-faults.mjs';
 
 const PROBE_MS = 30_000; // how long a refused upgrade's status waits for the diagnosis probe
 
@@ -70,6 +70,11 @@ export class FaultQueue {
   takeChat() { return this.#queues.chat.shift() ?? null; }
 
   takeSession() { return this.#queues.session.shift() ?? null; }
+
+  // What an upgrade answers for a taken session fault, or null when the
+  // fault is not an upgrade fault (the session endpoint stays free of
+  // test-only code: it reaches the faults through this queue).
+  upgradeResponse(fault) { return upgradeFaultResponse(fault); }
 
   // A refused upgrade's response, kept for the next diagnosis probe.
   rememberProbe(answer) { this.#probe = { answer, until: this.#now() + PROBE_MS }; }

@@ -32,8 +32,6 @@
 //       an odd one out is sent after 50 ms or before any non-event frame
 //   {action: 'close_after_open', ms: 0..500, code?}  close `ms` after the
 //       handshake: abruptly (1006) without `code`, else a close frame with it
-import http from 'node:http';
-
 const int = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
 const CLOSE_CODES = (c) => [1000, 1001, 1011, 1012, 1013].includes(c) || int(c, 3000, 4999);
 
@@ -62,14 +60,6 @@ export function checkSessionFault(fault) {
   const check = CHECKS[fault.action];
   if (!check) return `unknown action ${JSON.stringify(fault.action)}`;
   return check(fault);
-}
-
-// Writes a complete HTTP/1.1 response on a raw (not upgraded) socket and ends it.
-export function writeRawResponse(socket, status, headers, body = '') {
-  const head = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Status'}`];
-  const all = { ...headers, 'Content-Length': Buffer.byteLength(body), Connection: 'close' };
-  for (const [name, value] of Object.entries(all)) head.push(`${name}: ${value}`);
-  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
 // The response an upgrade fault gives (also reused for the diagnosis probe),
