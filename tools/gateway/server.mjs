@@ -18,7 +18,7 @@ import { logRequest } from './http/request-log.mjs';
 import { errorLine, pathnameOf, sendError, sendJson } from './http/http-util.mjs';
 import { randomBytes } from 'node:crypto';
 import { openStore } from './store/open-store.mjs';
-import { storeUnavailable } from './store/redis-store.mjs';
+import { storeUnavailable } from './store/store-errors.mjs';
 import { DEFAULT_LIMITS, limitsWith } from './store/limits.mjs';
 import { createChatBudget } from './http/chat-budget.mjs';
 import { LEASE_MS } from './runs/reply-run.mjs';

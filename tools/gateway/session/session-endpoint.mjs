@@ -45,7 +45,7 @@ import { forClient } from './legacy-events.mjs';
 import { attachTyping } from './presence-frames.mjs';
 import { LocalSessions } from './local-sessions.mjs';
 import { SendRate } from './send-rate.mjs';
-import { storeUnavailable } from '../store/redis-store.mjs';
+import { storeUnavailable } from '../store/store-errors.mjs';
 import { clientBoundsWith } from './client-bounds.mjs';
 import { addressKey } from '../http/chat-budget.mjs';
 import { mayCarryOn, rememberOwner } from './conversation-owner.mjs';

@@ -10,9 +10,7 @@
 // delegates to, sharing its connection, its scripts and its key names
 // (redis-keys.mjs).
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, createClient,
-} from 'redis';
+import { createClient } from 'redis';
 import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken } from './memory-store.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
@@ -29,13 +27,6 @@ import { MAX_STAFF_ENTRIES, TRANSITIONS } from '../control/transitions.mjs';
 const TRANSITIONS_JSON = JSON.stringify(TRANSITIONS);
 const EPOCH_CHECK_MS = 1000;
 const STREAMING = new Set(['APPEND_RUN', 'RENEW_RUN', 'END_RUN', 'READ_RUN', 'EMIT']);
-
-// True for the errors of a Redis that cannot be reached right now (the
-// caller answers "try again later": HTTP 503, close 1013), as opposed to a bug.
-export function storeUnavailable(error) {
-  return error instanceof ClientOfflineError || error instanceof ClientClosedError
-    || error instanceof ConnectionTimeoutError || error instanceof SocketClosedUnexpectedlyError;
-}
 
 export class RedisStore {
   kind = 'redis';
