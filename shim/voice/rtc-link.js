@@ -20,7 +20,7 @@
 // its answer is applied and ICE is connected again, rtc_channel_open once
 // more with the pair now selected (the core waits for it, within its bound).
 
-import { createFrameCount } from './frame-count.js';
+import { createFrameCount } from '../../wasm/bindings/frame-count.js';
 
 const isRelay = (c) => c?.candidateType === 'relay';
 

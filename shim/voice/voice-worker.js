@@ -34,7 +34,7 @@
 //   {drained: true}             the agent's audio has all been played
 import createNatterVoice from 'natter-voice-glue';
 import { wasmLoader } from '../load-wasm.js';
-import { openCapture, openPlayback } from './voice-api.js';
+import { openCapture, openPlayback } from '../../wasm/bindings/voice-api.js';
 
 const LEVEL_EVERY_MS = 100;
 let capture = null, playback = null; // voice-api.js wrappers, once init ran

@@ -59,7 +59,7 @@ test('in V8 without WASM SIMD (node --no-enable-sse4-1): the probe says scalar, 
     import { readFileSync } from 'node:fs';
     import { createRequire } from 'node:module';
     import { voiceCodecBuild } from './shim/voice/codec-build.js';
-    import { openEncoder } from './shim/voice/voice-api.js';
+    import { openEncoder } from './wasm/bindings/voice-api.js';
     const compiles = (file) => WebAssembly.compile(readFileSync('build/wasm/wasm/' + file)).then(() => 'compiles', (e) => e.message);
     const glue = createRequire(import.meta.url)('./build/wasm/wasm/natter.voicescalar.js');
     const V = await glue({ wasmBinary: readFileSync('build/wasm/wasm/natter.voicescalar.wasm') });

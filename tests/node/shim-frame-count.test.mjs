@@ -1,10 +1,10 @@
-// A stream's frame count (shim/voice/frame-count.js: the gateway's of the
+// A stream's frame count (wasm/bindings/frame-count.js: the gateway's of the
 // microphone's frames, told in each pong; the widget's of the agent's, for
 // the downlink): expected from seq gaps, a late frame received after all, a long jump (mute) not a loss,
 // seq wrapping at 16 bits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_GAP, createFrameCount } from '../../shim/voice/frame-count.js';
+import { MAX_GAP, createFrameCount } from '../../wasm/bindings/frame-count.js';
 
 const fed = (seqs) => {
   const c = createFrameCount();

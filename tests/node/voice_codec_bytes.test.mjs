@@ -23,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { openEncoder, openDecoder } from '../../shim/voice/voice-api.js';
+import { openEncoder, openDecoder } from '../../wasm/bindings/voice-api.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The two builds, by file stem in build/wasm/wasm/.

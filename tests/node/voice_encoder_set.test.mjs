@@ -1,5 +1,5 @@
 // The core's voice_encoder_set effect reaches the microphone's Opus encoder
-// through the one marshalling layer (shim/voice/voice-api.js setEncoder, as
+// through the one marshalling layer (wasm/bindings/voice-api.js setEncoder, as
 // the voice worker calls it) in the real voice module: the packets follow
 // the bitrate from the next frame on, and a setting libopus refuses is an
 // Error naming the libopus code. Needs build/wasm (node tools/bundle/build.mjs).
@@ -9,7 +9,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { openCapture } from '../../shim/voice/voice-api.js';
+import { openCapture } from '../../wasm/bindings/voice-api.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const gluePath = path.join(repoRoot, 'build/wasm/wasm/natter.voice.js');

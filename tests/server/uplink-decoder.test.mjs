@@ -10,7 +10,7 @@
 // tools/bundle/build.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDecoder } from '../../shim/voice/voice-api.js';
+import { openDecoder } from '../../wasm/bindings/voice-api.js';
 import { FRAME_MS, MAX_CONCEALED_FRAMES, concealable, createUplinkDecoder } from '../../tools/gateway/voice/uplink-decoder.mjs';
 import {
   FRAME, RATE, loadVoice, rms, shopperSpeech, voicePackets,

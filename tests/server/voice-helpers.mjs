@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDecoder, openEncoder } from '../../shim/voice/voice-api.js';
+import { openDecoder, openEncoder } from '../../wasm/bindings/voice-api.js';
 import { request } from './helpers.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openCapture, openEncoder } from '../../shim/voice/voice-api.js';
+import { openCapture, openEncoder } from '../../wasm/bindings/voice-api.js';
 import { median } from './stats.mjs';
 import { openChromiumEncoder } from './voice-codec-chromium.mjs';
 import { speechWav, readWav } from '../../tests/browser/voice-audio.mjs';

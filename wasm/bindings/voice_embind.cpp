@@ -131,7 +131,7 @@ class CaptureBinding {
   bool speaking() const { return s_.speaking(); }
   float level() const { return s_.level(); }
   void setEchoGuard(bool on) { s_.set_echo_guard(on); }
-  // The core's voice_encoder_set (shim/voice/voice-api.js setEncoder).
+  // The core's voice_encoder_set (wasm/bindings/voice-api.js setEncoder).
   int setEncoder(int bps, bool fec, int loss_perc) { return s_.set_encoder(bps, fec, loss_perc); }
   double framesEncoded() const { return static_cast<double>(s_.frames_encoded()); }
 

@@ -1,6 +1,6 @@
 // Opus through the voice WASM module, in the gateway's one format: 48 kHz
 // mono, 20 ms frames (960 samples). The heap marshalling is voice-api.js's.
-import { openDecoder, openEncoder } from '../../../shim/voice/voice-api.js';
+import { openDecoder, openEncoder } from '../../../wasm/bindings/voice-api.js';
 
 export const SAMPLE_RATE = 48000;
 export const FRAME_SAMPLES = 960;

@@ -4,7 +4,7 @@
 // test controls read. What is live (the connection, the playing utterance)
 // is set and cleared by voice-gateway.mjs.
 import { SpeechSegmenter } from './speech-segmenter.mjs';
-import { createFrameCount } from '../../../shim/voice/frame-count.js';
+import { createFrameCount } from '../../../wasm/bindings/frame-count.js';
 import { SendRate } from '../session/send-rate.mjs';
 import { CLIENT_BOUNDS } from '../session/client-bounds.mjs';
 

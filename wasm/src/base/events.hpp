@@ -159,7 +159,7 @@ struct RtcChannelOpen {
 // The gateway's pong came back on the channel: `text` as received
 // ("pong <n> rx=<received>/<expected>"; the core reads it: uplink_meter.hpp),
 // with the host's count of the agent frames that arrived on this channel
-// (cumulative since it opened; shim/voice/frame-count.js): the downlink's loss.
+// (cumulative since it opened; wasm/bindings/frame-count.js): the downlink's loss.
 struct RtcPong {
   uint32_t pc_id = 0;
   std::string text;

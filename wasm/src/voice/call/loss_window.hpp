@@ -1,7 +1,7 @@
 // How many of a stream's frames were lost lately, from cumulative counts
 // reported now and then by the side that receives them ("<received> of
 // <expected> since the stream began", expected judged from seq gaps:
-// shim/voice/frame-count.js counts them at both ends). Keeps the differences
+// wasm/bindings/frame-count.js counts them at both ends). Keeps the differences
 // between consecutive reports over the last kWindowReports (at a report a
 // second, about 5 s or ~250 frames), so a lost report (they ride the
 // unreliable data channel) loses nothing but its timing.
