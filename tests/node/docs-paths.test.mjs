@@ -1,5 +1,5 @@
-// The map (docs/ARCHITECTURE.md), the contributor's guide and the decisions
-// name files in backticks; a file that moved or was renamed must not leave
+// The map (docs/ARCHITECTURE.md, docs/boundary.md, the folders' READMEs), the
+// contributor's guide and the decisions name files in backticks; a file that moved or was renamed must not leave
 // the map pointing at nothing. Every backticked repo path must exist:
 //   - `a/b/c.mjs`, `a/b/` (a folder), `a/b/c.*` or `a/b/*-x.mjs` (a glob, at
 //     least one match), `a/b.cpp:40-52` (the line range is ignored), when its
@@ -55,7 +55,9 @@ const tree = walk(REPO);
 const topDirs = new Set(readdirSync(REPO, { withFileTypes: true })
   .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIP_DIRS.has(e.name)).map((e) => e.name));
 
-const DOCS = ['docs/ARCHITECTURE.md', 'CONTRIBUTING.md',
+const DOCS = ['docs/ARCHITECTURE.md', 'docs/boundary.md', 'CONTRIBUTING.md', 'tests/native/sim/README.md',
+  'shim/voice/README.md', 'shim/frame/README.md', 'tools/gateway/README.md', 'tools/gateway/agents/README.md',
+  'tools/gateway/voice/README.md', 'tools/gateway/store/README.md',
   ...readdirSync(path.join(REPO, 'docs/decisions')).filter((f) => f.endsWith('.md')).map((f) => `docs/decisions/${f}`)];
 
 for (const doc of DOCS) {
