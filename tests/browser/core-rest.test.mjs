@@ -1,4 +1,4 @@
-// The core in two parts (docs/ARCHITECTURE.md, "The core in two parts"):
+// The core in two parts (docs/decisions/0006-core-split-by-first-chat-profile.md):
 // the first part holds what a first chat calls, the rest the others, split
 // once per transport (core_wasm and core_rest_wasm for a page on HTTP,
 // core_session_wasm and core_session_rest_wasm on the live session). A

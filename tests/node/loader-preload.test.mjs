@@ -1,5 +1,5 @@
-// When the stable loader downloads the core (docs/ARCHITECTURE.md, "When the
-// core is downloaded"): on intent always; as a preload only on an idle,
+// When the stable loader downloads the core (docs/decisions/
+// 0005-core-loaded-on-intent.md): on intent always; as a preload only on an idle,
 // loaded page with a fast connection; otherwise never. web/loader.js as it
 // ships, in a vm against the fake DOM (loader-page.mjs).
 import { test } from 'node:test';

@@ -66,7 +66,7 @@ export const TARGETS = {
   first_chat_session: { bytes: 80 * KIB, label: 'first chat over the live session (loader + core JS + core WASM, its first part for the session)',
     includes: (key) => key === 'loader' || key === 'core_js' || key === 'core_session_wasm' },
   // The voice frame's two files count too: a widget embedded from another
-  // origin downloads them for its first call (docs/ARCHITECTURE.md).
+  // origin downloads them for its first call (shim/voice/README.md).
   // The session UI chunk too: it carries the call's bar and effects (it
   // usually came once the panel opened, but a call cannot start without it).
   // The codec is voice_wasm, what every current engine gets; one without

@@ -144,7 +144,7 @@ export function renderEchoCanceller(r) {
     row('while the agent talks (double talk) against alone, the canceller on', r.doubleTalk),
     '',
     'Not measured: a real room (reverberation, a speaker\'s distortion), other browsers and operating systems, mobile',
-    'devices. What the figures decided: docs/ARCHITECTURE.md, "Design choice: the agent\'s audio as frames".',
+    'devices. What the figures decided: docs/decisions/0013-agent-audio-as-frames-not-rtp.md.',
     '',
   ].join('\n');
 }

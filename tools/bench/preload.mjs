@@ -1,6 +1,6 @@
 // "Page view with no intent" (issue 14): what the widget downloads while
 // the shopper shows no intent, under the loader's preload policy
-// (docs/ARCHITECTURE.md "When the core is downloaded"): the core is
+// (docs/decisions/0005-core-loaded-on-intent.md): the core is
 // preloaded only on a loaded, idle page with a fast connection; with
 // Save-Data, a slow connection (2g/3g) or a page that is never idle, only
 // the loader is downloaded until intent. Per case, `runs` page views of the
@@ -104,8 +104,8 @@ ${holdMs / 1000} s after the load event; the widget's files the page fetched
 \`.gz\` siblings). Save-Data and the
 slow connection are emulated over CDP (\`Emulation.setDataSaverOverride\`;
 \`Network.emulateNetworkConditions\` at 400 ms RTT and 400 kbit/s); the busy
-page runs a 45 ms task every 50 ms. The policy (docs/ARCHITECTURE.md "When
-the core is downloaded"): only the loader until intent, except on an idle
+page runs a 45 ms task every 50 ms. The policy
+(docs/decisions/0005-core-loaded-on-intent.md): only the loader until intent, except on an idle
 page with a fast connection, where the core is preloaded.
 
 | case | what the page reported | core fetched | widget bytes, median | max |

@@ -56,8 +56,8 @@ that catch a sudden jump.${was}
 ${sizeTable(sizes, before)}
 
 What a shopper downloads, against the targets in \`tools/bench/budgets.mjs\`
-(a page view with no intent downloads only the loader: docs/ARCHITECTURE.md,
-"When the core is downloaded"):
+(a page view with no intent downloads only the loader:
+docs/decisions/0005-core-loaded-on-intent.md):
 
 | download | gzip bytes | gzip -9 bytes | target | result | brotli |
 |---|---:|---:|---:|---|---:|

@@ -1,6 +1,6 @@
 // What embedding the widget from another origin costs a voice call, against
-// the same-origin embed, in the same run (docs/ARCHITECTURE.md, "Voice
-// across origins"). Same origin: the page starts the voice worker itself.
+// the same-origin embed, in the same run (docs/decisions/
+// 0017-voice-worker-in-a-frame-across-origins.md). Same origin: the page starts the voice worker itself.
 // Cross origin: a shop page on http://localhost:P loads natter.js from the
 // reference server on http://127.0.0.1:Q (another site: Chromium puts the
 // widget-origin frame and its worker in another process), and the worker

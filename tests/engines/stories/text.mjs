@@ -269,7 +269,7 @@ export const textStories = [
   {
     // Over HTTP, the default transport: the shop's next page (a reload in
     // the same tab) draws the conversation, its cards and what was saved,
-    // without a second request (docs/ARCHITECTURE.md, natter.session).
+    // without a second request (docs/boundary.md, natter.session).
     name: 'the next page shows the conversation, its cards and the saved product, and sends nothing',
     async run({ browser, stack }) {
       const page = await browser.open(stack.server.url);
