@@ -32,7 +32,7 @@
 //      natter.frame.*.js (shim/frame/core-frame.js bundled) and
 //      natter.frame.*.html (a page with only a script tag for it,
 //      SRI-checked): the core frame for host pages whose CSP forbids
-//      compiling WebAssembly (docs/ARCHITECTURE.md, "Frame fallback"),
+//      compiling WebAssembly (shim/frame/README.md),
 //      natter.voiceframe.*.html and .js (the page that starts the voice
 //      worker for a page on another origin, step 2c),
 //      natter.sessionui.*.js, natter.voiceruntime.*.js and natter.framehost.*.js (chunks loaded

@@ -1,5 +1,5 @@
-// The core .wasm in two parts (docs/ARCHITECTURE.md, "The core in two
-// parts"): the functions a first chat calls (core_wasm, fetched when the
+// The core .wasm in two parts (docs/decisions/
+// 0006-core-split-by-first-chat-profile.md): the functions a first chat calls (core_wasm, fetched when the
 // shopper shows intent) and the rest (core_rest_wasm, fetched once the
 // panel opened, or at once if a call needs it first; shim/core-api.js).
 //
