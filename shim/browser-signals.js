@@ -1,6 +1,6 @@
 // Forwards what the browser says about the network and the page's
 // visibility to the core, which decides what they mean for the live
-// session (docs/ARCHITECTURE.md, events network_changed and
+// session (docs/boundary.md, events network_changed and
 // visibility_changed):
 //
 //   window   online / offline            -> network_changed {online, link}

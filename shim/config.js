@@ -1,5 +1,5 @@
 // Builds the core's config object from the connection keys
-// (docs/ARCHITECTURE.md, "config"). The core ignores unknown keys and keeps
+// (docs/boundary.md, "config"). The core ignores unknown keys and keeps
 // defaults for bad values; shim/config-check.js has already refused an
 // invalid embed as a whole, and the throws below stay as a second line.
 // `dataset` here is the connection values with their precedence

@@ -13,7 +13,7 @@
 // one output buffer). Memory may grow during any call, which detaches the
 // old buffer: the byte view is taken again whenever the buffer changed.
 //
-// The core in two parts (docs/ARCHITECTURE.md, "The core in two parts"):
+// The core in two parts (docs/decisions/0006-core-split-by-first-chat-profile.md):
 // the shipped core_wasm holds only the functions a first chat calls; the
 // rest (core_rest_wasm) fills the others in when it is instantiated against
 // it. Until then a call that reaches one of them is undone (the module's

@@ -1,4 +1,4 @@
-// Maps each effect the core returns (docs/ARCHITECTURE.md, "Effects") to
+// Maps each effect the core returns (docs/boundary.md, "Effects") to
 // the one thing that carries it out. A table, so adding an effect type is
 // one line here and one handler elsewhere; nothing in it decides anything.
 //

@@ -11,7 +11,7 @@
 //   chat.dispose();
 //
 // natter.core.wasm is the whole core (build/wasm/wasm/, `npm run build`); a
-// release ships it in two parts (docs/ARCHITECTURE.md, "The core in two
+// release ships it in two parts (docs/decisions/0006-core-split-by-first-chat-profile.md, "The core in two
 // parts"), which run here too once both are in: instantiate its core_wasm
 // (or core_session_wasm) with SPLIT_CORE_IMPORTS, give initCore(instance,
 // {load}) a load(imports) that instantiates its core_rest_wasm (or
@@ -55,7 +55,7 @@ function memoryUi(transcript) {
   };
 }
 
-// Plain text of a rich-text model (docs/ARCHITECTURE.md).
+// Plain text of a rich-text model (docs/boundary.md).
 export function plainText(content) {
   if (!content) return '';
   return content.blocks

@@ -1,4 +1,4 @@
-// Carries out the core's live-session effects (docs/ARCHITECTURE.md,
+// Carries out the core's live-session effects (docs/boundary.md,
 // "Effects"; docs/protocol.md, "The live session") and reports back as
 // events carrying the conn_id the core gave:
 //

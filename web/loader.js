@@ -8,7 +8,7 @@
 // defines window.natter and <natter-widget>, draws the launcher at once in
 // the host, and loads the content-hashed core bundle only when the shopper
 // shows intent, or as a preload on an idle page with a fast connection
-// (docs/ARCHITECTURE.md, "When the core is downloaded"). Everything
+// (docs/decisions/0005-core-loaded-on-intent.md). Everything
 // else (checking the configuration: shim/config-check.js, the full theme,
 // languages, the panel) is the core bundle's job: the budget has no room.
 //

@@ -2,7 +2,7 @@
 // natter.frame.<hash>.html on the widget's own origin. It exists for host
 // pages whose Content-Security-Policy forbids compiling WebAssembly: the
 // core runs here, under the frame's own policy, and the host page talks to
-// it over a MessagePort (docs/ARCHITECTURE.md, "Frame fallback").
+// it over a MessagePort (shim/frame/README.md).
 //
 // Handshake: this script posts {natter: 'core-frame-ready'} to its parent;
 // the parent answers once with a MessagePort (message {natter:

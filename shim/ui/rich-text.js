@@ -1,4 +1,4 @@
-// Renders the core's rich-text model (docs/ARCHITECTURE.md, `content`):
+// Renders the core's rich-text model (docs/boundary.md, `content`):
 //   {blocks: [{kind: paragraph|bullet_list|numbered_list, lines: [[span…]…]}]}
 //   span: {text, bold, italic, href}
 // with createElement and textContent ONLY. Agent text is untrusted; no

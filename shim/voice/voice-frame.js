@@ -5,7 +5,7 @@
 // page starts the voice worker, which is same-origin here, and hands it the
 // page's MessagePort. From then on the page's main thread and worklets talk
 // to the worker directly over ports; this frame's own thread carries no
-// audio (docs/ARCHITECTURE.md, "Voice across origins").
+// audio (shim/voice/README.md, "Across origins").
 //
 // The worker's file is named by this page itself (data-worker on the script
 // tag; the page's content hash covers it): a framing page cannot make it

@@ -1,5 +1,5 @@
 // The one glue file between the text core and JavaScript. Everything
-// crosses as JSON text (see docs/ARCHITECTURE.md, "The boundary"), as UTF-8
+// crosses as JSON text (see docs/boundary.md), as UTF-8
 // in the module's memory; times cross as double (ms). Plain C exports, not
 // embind: embind's runtime was two thirds of the glue in the core bundle,
 // and six calls need none of it. shim/core-api.js wraps them in the
@@ -47,7 +47,7 @@ EMSCRIPTEN_KEEPALIVE int natter_core_out_len() { return static_cast<int>(g_out.s
 // addresses [0, low) [high, top). The stack itself holds nothing between
 // calls. shim/core-api.js copies these before a call while the rest of the
 // core's code is still loading, so a call that reaches code not loaded yet
-// can be undone and replayed once it is (docs/ARCHITECTURE.md, "The core in
+// can be undone and replayed once it is (docs/decisions/0006-core-split-by-first-chat-profile.md, "The core in
 // two parts").
 EMSCRIPTEN_KEEPALIVE const uint32_t* natter_core_live_memory() {
   static uint32_t spans[4];

@@ -25,7 +25,7 @@
 // always fetches the audio worklets in CORS mode. `*`, never
 // Allow-Credentials: these are public files no one requests with cookies
 // (docs/deploying.md, "Headers"). The only HTML a release ships is the two
-// frames (natter.frame.<hash>.html, docs/ARCHITECTURE.md "Frame fallback";
+// frames (natter.frame.<hash>.html, shim/frame/README.md;
 // natter.voiceframe.<hash>.html, "Voice across origins"): they get their
 // own Content-Security-Policy, which allows compiling WebAssembly and
 // same-origin scripts and workers and nothing else, and no frame-ancestors

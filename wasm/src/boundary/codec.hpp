@@ -1,6 +1,6 @@
 // The one place where events and effects become JSON and back. The WASM
 // boundary, the recorded transcripts and the node tests all speak this
-// form; docs/ARCHITECTURE.md ("The boundary") lists every shape.
+// form; docs/boundary.md lists every shape.
 #pragma once
 
 #include <optional>

@@ -11,7 +11,7 @@
 
 namespace natter {
 
-// Reads the config object documented in docs/ARCHITECTURE.md. Unknown keys
+// Reads the config object documented in docs/boundary.md. Unknown keys
 // are ignored; a malformed or mistyped value keeps its default and is
 // reported in `error` (the shim validates configuration before this).
 Config config_from_json(std::string_view json_text, std::string* error = nullptr);
