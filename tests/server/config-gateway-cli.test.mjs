@@ -93,6 +93,7 @@ const CASES = [
   ['a webhook URL that is no URL', { NATTER_WEBHOOK_URL: 'shop.example/natter' }, 'NATTER_WEBHOOK_URL: must be a http:// or https:// URL'],
   ['a trusted proxy that is no CIDR', { NATTER_TRUSTED_PROXIES: '10.0.0.0/33' }, 'NATTER_TRUSTED_PROXIES: "10.0.0.0/33" is not an address or CIDR'],
   ['an enum out of range', { NATTER_RTC: 'maybe' }, 'NATTER_RTC: must be on or off, not "maybe"'],
+  ['a record that is no database', { NATTER_RECORD: 'mysql://db/natter' }, 'NATTER_RECORD: must be off, sqlite:PATH or postgres://'],
   ['a speech adapter that does not exist', { NATTER_VOICE_STT: 'whisper' }, 'NATTER_VOICE_STT must be pocketsphinx, off or a path'],
   ['a TURN server that is no turn: URL', { NATTER_TURN_URLS: 'http://turn.example', NATTER_TURN_SECRET: 'turn-secret-0123456789' }, 'NATTER_TURN_URLS: "http://turn.example" is not a turn: or turns: URL'],
   ['no built widget', { NATTER_DIST_DIR: path.join(dir, 'nothing-built') }, 'NATTER_DIST_DIR: no manifest.json in'],

@@ -86,3 +86,10 @@ test('the effective settings: where each came from, secrets and URL passwords re
   assert.ok(lines.includes('PORT=8787 (default)'));
   assert.ok(lines.every((l) => !l.includes('hunter2') && !l.includes('a-very-secret')), lines.join('\n'));
 });
+
+test('the record setting: a PostgreSQL password is redacted, off and a SQLite path are shown as given', () => {
+  const shown = (value) => effectiveConfigLines({ env: { NATTER_RECORD: value }, processEnv: { NATTER_RECORD: value }, configFile: null, all: false });
+  assert.deepEqual(shown('postgres://natter:hunter2@db:5432/natter'), ['NATTER_RECORD=postgres://natter:redacted@db:5432/natter (env)']);
+  assert.deepEqual(shown('off'), ['NATTER_RECORD=off (env)']);
+  assert.deepEqual(shown('sqlite:/var/lib/natter/record.sqlite'), ['NATTER_RECORD=sqlite:/var/lib/natter/record.sqlite (env)']);
+});

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { readSettings, unknownNatterNames } from './config/read-settings.mjs';
 import { modeProblems, storeChoice } from './config/mode-rules.mjs';
 import { effectiveConfigLines } from './config/effective-config.mjs';
+import { recordChoice, recordWarnings } from './record/record-settings.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -84,6 +85,7 @@ try {
     requireToken: values.NATTER_TOKEN_SECRET ? { secret: values.NATTER_TOKEN_SECRET } : null,
     demo,
     ...storeChoice(values),
+    record: recordChoice(values, { repo }),
     allowedOrigins: values.NATTER_ALLOWED_ORIGINS?.length ? values.NATTER_ALLOWED_ORIGINS : null,
     trustedProxies: values.NATTER_TRUSTED_PROXIES ?? [],
     serves: { minClient: values.NATTER_MIN_CLIENT ?? '' },
@@ -106,6 +108,8 @@ if (values.NATTER_TOKEN_SECRET) {
   console.log(`[server] shop tokens: required; demo token endpoint ${demo ? 'on (NATTER_DEMO=1: it mints a token for anyone, never deploy it)' : 'off (your shop backend mints tokens)'}`);
 }
 console.log(`[server] origins: ${values.NATTER_ALLOWED_ORIGINS?.length ? values.NATTER_ALLOWED_ORIGINS.join(', ') : 'any (the demo; NATTER_ALLOWED_ORIGINS narrows it)'}`);
+console.log(`[server] record: ${server.record}`);
+for (const line of recordWarnings(values)) console.log(`[server] record: ${line}`);
 console.log(`[server] state: ${server.store === 'redis' ? 'Redis (NATTER_REDIS_URL), shared by every instance' : 'in memory (a restart forgets sessions and replies)'}`);
 
 // SIGTERM (a deploy, systemd's stop): the graceful drain (ops/drain.mjs):

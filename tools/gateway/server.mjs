@@ -36,6 +36,7 @@ import { CONTINUE_PATH, CONTINUE_TTL_MS, createContinueLinks } from './continue/
 import { createStaffAuth } from './staff/staff-auth.mjs';
 import { createOriginPolicy } from './config/origin-policy.mjs';
 import { clientAddress, trustedProxies as proxyMatcher } from './config/client-address.mjs';
+import { openGatewayRecord } from './record/gateway-record.mjs';
 import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
 import { createDrain } from './ops/drain.mjs';
 
@@ -160,6 +161,7 @@ export async function startServer({
   metricsHost = opsOptionsFromEnv().metricsHost,
   logFormat = opsOptionsFromEnv().logFormat,
   readyTimeoutMs = 0,
+  record = null,
 } = {}) {
   const ops = createOps({ instance, metrics, metricsPort, metricsHost, logFormat, log: writeLog, readyTimeoutMs });
   const { log } = ops;
@@ -174,7 +176,10 @@ export async function startServer({
   const testing = testControls ? await loadTesting() : null;
   const faults = testing ? new testing.FaultQueue() : null;
   const voiceFaults = testing ? new testing.VoiceFaults() : null;
-  const store = ops.wrapStore(await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log }));
+  // The record (docs/record.md) opens first: a database that cannot be
+  // opened stops the start before anything listens.
+  const kept = await openGatewayRecord({ ...(record ?? {}), log });
+  const store = kept.wrapStore(ops.wrapStore(await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log })));
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,
@@ -189,10 +194,10 @@ export async function startServer({
   const handoff = createHandoffFrames({ store, presenceMs, log });
   const agentRuns = createAgentRuns({
     store, stats, tokenDelayMs, instance, leaseMs, signal: shutdown.signal, agent, log,
-    requestHandoff: handoff.requestHandoff,
+    requestHandoff: handoff.requestHandoff, recorder: kept.recorder,
   });
   const staffAuth = createStaffAuth(staffToken, { jwtSecret: staffJwtSecret, store });
-  const staff = createStaffApi({ store, auth: staffAuth, log });
+  const staff = createStaffApi({ store, auth: staffAuth, log, record: kept.record });
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const httpLimits = limitsWith(limits);
@@ -206,7 +211,7 @@ export async function startServer({
     signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves, handoff, continueLinks,
   });
   ops.attach({
-    store, stats, voice, openSessions: () => Object.keys(live.openCounts()).length, shuttingDown: () => shutdown.signal.aborted,
+    store, stats, voice, record: kept, openSessions: () => Object.keys(live.openCounts()).length, shuttingDown: () => shutdown.signal.aborted,
   });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testing
@@ -285,7 +290,7 @@ export async function startServer({
     });
   });
   const actualPort = server.address().port;
-  const metricsUrl = await ops.listen().catch((error) => { server.close(); store.close(); throw error; });
+  const metricsUrl = await ops.listen().catch((error) => { server.close(); store.close(); kept.close(); throw error; });
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   let closing = null;
@@ -297,7 +302,7 @@ export async function startServer({
       ops.close().then(oneDone);
       server.close(oneDone);
       server.closeAllConnections();
-      live.close().then(() => store.close()).catch(() => {}).then(oneDone);
+      live.close().then(() => store.close()).catch(() => {}).then(() => kept.close()).catch(() => {}).then(oneDone);
     });
     return closing;
   }
@@ -309,7 +314,7 @@ export async function startServer({
   // drain({noticeMs, timeoutMs}): the whole graceful drain, ending in close() (ops/drain.mjs).
   // metricsUrl: the separate metrics listener's /metrics, or null.
   return {
-    url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, close, drain, voice,
+    url: `http://${urlHost}:${actualPort}/`, port: actualPort, instance, store: store.kind, record: kept.describe, close, drain, voice,
     setDraining: ops.setDraining, metricsUrl,
   };
 }

@@ -5,13 +5,13 @@ import { SETTINGS } from './settings.mjs';
 
 function shown(setting, text) {
   if (setting.type === 'secret') return '(set, redacted)';
-  if (setting.type === 'url') { // a URL may carry user:password
+  if (setting.type === 'url' || setting.redactUrl) { // a URL may carry user:password
     try {
       const url = new URL(text);
       if (url.password) url.password = 'redacted';
       return url.href;
     } catch {
-      return '(set, redacted)';
+      return setting.type === 'url' ? '(set, redacted)' : text; // not a URL (NATTER_RECORD=off): nothing to hide
     }
   }
   return text;

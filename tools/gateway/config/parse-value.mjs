@@ -3,6 +3,7 @@
 // environment); a --config file's numbers, booleans and arrays are turned into
 // the same strings first (read-settings.mjs), so both are checked alike.
 import net from 'node:net';
+import { checkRecordText } from '../record/record-settings.mjs';
 
 export class ValueError extends Error {}
 
@@ -74,6 +75,9 @@ const PARSERS = {
     return text;
   },
   url,
+  record(text) { // NATTER_RECORD (record/record-settings.mjs)
+    try { return checkRecordText(text); } catch (error) { throw new ValueError(error.message.replace(/^NATTER_RECORD /, '')); }
+  },
   list,
   origins: (text) => list(text).map(origin),
   cidrs: (text) => list(text).map(cidr),

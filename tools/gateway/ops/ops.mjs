@@ -53,11 +53,12 @@ export function createOps({
       return measuring ? instrumentStore(store, (...a) => storeTimes?.(...a)) : store;
     },
     // `stats` is RequestStats; the rest is asked at each scrape or probe.
-    attach({ store, stats, voice, openSessions, shuttingDown }) {
+    attach({ store, stats, voice, openSessions, shuttingDown, record = null }) {
       health = createHealth({ store, shuttingDown, ...(readyTimeoutMs ? { timeoutMs: readyTimeoutMs } : {}) });
       if (!measuring) return;
       gauges = createGatewayMetrics({ instance, openSessions, voice, store });
       gauges.instrumentStats(stats);
+      record?.registerMetrics(gauges.registry); // the record writer's counters (docs/record.md)
       storeTimes = (op, result, seconds) => gauges.observeStore(op, result, seconds);
     },
     handles: (pathname) => OPS_PATHS.has(pathname),

@@ -23,7 +23,7 @@ export function parseRecordSetting(value, { dataDir = 'data' } = {}) {
   if (v === 'off') return { kind: 'off' };
   if (v.startsWith('sqlite:')) {
     const file = v.slice('sqlite:'.length);
-    if (!file) throw new Error('NATTER_RECORD=sqlite:PATH needs a file path');
+    if (!file) throw new Error('NATTER_RECORD sqlite:PATH needs a file path after sqlite:');
     return { kind: 'sqlite', file };
   }
   if (/^postgres(ql)?:\/\//.test(v)) return { kind: 'postgres', url: v };

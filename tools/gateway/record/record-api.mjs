@@ -76,10 +76,11 @@ export function createRecordApi({ record, http, log = () => {} }) {
     return sendJson(res, 200, { analytics: await record.analytics({ from, to }) });
   }
 
-  async function erase(req, res) {
+  async function erase(req, res, staff) {
     const b = await http.readJson(req, res);
     if (!b) return undefined;
-    const by = typeof b.name === 'string' && b.name.length <= 100 ? b.name : null;
+    // A per-person staff token names who asked; the shared token lets the body say it.
+    const by = staff?.name ?? (typeof b.name === 'string' && b.name.length <= 100 ? b.name : null);
     const conversationId = typeof b.conversation_id === 'string' && b.conversation_id.length <= 256 ? b.conversation_id : null;
     const visitorId = typeof b.visitor_id === 'string' && b.visitor_id.length <= 256 ? b.visitor_id : null;
     if (Boolean(conversationId) === Boolean(visitorId)) {
@@ -91,7 +92,8 @@ export function createRecordApi({ record, http, log = () => {} }) {
   }
 
   // Resolves true when it answered (the path is under /staff/record/).
-  return async function handle(req, res, pathname, url) {
+  // `staff`: who is asking ({name, role}: staff-auth.mjs), when known.
+  return async function handle(req, res, pathname, url, staff = null) {
     if (!pathname.startsWith(RECORD_PREFIX)) return false;
     if (!record) { sendError(res, 404, 'record_off', 'The record is off (NATTER_RECORD=off).'); return true; }
     const one = ONE.exec(pathname);
@@ -106,7 +108,7 @@ export function createRecordApi({ record, http, log = () => {} }) {
         if (kind) file(res, kind, `natter-conversation-${id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}`, [full]);
       }
     } else if (req.method === 'GET' && pathname === '/staff/record/export') await exportRange(url, res);
-    else if (req.method === 'POST' && pathname === '/staff/record/erase') await erase(req, res);
+    else if (req.method === 'POST' && pathname === '/staff/record/erase') await erase(req, res, staff);
     else if (req.method === 'GET' && pathname === '/staff/record/analytics') await figures(url, res);
     else if (req.method === 'GET' && pathname === '/staff/record/erasures') sendJson(res, 200, { erasures: await record.listErasures() });
     else sendError(res, 404, 'not_found', 'Not found.');

@@ -151,5 +151,9 @@ export function createRecordWriter({
       return left;
     },
     stats: () => ({ queued: queue.length, ...totals }),
+    // Also shows the writer's metrics in another registry (the gateway's /metrics).
+    registerIn(other) {
+      for (const m of Object.values(metrics)) if (!other.getSingleMetric(m.name)) other.registerMetric(m);
+    },
   };
 }

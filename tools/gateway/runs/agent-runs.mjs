@@ -20,6 +20,7 @@ import { replyEvents } from '../agents/demo/storefront-agent.mjs';
 import { agentReply } from '../agents/index.mjs';
 import { createScriptedAgent } from '../agents/scripted.mjs';
 import { agentView } from '../agents/transcripts.mjs';
+import { NO_RECORDER } from '../record/gateway-recorder.mjs';
 
 // What a reader sends after the events of a run that failed (the agent threw,
 // or the server closed mid-run). Fixed text: why it failed is in the log,
@@ -41,7 +42,7 @@ export function replyIdFor(key) {
 // log }. Each conversation's recent turns come from, and go to, the store.
 export function createAgentRuns({
   store, stats, tokenDelayMs, instance = '', leaseMs = LEASE_MS, signal, agent = createScriptedAgent(), log = () => {},
-  requestHandoff = null,
+  requestHandoff = null, recorder = NO_RECORDER,
 }) {
   // A takeover (`claim.have` > 0) asks the agent again and drops the events it
   // repeats: exact for a deterministic agent; a shop's AI may word the rest
@@ -62,6 +63,7 @@ export function createAgentRuns({
     running.set(key, own);
     const runSignal = signal ? AbortSignal.any([signal, own.signal]) : own.signal;
     const replyId = replyIdFor(key);
+    recorder.shopperTurn(request); // the record (docs/record.md): queued, never awaited
     let events;
     let paceMs = agent.paced && !unpaced ? tokenDelayMs : 0;
     if (overrideText !== null) {
@@ -75,7 +77,10 @@ export function createAgentRuns({
         };
         yield* agentReply(agent, turn, {
           replyId, signal: runSignal, log,
-          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: (text, cards) => store.addTranscriptTurn(request.conversation_id, request.text, text, cards),
+          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: (text, cards) => {
+            recorder.answered(request, replyId, text, cards);
+            return store.addTranscriptTurn(request.conversation_id, request.text, text, cards);
+          },
         });
       }());
     }

@@ -20,15 +20,18 @@ import { illegalMessage } from '../control/transitions.mjs';
 import { serveConsole } from './console-page.mjs';
 import { createPresenceApi } from './presence-api.mjs';
 import { createStaffAdmin } from './staff-admin.mjs';
+import { createRecordApi, RECORD_PREFIX } from '../record/record-api.mjs';
 
 export const STAFF_PREFIX = '/staff/';
 const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|typing|read)$/;
 const ONE = /^\/staff\/conversations\/([^/]{1,256})$/;
 
 // { store, auth (staff-auth.mjs), log } → handler(req, res, pathname).
-export function createStaffApi({ store, auth, log = () => {} }) {
+export function createStaffApi({ store, auth, log = () => {}, record = null }) {
   const presence = createPresenceApi({ store });
   const admin = createStaffAdmin({ store, log });
+  // The record's calls (/staff/record/...), behind the same credential.
+  const recordApi = createRecordApi({ record, log, http: { sendJson, sendError, readJson: (req, res) => body(req, res) } });
   async function body(req, res) {
     const read = await readBody(req, MAX_BODY_BYTES);
     if (!read.ok) { sendError(res, 413, 'too_large', 'The body is too large.'); return null; }
@@ -118,6 +121,17 @@ export function createStaffApi({ store, auth, log = () => {} }) {
     });
   }
 
+  // The record: any staff member reads it; exporting and erasing need the
+  // admin role and are audited (without the id erased: the audit outlives it).
+  async function recordCall(req, res, pathname, staff) {
+    const action = pathname === '/staff/record/erase' ? 'record_erase'
+      : pathname === '/staff/record/export' || pathname.endsWith('/export') ? 'record_export' : null;
+    if (action && staff.role !== 'admin') return sendError(res, 403, 'forbidden', 'This needs the admin role.');
+    await recordApi(req, res, pathname, new URL(req.url, 'http://x'), staff);
+    if (action && res.statusCode === 200) await admin.record(staff, action, null);
+    return undefined;
+  }
+
   return async function handle(req, res, pathname) {
     if (!auth.enabled) return sendError(res, 404, 'not_found', 'Not found.');
     if (await serveConsole(req, res, pathname)) return undefined; // the page itself: no data, no token
@@ -126,6 +140,7 @@ export function createStaffApi({ store, auth, log = () => {} }) {
       log(`[server] ${req.method} ${pathname} refused: staff credential ${verdict}`);
       return sendError(res, 401, 'unauthorized', `Staff credential ${verdict}.`, { 'WWW-Authenticate': 'Bearer' });
     }
+    if (pathname.startsWith(RECORD_PREFIX)) return recordCall(req, res, pathname, staff);
     if (req.method === 'GET' && pathname === '/staff/conversations') return list(res);
     if (req.method === 'GET' && pathname === '/staff/audit') return admin.audit(res, staff, new URL(req.url, 'http://x'));
     const single = ONE.exec(pathname);

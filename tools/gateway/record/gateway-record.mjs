@@ -1,0 +1,51 @@
+// The record as one part of the gateway (server.mjs): opens the database
+// (migrations at start), the writer, the recorder, the retention sweeps,
+// and closes them in order (the queue gets up to 5 s to drain). With
+// NATTER_RECORD=off every part is a no-op and the record API answers 404
+// `record_off`. A database that cannot be opened at start stops the start
+// with its reason (a wrong URL or password is better said at once); once
+// running, the database may come and go (record-writer.mjs).
+import { openRecord } from './open-record.mjs';
+import { createRecordWriter } from './record-writer.mjs';
+import { createGatewayRecorder, NO_RECORDER } from './gateway-recorder.mjs';
+import { recordingStore } from './record-store.mjs';
+import { startRetentionSweeps } from './sweep-timer.mjs';
+import { RETENTION_DEFAULTS } from './retention.mjs';
+
+// host:port/database, never the user or password.
+function describeUrl(url) {
+  try { const u = new URL(url); return `${u.host}${u.pathname}`; } catch { return '(set)'; }
+}
+
+export const RECORD_OFF = Object.freeze({
+  kind: 'off', describe: 'off (NATTER_RECORD=off: no history is kept)', record: null, recorder: NO_RECORDER, wrapStore: (store) => store, registerMetrics() {}, async close() {},
+});
+
+// `setting`: parseRecordSetting's answer; `days`: retention per kind (retention.mjs).
+export async function openGatewayRecord({ setting, days = RETENTION_DEFAULTS, log = () => {}, writerOptions = {}, sweeps: sweepOptions = {} }) {
+  if (!setting || setting.kind === 'off') return RECORD_OFF;
+  let record;
+  try {
+    record = await openRecord(setting, { onError: (error) => log(`[record] database connection lost: ${error.message}`) });
+  } catch (error) {
+    throw new Error(`the record database (NATTER_RECORD) could not be opened: ${error.message}`);
+  }
+  const writer = createRecordWriter({ record, log, ...writerOptions });
+  const recorder = createGatewayRecorder({ writer, log });
+  const sweeps = startRetentionSweeps({ record, days: { ...RETENTION_DEFAULTS, ...days }, log, ...sweepOptions });
+  return {
+    kind: setting.kind,
+    describe: setting.kind === 'sqlite' ? `SQLite ${setting.file}` : `PostgreSQL ${describeUrl(setting.url)}`,
+    record,
+    writer,
+    recorder,
+    wrapStore: (store) => recordingStore(store, recorder),
+    registerMetrics: (registry) => writer.registerIn(registry),
+    async close() {
+      sweeps.stop();
+      await writer.close({ timeoutMs: 5000 });
+      await sweeps.first;
+      await record.close();
+    },
+  };
+}
