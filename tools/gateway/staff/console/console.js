@@ -10,6 +10,7 @@
 import { createStaffClient, newMessageId, session } from './staff-client.js';
 import { pickLanguage, translator } from './text.js';
 import { contextFacts, entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
+import { historyView } from './history.js';
 
 const POLL_MS = 2500;
 const PRESENCE_MS = 30_000; // well inside the gateway's 120 s presence window
@@ -72,13 +73,22 @@ function consoleView(credentials) {
     h('h2', { id: 'detail-heading', tabindex: '-1' }, t('detail.none')));
   const signOut = h('button', { type: 'button', class: 'secondary' }, t('signOut'));
   signOut.addEventListener('click', () => { session.clear(); signInView(); });
+  const live = h('div', { class: 'layout' },
+    h('nav', { class: 'list', 'aria-labelledby': 'list-heading' }, h('h2', { id: 'list-heading' }, t('list.heading')), empty, list),
+    detailSection);
+  // History (the record of past conversations) in place of the live list; the live poll goes on.
+  let past = null;
+  const historyToggle = h('button', { type: 'button', class: 'secondary' }, t('history.open'));
+  historyToggle.addEventListener('click', () => {
+    const showing = past !== null;
+    if (showing) { past.replaceWith(live); past = null; } else { past = historyView({ client, t, lang }); live.replaceWith(past); }
+    historyToggle.textContent = t(showing ? 'history.open' : 'history.live');
+  });
   app.replaceChildren(
     h('header', { class: 'bar' }, h('h1', {}, t('title')),
-      h('p', { class: 'who-am-i' }, t('signedInAs', { name: credentials.name })), signOut),
+      h('p', { class: 'who-am-i' }, t('signedInAs', { name: credentials.name })), historyToggle, signOut),
     announcer,
-    h('div', { class: 'layout' },
-      h('nav', { class: 'list', 'aria-labelledby': 'list-heading' }, h('h2', { id: 'list-heading' }, t('list.heading')), empty, list),
-      detailSection));
+    live);
 
   // The list, rebuilt from each answer (the API's order: waiting first,
   // longest wait first); focus stays on the conversation it was on.

@@ -50,5 +50,12 @@ export function createStaffClient({ token, name, fetchImpl = (...a) => fetch(...
     note: (id, text) => call(`${one(id)}/notes`, { text }),
     typing: (id) => call(`${one(id)}/typing`, {}),
     read: (id) => call(`${one(id)}/read`, {}),
+    // The record (docs/record.md): past conversations, searched; one in full; erasure.
+    history: ({ q = '', from = '', to = '' } = {}) => {
+      const query = new URLSearchParams(Object.entries({ q, from, to }).filter(([, v]) => v));
+      return call(`/staff/record/conversations${query.size ? `?${query}` : ''}`);
+    },
+    recorded: (id) => call(`/staff/record/conversations/${encodeURIComponent(id)}`),
+    erase: (id) => call('/staff/record/erase', { conversation_id: id }),
   };
 }

@@ -1,0 +1,94 @@
+// The console's History (docs/record.md): in headless Chromium, staff
+// sign in, open History, search the record by text, and read a past
+// conversation in full after its session is gone: the messages as the
+// shopper saw them (bold as bold, an http(s) link as a link, never raw
+// Markdown, never markup from the text, no javascript: link), the handoff
+// and the note in time order. German labels with ?lang=de.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startStack, openStorefront, recordCspViolations, cspViolations } from './harness.mjs';
+import { connect, helloFrame, msg, closeAllSockets } from '../server/session-helpers.mjs';
+import { request } from '../server/helpers.mjs';
+
+const STAFF_TOKEN = 'staff-token-for-the-history-0123456789';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-history-'));
+let stack;
+
+const staff = (method, urlPath, body) => request(stack.server.url, {
+  method, path: urlPath, headers: { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' },
+  body: body === undefined ? undefined : JSON.stringify(body),
+});
+
+before(async () => {
+  stack = await startStack({ server: { staffToken: STAFF_TOKEN, resumeWindowMs: 300, record: { setting: { kind: 'sqlite', file: path.join(dir, 'r.sqlite') } } } });
+  await recordCspViolations(stack.context);
+  // A past conversation: the shopper asks, asks for a person, Ana takes over and answers in Markdown, leaves a note, hands back.
+  await staff('POST', '/staff/presence', { name: 'Ana' });
+  const socket = await connect(stack.server.url);
+  socket.send({ ...helloFrame({ session: 'history-1' }), features: ['handoff'] });
+  await socket.waitFor((f) => f.type === 'welcome');
+  socket.send(msg('hm-1', 'Do you have the Pixel <b>trade-in</b>?'));
+  await socket.waitFor((f) => f.reply_to === 'hm-1' && f.event === 'done');
+  socket.send({ type: 'handoff.request' });
+  await socket.waitFor((f) => f.event === 'control' && f.data.state === 'waiting');
+  await staff('POST', '/staff/conversations/history-1/take', { name: 'Ana' });
+  await staff('POST', '/staff/conversations/history-1/reply', {
+    name: 'Ana', message_id: 'hs-1', text: 'Yes, **3** left.\n- [see it](https://shop.test/p/ps5)\n- [not a link](javascript:alert(1))',
+  });
+  await staff('POST', '/staff/conversations/history-1/notes', { name: 'Ana', text: 'asked about trade-in' });
+  await staff('POST', '/staff/conversations/history-1/hand-back', { name: 'Ana' });
+  closeAllSockets();
+  for (let i = 0; i < 100 && (await staff('GET', '/staff/conversations/history-1')).status !== 404; i += 1) await new Promise((r) => setTimeout(r, 50));
+});
+after(async () => { await stack?.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+async function signIn(page, lang = '') {
+  await page.goto(new URL(`/staff/console${lang}`, stack.server.url).href);
+  await page.locator('#token').fill(STAFF_TOKEN);
+  await page.locator('#name').fill('Ben');
+  await page.keyboard.press('Enter');
+  await page.locator('header button.secondary').first().waitFor();
+}
+
+test('History: search the record, read a past conversation in full, as the shopper saw it', async () => {
+  const c = await openStorefront(stack, { path: '/staff/console' });
+  await signIn(c.page);
+  await c.page.getByRole('button', { name: 'History' }).click();
+  await c.page.locator('#history-q').fill('TRADE-IN');
+  await c.page.getByRole('button', { name: 'Search' }).click();
+  const item = c.page.locator('.history-item');
+  await c.page.getByText('1 conversations').waitFor();
+  assert.equal(await item.count(), 1);
+  assert.match(await item.innerText(), /Handled by Ana/);
+  await item.click();
+  const detail = c.page.locator('.history-view .detail');
+  await detail.locator('ol.history').waitFor();
+  const lines = await detail.locator('ol.history > li').allInnerTexts();
+  assert.match(lines[0], /Shopper/);
+  assert.ok(lines[0].includes('Do you have the Pixel <b>trade-in</b>?'), 'the shopper\'s markup is shown as text');
+  assert.ok(lines.some((l) => /Asked for a person/.test(l)) && lines.some((l) => /Ana took over/.test(l)));
+  assert.ok(lines.some((l) => /asked about trade-in/.test(l)), 'the note');
+  assert.ok(lines.some((l) => /Ana handed back to the assistant/.test(l)));
+  const staffLine = detail.locator('li.staff');
+  assert.equal(await staffLine.locator('strong').innerText(), '3');
+  assert.equal(await staffLine.locator('a').count(), 1, 'only the http(s) link is a link');
+  assert.equal(await staffLine.locator('a').getAttribute('href'), 'https://shop.test/p/ps5');
+  assert.doesNotMatch(await staffLine.innerText(), /\*\*|\]\(/, 'no raw Markdown');
+  assert.ok((await staffLine.innerText()).includes('not a link'));
+  assert.equal(await c.page.evaluate(() => document.querySelectorAll('.history-view b').length), 0, 'no markup from the text');
+  assert.deepEqual(await cspViolations(c.page), []);
+  await c.page.close();
+});
+
+test('History speaks German with ?lang=de and says when nothing matches', async () => {
+  const c = await openStorefront(stack, { path: '/staff/console?lang=de' });
+  await signIn(c.page, '?lang=de');
+  await c.page.getByRole('button', { name: 'Verlauf' }).click();
+  await c.page.locator('#history-q').fill('nothing like this');
+  await c.page.getByRole('button', { name: 'Suchen' }).click();
+  await c.page.getByText('Keine Unterhaltung passt.').waitFor();
+  await c.page.close();
+});
