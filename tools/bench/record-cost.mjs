@@ -12,12 +12,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { percentile } from './stats.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const { startServer } = await import(fs.existsSync(path.join(here, '../gateway/server.mjs')) ? '../gateway/server.mjs' : '../server/server.mjs');
+import { startServer } from '../gateway/server.mjs';
 
 function firstToken(url, conversation, key, text) {
   return new Promise((resolve, reject) => {
