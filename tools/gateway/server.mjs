@@ -37,6 +37,7 @@ import { createStaffAuth } from './staff/staff-auth.mjs';
 import { createOriginPolicy } from './config/origin-policy.mjs';
 import { clientAddress, trustedProxies as proxyMatcher } from './config/client-address.mjs';
 import { openGatewayRecord } from './record/gateway-record.mjs';
+import { createFeedbackHandler, FEEDBACK_PATH } from './http/feedback-endpoint.mjs';
 import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
 import { createDrain } from './ops/drain.mjs';
 
@@ -213,6 +214,7 @@ export async function startServer({
   ops.attach({
     store, stats, voice, record: kept, openSessions: () => Object.keys(live.openCounts()).length, shuttingDown: () => shutdown.signal.aborted,
   });
+  const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testing
     ? testing.createTestControls({
@@ -224,6 +226,11 @@ export async function startServer({
     if (ops.handles(pathname)) return ops.handle(req, res, pathname);
     if (pathname === '/api/chat') {
       if (req.method === 'POST') return chat(req, res, req.natterLog);
+      if (req.method === 'OPTIONS') return handleChatPreflight(req, res);
+      return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
+    }
+    if (pathname === FEEDBACK_PATH) {
+      if (req.method === 'POST') return feedback(req, res);
       if (req.method === 'OPTIONS') return handleChatPreflight(req, res);
       return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
     }

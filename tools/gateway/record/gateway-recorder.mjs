@@ -56,6 +56,10 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
       put({ type: 'email', id, conversationId, email });
       put({ type: 'lead', id: `email-${id}`, conversationId, kind: 'email', source: 'shopper', data: { email } });
     },
+    // A shopper's thumb on an answer or rating of a conversation (record-events.mjs keys it).
+    feedback({ conversationId, kind, answerId, rating, reason }) {
+      put({ type: 'feedback', conversationId, kind, answerId, rating, reason });
+    },
     visitor(conversationId, visitor) {
       put({ type: 'conversation', id: conversationId, visitorId: visitorId(visitor), visitor: visitor ?? undefined });
     },
@@ -65,5 +69,5 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
 const nothing = () => {};
 export const NO_RECORDER = Object.freeze({
   enabled: false, shopperTurn: nothing, answered: nothing, staffReply: nothing, handoff: nothing,
-  handoffUnanswered: nothing, note: nothing, emailLeft: nothing, visitor: nothing,
+  handoffUnanswered: nothing, note: nothing, emailLeft: nothing, visitor: nothing, feedback: nothing,
 });
