@@ -202,6 +202,7 @@ function buildUi(ctx, listeners, dispatch, platform, session, look, multiple = f
     agentName: look.options.agentName,
     onRetry: (id) => dispatch({ type: 'retry_clicked', message_id: id }),
     onSaveToggle: (id) => dispatch({ type: 'product_save_toggled', product_id: id }),
+    onSuggestion: (text) => dispatch({ type: 'suggestion_tapped', text }),
   });
   const messages = makeMessages();
   // data-conversations="multiple": the list above the conversation.

@@ -33,6 +33,7 @@ export function createEffectRunner({
     agent_reply_updated: (e) => ui.messages.updateAgent(e),
     product_card_shown: (e) => ui.messages.addCard(e),
     product_saved_changed: (e) => ui.messages.setSaved(e),
+    suggestions_shown: (e) => ui.messages.addSuggestions(e),
     voice_transcript_shown: (e) => ui.messages.showVoice(e),
     log: (e) => log(e.level, e.text),
     host_event: (e) => listeners.emit(e.name, e.payload),

@@ -10,6 +10,10 @@
 //                                    session: a no-op.
 //   natter('send', text)          -> core event host_send (the core decides
 //                                    whether it is sent, blocked or refused)
+//   natter('starters', [text, …]) -> core event host_starters: this page's
+//                                    first questions, shown as chips on an
+//                                    empty conversation (the core checks
+//                                    them: wasm/src/chat/starters.hpp)
 //   natter('identify', {id, name, email} | null)
 //                                 -> core event host_identify {visitor}: the
 //                                    value as given; the core checks it (a bad
@@ -51,6 +55,8 @@ export function createHostApi({
       if (typeof text !== 'string') throw new Error("natter('send', text) needs a string");
       dispatch({ type: 'host_send', text });
     },
+    // Checked by the core, which also decides whether they show.
+    starters: (list) => { dispatch({ type: 'host_starters', starters: list }); },
     // undefined (no argument) reaches the core as a missing visitor: refused there.
     identify: (visitor) => { dispatch({ type: 'host_identify', visitor }); },
     on: (name, fn) => listeners.on(name, fn),

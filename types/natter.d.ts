@@ -201,6 +201,8 @@ export interface Natter {
   (command: 'handoff'): void;
   /** Sends as if typed; the core may block it (send_blocked) while one is in flight. */
   (command: 'send', text: string): void;
+  /** This page's first questions (at most 4, 1 to 40 characters each), shown as chips while the conversation is empty; [] takes them away. */
+  (command: 'starters', prompts: string[]): void;
   /** Names the logged-in shopper to the agent (kept on the shop's next pages); null forgets (logout). */
   (command: 'identify', visitor: NatterVisitor | null): void;
   <K extends NatterEventName>(command: 'on' | 'off', event: K, listener: NatterListener<K>): void;

@@ -57,6 +57,7 @@ export default {
   'card.price': 'السعر: {price}',
   'card.save': 'حفظ',
   'card.saveLabel': 'حفظ {name}',
+  'suggestions.label': 'ردود مقترحة',
   'time.sentAt': 'أُرسلت في {time}',
   'voice.start': 'بدء مكالمة صوتية',
   'voice.call': 'مكالمة صوتية',

@@ -56,6 +56,7 @@ export default {
   'card.price': 'Preis: {price}',
   'card.save': 'Merken',
   'card.saveLabel': '{name} merken',
+  'suggestions.label': 'Antwortvorschläge',
   'time.sentAt': 'Gesendet um {time}',
   'voice.start': 'Sprachanruf starten',
   'voice.call': 'Sprachanruf',

@@ -37,6 +37,7 @@ export default {
   'card.price': 'Price: {price}',
   'card.save': 'Save',
   'card.saveLabel': 'Save {name}',
+  'suggestions.label': 'Suggested replies',
   'time.sentAt': 'Sent at {time}',
   'voice.start': 'Start a voice call',
   'voice.call': 'Voice call',

@@ -6,6 +6,7 @@
 
 import { renderRichText } from './rich-text.js';
 import { renderProductCard, renderSaveToggle } from './product-card.js';
+import { renderSuggestions } from './suggestions.js';
 import { DELIVERY_TEXT } from './strings.js';
 import { createTranslator } from '../i18n/translate.js';
 import { deliveryLine } from '../i18n/core-text.js';
@@ -27,9 +28,12 @@ function el(doc, tag, className, text) {
 
 // list: the conversation's <ol> (inside the role="log" region); onRetry(message_id) is called by a Retry
 // button (boot.js turns it into the core's retry_clicked event), and
-// onSaveToggle(product_id) by a card's Save toggle (product_save_toggled).
+// onSaveToggle(product_id) by a card's Save toggle (product_save_toggled),
+// and onSuggestion(text) by a reply chip (suggestion_tapped).
 // t: the translator (English by default); agentName: the shop's ('' = catalogue's).
-export function createMessages({ doc, list, onRetry, onSaveToggle = () => {}, t = createTranslator(), agentName = '' }) {
+export function createMessages({
+  doc, list, onRetry, onSaveToggle = () => {}, onSuggestion = () => {}, t = createTranslator(), agentName = '',
+}) {
   const agentLabel = `${t('message.agent', { agent: agentName || t('message.agentName') })} `;
   const users = new Map(); // message_id -> {item, line, retry}
   const agents = new Map(); // reply_to -> {item, bubble, cards}
@@ -61,7 +65,41 @@ export function createMessages({ doc, list, onRetry, onSaveToggle = () => {}, t 
     });
   }
 
+  // The shopper has answered: chips offered before it no longer apply.
+  // Focus on a chip going away moves to the list, never to nowhere.
+  let suggestionRows = [];
+  function withdrawSuggestions() {
+    const focused = (list.getRootNode?.() ?? doc).activeElement ?? doc.activeElement;
+    for (const row of suggestionRows) {
+      if (focused?.parentNode === row || focused?.parentNode?.parentNode === row) list.focus?.();
+      row.remove();
+    }
+    starters = null;
+    suggestionRows = [];
+  }
+
+  // reply_to "": the shop's starter prompts (of no reply), in their own
+  // entry at the end of the list; a new set replaces the page's earlier one.
+  let starters = null;
+  function addSuggestions(e) {
+    const row = renderSuggestions(doc, e, { t, onTap: onSuggestion });
+    if (e.reply_to === '') {
+      starters?.remove();
+      starters = null;
+      if (!row.children.length) return;
+      starters = el(doc, 'li', 'msg starters');
+      starters.setAttribute('part', 'starters');
+      starters.appendChild(row);
+      suggestionRows.push(starters);
+      keepPinned(() => list.appendChild(starters));
+      return;
+    }
+    suggestionRows.push(row);
+    keepPinned(() => agentFor(e.reply_to).item.appendChild(row));
+  }
+
   function addUser({ message_id, text }) {
+    withdrawSuggestions();
     keepPinned(() => {
       const item = el(doc, 'li', 'msg user');
       item.setAttribute('part', 'message user');
@@ -194,5 +232,5 @@ export function createMessages({ doc, list, onRetry, onSaveToggle = () => {}, t 
     });
   }
 
-  return { addUser, setDelivery, updateAgent, addCard, setSaved, addNotice, showVoice };
+  return { addUser, setDelivery, updateAgent, addCard, setSaved, addNotice, showVoice, addSuggestions };
 }

@@ -89,6 +89,7 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .msg { display: flex; flex-direction: column; max-width: 86%; }
 .msg.user { align-self: flex-end; align-items: flex-end; }
 .msg.agent { align-self: flex-start; align-items: flex-start; }
+.msg.starters { align-self: flex-start; }
 .bubble {
   padding: 9px 13px; border-radius: 14px; overflow-wrap: anywhere;
 }
@@ -166,6 +167,12 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .card-text { display: flex; flex-direction: column; min-width: 0; }
 .card-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .card-price { color: var(--_muted); font-size: 14px; font-variant-numeric: tabular-nums; }
+.suggestions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
+.chip { display: inline-flex; align-items: center; min-height: 36px; padding: 4px 12px; border: 1px solid var(--_link);
+  border-radius: 999px; background: var(--_surface); color: var(--_link); font: inherit; font-size: 14px;
+  font-weight: 600; text-decoration: none; cursor: pointer; }
+.chip:hover { background: var(--_soft); }
+.chip-link::after { content: '\2197'; margin-inline-start: 4px; }
 
 .composer { padding: 10px 12px 8px; border-top: 1px solid var(--_line); }
 .row { display: flex; align-items: flex-end; gap: 8px; }

@@ -16,10 +16,12 @@ import { handoffStories, STAFF_TOKEN } from './stories/handoff.mjs';
 import { conversationStories } from './stories/conversations.mjs';
 import { voiceRelayStories } from './stories/voice-relay.mjs';
 import { coreFailureStories } from './stories/core-failure.mjs';
+import { chipStories } from './stories/chips.mjs';
 
 export const STORY_GROUPS = {
   text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories, handoff: handoffStories,
   conversations: conversationStories, 'voice relay': voiceRelayStories, 'core failure': coreFailureStories,
+  chips: chipStories,
 };
 
 // The shopper's speech for Chromium's fake microphone (the other engines

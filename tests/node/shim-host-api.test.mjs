@@ -71,7 +71,7 @@ test('an unknown command logs one clear error and returns nothing', () => {
   const { run, errors, fed } = setup();
   assert.equal(run(['sned', 'hi']), undefined);
   assert.equal(errors.length, 1);
-  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, identify, on, off, version, debug, voice, disconnect, handoff\)$/);
+  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, starters, identify, on, off, version, debug, voice, disconnect, handoff\)$/);
   assert.equal(fed.length, 0);
 });
 
@@ -140,4 +140,15 @@ test("debug 'panel' in a production build: a note, no panel", () => {
   });
   assert.equal(run(['debug', 'panel']), false);
   assert.deepEqual(infos, ['[natter] the debug panel exists only in development and staging builds (this is production)']);
+});
+
+test('starters passes the list through as host_starters; the core checks it and decides whether it shows', () => {
+  const { run, fed, errors } = setup();
+  run(['starters', ['Where is my order?', 'Returns']]);
+  run(['starters', 'not a list']);
+  assert.deepEqual(fed, [
+    { type: 'host_starters', starters: ['Where is my order?', 'Returns'] },
+    { type: 'host_starters', starters: 'not a list' },
+  ]);
+  assert.deepEqual(errors, []);
 });

@@ -180,3 +180,72 @@ test("the Save toggle speaks the widget's language, its visible word inside its 
     assert.ok(label.toLowerCase().includes(word.toLowerCase()), `${lang}: label in name`);
   }
 });
+
+test('reply chips sit under their reply as buttons that only tell the core, link buttons as real https links', () => {
+  const doc = createFakeDocument();
+  const list = doc.createElement('ol');
+  const tapped = [];
+  const messages = createMessages({ doc, list, onRetry() {}, onSuggestion: (text) => tapped.push(text) });
+  messages.addUser({ message_id: 'm1', text: 'trade in?' });
+  messages.updateAgent({ reply_to: 'm1', done: true, content: para('Yes') });
+  messages.addSuggestions({ reply_to: 'm1', replies: ['PS5 games', '<b>x</b>'],
+    links: [{ text: 'Trade-in page', url: 'https://shop.example/trade-in' }, { text: 'Bad', url: 'javascript:alert(1)' }] });
+  const [agent] = list.byClass('agent');
+  const [row] = agent.byClass('suggestions');
+  assert.equal(row.getAttribute('role'), 'group');
+  assert.equal(row.getAttribute('aria-label'), 'Suggested replies');
+  const chips = row.byTag('button');
+  assert.deepEqual(chips.map((c) => c.textContent), ['PS5 games', '<b>x</b>']); // text, never markup
+  assert.equal(chips[1].children.length, 0);
+  const links = row.byTag('a');
+  assert.equal(links.length, 1, 'a script link is never drawn');
+  assert.equal(links[0].getAttribute('href'), 'https://shop.example/trade-in');
+  assert.equal(links[0].getAttribute('target'), '_blank');
+  chips[0].fire('click');
+  assert.deepEqual(tapped, ['PS5 games']);
+  assert.equal(list.byClass('msg').length, 2, 'a tap draws nothing itself: the core shows the message');
+});
+
+test('the chips go away once the shopper sends anything, and focus on one moves to the list', () => {
+  const doc = createFakeDocument();
+  const list = doc.createElement('ol');
+  const messages = createMessages({ doc, list, onRetry() {} });
+  messages.addUser({ message_id: 'm1', text: 'trade in?' });
+  messages.addSuggestions({ reply_to: 'm1', replies: ['PS5 games'], links: [] });
+  list.byClass('chip')[0].focus();
+  messages.addUser({ message_id: 'm2', text: 'PS5 games' });
+  assert.equal(list.byClass('suggestions').length, 0);
+  assert.equal(doc.activeElement, list);
+});
+
+test('the chips\' group is named in German and Arabic', async () => {
+  const { createTranslator } = await import('../../shim/i18n/translate.js');
+  for (const [lang, label] of [['de', 'Antwortvorschläge'], ['ar', 'ردود مقترحة']]) {
+    const { default: table } = await import(`../../shim/i18n/${lang}.js`);
+    const doc = createFakeDocument();
+    const list = doc.createElement('ol');
+    const messages = createMessages({ doc, list, onRetry() {}, t: createTranslator({ table, tag: lang }) });
+    messages.addSuggestions({ reply_to: 'm1', replies: ['Ja'], links: [] });
+    assert.equal(list.byClass('suggestions')[0].getAttribute('aria-label'), label, lang);
+  }
+});
+
+test('starter prompts (chips of no reply) are one entry at the end of the list, replaced by a new set, gone with the first message', () => {
+  const doc = createFakeDocument();
+  const list = doc.createElement('ol');
+  const tapped = [];
+  const messages = createMessages({ doc, list, onRetry() {}, onSuggestion: (text) => tapped.push(text) });
+  messages.addSuggestions({ reply_to: '', replies: ['Where is my order?'], links: [] });
+  messages.addSuggestions({ reply_to: '', replies: ['Returns', 'Sizes'], links: [] });
+  const entries = list.byClass('starters');
+  assert.equal(entries.length, 1, 'a new set replaces the earlier one');
+  assert.equal(entries[0].localName, 'li');
+  assert.deepEqual(entries[0].byTag('button').map((b) => b.textContent), ['Returns', 'Sizes']);
+  assert.equal(list.byClass('agent').length, 0, 'no agent entry for starters');
+  entries[0].byTag('button')[1].fire('click');
+  assert.deepEqual(tapped, ['Sizes']);
+  messages.addUser({ message_id: 'm1', text: 'Sizes' });
+  assert.equal(list.byClass('starters').length, 0);
+  messages.addSuggestions({ reply_to: '', replies: [], links: [] });
+  assert.equal(list.byClass('starters').length, 0, 'an empty set draws nothing');
+});

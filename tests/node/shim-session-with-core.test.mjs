@@ -69,7 +69,7 @@ test('session_wanted opens the socket, says hello, and a sent message is acked',
   h.sockets[0].open();
   const [hello] = h.sockets[0].sent;
   assert.deepEqual({ ...hello }, { type: 'hello', v: 1, session_id: h.core.conversationId(), resume_token: '',
-    last_event_seq: 0, tab_id: 'tab-1', build: 'b123', features: ['handoff', 'presence'] });
+    last_event_seq: 0, tab_id: 'tab-1', build: 'b123', features: ['handoff', 'presence', 'suggestions'] });
   h.welcome(h.sockets[0]);
   assert.equal(h.of('status').at(-1).text, 'Connected');
   h.host.dispatch({ type: 'send_clicked', text: 'do you have PS5 games?' });

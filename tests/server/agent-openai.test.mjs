@@ -125,7 +125,7 @@ test('a product question ends as cards from the shop\'s catalogue file, with the
   assert.deepEqual(first.body.stream_options, { include_usage: true });
   assert.equal(first.body.max_tokens, 1024, 'every request bounds the reply');
   assert.equal(second.body.max_tokens, 1024);
-  assert.deepEqual(first.body.tools.map((t) => t.function.name), ['search_products', 'trade_in_quote', 'handoff']);
+  assert.deepEqual(first.body.tools.map((t) => t.function.name), ['search_products', 'trade_in_quote', 'suggest_replies', 'handoff']);
   assert.match(first.body.messages[0].content, /shopping assistant of Pixel Harbour/);
   // the split pieces of the call, joined, went back to the model with the tool's result
   const [, , call, result] = second.body.messages;

@@ -59,7 +59,8 @@ test('an id first sent over HTTP and then over the session runs the agent once',
   // The session is opened first: once the conversation has a transcript, a
   // hello naming it without its resume token gets a session of its own
   // (session/conversation-owner.mjs).
-  const { socket } = await joinSession(server.url, { session: 'dl-hw' });
+  // A widget of today's features: the trade-in answer's suggestions arrive on both paths.
+  const { socket } = await joinSession(server.url, { session: 'dl-hw', features: ['handoff', 'presence', 'suggestions'] });
   const http = await postChat(server.url, { key: 'dl-http-ws', conversation: 'dl-hw', text });
   assert.equal(http.status, 200);
   socket.send(msg('dl-http-ws', text));

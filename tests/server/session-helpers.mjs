@@ -121,9 +121,10 @@ export async function connect(baseUrl, options) {
   return result.socket;
 }
 
-export function helloFrame({ session = randomUUID(), token = '', last = 0, tab = 'tab-1', v = 1 } = {}) {
+// `features`: what the widget says it understands (absent: an older widget's hello).
+export function helloFrame({ session = randomUUID(), token = '', last = 0, tab = 'tab-1', v = 1, features } = {}) {
   return { type: 'hello', v, session_id: session, resume_token: token, last_event_seq: last, tab_id: tab,
-    build: 'test' };
+    build: 'test', ...(features ? { features } : {}) };
 }
 
 // Connects and says hello; resolves { socket, welcome }.

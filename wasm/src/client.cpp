@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/call_apart.hpp"
+#include "chat/starters.hpp"
 
 namespace natter {
 
@@ -116,6 +117,8 @@ void Client::handle(const Event& event, int64_t now) {
         }
         else if constexpr (std::is_same_v<T, SendClicked>) send_.on_trigger(e.text, "click", now);
         else if constexpr (std::is_same_v<T, HostSend>) send_.on_trigger(e.text, "host", now);
+        else if constexpr (std::is_same_v<T, SuggestionTapped>) send_.on_trigger(e.text, "suggestion", now);
+        else if constexpr (std::is_same_v<T, HostStarters>) show_starters(e.value_json, conversation_shown_, out_);
         else if constexpr (std::is_same_v<T, ComposerChanged>) {
           composer_chars_ = e.chars;
           send_.on_composer_changed(e);
@@ -325,6 +328,10 @@ bool Client::nothing_to_lose() const {
 
 Effect& Client::leaving(Effect& e) {
   if (auto* card = std::get_if<ProductCardShown>(&e)) saved_.on_card_shown(*card, config_.save_products);
+  // Anything of the conversation on screen (restored or new): no starter prompts.
+  if (std::holds_alternative<UserMessageShown>(e) || std::holds_alternative<AgentReplyUpdated>(e) ||
+      std::holds_alternative<VoiceTranscriptShown>(e))
+    conversation_shown_ = true;
   return e;
 }
 

@@ -244,6 +244,7 @@ class Client {
     link_.on_down();
   }
   Config config_;
+  bool conversation_shown_ = false;  // a message of it has been drawn (starters.hpp)
   IdMinter ids_;
   Timers timers_;
   Stats stats_;

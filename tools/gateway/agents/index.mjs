@@ -23,6 +23,8 @@
 //   }
 //   AgentEvent = {event: 'delta', data: {text}}        the next piece of reply text
 //              | {event: 'card', data: {product}}      a product card (docs/protocol.md)
+//              | {event: 'suggestions', data: {replies?, links?}}  reply chips and https link
+//                                                     buttons (suggestions.mjs), once, after the text
 //
 // Contract:
 // - The gateway calls reply() at most once per message_id while its run is
@@ -67,6 +69,7 @@ export async function* agentReply(agent, turn, { replyId, signal, log = () => {}
         log(`${tag}: dropped an event: ${checked.reason}`);
         continue;
       }
+      for (const why of checked.dropped ?? []) log(`${tag}: dropped a suggestion: ${why}`);
       for (const event of checked.events) {
         if (event.event === 'delta') text += event.data.text;
         if (event.event === 'card') cards.push(event.data.product);

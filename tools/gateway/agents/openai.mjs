@@ -42,6 +42,7 @@ export function systemPrompt(shopName, visitor) {
     'For any question about products, call search_products and only mention products it returns;',
     'they are shown to the shopper as cards, so do not list their links.',
     'For trade-in values call trade_in_quote. When the shopper wants a person, call handoff.',
+    'When you ask the shopper to choose, call suggest_replies with the short answers they may tap.',
     'Write plain text or simple Markdown: **bold**, *italic*, "- " lists, [links](https://…).',
     name ? `The shopper is signed in; their name is ${JSON.stringify(name)}.` : '',
   ].filter(Boolean).join(' ');
@@ -121,6 +122,7 @@ export function createOpenAiAgent({
         { role: 'user', content: turn.text },
       ];
       const shownCards = new Set();
+      let suggested = false;
       let said = '';
       try {
         for (let round = 0; round < maxToolRounds; round += 1) {
@@ -149,6 +151,9 @@ export function createOpenAiAgent({
               if (event.event === 'card') {
                 if (shownCards.has(event.data.product.id)) continue;
                 shownCards.add(event.data.product.id);
+              } else if (event.event === 'suggestions') {
+                if (suggested) continue; // one set per answer: the widget shows the first
+                suggested = true;
               } else said += event.data.text;
               yield event;
             }

@@ -5,6 +5,8 @@
 //
 // checkAgentEvent(value) → { ok: true, events: [...] } (a long delta is split
 // so no event's data is near the client's 64 KiB limit) or { ok: false, reason }.
+// `dropped` (suggestions only) lists items refused while the rest passed.
+import { checkSuggestions } from './suggestions.mjs';
 
 export const MAX_DELTA_CHARS = 8_000;
 const MAX_ID = 128;
@@ -58,5 +60,10 @@ export function checkAgentEvent(value) {
     if (typeof card === 'string') return refuse(card);
     return { ok: true, events: [{ event: 'card', data: { product: card } }] };
   }
-  return refuse(`unknown event ${JSON.stringify(String(value.event)).slice(0, 40)} (an adapter yields delta or card)`);
+  if (value.event === 'suggestions') {
+    const { data: kept, dropped } = checkSuggestions(data);
+    if (!kept) return { ok: false, reason: `suggestions: nothing passed the checks${dropped.length ? ` (${dropped.join('; ')})` : ''}` };
+    return { ok: true, events: [{ event: 'suggestions', data: kept }], dropped };
+  }
+  return refuse(`unknown event ${JSON.stringify(String(value.event)).slice(0, 40)} (an adapter yields delta, card or suggestions)`);
 }

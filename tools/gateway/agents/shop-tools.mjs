@@ -3,6 +3,8 @@
 //   search_products {query, max_price?}   → matching products; they become
 //                                           product cards in the reply
 //   trade_in_quote  {item, condition}     → what the shop pays for a used item
+//   suggest_replies {replies?, links?}    → reply chips and https link buttons
+//       under the answer (suggestions.mjs checks them; once per turn)
 //   handoff         {reason, summary?}    → asks the gateway for a person
 //       (the turn's `handoff`: ai -> waiting, or "nobody is available" when no
 //       staff is online; session/handoff-frames.mjs) with the model's summary,
@@ -12,6 +14,8 @@
 // createShopTools({products, log}) → { definitions (the Chat Completions
 // `tools` array), run(name, argumentsJson, turn) → { result (JSON for the
 // model), events (reply events for the shopper) }, handoffs }.
+import { checkSuggestions, MAX_LINKS, MAX_REPLIES, MAX_TEXT } from './suggestions.mjs';
+
 export const MAX_CARDS = 4;
 export const MAX_HANDOFFS = 1_000;
 export const HANDOFF_NOTE = 'I have asked for a person from the shop to join this conversation.';
@@ -77,6 +81,31 @@ const DEFINITIONS = [
   {
     type: 'function',
     function: {
+      name: 'suggest_replies',
+      description: 'Offer the shopper short answers to tap under your reply (e.g. the options of a question you '
+        + 'asked), and link buttons. At most once per answer.',
+      parameters: {
+        type: 'object',
+        properties: {
+          replies: {
+            type: 'array', maxItems: MAX_REPLIES, items: { type: 'string', maxLength: MAX_TEXT },
+            description: 'What the shopper may answer, in their language, e.g. "Yes" or "Size 10".',
+          },
+          links: {
+            type: 'array', maxItems: MAX_LINKS,
+            items: {
+              type: 'object',
+              properties: { text: { type: 'string', maxLength: MAX_TEXT }, url: { type: 'string', description: 'https only' } },
+              required: ['text', 'url'],
+            },
+          },
+        },
+      },
+    },
+  },
+  {
+    type: 'function',
+    function: {
       name: 'handoff',
       description: 'The shopper wants to talk to a person from the shop.',
       parameters: {
@@ -117,6 +146,13 @@ export function createShopTools({ products, log = () => {} }) {
       return {
         result: { item: match.name, condition, accepted: true, offer: (match.trade_in * factor).toFixed(2), currency: match.currency },
       };
+    },
+
+    suggest_replies(args) {
+      const { data, dropped } = checkSuggestions(args);
+      if (dropped.length) log(`[agent] suggest_replies: dropped ${dropped.join('; ')}`);
+      if (!data) return { result: { shown: false, error: `nothing usable: ${dropped.join('; ')}` } };
+      return { result: { shown: true, replies: data.replies, links: data.links.map((l) => l.text), dropped }, events: [{ event: 'suggestions', data }] };
     },
 
     handoff({ reason, summary }, turn, { handoff: ask } = {}) {

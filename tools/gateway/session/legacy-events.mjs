@@ -10,7 +10,9 @@
 export const LEGACY_EVENTS = new Set(['start', 'delta', 'card', 'done', 'error', 'voice.transcript']);
 
 // The feature a widget must have named to apply each newer event (issue 18).
-const NEEDS = { read: 'presence' };
+// `suggestions`: a core that knows handoff but not reply chips would refuse
+// the event as unknown and resync forever, as above.
+const NEEDS = { read: 'presence', suggestions: 'suggestions' };
 
 export function forClient(frame, features) {
   if (LEGACY_EVENTS.has(frame.event) || features.has(NEEDS[frame.event] ?? 'handoff')) return frame;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "chat/rich_text.hpp"
+#include "chat/suggestions.hpp"
 
 namespace natter {
 
@@ -96,6 +97,16 @@ struct ProductCardShown {
   // Serialized only when they differ from the default (savable, not saved).
   bool savable = true;
   bool saved = false;
+};
+
+// What the agent offers under its reply to `reply_to` (suggestions.hpp,
+// already checked): reply chips (a tap is event suggestion_tapped) and
+// https link buttons. Shown once per reply; the widget takes them away
+// when the shopper next sends a message.
+struct SuggestionsShown {
+  std::string reply_to;
+  std::vector<std::string> replies;
+  std::vector<SuggestedLink> links;
 };
 
 // The shopper's save of product `product_id` changed: every card of that
@@ -370,6 +381,6 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
                             ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen, RtcRestart,
                             RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged, VoiceEncoderSet,
-                            ConversationsShown, ConversationOpen>;
+                            ConversationsShown, ConversationOpen, SuggestionsShown>;
 
 }  // namespace natter

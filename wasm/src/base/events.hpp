@@ -37,6 +37,18 @@ struct HostSend {
   std::string text;
 };
 
+// The shopper tapped a reply chip (SuggestionsShown): sent like a typed
+// message, with its own id, but the composer's draft is left alone.
+struct SuggestionTapped {
+  std::string text;
+};
+
+// The host page called natter('starters', list): the shop's first
+// questions for this page, as JSON text, unchecked (starters.hpp checks it).
+struct HostStarters {
+  std::string value_json;
+};
+
 // The composer's text changed; only its length matters to the core (it
 // clears or updates the over-limit error).
 struct ComposerChanged {
@@ -238,7 +250,7 @@ struct ConversationSwitchClicked {
 // is reached (late is fine, early is a no-op).
 struct Tick {};
 
-using Event = std::variant<EnterPressed, SendClicked, HostSend, ComposerChanged,
+using Event = std::variant<EnterPressed, SendClicked, HostSend, SuggestionTapped, HostStarters, ComposerChanged,
                            RetryClicked, HttpResponded, HttpBody, HttpEnded,
                            HttpFailed, Tick, SessionWanted, SessionClosedByHost,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,

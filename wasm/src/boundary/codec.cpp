@@ -80,6 +80,12 @@ json encode_effect(const Effect& effect) {
           if (e.saved) j["saved"] = true;
           return j;
         }
+        else if constexpr (std::is_same_v<T, SuggestionsShown>) {
+          nlohmann::json links = nlohmann::json::array();
+          for (const auto& link : e.links) links.push_back(json_object({{"text", link.text}, {"url", link.url}}));
+          return json_object({{"type", "suggestions_shown"}, {"reply_to", e.reply_to}, {"replies", e.replies},
+                              {"links", std::move(links)}});
+        }
         else if constexpr (std::is_same_v<T, ProductSavedChanged>)
           return json_object({{"type", "product_saved_changed"}, {"product_id", e.product_id}, {"saved", e.saved}});
         else if constexpr (std::is_same_v<T, Log>)
@@ -170,6 +176,13 @@ json encode_event(const Event& event) {
                   {"composing", e.composing}, {"repeat", e.repeat}});
         else if constexpr (std::is_same_v<T, SendClicked>) return json_object({{"type", "send_clicked"}, {"text", e.text}});
         else if constexpr (std::is_same_v<T, HostSend>) return json_object({{"type", "host_send"}, {"text", e.text}});
+        else if constexpr (std::is_same_v<T, SuggestionTapped>)
+          return json_object({{"type", "suggestion_tapped"}, {"text", e.text}});
+        else if constexpr (std::is_same_v<T, HostStarters>) {
+          json out = json_object({{"type", "host_starters"}});
+          if (!e.value_json.empty()) out["starters"] = parse_json(e.value_json);
+          return out;
+        }
         else if constexpr (std::is_same_v<T, ComposerChanged>) return json_object({{"type", "composer_changed"}, {"chars", e.chars}});
         else if constexpr (std::is_same_v<T, RetryClicked>) return json_object({{"type", "retry_clicked"}, {"message_id", e.message_id}});
         else if constexpr (std::is_same_v<T, ProductSaveToggled>)

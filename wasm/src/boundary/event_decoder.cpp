@@ -72,6 +72,12 @@ const EventDecoderEntry kEventDecoders[] = {
    }},
   {"send_clicked", [](Reader& r, Event& out) { SendClicked e; r.str("text", e.text); out = std::move(e); }},
   {"host_send", [](Reader& r, Event& out) { HostSend e; r.str("text", e.text); out = std::move(e); }},
+  {"suggestion_tapped", [](Reader& r, Event& out) { SuggestionTapped e; r.str("text", e.text); out = std::move(e); }},
+  {"host_starters", [](Reader& r, Event& out) {
+     HostStarters e;
+     json_text(r, "starters", e.value_json, false);
+     out = std::move(e);
+   }},
   {"host_identify", [](Reader& r, Event& out) {
      HostIdentify e;
      json_text(r, "visitor", e.value_json, false);

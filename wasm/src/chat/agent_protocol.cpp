@@ -136,6 +136,11 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
   }
   if (event_name == "card") return decode_card(data, out);
   if (event_name == "done") return decoded_into(out, AgentDone{});
+  if (event_name == "suggestions") {
+    AgentSuggestions suggestions;
+    read_suggestions(data, suggestions);
+    return decoded_into(out, std::move(suggestions));
+  }
   // event_name == "error"
   const std::string* code = string_field(data, "code");
   if (!code || code->empty() || code->size() > kMaxCodeBytes)
@@ -149,7 +154,8 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
 
 
 bool known_event(std::string_view name) {
-  return name == "start" || name == "delta" || name == "card" || name == "done" || name == "error";
+  return name == "start" || name == "delta" || name == "card" || name == "done" || name == "error" ||
+         name == "suggestions";
 }
 ProtocolError unknown_event(std::string_view name) {
   return error("unknown_event", "unknown event '" + printable(name) + "'");

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "chat/suggestions.hpp"
+
 namespace natter {
 
 struct AgentStart {   // event: start   data: {"reply_id": "...", "author"?: {"kind": "staff", "name": "..."}}
@@ -29,7 +31,7 @@ struct AgentError {   // event: error   data: {"code": "...", "message": "..."}
   std::string code, message;
 };
 
-using AgentEvent = std::variant<AgentStart, AgentDelta, AgentCard, AgentDone, AgentError>;
+using AgentEvent = std::variant<AgentStart, AgentDelta, AgentCard, AgentDone, AgentError, AgentSuggestions>;
 
 // Why an event was refused. `code` is stable (tests and logs use it):
 // "too_large", "too_deep", "malformed", "wrong_type", "unknown_event",

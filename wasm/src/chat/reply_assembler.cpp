@@ -1,6 +1,7 @@
 #include "chat/reply_assembler.hpp"
 
 #include <optional>
+#include <string>
 #include <type_traits>
 
 #include "chat/rich_text.hpp"
@@ -62,6 +63,13 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
           draw(reply_to, r);
           settle_timer();
           return true;
+        } else if constexpr (std::is_same_v<T, AgentSuggestions>) {
+          if (a.dropped) out_.emplace_back(Log{"warn", "dropped " + std::to_string(a.dropped) + " agent suggestion(s) that failed the checks"});
+          // Once per reply (a replayed stream sends them again); none after a
+          // finished reply, whose chips would sit under an answer already read.
+          if (r.done || r.suggested || (a.replies.empty() && a.links.empty())) return false;
+          r.suggested = true;
+          out_.emplace_back(SuggestionsShown{reply_to, a.replies, a.links});
         } else if constexpr (std::is_same_v<T, AgentStart>) {
           r.author = a.author;  // nothing to show yet
         }

@@ -75,6 +75,7 @@ class ReplyAssembler {
     std::set<std::string> cards;
     std::vector<ProductCardShown> shown;
     bool done = false;
+    bool suggested = false;  // its suggestions were shown
     bool undrawn = false;  // text arrived since the last draw
     bool drawn = false;    // drawn_at holds the time of its last draw
     int64_t drawn_at = 0;

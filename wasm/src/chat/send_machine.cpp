@@ -146,9 +146,13 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   const std::string id = c_.ids_.uuid();
   ++c_.stats_.messages_sent;
   const HostEvent shown{"message", json_text(json_object({{"role", "user"}, {"message_id", id}, {"text", text}}))};
+  // A tapped chip's text never was in the composer: the shopper's draft stays.
+  const bool from_composer = std::string_view(source) != "suggestion";
   auto show_message = [&] {
-    c_.out_.emplace_back(ClearComposer{});
-    c_.composer_chars_ = 0;
+    if (from_composer) {
+      c_.out_.emplace_back(ClearComposer{});
+      c_.composer_chars_ = 0;
+    }
     c_.out_.emplace_back(UserMessageShown{id, std::string(text)});
   };
   if (live_session) {

@@ -113,8 +113,9 @@ std::string encode_hello(const Hello& h) {
   if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
   if (h.revoke) hello["revoke"] = true;
-  // control events and staff authors (handoff); typing, read events and email_saved (presence)
-  hello["features"] = json::array({"handoff", "presence"});
+  // control events and staff authors (handoff); typing, read events and email_saved (presence);
+  // the agent's reply chips and link buttons (suggestions)
+  hello["features"] = json::array({"handoff", "presence", "suggestions"});
   if (h.rtc) hello["features"].push_back("rtc");  // voice over WebRTC (voice_ladder.hpp)
   return dump(hello);
 }

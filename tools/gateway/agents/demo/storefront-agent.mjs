@@ -27,6 +27,13 @@ function greetingReply(name) {
     'controllers and headsets, or about trading in your old kit.';
 }
 
+// Taps offered under the trade-in answer: the next questions a shopper
+// asks there, and the page itself as a button.
+const TRADE_IN_SUGGESTIONS = {
+  replies: ['PS5 games', 'Controllers under 50'],
+  links: [{ text: 'Trade-in page', url: TRADE_IN_URL }],
+};
+
 function tradeInReply() {
   return 'Yes, you can **trade in** consoles, controllers and games in working order.\n' +
     '- Bring them to any store, or post them to us for free\n' +
@@ -85,13 +92,14 @@ function priceFollowUp(transcript) {
   return null;
 }
 
-// What the agent says to `text`: { text, products } (products as in the catalogue).
+// What the agent says to `text`: { text, products, suggestions? } (products as
+// in the catalogue; suggestions as the `suggestions` event's data).
 // `visitor`: who asks (visitor.mjs), or null; `transcript`: the conversation so far;
 // `context`: where the shopper is (page-answers.mjs), or null.
 export function composeReply(text, visitor = null, transcript = [], context = null) {
   const aboutPage = pageAnswer(text, context);
   if (aboutPage) return aboutPage;
-  if (TRADE_IN.test(text)) return { text: tradeInReply(), products: [] };
+  if (TRADE_IN.test(text)) return { text: tradeInReply(), products: [], suggestions: TRADE_IN_SUGGESTIONS };
   const followUp = PRICE_FOLLOW_UP.test(text) ? priceFollowUp(transcript) : null;
   if (followUp) return followUp;
   if (GREETING.test(text)) return { text: greetingReply(nameForReply(visitor)), products: [] };
@@ -120,6 +128,7 @@ export function replyEvents({ replyId, text, visitor = null, transcript = [], co
     { event: 'start', data: { reply_id: replyId } },
     ...tokenize(reply.text).map((t) => ({ event: 'delta', data: { text: t } })),
     ...reply.products.map((p) => ({ event: 'card', data: { product: toCard(p) } })),
+    ...(reply.suggestions ? [{ event: 'suggestions', data: reply.suggestions }] : []),
     { event: 'done', data: {} },
   ];
 }
