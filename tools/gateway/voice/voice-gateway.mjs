@@ -72,8 +72,10 @@ const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason
 // tap? (benches only, tools/bench/voice-rungs.mjs: {sent({callId, text, index}),
 // heard({callId, pcm, concealed, fec})}, called as each agent frame goes out and
 // each of the shopper's frames is decoded or concealed (fec: rebuilt from
-// the next frame's FEC rather than by PLC), so the bench can
-// timestamp them on its own clock) }, bounds? (session/client-bounds.mjs:
+// the next frame's FEC rather than by PLC), and turn({callId, step, utterance,
+// text?}) as a turn passes its steps: 'ended' (the end of the shopper's turn
+// decided), 'recognized', 'answered' (the text to say handed on), so the
+// bench can timestamp them on its own clock) }, bounds? (session/client-bounds.mjs:
 // the shopper's packet rate per call, what counts as a flood, the open calls
 // per instance, the calls a session remembers, the replies to refused packets).
 export function createVoiceGateway({
@@ -444,6 +446,7 @@ export function createVoiceGateway({
     call.segmentsHeard += 1;
     totals.segments_heard += 1;
     call.conn?.send(heardFrame(call.id, call.segmentsHeard, ms));
+    tap?.turn?.({ callId: call.id, step: 'ended', utterance: call.segmentsHeard });
     if (answer) {
       // The segment with the onset before it and the quiet after it; answers
       // are said in the order their segments were heard.
@@ -452,12 +455,14 @@ export function createVoiceGateway({
       const products = [];
       const request = {
         sessionId: call.sessionId, callId: call.id, utterance, pcm,
-        onHeard: (text) => transcript(call, shopperBubbleId(call, utterance), {
-          role: 'shopper', text, final: true, cut: false,
-        }),
+        onHeard: (text) => {
+          tap?.turn?.({ callId: call.id, step: 'recognized', utterance, text });
+          transcript(call, shopperBubbleId(call, utterance), { role: 'shopper', text, final: true, cut: false });
+        },
         onCard: (product) => products.push(product),
       };
       call.answering = call.answering.then(() => answer(request)).then((text) => {
+        tap?.turn?.({ callId: call.id, step: 'answered', utterance, text });
         if (text) say(call, text, products);
       }, (error) => log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`));
       return;
