@@ -188,6 +188,30 @@ TEST(VoiceJitterBuffer, APauseInTheStreamDoesNotBecomeABurstOfLostFrames) {
   EXPECT_EQ(t.size(), 100u);
 }
 
+// The agent's answers: one talkspurt, seconds of nothing, the next one with
+// seq and timestamp going on where the last ended (the gateway numbers
+// frames, not wall time). The pause is not jitter: the next answer starts
+// at the calm depth, not held back by the whole 200 ms maximum.
+TEST(VoiceJitterBuffer, ANewTalkspurtAfterAPauseStartsAtTheCalmDepth) {
+  std::vector<Delivery> d;
+  for (int64_t s = 0; s < 50; ++s) d.push_back({s * 20 + 30, s});
+  const int64_t second_at = 50 * 20 + 30 + 3000;  // 3 s later, seq 50 on
+  for (int64_t s = 50; s < 100; ++s) d.push_back({second_at + (s - 50) * 20, s});
+  JitterBuffer jb;
+  std::vector<int> target;
+  const auto played = run(jb, d, second_at + 50 * 20 + 400, &target);
+  int64_t first_of_second = -1;
+  for (size_t i = 0; i < played.size(); ++i) {
+    if (played[i].kind == PullResult::kPacket && played[i].ext == 50) first_of_second = 10 + int64_t(i) * 20;
+  }
+  ASSERT_GE(first_of_second, 0);
+  std::printf("  second talkspurt: first frame played %lld ms after it arrived\n", (long long)(first_of_second - second_at));
+  EXPECT_LE(first_of_second - second_at, 80);
+  EXPECT_EQ(target[static_cast<size_t>((second_at + 200) / 20)], 2);
+  EXPECT_EQ(jb.stats().played, 100u);
+  EXPECT_EQ(jb.stats().lost, 0u);
+}
+
 TEST(VoiceJitterBuffer, RestartsFromAPacketFarAheadAndRejectsBadInput) {
   JitterBuffer jb;
   const uint8_t p[1] = {1};

@@ -31,11 +31,12 @@ import { launchChromium, startReferenceServer } from '../../tests/browser/harnes
 import { openConnected } from '../../tests/browser/session-helpers.mjs';
 import { voiceUi } from '../../tests/browser/voice-audio.mjs';
 import { QUESTIONS } from '../../tests/server/voice-questions.mjs';
-import { createPocketsphinxStt } from '../server/voice/stt-pocketsphinx.mjs';
-import { loadCatalogue } from '../server/agents/shop-catalogue.mjs';
-import { DEMO_CATALOGUE } from '../server/agents/config.mjs';
-import { createScriptedAgent } from '../server/agents/index.mjs';
-import { frameDbfs, DEFAULT_SEGMENTER } from '../server/voice/speech-segmenter.mjs';
+import { UNPACED_UPLINK } from '../../tests/server/voice-helpers.mjs';
+import { createPocketsphinxStt } from '../gateway/voice/stt-pocketsphinx.mjs';
+import { loadCatalogue } from '../gateway/agents/shop-catalogue.mjs';
+import { DEMO_CATALOGUE } from '../gateway/agents/config.mjs';
+import { createScriptedAgent } from '../gateway/agents/index.mjs';
+import { frameDbfs, DEFAULT_SEGMENTER } from '../gateway/voice/speech-segmenter.mjs';
 import { buildProduction } from './sizes.mjs';
 import { measureAlone } from './doc-section.mjs';
 import { installEarTaps, takeEarEvents } from './ear-page.mjs';
@@ -87,6 +88,9 @@ async function startCase(c, distDir) {
     voiceTurns: c.turns,
     rtc: { enabled: c.transport === 'webrtc' },
     voiceTap: taps.tap,
+    // This process runs the gateway and drives the browser: a stall here
+    // delivers the shopper's frames in a burst, which is not a flood.
+    bounds: UNPACED_UPLINK,
   });
   return { ...c, controls, taps };
 }
@@ -127,7 +131,8 @@ async function oneCall(context, k, questions, log) {
       const ended = g('ended');
       const loud = k.taps.log.filter((e) => e.step === 'loud' && (!ended || e.at <= ended)).at(-1)?.at;
       if (!up || !down || !up.same || !down.same) {
-        log(`[bench] ear ${k.name} q${i + 1}: no measurement (up ${!!up}, down ${!!down}, same context ${up?.same}/${down?.same})`);
+        log(`[bench] ear ${k.name} q${i + 1}: no measurement (up ${!!up}, down ${!!down}, same context ${up?.same}/${down?.same}); `
+          + `the gateway said: ${k.controls.serverLog.slice(-3).join(' | ')}`);
         turns.push({ question: i + 1, missed: true });
         continue;
       }

@@ -73,6 +73,7 @@ try {
     staffToken,
     staffJwtSecret,
     rtc: { enabled: values.NATTER_RTC !== 'off', turn },
+    voiceTurns: values.NATTER_VOICE_TURNS ?? 'adaptive',
     agent: chosen.agent,
     stt,
     tts,

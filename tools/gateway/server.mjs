@@ -94,6 +94,8 @@ function handleSessionProbe(req, res, faults) {
 // voice agent answers what the shopper said, through `agent`
 // (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
 // `tts` (a tts adapter, the same file; default espeak-ng): the agent's voice.
+// `voiceTurns`: 'adaptive' (default) or 'fixed', how the voice gateway
+// decides that the shopper's turn ended (voice/turn-taking.mjs).
 // `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
 // picks one from the environment with agents/config.mjs).
 // `continueTtlMs`: how long a "continue on your phone" link lives (2 min;
@@ -153,6 +155,7 @@ export async function startServer({
   continueTtlMs = CONTINUE_TTL_MS,
   rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
   voiceTap = null, // benches and tests only: the voice gateway's tap (voice-gateway.mjs)
+  voiceTurns = 'adaptive', // when a shopper's spoken turn ends: 'adaptive' or 'fixed' (voice/turn-taking.mjs)
   allowedOrigins = null,
   trustedProxies = [],
   serveFiles = true,
@@ -188,7 +191,8 @@ export async function startServer({
     calls: { load: (id, callId) => store.loadVoiceCall(id, callId), save: (id, callId, r) => store.saveVoiceCall(id, callId, r) },
     events: { append: (id, replyTo, event) => store.appendEvent(id, replyTo, event) },
     answer: stt ? (request) => answerSpeech(request) : null,
-    rtc, tap: voiceTap, bounds,
+    transcribe: stt ? (pcm) => stt.transcribe(pcm) : null,
+    rtc, tap: voiceTap, bounds, turns: voiceTurns,
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });

@@ -5,7 +5,8 @@
 // the answer is what the voice gateway says.
 //
 // createVoiceAgent({stt, agentRuns, store (its visitors), log}) → answer({sessionId,
-// callId, utterance, pcm, onHeard?, onCard?}) → Promise<text to say | null>.
+// callId, utterance, pcm, heard?, onHeard?, onCard?}) → Promise<text to say | null>;
+// heard: a promise of the words when the gateway recognised them already.
 // Each utterance is one turn with message id voice-<call>-<n>, so a turn
 // runs once. onHeard(text) gets the recognised words (when something was
 // recognised), onCard(product) each product card of the answer: the voice
@@ -32,8 +33,8 @@ export function speakable(markdown) {
 }
 
 export function createVoiceAgent({ stt, agentRuns, store, log = () => {} }) {
-  return async function answer({ sessionId, callId, utterance, pcm, onHeard = () => {}, onCard = () => {} }) {
-    const text = await stt.transcribe(pcm);
+  return async function answer({ sessionId, callId, utterance, pcm, heard = null, onHeard = () => {}, onCard = () => {} }) {
+    const text = await (heard ?? stt.transcribe(pcm)); // heard: the gateway recognised the turn already (turn-taking.mjs)
     log(`[server] voice: heard ${JSON.stringify(text)} (call ${callId}, utterance ${utterance})`);
     if (!text) return NOT_HEARD;
     onHeard(text);

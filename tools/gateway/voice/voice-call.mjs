@@ -3,7 +3,7 @@
 // and frame counter (seq), the shopper's decoded audio, and the counters the
 // test controls read. What is live (the connection, the playing utterance)
 // is set and cleared by voice-gateway.mjs.
-import { SpeechSegmenter } from './speech-segmenter.mjs';
+import { TurnTaker, TURN_SETTINGS } from './turn-taking.mjs';
 import { createFrameCount } from '../../../wasm/bindings/frame-count.js';
 import { SendRate } from '../session/send-rate.mjs';
 import { CLIENT_BOUNDS } from '../session/client-bounds.mjs';
@@ -29,7 +29,8 @@ export class VoiceCall {
   speaking = null; // { text, products, n (0 until its start frame), player, sent, total (frames) }
   decoder = null; // uplink-decoder.mjs, made on the first packet (restarted on each connection)
   backlog = []; // packets that came while the voice module was loading
-  segmenter = new SpeechSegmenter();
+  turns = new TurnTaker(TURN_SETTINGS.fixed); // when the shopper's turn ends (the gateway sets its own)
+  attempts = new Map(); // speculative recognitions of the turn in progress: id -> Promise<words>
   uplink = createFrameCount(); // the shopper's frames received / expected (the pong's loss report)
   #recorded = []; // Int16Array frames, oldest first, at most MAX_RECORDED_FRAMES
 
@@ -64,7 +65,8 @@ export class VoiceCall {
     this.backlog.length = 0;
     this.decoder?.close();
     this.decoder = null;
-    this.segmenter.reset();
+    this.turns.reset();
+    this.attempts.clear();
   }
 
   // 20 ms frames of the shopper's audio held now (the gateway's totals).

@@ -2,7 +2,7 @@
 // (docs/protocol.md, "Voice frames" and "Voice control frames").
 //
 // In: the shopper's binary voice packets, decoded (VoiceDecoder, 48 kHz),
-// recorded, and cut into speech segments (speech-segmenter.mjs). Out: after
+// recorded, and cut into the shopper's turns (turn-taking.mjs). Out: after
 // the greeting and after each segment, an agent utterance spoken by
 // agent-voice.mjs and streamed in real time (paced-stream.mjs) through
 // audio-out.mjs. What the agent says to a segment: with `answer`
@@ -37,6 +37,9 @@ import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
 import { createAudioOut } from './audio-out.mjs';
 import { createCallRtc } from './call-rtc.mjs';
 import { loudness } from './loudness.mjs';
+import { frameDbfs } from './speech-segmenter.mjs';
+import { TURN_SETTINGS, TurnTaker } from './turn-taking.mjs';
+import { spokenChunks } from './spoken-chunks.mjs';
 import { FRAME_SAMPLES, SAMPLE_RATE } from './opus-frames.mjs';
 import { createUplinkDecoder } from './uplink-decoder.mjs';
 import { playPaced } from './paced-stream.mjs';
@@ -51,6 +54,7 @@ import {
 
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
 const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
+const SPECULATION_MARGIN_MS = 400; // heard before a speculative attempt's segment (its onset)
 
 // The bubbles of the live transcript: the shopper's n-th utterance has the
 // id of its agent turn (voice-agent.mjs); the agent's n-th its own.
@@ -79,9 +83,13 @@ const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason
 // the shopper's packet rate per call, what counts as a flood, the open calls
 // per instance, the calls a session remembers, the replies to refused packets).
 export function createVoiceGateway({
-  loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, calls: callStore = null,
-  events = null, rtc: rtcOptions = {}, tap = null, bounds: boundsGiven = {},
+  loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, transcribe = null,
+  calls: callStore = null, events = null, rtc: rtcOptions = {}, tap = null, bounds: boundsGiven = {}, turns = 'adaptive',
 }) {
+  const turnSettings = TURN_SETTINGS[turns];
+  if (!turnSettings) throw new Error(`voice turns: ${JSON.stringify(turns)} is not one of ${Object.keys(TURN_SETTINGS).join(', ')}`);
+  // Speculative recognition needs the recogniser apart from the agent.
+  const recognises = Boolean(answer && transcribe);
   const bounds = clientBoundsWith(boundsGiven);
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
@@ -90,6 +98,8 @@ export function createVoiceGateway({
   const totals = {
     frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0,
     frames_late: 0, // reordered on the data channel, dropped (uplink-decoder.mjs)
+    speculations: 0, // recognitions started before the turn was certain (turn-taking.mjs)
+    speculations_cancelled: 0, // … whose words were dropped: the shopper went on
     packets_over_rate: 0, // past a call's packet rate: dropped undecoded
     calls_flooded: 0, // calls ended for sending far past their packet rate
     calls_refused_full: 0, // voice.start answered over_capacity (maxVoiceCalls open)
@@ -139,13 +149,28 @@ export function createVoiceGateway({
     }).catch((error) => log(`[server] voice: transcript event lost: ${error?.message ?? error}`));
   }
 
+  // An answer is spoken piece by piece (spoken-chunks.mjs, `adaptive` turns):
+  // the first piece's audio goes out as soon as it is made, the next ones
+  // are made one after another meanwhile; one utterance all the same (one
+  // voice.agent start and end, one transcript bubble).
   function speakNext(call) {
     if (call.speaking || call.queue.length === 0 || !call.conn) return;
     const { text, products } = call.queue.shift();
-    const speaking = { text, products, n: 0, player: null, sent: 0, total: 0 };
+    const chunks = turnSettings.name === 'adaptive' ? spokenChunks(text) : [];
+    const pieces = chunks.length > 1 ? chunks : [text];
+    const speaking = { text, products, n: 0, player: null, sent: 0, total: 0, pieces: [] };
     call.speaking = speaking;
-    utterancePackets(speaking.text, rtc.downlinkEncoding(call)).then((packets) => {
-      if (call.speaking === speaking) stream(call, speaking, packets);
+    const encoding = rtc.downlinkEncoding(call);
+    let made = utterancePackets(pieces[0], encoding);
+    const later = [];
+    for (const piece of pieces.slice(1)) {
+      made = made.then(() => utterancePackets(piece, encoding)); // one at a time
+      const entry = { text: piece, packets: made, ready: false };
+      made.then(() => { entry.ready = true; }, () => {}); // a failure is reported when its turn to play comes
+      later.push(entry);
+    }
+    utterancePackets(pieces[0], encoding).then((packets) => {
+      if (call.speaking === speaking) stream(call, speaking, { text: pieces[0], packets }, later);
     }, (error) => {
       log(`[server] voice: the agent could not speak: ${error?.message ?? error}`);
       if (call.speaking !== speaking) return;
@@ -154,32 +179,54 @@ export function createVoiceGateway({
     });
   }
 
-  function stream(call, speaking, packets) {
+  function stream(call, speaking, first, later) {
     call.utterances += 1;
     speaking.n = call.utterances;
     const { out } = call;
-    speaking.total = packets.length;
     // Right before voice.agent start: start and end stay next to the audio.
     transcript(call, agentBubbleId(call, speaking.n), {
       role: 'agent', text: speaking.text, final: false, cut: false, products: speaking.products,
     });
     out.sendControl(agentStartFrame(call.id, speaking.n, speaking.text));
-    speaking.player = playPaced(packets.length, {
-      sendFrame: (i) => {
-        speaking.sent = i + 1;
-        const k = call.framesSent;
-        call.framesSent += 1;
-        totals.frames_sent += 1;
-        out.sendPacket(encodeVoicePacket({
-          flags: i === 0 ? FLAG_SPEECH_START : 0,
-          seq: k % 0x10000,
-          timestamp: (k * FRAME_SAMPLES) % 0x100000000,
-          payload: packets[i],
-        }));
-        tap?.sent({ callId: call.id, text: speaking.text, index: i });
-      },
-      onDone: () => endUtterance(call, 'done'),
-    });
+    let index = 0; // frames of the utterance sent, all pieces
+    const play = ({ text, packets }, headStart) => {
+      const piece = { text, sent: 0, total: packets.length };
+      speaking.pieces.push(piece);
+      speaking.total += packets.length;
+      speaking.player = playPaced(packets.length, {
+        headStart,
+        sendFrame: (i) => {
+          piece.sent = i + 1;
+          speaking.sent += 1;
+          const k = call.framesSent;
+          call.framesSent += 1;
+          totals.frames_sent += 1;
+          out.sendPacket(encodeVoicePacket({
+            flags: index === 0 ? FLAG_SPEECH_START : 0,
+            seq: k % 0x10000,
+            timestamp: (k * FRAME_SAMPLES) % 0x100000000,
+            payload: packets[i],
+          }));
+          tap?.sent({ callId: call.id, text: speaking.text, index });
+          index += 1;
+        },
+        onDone: next,
+      });
+    };
+    function next() {
+      const piece = later.shift();
+      if (!piece) return endUtterance(call, 'done');
+      // Made in time: the pacing goes on; else the jitter buffer ran dry and gets its head start again.
+      const headStart = piece.ready ? 0 : undefined;
+      piece.packets.then((packets) => {
+        if (call.speaking === speaking) play({ text: piece.text, packets }, headStart);
+      }, (error) => {
+        log(`[server] voice: the agent could not speak the rest: ${error?.message ?? error}`);
+        if (call.speaking === speaking) endUtterance(call, 'done');
+      });
+      return undefined;
+    }
+    play(first, undefined);
   }
 
   // Ends what the agent is saying (or about to say) with `reason`; tells the
@@ -195,11 +242,20 @@ export function createVoiceGateway({
     }
     if (speaking.n > 0) { // also when the connection is gone: the event log keeps it for the resume
       const cut = reason !== 'done';
-      const text = cut ? spokenPart(speaking.text, speaking.sent, speaking.total) : speaking.text;
+      const text = cut ? heardSoFar(speaking) : speaking.text;
       transcript(call, agentBubbleId(call, speaking.n), { role: 'agent', text, final: true, cut });
     }
     if (call.session) persist(call.session, call);
     if (reason === 'done') speakNext(call);
+  }
+
+  // What the shopper heard of an utterance cut short: the pieces sent whole,
+  // then the part of the piece being sent (spoken-part.mjs).
+  function heardSoFar(speaking) {
+    const { pieces } = speaking;
+    if (pieces.length <= 1) return spokenPart(speaking.text, speaking.sent, speaking.total);
+    const last = pieces.at(-1);
+    return [...pieces.slice(0, -1).map((p) => p.text), spokenPart(last.text, last.sent, last.total)].filter(Boolean).join(' ');
   }
 
   // --- binding calls to connections --------------------------------------
@@ -208,7 +264,8 @@ export function createVoiceGateway({
     call.conn = conn;
     call.out = createAudioOut(rtc.downlink(call, conn), faults);
     call.decoder?.restart();
-    call.segmenter.reset();
+    call.turns.reset();
+    call.attempts.clear();
     openOn.set(conn, call);
   }
 
@@ -269,6 +326,7 @@ export function createVoiceGateway({
     let fresh = false;
     if (!call) {
       call = new VoiceCall(callId, session.id, bounds);
+      call.turns = new TurnTaker(turnSettings, { recognises });
       call.session = session;
       fresh = true;
     }
@@ -437,12 +495,38 @@ export function createVoiceGateway({
   function take(call, pcm) {
     call.record(pcm);
     for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
-      const segment = call.segmenter.push(pcm.subarray(at, at + FRAME_SAMPLES));
-      if (segment) heardSegment(call, segment.ms);
+      const loud = frameDbfs(pcm.subarray(at, at + FRAME_SAMPLES)) >= turnSettings.thresholdDbfs;
+      act(call, call.turns.frame(loud));
     }
   }
 
-  function heardSegment(call, ms) {
+  // Carries out the turn taker's actions (turn-taking.mjs).
+  function act(call, actions) {
+    for (const a of actions) {
+      if (a.speculate) speculate(call, a.speculate);
+      else if (a.cancel) {
+        if (call.attempts.delete(a.cancel)) totals.speculations_cancelled += 1;
+      } else if (a.end) heardSegment(call, a.end.ms, a.end.id);
+    }
+  }
+
+  // Recognises the turn so far while the shopper is quiet, before the turn is
+  // certain: its words come back to the turn taker, which may end the turn on
+  // them. At most one attempt per call is in flight (turn-taking.mjs).
+  function speculate(call, { id, ms }) {
+    totals.speculations += 1;
+    const pcm = call.recentAudio(((ms + SPECULATION_MARGIN_MS) * SAMPLE_RATE) / 1000);
+    const words = Promise.resolve().then(() => transcribe(pcm));
+    words.catch(() => {}); // logged where the words are used
+    call.attempts.set(id, words);
+    const back = (text) => act(call, call.turns.recognized(id, text));
+    words.then(back, () => back(''));
+  }
+
+  // `attemptId`: the speculative recognition that holds the turn's words, or null.
+  function heardSegment(call, ms, attemptId = null) {
+    const heard = attemptId == null ? null : call.attempts.get(attemptId) ?? null;
+    if (attemptId != null) call.attempts.delete(attemptId);
     call.segmentsHeard += 1;
     totals.segments_heard += 1;
     call.conn?.send(heardFrame(call.id, call.segmentsHeard, ms));
@@ -454,7 +538,7 @@ export function createVoiceGateway({
       const utterance = call.segmentsHeard;
       const products = [];
       const request = {
-        sessionId: call.sessionId, callId: call.id, utterance, pcm,
+        sessionId: call.sessionId, callId: call.id, utterance, pcm, heard,
         onHeard: (text) => {
           tap?.turn?.({ callId: call.id, step: 'recognized', utterance, text });
           transcript(call, shopperBubbleId(call, utterance), { role: 'shopper', text, final: true, cut: false });

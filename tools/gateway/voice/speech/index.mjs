@@ -17,7 +17,9 @@
 //   { name: 'espeak-ng' | …,
 //     synthesize(text: string) → Promise<Int16Array> }
 //
-//   text: what the agent says (plain sentences, at most 600 characters).
+//   text: what the agent says, one piece of an answer at a time (a
+//   sentence, or the start of the first one up to a comma: spoken-chunks.mjs;
+//   with NATTER_VOICE_TURNS=fixed the whole answer, at most 600 characters).
 //   Resolves its speech, 48 kHz mono int16 (the gateway encodes it as Opus
 //   and caches it per text); rejects on failure (logged; the utterance is
 //   skipped).

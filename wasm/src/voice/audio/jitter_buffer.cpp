@@ -62,6 +62,10 @@ InsertResult JitterBuffer::insert(uint16_t seq, uint32_t timestamp, const uint8_
   InsertResult result = InsertResult::kStored;
   if (!have_any_ || (fresh_ && ext > newest_)) {
     restart_at(ext);  // the first packet, or the first after the stream went idle
+    // A new talkspurt: the sender numbered frames, not wall time, so the
+    // pause before it would read as that much jitter. Its depth is learnt afresh.
+    ref_ts_ = timestamp;
+    transit_count_ = transit_next_ = 0;
   } else if (ext < next_ || (fresh_ && ext <= newest_)) {
     if (started_ || fresh_ || newest_ - ext >= kSlots) {
       ++stats_.late;

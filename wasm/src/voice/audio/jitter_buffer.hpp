@@ -30,7 +30,9 @@
 //     buffering from it (the sender restarted or we slept). After 1 s dry
 //     (kEmpty with nothing newer), the stream is idle: the next newer packet
 //     starts a new buffering phase, so a pause (mute, DTX) is not reported
-//     as a burst of lost frames.
+//     as a burst of lost frames; it also forgets the transit history (the
+//     gateway numbers the agent's frames without gaps, so the pause would
+//     read as that much jitter and hold the next answer back 200 ms).
 //   * Memory: kSlots fixed slots of kMaxVoicePayloadBytes, allocated by the
 //     constructor; insert() and pull() never allocate.
 #pragma once
