@@ -9,6 +9,7 @@ import { renderGatewaySection } from './gateway-report.mjs';
 import { renderHandoffSection } from './handoff.mjs';
 import { renderCallStartSection } from './call-start.mjs';
 import { renderVoiceRungsSection } from './voice-rungs.mjs';
+import { renderVoiceEarSection } from './voice-ear.mjs';
 import { renderEchoCanceller } from './echo-canceller.mjs';
 import { renderPreloadSection } from './preload.mjs';
 import { renderStreamCostSection } from './stream-cost.mjs';
@@ -256,7 +257,7 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, stream, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, voiceEar, echo, stream, runs, seconds }) {
   return `# Benchmarks
 
 Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it again.
@@ -280,6 +281,7 @@ ${handoff ? renderHandoffSection(handoff) : ''}
 ${callStart ? renderCallStartSection(callStart) : ''}
 ${preload ? renderPreloadSection(preload) : ''}
 ${voiceRungs ? renderVoiceRungsSection(voiceRungs) : ''}
+${voiceEar ? renderVoiceEarSection(voiceEar) : ''}
 ${echo ? renderEchoCanceller(echo) : ''}
 ${stream ? renderStreamCostSection(stream) : ''}`;
 }

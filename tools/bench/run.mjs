@@ -30,6 +30,7 @@ import { measureHandoff } from './handoff.mjs';
 import { measureCallStart } from './call-start.mjs';
 import { measurePreload } from './preload.mjs';
 import { measureVoiceRungs } from './voice-rungs.mjs';
+import { measureVoiceEar } from './voice-ear.mjs';
 import { measureEchoCanceller } from './echo-canceller.mjs';
 import { measureStreamCost } from './stream-cost.mjs';
 import { carrySections } from './doc-section.mjs';
@@ -95,6 +96,7 @@ async function main() {
   // Its own network namespace, path, servers and browser (skipped, and said
   // so in its section, where it cannot make them).
   const voiceRungs = await measureVoiceRungs();
+  const voiceEar = await measureVoiceEar({ runs: Number(process.env.NATTER_BENCH_EAR_RUNS ?? 2) }); // its own servers and browser
   const echo = await measureEchoCanceller(); // its own PulseAudio loopback and browser (skipped where it cannot make them)
 
   // Its own gateway processes, load generator and redis-server.
@@ -115,7 +117,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, echo, stream, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, voiceEar, echo, stream, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   // Sections kept by hand (KEPT_HEADINGS) survive the rewrite.

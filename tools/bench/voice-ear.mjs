@@ -6,7 +6,7 @@
 // Chromium against the reference gateway with pocketsphinx and the scripted
 // text agent. Cases: WebSocket and WebRTC (direct, the data channel) ×
 // the scripted agent and one whose first token comes after 300 ms × each
-// turn-taking setting of the gateway (voice-turns.mjs: `fixed` is the old
+// turn-taking setting of the gateway (tools/gateway/voice/turn-taking.mjs: `fixed` is the old
 // 600 ms of quiet and the whole answer at once; `adaptive` the new one).
 // Every case is one call per run that asks the ten questions, waiting for
 // each answer to end; the cases are interleaved within each run.
@@ -222,7 +222,7 @@ into the widget as its microphone). ${r.runs} runs; in each, every case is one
 call asking every question in turn (waiting for each answer to end), the
 cases interleaved. Case names: transport / agent / the gateway's
 turn-taking (\`fixed\`: the old 600 ms of quiet, recognition after it and
-the whole answer synthesised at once; \`adaptive\`: docs/ARCHITECTURE.md,
+the whole answer synthesised at once; \`adaptive\`: tools/gateway/voice/README.md,
 "Voice turns"). Total: on the widget's AudioContext clock (both taps in
 it). Steps (medians, so they need not add up to the total's median): the
 uplink to the gateway decoding the last loud frame, the end-of-turn
