@@ -14,6 +14,7 @@ import { CORS_HEADERS } from '../http/chat-endpoint.mjs';
 import { hashOf, isSecret, newCode, newSecret, normalizeCode } from './codes.mjs';
 import { clientBoundsWith } from '../session/client-bounds.mjs';
 import { addressKey } from '../http/chat-budget.mjs';
+import * as wire from '../session/wire-codes.mjs';
 
 export const CONTINUE_PATH = '/api/continue';
 export const CONTINUE_TTL_MS = 120_000;
@@ -43,7 +44,7 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
   // mint a third line and so push the first device's revoke aside).
   async function offer(conn, saved = []) {
     if (conn.line !== 'first') {
-      return conn.send({ type: 'error', code: 'continue_refused', message: 'Only the device that started this chat can hand it on.' });
+      return conn.send({ type: 'error', code: wire.ERROR_CONTINUE_REFUSED, message: 'Only the device that started this chat can hand it on.' });
     }
     const secret = newSecret();
     const code = newCode();
@@ -55,11 +56,11 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
     if (minted?.code === 'rate_limited') {
       log(`[server] continue link refused for session ${conn.sessionId.slice(0, 8)}: over ${perSession.maxOffers} offers`);
       return conn.send({
-        type: 'error', code: 'continue_refused', reason: 'rate_limited', retry_after_ms: minted.retryAfterMs,
+        type: 'error', code: wire.ERROR_CONTINUE_REFUSED, reason: 'rate_limited', retry_after_ms: minted.retryAfterMs,
         message: 'Too many links asked for: ask again in a minute.',
       });
     }
-    if (!minted) return conn.send({ type: 'error', code: 'continue_refused', message: 'This session is not held.' });
+    if (!minted) return conn.send({ type: 'error', code: wire.ERROR_CONTINUE_REFUSED, message: 'This session is not held.' });
     log(`[server] continue link minted for session ${conn.sessionId.slice(0, 8)} (${ttl} ms)`);
     return conn.send({ type: 'continue.offered', secret, code, expires_in_ms: ttl });
   }

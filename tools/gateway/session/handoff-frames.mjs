@@ -12,6 +12,7 @@
 // replays it), or an `error` frame for a request the table refuses.
 import { errorFrame } from './frames.mjs';
 import { illegalMessage } from '../control/transitions.mjs';
+import * as wire from './wire-codes.mjs';
 
 export const PRESENCE_MS = 120_000;
 
@@ -38,7 +39,7 @@ export function createHandoffFrames({ store, presenceMs = PRESENCE_MS, log = () 
     async request(conn) {
       const result = await requestHandoff(conn.sessionId);
       if (result.code === 'illegal') {
-        conn.send(errorFrame('handoff_refused', illegalMessage(result.from, 'request'), { state: result.from }));
+        conn.send(errorFrame(wire.ERROR_HANDOFF_REFUSED, illegalMessage(result.from, 'request'), { state: result.from }));
       } else if (!result.ok) conn.stale(result.code);
       else if (result.state === 'unavailable') conn.catchUp(); // appendEvent does not notify: fetch it now
     },

@@ -49,14 +49,11 @@ import { storeUnavailable } from '../store/store-errors.mjs';
 import { clientBoundsWith } from './client-bounds.mjs';
 import { addressKey } from '../http/chat-budget.mjs';
 import { mayCarryOn, rememberOwner } from './conversation-owner.mjs';
+import * as wire from './wire-codes.mjs';
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_CONNECTIONS = 20_000;
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-export const TRY_AGAIN_LATER = 1013;
-export const STORE_RESET = 1012;
-export const HELLO_TIMEOUT = 4008;
-export const GOING_AWAY = 1001;
 const MAX_PAYLOAD_BYTES = 1024 * 1024; // beyond MAX_FRAME_BYTES: bad_frame; beyond this: ws closes 1009
 const MAX_PENDING_FRAMES = 64; // unhandled frames per connection before its socket stops being read
 const STALL_MS = 60_000;
@@ -110,7 +107,7 @@ export function createSessionEndpoint({
     conn.replaced = true;
     if (current.get(conn.sessionId) === conn) current.delete(conn.sessionId);
     voice.connectionGone(conn); // its audio stops now, not when the close handshake ends
-    conn.close(4000, reason);
+    conn.close(wire.CLOSE_REPLACED, reason);
     stats.countReplacement();
     log(`[server] WS /api/session replacing existing session ${short(conn.sessionId)} (${reason})`);
   }
@@ -133,13 +130,13 @@ export function createSessionEndpoint({
   function lost(conn) {
     conn.replaced = true;
     voice.connectionGone(conn);
-    conn.close(STORE_RESET, 'store reset');
+    conn.close(wire.CLOSE_SERVICE_RESTART, 'store reset');
   }
 
   function handleUpgrade(req, socket, head) {
     socket.on('error', () => {});
     if (draining) { // this instance is leaving: the client reconnects at once, through the balancer, elsewhere
-      wss.handleUpgrade(req, socket, head, (ws) => ws.close(GOING_AWAY, 'going away: draining'));
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(wire.CLOSE_GOING_AWAY, 'going away: draining'));
       return;
     }
     const fault = faults?.takeSession() ?? null;
@@ -157,7 +154,7 @@ export function createSessionEndpoint({
       return;
     }
     if (conns.size >= maxConnections) { // a close code the client backs off on, not a dead socket
-      wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: connections'));
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(wire.CLOSE_TRY_AGAIN_LATER, 'try again later: connections'));
       log(`[server] GET /api/session refused: ${conns.size} connections open (cap ${maxConnections})`);
       stats.countLimitHit('ws_connections');
       return;
@@ -166,7 +163,7 @@ export function createSessionEndpoint({
     // behind a trusted proxy, X-Forwarded-For's (config/client-address.mjs).
     const address = addressKey(req.natterClientAddress ?? socket.remoteAddress ?? '');
     if ((perAddress.get(address) ?? 0) >= maxSocketsPerAddress) {
-      wss.handleUpgrade(req, socket, head, (ws) => ws.close(TRY_AGAIN_LATER, 'try again later: address'));
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(wire.CLOSE_TRY_AGAIN_LATER, 'try again later: address'));
       log(`[server] GET /api/session refused: ${maxSocketsPerAddress} sockets open from one address`);
       stats.countLimitHit('ws_sockets_per_address');
       return;
@@ -180,7 +177,7 @@ export function createSessionEndpoint({
       ws, close: sender.close, sessionId: null, session: null, gen: 0, tabId: '', replaced: false,
       queue: Promise.resolve(), pending: 0, touchedAt: 0,
       rate: new SendRate({ burst: bounds.sendBurst, perSecond: bounds.sendPerSecond }),
-      stale: (answer) => (answer === 'stale' ? replace(conn, 'replaced') : lost(conn)),
+      stale: (answer) => (answer === 'stale' ? replace(conn, wire.REASON_REPLACED) : lost(conn)),
     };
     const slowReader = () => {
       if (ws.bufferedAmount <= maxBuffered) return false;
@@ -188,7 +185,7 @@ export function createSessionEndpoint({
         conn.slow = true;
         log(`[server] WS /api/session slow reader (${ws.bufferedAmount} bytes unsent): closing`);
         stats.countLimitHit('ws_slow_reader');
-        ws.close(TRY_AGAIN_LATER, 'try again later: slow reader');
+        ws.close(wire.CLOSE_TRY_AGAIN_LATER, 'try again later: slow reader');
         setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
       }
       return true;
@@ -209,7 +206,7 @@ export function createSessionEndpoint({
       if (conn.sessionId || conn.replaced) return;
       log(`[server] WS /api/session no hello within ${helloTimeoutMs} ms: closing`);
       stats.countLimitHit('ws_hello_timeout');
-      conn.close(HELLO_TIMEOUT, 'hello timeout');
+      conn.close(wire.CLOSE_HELLO_TIMEOUT, 'hello timeout');
       setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
     }, helloTimeoutMs);
     helloTimer.unref();
@@ -234,11 +231,11 @@ export function createSessionEndpoint({
       conn.queue = conn.queue.then(() => onFrame(conn, data, isBinary)).catch((error) => {
         if (storeUnavailable(error)) { // Redis unreachable: the client backs off and resumes
           log(`[server] WS /api/session: the store is unreachable (${error.message})`);
-          conn.close(TRY_AGAIN_LATER, 'try again later: store');
+          conn.close(wire.CLOSE_TRY_AGAIN_LATER, 'try again later: store');
           return;
         }
         log(`[server] WS frame handling failed: ${errorLine(error)}`); // one line, not a stack per frame
-        conn.close(1011, 'internal error');
+        conn.close(wire.CLOSE_INTERNAL_ERROR, 'internal error');
       }).finally(() => {
         conn.pending -= 1;
         if (conn.pending === MAX_PENDING_FRAMES - 1) ws._socket?.resume();
@@ -251,7 +248,7 @@ export function createSessionEndpoint({
   async function onFrame(conn, data, isBinary) {
     if (conn.replaced) return undefined;
     const parsed = parseClientFrame(data, isBinary, { maxDepth: maxFrameDepth });
-    const helloFirst = () => conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.'));
+    const helloFirst = () => conn.send(errorFrame(wire.ERROR_BAD_FRAME, 'Send hello (and wait for welcome) first.'));
     switch (parsed.kind) {
       case 'hello':
         if (parsed.hello.v < served.minProtocol) return unsupported(conn);
@@ -260,12 +257,12 @@ export function createSessionEndpoint({
       case 'msg': {
         const messageId = parsed.msg.message_id;
         if (!conn.session) {
-          return conn.send(errorFrame('bad_frame', 'Send hello (and wait for welcome) first.', { message_id: messageId }));
+          return conn.send(errorFrame(wire.ERROR_BAD_FRAME, 'Send hello (and wait for welcome) first.', { message_id: messageId }));
         }
         const waitMs = conn.rate.take(Date.now());
         if (waitMs > 0) {
           stats.countLimitHit('ws_messages_rate_limited');
-          return conn.send(errorFrame('rate_limited', 'Too many messages: send this one again later.',
+          return conn.send(errorFrame(wire.ERROR_RATE_LIMITED, 'Too many messages: send this one again later.',
             { message_id: messageId, retry_after_ms: waitMs }));
         }
         return turns.receiveMsg(conn, parsed.msg);
@@ -291,7 +288,7 @@ export function createSessionEndpoint({
         return touch(conn);
       case 'bad': {
         const { kind, message, ...extra } = parsed;
-        return conn.send(errorFrame('bad_frame', message, extra));
+        return conn.send(errorFrame(wire.ERROR_BAD_FRAME, message, extra));
       }
       default: return undefined; // unknown type: ignored
     }
@@ -301,8 +298,8 @@ export function createSessionEndpoint({
     const range = { min_protocol: served.minProtocol, max_protocol: PROTOCOL_VERSION };
     const speaks = served.minProtocol > PROTOCOL_VERSION ? 'no protocol version this client can speak'
       : `protocol version ${served.minProtocol}..${PROTOCOL_VERSION}`;
-    conn.send(errorFrame('unsupported_version', `This server serves ${speaks}.`, range));
-    return conn.close(4001, 'unsupported version');
+    conn.send(errorFrame(wire.ERROR_UNSUPPORTED_VERSION, `This server serves ${speaks}.`, range));
+    return conn.close(wire.CLOSE_UNSUPPORTED_VERSION, 'unsupported version');
   }
 
   // A heartbeat keeps the session held and finds out, if a kick was missed,
@@ -315,13 +312,13 @@ export function createSessionEndpoint({
   }
 
   async function hello(conn, h) {
-    if (conn.sessionId) return conn.send(errorFrame('bad_frame', 'This connection already said hello.'));
+    if (conn.sessionId) return conn.send(errorFrame(wire.ERROR_BAD_FRAME, 'This connection already said hello.'));
     if (tokens) {
       const checked = tokens.verify(h.auth);
       if (!checked.ok) {
         // Before anything of the session is touched: a refused hello changes nothing.
         log(`[server] WS /api/session hello refused: token ${checked.reason}`);
-        return conn.close(4003, `unauthorized: token ${checked.reason}`);
+        return conn.close(wire.CLOSE_UNAUTHORIZED, `unauthorized: token ${checked.reason}`);
       }
     }
     let id = h.session_id;
@@ -352,7 +349,7 @@ export function createSessionEndpoint({
     }
     if (attached.full) {
       log(`[server] WS /api/session hello refused: the store holds the most sessions it may`);
-      return conn.close(TRY_AGAIN_LATER, 'try again later: sessions');
+      return conn.close(wire.CLOSE_TRY_AGAIN_LATER, 'try again later: sessions');
     }
     conn.gen = attached.gen;
     conn.epoch = attached.epoch ?? '';
@@ -363,7 +360,7 @@ export function createSessionEndpoint({
     conn.session = handles.attach(id, !resumed);
     const before = current.get(id);
     current.set(id, conn);
-    if (before && before !== conn && !before.replaced && !attached.prev) replace(before, 'replaced'); // same instance, lost detach
+    if (before && before !== conn && !before.replaced && !attached.prev) replace(before, wire.REASON_REPLACED); // same instance, lost detach
     if (attached.prev) await store.kick(id, attached.gen, kickReason(attached, h.tab_id));
     await identify(id, h.visitor);
     await rememberOwner(store, id, attached.token);
@@ -390,9 +387,9 @@ export function createSessionEndpoint({
   // device offers "not you? Revoke"), or revoked by the first device.
   function kickReason(attached, tabId) {
     const { prev, line, revoked } = attached;
-    if (revoked && prev.line === 'second') return 'revoked';
-    if ((prev.line ?? 'first') !== (line ?? 'first')) return 'replaced:device';
-    return prev.tabId === tabId ? 'replaced' : 'replaced:tab';
+    if (revoked && prev.line === 'second') return wire.REASON_REVOKED;
+    if ((prev.line ?? 'first') !== (line ?? 'first')) return wire.REASON_REPLACED_DEVICE;
+    return prev.tabId === tabId ? wire.REASON_REPLACED : wire.REASON_REPLACED_TAB;
   }
 
   // A control record as the welcome carries it (docs/protocol.md, "Handoff to a person").
@@ -432,7 +429,7 @@ export function createSessionEndpoint({
   // has not finished the close handshake within CLOSE_GRACE_MS.
   function close() {
     for (const socket of stalled) socket.destroy();
-    for (const conn of conns) conn.ws.close(GOING_AWAY, 'going away');
+    for (const conn of conns) conn.ws.close(wire.CLOSE_GOING_AWAY, 'going away');
     return new Promise((resolve) => {
       const done = () => { clearTimeout(timer); handles.clear(); resolve(); };
       const timer = setTimeout(() => { kill(); setImmediate(done); }, CLOSE_GRACE_MS);

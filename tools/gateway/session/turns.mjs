@@ -30,12 +30,13 @@ import { fingerprint } from '../runs/fingerprint.mjs';
 import { AGENT_FAILED } from '../runs/agent-runs.mjs';
 import { groupCommit } from '../runs/group-commit.mjs';
 import { ackFrame, errorFrame } from './frames.mjs';
+import * as wire from './wire-codes.mjs';
 
 const FULL_RETRY_MS = 1000;
 
-const conflictFrame = (messageId) => errorFrame('conflict',
+const conflictFrame = (messageId) => errorFrame(wire.ERROR_CONFLICT,
   'This message_id was already used with a different text.', { message_id: messageId });
-const busyFrame = (messageId) => errorFrame('busy',
+const busyFrame = (messageId) => errorFrame(wire.ERROR_BUSY,
   'Too many messages are waiting for a reply; send this one again after the next reply.', { message_id: messageId });
 
 // `deps`: { store, agentRuns, stats: RequestStats, log, signal (server closing),

@@ -51,6 +51,7 @@ import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice
 import {
   agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
 } from './voice-frames.mjs';
+import * as wire from '../session/wire-codes.mjs';
 
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
 const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
@@ -61,7 +62,7 @@ const SPECULATION_MARGIN_MS = 400; // heard before a speculative attempt's segme
 export const shopperBubbleId = (call, n) => `voice-${call.id}-${n}`;
 export const agentBubbleId = (call, n) => `voice-${call.id}-a${n}`;
 
-const badPacket = (reason, message) => errorFrame('bad_frame', message, { reason });
+const badPacket = (reason, message) => errorFrame(wire.ERROR_BAD_FRAME, message, { reason });
 
 // `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
 // `calls` (optional): where a call's counters outlive this process, so a
@@ -319,7 +320,7 @@ export function createVoiceGateway({
     let call = state.calls.get(callId);
     if (!call?.conn && openOn.size >= bounds.maxVoiceCalls) { // a call already open here moves, never refused
       totals.calls_refused_full += 1;
-      conn.send(errorFrame('voice_unavailable', 'Too many voice calls on this server right now: try again in a minute.',
+      conn.send(errorFrame(wire.ERROR_VOICE_UNAVAILABLE, 'Too many voice calls on this server right now: try again in a minute.',
         { call_id: callId, reason: 'over_capacity' }));
       return;
     }
@@ -353,7 +354,7 @@ export function createVoiceGateway({
     } catch (error) {
       log(`[server] voice: the voice module did not load: ${error?.message ?? error}`);
       if (call.conn === conn) unbind(call);
-      conn.send(errorFrame('voice_unavailable', 'Voice is not available on this server.', { call_id: callId }));
+      conn.send(errorFrame(wire.ERROR_VOICE_UNAVAILABLE, 'Voice is not available on this server.', { call_id: callId }));
       return;
     }
     if (call.conn !== conn) return; // ended or moved while the module loaded
@@ -451,7 +452,7 @@ export function createVoiceGateway({
     totals.calls_flooded += 1;
     log(`[server] voice: call ${call.id} sent packets far past ${bounds.voicePacketsPerSecond}/s: ended`);
     unbind(call);
-    conn.send(errorFrame('rate_limited', 'Voice packets far faster than real time: the call was ended.',
+    conn.send(errorFrame(wire.ERROR_RATE_LIMITED, 'Voice packets far faster than real time: the call was ended.',
       { call_id: call.id, reason: 'voice_flood' }));
     out.sendControl(voiceClosedFrame(call.id));
   }

@@ -5,6 +5,7 @@
 #include "base/call_apart.hpp"
 
 #include "client.hpp"
+#include "base/wire_codes.hpp"
 
 namespace natter {
 namespace {
@@ -117,7 +118,7 @@ void DeviceLink::on_offered(const ContinueOffered& f, int64_t now) {
 }
 
 void DeviceLink::on_error(const ServerError& e) {
-  if (e.code != "continue_refused" || offer_ != L::Asking || !go(L::Idle)) return;
+  if (e.code != wire::kErrorContinueRefused || offer_ != L::Asking || !go(L::Idle)) return;
   show("hidden");
   c_.out_.emplace_back(NoticeShown{"continue_refused", "This chat cannot be handed on right now."});
 }
@@ -148,11 +149,11 @@ void DeviceLink::on_down() {
 }
 
 bool DeviceLink::on_replaced(const std::string& reason) {
-  if (reason == "revoked") {
+  if (reason == wire::kReasonRevoked) {
     if (offer_ != L::Idle && go(L::Idle)) show("hidden");
     return true;  // the connection machine shows status `revoked`
   }
-  if (reason != "replaced:device") return false;
+  if (reason != wire::kReasonReplacedDevice) return false;
   if (offer_ != L::Idle && is_legal(offer_, L::Idle) && go(L::Idle)) {  // the link did its job
     c_.timers_.cancel(TimerName::ContinueExpiry);
     show("hidden");

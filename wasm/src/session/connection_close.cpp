@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "client.hpp"
+#include "base/wire_codes.hpp"
 #include "session/connection_bounds.hpp"
 #include "session/connection_machine.hpp"
 
@@ -45,16 +46,16 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   stop_live_timers();
   c_.timers_.cancel(TimerName::ConnectTimeout);
   c_.session_down();
-  if (e.code == 4000 && e.reason == "replaced:tab") {
+  if (e.code == wire::kCloseReplaced && e.reason == wire::kReasonReplacedTab) {
     go(S::Closed);
     wanted_ = false;
     status("closed", "closed_elsewhere", "This chat continued in another tab.", -1, true);
     return;
   }
-  if (e.code == 4000 && c_.link_.on_replaced(e.reason)) {  // the other device of a continued chat
+  if (e.code == wire::kCloseReplaced && c_.link_.on_replaced(e.reason)) {  // the other device of a continued chat
     go(S::Closed);
     wanted_ = false;
-    if (e.reason == "revoked")
+    if (e.reason == wire::kReasonRevoked)
       status("closed", "revoked", "This chat was ended from the device it started on.");
     else if (c_.link_.second_device())
       status("closed", "closed_other_device", "This chat continued on your other device.", -1, true);
@@ -62,14 +63,14 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
       status("closed", "continued_elsewhere", "Continued on another device.", -1, true);
     return;
   }
-  if (e.code == 4001) return refused(now);
-  if (e.code == 1013) {  // the server answering "busy": back off (not failed), not a proxy problem
+  if (e.code == wire::kCloseUnsupportedVersion) return refused(now);
+  if (e.code == wire::kCloseTryAgainLater) {  // the server answering "busy": back off (not failed), not a proxy problem
     quick_drops_ = 0;
     const double r = (c_.config_.canaries & kCanaryNoJitter) ? 0.5 : c_.ids_.random().next_unit();
     schedule_reconnect(now, kTryAgainLaterMs + static_cast<int64_t>(r * kTryAgainLaterMs));
     return;
   }
-  if (e.code == 4003) {
+  if (e.code == wire::kCloseUnauthorized) {
     c_.token_.drop();  // refused: never offered again, not even after "Retry now"
     if (auth_retry_used_ || (c_.config_.canaries & kCanaryRefusalIsFatal)) {
       go(S::Failed);
@@ -97,18 +98,19 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     c_.out_.emplace_back(HttpProbe{e.conn_id, http_url_of(c_.config_.session_url)});
   }
   // A refusal (4003) is the server answering, not a proxy dropping the socket.
-  quick_drops_ = quick && e.code != 4003 ? quick_drops_ + 1 : 0;
+  quick_drops_ = quick && e.code != wire::kCloseUnauthorized ? quick_drops_ + 1 : 0;
   if (quick_drops_ >= kDiagnoseAfter)
     diagnose("drops_after_open", 0, "The connection drops right after it opens. A proxy may not support WebSockets, or closes idle connections: see docs/reverse-proxy.md.");
   schedule_reconnect(now);
 }
 
 ConnState ConnectionMachine::after_close(const WsClosed& e) const {
-  if (e.code == 4000 && (e.reason == "replaced:tab" || e.reason == "replaced:device" || e.reason == "revoked"))
+  if (e.code == wire::kCloseReplaced && (e.reason == wire::kReasonReplacedTab || e.reason == wire::kReasonReplacedDevice ||
+                                    e.reason == wire::kReasonRevoked))
     return S::Closed;
-  if (e.code == 4001) return S::Failed;
-  if (e.code == 4003 && (auth_retry_used_ || (c_.config_.canaries & kCanaryRefusalIsFatal))) return S::Failed;
-  if (e.code == 4003 && wanted_) return S::Backoff;  // retried at once, online or not
+  if (e.code == wire::kCloseUnsupportedVersion) return S::Failed;
+  if (e.code == wire::kCloseUnauthorized && (auth_retry_used_ || (c_.config_.canaries & kCanaryRefusalIsFatal))) return S::Failed;
+  if (e.code == wire::kCloseUnauthorized && wanted_) return S::Backoff;  // retried at once, online or not
   return reconnect_state();
 }
 

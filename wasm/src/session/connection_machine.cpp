@@ -5,6 +5,7 @@
 
 #include "base/backoff.hpp"
 #include "client.hpp"
+#include "base/wire_codes.hpp"
 #include "base/call_apart.hpp"
 #include "session/connection_bounds.hpp"
 
@@ -40,7 +41,7 @@ void ConnectionMachine::connect_now(int64_t now) {
   const bool have_token = c_.token_.fresh(now);
   const S next = have_token ? S::ExpectOpen : S::ExpectToken;
   if (!may_go(next)) return;
-  if (state_ == S::ExpectOpen || state_ == S::ExpectWelcome) abandon_socket(1000, "superseded");
+  if (state_ == S::ExpectOpen || state_ == S::ExpectWelcome) abandon_socket(wire::kCloseNormal, "superseded");
   c_.timers_.cancel(TimerName::Reconnect);
   if (state_ == S::ExpectToken) c_.token_.abandon();  // ask afresh: the old fetch may be doomed
   if (!have_token) c_.token_.ready(now);              // emits TokenRequested
@@ -152,8 +153,8 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
         } else if constexpr (std::is_same_v<T, ServerError>) {
           c_.out_.emplace_back(Log{"warn", "server error (" + f.code + "): " + f.message});
           c_.link_.on_error(f);
-          if (f.code == "unsupported_version" && may_go(S::Failed)) {
-            abandon_socket(1000, "unsupported version");
+          if (f.code == wire::kErrorUnsupportedVersion && may_go(S::Failed)) {
+            abandon_socket(wire::kCloseNormal, "unsupported version");
             c_.session_down();
             refused(now);
           }
@@ -166,7 +167,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   if (!c_.release_.serves_us(w))  // welcomed, but not served: never used (call_apart.hpp: no first chat's)
     return call_apart(+[](ConnectionMachine& m, int64_t now) {
       if (!m.may_go(S::Failed)) return;
-      m.abandon_socket(1000, "client too old");
+      m.abandon_socket(wire::kCloseNormal, "client too old");
       m.c_.session_down();
       m.refused(now);
     }, *this, now);
@@ -249,7 +250,7 @@ void ConnectionMachine::retry_now(int64_t now) {
 void ConnectionMachine::close_by_host() {
   if (state_ == S::Closed || !may_go(S::Closed)) return;
   if (state_ == S::ExpectToken) c_.token_.abandon();
-  abandon_socket(1000, "closed by host");
+  abandon_socket(wire::kCloseNormal, "closed by host");
   c_.timers_.cancel(TimerName::Reconnect);
   if (state_ == S::ExpectWelcome || state_ == S::Live) c_.session_down();
   wanted_ = false;
@@ -272,7 +273,7 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       }
       if (state_ != S::ExpectOpen && state_ != S::ExpectWelcome) break;
       if (wanted_ && !may_go(reconnect_state())) break;
-      abandon_socket(4008, "connect timeout");
+      abandon_socket(wire::kCloseHelloTimeout, "connect timeout");
       c_.session_down();
       schedule_reconnect(now);
       break;
@@ -284,14 +285,14 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
     case TimerName::Liveness:
       if (state_ != S::Live || (wanted_ && !may_go(reconnect_state()))) break;
       c_.out_.emplace_back(Log{"info", "no sign of life from the server: reconnecting"});
-      abandon_socket(4002, "heartbeat timeout");
+      abandon_socket(wire::kCloseHeartbeatTimeout, "heartbeat timeout");
       c_.session_down();
       schedule_reconnect(now);
       break;
     case TimerName::GapResync:
       if (state_ != S::Live || !c_.delivery_.has_gap() || !may_go(S::Backoff)) break;
       c_.out_.emplace_back(Log{"info", "server events missing after a gap: resuming to fetch them"});
-      abandon_socket(4009, "resync");
+      abandon_socket(wire::kCloseResync, "resync");
       c_.session_down();
       if (go(S::Backoff)) connect_now(now);  // through Backoff, so the transition table holds
       break;

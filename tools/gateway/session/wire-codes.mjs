@@ -1,0 +1,34 @@
+// The live session's shared vocabulary (docs/protocol.md): the WebSocket
+// close codes and reasons, and the `error` frames' codes, that the gateway
+// and the widget's core both send or read. The core names the same values in
+// wasm/src/base/wire_codes.hpp; tests/node/wire-codes.test.mjs fails when a
+// name or a value differs, so change them together.
+
+// Close codes. 1000-1013 are RFC 6455's; 4000-4999 are the protocol's own.
+export const CLOSE_NORMAL = 1000;               // the client is done with this socket
+export const CLOSE_GOING_AWAY = 1001;           // the server shuts down or drains: resume elsewhere
+export const CLOSE_INTERNAL_ERROR = 1011;       // the server failed this connection
+export const CLOSE_SERVICE_RESTART = 1012;      // the service restarted (its store was reset): reconnect
+export const CLOSE_TRY_AGAIN_LATER = 1013;      // at capacity: back off, not failed
+export const CLOSE_REPLACED = 4000;             // another connection took this session (reason below)
+export const CLOSE_UNSUPPORTED_VERSION = 4001;  // the hello's protocol version is not served
+export const CLOSE_HEARTBEAT_TIMEOUT = 4002;    // the client heard nothing from the server in time
+export const CLOSE_UNAUTHORIZED = 4003;         // the access token was refused
+export const CLOSE_HELLO_TIMEOUT = 4008;        // no hello (server) or no welcome (client) in time
+export const CLOSE_RESYNC = 4009;               // the client reconnects to fetch missing events
+
+// Reasons of a CLOSE_REPLACED close.
+export const REASON_REPLACED = 'replaced';                // the same tab again
+export const REASON_REPLACED_TAB = 'replaced:tab';        // another tab of this device
+export const REASON_REPLACED_DEVICE = 'replaced:device';  // the other device of a continued chat
+export const REASON_REVOKED = 'revoked';                  // the first device revoked this one
+
+// `error` frame codes.
+export const ERROR_BAD_FRAME = 'bad_frame';
+export const ERROR_UNSUPPORTED_VERSION = 'unsupported_version';
+export const ERROR_RATE_LIMITED = 'rate_limited';
+export const ERROR_BUSY = 'busy';
+export const ERROR_CONFLICT = 'conflict';
+export const ERROR_HANDOFF_REFUSED = 'handoff_refused';
+export const ERROR_CONTINUE_REFUSED = 'continue_refused';
+export const ERROR_VOICE_UNAVAILABLE = 'voice_unavailable';
