@@ -172,7 +172,7 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
   border-radius: 999px; background: var(--_surface); color: var(--_link); font: inherit; font-size: 14px;
   font-weight: 600; text-decoration: none; cursor: pointer; }
 .chip:hover { background: var(--_soft); }
-.chip-link::after { content: '\2197'; margin-inline-start: 4px; }
+.chip-link::after { content: '\\2197'; margin-inline-start: 4px; }
 
 .composer { padding: 10px 12px 8px; border-top: 1px solid var(--_line); }
 .row { display: flex; align-items: flex-end; gap: 8px; }

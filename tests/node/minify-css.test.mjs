@@ -76,3 +76,19 @@ test('a CSS escape in a literal reaches the bundle as the CSS escape, not as a b
   assert.ok(!css.includes('\\\\'), `no escaped backslash in ${css}`);
   assert.match(css, /content:"(☆|\\2606)/);
 });
+
+// A single backslash in a template literal is eaten by JavaScript before the
+// CSS sees it: `content: '\2197'` reaches the page as the text "2197" (the
+// link chip read "Trade-in page 2197"). The run-time value must keep the
+// backslash of every CSS escape in `content`.
+test('no CSS content escape lost its backslash in the source', async () => {
+  const modules = ['shim/ui/styles.js', 'shim/ui/continue-sheet.js', 'shim/ui/handoff-styles.js',
+    'shim/session-ui/session-styles.js'];
+  for (const rel of modules) {
+    const runtime = await import(path.join(repoRoot, rel));
+    for (const [name, css] of Object.entries(runtime).filter(([k]) => k.endsWith('_CSS'))) {
+      const bare = css.match(/content:\s*['"][0-9a-fA-F]{4,6}\b[^'"]*['"]/g) || [];
+      assert.deepEqual(bare, [], `${rel}: ${name} has a content escape without its backslash`);
+    }
+  }
+});
