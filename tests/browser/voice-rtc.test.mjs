@@ -51,7 +51,7 @@ async function callOnDirectWebRtc() {
 
 test('a call on direct WebRTC: the greeting plays, audio goes both ways on the data channel and not the WebSocket, the rung is reported', async () => {
   const { s, ui } = await callOnDirectWebRtc();
-  assert.deepEqual(sentOf(s, 'hello')[0].features, ['handoff', 'presence', 'rtc']);
+  assert.deepEqual(sentOf(s, 'hello')[0].features, ['handoff', 'presence', 'suggestions', 'rtc']);
   assert.equal(receivedOf(s, 'voice.started')[0].rtc, true);
   assert.equal(sentOf(s, 'voice.rtc_offer').length, 1);
   assert.equal(receivedOf(s, 'voice.rtc_answer').length, 1);
@@ -76,8 +76,10 @@ test('a call on direct WebRTC: the greeting plays, audio goes both ways on the d
   }, { timeout: 10_000 });
   assert.deepEqual(wsPackets(s), wsBefore, 'no voice packet on the WebSocket while on the channel');
   // The greeting (utterance 1, several seconds) went mostly on the channel: only
-  // the frames sent before it opened rode the socket.
-  assert.ok(rtcAfter.frames_sent_rtc > 100 && rtcAfter.frames_sent_rtc > 3 * rtcAfter.frames_sent_ws, JSON.stringify(rtcAfter));
+  // the frames sent before it opened rode the socket. Its first sentence is
+  // synthesised and sent on its own, at once, so that part (about a second)
+  // may all go before the channel is up.
+  assert.ok(rtcAfter.frames_sent_rtc > 100 && rtcAfter.frames_sent_rtc > rtcAfter.frames_sent_ws, JSON.stringify(rtcAfter));
   console.log(`# gateway: ${rtcAfter.frames_received_rtc} frames in and ${rtcAfter.frames_sent_rtc} out on the channel; `
     + `WebSocket ${wsBefore.up} up / ${wsBefore.down} down, all before the channel opened`);
 
