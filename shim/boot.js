@@ -55,7 +55,7 @@ import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
 import { createMicButton } from './ui/mic-button.js';
 import { createHandoffOffer } from './ui/handoff-offer.js';
-import { createConversations } from './ui/conversations.js';
+import { createLazyConversations, loadConversationsChunk } from './ui/load-conversations.js';
 import { releaseManifest } from './release-files.js';
 import { createDebugPanel } from './ui/debug-panel.js';
 import { takeContinueSecret } from './continue/fragment.js';
@@ -173,7 +173,7 @@ async function startCore(ctx, platform) {
 }
 
 // look: {options, t, locale} (look.js).
-function buildUi(ctx, listeners, dispatch, platform, session, look, multiple = false) {
+function buildUi(ctx, listeners, dispatch, platform, session, look, multiple, log) {
   const sheet = panelSheet();
   if (sheet) ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
   const fit = createViewportFit({ win: window, doc: document, root: ctx.root });
@@ -206,10 +206,17 @@ function buildUi(ctx, listeners, dispatch, platform, session, look, multiple = f
   });
   const messages = makeMessages();
   // data-conversations="multiple": the list above the conversation.
-  const conversations = multiple ? createConversations({
-    doc: document, parent: panel.panel, before: panel.list.parentNode, t: look.t, locale: look.locale,
-    onNew: () => dispatch({ type: 'conversation_new_clicked' }),
-    onSwitch: (id) => dispatch({ type: 'conversation_switch_clicked', id }),
+  // Its place is kept by an empty text node, since the status line goes in
+  // above the conversation before the list's chunk is in.
+  const conversationsPlace = multiple ? panel.panel.insertBefore(document.createTextNode(''), panel.list.parentNode) : null;
+  const conversations = multiple ? createLazyConversations({
+    load: () => loadConversationsChunk({ manifest: ctx.manifest, base: ctx.base }),
+    build: ({ createConversations }) => createConversations({
+      doc: document, parent: panel.panel, before: conversationsPlace, t: look.t, locale: look.locale,
+      onNew: () => dispatch({ type: 'conversation_new_clicked' }),
+      onSwitch: (id) => dispatch({ type: 'conversation_switch_clicked', id }),
+    }),
+    log,
   }) : null;
   const status = createStatusLine({
     doc: document,
@@ -290,7 +297,7 @@ async function start(loaderCtx) {
     if (opening) return null;
     return debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event);
   };
-  const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale }, multiple);
+  const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale }, multiple, log);
   // Development and staging builds only: esbuild folds the condition and
   // drops the debug panel from production bundles (tests/node/debug-panel-build).
   if (__NATTER_ENV__ !== 'production') {

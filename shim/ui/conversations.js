@@ -4,13 +4,34 @@
 // activity first, the current one marked aria-current. Each entry is a
 // button (keyboard: Tab, Enter/Space); its title is the shopper's first
 // message, as text only (textContent), or the date when there is none.
+// It ships in its own chunk with its CSS (conversations-chunk.js), so pages
+// with one conversation, the default, never download it.
 //
 //   const list = createConversations({ doc, parent, before, t, locale, onNew, onSwitch });
-//   list.effects   the effect table entries effects.js merges in
+//   list.show({current, items})   draws the core's conversations_shown
 
-import { el } from './dom.js';
+import { el, sheetOf } from './dom.js';
+
+const CONVERSATIONS_CSS = `
+.conversations { display: flex; flex-direction: column; gap: 4px; padding: 6px 12px; border-bottom: 1px solid var(--_line); max-height: 30%; overflow-y: auto; }
+.conversation-new {
+  align-self: flex-start; min-height: 32px; padding: 0 12px; border-radius: 16px; font: inherit; font-size: 13px;
+  cursor: pointer; border: 1px solid var(--_accent); background: var(--_surface); color: var(--_ink);
+}
+.conversation-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 2px; }
+.conversation {
+  display: flex; justify-content: space-between; gap: 8px; width: 100%; min-height: 32px; padding: 4px 8px; border: 0;
+  border-radius: 6px; background: transparent; color: var(--_ink); font: inherit; font-size: 13px; text-align: start; cursor: pointer;
+}
+.conversation[aria-current="true"] { font-weight: 600; background: var(--_line); cursor: default; }
+.conversation-title { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.conversation-when { flex: none; color: var(--_muted); font-size: 12px; }
+`;
 
 export function createConversations({ doc, parent, before, t, locale = { tag: 'en' }, onNew, onSwitch }) {
+  const root = parent.getRootNode();
+  const sheet = root.adoptedStyleSheets ? sheetOf(CONVERSATIONS_CSS) : null;
+  if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const nav = el(doc, 'nav', { class: 'conversations', part: 'conversations', 'aria-label': t('conversations.label') });
   const fresh = el(doc, 'button', { class: 'conversation-new', type: 'button', part: 'conversation-new' }, t('conversations.new'));
   fresh.addEventListener('click', () => onNew());
@@ -42,5 +63,5 @@ export function createConversations({ doc, parent, before, t, locale = { tag: 'e
     if (had) list.querySelector('[aria-current]')?.focus();
   }
 
-  return { nav, show, effects: { conversations_shown: show } };
+  return { nav, show };
 }

@@ -224,12 +224,16 @@ async function voiceFrameAssets(voiceJs, version) {
 //   continue_js (natter.continue.<hash>.js): the continue-on-phone sheet and
 //     the QR encoder (qrcode-generator, pinned) with its SVG drawer,
 //     downloaded when the shopper first asks to continue on a phone
-//     (shim/continue/load-continue-chunk.js).
+//     (shim/continue/load-continue-chunk.js);
+//   conversations_js (natter.conversations.<hash>.js): the list of the
+//     shopper's conversations and its CSS, downloaded only on a page with
+//     data-conversations="multiple" (shim/ui/load-conversations.js).
 const CHUNKS = [
   { key: 'session_ui_js', stem: 'natter.sessionui', entry: 'shim/session-ui/session-ui-chunk.js' },
   { key: 'voice_runtime_js', stem: 'natter.voiceruntime', entry: 'shim/voice/voice-runtime-chunk.js' },
   { key: 'frame_host_js', stem: 'natter.framehost', entry: 'shim/frame/frame-host-chunk.js' },
   { key: 'continue_js', stem: 'natter.continue', entry: 'shim/continue/continue-chunk.js' },
+  { key: 'conversations_js', stem: 'natter.conversations', entry: 'shim/ui/conversations-chunk.js' },
 ];
 
 // voiceFiles: the bundled entries of the files only a call uses
