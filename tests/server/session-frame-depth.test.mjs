@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame, joinSession, msg } from './session-helpers.mjs';
 import { CLIENT_BOUNDS } from '../../tools/gateway/session/client-bounds.mjs';
-import { nestsDeeperThan } from '../../tools/gateway/session/frames.mjs';
+import { nestsDeeperThan } from '../../tools/gateway/http/json-depth.mjs';
 
 const DEEP = 10_000; // under the 64 KiB frame limit
 const nested = (levels) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`; // `levels` objects deep

@@ -14,9 +14,13 @@
 //     main thread, for the steps measured elsewhere;
 //   - the first agent packet handed to the voice worker after each end of
 //     speech ({agent} posted to a Worker): its page time (`arrived`).
+// The tap's loading and probes: worklet-taps.mjs.
 // window.__ear = { events: [{tap, ctxMs, received} | {tap: 'packet', received}] }.
 
-export function installEarTaps(page) {
+import { installWorkletTaps } from './worklet-taps.mjs';
+
+export async function installEarTaps(page) {
+  await installWorkletTaps(page);
   return page.addInitScript(() => {
     if (window !== window.top || window.__ear) return;
     const E = (window.__ear = { events: [], gen: null, ctx: null });
@@ -40,28 +44,12 @@ export function installEarTaps(page) {
       }
     }
     registerProcessor('ear-tap', EarTap);`;
-    const tapUrl = URL.createObjectURL(new Blob([TAP], { type: 'application/javascript' }));
-    const addModule = AudioWorklet.prototype.addModule;
-    const tapLoaded = new WeakMap();
-    AudioWorklet.prototype.addModule = function (url, options) {
-      if (!tapLoaded.has(this)) tapLoaded.set(this, addModule.call(this, tapUrl));
-      return Promise.all([tapLoaded.get(this), addModule.call(this, url, options)]).then(() => undefined);
-    };
-    const Native = window.AudioWorkletNode;
-    const tapOn = (ctx, node, kind) => {
-      const probe = new Native(ctx, 'ear-tap', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1], processorOptions: { kind } });
-      node.connect(probe);
-      probe.connect(ctx.destination); // silent: it writes nothing, but is pulled
-      probe.port.onmessage = (e) => {
-        E.events.push({ tap: kind, ctxMs: e.data.at * 1000, received: performance.timeOrigin + performance.now(), same: E.ctx === ctx });
-      };
-    };
-    window.AudioWorkletNode = class extends Native {
-      constructor(ctx, name, options) {
-        super(ctx, name, options);
-        if (name === 'natter-playback') tapOn(ctx, this, 'down');
-      }
-    };
+    const taps = window.__benchTaps;
+    taps.addProcessor(TAP);
+    const tapOn = (ctx, node, kind) => taps.probe(ctx, node, 'ear-tap', { processorOptions: { kind } }, (e) => {
+      E.events.push({ tap: kind, ctxMs: e.data.at * 1000, received: performance.timeOrigin + performance.now(), same: E.ctx === ctx });
+    });
+    taps.onPlayback((ctx, node) => tapOn(ctx, node, 'down'));
     const createSource = AudioContext.prototype.createMediaStreamSource;
     AudioContext.prototype.createMediaStreamSource = function (stream) {
       const source = createSource.call(this, stream);

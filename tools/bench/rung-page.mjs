@@ -21,8 +21,12 @@
 // onset and of each batch of levels.
 // window.__rungs = { events: [{tap, onset, received, ctxMs} |
 //   {tap, t0, rms: [10 ms levels], ctxMs}] } (taken with takeEvents).
+// The tap's loading and probes: worklet-taps.mjs.
 
-export function installRungTaps(page) {
+import { installWorkletTaps } from './worklet-taps.mjs';
+
+export async function installRungTaps(page) {
+  await installWorkletTaps(page);
   return page.addInitScript(() => {
     if (window !== window.top || window.__rungs) return;
     const R = (window.__rungs = { events: [], gen: null });
@@ -48,35 +52,19 @@ export function installRungTaps(page) {
       }
     }
     registerProcessor('rung-tap', RungTap);`;
-    const tapUrl = URL.createObjectURL(new Blob([TAP], { type: 'application/javascript' }));
-    const addModule = AudioWorklet.prototype.addModule;
-    const tapLoaded = new WeakMap();
-    AudioWorklet.prototype.addModule = function (url, options) {
-      if (!tapLoaded.has(this)) tapLoaded.set(this, addModule.call(this, tapUrl));
-      return Promise.all([tapLoaded.get(this), addModule.call(this, url, options)]).then(() => undefined);
-    };
-    const Native = window.AudioWorkletNode;
+    const taps = window.__benchTaps;
+    taps.addProcessor(TAP);
     const toPage = (ctx, t) => {
       const ts = ctx.getOutputTimestamp();
       return performance.timeOrigin + ts.performanceTime + (t - ts.contextTime) * 1000 - (ctx.outputLatency || 0) * 1000;
     };
-    const tapOn = (ctx, node, tap) => {
-      const probe = new Native(ctx, 'rung-tap', { numberOfInputs: 1, numberOfOutputs: 1, outputChannelCount: [1] });
-      node.connect(probe);
-      probe.connect(ctx.destination); // silent: it writes nothing, but is pulled
-      probe.port.onmessage = (e) => {
-        const d = e.data;
-        const received = performance.timeOrigin + performance.now();
-        if ('onset' in d) R.events.push({ tap, onset: toPage(ctx, d.onset), received, ctxMs: d.onset * 1000 });
-        else R.events.push({ tap, t0: toPage(ctx, d.t0), rms: d.rms, ctxMs: d.t0 * 1000 });
-      };
-    };
-    window.AudioWorkletNode = class extends Native {
-      constructor(ctx, name, options) {
-        super(ctx, name, options);
-        if (name === 'natter-playback') tapOn(ctx, this, 'down');
-      }
-    };
+    const tapOn = (ctx, node, tap) => taps.probe(ctx, node, 'rung-tap', {}, (e) => {
+      const d = e.data;
+      const received = performance.timeOrigin + performance.now();
+      if ('onset' in d) R.events.push({ tap, onset: toPage(ctx, d.onset), received, ctxMs: d.onset * 1000 });
+      else R.events.push({ tap, t0: toPage(ctx, d.t0), rms: d.rms, ctxMs: d.t0 * 1000 });
+    });
+    taps.onPlayback((ctx, node) => tapOn(ctx, node, 'down'));
     const createSource = AudioContext.prototype.createMediaStreamSource;
     AudioContext.prototype.createMediaStreamSource = function (stream) {
       const source = createSource.call(this, stream);

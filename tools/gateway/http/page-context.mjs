@@ -16,6 +16,7 @@
 //   currency: ISO 4217, e.g. "GBP"
 //   locale:   a language tag, e.g. "de-DE"
 // Agent-bound text is still untrusted: the shop's page wrote it, not the shop's staff.
+import { nestsDeeperThan } from './json-depth.mjs';
 
 export const CONTEXT_LIMITS = Object.freeze({
   bytes: 8 * 1024,   // the whole context as JSON
@@ -37,19 +38,6 @@ const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/;
 
 // context > cart > items > item > (a scalar): 4 levels of objects and arrays.
 const MAX_DEPTH = 4;
-
-// An explicit stack, not recursion, for the reason above.
-function nestsDeeperThan(value, limit) {
-  const stack = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop();
-    if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
-  }
-  return false;
-}
 
 class Refused extends Error {}
 const refuse = (message) => { throw new Refused(message); };

@@ -27,6 +27,7 @@ import { checkText } from '../http/chat-request.mjs';
 import { parseVoiceFrame } from '../voice/voice-frames.mjs';
 import { checkVisitor } from '../auth/visitor.mjs';
 import { checkContext } from '../http/page-context.mjs';
+import { nestsDeeperThan } from '../http/json-depth.mjs';
 import { MAX_TOKEN_CHARS } from '../auth/access-tokens.mjs';
 import { CLIENT_BOUNDS } from './client-bounds.mjs';
 
@@ -100,22 +101,6 @@ function parseMsg(f) {
   const context = checkContext(f.context);
   if (!context.ok) return { ...bad(`msg: ${context.message}`, f.message_id), reason: 'bad_context' };
   return { kind: 'msg', msg: { message_id: f.message_id, text: f.text, context: context.context } };
-}
-
-// Whether `value` nests arrays and objects deeper than `limit` levels (a
-// scalar is level 0, the frame object level 1). An explicit stack, not
-// recursion: JSON.parse builds a 10,000-deep value without trouble, but
-// any recursive walk of it (JSON.stringify, a checker) overflows the stack.
-export function nestsDeeperThan(value, limit) {
-  const stack = [[value, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop();
-    if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
-  }
-  return false;
 }
 
 // `maxDepth`: session/client-bounds.mjs maxFrameDepth.

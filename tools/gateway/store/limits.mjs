@@ -17,7 +17,7 @@ export const DEFAULT_LIMITS = Object.freeze({
 });
 
 // At the idempotency cap, how many of the oldest records are looked at for
-// one that no agent is running (memory-runs.mjs, redis-scripts.mjs CLAIM).
+// one that no agent is running (memory-runs.mjs, redis-run-scripts.mjs CLAIM).
 export const EVICT_SCAN = 16;
 
 export function limitsWith(overrides = {}) {

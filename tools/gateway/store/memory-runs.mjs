@@ -2,7 +2,7 @@
 // store/README.md, "Agent runs"): one idempotency record per message id,
 // with its owner's fence and lease, the events written so far, and the
 // waiters to wake when it changes. Same contract as the Redis scripts
-// (redis-scripts.mjs), checked by tests/server/store-contract.test.mjs.
+// (redis-run-scripts.mjs), checked by tests/server/store-contract.test.mjs.
 import { RunWaiters } from './run-waiters.mjs';
 import { EVICT_SCAN } from './limits.mjs';
 

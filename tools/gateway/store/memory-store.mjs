@@ -7,8 +7,10 @@
 // This file holds the sessions, their logs and who controls them; the agent
 // runs (memory-runs.mjs), continue links (memory-continue-links.mjs) and
 // presence (memory-presence.mjs) are parts it delegates to.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
+import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken, sameToken } from './session-tokens.mjs';
+import { PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
 import { MemoryContinueLinks } from './memory-continue-links.mjs';
 import { MemoryPresence } from './memory-presence.mjs';
 import { MemoryStaffLedger } from './memory-staff-ledger.mjs';
@@ -16,22 +18,6 @@ import { MemoryRuns } from './memory-runs.mjs';
 import { TranscriptBook } from '../agents/transcripts.mjs';
 import { MAX_STAFF_ENTRIES, TRANSITIONS, controlData } from '../control/transitions.mjs';
 import { MAX_PICKUPS, perPlaceMs, pickupRecord, waitSeconds } from '../control/wait-estimate.mjs';
-
-export const MAX_VOICE_CALLS = 8;
-
-export const newResumeToken = () => randomBytes(18).toString('base64url');
-
-// Equal tokens, compared in constant time (an empty token never matches).
-export function sameToken(given, held) {
-  if (typeof given !== 'string' || given === '' || typeof held !== 'string' || held === '') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(held);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-// Resume tokens remembered per conversation: every token line (the first
-// device, a continued second one) and the token before the newest.
-export const OWNER_TOKENS_KEPT = 4;
 
 export class MemoryStore {
   kind = 'memory';
@@ -379,23 +365,6 @@ export class MemoryStore {
 
   #appended(id) { for (const fn of this.#appendListeners) fn(id); }
 
-  // --- staff revocations and audit (memory-staff-ledger.mjs) ---
-
-  async revokeStaff(what) { return this.#staff.revokeStaff(what); }
-  async staffRevoked(token) { return this.#staff.staffRevoked(token); }
-  async addStaffAudit(record) { return this.#staff.addStaffAudit(record); }
-  async staffAudit(options) { return this.#staff.staffAudit(options); }
-
-  // --- presence (memory-presence.mjs) ---
-
-  async markStaffPresent(name) { this.#presence.markStaffPresent(name); }
-  async staffOnline(withinMs) { return this.#presence.staffOnline(withinMs); }
-  async saveEmailOnce(id, emailId, entry) { return this.#presence.saveEmailOnce(id, emailId, entry); }
-  async markRead(id, name) { return this.#presence.markRead(id, name); }
-  async publishTyping(id, typing) { this.#presence.publishTyping(id, typing); }
-  onTyping(fn) { return this.#presence.onTyping(fn); }
-  async lastSeq(id) { return this.#presence.lastSeq(id); }
-
   // A voice call's counters that must survive a reconnect (voice-call.mjs):
   // kept with the session, at most MAX_VOICE_CALLS per session.
   async saveVoiceCall(id, callId, record) {
@@ -445,17 +414,6 @@ export class MemoryStore {
 
   async wasOwner(id, tokenHash) { return (this.#owners.get(id) ?? []).includes(tokenHash); }
 
-  // --- agent runs (memory-runs.mjs) ---
-
-  async claimRun(key, print, options) { return this.#runs.claimRun(key, print, options); }
-  async runConflicts(key, print) { return this.#runs.runConflicts(key, print); }
-  async appendRunEvent(key, fence, index, event) { return this.#runs.appendRunEvent(key, fence, index, event); }
-  async appendRunEvents(key, fence, index, events) { return this.#runs.appendRunEvents(key, fence, index, events); }
-  async renewRun(key, fence, leaseMs) { return this.#runs.renewRun(key, fence, leaseMs); }
-  async endRun(key, fence, state) { return this.#runs.endRun(key, fence, state); }
-  async readRun(key, from) { return this.#runs.readRun(key, from); }
-  waitRun(key, ms, signal) { return this.#runs.waitRun(key, ms, signal); }
-
   // --- figures and test controls ---
 
   async counts() { return { sessions: this.#sessions.size, runs: this.#runs.size, visitors: this.#visitors.size }; }
@@ -470,5 +428,13 @@ export class MemoryStore {
     this.#continue.clear();
     this.#staff.clear();
     this.#pickups = [];
+  }
+
+  // Runs, the staff ledger and presence: their calls are forwarded to the
+  // part as they are (part-methods.mjs).
+  static {
+    forwardToPart(this, (store) => store.#runs, RUN_CALLS);
+    forwardToPart(this, (store) => store.#staff, STAFF_LEDGER_CALLS);
+    forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
   }
 }

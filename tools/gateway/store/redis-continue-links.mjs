@@ -4,7 +4,7 @@
 // keys, and the live-link and offer-rate bounds), and each client's
 // typed-code attempts counted in Redis (checked and counted in one script),
 // so guessing typed codes is bounded across every instance.
-import { newResumeToken } from './memory-store.mjs';
+import { newResumeToken } from './session-tokens.mjs';
 import { sessionKeys } from './redis-keys.mjs';
 import { CLIENT_BOUNDS } from '../session/client-bounds.mjs';
 

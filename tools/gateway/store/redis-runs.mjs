@@ -1,6 +1,6 @@
 // The agent runs of the Redis store (redis-store.mjs; the contract is
 // store/README.md, "Agent runs"): each idempotency record claimed, written,
-// renewed and ended in one Lua step (redis-scripts.mjs: CLAIM, APPEND_RUN,
+// renewed and ended in one Lua step (redis-run-scripts.mjs: CLAIM, APPEND_RUN,
 // RENEW_RUN, END_RUN, READ_RUN), fenced in Redis. "This run changed" is a
 // pub/sub notice that wakes waitRun early; a lost notice only costs the
 // wait's timeout, since every waiter reads the run again.

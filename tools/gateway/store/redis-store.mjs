@@ -12,7 +12,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { limitsWith } from './limits.mjs';
-import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken } from './memory-store.mjs';
+import { PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken } from './session-tokens.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
 import { RedisContinueLinks } from './redis-continue-links.mjs';
@@ -327,23 +328,6 @@ export class RedisStore {
 
   onAppend(fn) { this.#appendListeners.add(fn); return () => this.#appendListeners.delete(fn); }
 
-  // --- staff revocations and audit (redis-staff-ledger.mjs) ---
-
-  async revokeStaff(what) { return this.#staff.revokeStaff(what); }
-  async staffRevoked(token) { return this.#staff.staffRevoked(token); }
-  async addStaffAudit(record) { return this.#staff.addStaffAudit(record); }
-  async staffAudit(options) { return this.#staff.staffAudit(options); }
-
-  // --- presence (redis-presence.mjs) ---
-
-  async markStaffPresent(name) { return this.#presence.markStaffPresent(name); }
-  async staffOnline(withinMs) { return this.#presence.staffOnline(withinMs); }
-  async saveEmailOnce(id, emailId, entry) { return this.#presence.saveEmailOnce(id, emailId, entry); }
-  async markRead(id, name) { return this.#presence.markRead(id, name); }
-  async publishTyping(id, typing) { return this.#presence.publishTyping(id, typing); }
-  onTyping(fn) { return this.#presence.onTyping(fn); }
-  async lastSeq(id) { return this.#presence.lastSeq(id); }
-
   async finishTurn(id, gen, messageId) {
     const [s, , , , t] = sessionKeys(id);
     return (await this.#run('FINISH_TURN', [s, t], [gen, messageId])) === 1;
@@ -407,17 +391,6 @@ export class RedisStore {
     return (await this.#client.lRange(`nt:{${id}}:owners`, 0, -1)).includes(tokenHash);
   }
 
-  // --- agent runs (redis-runs.mjs) ---
-
-  async claimRun(key, print, options) { return this.#runs.claimRun(key, print, options); }
-  async runConflicts(key, print) { return this.#runs.runConflicts(key, print); }
-  async appendRunEvent(key, fence, index, event) { return this.#runs.appendRunEvent(key, fence, index, event); }
-  async appendRunEvents(key, fence, index, events) { return this.#runs.appendRunEvents(key, fence, index, events); }
-  async renewRun(key, fence, leaseMs) { return this.#runs.renewRun(key, fence, leaseMs); }
-  async endRun(key, fence, state) { return this.#runs.endRun(key, fence, state); }
-  async readRun(key, from) { return this.#runs.readRun(key, from); }
-  waitRun(key, ms, signal) { return this.#runs.waitRun(key, ms, signal); }
-
   // --- figures and test controls ---
 
   async counts() {
@@ -429,5 +402,13 @@ export class RedisStore {
   async clear() {
     await this.#client.flushDb();
     this.epoch = await this.#currentEpoch();
+  }
+
+  // Runs, the staff ledger and presence: their calls are forwarded to the
+  // part as they are (part-methods.mjs).
+  static {
+    forwardToPart(this, (store) => store.#runs, RUN_CALLS);
+    forwardToPart(this, (store) => store.#staff, STAFF_LEDGER_CALLS);
+    forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
   }
 }
