@@ -34,34 +34,21 @@
 import { errorFrame } from '../session/frames.mjs';
 import { createAgentVoice } from './agent-voice.mjs';
 import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
+import { createAgentSpeaker } from './agent-speaker.mjs';
 import { createAudioOut } from './audio-out.mjs';
 import { createCallRtc } from './call-rtc.mjs';
 import { loudness } from './loudness.mjs';
-import { frameDbfs } from './speech-segmenter.mjs';
+import { createShopperTurns } from './shopper-turns.mjs';
 import { TURN_SETTINGS, TurnTaker } from './turn-taking.mjs';
-import { spokenChunks } from './spoken-chunks.mjs';
-import { FRAME_SAMPLES, SAMPLE_RATE } from './opus-frames.mjs';
 import { createUplinkDecoder } from './uplink-decoder.mjs';
-import { playPaced } from './paced-stream.mjs';
-import { spokenPart } from './spoken-part.mjs';
 import { VoiceCall } from './voice-call.mjs';
 import { clientBoundsWith } from '../session/client-bounds.mjs';
 import { SendRate } from '../session/send-rate.mjs';
-import { FLAG_SPEECH_START, decodeVoicePacket, encodeVoicePacket } from './voice-packet.mjs';
-import {
-  agentEndFrame, agentStartFrame, heardFrame, voiceClosedFrame, voiceStartedFrame,
-} from './voice-frames.mjs';
+import { decodeVoicePacket } from './voice-packet.mjs';
+import { voiceClosedFrame, voiceStartedFrame } from './voice-frames.mjs';
 import * as wire from '../session/wire-codes.mjs';
 
 const MAX_BACKLOG = 500; // packets kept while the voice module loads (10 s)
-const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
-const SPECULATION_MARGIN_MS = 400; // heard before a speculative attempt's segment (its onset)
-
-// The bubbles of the live transcript: the shopper's n-th utterance has the
-// id of its agent turn (voice-agent.mjs); the agent's n-th its own.
-export const shopperBubbleId = (call, n) => `voice-${call.id}-${n}`;
-export const agentBubbleId = (call, n) => `voice-${call.id}-a${n}`;
-
 const badPacket = (reason, message) => errorFrame(wire.ERROR_BAD_FRAME, message, { reason });
 
 // `deps`: { loadVoice (voice-module.mjs), faults: VoiceFaults|null, log,
@@ -112,6 +99,11 @@ export function createVoiceGateway({
     ...rtcOptions, log, hear: (call, bytes) => receiveOn(call, bytes), uplink: (call) => call.uplink.counts(),
   });
 
+  const { say, transcript, endUtterance } = createAgentSpeaker({
+    utterancePackets, rtc, turnSettings, events, totals, tap, log, persist,
+  });
+  const { take } = createShopperTurns({ turnSettings, transcribe, answer, lines, totals, tap, log, say, transcript });
+
   function stateOf(session) {
     let state = sessions.get(session);
     if (!state) {
@@ -128,135 +120,6 @@ export function createVoiceGateway({
     callStore?.save(session.id, call.id, call.durable()).catch((error) => {
       log(`[server] voice: saving call ${call.id} failed: ${error?.message ?? error}`);
     });
-  }
-
-  // --- the agent's side -------------------------------------------------
-
-  // `products`: the answer's product cards, shown with the agent's bubble.
-  function say(call, text, products = []) {
-    call.queue.push({ text, products });
-    speakNext(call);
-  }
-
-  // Into the session's event log (the store), then to the call's connection
-  // when it has one; a resume replays it from the log otherwise. Appended in
-  // order: each waits for the one before.
-  function transcript(call, id, data) {
-    if (!events || !call.session || call.session.ended) return;
-    const sessionId = call.session.id;
-    call.transcribing = (call.transcribing ?? Promise.resolve()).then(async () => {
-      const frame = await events.append(sessionId, id, { event: 'voice.transcript', data: { call_id: call.id, ...data } });
-      if (frame) call.conn?.send(frame);
-    }).catch((error) => log(`[server] voice: transcript event lost: ${error?.message ?? error}`));
-  }
-
-  // An answer is spoken piece by piece (spoken-chunks.mjs, `adaptive` turns):
-  // the first piece's audio goes out as soon as it is made, the next ones
-  // are made one after another meanwhile; one utterance all the same (one
-  // voice.agent start and end, one transcript bubble).
-  function speakNext(call) {
-    if (call.speaking || call.queue.length === 0 || !call.conn) return;
-    const { text, products } = call.queue.shift();
-    const chunks = turnSettings.name === 'adaptive' ? spokenChunks(text) : [];
-    const pieces = chunks.length > 1 ? chunks : [text];
-    const speaking = { text, products, n: 0, player: null, sent: 0, total: 0, pieces: [] };
-    call.speaking = speaking;
-    const encoding = rtc.downlinkEncoding(call);
-    let made = utterancePackets(pieces[0], encoding);
-    const later = [];
-    for (const piece of pieces.slice(1)) {
-      made = made.then(() => utterancePackets(piece, encoding)); // one at a time
-      const entry = { text: piece, packets: made, ready: false };
-      made.then(() => { entry.ready = true; }, () => {}); // a failure is reported when its turn to play comes
-      later.push(entry);
-    }
-    utterancePackets(pieces[0], encoding).then((packets) => {
-      if (call.speaking === speaking) stream(call, speaking, { text: pieces[0], packets }, later);
-    }, (error) => {
-      log(`[server] voice: the agent could not speak: ${error?.message ?? error}`);
-      if (call.speaking !== speaking) return;
-      call.speaking = null;
-      speakNext(call);
-    });
-  }
-
-  function stream(call, speaking, first, later) {
-    call.utterances += 1;
-    speaking.n = call.utterances;
-    const { out } = call;
-    // Right before voice.agent start: start and end stay next to the audio.
-    transcript(call, agentBubbleId(call, speaking.n), {
-      role: 'agent', text: speaking.text, final: false, cut: false, products: speaking.products,
-    });
-    out.sendControl(agentStartFrame(call.id, speaking.n, speaking.text));
-    let index = 0; // frames of the utterance sent, all pieces
-    const play = ({ text, packets }, headStart) => {
-      const piece = { text, sent: 0, total: packets.length };
-      speaking.pieces.push(piece);
-      speaking.total += packets.length;
-      speaking.player = playPaced(packets.length, {
-        headStart,
-        sendFrame: (i) => {
-          piece.sent = i + 1;
-          speaking.sent += 1;
-          const k = call.framesSent;
-          call.framesSent += 1;
-          totals.frames_sent += 1;
-          out.sendPacket(encodeVoicePacket({
-            flags: index === 0 ? FLAG_SPEECH_START : 0,
-            seq: k % 0x10000,
-            timestamp: (k * FRAME_SAMPLES) % 0x100000000,
-            payload: packets[i],
-          }));
-          tap?.sent({ callId: call.id, text: speaking.text, index });
-          index += 1;
-        },
-        onDone: next,
-      });
-    };
-    function next() {
-      const piece = later.shift();
-      if (!piece) return endUtterance(call, 'done');
-      // Made in time: the pacing goes on; else the jitter buffer ran dry and gets its head start again.
-      const headStart = piece.ready ? 0 : undefined;
-      piece.packets.then((packets) => {
-        if (call.speaking === speaking) play({ text: piece.text, packets }, headStart);
-      }, (error) => {
-        log(`[server] voice: the agent could not speak the rest: ${error?.message ?? error}`);
-        if (call.speaking === speaking) endUtterance(call, 'done');
-      });
-      return undefined;
-    }
-    play(first, undefined);
-  }
-
-  // Ends what the agent is saying (or about to say) with `reason`; tells the
-  // client when the utterance had started and the connection is still here.
-  function endUtterance(call, reason) {
-    const speaking = call.speaking;
-    if (!speaking) return;
-    call.speaking = null;
-    speaking.player?.stop();
-    if (speaking.n > 0 && call.out) {
-      if (reason !== 'done') call.out.discardHeld();
-      call.out.sendControl(agentEndFrame(call.id, speaking.n, reason));
-    }
-    if (speaking.n > 0) { // also when the connection is gone: the event log keeps it for the resume
-      const cut = reason !== 'done';
-      const text = cut ? heardSoFar(speaking) : speaking.text;
-      transcript(call, agentBubbleId(call, speaking.n), { role: 'agent', text, final: true, cut });
-    }
-    if (call.session) persist(call.session, call);
-    if (reason === 'done') speakNext(call);
-  }
-
-  // What the shopper heard of an utterance cut short: the pieces sent whole,
-  // then the part of the piece being sent (spoken-part.mjs).
-  function heardSoFar(speaking) {
-    const { pieces } = speaking;
-    if (pieces.length <= 1) return spokenPart(speaking.text, speaking.sent, speaking.total);
-    const last = pieces.at(-1);
-    return [...pieces.slice(0, -1).map((p) => p.text), spokenPart(last.text, last.sent, last.total)].filter(Boolean).join(' ');
   }
 
   // --- binding calls to connections --------------------------------------
@@ -491,70 +354,6 @@ export function createVoiceGateway({
     if (pcm) tap?.heard({ callId: call.id, pcm, concealed: false });
     if (pcm) take(call, pcm);
     else rejectPacket(call, 'The voice packet\'s payload is not an Opus packet.');
-  }
-
-  function take(call, pcm) {
-    call.record(pcm);
-    for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
-      const loud = frameDbfs(pcm.subarray(at, at + FRAME_SAMPLES)) >= turnSettings.thresholdDbfs;
-      act(call, call.turns.frame(loud));
-    }
-  }
-
-  // Carries out the turn taker's actions (turn-taking.mjs).
-  function act(call, actions) {
-    for (const a of actions) {
-      if (a.speculate) speculate(call, a.speculate);
-      else if (a.cancel) {
-        if (call.attempts.delete(a.cancel)) totals.speculations_cancelled += 1;
-      } else if (a.end) heardSegment(call, a.end.ms, a.end.id);
-    }
-  }
-
-  // Recognises the turn so far while the shopper is quiet, before the turn is
-  // certain: its words come back to the turn taker, which may end the turn on
-  // them. At most one attempt per call is in flight (turn-taking.mjs).
-  function speculate(call, { id, ms }) {
-    totals.speculations += 1;
-    const pcm = call.recentAudio(((ms + SPECULATION_MARGIN_MS) * SAMPLE_RATE) / 1000);
-    const words = Promise.resolve().then(() => transcribe(pcm));
-    words.catch(() => {}); // logged where the words are used
-    call.attempts.set(id, words);
-    const back = (text) => act(call, call.turns.recognized(id, text));
-    words.then(back, () => back(''));
-  }
-
-  // `attemptId`: the speculative recognition that holds the turn's words, or null.
-  function heardSegment(call, ms, attemptId = null) {
-    const heard = attemptId == null ? null : call.attempts.get(attemptId) ?? null;
-    if (attemptId != null) call.attempts.delete(attemptId);
-    call.segmentsHeard += 1;
-    totals.segments_heard += 1;
-    call.conn?.send(heardFrame(call.id, call.segmentsHeard, ms));
-    tap?.turn?.({ callId: call.id, step: 'ended', utterance: call.segmentsHeard });
-    if (answer) {
-      // The segment with the onset before it and the quiet after it; answers
-      // are said in the order their segments were heard.
-      const pcm = call.recentAudio(((ms + SEGMENT_MARGIN_MS) * SAMPLE_RATE) / 1000);
-      const utterance = call.segmentsHeard;
-      const products = [];
-      const request = {
-        sessionId: call.sessionId, callId: call.id, utterance, pcm, heard,
-        onHeard: (text) => {
-          tap?.turn?.({ callId: call.id, step: 'recognized', utterance, text });
-          transcript(call, shopperBubbleId(call, utterance), { role: 'shopper', text, final: true, cut: false });
-        },
-        onCard: (product) => products.push(product),
-      };
-      call.answering = call.answering.then(() => answer(request)).then((text) => {
-        tap?.turn?.({ callId: call.id, step: 'answered', utterance, text });
-        if (text) say(call, text, products);
-      }, (error) => log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`));
-      return;
-    }
-    const reply = lines.replies[call.repliesGiven % lines.replies.length];
-    call.repliesGiven += 1;
-    say(call, reply);
   }
 
   // --- connections and test controls -------------------------------------
