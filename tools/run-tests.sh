@@ -6,6 +6,9 @@
 #   fuzz       libFuzzer on the frame decoder, bounded time
 #   wasm       the WASM build + dist/ (npm run build)
 #   node       node --test: WASM core, shim, reference server
+#   commerce   the gateway's shop tools against a real commerce engine
+#              (Vendure on SQLite, tools/vendure/: installed once into a
+#              cache outside the clone, started and stopped by the tests)
 #   browser    headless Chromium against the reference server
 #   deploy     headless Chromium on three HTTPS origins: the shop, the CDN
 #              (nginx serving a release folder), the gateway behind HAProxy
@@ -92,6 +95,8 @@ wasm() { node tools/bundle/build.mjs; }
 
 node_suites() { node --test --test-reporter=spec tests/node/ tests/server/; }
 
+commerce() { node --test --test-concurrency=1 --test-reporter=spec tests/commerce/; }
+
 browser() { node --test --test-concurrency=1 --test-reporter=spec tests/browser/; }
 
 deploy() { node --test --test-concurrency=1 --test-reporter=spec tests/deploy/; }
@@ -119,9 +124,9 @@ case "${1:-}" in
   '')
     # NATTER_SUITES="wasm node browser" runs those suites alone, in this order
     # (node needs native's encoder CLI and wasm's build: name them too on a new clone).
-    for name in ${NATTER_SUITES:-native sanitized fuzz wasm node browser deploy engines}; do
+    for name in ${NATTER_SUITES:-native sanitized fuzz wasm node commerce browser deploy engines}; do
       case $name in
-        native|sanitized|fuzz|wasm|browser|deploy|engines) suite "$name" "$name" ;;
+        native|sanitized|fuzz|wasm|commerce|browser|deploy|engines) suite "$name" "$name" ;;
         node) suite node node_suites ;;
         *) echo "unknown suite in NATTER_SUITES: $name" >&2; exit 2 ;;
       esac

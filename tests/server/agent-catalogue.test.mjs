@@ -31,7 +31,7 @@ test('a bad row is refused with its row number and field', () => {
   assert.throws(() => loadCatalogue(path.join(dir, 'c.json')), /c\.json: row 1: trade_in must be a non-negative number/);
 });
 
-test('the demo catalogue loads, and search finds the products matching the most words', () => {
+test('the demo catalogue loads, and search finds the products matching the most words', async () => {
   const products = loadCatalogue(DEMO_CATALOGUE);
   assert.equal(products.length, 14);
   const names = (query, maxPrice) => searchCatalogue(products, { query, maxPrice }).map((p) => p.name);
@@ -40,10 +40,10 @@ test('the demo catalogue loads, and search finds the products matching the most 
   assert.deepEqual(names('headset', 50), ['Nova Stealth Wired Headset']);
   assert.deepEqual(names('a toaster'), []);
   const tools = createShopTools({ products });
-  assert.deepEqual(tools.run('trade_in_quote', '{"item": "Switch OLED", "condition": "broken"}', {}).result,
+  assert.deepEqual((await tools.run('trade_in_quote', '{"item": "Switch OLED", "condition": "broken"}', {})).result,
     { item: 'Nintendo Switch OLED', condition: 'broken', accepted: false });
-  assert.match(tools.run('search_products', '{"query": ', {}).result.error, /not a JSON object/);
-  assert.match(tools.run('delete_everything', '{}', {}).result.error, /no tool "delete_everything"/);
+  assert.match((await tools.run('search_products', '{"query": ', {})).result.error, /not a JSON object/);
+  assert.match((await tools.run('delete_everything', '{}', {})).result.error, /no tool "delete_everything"/);
 });
 
 test('NATTER_AGENT=openai needs a model and a good catalogue, and says so', () => {

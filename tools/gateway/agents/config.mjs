@@ -12,6 +12,9 @@
 //     NATTER_OPENAI_API_KEY       sent as Bearer (optional: some local servers need none)
 //     NATTER_CATALOGUE            the shop's catalogue, .json or .csv
 //                                 (default examples/shop-catalogue.csv, the demo's)
+//     NATTER_VENDURE_SHOP_API     instead of a file, a Vendure storefront's Shop API
+//                                 (https://shop.example/shop-api), read live
+//     NATTER_VENDURE_PRODUCT_URL  its product pages, with {slug} (required with it)
 //     NATTER_SHOP_NAME            how the assistant names the shop (default "the shop")
 //     NATTER_OPENAI_TIMEOUT_MS    longest silence from the endpoint (default 30000)
 //     NATTER_OPENAI_MAX_RETRY_WAIT_MS  longest Retry-After honoured on 429/5xx (default 20000)
@@ -28,6 +31,7 @@ import { createWebhookAgent, DEFAULT_TIMEOUT_MS as WEBHOOK_TIMEOUT_MS } from './
 import { createOpenAiAgent, DEFAULT_OPENAI } from './openai.mjs';
 import { loadCatalogue } from './shop-catalogue.mjs';
 import { createShopTools } from './shop-tools.mjs';
+import { createVendureShop } from './vendure-shop.mjs';
 
 export class ConfigError extends Error {}
 
@@ -70,10 +74,8 @@ function openAiFromEnv(env, log, adapterOptions) {
   const baseUrl = httpUrl(env, 'NATTER_OPENAI_BASE_URL', DEFAULT_OPENAI.baseUrl);
   const model = env.NATTER_OPENAI_MODEL;
   if (!model) throw new ConfigError('NATTER_OPENAI_MODEL is required.');
-  const file = env.NATTER_CATALOGUE || DEMO_CATALOGUE;
-  let products;
-  try { products = loadCatalogue(file); } catch (error) { throw new ConfigError(`NATTER_CATALOGUE: ${error.message}`); }
-  const tools = createShopTools({ products, log });
+  const { products, shop, source } = catalogueFromEnv(env);
+  const tools = createShopTools({ products, shop, log });
   const agent = createOpenAiAgent({
     baseUrl, model, apiKey: env.NATTER_OPENAI_API_KEY || null, tools,
     shopName: env.NATTER_SHOP_NAME || DEFAULT_OPENAI.shopName,
@@ -82,7 +84,26 @@ function openAiFromEnv(env, log, adapterOptions) {
     maxTokens: wholeNumber(env, 'NATTER_OPENAI_MAX_TOKENS', DEFAULT_OPENAI.maxTokens),
     log, ...adapterOptions,
   });
-  return { agent, tools, description: `openai ${new URL(baseUrl).origin} model ${model}, ${products.length} products from ${file}` };
+  return { agent, tools, description: `openai ${new URL(baseUrl).origin} model ${model}, ${source}` };
+}
+
+// The products the tools search: a Vendure storefront's, live, or a file's.
+function catalogueFromEnv(env) {
+  if (env.NATTER_VENDURE_SHOP_API) {
+    const shopApiUrl = httpUrl(env, 'NATTER_VENDURE_SHOP_API');
+    const productUrl = env.NATTER_VENDURE_PRODUCT_URL ?? '';
+    let page = null;
+    try { page = new URL(productUrl.replace('{slug}', 'x')); } catch { page = null; }
+    if (!productUrl.includes('{slug}') || !page || !['http:', 'https:'].includes(page.protocol)) {
+      throw new ConfigError('NATTER_VENDURE_PRODUCT_URL must be an http(s) URL with {slug} in it, e.g. https://shop.example/products/{slug}.');
+    }
+    const shop = createVendureShop({ shopApiUrl, productUrl });
+    return { products: [], shop, source: `products live from ${shop.description}` };
+  }
+  const file = env.NATTER_CATALOGUE || DEMO_CATALOGUE;
+  let products;
+  try { products = loadCatalogue(file); } catch (error) { throw new ConfigError(`NATTER_CATALOGUE: ${error.message}`); }
+  return { products, shop: null, source: `${products.length} products from ${file}` };
 }
 
 // `adapterOptions` (tests) are passed to the openai adapter (fetchImpl, sleep).

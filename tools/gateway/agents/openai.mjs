@@ -146,7 +146,7 @@ export function createOpenAiAgent({
             tool_calls: toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
           });
           for (const call of toolCalls) {
-            const { result, events } = tools.run(call.name, call.arguments, turn, { handoff });
+            const { result, events } = await tools.run(call.name, call.arguments, turn, { handoff });
             for (const event of events) {
               if (event.event === 'card') {
                 if (shownCards.has(event.data.product.id)) continue;

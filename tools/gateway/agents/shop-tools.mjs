@@ -11,9 +11,11 @@
 //       which staff read first; tells the shopper so. Requests are also kept
 //       here (`handoffs`) and logged.
 //
-// createShopTools({products, log}) → { definitions (the Chat Completions
-// `tools` array), run(name, argumentsJson, turn) → { result (JSON for the
-// model), events (reply events for the shopper) }, handoffs }.
+// createShopTools({products, shop?, log}) → { definitions (the Chat
+// Completions `tools` array), run(name, argumentsJson, turn) → a promise of
+// { result (JSON for the model), events (reply events for the shopper) },
+// handoffs }. `shop` (vendure-shop.mjs) answers search_products live from
+// the shop's storefront, with stock per variant, instead of `products`.
 import { checkSuggestions, MAX_LINKS, MAX_REPLIES, MAX_TEXT } from './suggestions.mjs';
 
 export const MAX_CARDS = 4;
@@ -120,18 +122,29 @@ const DEFINITIONS = [
   },
 ];
 
-const summary = ({ id, name, price, currency, url, tags }) => ({ id, name, price, currency, url, tags });
+const summary = ({ id, name, price, currency, url, tags, in_stock: inStock, variants }) => ({
+  id, name, price, currency, url, tags, ...(inStock === undefined ? {} : { in_stock: inStock }), ...(variants ? { variants } : {}),
+});
 const card = ({ id, name, price, currency, url, image_url: image }) => ({
   event: 'card', data: { product: { id, name, price, currency, url, ...(image ? { image_url: image } : {}) } },
 });
 
-export function createShopTools({ products, log = () => {} }) {
+export function createShopTools({ products = [], shop = null, log = () => {} }) {
   const handoffs = [];
 
   const tools = {
-    search_products({ query, max_price: maxPrice }) {
+    async search_products({ query, max_price: maxPrice }) {
       if (typeof query !== 'string' || query.trim() === '') return { result: { error: 'query must be a non-empty string' } };
-      const found = searchCatalogue(products, { query, maxPrice: typeof maxPrice === 'number' ? maxPrice : null });
+      let candidates = products;
+      if (shop) {
+        try {
+          candidates = await shop.candidates(query);
+        } catch (error) {
+          log(`[agent] search_products: ${error?.message ?? error}`);
+          return { result: { error: 'the shop\'s catalogue cannot be reached right now; say so and offer to try again' } };
+        }
+      }
+      const found = searchCatalogue(candidates, { query, maxPrice: typeof maxPrice === 'number' ? maxPrice : null });
       return { result: { products: found.map(summary), shown_as_cards: found.length > 0 }, events: found.map(card) };
     },
 
@@ -175,13 +188,13 @@ export function createShopTools({ products, log = () => {} }) {
   return {
     definitions: DEFINITIONS,
     handoffs,
-    run(name, argumentsJson, turn, context = {}) {
+    async run(name, argumentsJson, turn, context = {}) {
       const tool = Object.hasOwn(tools, name) ? tools[name] : null;
       if (!tool) return { result: { error: `there is no tool ${JSON.stringify(name)}` }, events: [] };
       let args;
       try { args = JSON.parse(argumentsJson || '{}'); } catch { args = null; }
       if (!args || typeof args !== 'object') return { result: { error: 'the arguments are not a JSON object' }, events: [] };
-      const { result, events = [] } = tool(args, turn, context);
+      const { result, events = [] } = await tool(args, turn, context);
       return { result, events };
     },
   };

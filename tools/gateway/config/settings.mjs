@@ -23,6 +23,8 @@ export const SETTINGS = Object.freeze([
   { name: 'NATTER_OPENAI_MAX_RETRY_WAIT_MS', type: 'ms', default: '20000', doc: 'openai agent: longest Retry-After honoured' },
   { name: 'NATTER_OPENAI_MAX_TOKENS', type: 'int', default: '1024', doc: 'openai agent: max_tokens per model request (bounds each reply\'s length and cost)' },
   { name: 'NATTER_CATALOGUE', type: 'string', default: 'examples/shop-catalogue.csv', doc: 'the shop\'s catalogue (.json or .csv) for the openai agent and speech' },
+  { name: 'NATTER_VENDURE_SHOP_API', type: 'url', protocols: ['http:', 'https:'], default: '', doc: 'openai agent: a Vendure storefront\'s Shop API URL; its products, live with stock, instead of NATTER_CATALOGUE' },
+  { name: 'NATTER_VENDURE_PRODUCT_URL', type: 'string', default: '', doc: 'with NATTER_VENDURE_SHOP_API: the shop\'s product page with {slug} in it' },
   { name: 'NATTER_SHOP_NAME', type: 'string', default: 'the shop', doc: 'how the assistant names the shop' },
   { name: 'NATTER_VOICE_STT', type: 'string', default: 'pocketsphinx', doc: 'speech to text: pocketsphinx, off (scripted voice lines) or an .mjs adapter' },
   { name: 'NATTER_VOICE_TTS', type: 'string', default: 'espeak-ng', doc: 'text to speech: espeak-ng or an .mjs adapter' },
