@@ -15,7 +15,7 @@ import { assertAxeClean } from './axe.mjs';
 
 const STAFF_TOKEN = 'staff-token-for-the-console-0123456789';
 const CONSOLE = '/staff/console';
-const ASSETS = ['console.js', 'text.js', 'render.js', 'staff-client.js', 'console.css'];
+const ASSETS = ['console.js', 'text.js', 'render.js', 'dom.js', 'markdown-text.js', 'staff-client.js', 'console.css'];
 const UNTRUSTED = '<img src=x onerror="window.__pwned=1">';
 const CHROMIUM_401 = { text: 'Failed to load resource: the server responded with a status of 401 (Unauthorized)', url: '/staff/presence' };
 let stack;
@@ -116,6 +116,14 @@ test('staff see a request for a person arrive and, with the keyboard only, take 
   const detail = c.page.locator('section.detail');
   await detail.locator('dd', { hasText: 'Ben Shopper · ben@example.com · #u-7' }).waitFor();
   await detail.locator('.transcript .line.shopper .text', { hasText: UNTRUSTED }).waitFor();
+  // The assistant's answer as the shopper saw it (as History shows it): its
+  // Markdown rendered (bold, a list of http(s) links), never the raw source.
+  const answer = detail.locator('.transcript .line.agent').first();
+  await answer.locator('strong', { hasText: 'PS5' }).waitFor();
+  assert.doesNotMatch(await answer.innerText(), /\*\*|\]\(/, 'no raw Markdown in the live detail');
+  const answerLinks = answer.locator('.text a');
+  assert.ok(await answerLinks.count() > 0, 'the answer\'s product links');
+  for (const href of await answerLinks.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) assert.match(href, /^https?:\/\//);
   const link = detail.locator('.transcript .cards a').first();
   assert.match(await link.getAttribute('href'), /^https?:\/\//);
   assert.equal(await c.page.locator('img').count(), 0, 'the shopper\'s markup stayed text');
@@ -133,6 +141,7 @@ test('staff see a request for a person arrive and, with the keyboard only, take 
   await c.page.keyboard.press('Enter');
   const staffBubbles = s.widget.locator('li.msg.agent.staff');
   await staffBubbles.locator('.bubble', { hasText: 'Yes, 3 left.' }).waitFor();
+  await detail.locator('.entries .line.staff strong', { hasText: '3' }).waitFor(); // the console shows it as the shopper does
   assert.equal(await staffBubbles.first().locator('.author').textContent(), 'Ana from the shop');
 
   // The answer to a reply is lost: Send again applies it once (the same message id).

@@ -1,7 +1,8 @@
 // The operator console (docs/deploying.md, "Operator console"): shop staff
 // sign in with the staff API's token and their display name, see the live
 // list of conversations (polled every POLL_MS), open one, take it over,
-// reply, leave private notes and hand it back. Plain DOM, no framework.
+// reply, leave private notes and hand it back; History and Analytics show
+// the record (history.js, analytics.js). Plain DOM, no framework.
 //
 // Contracts: the token lives in sessionStorage at most (staff-client.js) and
 // is only ever sent as the Bearer header; untrusted text only becomes text
@@ -11,6 +12,7 @@ import { createStaffClient, newMessageId, session } from './staff-client.js';
 import { pickLanguage, translator } from './text.js';
 import { contextFacts, entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
 import { historyView } from './history.js';
+import { analyticsView } from './analytics.js';
 
 const POLL_MS = 2500;
 const PRESENCE_MS = 30_000; // well inside the gateway's 120 s presence window
@@ -76,17 +78,28 @@ function consoleView(credentials) {
   const live = h('div', { class: 'layout' },
     h('nav', { class: 'list', 'aria-labelledby': 'list-heading' }, h('h2', { id: 'list-heading' }, t('list.heading')), empty, list),
     detailSection);
-  // History (the record of past conversations) in place of the live list; the live poll goes on.
-  let past = null;
-  const historyToggle = h('button', { type: 'button', class: 'secondary' }, t('history.open'));
-  historyToggle.addEventListener('click', () => {
-    const showing = past !== null;
-    if (showing) { past.replaceWith(live); past = null; } else { past = historyView({ client, t, lang }); live.replaceWith(past); }
-    historyToggle.textContent = t(showing ? 'history.open' : 'history.live');
+  // History (the record of past conversations) or Analytics (its figures)
+  // in place of the live list; the live poll goes on. The button of the
+  // view shown is pressed.
+  const views = {
+    live: { label: 'history.live', make: () => live },
+    history: { label: 'history.open', make: () => historyView({ client, t, lang }) },
+    analytics: { label: 'analytics.open', make: () => analyticsView({ client, t, lang }) },
+  };
+  let shown = live;
+  const viewButtons = Object.entries(views).map(([name, view]) => {
+    const button = h('button', { type: 'button', class: 'secondary', 'data-view': name, 'aria-pressed': String(name === 'live') }, t(view.label));
+    button.addEventListener('click', () => {
+      const next = view.make();
+      if (next !== shown) { shown.replaceWith(next); shown = next; }
+      for (const b of viewButtons) b.setAttribute('aria-pressed', String(b === button));
+    });
+    return button;
   });
   app.replaceChildren(
     h('header', { class: 'bar' }, h('h1', {}, t('title')),
-      h('p', { class: 'who-am-i' }, t('signedInAs', { name: credentials.name })), historyToggle, signOut),
+      h('p', { class: 'who-am-i' }, t('signedInAs', { name: credentials.name })),
+      h('nav', { class: 'views', 'aria-label': t('views.label') }, viewButtons), signOut),
     announcer,
     live);
 

@@ -2,7 +2,7 @@
 // (paragraphs, "- " lists, **bold**, *emphasis*, `code`, [text](url)) built
 // as DOM from text nodes only. Nothing is ever parsed as HTML; a link is a
 // link only when its URL is http(s), otherwise its text stays as text.
-import { h, safeHref } from './render.js';
+import { h, safeHref } from './dom.js';
 
 const INLINE = /(\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\))/g;
 
@@ -39,5 +39,6 @@ export function markdownText(source) {
     items = null;
     if (line) blocks.push(h('p', {}, inline(line.replace(/^#+\s*/, ''))));
   }
-  return h('div', { class: 'message' }, blocks);
+  // dir=auto: a message keeps its own direction (English in the Arabic console reads left to right).
+  return h('div', { class: 'message', dir: 'auto' }, blocks);
 }

@@ -1,29 +1,11 @@
 // DOM builders for the console. Everything a shopper, an agent or a staff
 // member wrote is untrusted: it only ever becomes text (text nodes,
-// textContent), never markup, and a link only when it is http(s).
+// textContent), never markup, and a link only when it is http(s). Messages
+// show as the shopper saw them (markdown-text.js), as in History.
+import { h, safeHref } from './dom.js';
+import { markdownText } from './markdown-text.js';
 
-// h('li', {class: 'x', 'data-id': id}, 'text', child) → an element; string
-// children become text nodes; attribute values are set, never parsed.
-export function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
-  return node;
-}
-
-// The URL when it is an absolute http(s) one, else null.
-export function safeHref(url) {
-  try {
-    const parsed = new URL(String(url));
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
-  } catch { return null; }
-}
+export { h, safeHref };
 
 // 75_000 → "1:15" (minutes:seconds); an hour or more "1:02:03".
 export function formatWait(ms) {
@@ -58,8 +40,12 @@ function cardItem(t, card, lang) {
     href ? h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, t('card.link', { name })) : null);
 }
 
+// A message (`kind` shopper, agent or staff) rendered as the shopper saw it;
+// a note stays plain text, as staff typed it.
 function line(who, text, kind, extra = null) {
-  return h('li', { class: `line ${kind}` }, h('span', { class: 'who' }, who), ' ', h('span', { class: 'text' }, text), extra);
+  const body = kind === 'note' ? h('span', { class: 'text' }, text) : markdownText(text);
+  body.classList.add('text');
+  return h('li', { class: `line ${kind}` }, h('span', { class: 'who' }, who), ' ', body, extra);
 }
 
 // The AI's recent turns: [{role, text, cards?}] → <ol>.

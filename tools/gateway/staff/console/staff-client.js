@@ -57,5 +57,10 @@ export function createStaffClient({ token, name, fetchImpl = (...a) => fetch(...
     },
     recorded: (id) => call(`/staff/record/conversations/${encodeURIComponent(id)}`),
     erase: (id) => call('/staff/record/erase', { conversation_id: id }),
+    // The record's figures for [from, to) (ISO dates; the gateway's default: the last 30 days).
+    analytics: ({ from = '', to = '' } = {}) => {
+      const query = new URLSearchParams(Object.entries({ from, to }).filter(([, v]) => v));
+      return call(`/staff/record/analytics${query.size ? `?${query}` : ''}`);
+    },
   };
 }
