@@ -84,7 +84,9 @@ function handleSessionProbe(req, res, faults) {
 // which mints a token for anyone who asks. Never on in a deployed gateway:
 // there the shop's own backend mints tokens for shoppers it knows.
 // `redisUrl` (NATTER_REDIS_URL): keep the gateway's state in that Redis,
-// shared with every instance given the same URL; without it, in memory.
+// shared with every instance given the same URL; or `redisSentinel`
+// ({name, nodes}: NATTER_REDIS_SENTINELS) in the Redis those sentinels
+// name as primary, followed through a failover; without either, in memory.
 // `limits` (store/limits.mjs) and `bounds` ({maxConnections,
 // maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs, and
 // every name in session/client-bounds.mjs) lower
@@ -137,6 +139,7 @@ export async function startServer({
   tokenDelayMs = 20,
   resumeWindowMs = DEFAULT_LIMITS.resumeWindowMs,
   redisUrl = '',
+  redisSentinel = null,
   limits = {},
   bounds = {},
   leaseMs = LEASE_MS,
@@ -183,7 +186,7 @@ export async function startServer({
   // The record (docs/record.md) opens first: a database that cannot be
   // opened stops the start before anything listens.
   const kept = await openGatewayRecord({ ...(record ?? {}), log });
-  const store = kept.wrapStore(ops.wrapStore(await openStore({ redisUrl, limits: { ...limits, resumeWindowMs }, log })));
+  const store = kept.wrapStore(ops.wrapStore(await openStore({ redisUrl, redisSentinel, limits: { ...limits, resumeWindowMs }, log })));
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,

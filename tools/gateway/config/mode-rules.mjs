@@ -5,7 +5,7 @@
 // the demo's token endpoint and the test controls are refused outright.
 //
 // modeProblems(values, mode, {distDir}) -> ['NAME: …', …] (one line each).
-// storeChoice(values) -> {redisUrl} for startServer.
+// storeChoice(values) -> {redisUrl, redisSentinel?} for startServer.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -13,8 +13,12 @@ function storeProblems(values, mode) {
   const problems = [];
   const store = values.NATTER_STORE;
   const url = values.NATTER_REDIS_URL;
-  if (store === 'redis' && !url) problems.push('NATTER_REDIS_URL: required with NATTER_STORE=redis (redis://host:6379)');
-  if (store === 'memory' && url) problems.push('NATTER_STORE: memory, but NATTER_REDIS_URL is set: choose one');
+  const sentinels = values.NATTER_REDIS_SENTINELS?.length ? values.NATTER_REDIS_SENTINELS : null;
+  if (store === 'redis' && !url && !sentinels) {
+    problems.push('NATTER_REDIS_URL: required with NATTER_STORE=redis (redis://host:6379), or NATTER_REDIS_SENTINELS');
+  }
+  if (url && sentinels) problems.push('NATTER_REDIS_SENTINELS: set, and NATTER_REDIS_URL too: choose one (the sentinels name the primary)');
+  if (store === 'memory' && (url || sentinels)) problems.push(`NATTER_STORE: memory, but ${url ? 'NATTER_REDIS_URL' : 'NATTER_REDIS_SENTINELS'} is set: choose one`);
   if (mode === 'gateway' && !store) {
     // A misspelt or forgotten Redis URL must not quietly give a gateway
     // whose instances each keep their own state.
@@ -60,5 +64,9 @@ export function modeProblems(values, env, mode, { distDir }) {
 }
 
 export function storeChoice(values) {
-  return { redisUrl: values.NATTER_STORE === 'memory' ? '' : values.NATTER_REDIS_URL ?? '' };
+  if (values.NATTER_STORE === 'memory') return { redisUrl: '' };
+  if (values.NATTER_REDIS_SENTINELS?.length) {
+    return { redisUrl: '', redisSentinel: { name: values.NATTER_REDIS_SENTINEL_NAME || 'natter', nodes: values.NATTER_REDIS_SENTINELS } };
+  }
+  return { redisUrl: values.NATTER_REDIS_URL ?? '' };
 }

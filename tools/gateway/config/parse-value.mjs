@@ -38,6 +38,17 @@ function cidr(text) {
   return prefix === undefined ? address : `${address}/${prefix}`;
 }
 
+// host:port pairs, comma-separated (Redis Sentinel's addresses).
+function hostPorts(text, setting) {
+  return list(text).map((item) => {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(item);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+      throw new ValueError(`${describe(item, setting)} is not host:port (10.0.0.5:26379, sentinel-1.internal:26379)`);
+    }
+    return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  });
+}
+
 function list(text) {
   return text.split(',').map((item) => item.trim()).filter(Boolean);
 }
@@ -75,6 +86,7 @@ const PARSERS = {
     return text;
   },
   url,
+  hostports: hostPorts,
   record(text) { // NATTER_RECORD (record/record-settings.mjs)
     try { return checkRecordText(text); } catch (error) { throw new ValueError(error.message.replace(/^NATTER_RECORD /, '')); }
   },

@@ -39,6 +39,8 @@ export const SETTINGS = Object.freeze([
   { name: 'NATTER_STAFF_TOKEN', type: 'secret', min: 16, default: '', doc: 'DEPRECATED: one shared staff token (an admin who types any name; revoked only by a restart): use NATTER_STAFF_JWT_SECRET' },
   { name: 'NATTER_STORE', type: 'enum', choices: ['memory', 'redis'], default: '', doc: 'where state lives; the gateway needs it said: memory (one instance) or redis' },
   { name: 'NATTER_REDIS_URL', type: 'url', protocols: ['redis:', 'rediss:'], redactUrl: true, default: '', doc: 'the Redis shared by every instance (NATTER_STORE=redis)' },
+  { name: 'NATTER_REDIS_SENTINELS', type: 'hostports', default: '', doc: 'instead of NATTER_REDIS_URL: Redis Sentinel addresses (host:port, comma-separated); the gateway follows a failover to the new primary' },
+  { name: 'NATTER_REDIS_SENTINEL_NAME', type: 'string', default: 'natter', doc: 'with NATTER_REDIS_SENTINELS: the name the sentinels monitor the primary by' },
   { name: 'NATTER_RECORD', type: 'record', redactUrl: true, default: '', doc: 'where the record of conversations is kept (docs/record.md): off, sqlite:PATH or postgres://...; unset: a SQLite file in NATTER_DATA' },
   { name: 'NATTER_DATA', type: 'string', default: 'data', doc: 'the folder for data files (the record\'s SQLite file), relative to the repository; kept out of git' },
   { name: 'NATTER_RECORD_KEEP_CONVERSATIONS_DAYS', type: 'int', default: '180', doc: 'record retention: conversations with their turns and handoffs, days after their last activity' },

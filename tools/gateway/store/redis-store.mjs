@@ -10,7 +10,7 @@
 // delegates to, sharing its connection, its scripts and its key names
 // (redis-keys.mjs).
 import { createHash, randomBytes } from 'node:crypto';
-import { createClient } from 'redis';
+import { redisConnection } from './redis-connection.mjs';
 import { limitsWith } from './limits.mjs';
 import { PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
 import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken } from './session-tokens.mjs';
@@ -49,16 +49,14 @@ export class RedisStore {
 
   // epochCheckMs: how often the epoch is polled (tests stretch it to stand
   // for an instance whose check has not fired yet).
-  constructor({ url, limits = {}, log = () => {}, epochCheckMs = EPOCH_CHECK_MS } = {}) {
+  // sentinel: {name, nodes} instead of url (redis-connection.mjs).
+  constructor({ url, sentinel = null, limits = {}, log = () => {}, epochCheckMs = EPOCH_CHECK_MS } = {}) {
     this.limits = limitsWith(limits);
     this.#log = log;
     this.#epochCheckMs = epochCheckMs;
-    // Commands fail fast while Redis is unreachable (the caller answers 503
-    // or closes 1011) instead of queueing without bound.
-    const options = { url, disableOfflineQueue: true, socket: { reconnectStrategy: (n) => Math.min(50 * 2 ** n, 2000) } };
-    this.#client = createClient(options);
-    this.#stream = createClient(options);
-    this.#sub = createClient(options);
+    this.#client = redisConnection({ url, sentinel });
+    this.#stream = redisConnection({ url, sentinel });
+    this.#sub = redisConnection({ url, sentinel });
     for (const c of [this.#client, this.#stream, this.#sub]) c.on('error', (e) => this.#log(`[store] redis: ${e.message}`));
     const part = { client: this.#client, run: (name, keys, args) => this.#run(name, keys, args), limits: this.limits };
     this.#runs = new RedisRuns(part);
