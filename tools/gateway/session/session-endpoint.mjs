@@ -36,7 +36,7 @@
 import { errorLine } from '../http/http-util.mjs';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
-import { MIN_PROTOCOL, PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
+import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
 import { writeRawResponse } from '../http/raw-response.mjs';
 import { createTurns } from './turns.mjs';
@@ -50,6 +50,7 @@ import { clientBoundsWith } from './client-bounds.mjs';
 import { addressKey } from '../http/chat-budget.mjs';
 import { mayCarryOn, rememberOwner } from './conversation-owner.mjs';
 import * as wire from './wire-codes.mjs';
+import { checkServes, kickReason, welcomeControl } from './hello-answer.mjs';
 
 export const HEARTBEAT_MS = 15_000;
 export const MAX_CONNECTIONS = 20_000;
@@ -382,25 +383,6 @@ export function createSessionEndpoint({
     return undefined;
   }
 
-  // Why the older connection closes (4000): another tab of this device, or
-  // the other device of a continued chat (`replaced:device`: the first
-  // device offers "not you? Revoke"), or revoked by the first device.
-  function kickReason(attached, tabId) {
-    const { prev, line, revoked } = attached;
-    if (revoked && prev.line === 'second') return wire.REASON_REVOKED;
-    if ((prev.line ?? 'first') !== (line ?? 'first')) return wire.REASON_REPLACED_DEVICE;
-    return prev.tabId === tabId ? wire.REASON_REPLACED : wire.REASON_REPLACED_TAB;
-  }
-
-  // A control record as the welcome carries it (docs/protocol.md, "Handoff to a person").
-  function welcomeControl(control) {
-    const out = { state: control?.state ?? 'ai' };
-    if (control?.by?.name) out.by = { name: control.by.name };
-    if (out.state === 'waiting' && control.position) out.position = control.position;
-    if (out.state === 'waiting' && control.wait_s) out.wait_s = control.wait_s;
-    return out;
-  }
-
   // The widget's latest word on who the shopper is (the hello's, or an
   // identify frame's); turns accepted from now on use it.
   async function identify(id, visitor) {
@@ -455,13 +437,4 @@ export function createSessionEndpoint({
   return {
     handleUpgrade, kill, close, openCounts, setServes, drain, openSockets: () => conns.size, clearLocal: () => handles.clear(),
   };
-}
-
-// { minProtocol: integer >= 1, minClient: a release version or "" }, or throws.
-export function checkServes({ minProtocol = MIN_PROTOCOL, minClient = '' } = {}) {
-  if (!Number.isInteger(minProtocol) || minProtocol < 1) throw new Error(`minProtocol must be an integer >= 1, got ${minProtocol}`);
-  if (typeof minClient !== 'string' || (minClient !== '' && !/^[0-9]+(\.[0-9]+)*([-+][0-9A-Za-z.+-]*)?$/.test(minClient))) {
-    throw new Error(`minClient must be a release version like 1.4.2 or "", got ${JSON.stringify(minClient)}`);
-  }
-  return { minProtocol, minClient };
 }
