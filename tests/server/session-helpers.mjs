@@ -122,9 +122,9 @@ export async function connect(baseUrl, options) {
 }
 
 // `features`: what the widget says it understands (absent: an older widget's hello).
-export function helloFrame({ session = randomUUID(), token = '', last = 0, tab = 'tab-1', v = 1, features } = {}) {
+export function helloFrame({ session = randomUUID(), token = '', last = 0, tab = 'tab-1', v = 1, features, conversationKey } = {}) {
   return { type: 'hello', v, session_id: session, resume_token: token, last_event_seq: last, tab_id: tab,
-    build: 'test', ...(features ? { features } : {}) };
+    build: 'test', ...(features ? { features } : {}), ...(conversationKey ? { conversation_key: conversationKey } : {}) };
 }
 
 // Connects and says hello; resolves { socket, welcome }.

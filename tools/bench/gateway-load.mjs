@@ -4,8 +4,11 @@
 // gateway URLs it is given. Commands arrive by IPC; each is answered with
 // {done: cmd, ...result}:
 //   {cmd: 'open', urls, n, prefix}     open n sessions, resolve when all are live
-//   {cmd: 'messages', rate, seconds}   send `rate` msgs/s to idle sessions; ack and
-//                                      first-token latencies (ms)
+//   {cmd: 'messages', rate, seconds, pingEveryMs?, pingers?}
+//                                      send `rate` msgs/s to idle sessions; ack and
+//                                      first-token latencies (ms); with pingEveryMs,
+//                                      `pingers` sessions (10) also ping that often
+//                                      meanwhile: ping round trips (ms)
 //   {cmd: 'reconnect', urls}           from now on a closed session reconnects to
 //                                      these URLs (after a random 0..1.2 s, as the
 //                                      widget's first attempt) and resumes
@@ -25,6 +28,9 @@ import WebSocket from 'ws';
 const HEARTBEAT_MS = 15_000;
 const clients = [];
 let reconnectUrls = null;
+let pingRtts = null; // while a 'messages' command pings: the round trips (ms)
+let pingSeq = 0;
+let messageSeq = 0;
 
 class Client {
   constructor(id, url) {
@@ -36,6 +42,7 @@ class Client {
     this.pending = null; // {id, sent, ack, first}
     this.closedOnPurpose = false;
     this.watchers = new Set(); // fn(frame, now): the handoff bench's observers
+    this.pingsSent = new Map(); // ping t -> when sent (the attack bench's probes)
     this.connect(url);
   }
 
@@ -75,6 +82,9 @@ class Client {
         if (f.event === 'delta' && p.first === undefined) p.first = now - p.sent;
         if (f.event === 'done' || f.event === 'error') { this.pending = null; p.resolve(); }
       }
+    } else if (f.type === 'pong' && this.pingsSent.has(f.t)) {
+      pingRtts?.push(now - this.pingsSent.get(f.t));
+      this.pingsSent.delete(f.t);
     } else if (f.type === 'ack' && this.pending?.id === f.message_id && this.pending.ack === undefined) {
       this.pending.ack = now - this.pending.sent;
     }
@@ -109,7 +119,21 @@ async function open({ urls, n, prefix }) {
   return { live: clients.filter((c) => c.live).length, ms: performance.now() - started };
 }
 
-async function messages({ rate, seconds }) {
+function probePings(everyMs, count) {
+  pingRtts = [];
+  const timer = setInterval(() => {
+    for (const client of clients.slice(0, count)) {
+      if (!client.live) continue;
+      pingSeq += 1;
+      client.pingsSent.set(pingSeq, performance.now());
+      client.ws.send(JSON.stringify({ type: 'ping', t: pingSeq }));
+    }
+  }, everyMs);
+  return () => { clearInterval(timer); const out = pingRtts; pingRtts = null; return out; };
+}
+
+async function messages({ rate, seconds, pingEveryMs = 0, pingers = 10 }) {
+  const stopPings = pingEveryMs > 0 ? probePings(pingEveryMs, pingers) : () => [];
   const sent = [];
   const tickMs = 50;
   const perTick = (rate * tickMs) / 1000;
@@ -123,15 +147,19 @@ async function messages({ rate, seconds }) {
       for (let tries = 0; tries < clients.length; tries += 1) {
         const client = clients[next++ % clients.length];
         if (client.live && !client.pending) {
-          sent.push(client.send(`${client.id}-m${sent.length}`));
+          messageSeq += 1; // across commands: a second 'messages' must not repeat an id (the gateway dedupes)
+          sent.push(client.send(`${client.id}-m${messageSeq}`));
           break;
         }
       }
     }
     await new Promise((r) => setTimeout(r, tickMs));
   }
+  const pings = stopPings(); // the window the messages were sent in, not the tail
   await Promise.race([Promise.all(sent.map((p) => p.done)), new Promise((r) => setTimeout(r, 30_000))]);
+  for (const client of clients) client.pingsSent.clear(); // pongs still owed count as lost
   return {
+    pings,
     sent: sent.length,
     acks: sent.filter((p) => p.ack !== undefined).map((p) => p.ack),
     firsts: sent.filter((p) => p.first !== undefined).map((p) => p.first),

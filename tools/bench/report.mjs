@@ -7,6 +7,7 @@ import { renderVoiceAgentSection } from './voice-agent.mjs';
 import { renderLookSection } from './look-cost.mjs';
 import { renderGatewaySection } from './gateway-report.mjs';
 import { renderHandoffSection } from './handoff.mjs';
+import { renderAttackSection } from './attack.mjs';
 import { renderCallStartSection } from './call-start.mjs';
 import { renderVoiceRungsSection } from './voice-rungs.mjs';
 import { renderVoiceEarSection } from './voice-ear.mjs';
@@ -257,7 +258,7 @@ How each figure is taken (all on the page's own \`performance.now()\` clock):
 `;
 }
 
-export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, voiceEar, echo, stream, runs, seconds }) {
+export function renderReport({ command, date, machine, sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, attack, voiceRungs, voiceEar, echo, stream, runs, seconds }) {
   return `# Benchmarks
 
 Written by \`${command}\` (\`tools/bench/run.mjs\`); do not edit by hand, run it again.
@@ -278,6 +279,7 @@ ${renderVoiceSection(voice)}
 ${renderVoiceAgentSection(voiceAgent)}
 ${gateway ? renderGatewaySection(gateway) : ''}
 ${handoff ? renderHandoffSection(handoff) : ''}
+${attack ? renderAttackSection(attack) : ''}
 ${callStart ? renderCallStartSection(callStart) : ''}
 ${preload ? renderPreloadSection(preload) : ''}
 ${voiceRungs ? renderVoiceRungsSection(voiceRungs) : ''}

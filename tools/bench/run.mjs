@@ -27,6 +27,7 @@ import { renderReport } from './report.mjs';
 import { measureAndWriteChecks } from './checks.mjs';
 import { measureGateway } from './gateway.mjs';
 import { measureHandoff } from './handoff.mjs';
+import { measureAttack } from './attack.mjs';
 import { measureCallStart } from './call-start.mjs';
 import { measurePreload } from './preload.mjs';
 import { measureVoiceRungs } from './voice-rungs.mjs';
@@ -102,6 +103,7 @@ async function main() {
   // Its own gateway processes, load generator and redis-server.
   const gateway = await measureGateway({ idleSeconds: Number(process.env.NATTER_BENCH_GATEWAY_IDLE_S ?? 30) });
   const handoff = await measureHandoff();
+  const attack = await measureAttack(); // its own gateway, shoppers and hostile client
   const stream = await measureStreamCost(); // the WASM core in this process, no browser
 
   const cpus = os.cpus();
@@ -117,7 +119,7 @@ async function main() {
       node: process.versions.node,
       chromium: browser.version(),
     },
-    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, voiceRungs, voiceEar, echo, stream, runs, seconds: (Date.now() - began) / 1000,
+    sizes, timings, hostCost, reconnect, idle, voice, voiceAgent, callStart, preload, look, gateway, handoff, attack, voiceRungs, voiceEar, echo, stream, runs, seconds: (Date.now() - began) / 1000,
   });
   const out = path.join(repoRoot, 'docs/benchmarks.md');
   // Sections kept by hand (KEPT_HEADINGS) survive the rewrite.

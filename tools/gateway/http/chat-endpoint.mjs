@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES, validateChatRequest } from './chat-request.mjs';
 import { AGENT_FAILED } from '../runs/agent-runs.mjs';
 import { SSE_HEADERS, formatEvent } from './sse.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
+import { admitByKey } from '../session/conversation-key.mjs';
 
 const RETRY_AFTER_S = 5;
 
@@ -85,6 +86,15 @@ export function createChatHandler({
       log(`[server] POST /api/chat refused: over the per-${over.by} budget`);
       sendError(res, 429, 'rate_limited', `Too many messages from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { ...CORS_HEADERS, 'Retry-After': String(over.retryAfterS) });
+      return;
+    }
+    // The conversation's key before anything of it is touched: a request
+    // without it stores nothing and runs nothing (conversation-key.mjs).
+    const notOwner = checked.ok
+      ? await admitByKey(store, checked.request.conversation_id, checked.request.conversation_key) : null;
+    if (notOwner) {
+      log(`[server] POST /api/chat refused: conversation ${checked.request.conversation_id.slice(0, 8)} is bound to another conversation_key`);
+      sendError(res, notOwner.status, notOwner.code, notOwner.message, CORS_HEADERS);
       return;
     }
     const overrideText = fault?.action === 'agent_text' ? fault.text : null;

@@ -1,12 +1,14 @@
 // Validates a POST /api/chat request (docs/protocol.md). Pure: takes the
 // body text and the Idempotency-Key header, returns
-//   { ok: true, request: { message_id, conversation_id, text, visitor, context } }
+//   { ok: true, request: { message_id, conversation_id, conversation_key, text, visitor, context } }
 // (visitor, context: the checked body.visitor and body.context (page-context.mjs),
-// or null when the body has none).
+// or null when the body has none; conversation_key: the checked string, or
+// null when absent: session/conversation-key.mjs).
 // or { ok: false, status, code, message } for the error response.
 
 import { checkVisitor } from '../auth/visitor.mjs';
 import { checkContext } from './page-context.mjs';
+import { checkConversationKey } from '../session/conversation-key.mjs';
 
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -42,6 +44,8 @@ export function validateChatRequest(bodyText, idempotencyKey) {
   for (const field of ['message_id', 'conversation_id']) {
     if (!nonEmptyString(body[field])) return fail(400, 'missing_field', `"${field}" must be a non-empty string.`);
   }
+  const conversationKey = checkConversationKey(body.conversation_key);
+  if (!conversationKey.ok) return fail(400, 'bad_conversation_key', conversationKey.message);
   if (typeof body.text !== 'string') return fail(400, 'missing_field', '"text" must be a string.');
   const textProblem = checkText(body.text);
   if (textProblem) return textProblem;
@@ -58,8 +62,8 @@ export function validateChatRequest(bodyText, idempotencyKey) {
   return {
     ok: true,
     request: {
-      message_id: body.message_id, conversation_id: body.conversation_id, text: body.text, visitor: visitor.visitor,
-      context: context.context,
+      message_id: body.message_id, conversation_id: body.conversation_id, conversation_key: conversationKey.key,
+      text: body.text, visitor: visitor.visitor, context: context.context,
     },
   };
 }

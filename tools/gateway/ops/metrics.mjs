@@ -16,7 +16,7 @@ const LIMIT_BY_CODE = {
   body_timeout: 'http_body_timeout', over_capacity: 'http_over_capacity',
 };
 // ...by the live session (RequestStats.countLimitHit, session/session-endpoint.mjs)...
-const WS_LIMITS = ['ws_connections', 'ws_sockets_per_address', 'ws_slow_reader', 'ws_hello_timeout', 'ws_messages_rate_limited'];
+const WS_LIMITS = ['ws_connections', 'ws_sockets_per_address', 'ws_slow_reader', 'ws_hello_timeout', 'ws_messages_rate_limited', 'ws_frame_rate'];
 // ...and by the voice gateway's totals (voice-gateway.mjs), read at each scrape.
 const LIMIT_BY_VOICE_TOTAL = { packets_over_rate: 'voice_packets_over_rate', calls_flooded: 'voice_calls_flooded' };
 

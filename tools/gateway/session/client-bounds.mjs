@@ -50,6 +50,15 @@ export const CLIENT_BOUNDS = Object.freeze({
   // reply each.
   refusedPacketReplies: 10,
   refusedPacketRepliesPerSecond: 1,
+  // Text frames per connection: a burst, then this many a second (the
+  // widget sends a few: a ping, a message, presence; a call's binary voice
+  // packets have their own budget above). Past it a frame is dropped unread (counted
+  // ws_frame_rate), so a flood of any frame costs its sender, not the
+  // instance; a connection that keeps going (this many dropped) is closed
+  // 1013 "try again later: frame rate" (the widget backs off and resumes).
+  frameBurst: 400,
+  framesPerSecond: 200,
+  frameDropsBeforeClose: 200,
 });
 
 export function clientBoundsWith(overrides = {}) {

@@ -3,7 +3,7 @@
 // total: any input gives a value, never an exception.
 //
 // parseClientFrame(data, isBinary) returns one of
-//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor, auth, features, revoke } }
+//   { kind: 'hello', hello: { v, session_id, resume_token, last_event_seq, tab_id, visitor, auth, features, revoke, conversation_key } }
 //                                           revoke: the first device voids the second device's line
 //                                           auth: the shop's token, "" when absent; features: a
 //                                           Set of what the widget understands (e.g. "handoff")
@@ -29,6 +29,7 @@ import { checkVisitor } from '../auth/visitor.mjs';
 import { checkContext } from '../http/page-context.mjs';
 import { nestsDeeperThan } from '../http/json-depth.mjs';
 import { MAX_TOKEN_CHARS } from '../auth/access-tokens.mjs';
+import { checkConversationKey } from './conversation-key.mjs';
 import { CLIENT_BOUNDS } from './client-bounds.mjs';
 
 // The newest session protocol this server speaks, and the oldest it still
@@ -63,11 +64,13 @@ function parseHello(f) {
     return bad('hello: "features" must be an array of at most 16 short strings.');
   }
   if (f.revoke !== undefined && typeof f.revoke !== 'boolean') return bad('hello: "revoke" must be a boolean.');
+  const conversationKey = checkConversationKey(f.conversation_key);
+  if (!conversationKey.ok) return bad(`hello: ${conversationKey.message}`);
   return {
     kind: 'hello',
     hello: {
       v: f.v, session_id: f.session_id, resume_token: token, last_event_seq: last, tab_id: tab, visitor: visitor.visitor,
-      auth, features: new Set(features), revoke: f.revoke === true,
+      auth, features: new Set(features), revoke: f.revoke === true, conversation_key: conversationKey.key,
     },
   };
 }

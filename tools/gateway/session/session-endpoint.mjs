@@ -49,6 +49,7 @@ import { storeUnavailable } from '../store/store-errors.mjs';
 import { clientBoundsWith } from './client-bounds.mjs';
 import { addressKey } from '../http/chat-budget.mjs';
 import { mayCarryOn, rememberOwner } from './conversation-owner.mjs';
+import { bindFromHello } from './conversation-key.mjs';
 import * as wire from './wire-codes.mjs';
 import { checkServes, kickReason, welcomeControl } from './hello-answer.mjs';
 
@@ -88,7 +89,9 @@ export function createSessionEndpoint({
   let served = startedWith;
   const maxConnections = bounds.maxConnections ?? MAX_CONNECTIONS;
   const maxBuffered = bounds.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
-  const { helloTimeoutMs, maxSocketsPerAddress, maxFrameDepth } = clientBoundsWith(bounds);
+  const {
+    helloTimeoutMs, maxSocketsPerAddress, maxFrameDepth, frameBurst, framesPerSecond, frameDropsBeforeClose,
+  } = clientBoundsWith(bounds);
   const perAddress = new Map(); // client address -> open sockets from it
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const conns = new Set();
@@ -178,6 +181,7 @@ export function createSessionEndpoint({
       ws, close: sender.close, sessionId: null, session: null, gen: 0, tabId: '', replaced: false,
       queue: Promise.resolve(), pending: 0, touchedAt: 0,
       rate: new SendRate({ burst: bounds.sendBurst, perSecond: bounds.sendPerSecond }),
+      frames: new SendRate({ burst: frameBurst, perSecond: framesPerSecond }), framesDropped: 0,
       stale: (answer) => (answer === 'stale' ? replace(conn, wire.REASON_REPLACED) : lost(conn)),
     };
     const slowReader = () => {
@@ -227,6 +231,17 @@ export function createSessionEndpoint({
       log(`[server] WS /api/session closed ${code}${conn.sessionId ? ` session=${short(conn.sessionId)}` : ''}`);
     });
     ws.on('message', (data, isBinary) => {
+      // Text frames only: voice packets have their own budget per call (voice-flood bounds).
+      if (!isBinary && conn.frames.take(Date.now()) > 0) { // over its frame budget: dropped unread
+        conn.framesDropped += 1;
+        stats.countLimitHit('ws_frame_rate');
+        if (conn.framesDropped === frameDropsBeforeClose) {
+          log(`[server] WS /api/session over its frame budget (${framesPerSecond}/s): closing`);
+          ws.close(wire.CLOSE_TRY_AGAIN_LATER, 'try again later: frame rate');
+          setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+        }
+        return;
+      }
       conn.pending += 1;
       if (conn.pending === MAX_PENDING_FRAMES) ws._socket?.pause();
       conn.queue = conn.queue.then(() => onFrame(conn, data, isBinary)).catch((error) => {
@@ -336,7 +351,7 @@ export function createSessionEndpoint({
       attached.resumedButLost = true;
     }
     const resumed = attached !== null && !attached.resumedButLost;
-    if (!attached && !(await mayCarryOn(store, id, h.resume_token))) { // its session gone, and this hello is not its owner
+    if (!attached && !(await mayCarryOn(store, id, h.resume_token, h.conversation_key))) { // its session gone, and this hello is not its owner
       id = randomUUID();
       conn.sessionId = id;
       log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(id)} (the conversation has a transcript)`);
@@ -365,6 +380,7 @@ export function createSessionEndpoint({
     if (attached.prev) await store.kick(id, attached.gen, kickReason(attached, h.tab_id));
     await identify(id, h.visitor);
     await rememberOwner(store, id, attached.token);
+    await bindFromHello(store, id, h.conversation_key); // so a POST for it needs the key too
     log(`[server] WS /api/session hello session=${short(id)} resumed=${resumed} replaced=${attached.prev !== null}`);
     const welcome = {
       type: 'welcome', session_id: id, resume_token: attached.token, resumed, replaced: attached.prev !== null,

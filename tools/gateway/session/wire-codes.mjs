@@ -32,3 +32,6 @@ export const ERROR_CONFLICT = 'conflict';
 export const ERROR_HANDOFF_REFUSED = 'handoff_refused';
 export const ERROR_CONTINUE_REFUSED = 'continue_refused';
 export const ERROR_VOICE_UNAVAILABLE = 'voice_unavailable';
+
+// POST /api/chat error codes named on both sides (the rest: docs/protocol.md).
+export const HTTP_ERROR_NOT_OWNER = 'not_owner'; // 403: the conversation is bound to another conversation_key

@@ -28,6 +28,7 @@ export class MemoryStore {
   #contexts = new Map(); // conversation id -> page context of its newest turn (insertion order = age)
   #transcripts;          // each conversation's recent completed turns
   #owners = new Map();   // conversation id -> hashes of its newest resume tokens (rememberOwner)
+  #convKeys = new Map(); // conversation id -> the hash of its conversation_key (bindConversationKey)
   #kickers = new Set();
   #appendListeners = new Set();
   #continue; // memory-continue-links.mjs
@@ -414,6 +415,21 @@ export class MemoryStore {
 
   async wasOwner(id, tokenHash) { return (this.#owners.get(id) ?? []).includes(tokenHash); }
 
+  // The conversation's key (session/conversation-key.mjs): the first hash
+  // offered is kept; later ones are compared with it. -> 'bound' (this one
+  // now), 'same' or 'other'. Kept as idempotency records are (at most
+  // maxRuns, the least recently used go first).
+  async bindConversationKey(id, keyHash) {
+    const held = this.#convKeys.get(id);
+    if (held !== undefined && held !== keyHash) return 'other';
+    this.#convKeys.delete(id);
+    this.#convKeys.set(id, keyHash);
+    if (this.#convKeys.size > this.limits.maxRuns) this.#convKeys.delete(this.#convKeys.keys().next().value);
+    return held === undefined ? 'bound' : 'same';
+  }
+
+  async conversationKey(id) { return this.#convKeys.get(id) ?? null; }
+
   // --- figures and test controls ---
 
   async counts() { return { sessions: this.#sessions.size, runs: this.#runs.size, visitors: this.#visitors.size }; }
@@ -424,6 +440,7 @@ export class MemoryStore {
     this.#visitors.clear();
     this.#transcripts.clear();
     this.#owners.clear();
+    this.#convKeys.clear();
     this.#presence.clear();
     this.#continue.clear();
     this.#staff.clear();

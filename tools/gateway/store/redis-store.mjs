@@ -389,6 +389,20 @@ export class RedisStore {
     return (await this.#client.lRange(`nt:{${id}}:owners`, 0, -1)).includes(tokenHash);
   }
 
+  // As memory-store.mjs's, in one step: SET NX GET answers the hash already
+  // held (or none, when this one was just set), so two first requests racing
+  // bind one key and the other is told 'other'. Kept as long as a transcript,
+  // from the last use.
+  async bindConversationKey(id, keyHash) {
+    const key = `nt:{${id}}:ckey`;
+    const held = await this.#client.set(key, keyHash, { NX: true, GET: true, PX: this.limits.runTtlMs });
+    if (held !== null && held !== keyHash) return 'other';
+    if (held !== null) await this.#client.pExpire(key, this.limits.runTtlMs);
+    return held === null ? 'bound' : 'same';
+  }
+
+  async conversationKey(id) { return this.#client.get(`nt:{${id}}:ckey`); }
+
   // --- figures and test controls ---
 
   async counts() {

@@ -1,0 +1,107 @@
+// Over HTTP too, a conversation id is not a credential
+// (session/conversation-key.mjs), on both stores: the first POST or hello
+// naming a conversation binds its conversation_key; a POST naming it without
+// that key is refused 403 `not_owner` and writes nothing into it, while the
+// owner's POSTs go on being answered; a hello with the key carries an HTTP
+// conversation on under its id, one without it does not.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { parseEvents, postChat, replyText, request } from './helpers.mjs';
+import { closeAllSockets, joinSession, msg } from './session-helpers.mjs';
+import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
+import { HTTP_ERROR_NOT_OWNER } from '../../tools/gateway/session/wire-codes.mjs';
+
+const newKey = () => randomBytes(24).toString('hex'); // as the widget mints it: 48 hex digits
+
+function post(url, { conversation, key, text = 'hi', visitor }) {
+  const id = randomUUID();
+  const body = { message_id: id, conversation_id: conversation, text };
+  if (key !== undefined) body.conversation_key = key;
+  if (visitor) body.visitor = visitor;
+  return postChat(url, { key: id, body: JSON.stringify(body) });
+}
+
+// The transcript a continue link of this connection's session hands out.
+async function transcriptVia(server, socket) {
+  socket.send({ type: 'continue.offer' });
+  const offer = await socket.waitFor((f) => f.type === 'continue.offered');
+  const res = await request(server.url, {
+    method: 'POST', path: '/api/continue', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ secret: offer.secret }),
+  });
+  assert.equal(res.status, 200, res.body);
+  return JSON.parse(res.body).transcript.map((e) => e.text).join('\n');
+}
+
+function assertNotOwner(res) {
+  assert.equal(res.status, 403, res.body);
+  assert.equal(JSON.parse(res.body).error.code, HTTP_ERROR_NOT_OWNER);
+}
+
+for (const kind of STORE_KINDS) {
+  describe(`conversation_key over HTTP (${kind} store)`, () => {
+    let gateway;
+    let server;
+    before(async () => {
+      gateway = await startGatewayOnStore(kind, { tokenDelayMs: 1 });
+      server = gateway.server;
+    });
+    after(async () => { closeAllSockets(); await gateway.close(); });
+
+    test('a live conversation\'s id without its key writes nothing into it; the owner goes on', async () => {
+      const id = randomUUID();
+      const key = newKey();
+      const owner = await joinSession(server.url, { session: id, tab: 'owner', conversationKey: key });
+      assert.equal(owner.welcome.session_id, id);
+      owner.socket.send(msg(`${id}-m1`, 'first words of the owner'));
+      await owner.socket.replyEnd(`${id}-m1`, 20_000);
+
+      for (const thief of [undefined, newKey()]) {
+        assertNotOwner(await post(server.url, { conversation: id, key: thief, text: 'words of a thief', visitor: { name: 'Mallory' } }));
+      }
+      const ok = await post(server.url, { conversation: id, key, text: 'owner over http' });
+      assert.equal(ok.status, 200, ok.body);
+      assert.ok(replyText(parseEvents(ok.body)).length > 0, 'the owner\'s POST is answered');
+
+      const transcript = await transcriptVia(server, owner.socket);
+      assert.match(transcript, /first words of the owner/);
+      assert.match(transcript, /owner over http/);
+      assert.doesNotMatch(transcript, /thief/, 'nothing of the refused requests');
+    });
+
+    test('an HTTP conversation binds its first key; a wrong or missing key is refused', async () => {
+      const id = randomUUID();
+      const key = newKey();
+      assert.equal((await post(server.url, { conversation: id, key })).status, 200);
+      assertNotOwner(await post(server.url, { conversation: id, key: newKey() }));
+      assertNotOwner(await post(server.url, { conversation: id }));
+      assert.equal((await post(server.url, { conversation: id, key, text: 'again' })).status, 200);
+      const bad = await post(server.url, { conversation: id, key: 'short' });
+      assert.equal(bad.status, 400);
+      assert.equal(JSON.parse(bad.body).error.code, 'bad_conversation_key');
+    });
+
+    test('two first POSTs with different keys at once: one binds, the other is refused', async () => {
+      const id = randomUUID();
+      const answers = await Promise.all([newKey(), newKey()].map((key) => post(server.url, { conversation: id, key })));
+      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 403], answers.map((r) => r.body).join(' | '));
+    });
+
+    test('a hello with an HTTP conversation\'s key carries it on; one without it gets a new id', async () => {
+      const id = randomUUID();
+      const key = newKey();
+      assert.equal((await post(server.url, { conversation: id, key, text: 'begun over http' })).status, 200);
+      const thief = await joinSession(server.url, { session: id, tab: 'thief', conversationKey: newKey() });
+      assert.notEqual(thief.welcome.session_id, id, 'the wrong key: a fresh conversation elsewhere');
+      await thief.socket.close();
+      const owner = await joinSession(server.url, { session: id, tab: 'owner', conversationKey: key });
+      assert.equal(owner.welcome.session_id, id, 'the key carries the conversation on');
+      assert.match(await transcriptVia(server, owner.socket), /begun over http/);
+    });
+
+    test('a POST without a key is taken while none is bound (a widget from before keys)', async () => {
+      const res = await post(server.url, { conversation: randomUUID() });
+      assert.equal(res.status, 200, res.body);
+    });
+  });
+}
