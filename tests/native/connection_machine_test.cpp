@@ -227,6 +227,42 @@ TEST(Connection, TryAgainLaterBacksOffAndKeepsTrying) {
   EXPECT_TRUE(h.client.connection().live()) << "served once there is room";
 }
 
+// A draining gateway closes its sockets with 1001 "going away" and answers a
+// new socket with the same while it leaves (docs/protocol.md, "Close codes"):
+// the first reconnect goes at once, a second 1001 before a welcome backs off,
+// and however quickly the sockets close, no proxy trouble is named.
+TEST(Connection, AGoingAwayCloseReconnectsAtOnceAndIsNoProxyTrouble) {
+  Harness h(session_config());
+  const uint32_t first = go_live(h);
+  h.now += 300;  // a quick drop by the clock: under 2 s after opening
+  h.feed(WsClosed{first, 1001, "going away", true});
+  EXPECT_EQ(h.all_of<StatusChanged>().back().state, "reconnecting");
+  EXPECT_EQ(*h.client.next_deadline(), h.now) << "no back-off for the first try";
+  const size_t connects = h.all_of<WsConnect>().size();
+  h.advance_to_deadline();
+  ASSERT_EQ(h.all_of<WsConnect>().size(), connects + 1);
+  // The balancer sent it to the leaving instance again: it answers 1001.
+  const uint32_t second = last_conn(h);
+  h.feed(WsOpened{second});
+  h.now += 5;
+  h.feed(WsClosed{second, 1001, "going away: draining", true});
+  EXPECT_GT(*h.client.next_deadline(), h.now) << "a second 1001 before a welcome backs off";
+  h.advance_to_deadline();
+  const uint32_t third = last_conn(h);
+  h.feed(WsOpened{third});
+  h.feed(WsFrame{third, welcome()});
+  ASSERT_TRUE(h.client.connection().live()) << "live on the other instance";
+  // That instance drains later too: at once again.
+  h.now += 300;
+  h.feed(WsClosed{third, 1001, "going away", true});
+  EXPECT_EQ(*h.client.next_deadline(), h.now);
+  for (const auto& s : h.all_of<StatusChanged>()) {
+    EXPECT_EQ(s.diagnosis, "") << "no proxy warning for a drain";
+    EXPECT_NE(s.state, "failed");
+  }
+  for (const auto& l : h.all_of<Log>()) EXPECT_EQ(l.text.find("proxy"), std::string::npos) << l.text;
+}
+
 TEST(Connection, AFailedUpgradeIsProbedAndAProxyDroppingHeadersIsNamed) {
   Harness h(session_config());
   h.feed(SessionWanted{});

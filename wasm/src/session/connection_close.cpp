@@ -92,6 +92,23 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
       return;
     }
   }
+  // A draining gateway (docs/protocol.md, "Close codes"): the server said
+  // "resume elsewhere", so the first try goes at once, without back-off, and
+  // the close is no proxy trouble. A second 1001 before a welcome backs off
+  // as usual, so a fleet that drains everywhere is not hammered.
+  if (e.code == wire::kCloseGoingAway && e.was_open) {
+    quick_drops_ = 0;
+    if (wanted_ && online_ && !going_away_retry_used_) {
+      going_away_retry_used_ = true;
+      if (outage_since_ < 0) outage_since_ = now;
+      go(S::Backoff);
+      c_.timers_.set(TimerName::Reconnect, now);
+      status("reconnecting", "reconnecting", "Reconnecting…", 0, true);
+      return;
+    }
+    schedule_reconnect(now);
+    return;
+  }
   if (!e.was_open) {
     ++upgrade_failures_;
     probe_conn_id_ = e.conn_id;
