@@ -170,9 +170,17 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .suggestions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .chip { display: inline-flex; align-items: center; min-height: 36px; padding: 4px 12px; border: 1px solid var(--_link);
   border-radius: 999px; background: var(--_surface); color: var(--_link); font: inherit; font-size: 14px;
-  font-weight: 600; text-decoration: none; cursor: pointer; }
+  font-weight: 600; text-decoration: none; cursor: pointer; max-width: 100%; box-sizing: border-box;
+  text-align: start; overflow-wrap: anywhere; }
 .chip:hover { background: var(--_soft); }
 .chip-link::after { content: '\\2197'; margin-inline-start: 4px; }
+/* Tighter chips on a phone (after the rules above, which it overrides), so
+   two short ones share a line instead of stacking one per line; a long one
+   wraps inside its own pill (max-width above). */
+@media (max-width: 480px) {
+  .suggestions { gap: 6px 4px; }
+  .chip { padding: 4px 10px; font-size: 13px; }
+}
 
 .composer { padding: 10px 12px 8px; border-top: 1px solid var(--_line); }
 .row { display: flex; align-items: flex-end; gap: 8px; }
