@@ -1,10 +1,11 @@
 // The vocabularies the core and the gateway share are defined once on each
 // side and must agree: the live session's close codes, close reasons and
-// error codes (wasm/src/base/wire_codes.hpp against
+// error codes, and the HTTP statuses the protocol gives a meaning
+// (wasm/src/base/wire_codes.hpp against
 // tools/gateway/session/wire-codes.mjs), and who may move a conversation's
 // control where (the core's kControlTransitions against the gateway's
 // control/transitions.mjs). Each side also uses its names: no bare close
-// code in either.
+// code in either, no bare HTTP error status in the core.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -36,10 +37,11 @@ function coreEdges(text, table, type) {
 const gatewayEdges = (transitions) =>
   Object.entries(transitions).flatMap(([from, byEvent]) => Object.values(byEvent).map((to) => [from, to])).sort();
 
-test('the close codes, close reasons and error codes are the same in the core and the gateway', () => {
+test('the close codes, close reasons, error codes and HTTP statuses are the same in the core and the gateway', () => {
   const core = headerConstants(read('wasm/src/base/wire_codes.hpp'));
-  assert.ok(Object.keys(core).length >= 20, 'the header parses');
-  const gateway = Object.fromEntries(Object.entries(gatewayCodes).filter(([k]) => /^(CLOSE|REASON|ERROR)_/.test(k)));
+  assert.ok(Object.keys(core).length >= 30, 'the header parses');
+  assert.ok(Object.keys(core).some((k) => k.startsWith('HTTP_')), 'the HTTP statuses are read');
+  const gateway = Object.fromEntries(Object.entries(gatewayCodes).filter(([k]) => /^(CLOSE|REASON|ERROR|HTTP)_/.test(k)));
   assert.deepEqual(gateway, core);
 });
 
@@ -53,7 +55,7 @@ test("who controls the conversation: the core's table has the gateway's edges an
 const filesUnder = (dir, ext) => readdirSync(path.join(repo, dir), { recursive: true })
   .filter((f) => f.endsWith(ext)).map((f) => path.join(dir, f));
 
-test('neither side closes or compares with a bare close code', () => {
+test('neither side closes or compares with a bare close code, nor the core with a bare HTTP error status', () => {
   const bare = [];
   for (const f of filesUnder('tools/gateway', '.mjs')) {
     if (f.includes('/testing/')) continue;  // fault injection closes with any code on purpose
@@ -61,6 +63,8 @@ test('neither side closes or compares with a bare close code', () => {
   }
   for (const f of filesUnder('wasm/src', '.cpp')) {
     for (const m of read(f).matchAll(/(code [!=]= |abandon_socket\()(\d{4})\b/g)) bare.push(`${f}: ${m[0]}`);
+    // An HTTP error status compared or switched on (200..299, success, is not a word of the vocabulary).
+    for (const m of read(f).matchAll(/(status [!=<>]=? ?|case )([45]\d\d)\b/g)) bare.push(`${f}: ${m[0]}`);
   }
   assert.deepEqual(bare, []);
 });

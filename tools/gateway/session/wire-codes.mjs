@@ -1,5 +1,6 @@
 // The live session's shared vocabulary (docs/protocol.md): the WebSocket
-// close codes and reasons, and the `error` frames' codes, that the gateway
+// close codes and reasons, the `error` frames' codes and the HTTP statuses
+// with a meaning in the protocol, that the gateway
 // and the widget's core both send or read. The core names the same values in
 // wasm/src/base/wire_codes.hpp; tests/node/wire-codes.test.mjs fails when a
 // name or a value differs, so change them together.
@@ -35,3 +36,20 @@ export const ERROR_VOICE_UNAVAILABLE = 'voice_unavailable';
 
 // POST /api/chat error codes named on both sides (the rest: docs/protocol.md).
 export const HTTP_ERROR_NOT_OWNER = 'not_owner'; // 403: the conversation is bound to another conversation_key
+
+// HTTP statuses the protocol gives a meaning (docs/protocol.md, "Chat over
+// HTTP" and "The live session"): what the gateway answers, and what the
+// widget's core does on each.
+export const HTTP_BAD_REQUEST = 400;            // unreadable: the message fails, says why
+export const HTTP_UNAUTHORIZED = 401;           // the token was refused: a fresh one, once
+export const HTTP_FORBIDDEN = 403;              // not authorised (an origin the shop did not allow)
+export const HTTP_REQUEST_TIMEOUT = 408;        // the body came too slowly: transient, retried
+export const HTTP_CONFLICT = 409;               // with_staff: a person has the conversation
+export const HTTP_PAYLOAD_TOO_LARGE = 413;      // the message is over the limit
+export const HTTP_UNPROCESSABLE = 422;          // the key was used with another body
+export const HTTP_UPGRADE_REQUIRED = 426;       // a proxy dropped the WebSocket upgrade's headers
+export const HTTP_TOO_MANY_REQUESTS = 429;      // over a budget: transient, Retry-After honoured
+export const HTTP_FIRST_SERVER_ERROR = 500;     // 5xx: transient, retried
+export const HTTP_BAD_GATEWAY = 502;            // a proxy could not reach the gateway
+export const HTTP_SERVICE_UNAVAILABLE = 503;    // briefly unavailable (store down, at capacity)
+export const HTTP_GATEWAY_TIMEOUT = 504;        // a proxy gave up waiting for the gateway

@@ -1,7 +1,8 @@
 #pragma once
 
 // The live session's shared vocabulary (docs/protocol.md): the WebSocket
-// close codes and reasons, and the `error` frames' codes, that the core and
+// close codes and reasons, the `error` frames' codes and the HTTP statuses
+// with a meaning in the protocol, that the core and
 // the gateway both read or send. The gateway names the same values in
 // tools/gateway/session/wire-codes.mjs; tests/node/wire-codes.test.mjs reads
 // both files and fails when a name or a value differs, so change them
@@ -40,5 +41,26 @@ inline constexpr const char* kErrorConflict = "conflict";
 inline constexpr const char* kErrorHandoffRefused = "handoff_refused";
 inline constexpr const char* kErrorContinueRefused = "continue_refused";
 inline constexpr const char* kErrorVoiceUnavailable = "voice_unavailable";
+
+// POST /api/chat error codes named on both sides (the rest: docs/protocol.md).
+inline constexpr const char* kHttpErrorNotOwner = "not_owner";  // 403: the conversation is bound to another conversation_key
+
+// HTTP statuses the protocol gives a meaning (docs/protocol.md, "Chat over
+// HTTP" and "The live session"): what the core does on each answer of a
+// chat POST, a token fetch or a failed upgrade's probe, and what the gateway
+// answers.
+inline constexpr int kHttpBadRequest = 400;            // unreadable: the message fails, says why
+inline constexpr int kHttpUnauthorized = 401;          // the token was refused: a fresh one, once
+inline constexpr int kHttpForbidden = 403;             // not authorised (an origin the shop did not allow)
+inline constexpr int kHttpRequestTimeout = 408;        // the body came too slowly: transient, retried
+inline constexpr int kHttpConflict = 409;              // with_staff: a person has the conversation
+inline constexpr int kHttpPayloadTooLarge = 413;       // the message is over the limit
+inline constexpr int kHttpUnprocessable = 422;         // the key was used with another body
+inline constexpr int kHttpUpgradeRequired = 426;       // a proxy dropped the WebSocket upgrade's headers
+inline constexpr int kHttpTooManyRequests = 429;       // over a budget: transient, Retry-After honoured
+inline constexpr int kHttpFirstServerError = 500;      // 5xx: transient, retried
+inline constexpr int kHttpBadGateway = 502;            // a proxy could not reach the gateway
+inline constexpr int kHttpServiceUnavailable = 503;    // briefly unavailable (store down, at capacity)
+inline constexpr int kHttpGatewayTimeout = 504;        // a proxy gave up waiting for the gateway
 
 }  // namespace natter::wire

@@ -9,6 +9,7 @@
 #include "base/backoff.hpp"
 #include "client.hpp"
 #include "base/text_limits.hpp"
+#include "base/wire_codes.hpp"
 
 namespace natter {
 namespace {
@@ -25,7 +26,9 @@ std::string with_thousands(std::size_t n) {
   return s;
 }
 
-bool transient_status(int status) { return status == 408 || status == 429 || status >= 500; }
+bool transient_status(int status) {
+  return status == wire::kHttpRequestTimeout || status == wire::kHttpTooManyRequests || status >= wire::kHttpFirstServerError;
+}
 
 // A refusal's reason code (effects.hpp, DeliveryChanged) and English text.
 struct Refusal {
@@ -35,11 +38,11 @@ struct Refusal {
 
 Refusal refusal(int status) {
   switch (status) {
-    case 400: return {"unreadable", "The server could not read this message."};
-    case 401:
-    case 403: return {"not_authorised", "The chat service refused this request (not authorised)."};
-    case 413: return {"too_large", "This message is too long for the server."};
-    case 422: return {"conflict", "The server refused this message as a conflicting duplicate."};
+    case wire::kHttpBadRequest: return {"unreadable", "The server could not read this message."};
+    case wire::kHttpUnauthorized:
+    case wire::kHttpForbidden: return {"not_authorised", "The chat service refused this request (not authorised)."};
+    case wire::kHttpPayloadTooLarge: return {"too_large", "This message is too long for the server."};
+    case wire::kHttpUnprocessable: return {"conflict", "The server refused this message as a conflicting duplicate."};
     default: return {"http_error", "The chat service answered with an error (HTTP " + std::to_string(status) + ")."};
   }
 }
@@ -270,10 +273,10 @@ void SendMachine::on_responded(const HttpResponded& e, int64_t now) {
     c_.timers_.set(TimerName::ResponseTimeout, now + kResponseTimeoutMs);
     return;
   }
-  const bool auth_retry = e.status == 401 && c_.token_.enabled() && !m.auth_retry_used;
+  const bool auth_retry = e.status == wire::kHttpUnauthorized && c_.token_.enabled() && !m.auth_retry_used;
   if (!may_go(auth_retry ? S::ExpectToken : transient_status(e.status) ? after_failure() : S::Idle)) return;
   c_.out_.emplace_back(HttpAbort{request_id_});
-  if (e.status == 401) c_.token_.drop();  // refused: never offered again, not even on Retry
+  if (e.status == wire::kHttpUnauthorized) c_.token_.drop();  // refused: never offered again, not even on Retry
   if (auth_retry) {
     m.auth_retry_used = true;  // refresh once, then retry
     c_.out_.emplace_back(Log{"info", "the chat service refused the token (HTTP 401): fetching a fresh one"});

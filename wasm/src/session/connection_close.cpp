@@ -134,12 +134,12 @@ ConnState ConnectionMachine::after_close(const WsClosed& e) const {
 void ConnectionMachine::on_probe(const ProbeAnswered& e, int64_t now) {
   if (e.conn_id == 0 || e.conn_id != probe_conn_id_) return;
   probe_conn_id_ = 0;
-  if (e.status == 426)
+  if (e.status == wire::kHttpUpgradeRequired)
     diagnose("upgrade_headers_dropped", 0, "The WebSocket upgrade reached the server without its Upgrade/Connection headers: a proxy drops them. Forward both headers (see docs/reverse-proxy.md).");
-  else if (e.status == 502 || e.status == 504)
+  else if (e.status == wire::kHttpBadGateway || e.status == wire::kHttpGatewayTimeout)
     diagnose("proxy_error", e.status, "A proxy answered HTTP " + std::to_string(e.status) + ": it cannot reach the chat server, or does not allow WebSockets (see docs/reverse-proxy.md).");
-  else if (e.status == 503)
-    diagnose("service_unavailable", 503, "The chat service is temporarily unavailable (HTTP 503).");
+  else if (e.status == wire::kHttpServiceUnavailable)
+    diagnose("service_unavailable", wire::kHttpServiceUnavailable, "The chat service is temporarily unavailable (HTTP 503).");
   if (e.retry_after_ms >= 0 && state_ == S::Backoff) {
     const int64_t until = now + std::min<int64_t>(e.retry_after_ms, 60000);
     if (until > c_.timers_.deadline(TimerName::Reconnect).value_or(0)) {
