@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from './harness.mjs';
-import { SIZES, LANGS, storyStack } from './story-helpers.mjs';
+import { SIZES, LANGS, storyStack, signInToConsole } from './story-helpers.mjs';
 import { checkRegion } from './region-shots.mjs';
 
 const STAFF_TOKEN = 'staff-token-for-the-stories-0123456789';
@@ -42,12 +42,7 @@ for (const lang of LANGS) {
         asked.push(new URL(route.request().url()).search);
         return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ analytics: WEEK }) });
       });
-      await page.goto(new URL(`/staff/console?lang=${lang}`, stack.server.url).href);
-      await page.locator('#token:focus').waitFor();
-      await page.keyboard.type(STAFF_TOKEN);
-      await page.keyboard.press('Tab');
-      await page.keyboard.type('Ana');
-      await page.keyboard.press('Enter');
+      await signInToConsole(stack, page, lang, STAFF_TOKEN);
       await page.locator('button[data-view="analytics"]').click();
       const view = page.locator('.analytics-view');
       await view.locator('#analytics-from').fill('2026-11-01');

@@ -12,7 +12,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from './harness.mjs';
-import { SIZES, LANGS, storyStack, openPanel, send } from './story-helpers.mjs';
+import { SIZES, LANGS, storyStack, openPanel, send, signInToConsole } from './story-helpers.mjs';
 import { checkRegion } from './region-shots.mjs';
 
 const LINES = 3;
@@ -47,12 +47,7 @@ for (const lang of LANGS) {
       const page = await stack.context.newPage();
       await page.setViewportSize(viewport);
       await page.emulateMedia({ reducedMotion: 'reduce' });
-      await page.goto(new URL(`/staff/console?lang=${lang}`, stack.server.url).href);
-      await page.locator('#token:focus').waitFor();
-      await page.keyboard.type(STAFF_TOKEN);
-      await page.keyboard.press('Tab');
-      await page.keyboard.type('Ana');
-      await page.keyboard.press('Enter');
+      await signInToConsole(stack, page, lang, STAFF_TOKEN);
       const item = page.locator(`.conversations button[data-id="${conversation}"]`);
       await item.waitFor();
       await page.evaluate(() => document.fonts.ready);

@@ -48,3 +48,14 @@ export function blank(w, selectors) {
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   }, `${selectors.join(', ')} { visibility: hidden !important; }`);
 }
+
+// The operator console's stories: opens /staff/console?lang= and signs in
+// with the keyboard (the token field has the focus when the page opens).
+export async function signInToConsole(stack, page, lang, token, name = 'Ana') {
+  await page.goto(new URL(`/staff/console?lang=${lang}`, stack.server.url).href);
+  await page.locator('#token:focus').waitFor();
+  await page.keyboard.type(token);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+}
