@@ -2,10 +2,12 @@
 // (migrations at start), the writer, the recorder, the retention sweeps,
 // and closes them in order (the queue gets up to 5 s to drain). With
 // NATTER_RECORD=off every part is a no-op and the record API answers 404
-// `record_off`. A database that cannot be opened at start stops the start
-// with its reason (a wrong URL or password is better said at once); once
-// running, the database may come and go (record-writer.mjs).
-import { openRecord } from './open-record.mjs';
+// `record_off`. A database that refuses what it is given at start (a wrong
+// password or database name, a failed migration) stops the start with its
+// reason; one that does not answer yet is tried again in the background
+// while the chat runs (record-when-reachable.mjs); once running, the
+// database may come and go (record-writer.mjs).
+import { openRecordWhenReachable } from './record-when-reachable.mjs';
 import { createRecordWriter } from './record-writer.mjs';
 import { createGatewayRecorder, NO_RECORDER } from './gateway-recorder.mjs';
 import { recordingStore } from './record-store.mjs';
@@ -22,11 +24,14 @@ export const RECORD_OFF = Object.freeze({
 });
 
 // `setting`: parseRecordSetting's answer; `days`: retention per kind (retention.mjs).
-export async function openGatewayRecord({ setting, days = RETENTION_DEFAULTS, log = () => {}, writerOptions = {}, sweeps: sweepOptions = {} }) {
+// `reach`: retry bounds while the database does not answer (record-when-reachable.mjs).
+export async function openGatewayRecord({
+  setting, days = RETENTION_DEFAULTS, log = () => {}, writerOptions = {}, sweeps: sweepOptions = {}, reach = {},
+}) {
   if (!setting || setting.kind === 'off') return RECORD_OFF;
   let record;
   try {
-    record = await openRecord(setting, { onError: (error) => log(`[record] database connection lost: ${error.message}`) });
+    record = await openRecordWhenReachable(setting, { onError: (error) => log(`[record] database connection lost: ${error.message}`), log, ...reach });
   } catch (error) {
     throw new Error(`the record database (NATTER_RECORD) could not be opened: ${error.message}`);
   }

@@ -9,6 +9,7 @@
 //   GET  /staff/record/analytics?from=&to=                      the figures (default: the last 30 days)
 // Dates are ISO 8601 (2026-11-01 or 2026-11-01T12:00:00Z); `to` is exclusive.
 import { conversationsToCsv } from './export-csv.mjs';
+import { RecordUnavailable } from './record-when-reachable.mjs';
 
 export const RECORD_PREFIX = '/staff/record/';
 const ONE = /^\/staff\/record\/conversations\/([^/]{1,256})(\/export)?$/;
@@ -96,6 +97,17 @@ export function createRecordApi({ record, http, log = () => {} }) {
   return async function handle(req, res, pathname, url, staff = null) {
     if (!pathname.startsWith(RECORD_PREFIX)) return false;
     if (!record) { sendError(res, 404, 'record_off', 'The record is off (NATTER_RECORD=off).'); return true; }
+    try {
+      await route(req, res, pathname, url, staff);
+    } catch (error) {
+      if (!(error instanceof RecordUnavailable)) throw error;
+      res.setHeader('Retry-After', '5');
+      sendError(res, 503, 'record_unavailable', 'The record database cannot be reached yet; conversations are kept and written once it can. Try again shortly.');
+    }
+    return true;
+  };
+
+  async function route(req, res, pathname, url, staff) {
     const one = ONE.exec(pathname);
     if (req.method === 'GET' && pathname === '/staff/record/conversations') await list(url, res);
     else if (req.method === 'GET' && one) {
@@ -112,6 +124,5 @@ export function createRecordApi({ record, http, log = () => {} }) {
     else if (req.method === 'GET' && pathname === '/staff/record/analytics') await figures(url, res);
     else if (req.method === 'GET' && pathname === '/staff/record/erasures') sendJson(res, 200, { erasures: await record.listErasures() });
     else sendError(res, 404, 'not_found', 'Not found.');
-    return true;
-  };
+  }
 }
