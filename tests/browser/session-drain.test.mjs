@@ -1,7 +1,8 @@
 // A draining gateway closes the shopper's socket with 1001 "going away" and
 // answers a new socket to it the same way while it leaves (docs/protocol.md,
-// "Close codes"; tools/gateway drain). The widget reconnects at once, names
-// no proxy problem however quickly those sockets close, and a message sent
+// "Close codes"; tools/gateway drain). The widget reconnects (at once when
+// the closed session was stable: tests/native/connection_machine_test.cpp),
+// names no proxy problem however quickly those sockets close, and a message sent
 // across it is delivered and answered once. The closes come from the
 // reference server's session faults (close_after_open with code 1001), as a
 // draining instance would send them; tests/server/gateway-drain.test.mjs is
@@ -35,7 +36,7 @@ test('1001 going away, three times quickly: reconnected without a proxy warning,
   assert.equal((await s.diagnosis.count()) === 0 || (await s.diagnosis.textContent()) === '', true, 'no diagnosis shown');
   const warned = s.consoleLines.filter((l) => l.includes('connection problem'));
   assert.deepEqual(warned, [], 'no proxy trouble named');
-  const id = sentIdOf(s, 'is the PS5 in stock?', undefined); // resent with its id after a close: fine
+  const id = sentIdOf(s, 'is the PS5 in stock?', null); // resent with its id after a close: fine
   await eventually(async () => assert.deepEqual((await stack.stats()).agent_runs, { [id]: 1 }, 'the agent ran once'));
   assert.equal(await s.userBubbles.count(), 1);
   assert.equal(await s.agentBubbles.count(), 1, 'one answer, not two');

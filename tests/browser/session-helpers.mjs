@@ -110,11 +110,12 @@ export async function type(s, text) {
 
 // The message id the page sent `text` with (exactly one msg frame for it
 // across all sockets unless `times` says otherwise).
+// `times`: how many msg frames carried it (null: any number, one id).
 export function sentIdOf(s, text, times = 1) {
   const msgs = s.msgsSent().filter((m) => m.text === text);
   const ids = [...new Set(msgs.map((m) => m.message_id))];
   assert.equal(ids.length, 1, `one message id on the wire for ${JSON.stringify(text)}: ${JSON.stringify(ids)}`);
-  if (times !== undefined) assert.equal(msgs.length, times, `msg frames for ${JSON.stringify(text)}`);
+  if (times !== null) assert.equal(msgs.length, times, `msg frames for ${JSON.stringify(text)}`);
   return ids[0];
 }
 

@@ -229,12 +229,12 @@ TEST(Connection, TryAgainLaterBacksOffAndKeepsTrying) {
 
 // A draining gateway closes its sockets with 1001 "going away" and answers a
 // new socket with the same while it leaves (docs/protocol.md, "Close codes"):
-// the first reconnect goes at once, a second 1001 before a welcome backs off,
-// and however quickly the sockets close, no proxy trouble is named.
+// a stable session's reconnect goes at once, a second 1001 before a welcome
+// backs off, and however quickly the sockets close, no proxy trouble is named.
 TEST(Connection, AGoingAwayCloseReconnectsAtOnceAndIsNoProxyTrouble) {
   Harness h(session_config());
   const uint32_t first = go_live(h);
-  h.now += 300;  // a quick drop by the clock: under 2 s after opening
+  h.advance(6'000);  // stable: up 5 s
   h.feed(WsClosed{first, 1001, "going away", true});
   EXPECT_EQ(h.all_of<StatusChanged>().back().state, "reconnecting");
   EXPECT_EQ(*h.client.next_deadline(), h.now) << "no back-off for the first try";
@@ -253,7 +253,7 @@ TEST(Connection, AGoingAwayCloseReconnectsAtOnceAndIsNoProxyTrouble) {
   h.feed(WsFrame{third, welcome()});
   ASSERT_TRUE(h.client.connection().live()) << "live on the other instance";
   // That instance drains later too: at once again.
-  h.now += 300;
+  h.advance(6'000);
   h.feed(WsClosed{third, 1001, "going away", true});
   EXPECT_EQ(*h.client.next_deadline(), h.now);
   for (const auto& s : h.all_of<StatusChanged>()) {
@@ -261,6 +261,18 @@ TEST(Connection, AGoingAwayCloseReconnectsAtOnceAndIsNoProxyTrouble) {
     EXPECT_NE(s.state, "failed");
   }
   for (const auto& l : h.all_of<Log>()) EXPECT_EQ(l.text.find("proxy"), std::string::npos) << l.text;
+}
+
+// A server (or something in front of it) that welcomes each socket and
+// closes it 1001 at once is not draining: a 1001 before the session was
+// stable backs off, so the widget never loops on it.
+TEST(Connection, AGoingAwaySoonAfterAWelcomeBacksOff) {
+  Harness h(session_config());
+  const uint32_t first = go_live(h);
+  h.now += 300;
+  h.feed(WsClosed{first, 1001, "going away", true});
+  EXPECT_GE(*h.client.next_deadline(), h.now + 100) << "not stable yet: back-off";
+  for (const auto& s : h.all_of<StatusChanged>()) EXPECT_EQ(s.diagnosis, "") << "still no proxy warning";
 }
 
 TEST(Connection, AFailedUpgradeIsProbedAndAProxyDroppingHeadersIsNamed) {

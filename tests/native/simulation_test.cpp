@@ -241,7 +241,7 @@ TEST(Simulation, TheSameSeedGivesTheSameTrace) {
 struct CanaryCase {
   const char* name;
   uint32_t flag;
-  const char* invariant;  // the check that must catch it first
+  const char* invariant;  // the check that must catch it first ("S1|S2": either of them)
   uint32_t within_seeds;  // the stated bound
 };
 
@@ -254,14 +254,19 @@ TEST_P(Canaries, ThePlantedBugIsCaughtByItsInvariantWithinItsBound) {
   std::string why, invariant;
   const uint32_t caught = first_failing_seed(1, c.within_seeds, opt, &why, &invariant);
   ASSERT_NE(caught, 0u) << c.name << " survived " << c.within_seeds << " seeds";
-  EXPECT_EQ(invariant, c.invariant) << c.name << " was caught by another check: " << why.substr(0, why.find('\n'));
+  const std::string allowed = std::string("|") + c.invariant + "|";
+  EXPECT_NE(allowed.find("|" + invariant + "|"), std::string::npos)
+      << c.name << " was caught by another check: " << why.substr(0, why.find('\n'));
   std::printf("[canary] %s caught by %s at seed %u: %s\n", c.name, invariant.c_str(), caught,
               why.substr(0, why.find('\n')).c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Simulation, Canaries,
-    ::testing::Values(CanaryCase{"new_id_on_retry", kCanaryNewIdOnRetry, "S1", 30},
+    // A new id on a retry breaks the message's identity both ways: the agent
+    // runs twice for it (S1), or, when the first attempt never arrived, the
+    // id the shopper's message was accepted under never reaches it (S2).
+    ::testing::Values(CanaryCase{"new_id_on_retry", kCanaryNewIdOnRetry, "S1|S2", 30},
                       CanaryCase{"backoff_reset_on_open", kCanaryResetBackoffOnOpen, "L1", 30},
                       CanaryCase{"stale_conn_ids_accepted", kCanaryAcceptStaleConnIds, "S4", 30},
                       CanaryCase{"outbox_flushed_before_welcome", kCanaryFlushBeforeWelcome, "S3", 30},

@@ -42,6 +42,8 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
   // code on a socket that never opened) leaves the socket and its timeout as they were.
   if (!may_go(after_close(e))) return;
   const bool quick = e.was_open && now - opened_at_ < kQuickDropMs;
+  const bool was_stable = stable_;
+  stable_ = false;
   conn_id_ = 0;
   stop_live_timers();
   c_.timers_.cancel(TimerName::ConnectTimeout);
@@ -93,13 +95,14 @@ void ConnectionMachine::on_closed(const WsClosed& e, int64_t now) {
     }
   }
   // A draining gateway (docs/protocol.md, "Close codes"): the server said
-  // "resume elsewhere", so the first try goes at once, without back-off, and
-  // the close is no proxy trouble. A second 1001 before a welcome backs off
-  // as usual, so a fleet that drains everywhere is not hammered.
+  // "resume elsewhere". Closing a stable session (live for kStableAfterMs),
+  // the first try goes at once, without back-off; any other 1001 (a second
+  // one before a welcome, one soon after a welcome) backs off as usual, so
+  // a fleet that drains everywhere, or a server that welcomes and closes at
+  // once, is not hammered. Either way the close is no proxy trouble.
   if (e.code == wire::kCloseGoingAway && e.was_open) {
     quick_drops_ = 0;
-    if (wanted_ && online_ && !going_away_retry_used_) {
-      going_away_retry_used_ = true;
+    if (wanted_ && online_ && was_stable) {
       if (outage_since_ < 0) outage_since_ = now;
       go(S::Backoff);
       c_.timers_.set(TimerName::Reconnect, now);

@@ -181,7 +181,7 @@ void ConnectionMachine::on_welcome(const Welcome& w, int64_t now) {
   c_.session_up(now);
   if (ever_welcomed_) ++c_.stats_.reconnects;
   ever_welcomed_ = true;
-  going_away_retry_used_ = false;
+  stable_ = false;
   status("connected", "connected", "Connected");
   c_.adopt_session_id(w.session_id);  // before delivery persists the welcome's token
   c_.identity_.on_live();  // before the outbox: a changed visitor applies to what is re-sent
@@ -299,6 +299,7 @@ void ConnectionMachine::on_timer(TimerName name, int64_t now) {
       break;
     case TimerName::StableUptime:
       if (state_ != S::Live) break;
+      stable_ = true;
       attempts_ = 0;
       outage_since_ = -1;
       quick_drops_ = 0;

@@ -121,7 +121,7 @@ class ConnectionMachine {
   uint32_t upgrade_failures_ = 0;  // consecutive sockets that never opened
   uint32_t quick_drops_ = 0;       // consecutive sockets that died within 2 s of opening
   bool auth_retry_used_ = false;
-  bool going_away_retry_used_ = false;  // a 1001 since the last welcome was retried at once
+  bool stable_ = false;  // the live session has been up kStableAfterMs (a 1001 then reconnects at once)
   bool ever_welcomed_ = false;
   std::string diagnosis_;
   std::string diagnosis_code_;  // StatusChanged::diagnosis_code of diagnosis_
