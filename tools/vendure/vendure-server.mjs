@@ -29,7 +29,11 @@ function seedHash() {
 
 // Runs vendure-process.mjs; resolves {child, output} once it printed `until`.
 function run(installDir, database, port, args, until) {
-  const child = spawn(process.execPath, [PROCESS, installDir, database, String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Telemetry off (tests must not call home), and run beside the database
+  // so nothing the engine writes to its working folder lands in the clone.
+  const child = spawn(process.execPath, [PROCESS, installDir, database, String(port), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'], cwd: path.dirname(database), env: { ...process.env, VENDURE_DISABLE_TELEMETRY: 'true' },
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`Vendure did not print "${until}" within ${READY_MS} ms:\n${output.slice(-2000)}`)); }, READY_MS);
