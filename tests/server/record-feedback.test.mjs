@@ -18,7 +18,9 @@ const post = (server, body) => request(server.url, {
 
 test('feedback: once per answer, the latest wins, a rating per conversation; refusals say why', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-feedback-'));
-  const server = await startTestServer({ staffToken: TOKEN, record: { setting: { kind: 'sqlite', file: path.join(dir, 'r.sqlite') } } });
+  // The per-window budgets (feedback-transports.test.mjs) raised: this
+  // test reaches the per-conversation cap on this instance.
+  const server = await startTestServer({ staffToken: TOKEN, limits: { feedbackPerConversation: 1000, feedbackPerAddress: 1000 }, record: { setting: { kind: 'sqlite', file: path.join(dir, 'r.sqlite') } } });
   const off = await startTestServer({});
   t.after(async () => { closeAllSockets(); await server.close(); await off.close(); fs.rmSync(dir, { recursive: true, force: true }); });
 

@@ -210,6 +210,7 @@ export async function startServer({
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
   const httpLimits = limitsWith(limits);
   const budget = createChatBudget(httpLimits);
+  const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log, limits: httpLimits });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal, budget,
     bodyTimeoutMs: httpLimits.bodyTimeoutMs,
@@ -221,11 +222,11 @@ export async function startServer({
   ops.attach({
     store, stats, voice, record: kept, openSessions: () => Object.keys(live.openCounts()).length, shuttingDown: () => shutdown.signal.aborted,
   });
-  const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log });
   const files = createStaticHandler({ releaseDir, distDir, webDir, pageHeaders, fileHeaders });
   const controls = testing
     ? testing.createTestControls({
-      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks, budget,
+      store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks,
+      budget: { clear: () => { budget.clear(); feedback.budget.clear(); } },
     }) : null;
 
   async function route(req, res, pathname) {

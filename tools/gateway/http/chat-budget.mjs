@@ -29,14 +29,20 @@ export function addressKey(address = '') {
 }
 
 export function createChatBudget({ chatPerAddress, chatPerConversation, chatWindowMs }, now = Date.now) {
+  return createWindowBudget({ perAddress: chatPerAddress, perConversation: chatPerConversation, windowMs: chatWindowMs }, now);
+}
+
+// The same two counters for another endpoint (POST /api/feedback:
+// feedback-endpoint.mjs), `messageId` being whatever makes a resend the same.
+export function createWindowBudget({ perAddress, perConversation, windowMs }, now = Date.now) {
   let windowStart = now();
   let byAddress = new Map();
   let byConversation = new Map();
 
   function roll() {
     const t = now();
-    if (t - windowStart < chatWindowMs) return;
-    windowStart = t - ((t - windowStart) % chatWindowMs);
+    if (t - windowStart < windowMs) return;
+    windowStart = t - ((t - windowStart) % windowMs);
     byAddress = new Map();
     byConversation = new Map();
   }
@@ -45,10 +51,10 @@ export function createChatBudget({ chatPerAddress, chatPerConversation, chatWind
     take({ address, conversation, messageId = '' }) {
       roll();
       const a = addressKey(address);
-      const retryAfterS = Math.max(1, Math.ceil((windowStart + chatWindowMs - now()) / 1000));
-      if ((byAddress.get(a) ?? 0) >= chatPerAddress) return { retryAfterS, by: 'address' };
+      const retryAfterS = Math.max(1, Math.ceil((windowStart + windowMs - now()) / 1000));
+      if ((byAddress.get(a) ?? 0) >= perAddress) return { retryAfterS, by: 'address' };
       const ids = byConversation.get(conversation) ?? new Set();
-      if (!ids.has(messageId) && ids.size >= chatPerConversation) return { retryAfterS, by: 'conversation' };
+      if (!ids.has(messageId) && ids.size >= perConversation) return { retryAfterS, by: 'conversation' };
       byAddress.set(a, (byAddress.get(a) ?? 0) + 1);
       ids.add(messageId);
       byConversation.set(conversation, ids);

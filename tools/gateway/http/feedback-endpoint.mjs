@@ -4,12 +4,20 @@
 // optional reason. Kept in the record (docs/record.md) once per answer or
 // conversation, the latest winning, so a widget may resend or change it.
 // Answered 202 once queued: never waits for the database. Only for a
-// conversation the gateway holds (the shopper's widget has it open), and
-// at most FEEDBACK_PER_CONVERSATION accepted per conversation on this
-// instance: distinct answer ids cannot fill the record.
-import { readBody, sendError, sendJson } from './http-util.mjs';
+// conversation the gateway knows over either transport: a session it holds
+// (live) or a transcript it keeps for the agent (HTTP, as long as an
+// idempotency record). A conversation bound to a conversation_key needs it
+// (conversation-key.mjs), as POST /api/chat does. Bounded per client like
+// POST /api/chat (docs/security-http.md): per address and per conversation
+// in a window (store/limits.mjs), and at most FEEDBACK_PER_CONVERSATION
+// accepted per conversation on this instance, so distinct answer ids cannot
+// fill the record.
+import { answerBodyFailure, readBody, sendError, sendJson } from './http-util.mjs';
 import { CORS_HEADERS } from './chat-endpoint.mjs';
+import { createWindowBudget } from './chat-budget.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
+import { checkConversationKey, checkKeyProof } from '../session/conversation-key.mjs';
+import { DEFAULT_LIMITS } from '../store/limits.mjs';
 
 export const FEEDBACK_PATH = '/api/feedback';
 export const FEEDBACK_PER_CONVERSATION = 100;
@@ -29,16 +37,27 @@ function check(b) {
   if (b.reason !== undefined && b.reason !== null && (typeof b.reason !== 'string' || b.reason.length > 500)) {
     return '"reason" must be a string of at most 500 characters.';
   }
-  return null;
+  const key = checkConversationKey(b.conversation_key);
+  return key.ok ? null : key.message;
 }
 
-export function createFeedbackHandler({ recorder, store, tokens = null, log = () => {} }) {
+// A conversation this gateway knows: held live, or answered over HTTP.
+async function known(store, id) {
+  return (await store.getControl(id)) !== null || (await store.recentTranscript(id)).length > 0;
+}
+
+// `limits`: store/limits.mjs's (feedbackPerAddress, feedbackPerConversation,
+// feedbackWindowMs, bodyTimeoutMs). `handler.budget.clear()` forgets the window (test reset).
+export function createFeedbackHandler({ recorder, store, tokens = null, log = () => {}, limits = DEFAULT_LIMITS, now = Date.now }) {
   const counts = new Map(); // conversation id -> feedback accepted here
+  const budget = createWindowBudget({
+    perAddress: limits.feedbackPerAddress, perConversation: limits.feedbackPerConversation, windowMs: limits.feedbackWindowMs,
+  }, now);
   const fail = (res, status, code, message, extra = {}) => sendError(res, status, code, message, { ...CORS_HEADERS, ...extra });
-  return async function feedback(req, res) {
+  async function feedback(req, res) {
     if (!recorder.enabled) return fail(res, 404, 'record_off', 'Feedback is not kept here (NATTER_RECORD=off).');
-    const read = await readBody(req, MAX_BODY);
-    if (!read.ok) return fail(res, 413, 'too_large', `The body is over ${MAX_BODY} bytes.`);
+    const read = await readBody(req, MAX_BODY, { timeoutMs: limits.bodyTimeoutMs });
+    if (!read.ok) return answerBodyFailure(res, read, MAX_BODY, CORS_HEADERS);
     if (tokens && !tokens.verify(bearerToken(req.headers.authorization)).ok) {
       return fail(res, 401, 'unauthorized', 'A valid shop token is required.', { 'WWW-Authenticate': 'Bearer' });
     }
@@ -46,14 +65,33 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
     try { b = JSON.parse(read.text || 'null'); } catch { /* answered below */ }
     const problem = check(b);
     if (problem) return fail(res, 400, 'bad_feedback', problem);
-    if (!(await store.getControl(b.conversation_id))) return fail(res, 404, 'no_conversation', 'No such conversation is open.');
-    const n = counts.get(b.conversation_id) ?? 0;
+    const id = b.conversation_id;
+    // Before the store is asked anything: a flood costs its sender, and a
+    // resend of the same thumb or rating costs only the address budget.
+    const over = budget.take({
+      address: req.natterClientAddress ?? req.socket?.remoteAddress ?? '', conversation: id,
+      messageId: b.kind === 'thumb' ? `thumb:${b.answer_id}` : 'rating',
+    });
+    if (over) {
+      log(`[server] POST /api/feedback refused: over the per-${over.by} budget`);
+      return fail(res, 429, 'rate_limited', `Too much feedback from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
+        { 'Retry-After': String(over.retryAfterS) });
+    }
+    if (!(await known(store, id))) return fail(res, 404, 'no_conversation', 'No such conversation is open.');
+    const notOwner = await checkKeyProof(store, id, b.conversation_key ?? null);
+    if (notOwner) {
+      log(`[server] POST /api/feedback refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
+      return fail(res, notOwner.status, notOwner.code, notOwner.message);
+    }
+    const n = counts.get(id) ?? 0;
     if (n >= FEEDBACK_PER_CONVERSATION) return fail(res, 429, 'too_much_feedback', 'This conversation has given enough feedback.');
-    counts.delete(b.conversation_id);
-    counts.set(b.conversation_id, n + 1);
+    counts.delete(id);
+    counts.set(id, n + 1);
     if (counts.size > MAX_TRACKED) counts.delete(counts.keys().next().value);
-    recorder.feedback({ conversationId: b.conversation_id, kind: b.kind, answerId: b.answer_id, rating: b.rating, reason: b.reason ?? undefined });
-    log(`[server] feedback (${b.kind}) in ${b.conversation_id.slice(0, 8)}`);
+    recorder.feedback({ conversationId: id, kind: b.kind, answerId: b.answer_id, rating: b.rating, reason: b.reason ?? undefined });
+    log(`[server] feedback (${b.kind}) in ${id.slice(0, 8)}`);
     return sendJson(res, 202, { queued: true }, CORS_HEADERS);
-  };
+  }
+  feedback.budget = budget;
+  return feedback;
 }

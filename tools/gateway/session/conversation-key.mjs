@@ -30,6 +30,16 @@ export async function admitByKey(store, id, key) {
   return (await store.bindConversationKey(id, ownerHash(key))) === 'other' ? refusal() : null;
 }
 
+// Whether a request with `key` (null: none) may act on conversation `id`
+// without writing its turns (POST /api/feedback): the proof admitByKey asks
+// for, binding nothing. A feedback post comes after an answer, so a widget
+// that sends keys has bound its own by then. -> null when allowed, else the refusal.
+export async function checkKeyProof(store, id, key) {
+  const bound = await store.conversationKey(id);
+  if (bound === null || (key !== null && bound === ownerHash(key))) return null;
+  return refusal();
+}
+
 // After a welcome under `id`: the hello's key becomes the conversation's if
 // it has none (the hello already proved the session, or started it).
 export async function bindFromHello(store, id, key) {

@@ -13,6 +13,11 @@ export const DEFAULT_LIMITS = Object.freeze({
   chatPerAddress: 600, // requests from one client address (an IPv6 /64 counts as one)
   chatPerConversation: 30, // requests naming one conversation_id
   chatWindowMs: 60_000,
+  // POST /api/feedback budgets (feedback-endpoint.mjs), the same way: a
+  // widget sends one thumb per answer and one rating, so these are far above it.
+  feedbackPerAddress: 300, // requests from one client address
+  feedbackPerConversation: 20, // distinct thumbs or ratings naming one conversation_id
+  feedbackWindowMs: 60_000,
   bodyTimeoutMs: 10_000, // a request body must have arrived this long after its headers (408)
 });
 
