@@ -56,6 +56,7 @@ import { localizeEffects } from './i18n/core-text.js';
 import { createMicButton } from './ui/mic-button.js';
 import { createHandoffOffer } from './ui/handoff-offer.js';
 import { createLazyConversations, loadConversationsChunk } from './ui/load-conversations.js';
+import { createLazyReplyParts, loadReplyPartsChunk } from './ui/load-reply-parts.js';
 import { releaseManifest } from './release-files.js';
 import { createDebugPanel } from './ui/debug-panel.js';
 import { takeContinueSecret } from './continue/fragment.js';
@@ -194,6 +195,13 @@ function buildUi(ctx, listeners, dispatch, platform, session, look, multiple, lo
       listeners.emit(open ? 'open' : 'close', {});
     },
   });
+  // Product cards and reply chips: their own chunk, shared by every
+  // conversation's messages (ui/load-reply-parts.js).
+  const replyParts = createLazyReplyParts({
+    load: () => loadReplyPartsChunk({ manifest: ctx.manifest, base: ctx.base }),
+    build: ({ createReplyParts }) => createReplyParts({ doc: document, root: ctx.root, t: look.t }),
+    log,
+  });
   // A fresh one for each conversation opened (boot.js openConversation).
   const makeMessages = () => createMessages({
     doc: document,
@@ -203,6 +211,7 @@ function buildUi(ctx, listeners, dispatch, platform, session, look, multiple, lo
     onRetry: (id) => dispatch({ type: 'retry_clicked', message_id: id }),
     onSaveToggle: (id) => dispatch({ type: 'product_save_toggled', product_id: id }),
     onSuggestion: (text) => dispatch({ type: 'suggestion_tapped', text }),
+    replyParts,
   });
   const messages = makeMessages();
   // data-conversations="multiple": the list above the conversation.
@@ -250,7 +259,7 @@ function buildUi(ctx, listeners, dispatch, platform, session, look, multiple, lo
   bindComposer({ textarea: panel.textarea, sendButton: panel.sendButton, dispatch });
   bindPanelKeys({ panel: panel.panel, onEscape: panel.close });
   return {
-    panel, messages, makeMessages, status, composer: panel.composer, micButton, handoff, continueButton, conversations,
+    panel, messages, makeMessages, status, composer: panel.composer, micButton, handoff, continueButton, conversations, replyParts,
   };
 }
 
@@ -278,13 +287,15 @@ async function start(loaderCtx) {
   const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
   let sessionUi = null; // session mode: its UI beyond a first chat, a chunk (created below)
-  // The rest of the core (shim/core-api.js) and the session UI once the
-  // shopper opened the panel, when the page is next idle: a preloaded core
-  // on a page nobody chats on never downloads them; a chat has them long
-  // before it needs them.
+  // The rest of the core (shim/core-api.js), the session UI and the reply
+  // parts (cards, chips) once the shopper opened the panel, when the page is
+  // next idle: a preloaded core on a page nobody chats on never downloads
+  // them; a chat has them long before it needs them.
+  let ui = null; // built below
   const fetchRest = () => whenIdle(platform, () => {
     loadRest?.();
     sessionUi?.load();
+    ui?.replyParts.load();
   });
   listeners.on('open', fetchRest);
 
@@ -297,7 +308,7 @@ async function start(loaderCtx) {
     if (opening) return null;
     return debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event);
   };
-  const ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale }, multiple, log);
+  ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale }, multiple, log);
   // Development and staging builds only: esbuild folds the condition and
   // drops the debug panel from production bundles (tests/node/debug-panel-build).
   if (__NATTER_ENV__ !== 'production') {

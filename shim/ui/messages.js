@@ -5,8 +5,6 @@
 // the same bubble over instead of adding a second one.
 
 import { renderRichText } from './rich-text.js';
-import { renderProductCard, renderSaveToggle } from './product-card.js';
-import { renderSuggestions } from './suggestions.js';
 import { DELIVERY_TEXT } from './strings.js';
 import { createTranslator } from '../i18n/translate.js';
 import { deliveryLine } from '../i18n/core-text.js';
@@ -31,8 +29,12 @@ function el(doc, tag, className, text) {
 // onSaveToggle(product_id) by a card's Save toggle (product_save_toggled),
 // and onSuggestion(text) by a reply chip (suggestion_tapped).
 // t: the translator (English by default); agentName: the shop's ('' = catalogue's).
+// replyParts: {when(draw)}, which calls draw(parts) with reply-parts.js's
+// createReplyParts(...) once its chunk is in (load-reply-parts.js). A card
+// or chip set is placed when the core shows it and drawn then.
 export function createMessages({
   doc, list, onRetry, onSaveToggle = () => {}, onSuggestion = () => {}, t = createTranslator(), agentName = '',
+  replyParts,
 }) {
   const agentLabel = `${t('message.agent', { agent: agentName || t('message.agentName') })} `;
   const users = new Map(); // message_id -> {item, line, retry}
@@ -68,7 +70,9 @@ export function createMessages({
   // The shopper has answered: chips offered before it no longer apply.
   // Focus on a chip going away moves to the list, never to nowhere.
   let suggestionRows = [];
+  let answered = 0; // how often the shopper answered: a chip set shown before that is not drawn
   function withdrawSuggestions() {
+    answered += 1;
     const focused = (list.getRootNode?.() ?? doc).activeElement ?? doc.activeElement;
     for (const row of suggestionRows) {
       if (focused?.parentNode === row || focused?.parentNode?.parentNode === row) list.focus?.();
@@ -82,8 +86,14 @@ export function createMessages({
   // entry at the end of the list; a new set replaces the page's earlier one.
   let starters = null;
   function addSuggestions(e) {
-    const row = renderSuggestions(doc, e, { t, onTap: onSuggestion });
-    if (e.reply_to === '') {
+    const shownAt = answered;
+    const agent = e.reply_to === '' ? null : agentFor(e.reply_to);
+    replyParts.when((parts) => {
+      if (shownAt === answered) drawSuggestions(agent, parts.suggestions(e, onSuggestion));
+    });
+  }
+  function drawSuggestions(agent, row) {
+    if (!agent) {
       starters?.remove();
       starters = null;
       if (!row.children.length) return;
@@ -95,7 +105,7 @@ export function createMessages({
       return;
     }
     suggestionRows.push(row);
-    keepPinned(() => agentFor(e.reply_to).item.appendChild(row));
+    keepPinned(() => agent.item.appendChild(row));
   }
 
   function addUser({ message_id, text }) {
@@ -174,22 +184,23 @@ export function createMessages({
   }
 
   const saveToggles = []; // {product_id, button}: every card's toggle, for product_saved_changed
+  // product_id -> saved, as the core last said (a card or product_saved_changed):
+  // a card drawn after a change shows the state the core holds by then.
+  const savedNow = new Map();
 
   function addCard(card) {
     const target = voices.get(card.reply_to) ?? agentFor(card.reply_to);
-    let node = renderProductCard(doc, card, { locale: t.tag });
-    if (card.savable !== false) {
-      const item = el(doc, 'div', 'card-item');
-      const button = renderSaveToggle(doc, card, { t, onToggle: onSaveToggle });
-      saveToggles.push({ product_id: card.product_id, button });
-      item.append(node, button);
-      node = item;
-    }
-    keepPinned(() => target.cards.appendChild(node));
+    savedNow.set(card.product_id, Boolean(card.saved));
+    replyParts.when((parts) => {
+      const { node, button } = parts.card({ ...card, saved: savedNow.get(card.product_id) }, onSaveToggle);
+      if (button) saveToggles.push({ product_id: card.product_id, button });
+      keepPinned(() => target.cards.appendChild(node));
+    });
   }
 
   // The core changed a product's saved state: every card of it shows so.
   function setSaved({ product_id, saved }) {
+    savedNow.set(product_id, Boolean(saved));
     for (const toggle of saveToggles) {
       if (toggle.product_id === product_id) toggle.button.setAttribute('aria-pressed', saved ? 'true' : 'false');
     }

@@ -150,37 +150,6 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .retry-now[hidden] { display: none; }
 .cards { display: flex; flex-direction: column; gap: 6px; margin-top: 6px; width: 100%; }
 .cards:empty { display: none; }
-.card {
-  display: flex; align-items: center; gap: 10px; min-width: 220px; padding: 8px;
-  border: 1px solid var(--_line); border-radius: 12px; background: var(--_surface);
-  color: inherit; text-decoration: none; transition: border-color .15s, box-shadow .15s;
-}
-.card:hover { border-color: var(--_accent); box-shadow: 0 2px 8px rgba(16, 24, 40, .08); }
-.card-item { display: flex; align-items: stretch; gap: 6px; }
-.card-item .card { flex: 1; min-width: 0; }
-.card-save { flex: none; padding: 0 10px; border: 1px solid var(--_line); border-radius: 12px;
-  background: var(--_surface); color: var(--_link); font-size: 13px; font-weight: 600; }
-.card-save::before { content: '\\2606\\00a0'; }
-.card-save[aria-pressed="true"] { border-color: currentColor; }
-.card-save[aria-pressed="true"]::before { content: '\\2605\\00a0'; }
-.card-image { width: 52px; height: 52px; flex: none; object-fit: cover; border-radius: 8px; background: var(--_soft); }
-.card-text { display: flex; flex-direction: column; min-width: 0; }
-.card-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.card-price { color: var(--_muted); font-size: 14px; font-variant-numeric: tabular-nums; }
-.suggestions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
-.chip { display: inline-flex; align-items: center; min-height: 36px; padding: 4px 12px; border: 1px solid var(--_link);
-  border-radius: 999px; background: var(--_surface); color: var(--_link); font: inherit; font-size: 14px;
-  font-weight: 600; text-decoration: none; cursor: pointer; max-width: 100%; box-sizing: border-box;
-  text-align: start; overflow-wrap: anywhere; }
-.chip:hover { background: var(--_soft); }
-.chip-link::after { content: '\\2197'; margin-inline-start: 4px; }
-/* Tighter chips on a phone (after the rules above, which it overrides), so
-   two short ones share a line instead of stacking one per line; a long one
-   wraps inside its own pill (max-width above). */
-@media (max-width: 480px) {
-  .suggestions { gap: 6px 4px; }
-  .chip { padding: 4px 10px; font-size: 13px; }
-}
 
 .composer { padding: 10px 12px 8px; border-top: 1px solid var(--_line); }
 .row { display: flex; align-items: flex-end; gap: 8px; }
@@ -212,7 +181,7 @@ textarea[aria-invalid="true"] { border-color: var(--_danger); }
 .mic[hidden] { display: none; }
 
 @media (prefers-reduced-motion: reduce) {
-  .panel, .card, .launcher { animation: none; transition: none; }
+  .panel, .launcher { animation: none; transition: none; }
   .agent[aria-busy="true"] .bubble::after { animation: none; }
   .log { scroll-behavior: auto; }
 }

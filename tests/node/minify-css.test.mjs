@@ -47,7 +47,7 @@ test('every shipped CSS literal keeps its run-time value, escapes included', asy
   const { readFile } = await import('node:fs/promises');
   const esbuild = await import('esbuild');
   const modules = ['shim/ui/styles.js', 'shim/ui/continue-sheet.js', 'shim/ui/handoff-styles.js',
-    'shim/session-ui/session-styles.js'];
+    'shim/session-ui/session-styles.js', 'shim/ui/reply-parts-styles.js'];
   let escapes = 0;
   for (const rel of modules) {
     const file = path.join(repoRoot, rel);
@@ -83,7 +83,7 @@ test('a CSS escape in a literal reaches the bundle as the CSS escape, not as a b
 // backslash of every CSS escape in `content`.
 test('no CSS content escape lost its backslash in the source', async () => {
   const modules = ['shim/ui/styles.js', 'shim/ui/continue-sheet.js', 'shim/ui/handoff-styles.js',
-    'shim/session-ui/session-styles.js'];
+    'shim/session-ui/session-styles.js', 'shim/ui/reply-parts-styles.js'];
   for (const rel of modules) {
     const runtime = await import(path.join(repoRoot, rel));
     for (const [name, css] of Object.entries(runtime).filter(([k]) => k.endsWith('_CSS'))) {

@@ -2,9 +2,18 @@
 // keyed by reply_to and replaced, never duplicated; product cards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMessages, deliveryText } from '../../shim/ui/messages.js';
+import { createMessages as createMessagesWith, deliveryText } from '../../shim/ui/messages.js';
 import { formatPrice } from '../../shim/ui/product-card.js';
+import { createReplyParts } from '../../shim/ui/reply-parts.js';
+import { createTranslator } from '../../shim/i18n/translate.js';
 import { createFakeDocument } from './fake-dom.mjs';
+
+// The reply parts (cards, chips) as the widget has them once their chunk is
+// in: drawn at once (tests/node/lazy-reply-parts.test.mjs: before that).
+function createMessages(options) {
+  const parts = createReplyParts({ doc: options.doc, root: null, t: options.t ?? createTranslator() });
+  return createMessagesWith({ replyParts: { when: (draw) => draw(parts) }, ...options });
+}
 
 function setup() {
   const doc = createFakeDocument();
@@ -219,7 +228,6 @@ test('the chips go away once the shopper sends anything, and focus on one moves 
 });
 
 test('the chips\' group is named in German and Arabic', async () => {
-  const { createTranslator } = await import('../../shim/i18n/translate.js');
   for (const [lang, label] of [['de', 'Antwortvorschläge'], ['ar', 'ردود مقترحة']]) {
     const { default: table } = await import(`../../shim/i18n/${lang}.js`);
     const doc = createFakeDocument();

@@ -228,12 +228,16 @@ async function voiceFrameAssets(voiceJs, version) {
 //   conversations_js (natter.conversations.<hash>.js): the list of the
 //     shopper's conversations and its CSS, downloaded only on a page with
 //     data-conversations="multiple" (shim/ui/load-conversations.js).
+//   reply_parts_js (natter.replyparts.<hash>.js): product cards and reply
+//     chips with their CSS and English, downloaded once the panel opened or
+//     when the core first shows one (shim/ui/load-reply-parts.js).
 const CHUNKS = [
   { key: 'session_ui_js', stem: 'natter.sessionui', entry: 'shim/session-ui/session-ui-chunk.js' },
   { key: 'voice_runtime_js', stem: 'natter.voiceruntime', entry: 'shim/voice/voice-runtime-chunk.js' },
   { key: 'frame_host_js', stem: 'natter.framehost', entry: 'shim/frame/frame-host-chunk.js' },
   { key: 'continue_js', stem: 'natter.continue', entry: 'shim/continue/continue-chunk.js' },
   { key: 'conversations_js', stem: 'natter.conversations', entry: 'shim/ui/conversations-chunk.js' },
+  { key: 'reply_parts_js', stem: 'natter.replyparts', entry: 'shim/ui/reply-parts-chunk.js' },
 ];
 
 // voiceFiles: the bundled entries of the files only a call uses

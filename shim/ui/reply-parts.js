@@ -1,0 +1,33 @@
+// Product cards and reply chips, what a reply may carry beyond its text
+// (product_card_shown, suggestions_shown). Their own chunk
+// (reply-parts-chunk.js): a first chat's reply is text, so the core bundle
+// does not carry their drawing, CSS or English; messages.js places them
+// and load-reply-parts.js downloads this once the panel opened, or when the
+// first card or chip set arrives.
+//
+//   const parts = createReplyParts({ doc, root, t });   adopts the CSS into root
+//   parts.card(card, onToggle)     {node, button}: the card, with its Save
+//                                  toggle beside it when savable (button null
+//                                  otherwise); onToggle(product_id)
+//   parts.suggestions(e, onTap)    the chips' row; onTap(text)
+import { renderProductCard, renderSaveToggle } from './product-card.js';
+import { renderSuggestions } from './suggestions.js';
+import { replyPartsSheet } from './reply-parts-styles.js';
+import { withEnglish } from '../i18n/chunk-english.js';
+import enReplyParts from '../i18n/en-reply-parts.js';
+
+export function createReplyParts({ doc, root, t: translate }) {
+  const sheet = root?.adoptedStyleSheets ? replyPartsSheet() : null;
+  if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  const t = withEnglish(translate, enReplyParts);
+  function card(c, onToggle) {
+    const link = renderProductCard(doc, c, { locale: t.tag });
+    if (c.savable === false) return { node: link, button: null };
+    const node = doc.createElement('div');
+    node.className = 'card-item';
+    const button = renderSaveToggle(doc, c, { t, onToggle });
+    node.append(link, button);
+    return { node, button };
+  }
+  return { card, suggestions: (e, onTap) => renderSuggestions(doc, e, { t, onTap }) };
+}
