@@ -9,8 +9,9 @@
 // presence (memory-presence.mjs) are parts it delegates to.
 import { randomBytes } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
-import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken, sameToken } from './session-tokens.mjs';
-import { PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { MAX_VOICE_CALLS, newResumeToken, sameToken } from './session-tokens.mjs';
+import { OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { MemoryOwnership } from './memory-ownership.mjs';
 import { MemoryContinueLinks } from './memory-continue-links.mjs';
 import { MemoryPresence } from './memory-presence.mjs';
 import { MemoryStaffLedger } from './memory-staff-ledger.mjs';
@@ -27,8 +28,7 @@ export class MemoryStore {
   #visitors = new Map(); // conversation id -> visitor (insertion order = age)
   #contexts = new Map(); // conversation id -> page context of its newest turn (insertion order = age)
   #transcripts;          // each conversation's recent completed turns
-  #owners = new Map();   // conversation id -> hashes of its newest resume tokens (rememberOwner)
-  #convKeys = new Map(); // conversation id -> the hash of its conversation_key (bindConversationKey)
+  #ownership; // memory-ownership.mjs
   #kickers = new Set();
   #appendListeners = new Set();
   #continue; // memory-continue-links.mjs
@@ -44,6 +44,7 @@ export class MemoryStore {
     this.#runs = new MemoryRuns({ limits: this.limits, now: () => this.#now() });
     this.#continue = new MemoryContinueLinks({ now: () => this.#now(), openSecondLine: (id) => this.#openSecondLine(id) });
     this.#staff = new MemoryStaffLedger({ now: () => this.#now() });
+    this.#ownership = new MemoryOwnership({ limits: this.limits });
     this.#presence = new MemoryPresence({
       now: () => this.#now(),
       held: (id) => this.#held(id),
@@ -403,33 +404,6 @@ export class MemoryStore {
 
   async recentTranscript(id) { return this.#transcripts.recent(id); }
 
-  // The hashes of the newest resume tokens welcomed for a conversation, kept
-  // as long as its transcript can be: after the session is gone, a hello
-  // proves it held the conversation only with one of them (session-endpoint.mjs).
-  async rememberOwner(id, tokenHash) {
-    const hashes = [tokenHash, ...(this.#owners.get(id) ?? []).filter((h) => h !== tokenHash)].slice(0, OWNER_TOKENS_KEPT);
-    this.#owners.delete(id);
-    this.#owners.set(id, hashes);
-    if (this.#owners.size > this.limits.maxSessions) this.#owners.delete(this.#owners.keys().next().value);
-  }
-
-  async wasOwner(id, tokenHash) { return (this.#owners.get(id) ?? []).includes(tokenHash); }
-
-  // The conversation's key (session/conversation-key.mjs): the first hash
-  // offered is kept; later ones are compared with it. -> 'bound' (this one
-  // now), 'same' or 'other'. Kept as idempotency records are (at most
-  // maxRuns, the least recently used go first).
-  async bindConversationKey(id, keyHash) {
-    const held = this.#convKeys.get(id);
-    if (held !== undefined && held !== keyHash) return 'other';
-    this.#convKeys.delete(id);
-    this.#convKeys.set(id, keyHash);
-    if (this.#convKeys.size > this.limits.maxRuns) this.#convKeys.delete(this.#convKeys.keys().next().value);
-    return held === undefined ? 'bound' : 'same';
-  }
-
-  async conversationKey(id) { return this.#convKeys.get(id) ?? null; }
-
   // --- figures and test controls ---
 
   async counts() { return { sessions: this.#sessions.size, runs: this.#runs.size, visitors: this.#visitors.size }; }
@@ -439,19 +413,19 @@ export class MemoryStore {
     this.#runs.clear();
     this.#visitors.clear();
     this.#transcripts.clear();
-    this.#owners.clear();
-    this.#convKeys.clear();
+    this.#ownership.clear();
     this.#presence.clear();
     this.#continue.clear();
     this.#staff.clear();
     this.#pickups = [];
   }
 
-  // Runs, the staff ledger and presence: their calls are forwarded to the
+  // Runs, the staff ledger, presence and ownership: their calls are forwarded to the
   // part as they are (part-methods.mjs).
   static {
     forwardToPart(this, (store) => store.#runs, RUN_CALLS);
     forwardToPart(this, (store) => store.#staff, STAFF_LEDGER_CALLS);
     forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
+    forwardToPart(this, (store) => store.#ownership, OWNERSHIP_CALLS);
   }
 }

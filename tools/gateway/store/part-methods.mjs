@@ -1,5 +1,5 @@
 // Both stores (memory-store.mjs, redis-store.mjs) hand whole families of
-// calls to a part of their own (runs, staff ledger, presence), the same
+// calls to a part of their own (runs, staff ledger, presence, ownership), the same
 // calls with the same arguments. The families are named once here and the
 // forwarding methods made from them, so the two stores cannot drift apart
 // in what they forward.
@@ -12,6 +12,10 @@ export const RUN_CALLS = {
 };
 export const STAFF_LEDGER_CALLS = {
   promised: ['revokeStaff', 'staffRevoked', 'addStaffAudit', 'staffAudit'],
+  immediate: [],
+};
+export const OWNERSHIP_CALLS = {
+  promised: ['rememberOwner', 'wasOwner', 'bindConversationKey', 'conversationKey'],
   immediate: [],
 };
 export const PRESENCE_CALLS = {

@@ -12,13 +12,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { redisConnection } from './redis-connection.mjs';
 import { limitsWith } from './limits.mjs';
-import { PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
-import { MAX_VOICE_CALLS, OWNER_TOKENS_KEPT, newResumeToken } from './session-tokens.mjs';
+import { OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { MAX_VOICE_CALLS, newResumeToken } from './session-tokens.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
 import { RedisContinueLinks } from './redis-continue-links.mjs';
 import { RedisPresence } from './redis-presence.mjs';
 import { RedisStaffLedger } from './redis-staff-ledger.mjs';
+import { RedisOwnership } from './redis-ownership.mjs';
 import { RedisRuns } from './redis-runs.mjs';
 import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, PICKUPS_KEY, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
 import { MAX_PICKUPS, perPlaceMs, waitSeconds } from '../control/wait-estimate.mjs';
@@ -43,6 +44,7 @@ export class RedisStore {
   #continue; // redis-continue-links.mjs
   #presence; // redis-presence.mjs
   #staff; // redis-staff-ledger.mjs
+  #ownership; // redis-ownership.mjs
   #epochTimer = null;
   #epochCheckMs;
   #log;
@@ -63,6 +65,7 @@ export class RedisStore {
     this.#continue = new RedisContinueLinks(part);
     this.#presence = new RedisPresence(part);
     this.#staff = new RedisStaffLedger(part);
+    this.#ownership = new RedisOwnership(part);
   }
 
   async start() {
@@ -377,32 +380,6 @@ export class RedisStore {
     return (await this.#client.lRange(`nt:{${id}}:transcript`, 0, -1)).map((text) => JSON.parse(text));
   }
 
-  // As memory-store.mjs's: a list per conversation, newest first, kept as
-  // long as its transcript.
-  async rememberOwner(id, tokenHash) {
-    const key = `nt:{${id}}:owners`;
-    await this.#client.multi().lRem(key, 0, tokenHash).lPush(key, tokenHash).lTrim(key, 0, OWNER_TOKENS_KEPT - 1)
-      .pExpire(key, this.limits.runTtlMs).exec();
-  }
-
-  async wasOwner(id, tokenHash) {
-    return (await this.#client.lRange(`nt:{${id}}:owners`, 0, -1)).includes(tokenHash);
-  }
-
-  // As memory-store.mjs's, in one step: SET NX GET answers the hash already
-  // held (or none, when this one was just set), so two first requests racing
-  // bind one key and the other is told 'other'. Kept as long as a transcript,
-  // from the last use.
-  async bindConversationKey(id, keyHash) {
-    const key = `nt:{${id}}:ckey`;
-    const held = await this.#client.set(key, keyHash, { NX: true, GET: true, PX: this.limits.runTtlMs });
-    if (held !== null && held !== keyHash) return 'other';
-    if (held !== null) await this.#client.pExpire(key, this.limits.runTtlMs);
-    return held === null ? 'bound' : 'same';
-  }
-
-  async conversationKey(id) { return this.#client.get(`nt:{${id}}:ckey`); }
-
   // --- figures and test controls ---
 
   async counts() {
@@ -421,6 +398,7 @@ export class RedisStore {
   static {
     forwardToPart(this, (store) => store.#runs, RUN_CALLS);
     forwardToPart(this, (store) => store.#staff, STAFF_LEDGER_CALLS);
+    forwardToPart(this, (store) => store.#ownership, OWNERSHIP_CALLS);
     forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
   }
 }
