@@ -82,9 +82,18 @@ for (const lang of LANGS) {
       const cdp = await w.page.context().newCDPSession(w.page);
       await cdp.send('Network.enable');
       await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      // Emulation only pauses the socket; a real cut drops it. The cut comes
+      // before the 'offline' event: the emulated network may hold back the
+      // socket's close, and then the widget learns of the cut from the ping
+      // it sends on 'offline' (answered within 5 s or the socket is gone).
+      // The other way round, that ping's pong could arrive before the cut
+      // and stretch the wait to the heartbeat's liveness deadline (~40 s).
+      await stack.killSessions();
       await w.page.evaluate(() => dispatchEvent(new Event('offline')));
-      await stack.killSessions(); // emulation only pauses the socket; a real cut drops it
-      await w.widget.locator('.status[data-state="offline"]').waitFor({ state: 'visible' });
+      await w.widget.locator('.status[data-state="offline"]').waitFor({ state: 'visible', timeout: 15_000 }).catch(async (e) => {
+        const status = await w.widget.locator('.status').evaluate((n) => n.outerHTML).catch(String);
+        throw new Error(`${e.message}\nthe status line instead: ${status}\nthe page's warnings: ${w.problems.join(' | ')}`);
+      });
       await w.textarea.fill('Are you there?');
       await w.textarea.press('Enter');
       const queued = w.widget.locator('li.msg.user[data-state="queued"]');

@@ -44,9 +44,11 @@ const downlinkLines = (s) => s.consoleLines.filter((line) => line.startsWith('[n
 
 // Bytes per frame on the channel, as the gateway counted them while
 // `during()` ran: 'received' (the microphone's) or 'sent' (the agent's).
+// `during` gets the counts it is measured from, so a wait inside it counts
+// the same frames the measure divides by.
 async function bytesPerFrame(way, during) {
   const a = (await stack.stats()).voice;
-  await during();
+  await during(a);
   const b = (await stack.stats()).voice;
   const frames = b[`frames_${way}_rtc`] - a[`frames_${way}_rtc`];
   assert.ok(frames > 20, `only ${frames} frames ${way}`);
@@ -93,8 +95,7 @@ test('a lossy downlink: the widget asks for the agent\'s audio at 16 kbit/s with
   // late in it for enough frames (a loaded machine: once, 1 frame), the
   // answers to the shopper's looping speech too.
   const rtcFramesSent = async () => (await stack.stats()).voice.frames_sent_rtc;
-  const from = await rtcFramesSent();
-  const clean = await bytesPerFrame('sent', until(async () => (await rtcFramesSent()) - from > 20 && (await ui.state()) === 'listening', 60_000));
+  const clean = await bytesPerFrame('sent', (from) => until(async () => (await rtcFramesSent()) - from.frames_sent_rtc > 20 && (await ui.state()) === 'listening', 60_000)());
   assert.equal((await stack.stats()).voice.utterances_adapted, 0);
 
   await stack.control('/__natter/voice/faults', { drop: 0.2, seed: 7 }); // a fifth of the agent's frames never sent
