@@ -34,7 +34,6 @@
 // past `maxSocketsPerAddress` open sockets from one client address the next
 // is closed 1013 `try again later: address`.
 import { errorLine } from '../http/http-util.mjs';
-import { randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
 import { createFrameSender } from './frame-sender.mjs';
@@ -48,7 +47,8 @@ import { SendRate } from './send-rate.mjs';
 import { storeUnavailable } from '../store/store-errors.mjs';
 import { clientBoundsWith } from './client-bounds.mjs';
 import { addressKey } from '../http/chat-budget.mjs';
-import { mayCarryOn, rememberOwner } from './conversation-owner.mjs';
+import { rememberOwner } from './conversation-owner.mjs';
+import { sessionForHello } from './hello-session.mjs';
 import { bindFromHello } from './conversation-key.mjs';
 import * as wire from './wire-codes.mjs';
 import { checkServes, kickReason, welcomeControl } from './hello-answer.mjs';
@@ -337,36 +337,14 @@ export function createSessionEndpoint({
         return conn.close(wire.CLOSE_UNAUTHORIZED, `unauthorized: token ${checked.reason}`);
       }
     }
-    let id = h.session_id;
-    const who = { tabId: h.tab_id, instance };
-    conn.sessionId = id;
-    let attached = h.resume_token === '' ? null
-      : await store.resumeSession(id, h.resume_token, { ...who, rotate: true, revoke: h.revoke });
-    let events = attached ? await store.eventsAfter(id, h.last_event_seq) : [];
-    if (attached && events === null) { // proven, but the log no longer reaches back: no partial replay
-      const { prev } = attached;
-      attached = await store.createSession(id, who);
-      attached.prev ??= prev;
-      events = [];
-      attached.resumedButLost = true;
-    }
-    const resumed = attached !== null && !attached.resumedButLost;
-    if (!attached && !(await mayCarryOn(store, id, h.resume_token, h.conversation_key))) { // its session gone, and this hello is not its owner
-      id = randomUUID();
-      conn.sessionId = id;
-      log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(id)} (the conversation has a transcript)`);
-    }
-    if (!attached) attached = await store.createSession(id, { ...who, ifAbsent: true });
-    if (attached.held) { // held, and this hello cannot prove it: a session of its own, the held one untouched
-      id = randomUUID();
-      conn.sessionId = id;
-      log(`[server] WS /api/session hello for session ${short(h.session_id)} without its resume token: fresh session ${short(id)}`);
-      attached = await store.createSession(id, who);
-    }
-    if (attached.full) {
+    conn.sessionId = h.session_id; // the hello is said: a second one while the store answers is refused
+    const given = await sessionForHello(store, h, { tabId: h.tab_id, instance }, log);
+    if (given.full) {
       log(`[server] WS /api/session hello refused: the store holds the most sessions it may`);
       return conn.close(wire.CLOSE_TRY_AGAIN_LATER, 'try again later: sessions');
     }
+    const { id, attached, events, resumed } = given;
+    conn.sessionId = id;
     conn.gen = attached.gen;
     conn.epoch = attached.epoch ?? '';
     conn.line = attached.line ?? 'first'; // which device's token line proved it (continue/continue-links.mjs)
