@@ -7,8 +7,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseEvents, postChat, replyText, request } from './helpers.mjs';
-import { closeAllSockets, joinSession, msg } from './session-helpers.mjs';
+import { parseEvents, postChat, replyText } from './helpers.mjs';
+import { closeAllSockets, joinSession, msg, transcriptViaContinue } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { HTTP_ERROR_NOT_OWNER } from '../../tools/gateway/session/wire-codes.mjs';
 
@@ -22,16 +22,8 @@ function post(url, { conversation, key, text = 'hi', visitor }) {
   return postChat(url, { key: id, body: JSON.stringify(body) });
 }
 
-// The transcript a continue link of this connection's session hands out.
-async function transcriptVia(server, socket) {
-  socket.send({ type: 'continue.offer' });
-  const offer = await socket.waitFor((f) => f.type === 'continue.offered');
-  const res = await request(server.url, {
-    method: 'POST', path: '/api/continue', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ secret: offer.secret }),
-  });
-  assert.equal(res.status, 200, res.body);
-  return JSON.parse(res.body).transcript.map((e) => e.text).join('\n');
-}
+// The conversation's text as a continue link of this connection's session hands it out.
+const transcriptVia = async (server, socket) => (await transcriptViaContinue(server.url, socket)).map((e) => e.text).join('\n');
 
 function assertNotOwner(res) {
   assert.equal(res.status, 403, res.body);

@@ -6,23 +6,12 @@
 // (its last token) carries the conversation on under the same id.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from './helpers.mjs';
-import { closeAllSockets, joinSession, msg, sleep } from './session-helpers.mjs';
+import { closeAllSockets, joinSession, msg, sleep, transcriptViaContinue } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 
 const RESUME_WINDOW_MS = 3000; // on Redis, 150 ms ended the held session during the reply (at load 20): it must outlast the reply
 const SECRET_TEXT = 'my address is 12 Elm Street';
 
-// The transcript a continue link of this connection's session hands out.
-async function transcriptVia(server, socket) {
-  socket.send({ type: 'continue.offer' });
-  const offer = await socket.waitFor((f) => f.type === 'continue.offered');
-  const res = await request(server.url, {
-    method: 'POST', path: '/api/continue', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ secret: offer.secret }),
-  });
-  assert.equal(res.status, 200, res.body);
-  return JSON.parse(res.body).transcript;
-}
 
 const mentions = (transcript) => transcript.some((e) => e.text.includes(SECRET_TEXT));
 
@@ -48,14 +37,14 @@ for (const kind of STORE_KINDS) {
         const thief = await joinSession(server.url, { session: id, token, tab: 'thief' });
         assert.equal(thief.welcome.resumed, false);
         assert.notEqual(thief.welcome.session_id, id, `token ${JSON.stringify(token)}: a fresh session under a new id`);
-        assert.equal(mentions(await transcriptVia(server, thief.socket)), false, 'nothing of the conversation');
+        assert.equal(mentions(await transcriptViaContinue(server.url, thief.socket)), false, 'nothing of the conversation');
         await thief.socket.close();
       }
 
       const owner = await joinSession(server.url, { session: id, token: victim.welcome.resume_token, tab: 'victim' });
       assert.equal(owner.welcome.session_id, id, 'the owner carries the conversation on');
       assert.equal(owner.welcome.resumed, false, 'the session itself had ended');
-      assert.equal(mentions(await transcriptVia(server, owner.socket)), true);
+      assert.equal(mentions(await transcriptViaContinue(server.url, owner.socket)), true);
     });
 
     test('a new conversation id (no transcript) is taken as given', async () => {

@@ -82,13 +82,14 @@ export function replyText(events) {
   return events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
 }
 
-// Polls `check()` until it returns truthy or `ms` pass.
-export async function eventually(check, ms = 2000) {
+// Polls `check()` (sync or async) until it returns truthy, and returns
+// that; throws after `ms`, naming `what` it waited for.
+export async function eventually(check, ms = 2000, what = 'the condition') {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTestServer, postChat, parseEvents, request } from './helpers.mjs';
+import { eventually, parseEvents, postChat, request, startTestServer } from './helpers.mjs';
 import { connect, helloFrame, closeAllSockets, msg } from './session-helpers.mjs';
 import { startPostgres } from '../../tools/postgres/postgres-server.mjs';
 
@@ -17,15 +17,7 @@ const staff = (server, method, urlPath, body) => request(server.url, {
   method, path: urlPath, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
   body: body === undefined ? undefined : JSON.stringify(body),
 }).then((res) => ({ ...res, json: res.body ? JSON.parse(res.body) : null }));
-const until = async (check, what, ms = 15_000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const until = (check, what, ms = 15_000) => eventually(check, ms, what);
 const recorded = async (server, id) => (await staff(server, 'GET', `/staff/record/conversations/${id}`)).json?.conversation ?? null;
 const replyText = (body) => parseEvents(body).filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
 

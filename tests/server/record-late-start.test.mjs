@@ -5,22 +5,14 @@
 // that answers but refuses (no such database) still stops the start.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, postChat, parseEvents, request } from './helpers.mjs';
+import { eventually, parseEvents, postChat, request, startTestServer } from './helpers.mjs';
 import { startPostgres } from '../../tools/postgres/postgres-server.mjs';
 
 const TOKEN = 'record-late-staff-token-0123456789';
 const staff = (server, urlPath) => request(server.url, { path: urlPath, headers: { authorization: `Bearer ${TOKEN}` } })
   .then((res) => ({ ...res, json: res.body ? JSON.parse(res.body) : null }));
 const replyText = (body) => parseEvents(body).filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
-const until = async (check, what, ms = 30_000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
+const until = (check, what, ms = 30_000) => eventually(check, ms, what);
 
 test('PostgreSQL down at start: the chat is served, staff reads answer 503, and the queued turns land once it is up', async (t) => {
   const pg = await startPostgres();

@@ -8,17 +8,12 @@ import client from 'prom-client';
 import { openRecord } from '../../tools/gateway/record/open-record.mjs';
 import { createRecordWriter } from '../../tools/gateway/record/record-writer.mjs';
 import { startPostgres } from '../../tools/postgres/postgres-server.mjs';
+import { eventually } from './helpers.mjs';
 
 const T0 = Date.UTC(2026, 10, 1, 12);
 const turn = (id, text = `text ${id}`, conversationId = 'c1') =>
   ({ type: 'turn', id, conversationId, at: T0 + Number(id.replace(/\D/g, '') || 0), role: 'shopper', text });
-const until = async (check, what, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (check, what, ms = 10_000) => eventually(check, ms, what);
 const metric = async (registry, name, labels = '') => {
   const text = await registry.metrics();
   const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));

@@ -3,6 +3,7 @@
 // Every socket made here is remembered; closeAllSockets() ends them (after()).
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { request } from './helpers.mjs';
 
 const open = new Set();
 
@@ -174,4 +175,17 @@ export async function detached(baseUrl, sessionId, statsOf) {
     if (Date.now() > deadline) throw new Error(`session ${sessionId} still attached`);
     await sleep(5);
   }
+}
+
+// The transcript (its entries) that a continue link offered on this
+// connection hands out: what the session's conversation holds, as a second
+// device would see it.
+export async function transcriptViaContinue(baseUrl, socket) {
+  socket.send({ type: 'continue.offer' });
+  const offer = await socket.waitFor((f) => f.type === 'continue.offered');
+  const res = await request(baseUrl, {
+    method: 'POST', path: '/api/continue', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ secret: offer.secret }),
+  });
+  if (res.status !== 200) throw new Error(`POST /api/continue: ${res.status} ${res.body}`);
+  return JSON.parse(res.body).transcript;
 }

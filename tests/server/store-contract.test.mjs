@@ -9,16 +9,9 @@ import { RedisStore } from '../../tools/gateway/store/redis-store.mjs';
 import { followRun, produceRun } from '../../tools/gateway/runs/reply-run.mjs';
 import { startRedis } from './redis-helpers.mjs';
 import { MAX_ENTRIES, MAX_ENTRY_CHARS } from '../../tools/gateway/agents/transcripts.mjs';
+import { eventually } from './helpers.mjs';
 
-const until = async (check, what, ms = 5000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const until = (check, what, ms = 5000) => eventually(check, ms, what);
 const turn = (id, text = 'hi') => ({ message_id: id, conversation_id: 'c', text });
 const ev = (n) => ({ event: 'delta', data: { text: `t${n}` } });
 
