@@ -12,6 +12,7 @@ import { startTestServer } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame, joinSession } from './session-helpers.mjs';
 import { loadVoice, voiceCalls, voicePackets } from './voice-helpers.mjs';
 import { CLIENT_BOUNDS } from '../../tools/gateway/session/client-bounds.mjs';
+import { encodeVoicePacket } from '../../tools/gateway/voice/voice-packet.mjs';
 
 const FLOOD = 3000; // packets: about a second of work each way without the bounds
 const heard = new Map(); // callId -> frames the agent heard (decoded or concealed)
@@ -37,14 +38,7 @@ after(async () => {
 });
 
 // Packet k of the flood: seq 25 k (a 24-frame gap before each), tiny.
-function floodPacket(k) {
-  const packet = Buffer.alloc(8 + payload.length);
-  packet[0] = 1;
-  packet.writeUInt16BE((k * 25) & 0xffff, 2);
-  packet.writeUInt32BE((k * 25 * 960) % 2 ** 32, 4);
-  packet.set(payload, 8);
-  return packet;
-}
+const floodPacket = (k) => encodeVoicePacket({ seq: k * 25, timestamp: k * 25 * 960, payload });
 
 async function startCall(session, callId, features = []) {
   const socket = await connect(server.url);

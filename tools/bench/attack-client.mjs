@@ -12,6 +12,7 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { encodeVoicePacket } from '../gateway/voice/voice-packet.mjs';
 
 const { url, vector } = JSON.parse(process.argv[2]);
 const wsUrl = `${url.replace(/^http/, 'ws')}api/session`;
@@ -47,12 +48,7 @@ function voice() {
       const callId = ws.callId;
       pump(ws, () => {
         k += 1;
-        const packet = Buffer.alloc(8 + OPUS_SILENCE.length);
-        packet[0] = 1;
-        packet.writeUInt16BE((k * 25) & 0xffff, 2);
-        packet.writeUInt32BE((k * 25 * 960) % 2 ** 32, 4);
-        OPUS_SILENCE.copy(packet, 8);
-        return packet;
+        return encodeVoicePacket({ seq: k * 25, timestamp: k * 25 * 960, payload: OPUS_SILENCE });
       }, () => ws.callId === callId); // a new call, a new pump
     }
   });
