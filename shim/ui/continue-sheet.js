@@ -19,6 +19,7 @@
 // The QR's link is this page's URL with the secret as its fragment
 // (../continue/fragment.js). Text goes in through textContent only.
 import { el, sheetOf } from './dom.js';
+import { withEnglish } from '../i18n/chunk-english.js';
 import enContinue from '../i18n/en-continue.js';
 
 export const CONTINUE_CSS = `
@@ -48,8 +49,7 @@ export const spacedCode = (code) => (code.length === 8 ? `${code.slice(0, 4)}-${
 // drawQr(doc, text, label) -> <svg>; pageHref(): this page's URL;
 // link(href, secret): the QR's URL.
 export function createContinueSheet({ doc, panel, open, t: translate, on, drawQr, pageHref, link }) {
-  // The prompt's English ships with this chunk, not in en.js.
-  const t = (key, vars) => (translate.has?.(key) || !(key in enContinue) ? translate(key, vars) : enContinue[key]);
+  const t = withEnglish(translate, enContinue); // its English ships with the chunk, not in en.js
   const sheet = el(doc, 'div', {
     class: 'continue', id: 'natter-continue', role: 'group', 'aria-label': t('continue.offer'), part: 'continue',
   });

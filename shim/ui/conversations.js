@@ -11,6 +11,8 @@
 //   list.show({current, items})   draws the core's conversations_shown
 
 import { el, sheetOf } from './dom.js';
+import { withEnglish } from '../i18n/chunk-english.js';
+import enConversations from '../i18n/en-conversations.js';
 
 const CONVERSATIONS_CSS = `
 .conversations { display: flex; flex-direction: column; gap: 4px; padding: 6px 12px; border-bottom: 1px solid var(--_line); max-height: 30%; overflow-y: auto; }
@@ -28,7 +30,8 @@ const CONVERSATIONS_CSS = `
 .conversation-when { flex: none; color: var(--_muted); font-size: 12px; }
 `;
 
-export function createConversations({ doc, parent, before, t, locale = { tag: 'en' }, onNew, onSwitch }) {
+export function createConversations({ doc, parent, before, t: translate, locale = { tag: 'en' }, onNew, onSwitch }) {
+  const t = withEnglish(translate, enConversations); // its English ships with the chunk, not in en.js
   const root = parent.getRootNode();
   const sheet = root.adoptedStyleSheets ? sheetOf(CONVERSATIONS_CSS) : null;
   if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];

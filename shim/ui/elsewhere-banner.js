@@ -3,8 +3,11 @@
 // device — not you?" and a Revoke button. Drawn above the conversation;
 // the core decides when it shows and whether Revoke is offered.
 import { el } from './dom.js';
+import { withEnglish } from '../i18n/chunk-english.js';
+import enSessionUi from '../i18n/en-session-ui.js';
 
-export function createElsewhereBanner({ doc, panel, t, onRevoke }) {
+export function createElsewhereBanner({ doc, panel, t: translate, onRevoke }) {
+  const t = withEnglish(translate, enSessionUi); // its English ships with the chunk, not in en.js
   const banner = el(doc, 'div', { class: 'elsewhere', role: 'status', part: 'elsewhere' });
   banner.hidden = true;
   banner.appendChild(el(doc, 'p', {}, t('continue.elsewhere')));

@@ -14,8 +14,11 @@
 // address is refused.
 
 import { el } from './dom.js';
+import { withEnglish } from '../i18n/chunk-english.js';
+import enSessionUi from '../i18n/en-session-ui.js';
 
-export function createHandoffForm({ doc, offer, t, onEmail }) {
+export function createHandoffForm({ doc, offer, t: translate, onEmail }) {
+  const t = withEnglish(translate, enSessionUi); // its English ships with the chunk, not in en.js
   const { bar, ask } = offer;
   const typing = el(doc, 'p', { class: 'typing', role: 'status', 'aria-live': 'polite', part: 'typing' });
 

@@ -14,8 +14,11 @@
 //   ladder's rung, as data-rung and a tooltip: "webrtc_direct", "turn_tcp", …)
 
 import { el } from './dom.js';
+import { withEnglish } from '../i18n/chunk-english.js';
+import enSessionUi from '../i18n/en-session-ui.js';
 
-export function createVoiceBar({ doc, micButton, textarea, parent, before, t, onEnd, onMute }) {
+export function createVoiceBar({ doc, micButton, textarea, parent, before, t: translate, onEnd, onMute }) {
+  const t = withEnglish(translate, enSessionUi); // its English ships with the chunk, not in en.js
   const bar = el(doc, 'div', { class: 'voice', part: 'voice-bar', role: 'group', 'aria-label': t('voice.call') });
   bar.hidden = true;
   const state = el(doc, 'span', { class: 'voice-state', role: 'status', 'aria-live': 'polite', part: 'voice-state' });

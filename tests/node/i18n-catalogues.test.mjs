@@ -8,6 +8,8 @@ import shipped from '../../shim/i18n/en.js';
 import enCore from '../../shim/i18n/en-core.js';
 import enContinue from '../../shim/i18n/en-continue.js';
 import enReplyParts from '../../shim/i18n/en-reply-parts.js';
+import enSessionUi from '../../shim/i18n/en-session-ui.js';
+import enConversations from '../../shim/i18n/en-conversations.js';
 import { resolveLocale, availableCatalogues } from '../../shim/i18n/locale.js';
 import { createTranslator, fill } from '../../shim/i18n/translate.js';
 import { localizeEffect, coreTextKeys } from '../../shim/i18n/core-text.js';
@@ -15,8 +17,8 @@ import { localizeEffect, coreTextKeys } from '../../shim/i18n/core-text.js';
 const dir = new URL('../../shim/i18n/', import.meta.url);
 const locales = readdirSync(dir).filter((f) => /^[a-z]{2,3}\.js$/.test(f)).map((f) => f.slice(0, -3));
 // The English reference: the shipped catalogue, the core's words and the
-// chunks' (continue, reply parts).
-const en = { ...shipped, ...enCore, ...enContinue, ...enReplyParts };
+// chunks' (session UI, continue, conversations, reply parts).
+const en = { ...shipped, ...enCore, ...enSessionUi, ...enContinue, ...enConversations, ...enReplyParts };
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('there is English, a left-to-right and a right-to-left catalogue', () => {
