@@ -9,63 +9,21 @@
 //
 //   const run = localizeEffects(runEffect, t, { maxChars: 4000 });
 
-import { CONTINUE_NOTICES, CONTINUE_STATUS } from './continue-text.js';
+import { CORE_CODES } from './core-codes.js';
 
-const COMPOSER = { too_long: 'composer.tooLong', outbox_full: 'composer.outboxFull' };
-const NOTICE = {
-  fresh_session: 'notice.freshSession',
-  mic_denied: 'notice.micDenied',
-  mic_missing: 'notice.micMissing',
-  mic_lost: 'notice.micLost',
-  voice_unavailable: 'notice.voiceUnavailable',
-  voice_unsupported: 'notice.voiceUnsupported',
-  voice_blocked: 'notice.voiceBlocked',
-  voice_mic_waiting: 'notice.voiceMicWaiting',
-  voice_audio_stalled: 'notice.voiceAudioStalled',
-  handoff_asked: 'notice.handoffAsked',
-  handoff_waiting: 'notice.handoffWaiting',
-  handoff_wait: 'notice.handoffWait',
-  handoff_joined: 'notice.handoffJoined',
-  handoff_left: 'notice.handoffLeft',
-  handoff_back: 'notice.handoffBack',
-  handoff_unavailable: 'notice.handoffUnavailable',
-  conversation_in_call: 'notice.conversationInCall',
-  ...CONTINUE_NOTICES,
+// A core text's catalogue key: its kind's prefix and its code in camel case
+// (notice fresh_session -> notice.freshSession, failure not_sent ->
+// failure.notSent). A code that shares another's words names that one.
+// Derived rather than listed, so the core bundle carries no table of them;
+// the codes the core sends, kind by kind, are in core-codes.js, which the
+// catalogue test checks against the catalogues.
+const SAME_WORDS = {
+  reconnecting: 'reconnecting_in', // the countdown's words
+  continue_bad_code: 'continue_unknown',
+  continue_refused: 'continue_failed',
 };
-
-const STATUS = {
-  connecting: 'status.connecting',
-  reconnecting_now: 'status.reconnectingNow',
-  connected: 'status.connected',
-  offline: 'status.offline',
-  reconnecting: 'status.reconnectingIn',
-  closed: 'status.closed',
-  closed_elsewhere: 'status.closedElsewhere',
-  update_required: 'status.updateRequired',
-  credentials_refused: 'status.credentialsRefused',
-  unsupported_client: 'status.unsupportedClient',
-  ...CONTINUE_STATUS,
-};
-const DIAGNOSIS = {
-  drops_after_open: 'diagnosis.dropsAfterOpen',
-  upgrade_headers_dropped: 'diagnosis.upgradeHeadersDropped',
-  proxy_error: 'diagnosis.proxyError',
-  service_unavailable: 'diagnosis.serviceUnavailable',
-};
-// A failed delivery's reason; agent_failed with a message of the agent's own.
-const REASON = {
-  unreadable: 'failure.unreadable',
-  not_authorised: 'failure.notAuthorised',
-  too_large: 'failure.tooLarge',
-  conflict: 'failure.conflict',
-  http_error: 'failure.httpError',
-  agent_failed: 'failure.agentFailed',
-  unreachable: 'failure.unreachable',
-  not_sent: 'failure.notSent', // over HTTP: left unanswered by an earlier page (send_machine.hpp)
-};
-
-// The email form's refusal (presence.hpp, handoff_email_form.code).
-const EMAIL_FORM = { bad_email: 'handoff.badEmail' };
+const camel = (code) => code.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+export const keyOf = (prefix, code) => (code ? `${prefix}.${camel(SAME_WORDS[code] ?? code)}` : '');
 
 // key's text in the active catalogue (or the shop's override), else `fallback`.
 function say(t, key, vars, fallback) {
@@ -74,15 +32,15 @@ function say(t, key, vars, fallback) {
 
 function localizeStatus(e, t) {
   const diagnosis = e.diagnosis
-    ? say(t, DIAGNOSIS[e.diagnosis_code], { status: e.diagnosis_status }, e.diagnosis)
+    ? say(t, keyOf('diagnosis', e.diagnosis_code), { status: e.diagnosis_status }, e.diagnosis)
     : e.diagnosis;
   const seconds = Math.ceil(Math.max(0, e.retry_in_ms) / 1000);
-  return { ...e, text: say(t, STATUS[e.code], { seconds }, e.text), diagnosis };
+  return { ...e, text: say(t, keyOf('status', e.code), { seconds }, e.text), diagnosis };
 }
 
 function localizeDelivery(e, t) {
   if (!e.detail || !e.reason) return e;
-  let key = REASON[e.reason];
+  let key = keyOf('failure', e.reason);
   if (e.reason === 'agent_failed' && e.reason_arg) key = 'failure.agentFailedWith';
   return { ...e, detail: say(t, key, { status: e.reason_arg, message: e.reason_arg }, e.detail) };
 }
@@ -92,10 +50,10 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
   let key = '';
   let vars;
   if (effect.type === 'composer_error') {
-    key = COMPOSER[effect.code] || '';
+    key = keyOf('composer', effect.code);
     vars = { limit: new Intl.NumberFormat(t.tag).format(maxChars) };
   } else if (effect.type === 'notice_shown') {
-    key = NOTICE[effect.code] || '';
+    key = keyOf('notice', effect.code);
     // The notice's one variable part (a staff name, a queue position, the
     // estimated wait in minutes: Intl says "1 minute" / "3 Minuten" / "٣ دقائق").
     const n = Number(effect.arg) || 0;
@@ -108,7 +66,7 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
   } else if (effect.type === 'delivery_changed') {
     return localizeDelivery(effect, t);
   } else if (effect.type === 'handoff_email_form') {
-    key = EMAIL_FORM[effect.code] || '';
+    key = keyOf('handoff', effect.code); // the email form's refusal (presence.hpp)
   }
   if (!key || !t.custom(key)) return effect;
   return { ...effect, text: t(key, vars) };
@@ -118,8 +76,8 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
 // (tests/node/i18n-catalogues.test.mjs); the widget never calls it. Their
 // English is in en-core.js, or in en.js where the shim shows it itself.
 export function coreTextKeys() {
-  const maps = [COMPOSER, NOTICE, STATUS, DIAGNOSIS, REASON, EMAIL_FORM];
-  return [...new Set([...maps.flatMap(Object.values), 'failure.agentFailedWith'])];
+  const keys = Object.entries(CORE_CODES).flatMap(([prefix, codes]) => codes.map((code) => keyOf(prefix, code)));
+  return [...new Set([...keys, 'failure.agentFailedWith'])];
 }
 
 export function localizeEffects(runEffect, t, options) {

@@ -12,7 +12,7 @@ import enSessionUi from '../../shim/i18n/en-session-ui.js';
 import enConversations from '../../shim/i18n/en-conversations.js';
 import { resolveLocale, availableCatalogues } from '../../shim/i18n/locale.js';
 import { createTranslator, fill } from '../../shim/i18n/translate.js';
-import { localizeEffect, coreTextKeys } from '../../shim/i18n/core-text.js';
+import { localizeEffect, coreTextKeys, keyOf } from '../../shim/i18n/core-text.js';
 
 const dir = new URL('../../shim/i18n/', import.meta.url);
 const locales = readdirSync(dir).filter((f) => /^[a-z]{2,3}\.js$/.test(f)).map((f) => f.slice(0, -3));
@@ -50,7 +50,7 @@ test('English: the core\'s words are apart from the shipped catalogue, and only 
   // only in en-core.js would show as the key. So no module but the maps
   // may name one.
   const shim = new URL('../../shim/', import.meta.url);
-  const maps = new Set(['i18n/core-text.js', 'i18n/continue-text.js']);
+  const maps = new Set(['i18n/core-text.js', 'i18n/core-codes.js']);
   const named = [];
   for (const file of readdirSync(shim, { recursive: true })) {
     if (!file.endsWith('.js') || maps.has(file) || /^i18n\/[a-z]{2,3}(-core)?\.js$/.test(file)) continue;
@@ -58,6 +58,16 @@ test('English: the core\'s words are apart from the shipped catalogue, and only 
     for (const key of Object.keys(enCore)) if (text.includes(`'${key}'`) || text.includes(`"${key}"`)) named.push(`${file}: ${key}`);
   }
   assert.deepEqual(named, []);
+});
+
+test('a core code names its key: its kind\'s prefix and the code in camel case, or the code whose words it shares', () => {
+  assert.equal(keyOf('notice', 'fresh_session'), 'notice.freshSession');
+  assert.equal(keyOf('failure', 'not_sent'), 'failure.notSent');
+  assert.equal(keyOf('handoff', 'bad_email'), 'handoff.badEmail');
+  assert.equal(keyOf('status', 'reconnecting'), 'status.reconnectingIn');
+  assert.equal(keyOf('notice', 'continue_bad_code'), 'notice.continueUnknown');
+  assert.equal(keyOf('notice', 'continue_refused'), 'notice.continueFailed');
+  assert.equal(keyOf('composer', ''), '', 'no code, no key');
 });
 
 test('the locale is the shop\'s, then <html lang>, then the browser\'s, then English', () => {
