@@ -23,7 +23,7 @@
 //      so the loader only has to carry core_js; shim/release-files.js). The core
 //      .wasm has no Emscripten glue: shim/core-api.js instantiates it.
 //   3. Every shipped file is named <stem>.<sha256[:12]>.<ext> and gets an
-//      SRI hash (sha384-<base64>): natter.core.*.js/.wasm,
+//      SRI hash (sha256-<base64>): natter.core.*.js/.wasm,
 //      natter.corerest.*.wasm (the core .wasm in two parts: split-core.mjs;
 //      natter.coresession.*.wasm and natter.coresessionrest.*.wasm, the
 //      same split by the live session's first chats),
@@ -276,7 +276,10 @@ function bundledEntries(list, name) {
 }
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
-const sri = (buf) => `sha384-${createHash('sha384').update(buf).digest('base64')}`;
+// SHA-256, the shortest hash SRI takes: the core bundle carries a hash for
+// every file it may load, incompressible bytes of every first chat (44
+// characters each instead of SHA-384's 64).
+const sri = (buf) => `sha256-${createHash('sha256').update(buf).digest('base64')}`;
 
 // Returns [{ key, stem, ext, data }] for every content-hashed file but core_js.
 // The core .wasm ships in two parts (split-core.mjs), split once per
