@@ -29,7 +29,6 @@ import {
   coreConfig, envDefaults, transportMode, mintTabId, multipleConversations, storedSessionText,
   CONVERSATION_KEY, CONVERSATIONS_KEY, RELOAD_KEY,
 } from './config.js';
-import { createChannelCheck } from './release-channel.js';
 import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
 import { liftToTopLayer } from './top-layer.js';
 import { standAside } from './stand-aside.js';
@@ -37,7 +36,7 @@ import { CSP_HINT } from './load-wasm.js';
 import { createCoreHost } from './core-host.js';
 import { loadFrameHost } from './frame/load-frame-host.js';
 import { createHttpTransport } from './http-transport.js';
-import { createTokenFetch } from './token-fetch.js';
+import { createLazyShopRequests, loadShopRequests } from './load-shop-requests.js';
 import { createWsTransport } from './ws-transport.js';
 import { createBrowserSignals } from './browser-signals.js';
 import { detectCapabilities } from './capabilities.js';
@@ -282,9 +281,13 @@ async function start(loaderCtx) {
   const sessionMode = transportMode(ctx.connection) === 'session';
   const look = startLook({ ctx, console: platform.console });
   const multiple = multipleConversations(ctx.connection);
+  const log = createLog({ console: platform.console, now: platform.now });
+  // The token endpoint's and the release channel's fetches: a chunk, which a
+  // page with a token URL or a channel downloads now, beside the core.
+  const shopRequests = createLazyShopRequests({ load: () => loadShopRequests({ manifest: ctx.manifest, base: ctx.base }), log });
+  if (String(ctx.connection.tokenUrl ?? '').trim() || ctx.manifest.channel) shopRequests.load();
   let { core, createHost, loadRest } = await startCore(ctx, platform);
   const { t, locale } = await look.language;
-  const log = createLog({ console: platform.console, now: platform.now });
   const listeners = createListeners({ console: platform.console });
   let sessionUi = null; // session mode: its UI beyond a first chat, a chunk (created below)
   // The rest of the core (shim/core-api.js), the session UI and the reply
@@ -326,9 +329,17 @@ async function start(loaderCtx) {
   // asked (another conversation's core counts request ids afresh).
   let generation = 0;
   const forThisCore = () => { const g = generation; return (event) => g === generation && dispatch(event); };
-  const fetchToken = (e) => createTokenFetch({
-    fetch: platform.fetch, dispatch: forThisCore(), setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
-  })(e);
+  const fetchToken = (e) => {
+    const answer = forThisCore();
+    shopRequests.run(({ createTokenFetch }) => createTokenFetch({
+      fetch: platform.fetch, dispatch: answer, setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
+    })(e), (reason) => answer({ type: 'token_failed', request_id: e.request_id, status: 0, reason }));
+  };
+  const checkChannel = (e) => {
+    const answer = forThisCore();
+    shopRequests.run(({ createChannelCheck }) => createChannelCheck({ fetch: platform.fetch, dispatch: answer })(e),
+      () => answer({ type: 'channel_read', ok: false, version: '', build: '' }));
+  };
   let voice = null; // session mode only: sessionUi's stand-in for voice-effects.js
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
@@ -414,7 +425,7 @@ async function start(loaderCtx) {
   let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, sessionUi, reload: () => location.reload(), fetchToken,
-      checkChannel: (e) => createChannelCheck({ fetch: platform.fetch, dispatch: forThisCore() })(e),
+      checkChannel,
       openConversation: multiple ? openConversation : null,
     }), t, { maxChars: 4000 },
   );

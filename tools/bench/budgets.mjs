@@ -32,6 +32,7 @@ export const BUDGETS = {
   frame_host_js: 1.5 * KIB,    // 1,350 B
   conversations_js: 1.5 * KIB, // the list of the shopper's conversations and its CSS, only on a page with data-conversations="multiple"
   reply_parts_js: 2.5 * KIB,   // product cards and reply chips with their CSS and English, once the panel opened or the first card or chip set
+  shop_requests_js: 1 * KIB,   // the token endpoint's and the release channel's fetches, only on a page with a token URL or a channel
   continue_js: 10.5 * KIB,     // 9,201 B: the continue sheet + qrcode-generator 2.0.4 + its SVG drawer, only once a shopper asks to continue on a phone
   voice_js: 12 * KIB,          // 10,187 B
   voice_wasm: 132 * KIB,       // the codec with WASM SIMD in two encoder files (wasm/opus/simd/) and the quantiser's feedback two states at a time (wasm/opus/wasm_patch/, +247 B): 119,482 B before the SIMD files (libopus 1.3.1 at -Os with LTO, emmalloc, bulk memory, no tonality analysis, 64-bit multiplies; 120,913 B with SILK's 32-bit ones, 132,765 B with the analysis, 157,226 B at -O2)

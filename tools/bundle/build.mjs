@@ -231,6 +231,10 @@ async function voiceFrameAssets(voiceJs, version) {
 //   reply_parts_js (natter.replyparts.<hash>.js): product cards and reply
 //     chips with their CSS and English, downloaded once the panel opened or
 //     when the core first shows one (shim/ui/load-reply-parts.js).
+//   shop_requests_js (natter.shoprequests.<hash>.js): the fetches of the
+//     shop's token endpoint and of the release channel pointer, downloaded
+//     at start only on a page with a token URL or a channel
+//     (shim/load-shop-requests.js).
 const CHUNKS = [
   { key: 'session_ui_js', stem: 'natter.sessionui', entry: 'shim/session-ui/session-ui-chunk.js' },
   { key: 'voice_runtime_js', stem: 'natter.voiceruntime', entry: 'shim/voice/voice-runtime-chunk.js' },
@@ -238,6 +242,7 @@ const CHUNKS = [
   { key: 'continue_js', stem: 'natter.continue', entry: 'shim/continue/continue-chunk.js' },
   { key: 'conversations_js', stem: 'natter.conversations', entry: 'shim/ui/conversations-chunk.js' },
   { key: 'reply_parts_js', stem: 'natter.replyparts', entry: 'shim/ui/reply-parts-chunk.js' },
+  { key: 'shop_requests_js', stem: 'natter.shoprequests', entry: 'shim/shop-requests-chunk.js' },
 ];
 
 // voiceFiles: the bundled entries of the files only a call uses
