@@ -17,10 +17,12 @@ import { createVoiceEffects } from '../voice/voice-effects.js';
 import { loadVoiceRuntime } from '../voice/load-runtime.js';
 import { createContinueEffects } from '../continue/continue-effects.js';
 import { sessionSheet } from './session-styles.js';
+import { withSessionUiFiles } from './session-ui-files.js';
 
 export function createSessionUi({
-  doc, win, root, ui, t, dispatch, log, session, fetch, manifest, base, pageHref,
+  doc, win, root, ui, t, dispatch, log, session, fetch, manifest: release, base, pageHref,
 }) {
+  const manifest = withSessionUiFiles(release); // with the entries of the chunks it loads
   // The voice runtime is its own chunk, downloaded on the first call, with the WebRTC link.
   const makeRuntime = async (on) => {
     const { createVoiceRuntime, createRtcLink } = await loadVoiceRuntime({ manifest, base, doc });

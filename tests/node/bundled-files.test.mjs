@@ -1,7 +1,9 @@
 // What the build writes into the scripts about the release's other files
 // (tools/bundle/build.mjs): the core bundle names every file a first chat
 // or the widget's chunks may load, the voice runtime chunk the files only a
-// call uses (shim/voice/voice-files.js), and the core bundle none of those.
+// call uses (shim/voice/voice-files.js), the session UI chunk the chunks
+// only it loads (shim/session-ui/session-ui-files.js), and the core bundle
+// none of those.
 // Checked on dist/ (npm test builds it first), by the content-hashed names
 // and SRI hashes, which appear nowhere else.
 import { test } from 'node:test';
@@ -26,11 +28,22 @@ test('the voice runtime chunk names each file only a call uses, with its SRI has
   }
 });
 
+// The chunks only the session UI chunk loads: it names them, the core bundle does not.
+const SESSION_UI_ONLY = ['voice_runtime_js', 'continue_js'];
+
+test('the session UI chunk names the chunks only it loads, with their SRI hashes', () => {
+  const chunk = text('session_ui_js');
+  for (const key of SESSION_UI_ONLY) {
+    assert.ok(chunk.includes(manifest.files[key].path), `the session UI chunk names ${key}`);
+    assert.ok(chunk.includes(manifest.files[key].integrity), `the session UI chunk has ${key}'s SRI hash`);
+  }
+});
+
 test('the core bundle names none of them, and every other file but the frames\' own scripts', () => {
   const core = text('core_js');
-  for (const key of VOICE_ONLY) assert.ok(!core.includes(manifest.files[key].path), `the core bundle names ${key}`);
-  const others = Object.keys(manifest.files).filter((k) => !VOICE_ONLY.includes(k)
+  for (const key of [...VOICE_ONLY, ...SESSION_UI_ONLY]) assert.ok(!core.includes(manifest.files[key].path), `the core bundle names ${key}`);
+  const others = Object.keys(manifest.files).filter((k) => !VOICE_ONLY.includes(k) && !SESSION_UI_ONLY.includes(k)
     && !['core_js', 'core_frame_js', 'voice_frame_js'].includes(k));
-  assert.ok(others.includes('voice_runtime_js') && others.includes('core_wasm'), others.join());
+  assert.ok(others.includes('session_ui_js') && others.includes('core_wasm'), others.join());
   for (const key of others) assert.ok(core.includes(manifest.files[key].path), `the core bundle names ${key}`);
 });

@@ -248,16 +248,23 @@ const CHUNKS = [
 // voiceFiles: the bundled entries of the files only a call uses
 // (VOICE_ONLY), which the voice runtime chunk carries as
 // __NATTER_VOICE_FILES__ (shim/voice/voice-files.js) instead of the core bundle.
-async function chunkAssets(voiceFiles) {
-  return Promise.all(CHUNKS.map(async ({ key, stem, entry }) => {
+// The session UI chunk, built after the others, carries the entries of the
+// chunks only it loads (SESSION_UI_ONLY) as __NATTER_SESSION_UI_FILES__
+// (shim/session-ui/session-ui-files.js). name(asset): its hashed file name.
+async function chunkAssets(voiceFiles, name) {
+  const bundle = async ({ key, stem, entry }, define = {}) => {
     const result = await esbuild.build({
       entryPoints: [path.join(repoRoot, entry)],
       bundle: true, format: 'iife', target: 'es2020', platform: 'browser', minify: true, write: false,
-      logLevel: 'warning', plugins: [minifyCssPlugin()],
-      define: key === 'voice_runtime_js' ? { __NATTER_VOICE_FILES__: JSON.stringify(voiceFiles) } : {},
+      logLevel: 'warning', plugins: [minifyCssPlugin()], define,
     });
     return { key, stem, ext: '.js', data: Buffer.from(result.outputFiles[0].contents) };
-  }));
+  };
+  const sessionUi = CHUNKS.find((c) => c.key === 'session_ui_js');
+  const first = await Promise.all(CHUNKS.filter((c) => c !== sessionUi).map((c) => bundle(c,
+    c.key === 'voice_runtime_js' ? { __NATTER_VOICE_FILES__: JSON.stringify(voiceFiles) } : {})));
+  const sessionUiFiles = bundledEntries(first.filter((a) => SESSION_UI_ONLY(a.key)), name);
+  return [await bundle(sessionUi, { __NATTER_SESSION_UI_FILES__: JSON.stringify(sessionUiFiles) }), ...first];
 }
 
 // What the core bundle carries of the other files (__NATTER_FILES__,
@@ -274,6 +281,10 @@ const PATH_ONLY = (key) => key === 'voice_js' || key.endsWith('_frame_html') || 
 const FRAME_ONLY = (key) => key === 'core_frame_js' || key === 'voice_frame_js';
 const VOICE_ONLY = (key) => ['voice_js', 'voice_wasm', 'voice_scalar_wasm', 'voice_frame_html'].includes(key)
   || key.startsWith('worklet_');
+// The chunks only the session UI chunk loads (a call's runtime, the continue
+// sheet): it carries their entries, so a first chat does not pay for their
+// hashes either.
+const SESSION_UI_ONLY = (key) => key === 'voice_runtime_js' || key === 'continue_js';
 function bundledEntries(list, name) {
   return Object.fromEntries(list.filter((a) => !FRAME_ONLY(a.key)).map((a) => [
     a.key, PATH_ONLY(a.key) ? { path: name(a) } : { path: name(a), integrity: sri(a.data) },
@@ -382,12 +393,14 @@ export async function build({
   const built = [...collectAssets(wasmOut, voiceJs), ...(await voiceFrameAssets(voiceJs, version))];
   const others = [
     ...built,
-    ...(await chunkAssets(bundledEntries(built.filter((a) => VOICE_ONLY(a.key)), name))),
+    ...(await chunkAssets(bundledEntries(built.filter((a) => VOICE_ONLY(a.key)), name), name)),
     ...(await frameAssets(version)),
     ...(await catalogueAssets()),
   ];
   const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
-  const coreJs = await bundleShim({ version, env, files: bundledEntries(others.filter((a) => !VOICE_ONLY(a.key)), name) });
+  const coreJs = await bundleShim({
+    version, env, files: bundledEntries(others.filter((a) => !VOICE_ONLY(a.key) && !SESSION_UI_ONLY(a.key)), name),
+  });
   const assets = [{ key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs }, ...others];
 
   const files = entries(assets);
