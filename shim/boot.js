@@ -44,6 +44,7 @@ import { createEffectRunner } from './effects.js';
 import { createListeners } from './listeners.js';
 import { createLog } from './log.js';
 import { createHostApi } from './host-api.js';
+import { createLazyPageWatch, loadPageContextChunk } from './load-page-context.js';
 import { bindComposer, bindPanelKeys } from './keyboard.js';
 import { createPanel } from './ui/panel.js';
 import { createMessages } from './ui/messages.js';
@@ -439,13 +440,23 @@ async function start(loaderCtx) {
   if (sessionMode) createBrowserSignals({ win: window, doc: document, dispatch }).start();
   dispatch({ type: 'session_wanted' });
 
+  // Where the shopper is (page-context.js, a chunk): read from the first
+  // time the shopper opens the panel, or at once with data-context="page-load".
+  const pageWatch = createLazyPageWatch({
+    load: () => loadPageContextChunk({ manifest: ctx.manifest, base: ctx.base }),
+    build: ({ createPageWatch }) => createPageWatch({ win: window, doc: document, dispatch, listeners, log, connection: ctx.connection }),
+    log,
+  });
+  if (String(ctx.connection.context ?? '').trim() === 'page-load') pageWatch.start();
+  listeners.on('open', pageWatch.start);
+
   const run = createHostApi({
     panel: ui.panel, dispatch, listeners, manifest: ctx.manifest, log, console: platform.console,
     // The current core's (another conversation replaces it: openConversation).
     core: {
       conversationId: () => core.conversationId(), identityJson: () => core.identityJson(), statsJson: () => core.statsJson(),
     },
-    session: sessionMode, debugPanel: debug, voice,
+    session: sessionMode, debugPanel: debug, voice, pageWatch,
   });
   // natter('init', ...) after start re-themes (the loader handled earlier ones).
   ctx.attach((args) => (args[0] === 'init' ? look.reinit(args[1]) : run(args)));

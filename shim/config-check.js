@@ -34,6 +34,11 @@ export const KEYS = {
   // "multiple": several conversations per shopper, with a list to switch
   // between (wasm/src/chat/conversation_list.hpp); "single" (default): one.
   conversations: { types: STRING, oneOf: ['single', 'multiple'] },
+  // When the page context is first read (shim/page-context.js): once the
+  // shopper opens the panel ("open", default) or at once ("page-load").
+  context: { types: STRING, oneOf: ['open', 'page-load'] },
+  // "on": the page context's path keeps its query and fragment.
+  contextQuery: { types: STRING, oneOf: ['on', 'off'] },
   version: { types: STRING, name: true },
   channel: { types: STRING, name: true },
   accent: { types: STRING },
@@ -214,6 +219,6 @@ export function tagValues({ dataset = {}, attributes = null }) {
 // envDefaults) are the bottom of it.
 export function connectionValues({ init = {}, dataset = {}, attributes = null }, defaults = {}) {
   const out = { ...defaults, ...tagValues({ dataset, attributes }) };
-  for (const key of ['endpoint', 'transport', 'tokenUrl', 'saveProducts', 'conversations']) if (typeof init[key] === 'string') out[key] = init[key];
+  for (const key of ['endpoint', 'transport', 'tokenUrl', 'saveProducts', 'conversations', 'context', 'contextQuery']) if (typeof init[key] === 'string') out[key] = init[key];
   return out;
 }

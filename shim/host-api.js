@@ -18,6 +18,16 @@
 //                                 -> core event host_identify {visitor}: the
 //                                    value as given; the core checks it (a bad
 //                                    one: one [natter] error naming the key)
+//   natter('context', {page?, product?, variant?, cart?, currency?, locale?} | null)
+//                                 where the shopper is, as the shop says it; its keys
+//                                    win over what the widget read from the page;
+//                                    null forgets it (page-context.js: checked there,
+//                                    a bad one is one [natter] error naming the key)
+//   natter('cart', fn | null)     the shop's basket hook: fn() returns (or resolves
+//                                    to) {items: [{id?, name?, variant?, quantity,
+//                                    price?}], total?, currency?}; asked when the page
+//                                    context is read (panel opened, navigation, after
+//                                    each reply)
 //   natter('voice', 'start' | 'end') -> core events voice_start_clicked /
 //                                    voice_host_end (only these end a call
 //                                    besides the End control)
@@ -43,7 +53,7 @@
 // A bad call is reported with one console.error and otherwise ignored.
 
 export function createHostApi({
-  panel, dispatch, listeners, manifest, core, log, console, session = false, debugPanel = null, voice = null,
+  panel, dispatch, listeners, manifest, core, log, console, session = false, debugPanel = null, voice = null, pageWatch = null,
 }) {
   const version = () => ({ version: manifest.version, build: manifest.build });
 
@@ -59,6 +69,8 @@ export function createHostApi({
     starters: (list) => { dispatch({ type: 'host_starters', starters: list }); },
     // undefined (no argument) reaches the core as a missing visitor: refused there.
     identify: (visitor) => { dispatch({ type: 'host_identify', visitor }); },
+    context: (value) => pageWatch?.context(value),
+    cart: (fn) => pageWatch?.cart(fn),
     on: (name, fn) => listeners.on(name, fn),
     off: (name, fn) => listeners.off(name, fn),
     version,

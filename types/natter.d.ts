@@ -63,6 +63,36 @@ export interface NatterVisitor {
 }
 
 /**
+ * natter('context', {...}): where the shopper is, as the shop says it
+ * (docs/commerce.md; docs/protocol.md "Page and cart context"). Every key is
+ * optional and wins over what the widget read from the page. Strings are
+ * trimmed, without control characters; ids up to 128 characters, names and
+ * titles up to 200; prices decimal strings ("49.99"); currencies ISO 4217;
+ * at most 50 basket lines; the whole at most 8 KiB as JSON. Other keys are
+ * refused. A bad value is reported with one console error naming the key,
+ * and changes nothing. It travels only with the shopper's next message.
+ */
+export interface NatterContext {
+  page?: { path: string; title?: string };
+  product?: {
+    id?: string; name?: string; sku?: string; brand?: string; price?: string; currency?: string;
+    availability?: 'in_stock' | 'out_of_stock' | 'preorder' | 'backorder' | 'limited' | 'discontinued';
+    url?: string;
+  };
+  variant?: { id?: string; name?: string };
+  cart?: NatterCart;
+  currency?: string;
+  locale?: string;
+}
+
+/** The basket, as natter('context', {cart}) or the natter('cart', fn) hook gives it. */
+export interface NatterCart {
+  items: Array<{ id?: string; name?: string; variant?: string; quantity: number; price?: string }>;
+  total?: string;
+  currency?: string;
+}
+
+/**
  * natter('init', {...}) (docs/theming.md): merged in call order, applied at once.
  * Precedence per key: init > <natter-widget> attributes > the script's data-* > defaults.
  * Closed on purpose: an unknown key, a wrong type, a non-http(s) endpoint or a
@@ -88,6 +118,14 @@ export interface NatterInitOptions {
    * "single": one conversation per tab, no list; shared computers exist).
    */
   conversations?: 'single' | 'multiple';
+  /**
+   * When the widget first reads where the shopper is (path, title, the
+   * page's product, the basket hook): "open" (default) once the shopper
+   * opens the panel; "page-load" at once. It leaves the page only with a message.
+   */
+  context?: 'open' | 'page-load';
+  /** "on": the page context's path keeps its query and fragment (default "off"). */
+  contextQuery?: 'on' | 'off';
   /** Pins a release (channel loaders only). */
   version?: string;
   /** The release channel to follow (channel loaders only). */
@@ -205,6 +243,14 @@ export interface Natter {
   (command: 'starters', prompts: string[]): void;
   /** Names the logged-in shopper to the agent (kept on the shop's next pages); null forgets (logout). */
   (command: 'identify', visitor: NatterVisitor | null): void;
+  /** Where the shopper is (product, variant, cart, currency, locale), over what the page shows; null forgets it. */
+  (command: 'context', context: NatterContext | null): void;
+  /**
+   * The basket hook: the widget calls it when it reads the page context (the
+   * panel opened, a navigation, after each agent reply); it returns or
+   * resolves to the basket (undefined: none). null removes it.
+   */
+  (command: 'cart', hook: (() => NatterCart | undefined | Promise<NatterCart | undefined>) | null): void;
   <K extends NatterEventName>(command: 'on' | 'off', event: K, listener: NatterListener<K>): void;
   /** The release actually running (before the core runs: the one it will run). */
   (command: 'version'): NatterVersion;

@@ -46,11 +46,10 @@ export async function checkRegion(name, locator) {
 // Checks a PNG against the reference `name` (or writes it, when updating):
 // the same size, and differing pixels within RATIO_TOLERANCE of `area`
 // (default the whole shot; `areaName` says what it is in the message).
-// `references`: another folder of references (the engines tier keeps one per engine).
-export function checkShot(name, buffer, { area, areaName = 'the region', references = refDir } = {}) {
-  const file = path.join(references, `${name}.png`);
+export function checkShot(name, buffer, { area, areaName = 'the region' } = {}) {
+  const file = path.join(refDir, `${name}.png`);
   if (UPDATE) {
-    mkdirSync(references, { recursive: true });
+    mkdirSync(refDir, { recursive: true });
     writeFileSync(file, buffer);
     return;
   }

@@ -11,7 +11,9 @@ function setup() {
   const calls = [];
   const panel = { open: () => calls.push('open'), close: () => calls.push('close'), toggle: () => calls.push('toggle') };
   const listeners = createListeners({ console });
+  const pageWatch = { context: (v) => calls.push(['context', v]), cart: (fn) => calls.push(['cart', fn]) };
   const run = createHostApi({
+    pageWatch,
     panel, dispatch: (e) => fed.push(e), listeners, console,
     manifest: { version: '0.1.0', build: 'abc123' },
     core: {
@@ -71,7 +73,7 @@ test('an unknown command logs one clear error and returns nothing', () => {
   const { run, errors, fed } = setup();
   assert.equal(run(['sned', 'hi']), undefined);
   assert.equal(errors.length, 1);
-  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, starters, identify, on, off, version, debug, voice, disconnect, handoff\)$/);
+  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, starters, identify, context, cart, on, off, version, debug, voice, disconnect, handoff\)$/);
   assert.equal(fed.length, 0);
 });
 
@@ -150,5 +152,16 @@ test('starters passes the list through as host_starters; the core checks it and 
     { type: 'host_starters', starters: ['Where is my order?', 'Returns'] },
     { type: 'host_starters', starters: 'not a list' },
   ]);
+  assert.deepEqual(errors, []);
+});
+
+test('context and cart go to the page watch as given (it loads, checks and reports: shim-page-context)', () => {
+  const { run, fed, calls, errors } = setup();
+  const hook = () => ({ items: [] });
+  run(['context', { currency: 'GBP' }]);
+  run(['context', null]);
+  run(['cart', hook]);
+  assert.deepEqual(calls, [['context', { currency: 'GBP' }], ['context', null], ['cart', hook]]);
+  assert.deepEqual(fed, []);
   assert.deepEqual(errors, []);
 });

@@ -235,6 +235,10 @@ async function voiceFrameAssets(voiceJs, version) {
 //     shop's token endpoint and of the release channel pointer, downloaded
 //     at start only on a page with a token URL or a channel
 //     (shim/load-shop-requests.js).
+//   page_context_js (natter.pagecontext.<hash>.js): the page context's
+//     page watch with the gateway's checker, downloaded once the panel
+//     opened or when the shop calls natter('context' | 'cart')
+//     (shim/load-page-context.js).
 const CHUNKS = [
   { key: 'session_ui_js', stem: 'natter.sessionui', entry: 'shim/session-ui/session-ui-chunk.js' },
   { key: 'voice_runtime_js', stem: 'natter.voiceruntime', entry: 'shim/voice/voice-runtime-chunk.js' },
@@ -243,6 +247,7 @@ const CHUNKS = [
   { key: 'conversations_js', stem: 'natter.conversations', entry: 'shim/ui/conversations-chunk.js' },
   { key: 'reply_parts_js', stem: 'natter.replyparts', entry: 'shim/ui/reply-parts-chunk.js' },
   { key: 'shop_requests_js', stem: 'natter.shoprequests', entry: 'shim/shop-requests-chunk.js' },
+  { key: 'page_context_js', stem: 'natter.pagecontext', entry: 'shim/page-context-chunk.js' },
 ];
 
 // voiceFiles: the bundled entries of the files only a call uses

@@ -194,6 +194,7 @@ void Client::handle(const Event& event, int64_t now) {
         }
         else if constexpr (std::is_same_v<T, VoiceRuntimeFailed>) runtime_.on_failed(e.reason);
         else if constexpr (std::is_same_v<T, HostIdentify>) identity_.on_host(e.value_json);
+        else if constexpr (std::is_same_v<T, PageContextChanged>) page_context_.on_changed(e.json);
         else if constexpr (std::is_same_v<T, TokenReceived>) on_token_answer(token_.on_received(e, now), now);
         else if constexpr (std::is_same_v<T, TokenFailed>) on_token_answer(token_.on_failed(e), now);
         else if constexpr (std::is_same_v<T, ChannelRead>) release_.on_channel(e);

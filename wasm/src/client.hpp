@@ -22,6 +22,7 @@
 #include "base/effects.hpp"
 #include "base/events.hpp"
 #include "people/identity.hpp"
+#include "people/page_context.hpp"
 #include "base/ids.hpp"
 #include "session/release_watch.hpp"
 #include "chat/reply_assembler.hpp"
@@ -177,6 +178,7 @@ class Client {
   friend class VoiceLadder;
   friend class VoiceRuntime;
   friend class Identity;
+  friend class PageContext;
   friend class TokenKeeper;
   friend class ReleaseWatch;
   friend class ConversationControl;
@@ -258,6 +260,7 @@ class Client {
   VoiceLadder ladder_{*this};
   VoiceRuntime runtime_{*this};
   Identity identity_{*this};
+  PageContext page_context_{*this};
   TokenKeeper token_{*this};
   ReleaseWatch release_{*this};
   ConversationControl control_{*this};

@@ -1,8 +1,9 @@
 // Where the shopper is, as it reaches the gateway with a turn: a chat POST
 // body's `context` and a live session `msg` frame's `context` (docs/protocol.md,
-// "Page and cart context"). Pure: the gateway's twin of the widget's checks
-// (wasm/src/page_context.cpp), so a well-behaved widget is never refused;
-// a client that is not the widget gets a clear refusal, never a partial keep.
+// "Page and cart context"). Pure, and runs in the browser too: the widget's
+// page watch (shim/page-context.js) checks with this very checker, so a
+// well-behaved widget is never refused; a client that is not the widget
+// gets a clear refusal, never a partial keep.
 //
 // checkContext(value) returns { ok: true, context } (context null: none) or
 // { ok: false, message }. Absent (undefined) counts as null.
@@ -157,7 +158,7 @@ export function checkContext(value) {
     // Depth first (a 30,000-deep array in a 64 KiB body would overflow
     // JSON.stringify's stack), then the size, before any field is read.
     if (nestsDeeperThan(given, MAX_DEPTH)) refuse(`context nests deeper than ${MAX_DEPTH} levels.`);
-    const bytes = Buffer.byteLength(JSON.stringify(given));
+    const bytes = new TextEncoder().encode(JSON.stringify(given)).length;
     if (bytes > CONTEXT_LIMITS.bytes) refuse(`context is ${bytes} bytes as JSON; the limit is ${CONTEXT_LIMITS.bytes}.`);
     const out = {};
     for (const [key, check] of Object.entries(SECTIONS)) {

@@ -27,6 +27,12 @@ struct HostIdentify {
   std::string value_json;
 };
 
+// The page context changed (shim/page-context.js): the whole of it as JSON
+// object text, "" for none (people/page_context.hpp).
+struct PageContextChanged {
+  std::string json;
+};
+
 // The shopper clicked Send (or activated it by keyboard).
 struct SendClicked {
   std::string text;
@@ -261,6 +267,6 @@ using Event = std::variant<EnterPressed, SendClicked, HostSend, SuggestionTapped
                            ContinueOfferClicked, ContinueOfferDismissed, RevokeClicked, ContinueCodeEntered, ContinueConfirmed,
                            ContinueRedeemed, HandoffEmailSubmitted, RtcOfferReady,
                            RtcChannelOpen, RtcPong, RtcFailed, ProductSaveToggled,
-                           ConversationNewClicked, ConversationSwitchClicked>;
+                           ConversationNewClicked, ConversationSwitchClicked, PageContextChanged>;
 
 }  // namespace natter

@@ -231,6 +231,8 @@ json encode_event(const Event& event) {
           if (!e.value_json.empty()) out["visitor"] = parse_json(e.value_json);
           return out;
         }
+        else if constexpr (std::is_same_v<T, PageContextChanged>)
+          return json_object({{"type", "page_context"}, {"context", e.json}});
         else if constexpr (std::is_same_v<T, TokenReceived>)
           return json_object({{"type", "token_received"}, {"request_id", e.request_id}, {"token", e.token},
                   {"expires_in_s", e.expires_in_s}});

@@ -83,6 +83,7 @@ const EventDecoderEntry kEventDecoders[] = {
      json_text(r, "visitor", e.value_json, false);
      out = std::move(e);
    }},
+  {"page_context", [](Reader& r, Event& out) { PageContextChanged e; r.str("context", e.json); out = std::move(e); }},
   {"composer_changed", [](Reader& r, Event& out) { ComposerChanged e; r.integer("chars", e.chars); out = std::move(e); }},
   {"retry_clicked", [](Reader& r, Event& out) { RetryClicked e; r.str("message_id", e.message_id); out = std::move(e); }},
   {"conversation_new_clicked", no_fields<ConversationNewClicked>},

@@ -18,7 +18,8 @@ struct OutboxEntry {
   std::string text;
   bool sent_on_current_connection = false;  // a msg frame went out on the live socket
   bool acked = false;                       // the server has it; waiting for the reply
-  std::string json;                         // {"id","text"} as JSON text, written once on push
+  std::string json;                         // {"id","text","context"?} as JSON text, written once on push
+  std::string context_json;                 // the page context when it was accepted ("" none; page_context.hpp)
 };
 
 class Outbox {
@@ -29,8 +30,8 @@ class Outbox {
   bool has_room_for(std::size_t text_bytes) const {
     return entries_.size() < kMaxMessages && bytes_ + text_bytes <= kMaxBytes;
   }
-  // Caller checks has_room_for first.
-  void push(std::string message_id, std::string text);
+  // Caller checks has_room_for first (the text's and the context's bytes).
+  void push(std::string message_id, std::string text, std::string context_json = "");
   // Removes the entry with this id; false when it was not there.
   bool remove(const std::string& message_id);
   bool contains(const std::string& message_id) const;

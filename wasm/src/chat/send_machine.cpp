@@ -169,12 +169,12 @@ void SendMachine::on_trigger(const std::string& raw, const char* source, int64_t
   // composer, draws the bubble and its delivery line, runs the shop's message
   // listeners (host_event) and writes storage. All of it runs in the same
   // task, so the shopper sees the same page, and the request waits for none of it.
-  msg_ = Message{id, std::string(text), c_.identity_.json_text(), 0, false, ""};
+  msg_ = Message{id, std::string(text), c_.identity_.json_text(), 0, false, "", c_.page_context_.json_text()};
   start_request(now);
   show_message();
   set_state("sending");
   c_.out_.emplace_back(shown);
-  c_.delivery_.record_sent(id, std::string(text));
+  c_.delivery_.record_sent(id, std::string(text), msg_->context_json);
 }
 
 void SendMachine::resume_restored(int64_t now) {
@@ -188,11 +188,11 @@ void SendMachine::resume_restored(int64_t now) {
     c_.out_.emplace_back(UserMessageShown{e.message_id, e.text});
     const bool newest = i + 1 == waiting.size();
     if (!newest || in_flight() || !may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) {
-      failed_[e.message_id] = Failed{e.text, c_.identity_.json_text()};
+      failed_[e.message_id] = Failed{e.text, c_.identity_.json_text(), e.context_json};
       c_.out_.emplace_back(DeliveryChanged{e.message_id, "failed", "Not sent.", true, "not_sent"});
       continue;
     }
-    msg_ = Message{e.message_id, e.text, c_.identity_.json_text(), 0, false, ""};
+    msg_ = Message{e.message_id, e.text, c_.identity_.json_text(), 0, false, "", e.context_json};
     set_state("sending");
     c_.out_.emplace_back(Log{"info", "sending again the message the previous page left unanswered"});
     start_request(now);
@@ -215,7 +215,7 @@ void SendMachine::on_retry(const RetryClicked& e, int64_t now) {
   }
   if (!may_go(c_.token_.fresh(now) ? S::ExpectHeaders : S::ExpectToken)) return;
   // The same id: the server dedupes on it.
-  msg_ = Message{it->first, it->second.text, it->second.visitor_json, 0, false, ""};
+  msg_ = Message{it->first, it->second.text, it->second.visitor_json, 0, false, "", it->second.context_json};
   failed_.erase(it);
   ++c_.stats_.retries;
   set_state("sending");
@@ -248,6 +248,7 @@ void SendMachine::post(int64_t now) {
                          {"conversation_id", c_.config_.conversation_id},
                          {"text", m.text}});
   if (!m.visitor_json.empty()) body["visitor"] = parse_json(m.visitor_json);
+  if (!m.context_json.empty()) body["context"] = parse_json(m.context_json);
   HttpRequest request{request_id_, "POST", c_.config_.chat_url,
                       {{"Content-Type", "application/json"}, {"Idempotency-Key", m.message_id}},
                       json_text(body)};
@@ -385,7 +386,7 @@ void SendMachine::set_state(const char* state, const std::string& detail) {
 void SendMachine::fail(const char* reason, const std::string& why, const std::string& reason_arg) {
   if (!may_go(S::Idle)) return;
   const Message& m = *msg_;
-  failed_[m.message_id] = Failed{m.text, m.visitor_json};
+  failed_[m.message_id] = Failed{m.text, m.visitor_json, m.context_json};
   c_.timers_.cancel(TimerName::ResponseTimeout);
   c_.timers_.cancel(TimerName::SendRetry);
   c_.out_.emplace_back(DeliveryChanged{m.message_id, "failed", why, true, reason, reason_arg});

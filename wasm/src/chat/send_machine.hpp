@@ -97,6 +97,7 @@ class SendMachine {
     uint32_t attempt = 0;          // requests made so far
     bool auth_retry_used = false;  // a 401 was answered with a fresh token once
     std::string shown_state;       // the delivery state the UI shows now
+    std::string context_json;      // the page context when it was accepted ("" none; page_context.hpp)
   };
 
   // may_go: whether the table allows `to` (a refusal is reported). Handlers
@@ -126,7 +127,7 @@ class SendMachine {
   SseDecoder sse_;              // ExpectHeaders, Streaming: reset for each request
   // A failed message awaiting Retry, with the body it was first sent with.
   struct Failed {
-    std::string text, visitor_json;
+    std::string text, visitor_json, context_json;
   };
   std::map<std::string, Failed> failed_;  // by message id
   bool over_limit_shown_ = false;

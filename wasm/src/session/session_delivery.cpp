@@ -72,14 +72,15 @@ void SessionDelivery::start(int64_t now) {
 }
 
 bool SessionDelivery::submit(const std::string& id, const std::string& text, int64_t now) {
-  if (!outbox_.has_room_for(text.size())) return false;
-  outbox_.push(id, text);
+  const std::string& context = c_.page_context_.json_text();
+  if (!outbox_.has_room_for(text.size() + context.size())) return false;
+  outbox_.push(id, text, context);
   transcript_.add_user(id, text);
   if (!(c_.config_.canaries & kCanarySkipPersistOnSend)) persist();
   c_.conversation_touched(text);
   if (c_.conn_.live()) {
     outbox_.entries().back().sent_on_current_connection = true;
-    c_.conn_.send(encode_msg(id, text));
+    c_.conn_.send(encode_msg(id, text, context));
     c_.out_.emplace_back(DeliveryChanged{id, "sending", "", false});
   } else {
     c_.out_.emplace_back(DeliveryChanged{id, "queued", kQueuedDetail, false});
@@ -99,7 +100,7 @@ void SessionDelivery::flush_outbox() {
     if (e.sent_on_current_connection || e.acked) continue;
     e.sent_on_current_connection = true;
     if (c_.config_.canaries & kCanaryNewIdOnRetry) e.message_id = c_.ids_.uuid();
-    c_.conn_.send(encode_msg(e.message_id, e.text));
+    c_.conn_.send(encode_msg(e.message_id, e.text, e.context_json));
     c_.out_.emplace_back(DeliveryChanged{e.message_id, "sending", "", false});
   }
 }
@@ -232,8 +233,8 @@ void SessionDelivery::on_down() {
   persist();
 }
 
-void SessionDelivery::record_sent(const std::string& message_id, const std::string& text) {
-  if (outbox_.has_room_for(text.size())) outbox_.push(message_id, text);
+void SessionDelivery::record_sent(const std::string& message_id, const std::string& text, const std::string& context_json) {
+  if (outbox_.has_room_for(text.size() + context_json.size())) outbox_.push(message_id, text, context_json);
   else c_.out_.emplace_back(Log{"warn", "too many unanswered messages to keep: this one is not kept for the next page"});
   transcript_.add_user(message_id, text);
   persist();

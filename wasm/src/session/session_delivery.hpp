@@ -85,7 +85,7 @@ class SessionDelivery {
   // conversation for the shop's next page: a message stays in the outbox
   // from its acceptance until its reply finished (failed ones too, until
   // then), the transcript gets the message and the finished reply.
-  void record_sent(const std::string& message_id, const std::string& text);
+  void record_sent(const std::string& message_id, const std::string& text, const std::string& context_json);
   void record_answered(const std::string& reply_to);
   // The restored conversation, drawn once at the next page's start.
   void show_restored() { show_transcript(); }

@@ -128,8 +128,10 @@ std::string encode_continue_offer(const nlohmann::json& saved) {
 
 std::string encode_identify(const json& visitor) { return dump(json_object({{"type", "identify"}, {"visitor", visitor}})); }
 
-std::string encode_msg(const std::string& message_id, const std::string& text) {
-  return dump(json_object({{"type", "msg"}, {"message_id", message_id}, {"text", text}}));
+std::string encode_msg(const std::string& message_id, const std::string& text, const std::string& context_json) {
+  json msg = json_object({{"type", "msg"}, {"message_id", message_id}, {"text", text}});
+  if (!context_json.empty()) msg["context"] = parse_json(context_json);
+  return dump(msg);
 }
 
 std::string encode_ping(int64_t t) { return dump(json_object({{"type", "ping"}, {"t", t}})); }

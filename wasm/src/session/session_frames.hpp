@@ -37,7 +37,8 @@ std::string encode_continue_offer(const nlohmann::json& saved = nullptr);
 std::string encode_hello(const Hello& h);
 // {"type":"identify","visitor":{…} | null}: the visitor changed while live.
 std::string encode_identify(const nlohmann::json& visitor);
-std::string encode_msg(const std::string& message_id, const std::string& text);
+// `context_json`: the page context the message was accepted with ("": none, no key).
+std::string encode_msg(const std::string& message_id, const std::string& text, const std::string& context_json = "");
 std::string encode_ping(int64_t t);
 // Voice control frames (docs/protocol.md, "Voice control frames").
 std::string encode_voice_start(const std::string& call_id, bool greeting);
