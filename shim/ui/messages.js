@@ -24,6 +24,16 @@ function el(doc, tag, className, text) {
   return node;
 }
 
+// A bubble takes its direction from its own text (dir="auto"), not the
+// panel's: an English answer in an Arabic widget reads left to right, its
+// colon and list bullets where they belong, and Arabic typed into an
+// English widget reads right to left.
+function textBubble(doc, className, text) {
+  const node = el(doc, 'div', className, text);
+  node.dir = 'auto';
+  return node;
+}
+
 // list: the conversation's <ol> (inside the role="log" region); onRetry(message_id) is called by a Retry
 // button (boot.js turns it into the core's retry_clicked event), and
 // onSaveToggle(product_id) by a card's Save toggle (product_save_toggled),
@@ -114,7 +124,7 @@ export function createMessages({
       const item = el(doc, 'li', 'msg user');
       item.setAttribute('part', 'message user');
       item.appendChild(el(doc, 'span', 'sr-only', `${t('message.you')} `));
-      item.appendChild(el(doc, 'div', 'bubble', text));
+      item.appendChild(textBubble(doc, 'bubble', text));
       const status = el(doc, 'div', 'delivery');
       const line = el(doc, 'span', 'delivery-text', '');
       const retry = el(doc, 'button', 'retry', t('message.retry'));
@@ -151,7 +161,7 @@ export function createMessages({
     item.setAttribute('part', 'message agent');
     const who = el(doc, 'span', 'sr-only', agentLabel);
     item.appendChild(who);
-    const bubble = el(doc, 'div', 'bubble rich');
+    const bubble = textBubble(doc, 'bubble rich');
     const cards = el(doc, 'div', 'cards');
     item.appendChild(bubble);
     item.appendChild(cards);
@@ -218,7 +228,7 @@ export function createMessages({
         item.setAttribute('part', `message voice ${shopper ? 'user' : 'agent'}`);
         item.setAttribute('data-voice-id', id);
         item.appendChild(el(doc, 'span', 'sr-only', `${shopper ? t('message.you') : agentLabel.trim()} ${t('message.voice')} `));
-        const bubble = el(doc, 'div', 'bubble');
+        const bubble = textBubble(doc, 'bubble');
         const cutNote = el(doc, 'span', 'voice-cut', t('message.voiceCut'));
         cutNote.hidden = true;
         const cards = el(doc, 'div', 'cards');

@@ -91,7 +91,7 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .msg.agent { align-self: flex-start; align-items: flex-start; }
 .msg.starters { align-self: flex-start; }
 .bubble {
-  padding: 9px 13px; border-radius: 14px; overflow-wrap: anywhere;
+  padding: 9px 13px; border-radius: 14px; overflow-wrap: anywhere; text-align: start;
 }
 .bubble:empty { display: none; }
 .user .bubble {
@@ -117,7 +117,7 @@ svg { width: 20px; height: 20px; fill: none; stroke: currentColor; stroke-width:
 .msg.voice .voice-cut { font-size: .8em; opacity: .75; }
 .msg.staff .author { font-size: .8em; font-weight: 600; margin-bottom: 2px; }
 .retry {
-  padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
+  flex: none; padding: 2px 10px; border: 1px solid currentColor; border-radius: 999px;
   background: var(--_surface); color: var(--_danger); font-size: 12px; font-weight: 600;
 }
 .retry:hover { background: var(--_soft); }

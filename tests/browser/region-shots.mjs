@@ -46,10 +46,11 @@ export async function checkRegion(name, locator) {
 // Checks a PNG against the reference `name` (or writes it, when updating):
 // the same size, and differing pixels within RATIO_TOLERANCE of `area`
 // (default the whole shot; `areaName` says what it is in the message).
-export function checkShot(name, buffer, { area, areaName = 'the region' } = {}) {
-  const file = path.join(refDir, `${name}.png`);
+// `references`: another folder of references (the engines tier keeps one per engine).
+export function checkShot(name, buffer, { area, areaName = 'the region', references = refDir } = {}) {
+  const file = path.join(references, `${name}.png`);
   if (UPDATE) {
-    mkdirSync(refDir, { recursive: true });
+    mkdirSync(references, { recursive: true });
     writeFileSync(file, buffer);
     return;
   }

@@ -17,11 +17,12 @@ import { conversationStories } from './stories/conversations.mjs';
 import { voiceRelayStories } from './stories/voice-relay.mjs';
 import { coreFailureStories } from './stories/core-failure.mjs';
 import { chipStories } from './stories/chips.mjs';
+import { screenStories } from './stories/screens.mjs';
 
 export const STORY_GROUPS = {
   text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories, handoff: handoffStories,
   conversations: conversationStories, 'voice relay': voiceRelayStories, 'core failure': coreFailureStories,
-  chips: chipStories,
+  chips: chipStories, screens: screenStories,
 };
 
 // The shopper's speech for Chromium's fake microphone (the other engines

@@ -26,6 +26,12 @@ test('element.html embeds with a bare tag and one <natter-widget> in the body', 
   assert.ok(page.indexOf('<natter-widget ') > page.indexOf('<body'), 'in the body');
 });
 
+test('arabic.html is the storefront with the widget in Arabic', () => {
+  const page = demoVariant('demo/arabic.html', index);
+  assert.deepEqual(scriptTags(page), ['<script async src="/natter.js" data-endpoint="" data-locale="ar">']);
+  assert.match(page, /<title>Pixel Harbour Games \(widget in Arabic\)/);
+});
+
 test('token.html is the live-session storefront with a token URL', () => {
   const page = demoVariant('demo/token.html', index);
   assert.match(page, /<script async src="\/natter\.js" data-endpoint="" data-transport="session" data-token-url="\/shop\/natter-token"><\/script>/);
@@ -42,7 +48,7 @@ test('conversations.html is the live-session storefront with several conversatio
 test('any other file is not a variant, and a storefront without the embed fails loudly', () => {
   assert.equal(demoVariant('demo/index.html', index), null);
   assert.equal(demoVariant('natter.js', index), null);
-  assert.deepEqual(DEMO_VARIANTS.sort(), ['demo/conversations.html', 'demo/element.html', 'demo/live.html', 'demo/token.html']);
+  assert.deepEqual(DEMO_VARIANTS.sort(), ['demo/arabic.html', 'demo/conversations.html', 'demo/element.html', 'demo/live.html', 'demo/token.html']);
   assert.throws(() => demoVariant('demo/live.html', index.replace('data-endpoint=""', 'data-endpoint="x"')),
     /index\.html no longer contains/);
 });

@@ -48,6 +48,7 @@ export async function launch({ mic, hosts, relayOnly = false, noWasmSimd = false
         keyUp: (key) => page.keyboard.up(key),
         type: (text) => page.keyboard.type(text),
         reload: () => page.reload(),
+        screenshot: () => page.screenshot({ animations: 'disabled', caret: 'hide' }),
         close: () => page.close().catch(() => {}),
       };
       return current;

@@ -34,6 +34,7 @@ export async function launch({ hosts, relayOnly = false } = {}) {
     browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true,
     extraPrefsFirefox: prefs,
     acceptInsecureCerts: Boolean(hosts), protocolTimeout: 30_000,
+    defaultViewport: { width: 1280, height: 720 }, // as Playwright's Chromium: the same panel in every engine
   });
   let current = null;
   return {
@@ -58,6 +59,7 @@ export async function launch({ hosts, relayOnly = false } = {}) {
         keyUp: (key) => page.keyboard.up(KEYS[key] ?? key),
         type: (text) => page.keyboard.type(text),
         reload: () => page.reload(),
+        screenshot: async () => Buffer.from(await page.screenshot({ type: 'png' })),
         close: () => page.close().catch(() => {}),
       };
       return current;

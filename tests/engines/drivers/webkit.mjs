@@ -135,6 +135,7 @@ export async function launch({ hosts, noWasmSimd = false } = {}) {
           await evaluate(installRecorder);
           if (init) await evaluate(init);
         },
+        screenshot: async () => Buffer.from(await call('GET', `${s}/screenshot`), 'base64'),
         close: async () => { await pullConsole().catch(() => {}); await call('POST', `${s}/url`, { url: 'about:blank' }).catch(() => {}); },
       };
     },

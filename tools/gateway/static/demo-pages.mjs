@@ -8,6 +8,8 @@
 //                      (a server started with requireToken / NATTER_TOKEN_SECRET)
 //   demo/conversations.html  the live session with data-conversations="multiple":
 //                      the shopper keeps several conversations and switches
+//   demo/arabic.html   the widget in Arabic (data-locale="ar"): its texts and
+//                      its right-to-left layout on an otherwise English shop
 //
 // Each edit names the exact text it replaces in index.html; a page that no
 // longer has it fails loudly (tests/server/demo-pages.test.mjs) rather than
@@ -41,6 +43,12 @@ const VARIANTS = {
       + '  <script async src="/natter.js" data-endpoint="" data-transport="session"'
       + ' data-conversations="multiple"></script>'],
     [LIVE_LINK, 'This page keeps several conversations; <a href="/">the HTTP version</a>.'],
+  ],
+  'demo/arabic.html': [
+    [TITLE, '<title>Pixel Harbour Games (widget in Arabic): consoles'],
+    [TAG, '<!-- The shop chooses the widget\'s language (data-locale; otherwise <html lang>,\n'
+      + '       then the browser\'s): Arabic, laid out right to left. -->\n'
+      + '  <script async src="/natter.js" data-endpoint="" data-locale="ar"></script>'],
   ],
   'demo/element.html': [
     [TITLE, '<title>Pixel Harbour Games (element): consoles'],

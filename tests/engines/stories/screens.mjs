@@ -1,0 +1,53 @@
+// What a shopper sees, drawn by each engine and compared with that engine's
+// own references (tests/engines/reference/<engine>/; region-shots.mjs:
+// relative to the region, a region of another size fails): a reply with
+// product cards and a refused message with its Retry button, in English and
+// in Arabic (right to left, demo/arabic.html). NATTER_UPDATE_SCREENSHOTS=1
+// rewrites the references; look at each before committing it.
+// `env`: { browser, stack } (run-engine.mjs).
+import path from 'node:path';
+import { widgetOn } from '../widget.mjs';
+import { shotOf } from '../region-shot.mjs';
+import { checkShot } from '../../browser/region-shots.mjs';
+import { repoRoot } from '../../node/load-core.mjs';
+
+const PAGES = { en: '/', ar: '/demo/arabic.html' };
+const referencesOf = (engine) => path.join(repoRoot, 'tests/engines/reference', engine);
+
+async function openPanel({ browser, stack }, lang) {
+  const page = await browser.open(new URL(PAGES[lang], stack.server.url).href);
+  const w = widgetOn(page);
+  await w.openChat();
+  return w;
+}
+
+export const screenStories = Object.entries(PAGES).flatMap(([lang]) => [
+  {
+    name: `${lang}: a reply with product cards`,
+    async run(env) {
+      const w = await openPanel(env, lang);
+      await w.send('do you have PS5 games?');
+      await w.waitFor('li.msg.agent[aria-busy="false"] .card', { visible: true });
+      const references = referencesOf(env.engine);
+      checkShot(`cards-${lang}`, await shotOf(w.page, 'li.msg.agent'), { references });
+      // Each card on its own too: against the whole reply, one card's
+      // missing price is under the tolerance (0.67 % with all three gone).
+      const cards = await w.count('li.msg.agent .card');
+      for (let i = 0; i < cards; i += 1) checkShot(`cards-${lang}-${i + 1}`, await shotOf(w.page, 'li.msg.agent .card', i), { references });
+      await w.assertClean();
+    },
+  },
+  {
+    name: `${lang}: a refused message with its Retry button`,
+    before: (env) => env.stack.faults({ action: 'status', status: 413 }),
+    async run(env) {
+      const w = await openPanel(env, lang);
+      await w.send('Hello');
+      await w.waitFor('li.msg.user[data-state="failed"] button.retry', { visible: true });
+      checkShot(`failed-${lang}`, await shotOf(w.page, 'li.msg.user[data-state="failed"]'), { references: referencesOf(env.engine) });
+      // The browser's own line for the 413 and the widget's log of the failure.
+      const problems = (await w.page.consoleLines()).filter((l) => ['error', 'warning'].includes(l.type));
+      if (problems.length > 2) throw new Error(`unexpected console lines: ${JSON.stringify(problems)}`);
+    },
+  },
+]);
