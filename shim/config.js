@@ -144,6 +144,11 @@ export function restoredSession(storedText, conversationId) {
   if (!saved || typeof saved !== 'object' || saved.session_id !== conversationId) return {};
   const out = {};
   if (typeof saved.resume_token === 'string') out.resume_token = saved.resume_token;
+  // The conversation's HTTP secret: without it a reload could no longer
+  // write to the conversation (docs/protocol.md, "conversation_key").
+  if (typeof saved.conversation_key === 'string' && /^[0-9a-f]{32,128}$/.test(saved.conversation_key)) {
+    out.conversation_key = saved.conversation_key;
+  }
   if (Number.isSafeInteger(saved.last_event_seq) && saved.last_event_seq >= 0) out.last_event_seq = saved.last_event_seq;
   if (Array.isArray(saved.outbox)) out.outbox = saved.outbox;
   if (Array.isArray(saved.transcript)) out.transcript = saved.transcript;

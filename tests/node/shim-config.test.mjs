@@ -105,6 +105,19 @@ test('a stored visitor object is handed to the core (which re-checks it); anythi
   assert.equal('visitor' in restoredSession(saved({ session_id: 'conv-2', visitor: ana }), 'conv-1'), false);
 });
 
+test('the stored conversation_key goes to the core on both transports; a malformed one is dropped', () => {
+  const key = '0123456789abcdef'.repeat(3);
+  for (const transport of ['http', 'session']) {
+    const c = coreConfig({ dataset: { transport }, pageUrl: page, seeds, storedId: 'conv-1', tabId: 't', build: 'b',
+      storedSession: saved({ conversation_key: key }) });
+    assert.equal(c.conversation_key, key, transport);
+  }
+  for (const bad of ['short', 7, null, 'ZZ'.repeat(24), `${key}"`]) {
+    assert.equal('conversation_key' in restoredSession(saved({ conversation_key: bad }), 'conv-1'), false, JSON.stringify(bad));
+  }
+  assert.equal('conversation_key' in restoredSession(saved({ session_id: 'conv-2', conversation_key: key }), 'conv-1'), false);
+});
+
 test('a stored session of another conversation, or with no conversation, restores nothing', () => {
   assert.deepEqual(restoredSession(saved({ session_id: 'conv-2' }), 'conv-1'), {});
   assert.deepEqual(restoredSession(saved({ session_id: '' }), ''), {});

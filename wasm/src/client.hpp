@@ -58,6 +58,10 @@ enum Canary : uint32_t {
 struct Config {
   std::string chat_url = "/api/chat";  // the agent's HTTP endpoint
   std::string conversation_id;         // empty: the core mints one
+  // The conversation's HTTP secret (docs/protocol.md, "conversation_key"):
+  // sent with every POST and hello, bound by the server on first use.
+  // Restored with the conversation; empty: the core mints one.
+  std::string conversation_key;
   uint32_t max_text_chars = 4000;
   uint64_t seed_hi = 0, seed_lo = 0;   // randomness from the host (crypto)
   uint32_t max_auto_retries = 3;       // transient failures retried unasked

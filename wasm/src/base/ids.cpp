@@ -49,4 +49,15 @@ std::string IdMinter::uuid() {
   return out;
 }
 
+std::string IdMinter::secret() {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(48);
+  for (int w = 0; w < 3; ++w) {
+    const uint64_t word = random_.next_u64();
+    for (int shift = 60; shift >= 0; shift -= 4) out.push_back(hex[(word >> shift) & 0xF]);
+  }
+  return out;
+}
+
 }  // namespace natter

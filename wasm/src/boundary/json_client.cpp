@@ -87,6 +87,7 @@ Config config_from_json(std::string_view text, std::string* error) {
   if (j.is_discarded() || !j.is_object()) { r.note("config is not a JSON object"); return c; }
   r.str("chat_url", c.chat_url);
   r.str("conversation_id", c.conversation_id);
+  r.str("conversation_key", c.conversation_key);
   r.uint("max_text_chars", c.max_text_chars);
   r.uint("max_auto_retries", c.max_auto_retries);
   r.seed("seed_hi", c.seed_hi);

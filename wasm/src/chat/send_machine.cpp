@@ -246,6 +246,7 @@ void SendMachine::post(int64_t now) {
   request_id_ = c_.ids_.request_id();
   nlohmann::json body = json_object({{"message_id", m.message_id},
                          {"conversation_id", c_.config_.conversation_id},
+                         {"conversation_key", c_.config_.conversation_key},
                          {"text", m.text}});
   if (!m.visitor_json.empty()) body["visitor"] = parse_json(m.visitor_json);
   if (!m.context_json.empty()) body["context"] = parse_json(m.context_json);

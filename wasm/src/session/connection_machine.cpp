@@ -104,6 +104,7 @@ void ConnectionMachine::on_opened(const WsOpened& e, int64_t now) {
   Hello h{c_.config_.conversation_id, c_.delivery_.resume_token(), c_.config_.tab_id, c_.config_.build,
           c_.delivery_.last_event_seq(), c_.identity_.json_text(), c_.token_.token(), c_.link_.revoke_pending(),
           c_.config_.rtc};
+  h.conversation_key = c_.config_.conversation_key;  // so the session binds it for a later POST
   c_.out_.emplace_back(WsSend{conn_id_, encode_hello(h)});
   c_.identity_.on_hello_sent();
   if (c_.config_.canaries & kCanaryFlushBeforeWelcome) c_.delivery_.flush_outbox();

@@ -249,8 +249,8 @@ void SessionDelivery::record_answered(const std::string& reply_to) {
 
 // The blob is written by hand around the outbox's and the transcript's kept
 // texts (they rarely change between two persists), keys in nlohmann's sorted
-// order, so it reads as before: {"last_event_seq", "outbox", "resume_token",
-// "saved", "session_id", "transcript", "visitor"}.
+// order, so it reads as before: {"conversation_key", "last_event_seq",
+// "outbox", "resume_token", "saved", "session_id", "transcript", "visitor"}.
 void SessionDelivery::persist() {
   std::string blob = "{";
   auto field = [&blob](const char* key, const std::string& json_text) {
@@ -258,6 +258,8 @@ void SessionDelivery::persist() {
     blob.append("\"").append(key).append("\":").append(json_text);
   };
   const bool live = !c_.config_.session_url.empty();  // the live session's place to resume from
+  // Both transports: a reload must keep proving the conversation is ours.
+  field("conversation_key", dump(c_.config_.conversation_key));
   if (live) field("last_event_seq", std::to_string(settled_event_seq_));
   field("outbox", outbox_.to_json());
   if (live) field("resume_token", dump(resume_token_));

@@ -112,6 +112,7 @@ std::string encode_hello(const Hello& h) {
                 {"tab_id", h.tab_id}, {"build", h.build}});
   if (!h.visitor_json.empty()) hello["visitor"] = parse_json(h.visitor_json);
   if (!h.auth.empty()) hello["auth"] = h.auth;
+  if (!h.conversation_key.empty()) hello["conversation_key"] = h.conversation_key;
   if (h.revoke) hello["revoke"] = true;
   // control events and staff authors (handoff); typing, read events and email_saved (presence);
   // the agent's reply chips and link buttons (suggestions)

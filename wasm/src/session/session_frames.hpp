@@ -29,6 +29,7 @@ struct Hello {
   std::string auth;          // the shop's token (token_keeper.hpp); "" when none (then omitted)
   bool revoke = false;       // the first device voids the second's line (device_link.hpp); omitted when false
   bool rtc = false;          // this browser can carry voice over WebRTC (features gains "rtc")
+  std::string conversation_key;  // the conversation's HTTP secret (client.hpp); "" omits it
 };
 // {"type":"continue.offer"}: ask for a link to continue on another device.
 // saved: the saved products ([] or absent: none), handed to the other device
