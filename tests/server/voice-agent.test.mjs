@@ -29,8 +29,11 @@ after(async () => {
   await server.close();
 });
 
-const agentStart = (callId, n) => (f) => f.type === 'voice.agent' && f.call_id === callId && f.utterance === n
-  && f.state === 'start';
+// The agent's n-th utterance once its transcript bubble shows `expected`
+// (voice.agent start carries only what was written when the audio began;
+// the bubble grows sentence by sentence).
+const agentSaid = async (socket, callId, n, expected) => (await socket.waitFor((f) => f.type === 'event'
+  && f.event === 'voice.transcript' && f.reply_to === `voice-${callId}-a${n}` && expected.test(f.data.text), 20_000)).data;
 
 async function startCall(session, callId) {
   const joined = await joinSession(server.url, { session });
@@ -48,13 +51,11 @@ function say(socket, text, firstSeq = 0) {
 test('two spoken questions get spoken answers about the products asked for, in order, one agent run each', async () => {
   const { socket } = await startCall('va-1', 'call-va');
   const next = say(socket, 'Do you have Xbox games?');
-  const first = await socket.waitFor(agentStart('call-va', 1), 20_000);
+  const first = await agentSaid(socket, 'call-va', 1, /Forza Horizon 5 \(Xbox\) for £29\.99/);
   assert.match(first.text, /Xbox/);
-  assert.match(first.text, /Forza Horizon 5 \(Xbox\) for £29\.99/);
   assert.doesNotMatch(first.text, /[*[\]()]{2}|https?:/, 'no Markdown or links read aloud');
   say(socket, 'How much is Astro Bot?', next);
-  const second = await socket.waitFor(agentStart('call-va', 2), 20_000);
-  assert.match(second.text, /Astro Bot \(PS5\) for £49\.99/);
+  await agentSaid(socket, 'call-va', 2, /Astro Bot \(PS5\) for £49\.99/);
   const runs = (await stats(server.url)).agent_runs;
   assert.equal(runs['voice-call-va-1'], 1);
   assert.equal(runs['voice-call-va-2'], 1);
@@ -64,11 +65,9 @@ test('two spoken questions get spoken answers about the products asked for, in o
 test('the seeds\' story: "Do you have PS5 games?", the answer, then "How much is it?" gets their prices', async () => {
   const { socket } = await startCall('va-seed', 'call-seed');
   const next = say(socket, 'Do you have PS5 games?');
-  const first = await socket.waitFor(agentStart('call-seed', 1), 20_000);
-  assert.match(first.text, /Astro Bot \(PS5\)/);
+  await agentSaid(socket, 'call-seed', 1, /Astro Bot \(PS5\)/);
   say(socket, 'How much is it?', next);
-  const second = await socket.waitFor(agentStart('call-seed', 2), 20_000);
-  assert.match(second.text, /^Here are the prices: Astro Bot \(PS5\) is £49\.99\./);
+  await agentSaid(socket, 'call-seed', 2, /^Here are the prices: Astro Bot \(PS5\) is £49\.99\./);
 });
 
 test('speech read aloud: links as their labels, no emphasis marks, a sentence per list item', () => {

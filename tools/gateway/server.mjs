@@ -207,7 +207,7 @@ export async function startServer({
   const staffAuth = createStaffAuth(staffToken, { jwtSecret: staffJwtSecret, store });
   const staff = createStaffApi({ store, auth: staffAuth, log, record: kept.record });
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
-  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log });
+  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log, streamed: voiceTurns !== 'fixed' });
   const httpLimits = limitsWith(limits);
   const budget = createChatBudget(httpLimits);
   const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log, limits: httpLimits });

@@ -11,8 +11,9 @@ import { shopperBubbleId } from './agent-speaker.mjs';
 const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
 const SPECULATION_MARGIN_MS = 400; // heard before a speculative attempt's segment (its onset)
 
-// `say` and `transcript`: the agent speaker's (agent-speaker.mjs).
-export function createShopperTurns({ turnSettings, transcribe, answer, lines, totals, tap, log, say, transcript }) {
+// `speaker`: the agent's side of the call (agent-speaker.mjs).
+export function createShopperTurns({ turnSettings, transcribe, answer, lines, totals, tap, log, speaker }) {
+  const { say, transcript } = speaker;
   function take(call, pcm) {
     call.record(pcm);
     for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
@@ -54,7 +55,8 @@ export function createShopperTurns({ turnSettings, transcribe, answer, lines, to
     tap?.turn?.({ callId: call.id, step: 'ended', utterance: call.segmentsHeard });
     if (answer) {
       // The segment with the onset before it and the quiet after it; answers
-      // are said in the order their segments were heard.
+      // are said in the order their segments were heard, each sentence as
+      // soon as the agent has written it (voice-agent.mjs).
       const pcm = call.recentAudio(((ms + SEGMENT_MARGIN_MS) * SAMPLE_RATE) / 1000);
       const utterance = call.segmentsHeard;
       const products = [];
@@ -66,15 +68,26 @@ export function createShopperTurns({ turnSettings, transcribe, answer, lines, to
         },
         onCard: (product) => products.push(product),
       };
-      call.answering = call.answering.then(() => answer(request)).then((text) => {
-        tap?.turn?.({ callId: call.id, step: 'answered', utterance, text });
-        if (text) say(call, text, products);
-      }, (error) => log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`));
+      call.answering = call.answering.then(() => answer({ ...request, speak: tapped(call, utterance, speaker.answer(call, products)) }))
+        .catch((error) => log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`));
       return;
     }
     const reply = lines.replies[call.repliesGiven % lines.replies.length];
     call.repliesGiven += 1;
     say(call, reply);
+  }
+
+  // The bench's 'answered' step: the first text to say handed on (the filler is not the answer).
+  function tapped(call, utterance, speak) {
+    let first = true;
+    return {
+      ...speak,
+      say(piece, { filler = false } = {}) {
+        if (first && !filler) tap?.turn?.({ callId: call.id, step: 'answered', utterance, text: piece });
+        if (!filler) first = false;
+        speak.say(piece);
+      },
+    };
   }
 
   return { take };

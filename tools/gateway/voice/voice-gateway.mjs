@@ -23,7 +23,9 @@
 //   utterance and seq counters; the greeting is said once per call_id per
 //   session, whatever voice.start asks;
 // - the agent speaks one utterance at a time; replies queue behind the
-//   current one; barge_in cuts the current one and drops the queued ones;
+//   current one; an answer is spoken sentence by sentence as the agent
+//   writes it; barge_in cuts the current one and drops the queued ones
+//   (an answer being written says nothing more);
 // - when the connection closes or is replaced, streaming stops at once and
 //   queued replies are dropped; the cut utterance is never resumed;
 // - live transcripts (docs/protocol.md, "Voice transcripts") go into the
@@ -99,10 +101,9 @@ export function createVoiceGateway({
     ...rtcOptions, log, hear: (call, bytes) => receiveOn(call, bytes), uplink: (call) => call.uplink.counts(),
   });
 
-  const { say, transcript, endUtterance } = createAgentSpeaker({
-    utterancePackets, rtc, turnSettings, events, totals, tap, log, persist,
-  });
-  const { take } = createShopperTurns({ turnSettings, transcribe, answer, lines, totals, tap, log, say, transcript });
+  const speaker = createAgentSpeaker({ utterancePackets, rtc, turnSettings, events, totals, tap, log, persist });
+  const { say, silence } = speaker;
+  const { take } = createShopperTurns({ transcribe, answer, lines, totals, tap, log, turnSettings, speaker });
 
   function stateOf(session) {
     let state = sessions.get(session);
@@ -142,8 +143,7 @@ export function createVoiceGateway({
       call.out?.close();
       call.out = null; // so the cut utterance's end is not sent
     }
-    call.queue.length = 0;
-    endUtterance(call, 'closed');
+    silence(call, 'closed');
     if (call.conn && openOn.get(call.conn) === call) openOn.delete(call.conn);
     call.conn = null;
     call.out = null;
@@ -238,8 +238,7 @@ export function createVoiceGateway({
     }
     call.bargeIns += 1;
     totals.barge_ins += 1;
-    call.queue.length = 0;
-    endUtterance(call, 'barge_in');
+    silence(call, 'barge_in');
   }
 
   // voice.end is answered with voice.closed even when the call is not open
