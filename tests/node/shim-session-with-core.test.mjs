@@ -67,8 +67,9 @@ test('session_wanted opens the socket, says hello, and a sent message is acked',
   assert.equal(h.sockets[0].url, 'ws://shop.test/api/session');
   assert.equal(h.of('status').at(-1).state, 'connecting');
   h.sockets[0].open();
-  const [hello] = h.sockets[0].sent;
-  assert.deepEqual({ ...hello }, { type: 'hello', v: 1, session_id: h.core.conversationId(), resume_token: '',
+  const [{ conversation_key: key, ...hello }] = h.sockets[0].sent;
+  assert.match(key, /^[0-9a-f]{48}$/, 'the conversation_key the core minted with the conversation');
+  assert.deepEqual(hello, { type: 'hello', v: 1, session_id: h.core.conversationId(), resume_token: '',
     last_event_seq: 0, tab_id: 'tab-1', build: 'b123', features: ['handoff', 'presence', 'suggestions'] });
   h.welcome(h.sockets[0]);
   assert.equal(h.of('status').at(-1).text, 'Connected');
