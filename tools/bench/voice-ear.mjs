@@ -5,7 +5,8 @@
 // played into the widget as its microphone: ear-page.mjs), in headless
 // Chromium against the reference gateway with pocketsphinx and the scripted
 // text agent. Cases: WebSocket and WebRTC (direct, the data channel) ×
-// the scripted agent and one whose first token comes after 300 ms × each
+// the scripted agent, one whose first token comes after 300 ms and one that
+// then streams a word every 30 ms × each
 // turn-taking setting of the gateway (tools/gateway/voice/turn-taking.mjs: `fixed` is the old
 // 600 ms of quiet and the whole answer at once; `adaptive` the new one).
 // Every case is one call per run that asks the ten questions, waiting for
@@ -65,6 +66,32 @@ function slowAgent(ms) {
   return { ...base, name: `scripted+${ms}ms`, async* reply(turn, options) { await pause(ms); yield* base.reply(turn, options); } };
 }
 
+// A hosted model as it streams: its first token `firstMs` after the turn,
+// then a word every `perWordMs` (about 33 tokens a second), so the voice
+// gateway can speak the first sentence before the answer is written.
+function streamingAgent(firstMs, perWordMs) {
+  const base = createScriptedAgent();
+  return {
+    ...base, name: `streaming+${firstMs}ms`,
+    async* reply(turn, options) {
+      await pause(firstMs);
+      for await (const event of base.reply(turn, options)) {
+        if (event.event !== 'delta') { yield event; continue; }
+        for (const word of event.data.text.match(/\S*\s*/g).filter(Boolean)) {
+          yield { event: 'delta', data: { text: word } };
+          await pause(perWordMs);
+        }
+      }
+    },
+  };
+}
+
+const AGENTS = {
+  scripted: () => createScriptedAgent(),
+  agent300: () => slowAgent(300),
+  stream300: () => streamingAgent(300, 30),
+};
+
 // The gateway's side: its turn steps and its last loud frame decoded, on the bench's clock.
 function gatewayTaps() {
   const log = [];
@@ -83,9 +110,10 @@ async function startCase(c, distDir) {
   const controls = await startReferenceServer({
     distDir, tokenDelayMs: 20, // as npm start paces a typed reply
     stt: createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE) }),
-    agent: c.agent === 'scripted' ? createScriptedAgent() : slowAgent(300),
+    agent: AGENTS[c.agent](),
     voiceLines: { greeting: 'Hello.', replies: ['Okay.'] },
     voiceTurns: c.turns,
+    voiceAnswer: c.answer,
     rtc: { enabled: c.transport === 'webrtc' },
     voiceTap: taps.tap,
     // This process runs the gateway and drives the browser: a stall here
@@ -160,8 +188,13 @@ export function caseList() {
   const all = [];
   for (const turns of TURN_SETTINGS) {
     for (const transport of ['websocket', 'webrtc']) {
-      for (const agent of ['scripted', 'agent300']) all.push({ name: `${transport}/${agent}/${turns}`, transport, agent, turns });
+      for (const agent of Object.keys(AGENTS)) all.push({ name: `${transport}/${agent}/${turns}`, transport, agent, turns });
     }
+  }
+  // The streamed answer's own share: adaptive turns, the answer spoken only
+  // once the whole of it is written (the baseline beside stream300/adaptive).
+  for (const transport of ['websocket', 'webrtc']) {
+    all.push({ name: `${transport}/stream300/adaptive+whole`, transport, agent: 'stream300', turns: 'adaptive', answer: 'whole' });
   }
   const only = process.env.NATTER_BENCH_EAR_CASES?.split(',');
   return only ? all.filter((c) => only.includes(c.name)) : all;
@@ -186,7 +219,7 @@ export async function measureVoiceEar({ runs = 2, log = console.log } = {}) {
   }
   return {
     runs, questions: questions.length, chromium: browser.context.browser()?.version() ?? '',
-    cases: cases.map(({ name, transport, agent, turns }) => ({ name, transport, agent, turns, turnsMeasured: results[name] })),
+    cases: cases.map(({ name, transport, agent, turns, answer }) => ({ name, transport, agent, turns, answer, turnsMeasured: results[name] })),
   };
 }
 
@@ -215,15 +248,17 @@ the widget's capture worklet) to the first sample of the agent's answer
 leaving its playback worklet (\`tools/bench/voice-ear.mjs\`), in headless
 Chromium ${r.chromium} against the reference gateway (pocketsphinx with the
 catalogue's grammar, espeak-ng, the scripted text agent paced at 20 ms a
-token as \`npm start\` does, or the same agent with its first token 300 ms
-late), over the ${r.questions} spoken shop questions of
+token as \`npm start\` does (\`scripted\`), the same agent with its first
+token 300 ms late and the rest at once (\`agent300\`), or 300 ms late and
+then a word every 30 ms as a hosted model streams (\`stream300\`)), over the ${r.questions} spoken shop questions of
 \`tests/server/voice-questions.mjs\` (espeak-ng en-gb, 150 words/min, played
 into the widget as its microphone). ${r.runs} runs; in each, every case is one
 call asking every question in turn (waiting for each answer to end), the
 cases interleaved. Case names: transport / agent / the gateway's
 turn-taking (\`fixed\`: the old 600 ms of quiet, recognition after it and
 the whole answer synthesised at once; \`adaptive\`: tools/gateway/voice/README.md,
-"Voice turns"). Total: on the widget's AudioContext clock (both taps in
+"Voice turns", the answer spoken sentence by sentence as the agent writes it;
+\`adaptive+whole\`: adaptive turns, the answer spoken once all of it is written). Total: on the widget's AudioContext clock (both taps in
 it). Steps (medians, so they need not add up to the total's median): the
 uplink to the gateway decoding the last loud frame, the end-of-turn
 decision, recognition left after it, the agent to the first text to say,

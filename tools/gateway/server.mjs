@@ -98,6 +98,9 @@ function handleSessionProbe(req, res, faults) {
 // `tts` (a tts adapter, the same file; default espeak-ng): the agent's voice.
 // `voiceTurns`: 'adaptive' (default) or 'fixed', how the voice gateway
 // decides that the shopper's turn ended (voice/turn-taking.mjs).
+// `voiceAnswer`: 'streamed' (default with adaptive turns) speaks the answer
+// sentence by sentence as the agent writes it; 'whole' waits for the whole
+// answer (the default with fixed turns; benches compare the two).
 // `agent`: the agent adapter that answers turns (agents/index.mjs; main.mjs
 // picks one from the environment with agents/config.mjs).
 // `continueTtlMs`: how long a "continue on your phone" link lives (2 min;
@@ -159,6 +162,7 @@ export async function startServer({
   rtc = {}, // voice over WebRTC (voice/call-rtc.mjs): {enabled (true), turn (turn-credentials.mjs config or null)}
   voiceTap = null, // benches and tests only: the voice gateway's tap (voice-gateway.mjs)
   voiceTurns = 'adaptive', // when a shopper's spoken turn ends: 'adaptive' or 'fixed' (voice/turn-taking.mjs)
+  voiceAnswer = voiceTurns === 'fixed' ? 'whole' : 'streamed',
   allowedOrigins = null,
   trustedProxies = [],
   serveFiles = true,
@@ -207,7 +211,7 @@ export async function startServer({
   const staffAuth = createStaffAuth(staffToken, { jwtSecret: staffJwtSecret, store });
   const staff = createStaffApi({ store, auth: staffAuth, log, record: kept.record });
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
-  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log, streamed: voiceTurns !== 'fixed' });
+  if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log, streamed: voiceAnswer !== 'whole' });
   const httpLimits = limitsWith(limits);
   const budget = createChatBudget(httpLimits);
   const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log, limits: httpLimits });
