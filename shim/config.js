@@ -156,6 +156,9 @@ export function restoredSession(storedText, conversationId) {
   if (saved.visitor && typeof saved.visitor === 'object' && !Array.isArray(saved.visitor)) out.visitor = saved.visitor;
   // The saved products (the core re-checks each like a card).
   if (Array.isArray(saved.saved)) out.saved = saved.saved;
+  // Actions confirmed and not yet reported: asked again, never run again
+  // unasked (the core re-checks each, chat/actions.hpp).
+  if (Array.isArray(saved.actions)) out.actions = saved.actions;
   return out;
 }
 

@@ -34,6 +34,13 @@ export function createEffectRunner({
     product_card_shown: (e) => ui.messages.addCard(e),
     product_saved_changed: (e) => ui.messages.setSaved(e),
     suggestions_shown: (e) => ui.messages.addSuggestions(e),
+    // Actions in the page (wasm/src/chat/actions.hpp): the confirm card and
+    // natter('action') handlers are not in this shim yet, so a page declares
+    // none and the gateway proposes none; the core fails a run_action no
+    // handler answers after 30 s.
+    action_proposed: () => {},
+    action_changed: () => {},
+    run_action: () => {},
     voice_transcript_shown: (e) => ui.messages.showVoice(e),
     log: (e) => log(e.level, e.text),
     host_event: (e) => listeners.emit(e.name, e.payload),

@@ -24,6 +24,11 @@ struct TransitionProbe {
     while (auto e = c.voice_.m_.poll()) c.voice_.translate(*e);
     return c.voice_.m_.state() == to;
   }
+  static bool go(Client& c, const std::string& action_id, ActionState to) {
+    for (auto& a : c.actions_.actions_)
+      if (a.id == action_id) return c.actions_.go(a, to);
+    return false;
+  }
   static TokenState token_state(const Client& c) { return c.token_.state(); }
   static SendState send_state(const Client& c) { return c.send_.state(); }
 };

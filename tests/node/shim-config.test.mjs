@@ -118,6 +118,19 @@ test('the stored conversation_key goes to the core on both transports; a malform
   assert.equal('conversation_key' in restoredSession(saved({ session_id: 'conv-2', conversation_key: key }), 'conv-1'), false);
 });
 
+test('stored confirmed actions go to the core on both transports (it re-checks them); anything else is dropped', () => {
+  const actions = [{ id: 'act_AAAAAAAAAAAAAAAAAAAAAA', name: 'add_to_cart', args: { product_id: 'sku-astro' } }];
+  for (const transport of ['http', 'session']) {
+    const c = coreConfig({ dataset: { transport }, pageUrl: page, seeds, storedId: 'conv-1', tabId: 't', build: 'b',
+      storedSession: saved({ actions }) });
+    assert.deepEqual(c.actions, actions, transport);
+  }
+  for (const bad of ['x', 7, null, { id: 'a' }]) {
+    assert.equal('actions' in restoredSession(saved({ actions: bad }), 'conv-1'), false, JSON.stringify(bad));
+  }
+  assert.equal('actions' in restoredSession(saved({ session_id: 'conv-2', actions }), 'conv-1'), false);
+});
+
 test('a stored session of another conversation, or with no conversation, restores nothing', () => {
   assert.deepEqual(restoredSession(saved({ session_id: 'conv-2' }), 'conv-1'), {});
   assert.deepEqual(restoredSession(saved({ session_id: '' }), ''), {});

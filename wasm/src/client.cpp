@@ -129,15 +129,24 @@ void Client::handle(const Event& event, int64_t now) {
         else if constexpr (std::is_same_v<T, ProductSaveToggled>) {
           if (saved_.toggle(e.product_id, config_.save_products)) persist_session();
         }
-        else if constexpr (std::is_same_v<T, HttpResponded>) send_.on_responded(e, now);
-        else if constexpr (std::is_same_v<T, HttpBody>) send_.on_body(e, now);
-        else if constexpr (std::is_same_v<T, HttpEnded>) send_.on_ended(e, now);
-        else if constexpr (std::is_same_v<T, HttpFailed>) send_.on_failed(e, now);
+        else if constexpr (std::is_same_v<T, HttpResponded> || std::is_same_v<T, HttpBody> ||
+                           std::is_same_v<T, HttpEnded> || std::is_same_v<T, HttpFailed>) {
+          if (actions_.owns(e.request_id))  // never a first chat's
+            call_apart(+[](Client& c, const T& x, int64_t t) { c.on_action(c, Event{x}, t); }, *this, e, now);
+          else if constexpr (std::is_same_v<T, HttpResponded>) send_.on_responded(e, now);
+          else if constexpr (std::is_same_v<T, HttpBody>) send_.on_body(e, now);
+          else if constexpr (std::is_same_v<T, HttpEnded>) send_.on_ended(e, now);
+          else send_.on_failed(e, now);
+        }
+        else if constexpr (std::is_same_v<T, ActionConfirmed> || std::is_same_v<T, ActionDeclined> ||
+                           std::is_same_v<T, ActionRan>)
+          call_apart(on_action, *this, Event{e}, now);
         else if constexpr (std::is_same_v<T, Tick>) {
           while (auto due = timers_.take_due(now)) {
             if (*due == TimerName::SendRetry) send_.on_retry_timer(now);
             else if (*due == TimerName::ResponseTimeout) send_.on_response_timeout(now);
             else if (*due == TimerName::ReplyRedraw) replies_.on_redraw_timer();
+            else if (*due == TimerName::ActionRetry) call_apart(+[](Client& c, int64_t t) { c.actions_.on_timer(t); }, *this, now);
             else if (*due == TimerName::MicPrompt || *due == TimerName::AudioStart || *due == TimerName::ContinueExpiry ||
                      *due == TimerName::StaffTyping || *due == TimerName::RtcDeadline || *due == TimerName::RtcPing)
               call_apart(on_feature_timer, *this, *due, now);  // calls, continue, people: no first chat's
@@ -146,6 +155,11 @@ void Client::handle(const Event& event, int64_t now) {
           }
         }
         else if constexpr (std::is_same_v<T, SessionWanted>) {
+          if (!actions_restored_ && !config_.actions_json.empty())  // the earlier page's confirmed actions, asked again
+            call_apart(+[](Client& c, int64_t t) {
+              if (c.actions_.restore(c.config_.actions_json, t) > 0) c.out_.emplace_back(Log{"warn", "dropped malformed kept actions"});
+            }, *this, now);
+          actions_restored_ = true;
           if (config_.session_url.empty()) {  // over HTTP: the page's conversation, once
             if (!http_restored_) send_.resume_restored(now);
             http_restored_ = true;
@@ -225,6 +239,21 @@ void Client::on_feature_timer(Client& c, TimerName due, int64_t now) {
   else if (due == TimerName::ContinueExpiry) c.link_.on_timer(now);
   else if (due == TimerName::StaffTyping) c.presence_.on_typing_timer();
   else c.ladder_.on_timer(due, now);  // RtcDeadline, RtcPing
+}
+
+void Client::on_action(Client& c, const Event& event, int64_t now) {
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, ActionConfirmed>) c.actions_.confirmed(e, now);
+        else if constexpr (std::is_same_v<T, ActionDeclined>) c.actions_.declined(e);
+        else if constexpr (std::is_same_v<T, ActionRan>) c.actions_.ran(e, now);
+        else if constexpr (std::is_same_v<T, HttpResponded>) c.actions_.on_responded(e);
+        else if constexpr (std::is_same_v<T, HttpBody>) c.actions_.on_body(e);
+        else if constexpr (std::is_same_v<T, HttpEnded>) c.actions_.on_ended(e, now);
+        else if constexpr (std::is_same_v<T, HttpFailed>) c.actions_.on_failed(e, now);
+      },
+      event);
 }
 
 bool Client::network_moved(const NetworkChanged& e) {

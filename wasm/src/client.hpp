@@ -25,6 +25,7 @@
 #include "people/page_context.hpp"
 #include "base/ids.hpp"
 #include "session/release_watch.hpp"
+#include "chat/actions.hpp"
 #include "chat/reply_assembler.hpp"
 #include "chat/saved_products.hpp"
 #include "session/connection_machine.hpp"
@@ -83,6 +84,7 @@ struct Config {
   std::string transcript_json;         // transcript.hpp's to_json()
   std::string visitor_json;            // visitor.hpp's JSON form (both transports)
   std::string saved_json;              // saved_products.hpp's to_json() (both transports)
+  std::string actions_json;            // chat/actions.hpp's to_json(): confirmed, not yet reported
   // The shop lets shoppers save product cards (init option saveProducts).
   bool save_products = true;
   // What this browser lacks for a voice call, as the shim's capability
@@ -166,6 +168,7 @@ class Client {
   const Identity& identity() const { return identity_; }
   const DeviceLink& link() const { return link_; }
   const SavedProducts& saved() const { return saved_; }
+  const ActionKeeper& actions() const { return actions_; }
   const ConversationList& conversations() const { return convs_; }
   // Where this conversation's blob is persisted: natter.session, or with
   // several conversations natter.session.<id>.
@@ -183,6 +186,7 @@ class Client {
   friend class VoiceRuntime;
   friend class Identity;
   friend class PageContext;
+  friend class ActionKeeper;
   friend class TokenKeeper;
   friend class ReleaseWatch;
   friend class ConversationControl;
@@ -239,6 +243,9 @@ class Client {
   static void on_feature_timer(Client& c, TimerName due, int64_t now);
   // The page wants the live session (called apart: an HTTP page never does).
   static void on_session_wanted(Client& c, int64_t now);
+  // The shopper's answer to an action card, or the page's handler's result
+  // (called apart: never in a first chat).
+  static void on_action(Client& c, const Event& event, int64_t now);
   // The live session is up (a welcome) / went down (any reason): delivery
   // and voice hear it; session_ms counts the time in between.
   void session_up(int64_t now) { live_since_ = now; }
@@ -255,7 +262,8 @@ class Client {
   Timers timers_;
   Stats stats_;
   std::deque<Effect> out_;
-  ReplyAssembler replies_{out_, timers_, last_now_};  // last_now_ is read only while handling an event
+  ActionKeeper actions_{*this};
+  ReplyAssembler replies_{out_, timers_, last_now_, actions_};  // last_now_ is read only while handling an event
   SavedProducts saved_{out_};
   SendMachine send_;
   ConnectionMachine conn_;
@@ -273,6 +281,7 @@ class Client {
   bool wanted_after_redeem_ = false;  // SessionWanted arrived while a redeem was pending
   Presence presence_{*this};
   bool session_started_ = false;
+  bool actions_restored_ = false;  // the earlier page's confirmed actions were asked again
   std::string network_link_;  // navigator.connection.type last told ("" unknown)
   ConversationList convs_;    // only with config_.multiple_conversations
   bool leaving_ = false;      // ConversationOpen emitted: this core is done

@@ -109,6 +109,36 @@ struct SuggestionsShown {
   std::vector<SuggestedLink> links;
 };
 
+// The agent proposed an action in its reply to `reply_to` (chat/actions.hpp):
+// with confirm, draw its card (item, variant, quantity, price; Confirm is
+// event action_confirmed, Not now action_declined); without, show it busy.
+struct ActionProposed {
+  std::string reply_to;
+  std::string action_id;
+  std::string name;
+  bool confirm = true;
+  std::string title, variant;
+  int quantity = 0;  // 0: not given
+  std::string price, currency, image_url;
+};
+
+// Card `action_id` is now `state`: confirming, running, done, failed or
+// declined; `message` the shop's result message (done / failed), or "".
+struct ActionChanged {
+  std::string action_id;
+  std::string state;
+  std::string message;
+};
+
+// Call the page's handler `name` with `args_json` (an object) and
+// {actionId, retry}; its result comes back as event action_ran.
+struct RunAction {
+  std::string action_id;
+  std::string name;
+  std::string args_json;
+  bool retry = false;
+};
+
 // The shopper's save of product `product_id` changed: every card of that
 // product shows it (the Save toggle's aria-pressed).
 struct ProductSavedChanged {
@@ -381,6 +411,7 @@ using Effect = std::variant<ConsumeKey, ClearComposer, ComposerError, HttpReques
                             ChannelCheck, VoiceTranscriptShown, ContinueOfferChanged, ElsewhereChanged,
                             ContinueRedeem, HandoffOffer, HandoffEmailForm, TypingChanged, RtcOpen, RtcRestart,
                             RtcRemoteAnswer, RtcPing, RtcClose, VoiceRoute, ProductSavedChanged, VoiceEncoderSet,
-                            ConversationsShown, ConversationOpen, SuggestionsShown>;
+                            ConversationsShown, ConversationOpen, SuggestionsShown,
+                            ActionProposed, ActionChanged, RunAction>;
 
 }  // namespace natter

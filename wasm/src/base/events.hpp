@@ -49,6 +49,25 @@ struct SuggestionTapped {
   std::string text;
 };
 
+// The shopper confirmed / declined the action card `action_id`
+// (ActionProposed); chat/actions.hpp decides what is sent.
+struct ActionConfirmed {
+  std::string action_id;
+};
+struct ActionDeclined {
+  std::string action_id;
+};
+
+// The page's handler for RunAction `action_id` finished: its result
+// (message <= 200 UTF-16 units, data an object of <= 2 KiB as JSON text).
+// A thrown error is ok:false.
+struct ActionRan {
+  std::string action_id;
+  bool ok = false;
+  std::string message;
+  std::string data_json;
+};
+
 // The host page called natter('starters', list): the shop's first
 // questions for this page, as JSON text, unchecked (starters.hpp checks it).
 struct HostStarters {
@@ -257,6 +276,7 @@ struct ConversationSwitchClicked {
 struct Tick {};
 
 using Event = std::variant<EnterPressed, SendClicked, HostSend, SuggestionTapped, HostStarters, ComposerChanged,
+                           ActionConfirmed, ActionDeclined, ActionRan,
                            RetryClicked, HttpResponded, HttpBody, HttpEnded,
                            HttpFailed, Tick, SessionWanted, SessionClosedByHost,
                            RetryNowClicked, WsOpened, WsFrame, WsClosed, ProbeAnswered,

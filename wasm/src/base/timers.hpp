@@ -27,6 +27,7 @@ enum class TimerName : uint8_t {
   RtcDeadline,      // the voice ladder's bound for its state (voice_ladder.hpp): setup, liveness or climb
   RtcPing,          // time to ping on the voice data channel
   ReplyRedraw,      // a streaming reply's newest text waits to be drawn (reply_assembler.hpp)
+  ActionRetry,      // an action asks the gateway again, reports again, or its handler's time is up (chat/actions.hpp)
   kCount
 };
 

@@ -86,6 +86,20 @@ json encode_effect(const Effect& effect) {
           return json_object({{"type", "suggestions_shown"}, {"reply_to", e.reply_to}, {"replies", e.replies},
                               {"links", std::move(links)}});
         }
+        else if constexpr (std::is_same_v<T, ActionProposed>) {
+          nlohmann::json j = json_object({{"type", "action_proposed"}, {"reply_to", e.reply_to}, {"action_id", e.action_id},
+                              {"name", e.name}, {"confirm", e.confirm}, {"title", e.title}});
+          if (!e.variant.empty()) j["variant"] = e.variant;
+          if (e.quantity) j["quantity"] = e.quantity;
+          if (!e.price.empty()) j["price"] = e.price, j["currency"] = e.currency;
+          if (!e.image_url.empty()) j["image_url"] = e.image_url;
+          return j;
+        }
+        else if constexpr (std::is_same_v<T, ActionChanged>)
+          return json_object({{"type", "action_changed"}, {"action_id", e.action_id}, {"state", e.state}, {"message", e.message}});
+        else if constexpr (std::is_same_v<T, RunAction>)
+          return json_object({{"type", "run_action"}, {"action_id", e.action_id}, {"name", e.name},
+                              {"args", embedded(e.args_json)}, {"retry", e.retry}});
         else if constexpr (std::is_same_v<T, ProductSavedChanged>)
           return json_object({{"type", "product_saved_changed"}, {"product_id", e.product_id}, {"saved", e.saved}});
         else if constexpr (std::is_same_v<T, Log>)
@@ -178,6 +192,15 @@ json encode_event(const Event& event) {
         else if constexpr (std::is_same_v<T, HostSend>) return json_object({{"type", "host_send"}, {"text", e.text}});
         else if constexpr (std::is_same_v<T, SuggestionTapped>)
           return json_object({{"type", "suggestion_tapped"}, {"text", e.text}});
+        else if constexpr (std::is_same_v<T, ActionConfirmed>)
+          return json_object({{"type", "action_confirmed"}, {"action_id", e.action_id}});
+        else if constexpr (std::is_same_v<T, ActionDeclined>)
+          return json_object({{"type", "action_declined"}, {"action_id", e.action_id}});
+        else if constexpr (std::is_same_v<T, ActionRan>) {
+          json out = json_object({{"type", "action_ran"}, {"action_id", e.action_id}, {"ok", e.ok}, {"message", e.message}});
+          if (!e.data_json.empty()) out["data"] = parse_json(e.data_json);
+          return out;
+        }
         else if constexpr (std::is_same_v<T, HostStarters>) {
           json out = json_object({{"type", "host_starters"}});
           if (!e.value_json.empty()) out["starters"] = parse_json(e.value_json);

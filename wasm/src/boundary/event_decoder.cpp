@@ -73,6 +73,17 @@ const EventDecoderEntry kEventDecoders[] = {
   {"send_clicked", [](Reader& r, Event& out) { SendClicked e; r.str("text", e.text); out = std::move(e); }},
   {"host_send", [](Reader& r, Event& out) { HostSend e; r.str("text", e.text); out = std::move(e); }},
   {"suggestion_tapped", [](Reader& r, Event& out) { SuggestionTapped e; r.str("text", e.text); out = std::move(e); }},
+  {"action_confirmed", [](Reader& r, Event& out) { ActionConfirmed e; r.str("action_id", e.action_id); out = std::move(e); }},
+  {"action_declined", [](Reader& r, Event& out) { ActionDeclined e; r.str("action_id", e.action_id); out = std::move(e); }},
+  {"action_ran", [](Reader& r, Event& out) {
+     ActionRan e;
+     r.str("action_id", e.action_id);
+     r.boolean("ok", e.ok);
+     r.str("message", e.message, false);
+     auto data = r.j.find("data");
+     if (data != r.j.end() && data->is_object()) e.data_json = data->dump(-1, ' ', false, json::error_handler_t::replace);
+     out = std::move(e);
+   }},
   {"host_starters", [](Reader& r, Event& out) {
      HostStarters e;
      json_text(r, "starters", e.value_json, false);

@@ -111,6 +111,7 @@ Config config_from_json(std::string_view text, std::string* error) {
   r.array_text("outbox", c.outbox_json);
   r.array_text("transcript", c.transcript_json);
   r.array_text("saved", c.saved_json);
+  r.array_text("actions", c.actions_json);
   r.boolean("save_products", c.save_products);
   r.boolean("multiple_conversations", c.multiple_conversations);
   r.str("conversations_json", c.conversations_json);

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 
+#include "base/call_apart.hpp"
 #include "boundary/json_limits.hpp"
 #include "chat/rich_text.hpp"
 #include "base/text_limits.hpp"
@@ -141,6 +142,11 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
     read_suggestions(data, suggestions);
     return decoded_into(out, std::move(suggestions));
   }
+  if (event_name == "action") {  // checked whole; one that fails is dropped with a log line (reply_assembler)
+    AgentAction action;
+    call_apart(read_action, data, action);  // no first chat proposes an action
+    return decoded_into(out, std::move(action));
+  }
   // event_name == "error"
   const std::string* code = string_field(data, "code");
   if (!code || code->empty() || code->size() > kMaxCodeBytes)
@@ -155,7 +161,7 @@ std::optional<ProtocolError> decode_fields(std::string_view event_name, const js
 
 bool known_event(std::string_view name) {
   return name == "start" || name == "delta" || name == "card" || name == "done" || name == "error" ||
-         name == "suggestions";
+         name == "suggestions" || name == "action";
 }
 ProtocolError unknown_event(std::string_view name) {
   return error("unknown_event", "unknown event '" + printable(name) + "'");

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "chat/action_proposal.hpp"
 #include "chat/suggestions.hpp"
 
 namespace natter {
@@ -31,7 +32,7 @@ struct AgentError {   // event: error   data: {"code": "...", "message": "..."}
   std::string code, message;
 };
 
-using AgentEvent = std::variant<AgentStart, AgentDelta, AgentCard, AgentDone, AgentError, AgentSuggestions>;
+using AgentEvent = std::variant<AgentStart, AgentDelta, AgentCard, AgentDone, AgentError, AgentSuggestions, AgentAction>;
 
 // Why an event was refused. `code` is stable (tests and logs use it):
 // "too_large", "too_deep", "malformed", "wrong_type", "unknown_event",

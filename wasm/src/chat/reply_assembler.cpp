@@ -4,6 +4,7 @@
 #include <string>
 #include <type_traits>
 
+#include "base/call_apart.hpp"
 #include "chat/rich_text.hpp"
 
 namespace natter {
@@ -35,6 +36,15 @@ void ReplyAssembler::on_redraw_timer() {
   for (auto& [id, r] : replies_)
     if (r.undrawn && now_ >= next_draw_at(r)) draw(id, r);
   settle_timer();
+}
+
+void ReplyAssembler::on_action(ReplyAssembler& self, const std::string& reply_to, Reply& r, const AgentAction& a) {
+  if (!a.problem.empty()) self.out_.emplace_back(Log{"warn", "dropped an agent action: " + a.problem});
+  else if (r.done || r.acted) self.out_.emplace_back(Log{"warn", "dropped an agent action: one per reply, before done"});
+  else {
+    r.acted = true;
+    self.actions_.proposed(reply_to, a, self.now_);
+  }
 }
 
 bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event) {
@@ -70,6 +80,8 @@ bool ReplyAssembler::apply(const std::string& reply_to, const AgentEvent& event)
           if (r.done || r.suggested || (a.replies.empty() && a.links.empty())) return false;
           r.suggested = true;
           out_.emplace_back(SuggestionsShown{reply_to, a.replies, a.links});
+        } else if constexpr (std::is_same_v<T, AgentAction>) {
+          call_apart(on_action, *this, reply_to, r, a);  // no first chat proposes an action
         } else if constexpr (std::is_same_v<T, AgentStart>) {
           r.author = a.author;  // nothing to show yet
         }

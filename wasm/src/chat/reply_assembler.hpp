@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "chat/actions.hpp"
 #include "chat/agent_protocol.hpp"
 #include "base/effects.hpp"
 #include "base/timers.hpp"
@@ -47,7 +48,9 @@ class ReplyAssembler {
   }
 
   // now: the time of the event being handled (the client's clock).
-  ReplyAssembler(std::deque<Effect>& out, Timers& timers, const int64_t& now) : out_(out), timers_(timers), now_(now) {}
+  // actions: given the one action each reply may propose.
+  ReplyAssembler(std::deque<Effect>& out, Timers& timers, const int64_t& now, ActionKeeper& actions)
+      : out_(out), timers_(timers), now_(now), actions_(actions) {}
 
   // The reply to `reply_to` starts over (a new HTTP response replays it whole).
   void restart(const std::string& reply_to);
@@ -76,12 +79,15 @@ class ReplyAssembler {
     std::vector<ProductCardShown> shown;
     bool done = false;
     bool suggested = false;  // its suggestions were shown
+    bool acted = false;      // its one action was proposed
     bool undrawn = false;  // text arrived since the last draw
     bool drawn = false;    // drawn_at holds the time of its last draw
     int64_t drawn_at = 0;
     std::string author;  // AgentStart's: a person from the shop, or "" (the assistant)
   };
   void draw(const std::string& reply_to, Reply& r);
+  // One action per reply, before its done (called apart: no first chat's).
+  static void on_action(ReplyAssembler& self, const std::string& reply_to, Reply& r, const AgentAction& a);
   static int64_t next_draw_at(const Reply& r) { return r.drawn_at + redraw_window(r.text.size()); }
   // ReplyRedraw is armed exactly while some reply is undrawn, for the
   // earliest end of their windows.
@@ -89,6 +95,7 @@ class ReplyAssembler {
   std::deque<Effect>& out_;
   Timers& timers_;
   const int64_t& now_;
+  ActionKeeper& actions_;
   std::map<std::string, Reply> replies_;
 };
 

@@ -259,6 +259,8 @@ void SessionDelivery::persist() {
   };
   const bool live = !c_.config_.session_url.empty();  // the live session's place to resume from
   // Both transports: a reload must keep proving the conversation is ours.
+  // Confirmed actions not yet reported: asked again after a reload (chat/actions.hpp).
+  if (!c_.actions_.kept_json().empty()) field("actions", c_.actions_.kept_json());  // absent: none
   field("conversation_key", dump(c_.config_.conversation_key));
   if (live) field("last_event_seq", std::to_string(settled_event_seq_));
   field("outbox", outbox_.to_json());
