@@ -205,3 +205,22 @@ test('a backed-up channel drops the agent\'s frame: not queued, not sent on the 
   assert.equal(rtc.totals().frames_dropped_full_rtc, 1);
   assert.equal(rtc.totals().frames_sent_rtc, 2);
 });
+
+test('TURN credentials per session: a burst of 8, then one a minute; past it the config has no TURN server, and another session is not affected', () => {
+  let t = 1_000_000;
+  const rtc = createCallRtc({ turn, answer: fakeAnswer([]), hear: () => {}, log: () => {}, now: () => t });
+  const conn = fakeConn(['rtc']);
+  const session = { id: 's-1' };
+  // New calls of the same session share its budget.
+  for (let i = 0; i < 10; i += 1) rtc.request({ id: `call-${i}`, conn, session }, conn);
+  const relayed = conn.sent.map((f) => f.ice_servers.length);
+  assert.deepEqual(relayed, [1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+  assert.equal(rtc.totals().rtc_turn_withheld, 2);
+  const other = fakeConn(['rtc']);
+  rtc.request({ id: 'call-x', conn: other, session: { id: 's-2' } }, other);
+  assert.equal(other.sent[0].ice_servers.length, 1, 'another session keeps its own budget');
+  t += 60_000;
+  rtc.request({ id: 'call-10', conn, session }, conn);
+  rtc.request({ id: 'call-11', conn, session }, conn);
+  assert.deepEqual(conn.sent.slice(10).map((f) => f.ice_servers.length), [1, 0], 'one more a minute later');
+});

@@ -6,7 +6,11 @@
 // restarting leg sends on the socket too, until the widget's first ping or
 // frame on the channel says the path works again (the widget's frames ride
 // the socket meanwhile: voice_ladder.hpp). Each voice.rtc_config carries
-// freshly minted TURN credentials (a new id each time). The
+// freshly minted TURN credentials (a new id each time), as many as the
+// session's TURN budget allows (a burst of 8, then one a minute, across all
+// its calls and sockets): past it, the config carries no TURN server, so a
+// session that asks in a loop gets no relay capacity while the call goes on
+// directly or on the WebSocket (docs/security.md, "TURN credentials"). The
 // widget's frames from either path reach the same `hear` (voice-gateway.mjs),
 // so the voice agent cannot tell them apart. The encoding the widget's pings
 // ask for the agent's audio (channel-ping.mjs dl=) belongs to the leg: on
@@ -14,7 +18,8 @@
 //
 // createCallRtc({ enabled, turn (turn-credentials.mjs config or null), answer
 // (rtc-peer.mjs answerRtc, injectable), hear(call, bytes), uplink(call) ->
-// {received, expected} (the call's frame counts, told in each pong), log }) -> {
+// {received, expected} (the call's frame counts, told in each pong), log,
+// turnBudget ({burst, refillMs}: TURN_BUDGET), now }) -> {
 //   offered(conn), handles(type), control(call|null, conn, voice.rtc_* frame),
 //   request(call, conn), offer(call, conn, frame),
 //   closeByWidget(call, pcId), end(call), downlink(call, conn),
@@ -27,13 +32,20 @@ import { answerRtc } from './rtc-peer.mjs';
 import { iceServersFor } from './turn-credentials.mjs';
 import { rtcAnswerFrame, rtcClosedFrame, rtcConfigFrame } from './voice-frames.mjs';
 
-export function createCallRtc({ enabled = true, turn = null, answer = answerRtc, hear, uplink = () => null, log }) {
+// A widget asks for a config when its call starts, at each ICE restart and
+// each new peer connection (network changes): a few per call, rarely more.
+export const TURN_BUDGET = Object.freeze({ burst: 8, refillMs: 60_000 });
+
+export function createCallRtc({
+  enabled = true, turn = null, answer = answerRtc, hear, uplink = () => null, log, turnBudget = TURN_BUDGET, now = Date.now,
+}) {
   const legs = new Map(); // call -> { pcId, leg|null, blackholed, restarting, downlink }
   const configsFor = new WeakMap(); // call -> how many configs it was sent
+  const turnLeft = new WeakMap(); // session (or call, without one) -> { tokens, at }: its TURN budget
   let lossEvery = 0; // uplinkLoss(): every n-th widget frame on a leg dropped (0: none)
   let arrived = 0;
   const totals = {
-    rtc_configs: 0, rtc_offers: 0, rtc_restarts: 0, rtc_opened: 0, rtc_closed: 0,
+    rtc_configs: 0, rtc_turn_withheld: 0, rtc_offers: 0, rtc_restarts: 0, rtc_opened: 0, rtc_closed: 0,
     frames_received_rtc: 0, bytes_received_rtc: 0, frames_sent_rtc: 0, bytes_sent_rtc: 0, frames_sent_ws: 0,
     frames_dropped_full_rtc: 0, // the channel backed up: stale, not queued (rtc-peer.mjs)
     utterances_adapted: 0, // encoded as a widget's ping asked (downlinkEncoding)
@@ -48,7 +60,25 @@ export function createCallRtc({ enabled = true, turn = null, answer = answerRtc,
     const n = (configsFor.get(call) ?? 0) + 1;
     configsFor.set(call, n);
     totals.rtc_configs += 1;
-    conn.send(rtcConfigFrame(call.id, iceServersFor(turn, `${call.id}.${n}`)));
+    const mayRelay = turn !== null && takeTurnCredential(call.session ?? call);
+    if (turn !== null && !mayRelay) {
+      totals.rtc_turn_withheld += 1;
+      log(`[server] voice: call ${call.id.slice(0, 8)} asked for TURN credentials past its session's budget: none sent`);
+    }
+    conn.send(rtcConfigFrame(call.id, mayRelay ? iceServersFor(turn, `${call.id}.${n}`) : []));
+  }
+
+  // A token bucket per session: `burst` at first, one more each `refillMs`.
+  function takeTurnCredential(owner) {
+    const t = now();
+    const held = turnLeft.get(owner) ?? { tokens: turnBudget.burst, at: t };
+    const tokens = Math.min(turnBudget.burst, held.tokens + (t - held.at) / turnBudget.refillMs);
+    if (tokens < 1) {
+      turnLeft.set(owner, { tokens, at: t });
+      return false;
+    }
+    turnLeft.set(owner, { tokens: tokens - 1, at: t });
+    return true;
   }
 
   // `tell`: say voice.rtc_closed on the call's socket (not when the widget closed it).
