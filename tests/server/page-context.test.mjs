@@ -45,6 +45,14 @@ for (const [value, expected] of [
   [{ cart: { items: Array.from({ length: 51 }, (_, i) => ({ id: `s${i}`, quantity: 1 })) } }, /at most 50 lines/],
   [{ cart: { items: Array.from({ length: 50 }, (_, i) => ({ id: `s${i}`, name: 'n'.repeat(190), quantity: 1 })) } }, /bytes as JSON; the limit is 8192/],
   [{ locale: 'not a tag' }, /language tag/],
+  [{ actions: { name: 'add_to_cart' } }, /context\.actions must be an array/],
+  [{ actions: [{ name: 'Add-To-Cart', confirm: true }] }, /actions\[0\]\.name must be lower_snake_case/],
+  [{ actions: [{ name: 'a'.repeat(41), confirm: true }] }, /name must be lower_snake_case, at most 40/],
+  [{ actions: [{ name: 'add_to_cart', confirm: 'yes' }] }, /confirm must be true or false/],
+  [{ actions: [{ name: 'add_to_cart', confirm: true, handler: 'x' }] }, /actions\[0\]: unknown key "handler"/],
+  [{ actions: [{ name: 'add_to_cart', description: 'd'.repeat(201) }] }, /description must be at most 200/],
+  [{ actions: [{ name: 'add_to_cart' }, { name: 'add_to_cart', confirm: false }] }, /actions\[1\]\.name "add_to_cart" is declared twice/],
+  [{ actions: Array.from({ length: 17 }, (_, i) => ({ name: `a${i}`, confirm: true })) }, /at most 16 actions/],
 ]) {
   test(`refused with a clear message: ${JSON.stringify(value).slice(0, 70)}`, () => {
     const checked = checkContext(value);
@@ -53,6 +61,22 @@ for (const [value, expected] of [
   });
 }
 
+test('declared actions are kept with confirm always present (absent: true); an empty list is kept', () => {
+  const declared = [
+    { name: 'add_to_cart', description: ' Add the product to the basket ', confirm: true },
+    { name: 'open_product' , confirm: false },
+    { name: 'apply_code' },
+  ];
+  assert.deepEqual(checkContext({ actions: declared }).context, { actions: [
+    { name: 'add_to_cart', description: 'Add the product to the basket', confirm: true },
+    { name: 'open_product', confirm: false },
+    { name: 'apply_code', confirm: true },
+  ] });
+  assert.deepEqual(checkContext({ actions: [] }).context, { actions: [] });
+  const sixteen = Array.from({ length: 16 }, (_, i) => ({ name: `a${i}`, confirm: true }));
+  assert.deepEqual(checkContext({ actions: sixteen }).context, { actions: sixteen });
+});
+
 test('a context nested far too deep is refused without walking it recursively', () => {
   let deep = [];
   for (let i = 0; i < 50_000; i += 1) deep = [deep];
@@ -60,7 +84,7 @@ test('a context nested far too deep is refused without walking it recursively', 
 });
 
 test('the limits are those docs/protocol.md states', () => {
-  assert.deepEqual({ ...CONTEXT_LIMITS }, { bytes: 8192, text: 200, id: 128, path: 512, url: 2048, cartItems: 50, quantity: 999 });
+  assert.deepEqual({ ...CONTEXT_LIMITS }, { bytes: 8192, text: 200, id: 128, path: 512, url: 2048, cartItems: 50, quantity: 999, actions: 16 });
 });
 
 test('a msg frame with a bad context is bad_frame naming the message; a good one carries it', () => {

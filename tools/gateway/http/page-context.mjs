@@ -16,6 +16,8 @@
 //   cart:     { items: [{ id?, name?, variant?, quantity, price? }], total?, currency? }
 //   currency: ISO 4217, e.g. "GBP"
 //   locale:   a language tag, e.g. "de-DE"
+//   actions:  [{ name, description?, confirm }]  what the page lets the agent do
+//                                               (natter('action')); names unique
 // Agent-bound text is still untrusted: the shop's page wrote it, not the shop's staff.
 import { nestsDeeperThan } from './json-depth.mjs';
 
@@ -27,7 +29,11 @@ export const CONTEXT_LIMITS = Object.freeze({
   url: 2048,
   cartItems: 50,
   quantity: 999,
+  actions: 16,
 });
+
+// An action's name as the page declares it with natter('action', name, ...).
+export const ACTION_NAME = /^[a-z][a-z0-9_]{0,39}$/;
 
 export const AVAILABILITY = Object.freeze(['in_stock', 'out_of_stock', 'preorder', 'backorder', 'limited', 'discontinued']);
 
@@ -142,6 +148,27 @@ function cart(value) {
   return { items: items.map(cartItem), ...compact({ total: price(c.total, 'context.cart.total'), currency: currency(c.currency, 'context.cart.currency') }) };
 }
 
+function action(value, i, seen) {
+  const where = `context.actions[${i}]`;
+  const a = object(value, where, ['name', 'description', 'confirm']);
+  if (typeof a.name !== 'string' || !ACTION_NAME.test(a.name)) {
+    refuse(`${where}.name must be lower_snake_case, at most 40 characters.`);
+  }
+  if (seen.has(a.name)) refuse(`${where}.name ${JSON.stringify(a.name)} is declared twice.`);
+  seen.add(a.name);
+  // Absent means the safe default: the shopper confirms first.
+  if (a.confirm !== undefined && typeof a.confirm !== 'boolean') refuse(`${where}.confirm must be true or false.`);
+  return { name: a.name, ...compact({ description: text(a.description, `${where}.description`, CONTEXT_LIMITS.text) }), confirm: a.confirm ?? true };
+}
+
+function actions(value) {
+  if (!Array.isArray(value)) refuse('context.actions must be an array.');
+  if (value.length > CONTEXT_LIMITS.actions) refuse(`context.actions holds at most ${CONTEXT_LIMITS.actions} actions.`);
+  const seen = new Set();
+  // An empty list is kept: the page says it offers nothing.
+  return value.map((a, i) => action(a, i, seen));
+}
+
 const SECTIONS = {
   page,
   product,
@@ -149,6 +176,7 @@ const SECTIONS = {
   cart,
   currency: (v) => currency(v, 'context.currency'),
   locale: (v) => matching(v, 'context.locale', LOCALE, 'a language tag such as "de-DE"'),
+  actions,
 };
 
 export function checkContext(value) {
