@@ -43,6 +43,7 @@ async function sendAudio(socket, t) {
 
 test('the bounds\' defaults', () => {
   assert.equal(CLIENT_BOUNDS.maxVoiceCalls, 200);
+  assert.equal(CLIENT_BOUNDS.maxVoiceCallsPerAddress, 8);
   assert.equal(CLIENT_BOUNDS.maxCallRecordsPerSession, 8);
   assert.equal(CLIENT_BOUNDS.refusedPacketReplies, 10);
   assert.equal(CLIENT_BOUNDS.refusedPacketRepliesPerSecond, 1);
@@ -119,6 +120,34 @@ test('past maxVoiceCalls open on the instance, voice.start is voice_unavailable 
     b.socket.send({ type: 'voice.end', call_id: 'b1' });
     await b.socket.waitFor((f) => f.type === 'voice.closed');
     c.socket.send({ type: 'voice.start', call_id: 'c1', greeting: false });
+    await c.socket.waitFor((f) => f.type === 'voice.started' && f.call_id === 'c1');
+  } finally {
+    closeAllSockets();
+    await capped.close();
+  }
+});
+
+// Every socket here comes from 127.0.0.1: one client address.
+test('past maxVoiceCallsPerAddress open from one address, voice.start is voice_unavailable reason address; a session switching calls and a freed slot are not refused', async () => {
+  const capped = await startTestServer({ bounds: { maxVoiceCallsPerAddress: 2 } });
+  try {
+    const a = await joinSession(capped.url, { session: 'addr-a' });
+    const b = await joinSession(capped.url, { session: 'addr-b' });
+    const c = await joinSession(capped.url, { session: 'addr-c' });
+    assert.equal((await startCall(a.socket, 'a1')).type, 'voice.started');
+    assert.equal((await startCall(b.socket, 'b1')).type, 'voice.started');
+    const refused = await startCall(c.socket, 'c1');
+    assert.deepEqual({ ...refused, message: undefined }, {
+      type: 'error', code: 'voice_unavailable', reason: 'address', call_id: 'c1', message: undefined,
+    });
+    assert.equal((await voiceCalls(capped.url)).filter((x) => x.session_id === 'addr-c').length, 0, 'nothing kept for it');
+    const totals = await voiceTotals(capped.url);
+    assert.equal(totals.calls_refused_address, 1);
+    assert.equal(totals.calls_refused_full, 0, 'not the instance cap');
+    assert.equal((await startCall(a.socket, 'a2')).type, 'voice.started', 'its own old call ends: not refused');
+    b.socket.send({ type: 'voice.end', call_id: 'b1' });
+    await b.socket.waitFor((f) => f.type === 'voice.closed');
+    c.socket.send({ type: 'voice.start', call_id: 'c1', greeting: false }); // its earlier error is still in the socket's frames
     await c.socket.waitFor((f) => f.type === 'voice.started' && f.call_id === 'c1');
   } finally {
     closeAllSockets();

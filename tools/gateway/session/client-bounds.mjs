@@ -36,6 +36,12 @@ export const CLIENT_BOUNDS = Object.freeze({
   // open call (another call_id's voice.start ends it), and an ended call
   // keeps only its counters.
   maxVoiceCalls: 200,
+  // Of those, open at once from one client address (the trusted proxy's
+  // X-Forwarded-For behind one; an IPv6 /64 as one): one more voice.start
+  // from it is answered error voice_unavailable reason address, so one
+  // client cannot hold every call. Generous: a household or an office
+  // behind one NAT may call at once.
+  maxVoiceCallsPerAddress: 8,
   // Ended calls' counters (greeted, utterance and seq numbers) a session
   // remembers, so a resumed call_id continues without a second greeting;
   // the oldest is forgotten past it.

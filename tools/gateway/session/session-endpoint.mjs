@@ -178,7 +178,7 @@ export function createSessionEndpoint({
   function open(ws, fault, address) {
     const sender = createFrameSender(ws, fault);
     const conn = {
-      ws, close: sender.close, sessionId: null, session: null, gen: 0, tabId: '', replaced: false,
+      ws, close: sender.close, sessionId: null, session: null, gen: 0, tabId: '', replaced: false, address,
       queue: Promise.resolve(), pending: 0, touchedAt: 0,
       rate: new SendRate({ burst: bounds.sendBurst, perSecond: bounds.sendPerSecond }),
       frames: new SendRate({ burst: frameBurst, perSecond: framesPerSecond }), framesDropped: 0,

@@ -17,7 +17,8 @@
 //   audio and decoder go when it ends), and a session remembers at most
 //   maxCallRecordsPerSession calls. At most maxVoiceCalls calls are open on
 //   the instance; past it voice.start is error voice_unavailable reason
-//   over_capacity (session/client-bounds.mjs, docs/security.md);
+//   over_capacity, and past maxVoiceCallsPerAddress open from one client
+//   address it is reason address (session/client-bounds.mjs, docs/security.md);
 // - calls belong to the session: a voice.start with a known call_id (after a
 //   reconnect/resume) moves the call to the new connection and continues its
 //   utterance and seq counters; the greeting is said once per call_id per
@@ -93,6 +94,7 @@ export function createVoiceGateway({
     packets_over_rate: 0, // past a call's packet rate: dropped undecoded
     calls_flooded: 0, // calls ended for sending far past their packet rate
     calls_refused_full: 0, // voice.start answered over_capacity (maxVoiceCalls open)
+    calls_refused_address: 0, // voice.start answered reason address (maxVoiceCallsPerAddress open from its address)
     packet_replies_dropped: 0, // refused packets not answered (past the connection's reply rate)
   };
   let V = null; // the voice module, once loaded
@@ -174,6 +176,14 @@ export function createVoiceGateway({
 
   // --- control frames ------------------------------------------------------
 
+  // Calls open from one client address (at most maxVoiceCalls to walk).
+  function openFrom(address) {
+    if (address === undefined) return 0; // a connection the session endpoint did not make (tests)
+    let n = 0;
+    for (const c of openOn.keys()) if (c.address === address) n += 1;
+    return n;
+  }
+
   async function start(session, conn, { call_id: callId, greeting }) {
     const state = stateOf(session);
     // One open call per session: another call_id's ends, wherever it is open.
@@ -185,6 +195,13 @@ export function createVoiceGateway({
       totals.calls_refused_full += 1;
       conn.send(errorFrame(wire.ERROR_VOICE_UNAVAILABLE, 'Too many voice calls on this server right now: try again in a minute.',
         { call_id: callId, reason: 'over_capacity' }));
+      return;
+    }
+    if (!call?.conn && openFrom(conn.address) >= bounds.maxVoiceCallsPerAddress) {
+      totals.calls_refused_address += 1;
+      log(`[server] voice: voice.start refused: ${bounds.maxVoiceCallsPerAddress} calls open from one address`);
+      conn.send(errorFrame(wire.ERROR_VOICE_UNAVAILABLE, 'Too many voice calls from this network right now: try again in a minute.',
+        { call_id: callId, reason: 'address' }));
       return;
     }
     let fresh = false;
