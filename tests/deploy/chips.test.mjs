@@ -6,7 +6,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 
 import assert from 'node:assert/strict';
-import { eventually } from '../browser/harness.mjs';
+import { eventually, recordCspViolations, cspViolations } from '../browser/harness.mjs';
 import { openConnected, type, sentIdOf } from '../browser/session-helpers.mjs';
 import { startThreeOrigins } from './three-origins.mjs';
 
@@ -15,11 +15,7 @@ let live;
 before(async () => {
   stack = await startThreeOrigins();
   live = stack.page('/live.html', { csp: stack.csp.strict, data: { transport: 'session' } });
-  await stack.context.addInitScript(() => {
-    const seen = [];
-    Object.defineProperty(window, '__cspViolations', { value: seen });
-    window.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective), true);
-  });
+  await recordCspViolations(stack.context);
 });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
@@ -38,5 +34,5 @@ test('a reply chip over wss:// from a strict-CSP shop page: one message with its
   const id = sentIdOf(s, 'PS5 games');
   assert.notEqual(id, sentIdOf(s, TRADE_IN));
   await eventually(async () => assert.equal((await stack.stats()).agent_runs[id], 1));
-  assert.deepEqual(await s.page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(await cspViolations(s.page), []);
 });

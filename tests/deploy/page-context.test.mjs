@@ -6,7 +6,7 @@
 // answers about that product. No CSP violation.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually } from '../browser/harness.mjs';
+import { eventually, recordCspViolations, cspViolations } from '../browser/harness.mjs';
 import { openConnected, type } from '../browser/session-helpers.mjs';
 import { shopPage } from './shop-pages.mjs';
 import { startThreeOrigins } from './three-origins.mjs';
@@ -24,11 +24,7 @@ before(async () => {
   const page = shopPage({ ...stack.origins, data: { transport: 'session' }, title: 'Astro Bot (PS5)' })
     .replace('</head>', `<script type="application/ld+json">${JSON.stringify(PRODUCT)}</script></head>`);
   stack.shop.setPage(productPath, { body: page, headers: { 'Content-Security-Policy': stack.csp.strict } });
-  await stack.context.addInitScript(() => {
-    const seen = [];
-    Object.defineProperty(window, '__cspViolations', { value: seen });
-    window.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective), true);
-  });
+  await recordCspViolations(stack.context);
 });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
@@ -43,6 +39,6 @@ test('a product page\'s JSON-LD reaches the agent over wss:// and it answers abo
     page: { path: productPath, title: 'Astro Bot (PS5)' },
     product: { id: 'sku-astro', name: 'Astro Bot (PS5)', sku: 'sku-astro', price: '49.99', currency: 'GBP', availability: 'in_stock' },
   });
-  assert.deepEqual(await s.page.evaluate(() => window.__cspViolations), []);
+  assert.deepEqual(await cspViolations(s.page), []);
   s.assertClean();
 });
