@@ -12,6 +12,7 @@ import { SETTING_NAMES } from '../../tools/gateway/config/settings.mjs';
 import { renderSettingsTable, TABLE_END, TABLE_START } from '../../tools/gateway/config/settings-table.mjs';
 import { readSettings } from '../../tools/gateway/config/read-settings.mjs';
 import { effectiveConfigLines } from '../../tools/gateway/config/effective-config.mjs';
+import { modeProblems, storeChoice } from '../../tools/gateway/config/mode-rules.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -85,6 +86,25 @@ test('the effective settings: where each came from, secrets and URL passwords re
   assert.ok(lines.includes('NATTER_AGENT=webhook (config file)'));
   assert.ok(lines.includes('PORT=8787 (default)'));
   assert.ok(lines.every((l) => !l.includes('hunter2') && !l.includes('a-very-secret')), lines.join('\n'));
+});
+
+test('Sentinel passwords: redacted in the start-up log, handed to the store apart, refused without sentinels', () => {
+  const processEnv = {
+    NATTER_REDIS_SENTINELS: '10.0.0.5:26379', NATTER_REDIS_USERNAME: 'natter', NATTER_REDIS_PASSWORD: 'data-hunter2',
+    NATTER_REDIS_SENTINEL_PASSWORD: 'sentinel-hunter3',
+  };
+  const lines = effectiveConfigLines({ env: processEnv, processEnv, configFile: '', all: true });
+  assert.ok(lines.includes('NATTER_REDIS_PASSWORD=(set, redacted) (env)'), lines.join('\n'));
+  assert.ok(lines.includes('NATTER_REDIS_SENTINEL_PASSWORD=(set, redacted) (env)'), lines.join('\n'));
+  assert.ok(lines.every((l) => !l.includes('hunter')), lines.join('\n'));
+  const values = { NATTER_STORE: 'redis', NATTER_REDIS_SENTINELS: [{ host: '10.0.0.5', port: 26379 }], NATTER_REDIS_USERNAME: 'natter', NATTER_REDIS_PASSWORD: 'data-hunter2', NATTER_REDIS_SENTINEL_PASSWORD: 'sentinel-hunter3' };
+  assert.deepEqual(storeChoice(values).redisSentinel, {
+    name: 'natter', nodes: values.NATTER_REDIS_SENTINELS,
+    nodeAuth: { username: 'natter', password: 'data-hunter2' }, sentinelAuth: { username: undefined, password: 'sentinel-hunter3' },
+  });
+  const problems = modeProblems({ NATTER_STORE: 'redis', NATTER_REDIS_URL: 'redis://cache:6379', NATTER_REDIS_PASSWORD: 'x', NATTER_REDIS_SENTINEL_PASSWORD: 'y' }, {}, 'demo', { distDir: repo });
+  assert.ok(problems.some((p) => p.startsWith('NATTER_REDIS_PASSWORD: only with NATTER_REDIS_SENTINELS (with NATTER_REDIS_URL put it in the URL')), problems.join('\n'));
+  assert.ok(problems.includes('NATTER_REDIS_SENTINEL_PASSWORD: only with NATTER_REDIS_SENTINELS'), problems.join('\n'));
 });
 
 test('the record setting: a PostgreSQL password is redacted, off and a SQLite path are shown as given', () => {

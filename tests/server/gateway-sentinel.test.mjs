@@ -3,7 +3,9 @@
 // dies, the sentinel promotes the replica and the gateway follows it:
 // what was replicated is still there (an answered message is answered
 // again from the record, the agent not run twice) and new messages are
-// answered, over HTTP and on the live session.
+// answered, over HTTP and on the live session. The same with passwords on
+// the data nodes and on the sentinels (each its own setting), and a wrong
+// one is one clear line at the start.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSentinelGroup } from '../../tools/redis/redis-sentinel.mjs';
@@ -27,9 +29,19 @@ async function eventually(what, fn, timeoutMs = 30_000) {
   throw new Error(`${what} within ${timeoutMs} ms${last ? `: ${last.message}` : ''}`);
 }
 
-test('a failover to the replica: the gateway follows the sentinel, keeps what was replicated, and answers new messages', async () => {
-  const group = await startSentinelGroup();
-  const gateway = await startTestServer({ redisSentinel: group.sentinel, instance: 'gw-sentinel' });
+// The passwords as storeChoice hands them on (NATTER_REDIS_PASSWORD, NATTER_REDIS_SENTINEL_PASSWORD).
+const DATA_PASSWORD = 'data-nodes-pass-1';
+const SENTINEL_PASSWORD = 'sentinels-own-pass-2';
+const withAuth = (sentinel, nodePassword, sentinelPassword) => ({
+  ...sentinel,
+  nodeAuth: nodePassword ? { password: nodePassword } : null,
+  sentinelAuth: sentinelPassword ? { password: sentinelPassword } : null,
+});
+
+async function failOverAndAnswer({ auth }) {
+  const group = await startSentinelGroup(auth ? { password: DATA_PASSWORD, sentinelPassword: SENTINEL_PASSWORD } : {});
+  const sentinel = auth ? withAuth(group.sentinel, DATA_PASSWORD, SENTINEL_PASSWORD) : group.sentinel;
+  const gateway = await startTestServer({ redisSentinel: sentinel, instance: 'gw-sentinel' });
   try {
     assert.equal(gateway.store, 'redis');
     const first = await postChat(gateway.url, { key: 'sentinel-1', text: 'hello' });
@@ -60,6 +72,31 @@ test('a failover to the replica: the gateway follows the sentinel, keeps what wa
   } finally {
     closeAllSockets();
     await gateway.close();
+    await group.stop();
+  }
+}
+
+test('a failover to the replica: the gateway follows the sentinel, keeps what was replicated, and answers new messages', () => failOverAndAnswer({ auth: false }));
+
+test('with a password on the data nodes and another on the sentinels: the gateway starts, fails over and answers', () => failOverAndAnswer({ auth: true }));
+
+test('a wrong or missing password: the start fails with one line naming the setting', async () => {
+  const group = await startSentinelGroup({ password: DATA_PASSWORD, sentinelPassword: SENTINEL_PASSWORD });
+  const startsWith = (nodePassword, sentinelPassword) => startTestServer({ redisSentinel: withAuth(group.sentinel, nodePassword, sentinelPassword) });
+  try {
+    for (const sentinelPassword of ['not-the-password', '']) {
+      await assert.rejects(startsWith(DATA_PASSWORD, sentinelPassword), (error) => {
+        assert.match(error.message, /^the Redis sentinels refused NATTER_REDIS_SENTINEL_PASSWORD .*: (WRONGPASS|NOAUTH)/);
+        assert.doesNotMatch(error.message, /\n|not-the-password|sentinels-own|data-nodes/);
+        return true;
+      });
+    }
+    await assert.rejects(startsWith('not-the-password', SENTINEL_PASSWORD), (error) => {
+      assert.match(error.message, /^the Redis primary refused NATTER_REDIS_PASSWORD .*: WRONGPASS/);
+      assert.doesNotMatch(error.message, /\n|not-the-password|sentinels-own|data-nodes/);
+      return true;
+    });
+  } finally {
     await group.stop();
   }
 });

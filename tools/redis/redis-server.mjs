@@ -1,7 +1,8 @@
 // A throwaway redis-server for tests and benches: a free loopback port
 // (never 6379, where Debian's package runs the system service), no
 // persistence (--save '' --appendonly no), stopped by its user.
-// startRedis() resolves { url, port, stop(), restartEmpty() }: restartEmpty
+// startRedis({args}) resolves { url, port, stop(), restartEmpty() } (args:
+// more redis-server options, e.g. --requirepass or --user): restartEmpty
 // kills it and starts a new empty one on the same port (Redis lost its data).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,8 +19,8 @@ export function freePort() {
   });
 }
 
-async function spawnRedis(port) {
-  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], {
+async function spawnRedis(port, args) {
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -39,17 +40,17 @@ export async function stopChild(child) {
   await exited;
 }
 
-export async function startRedis() {
+export async function startRedis({ args = [] } = {}) {
   const port = await freePort();
   if (port === 6379) throw new Error('refusing port 6379 (the system redis service)');
-  let child = await spawnRedis(port);
+  let child = await spawnRedis(port, args);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     async stop() { await stopChild(child); },
     async restartEmpty() {
       await stopChild(child);
-      child = await spawnRedis(port);
+      child = await spawnRedis(port, args);
     },
   };
 }

@@ -17,6 +17,9 @@ function storeProblems(values, mode) {
   if (store === 'redis' && !url && !sentinels) {
     problems.push('NATTER_REDIS_URL: required with NATTER_STORE=redis (redis://host:6379), or NATTER_REDIS_SENTINELS');
   }
+  for (const name of ['NATTER_REDIS_USERNAME', 'NATTER_REDIS_PASSWORD', 'NATTER_REDIS_SENTINEL_USERNAME', 'NATTER_REDIS_SENTINEL_PASSWORD']) {
+    if (values[name] && !sentinels) problems.push(`${name}: only with NATTER_REDIS_SENTINELS${name.includes('SENTINEL') ? '' : ' (with NATTER_REDIS_URL put it in the URL: redis://user:password@host:6379)'}`);
+  }
   if (url && sentinels) problems.push('NATTER_REDIS_SENTINELS: set, and NATTER_REDIS_URL too: choose one (the sentinels name the primary)');
   if (store === 'memory' && (url || sentinels)) problems.push(`NATTER_STORE: memory, but ${url ? 'NATTER_REDIS_URL' : 'NATTER_REDIS_SENTINELS'} is set: choose one`);
   if (mode === 'gateway' && !store) {
@@ -66,7 +69,16 @@ export function modeProblems(values, env, mode, { distDir }) {
 export function storeChoice(values) {
   if (values.NATTER_STORE === 'memory') return { redisUrl: '' };
   if (values.NATTER_REDIS_SENTINELS?.length) {
-    return { redisUrl: '', redisSentinel: { name: values.NATTER_REDIS_SENTINEL_NAME || 'natter', nodes: values.NATTER_REDIS_SENTINELS } };
+    const auth = (username, password) => (password ? { username: username || undefined, password } : null);
+    return {
+      redisUrl: '',
+      redisSentinel: {
+        name: values.NATTER_REDIS_SENTINEL_NAME || 'natter',
+        nodes: values.NATTER_REDIS_SENTINELS,
+        nodeAuth: auth(values.NATTER_REDIS_USERNAME, values.NATTER_REDIS_PASSWORD),
+        sentinelAuth: auth(values.NATTER_REDIS_SENTINEL_USERNAME, values.NATTER_REDIS_SENTINEL_PASSWORD),
+      },
+    };
   }
   return { redisUrl: values.NATTER_REDIS_URL ?? '' };
 }

@@ -10,7 +10,7 @@
 // delegates to, sharing its connection, its scripts and its key names
 // (redis-keys.mjs).
 import { createHash, randomBytes } from 'node:crypto';
-import { redisConnection } from './redis-connection.mjs';
+import { authRefusal, connectOrRefuse, redisConnection } from './redis-connection.mjs';
 import { limitsWith } from './limits.mjs';
 import { OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './session-tokens.mjs';
@@ -48,6 +48,8 @@ export class RedisStore {
   #epochTimer = null;
   #epochCheckMs;
   #log;
+  #sentinel;
+  #started = false;
 
   // epochCheckMs: how often the epoch is polled (tests stretch it to stand
   // for an instance whose check has not fired yet).
@@ -59,7 +61,10 @@ export class RedisStore {
     this.#client = redisConnection({ url, sentinel });
     this.#stream = redisConnection({ url, sentinel });
     this.#sub = redisConnection({ url, sentinel });
-    for (const c of [this.#client, this.#stream, this.#sub]) c.on('error', (e) => this.#log(`[store] redis: ${e.message}`));
+    this.#sentinel = sentinel;
+    // A refused password is the start's one error line (connectOrRefuse), not a log line per retry.
+    const quiet = (e) => !this.#started && authRefusal(e, { sentinel });
+    for (const c of [this.#client, this.#stream, this.#sub]) c.on('error', (e) => { if (!quiet(e)) this.#log(`[store] redis: ${e?.message ?? e}`); });
     const part = { client: this.#client, run: (name, keys, args) => this.#run(name, keys, args), limits: this.limits };
     this.#runs = new RedisRuns(part);
     this.#continue = new RedisContinueLinks(part);
@@ -69,9 +74,13 @@ export class RedisStore {
   }
 
   async start() {
-    await this.#client.connect();
-    await this.#stream.connect();
-    await this.#sub.connect();
+    try {
+      for (const c of [this.#client, this.#stream, this.#sub]) await connectOrRefuse(c, { sentinel: this.#sentinel });
+    } catch (error) {
+      for (const c of [this.#client, this.#stream, this.#sub]) { try { c.destroy(); } catch { /* never connected */ } }
+      throw error;
+    }
+    this.#started = true;
     for (const [name, text] of Object.entries({ ...SCRIPTS, ...CONTINUE_SCRIPTS })) {
       this.#shas.set(name, { text, sha: createHash('sha1').update(text).digest('hex') });
     }
