@@ -25,6 +25,10 @@
 //              | {event: 'card', data: {product}}      a product card (docs/protocol.md)
 //              | {event: 'suggestions', data: {replies?, links?}}  reply chips and https link
 //                                                     buttons (suggestions.mjs), once, after the text
+//              | {event: 'action', data: {name, args?, summary?}}  propose one of the actions the
+//                                                     turn's context.actions declared (action-proposal.mjs);
+//                                                     the gateway adds id and confirm, keeps one per
+//                                                     reply and sends it after the text, before done
 //
 // Contract:
 // - The gateway calls reply() at most once per message_id while its run is
@@ -46,6 +50,7 @@
 // shop's URL), openai.mjs (an OpenAI-compatible Chat Completions endpoint).
 // config.mjs picks one from the environment.
 import { checkAgentEvent } from './reply-events.mjs';
+import { checkActionProposal } from './action-proposal.mjs';
 
 export { createScriptedAgent } from './scripted.mjs';
 export { createWebhookAgent } from './webhook.mjs';
@@ -62,8 +67,16 @@ export async function* agentReply(agent, turn, { replyId, signal, log = () => {}
   yield { event: 'start', data: { reply_id: replyId } };
   let text = '';
   const cards = [];
+  let action = null;
   try {
     for await (const raw of agent.reply(turn, { signal, handoff })) {
+      if (raw?.event === 'action') {
+        const proposal = checkActionProposal(raw.data, turn);
+        if (!proposal.ok) log(`${tag}: dropped an action: ${proposal.reason}`);
+        else if (action) log(`${tag}: dropped an action: one per reply (${proposal.data.name} after ${action.name})`);
+        else action = proposal.data;
+        continue;
+      }
       const checked = checkAgentEvent(raw);
       if (!checked.ok) {
         log(`${tag}: dropped an event: ${checked.reason}`);
@@ -80,6 +93,7 @@ export async function* agentReply(agent, turn, { replyId, signal, log = () => {}
     log(`${tag}: failed: ${error?.message ?? error}`);
     throw error;
   }
-  await onDone(text, cards);
+  await onDone(text, cards, action);
+  if (action) yield { event: 'action', data: action };
   yield { event: 'done', data: {} };
 }

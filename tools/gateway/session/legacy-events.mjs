@@ -12,7 +12,8 @@ export const LEGACY_EVENTS = new Set(['start', 'delta', 'card', 'done', 'error',
 // The feature a widget must have named to apply each newer event (issue 18).
 // `suggestions`: a core that knows handoff but not reply chips would refuse
 // the event as unknown and resync forever, as above.
-const NEEDS = { read: 'presence', suggestions: 'suggestions' };
+// `action` (issue 51): likewise for a core without action cards.
+const NEEDS = { read: 'presence', suggestions: 'suggestions', action: 'actions' };
 
 export function forClient(frame, features) {
   if (LEGACY_EVENTS.has(frame.event) || features.has(NEEDS[frame.event] ?? 'handoff')) return frame;
