@@ -78,3 +78,19 @@ test('the grammar\'s own dictionary hears the same words as the whole one', asyn
   for (const [question] of QUESTIONS) heardWhole.push(await whole.transcribe(shopperSpeech(question)));
   assert.deepEqual(heard, heardWhole);
 });
+
+// Recognisers of one catalogue share one folder, and an utterance's file is
+// removed once heard: a start or a test run leaves nothing new behind.
+test('recognisers leave no folder or utterance file behind', async () => {
+  const { readdirSync } = await import('node:fs');
+  const a = createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE) });
+  const b = createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE) });
+  assert.equal(a.folder, stt.folder);
+  assert.equal(b.folder, stt.folder);
+  await a.transcribe(shopperSpeech(QUESTIONS[0][0]));
+  await b.transcribe(shopperSpeech(QUESTIONS[0][0]));
+  const files = readdirSync(stt.folder);
+  assert.ok(files.includes('shop.gram') && files.includes('shop.dict'));
+  // Other processes (another test run) may share the folder: only this one's utterances are looked at.
+  assert.deepEqual(files.filter((f) => f.startsWith(`utterance-${process.pid}-`)), []);
+});

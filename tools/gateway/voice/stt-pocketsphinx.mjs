@@ -7,7 +7,8 @@
 // Promise<string> (the written form the text agent reads; '' when nothing
 // was recognised), grammar }.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { shopGrammar, writtenForm } from './shop-grammar.mjs';
@@ -60,20 +61,34 @@ export function grammarDictionary(grammar) {
     .join('\n') + '\n';
 }
 
+// A file another process may be reading: written beside it and renamed in.
+function writeOnce(file, text) {
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+  const part = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(part, text);
+  renameSync(part, file);
+}
+
 // `wholeDictionary`: read the full dictionary each time (tests compare).
 export function createPocketsphinxStt({ products, wholeDictionary = false }) {
   const grammar = shopGrammar(products, { dictionary: dictionaryWords() });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'natter-stt-'));
+  // One folder per grammar, shared by every recogniser of that catalogue and
+  // left for the next start: a folder per recogniser was never removed (each
+  // test run left a few in the temp folder).
+  const dir = path.join(os.tmpdir(), `natter-stt-${createHash('sha256').update(grammar).digest('hex').slice(0, 16)}`);
+  mkdirSync(dir, { recursive: true });
   const grammarFile = path.join(dir, 'shop.gram');
   const dictionaryFile = path.join(dir, 'shop.dict');
-  writeFileSync(grammarFile, grammar);
-  if (!wholeDictionary) writeFileSync(dictionaryFile, grammarDictionary(grammar));
+  writeOnce(grammarFile, grammar);
+  writeOnce(dictionaryFile, grammarDictionary(grammar));
+  const utterance = `utterance-${process.pid}-${randomBytes(4).toString('hex')}`;
   let serial = 0;
   return {
     grammar,
+    folder: dir,
     async transcribe(pcm48k) {
       const raw = Buffer.from(pcm48k.buffer, pcm48k.byteOffset, pcm48k.byteLength);
-      const wav = path.join(dir, `utterance-${serial += 1}.wav`);
+      const wav = path.join(dir, `${utterance}-${serial += 1}.wav`);
       try {
         await run('sox', ['-D', '-t', 'raw', '-r', String(SAMPLE_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-L', '-',
           '-r', '16000', wav], raw);
