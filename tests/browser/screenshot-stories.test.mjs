@@ -15,7 +15,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
-import { SIZES, LANGS, storyStack, openPanel as openStoryPanel, still } from './story-helpers.mjs';
+import { SIZES, LANGS, storyStack, openPanel as openStoryPanel, still, partsLoaded } from './story-helpers.mjs';
 import { checkRegion } from './region-shots.mjs';
 
 let stack;
@@ -75,10 +75,12 @@ for (const lang of LANGS) {
 
     test(`${lang} ${size}: offline: the live session's status line and a queued message`, async () => {
       const w = await openPanel(lang, viewport, { data: { transport: 'session' } });
-      // One exchange first, so every part of the engine has loaded before the cut.
+      // One exchange first, and every part of the engine loaded before the
+      // cut (partsLoaded: under load the exchange can end before them).
       await w.textarea.fill('Hello');
       await w.textarea.press('Enter');
       await w.widget.locator('li.msg.agent[aria-busy="false"]').waitFor();
+      await partsLoaded(w, { session: true });
       const cdp = await w.page.context().newCDPSession(w.page);
       await cdp.send('Network.enable');
       await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });

@@ -31,6 +31,20 @@ export async function still(w) {
   await w.settle();
 }
 
+// Waits until the page has downloaded the parts of the widget a panel's
+// opening fetches once the page is idle (boot.js fetchRest): the core's rest,
+// and in session mode the session UI chunk. A story that cuts the network
+// must wait for them: until the rest is in, an event that needs it (the
+// socket's close) waits for its download, which an offline page retries
+// without end, so the status line would never change.
+export async function partsLoaded(w, { session = false } = {}) {
+  const stems = session ? ['natter.coresessionrest.', 'natter.sessionui.'] : ['natter.corerest.'];
+  await w.page.waitForFunction((wanted) => {
+    const names = performance.getEntriesByType('resource').map((e) => e.name);
+    return wanted.every((stem) => names.some((n) => n.includes(stem)));
+  }, stems, { timeout: 30_000 });
+}
+
 export async function send(w, text) {
   await w.textarea.fill(text);
   await w.textarea.press('Enter');
