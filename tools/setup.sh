@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # end-to-end tests and a fixed font for its screenshots, binaryen (wasm-opt,
 # wasm-split: tools/bundle/split-core.mjs runs them itself), zopfli (the
 # shipped files' .gz siblings: tools/bundle/precompress.mjs), speech/audio tools
-# (espeak-ng, sox, pocketsphinx with its en-us model for the voice agent),
+# (espeak-ng, sox, pocketsphinx with its en-us model for the voice agent, and
+# libpocketsphinx-dev: the gateway compiles its resident recogniser against it),
 # real reverse proxies and a CDN stand-in for tests, openssl for their throwaway CA,
 # coturn (a TURN relay on loopback for the WebRTC voice tests; its service is not used),
 # postgresql (the record's database for several instances; tests initdb a throwaway
@@ -18,7 +19,7 @@ APT_PACKAGES=(
   cmake g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev
   emscripten binaryen zopfli chromium fonts-dejavu-core espeak-ng sox nginx-light haproxy openssl redis-server
   firefox-esr libwebkit2gtk-4.1-0 webkit2gtk-driver xvfb
-  pocketsphinx pocketsphinx-en-us coturn ccache prometheus postgresql systemd
+  pocketsphinx pocketsphinx-en-us libpocketsphinx-dev coturn ccache prometheus postgresql systemd
 )
 
 missing=()

@@ -79,6 +79,22 @@ test('the grammar\'s own dictionary hears the same words as the whole one', asyn
   assert.deepEqual(heard, heardWhole);
 });
 
+// The resident decoder (one pocketsphinx kept loaded, recogniser/) hears
+// exactly what a fresh pocketsphinx_continuous hears for each utterance,
+// whatever it heard before: the ten questions forwards (the shared `stt`,
+// resident) and backwards against one process per utterance.
+test('the resident decoder hears what a fresh pocketsphinx hears, in any order', async () => {
+  assert.equal(stt.engine, 'resident', `the resident decoder did not start: ${stt.why}`);
+  const fresh = createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE), resident: false });
+  assert.equal(fresh.engine, 'per-utterance');
+  const heardFresh = [];
+  for (const [question] of QUESTIONS) heardFresh.push(await fresh.transcribe(shopperSpeech(question)));
+  assert.deepEqual(heard, heardFresh);
+  const backwards = [];
+  for (const [question] of [...QUESTIONS].reverse()) backwards.unshift(await stt.transcribe(shopperSpeech(question)));
+  assert.deepEqual(backwards, heardFresh);
+});
+
 // Recognisers of one catalogue share one folder, and an utterance's file is
 // removed once heard: a start or a test run leaves nothing new behind.
 test('recognisers leave no folder or utterance file behind', async () => {

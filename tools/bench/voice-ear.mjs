@@ -109,7 +109,7 @@ async function startCase(c, distDir) {
   const taps = gatewayTaps();
   const controls = await startReferenceServer({
     distDir, tokenDelayMs: 20, // as npm start paces a typed reply
-    stt: createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE), wholeDictionary: c.wholeDictionary }),
+    stt: createPocketsphinxStt({ products: loadCatalogue(DEMO_CATALOGUE), wholeDictionary: c.wholeDictionary, resident: !c.perUtterance }),
     agent: AGENTS[c.agent](),
     voiceLines: { greeting: 'Hello.', replies: ['Okay.'] },
     voiceTurns: c.turns,
@@ -196,9 +196,13 @@ export function caseList() {
   for (const transport of ['websocket', 'webrtc']) {
     all.push({ name: `${transport}/stream300/adaptive+whole`, transport, agent: 'stream300', turns: 'adaptive', answer: 'whole' });
   }
-  // The recogniser's share: the same turns with the whole dictionary read
-  // for each utterance instead of the grammar's words (stt-pocketsphinx.mjs).
-  all.push({ name: 'websocket/scripted/adaptive+wholedict', transport: 'websocket', agent: 'scripted', turns: 'adaptive', wholeDictionary: true });
+  // The recogniser's share (stt-pocketsphinx.mjs): the same turns with
+  // pocketsphinx started for each utterance (loading its model each time)
+  // instead of the resident decoder, and that with the whole dictionary read
+  // for each utterance instead of the grammar's words.
+  const scripted = { transport: 'websocket', agent: 'scripted', turns: 'adaptive', perUtterance: true };
+  all.push({ name: 'websocket/scripted/adaptive+perutterance', ...scripted });
+  all.push({ name: 'websocket/scripted/adaptive+wholedict', ...scripted, wholeDictionary: true });
   const only = process.env.NATTER_BENCH_EAR_CASES?.split(',');
   return only ? all.filter((c) => only.includes(c.name)) : all;
 }
@@ -262,7 +266,8 @@ turn-taking (\`fixed\`: the old 600 ms of quiet, recognition after it and
 the whole answer synthesised at once; \`adaptive\`: tools/gateway/voice/README.md,
 "Voice turns", the answer spoken sentence by sentence as the agent writes it;
 \`adaptive+whole\`: adaptive turns, the answer spoken once all of it is written;
-\`adaptive+wholedict\`: adaptive turns, the recogniser reading its whole dictionary for each utterance instead of the grammar's words). Total: on the widget's AudioContext clock (both taps in
+\`adaptive+perutterance\`: adaptive turns, pocketsphinx started for each utterance instead of the resident decoder;
+\`adaptive+wholedict\`: that, reading the whole dictionary instead of the grammar's words). Total: on the widget's AudioContext clock (both taps in
 it). Steps (medians, so they need not add up to the total's median): the
 uplink to the gateway decoding the last loud frame, the end-of-turn
 decision, recognition left after it, the agent to the first text to say,

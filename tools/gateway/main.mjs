@@ -103,6 +103,8 @@ for (const line of effectiveConfigLines({ env: settings.env, processEnv, configF
 }
 for (const name of unknownNatterNames(processEnv)) console.log(`[server] config: ${name} is not a setting (misspelt?); ignored`);
 console.log(`[server] agent: ${chosen.description}; voice: ${stt ? `${stt.name}, answered by the agent` : 'scripted lines'}, spoken by ${tts.name}`);
+// One pocketsphinx per utterance is slower (it loads its model each time): say why.
+if (stt?.engine === 'per-utterance') console.log(`[server] voice: pocketsphinx starts once per utterance: ${stt.why}`);
 const staffWays = [staffJwtSecret && 'per-person staff tokens (NATTER_STAFF_JWT_SECRET)', staffToken && 'the shared NATTER_STAFF_TOKEN (deprecated: anyone holding it is an admin who types any name; move to NATTER_STAFF_JWT_SECRET)'].filter(Boolean);
 console.log(`[server] staff API: ${staffWays.length ? `on (/staff/, operator console at /staff/console) with ${staffWays.join(' and ')}` : 'off (set NATTER_STAFF_JWT_SECRET to turn it on)'}`);
 if (values.NATTER_TOKEN_SECRET) {

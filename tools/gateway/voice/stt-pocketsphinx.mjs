@@ -1,11 +1,15 @@
-// Speech to text with Debian's pocketsphinx (pocketsphinx_continuous, model
-// pocketsphinx-en-us), constrained by the shop's grammar (shop-grammar.mjs).
-// Offline, one process per utterance: the shopper's 48 kHz PCM is resampled
-// to a 16 kHz WAV file by sox (pocketsphinx seeks in its input: no pipe).
+// Speech to text with Debian's pocketsphinx (model pocketsphinx-en-us),
+// constrained by the shop's grammar (shop-grammar.mjs), offline. The
+// shopper's 48 kHz PCM is resampled to 16 kHz by sox, then heard by a
+// resident decoder (recogniser/: natter-recogniser processes that load the
+// model once), or, where that program cannot be built, by one
+// pocketsphinx_continuous per utterance (reading a WAV file: it seeks in its
+// input). Both hear the same words.
 //
-// createPocketsphinxStt({products, wholeDictionary?}) → { transcribe(pcm48k: Int16Array) →
-// Promise<string> (the written form the text agent reads; '' when nothing
-// was recognised), grammar }.
+// createPocketsphinxStt({products, wholeDictionary?, resident?}) →
+//   { transcribe(pcm48k: Int16Array) → Promise<string> (the written form the
+//     text agent reads; '' when nothing was recognised), grammar, folder,
+//     engine: 'resident' | 'per-utterance', why (the reason it is not resident) }
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { shopGrammar, writtenForm } from './shop-grammar.mjs';
 import { SAMPLE_RATE } from './opus-frames.mjs';
+import { recogniserBinary } from './recogniser/recogniser-binary.mjs';
+import { createResidentRecogniser } from './recogniser/resident-recogniser.mjs';
 
 export const MODEL_DIR = '/usr/share/pocketsphinx/model/en-us';
 export const ACOUSTIC_MODEL = path.join(MODEL_DIR, 'en-us');
@@ -69,8 +75,15 @@ function writeOnce(file, text) {
   renameSync(part, file);
 }
 
+const RAW_48K = ['-D', '-t', 'raw', '-r', String(SAMPLE_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-L', '-'];
+
+// Resident decoders per recogniser: utterances of more calls than this wait.
+const RESIDENT_PROCESSES = 2;
+
 // `wholeDictionary`: read the full dictionary each time (tests compare).
-export function createPocketsphinxStt({ products, wholeDictionary = false }) {
+// `resident: false`: one pocketsphinx_continuous per utterance (tests and the
+// bench compare).
+export function createPocketsphinxStt({ products, wholeDictionary = false, resident = true }) {
   const grammar = shopGrammar(products, { dictionary: dictionaryWords() });
   // One folder per grammar, shared by every recogniser of that catalogue and
   // left for the next start: a folder per recogniser was never removed (each
@@ -81,23 +94,37 @@ export function createPocketsphinxStt({ products, wholeDictionary = false }) {
   const dictionaryFile = path.join(dir, 'shop.dict');
   writeOnce(grammarFile, grammar);
   writeOnce(dictionaryFile, grammarDictionary(grammar));
+  const decoderArgs = ['-hmm', ACOUSTIC_MODEL, '-dict', wholeDictionary ? DICTIONARY : dictionaryFile, '-jsgf', grammarFile,
+    '-wip', WORD_INSERTION_PENALTY, '-logfn', '/dev/null'];
+  const binary = resident ? recogniserBinary() : { path: null, reason: 'resident: false' };
+  const decoder = binary.path ? createResidentRecogniser({ binary: binary.path, args: decoderArgs, processes: RESIDENT_PROCESSES }) : null;
   const utterance = `utterance-${process.pid}-${randomBytes(4).toString('hex')}`;
   let serial = 0;
+
+  async function residentWords(raw) {
+    return decoder.hear(await run('sox', [...RAW_48K, '-t', 'raw', '-r', '16000', '-e', 'signed', '-b', '16', '-c', '1', '-L', '-'], raw));
+  }
+
+  async function perUtteranceWords(raw) {
+    const wav = path.join(dir, `${utterance}-${serial += 1}.wav`);
+    try {
+      await run('sox', [...RAW_48K, '-r', '16000', wav], raw);
+      const out = await run('pocketsphinx_continuous', ['-infile', wav, ...decoderArgs], '');
+      return out.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+    } finally {
+      rmSync(wav, { force: true });
+    }
+  }
+
   return {
     grammar,
     folder: dir,
+    engine: decoder ? 'resident' : 'per-utterance',
+    why: binary.reason ?? null,
     async transcribe(pcm48k) {
       const raw = Buffer.from(pcm48k.buffer, pcm48k.byteOffset, pcm48k.byteLength);
-      const wav = path.join(dir, `${utterance}-${serial += 1}.wav`);
-      try {
-        await run('sox', ['-D', '-t', 'raw', '-r', String(SAMPLE_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-L', '-',
-          '-r', '16000', wav], raw);
-        const out = await run('pocketsphinx_continuous', ['-infile', wav, '-hmm', ACOUSTIC_MODEL,
-          '-dict', wholeDictionary ? DICTIONARY : dictionaryFile, '-jsgf', grammarFile, '-wip', WORD_INSERTION_PENALTY, '-logfn', '/dev/null'], '');
-        return writtenForm(out.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean).join(' '));
-      } finally {
-        rmSync(wav, { force: true });
-      }
+      return writtenForm(await (decoder ? residentWords(raw) : perUtteranceWords(raw)));
     },
+    close: () => decoder?.close(),
   };
 }
