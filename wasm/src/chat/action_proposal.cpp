@@ -4,6 +4,7 @@
 
 #include "base/text_limits.hpp"
 #include "chat/rich_text.hpp"
+#include "chat/text_checks.hpp"
 
 namespace natter {
 namespace {
@@ -37,17 +38,6 @@ bool card_text(const json& obj, const char* key, std::size_t max_units, bool req
   return true;
 }
 
-bool is_decimal(const std::string& s) {
-  std::size_t i = 0, digits = 0, fraction = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++fraction;
-    if (fraction == 0) return false;
-  }
-  return digits > 0 && i == s.size() && s.size() <= 32;
-}
-
 const char* read_summary(const json& s, ActionSummary& out) {
   if (!s.is_object()) return "summary must be an object";
   if (!card_text(s, "title", kMaxActionTitleUnits, true, out.title)) return "summary.title must be 1 to 120 characters";
@@ -61,13 +51,8 @@ const char* read_summary(const json& s, ActionSummary& out) {
   if (!card_text(s, "price", 32, false, out.price) || (!out.price.empty() && !is_decimal(out.price)))
     return "summary.price must be a decimal like \"49.99\"";
   if (!card_text(s, "currency", 3, false, out.currency)) return "summary.currency must be an ISO 4217 code";
-  if (!out.currency.empty()) {
-    if (out.currency.size() != 3) return "summary.currency must be an ISO 4217 code";
-    for (char& c : out.currency) {
-      c = static_cast<char>(c & ~0x20);
-      if (c < 'A' || c > 'Z') return "summary.currency must be an ISO 4217 code";
-    }
-  }
+  if (!out.currency.empty() && !upper_currency_code(out.currency, out.currency))
+    return "summary.currency must be an ISO 4217 code";
   if (!card_text(s, "image_url", 2048, false, out.image_url) ||
       (!out.image_url.empty() && (out.image_url.rfind("https://", 0) != 0 || !is_safe_link(out.image_url))))
     return "summary.image_url must be an https link";

@@ -8,6 +8,7 @@
 #include "base/text_limits.hpp"
 #include "base/wire_codes.hpp"
 #include "boundary/json_limits.hpp"
+#include "chat/text_checks.hpp"
 #include "client.hpp"
 
 namespace natter {
@@ -55,21 +56,7 @@ constexpr std::size_t kMaxBodyBytes = 8 * 1024, kMaxMessageUnits = 200, kMaxData
 
 // A result message as the card shows it: controls become spaces, trimmed,
 // cut to kMaxMessageUnits UTF-16 units at a character boundary.
-std::string clean_message(const std::string& s) {
-  std::string out;
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  out = std::string(trim(out));
-  std::size_t units = 0, i = 0;
-  while (i < out.size()) {
-    const auto lead = static_cast<unsigned char>(out[i]);
-    const std::size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    const std::size_t w = len == 4 ? 2 : 1;
-    if (units + w > kMaxMessageUnits) break;
-    units += w, i += len;
-  }
-  out.resize(std::min(i, out.size()));
-  return out;
-}
+std::string clean_message(const std::string& s) { return clean_text(s, kMaxMessageUnits); }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 

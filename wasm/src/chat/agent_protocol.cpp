@@ -17,6 +17,7 @@
 #include "base/call_apart.hpp"
 #include "boundary/json_limits.hpp"
 #include "chat/rich_text.hpp"
+#include "chat/text_checks.hpp"
 #include "base/text_limits.hpp"
 
 namespace natter {
@@ -24,30 +25,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxIdBytes = 128, kMaxCodeBytes = 64, kMaxUrlBytes = 2048, kMaxPriceBytes = 32;
+constexpr std::size_t kMaxIdBytes = 128, kMaxCodeBytes = 64, kMaxUrlBytes = 2048;
 constexpr std::size_t kMaxAuthorBytes = 400;  // a staff name: 100 characters of up to 4 bytes
 constexpr std::size_t kMaxNameUnits = 200, kMaxMessageUnits = 500;
 
 ProtocolError error(std::string code, std::string detail) { return {std::move(code), std::move(detail)}; }
-
-// `s` with controls replaced by spaces, trimmed, then cut to at most
-// `max_units` UTF-16 units without splitting a character.
-std::string clean_text(const std::string& s, std::size_t max_units) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
-  out = std::string(trim(out));
-  std::size_t units = 0, i = 0;
-  while (i < out.size()) {
-    const auto lead = static_cast<unsigned char>(out[i]);
-    const std::size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    const std::size_t w = len == 4 ? 2 : 1;
-    if (units + w > max_units) break;
-    units += w, i += len;
-  }
-  out.resize(std::min(i, out.size()));
-  return out;
-}
 
 // Reads `obj[key]` as a string; null when absent or not a string.
 const std::string* string_field(const json& obj, const char* key) {
@@ -60,17 +42,6 @@ std::string printable(std::string_view name) {
   std::string out;
   for (char c : name.substr(0, 64)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
   return out;
-}
-
-bool is_decimal(std::string_view s) {
-  std::size_t i = 0, digits = 0, fraction = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++fraction;
-    if (fraction == 0) return false;
-  }
-  return digits > 0 && i == s.size() && s.size() <= kMaxPriceBytes;
 }
 
 std::optional<ProtocolError> decode_card(const json& data, AgentEvent& out) {
@@ -95,12 +66,8 @@ std::optional<ProtocolError> decode_card(const json& data, AgentEvent& out) {
     return error("wrong_type", "card.product.price must be a decimal like \"59.99\"");
 
   const std::string* currency = string_field(product, "currency");
-  if (!currency || currency->size() != 3) return error("wrong_type", "card.product.currency must be an ISO 4217 code");
-  for (char c : *currency) {
-    const char upper = static_cast<char>(c & ~0x20);
-    if (upper < 'A' || upper > 'Z') return error("wrong_type", "card.product.currency must be an ISO 4217 code");
-    card.currency += upper;
-  }
+  if (!currency || !upper_currency_code(*currency, card.currency))
+    return error("wrong_type", "card.product.currency must be an ISO 4217 code");
 
   const std::string* url = string_field(product, "url");
   if (!url) return error("wrong_type", "card.product.url must be a string");
