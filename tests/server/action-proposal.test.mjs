@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { agentReply } from '../../tools/gateway/agents/index.mjs';
 import { actionId, checkActionProposal } from '../../tools/gateway/agents/action-proposal.mjs';
 import { forClient } from '../../tools/gateway/session/legacy-events.mjs';
-import { parseEvents, postChat, startTestServer } from './helpers.mjs';
+import { parseEvents, postChat, startTestServer, conversationKeyFor } from './helpers.mjs';
 
 const TURN = {
   conversation_id: 'conv-actions-1', message_id: 'msg-actions-1', text: 'add this to my basket',
@@ -95,7 +95,7 @@ test('over HTTP the reply stream carries the action before done, and a retried m
   };
   const gateway = await startTestServer({ agent });
   after(() => gateway.close());
-  const body = JSON.stringify({ message_id: 'msg-actions-http', conversation_id: 'conv-actions-http', text: 'add this to my basket', context: TURN.context });
+  const body = JSON.stringify({ message_id: 'msg-actions-http', conversation_id: 'conv-actions-http', conversation_key: conversationKeyFor('conv-actions-http'), text: 'add this to my basket', context: TURN.context });
   const first = parseEvents((await postChat(gateway.url, { key: 'msg-actions-http', body })).body);
   assert.deepEqual(first.map((e) => e.event), ['start', 'delta', 'action', 'done']);
   const action = first[2].data;

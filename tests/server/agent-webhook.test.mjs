@@ -12,7 +12,7 @@ import { createShop } from '../../examples/shop-webhook/shop.mjs';
 import { createWebhookAgent } from '../../tools/gateway/agents/webhook.mjs';
 import { agentFromEnv, ConfigError } from '../../tools/gateway/agents/config.mjs';
 import { closeAllSockets, joinSession, msg } from './session-helpers.mjs';
-import { parseEvents, postChat, replyText, request, startTestServer } from './helpers.mjs';
+import { parseEvents, postChat, replyText, request, startTestServer, conversationKeyFor } from './helpers.mjs';
 
 const SECRET = 'whsec_test_0123456789abcdef';
 const CARD = { id: 'sku-astro', name: 'Astro Bot (PS5)', price: '49.99', currency: 'GBP', url: 'https://shop.example/astro' };
@@ -104,7 +104,7 @@ test('a turn reaches the shop signed, with its ids, and the shop\'s streamed ans
 test('the next turn carries the visitor and the conversation so far', async () => {
   await postChat(gateway.url, { key: 'wh-t1', text: 'hello', conversation: 'c-tr' });
   const body = JSON.stringify({
-    message_id: 'wh-t2', conversation_id: 'c-tr', text: 'and Xbox?', visitor: { id: 'u-7', name: 'Ana' },
+    message_id: 'wh-t2', conversation_id: 'c-tr', conversation_key: conversationKeyFor('c-tr'), text: 'and Xbox?', visitor: { id: 'u-7', name: 'Ana' },
   });
   await postChat(gateway.url, { key: 'wh-t2', body });
   const turn = JSON.parse(shop.turnsFor('wh-t2')[0].body);
@@ -201,7 +201,7 @@ test('the example shop of docs/agents.md answers behind the gateway, and refuses
   const url = `http://127.0.0.1:${example.address().port}/`;
   const front = await startTestServer({ agent: createWebhookAgent({ url, secret: SECRET, timeoutMs: 2000 }) });
   try {
-    const body = JSON.stringify({ message_id: 'ex-1', conversation_id: 'c-ex', text: 'do you have PS5 games?', visitor: { name: 'Ana' } });
+    const body = JSON.stringify({ message_id: 'ex-1', conversation_id: 'c-ex', conversation_key: conversationKeyFor('c-ex'), text: 'do you have PS5 games?', visitor: { name: 'Ana' } });
     const events = parseEvents((await postChat(front.url, { key: 'ex-1', body })).body);
     assert.deepEqual(events.map((e) => e.event), ['start', 'delta', 'card', 'done']);
     assert.equal(replyText(events), 'Hi Ana! We have 1 for you:');

@@ -2,7 +2,7 @@
 // request log (docs/protocol.md).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, parseEvents, postChat, replyText, request, startTestServer, stats } from './helpers.mjs';
+import { eventually, parseEvents, postChat, replyText, request, startTestServer, stats, conversationKeyFor } from './helpers.mjs';
 
 let server;
 before(async () => { server = await startTestServer(); });
@@ -85,7 +85,7 @@ test('text length counts UTF-16 units, as the widget does (JavaScript length)', 
 
 test('a body over 64 KB is 413 body_too_large', async () => {
   const res = await postChat(server.url, { key: 'k-big', body: JSON.stringify({
-    message_id: 'k-big', conversation_id: 'c', text: 'x'.repeat(70 * 1024) }) });
+    message_id: 'k-big', conversation_id: 'c', conversation_key: conversationKeyFor('c'), text: 'x'.repeat(70 * 1024) }) });
   assert.equal(res.status, 413);
   assert.equal(JSON.parse(res.body).error.code, 'body_too_large');
 });

@@ -2,8 +2,10 @@
 // (session/conversation-key.mjs), on both stores: the first POST or hello
 // naming a conversation binds its conversation_key; a POST naming it without
 // that key is refused 403 `not_owner` and writes nothing into it, while the
-// owner's POSTs go on being answered; a hello with the key carries an HTTP
-// conversation on under its id, one without it does not.
+// owner's POSTs go on being answered; a POST without a key is refused 400
+// `missing_key`, and one for a conversation that exists with no key bound
+// 403; a hello with the key carries an HTTP conversation on under its id,
+// one without it does not.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,6 +26,11 @@ function post(url, { conversation, key, text = 'hi', visitor }) {
 
 // The conversation's text as a continue link of this connection's session hands it out.
 const transcriptVia = async (server, socket) => (await transcriptViaContinue(server.url, socket)).map((e) => e.text).join('\n');
+
+function assertMissingKey(res) {
+  assert.equal(res.status, 400, res.body);
+  assert.equal(JSON.parse(res.body).error.code, 'missing_key');
+}
 
 function assertNotOwner(res) {
   assert.equal(res.status, 403, res.body);
@@ -48,9 +55,8 @@ for (const kind of STORE_KINDS) {
       owner.socket.send(msg(`${id}-m1`, 'first words of the owner'));
       await owner.socket.replyEnd(`${id}-m1`, 20_000);
 
-      for (const thief of [undefined, newKey()]) {
-        assertNotOwner(await post(server.url, { conversation: id, key: thief, text: 'words of a thief', visitor: { name: 'Mallory' } }));
-      }
+      assertMissingKey(await post(server.url, { conversation: id, text: 'words of a thief', visitor: { name: 'Mallory' } }));
+      assertNotOwner(await post(server.url, { conversation: id, key: newKey(), text: 'words of a thief', visitor: { name: 'Mallory' } }));
       const ok = await post(server.url, { conversation: id, key, text: 'owner over http' });
       assert.equal(ok.status, 200, ok.body);
       assert.ok(replyText(parseEvents(ok.body)).length > 0, 'the owner\'s POST is answered');
@@ -66,7 +72,7 @@ for (const kind of STORE_KINDS) {
       const key = newKey();
       assert.equal((await post(server.url, { conversation: id, key })).status, 200);
       assertNotOwner(await post(server.url, { conversation: id, key: newKey() }));
-      assertNotOwner(await post(server.url, { conversation: id }));
+      assertMissingKey(await post(server.url, { conversation: id }));
       assert.equal((await post(server.url, { conversation: id, key, text: 'again' })).status, 200);
       const bad = await post(server.url, { conversation: id, key: 'short' });
       assert.equal(bad.status, 400);
@@ -91,9 +97,24 @@ for (const kind of STORE_KINDS) {
       assert.match(await transcriptVia(server, owner.socket), /begun over http/);
     });
 
-    test('a POST without a key is taken while none is bound (a widget from before keys)', async () => {
-      const res = await post(server.url, { conversation: randomUUID() });
-      assert.equal(res.status, 200, res.body);
+    test('a POST without a key is refused 400 missing_key and keeps nothing', async () => {
+      const id = randomUUID();
+      assertMissingKey(await post(server.url, { conversation: id, visitor: { name: 'Nobody' } }));
+      // Nothing was bound or kept: the conversation is still new, so a keyed POST creates it.
+      assert.equal((await post(server.url, { conversation: id, key: newKey(), text: 'now with a key' })).status, 200);
     });
+
+    test('a live conversation begun by a hello without a key: a POST with any key is refused, nothing written', async () => {
+      const id = randomUUID();
+      const owner = await joinSession(server.url, { session: id, tab: 'old-widget', conversationKey: null });
+      assert.equal(owner.welcome.session_id, id);
+      owner.socket.send(msg(`${id}-m1`, 'said live without a key'));
+      await owner.socket.replyEnd(`${id}-m1`, 20_000);
+      assertNotOwner(await post(server.url, { conversation: id, key: newKey(), text: 'words of a thief' }));
+      const transcript = await transcriptVia(server, owner.socket);
+      assert.match(transcript, /said live without a key/);
+      assert.doesNotMatch(transcript, /thief/, 'the first key offered does not take the conversation');
+    });
+
   });
 }

@@ -1,8 +1,8 @@
 // POST /api/feedback on both transports and both stores (docs/protocol.md,
 // "Feedback"): a conversation held only over HTTP (the default transport)
 // takes a thumb and a rating as a live one does; a conversation bound to a
-// conversation_key takes feedback only with that key (403 not_owner, nothing
-// kept, otherwise); and one client is bounded per conversation and per
+// conversation_key takes feedback only with that key (400 missing_key
+// without one, 403 not_owner with another, nothing kept); and one client is bounded per conversation and per
 // address (429 rate_limited with Retry-After) while another address is served.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseEvents, postChat, request } from './helpers.mjs';
+import { parseEvents, postChat, request, conversationKeyFor } from './helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { HTTP_ERROR_NOT_OWNER } from '../../tools/gateway/session/wire-codes.mjs';
 
@@ -73,11 +73,12 @@ for (const kind of STORE_KINDS) {
     test('a conversation held only over HTTP takes a thumb and a rating', async () => {
       const { url } = gateway.server;
       const conversation = `http-${randomUUID()}`;
-      const answerId = await chatOverHttp(url, conversation, null);
-      assert.equal((await postFeedback(url, { conversation_id: conversation, kind: 'thumb', answer_id: answerId, rating: -1 })).status, 202);
-      assert.equal((await postFeedback(url, { conversation_id: conversation, kind: 'rating', rating: 4 })).status, 202);
+      const key = conversationKeyFor(conversation);
+      const answerId = await chatOverHttp(url, conversation, key);
+      assert.equal((await postFeedback(url, { conversation_id: conversation, kind: 'thumb', answer_id: answerId, rating: -1, conversation_key: key })).status, 202);
+      assert.equal((await postFeedback(url, { conversation_id: conversation, kind: 'rating', rating: 4, conversation_key: key })).status, 202);
       assert.deepEqual(await keptFeedback(url, conversation, 2), [['rating', null, 4], ['thumb', answerId, -1]]);
-      const unknown = await postFeedback(url, { conversation_id: `never-${randomUUID()}`, kind: 'rating', rating: 3 });
+      const unknown = await postFeedback(url, { conversation_id: `never-${randomUUID()}`, kind: 'rating', rating: 3, conversation_key: newKey() });
       assert.equal(unknown.status, 404);
       assert.equal(unknown.json.error.code, 'no_conversation');
     });
@@ -87,11 +88,12 @@ for (const kind of STORE_KINDS) {
       const conversation = `keyed-${randomUUID()}`;
       const key = newKey();
       const answerId = await chatOverHttp(url, conversation, key);
-      for (const thief of [undefined, newKey()]) {
-        const res = await postFeedback(url, { conversation_id: conversation, kind: 'rating', rating: 1, conversation_key: thief });
-        assert.equal(res.status, 403);
-        assert.equal(res.json.error.code, HTTP_ERROR_NOT_OWNER);
-      }
+      const none = await postFeedback(url, { conversation_id: conversation, kind: 'rating', rating: 1 });
+      assert.equal(none.status, 400);
+      assert.equal(none.json.error.code, 'missing_key');
+      const thief = await postFeedback(url, { conversation_id: conversation, kind: 'rating', rating: 1, conversation_key: newKey() });
+      assert.equal(thief.status, 403);
+      assert.equal(thief.json.error.code, HTTP_ERROR_NOT_OWNER);
       const bad = await postFeedback(url, { conversation_id: conversation, kind: 'rating', rating: 1, conversation_key: 'short' });
       assert.equal(bad.status, 400);
       assert.equal(bad.json.error.code, 'bad_feedback');
@@ -104,8 +106,9 @@ for (const kind of STORE_KINDS) {
     test('one client is bounded per conversation and per address; another address is served', async () => {
       const { url } = gateway.server;
       const conversation = `flood-${randomUUID()}`;
-      const answerId = await chatOverHttp(url, conversation, null);
-      const thumb = (answer, from) => postFeedback(url, { conversation_id: conversation, kind: 'thumb', answer_id: answer, rating: 1 }, from);
+      const key = conversationKeyFor(conversation);
+      const answerId = await chatOverHttp(url, conversation, key);
+      const thumb = (answer, from) => postFeedback(url, { conversation_id: conversation, kind: 'thumb', answer_id: answer, rating: 1, conversation_key: key }, from);
       for (let i = 0; i < LIMITS.feedbackPerConversation - 1; i += 1) assert.equal((await thumb(`made-up-${i}`)).status, 202);
       assert.equal((await thumb(answerId)).status, 202);
       const over = await thumb('one-too-many');
@@ -118,7 +121,7 @@ for (const kind of STORE_KINDS) {
       // a shopper on another address is not.
       let last;
       for (let i = 0; i < LIMITS.feedbackPerAddress; i += 1) {
-        last = await postFeedback(url, { conversation_id: `other-${i}`, kind: 'rating', rating: 5 });
+        last = await postFeedback(url, { conversation_id: `other-${i}`, kind: 'rating', rating: 5, conversation_key: newKey() });
         if (last.status === 429) break;
       }
       assert.equal(last.status, 429);

@@ -2,7 +2,7 @@
 // ephemeral port, make raw HTTP requests (node:http, no keep-alive, so a
 // destroyed socket shows as `reset`), and read its stats.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,8 +51,16 @@ export function request(baseUrl, { method = 'GET', path: urlPath = '/', headers 
   });
 }
 
+// The conversation_key a test's widget would hold for `conversation`
+// (docs/protocol.md: every POST carries one): derived from the id with a
+// secret of this test process, so each test file's POSTs for a conversation
+// agree while nothing outside knows them.
+const KEY_SECRET = randomBytes(16);
+export const conversationKeyFor = (conversation) =>
+  createHmac('sha256', KEY_SECRET).update(String(conversation)).digest('hex').slice(0, 48);
+
 export function chatBody({ key = randomUUID(), conversation = 'conv-1', text = 'hi' } = {}) {
-  return { message_id: key, conversation_id: conversation, text };
+  return { message_id: key, conversation_id: conversation, conversation_key: conversationKeyFor(conversation), text };
 }
 
 // POSTs a chat message. `key` is both message_id and Idempotency-Key unless

@@ -4,7 +4,7 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { eventually, parseEvents, postChat, replyText, request, startTestServer, stats } from './helpers.mjs';
+import { eventually, parseEvents, postChat, replyText, request, startTestServer, stats, conversationKeyFor } from './helpers.mjs';
 
 let server;
 before(async () => { server = await startTestServer({ tokenDelayMs: 2 }); });
@@ -84,7 +84,7 @@ test('a client that disconnects mid-stream does not stop the run; a retry replay
       const req = http.request(new URL('/api/chat', slow.url), { method: 'POST', agent: false,
         headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'gone-1' } });
       req.on('response', (res) => res.once('data', () => { req.destroy(); resolve(true); }));
-      req.end(JSON.stringify({ message_id: 'gone-1', conversation_id: 'c', text: 'do you have PS5 games?' }));
+      req.end(JSON.stringify({ message_id: 'gone-1', conversation_id: 'c', conversation_key: conversationKeyFor('c'), text: 'do you have PS5 games?' }));
     });
     assert.ok(cut);
     const retry = await postChat(slow.url, { key: 'gone-1', conversation: 'c', text: 'do you have PS5 games?' });

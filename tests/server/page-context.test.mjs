@@ -11,7 +11,7 @@ import { parseClientFrame } from '../../tools/gateway/session/frames.mjs';
 import { composeReply } from '../../tools/gateway/agents/demo/storefront-agent.mjs';
 import { contextFacts } from '../../tools/gateway/staff/console/render.js';
 import { CATALOGUES, translator } from '../../tools/gateway/staff/console/text.js';
-import { request, postChat, parseEvents } from './helpers.mjs';
+import { request, postChat, parseEvents, conversationKeyFor } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 
@@ -158,7 +158,7 @@ for (const kind of STORE_KINDS) {
     after(async () => { closeAllSockets(); await gateway.close(); });
 
     test('HTTP: the body\'s context reaches the adapter with the turn; a retry runs nothing again', async () => {
-      const body = JSON.stringify({ message_id: 'cx-h1', conversation_id: 'c-cx', text: 'is this one in stock?', context: CONTEXT });
+      const body = JSON.stringify({ message_id: 'cx-h1', conversation_id: 'c-cx', conversation_key: conversationKeyFor('c-cx'), text: 'is this one in stock?', context: CONTEXT });
       const first = await postChat(gateway.server.url, { key: 'cx-h1', body });
       assert.equal(first.status, 200);
       assert.deepEqual(parseEvents(first.body).map((e) => e.event), ['start', 'delta', 'done']);
@@ -169,7 +169,7 @@ for (const kind of STORE_KINDS) {
     });
 
     test('HTTP: a bad context is 400 bad_context; the agent is not run and nothing is kept', async () => {
-      const body = JSON.stringify({ message_id: 'cx-h2', conversation_id: 'c-cx2', text: 'hi', context: { cart: { items: 'lots' } } });
+      const body = JSON.stringify({ message_id: 'cx-h2', conversation_id: 'c-cx2', conversation_key: conversationKeyFor('c-cx2'), text: 'hi', context: { cart: { items: 'lots' } } });
       const res = await postChat(gateway.server.url, { key: 'cx-h2', body });
       assert.equal(res.status, 400);
       const { error } = JSON.parse(res.body);

@@ -3,7 +3,7 @@
 // Every socket made here is remembered; closeAllSockets() ends them (after()).
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { request } from './helpers.mjs';
+import { conversationKeyFor, request } from './helpers.mjs';
 
 const open = new Set();
 
@@ -123,7 +123,11 @@ export async function connect(baseUrl, options) {
 }
 
 // `features`: what the widget says it understands (absent: an older widget's hello).
-export function helloFrame({ session = randomUUID(), token = '', last = 0, tab = 'tab-1', v = 1, features, conversationKey } = {}) {
+// `conversationKey`: as the widget sends it, by default the one helpers.mjs's
+// POSTs carry for the same conversation; null: a hello without one.
+export function helloFrame({
+  session = randomUUID(), token = '', last = 0, tab = 'tab-1', v = 1, features, conversationKey = conversationKeyFor(session),
+} = {}) {
   return { type: 'hello', v, session_id: session, resume_token: token, last_event_seq: last, tab_id: tab,
     build: 'test', ...(features ? { features } : {}), ...(conversationKey ? { conversation_key: conversationKey } : {}) };
 }

@@ -33,6 +33,8 @@ export class TranscriptBook {
   // A copy of the conversation's recent entries, oldest first.
   recent(conversationId) { return (this.#conversations.get(conversationId) ?? []).map((e) => ({ ...e })); }
 
+  has(conversationId) { return this.#conversations.has(conversationId); }
+
   // Records one completed turn.
   add(conversationId, shopperText, agentText, cards = []) {
     const entries = this.#conversations.get(conversationId) ?? [];

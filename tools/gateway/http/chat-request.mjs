@@ -2,13 +2,13 @@
 // body text and the Idempotency-Key header, returns
 //   { ok: true, request: { message_id, conversation_id, conversation_key, text, visitor, context } }
 // (visitor, context: the checked body.visitor and body.context (page-context.mjs),
-// or null when the body has none; conversation_key: the checked string, or
-// null when absent: session/conversation-key.mjs).
+// or null when the body has none; conversation_key: the checked string, a
+// body without one failing 400 missing_key: session/conversation-key.mjs).
 // or { ok: false, status, code, message } for the error response.
 
 import { checkVisitor } from '../auth/visitor.mjs';
 import { checkContext } from './page-context.mjs';
-import { checkConversationKey } from '../session/conversation-key.mjs';
+import { checkConversationKey, missingKey } from '../session/conversation-key.mjs';
 
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -53,6 +53,7 @@ export function validateChatRequest(bodyText, idempotencyKey) {
   if (!visitor.ok) return fail(400, 'bad_visitor', visitor.message);
   const context = checkContext(body.context);
   if (!context.ok) return fail(400, 'bad_context', context.message);
+  if (conversationKey.key === null) { const m = missingKey(); return fail(m.status, m.code, m.message); }
   if (!nonEmptyString(idempotencyKey)) {
     return fail(400, 'missing_idempotency_key', 'The Idempotency-Key header is required.');
   }

@@ -6,8 +6,9 @@
 // Answered 202 once queued: never waits for the database. Only for a
 // conversation the gateway knows over either transport: a session it holds
 // (live) or a transcript it keeps for the agent (HTTP, as long as an
-// idempotency record). A conversation bound to a conversation_key needs it
-// (conversation-key.mjs), as POST /api/chat does. Bounded per client like
+// idempotency record). Every post carries the conversation's
+// conversation_key (400 missing_key without one) and it must be the one
+// bound (403 not_owner otherwise, also when none is bound): conversation-key.mjs. Bounded per client like
 // POST /api/chat (docs/security-http.md): per address and per conversation
 // in a window (store/limits.mjs), and at most FEEDBACK_PER_CONVERSATION
 // accepted per conversation on this instance, so distinct answer ids cannot
@@ -16,7 +17,7 @@ import { answerBodyFailure, readBody, sendError, sendJson } from './http-util.mj
 import { CORS_HEADERS } from './chat-endpoint.mjs';
 import { createWindowBudget } from './chat-budget.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
-import { checkConversationKey, checkKeyProof } from '../session/conversation-key.mjs';
+import { checkConversationKey, checkKeyProof, missingKey } from '../session/conversation-key.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
 
 export const FEEDBACK_PATH = '/api/feedback';
@@ -65,6 +66,10 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
     try { b = JSON.parse(read.text || 'null'); } catch { /* answered below */ }
     const problem = check(b);
     if (problem) return fail(res, 400, 'bad_feedback', problem);
+    if (b.conversation_key === undefined || b.conversation_key === null) {
+      const m = missingKey();
+      return fail(res, m.status, m.code, m.message);
+    }
     const id = b.conversation_id;
     // Before the store is asked anything: a flood costs its sender, and a
     // resend of the same thumb or rating costs only the address budget.
@@ -78,7 +83,7 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
         { 'Retry-After': String(over.retryAfterS) });
     }
     if (!(await known(store, id))) return fail(res, 404, 'no_conversation', 'No such conversation is open.');
-    const notOwner = await checkKeyProof(store, id, b.conversation_key ?? null);
+    const notOwner = await checkKeyProof(store, id, b.conversation_key);
     if (notOwner) {
       log(`[server] POST /api/feedback refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
       return fail(res, notOwner.status, notOwner.code, notOwner.message);

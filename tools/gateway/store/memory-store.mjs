@@ -44,7 +44,9 @@ export class MemoryStore {
     this.#runs = new MemoryRuns({ limits: this.limits, now: () => this.#now() });
     this.#continue = new MemoryContinueLinks({ now: () => this.#now(), openSecondLine: (id) => this.#openSecondLine(id) });
     this.#staff = new MemoryStaffLedger({ now: () => this.#now() });
-    this.#ownership = new MemoryOwnership({ limits: this.limits });
+    this.#ownership = new MemoryOwnership({
+      limits: this.limits, live: (id) => this.#transcripts.has(id) || this.#held(id) !== null,
+    });
     this.#presence = new MemoryPresence({
       now: () => this.#now(),
       held: (id) => this.#held(id),
