@@ -70,7 +70,7 @@ test('the same key with a different conversation is 422 even while the first sti
 });
 
 test('a body with the same fields but different JSON spacing counts as the same body', async () => {
-  const body = { message_id: 'dup-5', conversation_id: 'c', text: 'hi' };
+  const body = { message_id: 'dup-5', conversation_id: 'c', conversation_key: conversationKeyFor('c'), text: 'hi' };
   const a = await postChat(server.url, { key: 'dup-5', body: JSON.stringify(body) });
   const b = await postChat(server.url, { key: 'dup-5', body: JSON.stringify(body, null, 2) });
   assert.equal(b.status, 200);

@@ -8,12 +8,22 @@
 //   GET  /staff/record/erasures                                 what was erased
 //   GET  /staff/record/analytics?from=&to=                      the figures (default: the last 30 days)
 // Dates are ISO 8601 (2026-11-01 or 2026-11-01T12:00:00Z); `to` is exclusive.
+// Bounded (docs/security.md, "Staff record and revocation bounds"): a page
+// of at most MAX_PAGE, an offset of at most MAX_OFFSET, a search of at most
+// MAX_QUERY_CHARS, `from` before `to`, analytics over at most
+// MAX_ANALYTICS_DAYS, an export of at most MAX_EXPORT conversations; each
+// refused with its own 400 (413 for the export) before the database is asked.
 import { conversationsToCsv } from './export-csv.mjs';
 import { RecordUnavailable } from './record-when-reachable.mjs';
+import { MAX_PAGE } from './read-record.mjs';
 
 export const RECORD_PREFIX = '/staff/record/';
 const ONE = /^\/staff\/record\/conversations\/([^/]{1,256})(\/export)?$/;
 const MAX_EXPORT = 5000;
+export const MAX_OFFSET = 10_000; // deeper pages: narrow the search or the dates
+export const MAX_QUERY_CHARS = 200;
+export const MAX_ANALYTICS_DAYS = 366;
+const DAY_MS = 86_400_000;
 
 // `http`: { sendJson(res, status, body), sendError(res, status, code, message), readJson(req, res) → object | null }.
 export function createRecordApi({ record, http, log = () => {} }) {
@@ -27,6 +37,10 @@ export function createRecordApi({ record, http, log = () => {} }) {
       const ms = Date.parse(raw);
       if (!Number.isFinite(ms)) { sendError(res, 400, 'bad_date', `"${key}" must be an ISO 8601 date or time, e.g. 2026-11-01.`); return null; }
       out[key] = ms;
+    }
+    if (out.from !== undefined && out.to !== undefined && !(out.from < out.to)) {
+      sendError(res, 400, 'bad_range', '"from" must be before "to".');
+      return null;
     }
     return out;
   }
@@ -49,12 +63,23 @@ export function createRecordApi({ record, http, log = () => {} }) {
   async function list(url, res) {
     const dates = range(url, res);
     if (!dates) return undefined;
-    const int = (key, dflt) => {
-      const n = Number(url.searchParams.get(key) ?? dflt);
-      return Number.isInteger(n) && n >= 0 ? n : dflt;
+    // A whole number in [min, max], the default when absent; null (answered 400) otherwise.
+    const int = (key, dflt, min, max) => {
+      const raw = url.searchParams.get(key);
+      if (raw === null || raw === '') return dflt;
+      const n = Number(raw);
+      if (/^\d+$/.test(raw) && n >= min && n <= max) return n;
+      sendError(res, 400, `bad_${key}`, `"${key}" must be a whole number from ${min} to ${max}.`);
+      return null;
     };
-    const q = (url.searchParams.get('q') ?? '').slice(0, 200);
-    const conversations = await record.listConversations({ ...dates, text: q || undefined, limit: int('limit', 50), offset: int('offset', 0) });
+    const limit = int('limit', 50, 1, MAX_PAGE);
+    const offset = limit === null ? null : int('offset', 0, 0, MAX_OFFSET);
+    if (offset === null) return undefined;
+    const q = url.searchParams.get('q') ?? '';
+    if (q.length > MAX_QUERY_CHARS) {
+      return sendError(res, 400, 'query_too_long', `The search is ${q.length} characters; the limit is ${MAX_QUERY_CHARS}.`);
+    }
+    const conversations = await record.listConversations({ ...dates, text: q || undefined, limit, offset });
     return sendJson(res, 200, { conversations });
   }
 
@@ -74,6 +99,9 @@ export function createRecordApi({ record, http, log = () => {} }) {
     const to = dates.to ?? Date.now();
     const from = dates.from ?? to - 30 * 86_400_000;
     if (!(from < to)) return sendError(res, 400, 'bad_range', '"from" must be before "to".');
+    if (to - from > MAX_ANALYTICS_DAYS * DAY_MS) {
+      return sendError(res, 400, 'range_too_long', `Figures cover at most ${MAX_ANALYTICS_DAYS} days: ask for a shorter range.`);
+    }
     return sendJson(res, 200, { analytics: await record.analytics({ from, to }) });
   }
 

@@ -7,6 +7,7 @@
 // store's audit (both stores keep it; Redis shares it between instances)
 // and one `[audit]` log line (ids cut short, never the text written).
 import { sendError, sendJson } from '../http/http-util.mjs';
+import { MAX_STAFF_TOKEN_LIFETIME_MS } from '../store/memory-staff-ledger.mjs';
 
 const MAX_AUDIT_PAGE = 1000;
 const MAX_ID_CHARS = 128;
@@ -20,7 +21,11 @@ export function createStaffAdmin({ store, log = () => {}, now = Date.now }) {
     if (!isId(b.jti) && !isId(b.sub)) return sendError(res, 400, 'bad_revocation', 'Send {"jti": "…"} (one token) or {"sub": "…"} (every token of a person).');
     // A token's own expiry bounds how long its revocation is kept; without
     // it, the longest staff token lifetime.
-    const untilMs = Number.isFinite(b.exp) ? b.exp * 1000 : now() + 24 * 60 * 60 * 1000;
+    // No staff token outlives MAX_STAFF_TOKEN_LIFETIME_MS (staff-tokens.mjs),
+    // so a revocation is never kept longer: a far-future `exp` cannot pile
+    // up entries that outlive every token.
+    const longest = now() + MAX_STAFF_TOKEN_LIFETIME_MS;
+    const untilMs = Number.isFinite(b.exp) ? Math.min(b.exp * 1000, longest) : longest;
     await store.revokeStaff(isId(b.jti) ? { jti: b.jti, untilMs } : { sub: b.sub });
     await record(staff, isId(b.jti) ? 'revoke_token' : 'revoke_person', null, { target: isId(b.jti) ? b.jti : b.sub });
     return sendJson(res, 200, { revoked: true });

@@ -13,7 +13,9 @@
 // The operator console (console-page.mjs, console/) is this API's page: served
 // at /staff/console without a credential (it holds none), off with the API.
 import { createHash } from 'node:crypto';
-import { readBody, sendError, sendJson } from '../http/http-util.mjs';
+import { answerBodyFailure, readBody, sendError, sendJson } from '../http/http-util.mjs';
+import { DEFAULT_LIMITS } from '../store/limits.mjs';
+import { createCredentialBudget } from './credential-budget.mjs';
 import { MAX_BODY_BYTES, checkText } from '../http/chat-request.mjs';
 import { checkVisitor } from '../auth/visitor.mjs';
 import { illegalMessage } from '../control/transitions.mjs';
@@ -26,14 +28,25 @@ export const STAFF_PREFIX = '/staff/';
 const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|typing|read)$/;
 const ONE = /^\/staff\/conversations\/([^/]{1,256})$/;
 
-// { store, auth (staff-auth.mjs), log } → handler(req, res, pathname).
-export function createStaffApi({ store, auth, log = () => {}, record = null }) {
+// The record's calls and revocations per staff credential per minute
+// (credential-budget.mjs): a console pages and searches at most a few a
+// second; a script that loops costs the database, so it waits.
+export const COSTLY_CALLS_PER_MINUTE = 120;
+
+// { store, auth (staff-auth.mjs), log, record, bodyTimeoutMs, costlyPerMinute } → handler(req, res, pathname).
+export function createStaffApi({
+  store, auth, log = () => {}, record = null, bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
+  costlyPerMinute = COSTLY_CALLS_PER_MINUTE,
+}) {
+  const costly = createCredentialBudget({ perWindow: costlyPerMinute, windowMs: 60_000 });
   const presence = createPresenceApi({ store });
   const admin = createStaffAdmin({ store, log });
   // The record's calls (/staff/record/...), behind the same credential.
   const recordApi = createRecordApi({ record, log, http: { sendJson, sendError, readJson: (req, res) => body(req, res) } });
   async function body(req, res) {
-    const read = await readBody(req, MAX_BODY_BYTES);
+    // A slow body holds a socket: it has the chat's bodyTimeoutMs (408).
+    const read = await readBody(req, MAX_BODY_BYTES, { timeoutMs: bodyTimeoutMs });
+    if (!read.ok && read.reason === 'timeout') { answerBodyFailure(res, read, MAX_BODY_BYTES); return null; }
     if (!read.ok) { sendError(res, 413, 'too_large', 'The body is too large.'); return null; }
     try {
       const value = JSON.parse(read.text || '{}');
@@ -139,6 +152,13 @@ export function createStaffApi({ store, auth, log = () => {}, record = null }) {
     if (verdict !== 'ok') {
       log(`[server] ${req.method} ${pathname} refused: staff credential ${verdict}`);
       return sendError(res, 401, 'unauthorized', `Staff credential ${verdict}.`, { 'WWW-Authenticate': 'Bearer' });
+    }
+    if (pathname.startsWith(RECORD_PREFIX) || pathname === '/staff/revocations') {
+      const over = costly.take(staff.id);
+      if (over) {
+        log(`[server] ${req.method} ${pathname} refused: over ${costlyPerMinute} record and revocation calls a minute for this credential`);
+        return sendError(res, 429, 'rate_limited', 'Too many record or revocation calls; retry later.', { 'Retry-After': String(over.retryAfterS) });
+      }
     }
     if (pathname.startsWith(RECORD_PREFIX)) return recordCall(req, res, pathname, staff);
     if (req.method === 'GET' && pathname === '/staff/conversations') return list(res);
