@@ -7,13 +7,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startTestServer, request } from './helpers.mjs';
+import { conversationKeyFor, startTestServer, request } from './helpers.mjs';
 import { joinSession, msg, closeAllSockets } from './session-helpers.mjs';
 import { FEEDBACK_PER_CONVERSATION } from '../../tools/gateway/http/feedback-endpoint.mjs';
 
 const TOKEN = 'staff-token-0123456789abcdef';
+// With the conversation's key, as the widget sends it (the session's hello carried it too).
 const post = (server, body) => request(server.url, {
-  method: 'POST', path: '/api/feedback', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  method: 'POST', path: '/api/feedback', headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ conversation_key: conversationKeyFor(body.conversation_id), ...body }),
 }).then((res) => ({ ...res, json: res.body ? JSON.parse(res.body) : null }));
 
 test('feedback: once per answer, the latest wins, a rating per conversation; refusals say why', async (t) => {
