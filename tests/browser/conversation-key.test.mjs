@@ -42,7 +42,11 @@ test('the key rides every POST, survives a reload, and the id alone is refused',
     const id = crypto.randomUUID();
     const res = await fetch('/api/chat', {
       method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': id },
-      body: JSON.stringify({ message_id: id, conversation_id: conversationId, text: 'words of a stranger' }),
+      // A key of the stranger's own (without one the POST is 400 missing_key).
+      body: JSON.stringify({
+        message_id: id, conversation_id: conversationId, text: 'words of a stranger',
+        conversation_key: [...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, '0')).join(''),
+      }),
     });
     return { status: res.status, body: await res.text() };
   }, first.conversation_id);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { startStack, openStorefront, recordCspViolations, cspViolations } from './harness.mjs';
 import { assertAxeClean } from './axe.mjs';
 import { joinSession, msg, closeAllSockets } from '../server/session-helpers.mjs';
-import { request } from '../server/helpers.mjs';
+import { conversationKeyFor, request } from '../server/helpers.mjs';
 
 const STAFF_TOKEN = 'staff-token-for-the-analytics-0123456789';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-analytics-'));
@@ -48,8 +48,8 @@ before(async () => {
   await staff('POST', '/staff/conversations/an-3/take', { name: 'Ana' });
   await staff('POST', '/staff/conversations/an-3/reply', { name: 'Ana', message_id: 'an-3-s', text: 'Yes, bring it in.' });
   await staff('POST', '/staff/conversations/an-3/hand-back', { name: 'Ana' });
-  assert.equal((await call('POST', '/api/feedback', { conversation_id: 'an-1', kind: 'thumb', answer_id: one.answerId, rating: 1 })).status, 202);
-  assert.equal((await call('POST', '/api/feedback', { conversation_id: 'an-3', kind: 'thumb', answer_id: three.answerId, rating: -1 })).status, 202);
+  assert.equal((await call('POST', '/api/feedback', { conversation_id: 'an-1', conversation_key: conversationKeyFor('an-1'), kind: 'thumb', answer_id: one.answerId, rating: 1 })).status, 202);
+  assert.equal((await call('POST', '/api/feedback', { conversation_id: 'an-3', conversation_key: conversationKeyFor('an-3'), kind: 'thumb', answer_id: three.answerId, rating: -1 })).status, 202);
   closeAllSockets();
   // The record is written behind the replies: wait until it holds all of it.
   for (let i = 0; i < 200; i += 1) {

@@ -8,6 +8,7 @@
 // file's size per 10,000 conversations of the same shape (from the file
 // after the run, after a checkpoint).
 //   node tools/bench/record-cost.mjs [turns=400] [conversations-per-side=100]
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -16,6 +17,13 @@ import Database from 'better-sqlite3';
 import { percentile } from './stats.mjs';
 
 import { startServer } from '../gateway/server.mjs';
+
+// Each conversation's key, as a widget keeps one (the gateway requires it).
+const keys = new Map();
+const keyOf = (conversation) => {
+  if (!keys.has(conversation)) keys.set(conversation, randomBytes(24).toString('hex'));
+  return keys.get(conversation);
+};
 
 function firstToken(url, conversation, key, text) {
   return new Promise((resolve, reject) => {
@@ -33,7 +41,7 @@ function firstToken(url, conversation, key, text) {
       res.on('end', () => (seen === null ? reject(new Error(`no token (${res.statusCode})`)) : resolve(seen)));
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ message_id: key, conversation_id: conversation, text }));
+    req.end(JSON.stringify({ message_id: key, conversation_id: conversation, conversation_key: keyOf(conversation), text }));
   });
 }
 
