@@ -143,6 +143,7 @@ export async function startServer({
   resumeWindowMs = DEFAULT_LIMITS.resumeWindowMs,
   redisUrl = '',
   redisSentinel = null,
+  redisStartTimeoutMs = undefined, // NATTER_REDIS_START_TIMEOUT_MS (store/redis-store.mjs has the default)
   limits = {},
   bounds = {},
   leaseMs = LEASE_MS,
@@ -190,7 +191,7 @@ export async function startServer({
   // The record (docs/record.md) opens first: a database that cannot be
   // opened stops the start before anything listens.
   const kept = await openGatewayRecord({ ...(record ?? {}), log });
-  const store = kept.wrapStore(ops.wrapStore(await openStore({ redisUrl, redisSentinel, limits: { ...limits, resumeWindowMs }, log })));
+  const store = kept.wrapStore(ops.wrapStore(await openStore({ redisUrl, redisSentinel, redisStartTimeoutMs, limits: { ...limits, resumeWindowMs }, log })));
   let answerSpeech = null; // set below, once the agent runs exist
   const voice = createVoiceGateway({
     loadVoice: createVoiceModuleLoader(), faults: voiceFaults, log, lines: voiceLines,

@@ -3,7 +3,8 @@
 // persistence (--save '' --appendonly no), stopped by its user.
 // startRedis({args}) resolves { url, port, stop(), restartEmpty() } (args:
 // more redis-server options, e.g. --requirepass or --user): restartEmpty
-// kills it and starts a new empty one on the same port (Redis lost its data).
+// ({downMs}) kills it and, downMs later, starts a new empty one on the same
+// port (Redis lost its data, or was away a while).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -48,8 +49,9 @@ export async function startRedis({ args = [] } = {}) {
     port,
     url: `redis://127.0.0.1:${port}`,
     async stop() { await stopChild(child); },
-    async restartEmpty() {
+    async restartEmpty({ downMs = 0 } = {}) {
       await stopChild(child);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
       child = await spawnRedis(port, args);
     },
   };

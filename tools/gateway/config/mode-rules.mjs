@@ -5,7 +5,7 @@
 // the demo's token endpoint and the test controls are refused outright.
 //
 // modeProblems(values, mode, {distDir}) -> ['NAME: …', …] (one line each).
-// storeChoice(values) -> {redisUrl, redisSentinel?} for startServer.
+// storeChoice(values) -> {redisUrl, redisSentinel?, redisStartTimeoutMs?} for startServer.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -72,6 +72,7 @@ export function storeChoice(values) {
     const auth = (username, password) => (password ? { username: username || undefined, password } : null);
     return {
       redisUrl: '',
+      redisStartTimeoutMs: values.NATTER_REDIS_START_TIMEOUT_MS,
       redisSentinel: {
         name: values.NATTER_REDIS_SENTINEL_NAME || 'natter',
         nodes: values.NATTER_REDIS_SENTINELS,
@@ -80,5 +81,5 @@ export function storeChoice(values) {
       },
     };
   }
-  return { redisUrl: values.NATTER_REDIS_URL ?? '' };
+  return { redisUrl: values.NATTER_REDIS_URL ?? '', redisStartTimeoutMs: values.NATTER_REDIS_START_TIMEOUT_MS };
 }

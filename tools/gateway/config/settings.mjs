@@ -45,6 +45,7 @@ export const SETTINGS = Object.freeze([
   { name: 'NATTER_REDIS_PASSWORD', type: 'secret', min: 1, default: '', doc: 'with NATTER_REDIS_SENTINELS: the password of the Redis primary and replicas (requirepass or the ACL user\'s); with NATTER_REDIS_URL put it in the URL (redis://user:password@host:6379)' },
   { name: 'NATTER_REDIS_SENTINEL_USERNAME', type: 'string', default: '', doc: 'with NATTER_REDIS_SENTINELS: the ACL user on the sentinels themselves (unset: default)' },
   { name: 'NATTER_REDIS_SENTINEL_PASSWORD', type: 'secret', min: 1, default: '', doc: 'with NATTER_REDIS_SENTINELS: the sentinels\' own password (their requirepass), apart from the data nodes\'' },
+  { name: 'NATTER_REDIS_START_TIMEOUT_MS', type: 'ms', default: '30000', doc: 'how long the start waits for Redis (the URL\'s or the sentinels\' primary) before it gives up and exits 1; a running gateway that loses Redis keeps retrying' },
   { name: 'NATTER_RECORD', type: 'record', redactUrl: true, default: '', doc: 'where the record of conversations is kept (docs/record.md): off, sqlite:PATH or postgres://...; unset: a SQLite file in NATTER_DATA' },
   { name: 'NATTER_DATA', type: 'string', default: 'data', doc: 'the folder for data files (the record\'s SQLite file), relative to the repository; kept out of git' },
   { name: 'NATTER_RECORD_KEEP_CONVERSATIONS_DAYS', type: 'int', default: '180', doc: 'record retention: conversations with their turns and handoffs, days after their last activity' },

@@ -65,3 +65,27 @@ export function connectOrRefuse(connection, { sentinel }) {
     });
   });
 }
+
+// Where the store connects, for an operator's line: the URL's host:port (never
+// its user or password) or the sentinels' addresses and the primary's name.
+export function redisAddress({ url = '', sentinel = null }) {
+  if (sentinel) return `the sentinels ${sentinel.nodes.map(({ host, port }) => `${host}:${port}`).join(', ')} (primary "${sentinel.name}")`;
+  try {
+    const { hostname, port } = new URL(url);
+    return `${hostname}:${port || 6379}`;
+  } catch {
+    return 'NATTER_REDIS_URL';
+  }
+}
+
+// A start that cannot reach Redis gives up after `ms` instead of retrying
+// forever; a running gateway that loses Redis later keeps retrying (the
+// reconnect strategy above), which is what this bounds only the start of.
+export function startDeadline(ms, where) {
+  let timer;
+  const expired = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(
+      `Redis did not answer at ${where} within ${ms / 1000} s (NATTER_REDIS_START_TIMEOUT_MS=${ms}): not started`)), ms);
+  });
+  return { expired, clear: () => clearTimeout(timer) };
+}

@@ -10,7 +10,7 @@
 // delegates to, sharing its connection, its scripts and its key names
 // (redis-keys.mjs).
 import { createHash, randomBytes } from 'node:crypto';
-import { authRefusal, connectOrRefuse, redisConnection } from './redis-connection.mjs';
+import { authRefusal, connectOrRefuse, redisAddress, redisConnection, startDeadline } from './redis-connection.mjs';
 import { limitsWith } from './limits.mjs';
 import { OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './session-tokens.mjs';
@@ -28,6 +28,7 @@ import { MAX_STAFF_ENTRIES, TRANSITIONS } from '../control/transitions.mjs';
 
 const TRANSITIONS_JSON = JSON.stringify(TRANSITIONS);
 const EPOCH_CHECK_MS = 1000;
+const START_TIMEOUT_MS = 30000; // NATTER_REDIS_START_TIMEOUT_MS's default
 const STREAMING = new Set(['APPEND_RUN', 'RENEW_RUN', 'END_RUN', 'READ_RUN', 'EMIT']);
 
 export class RedisStore {
@@ -50,12 +51,17 @@ export class RedisStore {
   #log;
   #sentinel;
   #started = false;
+  #startTimeoutMs;
+  #address;
 
   // epochCheckMs: how often the epoch is polled (tests stretch it to stand
   // for an instance whose check has not fired yet).
   // sentinel: {name, nodes} instead of url (redis-connection.mjs).
-  constructor({ url, sentinel = null, limits = {}, log = () => {}, epochCheckMs = EPOCH_CHECK_MS } = {}) {
+  // startTimeoutMs: how long start() waits for Redis (NATTER_REDIS_START_TIMEOUT_MS).
+  constructor({ url, sentinel = null, limits = {}, log = () => {}, epochCheckMs = EPOCH_CHECK_MS, startTimeoutMs = START_TIMEOUT_MS } = {}) {
     this.limits = limitsWith(limits);
+    this.#startTimeoutMs = startTimeoutMs;
+    this.#address = redisAddress({ url, sentinel });
     this.#log = log;
     this.#epochCheckMs = epochCheckMs;
     this.#client = redisConnection({ url, sentinel });
@@ -63,8 +69,17 @@ export class RedisStore {
     this.#sub = redisConnection({ url, sentinel });
     this.#sentinel = sentinel;
     // A refused password is the start's one error line (connectOrRefuse), not a log line per retry.
-    const quiet = (e) => !this.#started && authRefusal(e, { sentinel });
-    for (const c of [this.#client, this.#stream, this.#sub]) c.on('error', (e) => { if (!quiet(e)) this.#log(`[store] redis: ${e?.message ?? e}`); });
+    // While starting, one line for the first failure to reach Redis, not one per retry.
+    let told = false;
+    const quiet = (e) => !this.#started && (authRefusal(e, { sentinel }) || told);
+    for (const c of [this.#client, this.#stream, this.#sub]) {
+      c.on('error', (e) => {
+        if (quiet(e)) return;
+        const starting = !this.#started ? ` (starting: retrying for up to ${this.#startTimeoutMs / 1000} s)` : '';
+        told = !this.#started;
+        this.#log(`[store] redis: ${e?.message ?? e}${starting}`);
+      });
+    }
     const part = { client: this.#client, run: (name, keys, args) => this.#run(name, keys, args), limits: this.limits };
     this.#runs = new RedisRuns(part);
     this.#continue = new RedisContinueLinks(part);
@@ -74,11 +89,18 @@ export class RedisStore {
   }
 
   async start() {
-    try {
+    const deadline = startDeadline(this.#startTimeoutMs, this.#address);
+    const connected = (async () => {
       for (const c of [this.#client, this.#stream, this.#sub]) await connectOrRefuse(c, { sentinel: this.#sentinel });
+    })();
+    connected.catch(() => {}); // settles after a deadline's destroy, or never: the race below has answered
+    try {
+      await Promise.race([connected, deadline.expired]);
     } catch (error) {
       for (const c of [this.#client, this.#stream, this.#sub]) { try { c.destroy(); } catch { /* never connected */ } }
       throw error;
+    } finally {
+      deadline.clear();
     }
     this.#started = true;
     for (const [name, text] of Object.entries({ ...SCRIPTS, ...CONTINUE_SCRIPTS })) {
