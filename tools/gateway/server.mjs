@@ -38,6 +38,7 @@ import { createOriginPolicy } from './config/origin-policy.mjs';
 import { clientAddress, trustedProxies as proxyMatcher } from './config/client-address.mjs';
 import { openGatewayRecord } from './record/gateway-record.mjs';
 import { createFeedbackHandler, FEEDBACK_PATH } from './http/feedback-endpoint.mjs';
+import { ACTION_PATH, ACTION_RESULT_PATH, createActionHandler } from './http/action-endpoint.mjs';
 import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
 import { createDrain } from './ops/drain.mjs';
 
@@ -91,7 +92,8 @@ function handleSessionProbe(req, res, faults) {
 // maxBufferedBytes, sendBurst, sendPerSecond}, session-endpoint.mjs, and
 // every name in session/client-bounds.mjs) lower
 // or raise the caps; `leaseMs` is how long a dead instance's agent run waits
-// before another takes it over; `instance` names this gateway in the store.
+// before another takes it over (`actionLeaseMs`: how long a confirming
+// page holds an action, actions/action-ledger.mjs); `instance` names this gateway in the store.
 // `stt` (an stt adapter, voice/speech/index.mjs; off by default): the
 // voice agent answers what the shopper said, through `agent`
 // (voice/voice-agent.mjs), instead of the scripted `voiceLines` replies.
@@ -147,6 +149,7 @@ export async function startServer({
   limits = {},
   bounds = {},
   leaseMs = LEASE_MS,
+  actionLeaseMs = 0, // 0: the ledger's ACTION_LEASE_MS (a confirming page's hold on an action)
   instance = `gw-${randomBytes(4).toString('hex')}`,
   heartbeatMs = HEARTBEAT_MS,
   voiceLines = DEFAULT_AGENT_LINES,
@@ -216,6 +219,7 @@ export async function startServer({
   const httpLimits = limitsWith(limits);
   const budget = createChatBudget(httpLimits);
   const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log, limits: httpLimits });
+  const actions = createActionHandler({ store, tokens, instance, log, limits: httpLimits, leaseMs: actionLeaseMs });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal, budget,
     bodyTimeoutMs: httpLimits.bodyTimeoutMs,
@@ -231,7 +235,7 @@ export async function startServer({
   const controls = testing
     ? testing.createTestControls({
       store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks,
-      budget: { clear: () => { budget.clear(); feedback.budget.clear(); } },
+      budget: { clear: () => { budget.clear(); feedback.budget.clear(); actions.budget.clear(); } },
     }) : null;
 
   async function route(req, res, pathname) {
@@ -244,6 +248,11 @@ export async function startServer({
     }
     if (pathname === FEEDBACK_PATH) {
       if (req.method === 'POST') return feedback(req, res);
+      if (req.method === 'OPTIONS') return handleChatPreflight(req, res);
+      return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
+    }
+    if (pathname === ACTION_PATH || pathname === ACTION_RESULT_PATH) {
+      if (req.method === 'POST') return actions(req, res, pathname);
       if (req.method === 'OPTIONS') return handleChatPreflight(req, res);
       return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
     }

@@ -56,6 +56,14 @@ export function createAgentRuns({
     idleWaiters.clear();
   };
 
+  // The page context the agent is given, with the results of actions the
+  // page reported since the previous turn (context.action_results).
+  async function turnContext(store, request) {
+    const results = await store.takeActionResults(request.conversation_id);
+    if (results.length === 0) return request.context ?? null;
+    return { ...(request.context ?? {}), action_results: results };
+  }
+
   function produce(request, claim, { overrideText = null, unpaced = false } = {}) {
     const key = request.message_id;
     stats.countAgentRun(key, request.conversation_id);
@@ -73,12 +81,14 @@ export function createAgentRuns({
       events = (async function* reply() {
         const turn = {
           conversation_id: request.conversation_id, message_id: key, text: request.text,
-          visitor: request.visitor ?? null, context: request.context ?? null, transcript: agentView(await store.recentTranscript(request.conversation_id)),
+          visitor: request.visitor ?? null, context: await turnContext(store, request), transcript: agentView(await store.recentTranscript(request.conversation_id)),
         };
         yield* agentReply(agent, turn, {
           replyId, signal: runSignal, log,
-          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: (text, cards) => {
+          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: async (text, cards, action) => {
             recorder.answered(request, replyId, text, cards);
+            // Kept before the event is sent: the page may confirm it at once (POST /api/action).
+            if (action) await store.saveProposal(request.conversation_id, action.id, { name: action.name, args: action.args });
             return store.addTranscriptTurn(request.conversation_id, request.text, text, cards);
           },
         });

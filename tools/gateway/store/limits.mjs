@@ -18,6 +18,11 @@ export const DEFAULT_LIMITS = Object.freeze({
   feedbackPerAddress: 300, // requests from one client address
   feedbackPerConversation: 20, // distinct thumbs or ratings naming one conversation_id
   feedbackWindowMs: 60_000,
+  // POST /api/action and /api/action/result (action-endpoint.mjs), the same
+  // way: a confirmation, a few "running" re-asks and one result per action.
+  actionPerAddress: 300, // requests from one client address
+  actionPerConversation: 30, // requests naming one conversation_id
+  actionWindowMs: 60_000,
   bodyTimeoutMs: 10_000, // a request body must have arrived this long after its headers (408)
 });
 

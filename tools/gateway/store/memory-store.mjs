@@ -10,7 +10,8 @@
 import { randomBytes } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, newResumeToken, sameToken } from './session-tokens.mjs';
-import { OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { ACTION_NOTE_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { MemoryActionNotes } from './memory-action-notes.mjs';
 import { MemoryOwnership } from './memory-ownership.mjs';
 import { MemoryContinueLinks } from './memory-continue-links.mjs';
 import { MemoryPresence } from './memory-presence.mjs';
@@ -28,6 +29,7 @@ export class MemoryStore {
   #visitors = new Map(); // conversation id -> visitor (insertion order = age)
   #contexts = new Map(); // conversation id -> page context of its newest turn (insertion order = age)
   #transcripts;          // each conversation's recent completed turns
+  #actionNotes; // memory-action-notes.mjs
   #ownership; // memory-ownership.mjs
   #kickers = new Set();
   #appendListeners = new Set();
@@ -47,6 +49,7 @@ export class MemoryStore {
     this.#ownership = new MemoryOwnership({
       limits: this.limits, live: (id) => this.#transcripts.has(id) || this.#held(id) !== null,
     });
+    this.#actionNotes = new MemoryActionNotes({ limits: this.limits, now: () => this.#now() });
     this.#presence = new MemoryPresence({
       now: () => this.#now(),
       held: (id) => this.#held(id),
@@ -416,6 +419,7 @@ export class MemoryStore {
     this.#visitors.clear();
     this.#transcripts.clear();
     this.#ownership.clear();
+    this.#actionNotes.clear();
     this.#presence.clear();
     this.#continue.clear();
     this.#staff.clear();
@@ -429,5 +433,6 @@ export class MemoryStore {
     forwardToPart(this, (store) => store.#staff, STAFF_LEDGER_CALLS);
     forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
     forwardToPart(this, (store) => store.#ownership, OWNERSHIP_CALLS);
+    forwardToPart(this, (store) => store.#actionNotes, ACTION_NOTE_CALLS);
   }
 }

@@ -18,6 +18,10 @@ export const OWNERSHIP_CALLS = {
   promised: ['rememberOwner', 'wasOwner', 'bindConversationKey', 'conversationKey'],
   immediate: [],
 };
+export const ACTION_NOTE_CALLS = {
+  promised: ['saveProposal', 'readProposal', 'addActionResult', 'takeActionResults', 'actionResults'],
+  immediate: [],
+};
 export const PRESENCE_CALLS = {
   promised: ['markStaffPresent', 'staffOnline', 'saveEmailOnce', 'markRead', 'publishTyping', 'lastSeq'],
   immediate: ['onTyping'],

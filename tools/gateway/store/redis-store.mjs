@@ -12,13 +12,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { authRefusal, connectOrRefuse, redisAddress, redisConnection, startDeadline } from './redis-connection.mjs';
 import { limitsWith } from './limits.mjs';
-import { OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { ACTION_NOTE_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './session-tokens.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
 import { RedisContinueLinks } from './redis-continue-links.mjs';
 import { RedisPresence } from './redis-presence.mjs';
 import { RedisStaffLedger } from './redis-staff-ledger.mjs';
+import { RedisActionNotes } from './redis-action-notes.mjs';
 import { RedisOwnership } from './redis-ownership.mjs';
 import { RedisRuns } from './redis-runs.mjs';
 import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, PICKUPS_KEY, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
@@ -45,6 +46,7 @@ export class RedisStore {
   #continue; // redis-continue-links.mjs
   #presence; // redis-presence.mjs
   #staff; // redis-staff-ledger.mjs
+  #actionNotes; // redis-action-notes.mjs
   #ownership; // redis-ownership.mjs
   #epochTimer = null;
   #epochCheckMs;
@@ -86,6 +88,7 @@ export class RedisStore {
     this.#presence = new RedisPresence(part);
     this.#staff = new RedisStaffLedger(part);
     this.#ownership = new RedisOwnership(part);
+    this.#actionNotes = new RedisActionNotes(part);
   }
 
   async start() {
@@ -433,6 +436,7 @@ export class RedisStore {
     forwardToPart(this, (store) => store.#runs, RUN_CALLS);
     forwardToPart(this, (store) => store.#staff, STAFF_LEDGER_CALLS);
     forwardToPart(this, (store) => store.#ownership, OWNERSHIP_CALLS);
+    forwardToPart(this, (store) => store.#actionNotes, ACTION_NOTE_CALLS);
     forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
   }
 }
