@@ -105,13 +105,14 @@ for (const kind of STORE_KINDS) {
       assert.equal(turns.find((t) => t.message_id === later).context.action_results, undefined, 'handed once');
     });
 
-    test('a wrong or missing conversation_key is 403 not_owner and keeps nothing', async () => {
+    test('a wrong conversation_key is 403 not_owner, a missing one 400 missing_key; both keep nothing', async () => {
       const { confirm } = await proposed();
-      for (const conversation_key of [newKey(), undefined]) {
-        const res = await post(a, '/api/action', { ...confirm, conversation_key });
-        assert.equal(res.status, 403);
-        assert.equal(res.json.error.code, 'not_owner');
-      }
+      const wrong = await post(a, '/api/action', { ...confirm, conversation_key: newKey() });
+      assert.equal(wrong.status, 403);
+      assert.equal(wrong.json.error.code, 'not_owner');
+      const none = await post(a, '/api/action', { ...confirm, conversation_key: undefined });
+      assert.equal(none.status, 400);
+      assert.equal(none.json.error.code, 'missing_key');
       const owner = await post(b, '/api/action', confirm);
       assert.equal(owner.json.outcome, 'run');
       assert.equal(owner.json.retry, false);
@@ -182,14 +183,14 @@ for (const kind of STORE_KINDS) {
       const statuses = new Map();
       for (let i = 0; i < 400; i += 1) {
         const res = await post(url, i % 2 ? '/api/action' : '/api/action/result', {
-          conversation_id: randomUUID(), action_id: `act_${randomBytes(16).toString('base64url')}`, name: 'add_to_cart',
+          conversation_id: randomUUID(), conversation_key: newKey(), action_id: `act_${randomBytes(16).toString('base64url')}`, name: 'add_to_cart',
           args: { product_id: 'x'.repeat(1500) }, fence: 1, result: { ok: true, data: { blob: 'y'.repeat(1800) } },
         });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       }
-      assert.deepEqual([...statuses], [[404, 400]]);
+      assert.deepEqual([...statuses], [[403, 400]]); // no conversation has that key
       assert.deepEqual(await store.counts(), before, 'no ledger record, no session');
-      const over = await post(url, '/api/action', { conversation_id: randomUUID(), action_id: 'act_0123456789abcdef', name: 'add_to_cart', args: {} });
+      const over = await post(url, '/api/action', { conversation_id: randomUUID(), conversation_key: newKey(), action_id: 'act_0123456789abcdef', name: 'add_to_cart', args: {} });
       assert.equal(over.status, 429);
       assert.match(over.headers['retry-after'], /^\d+$/);
     } finally {

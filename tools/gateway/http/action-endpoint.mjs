@@ -7,15 +7,16 @@
 // those args can be confirmed (the proposal the gateway kept when it sent
 // the `action` event), so a page cannot make the ledger hold anything the
 // agent did not propose: a flood of made-up confirmations keeps nothing.
-// Ownership as POST /api/feedback: a conversation bound to a
-// conversation_key needs it. Bounded per client like POST /api/feedback
+// Ownership as POST /api/feedback: every request carries the
+// conversation's conversation_key (400 missing_key) and it must be the one
+// bound (403 not_owner). Bounded per client like POST /api/feedback
 // (docs/security-http.md): per address and per conversation in a window.
 import { answerBodyFailure, readBody, sendError, sendJson } from './http-util.mjs';
 import { CORS_HEADERS } from './chat-endpoint.mjs';
 import { createWindowBudget } from './chat-budget.mjs';
 import { nestsDeeperThan } from './json-depth.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
-import { checkConversationKey, checkKeyProof } from '../session/conversation-key.mjs';
+import { checkConversationKey, checkKeyProof, missingKey } from '../session/conversation-key.mjs';
 import { confirmationProblem, createActionLedger } from '../actions/action-ledger.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
 
@@ -87,6 +88,10 @@ export function createActionHandler({ store, tokens = null, instance = '', log =
     try { b = JSON.parse(read.text || 'null'); } catch { /* answered below */ }
     const problem = requestProblem(b, reporting);
     if (problem) return fail(res, 400, 'bad_request', problem);
+    if (b.conversation_key === undefined || b.conversation_key === null) {
+      const m = missingKey();
+      return fail(res, m.status, m.code, m.message);
+    }
     const id = b.conversation_id;
     requests = (requests + 1) % Number.MAX_SAFE_INTEGER;
     // Before the store is asked anything: a flood costs its sender.
@@ -98,7 +103,7 @@ export function createActionHandler({ store, tokens = null, instance = '', log =
       return fail(res, 429, 'rate_limited', `Too many action requests from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { 'Retry-After': String(over.retryAfterS) });
     }
-    const notOwner = await checkKeyProof(store, id, b.conversation_key ?? null);
+    const notOwner = await checkKeyProof(store, id, b.conversation_key);
     if (notOwner) {
       log(`[server] POST ${path} refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
       return fail(res, notOwner.status, notOwner.code, notOwner.message);
