@@ -200,3 +200,42 @@ for (const kind of STORE_KINDS) {
     }
   });
 }
+
+// The demo store's scripted agent (agents/demo/page-answers.mjs) over HTTP:
+// "add this to my basket" on a product page that declared add_to_cart is a
+// short answer and a proposal the page can confirm; the next turn says how it went.
+test('the demo agent proposes add_to_cart for the page\'s product and says what the page reported', async () => {
+  const gateway = await startGatewayOnStore('memory', {});
+  try {
+    const url = gateway.server.url;
+    const conversation = randomUUID();
+    const key = newKey();
+    const context = {
+      page: { path: '/demo/products/astro-bot.html', title: 'Astro Bot' },
+      product: { id: 'sku-astro', name: 'Astro Bot (PS5)', price: '49.99', currency: 'GBP', availability: 'in_stock' },
+      actions: [{ name: 'add_to_cart', confirm: true }],
+    };
+    const say = async (text, ctx) => {
+      const id = randomUUID();
+      const res = await postChat(url, { key: id, body: JSON.stringify({ message_id: id, conversation_id: conversation, conversation_key: key, text, context: ctx }) });
+      assert.equal(res.status, 200, res.body);
+      const events = parseEvents(res.body);
+      return { text: events.filter((e) => e.event === 'delta').map((e) => e.data.text).join(''), action: events.find((e) => e.event === 'action')?.data };
+    };
+    const without = await say('add this to my basket', { ...context, actions: [] });
+    assert.equal(without.action, undefined, 'not declared: no proposal');
+    const asked = await say('please add this to my basket', context);
+    assert.match(asked.text, /Astro Bot \(PS5\)/);
+    assert.deepEqual(asked.action.args, { product_id: 'sku-astro', quantity: 1 });
+    assert.deepEqual(asked.action.summary, { title: 'Astro Bot (PS5)', quantity: 1, price: '49.99', currency: 'GBP' });
+    assert.equal(asked.action.confirm, true);
+    const confirm = { conversation_id: conversation, conversation_key: key, action_id: asked.action.id, name: 'add_to_cart', args: asked.action.args };
+    const run = await post(url, '/api/action', confirm);
+    assert.equal(run.json.outcome, 'run');
+    await post(url, '/api/action/result', { ...confirm, name: undefined, args: undefined, fence: run.json.fence, result: { ok: true, message: 'Added Astro Bot (PS5) to your basket' } });
+    const next = await say('thanks', context);
+    assert.match(next.text, /^Done: Added Astro Bot \(PS5\) to your basket\./);
+  } finally {
+    await gateway.close();
+  }
+});

@@ -10,7 +10,7 @@ export function createScriptedAgent() {
     async* reply(turn) {
       const events = replyEvents({ replyId: '', text: turn.text, visitor: turn.visitor, transcript: turn.transcript, context: turn.context });
       for (const event of events) {
-        if (event.event === 'delta' || event.event === 'card' || event.event === 'suggestions') yield event;
+        if (event.event === 'delta' || event.event === 'card' || event.event === 'suggestions' || event.event === 'action') yield event;
       }
     },
   };

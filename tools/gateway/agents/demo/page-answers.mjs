@@ -4,7 +4,7 @@
 // basket?" anywhere. Plain Markdown text; names lose their markup characters
 // (the page wrote them, not the shop's staff).
 //
-// pageAnswer(text, context) -> { text, products: [] } or null (not a question about the page).
+// pageAnswer(text, context) -> { text, products: [], action? } or null (not a question about the page).
 
 const ABOUT_THIS = /\b(this|that|it)( one| item| product| game)?\b/i;
 const STOCK = /\b(in stock|stock|available|availability|sold out|get it)\b/i;
@@ -39,7 +39,48 @@ function aboutBasket(cart) {
   return `In your basket:\n${lines.join('\n')}${total}`;
 }
 
+// "Add this to my basket", "buy this": on a product page that declared
+// add_to_cart (context.actions), a proposal the shopper confirms on a card.
+const ADD = /\b(add|put)\b.*\b(basket|cart|trolley|bag)\b|\bbuy (this|it|that)\b/i;
+
+function addToBasket(context) {
+  const { product, variant } = context;
+  if (!product?.id || !(context.actions ?? []).some((a) => a.name === 'add_to_cart')) return null;
+  const title = plain(product.name ?? product.id).slice(0, 120) || product.id;
+  const summary = { title, quantity: 1 };
+  if (variant?.name) summary.variant = plain(variant.name).slice(0, 120);
+  if (product.price) summary.price = product.price;
+  if (product.currency) summary.currency = product.currency;
+  const args = { product_id: product.id, quantity: 1 };
+  if (variant?.id) args.variant_id = variant.id;
+  return {
+    text: `Shall I add **${title}** to your basket? Confirm below.`,
+    products: [],
+    action: { name: 'add_to_cart', args, summary },
+  };
+}
+
+// What the page said happened to the actions since the last turn (context.action_results).
+function resultNote(context) {
+  const done = (context?.action_results ?? []).filter((r) => r.name === 'add_to_cart');
+  if (done.length === 0) return '';
+  const last = done[done.length - 1];
+  const said = last.result?.message ? plain(last.result.message) : '';
+  return last.result?.ok ? `Done: ${said || 'it is in your basket'}. ` : `That did not work${said ? ` (${said})` : ''}. `;
+}
+
 export function pageAnswer(text, context) {
+  const note = resultNote(context);
+  const answer = pageAnswerAlone(text, context);
+  if (!note) return answer;
+  return answer ? { ...answer, text: note + answer.text } : { text: `${note}Anything else?`, products: [] };
+}
+
+function pageAnswerAlone(text, context) {
+  if (ADD.test(text) && context?.product) {
+    const proposal = addToBasket(context);
+    if (proposal) return proposal;
+  }
   if (BASKET.test(text) && WHAT_IN.test(text) && context?.cart) return { text: aboutBasket(context.cart), products: [] };
   if (!ABOUT_THIS.test(text) || !(STOCK.test(text) || PRICE.test(text))) return null;
   if (!context?.product) {

@@ -129,6 +129,7 @@ export function replyEvents({ replyId, text, visitor = null, transcript = [], co
     ...tokenize(reply.text).map((t) => ({ event: 'delta', data: { text: t } })),
     ...reply.products.map((p) => ({ event: 'card', data: { product: toCard(p) } })),
     ...(reply.suggestions ? [{ event: 'suggestions', data: reply.suggestions }] : []),
+    ...(reply.action ? [{ event: 'action', data: reply.action }] : []),
     { event: 'done', data: {} },
   ];
 }
