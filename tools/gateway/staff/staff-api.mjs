@@ -131,6 +131,8 @@ export function createStaffApi({
       context: await store.getContext(conversationId), // where the shopper was at their newest turn, or null
       handoff: entries.filter((e) => e.kind === 'handoff').at(-1) ?? null, // the summary, to read first
       transcript: await store.recentTranscript(conversationId), entries,
+      // Actions the page ran for the agent (POST /api/action/result), the last 50, oldest first.
+      actions: (await store.actionResults(conversationId)).map(({ id: actionId, name, result }) => ({ id: actionId, name, result })),
     });
   }
 
