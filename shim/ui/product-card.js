@@ -19,6 +19,32 @@ export function formatPrice(price, currency, locale = undefined) {
   }
 }
 
+// The price into `el`, its currency symbol in a <bdi>: Arabic's "49.99 UK£"
+// would otherwise be reordered by the bidirectional algorithm into
+// "£UK 49.99"; isolated, it reads "49.99 UK£" right to left. The text is
+// formatPrice's, so left-to-right languages look and read the same.
+function appendPrice(doc, el, price, currency, locale) {
+  let parts = null;
+  try {
+    if (price !== '' && Number.isFinite(Number(price))) {
+      parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(Number(price));
+    }
+  } catch { /* an unknown currency code: shown as sent */ }
+  if (!parts) {
+    el.textContent = formatPrice(price, currency, locale);
+    return;
+  }
+  for (const { type, value } of parts) {
+    if (type !== 'currency') {
+      el.appendChild(doc.createTextNode(value));
+      continue;
+    }
+    const symbol = doc.createElement('bdi');
+    symbol.textContent = value;
+    el.appendChild(symbol);
+  }
+}
+
 // The Save toggle of a savable card: its pressed state is the core's
 // (product_saved_changed); a click only tells the core (onToggle). Its name
 // says which product, the visible word says what it does.
@@ -61,9 +87,12 @@ export function renderProductCard(doc, card, { locale } = {}) {
   const name = doc.createElement('span');
   name.className = 'card-name';
   name.textContent = card.name;
+  // An English name in a right-to-left panel keeps its own direction, so
+  // a long one is cut at its end ("Marvel's Spider-Ma…"), not its start.
+  name.setAttribute('dir', 'auto');
   const price = doc.createElement('span');
   price.className = 'card-price';
-  price.textContent = formatPrice(card.price, card.currency, locale);
+  appendPrice(doc, price, card.price, card.currency, locale);
   text.appendChild(name);
   text.appendChild(price);
   root.appendChild(text);

@@ -21,7 +21,7 @@ export const REPLY_PARTS_CSS = `
 .card-save[aria-pressed="true"]::before { content: '\\2605\\00a0'; }
 .card-image { width: 52px; height: 52px; flex: none; object-fit: cover; border-radius: 8px; background: var(--_soft); }
 .card-text { display: flex; flex-direction: column; min-width: 0; }
-.card-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.card-name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; text-align: match-parent; }
 .card-price { color: var(--_muted); font-size: 14px; font-variant-numeric: tabular-nums; }
 .suggestions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .chip { display: inline-flex; align-items: center; min-height: 36px; padding: 4px 12px; border: 1px solid var(--_link);

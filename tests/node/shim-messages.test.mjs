@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createMessages as createMessagesWith, deliveryText } from '../../shim/ui/messages.js';
-import { formatPrice } from '../../shim/ui/product-card.js';
+import { formatPrice, renderProductCard } from '../../shim/ui/product-card.js';
 import { createReplyParts } from '../../shim/ui/reply-parts.js';
 import { createTranslator } from '../../shim/i18n/translate.js';
 import { createFakeDocument } from './fake-dom.mjs';
@@ -133,6 +133,26 @@ test('prices are formatted for the currency, and odd input shown as sent', () =>
   assert.equal(formatPrice('1234.5', 'EUR', 'de-DE'), '1.234,50\u00a0€');
   assert.equal(formatPrice('59.99', 'NOTACODE', 'en-GB'), '59.99 NOTACODE');
   assert.equal(formatPrice('abc', 'GBP', 'en-GB'), 'abc GBP');
+});
+
+test('in Arabic a card keeps an English name\'s direction and its price\'s currency symbol whole', () => {
+  const doc = createFakeDocument();
+  const card = { product_id: 'p1', name: "Marvel's Spider-Man 2", price: '49.99', currency: 'GBP', url: 'https://shop.example/p1' };
+  const el = renderProductCard(doc, card, { locale: 'ar' });
+  // dir=auto: the name's own (left-to-right) direction, so an overflowing
+  // name is cut at its end, not its start.
+  assert.equal(el.byClass('card-name')[0].getAttribute('dir'), 'auto');
+  // "49.99 UK£" with "UK£" isolated: without it the bidi algorithm shows
+  // "£UK 49.99" in a right-to-left panel.
+  const price = el.byClass('card-price')[0];
+  assert.equal(price.textContent, formatPrice('49.99', 'GBP', 'ar'));
+  const symbol = price.childNodes.find((n) => n.localName === 'bdi');
+  assert.ok(symbol, 'the currency symbol is in a <bdi>');
+  assert.match(symbol.textContent, /£/);
+  assert.doesNotMatch(symbol.textContent, /\d/);
+  // Left to right the text is what it was.
+  assert.equal(renderProductCard(doc, card, { locale: 'en-GB' }).byClass('card-price')[0].textContent, '£49.99');
+  assert.equal(renderProductCard(doc, { ...card, currency: 'NOTACODE' }, { locale: 'ar' }).byClass('card-price')[0].textContent, '49.99 NOTACODE');
 });
 
 test('a queued message says it will go when the shopper is back online', () => {
