@@ -30,6 +30,7 @@ export const SETTINGS = Object.freeze([
   { name: 'NATTER_VOICE_TTS', type: 'string', default: 'espeak-ng', doc: 'text to speech: espeak-ng or an .mjs adapter' },
   { name: 'NATTER_VOICE_TURNS', type: 'enum', choices: ['adaptive', 'fixed'], default: 'adaptive', doc: 'when a spoken turn ends: adaptive (on the words recognised) or fixed (600 ms of quiet)' },
   { name: 'NATTER_VOICE_TTS_VOICE', type: 'string', default: 'en-us', doc: 'the espeak-ng voice' },
+  { name: 'NATTER_CACHE', type: 'string', default: '', doc: 'the build cache folder, outside the repository (default ~/.cache/natter): the voice recogniser is compiled there on first use' },
   { name: 'NATTER_RTC', type: 'enum', choices: ['on', 'off'], default: 'on', doc: 'off: voice only over the live session, never WebRTC' },
   { name: 'NATTER_TURN_URLS', type: 'list', default: '', doc: 'TURN servers (turn: / turns: URLs, comma-separated)' },
   { name: 'NATTER_TURN_SECRET', type: 'secret', min: 16, default: '', doc: 'the TURN server\'s shared auth secret' },
