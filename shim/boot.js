@@ -199,7 +199,7 @@ function buildUi(ctx, listeners, dispatch, platform, session, look, multiple, lo
   // conversation's messages (ui/load-reply-parts.js).
   const replyParts = createLazyReplyParts({
     load: () => loadReplyPartsChunk({ manifest: ctx.manifest, base: ctx.base }),
-    build: ({ createReplyParts }) => createReplyParts({ doc: document, root: ctx.root, t: look.t }),
+    build: ({ createReplyParts }) => createReplyParts({ doc: document, root: ctx.root, t: look.t, dispatch }),
     log,
   });
   // A fresh one for each conversation opened (boot.js openConversation).
@@ -422,12 +422,20 @@ async function start(loaderCtx) {
     restarted = true;
     replaceCore('started the chat again after its core failed', stopChat);
   };
+  // Where the shopper is (page-context.js, a chunk): read from the first
+  // time the shopper opens the panel, or at once with data-context="page-load".
+  // It keeps the shop's actions too (natter('action'), run_action).
+  const pageWatch = createLazyPageWatch({
+    load: () => loadPageContextChunk({ manifest: ctx.manifest, base: ctx.base }),
+    build: ({ createPageWatch }) => createPageWatch({ win: window, doc: document, dispatch, listeners, log, connection: ctx.connection }),
+    log,
+  });
   const makeHost = () => createHost({ core, runEffect, ...platform, onFailed: coreFailed });
   let runEffect = localizeEffects(
     createEffectRunner({
       ui, transport, session, storage: platform.storage, listeners, log, sessionUi, reload: () => location.reload(), fetchToken,
       checkChannel,
-      openConversation: multiple ? openConversation : null,
+      openConversation: multiple ? openConversation : null, actions: pageWatch,
     }), t, { maxChars: 4000 },
   );
   if (debug) runEffect = debug.effects(runEffect);
@@ -440,13 +448,6 @@ async function start(loaderCtx) {
   if (sessionMode) createBrowserSignals({ win: window, doc: document, dispatch }).start();
   dispatch({ type: 'session_wanted' });
 
-  // Where the shopper is (page-context.js, a chunk): read from the first
-  // time the shopper opens the panel, or at once with data-context="page-load".
-  const pageWatch = createLazyPageWatch({
-    load: () => loadPageContextChunk({ manifest: ctx.manifest, base: ctx.base }),
-    build: ({ createPageWatch }) => createPageWatch({ win: window, doc: document, dispatch, listeners, log, connection: ctx.connection }),
-    log,
-  });
   if (String(ctx.connection.context ?? '').trim() === 'page-load') pageWatch.start();
   listeners.on('open', pageWatch.start);
 

@@ -14,11 +14,12 @@
 // `reload()` reloads the page (the core chose the reason and the moment:
 // wasm/src/session/release_watch.hpp). `checkChannel` (release-channel.js) reads the
 // release channel pointer, for a page that follows a channel.
+// `actions` (load-page-context.js): the page's declared actions, {has(name), run(run_action)}.
 // `openConversation(id)` (boot.js, data-conversations="multiple") replaces
 // the core with one for conversation `id` (the core persisted everything).
 export function createEffectRunner({
   ui, transport, session, storage, listeners, log, sessionUi = null, reload = () => {}, fetchToken = null,
-  checkChannel = null, openConversation = null,
+  checkChannel = null, openConversation = null, actions = null,
 }) {
   const table = {
     // Applied by keyboard.js on the key event it is handling (dispatch
@@ -34,13 +35,12 @@ export function createEffectRunner({
     product_card_shown: (e) => ui.messages.addCard(e),
     product_saved_changed: (e) => ui.messages.setSaved(e),
     suggestions_shown: (e) => ui.messages.addSuggestions(e),
-    // Actions in the page (wasm/src/chat/actions.hpp): the confirm card and
-    // natter('action') handlers are not in this shim yet, so a page declares
-    // none and the gateway proposes none; the core fails a run_action no
-    // handler answers after 30 s.
-    action_proposed: () => {},
-    action_changed: () => {},
-    run_action: () => {},
+    // Actions in the page (wasm/src/chat/actions.hpp): the confirm card
+    // (ui/action-card.js; without Confirm when this page has no handler for
+    // it) and the page's handler (natter('action'), shim/actions.js).
+    action_proposed: (e) => ui.messages.addPart(e.reply_to, (parts) => parts.action(e, actions?.has(e.name))),
+    action_changed: (e) => ui.replyParts?.when((parts) => parts.setAction(e)),
+    run_action: (e) => actions?.run(e),
     voice_transcript_shown: (e) => ui.messages.showVoice(e),
     log: (e) => log(e.level, e.text),
     host_event: (e) => listeners.emit(e.name, e.payload),

@@ -51,6 +51,8 @@ function memoryUi(transcript) {
         const reply = byId.get('reply:' + e.reply_to);
         if (reply) reply.cards.push(e);
       },
+      // A headless widget declares no actions: no confirm card to draw.
+      addPart() {},
     },
   };
 }

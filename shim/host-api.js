@@ -28,6 +28,12 @@
 //                                    price?}], total?, currency?}; asked when the page
 //                                    context is read (panel opened, navigation, after
 //                                    each reply)
+//   natter('action', name, {description?, confirm?, args?} | null, handler)
+//                                 what the assistant may do in this page, declared to it
+//                                    in the page context (`actions`); the handler runs
+//                                    once the shopper confirmed the core's card and the
+//                                    gateway said so (shim/actions.js checks the call,
+//                                    in the page context chunk: a bad one is one error)
 //   natter('voice', 'start' | 'end') -> core events voice_start_clicked /
 //                                    voice_host_end (only these end a call
 //                                    besides the End control)
@@ -71,6 +77,7 @@ export function createHostApi({
     identify: (visitor) => { dispatch({ type: 'host_identify', visitor }); },
     context: (value) => pageWatch?.context(value),
     cart: (fn) => pageWatch?.cart(fn),
+    action: (...args) => pageWatch?.action(args),
     on: (name, fn) => listeners.on(name, fn),
     off: (name, fn) => listeners.off(name, fn),
     version,

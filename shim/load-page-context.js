@@ -6,7 +6,8 @@
 // chat goes on without the context.
 //
 //   const watch = createLazyPageWatch({ load, build, log });
-//   watch.start(); watch.context(value); watch.cart(fn); watch.refresh();
+//   watch.start(); watch.context(value); watch.cart(fn); watch.action([name, spec, handler]);
+//   watch.run(run_action); watch.has(name)
 // load() resolves to the chunk's parts; build(parts) to createPageWatch(...).
 import { chunkLoader, partsWith } from './load-chunk.js';
 
@@ -29,5 +30,12 @@ export function createLazyPageWatch({ load, build, log }) {
       log('error', `the page context could not load (${err?.message ?? err})`);
     });
   };
-  return { start: call('start'), context: call('context'), cart: call('cart') };
+  return {
+    start: call('start'), context: call('context'), cart: call('cart'),
+    action: call('action'), // [name, spec, handler]
+    // A run_action before any natter('action') still loads it: no handler answers ok:false.
+    run: call('run'),
+    // A page that declared an action downloaded the chunk at once.
+    has: (name) => Boolean(watch?.has(name)),
+  };
 }

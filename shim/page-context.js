@@ -19,12 +19,18 @@
 //     8 KiB (a page read drops its cart, then its product, to fit), and
 //     hands the whole to the core as JSON text (event page_context), which
 //     carries it with each message (wasm/src/people/page_context.hpp).
+//   - carries the shop's declared actions (natter('action'), actions.js) in
+//     its `actions` key, sent again when the list changes, and runs their
+//     handlers (run_action).
 // It reads nothing until start() (the shopper opened the panel, or the
-// shop said data-context="page-load").
+// shop said data-context="page-load"); the shop's own context and actions
+// are sent as soon as the shop gives them.
 //
 //   const watch = createPageWatch({ win, doc, dispatch, listeners, log, connection });
 //   watch.start(); watch.context(value | null); watch.cart(fn | null); watch.refresh();
+//   watch.action([name, spec | null, handler]); watch.run(run_action); watch.has(name)
 import { checkContext, CONTEXT_LIMITS } from '../tools/gateway/http/page-context.mjs';
+import { createActions } from './actions.js';
 
 const AVAILABILITY = {
   instock: 'in_stock', instoreonly: 'in_stock', onlineonly: 'in_stock', outofstock: 'out_of_stock', soldout: 'out_of_stock',
@@ -146,8 +152,13 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
   let last = '';
   let asked = 0; // the newest hook call; older answers are dropped
 
+  // The declared actions win over a context's `actions`: the page runs only its own.
+  const actions = createActions({ dispatch, onChange: () => send() });
+  const declared = () => { const list = actions.declared(); return list.length ? { actions: list } : {}; };
+
   function send() {
-    const merged = { ...page, ...host };
+    const { actions: _, ...shop } = host;
+    const merged = { ...page, ...shop, ...declared() };
     const text = Object.keys(merged).length ? JSON.stringify(merged) : '';
     if (text === last) return;
     last = text;
@@ -159,7 +170,7 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
     if (found.page && !keepQuery) found.page.path = found.page.path.replace(/[?#].*$/s, '');
     if (cart !== undefined) found.cart = cart;
     page = checkedSections(found, log);
-    for (const drop of ['cart', 'product']) if (bytes({ ...page, ...host }) > CONTEXT_LIMITS.bytes) delete page[drop];
+    for (const drop of ['cart', 'product']) if (bytes({ ...page, ...host, ...declared() }) > CONTEXT_LIMITS.bytes) delete page[drop];
     send();
   }
 
@@ -208,7 +219,7 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
         result = { message: `cannot be written as JSON (${err?.message ?? err}).` };
       }
       const problem = !result.ok ? result.message
-        : bytes({ ...page, ...result.context }) > CONTEXT_LIMITS.bytes ? `context is over ${CONTEXT_LIMITS.bytes} bytes as JSON with the page's own.`
+        : bytes({ ...page, ...result.context, ...declared() }) > CONTEXT_LIMITS.bytes ? `context is over ${CONTEXT_LIMITS.bytes} bytes as JSON with the page's own.`
           : null;
       if (problem) return log('error', `context: ${problem} The context was not changed.`);
       host = result.context ?? {};
@@ -222,5 +233,11 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
       refresh();
     },
     refresh,
+    // natter('action', name, spec, handler): checked there; a bad call is one error and changes nothing.
+    action([name, spec, handler]) {
+      try { actions.declare(name, spec, handler); } catch (err) { log('error', err.message); }
+    },
+    run: (effect) => actions.run(effect),
+    has: (name) => actions.has(name),
   };
 }

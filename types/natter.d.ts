@@ -85,6 +85,20 @@ export interface NatterContext {
   locale?: string;
 }
 
+/** natter('action', name, spec, handler): how the assistant may offer it. */
+export interface NatterActionSpec {
+  /** What it does, for the agent (at most 200 characters). */
+  description?: string;
+  /** Whether the shopper confirms on a card first (default true). */
+  confirm?: boolean;
+  /** Its arguments, JSON-Schema-like (at most 1 KiB as JSON). */
+  args?: Record<string, unknown>;
+}
+/** Runs the action; its result (message at most 200 characters, data at most 2 KiB as JSON) goes back to the agent. */
+export type NatterActionHandler = (args: Record<string, unknown>, meta: { actionId: string; retry: boolean }) =>
+  NatterActionResult | Promise<NatterActionResult>;
+export interface NatterActionResult { ok: boolean; message?: string; data?: Record<string, unknown> }
+
 /** The basket, as natter('context', {cart}) or the natter('cart', fn) hook gives it. */
 export interface NatterCart {
   items: Array<{ id?: string; name?: string; variant?: string; quantity: number; price?: string }>;
@@ -251,6 +265,14 @@ export interface Natter {
    * resolves to the basket (undefined: none). null removes it.
    */
   (command: 'cart', hook: (() => NatterCart | undefined | Promise<NatterCart | undefined>) | null): void;
+  /**
+   * What the assistant may do in this page (at most 16; name lower_snake_case,
+   * 1 to 40 characters), told to the agent in the page context. The handler
+   * runs once the shopper confirmed the widget's card (unless confirm is
+   * false) and the chat service said this page runs it: once per action,
+   * whatever the taps, retries, reloads and tabs. null removes it.
+   */
+  (command: 'action', name: string, spec: NatterActionSpec | null, handler?: NatterActionHandler): void;
   <K extends NatterEventName>(command: 'on' | 'off', event: K, listener: NatterListener<K>): void;
   /** The release actually running (before the core runs: the one it will run). */
   (command: 'version'): NatterVersion;

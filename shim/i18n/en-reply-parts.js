@@ -9,4 +9,13 @@ export default {
   'card.save': 'Save',
   'card.saveLabel': 'Save {name}',
   'suggestions.label': 'Suggested replies',
+  'action.quantity': 'Quantity: {quantity}',
+  'action.confirm': 'Confirm',
+  'action.decline': 'Not now',
+  'action.confirming': 'Confirming…',
+  'action.running': 'Working on it…',
+  'action.done': 'Done',
+  'action.failed': 'That did not work',
+  'action.declined': 'Not done: you chose not now',
+  'action.unavailable': 'Not available on this page',
 };

@@ -199,11 +199,19 @@ export function createMessages({
   const savedNow = new Map();
 
   function addCard(card) {
-    const target = voices.get(card.reply_to) ?? agentFor(card.reply_to);
     savedNow.set(card.product_id, Boolean(card.saved));
-    replyParts.when((parts) => {
+    addPart(card.reply_to, (parts) => {
       const { node, button } = parts.card({ ...card, saved: savedNow.get(card.product_id) }, onSaveToggle);
       if (button) saveToggles.push({ product_id: card.product_id, button });
+      return node;
+    });
+  }
+  // A part of reply `replyTo` (a card, an action's confirm card: effects.js)
+  // placed under it at once and drawn by draw(parts) once the chunk is in.
+  function addPart(replyTo, draw) {
+    const target = voices.get(replyTo) ?? agentFor(replyTo);
+    replyParts.when((parts) => {
+      const node = draw(parts);
       keepPinned(() => target.cards.appendChild(node));
     });
   }
@@ -253,5 +261,5 @@ export function createMessages({
     });
   }
 
-  return { addUser, setDelivery, updateAgent, addCard, setSaved, addNotice, showVoice, addSuggestions };
+  return { addUser, setDelivery, updateAgent, addCard, setSaved, addNotice, showVoice, addSuggestions, addPart };
 }

@@ -38,6 +38,18 @@ export const REPLY_PARTS_CSS = `
   .chip { padding: 4px 10px; font-size: 13px; }
 }
 
+/* An action's confirm card (action-card.js): the summary, its state, Confirm / Not now. */
+.action-card { display: flex; flex-direction: column; gap: 6px; min-width: 220px; padding: 8px 10px;
+  border: 1px solid var(--_line); border-radius: 12px; background: var(--_surface); }
+.action-detail { font-size: 14px; }
+.action-status { font-size: 14px; color: var(--_muted); }
+.action-status:empty { display: none; }
+.action-card[data-state="done"] .action-status::before { content: '\\2713\\00a0'; }
+.action-card[data-state="done"] .action-status, .action-card[data-state="failed"] .action-status { color: inherit; }
+.action-buttons { display: flex; flex-wrap: wrap; gap: 6px; }
+.action-confirm { background: var(--_link); color: var(--_surface); }
+.action-confirm:hover { background: var(--_link); opacity: .9; }
+
 @media (prefers-reduced-motion: reduce) {
   .card { transition: none; }
 }

@@ -5,21 +5,26 @@
 // and load-reply-parts.js downloads this once the panel opened, or when the
 // first card or chip set arrives.
 //
-//   const parts = createReplyParts({ doc, root, t });   adopts the CSS into root
+//   const parts = createReplyParts({ doc, root, t, dispatch });   adopts the CSS into root
 //   parts.card(card, onToggle)     {node, button}: the card, with its Save
 //                                  toggle beside it when savable (button null
 //                                  otherwise); onToggle(product_id)
 //   parts.suggestions(e, onTap)    the chips' row; onTap(text)
+//   parts.action(e, available)    an action's confirm card (action-card.js):
+//                                  its taps are the core's events, dispatch(event)
+//   parts.setAction(e)             action_changed: the card of e.action_id shows it
 import { renderProductCard, renderSaveToggle } from './product-card.js';
 import { renderSuggestions } from './suggestions.js';
+import { renderActionCard } from './action-card.js';
 import { replyPartsSheet } from './reply-parts-styles.js';
 import { withEnglish } from '../i18n/chunk-english.js';
 import enReplyParts from '../i18n/en-reply-parts.js';
 
-export function createReplyParts({ doc, root, t: translate }) {
+export function createReplyParts({ doc, root, t: translate, dispatch = () => {} }) {
   const sheet = root?.adoptedStyleSheets ? replyPartsSheet() : null;
   if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const t = withEnglish(translate, enReplyParts);
+  const actionCards = new Map(); // action_id -> {node, set}: every conversation's
   function card(c, onToggle) {
     const link = renderProductCard(doc, c, { locale: t.tag });
     if (c.savable === false) return { node: link, button: null };
@@ -29,5 +34,14 @@ export function createReplyParts({ doc, root, t: translate }) {
     node.append(link, button);
     return { node, button };
   }
-  return { card, suggestions: (e, onTap) => renderSuggestions(doc, e, { t, onTap }) };
+  return {
+    card,
+    suggestions: (e, onTap) => renderSuggestions(doc, e, { t, onTap }),
+    action(e, available) {
+      const drawn = renderActionCard(doc, e, { t, locale: t.tag, available, dispatch });
+      actionCards.set(e.action_id, drawn);
+      return drawn.node;
+    },
+    setAction: (e) => actionCards.get(e.action_id)?.set(e),
+  };
 }

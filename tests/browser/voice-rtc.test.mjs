@@ -51,7 +51,7 @@ async function callOnDirectWebRtc() {
 
 test('a call on direct WebRTC: the greeting plays, audio goes both ways on the data channel and not the WebSocket, the rung is reported', async () => {
   const { s, ui } = await callOnDirectWebRtc();
-  assert.deepEqual(sentOf(s, 'hello')[0].features, ['handoff', 'presence', 'suggestions', 'rtc']);
+  assert.deepEqual(sentOf(s, 'hello')[0].features, ['handoff', 'presence', 'suggestions', 'actions', 'rtc']);
   assert.equal(receivedOf(s, 'voice.started')[0].rtc, true);
   assert.equal(sentOf(s, 'voice.rtc_offer').length, 1);
   assert.equal(receivedOf(s, 'voice.rtc_answer').length, 1);

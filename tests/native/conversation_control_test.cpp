@@ -39,7 +39,7 @@ TEST(ConversationControl, TheHelloSaysTheWidgetUnderstandsHandoff) {
   h.feed(WsOpened{last_conn(h)});
   auto hello = sent_frames(h, "hello");
   ASSERT_EQ(hello.size(), 1u);
-  EXPECT_NE(hello[0].find(R"("features":["handoff","presence","suggestions"])"), std::string::npos) << hello[0];
+  EXPECT_NE(hello[0].find(R"("features":["handoff","presence","suggestions","actions"])"), std::string::npos) << hello[0];
 }
 
 TEST(ConversationControl, WaitingThenAPersonThenTheAssistantAgainAreEachToldOnce) {

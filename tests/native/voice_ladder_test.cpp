@@ -104,10 +104,10 @@ TEST(VoiceLadderStates, AForbiddenTransitionIsRefusedReportedAndChangesNothing) 
 
 TEST_F(VoiceLadderCall, TheHelloOffersRtcOnlyWhenTheBrowserHasIt) {
   go_live(h);
-  EXPECT_NE(sent_frames(h, "hello")[0].find(R"("features":["handoff","presence","suggestions","rtc"])"), std::string::npos);
+  EXPECT_NE(sent_frames(h, "hello")[0].find(R"("features":["handoff","presence","suggestions","actions","rtc"])"), std::string::npos);
   Harness plain(session_config());
   go_live(plain);
-  EXPECT_NE(sent_frames(plain, "hello")[0].find(R"("features":["handoff","presence","suggestions"])"), std::string::npos);
+  EXPECT_NE(sent_frames(plain, "hello")[0].find(R"("features":["handoff","presence","suggestions","actions"])"), std::string::npos);
 }
 
 // The route says "websocket" for the whole call, so the support dump and the

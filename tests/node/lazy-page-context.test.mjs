@@ -51,3 +51,25 @@ test('a failed download is logged, keeps the calls, and the next call tries agai
   await settle();
   assert.deepEqual(made, [['context', { currency: 'GBP' }], 'start']);
 });
+
+test("natter('action') downloads the chunk and is made once it is in; has() is false until then", async () => {
+  const made = [];
+  const loads = [];
+  const watch = createLazyPageWatch({
+    load: () => new Promise((resolve) => loads.push(resolve)),
+    build: () => ({ action: (a) => made.push(['action', a]), run: (e) => made.push(['run', e]), has: (name) => name === 'add_to_cart' }),
+    log: () => {},
+  });
+  const handler = () => ({ ok: true });
+  watch.action(['add_to_cart', {}, handler]);
+  assert.equal(watch.has('add_to_cart'), false);
+  await settle();
+  assert.equal(loads.length, 1);
+  loads[0]({});
+  await settle();
+  assert.deepEqual(made, [['action', ['add_to_cart', {}, handler]]]);
+  assert.equal(watch.has('add_to_cart'), true);
+  assert.equal(watch.has('checkout'), false);
+  watch.run({ action_id: 'act_1', name: 'add_to_cart', args: {}, retry: false });
+  assert.deepEqual(made.at(-1), ['run', { action_id: 'act_1', name: 'add_to_cart', args: {}, retry: false }]);
+});

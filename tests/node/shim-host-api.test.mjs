@@ -73,7 +73,7 @@ test('an unknown command logs one clear error and returns nothing', () => {
   const { run, errors, fed } = setup();
   assert.equal(run(['sned', 'hi']), undefined);
   assert.equal(errors.length, 1);
-  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, starters, identify, context, cart, on, off, version, debug, voice, disconnect, handoff\)$/);
+  assert.match(errors[0], /^\[natter\] unknown command "sned" \(known: open, close, toggle, send, starters, identify, context, cart, action, on, off, version, debug, voice, disconnect, handoff\)$/);
   assert.equal(fed.length, 0);
 });
 

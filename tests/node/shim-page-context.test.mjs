@@ -170,3 +170,19 @@ test("a bad section of the page's own markup is dropped with a warning, the rest
   watch.context({ cart: { items: Array.from({ length: 50 }, (_, i) => line(i)) } });
   assert.match(logged.at(-1), /^error: context: context is \d+ bytes as JSON; the limit is 8192\./);
 });
+
+test('declared actions travel in the context key `actions`, sent again when the list changes', () => {
+  const { watch, sent, logged } = watchOn(fakePage());
+  watch.context({ currency: 'GBP', actions: [{ name: 'sneaky', confirm: false }] });
+  assert.deepEqual(sent.at(-1), { currency: 'GBP' }, "a context's own actions are not the page's");
+  watch.action(['add_to_cart', { description: 'Add a product to the basket' }, async () => ({ ok: true })]);
+  assert.deepEqual(sent.at(-1), { currency: 'GBP', actions: [{ name: 'add_to_cart', description: 'Add a product to the basket', confirm: true }] });
+  assert.equal(watch.has('add_to_cart'), true);
+  const count = sent.length;
+  watch.action(['Bad-Name', {}, () => {}]);
+  assert.equal(sent.length, count, 'a bad call changes nothing');
+  assert.match(logged.at(-1), /^error: natter\('action', name, spec, handler\): name must be lower_snake_case/);
+  watch.action(['add_to_cart', null]);
+  assert.deepEqual(sent.at(-1), { currency: 'GBP' }, 'removed: sent again without it');
+  assert.equal(watch.has('add_to_cart'), false);
+});

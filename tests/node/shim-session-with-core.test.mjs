@@ -70,7 +70,7 @@ test('session_wanted opens the socket, says hello, and a sent message is acked',
   const [{ conversation_key: key, ...hello }] = h.sockets[0].sent;
   assert.match(key, /^[0-9a-f]{48}$/, 'the conversation_key the core minted with the conversation');
   assert.deepEqual(hello, { type: 'hello', v: 1, session_id: h.core.conversationId(), resume_token: '',
-    last_event_seq: 0, tab_id: 'tab-1', build: 'b123', features: ['handoff', 'presence', 'suggestions'] });
+    last_event_seq: 0, tab_id: 'tab-1', build: 'b123', features: ['handoff', 'presence', 'suggestions', 'actions'] });
   h.welcome(h.sockets[0]);
   assert.equal(h.of('status').at(-1).text, 'Connected');
   h.host.dispatch({ type: 'send_clicked', text: 'do you have PS5 games?' });

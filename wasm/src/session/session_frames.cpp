@@ -115,8 +115,9 @@ std::string encode_hello(const Hello& h) {
   if (!h.conversation_key.empty()) hello["conversation_key"] = h.conversation_key;
   if (h.revoke) hello["revoke"] = true;
   // control events and staff authors (handoff); typing, read events and email_saved (presence);
-  // the agent's reply chips and link buttons (suggestions)
-  hello["features"] = json::array({"handoff", "presence", "suggestions"});
+  // the agent's reply chips and link buttons (suggestions); the agent's proposed
+  // actions in the page, drawn as a confirm card (actions)
+  hello["features"] = json::array({"handoff", "presence", "suggestions", "actions"});
   if (h.rtc) hello["features"].push_back("rtc");  // voice over WebRTC (voice_ladder.hpp)
   return dump(hello);
 }
