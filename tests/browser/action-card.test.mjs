@@ -11,7 +11,7 @@ import { startStack, eventually } from './harness.mjs';
 import { assertAxeClean } from './axe.mjs';
 import { openWidgetPage } from './widget-page.mjs';
 import { LOCAL_NETWORK } from './story-helpers.mjs';
-import { actionAgent, declareAddToCart, stubActionEndpoints } from './action-test-agent.mjs';
+import { actionAgent, declareAddToCart, recordActionPosts } from './action-test-agent.mjs';
 
 let stack;
 before(async () => { stack = await startStack({ extraArgs: LOCAL_NETWORK, server: { agent: actionAgent() } }); });
@@ -20,7 +20,7 @@ beforeEach(() => stack.reset());
 
 async function openShop(data = {}) {
   const w = await openWidgetPage(stack, { data });
-  const posts = await stubActionEndpoints(w.page, new URL(stack.server.url).origin);
+  const posts = recordActionPosts(w.page);
   return { w, posts };
 }
 

@@ -2,8 +2,7 @@
 // something, it answers with a sentence and proposes add_to_cart with a
 // summary (the gateway sends it only when the page declared the action:
 // agents/action-proposal.mjs). The page side: a handler that counts its runs
-// in window.__actionRuns, and stubs of POST /api/action(/result) that
-// count what the widget sent, for a gateway without those endpoints.
+// in window.__actionRuns; what the widget posted is recorded.
 
 export const SUMMARY = {
   en: { title: 'Astro Bot (PS5)', variant: 'Standard edition' },
@@ -39,22 +38,15 @@ export function declareAddToCart(page, message = 'Added to basket') {
   }, message);
 }
 
-// Until the gateway's endpoints are on main: POST /api/action answers run
-// (fence 1) for the first ask and done after a report; /result records.
-export async function stubActionEndpoints(page, origin) {
+// What the widget sent to the gateway's POST /api/action and /api/action/result
+// (tools/gateway/http/action-endpoint.mjs answers them), body by body.
+export function recordActionPosts(page) {
   const posts = { action: [], result: [] };
-  let recorded = null;
-  await page.route(`${origin}/api/action`, async (route) => {
-    const body = JSON.parse(route.request().postData() ?? '{}');
-    posts.action.push(body);
-    const answer = recorded ? { outcome: 'done', result: recorded } : posts.action.length === 1 ? { outcome: 'run', fence: 1, retry: false } : { outcome: 'running' };
-    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) });
-  });
-  await page.route(`${origin}/api/action/result`, async (route) => {
-    const body = JSON.parse(route.request().postData() ?? '{}');
-    posts.result.push(body);
-    recorded = body.result;
-    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ outcome: 'recorded' }) });
+  page.on('request', (request) => {
+    if (request.method() !== 'POST') return;
+    const { pathname } = new URL(request.url());
+    if (pathname === '/api/action') posts.action.push(JSON.parse(request.postData() ?? '{}'));
+    else if (pathname === '/api/action/result') posts.result.push(JSON.parse(request.postData() ?? '{}'));
   });
   return posts;
 }

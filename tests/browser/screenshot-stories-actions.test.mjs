@@ -4,7 +4,7 @@
 //   action-<lang>-proposed  the card under the agent's answer: item,
 //                           variant, quantity, price, Confirm / Not now
 //   action-<lang>-done      after Confirm: the handler's result message
-// The agent and the action endpoints are the test's (action-test-agent.mjs).
+// The agent is the test's (action-test-agent.mjs); the endpoints the gateway's.
 // References: tests/browser/reference/; NATTER_UPDATE_SCREENSHOTS=1 rewrites
 // them. docs/theming.md, "Screenshot tests".
 import { test, before, after, beforeEach } from 'node:test';
@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { startStack, eventually } from './harness.mjs';
 import { SIZES, LANGS, storyStack, openPanel, still, send } from './story-helpers.mjs';
 import { checkRegion } from './region-shots.mjs';
-import { actionAgent, declareAddToCart, stubActionEndpoints, SUMMARY } from './action-test-agent.mjs';
+import { actionAgent, declareAddToCart, SUMMARY } from './action-test-agent.mjs';
 
 let stack;
 before(async () => { stack = await startStack(storyStack({ agent: actionAgent() })); });
@@ -26,7 +26,6 @@ const RESULT = { en: 'Added to basket', ar: 'أُضيف إلى السلة' };
 for (const lang of LANGS) {
   test(`${lang} desktop: the action confirm card, proposed and done`, async () => {
     const w = await openPanel(stack, lang, SIZES.desktop);
-    await stubActionEndpoints(w.page, new URL(stack.server.url).origin);
     await declareAddToCart(w.page, RESULT[lang]);
     await send(w, ASK[lang]);
     const card = w.widget.getByRole('group', { name: SUMMARY[lang].title });
