@@ -42,7 +42,7 @@ TEST(VoiceCallStates, SeededWalksTakeEveryRowAndNothingElse) {
   const std::vector<v::VoiceEvent> all = {
       v::StartPressed{}, v::MicGranted{}, v::MicDenied{}, v::MicMissing{}, v::MicBlocked{}, v::MicRevoked{}, v::AudioStalled{},
       v::SessionLive{}, v::SessionLost{}, v::AgentAudioStarted{}, v::AgentAudioEnded{}, v::SpeechStarted{}, v::SpeechEnded{},
-      v::MutePressed{}, v::UnmutePressed{}, v::EndPressed{}, v::HostEnd{}, v::VoiceClosed{}, v::EnterPressed{}, v::TextTyped{}};
+      v::MutePressed{}, v::UnmutePressed{}, v::EndPressed{}, v::HostEnd{}, v::VoiceClosed{}, v::CallRefused{}, v::EnterPressed{}, v::TextTyped{}};
   std::set<std::pair<VoiceState, VoiceState>> taken;
   for (uint32_t seed = 1; seed <= 3000; ++seed) {
     std::mt19937 rng(seed);

@@ -177,6 +177,27 @@ TEST_F(VoiceCallTest, VoiceBlockedByTheBrowserEndsVoiceModeWithItsOwnCodeAndText
   EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
 }
 
+// The gateway refused the call (as many calls open as it allows, on the
+// instance or from this address): the call ends with one notice, the
+// microphone given back, no voice.end (the server kept nothing), text goes
+// on. A refusal of another call, or one without a call_id, changes nothing.
+TEST_F(VoiceCallTest, ACallTheGatewayRefusesEndsWithANoticeAndReleasesTheMic) {
+  start_call();
+  const std::string refused = R"({"type":"error","code":"voice_unavailable","reason":"address","message":"busy","call_id":")";
+  h.feed(WsFrame{conn, R"({"type":"error","code":"voice_unavailable","message":"busy"})"});
+  h.feed(WsFrame{conn, refused + "call-old\"}"});
+  EXPECT_EQ(last_state(h), "listening");
+  auto fx = h.feed(WsFrame{conn, refused + call + "\"}"});
+  auto notices = Harness::of<NoticeShown>(fx);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].code, "voice_busy");
+  EXPECT_EQ(last_state(h), "off");
+  EXPECT_EQ(Harness::of<MicrophoneReleased>(fx).size(), 1u);
+  EXPECT_TRUE(sent_frames(h, "voice.end").empty());
+  h.feed(EnterPressed{"still here", false, false, false});
+  EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
+}
+
 TEST_F(VoiceCallTest, FramesOfAnotherCallAreIgnored) {
   start_call();
   h.feed(WsFrame{conn, voice_frame("voice.agent", "call-old", R"(,"state":"start","utterance":1)")});

@@ -56,11 +56,12 @@ struct World {
     }
     if (count<StartPlayback>(fx)) heard = true;
 
-    // Only End / HostEnd end a call, except a mic refused before it was ever granted.
+    // Only End / HostEnd end a call, except a mic refused before it was ever
+    // granted and the server refusing the call.
     if (in_call(before) && !in_call(after)) {
       const bool end = std::holds_alternative<EndPressed>(e) || std::holds_alternative<HostEnd>(e);
       const bool refused = std::holds_alternative<MicDenied>(e) || std::holds_alternative<MicMissing>(e) ||
-                           std::holds_alternative<MicBlocked>(e);
+                           std::holds_alternative<MicBlocked>(e) || std::holds_alternative<CallRefused>(e);
       EXPECT_TRUE(end || refused) << "call ended by event #" << e.index();
       if (refused) EXPECT_EQ(count<ShowError>(fx), 1u);
     }
@@ -112,7 +113,7 @@ struct World {
 const std::vector<VoiceEvent> kAll = {
     StartPressed{},  MicGranted{},      MicDenied{},       MicMissing{},    MicBlocked{},   MicRevoked{},   SessionLive{},
     SessionLost{},   AgentAudioStarted{}, AgentAudioEnded{}, SpeechStarted{}, SpeechEnded{}, MutePressed{},
-    UnmutePressed{}, EndPressed{},      HostEnd{},         VoiceClosed{},   EnterPressed{}, TextTyped{}};
+    UnmutePressed{}, EndPressed{},      HostEnd{},         VoiceClosed{},   CallRefused{},  EnterPressed{}, TextTyped{}};
 
 void every_sequence(const std::vector<VoiceEvent>& prefix, const std::vector<VoiceEvent>& alphabet, int depth,
                     size_t& runs) {
@@ -141,7 +142,7 @@ void every_sequence(const std::vector<VoiceEvent>& prefix, const std::vector<Voi
 TEST(VoiceMachine, KeepsEveryRuleUnderEveryOrderOfFourEvents) {
   size_t runs = 0;
   every_sequence({}, kAll, 4, runs);
-  EXPECT_EQ(runs, 1u + 19 + 19 * 19 + 19 * 19 * 19 + 19 * 19 * 19 * 19);
+  EXPECT_EQ(runs, 1u + 20 + 20 * 20 + 20 * 20 * 20 + 20 * 20 * 20 * 20);
 }
 
 TEST(VoiceMachine, KeepsEveryRuleUnderEveryOrderOfFiveEventsInALiveCall) {
@@ -149,9 +150,9 @@ TEST(VoiceMachine, KeepsEveryRuleUnderEveryOrderOfFiveEventsInALiveCall) {
   const std::vector<VoiceEvent> live = {SessionLive{}, StartPressed{}, MicGranted{}};
   const std::vector<VoiceEvent> alphabet = {StartPressed{},     MicRevoked{},  MicGranted{},   SessionLost{},
                                             SessionLive{},      AgentAudioStarted{}, SpeechStarted{}, SpeechEnded{},
-                                            EndPressed{},       EnterPressed{}};
+                                            EndPressed{},       EnterPressed{}, CallRefused{}};
   every_sequence(live, alphabet, 5, runs);
-  EXPECT_EQ(runs, 111111u);
+  EXPECT_EQ(runs, 177156u);
 }
 
 TEST(VoiceMachine, TenEnterPressesDoNotEndTheCall) {
@@ -198,6 +199,28 @@ TEST(VoiceMachine, MicDeniedSaysSoAndLeavesTextChatAlone) {
   }
   EXPECT_EQ(count<SendVoiceEnd>(fx), 1u);
   EXPECT_TRUE(w.step(EnterPressed{}).empty()) << "Enter belongs to text chat again";
+}
+
+// The gateway refused the call (busy: too many calls on the instance or from
+// the shopper's address; or voice not loaded) while the greeting would play:
+// the call ends here at once with one notice, the microphone given back,
+// nothing sent (the server kept nothing), and a later Start may try again.
+TEST(VoiceMachine, ARefusedCallEndsWithOneNoticeAndGivesTheMicBack) {
+  World w;
+  for (const VoiceEvent& e : std::vector<VoiceEvent>{SessionLive{}, StartPressed{}, MicGranted{}}) w.step(e);
+  ASSERT_EQ(w.m.state(), VoiceState::Listening);
+  const auto fx = w.step(CallRefused{});
+  EXPECT_EQ(w.m.state(), VoiceState::Off);
+  ASSERT_EQ(count<ShowError>(fx), 1u);
+  for (const auto& e : fx) {
+    if (auto* err = std::get_if<ShowError>(&e)) EXPECT_EQ(err->code, "voice_busy");
+  }
+  EXPECT_EQ(count<ReleaseMicrophone>(fx), 1u);
+  EXPECT_EQ(count<SendVoiceEnd>(fx), 0u);
+  EXPECT_TRUE(w.step(CallRefused{}).empty()) << "a second refusal says nothing more";
+  const auto again = w.step(StartPressed{});
+  EXPECT_EQ(w.m.state(), VoiceState::RequestingMic);
+  EXPECT_EQ(count<SendVoiceStart>(again), 1u);
 }
 
 TEST(VoiceMachine, ResumesAfterTheSessionDropsWithoutAskingForTheMicOrGreetingAgain) {

@@ -154,6 +154,7 @@ void ConnectionMachine::on_frame(const WsFrame& e, int64_t now) {
         } else if constexpr (std::is_same_v<T, ServerError>) {
           c_.out_.emplace_back(Log{"warn", "server error (" + f.code + "): " + f.message});
           c_.link_.on_error(f);
+          if (f.code == wire::kErrorVoiceUnavailable && state_ == S::Live) c_.voice_.on_refused(f);
           if (f.code == wire::kErrorUnsupportedVersion && may_go(S::Failed)) {
             abandon_socket(wire::kCloseNormal, "unsupported version");
             c_.session_down();

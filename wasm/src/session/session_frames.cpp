@@ -311,6 +311,7 @@ Frame decode_error(const json& j, const std::string&, ServerFrame& out) {
   ServerError e;
   read_string(j, "code", e.code);
   read_string(j, "message", e.message);
+  read_string(j, "call_id", e.call_id);
   return decoded_into(out, std::move(e));
 }
 

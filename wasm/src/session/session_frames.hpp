@@ -114,7 +114,7 @@ struct EmailSaved {
   std::string email_id;
 };
 struct Pong {};
-struct ServerError { std::string code, message; };
+struct ServerError { std::string code, message, call_id; };  // call_id: a voice call's refusal
 struct VoiceStarted {
   std::string call_id;
   bool rtc = false;  // the gateway answers WebRTC for this call (only to a hello with "rtc")

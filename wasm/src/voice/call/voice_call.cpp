@@ -130,6 +130,13 @@ void VoiceCall::on_closed(const VoiceClosed& f) {
   feed(v::VoiceClosed{});
 }
 
+void VoiceCall::on_refused(const ServerError& f) {
+  if (f.call_id.empty() || f.call_id != call_id_) return;
+  started_conn_ = 0;
+  c_.ladder_.on_call_down();
+  feed(v::CallRefused{});
+}
+
 void VoiceCall::on_transcript(const std::string& id, const VoiceTranscript& t) {
   auto open = std::find_if(open_bubbles_.begin(), open_bubbles_.end(), [&](const auto& b) { return b.first == id; });
   if (open == open_bubbles_.end()) {

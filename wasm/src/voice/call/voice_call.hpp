@@ -62,6 +62,7 @@ class VoiceCall {
   void on_started(const VoiceStarted& f);
   void on_agent(const VoiceAgent& f);
   void on_closed(const VoiceClosed& f);
+  void on_refused(const ServerError& f);  // error voice_unavailable for this call
   // A live transcript event, in seq order (session_delivery.cpp): applied
   // whatever the call's state (a late final still belongs in the panel).
   void on_transcript(const std::string& id, const VoiceTranscript& t);

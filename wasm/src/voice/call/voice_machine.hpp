@@ -86,12 +86,13 @@ struct UnmutePressed {};
 struct EndPressed {};
 struct HostEnd {};
 struct VoiceClosed {};   // the server closed the voice stream
+struct CallRefused {};   // the server would not open the call (busy, or voice not loaded): it kept nothing
 struct EnterPressed {};
 struct TextTyped {};
 using VoiceEvent = std::variant<StartPressed, MicGranted, MicDenied, MicMissing, MicBlocked, MicRevoked, AudioStalled, SessionLive,
                                 SessionLost, AgentAudioStarted, AgentAudioEnded, SpeechStarted, SpeechEnded,
-                                MutePressed, UnmutePressed, EndPressed, HostEnd, VoiceClosed, EnterPressed,
-                                TextTyped>;
+                                MutePressed, UnmutePressed, EndPressed, HostEnd, VoiceClosed, CallRefused,
+                                EnterPressed, TextTyped>;
 
 // ---- effects ----
 struct RequestMicrophone {};
@@ -120,6 +121,8 @@ constexpr const char* kMicLostText =
     "The microphone was disconnected. Plug it back in to keep talking, or chat by text.";
 constexpr const char* kAudioStalledText =
     "Your browser did not start audio for the call. You can keep chatting by text.";
+constexpr const char* kCallRefusedText =
+    "Voice calls are busy right now. Please try again later, or keep chatting by text.";
 constexpr const char* kEnterIgnoredText = "Enter ignored in voice mode";
 
 class VoiceMachine {
