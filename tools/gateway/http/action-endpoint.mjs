@@ -11,11 +11,11 @@
 // conversation's conversation_key (400 missing_key) and it must be the one
 // bound (403 not_owner). Bounded per client like POST /api/feedback
 // (docs/security-http.md): per address and per conversation in a window.
-import { answerBodyFailure, readBody, sendError, sendJson } from './http-util.mjs';
+import { sendError, sendJson } from './http-util.mjs';
+import { ANSWERED, readWidgetPost } from './widget-post.mjs';
 import { CORS_HEADERS } from './chat-endpoint.mjs';
 import { createWindowBudget } from './chat-budget.mjs';
 import { nestsDeeperThan } from './json-depth.mjs';
-import { bearerToken } from '../auth/access-tokens.mjs';
 import { checkConversationKey, checkKeyProof, missingKey } from '../session/conversation-key.mjs';
 import { confirmationProblem, createActionLedger } from '../actions/action-ledger.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
@@ -79,13 +79,8 @@ export function createActionHandler({ store, tokens = null, instance = '', log =
 
   async function handle(req, res, reporting) {
     const path = reporting ? ACTION_RESULT_PATH : ACTION_PATH;
-    const read = await readBody(req, MAX_BODY, { timeoutMs: limits.bodyTimeoutMs });
-    if (!read.ok) return answerBodyFailure(res, read, MAX_BODY, CORS_HEADERS);
-    if (tokens && !tokens.verify(bearerToken(req.headers.authorization)).ok) {
-      return fail(res, 401, 'unauthorized', 'A valid shop token is required.', { 'WWW-Authenticate': 'Bearer' });
-    }
-    let b = null;
-    try { b = JSON.parse(read.text || 'null'); } catch { /* answered below */ }
+    const b = await readWidgetPost(req, res, { maxBody: MAX_BODY, timeoutMs: limits.bodyTimeoutMs, tokens });
+    if (b === ANSWERED) return undefined;
     const problem = requestProblem(b, reporting);
     if (problem) return fail(res, 400, 'bad_request', problem);
     if (b.conversation_key === undefined || b.conversation_key === null) {

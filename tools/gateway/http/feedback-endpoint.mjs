@@ -13,10 +13,10 @@
 // in a window (store/limits.mjs), and at most FEEDBACK_PER_CONVERSATION
 // accepted per conversation on this instance, so distinct answer ids cannot
 // fill the record.
-import { answerBodyFailure, readBody, sendError, sendJson } from './http-util.mjs';
+import { sendError, sendJson } from './http-util.mjs';
+import { ANSWERED, readWidgetPost } from './widget-post.mjs';
 import { CORS_HEADERS } from './chat-endpoint.mjs';
 import { createWindowBudget } from './chat-budget.mjs';
-import { bearerToken } from '../auth/access-tokens.mjs';
 import { checkConversationKey, checkKeyProof, missingKey } from '../session/conversation-key.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
 
@@ -57,13 +57,8 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
   const fail = (res, status, code, message, extra = {}) => sendError(res, status, code, message, { ...CORS_HEADERS, ...extra });
   async function feedback(req, res) {
     if (!recorder.enabled) return fail(res, 404, 'record_off', 'Feedback is not kept here (NATTER_RECORD=off).');
-    const read = await readBody(req, MAX_BODY, { timeoutMs: limits.bodyTimeoutMs });
-    if (!read.ok) return answerBodyFailure(res, read, MAX_BODY, CORS_HEADERS);
-    if (tokens && !tokens.verify(bearerToken(req.headers.authorization)).ok) {
-      return fail(res, 401, 'unauthorized', 'A valid shop token is required.', { 'WWW-Authenticate': 'Bearer' });
-    }
-    let b = null;
-    try { b = JSON.parse(read.text || 'null'); } catch { /* answered below */ }
+    const b = await readWidgetPost(req, res, { maxBody: MAX_BODY, timeoutMs: limits.bodyTimeoutMs, tokens });
+    if (b === ANSWERED) return undefined;
     const problem = check(b);
     if (problem) return fail(res, 400, 'bad_feedback', problem);
     if (b.conversation_key === undefined || b.conversation_key === null) {
