@@ -3,19 +3,34 @@
 // answer and a confirm card; Confirm runs the page's add_to_cart once (its
 // basket count goes from 0 to 1), the card shows the page's result, and the
 // next answer opens with what happened. The page's own button uses the same
-// basket.
+// basket, and staff see what the page did in the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, openStorefront, eventually } from './harness.mjs';
+import { LOCAL_NETWORK, signInToConsole } from './story-helpers.mjs';
 
+const STAFF_TOKEN = 'demo-basket-staff-token-0123456789';
 let stack;
-before(async () => { stack = await startStack(); });
+// LOCAL_NETWORK: without it the live page, fulfilled by a route, got no
+// reply (Chromium's local-network checks on its socket to loopback).
+before(async () => { stack = await startStack({ extraArgs: LOCAL_NETWORK, server: { staffToken: STAFF_TOKEN } }); });
 after(() => stack?.close());
 
-test('the demo product page: the assistant proposes, the shopper confirms, the basket gets one', async () => {
-  const s = await openStorefront(stack, { path: '/demo/astro-bot.html' });
+// The page as served, or (`live`) the same page embedding the widget on the
+// live session (staff see live conversations in the console).
+async function openProductPage({ live = false } = {}) {
+  const onPage = live ? (page) => page.route('**/demo/astro-bot.html', async (route) => {
+    const served = await route.fetch();
+    const html = (await served.text()).replace('data-endpoint=""></script>', 'data-endpoint="" data-transport="session"></script>');
+    await route.fulfill({ response: served, body: html });
+  }) : undefined;
+  return openStorefront(stack, { path: '/demo/astro-bot.html', onPage });
+}
+
+// Asks, confirms on the card, and checks the basket and the card's result.
+async function addWithTheAssistant(s) {
   const count = s.page.locator('.basket .count');
-  assert.equal(await count.textContent(), '0');
+  const before = Number(await count.textContent()); // the browser's basket: kept across this file's tests
   await s.openChat();
   await s.textarea.fill('add this to my basket');
   await s.textarea.press('Enter');
@@ -25,12 +40,33 @@ test('the demo product page: the assistant proposes, the shopper confirms, the b
   await card.getByRole('button', { name: 'Confirm' }).click();
   await eventually(async () => assert.equal(await card.getAttribute('data-state'), 'done'), { timeout: 10_000 });
   assert.equal(await card.getByRole('status').textContent(), 'Done: Added Astro Bot (PS5) to your basket');
-  assert.equal(await count.textContent(), '1');
+  assert.equal(Number(await count.textContent()), before + 1);
+}
+
+test('the demo product page: the assistant proposes, the shopper confirms, the basket gets one', async () => {
+  const s = await openProductPage();
+  await addWithTheAssistant(s);
   await s.textarea.fill('thanks');
   await s.textarea.press('Enter');
   await s.finishedReplies.nth(1).waitFor();
   assert.match(await s.finishedReplies.nth(1).textContent(), /Done: Added Astro Bot \(PS5\) to your basket\./);
+  const count = Number(await s.page.locator('.basket .count').textContent());
   await s.page.getByRole('button', { name: 'Add to basket' }).click();
-  assert.equal(await count.textContent(), '2');
+  assert.equal(Number(await s.page.locator('.basket .count').textContent()), count + 1);
+  s.assertClean();
+});
+
+test('on the live session, staff see in the console what the page did', async () => {
+  await stack.reset();
+  const s = await openProductPage({ live: true });
+  await addWithTheAssistant(s);
+  const conversation = await s.page.evaluate(() => window.natter('debug').conversation_id);
+  const staff = await stack.context.newPage();
+  await signInToConsole(stack, staff, 'en', STAFF_TOKEN);
+  await staff.locator(`.conversations button[data-id="${conversation}"]`).click();
+  const ran = staff.locator('section.detail .actions-ran .line');
+  await ran.first().waitFor();
+  assert.deepEqual(await ran.allTextContents(), ['add_to_cart: done (Added Astro Bot (PS5) to your basket)']);
+  assert.equal(await staff.getByRole('heading', { name: 'What the page did' }).count(), 1);
   s.assertClean();
 });

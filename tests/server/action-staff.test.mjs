@@ -44,3 +44,18 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+// The console's lines for what the page ran (console/render.js actionLines):
+// the page's own words as text, in each language, none when nothing ran.
+test('the console says what the page ran, in each language', async () => {
+  const { actionLines } = await import('../../tools/gateway/staff/console/render.js');
+  const { translator } = await import('../../tools/gateway/staff/console/text.js');
+  const ran = [
+    { id: 'act_1', name: 'add_to_cart', result: { ok: true, message: 'Added Astro Bot to your basket' } },
+    { id: 'act_2', name: 'add_to_cart', result: { ok: false } },
+  ];
+  assert.deepEqual(actionLines(translator('en'), ran), ['add_to_cart: done (Added Astro Bot to your basket)', 'add_to_cart: did not work']);
+  assert.deepEqual(actionLines(translator('de'), ran.slice(1)), ['add_to_cart: hat nicht geklappt']);
+  assert.deepEqual(actionLines(translator('ar'), ran.slice(0, 1)), ['add_to_cart: تم (Added Astro Bot to your basket)']);
+  assert.deepEqual(actionLines(translator('en'), undefined), []);
+});

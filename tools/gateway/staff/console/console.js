@@ -10,7 +10,7 @@
 // is reading (every POST marks presence too).
 import { createStaffClient, newMessageId, session } from './staff-client.js';
 import { pickLanguage, translator } from './text.js';
-import { contextFacts, entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
+import { actionLines, contextFacts, entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
 import { historyView } from './history.js';
 import { analyticsView } from './analytics.js';
 
@@ -194,6 +194,9 @@ function consoleView(credentials) {
       if (await act(() => client.note(id, noteText.value), 'done.note')) noteText.value = '';
     });
 
+    // Shown only once the page ran something for the agent.
+    const actionsHeading = h('h3', { hidden: true }, t('detail.actions'));
+    const actions = h('ol', { class: 'entries actions-ran', hidden: true });
     let drawn = '';
     return {
       id, heading,
@@ -203,6 +206,7 @@ function consoleView(credentials) {
         h('div', { class: 'actions' }, take, handBack), status, error,
         h('h3', {}, t('detail.transcript')), transcript,
         h('h3', {}, t('detail.entries')), entries,
+        actionsHeading, actions,
         replyForm, noteForm],
       update(d) {
         const state = d.control?.state;
@@ -221,6 +225,9 @@ function consoleView(credentials) {
         take.hidden = state === 'person';
         handBack.hidden = state === 'ai';
         replyForm.hidden = state !== 'person';
+        const ran = actionLines(t, d.actions);
+        actionsHeading.hidden = actions.hidden = ran.length === 0;
+        actions.replaceChildren(...ran.map((text) => h('li', { class: 'line event' }, text)));
         const next = JSON.stringify([d.transcript, d.entries]);
         if (next !== drawn) { // redrawn only when it changed
           drawn = next;

@@ -94,3 +94,13 @@ export function contextFacts(t, context) {
   ].filter(Boolean).join(' · ')) : '';
   return { page, product, cart };
 }
+
+// What the page ran for the agent ("Actions", docs/protocol.md), newest
+// last, one line each: "add_to_cart: done (Added Astro Bot to your basket)".
+// The name and the message are the shop page's words: text only.
+export function actionLines(t, actions) {
+  return (actions ?? []).map((a) => {
+    const said = a.result?.message ? ` (${String(a.result.message)})` : '';
+    return t(a.result?.ok ? 'action.done' : 'action.failed', { name: String(a.name ?? '') }) + said;
+  });
+}
