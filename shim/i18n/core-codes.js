@@ -8,7 +8,7 @@ export const CORE_CODES = {
   composer: ['too_long', 'outbox_full'],
   notice: [
     'fresh_session', 'mic_denied', 'mic_missing', 'mic_lost', 'voice_unavailable', 'voice_unsupported', 'voice_blocked',
-    'voice_mic_waiting', 'voice_audio_stalled', 'voice_busy', 'handoff_asked', 'handoff_waiting', 'handoff_wait', 'handoff_joined',
+    'voice_mic_waiting', 'voice_audio_stalled', 'voice_busy', 'voice_ended', 'handoff_asked', 'handoff_waiting', 'handoff_wait', 'handoff_joined',
     'handoff_left', 'handoff_back', 'handoff_unavailable', 'conversation_in_call',
     // continue on your phone (wasm/src/people/device_link.cpp)
     'continued_here', 'continue_revoked', 'continue_used', 'continue_expired', 'continue_unknown', 'continue_bad_code',

@@ -87,6 +87,7 @@ export default {
   'notice.voiceBlocked': 'Sprachanrufe sind auf dieser Seite nicht verfügbar. Sie können per Text weiterchatten.',
   'notice.voiceMicWaiting': 'Wir warten noch auf das Mikrofon: Bitte prüfen Sie die Berechtigungsabfrage Ihres Browsers, oder chatten Sie per Text weiter.',
   'notice.voiceAudioStalled': 'Ihr Browser hat den Ton für den Anruf nicht gestartet. Sie können per Text weiterchatten.',
+  'notice.voiceEnded': 'Der Sprachanruf wurde vom Shop beendet. Sie können ihn neu starten oder per Text weiterchatten.',
   'notice.voiceBusy': 'Sprachanrufe sind gerade ausgelastet. Bitte versuchen Sie es später noch einmal oder chatten Sie per Text weiter.',
   'notice.handoffAsked': 'Eine Person vom Shop wurde gebeten, dazuzukommen.',
   'notice.handoffWaiting': 'Sie sind Nummer {position} in der Warteschlange für eine Person vom Shop.',

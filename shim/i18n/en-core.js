@@ -40,6 +40,7 @@ export default {
   'notice.voiceBlocked': 'Voice calls are not available on this page. You can keep chatting by text.',
   'notice.voiceMicWaiting': "Still waiting for the microphone: look for your browser's permission prompt, or keep chatting by text.",
   'notice.voiceAudioStalled': 'Your browser did not start audio for the call. You can keep chatting by text.',
+  'notice.voiceEnded': 'The voice call was ended by the shop\'s side. You can start it again, or keep chatting by text.',
   'notice.voiceBusy': 'Voice calls are busy right now. Please try again later, or keep chatting by text.',
   'notice.handoffAsked': 'A person from the shop has been asked to join.',
   'notice.handoffWaiting': 'You are number {position} in the queue for a person from the shop.',

@@ -198,6 +198,22 @@ TEST_F(VoiceCallTest, ACallTheGatewayRefusesEndsWithANoticeAndReleasesTheMic) {
   EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
 }
 
+// The gateway ended the call unasked (after voice packets far past their
+// rate, say): notice, mic released, no voice.end; another call's close
+// changes nothing.
+TEST_F(VoiceCallTest, AStreamTheGatewayClosesUnaskedEndsTheCallWithANotice) {
+  start_call();
+  h.feed(WsFrame{conn, voice_frame("voice.closed", "call-old")});
+  EXPECT_EQ(last_state(h), "listening");
+  auto fx = h.feed(WsFrame{conn, voice_frame("voice.closed", call)});
+  auto notices = Harness::of<NoticeShown>(fx);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].code, "voice_ended");
+  EXPECT_EQ(last_state(h), "off");
+  EXPECT_EQ(Harness::of<MicrophoneReleased>(fx).size(), 1u);
+  EXPECT_TRUE(sent_frames(h, "voice.end").empty());
+}
+
 TEST_F(VoiceCallTest, FramesOfAnotherCallAreIgnored) {
   start_call();
   h.feed(WsFrame{conn, voice_frame("voice.agent", "call-old", R"(,"state":"start","utterance":1)")});

@@ -57,11 +57,12 @@ struct World {
     if (count<StartPlayback>(fx)) heard = true;
 
     // Only End / HostEnd end a call, except a mic refused before it was ever
-    // granted and the server refusing the call.
+    // granted and the server refusing or ending the call.
     if (in_call(before) && !in_call(after)) {
       const bool end = std::holds_alternative<EndPressed>(e) || std::holds_alternative<HostEnd>(e);
       const bool refused = std::holds_alternative<MicDenied>(e) || std::holds_alternative<MicMissing>(e) ||
-                           std::holds_alternative<MicBlocked>(e) || std::holds_alternative<CallRefused>(e);
+                           std::holds_alternative<MicBlocked>(e) || std::holds_alternative<CallRefused>(e) ||
+                           std::holds_alternative<VoiceClosed>(e);
       EXPECT_TRUE(end || refused) << "call ended by event #" << e.index();
       if (refused) EXPECT_EQ(count<ShowError>(fx), 1u);
     }
@@ -221,6 +222,24 @@ TEST(VoiceMachine, ARefusedCallEndsWithOneNoticeAndGivesTheMicBack) {
   const auto again = w.step(StartPressed{});
   EXPECT_EQ(w.m.state(), VoiceState::RequestingMic);
   EXPECT_EQ(count<SendVoiceStart>(again), 1u);
+}
+
+// The server closed the call without being asked (a packet flood, an
+// instance going away): as a refusal, with its own notice.
+TEST(VoiceMachine, AStreamTheServerClosesUnaskedEndsTheCallWithANotice) {
+  World w;
+  for (const VoiceEvent& e : std::vector<VoiceEvent>{SessionLive{}, StartPressed{}, MicGranted{}, AgentAudioStarted{}}) w.step(e);
+  ASSERT_EQ(w.m.state(), VoiceState::AgentSpeaking);
+  const auto fx = w.step(VoiceClosed{});
+  EXPECT_EQ(w.m.state(), VoiceState::Off);
+  ASSERT_EQ(count<ShowError>(fx), 1u);
+  for (const auto& e : fx) {
+    if (auto* err = std::get_if<ShowError>(&e)) EXPECT_EQ(err->code, "voice_ended");
+  }
+  EXPECT_EQ(count<ReleaseMicrophone>(fx), 1u);
+  EXPECT_EQ(count<StopPlayback>(fx), 1u);
+  EXPECT_EQ(count<SendVoiceEnd>(fx), 0u);
+  EXPECT_TRUE(w.step(VoiceClosed{}).empty()) << "a second close says nothing more";
 }
 
 TEST(VoiceMachine, ResumesAfterTheSessionDropsWithoutAskingForTheMicOrGreetingAgain) {

@@ -20,7 +20,7 @@ const Transition<VoiceState> kVoiceCallTransitions[] = {
     {S::RequestingMic, S::Connecting, NATTER_ON("mic granted, session down")},
     {S::RequestingMic, S::Listening, NATTER_ON("mic granted")},
     {S::RequestingMic, S::AgentSpeaking, NATTER_ON("mic granted, greeting playing")},
-    {S::RequestingMic, S::Off, NATTER_ON("first mic request failed, End before the stream opened, or call refused")},
+    {S::RequestingMic, S::Off, NATTER_ON("first mic request failed, End before the stream opened, or call refused or ended")},
     {S::RequestingMic, S::Ending, NATTER_ON("End")},
     {S::Connecting, S::Listening, NATTER_ON("session live")},
     {S::Connecting, S::RequestingMic, NATTER_ON("mic lost")},
@@ -30,19 +30,19 @@ const Transition<VoiceState> kVoiceCallTransitions[] = {
     {S::Listening, S::Connecting, NATTER_ON("session lost")},
     {S::Listening, S::RequestingMic, NATTER_ON("mic lost")},
     {S::Listening, S::Ending, NATTER_ON("End")},
-    {S::Listening, S::Off, NATTER_ON("call refused by the server")},
+    {S::Listening, S::Off, NATTER_ON("call refused or ended by the server")},
     {S::AgentSpeaking, S::Listening, NATTER_ON("agent audio ended")},
     {S::AgentSpeaking, S::UserSpeaking, NATTER_ON("barge-in")},
     {S::AgentSpeaking, S::Connecting, NATTER_ON("session lost")},
     {S::AgentSpeaking, S::RequestingMic, NATTER_ON("mic lost")},
     {S::AgentSpeaking, S::Ending, NATTER_ON("End")},
-    {S::AgentSpeaking, S::Off, NATTER_ON("call refused by the server")},
+    {S::AgentSpeaking, S::Off, NATTER_ON("call refused or ended by the server")},
     {S::UserSpeaking, S::Listening, NATTER_ON("speech ended, or muted")},
     {S::UserSpeaking, S::AgentSpeaking, NATTER_ON("speech ended while agent audio plays")},
     {S::UserSpeaking, S::Connecting, NATTER_ON("session lost")},
     {S::UserSpeaking, S::RequestingMic, NATTER_ON("mic lost")},
     {S::UserSpeaking, S::Ending, NATTER_ON("End")},
-    {S::UserSpeaking, S::Off, NATTER_ON("call refused by the server")},
+    {S::UserSpeaking, S::Off, NATTER_ON("call refused or ended by the server")},
     {S::Ending, S::Off, NATTER_ON("voice stream closed, or session lost")},
     {S::Ending, S::RequestingMic, NATTER_ON("Start (a new call)")},
 };
@@ -153,6 +153,20 @@ void VoiceMachine::end() {
   set_state(wait_close ? VoiceState::Ending : VoiceState::Off);
 }
 
+// The server refused or ended the call, so it keeps nothing of it: said
+// once, the call over here too (no voice.end), the microphone given back,
+// text chat goes on; a later Start begins a new call.
+void VoiceMachine::ended_by_server(const char* code, const char* text) {
+  if (!in_call() || !can_go(VoiceState::Off)) return;
+  emit(ShowError{code, text});
+  if (mic_ == Mic::Requesting || mic_ == Mic::Held) emit(ReleaseMicrophone{});
+  mic_ = Mic::None;
+  stop_agent_audio();
+  user_speaking_ = false;
+  stream_open_ = false;
+  set_state(VoiceState::Off);
+}
+
 void VoiceMachine::handle(const VoiceEvent& event) {
   std::visit(
       Overloaded{
@@ -239,20 +253,12 @@ void VoiceMachine::handle(const VoiceEvent& event) {
           [&](const EndPressed&) { end(); },
           [&](const HostEnd&) { end(); },
           [&](const VoiceClosed&) {
-            if (state_ == VoiceState::Ending) set_state(VoiceState::Off);
+            if (state_ == VoiceState::Ending) return set_state(VoiceState::Off);
+            // Not asked for: the server ended the call (a packet flood, an
+            // instance going away).
+            if (stream_open_) ended_by_server("voice_ended", kCallEndedText);
           },
-          [&](const CallRefused&) {
-            // Said once, and the call is over here too: nothing to end on
-            // the server, the microphone given back, text chat goes on.
-            if (!in_call() || !can_go(VoiceState::Off)) return;
-            emit(ShowError{"voice_busy", kCallRefusedText});
-            if (mic_ == Mic::Requesting || mic_ == Mic::Held) emit(ReleaseMicrophone{});
-            mic_ = Mic::None;
-            stop_agent_audio();
-            user_speaking_ = false;
-            stream_open_ = false;
-            set_state(VoiceState::Off);
-          },
+          [&](const CallRefused&) { ended_by_server("voice_busy", kCallRefusedText); },
           [&](const EnterPressed&) {
             if (state_ != VoiceState::Off) emit(Log{kEnterIgnoredText});
           },

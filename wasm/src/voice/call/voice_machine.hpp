@@ -85,7 +85,7 @@ struct MutePressed {};
 struct UnmutePressed {};
 struct EndPressed {};
 struct HostEnd {};
-struct VoiceClosed {};   // the server closed the voice stream
+struct VoiceClosed {};   // the server closed the voice stream (asked by End, or not: it ended the call)
 struct CallRefused {};   // the server would not open the call (busy, or voice not loaded): it kept nothing
 struct EnterPressed {};
 struct TextTyped {};
@@ -121,6 +121,8 @@ constexpr const char* kMicLostText =
     "The microphone was disconnected. Plug it back in to keep talking, or chat by text.";
 constexpr const char* kAudioStalledText =
     "Your browser did not start audio for the call. You can keep chatting by text.";
+constexpr const char* kCallEndedText =
+    "The voice call was ended by the shop's side. You can start it again, or keep chatting by text.";
 constexpr const char* kCallRefusedText =
     "Voice calls are busy right now. Please try again later, or keep chatting by text.";
 constexpr const char* kEnterIgnoredText = "Enter ignored in voice mode";
@@ -148,6 +150,7 @@ class VoiceMachine {
   void start();
   void mic_failed(const char* code, const char* text);
   void end();
+  void ended_by_server(const char* code, const char* text);
   void stop_agent_audio();
   void open_voice_stream();
 
