@@ -10,7 +10,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseEvents, postChat } from './helpers.mjs';
+import { parseEvents, postChat, postJson } from './helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore, startRedis } from './redis-helpers.mjs';
 import { MemoryStore } from '../../tools/gateway/store/memory-store.mjs';
 import { RedisStore } from '../../tools/gateway/store/redis-store.mjs';
@@ -25,20 +25,7 @@ const ARGS = { product_id: 'sku-astro', variant_id: 'std', quantity: 1 };
 const SUMMARY = { title: 'Astro Bot (PS5)', quantity: 1, price: '49.99', currency: 'GBP' };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function post(baseUrl, path, body, localAddress = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, baseUrl), {
-      method: 'POST', localAddress, agent: false, headers: { 'Content-Type': 'application/json' },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    req.end(typeof body === 'string' ? body : JSON.stringify(body));
-  });
-}
+const post = (baseUrl, path, body, localAddress) => postJson(baseUrl, path, body, { localAddress });
 
 for (const kind of STORE_KINDS) {
   describe(`${kind} store`, () => {

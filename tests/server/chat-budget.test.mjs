@@ -5,9 +5,8 @@
 // limits lowered), and a shopper from another address is served throughout.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { chatBody, postChat, request, stats } from './helpers.mjs';
+import { chatBody, postChat, postJson, request, stats } from './helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { addressKey, createChatBudget } from '../../tools/gateway/http/chat-budget.mjs';
 import { DEFAULT_LIMITS } from '../../tools/gateway/store/limits.mjs';
@@ -21,18 +20,9 @@ async function serve(limits, kind = 'memory') {
 }
 
 // A shopper on another machine: the same chat POST from 127.0.0.2.
-function postFrom(localAddress, baseUrl, { key = randomUUID(), conversation = 'conv-shopper' } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL('/api/chat', baseUrl), {
-      method: 'POST', localAddress, agent: false,
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
-    }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(chatBody({ key, conversation })));
-  });
+async function postFrom(localAddress, baseUrl, { key = randomUUID(), conversation = 'conv-shopper' } = {}) {
+  const res = await postJson(baseUrl, '/api/chat', chatBody({ key, conversation }), { localAddress, headers: { 'Idempotency-Key': key } });
+  return res.status;
 }
 
 const holds = async (server, conversation, visitor) => JSON.parse((await request(server.url, {

@@ -6,26 +6,14 @@
 // from 127.0.0.2, the phone from 127.0.0.1 (both loopback, one port).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import { postJson } from './helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { MAX_MISSES } from '../../tools/gateway/continue/continue-links.mjs';
 
 const GUESSES = 400;
 
-function redeem(server, body, localAddress = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL('/api/continue', server.url), {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, agent: false, localAddress,
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
+const redeem = (server, body, localAddress) => postJson(server.url, '/api/continue', body, { localAddress });
 
 for (const kind of STORE_KINDS) {
   describe(`typed-code guessing (${kind} store)`, () => {

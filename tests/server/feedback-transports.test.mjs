@@ -7,11 +7,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { parseEvents, postChat, request, conversationKeyFor } from './helpers.mjs';
+import { parseEvents, postChat, postJson, request, conversationKeyFor } from './helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { HTTP_ERROR_NOT_OWNER } from '../../tools/gateway/session/wire-codes.mjs';
 
@@ -20,20 +19,7 @@ const newKey = () => randomBytes(24).toString('hex'); // as the widget mints it
 const LIMITS = { feedbackPerConversation: 3, feedbackPerAddress: 20, feedbackWindowMs: 60_000 };
 
 // POSTs feedback from `localAddress` (another machine: 127.0.0.2).
-function postFeedback(baseUrl, body, localAddress = '127.0.0.1') {
-  return new Promise((resolve, reject) => {
-    const req = http.request(new URL('/api/feedback', baseUrl), {
-      method: 'POST', localAddress, agent: false, headers: { 'Content-Type': 'application/json' },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
+const postFeedback = (baseUrl, body, localAddress) => postJson(baseUrl, '/api/feedback', body, { localAddress });
 
 // One answered message over HTTP; resolves the answer's reply_id.
 async function chatOverHttp(url, conversation, key) {

@@ -51,6 +51,28 @@ export function request(baseUrl, { method = 'GET', path: urlPath = '/', headers 
   });
 }
 
+// POSTs `body` (an object is sent as JSON, a string as it is) from
+// `localAddress`: 127.0.0.2 is another machine to the gateway's per-address
+// budgets, on the same loopback port. Resolves { status, headers, text, json }
+// (json: the parsed body when the answer is JSON, else null).
+export function postJson(baseUrl, urlPath, body, { localAddress = '127.0.0.1', headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(urlPath, baseUrl), {
+      method: 'POST', localAddress, agent: false, headers: { 'Content-Type': 'application/json', ...headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        const isJson = /json/.test(res.headers['content-type'] ?? '') && text !== '';
+        resolve({ status: res.statusCode, headers: res.headers, text, json: isJson ? JSON.parse(text) : null });
+      });
+    });
+    req.on('error', reject);
+    req.end(typeof body === 'string' ? body : JSON.stringify(body));
+  });
+}
+
 // The conversation_key a test's widget would hold for `conversation`
 // (docs/protocol.md: every POST carries one): derived from the id with a
 // secret of this test process, so each test file's POSTs for a conversation
