@@ -23,245 +23,30 @@
 // The configuration is checked first (shim/config-check.js): an invalid
 // one stands the widget aside (shim/stand-aside.js) before anything loads.
 
-import { afterRest, loadCoreWasm, natterCoreClass } from './core-api.js';
 import { defaultPlatform } from './platform.js';
-import {
-  coreConfig, envDefaults, transportMode, mintTabId, multipleConversations, storedSessionText,
-  CONVERSATION_KEY, CONVERSATIONS_KEY, RELOAD_KEY,
-} from './config.js';
+import { envDefaults, transportMode, multipleConversations, CONVERSATION_KEY } from './config.js';
 import { checkConfig, connectionValues, tagValues, hostAttributes } from './config-check.js';
 import { liftToTopLayer } from './top-layer.js';
 import { standAside } from './stand-aside.js';
-import { CSP_HINT } from './load-wasm.js';
-import { createCoreHost } from './core-host.js';
-import { loadFrameHost } from './frame/load-frame-host.js';
+import { startCore, whenIdle } from './start-core.js';
 import { createHttpTransport } from './http-transport.js';
-import { createLazyShopRequests, loadShopRequests } from './load-shop-requests.js';
+import { createShopFetches } from './shop-fetches.js';
 import { createWsTransport } from './ws-transport.js';
 import { createBrowserSignals } from './browser-signals.js';
-import { detectCapabilities } from './capabilities.js';
 import { createEffectRunner } from './effects.js';
 import { createListeners } from './listeners.js';
 import { createLog } from './log.js';
 import { createHostApi } from './host-api.js';
 import { createLazyPageWatch, loadPageContextChunk } from './load-page-context.js';
-import { bindComposer, bindPanelKeys } from './keyboard.js';
-import { createPanel } from './ui/panel.js';
-import { createMessages } from './ui/messages.js';
-import { createStatusLine } from './ui/status-line.js';
-import { panelSheet } from './ui/styles.js';
-import { createViewportFit } from './ui/viewport.js';
+import { buildUi } from './ui/build-ui.js';
 import { startLook } from './look.js';
 import { localizeEffects } from './i18n/core-text.js';
-import { createMicButton } from './ui/mic-button.js';
-import { createHandoffOffer } from './ui/handoff-offer.js';
-import { createLazyConversations, loadConversationsChunk } from './ui/load-conversations.js';
-import { createLazyReplyParts, loadReplyPartsChunk } from './ui/load-reply-parts.js';
 import { releaseManifest } from './release-files.js';
 import { createDebugPanel } from './ui/debug-panel.js';
-import { takeContinueSecret } from './continue/fragment.js';
-import { createContinueButton } from './continue/continue-button.js';
 import { createSessionUiHost } from './session-ui/session-ui-host.js';
 import { loadSessionUi } from './session-ui/load-session-ui.js';
 
 /* global __NATTER_ENV__ */
-
-// The core in this page: {core: a NatterCore (shim/core-api.js), loadRest()}, or
-// NatterCspError when the page's CSP forbids compiling WebAssembly. `parts`:
-// coreParts'; its rest is the part of the core a first chat does not call,
-// which loadRest() downloads (shim/core-api.js).
-async function startLocalCore(parts, config, platform) {
-  const module = await loadCoreWasm({
-    url: parts.wasmUrl,
-    integrity: parts.wasm.integrity,
-    rest: parts.rest,
-    fetch: platform.fetch,
-    WebAssembly,
-    console: platform.console,
-    setTimeout: platform.setTimeout,
-  });
-  const NatterCore = natterCoreClass(module);
-  // Compiles the send path before the shopper's first message, when the page
-  // is idle (core_api.cpp natter_core_warm: WASM is compiled on first call).
-  whenIdle(platform, () => NatterCore.warm());
-  return { core: await afterRest(() => new NatterCore(config)), loadRest: module.loadRest };
-}
-
-// fn() when the page is next idle (at most 2 s later on a page that never
-// is; at once without requestIdleCallback).
-function whenIdle(platform, fn) {
-  (window.requestIdleCallback ?? ((f) => platform.setTimeout(f, 1)))(fn, { timeout: 2000 });
-}
-
-// The core's parts for this page's transport: {wasm: its manifest entry,
-// wasmUrl, rest: {url, integrity} or null for a release whose core is one
-// file}. The build splits the core once per transport
-// (tools/bundle/build.mjs): a page on HTTP (the default) gets the pair whose
-// first part holds only what a first chat over HTTP calls; a page on the
-// live session the pair split by the session's first chats (a release from
-// before that split has only the first pair).
-function coreParts(ctx) {
-  const files = ctx.manifest.files;
-  const session = transportMode(ctx.connection) === 'session' && files.core_session_wasm;
-  const [wasm, rest] = session ? [files.core_session_wasm, files.core_session_rest_wasm]
-    : [files.core_wasm, files.core_rest_wasm];
-  return {
-    wasm,
-    wasmUrl: new URL(wasm.path, ctx.base).href,
-    rest: rest ? { url: new URL(rest.path, ctx.base).href, integrity: rest.integrity } : null,
-  };
-}
-
-// The core in the core frame (shim/frame/, its host side downloaded now:
-// load-frame-host.js), for a page whose CSP forbids compiling WebAssembly
-// (cspError). Prints ONE console error whatever the outcome, naming what the
-// shop can change. Returns {core, createHost}.
-async function startFrameCore(ctx, platform, config, parts, cspError) {
-  const frame = ctx.manifest.files.core_frame_html;
-  if (!frame) throw cspError; // a release from before the frame
-  const url = new URL(frame.path, ctx.base).href;
-  const origin = new URL(url).origin;
-  let core;
-  let frameHost;
-  try {
-    frameHost = await loadFrameHost({ manifest: ctx.manifest, base: ctx.base });
-    core = await frameHost.openCoreFrame({
-      doc: document, win: window, root: ctx.root, url, config,
-      wasm: { path: parts.wasmUrl, integrity: parts.wasm.integrity, rest: parts.rest },
-      setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
-    });
-  } catch (err) {
-    platform.console.error(`[natter] the chat could not start: ${CSP_HINT}, or allow frame-src ${origin} `
-      + `so the chat can run inside a frame from there (${err.message})`);
-    throw Object.assign(err, { reported: true });
-  }
-  platform.console.error(`[natter] ${CSP_HINT}. Meanwhile the chat runs inside a frame from ${origin}.`);
-  return { core, createHost: frameHost.createRemoteCoreHost };
-}
-
-// Starts the core: in this page, or in the core frame when the page's CSP
-// forbids WebAssembly. Returns {core, createHost, loadRest?}: core-host.js's
-// (and the rest's download, which the core frame starts itself), or the
-// frame's (a remote core answers later).
-async function startCore(ctx, platform) {
-  const storedId = platform.storage.get(CONVERSATION_KEY);
-  const config = JSON.stringify({ ...coreConfig({
-    dataset: ctx.connection,
-    pageUrl: location.href,
-    seeds: platform.seeds(),
-    storedId,
-    tabId: mintTabId(platform.seeds()),
-    build: ctx.manifest.build,
-    version: ctx.manifest.version,
-    channelUrl: ctx.manifest.channel,
-    wallNow: platform.wallNow(),
-    storedReload: platform.storage.get(RELOAD_KEY),
-    storedSession: storedSessionText(platform.storage, ctx.connection, storedId),
-    storedIndex: multipleConversations(ctx.connection) ? platform.storage.get(CONVERSATIONS_KEY) : null,
-    capabilities: detectCapabilities(window),
-  }), continue_secret: takeContinueSecret(window) });
-  const parts = coreParts(ctx);
-  let started;
-  try {
-    started = { ...(await startLocalCore(parts, config, platform)), createHost: createCoreHost };
-  } catch (err) {
-    if (err?.name !== 'NatterCspError') throw err;
-    started = await startFrameCore(ctx, platform, config, parts, err);
-  }
-  // Same conversation across the shop's pages, for this tab only.
-  platform.storage.set(CONVERSATION_KEY, started.core.conversationId());
-  return started;
-}
-
-// look: {options, t, locale} (look.js).
-function buildUi(ctx, listeners, dispatch, platform, session, look, multiple, log) {
-  const sheet = panelSheet();
-  if (sheet) ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
-  const fit = createViewportFit({ win: window, doc: document, root: ctx.root });
-  const panel = createPanel({
-    doc: document,
-    root: ctx.root,
-    launcher: ctx.launcher,
-    title: look.options.title,
-    greeting: look.options.greeting,
-    launcherLabel: look.options.launcherLabel,
-    t: look.t,
-    locale: look.locale,
-    onOpenChange: (open) => {
-      if (open) fit.opened();
-      else fit.closed();
-      // Opening the panel wants the live session (again, after a disconnect).
-      if (open && session) dispatch({ type: 'session_wanted' });
-      listeners.emit(open ? 'open' : 'close', {});
-    },
-  });
-  // Product cards and reply chips: their own chunk, shared by every
-  // conversation's messages (ui/load-reply-parts.js).
-  const replyParts = createLazyReplyParts({
-    load: () => loadReplyPartsChunk({ manifest: ctx.manifest, base: ctx.base }),
-    build: ({ createReplyParts }) => createReplyParts({ doc: document, root: ctx.root, t: look.t, dispatch }),
-    log,
-  });
-  // A fresh one for each conversation opened (boot.js openConversation).
-  const makeMessages = () => createMessages({
-    doc: document,
-    list: panel.list,
-    t: look.t,
-    agentName: look.options.agentName,
-    onRetry: (id) => dispatch({ type: 'retry_clicked', message_id: id }),
-    onSaveToggle: (id) => dispatch({ type: 'product_save_toggled', product_id: id }),
-    onSuggestion: (text) => dispatch({ type: 'suggestion_tapped', text }),
-    replyParts,
-  });
-  const messages = makeMessages();
-  // data-conversations="multiple": the list above the conversation.
-  // Its place is kept by an empty text node, since the status line goes in
-  // above the conversation before the list's chunk is in.
-  const conversationsPlace = multiple ? panel.panel.insertBefore(document.createTextNode(''), panel.list.parentNode) : null;
-  const conversations = multiple ? createLazyConversations({
-    load: () => loadConversationsChunk({ manifest: ctx.manifest, base: ctx.base }),
-    build: ({ createConversations }) => createConversations({
-      doc: document, parent: panel.panel, before: conversationsPlace, t: look.t, locale: look.locale,
-      onNew: () => dispatch({ type: 'conversation_new_clicked' }),
-      onSwitch: (id) => dispatch({ type: 'conversation_switch_clicked', id }),
-    }),
-    log,
-  }) : null;
-  const status = createStatusLine({
-    doc: document,
-    parent: panel.panel,
-    before: panel.list.parentNode,
-    onRetryNow: () => dispatch({ type: 'retry_now_clicked' }),
-    words: {
-      reconnectingIn: (seconds) => look.t('status.reconnectingIn', { seconds }),
-      reconnectingNow: look.t('status.reconnectingNow'),
-      retryNow: look.t('status.retryNow'),
-      useHere: look.t('status.useHere'),
-    },
-    focusFallback: panel.textarea,
-    now: platform.now,
-    setTimeout: platform.setTimeout,
-    clearTimeout: platform.clearTimeout,
-  });
-  // The live session's controls, there when the panel opens: the
-  // microphone (voice rides on the live session), a person from the shop
-  // (presence.hpp) and continue on a phone. What they lead to comes with the
-  // session UI chunk (session-ui/session-ui-host.js).
-  const micButton = session ? createMicButton({
-    doc: document, composerRow: panel.sendButton.parentNode, sendButton: panel.sendButton, t: look.t,
-    onStart: () => dispatch({ type: 'voice_start_clicked' }),
-  }) : null;
-  const handoff = session ? createHandoffOffer({
-    doc: document, parent: panel.panel, before: panel.list.parentNode.nextSibling, t: look.t,
-    onAsk: () => dispatch({ type: 'handoff_requested' }),
-  }) : null;
-  const continueButton = session ? createContinueButton({ doc: document, panel, t: look.t, dispatch }) : null;
-  bindComposer({ textarea: panel.textarea, sendButton: panel.sendButton, dispatch });
-  bindPanelKeys({ panel: panel.panel, onEscape: panel.close });
-  return {
-    panel, messages, makeMessages, status, composer: panel.composer, micButton, handoff, continueButton, conversations, replyParts,
-  };
-}
 
 async function start(loaderCtx) {
   const platform = defaultPlatform(window);
@@ -285,8 +70,7 @@ async function start(loaderCtx) {
   const log = createLog({ console: platform.console, now: platform.now });
   // The token endpoint's and the release channel's fetches: a chunk, which a
   // page with a token URL or a channel downloads now, beside the core.
-  const shopRequests = createLazyShopRequests({ load: () => loadShopRequests({ manifest: ctx.manifest, base: ctx.base }), log });
-  if (String(ctx.connection.tokenUrl ?? '').trim() || ctx.manifest.channel) shopRequests.load();
+  const shopFetches = createShopFetches(ctx, platform, (event) => dispatch(event), log);
   let { core, createHost, loadRest } = await startCore(ctx, platform);
   const { t, locale } = await look.language;
   const listeners = createListeners({ console: platform.console });
@@ -326,21 +110,6 @@ async function start(loaderCtx) {
     });
   }
   const transport = createHttpTransport({ fetch: platform.fetch, dispatch, wallNow: platform.wallNow });
-  // An answer to a token fetch or a channel check goes only to the core that
-  // asked (another conversation's core counts request ids afresh).
-  let generation = 0;
-  const forThisCore = () => { const g = generation; return (event) => g === generation && dispatch(event); };
-  const fetchToken = (e) => {
-    const answer = forThisCore();
-    shopRequests.run(({ createTokenFetch }) => createTokenFetch({
-      fetch: platform.fetch, dispatch: answer, setTimeout: platform.setTimeout, clearTimeout: platform.clearTimeout,
-    })(e), (reason) => answer({ type: 'token_failed', request_id: e.request_id, status: 0, reason }));
-  };
-  const checkChannel = (e) => {
-    const answer = forThisCore();
-    shopRequests.run(({ createChannelCheck }) => createChannelCheck({ fetch: platform.fetch, dispatch: answer })(e),
-      () => answer({ type: 'channel_read', ok: false, version: '', build: '' }));
-  };
   let voice = null; // session mode only: sessionUi's stand-in for voice-effects.js
   const session = createWsTransport({
     WebSocket: platform.WebSocket, fetch: platform.fetch, dispatch, wallNow: platform.wallNow, log,
@@ -365,7 +134,7 @@ async function start(loaderCtx) {
   // ordinary restore and resume path) and draws the conversation afresh.
   const replaceCore = (done, failed = () => {}) => {
     opening = true;
-    generation += 1;
+    shopFetches.forgetAnswers();
     Promise.resolve().then(async () => {
       transport.abortAll();
       session.detachAll();
@@ -401,7 +170,7 @@ async function start(loaderCtx) {
   let restarted = false;
   const stopChat = () => {
     opening = true;
-    generation += 1;
+    shopFetches.forgetAnswers();
     transport.abortAll();
     session.detachAll();
     // natter('debug') and the debug panel read a core: never the failed one.
@@ -433,8 +202,8 @@ async function start(loaderCtx) {
   const makeHost = () => createHost({ core, runEffect, ...platform, onFailed: coreFailed });
   let runEffect = localizeEffects(
     createEffectRunner({
-      ui, transport, session, storage: platform.storage, listeners, log, sessionUi, reload: () => location.reload(), fetchToken,
-      checkChannel,
+      ui, transport, session, storage: platform.storage, listeners, log, sessionUi, reload: () => location.reload(),
+      fetchToken: shopFetches.fetchToken, checkChannel: shopFetches.checkChannel,
       openConversation: multiple ? openConversation : null, actions: pageWatch,
     }), t, { maxChars: 4000 },
   );
