@@ -39,6 +39,7 @@ import { clientAddress, trustedProxies as proxyMatcher } from './config/client-a
 import { openGatewayRecord } from './record/gateway-record.mjs';
 import { createFeedbackHandler, FEEDBACK_PATH } from './http/feedback-endpoint.mjs';
 import { ACTION_PATH, ACTION_RESULT_PATH, createActionHandler } from './http/action-endpoint.mjs';
+import { ATTACHMENT_PATH, createAttachmentHandler, handleAttachmentPreflight } from './http/attachment-endpoint.mjs';
 import { createOps, opsOptionsFromEnv } from './ops/ops.mjs';
 import { createDrain } from './ops/drain.mjs';
 
@@ -220,6 +221,7 @@ export async function startServer({
   const budget = createChatBudget(httpLimits);
   const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log, limits: httpLimits });
   const actions = createActionHandler({ store, tokens, instance, log, limits: httpLimits, leaseMs: actionLeaseMs });
+  const attachments = createAttachmentHandler({ store, tokens, log, limits: httpLimits });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal, budget,
     bodyTimeoutMs: httpLimits.bodyTimeoutMs,
@@ -235,7 +237,7 @@ export async function startServer({
   const controls = testing
     ? testing.createTestControls({
       store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks,
-      budget: { clear: () => { budget.clear(); feedback.budget.clear(); actions.budget.clear(); } },
+      budget: { clear: () => { budget.clear(); feedback.budget.clear(); actions.budget.clear(); attachments.budget.clear(); } },
     }) : null;
 
   async function route(req, res, pathname) {
@@ -254,6 +256,11 @@ export async function startServer({
     if (pathname === ACTION_PATH || pathname === ACTION_RESULT_PATH) {
       if (req.method === 'POST') return actions(req, res, pathname);
       if (req.method === 'OPTIONS') return handleChatPreflight(req, res);
+      return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
+    }
+    if (pathname === ATTACHMENT_PATH) {
+      if (req.method === 'POST') return attachments(req, res);
+      if (req.method === 'OPTIONS') return handleAttachmentPreflight(req, res);
       return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS' });
     }
     if (pathname === SESSION_PATH) {

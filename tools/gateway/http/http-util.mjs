@@ -21,10 +21,10 @@ export function sendError(res, status, code, message, headers = {}) {
 
 // Reads the request body, at most `limit` bytes, within `timeoutMs` (a
 // client that trickles its body cannot hold the request for minutes).
-// Resolves { ok: true, text } or { ok: false, reason: 'too_large' |
+// Resolves { ok: true, text } ({ ok: true, bytes }: a Buffer, with `raw`) or { ok: false, reason: 'too_large' |
 // 'timeout' | 'aborted' }. On too_large the rest of the body is drained
 // unread; the caller answers (answerBodyFailure, with Connection: close).
-export function readBody(req, limit, { timeoutMs = DEFAULT_LIMITS.bodyTimeoutMs } = {}) {
+export function readBody(req, limit, { timeoutMs = DEFAULT_LIMITS.bodyTimeoutMs, raw = false } = {}) {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
@@ -58,7 +58,10 @@ export function readBody(req, limit, { timeoutMs = DEFAULT_LIMITS.bodyTimeoutMs 
       settle({ ok: false, reason: 'timeout' });
     }, timeoutMs);
     req.on('data', onData);
-    req.on('end', () => settle({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
+      settle(raw ? { ok: true, bytes } : { ok: true, text: bytes.toString('utf8') });
+    });
     req.on('error', () => settle({ ok: false, reason: 'aborted' }));
     req.on('aborted', () => settle({ ok: false, reason: 'aborted' }));
   });

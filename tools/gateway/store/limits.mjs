@@ -23,6 +23,17 @@ export const DEFAULT_LIMITS = Object.freeze({
   actionPerAddress: 300, // requests from one client address
   actionPerConversation: 30, // requests naming one conversation_id
   actionWindowMs: 60_000,
+  // Photos from the shopper (POST /api/attachment, attachment-endpoint.mjs;
+  // kept by store/*-attachments.mjs as long as an idempotency record):
+  attachmentMaxBytes: 2 * 1024 * 1024, // one upload's bytes (413 over it)
+  attachmentsPerMessage: 3, // uploads one message may carry (index 0..2)
+  attachmentsPerConversation: 20, // kept per conversation at once
+  attachmentBytesPerConversation: 16 * 1024 * 1024,
+  attachmentsTotal: 20_000, // kept by the whole store at once
+  attachmentBytesTotal: 512 * 1024 * 1024,
+  attachmentPerAddress: 60, // uploads from one client address per window
+  attachmentPerConversation: 20, // distinct uploads naming one conversation per window
+  attachmentWindowMs: 60_000,
   bodyTimeoutMs: 10_000, // a request body must have arrived this long after its headers (408)
 });
 

@@ -10,8 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { limitsWith } from './limits.mjs';
 import { MAX_VOICE_CALLS, newResumeToken, sameToken } from './session-tokens.mjs';
-import { ACTION_NOTE_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { ACTION_NOTE_CALLS, ATTACHMENT_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
 import { MemoryActionNotes } from './memory-action-notes.mjs';
+import { MemoryAttachments } from './memory-attachments.mjs';
 import { MemoryOwnership } from './memory-ownership.mjs';
 import { MemoryContinueLinks } from './memory-continue-links.mjs';
 import { MemoryPresence } from './memory-presence.mjs';
@@ -30,6 +31,7 @@ export class MemoryStore {
   #contexts = new Map(); // conversation id -> page context of its newest turn (insertion order = age)
   #transcripts;          // each conversation's recent completed turns
   #actionNotes; // memory-action-notes.mjs
+  #attachments; // memory-attachments.mjs
   #ownership; // memory-ownership.mjs
   #kickers = new Set();
   #appendListeners = new Set();
@@ -50,6 +52,7 @@ export class MemoryStore {
       limits: this.limits, live: (id) => this.#transcripts.has(id) || this.#held(id) !== null,
     });
     this.#actionNotes = new MemoryActionNotes({ limits: this.limits, now: () => this.#now() });
+    this.#attachments = new MemoryAttachments({ limits: this.limits, now: () => this.#now() });
     this.#presence = new MemoryPresence({
       now: () => this.#now(),
       held: (id) => this.#held(id),
@@ -420,6 +423,7 @@ export class MemoryStore {
     this.#transcripts.clear();
     this.#ownership.clear();
     this.#actionNotes.clear();
+    this.#attachments.clear();
     this.#presence.clear();
     this.#continue.clear();
     this.#staff.clear();
@@ -434,5 +438,6 @@ export class MemoryStore {
     forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
     forwardToPart(this, (store) => store.#ownership, OWNERSHIP_CALLS);
     forwardToPart(this, (store) => store.#actionNotes, ACTION_NOTE_CALLS);
+    forwardToPart(this, (store) => store.#attachments, ATTACHMENT_CALLS);
   }
 }

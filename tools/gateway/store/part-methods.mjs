@@ -22,6 +22,10 @@ export const ACTION_NOTE_CALLS = {
   promised: ['saveProposal', 'readProposal', 'addActionResult', 'takeActionResults', 'actionResults'],
   immediate: [],
 };
+export const ATTACHMENT_CALLS = {
+  promised: ['saveAttachment', 'readAttachment', 'attachmentMetas'],
+  immediate: [],
+};
 export const PRESENCE_CALLS = {
   promised: ['markStaffPresent', 'staffOnline', 'saveEmailOnce', 'markRead', 'publishTyping', 'lastSeq'],
   immediate: ['onTyping'],

@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { authRefusal, connectOrRefuse, redisAddress, redisConnection, startDeadline } from './redis-connection.mjs';
 import { limitsWith } from './limits.mjs';
-import { ACTION_NOTE_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { ACTION_NOTE_CALLS, ATTACHMENT_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './session-tokens.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
@@ -20,6 +20,7 @@ import { RedisContinueLinks } from './redis-continue-links.mjs';
 import { RedisPresence } from './redis-presence.mjs';
 import { RedisStaffLedger } from './redis-staff-ledger.mjs';
 import { RedisActionNotes } from './redis-action-notes.mjs';
+import { ATTACHMENT_SCRIPTS, RedisAttachments } from './redis-attachments.mjs';
 import { RedisOwnership } from './redis-ownership.mjs';
 import { RedisRuns } from './redis-runs.mjs';
 import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, PICKUPS_KEY, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
@@ -47,6 +48,7 @@ export class RedisStore {
   #presence; // redis-presence.mjs
   #staff; // redis-staff-ledger.mjs
   #actionNotes; // redis-action-notes.mjs
+  #attachments; // redis-attachments.mjs
   #ownership; // redis-ownership.mjs
   #epochTimer = null;
   #epochCheckMs;
@@ -89,6 +91,7 @@ export class RedisStore {
     this.#staff = new RedisStaffLedger(part);
     this.#ownership = new RedisOwnership(part);
     this.#actionNotes = new RedisActionNotes(part);
+    this.#attachments = new RedisAttachments(part);
   }
 
   async start() {
@@ -106,7 +109,7 @@ export class RedisStore {
       deadline.clear();
     }
     this.#started = true;
-    for (const [name, text] of Object.entries({ ...SCRIPTS, ...CONTINUE_SCRIPTS })) {
+    for (const [name, text] of Object.entries({ ...SCRIPTS, ...CONTINUE_SCRIPTS, ...ATTACHMENT_SCRIPTS })) {
       this.#shas.set(name, { text, sha: createHash('sha1').update(text).digest('hex') });
     }
     await this.#sub.subscribe(KICK_CHANNEL, (message) => {
@@ -437,6 +440,7 @@ export class RedisStore {
     forwardToPart(this, (store) => store.#staff, STAFF_LEDGER_CALLS);
     forwardToPart(this, (store) => store.#ownership, OWNERSHIP_CALLS);
     forwardToPart(this, (store) => store.#actionNotes, ACTION_NOTE_CALLS);
+    forwardToPart(this, (store) => store.#attachments, ATTACHMENT_CALLS);
     forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
   }
 }
