@@ -177,20 +177,34 @@ TEST_F(VoiceCallTest, VoiceBlockedByTheBrowserEndsVoiceModeWithItsOwnCodeAndText
   EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
 }
 
-// The gateway refused the call (as many calls open as it allows, on the
-// instance or from this address): the call ends with one notice, the
+// The gateway ends the call itself: it refused it (as many calls open as it
+// allows, on the instance or from this address: an error frame with the
+// call_id), or it closed the stream unasked (after voice packets far past
+// their rate, say: voice.closed). The call ends with one notice, the
 // microphone given back, no voice.end (the server kept nothing), text goes
-// on. A refusal of another call, or one without a call_id, changes nothing.
-TEST_F(VoiceCallTest, ACallTheGatewayRefusesEndsWithANoticeAndReleasesTheMic) {
+// on. The same about another call, or a refusal without a call_id, changes
+// nothing.
+struct GatewayEndsTheCall {
+  const char* name;
+  std::vector<std::string> (*about_others)();     // frames that must change nothing
+  std::string (*about_this)(const std::string& call);
+  const char* notice_code;
+};
+void PrintTo(const GatewayEndsTheCall& p, std::ostream* os) { *os << p.name; }
+
+const std::string kRefused = R"({"type":"error","code":"voice_unavailable","reason":"address","message":"busy","call_id":")";
+
+struct VoiceCallGatewayEnds : VoiceCallTest, ::testing::WithParamInterface<GatewayEndsTheCall> {};
+
+TEST_P(VoiceCallGatewayEnds, EndsTheCallWithANoticeAndReleasesTheMic) {
+  const GatewayEndsTheCall& p = GetParam();
   start_call();
-  const std::string refused = R"({"type":"error","code":"voice_unavailable","reason":"address","message":"busy","call_id":")";
-  h.feed(WsFrame{conn, R"({"type":"error","code":"voice_unavailable","message":"busy"})"});
-  h.feed(WsFrame{conn, refused + "call-old\"}"});
+  for (const std::string& frame : p.about_others()) h.feed(WsFrame{conn, frame});
   EXPECT_EQ(last_state(h), "listening");
-  auto fx = h.feed(WsFrame{conn, refused + call + "\"}"});
+  auto fx = h.feed(WsFrame{conn, p.about_this(call)});
   auto notices = Harness::of<NoticeShown>(fx);
   ASSERT_EQ(notices.size(), 1u);
-  EXPECT_EQ(notices[0].code, "voice_busy");
+  EXPECT_EQ(notices[0].code, p.notice_code);
   EXPECT_EQ(last_state(h), "off");
   EXPECT_EQ(Harness::of<MicrophoneReleased>(fx).size(), 1u);
   EXPECT_TRUE(sent_frames(h, "voice.end").empty());
@@ -198,21 +212,21 @@ TEST_F(VoiceCallTest, ACallTheGatewayRefusesEndsWithANoticeAndReleasesTheMic) {
   EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
 }
 
-// The gateway ended the call unasked (after voice packets far past their
-// rate, say): notice, mic released, no voice.end; another call's close
-// changes nothing.
-TEST_F(VoiceCallTest, AStreamTheGatewayClosesUnaskedEndsTheCallWithANotice) {
-  start_call();
-  h.feed(WsFrame{conn, voice_frame("voice.closed", "call-old")});
-  EXPECT_EQ(last_state(h), "listening");
-  auto fx = h.feed(WsFrame{conn, voice_frame("voice.closed", call)});
-  auto notices = Harness::of<NoticeShown>(fx);
-  ASSERT_EQ(notices.size(), 1u);
-  EXPECT_EQ(notices[0].code, "voice_ended");
-  EXPECT_EQ(last_state(h), "off");
-  EXPECT_EQ(Harness::of<MicrophoneReleased>(fx).size(), 1u);
-  EXPECT_TRUE(sent_frames(h, "voice.end").empty());
-}
+INSTANTIATE_TEST_SUITE_P(
+    VoiceCallTest, VoiceCallGatewayEnds,
+    ::testing::Values(
+        GatewayEndsTheCall{
+            "ACallTheGatewayRefuses",
+            [] {
+              return std::vector<std::string>{R"({"type":"error","code":"voice_unavailable","message":"busy"})",
+                                              kRefused + "call-old\"}"};
+            },
+            [](const std::string& call) { return kRefused + call + "\"}"; }, "voice_busy"},
+        GatewayEndsTheCall{
+            "AStreamTheGatewayClosesUnasked",
+            [] { return std::vector<std::string>{voice_frame("voice.closed", "call-old")}; },
+            [](const std::string& call) { return voice_frame("voice.closed", call); }, "voice_ended"}),
+    [](const ::testing::TestParamInfo<GatewayEndsTheCall>& info) { return std::string(info.param.name); });
 
 TEST_F(VoiceCallTest, FramesOfAnotherCallAreIgnored) {
   start_call();

@@ -202,45 +202,54 @@ TEST(VoiceMachine, MicDeniedSaysSoAndLeavesTextChatAlone) {
   EXPECT_TRUE(w.step(EnterPressed{}).empty()) << "Enter belongs to text chat again";
 }
 
-// The gateway refused the call (busy: too many calls on the instance or from
-// the shopper's address; or voice not loaded) while the greeting would play:
-// the call ends here at once with one notice, the microphone given back,
-// nothing sent (the server kept nothing), and a later Start may try again.
-TEST(VoiceMachine, ARefusedCallEndsWithOneNoticeAndGivesTheMicBack) {
+// The server ends the call itself, one way or the other, and the call ends
+// here at once with one notice, the microphone given back, agent audio
+// stopped, nothing sent (the server kept nothing), and a later Start may try
+// again:
+// - it refused the call (busy: too many calls on the instance or from the
+//   shopper's address; or voice not loaded) while the greeting would play;
+// - it closed an open stream without being asked (a packet flood, an
+//   instance going away), while the agent spoke.
+struct ServerEndsTheCall {
+  const char* name;
+  std::vector<VoiceEvent> before;  // after SessionLive, StartPressed, MicGranted
+  VoiceState state_before;
+  VoiceEvent event;
+  const char* notice_code;
+  size_t playback_stopped;
+};
+void PrintTo(const ServerEndsTheCall& p, std::ostream* os) { *os << p.name; }
+
+class VoiceMachineServerEnds : public ::testing::TestWithParam<ServerEndsTheCall> {};
+
+TEST_P(VoiceMachineServerEnds, EndsTheCallWithOneNoticeAndGivesTheMicBack) {
+  const ServerEndsTheCall& p = GetParam();
   World w;
   for (const VoiceEvent& e : std::vector<VoiceEvent>{SessionLive{}, StartPressed{}, MicGranted{}}) w.step(e);
-  ASSERT_EQ(w.m.state(), VoiceState::Listening);
-  const auto fx = w.step(CallRefused{});
+  for (const VoiceEvent& e : p.before) w.step(e);
+  ASSERT_EQ(w.m.state(), p.state_before);
+  const auto fx = w.step(p.event);
   EXPECT_EQ(w.m.state(), VoiceState::Off);
   ASSERT_EQ(count<ShowError>(fx), 1u);
   for (const auto& e : fx) {
-    if (auto* err = std::get_if<ShowError>(&e)) EXPECT_EQ(err->code, "voice_busy");
+    if (auto* err = std::get_if<ShowError>(&e)) EXPECT_EQ(err->code, p.notice_code);
   }
   EXPECT_EQ(count<ReleaseMicrophone>(fx), 1u);
+  EXPECT_EQ(count<StopPlayback>(fx), p.playback_stopped);
   EXPECT_EQ(count<SendVoiceEnd>(fx), 0u);
-  EXPECT_TRUE(w.step(CallRefused{}).empty()) << "a second refusal says nothing more";
+  EXPECT_TRUE(w.step(p.event).empty()) << "a second one says nothing more";
   const auto again = w.step(StartPressed{});
   EXPECT_EQ(w.m.state(), VoiceState::RequestingMic);
   EXPECT_EQ(count<SendVoiceStart>(again), 1u);
 }
 
-// The server closed the call without being asked (a packet flood, an
-// instance going away): as a refusal, with its own notice.
-TEST(VoiceMachine, AStreamTheServerClosesUnaskedEndsTheCallWithANotice) {
-  World w;
-  for (const VoiceEvent& e : std::vector<VoiceEvent>{SessionLive{}, StartPressed{}, MicGranted{}, AgentAudioStarted{}}) w.step(e);
-  ASSERT_EQ(w.m.state(), VoiceState::AgentSpeaking);
-  const auto fx = w.step(VoiceClosed{});
-  EXPECT_EQ(w.m.state(), VoiceState::Off);
-  ASSERT_EQ(count<ShowError>(fx), 1u);
-  for (const auto& e : fx) {
-    if (auto* err = std::get_if<ShowError>(&e)) EXPECT_EQ(err->code, "voice_ended");
-  }
-  EXPECT_EQ(count<ReleaseMicrophone>(fx), 1u);
-  EXPECT_EQ(count<StopPlayback>(fx), 1u);
-  EXPECT_EQ(count<SendVoiceEnd>(fx), 0u);
-  EXPECT_TRUE(w.step(VoiceClosed{}).empty()) << "a second close says nothing more";
-}
+INSTANTIATE_TEST_SUITE_P(
+    VoiceMachine, VoiceMachineServerEnds,
+    ::testing::Values(
+        ServerEndsTheCall{"ARefusedCall", {}, VoiceState::Listening, CallRefused{}, "voice_busy", 0},
+        ServerEndsTheCall{"AStreamClosedUnasked", {AgentAudioStarted{}}, VoiceState::AgentSpeaking, VoiceClosed{},
+                          "voice_ended", 1}),
+    [](const ::testing::TestParamInfo<ServerEndsTheCall>& info) { return std::string(info.param.name); });
 
 TEST(VoiceMachine, ResumesAfterTheSessionDropsWithoutAskingForTheMicOrGreetingAgain) {
   World w;
