@@ -2,9 +2,12 @@
 // own references (tests/engines/reference/<engine>/; region-shots.mjs:
 // relative to the region, a region of another size fails): a reply with
 // product cards and a refused message with its Retry button, in English and
-// in Arabic (right to left, demo/arabic.html). NATTER_UPDATE_SCREENSHOTS=1
+// in Arabic (right to left, demo/arabic.html); and on the demo product page
+// (demo/astro-bot.html, English) the action confirm card the demo agent
+// proposes, before and after Confirm. NATTER_UPDATE_SCREENSHOTS=1
 // rewrites the references; look at each before committing it.
 // `env`: { browser, stack } (run-engine.mjs).
+import assert from 'node:assert/strict';
 import path from 'node:path';
 import { widgetOn } from '../widget.mjs';
 import { shotOf } from '../region-shot.mjs';
@@ -21,7 +24,31 @@ async function openPanel({ browser, stack }, lang) {
   return w;
 }
 
-export const screenStories = Object.entries(PAGES).flatMap(([lang]) => [
+// The demo agent's add_to_cart proposal on the product page, confirmed by a
+// pointer click: the card proposed (item, quantity, price, Confirm / Not
+// now) and done (the page's result line), and the page's handler ran once.
+const actionCard = {
+  name: 'en: the action confirm card on the product page, proposed and done',
+  async run({ browser, stack, engine }) {
+    const page = await browser.open(new URL('/demo/astro-bot.html', stack.server.url).href);
+    const w = widgetOn(page);
+    const basket = () => page.evaluate(() => Number(document.querySelector('.basket .count').textContent));
+    const before = await basket(); // the engine's localStorage: kept across stories
+    await w.openChat();
+    await w.send('add this to my basket');
+    await w.waitFor('li.msg.agent[aria-busy="false"]');
+    await w.waitFor('.action-card[data-state="proposed"] .action-confirm', { visible: true });
+    const references = referencesOf(engine);
+    checkShot('action-en-proposed', await shotOf(w.page, '.action-card'), { references });
+    await w.click('.action-card .action-confirm');
+    await w.waitFor('.action-card[data-state="done"]', { visible: true });
+    checkShot('action-en-done', await shotOf(w.page, '.action-card'), { references });
+    assert.equal(await basket(), before + 1, 'the page\'s handler ran once');
+    await w.assertClean();
+  },
+};
+
+export const screenStories = [actionCard, ...Object.entries(PAGES).flatMap(([lang]) => [
   {
     name: `${lang}: a reply with product cards`,
     async run(env) {
@@ -50,4 +77,4 @@ export const screenStories = Object.entries(PAGES).flatMap(([lang]) => [
       if (problems.length > 2) throw new Error(`unexpected console lines: ${JSON.stringify(problems)}`);
     },
   },
-]);
+])];
