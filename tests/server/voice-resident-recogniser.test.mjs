@@ -2,14 +2,14 @@
 // resident-recogniser.mjs), with a stand-in program (fixtures/
 // fake-recogniser.mjs) so each failure can be made to happen: every utterance
 // gets its own words, a process that dies or hangs fails only its own
-// utterance and the next one gets a new process, and idle processes do not
-// keep node running. That the real decoder hears what pocketsphinx_continuous
+// utterance and the next one gets a new process, utterances past the waiting
+// queue's cap fail at once, and idle processes do not keep node running. That the real decoder hears what pocketsphinx_continuous
 // hears: voice-stt.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createResidentRecogniser } from '../../tools/gateway/voice/recogniser/resident-recogniser.mjs';
+import { MAX_WAITING, RECOGNISER_BUSY, createResidentRecogniser } from '../../tools/gateway/voice/recogniser/resident-recogniser.mjs';
 
 const FAKE = fileURLToPath(new URL('./fixtures/fake-recogniser.mjs', import.meta.url));
 const fake = (mode = '', options = {}) => createResidentRecogniser({ binary: process.execPath, args: [FAKE, mode], ...options });
@@ -40,6 +40,17 @@ test('a process that does not answer is stopped after the time limit; the next u
   const next = r.hear(samples(30)); // waits behind the hanging one
   await assert.rejects(hanging, /natter-recogniser exited SIGKILL/);
   assert.equal(await next, 'samples 30');
+  r.close();
+});
+
+test('past the waiting cap an utterance fails at once with recogniser_busy; those accepted are heard', { timeout: 15_000 }, async () => {
+  assert.ok(MAX_WAITING >= 2 * 200, 'by default twice the calls an instance holds');
+  const r = fake('', { processes: 1, maxWaiting: 2 });
+  const accepted = [r.hear(samples(1)), r.hear(samples(2)), r.hear(samples(3))]; // one decoding, two waiting
+  const refused = r.hear(samples(4));
+  await assert.rejects(refused, (error) => error.code === RECOGNISER_BUSY && /2 utterances already wait/.test(error.message));
+  assert.deepEqual(await Promise.all(accepted), ['samples 1', 'samples 2', 'samples 3']);
+  assert.equal(await r.hear(samples(5)), 'samples 5', 'once the queue has drained, utterances are taken again');
   r.close();
 });
 

@@ -18,7 +18,9 @@ const LIMIT_BY_CODE = {
 // ...by the live session (RequestStats.countLimitHit, session/session-endpoint.mjs)...
 const WS_LIMITS = ['ws_connections', 'ws_sockets_per_address', 'ws_slow_reader', 'ws_hello_timeout', 'ws_messages_rate_limited', 'ws_frame_rate'];
 // ...and by the voice gateway's totals (voice-gateway.mjs), read at each scrape.
-const LIMIT_BY_VOICE_TOTAL = { packets_over_rate: 'voice_packets_over_rate', calls_flooded: 'voice_calls_flooded' };
+const LIMIT_BY_VOICE_TOTAL = {
+  packets_over_rate: 'voice_packets_over_rate', calls_flooded: 'voice_calls_flooded', recognitions_refused: 'voice_recogniser_queue_full',
+};
 
 // `openSessions()` → number of live sessions on this instance;
 // `voice` ({calls(), totals()}); `store` (waitingCount()); `instance`.

@@ -7,6 +7,7 @@ import { SAMPLE_RATE, FRAME_SAMPLES } from './opus-frames.mjs';
 import { frameDbfs } from './speech-segmenter.mjs';
 import { heardFrame } from './voice-frames.mjs';
 import { shopperBubbleId } from './agent-speaker.mjs';
+import { RECOGNISER_BUSY } from './recogniser/resident-recogniser.mjs';
 
 const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
 const SPECULATION_MARGIN_MS = 400; // heard before a speculative attempt's segment (its onset)
@@ -14,6 +15,9 @@ const SPECULATION_MARGIN_MS = 400; // heard before a speculative attempt's segme
 // `speaker`: the agent's side of the call (agent-speaker.mjs).
 export function createShopperTurns({ turnSettings, transcribe, answer, lines, totals, tap, log, speaker }) {
   const { say, transcript } = speaker;
+  // A recognition refused because the recogniser's queue was full fails like
+  // any other (no words, no answer) and is counted for /metrics.
+  const countRefused = (error) => { if (error?.code === RECOGNISER_BUSY) totals.recognitions_refused += 1; };
   function take(call, pcm) {
     call.record(pcm);
     for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
@@ -39,7 +43,7 @@ export function createShopperTurns({ turnSettings, transcribe, answer, lines, to
     totals.speculations += 1;
     const pcm = call.recentAudio(((ms + SPECULATION_MARGIN_MS) * SAMPLE_RATE) / 1000);
     const words = Promise.resolve().then(() => transcribe(pcm));
-    words.catch(() => {}); // logged where the words are used
+    words.catch(countRefused); // logged where the words are used
     call.attempts.set(id, words);
     const back = (text) => act(call, call.turns.recognized(id, text));
     words.then(back, () => back(''));
@@ -69,7 +73,10 @@ export function createShopperTurns({ turnSettings, transcribe, answer, lines, to
         onCard: (product) => products.push(product),
       };
       call.answering = call.answering.then(() => answer({ ...request, speak: tapped(call, utterance, speaker.answer(call, products)) }))
-        .catch((error) => log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`));
+        .catch((error) => {
+          if (!heard) countRefused(error); // a speculative attempt's refusal was counted where it ran
+          log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`);
+        });
       return;
     }
     const reply = lines.replies[call.repliesGiven % lines.replies.length];

@@ -96,6 +96,7 @@ export function createVoiceGateway({
     calls_refused_full: 0, // voice.start answered over_capacity (maxVoiceCalls open)
     calls_refused_address: 0, // voice.start answered reason address (maxVoiceCallsPerAddress open from its address)
     packet_replies_dropped: 0, // refused packets not answered (past the connection's reply rate)
+    recognitions_refused: 0, // utterances the recogniser refused at once: its waiting queue was full (resident-recogniser.mjs)
   };
   let V = null; // the voice module, once loaded
   // The same packets from the data channel as from the socket.

@@ -12,11 +12,23 @@
 //                            gets a new one)
 //   r.close()              ends the processes
 //
-// Utterances beyond `processes` wait in order. Idle processes do not keep
-// node running (a test or a stopping gateway exits without close()).
+// Utterances beyond `processes` wait in order, at most `maxWaiting` of them
+// (default MAX_WAITING): past that, hear() rejects at once with an Error whose
+// code is RECOGNISER_BUSY, as any failed recognition does (the voice path
+// logs it and the utterance gets no answer; the gateway counts it in
+// /metrics as natter_limits_hit_total{limit="voice_recogniser_queue_full"}).
+// Idle processes do not keep node running (a test or a stopping gateway
+// exits without close()).
 import { spawn } from 'node:child_process';
 
-export function createResidentRecogniser({ binary, args, processes = 2, timeoutMs = 15_000 }) {
+// Twice the calls one instance holds by default (client-bounds.mjs
+// maxVoiceCalls: 200): each call has at most one answer and one speculative
+// recognition in flight, so a queue this long means the decoders have fallen
+// behind for good, and waiting longer only makes every answer later.
+export const MAX_WAITING = 400;
+export const RECOGNISER_BUSY = 'recogniser_busy';
+
+export function createResidentRecogniser({ binary, args, processes = 2, timeoutMs = 15_000, maxWaiting = MAX_WAITING }) {
   const idle = [];
   const waiting = [];
   let started = 0;
@@ -93,6 +105,11 @@ export function createResidentRecogniser({ binary, args, processes = 2, timeoutM
   return {
     hear(pcm16k) {
       if (closed) return Promise.reject(new Error('the recogniser is closed'));
+      if (waiting.length >= maxWaiting) {
+        const busy = new Error(`the recogniser is busy: ${maxWaiting} utterances already wait for a decoder`);
+        busy.code = RECOGNISER_BUSY;
+        return Promise.reject(busy);
+      }
       return new Promise((resolve, reject) => {
         waiting.push({ pcm: pcm16k, resolve, reject, timer: null });
         next();
