@@ -10,12 +10,14 @@ import { eventually, openStorefront } from '../browser/harness.mjs';
 import { openLive, type, sentIdOf, assertServerRanOnce } from '../browser/session-helpers.mjs';
 import { startThreeOrigins } from './three-origins.mjs';
 import { SHOP_TOKEN_PATH } from './shop-server.mjs';
+import { shopPage } from './shop-pages.mjs';
 
 let stack;
 before(async () => {
   stack = await startThreeOrigins({ tokenSecret: 'deploy-test-shop-secret-0123' });
   stack.page('/token.html', { csp: stack.csp.strict, data: { transport: 'session', tokenUrl: SHOP_TOKEN_PATH } });
   stack.page('/token-http.html', { csp: stack.csp.strict, data: { tokenUrl: SHOP_TOKEN_PATH } });
+  putProductPage(stack);
 });
 after(() => stack?.close());
 beforeEach(() => stack.reset());
@@ -70,3 +72,50 @@ test('the gateway really requires it: a page without data-token-url is refused (
     { timeout: 10_000 });
   assert.ok(!s.sockets.some((w) => w.received.some((f) => f.type === 'welcome')), 'no welcome without a token');
 });
+
+// A product page on the shop's origin under its strict CSP: the product in
+// JSON-LD (a data block, no script) and, from the shop's own origin, the
+// add_to_cart action its handler counts in window.__ran.
+const PRODUCT_JSON_LD = '{"@context": "https://schema.org", "@type": "Product", "name": "Astro Bot (PS5)", "sku": "astro-bot",'
+  + ' "offers": {"@type": "Offer", "price": "49.99", "priceCurrency": "GBP"}}';
+const ACTION_SCRIPT = `window.natter = window.natter || function () { (natter.q = natter.q || []).push(arguments); };
+window.__ran = [];
+natter('action', 'add_to_cart', { description: 'Put a product in the basket', confirm: true, args: { product_id: 'string', quantity: 'integer' } },
+  async (args, { actionId }) => { window.__ran.push({ args, actionId }); return { ok: true, message: 'Added Astro Bot (PS5) to your basket' }; });`;
+
+function putProductPage(stack) {
+  const page = shopPage({ ...stack.origins, data: { tokenUrl: SHOP_TOKEN_PATH }, title: 'Astro Bot (PS5)' })
+    .replace('<script async', `<script type="application/ld+json">${PRODUCT_JSON_LD}</script>\n<script src="/basket-action.js"></script>\n<script async`);
+  stack.shop.setPage('/product.html', { body: page, headers: { 'Content-Security-Policy': stack.csp.strict } });
+  stack.shop.setPage('/basket-action.js', { body: ACTION_SCRIPT, contentType: 'text/javascript' });
+}
+
+test('an action over HTTPS across origins: the card, Confirm, the page\'s handler ran once, its result accepted with the shop token', async () => {
+  const s = await openStorefront(stack, { path: '/product.html' });
+  const posts = []; // the widget's POSTs to the agent's /api/action*: {path, auth, status, allowOrigin}
+  s.page.on('response', async (r) => {
+    const url = new URL(r.url());
+    if (url.origin !== stack.origins.agent || !url.pathname.startsWith('/api/action') || r.request().method() !== 'POST') return;
+    posts.push({ path: url.pathname, auth: await r.request().headerValue('authorization'), status: r.status(), allowOrigin: await r.headerValue('access-control-allow-origin') });
+  });
+  await s.openChat();
+  await s.textarea.fill('add this to my basket');
+  await s.textarea.press('Enter');
+  await s.finishedReplies.first().waitFor();
+  const card = s.widget.getByRole('group', { name: 'Astro Bot (PS5)' });
+  await card.getByRole('button', { name: 'Confirm' }).click();
+  await eventually(async () => assert.equal(await card.getAttribute('data-state'), 'done'), { timeout: 10_000 });
+  assert.equal(await card.getByRole('status').textContent(), 'Done: Added Astro Bot (PS5) to your basket');
+  const ran = await s.page.evaluate(() => window.__ran);
+  assert.equal(ran.length, 1, 'the handler ran once');
+  assert.deepEqual(ran[0].args, { product_id: 'astro-bot', quantity: 1 });
+  await eventually(() => assert.deepEqual(posts.map((p) => p.path), ['/api/action', '/api/action/result']));
+  for (const post of posts) {
+    assert.equal(post.status, 200, `${post.path} accepted`);
+    // The gateway answers any origin ('*': no cookies, the token is a header); the browser checked it.
+    assert.ok(['*', stack.origins.shop].includes(post.allowOrigin), `${post.path}: CORS the shop's page can read: ${post.allowOrigin}`);
+    assert.match(post.auth ?? '', /^Bearer [\w-]+\.[\w-]+$/, `${post.path} carries the shop token`);
+  }
+  s.assertClean();
+});
+
