@@ -3,7 +3,7 @@
 // (free loopback port, no persistence) and gateways, and stops them.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEvents, postChat, startTestServer, stats } from './helpers.mjs';
+import { eventually, parseEvents, postChat, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, connect, helloFrame, joinSession, joinSessionAfterOutage, msg, sleep } from './session-helpers.mjs';
 import { startGatewayProcess, startRedis } from './redis-helpers.mjs';
 
@@ -107,7 +107,8 @@ test('a duplicate on the other instance while the reply runs joins it and gets i
   try {
     const [a, b] = c.servers;
     const firstP = postChat(a.url, { key: 'x-2', text: 'headset under 50' });
-    await sleep(120); // the run is under way on A (a join, not a replay, is what is asserted below)
+    // The run is under way on A (a join, not a replay, is what is asserted below).
+    await eventually(async () => (await stats(a.url)).agent_runs['x-2'] === 1, 5000, 'the run to start on A');
     const joined = await postChat(b.url, { key: 'x-2', text: 'headset under 50' });
     const first = await firstP;
     assert.equal(joined.headers['idempotent-replayed'], 'joined');

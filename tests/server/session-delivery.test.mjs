@@ -3,18 +3,25 @@
 // and replay of missed events on resume (S1 no duplicate turn, S3 order).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseEvents, postChat, replyText, request, startTestServer, stats } from './helpers.mjs';
+import { eventually, parseEvents, postChat, replyText, request, startTestServer, stats } from './helpers.mjs';
 import { closeAllSockets, detached, joinSession, msg, sleep } from './session-helpers.mjs';
 import { replyEvents } from '../../tools/gateway/agents/demo/storefront-agent.mjs';
 import { replyIdFor } from '../../tools/gateway/runs/agent-runs.mjs';
 
 let server;
-before(async () => { server = await startTestServer({ tokenDelayMs: 3 }); });
+before(async () => { server = await startTestServer({ tokenDelayMs: 3, metrics: true }); });
 after(async () => { closeAllSockets(); await server.close(); });
 beforeEach(async () => { await request(server.url, { method: 'POST', path: '/__natter/reset' }); });
 
 const expected = (id, text) => replyEvents({ replyId: replyIdFor(id), text });
 const strip = (frames) => frames.map(({ event, data }) => ({ event, data }));
+// Agent runs finished on this server ever (/metrics: a counter the test
+// reset does not take back).
+const runsDone = async () => {
+  const line = (await request(server.url, { path: '/metrics' })).body.split('\n')
+    .find((l) => l.startsWith('natter_agent_runs_finished_total{') && l.includes('outcome="done"'));
+  return Number(line.split(' ').at(-1));
+};
 
 test('a msg is acked, then its reply streams as events numbered 1, 2, 3, …', async () => {
   const { socket } = await joinSession(server.url, { session: 'dl-basic' });
@@ -130,10 +137,11 @@ test('a dropped connection resumes and gets exactly the missed events, by seq', 
 
 test('a reply made while no connection is open is replayed whole on resume', async () => {
   const { socket, welcome } = await joinSession(server.url, { session: 'dl-away' });
+  const doneBefore = await runsDone();
   socket.send(msg('dl-away-1', 'hi'));
   await socket.waitFor((f) => f.type === 'ack');
   await socket.terminate();
-  await sleep(150); // the reply finishes meanwhile
+  await eventually(async () => (await runsDone()) === doneBefore + 1, 5000, 'the reply to finish while no connection is open');
   const again = await joinSession(server.url, { session: 'dl-away', token: welcome.resume_token, last: 0 });
   assert.equal(again.welcome.resumed, true);
   await again.socket.replyEnd('dl-away-1');
