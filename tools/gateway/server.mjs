@@ -224,7 +224,7 @@ export async function startServer({
   const attachments = createAttachmentHandler({ store, tokens, log, limits: httpLimits });
   const chat = createChatHandler({
     agentRuns, store, stats, faults, tokenDelayMs, tokens, log, signal: shutdown.signal, budget,
-    bodyTimeoutMs: httpLimits.bodyTimeoutMs,
+    bodyTimeoutMs: httpLimits.bodyTimeoutMs, maxAttachments: httpLimits.attachmentsPerMessage,
   });
   live = createSessionEndpoint({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,

@@ -13,13 +13,16 @@
 //
 //   turn = {
 //     conversation_id, message_id,  // message_id: the client's id, the same on every retry
-//     text,                         // what the shopper said (1..4000 characters)
+//     text,                         // what the shopper said (1..4000 characters; may be blank with attachments)
 //     visitor,                      // {id?, name?, email?} when the shop named the shopper, else null
 //     context,                      // where the shopper is (page, product, variant, cart, currency,
 //                                   // locale; ../http/page-context.mjs, checked), else null. Written by
 //                                   // the shop's page: untrusted text, like the shopper's own
 //     transcript,                   // the conversation's recent turns before this one, oldest
 //                                   // first: [{role: 'shopper' | 'agent', text}] (at most 20)
+//     attachments,                  // the message's photos, when it named any (else absent):
+//                                   // [{id, type, size, width, height, data (base64)}], at most 3;
+//                                   // the text may then be blank (docs/agents.md)
 //   }
 //   AgentEvent = {event: 'delta', data: {text}}        the next piece of reply text
 //              | {event: 'card', data: {product}}      a product card (docs/protocol.md)

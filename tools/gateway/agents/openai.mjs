@@ -60,6 +60,20 @@ export function contextMessage(context) {
   };
 }
 
+// The shopper's message as the model reads it: the text alone, or with
+// photos (turn.attachments) a text part and an image_url part per photo, as
+// a data: URL, for vision models (a model without vision refuses the
+// request: the turn fails with its answer in the log).
+export function userContent(turn) {
+  const photos = turn.attachments ?? [];
+  if (photos.length === 0) return turn.text;
+  const text = turn.text.trim() === '' ? '(The shopper sent photos without words.)' : turn.text;
+  return [
+    { type: 'text', text },
+    ...photos.map((p) => ({ type: 'image_url', image_url: { url: `data:${p.type};base64,${p.data}` } })),
+  ];
+}
+
 // Retry-After in ms (delta seconds or an HTTP date), or null when absent.
 export function retryAfterMs(value, now = Date.now()) {
   if (value === null || value === undefined || value === '') return null;
@@ -119,7 +133,7 @@ export function createOpenAiAgent({
         { role: 'system', content: systemPrompt(shopName, turn.visitor) },
         ...[contextMessage(turn.context)].filter(Boolean),
         ...turn.transcript.map((e) => ({ role: e.role === 'shopper' ? 'user' : 'assistant', content: e.text })),
-        { role: 'user', content: turn.text },
+        { role: 'user', content: userContent(turn) },
       ];
       const shownCards = new Set();
       let suggested = false;

@@ -15,10 +15,14 @@ export const MAX_ENTRY_CARDS = 8;
 // agent's entry carries the product cards it showed (`cards`, the protocol's
 // card products, at most MAX_ENTRY_CARDS) when there were any: staff read
 // them (staff/staff-api.mjs); adapters get `{role, text}` only (agentView).
-export function transcriptEntries(shopperText, agentText, cards = []) {
+// The shopper's entry carries the photos the message named (`attachments`:
+// {id, type, size, width, height} each, at most attachmentsPerMessage), for staff.
+export function transcriptEntries(shopperText, agentText, cards = [], attachments = []) {
   const agent = { role: 'agent', text: agentText.slice(0, MAX_ENTRY_CHARS) };
   if (cards.length) agent.cards = cards.slice(0, MAX_ENTRY_CARDS);
-  return [{ role: 'shopper', text: shopperText.slice(0, MAX_ENTRY_CHARS) }, agent];
+  const shopper = { role: 'shopper', text: shopperText.slice(0, MAX_ENTRY_CHARS) };
+  if (attachments.length) shopper.attachments = attachments;
+  return [shopper, agent];
 }
 
 // The transcript as adapters receive it (`turn.transcript`, docs/agents.md).
@@ -36,10 +40,10 @@ export class TranscriptBook {
   has(conversationId) { return this.#conversations.has(conversationId); }
 
   // Records one completed turn.
-  add(conversationId, shopperText, agentText, cards = []) {
+  add(conversationId, shopperText, agentText, cards = [], attachments = []) {
     const entries = this.#conversations.get(conversationId) ?? [];
     this.#conversations.delete(conversationId); // re-inserted: most recent last
-    entries.push(...transcriptEntries(shopperText, agentText, cards));
+    entries.push(...transcriptEntries(shopperText, agentText, cards, attachments));
     this.#conversations.set(conversationId, entries.slice(-MAX_ENTRIES));
     if (this.#conversations.size > this.#max) this.#conversations.delete(this.#conversations.keys().next().value);
   }

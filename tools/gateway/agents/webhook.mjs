@@ -5,7 +5,8 @@
 // or application/json): `delta` and `card` events, then `done`; `error` fails
 // the turn; `start` is ignored (the gateway mints the reply id).
 //
-// Request: POST <url>, body = the turn (index.mjs) as JSON, headers
+// Request: POST <url>, body = the turn (index.mjs) as JSON (with the
+// message's photos, base64, in `attachments`: docs/agents.md), headers
 //   Content-Type: application/json
 //   Natter-Signature: t=…,v1=…   (HMAC-SHA256 with the shared secret)
 //   Idempotency-Key: <message_id> (the same on every call for this message)

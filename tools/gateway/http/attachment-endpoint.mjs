@@ -23,6 +23,7 @@ import { createWindowBudget } from './chat-budget.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
 import { admitByKey, checkConversationKey, missingKey } from '../session/conversation-key.mjs';
 import { IMAGE_TYPES, imageSize, imageType } from '../attachments/image-check.mjs';
+import { publicAttachment } from '../attachments/message-attachments.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
 
 export const ATTACHMENT_PATH = '/api/attachment';
@@ -32,11 +33,6 @@ const MAX_ID = 256;
 // The attachment id of a message's photo at `index`: the same for a retry.
 export function attachmentIdFor(conversationId, messageId, index) {
   return `att_${createHash('sha256').update(`${conversationId}\n${messageId}\n${index}`).digest('hex').slice(0, 24)}`;
-}
-
-// What the shopper's page, the agent and staff are told about a photo.
-export function publicAttachment(meta) {
-  return { id: meta.id, type: meta.type, size: meta.size, width: meta.width, height: meta.height };
 }
 
 // OPTIONS /api/attachment: the preflight allows the key's header.

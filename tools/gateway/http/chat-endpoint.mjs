@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { answerBodyFailure, readBody, sendError } from './http-util.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
 import { MAX_BODY_BYTES, validateChatRequest } from './chat-request.mjs';
+import { firstUnknown } from '../attachments/message-attachments.mjs';
 import { AGENT_FAILED } from '../runs/agent-runs.mjs';
 import { SSE_HEADERS, formatEvent } from './sse.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
@@ -37,11 +38,12 @@ function writeEvent(res, event) {
 // store (visitors, store/README.md), stats: RequestStats, faults: FaultQueue|null,
 // tokenDelayMs, tokens: access-tokens.mjs's gate or null (no token needed),
 // log, signal (aborts when the server closes), budget: chat-budget.mjs's
-// (null: unbounded), bodyTimeoutMs (store/limits.mjs) }.
+// (null: unbounded), bodyTimeoutMs and maxAttachments (store/limits.mjs's
+// attachmentsPerMessage) }.
 // `ctx.key` is set for the request log.
 export function createChatHandler({
   agentRuns, store, stats, faults, tokenDelayMs, tokens = null, log = () => {}, signal, budget = null,
-  bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
+  bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs, maxAttachments = DEFAULT_LIMITS.attachmentsPerMessage,
 }) {
   return async function handleChat(req, res, ctx) {
     const key = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
@@ -74,7 +76,7 @@ export function createChatHandler({
       }
     }
 
-    const checked = validateChatRequest(body.text, key);
+    const checked = validateChatRequest(body.text, key, { maxAttachments });
     // Over its budget, a client is told when to come back and nothing is
     // stored for it: no idempotency record, no visitor, no agent run.
     const over = checked.ok
@@ -95,6 +97,13 @@ export function createChatHandler({
     if (notOwner) {
       log(`[server] POST /api/chat refused: conversation ${checked.request.conversation_id.slice(0, 8)} is bound to another conversation_key`);
       sendError(res, notOwner.status, notOwner.code, notOwner.message, CORS_HEADERS);
+      return;
+    }
+    // Every photo it names was uploaded for this conversation, or nothing runs.
+    const unknown = checked.ok ? await firstUnknown(store, checked.request.conversation_id, checked.request.attachments) : null;
+    if (unknown) {
+      log(`[server] POST /api/chat refused: attachment ${unknown.slice(0, 12)} is not held for ${checked.request.conversation_id.slice(0, 8)}`);
+      sendError(res, 400, 'unknown_attachment', `No photo ${unknown} was uploaded for this conversation (or it expired).`, CORS_HEADERS);
       return;
     }
     const overrideText = fault?.action === 'agent_text' ? fault.text : null;

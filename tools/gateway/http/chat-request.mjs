@@ -1,14 +1,18 @@
 // Validates a POST /api/chat request (docs/protocol.md). Pure: takes the
 // body text and the Idempotency-Key header, returns
-//   { ok: true, request: { message_id, conversation_id, conversation_key, text, visitor, context } }
+//   { ok: true, request: { message_id, conversation_id, conversation_key, text, visitor, context, attachments } }
 // (visitor, context: the checked body.visitor and body.context (page-context.mjs),
 // or null when the body has none; conversation_key: the checked string, a
 // body without one failing 400 missing_key: session/conversation-key.mjs).
+// (attachments: the ids of photos uploaded for it, [] when none: the text
+// may then be blank; ../attachments/message-attachments.mjs)
 // or { ok: false, status, code, message } for the error response.
 
 import { checkVisitor } from '../auth/visitor.mjs';
 import { checkContext } from './page-context.mjs';
 import { checkConversationKey, missingKey } from '../session/conversation-key.mjs';
+import { checkAttachmentIds } from '../attachments/message-attachments.mjs';
+import { DEFAULT_LIMITS } from '../store/limits.mjs';
 
 export const MAX_TEXT_CHARS = 4000;
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -31,7 +35,14 @@ export function checkText(text) {
   return null;
 }
 
-export function validateChatRequest(bodyText, idempotencyKey) {
+// `maxAttachments`: store/limits.mjs attachmentsPerMessage.
+// A message with photos may have no words: its text may be blank, never too long.
+export function checkMessageText(text, attachmentIds = []) {
+  if (attachmentIds.length > 0 && text.trim() === '') return null;
+  return checkText(text);
+}
+
+export function validateChatRequest(bodyText, idempotencyKey, { maxAttachments = DEFAULT_LIMITS.attachmentsPerMessage } = {}) {
   let body;
   try {
     body = JSON.parse(bodyText);
@@ -47,7 +58,9 @@ export function validateChatRequest(bodyText, idempotencyKey) {
   const conversationKey = checkConversationKey(body.conversation_key);
   if (!conversationKey.ok) return fail(400, 'bad_conversation_key', conversationKey.message);
   if (typeof body.text !== 'string') return fail(400, 'missing_field', '"text" must be a string.');
-  const textProblem = checkText(body.text);
+  const attachments = checkAttachmentIds(body.attachments, maxAttachments);
+  if (!attachments.ok) return fail(400, 'bad_attachments', attachments.message);
+  const textProblem = checkMessageText(body.text, attachments.ids);
   if (textProblem) return textProblem;
   const visitor = checkVisitor(body.visitor);
   if (!visitor.ok) return fail(400, 'bad_visitor', visitor.message);
@@ -64,7 +77,7 @@ export function validateChatRequest(bodyText, idempotencyKey) {
     ok: true,
     request: {
       message_id: body.message_id, conversation_id: body.conversation_id, conversation_key: conversationKey.key,
-      text: body.text, visitor: visitor.visitor, context: context.context,
+      text: body.text, visitor: visitor.visitor, context: context.context, attachments: attachments.ids,
     },
   };
 }

@@ -20,6 +20,7 @@ import { replyEvents } from '../agents/demo/storefront-agent.mjs';
 import { agentReply } from '../agents/index.mjs';
 import { createScriptedAgent } from '../agents/scripted.mjs';
 import { agentView } from '../agents/transcripts.mjs';
+import { publicAttachment, turnAttachments } from '../attachments/message-attachments.mjs';
 import { NO_RECORDER } from '../record/gateway-recorder.mjs';
 
 // What a reader sends after the events of a run that failed (the agent threw,
@@ -83,13 +84,15 @@ export function createAgentRuns({
           conversation_id: request.conversation_id, message_id: key, text: request.text,
           visitor: request.visitor ?? null, context: await turnContext(store, request), transcript: agentView(await store.recentTranscript(request.conversation_id)),
         };
+        const photos = await turnAttachments(store, request.conversation_id, request.attachments);
+        if (photos.length) turn.attachments = photos;
         yield* agentReply(agent, turn, {
           replyId, signal: runSignal, log,
           handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: async (text, cards, action) => {
             recorder.answered(request, replyId, text, cards);
             // Kept before the event is sent: the page may confirm it at once (POST /api/action).
             if (action) await store.saveProposal(request.conversation_id, action.id, { name: action.name, args: action.args });
-            return store.addTranscriptTurn(request.conversation_id, request.text, text, cards);
+            return store.addTranscriptTurn(request.conversation_id, request.text, text, cards, photos.map(publicAttachment));
           },
         });
       }());
@@ -118,7 +121,7 @@ export function createAgentRuns({
   return {
     paceMs: tokenDelayMs,
 
-    // `request`: { message_id, conversation_id, text, visitor?, context? } (already
+    // `request`: { message_id, conversation_id, text, visitor?, context?, attachments? (photo ids) } (already
     // validated). Resolves { conflict: true }, { full: true } (too many
     // records: answer "try again later") or { outcome: 'started' | 'joined' | 'replayed' }.
     // `overrideText` (a test fault) is what the agent says if this call

@@ -7,7 +7,8 @@
 //                                           revoke: the first device voids the second device's line
 //                                           auth: the shop's token, "" when absent; features: a
 //                                           Set of what the widget understands (e.g. "handoff")
-//   { kind: 'msg', msg: { message_id, text, context } }   context: ../http/page-context.mjs, null when none
+//   { kind: 'msg', msg: { message_id, text, context, attachments } }   context: ../http/page-context.mjs, null when none;
+//                                     attachments: photo ids (../attachments/message-attachments.mjs), absent when none
 //   { kind: 'identify', visitor }           visitor null: forget (../visitor.mjs)
 //   { kind: 'ping', ping: { t } }            (t absent when the client sent none)
 //   { kind: 'voice', voice: {...} }          a voice control frame (voice/voice-frames.mjs)
@@ -23,7 +24,9 @@
 //   { kind: 'ignored', type }               a well-formed frame of an unknown type
 //   { kind: 'bad', message, message_id? }   answer `error` bad_frame; the connection stays
 //                                           (reason too_deep: nested past maxDepth)
-import { checkText } from '../http/chat-request.mjs';
+import { checkMessageText } from '../http/chat-request.mjs';
+import { checkAttachmentIds } from '../attachments/message-attachments.mjs';
+import { DEFAULT_LIMITS } from '../store/limits.mjs';
 import { parseVoiceFrame } from '../voice/voice-frames.mjs';
 import { checkVisitor } from '../auth/visitor.mjs';
 import { checkContext } from '../http/page-context.mjs';
@@ -99,11 +102,14 @@ function parseContinueOffer(frame) {
 function parseMsg(f) {
   if (!isId(f.message_id)) return bad(`msg: "message_id" must be a string of 1..${MAX_ID_CHARS} characters.`);
   if (typeof f.text !== 'string') return bad('msg: "text" must be a string.', f.message_id);
-  const problem = checkText(f.text);
+  const attachments = checkAttachmentIds(f.attachments, DEFAULT_LIMITS.attachmentsPerMessage);
+  if (!attachments.ok) return { ...bad(`msg: ${attachments.message}`, f.message_id), reason: 'bad_attachments' };
+  const problem = checkMessageText(f.text, attachments.ids);
   if (problem) return { ...bad(`msg: ${problem.message}`, f.message_id), reason: problem.code };
   const context = checkContext(f.context);
   if (!context.ok) return { ...bad(`msg: ${context.message}`, f.message_id), reason: 'bad_context' };
-  return { kind: 'msg', msg: { message_id: f.message_id, text: f.text, context: context.context } };
+  const photos = attachments.ids.length ? { attachments: attachments.ids } : {};
+  return { kind: 'msg', msg: { message_id: f.message_id, text: f.text, context: context.context, ...photos } };
 }
 
 // `maxDepth`: session/client-bounds.mjs maxFrameDepth.

@@ -30,6 +30,7 @@ import { fingerprint } from '../runs/fingerprint.mjs';
 import { AGENT_FAILED } from '../runs/agent-runs.mjs';
 import { groupCommit } from '../runs/group-commit.mjs';
 import { ackFrame, errorFrame } from './frames.mjs';
+import { firstUnknown } from '../attachments/message-attachments.mjs';
 import * as wire from './wire-codes.mjs';
 
 const FULL_RETRY_MS = 1000;
@@ -142,10 +143,17 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
     });
   }
 
-  async function receiveMsg(conn, { message_id: messageId, text, context = null }) {
+  async function receiveMsg(conn, { message_id: messageId, text, context = null, attachments = [] }) {
     stats.countRequest(messageId);
     const id = conn.sessionId;
-    const request = { message_id: messageId, conversation_id: id, text };
+    // Every photo it names was uploaded for this conversation, or it is not acked.
+    const unknown = await firstUnknown(store, id, attachments);
+    if (unknown) {
+      conn.send(errorFrame(wire.ERROR_BAD_FRAME, `msg: no photo ${unknown} was uploaded for this conversation (or it expired).`,
+        { message_id: messageId, reason: 'unknown_attachment' }));
+      return;
+    }
+    const request = { message_id: messageId, conversation_id: id, text, ...(attachments.length ? { attachments } : {}) };
     if (await agentRuns.conflicts(request)) {
       conn.send(conflictFrame(messageId));
       return;

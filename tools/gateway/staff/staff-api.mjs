@@ -23,10 +23,12 @@ import { serveConsole } from './console-page.mjs';
 import { createPresenceApi } from './presence-api.mjs';
 import { createStaffAdmin } from './staff-admin.mjs';
 import { createRecordApi, RECORD_PREFIX } from '../record/record-api.mjs';
+import { servePhoto } from './staff-photo.mjs';
 
 export const STAFF_PREFIX = '/staff/';
 const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|typing|read)$/;
 const ONE = /^\/staff\/conversations\/([^/]{1,256})$/;
+const PHOTO = /^\/staff\/conversations\/([^/]{1,256})\/attachments\/(att_[0-9a-f]{24})$/;
 
 // The record's calls and revocations per staff credential per minute
 // (credential-budget.mjs): a console pages and searches at most a few a
@@ -130,6 +132,8 @@ export function createStaffApi({
       visitor: await store.getVisitor(conversationId), // who the shop said the shopper is, or null
       context: await store.getContext(conversationId), // where the shopper was at their newest turn, or null
       handoff: entries.filter((e) => e.kind === 'handoff').at(-1) ?? null, // the summary, to read first
+      // The shopper's entries list the photos their message named (`attachments`;
+      // each served by GET /staff/conversations/{id}/attachments/{attachment id}).
       transcript: await store.recentTranscript(conversationId), entries,
       // Actions the page ran for the agent (POST /api/action/result), the last 50, oldest first.
       actions: (await store.actionResults(conversationId)).map(({ id: actionId, name, result }) => ({ id: actionId, name, result })),
@@ -165,6 +169,8 @@ export function createStaffApi({
     if (pathname.startsWith(RECORD_PREFIX)) return recordCall(req, res, pathname, staff);
     if (req.method === 'GET' && pathname === '/staff/conversations') return list(res);
     if (req.method === 'GET' && pathname === '/staff/audit') return admin.audit(res, staff, new URL(req.url, 'http://x'));
+    const photo = PHOTO.exec(pathname);
+    if (req.method === 'GET' && photo) return servePhoto(res, store, decodeURIComponent(photo[1]), photo[2]);
     const single = ONE.exec(pathname);
     if (req.method === 'GET' && single) return one(res, single[1]);
     const route = ROUTE.exec(pathname);

@@ -408,7 +408,7 @@ export class MemoryStore {
 
   async getContext(id) { return this.#contexts.get(id) ?? null; }
 
-  async addTranscriptTurn(id, shopperText, agentText, cards = []) { this.#transcripts.add(id, shopperText, agentText, cards); }
+  async addTranscriptTurn(id, shopperText, agentText, cards = [], attachments = []) { this.#transcripts.add(id, shopperText, agentText, cards, attachments); }
 
   async recentTranscript(id) { return this.#transcripts.recent(id); }
 

@@ -406,10 +406,10 @@ export class RedisStore {
   // same transaction, kept as long as an idempotency record. The
   // conversation's key (redis-ownership.mjs) lives as long: a live session's
   // turns keep it, not only its POSTs and hellos.
-  async addTranscriptTurn(id, shopperText, agentText, cards = []) {
+  async addTranscriptTurn(id, shopperText, agentText, cards = [], attachments = []) {
     const key = `nt:{${id}}:transcript`;
     await this.#client.multi()
-      .rPush(key, transcriptEntries(shopperText, agentText, cards).map((e) => JSON.stringify(e)))
+      .rPush(key, transcriptEntries(shopperText, agentText, cards, attachments).map((e) => JSON.stringify(e)))
       .lTrim(key, -MAX_ENTRIES, -1)
       .pExpire(key, this.limits.runTtlMs)
       .pExpire(`nt:{${id}}:ckey`, this.limits.runTtlMs)
