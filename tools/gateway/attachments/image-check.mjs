@@ -26,14 +26,13 @@ function pngSize(b) {
 }
 
 function webpSize(b) {
-  if (b.length < 30) return null;
-  const chunk = b.toString('latin1', 12, 16);
-  if (chunk === 'VP8 ') return sane(b.readUInt16LE(26) & 0x3fff, b.readUInt16LE(28) & 0x3fff);
-  if (chunk === 'VP8L') {
+  const chunk = b.length >= 16 ? b.toString('latin1', 12, 16) : '';
+  if (chunk === 'VP8 ' && b.length >= 30) return sane(b.readUInt16LE(26) & 0x3fff, b.readUInt16LE(28) & 0x3fff);
+  if (chunk === 'VP8L' && b.length >= 25) {
     const bits = b.readUInt32LE(21);
     return sane((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
   }
-  if (chunk === 'VP8X') return sane(b.readUIntLE(24, 3) + 1, b.readUIntLE(27, 3) + 1);
+  if (chunk === 'VP8X' && b.length >= 30) return sane(b.readUIntLE(24, 3) + 1, b.readUIntLE(27, 3) + 1);
   return null;
 }
 
