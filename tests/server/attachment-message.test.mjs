@@ -139,3 +139,29 @@ for (const kind of STORE_KINDS) {
     });
   });
 }
+
+test('a gateway that allows one photo a message refuses two on both paths (attachmentsPerMessage)', async () => {
+  const gateway = await startGatewayOnStore('memory', { limits: { attachmentsPerMessage: 1 } });
+  try {
+    const url = gateway.server.url;
+    const { socket, welcome } = await joinSession(url);
+    const conversation = welcome.session_id;
+    const id = randomUUID();
+    const one = await uploaded(url, conversation, id, png());
+    const two = await upload(url, { query: { conversation_id: conversation, message_id: id, index: 1 }, key: conversationKeyFor(conversation), bytes: png() });
+    assert.equal(two.json.error.code, 'too_many_attachments');
+    const other = await uploaded(url, conversation, randomUUID(), png());
+    socket.send({ type: 'msg', message_id: id, text: 'both', attachments: [one.id, other.id] });
+    const error = await socket.waitFor((f) => f.type === 'error' && f.message_id === id);
+    assert.equal(error.reason, 'bad_attachments');
+    const res = await chat(url, { conversation, attachments: [one.id, other.id] });
+    assert.equal(res.status, 400);
+    assert.equal(JSON.parse(res.body).error.code, 'bad_attachments');
+    socket.send({ type: 'msg', message_id: id, text: 'one', attachments: [one.id] });
+    await socket.waitFor((f) => f.type === 'ack' && f.message_id === id);
+    socket.ws.close();
+  } finally {
+    closeAllSockets();
+    await gateway.close();
+  }
+});

@@ -229,6 +229,7 @@ export async function startServer({
   live = createSessionEndpoint({
     store, agentRuns, voice, stats, faults, tokens, log, heartbeatMs, resumeWindowMs, instance,
     signal: shutdown.signal, bounds, currentBuild: () => servedBuild(distDir), serves, handoff, continueLinks,
+    maxAttachments: httpLimits.attachmentsPerMessage,
   });
   ops.attach({
     store, stats, voice, record: kept, openSessions: () => Object.keys(live.openCounts()).length, shuttingDown: () => shutdown.signal.aborted,

@@ -99,10 +99,10 @@ function parseContinueOffer(frame) {
   return { kind: 'continue_offer', saved };
 }
 
-function parseMsg(f) {
+function parseMsg(f, maxAttachments) {
   if (!isId(f.message_id)) return bad(`msg: "message_id" must be a string of 1..${MAX_ID_CHARS} characters.`);
   if (typeof f.text !== 'string') return bad('msg: "text" must be a string.', f.message_id);
-  const attachments = checkAttachmentIds(f.attachments, DEFAULT_LIMITS.attachmentsPerMessage);
+  const attachments = checkAttachmentIds(f.attachments, maxAttachments);
   if (!attachments.ok) return { ...bad(`msg: ${attachments.message}`, f.message_id), reason: 'bad_attachments' };
   const problem = checkMessageText(f.text, attachments.ids);
   if (problem) return { ...bad(`msg: ${problem.message}`, f.message_id), reason: problem.code };
@@ -113,7 +113,8 @@ function parseMsg(f) {
 }
 
 // `maxDepth`: session/client-bounds.mjs maxFrameDepth.
-export function parseClientFrame(data, isBinary = false, { maxDepth = CLIENT_BOUNDS.maxFrameDepth } = {}) {
+// `maxAttachments`: store/limits.mjs attachmentsPerMessage.
+export function parseClientFrame(data, isBinary = false, { maxDepth = CLIENT_BOUNDS.maxFrameDepth, maxAttachments = DEFAULT_LIMITS.attachmentsPerMessage } = {}) {
   if (isBinary) return { kind: 'voice_packet', data: Buffer.isBuffer(data) ? data : Buffer.from(data) };
   const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   if (size > MAX_FRAME_BYTES) return bad(`The frame is ${size} bytes; the limit is ${MAX_FRAME_BYTES}.`);
@@ -131,7 +132,7 @@ export function parseClientFrame(data, isBinary = false, { maxDepth = CLIENT_BOU
   if (typeof frame.type !== 'string' || frame.type === '') return bad('A frame needs a string "type".');
   switch (frame.type) {
     case 'hello': return parseHello(frame);
-    case 'msg': return parseMsg(frame);
+    case 'msg': return parseMsg(frame, maxAttachments);
     case 'identify': return parseIdentify(frame);
     case 'ping': return { kind: 'ping', ping: 't' in frame ? { t: frame.t } : {} };
     case 'handoff.request': return { kind: 'handoff_request' };

@@ -36,6 +36,7 @@
 import { errorLine } from '../http/http-util.mjs';
 import { WebSocketServer } from 'ws';
 import { PROTOCOL_VERSION, errorFrame, parseClientFrame, pongFrame } from './frames.mjs';
+import { DEFAULT_LIMITS } from '../store/limits.mjs';
 import { createFrameSender } from './frame-sender.mjs';
 import { writeRawResponse } from '../http/raw-response.mjs';
 import { createTurns } from './turns.mjs';
@@ -84,6 +85,7 @@ const short = (id) => id.slice(0, 8);
 export function createSessionEndpoint({
   store, agentRuns, voice, stats, faults, tokens = null, log, heartbeatMs = HEARTBEAT_MS, resumeWindowMs,
   instance = '', signal, bounds = {}, currentBuild = () => '', serves = {}, handoff, continueLinks,
+  maxAttachments = DEFAULT_LIMITS.attachmentsPerMessage, // photos a msg may name (store/limits.mjs)
 }) {
   const startedWith = checkServes(serves);
   let served = startedWith;
@@ -263,7 +265,7 @@ export function createSessionEndpoint({
 
   async function onFrame(conn, data, isBinary) {
     if (conn.replaced) return undefined;
-    const parsed = parseClientFrame(data, isBinary, { maxDepth: maxFrameDepth });
+    const parsed = parseClientFrame(data, isBinary, { maxDepth: maxFrameDepth, maxAttachments });
     const helloFirst = () => conn.send(errorFrame(wire.ERROR_BAD_FRAME, 'Send hello (and wait for welcome) first.'));
     switch (parsed.kind) {
       case 'hello':
