@@ -199,6 +199,11 @@ export function coreConfig({
     max_auto_retries: 3,
     seed_hi: seeds.hi,
     seed_lo: seeds.lo,
+    // A new conversation's key, from the CSPRNG directly (platform.js): the
+    // core's own generator also mints the ids that pages, logs and stats
+    // show, so a key drawn from it could be worked out from them. A stored
+    // key (the conversation's own, restoredSession) replaces it.
+    conversation_key: seeds.key,
   };
   // Only when set: without it the core never asks for a token.
   const token = tokenUrl(dataset.tokenUrl, pageUrl);

@@ -73,10 +73,12 @@ export function createHeadlessClient({
   const listeners = createListeners({ console });
   const log = (level, text) => transcript.logs.push({ level, text });
   const seed = randomBytes(16).toString('hex');
+  // The conversation's key from its own draw (shim/config.js coreConfig says why).
+  const key = randomBytes(24).toString('hex');
   const NatterCore = natterCoreClass(wasm);
   const core = new NatterCore(JSON.stringify({
     chat_url: endpoint.replace(/\/$/, '') + '/api/chat',
-    conversation_id: conversationId, seed_hi: seed.slice(0, 16), seed_lo: seed.slice(16),
+    conversation_id: conversationId, seed_hi: seed.slice(0, 16), seed_lo: seed.slice(16), conversation_key: key,
   }));
   let host;
   const transport = createHttpTransport({ fetch, dispatch: (e) => host.dispatch(e), wallNow: Date.now });

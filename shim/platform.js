@@ -8,8 +8,11 @@
 //   now()                 monotonic ms (what the core's deadlines are measured in)
 //   wallNow()             epoch ms (HTTP-date Retry-After values; the release reload guard)
 //   setTimeout/clearTimeout
-//   seeds()               two 16-hex-digit strings from a CSPRNG (the core's
-//                         id minter; the core never sees Math.random)
+//   seeds()               {hi, lo}: two 16-hex-digit strings from a CSPRNG (the
+//                         core's id minter; the core never sees Math.random),
+//                         and key: 48 hex digits from a draw of their own, a
+//                         new conversation's key (never derived from the ids
+//                         a shop and its logs see)
 //   storage               get/set that never throw (sessionStorage may be
 //                         missing or throw in sandboxed iframes / private mode)
 //   console               where log effects go
@@ -38,8 +41,8 @@ export function defaultPlatform(win = globalThis) {
     setTimeout: (fn, ms) => win.setTimeout(fn, ms),
     clearTimeout: (id) => win.clearTimeout(id),
     seeds() {
-      const w = win.crypto.getRandomValues(new Uint32Array(4));
-      return { hi: hex64(w, 0), lo: hex64(w, 2) };
+      const w = win.crypto.getRandomValues(new Uint32Array(10));
+      return { hi: hex64(w, 0), lo: hex64(w, 2), key: hex64(w, 4) + hex64(w, 6) + hex64(w, 8) };
     },
     storage: safeStorage(() => win.sessionStorage),
     console: win.console,

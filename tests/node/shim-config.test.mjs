@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chatUrl, coreConfig, lastReloadAt, storedConversation, panelTitle } from '../../shim/config.js';
+import { defaultPlatform } from '../../shim/platform.js';
 
 const page = 'https://shop.example/products/astro-bot';
 
@@ -20,9 +21,10 @@ test('a non-http endpoint is refused loudly', () => {
 });
 
 test('the core config carries the seeds and a stored conversation only if it looks minted', () => {
-  const c = coreConfig({ dataset: { endpoint: '' }, pageUrl: page, seeds: { hi: '00000000000000aa', lo: '00000000000000bb' }, storedId: 'abc-123' });
+  const key = 'c0ffee'.repeat(8);
+  const c = coreConfig({ dataset: { endpoint: '' }, pageUrl: page, seeds: { hi: '00000000000000aa', lo: '00000000000000bb', key }, storedId: 'abc-123' });
   assert.deepEqual(c, { chat_url: 'https://shop.example/api/chat', conversation_id: 'abc-123', max_text_chars: 4000,
-    max_auto_retries: 3, seed_hi: '00000000000000aa', seed_lo: '00000000000000bb' });
+    max_auto_retries: 3, seed_hi: '00000000000000aa', seed_lo: '00000000000000bb', conversation_key: key });
   assert.equal(storedConversation('<script>'), '');
   assert.equal(storedConversation(null), '');
 });
@@ -35,7 +37,7 @@ test('the panel title defaults and is bounded', () => {
 // The live session (data-transport="session").
 import { sessionUrl, transportMode, restoredSession, mintTabId } from '../../shim/config.js';
 
-const seeds = { hi: '00000000000000aa', lo: '00000000000000bb' };
+const seeds = { hi: '00000000000000aa', lo: '00000000000000bb', key: 'c0ffee'.repeat(8) };
 const saved = (fields) => JSON.stringify({ session_id: 'conv-1', resume_token: 'tok-9', last_event_seq: 41,
   outbox: [{ id: 'm1', text: 'still there?' }], ...fields });
 
@@ -64,7 +66,7 @@ test('session mode adds the session keys and restores what this conversation per
   // (Issue 11 added the release keys: version, channel_url, wall_now_ms, last_reload_wall_ms.)
   assert.deepEqual(c, {
     chat_url: 'https://shop.example/api/chat', conversation_id: 'conv-1', max_text_chars: 4000, max_auto_retries: 3,
-    seed_hi: seeds.hi, seed_lo: seeds.lo, session_url: 'wss://shop.example/api/session', tab_id: 'tab-1',
+    seed_hi: seeds.hi, seed_lo: seeds.lo, conversation_key: seeds.key, session_url: 'wss://shop.example/api/session', tab_id: 'tab-1',
     build: 'ce7664146718', version: '1.4.2', channel_url: 'https://cdn.example/channels/latest.json',
     wall_now_ms: 1_800_000_000_000, last_reload_wall_ms: 1_799_999_000_000,
     resume_token: 'tok-9', last_event_seq: 41, outbox: [{ id: 'm1', text: 'still there?' }],
@@ -116,6 +118,31 @@ test('the stored conversation_key goes to the core on both transports; a malform
     assert.equal('conversation_key' in restoredSession(saved({ conversation_key: bad }), 'conv-1'), false, JSON.stringify(bad));
   }
   assert.equal('conversation_key' in restoredSession(saved({ session_id: 'conv-2', conversation_key: key }), 'conv-1'), false);
+});
+
+test('a new conversation gets the key the page drew on its own (not from the core\'s id seeds); a stored key wins', () => {
+  const fresh = 'c0ffee'.repeat(8);
+  const stored = '0123456789abcdef'.repeat(3);
+  for (const transport of ['http', 'session']) {
+    const withKey = { ...seeds, key: fresh };
+    assert.equal(coreConfig({ dataset: { transport }, pageUrl: page, seeds: withKey, storedId: null, tabId: 't', build: 'b' })
+      .conversation_key, fresh, transport);
+    assert.equal(coreConfig({ dataset: { transport }, pageUrl: page, seeds: withKey, storedId: 'conv-1', tabId: 't', build: 'b',
+      storedSession: saved({ conversation_key: stored }) }).conversation_key, stored, transport);
+    // A host that draws no key: none reaches the core, which mints one.
+    const sent = JSON.parse(JSON.stringify(coreConfig({ dataset: { transport }, pageUrl: page, seeds: { hi: seeds.hi, lo: seeds.lo },
+      storedId: null, tabId: 't', build: 'b' })));
+    assert.equal('conversation_key' in sent, false, transport);
+  }
+});
+
+test('the platform draws the key apart from the id seeds: 48 hex digits, new each time', () => {
+  const platform = defaultPlatform({ crypto: globalThis.crypto, sessionStorage: null, console });
+  const a = platform.seeds();
+  const b = platform.seeds();
+  assert.match(a.key, /^[0-9a-f]{48}$/);
+  assert.notEqual(a.key, b.key);
+  assert.equal(a.key.includes(a.hi) || a.key.includes(a.lo), false, 'the key does not repeat the id seeds');
 });
 
 test('stored confirmed actions go to the core on both transports (it re-checks them); anything else is dropped', () => {

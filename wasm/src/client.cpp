@@ -14,7 +14,11 @@ Client::Client(Config config)
     : config_(std::move(config)), ids_(config_.seed_hi, config_.seed_lo), send_(*this), conn_(*this),
       delivery_(*this) {
   if (config_.conversation_id.empty()) config_.conversation_id = ids_.uuid();
-  if (config_.conversation_key.empty()) config_.conversation_key = ids_.secret();
+  // The widget passes a key drawn from the browser's CSPRNG (ids.hpp
+  // secret() says why); minting one here is for hosts that pass none, so
+  // no first chat takes this branch.
+  if (config_.conversation_key.empty())
+    call_apart(+[](Client& c) { c.config_.conversation_key = c.ids_.secret(); }, *this);
   delivery_.restore(config_.resume_token, config_.last_event_seq, config_.outbox_json, config_.transcript_json);
   // What a first chat has none of (a visitor, saved products, a list of
   // conversations) is restored through call_apart, so that code stays out

@@ -26,8 +26,10 @@ class IdMinter {
   IdMinter(uint64_t seed_hi, uint64_t seed_lo) : random_(seed_hi, seed_lo) {}
   // A random UUID (version 4 layout), lower-case hex.
   std::string uuid();
-  // 192 random bits as 48 lower-case hex digits: a secret the server keeps
-  // hashed (the conversation key), stronger than its 144-bit resume token.
+  // 192 random bits as 48 lower-case hex digits: a conversation key, for a
+  // host that passed none (the native tests). The widget passes one drawn
+  // from the browser's CSPRNG, since this generator's ids are seen by the
+  // shop and would give the key away (docs/security.md, "Ids the core mints").
   std::string secret();
   uint32_t request_id() { return ++last_request_id_; }
   Random& random() { return random_; }
