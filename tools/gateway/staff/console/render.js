@@ -97,10 +97,13 @@ export function contextFacts(t, context) {
 
 // What the page ran for the agent ("Actions", docs/protocol.md), newest
 // last, one line each: "add_to_cart: done (Added Astro Bot to your basket)".
-// The name and the message are the shop page's words: text only.
+// The name and the message are the shop page's words: text only, each
+// isolated (FSI ... PDI, as <bdi> does) so an English name or message keeps
+// its own order inside an Arabic line instead of being reordered with it.
+const isolate = (text) => `\u2068${text}\u2069`;
 export function actionLines(t, actions) {
   return (actions ?? []).map((a) => {
-    const said = a.result?.message ? ` (${String(a.result.message)})` : '';
-    return t(a.result?.ok ? 'action.done' : 'action.failed', { name: String(a.name ?? '') }) + said;
+    const said = a.result?.message ? ` (${isolate(String(a.result.message))})` : '';
+    return t(a.result?.ok ? 'action.done' : 'action.failed', { name: isolate(String(a.name ?? '')) }) + said;
   });
 }
