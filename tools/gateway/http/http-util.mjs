@@ -23,10 +23,17 @@ export function sendError(res, status, code, message, headers = {}) {
 // client that trickles its body cannot hold the request for minutes).
 // Resolves { ok: true, text } ({ ok: true, bytes }: a Buffer, with `raw`) or { ok: false, reason: 'too_large' |
 // 'timeout' | 'aborted' }. On too_large the rest of the body is drained
-// unread; the caller answers (answerBodyFailure, with Connection: close).
+// unread before it resolves, up to DRAIN_FACTOR times the limit and within
+// the same time: answered while the body still arrives, the connection's
+// close resets it with bytes unread, and a proxy in front (nginx) then
+// shows the shopper its own 502 page instead of the gateway's 413. A body
+// declared larger than that is refused at once. The caller answers
+// (answerBodyFailure, with Connection: close).
+const DRAIN_FACTOR = 4;
+
 export function readBody(req, limit, { timeoutMs = DEFAULT_LIMITS.bodyTimeoutMs, raw = false } = {}) {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
+  if (Number.isFinite(declared) && declared > limit * DRAIN_FACTOR) {
     req.resume();
     return Promise.resolve({ ok: false, reason: 'too_large' });
   }
@@ -34,6 +41,7 @@ export function readBody(req, limit, { timeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
     const chunks = [];
     let size = 0;
     let settled = false;
+    let tooLarge = false;
     const settle = (result) => {
       if (settled) return;
       settled = true;
@@ -42,11 +50,13 @@ export function readBody(req, limit, { timeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
     };
     const onData = (chunk) => {
       size += chunk.length;
+      if (tooLarge) {
+        if (size > limit * DRAIN_FACTOR) settle({ ok: false, reason: 'too_large' });
+        return;
+      }
       if (size > limit) {
-        req.off('data', onData);
+        tooLarge = true;
         chunks.length = 0;
-        req.resume(); // drain the rest unread
-        settle({ ok: false, reason: 'too_large' });
         return;
       }
       chunks.push(chunk);
@@ -55,12 +65,13 @@ export function readBody(req, limit, { timeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
       req.off('data', onData);
       chunks.length = 0;
       req.resume();
-      settle({ ok: false, reason: 'timeout' });
+      settle({ ok: false, reason: tooLarge ? 'too_large' : 'timeout' });
     }, timeoutMs);
     req.on('data', onData);
     req.on('end', () => {
+      if (tooLarge) return settle({ ok: false, reason: 'too_large' });
       const bytes = Buffer.concat(chunks);
-      settle(raw ? { ok: true, bytes } : { ok: true, text: bytes.toString('utf8') });
+      return settle(raw ? { ok: true, bytes } : { ok: true, text: bytes.toString('utf8') });
     });
     req.on('error', () => settle({ ok: false, reason: 'aborted' }));
     req.on('aborted', () => settle({ ok: false, reason: 'aborted' }));
