@@ -141,6 +141,16 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual((await post(b, '/api/action', confirm)).json, { outcome: 'done', result: { ok: true, message: 'second' } });
     });
 
+    // A conversation id is a name others may know: a stranger's confirmations
+    // with the wrong key are refused without spending its owner's budget.
+    test('a stranger confirming with the wrong key does not use up the conversation\'s budget', async () => {
+      const { confirm } = await proposed();
+      for (let i = 0; i <= PER_CONVERSATION; i += 1) {
+        assert.equal((await post(a, '/api/action', { ...confirm, conversation_key: newKey() }, '127.0.0.2')).status, 403);
+      }
+      assert.equal((await post(a, '/api/action', confirm)).json.outcome, 'run', 'the owner is served');
+    });
+
     test('over the per-conversation budget: 429 rate_limited with Retry-After; another conversation is served', async () => {
       const { confirm } = await proposed();
       const answers = [];

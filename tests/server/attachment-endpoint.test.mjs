@@ -168,3 +168,28 @@ for (const kind of STORE_KINDS) {
     }
   });
 }
+
+// A conversation id is a name others may know: a stranger uploading with it
+// and the wrong key is refused (403) without spending the conversation's
+// upload budget, so its owner can still send photos (http/chat-budget.mjs).
+test('a stranger uploading under a conversation\'s id with the wrong key does not use up its owner\'s budget', async () => {
+  const limits = limitsWith({ attachmentPerAddress: 100, attachmentPerConversation: 2 });
+  const store = await new MemoryStore({ limits }).start();
+  const handler = createAttachmentHandler({ store, limits });
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  try {
+    const conversation = randomUUID();
+    const owner = newKey();
+    const send = (key, localAddress = '127.0.0.1') =>
+      upload(url, { query: { conversation_id: conversation, message_id: randomUUID() }, key, bytes: png(), localAddress });
+    assert.equal((await send(owner)).status, 201, 'the owner binds its key');
+    for (let i = 0; i < 3; i += 1) refused(await send(newKey(), '127.0.0.2'), 403, 'not_owner');
+    assert.equal((await send(owner)).status, 201, 'the owner\'s next photo is taken');
+    refused(await send(owner), 429, 'rate_limited');
+  } finally {
+    await new Promise((r) => server.close(r));
+    await store.close();
+  }
+});

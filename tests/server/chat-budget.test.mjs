@@ -66,6 +66,22 @@ test('over the per-conversation budget: 429; a retry of a counted message and an
   assert.equal(again.headers['idempotent-replayed'], 'replayed');
 });
 
+// A conversation id is a name others may know (a link, a log, a shop's
+// support tool): a stranger posting with it and the wrong key is refused
+// (403) without spending the conversation's budget, so its owner is served.
+test('a stranger flooding a conversation\'s id with the wrong key does not use up its owner\'s budget', async () => {
+  const server = await serve({ chatPerAddress: 100, chatPerConversation: 2 });
+  assert.equal((await postChat(server.url, { conversation: 'owned' })).status, 200, 'the owner binds its key');
+  for (let i = 0; i < 4; i += 1) {
+    const key = randomUUID();
+    const body = { ...chatBody({ key, conversation: 'owned' }), conversation_key: 'f'.repeat(48) };
+    const res = await postJson(server.url, '/api/chat', body, { localAddress: '127.0.0.2', headers: { 'Idempotency-Key': key } });
+    assert.equal(res.status, 403, `the stranger's message ${i}`);
+  }
+  assert.equal((await postChat(server.url, { conversation: 'owned' })).status, 200, 'the owner\'s next message is served');
+  assert.equal((await postChat(server.url, { conversation: 'owned' })).status, 429, 'its own budget still holds');
+});
+
 for (const kind of STORE_KINDS) {
 test(`${kind}: at the idempotency cap a flood of new ids evicts the oldest records; shoppers are never refused`, async () => {
   const server = await serve({ maxRuns: 3 }, kind);
@@ -90,17 +106,18 @@ test(`${kind}: a refused request creates no visitor record (idempotency key reus
 test('the budget: counts per window, refuses without counting, IPv6 by /64, one value per bound', () => {
   let t = 0;
   const budget = createChatBudget({ chatPerAddress: 2, chatPerConversation: 10, chatWindowMs: 1000 }, () => t);
-  assert.equal(budget.take({ address: '2001:db8:1:2::1', conversation: 'a' }), null);
-  assert.equal(budget.take({ address: '2001:db8:1:2:ffff::9', conversation: 'b' }), null);
+  assert.equal(budget.takeAddress('2001:db8:1:2::1'), null);
+  assert.equal(budget.takeAddress('2001:db8:1:2:ffff::9'), null);
   t = 400;
-  assert.deepEqual(budget.take({ address: '2001:db8:1:2::7', conversation: 'c' }), { retryAfterS: 1, by: 'address' });
-  assert.equal(budget.take({ address: '2001:db8:1:3::1', conversation: 'c' }), null, 'another /64');
+  assert.deepEqual(budget.takeAddress('2001:db8:1:2::7'), { retryAfterS: 1, by: 'address' });
+  assert.equal(budget.takeAddress('2001:db8:1:3::1'), null, 'another /64');
   t = 1000;
-  assert.equal(budget.take({ address: '2001:db8:1:2::1', conversation: 'a' }), null, 'a new window');
+  assert.equal(budget.takeAddress('2001:db8:1:2::1'), null, 'a new window');
   const one = createChatBudget({ chatPerAddress: 100, chatPerConversation: 1, chatWindowMs: 1000 }, () => t);
-  assert.equal(one.take({ address: 'x', conversation: 'c', messageId: 'm1' }), null);
-  assert.equal(one.take({ address: 'x', conversation: 'c', messageId: 'm1' }), null, 'a retry of m1');
-  assert.equal(one.take({ address: 'x', conversation: 'c', messageId: 'm2' }).by, 'conversation');
+  assert.equal(one.takeConversation('c', 'm1'), null);
+  assert.equal(one.takeConversation('c', 'm1'), null, 'a retry of m1');
+  assert.deepEqual(one.takeConversation('c', 'm2'), { retryAfterS: 1, by: 'conversation' });
+  assert.equal(one.takeConversation('d', 'm2'), null, 'another conversation');
   assert.equal(addressKey('::ffff:10.0.0.1'), '10.0.0.1');
   assert.equal(DEFAULT_LIMITS.chatPerAddress, 600);
   assert.equal(DEFAULT_LIMITS.chatPerConversation, 30);

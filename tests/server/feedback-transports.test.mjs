@@ -89,6 +89,22 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual(await keptFeedback(url, conversation, 1), [['thumb', answerId, 1]]);
     });
 
+    // A conversation id is a name others may know: a stranger's thumbs with
+    // the wrong key are refused without spending its owner's budget.
+    test('a stranger posting with the wrong key does not use up the conversation\'s budget', async () => {
+      const { url } = gateway.server;
+      const conversation = `guarded-${randomUUID()}`;
+      const key = conversationKeyFor(conversation);
+      const answerId = await chatOverHttp(url, conversation, key);
+      for (let i = 0; i <= LIMITS.feedbackPerConversation; i += 1) {
+        const stranger = await postFeedback(url, { conversation_id: conversation, kind: 'thumb', answer_id: `x-${i}`, rating: -1,
+          conversation_key: newKey() }, '127.0.0.2');
+        assert.equal(stranger.status, 403);
+      }
+      const owner = await postFeedback(url, { conversation_id: conversation, kind: 'thumb', answer_id: answerId, rating: 1, conversation_key: key });
+      assert.equal(owner.status, 202, 'the owner is served');
+    });
+
     test('one client is bounded per conversation and per address; another address is served', async () => {
       const { url } = gateway.server;
       const conversation = `flood-${randomUUID()}`;

@@ -89,20 +89,22 @@ export function createActionHandler({ store, tokens = null, instance = '', log =
     }
     const id = b.conversation_id;
     requests = (requests + 1) % Number.MAX_SAFE_INTEGER;
-    // Before the store is asked anything: a flood costs its sender.
-    const over = budget.take({
-      address: req.natterClientAddress ?? req.socket?.remoteAddress ?? '', conversation: id, messageId: String(requests),
-    });
-    if (over) {
+    // Before the store is asked anything: a flood costs its sender; the
+    // conversation's budget only once the key is proved (chat-budget.mjs).
+    const refuseOver = (over) => {
       log(`[server] POST ${path} refused: over the per-${over.by} budget`);
       return fail(res, 429, 'rate_limited', `Too many action requests from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { 'Retry-After': String(over.retryAfterS) });
-    }
+    };
+    const overAddress = budget.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
+    if (overAddress) return refuseOver(overAddress);
     const notOwner = await checkKeyProof(store, id, b.conversation_key);
     if (notOwner) {
       log(`[server] POST ${path} refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
       return fail(res, notOwner.status, notOwner.code, notOwner.message);
     }
+    const overConversation = budget.takeConversation(id, String(requests));
+    if (overConversation) return refuseOver(overConversation);
     const proposal = await store.readProposal(id, b.action_id);
     if (!proposal) return fail(res, 404, 'unknown_action', 'No such action was proposed in this conversation (or it expired).');
     const action = { conversationId: id, actionId: b.action_id, name: proposal.name, args: proposal.args };

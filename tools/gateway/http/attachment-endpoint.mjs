@@ -93,19 +93,23 @@ export function createAttachmentHandler({ store, tokens = null, log = () => {}, 
     const messageId = q.get('message_id');
     const index = Number(q.get('index') ?? '0');
     const id = attachmentIdFor(conversationId, messageId, index);
-    // Before the store is asked anything: a flood costs its sender; a retry
-    // of the same upload costs only the address budget.
-    const over = budget.take({ address: req.natterClientAddress ?? req.socket?.remoteAddress ?? '', conversation: conversationId, messageId: id });
-    if (over) {
+    // Before the store is asked anything: a flood costs its sender. The
+    // conversation's budget only once the key is proved (chat-budget.mjs),
+    // and a retry of the same upload costs it nothing more.
+    const refuseOver = (over) => {
       log(`[server] POST ${ATTACHMENT_PATH} refused: over the per-${over.by} budget`);
       return fail(res, 429, 'rate_limited', `Too many uploads from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { 'Retry-After': String(over.retryAfterS) });
-    }
+    };
+    const overAddress = budget.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
+    if (overAddress) return refuseOver(overAddress);
     const notOwner = await admitByKey(store, conversationId, key.key);
     if (notOwner) {
       log(`[server] POST ${ATTACHMENT_PATH} refused: conversation ${conversationId.slice(0, 8)} is bound to another conversation_key`);
       return fail(res, notOwner.status, notOwner.code, notOwner.message);
     }
+    const overConversation = budget.takeConversation(conversationId, id);
+    if (overConversation) return refuseOver(overConversation);
     const size = imageSize(read.bytes, type);
     const meta = {
       id, type, size: read.bytes.length, width: size?.width ?? null, height: size?.height ?? null,

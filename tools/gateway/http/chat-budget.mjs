@@ -10,8 +10,13 @@
 // instances a client may send up to N times the budget. The counters are
 // forgotten each window, so they hold at most one window's clients.
 //
-// take({address, conversation, messageId}) returns null (counted) or
-// {retryAfterS, by: 'address' | 'conversation'} (refused, nothing counted).
+// takeAddress(address) and takeConversation(conversation, messageId) each
+// return null (counted) or {retryAfterS, by: 'address' | 'conversation'}
+// (refused, nothing counted). An endpoint takes the address's first, before
+// the store is asked anything (a flood costs its sender), and the
+// conversation's only once the request proved it holds the conversation's
+// key: a conversation id is a name others may know, and a stranger sending
+// with it must not spend, and so exhaust, its owner's budget.
 
 // The budget key of a peer address: IPv4 (also IPv4-mapped) as is, IPv6 by
 // its first four groups.
@@ -47,15 +52,19 @@ export function createWindowBudget({ perAddress, perConversation, windowMs }, no
     byConversation = new Map();
   }
 
+  const retryAfter = () => Math.max(1, Math.ceil((windowStart + windowMs - now()) / 1000));
   return {
-    take({ address, conversation, messageId = '' }) {
+    takeAddress(address) {
       roll();
       const a = addressKey(address);
-      const retryAfterS = Math.max(1, Math.ceil((windowStart + windowMs - now()) / 1000));
-      if ((byAddress.get(a) ?? 0) >= perAddress) return { retryAfterS, by: 'address' };
-      const ids = byConversation.get(conversation) ?? new Set();
-      if (!ids.has(messageId) && ids.size >= perConversation) return { retryAfterS, by: 'conversation' };
+      if ((byAddress.get(a) ?? 0) >= perAddress) return { retryAfterS: retryAfter(), by: 'address' };
       byAddress.set(a, (byAddress.get(a) ?? 0) + 1);
+      return null;
+    },
+    takeConversation(conversation, messageId = '') {
+      roll();
+      const ids = byConversation.get(conversation) ?? new Set();
+      if (!ids.has(messageId) && ids.size >= perConversation) return { retryAfterS: retryAfter(), by: 'conversation' };
       ids.add(messageId);
       byConversation.set(conversation, ids);
       return null;

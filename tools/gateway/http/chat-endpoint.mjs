@@ -78,18 +78,16 @@ export function createChatHandler({
 
     const checked = validateChatRequest(body.text, key, { maxAttachments });
     // Over its budget, a client is told when to come back and nothing is
-    // stored for it: no idempotency record, no visitor, no agent run.
-    const over = checked.ok
-      ? budget?.take({
-        address: req.natterClientAddress ?? req.socket?.remoteAddress ?? '', conversation: checked.request.conversation_id, messageId: checked.request.message_id,
-      }) ?? null
-      : null;
-    if (over) {
+    // stored for it: no idempotency record, no visitor, no agent run. The
+    // address's before the store is asked anything; the conversation's once
+    // the key is proved (chat-budget.mjs says why).
+    const refuseOver = (over) => {
       log(`[server] POST /api/chat refused: over the per-${over.by} budget`);
       sendError(res, 429, 'rate_limited', `Too many messages from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { ...CORS_HEADERS, 'Retry-After': String(over.retryAfterS) });
-      return;
-    }
+    };
+    const overAddress = checked.ok ? budget?.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '') ?? null : null;
+    if (overAddress) return refuseOver(overAddress);
     // The conversation's key before anything of it is touched: a request
     // without it stores nothing and runs nothing (conversation-key.mjs).
     const notOwner = checked.ok
@@ -99,6 +97,9 @@ export function createChatHandler({
       sendError(res, notOwner.status, notOwner.code, notOwner.message, CORS_HEADERS);
       return;
     }
+    const overConversation = checked.ok
+      ? budget?.takeConversation(checked.request.conversation_id, checked.request.message_id) ?? null : null;
+    if (overConversation) return refuseOver(overConversation);
     // Every photo it names was uploaded for this conversation, or nothing runs.
     const unknown = checked.ok ? await firstUnknown(store, checked.request.conversation_id, checked.request.attachments) : null;
     if (unknown) {

@@ -66,23 +66,24 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
       return fail(res, m.status, m.code, m.message);
     }
     const id = b.conversation_id;
-    // Before the store is asked anything: a flood costs its sender, and a
-    // resend of the same thumb or rating costs only the address budget.
-    const over = budget.take({
-      address: req.natterClientAddress ?? req.socket?.remoteAddress ?? '', conversation: id,
-      messageId: b.kind === 'thumb' ? `thumb:${b.answer_id}` : 'rating',
-    });
-    if (over) {
+    // Before the store is asked anything: a flood costs its sender. The
+    // conversation's budget only once the key is proved (chat-budget.mjs),
+    // and a resend of the same thumb or rating costs it nothing more.
+    const refuseOver = (over) => {
       log(`[server] POST /api/feedback refused: over the per-${over.by} budget`);
       return fail(res, 429, 'rate_limited', `Too much feedback from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { 'Retry-After': String(over.retryAfterS) });
-    }
+    };
+    const overAddress = budget.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
+    if (overAddress) return refuseOver(overAddress);
     if (!(await known(store, id))) return fail(res, 404, 'no_conversation', 'No such conversation is open.');
     const notOwner = await checkKeyProof(store, id, b.conversation_key);
     if (notOwner) {
       log(`[server] POST /api/feedback refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
       return fail(res, notOwner.status, notOwner.code, notOwner.message);
     }
+    const overConversation = budget.takeConversation(id, b.kind === 'thumb' ? `thumb:${b.answer_id}` : 'rating');
+    if (overConversation) return refuseOver(overConversation);
     const n = counts.get(id) ?? 0;
     if (n >= FEEDBACK_PER_CONVERSATION) return fail(res, 429, 'too_much_feedback', 'This conversation has given enough feedback.');
     counts.delete(id);
