@@ -193,3 +193,21 @@ test('a stranger uploading under a conversation\'s id with the wrong key does no
     await store.close();
   }
 });
+
+// The embedded store lets an expired photo go whatever its conversation id
+// holds (the client's text: a newline included), so the store's budget is
+// given back; before, such a photo stayed counted for good and a client
+// could fill the store for every shopper.
+test('memory store: an expired photo is let go even when its conversation id holds a newline', async () => {
+  let t = 0;
+  const limits = limitsWith({ attachmentsTotal: 2, runTtlMs: 1000 });
+  const { MemoryAttachments } = await import('../../tools/gateway/store/memory-attachments.mjs');
+  const store = new MemoryAttachments({ limits, now: () => t });
+  const meta = (id) => ({ id, type: 'image/png', size: 3, width: 1, height: 1, message_id: 'm', index: 0, sha256: id });
+  assert.equal(store.saveAttachment('a\nb', meta('att_000000000000000000000001'), Buffer.from('abc')).outcome, 'stored');
+  assert.equal(store.saveAttachment('c\nd\ne', meta('att_000000000000000000000002'), Buffer.from('abc')).outcome, 'stored');
+  assert.equal(store.saveAttachment('x', meta('att_000000000000000000000003'), Buffer.from('abc')).outcome, 'full');
+  t = 1001;
+  assert.equal(store.saveAttachment('x', meta('att_000000000000000000000003'), Buffer.from('abc')).outcome, 'stored', 'the expired two were let go');
+  assert.equal(store.size, 1);
+});

@@ -31,8 +31,10 @@ export class MemoryAttachments {
     const now = this.#now();
     for (const [key, expires] of this.#order) {
       if (expires > now) break;
-      const [id, attachmentId] = key.split('\n');
-      this.#drop(id, attachmentId);
+      // Split at the last newline: a conversation id is the client's text
+      // and may hold one; an attachment id (att_ and hex) never does.
+      const cut = key.lastIndexOf('\n');
+      this.#drop(key.slice(0, cut), key.slice(cut + 1));
     }
   }
 
