@@ -52,6 +52,21 @@ test(`${kind}: over the per-address budget: 429 with Retry-After, no record, no 
 
 }
 
+// A shop runs several instances behind a balancer: a client that reaches
+// each in turn must still have its budgets once, not once per instance.
+test('redis: two instances on one store share the budgets: a client alternating between them has each once', async () => {
+  const gateway = await startGatewayOnStore('redis', { limits: { chatPerAddress: 4, chatPerConversation: 3 } });
+  gateways.push(gateway);
+  const urls = [gateway.server.url, (await gateway.another()).url];
+  const byAddress = [];
+  for (let i = 0; i < 5; i += 1) byAddress.push(await postFrom('127.0.0.3', urls[i % 2], { conversation: `spread-${i}` }));
+  assert.deepEqual(byAddress, [200, 200, 200, 200, 429], 'the address\'s 4, whichever instance counted them');
+  const byConversation = [];
+  for (let i = 0; i < 4; i += 1) byConversation.push(await postFrom(`127.0.0.${10 + i}`, urls[i % 2], { conversation: 'shared' }));
+  assert.deepEqual(byConversation, [200, 200, 200, 429], 'the conversation\'s 3, from four addresses');
+  assert.equal(await postFrom('127.0.0.2', urls[1], { conversation: 'elsewhere' }), 200, 'another client is served');
+});
+
 test('over the per-conversation budget: 429; a retry of a counted message and another conversation are served', async () => {
   const server = await serve({ chatPerConversation: 2 });
   const key = randomUUID();
@@ -105,7 +120,7 @@ test(`${kind}: a refused request creates no visitor record (idempotency key reus
 
 test('the budget: counts per window, refuses without counting, IPv6 by /64, one value per bound', () => {
   let t = 0;
-  const budget = createChatBudget({ chatPerAddress: 2, chatPerConversation: 10, chatWindowMs: 1000 }, () => t);
+  const budget = createChatBudget({ chatPerAddress: 2, chatPerConversation: 10, chatWindowMs: 1000 }, { now: () => t });
   assert.equal(budget.takeAddress('2001:db8:1:2::1'), null);
   assert.equal(budget.takeAddress('2001:db8:1:2:ffff::9'), null);
   t = 400;
@@ -113,7 +128,7 @@ test('the budget: counts per window, refuses without counting, IPv6 by /64, one 
   assert.equal(budget.takeAddress('2001:db8:1:3::1'), null, 'another /64');
   t = 1000;
   assert.equal(budget.takeAddress('2001:db8:1:2::1'), null, 'a new window');
-  const one = createChatBudget({ chatPerAddress: 100, chatPerConversation: 1, chatWindowMs: 1000 }, () => t);
+  const one = createChatBudget({ chatPerAddress: 100, chatPerConversation: 1, chatWindowMs: 1000 }, { now: () => t });
   assert.equal(one.takeConversation('c', 'm1'), null);
   assert.equal(one.takeConversation('c', 'm1'), null, 'a retry of m1');
   assert.deepEqual(one.takeConversation('c', 'm2'), { retryAfterS: 1, by: 'conversation' });

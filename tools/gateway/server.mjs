@@ -218,7 +218,7 @@ export async function startServer({
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log, streamed: voiceAnswer !== 'whole' });
   const httpLimits = limitsWith(limits);
-  const budget = createChatBudget(httpLimits);
+  const budget = createChatBudget(httpLimits, { store });
   const feedback = createFeedbackHandler({ recorder: kept.recorder, store, tokens, log, limits: httpLimits });
   const actions = createActionHandler({ store, tokens, instance, log, limits: httpLimits, leaseMs: actionLeaseMs });
   const attachments = createAttachmentHandler({ store, tokens, log, limits: httpLimits });

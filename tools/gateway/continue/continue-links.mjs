@@ -13,7 +13,7 @@ import { readBody, sendError, sendJson } from '../http/http-util.mjs';
 import { CORS_HEADERS } from '../http/chat-endpoint.mjs';
 import { hashOf, isSecret, newCode, newSecret, normalizeCode } from './codes.mjs';
 import { clientBoundsWith } from '../session/client-bounds.mjs';
-import { addressKey } from '../http/chat-budget.mjs';
+import { addressKey, clientAddressOf } from '../http/chat-budget.mjs';
 import * as wire from '../session/wire-codes.mjs';
 
 export const CONTINUE_PATH = '/api/continue';
@@ -76,7 +76,7 @@ export function createContinueLinks({ store, log = () => {}, ttlMs = CONTINUE_TT
     if (req.method !== 'POST') return sendError(res, 405, 'method_not_allowed', 'Use POST.', { Allow: 'POST, OPTIONS', ...CORS_HEADERS });
     // The client (behind a trusted proxy, from X-Forwarded-For:
     // config/client-address.mjs). An IPv6 /64 is one client (chat-budget.mjs).
-    const client = addressKey(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
+    const client = addressKey(clientAddressOf(req));
     const body = await readBody(req, 1024);
     let spec = null;
     try { spec = body.ok ? JSON.parse(body.text) : null; } catch { spec = null; }

@@ -11,10 +11,11 @@
 // conversation's conversation_key (400 missing_key) and it must be the one
 // bound (403 not_owner). Bounded per client like POST /api/feedback
 // (docs/security-http.md): per address and per conversation in a window.
+import { randomUUID } from 'node:crypto';
 import { sendError, sendJson } from './http-util.mjs';
 import { ANSWERED, readWidgetPost } from './widget-post.mjs';
 import { CORS_HEADERS } from './chat-endpoint.mjs';
-import { createWindowBudget } from './chat-budget.mjs';
+import { admitToConversation, windowBudgetFor } from './chat-budget.mjs';
 import { nestsDeeperThan } from './json-depth.mjs';
 import { checkConversationKey, checkKeyProof, missingKey } from '../session/conversation-key.mjs';
 import { confirmationProblem, createActionLedger } from '../actions/action-ledger.mjs';
@@ -71,10 +72,9 @@ function requestProblem(b, reporting) {
 // actionWindowMs, bodyTimeoutMs). `handler.budget.clear()` forgets the window (test reset).
 export function createActionHandler({ store, tokens = null, instance = '', log = () => {}, limits = DEFAULT_LIMITS, now = Date.now, leaseMs }) {
   const ledger = createActionLedger({ store, instance, ...(leaseMs ? { leaseMs } : {}) });
-  const budget = createWindowBudget({
-    perAddress: limits.actionPerAddress, perConversation: limits.actionPerConversation, windowMs: limits.actionWindowMs,
+  const budget = windowBudgetFor(store, {
+    name: 'action', perAddress: limits.actionPerAddress, perConversation: limits.actionPerConversation, windowMs: limits.actionWindowMs,
   }, now);
-  let requests = 0; // every request counts against the conversation's budget
   const fail = (res, status, code, message, extra = {}) => sendError(res, status, code, message, { ...CORS_HEADERS, ...extra });
 
   async function handle(req, res, reporting) {
@@ -88,7 +88,6 @@ export function createActionHandler({ store, tokens = null, instance = '', log =
       return fail(res, m.status, m.code, m.message);
     }
     const id = b.conversation_id;
-    requests = (requests + 1) % Number.MAX_SAFE_INTEGER;
     // Before the store is asked anything: a flood costs its sender; the
     // conversation's budget only once the key is proved (chat-budget.mjs).
     const refuseOver = (over) => {
@@ -96,15 +95,15 @@ export function createActionHandler({ store, tokens = null, instance = '', log =
       return fail(res, 429, 'rate_limited', `Too many action requests from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { 'Retry-After': String(over.retryAfterS) });
     };
-    const overAddress = budget.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
-    if (overAddress) return refuseOver(overAddress);
-    const notOwner = await checkKeyProof(store, id, b.conversation_key);
-    if (notOwner) {
+    const admission = await admitToConversation(budget, {
+      // every request counts against the conversation's budget, on any instance
+      req, conversation: id, request: randomUUID(), proveKey: () => checkKeyProof(store, id, b.conversation_key),
+    });
+    if (admission?.over) return refuseOver(admission.over);
+    if (admission?.refused) {
       log(`[server] POST ${path} refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
-      return fail(res, notOwner.status, notOwner.code, notOwner.message);
+      return fail(res, admission.refused.status, admission.refused.code, admission.refused.message);
     }
-    const overConversation = budget.takeConversation(id, String(requests));
-    if (overConversation) return refuseOver(overConversation);
     const proposal = await store.readProposal(id, b.action_id);
     if (!proposal) return fail(res, 404, 'unknown_action', 'No such action was proposed in this conversation (or it expired).');
     const action = { conversationId: id, actionId: b.action_id, name: proposal.name, args: proposal.args };

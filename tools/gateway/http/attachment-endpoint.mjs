@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { answerBodyFailure, readBody, sendError, sendJson } from './http-util.mjs';
 import { CORS_HEADERS } from './chat-endpoint.mjs';
-import { createWindowBudget } from './chat-budget.mjs';
+import { admitToConversation, windowBudgetFor } from './chat-budget.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
 import { admitByKey, checkConversationKey, missingKey } from '../session/conversation-key.mjs';
 import { IMAGE_TYPES, imageSize, imageType } from '../attachments/image-check.mjs';
@@ -61,8 +61,8 @@ function queryProblem(q, perMessage) {
 // `limits`: store/limits.mjs's attachment* values and bodyTimeoutMs.
 // `handler.budget.clear()` forgets the window (test reset).
 export function createAttachmentHandler({ store, tokens = null, log = () => {}, limits = DEFAULT_LIMITS, now = Date.now }) {
-  const budget = createWindowBudget({
-    perAddress: limits.attachmentPerAddress, perConversation: limits.attachmentPerConversation, windowMs: limits.attachmentWindowMs,
+  const budget = windowBudgetFor(store, {
+    name: 'attachment', perAddress: limits.attachmentPerAddress, perConversation: limits.attachmentPerConversation, windowMs: limits.attachmentWindowMs,
   }, now);
   const fail = (res, status, code, message, extra = {}) => sendError(res, status, code, message, { ...CORS_HEADERS, ...extra });
 
@@ -101,15 +101,14 @@ export function createAttachmentHandler({ store, tokens = null, log = () => {}, 
       return fail(res, 429, 'rate_limited', `Too many uploads from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { 'Retry-After': String(over.retryAfterS) });
     };
-    const overAddress = budget.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
-    if (overAddress) return refuseOver(overAddress);
-    const notOwner = await admitByKey(store, conversationId, key.key);
-    if (notOwner) {
+    const admission = await admitToConversation(budget, {
+      req, conversation: conversationId, request: id, proveKey: () => admitByKey(store, conversationId, key.key),
+    });
+    if (admission?.over) return refuseOver(admission.over);
+    if (admission?.refused) {
       log(`[server] POST ${ATTACHMENT_PATH} refused: conversation ${conversationId.slice(0, 8)} is bound to another conversation_key`);
-      return fail(res, notOwner.status, notOwner.code, notOwner.message);
+      return fail(res, admission.refused.status, admission.refused.code, admission.refused.message);
     }
-    const overConversation = budget.takeConversation(conversationId, id);
-    if (overConversation) return refuseOver(overConversation);
     const size = imageSize(read.bytes, type);
     const meta = {
       id, type, size: read.bytes.length, width: size?.width ?? null, height: size?.height ?? null,

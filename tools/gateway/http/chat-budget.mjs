@@ -6,17 +6,41 @@
 //   - per conversation_id (what one widget sends): chatPerConversation
 //     distinct message ids, so a widget retrying the same message (after a
 //     503, a dropped connection) never spends this budget twice.
-// Values in store/limits.mjs. Counted in this instance's memory: with N
-// instances a client may send up to N times the budget. The counters are
-// forgotten each window, so they hold at most one window's clients.
+// Values in store/limits.mjs. With the Redis store the counts are kept in
+// Redis (store/redis-window-budgets.mjs), so a client has its budget once
+// whichever instance it reaches; with the in-memory store (one instance) in
+// this instance's memory. Either forgets them each window, so they hold at
+// most one window's clients.
 //
 // takeAddress(address) and takeConversation(conversation, messageId) each
 // return null (counted) or {retryAfterS, by: 'address' | 'conversation'}
-// (refused, nothing counted). An endpoint takes the address's first, before
+// (refused, nothing counted). Endpoints use them through admitToConversation,
+// which takes the address's first, before
 // the store is asked anything (a flood costs its sender), and the
 // conversation's only once the request proved it holds the conversation's
 // key: a conversation id is a name others may know, and a stranger sending
 // with it must not spend, and so exhaust, its owner's budget.
+
+// The order above as one step, so that no endpoint can take the budgets
+// around the key check the wrong way: the address's budget, then proveKey()
+// (async; null when the request holds the conversation's key, else the
+// refusal to send), then the conversation's budget. Resolves to null
+// (admitted, both counted), { over: {retryAfterS, by} } (answer 429) or
+// { refused } (proveKey's refusal). A null budget admits on the key alone.
+export async function admitToConversation(budget, { req, conversation, request, proveKey }) {
+  const overAddress = (await budget?.takeAddress(clientAddressOf(req))) ?? null;
+  if (overAddress) return { over: overAddress };
+  const refused = await proveKey();
+  if (refused) return { refused };
+  const overConversation = (await budget?.takeConversation(conversation, request)) ?? null;
+  return overConversation ? { over: overConversation } : null;
+}
+
+// The peer a request came from: the address the trusted proxy named
+// (natterClientAddress), else the socket's.
+export function clientAddressOf(req) {
+  return req.natterClientAddress ?? req.socket?.remoteAddress ?? '';
+}
 
 // The budget key of a peer address: IPv4 (also IPv4-mapped) as is, IPv6 by
 // its first four groups.
@@ -33,12 +57,36 @@ export function addressKey(address = '') {
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-export function createChatBudget({ chatPerAddress, chatPerConversation, chatWindowMs }, now = Date.now) {
-  return createWindowBudget({ perAddress: chatPerAddress, perConversation: chatPerConversation, windowMs: chatWindowMs }, now);
+export function createChatBudget({ chatPerAddress, chatPerConversation, chatWindowMs }, { now = Date.now, store = null } = {}) {
+  return windowBudgetFor(store, { name: 'chat', perAddress: chatPerAddress, perConversation: chatPerConversation, windowMs: chatWindowMs }, now);
 }
 
-// The same two counters for another endpoint (POST /api/feedback:
-// feedback-endpoint.mjs), `messageId` being whatever makes a resend the same.
+// The same two counters for an endpoint named `name` (feedback, action,
+// attachment), `messageId` being whatever makes a resend the same: in the
+// store when it keeps them for every instance (store.takeWindow, Redis),
+// else in this instance's memory.
+export function windowBudgetFor(store, limits, now = Date.now) {
+  return typeof store?.takeWindow === 'function' ? createSharedWindowBudget(limits, store) : createWindowBudget(limits, now);
+}
+
+// The counters in the store. take* answer promises; clear() has nothing of
+// its own to forget (a test reset clears the store, and the counts with it).
+export function createSharedWindowBudget({ name, perAddress, perConversation, windowMs }, store) {
+  return {
+    async takeAddress(address) {
+      const retryAfterS = await store.takeWindow(`${name}:address:${addressKey(address)}`, { limit: perAddress, windowMs });
+      return retryAfterS > 0 ? { retryAfterS, by: 'address' } : null;
+    },
+    async takeConversation(conversation, messageId = '') {
+      const retryAfterS = await store.takeWindow(`${name}:conversation:${conversation}`,
+        { limit: perConversation, windowMs, request: messageId });
+      return retryAfterS > 0 ? { retryAfterS, by: 'conversation' } : null;
+    },
+    clear() {},
+  };
+}
+
+// The counters in this instance's memory.
 export function createWindowBudget({ perAddress, perConversation, windowMs }, now = Date.now) {
   let windowStart = now();
   let byAddress = new Map();

@@ -10,6 +10,7 @@ import { AGENT_FAILED } from '../runs/agent-runs.mjs';
 import { SSE_HEADERS, formatEvent } from './sse.mjs';
 import { bearerToken } from '../auth/access-tokens.mjs';
 import { admitByKey } from '../session/conversation-key.mjs';
+import { admitToConversation } from './chat-budget.mjs';
 
 const RETRY_AFTER_S = 5;
 
@@ -86,20 +87,18 @@ export function createChatHandler({
       sendError(res, 429, 'rate_limited', `Too many messages from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { ...CORS_HEADERS, 'Retry-After': String(over.retryAfterS) });
     };
-    const overAddress = checked.ok ? budget?.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '') ?? null : null;
-    if (overAddress) return refuseOver(overAddress);
     // The conversation's key before anything of it is touched: a request
     // without it stores nothing and runs nothing (conversation-key.mjs).
-    const notOwner = checked.ok
-      ? await admitByKey(store, checked.request.conversation_id, checked.request.conversation_key) : null;
-    if (notOwner) {
+    const admission = checked.ok ? await admitToConversation(budget, {
+      req, conversation: checked.request.conversation_id, request: checked.request.message_id,
+      proveKey: () => admitByKey(store, checked.request.conversation_id, checked.request.conversation_key),
+    }) : null;
+    if (admission?.over) return refuseOver(admission.over);
+    if (admission?.refused) {
       log(`[server] POST /api/chat refused: conversation ${checked.request.conversation_id.slice(0, 8)} is bound to another conversation_key`);
-      sendError(res, notOwner.status, notOwner.code, notOwner.message, CORS_HEADERS);
+      sendError(res, admission.refused.status, admission.refused.code, admission.refused.message, CORS_HEADERS);
       return;
     }
-    const overConversation = checked.ok
-      ? budget?.takeConversation(checked.request.conversation_id, checked.request.message_id) ?? null : null;
-    if (overConversation) return refuseOver(overConversation);
     // Every photo it names was uploaded for this conversation, or nothing runs.
     const unknown = checked.ok ? await firstUnknown(store, checked.request.conversation_id, checked.request.attachments) : null;
     if (unknown) {

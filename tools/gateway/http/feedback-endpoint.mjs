@@ -16,7 +16,7 @@
 import { sendError, sendJson } from './http-util.mjs';
 import { ANSWERED, readWidgetPost } from './widget-post.mjs';
 import { CORS_HEADERS } from './chat-endpoint.mjs';
-import { createWindowBudget } from './chat-budget.mjs';
+import { admitToConversation, windowBudgetFor } from './chat-budget.mjs';
 import { checkConversationKey, checkKeyProof, missingKey } from '../session/conversation-key.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
 
@@ -51,8 +51,8 @@ async function known(store, id) {
 // feedbackWindowMs, bodyTimeoutMs). `handler.budget.clear()` forgets the window (test reset).
 export function createFeedbackHandler({ recorder, store, tokens = null, log = () => {}, limits = DEFAULT_LIMITS, now = Date.now }) {
   const counts = new Map(); // conversation id -> feedback accepted here
-  const budget = createWindowBudget({
-    perAddress: limits.feedbackPerAddress, perConversation: limits.feedbackPerConversation, windowMs: limits.feedbackWindowMs,
+  const budget = windowBudgetFor(store, {
+    name: 'feedback', perAddress: limits.feedbackPerAddress, perConversation: limits.feedbackPerConversation, windowMs: limits.feedbackWindowMs,
   }, now);
   const fail = (res, status, code, message, extra = {}) => sendError(res, status, code, message, { ...CORS_HEADERS, ...extra });
   async function feedback(req, res) {
@@ -74,16 +74,18 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
       return fail(res, 429, 'rate_limited', `Too much feedback from this ${over.by === 'address' ? 'client' : 'conversation'}; retry later.`,
         { 'Retry-After': String(over.retryAfterS) });
     };
-    const overAddress = budget.takeAddress(req.natterClientAddress ?? req.socket?.remoteAddress ?? '');
-    if (overAddress) return refuseOver(overAddress);
-    if (!(await known(store, id))) return fail(res, 404, 'no_conversation', 'No such conversation is open.');
-    const notOwner = await checkKeyProof(store, id, b.conversation_key);
-    if (notOwner) {
-      log(`[server] POST /api/feedback refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
-      return fail(res, notOwner.status, notOwner.code, notOwner.message);
+    const admission = await admitToConversation(budget, {
+      req, conversation: id, request: b.kind === 'thumb' ? `thumb:${b.answer_id}` : 'rating',
+      proveKey: async () => (await known(store, id)
+        ? checkKeyProof(store, id, b.conversation_key)
+        : { status: 404, code: 'no_conversation', message: 'No such conversation is open.' }),
+    });
+    if (admission?.over) return refuseOver(admission.over);
+    if (admission?.refused) {
+      const { status, code, message } = admission.refused;
+      if (status === 403) log(`[server] POST /api/feedback refused: conversation ${id.slice(0, 8)} is bound to another conversation_key`);
+      return fail(res, status, code, message);
     }
-    const overConversation = budget.takeConversation(id, b.kind === 'thumb' ? `thumb:${b.answer_id}` : 'rating');
-    if (overConversation) return refuseOver(overConversation);
     const n = counts.get(id) ?? 0;
     if (n >= FEEDBACK_PER_CONVERSATION) return fail(res, 429, 'too_much_feedback', 'This conversation has given enough feedback.');
     counts.delete(id);

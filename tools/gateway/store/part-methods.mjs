@@ -26,6 +26,12 @@ export const ATTACHMENT_CALLS = {
   promised: ['saveAttachment', 'readAttachment', 'attachmentMetas'],
   immediate: [],
 };
+// Only the Redis store has it: the in-memory store's budgets are the
+// instance's own (http/chat-budget.mjs counts them in memory).
+export const WINDOW_BUDGET_CALLS = {
+  promised: ['takeWindow'],
+  immediate: [],
+};
 export const PRESENCE_CALLS = {
   promised: ['markStaffPresent', 'staffOnline', 'saveEmailOnce', 'markRead', 'publishTyping', 'lastSeq'],
   immediate: ['onTyping'],

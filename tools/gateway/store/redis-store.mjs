@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { authRefusal, connectOrRefuse, redisAddress, redisConnection, startDeadline } from './redis-connection.mjs';
 import { limitsWith } from './limits.mjs';
-import { ACTION_NOTE_CALLS, ATTACHMENT_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, forwardToPart } from './part-methods.mjs';
+import { ACTION_NOTE_CALLS, ATTACHMENT_CALLS, OWNERSHIP_CALLS, PRESENCE_CALLS, RUN_CALLS, STAFF_LEDGER_CALLS, WINDOW_BUDGET_CALLS, forwardToPart } from './part-methods.mjs';
 import { MAX_VOICE_CALLS, newResumeToken } from './session-tokens.mjs';
 import { SCRIPTS } from './redis-scripts.mjs';
 import { CONTINUE_SCRIPTS } from './redis-continue-scripts.mjs';
@@ -21,6 +21,7 @@ import { RedisPresence } from './redis-presence.mjs';
 import { RedisStaffLedger } from './redis-staff-ledger.mjs';
 import { RedisActionNotes } from './redis-action-notes.mjs';
 import { ATTACHMENT_SCRIPTS, RedisAttachments } from './redis-attachments.mjs';
+import { WINDOW_BUDGET_SCRIPTS, RedisWindowBudgets } from './redis-window-budgets.mjs';
 import { RedisOwnership } from './redis-ownership.mjs';
 import { RedisRuns } from './redis-runs.mjs';
 import { EPOCH_KEY, KICK_CHANNEL, LOG_CHANNEL, PICKUPS_KEY, WAITING_KEY, sessionKeys, staffKeys } from './redis-keys.mjs';
@@ -50,6 +51,7 @@ export class RedisStore {
   #actionNotes; // redis-action-notes.mjs
   #attachments; // redis-attachments.mjs
   #ownership; // redis-ownership.mjs
+  #budgets; // redis-window-budgets.mjs
   #epochTimer = null;
   #epochCheckMs;
   #log;
@@ -92,6 +94,7 @@ export class RedisStore {
     this.#ownership = new RedisOwnership(part);
     this.#actionNotes = new RedisActionNotes(part);
     this.#attachments = new RedisAttachments(part);
+    this.#budgets = new RedisWindowBudgets(part);
   }
 
   async start() {
@@ -109,7 +112,7 @@ export class RedisStore {
       deadline.clear();
     }
     this.#started = true;
-    for (const [name, text] of Object.entries({ ...SCRIPTS, ...CONTINUE_SCRIPTS, ...ATTACHMENT_SCRIPTS })) {
+    for (const [name, text] of Object.entries({ ...SCRIPTS, ...CONTINUE_SCRIPTS, ...ATTACHMENT_SCRIPTS, ...WINDOW_BUDGET_SCRIPTS })) {
       this.#shas.set(name, { text, sha: createHash('sha1').update(text).digest('hex') });
     }
     await this.#sub.subscribe(KICK_CHANNEL, (message) => {
@@ -441,6 +444,7 @@ export class RedisStore {
     forwardToPart(this, (store) => store.#ownership, OWNERSHIP_CALLS);
     forwardToPart(this, (store) => store.#actionNotes, ACTION_NOTE_CALLS);
     forwardToPart(this, (store) => store.#attachments, ATTACHMENT_CALLS);
+    forwardToPart(this, (store) => store.#budgets, WINDOW_BUDGET_CALLS);
     forwardToPart(this, (store) => store.#presence, PRESENCE_CALLS);
   }
 }
