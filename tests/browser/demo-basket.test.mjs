@@ -6,8 +6,9 @@
 // basket, and staff see what the page did in the console.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, openStorefront, eventually } from './harness.mjs';
+import { startStack, openStorefront } from './harness.mjs';
 import { LOCAL_NETWORK, signInToConsole } from './story-helpers.mjs';
+import { askAndConfirm } from './action-helpers.mjs';
 
 const STAFF_TOKEN = 'demo-basket-staff-token-0123456789';
 let stack;
@@ -31,14 +32,8 @@ async function openProductPage({ live = false } = {}) {
 async function addWithTheAssistant(s) {
   const count = s.page.locator('.basket .count');
   const before = Number(await count.textContent()); // the browser's basket: kept across this file's tests
-  await s.openChat();
-  await s.textarea.fill('add this to my basket');
-  await s.textarea.press('Enter');
-  await s.finishedReplies.first().waitFor();
-  assert.match(await s.finishedReplies.first().textContent(), /Shall I add Astro Bot \(PS5\) to your basket\?/);
-  const card = s.widget.getByRole('group', { name: 'Astro Bot (PS5)' });
-  await card.getByRole('button', { name: 'Confirm' }).click();
-  await eventually(async () => assert.equal(await card.getAttribute('data-state'), 'done'), { timeout: 10_000 });
+  const { card, answer } = await askAndConfirm(s);
+  assert.match(answer, /Shall I add Astro Bot \(PS5\) to your basket\?/);
   assert.equal(await card.getByRole('status').textContent(), 'Done: Added Astro Bot (PS5) to your basket');
   assert.equal(Number(await count.textContent()), before + 1);
 }

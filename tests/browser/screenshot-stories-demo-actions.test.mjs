@@ -14,9 +14,10 @@
 // them. NATTER_DIST_DIR: story-helpers.mjs. docs/theming.md, "Screenshot tests".
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, openStorefront, eventually } from './harness.mjs';
+import { startStack, openStorefront } from './harness.mjs';
 import { SIZES, LANGS, storyStack, signInToConsole } from './story-helpers.mjs';
 import { checkRegion, checkShot } from './region-shots.mjs';
+import { askAndConfirm } from './action-helpers.mjs';
 
 const STAFF_TOKEN = 'demo-action-stories-staff-token-0123456789';
 let stack;
@@ -43,13 +44,7 @@ async function openProductPage(viewport, { live = false } = {}) {
 
 // Asks the assistant, confirms on its card; returns the card once done.
 async function addWithTheAssistant(s) {
-  await s.openChat();
-  await s.textarea.fill('add this to my basket');
-  await s.textarea.press('Enter');
-  await s.finishedReplies.first().waitFor();
-  const card = s.widget.getByRole('group', { name: 'Astro Bot (PS5)' });
-  await card.getByRole('button', { name: 'Confirm' }).click();
-  await eventually(async () => assert.equal(await card.getAttribute('data-state'), 'done'), { timeout: 10_000 });
+  const { card } = await askAndConfirm(s);
   assert.equal(await s.page.locator('.basket .count').textContent(), '1');
   await s.page.evaluate(() => document.querySelector('natter-widget').shadowRoot.activeElement?.blur());
   await s.page.evaluate(() => document.fonts.ready);
