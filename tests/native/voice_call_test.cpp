@@ -81,18 +81,44 @@ TEST_F(VoiceCallTest, TheGreetingPlaysAndEndsOnlyWhenPlaybackHasDrained) {
   EXPECT_EQ(last_state(h), "listening");
 }
 
-TEST_F(VoiceCallTest, EnterInVoiceModeIsConsumedLoggedAndSendsNothing) {
+TEST_F(VoiceCallTest, EnterOnAnEmptyComposerInACallIsConsumedLoggedAndSendsNothing) {
   start_call();
   h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"start","utterance":1)")});
   const size_t frames_before = h.all_of<WsSend>().size();
-  for (int i = 0; i < 10; ++i) {
-    auto fx = h.feed(EnterPressed{"hello there", false, false, false});
-    EXPECT_EQ(Harness::of<ConsumeKey>(fx).size(), 1u);
+  for (const char* text : {"", "   ", "\n"}) {
+    for (int i = 0; i < 3; ++i) {
+      auto fx = h.feed(EnterPressed{text, false, false, false});
+      EXPECT_EQ(Harness::of<ConsumeKey>(fx).size(), 1u);
+    }
   }
-  h.feed(EnterPressed{"hello there", false, false, true});  // held key
+  h.feed(EnterPressed{"", false, false, true});  // held key
   h.feed(ComposerChanged{5});
-  EXPECT_EQ(h.count_logs("Enter ignored in voice mode"), 10u);
+  EXPECT_EQ(h.count_logs("Enter ignored in voice mode"), 9u);
   EXPECT_EQ(h.all_of<WsSend>().size(), frames_before);
+  EXPECT_TRUE(sent_frames(h, "voice.end").empty());
+  EXPECT_EQ(last_state(h), "agent_speaking");
+  EXPECT_TRUE(h.all_of<MicrophoneReleased>().empty());
+}
+
+// Typing during a call is heard: Enter with text sends it as the shopper's
+// turn (a msg, which the gateway answers aloud in the call), once, and the
+// call goes on as it was; the next Enters, the composer empty again, are the
+// call's.
+TEST_F(VoiceCallTest, EnterWithTextInACallSendsItOnceAsATurnAndTheCallGoesOn) {
+  start_call();
+  h.feed(WsFrame{conn, voice_frame("voice.agent", call, R"(,"state":"start","utterance":1)")});
+  auto fx = h.feed(EnterPressed{"order 12345", false, false, false});
+  EXPECT_EQ(Harness::of<ConsumeKey>(fx).size(), 1u);
+  auto msgs = sent_frames(h, "msg");
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_NE(msgs[0].find(R"("text":"order 12345")"), std::string::npos) << msgs[0];
+  h.feed(EnterPressed{"order 12345", false, false, true});  // the key held while the send is in flight
+  h.feed(EnterPressed{"order 12345", true, false, false});  // Shift+Enter: a newline, the browser's
+  h.feed(EnterPressed{"order 12345", false, true, false});  // the IME's own Enter
+  EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
+  EXPECT_EQ(h.count_logs("Enter ignored in voice mode"), 0u);
+  h.feed(EnterPressed{"", false, false, false});
+  EXPECT_EQ(h.count_logs("Enter ignored in voice mode"), 1u);
   EXPECT_TRUE(sent_frames(h, "voice.end").empty());
   EXPECT_EQ(last_state(h), "agent_speaking");
   EXPECT_TRUE(h.all_of<MicrophoneReleased>().empty());

@@ -117,8 +117,7 @@ void Client::handle(const Event& event, int64_t now) {
       [&](const auto& e) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, EnterPressed>) {
-          if (voice_.active()) voice_.on_enter(e);
-          else send_.on_enter(e, now);
+          if (!(voice_.active() && voice_.on_enter(e))) send_.on_enter(e, now);
         }
         else if constexpr (std::is_same_v<T, SendClicked>) send_.on_trigger(e.text, "click", now);
         else if constexpr (std::is_same_v<T, HostSend>) send_.on_trigger(e.text, "host", now);

@@ -106,7 +106,7 @@ export function createSessionEndpoint({
     const conn = current.get(id);
     if (conn && conn.gen === gen && !conn.replaced) conn.send(frame);
   };
-  const turns = createTurns({ store, agentRuns, stats, log, signal, deliver });
+  const turns = createTurns({ store, agentRuns, stats, log, signal, deliver, speakTyped: (id) => voice.speakTyped?.(id) ?? null });
 
   function replace(conn, reason) {
     if (conn.replaced) return;

@@ -24,7 +24,10 @@
 //   (control/transitions.mjs), a turn is not answered: it is popped and the
 //   shopper's message kept for staff (store.holdTurn), after the same ack
 //   and dedupe as ever. A takeover while a reply streams fences it (the store
-//   answers 'held' from the control event on) and cancels its agent here.
+//   answers 'held' from the control event on) and cancels its agent here;
+// - while the session has a voice call open on this instance, the reply is
+//   also said in the call as it is written (speakTyped: the shopper typed
+//   during the call, and hears the answer as to a spoken turn).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fingerprint } from '../runs/fingerprint.mjs';
 import { AGENT_FAILED } from '../runs/agent-runs.mjs';
@@ -42,9 +45,10 @@ const busyFrame = (messageId) => errorFrame(wire.ERROR_BUSY,
 
 // `deps`: { store, agentRuns, stats: RequestStats, log, signal (server closing),
 // deliver(sessionId, gen, frame): sends a frame to this instance's current
-// connection of that session, if it is still that generation's }.
+// connection of that session, if it is still that generation's,
+// speakTyped(sessionId): voice-gateway.mjs's, or absent }.
 // Returns { receiveMsg(conn, {message_id, text}), pump(sessionId, gen), controlChanged(sessionId) }.
-export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
+export function createTurns({ store, agentRuns, stats, log, signal, deliver, speakTyped = () => null }) {
   const pumps = new Map(); // session id -> { gen, again }
   const playing = new Map(); // session id -> message id of the turn being answered here
   // Draining (ops/drain.mjs): the turn being answered here is finished, but
@@ -100,8 +104,14 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver }) {
       agentRuns.cancel(turn.message_id); // a person took over mid-reply: nothing more of it
       return hold();
     };
-    for await (const event of agentRuns.follow(turn, { outcome: begun.outcome, from: cursor, signal, result })) {
-      if (!writer.push(event)) break;
+    const aloud = speakTyped(id);
+    try {
+      for await (const event of agentRuns.follow(turn, { outcome: begun.outcome, from: cursor, signal, result })) {
+        if (!writer.push(event)) break;
+        aloud?.event(event);
+      }
+    } finally {
+      aloud?.end({ failed: result.state === 'failed' });
     }
     let verdict = await writer.drain();
     if (verdict !== 'ok') return outcome(verdict);

@@ -27,8 +27,10 @@ export function createAgentSpeaker({ utterancePackets, rtc, turnSettings, events
   // An utterance the agent will say: `pieces` arrive until it is `closed`;
   // `dropped` aborts when a barge-in or the call's end drops it (nothing
   // more of it is said). `products`: the answer's cards, shown with its bubble.
-  function open(call, products = [], dropped = new AbortController()) {
-    const utterance = { pieces: [], closed: false, products, dropped, wake: null };
+  // `bubble: false`: no transcript bubble (the answer to a typed turn is in
+  // the chat already, as its reply).
+  function open(call, products = [], dropped = new AbortController(), { bubble = true } = {}) {
+    const utterance = { pieces: [], closed: false, products, dropped, wake: null, bubble };
     call.queue.push(utterance);
     return utterance;
   }
@@ -65,12 +67,12 @@ export function createAgentSpeaker({ utterancePackets, rtc, turnSettings, events
   // Where the voice agent says an answer as it is made: the utterance opens
   // with its first piece (so a barge-in before it leaves the answer to come
   // alone), and `signal` aborts once the call dropped it.
-  function answer(call, products) {
+  function answer(call, products, { bubble = true } = {}) {
     const dropped = new AbortController();
     let utterance = null;
     return {
       say(piece) {
-        utterance ??= open(call, products, dropped);
+        utterance ??= open(call, products, dropped, { bubble });
         add(call, utterance, piece);
       },
       end() { if (utterance) close(call, utterance); },
@@ -149,7 +151,7 @@ export function createAgentSpeaker({ utterancePackets, rtc, turnSettings, events
 
   // A partial transcript when the text known or the cards grew since the last.
   function showProgress(call, speaking) {
-    if (speaking.n === 0) return;
+    if (speaking.n === 0 || !speaking.utterance.bubble) return;
     const text = knownText(speaking);
     const products = speaking.utterance.products.slice(0, MAX_TRANSCRIPT_PRODUCTS);
     if (speaking.shown && speaking.shown.text === text && speaking.shown.products === products.length) return;
@@ -226,7 +228,7 @@ export function createAgentSpeaker({ utterancePackets, rtc, turnSettings, events
       if (reason !== 'done') call.out.discardHeld();
       call.out.sendControl(agentEndFrame(call.id, speaking.n, reason));
     }
-    if (speaking.n > 0) { // also when the connection is gone: the event log keeps it for the resume
+    if (speaking.n > 0 && speaking.utterance.bubble) { // also when the connection is gone: the event log keeps it for the resume
       const cut = reason !== 'done' || speaking.pieces.length < speaking.utterance.pieces.length; // a piece failed
       const text = cut ? heardSoFar(speaking) : knownText(speaking);
       transcript(call, agentBubbleId(call, speaking.n), { role: 'agent', text, final: true, cut });

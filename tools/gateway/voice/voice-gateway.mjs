@@ -37,6 +37,7 @@
 import { errorFrame } from '../session/frames.mjs';
 import { createAgentVoice } from './agent-voice.mjs';
 import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
+import { sayAsWritten } from './say-as-written.mjs';
 import { createAgentSpeaker } from './agent-speaker.mjs';
 import { createAudioOut } from './audio-out.mjs';
 import { createCallRtc } from './call-rtc.mjs';
@@ -411,6 +412,18 @@ export function createVoiceGateway({
     faults?.clear();
   }
 
+  // The reply to a turn the shopper typed during a call (session/turns.mjs)
+  // is said in the session's call open on this instance, sentence by
+  // sentence as the agent writes it, without a transcript bubble (the chat
+  // shows the reply). Returns {event(replyEvent), end({failed})}, or null
+  // when no call of that session is open here.
+  function speakTyped(sessionId) {
+    for (const call of openOn.values()) {
+      if (call.session?.id === sessionId) return sayAsWritten(speaker.answer(call, [], { bubble: false }));
+    }
+    return null;
+  }
+
   // Benches: the agent says `text` on every call open on a connection now
   // (queued behind what it is saying); how many calls.
   function sayToOpenCalls(text) {
@@ -431,7 +444,7 @@ export function createVoiceGateway({
   }
 
   return {
-    control, receivePacket, connectionGone, calls, heard, reset, sayToOpenCalls,
+    control, receivePacket, connectionGone, calls, heard, reset, sayToOpenCalls, speakTyped,
     totals: () => ({ ...totals, ...rtc.totals(), ...held() }),
     killRtc: (mode, options) => rtc.kill(mode, options),
     uplinkLossRtc: (every) => rtc.uplinkLoss(every),

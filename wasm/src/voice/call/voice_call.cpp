@@ -1,5 +1,6 @@
 #include "voice/call/voice_call.hpp"
 #include "boundary/json_limits.hpp"
+#include "base/text_limits.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -78,10 +79,12 @@ void VoiceCall::on_playback_drained() {
   feed(v::AgentAudioEnded{});
 }
 
-void VoiceCall::on_enter(const EnterPressed& e) {
-  if (e.shift || e.composing) return;  // a newline, or the IME's own Enter
+bool VoiceCall::on_enter(const EnterPressed& e) {
+  if (e.shift || e.composing) return true;  // a newline, or the IME's own Enter
+  if (!trim(e.text).empty()) return false;  // a typed turn
   c_.out_.emplace_back(ConsumeKey{});
   if (!e.repeat) feed(v::EnterPressed{});
+  return true;
 }
 
 void VoiceCall::on_typed() { feed(v::TextTyped{}); }

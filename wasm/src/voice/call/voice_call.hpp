@@ -43,7 +43,7 @@ class VoiceCall {
  public:
   explicit VoiceCall(Client& c) : c_(c) {}
 
-  // A call is up (anything but Off). Then Enter is not a send.
+  // A call is up (anything but Off).
   bool active() const { return m_.state() != voice::VoiceState::Off; }
   voice::VoiceState state() const { return m_.state(); }
 
@@ -53,7 +53,11 @@ class VoiceCall {
   void on_mic(const std::string& result);
   void on_speech(bool speaking);
   void on_playback_drained();
-  void on_enter(const EnterPressed& e);
+  // Enter during a call: false when it is a typed turn (text in the
+  // composer, not Shift, not the IME's), which the send machine sends as
+  // outside a call and the gateway answers aloud; otherwise the call's, and
+  // ignored. No key ends or disturbs the call.
+  bool on_enter(const EnterPressed& e);
   void on_typed();
 
   // From the connection machine.

@@ -39,8 +39,9 @@
 //   * Barge-in: speech start while AgentSpeaking -> StopPlayback,
 //     SendBargeIn, UserSpeaking. EchoGuard{on} tells the VAD the agent is
 //     audible (see vad.hpp).
-//   * Muted: VAD events are ignored. Enter in voice mode only logs
-//     "Enter ignored in voice mode"; typed text never ends the call.
+//   * Muted: VAD events are ignored. Enter on an empty composer only logs
+//     "Enter ignored in voice mode" (Enter with text is a typed turn, sent by
+//     the send machine: VoiceCall::on_enter); typed text never ends the call.
 //   * An event that does not apply is ignored and the state is unchanged.
 //
 // The states follow from the facts, and every change of state is checked
