@@ -29,6 +29,24 @@ test('a declared action passes with a derived id, the declaration\'s confirm and
   assert.deepEqual(quiet.data, { id: actionId('conv-actions-1', 'msg-actions-1', 'open_product'), name: 'open_product', args: { product_id: 'sku-astro' }, confirm: false });
 });
 
+test('args the page declared a type for must have it; the others pass to the page\'s handler as given', () => {
+  const typed = { ...TURN, context: { actions: [{ name: 'add_to_cart', confirm: true, args: { product_id: 'string', quantity: 'integer', gift: 'boolean', weight: 'number' } }] } };
+  const ok = (args) => checkActionProposal({ name: 'add_to_cart', args, summary: SUMMARY }, typed);
+  assert.equal(ok({ product_id: 'sku-astro', quantity: 2, gift: false, weight: 1.5, note: 'anything' }).ok, true);
+  assert.equal(ok({}).ok, true, 'a missing argument is the handler\'s to refuse');
+  for (const [args, reason] of [
+    [{ quantity: '2' }, /action\.args\.quantity must be an integer, as the page declared it/],
+    [{ quantity: 1.5 }, /quantity must be an integer/],
+    [{ product_id: 7 }, /action\.args\.product_id must be a string/],
+    [{ gift: 'yes' }, /gift must be a boolean/],
+    [{ weight: '1' }, /weight must be a number/],
+  ]) {
+    const checked = ok(args);
+    assert.equal(checked.ok, false, JSON.stringify(args));
+    assert.match(checked.reason, reason);
+  }
+});
+
 let deep = {};
 for (let i = 0; i < 10; i += 1) deep = { d: deep };
 for (const [data, turn, reason] of [

@@ -53,6 +53,11 @@ for (const [value, expected] of [
   [{ actions: [{ name: 'add_to_cart', description: 'd'.repeat(201) }] }, /description must be at most 200/],
   [{ actions: [{ name: 'add_to_cart' }, { name: 'add_to_cart', confirm: false }] }, /actions\[1\]\.name "add_to_cart" is declared twice/],
   [{ actions: Array.from({ length: 17 }, (_, i) => ({ name: `a${i}`, confirm: true })) }, /at most 16 actions/],
+  [{ actions: [{ name: 'add_to_cart', args: ['product_id'] }] }, /actions\[0\]\.args must be an object mapping/],
+  [{ actions: [{ name: 'add_to_cart', args: { product_id: 'text' } }] }, /args\.product_id must be one of string, integer, number, boolean/],
+  [{ actions: [{ name: 'add_to_cart', args: { 'product id': 'string' } }] }, /argument's name must be letters, digits or _/],
+  [{ actions: [{ name: 'add_to_cart', args: JSON.parse('{"__proto__": "string"}') }] }, /argument's name must be letters/],
+  [{ actions: [{ name: 'add_to_cart', args: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`a${i}`, 'string'])) }] }, /at most 16 arguments/],
 ]) {
   test(`refused with a clear message: ${JSON.stringify(value).slice(0, 70)}`, () => {
     const checked = checkContext(value);
@@ -77,6 +82,27 @@ test('declared actions are kept with confirm always present (absent: true); an e
   assert.deepEqual(checkContext({ actions: sixteen }).context, { actions: sixteen });
 });
 
+test('a declared action keeps its argument types; none declared, no args key', () => {
+  const args = { product_id: 'string', quantity: 'integer', gift: 'boolean', price: 'number' };
+  assert.deepEqual(checkContext({ actions: [{ name: 'add_to_cart', args }, { name: 'go', args: {} }] }).context,
+    { actions: [{ name: 'add_to_cart', confirm: true, args }, { name: 'go', confirm: true }] });
+});
+
+// The widget declares at most 16 actions, each description at most 200
+// characters and each args at most 16 names: 16 such declarations do not
+// fit the 8 KiB context. The gateway refuses the whole context by its size
+// (400 bad_context: the message is not kept), never a part of it; the widget
+// refuses, with a console error, the declaration that would not fit
+// (shim/actions.js), so a widget never sends one.
+test('16 maximal action declarations are over the 8 KiB context and refused whole, naming the size', () => {
+  const args = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`argument_${String(i).padStart(2, '0')}_${'x'.repeat(28)}`, 'boolean']));
+  const actions = Array.from({ length: 16 }, (_, i) => ({ name: `${'a'.repeat(38)}${String(i).padStart(2, '0')}`, description: 'd'.repeat(200), confirm: true, args }));
+  const checked = checkContext({ actions });
+  assert.equal(checked.ok, false);
+  assert.match(checked.message, /^context is \d+ bytes as JSON; the limit is 8192\.$/);
+  assert.ok(checkContext({ actions: actions.slice(0, 5) }).ok, 'five of them fit');
+});
+
 test('a context nested far too deep is refused without walking it recursively', () => {
   let deep = [];
   for (let i = 0; i < 50_000; i += 1) deep = [deep];
@@ -84,7 +110,7 @@ test('a context nested far too deep is refused without walking it recursively', 
 });
 
 test('the limits are those docs/protocol.md states', () => {
-  assert.deepEqual({ ...CONTEXT_LIMITS }, { bytes: 8192, text: 200, id: 128, path: 512, url: 2048, cartItems: 50, quantity: 999, actions: 16 });
+  assert.deepEqual({ ...CONTEXT_LIMITS }, { bytes: 8192, text: 200, id: 128, path: 512, url: 2048, cartItems: 50, quantity: 999, actions: 16, actionArgs: 16 });
 });
 
 test('a msg frame with a bad context is bad_frame naming the message; a good one carries it', () => {

@@ -12,7 +12,7 @@ import { ACTION_NAME } from '../http/page-context.mjs';
 
 export const MAX_ARGS_BYTES = 2048;
 const MAX_ARGS_DEPTH = 4;
-const MAX_SUMMARY_TEXT = 120;
+export const MAX_SUMMARY_TEXT = 120;
 const DECIMAL = /^\d{1,9}(\.\d{1,4})?$/;
 const CURRENCY = /^[A-Z]{3}$/;
 // eslint-disable-next-line no-control-regex
@@ -65,6 +65,23 @@ function checkSummary(s) {
   return out;
 }
 
+const IS_TYPE = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => Number.isInteger(v),
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  boolean: (v) => typeof v === 'boolean',
+};
+
+// Each argument the page declared a type for has that type when given;
+// the page's handler reads the rest (and decides what it needs).
+function checkDeclaredTypes(args, declared) {
+  for (const [key, type] of Object.entries(declared.args ?? {})) {
+    if (Object.hasOwn(args, key) && !IS_TYPE[type](args[key])) {
+      throw new Error(`action.args.${key} must be ${type === 'integer' ? 'an integer' : `a ${type}`}, as the page declared it`);
+    }
+  }
+}
+
 // data: what the adapter yielded; turn: {conversation_id, message_id, context}.
 // -> { ok: true, data: {id, name, args, confirm, summary?} } | { ok: false, reason }.
 export function checkActionProposal(data, turn) {
@@ -79,6 +96,7 @@ export function checkActionProposal(data, turn) {
     if (nestsDeeperThan(args, MAX_ARGS_DEPTH)) throw new Error(`action.args nests deeper than ${MAX_ARGS_DEPTH} levels`);
     const bytes = Buffer.byteLength(JSON.stringify(args));
     if (bytes > MAX_ARGS_BYTES) throw new Error(`action.args is ${bytes} bytes as JSON; the limit is ${MAX_ARGS_BYTES}`);
+    checkDeclaredTypes(args, declared);
     const confirm = declared.confirm !== false;
     const out = { id: actionId(turn.conversation_id, turn.message_id, name), name, args, confirm };
     if (data.summary !== undefined || confirm) out.summary = checkSummary(data.summary);

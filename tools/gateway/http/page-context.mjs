@@ -16,8 +16,9 @@
 //   cart:     { items: [{ id?, name?, variant?, quantity, price? }], total?, currency? }
 //   currency: ISO 4217, e.g. "GBP"
 //   locale:   a language tag, e.g. "de-DE"
-//   actions:  [{ name, description?, confirm }]  what the page lets the agent do
-//                                               (natter('action')); names unique
+//   actions:  [{ name, description?, confirm, args? }]  what the page lets the agent do
+//                                               (natter('action')); names unique; args maps
+//                                               each argument's name to its type
 // Agent-bound text is still untrusted: the shop's page wrote it, not the shop's staff.
 import { nestsDeeperThan } from './json-depth.mjs';
 
@@ -30,10 +31,16 @@ export const CONTEXT_LIMITS = Object.freeze({
   cartItems: 50,
   quantity: 999,
   actions: 16,
+  actionArgs: 16,    // arguments per action
 });
 
 // An action's name as the page declares it with natter('action', name, ...).
 export const ACTION_NAME = /^[a-z][a-z0-9_]{0,39}$/;
+// An action's argument: its name as the page's handler reads it, and the
+// JSON type an agent must give (the whole of what a page declares: small
+// enough to travel with every turn, plain enough to check).
+export const ARG_NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+export const ARG_TYPES = Object.freeze(['string', 'integer', 'number', 'boolean']);
 
 export const AVAILABILITY = Object.freeze(['in_stock', 'out_of_stock', 'preorder', 'backorder', 'limited', 'discontinued']);
 
@@ -148,9 +155,21 @@ function cart(value) {
   return { items: items.map(cartItem), ...compact({ total: price(c.total, 'context.cart.total'), currency: currency(c.currency, 'context.cart.currency') }) };
 }
 
+function actionArgs(value, where) {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) refuse(`${where} must be an object mapping each argument's name to its type.`);
+  const names = Object.keys(value);
+  if (names.length > CONTEXT_LIMITS.actionArgs) refuse(`${where} holds at most ${CONTEXT_LIMITS.actionArgs} arguments.`);
+  for (const name of names) {
+    if (!ARG_NAME.test(name)) refuse(`${where}: an argument's name must be letters, digits or _, at most 40 characters.`);
+    if (!ARG_TYPES.includes(value[name])) refuse(`${where}.${name} must be one of ${ARG_TYPES.join(', ')}.`);
+  }
+  return names.length === 0 ? undefined : { ...value };
+}
+
 function action(value, i, seen) {
   const where = `context.actions[${i}]`;
-  const a = object(value, where, ['name', 'description', 'confirm']);
+  const a = object(value, where, ['name', 'description', 'confirm', 'args']);
   if (typeof a.name !== 'string' || !ACTION_NAME.test(a.name)) {
     refuse(`${where}.name must be lower_snake_case, at most 40 characters.`);
   }
@@ -158,7 +177,12 @@ function action(value, i, seen) {
   seen.add(a.name);
   // Absent means the safe default: the shopper confirms first.
   if (a.confirm !== undefined && typeof a.confirm !== 'boolean') refuse(`${where}.confirm must be true or false.`);
-  return { name: a.name, ...compact({ description: text(a.description, `${where}.description`, CONTEXT_LIMITS.text) }), confirm: a.confirm ?? true };
+  return {
+    name: a.name,
+    ...compact({ description: text(a.description, `${where}.description`, CONTEXT_LIMITS.text) }),
+    confirm: a.confirm ?? true,
+    ...compact({ args: actionArgs(a.args, `${where}.args`) }),
+  };
 }
 
 function actions(value) {
