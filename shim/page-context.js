@@ -16,7 +16,9 @@
 //     never the value, and changes nothing; a bad section of the page's own
 //     markup is dropped with a warning, the rest kept;
 //   - merges them (the shop's keys win, key by key), within the gateway's
-//     8 KiB (a page read drops its cart, then its product, to fit), and
+//     8 KiB (a page read drops its cart, then its product, then its page, to
+//     fit; a declared action that would not fit with the shop's context is
+//     refused with an error, actions.js), and
 //     hands the whole to the core as JSON text (event page_context), which
 //     carries it with each message (wasm/src/people/page_context.hpp).
 //   - carries the shop's declared actions (natter('action'), actions.js) in
@@ -142,6 +144,8 @@ function checkedSections(read, log) {
   return kept;
 }
 
+const withoutActions = (context) => { const { actions: _, ...rest } = context ?? {}; return rest; };
+
 export function createPageWatch({ win, doc, dispatch, listeners, log, connection = {} }) {
   const keepQuery = String(connection.contextQuery ?? '').trim() === 'on';
   let started = false;
@@ -152,13 +156,18 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
   let last = '';
   let asked = 0; // the newest hook call; older answers are dropped
 
+  const shopOwn = () => withoutActions(host);
   // The declared actions win over a context's `actions`: the page runs only its own.
-  const actions = createActions({ dispatch, onChange: () => send() });
+  // They must fit with what the shop said; the page read gives way to them (send).
+  const fits = (list) => bytes({ ...shopOwn(), actions: list }) <= CONTEXT_LIMITS.bytes;
+  const actions = createActions({ dispatch, onChange: () => send(), fits });
   const declared = () => { const list = actions.declared(); return list.length ? { actions: list } : {}; };
 
   function send() {
-    const { actions: _, ...shop } = host;
-    const merged = { ...page, ...shop, ...declared() };
+    const shop = shopOwn();
+    const own = { ...page };
+    for (const drop of ['cart', 'product', 'page']) if (bytes({ ...own, ...shop, ...declared() }) > CONTEXT_LIMITS.bytes) delete own[drop];
+    const merged = { ...own, ...shop, ...declared() };
     const text = Object.keys(merged).length ? JSON.stringify(merged) : '';
     if (text === last) return;
     last = text;
@@ -170,7 +179,6 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
     if (found.page && !keepQuery) found.page.path = found.page.path.replace(/[?#].*$/s, '');
     if (cart !== undefined) found.cart = cart;
     page = checkedSections(found, log);
-    for (const drop of ['cart', 'product']) if (bytes({ ...page, ...host, ...declared() }) > CONTEXT_LIMITS.bytes) delete page[drop];
     send();
   }
 
@@ -219,7 +227,8 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
         result = { message: `cannot be written as JSON (${err?.message ?? err}).` };
       }
       const problem = !result.ok ? result.message
-        : bytes({ ...page, ...result.context, ...declared() }) > CONTEXT_LIMITS.bytes ? `context is over ${CONTEXT_LIMITS.bytes} bytes as JSON with the page's own.`
+        // The page read gives way (send); the declared actions do not.
+        : bytes({ ...withoutActions(result.context), ...declared() }) > CONTEXT_LIMITS.bytes ? `context is over ${CONTEXT_LIMITS.bytes} bytes as JSON with the declared actions.`
           : null;
       if (problem) return log('error', `context: ${problem} The context was not changed.`);
       host = result.context ?? {};

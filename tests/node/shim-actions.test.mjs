@@ -16,10 +16,10 @@ function setup() {
 
 test('a declared action is listed for the page context with its confirm, and null removes it', () => {
   const { actions, changes } = setup();
-  actions.declare('add_to_cart', { description: 'Adds a product', args: { type: 'object' } }, async () => ({ ok: true }));
+  actions.declare('add_to_cart', { description: 'Adds a product', args: { product_id: 'string', quantity: 'integer' } }, async () => ({ ok: true }));
   actions.declare('open_product', { confirm: false }, () => ({ ok: true }));
   assert.deepEqual(actions.declared(), [
-    { name: 'add_to_cart', description: 'Adds a product', confirm: true },
+    { name: 'add_to_cart', description: 'Adds a product', confirm: true, args: { product_id: 'string', quantity: 'integer' } },
     { name: 'open_product', confirm: false },
   ]);
   assert.equal(actions.has('add_to_cart'), true);
@@ -38,7 +38,10 @@ test('a bad call throws a message naming the fault and changes nothing', () => {
     ['add_to_cart', { color: 'red' }, ok, /unknown key "color"/],
     ['add_to_cart', { confirm: 'yes' }, ok, /confirm must be a boolean/],
     ['add_to_cart', { description: 'x'.repeat(201) }, ok, /description/],
-    ['add_to_cart', { args: { big: 'x'.repeat(1100) } }, ok, /args must be an object of at most 1024 bytes/],
+    ['add_to_cart', { args: { big: 'x'.repeat(1100) } }, ok, /: spec\.args\.big must be one of string, integer, number, boolean$/],
+    ['add_to_cart', { args: { type: 'object', properties: {} } }, ok, /spec\.args\.properties must be one of/],
+    ['add_to_cart', { args: { product_id: { type: 'string' } } }, ok, /spec\.args\.product_id must be one of string, integer, number, boolean$/],
+    ['add_to_cart', { args: ['product_id'] }, ok, /spec\.args must be an object mapping each argument's name to its type$/],
     ['add_to_cart', {}, 'not a function', /handler must be a function/],
   ];
   for (const [name, spec, handler, message] of bad) assert.throws(() => actions.declare(name, spec, handler), message);
@@ -82,4 +85,27 @@ test('a long message is cut to 200 characters and data over 2 KiB is left out', 
   await actions.run({ action_id: 'a1', name: 'add_to_cart', args: {}, retry: false });
   assert.equal(sent[0].message.length, 200);
   assert.equal('data' in sent[0], false);
+});
+
+// 16 declarations at their bounds (40-character names, 200-character
+// descriptions, 16 long argument names each) are about 18 KiB: the page
+// context holds 8. The one that would not fit is refused with a message
+// saying so, and nothing of the list already declared changes.
+test('a declaration that would take the page context over 8 KiB is refused, naming the bound; the others stay', () => {
+  const { actions, changes } = setup();
+  const args = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`argument_${String(i).padStart(2, '0')}_${'x'.repeat(28)}`, 'boolean']));
+  const spec = { description: 'd'.repeat(200), args };
+  const refused = [];
+  for (let i = 0; i < MAX_ACTIONS; i += 1) {
+    try { actions.declare(`${'a'.repeat(38)}${String(i).padStart(2, '0')}`, spec, () => ({ ok: true })); } catch (err) { refused.push(err.message); }
+  }
+  const kept = actions.declared();
+  assert.equal(kept.length, 7);
+  assert.equal(changes(), 7);
+  assert.equal(refused.length, 9);
+  assert.match(refused[0], /^natter\('action', 'a{38}07', …\): with it the page context would be over its 8192 bytes as JSON; not declared/);
+  assert.ok(new TextEncoder().encode(JSON.stringify({ actions: kept })).length <= 8192);
+  actions.declare(kept[0].name, { description: 'short' }, () => ({ ok: true })); // replacing one with a smaller one fits
+  actions.declare('small', {}, () => ({ ok: true }));
+  assert.equal(actions.declared().length, 8);
 });

@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availabilityOf, createPageWatch, readPage } from '../../shim/page-context.js';
+import { checkContext } from '../../tools/gateway/http/page-context.mjs';
 
 // A watch on `page`; `sent` the contexts handed to the core, parsed (null: none).
 function watchOn(page, connection = {}) {
@@ -185,4 +186,48 @@ test('declared actions travel in the context key `actions`, sent again when the 
   watch.action(['add_to_cart', null]);
   assert.deepEqual(sent.at(-1), { currency: 'GBP' }, 'removed: sent again without it');
   assert.equal(watch.has('add_to_cart'), false);
+});
+
+// 16 declarations at their bounds do not fit the 8 KiB context (about 1.1
+// KiB each). What is sent always fits: the page read gives way (its cart,
+// then its product, then its page), the shop's own context stays, and each
+// declaration that would not fit with it is one console error naming it.
+test('16 maximal action declarations: the page read gives way, each one that does not fit is an error, what is sent fits', async () => {
+  const { watch, sent, logged } = watchOn(fakePage({ scripts: [ASTRO_LD] }));
+  watch.cart(() => ({ items: [{ id: 'sku-ps5', name: 'PS5 Slim', quantity: 1, price: '449.00' }] }));
+  watch.start();
+  await new Promise((r) => setImmediate(r));
+  assert.ok(sent.at(-1).cart && sent.at(-1).product && sent.at(-1).page);
+  watch.context({ currency: 'GBP' });
+  const args = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`argument_${String(i).padStart(2, '0')}_${'x'.repeat(28)}`, 'boolean']));
+  const names = Array.from({ length: 16 }, (_, i) => `${'a'.repeat(38)}${String(i).padStart(2, '0')}`);
+  const before = logged.length;
+  for (const name of names) watch.action([name, { description: 'd'.repeat(200), args }, () => ({ ok: true })]);
+  const errors = logged.slice(before);
+  const last = sent.at(-1);
+  assert.equal(last.actions.length, 16 - errors.length);
+  assert.equal(errors.length, 9, errors.join('\n'));
+  errors.forEach((line, i) => assert.match(line, new RegExp(`^error: natter\\('action', '${names[16 - errors.length + i]}', …\\): with it the page context would be over its 8192 bytes as JSON; not declared`)));
+  assert.equal(last.currency, 'GBP', "the shop's own context stays");
+  assert.ok(['cart', 'product', 'page'].some((key) => last[key] === undefined), 'the page read gave way');
+  assert.ok(new TextEncoder().encode(JSON.stringify(last)).length <= 8192);
+  assert.equal(checkContext(last).ok, true, 'the gateway accepts what is sent');
+  assert.equal(watch.has(names.at(-1)), false, 'a refused action has no handler either');
+  const count = sent.length;
+  watch.context({ currency: 'GBP', variant: { id: 'i'.repeat(128), name: 'v'.repeat(200) } });
+  assert.match(logged.at(-1), /^error: context: context is over 8192 bytes as JSON with the declared actions\. The context was not changed\.$/);
+  assert.equal(sent.length, count);
+});
+
+test("a declaration that fits alone but not with the shop's context is refused: the shop's context stays", () => {
+  const { watch, sent, logged } = watchOn(fakePage());
+  const variant = { id: 'i'.repeat(128), name: 'v'.repeat(200) };
+  watch.context({ currency: 'GBP', locale: 'en-GB', variant, product: { name: 'n'.repeat(200), brand: 'b'.repeat(200) } });
+  const args = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`argument_${String(i).padStart(2, '0')}_${'x'.repeat(28)}`, 'boolean']));
+  for (let i = 0; i < 16; i += 1) watch.action([`${'a'.repeat(38)}${String(i).padStart(2, '0')}`, { description: 'd'.repeat(200), args }, () => ({ ok: true })]);
+  const last = sent.at(-1);
+  assert.equal(last.actions.length, 6, 'seven fit alone, six with the shop\'s context');
+  assert.equal(logged.filter((l) => /would be over its 8192 bytes/.test(l)).length, 10);
+  assert.deepEqual(last.variant, variant);
+  assert.ok(new TextEncoder().encode(JSON.stringify(last)).length <= 8192);
 });
