@@ -15,7 +15,7 @@ import { assertAxeClean } from './axe.mjs';
 
 const STAFF_TOKEN = 'staff-token-for-the-console-0123456789';
 const CONSOLE = '/staff/console';
-const ASSETS = ['console.js', 'text.js', 'render.js', 'dom.js', 'markdown-text.js', 'staff-client.js', 'console.css'];
+const ASSETS = ['console.js', 'text.js', 'render.js', 'dom.js', 'markdown-text.js', 'staff-client.js', 'photos.js', 'console.css'];
 const UNTRUSTED = '<img src=x onerror="window.__pwned=1">';
 const CHROMIUM_401 = { text: 'Failed to load resource: the server responded with a status of 401 (Unauthorized)', url: '/staff/presence' };
 let stack;

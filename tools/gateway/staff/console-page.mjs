@@ -4,7 +4,9 @@
 // answers 404 otherwise). The page holds no data and no secret: staff type
 // the token into its sign-in form and every call it makes goes through the
 // bearer-checked staff API. A strict policy: scripts, styles and calls from
-// this origin only, nothing inline, no eval, no framing, no form posts.
+// this origin only, nothing inline, no eval, no framing, no form posts;
+// images also from blob: (a shopper's photo is fetched with the Bearer
+// header and shown from a blob: URL the page itself made, console/photos.js).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,7 @@ const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'console');
 const ASSET = /^\/staff\/console\/([a-z][a-z0-9-]*\.(?:js|css|svg))$/; // flat folder, no traversal
 
 export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-  + "img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  + "img-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const HEADERS = Object.freeze({
   'Content-Security-Policy': CONSOLE_CSP,

@@ -12,6 +12,7 @@ import { createStaffClient, newMessageId, session } from './staff-client.js';
 import { pickLanguage, translator } from './text.js';
 import { actionLines, contextFacts, entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
 import { historyView } from './history.js';
+import { createPhotoShelf } from './photos.js';
 import { analyticsView } from './analytics.js';
 
 const POLL_MS = 2500;
@@ -124,6 +125,7 @@ function consoleView(credentials) {
   }
 
   function select(id) {
+    detail?.release();
     selected = id;
     for (const b of list.querySelectorAll('button')) b.setAttribute('aria-current', String(b.dataset.id === id));
     detail = buildDetail(id);
@@ -148,6 +150,7 @@ function consoleView(credentials) {
     const status = h('p', { class: 'feedback', role: 'status' });
     const error = h('p', { class: 'error', role: 'alert' });
     const transcript = h('div', {});
+    const photos = createPhotoShelf({ client, conversationId: id, t });
     const entries = h('div', {});
     const replyText = h('textarea', { id: 'reply-text', rows: 3, maxlength: 4000 });
     const replyForm = h('form', { class: 'compose', hidden: true },
@@ -200,6 +203,7 @@ function consoleView(credentials) {
     let drawn = '';
     return {
       id, heading,
+      release: photos.release,
       nodes: [heading,
         h('dl', { class: 'facts' }, h('dt', {}, t('detail.control')), control, h('dt', {}, t('detail.visitor')), visitor,
           ...facts.flatMap((f) => [f.term, f.value]), handoffTerm, handoff),
@@ -231,7 +235,8 @@ function consoleView(credentials) {
         const next = JSON.stringify([d.transcript, d.entries]);
         if (next !== drawn) { // redrawn only when it changed
           drawn = next;
-          transcript.replaceChildren(transcriptList(t, d.transcript, lang));
+          transcript.replaceChildren(transcriptList(t, d.transcript, lang, photos.list));
+          photos.prune((d.transcript ?? []).flatMap((e) => (e.attachments ?? []).map((a) => a.id)));
           entries.replaceChildren(entryList(t, d.entries));
         }
       },
@@ -265,6 +270,7 @@ function consoleView(credentials) {
   document.addEventListener('visibilitychange', heartbeat);
   stopLoops = () => {
     stopped = true;
+    detail?.release();
     clearTimeout(pollTimer);
     clearInterval(presenceTimer);
     document.removeEventListener('visibilitychange', heartbeat);

@@ -48,12 +48,14 @@ function line(who, text, kind, extra = null) {
   return h('li', { class: `line ${kind}` }, h('span', { class: 'who' }, who), ' ', body, extra);
 }
 
-// The AI's recent turns: [{role, text, cards?}] → <ol>.
-export function transcriptList(t, transcript, lang) {
+// The AI's recent turns: [{role, text, cards?, attachments?}] → <ol>.
+// `photos(attachments)` draws a shopper's photos (photos.js), or null.
+export function transcriptList(t, transcript, lang, photos = () => null) {
   if (!transcript?.length) return h('p', { class: 'empty' }, t('detail.noTranscript'));
   return h('ol', { class: 'transcript' }, transcript.map((e) => line(
     t(e.role === 'shopper' ? 'who.shopper' : 'who.agent'), String(e.text ?? ''), e.role === 'shopper' ? 'shopper' : 'agent',
-    e.cards?.length ? h('ul', { class: 'cards' }, e.cards.map((c) => cardItem(t, c, lang))) : null,
+    [e.cards?.length ? h('ul', { class: 'cards' }, e.cards.map((c) => cardItem(t, c, lang))) : null,
+      e.role === 'shopper' ? photos(e.attachments ?? []) : null],
   )));
 }
 

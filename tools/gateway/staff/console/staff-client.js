@@ -4,6 +4,7 @@
 // when the tab closes), never in the page, the URL or localStorage.
 //
 // Every call resolves {ok, status, body}; status 0 = the network failed.
+// photo() resolves {ok, status, blob} instead: the bytes, for a blob: URL.
 
 const KEY = 'natter.staff';
 
@@ -39,6 +40,18 @@ export function createStaffClient({ token, name, fetchImpl = (...a) => fetch(...
     }
   }
   const one = (id) => `/staff/conversations/${encodeURIComponent(id)}`;
+  // A shopper's photo: the same Bearer header as every call (an <img src>
+  // could not send it), so the console shows its bytes as a blob: URL.
+  async function photo(id, attachmentId) {
+    try {
+      const res = await fetchImpl(`${one(id)}/attachments/${encodeURIComponent(attachmentId)}`, {
+        headers: { Authorization: `Bearer ${token}` }, cache: 'no-store', credentials: 'omit',
+      });
+      return { ok: res.ok, status: res.status, blob: res.ok ? await res.blob() : null };
+    } catch {
+      return { ok: false, status: 0, blob: null };
+    }
+  }
   return {
     name,
     presence: () => call('/staff/presence', {}),
@@ -50,6 +63,7 @@ export function createStaffClient({ token, name, fetchImpl = (...a) => fetch(...
     note: (id, text) => call(`${one(id)}/notes`, { text }),
     typing: (id) => call(`${one(id)}/typing`, {}),
     read: (id) => call(`${one(id)}/read`, {}),
+    photo,
     // The record (docs/record.md): past conversations, searched; one in full; erasure.
     history: ({ q = '', from = '', to = '' } = {}) => {
       const query = new URLSearchParams(Object.entries({ q, from, to }).filter(([, v]) => v));
