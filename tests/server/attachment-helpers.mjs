@@ -27,15 +27,19 @@ function chunk(type, data) {
 }
 
 // A width x height RGB PNG of noise from `seed`-free random bytes (so two
-// calls give different bytes); `padTo` adds a tEXt chunk up to that size.
-export function png(width = 40, height = 30, { padTo = 0 } = {}) {
+// calls give different bytes); `padTo` adds a tEXt chunk up to that size;
+// `pixel(x, y)` → [r, g, b] draws a fixed picture instead (screenshots).
+export function png(width = 40, height = 30, { padTo = 0, pixel = null } = {}) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   const rows = Buffer.alloc((width * 3 + 1) * height);
   randomBytes(rows.length).copy(rows);
-  for (let y = 0; y < height; y += 1) rows[y * (width * 3 + 1)] = 0;
+  for (let y = 0; y < height; y += 1) {
+    rows[y * (width * 3 + 1)] = 0;
+    if (pixel) for (let x = 0; x < width; x += 1) rows.set(pixel(x, y), y * (width * 3 + 1) + 1 + x * 3);
+  }
   const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows))];
   const size = parts.reduce((n, p) => n + p.length, 0) + 12;
   if (padTo > size + 12) parts.push(chunk('tEXt', Buffer.from(`pad\0${'x'.repeat(padTo - size - 12 - 4)}`, 'latin1')));
