@@ -4,6 +4,9 @@
 // plays silence, so the call goes from the greeting to listening:
 //   voice-<state>-<lang>-<size>  the bar while the agent speaks its greeting
 //                                (agent_speaking), then listening, then muted
+//   voice-typed-<lang>-desktop   a message typed during the call: the
+//                                shopper's bubble and the reply in the chat,
+//                                the bar while the reply is said
 // The level meter's fill follows the audio and is blanked.
 // References: tests/browser/reference/; NATTER_UPDATE_SCREENSHOTS=1 rewrites
 // them. NATTER_DIST_DIR: story-helpers.mjs. docs/theming.md, "Screenshot tests".
@@ -14,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack } from './harness.mjs';
 import { micArgs } from './voice-audio.mjs';
-import { SIZES, LANGS, storyStack, openPanel, still, blank } from './story-helpers.mjs';
+import { SIZES, LANGS, storyStack, openPanel, still, blank, send } from './story-helpers.mjs';
 import { checkRegion } from './region-shots.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'natter-voice-story-'));
@@ -48,4 +51,24 @@ for (const lang of LANGS) {
       await checkRegion(`voice-muted-${lang}-${size}`, bar);
     });
   }
+}
+
+for (const lang of LANGS) {
+  test(`${lang} desktop: a message typed during the call is in the chat and its answer is said`, async () => {
+    const w = await openPanel(stack, lang, SIZES.desktop, { data: { transport: 'session' } });
+    await w.widget.locator('.status[data-state="connected"]').waitFor({ state: 'attached' });
+    await w.widget.locator('button.mic').click();
+    await blank(w, ['.voice-meter-fill']);
+    const bar = w.widget.locator('[part="voice-bar"]');
+    await w.widget.locator('[part="voice-bar"][data-state="listening"]').waitFor({ state: 'visible', timeout: 15_000 });
+    const replies = w.widget.locator('li.msg.agent[aria-busy="false"]');
+    const before = await replies.count(); // the greeting's bubble
+    await send(w, 'order 12345, thanks');
+    await w.page.waitForFunction((n) => document.querySelector('natter-widget').shadowRoot
+      .querySelectorAll('li.msg.agent[aria-busy="false"]').length > n, before, { timeout: 15_000 });
+    await w.widget.locator('[part="voice-bar"][data-state="agent_speaking"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await still(w);
+    await checkRegion(`voice-typed-${lang}-desktop`, w.widget.locator('[part="log"]'));
+    await checkRegion(`voice-typed-bar-${lang}-desktop`, bar);
+  });
 }
