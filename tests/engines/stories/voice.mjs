@@ -3,7 +3,8 @@
 // WebKitGTK: its mock capture device): the greeting plays (the bar goes
 // agent_speaking, then listening when it has played out), the microphone's
 // audio reaches the gateway (frames received, and sound, not silence, in the
-// gateway's loudness record), and End call releases the microphone.
+// gateway's loudness record), a message typed during the call is sent once
+// and the call goes on, and End call releases the microphone.
 import assert from 'node:assert/strict';
 import { widgetOn, eventually } from '../widget.mjs';
 import { LIVE_PAGE } from '../../browser/session-helpers.mjs';
@@ -103,6 +104,18 @@ async function voiceCall(browser, stack, codec) {
     const peak = await heardPeak(stack, sessionId);
     assert.ok(peak > 0.02, `the gateway heard sound, not silence (loudest 10 ms RMS ${peak.toFixed(3)})`);
   }, { timeout: 15_000, every: 500 });
+
+  // Typing during the call is heard: Enter with text sends it once, as
+  // outside a call, the box empties and the call goes on (the gateway says
+  // the reply: tests/server/voice-typed-turns.test.mjs).
+  await w.send('order 12345, thanks');
+  await w.waitFor('li.msg.user', { text: 'order 12345, thanks', timeout: 15_000 });
+  await eventually(async () => assert.equal(await w.value('textarea'), '', 'the box emptied'), { timeout: 10_000 });
+  await eventually(async () => {
+    const c = await gatewayCall(stack, sessionId);
+    assert.ok(c?.open, `the call goes on: ${JSON.stringify(c)}`);
+  }, { timeout: 5_000 });
+  assert.ok(!['off', 'ending'].includes(await voiceState(w)), 'still in the call after the typed turn');
 
   await w.click('button.voice-end');
   await waitVoice(w, 'off');
