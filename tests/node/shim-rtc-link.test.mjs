@@ -49,8 +49,10 @@ function fakePeerConnectionClass(made, { relay = null } = {}) {
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
-// Until `done()` holds (at most 2 s): the fake's gathering is a timer, and on
-// a loaded machine one fixed tick was seen to run before it (1 run in ~500).
+// Until `done()` holds (at most 2 s): the fake's gathering is a timer, so an
+// offer is waited for, never given one fixed tick. The tick's timer is armed
+// before the gathering's (in a later microtask), and a process paused 4 ms
+// between the two (a loaded machine) sees the tick run first.
 async function until(done) {
   for (let i = 0; i < 400 && !done(); i += 1) await tick();
 }
@@ -167,7 +169,8 @@ test('closeAll (the core that opened it failed) shuts the current connection, si
 test('an ICE restart: the fresh servers on the same connection, an iceRestart offer, open again once ICE reconnects', async () => {
   const { rtc, made, events } = link({ relay: 'udp' });
   rtc.effects.rtc_open({ pc_id: 5, ice_servers: [] });
-  await tick();
+  await until(() => events.length > 0);
+  assert.deepEqual(events, [{ type: 'rtc_offer_ready', pc_id: 5, sdp: 'v=0 offer' }], 'the first offer, before the restart');
   const pc = made[0];
   pc.dc.readyState = 'open';
   pc.setIceConnectionState('connected');
@@ -176,7 +179,7 @@ test('an ICE restart: the fresh servers on the same connection, an iceRestart of
   rtc.effects.rtc_restart({ pc_id: 5, ice_servers: fresh });
   assert.deepEqual(pc.config, { iceServers: fresh });
   pc.setIceConnectionState('checking'); // the new network: the old pair is gone
-  await tick();
+  await until(() => events.length > 0);
   assert.equal(made.length, 1, 'no new peer connection');
   assert.deepEqual(pc.offers, [{}, { iceRestart: true }]);
   assert.deepEqual(events, [{ type: 'rtc_offer_ready', pc_id: 5, sdp: 'v=0 restart' }]);
@@ -198,7 +201,7 @@ test('an ICE restart: the fresh servers on the same connection, an iceRestart of
 test('a restart of a connection that is not the current one does nothing', async () => {
   const { rtc, made, events } = link();
   rtc.effects.rtc_open({ pc_id: 6, ice_servers: [] });
-  await tick();
+  await until(() => events.length > 0);
   rtc.effects.rtc_restart({ pc_id: 7, ice_servers: [] });
   await tick();
   assert.deepEqual(made[0].offers, [{}]);
