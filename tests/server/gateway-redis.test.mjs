@@ -48,11 +48,17 @@ async function cluster({ n = 2, ...options } = {}) {
 
 // Two instances on one Redis for the kill stories: A in a child process a
 // test may SIGKILL (redis-helpers.mjs), B in this one; replies slow enough
-// to kill A mid-reply, and a short lease so B takes A's run over soon.
+// to kill A mid-reply (26 deltas: about 1.3 s), and a lease short enough
+// that B takes A's run over within seconds. The stories act inside that
+// lease (a retry joins, a person takes the conversation) before it runs
+// out: it must outlast a test process or A's renewals starved for several
+// hundred ms on a loaded CI machine, or the story checks the scheduler
+// (with 400 ms, a 400 ms stall after the kill failed both such stories).
 const STAFF_TOKEN = 'redis-staff-token-0123456789abcdef';
+const KILL_LEASE_MS = 3000;
 async function killableAndSurvivor() {
   const redis = await startRedis();
-  const options = { redisUrl: redis.url, tokenDelayMs: 30, leaseMs: 400, staffToken: STAFF_TOKEN };
+  const options = { redisUrl: redis.url, tokenDelayMs: 50, leaseMs: KILL_LEASE_MS, staffToken: STAFF_TOKEN };
   const a = await startGatewayProcess({ ...options, instance: 'gw-a' });
   const b = await startTestServer({ ...options, instance: 'gw-b' });
   return {
@@ -243,9 +249,11 @@ test('an instance dies mid-reply after a person took the conversation: the reade
     const one = await joinSession(a.url, { session: 'x-p', tab: 't' });
     one.socket.send(msg('x-p-1', text));
     await one.socket.waitFor((f) => f.type === 'event' && f.event === 'delta' && f.seq >= 3);
-    const joined = postChat(b.url, { key: 'x-p-1', conversation: 'x-p', text }); // B reads A's run
-    await sleep(100);
-    await a.kill(); // mid-reply: the run stays in progress until its lease (400 ms) runs out
+    let reading;
+    const bReads = new Promise((resolve) => { reading = resolve; });
+    const joined = postChat(b.url, { key: 'x-p-1', conversation: 'x-p', text, onData: reading }); // B reads A's run
+    await bReads; // B joined (its first events are out), so it is B's reader that finds A gone
+    await a.kill(); // mid-reply: the run stays in progress until its lease runs out
     const take = await fetch(new URL('/staff/conversations/x-p/take', b.url), {
       method: 'POST', headers: { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' }, body: '{"name":"Ana"}',
     });
@@ -264,8 +272,10 @@ test('HTTP: the instance streaming a reply is killed; the retry on the other get
   try {
     const text = 'do you have PS5 games?';
     const reference = parseEvents((await postChat(b.url, { key: 'ref-h', conversation: 'ref-h', text })).body);
-    const cut = postChat(a.url, { key: 'x-h-1', conversation: 'x-h', text });
-    await sleep(200); // a few events are out
+    let streaming;
+    const someOut = new Promise((resolve) => { streaming = resolve; });
+    const cut = postChat(a.url, { key: 'x-h-1', conversation: 'x-h', text, onData: (soFar) => { if (/event: delta/.test(soFar)) streaming(); } });
+    await someOut; // A claimed the run and its reply is under way
     await a.kill();
     const partial = await cut;
     assert.equal(partial.reset, true, 'the first response was cut');

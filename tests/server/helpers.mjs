@@ -25,10 +25,12 @@ export async function startTestServer(options = {}) {
 
 // Resolves { status, headers, body, reset } once the response ends or the
 // connection is cut. `reset` is true when the socket closed before the
-// response completed (body holds what arrived before that).
+// response completed (body holds what arrived before that). `onData(soFar)`,
+// if given, is called with the body so far as each chunk arrives: for a
+// test that acts at a point of a streamed reply rather than after a sleep.
 // A test control (/__natter/) gets the header the controls require
 // (control-guard.mjs) unless `headers` names it; null leaves it out.
-export function request(baseUrl, { method = 'GET', path: urlPath = '/', headers = {}, body } = {}) {
+export function request(baseUrl, { method = 'GET', path: urlPath = '/', headers = {}, body, onData = null } = {}) {
   const all = urlPath.startsWith('/__natter/') ? { [CONTROL_HEADER]: '1', ...headers } : { ...headers };
   for (const [name, value] of Object.entries(all)) if (value === null) delete all[name];
   return new Promise((resolve) => {
@@ -37,7 +39,10 @@ export function request(baseUrl, { method = 'GET', path: urlPath = '/', headers 
     const done = (result) => { if (!settled) { settled = true; resolve(result); } };
     req.on('response', (res) => {
       const chunks = [];
-      res.on('data', (c) => chunks.push(c));
+      res.on('data', (c) => {
+        chunks.push(c);
+        onData?.(Buffer.concat(chunks).toString('utf8'));
+      });
       const finish = (reset) => done({
         status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), reset,
       });
@@ -88,10 +93,10 @@ export function chatBody({ key = randomUUID(), conversation = 'conv-1', text = '
 // POSTs a chat message. `key` is both message_id and Idempotency-Key unless
 // `headerKey` or a raw `body` says otherwise.
 export function postChat(baseUrl, { key = randomUUID(), text = 'hi', conversation = 'conv-1', headerKey = key,
-  body = JSON.stringify(chatBody({ key, conversation, text })), headers = {} } = {}) {
+  body = JSON.stringify(chatBody({ key, conversation, text })), headers = {}, onData = null } = {}) {
   const all = { 'Content-Type': 'application/json', ...headers };
   if (headerKey !== null) all['Idempotency-Key'] = headerKey;
-  return request(baseUrl, { method: 'POST', path: '/api/chat', headers: all, body });
+  return request(baseUrl, { method: 'POST', path: '/api/chat', headers: all, body, onData });
 }
 
 export async function stats(baseUrl) {
