@@ -1,8 +1,9 @@
-// A text reply said in a call while the agent writes it: its deltas become
-// speakable pieces (spoken-text.mjs) for an answer sink of the agent speaker
-// ({say, end, signal}: agent-speaker.mjs). Once the call dropped the answer
-// (a barge-in, the call's end) nothing more is said; a failed reply stops
-// after what was said, never half a sentence.
+// A text reply said in a call while the agent writes it (a voice turn's
+// answer, voice-agent.mjs; a typed turn's, say-into-calls.mjs): its deltas
+// become speakable pieces (spoken-text.mjs) for an answer sink of the agent
+// speaker ({say, end, signal}: agent-speaker.mjs). Once the call dropped the
+// answer (a barge-in, the call's end) nothing more is said; a failed reply
+// stops after what was said, never half a sentence.
 import { createSpokenStream } from './spoken-text.mjs';
 
 export function sayAsWritten(sink) {

@@ -21,7 +21,7 @@
 // not asked (nothing said); the words go to the staff record.
 // `streamed: false` (the `fixed` turns, for comparison) says the whole
 // answer at once, without a filler.
-import { createSpokenStream } from './spoken-text.mjs';
+import { sayAsWritten } from './say-as-written.mjs';
 
 export { speakable } from './spoken-text.mjs';
 export const NOT_HEARD = 'Sorry, I did not catch that. Could you say it again?';
@@ -75,32 +75,38 @@ export function createVoiceAgent({ stt, agentRuns, store, log = () => {}, stream
     }
   };
 
-  // Reads the run and says each piece as soon as it is whole; true when the
-  // run failed. The filler, if said, is not part of what `said` returns.
+  // Reads the run and says each piece as soon as it is whole (say-as-written.mjs,
+  // the same reading as a typed turn's reply in a call); true when the run
+  // failed. The filler, if said, is not part of what `said` returns.
   async function speakAnswer(request, begun, { say, speak, onCard }) {
-    const spoken = createSpokenStream();
     const whole = [];
-    const result = {};
+    let pieces = 0;
     let filler = null;
+    const writer = sayAsWritten({
+      say(piece) {
+        pieces += 1;
+        clearTimeout(filler);
+        (streamed ? say : (p) => whole.push(p))(piece);
+      },
+      end() {}, // answer() ends the call's answer itself, after a failed run's apology
+      signal: speak.signal,
+    });
     if (streamed && fillerAfterMs > 0) {
-      filler = setTimeout(() => { if (spoken.pieces === 0) speak.say(FILLER, { filler: true }); }, fillerAfterMs);
+      filler = setTimeout(() => { if (pieces === 0) speak.say(FILLER, { filler: true }); }, fillerAfterMs);
     }
-    const sayAll = (pieces) => {
-      if (pieces.length > 0) clearTimeout(filler);
-      for (const piece of pieces) (streamed ? say : (p) => whole.push(p))(piece);
-    };
+    const result = {};
     try {
       for await (const event of agentRuns.follow(request, { outcome: begun.outcome, result, signal: speak.signal })) {
-        if (event.event === 'delta') sayAll(spoken.push(event.data.text));
-        else if (event.event === 'card') onCard(event.data.product);
+        writer.event(event);
+        if (event.event === 'card') onCard(event.data.product);
       }
     } finally {
       clearTimeout(filler);
     }
     if (speak.signal?.aborted) return false; // dropped: nothing more to say
-    if (result.state === 'failed') return true; // stop after what was said: never half a sentence
-    sayAll(spoken.end());
-    if (!streamed && whole.length > 0) say(whole.join(' '));
-    return false;
+    const failed = result.state === 'failed'; // stop after what was said: never half a sentence
+    writer.end({ failed });
+    if (!failed && !streamed && whole.length > 0) say(whole.join(' '));
+    return failed;
   }
 }

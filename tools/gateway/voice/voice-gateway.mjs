@@ -37,7 +37,8 @@
 import { errorFrame } from '../session/frames.mjs';
 import { createAgentVoice } from './agent-voice.mjs';
 import { DEFAULT_AGENT_LINES } from './agent-script.mjs';
-import { sayAsWritten } from './say-as-written.mjs';
+import { OpenCalls } from './open-calls.mjs';
+import { createSayIntoCalls } from './say-into-calls.mjs';
 import { createAgentSpeaker } from './agent-speaker.mjs';
 import { createAudioOut } from './audio-out.mjs';
 import { createCallRtc } from './call-rtc.mjs';
@@ -85,7 +86,7 @@ export function createVoiceGateway({
   const bounds = clientBoundsWith(boundsGiven);
   const utterancePackets = createAgentVoice(loadVoice, synthesize ? { synthesize } : {});
   const sessions = new Map(); // Session -> { calls: Map<call_id, VoiceCall>, lastCallId }
-  const openOn = new Map(); // connection -> its open VoiceCall
+  const openOn = new OpenCalls();
   const refusalReplies = new WeakMap(); // connection -> SendRate of its replies to refused packets
   const totals = {
     frames_received: 0, frames_sent: 0, packets_refused: 0, bad_packets: 0, segments_heard: 0, barge_ins: 0,
@@ -107,6 +108,7 @@ export function createVoiceGateway({
 
   const speaker = createAgentSpeaker({ utterancePackets, rtc, turnSettings, events, totals, tap, log, persist });
   const { say, silence } = speaker;
+  const { speakTyped, sayToOpenCalls } = createSayIntoCalls({ openCalls: openOn, speaker });
   const { take } = createShopperTurns({ transcribe, answer, lines, totals, tap, log, turnSettings, speaker });
 
   function stateOf(session) {
@@ -135,7 +137,7 @@ export function createVoiceGateway({
     call.decoder?.restart();
     call.turns.reset();
     call.attempts.clear();
-    openOn.set(conn, call);
+    openOn.open(conn, call);
   }
 
   // The call stops streaming on its connection. `gone`: the connection is
@@ -148,7 +150,7 @@ export function createVoiceGateway({
       call.out = null; // so the cut utterance's end is not sent
     }
     silence(call, 'closed');
-    if (call.conn && openOn.get(call.conn) === call) openOn.delete(call.conn);
+    if (call.conn) openOn.close(call.conn, call);
     call.conn = null;
     call.out = null;
     call.release(); // its audio and decoder: a resume starts them afresh
@@ -182,7 +184,7 @@ export function createVoiceGateway({
   function openFrom(address) {
     if (address === undefined) return 0; // a connection the session endpoint did not make (tests)
     let n = 0;
-    for (const c of openOn.keys()) if (c.address === address) n += 1;
+    for (const c of openOn.connections()) if (c.address === address) n += 1;
     return n;
   }
 
@@ -410,25 +412,6 @@ export function createVoiceGateway({
     for (const key of Object.keys(totals)) totals[key] = 0;
     rtc.resetTotals();
     faults?.clear();
-  }
-
-  // The reply to a turn the shopper typed during a call (session/turns.mjs)
-  // is said in the session's call open on this instance, sentence by
-  // sentence as the agent writes it, without a transcript bubble (the chat
-  // shows the reply). Returns {event(replyEvent), end({failed})}, or null
-  // when no call of that session is open here.
-  function speakTyped(sessionId) {
-    for (const call of openOn.values()) {
-      if (call.session?.id === sessionId) return sayAsWritten(speaker.answer(call, [], { bubble: false }));
-    }
-    return null;
-  }
-
-  // Benches: the agent says `text` on every call open on a connection now
-  // (queued behind what it is saying); how many calls.
-  function sayToOpenCalls(text) {
-    for (const call of openOn.values()) say(call, text);
-    return openOn.size;
   }
 
   // What the calls hold now: open calls, remembered calls, 20 ms frames of
