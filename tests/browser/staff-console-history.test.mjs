@@ -3,7 +3,8 @@
 // conversation in full after its session is gone: the messages as the
 // shopper saw them (bold as bold, an http(s) link as a link, never raw
 // Markdown, never markup from the text, no javascript: link), the handoff
-// and the note in time order. German labels with ?lang=de.
+// and the note in time order; a shopper's photo as a thumbnail fetched
+// with the staff credential. German labels with ?lang=de.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,10 +13,13 @@ import path from 'node:path';
 import { startStack, openStorefront, recordCspViolations, cspViolations } from './harness.mjs';
 import { connect, helloFrame, msg, closeAllSockets } from '../server/session-helpers.mjs';
 import { request } from '../server/helpers.mjs';
+import { png } from '../server/attachment-helpers.mjs';
+import { shopperSends } from './shopper-photos.mjs';
 
 const STAFF_TOKEN = 'staff-token-for-the-history-0123456789';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-history-'));
 let stack;
+let withPhoto; // {conversation, attachments}: a past conversation with one photo
 
 const staff = (method, urlPath, body) => request(stack.server.url, {
   method, path: urlPath, headers: { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' },
@@ -42,6 +46,8 @@ before(async () => {
   await staff('POST', '/staff/conversations/history-1/hand-back', { name: 'Ana' });
   closeAllSockets();
   for (let i = 0; i < 100 && (await staff('GET', '/staff/conversations/history-1')).status !== 404; i += 1) await new Promise((r) => setTimeout(r, 50));
+  withPhoto = await shopperSends(stack.server.url, 'the box arrived dented', [png(640, 480)]);
+  closeAllSockets();
 });
 after(async () => { await stack?.close(); fs.rmSync(dir, { recursive: true, force: true }); });
 
@@ -57,7 +63,7 @@ test('History: search the record, read a past conversation in full, as the shopp
   const c = await openStorefront(stack, { path: '/staff/console' });
   await signIn(c.page);
   await c.page.getByRole('button', { name: 'History' }).click();
-  await c.page.locator('#history-q').fill('TRADE-IN');
+  await c.page.locator('#history-q').fill('PIXEL <B>TRADE-IN'); // the assistant's answers elsewhere name trade-ins too
   await c.page.getByRole('button', { name: 'Search' }).click();
   const item = c.page.locator('.history-item');
   await c.page.getByText('1 conversations').waitFor();
@@ -79,6 +85,27 @@ test('History: search the record, read a past conversation in full, as the shopp
   assert.doesNotMatch(await staffLine.innerText(), /\*\*|\]\(/, 'no raw Markdown');
   assert.ok((await staffLine.innerText()).includes('not a link'));
   assert.equal(await c.page.evaluate(() => document.querySelectorAll('.history-view b').length), 0, 'no markup from the text');
+  assert.deepEqual(await cspViolations(c.page), []);
+  await c.page.close();
+});
+
+test('History shows a past turn\'s photo as a thumbnail of its shape, fetched with the staff credential', async () => {
+  const c = await openStorefront(stack, { path: '/staff/console' });
+  const photoAuth = [];
+  c.page.on('request', (r) => { if (r.url().includes('/attachments/')) photoAuth.push(r.headerValue('authorization')); });
+  await signIn(c.page);
+  await c.page.getByRole('button', { name: 'History' }).click();
+  await c.page.locator('#history-q').fill('dented');
+  await c.page.getByRole('button', { name: 'Search' }).click();
+  await c.page.getByText('1 conversations').waitFor();
+  await c.page.locator('.history-item').click();
+  const thumb = c.page.locator('.history-view .detail li.shopper ul.photos img');
+  await thumb.waitFor();
+  assert.equal(await thumb.getAttribute('alt'), 'Photo from the shopper (png, 640×480)');
+  assert.deepEqual([await thumb.getAttribute('width'), await thumb.getAttribute('height')], ['160', '120']);
+  await c.page.waitForFunction((el) => el.complete && el.naturalWidth === 640 && el.src.startsWith('blob:'), await thumb.elementHandle());
+  assert.deepEqual(photoAuth, [`Bearer ${STAFF_TOKEN}`]);
+  assert.equal(withPhoto.attachments.length, 1);
   assert.deepEqual(await cspViolations(c.page), []);
   await c.page.close();
 });

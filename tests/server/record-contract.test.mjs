@@ -68,9 +68,9 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
     test('migrations run at start, once: a second open applies none', async () => {
       const setting = await backend.fresh();
       const first = await open(setting);
-      assert.deepEqual(first.schema, { from: 0, to: 2, applied: [1, 2] });
+      assert.deepEqual(first.schema, { from: 0, to: 3, applied: [1, 2, 3] });
       const second = await open(setting);
-      assert.deepEqual(second.schema, { from: 2, to: 2, applied: [] });
+      assert.deepEqual(second.schema, { from: 3, to: 3, applied: [] });
     });
 
     test('a database at an older version is brought up to date at start, its rows kept', async () => {
@@ -81,10 +81,12 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       await driver.run("INSERT INTO conversations (id, started_at, last_at) VALUES ('c1', ?, ?)", [T0, T0]);
       await driver.close();
       const record = await open(setting);
-      assert.deepEqual(record.schema, { from: 1, to: 2, applied: [2] });
-      await record.writeBatch(rows(turn('m1', 'c1', T0 + 1, 'on version 2', { context: { page: { path: '/p/ps5' } } })));
+      assert.deepEqual(record.schema, { from: 1, to: 3, applied: [2, 3] });
+      const photo = { id: 'att_0123456789abcdef01234567', type: 'image/png', size: 2048, width: 640, height: 480 };
+      await record.writeBatch(rows(turn('m1', 'c1', T0 + 1, 'on version 3', { context: { page: { path: '/p/ps5' } }, attachments: [photo] })));
       const full = await record.getConversation('c1');
-      assert.deepEqual(full.turns.map((x) => [x.text, x.context]), [['from version 1', null], ['on version 2', { page: { path: '/p/ps5' } }]]);
+      assert.deepEqual(full.turns.map((x) => [x.text, x.context, x.attachments]),
+        [['from version 1', null, null], ['on version 3', { page: { path: '/p/ps5' } }, [photo]]]);
     });
 
     test('a database with a newer schema than the gateway knows is refused', async () => {
@@ -93,18 +95,18 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       await record.writeBatch(rows(turn('m1', 'c1', T0, 'hi')));
       await record.close();
       opened.pop();
-      // A later gateway's migration 3 was applied to this database.
+      // A later gateway's migration 4 was applied to this database.
       if (kind === 'sqlite') {
         const driver = openSqliteDriver(setting.file);
-        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [3, 'later', T0]);
+        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [4, 'later', T0]);
         await driver.close();
       } else {
         const client = new pg.Client({ connectionString: setting.url });
         await client.connect();
-        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (3, $1, $2)', ['later', T0]);
+        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (4, $1, $2)', ['later', T0]);
         await client.end();
       }
-      await assert.rejects(openRecord(setting), /schema version 3, newer than this gateway knows \(2\)/);
+      await assert.rejects(openRecord(setting), /schema version 4, newer than this gateway knows \(3\)/);
     });
 
     test('a turn written twice is stored once (same batch, and again in a later batch)', async () => {

@@ -19,12 +19,14 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
   return {
     enabled: true,
     // A shopper's turn as received ({message_id, conversation_id, text, visitor?, context?});
-    // `voice`: recognised speech (its transcript).
-    shopperTurn(request, { voice = false } = {}) {
+    // `voice`: recognised speech (its transcript); `attachments`: the photos it
+    // named, as staff are told of them ([{id, type, size, width, height}]).
+    shopperTurn(request, { voice = false, attachments } = {}) {
       put({ type: 'conversation', id: request.conversation_id, visitorId: visitorId(request.visitor), visitor: request.visitor ?? undefined });
       put({
         type: 'turn', id: request.message_id, conversationId: request.conversation_id, role: 'shopper',
         channel: voice || request.message_id.startsWith('voice-') ? 'voice' : 'text', text: request.text, context: request.context ?? undefined,
+        attachments: attachments?.length ? attachments : undefined,
       });
     },
     // The assistant's final text for a shopper's turn, with the cards it showed.

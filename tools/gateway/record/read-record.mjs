@@ -8,7 +8,7 @@ const conversationOf = (r) => ({
   page: parse(r.page), visitor: parse(r.visitor),
 });
 const SHAPES = {
-  turns: (r) => ({ id: r.id, at: r.at, role: r.role, channel: r.channel, author: r.author, text: r.text, cards: parse(r.cards), actions: parse(r.actions), context: parse(r.context) }),
+  turns: (r) => ({ id: r.id, at: r.at, role: r.role, channel: r.channel, author: r.author, text: r.text, cards: parse(r.cards), actions: parse(r.actions), context: parse(r.context), attachments: parse(r.attachments) }),
   handoffs: (r) => ({ id: r.id, at: r.at, event: r.event, by: r.by_name, reason: r.reason }),
   notes: (r) => ({ id: r.id, at: r.at, author: r.author, text: r.text }),
   emails: (r) => ({ id: r.id, at: r.at, email: r.email, text: r.text }),

@@ -63,6 +63,7 @@ export function checkEvent(event) {
       ...base, role: oneOf(type, event.role, 'role'), channel: oneOf(type, event.channel ?? 'text', 'channel'),
       author: text(type, event.author, 'author', { optional: true, max: BOUNDS.short }), text: text(type, event.text, 'text'),
       cards: json(type, event.cards, 'cards'), actions: json(type, event.actions, 'actions'), context: json(type, event.context, 'context'),
+      attachments: json(type, event.attachments, 'attachments'),
     };
     case 'handoff': return {
       ...base, event: oneOf(type, event.event, 'event'), by: text(type, event.by, 'by', { optional: true, max: BOUNDS.short }),

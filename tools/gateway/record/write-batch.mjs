@@ -7,8 +7,8 @@
 import { subjectHash } from './subject-hash.mjs';
 
 const INSERT = {
-  turn: ['turns', ['id', 'conversation_id', 'at', 'role', 'channel', 'author', 'text', 'cards', 'actions', 'context'],
-    (r) => [r.id, r.conversationId, r.at, r.role, r.channel, r.author, r.text, r.cards, r.actions, r.context]],
+  turn: ['turns', ['id', 'conversation_id', 'at', 'role', 'channel', 'author', 'text', 'cards', 'actions', 'context', 'attachments'],
+    (r) => [r.id, r.conversationId, r.at, r.role, r.channel, r.author, r.text, r.cards, r.actions, r.context, r.attachments]],
   handoff: ['handoffs', ['id', 'conversation_id', 'at', 'event', 'by_name', 'reason'],
     (r) => [r.id, r.conversationId, r.at, r.event, r.by, r.reason]],
   note: ['notes', ['id', 'conversation_id', 'at', 'author', 'text'], (r) => [r.id, r.conversationId, r.at, r.author, r.text]],

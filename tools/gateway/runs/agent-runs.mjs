@@ -72,7 +72,10 @@ export function createAgentRuns({
     running.set(key, own);
     const runSignal = signal ? AbortSignal.any([signal, own.signal]) : own.signal;
     const replyId = replyIdFor(key);
-    recorder.shopperTurn(request); // the record (docs/record.md): queued, never awaited
+    // The record (docs/record.md): queued, never awaited. A turn with photos
+    // is recorded once the run has read them (what they were, not their bytes).
+    const recordsPhotos = overrideText === null && request.attachments?.length > 0;
+    if (!recordsPhotos) recorder.shopperTurn(request);
     let events;
     let paceMs = agent.paced && !unpaced ? tokenDelayMs : 0;
     if (overrideText !== null) {
@@ -86,6 +89,7 @@ export function createAgentRuns({
         };
         const photos = await turnAttachments(store, request.conversation_id, request.attachments);
         if (photos.length) turn.attachments = photos;
+        if (recordsPhotos) recorder.shopperTurn(request, { attachments: photos.map(publicAttachment) });
         yield* agentReply(agent, turn, {
           replyId, signal: runSignal, log,
           handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: async (text, cards, action) => {

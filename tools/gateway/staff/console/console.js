@@ -84,15 +84,18 @@ function consoleView(credentials) {
   // view shown is pressed.
   const views = {
     live: { label: 'history.live', make: () => live },
-    history: { label: 'history.open', make: () => historyView({ client, t, lang }) },
+    history: { label: 'history.open', make: () => historyView({ client, t, lang, onLeave: (release) => { leaveShown = release; } }) },
     analytics: { label: 'analytics.open', make: () => analyticsView({ client, t, lang }) },
   };
   let shown = live;
+  let leaveShown = null; // what the view shown lets go of when another replaces it
   const viewButtons = Object.entries(views).map(([name, view]) => {
     const button = h('button', { type: 'button', class: 'secondary', 'data-view': name, 'aria-pressed': String(name === 'live') }, t(view.label));
     button.addEventListener('click', () => {
-      const next = view.make();
-      if (next !== shown) { shown.replaceWith(next); shown = next; }
+      const leave = leaveShown;
+      leaveShown = null;
+      const next = view.make(); // History gives its release here
+      if (next !== shown) { leave?.(); shown.replaceWith(next); shown = next; } else leaveShown = leave;
       for (const b of viewButtons) b.setAttribute('aria-pressed', String(b === button));
     });
     return button;
@@ -271,6 +274,7 @@ function consoleView(credentials) {
   stopLoops = () => {
     stopped = true;
     detail?.release();
+    leaveShown?.();
     clearTimeout(pollTimer);
     clearInterval(presenceTimer);
     document.removeEventListener('visibilitychange', heartbeat);

@@ -1,10 +1,12 @@
 // The console's History view: the record (docs/record.md) of past
 // conversations, searched by text and date, each read in full after the
 // shopper left: who wrote what (as the shopper saw it, markdown-text.js),
-// handoffs, notes, emails, leads, feedback, the page each turn came from.
+// handoffs, notes, emails, leads, feedback, the page each turn came from,
+// the shopper's photos (while the gateway still holds them, photos.js).
 // Untrusted text only ever becomes text (render.js).
 import { h, visitorText } from './render.js';
 import { markdownText } from './markdown-text.js';
+import { createPhotoShelf } from './photos.js';
 
 const when = (lang, ms) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 
@@ -27,11 +29,13 @@ function who(t, turn) {
   return t('who.agent');
 }
 
-// Every part of the conversation in time order, as <ol>.
-export function conversationList(t, lang, c) {
+// Every part of the conversation in time order, as <ol>. `photos(attachments)`
+// draws a shopper turn's photos (photos.js), or null.
+export function conversationList(t, lang, c, photos = () => null) {
   const items = [
     ...c.turns.map((x) => ({ at: x.at, node: h('li', { class: `line ${x.role}` }, h('span', { class: 'who' }, who(t, x)), ' ',
       h('time', {}, when(lang, x.at)), markdownText(x.text),
+      x.role === 'shopper' ? photos(x.attachments ?? []) : null,
       x.context?.page ? h('p', { class: 'history-page' }, t('detail.page'), ': ', [x.context.page.title, x.context.page.path].filter(Boolean).join(' · ')) : null) })),
     ...c.handoffs.map((x) => ({ at: x.at, node: h('li', { class: 'line event' }, t(`history.handoff.${x.event}`, { name: x.by ?? '' }), x.reason ? `: ${x.reason}` : '') })),
     ...c.notes.map((x) => ({ at: x.at, node: h('li', { class: 'line note' }, h('span', { class: 'who' }, t('who.note', { name: x.author ?? '' })), ' ', x.text) })),
@@ -44,8 +48,9 @@ export function conversationList(t, lang, c) {
   return h('ol', { class: 'transcript history' }, items.map((i) => i.node));
 }
 
-// { client (staff-client.js), t, lang, confirmErase (window.confirm) } → the view's root element.
-export function historyView({ client, t, lang, confirmErase = (text) => window.confirm(text) }) {
+// { client (staff-client.js), t, lang, confirmErase (window.confirm), onLeave (given
+// the view's release: the photos' URLs go when staff leave it) } → the view's root element.
+export function historyView({ client, t, lang, confirmErase = (text) => window.confirm(text), onLeave = () => {} }) {
   const q = h('input', { id: 'history-q', type: 'search', maxlength: 200 });
   const from = h('input', { id: 'history-from', type: 'date' });
   const to = h('input', { id: 'history-to', type: 'date' });
@@ -59,8 +64,13 @@ export function historyView({ client, t, lang, confirmErase = (text) => window.c
     h('label', { for: 'history-to' }, t('history.to')), to,
     h('button', { type: 'submit' }, t('history.find')));
 
+  let shelf = null; // the opened conversation's photos
+  const release = () => { shelf?.release(); shelf = null; };
+  onLeave(release);
+
   async function open(id) {
     const answer = await client.recorded(id);
+    release();
     const heading = h('h2', { id: 'history-detail-heading', tabindex: '-1' }, t('detail.heading', { id: id.slice(0, 8) }));
     if (!answer.ok) { detail.replaceChildren(heading, h('p', { class: 'error', role: 'alert' }, t('history.failed'))); return; }
     const c = answer.body.conversation;
@@ -70,12 +80,13 @@ export function historyView({ client, t, lang, confirmErase = (text) => window.c
       if (!confirmErase(t('history.eraseConfirm'))) return;
       const erased = await client.erase(id);
       if (!erased.ok) { said.textContent = t('history.failed'); return; }
+      release();
       detail.replaceChildren(heading, h('p', { class: 'feedback', role: 'status' }, t('history.erased', { count: String(erased.body.erasure.rowsRemoved) })));
       search();
     });
     detail.replaceChildren(heading,
       h('p', {}, t('detail.visitor'), ': ', visitorText(t, c.visitor)),
-      conversationList(t, lang, c), erase, said);
+      conversationList(t, lang, c, (shelf = createPhotoShelf({ client, conversationId: id, t })).list), erase, said);
     heading.focus();
   }
   async function search() {
