@@ -10,22 +10,15 @@
 // the drained instance exits 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startRedis, freePort } from './redis-helpers.mjs';
 import { startProxy } from '../../tools/proxy/proxies.mjs';
 import { attempt, closeAllSockets, helloFrame, msg, sessionUrl, sleep } from './session-helpers.mjs';
 import { eventually, request } from './helpers.mjs';
+import { haproxyExample, startProductionGateway, startSlowShop } from './production-gateway.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const mainPath = path.join(here, '../../tools/gateway/main.mjs');
-const exampleHaproxy = path.join(here, '../../examples/deploy/haproxy.cfg');
-const SECRET = 'whsec_drain_0123456789abcdef';
 const SHOP = 'https://shop.example';
 const WORDS = Array.from({ length: 24 }, (_, i) => `w${i + 1} `);
 const WORD_GAP_MS = 200; // the whole reply takes about 5 s: the drain happens in the middle of it
@@ -33,60 +26,13 @@ const NOTICE_MS = 1500; // above the example's `inter 1s fall 1`
 
 // The shop's webhook: streams WORDS, one every WORD_GAP_MS, and counts the
 // calls per message (Idempotency-Key).
-const calls = new Map();
 let shop;
-before(async () => {
-  const server = http.createServer((req, res) => {
-    const key = req.headers['idempotency-key'];
-    calls.set(key, (calls.get(key) ?? 0) + 1);
-    req.resume();
-    req.on('end', async () => {
-      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-      for (const text of WORDS) {
-        if (res.destroyed) return;
-        res.write(`event: delta\ndata: ${JSON.stringify({ text })}\n\n`);
-        await sleep(WORD_GAP_MS);
-      }
-      res.end('event: done\ndata: {}\n\n');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  shop = { url: `http://127.0.0.1:${server.address().port}/natter`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
-});
+before(async () => { shop = await startSlowShop({ wordsFor: () => WORDS, gapMs: WORD_GAP_MS }); });
 after(() => shop.close());
 
-function cleanEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NATTER_') && name !== 'PORT'));
-}
-
-// One `npm run gateway` process on `port`. Resolves { url, port, child, out(), exited }.
-async function startGateway(port, redisUrl, distDir) {
-  const env = {
-    ...cleanEnv(), PORT: String(port), NATTER_STORE: 'redis', NATTER_REDIS_URL: redisUrl, NATTER_AGENT: 'webhook',
-    NATTER_WEBHOOK_URL: shop.url, NATTER_WEBHOOK_SECRET: SECRET, NATTER_ALLOWED_ORIGINS: SHOP,
-    NATTER_VOICE_STT: 'off', NATTER_DIST_DIR: distDir, NATTER_DRAIN_NOTICE_MS: String(NOTICE_MS),
-  };
-  const child = spawn(process.execPath, [mainPath, '--gateway'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (c) => { out += c; });
-  child.stderr.setEncoding('utf8').on('data', (c) => { out += c; });
-  const exited = once(child, 'exit');
-  while (!/Natter gateway: http/.test(out)) {
-    const [chunk] = await Promise.race([once(child.stdout, 'data'), exited.then(() => [null])]);
-    if (chunk === null) throw new Error(`gateway exited: ${out}`);
-  }
-  return { url: `http://127.0.0.1:${port}/`, port, child, out: () => out, exited };
-}
-
-// The shipped HAProxy example with its TLS listener and its servers swapped
-// for loopback ones; every other line (checks on /readyz, timeouts) as shipped.
-function exampleAsTemplate() {
-  const text = readFileSync(exampleHaproxy, 'utf8');
-  assert.match(text, /option httpchk GET \/readyz/);
-  return text.replace(/^\s*bind .*$/m, '  bind {{LISTEN}}')
-    .replace(/^\s*server .*\n/gm, '')
-    .replace(/(default-server .*\n)/, '$1{{SERVERS}}\n');
-}
+const startGateway = (port, redisUrl, distDir) => startProductionGateway({
+  port, redisUrl, distDir, webhookUrl: shop.url, origins: SHOP, env: { NATTER_DRAIN_NOTICE_MS: String(NOTICE_MS) },
+});
 
 // Opens a session through `baseUrl` with `hello` (the widget's Origin), as
 // the widget does after a 1001: again at once while closed 1001 (an instance
@@ -117,10 +63,7 @@ test('SIGTERM mid-reply behind HAProxy: one whole answer, one agent run, exit 0'
   let proxy = null;
   try {
     for (let i = 0; i < 2; i += 1) gateways.push(await startGateway(await freePort(), redis.url, distDir));
-    proxy = await startProxy('haproxy', {
-      templateText: exampleAsTemplate(),
-      values: { SERVERS: gateways.map((g, i) => `  server gw${i + 1} 127.0.0.1:${g.port}`).join('\n') },
-    });
+    proxy = await startProxy('haproxy', haproxyExample(gateways.map((g) => g.port)));
 
     const sessionId = 'drain-session-1';
     const first = await helloThrough(proxy.url, { session: sessionId });
@@ -154,7 +97,7 @@ test('SIGTERM mid-reply behind HAProxy: one whole answer, one agent run, exit 0'
     assert.deepEqual(seqs, [...new Set(seqs)].sort((x, y) => x - y), 'each event once, in order');
     assert.equal(all.filter((e) => e.event === 'delta').map((e) => e.data.text).join(''), WORDS.join(''), 'one whole answer');
     assert.ok(second.socket.events('drain-m1').some((e) => e.event === 'delta'), 'the rest of the reply came from the other instance');
-    assert.equal(calls.get('drain-m1'), 1, 'the shop\'s agent was asked once');
+    assert.equal(shop.calls.get('drain-m1'), 1, 'the shop\'s agent was asked once');
 
     const [code] = await a.exited;
     assert.equal(code, 0);
