@@ -8,8 +8,8 @@
 //     the title, the product of the page's JSON-LD `Product` (schema.org),
 //     else its Open Graph product tags, and the basket from the shop's
 //     natter('cart', fn) hook; again after a single-page app's navigation
-//     (pushState, replaceState, popstate, hashchange) and after each agent
-//     reply (an action may have changed the basket);
+//     (pushState, replaceState, popstate, hashchange), after each agent
+//     reply and after each page action ran (either may have changed the basket);
 //   - checks the shop's natter('context', value) with the gateway's own
 //     checker (tools/gateway/http/page-context.mjs: what the widget sends is
 //     what the gateway accepts): a bad call logs one error naming the key,
@@ -246,7 +246,7 @@ export function createPageWatch({ win, doc, dispatch, listeners, log, connection
     action([name, spec, handler]) {
       try { actions.declare(name, spec, handler); } catch (err) { log('error', err.message); }
     },
-    run: (effect) => actions.run(effect),
+    run: (effect) => actions.run(effect).then(refresh), // the action may have changed the basket: read it again
     has: (name) => actions.has(name),
   };
 }

@@ -6,7 +6,7 @@
 #   fuzz       libFuzzer on the frame decoder, bounded time
 #   wasm       the WASM build + dist/ (npm run build)
 #   node       node --test: WASM core, shim, reference server
-#   commerce   the gateway's shop tools against a real commerce engine
+#   commerce   the gateway's shop tools and the page's basket actions against a real commerce engine
 #              (Vendure on SQLite, tools/vendure/: installed once into a
 #              cache outside the clone, started and stopped by the tests)
 #   browser    headless Chromium against the reference server
