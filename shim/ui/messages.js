@@ -8,6 +8,7 @@ import { renderRichText } from './rich-text.js';
 import { DELIVERY_TEXT } from './strings.js';
 import { createTranslator } from '../i18n/translate.js';
 import { deliveryLine } from '../i18n/core-text.js';
+import { el as domEl } from './dom.js';
 
 // What the delivery line says for each state the core reports (strings.js).
 export { DELIVERY_TEXT };
@@ -17,12 +18,7 @@ export function deliveryText(state, detail) {
   return text ? text(detail) : state;
 }
 
-function el(doc, tag, className, text) {
-  const node = doc.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+const el = (doc, tag, className, text) => domEl(doc, tag, { class: className }, text);
 
 // A bubble takes its direction from its own text (dir="auto"), not the
 // panel's: an English answer in an Arabic widget reads left to right, its

@@ -17,12 +17,7 @@
 // core's next status. now/setTimeout/clearTimeout come from the platform.
 
 import { STATUS_TEXT } from './strings.js';
-
-function el(doc, tag, attrs = {}) {
-  const node = doc.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
-  return node;
-}
+import { el } from './dom.js';
 
 // Inserted into `parent` before `before`; onRetryNow() is the button's
 // click (boot.js turns it into retry_now_clicked); focusFallback gets the
