@@ -6,11 +6,15 @@
 // height before it loads, with its alt text; the keyboard opens it whole
 // and Escape closes it. A photo the gateway no longer holds (a second
 // gateway keeping photos 2 s) shows a placeholder, not a broken image. A
-// photo's URL is revoked once its conversation is closed.
+// photo's URL is revoked once its conversation is closed. A photo sent while
+// a person has the conversation shows in the held message for staff.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, startReferenceServer, openStorefront, recordCspViolations, cspViolations, eventually } from './harness.mjs';
-import { closeAllSockets } from '../server/session-helpers.mjs';
+import { closeAllSockets, joinSession } from '../server/session-helpers.mjs';
+import { conversationKeyFor, request } from '../server/helpers.mjs';
+import { upload } from '../server/attachment-helpers.mjs';
+import { randomUUID } from 'node:crypto';
 import { png } from '../server/attachment-helpers.mjs';
 import { assertAxeClean } from './axe.mjs';
 import { shopperSends, photoExpired } from './shopper-photos.mjs';
@@ -119,6 +123,28 @@ test('opening another conversation revokes the photos\' blob: URLs', async () =>
   await c.page.locator(`.conversations button[data-id="${plain.conversation}"]`).click();
   await c.page.locator('section.detail .transcript .line.shopper .text', { hasText: 'no photo here' }).waitFor();
   assert.deepEqual(await alive(c.page), [false, false], 'revoked');
+  assert.deepEqual(await cspViolations(c.page), []);
+  await c.page.close();
+});
+
+test('a photo sent while a person has the conversation shows in the held message', async () => {
+  const { socket, welcome } = await joinSession(stack.server.url);
+  const conversation = welcome.session_id;
+  const take = await request(stack.server.url, {
+    method: 'POST', path: `/staff/conversations/${conversation}/take`,
+    headers: { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Ana' }),
+  });
+  assert.equal(take.status, 200);
+  const id = randomUUID();
+  const up = await upload(stack.server.url, { query: { conversation_id: conversation, message_id: id, index: 0 }, key: conversationKeyFor(conversation), bytes: png(320, 240) });
+  assert.equal(up.status, 201);
+  socket.send({ type: 'msg', message_id: id, text: 'the box came dented', attachments: [up.json.attachment.id] });
+  await socket.waitFor((f) => f.type === 'ack' && f.message_id === id);
+  const c = await openConversation(stack.server.url, conversation);
+  const held = c.page.locator('section.detail .entries .line.shopper', { hasText: 'the box came dented' });
+  const thumb = held.locator('button.photo img');
+  await eventually(async () => assert.equal(await thumb.evaluate((i) => i.complete && i.naturalWidth), 320));
+  assert.equal(await thumb.getAttribute('alt'), 'Photo from the shopper (png, 320×240)');
   assert.deepEqual(await cspViolations(c.page), []);
   await c.page.close();
 });

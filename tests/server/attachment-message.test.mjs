@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { conversationKeyFor, parseEvents, postChat, replyText, request } from './helpers.mjs';
+import { conversationKeyFor, eventually, parseEvents, postChat, replyText, request } from './helpers.mjs';
 import { STORE_KINDS, startGatewayOnStore } from './redis-helpers.mjs';
 import { closeAllSockets, joinSession } from './session-helpers.mjs';
 import { jpegHeader, png, upload } from './attachment-helpers.mjs';
@@ -135,6 +135,26 @@ for (const kind of STORE_KINDS) {
       assert.equal(Number(served.headers['content-length']), photo.size);
       const missing = await request(a, { path: `/staff/conversations/${randomUUID()}/attachments/${photo.id}`, headers: auth });
       assert.equal(missing.status, 404, 'a photo is found only under its own conversation');
+      socket.ws.close();
+    });
+
+    test('a message with a photo sent while a person has the conversation: held for staff with its photo', async () => {
+      const { socket, welcome } = await joinSession(a);
+      const conversation = welcome.session_id;
+      const auth = { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' };
+      const staff = (path, body) => request(b, { method: body ? 'POST' : 'GET', path, headers: auth, body: body && JSON.stringify(body) });
+      assert.equal((await staff(`/staff/conversations/${conversation}/take`, { name: 'Ana' })).status, 200);
+      const id = randomUUID();
+      const photo = await uploaded(a, conversation, id, png(30, 20));
+      socket.send({ type: 'msg', message_id: id, text: 'the box is dented', attachments: [photo.id] });
+      await socket.waitFor((f) => f.type === 'ack' && f.message_id === id);
+      const entry = await eventually(async () => {
+        const detail = JSON.parse((await staff(`/staff/conversations/${conversation}`)).body);
+        return detail.entries.find((e) => e.kind === 'shopper' && e.message_id === id);
+      }, 5000, 'the held message');
+      assert.deepEqual(entry.attachments, [{ id: photo.id, type: 'image/png', size: photo.size, width: 30, height: 20 }]);
+      assert.equal(turnsOf(id).length, 0, 'no agent run: a person has it');
+      assert.equal((await staff(`/staff/conversations/${conversation}/attachments/${photo.id}`)).status, 200);
       socket.ws.close();
     });
   });

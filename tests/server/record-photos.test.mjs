@@ -2,7 +2,8 @@
 // them keeps what they were (id, type, size, width, height), never their
 // bytes, so History can show them while the gateway holds them and say
 // they are no longer kept after. The record is read back after the live
-// session is gone; a turn without photos records none.
+// session is gone; a turn without photos records none; a message held for
+// the person who has the conversation keeps its photo too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { conversationKeyFor, eventually, postChat, request, startTestServer } from './helpers.mjs';
 import { png, upload } from './attachment-helpers.mjs';
+import { closeAllSockets, joinSession } from './session-helpers.mjs';
 
 const TOKEN = 'staff-token-for-record-photos-0123456789';
 const staffGet = (server, urlPath) => request(server.url, { path: urlPath, headers: { Authorization: `Bearer ${TOKEN}` } });
@@ -46,4 +48,28 @@ test('a turn with a photo is recorded with its shape, not its bytes; staff fetch
   const fetched = await staffGet(server, `/staff/conversations/${conversation}/attachments/${attachment.id}`);
   assert.equal(fetched.status, 200);
   assert.equal(fetched.headers['content-type'], 'image/png');
+});
+
+test('a message with a photo held for staff (a person has the conversation) is recorded with its photo', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-record-photos-'));
+  const server = await startTestServer({ staffToken: TOKEN, record: { setting: { kind: 'sqlite', file: path.join(dir, 'record.sqlite') } } });
+  t.after(async () => { closeAllSockets(); await server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const { socket, welcome } = await joinSession(server.url);
+  const conversation = welcome.session_id;
+  const take = await request(server.url, {
+    method: 'POST', path: `/staff/conversations/${conversation}/take`,
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Ana' }),
+  });
+  assert.equal(take.status, 200);
+  const id = randomUUID();
+  const photo = png(24, 16);
+  const up = await upload(server.url, { query: { conversation_id: conversation, message_id: id, index: 0 }, key: conversationKeyFor(conversation), type: 'image/png', bytes: photo });
+  assert.equal(up.status, 201, JSON.stringify(up.json));
+  socket.send({ type: 'msg', message_id: id, text: 'the box is dented', attachments: [up.json.attachment.id] });
+  await socket.waitFor((f) => f.type === 'ack' && f.message_id === id);
+  const turn = await eventually(async () => {
+    const res = await staffGet(server, `/staff/record/conversations/${conversation}`);
+    return res.status === 200 && JSON.parse(res.body).conversation.turns.find((x) => x.id === id);
+  }, 15_000, 'the held turn in the record');
+  assert.deepEqual(turn.attachments, [{ id: up.json.attachment.id, type: 'image/png', size: photo.length, width: 24, height: 16 }]);
 });

@@ -38,7 +38,7 @@ export function recordingStore(store, recorder) {
     },
     async holdTurn(id, gen, messageId, entry) {
       const held = await store.holdTurn(id, gen, messageId, entry);
-      if (held === 'held') recorder.shopperTurn({ message_id: messageId, conversation_id: id, text: entry.text });
+      if (held === 'held') recorder.shopperTurn({ message_id: messageId, conversation_id: id, text: entry.text }, { attachments: entry.attachments });
       return held;
     },
     async setVisitor(id, visitor) {

@@ -33,7 +33,7 @@ import { fingerprint } from '../runs/fingerprint.mjs';
 import { AGENT_FAILED } from '../runs/agent-runs.mjs';
 import { groupCommit } from '../runs/group-commit.mjs';
 import { ackFrame, errorFrame } from './frames.mjs';
-import { firstUnknown } from '../attachments/message-attachments.mjs';
+import { firstUnknown, publicAttachment } from '../attachments/message-attachments.mjs';
 import * as wire from './wire-codes.mjs';
 
 const FULL_RETRY_MS = 1000;
@@ -60,6 +60,12 @@ export function createTurns({ store, agentRuns, stats, log, signal, deliver, spe
   // head) or 'stale' (this generation was replaced: stop).
   async function playTurn(id, gen, { turn, cursor }) {
     const entry = { kind: 'shopper', message_id: turn.message_id, text: turn.text, at: Date.now() };
+    // A message held for staff keeps what its photos are, so the person
+    // handling the conversation sees them (the bytes stay in the store).
+    if (turn.attachments?.length) {
+      const photos = (await store.attachmentMetas(id, turn.attachments)).filter(Boolean).map(publicAttachment);
+      if (photos.length) entry.attachments = photos;
+    }
     const hold = async () => {
       const held = await store.holdTurn(id, gen, turn.message_id, entry);
       if (held === 'held') return 'next';

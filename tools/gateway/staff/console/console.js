@@ -239,8 +239,8 @@ function consoleView(credentials) {
         if (next !== drawn) { // redrawn only when it changed
           drawn = next;
           transcript.replaceChildren(transcriptList(t, d.transcript, lang, photos.list));
-          photos.prune((d.transcript ?? []).flatMap((e) => (e.attachments ?? []).map((a) => a.id)));
-          entries.replaceChildren(entryList(t, d.entries));
+          entries.replaceChildren(entryList(t, d.entries, photos.list));
+          photos.prune([...(d.transcript ?? []), ...(d.entries ?? [])].flatMap((e) => (e.attachments ?? []).map((a) => a.id)));
         }
       },
     };

@@ -59,12 +59,12 @@ export function transcriptList(t, transcript, lang, photos = () => null) {
   )));
 }
 
-// The staff record: held shopper messages, staff messages, notes, handoff
-// requests, emails → <ol>.
-export function entryList(t, entries) {
+// The staff record: held shopper messages (with their photos: `photos`
+// as for transcriptList), staff messages, notes, handoff requests, emails → <ol>.
+export function entryList(t, entries, photos = () => null) {
   if (!entries?.length) return h('p', { class: 'empty' }, t('detail.noTranscript'));
   return h('ol', { class: 'entries' }, entries.map((e) => {
-    if (e.kind === 'shopper') return line(t('who.shopper'), String(e.text ?? ''), 'shopper');
+    if (e.kind === 'shopper') return line(t('who.shopper'), String(e.text ?? ''), 'shopper', photos(e.attachments ?? []));
     if (e.kind === 'staff') return line(t('who.staff', { name: e.name }), String(e.text ?? ''), 'staff');
     if (e.kind === 'note') return line(t('who.note', { name: e.name }), String(e.text ?? ''), 'note');
     if (e.kind === 'email') return h('li', { class: 'line event' }, t('who.email', { email: String(e.email ?? '') }));
