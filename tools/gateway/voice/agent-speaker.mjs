@@ -28,9 +28,10 @@ export function createAgentSpeaker({ utterancePackets, rtc, turnSettings, events
   // `dropped` aborts when a barge-in or the call's end drops it (nothing
   // more of it is said). `products`: the answer's cards, shown with its bubble.
   // `bubble: false`: no transcript bubble (the answer to a typed turn is in
-  // the chat already, as its reply).
-  function open(call, products = [], dropped = new AbortController(), { bubble = true } = {}) {
-    const utterance = { pieces: [], closed: false, products, dropped, wake: null, bubble };
+  // the chat already, as its reply). `timing`: the spoken turn it answers
+  // (turn-timing.mjs), whose steps its start frame carries; null otherwise.
+  function open(call, products = [], dropped = new AbortController(), { bubble = true, timing = null } = {}) {
+    const utterance = { pieces: [], closed: false, products, dropped, wake: null, bubble, timing };
     call.queue.push(utterance);
     return utterance;
   }
@@ -67,12 +68,12 @@ export function createAgentSpeaker({ utterancePackets, rtc, turnSettings, events
   // Where the voice agent says an answer as it is made: the utterance opens
   // with its first piece (so a barge-in before it leaves the answer to come
   // alone), and `signal` aborts once the call dropped it.
-  function answer(call, products, { bubble = true } = {}) {
+  function answer(call, products, { bubble = true, timing = null } = {}) {
     const dropped = new AbortController();
     let utterance = null;
     return {
       say(piece) {
-        utterance ??= open(call, products, dropped, { bubble });
+        utterance ??= open(call, products, dropped, { bubble, timing });
         add(call, utterance, piece);
       },
       end() { if (utterance) close(call, utterance); },
@@ -165,7 +166,8 @@ export function createAgentSpeaker({ utterancePackets, rtc, turnSettings, events
     const { out } = call;
     // Right before voice.agent start: start and end stay next to the audio.
     showProgress(call, speaking);
-    out.sendControl(agentStartFrame(call.id, speaking.n, knownText(speaking)));
+    const timing = speaking.utterance.timing?.steps() ?? null; // the answer to a spoken turn: its steps so far
+    out.sendControl(agentStartFrame(call.id, speaking.n, knownText(speaking), timing));
     let index = 0; // frames of the utterance sent, all pieces
     const play = ({ text, packets }, headStart) => {
       const piece = { text, sent: 0, total: packets.length };

@@ -8,21 +8,27 @@ import { frameDbfs } from './speech-segmenter.mjs';
 import { heardFrame } from './voice-frames.mjs';
 import { shopperBubbleId } from './agent-speaker.mjs';
 import { RECOGNISER_BUSY } from './recogniser/resident-recogniser.mjs';
+import { TurnTiming } from './turn-timing.mjs';
 
 const SEGMENT_MARGIN_MS = 1000; // heard before and after a segment's loud frames (onset, 600 ms of quiet)
 const SPECULATION_MARGIN_MS = 400; // heard before a speculative attempt's segment (its onset)
 
-// `speaker`: the agent's side of the call (agent-speaker.mjs).
-export function createShopperTurns({ turnSettings, transcribe, answer, lines, totals, tap, log, speaker }) {
+// `speaker`: the agent's side of the call (agent-speaker.mjs); `now`: the
+// gateway's clock (ms), which times each answered turn (turn-timing.mjs).
+export function createShopperTurns({ turnSettings, transcribe, answer, lines, totals, tap, log, speaker, now }) {
   const { say, transcript } = speaker;
   // A recognition refused because the recogniser's queue was full fails like
   // any other (no words, no answer) and is counted for /metrics.
   const countRefused = (error) => { if (error?.code === RECOGNISER_BUSY) totals.recognitions_refused += 1; };
-  function take(call, pcm) {
+  // `arrivedAt`: when the packet that brought `pcm` arrived (the gateway's clock).
+  function take(call, pcm, arrivedAt) {
     call.record(pcm);
     for (let at = 0; at < pcm.length; at += FRAME_SAMPLES) {
       const loud = frameDbfs(pcm.subarray(at, at + FRAME_SAMPLES)) >= turnSettings.thresholdDbfs;
-      act(call, call.turns.frame(loud));
+      const actions = call.turns.frame(loud);
+      // A loud frame of the turn (not a click before its onset): where the shopper's wait starts.
+      if (loud && call.turns.speaking) call.lastVoicedAt = arrivedAt;
+      act(call, actions);
     }
   }
 
@@ -51,6 +57,7 @@ export function createShopperTurns({ turnSettings, transcribe, answer, lines, to
 
   // `attemptId`: the speculative recognition that holds the turn's words, or null.
   function heardSegment(call, ms, attemptId = null) {
+    const timing = new TurnTiming(now, call.lastVoicedAt);
     const heard = attemptId == null ? null : call.attempts.get(attemptId) ?? null;
     if (attemptId != null) call.attempts.delete(attemptId);
     call.segmentsHeard += 1;
@@ -67,12 +74,13 @@ export function createShopperTurns({ turnSettings, transcribe, answer, lines, to
       const request = {
         sessionId: call.sessionId, callId: call.id, utterance, pcm, heard,
         onHeard: (text) => {
+          timing.mark('recognized');
           tap?.turn?.({ callId: call.id, step: 'recognized', utterance, text });
           transcript(call, shopperBubbleId(call, utterance), { role: 'shopper', text, final: true, cut: false });
         },
         onCard: (product) => products.push(product),
       };
-      call.answering = call.answering.then(() => answer({ ...request, speak: tapped(call, utterance, speaker.answer(call, products)) }))
+      call.answering = call.answering.then(() => answer({ ...request, speak: tapped(call, utterance, timing, speaker.answer(call, products, { timing })) }))
         .catch((error) => {
           if (!heard) countRefused(error); // a speculative attempt's refusal was counted where it ran
           log(`[server] voice: no answer to utterance ${request.utterance}: ${error?.message ?? error}`);
@@ -84,13 +92,21 @@ export function createShopperTurns({ turnSettings, transcribe, answer, lines, to
     say(call, reply);
   }
 
-  // The bench's 'answered' step: the first text to say handed on (the filler is not the answer).
-  function tapped(call, utterance, speak) {
+  // The turn's 'answered' point (and the bench's step): the first text to
+  // say handed on. The filler is not the answer; when it is said first the
+  // shopper hears it first, and the turn has no timing.
+  function tapped(call, utterance, timing, speak) {
     let first = true;
+    let spoken = false;
     return {
       ...speak,
       say(piece, { filler = false } = {}) {
-        if (first && !filler) tap?.turn?.({ callId: call.id, step: 'answered', utterance, text: piece });
+        if (!spoken && filler) timing.void();
+        spoken = true;
+        if (first && !filler) {
+          timing.mark('answered');
+          tap?.turn?.({ callId: call.id, step: 'answered', utterance, text: piece });
+        }
         if (!filler) first = false;
         speak.say(piece);
       },

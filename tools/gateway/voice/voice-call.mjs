@@ -31,6 +31,7 @@ export class VoiceCall {
   backlog = []; // packets that came while the voice module was loading
   turns = new TurnTaker(TURN_SETTINGS.fixed); // when the shopper's turn ends (the gateway sets its own)
   attempts = new Map(); // speculative recognitions of the turn in progress: id -> Promise<words>
+  lastVoicedAt = null; // when the turn's last loud frame arrived (gateway clock): turn-timing.mjs
   uplink = createFrameCount(); // the shopper's frames received / expected (the pong's loss report)
   #recorded = []; // Int16Array frames, oldest first, at most MAX_RECORDED_FRAMES
 
@@ -67,6 +68,7 @@ export class VoiceCall {
     this.decoder = null;
     this.turns.reset();
     this.attempts.clear();
+    this.lastVoicedAt = null;
   }
 
   // 20 ms frames of the shopper's audio held now (the gateway's totals).

@@ -54,8 +54,9 @@ export const rtcAnswerFrame = (callId, pcId, sdp) => ({ type: 'voice.rtc_answer'
 // reason: 'closed' (the gateway's test control or shutdown) | 'channel_closed' | 'connection_failed' | 'answer_failed'
 export const rtcClosedFrame = (callId, pcId, reason) => ({ type: 'voice.rtc_closed', call_id: callId, pc_id: pcId, reason });
 
-export const agentStartFrame = (callId, utterance, text) => ({
-  type: 'voice.agent', call_id: callId, state: 'start', utterance, text,
+// timing: the gateway's steps of the spoken turn this answers (turn-timing.mjs), or null (none sent).
+export const agentStartFrame = (callId, utterance, text, timing = null) => ({
+  type: 'voice.agent', call_id: callId, state: 'start', utterance, text, ...(timing ? { timing } : {}),
 });
 
 // reason: 'done' | 'barge_in' | 'closed'

@@ -74,10 +74,12 @@ const badPacket = (reason, message) => errorFrame(wire.ERROR_BAD_FRAME, message,
 // decided), 'recognized', 'answered' (the text to say handed on), so the
 // bench can timestamp them on its own clock) }, bounds? (session/client-bounds.mjs:
 // the shopper's packet rate per call, what counts as a flood, the open calls
-// per instance, the calls a session remembers, the replies to refused packets).
+// per instance, the calls a session remembers, the replies to refused packets),
+// now? (the gateway's clock in ms: packet arrival, a turn's timing).
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, transcribe = null,
   calls: callStore = null, events = null, rtc: rtcOptions = {}, tap = null, bounds: boundsGiven = {}, turns = 'adaptive',
+  now = Date.now,
 }) {
   const turnSettings = TURN_SETTINGS[turns];
   if (!turnSettings) throw new Error(`voice turns: ${JSON.stringify(turns)} is not one of ${Object.keys(TURN_SETTINGS).join(', ')}`);
@@ -109,7 +111,7 @@ export function createVoiceGateway({
   const speaker = createAgentSpeaker({ utterancePackets, rtc, turnSettings, events, totals, tap, log, persist });
   const { say, silence } = speaker;
   const { speakTyped, sayToOpenCalls } = createSayIntoCalls({ openCalls: openOn, speaker });
-  const { take } = createShopperTurns({ transcribe, answer, lines, totals, tap, log, turnSettings, speaker });
+  const { take } = createShopperTurns({ transcribe, answer, lines, totals, tap, log, turnSettings, speaker, now });
 
   function stateOf(session) {
     let state = sessions.get(session);
@@ -306,11 +308,11 @@ export function createVoiceGateway({
   // ended (docs/security.md, "Voice packet flood").
   function receiveOn(call, data) {
     if (!call.conn) return; // ended (a flood, voice.end) while its data channel still delivers
-    const now = Date.now();
-    if (call.packetRate.take(now) > 0) {
+    const at = now();
+    if (call.packetRate.take(at) > 0) {
       call.packetsOverRate += 1;
       totals.packets_over_rate += 1;
-      if (call.floodRate.take(now) > 0) flooded(call);
+      if (call.floodRate.take(at) > 0) flooded(call);
       return;
     }
     const decoded = decodeVoicePacket(data);
@@ -319,7 +321,7 @@ export function createVoiceGateway({
       return;
     }
     call.uplink.frame(decoded.packet.seq);
-    const packet = { ...decoded.packet, at: now };
+    const packet = { ...decoded.packet, at };
     if (!V) {
       if (call.backlog.length < MAX_BACKLOG) call.backlog.push(packet);
       return;
@@ -369,10 +371,10 @@ export function createVoiceGateway({
     if (late) return void (totals.frames_late += 1);
     for (const frame of lost) {
       tap?.heard({ callId: call.id, pcm: frame.pcm, concealed: true, fec: frame.fec });
-      take(call, frame.pcm);
+      take(call, frame.pcm, packet.at);
     }
     if (pcm) tap?.heard({ callId: call.id, pcm, concealed: false });
-    if (pcm) take(call, pcm);
+    if (pcm) take(call, pcm, packet.at);
     else rejectPacket(call, 'The voice packet\'s payload is not an Opus packet.');
   }
 
