@@ -42,9 +42,14 @@ const pathsFrom = (s, origin) => s.requests.filter((u) => u.startsWith(`${origin
 
 for (const kind of ['enter', 'click']) {
   test(`five rapid ${kind === 'enter' ? 'Enters' : 'clicks on Send'} send the message once, over HTTPS to the agent's origin`, async () => {
-    await stack.faults({ action: 'delay_ms', ms: 300 }); // the first request is still in flight at every extra press
+    // The first request stays in flight past every extra press: 3 s is ten
+    // times what five presses took on a loaded machine, and the test checks
+    // it held rather than assuming it (a press after the reply would find an
+    // empty composer and prove nothing).
+    await stack.faults({ action: 'delay_ms', ms: 3000 });
     const s = await composerReady(stack, { path: PAGES.http });
     await pressFive(s, kind);
+    assert.equal(await s.finishedReplies.count(), 0, 'the first request was still in flight at the fifth press');
     await assertSentOnce(stack, s, { blockedLines: 4 });
     assert.equal(s.chatRequests.length, 1);
     assert.ok(s.requests.includes(`${stack.origins.agent}/api/chat`), 'the POST went to the agent origin');
