@@ -97,6 +97,8 @@ const CASES = [
   ['a trusted proxy that is no CIDR', { NATTER_TRUSTED_PROXIES: '10.0.0.0/33' }, 'NATTER_TRUSTED_PROXIES: "10.0.0.0/33" is not an address or CIDR'],
   ['an enum out of range', { NATTER_RTC: 'maybe' }, 'NATTER_RTC: must be on or off, not "maybe"'],
   ['a record that is no database', { NATTER_RECORD: 'mysql://db/natter' }, 'NATTER_RECORD: must be off, sqlite:PATH or postgres://'],
+  ['events out without their secret', { NATTER_EVENTS_URL: 'https://crm.shop.example/natter' }, 'NATTER_EVENTS_SECRET: required with NATTER_EVENTS_URL'],
+  ['events out with the record off', { NATTER_EVENTS_URL: 'https://crm.shop.example/natter', NATTER_EVENTS_SECRET: 'events-secret-0123456789', NATTER_RECORD: 'off' }, 'NATTER_EVENTS_URL: the events out are sent from the record; it is off'],
   ['a speech adapter that does not exist', { NATTER_VOICE_STT: 'whisper' }, 'NATTER_VOICE_STT must be pocketsphinx, off or a path'],
   ['a TURN server that is no turn: URL', { NATTER_TURN_URLS: 'http://turn.example', NATTER_TURN_SECRET: 'turn-secret-0123456789' }, 'NATTER_TURN_URLS: "http://turn.example" is not a turn: or turns: URL'],
   ['no built widget', { NATTER_DIST_DIR: path.join(dir, 'nothing-built') }, 'NATTER_DIST_DIR: no manifest.json in'],

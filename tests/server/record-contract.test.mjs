@@ -14,37 +14,10 @@ import { percentile } from '../../tools/gateway/record/analytics.mjs';
 import { openSqliteDriver } from '../../tools/gateway/record/sqlite-driver.mjs';
 import { openPostgresDriver } from '../../tools/gateway/record/postgres-driver.mjs';
 import { migrate, listMigrations } from '../../tools/gateway/record/migrate.mjs';
-import { startPostgres } from '../../tools/postgres/postgres-server.mjs';
+import { RECORD_BACKENDS } from './record-backends.mjs';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1, 12);
-
-export const RECORD_BACKENDS = {
-  sqlite: async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-record-'));
-    let n = 0;
-    return {
-      fresh: async () => ({ kind: 'sqlite', file: path.join(dir, `r${++n}.sqlite`) }),
-      stop: async () => fs.rmSync(dir, { recursive: true, force: true }),
-    };
-  },
-  postgres: async () => {
-    const server = await startPostgres();
-    let n = 0;
-    return {
-      server,
-      fresh: async () => {
-        const name = `r${++n}`;
-        const admin = new pg.Client({ connectionString: server.url });
-        await admin.connect();
-        await admin.query(`CREATE DATABASE ${name}`);
-        await admin.end();
-        return { kind: 'postgres', url: server.url.replace(/\/postgres$/, `/${name}`) };
-      },
-      stop: async () => server.stop(),
-    };
-  },
-};
 
 const rows = (...events) => events.map(checkEvent);
 const turn = (id, conversationId, at, text, extra = {}) =>
@@ -68,9 +41,9 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
     test('migrations run at start, once: a second open applies none', async () => {
       const setting = await backend.fresh();
       const first = await open(setting);
-      assert.deepEqual(first.schema, { from: 0, to: 3, applied: [1, 2, 3] });
+      assert.deepEqual(first.schema, { from: 0, to: 4, applied: [1, 2, 3, 4] });
       const second = await open(setting);
-      assert.deepEqual(second.schema, { from: 3, to: 3, applied: [] });
+      assert.deepEqual(second.schema, { from: 4, to: 4, applied: [] });
     });
 
     test('a database at an older version is brought up to date at start, its rows kept', async () => {
@@ -81,7 +54,7 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       await driver.run("INSERT INTO conversations (id, started_at, last_at) VALUES ('c1', ?, ?)", [T0, T0]);
       await driver.close();
       const record = await open(setting);
-      assert.deepEqual(record.schema, { from: 1, to: 3, applied: [2, 3] });
+      assert.deepEqual(record.schema, { from: 1, to: 4, applied: [2, 3, 4] });
       const photo = { id: 'att_0123456789abcdef01234567', type: 'image/png', size: 2048, width: 640, height: 480 };
       await record.writeBatch(rows(turn('m1', 'c1', T0 + 1, 'on version 3', { context: { page: { path: '/p/ps5' } }, attachments: [photo] })));
       const full = await record.getConversation('c1');
@@ -95,18 +68,18 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       await record.writeBatch(rows(turn('m1', 'c1', T0, 'hi')));
       await record.close();
       opened.pop();
-      // A later gateway's migration 4 was applied to this database.
+      // A later gateway's migration 5 was applied to this database.
       if (kind === 'sqlite') {
         const driver = openSqliteDriver(setting.file);
-        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [4, 'later', T0]);
+        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [5, 'later', T0]);
         await driver.close();
       } else {
         const client = new pg.Client({ connectionString: setting.url });
         await client.connect();
-        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (4, $1, $2)', ['later', T0]);
+        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (5, $1, $2)', ['later', T0]);
         await client.end();
       }
-      await assert.rejects(openRecord(setting), /schema version 4, newer than this gateway knows \(3\)/);
+      await assert.rejects(openRecord(setting), /schema version 5, newer than this gateway knows \(4\)/);
     });
 
     test('a turn written twice is stored once (same batch, and again in a later batch)', async () => {
@@ -274,7 +247,7 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
         { type: 'email', id: 'oe', conversationId: 'c-new', at: now - 366 * DAY, email: 'x@example.com' },
       ));
       const removed = await record.sweep({ now, days: { conversations: 180, notes: 180, emails: 365, leads: 365, feedback: 365, erasures: 1095 } });
-      assert.deepEqual(removed, { conversations: 3, notes: 1, emails: 1, leads: 0, feedback: 0, erasures: 0 });
+      assert.deepEqual(removed, { conversations: 3, notes: 1, emails: 1, leads: 0, feedback: 0, events: 0, erasures: 0 });
       assert.equal(await record.getConversation('c-old'), null);
       const kept = await record.getConversation('c-new');
       assert.deepEqual(kept.turns.map((t) => t.text), ['new']);
@@ -282,7 +255,7 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       // The lead (365 days) outlives its conversation (180 days).
       const [{ conversations }] = [await record.conversationsInRange({})];
       assert.deepEqual(conversations.map((c) => c.id), ['c-new']);
-      assert.deepEqual(await record.sweep({ now }), { conversations: 0, notes: 0, emails: 0, leads: 0, feedback: 0, erasures: 0 });
+      assert.deepEqual(await record.sweep({ now }), { conversations: 0, notes: 0, emails: 0, leads: 0, feedback: 0, events: 0, erasures: 0 });
     });
   });
 }

@@ -29,12 +29,12 @@ test('a sweep at start and every hour, on the clock given, each kind by its own 
     record, days: { ...RETENTION_DEFAULTS, conversations: 30, emails: 60 }, now: () => clock, log: (l) => lines.push(l),
     setTimer: (fn, ms) => { timers.push({ fn, ms }); return { unref() {} }; }, clearTimer: () => {},
   });
-  assert.deepEqual(await sweeps.first, { conversations: 0, notes: 0, emails: 0, leads: 0, feedback: 0, erasures: 0 });
+  assert.deepEqual(await sweeps.first, { conversations: 0, notes: 0, emails: 0, leads: 0, feedback: 0, events: 0, erasures: 0 });
   assert.equal(timers.length, 1);
   assert.equal(timers[0].ms, 3_600_000);
 
   clock = T0 + 31 * DAY; // the hour's tick, a month on
-  assert.deepEqual(await timers[0].fn(), { conversations: 2, notes: 0, emails: 0, leads: 0, feedback: 0, erasures: 0 });
+  assert.deepEqual(await timers[0].fn(), { conversations: 2, notes: 0, emails: 0, leads: 0, feedback: 0, events: 0, erasures: 0 });
   assert.equal(await record.getConversation('c1'), null);
   clock = T0 + 61 * DAY;
   assert.equal((await timers[0].fn()).emails, 1);

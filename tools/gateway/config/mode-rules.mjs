@@ -41,6 +41,8 @@ function agentProblems(values, mode) {
     if (!values.NATTER_WEBHOOK_SECRET) problems.push('NATTER_WEBHOOK_SECRET: required with NATTER_AGENT=webhook (16+ characters)');
   }
   if (agent === 'openai' && !values.NATTER_OPENAI_MODEL) problems.push('NATTER_OPENAI_MODEL: required with NATTER_AGENT=openai');
+  if (values.NATTER_EVENTS_URL && !values.NATTER_EVENTS_SECRET) problems.push('NATTER_EVENTS_SECRET: required with NATTER_EVENTS_URL (16+ characters)');
+  if (values.NATTER_EVENTS_URL && values.NATTER_RECORD === 'off') problems.push('NATTER_EVENTS_URL: the events out are sent from the record; it is off (NATTER_RECORD=off)');
   return problems;
 }
 

@@ -48,6 +48,8 @@ export const SETTINGS = Object.freeze([
   { name: 'NATTER_REDIS_SENTINEL_PASSWORD', type: 'secret', min: 1, default: '', doc: 'with NATTER_REDIS_SENTINELS: the sentinels\' own password (their requirepass), apart from the data nodes\'' },
   { name: 'NATTER_REDIS_START_TIMEOUT_MS', type: 'ms', default: '30000', doc: 'how long the start waits for Redis (the URL\'s or the sentinels\' primary) before it gives up and exits 1; a running gateway that loses Redis keeps retrying' },
   { name: 'NATTER_RECORD', type: 'record', redactUrl: true, default: '', doc: 'where the record of conversations is kept (docs/record.md): off, sqlite:PATH or postgres://...; unset: a SQLite file in NATTER_DATA' },
+  { name: 'NATTER_EVENTS_URL', type: 'url', protocols: ['http:', 'https:'], default: '', doc: 'events out (docs/record.md): the shop\'s endpoint told of conversations started, handoffs asked for, emails left, leads and feedback; needs the record' },
+  { name: 'NATTER_EVENTS_SECRET', type: 'secret', min: 16, default: '', doc: 'events out: the signing secret (Natter-Signature, as the agent webhook\'s)' },
   { name: 'NATTER_DATA', type: 'string', default: 'data', doc: 'the folder for data files (the record\'s SQLite file), relative to the repository; kept out of git' },
   { name: 'NATTER_RECORD_KEEP_CONVERSATIONS_DAYS', type: 'int', default: '180', doc: 'record retention: conversations with their turns and handoffs, days after their last activity' },
   { name: 'NATTER_RECORD_KEEP_NOTES_DAYS', type: 'int', default: '180', doc: 'record retention: staff notes, days' },

@@ -12,6 +12,7 @@ async function eraseConversations(tx, ids, at) {
   let rows = 0;
   for (const id of ids) {
     for (const table of PART_TABLES) rows += (await tx.run(`DELETE FROM ${table} WHERE conversation_id = ?`, [id])).changes;
+    await tx.run('DELETE FROM events_out WHERE conversation_id = ?', [id]); // an email in an unsent event is theirs too
     rows += (await tx.run('DELETE FROM conversations WHERE id = ?', [id])).changes;
     await markErased(tx, id, at);
   }

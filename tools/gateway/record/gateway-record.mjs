@@ -13,6 +13,7 @@ import { createGatewayRecorder, NO_RECORDER } from './gateway-recorder.mjs';
 import { recordingStore } from './record-store.mjs';
 import { startRetentionSweeps } from './sweep-timer.mjs';
 import { RETENTION_DEFAULTS } from './retention.mjs';
+import { startEventSender } from './events-out.mjs';
 
 // host:port/database, never the user or password.
 function describeUrl(url) {
@@ -25,19 +26,23 @@ export const RECORD_OFF = Object.freeze({
 
 // `setting`: parseRecordSetting's answer; `days`: retention per kind (retention.mjs).
 // `reach`: retry bounds while the database does not answer (record-when-reachable.mjs).
+// `events`: {url, secret, everyMs?} to send the events out (events-out.mjs), or null.
 export async function openGatewayRecord({
-  setting, days = RETENTION_DEFAULTS, log = () => {}, writerOptions = {}, sweeps: sweepOptions = {}, reach = {},
+  setting, days = RETENTION_DEFAULTS, log = () => {}, writerOptions = {}, sweeps: sweepOptions = {}, reach = {}, events = null,
 }) {
   if (!setting || setting.kind === 'off') return RECORD_OFF;
   let record;
   try {
-    record = await openRecordWhenReachable(setting, { onError: (error) => log(`[record] database connection lost: ${error.message}`), log, ...reach });
+    record = await openRecordWhenReachable(setting, {
+      onError: (error) => log(`[record] database connection lost: ${error.message}`), log, events: Boolean(events?.url), ...reach,
+    });
   } catch (error) {
     throw new Error(`the record database (NATTER_RECORD) could not be opened: ${error.message}`);
   }
   const writer = createRecordWriter({ record, log, ...writerOptions });
   const recorder = createGatewayRecorder({ writer, log });
   const sweeps = startRetentionSweeps({ record, days: { ...RETENTION_DEFAULTS, ...days }, log, ...sweepOptions });
+  const sender = events?.url ? startEventSender({ record, log, ...events }) : null;
   return {
     kind: setting.kind,
     describe: setting.kind === 'sqlite' ? `SQLite ${setting.file}` : `PostgreSQL ${describeUrl(setting.url)}`,
@@ -46,8 +51,10 @@ export async function openGatewayRecord({
     recorder,
     wrapStore: (store) => recordingStore(store, recorder),
     registerMetrics: (registry) => writer.registerIn(registry),
+    events: sender,
     async close() {
       sweeps.stop();
+      await sender?.stop();
       await writer.close({ timeoutMs: 5000 });
       await sweeps.first;
       await record.close();

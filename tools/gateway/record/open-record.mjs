@@ -13,6 +13,7 @@ import { getConversation, listConversations, conversationsInRange } from './read
 import { eraseConversation, eraseVisitor, listErasures } from './erase.mjs';
 import { sweep } from './retention.mjs';
 import { analytics } from './analytics.mjs';
+import { claimDue, eventCounts, markDelivered, markFailed, replayEvents } from './events-out.mjs';
 
 // `off` | `sqlite:PATH` | `postgres://...` (or postgresql://). Empty or
 // unset: SQLite at DATA_DIR/record.sqlite. Returns {kind: 'off'} |
@@ -30,7 +31,8 @@ export function parseRecordSetting(value, { dataDir = 'data' } = {}) {
   throw new Error('NATTER_RECORD must be off, sqlite:PATH or postgres://...');
 }
 
-export async function openRecord(setting, { onError } = {}) {
+// `events`: queue the events out (events-out.mjs) as rows are written.
+export async function openRecord(setting, { onError, events = false } = {}) {
   if (setting.kind === 'off') return null;
   const driver = setting.kind === 'sqlite' ? openSqliteDriver(setting.file) : openPostgresDriver(setting.url, { onError });
   let schema;
@@ -45,7 +47,15 @@ export async function openRecord(setting, { onError } = {}) {
     schema,
     checkEvent,
     // Rows already checked (checkEvent); resolves { stored, refused }.
-    writeBatch: (rows) => writeBatch(driver, rows),
+    writeBatch: (rows) => writeBatch(driver, rows, { events }),
+    // The events out's queue (events-out.mjs).
+    events: {
+      claim: (options) => claimDue(driver, options),
+      delivered: (id, now) => markDelivered(driver, id, now),
+      failed: (row, now, reason) => markFailed(driver, row, now, reason),
+      replay: (range) => replayEvents(driver, range),
+      counts: () => eventCounts(driver),
+    },
     getConversation: (id) => getConversation(driver, id),
     listConversations: (query) => listConversations(driver, query),
     conversationsInRange: (query) => conversationsInRange(driver, query),

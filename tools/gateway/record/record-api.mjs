@@ -7,6 +7,8 @@
 //   POST /staff/record/erase  {"conversation_id"} | {"visitor_id"}, "name"
 //   GET  /staff/record/erasures                                 what was erased
 //   GET  /staff/record/analytics?from=&to=                      the figures (default: the last 30 days)
+//   POST /staff/record/events/replay?from=&to=                  send the events out of a range again (events-out.mjs)
+//   GET  /staff/record/events                                   events out waiting and given up on
 // Dates are ISO 8601 (2026-11-01 or 2026-11-01T12:00:00Z); `to` is exclusive.
 // Bounded (docs/security.md, "Staff record and revocation bounds"): a page
 // of at most MAX_PAGE, an offset of at most MAX_OFFSET, a search of at most
@@ -16,6 +18,7 @@
 import { conversationsToCsv } from './export-csv.mjs';
 import { RecordUnavailable } from './record-when-reachable.mjs';
 import { MAX_PAGE } from './read-record.mjs';
+import { EVENTS_KEEP_DAYS } from './retention.mjs';
 
 export const RECORD_PREFIX = '/staff/record/';
 const ONE = /^\/staff\/record\/conversations\/([^/]{1,256})(\/export)?$/;
@@ -120,6 +123,17 @@ export function createRecordApi({ record, http, log = () => {} }) {
     return sendJson(res, 200, { erasure });
   }
 
+  // Both dates required, at most EVENTS_KEEP_DAYS apart (what the record keeps of them).
+  async function replay(url, res) {
+    const dates = range(url, res);
+    if (!dates) return undefined;
+    if (dates.from === undefined || dates.to === undefined) return sendError(res, 400, 'bad_range', 'Name the range to send again: "from" and "to".');
+    if (dates.to - dates.from > EVENTS_KEEP_DAYS * DAY_MS) return sendError(res, 400, 'range_too_long', `Events are kept ${EVENTS_KEEP_DAYS} days: ask for a shorter range.`);
+    const replayed = await record.events.replay({ from: dates.from, to: dates.to });
+    log(`[record] events out: ${replayed} to be sent again`);
+    return sendJson(res, 200, { replayed });
+  }
+
   // Resolves true when it answered (the path is under /staff/record/).
   // `staff`: who is asking ({name, role}: staff-auth.mjs), when known.
   return async function handle(req, res, pathname, url, staff = null) {
@@ -151,6 +165,8 @@ export function createRecordApi({ record, http, log = () => {} }) {
     else if (req.method === 'POST' && pathname === '/staff/record/erase') await erase(req, res, staff);
     else if (req.method === 'GET' && pathname === '/staff/record/analytics') await figures(url, res);
     else if (req.method === 'GET' && pathname === '/staff/record/erasures') sendJson(res, 200, { erasures: await record.listErasures() });
+    else if (req.method === 'POST' && pathname === '/staff/record/events/replay') await replay(url, res);
+    else if (req.method === 'GET' && pathname === '/staff/record/events') sendJson(res, 200, { events: await record.events.counts() });
     else sendError(res, 404, 'not_found', 'Not found.');
   }
 }

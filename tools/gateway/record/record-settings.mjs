@@ -25,5 +25,6 @@ export function recordWarnings(values) {
 export function recordChoice(values, { repo }) {
   const dataDir = path.resolve(repo, values.NATTER_DATA ?? 'data');
   const days = Object.fromEntries(RETENTION_KINDS.map((kind) => [kind, values[keepSettingName(kind)] ?? RETENTION_DEFAULTS[kind]]));
-  return { setting: parseRecordSetting(values.NATTER_RECORD, { dataDir }), days };
+  const events = values.NATTER_EVENTS_URL ? { url: values.NATTER_EVENTS_URL, secret: values.NATTER_EVENTS_SECRET } : null;
+  return { setting: parseRecordSetting(values.NATTER_RECORD, { dataDir }), days, events };
 }

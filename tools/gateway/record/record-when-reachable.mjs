@@ -32,11 +32,11 @@ const METHODS = ['writeBatch', 'getConversation', 'listConversations', 'conversa
   'eraseVisitor', 'listErasures', 'sweep', 'analytics', 'ping'];
 
 export async function openRecordWhenReachable(setting, {
-  onError, log = () => {}, open = openRecord, setTimer = setTimeout, clearTimer = clearTimeout, ...options
+  onError, log = () => {}, open = openRecord, setTimer = setTimeout, clearTimer = clearTimeout, events = false, ...options
 } = {}) {
   const { retryMinMs, retryMaxMs } = { ...REACH_DEFAULTS, ...options };
   try {
-    return Object.assign(await open(setting, { onError }), { reachable: true });
+    return Object.assign(await open(setting, { onError, events }), { reachable: true });
   } catch (error) {
     if (setting.kind !== 'postgres' || !isUnreachable(error)) throw error;
     log(`[record] the database does not answer (${error.message}); the chat runs, record events wait in the queue, trying again`);
@@ -49,12 +49,14 @@ export async function openRecordWhenReachable(setting, {
   const unavailable = () => Promise.reject(new RecordUnavailable('the record database has not been reached yet'));
   const late = { kind: setting.kind, reachable: false, close: async () => { closed = true; clearTimer(timer); await opened?.close(); } };
   for (const name of METHODS) late[name] = (...args) => (opened ? opened[name](...args) : unavailable());
+  late.events = Object.fromEntries(['claim', 'delivered', 'failed', 'replay', 'counts']
+    .map((name) => [name, (...args) => (opened ? opened.events[name](...args) : unavailable())]));
 
   function retry() {
     timer = setTimer(async () => {
       if (closed) return;
       try {
-        const record = await open(setting, { onError });
+        const record = await open(setting, { onError, events });
         if (closed) { await record.close(); return; }
         opened = record;
         late.reachable = true;

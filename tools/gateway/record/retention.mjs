@@ -9,6 +9,8 @@ export const RETENTION_DEFAULTS = {
 };
 export const RETENTION_KINDS = Object.keys(RETENTION_DEFAULTS);
 const DAY_MS = 86_400_000;
+// Events out (events-out.mjs) are kept this long for a replay, sent or not.
+export const EVENTS_KEEP_DAYS = 30;
 
 // Resolves { kind: rowsDeleted } for each kind.
 export function sweep(driver, { now = Date.now(), days = RETENTION_DEFAULTS } = {}) {
@@ -26,6 +28,7 @@ export function sweep(driver, { now = Date.now(), days = RETENTION_DEFAULTS } = 
     for (const kind of ['notes', 'emails', 'leads', 'feedback']) {
       removed[kind] = (await tx.run(`DELETE FROM ${kind} WHERE at < ?`, [cutoff(kind)])).changes;
     }
+    removed.events = (await tx.run('DELETE FROM events_out WHERE at < ?', [now - EVENTS_KEEP_DAYS * DAY_MS])).changes;
     removed.erasures = (await tx.run('DELETE FROM erasures WHERE at < ?', [cutoff('erasures')])).changes
       + (await tx.run('DELETE FROM erased_subjects WHERE erased_at < ?', [cutoff('erasures')])).changes;
     return removed;

@@ -5,6 +5,7 @@
 // A row about a conversation or visitor erased after the row's time is
 // refused (erased_subjects): a late write cannot bring erased data back.
 import { subjectHash } from './subject-hash.mjs';
+import { eventOfRow, queueEvent, startedEvent } from './events-out.mjs';
 
 const INSERT = {
   turn: ['turns', ['id', 'conversation_id', 'at', 'role', 'channel', 'author', 'text', 'cards', 'actions', 'context', 'attachments'],
@@ -53,9 +54,19 @@ async function erasedAfter(tx, rows) {
 }
 
 // Resolves { stored, refused }: refused = rows about erased subjects.
-export async function writeBatch(driver, rows) {
+// `events`: also queue the events out these rows make (events-out.mjs), in
+// the same transaction: a conversation's start the first time a row names
+// it, and a feedback only when it changed what was kept.
+export async function writeBatch(driver, rows, { events = false } = {}) {
   if (rows.length === 0) return { stored: 0, refused: 0 };
   return driver.transaction(async (tx) => {
+    const known = new Set(); // conversations this batch saw exist
+    const started = async (id, at, visitorId) => {
+      if (!events || known.has(id)) return;
+      known.add(id);
+      const [found] = await tx.all('SELECT 1 AS one FROM conversations WHERE id = ?', [id]);
+      if (!found) await queueEvent(tx, startedEvent(id, at, visitorId));
+    };
     const erased = await erasedAfter(tx, rows);
     const isErased = (subject, at) => subject && erased.has(subjectHash(subject)) && at <= erased.get(subjectHash(subject));
     let stored = 0;
@@ -63,16 +74,20 @@ export async function writeBatch(driver, rows) {
     for (const r of rows) {
       const conversationId = r.type === 'conversation' ? r.id : r.conversationId;
       if (isErased(conversationId, r.at) || isErased(r.visitorId, r.at)) { refused += 1; continue; }
+      await started(conversationId, r.at, r.type === 'conversation' ? r.visitorId : null);
       if (r.type === 'conversation') {
         await tx.run(UPSERT_CONVERSATION, [r.id, r.visitorId, r.at, r.at, r.locale, r.page, r.visitor]);
       } else {
         await tx.run(UPSERT_CONVERSATION, [conversationId, null, r.at, r.at, null, null, null]);
+        let changed;
         if (r.type === 'feedback') {
-          await tx.run(UPSERT_FEEDBACK, [r.id, r.conversationId, r.answerId, r.at, r.kind, r.rating, r.reason]);
+          changed = await tx.run(UPSERT_FEEDBACK, [r.id, r.conversationId, r.answerId, r.at, r.kind, r.rating, r.reason]);
         } else {
           const [table, columns, values] = INSERT[r.type];
-          await tx.run(insertSql(table, columns), values(r));
+          changed = await tx.run(insertSql(table, columns), values(r));
         }
+        const event = events && changed.changes > 0 ? eventOfRow(r) : null;
+        if (event) await queueEvent(tx, event);
       }
       stored += 1;
     }

@@ -144,7 +144,8 @@ export function createStaffApi({
   // admin role and are audited (without the id erased: the audit outlives it).
   async function recordCall(req, res, pathname, staff) {
     const action = pathname === '/staff/record/erase' ? 'record_erase'
-      : pathname === '/staff/record/export' || pathname.endsWith('/export') ? 'record_export' : null;
+      : pathname === '/staff/record/export' || pathname.endsWith('/export') ? 'record_export'
+        : pathname === '/staff/record/events/replay' ? 'record_events_replay' : null;
     if (action && staff.role !== 'admin') return sendError(res, 403, 'forbidden', 'This needs the admin role.');
     await recordApi(req, res, pathname, new URL(req.url, 'http://x'), staff);
     if (action && res.statusCode === 200) await admin.record(staff, action, null);
