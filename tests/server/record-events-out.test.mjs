@@ -153,7 +153,7 @@ test('a running gateway tells the shop of an email left over the live session, s
   const receiver = await startReceiver();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-events-out-'));
   const server = await startTestServer({
-    staffToken: TOKEN,
+    staffToken: TOKEN, metrics: true,
     record: { setting: { kind: 'sqlite', file: path.join(dir, 'record.sqlite') }, events: { url: receiver.url, secret: SECRET, everyMs: 50 } },
   });
   t.after(async () => { closeAllSockets(); await server.close(); await receiver.close(); fs.rmSync(dir, { recursive: true, force: true }); });
@@ -176,4 +176,7 @@ test('a running gateway tells the shop of an email left over the live session, s
   assert.ok(JSON.parse(replay.body).replayed >= 2);
   await eventually(() => receiver.posts.slice(before).some((p) => p.id === email.id), 10_000, 'the replayed email.left');
   assert.equal((await staff('POST', '/staff/record/events/replay?from=2026-01-01')).status, 400, 'a range is required');
+  const metrics = (await request(server.url, { path: '/metrics' })).body;
+  assert.match(metrics, /^natter_events_out_delivered_total(\{[^}]*\})? [1-9]\d*$/m);
+  assert.match(metrics, /^natter_events_out_failed_attempts_total(\{[^}]*\})? 0$/m);
 });

@@ -15,6 +15,7 @@
 // answer repeats it, with the same Natter-Event-Id to drop the repeat by.
 // An admin may replay a range from the record (replayEvents): the same ids
 // are sent again.
+import client from 'prom-client';
 import { signatureHeader, SIGNATURE_HEADER } from '../agents/webhook-signature.mjs';
 
 export const EVENT_TYPES = ['conversation.started', 'handoff.requested', 'email.left', 'lead.created', 'feedback.given'];
@@ -102,9 +103,13 @@ export async function eventCounts(driver) {
 // within `timeoutMs`. `record`: openRecord's (its events methods).
 // Resolves how many it claimed. `stopped()`: true once the gateway closes
 // (the rest of the round's claims are left to be tried again in CLAIM_MS).
+// `registry`: where its counters go (prom-client; the gateway's /metrics).
 export function createEventSender({
-  record, url, secret, now = Date.now, fetchImpl = fetch, timeoutMs = 10_000, stopped = () => false,
+  record, url, secret, now = Date.now, fetchImpl = fetch, timeoutMs = 10_000, stopped = () => false, registry = new client.Registry(),
 }) {
+  const on = { registers: [registry] };
+  const delivered = new client.Counter({ ...on, name: 'natter_events_out_delivered_total', help: 'Events out the shop\'s endpoint answered 2xx (a replayed or repeated event counts again).' });
+  const failed = new client.Counter({ ...on, name: 'natter_events_out_failed_attempts_total', help: 'Posts of events out that failed (an error status, a timeout, no answer); each is tried again later.' });
   async function send(row) {
     const body = eventBody(row);
     try {
@@ -116,13 +121,16 @@ export function createEventSender({
         },
       });
       await res.arrayBuffer().catch(() => {});
-      if (res.ok) return record.events.delivered(row.id, now());
+      if (res.ok) { delivered.inc(); return record.events.delivered(row.id, now()); }
+      failed.inc();
       return record.events.failed(row, now(), `HTTP ${res.status}`);
     } catch (error) {
+      failed.inc();
       return record.events.failed(row, now(), error?.name === 'TimeoutError' ? 'timeout' : (error?.cause?.code ?? error?.message ?? 'error'));
     }
   }
   return {
+    registry,
     async runOnce() {
       const rows = await record.events.claim({ now: now() });
       for (const row of rows) {
@@ -148,6 +156,10 @@ export function startEventSender({ log = () => {}, everyMs = 1000, ...options })
   };
   timer = setTimeout(tick, 0);
   return {
+    // Also shows its counters in the gateway's registry.
+    registerIn(other) {
+      for (const m of sender.registry.getMetricsAsArray()) if (!other.getSingleMetric(m.name)) other.registerMetric(m);
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);

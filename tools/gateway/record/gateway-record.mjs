@@ -50,7 +50,7 @@ export async function openGatewayRecord({
     writer,
     recorder,
     wrapStore: (store) => recordingStore(store, recorder),
-    registerMetrics: (registry) => writer.registerIn(registry),
+    registerMetrics: (registry) => { writer.registerIn(registry); sender?.registerIn(registry); },
     events: sender,
     async close() {
       sweeps.stop();
