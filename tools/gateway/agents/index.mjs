@@ -32,6 +32,8 @@
 //                                                     turn's context.actions declared (action-proposal.mjs);
 //                                                     the gateway adds id and confirm, keeps one per
 //                                                     reply and sends it after the text, before done
+//              | {event: 'lead', data: {kind, data?}}  a lead for the shop's record (lead-event.mjs):
+//                                                     at most 3 per reply, never sent to the shopper
 //
 // Contract:
 // - The gateway calls reply() at most once per message_id while its run is
@@ -54,6 +56,7 @@
 // config.mjs picks one from the environment.
 import { checkAgentEvent } from './reply-events.mjs';
 import { checkActionProposal } from './action-proposal.mjs';
+import { checkLead, MAX_LEADS_PER_REPLY } from './lead-event.mjs';
 
 export { createScriptedAgent } from './scripted.mjs';
 export { createWebhookAgent } from './webhook.mjs';
@@ -64,15 +67,24 @@ export { AgentError } from './agent-error.mjs';
 // The protocol's reply events for one turn: start, the adapter's checked
 // events, done. `onDone(text, cards)` is called with the whole reply text and
 // the card products it showed once the adapter finished (before `done` is
-// handed on, so the transcript already holds it when a reader sees done). Adapter failures are logged and rethrown.
+// handed on, so the transcript already holds it when a reader sees done), the
+// proposed action and the leads. Adapter failures are logged and rethrown.
 export async function* agentReply(agent, turn, { replyId, signal, log = () => {}, onDone = () => {}, handoff = null }) {
   const tag = `[agent ${agent.name}] ${turn.message_id.slice(0, 8)}`;
   yield { event: 'start', data: { reply_id: replyId } };
   let text = '';
   const cards = [];
   let action = null;
+  const leads = [];
   try {
     for await (const raw of agent.reply(turn, { signal, handoff })) {
+      if (raw?.event === 'lead') {
+        const lead = checkLead(raw.data);
+        if (!lead.ok) log(`${tag}: dropped a lead: ${lead.reason}`);
+        else if (leads.length >= MAX_LEADS_PER_REPLY) log(`${tag}: dropped a lead: ${MAX_LEADS_PER_REPLY} per reply`);
+        else leads.push(lead.data);
+        continue;
+      }
       if (raw?.event === 'action') {
         const proposal = checkActionProposal(raw.data, turn);
         if (!proposal.ok) log(`${tag}: dropped an action: ${proposal.reason}`);
@@ -96,7 +108,7 @@ export async function* agentReply(agent, turn, { replyId, signal, log = () => {}
     log(`${tag}: failed: ${error?.message ?? error}`);
     throw error;
   }
-  await onDone(text, cards, action);
+  await onDone(text, cards, action, leads);
   if (action) yield { event: 'action', data: action };
   yield { event: 'done', data: {} };
 }

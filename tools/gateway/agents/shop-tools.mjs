@@ -156,8 +156,10 @@ export function createShopTools({ products = [], shop = null, log = () => {} }) 
       const [match] = searchCatalogue(products.filter((p) => p.trade_in !== undefined), { query: item, limit: 1 });
       if (!match) return { result: { found: false, note: 'The shop has no trade-in price for that item.' } };
       if (factor === 0) return { result: { item: match.name, condition, accepted: false } };
+      const offer = { item: match.name, condition, offer: (match.trade_in * factor).toFixed(2), currency: match.currency };
       return {
-        result: { item: match.name, condition, accepted: true, offer: (match.trade_in * factor).toFixed(2), currency: match.currency },
+        result: { ...offer, accepted: true },
+        events: [{ event: 'lead', data: { kind: 'trade_in', data: offer } }], // the quote is a lead for the shop's record
       };
     },
 

@@ -62,6 +62,11 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
     feedback({ conversationId, kind, answerId, rating, reason }) {
       put({ type: 'feedback', conversationId, kind, answerId, rating, reason });
     },
+    // A lead an agent or staff captured (kind: trade_in, callback, ...); `id`
+    // makes a repeat of the same lead one row.
+    lead(conversationId, { id, kind, source, data }) {
+      put({ type: 'lead', id, conversationId, kind, source, data: data ?? undefined });
+    },
     visitor(conversationId, visitor) {
       put({ type: 'conversation', id: conversationId, visitorId: visitorId(visitor), visitor: visitor ?? undefined });
     },
@@ -71,5 +76,5 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
 const nothing = () => {};
 export const NO_RECORDER = Object.freeze({
   enabled: false, shopperTurn: nothing, answered: nothing, staffReply: nothing, handoff: nothing,
-  handoffUnanswered: nothing, note: nothing, emailLeft: nothing, visitor: nothing, feedback: nothing,
+  handoffUnanswered: nothing, note: nothing, emailLeft: nothing, visitor: nothing, feedback: nothing, lead: nothing,
 });

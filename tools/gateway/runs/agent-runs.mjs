@@ -92,8 +92,9 @@ export function createAgentRuns({
         if (recordsPhotos) recorder.shopperTurn(request, { attachments: photos.map(publicAttachment) });
         yield* agentReply(agent, turn, {
           replyId, signal: runSignal, log,
-          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: async (text, cards, action) => {
+          handoff: requestHandoff && ((summary) => requestHandoff(request.conversation_id, { by: 'agent', summary })), onDone: async (text, cards, action, leads = []) => {
             recorder.answered(request, replyId, text, cards);
+            leads.forEach((lead, i) => recorder.lead(request.conversation_id, { id: `${replyId}:lead:${i}`, source: 'agent', ...lead }));
             // Kept before the event is sent: the page may confirm it at once (POST /api/action).
             if (action) await store.saveProposal(request.conversation_id, action.id, { name: action.name, args: action.args });
             return store.addTranscriptTurn(request.conversation_id, request.text, text, cards, photos.map(publicAttachment));
