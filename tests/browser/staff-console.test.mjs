@@ -167,6 +167,16 @@ test('staff see a request for a person arrive and, with the keyboard only, take 
   await c.page.keyboard.press('Enter');
   await detail.locator('.entries .line.note', { hasText: NOTE }).waitFor();
 
+  // A lead, with the keyboard: the kind chosen, a note, recorded.
+  await tabTo(c.page, detail.getByLabel('Lead', { exact: true }));
+  await c.page.keyboard.press('ArrowDown'); // Callback -> Trade-in
+  assert.equal(await detail.getByLabel('Lead', { exact: true }).inputValue(), 'trade_in');
+  await c.page.keyboard.press('Tab');
+  await c.page.keyboard.type('PS4 Pro, call after 5 pm');
+  await c.page.keyboard.press('Enter');
+  await detail.getByRole('status').filter({ hasText: 'Lead recorded.' }).waitFor();
+  assert.equal(await detail.getByLabel('Note (optional)').inputValue(), '', 'cleared once recorded');
+
   await assertAxeClean(c.page, 'signed-in console, a conversation taken over', { include: [['body']] });
 
   // Hand back: the shopper hears the assistant is back (events arrive in
@@ -176,6 +186,7 @@ test('staff see a request for a person arrive and, with the keyboard only, take 
   await notices(s).filter({ hasText: 'Ana left the chat. The assistant is back.' }).waitFor();
   const wire = JSON.stringify(s.sockets.map((w) => w.received));
   assert.ok(!wire.includes('offer 10%'), 'the note never reached the shopper');
+  assert.ok(!wire.includes('call after 5 pm'), 'nor the lead');
   assert.equal(await s.widget.getByText(NOTE).count(), 0);
 
   // No token in the page, the URL or localStorage; no policy violation.

@@ -214,7 +214,7 @@ export async function startServer({
     requestHandoff: handoff.requestHandoff, recorder: kept.recorder,
   });
   const staffAuth = createStaffAuth(staffToken, { jwtSecret: staffJwtSecret, store });
-  const staff = createStaffApi({ store, auth: staffAuth, log, record: kept.record, bodyTimeoutMs: limitsWith(limits).bodyTimeoutMs });
+  const staff = createStaffApi({ store, auth: staffAuth, log, record: kept.record, recorder: kept.recorder, bodyTimeoutMs: limitsWith(limits).bodyTimeoutMs });
   const continueLinks = createContinueLinks({ store, log, ttlMs: continueTtlMs, bounds });
   if (stt) answerSpeech = createVoiceAgent({ stt, agentRuns, store, log, streamed: voiceAnswer !== 'whole' });
   const httpLimits = limitsWith(limits);

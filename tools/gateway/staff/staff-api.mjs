@@ -1,5 +1,5 @@
 // The staff API: how a person from the shop sees the conversations, takes
-// one over, answers, leaves private notes and hands it back to the AI
+// one over, answers, leaves private notes, records leads and hands it back to the AI
 // (docs/protocol.md, "Staff API"). For the shop's own tools, never for
 // shoppers: bearer-token only (staff-auth.mjs: a per-person token, or the
 // deprecated shared one), every take, hand-back, reply and note audited
@@ -24,9 +24,11 @@ import { createPresenceApi } from './presence-api.mjs';
 import { createStaffAdmin } from './staff-admin.mjs';
 import { createRecordApi, RECORD_PREFIX } from '../record/record-api.mjs';
 import { servePhoto } from './staff-photo.mjs';
+import { checkLead } from '../agents/lead-event.mjs';
+import { NO_RECORDER } from '../record/gateway-recorder.mjs';
 
 export const STAFF_PREFIX = '/staff/';
-const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|typing|read)$/;
+const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|leads|typing|read)$/;
 const ONE = /^\/staff\/conversations\/([^/]{1,256})$/;
 const PHOTO = /^\/staff\/conversations\/([^/]{1,256})\/attachments\/(att_[0-9a-f]{24})$/;
 
@@ -37,7 +39,7 @@ export const COSTLY_CALLS_PER_MINUTE = 120;
 
 // { store, auth (staff-auth.mjs), log, record, bodyTimeoutMs, costlyPerMinute } → handler(req, res, pathname).
 export function createStaffApi({
-  store, auth, log = () => {}, record = null, bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
+  store, auth, log = () => {}, record = null, recorder = NO_RECORDER, bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
   costlyPerMinute = COSTLY_CALLS_PER_MINUTE,
 }) {
   const costly = createCredentialBudget({ perWindow: costlyPerMinute, windowMs: 60_000 });
@@ -109,6 +111,23 @@ export function createStaffApi({
     if (!kept) return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
     await admin.record({ ...staff, name }, 'note', decodeURIComponent(id));
     return sendJson(res, 200, { saved: true });
+  }
+
+  // A lead staff record from a conversation held here (docs/record.md,
+  // "Leads"): {lead_id (the same on every retry: recorded once), kind, note?}.
+  async function lead(res, id, b, name, staff) {
+    const leadId = b.lead_id;
+    if (typeof leadId !== 'string' || leadId === '' || leadId.length > 128) {
+      return sendError(res, 400, 'bad_lead_id', '"lead_id" must be a string of 1 to 128 characters, the same on every retry.');
+    }
+    if (b.note !== undefined && (typeof b.note !== 'string' || b.note.length > 500)) return sendError(res, 400, 'bad_note', '"note" must be text of at most 500 characters.');
+    const checked = checkLead({ kind: b.kind, data: b.note ? { note: b.note } : null });
+    if (!checked.ok) return sendError(res, 400, 'bad_lead', checked.reason);
+    const conversationId = decodeURIComponent(id);
+    if (!(await store.getControl(conversationId))) return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
+    recorder.lead(conversationId, { id: `staff:${leadId}`, source: 'staff', kind: checked.data.kind, data: { ...checked.data.data, by: name } });
+    await admin.record({ ...staff, name }, 'lead', conversationId);
+    return sendJson(res, 200, { recorded: true });
   }
 
   async function list(res) {
@@ -192,6 +211,7 @@ export function createStaffApi({
     if (action === 'reply') return reply(res, id, b, name, staff);
     if (action === 'typing') return presence.typing(res, decodeURIComponent(id), name);
     if (action === 'read') return presence.read(res, decodeURIComponent(id), name);
+    if (action === 'leads') return lead(res, id, b, name, staff);
     return note(res, id, b, name, staff);
   };
 }

@@ -13,6 +13,7 @@ import { pickLanguage, translator } from './text.js';
 import { actionLines, contextFacts, entryList, h, shortId, stateText, transcriptList, visitorText } from './render.js';
 import { historyView } from './history.js';
 import { createPhotoShelf } from './photos.js';
+import { leadForm } from './lead-form.js';
 import { analyticsView } from './analytics.js';
 
 const POLL_MS = 2500;
@@ -214,7 +215,7 @@ function consoleView(credentials) {
         h('h3', {}, t('detail.transcript')), transcript,
         h('h3', {}, t('detail.entries')), entries,
         actionsHeading, actions,
-        replyForm, noteForm],
+        replyForm, noteForm, leadForm({ t, act, record: (leadId, kind, note) => client.lead(id, leadId, kind, note) })],
       update(d) {
         const state = d.control?.state;
         control.textContent = stateText(t, { ...d.control, waiting_ms: Date.now() - (d.control?.since ?? Date.now()) });

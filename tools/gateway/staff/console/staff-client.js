@@ -61,6 +61,7 @@ export function createStaffClient({ token, name, fetchImpl = (...a) => fetch(...
     handBack: (id) => call(`${one(id)}/hand-back`, {}),
     reply: (id, messageId, text) => call(`${one(id)}/reply`, { message_id: messageId, text }),
     note: (id, text) => call(`${one(id)}/notes`, { text }),
+    lead: (id, leadId, kind, note) => call(`${one(id)}/leads`, { lead_id: leadId, kind, ...(note ? { note } : {}) }),
     typing: (id) => call(`${one(id)}/typing`, {}),
     read: (id) => call(`${one(id)}/read`, {}),
     photo,

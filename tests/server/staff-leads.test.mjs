@@ -1,0 +1,41 @@
+// Staff record a lead from a conversation (docs/record.md, "Leads";
+// POST /staff/conversations/{id}/leads): kept in the record with the
+// conversation, source staff, who recorded it and the note; a retry with
+// the same lead_id is one row; a bad kind or note, a missing lead_id and a
+// conversation not held are refused; the audit names the call.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eventually, request, startTestServer } from './helpers.mjs';
+import { closeAllSockets, joinSession } from './session-helpers.mjs';
+
+const TOKEN = 'staff-token-for-staff-leads-0123456789';
+
+test('a lead staff record is kept once with its conversation; bad ones are refused', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natter-staff-leads-'));
+  const server = await startTestServer({ staffToken: TOKEN, record: { setting: { kind: 'sqlite', file: path.join(dir, 'record.sqlite') } } });
+  t.after(async () => { closeAllSockets(); await server.close(); fs.rmSync(dir, { recursive: true, force: true }); });
+  const { welcome } = await joinSession(server.url);
+  const id = welcome.session_id;
+  const staff = (method, urlPath, body) => request(server.url, {
+    method, path: urlPath, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+  });
+  const lead = (body, conversation = id) => staff('POST', `/staff/conversations/${conversation}/leads`, { name: 'Ana', ...body });
+  assert.equal((await lead({ lead_id: 'l-1', kind: 'callback', note: 'after 5 pm' })).status, 200);
+  assert.equal((await lead({ lead_id: 'l-1', kind: 'callback', note: 'after 5 pm' })).status, 200, 'a retry');
+  const refusals = await Promise.all([
+    lead({ lead_id: 'l-2', kind: 'Call Back' }), lead({ lead_id: 'l-3', kind: 'quote', note: 'x'.repeat(501) }),
+    lead({ kind: 'quote' }), lead({ lead_id: 'l-4', kind: 'quote' }, 'no-such-conversation'),
+  ]);
+  assert.deepEqual(refusals.map((r) => [r.status, JSON.parse(r.body).error.code]),
+    [[400, 'bad_lead'], [400, 'bad_note'], [400, 'bad_lead_id'], [404, 'no_conversation']]);
+  const leads = await eventually(async () => {
+    const res = await staff('GET', `/staff/record/conversations/${id}`);
+    return res.status === 200 && JSON.parse(res.body).conversation.leads;
+  }, 10_000, 'the recorded lead');
+  assert.deepEqual(leads.map((l) => [l.kind, l.source, l.data]), [['callback', 'staff', { note: 'after 5 pm', by: 'Ana' }]]);
+  const audit = JSON.parse((await staff('GET', '/staff/audit')).body);
+  assert.equal(audit.records.filter((e) => e.action === 'lead').length, 2, 'each call audited');
+});
