@@ -104,7 +104,7 @@ test('History shows a past turn\'s photo as a thumbnail of its shape, fetched wi
   assert.equal(await thumb.getAttribute('alt'), 'Photo from the shopper (png, 640×480)');
   assert.deepEqual([await thumb.getAttribute('width'), await thumb.getAttribute('height')], ['160', '120']);
   await c.page.waitForFunction((el) => el.complete && el.naturalWidth === 640 && el.src.startsWith('blob:'), await thumb.elementHandle());
-  assert.deepEqual(photoAuth, [`Bearer ${STAFF_TOKEN}`]);
+  assert.deepEqual(await Promise.all(photoAuth), [`Bearer ${STAFF_TOKEN}`]); // headerValue() answers promises
   assert.equal(withPhoto.attachments.length, 1);
   assert.deepEqual(await cspViolations(c.page), []);
   await c.page.close();
