@@ -50,6 +50,16 @@ test('feedback: once per answer, the latest wins, a rating per conversation; ref
   assert.deepEqual(kept.feedback.map((f) => [f.kind, f.answerId, f.rating, f.reason]).sort(),
     [['rating', null, 5, null], ['thumb', answerId, -1, 'wrong price']]);
 
+  // The widget names the answer by the message it answers (its core keeps
+  // no reply_id): the same answer, so it replaces the thumb above.
+  assert.equal((await post(server, { conversation_id: 'fb-1', kind: 'thumb', reply_to: 'q-1', rating: 1 })).status, 202);
+  for (let i = 0; i < 100; i += 1) {
+    kept = await read();
+    if (kept?.feedback.some((f) => f.kind === 'thumb' && f.rating === 1)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(kept.feedback.filter((f) => f.kind === 'thumb').map((f) => [f.answerId, f.rating]), [[answerId, 1]]);
+
   const bad = await post(server, { conversation_id: 'fb-1', kind: 'star', rating: 3 });
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.code, 'bad_feedback');

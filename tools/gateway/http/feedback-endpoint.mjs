@@ -1,5 +1,7 @@
 // POST /api/feedback (docs/protocol.md, "Feedback"): a shopper's thumb on
-// one answer ({kind: "thumb", answer_id, rating: 1 | -1}) or rating of a
+// one answer ({kind: "thumb", answer_id, rating: 1 | -1}; or reply_to, the
+// shopper message it answers, which the widget knows where it has no
+// reply_id: its core keeps none) or rating of a
 // conversation a person handled ({kind: "rating", rating: 1..5}), with an
 // optional reason. Kept in the record (docs/record.md) once per answer or
 // conversation, the latest winning, so a widget may resend or change it.
@@ -19,6 +21,7 @@ import { CORS_HEADERS } from './chat-endpoint.mjs';
 import { admitToConversation, windowBudgetFor } from './chat-budget.mjs';
 import { checkConversationKey, checkKeyProof, missingKey } from '../session/conversation-key.mjs';
 import { DEFAULT_LIMITS } from '../store/limits.mjs';
+import { replyIdFor } from '../runs/agent-runs.mjs';
 
 export const FEEDBACK_PATH = '/api/feedback';
 export const FEEDBACK_PER_CONVERSATION = 100;
@@ -30,7 +33,7 @@ function check(b) {
   if (!b || typeof b !== 'object' || Array.isArray(b)) return 'The body must be a JSON object.';
   if (!id(b.conversation_id)) return '"conversation_id" must be a string of 1 to 256 characters.';
   if (b.kind === 'thumb') {
-    if (!id(b.answer_id)) return 'A thumb needs "answer_id": the reply_id of the answer.';
+    if (!id(b.answer_id) && !id(b.reply_to)) return 'A thumb needs "answer_id" (the reply_id of the answer) or "reply_to" (the message it answers).';
     if (b.rating !== 1 && b.rating !== -1) return 'A thumb is "rating": 1 (up) or -1 (down).';
   } else if (b.kind === 'rating') {
     if (!(Number.isInteger(b.rating) && b.rating >= 1 && b.rating <= 5)) return 'A rating is "rating": 1 to 5.';
@@ -41,6 +44,10 @@ function check(b) {
   const key = checkConversationKey(b.conversation_key);
   return key.ok ? null : key.message;
 }
+
+// The answer a thumb is on: its reply_id, or the one the gateway gave the
+// reply to message reply_to (runs/agent-runs.mjs names it so).
+const answerIdOf = (b) => (typeof b.answer_id === 'string' && b.answer_id ? b.answer_id : replyIdFor(b.reply_to));
 
 // A conversation this gateway knows: held live, or answered over HTTP.
 async function known(store, id) {
@@ -75,7 +82,7 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
         { 'Retry-After': String(over.retryAfterS) });
     };
     const admission = await admitToConversation(budget, {
-      req, conversation: id, request: b.kind === 'thumb' ? `thumb:${b.answer_id}` : 'rating',
+      req, conversation: id, request: b.kind === 'thumb' ? `thumb:${answerIdOf(b)}` : 'rating',
       proveKey: async () => (await known(store, id)
         ? checkKeyProof(store, id, b.conversation_key)
         : { status: 404, code: 'no_conversation', message: 'No such conversation is open.' }),
@@ -91,7 +98,7 @@ export function createFeedbackHandler({ recorder, store, tokens = null, log = ()
     counts.delete(id);
     counts.set(id, n + 1);
     if (counts.size > MAX_TRACKED) counts.delete(counts.keys().next().value);
-    recorder.feedback({ conversationId: id, kind: b.kind, answerId: b.answer_id, rating: b.rating, reason: b.reason ?? undefined });
+    recorder.feedback({ conversationId: id, kind: b.kind, answerId: b.kind === 'thumb' ? answerIdOf(b) : undefined, rating: b.rating, reason: b.reason ?? undefined });
     log(`[server] feedback (${b.kind}) in ${id.slice(0, 8)}`);
     return sendJson(res, 202, { queued: true }, CORS_HEADERS);
   }
