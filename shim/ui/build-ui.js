@@ -40,7 +40,7 @@ export function buildUi(ctx, listeners, dispatch, platform, session, look, multi
   // conversation's messages (ui/load-reply-parts.js).
   const replyParts = createLazyReplyParts({
     load: () => loadReplyPartsChunk({ manifest: ctx.manifest, base: ctx.base }),
-    build: ({ createReplyParts }) => createReplyParts({ doc: document, root: ctx.root, t: look.t, dispatch }),
+    build: ({ createReplyParts }) => createReplyParts({ doc: document, ctx, t: look.t, dispatch }),
     log,
   });
   // A fresh one for each conversation opened (boot.js openConversation).

@@ -124,7 +124,7 @@ export function createMessages({
       const status = el(doc, 'div', 'delivery');
       const line = el(doc, 'span', 'delivery-text', '');
       const retry = el(doc, 'button', 'retry', t('message.retry'));
-      retry.setAttribute('type', 'button');
+      retry.type = 'button';
       retry.hidden = true;
       retry.addEventListener('click', () => onRetry(message_id));
       status.appendChild(line);
@@ -155,16 +155,13 @@ export function createMessages({
     if (agent) return agent;
     const item = el(doc, 'li', 'msg agent');
     item.setAttribute('part', 'message agent');
+    item.setAttribute('data-reply-to', replyTo); // the answer's name for its thumbs (ui/thumbs.js)
     const who = el(doc, 'span', 'sr-only', agentLabel);
-    item.appendChild(who);
     const bubble = textBubble(doc, 'bubble rich');
     const cards = el(doc, 'div', 'cards');
-    item.appendChild(bubble);
-    item.appendChild(cards);
-    const user = users.get(replyTo);
-    if (user && user.item.nextSibling) list.insertBefore(item, user.item.nextSibling);
-    else list.appendChild(item);
-    agent = { item, bubble, cards, who, author: '' };
+    item.append(who, bubble, cards);
+    list.insertBefore(item, users.get(replyTo)?.item.nextSibling ?? null); // null: at the end
+    agent = { item, bubble, cards, who }; // author: set by showAuthor
     agents.set(replyTo, agent);
     return agent;
   }

@@ -6,6 +6,9 @@
 // first card or chip set arrives.
 //
 //   const parts = createReplyParts({ doc, root, t, dispatch });   adopts the CSS into root
+//   createReplyParts({ doc, ctx, t, dispatch })   the same in root = ctx.root
+//                                  (build-ui.js), and starts the answers'
+//                                  thumbs (load-thumbs.js) with boot.js's ctx
 //   parts.card(card, onToggle)     {node, button}: the card, with its Save
 //                                  toggle beside it when savable (button null
 //                                  otherwise); onToggle(product_id)
@@ -18,9 +21,11 @@ import { renderSuggestions } from './suggestions.js';
 import { renderActionCard } from './action-card.js';
 import { replyPartsSheet } from './reply-parts-styles.js';
 import { withEnglish } from '../i18n/chunk-english.js';
+import { startLazyThumbs } from './load-thumbs.js';
 import enReplyParts from '../i18n/en-reply-parts.js';
 
-export function createReplyParts({ doc, root, t: translate, dispatch = () => {} }) {
+export function createReplyParts({ doc, ctx = null, root = ctx?.root, t: translate, dispatch = () => {} }) {
+  if (ctx) startLazyThumbs({ ctx, doc, t: translate });
   const sheet = root?.adoptedStyleSheets ? replyPartsSheet() : null;
   if (sheet) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const t = withEnglish(translate, enReplyParts);

@@ -2,7 +2,8 @@
 // (tools/bundle/build.mjs): the core bundle names every file a first chat
 // or the widget's chunks may load, the voice runtime chunk the files only a
 // call uses (shim/voice/voice-files.js), the session UI chunk the chunks
-// only it loads (shim/session-ui/session-ui-files.js), and the core bundle
+// only it loads (shim/session-ui/session-ui-files.js), the reply parts
+// chunk the thumbs chunk (shim/ui/load-thumbs.js), and the core bundle
 // none of those.
 // Checked on dist/ (npm test builds it first), by the content-hashed names
 // and SRI hashes, which appear nowhere else.
@@ -39,10 +40,22 @@ test('the session UI chunk names the chunks only it loads, with their SRI hashes
   }
 });
 
+// The chunk only the reply parts chunk loads (an answer's thumbs, shim/ui/load-thumbs.js).
+const REPLY_PARTS_ONLY = ['thumbs_js'];
+
+test('the reply parts chunk names the thumbs chunk, with its SRI hash', () => {
+  const chunk = text('reply_parts_js');
+  for (const key of REPLY_PARTS_ONLY) {
+    assert.ok(chunk.includes(manifest.files[key].path), `the reply parts chunk names ${key}`);
+    assert.ok(chunk.includes(manifest.files[key].integrity), `the reply parts chunk has ${key}'s SRI hash`);
+  }
+});
+
 test('the core bundle names none of them, and every other file but the frames\' own scripts', () => {
   const core = text('core_js');
-  for (const key of [...VOICE_ONLY, ...SESSION_UI_ONLY]) assert.ok(!core.includes(manifest.files[key].path), `the core bundle names ${key}`);
-  const others = Object.keys(manifest.files).filter((k) => !VOICE_ONLY.includes(k) && !SESSION_UI_ONLY.includes(k)
+  const apart = [...VOICE_ONLY, ...SESSION_UI_ONLY, ...REPLY_PARTS_ONLY];
+  for (const key of apart) assert.ok(!core.includes(manifest.files[key].path), `the core bundle names ${key}`);
+  const others = Object.keys(manifest.files).filter((k) => !apart.includes(k)
     && !['core_js', 'core_frame_js', 'voice_frame_js'].includes(k));
   assert.ok(others.includes('session_ui_js') && others.includes('core_wasm'), others.join());
   for (const key of others) assert.ok(core.includes(manifest.files[key].path), `the core bundle names ${key}`);

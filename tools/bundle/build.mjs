@@ -235,6 +235,10 @@ async function voiceFrameAssets(voiceJs, version) {
 //     shop's token endpoint and of the release channel pointer, downloaded
 //     at start only on a page with a token URL or a channel
 //     (shim/load-shop-requests.js).
+//   thumbs_js (natter.thumbs.<hash>.js): thumbs up / down under each
+//     finished answer and their POST /api/feedback, downloaded by the reply
+//     parts chunk when it arrives (shim/ui/load-thumbs.js), which carries
+//     its entry as __NATTER_REPLY_PARTS_FILES__.
 //   page_context_js (natter.pagecontext.<hash>.js): the page context's
 //     page watch with the gateway's checker, downloaded once the panel
 //     opened or when the shop calls natter('context' | 'cart')
@@ -248,6 +252,7 @@ const CHUNKS = [
   { key: 'reply_parts_js', stem: 'natter.replyparts', entry: 'shim/ui/reply-parts-chunk.js' },
   { key: 'shop_requests_js', stem: 'natter.shoprequests', entry: 'shim/shop-requests-chunk.js' },
   { key: 'page_context_js', stem: 'natter.pagecontext', entry: 'shim/page-context-chunk.js' },
+  { key: 'thumbs_js', stem: 'natter.thumbs', entry: 'shim/ui/thumbs-chunk.js' },
 ];
 
 // voiceFiles: the bundled entries of the files only a call uses
@@ -266,10 +271,16 @@ async function chunkAssets(voiceFiles, name) {
     return { key, stem, ext: '.js', data: Buffer.from(result.outputFiles[0].contents) };
   };
   const sessionUi = CHUNKS.find((c) => c.key === 'session_ui_js');
-  const first = await Promise.all(CHUNKS.filter((c) => c !== sessionUi).map((c) => bundle(c,
+  const replyParts = CHUNKS.find((c) => c.key === 'reply_parts_js');
+  const first = await Promise.all(CHUNKS.filter((c) => c !== sessionUi && c !== replyParts).map((c) => bundle(c,
     c.key === 'voice_runtime_js' ? { __NATTER_VOICE_FILES__: JSON.stringify(voiceFiles) } : {})));
   const sessionUiFiles = bundledEntries(first.filter((a) => SESSION_UI_ONLY(a.key)), name);
-  return [await bundle(sessionUi, { __NATTER_SESSION_UI_FILES__: JSON.stringify(sessionUiFiles) }), ...first];
+  const replyPartsFiles = bundledEntries(first.filter((a) => REPLY_PARTS_ONLY(a.key)), name);
+  return [
+    await bundle(sessionUi, { __NATTER_SESSION_UI_FILES__: JSON.stringify(sessionUiFiles) }),
+    await bundle(replyParts, { __NATTER_REPLY_PARTS_FILES__: JSON.stringify(replyPartsFiles) }),
+    ...first,
+  ];
 }
 
 // What the core bundle carries of the other files (__NATTER_FILES__,
@@ -290,6 +301,8 @@ const VOICE_ONLY = (key) => ['voice_js', 'voice_wasm', 'voice_scalar_wasm', 'voi
 // sheet): it carries their entries, so a first chat does not pay for their
 // hashes either.
 const SESSION_UI_ONLY = (key) => key === 'voice_runtime_js' || key === 'continue_js';
+// The chunk only the reply parts chunk loads (an answer's thumbs), likewise.
+const REPLY_PARTS_ONLY = (key) => key === 'thumbs_js';
 function bundledEntries(list, name) {
   return Object.fromEntries(list.filter((a) => !FRAME_ONLY(a.key)).map((a) => [
     a.key, PATH_ONLY(a.key) ? { path: name(a) } : { path: name(a), integrity: sri(a.data) },
@@ -404,7 +417,7 @@ export async function build({
   ];
   const entries = (list) => Object.fromEntries(list.map((a) => [a.key, { path: name(a), integrity: sri(a.data) }]));
   const coreJs = await bundleShim({
-    version, env, files: bundledEntries(others.filter((a) => !VOICE_ONLY(a.key) && !SESSION_UI_ONLY(a.key)), name),
+    version, env, files: bundledEntries(others.filter((a) => !VOICE_ONLY(a.key) && !SESSION_UI_ONLY(a.key) && !REPLY_PARTS_ONLY(a.key)), name),
   });
   const assets = [{ key: 'core_js', stem: 'natter.core', ext: '.js', data: coreJs }, ...others];
 

@@ -1,0 +1,29 @@
+// An answer's thumb to the gateway: POST /api/feedback (docs/protocol.md,
+// "Feedback"), beside the chat URL, for the conversation the core persisted
+// last (its id and conversation_key, read when the shopper presses: after a
+// switch of conversation it is the new one's). The answer is named by
+// reply_to, the shopper message it answers: the core keeps no reply_id.
+//
+//   const send = feedbackSender({ dataset, pageUrl, storage, fetch });
+//   await send(replyTo, rating)   true once the gateway queued it (202); false
+//                                 on any refusal, a network failure, or no
+//                                 conversation persisted yet
+import { chatUrl, CONVERSATION_KEY, restoredSession, storedConversation, storedSessionText } from '../config.js';
+
+// storage: platform.js's {get}; dataset: ctx.connection (endpoint, data-conversations).
+export function currentConversation(storage, dataset) {
+  const id = storedConversation(storage.get(CONVERSATION_KEY));
+  const key = restoredSession(storedSessionText(storage, dataset, id), id).conversation_key;
+  return id && key ? { id, key } : null;
+}
+
+export function feedbackSender({ dataset, pageUrl, storage, fetch }) {
+  const url = chatUrl(dataset.endpoint, pageUrl).replace(/\/api\/chat$/, '/api/feedback');
+  return async (replyTo, rating) => {
+    const c = currentConversation(storage, dataset);
+    if (!c) return false;
+    const body = JSON.stringify({ conversation_id: c.id, conversation_key: c.key, kind: 'thumb', reply_to: replyTo, rating });
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    return res.status === 202;
+  };
+}

@@ -1,0 +1,25 @@
+// Entry of the thumbs chunk (natter.thumbs.<hash>.js, manifest key
+// thumbs_js): an answer's thumbs with their CSS, English and POST. Its only
+// statement hands startThumbs to the hook load-thumbs.js set.
+//
+//   startThumbs({ ctx, doc, t })   adopts the CSS into ctx.root and watches its
+//                                  conversation list (.log) for finished answers
+import { createThumbs } from './thumbs.js';
+import { THUMBS_CSS } from './thumbs-styles.js';
+import { feedbackSender } from './feedback-post.js';
+import { sheetOf } from './dom.js';
+import { withEnglish } from '../i18n/chunk-english.js';
+import enThumbs from '../i18n/en-thumbs.js';
+import { safeStorage } from '../platform.js';
+
+function startThumbs({ ctx, doc, t }) {
+  const win = doc.defaultView;
+  const sheet = ctx.root.adoptedStyleSheets ? sheetOf(THUMBS_CSS) : null;
+  if (sheet) ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
+  const send = feedbackSender({
+    dataset: ctx.connection, pageUrl: win.location.href, storage: safeStorage(() => win.sessionStorage), fetch: (...a) => win.fetch(...a),
+  });
+  return createThumbs({ doc, list: ctx.root.querySelector('.log'), t: withEnglish(t, enThumbs), send });
+}
+
+window.natter.__thumbs({ startThumbs });

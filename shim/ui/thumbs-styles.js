@@ -1,0 +1,15 @@
+// The CSS of an answer's thumbs (ui/thumbs.js), adopted into the shadow
+// root when the thumbs chunk arrives, after the panel's sheet (ui/styles.js),
+// whose custom properties it uses. Hidden while a reply streams (again).
+export const THUMBS_CSS = `
+.thumbs { display: flex; align-items: center; gap: 4px; margin-top: 4px; }
+.msg[aria-busy="true"] .thumbs { display: none; }
+.thumb { display: inline-flex; align-items: center; justify-content: center; width: 32px; height: 32px; padding: 0;
+  border: 1px solid transparent; border-radius: 8px; background: none; color: var(--_muted); cursor: pointer; }
+.thumb svg { width: 18px; height: 18px; fill: currentColor; }
+.thumb.down svg { transform: rotate(180deg); }
+.thumb:hover { border-color: var(--_line); }
+.thumb:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
+.thumb[aria-pressed="true"] { color: var(--_link); border-color: currentColor; }
+.thumbs-note { color: var(--_muted); font-size: 13px; margin-inline-start: 4px; }
+`;
