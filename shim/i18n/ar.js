@@ -62,6 +62,8 @@ export default {
   'thumbs.up': 'مفيدة',
   'thumbs.down': 'غير مفيدة',
   'thumbs.failed': 'لم يُرسَل. اضغط مرة أخرى لإعادة المحاولة.',
+  'thumbs.reason': 'ما الخطأ؟ (اختياري)',
+  'thumbs.send': 'إرسال',
   'action.quantity': 'الكمية: {quantity}',
   'action.confirm': 'تأكيد',
   'action.decline': 'ليس الآن',

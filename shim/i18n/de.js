@@ -61,6 +61,8 @@ export default {
   'thumbs.up': 'Hilfreich',
   'thumbs.down': 'Nicht hilfreich',
   'thumbs.failed': 'Nicht gesendet. Zum Wiederholen erneut drücken.',
+  'thumbs.reason': 'Was war falsch? (optional)',
+  'thumbs.send': 'Senden',
   'action.quantity': 'Menge: {quantity}',
   'action.confirm': 'Bestätigen',
   'action.decline': 'Jetzt nicht',

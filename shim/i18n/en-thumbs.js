@@ -8,4 +8,6 @@ export default {
   'thumbs.up': 'Helpful',
   'thumbs.down': 'Not helpful',
   'thumbs.failed': 'Not sent. Press again to retry.',
+  'thumbs.reason': 'What was wrong? (optional)',
+  'thumbs.send': 'Send',
 };

@@ -5,7 +5,7 @@
 // reply_to, the shopper message it answers: the core keeps no reply_id.
 //
 //   const send = feedbackSender({ dataset, pageUrl, storage, fetch });
-//   await send(replyTo, rating)   true once the gateway queued it (202); false
+//   await send(replyTo, rating, reason)   true once the gateway queued it (202); false
 //                                 on any refusal, a network failure, or no
 //                                 conversation persisted yet
 import { chatUrl, CONVERSATION_KEY, restoredSession, storedConversation, storedSessionText } from '../config.js';
@@ -19,10 +19,10 @@ export function currentConversation(storage, dataset) {
 
 export function feedbackSender({ dataset, pageUrl, storage, fetch }) {
   const url = chatUrl(dataset.endpoint, pageUrl).replace(/\/api\/chat$/, '/api/feedback');
-  return async (replyTo, rating) => {
+  return async (replyTo, rating, reason) => { // reason: undefined is left out
     const c = currentConversation(storage, dataset);
     if (!c) return false;
-    const body = JSON.stringify({ conversation_id: c.id, conversation_key: c.key, kind: 'thumb', reply_to: replyTo, rating });
+    const body = JSON.stringify({ conversation_id: c.id, conversation_key: c.key, kind: 'thumb', reply_to: replyTo, rating, reason });
     const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     return res.status === 202;
   };

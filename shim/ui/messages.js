@@ -156,12 +156,11 @@ export function createMessages({
     const item = el(doc, 'li', 'msg agent');
     item.setAttribute('part', 'message agent');
     item.setAttribute('data-reply-to', replyTo); // the answer's name for its thumbs (ui/thumbs.js)
-    const who = el(doc, 'span', 'sr-only', agentLabel);
     const bubble = textBubble(doc, 'bubble rich');
     const cards = el(doc, 'div', 'cards');
-    item.append(who, bubble, cards);
+    item.append(el(doc, 'span', 'sr-only', agentLabel), bubble, cards);
     list.insertBefore(item, users.get(replyTo)?.item.nextSibling ?? null); // null: at the end
-    agent = { item, bubble, cards, who }; // author: set by showAuthor
+    agent = { item, bubble, cards }; // author: set by showAuthor
     agents.set(replyTo, agent);
     return agent;
   }
@@ -172,7 +171,7 @@ export function createMessages({
     agent.author = author;
     agent.item.classList.add('staff');
     agent.item.setAttribute('part', 'message agent staff');
-    agent.who.remove();
+    agent.item.firstChild.remove(); // the assistant's label (agentFor)
     agent.item.insertBefore(el(doc, 'div', 'author', t('message.staffAuthor', { name: author })), agent.bubble);
   }
 

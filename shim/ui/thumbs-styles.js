@@ -12,4 +12,10 @@ export const THUMBS_CSS = `
 .thumb:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
 .thumb[aria-pressed="true"] { color: var(--_link); border-color: currentColor; }
 .thumbs-note { color: var(--_muted); font-size: 13px; margin-inline-start: 4px; }
+.thumbs-reason { display: flex; gap: 6px; margin-top: 4px; width: 100%; max-width: 360px; box-sizing: border-box; }
+.thumbs-reason[hidden] { display: none; }
+.thumbs-reason input { flex: 1; min-width: 0; padding: 4px 8px; border: 1px solid var(--_line); border-radius: 8px;
+  background: var(--_surface); color: inherit; font: inherit; font-size: 13px; }
+.thumbs-reason button { padding: 4px 10px; border: 1px solid var(--_link); border-radius: 8px; background: var(--_surface);
+  color: var(--_link); font: inherit; font-size: 14px; font-weight: 600; cursor: pointer; }
 `;

@@ -4,7 +4,7 @@
 // first chat does not carry it.
 //
 //   const thumbs = createThumbs({ doc, list, t, send, MutationObserver });
-//   send(replyTo, rating) -> Promise<boolean>: true once the gateway took it
+//   send(replyTo, rating, reason) -> Promise<boolean>: true once the gateway took it
 //   thumbs.stop()          stops watching the list
 //
 // Which lines get them: the list's assistant answers (li.msg.agent, named by
@@ -15,7 +15,8 @@
 // as the first chat needs it, and answers restored on a reload get them too.
 //
 // One choice per answer, changeable, posted as thumb-choice.js says; a
-// failed post shows a quiet note beside the pair. Nothing here touches the
+// thumb down offers an optional reason; a failed post shows a quiet note
+// beside the pair. Nothing here touches the
 // composer.
 import { el, icon } from './dom.js';
 import { createThumbChoice } from './thumb-choice.js';
@@ -39,16 +40,36 @@ function drawPair(doc, item, t, send) {
   const down = button(-1, 'down', t('thumbs.down'));
   const note = el(doc, 'span', { class: 'thumbs-note', role: 'status' });
   row.append(up, down, note);
+  const reason = reasonForm(doc, t, (text) => choice.choose(-1, text));
 
   const choice = createThumbChoice({
-    send: (rating) => send(replyTo, rating),
+    send: (rating, why) => send(replyTo, rating, why),
     show({ chosen, failed }) {
       up.setAttribute('aria-pressed', String(chosen === 1));
       down.setAttribute('aria-pressed', String(chosen === -1));
       note.textContent = failed ? t('thumbs.failed') : '';
+      reason.hidden = chosen !== -1;
     },
   });
-  item.appendChild(row);
+  item.append(row, reason);
+}
+
+// After a thumb down: an optional short reason, sent with it (at most 500
+// characters, the endpoint's limit). Never focused by itself: the composer
+// keeps the focus it had.
+function reasonForm(doc, t, onSend) {
+  const form = el(doc, 'form', { class: 'thumbs-reason' });
+  const input = el(doc, 'input', { type: 'text', maxlength: '500', 'aria-label': t('thumbs.reason'), placeholder: t('thumbs.reason') });
+  input.dir = 'auto';
+  const submit = el(doc, 'button', { type: 'submit' }, t('thumbs.send'));
+  form.append(input, submit);
+  form.hidden = true;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    if (text) onSend(text);
+  });
+  return form;
 }
 
 export function createThumbs({ doc, list, t, send, MutationObserver = doc.defaultView?.MutationObserver }) {

@@ -3,7 +3,8 @@
 // thumbs a finished answer down, then up, from the keyboard; the buttons
 // say which is pressed, the record holds one thumb on that answer (the
 // assistant turn's id) with the last value. A post that fails keeps the choice with a note and a second press
-// sends it. The composer stays usable throughout; axe-clean.
+// sends it. A thumb down's optional reason is kept. The composer stays
+// usable throughout; axe-clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -93,5 +94,29 @@ test('a post that fails keeps the choice and says so; pressing again sends it', 
   assert.equal(await note.textContent(), '');
   const id = await w.page.evaluate(() => sessionStorage.getItem('natter.conversation'));
   await eventually(async () => assert.deepEqual((await recorded(id))?.feedback.map((f) => f.rating), [-1]), { timeout: 10000 });
+  await w.page.close();
+});
+
+test('a thumb down with a reason typed after it: the record keeps the reason, sent once', async () => {
+  const w = await openWidgetPage(stack);
+  await w.openChat();
+  await w.textarea.fill('headset under 50');
+  await w.textarea.press('Enter');
+  const answer = w.widget.locator('li.msg.agent[aria-busy="false"]');
+  const down = answer.getByRole('button', { name: 'Not helpful' });
+  const reason = answer.getByRole('textbox', { name: 'What was wrong? (optional)' });
+  assert.equal(await reason.isVisible().catch(() => false), false, 'no reason asked before a thumb down');
+  assert.equal((await press(w, down)).status(), 202);
+  await reason.fill('the price is wrong');
+  const sent = w.page.waitForResponse((r) => new URL(r.url()).pathname === '/api/feedback' && r.request().method() === 'POST');
+  await reason.press('Enter');
+  const res = await sent;
+  assert.equal(res.status(), 202);
+  assert.equal(JSON.parse(res.request().postData()).reason, 'the price is wrong');
+  const id = await w.page.evaluate(() => sessionStorage.getItem('natter.conversation'));
+  await eventually(async () => assert.deepEqual((await recorded(id))?.feedback.map((f) => [f.rating, f.reason]), [[-1, 'the price is wrong']]),
+    { timeout: 10000 });
+  await assertAxeClean(w.page, 'a thumb down with its reason');
+  assert.deepEqual(w.problems, []);
   await w.page.close();
 });

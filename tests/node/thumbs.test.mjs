@@ -1,7 +1,7 @@
 // An answer's thumbs (shim/ui/thumb-choice.js, shim/ui/feedback-post.js):
 // a change while a post is on its way follows it in the shopper's order,
 // what the gateway took is not sent again, a failure keeps the choice and
-// says so until a press retries it; the post names the conversation the
+// says so until a press retries it; a thumb down's reason goes once; the post names the conversation the
 // core persisted and the answer by reply_to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ function harness() {
   const posts = []; // {rating, settle(ok)}
   const shown = [];
   const choice = createThumbChoice({
-    send: (rating) => new Promise((resolve, reject) => posts.push({ rating, settle: resolve, fail: reject })),
+    send: (rating, reason) => new Promise((resolve, reject) => posts.push({ rating, reason, settle: resolve, fail: reject })),
     show: (s) => shown.push(s),
   });
   return { choice, posts, shown, last: () => shown.at(-1) };
@@ -47,6 +47,22 @@ test('a change back before the first post settles sends nothing more', async () 
   h.posts[0].settle(true);
   await turn();
   assert.deepEqual(h.posts.map((p) => p.rating), [1]);
+});
+
+test('a reason after a thumb down goes once; the same thumb again keeps it and sends nothing', async () => {
+  const h = harness();
+  h.choice.choose(-1);
+  await turn();
+  h.posts[0].settle(true);
+  await turn();
+  h.choice.choose(-1, 'wrong price');
+  await turn();
+  h.posts[1].settle(true);
+  await turn();
+  h.choice.choose(-1);
+  h.choice.choose(-1, 'wrong price');
+  await turn();
+  assert.deepEqual(h.posts.map((p) => [p.rating, p.reason]), [[-1, undefined], [-1, 'wrong price']]);
 });
 
 test('a refused or thrown post keeps the choice with a note; pressing again retries', async () => {
@@ -89,6 +105,9 @@ test('the post names the persisted conversation, its key and the answer by reply
   assert.equal(calls[0][1].method, 'POST');
   assert.deepEqual(JSON.parse(calls[0][1].body),
     { conversation_id: 'conv-1', conversation_key: KEY, kind: 'thumb', reply_to: 'm-1', rating: -1 });
+  await send('m-2', -1, 'wrong price');
+  assert.equal(JSON.parse(calls[1][1].body).reason, 'wrong price');
+  assert.equal('reason' in JSON.parse(calls[0][1].body), false, 'no reason: none sent');
   const refused = feedbackSender({ dataset: { endpoint: '' }, pageUrl: 'https://shop.example/', storage: stored(), fetch: async () => ({ status: 429 }) });
   assert.equal(await refused('m-1', 1), false);
 });
