@@ -4,7 +4,7 @@
 // switch of conversation it is the new one's). The answer is named by
 // reply_to, the shopper message it answers: the core keeps no reply_id.
 //
-//   const send = feedbackSender({ dataset, pageUrl, storage, fetch });
+//   const send = feedbackSender({ dataset, pageUrl, storage, fetch });   null: no thumbs here
 //   await send(replyTo, rating, reason)   true once the gateway queued it (202); false
 //                                 on any refusal, a network failure, or no
 //                                 conversation persisted yet
@@ -17,7 +17,11 @@ export function currentConversation(storage, dataset) {
   return id && key ? { id, key } : null;
 }
 
+// null on a page with a token URL: the shop's token lives only in the core
+// (token_keeper.hpp), and a gateway that asks for it would refuse every
+// thumb, so none are offered there.
 export function feedbackSender({ dataset, pageUrl, storage, fetch }) {
+  if (String(dataset.tokenUrl ?? '').trim()) return null;
   const url = chatUrl(dataset.endpoint, pageUrl).replace(/\/api\/chat$/, '/api/feedback');
   return async (replyTo, rating, reason) => { // reason: undefined is left out
     const c = currentConversation(storage, dataset);

@@ -3,7 +3,8 @@
 // statement hands startThumbs to the hook load-thumbs.js set.
 //
 //   startThumbs({ ctx, doc, t })   adopts the CSS into ctx.root and watches its
-//                                  conversation list (.log) for finished answers
+//                                  conversation list (.log) for finished answers;
+//                                  nothing on a page with a token URL (feedback-post.js)
 import { createThumbs } from './thumbs.js';
 import { THUMBS_CSS } from './thumbs-styles.js';
 import { feedbackSender } from './feedback-post.js';
@@ -14,11 +15,12 @@ import { safeStorage } from '../platform.js';
 
 function startThumbs({ ctx, doc, t }) {
   const win = doc.defaultView;
-  const sheet = ctx.root.adoptedStyleSheets ? sheetOf(THUMBS_CSS) : null;
-  if (sheet) ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
   const send = feedbackSender({
     dataset: ctx.connection, pageUrl: win.location.href, storage: safeStorage(() => win.sessionStorage), fetch: (...a) => win.fetch(...a),
   });
+  if (!send) return null;
+  const sheet = ctx.root.adoptedStyleSheets ? sheetOf(THUMBS_CSS) : null;
+  if (sheet) ctx.root.adoptedStyleSheets = [...ctx.root.adoptedStyleSheets, sheet];
   return createThumbs({ doc, list: ctx.root.querySelector('.log'), t: withEnglish(t, enThumbs), send });
 }
 

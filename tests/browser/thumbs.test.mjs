@@ -120,3 +120,28 @@ test('a thumb down with a reason typed after it: the record keeps the reason, se
   assert.deepEqual(w.problems, []);
   await w.page.close();
 });
+
+test('live session: a reply a person from the shop wrote gets no thumbs, the assistant\'s keeps its own', async () => {
+  const w = await openWidgetPage(stack, { data: { transport: 'session' } });
+  await w.openChat();
+  await w.textarea.fill('do you have PS5 games?');
+  await w.textarea.press('Enter');
+  await w.widget.getByRole('group', { name: 'Was this answer helpful?' }).waitFor();
+  const id = await w.page.evaluate(() => sessionStorage.getItem('natter.conversation'));
+  const staff = (pathname, body) => request(stack.server.url, {
+    method: 'POST', path: pathname, body: JSON.stringify(body),
+    headers: { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' },
+  });
+  await staff('/staff/presence', { name: 'Ana' });
+  await w.page.evaluate(() => window.natter('handoff'));
+  await w.widget.locator('li.notice').first().waitFor();
+  assert.equal((await staff(`/staff/conversations/${id}/take`, { name: 'Ana' })).status, 200);
+  assert.equal((await staff(`/staff/conversations/${id}/reply`, { name: 'Ana', message_id: 'staff-1', text: 'Yes, 3 left.' })).status, 200);
+  // Thumbs are drawn in the observer's microtask, before a page task can see the finished line.
+  const byStaff = w.widget.locator('li.msg.agent.staff[aria-busy="false"]');
+  await byStaff.waitFor();
+  assert.equal(await byStaff.locator('.thumbs').count(), 0);
+  assert.equal(await w.widget.locator('.thumbs').count(), 1, 'the assistant\'s answer keeps its pair');
+  assert.deepEqual(w.problems, []);
+  await w.page.close();
+});

@@ -120,3 +120,8 @@ test('no conversation persisted, or a blob of another conversation: nothing is p
   assert.equal(await send('m-1', 1), false);
   assert.equal(posted, 0);
 });
+
+test('a page with a token URL is offered no thumbs: every post would be refused without the token', () => {
+  const send = feedbackSender({ dataset: { endpoint: '', tokenUrl: '/natter-token' }, pageUrl: 'https://shop.example/', storage: stored(), fetch: async () => ({ status: 202 }) });
+  assert.equal(send, null);
+});
