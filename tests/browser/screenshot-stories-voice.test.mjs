@@ -67,6 +67,8 @@ for (const lang of LANGS) {
     await w.page.waitForFunction((n) => document.querySelector('natter-widget').shadowRoot
       .querySelectorAll('li.msg.agent[aria-busy="false"]').length > n, before, { timeout: 15_000 });
     await w.widget.locator('[part="voice-bar"][data-state="agent_speaking"]').waitFor({ state: 'visible', timeout: 15_000 });
+    // The typed answer's thumbs come with their own chunk: in the shot, always.
+    await w.widget.locator('li.msg.agent[data-reply-to] .thumbs').waitFor();
     await still(w);
     await checkRegion(`voice-typed-${lang}-desktop`, w.widget.locator('[part="log"]'));
     await checkRegion(`voice-typed-bar-${lang}-desktop`, bar);
