@@ -11,9 +11,10 @@ import enSessionUi from '../../shim/i18n/en-session-ui.js';
 import enContinue from '../../shim/i18n/en-continue.js';
 import enConversations from '../../shim/i18n/en-conversations.js';
 import enReplyParts from '../../shim/i18n/en-reply-parts.js';
+import enThumbs from '../../shim/i18n/en-thumbs.js';
 import de from '../../shim/i18n/de.js';
 
-const chunks = { enSessionUi, enContinue, enConversations, enReplyParts };
+const chunks = { enSessionUi, enContinue, enConversations, enReplyParts, enThumbs };
 
 test('in English a chunk shows its own English, placeholders filled, never the key', () => {
   const t = withEnglish(createTranslator(), enSessionUi);
