@@ -55,6 +55,8 @@ export const screenStories = [actionCard, ...Object.entries(PAGES).flatMap(([lan
       const w = await openPanel(env, lang);
       await w.send('do you have PS5 games?');
       await w.waitFor('li.msg.agent[aria-busy="false"] .card', { visible: true });
+      // The answer's thumbs come with their own chunk: in the shot, always.
+      await w.waitFor('li.msg.agent .thumbs', { visible: true });
       const references = referencesOf(env.engine);
       checkShot(`cards-${lang}`, await shotOf(w.page, 'li.msg.agent'), { references });
       // Each card on its own too: against the whole reply, one card's
