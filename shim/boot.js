@@ -61,7 +61,10 @@ async function start(loaderCtx) {
     ...loaderCtx,
     manifest: releaseManifest(loaderCtx.manifest),
     dataset: tagValues(sources),
-    connection: connectionValues(sources, envDefaults(__NATTER_ENV__, loaderCtx.base)),
+    // Only a development build guesses an endpoint (config.js envDefaults):
+    // esbuild folds the test, so the other bundles carry none of it (47 B gz).
+    connection: connectionValues(sources,
+      __NATTER_ENV__ === 'development' ? envDefaults(__NATTER_ENV__, loaderCtx.base) : { endpoint: '' }),
   };
   liftToTopLayer(ctx.root.host);
   const sessionMode = transportMode(ctx.connection) === 'session';

@@ -1,6 +1,7 @@
 // The debug panel is in development and staging bundles only: a production
 // build must not carry a byte of it (the shop's shoppers download that
-// bundle). Builds both from the existing build/wasm outputs.
+// bundle), nor the endpoint guess of a development build (config.js
+// envDefaults). Builds them from the existing build/wasm outputs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -30,4 +31,13 @@ test('a production bundle carries none of it', async () => {
   const js = await coreBundle('production');
   for (const m of MARKERS) assert.ok(!js.includes(m), `${m} left in the production bundle`);
   assert.ok(js.includes('exists only in development and staging builds'), 'the note for natter(\'debug\', \'panel\') stays');
+});
+
+// envDefaults compares the env with "development"; boot.js calls it only
+// in a development build, so no other bundle has that literal.
+test('only a development bundle guesses an endpoint from the loader\'s URL', async () => {
+  assert.ok((await coreBundle('development')).includes('"development"'), 'the guess in the development bundle');
+  for (const env of ['staging', 'production']) {
+    assert.ok(!(await coreBundle(env)).includes('"development"'), `envDefaults left in the ${env} bundle`);
+  }
 });
