@@ -13,7 +13,7 @@
 //
 // Pure: returns a list of problems (strings), empty when the embed is valid.
 
-import { OPTIONS } from './theme/options.js';
+import { OPTIONS, dashed } from './theme/options.js';
 import { TRANSPORTS } from './config.js';
 
 // A version or channel names a folder or file (web/loader/resolve-release.js).
@@ -72,7 +72,6 @@ const SCRIPT_FOREIGN = new Set([
   'turboTrack', 'turbolinksTrack', 'noOptimize', 'noptimize', 'noMinify', 'pagespeedNoDefer', 'ot-ignore', 'otIgnore',
 ]);
 
-export const dashed = (name) => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 const quote = (v) => JSON.stringify(v);
 const article = (type) => (/^[aeiou]/.test(type) ? 'an ' : 'a ') + type;

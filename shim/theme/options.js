@@ -67,13 +67,16 @@ function check(name, raw) {
 // init: the merged natter('init', {...}) objects (or {}); dataset: the
 // loader tag's data-* copy. Returns {options, strings, problems}; strings
 // are the shop's catalogue overrides (init only: {key: text}).
+// An option's name as an attribute: accentText -> accent-text (config-check.js too).
+export const dashed = (name) => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
 export function resolveOptions({ init = {}, dataset = {} } = {}) {
   const options = {};
   const problems = [];
   for (const [name, [dataKey, fallback]] of Object.entries(OPTIONS)) {
     options[name] = fallback;
     for (const [source, raw, label] of [
-      ['data', dataset[dataKey], `data-${dataKey.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`],
+      ['data', dataset[dataKey], `data-${dashed(dataKey)}`],
       ['init', init[name], `init option ${name}`],
     ]) {
       if (raw === undefined || raw === null || raw === '') continue;
