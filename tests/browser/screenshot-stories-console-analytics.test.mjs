@@ -25,6 +25,7 @@ const WEEK = {
   thumbs: { up: 18, down: 3 },
   ratings: { count: 6, average: 4.5 },
   voiceConversations: 5,
+  voiceMinutes: 23.5,
   leads: { email: 3, trade_in: 2 },
 };
 let stack;

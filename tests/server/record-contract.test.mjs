@@ -41,9 +41,9 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
     test('migrations run at start, once: a second open applies none', async () => {
       const setting = await backend.fresh();
       const first = await open(setting);
-      assert.deepEqual(first.schema, { from: 0, to: 4, applied: [1, 2, 3, 4] });
+      assert.deepEqual(first.schema, { from: 0, to: 5, applied: [1, 2, 3, 4, 5] });
       const second = await open(setting);
-      assert.deepEqual(second.schema, { from: 4, to: 4, applied: [] });
+      assert.deepEqual(second.schema, { from: 5, to: 5, applied: [] });
     });
 
     test('a database at an older version is brought up to date at start, its rows kept', async () => {
@@ -54,7 +54,7 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       await driver.run("INSERT INTO conversations (id, started_at, last_at) VALUES ('c1', ?, ?)", [T0, T0]);
       await driver.close();
       const record = await open(setting);
-      assert.deepEqual(record.schema, { from: 1, to: 4, applied: [2, 3, 4] });
+      assert.deepEqual(record.schema, { from: 1, to: 5, applied: [2, 3, 4, 5] });
       const photo = { id: 'att_0123456789abcdef01234567', type: 'image/png', size: 2048, width: 640, height: 480 };
       await record.writeBatch(rows(turn('m1', 'c1', T0 + 1, 'on version 3', { context: { page: { path: '/p/ps5' } }, attachments: [photo] })));
       const full = await record.getConversation('c1');
@@ -68,18 +68,18 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       await record.writeBatch(rows(turn('m1', 'c1', T0, 'hi')));
       await record.close();
       opened.pop();
-      // A later gateway's migration 5 was applied to this database.
+      // A later gateway's migration 6 was applied to this database.
       if (kind === 'sqlite') {
         const driver = openSqliteDriver(setting.file);
-        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [5, 'later', T0]);
+        await driver.run('INSERT INTO record_migrations (version, name, applied_at) VALUES (?, ?, ?)', [6, 'later', T0]);
         await driver.close();
       } else {
         const client = new pg.Client({ connectionString: setting.url });
         await client.connect();
-        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (5, $1, $2)', ['later', T0]);
+        await client.query('INSERT INTO record_migrations (version, name, applied_at) VALUES (6, $1, $2)', ['later', T0]);
         await client.end();
       }
-      await assert.rejects(openRecord(setting), /schema version 5, newer than this gateway knows \(4\)/);
+      await assert.rejects(openRecord(setting), /schema version 6, newer than this gateway knows \(5\)/);
     });
 
     test('a turn written twice is stored once (same batch, and again in a later batch)', async () => {
@@ -221,7 +221,11 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
         turn('c1', 'cc', T0 + DAY, 'spoken', { channel: 'voice' }), a('turn', 'cc', T0 + DAY + 2000, { id: 'c2', role: 'assistant', channel: 'voice', text: 'said' }),
         a('feedback', 'cc', T0 + DAY + 3000, { answerId: 'c2', kind: 'thumb', rating: -1 }),
         a('lead', 'cc', T0 + DAY + 4000, { id: 'cl', kind: 'callback', source: 'agent' }),
+        a('voice_time', 'cc', T0 + DAY, { id: 'call-1:1', callId: 'call-1', ms: 90_000 }), // a call, then resumed on another connection
+        a('voice_time', 'cc', T0 + DAY + 95_000, { id: 'call-1:2', callId: 'call-1', ms: 45_000 }),
+        a('voice_time', 'cc', T0 + DAY + 95_000, { id: 'call-1:2', callId: 'call-1', ms: 45_000 }), // the same stretch again: once
         turn('d1', 'cd', T0 + DAY + 5, 'nobody answered'),
+        a('voice_time', 'ce', T0 + 5 * DAY, { id: 'call-2:1', callId: 'call-2', ms: 60_000 }),
         turn('e1', 'ce', T0 + 5 * DAY, 'outside the range'),
       ));
       const figures = await record.analytics({ from: T0 - 12 * 3_600_000, to: T0 + 2 * DAY });
@@ -231,7 +235,7 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
         answeredByAssistantAlone: 2, handedToPerson: 1, unanswered: 1,
         handoffWait: { count: 1, medianMs: 30_000, p90Ms: 30_000 },
         firstResponse: { count: 3, medianMs: 1500, p90Ms: 2000 },
-        thumbs: { up: 1, down: 1 }, ratings: { count: 1, average: 4 }, voiceConversations: 1, leads: { callback: 1 },
+        thumbs: { up: 1, down: 1 }, ratings: { count: 1, average: 4 }, voiceConversations: 1, voiceMinutes: 2.3, leads: { callback: 1 },
       });
     });
 

@@ -205,6 +205,7 @@ export async function startServer({
     answer: stt ? (request) => answerSpeech(request) : null,
     transcribe: stt ? (pcm) => stt.transcribe(pcm) : null,
     rtc, tap: voiceTap, bounds, turns: voiceTurns,
+    onCallTime: (sessionId, stretch) => kept.recorder.voiceTime(sessionId, stretch),
   });
   let live = null;
   const stats = new RequestStats({ openConnections: () => live.openCounts(), voiceTotals: voice.totals });

@@ -20,6 +20,7 @@ export async function analytics(driver, { from, to }) {
   const turns = await driver.all(`SELECT conversation_id, at, role, channel FROM turns WHERE conversation_id IN (${inRange}) ORDER BY at, id`, range);
   const handoffs = await driver.all(`SELECT conversation_id, at, event FROM handoffs WHERE conversation_id IN (${inRange}) ORDER BY at, id`, range);
   const feedback = await driver.all(`SELECT kind, rating FROM feedback WHERE conversation_id IN (${inRange})`, range);
+  const [voiceTime] = await driver.all(`SELECT COALESCE(SUM(ms), 0) AS ms FROM voice_time WHERE conversation_id IN (${inRange})`, range);
   const leads = await driver.all(`SELECT kind, COUNT(*) AS n FROM leads WHERE conversation_id IN (${inRange}) GROUP BY kind ORDER BY kind`, range);
 
   const perDay = new Map();
@@ -65,6 +66,7 @@ export async function analytics(driver, { from, to }) {
     thumbs: { up: thumbs.filter((f) => f.rating > 0).length, down: thumbs.filter((f) => f.rating < 0).length },
     ratings: { count: ratings.length, average: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null },
     voiceConversations: voice.size,
+    voiceMinutes: Math.round(Number(voiceTime?.ms ?? 0) / 6000) / 10, // to a tenth of a minute
     leads: Object.fromEntries(leads.map((l) => [l.kind, Number(l.n)])),
   };
 }

@@ -67,6 +67,10 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
     lead(conversationId, { id, kind, source, data }) {
       put({ type: 'lead', id, conversationId, kind, source, data: data ?? undefined });
     },
+    // A stretch of a voice call on one connection ({callId, startedAt, ms}).
+    voiceTime(conversationId, { callId, startedAt, ms }) {
+      put({ type: 'voice_time', id: `${callId}:${startedAt}`, conversationId, callId, at: startedAt, ms: Math.max(0, Math.round(ms)) });
+    },
     visitor(conversationId, visitor) {
       put({ type: 'conversation', id: conversationId, visitorId: visitorId(visitor), visitor: visitor ?? undefined });
     },
@@ -76,5 +80,5 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
 const nothing = () => {};
 export const NO_RECORDER = Object.freeze({
   enabled: false, shopperTurn: nothing, answered: nothing, staffReply: nothing, handoff: nothing,
-  handoffUnanswered: nothing, note: nothing, emailLeft: nothing, visitor: nothing, feedback: nothing, lead: nothing,
+  handoffUnanswered: nothing, note: nothing, emailLeft: nothing, visitor: nothing, feedback: nothing, lead: nothing, voiceTime: nothing,
 });

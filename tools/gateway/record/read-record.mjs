@@ -14,6 +14,7 @@ const SHAPES = {
   emails: (r) => ({ id: r.id, at: r.at, email: r.email, text: r.text }),
   leads: (r) => ({ id: r.id, at: r.at, kind: r.kind, source: r.source, data: parse(r.data) }),
   feedback: (r) => ({ id: r.id, at: r.at, kind: r.kind, answerId: r.answer_id, rating: r.rating, reason: r.reason }),
+  voice_time: (r) => ({ id: r.id, at: r.at, callId: r.call_id, ms: r.ms }),
 };
 export const PART_TABLES = Object.keys(SHAPES);
 

@@ -16,6 +16,7 @@ export const EVENT_TYPES = {
   email: {},
   lead: { source: ['agent', 'staff', 'shopper'] },
   feedback: { kind: ['thumb', 'rating'] },
+  voice_time: {},
 };
 
 const fail = (type, what) => { throw new RecordEventError(`record event ${type}: ${what}`); };
@@ -76,6 +77,11 @@ export function checkEvent(event) {
     case 'lead': return {
       ...base, kind: id(type, event.kind, 'kind'), source: oneOf(type, event.source, 'source'), data: json(type, event.data, 'data'),
     };
+    case 'voice_time': {
+      const ms = event.ms;
+      if (!Number.isSafeInteger(ms) || ms < 0 || ms > 86_400_000) fail(type, 'ms must be whole milliseconds of at most a day');
+      return { ...base, callId: id(type, event.callId, 'callId'), ms };
+    }
     case 'feedback': {
       const kind = oneOf(type, event.kind, 'kind');
       const rating = event.rating;

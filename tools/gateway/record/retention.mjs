@@ -20,7 +20,7 @@ export function sweep(driver, { now = Date.now(), days = RETENTION_DEFAULTS } = 
     const old = 'SELECT id FROM conversations WHERE last_at < ?';
     const c = cutoff('conversations');
     let rows = 0;
-    for (const table of ['turns', 'handoffs']) {
+    for (const table of ['turns', 'handoffs', 'voice_time']) {
       rows += (await tx.run(`DELETE FROM ${table} WHERE conversation_id IN (${old})`, [c])).changes;
     }
     rows += (await tx.run('DELETE FROM conversations WHERE last_at < ?', [c])).changes;

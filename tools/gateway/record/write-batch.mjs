@@ -16,6 +16,7 @@ const INSERT = {
   email: ['emails', ['id', 'conversation_id', 'at', 'email', 'text'], (r) => [r.id, r.conversationId, r.at, r.email, r.text]],
   lead: ['leads', ['id', 'conversation_id', 'at', 'kind', 'source', 'data'],
     (r) => [r.id, r.conversationId, r.at, r.kind, r.source, r.data]],
+  voice_time: ['voice_time', ['id', 'conversation_id', 'call_id', 'at', 'ms'], (r) => [r.id, r.conversationId, r.callId, r.at, r.ms]],
 };
 const insertSql = (table, columns) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;

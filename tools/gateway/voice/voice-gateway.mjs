@@ -75,11 +75,13 @@ const badPacket = (reason, message) => errorFrame(wire.ERROR_BAD_FRAME, message,
 // bench can timestamp them on its own clock) }, bounds? (session/client-bounds.mjs:
 // the shopper's packet rate per call, what counts as a flood, the open calls
 // per instance, the calls a session remembers, the replies to refused packets),
-// now? (the gateway's clock in ms: packet arrival, a turn's timing).
+// now? (the gateway's clock in ms: packet arrival, a turn's timing),
+// onCallTime? ((sessionId, {callId, startedAt, ms}) for each stretch of a call
+// on one connection, when it ends there: the record's voice minutes).
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, transcribe = null,
   calls: callStore = null, events = null, rtc: rtcOptions = {}, tap = null, bounds: boundsGiven = {}, turns = 'adaptive',
-  now = Date.now,
+  now = Date.now, onCallTime = () => {},
 }) {
   const turnSettings = TURN_SETTINGS[turns];
   if (!turnSettings) throw new Error(`voice turns: ${JSON.stringify(turns)} is not one of ${Object.keys(TURN_SETTINGS).join(', ')}`);
@@ -139,6 +141,7 @@ export function createVoiceGateway({
     call.decoder?.restart();
     call.turns.reset();
     call.attempts.clear();
+    call.boundAt = now();
     openOn.open(conn, call);
   }
 
@@ -153,6 +156,8 @@ export function createVoiceGateway({
     }
     silence(call, 'closed');
     if (call.conn) openOn.close(call.conn, call);
+    if (call.boundAt !== null) onCallTime(call.sessionId, { callId: call.id, startedAt: call.boundAt, ms: now() - call.boundAt });
+    call.boundAt = null;
     call.conn = null;
     call.out = null;
     call.release(); // its audio and decoder: a resume starts them afresh

@@ -12,10 +12,14 @@ const DAY_MS = 86_400_000;
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 
 // A lead's kind in words when the catalogue has it (email), else as recorded.
+// The console's words for a lead's kind: its own (emails left), else the
+// lead form's (lead-form.js: callback, trade-in, ...), else the kind as recorded.
 function leadName(t, kind) {
-  const key = `analytics.lead.${kind}`;
-  const said = t(key);
-  return said === key ? kind : said;
+  for (const key of [`analytics.lead.${kind}`, `lead.kind.${kind}`]) {
+    const said = t(key);
+    if (said !== key) return said;
+  }
+  return kind;
 }
 
 // The figures a range shows, as [label key, value text] rows.
@@ -36,6 +40,7 @@ function summaryRows(t, lang, a) {
     ['analytics.feedback', rated ? t('analytics.feedbackValue', { up: number(a.thumbs.up), total: number(rated), share: share(a.thumbs.up, rated) }) : t('analytics.none')],
     ['analytics.ratings', a.ratings.count ? t('analytics.ratingsValue', { average: number(a.ratings.average), count: number(a.ratings.count) }) : t('analytics.none')],
     ['analytics.voice', number(a.voiceConversations)],
+    ['analytics.voiceMinutes', number(a.voiceMinutes ?? 0)],
     ['analytics.leads', leads.length
       ? leads.map(([kind, n]) => t('analytics.leadKind', { kind: leadName(t, kind), count: number(n) })).join(' · ')
       : number(0)],
