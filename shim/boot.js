@@ -123,7 +123,7 @@ async function start(loaderCtx) {
       load: () => loadSessionUi({ manifest: ctx.manifest, base: ctx.base }),
       build: ({ createSessionUi }) => createSessionUi({
         doc: document, win: window, root: ctx.root, ui, t, dispatch, log, session, fetch: platform.fetch,
-        manifest: ctx.manifest, base: ctx.base, pageHref: () => location.href,
+        manifest: ctx.manifest, base: ctx.base, pageHref: () => location.href, listeners,
       }),
       dispatch, log,
     });

@@ -74,7 +74,8 @@ export function localizeEffect(effect, t, { maxChars = 4000 } = {}) {
 
 // Every catalogue key a core text can be replaced by, for the catalogue test
 // (tests/node/i18n-catalogues.test.mjs); the widget never calls it. Their
-// English is in en-core.js, or in en.js where the shim shows it itself.
+// English is in en-core.js, or in en.js where the shim shows it itself, or
+// for a call's notices (call_notice, said by code only) in en-call.js.
 export function coreTextKeys() {
   const keys = Object.entries(CORE_CODES).flatMap(([prefix, codes]) => codes.map((code) => keyOf(prefix, code)));
   return [...new Set([...keys, 'failure.agentFailedWith'])];

@@ -6,6 +6,8 @@
 // key for key (tests/node/i18n-catalogues.test.mjs). Where the core knows
 // more than a key's placeholders carry (how many characters too long, why
 // the assistant was unreachable), its English says it and this one does not.
+// A call's notices are not here: the core says them by code only and their
+// English ships with the session UI chunk (en-call.js).
 
 export default {
   'composer.tooLong': 'This message is over the {limit}-character limit. Shorten it to send.',
@@ -32,16 +34,9 @@ export default {
   'failure.unreachable': "Couldn't reach the shop's assistant.",
   'failure.notSent': 'Not sent.',
   'notice.freshSession': 'The chat had to start a new session. Anything not yet delivered is being sent now.',
-  'notice.micDenied': 'Microphone access was denied. You can keep chatting by text.',
-  'notice.micMissing': 'No microphone was found. You can keep chatting by text.',
-  'notice.micLost': 'The microphone was disconnected. Plug it back in to keep talking, or chat by text.',
   'notice.voiceUnavailable': 'Voice is not available on this site. You can keep chatting by text.',
   'notice.voiceUnsupported': 'Voice calls do not work in this browser. You can keep chatting by text.',
   'notice.voiceBlocked': 'Voice calls are not available on this page. You can keep chatting by text.',
-  'notice.voiceMicWaiting': "Still waiting for the microphone: look for your browser's permission prompt, or keep chatting by text.",
-  'notice.voiceAudioStalled': 'Your browser did not start audio for the call. You can keep chatting by text.',
-  'notice.voiceEnded': 'The voice call was ended by the shop\'s side. You can start it again, or keep chatting by text.',
-  'notice.voiceBusy': 'Voice calls are busy right now. Please try again later, or keep chatting by text.',
   'notice.handoffAsked': 'A person from the shop has been asked to join.',
   'notice.handoffWaiting': 'You are number {position} in the queue for a person from the shop.',
   'notice.handoffWait': 'Estimated wait: about {minutes}.',

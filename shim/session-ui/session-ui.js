@@ -5,10 +5,11 @@
 //   - the call bar (ui/voice-bar.js) and the voice effects (voice/voice-effects.js),
 //   - the handoff bar's typing line and email form (ui/handoff-bar.js),
 //   - continue on a phone (continue/continue-effects.js),
+//   - a call's notices, said by the core by code only (call-notices.js),
 //   - their CSS (session-styles.js), adopted beside the panel's.
 //
 //   const { effects, voice } = createSessionUi({ doc, win, root, ui, t, dispatch, log, session,
-//                                               fetch, manifest, base, pageHref });
+//                                               fetch, manifest, base, pageHref, listeners });
 //   effects: a handler for every type in SESSION_UI_EFFECTS (session-ui-host.js)
 //   voice: voice-effects.js's object (onBinary, resume, stop, route, …)
 import { createVoiceBar } from '../ui/voice-bar.js';
@@ -16,11 +17,12 @@ import { createHandoffForm } from '../ui/handoff-bar.js';
 import { createVoiceEffects } from '../voice/voice-effects.js';
 import { loadVoiceRuntime } from '../voice/load-runtime.js';
 import { createContinueEffects } from '../continue/continue-effects.js';
+import { createCallNotices } from './call-notices.js';
 import { sessionSheet } from './session-styles.js';
 import { withSessionUiFiles } from './session-ui-files.js';
 
 export function createSessionUi({
-  doc, win, root, ui, t, dispatch, log, session, fetch, manifest: release, base, pageHref,
+  doc, win, root, ui, t, dispatch, log, session, fetch, manifest: release, base, pageHref, listeners,
 }) {
   const manifest = withSessionUiFiles(release); // with the entries of the chunks it loads
   // The voice runtime is its own chunk, downloaded on the first call, with the WebRTC link.
@@ -48,5 +50,6 @@ export function createSessionUi({
   const continuation = createContinueEffects({
     doc, root, panel: ui.panel, open: ui.continueButton, t, dispatch, fetch, manifest, base, pageHref, log,
   });
-  return { effects: { ...voice.effects, ...handoff.effects, ...continuation.effects }, voice };
+  const notices = createCallNotices({ t, messages: ui.messages, listeners });
+  return { effects: { ...voice.effects, ...handoff.effects, ...continuation.effects, ...notices }, voice };
 }

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "boundary/codec.hpp"
+
 #include "session_harness.hpp"
 
 namespace natter::testing {
@@ -181,7 +183,12 @@ TEST_F(VoiceCallTest, MicDeniedEndsVoiceModeWithAClearMessageAndTextGoesOn) {
   auto notices = Harness::of<NoticeShown>(fx);
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_EQ(notices[0].code, "mic_denied");
-  EXPECT_NE(notices[0].text.find("denied"), std::string::npos);
+  // By code only: its English, and the host's error event, come with the
+  // session UI chunk (shim/session-ui/call-notices.js), not the core's first part.
+  EXPECT_TRUE(notices[0].text.empty());
+  EXPECT_TRUE(notices[0].error);
+  for (const auto& ev : Harness::of<HostEvent>(fx)) EXPECT_NE(ev.name, "error") << "the chunk raises it";
+  EXPECT_EQ(encode_effect(notices[0]), nlohmann::json::parse(R"({"type":"call_notice","code":"mic_denied","error":true})"));
   EXPECT_EQ(last_state(h), "off");
   h.feed(EnterPressed{"still here", false, false, false});
   EXPECT_EQ(sent_frames(h, "msg").size(), 1u);
@@ -196,7 +203,9 @@ TEST_F(VoiceCallTest, VoiceBlockedByTheBrowserEndsVoiceModeWithItsOwnCodeAndText
   auto notices = Harness::of<NoticeShown>(fx);
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_EQ(notices[0].code, "voice_blocked");
-  EXPECT_NE(notices[0].text.find("not available on this page"), std::string::npos);
+  EXPECT_NE(notices[0].text.find("not available on this page"), std::string::npos)
+      << "the core's own words: a chunk that failed to load ends here too";
+  EXPECT_EQ(encode_effect(notices[0])["type"], "notice_shown");
   EXPECT_EQ(last_state(h), "off");
   EXPECT_EQ(h.all_of<MicrophoneReleased>().size(), 0u) << "no mic was granted: nothing to release";
   h.feed(EnterPressed{"still here", false, false, false});
@@ -231,6 +240,8 @@ TEST_P(VoiceCallGatewayEnds, EndsTheCallWithANoticeAndReleasesTheMic) {
   auto notices = Harness::of<NoticeShown>(fx);
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_EQ(notices[0].code, p.notice_code);
+  EXPECT_TRUE(notices[0].text.empty()) << "said by code only: it may come before the voice runtime chunk";
+  EXPECT_TRUE(notices[0].error);
   EXPECT_EQ(last_state(h), "off");
   EXPECT_EQ(Harness::of<MicrophoneReleased>(fx).size(), 1u);
   EXPECT_TRUE(sent_frames(h, "voice.end").empty());
@@ -311,6 +322,8 @@ TEST_F(VoiceCallTest, AMicPromptLeftOpenGetsAHintAndTheCallWaitsOn) {
   EXPECT_TRUE(notice_codes(h).empty());
   h.advance(1);
   EXPECT_EQ(notice_codes(h), std::vector<std::string>{"voice_mic_waiting"});
+  EXPECT_TRUE(h.all_of<NoticeShown>()[0].text.empty()) << "said by code only";
+  EXPECT_FALSE(h.all_of<NoticeShown>()[0].error) << "a hint, not an error";
   EXPECT_EQ(last_state(h), "requesting_mic");
   EXPECT_TRUE(h.all_of<MicrophoneReleased>().empty()) << "the shopper may still answer";
   h.feed(MicAnswered{"granted"});

@@ -12,9 +12,10 @@ import enContinue from '../../shim/i18n/en-continue.js';
 import enConversations from '../../shim/i18n/en-conversations.js';
 import enReplyParts from '../../shim/i18n/en-reply-parts.js';
 import enThumbs from '../../shim/i18n/en-thumbs.js';
+import enCall from '../../shim/i18n/en-call.js';
 import de from '../../shim/i18n/de.js';
 
-const chunks = { enSessionUi, enContinue, enConversations, enReplyParts, enThumbs };
+const chunks = { enSessionUi, enContinue, enConversations, enReplyParts, enThumbs, enCall };
 
 test('in English a chunk shows its own English, placeholders filled, never the key', () => {
   const t = withEnglish(createTranslator(), enSessionUi);

@@ -11,6 +11,7 @@ import enReplyParts from '../../shim/i18n/en-reply-parts.js';
 import enSessionUi from '../../shim/i18n/en-session-ui.js';
 import enConversations from '../../shim/i18n/en-conversations.js';
 import enThumbs from '../../shim/i18n/en-thumbs.js';
+import enCall from '../../shim/i18n/en-call.js';
 import { resolveLocale, availableCatalogues } from '../../shim/i18n/locale.js';
 import { createTranslator, fill } from '../../shim/i18n/translate.js';
 import { localizeEffect, coreTextKeys, keyOf } from '../../shim/i18n/core-text.js';
@@ -18,8 +19,8 @@ import { localizeEffect, coreTextKeys, keyOf } from '../../shim/i18n/core-text.j
 const dir = new URL('../../shim/i18n/', import.meta.url);
 const locales = readdirSync(dir).filter((f) => /^[a-z]{2,3}\.js$/.test(f)).map((f) => f.slice(0, -3));
 // The English reference: the shipped catalogue, the core's words and the
-// chunks' (session UI, continue, conversations, reply parts, thumbs).
-const en = { ...shipped, ...enCore, ...enSessionUi, ...enContinue, ...enConversations, ...enReplyParts, ...enThumbs };
+// chunks' (session UI and a call's notices, continue, conversations, reply parts, thumbs).
+const en = { ...shipped, ...enCore, ...enSessionUi, ...enCall, ...enContinue, ...enConversations, ...enReplyParts, ...enThumbs };
 const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('there is English, a left-to-right and a right-to-left catalogue', () => {

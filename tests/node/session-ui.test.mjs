@@ -163,7 +163,7 @@ test('in session mode every effect the core sends has one home: the core bundle 
   globalThis.CSSStyleSheet = class { replaceSync(css) { this.css = css; } };
   const chunk = createSessionUi({
     doc, win: {}, root, ui, t, dispatch() {}, log() {}, session: {}, fetch: async () => ({}), manifest: { files: {} },
-    base: 'https://widget.example/', pageHref: () => 'https://shop.example/',
+    base: 'https://widget.example/', pageHref: () => 'https://shop.example/', listeners: { emit() {} },
   });
   delete globalThis.CSSStyleSheet;
   assert.equal(root.adoptedStyleSheets.length, 1, 'the chunk adopts its sheet');

@@ -210,10 +210,15 @@ struct Persist {
 };
 
 // A one-off notice in the message list (e.g. the session started afresh).
+// With no text it is a call's notice, said by code only (encoded as
+// call_notice): only a call shows it, so its English ships with the session
+// UI chunk (shim/i18n/en-call.js) and not in the core's first part, and that
+// chunk raises the host's error event for it when `error`.
 struct NoticeShown {
   std::string code;
   std::string text;
   std::string arg{};  // the one variable part of `text` (a name, a number) for translations; often ""
+  bool error = false;
 };
 
 // --- Voice mode (voice_call.hpp) ---

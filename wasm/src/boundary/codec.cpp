@@ -122,6 +122,7 @@ json encode_effect(const Effect& effect) {
           return json_object({{"type", "persist"}, {"key", e.key}, {"value", e.value}});
         else if constexpr (std::is_same_v<T, NoticeShown>)
         {
+          if (e.text.empty()) return json_object({{"type", "call_notice"}, {"code", e.code}, {"error", e.error}});
           nlohmann::json j = json_object({{"type", "notice_shown"}, {"code", e.code}, {"text", e.text}});
           if (!e.arg.empty()) j["arg"] = e.arg;
           return j;

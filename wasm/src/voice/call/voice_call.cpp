@@ -176,9 +176,7 @@ void VoiceCall::on_timer(TimerName name) {
   if (!active()) return;  // both are cancelled with the request; this is a guard
   if (name == TimerName::MicPrompt) {
     c_.out_.emplace_back(Log{"info", "the microphone prompt is still unanswered"});
-    c_.out_.emplace_back(NoticeShown{"voice_mic_waiting",
-                                  "Still waiting for the microphone: look for your browser's permission prompt, "
-                                  "or keep chatting by text."});
+    c_.out_.emplace_back(NoticeShown{"voice_mic_waiting", ""});  // by code only: a call's notice
   } else if (name == TimerName::AudioStart) {
     c_.out_.emplace_back(Log{"warn", "the microphone was allowed but the browser's audio did not start"});
     feed(v::AudioStalled{});
@@ -228,6 +226,12 @@ void VoiceCall::translate(const v::VoiceEffect& effect) {
           c_.out_.emplace_back(HostEvent{"voice", json_object({{"state", name}, {"muted", m_.muted()}}).dump()});
         }
         else if constexpr (std::is_same_v<T, v::ShowError>) {
+          // By code only: the session UI chunk shows its English and raises
+          // the host's error event (shim/session-ui/call-notices.js).
+          if (e.text.empty()) {
+            c_.out_.emplace_back(NoticeShown{e.code, "", "", true});
+            return;
+          }
           c_.out_.emplace_back(NoticeShown{e.code, e.text});
           c_.out_.emplace_back(HostEvent{"error", json_object({{"code", e.code}, {"message", e.text}}).dump()});
         }

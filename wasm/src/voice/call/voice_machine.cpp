@@ -156,9 +156,9 @@ void VoiceMachine::end() {
 // The server refused or ended the call, so it keeps nothing of it: said
 // once, the call over here too (no voice.end), the microphone given back,
 // text chat goes on; a later Start begins a new call.
-void VoiceMachine::ended_by_server(const char* code, const char* text) {
+void VoiceMachine::ended_by_server(const char* code) {
   if (!in_call() || !can_go(VoiceState::Off)) return;
-  emit(ShowError{code, text});
+  emit(ShowError{code, ""});
   if (mic_ == Mic::Requesting || mic_ == Mic::Held) emit(ReleaseMicrophone{});
   mic_ = Mic::None;
   stop_agent_audio();
@@ -179,19 +179,19 @@ void VoiceMachine::handle(const VoiceEvent& event) {
             if (muted_) emit(SetMuted{true});
             settle();
           },
-          [&](const MicDenied&) { mic_failed("mic_denied", kMicDeniedText); },
-          [&](const MicMissing&) { mic_failed("mic_missing", kMicMissingText); },
+          [&](const MicDenied&) { mic_failed("mic_denied"); },
+          [&](const MicMissing&) { mic_failed("mic_missing"); },
           [&](const MicBlocked&) { mic_failed("voice_blocked", kVoiceBlockedText); },
           [&](const AudioStalled&) {
             if (!in_call() || mic_ != Mic::Requesting) return;
             emit(ReleaseMicrophone{});  // the host holds the stream its audio never used
-            mic_failed("voice_audio_stalled", kAudioStalledText);
+            mic_failed("voice_audio_stalled");
           },
           [&](const MicRevoked&) {
             if (!in_call() || mic_ != Mic::Held) return;
             mic_ = Mic::Requesting;
             user_speaking_ = false;
-            emit(ShowError{"mic_lost", kMicLostText});
+            emit(ShowError{"mic_lost", ""});
             emit(RequestMicrophone{});
             settle();
           },
@@ -256,9 +256,9 @@ void VoiceMachine::handle(const VoiceEvent& event) {
             if (state_ == VoiceState::Ending) return set_state(VoiceState::Off);
             // Not asked for: the server ended the call (a packet flood, an
             // instance going away).
-            if (stream_open_) ended_by_server("voice_ended", kCallEndedText);
+            if (stream_open_) ended_by_server("voice_ended");
           },
-          [&](const CallRefused&) { ended_by_server("voice_busy", kCallRefusedText); },
+          [&](const CallRefused&) { ended_by_server("voice_busy"); },
           [&](const EnterPressed&) {
             if (state_ != VoiceState::Off) emit(Log{kEnterIgnoredText});
           },

@@ -106,7 +106,7 @@ struct SendBargeIn {};
 struct SetMuted { bool muted = false; };
 struct SetEchoGuard { bool on = false; };
 struct StateChanged { VoiceState state = VoiceState::Off; };
-struct ShowError { std::string code, text; };
+struct ShowError { std::string code, text; };  // text "": said by code only (above)
 struct Log { std::string text; };
 // A change of state the table does not list: refused, the state unchanged.
 struct Refused { VoiceState from = VoiceState::Off, to = VoiceState::Off; };
@@ -114,18 +114,12 @@ using VoiceEffect = std::variant<RequestMicrophone, ReleaseMicrophone, SendVoice
                                  StartPlayback, StopPlayback, SendBargeIn, SetMuted, SetEchoGuard,
                                  StateChanged, ShowError, Log, Refused>;
 
-constexpr const char* kMicDeniedText = "Microphone access was denied. You can keep chatting by text.";
-constexpr const char* kMicMissingText = "No microphone was found. You can keep chatting by text.";
+// The one error text of a call the core says itself: a failed download of
+// the session UI or voice runtime chunk ends in it, so no chunk can carry its
+// English. The others are said by code only (ShowError with no text): their
+// English ships with the session UI chunk (shim/i18n/en-call.js).
 constexpr const char* kVoiceBlockedText =
     "Voice calls are not available on this page. You can keep chatting by text.";
-constexpr const char* kMicLostText =
-    "The microphone was disconnected. Plug it back in to keep talking, or chat by text.";
-constexpr const char* kAudioStalledText =
-    "Your browser did not start audio for the call. You can keep chatting by text.";
-constexpr const char* kCallEndedText =
-    "The voice call was ended by the shop's side. You can start it again, or keep chatting by text.";
-constexpr const char* kCallRefusedText =
-    "Voice calls are busy right now. Please try again later, or keep chatting by text.";
 constexpr const char* kEnterIgnoredText = "Enter ignored in voice mode";
 
 class VoiceMachine {
@@ -149,9 +143,9 @@ class VoiceMachine {
   void set_state(VoiceState s);
   void settle();  // recomputes the in-call state from the facts
   void start();
-  void mic_failed(const char* code, const char* text);
+  void mic_failed(const char* code, const char* text = "");
   void end();
-  void ended_by_server(const char* code, const char* text);
+  void ended_by_server(const char* code);
   void stop_agent_audio();
   void open_voice_stream();
 
