@@ -95,9 +95,22 @@ async function start(loaderCtx) {
   // Another core is starting (or the core failed for good): events wait for
   // nothing, they are dropped; null, as no core answered (keyboard.js).
   let opening = false;
+  // Where the shopper is (page-context.js, a chunk): read from the first
+  // time the shopper opens the panel, or at once with data-context="page-load".
+  // It keeps the shop's actions too (natter('action'), run_action).
+  const pageWatch = createLazyPageWatch({
+    load: () => loadPageContextChunk({ manifest: ctx.manifest, base: ctx.base }),
+    build: ({ createPageWatch }) => createPageWatch({ win: window, doc: document, dispatch, listeners, log, connection: ctx.connection }),
+    log, setTimeout: platform.setTimeout,
+  });
+  const feed = (event) => (debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event));
+  // A send waits a while for the page context (load-page-context.js hold); one
+  // from the composer goes with its text as it then is (the core clears the
+  // composer), unless another core is starting meanwhile (then dropped, as below).
+  const release = (e) => opening || feed(/^(en|se)/.test(e.type) ? { ...e, text: ui.panel.textarea.value } : e);
   const dispatch = (event) => {
-    if (opening) return null;
-    return debug ? debug.tap(event, () => host.dispatch(event)) : host.dispatch(event);
+    if (opening || pageWatch.hold(event, release)) return null;
+    return feed(event);
   };
   ui = buildUi(ctx, listeners, dispatch, platform, sessionMode, { options: look.options, t, locale }, multiple, log);
   // Development and staging builds only: esbuild folds the condition and
@@ -194,14 +207,6 @@ async function start(loaderCtx) {
     restarted = true;
     replaceCore('started the chat again after its core failed', stopChat);
   };
-  // Where the shopper is (page-context.js, a chunk): read from the first
-  // time the shopper opens the panel, or at once with data-context="page-load".
-  // It keeps the shop's actions too (natter('action'), run_action).
-  const pageWatch = createLazyPageWatch({
-    load: () => loadPageContextChunk({ manifest: ctx.manifest, base: ctx.base }),
-    build: ({ createPageWatch }) => createPageWatch({ win: window, doc: document, dispatch, listeners, log, connection: ctx.connection }),
-    log,
-  });
   const makeHost = () => createHost({ core, runEffect, ...platform, onFailed: coreFailed });
   let runEffect = localizeEffects(
     createEffectRunner({

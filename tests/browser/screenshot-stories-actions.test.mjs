@@ -20,24 +20,15 @@ before(async () => { stack = await startStack(storyStack({ agent: actionAgent() 
 after(() => stack?.close());
 beforeEach(() => stack.reset());
 
-// A declaration reaches the core with the page context, from its own chunk
-// (downloaded when the panel opened): a message sent before that chunk ran
-// goes without the action, and the gateway drops the agent's proposal. Waits
-// for the chunk's download and the task that runs it (a cold cache made the
-// first story of a run miss its card).
-async function declaredInTheCore(page) {
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('natter.pagecontext.')));
-  await page.evaluate(() => new Promise((resolve) => { setTimeout(resolve, 50); }));
-}
-
 const ASK = { en: 'please add this to my basket', ar: 'أضف هذا إلى سلتي من فضلك' };
 const RESULT = { en: 'Added to basket', ar: 'أُضيف إلى السلة' };
 
 for (const lang of LANGS) {
   test(`${lang} desktop: the action confirm card, proposed and done`, async () => {
     const w = await openPanel(stack, lang, SIZES.desktop);
+    // Sent at once: a message waits for the page context on its way
+    // (load-page-context.js hold), the declaration with it.
     await declareAddToCart(w.page, RESULT[lang]);
-    await declaredInTheCore(w.page);
     await send(w, ASK[lang]);
     const card = w.widget.getByRole('group', { name: SUMMARY[lang].title });
     await card.waitFor();

@@ -4,7 +4,7 @@
 // download is logged and tried again by the next call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLazyPageWatch } from '../../shim/load-page-context.js';
+import { createLazyPageWatch, HOLD_MS } from '../../shim/load-page-context.js';
 
 function setup() {
   const made = [];
@@ -72,4 +72,77 @@ test("natter('action') downloads the chunk and is made once it is in; has() is f
   assert.equal(watch.has('checkout'), false);
   watch.run({ action_id: 'act_1', name: 'add_to_cart', args: {}, retry: false });
   assert.deepEqual(made.at(-1), ['run', { action_id: 'act_1', name: 'add_to_cart', args: {}, retry: false }]);
+});
+
+// hold(): a message sent while the chunk loads waits for the context the
+// core gives it when it accepts it, a bounded while (HOLD_MS).
+function holdSetup() {
+  const made = [];
+  const logged = [];
+  const loads = [];
+  const timers = [];
+  const watch = createLazyPageWatch({
+    load: () => new Promise((resolve, reject) => loads.push({ resolve, reject })),
+    build: () => ({ action: (a) => made.push(['action', a[0]]), start: () => made.push('start') }),
+    log: (level, text) => logged.push(`${level}: ${text}`),
+    setTimeout: (fn, ms) => timers.push({ fn, ms }),
+  });
+  const feed = (event) => made.push(['fed', event.type, event.text]);
+  return { watch, made, logged, loads, timers, feed };
+}
+const enter = (text, more = {}) => ({ type: 'enter_pressed', text, shift: false, composing: false, repeat: false, ...more });
+
+test('a send while the chunk loads is fed once it ran, after the declared actions; Enter again sends once', async () => {
+  const { watch, made, loads, timers, feed } = holdSetup();
+  watch.action(['add_to_cart', {}, () => {}]);
+  assert.equal(watch.hold(enter('add this'), feed), true);
+  assert.equal(watch.hold(enter('add this', { repeat: true }), feed), true);
+  assert.equal(watch.hold({ type: 'send_clicked', text: 'add this!' }, feed), true);
+  await settle();
+  assert.deepEqual(made, [], 'nothing fed while the chunk loads');
+  assert.equal(timers.length, 1, 'one bound for the held send');
+  assert.equal(timers[0].ms, HOLD_MS);
+  assert.ok(HOLD_MS >= 1000 && HOLD_MS <= 3000, `bounded to a few seconds (${HOLD_MS} ms)`);
+  loads[0].resolve({});
+  await settle();
+  assert.deepEqual(made, [['action', 'add_to_cart'], ['fed', 'send_clicked', 'add this!']]);
+  timers[0].fn();
+  assert.equal(made.length, 2, 'the bound firing later feeds nothing again');
+  assert.equal(watch.hold(enter('next'), feed), false, 'once it is in, sends go at once');
+});
+
+test('a held send goes without the context after HOLD_MS, with a warning, and only once', async () => {
+  const { watch, made, logged, loads, timers, feed } = holdSetup();
+  watch.start();
+  assert.equal(watch.hold({ type: 'host_send', text: 'hello' }, feed), true);
+  await settle();
+  timers[0].fn();
+  assert.deepEqual(made, [['fed', 'host_send', 'hello']]);
+  assert.deepEqual(logged, ['warn: a message went without the page context (still loading)']);
+  loads[0].resolve({});
+  await settle();
+  assert.deepEqual(made, [['fed', 'host_send', 'hello'], 'start'], 'the chunk arriving later feeds nothing again');
+});
+
+test('a held send is fed when the chunk fails to load', async () => {
+  const { watch, made, logged, loads, feed } = holdSetup();
+  watch.start();
+  assert.equal(watch.hold({ type: 'suggestion_tapped', text: 'Shipping?' }, feed), true);
+  await settle();
+  loads[0].reject(new Error('could not load natter.pagecontext.js'));
+  await settle();
+  assert.deepEqual(made, [['fed', 'suggestion_tapped', 'Shipping?']]);
+  assert.equal(logged.length, 1, 'the failed download is the only line');
+  assert.equal(watch.hold(enter('again'), feed), false, 'nothing loading now: sent at once');
+});
+
+test('nothing is held when no chunk loads, nor a newline, an IME Enter or an event that sends nothing', async () => {
+  const { watch, timers, feed } = holdSetup();
+  assert.equal(watch.hold(enter('hi'), feed), false, 'no page context on its way');
+  watch.start();
+  for (const event of [enter('a', { shift: true }), enter('a', { composing: true }), { type: 'composer_changed', chars: 3 },
+    { type: 'retry_clicked', message_id: 'm1' }, { type: 'tick' }]) {
+    assert.equal(watch.hold(event, feed), false, JSON.stringify(event));
+  }
+  assert.equal(timers.length, 0);
 });
