@@ -1,7 +1,8 @@
 // shim/load-page-context.js: the page context's chunk is downloaded by the
 // first call that needs it (the panel opened, natter('context' | 'cart')),
 // the calls made meanwhile are made in order once it is in, and a failed
-// download is logged and tried again by the next call.
+// download is logged and tried again by the next call; a send made while it
+// downloads is held until it ran, failed or HOLD_MS passed, and fed once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLazyPageWatch, HOLD_MS } from '../../shim/load-page-context.js';
