@@ -164,12 +164,14 @@ function consoleView(credentials) {
       h('label', { for: 'note-text' }, t('note.label')), noteText, h('button', { type: 'submit', class: 'secondary' }, t('note.add')));
 
     // Runs one action; says what happened; refreshes the list and the detail.
-    async function act(call, done) {
+    // A form's `cleared` runs before the status says it is done, so
+    // "recorded" never shows beside the text it recorded.
+    async function act(call, done, cleared) {
       error.textContent = '';
       status.textContent = '';
       const answer = await call();
       if (answer.status === 401) return expired();
-      if (answer.ok) status.textContent = t(done);
+      if (answer.ok) { cleared?.(); status.textContent = t(done); }
       else if (answer.status === 404) error.textContent = t('error.gone');
       else if (answer.status === 0) error.textContent = t('error.network');
       else error.textContent = answer.body?.error?.message ?? t('error.generic', { status: answer.status });
@@ -193,12 +195,12 @@ function consoleView(credentials) {
       const text = replyText.value;
       if (!text.trim()) return;
       if (pending?.text !== text) pending = { text, messageId: newMessageId() };
-      if (await act(() => client.reply(id, pending.messageId, text), 'done.reply')) { replyText.value = ''; pending = null; }
+      await act(() => client.reply(id, pending.messageId, text), 'done.reply', () => { replyText.value = ''; pending = null; });
     });
     noteForm.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (!noteText.value.trim()) return;
-      if (await act(() => client.note(id, noteText.value), 'done.note')) noteText.value = '';
+      await act(() => client.note(id, noteText.value), 'done.note', () => { noteText.value = ''; });
     });
 
     // Shown only once the page ran something for the agent.

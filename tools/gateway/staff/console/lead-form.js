@@ -8,7 +8,7 @@ import { newMessageId } from './staff-client.js';
 
 export const LEAD_KINDS = Object.freeze(['callback', 'trade_in', 'quote', 'order', 'other']);
 
-// { t, act (console.js: runs a call and says what happened), record(leadId, kind, note) } → <form>.
+// { t, act (console.js: runs a call, clears the form once it succeeded, says what happened), record(leadId, kind, note) } → <form>.
 export function leadForm({ t, act, record }) {
   const kind = h('select', { id: 'lead-kind' }, LEAD_KINDS.map((k) => h('option', { value: k }, t(`lead.kind.${k}`))));
   const note = h('input', { id: 'lead-note', type: 'text', maxlength: 500, autocomplete: 'off' });
@@ -21,10 +21,10 @@ export function leadForm({ t, act, record }) {
     event.preventDefault();
     const key = `${kind.value}\n${note.value.trim()}`;
     if (pending?.key !== key) pending = { key, leadId: newMessageId() };
-    if (await act(() => record(pending.leadId, kind.value, note.value.trim()), 'done.lead')) {
+    await act(() => record(pending.leadId, kind.value, note.value.trim()), 'done.lead', () => {
       note.value = '';
       pending = null;
-    }
+    });
   });
   return form;
 }
