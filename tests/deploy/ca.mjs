@@ -1,6 +1,7 @@
 // A throwaway certificate authority for the deployment tier, made with
 // Debian's `openssl` in a temp dir: one CA, and one leaf per host name
-// (P-256 keys, valid two days, subjectAltName = the name). The browser
+// (P-256 keys, valid two days, subjectAltName = the name, or the
+// address for a dotted IPv4 one). The browser
 // trusts exactly these leaves with --ignore-certificate-errors-spki-list
 // (their SPKI hashes), never with the blanket --ignore-certificate-errors.
 import { execFileSync } from 'node:child_process';
@@ -31,7 +32,8 @@ export function makeCertificates(dir, names) {
   for (const name of names) {
     const base = path.join(dir, name);
     openssl(['req', ...EC, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${name}`]);
-    writeFileSync(`${base}.ext`, `subjectAltName=DNS:${name}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
+    const altName = /^\d+\.\d+\.\d+\.\d+$/.test(name) ? `IP:${name}` : `DNS:${name}`;
+    writeFileSync(`${base}.ext`, `subjectAltName=${altName}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
     openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', caCert, '-CAkey', caKey, '-CAcreateserial',
       '-days', '2', '-sha256', '-extfile', `${base}.ext`, '-out', `${base}.leaf.crt`]);
     const chain = readFileSync(`${base}.leaf.crt`, 'utf8') + readFileSync(caCert, 'utf8');

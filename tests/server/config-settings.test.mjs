@@ -76,13 +76,17 @@ test('each type is checked, one problem line per setting, never quoting a secret
   assert.doesNotMatch(bad[0], /hunter2/, 'a malformed Redis URL is not quoted: it may hold a password');
 });
 
-test('the effective settings: where each came from, secrets and URL passwords redacted', () => {
-  const processEnv = { NATTER_TOKEN_SECRET: 'a-very-secret-token-0123', NATTER_REDIS_URL: 'redis://user:hunter2@cache:6379' };
+test('the effective settings: where each came from, secrets, URL passwords and queries redacted', () => {
+  const processEnv = {
+    NATTER_TOKEN_SECRET: 'a-very-secret-token-0123', NATTER_REDIS_URL: 'redis://user:hunter2@cache:6379',
+    NATTER_EVENTS_URL: 'https://hooks.shop.example/natter?key=hunter2',
+  };
   const env = { ...processEnv, NATTER_AGENT: 'webhook' };
   const lines = effectiveConfigLines({ env, processEnv, configFile: '/etc/natter.json', all: true });
   assert.ok(lines.includes('config file: /etc/natter.json'));
   assert.ok(lines.includes('NATTER_TOKEN_SECRET=(set, redacted) (env)'), lines.join('\n'));
   assert.ok(lines.includes('NATTER_REDIS_URL=redis://user:redacted@cache:6379 (env)'), lines.join('\n'));
+  assert.ok(lines.includes('NATTER_EVENTS_URL=https://hooks.shop.example/natter?redacted (env)'), lines.join('\n'));
   assert.ok(lines.includes('NATTER_AGENT=webhook (config file)'));
   assert.ok(lines.includes('PORT=8787 (default)'));
   assert.ok(lines.every((l) => !l.includes('hunter2') && !l.includes('a-very-secret')), lines.join('\n'));

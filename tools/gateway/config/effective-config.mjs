@@ -1,14 +1,16 @@
 // The settings a start ended up with, one line each, for the start-up log:
 // where each came from (env, config file, default) and never a secret's text
-// (a secret shows as "(set, redacted)"; a Redis URL loses its password).
+// (a secret shows as "(set, redacted)"; a URL loses its password and its
+// query, where a shop's endpoint often takes its key).
 import { SETTINGS } from './settings.mjs';
 
 function shown(setting, text) {
   if (setting.type === 'secret') return '(set, redacted)';
-  if (setting.type === 'url' || setting.redactUrl) { // a URL may carry user:password
+  if (setting.type === 'url' || setting.redactUrl) { // a URL may carry user:password or ?key=
     try {
       const url = new URL(text);
       if (url.password) url.password = 'redacted';
+      if (url.search) url.search = '?redacted';
       return url.href;
     } catch {
       return setting.type === 'url' ? '(set, redacted)' : text; // not a URL (NATTER_RECORD=off): nothing to hide

@@ -104,9 +104,16 @@ export async function eventCounts(driver) {
 // Resolves how many it claimed. `stopped()`: true once the gateway closes
 // (the rest of the round's claims are left to be tried again in CLAIM_MS).
 // `registry`: where its counters go (prom-client; the gateway's /metrics).
+// `log`: told when posting starts failing for a new reason (a refused
+// certificate, an error status) and when it works again: once per change,
+// not per attempt, and with the endpoint's origin only (its path or query
+// may hold a key).
 export function createEventSender({
   record, url, secret, now = Date.now, fetchImpl = fetch, timeoutMs = 10_000, stopped = () => false, registry = new client.Registry(),
+  log = () => {},
 }) {
+  const origin = new URL(url).origin;
+  let problem = null; // the last failure's reason, until a post works
   const on = { registers: [registry] };
   const delivered = new client.Counter({ ...on, name: 'natter_events_out_delivered_total', help: 'Events out the shop\'s endpoint answered 2xx (a replayed or repeated event counts again).' });
   const failed = new client.Counter({ ...on, name: 'natter_events_out_failed_attempts_total', help: 'Posts of events out that failed (an error status, a timeout, no answer); each is tried again later.' });
@@ -121,13 +128,22 @@ export function createEventSender({
         },
       });
       await res.arrayBuffer().catch(() => {});
-      if (res.ok) { delivered.inc(); return record.events.delivered(row.id, now()); }
-      failed.inc();
-      return record.events.failed(row, now(), `HTTP ${res.status}`);
+      if (res.ok) {
+        if (problem !== null) log(`[record] events out: ${origin} accepts events again`);
+        problem = null;
+        delivered.inc();
+        return record.events.delivered(row.id, now());
+      }
+      return fail(row, `HTTP ${res.status}`);
     } catch (error) {
-      failed.inc();
-      return record.events.failed(row, now(), error?.name === 'TimeoutError' ? 'timeout' : (error?.cause?.code ?? error?.message ?? 'error'));
+      return fail(row, error?.name === 'TimeoutError' ? 'timeout' : (error?.cause?.code ?? error?.message ?? 'error'));
     }
+  }
+  function fail(row, reason) {
+    failed.inc();
+    if (reason !== problem) log(`[record] events out: posting to ${origin} failed (${reason}); each event is tried again later`);
+    problem = reason;
+    return record.events.failed(row, now(), reason);
   }
   return {
     registry,
@@ -148,7 +164,7 @@ export function startEventSender({ log = () => {}, everyMs = 1000, ...options })
   let stopped = false;
   let timer = null;
   let running = Promise.resolve();
-  const sender = createEventSender({ ...options, stopped: () => stopped });
+  const sender = createEventSender({ ...options, log, stopped: () => stopped });
   const tick = () => {
     if (stopped) return;
     running = sender.runOnce().catch((error) => { log(`[record] events out: ${error.message}`); return 0; })
