@@ -1,4 +1,4 @@
-// The English of an answer's thumbs. Not in en.js: only the thumbs chunk
+// The English of an answer's thumbs and the stars after a handoff. Not in en.js: only the thumbs chunk
 // (ui/thumbs.js) draws them, so they ship with it. Every other catalogue
 // translates them, key for key (tests/node/i18n-catalogues.test.mjs takes
 // this file into its English reference).
@@ -10,4 +10,7 @@ export default {
   'thumbs.failed': 'Not sent. Press again to retry.',
   'thumbs.reason': 'What was wrong? (optional)',
   'thumbs.send': 'Send',
+  'rating.label': 'How was the help from our team?',
+  'rating.stars': '{n} of 5 stars',
+  'rating.thanks': 'Thank you!',
 };

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createThumbChoice } from '../../shim/ui/thumb-choice.js';
-import { currentConversation, feedbackSender } from '../../shim/ui/feedback-post.js';
+import { currentConversation, feedbackPoster } from '../../shim/ui/feedback-post.js';
 
 // send() answers only when the test settles it: posts in flight are visible.
 function harness() {
@@ -96,32 +96,36 @@ const stored = (extra = {}) => storageOf({
 
 test('the post names the persisted conversation, its key and the answer by reply_to, beside the chat URL', async () => {
   const calls = [];
-  const send = feedbackSender({
+  const post = feedbackPoster({
     dataset: { endpoint: 'https://gw.example/' }, pageUrl: 'https://shop.example/p', storage: stored(),
     fetch: async (url, init) => { calls.push([url, init]); return { status: 202 }; },
   });
-  assert.equal(await send('m-1', -1), true);
+  assert.equal(await post.thumb('m-1', -1), true);
   assert.equal(calls[0][0], 'https://gw.example/api/feedback');
   assert.equal(calls[0][1].method, 'POST');
   assert.deepEqual(JSON.parse(calls[0][1].body),
     { conversation_id: 'conv-1', conversation_key: KEY, kind: 'thumb', reply_to: 'm-1', rating: -1 });
-  await send('m-2', -1, 'wrong price');
+  await post.thumb('m-2', -1, 'wrong price');
   assert.equal(JSON.parse(calls[1][1].body).reason, 'wrong price');
   assert.equal('reason' in JSON.parse(calls[0][1].body), false, 'no reason: none sent');
-  const refused = feedbackSender({ dataset: { endpoint: '' }, pageUrl: 'https://shop.example/', storage: stored(), fetch: async () => ({ status: 429 }) });
-  assert.equal(await refused('m-1', 1), false);
+  assert.equal(await post.rate(4), true);
+  assert.deepEqual(JSON.parse(calls[2][1].body), { conversation_id: 'conv-1', conversation_key: KEY, kind: 'rating', rating: 4 });
+  const refused = feedbackPoster({ dataset: { endpoint: '' }, pageUrl: 'https://shop.example/', storage: stored(), fetch: async () => ({ status: 429 }) });
+  assert.equal(await refused.thumb('m-1', 1), false);
+  assert.equal(await refused.rate(5), false);
 });
 
 test('no conversation persisted, or a blob of another conversation: nothing is posted', async () => {
   assert.equal(currentConversation(storageOf({}), {}), null);
   assert.equal(currentConversation(stored({ 'natter.conversation': 'conv-2' }), {}), null);
   let posted = 0;
-  const send = feedbackSender({ dataset: {}, pageUrl: 'https://shop.example/', storage: storageOf({}), fetch: async () => { posted += 1; return { status: 202 }; } });
-  assert.equal(await send('m-1', 1), false);
+  const post = feedbackPoster({ dataset: {}, pageUrl: 'https://shop.example/', storage: storageOf({}), fetch: async () => { posted += 1; return { status: 202 }; } });
+  assert.equal(await post.thumb('m-1', 1), false);
+  assert.equal(await post.rate(5), false);
   assert.equal(posted, 0);
 });
 
-test('a page with a token URL is offered no thumbs: every post would be refused without the token', () => {
-  const send = feedbackSender({ dataset: { endpoint: '', tokenUrl: '/natter-token' }, pageUrl: 'https://shop.example/', storage: stored(), fetch: async () => ({ status: 202 }) });
-  assert.equal(send, null);
+test('a page with a token URL is offered no thumbs or stars: every post would be refused without the token', () => {
+  const post = feedbackPoster({ dataset: { endpoint: '', tokenUrl: '/natter-token' }, pageUrl: 'https://shop.example/', storage: stored(), fetch: async () => ({ status: 202 }) });
+  assert.equal(post, null);
 });

@@ -33,7 +33,7 @@ export const BUDGETS = {
   conversations_js: 1.5 * KIB, // the list of the shopper's conversations and its CSS, only on a page with data-conversations="multiple"
   page_context_js: 4.75 * KIB, // 4,665 B: the page watch (shim/page-context.js) with the gateway's context checker and the shop's actions (shim/actions.js, checked and fitted into the 8 KiB context), once the panel opened or the shop calls natter('context' | 'cart' | 'action')
   reply_parts_js: 3.75 * KIB,  // 3,553 B with the thumbs chunk's loader and manifest entry (was 3 KiB); 2,762 B: product cards, reply chips and the action confirm card with their CSS and English, once the panel opened or the first card or chip set
-  thumbs_js: 3.5 * KIB,        // 2,914 B: thumbs up / down under each finished answer and a thumb down's reason form, with their CSS, English and POST /api/feedback, loaded by the reply parts chunk (which carries its manifest entry)
+  thumbs_js: 3.5 * KIB,        // 3,500 B: thumbs up / down under each finished answer and a thumb down's reason form, the stars after a handoff, with their CSS, English and POST /api/feedback, loaded by the reply parts chunk (which carries its manifest entry)
   shop_requests_js: 1 * KIB,   // the token endpoint's and the release channel's fetches, only on a page with a token URL or a channel
   continue_js: 10.5 * KIB,     // 9,201 B: the continue sheet + qrcode-generator 2.0.4 + its SVG drawer, only once a shopper asks to continue on a phone
   voice_js: 12 * KIB,          // 10,187 B

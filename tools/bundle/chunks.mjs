@@ -27,7 +27,8 @@
 //     at start only on a page with a token URL or a channel
 //     (shim/load-shop-requests.js).
 //   thumbs_js (natter.thumbs.<hash>.js): thumbs up / down under each
-//     finished answer and their POST /api/feedback, downloaded by the reply
+//     finished answer, the stars after a person handed the conversation
+//     back, and their POST /api/feedback, downloaded by the reply
 //     parts chunk when it arrives (shim/ui/load-thumbs.js), which carries
 //     its entry as __NATTER_REPLY_PARTS_FILES__.
 //   page_context_js (natter.pagecontext.<hash>.js): the page context's
