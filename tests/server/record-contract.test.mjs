@@ -239,6 +239,16 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       });
     });
 
+    test('a call\'s voice_time row reported again as the call grows keeps one row with the larger total', async () => {
+      const record = await open();
+      const vt = (ms) => ({ type: 'voice_time', id: 'call-g:1', conversationId: 'cg', at: T0, callId: 'call-g', ms });
+      await record.writeBatch(rows(vt(1000)));
+      await record.writeBatch(rows(vt(61_000)));
+      await record.writeBatch(rows(vt(30_000))); // a late retry of an older total: no effect
+      const { voice_time: kept } = await record.getConversation('cg');
+      assert.deepEqual(kept, [{ id: 'call-g:1', at: T0, callId: 'call-g', ms: 61_000 }]);
+    });
+
     test('the retention sweep removes each kind past its own period and keeps the rest', async () => {
       const record = await open();
       const now = T0 + 400 * DAY;

@@ -21,6 +21,8 @@ const WS_LIMITS = ['ws_connections', 'ws_sockets_per_address', 'ws_slow_reader',
 const LIMIT_BY_VOICE_TOTAL = {
   packets_over_rate: 'voice_packets_over_rate', calls_flooded: 'voice_calls_flooded', recognitions_refused: 'voice_recogniser_queue_full',
 };
+// The record's voice minutes merged rather than written (voice/call-time.mjs), by reason.
+const MERGED_BY_VOICE_TOTAL = { voice_time_stretches_merged: 'stretch', voice_time_calls_merged: 'session_rows' };
 
 // `openSessions()` → number of live sessions on this instance;
 // `voice` ({calls(), totals()}); `store` (waitingCount()); `instance`.
@@ -74,6 +76,11 @@ export function createGatewayMetrics({ instance, openSessions, voice, store, def
   const limitsHit = new client.Counter({
     ...on, name: 'natter_limits_hit_total', help: 'Times a client ran into a per-client bound, by bound.', labelNames: ['limit'],
   });
+  const voiceTimeMerged = new client.Counter({
+    ...on, name: 'natter_voice_time_merged_total', labelNames: ['reason'],
+    help: 'Voice call stretches whose time was added to a record row rather than written at their end: stretch (to its call\'s row), session_rows (to another call\'s: the session had its rows).',
+  });
+  for (const reason of Object.values(MERGED_BY_VOICE_TOTAL)) voiceTimeMerged.inc({ reason }, 0);
   for (const outcome of ['done', 'failed']) runsFinished.inc({ outcome }, 0);
   for (const limit of [...new Set(Object.values(LIMIT_BY_CODE)), ...WS_LIMITS, ...Object.values(LIMIT_BY_VOICE_TOTAL)]) {
     limitsHit.inc({ limit }, 0);
@@ -82,15 +89,19 @@ export function createGatewayMetrics({ instance, openSessions, voice, store, def
   // The voice totals are reset by the test controls; a counter only grows,
   // so each scrape adds what grew since the last one.
   const lastVoice = {};
-  const voiceCollect = () => {
-    const totals = voice.totals();
-    for (const [name, limit] of Object.entries(LIMIT_BY_VOICE_TOTAL)) {
+  const addGrowth = (totals, names, counter, label) => {
+    for (const [name, value] of Object.entries(names)) {
       const now = totals[name] ?? 0;
       const before = lastVoice[name] ?? 0;
       const grew = now >= before ? now - before : now;
-      if (grew > 0) limitsHit.inc({ limit }, grew);
+      if (grew > 0) counter.inc({ [label]: value }, grew);
       lastVoice[name] = now;
     }
+  };
+  const voiceCollect = () => {
+    const totals = voice.totals();
+    addGrowth(totals, LIMIT_BY_VOICE_TOTAL, limitsHit, 'limit');
+    addGrowth(totals, MERGED_BY_VOICE_TOTAL, voiceTimeMerged, 'reason');
   };
 
   const codes = new Set();

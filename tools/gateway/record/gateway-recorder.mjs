@@ -67,7 +67,8 @@ export function createGatewayRecorder({ writer, now = Date.now, log = () => {} }
     lead(conversationId, { id, kind, source, data }) {
       put({ type: 'lead', id, conversationId, kind, source, data: data ?? undefined });
     },
-    // A stretch of a voice call on one connection ({callId, startedAt, ms}).
+    // A voice call's streamed time on this instance so far ({callId, startedAt: when
+    // it first streamed here, ms}): one row per call, rewritten as it grows (voice/call-time.mjs).
     voiceTime(conversationId, { callId, startedAt, ms }) {
       put({ type: 'voice_time', id: `${callId}:${startedAt}`, conversationId, callId, at: startedAt, ms: Math.max(0, Math.round(ms)) });
     },

@@ -1,7 +1,9 @@
 // Stores a batch of checked events (record-events.mjs) in one transaction.
 // Every row is keyed by the caller's id, so a batch written twice (a retry
-// after a lost commit answer) stores each row once. Feedback is the one
-// row that changes: the latest thumb or rating for its key wins.
+// after a lost commit answer) stores each row once. Two rows change:
+// feedback (the latest thumb or rating for its key wins) and voice_time (a
+// call's total, reported again as it grows: the larger total wins, so a
+// late retry of an older total never shrinks it).
 // A row about a conversation or visitor erased after the row's time is
 // refused (erased_subjects): a late write cannot bring erased data back.
 import { subjectHash } from './subject-hash.mjs';
@@ -16,7 +18,6 @@ const INSERT = {
   email: ['emails', ['id', 'conversation_id', 'at', 'email', 'text'], (r) => [r.id, r.conversationId, r.at, r.email, r.text]],
   lead: ['leads', ['id', 'conversation_id', 'at', 'kind', 'source', 'data'],
     (r) => [r.id, r.conversationId, r.at, r.kind, r.source, r.data]],
-  voice_time: ['voice_time', ['id', 'conversation_id', 'call_id', 'at', 'ms'], (r) => [r.id, r.conversationId, r.callId, r.at, r.ms]],
 };
 const insertSql = (table, columns) =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
@@ -32,6 +33,9 @@ const UPSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, started_
     locale = COALESCE(excluded.locale, conversations.locale),
     page = COALESCE(excluded.page, conversations.page),
     visitor = COALESCE(excluded.visitor, conversations.visitor)`;
+
+const UPSERT_VOICE_TIME = `INSERT INTO voice_time (id, conversation_id, call_id, at, ms) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET ms = excluded.ms WHERE excluded.ms > voice_time.ms`;
 
 const UPSERT_FEEDBACK = `INSERT INTO feedback (id, conversation_id, answer_id, at, kind, rating, reason)
   VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -83,6 +87,8 @@ export async function writeBatch(driver, rows, { events = false } = {}) {
         let changed;
         if (r.type === 'feedback') {
           changed = await tx.run(UPSERT_FEEDBACK, [r.id, r.conversationId, r.answerId, r.at, r.kind, r.rating, r.reason]);
+        } else if (r.type === 'voice_time') {
+          changed = await tx.run(UPSERT_VOICE_TIME, [r.id, r.conversationId, r.callId, r.at, r.ms]);
         } else {
           const [table, columns, values] = INSERT[r.type];
           changed = await tx.run(insertSql(table, columns), values(r));

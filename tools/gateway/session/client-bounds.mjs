@@ -46,6 +46,14 @@ export const CLIENT_BOUNDS = Object.freeze({
   // remembers, so a resumed call_id continues without a second greeting;
   // the oldest is forgotten past it.
   maxCallRecordsPerSession: 8,
+  // The record's voice minutes (voice/call-time.mjs): a call's stretches
+  // (each voice.start to its end) add up into one row per call, written at
+  // most once per voiceTimeReportMs while it grows and once when the
+  // session ends; a session has at most voiceTimeRowsPerSession rows (further
+  // calls' time goes into its newest). So voice.start/voice.end floods cost
+  // the record no more writes than one long call.
+  voiceTimeReportMs: 60_000,
+  voiceTimeRowsPerSession: 16,
   // Nesting of arrays and objects in a client's text frame (the frame
   // itself is level 1; the deepest real frame, continue.offer, is 4 or 5):
   // deeper is bad_frame reason too_deep, before any of it is used.

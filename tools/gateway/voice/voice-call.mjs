@@ -25,7 +25,6 @@ export class VoiceCall {
   session = null; // its Session (the event log its live transcript goes to)
   conn = null; // the connection it streams on, or null
   out = null; // its audio-out.mjs on that connection
-  boundAt = null; // when it began streaming on `conn` (the record's voice minutes)
   queue = []; // { text, products } the agent will say next, in order
   speaking = null; // { text, products, n (0 until its start frame), player, sent, total (frames) }
   decoder = null; // uplink-decoder.mjs, made on the first packet (restarted on each connection)

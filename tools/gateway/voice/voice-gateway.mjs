@@ -42,6 +42,7 @@ import { createSayIntoCalls } from './say-into-calls.mjs';
 import { createAgentSpeaker } from './agent-speaker.mjs';
 import { createAudioOut } from './audio-out.mjs';
 import { createCallRtc } from './call-rtc.mjs';
+import { createCallTime } from './call-time.mjs';
 import { loudness } from './loudness.mjs';
 import { createShopperTurns } from './shopper-turns.mjs';
 import { TURN_SETTINGS, TurnTaker } from './turn-taking.mjs';
@@ -76,8 +77,8 @@ const badPacket = (reason, message) => errorFrame(wire.ERROR_BAD_FRAME, message,
 // the shopper's packet rate per call, what counts as a flood, the open calls
 // per instance, the calls a session remembers, the replies to refused packets),
 // now? (the gateway's clock in ms: packet arrival, a turn's timing),
-// onCallTime? ((sessionId, {callId, startedAt, ms}) for each stretch of a call
-// on one connection, when it ends there: the record's voice minutes).
+// onCallTime? ((sessionId, {callId, startedAt, ms}): a call's streamed time
+// on this instance so far, the record's voice minutes, bounded: call-time.mjs).
 export function createVoiceGateway({
   loadVoice, faults = null, log, lines = DEFAULT_AGENT_LINES, synthesize, answer = null, transcribe = null,
   calls: callStore = null, events = null, rtc: rtcOptions = {}, tap = null, bounds: boundsGiven = {}, turns = 'adaptive',
@@ -103,6 +104,7 @@ export function createVoiceGateway({
     calls_refused_address: 0, // voice.start answered reason address (maxVoiceCallsPerAddress open from its address)
     packet_replies_dropped: 0, // refused packets not answered (past the connection's reply rate)
     recognitions_refused: 0, // utterances the recogniser refused at once: its waiting queue was full (resident-recogniser.mjs)
+    voice_time_stretches_merged: 0, voice_time_calls_merged: 0, // the record's voice minutes, merged (call-time.mjs)
   };
   let V = null; // the voice module, once loaded
   // The same packets from the data channel as from the socket.
@@ -113,6 +115,7 @@ export function createVoiceGateway({
   const speaker = createAgentSpeaker({ utterancePackets, rtc, turnSettings, events, totals, tap, log, persist });
   const { say, silence } = speaker;
   const { speakTyped, sayToOpenCalls } = createSayIntoCalls({ openCalls: openOn, speaker });
+  const callTime = createCallTime({ report: onCallTime, everyMs: bounds.voiceTimeReportMs, rowsPerSession: bounds.voiceTimeRowsPerSession, now, totals });
   const { take } = createShopperTurns({ transcribe, answer, lines, totals, tap, log, turnSettings, speaker, now });
 
   function stateOf(session) {
@@ -141,7 +144,7 @@ export function createVoiceGateway({
     call.decoder?.restart();
     call.turns.reset();
     call.attempts.clear();
-    call.boundAt = now();
+    callTime.started(call);
     openOn.open(conn, call);
   }
 
@@ -156,8 +159,7 @@ export function createVoiceGateway({
     }
     silence(call, 'closed');
     if (call.conn) openOn.close(call.conn, call);
-    if (call.boundAt !== null) onCallTime(call.sessionId, { callId: call.id, startedAt: call.boundAt, ms: now() - call.boundAt });
-    call.boundAt = null;
+    callTime.ended(call);
     call.conn = null;
     call.out = null;
     call.release(); // its audio and decoder: a resume starts them afresh
@@ -183,6 +185,7 @@ export function createVoiceGateway({
       call.decoder?.close();
       call.decoder = null;
     }
+    callTime.forget(session);
   }
 
   // --- control frames ------------------------------------------------------
