@@ -2,7 +2,9 @@
 // POST /staff/conversations/{id}/leads): kept in the record with the
 // conversation, source staff, who recorded it and the note; a retry with
 // the same lead_id is one row; a bad kind or note, a missing lead_id and a
-// conversation not held are refused; the audit names the call.
+// conversation not held are refused; the audit names the call. With the
+// record off (NATTER_RECORD=off) a lead is refused 404 record_off, never
+// answered "recorded", and nothing is audited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -38,4 +40,20 @@ test('a lead staff record is kept once with its conversation; bad ones are refus
   assert.deepEqual(leads.map((l) => [l.kind, l.source, l.data]), [['callback', 'staff', { note: 'after 5 pm', by: 'Ana' }]]);
   const audit = JSON.parse((await staff('GET', '/staff/audit')).body);
   assert.equal(audit.records.filter((e) => e.action === 'lead').length, 2, 'each call audited');
+});
+
+test('with the record off a lead is refused 404 record_off, not answered "recorded"', async (t) => {
+  const server = await startTestServer({ staffToken: TOKEN });
+  t.after(async () => { closeAllSockets(); await server.close(); });
+  const { welcome } = await joinSession(server.url);
+  const staff = (method, urlPath, body) => request(server.url, {
+    method, path: urlPath, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+  });
+  const res = await staff('POST', `/staff/conversations/${welcome.session_id}/leads`, { name: 'Ana', lead_id: 'l-off', kind: 'callback' });
+  assert.equal(res.status, 404, res.body);
+  assert.equal(JSON.parse(res.body).error.code, 'record_off');
+  // The same code the record's own calls answer with the record off.
+  assert.equal(JSON.parse((await staff('GET', '/staff/record/conversations')).body).error.code, 'record_off');
+  const audit = JSON.parse((await staff('GET', '/staff/audit')).body);
+  assert.equal(audit.records.filter((e) => e.action === 'lead').length, 0, 'nothing audited as a lead');
 });

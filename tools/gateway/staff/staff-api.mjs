@@ -36,13 +36,39 @@ const PHOTO = /^\/staff\/conversations\/([^/]{1,256})\/attachments\/(att_[0-9a-f
 // (credential-budget.mjs): a console pages and searches at most a few a
 // second; a script that loops costs the database, so it waits.
 export const COSTLY_CALLS_PER_MINUTE = 120;
+// What staff write per staff credential per minute: replies, notes, leads,
+// takes and hand-backs (each kept in the store, the audit and the record;
+// replies and control changes also reach the shopper). Two a second for a
+// whole minute: a person typing and clicking never gets near it (a reply or
+// a note takes seconds to write), and a team still on the deprecated shared
+// token shares it with room to spare; a leaked token or a looping script
+// hits it within a second and waits instead of filling the record.
+// Typing, read and presence are not writes of this kind (the console sends
+// them on timers, and they keep nothing).
+export const STAFF_WRITES_PER_MINUTE = 120;
+const WRITES = new Set(['take', 'reply', 'hand-back', 'notes', 'leads']);
 
-// { store, auth (staff-auth.mjs), log, record, bodyTimeoutMs, costlyPerMinute } → handler(req, res, pathname).
+// { store, auth (staff-auth.mjs), log, record, bodyTimeoutMs, costlyPerMinute, writesPerMinute } → handler(req, res, pathname).
 export function createStaffApi({
   store, auth, log = () => {}, record = null, recorder = NO_RECORDER, bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
-  costlyPerMinute = COSTLY_CALLS_PER_MINUTE,
+  costlyPerMinute = COSTLY_CALLS_PER_MINUTE, writesPerMinute = STAFF_WRITES_PER_MINUTE,
 }) {
-  const costly = createCredentialBudget({ perWindow: costlyPerMinute, windowMs: 60_000 });
+  const budgets = {
+    costly: { budget: createCredentialBudget({ perWindow: costlyPerMinute, windowMs: 60_000 }), perMinute: costlyPerMinute,
+      calls: 'record and revocation calls', message: 'Too many record or revocation calls; retry later.' },
+    writes: { budget: createCredentialBudget({ perWindow: writesPerMinute, windowMs: 60_000 }), perMinute: writesPerMinute,
+      calls: 'staff writes (replies, notes, leads, takes, hand-backs)', message: 'Too many replies, notes, leads, takes or hand-backs; retry later.' },
+  };
+  // True when `staff` is past `kind`'s budget: then answered 429 (code
+  // rate_limited, counted by the metrics like every 429) and said once in the log.
+  function overBudget(kind, staff, req, res, pathname) {
+    const { budget, perMinute, calls, message } = budgets[kind];
+    const over = budget.take(staff.id);
+    if (!over) return false;
+    log(`[server] ${req.method} ${pathname} refused: over ${perMinute} ${calls} a minute for this credential`);
+    sendError(res, 429, 'rate_limited', message, { 'Retry-After': String(over.retryAfterS) });
+    return true;
+  }
   const presence = createPresenceApi({ store });
   const admin = createStaffAdmin({ store, log });
   // The record's calls (/staff/record/...), behind the same credential.
@@ -115,7 +141,10 @@ export function createStaffApi({
 
   // A lead staff record from a conversation held here (docs/record.md,
   // "Leads"): {lead_id (the same on every retry: recorded once), kind, note?}.
+  // With the record off a lead has nowhere to be kept: 404 record_off, as
+  // the record's own calls answer, never a "recorded" that kept nothing.
   async function lead(res, id, b, name, staff) {
+    if (!recorder.enabled) return sendError(res, 404, 'record_off', 'Leads are not kept here: the record is off (NATTER_RECORD=off).');
     const leadId = b.lead_id;
     if (typeof leadId !== 'string' || leadId === '' || leadId.length > 128) {
       return sendError(res, 400, 'bad_lead_id', '"lead_id" must be a string of 1 to 128 characters, the same on every retry.');
@@ -179,13 +208,7 @@ export function createStaffApi({
       log(`[server] ${req.method} ${pathname} refused: staff credential ${verdict}`);
       return sendError(res, 401, 'unauthorized', `Staff credential ${verdict}.`, { 'WWW-Authenticate': 'Bearer' });
     }
-    if (pathname.startsWith(RECORD_PREFIX) || pathname === '/staff/revocations') {
-      const over = costly.take(staff.id);
-      if (over) {
-        log(`[server] ${req.method} ${pathname} refused: over ${costlyPerMinute} record and revocation calls a minute for this credential`);
-        return sendError(res, 429, 'rate_limited', 'Too many record or revocation calls; retry later.', { 'Retry-After': String(over.retryAfterS) });
-      }
-    }
+    if ((pathname.startsWith(RECORD_PREFIX) || pathname === '/staff/revocations') && overBudget('costly', staff, req, res, pathname)) return undefined;
     if (pathname.startsWith(RECORD_PREFIX)) return recordCall(req, res, pathname, staff);
     if (req.method === 'GET' && pathname === '/staff/conversations') return list(res);
     if (req.method === 'GET' && pathname === '/staff/audit') return admin.audit(res, staff, new URL(req.url, 'http://x'));
@@ -196,6 +219,7 @@ export function createStaffApi({
     const route = ROUTE.exec(pathname);
     const revocation = pathname === '/staff/revocations';
     if (req.method !== 'POST' || !(route || revocation || pathname === '/staff/presence')) return sendError(res, 404, 'not_found', 'Not found.');
+    if (route && WRITES.has(route[2]) && overBudget('writes', staff, req, res, pathname)) return undefined; // before the body: nothing read, nothing written
     const b = await body(req, res);
     if (!b) return undefined;
     if (revocation) return admin.revoke(res, staff, b);
