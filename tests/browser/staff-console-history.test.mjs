@@ -4,7 +4,8 @@
 // shopper saw them (bold as bold, an http(s) link as a link, never raw
 // Markdown, never markup from the text, no javascript: link), the handoff
 // and the note in time order; a shopper's photo as a thumbnail fetched
-// with the staff credential. German labels with ?lang=de.
+// with the staff credential. German labels with ?lang=de. With the record
+// on, a lead recorded from a live conversation says "Lead recorded." and is kept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startStack, openStorefront, recordCspViolations, cspViolations } from './harness.mjs';
 import { connect, helloFrame, msg, closeAllSockets } from '../server/session-helpers.mjs';
-import { request } from '../server/helpers.mjs';
+import { eventually, request } from '../server/helpers.mjs';
 import { png } from '../server/attachment-helpers.mjs';
 import { shopperSends } from './shopper-photos.mjs';
 
@@ -117,5 +118,30 @@ test('History speaks German with ?lang=de and says when nothing matches', async 
   await c.page.locator('#history-q').fill('nothing like this');
   await c.page.getByRole('button', { name: 'Suchen' }).click();
   await c.page.getByText('Keine Unterhaltung passt.').waitFor();
+  await c.page.close();
+});
+
+test('with the record on, a lead from a live conversation says "Lead recorded.", clears its note and is kept', async () => {
+  const socket = await connect(stack.server.url);
+  socket.send(helloFrame({ session: 'lead-live-1' }));
+  await socket.waitFor((f) => f.type === 'welcome');
+  socket.send(msg('lm-1', 'I want to trade in my PS4'));
+  await socket.waitFor((f) => f.reply_to === 'lm-1' && f.event === 'done');
+  const c = await openStorefront(stack, { path: '/staff/console' });
+  await signIn(c.page);
+  await c.page.locator('.conversations button[data-id="lead-live-1"]').click();
+  const detail = c.page.locator('section.detail');
+  await detail.getByLabel('Lead', { exact: true }).selectOption('trade_in');
+  await detail.getByLabel('Note (optional)').fill('PS4 Pro, call after 5 pm');
+  await detail.getByRole('button', { name: 'Record lead' }).click();
+  await detail.getByRole('status').filter({ hasText: 'Lead recorded.' }).waitFor();
+  assert.equal(await detail.getByLabel('Note (optional)').inputValue(), '', 'cleared once recorded');
+  const leads = await eventually(async () => { // the record's writer batches
+    const res = await staff('GET', '/staff/record/conversations/lead-live-1');
+    return res.status === 200 && JSON.parse(res.body).conversation.leads.length > 0 && JSON.parse(res.body).conversation.leads;
+  }, 10_000, 'the recorded lead');
+  assert.deepEqual(leads.map((l) => [l.kind, l.source, l.data]), [['trade_in', 'staff', { note: 'PS4 Pro, call after 5 pm', by: 'Ben' }]]);
+  c.assertClean();
+  closeAllSockets();
   await c.page.close();
 });

@@ -7,17 +7,21 @@
 // the same browser on the live storefront. Untrusted text stays text, the
 // page runs under a strict policy without a violation, it holds no token,
 // it is axe-clean, speaks en/de/ar, and does not exist without the token.
+// With the record off a lead is refused with a clear message (never "Lead
+// recorded."); past the credential's writes a minute a clear message too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, startReferenceServer, openStorefront, recordCspViolations, cspViolations } from './harness.mjs';
 import { openLive, type } from './session-helpers.mjs';
 import { assertAxeClean } from './axe.mjs';
+import { STAFF_WRITES_PER_MINUTE } from '../../tools/gateway/staff/staff-api.mjs';
 
 const STAFF_TOKEN = 'staff-token-for-the-console-0123456789';
 const CONSOLE = '/staff/console';
 const ASSETS = ['console.js', 'text.js', 'render.js', 'dom.js', 'markdown-text.js', 'staff-client.js', 'photos.js', 'console.css'];
 const UNTRUSTED = '<img src=x onerror="window.__pwned=1">';
 const CHROMIUM_401 = { text: 'Failed to load resource: the server responded with a status of 401 (Unauthorized)', url: '/staff/presence' };
+const CHROMIUM_404_LEAD = { text: 'Failed to load resource: the server responded with a status of 404 (Not Found)', url: '/leads' };
 let stack;
 
 before(async () => {
@@ -167,15 +171,18 @@ test('staff see a request for a person arrive and, with the keyboard only, take 
   await c.page.keyboard.press('Enter');
   await detail.locator('.entries .line.note', { hasText: NOTE }).waitFor();
 
-  // A lead, with the keyboard: the kind chosen, a note, recorded.
+  // A lead, with the keyboard: the kind chosen, a note. This gateway keeps
+  // no record (NATTER_RECORD=off), so it says so instead of "Lead recorded."
+  // and the note stays in the field (staff-console-history.test.mjs records one).
   await tabTo(c.page, detail.getByLabel('Lead', { exact: true }));
   await c.page.keyboard.press('ArrowDown'); // Callback -> Trade-in
   assert.equal(await detail.getByLabel('Lead', { exact: true }).inputValue(), 'trade_in');
   await c.page.keyboard.press('Tab');
   await c.page.keyboard.type('PS4 Pro, call after 5 pm');
   await c.page.keyboard.press('Enter');
-  await detail.getByRole('status').filter({ hasText: 'Lead recorded.' }).waitFor();
-  assert.equal(await detail.getByLabel('Note (optional)').inputValue(), '', 'cleared once recorded');
+  await detail.getByRole('alert').filter({ hasText: 'Leads are not kept here: this gateway keeps no record' }).waitFor();
+  assert.equal(await detail.getByRole('status').filter({ hasText: 'Lead recorded.' }).count(), 0);
+  assert.equal(await detail.getByLabel('Note (optional)').inputValue(), 'PS4 Pro, call after 5 pm', 'nothing lost');
 
   await assertAxeClean(c.page, 'signed-in console, a conversation taken over', { include: [['body']] });
 
@@ -194,7 +201,35 @@ test('staff see a request for a person arrive and, with the keyboard only, take 
   assert.ok(!c.page.url().includes(STAFF_TOKEN));
   assert.equal(await c.page.evaluate(() => localStorage.length), 0);
   assert.deepEqual(await cspViolations(c.page), []);
-  c.assertClean([{ text: 'Failed to load resource: net::ERR_CONNECTION_RESET' }]);
+  c.assertClean([{ text: 'Failed to load resource: net::ERR_CONNECTION_RESET' }, CHROMIUM_404_LEAD]);
+  s.assertClean();
+});
+
+test('past its writes a minute, a credential is told so in the console and nothing is changed', async () => {
+  await stack.reset();
+  const s = await openLive(stack);
+  await s.openChat();
+  await s.waitForStatus('Connected');
+  await type(s, 'hello');
+  await s.finishedReplies.nth(0).waitFor();
+  const conversation = await s.page.evaluate(() => window.natter('debug').conversation_id);
+  const c = await openConsole();
+  await signIn(c, STAFF_TOKEN);
+  const item = c.page.locator(`.conversations button[data-id="${conversation}"]`);
+  await item.click();
+  const detail = c.page.locator('section.detail');
+  // A script with the same token spends the minute's writes (staff-api.mjs).
+  const note = (text) => fetch(new URL(`/staff/conversations/${conversation}/notes`, stack.server.url), {
+    method: 'POST', headers: { Authorization: `Bearer ${STAFF_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Bot', text }),
+  });
+  for (let i = 0; i < STAFF_WRITES_PER_MINUTE; i += 1) assert.equal((await note(`loop ${i}`)).status, 200);
+  await detail.getByLabel('Private note (never shown to the shopper)').fill('Call back tomorrow');
+  await detail.getByRole('button', { name: 'Add private note' }).click();
+  await detail.getByRole('alert').filter({ hasText: 'Too many changes from this sign-in in the last minute.' }).waitFor();
+  assert.equal(await detail.getByLabel('Private note (never shown to the shopper)').inputValue(), 'Call back tomorrow', 'nothing lost');
+  const held = await (await fetch(new URL(`/staff/conversations/${conversation}`, stack.server.url), { headers: { Authorization: `Bearer ${STAFF_TOKEN}` } })).json();
+  assert.deepEqual(held.entries.filter((e) => e.kind === 'note' && !e.text.startsWith('loop ')), [], 'nothing written');
+  c.assertClean([{ text: 'Failed to load resource: the server responded with a status of 429 (Too Many Requests)', url: '/notes' }]);
   s.assertClean();
 });
 

@@ -2,8 +2,8 @@
 // record and revocation bounds"; staff-api.mjs STAFF_WRITES_PER_MINUTE):
 // one credential past its replies, notes, leads, takes and hand-backs a
 // minute gets 429 rate_limited with Retry-After, nothing more is written,
-// each refusal is logged and counted in /metrics, and another credential
-// is served.
+// each refusal is logged and counted in /metrics, another credential is
+// served, and the test controls' reset forgets the windows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -57,4 +57,8 @@ test('one credential past its writes a minute gets 429 and writes nothing more; 
   const metrics = (await request(server.url, { path: '/metrics' })).body;
   const count = (name, labels) => Number(new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
   assert.equal(count('natter_http_errors_total', 'status="429",code="rate_limited"'), refusals.length, 'refusals counted');
+
+  // The test controls' reset forgets the windows (browser tests share one gateway).
+  assert.equal((await request(server.url, { method: 'POST', path: '/__natter/reset' })).status, 200);
+  assert.equal((await call('POST', '/staff/conversations/gone/notes', { body: { name: 'Ana', text: 'x' } })).json.error.code, 'no_conversation', 'served again');
 });

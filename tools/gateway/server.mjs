@@ -239,7 +239,9 @@ export async function startServer({
   const controls = testing
     ? testing.createTestControls({
       store, stats, faults, sessionEndpoint: live, voice, voiceFaults, tokens, continueLinks,
-      budget: { clear: () => { budget.clear(); feedback.budget.clear(); actions.budget.clear(); attachments.budget.clear(); } },
+      budget: {
+        clear: () => { budget.clear(); feedback.budget.clear(); actions.budget.clear(); attachments.budget.clear(); staff.budget.clear(); },
+      },
     }) : null;
 
   async function route(req, res, pathname) {

@@ -48,7 +48,8 @@ export const COSTLY_CALLS_PER_MINUTE = 120;
 export const STAFF_WRITES_PER_MINUTE = 120;
 const WRITES = new Set(['take', 'reply', 'hand-back', 'notes', 'leads']);
 
-// { store, auth (staff-auth.mjs), log, record, bodyTimeoutMs, costlyPerMinute, writesPerMinute } → handler(req, res, pathname).
+// { store, auth (staff-auth.mjs), log, record, bodyTimeoutMs, costlyPerMinute, writesPerMinute } → handler(req, res, pathname)
+// (with handler.budget.clear()).
 export function createStaffApi({
   store, auth, log = () => {}, record = null, recorder = NO_RECORDER, bodyTimeoutMs = DEFAULT_LIMITS.bodyTimeoutMs,
   costlyPerMinute = COSTLY_CALLS_PER_MINUTE, writesPerMinute = STAFF_WRITES_PER_MINUTE,
@@ -200,7 +201,7 @@ export function createStaffApi({
     return undefined;
   }
 
-  return async function handle(req, res, pathname) {
+  async function handle(req, res, pathname) {
     if (!auth.enabled) return sendError(res, 404, 'not_found', 'Not found.');
     if (await serveConsole(req, res, pathname)) return undefined; // the page itself: no data, no token
     const { verdict, staff } = await auth.check(req);
@@ -237,5 +238,9 @@ export function createStaffApi({
     if (action === 'read') return presence.read(res, decodeURIComponent(id), name);
     if (action === 'leads') return lead(res, id, b, name, staff);
     return note(res, id, b, name, staff);
-  };
+  }
+
+  // handle.budget.clear() forgets every credential's windows (the test controls' reset).
+  handle.budget = { clear: () => { for (const b of Object.values(budgets)) b.budget.clear(); } };
+  return handle;
 }
