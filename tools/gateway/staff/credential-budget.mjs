@@ -1,6 +1,8 @@
 // A per-credential rate for the staff calls that cost the database or the
 // store most (docs/security.md, "Staff record and revocation bounds"): the
-// record's search, export, erase and analytics, and revocations. A fixed
+// record's search, export, erase and analytics, and revocations; and, in a
+// budget of their own, what staff write (replies, notes, leads, takes,
+// hand-backs: staff-api.mjs STAFF_WRITES_PER_MINUTE). A fixed
 // window per staff credential (its id: one person's token, or the shared
 // token); past it the call is refused 429 with Retry-After and does nothing.
 // Bounded: at most MAX_CREDENTIALS tracked, the oldest window forgotten first.
