@@ -3,10 +3,16 @@
 // conversation over through the staff API; the shopper sees who joined; a
 // message to the person is delivered and not answered by the AI (the
 // agent's run counter); the staff reply shows its author; after the hand
-// back the assistant answers again. Observed at the server and on screen.
+// back five stars ask how the help was (shot per engine) and the assistant
+// answers again. Observed at the server and on screen.
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { widgetOn, eventually } from '../widget.mjs';
+import { shotOf } from '../region-shot.mjs';
+import { checkShot } from '../../browser/region-shots.mjs';
 import { LIVE_PAGE } from '../../browser/session-helpers.mjs';
+
+const references = (engine) => fileURLToPath(new URL(`../reference/${engine}`, import.meta.url));
 
 export const STAFF_TOKEN = 'engines-staff-token-0123456789abcdef';
 
@@ -30,7 +36,7 @@ async function runs(stack, conversation) {
 export const handoffStories = [
   {
     name: 'staff take over and answer with their name; the AI stays silent until handed back',
-    async run({ browser, stack }) {
+    async run({ browser, stack, engine }) {
       const w = widgetOn(await browser.open(new URL(LIVE_PAGE, stack.server.url).href));
       await w.openChat();
       await w.waitConnected();
@@ -48,6 +54,10 @@ export const handoffStories = [
       assert.equal(held.n, 0, `the AI never ran for the message to the person (runs: ${held.all})`);
 
       await staff(stack, `${at}/hand-back`, { name: 'Ana' });
+      const handedBack = 'li.notice[data-code="handoff_left"]';
+      await w.waitFor(`${handedBack} .rating button.star`, { visible: true });
+      assert.equal(await w.count(`${handedBack} .rating button.star[aria-pressed="false"]`), 5, 'five stars, none chosen');
+      checkShot('rating-en-handed-back', await shotOf(w.page, handedBack), { references: references(engine) });
       await w.send('any Switch games?');
       await eventually(async () => assert.equal((await runs(stack, conversation)).n, 1, 'the assistant answers again'), { timeout: 15_000 });
       await eventually(async () => assert.equal(await w.count('li.msg.agent:not(.staff)[aria-busy="false"]'), 1));
