@@ -154,7 +154,7 @@ target_compile_options(${_opus_target} PRIVATE -O2 -w -ffp-contract=off)
 # loaded machine, c5 1.42x against 1.42-1.46x, c10 1.33x against 1.34x;
 # hot files at -O3 gave 139,865 B and no faster). -ffp-contract=off keeps
 # the packets byte-identical to the native build's at any -O.
-# Then (issue 14, the first call's download): no tonality analysis (above)
+# Then, for the first call's download: no tonality analysis (above)
 # and -mbulk-memory (memcpy/memset become memory.copy/fill instead of calls
 # out to JS; also at the link, wasm/CMakeLists.txt, which picks that libc):
 # 132,765 -> 120,913 B gzipped.

@@ -1,4 +1,4 @@
-// Thumbs up / down under each finished assistant answer (issue 54; the
+// Thumbs up / down under each finished assistant answer (the
 // gateway's side: docs/protocol.md, "Feedback"). Its own chunk
 // (thumbs-chunk.js), loaded by the reply parts chunk (load-thumbs.js): a
 // first chat does not carry it.

@@ -1,4 +1,4 @@
-// The action confirm card (issue 51; ui/action-card.js): the agent proposes
+// The action confirm card (ui/action-card.js): the agent proposes
 // add_to_cart, the card shows the item, variant, quantity and price; Confirm
 // runs the page's handler once (a double tap too) and shows its result;
 // Not now sends nothing; a page that declared nothing gets no card and no

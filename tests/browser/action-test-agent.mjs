@@ -1,4 +1,4 @@
-// A test agent for the action confirm card (issue 51): asked to add
+// A test agent for the action confirm card: asked to add
 // something, it answers with a sentence and proposes add_to_cart with a
 // summary (the gateway sends it only when the page declared the action:
 // agents/action-proposal.mjs). The page side: a handler that counts its runs

@@ -1,4 +1,4 @@
-// "Continue on your phone" (issue 18; docs/protocol.md, "Continue on another
+// "Continue on your phone" (docs/protocol.md, "Continue on another
 // device") in headless Chromium, with two browsers: the laptop (the shop's
 // page under the strict CSP, every violation recorded) and the phone (a
 // browser of its own, so nothing of the laptop's storage is shared). The

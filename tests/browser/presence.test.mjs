@@ -1,4 +1,4 @@
-// The shopper's side of a person from the shop (issue 18; docs/protocol.md,
+// The shopper's side of a person from the shop (docs/protocol.md,
 // "Presence: typing, receipts, email"), in headless Chromium with two
 // browser contexts: the shopper on the live storefront, and shop staff in
 // the operator console (/staff/console) of another context. The shopper asks

@@ -1,5 +1,5 @@
-// A rolling restart under load loses, doubles and garbles nothing (issue 53;
-// docs/operating.md, "Deploys: the drain"), seen from Chromium: two
+// A rolling restart under load loses, doubles and garbles nothing
+// (docs/operating.md, "Deploys: the drain"), seen from Chromium: two
 // production gateways (`main.mjs --gateway`) on one Redis behind HAProxy
 // running the shipped examples/deploy/haproxy.cfg (checks on /readyz), a
 // shop webhook agent streaming each reply word by word, and four shoppers

@@ -1,4 +1,4 @@
-// The operator console (issue 18; docs/deploying.md, "Operator console"), in
+// The operator console (docs/deploying.md, "Operator console"), in
 // headless Chromium: shop staff sign in at /staff/console with the staff
 // API's token, see a shopper's request for a person arrive, and, with the
 // keyboard only, take the conversation over, answer (once, even when the

@@ -1,4 +1,4 @@
-// Thumbs on an answer (issue 54), in headless Chromium against the reference
+// Thumbs on an answer, in headless Chromium against the reference
 // gateway with a SQLite record, over HTTP and the live session: a shopper
 // thumbs a finished answer down, then up, from the keyboard; the buttons
 // say which is pressed, the record holds one thumb on that answer (the

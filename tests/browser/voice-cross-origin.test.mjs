@@ -7,7 +7,7 @@
 // the greeting plays to its end, with no console error, on a page without a
 // CSP, under a strict CSP (no blob:, no unsafe-eval), and in the frame
 // fallback (no 'wasm-unsafe-eval'), without a CSP violation of the widget's.
-// In each, the call climbs to direct WebRTC (issue 17): the peer connection
+// In each, the call climbs to direct WebRTC: the peer connection
 // lives on the shop page (the shim's rtc-link.js; CSP has no say over it)
 // while the frames come from the worker in the voice frame, and both the
 // shopper's and the agent's audio ride the data channel.
@@ -86,7 +86,7 @@ async function callWorks(s) {
   const received = s.sockets.flatMap((w) => w.received.filter((f) => f.type === 'voice.agent'));
   assert.ok(received.some((f) => f.state === 'start' && f.utterance === 1), 'the greeting was sent');
   await eventually(async () => assert.ok((await gatewayCall(stack, s))?.segments_heard >= 1, 'a segment heard'), { timeout: 25_000 });
-  // On the WebSocket, or on the WebRTC data channel once it opened (issue 17: a call climbs to it).
+  // On the WebSocket, or on the WebRTC data channel once it opened (a call climbs to it).
   const binary = s.sockets.flatMap((w) => w.sent.filter((f) => f.binary));
   const onChannel = (await s.page.evaluate(() => window.natter('debug').voice_route))?.sent ?? 0;
   assert.ok(binary.length + onChannel > 50, `microphone packets on the wire: ${binary.length} + ${onChannel} on the channel`);

@@ -1,4 +1,4 @@
-// The encoder follows the path (issue 17) end to end in headless Chromium:
+// The encoder follows the path end to end in headless Chromium:
 // a call on direct WebRTC, then the gateway drops every fifth frame the
 // widget sends on the channel (test control uplink_loss). Its pongs report
 // the gap in the counts, the core lowers the encoder (voice_encoder_set,

@@ -1,4 +1,4 @@
-// A network change during a call on WebRTC (issue 17: "on online or a
+// A network change during a call on WebRTC ("on online or a
 // network change, an ICE restart with fresh TURN credentials first, then a
 // new peer connection, then the WebSocket"), end to end in headless
 // Chromium against the reference gateway (werift): the page's `online`

@@ -1,4 +1,4 @@
-// Voice over WebRTC through a TURN relay reached over UDP (issue 17's first
+// Voice over WebRTC through a TURN relay reached over UDP (the first
 // relayed rung): a throwaway coturn on loopback listening on UDP, the
 // gateway minting TURN REST credentials for it. The direct path must be
 // unreachable while UDP to the relay is not, as behind a firewall that lets

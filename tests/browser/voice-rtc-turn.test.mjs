@@ -1,4 +1,4 @@
-// Voice over WebRTC through a TURN relay (issue 17): Chromium with UDP
+// Voice over WebRTC through a TURN relay: Chromium with UDP
 // blocked (--webrtc-ip-handling-policy=disable_non_proxied_udp: only relay
 // candidates, the relay reached over TCP), a throwaway coturn on loopback
 // with --no-udp, the gateway minting TURN REST credentials for it; a network

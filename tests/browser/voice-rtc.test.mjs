@@ -1,4 +1,4 @@
-// Voice over WebRTC (issue 17) end to end in headless Chromium: the fake
+// Voice over WebRTC end to end in headless Chromium: the fake
 // microphone plays espeak-ng speech; the reference gateway answers the
 // widget's offer with werift and carries the same binary voice frames on an
 // unordered data channel as on the WebSocket. The rung a call rides comes

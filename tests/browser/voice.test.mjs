@@ -250,7 +250,7 @@ test('Mute stops every microphone packet until Unmute, and says so', async () =>
   await ui.start.click();
   await ui.waitFor('listening', 30_000);
   const mute = s.widget.locator('[part="voice-mute"]');
-  // On the WebSocket, plus those on the WebRTC data channel once the call climbed to it (issue 17).
+  // On the WebSocket, plus those on the WebRTC data channel once the call climbed to it.
   const packetsSent = async () => s.sockets.reduce((n, w) => n + w.sent.filter((f) => f.binary).length, 0)
     + ((await s.page.evaluate(() => window.natter('debug').voice_route))?.sent ?? 0);
   await eventually(async () => assert.ok(await packetsSent() > 0, 'the microphone is heard before muting'));

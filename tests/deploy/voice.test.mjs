@@ -5,7 +5,7 @@
 // espeak-ng question; the greeting plays in the page (its audio packets
 // arrive, the bar goes agent_speaking -> listening), and the gateway hears
 // the shopper (a decoded speech segment; its recording matches the source).
-// The call climbs to direct WebRTC (issue 17; the gateway's UDP is not behind
+// The call climbs to direct WebRTC (the gateway's UDP is not behind
 // HAProxy) and the audio goes both ways on its data channel, in both modes.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';

@@ -323,7 +323,7 @@ TEST_F(VoiceLadderCall, ComingBackOnlineClimbsAtOnce) {
   EXPECT_EQ(sent_frames(h, "voice.rtc_request").size(), 2u);
 }
 
-// Issue 17: "on online or a network change, an ICE restart with fresh TURN
+// The ladder's rule: "on online or a network change, an ICE restart with fresh TURN
 // credentials first, then a new peer connection, then the WebSocket".
 TEST_F(VoiceLadderCall, OnlineOnAChannelRestartsIceOnTheSamePeerConnectionWithAFreshConfig) {
   start_call();
@@ -474,7 +474,7 @@ TEST_F(VoiceLadderCall, ACallResumedWithoutWebRtcDoesNotKeepTheLostChannelsRoute
 // The sender numbers frames once; the receiver's jitter buffer plays each
 // seq at most once, so frames that arrive on both rungs around a change
 // (the socket's last ones and the channel's first ones) are heard once.
-// The encoder follows the channel (issue 17): each pong answers a numbered
+// The encoder follows the channel: each pong answers a numbered
 // ping and carries the gateway's cumulative count of the call's frames.
 struct VoiceEncoderAdapt : VoiceLadderCall {
   uint32_t received = 0, expected = 0;  // the gateway's count of the microphone's frames
@@ -589,7 +589,7 @@ TEST_F(VoiceEncoderAdapt, APongOfAnotherPeerConnectionIsNotMeasured) {
   EXPECT_TRUE(sets().empty());
 }
 
-// The downlink (issue 17): the host counts the agent frames that arrive on
+// The downlink: the host counts the agent frames that arrive on
 // the channel and reports them with each pong; the level for the gateway's
 // encoder rides the following pings ("dl=<bitrate>/<fec>/<loss_perc>").
 struct VoiceDownlinkAdapt : VoiceEncoderAdapt {

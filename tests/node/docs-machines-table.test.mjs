@@ -29,9 +29,9 @@ test('a table is read with its rows, through an alias too, comments ignored', ()
 });
 
 test('a machine is described by its header\'s first sentence, without asides', () => {
-  assert.equal(purposeOf('// Which transport a call\'s frames ride: the ladder of issue 17\n// (docs/protocol.md).\n'),
+  assert.equal(purposeOf('// Which transport a call\'s frames ride: rung by rung\n// (docs/protocol.md).\n'),
     'Which transport a call\'s frames ride');
-  assert.equal(purposeOf('// "Continue on your phone" (issue 18; docs/protocol.md, "Continue on\n// another device"): the widget\'s side.\n'),
+  assert.equal(purposeOf('// "Continue on your phone" (docs/protocol.md, a section; "Continue on\n// another device"): the widget\'s side.\n'),
     'Continue on your phone');
 });
 

@@ -63,7 +63,7 @@ test('session mode adds the session keys and restores what this conversation per
     tabId: 'tab-1', build: 'ce7664146718', version: '1.4.2', channelUrl: 'https://cdn.example/channels/latest.json',
     wallNow: 1_800_000_000_000, storedReload: JSON.stringify({ at: 1_799_999_000_000, reason: 'channel' }),
     storedSession: saved({}) });
-  // (Issue 11 added the release keys: version, channel_url, wall_now_ms, last_reload_wall_ms.)
+  // (The release keys: version, channel_url, wall_now_ms, last_reload_wall_ms.)
   assert.deepEqual(c, {
     chat_url: 'https://shop.example/api/chat', conversation_id: 'conv-1', max_text_chars: 4000, max_auto_retries: 3,
     seed_hi: seeds.hi, seed_lo: seeds.lo, conversation_key: seeds.key, session_url: 'wss://shop.example/api/session', tab_id: 'tab-1',

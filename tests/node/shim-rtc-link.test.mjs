@@ -105,7 +105,7 @@ test('an open channel reports the selected path, pongs and frames, and a close a
   assert.deepEqual(events.filter((e) => e.type === 'rtc_failed'), [{ type: 'rtc_failed', pc_id: 1, reason: 'channel_closed' }]);
 });
 
-// The downlink's loss (issue 17): the agent's frames on this connection,
+// The downlink's loss: the agent's frames on this connection,
 // counted by seq, go to the core with each pong; a new connection counts anew.
 test('each pong carries the count of the agent frames that arrived on the connection, by their seq', () => {
   const { rtc, made, events, packets } = link();

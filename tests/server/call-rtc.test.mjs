@@ -163,7 +163,7 @@ test('a ping on the leg is answered with the call\'s frame counts (the widget\'s
   assert.equal(legs[1].onPing(), null, 'no counter given: a bare echo');
 });
 
-// The downlink (issue 17): the encoding a ping asks for holds for that leg's
+// The downlink: the encoding a ping asks for holds for that leg's
 // utterances only; a backed-up channel drops the agent's frames, stale.
 test('the encoding the widget\'s pings ask for is the leg\'s, for utterances while its frames ride it', async () => {
   const legs = [];

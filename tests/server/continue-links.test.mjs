@@ -1,4 +1,4 @@
-// "Continue on your phone" (issue 18) over the real session WebSocket and
+// "Continue on your phone" over the real session WebSocket and
 // POST /api/continue, on both stores: the first device mints a link, the
 // second redeems its secret (or the typed code) once and gets its own token
 // line for the same conversation; reuse and expiry are refused with a clear

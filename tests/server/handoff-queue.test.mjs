@@ -1,4 +1,4 @@
-// The queue for a person (issue 18), on both stores, over the real session
+// The queue for a person, on both stores, over the real session
 // WebSocket and the staff API: each waiting shopper is told their place; when
 // a conversation leaves the queue everyone behind it is told their new place
 // (and nobody else is); once staff have taken enough conversations for an

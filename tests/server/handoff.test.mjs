@@ -1,4 +1,4 @@
-// Handoff to a person (issue 18), over the real session WebSocket and the
+// Handoff to a person, over the real session WebSocket and the
 // staff API, on both stores: the shopper asks, staff take over, the AI stays
 // silent while they do, staff messages arrive once with their author and are
 // replayed once on resume, the AI answers again after the hand back, and a

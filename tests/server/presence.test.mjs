@@ -1,4 +1,4 @@
-// Presence (issue 18, the shopper's side) over the real session WebSocket
+// Presence (the shopper's side) over the real session WebSocket
 // and staff API, on both stores: staff typing reaches the shopper's socket
 // (on Redis, from another gateway instance) only while they control the
 // conversation and only for a widget that said `presence`; a read event

@@ -25,7 +25,7 @@ test('a first hello gets a fresh welcome', async () => {
   assert.deepEqual((await stats(server.url)).ws_connections_open, { 'hs-fresh': 1 });
 });
 
-// Changed (issue 11): the welcome of a resume used to repeat the token; it is rotated now.
+// Changed: the welcome of a resume used to repeat the token; it is rotated now.
 test('a hello with the token after a clean close resumes: a rotated token, acked ids, event_seq', async () => {
   const first = await joinSession(server.url, { session: 'hs-resume' });
   first.socket.send(msg('hs-resume-m1', 'hi'));
@@ -45,7 +45,7 @@ test('a hello with the token after a clean close resumes: a rotated token, acked
   assert.equal(again.socket.events().length, 0, 'nothing to replay after last_event_seq');
 });
 
-// Changed (issue 11): such a hello used to discard the held session and
+// Changed: such a hello used to discard the held session and
 // start afresh under its id; now it gets a session of its own.
 test('a wrong or empty token for a held session is a fresh session of its own, with the sequence at 0', async () => {
   const first = await joinSession(server.url, { session: 'hs-token' });

@@ -38,7 +38,7 @@ test('a hello from another tab replaces with 4000 "replaced:tab"', async () => {
   assert.ok(server.lines.some((l) => /replacing existing session rp-tab \(replaced:tab\)/.test(l)));
 });
 
-// Changed (issue 11): a hello without the token used to close the owner's
+// Changed: a hello without the token used to close the owner's
 // connection and discard the session; now it cannot touch either.
 for (const [name, token] of [['no', ''], ['a wrong', 'not-the-token']]) {
   test(`a hello with ${name} token for a live session gets its own fresh session; the owner keeps theirs`, async () => {

@@ -12,8 +12,8 @@
 //            growth): ordinary growth fits, a sudden jump (a new dependency,
 //            a debug build, a lost size flag) fails the test. Raise one on
 //            purpose, in its own commit, saying why.
-//   TARGETS  what a shopper downloads for a first chat and a first call
-//            (issue 14), reported by the bench against the same run's sizes.
+//   TARGETS  what a shopper downloads for a first chat and a first call,
+//            reported by the bench against the same run's sizes.
 
 export const LOADER_BUDGET = 2048;
 

@@ -1,4 +1,4 @@
-// "Voice call start" (issue 14) in the other engines: Firefox ESR and
+// "Voice call start" in the other engines: Firefox ESR and
 // WebKitGTK, through the engine tier's drivers (tests/engines/drivers/),
 // each first call in a fresh browser (a new profile: empty cache) against a
 // fresh reference server, with the engine's own fake microphone (Firefox: a

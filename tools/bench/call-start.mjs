@@ -1,4 +1,4 @@
-// "Voice call start" (issue 14): how soon a first call is running, over
+// "Voice call start": how soon a first call is running, over
 // `calls` first calls, each in a fresh browser (new profile: empty HTTP
 // cache, nothing compiled) against a fresh reference server, with
 // Chromium's fake microphone playing espeak-ng speech. Per call, on the

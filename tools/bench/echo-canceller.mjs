@@ -1,4 +1,4 @@
-// "Echo canceller" (issue 17's open question): does the browser's echo
+// "Echo canceller" (an open question): does the browser's echo
 // canceller take the widget's playback (the agent's frames decoded by the
 // core, played through an <audio> element fed from WebAudio) as its
 // reference, as it does for a WebRTC remote track? Measured in Chromium on

@@ -1,4 +1,4 @@
-// The "Handoff" bench (issue 18): one gateway instance (in memory, its own
+// The "Handoff" bench: one gateway instance (in memory, its own
 // process) holding `sessions` live conversations (the Gateway bench's load
 // generator, real protocol over ws, a ping per session every 15 s). On a
 // sample of them, one after another so each figure is one handoff's own:

@@ -1,4 +1,4 @@
-// "Page view with no intent" (issue 14): what the widget downloads while
+// "Page view with no intent": what the widget downloads while
 // the shopper shows no intent, under the loader's preload policy
 // (docs/decisions/0005-core-loaded-on-intent.md): the core is
 // preloaded only on a loaded, idle page with a fast connection; with

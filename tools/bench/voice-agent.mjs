@@ -1,4 +1,4 @@
-// The voice agent's answer time (issue 15): from the end of the shopper's
+// The voice agent's answer time: from the end of the shopper's
 // speech to the agent's first audio, split into its three steps as the
 // gateway runs them one after another (tools/gateway/voice/voice-agent.mjs,
 // voice-gateway.mjs): recognition (sox + pocketsphinx with the catalogue's

@@ -1,4 +1,4 @@
-// "Voice answer at the ear" (issue 55): from the end of the shopper's speech
+// "Voice answer at the ear": from the end of the shopper's speech
 // (the last voiced sample entering the widget's capture worklet) to the first
 // sample of the agent's answer leaving its playback worklet, over the ten
 // spoken shop questions of tests/server/voice-questions.mjs (espeak-ng en-gb,

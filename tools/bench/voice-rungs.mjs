@@ -1,4 +1,4 @@
-// "Voice rungs under loss" (issue 17): mouth-to-ear latency of the uplink
+// "Voice rungs under loss": mouth-to-ear latency of the uplink
 // and the downlink (p50/p95) and audible gaps per minute, for a call on
 // WebRTC direct (the unordered data channel) and one forced onto the
 // WebSocket (the gateway offers no WebRTC), each with 0 %, 3 % and 10 %

@@ -35,7 +35,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 // handed to the core took it to 2,125 B; a continue link opening the chat at
 // once (+28 B) and the preload waiting for a real idle period (+26 B) to
 // 2,181 B (measured each alone against the minified loader). Over the 2 KiB
-// product target on purpose, for now: issue 14 tracks winning those bytes back.
+// product target on purpose, for now: those bytes are to be won back.
 export const STABLE_LOADER_BUDGET = LOADER_BUDGET + 144;
 
 function writeAtomic(file, data) {

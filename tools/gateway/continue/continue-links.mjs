@@ -1,4 +1,4 @@
-// "Continue on your phone" (issue 18; docs/protocol.md, "Continue on another
+// "Continue on your phone" (docs/protocol.md, "Continue on another
 // device"). The first device's live connection asks for a link
 // (`continue.offer`); the gateway mints a one-time secret and a typed code,
 // bound to that conversation, kept in the store (hashed, with a TTL). The

@@ -1,5 +1,5 @@
-// Events a widget core without handoff support can apply. The core before
-// issue 18 (wasm/src/session/session_frames.cpp) refuses an `event` frame whose
+// Events a widget core without handoff support can apply. A core older than
+// handoff (wasm/src/session/session_frames.cpp) refuses an `event` frame whose
 // `event` it does not know as a protocol error WITHOUT applying its seq; the
 // next event then looks like a gap and the core resyncs every 2 s, forever.
 // So a connection whose hello did not say `features: ["handoff"]` gets such
@@ -9,10 +9,10 @@
 // the assistant's, without the author).
 export const LEGACY_EVENTS = new Set(['start', 'delta', 'card', 'done', 'error', 'voice.transcript']);
 
-// The feature a widget must have named to apply each newer event (issue 18).
+// The feature a widget must have named to apply each newer event.
 // `suggestions`: a core that knows handoff but not reply chips would refuse
 // the event as unknown and resync forever, as above.
-// `action` (issue 51): likewise for a core without action cards.
+// `action`: likewise for a core without action cards.
 const NEEDS = { read: 'presence', suggestions: 'suggestions', action: 'actions' };
 
 export function forClient(frame, features) {

@@ -1,5 +1,5 @@
 // Makes werift 0.24.4 honour the widget's unreliable "voice" channel on
-// what the gateway sends (issue 17: the rungs bench saw lost agent frames
+// what the gateway sends (the rungs bench saw lost agent frames
 // resent late, queueing fresh frames behind them).
 //
 // Why: werift passes a channel's limits to its SCTP association per message

@@ -1,4 +1,4 @@
-// "Continue on your phone" (issue 18; docs/protocol.md, "Continue on
+// "Continue on your phone" (docs/protocol.md, "Continue on
 // another device"): the widget's side. The server mints and checks links;
 // this machine decides what the shopper sees and what goes on the wire.
 //

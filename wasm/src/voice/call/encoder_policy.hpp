@@ -6,7 +6,7 @@
 // only when the level changes; the shim applies it to the CaptureStream.
 //
 // The levels, mildest first (kEncoderLevels):
-//   Clean      24 kbit/s, FEC on, loss 10 %  the setting before issue 17
+//   Clean      24 kbit/s, FEC on, loss 10 %  the setting before the path was measured
 //   Lossy      20 kbit/s, FEC on, loss 10 %  3 % loss or more
 //   Heavy      16 kbit/s, FEC on, loss 20 %  10 % loss or more
 //   Congested  12 kbit/s, FEC off, loss 20 % 3 % loss or more with RTT of 400 ms or more

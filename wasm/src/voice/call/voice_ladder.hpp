@@ -1,4 +1,4 @@
-// Which transport a live voice call's frames ride: the ladder of issue 17
+// Which transport a live voice call's frames ride: a ladder of rungs
 // (docs/protocol.md, "Voice over WebRTC"; docs/voice-ladder-states.md is
 // generated from kLadderTransitions).
 //
@@ -53,7 +53,7 @@
 // A rung change never touches the call (voice_machine.hpp): no new
 // microphone prompt, no new greeting, no voice.start, no ended call.
 //
-// The encoders follow the path (issue 17), each direction measured by its
+// The encoders follow the path, each direction measured by its
 // receiver and decided here by the same pure policy (encoder_policy.hpp):
 //   - uplink: on a channel, each ping carries its number and each pong the
 //     gateway's count of the call's frames received / expected
