@@ -18,11 +18,12 @@ import { voiceRelayStories } from './stories/voice-relay.mjs';
 import { coreFailureStories } from './stories/core-failure.mjs';
 import { chipStories } from './stories/chips.mjs';
 import { screenStories } from './stories/screens.mjs';
+import { liveScreenStories } from './stories/live-screens.mjs';
 
 export const STORY_GROUPS = {
   text: textStories, session: sessionStories, csp: cspStories, voice: voiceStories, handoff: handoffStories,
   conversations: conversationStories, 'voice relay': voiceRelayStories, 'core failure': coreFailureStories,
-  chips: chipStories, screens: screenStories,
+  chips: chipStories, screens: screenStories, 'live screens': liveScreenStories,
 };
 
 // The shopper's speech for Chromium's fake microphone (the other engines
