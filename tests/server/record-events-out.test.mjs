@@ -9,7 +9,6 @@
 // clock is the test's.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,30 +17,12 @@ import { createEventSender, retryDelayMs } from '../../tools/gateway/record/even
 import { verifyNatterSignature } from '../../examples/shop-webhook/verify-signature.mjs';
 import { RECORD_BACKENDS } from './record-backends.mjs';
 import { eventually, request, startTestServer } from './helpers.mjs';
+import { startReceiver } from './events-receiver.mjs';
 import { closeAllSockets, connect, helloFrame } from './session-helpers.mjs';
 
 const SECRET = 'whsec_events_0123456789abcdef';
 const TOKEN = 'staff-token-for-events-out-0123456789';
 const T0 = Date.UTC(2026, 10, 1, 12);
-
-// The shop's endpoint: records each post; `refuse` answers 500 to an event id's first post.
-async function startReceiver() {
-  const posts = [];
-  const refuseOnce = new Set();
-  const server = http.createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    const id = req.headers['natter-event-id'];
-    posts.push({ id, type: req.headers['natter-event-type'], signature: req.headers['natter-signature'], body, json: JSON.parse(body) });
-    if (refuseOnce.delete(id)) { res.writeHead(500).end(); return; }
-    res.writeHead(204).end();
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}/natter-events`, posts, refuseOnce,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
-  };
-}
 
 const batch = (record, events) => record.writeBatch(events.map(record.checkEvent));
 const conversation = (id, at, visitorId = 'v-1') => ({ type: 'conversation', id, at, visitorId });

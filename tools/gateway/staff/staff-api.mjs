@@ -26,6 +26,8 @@ import { createRecordApi, RECORD_PREFIX } from '../record/record-api.mjs';
 import { servePhoto } from './staff-photo.mjs';
 import { checkLead } from '../agents/lead-event.mjs';
 import { NO_RECORDER } from '../record/gateway-recorder.mjs';
+import { checkEvent } from '../record/record-events.mjs';
+import { RecordUnavailable } from '../record/record-when-reachable.mjs';
 
 export const STAFF_PREFIX = '/staff/';
 const ROUTE = /^\/staff\/conversations\/([^/]{1,256})\/(take|reply|hand-back|notes|leads|typing|read)$/;
@@ -140,10 +142,15 @@ export function createStaffApi({
     return sendJson(res, 200, { saved: true });
   }
 
-  // A lead staff record from a conversation held here (docs/record.md,
-  // "Leads"): {lead_id (the same on every retry: recorded once), kind, note?}.
-  // With the record off a lead has nowhere to be kept: 404 record_off, as
-  // the record's own calls answer, never a "recorded" that kept nothing.
+  // A lead staff record from a conversation (docs/record.md, "Leads"):
+  // {lead_id (the same on every retry: recorded once), kind, note?}. From a
+  // conversation held here it is queued like every live record event; from
+  // a past one (the console's History: the session is gone, the record holds
+  // it) it is written before the answer, so the History read next shows it
+  // (the shopper is gone: no reply waits on it). Both keep the id
+  // `staff:<lead_id>`, so a retry that finds the session gone is still one
+  // lead. With the record off a lead has nowhere to be kept: 404 record_off,
+  // as the record's own calls answer, never a "recorded" that kept nothing.
   async function lead(res, id, b, name, staff) {
     if (!recorder.enabled) return sendError(res, 404, 'record_off', 'Leads are not kept here: the record is off (NATTER_RECORD=off).');
     const leadId = b.lead_id;
@@ -154,10 +161,31 @@ export function createStaffApi({
     const checked = checkLead({ kind: b.kind, data: b.note ? { note: b.note } : null });
     if (!checked.ok) return sendError(res, 400, 'bad_lead', checked.reason);
     const conversationId = decodeURIComponent(id);
-    if (!(await store.getControl(conversationId))) return sendError(res, 404, 'no_conversation', 'No such conversation is held.');
-    recorder.lead(conversationId, { id: `staff:${leadId}`, source: 'staff', kind: checked.data.kind, data: { ...checked.data.data, by: name } });
+    const row = { id: `staff:${leadId}`, source: 'staff', kind: checked.data.kind, data: { ...checked.data.data, by: name } };
+    if (await store.getControl(conversationId)) recorder.lead(conversationId, row);
+    else if (!(await recordHolds(res, conversationId))) return undefined;
+    else if (!(await reaching(res, () => record.writeBatch([checkEvent({ type: 'lead', conversationId, at: Date.now(), ...row })])))) return undefined;
     await admin.record({ ...staff, name }, 'lead', conversationId);
     return sendJson(res, 200, { recorded: true });
+  }
+
+  // True when the record holds `conversationId`; else answered (404
+  // no_conversation, or 503 while the record's database cannot be reached).
+  // Reading it whole costs a few queries, within the writes budget.
+  async function recordHolds(res, conversationId) {
+    const found = await reaching(res, () => record.getConversation(conversationId));
+    if (found === null) sendError(res, 404, 'no_conversation', 'No such conversation is held or recorded.');
+    return Boolean(found);
+  }
+  // `call()`'s answer, or false once answered 503 record_unavailable.
+  async function reaching(res, call) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof RecordUnavailable)) throw error;
+      sendError(res, 503, 'record_unavailable', 'The record database cannot be reached; nothing was recorded. Try again shortly.', { 'Retry-After': '5' });
+      return false;
+    }
   }
 
   async function list(res) {
