@@ -5,7 +5,9 @@
 // Markdown, never markup from the text, no javascript: link), the handoff
 // and the note in time order; a shopper's photo as a thumbnail fetched
 // with the staff credential. German labels with ?lang=de. With the record
-// on, a lead recorded from a live conversation says "Lead recorded." and is kept.
+// on, a lead recorded from a live conversation says "Lead recorded." and is
+// kept; one recorded from a past conversation in History, by keyboard
+// alone, is listed with it at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -143,5 +145,34 @@ test('with the record on, a lead from a live conversation says "Lead recorded.",
   assert.deepEqual(leads.map((l) => [l.kind, l.source, l.data]), [['trade_in', 'staff', { note: 'PS4 Pro, call after 5 pm', by: 'Ben' }]]);
   c.assertClean();
   closeAllSockets();
+  await c.page.close();
+});
+
+test('History records a lead on a past conversation by keyboard: listed with it at once, its note cleared', async () => {
+  assert.equal((await staff('GET', '/staff/conversations/history-1')).status, 404, 'the session is gone');
+  const c = await openStorefront(stack, { path: '/staff/console' });
+  await signIn(c.page);
+  await c.page.getByRole('button', { name: 'History' }).click();
+  await c.page.locator('#history-q').fill('PIXEL <B>TRADE-IN');
+  await c.page.keyboard.press('Enter');
+  await c.page.getByText('1 conversations').waitFor();
+  await c.page.locator('.history-item').focus();
+  await c.page.keyboard.press('Enter');
+  const detail = c.page.locator('.history-view .detail');
+  await detail.locator('ol.history').waitFor();
+  const leadLines = detail.locator('ol.history > li', { hasText: 'Lead: trade_in' });
+  assert.equal(await leadLines.count(), 0);
+  await detail.getByLabel('Lead', { exact: true }).focus();
+  await c.page.keyboard.type('T'); // a closed <select> jumps to the first option starting with T: Trade-in
+  assert.equal(await detail.getByLabel('Lead', { exact: true }).inputValue(), 'trade_in');
+  await c.page.keyboard.press('Tab');
+  await c.page.keyboard.type('wants a quote for the Pixel');
+  await c.page.keyboard.press('Enter');
+  await detail.getByRole('status').filter({ hasText: 'Lead recorded.' }).waitFor();
+  assert.equal(await leadLines.count(), 1, 'listed with the conversation');
+  assert.equal(await detail.getByLabel('Note (optional)').inputValue(), '', 'cleared once recorded');
+  const { conversation } = JSON.parse((await staff('GET', '/staff/record/conversations/history-1')).body);
+  assert.deepEqual(conversation.leads.map((l) => [l.kind, l.source, l.data]), [['trade_in', 'staff', { note: 'wants a quote for the Pixel', by: 'Ben' }]]);
+  c.assertClean();
   await c.page.close();
 });

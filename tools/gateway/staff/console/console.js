@@ -14,6 +14,7 @@ import { actionLines, contextFacts, entryList, h, shortId, stateText, transcript
 import { historyView } from './history.js';
 import { createPhotoShelf } from './photos.js';
 import { leadForm } from './lead-form.js';
+import { failureText } from './failure-text.js';
 import { analyticsView } from './analytics.js';
 
 const POLL_MS = 2500;
@@ -172,13 +173,7 @@ function consoleView(credentials) {
       const answer = await call();
       if (answer.status === 401) return expired();
       if (answer.ok) { cleared?.(); status.textContent = t(done); }
-      // A lead with the record off: nowhere to keep it (the form keeps its text).
-      else if (answer.body?.error?.code === 'record_off') error.textContent = t('error.recordOff');
-      else if (answer.status === 404) error.textContent = t('error.gone');
-      // Past this credential's writes a minute (staff-api.mjs): nothing was done.
-      else if (answer.status === 429) error.textContent = t('error.busy');
-      else if (answer.status === 0) error.textContent = t('error.network');
-      else error.textContent = answer.body?.error?.message ?? t('error.generic', { status: answer.status });
+      else error.textContent = failureText(t, answer);
       await tick();
       return answer.ok;
     }

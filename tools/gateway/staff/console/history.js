@@ -3,10 +3,13 @@
 // shopper left: who wrote what (as the shopper saw it, markdown-text.js),
 // handoffs, notes, emails, leads, feedback, the page each turn came from,
 // the shopper's photos (while the gateway still holds them, photos.js).
+// Staff can still record a lead from it (the live view's form, lead-form.js).
 // Untrusted text only ever becomes text (render.js).
 import { h, visitorText } from './render.js';
 import { markdownText } from './markdown-text.js';
 import { createPhotoShelf } from './photos.js';
+import { leadForm } from './lead-form.js';
+import { failureText } from './failure-text.js';
 
 const when = (lang, ms) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 
@@ -84,9 +87,25 @@ export function historyView({ client, t, lang, confirmErase = (text) => window.c
       detail.replaceChildren(heading, h('p', { class: 'feedback', role: 'status' }, t('history.erased', { count: String(erased.body.erasure.rowsRemoved) })));
       search();
     });
+    const photos = (shelf = createPhotoShelf({ client, conversationId: id, t }));
+    let list = conversationList(t, lang, c, photos.list);
+    const problem = h('p', { class: 'error', role: 'alert' });
+    // lead-form.js's act: once a lead is written (the gateway stores it
+    // before answering) the list is drawn again from the record, then the
+    // status says so: "recorded" shows beside what was kept.
+    async function act(call, done, cleared) {
+      said.textContent = problem.textContent = '';
+      const answer = await call();
+      if (!answer.ok) { problem.textContent = failureText(t, answer); return false; }
+      cleared?.();
+      const again = await client.recorded(id);
+      if (again.ok) { const next = conversationList(t, lang, again.body.conversation, photos.list); list.replaceWith(next); list = next; }
+      said.textContent = t(done);
+      return true;
+    }
     detail.replaceChildren(heading,
       h('p', {}, t('detail.visitor'), ': ', visitorText(t, c.visitor)),
-      conversationList(t, lang, c, (shelf = createPhotoShelf({ client, conversationId: id, t })).list), erase, said);
+      list, leadForm({ t, act, record: (leadId, kind, note) => client.lead(id, leadId, kind, note) }), said, problem, erase);
     heading.focus();
   }
   async function search() {
