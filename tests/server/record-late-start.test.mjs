@@ -1,6 +1,7 @@
 // The gateway starts while its record database (PostgreSQL) does not
 // answer yet (record/record-when-reachable.mjs): shoppers are served at
-// once, staff reads answer 503 record_unavailable, and once the database
+// once, staff reads (and a lead on a conversation only the record could
+// hold) answer 503 record_unavailable, and once the database
 // is up the record opens and the turns kept in the queue land. A database
 // that answers but refuses (no such database) still stops the start.
 import { test } from 'node:test';
@@ -36,6 +37,12 @@ test('PostgreSQL down at start: the chat is served, staff reads answer 503, and 
   assert.equal(early.status, 503);
   assert.equal(early.json.error.code, 'record_unavailable');
   assert.equal(early.headers['retry-after'], '5');
+  // A lead on a conversation not held here needs the record to know it: nothing kept, said so.
+  const lead = await request(server.url, {
+    method: 'POST', path: '/staff/conversations/rec-gone/leads', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Ana', lead_id: 'late-lead', kind: 'callback' }),
+  });
+  assert.deepEqual([lead.status, JSON.parse(lead.body).error.code, lead.headers['retry-after']], [503, 'record_unavailable', '5']);
 
   await pg.up();
   const full = await until(async () => {
