@@ -121,6 +121,7 @@ for (const [kind, makeBackend] of Object.entries(RECORD_BACKENDS)) {
       assert.deepEqual(full.leads.map((l) => [l.kind, l.data]), [['trade_in', { item: 'PS4', quote: 90 }]]);
       assert.deepEqual(full.feedback.map((f) => [f.kind, f.answerId, f.rating]), [['thumb', 'r2', 1]]);
       assert.equal(await record.getConversation('nope'), null);
+      assert.deepEqual([await record.holdsConversation('c1'), await record.holdsConversation('nope')], [true, false]);
     });
 
     test('feedback is stored once per answer and changes to the latest; a late older one does not win', async () => {

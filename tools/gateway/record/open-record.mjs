@@ -9,7 +9,7 @@ import { openPostgresDriver } from './postgres-driver.mjs';
 import { migrate } from './migrate.mjs';
 import { checkEvent } from './record-events.mjs';
 import { writeBatch } from './write-batch.mjs';
-import { getConversation, listConversations, conversationsInRange } from './read-record.mjs';
+import { getConversation, holdsConversation, listConversations, conversationsInRange } from './read-record.mjs';
 import { eraseConversation, eraseVisitor, listErasures } from './erase.mjs';
 import { sweep } from './retention.mjs';
 import { analytics } from './analytics.mjs';
@@ -57,6 +57,7 @@ export async function openRecord(setting, { onError, events = false } = {}) {
       counts: () => eventCounts(driver),
     },
     getConversation: (id) => getConversation(driver, id),
+    holdsConversation: (id) => holdsConversation(driver, id),
     listConversations: (query) => listConversations(driver, query),
     conversationsInRange: (query) => conversationsInRange(driver, query),
     eraseConversation: (id, options) => eraseConversation(driver, id, options),

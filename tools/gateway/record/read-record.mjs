@@ -18,6 +18,11 @@ const SHAPES = {
 };
 export const PART_TABLES = Object.keys(SHAPES);
 
+// Whether the record holds conversation `id`: one indexed lookup (its key).
+export async function holdsConversation(driver, id) {
+  return (await driver.all('SELECT 1 AS one FROM conversations WHERE id = ?', [id])).length > 0;
+}
+
 export async function getConversation(driver, id) {
   const [row] = await driver.all('SELECT * FROM conversations WHERE id = ?', [id]);
   if (!row) return null;

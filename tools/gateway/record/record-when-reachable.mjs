@@ -28,7 +28,7 @@ export function isUnreachable(error) {
   return /timeout exceeded when trying to connect|Connection terminated (unexpectedly|due to connection timeout)/i.test(String(error?.message));
 }
 
-const METHODS = ['writeBatch', 'getConversation', 'listConversations', 'conversationsInRange', 'eraseConversation',
+const METHODS = ['writeBatch', 'getConversation', 'holdsConversation', 'listConversations', 'conversationsInRange', 'eraseConversation',
   'eraseVisitor', 'listErasures', 'sweep', 'analytics', 'ping'];
 
 export async function openRecordWhenReachable(setting, {

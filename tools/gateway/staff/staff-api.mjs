@@ -171,11 +171,10 @@ export function createStaffApi({
 
   // True when the record holds `conversationId`; else answered (404
   // no_conversation, or 503 while the record's database cannot be reached).
-  // Reading it whole costs a few queries, within the writes budget.
   async function recordHolds(res, conversationId) {
-    const found = await reaching(res, () => record.getConversation(conversationId));
-    if (found === null) sendError(res, 404, 'no_conversation', 'No such conversation is held or recorded.');
-    return Boolean(found);
+    const found = await reaching(res, () => record.holdsConversation(conversationId));
+    if (found === false && !res.headersSent) sendError(res, 404, 'no_conversation', 'No such conversation is held or recorded.');
+    return found === true;
   }
   // `call()`'s answer, or false once answered 503 record_unavailable.
   async function reaching(res, call) {
