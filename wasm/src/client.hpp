@@ -138,6 +138,11 @@ class Client {
 
   explicit Client(Config config);
 
+  // A machine asked for a transition its table forbids (transitions.hpp):
+  // counted in Stats and logged as an error; the machine keeps its state.
+  // Public so the one machine template (base/machine.hpp) reports here.
+  void refuse_transition(const char* machine, const char* from, const char* to);
+
   void handle(const Event& event, int64_t now_ms);
   std::optional<Effect> poll();
   // poll() without moving: each pending effect, oldest first, is handed to
@@ -193,9 +198,6 @@ class Client {
   friend class DeviceLink;
   friend class Presence;
   friend struct TransitionProbe;  // tests drive a refused transition
-  // A machine asked for a transition its table forbids (transitions.hpp):
-  // counted in Stats and logged as an error; the machine keeps its state.
-  void refuse_transition(const char* machine, const char* from, const char* to);
   // The welcome named the session this tab now has: another id than ours
   // (ours could not be proved) is adopted, and persisted with the welcome;
   // called apart, as a first chat's welcome names ours (call_apart.hpp).

@@ -2,6 +2,7 @@
 // lists its rows in one table, checks every change of state against it and
 // refuses the rest, and a native test renders the same rows as the
 // machine's diagram in docs/, so the docs cannot drift from the code.
+// The check and the refusal are written once, in base/machine.hpp.
 //
 // A refused transition is a bug in the core, never bad input: the machine
 // reports it (Client::refuse_transition: counted in Stats, one error Log),

@@ -5,34 +5,17 @@
 namespace natter {
 
 using R = RuntimeState;
+const char* const kRuntimeNames[] = {"Absent", "Loading", "Ready"};
 const Transition<RuntimeState> kRuntimeTransitions[] = {
     {R::Absent, R::Loading, NATTER_ON("the call needs the mic or plays agent audio")},
     {R::Loading, R::Ready, NATTER_ON("loaded")},
     {R::Loading, R::Absent, NATTER_ON("the download failed")},
 };
 const std::size_t kRuntimeTransitionCount = sizeof(kRuntimeTransitions) / sizeof(kRuntimeTransitions[0]);
+const MachineTable<RuntimeState> kRuntimeMachine{"voice runtime", kRuntimeNames, kRuntimeTransitions};
+const MachineTable<RuntimeState>& table_of(RuntimeState) { return kRuntimeMachine; }
 
-bool is_legal(RuntimeState from, RuntimeState to) {
-  return legal_in(kRuntimeTransitions, kRuntimeTransitionCount, from, to);
-}
-
-const char* state_name(RuntimeState s) {
-  switch (s) {
-    case R::Absent: return "Absent";
-    case R::Loading: return "Loading";
-    case R::Ready: return "Ready";
-  }
-  return "?";
-}
-
-bool VoiceRuntime::go(RuntimeState to) {
-  if (!is_legal(state_, to)) {
-    c_.refuse_transition("voice runtime", state_name(state_), state_name(to));
-    return false;
-  }
-  state_ = to;
-  return true;
-}
+bool VoiceRuntime::go(RuntimeState to) { return machine_go(state_, to, c_); }
 
 void VoiceRuntime::need() {
   if (state_ == R::Absent && go(R::Loading)) c_.out_.emplace_back(VoiceRuntimeLoad{});

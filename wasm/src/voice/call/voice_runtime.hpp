@@ -27,18 +27,17 @@
 #include <cstdint>
 #include <string>
 
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 
 namespace natter {
 
 class Client;
 
 enum class RuntimeState : uint8_t { Absent, Loading, Ready };
-const char* state_name(RuntimeState s);
-
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<RuntimeState>& table_of(RuntimeState);
 extern const Transition<RuntimeState> kRuntimeTransitions[];
 extern const std::size_t kRuntimeTransitionCount;
-bool is_legal(RuntimeState from, RuntimeState to);
 
 class VoiceRuntime {
  public:
