@@ -16,6 +16,8 @@ namespace natter {
 using S = ActionState;
 using nlohmann::json;
 
+const char* const kActionNames[] = {"Proposed", "Declined", "Confirming", "Waiting",
+                                    "Running", "Reporting", "Done", "Failed"};
 const Transition<ActionState> kActionTransitions[] = {
     {S::Proposed, S::Confirming, NATTER_ON("Confirm tapped, or the page declared confirm:false")},
     {S::Proposed, S::Declined, NATTER_ON("Not now: nothing sent")},
@@ -31,24 +33,8 @@ const Transition<ActionState> kActionTransitions[] = {
     {S::Reporting, S::Failed, NATTER_ON("recorded, not ok / refused")},
 };
 const std::size_t kActionTransitionCount = sizeof(kActionTransitions) / sizeof(kActionTransitions[0]);
-
-bool is_legal(ActionState from, ActionState to) {
-  return legal_in(kActionTransitions, kActionTransitionCount, from, to);
-}
-
-const char* state_name(ActionState s) {
-  switch (s) {
-    case S::Proposed: return "Proposed";
-    case S::Declined: return "Declined";
-    case S::Confirming: return "Confirming";
-    case S::Waiting: return "Waiting";
-    case S::Running: return "Running";
-    case S::Reporting: return "Reporting";
-    case S::Done: return "Done";
-    case S::Failed: return "Failed";
-  }
-  return "?";
-}
+const MachineTable<ActionState> kActionMachine{"action", kActionNames, kActionTransitions};
+const MachineTable<ActionState>& table_of(ActionState) { return kActionMachine; }
 
 namespace {
 
@@ -74,14 +60,7 @@ std::string action_url_of(const std::string& chat_url) {
   return "/api/action";
 }
 
-bool ActionKeeper::go(Action& a, ActionState to) {
-  if (!is_legal(a.state, to)) {
-    c_.refuse_transition("action", state_name(a.state), state_name(to));
-    return false;
-  }
-  a.state = to;
-  return true;
-}
+bool ActionKeeper::go(Action& a, ActionState to) { return machine_go(a.state, to, c_); }
 
 ActionKeeper::Action* ActionKeeper::find(const std::string& id) {
   for (auto& a : actions_)

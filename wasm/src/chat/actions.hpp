@@ -40,7 +40,7 @@
 
 #include "base/effects.hpp"
 #include "base/events.hpp"
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 #include "chat/action_proposal.hpp"
 
 namespace natter {
@@ -48,8 +48,8 @@ namespace natter {
 class Client;
 
 enum class ActionState : uint8_t { Proposed, Declined, Confirming, Waiting, Running, Reporting, Done, Failed };
-const char* state_name(ActionState s);
-bool is_legal(ActionState from, ActionState to);
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<ActionState>& table_of(ActionState);
 extern const Transition<ActionState> kActionTransitions[];
 extern const std::size_t kActionTransitionCount;
 

@@ -51,6 +51,7 @@ Refusal refusal(int status) {
 
 using S = SendState;
 
+const char* const kSendNames[] = {"Idle", "ExpectToken", "ExpectHeaders", "Streaming", "Backoff"};
 const Transition<SendState> kSendTransitions[] = {
     {S::Idle, S::ExpectHeaders, NATTER_ON("accepted / retry clicked (POST)")},
     {S::Idle, S::ExpectToken, NATTER_ON("accepted / retry clicked, no fresh token")},
@@ -67,29 +68,13 @@ const Transition<SendState> kSendTransitions[] = {
     {S::Backoff, S::ExpectToken, NATTER_ON("retry timer, no fresh token")},
 };
 const std::size_t kSendTransitionCount = sizeof(kSendTransitions) / sizeof(kSendTransitions[0]);
+const MachineTable<SendState> kSendMachine{"send", kSendNames, kSendTransitions};
+const MachineTable<SendState>& table_of(SendState) { return kSendMachine; }
 
-bool is_legal(SendState from, SendState to) { return legal_in(kSendTransitions, kSendTransitionCount, from, to); }
-
-const char* state_name(SendState s) {
-  switch (s) {
-    case S::Idle: return "Idle";
-    case S::ExpectToken: return "ExpectToken";
-    case S::ExpectHeaders: return "ExpectHeaders";
-    case S::Streaming: return "Streaming";
-    case S::Backoff: return "Backoff";
-  }
-  return "?";
-}
-
-bool SendMachine::may_go(SendState to) {
-  if (is_legal(state_, to)) return true;
-  c_.refuse_transition("send", state_name(state_), state_name(to));
-  return false;
-}
+bool SendMachine::may_go(SendState to) { return machine_may_go(state_, to, c_); }
 
 bool SendMachine::go(SendState to) {
-  if (!may_go(to)) return false;
-  state_ = to;
+  if (!machine_go(state_, to, c_)) return false;
   if (to != S::ExpectHeaders && to != S::Streaming) request_id_ = 0;  // its answers are stale now
   if (to == S::ExpectHeaders) sse_.reset();
   if (to == S::Idle) msg_.reset();

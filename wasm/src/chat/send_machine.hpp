@@ -41,20 +41,20 @@
 #include "chat/agent_protocol.hpp"
 #include "base/events.hpp"
 #include "chat/sse_decoder.hpp"
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 
 namespace natter {
 
 class Client;
 
 enum class SendState : uint8_t { Idle, ExpectToken, ExpectHeaders, Streaming, Backoff };
-const char* state_name(SendState s);
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<SendState>& table_of(SendState);
 
 // The legal transitions: docs/send-states.md is rendered from them by
 // tests/native/send_states_test.cpp.
 extern const Transition<SendState> kSendTransitions[];
 extern const std::size_t kSendTransitionCount;
-bool is_legal(SendState from, SendState to);
 
 class SendMachine {
  public:

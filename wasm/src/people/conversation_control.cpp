@@ -8,15 +8,7 @@
 
 namespace natter {
 
-const char* state_name(Control c) {
-  switch (c) {
-    case Control::Ai: return "Ai";
-    case Control::Waiting: return "Waiting";
-    case Control::Person: return "Person";
-  }
-  return "?";
-}
-
+const char* const kControlNames[] = {"Ai", "Waiting", "Person"};
 // The server's table (tools/gateway/control/transitions.mjs), seen from the widget.
 const Transition<Control> kControlTransitions[] = {
     {Control::Ai, Control::Waiting, NATTER_ON("a person was asked for")},
@@ -26,8 +18,8 @@ const Transition<Control> kControlTransitions[] = {
     {Control::Person, Control::Ai, NATTER_ON("handed back")},
 };
 const std::size_t kControlTransitionCount = sizeof(kControlTransitions) / sizeof(kControlTransitions[0]);
-
-bool is_legal(Control from, Control to) { return legal_in(kControlTransitions, kControlTransitionCount, from, to); }
+const MachineTable<Control> kControlMachine{"control", kControlNames, kControlTransitions};
+const MachineTable<Control>& table_of(Control) { return kControlMachine; }
 
 // The host page's `handoff` event says the place and the estimate too.
 static void add_place(nlohmann::json& host, uint64_t position, uint64_t wait_s) {
@@ -101,11 +93,7 @@ void ConversationControl::show_place(uint64_t previous_wait_s) {
 // Moves to `to` with the data that state carries, or refuses: an illegal
 // transition is logged and counted and changes nothing.
 bool ConversationControl::go(Control to, const ControlEvent& e) {
-  if (!is_legal(state_, to)) {
-    c_.refuse_transition("control", state_name(state_), state_name(to));
-    return false;
-  }
-  state_ = to;
+  if (!machine_go(state_, to, c_)) return false;
   person_ = to == Control::Person ? (e.name.empty() ? std::string("Someone") : e.name) : std::string();
   position_ = to == Control::Waiting ? e.position : 0;
   wait_s_ = to == Control::Waiting ? e.wait_s : 0;

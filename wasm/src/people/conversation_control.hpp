@@ -27,18 +27,18 @@
 #include <optional>
 #include <string>
 
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 
 namespace natter {
 
 class Client;
 
 enum class Control : uint8_t { Ai, Waiting, Person };
-const char* state_name(Control c);
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<Control>& table_of(Control);
 
 extern const Transition<Control> kControlTransitions[];
 extern const std::size_t kControlTransitionCount;
-bool is_legal(Control from, Control to);
 
 // A decoded `control` event (session_frames.cpp).
 struct ControlEvent {

@@ -28,6 +28,7 @@ std::string continue_url(const std::string& session_url) {
 
 }  // namespace
 
+const char* const kLinkOfferNames[] = {"Idle", "Asking", "Showing", "Expired"};
 const Transition<LinkOffer> kLinkOfferTransitions[] = {
     {L::Idle, L::Asking, NATTER_ON("offer clicked (live)")},
     {L::Expired, L::Asking, NATTER_ON("offer clicked again")},
@@ -39,20 +40,8 @@ const Transition<LinkOffer> kLinkOfferTransitions[] = {
     {L::Expired, L::Idle, NATTER_ON("dismissed")},
 };
 const std::size_t kLinkOfferTransitionCount = sizeof(kLinkOfferTransitions) / sizeof(kLinkOfferTransitions[0]);
-
-bool is_legal(LinkOffer from, LinkOffer to) {
-  return legal_in(kLinkOfferTransitions, kLinkOfferTransitionCount, from, to);
-}
-
-const char* state_name(LinkOffer s) {
-  switch (s) {
-    case L::Idle: return "Idle";
-    case L::Asking: return "Asking";
-    case L::Showing: return "Showing";
-    case L::Expired: return "Expired";
-  }
-  return "?";
-}
+const MachineTable<LinkOffer> kLinkOfferMachine{"device link", kLinkOfferNames, kLinkOfferTransitions};
+const MachineTable<LinkOffer>& table_of(LinkOffer) { return kLinkOfferMachine; }
 
 std::string normalize_continue_code(const std::string& typed) {
   if (typed.size() > 32) return "";
@@ -66,14 +55,7 @@ std::string normalize_continue_code(const std::string& typed) {
   return code.size() == kCodeChars ? code : "";
 }
 
-bool DeviceLink::go(LinkOffer to) {
-  if (!is_legal(offer_, to)) {
-    c_.refuse_transition("device link", state_name(offer_), state_name(to));
-    return false;
-  }
-  offer_ = to;
-  return true;
-}
+bool DeviceLink::go(LinkOffer to) { return machine_go(offer_, to, c_); }
 
 void DeviceLink::show(const char* state, const std::string& secret, const std::string& code, int64_t ms) {
   c_.out_.emplace_back(ContinueOfferChanged{state, secret, code, ms});

@@ -38,17 +38,17 @@
 
 #include "base/events.hpp"
 #include "session/session_frames.hpp"
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 
 namespace natter {
 
 class Client;
 
 enum class LinkOffer : uint8_t { Idle, Asking, Showing, Expired };
-const char* state_name(LinkOffer s);
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<LinkOffer>& table_of(LinkOffer);
 extern const Transition<LinkOffer> kLinkOfferTransitions[];
 extern const std::size_t kLinkOfferTransitionCount;
-bool is_legal(LinkOffer from, LinkOffer to);
 
 class DeviceLink {
  public:

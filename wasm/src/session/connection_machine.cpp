@@ -14,17 +14,9 @@ namespace natter {
 using S = ConnState;
 using namespace conn;
 
-bool ConnectionMachine::may_go(ConnState to) {
-  if (is_legal(state_, to)) return true;
-  c_.refuse_transition("connection", state_name(state_), state_name(to));
-  return false;
-}
+bool ConnectionMachine::may_go(ConnState to) { return machine_may_go(state_, to, c_); }
 
-bool ConnectionMachine::go(ConnState to) {
-  if (!may_go(to)) return false;
-  state_ = to;
-  return true;
-}
+bool ConnectionMachine::go(ConnState to) { return machine_go(state_, to, c_); }
 
 void ConnectionMachine::status(const char* state, const char* code, const std::string& text, int64_t retry_in_ms,
                                bool can_retry_now) {

@@ -40,21 +40,20 @@
 #include "base/events.hpp"
 #include "session/session_frames.hpp"
 #include "base/timers.hpp"
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 
 namespace natter {
 
 class Client;
 
 enum class ConnState : uint8_t { Idle, ExpectToken, ExpectOpen, ExpectWelcome, Live, Backoff, Offline, Closed, Failed };
-const char* state_name(ConnState s);
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<ConnState>& table_of(ConnState);
 
 // The legal transitions, as data: docs/connection-states.md is generated
 // from this table by tests/native/connection_states_test.cpp.
-using ConnTransition = Transition<ConnState>;
-extern const ConnTransition kConnTransitions[];
+extern const Transition<ConnState> kConnTransitions[];
 extern const std::size_t kConnTransitionCount;
-bool is_legal(ConnState from, ConnState to);
 
 class ConnectionMachine {
  public:

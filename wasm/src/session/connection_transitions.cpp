@@ -1,12 +1,14 @@
 // The connection machine's transition table (docs/connection-states.md is
-// generated from it) and its state names.
+// generated from it), its state names and its MachineTable (base/machine.hpp).
 #include "session/connection_machine.hpp"
 
 namespace natter {
 
 using S = ConnState;
 
-const ConnTransition kConnTransitions[] = {
+const char* const kConnNames[] = {"Idle", "ExpectToken", "ExpectOpen", "ExpectWelcome", "Live",
+                                  "Backoff", "Offline", "Closed", "Failed"};
+const Transition<ConnState> kConnTransitions[] = {
     {S::Idle, S::ExpectOpen, NATTER_ON("wanted")},
     {S::Idle, S::ExpectToken, NATTER_ON("wanted, no fresh token")},
     {S::Idle, S::Closed, NATTER_ON("host closes")},
@@ -46,24 +48,7 @@ const ConnTransition kConnTransitions[] = {
     {S::Failed, S::Closed, NATTER_ON("host closes")},
 };
 const std::size_t kConnTransitionCount = sizeof(kConnTransitions) / sizeof(kConnTransitions[0]);
-
-bool is_legal(ConnState from, ConnState to) {
-  return legal_in(kConnTransitions, kConnTransitionCount, from, to);
-}
-
-const char* state_name(ConnState s) {
-  switch (s) {
-    case S::Idle: return "Idle";
-    case S::ExpectToken: return "ExpectToken";
-    case S::ExpectOpen: return "ExpectOpen";
-    case S::ExpectWelcome: return "ExpectWelcome";
-    case S::Live: return "Live";
-    case S::Backoff: return "Backoff";
-    case S::Offline: return "Offline";
-    case S::Closed: return "Closed";
-    case S::Failed: return "Failed";
-  }
-  return "?";
-}
+const MachineTable<ConnState> kConnMachine{"connection", kConnNames, kConnTransitions};
+const MachineTable<ConnState>& table_of(ConnState) { return kConnMachine; }
 
 }  // namespace natter

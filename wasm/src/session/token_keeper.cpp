@@ -22,6 +22,7 @@ bool asks(S s) { return s == S::Fetching || s == S::Refreshing; }
 
 }  // namespace
 
+const char* const kTokenNames[] = {"NoToken", "Fetching", "Holding", "Refreshing"};
 const Transition<TokenState> kTokenTransitions[] = {
     {S::NoToken, S::Fetching, NATTER_ON("asked (ready)")},
     {S::Fetching, S::Holding, NATTER_ON("token received")},
@@ -33,25 +34,11 @@ const Transition<TokenState> kTokenTransitions[] = {
     {S::Refreshing, S::Fetching, NATTER_ON("refused (4003 / 401)")},
 };
 const std::size_t kTokenTransitionCount = sizeof(kTokenTransitions) / sizeof(kTokenTransitions[0]);
-
-bool is_legal(TokenState from, TokenState to) { return legal_in(kTokenTransitions, kTokenTransitionCount, from, to); }
-
-const char* state_name(TokenState s) {
-  switch (s) {
-    case S::NoToken: return "NoToken";
-    case S::Fetching: return "Fetching";
-    case S::Holding: return "Holding";
-    case S::Refreshing: return "Refreshing";
-  }
-  return "?";
-}
+const MachineTable<TokenState> kTokenMachine{"token", kTokenNames, kTokenTransitions};
+const MachineTable<TokenState>& table_of(TokenState) { return kTokenMachine; }
 
 bool TokenKeeper::go(TokenState to) {
-  if (!is_legal(state_, to)) {
-    c_.refuse_transition("token", state_name(state_), state_name(to));
-    return false;
-  }
-  state_ = to;
+  if (!machine_go(state_, to, c_)) return false;
   if (!holds(to)) {
     token_.clear();
     expires_at_ = 0;

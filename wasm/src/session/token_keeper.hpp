@@ -29,20 +29,20 @@
 #include <string>
 
 #include "base/events.hpp"
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 
 namespace natter {
 
 class Client;
 
 enum class TokenState : uint8_t { NoToken, Fetching, Holding, Refreshing };
-const char* state_name(TokenState s);
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<TokenState>& table_of(TokenState);
 
 // The legal transitions: docs/token-states.md is rendered from them by
 // tests/native/token_states_test.cpp.
 extern const Transition<TokenState> kTokenTransitions[];
 extern const std::size_t kTokenTransitionCount;
-bool is_legal(TokenState from, TokenState to);
 
 class TokenKeeper {
  public:

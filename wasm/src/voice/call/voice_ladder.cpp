@@ -7,20 +7,8 @@
 
 namespace natter {
 
-const char* state_name(Ladder s) {
-  switch (s) {
-    case Ladder::Off: return "Off";
-    case Ladder::WebSocket: return "WebSocket";
-    case Ladder::ExpectConfig: return "ExpectConfig";
-    case Ladder::ExpectChannel: return "ExpectChannel";
-    case Ladder::Direct: return "Direct";
-    case Ladder::Relayed: return "Relayed";
-    case Ladder::RestartConfig: return "RestartConfig";
-    case Ladder::Restarting: return "Restarting";
-  }
-  return "?";
-}
-
+const char* const kLadderNames[] = {"Off", "WebSocket", "ExpectConfig", "ExpectChannel",
+                                    "Direct", "Relayed", "RestartConfig", "Restarting"};
 const Transition<Ladder> kLadderTransitions[] = {
     {Ladder::Off, Ladder::WebSocket, NATTER_ON("voice.started on the live session")},
     {Ladder::WebSocket, Ladder::ExpectConfig, NATTER_ON("WebRTC offered: at once, after the climb delay, or online")},
@@ -48,15 +36,11 @@ const Transition<Ladder> kLadderTransitions[] = {
     {Ladder::Restarting, Ladder::Off, NATTER_ON("call ended or session lost")},
 };
 const std::size_t kLadderTransitionCount = sizeof(kLadderTransitions) / sizeof(kLadderTransitions[0]);
-
-bool is_legal(Ladder from, Ladder to) { return legal_in(kLadderTransitions, kLadderTransitionCount, from, to); }
+const MachineTable<Ladder> kLadderMachine{"voice ladder", kLadderNames, kLadderTransitions};
+const MachineTable<Ladder>& table_of(Ladder) { return kLadderMachine; }
 
 bool VoiceLadder::go(Ladder to) {
-  if (!is_legal(state_, to)) {
-    c_.refuse_transition("voice ladder", state_name(state_), state_name(to));
-    return false;
-  }
-  state_ = to;
+  if (!machine_go(state_, to, c_)) return false;
   if (to != Ladder::Relayed) relay_.clear();
   if (to == Ladder::Off || to == Ladder::WebSocket || to == Ladder::ExpectConfig) pc_id_ = 0;
   return true;

@@ -75,7 +75,7 @@
 #include <string>
 
 #include "base/timers.hpp"
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 #include "voice/call/uplink_meter.hpp"
 
 namespace natter {
@@ -84,11 +84,11 @@ class Client;
 struct RtcPong;
 
 enum class Ladder : uint8_t { Off, WebSocket, ExpectConfig, ExpectChannel, Direct, Relayed, RestartConfig, Restarting };
-const char* state_name(Ladder s);
+// Its table (base/machine.hpp: is_legal, state_name, machine_go).
+const MachineTable<Ladder>& table_of(Ladder);
 
 extern const Transition<Ladder> kLadderTransitions[];
 extern const std::size_t kLadderTransitionCount;
-bool is_legal(Ladder from, Ladder to);
 
 // The gateway's voice.rtc_config / voice.rtc_answer / voice.rtc_closed.
 struct RtcConfigFrame {

@@ -13,6 +13,9 @@ Overloaded(F...) -> Overloaded<F...>;
 }  // namespace
 
 using S = VoiceState;
+// The names VoiceStateChanged carries, in enum order.
+const char* const kVoiceCallNames[] = {"off", "requesting_mic", "connecting", "agent_speaking",
+                                       "listening", "user_speaking", "ending"};
 // Derived from the rules above; a seeded walk over every event
 // (tests/native/voice_machine_test.cpp) reaches each row and nothing else.
 const Transition<VoiceState> kVoiceCallTransitions[] = {
@@ -47,23 +50,8 @@ const Transition<VoiceState> kVoiceCallTransitions[] = {
     {S::Ending, S::RequestingMic, NATTER_ON("Start (a new call)")},
 };
 const std::size_t kVoiceCallTransitionCount = sizeof(kVoiceCallTransitions) / sizeof(kVoiceCallTransitions[0]);
-
-bool is_legal(VoiceState from, VoiceState to) {
-  return legal_in(kVoiceCallTransitions, kVoiceCallTransitionCount, from, to);
-}
-
-const char* voice_state_name(VoiceState s) {
-  switch (s) {
-    case VoiceState::Off: return "off";
-    case VoiceState::RequestingMic: return "requesting_mic";
-    case VoiceState::Connecting: return "connecting";
-    case VoiceState::AgentSpeaking: return "agent_speaking";
-    case VoiceState::Listening: return "listening";
-    case VoiceState::UserSpeaking: return "user_speaking";
-    case VoiceState::Ending: return "ending";
-  }
-  return "unknown";
-}
+const MachineTable<VoiceState> kVoiceCallMachine{"voice call", kVoiceCallNames, kVoiceCallTransitions};
+const MachineTable<VoiceState>& table_of(VoiceState) { return kVoiceCallMachine; }
 
 std::optional<VoiceEffect> VoiceMachine::poll() {
   if (out_.empty()) return std::nullopt;

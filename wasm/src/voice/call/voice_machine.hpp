@@ -56,17 +56,20 @@
 #include <string>
 #include <variant>
 
-#include "base/transitions.hpp"
+#include "base/machine.hpp"
 
 namespace natter::voice {
 
 enum class VoiceState { Off, RequestingMic, Connecting, AgentSpeaking, Listening, UserSpeaking, Ending };
-const char* voice_state_name(VoiceState s);
-inline const char* state_name(VoiceState s) { return voice_state_name(s); }
+// Its table (base/machine.hpp: is_legal, state_name); the names are the
+// ones VoiceStateChanged carries.
+const MachineTable<VoiceState>& table_of(VoiceState);
+using natter::is_legal;
+using natter::state_name;
+inline const char* voice_state_name(VoiceState s) { return state_name(s); }
 
 extern const Transition<VoiceState> kVoiceCallTransitions[];
 extern const std::size_t kVoiceCallTransitionCount;
-bool is_legal(VoiceState from, VoiceState to);
 
 // ---- events ----
 struct StartPressed {};
