@@ -160,7 +160,7 @@ test('History records a lead on a past conversation by keyboard: listed with it 
   await c.page.keyboard.press('Enter');
   const detail = c.page.locator('.history-view .detail');
   await detail.locator('ol.history').waitFor();
-  const leadLines = detail.locator('ol.history > li', { hasText: 'Lead: trade_in' });
+  const leadLines = detail.locator('ol.history > li', { hasText: 'Lead: Trade-in: wants a quote for the Pixel' });
   assert.equal(await leadLines.count(), 0);
   await detail.getByLabel('Lead', { exact: true }).focus();
   await c.page.keyboard.type('T'); // a closed <select> jumps to the first option starting with T: Trade-in

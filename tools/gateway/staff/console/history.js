@@ -8,7 +8,7 @@
 import { h, visitorText } from './render.js';
 import { markdownText } from './markdown-text.js';
 import { createPhotoShelf } from './photos.js';
-import { leadForm } from './lead-form.js';
+import { leadForm, LEAD_KINDS } from './lead-form.js';
 import { failureText } from './failure-text.js';
 
 const when = (lang, ms) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
@@ -43,7 +43,10 @@ export function conversationList(t, lang, c, photos = () => null) {
     ...c.handoffs.map((x) => ({ at: x.at, node: h('li', { class: 'line event' }, t(`history.handoff.${x.event}`, { name: x.by ?? '' }), x.reason ? `: ${x.reason}` : '') })),
     ...c.notes.map((x) => ({ at: x.at, node: h('li', { class: 'line note' }, h('span', { class: 'who' }, t('who.note', { name: x.author ?? '' })), ' ', x.text) })),
     ...c.emails.map((x) => ({ at: x.at, node: h('li', { class: 'line event' }, t('who.email', { email: x.email })) })),
-    ...c.leads.map((x) => ({ at: x.at, node: h('li', { class: 'line event' }, t('history.lead', { kind: x.kind })) })),
+    // A kind the console knows in its words; an agent's own kind as it said it; staff's note after it.
+    ...c.leads.map((x) => ({ at: x.at, node: h('li', { class: 'line event' },
+      t('history.lead', { kind: LEAD_KINDS.includes(x.kind) ? t(`lead.kind.${x.kind}`) : x.kind }),
+      typeof x.data?.note === 'string' ? `: ${x.data.note}` : '') })),
     ...c.feedback.map((x) => ({ at: x.at, node: h('li', { class: 'line event' },
       x.kind === 'thumb' ? t(x.rating > 0 ? 'history.thumbUp' : 'history.thumbDown') : t('history.rating', { rating: String(x.rating) }),
       x.reason ? `: ${x.reason}` : '') })),
